@@ -1,0 +1,21 @@
+"""The public API of samenspraak: one application, its commands, views and errors."""
+
+from samenspraak.application.app import Samenspraak
+from samenspraak.application.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    SamenspraakError,
+    StorageError,
+)
+
+__all__ = [
+    "Conflict",
+    "InvalidInput",
+    "NotAllowed",
+    "NotFound",
+    "Samenspraak",
+    "SamenspraakError",
+    "StorageError",
+]

@@ -1,0 +1,250 @@
+"""Command models: what each use case takes, validated at the boundary.
+
+Unknown fields are rejected, texts have length limits, references are slugs, money
+is ``Decimal`` with cents, and times carry a timezone. ``actor`` is the reference of
+the stakeholder who gives the command.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    StringConstraints,
+)
+from samenspraak.domain.values import (
+    Channel,
+    CouncilSession,
+    DecisionRule,
+    GroupKind,
+    MeetingKind,
+    ParticipationLevel,
+    StakeholderKind,
+    Stance,
+)
+
+REF_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+
+Ref = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=REF_PATTERN),
+]
+"""A human-friendly reference: lower-case letters, digits and dashes, 1-64 long."""
+
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+]
+"""A title, a name, a place: one line."""
+
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+]
+"""A description, a reaction, a reasoning: up to 20,000 characters."""
+
+DraftText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200_000)
+]
+"""The text of a plan's draft: up to 200,000 characters."""
+
+Section = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[\w.\- ]{1,40}$")
+]
+"""A section of a plan, like ``3.2`` or ``parking``."""
+
+Sha256 = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-fA-F]{64}$"
+    ),
+]
+
+Euros = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+PositiveEuros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    actor: Ref
+
+
+class RegisterStakeholder(Command):
+    """Put a stakeholder in the directory: a reference, a name and a contact."""
+
+    stakeholder: Ref
+    name: ShortText
+    contact: ShortText | None = None
+
+
+class StartInitiative(Command):
+    initiative: Ref
+    title: ShortText
+    description: LongText
+    area: ShortText
+    budget: Euros
+    level: ParticipationLevel
+
+
+class JoinInitiative(Command):
+    initiative: Ref
+    stakeholder: Ref
+    kind: StakeholderKind
+
+
+class LeaveInitiative(Command):
+    initiative: Ref
+    stakeholder: Ref
+
+
+class FormGroup(Command):
+    initiative: Ref
+    group: Ref
+    kind: GroupKind
+    name: ShortText
+    mandate: LongText
+
+
+class AddMember(Command):
+    initiative: Ref
+    group: Ref
+    stakeholder: Ref
+
+
+class RemoveMember(Command):
+    initiative: Ref
+    group: Ref
+    stakeholder: Ref
+
+
+class HoldMeeting(Command):
+    initiative: Ref
+    starts_at: AwareDatetime
+    kind: MeetingKind
+    place: ShortText
+    attendance: Annotated[int, Field(ge=0, le=1_000_000)]
+    summary: LongText
+
+
+class InformCouncil(Command):
+    initiative: Ref
+    document_title: ShortText
+    document_sha256: Sha256
+    session: CouncilSession
+    informed_at: AwareDatetime
+
+
+class AdvancePhase(Command):
+    initiative: Ref
+
+
+class AllocateBudget(Command):
+    initiative: Ref
+    amount: PositiveEuros
+    purpose: ShortText
+    decision: Ref
+
+
+class CloseInitiative(Command):
+    initiative: Ref
+    outcome: LongText
+
+
+class CreatePlan(Command):
+    initiative: Ref
+    plan: Ref
+    title: ShortText
+    group: Ref
+
+
+class ProposeDraft(Command):
+    initiative: Ref
+    plan: Ref
+    text: DraftText
+    changes: LongText
+
+
+class AddReaction(Command):
+    """A reaction to a version of a plan; ``stakeholder`` defaults to the actor
+    (the facilitator names the stakeholder when recording a letter or meeting)."""
+
+    initiative: Ref
+    plan: Ref
+    version: PositiveInt
+    stance: Stance
+    text: LongText
+    channel: Channel = Channel.ONLINE
+    stakeholder: Ref | None = None
+    section: Section | None = None
+    meeting: PositiveInt | None = None
+
+
+class AdoptChange(Command):
+    initiative: Ref
+    plan: Ref
+    reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
+    version: PositiveInt
+    explanation: LongText
+
+
+class DefendPosition(Command):
+    initiative: Ref
+    plan: Ref
+    reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
+    reasoning: LongText
+
+
+class NoteSupport(Command):
+    initiative: Ref
+    plan: Ref
+    reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
+
+
+class WithdrawReaction(Command):
+    initiative: Ref
+    plan: Ref
+    reaction: PositiveInt
+
+
+class FinalisePlan(Command):
+    initiative: Ref
+    plan: Ref
+
+
+class OptionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: Ref
+    label: ShortText
+
+
+class PutDecisionPoint(Command):
+    initiative: Ref
+    decision: Ref
+    question: ShortText
+    options: Annotated[list[OptionInput], Field(min_length=1, max_length=50)]
+    eligible: Annotated[list[StakeholderKind], Field(min_length=1)]
+    rule: DecisionRule
+    closes_at: AwareDatetime | None = None
+
+
+class TakePosition(Command):
+    initiative: Ref
+    decision: Ref
+    option: Ref
+    reason: LongText | None = None
+
+
+class DecideDecisionPoint(Command):
+    initiative: Ref
+    decision: Ref
+
+
+class WithdrawDecisionPoint(Command):
+    initiative: Ref
+    decision: Ref

@@ -1,0 +1,85 @@
+"""Where the record is kept: a SQLite file by default, PostgreSQL when configured.
+
+``--db`` (or ``SAMENSPRAAK_DB``) takes either a file path (default
+``./samenspraak.db``) or a PostgreSQL URL::
+
+    postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=SCHEMA]
+
+Both go through the same application code; only the recorder differs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from eventsourcing.utils import get_topic
+from samenspraak.application.errors import StorageError
+from samenspraak.application.persistence import SQLiteSamenspraakRecorder
+
+DEFAULT_DB = "samenspraak.db"
+DB_VARIABLE = "SAMENSPRAAK_DB"
+POSTGRES_RECORDER_TOPIC = "samenspraak.application.postgres:PostgresSamenspraakRecorder"
+
+
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def resolve_db(db: str | None) -> str:
+    """The database to use: the given one, else ``SAMENSPRAAK_DB``, else the default."""
+    return db or os.environ.get(DB_VARIABLE) or DEFAULT_DB
+
+
+def storage_env(db: str) -> dict[str, str]:
+    """The eventsourcing environment that selects this database."""
+    if is_postgres(db):
+        return _postgres_env(db)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": db,
+        "SQLITE_LOCK_TIMEOUT": "10",
+        "APPLICATION_RECORDER_TOPIC": get_topic(SQLiteSamenspraakRecorder),
+    }
+
+
+def database_exists(db: str) -> bool:
+    """A SQLite file exists (a PostgreSQL database is assumed to)."""
+    if is_postgres(db) or db.startswith("file:") or db == ":memory:":
+        return True
+    return Path(db).is_file()
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    dbname = parts.path.lstrip("/")
+    if not parts.hostname or not dbname:
+        msg = (
+            "A PostgreSQL database is given as "
+            "postgresql://USER@HOST[:PORT]/DBNAME[?schema=SCHEMA]."
+        )
+        raise StorageError(msg)
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        msg = f"The port in {url!r} is not a number."
+        raise StorageError(msg) from None
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
+    }
+    schema = parse_qs(parts.query).get("schema")
+    if schema:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema[0]):
+            msg = "A PostgreSQL schema name is lower-case letters, digits and _."
+            raise StorageError(msg)
+        env["POSTGRES_SCHEMA"] = schema[0]
+    return env

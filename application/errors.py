@@ -1,0 +1,39 @@
+"""The errors embedding code can catch; each carries one sentence for a person.
+
+- :class:`NotFound`: an initiative, plan, decision point or stakeholder is unknown.
+- :class:`NotAllowed`: a rule refused the command; ``rule`` names it.
+- :class:`Conflict`: the thing exists already, or others kept changing it at the
+  same moment (after a few retries).
+- :class:`InvalidInput`: a field is missing or malformed; the sentence names it.
+- :class:`StorageError`: the database cannot be opened or used.
+"""
+
+from __future__ import annotations
+
+
+class SamenspraakError(Exception):
+    """Raised when the engine refuses a command or query; ``str()`` is the sentence."""
+
+
+class NotFound(SamenspraakError):
+    """Raised when an initiative, plan, decision point or stakeholder is unknown."""
+
+
+class NotAllowed(SamenspraakError):
+    """Raised when a rule refuses a command."""
+
+    def __init__(self, sentence: str, rule: str) -> None:
+        super().__init__(sentence)
+        self.rule = rule
+
+
+class Conflict(SamenspraakError):
+    """Raised when something exists already or kept changing while we tried."""
+
+
+class InvalidInput(SamenspraakError):
+    """Raised when a command's input is missing or malformed."""
+
+
+class StorageError(SamenspraakError):
+    """Raised when the database cannot be opened or used."""

@@ -1,0 +1,190 @@
+"""Recorders that keep personal data and free text beside the events.
+
+Events are immutable, and the AVG requires that personal data can be erased. So the
+names and contact details of stakeholders, and every free text people write, live
+in tables of their own in the same database, keyed by id. They are written in the
+same transaction as the events that refer to them: the application passes them to
+``Application.save(..., texts=..., stakeholders=...)`` and the recorder's
+``_insert_events`` writes them beside the stored events (the way the library's
+searchable-content example extends its recorders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+)
+
+TEXTS_TABLE = "samenspraak_texts"
+STAKEHOLDERS_TABLE = "samenspraak_stakeholders"
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """A free text, with the salt of its commitment; erased texts have neither."""
+
+    id: str
+    initiative_id: str
+    purpose: str
+    salt: str | None
+    body: str | None
+
+
+@dataclass(frozen=True)
+class StakeholderRow:
+    """A stakeholder in the directory: a pseudonymous id and personal data."""
+
+    id: str
+    ref: str
+    name: str | None
+    contact: str | None
+
+
+class _Cursor(Protocol):
+    def execute(self, statement: Any, params: Any = ..., /) -> Any: ...
+    def fetchall(self) -> Any: ...
+
+
+class TextStoreRecorder:
+    """The queries on the text and stakeholder tables, for every backend.
+
+    Subclasses give ``_read`` (a read-only transaction) and the placeholder style.
+    """
+
+    p = "?"
+    texts_table = TEXTS_TABLE
+    stakeholders_table = STAKEHOLDERS_TABLE
+
+    def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def _write_rows(
+        self,
+        c: _Cursor,
+        texts: Iterable[TextRow] = (),
+        stakeholders: Iterable[StakeholderRow] = (),
+    ) -> None:
+        p = self.p
+        for t in texts:
+            c.execute(
+                f"INSERT INTO {self.texts_table} (id, initiative_id, purpose, salt, body)"
+                f" VALUES ({p}, {p}, {p}, {p}, {p})",
+                (t.id, t.initiative_id, t.purpose, t.salt, t.body),
+            )
+        for s in stakeholders:
+            c.execute(
+                f"INSERT INTO {self.stakeholders_table} (id, ref, name, contact)"
+                f" VALUES ({p}, {p}, {p}, {p})",
+                (s.id, s.ref, s.name, s.contact),
+            )
+
+    def select_texts(self, ids: Sequence[str]) -> dict[str, TextRow]:
+        """The texts with these ids (missing ids are absent from the result)."""
+        found: dict[str, TextRow] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join([self.p] * len(chunk))
+            for row in self._read(
+                "SELECT id, initiative_id, purpose, salt, body"
+                f" FROM {self.texts_table} WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[row["id"]] = TextRow(**row)
+        return found
+
+    def select_stakeholder(
+        self, *, ref: str | None = None, id: str | None = None
+    ) -> StakeholderRow | None:
+        column, value = ("ref", ref) if ref is not None else ("id", id)
+        rows = self._read(
+            f"SELECT id, ref, name, contact FROM {self.stakeholders_table}"
+            f" WHERE {column} = {self.p}",
+            [value],
+        )
+        return StakeholderRow(**rows[0]) if rows else None
+
+    def select_stakeholders(self, ids: Sequence[str]) -> dict[str, StakeholderRow]:
+        found: dict[str, StakeholderRow] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join([self.p] * len(chunk))
+            for row in self._read(
+                f"SELECT id, ref, name, contact FROM {self.stakeholders_table}"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[row["id"]] = StakeholderRow(**row)
+        return found
+
+    def count_rows(self) -> dict[str, int]:
+        """Rows per table: the stored events, texts and stakeholders."""
+        counts = {}
+        for table in (self.events_table, self.texts_table, self.stakeholders_table):
+            counts[table] = int(
+                self._read(f"SELECT COUNT(*) AS n FROM {table}", [])[0]["n"]
+            )
+        return counts
+
+    @property
+    def events_table(self) -> str:
+        raise NotImplementedError
+
+
+def create_statements(texts: str, stakeholders: str) -> list[str]:
+    return [
+        f"CREATE TABLE IF NOT EXISTS {texts} ("
+        "id TEXT PRIMARY KEY, "
+        "initiative_id TEXT NOT NULL, "
+        "purpose TEXT NOT NULL, "
+        "salt TEXT, "
+        "body TEXT, "
+        "erased_at TEXT)",
+        f"CREATE TABLE IF NOT EXISTS {stakeholders} ("
+        "id TEXT PRIMARY KEY, "
+        "ref TEXT NOT NULL UNIQUE, "
+        "name TEXT, "
+        "contact TEXT, "
+        "erased_at TEXT)",
+    ]
+
+
+class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
+    """The SQLite application recorder with the text and stakeholder tables."""
+
+    def __init__(
+        self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name)
+
+    @property
+    def events_table(self) -> str:
+        return self.events_table_name
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements()
+        statements.extend(create_statements(self.texts_table, self.stakeholders_table))
+        return statements
+
+    def _insert_events(
+        self,
+        c: SQLiteCursor,
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        notification_ids = super()._insert_events(c, stored_events, **kwargs)
+        self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
+        return notification_ids
+
+    def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, list(params))
+            return [dict(row) for row in c.fetchall()]

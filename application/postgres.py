@@ -1,0 +1,60 @@
+"""The PostgreSQL recorder with the text and stakeholder tables.
+
+Imported only when a PostgreSQL database is configured, so that SQLite users need
+no PostgreSQL driver (``pip install 'samenspraak[postgres]'`` brings it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.sql import SQL, Identifier
+from samenspraak.application.persistence import (
+    STAKEHOLDERS_TABLE,
+    TEXTS_TABLE,
+    TextStoreRecorder,
+    create_statements,
+)
+
+
+class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder):
+    """The PostgreSQL application recorder with the text and stakeholder tables."""
+
+    p = "%s"
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = self.datastore.schema
+        self.texts_table = f"{schema}.{TEXTS_TABLE}"
+        self.stakeholders_table = f"{schema}.{STAKEHOLDERS_TABLE}"
+        for statement in create_statements(self.texts_table, self.stakeholders_table):
+            self.sql_create_statements.append(SQL(statement).format())
+
+    @property
+    def events_table(self) -> str:
+        return (
+            SQL("{}.{}")
+            .format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)
+            )
+            .as_string()
+        )
+
+    def _insert_events(
+        self,
+        curs: Any,
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
+
+    def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, list(params))
+            return [dict(row) for row in curs.fetchall()]

@@ -1,0 +1,173 @@
+"""What queries return: plain models with the texts filled in, ready for JSON.
+
+A text that was erased (on an AVG request) shows as ``None``; references to
+stakeholders show their reference, never their id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class StakeholderView(View):
+    ref: str
+    name: str | None
+    kind: str
+    active: bool
+
+
+class GroupView(View):
+    group: str
+    kind: str
+    name: str | None
+    mandate: str | None
+    members: list[str]
+
+
+class MeetingView(View):
+    number: int
+    starts_at: datetime
+    kind: str
+    place: str | None
+    attendance: int
+    summary: str | None
+    evening_or_weekend: bool
+
+
+class CouncilInformingView(View):
+    document_title: str | None
+    document_sha256: str
+    session: str
+    informed_at: datetime
+
+
+class AllocationView(View):
+    amount: Decimal
+    purpose: str | None
+    decision: str
+
+
+class PlanSummary(View):
+    plan: str
+    title: str | None
+    group: str
+    versions: int
+    final_version: int | None
+    reactions: int
+    unanswered: int
+
+
+class DecisionSummary(View):
+    decision: str
+    question: str | None
+    rule: str
+    state: str
+    outcome: str | None
+    tally: dict[str, int]
+    closes_at: datetime | None
+
+
+class TemplateView(View):
+    name: str
+    version: str
+    content_hash: str
+    phases: list[str]
+
+
+class InitiativeStatus(View):
+    initiative: str
+    title: str | None
+    description: str | None
+    area: str | None
+    budget: Decimal
+    allocated: Decimal
+    level: str
+    phase: str
+    template: TemplateView
+    facilitator: str
+    closed: bool
+    outcome: str | None
+    stakeholders: list[StakeholderView]
+    groups: list[GroupView]
+    meetings: list[MeetingView]
+    council: list[CouncilInformingView]
+    allocations: list[AllocationView]
+    plans: list[PlanSummary]
+    decisions: list[DecisionSummary]
+
+
+class InitiativeSummary(View):
+    initiative: str
+    title: str | None
+    phase: str
+    closed: bool
+
+
+class VersionView(View):
+    number: int
+    text: str | None
+    changes: str | None
+    proposed_by: str
+
+
+class AnswerView(View):
+    kind: str
+    by: str
+    version: int | None
+    text: str | None
+
+
+class ReactionView(View):
+    number: int
+    stakeholder: str
+    version: int
+    stance: str
+    channel: str
+    section: str | None
+    meeting: int | None
+    text: str | None
+    withdrawn: bool
+    answer: AnswerView | None
+
+
+class PlanView(View):
+    initiative: str
+    plan: str
+    title: str | None
+    group: str
+    final_version: int | None
+    versions: list[VersionView]
+    reactions: list[ReactionView]
+    unanswered: list[int]
+
+
+class OptionView(View):
+    key: str
+    label: str | None
+
+
+class PositionView(View):
+    stakeholder: str
+    option: str
+    reason: str | None
+
+
+class DecisionView(View):
+    initiative: str
+    decision: str
+    question: str | None
+    rule: str
+    options: list[OptionView]
+    eligible: list[str]
+    closes_at: datetime | None
+    state: str
+    outcome: str | None
+    tally: dict[str, int]
+    positions: list[PositionView]

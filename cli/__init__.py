@@ -1,0 +1,1 @@
+"""samenspraak.cli."""

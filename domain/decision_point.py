@@ -1,0 +1,292 @@
+"""The DecisionPoint aggregate: a question put to the stakeholders (besluitpunt).
+
+The question, its options, who may take part and the rule that decides are fixed
+when it is put. Eligible stakeholders take positions while it is open (a later
+position replaces an earlier one); deciding applies the rule to the positions taken.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from samenspraak.domain import clock, rules
+from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.values import (
+    DecisionRule,
+    StakeholderKind,
+    TextRef,
+)
+
+OBJECT = "object"
+"""The position that objects to a proposal put for consent."""
+
+
+class DecisionState(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: TextRef
+
+
+@dataclass(frozen=True)
+class Position:
+    stakeholder: str
+    option: str
+    reason: TextRef | None
+
+
+def decision_point_id(initiative_id: UUID, slug: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/initiatives/{initiative_id}/decision-points/{slug}")
+
+
+def tally_positions(
+    rule: DecisionRule,
+    options: Sequence[str],
+    positions: Collection[Position],
+    participants: Collection[str],
+) -> tuple[str | None, dict[str, int]]:
+    """Apply a decision rule: the outcome (an option key, or None) and the tally.
+
+    - majority: the option chosen by more than half of the positions taken;
+    - plurality: the option with the most positions, provided no other ties with it;
+    - consent: the one proposal, unless someone objected;
+    - consensus: every eligible participant took the same option.
+    Anything else is no decision.
+    """
+    counts = Counter(p.option for p in positions)
+    keys = [*options, OBJECT] if rule is DecisionRule.CONSENT else list(options)
+    tally = {key: counts.get(key, 0) for key in keys}
+    total = sum(tally.values())
+    ranked = sorted(tally.items(), key=lambda item: item[1], reverse=True)
+    if rule is DecisionRule.MAJORITY:
+        winner = [k for k, n in ranked if n * 2 > total]
+        return (winner[0] if winner else None), tally
+    if rule is DecisionRule.PLURALITY:
+        if total == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None, tally
+        return ranked[0][0], tally
+    if rule is DecisionRule.CONSENT:
+        return (None if tally[OBJECT] else options[0]), tally
+    taken = {p.stakeholder: p.option for p in positions}
+    everyone = bool(participants) and all(s in taken for s in participants)
+    chosen = set(taken.values())
+    if everyone and len(chosen) == 1:
+        return chosen.pop(), tally
+    return None, tally
+
+
+class DecisionPoint(Aggregate):
+    """A question put to the stakeholders, decided by a rule fixed in advance."""
+
+    class Event(Aggregate.Event):
+        actor: str
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
+
+    @staticmethod
+    def create_id(initiative_id: UUID, slug: str) -> UUID:
+        return decision_point_id(initiative_id, slug)
+
+    @classmethod
+    def put(
+        cls,
+        *,
+        actor: str,
+        initiative: Initiative,
+        slug: str,
+        question: TextRef,
+        options: Sequence[Option],
+        eligible: Collection[StakeholderKind],
+        rule: DecisionRule,
+        closes_at: datetime | None = None,
+    ) -> DecisionPoint:
+        """Put a decision point to the stakeholders (the facilitator does this)."""
+        initiative.require_facilitator(actor, "put decision points")
+        if rule is DecisionRule.CONSENT:
+            needed, ok = "exactly one proposal", len(options) == 1
+        else:
+            needed, ok = "at least two options", len(options) >= 2
+        rules.a_decision_point_has_valid_options.check(
+            ok, rule=rule.value, needed=needed, given=len(options)
+        )
+        keys = [o.key for o in options]
+        for key in keys:
+            rules.option_keys_are_unique.check(keys.count(key) == 1, option=key)
+            rules.option_keys_are_unique.check(key != OBJECT, option=OBJECT)
+        rules.a_decision_point_names_who_takes_part.check(len(eligible) > 0)
+        if closes_at is not None:
+            rules.times_carry_a_timezone.check(
+                closes_at.tzinfo is not None, what="closing time"
+            )
+            rules.a_decision_point_closes_in_the_future.check(
+                closes_at > clock.now(), closes_at=closes_at.isoformat()
+            )
+        return cls(
+            actor=actor,
+            initiative_id=initiative.id,
+            slug=slug,
+            question=question,
+            options=list(options),
+            eligible=sorted(StakeholderKind(k) for k in set(eligible)),
+            rule=rule,
+            closes_at=closes_at,
+        )
+
+    @event("Put")
+    def __init__(
+        self,
+        *,
+        actor: str,
+        initiative_id: UUID,
+        slug: str,
+        question: TextRef,
+        options: list[Option],
+        eligible: list[StakeholderKind],
+        rule: DecisionRule,
+        closes_at: datetime | None,
+    ) -> None:
+        self.initiative_id = initiative_id
+        self.slug = slug
+        self.question = question
+        self.options = list(options)
+        self.eligible = [StakeholderKind(k) for k in eligible]
+        self.rule = DecisionRule(rule)
+        self.closes_at = closes_at
+        self.positions: dict[str, Position] = {}
+        self.state = DecisionState.OPEN
+        self.outcome: str | None = None
+        self.tally: dict[str, int] = {}
+
+    # --- Questions -------------------------------------------------------------------
+
+    @property
+    def option_keys(self) -> list[str]:
+        return [o.key for o in self.options]
+
+    @property
+    def is_decided(self) -> bool:
+        """Decided with an outcome (not "no decision")."""
+        return self.state is DecisionState.DECIDED and self.outcome is not None
+
+    @property
+    def state_description(self) -> str:
+        if self.state is DecisionState.DECIDED:
+            return "was decided" if self.outcome else "ended without a decision"
+        return f"is {self.state.value}"
+
+    def is_late(self, moment: datetime) -> bool:
+        return self.closes_at is not None and moment > self.closes_at
+
+    def participants(self, initiative: Initiative) -> list[str]:
+        """The eligible stakeholders who may take part now."""
+        return [
+            s
+            for s, kind in initiative.stakeholders.items()
+            if kind in self.eligible
+            and not (
+                initiative.society_decides and kind is StakeholderKind.CIVIL_SERVANT
+            )
+        ]
+
+    # --- Positions -------------------------------------------------------------------
+
+    def take_position(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        option: str,
+        reason: TextRef | None = None,
+    ) -> None:
+        """The actor takes (or changes) their position while the point is open."""
+        initiative.require_participant(actor, "take positions")
+        kind = initiative.stakeholders[actor]
+        rules.only_eligible_stakeholders_take_positions.check(
+            kind in self.eligible,
+            eligible=", ".join(k.value for k in self.eligible),
+            decision=self.slug,
+            kind=kind.value,
+        )
+        rules.positions_are_taken_while_open.check(
+            self.state is DecisionState.OPEN,
+            decision=self.slug,
+            state=self.state.value,
+        )
+        rules.a_late_position_is_refused.check(
+            not self.is_late(clock.now()),
+            decision=self.slug,
+            closes_at=self.closes_at.isoformat() if self.closes_at else "",
+        )
+        allowed = self.option_keys
+        if self.rule is DecisionRule.CONSENT:
+            allowed = [*allowed, OBJECT]
+        rules.a_position_chooses_an_option.check(
+            option in allowed,
+            option=option,
+            decision=self.slug,
+            options=", ".join(allowed),
+        )
+        if option == OBJECT:
+            rules.an_objection_gives_a_reason.check(
+                reason is not None, decision=self.slug
+            )
+        self._position_taken(actor=actor, option=option, reason=reason)
+
+    @event("PositionTaken")
+    def _position_taken(
+        self, *, actor: str, option: str, reason: TextRef | None
+    ) -> None:
+        self.positions[actor] = Position(actor, option, reason)
+
+    # --- Ending ----------------------------------------------------------------------
+
+    def decide(self, *, actor: str, initiative: Initiative) -> str | None:
+        """Apply the rule to the positions taken; returns the outcome or None."""
+        initiative.require_facilitator(actor, "decide decision points")
+        rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
+            self.state is DecisionState.OPEN,
+            decision=self.slug,
+            state=self.state.value,
+        )
+        outcome, tally = tally_positions(
+            self.rule,
+            self.option_keys,
+            list(self.positions.values()),
+            self.participants(initiative),
+        )
+        self._decided(actor=actor, outcome=outcome, tally=tally)
+        return outcome
+
+    @event("Decided")
+    def _decided(
+        self, *, actor: str, outcome: str | None, tally: dict[str, int]
+    ) -> None:
+        self.state = DecisionState.DECIDED
+        self.outcome = outcome
+        self.tally = dict(tally)
+
+    def withdraw(self, *, actor: str, initiative: Initiative) -> None:
+        initiative.require_facilitator(actor, "withdraw decision points")
+        rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
+            self.state is DecisionState.OPEN,
+            decision=self.slug,
+            state=self.state.value,
+        )
+        self._withdrawn(actor=actor)
+
+    @event("Withdrawn")
+    def _withdrawn(self, *, actor: str) -> None:
+        self.state = DecisionState.WITHDRAWN

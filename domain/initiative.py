@@ -1,0 +1,471 @@
+"""The Initiative aggregate: one participation process (participatietraject).
+
+It holds who takes part (stakeholders, groups), the phase the process is in, the
+meetings held, what the council was told, and the budget with its allocations.
+Plans and decision points are aggregates of their own that consult the initiative
+for who may act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from samenspraak.domain import clock, rules
+from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate, template
+from samenspraak.domain.values import (
+    CouncilSession,
+    GroupKind,
+    MeetingKind,
+    ParticipationLevel,
+    StakeholderKind,
+    TextRef,
+)
+
+if TYPE_CHECKING:
+    from samenspraak.domain.decision_point import DecisionPoint
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Group:
+    slug: str
+    kind: GroupKind
+    name: TextRef
+    mandate: TextRef
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    number: int
+    starts_at: datetime
+    kind: MeetingKind
+    place: TextRef
+    attendance: int
+    summary: TextRef
+
+
+@dataclass(frozen=True)
+class CouncilInforming:
+    document_title: TextRef
+    document_sha256: str
+    session: CouncilSession
+    informed_at: datetime
+
+
+@dataclass(frozen=True)
+class Allocation:
+    amount: Decimal
+    purpose: TextRef
+    decision_id: UUID
+
+
+def _is_euros(amount: Decimal) -> bool:
+    return amount.is_finite() and amount == amount.quantize(CENT)
+
+
+class Initiative(Aggregate):
+    """A participation process with its stakeholders, groups, phase and budget."""
+
+    class Event(Aggregate.Event):
+        actor: str
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
+
+    @staticmethod
+    def create_id(slug: str) -> UUID:
+        return initiative_id(slug)
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        actor: str,
+        slug: str,
+        title: TextRef,
+        description: TextRef,
+        area: TextRef,
+        budget: Decimal,
+        level: ParticipationLevel,
+        process: ProcessTemplate = DEFAULT_TEMPLATE,
+    ) -> Initiative:
+        """Start a participation process; the actor becomes its facilitator."""
+        rules.a_budget_is_not_negative.check(_is_euros(budget) and budget >= 0)
+        return cls(
+            actor=actor,
+            slug=slug,
+            title=title,
+            description=description,
+            area=area,
+            budget=budget,
+            level=level,
+            facilitator=actor,
+            template_name=process.name,
+            template_version=process.version,
+            template_hash=process.content_hash,
+            phase=process.phases[0].name,
+        )
+
+    @event("Started")
+    def __init__(
+        self,
+        *,
+        actor: str,
+        slug: str,
+        title: TextRef,
+        description: TextRef,
+        area: TextRef,
+        budget: Decimal,
+        level: ParticipationLevel,
+        facilitator: str,
+        template_name: str,
+        template_version: str,
+        template_hash: str,
+        phase: str,
+    ) -> None:
+        self.slug = slug
+        self.title = title
+        self.description = description
+        self.area = area
+        self.budget = budget
+        self.level = ParticipationLevel(level)
+        self.facilitator = facilitator
+        self.template_name = template_name
+        self.template_version = template_version
+        self.template_hash = template_hash
+        self.phase = phase
+        self.stakeholders: dict[str, StakeholderKind] = {
+            facilitator: StakeholderKind.FACILITATOR
+        }
+        self.former_stakeholders: dict[str, StakeholderKind] = {}
+        self.groups: dict[str, Group] = {}
+        self.meetings: list[Meeting] = []
+        self.council_informings: list[CouncilInforming] = []
+        self.allocations: list[Allocation] = []
+        self.outcome: TextRef | None = None
+
+    # --- Questions the rules ask ---------------------------------------------------
+
+    @property
+    def process(self) -> ProcessTemplate:
+        return template(self.template_name, self.template_version)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def society_decides(self) -> bool:
+        """True while only residents, entrepreneurs and institutions take part."""
+        return self.process.phase(self.phase).society_only
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((a.amount for a in self.allocations), Decimal(0))
+
+    def kind_of(self, stakeholder: str) -> StakeholderKind | None:
+        return self.stakeholders.get(stakeholder)
+
+    def is_active(self, stakeholder: str) -> bool:
+        return stakeholder in self.stakeholders
+
+    def meeting(self, number: int) -> Meeting | None:
+        return next((m for m in self.meetings if m.number == number), None)
+
+    def group(self, slug: str) -> Group:
+        rules.a_group_must_exist.check(
+            slug in self.groups, initiative=self.slug, group=slug
+        )
+        return self.groups[slug]
+
+    def require_open(self) -> None:
+        rules.a_closed_initiative_takes_no_commands.check(
+            not self.is_closed, initiative=self.slug
+        )
+
+    def require_facilitator(self, actor: str, action: str) -> None:
+        self.require_open()
+        rules.only_the_facilitator_shapes_the_initiative.check(
+            actor == self.facilitator, initiative=self.slug, action=action
+        )
+
+    def require_participant(self, actor: str, action: str) -> None:
+        """The actor joined (and has not left), and society-first allows the action."""
+        self.require_open()
+        rules.only_joined_stakeholders_act.check(
+            self.is_active(actor), initiative=self.slug, action=action
+        )
+        rules.society_decides_first.check(
+            not (
+                self.society_decides
+                and self.stakeholders[actor] is StakeholderKind.CIVIL_SERVANT
+            ),
+            initiative=self.slug,
+            action=action,
+        )
+
+    # --- Stakeholders ------------------------------------------------------------
+
+    def join(self, *, actor: str, stakeholder: str, kind: StakeholderKind) -> None:
+        """A stakeholder joins, by themselves or added by the facilitator."""
+        self.require_open()
+        rules.stakeholders_join_themselves_or_are_added_by_the_facilitator.check(
+            actor in (stakeholder, self.facilitator), initiative=self.slug
+        )
+        rules.a_stakeholder_joins_once.check(
+            stakeholder not in self.stakeholders,
+            stakeholder="This stakeholder",
+            initiative=self.slug,
+        )
+        self._stakeholder_joined(actor=actor, stakeholder=stakeholder, kind=kind)
+
+    @event("StakeholderJoined")
+    def _stakeholder_joined(
+        self, *, actor: str, stakeholder: str, kind: StakeholderKind
+    ) -> None:
+        self.stakeholders[stakeholder] = StakeholderKind(kind)
+        self.former_stakeholders.pop(stakeholder, None)
+
+    def leave(self, *, actor: str, stakeholder: str) -> None:
+        """A stakeholder leaves; their past reactions and positions stay on record."""
+        self.require_open()
+        rules.stakeholders_leave_themselves_or_are_removed_by_the_facilitator.check(
+            actor in (stakeholder, self.facilitator), initiative=self.slug
+        )
+        rules.the_facilitator_stays.check(
+            stakeholder != self.facilitator, initiative=self.slug
+        )
+        rules.only_joined_stakeholders_act.check(
+            stakeholder in self.stakeholders, initiative=self.slug, action="leave it"
+        )
+        self._stakeholder_left(actor=actor, stakeholder=stakeholder)
+
+    @event("StakeholderLeft")
+    def _stakeholder_left(self, *, actor: str, stakeholder: str) -> None:
+        self.former_stakeholders[stakeholder] = self.stakeholders.pop(stakeholder)
+        for group in self.groups.values():
+            group.members.discard(stakeholder)
+
+    # --- Groups ------------------------------------------------------------------
+
+    def form_group(
+        self,
+        *,
+        actor: str,
+        slug: str,
+        kind: GroupKind,
+        name: TextRef,
+        mandate: TextRef,
+    ) -> None:
+        self.require_facilitator(actor, "form groups")
+        rules.a_group_name_is_used_once.check(
+            slug not in self.groups, initiative=self.slug, group=slug
+        )
+        self._group_formed(
+            actor=actor, group=slug, kind=kind, name=name, mandate=mandate
+        )
+
+    @event("GroupFormed")
+    def _group_formed(
+        self,
+        *,
+        actor: str,
+        group: str,
+        kind: GroupKind,
+        name: TextRef,
+        mandate: TextRef,
+    ) -> None:
+        self.groups[group] = Group(group, GroupKind(kind), name, mandate)
+
+    def add_member(self, *, actor: str, group: str, stakeholder: str) -> None:
+        self.require_facilitator(actor, "compose groups")
+        members = self.group(group).members
+        rules.members_are_joined_stakeholders.check(
+            self.is_active(stakeholder), initiative=self.slug, group=group
+        )
+        rules.a_member_is_added_once.check(
+            stakeholder not in members, stakeholder="This stakeholder", group=group
+        )
+        self._member_added(actor=actor, group=group, stakeholder=stakeholder)
+
+    @event("MemberAdded")
+    def _member_added(self, *, actor: str, group: str, stakeholder: str) -> None:
+        self.groups[group].members.add(stakeholder)
+
+    def remove_member(self, *, actor: str, group: str, stakeholder: str) -> None:
+        self.require_facilitator(actor, "compose groups")
+        rules.only_members_can_be_removed.check(
+            stakeholder in self.group(group).members,
+            stakeholder="This stakeholder",
+            group=group,
+        )
+        self._member_removed(actor=actor, group=group, stakeholder=stakeholder)
+
+    @event("MemberRemoved")
+    def _member_removed(self, *, actor: str, group: str, stakeholder: str) -> None:
+        self.groups[group].members.discard(stakeholder)
+
+    # --- Meetings ----------------------------------------------------------------
+
+    def hold_meeting(
+        self,
+        *,
+        actor: str,
+        starts_at: datetime,
+        kind: MeetingKind,
+        place: TextRef,
+        attendance: int,
+        summary: TextRef,
+    ) -> int:
+        """Record a meeting that was held; returns its number in this initiative."""
+        self.require_facilitator(actor, "record meetings")
+        rules.times_carry_a_timezone.check(
+            starts_at.tzinfo is not None, what="start of the meeting"
+        )
+        rules.attendance_is_not_negative.check(attendance >= 0)
+        number = len(self.meetings) + 1
+        self._meeting_held(
+            actor=actor,
+            number=number,
+            starts_at=starts_at,
+            kind=kind,
+            place=place,
+            attendance=attendance,
+            summary=summary,
+        )
+        return number
+
+    @event("MeetingHeld")
+    def _meeting_held(
+        self,
+        *,
+        actor: str,
+        number: int,
+        starts_at: datetime,
+        kind: MeetingKind,
+        place: TextRef,
+        attendance: int,
+        summary: TextRef,
+    ) -> None:
+        self.meetings.append(
+            Meeting(number, starts_at, MeetingKind(kind), place, attendance, summary)
+        )
+
+    # --- The council -------------------------------------------------------------
+
+    def inform_council(
+        self,
+        *,
+        actor: str,
+        document_title: TextRef,
+        document_sha256: str,
+        session: CouncilSession,
+        informed_at: datetime,
+    ) -> None:
+        self.require_facilitator(actor, "inform the council")
+        rules.a_document_is_named_by_its_sha256.check(
+            len(document_sha256) == 64
+            and all(c in "0123456789abcdef" for c in document_sha256)
+        )
+        rules.times_carry_a_timezone.check(
+            informed_at.tzinfo is not None, what="time the council was informed"
+        )
+        self._council_informed(
+            actor=actor,
+            document_title=document_title,
+            document_sha256=document_sha256,
+            session=session,
+            informed_at=informed_at,
+        )
+
+    @event("CouncilInformed")
+    def _council_informed(
+        self,
+        *,
+        actor: str,
+        document_title: TextRef,
+        document_sha256: str,
+        session: CouncilSession,
+        informed_at: datetime,
+    ) -> None:
+        self.council_informings.append(
+            CouncilInforming(
+                document_title, document_sha256, CouncilSession(session), informed_at
+            )
+        )
+
+    # --- Phases, budget, closing ---------------------------------------------------
+
+    def advance_phase(self, *, actor: str) -> str:
+        """Move to the template's next phase; returns its name."""
+        self.require_facilitator(actor, "advance its phase")
+        following = self.process.next_phase(self.phase)
+        rules.phases_advance_in_order.check(
+            following is not None, initiative=self.slug, phase=self.phase
+        )
+        assert following is not None
+        self._phase_advanced(actor=actor, previous=self.phase, phase=following.name)
+        return following.name
+
+    @event("PhaseAdvanced")
+    def _phase_advanced(self, *, actor: str, previous: str, phase: str) -> None:
+        self.phase = phase
+
+    def allocate_budget(
+        self,
+        *,
+        actor: str,
+        amount: Decimal,
+        purpose: TextRef,
+        decision: DecisionPoint,
+    ) -> None:
+        """Allocate part of the budget, following from a decision taken here."""
+        self.require_facilitator(actor, "allocate the budget")
+        rules.an_allocation_is_a_positive_amount.check(_is_euros(amount) and amount > 0)
+        decided = decision.initiative_id == self.id and decision.is_decided
+        state = (
+            "belongs to another initiative"
+            if decision.initiative_id != self.id
+            else decision.state_description
+        )
+        rules.an_allocation_follows_from_a_decision.check(
+            decided, initiative=self.slug, decision=decision.slug, state=state
+        )
+        total = self.allocated + amount
+        rules.allocations_stay_within_the_budget.check(
+            total <= self.budget,
+            amount=amount,
+            initiative=self.slug,
+            total=total,
+            budget=self.budget,
+        )
+        self._budget_allocated(
+            actor=actor, amount=amount, purpose=purpose, decision_id=decision.id
+        )
+
+    @event("BudgetAllocated")
+    def _budget_allocated(
+        self, *, actor: str, amount: Decimal, purpose: TextRef, decision_id: UUID
+    ) -> None:
+        self.allocations.append(Allocation(amount, purpose, decision_id))
+
+    def close(self, *, actor: str, outcome: TextRef) -> None:
+        self.require_facilitator(actor, "close it")
+        self._closed(actor=actor, outcome=outcome)
+
+    @event("Closed")
+    def _closed(self, *, actor: str, outcome: TextRef) -> None:
+        self.outcome = outcome
+
+
+def initiative_id(slug: str) -> UUID:
+    """The initiative's id follows from its slug, so a slug resolves without a query."""
+    return uuid5(NAMESPACE_URL, f"/initiatives/{slug}")

@@ -1,0 +1,387 @@
+"""The Plan aggregate: a vision or a traffic plan, drafted in numbered versions.
+
+Everyone who takes part may react to a version. Every reaction that is not withdrawn
+gets exactly one answer: a change adopted in a later version, a position defended
+with reasoning, or (for support) noted. A plan is finalised only when none is left
+unanswered: that is what makes it a plan with broad support (een gedragen plan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from samenspraak.domain import clock, rules
+from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.values import Channel, Stance, TextRef
+
+
+class AnswerKind(StrEnum):
+    ADOPTED = "adopted"
+    DEFENDED = "defended"
+    NOTED = "noted"
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    text: TextRef
+    changes: TextRef
+    proposed_by: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: AnswerKind
+    by: str
+    version: int | None = None
+    """For an adopted change: the version that carries it."""
+    text: TextRef | None = None
+    """The explanation (adopted) or reasoning (defended); none for noted support."""
+
+
+@dataclass
+class Reaction:
+    number: int
+    stakeholder: str
+    version: int
+    stance: Stance
+    text: TextRef
+    channel: Channel
+    section: str | None
+    meeting: int | None
+    recorded_by: str
+    answer: Answer | None = None
+    withdrawn: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for an answer."""
+        return self.answer is None and not self.withdrawn
+
+
+def plan_id(initiative_id: UUID, slug: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/initiatives/{initiative_id}/plans/{slug}")
+
+
+class Plan(Aggregate):
+    """A plan with numbered draft versions, reactions and their answers."""
+
+    class Event(Aggregate.Event):
+        actor: str
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
+
+    @staticmethod
+    def create_id(initiative_id: UUID, slug: str) -> UUID:
+        return plan_id(initiative_id, slug)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        actor: str,
+        initiative: Initiative,
+        slug: str,
+        title: TextRef,
+        group: str,
+    ) -> Plan:
+        """Create a plan owned by a group of the initiative."""
+        initiative.require_participant(actor, "create plans")
+        owners = initiative.group(group).members
+        rules.plans_are_made_by_the_owning_group_or_the_facilitator.check(
+            actor in owners or actor == initiative.facilitator, plan=slug, group=group
+        )
+        return cls(
+            actor=actor,
+            initiative_id=initiative.id,
+            slug=slug,
+            title=title,
+            group=group,
+        )
+
+    @event("Created")
+    def __init__(
+        self, *, actor: str, initiative_id: UUID, slug: str, title: TextRef, group: str
+    ) -> None:
+        self.initiative_id = initiative_id
+        self.slug = slug
+        self.title = title
+        self.group = group
+        self.versions: dict[int, Version] = {}
+        self.reactions: dict[int, Reaction] = {}
+        self.final_version: int | None = None
+
+    # --- Questions -------------------------------------------------------------------
+
+    @property
+    def latest_version(self) -> int:
+        return max(self.versions, default=0)
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.final_version is not None
+
+    @property
+    def unanswered(self) -> list[int]:
+        return [n for n, r in self.reactions.items() if r.is_open]
+
+    def _require_editable(
+        self, actor: str, initiative: Initiative, action: str
+    ) -> None:
+        initiative.require_participant(actor, action)
+        self._require_not_finalised()
+        members = initiative.groups[self.group].members
+        rules.plans_are_made_by_the_owning_group_or_the_facilitator.check(
+            actor in members or actor == initiative.facilitator,
+            plan=self.slug,
+            group=self.group,
+        )
+
+    def _require_not_finalised(self) -> None:
+        rules.a_finalised_plan_is_not_changed.check(
+            not self.is_finalised, plan=self.slug, version=self.final_version
+        )
+
+    def _reaction(self, number: int) -> Reaction:
+        rules.a_reaction_must_exist.check(
+            number in self.reactions, plan=self.slug, reaction=number
+        )
+        return self.reactions[number]
+
+    def _require_answerable(self, numbers: Sequence[int]) -> list[Reaction]:
+        rules.an_answer_names_the_reactions_it_answers.check(len(numbers) > 0)
+        answerable = []
+        for number in dict.fromkeys(numbers):
+            reaction = self._reaction(number)
+            rules.a_withdrawn_reaction_needs_no_answer.check(
+                not reaction.withdrawn, plan=self.slug, reaction=number
+            )
+            rules.every_reaction_gets_exactly_one_answer.check(
+                reaction.answer is None,
+                plan=self.slug,
+                reaction=number,
+                answer=reaction.answer.kind if reaction.answer else "",
+            )
+            answerable.append(reaction)
+        return answerable
+
+    # --- Drafts ----------------------------------------------------------------------
+
+    def propose_draft(
+        self, *, actor: str, initiative: Initiative, text: TextRef, changes: TextRef
+    ) -> int:
+        """Propose the next draft version; returns its number."""
+        self._require_editable(actor, initiative, "propose drafts")
+        number = self.latest_version + 1
+        self._draft_proposed(actor=actor, version=number, text=text, changes=changes)
+        return number
+
+    @event("DraftProposed")
+    def _draft_proposed(
+        self, *, actor: str, version: int, text: TextRef, changes: TextRef
+    ) -> None:
+        self.versions[version] = Version(version, text, changes, proposed_by=actor)
+
+    # --- Reactions -------------------------------------------------------------------
+
+    def add_reaction(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        stakeholder: str,
+        version: int,
+        stance: Stance,
+        text: TextRef,
+        channel: Channel,
+        section: str | None = None,
+        meeting: int | None = None,
+    ) -> int:
+        """Record a stakeholder's reaction to a version; returns its number."""
+        initiative.require_open()
+        rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
+            actor in (stakeholder, initiative.facilitator)
+        )
+        initiative.require_participant(stakeholder, "react to plans")
+        self._require_not_finalised()
+        rules.a_reaction_refers_to_an_existing_version.check(
+            version in self.versions,
+            plan=self.slug,
+            version=version,
+            versions=", ".join(map(str, self.versions)) or "none yet",
+        )
+        if meeting is not None:
+            rules.a_meeting_named_must_exist.check(
+                initiative.meeting(meeting) is not None,
+                initiative=initiative.slug,
+                meeting=meeting,
+            )
+        number = len(self.reactions) + 1
+        self._reaction_added(
+            actor=actor,
+            reaction=number,
+            stakeholder=stakeholder,
+            version=version,
+            stance=stance,
+            text=text,
+            channel=channel,
+            section=section,
+            meeting=meeting,
+        )
+        return number
+
+    @event("ReactionAdded")
+    def _reaction_added(
+        self,
+        *,
+        actor: str,
+        reaction: int,
+        stakeholder: str,
+        version: int,
+        stance: Stance,
+        text: TextRef,
+        channel: Channel,
+        section: str | None,
+        meeting: int | None,
+    ) -> None:
+        self.reactions[reaction] = Reaction(
+            number=reaction,
+            stakeholder=stakeholder,
+            version=version,
+            stance=Stance(stance),
+            text=text,
+            channel=Channel(channel),
+            section=section,
+            meeting=meeting,
+            recorded_by=actor,
+        )
+
+    def withdraw_reaction(
+        self, *, actor: str, initiative: Initiative, reaction: int
+    ) -> None:
+        initiative.require_open()
+        self._require_not_finalised()
+        given = self._reaction(reaction)
+        rules.a_stakeholder_withdraws_their_own_reaction.check(
+            actor in (given.stakeholder, initiative.facilitator),
+            plan=self.slug,
+            reaction=reaction,
+        )
+        rules.an_answered_reaction_stays.check(
+            given.answer is None and not given.withdrawn,
+            plan=self.slug,
+            reaction=reaction,
+        )
+        self._reaction_withdrawn(actor=actor, reaction=reaction)
+
+    @event("ReactionWithdrawn")
+    def _reaction_withdrawn(self, *, actor: str, reaction: int) -> None:
+        self.reactions[reaction].withdrawn = True
+
+    # --- Answers ---------------------------------------------------------------------
+
+    def adopt_change(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        reactions: Sequence[int],
+        version: int,
+        explanation: TextRef,
+    ) -> None:
+        """Answer reactions with a change carried by a later version."""
+        self._require_editable(actor, initiative, "answer reactions")
+        answered = self._require_answerable(reactions)
+        for reaction in answered:
+            rules.a_change_is_adopted_in_a_later_version.check(
+                version in self.versions and version > reaction.version,
+                plan=self.slug,
+                reaction=reaction.number,
+                reacted=reaction.version,
+                version=version,
+            )
+        self._change_adopted(
+            actor=actor,
+            reactions=[r.number for r in answered],
+            version=version,
+            explanation=explanation,
+        )
+
+    @event("ChangeAdopted")
+    def _change_adopted(
+        self, *, actor: str, reactions: list[int], version: int, explanation: TextRef
+    ) -> None:
+        answer = Answer(AnswerKind.ADOPTED, actor, version=version, text=explanation)
+        for number in reactions:
+            self.reactions[number].answer = answer
+
+    def defend_position(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        reactions: Sequence[int],
+        reasoning: TextRef,
+    ) -> None:
+        """Answer reactions with reasoning: the plan stays as it is."""
+        self._require_editable(actor, initiative, "answer reactions")
+        answered = self._require_answerable(reactions)
+        self._position_defended(
+            actor=actor, reactions=[r.number for r in answered], reasoning=reasoning
+        )
+
+    @event("PositionDefended")
+    def _position_defended(
+        self, *, actor: str, reactions: list[int], reasoning: TextRef
+    ) -> None:
+        answer = Answer(AnswerKind.DEFENDED, actor, text=reasoning)
+        for number in reactions:
+            self.reactions[number].answer = answer
+
+    def note_support(
+        self, *, actor: str, initiative: Initiative, reactions: Sequence[int]
+    ) -> None:
+        """Acknowledge reactions of support: nothing to change."""
+        self._require_editable(actor, initiative, "answer reactions")
+        answered = self._require_answerable(reactions)
+        for reaction in answered:
+            rules.only_support_is_noted.check(
+                reaction.stance is Stance.SUPPORT,
+                reaction=reaction.number,
+                stance=reaction.stance.value,
+            )
+        self._support_noted(actor=actor, reactions=[r.number for r in answered])
+
+    @event("SupportNoted")
+    def _support_noted(self, *, actor: str, reactions: list[int]) -> None:
+        answer = Answer(AnswerKind.NOTED, actor)
+        for number in reactions:
+            self.reactions[number].answer = answer
+
+    # --- Finalising ------------------------------------------------------------------
+
+    def finalise(self, *, actor: str, initiative: Initiative) -> int:
+        """Finalise the latest version; returns its number."""
+        self._require_editable(actor, initiative, "finalise plans")
+        rules.a_plan_has_a_draft_before_it_is_finalised.check(
+            bool(self.versions), plan=self.slug
+        )
+        rules.a_plan_is_finalised_when_every_reaction_is_answered.check(
+            not self.unanswered,
+            plan=self.slug,
+            reactions=", ".join(map(str, self.unanswered)),
+        )
+        version = self.latest_version
+        self._finalised(actor=actor, version=version)
+        return version
+
+    @event("Finalised")
+    def _finalised(self, *, actor: str, version: int) -> None:
+        self.final_version = version

@@ -1,0 +1,259 @@
+"""The rules in force, each with a name and a sentence a person can read.
+
+Every refusal in the engine comes from this table: a command method checks its rules
+*before* it records an event (``rule.check(condition, **details)``), and a refused
+command raises :class:`RuleViolation` carrying the rule and its sentence. Event
+methods never check rules, so history always replays.
+
+A later step makes phases and permissions declarative per process template; it reads
+and extends this table rather than scattered checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class DomainError(Exception):
+    """Raised when the domain refuses a command."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule; ``reason`` is a sentence template filled with the details."""
+
+    name: str
+    reason: str
+
+    def sentence(self, **details: Any) -> str:
+        return self.reason.format(**details)
+
+    def check(self, condition: bool, **details: Any) -> None:
+        """Raise :class:`RuleViolation` with this rule's sentence unless ``condition``."""
+        if not condition:
+            raise RuleViolation(self, self.sentence(**details))
+
+
+class RuleViolation(DomainError):
+    """Raised when a command would break a rule; ``str()`` is the rule's sentence."""
+
+    def __init__(self, rule: Rule, sentence: str) -> None:
+        super().__init__(sentence)
+        self.rule = rule
+        self.sentence = sentence
+
+
+def _rule(name: str, reason: str) -> Rule:
+    rule = Rule(name, reason)
+    RULES[name] = rule
+    return rule
+
+
+RULES: dict[str, Rule] = {}
+"""Every rule in force, by name (in the order below)."""
+
+# --- Who shapes the process -------------------------------------------------------
+only_the_facilitator_shapes_the_initiative = _rule(
+    "only_the_facilitator_shapes_the_initiative",
+    "Only the facilitator of {initiative} may {action}.",
+)
+only_joined_stakeholders_act = _rule(
+    "only_joined_stakeholders_act",
+    "Only stakeholders who have joined {initiative} and not left may {action}.",
+)
+society_decides_first = _rule(
+    "society_decides_first",
+    "Society decides first: civil servants may observe, but may not {action} until "
+    "the facilitator advances {initiative} past the stakeholders' decision.",
+)
+a_closed_initiative_takes_no_commands = _rule(
+    "a_closed_initiative_takes_no_commands",
+    "{initiative} is closed; nothing more can be recorded in it.",
+)
+phases_advance_in_order = _rule(
+    "phases_advance_in_order",
+    "{initiative} is in its last phase ({phase}); there is no phase after it.",
+)
+
+# --- Stakeholders and groups --------------------------------------------------------
+stakeholders_join_themselves_or_are_added_by_the_facilitator = _rule(
+    "stakeholders_join_themselves_or_are_added_by_the_facilitator",
+    "A stakeholder joins {initiative} themselves or is added by its facilitator.",
+)
+a_stakeholder_joins_once = _rule(
+    "a_stakeholder_joins_once",
+    "{stakeholder} has already joined {initiative}.",
+)
+stakeholders_leave_themselves_or_are_removed_by_the_facilitator = _rule(
+    "stakeholders_leave_themselves_or_are_removed_by_the_facilitator",
+    "A stakeholder leaves {initiative} themselves or is removed by its facilitator.",
+)
+the_facilitator_stays = _rule(
+    "the_facilitator_stays",
+    "The facilitator cannot leave {initiative}; close it instead.",
+)
+a_group_name_is_used_once = _rule(
+    "a_group_name_is_used_once",
+    "{initiative} already has a group called {group}.",
+)
+a_group_must_exist = _rule(
+    "a_group_must_exist",
+    "{initiative} has no group called {group}.",
+)
+members_are_joined_stakeholders = _rule(
+    "members_are_joined_stakeholders",
+    "Only stakeholders who have joined {initiative} can be members of {group}.",
+)
+a_member_is_added_once = _rule(
+    "a_member_is_added_once",
+    "{stakeholder} is already a member of {group}.",
+)
+only_members_can_be_removed = _rule(
+    "only_members_can_be_removed",
+    "{stakeholder} is not a member of {group}.",
+)
+
+# --- Meetings and the council -------------------------------------------------------
+times_carry_a_timezone = _rule(
+    "times_carry_a_timezone",
+    "The {what} must include a timezone (for example 2026-03-12T19:30+01:00).",
+)
+attendance_is_not_negative = _rule(
+    "attendance_is_not_negative",
+    "The attendance of a meeting cannot be negative.",
+)
+a_meeting_named_must_exist = _rule(
+    "a_meeting_named_must_exist",
+    "{initiative} has no meeting {meeting}.",
+)
+a_document_is_named_by_its_sha256 = _rule(
+    "a_document_is_named_by_its_sha256",
+    "A council document is named by its SHA-256: 64 hexadecimal characters.",
+)
+
+# --- Money --------------------------------------------------------------------------
+a_budget_is_not_negative = _rule(
+    "a_budget_is_not_negative",
+    "A budget is an amount in euros of zero or more, with at most two decimals.",
+)
+an_allocation_is_a_positive_amount = _rule(
+    "an_allocation_is_a_positive_amount",
+    "An allocation is a positive amount in euros with at most two decimals.",
+)
+allocations_stay_within_the_budget = _rule(
+    "allocations_stay_within_the_budget",
+    "Allocating EUR {amount} would bring the allocations of {initiative} to "
+    "EUR {total}, over its budget of EUR {budget}.",
+)
+an_allocation_follows_from_a_decision = _rule(
+    "an_allocation_follows_from_a_decision",
+    "A budget allocation follows from a decision taken in {initiative}; "
+    "{decision} {state}.",
+)
+
+# --- Plans and reactions -------------------------------------------------------------
+plans_are_made_by_the_owning_group_or_the_facilitator = _rule(
+    "plans_are_made_by_the_owning_group_or_the_facilitator",
+    "{plan} is drafted and answered by members of the {group} group or the "
+    "facilitator.",
+)
+a_reaction_refers_to_an_existing_version = _rule(
+    "a_reaction_refers_to_an_existing_version",
+    "{plan} has no version {version}; its versions are {versions}.",
+)
+a_finalised_plan_is_not_changed = _rule(
+    "a_finalised_plan_is_not_changed",
+    "{plan} is finalised (version {version}); it takes no more drafts, reactions "
+    "or answers.",
+)
+reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator = _rule(
+    "reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator",
+    "A reaction is given by the stakeholder themselves, or recorded for them by "
+    "the facilitator (from a meeting, a letter or an email).",
+)
+a_reaction_must_exist = _rule(
+    "a_reaction_must_exist",
+    "{plan} has no reaction {reaction}.",
+)
+an_answer_names_the_reactions_it_answers = _rule(
+    "an_answer_names_the_reactions_it_answers",
+    "An answer names the reactions it answers; none were named.",
+)
+every_reaction_gets_exactly_one_answer = _rule(
+    "every_reaction_gets_exactly_one_answer",
+    "Reaction {reaction} on {plan} already has an answer ({answer}).",
+)
+a_withdrawn_reaction_needs_no_answer = _rule(
+    "a_withdrawn_reaction_needs_no_answer",
+    "Reaction {reaction} on {plan} was withdrawn; it needs no answer.",
+)
+a_change_is_adopted_in_a_later_version = _rule(
+    "a_change_is_adopted_in_a_later_version",
+    "A change answering reaction {reaction} (on version {reacted}) is adopted in a "
+    "later version of {plan}; version {version} is not one.",
+)
+only_support_is_noted = _rule(
+    "only_support_is_noted",
+    "Only support is noted without more; reaction {reaction} is a {stance}: adopt "
+    "a change or defend the position.",
+)
+a_stakeholder_withdraws_their_own_reaction = _rule(
+    "a_stakeholder_withdraws_their_own_reaction",
+    "Reaction {reaction} on {plan} is withdrawn by the stakeholder who gave it, "
+    "or by the facilitator for them.",
+)
+an_answered_reaction_stays = _rule(
+    "an_answered_reaction_stays",
+    "Reaction {reaction} on {plan} is already answered and cannot be withdrawn.",
+)
+a_plan_is_finalised_when_every_reaction_is_answered = _rule(
+    "a_plan_is_finalised_when_every_reaction_is_answered",
+    "{plan} cannot be finalised while reactions {reactions} are unanswered.",
+)
+a_plan_has_a_draft_before_it_is_finalised = _rule(
+    "a_plan_has_a_draft_before_it_is_finalised",
+    "{plan} has no draft yet; propose one before finalising it.",
+)
+
+# --- Decision points -----------------------------------------------------------------
+a_decision_point_has_valid_options = _rule(
+    "a_decision_point_has_valid_options",
+    "A decision by {rule} needs {needed}; {given} given.",
+)
+option_keys_are_unique = _rule(
+    "option_keys_are_unique",
+    "Each option of a decision point has its own key; {option} appears twice.",
+)
+a_decision_point_names_who_takes_part = _rule(
+    "a_decision_point_names_who_takes_part",
+    "A decision point names at least one kind of stakeholder who may take part.",
+)
+a_decision_point_closes_in_the_future = _rule(
+    "a_decision_point_closes_in_the_future",
+    "A decision point's closing time ({closes_at}) must lie in the future.",
+)
+only_eligible_stakeholders_take_positions = _rule(
+    "only_eligible_stakeholders_take_positions",
+    "Only {eligible} may take a position on {decision}; you take part as {kind}.",
+)
+positions_are_taken_while_open = _rule(
+    "positions_are_taken_while_open",
+    "{decision} is {state}; it takes no more positions.",
+)
+a_late_position_is_refused = _rule(
+    "a_late_position_is_refused",
+    "{decision} closed at {closes_at}; a position taken after that is late.",
+)
+a_position_chooses_an_option = _rule(
+    "a_position_chooses_an_option",
+    "{option} is not an option of {decision}; choose one of {options}.",
+)
+an_objection_gives_a_reason = _rule(
+    "an_objection_gives_a_reason",
+    "An objection to {decision} gives its reason.",
+)
+only_an_open_decision_point_is_decided_or_withdrawn = _rule(
+    "only_an_open_decision_point_is_decided_or_withdrawn",
+    "{decision} is {state}; it can no longer be decided or withdrawn.",
+)

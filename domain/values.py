@@ -1,0 +1,94 @@
+"""Value types shared by the aggregates: kinds, stances, channels, text references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+SYSTEM_ACTOR = "system"
+"""The actor named by automatic actions (a deadline passing)."""
+
+
+class ParticipationLevel(StrEnum):
+    """How far participants' say goes (the ladder used in participatieverordeningen)."""
+
+    INFORMING = "informing"
+    CONSULTING = "consulting"
+    ADVISING = "advising"
+    CO_PRODUCING = "co-producing"
+    CO_DECIDING = "co-deciding"
+
+
+class StakeholderKind(StrEnum):
+    """Who a stakeholder is in the process."""
+
+    RESIDENT = "resident"
+    ENTREPRENEUR = "entrepreneur"
+    INSTITUTION = "institution"
+    CIVIL_SERVANT = "civil-servant"
+    COUNCIL_MEMBER = "council-member"
+    FACILITATOR = "facilitator"
+
+
+SOCIETY = frozenset(
+    {
+        StakeholderKind.RESIDENT,
+        StakeholderKind.ENTREPRENEUR,
+        StakeholderKind.INSTITUTION,
+    }
+)
+"""The kinds that deliberate and decide first."""
+
+
+class GroupKind(StrEnum):
+    STEERING = "steering"
+    WORKING = "working"
+
+
+class MeetingKind(StrEnum):
+    RESIDENTS_MEETING = "residents-meeting"
+    STEERING_GROUP = "steering-group"
+    WORKING_GROUP = "working-group"
+    WALK_IN = "walk-in"
+    SITE_VISIT = "site-visit"
+    ONLINE = "online"
+
+
+class CouncilSession(StrEnum):
+    INFORMAL = "informal"
+    FORMAL = "formal"
+    LETTER = "letter"
+
+
+class Stance(StrEnum):
+    SUPPORT = "support"
+    CONCERN = "concern"
+    OBJECTION = "objection"
+    SUGGESTION = "suggestion"
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    MEETING = "meeting"
+    LETTER = "letter"
+    EMAIL = "email"
+
+
+class DecisionRule(StrEnum):
+    MAJORITY = "majority"
+    PLURALITY = "plurality"
+    CONSENT = "consent"
+    CONSENSUS = "consensus"
+
+
+@dataclass(frozen=True)
+class TextRef:
+    """A pointer to free text kept outside the events, with a commitment to it.
+
+    ``sha256`` is the hex SHA-256 of the text's salt and body (see the application's
+    text store). The event keeps only this, so the text can be erased later without
+    touching the immutable record, and an unerased text can be verified against it.
+    """
+
+    id: str
+    sha256: str
