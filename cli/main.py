@@ -1,0 +1,1391 @@
+"""The ``samenspraak`` command: a thin adapter over the application.
+
+Each command parses its options, calls one use case or query of
+:class:`samenspraak.application.Samenspraak`, and prints the result. Data goes to
+stdout, confirmations to stderr. A refusal prints one sentence and exits 1; a usage
+error exits 2; nothing is written when a command is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from samenspraak.application import Samenspraak, SamenspraakError
+from samenspraak.application.config import DB_VARIABLE, DEFAULT_DB, database_exists
+from samenspraak.application.story import play
+from samenspraak.cli.render import emit_json, section, table, tally_text
+from samenspraak.domain import clock
+from samenspraak.domain.values import (
+    Channel,
+    CouncilSession,
+    DecisionRule,
+    GroupKind,
+    MeetingKind,
+    ParticipationLevel,
+    StakeholderKind,
+    Stance,
+)
+
+ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _choices(values: Any) -> click.Choice:  # type: ignore[type-arg]
+    return click.Choice([v.value for v in values])
+
+
+@dataclass
+class Context:
+    db: str
+    actor: str | None
+    apps: list[Samenspraak] = field(default_factory=list)
+
+    def app(self, *, write: bool) -> Samenspraak:
+        """Open the record; read commands never create a database."""
+        app = Samenspraak.open(self.db, create=write)
+        self.apps.append(app)
+        return app
+
+    def who(self) -> str:
+        if not self.actor:
+            msg = f"Say who you are with --as REF (or {ACTOR_VARIABLE})."
+            raise click.UsageError(msg)
+        return self.actor
+
+    def close(self) -> None:
+        for app in self.apps:
+            app.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+
+
+def done(message: str) -> None:
+    """A confirmation, on stderr so that stdout carries only data."""
+    click.echo(message, err=True)
+
+
+def read_text(text: str | None, path: Path | None, name: str) -> str | None:
+    if text is not None and path is not None:
+        msg = f"Give either --{name} or --{name}-file, not both."
+        raise click.UsageError(msg)
+    if path is None:
+        return text
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        msg = f"Cannot read {path}: {error.__class__.__name__}."
+        raise click.UsageError(msg) from None
+
+
+class EngineGroup(click.Group):
+    """Turns the engine's refusals into one sentence and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SamenspraakError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.close()
+
+
+@click.group(cls=EngineGroup)
+@click.option(
+    "--db",
+    envvar=DB_VARIABLE,
+    default=DEFAULT_DB,
+    show_default=True,
+    help=f"SQLite file or postgresql:// URL (or {DB_VARIABLE}).",
+)
+@click.option(
+    "--as",
+    "actor",
+    envvar=ACTOR_VARIABLE,
+    metavar="REF",
+    help=f"The stakeholder giving the command (or {ACTOR_VARIABLE}).",
+)
+@click.version_option(package_name="samenspraak")
+@click.pass_context
+def cli(ctx: click.Context, db: str, actor: str | None) -> None:
+    """samenspraak: participation processes recorded as events.
+
+    Residents, entrepreneurs and institutions decide first, together; a
+    facilitator puts decision points to them and informs the council. Every step
+    is an event, so the process can be replayed, verified and reported.
+
+    \b
+    Example:
+      samenspraak --db demo.db demo
+      samenspraak --db demo.db initiative status city-centre
+    """
+    ctx.obj = Context(db=db, actor=actor)
+
+
+# --- demo ----------------------------------------------------------------------------
+
+
+@cli.command()
+@pass_context
+def demo(obj: Context) -> None:
+    """Play the city-centre story into a fresh database and show the result.
+
+    \b
+    Example:
+      samenspraak --db demo.db demo
+    """
+    if database_exists(obj.db) and Path(obj.db).stat().st_size > 0:
+        msg = (
+            f"{obj.db} already exists; the demo plays into a fresh database: "
+            "remove it or pass another --db."
+        )
+        raise click.ClickException(msg)
+    app = obj.app(write=True)
+    play(app, say=click.echo)
+    status = app.initiative_status("city-centre")
+    click.echo(section("Where the initiative stands now"))
+    _print_status(status)
+    click.echo(
+        f"\n{app.stored_event_count()} events recorded in {obj.db}. Try:\n"
+        f"  samenspraak --db {obj.db} plan show city-centre traffic-plan\n"
+        f"  samenspraak --db {obj.db} decision show city-centre budget-first-part"
+    )
+
+
+# --- initiative ----------------------------------------------------------------------
+
+
+@cli.group()
+def initiative() -> None:
+    """Start, follow and close participation processes (initiatives)."""
+
+
+@initiative.command("start")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option("--title", required=True, help="The initiative's title.")
+@click.option("--description", required=True, help="What it is about.")
+@click.option("--area", required=True, help="The area it concerns.")
+@click.option("--budget", required=True, help="Budget in euros, like 250000.00.")
+@click.option(
+    "--level",
+    type=_choices(ParticipationLevel),
+    required=True,
+    help="Participation level.",
+)
+@pass_context
+def initiative_start(
+    obj: Context,
+    initiative_ref: str,
+    title: str,
+    description: str,
+    area: str,
+    budget: str,
+    level: str,
+) -> None:
+    """Start an initiative; you become its facilitator.
+
+    \b
+    Example:
+      samenspraak --as facilitator initiative start city-centre \\
+        --title "Together for a lively city centre" \\
+        --description "Residents decide first." --area "The old town" \\
+        --budget 250000.00 --level co-deciding
+    """
+    obj.app(write=True).start_initiative(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "title": title,
+            "description": description,
+            "area": area,
+            "budget": budget,
+            "level": level,
+        }
+    )
+    done(f"Started {initiative_ref}; you are its facilitator.")
+
+
+@initiative.command("list")
+@json_option
+@pass_context
+def initiative_list(obj: Context, as_json: bool) -> None:
+    """List the initiatives in the record.
+
+    \b
+    Example:
+      samenspraak initiative list --json
+    """
+    items = obj.app(write=False).list_initiatives()
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["initiative", "title", "phase", "closed"],
+            [[i.initiative, i.title, i.phase, i.closed] for i in items],
+        )
+    )
+
+
+@initiative.command("status")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def initiative_status(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """Show where an initiative stands: phase, people, groups, plans, decisions.
+
+    \b
+    Example:
+      samenspraak initiative status city-centre
+    """
+    status = obj.app(write=False).initiative_status(initiative_ref)
+    if as_json:
+        emit_json(status)
+    else:
+        _print_status(status)
+
+
+def _print_status(s: Any) -> None:
+    click.echo(f"{s.initiative}: {s.title}")
+    click.echo(f"  area: {s.area}")
+    click.echo(f"  level: {s.level}    facilitator: {s.facilitator}")
+    click.echo(
+        f"  process: {s.template.name} v{s.template.version}    phase: {s.phase}"
+        + ("    (closed)" if s.closed else "")
+    )
+    click.echo(f"  budget: EUR {s.budget}    allocated: EUR {s.allocated}")
+    click.echo(section("Stakeholders"))
+    click.echo(
+        table(
+            ["ref", "kind", "active", "name"],
+            [[p.ref, p.kind, p.active, p.name] for p in s.stakeholders],
+        )
+    )
+    click.echo(section("Groups"))
+    click.echo(
+        table(
+            ["group", "kind", "name", "members"],
+            [[g.group, g.kind, g.name, ", ".join(g.members)] for g in s.groups],
+        )
+    )
+    click.echo(section("Meetings"))
+    click.echo(
+        table(
+            ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
+            [
+                [
+                    m.number,
+                    m.starts_at,
+                    m.kind,
+                    m.attendance,
+                    m.evening_or_weekend,
+                    m.place,
+                ]
+                for m in s.meetings
+            ],
+        )
+    )
+    click.echo(section("Plans"))
+    click.echo(
+        table(
+            ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
+            [
+                [
+                    p.plan,
+                    p.group,
+                    p.versions,
+                    p.final_version,
+                    p.reactions,
+                    p.unanswered,
+                    p.title,
+                ]
+                for p in s.plans
+            ],
+        )
+    )
+    click.echo(section("Decision points"))
+    click.echo(
+        table(
+            ["decision", "rule", "state", "outcome", "tally"],
+            [
+                [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
+                for d in s.decisions
+            ],
+        )
+    )
+    click.echo(section("The council was informed"))
+    click.echo(
+        table(
+            ["when", "session", "document sha256", "document"],
+            [
+                [
+                    c.informed_at,
+                    c.session,
+                    c.document_sha256[:16] + "...",
+                    c.document_title,
+                ]
+                for c in s.council
+            ],
+        )
+    )
+    if s.allocations:
+        click.echo(section("Budget allocations"))
+        click.echo(
+            table(
+                ["amount", "decision", "purpose"],
+                [[f"EUR {a.amount}", a.decision, a.purpose] for a in s.allocations],
+            )
+        )
+
+
+@initiative.command("advance")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@pass_context
+def initiative_advance(obj: Context, initiative_ref: str) -> None:
+    """Advance the initiative to the next phase of its process (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator initiative advance city-centre
+    """
+    phase = obj.app(write=True).advance_phase(
+        {"actor": obj.who(), "initiative": initiative_ref}
+    )
+    done(f"{initiative_ref} is now in the phase {phase}.")
+
+
+@initiative.command("allocate")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option("--amount", required=True, help="Amount in euros, like 150000.00.")
+@click.option("--purpose", required=True, help="What the money is for.")
+@click.option("--decision", required=True, help="The decision point it follows from.")
+@pass_context
+def initiative_allocate(
+    obj: Context, initiative_ref: str, amount: str, purpose: str, decision: str
+) -> None:
+    """Allocate part of the budget, following from a decided decision point.
+
+    \b
+    Example:
+      samenspraak --as facilitator initiative allocate city-centre \\
+        --amount 150000.00 --purpose "Market square" --decision budget-first-part
+    """
+    obj.app(write=True).allocate_budget(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "amount": amount,
+            "purpose": purpose,
+            "decision": decision,
+        }
+    )
+    done(f"Allocated EUR {amount} in {initiative_ref}.")
+
+
+@initiative.command("close")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option("--outcome", required=True, help="What the process achieved.")
+@pass_context
+def initiative_close(obj: Context, initiative_ref: str, outcome: str) -> None:
+    """Close the initiative with its outcome (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator initiative close city-centre \\
+        --outcome "A traffic plan with broad support"
+    """
+    obj.app(write=True).close_initiative(
+        {"actor": obj.who(), "initiative": initiative_ref, "outcome": outcome}
+    )
+    done(f"Closed {initiative_ref}.")
+
+
+# --- stakeholder ---------------------------------------------------------------------
+
+
+@cli.group()
+def stakeholder() -> None:
+    """Register stakeholders and let them join or leave initiatives."""
+
+
+@stakeholder.command("register")
+@click.argument("ref")
+@click.option("--name", required=True, help="Name (kept apart from the events).")
+@click.option("--contact", help="Contact details (kept apart from the events).")
+@pass_context
+def stakeholder_register(
+    obj: Context, ref: str, name: str, contact: str | None
+) -> None:
+    """Put a stakeholder in the directory under a reference.
+
+    Names and contact details are personal data: they live outside the events,
+    so they can be erased on request. Register yourself with --as REF equal to
+    REF, or register others once you are registered.
+
+    \b
+    Example:
+      samenspraak --as facilitator stakeholder register bakery \\
+        --name "The bakery on the market square"
+    """
+    obj.app(write=True).register_stakeholder(
+        {"actor": obj.who(), "stakeholder": ref, "name": name, "contact": contact}
+    )
+    done(f"Registered {ref}.")
+
+
+@stakeholder.command("join")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("ref")
+@click.option(
+    "--kind", type=_choices(StakeholderKind), required=True, help="Who they are."
+)
+@pass_context
+def stakeholder_join(obj: Context, initiative_ref: str, ref: str, kind: str) -> None:
+    """A stakeholder joins an initiative (themselves, or added by the facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator stakeholder join city-centre bakery --kind entrepreneur
+    """
+    obj.app(write=True).join_initiative(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "stakeholder": ref,
+            "kind": kind,
+        }
+    )
+    done(f"{ref} joined {initiative_ref} as {kind}.")
+
+
+@stakeholder.command("leave")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("ref")
+@pass_context
+def stakeholder_leave(obj: Context, initiative_ref: str, ref: str) -> None:
+    """A stakeholder leaves an initiative; what they said stays on record.
+
+    \b
+    Example:
+      samenspraak --as bakery stakeholder leave city-centre bakery
+    """
+    obj.app(write=True).leave_initiative(
+        {"actor": obj.who(), "initiative": initiative_ref, "stakeholder": ref}
+    )
+    done(f"{ref} left {initiative_ref}.")
+
+
+@stakeholder.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def stakeholder_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List who takes part in an initiative, by kind.
+
+    \b
+    Example:
+      samenspraak stakeholder list city-centre
+    """
+    people = obj.app(write=False).initiative_status(initiative_ref).stakeholders
+    if as_json:
+        emit_json(people)
+        return
+    click.echo(
+        table(
+            ["ref", "kind", "active", "name"],
+            [[p.ref, p.kind, p.active, p.name] for p in people],
+        )
+    )
+
+
+# --- group ---------------------------------------------------------------------------
+
+
+@cli.group()
+def group() -> None:
+    """Form steering and working groups and compose them."""
+
+
+@group.command("form")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("group_ref", metavar="GROUP")
+@click.option(
+    "--kind", type=_choices(GroupKind), required=True, help="steering or working."
+)
+@click.option("--name", required=True, help="The group's name.")
+@click.option("--mandate", required=True, help="What the group is asked to do.")
+@pass_context
+def group_form(
+    obj: Context,
+    initiative_ref: str,
+    group_ref: str,
+    kind: str,
+    name: str,
+    mandate: str,
+) -> None:
+    """Form a group (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator group form city-centre steering-group \\
+        --kind steering --name "Steering group" --mandate "Work out a vision"
+    """
+    obj.app(write=True).form_group(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "group": group_ref,
+            "kind": kind,
+            "name": name,
+            "mandate": mandate,
+        }
+    )
+    done(f"Formed the group {group_ref}.")
+
+
+@group.command("add")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("group_ref", metavar="GROUP")
+@click.argument("ref", metavar="STAKEHOLDER")
+@pass_context
+def group_add(obj: Context, initiative_ref: str, group_ref: str, ref: str) -> None:
+    """Add a member to a group (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator group add city-centre steering-group bakery
+    """
+    obj.app(write=True).add_member(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "group": group_ref,
+            "stakeholder": ref,
+        }
+    )
+    done(f"{ref} is a member of {group_ref}.")
+
+
+@group.command("remove")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("group_ref", metavar="GROUP")
+@click.argument("ref", metavar="STAKEHOLDER")
+@pass_context
+def group_remove(obj: Context, initiative_ref: str, group_ref: str, ref: str) -> None:
+    """Remove a member from a group (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator group remove city-centre steering-group bakery
+    """
+    obj.app(write=True).remove_member(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "group": group_ref,
+            "stakeholder": ref,
+        }
+    )
+    done(f"{ref} is no longer a member of {group_ref}.")
+
+
+@group.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def group_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List an initiative's groups and their members.
+
+    \b
+    Example:
+      samenspraak group list city-centre --json
+    """
+    groups = obj.app(write=False).initiative_status(initiative_ref).groups
+    if as_json:
+        emit_json(groups)
+        return
+    click.echo(
+        table(
+            ["group", "kind", "name", "members"],
+            [[g.group, g.kind, g.name, ", ".join(g.members)] for g in groups],
+        )
+    )
+
+
+# --- meeting -------------------------------------------------------------------------
+
+
+@cli.group()
+def meeting() -> None:
+    """Record the meetings held (evenings and weekends included)."""
+
+
+@meeting.command("hold")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option(
+    "--start", required=True, help="Start with timezone, like 2026-04-09T19:30+02:00."
+)
+@click.option(
+    "--kind", type=_choices(MeetingKind), required=True, help="Kind of meeting."
+)
+@click.option("--place", required=True, help="Where it was held.")
+@click.option("--attendance", required=True, help="How many people came.")
+@click.option("--summary", required=True, help="What was discussed.")
+@pass_context
+def meeting_hold(
+    obj: Context,
+    initiative_ref: str,
+    start: str,
+    kind: str,
+    place: str,
+    attendance: str,
+    summary: str,
+) -> None:
+    """Record a meeting that was held (facilitator); prints its number.
+
+    \b
+    Example:
+      samenspraak --as facilitator meeting hold city-centre \\
+        --start 2026-04-09T19:30+02:00 --kind residents-meeting \\
+        --place "Community centre" --attendance 64 --summary "Traffic plan evening"
+    """
+    number = obj.app(write=True).hold_meeting(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "starts_at": start,
+            "kind": kind,
+            "place": place,
+            "attendance": attendance,
+            "summary": summary,
+        }
+    )
+    click.echo(number)
+    done(f"Recorded meeting {number} of {initiative_ref}.")
+
+
+@meeting.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List the meetings held, with an evening/weekend flag.
+
+    \b
+    Example:
+      samenspraak meeting list city-centre
+    """
+    meetings = obj.app(write=False).initiative_status(initiative_ref).meetings
+    if as_json:
+        emit_json(meetings)
+        return
+    click.echo(
+        table(
+            ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
+            [
+                [
+                    m.number,
+                    m.starts_at,
+                    m.kind,
+                    m.attendance,
+                    m.evening_or_weekend,
+                    m.place,
+                ]
+                for m in meetings
+            ],
+        )
+    )
+
+
+# --- council -------------------------------------------------------------------------
+
+
+@cli.group()
+def council() -> None:
+    """Record what the municipal council was told."""
+
+
+@council.command("inform")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option("--title", required=True, help="The document's title.")
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The document sent; its SHA-256 is recorded.",
+)
+@click.option("--sha256", help="The document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--session", type=_choices(CouncilSession), required=True, help="Kind of session."
+)
+@click.option("--when", help="When, with timezone (default: now).")
+@pass_context
+def council_inform(
+    obj: Context,
+    initiative_ref: str,
+    title: str,
+    document: Path | None,
+    sha256: str | None,
+    session: str,
+    when: str | None,
+) -> None:
+    """Record that the council was informed with a document (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator council inform city-centre \\
+        --title "Vision for the city centre" --document vision.pdf --session informal
+    """
+    if (document is None) == (sha256 is None):
+        msg = "Give the document with either --document FILE or --sha256 HEX."
+        raise click.UsageError(msg)
+    digest = sha256
+    if document is not None:
+        digest = hashlib.sha256(document.read_bytes()).hexdigest()
+    obj.app(write=True).inform_council(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "document_title": title,
+            "document_sha256": digest,
+            "session": session,
+            "informed_at": when or clock.now(),
+        }
+    )
+    done(f"Recorded: the council was informed ({session}), document sha256 {digest}.")
+
+
+@council.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List what the council was told, with each document's SHA-256.
+
+    \b
+    Example:
+      samenspraak council list city-centre
+    """
+    items = obj.app(write=False).initiative_status(initiative_ref).council
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["when", "session", "document sha256", "document"],
+            [
+                [c.informed_at, c.session, c.document_sha256, c.document_title]
+                for c in items
+            ],
+        )
+    )
+
+
+# --- plan ----------------------------------------------------------------------------
+
+
+@cli.group()
+def plan() -> None:
+    """Plans (a vision, a traffic plan): drafts, reactions and their answers."""
+
+
+@plan.command("create")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@click.option("--title", required=True, help="The plan's title.")
+@click.option("--group", "group_ref", required=True, help="The group that owns it.")
+@pass_context
+def plan_create(
+    obj: Context, initiative_ref: str, plan_ref: str, title: str, group_ref: str
+) -> None:
+    """Create a plan owned by a group.
+
+    \b
+    Example:
+      samenspraak --as facilitator plan create city-centre traffic-plan \\
+        --title "Traffic plan" --group traffic
+    """
+    obj.app(write=True).create_plan(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "title": title,
+            "group": group_ref,
+        }
+    )
+    done(f"Created the plan {plan_ref}.")
+
+
+@plan.command("propose")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@click.option("--text", help="The draft's text.")
+@click.option(
+    "--text-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the draft's text from a file.",
+)
+@click.option("--changes", required=True, help="What changed, and why.")
+@pass_context
+def plan_propose(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    text: str | None,
+    text_file: Path | None,
+    changes: str,
+) -> None:
+    """Propose the next draft version of a plan; prints its number.
+
+    \b
+    Example:
+      samenspraak --as resident-kerkstraat plan propose city-centre traffic-plan \\
+        --text-file traffic-plan-v2.txt --changes "A modal filter for the Havenkwartier"
+    """
+    body = read_text(text, text_file, "text")
+    if body is None:
+        msg = "Give the draft with --text or --text-file."
+        raise click.UsageError(msg)
+    version = obj.app(write=True).propose_draft(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "text": body,
+            "changes": changes,
+        }
+    )
+    click.echo(version)
+    done(f"Proposed version {version} of {plan_ref}.")
+
+
+@plan.command("react")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@click.option("--version", "version", required=True, help="The version reacted to.")
+@click.option(
+    "--stance", type=_choices(Stance), required=True, help="The reaction's stance."
+)
+@click.option("--text", required=True, help="The reaction.")
+@click.option(
+    "--channel",
+    type=_choices(Channel),
+    default=Channel.ONLINE.value,
+    show_default=True,
+    help="How it came in.",
+)
+@click.option("--for", "for_ref", metavar="REF", help="Record it for this stakeholder.")
+@click.option("--section", help="The section of the plan it concerns.")
+@click.option("--meeting", "meeting_number", help="The meeting it was given at.")
+@pass_context
+def plan_react(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    version: str,
+    stance: str,
+    text: str,
+    channel: str,
+    for_ref: str | None,
+    section: str | None,
+    meeting_number: str | None,
+) -> None:
+    """React to a version of a plan; prints the reaction's number.
+
+    The facilitator records reactions given at a meeting or by letter with --for.
+
+    \b
+    Example:
+      samenspraak --as bakery plan react city-centre traffic-plan --version 1 \\
+        --stance concern --section deliveries --text "Deliveries start too early"
+    """
+    number = obj.app(write=True).react_to_plan(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "version": version,
+            "stance": stance,
+            "text": text,
+            "channel": channel,
+            "stakeholder": for_ref,
+            "section": section,
+            "meeting": meeting_number,
+        }
+    )
+    click.echo(number)
+    done(f"Recorded reaction {number} on {plan_ref}.")
+
+
+def reactions_option(f: F) -> F:
+    return click.option(
+        "--reaction",
+        "reactions",
+        multiple=True,
+        required=True,
+        help="A reaction number answered (repeat for more).",
+    )(f)
+
+
+@plan.command("adopt")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@reactions_option
+@click.option(
+    "--version", "version", required=True, help="The version that carries the change."
+)
+@click.option("--explanation", required=True, help="What was changed, and how.")
+@pass_context
+def plan_adopt(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    reactions: Sequence[str],
+    version: str,
+    explanation: str,
+) -> None:
+    """Answer reactions with a change adopted in a later version.
+
+    \b
+    Example:
+      samenspraak --as resident-kerkstraat plan adopt city-centre traffic-plan \\
+        --reaction 1 --reaction 3 --version 2 --explanation "A modal filter"
+    """
+    obj.app(write=True).adopt_change(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "reactions": list(reactions),
+            "version": version,
+            "explanation": explanation,
+        }
+    )
+    done(f"Adopted in version {version}: reactions {', '.join(reactions)}.")
+
+
+@plan.command("defend")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@reactions_option
+@click.option("--reasoning", required=True, help="Why the plan stays as it is.")
+@pass_context
+def plan_defend(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    reactions: Sequence[str],
+    reasoning: str,
+) -> None:
+    """Answer reactions by defending the plan's position, with reasoning.
+
+    \b
+    Example:
+      samenspraak --as bakery plan defend city-centre traffic-plan \\
+        --reaction 2 --reasoning "Later deliveries clash with the market"
+    """
+    obj.app(write=True).defend_position(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "reactions": list(reactions),
+            "reasoning": reasoning,
+        }
+    )
+    done(f"Position defended: reactions {', '.join(reactions)}.")
+
+
+@plan.command("note")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@reactions_option
+@pass_context
+def plan_note(
+    obj: Context, initiative_ref: str, plan_ref: str, reactions: Sequence[str]
+) -> None:
+    """Note reactions of support: acknowledged, nothing to change.
+
+    \b
+    Example:
+      samenspraak --as resident-kerkstraat plan note city-centre traffic-plan --reaction 5
+    """
+    obj.app(write=True).note_support(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "reactions": list(reactions),
+        }
+    )
+    done(f"Support noted: reactions {', '.join(reactions)}.")
+
+
+@plan.command("withdraw")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@click.option("--reaction", "reaction", required=True, help="The reaction withdrawn.")
+@pass_context
+def plan_withdraw(
+    obj: Context, initiative_ref: str, plan_ref: str, reaction: str
+) -> None:
+    """Withdraw a reaction (its author, or the facilitator for them).
+
+    \b
+    Example:
+      samenspraak --as bakery plan withdraw city-centre traffic-plan --reaction 2
+    """
+    obj.app(write=True).withdraw_reaction(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "plan": plan_ref,
+            "reaction": reaction,
+        }
+    )
+    done(f"Withdrew reaction {reaction}.")
+
+
+@plan.command("finalise")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@pass_context
+def plan_finalise(obj: Context, initiative_ref: str, plan_ref: str) -> None:
+    """Finalise a plan: only when every reaction has its answer.
+
+    \b
+    Example:
+      samenspraak --as facilitator plan finalise city-centre traffic-plan
+    """
+    version = obj.app(write=True).finalise_plan(
+        {"actor": obj.who(), "initiative": initiative_ref, "plan": plan_ref}
+    )
+    done(f"Finalised {plan_ref} in version {version}.")
+
+
+@plan.command("show")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@json_option
+@pass_context
+def plan_show(obj: Context, initiative_ref: str, plan_ref: str, as_json: bool) -> None:
+    """Show a plan's versions and every reaction with its answer.
+
+    \b
+    Example:
+      samenspraak plan show city-centre traffic-plan
+    """
+    p = obj.app(write=False).plan_details(initiative_ref, plan_ref)
+    if as_json:
+        emit_json(p)
+        return
+    final = f"final: version {p.final_version}" if p.final_version else "not final"
+    click.echo(f"{p.plan}: {p.title}  (group {p.group}; {final})")
+    click.echo(section("Versions"))
+    click.echo(
+        table(
+            ["version", "proposed by", "changes"],
+            [[ver.number, ver.proposed_by, ver.changes] for ver in p.versions],
+        )
+    )
+    click.echo(section("Reactions"))
+    click.echo(
+        table(
+            ["#", "by", "on", "stance", "channel", "answer", "reaction"],
+            [
+                [
+                    r.number,
+                    r.stakeholder,
+                    f"v{r.version}",
+                    r.stance,
+                    r.channel,
+                    _answer_text(r),
+                    r.text,
+                ]
+                for r in p.reactions
+            ],
+        )
+    )
+    if p.unanswered:
+        click.echo(f"\nUnanswered: {', '.join(map(str, p.unanswered))}")
+
+
+def _answer_text(r: Any) -> str:
+    if r.withdrawn:
+        return "withdrawn"
+    if r.answer is None:
+        return "UNANSWERED"
+    if r.answer.kind == "adopted":
+        return f"adopted in v{r.answer.version}"
+    return str(r.answer.kind)
+
+
+@plan.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def plan_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List an initiative's plans with their versions and open reactions.
+
+    \b
+    Example:
+      samenspraak plan list city-centre
+    """
+    plans = obj.app(write=False).initiative_status(initiative_ref).plans
+    if as_json:
+        emit_json(plans)
+        return
+    click.echo(
+        table(
+            ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
+            [
+                [
+                    p.plan,
+                    p.group,
+                    p.versions,
+                    p.final_version,
+                    p.reactions,
+                    p.unanswered,
+                    p.title,
+                ]
+                for p in plans
+            ],
+        )
+    )
+
+
+# --- decision ------------------------------------------------------------------------
+
+
+@cli.group()
+def decision() -> None:
+    """Decision points: put them, take positions, decide."""
+
+
+@decision.command("put")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("decision_ref", metavar="DECISION")
+@click.option("--question", required=True, help="The question put.")
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    required=True,
+    metavar="KEY=LABEL",
+    help="An option (repeat; consent takes exactly one proposal).",
+)
+@click.option(
+    "--eligible",
+    multiple=True,
+    required=True,
+    type=_choices(StakeholderKind),
+    help="A kind of stakeholder who may take part (repeat).",
+)
+@click.option(
+    "--rule", type=_choices(DecisionRule), required=True, help="How it is decided."
+)
+@click.option("--closes-at", help="Closing time with timezone.")
+@pass_context
+def decision_put(
+    obj: Context,
+    initiative_ref: str,
+    decision_ref: str,
+    question: str,
+    options: Sequence[str],
+    eligible: Sequence[str],
+    rule: str,
+    closes_at: str | None,
+) -> None:
+    """Put a decision point to the stakeholders (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator decision put city-centre first-priority \\
+        --question "What comes first?" --option square="A car-free square" \\
+        --option green="Greener streets" --eligible resident --eligible entrepreneur \\
+        --rule plurality --closes-at 2026-02-28T23:59+01:00
+    """
+    parsed = []
+    for option in options:
+        key, sep, label = option.partition("=")
+        if not sep:
+            msg = f"An option is given as KEY=LABEL; {option!r} has no '='."
+            raise click.UsageError(msg)
+        parsed.append({"key": key, "label": label})
+    obj.app(write=True).put_decision_point(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "decision": decision_ref,
+            "question": question,
+            "options": parsed,
+            "eligible": list(eligible),
+            "rule": rule,
+            "closes_at": closes_at,
+        }
+    )
+    done(f"Put the decision point {decision_ref} ({rule}).")
+
+
+@decision.command("take")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("decision_ref", metavar="DECISION")
+@click.argument("option")
+@click.option("--reason", help="Why (required for an objection).")
+@pass_context
+def decision_take(
+    obj: Context,
+    initiative_ref: str,
+    decision_ref: str,
+    option: str,
+    reason: str | None,
+) -> None:
+    """Take a position on an open decision point (a later one replaces it).
+
+    For consent, take the proposal's key to consent or 'object' with --reason.
+
+    \b
+    Example:
+      samenspraak --as bakery decision take city-centre first-priority square
+    """
+    obj.app(write=True).take_position(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "decision": decision_ref,
+            "option": option,
+            "reason": reason,
+        }
+    )
+    done(f"Position taken on {decision_ref}: {option}.")
+
+
+@decision.command("decide")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("decision_ref", metavar="DECISION")
+@pass_context
+def decision_decide(obj: Context, initiative_ref: str, decision_ref: str) -> None:
+    """Decide a decision point by its rule (facilitator); prints the outcome.
+
+    \b
+    Example:
+      samenspraak --as facilitator decision decide city-centre first-priority
+    """
+    outcome = obj.app(write=True).decide(
+        {"actor": obj.who(), "initiative": initiative_ref, "decision": decision_ref}
+    )
+    click.echo(outcome or "no decision")
+    done(f"{decision_ref} decided: {outcome or 'no decision'}.")
+
+
+@decision.command("withdraw")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("decision_ref", metavar="DECISION")
+@pass_context
+def decision_withdraw(obj: Context, initiative_ref: str, decision_ref: str) -> None:
+    """Withdraw an open decision point (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator decision withdraw city-centre first-priority
+    """
+    obj.app(write=True).withdraw_decision_point(
+        {"actor": obj.who(), "initiative": initiative_ref, "decision": decision_ref}
+    )
+    done(f"Withdrew {decision_ref}.")
+
+
+@decision.command("show")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("decision_ref", metavar="DECISION")
+@json_option
+@pass_context
+def decision_show(
+    obj: Context, initiative_ref: str, decision_ref: str, as_json: bool
+) -> None:
+    """Show a decision point: options, who may take part, positions and tally.
+
+    \b
+    Example:
+      samenspraak decision show city-centre budget-first-part
+    """
+    d = obj.app(write=False).decision_details(initiative_ref, decision_ref)
+    if as_json:
+        emit_json(d)
+        return
+    click.echo(f"{d.decision}: {d.question}")
+    click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}")
+    closes = d.closes_at.isoformat(timespec="minutes") if d.closes_at else "-"
+    click.echo(f"  closes at: {closes}    state: {d.state}")
+    if d.state == "decided":
+        click.echo(
+            f"  outcome: {d.outcome or 'no decision'}    tally: {tally_text(d.tally)}"
+        )
+    click.echo(section("Options"))
+    click.echo(table(["key", "label"], [[o.key, o.label] for o in d.options]))
+    click.echo(section("Positions"))
+    click.echo(
+        table(
+            ["stakeholder", "option", "reason"],
+            [[p.stakeholder, p.option, p.reason] for p in d.positions],
+        )
+    )
+
+
+@decision.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List an initiative's decision points with their outcomes.
+
+    \b
+    Example:
+      samenspraak decision list city-centre
+    """
+    items = obj.app(write=False).initiative_status(initiative_ref).decisions
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["decision", "rule", "state", "outcome", "tally"],
+            [
+                [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
+                for d in items
+            ],
+        )
+    )
+
+
+def main() -> None:
+    """The console script: never a traceback, one sentence on failure."""
+    try:
+        cli.main(prog_name="samenspraak", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:
+        click.echo(
+            f"Error: an unexpected {error.__class__.__name__} stopped the command: "
+            f"{error}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,57 @@
+"""Readable tables and JSON for the CLI's read commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import click
+from pydantic import BaseModel
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain-text table with aligned columns."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [
+        max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)
+    ]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def emit_json(model: BaseModel | Sequence[BaseModel]) -> None:
+    if isinstance(model, BaseModel):
+        click.echo(model.model_dump_json(indent=2))
+    else:
+        click.echo(
+            "[" + ",\n".join(m.model_dump_json(indent=2) for m in model) + "]"
+            if model
+            else "[]"
+        )
+
+
+def section(title: str) -> str:
+    return f"\n{title}\n"
+
+
+def tally_text(tally: dict[str, int]) -> str:
+    return ", ".join(f"{k} {n}" for k, n in tally.items()) or "-"
