@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, EventSourcingError
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -28,6 +28,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 from pydantic import BaseModel, TypeAdapter, ValidationError
+
 from samenspraak.application import commands as c
 from samenspraak.application import views as v
 from samenspraak.application.config import (
@@ -171,7 +172,7 @@ class Samenspraak(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         try:
             super().__init__(env)
-        except (PersistenceError, OSError, ImportError) as error:
+        except (EventSourcingError, OSError, ImportError) as error:
             raise StorageError(f"The database cannot be opened: {error}") from None
         if not isinstance(self.recorder, TextStoreRecorder):
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."

@@ -18,6 +18,7 @@ from pydantic import (
     PositiveInt,
     StringConstraints,
 )
+
 from samenspraak.domain.values import (
     Channel,
     CouncilSession,

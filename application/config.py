@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.utils import get_topic
+
 from samenspraak.application.errors import StorageError
 from samenspraak.application.persistence import SQLiteSamenspraakRecorder
 

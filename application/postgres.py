@@ -12,6 +12,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
+
 from samenspraak.application.persistence import (
     STAKEHOLDERS_TABLE,
     TEXTS_TABLE,

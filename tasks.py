@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Set up and run samenspraak with nothing but python3 and pip.
+
+    python3 tasks.py demo    play the city-centre story into samenspraak-demo.db
+    python3 tasks.py test    install as a user would, then run every check and test
+
+Each creates (or reuses) a virtual environment in .venv first.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+DEMO_DB = ROOT / "samenspraak-demo.db"
+PACKAGES = [
+    "samenspraak.domain",
+    "samenspraak.application",
+    "samenspraak.projections",
+    "samenspraak.cli",
+]
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, check=False)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def ensure_venv() -> None:
+    if not (BIN / "python").exists():
+        print(f"+ creating a virtual environment in {VENV.name}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+
+
+def install(extras: str = "") -> None:
+    """Install the project as a user does (a regular, not an editable, install)."""
+    run(BIN / "python", "-m", "pip", "install", "--quiet", f".{extras}")
+
+
+def demo() -> None:
+    ensure_venv()
+    install()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
+    run(BIN / "samenspraak", "--db", DEMO_DB.name, "demo")
+
+
+def test() -> None:
+    ensure_venv()
+    install("[dev]")
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "mypy", *(arg for p in PACKAGES for arg in ("-p", p)))
+    run(BIN / "lint-imports")
+    run(
+        BIN / "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        *(f"--cov={p}" for p in PACKAGES),
+        "--cov-report=term",
+    )
+
+
+def main() -> None:
+    tasks = {"demo": demo, "test": test}
+    if len(sys.argv) != 2 or sys.argv[1] not in tasks:
+        print(__doc__.strip(), file=sys.stderr)
+        sys.exit(2)
+    tasks[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The same engine on PostgreSQL: the story plays, and texts stay out of the events."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from samenspraak.application import Samenspraak
+from samenspraak.application.story import play
+
+SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import psycopg  # noqa: PLC0415 (optional driver)
+    except ImportError:
+        return "the PostgreSQL driver is not installed (pip install 'samenspraak[postgres]')"
+    try:
+        psycopg.connect(SERVER, connect_timeout=3).close()
+    except psycopg.Error as error:
+        return f"no PostgreSQL at {SERVER}: {str(error).strip().splitlines()[0]}"
+    return None
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    reason = reachable()
+    if reason is not None:
+        if os.environ.get("SAMENSPRAAK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here, but {reason}.")
+        pytest.skip(f"PostgreSQL is not reachable: {reason}.")
+    import psycopg  # noqa: PLC0415
+
+    name = f"samenspraak_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield name
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+def test_the_story_plays_on_postgresql_through_the_same_code_path(schema: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        record = play(app, say=lambda line: None)
+        status = app.initiative_status("city-centre")
+        assert status.phase == "council"
+        assert [p.final_version for p in status.plans] == [2, 2]
+        assert app.plan_details("city-centre", "traffic-plan").unanswered == []
+        counts = app.store.count_rows()
+        assert counts[app.store.events_table] == app.stored_event_count() == 68
+    finally:
+        app.close()
+    with psycopg.connect(SERVER) as connection:
+        rows = connection.execute(
+            f"SELECT topic, state FROM {schema}.samenspraak_events"
+        ).fetchall()
+    assert all(topic.startswith("samenspraak.domain.") for topic, _ in rows)
+    everything = b"".join(bytes(state) for _, state in rows)
+    assert [t for t in record.texts if t.encode() in everything] == []

@@ -1,0 +1,208 @@
+"""Bad input and refused commands: one sentence, the right error, nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samenspraak.application import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Samenspraak,
+    SamenspraakError,
+)
+from samenspraak.application.story import StoryRecord
+from samenspraak.domain.plan import Plan
+
+Story = tuple[Samenspraak, StoryRecord, Path]
+
+REACTION = {
+    "actor": "bakery",
+    "initiative": "city-centre",
+    "plan": "vision",
+    "version": 2,
+    "stance": "concern",
+    "text": "A reaction.",
+}
+
+
+def reaction(**changes: Any) -> dict[str, Any]:
+    return {**REACTION, **changes}
+
+
+CASES: list[tuple[str, str, dict[str, Any], type[SamenspraakError], str]] = [
+    ("unknown plan", "react_to_plan", reaction(plan="bus-plan"), NotFound,
+     "city-centre has no plan called bus-plan."),
+    ("invalid stance", "react_to_plan", reaction(stance="angry"), InvalidInput,
+     "stance: input should be 'support', 'concern', 'objection' or 'suggestion'."),
+    ("empty text", "react_to_plan", reaction(text="   "), InvalidInput,
+     "text: string should have at least 1 character."),
+    ("1 MB text", "react_to_plan", reaction(text="x" * 1_000_000), InvalidInput,
+     "text: is too long (at most 20000 characters)."),
+    ("unknown actor", "react_to_plan", reaction(actor="nobody"), NotFound,
+     "No stakeholder is registered as nobody."),
+    ("unknown field", "react_to_plan", reaction(colour="red"), InvalidInput,
+     "colour: is not a field of this command."),
+    ("malformed reference", "react_to_plan", reaction(plan="Vision Plan"), InvalidInput,
+     "plan: must be a reference of lower-case letters, digits and dashes."),
+    ("malformed date", "hold_meeting",
+     {"actor": "facilitator", "initiative": "city-centre", "starts_at": "2026-13-01",
+      "kind": "walk-in", "place": "The market", "attendance": 3, "summary": "A walk-in."},
+     InvalidInput,
+     "starts_at: input should be a valid datetime or date, month value is outside "
+     "expected range of 1-12."),
+    ("date without timezone", "hold_meeting",
+     {"actor": "facilitator", "initiative": "city-centre", "starts_at": "2026-11-01T10:00",
+      "kind": "walk-in", "place": "The market", "attendance": 3, "summary": "A walk-in."},
+     InvalidInput, "starts_at: input should have timezone info."),
+    ("malformed amount", "allocate_budget",
+     {"actor": "facilitator", "initiative": "city-centre", "amount": "12,50",
+      "purpose": "Benches", "decision": "budget-first-part"},
+     InvalidInput, "amount: input should be a valid decimal."),
+    ("amount with three decimals", "allocate_budget",
+     {"actor": "facilitator", "initiative": "city-centre", "amount": "12.505",
+      "purpose": "Benches", "decision": "budget-first-part"},
+     InvalidInput, "amount: decimal input should have no more than 2 decimal places."),
+    ("over the budget", "allocate_budget",
+     {"actor": "facilitator", "initiative": "city-centre", "amount": "100000.01",
+      "purpose": "Benches", "decision": "budget-first-part"},
+     NotAllowed,
+     "Allocating EUR 100000.01 would bring the allocations of city-centre to "
+     "EUR 250000.01, over its budget of EUR 250000.00."),
+    ("finalised plan", "react_to_plan", reaction(), NotAllowed,
+     "vision is finalised (version 2); it takes no more drafts, reactions or answers."),
+    ("existing initiative", "start_initiative",
+     {"actor": "facilitator", "initiative": "city-centre", "title": "Again",
+      "description": "Again.", "area": "The old town", "budget": "1", "level": "informing"},
+     Conflict, "An initiative called city-centre already exists."),
+    ("registered twice", "register_stakeholder",
+     {"actor": "facilitator", "stakeholder": "bakery", "name": "Another bakery"},
+     Conflict, "A stakeholder is already registered as bakery."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("use_case", "command", "error", "sentence"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_bad_input_gets_one_sentence_and_leaves_the_record_unchanged(
+    story: Story,
+    use_case: str,
+    command: dict[str, Any],
+    error: type[SamenspraakError],
+    sentence: str,
+) -> None:
+    app, _, _ = story
+    before = app.store.count_rows()
+    with pytest.raises(error) as refusal:
+        getattr(app, use_case)(command)
+    assert str(refusal.value) == sentence
+    assert "\n" not in str(refusal.value)
+    assert app.store.count_rows() == before
+
+
+def test_a_failure_while_saving_writes_neither_the_events_nor_the_texts(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, _ = story
+    before = app.store.count_rows()
+    original = app.store._write_rows
+
+    def fail_after_writing(*args: Any, **kwargs: Any) -> None:
+        original(*args, **kwargs)
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(app.store, "_write_rows", fail_after_writing)
+    with pytest.raises(RuntimeError):
+        app.hold_meeting(
+            {
+                "actor": "facilitator",
+                "initiative": "city-centre",
+                "starts_at": "2026-06-06T10:00+02:00",
+                "kind": "walk-in",
+                "place": "The market square",
+                "attendance": 12,
+                "summary": "A Saturday walk-in on the market square.",
+            }
+        )
+    assert app.store.count_rows() == before
+
+
+def test_a_command_that_loses_a_race_is_retried_on_the_new_state(story: Story) -> None:
+    app, _, db = story
+    other = Samenspraak.open(str(db))
+    app.advance_phase({"actor": "facilitator", "initiative": "city-centre"})
+    app.create_plan(plan_command("cycle-plan"))
+    app.propose_draft(draft_command("cycle-plan"))
+    race = interleave(app, lambda: other.propose_draft(draft_command("cycle-plan")))
+    try:
+        version = app.propose_draft(draft_command("cycle-plan"))
+        assert race.calls == 1
+        assert version == 3  # the retry saw version 2, proposed by the other writer
+        assert len(app.plan_details("city-centre", "cycle-plan").versions) == 3
+    finally:
+        other.close()
+
+
+def test_a_command_that_keeps_losing_the_race_reports_a_conflict(story: Story) -> None:
+    app, _, db = story
+    other = Samenspraak.open(str(db))
+    app.advance_phase({"actor": "facilitator", "initiative": "city-centre"})
+    app.create_plan(plan_command("cycle-plan"))
+    app.propose_draft(draft_command("cycle-plan"))
+    race = interleave(app, lambda: other.propose_draft(draft_command("cycle-plan")))
+    race.always = True
+    before = app.store.count_rows()["stored_events"]
+    try:
+        with pytest.raises(Conflict) as conflict:
+            app.propose_draft(draft_command("cycle-plan"))
+        assert "gave up after 3 tries" in str(conflict.value)
+        # Only the other writer's three drafts were recorded.
+        assert app.store.count_rows()["stored_events"] == before + 3
+    finally:
+        other.close()
+
+
+class interleave:  # noqa: N801 (reads as an action in the tests)
+    """Let another writer act just after this app loads a plan, once or always."""
+
+    def __init__(self, app: Samenspraak, action: Callable[[], object]) -> None:
+        self.action = action
+        self.calls = 0
+        self.always = False
+        original = app._plan
+
+        def plan_then_interleave(initiative: Any, slug: str) -> Plan:
+            plan = original(initiative, slug)
+            if self.always or self.calls == 0:
+                self.calls += 1
+                self.action()
+            return plan
+
+        app._plan = plan_then_interleave  # type: ignore[method-assign]
+
+
+def plan_command(slug: str) -> dict[str, Any]:
+    return {
+        "actor": "civil-servant-traffic",
+        "initiative": "city-centre",
+        "plan": slug,
+        "title": "A plan",
+        "group": "traffic",
+    }
+
+
+def draft_command(slug: str) -> dict[str, Any]:
+    return {
+        "actor": "civil-servant-traffic",
+        "initiative": "city-centre",
+        "plan": slug,
+        "text": "A draft.",
+        "changes": "Something changed.",
+    }
