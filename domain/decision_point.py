@@ -15,8 +15,10 @@ from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.rules import DomainError
 from samenspraak.domain.values import (
     DecisionRule,
     StakeholderKind,
@@ -124,8 +126,8 @@ class DecisionPoint(Aggregate):
         )
         keys = [o.key for o in options]
         for key in keys:
+            rules.the_key_object_is_reserved.check(key != OBJECT)
             rules.option_keys_are_unique.check(keys.count(key) == 1, option=key)
-            rules.option_keys_are_unique.check(key != OBJECT, option=OBJECT)
         rules.a_decision_point_names_who_takes_part.check(len(eligible) > 0)
         if closes_at is not None:
             rules.times_carry_a_timezone.check(
@@ -203,6 +205,11 @@ class DecisionPoint(Aggregate):
 
     # --- Positions -------------------------------------------------------------------
 
+    def _require_own(self, initiative: Initiative) -> None:
+        if initiative.id != self.initiative_id:
+            msg = f"{self.slug} belongs to another initiative than {initiative.slug}."
+            raise DomainError(msg)
+
     def take_position(
         self,
         *,
@@ -212,6 +219,7 @@ class DecisionPoint(Aggregate):
         reason: TextRef | None = None,
     ) -> None:
         """The actor takes (or changes) their position while the point is open."""
+        self._require_own(initiative)
         initiative.require_participant(actor, "take positions")
         kind = initiative.stakeholders[actor]
         rules.only_eligible_stakeholders_take_positions.check(
@@ -255,17 +263,19 @@ class DecisionPoint(Aggregate):
 
     def decide(self, *, actor: str, initiative: Initiative) -> str | None:
         """Apply the rule to the positions taken; returns the outcome or None."""
+        self._require_own(initiative)
         initiative.require_facilitator(actor, "decide decision points")
         rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
             self.state is DecisionState.OPEN,
             decision=self.slug,
             state=self.state.value,
         )
+        # A stakeholder who left no longer takes part: their position lapses.
+        counted = [
+            p for p in self.positions.values() if initiative.is_active(p.stakeholder)
+        ]
         outcome, tally = tally_positions(
-            self.rule,
-            self.option_keys,
-            list(self.positions.values()),
-            self.participants(initiative),
+            self.rule, self.option_keys, counted, self.participants(initiative)
         )
         self._decided(actor=actor, outcome=outcome, tally=tally)
         return outcome
@@ -279,6 +289,7 @@ class DecisionPoint(Aggregate):
         self.tally = dict(tally)
 
     def withdraw(self, *, actor: str, initiative: Initiative) -> None:
+        self._require_own(initiative)
         initiative.require_facilitator(actor, "withdraw decision points")
         rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
             self.state is DecisionState.OPEN,

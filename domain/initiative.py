@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
 from samenspraak.domain import clock, rules
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate, template
 from samenspraak.domain.values import (
@@ -28,8 +29,6 @@ from samenspraak.domain.values import (
 
 if TYPE_CHECKING:
     from samenspraak.domain.decision_point import DecisionPoint
-
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -67,7 +66,11 @@ class Allocation:
 
 
 def _is_euros(amount: Decimal) -> bool:
-    return amount.is_finite() and amount == amount.quantize(CENT)
+    """A finite amount with at most two decimals (whole cents)."""
+    if not amount.is_finite():
+        return False
+    exponent = amount.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -2
 
 
 class Initiative(Aggregate):

@@ -15,8 +15,10 @@ from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.rules import DomainError
 from samenspraak.domain.values import Channel, Stance, TextRef
 
 
@@ -132,9 +134,15 @@ class Plan(Aggregate):
     def unanswered(self) -> list[int]:
         return [n for n, r in self.reactions.items() if r.is_open]
 
+    def _require_own(self, initiative: Initiative) -> None:
+        if initiative.id != self.initiative_id:
+            msg = f"{self.slug} belongs to another initiative than {initiative.slug}."
+            raise DomainError(msg)
+
     def _require_editable(
         self, actor: str, initiative: Initiative, action: str
     ) -> None:
+        self._require_own(initiative)
         initiative.require_participant(actor, action)
         self._require_not_finalised()
         members = initiative.groups[self.group].members
@@ -205,6 +213,7 @@ class Plan(Aggregate):
         meeting: int | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number."""
+        self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
             actor in (stakeholder, initiative.facilitator)
@@ -266,6 +275,7 @@ class Plan(Aggregate):
     def withdraw_reaction(
         self, *, actor: str, initiative: Initiative, reaction: int
     ) -> None:
+        self._require_own(initiative)
         initiative.require_open()
         self._require_not_finalised()
         given = self._reaction(reaction)
@@ -274,8 +284,11 @@ class Plan(Aggregate):
             plan=self.slug,
             reaction=reaction,
         )
+        rules.a_reaction_is_withdrawn_once.check(
+            not given.withdrawn, plan=self.slug, reaction=reaction
+        )
         rules.an_answered_reaction_stays.check(
-            given.answer is None and not given.withdrawn,
+            given.answer is None,
             plan=self.slug,
             reaction=reaction,
         )

@@ -195,13 +195,17 @@ a_change_is_adopted_in_a_later_version = _rule(
 )
 only_support_is_noted = _rule(
     "only_support_is_noted",
-    "Only support is noted without more; reaction {reaction} is a {stance}: adopt "
-    "a change or defend the position.",
+    "Only support is noted without more; reaction {reaction} has the stance "
+    "{stance}: adopt a change or defend the position.",
 )
 a_stakeholder_withdraws_their_own_reaction = _rule(
     "a_stakeholder_withdraws_their_own_reaction",
     "Reaction {reaction} on {plan} is withdrawn by the stakeholder who gave it, "
     "or by the facilitator for them.",
+)
+a_reaction_is_withdrawn_once = _rule(
+    "a_reaction_is_withdrawn_once",
+    "Reaction {reaction} on {plan} was already withdrawn.",
 )
 an_answered_reaction_stays = _rule(
     "an_answered_reaction_stays",
@@ -224,6 +228,10 @@ a_decision_point_has_valid_options = _rule(
 option_keys_are_unique = _rule(
     "option_keys_are_unique",
     "Each option of a decision point has its own key; {option} appears twice.",
+)
+the_key_object_is_reserved = _rule(
+    "the_key_object_is_reserved",
+    "The key 'object' is reserved for objections to a proposal; choose another key.",
 )
 a_decision_point_names_who_takes_part = _rule(
     "a_decision_point_names_who_takes_part",

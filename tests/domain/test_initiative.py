@@ -1,0 +1,664 @@
+"""The Initiative: who takes part, groups, meetings, the council, phases, closing.
+
+Each test reads given (the fixtures' past events) / when (one command) / then (the
+new events, or the refusal with its rule and sentence and no new event).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from samenspraak.domain import rules
+from samenspraak.domain.initiative import Group, Initiative, initiative_id
+from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE
+from samenspraak.domain.values import (
+    CouncilSession,
+    GroupKind,
+    MeetingKind,
+    ParticipationLevel,
+    StakeholderKind,
+)
+
+DOCUMENT_SHA256 = "3f" * 32
+
+
+def names_and_actors(events):
+    return [(type(e).__name__, e.actor) for e in events]
+
+
+# --- Starting ----------------------------------------------------------------------
+
+
+def test_the_facilitator_starts_the_city_centre_initiative_in_its_first_phase(text):
+    initiative = Initiative.start(
+        actor="facilitator",
+        slug="city-centre",
+        title=text("Together for a lively city centre"),
+        description=text("decide together"),
+        area=text("the old town within the canals"),
+        budget=Decimal("250000.00"),
+        level=ParticipationLevel.CO_DECIDING,
+    )
+
+    events = initiative.collect_events()
+    assert names_and_actors(events) == [("Started", "facilitator")]
+    started = events[0]
+    assert started.slug == "city-centre"
+    assert started.facilitator == "facilitator"
+    assert started.budget == Decimal("250000.00")
+    assert started.template_name == "overheidsparticipatie"
+    assert started.template_version == "1"
+    assert started.template_hash == OVERHEIDSPARTICIPATIE.content_hash
+    assert started.phase == "society-decides"
+    assert initiative.id == initiative_id("city-centre")
+    assert initiative.stakeholders == {"facilitator": StakeholderKind.FACILITATOR}
+    assert initiative.society_decides
+
+
+def test_an_initiative_may_start_with_a_budget_of_zero(start_city_centre):
+    initiative = start_city_centre(budget="0")
+
+    assert initiative.budget == Decimal(0)
+
+
+@pytest.mark.parametrize("budget", ["-0.01", "100.005", "NaN", "Infinity"])
+def test_an_initiative_cannot_start_with_a_negative_or_fractional_cent_budget(
+    start_city_centre, refused, budget
+):
+    with refused(
+        rules.a_budget_is_not_negative,
+        "A budget is an amount in euros of zero or more, with at most two decimals.",
+    ):
+        start_city_centre(budget=budget)
+
+
+# --- Joining and leaving -------------------------------------------------------------
+
+
+def test_a_resident_of_the_havenkwartier_joins_the_city_centre_themselves(
+    start_city_centre,
+):
+    initiative = start_city_centre()
+
+    initiative.join(
+        actor="resident-havenkwartier",
+        stakeholder="resident-havenkwartier",
+        kind=StakeholderKind.RESIDENT,
+    )
+
+    events = initiative.collect_events()
+    assert names_and_actors(events) == [("StakeholderJoined", "resident-havenkwartier")]
+    assert events[0].stakeholder == "resident-havenkwartier"
+    assert events[0].kind is StakeholderKind.RESIDENT
+    assert initiative.kind_of("resident-havenkwartier") is StakeholderKind.RESIDENT
+
+
+def test_the_facilitator_adds_the_bakery_on_the_market_square(start_city_centre):
+    initiative = start_city_centre()
+
+    initiative.join(
+        actor="facilitator", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
+    )
+
+    events = initiative.collect_events()
+    assert names_and_actors(events) == [("StakeholderJoined", "facilitator")]
+    assert events[0].stakeholder == "bakery"
+    assert initiative.is_active("bakery")
+
+
+def test_the_bakery_cannot_add_another_stakeholder(city_centre, refused):
+    with refused(
+        rules.stakeholders_join_themselves_or_are_added_by_the_facilitator,
+        "A stakeholder joins city-centre themselves or is added by its facilitator.",
+        city_centre,
+    ):
+        city_centre.join(
+            actor="bakery",
+            stakeholder="resident-kerkstraat",
+            kind=StakeholderKind.RESIDENT,
+        )
+    assert not city_centre.is_active("resident-kerkstraat")
+
+
+def test_the_bakery_cannot_join_twice(city_centre, refused):
+    with refused(
+        rules.a_stakeholder_joins_once,
+        "This stakeholder has already joined city-centre.",
+        city_centre,
+    ):
+        city_centre.join(
+            actor="bakery", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
+        )
+
+
+def test_the_facilitator_cannot_join_their_own_initiative_again(city_centre, refused):
+    with refused(
+        rules.a_stakeholder_joins_once,
+        "This stakeholder has already joined city-centre.",
+        city_centre,
+    ):
+        city_centre.join(
+            actor="facilitator",
+            stakeholder="facilitator",
+            kind=StakeholderKind.RESIDENT,
+        )
+    assert city_centre.kind_of("facilitator") is StakeholderKind.FACILITATOR
+
+
+def test_a_stakeholder_who_left_may_join_again(city_centre):
+    city_centre.leave(actor="bakery", stakeholder="bakery")
+    city_centre.collect_events()
+
+    city_centre.join(
+        actor="bakery", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("StakeholderJoined", "bakery")]
+    assert city_centre.is_active("bakery")
+    assert "bakery" not in city_centre.former_stakeholders
+
+
+def test_the_resident_leaves_the_city_centre_and_its_steering_group(city_centre):
+    city_centre.leave(
+        actor="resident-havenkwartier", stakeholder="resident-havenkwartier"
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("StakeholderLeft", "resident-havenkwartier")]
+    assert events[0].stakeholder == "resident-havenkwartier"
+    assert not city_centre.is_active("resident-havenkwartier")
+    assert city_centre.former_stakeholders == {
+        "resident-havenkwartier": StakeholderKind.RESIDENT
+    }
+    assert city_centre.groups["steering"].members == {"bakery", "library"}
+
+
+def test_the_facilitator_removes_the_bakery(city_centre):
+    city_centre.leave(actor="facilitator", stakeholder="bakery")
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("StakeholderLeft", "facilitator")]
+    assert events[0].stakeholder == "bakery"
+    assert not city_centre.is_active("bakery")
+    assert "bakery" not in city_centre.groups["traffic"].members
+
+
+def test_the_bakery_cannot_remove_the_resident(city_centre, refused):
+    with refused(
+        rules.stakeholders_leave_themselves_or_are_removed_by_the_facilitator,
+        "A stakeholder leaves city-centre themselves or is removed by its facilitator.",
+        city_centre,
+    ):
+        city_centre.leave(actor="bakery", stakeholder="resident-havenkwartier")
+    assert city_centre.is_active("resident-havenkwartier")
+
+
+def test_the_facilitator_cannot_leave_the_city_centre(city_centre, refused):
+    with refused(
+        rules.the_facilitator_stays,
+        "The facilitator cannot leave city-centre; close it instead.",
+        city_centre,
+    ):
+        city_centre.leave(actor="facilitator", stakeholder="facilitator")
+
+
+def test_a_stakeholder_who_never_joined_cannot_be_removed(city_centre, refused):
+    with refused(
+        rules.only_joined_stakeholders_act,
+        "Only stakeholders who have joined city-centre and not left may leave it.",
+        city_centre,
+    ):
+        city_centre.leave(actor="facilitator", stakeholder="resident-kerkstraat")
+
+
+def test_a_stakeholder_cannot_leave_twice(city_centre, refused):
+    city_centre.leave(actor="bakery", stakeholder="bakery")
+    city_centre.collect_events()
+
+    with refused(
+        rules.only_joined_stakeholders_act,
+        "Only stakeholders who have joined city-centre and not left may leave it.",
+        city_centre,
+    ):
+        city_centre.leave(actor="bakery", stakeholder="bakery")
+
+
+# --- Groups --------------------------------------------------------------------------
+
+
+def test_the_facilitator_forms_a_working_group_for_parking(city_centre, text):
+    city_centre.form_group(
+        actor="facilitator",
+        slug="parking",
+        kind=GroupKind.WORKING,
+        name=text("parking group"),
+        mandate=text("find room for parking at the edge of the centre"),
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("GroupFormed", "facilitator")]
+    assert events[0].group == "parking"
+    assert events[0].kind is GroupKind.WORKING
+    assert events[0].name == text("parking group")
+    assert city_centre.groups["parking"] == Group(
+        "parking",
+        GroupKind.WORKING,
+        text("parking group"),
+        text("find room for parking at the edge of the centre"),
+    )
+
+
+def test_the_bakery_cannot_form_a_group(city_centre, text, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may form groups.",
+        city_centre,
+    ):
+        city_centre.form_group(
+            actor="bakery",
+            slug="market",
+            kind=GroupKind.WORKING,
+            name=text("market group"),
+            mandate=text("the market square"),
+        )
+    assert "market" not in city_centre.groups
+
+
+def test_a_second_steering_group_cannot_take_the_same_name(city_centre, text, refused):
+    with refused(
+        rules.a_group_name_is_used_once,
+        "city-centre already has a group called steering.",
+        city_centre,
+    ):
+        city_centre.form_group(
+            actor="facilitator",
+            slug="steering",
+            kind=GroupKind.STEERING,
+            name=text("another steering group"),
+            mandate=text("another mandate"),
+        )
+    assert city_centre.groups["steering"].name == text("steering group")
+
+
+def test_the_facilitator_adds_the_library_to_the_traffic_group(city_centre):
+    city_centre.add_member(actor="facilitator", group="traffic", stakeholder="library")
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("MemberAdded", "facilitator")]
+    assert (events[0].group, events[0].stakeholder) == ("traffic", "library")
+    assert city_centre.groups["traffic"].members == {
+        "bakery",
+        "civil-servant-traffic",
+        "library",
+    }
+
+
+def test_the_bakery_cannot_compose_the_steering_group(city_centre, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may compose groups.",
+        city_centre,
+    ):
+        city_centre.add_member(
+            actor="bakery", group="steering", stakeholder="civil-servant-traffic"
+        )
+
+
+def test_a_member_cannot_be_added_to_a_group_that_does_not_exist(city_centre, refused):
+    with refused(
+        rules.a_group_must_exist,
+        "city-centre has no group called parking.",
+        city_centre,
+    ):
+        city_centre.add_member(
+            actor="facilitator", group="parking", stakeholder="bakery"
+        )
+
+
+def test_a_stakeholder_who_has_not_joined_cannot_be_a_member(city_centre, refused):
+    with refused(
+        rules.members_are_joined_stakeholders,
+        "Only stakeholders who have joined city-centre can be members of steering.",
+        city_centre,
+    ):
+        city_centre.add_member(
+            actor="facilitator", group="steering", stakeholder="resident-kerkstraat"
+        )
+
+
+def test_the_bakery_cannot_be_added_to_the_steering_group_twice(city_centre, refused):
+    with refused(
+        rules.a_member_is_added_once,
+        "This stakeholder is already a member of steering.",
+        city_centre,
+    ):
+        city_centre.add_member(
+            actor="facilitator", group="steering", stakeholder="bakery"
+        )
+
+
+def test_the_facilitator_removes_the_library_from_the_steering_group(city_centre):
+    city_centre.remove_member(
+        actor="facilitator", group="steering", stakeholder="library"
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("MemberRemoved", "facilitator")]
+    assert (events[0].group, events[0].stakeholder) == ("steering", "library")
+    assert city_centre.groups["steering"].members == {
+        "bakery",
+        "resident-havenkwartier",
+    }
+    assert city_centre.is_active("library")
+
+
+def test_only_a_member_can_be_removed_from_a_group(city_centre, refused):
+    with refused(
+        rules.only_members_can_be_removed,
+        "This stakeholder is not a member of steering.",
+        city_centre,
+    ):
+        city_centre.remove_member(
+            actor="facilitator", group="steering", stakeholder="civil-servant-traffic"
+        )
+
+
+def test_no_member_can_be_removed_from_a_group_that_does_not_exist(
+    city_centre, refused
+):
+    with refused(
+        rules.a_group_must_exist,
+        "city-centre has no group called parking.",
+        city_centre,
+    ):
+        city_centre.remove_member(
+            actor="facilitator", group="parking", stakeholder="bakery"
+        )
+
+
+# --- Meetings ------------------------------------------------------------------------
+
+
+def test_the_facilitator_records_the_evening_residents_meeting(
+    city_centre, text, story_start
+):
+    evening = datetime(2026, 3, 12, 19, 30, tzinfo=story_start.tzinfo)
+
+    number = city_centre.hold_meeting(
+        actor="facilitator",
+        starts_at=evening,
+        kind=MeetingKind.RESIDENTS_MEETING,
+        place=text("the library on the Kerkplein"),
+        attendance=0,
+        summary=text("an empty room: it snowed"),
+    )
+
+    events = city_centre.collect_events()
+    assert number == 1
+    assert names_and_actors(events) == [("MeetingHeld", "facilitator")]
+    assert events[0].number == 1
+    assert events[0].starts_at == evening
+    assert events[0].attendance == 0
+    assert city_centre.meeting(1).kind is MeetingKind.RESIDENTS_MEETING
+    assert city_centre.meeting(2) is None
+
+
+def test_meetings_are_numbered_in_the_order_they_are_recorded(city_centre, text):
+    numbers = [
+        city_centre.hold_meeting(
+            actor="facilitator",
+            starts_at=moment,
+            kind=MeetingKind.WALK_IN,
+            place=text("the market square"),
+            attendance=12,
+            summary=text(f"walk-in {moment:%d %B}"),
+        )
+        for moment in (
+            datetime.fromisoformat("2026-02-02T16:00+01:00"),
+            datetime.fromisoformat("2026-02-09T16:00+01:00"),
+        )
+    ]
+
+    assert numbers == [1, 2]
+    assert [e.number for e in city_centre.collect_events()] == [1, 2]
+
+
+def test_a_meeting_without_a_timezone_is_refused(city_centre, text, refused):
+    with refused(
+        rules.times_carry_a_timezone,
+        "The start of the meeting must include a timezone "
+        "(for example 2026-03-12T19:30+01:00).",
+        city_centre,
+    ):
+        city_centre.hold_meeting(
+            actor="facilitator",
+            starts_at=datetime(2026, 3, 12, 19, 30),
+            kind=MeetingKind.RESIDENTS_MEETING,
+            place=text("the library"),
+            attendance=40,
+            summary=text("summary"),
+        )
+    assert city_centre.meetings == []
+
+
+def test_a_meeting_cannot_have_negative_attendance(city_centre, text, refused):
+    with refused(
+        rules.attendance_is_not_negative,
+        "The attendance of a meeting cannot be negative.",
+        city_centre,
+    ):
+        city_centre.hold_meeting(
+            actor="facilitator",
+            starts_at=datetime.fromisoformat("2026-03-12T19:30+01:00"),
+            kind=MeetingKind.RESIDENTS_MEETING,
+            place=text("the library"),
+            attendance=-1,
+            summary=text("summary"),
+        )
+
+
+def test_the_bakery_cannot_record_a_meeting(city_centre, text, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may record meetings.",
+        city_centre,
+    ):
+        city_centre.hold_meeting(
+            actor="bakery",
+            starts_at=datetime.fromisoformat("2026-03-12T19:30+01:00"),
+            kind=MeetingKind.SITE_VISIT,
+            place=text("the bakery"),
+            attendance=5,
+            summary=text("summary"),
+        )
+
+
+# --- The council ---------------------------------------------------------------------
+
+
+def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre, text):
+    informed_at = datetime.fromisoformat("2026-04-07T20:00+02:00")
+
+    city_centre.inform_council(
+        actor="facilitator",
+        document_title=text("the vision for the city centre"),
+        document_sha256=DOCUMENT_SHA256,
+        session=CouncilSession.INFORMAL,
+        informed_at=informed_at,
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("CouncilInformed", "facilitator")]
+    assert events[0].document_sha256 == DOCUMENT_SHA256
+    assert events[0].session is CouncilSession.INFORMAL
+    assert events[0].informed_at == informed_at
+    assert len(city_centre.council_informings) == 1
+
+
+@pytest.mark.parametrize(
+    "document_sha256",
+    ["3f" * 31, "3f" * 33, "3F" * 32, "3g" * 32],
+    ids=["too-short", "too-long", "upper-case", "not-hexadecimal"],
+)
+def test_a_council_document_is_named_by_its_sha256(
+    city_centre, text, refused, document_sha256
+):
+    with refused(
+        rules.a_document_is_named_by_its_sha256,
+        "A council document is named by its SHA-256: 64 hexadecimal characters.",
+        city_centre,
+    ):
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text("the vision"),
+            document_sha256=document_sha256,
+            session=CouncilSession.LETTER,
+            informed_at=datetime.fromisoformat("2026-04-07T20:00+02:00"),
+        )
+
+
+def test_the_time_the_council_was_informed_carries_a_timezone(
+    city_centre, text, refused
+):
+    with refused(
+        rules.times_carry_a_timezone,
+        "The time the council was informed must include a timezone "
+        "(for example 2026-03-12T19:30+01:00).",
+        city_centre,
+    ):
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text("the vision"),
+            document_sha256=DOCUMENT_SHA256,
+            session=CouncilSession.FORMAL,
+            informed_at=datetime(2026, 4, 7, 20, 0),
+        )
+
+
+def test_the_library_cannot_inform_the_council(city_centre, text, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may inform the council.",
+        city_centre,
+    ):
+        city_centre.inform_council(
+            actor="library",
+            document_title=text("the vision"),
+            document_sha256=DOCUMENT_SHA256,
+            session=CouncilSession.LETTER,
+            informed_at=datetime.fromisoformat("2026-04-07T20:00+02:00"),
+        )
+
+
+# --- Phases --------------------------------------------------------------------------
+
+
+def test_the_facilitator_advances_past_the_stakeholders_decision(city_centre):
+    phase = city_centre.advance_phase(actor="facilitator")
+
+    events = city_centre.collect_events()
+    assert phase == "colleagues-join"
+    assert names_and_actors(events) == [("PhaseAdvanced", "facilitator")]
+    assert (events[0].previous, events[0].phase) == (
+        "society-decides",
+        "colleagues-join",
+    )
+    assert not city_centre.society_decides
+
+
+def test_phases_advance_in_the_order_of_the_template_and_stop_at_the_last(
+    city_centre, refused
+):
+    reached = [city_centre.advance_phase(actor="facilitator") for _ in range(4)]
+    events = city_centre.collect_events()
+
+    assert reached == ["colleagues-join", "council", "implementation", "evaluation"]
+    assert [(e.previous, e.phase) for e in events] == [
+        ("society-decides", "colleagues-join"),
+        ("colleagues-join", "council"),
+        ("council", "implementation"),
+        ("implementation", "evaluation"),
+    ]
+    with refused(
+        rules.phases_advance_in_order,
+        "city-centre is in its last phase (evaluation); there is no phase after it.",
+        city_centre,
+    ):
+        city_centre.advance_phase(actor="facilitator")
+    assert city_centre.phase == "evaluation"
+
+
+def test_the_civil_servant_cannot_advance_the_phase(city_centre, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may advance its phase.",
+        city_centre,
+    ):
+        city_centre.advance_phase(actor="civil-servant-traffic")
+    assert city_centre.phase == "society-decides"
+
+
+# --- Closing -------------------------------------------------------------------------
+
+
+def test_the_facilitator_closes_the_city_centre_with_its_outcome(city_centre, text):
+    city_centre.close(actor="facilitator", outcome=text("a lively city centre"))
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("Closed", "facilitator")]
+    assert events[0].outcome == text("a lively city centre")
+    assert city_centre.is_closed
+
+
+def test_the_bakery_cannot_close_the_city_centre(city_centre, text, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may close it.",
+        city_centre,
+    ):
+        city_centre.close(actor="bakery", outcome=text("we are done"))
+    assert not city_centre.is_closed
+
+
+@pytest.mark.parametrize(
+    ("command", "actor"),
+    [
+        ("join", "resident-kerkstraat"),
+        ("leave", "bakery"),
+        ("advance_phase", "facilitator"),
+        ("form_group", "facilitator"),
+        ("close", "facilitator"),
+    ],
+)
+def test_a_closed_initiative_records_nothing_more(
+    city_centre, text, refused, command, actor
+):
+    city_centre.close(actor="facilitator", outcome=text("a lively city centre"))
+    city_centre.collect_events()
+    when = {
+        "join": lambda: city_centre.join(
+            actor=actor, stakeholder=actor, kind=StakeholderKind.RESIDENT
+        ),
+        "leave": lambda: city_centre.leave(actor=actor, stakeholder=actor),
+        "advance_phase": lambda: city_centre.advance_phase(actor=actor),
+        "form_group": lambda: city_centre.form_group(
+            actor=actor,
+            slug="parking",
+            kind=GroupKind.WORKING,
+            name=text("parking"),
+            mandate=text("parking"),
+        ),
+        "close": lambda: city_centre.close(actor=actor, outcome=text("again")),
+    }[command]
+
+    with refused(
+        rules.a_closed_initiative_takes_no_commands,
+        "city-centre is closed; nothing more can be recorded in it.",
+        city_centre,
+    ):
+        when()
+    assert city_centre.outcome == text("a lively city centre")
