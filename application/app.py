@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -172,7 +173,7 @@ class Samenspraak(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         try:
             super().__init__(env)
-        except (EventSourcingError, OSError, ImportError) as error:
+        except (EventSourcingError, sqlite3.Error, OSError, ImportError) as error:
             raise StorageError(f"The database cannot be opened: {error}") from None
         if not isinstance(self.recorder, TextStoreRecorder):
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
 from samenspraak.application import Samenspraak, SamenspraakError
 from samenspraak.application.config import DB_VARIABLE, DEFAULT_DB, database_exists
 from samenspraak.application.story import play
@@ -47,8 +48,14 @@ class Context:
     actor: str | None
     apps: list[Samenspraak] = field(default_factory=list)
 
-    def app(self, *, write: bool) -> Samenspraak:
-        """Open the record; read commands never create a database."""
+    def app(self, *, write: bool, anonymous: bool = False) -> Samenspraak:
+        """Open the record; read commands never create a database.
+
+        A command that records something needs its actor, asked before the
+        database is opened, so a usage error creates nothing.
+        """
+        if write and not anonymous:
+            self.who()
         app = Samenspraak.open(self.db, create=write)
         self.apps.append(app)
         return app
@@ -153,7 +160,7 @@ def demo(obj: Context) -> None:
             "remove it or pass another --db."
         )
         raise click.ClickException(msg)
-    app = obj.app(write=True)
+    app = obj.app(write=True, anonymous=True)
     play(app, say=click.echo)
     status = app.initiative_status("city-centre")
     click.echo(section("Where the initiative stands now"))
@@ -789,6 +796,7 @@ def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
                 [c.informed_at, c.session, c.document_sha256, c.document_title]
                 for c in items
             ],
+            whole=(2,),
         )
     )
 

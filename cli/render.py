@@ -10,9 +10,12 @@ import click
 from pydantic import BaseModel
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain-text table with aligned columns."""
-    cells = [[_cell(v) for v in row] for row in rows]
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], whole: Sequence[int] = ()
+) -> str:
+    """A plain-text table with aligned columns; long texts are shortened, except
+    in the ``whole`` columns (hashes, which are only useful in full)."""
+    cells = [[_cell(v, i in whole) for i, v in enumerate(row)] for row in rows]
     widths = [
         max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)
     ]
@@ -27,7 +30,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, whole: bool = False) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -35,7 +38,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     text = str(value).replace("\n", " ")
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if whole or len(text) <= 60 else text[:57] + "..."
 
 
 def emit_json(model: BaseModel | Sequence[BaseModel]) -> None:

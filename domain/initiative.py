@@ -172,7 +172,7 @@ class Initiative(Aggregate):
 
     @property
     def allocated(self) -> Decimal:
-        return sum((a.amount for a in self.allocations), Decimal(0))
+        return sum((a.amount for a in self.allocations), Decimal("0.00"))
 
     def kind_of(self, stakeholder: str) -> StakeholderKind | None:
         return self.stakeholders.get(stakeholder)

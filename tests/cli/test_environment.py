@@ -1,0 +1,121 @@
+"""SAMENSPRAAK_DB and SAMENSPRAAK_ACTOR stand in for --db and --as; the options win."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from samenspraak.cli.main import cli
+from samenspraak.domain import rules
+
+ReadJson = Callable[..., Any]
+
+CITY = "city-centre"
+
+
+def _runner(db: Path | str | None = None, actor: str | None = None) -> CliRunner:
+    return CliRunner(
+        env={
+            "SAMENSPRAAK_DB": None if db is None else str(db),
+            "SAMENSPRAAK_ACTOR": actor,
+        }
+    )
+
+
+def _no_traceback(result: Result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_samenspraak_db_names_the_database_for_a_read_command(demo_db: Path) -> None:
+    result = _runner(db=demo_db).invoke(cli, ["initiative", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [i["initiative"] for i in json.loads(result.stdout)] == [CITY]
+
+
+def test_samenspraak_db_and_samenspraak_actor_give_a_command_without_options(
+    stage_copy: Path, read_json: ReadJson
+) -> None:
+    result = _runner(db=stage_copy, actor="facilitator").invoke(
+        cli, ["initiative", "advance", CITY]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "city-centre is now in the phase colleagues-join.\n"
+    assert (
+        read_json(stage_copy, "initiative", "status", CITY)["phase"]
+        == "colleagues-join"
+    )
+
+
+def test_samenspraak_actor_is_who_acts(
+    stage_copy: Path, event_count: Callable[[Path], int]
+) -> None:
+    before = event_count(stage_copy)
+    result = _runner(db=stage_copy, actor="bakery").invoke(
+        cli, ["initiative", "advance", CITY]
+    )
+    _no_traceback(result)
+    assert result.exit_code == 1
+    sentence = rules.only_the_facilitator_shapes_the_initiative.sentence(
+        initiative=CITY, action="advance its phase"
+    )
+    assert result.stderr == f"Error: {sentence}\n"
+    assert event_count(stage_copy) == before
+
+
+def test_the_as_option_wins_over_samenspraak_actor(stage_copy: Path) -> None:
+    result = _runner(db=stage_copy, actor="bakery").invoke(
+        cli, ["--as", "facilitator", "initiative", "advance", CITY]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_the_db_option_wins_over_samenspraak_db(demo_db: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.db"
+    result = _runner(db=elsewhere).invoke(
+        cli, ["--db", str(demo_db), "plan", "list", CITY, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [p["plan"] for p in json.loads(result.stdout)] == ["vision", "traffic-plan"]
+    assert not elsewhere.exists()
+
+
+def test_a_missing_database_named_by_samenspraak_db_is_reported_by_that_name(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "missing.db"
+    result = _runner(db=missing).invoke(cli, ["initiative", "status", CITY])
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: There is no samenspraak database at {missing};"
+    )
+    assert not missing.exists()
+
+
+def test_without_db_or_samenspraak_db_the_database_is_samenspraak_db_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _runner().invoke(cli, ["initiative", "list"])
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: There is no samenspraak database at samenspraak.db;"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_demo_plays_into_an_existing_empty_file(
+    tmp_path: Path, event_count: Callable[[Path], int]
+) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+    result = _runner(db=db).invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert event_count(db) > 50

@@ -1,0 +1,325 @@
+"""After ``samenspraak demo``, the read commands show the city centre as it stands."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from click.testing import Result
+
+from samenspraak.application import Samenspraak
+from samenspraak.application.story import CAST, TRAFFIC_V2, VISION_V2
+
+Run = Callable[..., Result]
+ReadJson = Callable[..., Any]
+
+CITY = "city-centre"
+
+
+def test_the_demo_tells_the_story_and_ends_with_where_the_initiative_stands(
+    demo: Any,
+) -> None:
+    assert demo.stdout.startswith("The story of the city centre")
+    assert "refused: Society decides first" in demo.stdout
+    assert "Where the initiative stands now" in demo.stdout
+    assert f"{demo.events} events recorded in {demo.db}." in demo.stdout
+    assert (
+        f"samenspraak --db {demo.db} plan show city-centre traffic-plan" in demo.stdout
+    )
+    assert demo.stderr == ""
+    assert demo.events > 50
+
+
+def test_the_demo_database_file_holds_the_whole_record_on_its_own(
+    demo: Any, tmp_path: Path
+) -> None:
+    # Only the .db file is copied (no -wal or -shm next to it): it must be complete.
+    copy = tmp_path / "alone.db"
+    shutil.copy(demo.db, copy)
+    app = Samenspraak.open(str(copy), create=False)
+    try:
+        assert app.stored_event_count() == demo.events
+        assert app.initiative_status(CITY).phase == "council"
+    finally:
+        app.close()
+
+
+def test_initiative_status_shows_a_readable_overview(ok: Run, demo_db: Path) -> None:
+    result = ok(demo_db, "initiative", "status", CITY)
+    out = result.stdout
+    assert out.startswith("city-centre: Together for a lively city centre\n")
+    assert "process: overheidsparticipatie v1    phase: council" in out
+    assert "budget: EUR 250000.00    allocated: EUR 150000.00" in out
+    for heading in (
+        "Stakeholders",
+        "Groups",
+        "Meetings",
+        "Plans",
+        "Decision points",
+        "The council was informed",
+        "Budget allocations",
+    ):
+        assert f"\n{heading}\n" in out
+    assert "ref                     kind            active  name" in out
+    assert "traffic-plan  traffic         2         2      5          0" in out
+    assert (
+        "budget-first-part     majority   decided  market-square    market-square 4, bicycle-parking 1"
+        in out
+    )
+    assert result.stderr == ""
+
+
+def test_initiative_status_as_json(read_json: ReadJson, demo_db: Path) -> None:
+    status = read_json(demo_db, "initiative", "status", CITY)
+    assert status["initiative"] == CITY
+    assert status["phase"] == "council"
+    assert status["budget"] == "250000.00"
+    assert status["allocated"] == "150000.00"
+    assert status["level"] == "co-deciding"
+    assert status["facilitator"] == "facilitator"
+    assert status["closed"] is False
+    assert status["template"]["name"] == "overheidsparticipatie"
+
+    people = status["stakeholders"]
+    assert [p["ref"] for p in people] == [ref for ref, *_ in CAST]
+    for person, (ref, name, _contact, kind) in zip(people, CAST, strict=True):
+        assert person == {"ref": ref, "name": name, "kind": kind, "active": True}
+
+    plans = {p["plan"]: p for p in status["plans"]}
+    assert set(plans) == {"vision", "traffic-plan"}
+    assert plans["traffic-plan"]["versions"] == 2
+    assert plans["traffic-plan"]["reactions"] == 5
+    assert plans["traffic-plan"]["unanswered"] == 0
+    assert plans["vision"]["versions"] == 2
+    assert plans["vision"]["unanswered"] == 0
+
+    decisions = {d["decision"]: d for d in status["decisions"]}
+    assert decisions["first-priority"]["tally"] == {
+        "car-free-square": 4,
+        "green-streets": 2,
+        "evening-library": 0,
+    }
+    assert decisions["traffic-plan-consent"]["outcome"] == "adopt-version-2"
+    assert decisions["budget-first-part"]["tally"] == {
+        "market-square": 4,
+        "bicycle-parking": 1,
+    }
+    assert all(d["state"] == "decided" for d in decisions.values())
+
+    assert status["allocations"] == [
+        {
+            "amount": "150000.00",
+            "purpose": "Redesign of the market square as a car-free meeting place",
+            "decision": "budget-first-part",
+        }
+    ]
+
+
+def test_initiative_list_as_json(read_json: ReadJson, demo_db: Path) -> None:
+    assert read_json(demo_db, "initiative", "list") == [
+        {
+            "initiative": CITY,
+            "title": "Together for a lively city centre",
+            "phase": "council",
+            "closed": False,
+        }
+    ]
+
+
+def test_initiative_list_as_a_table(ok: Run, demo_db: Path) -> None:
+    lines = ok(demo_db, "initiative", "list").stdout.splitlines()
+    assert lines[0].split() == ["initiative", "title", "phase", "closed"]
+    assert lines[2].startswith(
+        "city-centre  Together for a lively city centre  council"
+    )
+    assert lines[2].endswith("no")
+
+
+def test_plan_show_lists_every_reaction_with_its_answer(
+    read_json: ReadJson, demo_db: Path
+) -> None:
+    plan = read_json(demo_db, "plan", "show", CITY, "traffic-plan")
+    assert plan["plan"] == "traffic-plan"
+    assert plan["group"] == "traffic"
+    assert plan["final_version"] == 2
+    assert [v["number"] for v in plan["versions"]] == [1, 2]
+    assert plan["unanswered"] == []
+
+    reactions = plan["reactions"]
+    assert [r["number"] for r in reactions] == [1, 2, 3, 4, 5]
+    assert all(r["answer"] is not None and not r["withdrawn"] for r in reactions)
+    assert [r["answer"]["kind"] for r in reactions] == [
+        "adopted",
+        "defended",
+        "adopted",
+        "defended",
+        "noted",
+    ]
+    assert {r["answer"]["kind"] for r in reactions} == {"adopted", "defended", "noted"}
+    assert reactions[0]["answer"]["version"] == 2
+    first, fourth = reactions[0], reactions[3]
+    assert (first["stakeholder"], first["channel"], first["meeting"]) == (
+        "resident-havenkwartier",
+        "meeting",
+        2,
+    )
+    assert (fourth["stakeholder"], fourth["channel"]) == (
+        "housing-corporation",
+        "letter",
+    )
+
+
+def test_plan_show_as_a_table(ok: Run, demo_db: Path) -> None:
+    out = ok(demo_db, "plan", "show", CITY, "traffic-plan").stdout
+    assert out.startswith(
+        "traffic-plan: Traffic plan for the city centre  (group traffic; final: version 2)"
+    )
+    assert "adopted in v2" in out
+    assert "defended" in out
+    assert "noted" in out
+    assert "UNANSWERED" not in out
+    assert "Unanswered:" not in out
+
+
+def test_decision_show_gives_the_options_positions_and_tally(
+    read_json: ReadJson, demo_db: Path
+) -> None:
+    decision = read_json(demo_db, "decision", "show", CITY, "budget-first-part")
+    assert decision["decision"] == "budget-first-part"
+    assert decision["rule"] == "majority"
+    assert decision["state"] == "decided"
+    assert decision["outcome"] == "market-square"
+    assert decision["closes_at"] is None
+    assert decision["tally"] == {"market-square": 4, "bicycle-parking": 1}
+    assert [o["key"] for o in decision["options"]] == [
+        "market-square",
+        "bicycle-parking",
+    ]
+    assert sorted(decision["eligible"]) == ["entrepreneur", "institution", "resident"]
+    assert len(decision["positions"]) == 5
+    assert {
+        "stakeholder": "library",
+        "option": "bicycle-parking",
+        "reason": None,
+    } in decision["positions"]
+
+
+def test_decision_show_as_a_table(ok: Run, demo_db: Path) -> None:
+    out = ok(demo_db, "decision", "show", CITY, "budget-first-part").stdout
+    assert out.startswith("budget-first-part: Where does the first EUR 150,000 go?")
+    assert "outcome: market-square    tally: market-square 4, bicycle-parking 1" in out
+
+
+def test_meeting_list_flags_evening_and_weekend_meetings(
+    read_json: ReadJson, demo_db: Path
+) -> None:
+    meetings = read_json(demo_db, "meeting", "list", CITY)
+    assert [m["number"] for m in meetings] == [1, 2]
+    assert [m["kind"] for m in meetings] == ["steering-group", "residents-meeting"]
+    assert all(m["evening_or_weekend"] is True for m in meetings)
+    assert meetings[1]["attendance"] == 64
+    assert meetings[1]["starts_at"] == "2026-04-09T19:30:00+02:00"
+
+
+def test_council_list_gives_each_document_by_its_sha256(
+    read_json: ReadJson, demo_db: Path
+) -> None:
+    informed = read_json(demo_db, "council", "list", CITY)
+    assert [c["session"] for c in informed] == ["informal", "formal"]
+    assert [c["document_sha256"] for c in informed] == [
+        hashlib.sha256(VISION_V2.encode()).hexdigest(),
+        hashlib.sha256(TRAFFIC_V2.encode()).hexdigest(),
+    ]
+    assert informed[0]["document_title"] == "Vision for the city centre (version 2)"
+    assert informed[0]["informed_at"] == "2026-03-05T19:30:00+01:00"
+
+
+def test_council_list_as_a_table_names_each_document(ok: Run, demo_db: Path) -> None:
+    lines = ok(demo_db, "council", "list", CITY).stdout.splitlines()
+    assert lines[0].split() == ["when", "session", "document", "sha256", "document"]
+    assert lines[2].startswith("2026-03-05T19:30+01:00  informal  73d6cd8e07d68bd4")
+    assert lines[2].endswith("Vision for the city centre (version 2)")
+
+
+def test_council_list_as_a_table_shows_the_full_sha256(
+    read_json: ReadJson, ok: Run, demo_db: Path
+) -> None:
+    table = ok(demo_db, "council", "list", CITY).stdout
+    for informed in read_json(demo_db, "council", "list", CITY):
+        assert informed["document_sha256"] in table
+
+
+def test_group_list_shows_the_groups_and_their_members(
+    ok: Run, read_json: ReadJson, demo_db: Path
+) -> None:
+    groups = {g["group"]: g for g in read_json(demo_db, "group", "list", CITY)}
+    assert set(groups) == {"steering-group", "traffic"}
+    assert groups["steering-group"]["members"] == sorted(
+        ["bakery", "entrepreneurs", "library", "resident-kerkstraat"]
+    )
+    assert "civil-servant-traffic" in groups["traffic"]["members"]
+    out = ok(demo_db, "group", "list", CITY).stdout
+    assert out.splitlines()[0].split() == ["group", "kind", "name", "members"]
+    assert "steering-group  steering" in out
+
+
+def test_stakeholder_list_shows_who_takes_part(
+    ok: Run, read_json: ReadJson, demo_db: Path
+) -> None:
+    people = read_json(demo_db, "stakeholder", "list", CITY)
+    assert len(people) == len(CAST)
+    assert {p["kind"] for p in people} >= {"resident", "entrepreneur", "civil-servant"}
+    out = ok(demo_db, "stakeholder", "list", CITY).stdout
+    assert out.splitlines()[0].split() == ["ref", "kind", "active", "name"]
+    assert "civil-servant-traffic   civil-servant   yes" in out
+
+
+def test_decision_list_shows_each_outcome(
+    ok: Run, read_json: ReadJson, demo_db: Path
+) -> None:
+    decisions = read_json(demo_db, "decision", "list", CITY)
+    assert [d["decision"] for d in decisions] == [
+        "first-priority",
+        "traffic-plan-consent",
+        "budget-first-part",
+    ]
+    out = ok(demo_db, "decision", "list", CITY).stdout
+    assert "first-priority        plurality  decided  car-free-square" in out
+
+
+def test_plan_list_shows_versions_and_open_reactions(
+    ok: Run, read_json: ReadJson, demo_db: Path
+) -> None:
+    plans = read_json(demo_db, "plan", "list", CITY)
+    assert [
+        (p["plan"], p["versions"], p["final_version"], p["unanswered"]) for p in plans
+    ] == [
+        ("vision", 2, 2, 0),
+        ("traffic-plan", 2, 2, 0),
+    ]
+    out = ok(demo_db, "plan", "list", CITY).stdout
+    assert out.splitlines()[0].split() == [
+        "plan",
+        "group",
+        "versions",
+        "final",
+        "reactions",
+        "unanswered",
+        "title",
+    ]
+
+
+def test_read_commands_record_nothing(
+    ok: Run, event_count: Callable[[Path], int], demo: Any
+) -> None:
+    for args in (
+        ("initiative", "status", CITY),
+        ("initiative", "list"),
+        ("plan", "show", CITY, "traffic-plan"),
+        ("decision", "show", CITY, "budget-first-part"),
+    ):
+        ok(demo.db, *args)
+    assert event_count(demo.db) == demo.events

@@ -1,0 +1,781 @@
+"""The commands that record something, driven step by step as a facilitator would.
+
+Data (a version, a reaction's or a meeting's number, an outcome) goes to stdout, so it
+can be captured in a script; the confirmation goes to stderr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from click.testing import Result
+
+Run = Callable[..., Result]
+ReadJson = Callable[..., Any]
+Count = Callable[[Path], int]
+
+CITY = "city-centre"
+F = "facilitator"
+
+
+def _says(result: Result, stdout: str, stderr: str) -> None:
+    assert (result.stdout, result.stderr) == (stdout, stderr)
+
+
+def _react(ok: Run, db: Path, actor: str, stance: str, text: str, *extra: str) -> str:
+    result = ok(
+        db,
+        "plan",
+        "react",
+        CITY,
+        "vision",
+        "--version",
+        "1",
+        "--stance",
+        stance,
+        "--text",
+        text,
+        *extra,
+        actor=actor,
+    )
+    return result.stdout
+
+
+def test_registering_starting_and_joining_from_an_empty_database(
+    ok: Run, read_json: ReadJson, event_count: Count, tmp_path: Path
+) -> None:
+    db = tmp_path / "fresh.db"
+    registered = ok(
+        db, "stakeholder", "register", F, "--name", "The facilitator", actor=F
+    )
+    _says(registered, "", "Registered facilitator.\n")
+    assert db.is_file()
+
+    started = ok(
+        db,
+        "initiative",
+        "start",
+        CITY,
+        "--title",
+        "Together for a lively city centre",
+        "--description",
+        "Residents decide first.",
+        "--area",
+        "The old town",
+        "--budget",
+        "1000.00",
+        "--level",
+        "co-deciding",
+        actor=F,
+    )
+    _says(started, "", "Started city-centre; you are its facilitator.\n")
+    assert event_count(db) == 1
+
+    # The facilitator registers and adds the bakery; a resident does both themselves.
+    _says(
+        ok(
+            db,
+            "stakeholder",
+            "register",
+            "bakery",
+            "--name",
+            "The bakery",
+            "--contact",
+            "bakery@example.org",
+            actor=F,
+        ),
+        "",
+        "Registered bakery.\n",
+    )
+    _says(
+        ok(
+            db, "stakeholder", "join", CITY, "bakery", "--kind", "entrepreneur", actor=F
+        ),
+        "",
+        "bakery joined city-centre as entrepreneur.\n",
+    )
+    ok(
+        db,
+        "stakeholder",
+        "register",
+        "resident-kerkstraat",
+        "--name",
+        "A resident",
+        actor="resident-kerkstraat",
+    )
+    ok(
+        db,
+        "stakeholder",
+        "join",
+        CITY,
+        "resident-kerkstraat",
+        "--kind",
+        "resident",
+        actor="resident-kerkstraat",
+    )
+    assert event_count(db) == 3
+
+    status = read_json(db, "initiative", "status", CITY)
+    assert status["phase"] == "society-decides"
+    assert status["budget"] == "1000.00"
+    assert Decimal(status["allocated"]) == 0  # shown as "0", not "0.00"
+    assert status["title"] == "Together for a lively city centre"
+    assert status["stakeholders"] == [
+        {"ref": F, "name": "The facilitator", "kind": "facilitator", "active": True},
+        {"ref": "bakery", "name": "The bakery", "kind": "entrepreneur", "active": True},
+        {
+            "ref": "resident-kerkstraat",
+            "name": "A resident",
+            "kind": "resident",
+            "active": True,
+        },
+    ]
+
+    left = ok(db, "stakeholder", "leave", CITY, "bakery", actor="bakery")
+    _says(left, "", "bakery left city-centre.\n")
+    people = {p["ref"]: p for p in read_json(db, "stakeholder", "list", CITY)}
+    assert people["bakery"]["active"] is False
+
+
+def test_groups_are_formed_and_members_added_and_removed(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    db = stage_copy
+    formed = ok(
+        db,
+        "group",
+        "form",
+        CITY,
+        "green",
+        "--kind",
+        "working",
+        "--name",
+        "Working group for green streets",
+        "--mandate",
+        "Find room for trees.",
+        actor=F,
+    )
+    _says(formed, "", "Formed the group green.\n")
+    _says(
+        ok(db, "group", "add", CITY, "green", "library", actor=F),
+        "",
+        "library is a member of green.\n",
+    )
+    _says(
+        ok(db, "group", "add", CITY, "green", "bakery", actor=F),
+        "",
+        "bakery is a member of green.\n",
+    )
+    _says(
+        ok(db, "group", "remove", CITY, "green", "library", actor=F),
+        "",
+        "library is no longer a member of green.\n",
+    )
+    groups = {g["group"]: g for g in read_json(db, "group", "list", CITY)}
+    assert groups["green"] == {
+        "group": "green",
+        "kind": "working",
+        "name": "Working group for green streets",
+        "mandate": "Find room for trees.",
+        "members": ["bakery"],
+    }
+    assert groups["steering-group"]["members"] == [
+        "bakery",
+        "library",
+        "resident-havenkwartier",
+    ]
+
+
+def test_a_meeting_held_is_numbered_and_flagged_when_in_the_evening_or_weekend(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    def hold(start: str, kind: str) -> Result:
+        return ok(
+            stage_copy,
+            "meeting",
+            "hold",
+            CITY,
+            "--start",
+            start,
+            "--kind",
+            kind,
+            "--place",
+            "Community centre",
+            "--attendance",
+            "64",
+            "--summary",
+            "The traffic plan evening.",
+            actor=F,
+        )
+
+    _says(
+        hold("2026-04-09T19:30+02:00", "residents-meeting"),
+        "1\n",
+        "Recorded meeting 1 of city-centre.\n",
+    )
+    _says(
+        hold("2026-04-15T10:00+02:00", "walk-in"),
+        "2\n",
+        "Recorded meeting 2 of city-centre.\n",
+    )
+    _says(
+        hold("2026-04-18T10:00+02:00", "site-visit"),
+        "3\n",
+        "Recorded meeting 3 of city-centre.\n",
+    )
+    meetings = read_json(stage_copy, "meeting", "list", CITY)
+    assert [(m["number"], m["kind"], m["evening_or_weekend"]) for m in meetings] == [
+        (1, "residents-meeting", True),  # a Thursday evening
+        (2, "walk-in", False),  # a Wednesday morning
+        (3, "site-visit", True),  # a Saturday
+    ]
+    assert meetings[0]["starts_at"] == "2026-04-09T19:30:00+02:00"
+    assert meetings[0]["attendance"] == 64
+
+
+def test_a_plan_is_created_and_drafts_proposed_with_text_or_a_text_file(
+    ok: Run, read_json: ReadJson, stage_copy: Path, tmp_path: Path
+) -> None:
+    db = stage_copy
+    created = ok(
+        db,
+        "plan",
+        "create",
+        CITY,
+        "traffic-plan",
+        "--title",
+        "Traffic plan",
+        "--group",
+        "traffic",
+        actor=F,
+    )
+    _says(created, "", "Created the plan traffic-plan.\n")
+    first = ok(
+        db,
+        "plan",
+        "propose",
+        CITY,
+        "traffic-plan",
+        "--text",
+        "Through traffic stays out of the old town.",
+        "--changes",
+        "First draft.",
+        actor="bakery",
+    )
+    _says(first, "1\n", "Proposed version 1 of traffic-plan.\n")
+
+    draft = tmp_path / "traffic-plan-v2.txt"
+    body = "Through traffic stays out of the old town.\n\nA modal filter for the Havenkwartier; café terraces stay.\n"
+    draft.write_text(body, encoding="utf-8")
+    second = ok(
+        db,
+        "plan",
+        "propose",
+        CITY,
+        "traffic-plan",
+        "--text-file",
+        str(draft),
+        "--changes",
+        "A modal filter.",
+        actor="bakery",
+    )
+    _says(second, "2\n", "Proposed version 2 of traffic-plan.\n")
+
+    plan = read_json(db, "plan", "show", CITY, "traffic-plan")
+    assert plan["title"] == "Traffic plan"
+    assert plan["group"] == "traffic"
+    assert plan["final_version"] is None
+    assert [(v["number"], v["proposed_by"]) for v in plan["versions"]] == [
+        (1, "bakery"),
+        (2, "bakery"),
+    ]
+    assert plan["versions"][1]["text"] == body.strip()
+    assert plan["versions"][1]["changes"] == "A modal filter."
+
+
+def test_reactions_are_numbered_and_recorded_online_by_letter_and_at_a_meeting(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    db = stage_copy
+    ok(
+        db,
+        "meeting",
+        "hold",
+        CITY,
+        "--start",
+        "2026-02-03T19:30+01:00",
+        "--kind",
+        "residents-meeting",
+        "--place",
+        "The library",
+        "--attendance",
+        "40",
+        "--summary",
+        "The vision evening.",
+        actor=F,
+    )
+    result = ok(
+        db,
+        "plan",
+        "react",
+        CITY,
+        "vision",
+        "--version",
+        "1",
+        "--stance",
+        "suggestion",
+        "--section",
+        "3.2",
+        "--text",
+        "Open the library in the evening.",
+        actor="library",
+    )
+    _says(result, "1\n", "Recorded reaction 1 on vision.\n")
+    letter = _react(
+        ok,
+        db,
+        F,
+        "concern",
+        "Keep the Havenkwartier quiet.",
+        "--for",
+        "resident-havenkwartier",
+        "--channel",
+        "letter",
+    )
+    assert letter == "2\n"
+    spoken = _react(
+        ok,
+        db,
+        F,
+        "support",
+        "Finally a centre for people.",
+        "--for",
+        "bakery",
+        "--channel",
+        "meeting",
+        "--meeting",
+        "1",
+    )
+    assert spoken == "3\n"
+
+    reactions = read_json(db, "plan", "show", CITY, "vision")["reactions"]
+    assert [
+        (
+            r["number"],
+            r["stakeholder"],
+            r["stance"],
+            r["channel"],
+            r["meeting"],
+            r["section"],
+        )
+        for r in reactions
+    ] == [
+        (1, "library", "suggestion", "online", None, "3.2"),
+        (2, "resident-havenkwartier", "concern", "letter", None, None),
+        (3, "bakery", "support", "meeting", 1, None),
+    ]
+    assert all(r["answer"] is None and r["version"] == 1 for r in reactions)
+    assert read_json(db, "plan", "show", CITY, "vision")["unanswered"] == [1, 2, 3]
+
+
+def test_every_reaction_is_answered_or_withdrawn_and_then_the_plan_is_finalised(
+    ok: Run, read_json: ReadJson, stage_copy: Path, tmp_path: Path
+) -> None:
+    db = stage_copy
+    assert (
+        _react(ok, db, "library", "suggestion", "Open the library in the evening.")
+        == "1\n"
+    )
+    assert (
+        _react(
+            ok, db, "resident-havenkwartier", "concern", "Keep the Havenkwartier quiet."
+        )
+        == "2\n"
+    )
+    assert _react(ok, db, "bakery", "support", "Finally a centre for people.") == "3\n"
+    assert _react(ok, db, "bakery", "objection", "No more cars at all?") == "4\n"
+    assert _react(ok, db, "library", "suggestion", "Add bicycle parking.") == "5\n"
+    ok(
+        db,
+        "plan",
+        "propose",
+        CITY,
+        "vision",
+        "--text",
+        "The centre is a place to meet; the library opens in the evening.",
+        "--changes",
+        "Evening library and bicycle parking.",
+        actor="library",
+    )
+
+    adopted = ok(
+        db,
+        "plan",
+        "adopt",
+        CITY,
+        "vision",
+        "--reaction",
+        "1",
+        "--reaction",
+        "5",
+        "--version",
+        "2",
+        "--explanation",
+        "Version 2 opens the library in the evening and adds bicycle parking.",
+        actor="library",
+    )
+    _says(adopted, "", "Adopted in version 2: reactions 1, 5.\n")
+    defended = ok(
+        db,
+        "plan",
+        "defend",
+        CITY,
+        "vision",
+        "--reaction",
+        "2",
+        "--reasoning",
+        "A modal filter keeps through traffic out.",
+        actor="bakery",
+    )
+    _says(defended, "", "Position defended: reactions 2.\n")
+    withdrawn = ok(
+        db, "plan", "withdraw", CITY, "vision", "--reaction", "4", actor="bakery"
+    )
+    _says(withdrawn, "", "Withdrew reaction 4.\n")
+    noted = ok(
+        db,
+        "plan",
+        "note",
+        CITY,
+        "vision",
+        "--reaction",
+        "3",
+        actor="resident-havenkwartier",
+    )
+    _says(noted, "", "Support noted: reactions 3.\n")
+    finalised = ok(db, "plan", "finalise", CITY, "vision", actor=F)
+    _says(finalised, "", "Finalised vision in version 2.\n")
+
+    plan = read_json(db, "plan", "show", CITY, "vision")
+    assert plan["final_version"] == 2
+    assert plan["unanswered"] == []
+    answers = {r["number"]: r["answer"] for r in plan["reactions"]}
+    assert answers[1] == {
+        "kind": "adopted",
+        "by": "library",
+        "version": 2,
+        "text": "Version 2 opens the library in the evening and adds bicycle parking.",
+    }
+    assert answers[5]["kind"] == "adopted"
+    assert answers[2]["kind"] == "defended"
+    assert answers[2]["text"] == "A modal filter keeps through traffic out."
+    assert answers[3]["kind"] == "noted"
+    assert answers[4] is None
+    assert [r["withdrawn"] for r in plan["reactions"]] == [
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
+    table = ok(db, "plan", "show", CITY, "vision").stdout
+    assert "(group steering-group; final: version 2)" in table
+    assert "withdrawn" in table
+
+
+def test_a_decision_point_is_put_positions_taken_and_decided(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    db = stage_copy
+    put = ok(
+        db,
+        "decision",
+        "put",
+        CITY,
+        "first-priority",
+        "--question",
+        "What comes first?",
+        "--option",
+        "square=A car-free square",
+        "--option",
+        "green=Greener streets, with trees",
+        "--eligible",
+        "resident",
+        "--eligible",
+        "entrepreneur",
+        "--eligible",
+        "institution",
+        "--rule",
+        "majority",
+        "--closes-at",
+        "2099-02-28T23:59+01:00",
+        actor=F,
+    )
+    _says(put, "", "Put the decision point first-priority (majority).\n")
+    for actor, option in (
+        ("bakery", "square"),
+        ("library", "square"),
+        ("resident-havenkwartier", "green"),
+    ):
+        taken = ok(db, "decision", "take", CITY, "first-priority", option, actor=actor)
+        _says(taken, "", f"Position taken on first-priority: {option}.\n")
+    # A later position replaces the earlier one.
+    ok(
+        db,
+        "decision",
+        "take",
+        CITY,
+        "first-priority",
+        "square",
+        actor="resident-havenkwartier",
+    )
+
+    decided = ok(db, "decision", "decide", CITY, "first-priority", actor=F)
+    _says(decided, "square\n", "first-priority decided: square.\n")
+
+    decision = read_json(db, "decision", "show", CITY, "first-priority")
+    assert decision["state"] == "decided"
+    assert decision["outcome"] == "square"
+    assert decision["tally"] == {"square": 3, "green": 0}
+    assert decision["closes_at"] == "2099-02-28T23:59:00+01:00"
+    assert decision["options"] == [
+        {"key": "square", "label": "A car-free square"},
+        {"key": "green", "label": "Greener streets, with trees"},
+    ]
+    assert len(decision["positions"]) == 3
+
+
+def test_an_objection_with_its_reason_blocks_consent(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    db = stage_copy
+    ok(
+        db,
+        "decision",
+        "put",
+        CITY,
+        "vision-consent",
+        "--question",
+        "Can everyone live with the vision?",
+        "--option",
+        "adopt=Adopt version 1",
+        "--eligible",
+        "entrepreneur",
+        "--eligible",
+        "institution",
+        "--rule",
+        "consent",
+        actor=F,
+    )
+    ok(db, "decision", "take", CITY, "vision-consent", "adopt", actor="bakery")
+    ok(
+        db,
+        "decision",
+        "take",
+        CITY,
+        "vision-consent",
+        "object",
+        "--reason",
+        "The library needs evening hours first.",
+        actor="library",
+    )
+    decided = ok(db, "decision", "decide", CITY, "vision-consent", actor=F)
+    _says(decided, "no decision\n", "vision-consent decided: no decision.\n")
+    decision = read_json(db, "decision", "show", CITY, "vision-consent")
+    assert decision["outcome"] is None
+    assert decision["tally"] == {"adopt": 1, "object": 1}
+    assert {
+        "stakeholder": "library",
+        "option": "object",
+        "reason": "The library needs evening hours first.",
+    } in decision["positions"]
+    assert (
+        "outcome: no decision"
+        in ok(db, "decision", "show", CITY, "vision-consent").stdout
+    )
+
+
+def test_an_open_decision_point_is_withdrawn(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    db = stage_copy
+    ok(
+        db,
+        "decision",
+        "put",
+        CITY,
+        "evening-hours",
+        "--question",
+        "Evening hours?",
+        "--option",
+        "yes=Yes",
+        "--option",
+        "no=No",
+        "--eligible",
+        "resident",
+        "--rule",
+        "plurality",
+        actor=F,
+    )
+    withdrawn = ok(db, "decision", "withdraw", CITY, "evening-hours", actor=F)
+    _says(withdrawn, "", "Withdrew evening-hours.\n")
+    assert (
+        read_json(db, "decision", "show", CITY, "evening-hours")["state"] == "withdrawn"
+    )
+    assert [d["state"] for d in read_json(db, "decision", "list", CITY)] == [
+        "withdrawn"
+    ]
+
+
+def test_informing_the_council_with_a_document_records_the_sha256_of_its_bytes(
+    ok: Run, read_json: ReadJson, stage_copy: Path, tmp_path: Path
+) -> None:
+    document = tmp_path / "vision.pdf"
+    content = (
+        b"%PDF-1.4\n"
+        + bytes(range(256)) * 40
+        + "Visie op de binnenstad – café\n".encode()
+    )
+    document.write_bytes(content)
+    digest = hashlib.sha256(content).hexdigest()
+    informed = ok(
+        stage_copy,
+        "council",
+        "inform",
+        CITY,
+        "--title",
+        "Vision for the city centre",
+        "--document",
+        str(document),
+        "--session",
+        "informal",
+        actor=F,
+    )
+    _says(
+        informed,
+        "",
+        f"Recorded: the council was informed (informal), document sha256 {digest}.\n",
+    )
+    (council,) = read_json(stage_copy, "council", "list", CITY)
+    assert council["document_sha256"] == digest
+    assert council["document_title"] == "Vision for the city centre"
+    assert council["session"] == "informal"
+    assert council["informed_at"].endswith(
+        ("Z", "+00:00")
+    )  # the engine's clock: now, UTC
+
+
+def test_informing_the_council_by_a_given_sha256_at_a_given_time(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    digest = hashlib.sha256(b"the traffic plan").hexdigest()
+    ok(
+        stage_copy,
+        "council",
+        "inform",
+        CITY,
+        "--title",
+        "Traffic plan",
+        "--sha256",
+        digest.upper(),
+        "--session",
+        "formal",
+        "--when",
+        "2026-06-04T20:00+02:00",
+        actor=F,
+    )
+    (council,) = read_json(stage_copy, "council", "list", CITY)
+    assert council["document_sha256"] == digest  # recorded in lower case
+    assert council["session"] == "formal"
+    assert council["informed_at"] == "2026-06-04T20:00:00+02:00"
+
+
+def test_the_initiative_advances_allocates_its_budget_and_closes(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    db = stage_copy
+    ok(
+        db,
+        "decision",
+        "put",
+        CITY,
+        "budget-first-part",
+        "--question",
+        "Where does the first part go?",
+        "--option",
+        "market-square=The market square",
+        "--option",
+        "bicycle-parking=Bicycle parking",
+        "--eligible",
+        "entrepreneur",
+        "--eligible",
+        "institution",
+        "--rule",
+        "majority",
+        actor=F,
+    )
+    ok(
+        db,
+        "decision",
+        "take",
+        CITY,
+        "budget-first-part",
+        "market-square",
+        actor="bakery",
+    )
+    ok(db, "decision", "decide", CITY, "budget-first-part", actor=F)
+
+    advanced = ok(db, "initiative", "advance", CITY, actor=F)
+    _says(advanced, "", "city-centre is now in the phase colleagues-join.\n")
+    # Now that society has decided, the civil servant may react.
+    assert (
+        _react(
+            ok, db, "civil-servant-traffic", "concern", "Parking policy needs a change."
+        )
+        == "1\n"
+    )
+
+    allocated = ok(
+        db,
+        "initiative",
+        "allocate",
+        CITY,
+        "--amount",
+        "150000.50",
+        "--purpose",
+        "Redesign of the market square",
+        "--decision",
+        "budget-first-part",
+        actor=F,
+    )
+    _says(allocated, "", "Allocated EUR 150000.50 in city-centre.\n")
+    status = read_json(db, "initiative", "status", CITY)
+    assert status["phase"] == "colleagues-join"
+    assert status["allocated"] == "150000.50"
+    assert status["allocations"] == [
+        {
+            "amount": "150000.50",
+            "purpose": "Redesign of the market square",
+            "decision": "budget-first-part",
+        }
+    ]
+
+    closed = ok(
+        db,
+        "initiative",
+        "close",
+        CITY,
+        "--outcome",
+        "A vision with broad support.",
+        actor=F,
+    )
+    _says(closed, "", "Closed city-centre.\n")
+    status = read_json(db, "initiative", "status", CITY)
+    assert status["closed"] is True
+    assert status["outcome"] == "A vision with broad support."
+    assert read_json(db, "initiative", "list")[0]["closed"] is True
+    assert "(closed)" in ok(db, "initiative", "status", CITY).stdout

@@ -1,0 +1,588 @@
+"""A refused command says why in one sentence, exits non-zero and records nothing.
+
+Exit code 1 when the application refuses (a rule, an unknown reference, a malformed
+value); exit code 2 for click's usage errors (an unknown choice, a missing option,
+nobody saying who they are). Every case checks, through the ``refused`` fixture: the
+exit code, one ``Error:`` line on stderr, nothing on stdout, no traceback, and the
+same number of events in the database as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from samenspraak.cli.main import main
+from samenspraak.domain import rules
+
+Run = Callable[..., Result]
+Refused = Callable[..., str]
+
+CITY = "city-centre"
+F = "facilitator"
+
+
+def _react(
+    *extra: str, plan: str = "traffic-plan", text: str = "Too early."
+) -> tuple[str, ...]:
+    return (
+        "plan",
+        "react",
+        CITY,
+        plan,
+        "--version",
+        "1",
+        "--stance",
+        "concern",
+        "--text",
+        text,
+        *extra,
+    )
+
+
+def _hold(start: str) -> tuple[str, ...]:
+    return (
+        "meeting",
+        "hold",
+        CITY,
+        "--start",
+        start,
+        "--kind",
+        "walk-in",
+        "--place",
+        "The library",
+        "--attendance",
+        "12",
+        "--summary",
+        "A walk-in afternoon.",
+    )
+
+
+def _allocate(amount: str) -> tuple[str, ...]:
+    return (
+        "initiative",
+        "allocate",
+        CITY,
+        "--amount",
+        amount,
+        "--purpose",
+        "Bicycle parking",
+        "--decision",
+        "budget-first-part",
+    )
+
+
+# --- The application refuses: exit code 1 ---------------------------------------------
+
+
+def test_a_reaction_to_an_unknown_plan_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(demo_copy, *_react(plan="parking-plan"), actor="bakery")
+    assert sentence == "city-centre has no plan called parking-plan."
+
+
+def test_showing_an_unknown_plan_is_refused(refused: Refused, demo_db: Path) -> None:
+    sentence = refused(demo_db, "plan", "show", CITY, "parking-plan")
+    assert sentence == "city-centre has no plan called parking-plan."
+
+
+def test_an_unknown_initiative_is_refused(refused: Refused, demo_db: Path) -> None:
+    assert (
+        refused(demo_db, "initiative", "status", "old-harbour")
+        == "There is no initiative called old-harbour."
+    )
+
+
+def test_an_empty_reaction_is_refused(refused: Refused, stage_copy: Path) -> None:
+    sentence = refused(stage_copy, *_react(plan="vision", text=""), actor="bakery")
+    assert sentence == "text: string should have at least 1 character."
+
+
+def test_a_reaction_of_only_spaces_is_refused(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy, *_react(plan="vision", text="   \n  "), actor="bakery"
+    )
+    assert sentence == "text: string should have at least 1 character."
+
+
+def test_a_reaction_of_a_megabyte_is_refused_as_too_long(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy, *_react(plan="vision", text="x" * 1_000_000), actor="bakery"
+    )
+    assert sentence == "text: is too long (at most 20000 characters)."
+
+
+def test_a_draft_of_a_megabyte_is_refused_as_too_long(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "plan",
+        "propose",
+        CITY,
+        "vision",
+        "--text",
+        "x" * 1_000_000,
+        "--changes",
+        "Everything.",
+        actor="bakery",
+    )
+    assert sentence == "text: is too long (at most 200000 characters)."
+
+
+def test_an_unknown_actor_is_refused(refused: Refused, demo_copy: Path) -> None:
+    assert (
+        refused(demo_copy, *_react(), actor="nobody")
+        == "No stakeholder is registered as nobody."
+    )
+
+
+def test_an_actor_that_is_no_reference_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(demo_copy, *_react(), actor="Not A Ref!")
+    assert (
+        sentence
+        == "actor: must be a reference of lower-case letters, digits and dashes."
+    )
+
+
+def test_a_malformed_date_is_refused(refused: Refused, demo_copy: Path) -> None:
+    sentence = refused(demo_copy, *_hold("2026-13-01"), actor=F)
+    assert sentence.startswith("starts_at: ")
+    assert "month" in sentence
+
+
+def test_a_time_without_timezone_is_refused(refused: Refused, demo_copy: Path) -> None:
+    sentence = refused(demo_copy, *_hold("2026-04-09T19:30"), actor=F)
+    assert sentence == "starts_at: input should have timezone info."
+
+
+def test_a_closing_time_without_timezone_is_refused(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "decision",
+        "put",
+        CITY,
+        "first-priority",
+        "--question",
+        "What first?",
+        "--option",
+        "a=A",
+        "--option",
+        "b=B",
+        "--eligible",
+        "resident",
+        "--rule",
+        "majority",
+        "--closes-at",
+        "2099-02-28T23:59",
+        actor=F,
+    )
+    assert sentence == "closes_at: input should have timezone info."
+
+
+def test_an_amount_with_a_decimal_comma_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    assert (
+        refused(demo_copy, *_allocate("12,50"), actor=F)
+        == "amount: input should be a valid decimal."
+    )
+
+
+def test_an_amount_with_three_decimals_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(demo_copy, *_allocate("12.505"), actor=F)
+    assert (
+        sentence == "amount: decimal input should have no more than 2 decimal places."
+    )
+
+
+def test_a_budget_with_a_decimal_comma_is_refused(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "initiative",
+        "start",
+        "old-harbour",
+        "--title",
+        "The old harbour",
+        "--description",
+        "Boats.",
+        "--area",
+        "The harbour",
+        "--budget",
+        "250.000,00",
+        "--level",
+        "advising",
+        actor=F,
+    )
+    assert sentence == "budget: input should be a valid decimal."
+
+
+def test_an_allocation_over_the_budget_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    # The demo allocated EUR 150,000.00 of EUR 250,000.00.
+    sentence = refused(demo_copy, *_allocate("100000.01"), actor=F)
+    assert sentence == rules.allocations_stay_within_the_budget.sentence(
+        amount="100000.01", initiative=CITY, total="250000.01", budget="250000.00"
+    )
+
+
+def test_a_civil_servant_reacting_in_the_first_phase_hears_that_society_decides_first(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy, *_react(plan="vision"), actor="civil-servant-traffic"
+    )
+    assert sentence.startswith("Society decides first")
+    # The refusal's sentence reaches the user unchanged.
+    assert sentence == rules.society_decides_first.sentence(
+        action="react to plans", initiative=CITY
+    )
+
+
+def test_finalising_a_plan_with_unanswered_reactions_is_refused(
+    refused: Refused, ok: Run, stage_copy: Path
+) -> None:
+    assert ok(stage_copy, *_react(plan="vision"), actor="bakery").stdout == "1\n"
+    assert ok(stage_copy, *_react(plan="vision"), actor="library").stdout == "2\n"
+    sentence = refused(stage_copy, "plan", "finalise", CITY, "vision", actor=F)
+    assert (
+        sentence
+        == rules.a_plan_is_finalised_when_every_reaction_is_answered.sentence(
+            plan="vision", reactions="1, 2"
+        )
+    )
+
+
+def test_noting_a_concern_as_support_is_refused(
+    refused: Refused, ok: Run, stage_copy: Path
+) -> None:
+    ok(stage_copy, *_react(plan="vision"), actor="library")
+    sentence = refused(
+        stage_copy, "plan", "note", CITY, "vision", "--reaction", "1", actor="bakery"
+    )
+    assert sentence == rules.only_support_is_noted.sentence(
+        reaction=1, stance="concern"
+    )
+
+
+def test_a_command_on_a_closed_initiative_is_refused(
+    refused: Refused, ok: Run, stage_copy: Path
+) -> None:
+    ok(stage_copy, "initiative", "close", CITY, "--outcome", "Done.", actor=F)
+    sentence = refused(stage_copy, *_react(plan="vision"), actor="bakery")
+    assert sentence == rules.a_closed_initiative_takes_no_commands.sentence(
+        initiative=CITY
+    )
+
+
+def test_someone_else_than_the_facilitator_advancing_the_phase_is_refused(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(stage_copy, "initiative", "advance", CITY, actor="bakery")
+    assert sentence == rules.only_the_facilitator_shapes_the_initiative.sentence(
+        initiative=CITY, action="advance its phase"
+    )
+
+
+def test_starting_an_initiative_twice_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(
+        demo_copy,
+        "initiative",
+        "start",
+        CITY,
+        "--title",
+        "Again",
+        "--description",
+        "Again.",
+        "--area",
+        "Here",
+        "--budget",
+        "1.00",
+        "--level",
+        "informing",
+        actor=F,
+    )
+    assert sentence == "An initiative called city-centre already exists."
+
+
+def test_a_bad_sha256_for_the_council_is_refused(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(
+        demo_copy,
+        "council",
+        "inform",
+        CITY,
+        "--title",
+        "A note",
+        "--sha256",
+        "abc123",
+        "--session",
+        "letter",
+        actor=F,
+    )
+    assert sentence.startswith("document_sha256: ")
+
+
+def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
+    refused: Refused, tmp_path: Path
+) -> None:
+    db = tmp_path / "missing.db"
+    sentence = refused(db, "initiative", "status", CITY)
+    assert sentence == (
+        f"There is no samenspraak database at {db}; commands that record something "
+        "create it (try: samenspraak demo)."
+    )
+    assert not db.exists()
+    assert sorted(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("initiative", "list"),
+        ("plan", "show", CITY, "vision"),
+        ("decision", "list", CITY),
+        ("council", "list", CITY, "--json"),
+    ],
+    ids=" ".join,
+)
+def test_no_read_command_creates_a_missing_database(
+    refused: Refused, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    db = tmp_path / "missing.db"
+    assert refused(db, *args).startswith("There is no samenspraak database at ")
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_playing_the_demo_twice_on_the_same_database_is_refused(
+    refused: Refused, run: Run, event_count: Callable[[Path], int], tmp_path: Path
+) -> None:
+    db = tmp_path / "twice.db"
+    first = run(db, "demo")
+    assert first.exit_code == 0, first.output
+    events = event_count(db)
+    sentence = refused(db, "demo")
+    assert sentence == (
+        f"{db} already exists; the demo plays into a fresh database: remove it or pass another --db."
+    )
+    assert event_count(db) == events
+
+
+# --- Usage errors: exit code 2 ------------------------------------------------------------
+
+
+def test_an_invalid_stance_is_a_usage_error(
+    refused: Refused, run: Run, stage_copy: Path
+) -> None:
+    args = list(_react(plan="vision"))
+    args[args.index("concern")] = "angry"
+    sentence = refused(stage_copy, *args, actor="bakery", exit_code=2)
+    assert "Invalid value for '--stance'" in sentence
+    assert (
+        "'angry' is not one of 'support', 'concern', 'objection', 'suggestion'"
+        in sentence
+    )
+    assert "Usage: " in run(stage_copy, *args, actor="bakery").stderr
+
+
+def test_a_write_command_without_as_is_a_usage_error(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(stage_copy, *_react(plan="vision"), exit_code=2)
+    assert sentence == "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
+
+
+def test_a_missing_required_option_is_a_usage_error(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "plan",
+        "react",
+        CITY,
+        "vision",
+        "--version",
+        "1",
+        actor="bakery",
+        exit_code=2,
+    )
+    assert sentence.startswith("Missing option '--stance'")
+
+
+def test_a_draft_given_twice_is_a_usage_error(
+    refused: Refused, stage_copy: Path, tmp_path: Path
+) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("A draft.", encoding="utf-8")
+    sentence = refused(
+        stage_copy,
+        "plan",
+        "propose",
+        CITY,
+        "vision",
+        "--text",
+        "A draft.",
+        "--text-file",
+        str(draft),
+        "--changes",
+        "Both.",
+        actor="bakery",
+        exit_code=2,
+    )
+    assert sentence == "Give either --text or --text-file, not both."
+
+
+def test_a_draft_file_that_cannot_be_read_is_a_usage_error(
+    refused: Refused, stage_copy: Path, tmp_path: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "plan",
+        "propose",
+        CITY,
+        "vision",
+        "--text-file",
+        str(tmp_path / "nowhere.txt"),
+        "--changes",
+        "None.",
+        actor="bakery",
+        exit_code=2,
+    )
+    assert sentence == f"Cannot read {tmp_path / 'nowhere.txt'}: FileNotFoundError."
+
+
+def test_a_draft_without_text_is_a_usage_error(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "plan",
+        "propose",
+        CITY,
+        "vision",
+        "--changes",
+        "None.",
+        actor="bakery",
+        exit_code=2,
+    )
+    assert sentence == "Give the draft with --text or --text-file."
+
+
+def test_an_option_without_a_label_is_a_usage_error(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "decision",
+        "put",
+        CITY,
+        "first-priority",
+        "--question",
+        "What first?",
+        "--option",
+        "square",
+        "--eligible",
+        "resident",
+        "--rule",
+        "plurality",
+        actor=F,
+        exit_code=2,
+    )
+    assert sentence == "An option is given as KEY=LABEL; 'square' has no '='."
+
+
+def test_the_council_document_is_given_exactly_once(
+    refused: Refused, stage_copy: Path, tmp_path: Path
+) -> None:
+    document = tmp_path / "vision.pdf"
+    document.write_bytes(b"%PDF")
+    base = ("council", "inform", CITY, "--title", "Vision", "--session", "informal")
+    expected = "Give the document with either --document FILE or --sha256 HEX."
+    assert refused(stage_copy, *base, actor=F, exit_code=2) == expected
+    both = ("--document", str(document), "--sha256", "a" * 64)
+    assert refused(stage_copy, *base, *both, actor=F, exit_code=2) == expected
+
+
+def test_a_council_document_that_does_not_exist_is_a_usage_error(
+    refused: Refused, stage_copy: Path, tmp_path: Path
+) -> None:
+    sentence = refused(
+        stage_copy,
+        "council",
+        "inform",
+        CITY,
+        "--title",
+        "Vision",
+        "--document",
+        str(tmp_path / "nowhere.pdf"),
+        "--session",
+        "informal",
+        actor=F,
+        exit_code=2,
+    )
+    assert sentence.startswith("Invalid value for '--document'")
+
+
+# --- Known bugs --------------------------------------------------------------------------
+
+
+def test_a_write_command_without_as_creates_no_database(
+    run: Run, tmp_path: Path
+) -> None:
+    db = tmp_path / "fresh.db"
+    result = run(db, "stakeholder", "register", F, "--name", "The facilitator")
+    assert result.exit_code == 2
+    assert not db.exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_in_one_sentence(
+    run: Run, tmp_path: Path
+) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("These are my notes, not a database.\n" * 50, encoding="utf-8")
+    result = run(junk, "initiative", "list")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.stderr.startswith("Error: The database cannot be opened")
+
+
+def test_the_console_script_turns_any_unexpected_error_into_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("These are my notes, not a database.\n" * 50, encoding="utf-8")
+    monkeypatch.delenv("SAMENSPRAAK_DB", raising=False)
+    monkeypatch.delenv("SAMENSPRAAK_ACTOR", raising=False)
+    monkeypatch.setattr(
+        "sys.argv", ["samenspraak", "--db", str(junk), "initiative", "list"]
+    )
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: ")
+    assert junk.read_text(encoding="utf-8").startswith("These are my notes")
