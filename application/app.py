@@ -64,7 +64,8 @@ R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
 
 RETRIES = 3
-"""How often a command is retried when another writer changed the same aggregate."""
+"""How many times a command is tried in all when other writers keep changing the
+same aggregate (the first try and two retries)."""
 
 
 def commitment(salt: str, body: str) -> str:
@@ -198,6 +199,7 @@ class Samenspraak(Application[UUID]):
         if is_postgres(target):
             try:
                 import psycopg  # noqa: F401, PLC0415
+                import psycopg_pool  # noqa: F401, PLC0415
             except ImportError:
                 msg = (
                     "PostgreSQL needs its driver: pip install 'samenspraak[postgres]'."
@@ -543,7 +545,9 @@ class Samenspraak(Application[UUID]):
                 stance=cmd.stance,
                 text=texts.seal("reaction", cmd.text),
                 channel=cmd.channel,
-                section=cmd.section,
+                section=texts.seal("reaction section", cmd.section)
+                if cmd.section
+                else None,
                 meeting=cmd.meeting,
             )
             self.save(plan, texts=texts.texts)
@@ -882,6 +886,8 @@ class Samenspraak(Application[UUID]):
                 text_refs += [version.text, version.changes]
             for r in p.reactions.values():
                 text_refs.append(r.text)
+                if r.section:
+                    text_refs.append(r.section)
                 if r.answer and r.answer.text:
                     text_refs.append(r.answer.text)
             texts = self._texts(text_refs)
@@ -914,7 +920,7 @@ class Samenspraak(Application[UUID]):
                         version=r.version,
                         stance=r.stance.value,
                         channel=r.channel.value,
-                        section=r.section,
+                        section=texts.get(r.section.id) if r.section else None,
                         meeting=r.meeting,
                         text=texts.get(r.text.id),
                         withdrawn=r.withdrawn,

@@ -54,9 +54,9 @@ DraftText = Annotated[
 """The text of a plan's draft: up to 200,000 characters."""
 
 Section = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[\w.\- ]{1,40}$")
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
 ]
-"""A section of a plan, like ``3.2`` or ``parking``."""
+"""A section of a plan, like ``3.2`` or ``Parking at the edge``."""
 
 Sha256 = Annotated[
     str,

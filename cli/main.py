@@ -938,6 +938,11 @@ def plan_react(
     done(f"Recorded reaction {number} on {plan_ref}.")
 
 
+def numbered(noun: str, numbers: Sequence[str]) -> str:
+    """'reaction 1' or 'reactions 1, 3'."""
+    return f"{noun}{'s' * (len(numbers) > 1)} {', '.join(numbers)}"
+
+
 def reactions_option(f: F) -> F:
     return click.option(
         "--reaction",
@@ -982,7 +987,7 @@ def plan_adopt(
             "explanation": explanation,
         }
     )
-    done(f"Adopted in version {version}: reactions {', '.join(reactions)}.")
+    done(f"Adopted in version {version}: {numbered('reaction', reactions)}.")
 
 
 @plan.command("defend")
@@ -1014,7 +1019,7 @@ def plan_defend(
             "reasoning": reasoning,
         }
     )
-    done(f"Position defended: reactions {', '.join(reactions)}.")
+    done(f"Position defended: {numbered('reaction', reactions)}.")
 
 
 @plan.command("note")
@@ -1039,7 +1044,7 @@ def plan_note(
             "reactions": list(reactions),
         }
     )
-    done(f"Support noted: reactions {', '.join(reactions)}.")
+    done(f"Support noted: {numbered('reaction', reactions)}.")
 
 
 @plan.command("withdraw")

@@ -18,7 +18,6 @@ from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
-from samenspraak.domain.rules import DomainError
 from samenspraak.domain.values import (
     DecisionRule,
     StakeholderKind,
@@ -206,9 +205,11 @@ class DecisionPoint(Aggregate):
     # --- Positions -------------------------------------------------------------------
 
     def _require_own(self, initiative: Initiative) -> None:
-        if initiative.id != self.initiative_id:
-            msg = f"{self.slug} belongs to another initiative than {initiative.slug}."
-            raise DomainError(msg)
+        rules.plans_and_decision_points_belong_to_their_initiative.check(
+            initiative.id == self.initiative_id,
+            subject=self.slug,
+            initiative=initiative.slug,
+        )
 
     def take_position(
         self,

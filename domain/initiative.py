@@ -223,6 +223,9 @@ class Initiative(Aggregate):
         rules.stakeholders_join_themselves_or_are_added_by_the_facilitator.check(
             actor in (stakeholder, self.facilitator), initiative=self.slug
         )
+        rules.the_facilitator_is_the_one_who_started.check(
+            kind is not StakeholderKind.FACILITATOR, initiative=self.slug
+        )
         rules.a_stakeholder_joins_once.check(
             stakeholder not in self.stakeholders,
             stakeholder="This stakeholder",

@@ -18,7 +18,6 @@ from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
-from samenspraak.domain.rules import DomainError
 from samenspraak.domain.values import Channel, Stance, TextRef
 
 
@@ -54,7 +53,7 @@ class Reaction:
     stance: Stance
     text: TextRef
     channel: Channel
-    section: str | None
+    section: TextRef | None
     meeting: int | None
     recorded_by: str
     answer: Answer | None = None
@@ -135,9 +134,11 @@ class Plan(Aggregate):
         return [n for n, r in self.reactions.items() if r.is_open]
 
     def _require_own(self, initiative: Initiative) -> None:
-        if initiative.id != self.initiative_id:
-            msg = f"{self.slug} belongs to another initiative than {initiative.slug}."
-            raise DomainError(msg)
+        rules.plans_and_decision_points_belong_to_their_initiative.check(
+            initiative.id == self.initiative_id,
+            subject=self.slug,
+            initiative=initiative.slug,
+        )
 
     def _require_editable(
         self, actor: str, initiative: Initiative, action: str
@@ -209,7 +210,7 @@ class Plan(Aggregate):
         stance: Stance,
         text: TextRef,
         channel: Channel,
-        section: str | None = None,
+        section: TextRef | None = None,
         meeting: int | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number."""
@@ -257,7 +258,7 @@ class Plan(Aggregate):
         stance: Stance,
         text: TextRef,
         channel: Channel,
-        section: str | None,
+        section: TextRef | None,
         meeting: int | None,
     ) -> None:
         self.reactions[reaction] = Reaction(
@@ -283,6 +284,11 @@ class Plan(Aggregate):
             actor in (given.stakeholder, initiative.facilitator),
             plan=self.slug,
             reaction=reaction,
+        )
+        rules.only_joined_stakeholders_act.check(
+            initiative.is_active(actor),
+            initiative=initiative.slug,
+            action="withdraw reactions",
         )
         rules.a_reaction_is_withdrawn_once.check(
             not given.withdrawn, plan=self.slug, reaction=reaction

@@ -71,6 +71,10 @@ a_closed_initiative_takes_no_commands = _rule(
     "a_closed_initiative_takes_no_commands",
     "{initiative} is closed; nothing more can be recorded in it.",
 )
+plans_and_decision_points_belong_to_their_initiative = _rule(
+    "plans_and_decision_points_belong_to_their_initiative",
+    "{subject} belongs to another initiative than {initiative}.",
+)
 phases_advance_in_order = _rule(
     "phases_advance_in_order",
     "{initiative} is in its last phase ({phase}); there is no phase after it.",
@@ -80,6 +84,11 @@ phases_advance_in_order = _rule(
 stakeholders_join_themselves_or_are_added_by_the_facilitator = _rule(
     "stakeholders_join_themselves_or_are_added_by_the_facilitator",
     "A stakeholder joins {initiative} themselves or is added by its facilitator.",
+)
+the_facilitator_is_the_one_who_started = _rule(
+    "the_facilitator_is_the_one_who_started",
+    "{initiative} has one facilitator, the stakeholder who started it; join others "
+    "with their own kind.",
 )
 a_stakeholder_joins_once = _rule(
     "a_stakeholder_joins_once",

@@ -441,7 +441,7 @@ def test_every_reaction_is_answered_or_withdrawn_and_then_the_plan_is_finalised(
         "A modal filter keeps through traffic out.",
         actor="bakery",
     )
-    _says(defended, "", "Position defended: reactions 2.\n")
+    _says(defended, "", "Position defended: reaction 2.\n")
     withdrawn = ok(
         db, "plan", "withdraw", CITY, "vision", "--reaction", "4", actor="bakery"
     )
@@ -456,7 +456,7 @@ def test_every_reaction_is_answered_or_withdrawn_and_then_the_plan_is_finalised(
         "3",
         actor="resident-havenkwartier",
     )
-    _says(noted, "", "Support noted: reactions 3.\n")
+    _says(noted, "", "Support noted: reaction 3.\n")
     finalised = ok(db, "plan", "finalise", CITY, "vision", actor=F)
     _says(finalised, "", "Finalised vision in version 2.\n")
 

@@ -134,6 +134,21 @@ def test_the_bakery_cannot_join_twice(city_centre, refused):
         )
 
 
+def test_no_one_joins_as_a_second_facilitator(city_centre, refused):
+    with refused(
+        rules.the_facilitator_is_the_one_who_started,
+        "city-centre has one facilitator, the stakeholder who started it; join "
+        "others with their own kind.",
+        city_centre,
+    ):
+        city_centre.join(
+            actor="facilitator",
+            stakeholder="resident-kerkstraat",
+            kind=StakeholderKind.FACILITATOR,
+        )
+    assert not city_centre.is_active("resident-kerkstraat")
+
+
 def test_the_facilitator_cannot_join_their_own_initiative_again(city_centre, refused):
     with refused(
         rules.a_stakeholder_joins_once,

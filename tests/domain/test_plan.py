@@ -13,7 +13,6 @@ import pytest
 
 from samenspraak.domain import rules
 from samenspraak.domain.plan import Answer, AnswerKind, Plan
-from samenspraak.domain.rules import DomainError
 from samenspraak.domain.values import Channel, MeetingKind, Stance
 
 
@@ -781,10 +780,14 @@ def test_a_finalised_plan_is_not_changed(
 
 
 def test_a_plan_answers_only_to_its_own_initiative(
-    start_city_centre, reacted_plan, text
+    start_city_centre, reacted_plan, text, refused
 ):
     other = start_city_centre("harbour")
-    with pytest.raises(DomainError, match="belongs to another initiative"):
+    with refused(
+        rules.plans_and_decision_points_belong_to_their_initiative,
+        "traffic-plan belongs to another initiative than harbour.",
+        reacted_plan,
+    ):
         reacted_plan.add_reaction(
             actor="facilitator",
             initiative=other,
@@ -794,4 +797,25 @@ def test_a_plan_answers_only_to_its_own_initiative(
             text=text("wrong initiative"),
             channel=Channel.ONLINE,
         )
-    assert reacted_plan.collect_events() == []
+
+
+def test_a_stakeholder_who_left_cannot_withdraw_their_reaction(
+    city_centre, reacted_plan, refused
+):
+    city_centre.leave(
+        actor="resident-havenkwartier", stakeholder="resident-havenkwartier"
+    )
+    city_centre.collect_events()
+    with refused(
+        rules.only_joined_stakeholders_act,
+        "Only stakeholders who have joined city-centre and not left may withdraw "
+        "reactions.",
+        reacted_plan,
+    ):
+        reacted_plan.withdraw_reaction(
+            actor="resident-havenkwartier", initiative=city_centre, reaction=1
+        )
+    reacted_plan.withdraw_reaction(
+        actor="facilitator", initiative=city_centre, reaction=1
+    )
+    assert reacted_plan.reactions[1].withdrawn
