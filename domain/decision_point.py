@@ -20,6 +20,7 @@ from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
 from samenspraak.domain.values import (
     DecisionRule,
+    Immutable,
     StakeholderKind,
     TextRef,
 )
@@ -35,13 +36,13 @@ class DecisionState(StrEnum):
 
 
 @dataclass(frozen=True)
-class Option:
+class Option(Immutable):
     key: str
     label: TextRef
 
 
 @dataclass(frozen=True)
-class Position:
+class Position(Immutable):
     stakeholder: str
     option: str
     reason: TextRef | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -21,6 +21,7 @@ from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate, temp
 from samenspraak.domain.values import (
     CouncilSession,
     GroupKind,
+    Immutable,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -39,9 +40,12 @@ class Group:
     mandate: TextRef
     members: set[str] = field(default_factory=set)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Group:
+        return Group(self.slug, self.kind, self.name, self.mandate, set(self.members))
+
 
 @dataclass(frozen=True)
-class Meeting:
+class Meeting(Immutable):
     number: int
     starts_at: datetime
     kind: MeetingKind
@@ -51,7 +55,7 @@ class Meeting:
 
 
 @dataclass(frozen=True)
-class CouncilInforming:
+class CouncilInforming(Immutable):
     document_title: TextRef
     document_sha256: str
     session: CouncilSession
@@ -59,7 +63,7 @@ class CouncilInforming:
 
 
 @dataclass(frozen=True)
-class Allocation:
+class Allocation(Immutable):
     amount: Decimal
     purpose: TextRef
     decision_id: UUID

@@ -8,17 +8,23 @@ unanswered: that is what makes it a plan with broad support (een gedragen plan).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
-from samenspraak.domain.values import Channel, Stance, TextRef
+from samenspraak.domain.values import Channel, Immutable, Stance, TextRef
+
+STANCES = {s.value: s for s in Stance}
+CHANNELS = {c.value: c for c in Channel}
+"""Look-ups for replay: a dictionary is cheaper than calling the enum per event."""
 
 
 class AnswerKind(StrEnum):
@@ -28,7 +34,7 @@ class AnswerKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Version:
+class Version(Immutable):
     number: int
     text: TextRef
     changes: TextRef
@@ -36,7 +42,7 @@ class Version:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(Immutable):
     kind: AnswerKind
     by: str
     version: int | None = None
@@ -58,6 +64,10 @@ class Reaction:
     recorded_by: str
     answer: Answer | None = None
     withdrawn: bool = False
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
+        # Every field holds an immutable value: a shallow copy is a deep one.
+        return copy.copy(self)
 
     @property
     def is_open(self) -> bool:
@@ -265,9 +275,9 @@ class Plan(Aggregate):
             number=reaction,
             stakeholder=stakeholder,
             version=version,
-            stance=Stance(stance),
+            stance=STANCES[stance],
             text=text,
-            channel=Channel(channel),
+            channel=CHANNELS[channel],
             section=section,
             meeting=meeting,
             recorded_by=actor,

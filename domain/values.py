@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Self
 
 SYSTEM_ACTOR = "system"
 """The actor named by automatic actions (a deadline passing)."""
@@ -81,8 +82,24 @@ class DecisionRule(StrEnum):
     CONSENSUS = "consensus"
 
 
-@dataclass(frozen=True)
-class TextRef:
+class Immutable:
+    """A value whose fields never change: copying it gives the value itself.
+
+    The library deep-copies aggregates taken from its cache; values like these
+    need no copy, which keeps reading a long-lived plan cheap.
+    """
+
+    __slots__ = ()
+
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class TextRef(Immutable):
     """A pointer to free text kept outside the events, with a commitment to it.
 
     ``sha256`` is the hex SHA-256 of the text's salt and body (see the application's

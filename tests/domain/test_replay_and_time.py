@@ -355,3 +355,38 @@ def test_plans_and_decision_points_are_dated_by_the_engine_clock(
     assert position.timestamp == in_march
     assert (plan.created_on, plan.modified_on) == (in_february, in_march)
     assert (decision.created_on, decision.modified_on) == (in_february, in_march)
+
+
+def test_a_copy_of_a_plan_changes_independently_of_the_original(
+    city_centre, traffic_plan, text
+):
+    import copy  # noqa: PLC0415
+
+    traffic_plan.add_reaction(
+        actor="bakery",
+        initiative=city_centre,
+        stakeholder="bakery",
+        version=1,
+        stance=Stance.CONCERN,
+        text=text("deliveries start too early"),
+        channel=Channel.ONLINE,
+    )
+    city_centre.form_group(
+        actor="facilitator",
+        slug="market",
+        kind=GroupKind.WORKING,
+        name=text("market"),
+        mandate=text("the market"),
+    )
+    plan_copy = copy.deepcopy(traffic_plan)
+    initiative_copy = copy.deepcopy(city_centre)
+
+    plan_copy.withdraw_reaction(actor="bakery", initiative=city_centre, reaction=1)
+    initiative_copy.add_member(
+        actor="facilitator", group="market", stakeholder="bakery"
+    )
+
+    assert plan_copy.reactions[1].withdrawn
+    assert not traffic_plan.reactions[1].withdrawn
+    assert initiative_copy.groups["market"].members == {"bakery"}
+    assert city_centre.groups["market"].members == set()
