@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -65,8 +66,20 @@ Sha256 = Annotated[
     ),
 ]
 
-Euros = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
-PositiveEuros = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
+CENTS = Decimal("0.01")
+
+
+def _in_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENTS)
+
+
+Euros = Annotated[
+    Decimal, Field(ge=0, max_digits=15, decimal_places=2), AfterValidator(_in_cents)
+]
+"""An amount in euros, kept in cents (100 becomes 100.00)."""
+PositiveEuros = Annotated[
+    Decimal, Field(gt=0, max_digits=15, decimal_places=2), AfterValidator(_in_cents)
+]
 
 
 class Command(BaseModel):

@@ -1069,7 +1069,7 @@ def plan_withdraw(
             "reaction": reaction,
         }
     )
-    done(f"Withdrew reaction {reaction}.")
+    done(f"Withdrew reaction {reaction} on {plan_ref}.")
 
 
 @plan.command("finalise")

@@ -1,6 +1,7 @@
 """The rules in force, each with a name and a sentence a person can read.
 
-Every refusal in the engine comes from this table: a command method checks its rules
+Every refusal by a rule of the process comes from this table (the application adds
+only "not found", "already exists" and "invalid input"): a command method checks its rules
 *before* it records an event (``rule.check(condition, **details)``), and a refused
 command raises :class:`RuleViolation` carrying the rule and its sentence. Event
 methods never check rules, so history always replays.

@@ -445,7 +445,7 @@ def test_every_reaction_is_answered_or_withdrawn_and_then_the_plan_is_finalised(
     withdrawn = ok(
         db, "plan", "withdraw", CITY, "vision", "--reaction", "4", actor="bakery"
     )
-    _says(withdrawn, "", "Withdrew reaction 4.\n")
+    _says(withdrawn, "", "Withdrew reaction 4 on vision.\n")
     noted = ok(
         db,
         "plan",
