@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -27,10 +27,12 @@ from eventsourcing.persistence import (
     PersistenceError,
     Transcoding,
 )
+from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
 from samenspraak.application import commands as c
+from samenspraak.application import reading
 from samenspraak.application import views as v
 from samenspraak.application.config import (
     database_exists,
@@ -57,7 +59,19 @@ from samenspraak.domain.initiative import Initiative, initiative_id
 from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation
 from samenspraak.domain.values import TextRef
-from samenspraak.projections.catalogue import notifications_with_topics
+from samenspraak.projections.chain import GENESIS, Head
+from samenspraak.projections.state import ProcessStateProjector, new_document, utc
+from samenspraak.projections.verify import verify_chain
+from samenspraak.projections.views import (
+    AuditTrailLogic,
+    BaseView,
+    ProcessStateLogic,
+    ResponseReportLogic,
+    SQLiteAuditTrailView,
+    SQLiteProcessStateView,
+    SQLiteResponseReportView,
+    catch_up,
+)
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -131,10 +145,10 @@ def ref(name: str, value: str) -> str:
         raise InvalidInput(msg) from None
 
 
-def describe_validation_error(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError, field: str = "input") -> str:
     """One sentence naming the first field at fault (and how many more there are)."""
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "input"
+    where = ".".join(str(part) for part in first["loc"]) or field
     message = first["msg"]
     if first["type"] == "string_too_long":
         limit = first.get("ctx", {}).get("max_length")
@@ -180,6 +194,35 @@ class Samenspraak(Application[UUID]):
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."
             raise StorageError(msg)
         self.store: TextStoreRecorder = self.recorder
+        self.state_projector = ProcessStateProjector()
+        try:
+            self.state, self.audit, self.responses = self._construct_views()
+        except (EventSourcingError, sqlite3.Error) as error:
+            raise StorageError(f"The database cannot be opened: {error}") from None
+        self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
+
+    def _construct_views(
+        self,
+    ) -> tuple[ProcessStateLogic, AuditTrailLogic, ResponseReportLogic]:
+        """The read models, in the same database as the events."""
+        datastore: Any = getattr(self.factory, "datastore", None)
+        if isinstance(datastore, SQLiteDatastore):
+            state: Any = SQLiteProcessStateView(datastore)
+            audit: Any = SQLiteAuditTrailView(datastore)
+            responses: Any = SQLiteResponseReportView(datastore)
+        else:
+            from samenspraak.projections.postgres import (  # noqa: PLC0415
+                PostgresAuditTrailView,
+                PostgresProcessStateView,
+                PostgresResponseReportView,
+            )
+
+            state = PostgresProcessStateView(datastore)
+            audit = PostgresAuditTrailView(datastore)
+            responses = PostgresResponseReportView(datastore)
+        for view in (state, audit, responses):
+            view.create_table()
+        return state, audit, responses
 
     @classmethod
     def open(cls, db: str | None = None, *, create: bool = True) -> Samenspraak:
@@ -425,12 +468,15 @@ class Samenspraak(Application[UUID]):
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
             texts = _Pending(str(initiative.id))
+            catch_up(self.recorder, self.mapper, self.audit)
+            head = self.audit.head(str(initiative.id))
             initiative.inform_council(
                 actor=actor,
                 document_title=texts.seal("council document title", cmd.document_title),
                 document_sha256=cmd.document_sha256,
                 session=cmd.session,
                 informed_at=cmd.informed_at,
+                audit_head=str(head) if head else None,
             )
             self.save(initiative, texts=texts.texts)
 
@@ -725,259 +771,121 @@ class Samenspraak(Application[UUID]):
         self._run(run)
 
     # --- Queries ---------------------------------------------------------------------
+    #
+    # Queries read the views, caught up first so that nobody sees stale state. With
+    # ``as_of`` they replay the initiative's events recorded up to that moment.
+
+    def catch_up(self) -> dict[str, int]:
+        """Bring every view up to date; returns how many events each applied."""
+        return self._run(
+            lambda: {
+                view.view_name: catch_up(self.recorder, self.mapper, view)
+                for view in self.views
+            }
+        )
+
+    def projections_status(self) -> list[v.ProjectionStatus]:
+        """Each view's position against the end of the log."""
+
+        def run() -> list[v.ProjectionStatus]:
+            end = self.recorder.max_notification_id() or 0
+            return [
+                v.ProjectionStatus(
+                    view=view.view_name, position=view.position(), log_end=end
+                )
+                for view in self.views
+            ]
+
+        return self._run(run)
+
+    def rebuild_projections(self) -> dict[str, int]:
+        """Empty every view and build it again from the whole log.
+
+        Refused when the recorded audit trail no longer matches the event store:
+        rebuilding would silently re-chain tampered records.
+        """
+
+        def run() -> dict[str, int]:
+            report = self._verify(None)
+            if not report.intact:
+                msg = (
+                    f"Refusing to rebuild: {report.problem} Rebuilding would re-chain "
+                    "the changed record; investigate first (samenspraak audit verify)."
+                )
+                raise NotAllowed(msg, "a_tampered_record_is_not_rebuilt")
+            for view in self.views:
+                view.clear()
+            return {
+                view.view_name: catch_up(self.recorder, self.mapper, view)
+                for view in self.views
+            }
+
+        return self._run(run)
 
     def list_initiatives(self) -> list[v.InitiativeSummary]:
         """Every initiative in the record, in the order they were started."""
 
         def run() -> list[v.InitiativeSummary]:
-            ids = [
-                n.originator_id
-                for n in notifications_with_topics(
-                    self.recorder, [event_topic(Initiative, "Started")]
-                )
-            ]
-            initiatives = [self._get(Initiative, cast(UUID, i), "") for i in ids]
-            texts = self._texts(i.title for i in initiatives)
+            self._catch_up()
+            documents = self.state.documents()
+            texts = self._texts([d["title"] for d in documents])
             return [
                 v.InitiativeSummary(
-                    initiative=i.slug,
-                    title=texts.get(i.title.id),
-                    phase=i.phase,
-                    closed=i.is_closed,
+                    initiative=d["slug"],
+                    title=texts.get(d["title"]),
+                    phase=d["phase"],
+                    closed=d["closed"],
                 )
-                for i in initiatives
+                for d in documents
             ]
 
         return self._run(run)
 
-    def initiative_status(self, initiative: str) -> v.InitiativeStatus:
-        """Where an initiative stands: phase, who takes part, groups, meetings, the
-        council, the budget, its plans and its decision points."""
-        slug = ref("initiative", initiative)
+    def initiative_status(
+        self, initiative: str, *, as_of: datetime | str | None = None
+    ) -> v.InitiativeStatus:
+        """Where an initiative stands (or stood at ``as_of``): phase, who takes part,
+        groups, meetings, the council, the budget, its plans and decision points."""
+        slug, moment = ref("initiative", initiative), when("as_of", as_of)
 
         def run() -> v.InitiativeStatus:
-            i = self._initiative(slug)
-            plans = self._plans_of(i)
-            decisions = self._decisions_of(i)
-            refs: list[TextRef] = [i.title, i.description, i.area]
-            if i.outcome:
-                refs.append(i.outcome)
-            for g in i.groups.values():
-                refs += [g.name, g.mandate]
-            for m in i.meetings:
-                refs += [m.place, m.summary]
-            refs += [ci.document_title for ci in i.council_informings]
-            refs += [a.purpose for a in i.allocations]
-            refs += [p.title for p in plans]
-            refs += [d.question for d in decisions]
-            texts = self._texts(refs)
-            people = self._refs_of(
-                [*i.stakeholders, *i.former_stakeholders, i.facilitator]
-            )
-            decision_slugs = {d.id: d.slug for d in decisions}
-            process = i.process
-            return v.InitiativeStatus(
-                initiative=i.slug,
-                title=texts.get(i.title.id),
-                description=texts.get(i.description.id),
-                area=texts.get(i.area.id),
-                budget=i.budget,
-                allocated=i.allocated,
-                level=i.level.value,
-                phase=i.phase,
-                template=v.TemplateView(
-                    name=i.template_name,
-                    version=i.template_version,
-                    content_hash=i.template_hash,
-                    phases=[p.name for p in process.phases],
-                ),
-                facilitator=people[i.facilitator].ref,
-                closed=i.is_closed,
-                outcome=texts.get(i.outcome.id) if i.outcome else None,
-                stakeholders=[
-                    v.StakeholderView(
-                        ref=people[s].ref,
-                        name=people[s].name,
-                        kind=kind.value,
-                        active=active,
-                    )
-                    for active, group in (
-                        (True, i.stakeholders),
-                        (False, i.former_stakeholders),
-                    )
-                    for s, kind in group.items()
-                ],
-                groups=[
-                    v.GroupView(
-                        group=g.slug,
-                        kind=g.kind.value,
-                        name=texts.get(g.name.id),
-                        mandate=texts.get(g.mandate.id),
-                        members=sorted(people[m].ref for m in g.members),
-                    )
-                    for g in i.groups.values()
-                ],
-                meetings=[
-                    v.MeetingView(
-                        number=m.number,
-                        starts_at=m.starts_at,
-                        kind=m.kind.value,
-                        place=texts.get(m.place.id),
-                        attendance=m.attendance,
-                        summary=texts.get(m.summary.id),
-                        evening_or_weekend=is_evening_or_weekend(m.starts_at),
-                    )
-                    for m in i.meetings
-                ],
-                council=[
-                    v.CouncilInformingView(
-                        document_title=texts.get(ci.document_title.id),
-                        document_sha256=ci.document_sha256,
-                        session=ci.session.value,
-                        informed_at=ci.informed_at,
-                    )
-                    for ci in i.council_informings
-                ],
-                allocations=[
-                    v.AllocationView(
-                        amount=a.amount,
-                        purpose=texts.get(a.purpose.id),
-                        decision=decision_slugs.get(a.decision_id, str(a.decision_id)),
-                    )
-                    for a in i.allocations
-                ],
-                plans=[
-                    v.PlanSummary(
-                        plan=p.slug,
-                        title=texts.get(p.title.id),
-                        group=p.group,
-                        versions=len(p.versions),
-                        final_version=p.final_version,
-                        reactions=len(p.reactions),
-                        unanswered=len(p.unanswered),
-                    )
-                    for p in plans
-                ],
-                decisions=[
-                    v.DecisionSummary(
-                        decision=d.slug,
-                        question=texts.get(d.question.id),
-                        rule=d.rule.value,
-                        state=d.state.value,
-                        outcome=d.outcome,
-                        tally=d.tally,
-                        closes_at=d.closes_at,
-                    )
-                    for d in decisions
-                ],
-            )
+            doc = self._document(slug, moment)
+            text, people, names = self._resolvers(doc)
+            return reading.status(doc, text, people, names)
 
         return self._run(run)
 
-    def plan_details(self, initiative: str, plan: str) -> v.PlanView:
+    def plan_details(
+        self, initiative: str, plan: str, *, as_of: datetime | str | None = None
+    ) -> v.PlanView:
         """A plan with its versions, every reaction and every answer."""
-        initiative, plan = ref("initiative", initiative), ref("plan", plan)
+        slugs = ref("initiative", initiative), ref("plan", plan)
+        moment = when("as_of", as_of)
 
         def run() -> v.PlanView:
-            i = self._initiative(initiative)
-            p = self._plan(i, plan)
-            text_refs: list[TextRef] = [p.title]
-            for version in p.versions.values():
-                text_refs += [version.text, version.changes]
-            for r in p.reactions.values():
-                text_refs.append(r.text)
-                if r.section:
-                    text_refs.append(r.section)
-                if r.answer and r.answer.text:
-                    text_refs.append(r.answer.text)
-            texts = self._texts(text_refs)
-            people = self._refs_of(
-                [
-                    *(r.stakeholder for r in p.reactions.values()),
-                    *(r.answer.by for r in p.reactions.values() if r.answer),
-                    *(ver.proposed_by for ver in p.versions.values()),
-                ]
-            )
-            return v.PlanView(
-                initiative=i.slug,
-                plan=p.slug,
-                title=texts.get(p.title.id),
-                group=p.group,
-                final_version=p.final_version,
-                versions=[
-                    v.VersionView(
-                        number=ver.number,
-                        text=texts.get(ver.text.id),
-                        changes=texts.get(ver.changes.id),
-                        proposed_by=people[ver.proposed_by].ref,
-                    )
-                    for ver in p.versions.values()
-                ],
-                reactions=[
-                    v.ReactionView(
-                        number=r.number,
-                        stakeholder=people[r.stakeholder].ref,
-                        version=r.version,
-                        stance=r.stance.value,
-                        channel=r.channel.value,
-                        section=texts.get(r.section.id) if r.section else None,
-                        meeting=r.meeting,
-                        text=texts.get(r.text.id),
-                        withdrawn=r.withdrawn,
-                        answer=(
-                            v.AnswerView(
-                                kind=r.answer.kind.value,
-                                by=people[r.answer.by].ref,
-                                version=r.answer.version,
-                                text=texts.get(r.answer.text.id)
-                                if r.answer.text
-                                else None,
-                            )
-                            if r.answer
-                            else None
-                        ),
-                    )
-                    for r in p.reactions.values()
-                ],
-                unanswered=p.unanswered,
-            )
+            doc = self._document(slugs[0], moment)
+            found = reading.find(doc["plans"], slugs[1])
+            if found is None:
+                raise NotFound(self._missing(doc, "plan", slugs[1], moment))
+            text, people, _ = self._resolvers(found)
+            return reading.plan(doc, found, text, people)
 
         return self._run(run)
 
-    def decision_details(self, initiative: str, decision: str) -> v.DecisionView:
+    def decision_details(
+        self, initiative: str, decision: str, *, as_of: datetime | str | None = None
+    ) -> v.DecisionView:
         """A decision point with its options, who may take part, positions and tally."""
-        initiative, decision = ref("initiative", initiative), ref("decision", decision)
+        slugs = ref("initiative", initiative), ref("decision", decision)
+        moment = when("as_of", as_of)
 
         def run() -> v.DecisionView:
-            i = self._initiative(initiative)
-            d = self._decision(i, decision)
-            text_refs = [d.question, *(o.label for o in d.options)]
-            text_refs += [p.reason for p in d.positions.values() if p.reason]
-            texts = self._texts(text_refs)
-            people = self._refs_of(list(d.positions))
-            return v.DecisionView(
-                initiative=i.slug,
-                decision=d.slug,
-                question=texts.get(d.question.id),
-                rule=d.rule.value,
-                options=[
-                    v.OptionView(key=o.key, label=texts.get(o.label.id))
-                    for o in d.options
-                ],
-                eligible=[k.value for k in d.eligible],
-                closes_at=d.closes_at,
-                state=d.state.value,
-                outcome=d.outcome,
-                tally=d.tally,
-                positions=[
-                    v.PositionView(
-                        stakeholder=people[p.stakeholder].ref,
-                        option=p.option,
-                        reason=texts.get(p.reason.id) if p.reason else None,
-                    )
-                    for p in d.positions.values()
-                ],
-            )
+            doc = self._document(slugs[0], moment)
+            found = reading.find(doc["decisions"], slugs[1])
+            if found is None:
+                raise NotFound(self._missing(doc, "decision point", slugs[1], moment))
+            text, people, _ = self._resolvers(found)
+            return reading.decision(doc, found, text, people)
 
         return self._run(run)
 
@@ -985,44 +893,183 @@ class Samenspraak(Application[UUID]):
         """How many events the record holds."""
         return self._run(lambda: self.recorder.max_notification_id() or 0)
 
+    # --- The audit trail -------------------------------------------------------------
+
+    def audit_head(self, initiative: str | None = None) -> Head:
+        """The head of the global chain, or of one initiative's chain."""
+        slug = ref("initiative", initiative) if initiative is not None else None
+
+        def run() -> Head:
+            self._catch_up()
+            scope = None
+            if slug is not None:
+                scope = str(self._initiative_doc(slug)["initiative_id"])
+            head = self.audit.head(scope)
+            return head if head is not None else Head(0, GENESIS)
+
+        return self._run(run)
+
+    def audit_log(
+        self,
+        initiative: str,
+        *,
+        actor: str | None = None,
+        event: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+    ) -> list[v.AuditEntry]:
+        """The audit trail of an initiative, filtered by actor, event, since, until."""
+        slug = ref("initiative", initiative)
+        who = ref("actor", actor) if actor is not None else None
+        start, end = when("since", since), when("until", until)
+
+        def run() -> list[v.AuditEntry]:
+            doc = self._initiative_doc(slug)
+            actor_id = self._stakeholder(who) if who is not None else None
+            rows = [
+                row
+                for row in self.audit.iter_rows(doc["initiative_id"])
+                if (actor_id is None or row.actor == actor_id)
+                and (event is None or row.event.lower() == event.lower())
+                and (start is None or row.recorded_at >= utc(start))
+                and (end is None or row.recorded_at <= utc(end))
+            ]
+            people = self._refs_of(r.actor for r in rows if r.actor)
+            return [
+                v.AuditEntry(
+                    position=r.position,
+                    recorded_at=r.recorded_at,
+                    aggregate=r.aggregate_kind,
+                    aggregate_id=r.aggregate_id,
+                    version=r.version,
+                    event=r.event,
+                    actor=people[r.actor].ref if r.actor in people else r.actor,
+                    summary=r.summary,
+                    content_hash=r.content_hash,
+                    chain_hash=r.chain_hash,
+                    initiative_chain_hash=r.initiative_chain_hash,
+                )
+                for r in rows
+            ]
+
+        return self._run(run)
+
+    def verify_audit(self, head: str | Head | None = None) -> v.Verification:
+        """Recompute the chain from the event store and compare.
+
+        Without ``head`` this checks that the recorded audit trail matches the event
+        store (internal consistency: someone who can write the database can rewrite
+        both). With a head published elsewhere (``POSITION:SHA256``) it proves that
+        nothing up to that position changed.
+        """
+        if isinstance(head, str):
+            try:
+                head = Head.parse(head)
+            except ValueError as error:
+                raise InvalidInput(f"head: {error}") from None
+        published = head
+        return self._run(lambda: self._verify(published))
+
+    def _verify(self, head: Head | None) -> v.Verification:
+        result = verify_chain(self.recorder, self.audit, head)
+        return v.Verification(
+            intact=result.intact,
+            checked=result.checked,
+            first_bad_position=result.first_bad_position,
+            problem=result.problem,
+            head=str(result.head),
+            published_head=str(head) if head else None,
+            proves=result.proves,
+        )
+
     # --- Query helpers ---------------------------------------------------------------
 
-    def _texts(self, refs: Iterable[TextRef]) -> dict[str, str | None]:
+    def _catch_up(self) -> None:
+        for view in self.views:
+            catch_up(self.recorder, self.mapper, view)
+
+    def _initiative_doc(self, slug: str) -> dict[str, Any]:
+        self._catch_up()
+        doc = self.state.document(str(initiative_id(slug)))
+        if doc is None:
+            raise NotFound(f"There is no initiative called {slug}.")
+        return doc
+
+    def _document(self, slug: str, moment: datetime | None) -> dict[str, Any]:
+        """The initiative's document now, or as it stood at ``moment``."""
+        doc = self._initiative_doc(slug)
+        if moment is None:
+            return doc
+        at = utc(moment)
+        entries = [
+            r for r in self.audit.iter_rows(doc["initiative_id"]) if r.recorded_at <= at
+        ]
+        if not entries:
+            msg = f"{slug} had not started yet at {moment.isoformat()}."
+            raise NotFound(msg)
+        replayed = new_document(doc["initiative_id"])
+        last_versions: dict[str, int] = {}
+        for entry in entries:
+            last_versions[entry.aggregate_id] = entry.version
+        stored = {
+            (aggregate, record.originator_version): record
+            for aggregate, version in last_versions.items()
+            for record in self.recorder.select_events(UUID(aggregate), lte=version)
+        }
+        owners: dict[str, str] = {}
+        for entry in entries:
+            record = stored[(entry.aggregate_id, entry.version)]
+            event = self.mapper.to_domain_event(record)
+            self.state_projector.initiative_of(event, entry.aggregate_kind, owners)
+            self.state_projector.apply(replayed, event, record.topic, entry.position)
+        return replayed
+
+    def _missing(
+        self, doc: dict[str, Any], what: str, slug: str, moment: datetime | None
+    ) -> str:
+        if moment is None:
+            return f"{doc['slug']} has no {what} called {slug}."
+        return f"{doc['slug']} had no {what} called {slug} at {moment.isoformat()}."
+
+    def _resolvers(
+        self, part: dict[str, Any]
+    ) -> tuple[reading.Texts, reading.People, reading.Texts]:
+        texts = self._texts(reading.text_ids(part))
+        people = self._refs_of(reading.person_ids(part))
+
+        def text(text_id: str | None) -> str | None:
+            return texts.get(text_id) if text_id else None
+
+        def person(stakeholder_id: str) -> str:
+            row = people.get(stakeholder_id)
+            return row.ref if row else f"erased-{stakeholder_id[:8]}"
+
+        def name(stakeholder_id: str | None) -> str | None:
+            row = people.get(stakeholder_id) if stakeholder_id else None
+            return row.name if row else None
+
+        return text, person, name
+
+    def _texts(self, ids: Iterable[str]) -> dict[str, str | None]:
         """The bodies of these texts; an erased or missing text is ``None``."""
-        wanted = list(refs)
-        rows = self.store.select_texts([r.id for r in wanted])
-        return {r.id: (rows[r.id].body if r.id in rows else None) for r in wanted}
+        wanted = list(dict.fromkeys(ids))
+        rows = self.store.select_texts(wanted)
+        return {i: (rows[i].body if i in rows else None) for i in wanted}
 
     def _refs_of(self, stakeholder_ids: Iterable[str]) -> dict[str, StakeholderRow]:
         ids = list(dict.fromkeys(stakeholder_ids))
-        rows = self.store.select_stakeholders(ids)
-        return {
-            s: rows.get(s) or StakeholderRow(s, f"erased-{s[:8]}", None, None)
-            for s in ids
-        }
-
-    def _created_in(self, initiative: Initiative, topic: str) -> list[UUID]:
-        found = []
-        for notification in notifications_with_topics(self.recorder, [topic]):
-            created = self.mapper.to_domain_event(notification)
-            if getattr(created, "initiative_id", None) == initiative.id:
-                found.append(cast(UUID, notification.originator_id))
-        return found
-
-    def _plans_of(self, initiative: Initiative) -> list[Plan]:
-        ids = self._created_in(initiative, event_topic(Plan, "Created"))
-        return [self._get(Plan, i, "") for i in ids]
-
-    def _decisions_of(self, initiative: Initiative) -> list[DecisionPoint]:
-        ids = self._created_in(initiative, event_topic(DecisionPoint, "Put"))
-        return [self._get(DecisionPoint, i, "") for i in ids]
+        return self.store.select_stakeholders(ids)
 
 
-def event_topic(aggregate: type[Aggregate], event_name: str) -> str:
-    """The topic under which an aggregate's event class is stored."""
-    return get_topic(getattr(aggregate, event_name))
+def when(name: str, value: datetime | str | None) -> datetime | None:
+    """Validate a moment given to a query: an ISO time with a timezone."""
+    if value is None:
+        return None
+    try:
+        moment = _MOMENT.validate_python(value)
+    except ValidationError as error:
+        raise InvalidInput(describe_validation_error(error, name)) from None
+    return moment
 
 
-def is_evening_or_weekend(moment: datetime) -> bool:
-    """A meeting in the evening (from 18:00) or on Saturday or Sunday, local time."""
-    return moment.weekday() >= 5 or moment.hour >= 18
+_MOMENT: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)

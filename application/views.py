@@ -46,6 +46,8 @@ class CouncilInformingView(View):
     document_sha256: str
     session: str
     informed_at: datetime
+    audit_head: str | None = None
+    """The initiative's audit chain head when the council was informed."""
 
 
 class AllocationView(View):
@@ -171,3 +173,34 @@ class DecisionView(View):
     outcome: str | None
     tally: dict[str, int]
     positions: list[PositionView]
+
+
+class ProjectionStatus(View):
+    view: str
+    position: int
+    log_end: int
+
+
+class AuditEntry(View):
+    position: int
+    recorded_at: datetime
+    aggregate: str
+    aggregate_id: str
+    version: int
+    event: str
+    actor: str | None
+    summary: str
+    content_hash: str
+    chain_hash: str
+    initiative_chain_hash: str | None
+
+
+class Verification(View):
+    intact: bool
+    checked: int
+    first_bad_position: int | None
+    problem: str | None
+    head: str
+    """The head recomputed from the event store (POSITION:SHA256)."""
+    published_head: str | None
+    proves: str

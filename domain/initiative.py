@@ -379,7 +379,10 @@ class Initiative(Aggregate):
         document_sha256: str,
         session: CouncilSession,
         informed_at: datetime,
+        audit_head: str | None = None,
     ) -> None:
+        """Record what the council was told; ``audit_head`` is the initiative's audit
+        chain head at this moment, so the council document anchors the history."""
         self.require_facilitator(actor, "inform the council")
         rules.a_document_is_named_by_its_sha256.check(
             len(document_sha256) == 64
@@ -394,6 +397,7 @@ class Initiative(Aggregate):
             document_sha256=document_sha256,
             session=session,
             informed_at=informed_at,
+            audit_head=audit_head,
         )
 
     @event("CouncilInformed")
@@ -405,6 +409,7 @@ class Initiative(Aggregate):
         document_sha256: str,
         session: CouncilSession,
         informed_at: datetime,
+        audit_head: str | None,
     ) -> None:
         self.council_informings.append(
             CouncilInforming(

@@ -1,0 +1,263 @@
+"""Turning the process-state document of an initiative into the views people read.
+
+The document (see ``samenspraak.projections.state``) holds texts and stakeholders by
+id; these functions fill in the texts from the text store and the stakeholders'
+references from the directory, in one query each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from samenspraak.application import views as v
+from samenspraak.domain.templates import template
+
+TEXT_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "area",
+        "name",
+        "mandate",
+        "place",
+        "summary",
+        "document_title",
+        "purpose",
+        "outcome",
+        "text",
+        "changes",
+        "section",
+        "question",
+        "label",
+        "reason",
+        "answer_text",
+    }
+)
+PERSON_KEYS = frozenset(
+    {"facilitator", "proposed_by", "stakeholder", "recorded_by", "by"}
+)
+
+Texts = Callable[[str | None], str | None]
+People = Callable[[str], str]
+
+
+def text_ids(value: Any) -> Iterator[str]:
+    """Every text id in a document (or part of one)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in TEXT_KEYS and isinstance(item, str):
+                yield item
+            else:
+                yield from text_ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from text_ids(item)
+
+
+def person_ids(document: dict[str, Any]) -> set[str]:
+    """Every stakeholder id in an initiative's document."""
+    found = set(document.get("stakeholders", {}))
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in PERSON_KEYS and isinstance(item, str):
+                    found.add(item)
+                elif key == "positions":
+                    found.update(item)
+                    walk(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(document)
+    return found
+
+
+def status(
+    doc: dict[str, Any], text: Texts, ref: People, names: Texts
+) -> v.InitiativeStatus:
+    decisions = doc["decisions"]
+    process = template(doc["template"]["name"], doc["template"]["version"])
+    return v.InitiativeStatus(
+        initiative=doc["slug"],
+        title=text(doc["title"]),
+        description=text(doc["description"]),
+        area=text(doc["area"]),
+        budget=Decimal(doc["budget"]),
+        allocated=sum(
+            (Decimal(a["amount"]) for a in doc["allocations"]), Decimal("0.00")
+        ),
+        level=doc["level"],
+        phase=doc["phase"],
+        template=v.TemplateView(
+            name=doc["template"]["name"],
+            version=doc["template"]["version"],
+            content_hash=doc["template"]["content_hash"],
+            phases=[p.name for p in process.phases],
+        ),
+        facilitator=ref(doc["facilitator"]),
+        closed=doc["closed"],
+        outcome=text(doc["outcome"]),
+        stakeholders=[
+            v.StakeholderView(
+                ref=ref(s), name=names(s), kind=person["kind"], active=person["active"]
+            )
+            for active in (True, False)
+            for s, person in doc["stakeholders"].items()
+            if person["active"] is active
+        ],
+        groups=[
+            v.GroupView(
+                group=slug,
+                kind=g["kind"],
+                name=text(g["name"]),
+                mandate=text(g["mandate"]),
+                members=sorted(ref(m) for m in g["members"]),
+            )
+            for slug, g in doc["groups"].items()
+        ],
+        meetings=[
+            v.MeetingView(
+                number=m["number"],
+                starts_at=m["starts_at"],
+                kind=m["kind"],
+                place=text(m["place"]),
+                attendance=m["attendance"],
+                summary=text(m["summary"]),
+                evening_or_weekend=m["evening_or_weekend"],
+            )
+            for m in doc["meetings"]
+        ],
+        council=[
+            v.CouncilInformingView(
+                document_title=text(c["document_title"]),
+                document_sha256=c["document_sha256"],
+                session=c["session"],
+                informed_at=c["informed_at"],
+                audit_head=c.get("audit_head"),
+            )
+            for c in doc["council"]
+        ],
+        allocations=[
+            v.AllocationView(
+                amount=Decimal(a["amount"]),
+                purpose=text(a["purpose"]),
+                decision=decisions.get(a["decision_id"], {}).get(
+                    "slug", a["decision_id"]
+                ),
+            )
+            for a in doc["allocations"]
+        ],
+        plans=[
+            v.PlanSummary(
+                plan=p["slug"],
+                title=text(p["title"]),
+                group=p["group"],
+                versions=len(p["versions"]),
+                final_version=p["final_version"],
+                reactions=len(p["reactions"]),
+                unanswered=len(_unanswered(p)),
+            )
+            for p in doc["plans"].values()
+        ],
+        decisions=[
+            v.DecisionSummary(
+                decision=d["slug"],
+                question=text(d["question"]),
+                rule=d["rule"],
+                state=d["state"],
+                outcome=d["outcome"],
+                tally=d["tally"],
+                closes_at=d["closes_at"],
+            )
+            for d in decisions.values()
+        ],
+    )
+
+
+def _unanswered(plan: dict[str, Any]) -> list[int]:
+    return [
+        r["number"]
+        for r in plan["reactions"].values()
+        if r["answer"] is None and not r["withdrawn"]
+    ]
+
+
+def find(items: dict[str, dict[str, Any]], slug: str) -> dict[str, Any] | None:
+    return next((item for item in items.values() if item["slug"] == slug), None)
+
+
+def plan(
+    doc: dict[str, Any], p: dict[str, Any], text: Texts, ref: People
+) -> v.PlanView:
+    return v.PlanView(
+        initiative=doc["slug"],
+        plan=p["slug"],
+        title=text(p["title"]),
+        group=p["group"],
+        final_version=p["final_version"],
+        versions=[
+            v.VersionView(
+                number=ver["number"],
+                text=text(ver["text"]),
+                changes=text(ver["changes"]),
+                proposed_by=ref(ver["proposed_by"]),
+            )
+            for ver in p["versions"].values()
+        ],
+        reactions=[
+            v.ReactionView(
+                number=r["number"],
+                stakeholder=ref(r["stakeholder"]),
+                version=r["version"],
+                stance=r["stance"],
+                channel=r["channel"],
+                section=text(r["section"]),
+                meeting=r["meeting"],
+                text=text(r["text"]),
+                withdrawn=r["withdrawn"],
+                answer=(
+                    v.AnswerView(
+                        kind=r["answer"]["kind"],
+                        by=ref(r["answer"]["by"]),
+                        version=r["answer"]["version"],
+                        text=text(r["answer"]["text"]),
+                    )
+                    if r["answer"]
+                    else None
+                ),
+            )
+            for r in p["reactions"].values()
+        ],
+        unanswered=_unanswered(p),
+    )
+
+
+def decision(
+    doc: dict[str, Any], d: dict[str, Any], text: Texts, ref: People
+) -> v.DecisionView:
+    return v.DecisionView(
+        initiative=doc["slug"],
+        decision=d["slug"],
+        question=text(d["question"]),
+        rule=d["rule"],
+        options=[
+            v.OptionView(key=o["key"], label=text(o["label"])) for o in d["options"]
+        ],
+        eligible=d["eligible"],
+        closes_at=d["closes_at"],
+        state=d["state"],
+        outcome=d["outcome"],
+        tally=d["tally"],
+        positions=[
+            v.PositionView(
+                stakeholder=ref(s), option=p["option"], reason=text(p["reason"])
+            )
+            for s, p in d["positions"].items()
+        ],
+    )

@@ -1,0 +1,80 @@
+"""Hash chains over the stored event records, exactly as stored.
+
+Each record is encoded canonically from what the event store holds (originator id,
+version, topic and the stored bytes), never from re-serialised events, so the chain
+proves the stored record itself. A chain hash is SHA-256 over the previous chain
+hash and that encoding; the first record follows 32 zero bytes. Two chains are kept:
+the global chain over the whole log, and one per initiative over its own records.
+
+Free text and personal data live outside the events, so erasing them later leaves
+every chain intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from uuid import UUID
+
+GENESIS = "0" * 64
+"""The chain hash before the first record."""
+
+
+def canonical_record(
+    originator_id: UUID | str, version: int, topic: str, state: bytes
+) -> bytes:
+    """The stored record as bytes: id, version, then length-prefixed topic and state."""
+    ident = (
+        originator_id.hex
+        if isinstance(originator_id, UUID)
+        else UUID(str(originator_id)).hex
+    )
+    encoded_topic = topic.encode("utf-8")
+    return b"".join(
+        (
+            ident.encode("ascii"),
+            version.to_bytes(8, "big"),
+            len(encoded_topic).to_bytes(4, "big"),
+            encoded_topic,
+            len(state).to_bytes(8, "big"),
+            state,
+        )
+    )
+
+
+def content_hash(record: bytes) -> str:
+    return hashlib.sha256(record).hexdigest()
+
+
+def next_chain_hash(previous: str, record: bytes) -> str:
+    """SHA-256 over the previous chain hash (as bytes) and the canonical record."""
+    return hashlib.sha256(bytes.fromhex(previous) + record).hexdigest()
+
+
+@dataclass(frozen=True)
+class Head:
+    """The end of a chain: the last position it covers and its hash.
+
+    Published outside the database (in a council document, a report, an export),
+    a head lets anyone prove later that nothing up to it was changed.
+    """
+
+    position: int
+    chain_hash: str
+
+    def __str__(self) -> str:
+        return f"{self.position}:{self.chain_hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Head:
+        position, sep, chain_hash = text.strip().partition(":")
+        chain_hash = chain_hash.lower()
+        if (
+            not sep
+            or not position.isdigit()
+            or len(chain_hash) != 64
+            or any(c not in "0123456789abcdef" for c in chain_hash)
+        ):
+            msg = "A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
+            raise ValueError(msg)
+        return cls(int(position), chain_hash)

@@ -1,0 +1,88 @@
+"""The views on PostgreSQL: the same logic, PostgreSQL's placeholders and locks.
+
+Imported only when a PostgreSQL database is configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg.sql import SQL
+
+from samenspraak.projections.views import (
+    AuditTrailLogic,
+    BaseView,
+    Cursor,
+    ProcessStateLogic,
+    ResponseReportLogic,
+)
+
+TRACKING_TABLE = "samenspraak_tracking"
+
+
+class PostgresView(BaseView, PostgresTrackingRecorder):
+    """A view in the PostgreSQL schema, beside the event store."""
+
+    p = "%s"
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, tracking_table_name=TRACKING_TABLE, **kwargs)
+        for statement in self.view_statements():
+            self.sql_create_statements.append(SQL(statement).format())
+
+    @property
+    def _tracking(self) -> str:
+        return f"{self.datastore.schema}.{self.tracking_table_name}"
+
+    def _table(self, name: str) -> str:
+        return f"{self.datastore.schema}.{name}"
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                f"INSERT INTO {self._tracking} VALUES (%s, 0) ON CONFLICT DO NOTHING",
+                [self.view_name],
+            )
+
+    def _transaction(self) -> Any:
+        return self.datastore.transaction(commit=True)
+
+    def _lock_position(self, c: Cursor) -> int:
+        c.execute(
+            f"SELECT notification_id FROM {self._tracking} "
+            "WHERE application_name = %s FOR UPDATE",
+            [self.view_name],
+        )
+        row = c.fetchone()
+        return int(row["notification_id"]) if row else 0
+
+    def _track(self, c: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(c, tracking)  # type: ignore[arg-type]
+
+    def _reset_position(self, c: Cursor) -> None:
+        c.execute(
+            f"UPDATE {self._tracking} SET notification_id = 0 "
+            "WHERE application_name = %s",
+            [self.view_name],
+        )
+
+    def _read(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, list(params))
+            return [dict(row) for row in curs.fetchall()]
+
+
+class PostgresProcessStateView(ProcessStateLogic, PostgresView):
+    """The process state in PostgreSQL."""
+
+
+class PostgresAuditTrailView(AuditTrailLogic, PostgresView):
+    """The audit trail in PostgreSQL."""
+
+
+class PostgresResponseReportView(ResponseReportLogic, PostgresView):
+    """The response report in PostgreSQL."""

@@ -1,0 +1,373 @@
+"""The process state of an initiative, projected from its events.
+
+A plain document per initiative (JSON-ready dictionaries and lists) holding what
+people ask about: the phase and its history, who takes part, groups, meetings, what
+the council was told, the budget, every plan with its versions, reactions and
+answers, and every decision point with its positions and outcome. Texts and
+stakeholders appear by id; the application fills in the texts and references.
+
+``apply`` is a pure function of (document, event, position): the tracking view
+stores its results, and a replay as of a moment runs the same function in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from samenspraak.domain.values import TextRef
+
+Document = dict[str, Any]
+
+INITIATIVE = "samenspraak.domain.initiative:Initiative"
+PLAN = "samenspraak.domain.plan:Plan"
+DECISION_POINT = "samenspraak.domain.decision_point:DecisionPoint"
+
+
+def kind_of_topic(topic: str) -> tuple[str, str]:
+    """('initiative' | 'plan' | 'decision-point', event name) from a stored topic."""
+    module_class, _, name = topic.rpartition(".")
+    kinds = {INITIATIVE: "initiative", PLAN: "plan", DECISION_POINT: "decision-point"}
+    return kinds.get(module_class, "unknown"), name
+
+
+def utc(moment: datetime) -> str:
+    """A moment as an ISO string in UTC, so that times compare as strings too."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _text(value: TextRef | None) -> str | None:
+    return value.id if value is not None else None
+
+
+def _value(value: Any) -> Any:
+    """Enumerations as their values; everything else as it is."""
+    return getattr(value, "value", value)
+
+
+def is_evening_or_weekend(moment: datetime) -> bool:
+    """A meeting in the evening (from 18:00) or on Saturday or Sunday, local time."""
+    return moment.weekday() >= 5 or moment.hour >= 18
+
+
+def new_document(initiative_id: str) -> Document:
+    return {
+        "initiative_id": initiative_id,
+        "slug": None,
+        "stakeholders": {},
+        "groups": {},
+        "meetings": [],
+        "council": [],
+        "allocations": [],
+        "phases": [],
+        "plans": {},
+        "decisions": {},
+        "closed": False,
+        "outcome": None,
+        "events": 0,
+        "last_position": 0,
+    }
+
+
+class ProcessStateProjector:
+    """Applies events to initiative documents; knows which aggregate belongs where."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[tuple[str, str], Callable[[Document, Any, str], None]] = {
+            ("initiative", "Started"): _started,
+            ("initiative", "StakeholderJoined"): _joined,
+            ("initiative", "StakeholderLeft"): _left,
+            ("initiative", "GroupFormed"): _group_formed,
+            ("initiative", "MemberAdded"): _member_added,
+            ("initiative", "MemberRemoved"): _member_removed,
+            ("initiative", "MeetingHeld"): _meeting_held,
+            ("initiative", "CouncilInformed"): _council_informed,
+            ("initiative", "PhaseAdvanced"): _phase_advanced,
+            ("initiative", "BudgetAllocated"): _budget_allocated,
+            ("initiative", "Closed"): _closed,
+            ("plan", "Created"): _plan_created,
+            ("plan", "DraftProposed"): _draft_proposed,
+            ("plan", "ReactionAdded"): _reaction_added,
+            ("plan", "ReactionWithdrawn"): _reaction_withdrawn,
+            ("plan", "ChangeAdopted"): _change_adopted,
+            ("plan", "PositionDefended"): _position_defended,
+            ("plan", "SupportNoted"): _support_noted,
+            ("plan", "Finalised"): _finalised,
+            ("decision-point", "Put"): _put,
+            ("decision-point", "PositionTaken"): _position_taken,
+            ("decision-point", "Decided"): _decided,
+            ("decision-point", "Withdrawn"): _withdrawn,
+        }
+
+    def initiative_of(
+        self, event: Any, kind: str, owners: dict[str, str]
+    ) -> str | None:
+        """The initiative an event belongs to; ``owners`` maps aggregate to initiative
+        and is extended when a plan or decision point is created."""
+        aggregate = str(event.originator_id)
+        if kind == "initiative":
+            return aggregate
+        initiative = getattr(event, "initiative_id", None)
+        if initiative is not None:
+            owners[aggregate] = str(initiative)
+        return owners.get(aggregate)
+
+    def apply(self, document: Document, event: Any, topic: str, position: int) -> None:
+        kind, name = kind_of_topic(topic)
+        handler = self.handlers.get((kind, name))
+        if handler is None:
+            return
+        handler(document, event, utc(event.timestamp))
+        document["events"] += 1
+        document["last_position"] = position
+        document["updated_at"] = utc(event.timestamp)
+
+
+# --- Initiative ------------------------------------------------------------------------
+
+
+def _started(d: Document, e: Any, at: str) -> None:
+    d.update(
+        slug=e.slug,
+        title=_text(e.title),
+        description=_text(e.description),
+        area=_text(e.area),
+        budget=str(e.budget),
+        level=_value(e.level),
+        facilitator=e.facilitator,
+        template={
+            "name": e.template_name,
+            "version": e.template_version,
+            "content_hash": e.template_hash,
+        },
+        phase=e.phase,
+        started_at=at,
+    )
+    d["phases"].append({"phase": e.phase, "at": at})
+    d["stakeholders"][e.facilitator] = {
+        "kind": "facilitator",
+        "active": True,
+        "joined_at": at,
+        "left_at": None,
+    }
+
+
+def _joined(d: Document, e: Any, at: str) -> None:
+    d["stakeholders"][e.stakeholder] = {
+        "kind": _value(e.kind),
+        "active": True,
+        "joined_at": at,
+        "left_at": None,
+    }
+
+
+def _left(d: Document, e: Any, at: str) -> None:
+    person = d["stakeholders"][e.stakeholder]
+    person.update(active=False, left_at=at)
+    for group in d["groups"].values():
+        if e.stakeholder in group["members"]:
+            group["members"].remove(e.stakeholder)
+
+
+def _group_formed(d: Document, e: Any, at: str) -> None:
+    d["groups"][e.group] = {
+        "kind": _value(e.kind),
+        "name": _text(e.name),
+        "mandate": _text(e.mandate),
+        "members": [],
+        "formed_at": at,
+    }
+
+
+def _member_added(d: Document, e: Any, at: str) -> None:
+    d["groups"][e.group]["members"].append(e.stakeholder)
+
+
+def _member_removed(d: Document, e: Any, at: str) -> None:
+    d["groups"][e.group]["members"].remove(e.stakeholder)
+
+
+def _meeting_held(d: Document, e: Any, at: str) -> None:
+    d["meetings"].append(
+        {
+            "number": e.number,
+            "starts_at": e.starts_at.isoformat(),
+            "kind": _value(e.kind),
+            "place": _text(e.place),
+            "attendance": e.attendance,
+            "summary": _text(e.summary),
+            "evening_or_weekend": is_evening_or_weekend(e.starts_at),
+            "recorded_at": at,
+        }
+    )
+
+
+def _council_informed(d: Document, e: Any, at: str) -> None:
+    d["council"].append(
+        {
+            "document_title": _text(e.document_title),
+            "document_sha256": e.document_sha256,
+            "session": _value(e.session),
+            "informed_at": e.informed_at.isoformat(),
+            "audit_head": getattr(e, "audit_head", None),
+            "recorded_at": at,
+        }
+    )
+
+
+def _phase_advanced(d: Document, e: Any, at: str) -> None:
+    d["phase"] = e.phase
+    d["phases"].append({"phase": e.phase, "at": at})
+
+
+def _budget_allocated(d: Document, e: Any, at: str) -> None:
+    d["allocations"].append(
+        {
+            "amount": str(e.amount),
+            "purpose": _text(e.purpose),
+            "decision_id": str(e.decision_id),
+            "at": at,
+        }
+    )
+
+
+def _closed(d: Document, e: Any, at: str) -> None:
+    d["closed"] = True
+    d["outcome"] = _text(e.outcome)
+    d["closed_at"] = at
+
+
+# --- Plan ------------------------------------------------------------------------------
+
+
+def _plan(d: Document, e: Any) -> Document:
+    plan: Document = d["plans"][str(e.originator_id)]
+    return plan
+
+
+def _plan_created(d: Document, e: Any, at: str) -> None:
+    d["plans"][str(e.originator_id)] = {
+        "slug": e.slug,
+        "title": _text(e.title),
+        "group": e.group,
+        "created_at": at,
+        "versions": {},
+        "reactions": {},
+        "final_version": None,
+        "finalised_at": None,
+    }
+
+
+def _draft_proposed(d: Document, e: Any, at: str) -> None:
+    _plan(d, e)["versions"][str(e.version)] = {
+        "number": e.version,
+        "text": _text(e.text),
+        "changes": _text(e.changes),
+        "proposed_by": e.actor,
+        "at": at,
+    }
+
+
+def _reaction_added(d: Document, e: Any, at: str) -> None:
+    _plan(d, e)["reactions"][str(e.reaction)] = {
+        "number": e.reaction,
+        "stakeholder": e.stakeholder,
+        "version": e.version,
+        "stance": _value(e.stance),
+        "text": _text(e.text),
+        "channel": _value(e.channel),
+        "section": _text(e.section),
+        "meeting": e.meeting,
+        "recorded_by": e.actor,
+        "at": at,
+        "withdrawn": False,
+        "answer": None,
+    }
+
+
+def _reaction_withdrawn(d: Document, e: Any, at: str) -> None:
+    reaction = _plan(d, e)["reactions"][str(e.reaction)]
+    reaction["withdrawn"] = True
+    reaction["withdrawn_at"] = at
+
+
+def _answer(d: Document, e: Any, at: str, answer: Document) -> None:
+    for number in e.reactions:
+        _plan(d, e)["reactions"][str(number)]["answer"] = {
+            **answer,
+            "by": e.actor,
+            "at": at,
+        }
+
+
+def _change_adopted(d: Document, e: Any, at: str) -> None:
+    _answer(
+        d,
+        e,
+        at,
+        {"kind": "adopted", "version": e.version, "text": _text(e.explanation)},
+    )
+
+
+def _position_defended(d: Document, e: Any, at: str) -> None:
+    _answer(d, e, at, {"kind": "defended", "version": None, "text": _text(e.reasoning)})
+
+
+def _support_noted(d: Document, e: Any, at: str) -> None:
+    _answer(d, e, at, {"kind": "noted", "version": None, "text": None})
+
+
+def _finalised(d: Document, e: Any, at: str) -> None:
+    plan = _plan(d, e)
+    plan["final_version"] = e.version
+    plan["finalised_at"] = at
+
+
+# --- Decision point --------------------------------------------------------------------
+
+
+def _decision(d: Document, e: Any) -> Document:
+    decision: Document = d["decisions"][str(e.originator_id)]
+    return decision
+
+
+def _put(d: Document, e: Any, at: str) -> None:
+    d["decisions"][str(e.originator_id)] = {
+        "slug": e.slug,
+        "question": _text(e.question),
+        "options": [{"key": o.key, "label": _text(o.label)} for o in e.options],
+        "eligible": [_value(k) for k in e.eligible],
+        "rule": _value(e.rule),
+        "closes_at": e.closes_at.isoformat() if e.closes_at else None,
+        "state": "open",
+        "outcome": None,
+        "tally": {},
+        "positions": {},
+        "put_at": at,
+        "ended_at": None,
+    }
+
+
+def _position_taken(d: Document, e: Any, at: str) -> None:
+    # A later position replaces an earlier one (and keeps its place, as in the domain).
+    positions = _decision(d, e)["positions"]
+    positions[e.actor] = {"option": e.option, "reason": _text(e.reason), "at": at}
+
+
+def _decided(d: Document, e: Any, at: str) -> None:
+    decision = _decision(d, e)
+    decision.update(
+        state="decided", outcome=e.outcome, tally=dict(e.tally), ended_at=at
+    )
+
+
+def _withdrawn(d: Document, e: Any, at: str) -> None:
+    decision = _decision(d, e)
+    decision.update(state="withdrawn", ended_at=at)
+
+
+def aggregate_id(event: Any) -> str:
+    value = event.originator_id
+    return str(value if isinstance(value, UUID) else UUID(str(value)))
