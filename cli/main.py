@@ -247,18 +247,31 @@ def initiative_list(obj: Context, as_json: bool) -> None:
     )
 
 
+def as_of_option(f: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="TIME",
+        help="Show it as it stood then (ISO time with timezone).",
+    )(f)
+
+
 @initiative.command("status")
 @click.argument("initiative_ref", metavar="INITIATIVE")
+@as_of_option
 @json_option
 @pass_context
-def initiative_status(obj: Context, initiative_ref: str, as_json: bool) -> None:
+def initiative_status(
+    obj: Context, initiative_ref: str, as_of: str | None, as_json: bool
+) -> None:
     """Show where an initiative stands: phase, people, groups, plans, decisions.
 
     \b
     Example:
       samenspraak initiative status city-centre
+      samenspraak initiative status city-centre --as-of 2026-03-01T12:00+01:00
     """
-    status = obj.app(write=False).initiative_status(initiative_ref)
+    status = obj.app(write=False).initiative_status(initiative_ref, as_of=as_of)
     if as_json:
         emit_json(status)
     else:
@@ -1092,16 +1105,20 @@ def plan_finalise(obj: Context, initiative_ref: str, plan_ref: str) -> None:
 @plan.command("show")
 @click.argument("initiative_ref", metavar="INITIATIVE")
 @click.argument("plan_ref", metavar="PLAN")
+@as_of_option
 @json_option
 @pass_context
-def plan_show(obj: Context, initiative_ref: str, plan_ref: str, as_json: bool) -> None:
+def plan_show(
+    obj: Context, initiative_ref: str, plan_ref: str, as_of: str | None, as_json: bool
+) -> None:
     """Show a plan's versions and every reaction with its answer.
 
     \b
     Example:
       samenspraak plan show city-centre traffic-plan
+      samenspraak plan show city-centre traffic-plan --as-of 2026-04-15T12:00+02:00
     """
-    p = obj.app(write=False).plan_details(initiative_ref, plan_ref)
+    p = obj.app(write=False).plan_details(initiative_ref, plan_ref, as_of=as_of)
     if as_json:
         emit_json(p)
         return
@@ -1324,18 +1341,24 @@ def decision_withdraw(obj: Context, initiative_ref: str, decision_ref: str) -> N
 @decision.command("show")
 @click.argument("initiative_ref", metavar="INITIATIVE")
 @click.argument("decision_ref", metavar="DECISION")
+@as_of_option
 @json_option
 @pass_context
 def decision_show(
-    obj: Context, initiative_ref: str, decision_ref: str, as_json: bool
+    obj: Context,
+    initiative_ref: str,
+    decision_ref: str,
+    as_of: str | None,
+    as_json: bool,
 ) -> None:
     """Show a decision point: options, who may take part, positions and tally.
 
     \b
     Example:
       samenspraak decision show city-centre budget-first-part
+      samenspraak decision show city-centre first-priority --as-of 2026-02-10T12:00+01:00
     """
-    d = obj.app(write=False).decision_details(initiative_ref, decision_ref)
+    d = obj.app(write=False).decision_details(initiative_ref, decision_ref, as_of=as_of)
     if as_json:
         emit_json(d)
         return
@@ -1379,6 +1402,160 @@ def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
             [
                 [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
                 for d in items
+            ],
+        )
+    )
+
+
+# --- projections -----------------------------------------------------------------
+
+
+@cli.group()
+def projections() -> None:
+    """The read models: where they stand, catching up, rebuilding."""
+
+
+@projections.command("status")
+@json_option
+@pass_context
+def projections_status(obj: Context, as_json: bool) -> None:
+    """Show each view's position against the end of the event log.
+
+    \b
+    Example:
+      samenspraak projections status
+    """
+    items = obj.app(write=False).projections_status()
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["view", "position", "log end", "behind"],
+            [[i.view, i.position, i.log_end, i.log_end - i.position] for i in items],
+        )
+    )
+
+
+@projections.command("catch-up")
+@pass_context
+def projections_catch_up(obj: Context) -> None:
+    """Apply the events the views have not seen yet (read commands do this too).
+
+    \b
+    Example:
+      samenspraak projections catch-up
+    """
+    applied = obj.app(write=False).catch_up()
+    for view, count in applied.items():
+        done(f"{view}: {count} events applied.")
+
+
+@projections.command("rebuild")
+@pass_context
+def projections_rebuild(obj: Context) -> None:
+    """Empty the views and build them again from the whole log.
+
+    Refused when the audit trail no longer matches the event store.
+
+    \b
+    Example:
+      samenspraak projections rebuild
+    """
+    applied = obj.app(write=False).rebuild_projections()
+    for view, count in applied.items():
+        done(f"{view}: rebuilt from {count} events.")
+
+
+# --- audit -----------------------------------------------------------------------
+
+
+@cli.group()
+def audit() -> None:
+    """The tamper-evident audit trail: its head, its log, verification."""
+
+
+@audit.command("head")
+@click.argument("initiative_ref", metavar="[INITIATIVE]", required=False)
+@pass_context
+def audit_head(obj: Context, initiative_ref: str | None) -> None:
+    """Print the head of the audit chain as POSITION:SHA256 (or one initiative's).
+
+    Publish it (in a council document, a report) to prove later that nothing up
+    to it changed.
+
+    \b
+    Example:
+      samenspraak audit head
+      samenspraak audit head city-centre
+    """
+    click.echo(str(obj.app(write=False).audit_head(initiative_ref)))
+
+
+@audit.command("verify")
+@click.option("--head", "head", metavar="POS:HASH", help="A published head to check.")
+@json_option
+@pass_context
+def audit_verify(obj: Context, head: str | None, as_json: bool) -> None:
+    """Recompute the chain from the event store; exit 0 only when it is intact.
+
+    \b
+    Example:
+      samenspraak audit verify
+      samenspraak audit verify --head 68:3f2a...
+    """
+    result = obj.app(write=False).verify_audit(head)
+    if as_json:
+        emit_json(result)
+    elif result.intact:
+        click.echo(f"Intact: {result.checked} events checked; head {result.head}.")
+        click.echo(result.proves)
+    else:
+        click.echo(
+            f"NOT INTACT at position {result.first_bad_position}: {result.problem}"
+        )
+    if not result.intact:
+        sys.exit(1)
+
+
+@audit.command("log")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option("--actor", metavar="REF", help="Only what this stakeholder did.")
+@click.option(
+    "--event", "event_name", metavar="NAME", help="Only this event, like ReactionAdded."
+)
+@click.option("--since", metavar="TIME", help="From this time (ISO, with timezone).")
+@click.option("--until", metavar="TIME", help="Up to this time (ISO, with timezone).")
+@json_option
+@pass_context
+def audit_log(
+    obj: Context,
+    initiative_ref: str,
+    actor: str | None,
+    event_name: str | None,
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+) -> None:
+    """List the audit trail of an initiative, event by event.
+
+    \b
+    Example:
+      samenspraak audit log city-centre --event ReactionAdded
+      samenspraak audit log city-centre --actor facilitator --since 2026-03-01T00:00+01:00
+    """
+    entries = obj.app(write=False).audit_log(
+        initiative_ref, actor=actor, event=event_name, since=since, until=until
+    )
+    if as_json:
+        emit_json(entries)
+        return
+    click.echo(
+        table(
+            ["#", "recorded at", "aggregate", "event", "actor", "summary"],
+            [
+                [e.position, e.recorded_at, e.aggregate, e.event, e.actor, e.summary]
+                for e in entries
             ],
         )
     )
