@@ -40,6 +40,8 @@ def test_the_walk_finds_every_group_and_the_commands_in_them() -> None:
         "samenspraak council",
         "samenspraak plan",
         "samenspraak decision",
+        "samenspraak projections",
+        "samenspraak audit",
     }
     assert {
         "samenspraak demo",
