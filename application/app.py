@@ -275,6 +275,9 @@ class Samenspraak(Application[UUID]):
                 raise
             except PersistenceError as error:
                 raise StorageError(f"The database failed: {error}") from None
+            except EventSourcingError as error:
+                msg = f"The record cannot be read ({error.__class__.__name__}): {error}"
+                raise StorageError(msg) from None
         raise AssertionError  # pragma: no cover (the loop returns or raises)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
@@ -889,6 +892,32 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    from samenspraak.application.report import ParticipationReport  # noqa: PLC0415
+
+    def participation_report(
+        self, initiative: str, *, as_of: datetime | str | None = None
+    ) -> ParticipationReport:
+        """The participation report (participatieverslag) of an initiative, as it
+        stands or stood at ``as_of``: its design, who took part, meetings, plans and
+        versions, every reaction with its answer, decision points, what went to the
+        council, the budget, and the audit heads it was built from. Render it with
+        :mod:`samenspraak.application.report_render`."""
+        from samenspraak.application.report import (  # noqa: PLC0415
+            ParticipationReport,
+            build_report,
+            heads_at,
+        )
+
+        slug, moment = ref("initiative", initiative), when("as_of", as_of)
+
+        def run() -> ParticipationReport:
+            doc = self._document(slug, moment)
+            text, people, _ = self._resolvers(doc)
+            heads = heads_at(self.audit, str(doc["initiative_id"]), moment)
+            return build_report(doc, text, people, heads=heads, as_of=moment)
+
+        return self._run(run)
+
     def stored_event_count(self) -> int:
         """How many events the record holds."""
         return self._run(lambda: self.recorder.max_notification_id() or 0)
@@ -954,13 +983,17 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
-    def verify_audit(self, head: str | Head | None = None) -> v.Verification:
+    def verify_audit(
+        self, head: str | Head | None = None, *, initiative: str | None = None
+    ) -> v.Verification:
         """Recompute the chain from the event store and compare.
 
         Without ``head`` this checks that the recorded audit trail matches the event
         store (internal consistency: someone who can write the database can rewrite
         both). With a head published elsewhere (``POSITION:SHA256``) it proves that
-        nothing up to that position changed.
+        nothing up to that position changed. With ``initiative`` it checks that
+        initiative's own chain (the head recorded when the council was informed, or
+        printed in a report or an export, is one of those).
         """
         if isinstance(head, str):
             try:
@@ -968,10 +1001,18 @@ class Samenspraak(Application[UUID]):
             except ValueError as error:
                 raise InvalidInput(f"head: {error}") from None
         published = head
-        return self._run(lambda: self._verify(published))
+        slug = ref("initiative", initiative) if initiative is not None else None
+        return self._run(lambda: self._verify(published, slug))
 
-    def _verify(self, head: Head | None) -> v.Verification:
-        result = verify_chain(self.recorder, self.audit, head)
+    def _verify(
+        self, head: Head | None, initiative: str | None = None
+    ) -> v.Verification:
+        scope = str(initiative_id(initiative)) if initiative is not None else None
+        if scope is not None and not self.recorder.select_events(UUID(scope), limit=1):
+            raise NotFound(f"There is no initiative called {initiative}.")
+        result = verify_chain(
+            self.recorder, self.audit, head, initiative_id=scope, mapper=self.mapper
+        )
         return v.Verification(
             intact=result.intact,
             checked=result.checked,
@@ -981,6 +1022,29 @@ class Samenspraak(Application[UUID]):
             published_head=str(head) if head else None,
             proves=result.proves,
         )
+
+    # --- Export and replay -----------------------------------------------------------
+
+    def export_initiative(self, initiative: str, path: str) -> v.ExportSummary:
+        """Write one initiative's record to a new bundle file (a ZIP): its stored
+        events exactly as stored, the texts they refer to, the names of the people
+        in them (never contact details) and a manifest with its chain head. See
+        :mod:`samenspraak.application.bundle`."""
+        from samenspraak.application import bundle  # noqa: PLC0415 (imports the app)
+
+        slug = ref("initiative", initiative)
+        return self._run(lambda: bundle.export_initiative(self, slug, path))
+
+    @classmethod
+    def replay(
+        cls, bundle: str, db: str | None = None, *, head: str | None = None
+    ) -> v.ReplaySummary:
+        """Rebuild a bundle's initiative in a new, empty database ``db`` (as for
+        :meth:`open`), after verifying the whole bundle; with ``head``, the bundle
+        must end at that published head. Open ``db`` afterwards to read it."""
+        from samenspraak.application import bundle as bundles  # noqa: PLC0415
+
+        return bundles.replay_bundle(bundle, db, head=head, engine=cls)
 
     # --- Query helpers ---------------------------------------------------------------
 

@@ -204,3 +204,30 @@ class Verification(View):
     """The head recomputed from the event store (POSITION:SHA256)."""
     published_head: str | None
     proves: str
+
+
+class ExportSummary(View):
+    initiative: str
+    bundle: str
+    events: int
+    texts: int
+    stakeholders: int
+    head: str
+    """The initiative's chain head the bundle ends at (POSITION:SHA256): publish it
+    to let others check the bundle when they replay it."""
+    exported_at: datetime
+
+
+class ReplaySummary(View):
+    initiative: str
+    events: int
+    texts: int
+    stakeholders: int
+    bundle_head: str
+    """The head in the bundle's manifest, at the position of the original log."""
+    head: str
+    """The initiative's chain head in the new database: the same hash, at the new
+    log's position (the same when the original log held this initiative only)."""
+    engine_version: str
+    """The version of samenspraak that made the bundle."""
+    exported_at: datetime

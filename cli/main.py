@@ -1407,6 +1407,150 @@ def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     )
 
 
+# --- export and replay ---------------------------------------------------------------
+
+
+@cli.command("export")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="BUNDLE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The bundle file to write (a ZIP); it must not exist yet.",
+)
+@json_option
+@pass_context
+def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> None:
+    """Export one initiative to a bundle file (a ZIP), for archiving or replay.
+
+    The bundle holds the initiative's events exactly as stored, the texts they
+    refer to, the names of the people in them (never contact details) and a
+    manifest with the initiative's chain head. Publish the head it prints, so that
+    whoever replays the bundle can check it (replay --head).
+
+    \b
+    Example:
+      samenspraak export city-centre -o city-centre.zip
+    """
+    summary = obj.app(write=False).export_initiative(initiative_ref, str(output))
+    if as_json:
+        emit_json(summary)
+    done(
+        f"Exported {summary.initiative} to {output}: {summary.events} events, "
+        f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
+        f"head {summary.head}."
+    )
+
+
+@cli.command("replay")
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--head", metavar="POS:HASH", help="A published head to check.")
+@json_option
+@pass_context
+def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
+    """Rebuild an initiative from a bundle in a new, empty database (--db).
+
+    The whole bundle is verified first (its chain against its head, every text
+    against its commitment); nothing is written when it does not verify.
+
+    \b
+    Example:
+      samenspraak --db copy.db replay city-centre.zip
+      samenspraak --db copy.db replay city-centre.zip --head 68:3f2a...
+    """
+    summary = Samenspraak.replay(str(bundle), obj.db, head=head)
+    if as_json:
+        emit_json(summary)
+    done(
+        f"Replayed {summary.initiative} into {obj.db}: {summary.events} events, "
+        f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
+        f"head {summary.head}."
+    )
+
+
+# --- report --------------------------------------------------------------------------
+
+
+@cli.command("report")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown, one self-contained HTML page, or JSON.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Dutch or English wording (JSON has none).",
+)
+@as_of_option
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout.",
+)
+@pass_context
+def report(
+    obj: Context,
+    initiative_ref: str,
+    fmt: str,
+    lang: str,
+    as_of: str | None,
+    output: Path | None,
+) -> None:
+    """Write the participation report (participatieverslag) of an initiative.
+
+    How the process was designed, who took part, every meeting, every plan version
+    and what changed, every reaction with its answer (the response report), the
+    decision points, what went to the council, the budget, and the audit heads the
+    report was built from. With --as-of, the report as it stood then.
+
+    \b
+    Example:
+      samenspraak report city-centre --format html -o participatieverslag.html
+      samenspraak report city-centre --lang en --as-of 2026-03-01T12:00+01:00
+    """
+    from samenspraak.application.report_render import (  # noqa: PLC0415
+        render_html,
+        render_json,
+        render_markdown,
+    )
+
+    found = obj.app(write=False).participation_report(initiative_ref, as_of=as_of)
+    if fmt == "json":
+        text = render_json(found)
+    elif fmt == "html":
+        text = render_html(found, lang)
+    else:
+        text = render_markdown(found, lang)
+    moment = f"as of {found.as_of.isoformat()}" if found.as_of else "as it stands"
+    what = (
+        f"The participation report of {found.initiative} ({moment}), built from "
+        f"audit head {found.built_from.initiative_head}"
+    )
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        done(f"{what}.")
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        msg = f"Cannot write {output}: {error.strerror or error}."
+        raise click.ClickException(msg) from None
+    done(f"{what}, written to {output}.")
+
+
 # --- projections -----------------------------------------------------------------
 
 
@@ -1494,17 +1638,27 @@ def audit_head(obj: Context, initiative_ref: str | None) -> None:
 
 @audit.command("verify")
 @click.option("--head", "head", metavar="POS:HASH", help="A published head to check.")
+@click.option(
+    "--initiative",
+    "initiative_ref",
+    metavar="INITIATIVE",
+    help="Check this initiative's own chain (its heads are in council documents, "
+    "reports and exports).",
+)
 @json_option
 @pass_context
-def audit_verify(obj: Context, head: str | None, as_json: bool) -> None:
+def audit_verify(
+    obj: Context, head: str | None, initiative_ref: str | None, as_json: bool
+) -> None:
     """Recompute the chain from the event store; exit 0 only when it is intact.
 
     \b
     Example:
       samenspraak audit verify
       samenspraak audit verify --head 68:3f2a...
+      samenspraak audit verify --initiative city-centre --head 31:d197...
     """
-    result = obj.app(write=False).verify_audit(head)
+    result = obj.app(write=False).verify_audit(head, initiative=initiative_ref)
     if as_json:
         emit_json(result)
     elif result.intact:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from samenspraak.domain.values import TextRef
 
@@ -47,9 +48,15 @@ def _value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+MUNICIPAL_TIME = ZoneInfo("Europe/Amsterdam")
+"""Dutch local time: whether a meeting is in the evening does not depend on the
+offset its time was written with."""
+
+
 def is_evening_or_weekend(moment: datetime) -> bool:
-    """A meeting in the evening (from 18:00) or on Saturday or Sunday, local time."""
-    return moment.weekday() >= 5 or moment.hour >= 18
+    """A meeting in the evening (from 18:00) or on Saturday or Sunday, Dutch time."""
+    local = moment.astimezone(MUNICIPAL_TIME)
+    return local.weekday() >= 5 or local.hour >= 18
 
 
 def new_document(initiative_id: str) -> Document:

@@ -14,6 +14,12 @@ def _v(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+def _a(noun: str) -> str:
+    """'A resident', 'An entrepreneur' (kinds are written with dashes)."""
+    article = "An" if noun[:1] in "aeiou" else "A"
+    return f"{article} {noun.replace('-', ' ')}"
+
+
 def _numbers(values: Any) -> str:
     numbers = list(values)
     noun = "reaction" if len(numbers) == 1 else "reactions"
@@ -27,7 +33,7 @@ def summarise(kind: str, name: str, e: Any) -> str:
             f"Initiative {e.slug} started ({_v(e.level)}, budget EUR {e.budget}, "
             f"process {e.template_name} v{e.template_version})"
         ),
-        ("initiative", "StakeholderJoined"): lambda: f"A {_v(e.kind)} joined",
+        ("initiative", "StakeholderJoined"): lambda: f"{_a(_v(e.kind))} joined",
         ("initiative", "StakeholderLeft"): lambda: "A stakeholder left",
         ("initiative", "GroupFormed"): lambda: f"Group {e.group} formed ({_v(e.kind)})",
         ("initiative", "MemberAdded"): lambda: f"A member was added to {e.group}",

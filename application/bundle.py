@@ -1,0 +1,701 @@
+"""Export one initiative to a bundle file, and replay a bundle into a new database.
+
+A bundle is a ZIP file holding four members:
+
+- ``events.jsonl``: the initiative's stored event records exactly as stored, in
+  the order of the global log, one JSON object a line: ``position`` (in the log
+  it was exported from), ``originator_id``, ``originator_version``, ``topic`` and
+  ``state`` (the stored bytes, base64);
+- ``texts.jsonl``: the free texts those events refer to that were not erased:
+  ``id``, ``purpose``, ``salt`` and ``body``;
+- ``stakeholders.jsonl``: the directory rows of the stakeholders who appear in the
+  events: ``id``, ``ref`` and ``name``; never their contact details;
+- ``manifest.json``: the format and engine version, the initiative, the counts, the
+  initiative's chain head (``POSITION:SHA256``) and when it was exported.
+
+The head's hash is the initiative's chain (see ``samenspraak.projections.chain``)
+over the records of ``events.jsonl`` in order, so anyone can recompute it; the
+position is that of the last record in the original log. Export reads the store
+page by page and writes each member as it goes, so memory stays flat however long
+the history is.
+
+Replay checks the whole bundle before it writes anything: the chain against the
+manifest's head (and a published head, if given), that every event belongs to the
+initiative and follows its aggregate's previous version, that every text matches
+the commitment its event holds, and that every stakeholder appears in the events.
+(It keeps each text's commitment in memory meanwhile, some hundred bytes a text.)
+Then it writes the directory rows, the texts and the events, in batches, into an
+empty database, and catches the views up. The events keep their ids and versions,
+so the rebuilt initiative reads and chains as the original; its log positions are
+new (they are the same when the original log held this initiative only).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from importlib.metadata import version
+from pathlib import Path
+from typing import IO, Any, NoReturn, TypeVar
+from uuid import UUID
+
+from eventsourcing.persistence import PersistenceError, StoredEvent
+
+from samenspraak.application import views as v
+from samenspraak.application.app import Samenspraak, commitment, ref
+from samenspraak.application.config import storage_env
+from samenspraak.application.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    StorageError,
+)
+from samenspraak.application.persistence import StakeholderRow, TextRow
+from samenspraak.domain import clock
+from samenspraak.domain.initiative import initiative_id
+from samenspraak.domain.values import TextRef
+from samenspraak.projections.chain import (
+    GENESIS,
+    Head,
+    canonical_record,
+    content_hash,
+    next_chain_hash,
+)
+from samenspraak.projections.views import AuditRow, catch_up
+
+FORMAT = "samenspraak-bundle"
+FORMAT_VERSION = 1
+EVENTS = "events.jsonl"
+TEXTS = "texts.jsonl"
+STAKEHOLDERS = "stakeholders.jsonl"
+MANIFEST = "manifest.json"
+MEMBERS = (EVENTS, TEXTS, STAKEHOLDERS, MANIFEST)
+
+PAGE = 500
+"""How many records export reads, and replay writes, at a time."""
+
+MAX_LINE = 64 * 1024 * 1024
+"""The longest line replay reads from a member (a long text fits many times)."""
+
+PERSON_FIELDS = ("actor", "stakeholder", "facilitator")
+"""The fields of events that hold a stakeholder's id."""
+
+EVENT_KEYS = {"position", "originator_id", "originator_version", "topic", "state"}
+TEXT_KEYS = {"id", "purpose", "salt", "body"}
+STAKEHOLDER_KEYS = {"id", "ref", "name"}
+
+T = TypeVar("T")
+
+
+# --- Export ----------------------------------------------------------------------------
+
+
+def export_initiative(
+    app: Samenspraak, initiative_slug: str, out_path: str | Path
+) -> v.ExportSummary:
+    """Write the initiative's record to a new bundle file at ``out_path``.
+
+    Refused when the file exists already, when its directory does not exist, when
+    there is no such initiative, and when the event store no longer matches the
+    audit trail (a tampered record is not exported).
+    """
+    target = Path(out_path)
+    if target.exists():
+        msg = f"{target} already exists; choose another path for the bundle."
+        raise Conflict(msg)
+    if not target.parent.is_dir():
+        msg = f"There is no directory {target.parent} to write the bundle in."
+        raise NotFound(msg)
+    scope = str(initiative_id(initiative_slug))
+    catch_up(app.recorder, app.mapper, app.audit)  # export reads the audit trail
+    if app.audit.head(scope) is None:
+        raise NotFound(f"There is no initiative called {initiative_slug}.")
+
+    fd, temporary = tempfile.mkstemp(
+        prefix=".samenspraak-export-", suffix=".zip", dir=target.parent
+    )
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            summary = _write_bundle(app, initiative_slug, scope, raw, target)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        msg = f"The bundle cannot be written to {target}: {error.strerror or error}."
+        raise StorageError(msg) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def _write_bundle(
+    app: Samenspraak, slug: str, scope: str, raw: IO[bytes], target: Path
+) -> v.ExportSummary:
+    people: set[str] = set()
+    events = texts = stakeholders = 0
+    last: AuditRow | None = None
+    with (
+        zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+        tempfile.TemporaryFile() as spooled_texts,
+    ):
+        # Events first; the texts they refer to go to a temporary file meanwhile,
+        # since a ZIP file is written one member at a time.
+        with bundle.open(EVENTS, "w", force_zip64=True) as out:
+            for page in _pages(app, scope):
+                refs: list[str] = []
+                for row, stored in page:
+                    out.write(_line(_event_record(row.position, stored)))
+                    event = app.mapper.to_domain_event(stored)
+                    people.update(_people(event))
+                    refs.extend(t.id for t in _text_refs(event))
+                    events += 1
+                    last = row
+                found = app.store.select_texts(refs)
+                for text_id in dict.fromkeys(refs):
+                    text = found.get(text_id)
+                    if text is None or text.salt is None or text.body is None:
+                        continue  # erased (or never kept): it stays out
+                    spooled_texts.write(
+                        _line(
+                            {
+                                "id": text.id,
+                                "purpose": text.purpose,
+                                "salt": text.salt,
+                                "body": text.body,
+                            }
+                        )
+                    )
+                    texts += 1
+        spooled_texts.seek(0)
+        with bundle.open(TEXTS, "w", force_zip64=True) as out:
+            shutil.copyfileobj(spooled_texts, out)
+        with bundle.open(STAKEHOLDERS, "w", force_zip64=True) as out:
+            directory = app.store.select_stakeholders(sorted(people))
+            for person in sorted(people):
+                if person in directory:
+                    person_row = directory[person]
+                    out.write(
+                        _line(
+                            {
+                                "id": person_row.id,
+                                "ref": person_row.ref,
+                                "name": person_row.name,
+                            }
+                        )
+                    )
+                    stakeholders += 1
+        if last is None:  # pragma: no cover (an initiative has a first event)
+            raise NotFound(f"There is no initiative called {slug}.")
+        head = Head(last.position, str(last.initiative_chain_hash))
+        exported_at = clock.now()
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "engine_version": version("samenspraak"),
+            "initiative": slug,
+            "initiative_id": scope,
+            "counts": {
+                "events": events,
+                "texts": texts,
+                "stakeholders": stakeholders,
+            },
+            "head": str(head),
+            "exported_at": exported_at.isoformat(),
+        }
+        bundle.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    return v.ExportSummary(
+        initiative=slug,
+        bundle=str(target),
+        events=events,
+        texts=texts,
+        stakeholders=stakeholders,
+        head=str(head),
+        exported_at=exported_at,
+    )
+
+
+def _pages(
+    app: Samenspraak, scope: str
+) -> Iterator[list[tuple[AuditRow, StoredEvent]]]:
+    """The initiative's stored records in log order, a page at a time, each checked
+    against the audit trail's content hash and initiative chain."""
+    chain = GENESIS
+    after = 0
+    while True:
+        rows = app.audit.rows(initiative_id=scope, after=after, limit=PAGE)
+        if not rows:
+            return
+        # An aggregate's versions in this page are consecutive: every version
+        # between its first and last here lies between them in the log as well.
+        spans: dict[str, tuple[int, int]] = {}
+        for row in rows:
+            low, high = spans.get(row.aggregate_id, (row.version, row.version))
+            spans[row.aggregate_id] = (min(low, row.version), max(high, row.version))
+        stored: dict[tuple[str, int], StoredEvent] = {}
+        for aggregate, (low, high) in spans.items():
+            for record in app.recorder.select_events(
+                UUID(aggregate), gt=low - 1, lte=high
+            ):
+                stored[(aggregate, record.originator_version)] = record
+        page = []
+        for row in rows:
+            kept = stored.get((row.aggregate_id, row.version))
+            if kept is None:
+                _tampered(row.position, "was deleted from the event store")
+            encoded = canonical_record(
+                kept.originator_id,
+                kept.originator_version,
+                kept.topic,
+                bytes(kept.state),
+            )
+            chain = next_chain_hash(chain, encoded)
+            if (
+                content_hash(encoded) != row.content_hash
+                or chain != row.initiative_chain_hash
+            ):
+                _tampered(row.position, "was changed after the audit trail recorded it")
+            page.append((row, kept))
+        yield page
+        if len(rows) < PAGE:
+            return
+        after = rows[-1].position
+
+
+def _tampered(position: int, what: str) -> NoReturn:
+    msg = (
+        f"Refusing to export: the event at position {position} {what}; "
+        "investigate first (samenspraak audit verify)."
+    )
+    raise NotAllowed(msg, "a_tampered_record_is_not_exported")
+
+
+def _event_record(position: int, stored: StoredEvent) -> dict[str, Any]:
+    return {
+        "position": position,
+        "originator_id": str(UUID(str(stored.originator_id))),
+        "originator_version": stored.originator_version,
+        "topic": stored.topic,
+        "state": base64.b64encode(bytes(stored.state)).decode("ascii"),
+    }
+
+
+def _line(value: dict[str, Any]) -> bytes:
+    return (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _people(event: Any) -> Iterator[str]:
+    for name in PERSON_FIELDS:
+        value = getattr(event, name, None)
+        if isinstance(value, str):
+            yield value
+
+
+def _text_refs(value: Any) -> Iterator[TextRef]:
+    """Every text reference in an event, however deep."""
+    if isinstance(value, TextRef):
+        yield value
+    elif isinstance(value, _PLAIN):
+        return
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _text_refs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _text_refs(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _text_refs(getattr(value, f.name))
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        for item in vars(value).values():
+            yield from _text_refs(item)
+
+
+_PLAIN = (str, int, float, Decimal, datetime, UUID, Enum, type(None))
+
+
+# --- Replay ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Manifest:
+    initiative: str
+    initiative_id: UUID
+    engine_version: str
+    events: int
+    texts: int
+    stakeholders: int
+    head: Head
+    exported_at: datetime
+
+
+def replay_bundle(
+    bundle_path: str | Path,
+    new_db: str | None = None,
+    *,
+    head: str | Head | None = None,
+    engine: type[Samenspraak] = Samenspraak,
+) -> v.ReplaySummary:
+    """Rebuild the bundle's initiative in a new, empty database.
+
+    ``new_db`` is a file path or ``postgresql://`` URL, as for
+    :meth:`Samenspraak.open`; a SQLite file is created. With ``head``
+    (``POSITION:SHA256``, published when the bundle was made) the bundle must end
+    at exactly that head. Nothing is written unless the whole bundle verifies.
+    """
+    path = Path(bundle_path)
+    if not path.is_file():
+        raise NotFound(f"There is no bundle at {path}.")
+    published = _published(head)
+    with _open_zip(path) as bundle:
+        manifest = _read_manifest(bundle)
+        if published is not None and published != manifest.head:
+            msg = (
+                f"The bundle ends at {manifest.head}, not at the published head "
+                f"{published}."
+            )
+            raise InvalidInput(msg)
+        _check_chain(bundle, manifest)
+        probe = engine(storage_env(":memory:"))  # only to decode the events
+        try:
+            refs, people = _check_events(bundle, manifest, probe)
+        finally:
+            probe.close()
+        _check_texts(bundle, manifest, refs)
+        _check_stakeholders(bundle, manifest, people)
+
+        app = engine.open(new_db, create=True)
+        try:
+            return _rebuild(app, bundle, manifest)
+        finally:
+            app.close()
+
+
+def _published(head: str | Head | None) -> Head | None:
+    if head is None or isinstance(head, Head):
+        return head
+    try:
+        return Head.parse(head)
+    except ValueError as error:
+        raise InvalidInput(f"head: {error}") from None
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """The bundle's ZIP file; a file that is no bundle is refused in one sentence."""
+    try:
+        bundle = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        msg = f"{path} is not a samenspraak bundle (not a readable ZIP file: {error})."
+        raise InvalidInput(msg) from None
+    missing = [m for m in MEMBERS if m not in bundle.namelist()]
+    if missing:
+        bundle.close()
+        msg = f"{path} is not a samenspraak bundle: it lacks {', '.join(missing)}."
+        raise InvalidInput(msg)
+    return bundle
+
+
+def _lines(bundle: zipfile.ZipFile, member: str) -> Iterator[tuple[int, Any]]:
+    """Each line of a member with its number, parsed as a JSON object."""
+    try:
+        with (
+            bundle.open(member) as raw,
+            io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as text,
+        ):
+            number = 0
+            while True:
+                line = text.readline(MAX_LINE)
+                if not line:
+                    return
+                number += 1
+                if not line.endswith("\n") and len(line) >= MAX_LINE:
+                    _bad(f"{member} line {number} is too long")
+                try:
+                    value = json.loads(line)
+                except ValueError:
+                    _bad(f"{member} line {number} is not JSON")
+                if not isinstance(value, dict):
+                    _bad(f"{member} line {number} is not a JSON object")
+                yield number, value
+    except (zipfile.BadZipFile, zlib.error, UnicodeDecodeError, EOFError) as error:
+        _bad(f"{member} cannot be read ({error})")
+
+
+def _bad(what: str) -> NoReturn:
+    raise InvalidInput(f"The bundle is damaged: {what}.")
+
+
+def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
+    try:
+        data = json.loads(bundle.read(MANIFEST).decode("utf-8"))
+    except (ValueError, zipfile.BadZipFile, zlib.error) as error:
+        _bad(f"{MANIFEST} cannot be read ({error})")
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        _bad(f"{MANIFEST} does not describe a samenspraak bundle")
+    if data.get("format_version") != FORMAT_VERSION:
+        msg = (
+            f"The bundle has format version {data.get('format_version')}; this "
+            f"version of samenspraak replays format version {FORMAT_VERSION}."
+        )
+        raise InvalidInput(msg)
+    try:
+        counts = data["counts"]
+        manifest = Manifest(
+            initiative=data["initiative"],
+            initiative_id=UUID(data["initiative_id"]),
+            engine_version=str(data["engine_version"]),
+            events=_count(counts["events"]),
+            texts=_count(counts["texts"]),
+            stakeholders=_count(counts["stakeholders"]),
+            head=Head.parse(data["head"]),
+            exported_at=datetime.fromisoformat(data["exported_at"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        _bad(f"{MANIFEST} is incomplete or malformed ({error.__class__.__name__})")
+    try:
+        ref("initiative", manifest.initiative)
+    except InvalidInput:
+        _bad(f"{MANIFEST} names no valid initiative")
+    if initiative_id(manifest.initiative) != manifest.initiative_id:
+        _bad(f"{MANIFEST} gives an id that is not the id of {manifest.initiative}")
+    return manifest
+
+
+def _count(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError
+    return value
+
+
+def _stored(number: int, line: dict[str, Any]) -> tuple[int, StoredEvent]:
+    """An event line as the stored event it holds, with its original position."""
+    if set(line) != EVENT_KEYS:
+        _bad(f"{EVENTS} line {number} does not hold the fields of a stored event")
+    try:
+        position, version_ = line["position"], line["originator_version"]
+        if not isinstance(position, int) or not isinstance(version_, int):
+            raise TypeError
+        if not isinstance(line["topic"], str) or not isinstance(line["state"], str):
+            raise TypeError
+        stored = StoredEvent(
+            originator_id=UUID(line["originator_id"]),
+            originator_version=version_,
+            topic=line["topic"],
+            state=base64.b64decode(line["state"], validate=True),
+        )
+    except (TypeError, ValueError, AttributeError, binascii.Error):
+        _bad(f"{EVENTS} line {number} is not a well-formed stored event")
+    return position, stored
+
+
+def _check_chain(bundle: zipfile.ZipFile, manifest: Manifest) -> None:
+    """Recompute the initiative's chain over the records and compare with the head."""
+    chain = GENESIS
+    count = 0
+    position = 0
+    for number, line in _lines(bundle, EVENTS):
+        at, stored = _stored(number, line)
+        if at <= position:
+            _bad(f"{EVENTS} line {number} is out of log order")
+        position = at
+        chain = next_chain_hash(
+            chain,
+            canonical_record(
+                stored.originator_id,
+                stored.originator_version,
+                stored.topic,
+                stored.state,
+            ),
+        )
+        count += 1
+    if count == 0:
+        _bad(f"{EVENTS} holds no events")
+    if Head(position, chain) != manifest.head or count != manifest.events:
+        msg = (
+            "The bundle's events do not add up to the head in its manifest: an event "
+            "was changed, added, removed or reordered after export."
+        )
+        raise InvalidInput(msg)
+
+
+def _check_events(
+    bundle: zipfile.ZipFile, manifest: Manifest, probe: Samenspraak
+) -> tuple[dict[str, str], set[str]]:
+    """Every event reads, belongs to the initiative and follows its aggregate's
+    previous version; returns the text commitments and people the events hold."""
+    owned: dict[UUID, int] = {}
+    refs: dict[str, str] = {}
+    people: set[str] = set()
+    for number, line in _lines(bundle, EVENTS):
+        position, stored = _stored(number, line)
+        aggregate = UUID(str(stored.originator_id))
+        try:
+            event = probe.mapper.to_domain_event(stored)
+        except Exception as error:  # any decoding failure: the engine cannot read it
+            msg = (
+                f"The event at position {position} cannot be read by this version of "
+                f"samenspraak ({error.__class__.__name__}); the bundle was made by "
+                f"version {manifest.engine_version}."
+            )
+            raise InvalidInput(msg) from None
+        if number == 1 and (
+            aggregate != manifest.initiative_id or stored.originator_version != 1
+        ):
+            _bad(f"{EVENTS} does not begin with the start of {manifest.initiative}")
+        if aggregate not in owned:
+            owner = str(getattr(event, "initiative_id", None))
+            if aggregate != manifest.initiative_id and owner != str(
+                manifest.initiative_id
+            ):
+                msg = (
+                    f"The event at position {position} belongs to another initiative "
+                    f"than {manifest.initiative}."
+                )
+                raise InvalidInput(msg)
+        if stored.originator_version != owned.get(aggregate, 0) + 1:
+            _bad(
+                f"the event at position {position} does not follow the previous "
+                "version of its aggregate"
+            )
+        owned[aggregate] = stored.originator_version
+        people.update(_people(event))
+        for text in _text_refs(event):
+            if refs.setdefault(text.id, text.sha256) != text.sha256:
+                _bad(f"two events give different commitments for the text {text.id}")
+    return refs, people
+
+
+def _check_texts(
+    bundle: zipfile.ZipFile, manifest: Manifest, refs: dict[str, str]
+) -> None:
+    """Every text is referred to by an event and matches the commitment it holds."""
+    count = 0
+    for number, line in _lines(bundle, TEXTS):
+        if set(line) != TEXT_KEYS or not all(isinstance(x, str) for x in line.values()):
+            _bad(f"{TEXTS} line {number} does not hold the fields of a text")
+        expected = refs.get(line["id"])
+        if expected is None:
+            _bad(f"{TEXTS} line {number} holds a text no event refers to")
+        if expected == "":
+            _bad(f"{TEXTS} line {number} repeats the text {line['id']}")
+        try:
+            matches = commitment(line["salt"], line["body"]) == expected
+        except ValueError:
+            matches = False
+        if not matches:
+            msg = (
+                f"The text {line['id']} in the bundle does not match the commitment "
+                "its event holds: it was changed after export."
+            )
+            raise InvalidInput(msg)
+        refs[line["id"]] = ""  # seen
+        count += 1
+    if count != manifest.texts:
+        _bad(f"{TEXTS} holds {count} texts where the manifest counts {manifest.texts}")
+
+
+def _check_stakeholders(
+    bundle: zipfile.ZipFile, manifest: Manifest, people: set[str]
+) -> None:
+    """Every stakeholder appears in the events, once, with a valid reference."""
+    ids: set[str] = set()
+    refs: set[str] = set()
+    for number, line in _lines(bundle, STAKEHOLDERS):
+        if "contact" in line:
+            _bad(f"{STAKEHOLDERS} line {number} holds contact details")
+        if set(line) != STAKEHOLDER_KEYS or not (
+            isinstance(line["id"], str)
+            and isinstance(line["ref"], str)
+            and isinstance(line["name"], str | None)
+        ):
+            _bad(f"{STAKEHOLDERS} line {number} does not hold the fields of a person")
+        try:
+            ref("stakeholder", line["ref"])
+        except InvalidInput:
+            _bad(f"{STAKEHOLDERS} line {number} holds no valid reference")
+        if line["id"] not in people:
+            _bad(f"{STAKEHOLDERS} line {number} holds someone no event mentions")
+        if line["id"] in ids or line["ref"] in refs:
+            _bad(f"{STAKEHOLDERS} line {number} repeats a stakeholder")
+        ids.add(line["id"])
+        refs.add(line["ref"])
+    if len(ids) != manifest.stakeholders:
+        _bad(
+            f"{STAKEHOLDERS} holds {len(ids)} stakeholders where the manifest counts "
+            f"{manifest.stakeholders}"
+        )
+
+
+def _rebuild(
+    app: Samenspraak, bundle: zipfile.ZipFile, manifest: Manifest
+) -> v.ReplaySummary:
+    """Write the verified bundle into the empty database and catch the views up."""
+    try:
+        if any(app.store.count_rows().values()):
+            msg = (
+                "The database already holds a record; a bundle is replayed into a "
+                "new, empty database."
+            )
+            raise Conflict(msg)
+        scope = str(manifest.initiative_id)
+        people = [
+            StakeholderRow(line["id"], line["ref"], line["name"], None)
+            for _, line in _lines(bundle, STAKEHOLDERS)
+        ]
+        app.recorder.insert_events([], stakeholders=people)
+        texts = (
+            TextRow(line["id"], scope, line["purpose"], line["salt"], line["body"])
+            for _, line in _lines(bundle, TEXTS)
+        )
+        for rows in _batches(texts):
+            app.recorder.insert_events([], texts=rows)
+        events = (_stored(n, line)[1] for n, line in _lines(bundle, EVENTS))
+        for batch in _batches(events):
+            app.recorder.insert_events(batch)
+    except PersistenceError as error:
+        msg = (
+            f"The database failed while replaying: {error}; start again with a new, "
+            "empty database."
+        )
+        raise StorageError(msg) from None
+    app.catch_up()
+    rebuilt = app.audit.head(scope)
+    if rebuilt is None or rebuilt.chain_hash != manifest.head.chain_hash:
+        msg = (  # pragma: no cover (the bundle was verified before it was written)
+            "The rebuilt initiative does not end at the bundle's head; the database "
+            "holds a partial replay."
+        )
+        raise StorageError(msg)
+    return v.ReplaySummary(
+        initiative=manifest.initiative,
+        events=manifest.events,
+        texts=manifest.texts,
+        stakeholders=manifest.stakeholders,
+        bundle_head=str(manifest.head),
+        head=str(rebuilt),
+        engine_version=manifest.engine_version,
+        exported_at=manifest.exported_at,
+    )
+
+
+def _batches(items: Iterator[T] | Sequence[T]) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == PAGE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

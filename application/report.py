@@ -1,0 +1,493 @@
+"""The participation report (participatieverslag) of an initiative.
+
+What a municipality must be able to show about a participation process: how it was
+designed, who took part, every meeting, every plan version and what changed, every
+reaction with what was done with it (the response report), the decision points and
+their outcomes, what went to the council, the budget, and the audit head the report
+was built from, so that anyone can verify later that the record behind it was not
+altered.
+
+:func:`build_report` works on the resolved process-state document (texts and
+references filled in by the caller), so the same function reports the initiative
+as it stands now and as it stood at any past moment. The renderers are in
+:mod:`samenspraak.application.report_render`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from samenspraak.application.reading import People, Texts
+from samenspraak.domain import clock
+from samenspraak.domain.templates import template
+from samenspraak.projections.chain import GENESIS, Head
+from samenspraak.projections.state import utc
+from samenspraak.projections.views import AuditTrailLogic
+
+Outcome = Literal["adopted", "defended", "noted", "withdrawn", "unanswered"]
+"""What became of a reaction."""
+
+KIND_ORDER = (
+    "resident",
+    "entrepreneur",
+    "institution",
+    "civil-servant",
+    "council-member",
+    "facilitator",
+)
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ProcessDesign(Part):
+    """The process template the initiative follows, pinned by its content hash."""
+
+    name: str
+    version: str
+    content_hash: str
+    phases: list[str]
+    """Every phase of the template, in order (also those not reached yet)."""
+
+
+class PhaseEntry(Part):
+    phase: str
+    began_at: datetime
+    ended_at: datetime | None
+    """When the next phase began; ``None`` for the current phase."""
+
+
+class ParticipantsOfKind(Part):
+    """Who took part, by kind: counts and pseudonymous references, no names."""
+
+    kind: str
+    active: int
+    former: int
+    active_refs: list[str]
+    former_refs: list[str]
+
+
+class GroupEntry(Part):
+    group: str
+    kind: str
+    name: str | None
+    mandate: str | None
+    members: list[str]
+    formed_at: datetime | None
+
+
+class MeetingEntry(Part):
+    number: int
+    starts_at: datetime
+    kind: str
+    place: str | None
+    attendance: int
+    summary: str | None
+    evening_or_weekend: bool
+    reactions: int
+    """How many reactions were recorded from this meeting."""
+
+
+class VersionEntry(Part):
+    number: int
+    proposed_at: datetime
+    proposed_by: str
+    changes: str | None
+    """What changed in this version, and why (as its author wrote it)."""
+    text: str | None
+    answers: list[int]
+    """The reactions adopted in this version."""
+
+
+class ReactionEntry(Part):
+    """One reaction and what was done with it (a line of the reactienota)."""
+
+    plan: str
+    number: int
+    version: int
+    stakeholder: str
+    stakeholder_kind: str | None
+    stance: str
+    channel: str
+    section: str | None
+    meeting: int | None
+    text: str | None
+    recorded_at: datetime
+    outcome: Outcome
+    answer_version: int | None
+    """For an adopted reaction: the version that adopted it."""
+    answer_text: str | None
+    """The explanation (adopted) or the reasoning (defended)."""
+    answered_by: str | None
+    answered_at: datetime | None
+
+
+class PlanEntry(Part):
+    plan: str
+    title: str | None
+    group: str
+    created_at: datetime
+    versions: list[VersionEntry]
+    final_version: int | None
+    finalised_at: datetime | None
+    reactions: int
+    unanswered: list[int]
+
+
+class OptionEntry(Part):
+    key: str
+    label: str | None
+    votes: int | None
+    """The option's count in the tally, once the decision point was decided."""
+
+
+class DecisionEntry(Part):
+    decision: str
+    question: str | None
+    options: list[OptionEntry]
+    eligible: list[str]
+    rule: str
+    closes_at: datetime | None
+    state: str
+    put_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
+    outcome_label: str | None
+    tally: dict[str, int]
+    positions: int
+
+
+class CouncilEntry(Part):
+    """A document sent to the council, pinned by its SHA-256 and the audit head."""
+
+    document_title: str | None
+    document_sha256: str
+    session: str
+    informed_at: datetime
+    recorded_at: datetime
+    audit_head: str | None
+
+
+class AllocationEntry(Part):
+    amount: Decimal
+    purpose: str | None
+    decision: str
+    allocated_at: datetime | None
+
+
+class BudgetEntry(Part):
+    total: Decimal
+    allocated: Decimal
+    remaining: Decimal
+    allocations: list[AllocationEntry]
+
+
+class AuditHeads(Part):
+    """The heads of the audit chains the report was built from (POSITION:SHA256)."""
+
+    global_head: str
+    initiative_head: str
+
+
+class ParticipationReport(Part):
+    """The participatieverslag: the whole process as it stood at one moment."""
+
+    initiative: str
+    title: str | None
+    description: str | None
+    area: str | None
+    level: str
+    process: ProcessDesign
+    phase: str
+    closed: bool
+    closing_outcome: str | None
+    started_at: datetime
+    closed_at: datetime | None
+    last_event_at: datetime
+    facilitator: str
+    phases: list[PhaseEntry]
+    participants: list[ParticipantsOfKind]
+    groups: list[GroupEntry]
+    meetings: list[MeetingEntry]
+    plans: list[PlanEntry]
+    responses: list[ReactionEntry]
+    decisions: list[DecisionEntry]
+    council: list[CouncilEntry]
+    budget: BudgetEntry
+    built_from: AuditHeads
+    as_of: datetime | None
+    generated_at: datetime
+
+    def outcomes(self, plan: str | None = None) -> dict[str, int]:
+        """How many reactions (of one plan, or all) ended in each outcome."""
+        counts = dict.fromkeys(("adopted", "defended", "noted", "withdrawn"), 0)
+        counts["unanswered"] = 0
+        for r in self.responses:
+            if plan is None or r.plan == plan:
+                counts[r.outcome] += 1
+        return counts
+
+
+# --- Building ----------------------------------------------------------------------
+
+
+def _time_or_none(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def heads_at(
+    audit: AuditTrailLogic, initiative_id: str, moment: datetime | None
+) -> AuditHeads:
+    """The global and the initiative's audit heads now, or as they stood at
+    ``moment`` (the last rows recorded at or before it)."""
+    if moment is None:
+        return AuditHeads(
+            global_head=str(audit.head() or Head(0, GENESIS)),
+            initiative_head=str(audit.head(initiative_id) or Head(0, GENESIS)),
+        )
+    at = utc(moment)
+    initiative = Head(0, GENESIS)
+    for row in audit.iter_rows(initiative_id):
+        if row.recorded_at <= at and row.initiative_chain_hash is not None:
+            initiative = Head(row.position, row.initiative_chain_hash)
+    position = audit.position_at(at)
+    rows = audit.rows(after=position - 1, until_position=position, limit=1)
+    whole = Head(position, rows[0].chain_hash) if rows else Head(0, GENESIS)
+    return AuditHeads(global_head=str(whole), initiative_head=str(initiative))
+
+
+def build_report(
+    doc: dict[str, Any],
+    text: Texts,
+    ref: People,
+    *,
+    heads: AuditHeads,
+    as_of: datetime | None = None,
+    generated_at: datetime | None = None,
+) -> ParticipationReport:
+    """The report of an initiative's process-state document (now or replayed as of
+    a moment); ``text`` and ``ref`` fill in its texts and stakeholders."""
+    kinds = {s: p["kind"] for s, p in doc["stakeholders"].items()}
+    decisions = doc["decisions"]
+    responses = [
+        _reaction(p["slug"], r, text, ref, kinds)
+        for p in doc["plans"].values()
+        for r in p["reactions"].values()
+    ]
+    allocated = sum((Decimal(a["amount"]) for a in doc["allocations"]), Decimal(0))
+    budget = Decimal(doc["budget"])
+    return ParticipationReport(
+        initiative=doc["slug"],
+        title=text(doc["title"]),
+        description=text(doc["description"]),
+        area=text(doc["area"]),
+        level=doc["level"],
+        process=ProcessDesign(
+            name=doc["template"]["name"],
+            version=doc["template"]["version"],
+            content_hash=doc["template"]["content_hash"],
+            phases=_template_phases(doc),
+        ),
+        phase=doc["phase"],
+        closed=doc["closed"],
+        closing_outcome=text(doc["outcome"]),
+        started_at=_time(doc["started_at"]),
+        closed_at=_time_or_none(doc.get("closed_at")),
+        last_event_at=_time(doc.get("updated_at", doc["started_at"])),
+        facilitator=ref(doc["facilitator"]),
+        phases=[
+            PhaseEntry(
+                phase=p["phase"],
+                began_at=_time(p["at"]),
+                ended_at=_time_or_none(following["at"]) if following else None,
+            )
+            for p, following in zip(
+                doc["phases"], [*doc["phases"][1:], None], strict=True
+            )
+        ],
+        participants=_participants(doc, ref),
+        groups=[
+            GroupEntry(
+                group=slug,
+                kind=g["kind"],
+                name=text(g["name"]),
+                mandate=text(g["mandate"]),
+                members=sorted(ref(m) for m in g["members"]),
+                formed_at=_time_or_none(g.get("formed_at")),
+            )
+            for slug, g in doc["groups"].items()
+        ],
+        meetings=[
+            MeetingEntry(
+                number=m["number"],
+                starts_at=_time(m["starts_at"]),
+                kind=m["kind"],
+                place=text(m["place"]),
+                attendance=m["attendance"],
+                summary=text(m["summary"]),
+                evening_or_weekend=m["evening_or_weekend"],
+                reactions=sum(1 for r in responses if r.meeting == m["number"]),
+            )
+            for m in doc["meetings"]
+        ],
+        plans=[_plan(p, text, ref) for p in doc["plans"].values()],
+        responses=responses,
+        decisions=[_decision(d, text) for d in decisions.values()],
+        council=[
+            CouncilEntry(
+                document_title=text(c["document_title"]),
+                document_sha256=c["document_sha256"],
+                session=c["session"],
+                informed_at=_time(c["informed_at"]),
+                recorded_at=_time(c["recorded_at"]),
+                audit_head=c.get("audit_head"),
+            )
+            for c in doc["council"]
+        ],
+        budget=BudgetEntry(
+            total=budget,
+            allocated=allocated,
+            remaining=budget - allocated,
+            allocations=[
+                AllocationEntry(
+                    amount=Decimal(a["amount"]),
+                    purpose=text(a["purpose"]),
+                    decision=decisions.get(a["decision_id"], {}).get(
+                        "slug", a["decision_id"]
+                    ),
+                    allocated_at=_time_or_none(a.get("at")),
+                )
+                for a in doc["allocations"]
+            ],
+        ),
+        built_from=heads,
+        as_of=as_of,
+        generated_at=generated_at or clock.now(),
+    )
+
+
+def _template_phases(doc: dict[str, Any]) -> list[str]:
+    try:
+        process = template(doc["template"]["name"], doc["template"]["version"])
+    except KeyError:
+        return [p["phase"] for p in doc["phases"]]
+    return [p.name for p in process.phases]
+
+
+def _participants(doc: dict[str, Any], ref: People) -> list[ParticipantsOfKind]:
+    by_kind: dict[str, tuple[list[str], list[str]]] = {}
+    for stakeholder, person in doc["stakeholders"].items():
+        active, former = by_kind.setdefault(person["kind"], ([], []))
+        (active if person["active"] else former).append(ref(stakeholder))
+    order = [k for k in KIND_ORDER if k in by_kind]
+    order += sorted(k for k in by_kind if k not in KIND_ORDER)
+    return [
+        ParticipantsOfKind(
+            kind=kind,
+            active=len(by_kind[kind][0]),
+            former=len(by_kind[kind][1]),
+            active_refs=sorted(by_kind[kind][0]),
+            former_refs=sorted(by_kind[kind][1]),
+        )
+        for kind in order
+    ]
+
+
+def _reaction(
+    plan: str, r: dict[str, Any], text: Texts, ref: People, kinds: dict[str, str]
+) -> ReactionEntry:
+    answer = r["answer"] or {}
+    outcome: Outcome
+    if r["withdrawn"]:
+        outcome = "withdrawn"
+    elif answer:
+        outcome = answer["kind"]
+    else:
+        outcome = "unanswered"
+    return ReactionEntry(
+        plan=plan,
+        number=r["number"],
+        version=r["version"],
+        stakeholder=ref(r["stakeholder"]),
+        stakeholder_kind=kinds.get(r["stakeholder"]),
+        stance=r["stance"],
+        channel=r["channel"],
+        section=text(r["section"]),
+        meeting=r["meeting"],
+        text=text(r["text"]),
+        recorded_at=_time(r["at"]),
+        outcome=outcome,
+        answer_version=answer.get("version"),
+        answer_text=text(answer.get("text")),
+        answered_by=ref(answer["by"]) if answer.get("by") else None,
+        answered_at=_time_or_none(answer.get("at")),
+    )
+
+
+def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
+    reactions = p["reactions"].values()
+    return PlanEntry(
+        plan=p["slug"],
+        title=text(p["title"]),
+        group=p["group"],
+        created_at=_time(p["created_at"]),
+        versions=[
+            VersionEntry(
+                number=v["number"],
+                proposed_at=_time(v["at"]),
+                proposed_by=ref(v["proposed_by"]),
+                changes=text(v["changes"]),
+                text=text(v["text"]),
+                answers=[
+                    r["number"]
+                    for r in reactions
+                    if r["answer"]
+                    and r["answer"]["kind"] == "adopted"
+                    and r["answer"]["version"] == v["number"]
+                ],
+            )
+            for v in p["versions"].values()
+        ],
+        final_version=p["final_version"],
+        finalised_at=_time_or_none(p.get("finalised_at")),
+        reactions=len(reactions),
+        unanswered=[
+            r["number"] for r in reactions if r["answer"] is None and not r["withdrawn"]
+        ],
+    )
+
+
+def _decision(d: dict[str, Any], text: Texts) -> DecisionEntry:
+    decided = d["state"] == "decided"
+    labels = {o["key"]: text(o["label"]) for o in d["options"]}
+    return DecisionEntry(
+        decision=d["slug"],
+        question=text(d["question"]),
+        options=[
+            OptionEntry(
+                key=o["key"],
+                label=labels[o["key"]],
+                votes=d["tally"].get(o["key"], 0) if decided else None,
+            )
+            for o in d["options"]
+        ],
+        eligible=list(d["eligible"]),
+        rule=d["rule"],
+        closes_at=_time_or_none(d["closes_at"]),
+        state=d["state"],
+        put_at=_time(d["put_at"]),
+        ended_at=_time_or_none(d.get("ended_at")),
+        outcome=d["outcome"],
+        outcome_label=labels.get(d["outcome"]) if d["outcome"] else None,
+        tally=dict(d["tally"]),
+        positions=len(d["positions"]),
+    )

@@ -1,0 +1,960 @@
+"""The participation report as Markdown, as one self-contained HTML page, as JSON.
+
+Wording comes in Dutch (``nl``, the municipality's language) and English (``en``).
+The HTML page carries its own styles and pictures: no scripts, no external assets;
+it reads on a phone and prints. Every text from the record is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from samenspraak.application.report import (
+    DecisionEntry,
+    ParticipationReport,
+    PlanEntry,
+    ReactionEntry,
+)
+from samenspraak.application.report_timeline import timeline_html
+from samenspraak.application.report_words import TIMEZONE, Words, words
+
+# --- JSON --------------------------------------------------------------------------
+
+
+def render_json(report: ParticipationReport) -> str:
+    return report.model_dump_json(indent=2)
+
+
+# --- Markdown ----------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+@dataclass(frozen=True)
+class _Code:
+    """A Markdown cell shown as code (hashes: hex digits and a colon)."""
+
+    value: str
+
+
+def _md(value: object) -> str:
+    """A cell or line of Markdown: special characters escaped, one line."""
+    if isinstance(value, _Code):
+        return f"`{value.value}`"
+    text = str(value).replace("\r", "").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(_md(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _md_facts(rows: Iterable[Sequence[object]]) -> list[str]:
+    """Named facts as a list: **name:** value."""
+    return [*(f"- **{_md(name)}:** {_md(value)}" for name, value in rows), ""]
+
+
+def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
+    w = words(lang)
+    r = report
+    out: list[str] = [
+        f"# {w('report')}: {_md(w.text(r.title))}",
+        "",
+        f"**{w('initiative')}:** {_md(r.initiative)}  ",
+        f"**{w('area')}:** {_md(w.text(r.area))}  ",
+        f"**{w('as_of')}:** {_md(w.when(r.as_of) if r.as_of else w('now'))}  ",
+        f"**{w('generated')}:** {_md(w.when(r.generated_at))}  ",
+        f"**{w('initiative_head')}:** `{r.built_from.initiative_head}`",
+        "",
+        _md(w.text(r.description)),
+        "",
+        f"## {w('summary')}",
+        "",
+        *(f"- {line}" for line in _summary_lines(r, w)),
+        "",
+        f"## {w('process')}",
+        "",
+    ]
+    out += _md_facts(
+        [
+            [w("level"), w.value(r.level)],
+            [
+                w("design"),
+                f"{r.process.name} v{r.process.version} "
+                f"({w('content_hash')} {r.process.content_hash})",
+            ],
+            [w("facilitator"), r.facilitator],
+            [w("current_phase"), w.value(r.phase)],
+            [w("started"), w.when(r.started_at)],
+            *(
+                [
+                    [w("closed"), w.when(r.closed_at)],
+                    [w("closing_outcome"), w.text(r.closing_outcome)],
+                ]
+                if r.closed
+                else []
+            ),
+        ],
+    )
+    out += _md_table(
+        [w("phase"), w("began"), w("ended")],
+        _phase_rows(r, w),
+    )
+    out += [f"## {w('participants')}", "", _md(w("no_names")), ""]
+    out += _md_table(
+        [w("kind"), w("active"), w("former"), w("refs")],
+        [
+            [
+                w.value(p.kind),
+                p.active,
+                p.former,
+                ", ".join(p.active_refs)
+                + (
+                    f" ({w('former').lower()}: {', '.join(p.former_refs)})"
+                    if p.former_refs
+                    else ""
+                ),
+            ]
+            for p in r.participants
+        ],
+    )
+    out += [f"### {w('groups')}", ""]
+    out += (
+        _md_table(
+            [w("group"), w("kind"), w("name"), w("mandate"), w("members"), w("formed")],
+            [
+                [
+                    g.group,
+                    w.value(g.kind),
+                    w.text(g.name),
+                    w.text(g.mandate),
+                    ", ".join(g.members),
+                    w.when(g.formed_at),
+                ]
+                for g in r.groups
+            ],
+        )
+        if r.groups
+        else [w("none_yet"), ""]
+    )
+    out += [f"## {w('meetings')}", ""]
+    if r.meetings:
+        out += _md_table(
+            [
+                w("number"),
+                w("when"),
+                w("kind"),
+                w("attendance"),
+                w("evening_weekend"),
+                w("reactions"),
+                w("place"),
+                w("report_of_meeting"),
+            ],
+            [
+                [
+                    m.number,
+                    w.when(m.starts_at, weekday=True),
+                    w.value(m.kind),
+                    m.attendance,
+                    w.yes_no(m.evening_or_weekend),
+                    m.reactions,
+                    w.text(m.place),
+                    w.text(m.summary),
+                ]
+                for m in r.meetings
+            ],
+        )
+    else:
+        out += [w("none_yet"), ""]
+    out += [f"## {w('plans')}", ""]
+    for p in r.plans:
+        out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", "", _plan_status(p, w)]
+        out += [""]
+        out += _md_table(
+            [w("version"), w("proposed"), w("proposed_by"), w("changes"), w("adopts")],
+            [
+                [
+                    v.number,
+                    w.when(v.proposed_at),
+                    v.proposed_by,
+                    w.text(v.changes),
+                    ", ".join(str(n) for n in v.answers) or "-",
+                ]
+                for v in p.versions
+            ],
+        )
+    if not r.plans:
+        out += [w("none_yet"), ""]
+    out += [f"## {w('responses')}", ""]
+    if not r.plans:
+        out += [w("none_yet"), ""]
+    for p in r.plans:
+        reactions = [x for x in r.responses if x.plan == p.plan]
+        out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", ""]
+        if not reactions:
+            out += [w("no_reactions"), ""]
+            continue
+        out += _md_table(
+            [
+                w("number"),
+                w("version"),
+                w("stance"),
+                w("channel"),
+                w("section"),
+                w("reaction"),
+                w("answer"),
+            ],
+            [
+                [
+                    x.number,
+                    x.version,
+                    w.value(x.stance),
+                    w.channel(x),
+                    x.section or "-",
+                    f"{w.text(x.text)} ({x.stakeholder}, {w.when(x.recorded_at)})",
+                    w.answer(x)
+                    + (f": {x.answer_text}" if x.answer_text is not None else ""),
+                ]
+                for x in reactions
+            ],
+        )
+        out += [_md(_unanswered_line(p, w)), ""]
+    out += [f"## {w('decisions')}", ""]
+    for d in r.decisions:
+        out += [f"### {_md(w.text(d.question))} ({_md(d.decision)})", ""]
+        out += _md_facts(
+            [
+                [w("rule"), w.value(d.rule)],
+                [w("eligible"), ", ".join(w.value(k) for k in d.eligible)],
+                [w("put"), w.when(d.put_at)],
+                [w("closes"), w.when(d.closes_at)],
+                [w("state"), w.value(d.state)],
+                [w("positions"), d.positions],
+                [w("outcome"), w.outcome(d)],
+            ],
+        )
+        out += _md_table(
+            [w("options"), w("tally")],
+            [
+                [f"{label} ({key})", "-" if votes is None else votes]
+                for key, label, votes in _tally_rows(d, w)
+            ],
+        )
+    if not r.decisions:
+        out += [w("none_yet"), ""]
+    out += [f"## {w('council')}", ""]
+    if r.council:
+        out += _md_table(
+            [w("when"), w("session"), w("document"), w("sha256"), w("head_then")],
+            [
+                [
+                    w.when(c.informed_at),
+                    w.value(c.session),
+                    w.text(c.document_title),
+                    _Code(c.document_sha256),
+                    _Code(c.audit_head or "-"),
+                ]
+                for c in r.council
+            ],
+        )
+    else:
+        out += [w("nothing_to_council"), ""]
+    out += [f"## {w('budget')}", ""]
+    out += _md_table(
+        [w("budget_total"), w("allocated"), w("remaining")],
+        [
+            [
+                w.money(r.budget.total),
+                w.money(r.budget.allocated),
+                w.money(r.budget.remaining),
+            ]
+        ],
+    )
+    if r.budget.allocations:
+        out += _md_table(
+            [w("amount"), w("purpose"), w("following"), w("when")],
+            [
+                [
+                    w.money(a.amount),
+                    w.text(a.purpose),
+                    a.decision,
+                    w.when(a.allocated_at),
+                ]
+                for a in r.budget.allocations
+            ],
+        )
+    out += [
+        f"## {w('accountability')}",
+        "",
+        _md(w("built_from")),
+        "",
+        f"- {w('initiative_head')}: `{r.built_from.initiative_head}`",
+        f"- {w('global_head')}: `{r.built_from.global_head}`",
+        f"- {w('verify_with')}: `samenspraak audit verify --head "
+        f"{r.built_from.global_head}`",
+        f"- {w('as_of')}: {_md(w.when(r.as_of) if r.as_of else w('now'))}",
+        f"- {w('generated')}: {_md(w.when(r.generated_at))}",
+        f"- {_md(w('times_in', zone=TIMEZONE))}",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]]:
+    """The summary's figures: (number, what it counts, whether it needs attention)."""
+    outcomes = r.outcomes()
+    counted = len(r.responses) - outcomes["withdrawn"]
+    decided = sum(1 for d in r.decisions if d.state == "decided")
+    evening = sum(1 for m in r.meetings if m.evening_or_weekend)
+    people = sum(p.active + p.former for p in r.participants)
+    total = r.budget.total
+    share = f"{(r.budget.allocated / total * 100):.0f}%" if total else "-"
+    return [
+        (str(people), w("card_participants"), False),
+        (
+            str(len(r.meetings)),
+            f"{w('card_meetings')} ({evening} {w('card_evening')})",
+            False,
+        ),
+        (
+            f"{counted - outcomes['unanswered']}/{counted}",
+            w("card_answered"),
+            outcomes["unanswered"] > 0,
+        ),
+        (f"{decided}/{len(r.decisions)}", w("card_decisions"), False),
+        (str(len(r.council)), w("card_council"), False),
+        (share, w("card_allocated"), False),
+    ]
+
+
+def _summary_lines(r: ParticipationReport, w: Words) -> list[str]:
+    lines = [f"**{n}** {_md(label)}" for n, label, _ in _key_figures(r, w)]
+    lines[-1] += (
+        f" ({_md(w.money(r.budget.allocated))} / {_md(w.money(r.budget.total))})"
+    )
+    return lines
+
+
+def _phase_rows(r: ParticipationReport, w: Words) -> list[list[str]]:
+    began = {p.phase for p in r.phases}
+    rows = [
+        [
+            w.value(p.phase),
+            w.when(p.began_at),
+            w.when(p.ended_at) if p.ended_at or r.closed else w("current"),
+        ]
+        for p in r.phases
+    ]
+    rows += [
+        [w.value(name), w("not_reached"), "-"]
+        for name in r.process.phases
+        if name not in began
+    ]
+    return rows
+
+
+def _plan_status(p: PlanEntry, w: Words) -> str:
+    status = (
+        w("final_in", n=p.final_version) + f" ({w.when(p.finalised_at)})"
+        if p.final_version is not None
+        else w("not_final")
+    )
+    return f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · {status}"
+
+
+def _unanswered_line(p: PlanEntry, w: Words) -> str:
+    if p.unanswered:
+        numbers = ", ".join(str(n) for n in p.unanswered)
+        return w("unanswered_warning", n=len(p.unanswered), numbers=numbers)
+    return w("all_answered")
+
+
+# --- HTML --------------------------------------------------------------------------
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+CSS = """
+:root{--navy:#1b3a5c;--ink:#1f2933;--muted:#5f6b7a;--line:#d9e0e7;--soft:#f4f7fa;
+--teal:#0f7c86;--green:#2e8540;--amber:#b7791f;--red:#b42318;--purple:#6b46a1}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:#eef2f6;color:var(--ink);font:16px/1.55 system-ui,-apple-system,
+"Segoe UI",Roboto,"Helvetica Neue","Noto Sans","Liberation Sans",Arial,sans-serif}
+.page{max-width:1040px;margin:0 auto;background:#fff;min-height:100vh;
+box-shadow:0 0 0 1px var(--line)}
+header.top{background:var(--navy);color:#fff;padding:28px 32px 24px;
+border-bottom:6px solid var(--teal)}
+.eyebrow{text-transform:uppercase;letter-spacing:.12em;font-size:.78rem;opacity:.85;
+margin:0 0 6px}
+header.top h1{margin:0 0 6px;font-size:1.9rem;line-height:1.2;font-weight:650}
+header.top .sub{margin:0;opacity:.92}
+.meta{display:flex;flex-wrap:wrap;gap:6px 18px;margin-top:14px;font-size:.86rem;
+opacity:.95}
+.meta b{font-weight:600}
+main{padding:8px 32px 32px}
+section{padding-top:10px}
+h2{font-size:1.3rem;color:var(--navy);margin:30px 0 12px;padding-bottom:6px;
+border-bottom:2px solid var(--line)}
+h3{font-size:1.06rem;margin:22px 0 8px;color:var(--ink)}
+p{margin:8px 0}
+.muted{color:var(--muted)}
+.small{font-size:.86rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;
+margin:10px 0 4px}
+.card{background:var(--soft);border:1px solid var(--line);border-left:4px solid var(--teal);
+border-radius:8px;padding:12px 14px}
+.card .num{font-size:1.55rem;font-weight:700;color:var(--navy);line-height:1.15}
+.card .lbl{font-size:.84rem;color:var(--muted)}
+.card.warn{border-left-color:var(--red)}
+dl.facts{display:grid;grid-template-columns:minmax(140px,max-content) 1fr;gap:6px 18px;
+margin:8px 0}
+dl.facts dt{color:var(--muted)}
+dl.facts dd{margin:0;overflow-wrap:anywhere}
+.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0 14px;
+border:1px solid var(--line);border-radius:8px}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid var(--line)}
+th{background:#eaf0f6;color:#243b53;font-weight:600;white-space:nowrap}
+tr:last-child td{border-bottom:0}
+td.num,th.num{text-align:right;white-space:nowrap}
+td.nowrap{white-space:nowrap}
+code,.hash{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",
+monospace;font-size:.8rem;background:#f1f4f8;padding:1px 4px;border-radius:4px}
+code{white-space:nowrap}
+.hash{word-break:break-all}
+td.text{min-width:15em}
+dl.pinned{margin:6px 0 0;font-size:.8rem}
+dl.pinned dt{color:var(--muted);margin-top:4px}
+dl.pinned dd{margin:2px 0 0;display:inline-block}
+.badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;
+font-weight:600;white-space:nowrap;border:1px solid transparent}
+.b-support{background:#e3f4e8;color:#1f5a33;border-color:#b7dfc3}
+.b-concern{background:#fdf1dc;color:#7a4b06;border-color:#f1d29b}
+.b-objection{background:#fde4e1;color:#8a1c12;border-color:#f5b8b0}
+.b-suggestion{background:#e2eefa;color:#18456b;border-color:#b5d1ee}
+.b-adopted{background:#2e8540;color:#fff}
+.b-defended{background:#1b3a5c;color:#fff}
+.b-noted{background:#e6eaef;color:#394b59}
+.b-withdrawn{background:#f1f1f1;color:#6b6b6b;border-color:#d0d0d0}
+.b-unanswered{background:#b42318;color:#fff}
+.answer-text{margin-top:4px}
+.who{display:block;color:var(--muted);font-size:.8rem;margin-top:3px}
+.note{background:#fff8e6;border:1px solid #f1d29b;border-radius:8px;padding:8px 12px}
+.ok{background:#eaf6ee;border:1px solid #b7dfc3;border-radius:8px;padding:8px 12px}
+.alert{background:#fdecea;border:1px solid #f5b8b0;border-radius:8px;padding:8px 12px}
+figure.timeline{margin:8px 0 14px;border:1px solid var(--line);border-radius:8px;
+background:#fff;padding:6px 4px}
+.timeline .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+.timeline svg.tl{display:block;width:100%;height:auto}
+.timeline svg.tl-wide{min-width:640px}
+.timeline svg.tl-narrow{display:none}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;margin:8px 0 0;
+padding:8px 10px 2px;border-top:1px solid var(--line);font-size:.84rem;color:#334e68}
+.legend li{display:flex;align-items:center;gap:6px}
+.legend svg{flex:none}
+.decision{border:1px solid var(--line);border-radius:8px;padding:4px 16px 12px;
+margin:12px 0}
+.bars{list-style:none;padding:0;margin:8px 0}
+.bars li{margin:6px 0}
+.bar{height:10px;background:#e6ebf0;border-radius:5px;overflow:hidden;margin-top:3px}
+.bar span{display:block;height:100%;background:#8fb3d1}
+.bars li.win .bar span{background:var(--teal)}
+.bars li.win .opt{font-weight:650}
+footer{padding:18px 32px 28px;color:var(--muted);font-size:.82rem;
+border-top:1px solid var(--line)}
+@media (max-width:760px){
+body{font-size:15px;background:#fff}
+.page{box-shadow:none}
+header.top{padding:20px 16px 18px}
+header.top h1{font-size:1.45rem}
+main{padding:4px 16px 24px}
+footer{padding:16px}
+dl.facts{grid-template-columns:1fr;gap:0}
+dl.facts dd{margin-bottom:8px}
+table.cards-sm thead{display:none}
+table.cards-sm,table.cards-sm tbody,table.cards-sm tr,table.cards-sm td{display:block;
+width:100%}
+table.cards-sm tr{border-bottom:1px solid var(--line);padding:8px 0}
+table.cards-sm td{border:0;padding:3px 12px}
+table.cards-sm td.num{text-align:left}
+table.cards-sm td.inl{display:inline-block;width:auto;padding-right:4px}
+table.cards-sm td.text{min-width:0}
+table.cards-sm td::before{content:attr(data-label);display:block;font-size:.72rem;
+text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
+}
+@media (max-width:640px){
+.timeline svg.tl-wide{display:none}
+.timeline svg.tl-narrow{display:block}
+}
+@media print{body{background:#fff}.page{box-shadow:none;max-width:none}
+.timeline svg.tl-wide{min-width:0}
+header.top{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+"""
+
+
+def render_html(report: ParticipationReport, lang: str = "nl") -> str:
+    w = words(lang)
+    r = report
+    title = f"{w('report')}: {w.text(r.title)}"
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{w.lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        '<div class="page">',
+        _html_header(r, w),
+        "<main>",
+        _html_summary(r, w),
+        _html_process(r, w),
+        _html_participants(r, w),
+        _html_meetings(r, w),
+        _html_plans(r, w),
+        _html_responses(r, w),
+        _html_decisions(r, w),
+        _html_council(r, w),
+        _html_budget(r, w),
+        _html_accountability(r, w),
+        "</main>",
+        f"<footer>{_e(w('footer'))} {_e(w('times_in', zone=TIMEZONE))}</footer>",
+        "</div>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _html_header(r: ParticipationReport, w: Words) -> str:
+    moment = w.when(r.as_of) if r.as_of else w("now")
+    return (
+        '<header class="top">'
+        f'<p class="eyebrow">{_e(w("report"))}</p>'
+        f"<h1>{_e(w.text(r.title))}</h1>"
+        f'<p class="sub">{_e(w.text(r.area))}</p>'
+        '<div class="meta">'
+        f"<span><b>{_e(w('initiative'))}:</b> {_e(r.initiative)}</span>"
+        f"<span><b>{_e(w('as_of'))}:</b> {_e(moment)}</span>"
+        f"<span><b>{_e(w('generated'))}:</b> {_e(w.when(r.generated_at))}</span>"
+        "</div></header>"
+    )
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    classes: Sequence[str] = (),
+    cards: bool = False,
+) -> str:
+    """A table whose cells are already HTML; ``cards`` stacks rows on a phone."""
+    head = "".join(
+        f'<th class="{c}">{_e(h)}</th>' if c else f"<th>{_e(h)}</th>"
+        for h, c in zip(headers, _pad(classes, len(headers)), strict=True)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td data-label="{_e(h)}"'
+            + (f' class="{c}"' if c else "")
+            + f">{cell}</td>"
+            for h, c, cell in zip(
+                headers, _pad(classes, len(headers)), row, strict=True
+            )
+        )
+        + "</tr>"
+        for row in rows
+    )
+    kind = ' class="cards-sm"' if cards else ""
+    return (
+        f'<div class="table-wrap"><table{kind}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _pad(classes: Sequence[str], n: int) -> list[str]:
+    return [*classes, *([""] * (n - len(classes)))][:n]
+
+
+def _html_summary(r: ParticipationReport, w: Words) -> str:
+    body = "".join(
+        f'<div class="card{" warn" if warn else ""}"><div class="num">{_e(num)}</div>'
+        f'<div class="lbl">{_e(label)}</div></div>'
+        for num, label, warn in _key_figures(r, w)
+    )
+    return (
+        f'<section id="summary"><h2>{_e(w("summary"))}</h2>'
+        f"<p>{_e(w.text(r.description))}</p>"
+        f'<div class="cards">{body}</div></section>'
+    )
+
+
+def _html_process(r: ParticipationReport, w: Words) -> str:
+    facts = [
+        (w("level"), _e(w.value(r.level))),
+        (
+            w("design"),
+            f"{_e(r.process.name)} v{_e(r.process.version)} "
+            f'<span class="muted small">({_e(w("content_hash"))} '
+            f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>',
+        ),
+        (w("facilitator"), _e(r.facilitator)),
+        (w("current_phase"), _e(w.value(r.phase))),
+        (w("started"), _e(w.when(r.started_at))),
+    ]
+    if r.closed:
+        facts += [
+            (w("closed"), _e(w.when(r.closed_at))),
+            (w("closing_outcome"), _e(w.text(r.closing_outcome))),
+        ]
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    phases = _table(
+        [w("phase"), w("began"), w("ended")],
+        [[_e(c) for c in row] for row in _phase_rows(r, w)],
+    )
+    return (
+        f'<section id="process"><h2>{_e(w("process"))}</h2>'
+        f'<dl class="facts">{dl}</dl>'
+        f"<h3>{_e(w('timeline'))}</h3>{timeline_html(r, w)}"
+        f"{phases}</section>"
+    )
+
+
+def _html_participants(r: ParticipationReport, w: Words) -> str:
+    rows = [
+        [
+            _e(w.value(p.kind)),
+            str(p.active),
+            str(p.former),
+            _e(", ".join(p.active_refs))
+            + (
+                f' <span class="muted">({_e(w("former"))}: '
+                f"{_e(', '.join(p.former_refs))})</span>"
+                if p.former_refs
+                else ""
+            ),
+        ]
+        for p in r.participants
+    ]
+    total = sum(p.active for p in r.participants), sum(p.former for p in r.participants)
+    rows.append(
+        [f"<b>{_e(w('total'))}</b>", f"<b>{total[0]}</b>", f"<b>{total[1]}</b>", ""]
+    )
+    groups = _table(
+        [w("group"), w("kind"), w("name"), w("mandate"), w("members"), w("formed")],
+        [
+            [
+                f"<code>{_e(g.group)}</code>",
+                _e(w.value(g.kind)),
+                _e(w.text(g.name)),
+                _e(w.text(g.mandate)),
+                _e(", ".join(g.members)),
+                _e(w.when(g.formed_at)),
+            ]
+            for g in r.groups
+        ],
+        classes=["inl", "nowrap inl", "", "", "", "nowrap"],
+        cards=True,
+    )
+    return (
+        f'<section id="participants"><h2>{_e(w("participants"))}</h2>'
+        f'<p class="muted small">{_e(w("no_names"))}</p>'
+        + _table(
+            [w("kind"), w("active"), w("former"), w("refs")],
+            rows,
+            classes=["nowrap", "num", "num", ""],
+        )
+        + f"<h3>{_e(w('groups'))}</h3>"
+        + (groups if r.groups else f"<p>{_e(w('none_yet'))}</p>")
+        + "</section>"
+    )
+
+
+def _html_meetings(r: ParticipationReport, w: Words) -> str:
+    if not r.meetings:
+        body = f"<p>{_e(w('none_yet'))}</p>"
+    else:
+        evening = sum(1 for m in r.meetings if m.evening_or_weekend)
+        body = f"<p>{_e(w('evening_share', n=evening, total=len(r.meetings)))}</p>"
+        body += _table(
+            [
+                w("number"),
+                w("when"),
+                w("kind"),
+                w("attendance"),
+                w("evening_weekend"),
+                w("reactions"),
+                w("place"),
+                w("report_of_meeting"),
+            ],
+            [
+                [
+                    str(m.number),
+                    _e(w.when(m.starts_at, weekday=True)),
+                    _e(w.value(m.kind)),
+                    str(m.attendance),
+                    _e(w.yes_no(m.evening_or_weekend)),
+                    str(m.reactions),
+                    _e(w.text(m.place)),
+                    _e(w.text(m.summary)),
+                ]
+                for m in r.meetings
+            ],
+            classes=[
+                "num inl",
+                "nowrap inl",
+                "nowrap inl",
+                "num inl",
+                "inl",
+                "num inl",
+            ],
+            cards=True,
+        )
+    return f'<section id="meetings"><h2>{_e(w("meetings"))}</h2>{body}</section>'
+
+
+def _html_plans(r: ParticipationReport, w: Words) -> str:
+    out = [f'<section id="plans"><h2>{_e(w("plans"))}</h2>']
+    for p in r.plans:
+        status = (
+            w("final_in", n=p.final_version) + f" ({w.when(p.finalised_at)})"
+            if p.final_version is not None
+            else w("not_final")
+        )
+        out.append(
+            f"<h3>{_e(w.text(p.title))} <code>{_e(p.plan)}</code></h3>"
+            f'<p class="small muted">{_e(w("group"))}: {_e(p.group)} · '
+            f"{_e(w('created'))}: {_e(w.when(p.created_at))} · "
+            f'<span class="badge {"b-adopted" if p.final_version else "b-noted"}">'
+            f"{_e(status)}</span></p>"
+        )
+        out.append(
+            _table(
+                [
+                    w("version"),
+                    w("proposed"),
+                    w("proposed_by"),
+                    w("changes"),
+                    w("adopts"),
+                ],
+                [
+                    [
+                        str(v.number),
+                        _e(w.when(v.proposed_at)),
+                        _e(v.proposed_by),
+                        _e(w.text(v.changes)),
+                        _e(", ".join(str(n) for n in v.answers) or "-"),
+                    ]
+                    for v in p.versions
+                ],
+                classes=["num inl", "nowrap inl", "nowrap inl"],
+                cards=True,
+            )
+        )
+    if not r.plans:
+        out.append(f"<p>{_e(w('none_yet'))}</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _html_responses(r: ParticipationReport, w: Words) -> str:
+    out = [f'<section id="responses"><h2>{_e(w("responses"))}</h2>']
+    for p in r.plans:
+        reactions = [x for x in r.responses if x.plan == p.plan]
+        out.append(f"<h3>{_e(w.text(p.title))} <code>{_e(p.plan)}</code></h3>")
+        if not reactions:
+            out.append(f"<p>{_e(w('no_reactions'))}</p>")
+            continue
+        line = _unanswered_line(p, w)
+        css = "alert" if p.unanswered else "ok"
+        out.append(f'<p class="{css} small">{_e(line)}</p>')
+        out.append(
+            _table(
+                [
+                    w("number"),
+                    w("stance"),
+                    w("channel"),
+                    w("section"),
+                    w("reaction"),
+                    w("answer"),
+                ],
+                [_reaction_row(x, w) for x in reactions],
+                classes=["num inl", "nowrap inl", "inl", "inl", "text", "text"],
+                cards=True,
+            )
+        )
+    if not r.plans:
+        out.append(f"<p>{_e(w('none_yet'))}</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
+    who = (
+        f"{x.stakeholder}"
+        + (f" ({w.value(x.stakeholder_kind).lower()})" if x.stakeholder_kind else "")
+        + f", {w('on_version', n=x.version)}, {w.when(x.recorded_at)}"
+    )
+    answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
+    if x.answer_text is not None:
+        answer += f'<div class="answer-text">{_e(x.answer_text)}</div>'
+    if x.answered_by:
+        answer += (
+            f'<span class="who">{_e(w("by"))} {_e(x.answered_by)}, '
+            f"{_e(w.when(x.answered_at))}</span>"
+        )
+    return [
+        str(x.number),
+        f'<span class="badge b-{_e(x.stance)}">{_e(w.value(x.stance))}</span>',
+        _e(w.channel(x)),
+        _e(x.section or "-"),
+        f'{_e(w.text(x.text))}<span class="who">{_e(who)}</span>',
+        answer,
+    ]
+
+
+def _html_decisions(r: ParticipationReport, w: Words) -> str:
+    out = [f'<section id="decisions"><h2>{_e(w("decisions"))}</h2>']
+    for d in r.decisions:
+        facts = [
+            (w("rule"), w.value(d.rule)),
+            (w("eligible"), ", ".join(w.value(k) for k in d.eligible)),
+            (w("put"), w.when(d.put_at)),
+            (w("closes"), w.when(d.closes_at)),
+            (
+                w("state"),
+                w.value(d.state) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
+            ),
+            (w("positions"), str(d.positions)),
+            (w("outcome"), w.outcome(d)),
+        ]
+        dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+        rows = _tally_rows(d, w)
+        most = max((votes or 0 for _, _, votes in rows), default=0) or 1
+        bars = "".join(
+            f'<li class="{"win" if key == d.outcome else ""}">'
+            f'<span class="opt">{_e(label)}</span> <code>{_e(key)}</code>'
+            + (
+                f' <span class="muted small">{votes} {_e(w("votes"))}</span>'
+                f'<div class="bar"><span style="width:{(votes * 100) // most}%">'
+                "</span></div>"
+                if votes is not None
+                else ""
+            )
+            + "</li>"
+            for key, label, votes in rows
+        )
+        out.append(
+            '<div class="decision">'
+            f"<h3>{_e(w.text(d.question))} <code>{_e(d.decision)}</code></h3>"
+            f'<dl class="facts">{dl}</dl>'
+            f'<b>{_e(w("options"))}</b><ul class="bars">{bars}</ul>'
+            "</div>"
+        )
+    if not r.decisions:
+        out.append(f"<p>{_e(w('none_yet'))}</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _tally_rows(d: DecisionEntry, w: Words) -> list[tuple[str, str, int | None]]:
+    """(key, label, votes) of every option, then of any other key in the tally
+    (objections to a proposal put for consent); votes once decided."""
+    rows = [(o.key, w.text(o.label), o.votes) for o in d.options]
+    keys = {o.key for o in d.options}
+    rows += [(k, w.value(k), n) for k, n in d.tally.items() if k not in keys]
+    return rows
+
+
+def _html_council(r: ParticipationReport, w: Words) -> str:
+    if not r.council:
+        body = f"<p>{_e(w('nothing_to_council'))}</p>"
+    else:
+        body = _table(
+            [w("when"), w("session"), w("document")],
+            [
+                [
+                    _e(w.when(c.informed_at)),
+                    _e(w.value(c.session)),
+                    f"{_e(w.text(c.document_title))}"
+                    f'<dl class="pinned"><dt>{_e(w("sha256"))}</dt>'
+                    f'<dd class="hash">{_e(c.document_sha256)}</dd>'
+                    f"<dt>{_e(w('head_then'))}</dt>"
+                    f'<dd class="hash">{_e(c.audit_head or "-")}</dd></dl>',
+                ]
+                for c in r.council
+            ],
+            classes=["nowrap inl", "nowrap inl", "text"],
+            cards=True,
+        )
+    return f'<section id="council"><h2>{_e(w("council"))}</h2>{body}</section>'
+
+
+def _html_budget(r: ParticipationReport, w: Words) -> str:
+    b = r.budget
+    facts = [
+        (w("budget_total"), w.money(b.total)),
+        (w("allocated"), w.money(b.allocated)),
+        (w("remaining"), w.money(b.remaining)),
+    ]
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+    table = (
+        _table(
+            [w("amount"), w("purpose"), w("following"), w("when")],
+            [
+                [
+                    _e(w.money(a.amount)),
+                    _e(w.text(a.purpose)),
+                    f"<code>{_e(a.decision)}</code>",
+                    _e(w.when(a.allocated_at)),
+                ]
+                for a in b.allocations
+            ],
+            classes=["num inl", "", "inl", "nowrap inl"],
+            cards=True,
+        )
+        if b.allocations
+        else ""
+    )
+    return (
+        f'<section id="budget"><h2>{_e(w("budget"))}</h2>'
+        f'<dl class="facts">{dl}</dl>{table}</section>'
+    )
+
+
+def _html_accountability(r: ParticipationReport, w: Words) -> str:
+    heads = r.built_from
+    facts = [
+        (
+            w("initiative_head"),
+            f'<span class="hash">{_e(heads.initiative_head)}</span>',
+        ),
+        (w("global_head"), f'<span class="hash">{_e(heads.global_head)}</span>'),
+        (
+            w("verify_with"),
+            f"<code>samenspraak audit verify --head {_e(heads.global_head)}</code>",
+        ),
+        (w("as_of"), _e(w.when(r.as_of) if r.as_of else w("now"))),
+        (w("generated"), _e(w.when(r.generated_at))),
+    ]
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    return (
+        f'<section id="accountability"><h2>{_e(w("accountability"))}</h2>'
+        f"<p>{_e(w('built_from'))}</p>"
+        f'<dl class="facts">{dl}</dl>'
+        f'<p class="muted small">{_e(w("no_names"))}</p></section>'
+    )

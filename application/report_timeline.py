@@ -1,0 +1,524 @@
+"""The timeline picture of a participation report: inline SVG, no scripts.
+
+A horizontal time axis from the start of the process to its last event, one lane
+per kind of thing: the phases as coloured bands, the meetings (evening and weekend
+meetings filled), every plan with its versions, reactions and finalisation, every
+decision point from when it was put to when it was decided, the council informings
+and the budget allocations. A legend follows the picture; each mark carries a
+tooltip with its date.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from samenspraak.application.report import (
+    DecisionEntry,
+    ParticipationReport,
+    PlanEntry,
+    ReactionEntry,
+)
+from samenspraak.application.report_words import MONTHS, Lang, Words, zone
+
+PHASE_COLOURS = ("#cfe3f3", "#d5eedc", "#fbe7c6", "#ecd9ec", "#dcdcf3", "#f6d6cf")
+PHASE_INK = ("#18456b", "#1f5a33", "#7a4b06", "#5b2a5b", "#33336e", "#7a2d1e")
+NAVY = "#1b3a5c"
+TEAL = "#0f7c86"
+ORANGE = "#d9822b"
+GREEN = "#2e8540"
+AMBER = "#b7791f"
+PURPLE = "#6b46a1"
+GREY = "#8a94a0"
+LABEL_INK = "#334e68"
+
+TOP = 40
+FONT = "system-ui,-apple-system,'Segoe UI',Roboto,'Liberation Sans',Arial,sans-serif"
+CHAR = 0.62
+"""The width of an average character, as a share of the font size."""
+BOLD = 0.7
+"""The same for bold text."""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _tip(text: str) -> str:
+    return f"<title>{_e(text)}</title>"
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The picture's size: wide (lane labels on the left) or narrow, for a phone
+    (lane labels above the lane, the whole width for time)."""
+
+    name: str
+    width: float
+    left: float
+    right: float
+    lane: float
+    labels_above: bool
+
+
+WIDE = Geometry("wide", 920, 170, 24, 40, labels_above=False)
+NARROW = Geometry("narrow", 420, 10, 16, 50, labels_above=True)
+
+
+@dataclass(frozen=True)
+class Axis:
+    start: datetime
+    end: datetime
+    g: Geometry = WIDE
+
+    def x(self, moment: datetime) -> float:
+        span = (self.end - self.start).total_seconds() or 1.0
+        share = (moment - self.start).total_seconds() / span
+        plot = self.g.width - self.g.left - self.g.right
+        return round(self.g.left + max(0.0, min(1.0, share)) * plot, 1)
+
+
+def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
+    """From the start of the process to its last event, with a little room."""
+    moments = [r.started_at, r.last_event_at]
+    moments += [m.starts_at for m in r.meetings]
+    moments += [c.informed_at for c in r.council]
+    first = min(moments)
+    last = max([*moments, first + timedelta(days=1)])
+    pad = (last - first) * 0.03
+    return Axis(first - pad, last + pad, g)
+
+
+def ticks(axis: Axis, lang: Lang) -> list[tuple[datetime, str]]:
+    """Tick moments (local midnight) and their labels: months for a long process,
+    weeks or days for a short one."""
+    span = axis.end - axis.start
+    months = MONTHS[lang]
+    found: list[tuple[datetime, str]] = []
+    cursor = axis.start.astimezone(zone()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    if span > timedelta(days=75):
+        cursor = cursor.replace(day=1)
+        step = 1 if span < timedelta(days=500) else 3
+        while cursor <= axis.end:
+            if cursor >= axis.start:
+                year = not found or cursor.month == 1
+                label = months[cursor.month - 1] + (f" {cursor.year}" if year else "")
+                found.append((cursor, label))
+            month = cursor.month - 1 + step
+            cursor = cursor.replace(
+                year=cursor.year + month // 12, month=month % 12 + 1
+            )
+        return found
+    days = timedelta(days=7 if span > timedelta(days=14) else 1)
+    while cursor <= axis.end:
+        if cursor >= axis.start:
+            found.append((cursor, f"{cursor.day} {months[cursor.month - 1]}"))
+        cursor += days
+    return found
+
+
+# --- Marks -------------------------------------------------------------------------
+
+
+def diamond(x: float, y: float, size: float, fill: str) -> str:
+    return (
+        f'<path d="M{x:.1f} {y - size:.1f} L{x + size:.1f} {y:.1f} L{x:.1f} '
+        f'{y + size:.1f} L{x - size:.1f} {y:.1f} Z" fill="{fill}" stroke="#fff" '
+        'stroke-width="1.5"/>'
+    )
+
+
+def triangle(x: float, y: float, size: float, fill: str) -> str:
+    return (
+        f'<path d="M{x:.1f} {y - size:.1f} L{x + size:.1f} {y + size * 0.8:.1f} '
+        f'L{x - size:.1f} {y + size * 0.8:.1f} Z" fill="{fill}" stroke="{PURPLE}" '
+        'stroke-width="2" stroke-linejoin="round"/>'
+    )
+
+
+def check(x: float, y: float, radius: float = 8) -> str:
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{GREEN}" '
+        'stroke="#fff" stroke-width="1.5"/>'
+        f'<path d="M{x - 3.8:.1f} {y + 0.2:.1f} L{x - 1:.1f} {y + 3:.1f} '
+        f'L{x + 4:.1f} {y - 3:.1f}" fill="none" stroke="#fff" stroke-width="2.2" '
+        'stroke-linecap="round" stroke-linejoin="round"/>'
+    )
+
+
+def meeting_mark(x: float, y: float, number: int | str, evening: bool) -> str:
+    fill, ink, stroke = (NAVY, "#fff", "#fff") if evening else ("#fff", NAVY, NAVY)
+    width = "1.5" if evening else "2"
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="{width}"/>'
+        f'<text x="{x:.1f}" y="{y + 3.8:.1f}" font-size="10.5" font-weight="700" '
+        f'text-anchor="middle" fill="{ink}">{number}</text>'
+    )
+
+
+def cross(x: float, y: float) -> str:
+    return (
+        f'<path d="M{x - 5:.1f} {y - 5:.1f} L{x + 5:.1f} {y + 5:.1f} '
+        f'M{x + 5:.1f} {y - 5:.1f} L{x - 5:.1f} {y + 5:.1f}" '
+        f'stroke="{GREY}" stroke-width="2.5" stroke-linecap="round"/>'
+    )
+
+
+def label_beside(
+    g: Geometry, text: str, *, after: float, before: float, y: float, size: float = 11
+) -> str:
+    """A label to the right of a mark when it fits, else to its left, else none."""
+    width = len(text) * size * CHAR
+    if after + 6 + width <= g.width - 4:
+        return (
+            f'<text x="{after + 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
+            f'fill="{LABEL_INK}">{_e(text)}</text>'
+        )
+    if before - 6 - width >= g.left:
+        return (
+            f'<text x="{before - 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
+            f'text-anchor="end" fill="{LABEL_INK}">{_e(text)}</text>'
+        )
+    return ""
+
+
+# --- Lanes -------------------------------------------------------------------------
+
+Lane = tuple[str, bool, Callable[[float], str]]
+"""A lane's label, whether it is a heading lane, and how to draw it at height y."""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    report: ParticipationReport
+    w: Words
+    axis: Axis
+
+    def lanes(self) -> list[Lane]:
+        r, w = self.report, self.w
+        lanes: list[Lane] = [
+            (w("lane_phases"), True, self.phases),
+            (w("lane_meetings"), True, self.meetings),
+        ]
+        lanes += [(f"{w('plan')}: {p.plan}", False, self.plan(p)) for p in r.plans]
+        lanes += [(d.decision, False, self.decision(d)) for d in r.decisions]
+        lanes.append((w("lane_council"), True, self.council))
+        if r.budget.allocations:
+            lanes.append((w("lane_budget"), True, self.budget))
+        return lanes
+
+    def phases(self, y: float) -> str:
+        out = []
+        for i, p in enumerate(self.report.phases):
+            x0 = self.axis.x(p.began_at)
+            x1 = self.axis.x(p.ended_at or self.axis.end)
+            colour, ink = PHASE_COLOURS[i % 6], PHASE_INK[i % 6]
+            label = self.w.value(p.phase)
+            span = f"{self.w.when(p.began_at)} – {self.w.when(p.ended_at)}"
+            out.append(
+                f"<g>{_tip(f'{label}: {span}')}"
+                f'<rect x="{x0:.1f}" y="{y - 13:.1f}" width="{max(x1 - x0, 2):.1f}" '
+                f'height="26" rx="4" fill="{colour}" stroke="{ink}" '
+                'stroke-opacity=".35"/></g>'
+            )
+            size = next(
+                (
+                    size
+                    for size in (11.5, 10)
+                    if len(label) * size * BOLD + 10 <= x1 - x0
+                ),
+                None,
+            )
+            if size is not None:
+                out.append(
+                    f'<text x="{x0 + 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
+                    f'font-weight="600" fill="{ink}">{_e(label)}</text>'
+                )
+            elif self.axis.g.labels_above and x1 - len(label) * 10.5 * BOLD > 80:
+                out.append(
+                    f'<text x="{x1:.1f}" y="{y - 17:.1f}" font-size="10.5" '
+                    f'font-weight="600" text-anchor="end" fill="{ink}">{_e(label)}'
+                    "</text>"
+                )
+            elif x1 - x0 > 16:
+                out.append(
+                    f'<text x="{(x0 + x1) / 2:.1f}" y="{y + 4:.1f}" font-size="11" '
+                    f'font-weight="600" text-anchor="middle" fill="{ink}">{i + 1}'
+                    "</text>"
+                )
+        return "".join(out)
+
+    def meetings(self, y: float) -> str:
+        w, out = self.w, []
+        for m in self.report.meetings:
+            tip = (
+                f"{w('from_meeting', n=m.number)}: {w.value(m.kind)}, "
+                f"{w.when(m.starts_at, weekday=True)}, {w('attendance').lower()} "
+                f"{m.attendance}"
+            )
+            mark = meeting_mark(
+                self.axis.x(m.starts_at), y, m.number, m.evening_or_weekend
+            )
+            out.append(f"<g>{_tip(tip)}{mark}</g>")
+        return "".join(out)
+
+    def plan(self, plan: PlanEntry) -> Callable[[float], str]:
+        reactions = [x for x in self.report.responses if x.plan == plan.plan]
+
+        def draw(y: float) -> str:
+            axis, w = self.axis, self.w
+            final = plan.finalised_at
+            x0, x1 = axis.x(plan.created_at), axis.x(final or axis.end)
+            dash = "" if final else ' stroke-dasharray="5 4"'
+            out = [
+                f'<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="{TEAL}" '
+                f'stroke-opacity=".45" stroke-width="3" stroke-linecap="round"{dash}/>'
+            ]
+            out += self._reactions(reactions, y)
+            last = x0
+            for v in plan.versions:
+                last = axis.x(v.proposed_at)
+                tip = f"{w('version')} {v.number}: {w.when(v.proposed_at)}"
+                out.append(
+                    f"<g>{_tip(tip)}{diamond(last, y, 7, TEAL)}</g>"
+                    f'<text x="{last:.1f}" y="{y - 10:.1f}" font-size="10.5" '
+                    f'text-anchor="middle" font-weight="600" fill="{TEAL}">'
+                    f"v{v.number}</text>"
+                )
+            if final is not None:
+                x = max(axis.x(final), last + 16)
+                tip = f"{w('final_in', n=plan.final_version)}, {w.when(final)}"
+                out.append(f"<g>{_tip(tip)}{check(x, y)}</g>")
+            return "".join(out)
+
+        return draw
+
+    def _reactions(self, reactions: list[ReactionEntry], y: float) -> list[str]:
+        """Small dots under the plan's line; dots recorded together sit side by side."""
+        out, last = [], -100.0
+        for r in sorted(reactions, key=lambda item: item.recorded_at):
+            x = max(self.axis.x(r.recorded_at), last + 7)
+            last = x
+            tip = (
+                f"{self.w('reaction')} {r.number}: {self.w.value(r.stance)}, "
+                f"{self.w.when(r.recorded_at)}"
+            )
+            out.append(
+                f"<g>{_tip(tip)}"
+                f'<circle cx="{x:.1f}" cy="{y + 10:.1f}" r="3.6" fill="{ORANGE}" '
+                'stroke="#fff" stroke-width="1"/></g>'
+            )
+        return out
+
+    def decision(self, d: DecisionEntry) -> Callable[[float], str]:
+        def draw(y: float) -> str:
+            axis, w = self.axis, self.w
+            x0 = axis.x(d.put_at)
+            end = min(d.ended_at or d.closes_at or axis.end, axis.end)
+            x1 = max(axis.x(end), x0 + 3)
+            style = (
+                f'fill="#fdf3e1" stroke="{AMBER}" stroke-dasharray="4 3"'
+                if d.ended_at is None
+                else f'fill="#f6dfb5" stroke="{AMBER}" stroke-opacity=".6"'
+            )
+            tip = (
+                f"{w.text(d.question)} ({w.value(d.rule)}): {w.when(d.put_at)} – "
+                f"{w.when(d.ended_at)}; {w.outcome(d)}"
+            )
+            out = [
+                f'<g>{_tip(tip)}<rect x="{x0:.1f}" y="{y - 6:.1f}" '
+                f'width="{x1 - x0:.1f}" height="12" rx="6" {style}/></g>'
+            ]
+            if d.state == "decided":
+                out.append(
+                    f'<rect x="{x1 - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" '
+                    f'rx="2" fill="{AMBER}" stroke="#fff" stroke-width="1.5"/>'
+                )
+                label = d.outcome or w("no_outcome")
+            elif d.state == "withdrawn":
+                out.append(cross(x1, y))
+                label = w.value("withdrawn")
+            else:
+                label = w.value("open")
+            out.append(
+                label_beside(self.axis.g, label, after=x1 + 8, before=x0 - 2, y=y)
+            )
+            return "".join(out)
+
+        return draw
+
+    def council(self, y: float) -> str:
+        out = []
+        w = self.w
+        for c in self.report.council:
+            x = self.axis.x(c.informed_at)
+            fill = "#fff" if c.session == "informal" else PURPLE
+            tip = (
+                f"{w.value(c.session)}: {w.text(c.document_title)}, "
+                f"{w.when(c.informed_at)}"
+            )
+            out.append(f"<g>{_tip(tip)}{triangle(x, y, 8, fill)}</g>")
+            label = w.session(c.session)
+            out.append(label_beside(self.axis.g, label, after=x + 8, before=x - 8, y=y))
+        return "".join(out)
+
+    def budget(self, y: float) -> str:
+        out = []
+        w = self.w
+        for a in self.report.budget.allocations:
+            if a.allocated_at is None:
+                continue
+            x = self.axis.x(a.allocated_at)
+            tip = f"{w.money(a.amount)}: {w.text(a.purpose)}"
+            out.append(
+                f'<g>{_tip(tip)}<rect x="{x - 8:.1f}" y="{y - 8:.1f}" width="16" '
+                f'height="16" rx="3" fill="{GREEN}" stroke="#fff"/>'
+                f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" font-weight="700" '
+                'text-anchor="middle" fill="#fff">€</text></g>'
+            )
+            out.append(
+                label_beside(
+                    self.axis.g, w.money(a.amount), after=x + 9, before=x - 9, y=y
+                )
+            )
+        return "".join(out)
+
+    def svg(self) -> str:
+        g, lanes = self.axis.g, self.lanes()
+        bottom = TOP + g.lane * len(lanes)
+        title = self.w(
+            "timeline_title",
+            start=self.w.date(self.report.started_at),
+            end=self.w.date(self.report.last_event_at),
+        )
+        out = [
+            f'<svg class="tl tl-{g.name}" viewBox="0 0 {g.width} {bottom + 10}" '
+            f'role="img" aria-labelledby="tl-{g.name}" font-family="{FONT}">'
+            f'<title id="tl-{g.name}">{_e(title)}</title>'
+        ]
+        out += [
+            f'<rect x="0" y="{TOP + i * g.lane}" width="{g.width}" '
+            f'height="{g.lane}" fill="#f5f7fa"/>'
+            for i in range(0, len(lanes), 2)
+        ]
+        for moment, label in ticks(self.axis, self.w.lang):
+            x = self.axis.x(moment)
+            out.append(
+                f'<line x1="{x}" y1="{TOP - 6}" x2="{x}" y2="{bottom}" '
+                'stroke="#dde3ea" stroke-width="1"/>'
+            )
+            if x + 4 + len(label) * 11.5 * CHAR <= g.width:
+                out.append(
+                    f'<text x="{x + 4}" y="{TOP - 12}" font-size="11.5" '
+                    f'fill="#52606d">{_e(label)}</text>'
+                )
+        out.append(
+            f'<line x1="{g.left}" y1="{TOP - 0.5}" x2="{g.width - g.right}" '
+            f'y2="{TOP - 0.5}" stroke="#9aa5b1"/>'
+        )
+        for i, (label, heading, draw) in enumerate(lanes):
+            top = TOP + i * g.lane
+            weight = "600" if heading else "400"
+            if g.labels_above:
+                y = top + g.lane * 0.62
+                text = (
+                    f'<text x="{g.left}" y="{top + 12:.1f}" font-size="10.5" '
+                    f'font-weight="{weight}" fill="#52606d">{_e(label)}</text>'
+                )
+            else:
+                y = top + g.lane / 2
+                short = label if len(label) <= 24 else label[:23] + "…"
+                text = (
+                    f'<text x="12" y="{y + 4:.1f}" font-size="12" '
+                    f'font-weight="{weight}" fill="#243b53">{_e(short)}'
+                    f"{_tip(label)}</text>"
+                )
+            out += [text, draw(y)]
+        out.append("</svg>")
+        return "".join(out)
+
+
+def legend(r: ParticipationReport, w: Words) -> str:
+    """What the marks mean: those the picture shows."""
+
+    def icon(body: str) -> str:
+        return (
+            '<svg width="22" height="18" viewBox="-11 -9 22 18" aria-hidden="true">'
+            f"{body}</svg>"
+        )
+
+    band = (
+        f'<rect x="-10" y="-7" width="20" height="14" rx="3" fill="{PHASE_COLOURS[0]}" '
+        f'stroke="{PHASE_INK[0]}" stroke-opacity=".35"/>'
+    )
+    bar = (
+        f'<rect x="-10" y="-5" width="17" height="10" rx="5" fill="#f6dfb5" '
+        f'stroke="{AMBER}" stroke-opacity=".6"/>'
+        f'<rect x="1" y="-6" width="12" height="12" rx="2" fill="{AMBER}"/>'
+    )
+    square = f'<rect x="-7" y="-7" width="14" height="14" rx="3" fill="{GREEN}"/>'
+    sessions = {c.session for c in r.council}
+    candidates = [
+        (True, icon(band), w("legend_phase")),
+        (
+            bool(r.meetings),
+            icon(meeting_mark(0, 0, "", evening=False)),
+            w("legend_meeting_day"),
+        ),
+        (
+            bool(r.meetings),
+            icon(meeting_mark(0, 0, "", evening=True)),
+            w("legend_meeting_evening"),
+        ),
+        (
+            any(p.versions for p in r.plans),
+            icon(diamond(0, 0, 6.5, TEAL)),
+            w("legend_version"),
+        ),
+        (
+            bool(r.responses),
+            icon(f'<circle r="3.6" fill="{ORANGE}"/>'),
+            w("legend_reaction"),
+        ),
+        (
+            any(p.final_version for p in r.plans),
+            icon(check(0, 0, 7)),
+            w("legend_final"),
+        ),
+        (bool(r.decisions), icon(bar), w("legend_decision")),
+        (
+            any(d.state == "withdrawn" for d in r.decisions),
+            icon(cross(0, 0)),
+            w("legend_withdrawn"),
+        ),
+        (
+            "informal" in sessions,
+            icon(triangle(0, 1, 6.5, "#fff")),
+            w("legend_council_informal"),
+        ),
+        (
+            bool(sessions - {"informal"}),
+            icon(triangle(0, 1, 6.5, PURPLE)),
+            w("legend_council_formal"),
+        ),
+        (bool(r.budget.allocations), icon(square), w("legend_allocation")),
+    ]
+    items = [(svg, text) for shown, svg, text in candidates if shown]
+    body = "".join(f"<li>{svg}<span>{_e(text)}</span></li>" for svg, text in items)
+    return f'<ul class="legend" aria-label="{_e(w("legend"))}">{body}</ul>'
+
+
+def timeline_html(r: ParticipationReport, w: Words) -> str:
+    """The timeline picture with its legend, as a figure for the HTML report."""
+    wide = Timeline(r, w, axis_of(r, WIDE)).svg()
+    narrow = Timeline(r, w, axis_of(r, NARROW)).svg()
+    return (
+        '<figure class="timeline">'
+        f'<div class="scroll">{wide}{narrow}</div>'
+        f"{legend(r, w)}</figure>"
+    )

@@ -1,0 +1,389 @@
+"""The wording of the participation report, in Dutch (``nl``) and English (``en``).
+
+Labels, the names of the engine's values (kinds, stances, phases, rules...), and how
+times and amounts are written. Times are shown in Dutch local time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from samenspraak.application.report import DecisionEntry, ReactionEntry
+
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+TIMEZONE = "Europe/Amsterdam"
+
+
+def zone() -> tzinfo:
+    """Dutch local time (UTC where the system has no time zone data)."""
+    try:
+        return ZoneInfo(TIMEZONE)
+    except ZoneInfoNotFoundError:  # pragma: no cover (systems without tz data)
+        return UTC
+
+
+# --- Wording -----------------------------------------------------------------------
+
+LABELS: dict[str, dict[Lang, str]] = {
+    "report": {"nl": "Participatieverslag", "en": "Participation report"},
+    "summary": {"nl": "Samenvatting", "en": "Summary"},
+    "process": {"nl": "Het proces", "en": "The process"},
+    "timeline": {"nl": "Tijdlijn van het proces", "en": "Timeline of the process"},
+    "participants": {"nl": "Wie deed mee", "en": "Who took part"},
+    "groups": {"nl": "Groepen", "en": "Groups"},
+    "meetings": {"nl": "Bijeenkomsten", "en": "Meetings"},
+    "plans": {"nl": "Plannen en versies", "en": "Plans and versions"},
+    "responses": {
+        "nl": "Reactienota: elke reactie en wat ermee is gedaan",
+        "en": "Response report: every reaction and what was done with it",
+    },
+    "decisions": {"nl": "Besluitpunten", "en": "Decision points"},
+    "council": {
+        "nl": "Wat naar de gemeenteraad ging",
+        "en": "What went to the council",
+    },
+    "budget": {"nl": "Budget", "en": "Budget"},
+    "accountability": {"nl": "Verantwoording", "en": "Accountability"},
+    "initiative": {"nl": "Initiatief", "en": "Initiative"},
+    "area": {"nl": "Gebied", "en": "Area"},
+    "level": {"nl": "Participatieniveau", "en": "Participation level"},
+    "design": {"nl": "Procesontwerp", "en": "Process design"},
+    "content_hash": {"nl": "inhoudshash", "en": "content hash"},
+    "facilitator": {"nl": "Procesbegeleider", "en": "Facilitator"},
+    "current_phase": {"nl": "Huidige fase", "en": "Current phase"},
+    "started": {"nl": "Gestart", "en": "Started"},
+    "closed": {"nl": "Afgesloten", "en": "Closed"},
+    "closing_outcome": {"nl": "Resultaat", "en": "Outcome"},
+    "phase": {"nl": "Fase", "en": "Phase"},
+    "began": {"nl": "Begonnen", "en": "Began"},
+    "ended": {"nl": "Beëindigd", "en": "Ended"},
+    "not_reached": {"nl": "nog niet bereikt", "en": "not reached yet"},
+    "current": {"nl": "loopt", "en": "current"},
+    "kind": {"nl": "Soort", "en": "Kind"},
+    "active": {"nl": "Actief", "en": "Active"},
+    "former": {"nl": "Vertrokken", "en": "Left"},
+    "refs": {"nl": "Deelnemers (referentie)", "en": "Participants (reference)"},
+    "total": {"nl": "Totaal", "en": "Total"},
+    "no_names": {
+        "nl": "Namen en contactgegevens staan niet in dit verslag; deelnemers worden "
+        "aangeduid met hun referentie.",
+        "en": "Names and contact details are not in this report; participants are "
+        "shown by their reference.",
+    },
+    "group": {"nl": "Groep", "en": "Group"},
+    "name": {"nl": "Naam", "en": "Name"},
+    "mandate": {"nl": "Opdracht", "en": "Mandate"},
+    "members": {"nl": "Leden", "en": "Members"},
+    "formed": {"nl": "Gevormd", "en": "Formed"},
+    "number": {"nl": "Nr.", "en": "No."},
+    "when": {"nl": "Wanneer", "en": "When"},
+    "attendance": {"nl": "Aanwezig", "en": "Attendance"},
+    "evening_weekend": {"nl": "Avond/weekend", "en": "Evening/weekend"},
+    "place": {"nl": "Plaats", "en": "Place"},
+    "report_of_meeting": {"nl": "Verslag", "en": "Summary"},
+    "reactions": {"nl": "Reacties", "en": "Reactions"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
+    "evening_share": {
+        "nl": "{n} van de {total} bijeenkomsten vonden 's avonds of in het weekend "
+        "plaats.",
+        "en": "{n} of the {total} meetings were held in the evening or at the weekend.",
+    },
+    "plan": {"nl": "Plan", "en": "Plan"},
+    "created": {"nl": "Aangemaakt", "en": "Created"},
+    "final_in": {"nl": "Definitief in versie {n}", "en": "Finalised in version {n}"},
+    "not_final": {"nl": "Nog niet definitief", "en": "Not final yet"},
+    "version": {"nl": "Versie", "en": "Version"},
+    "proposed": {"nl": "Voorgesteld", "en": "Proposed"},
+    "proposed_by": {"nl": "Door", "en": "By"},
+    "changes": {"nl": "Wat veranderde en waarom", "en": "What changed and why"},
+    "adopts": {"nl": "Neemt reacties over", "en": "Adopts reactions"},
+    "stance": {"nl": "Soort reactie", "en": "Stance"},
+    "channel": {"nl": "Kanaal", "en": "Channel"},
+    "section": {"nl": "Onderdeel", "en": "Section"},
+    "reaction": {"nl": "Reactie", "en": "Reaction"},
+    "answer": {"nl": "Antwoord", "en": "Answer"},
+    "on_version": {"nl": "op versie {n}", "en": "on version {n}"},
+    "from_meeting": {"nl": "bijeenkomst {n}", "en": "meeting {n}"},
+    "by": {"nl": "door", "en": "by"},
+    "unanswered_warning": {
+        "nl": "{n} reactie(s) nog niet beantwoord: {numbers}.",
+        "en": "{n} reaction(s) not answered yet: {numbers}.",
+    },
+    "all_answered": {
+        "nl": "Elke reactie heeft een antwoord.",
+        "en": "Every reaction has an answer.",
+    },
+    "no_reactions": {"nl": "Nog geen reacties.", "en": "No reactions yet."},
+    "none_yet": {"nl": "Nog niets vastgelegd.", "en": "Nothing recorded yet."},
+    "options": {"nl": "Opties", "en": "Options"},
+    "eligible": {"nl": "Wie mocht meebeslissen", "en": "Who could take part"},
+    "rule": {"nl": "Beslisregel", "en": "Decision rule"},
+    "put": {"nl": "Voorgelegd", "en": "Put"},
+    "closes": {"nl": "Sluit", "en": "Closes"},
+    "state": {"nl": "Status", "en": "State"},
+    "tally": {"nl": "Uitslag", "en": "Tally"},
+    "outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "no_outcome": {"nl": "geen besluit", "en": "no decision"},
+    "positions": {"nl": "Standpunten ingenomen", "en": "Positions taken"},
+    "votes": {"nl": "stemmen", "en": "votes"},
+    "document": {"nl": "Document", "en": "Document"},
+    "session": {"nl": "Vorm", "en": "Session"},
+    "sha256": {"nl": "SHA-256 van het document", "en": "Document SHA-256"},
+    "head_then": {
+        "nl": "Audit-head van het initiatief op dat moment",
+        "en": "The initiative's audit head at the time",
+    },
+    "nothing_to_council": {
+        "nl": "Nog niets aan de gemeenteraad voorgelegd.",
+        "en": "Nothing sent to the council yet.",
+    },
+    "budget_total": {"nl": "Totaal budget", "en": "Total budget"},
+    "allocated": {"nl": "Toegewezen", "en": "Allocated"},
+    "remaining": {"nl": "Nog te besteden", "en": "Remaining"},
+    "amount": {"nl": "Bedrag", "en": "Amount"},
+    "purpose": {"nl": "Doel", "en": "Purpose"},
+    "following": {"nl": "Volgt uit besluitpunt", "en": "Following decision point"},
+    "built_from": {
+        "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze heads "
+        "(positie:SHA-256). Wie ze bewaart, kan later aantonen dat er tot daar niets "
+        "is veranderd.",
+        "en": "This report was built from the audit trail up to these heads "
+        "(position:SHA-256). Whoever keeps them can prove later that nothing up to "
+        "there was changed.",
+    },
+    "initiative_head": {"nl": "Head van het initiatief", "en": "Initiative head"},
+    "global_head": {"nl": "Globale head", "en": "Global head"},
+    "verify_with": {"nl": "Controleren", "en": "Verify"},
+    "as_of": {"nl": "Stand per", "en": "As of"},
+    "now": {"nl": "actueel", "en": "current"},
+    "generated": {"nl": "Opgesteld op", "en": "Generated at"},
+    "times_in": {
+        "nl": "Tijden in Nederlandse tijd ({zone}).",
+        "en": "Times in Dutch local time ({zone}).",
+    },
+    "card_participants": {"nl": "deelnemers", "en": "participants"},
+    "card_meetings": {"nl": "bijeenkomsten", "en": "meetings"},
+    "card_evening": {"nl": "'s avonds of weekend", "en": "evening or weekend"},
+    "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
+    "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
+    "card_council": {"nl": "keer de raad geïnformeerd", "en": "council informings"},
+    "card_allocated": {
+        "nl": "van het budget toegewezen",
+        "en": "of the budget allocated",
+    },
+    "lane_phases": {"nl": "Fasen", "en": "Phases"},
+    "lane_meetings": {"nl": "Bijeenkomsten", "en": "Meetings"},
+    "lane_council": {"nl": "Gemeenteraad", "en": "Council"},
+    "lane_budget": {"nl": "Budget", "en": "Budget"},
+    "legend": {"nl": "Legenda", "en": "Legend"},
+    "legend_phase": {"nl": "Fase (kleurvlak)", "en": "Phase (coloured band)"},
+    "legend_meeting_day": {"nl": "Bijeenkomst overdag", "en": "Daytime meeting"},
+    "legend_meeting_evening": {
+        "nl": "Bijeenkomst 's avonds of in het weekend",
+        "en": "Evening or weekend meeting",
+    },
+    "legend_version": {"nl": "Planversie", "en": "Plan version"},
+    "legend_reaction": {"nl": "Reactie op een plan", "en": "Reaction to a plan"},
+    "legend_final": {"nl": "Plan definitief", "en": "Plan finalised"},
+    "legend_decision": {
+        "nl": "Besluitpunt open (balk) en besloten",
+        "en": "Decision point open (bar) and decided",
+    },
+    "legend_withdrawn": {"nl": "Besluitpunt ingetrokken", "en": "Decision withdrawn"},
+    "legend_council_informal": {
+        "nl": "Raad geïnformeerd (informeel)",
+        "en": "Council informed (informal)",
+    },
+    "legend_council_formal": {
+        "nl": "Raad geïnformeerd (formeel of per brief)",
+        "en": "Council informed (formal or by letter)",
+    },
+    "legend_allocation": {"nl": "Budget toegewezen", "en": "Budget allocated"},
+    "timeline_title": {
+        "nl": "Tijdlijn van {start} tot {end}",
+        "en": "Timeline from {start} to {end}",
+    },
+    "erased": {"nl": "[verwijderd]", "en": "[erased]"},
+    "footer": {
+        "nl": "Opgesteld met samenspraak uit het vastgelegde procesverloop.",
+        "en": "Built by samenspraak from the recorded process.",
+    },
+}
+
+VALUES: dict[str, dict[Lang, str]] = {
+    # Kinds of stakeholder
+    "resident": {"nl": "Inwoner", "en": "Resident"},
+    "entrepreneur": {"nl": "Ondernemer", "en": "Entrepreneur"},
+    "institution": {"nl": "Instelling", "en": "Institution"},
+    "civil-servant": {"nl": "Ambtenaar", "en": "Civil servant"},
+    "council-member": {"nl": "Raadslid", "en": "Council member"},
+    "facilitator": {"nl": "Procesbegeleider", "en": "Facilitator"},
+    # Participation levels
+    "informing": {"nl": "Informeren", "en": "Informing"},
+    "consulting": {"nl": "Raadplegen", "en": "Consulting"},
+    "advising": {"nl": "Adviseren", "en": "Advising"},
+    "co-producing": {"nl": "Coproduceren", "en": "Co-producing"},
+    "co-deciding": {"nl": "Meebeslissen", "en": "Co-deciding"},
+    # Phases of the built-in process
+    "society-decides": {"nl": "Samenleving beslist", "en": "Society decides"},
+    "colleagues-join": {"nl": "Collega's sluiten aan", "en": "Colleagues join"},
+    "council": {"nl": "Gemeenteraad", "en": "Council"},
+    "implementation": {"nl": "Uitvoering", "en": "Implementation"},
+    "evaluation": {"nl": "Evaluatie", "en": "Evaluation"},
+    # Groups and meetings
+    "steering": {"nl": "Regiegroep", "en": "Steering group"},
+    "working": {"nl": "Werkgroep", "en": "Working group"},
+    "residents-meeting": {"nl": "Bewonersbijeenkomst", "en": "Residents' meeting"},
+    "steering-group": {"nl": "Regiegroep", "en": "Steering group"},
+    "working-group": {"nl": "Werkgroep", "en": "Working group"},
+    "walk-in": {"nl": "Inloopbijeenkomst", "en": "Walk-in"},
+    "site-visit": {"nl": "Locatiebezoek", "en": "Site visit"},
+    "online": {"nl": "Online", "en": "Online"},
+    # Council sessions
+    "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},
+    "formal": {"nl": "Raadsvergadering", "en": "Formal council meeting"},
+    "letter": {"nl": "Brief", "en": "Letter"},
+    # Stances and channels
+    "support": {"nl": "Steun", "en": "Support"},
+    "concern": {"nl": "Zorg", "en": "Concern"},
+    "objection": {"nl": "Bezwaar", "en": "Objection"},
+    "suggestion": {"nl": "Suggestie", "en": "Suggestion"},
+    "meeting": {"nl": "Bijeenkomst", "en": "Meeting"},
+    "email": {"nl": "E-mail", "en": "Email"},
+    # Decision rules and states
+    "majority": {"nl": "Meerderheid", "en": "Majority"},
+    "plurality": {"nl": "Meeste stemmen", "en": "Plurality"},
+    "consent": {"nl": "Consent (geen overwegend bezwaar)", "en": "Consent"},
+    "consensus": {"nl": "Consensus", "en": "Consensus"},
+    "open": {"nl": "Open", "en": "Open"},
+    "decided": {"nl": "Besloten", "en": "Decided"},
+    "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
+    "object": {"nl": "Bezwaar tegen het voorstel", "en": "Objection to the proposal"},
+}
+
+SESSION_SHORT: dict[str, dict[Lang, str]] = {
+    "informal": {"nl": "informeel", "en": "informal"},
+    "formal": {"nl": "formeel", "en": "formal"},
+    "letter": {"nl": "brief", "en": "letter"},
+}
+
+ANSWERS: dict[str, dict[Lang, str]] = {
+    "adopted": {"nl": "Overgenomen in versie {n}", "en": "Adopted in version {n}"},
+    "defended": {"nl": "Standpunt gehandhaafd", "en": "Position defended"},
+    "noted": {"nl": "Voor kennisgeving aangenomen", "en": "Noted"},
+    "withdrawn": {"nl": "Ingetrokken door de indiener", "en": "Withdrawn"},
+    "unanswered": {"nl": "Nog niet beantwoord", "en": "Not answered yet"},
+}
+
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "nl": (
+        "jan",
+        "feb",
+        "mrt",
+        "apr",
+        "mei",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "okt",
+        "nov",
+        "dec",
+    ),
+    "en": (
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ),
+}
+DAYS: dict[Lang, tuple[str, ...]] = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """The wording of one language, and its ways to write times and money."""
+
+    lang: Lang
+
+    def __call__(self, key: str, **values: object) -> str:
+        return LABELS[key][self.lang].format(**values)
+
+    def value(self, value: str | None) -> str:
+        if value is None:
+            return "-"
+        found = VALUES.get(value)
+        return found[self.lang] if found else value
+
+    def answer(self, reaction: ReactionEntry) -> str:
+        return ANSWERS[reaction.outcome][self.lang].format(n=reaction.answer_version)
+
+    def session(self, session: str) -> str:
+        found = SESSION_SHORT.get(session)
+        return found[self.lang] if found else session
+
+    def text(self, value: str | None) -> str:
+        return value if value is not None else self("erased")
+
+    def when(self, moment: datetime | None, *, weekday: bool = False) -> str:
+        if moment is None:
+            return "-"
+        local = moment.astimezone(zone())
+        day = f"{DAYS[self.lang][local.weekday()]} " if weekday else ""
+        return f"{day}{self.date(local)}, {local:%H:%M}"
+
+    def date(self, moment: datetime) -> str:
+        local = moment.astimezone(zone())
+        return f"{local.day} {MONTHS[self.lang][local.month - 1]} {local.year}"
+
+    def money(self, amount: Decimal) -> str:
+        whole = f"{amount:,.2f}"
+        if self.lang == "nl":
+            whole = whole.replace(",", "_").replace(".", ",").replace("_", ".")
+            return f"€ {whole}"
+        return f"€{whole}"
+
+    def channel(self, reaction: ReactionEntry) -> str:
+        """The channel of a reaction, naming the meeting it came from."""
+        if reaction.meeting is not None and reaction.channel == "meeting":
+            return f"{self.value(reaction.channel)} {reaction.meeting}"
+        if reaction.meeting is not None:
+            meeting = self("from_meeting", n=reaction.meeting)
+            return f"{self.value(reaction.channel)} ({meeting})"
+        return self.value(reaction.channel)
+
+    def outcome(self, decision: DecisionEntry) -> str:
+        """A decision point's outcome, or its state while it has none."""
+        if decision.state != "decided":
+            return self.value(decision.state)
+        if decision.outcome is None:
+            return self("no_outcome")
+        return f"{self.text(decision.outcome_label)} ({decision.outcome})"
+
+    def yes_no(self, value: bool) -> str:
+        return self("yes") if value else self("no")
+
+
+def words(lang: str) -> Words:
+    """The wording of ``lang`` (nl or en)."""
+    if lang not in LANGUAGES:
+        msg = f"lang: must be one of {', '.join(LANGUAGES)}."
+        raise ValueError(msg)
+    return Words("nl" if lang == "nl" else "en")

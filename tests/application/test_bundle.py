@@ -1,0 +1,555 @@
+"""Exporting one initiative to a bundle, and replaying the bundle into a new record."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import sqlite3
+import tracemalloc
+import uuid
+import zipfile
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samenspraak.application import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Samenspraak,
+)
+from samenspraak.application import bundle as bundles
+from samenspraak.application.app import commitment
+from samenspraak.application.persistence import TextRow
+from samenspraak.application.story import CAST, STORY_START, StoryRecord
+from samenspraak.domain import clock
+from samenspraak.domain.initiative import Initiative, initiative_id
+from samenspraak.domain.values import MeetingKind, TextRef
+from samenspraak.projections.chain import (
+    GENESIS,
+    Head,
+    canonical_record,
+    next_chain_hash,
+)
+from samenspraak.projections.views import catch_up
+
+CITY = "city-centre"
+Story = tuple[Samenspraak, StoryRecord, Path]
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as bundle:
+        return {name: bundle.read(name) for name in bundle.namelist()}
+
+
+def lines(data: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+
+
+def rewrite(
+    source: Path,
+    target: Path,
+    *,
+    events: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    texts: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    reseal: bool = False,
+) -> Path:
+    """A copy of a bundle with some lines changed; with ``reseal`` the manifest's
+    head and counts are recomputed, as a forger who knows the format would."""
+    parts = members(source)
+    event_lines = lines(parts["events.jsonl"])
+    text_lines = lines(parts["texts.jsonl"])
+    if events is not None:
+        event_lines = events(event_lines)
+    if texts is not None:
+        text_lines = texts(text_lines)
+    manifest = json.loads(parts["manifest.json"])
+    if reseal:
+        chain = GENESIS
+        for e in event_lines:
+            record = canonical_record(
+                e["originator_id"],
+                e["originator_version"],
+                e["topic"],
+                base64.b64decode(e["state"]),
+            )
+            chain = next_chain_hash(chain, record)
+        manifest["head"] = str(Head(event_lines[-1]["position"], chain))
+        manifest["counts"]["events"] = len(event_lines)
+        manifest["counts"]["texts"] = len(text_lines)
+    with zipfile.ZipFile(target, "w") as out:
+        out.writestr("events.jsonl", "".join(json.dumps(e) + "\n" for e in event_lines))
+        out.writestr("texts.jsonl", "".join(json.dumps(t) + "\n" for t in text_lines))
+        out.writestr("stakeholders.jsonl", parts["stakeholders.jsonl"])
+        out.writestr("manifest.json", json.dumps(manifest))
+    return target
+
+
+def flip_a_byte_of_the_state(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    state = bytearray(base64.b64decode(events[10]["state"]))
+    state[5] ^= 0x01
+    events[10]["state"] = base64.b64encode(bytes(state)).decode("ascii")
+    return events
+
+
+@pytest.fixture
+def exported(story: Story, tmp_path: Path) -> Path:
+    app, _, _ = story
+    path = tmp_path / "city-centre.zip"
+    app.export_initiative(CITY, str(path))
+    return path
+
+
+def opened(db: Path) -> Samenspraak:
+    return Samenspraak.open(str(db), create=False)
+
+
+def assert_same_initiative(
+    original: Samenspraak, rebuilt: Samenspraak, slug: str, *, same_log: bool
+) -> None:
+    status = original.initiative_status(slug)
+    assert rebuilt.initiative_status(slug) == status
+    for plan in status.plans:
+        assert rebuilt.plan_details(slug, plan.plan) == original.plan_details(
+            slug, plan.plan
+        )
+    for decision in status.decisions:
+        assert rebuilt.decision_details(
+            slug, decision.decision
+        ) == original.decision_details(slug, decision.decision)
+
+    def entries(app: Samenspraak) -> list[tuple[Any, ...]]:
+        return [
+            (e.event, e.summary, e.version, e.content_hash, e.actor, e.recorded_at)
+            for e in app.audit_log(slug)
+        ]
+
+    assert entries(rebuilt) == entries(original)
+    head, rebuilt_head = original.audit_head(slug), rebuilt.audit_head(slug)
+    assert rebuilt_head.chain_hash == head.chain_hash
+    if same_log:
+        assert rebuilt_head == head
+        assert rebuilt.audit_log(slug) == original.audit_log(slug)
+    assert rebuilt.verify_audit().intact
+
+
+# --- The round trip --------------------------------------------------------------------
+
+
+def test_export_then_replay_rebuilds_the_same_initiative_and_chain_head(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    path = tmp_path / "city-centre.zip"
+    summary = app.export_initiative(CITY, str(path))
+    assert summary.head == str(app.audit_head(CITY))
+    assert summary.events == app.stored_event_count() == 68
+
+    new_db = tmp_path / "rebuilt.db"
+    replayed = Samenspraak.replay(str(path), str(new_db))
+    assert replayed.head == replayed.bundle_head == summary.head
+    assert (replayed.events, replayed.texts, replayed.stakeholders) == (
+        summary.events,
+        summary.texts,
+        summary.stakeholders,
+    )
+    rebuilt = opened(new_db)
+    try:
+        assert_same_initiative(app, rebuilt, CITY, same_log=True)
+        # The rebuilt initiative goes on: the aggregates load from the replayed events.
+        with clock.frozen_at(STORY_START + timedelta(days=400)):
+            rebuilt.register_stakeholder(
+                {"actor": "facilitator", "stakeholder": "newcomer", "name": "New"}
+            )
+        assert rebuilt.stored_event_count() == 68
+    finally:
+        rebuilt.close()
+
+
+def test_the_bundle_holds_the_stored_records_exactly_and_its_manifest(
+    story: Story, exported: Path
+) -> None:
+    app, _, _ = story
+    parts = members(exported)
+    assert list(parts) == [
+        "events.jsonl",
+        "texts.jsonl",
+        "stakeholders.jsonl",
+        "manifest.json",
+    ]
+    stored = app.recorder.select_notifications(start=1, limit=1000)
+    assert [
+        (
+            e["position"],
+            uuid.UUID(e["originator_id"]),
+            e["originator_version"],
+            e["topic"],
+            base64.b64decode(e["state"]),
+        )
+        for e in lines(parts["events.jsonl"])
+    ] == [
+        (n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in stored
+    ]
+    manifest = json.loads(parts["manifest.json"])
+    assert manifest["format_version"] == 1
+    assert manifest["engine_version"] == "0.1.0"
+    assert manifest["initiative"] == CITY
+    assert manifest["initiative_id"] == str(initiative_id(CITY))
+    assert manifest["head"] == str(app.audit_head(CITY))
+    assert manifest["counts"] == {
+        "events": 68,
+        "texts": len(lines(parts["texts.jsonl"])),
+        "stakeholders": len(CAST),
+    }
+    for text in lines(parts["texts.jsonl"]):
+        assert set(text) == {"id", "purpose", "salt", "body"}
+
+
+def test_the_bundle_holds_no_contact_details(story: Story, exported: Path) -> None:
+    everything = b"\n".join(members(exported).values())
+    contacts = [contact for _, _, contact, _ in CAST]
+    assert [c for c in contacts if c.encode() in everything] == []
+    assert b"contact" not in everything
+    people = lines(members(exported)["stakeholders.jsonl"])
+    assert {tuple(sorted(p)) for p in people} == {("id", "name", "ref")}
+    assert sorted(p["ref"] for p in people) == sorted(ref for ref, *_ in CAST)
+
+
+def test_one_initiative_is_exported_from_a_log_shared_with_another(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    """The chain head's hash is the same after replay; the positions are new."""
+    app.register_stakeholder(
+        {"actor": "host", "stakeholder": "host", "name": "The host", "contact": "h@x"}
+    )
+    for slug in ("harbour", "market"):
+        app.start_initiative(
+            {
+                "actor": "host",
+                "initiative": slug,
+                "title": f"The {slug}",
+                "description": "Together.",
+                "area": "Here",
+                "budget": "1000.00",
+                "level": "co-deciding",
+            }
+        )
+    for n in range(3):
+        ref = f"neighbour-{n}"
+        app.register_stakeholder(
+            {"actor": "host", "stakeholder": ref, "name": f"N{n}", "contact": "n@x"}
+        )
+        for slug in ("harbour", "market"):
+            if n < 2 or slug == "market":
+                app.join_initiative(
+                    {
+                        "actor": "host",
+                        "initiative": slug,
+                        "stakeholder": ref,
+                        "kind": "resident",
+                    }
+                )
+    path = tmp_path / "market.zip"
+    summary = app.export_initiative("market", str(path))
+    assert summary.events == 4
+    assert summary.stakeholders == 4  # the host and three neighbours
+    new_db = tmp_path / "market.db"
+    replayed = Samenspraak.replay(str(path), str(new_db))
+    assert Head.parse(replayed.head) == Head(4, app.audit_head("market").chain_hash)
+    assert Head.parse(replayed.bundle_head) == app.audit_head("market")
+    assert app.audit_head("market").position == 7
+    rebuilt = opened(new_db)
+    try:
+        assert_same_initiative(app, rebuilt, "market", same_log=False)
+        assert [i.initiative for i in rebuilt.list_initiatives()] == ["market"]
+        assert rebuilt.store.select_stakeholder(ref="neighbour-2") is not None
+        host = rebuilt.store.select_stakeholder(ref="host")
+        assert host is not None
+        assert host.contact is None
+    finally:
+        rebuilt.close()
+
+
+def test_an_erased_text_stays_out_of_the_bundle_and_reads_as_erased_after_replay(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, db = story
+    title = app.initiative_status(CITY).title
+    with sqlite3.connect(db) as connection:
+        erased = connection.execute(
+            "UPDATE samenspraak_texts SET salt = NULL, body = NULL, "
+            "erased_at = '2026-12-01' WHERE body = ?",
+            [title],
+        ).rowcount
+    assert erased == 1
+    path = tmp_path / "erased.zip"
+    app.export_initiative(CITY, str(path))
+    assert title is not None
+    assert title.encode() not in b"".join(members(path).values())
+    new_db = tmp_path / "rebuilt.db"
+    Samenspraak.replay(str(path), str(new_db))
+    rebuilt = opened(new_db)
+    try:
+        assert rebuilt.initiative_status(CITY).title is None
+        assert_same_initiative(app, rebuilt, CITY, same_log=True)
+    finally:
+        rebuilt.close()
+
+
+# --- Refusals --------------------------------------------------------------------------
+
+
+def test_a_bundle_with_one_changed_byte_in_an_event_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    tampered = rewrite(
+        exported, tmp_path / "tampered.zip", events=flip_a_byte_of_the_state
+    )
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput, match="do not add up to the head in its manifest"):
+        Samenspraak.replay(str(tampered), str(new_db))
+    assert not new_db.exists()
+
+
+def test_a_changed_byte_in_the_zip_file_itself_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    data = bytearray(exported.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(str(damaged), str(tmp_path / "new.db"))
+    assert "\n" not in str(refused.value)
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(
+    story: Story, exported: Path, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    forged = rewrite(
+        exported,
+        tmp_path / "forged.zip",
+        events=lambda events: events[:-1],
+        reseal=True,
+    )
+    published = str(app.audit_head(CITY))
+    with pytest.raises(InvalidInput, match="not at the published head"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"), head=published)
+    assert not (tmp_path / "new.db").exists()
+    # With the published head, the genuine bundle replays.
+    Samenspraak.replay(str(exported), str(tmp_path / "new.db"), head=published)
+
+
+def test_a_changed_text_is_refused_by_its_commitment(
+    exported: Path, tmp_path: Path
+) -> None:
+    def change(texts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        texts[3]["body"] += " (and a car park)"
+        return texts
+
+    forged = rewrite(exported, tmp_path / "forged.zip", texts=change)
+    with pytest.raises(InvalidInput, match="does not match the commitment"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+
+
+def test_a_text_no_event_refers_to_is_refused(exported: Path, tmp_path: Path) -> None:
+    salt = secrets.token_hex(16)
+
+    def add(texts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        extra = {"id": str(uuid.uuid4()), "purpose": "x", "salt": salt, "body": "x"}
+        return [*texts, extra]
+
+    forged = rewrite(exported, tmp_path / "forged.zip", texts=add, reseal=True)
+    with pytest.raises(InvalidInput, match="no event refers to"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+
+
+def test_an_event_of_another_initiative_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    def foreign(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        start = dict(events[0])
+        start["originator_id"] = str(initiative_id("elsewhere"))
+        start["position"] = events[-1]["position"] + 1
+        return [*events, start]
+
+    forged = rewrite(exported, tmp_path / "forged.zip", events=foreign, reseal=True)
+    with pytest.raises(InvalidInput, match="belongs to another initiative"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+
+
+def test_replay_into_a_database_that_holds_a_record_is_refused(
+    story: Story, exported: Path
+) -> None:
+    app, _, db = story
+    before = app.stored_event_count()
+    with pytest.raises(Conflict, match="new, empty database"):
+        Samenspraak.replay(str(exported), str(db))
+    assert app.stored_event_count() == before
+
+
+def test_replay_into_a_database_with_only_a_directory_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "directory.db"
+    app = Samenspraak.open(str(db))
+    app.register_stakeholder(
+        {"actor": "someone", "stakeholder": "someone", "name": "S"}
+    )
+    app.close()
+    with pytest.raises(Conflict):
+        Samenspraak.replay(str(exported), str(db))
+
+
+def test_a_missing_bundle_and_a_file_that_is_no_bundle_are_refused(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(NotFound, match="There is no bundle at"):
+        Samenspraak.replay(str(tmp_path / "missing.zip"), str(tmp_path / "new.db"))
+    text = tmp_path / "notes.zip"
+    text.write_text("not a zip")
+    with pytest.raises(InvalidInput, match="not a samenspraak bundle"):
+        Samenspraak.replay(str(text), str(tmp_path / "new.db"))
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as other:
+        other.writestr("readme.txt", "hello")
+    with pytest.raises(InvalidInput, match=r"lacks events\.jsonl"):
+        Samenspraak.replay(str(tmp_path / "other.zip"), str(tmp_path / "new.db"))
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_export_refuses_an_existing_file_an_unknown_initiative_and_a_missing_folder(
+    story: Story, exported: Path, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    with pytest.raises(Conflict, match="already exists"):
+        app.export_initiative(CITY, str(exported))
+    with pytest.raises(NotFound, match="no initiative called harbour"):
+        app.export_initiative("harbour", str(tmp_path / "harbour.zip"))
+    with pytest.raises(NotFound, match="no directory"):
+        app.export_initiative(CITY, str(tmp_path / "missing" / "city.zip"))
+    with pytest.raises(InvalidInput):
+        app.export_initiative("Not A Ref", str(tmp_path / "x.zip"))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".zip") == [
+        "city-centre.zip"
+    ]
+
+
+def test_a_tampered_event_store_is_not_exported(story: Story, tmp_path: Path) -> None:
+    app, _, db = story
+    app.catch_up()
+    with sqlite3.connect(db) as connection:
+        (state,) = connection.execute(
+            "SELECT state FROM stored_events WHERE rowid = 15"
+        ).fetchone()
+        changed = state.replace(b'"attendance":', b'"attendance": ', 1)
+        assert changed != state
+        connection.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = 15", [changed]
+        )
+    before = {p.name for p in tmp_path.iterdir()}
+    with pytest.raises(NotAllowed, match="Refusing to export"):
+        app.export_initiative(CITY, str(tmp_path / "city.zip"))
+    assert {p.name for p in tmp_path.iterdir()} == before
+
+
+# --- Memory stays flat -----------------------------------------------------------------
+
+
+def grow(app: Samenspraak, slug: str, events: int) -> None:
+    """Record an initiative with ``events`` events quickly: meetings held through
+    the domain, saved a hundred at a time with their texts."""
+    if app.store.select_stakeholder(ref="host") is None:
+        app.register_stakeholder({"actor": "host", "stakeholder": "host", "name": "H"})
+    host = app.store.select_stakeholder(ref="host")
+    assert host is not None
+    scope = str(initiative_id(slug))
+    texts: list[TextRow] = []
+
+    def seal(body: str) -> TextRef:
+        salt, text_id = secrets.token_hex(16), str(uuid.uuid4())
+        texts.append(TextRow(text_id, scope, "meeting", salt, body))
+        return TextRef(text_id, commitment(salt, body))
+
+    if not app.recorder.select_events(initiative_id(slug), limit=1):
+        app.start_initiative(
+            {
+                "actor": "host",
+                "initiative": slug,
+                "title": "Many meetings",
+                "description": "A long history.",
+                "area": "Everywhere",
+                "budget": "1000.00",
+                "level": "co-deciding",
+            }
+        )
+    found: object = app.repository.get(initiative_id(slug))
+    assert isinstance(found, Initiative)
+    initiative = found
+    while initiative.version < events:
+        number = len(initiative.meetings) + 1
+        initiative.hold_meeting(
+            actor=host.id,
+            starts_at=STORY_START + timedelta(days=number),
+            kind=MeetingKind.ONLINE,
+            place=seal(f"Room {number}"),
+            attendance=number % 40,
+            summary=seal(f"Meeting {number}: we talked about the square at length."),
+        )
+        if initiative.version % 100 == 0 or initiative.version == events:
+            app.save(initiative, texts=texts)
+            texts.clear()
+    catch_up(app.recorder, app.mapper, app.audit)  # export reads the audit trail
+
+
+def peak_of_export(app: Samenspraak, path: Path) -> int:
+    tracemalloc.start()
+    try:
+        app.export_initiative("long", str(path))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_export_reads_in_pages_and_its_memory_stays_flat_as_history_grows(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grow(app, "long", 2_000)
+    app.export_initiative("long", str(tmp_path / "warm-up.zip"))
+    small = peak_of_export(app, tmp_path / "2000.zip")
+    # Many pages of events and texts replay as they were recorded.
+    new_db = tmp_path / "long.db"
+    Samenspraak.replay(str(tmp_path / "2000.zip"), str(new_db))
+    rebuilt = opened(new_db)
+    try:
+        assert rebuilt.audit_head("long") == app.audit_head("long")
+        assert rebuilt.initiative_status("long") == app.initiative_status("long")
+    finally:
+        rebuilt.close()
+
+    grow(app, "long", 8_000)
+    fetched: list[int] = []
+    select_events = app.recorder.select_events
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        found = select_events(*args, **kwargs)
+        fetched.append(len(found))
+        return found
+
+    monkeypatch.setattr(app.recorder, "select_events", counting)
+    large = peak_of_export(app, tmp_path / "8000.zip")
+
+    assert json.loads(members(tmp_path / "8000.zip")["manifest.json"])["counts"] == {
+        "events": 8_000,
+        "texts": 2 * 7_999 + 3,
+        "stakeholders": 1,
+    }
+    assert sum(fetched) == 8_000
+    assert max(fetched) <= bundles.PAGE
+    assert large < 1.5 * small, (small, large)

@@ -1,0 +1,345 @@
+"""The participation report (participatieverslag) of the city-centre story."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import InvalidInput, NotFound, Samenspraak
+from samenspraak.application.report import ParticipationReport
+from samenspraak.application.report_render import (
+    render_html,
+    render_json,
+    render_markdown,
+)
+from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
+from samenspraak.projections.chain import Head
+
+Story = tuple[Samenspraak, StoryRecord, Path]
+CITY = "city-centre"
+BEFORE_THE_COUNCIL = "2026-02-10T12:00+01:00"
+
+
+def test_the_report_holds_every_reaction_with_its_answer(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    assert [p.plan for p in report.plans] == ["vision", "traffic-plan"]
+    for plan in ("vision", "traffic-plan"):
+        details = app.plan_details(CITY, plan)
+        lines = [r for r in report.responses if r.plan == plan]
+        assert [r.number for r in lines] == [r.number for r in details.reactions]
+        for line, reaction in zip(lines, details.reactions, strict=True):
+            assert line.text == reaction.text
+            assert line.stakeholder == reaction.stakeholder
+            assert (line.version, line.stance, line.channel, line.meeting) == (
+                reaction.version,
+                reaction.stance,
+                reaction.channel,
+                reaction.meeting,
+            )
+            assert reaction.answer is not None
+            assert line.outcome == reaction.answer.kind
+            assert line.answer_version == reaction.answer.version
+            assert line.answer_text == reaction.answer.text
+            assert line.answered_by == reaction.answer.by
+    assert report.outcomes() == {
+        "adopted": 3,
+        "defended": 2,
+        "noted": 2,
+        "withdrawn": 0,
+        "unanswered": 0,
+    }
+    objection = next(
+        r for r in report.responses if r.plan == "traffic-plan" and r.number == 1
+    )
+    assert objection.stakeholder_kind == "resident"
+    assert (objection.channel, objection.meeting) == ("meeting", 2)
+    assert objection.outcome == "adopted"
+    assert objection.answer_version == 2
+    assert objection.answer_text is not None
+    assert objection.answer_text.startswith("A modal filter")
+
+
+def test_the_report_shows_the_versions_and_what_changed(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    traffic = report.plans[1]
+    assert traffic.final_version == 2
+    assert traffic.unanswered == []
+    assert [(v.number, v.answers) for v in traffic.versions] == [(1, []), (2, [1, 3])]
+    assert traffic.versions[1].changes == (
+        "A modal filter for the Havenkwartier; bicycle parking at the library."
+    )
+    assert traffic.versions[1].text == TRAFFIC_V2
+
+
+def test_the_report_shows_process_people_meetings_decisions_and_budget(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    status = app.initiative_status(CITY)
+    assert report.title == "Together for a lively city centre"
+    assert (report.level, report.phase, report.facilitator) == (
+        "co-deciding",
+        "council",
+        "facilitator",
+    )
+    assert report.process.name == "overheidsparticipatie"
+    assert report.process.content_hash == status.template.content_hash
+    assert [p.phase for p in report.phases] == [
+        "society-decides",
+        "colleagues-join",
+        "council",
+    ]
+    assert report.phases[0].ended_at == report.phases[1].began_at
+    assert report.phases[-1].ended_at is None
+    kinds = {p.kind: (p.active, p.former, p.active_refs) for p in report.participants}
+    assert kinds["resident"] == (
+        2,
+        0,
+        ["resident-havenkwartier", "resident-kerkstraat"],
+    )
+    assert kinds["facilitator"] == (1, 0, ["facilitator"])
+    assert [
+        (m.number, m.attendance, m.evening_or_weekend) for m in report.meetings
+    ] == [
+        (1, 9, True),
+        (2, 64, True),
+    ]
+    assert report.meetings[1].reactions == 1
+    decisions = {d.decision: d for d in report.decisions}
+    assert decisions["first-priority"].outcome == "car-free-square"
+    assert decisions["first-priority"].rule == "plurality"
+    assert decisions["first-priority"].tally == {
+        "car-free-square": 4,
+        "green-streets": 2,
+        "evening-library": 0,
+    }
+    assert [o.votes for o in decisions["first-priority"].options] == [4, 2, 0]
+    assert decisions["traffic-plan-consent"].eligible == list(
+        app.decision_details(CITY, "traffic-plan-consent").eligible
+    )
+    assert str(report.budget.total) == "250000.00"
+    assert str(report.budget.allocated) == "150000.00"
+    assert str(report.budget.remaining) == "100000.00"
+    assert report.budget.allocations[0].decision == "budget-first-part"
+
+
+def test_the_council_informings_carry_their_hashes_and_audit_heads(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    assert [(c.session, c.document_sha256) for c in report.council] == [
+        ("informal", sha256_of(VISION_V2)),
+        ("formal", sha256_of(TRAFFIC_V2)),
+    ]
+    log = {entry.position: entry for entry in app.audit_log(CITY)}
+    for informing in report.council:
+        assert informing.audit_head is not None
+        head = Head.parse(informing.audit_head)
+        # The head recorded then is the initiative's chain up to the event before.
+        assert log[head.position].initiative_chain_hash == head.chain_hash
+        assert head.position < max(log)
+    html = render_html(report)
+    markdown = render_markdown(report)
+    for informing in report.council:
+        assert informing.document_sha256 in html
+        assert informing.document_sha256 in markdown
+        assert str(informing.audit_head) in html
+        assert str(informing.audit_head) in markdown
+
+
+def test_the_report_names_the_audit_heads_it_was_built_from(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    assert report.built_from.initiative_head == str(app.audit_head(CITY))
+    assert report.built_from.global_head == str(app.audit_head())
+    assert report.as_of is None
+    assert app.verify_audit(report.built_from.global_head).intact
+    assert report.built_from.initiative_head in render_html(report)
+    assert report.built_from.initiative_head in render_markdown(report, "en")
+
+
+def test_as_of_a_moment_the_report_shows_that_moment(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=BEFORE_THE_COUNCIL)
+    assert report.as_of is not None
+    assert report.as_of.isoformat() == "2026-02-10T12:00:00+01:00"
+    assert [p.plan for p in report.plans] == ["vision"]
+    vision = report.plans[0]
+    assert [v.number for v in vision.versions] == [1]
+    assert vision.final_version is None
+    assert vision.unanswered == [1, 2]
+    assert [(r.number, r.outcome) for r in report.responses] == [
+        (1, "unanswered"),
+        (2, "unanswered"),
+    ]
+    assert report.council == []
+    assert report.decisions == []
+    assert [p.phase for p in report.phases] == ["society-decides"]
+    assert [m.number for m in report.meetings] == [1]
+    # The heads are those of the last event recorded by then.
+    last = app.audit_log(CITY, until=BEFORE_THE_COUNCIL)[-1]
+    assert report.built_from.initiative_head == (
+        f"{last.position}:{last.initiative_chain_hash}"
+    )
+    assert report.built_from.global_head == f"{last.position}:{last.chain_hash}"
+    assert report.built_from != app.participation_report(CITY).built_from
+    markdown = render_markdown(report)
+    assert "Nog niet beantwoord" in markdown
+    assert "Nog niets aan de gemeenteraad voorgelegd." in markdown
+    assert "Stand per:** 10 feb 2026, 12:00" in markdown
+
+
+def test_as_of_before_the_start_or_of_an_unknown_initiative_is_refused(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    with pytest.raises(NotFound, match="had not started yet"):
+        app.participation_report(CITY, as_of="2025-12-31T12:00+01:00")
+    with pytest.raises(NotFound, match=r"There is no initiative called nowhere\."):
+        app.participation_report("nowhere")
+    with pytest.raises(InvalidInput, match="as_of"):
+        app.participation_report(CITY, as_of="yesterday")
+
+
+def test_dutch_and_english_wording_differ(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert render_markdown(report) == dutch
+    pairs = [
+        ("# Participatieverslag", "# Participation report"),
+        ("## Reactienota", "## Response report"),
+        ("## Besluitpunten", "## Decision points"),
+        ("Overgenomen in versie 2", "Adopted in version 2"),
+        ("Standpunt gehandhaafd", "Position defended"),
+        ("Informele raadsbijeenkomst", "Informal council session"),
+        ("€ 150.000,00", "€150,000.00"),
+        ("9 apr 2026", "9 Apr 2026"),
+    ]
+    for nl, en in pairs:
+        assert nl in dutch
+        assert en in english
+        assert nl not in english
+        assert en not in dutch
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert '<html lang="nl">' in html_nl
+    assert '<html lang="en">' in html_en
+    assert "Tijdlijn van het proces" in html_nl
+    assert "Timeline of the process" in html_en
+    with pytest.raises(ValueError, match="lang"):
+        render_html(report, "fr")
+
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+def test_the_html_is_one_self_contained_file_with_a_timeline(story: Story) -> None:
+    app, _, _ = story
+    html = render_html(app.participation_report(CITY))
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.count("<html") == 1
+    assert html.count("</html>") == 1
+    assert '<meta name="viewport"' in html
+    assert "<style>" in html
+    assert "<script" not in html.lower()
+    assert EXTERNAL.search(html) is None
+    assert "<link" not in html
+    assert "@import" not in html
+    assert "url(" not in html
+    assert "<svg" in html
+    # The timeline: wide and narrow pictures, with a legend.
+    assert 'class="tl tl-wide"' in html
+    assert 'class="tl tl-narrow"' in html
+    assert 'class="legend"' in html
+    assert "Bijeenkomst &#x27;s avonds of in het weekend" in html
+    assert "Raad geïnformeerd (informeel)" in html
+
+
+def test_every_text_from_the_record_is_escaped(story: Story) -> None:
+    app, _, _ = story
+    app.create_plan(
+        {
+            "actor": "resident-kerkstraat",
+            "initiative": CITY,
+            "plan": "parking",
+            "title": "Parking <i>at the edge</i>",
+            "group": "traffic",
+        }
+    )
+    app.propose_draft(
+        {
+            "actor": "resident-kerkstraat",
+            "initiative": CITY,
+            "plan": "parking",
+            "text": "Park at the edge of the centre.",
+            "changes": "First draft.",
+        }
+    )
+    bold = '<b>Too far</b> & <script>alert("x")</script>'
+    app.react_to_plan(
+        {
+            "actor": "bakery",
+            "initiative": CITY,
+            "plan": "parking",
+            "version": 1,
+            "stance": "concern",
+            "text": bold,
+        }
+    )
+    withdrawn = app.react_to_plan(
+        {
+            "actor": "library",
+            "initiative": CITY,
+            "plan": "parking",
+            "version": 1,
+            "stance": "support",
+            "text": "Fine by us.",
+        }
+    )
+    app.withdraw_reaction(
+        {
+            "actor": "library",
+            "initiative": CITY,
+            "plan": "parking",
+            "reaction": withdrawn,
+        }
+    )
+    report = app.participation_report(CITY)
+    parking = [r for r in report.responses if r.plan == "parking"]
+    assert [(r.text, r.outcome) for r in parking] == [
+        (bold, "unanswered"),
+        ("Fine by us.", "withdrawn"),
+    ]
+    assert report.plans[-1].unanswered == [1]
+    html = render_html(report)
+    assert "<b>Too far" not in html
+    assert "<script" not in html
+    assert "<i>at the edge" not in html
+    assert "&lt;b&gt;Too far&lt;/b&gt; &amp; &lt;script&gt;" in html
+    assert "Parking &lt;i&gt;at the edge&lt;/i&gt;" in html
+    assert "Nog niet beantwoord" in html
+    assert "Ingetrokken door de indiener" in html
+    assert "1 reactie(s) nog niet beantwoord: 1." in html
+    markdown = render_markdown(report, "en")
+    assert "<b>" not in markdown
+    assert r"\<b\>Too far\</b\>" in markdown
+    assert "1 reaction(s) not answered yet: 1." in markdown
+
+
+def test_the_json_parses_back_into_the_same_report(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    text = render_json(report)
+    data = json.loads(text)
+    assert data["initiative"] == CITY
+    assert data["built_from"]["initiative_head"] == str(app.audit_head(CITY))
+    assert len(data["responses"]) == 7
+    assert data["council"][0]["document_sha256"] == sha256_of(VISION_V2)
+    assert ParticipationReport.model_validate_json(text) == report

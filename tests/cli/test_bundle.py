@@ -1,0 +1,150 @@
+"""``samenspraak export`` and ``samenspraak replay``: one initiative, out and back in."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from samenspraak.application.story import CAST
+
+Run = Callable[..., Result]
+ReadJson = Callable[..., Any]
+Refused = Callable[..., str]
+
+CITY = "city-centre"
+HEAD = re.compile(r"head (\d+:[0-9a-f]{64})\.$")
+
+
+@pytest.fixture
+def bundle(ok: Run, demo_db: Path, tmp_path: Path) -> Path:
+    """The demo's initiative, exported."""
+    path = tmp_path / "city-centre.zip"
+    ok(demo_db, "export", CITY, "-o", str(path))
+    return path
+
+
+def everything_shown(read_json: ReadJson, db: Path) -> dict[str, Any]:
+    status = read_json(db, "initiative", "status", CITY)
+    return {
+        "status": status,
+        "plans": [
+            read_json(db, "plan", "show", CITY, p["plan"]) for p in status["plans"]
+        ],
+        "decisions": [
+            read_json(db, "decision", "show", CITY, d["decision"])
+            for d in status["decisions"]
+        ],
+        "audit": read_json(db, "audit", "log", CITY),
+    }
+
+
+def test_export_then_replay_shows_the_same_initiative_and_head(
+    ok: Run, read_json: ReadJson, demo_db: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "city.zip"
+    exported = ok(demo_db, "export", CITY, "-o", str(path))
+    assert exported.stdout == ""
+    assert exported.stderr.startswith(f"Exported {CITY} to {path}: ")
+    found = HEAD.search(exported.stderr.strip())
+    assert found, exported.stderr
+    head = found.group(1)
+    assert ok(demo_db, "audit", "head", CITY).stdout.strip() == head
+
+    new_db = tmp_path / "copy.db"
+    replayed = ok(new_db, "replay", str(path), "--head", head)
+    assert replayed.stdout == ""
+    assert replayed.stderr.startswith(f"Replayed {CITY} into {new_db}: ")
+    assert replayed.stderr.strip().endswith(f"head {head}.")
+
+    assert everything_shown(read_json, new_db) == everything_shown(read_json, demo_db)
+    assert ok(new_db, "audit", "head", CITY).stdout.strip() == head
+    assert ok(new_db, "audit", "verify").stdout.startswith("Intact: ")
+
+
+def test_export_and_replay_report_in_json(
+    ok: Run, demo_db: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "city.zip"
+    exported = json.loads(ok(demo_db, "export", CITY, "-o", str(path), "--json").stdout)
+    assert exported["initiative"] == CITY
+    assert exported["stakeholders"] == len(CAST)
+    replayed = json.loads(
+        ok(tmp_path / "copy.db", "replay", str(path), "--json").stdout
+    )
+    assert replayed["head"] == replayed["bundle_head"] == exported["head"]
+    assert replayed["events"] == exported["events"]
+
+
+def test_the_bundle_holds_no_contact_details(bundle: Path) -> None:
+    with zipfile.ZipFile(bundle) as z:
+        everything = b"\n".join(z.read(name) for name in z.namelist())
+    assert b"@example.org" not in everything
+    assert b"contact" not in everything
+
+
+def test_a_bundle_with_one_changed_byte_in_an_event_is_refused(
+    refused: Refused, bundle: Path, tmp_path: Path
+) -> None:
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(tampered, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "events.jsonl":
+                events = [json.loads(line) for line in data.splitlines()]
+                state = bytearray(base64.b64decode(events[-1]["state"]))
+                state[-3] ^= 0x01
+                events[-1]["state"] = base64.b64encode(bytes(state)).decode()
+                data = "".join(json.dumps(e) + "\n" for e in events).encode()
+            out.writestr(name, data)
+    new_db = tmp_path / "copy.db"
+    sentence = refused(new_db, "replay", str(tampered))
+    assert "do not add up to the head in its manifest" in sentence
+    assert not new_db.exists()
+
+
+def test_replay_into_a_database_that_holds_a_record_is_refused(
+    refused: Refused, bundle: Path, demo_copy: Path
+) -> None:
+    sentence = refused(demo_copy, "replay", str(bundle))
+    assert sentence.startswith("The database already holds a record")
+
+
+def test_replay_against_another_published_head_is_refused(
+    refused: Refused, bundle: Path, tmp_path: Path
+) -> None:
+    new_db = tmp_path / "copy.db"
+    sentence = refused(new_db, "replay", str(bundle), "--head", f"1:{'0' * 64}")
+    assert "not at the published head" in sentence
+    assert not new_db.exists()
+
+
+def test_a_missing_bundle_is_refused(refused: Refused, tmp_path: Path) -> None:
+    sentence = refused(tmp_path / "copy.db", "replay", str(tmp_path / "none.zip"))
+    assert sentence.startswith("There is no bundle at")
+
+
+def test_export_over_an_existing_file_or_of_an_unknown_initiative_is_refused(
+    refused: Refused, demo_db: Path, bundle: Path, tmp_path: Path
+) -> None:
+    sentence = refused(demo_db, "export", CITY, "-o", str(bundle))
+    assert "already exists" in sentence
+    sentence = refused(demo_db, "export", "harbour", "-o", str(tmp_path / "h.zip"))
+    assert sentence == "There is no initiative called harbour."
+    assert not (tmp_path / "h.zip").exists()
+
+
+def test_export_is_a_read_command_that_creates_no_database(
+    refused: Refused, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.db"
+    sentence = refused(missing, "export", CITY, "-o", str(tmp_path / "c.zip"))
+    assert sentence.startswith("There is no samenspraak database at")
+    assert not missing.exists()

@@ -1,0 +1,111 @@
+"""``samenspraak report``: the participation report on stdout or in a file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+Run = Callable[..., Result]
+Refused = Callable[..., str]
+
+CITY = "city-centre"
+
+
+def test_the_report_is_markdown_in_dutch_on_stdout_by_default(
+    ok: Run, demo_db: Path
+) -> None:
+    head = ok(demo_db, "audit", "head", CITY).stdout.strip()
+    result = ok(demo_db, "report", CITY)
+    assert result.stdout.startswith(
+        "# Participatieverslag: Together for a lively city centre\n"
+    )
+    for heading in (
+        "## Samenvatting",
+        "## Het proces",
+        "## Wie deed mee",
+        "## Bijeenkomsten",
+        "## Plannen en versies",
+        "## Reactienota: elke reactie en wat ermee is gedaan",
+        "## Besluitpunten",
+        "## Wat naar de gemeenteraad ging",
+        "## Budget",
+        "## Verantwoording",
+    ):
+        assert f"\n{heading}\n" in result.stdout
+    assert f"`{head}`" in result.stdout
+    assert result.stderr == (
+        f"The participation report of {CITY} (as it stands), built from audit "
+        f"head {head}.\n"
+    )
+
+
+def test_the_html_report_goes_to_a_file(ok: Run, demo_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "participatieverslag.html"
+    result = ok(demo_db, "report", CITY, "--format", "html", "-o", str(target))
+    assert result.stdout == ""
+    assert result.stderr.endswith(f", written to {target}.\n")
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<html lang="nl">' in page
+    assert "<svg" in page
+    assert "<script" not in page
+
+
+def test_the_json_report_in_english_as_of_a_moment(ok: Run, demo_db: Path) -> None:
+    result = ok(
+        demo_db,
+        "report",
+        CITY,
+        "--format",
+        "json",
+        "--lang",
+        "en",
+        "--as-of",
+        "2026-02-10T12:00+01:00",
+    )
+    data = json.loads(result.stdout)
+    assert data["initiative"] == CITY
+    assert data["as_of"] == "2026-02-10T12:00:00+01:00"
+    assert data["council"] == []
+    assert [r["outcome"] for r in data["responses"]] == ["unanswered", "unanswered"]
+    assert "as of 2026-02-10T12:00:00+01:00" in result.stderr
+
+
+def test_the_english_report_speaks_english(ok: Run, demo_db: Path) -> None:
+    out = ok(demo_db, "report", CITY, "--lang", "en").stdout
+    assert out.startswith("# Participation report: ")
+    assert "## Response report: every reaction and what was done with it" in out
+    assert "Adopted in version 2" in out
+    assert "Reactienota" not in out
+
+
+def test_a_report_of_nothing_is_refused(
+    refused: Refused, demo_db: Path, tmp_path: Path
+) -> None:
+    assert (
+        refused(demo_db, "report", "nowhere")
+        == "There is no initiative called nowhere."
+    )
+    assert "had not started yet" in refused(
+        demo_db, "report", CITY, "--as-of", "2025-01-01T00:00+01:00"
+    )
+    assert "'pdf' is not one of" in refused(
+        demo_db, "report", CITY, "--format", "pdf", exit_code=2
+    )
+    missing = tmp_path / "missing.db"
+    assert "There is no samenspraak database" in refused(missing, "report", CITY)
+    assert not missing.exists()
+
+
+def test_a_report_that_cannot_be_written_says_so(
+    run: Run, demo_db: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "report.md"
+    result = run(demo_db, "report", CITY, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: Cannot write {target}: ")
+    assert not target.exists()

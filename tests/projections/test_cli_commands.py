@@ -1,0 +1,257 @@
+"""The CLI's projections and audit commands on the story's database."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+STATE = "samenspraak.view.process-state"
+AUDIT = "samenspraak.view.audit-trail"
+RESPONSES = "samenspraak.view.response-report"
+HEAD = re.compile(r"^(\d+):([0-9a-f]{64})$")
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert result.exception is None
+    assert "Traceback" not in result.output
+    return result
+
+
+def refused(result: Result) -> str:
+    """The one sentence of a refusal (exit 1, nothing on stdout)."""
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ")
+    return line.removeprefix("Error: ")
+
+
+def log(run: Run, db: Path, *args: str) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = json.loads(
+        ok(run(db, "audit", "log", "city-centre", *args, "--json")).stdout
+    )
+    return entries
+
+
+# --- projections ------------------------------------------------------------------
+
+
+def test_projections_status_shows_each_view_against_the_end_of_the_log(
+    story_db: Path, run: Run
+) -> None:
+    # The story catches only the audit trail up, when it informs the council.
+    table = ok(run(story_db, "projections", "status")).stdout.splitlines()
+    assert re.split(r"\s{2,}", table[0]) == ["view", "position", "log end", "behind"]
+    assert set(table[1]) == {"-", " "}
+    assert [line.split() for line in table[2:]] == [
+        [STATE, "0", "68", "68"],
+        [AUDIT, "67", "68", "1"],
+        [RESPONSES, "0", "68", "68"],
+    ]
+    as_json = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
+    assert as_json == [
+        {"view": STATE, "position": 0, "log_end": 68},
+        {"view": AUDIT, "position": 67, "log_end": 68},
+        {"view": RESPONSES, "position": 0, "log_end": 68},
+    ]
+
+
+def test_projections_catch_up_applies_what_is_new_and_then_nothing(
+    story_db: Path, run: Run, reference: dict[str, Any], dump_views: Callable[..., Any]
+) -> None:
+    first = ok(run(story_db, "projections", "catch-up"))
+    assert first.stdout == ""
+    assert first.stderr.splitlines() == [
+        f"{STATE}: 68 events applied.",
+        f"{AUDIT}: 1 events applied.",
+        f"{RESPONSES}: 68 events applied.",
+    ]
+    status = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
+    assert [(s["position"], s["log_end"]) for s in status] == [(68, 68)] * 3
+    again = ok(run(story_db, "projections", "catch-up"))
+    assert again.stderr.splitlines() == [
+        f"{view}: 0 events applied." for view in (STATE, AUDIT, RESPONSES)
+    ]
+    assert dump_views(story_db) == reference
+
+
+def test_projections_rebuild_gives_identical_views(
+    story_db: Path, run: Run, reference: dict[str, Any], dump_views: Callable[..., Any]
+) -> None:
+    ok(run(story_db, "projections", "catch-up"))
+    before = dump_views(story_db)
+    head = ok(run(story_db, "audit", "head")).stdout
+    rebuilt = ok(run(story_db, "projections", "rebuild"))
+    assert rebuilt.stdout == ""
+    assert rebuilt.stderr.splitlines() == [
+        f"{view}: rebuilt from 68 events." for view in (STATE, AUDIT, RESPONSES)
+    ]
+    assert dump_views(story_db) == before == reference
+    assert ok(run(story_db, "audit", "head")).stdout == head
+    # Rebuilding twice changes nothing either.
+    ok(run(story_db, "projections", "rebuild"))
+    assert dump_views(story_db) == before
+
+
+def test_projections_commands_never_create_a_database(tmp_path: Path, run: Run) -> None:
+    missing = tmp_path / "missing.db"
+    for args in (
+        ("projections", "status"),
+        ("projections", "catch-up"),
+        ("projections", "rebuild"),
+        ("audit", "head"),
+        ("audit", "verify"),
+        ("audit", "log", "city-centre"),
+    ):
+        sentence = refused(run(missing, *args))
+        assert sentence.startswith(f"There is no samenspraak database at {missing}")
+        assert not missing.exists()
+
+
+# --- audit head -------------------------------------------------------------------
+
+
+def test_audit_head_prints_position_and_hash(story_db: Path, run: Run) -> None:
+    global_head = ok(run(story_db, "audit", "head")).stdout
+    found = HEAD.match(global_head.strip())
+    assert found is not None, global_head
+    assert found.group(1) == "68"
+    assert global_head.endswith("\n")
+    assert global_head.count("\n") == 1
+    # One initiative in the log: its chain is the global chain.
+    city = ok(run(story_db, "audit", "head", "city-centre")).stdout
+    assert city == global_head
+    assert refused(run(story_db, "audit", "head", "nowhere")) == (
+        "There is no initiative called nowhere."
+    )
+    assert refused(run(story_db, "audit", "head", "Not_A_Ref")).startswith(
+        "initiative: must be a reference"
+    )
+
+
+# --- audit log --------------------------------------------------------------------
+
+
+def test_audit_log_lists_every_event_of_the_initiative(
+    story_db: Path, run: Run
+) -> None:
+    lines = ok(run(story_db, "audit", "log", "city-centre")).stdout.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == [
+        "#",
+        "recorded at",
+        "aggregate",
+        "event",
+        "actor",
+        "summary",
+    ]
+    assert len(lines) == 2 + 68
+    assert lines[2].split()[:5] == [
+        "1",
+        "2026-01-12T08:00+00:00",
+        "initiative",
+        "Started",
+        "facilitator",
+    ]
+    assert lines[-1].split()[:5] == [
+        "68",
+        "2026-06-04T18:00+00:00",
+        "initiative",
+        "CouncilInformed",
+        "facilitator",
+    ]
+    entries = log(run, story_db)
+    assert [e["position"] for e in entries] == list(range(1, 69))
+    assert set(entries[0]) == {
+        "position",
+        "recorded_at",
+        "aggregate",
+        "aggregate_id",
+        "version",
+        "event",
+        "actor",
+        "summary",
+        "content_hash",
+        "chain_hash",
+        "initiative_chain_hash",
+    }
+    head = ok(run(story_db, "audit", "head")).stdout.strip()
+    assert head == f"68:{entries[-1]['chain_hash']}"
+
+
+def test_audit_log_filters_by_actor(story_db: Path, run: Run) -> None:
+    everything = log(run, story_db)
+    bakery = log(run, story_db, "--actor", "bakery")
+    assert bakery == [e for e in everything if e["actor"] == "bakery"]
+    assert [e["event"] for e in bakery] == [
+        "Created",
+        "DraftProposed",
+        "PositionTaken",
+        "ReactionAdded",
+        "PositionDefended",
+        "PositionTaken",
+        "PositionTaken",
+    ]
+    nobody = run(story_db, "audit", "log", "city-centre", "--actor", "nobody")
+    assert refused(nobody) == "No stakeholder is registered as nobody."
+
+
+def test_audit_log_filters_by_event_in_any_case(story_db: Path, run: Run) -> None:
+    reactions = log(run, story_db, "--event", "ReactionAdded")
+    assert [e["position"] for e in reactions] == [18, 19, 42, 43, 44, 45, 46]
+    assert log(run, story_db, "--event", "reactionadded") == reactions
+    assert log(run, story_db, "--event", "NoSuchEvent") == []
+    table = ok(run(story_db, "audit", "log", "city-centre", "--event", "Nothing"))
+    assert len(table.stdout.splitlines()) == 2  # the header only
+
+
+def test_audit_log_filters_by_time_compared_as_times(story_db: Path, run: Run) -> None:
+    until = log(run, story_db, "--until", "2026-01-12T12:00+01:00")
+    assert [e["position"] for e in until] == list(range(1, 8))
+    assert log(run, story_db, "--until", "2026-01-12T11:00Z") == until
+    assert log(run, story_db, "--until", "2026-01-12T16:00+05:00") == until
+    since = log(run, story_db, "--since", "2026-03-01T09:00+01:00")
+    assert [e["position"] for e in since] == list(range(31, 69))
+    assert log(run, story_db, "--since", "2026-03-01T08:00Z") == since
+    window = log(
+        run,
+        story_db,
+        "--since",
+        "2026-03-01T00:00+01:00",
+        "--until",
+        "2026-03-09T09:00+01:00",
+    )
+    assert [e["position"] for e in window] == list(range(31, 40))
+    combined = log(
+        run,
+        story_db,
+        "--actor",
+        "facilitator",
+        "--event",
+        "ReactionAdded",
+        "--since",
+        "2026-04-01T00:00+02:00",
+    )
+    # The reactions the facilitator recorded for others: at the meeting, by letter.
+    assert [e["position"] for e in combined] == [42, 45]
+    assert log(run, story_db, "--since", "2026-07-01T00:00+02:00") == []
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_audit_log_refuses_a_time_without_a_timezone(
+    story_db: Path, run: Run, option: str
+) -> None:
+    sentence = refused(
+        run(story_db, "audit", "log", "city-centre", option, "2026-03-01T00:00")
+    )
+    assert sentence.startswith(f"{option.removeprefix('--')}: ")
+    assert "timezone" in sentence

@@ -1,0 +1,442 @@
+"""Tamper evidence: someone with write access to the SQLite file changes, deletes,
+inserts or reorders stored events; ``audit verify`` finds the first position
+affected, and ``projections rebuild`` refuses to re-chain the tampered record.
+
+The head is taken through the application before tampering (``audit_head`` catches
+the views up first). After tampering, only ``audit verify`` (which does not catch
+up) and ``projections rebuild`` run, except in the tests that say otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
+from samenspraak.projections.chain import GENESIS, Head
+
+Run = Callable[..., Result]
+Tamper = Callable[[sqlite3.Connection], int]
+
+
+def published_head(db: Path) -> Head:
+    app = Samenspraak.open(str(db), create=False)
+    try:
+        return app.audit_head()
+    finally:
+        app.close()
+
+
+def tamper_with(db: Path, tamper: Tamper) -> int:
+    """Apply a tampering to the file with sqlite3 directly; returns the first
+    position it affects."""
+    with closing(sqlite3.connect(db)) as connection:
+        first = tamper(connection)
+        connection.commit()
+    return first
+
+
+def row(connection: sqlite3.Connection, position: int) -> tuple[Any, ...]:
+    found = connection.execute(
+        "SELECT originator_id, originator_version, topic, state FROM stored_events "
+        "WHERE rowid = ?",
+        [position],
+    ).fetchone()
+    assert found is not None, position
+    return tuple(found)
+
+
+def change_one_byte(connection: sqlite3.Connection, k: int = 26) -> int:
+    """The entrepreneurs' vote on the first priority gets one letter changed."""
+    state = bytearray(row(connection, k)[3])
+    at = state.index(b'"option":"') + len(b'"option":"')
+    assert state[at : at + 5] == b"green"
+    state[at] = ord("x")
+    connection.execute(
+        "UPDATE stored_events SET state = ? WHERE rowid = ?", [bytes(state), k]
+    )
+    return k
+
+
+def delete_one_row(connection: sqlite3.Connection, k: int = 40) -> int:
+    """The first version of the traffic plan disappears from the middle of the log."""
+    deleted = connection.execute("DELETE FROM stored_events WHERE rowid = ?", [k])
+    assert deleted.rowcount == 1
+    return k
+
+
+def insert_one_row(connection: sqlite3.Connection, k: int = 30) -> int:
+    """A copy of the bakery's vote is slipped in after position k: every later row
+    moves up one position (one by one, from the end), then the copy takes k + 1."""
+    copied = row(connection, 25)
+    later = [
+        r[0]
+        for r in connection.execute(
+            "SELECT rowid FROM stored_events WHERE rowid > ? ORDER BY rowid DESC", [k]
+        )
+    ]
+    for position in later:
+        connection.execute(
+            "UPDATE stored_events SET rowid = rowid + 1 WHERE rowid = ?", [position]
+        )
+    connection.execute(
+        "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, "
+        "state) VALUES (?, ?, ?, ?, ?)",
+        [k + 1, copied[0], 99, copied[2], copied[3]],
+    )
+    return k + 1
+
+
+def swap_two_rows(connection: sqlite3.Connection, j: int = 25, k: int = 30) -> int:
+    """Two votes on the first priority change places in the log."""
+    connection.execute("UPDATE stored_events SET rowid = -1 WHERE rowid = ?", [j])
+    connection.execute("UPDATE stored_events SET rowid = ? WHERE rowid = ?", [j, k])
+    connection.execute("UPDATE stored_events SET rowid = ? WHERE rowid = -1", [k])
+    return j
+
+
+TAMPERINGS: dict[str, Tamper] = {
+    "one-byte-changed": change_one_byte,
+    "one-row-deleted": delete_one_row,
+    "one-row-inserted": insert_one_row,
+    "two-rows-swapped": swap_two_rows,
+}
+
+EXPECTED_FIRST_BAD = {
+    "one-byte-changed": 26,
+    "one-row-deleted": 40,
+    "one-row-inserted": 31,
+    "two-rows-swapped": 25,
+}
+
+EXPECTED_PROBLEM = {
+    "one-byte-changed": "was changed, inserted or moved",
+    "one-row-deleted": "was deleted from the event store",
+    "one-row-inserted": "was changed, inserted or moved",
+    "two-rows-swapped": "was changed, inserted or moved",
+}
+
+
+def assert_not_intact(result: Result, position: int) -> None:
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.stdout.startswith(f"NOT INTACT at position {position}: "), (
+        result.stdout
+    )
+    assert f"position {position}" in result.stdout
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_a_tampered_store_fails_verification_at_the_first_position_affected(
+    story_db: Path,
+    run: Run,
+    dump_views: Callable[[Path], Any],
+    tampering: str,
+) -> None:
+    head = published_head(story_db)
+    assert head.position == 68
+    untouched = run(story_db, "audit", "verify", "--head", str(head))
+    assert untouched.exit_code == 0, untouched.output
+    assert untouched.stdout.startswith(f"Intact: 68 events checked; head {head}.")
+    views_before = dump_views(story_db)
+
+    first = tamper_with(story_db, TAMPERINGS[tampering])
+    assert first == EXPECTED_FIRST_BAD[tampering]
+
+    with_head = run(story_db, "audit", "verify", "--head", str(head))
+    assert_not_intact(with_head, first)
+    assert EXPECTED_PROBLEM[tampering] in with_head.stdout
+    without_head = run(story_db, "audit", "verify")
+    assert_not_intact(without_head, first)
+    as_json = run(story_db, "audit", "verify", "--head", str(head), "--json")
+    assert as_json.exit_code == 1
+    report = json.loads(as_json.stdout)
+    assert report["intact"] is False
+    assert report["first_bad_position"] == first
+    assert report["published_head"] == str(head)
+
+    # A rebuild would re-chain the tampered record: it is refused, views untouched.
+    rebuild = run(story_db, "projections", "rebuild")
+    assert rebuild.exit_code == 1, rebuild.output
+    assert rebuild.stdout == ""
+    lines = rebuild.stderr.splitlines()
+    assert len(lines) == 1, rebuild.stderr
+    assert lines[0].startswith("Error: Refusing to rebuild: "), lines
+    assert f"position {first}" in lines[0]
+    assert dump_views(story_db) == views_before
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_verify_audit_reports_the_first_bad_position_through_the_api(
+    story_db: Path, tampering: str
+) -> None:
+    head = published_head(story_db)
+    first = tamper_with(story_db, TAMPERINGS[tampering])
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        with_head = app.verify_audit(head)
+        assert with_head.intact is False
+        assert with_head.first_bad_position == first
+        assert with_head.published_head == str(head)
+        assert with_head.problem is not None
+        assert with_head.problem.startswith(f"The event at position {first} ")
+        assert with_head.proves == ""
+        # The recomputed head stops where the check stopped.
+        assert Head.parse(with_head.head).position == with_head.checked
+        assert with_head.checked in (first - 1, first)
+        # The same through a head given as text, and without a head.
+        assert app.verify_audit(str(head)).first_bad_position == first
+        assert app.verify_audit().first_bad_position == first
+        with pytest.raises(NotAllowed, match=r"^Refusing to rebuild: ") as refusal:
+            app.rebuild_projections()
+        assert refusal.value.rule == "a_tampered_record_is_not_rebuilt"
+    finally:
+        app.close()
+
+
+def test_an_untouched_store_verifies_against_its_head_and_says_what_that_proves(
+    story_db: Path, run: Run
+) -> None:
+    head = published_head(story_db)
+    result = run(story_db, "audit", "verify", "--head", str(head))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"Intact: 68 events checked; head {head}.",
+        "Nothing in the record up to position 68 changed since its head was published.",
+    ]
+    # An earlier head (published before the last events) still verifies.
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        rows = app.audit.rows(until_position=31)
+        earlier = Head(31, rows[-1].chain_hash)
+        check = app.verify_audit(earlier)
+        assert check.intact is True
+        assert check.checked == 68
+        assert check.first_bad_position is None
+        assert check.head == str(head)
+        assert check.proves == (
+            "Nothing in the record up to position 31 changed since its head was published."
+        )
+    finally:
+        app.close()
+
+
+def test_verify_without_a_head_proves_internal_consistency_only(
+    story_db: Path, run: Run
+) -> None:
+    result = run(story_db, "audit", "verify")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Intact: 68 events checked; head 68:")
+    assert "internal consistency only" in lines[1]
+    assert "published head" in lines[1]
+
+
+def test_a_head_that_does_not_match_the_store_fails_at_its_position(
+    story_db: Path, run: Run
+) -> None:
+    head = published_head(story_db)
+    forged = Head(head.position, "f" * 64)
+    result = run(story_db, "audit", "verify", "--head", str(forged))
+    assert_not_intact(result, 68)
+    assert "does not match the published head" in result.stdout
+    beyond = Head(head.position + 5, head.chain_hash)
+    result = run(story_db, "audit", "verify", "--head", str(beyond))
+    assert_not_intact(result, 73)
+    assert "has no event at position 73" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "malformed",
+    [
+        "68",
+        "68:abc",
+        "sixty-eight:" + "0" * 64,
+        "68:" + "g" * 64,
+        "-1:" + "0" * 64,
+        "",
+    ],
+)
+def test_a_malformed_head_is_refused_with_one_sentence(
+    story_db: Path, run: Run, malformed: str
+) -> None:
+    result = run(story_db, "audit", "verify", "--head", malformed)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "Error: head: A head is written POSITION:SHA256, like 68:3f2a... "
+        "(64 hex digits)."
+    ]
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        with pytest.raises(InvalidInput, match=r"^head: A head is written"):
+            app.verify_audit(malformed)
+    finally:
+        app.close()
+
+
+def test_a_head_in_capitals_or_with_spaces_is_the_same_head(
+    story_db: Path, run: Run
+) -> None:
+    head = published_head(story_db)
+    result = run(story_db, "audit", "verify", "--head", f"  {str(head).upper()} ")
+    assert result.exit_code == 0, result.output
+
+
+def test_audit_verify_does_not_catch_the_views_up(
+    story_db: Path, run: Run, dump_views: Callable[[Path], Any]
+) -> None:
+    # The story leaves the views behind the log (only informing the council
+    # catches the audit trail up, to the event before it).
+    before = dump_views(story_db)
+    assert before["samenspraak.view.audit-trail"]["tracking"][0][1] < 68
+    result = run(story_db, "audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert dump_views(story_db) == before
+
+
+def test_a_read_command_after_tampering_does_not_hide_it(
+    story_db: Path, run: Run
+) -> None:
+    """What happens when a read command runs between tampering and verifying: it
+    catches the views up, which records the events shifted by the insertion at the
+    end of the trail, but the trail still disagrees with the store from the first
+    position affected."""
+    head = published_head(story_db)
+    first = tamper_with(story_db, insert_one_row)
+    status = run(story_db, "projections", "catch-up")
+    assert status.exit_code == 0, status.output
+    assert "samenspraak.view.audit-trail: 1 events applied." in status.stderr
+    read = run(story_db, "initiative", "status", "city-centre", "--json")
+    assert read.exit_code == 0, read.output
+    assert_not_intact(run(story_db, "audit", "verify", "--head", str(head)), first)
+    assert_not_intact(run(story_db, "audit", "verify"), first)
+
+
+def test_a_change_made_before_the_trail_recorded_it_is_caught_only_by_a_later_head(
+    story_db: Path, run: Run
+) -> None:
+    """The documented boundary: an event the trail has not recorded yet is not
+    covered by any head; once a read command records it, the trail agrees with the
+    changed store. Only a head published before the change can tell."""
+    head_before = published_head(story_db)
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        app.register_stakeholder(
+            {"actor": "facilitator", "stakeholder": "newcomer", "name": "A newcomer"}
+        )
+        app.join_initiative(
+            {
+                "actor": "facilitator",
+                "initiative": "city-centre",
+                "stakeholder": "newcomer",
+                "kind": "resident",
+            }
+        )
+    finally:
+        app.close()
+    # Changed after it was written, before any catch-up recorded it.
+    tamper_with(story_db, lambda c: change_kind_of_joiner(c, 69))
+    assert run(story_db, "initiative", "status", "city-centre").exit_code == 0
+    assert run(story_db, "audit", "verify").exit_code == 0
+    assert run(story_db, "audit", "verify", "--head", str(head_before)).exit_code == 0
+
+
+def change_kind_of_joiner(connection: sqlite3.Connection, k: int) -> int:
+    state = row(connection, k)[3]
+    assert b'"kind":"resident"' in state
+    connection.execute(
+        "UPDATE stored_events SET state = ? WHERE rowid = ?",
+        [state.replace(b'"kind":"resident"', b'"kind":"facilitator"'), k],
+    )
+    return k
+
+
+def test_a_rewritten_trail_is_caught_by_the_published_head_at_its_position(
+    story_db: Path, run: Run
+) -> None:
+    """Someone changes an event and rebuilds the trail by hand (emptying the views
+    with SQL, then catching up): the trail agrees with the store again, so only the
+    published head proves the change, at the head's position."""
+    head = published_head(story_db)
+
+    def rewrite(connection: sqlite3.Connection) -> int:
+        k = change_one_byte(connection)
+        for table in ("view_audit_trail", "view_audit_heads", "view_audit_owners"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute(
+            "UPDATE tracking SET notification_id = 0 WHERE application_name = ?",
+            ["samenspraak.view.audit-trail"],
+        )
+        return k
+
+    tamper_with(story_db, rewrite)
+    assert run(story_db, "projections", "catch-up").exit_code == 0
+    internal = run(story_db, "audit", "verify")
+    assert internal.exit_code == 0, internal.output
+    assert "internal consistency only" in internal.stdout
+    assert_not_intact(run(story_db, "audit", "verify", "--head", str(head)), 68)
+
+
+def test_the_head_of_an_empty_store_verifies_against_that_store(
+    tmp_path: Path, run: Run
+) -> None:
+    db = tmp_path / "empty.db"
+    Samenspraak.open(str(db)).close()
+    head = run(db, "audit", "head")
+    assert head.stdout.strip() == f"0:{GENESIS}"
+    result = run(db, "audit", "verify", "--head", head.stdout.strip())
+    assert result.exit_code == 0, result.output
+
+
+def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
+    tmp_path: Path, run: Run
+) -> None:
+    db = tmp_path / "two.db"
+    app = Samenspraak.open(str(db))
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        for slug in ("north", "south"):
+            app.start_initiative(
+                {
+                    "actor": "f",
+                    "initiative": slug,
+                    "title": f"The {slug}",
+                    "description": "Together.",
+                    "area": "The old town",
+                    "budget": "1000.00",
+                    "level": "co-deciding",
+                }
+            )
+    finally:
+        app.close()
+    # The south's chain holds only its own record, at position 2.
+    south = run(db, "audit", "head", "south").stdout.strip()
+    assert south.startswith("2:")
+    global_head = run(db, "audit", "head").stdout.strip()
+    assert global_head.startswith("2:")
+    assert run(db, "audit", "verify", "--head", global_head).exit_code == 0
+    # Against the global chain it is not that chain's head ...
+    assert run(db, "audit", "verify", "--head", south).exit_code == 1
+    # ... it is the head of the south's own chain.
+    result = run(db, "audit", "verify", "--initiative", "south", "--head", south)
+    assert result.exit_code == 0, result.output
+    north = run(db, "audit", "head", "north").stdout.strip()
+    assert north.startswith("1:")
+    assert (
+        run(db, "audit", "verify", "--initiative", "north", "--head", north).exit_code
+        == 0
+    )
+    assert (
+        run(db, "audit", "verify", "--initiative", "north", "--head", south).exit_code
+        == 1
+    )
