@@ -1086,6 +1086,9 @@ class Samenspraak(Application[UUID]):
             event = self.mapper.to_domain_event(record)
             self.state_projector.initiative_of(event, entry.aggregate_kind, owners)
             self.state_projector.apply(replayed, event, record.topic, entry.position)
+        if replayed["slug"] is None:
+            msg = f"{slug} had not started yet at {moment.isoformat()}."
+            raise NotFound(msg)
         return replayed
 
     def _missing(

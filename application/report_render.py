@@ -317,11 +317,16 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     people = sum(p.active + p.former for p in r.participants)
     total = r.budget.total
     share = f"{(r.budget.allocated / total * 100):.0f}%" if total else "-"
+
+    def counted_as(n: int, key: str) -> str:
+        return w(f"{key}_one" if n == 1 else key)
+
     return [
-        (str(people), w("card_participants"), False),
+        (str(people), counted_as(people, "card_participants"), False),
         (
             str(len(r.meetings)),
-            f"{w('card_meetings')} ({evening} {w('card_evening')})",
+            f"{counted_as(len(r.meetings), 'card_meetings')} "
+            f"({evening} {w('card_evening')})",
             False,
         ),
         (
@@ -330,7 +335,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             outcomes["unanswered"] > 0,
         ),
         (f"{decided}/{len(r.decisions)}", w("card_decisions"), False),
-        (str(len(r.council)), w("card_council"), False),
+        (str(len(r.council)), counted_as(len(r.council), "card_council"), False),
         (share, w("card_allocated"), False),
     ]
 

@@ -409,7 +409,7 @@ class Initiative(Aggregate):
         document_sha256: str,
         session: CouncilSession,
         informed_at: datetime,
-        audit_head: str | None,
+        audit_head: str | None = None,
     ) -> None:
         self.council_informings.append(
             CouncilInforming(
