@@ -71,6 +71,7 @@ from samenspraak.projections.views import (
     SQLiteProcessStateView,
     SQLiteResponseReportView,
     catch_up,
+    catch_up_all,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -780,12 +781,7 @@ class Samenspraak(Application[UUID]):
 
     def catch_up(self) -> dict[str, int]:
         """Bring every view up to date; returns how many events each applied."""
-        return self._run(
-            lambda: {
-                view.view_name: catch_up(self.recorder, self.mapper, view)
-                for view in self.views
-            }
-        )
+        return self._run(lambda: catch_up_all(self.recorder, self.mapper, self.views))
 
     def projections_status(self) -> list[v.ProjectionStatus]:
         """Each view's position against the end of the log."""
@@ -818,10 +814,7 @@ class Samenspraak(Application[UUID]):
                 raise NotAllowed(msg, "a_tampered_record_is_not_rebuilt")
             for view in self.views:
                 view.clear()
-            return {
-                view.view_name: catch_up(self.recorder, self.mapper, view)
-                for view in self.views
-            }
+            return catch_up_all(self.recorder, self.mapper, self.views)
 
         return self._run(run)
 
@@ -830,7 +823,7 @@ class Samenspraak(Application[UUID]):
 
         def run() -> list[v.InitiativeSummary]:
             self._catch_up()
-            documents = self.state.documents()
+            documents = self.state.cores()
             texts = self._texts([d["title"] for d in documents])
             return [
                 v.InitiativeSummary(
@@ -1049,8 +1042,7 @@ class Samenspraak(Application[UUID]):
     # --- Query helpers ---------------------------------------------------------------
 
     def _catch_up(self) -> None:
-        for view in self.views:
-            catch_up(self.recorder, self.mapper, view)
+        catch_up_all(self.recorder, self.mapper, self.views)
 
     def _initiative_doc(self, slug: str) -> dict[str, Any]:
         self._catch_up()

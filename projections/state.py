@@ -121,15 +121,88 @@ class ProcessStateProjector:
             owners[aggregate] = str(initiative)
         return owners.get(aggregate)
 
-    def apply(self, document: Document, event: Any, topic: str, position: int) -> None:
+    def apply(
+        self,
+        document: Document,
+        event: Any,
+        topic: str,
+        position: int,
+        at: str | None = None,
+    ) -> list[str]:
+        """Apply one event; returns the keys of the parts of the document it changed
+        (besides ``core``, which every event changes)."""
         kind, name = kind_of_topic(topic)
         handler = self.handlers.get((kind, name))
         if handler is None:
-            return
-        handler(document, event, utc(event.timestamp))
+            return []
+        moment = at or utc(event.timestamp)
+        handler(document, event, moment)
         document["events"] += 1
         document["last_position"] = position
-        document["updated_at"] = utc(event.timestamp)
+        document["updated_at"] = moment
+        return parts_touched(kind, name, event)
+
+
+# --- Parts: a document is stored in parts, so a batch writes only what changed ----------
+
+
+def parts_touched(kind: str, name: str, event: Any) -> list[str]:
+    aggregate = str(event.originator_id)
+    if kind == "plan":
+        if name in ("ReactionAdded", "ReactionWithdrawn"):
+            return [f"reaction/{aggregate}/{event.reaction}"]
+        if name in ("ChangeAdopted", "PositionDefended", "SupportNoted"):
+            return [f"reaction/{aggregate}/{n}" for n in event.reactions]
+        return [f"plan/{aggregate}"]
+    if kind == "decision-point":
+        if name == "PositionTaken":
+            return [f"position/{aggregate}/{event.actor}"]
+        return [f"decision/{aggregate}"]
+    return []
+
+
+def part_of(document: Document, key: str) -> Document:
+    """One part of a document: the core, a plan without its reactions, a reaction, a
+    decision point without its positions, or a position."""
+    if key == "core":
+        return {k: v for k, v in document.items() if k not in ("plans", "decisions")}
+    kind, _, rest = key.partition("/")
+    if kind == "plan":
+        return {k: v for k, v in document["plans"][rest].items() if k != "reactions"}
+    if kind == "reaction":
+        plan, number = rest.split("/")
+        reaction: Document = document["plans"][plan]["reactions"][number]
+        return reaction
+    if kind == "decision":
+        return {
+            k: v for k, v in document["decisions"][rest].items() if k != "positions"
+        }
+    decision, stakeholder = rest.split("/")
+    position: Document = document["decisions"][decision]["positions"][stakeholder]
+    return position
+
+
+def assemble(parts: list[tuple[str, Document]]) -> Document:
+    """A document from its parts, given in the order they were first written."""
+    document: Document = {}
+    for key, part in parts:
+        if key == "core":
+            document.update(part)
+            document.setdefault("plans", {})
+            document.setdefault("decisions", {})
+            continue
+        kind, _, rest = key.partition("/")
+        if kind == "plan":
+            document["plans"][rest] = {**part, "reactions": {}}
+        elif kind == "reaction":
+            plan, number = rest.split("/")
+            document["plans"][plan]["reactions"][number] = part
+        elif kind == "decision":
+            document["decisions"][rest] = {**part, "positions": {}}
+        else:
+            decision, stakeholder = rest.split("/")
+            document["decisions"][decision]["positions"][stakeholder] = part
+    return document
 
 
 # --- Initiative ------------------------------------------------------------------------

@@ -26,54 +26,56 @@ def _numbers(values: Any) -> str:
     return f"{noun} {', '.join(map(str, numbers))}"
 
 
+LINES: dict[tuple[str, str], Callable[[Any], str]] = {
+    ("initiative", "Started"): lambda e: (
+        f"Initiative {e.slug} started ({_v(e.level)}, budget EUR {e.budget}, "
+        f"process {e.template_name} v{e.template_version})"
+    ),
+    ("initiative", "StakeholderJoined"): lambda e: f"{_a(_v(e.kind))} joined",
+    ("initiative", "StakeholderLeft"): lambda e: "A stakeholder left",
+    ("initiative", "GroupFormed"): lambda e: f"Group {e.group} formed ({_v(e.kind)})",
+    ("initiative", "MemberAdded"): lambda e: f"A member was added to {e.group}",
+    ("initiative", "MemberRemoved"): lambda e: f"A member was removed from {e.group}",
+    ("initiative", "MeetingHeld"): lambda e: (
+        f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
+        f"{e.attendance} present)"
+    ),
+    ("initiative", "CouncilInformed"): lambda e: (
+        f"Council informed ({_v(e.session)}), document sha256 "
+        f"{e.document_sha256[:16]}..."
+    ),
+    ("initiative", "PhaseAdvanced"): lambda e: f"Phase advanced to {e.phase}",
+    ("initiative", "BudgetAllocated"): lambda e: f"EUR {e.amount} allocated",
+    ("initiative", "Closed"): lambda e: "Initiative closed",
+    ("plan", "Created"): lambda e: f"Plan {e.slug} created, owned by {e.group}",
+    ("plan", "DraftProposed"): lambda e: f"Version {e.version} proposed",
+    ("plan", "ReactionAdded"): lambda e: (
+        f"Reaction {e.reaction} on version {e.version} ({_v(e.stance)}, "
+        f"{_v(e.channel)})"
+    ),
+    ("plan", "ReactionWithdrawn"): lambda e: f"Reaction {e.reaction} withdrawn",
+    ("plan", "ChangeAdopted"): lambda e: (
+        f"Change adopted in version {e.version}, answering {_numbers(e.reactions)}"
+    ),
+    ("plan", "PositionDefended"): lambda e: (
+        f"Position defended, answering {_numbers(e.reactions)}"
+    ),
+    ("plan", "SupportNoted"): lambda e: f"Support noted: {_numbers(e.reactions)}",
+    ("plan", "Finalised"): lambda e: f"Finalised in version {e.version}",
+    ("decision-point", "Put"): lambda e: (
+        f"Decision point {e.slug} put ({_v(e.rule)}, "
+        f"{len(e.options)} option{'s' * (len(e.options) > 1)})"
+    ),
+    ("decision-point", "PositionTaken"): lambda e: f"Position taken: {e.option}",
+    ("decision-point", "Decided"): lambda e: (
+        f"Decided: {e.outcome or 'no decision'} "
+        f"({', '.join(f'{k} {n}' for k, n in e.tally.items())})"
+    ),
+    ("decision-point", "Withdrawn"): lambda e: "Decision point withdrawn",
+}
+
+
 def summarise(kind: str, name: str, e: Any) -> str:
     """A one-line summary of an event."""
-    lines: dict[tuple[str, str], Callable[[], str]] = {
-        ("initiative", "Started"): lambda: (
-            f"Initiative {e.slug} started ({_v(e.level)}, budget EUR {e.budget}, "
-            f"process {e.template_name} v{e.template_version})"
-        ),
-        ("initiative", "StakeholderJoined"): lambda: f"{_a(_v(e.kind))} joined",
-        ("initiative", "StakeholderLeft"): lambda: "A stakeholder left",
-        ("initiative", "GroupFormed"): lambda: f"Group {e.group} formed ({_v(e.kind)})",
-        ("initiative", "MemberAdded"): lambda: f"A member was added to {e.group}",
-        ("initiative", "MemberRemoved"): lambda: f"A member was removed from {e.group}",
-        ("initiative", "MeetingHeld"): lambda: (
-            f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
-            f"{e.attendance} present)"
-        ),
-        ("initiative", "CouncilInformed"): lambda: (
-            f"Council informed ({_v(e.session)}), document sha256 "
-            f"{e.document_sha256[:16]}..."
-        ),
-        ("initiative", "PhaseAdvanced"): lambda: f"Phase advanced to {e.phase}",
-        ("initiative", "BudgetAllocated"): lambda: f"EUR {e.amount} allocated",
-        ("initiative", "Closed"): lambda: "Initiative closed",
-        ("plan", "Created"): lambda: f"Plan {e.slug} created, owned by {e.group}",
-        ("plan", "DraftProposed"): lambda: f"Version {e.version} proposed",
-        ("plan", "ReactionAdded"): lambda: (
-            f"Reaction {e.reaction} on version {e.version} ({_v(e.stance)}, "
-            f"{_v(e.channel)})"
-        ),
-        ("plan", "ReactionWithdrawn"): lambda: f"Reaction {e.reaction} withdrawn",
-        ("plan", "ChangeAdopted"): lambda: (
-            f"Change adopted in version {e.version}, answering {_numbers(e.reactions)}"
-        ),
-        ("plan", "PositionDefended"): lambda: (
-            f"Position defended, answering {_numbers(e.reactions)}"
-        ),
-        ("plan", "SupportNoted"): lambda: f"Support noted: {_numbers(e.reactions)}",
-        ("plan", "Finalised"): lambda: f"Finalised in version {e.version}",
-        ("decision-point", "Put"): lambda: (
-            f"Decision point {e.slug} put ({_v(e.rule)}, "
-            f"{len(e.options)} option{'s' * (len(e.options) > 1)})"
-        ),
-        ("decision-point", "PositionTaken"): lambda: f"Position taken: {e.option}",
-        ("decision-point", "Decided"): lambda: (
-            f"Decided: {e.outcome or 'no decision'} "
-            f"({', '.join(f'{k} {n}' for k, n in e.tally.items())})"
-        ),
-        ("decision-point", "Withdrawn"): lambda: "Decision point withdrawn",
-    }
-    line = lines.get((kind, name))
-    return line() if line else f"{kind} {name}"
+    line = LINES.get((kind, name))
+    return line(e) if line else f"{kind} {name}"

@@ -18,6 +18,7 @@ The views:
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
@@ -41,9 +42,10 @@ from samenspraak.projections.chain import (
 from samenspraak.projections.state import (
     Document,
     ProcessStateProjector,
-    aggregate_id,
+    assemble,
     kind_of_topic,
     new_document,
+    part_of,
     utc,
 )
 from samenspraak.projections.summary import summarise
@@ -58,14 +60,33 @@ class StaleBatch(Exception):
 
 @dataclass(frozen=True)
 class Item:
-    """One notification of the log, with its decoded event."""
+    """One notification of the log, with its decoded event and its time in UTC."""
 
     notification: Notification
     event: Any
+    at: str = ""
+    aggregate: str = ""
+    kind: str = ""
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        # What every view asks of an item, worked out once.
+        if not self.at:
+            object.__setattr__(self, "at", utc(self.event.timestamp))
+        if not self.aggregate:
+            object.__setattr__(self, "aggregate", str(self.notification.originator_id))
+        if not self.kind:
+            kind, name = kind_of_topic(self.notification.topic)
+            object.__setattr__(self, "kind", kind)
+            object.__setattr__(self, "name", name)
 
     @property
     def position(self) -> int:
         return self.notification.id
+
+    @classmethod
+    def of(cls, notification: Notification, mapper: Mapper[Any]) -> Item:
+        return cls(notification, mapper.to_domain_event(notification))
 
 
 class Cursor(Protocol):
@@ -110,20 +131,29 @@ class BaseView(ViewLogic, TrackingRecorder):
 
     def write_batch(self, expected: int, items: Sequence[Item]) -> None:
         """Apply a batch that follows ``expected``, and track its last position."""
-        with self._transaction() as c:
-            current = self._lock_position(c)
-            if current != expected:
-                raise StaleBatch
-            self._write(c, items)
-            self._track(c, Tracking(self.view_name, items[-1].position))
+        write_batches([self], {self: expected}, items)
 
     def clear(self) -> None:
         """Empty the view and reset its position, in one transaction."""
+        self.forget()
         with self._transaction() as c:
             self._lock_position(c)
             for table in self.table_names():
                 c.execute(f"DELETE FROM {self._table(table)}")
             self._reset_position(c)
+
+    # A view may keep what it read during one catch-up (documents, chain heads), as
+    # long as nothing else wrote the view in between: ``remembers`` says whether the
+    # memory is of this position; ``forget`` drops it.
+
+    remembered_position: int | None = None
+    _position_before: int = 0
+
+    def remembers(self, position: int) -> bool:
+        return self.remembered_position == position
+
+    def forget(self) -> None:
+        self.remembered_position = None
 
     def _transaction(self) -> Any:
         raise NotImplementedError
@@ -190,7 +220,11 @@ class SQLiteView(BaseView, SQLiteTrackingRecorder):
 
 
 class ProcessStateLogic(BaseView):
-    """A document per initiative: where it stands, in full."""
+    """A document per initiative: where it stands, in full.
+
+    Stored in parts (the core, each plan, reaction, decision point and position),
+    so a batch writes only the parts its events changed, however long the history.
+    """
 
     view_name = "samenspraak.view.process-state"
     projector = ProcessStateProjector()
@@ -201,49 +235,74 @@ class ProcessStateLogic(BaseView):
     def view_statements(self) -> list[str]:
         return [
             f"CREATE TABLE IF NOT EXISTS {self._table('view_process_state')} ("
-            "initiative_id TEXT PRIMARY KEY, slug TEXT, document TEXT NOT NULL)",
+            "initiative_id TEXT NOT NULL, part TEXT NOT NULL, seq BIGINT NOT NULL, "
+            "slug TEXT, document TEXT NOT NULL, PRIMARY KEY (initiative_id, part))",
             f"CREATE TABLE IF NOT EXISTS {self._table('view_process_owners')} ("
             "aggregate_id TEXT PRIMARY KEY, initiative_id TEXT NOT NULL)",
         ]
 
+    def forget(self) -> None:
+        super().forget()
+        self._documents: dict[str, Document] = {}
+        self._known_owners: dict[str, str] = {}
+
     def _write(self, c: Cursor, items: Sequence[Item]) -> None:
         p = self.p
-        owners = self._owners(c, items)
+        if not self.remembers(self._position_before):
+            self.forget()
+        documents = self._documents
+        owners = self._known_owners
+        missing = {i.aggregate for i in items} - owners.keys()
+        owners.update(self._owners(c, sorted(missing)))
         new_owners: dict[str, str] = {}
-        documents: dict[str, Document] = {}
+        dirty: dict[tuple[str, str], int] = {}
         for item in items:
-            kind, _ = kind_of_topic(item.notification.topic)
-            known = {**owners, **new_owners}
-            initiative = self.projector.initiative_of(item.event, kind, known)
-            aggregate = aggregate_id(item.event)
+            kind = item.kind
+            aggregate = item.aggregate
+            initiative = self.projector.initiative_of(item.event, kind, owners)
             if initiative is None:
                 continue
-            if kind != "initiative" and aggregate not in owners:
+            if (
+                kind != "initiative"
+                and aggregate not in new_owners
+                and (getattr(item.event, "initiative_id", None) is not None)
+            ):
                 new_owners[aggregate] = initiative
             if initiative not in documents:
                 documents[initiative] = self._document(c, initiative)
-            self.projector.apply(
+            touched = self.projector.apply(
                 documents[initiative],
                 item.event,
                 item.notification.topic,
                 item.position,
+                item.at,
             )
+            for key in ("core", *touched):
+                dirty.setdefault((initiative, key), item.position)
         c.executemany(
             f"INSERT INTO {self._table('view_process_owners')} VALUES ({p}, {p})",
             list(new_owners.items()),
         )
         c.executemany(
-            f"INSERT INTO {self._table('view_process_state')} VALUES ({p}, {p}, {p}) "
-            "ON CONFLICT (initiative_id) DO UPDATE SET slug = excluded.slug, "
-            "document = excluded.document",
+            f"INSERT INTO {self._table('view_process_state')} "
+            f"VALUES ({p}, {p}, {p}, {p}, {p}) "
+            "ON CONFLICT (initiative_id, part) DO UPDATE SET "
+            "slug = excluded.slug, document = excluded.document",
             [
-                (i, d.get("slug"), json.dumps(d, separators=(",", ":")))
-                for i, d in documents.items()
+                (
+                    initiative,
+                    key,
+                    seq,
+                    documents[initiative].get("slug"),
+                    json.dumps(
+                        part_of(documents[initiative], key), separators=(",", ":")
+                    ),
+                )
+                for (initiative, key), seq in dirty.items()
             ],
         )
 
-    def _owners(self, c: Cursor, items: Sequence[Item]) -> dict[str, str]:
-        ids = sorted({aggregate_id(i.event) for i in items})
+    def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -258,25 +317,41 @@ class ProcessStateLogic(BaseView):
 
     def _document(self, c: Cursor, initiative: str) -> Document:
         c.execute(
-            f"SELECT document FROM {self._table('view_process_state')} "
-            f"WHERE initiative_id = {self.p}",
+            f"SELECT part, document FROM {self._table('view_process_state')} "
+            f"WHERE initiative_id = {self.p} ORDER BY seq, part",
             [initiative],
         )
-        row = c.fetchone()
-        return json.loads(row["document"]) if row else new_document(initiative)
+        rows = c.fetchall()
+        if not rows:
+            return new_document(initiative)
+        return assemble([(r["part"], json.loads(r["document"])) for r in rows])
 
     def document(self, initiative_id: str) -> Document | None:
         rows = self._read(
-            f"SELECT document FROM {self._table('view_process_state')} "
-            f"WHERE initiative_id = {self.p}",
+            f"SELECT part, document FROM {self._table('view_process_state')} "
+            f"WHERE initiative_id = {self.p} ORDER BY seq, part",
             [initiative_id],
         )
-        return json.loads(rows[0]["document"]) if rows else None
+        if not rows:
+            return None
+        return assemble([(r["part"], json.loads(r["document"])) for r in rows])
 
     def documents(self) -> list[Document]:
-        rows = self._read(f"SELECT document FROM {self._table('view_process_state')}")
-        docs = [json.loads(r["document"]) for r in rows]
-        return sorted(docs, key=lambda d: d.get("started_at") or "")
+        """Every initiative's document, in the order they were started."""
+        rows = self._read(
+            f"SELECT initiative_id FROM {self._table('view_process_state')} "
+            "WHERE part = 'core' ORDER BY seq"
+        )
+        found = (self.document(r["initiative_id"]) for r in rows)
+        return [d for d in found if d is not None]
+
+    def cores(self) -> list[Document]:
+        """Every initiative's core part (no plans, no decision points), in order."""
+        rows = self._read(
+            f"SELECT document FROM {self._table('view_process_state')} "
+            "WHERE part = 'core' ORDER BY seq"
+        )
+        return [json.loads(r["document"]) for r in rows]
 
 
 class SQLiteProcessStateView(ProcessStateLogic, SQLiteView):
@@ -335,57 +410,73 @@ class AuditTrailLogic(BaseView):
             "aggregate_id TEXT NOT NULL, version BIGINT NOT NULL, event TEXT NOT NULL, "
             "actor TEXT, summary TEXT NOT NULL, content_hash TEXT NOT NULL, "
             "chain_hash TEXT NOT NULL, initiative_chain_hash TEXT)",
-            f"CREATE INDEX IF NOT EXISTS view_audit_trail_aggregate "
-            f"ON {trail} (aggregate_id, version)",
-            f"CREATE INDEX IF NOT EXISTS view_audit_trail_initiative "
-            f"ON {trail} (initiative_id, recorded_at)",
+            f"CREATE INDEX IF NOT EXISTS view_audit_trail_by_initiative "
+            f"ON {trail} (initiative_id, position)",
             f"CREATE TABLE IF NOT EXISTS {self._table('view_audit_heads')} ("
             "scope TEXT PRIMARY KEY, position BIGINT NOT NULL, chain_hash TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {self._table('view_audit_owners')} ("
             "aggregate_id TEXT PRIMARY KEY, initiative_id TEXT NOT NULL)",
         ]
 
+    def forget(self) -> None:
+        super().forget()
+        self._heads: dict[str, str] = {}
+        self._known_owners: dict[str, str] = {}
+
     def _write(self, c: Cursor, items: Sequence[Item]) -> None:
         p = self.p
-        heads = self._heads(c, items)
-        owners = self._owners(c, items)
+        if not self.remembers(self._position_before):
+            self.forget()
+            c.execute(
+                f"SELECT scope, chain_hash FROM {self._table('view_audit_heads')}"
+            )
+            self._heads = {r["scope"]: r["chain_hash"] for r in c.fetchall()}
+        heads = self._heads
+        owners = self._known_owners
+        missing = sorted({i.aggregate for i in items} - owners.keys())
+        owners.update(self._owners(c, missing))
         new_owners: dict[str, str] = {}
         rows = []
+        last_position: dict[str, int] = {}
+        chain = heads.get("global", GENESIS)
         for item in items:
             n = item.notification
-            kind, name = kind_of_topic(n.topic)
-            aggregate = aggregate_id(item.event)
+            event = item.event
+            kind, name = item.kind, item.name
+            aggregate = item.aggregate
             initiative = aggregate if kind == "initiative" else owners.get(aggregate)
-            if initiative is None and getattr(item.event, "initiative_id", None):
-                initiative = str(item.event.initiative_id)
+            if initiative is None and getattr(event, "initiative_id", None):
+                initiative = str(event.initiative_id)
                 owners[aggregate] = new_owners[aggregate] = initiative
             record = canonical_record(
                 n.originator_id, n.originator_version, n.topic, n.state
             )
-            chain = next_chain_hash(heads.get("global", GENESIS), record)
-            heads["global"] = chain
+            chain = next_chain_hash(chain, record)
             initiative_chain = None
             if initiative is not None:
                 initiative_chain = next_chain_hash(
                     heads.get(initiative, GENESIS), record
                 )
                 heads[initiative] = initiative_chain
+                last_position[initiative] = n.id
             rows.append(
                 (
                     n.id,
-                    utc(item.event.timestamp),
+                    item.at or utc(event.timestamp),
                     initiative,
                     kind,
                     aggregate,
                     n.originator_version,
                     name,
-                    getattr(item.event, "actor", None),
-                    summarise(kind, name, item.event),
+                    getattr(event, "actor", None),
+                    summarise(kind, name, event),
                     content_hash(record),
                     chain,
                     initiative_chain,
                 )
             )
+        heads["global"] = chain
+        last_position["global"] = items[-1].position
         marks = ", ".join([p] * len(AUDIT_COLUMNS))
         c.executemany(
             f"INSERT INTO {self._table('view_audit_trail')} VALUES ({marks})", rows
@@ -394,11 +485,6 @@ class AuditTrailLogic(BaseView):
             f"INSERT INTO {self._table('view_audit_owners')} VALUES ({p}, {p})",
             list(new_owners.items()),
         )
-        last_position: dict[str, int] = {}
-        for row in rows:
-            last_position["global"] = row[0]
-            if row[2] is not None:
-                last_position[row[2]] = row[0]
         c.executemany(
             f"INSERT INTO {self._table('view_audit_heads')} VALUES ({p}, {p}, {p}) "
             "ON CONFLICT (scope) DO UPDATE SET position = excluded.position, "
@@ -406,15 +492,18 @@ class AuditTrailLogic(BaseView):
             [(scope, last_position[scope], heads[scope]) for scope in last_position],
         )
 
-    def _heads(self, c: Cursor, items: Sequence[Item]) -> dict[str, str]:
-        c.execute(f"SELECT scope, chain_hash FROM {self._table('view_audit_heads')}")
-        return {r["scope"]: r["chain_hash"] for r in c.fetchall()}
-
-    def _owners(self, c: Cursor, items: Sequence[Item]) -> dict[str, str]:
-        c.execute(
-            f"SELECT aggregate_id, initiative_id FROM {self._table('view_audit_owners')}"
-        )
-        return {r["aggregate_id"]: r["initiative_id"] for r in c.fetchall()}
+    def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            c.execute(
+                f"SELECT aggregate_id, initiative_id FROM "
+                f"{self._table('view_audit_owners')} "
+                f"WHERE aggregate_id IN ({', '.join([self.p] * len(chunk))})",
+                chunk,
+            )
+            found.update({r["aggregate_id"]: r["initiative_id"] for r in c.fetchall()})
+        return found
 
     # --- Queries -------------------------------------------------------------------
 
@@ -459,17 +548,6 @@ class AuditTrailLogic(BaseView):
                 return
             after = page[-1].position
 
-    def versions_at(self, initiative_id: str, moment: str) -> dict[str, int]:
-        """Each aggregate of the initiative and its version at ``moment`` (UTC ISO)."""
-        found = self._read(
-            f"SELECT aggregate_id, MAX(version) AS version "
-            f"FROM {self._table('view_audit_trail')} "
-            f"WHERE initiative_id = {self.p} AND recorded_at <= {self.p} "
-            "GROUP BY aggregate_id",
-            [initiative_id, moment],
-        )
-        return {r["aggregate_id"]: int(r["version"]) for r in found}
-
     def position_at(self, moment: str) -> int:
         """The last log position recorded at or before ``moment`` (UTC ISO)."""
         found = self._read(
@@ -479,19 +557,6 @@ class AuditTrailLogic(BaseView):
         )
         value = found[0]["position"] if found else None
         return int(value) if value is not None else 0
-
-    def positions_of(
-        self, initiative_id: str, until_position: int | None = None
-    ) -> list[tuple[int, str, int]]:
-        """(position, aggregate id, version) of an initiative's events, in order."""
-        return [
-            (r.position, r.aggregate_id, r.version)
-            for r in self.rows(
-                initiative_id=initiative_id,
-                until_position=until_position,
-                limit=10_000_000,
-            )
-        ]
 
 
 class SQLiteAuditTrailView(AuditTrailLogic, SQLiteView):
@@ -543,65 +608,93 @@ class ResponseReportLogic(BaseView):
             "plan_id TEXT PRIMARY KEY, initiative_id TEXT NOT NULL, plan TEXT NOT NULL)",
         ]
 
+    def forget(self) -> None:
+        super().forget()
+        self._plans: dict[str, tuple[str, str]] = {}
+
     def _write(self, c: Cursor, items: Sequence[Item]) -> None:
         p = self.p
-        responses = self._table("view_responses")
+        if not self.remembers(self._position_before):
+            self.forget()
+        plans = self._plans
+        new_plans: list[tuple[str, str, str]] = []
+        added: dict[tuple[str, int], list[Any]] = {}
+        withdrawn: list[tuple[str, int]] = []
+        answered: list[tuple[Any, ...]] = []
         for item in items:
-            kind, name = kind_of_topic(item.notification.topic)
-            if kind != "plan":
+            if item.kind != "plan":
                 continue
+            name = item.name
             e = item.event
-            plan_id = aggregate_id(e)
-            at = utc(e.timestamp)
+            plan_id = item.aggregate
+            at = item.at or utc(e.timestamp)
             if name == "Created":
-                c.execute(
-                    f"INSERT INTO {self._table('view_response_plans')} "
-                    f"VALUES ({p}, {p}, {p})",
-                    [plan_id, str(e.initiative_id), e.slug],
-                )
+                plans[plan_id] = (str(e.initiative_id), e.slug)
+                new_plans.append((plan_id, str(e.initiative_id), e.slug))
             elif name == "ReactionAdded":
-                c.execute(
-                    f"SELECT initiative_id, plan FROM {self._table('view_response_plans')} "
-                    f"WHERE plan_id = {p}",
-                    [plan_id],
-                )
-                plan = c.fetchone()
-                c.execute(
-                    f"INSERT INTO {responses} ({', '.join(RESPONSE_COLUMNS[:13])}) "
-                    f"VALUES ({', '.join([p] * 13)})",
-                    [
-                        plan_id,
-                        e.reaction,
-                        plan["initiative_id"],
-                        plan["plan"],
-                        e.version,
-                        e.stakeholder,
-                        getattr(e.stance, "value", e.stance),
-                        getattr(e.channel, "value", e.channel),
-                        e.section.id if e.section else None,
-                        e.meeting,
-                        e.text.id,
-                        at,
-                        0,
-                    ],
-                )
+                initiative, slug = plans.get(plan_id) or self._plan(c, plan_id)
+                added[(plan_id, e.reaction)] = [
+                    plan_id,
+                    e.reaction,
+                    initiative,
+                    slug,
+                    e.version,
+                    e.stakeholder,
+                    getattr(e.stance, "value", e.stance),
+                    getattr(e.channel, "value", e.channel),
+                    e.section.id if e.section else None,
+                    e.meeting,
+                    e.text.id,
+                    at,
+                    0,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
             elif name == "ReactionWithdrawn":
-                c.execute(
-                    f"UPDATE {responses} SET withdrawn = 1 "
-                    f"WHERE plan_id = {p} AND reaction = {p}",
-                    [plan_id, e.reaction],
-                )
+                if (plan_id, e.reaction) in added:
+                    added[(plan_id, e.reaction)][12] = 1
+                else:
+                    withdrawn.append((plan_id, e.reaction))
             elif name in ("ChangeAdopted", "PositionDefended", "SupportNoted"):
-                answer, version, text = _answer_of(name, e)
-                c.executemany(
-                    f"UPDATE {responses} SET answer = {p}, answer_version = {p}, "
-                    f"answer_text = {p}, answered_by = {p}, answered_at = {p} "
-                    f"WHERE plan_id = {p} AND reaction = {p}",
-                    [
-                        (answer, version, text, e.actor, at, plan_id, n)
-                        for n in e.reactions
-                    ],
-                )
+                answer = (*_answer_of(name, e), e.actor, at)
+                for n in e.reactions:
+                    if (plan_id, n) in added:
+                        added[(plan_id, n)][13:18] = answer
+                    else:
+                        answered.append((*answer, plan_id, n))
+        responses = self._table("view_responses")
+        c.executemany(
+            f"INSERT INTO {self._table('view_response_plans')} VALUES ({p}, {p}, {p})",
+            new_plans,
+        )
+        c.executemany(
+            f"INSERT INTO {responses} ({', '.join(RESPONSE_COLUMNS)}) "
+            f"VALUES ({', '.join([p] * len(RESPONSE_COLUMNS))})",
+            list(added.values()),
+        )
+        c.executemany(
+            f"UPDATE {responses} SET withdrawn = 1 WHERE plan_id = {p} AND reaction = {p}",
+            withdrawn,
+        )
+        c.executemany(
+            f"UPDATE {responses} SET answer = {p}, answer_version = {p}, "
+            f"answer_text = {p}, answered_by = {p}, answered_at = {p} "
+            f"WHERE plan_id = {p} AND reaction = {p}",
+            answered,
+        )
+
+    def _plan(self, c: Cursor, plan_id: str) -> tuple[str, str]:
+        c.execute(
+            f"SELECT initiative_id, plan FROM {self._table('view_response_plans')} "
+            f"WHERE plan_id = {self.p}",
+            [plan_id],
+        )
+        row = c.fetchone()
+        self._plans[plan_id] = (row["initiative_id"], row["plan"])
+        return self._plans[plan_id]
 
     def responses(self, initiative_id: str) -> list[dict[str, Any]]:
         rows = self._read(
@@ -629,28 +722,83 @@ class SQLiteResponseReportView(ResponseReportLogic, SQLiteView):
 # --- Catching up -----------------------------------------------------------------------
 
 
+def write_batches(
+    views: Sequence[BaseView], expected: dict[BaseView, int], items: Sequence[Item]
+) -> None:
+    """Apply a batch to several views of one database in one transaction: each view
+    takes the items after its own position, and tracks the last of them.
+
+    Raises :class:`StaleBatch` (and writes nothing) when a view no longer stands
+    where ``expected`` says: another catch-up wrote it first.
+    """
+    try:
+        with views[0]._transaction() as c:
+            for view in views:
+                if view._lock_position(c) != expected[view]:
+                    raise StaleBatch
+            positions = [i.position for i in items]
+            for view in views:
+                mine = items[bisect_right(positions, expected[view]) :]
+                if mine:
+                    view._position_before = expected[view]
+                    view._write(c, mine)
+                    view._track(c, Tracking(view.view_name, mine[-1].position))
+    except BaseException:
+        for view in views:
+            view.forget()
+        raise
+    for view in views:
+        if items[-1].position > expected[view]:
+            view.remembered_position = items[-1].position
+
+
+def batch_size_for(behind: int) -> int:
+    """Batches of 500; up to 5,000 when a view is far behind (a rebuild)."""
+    return max(BATCH_SIZE, min(behind // 4, 10 * BATCH_SIZE))
+
+
+def catch_up_all(
+    source: ApplicationRecorder,
+    mapper: Mapper[Any],
+    views: Sequence[BaseView],
+    *,
+    batch_size: int | None = None,
+) -> dict[str, int]:
+    """Apply what the views have not seen yet, reading and decoding each batch of the
+    log once for all of them; returns how many events each view applied. Safe to
+    run while another catch-up runs."""
+    applied = {view.view_name: 0 for view in views}
+    try:
+        while True:
+            positions = {view: view.position() for view in views}
+            start = min(positions.values())
+            size = batch_size or batch_size_for(
+                (source.max_notification_id() or 0) - start
+            )
+            notifications = source.select_notifications(
+                start=start, limit=size, inclusive_of_start=False
+            )
+            if not notifications:
+                return applied
+            items = [Item.of(n, mapper) for n in notifications]
+            try:
+                write_batches(views, positions, items)
+            except StaleBatch:
+                continue
+            ids = [i.position for i in items]
+            for view in views:
+                applied[view.view_name] += len(ids) - bisect_right(ids, positions[view])
+    finally:
+        for view in views:
+            view.forget()
+
+
 def catch_up(
     source: ApplicationRecorder,
     mapper: Mapper[Any],
     view: BaseView,
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> int:
-    """Apply what the view has not seen yet, batch by batch; returns how many events
-    this call applied. Safe to run while another catch-up runs."""
-    applied = 0
-    position = view.position()
-    while True:
-        notifications = source.select_notifications(
-            start=position, limit=batch_size, inclusive_of_start=False
-        )
-        if not notifications:
-            return applied
-        items = [Item(n, mapper.to_domain_event(n)) for n in notifications]
-        try:
-            view.write_batch(position, items)
-        except StaleBatch:
-            position = view.position()
-            continue
-        applied += len(items)
-        position = notifications[-1].id
+    """Apply what one view has not seen yet; returns how many events it applied."""
+    return catch_up_all(source, mapper, [view], batch_size=batch_size)[view.view_name]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from samenspraak.application import Samenspraak
+from samenspraak.projections import views as views_module
 from samenspraak.projections.views import Item, StaleBatch, catch_up
 
 EVENTS = 68
@@ -216,16 +217,16 @@ def test_the_loser_of_a_race_continues_from_where_the_winner_ended(
         view, "position", lambda: next(answers, None) or real_position()
     )
     stale: list[int] = []
-    real_write = view.write_batch
+    real_write = views_module.write_batches
 
-    def write_batch(expected: int, batch: Any) -> None:
+    def write_batches(views: Any, expected: Any, batch: Any) -> None:
         try:
-            real_write(expected, batch)
+            real_write(views, expected, batch)
         except StaleBatch:
-            stale.append(expected)
+            stale.append(expected[view])
             raise
 
-    monkeypatch.setattr(view, "write_batch", write_batch)
+    monkeypatch.setattr(views_module, "write_batches", write_batches)
     assert catch_up(loser.recorder, loser.mapper, view, batch_size=5) == EVENTS - 30
     assert stale == [20]
     assert dump_views(story_db)[name] == reference[name]

@@ -138,12 +138,17 @@ def test_the_process_state_projector_failing_on_one_event_writes_none_of_its_bat
         applied = 0
 
         def apply(
-            self, document: dict[str, Any], event: Any, topic: str, position: int
-        ) -> None:
+            self,
+            document: dict[str, Any],
+            event: Any,
+            topic: str,
+            position: int,
+            at: str | None = None,
+        ) -> list[str]:
             Failing.applied += 1
             if Failing.applied == 25:
                 raise Crash
-            super().apply(document, event, topic, position)
+            return super().apply(document, event, topic, position, at)
 
     app = Samenspraak.open(str(story_db), create=False)
     try:
