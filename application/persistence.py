@@ -125,6 +125,14 @@ class TextStoreRecorder:
                 found[row["id"]] = StakeholderRow(**row)
         return found
 
+    def select_records(
+        self, after: int, limit: int
+    ) -> list[tuple[int, str, int, str, bytes]]:
+        """Stored records after a position, as plain tuples (position, originator id
+        as 32 hex digits, version, topic, state): the cheapest read, for verifying
+        the audit chain over a long log."""
+        raise NotImplementedError
+
     def count_rows(self) -> dict[str, int]:
         """Rows per table: the stored events, texts and stakeholders."""
         counts = {}
@@ -188,3 +196,14 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, list(params))
             return [dict(row) for row in c.fetchall()]
+
+    def select_records(
+        self, after: int, limit: int
+    ) -> list[tuple[int, str, int, str, bytes]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                [after, limit],
+            )
+            return [tuple(row) for row in c.fetchall()]

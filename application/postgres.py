@@ -55,6 +55,26 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
 
+    def select_records(
+        self, after: int, limit: int
+    ) -> list[tuple[int, str, int, str, bytes]]:
+        rows = self._read(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table} WHERE notification_id > %s "
+            "ORDER BY notification_id LIMIT %s",
+            [after, limit],
+        )
+        return [
+            (
+                r["notification_id"],
+                r["originator_id"].hex,
+                r["originator_version"],
+                r["topic"],
+                bytes(r["state"]),
+            )
+            for r in rows
+        ]
+
     def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, list(params))

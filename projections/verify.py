@@ -13,21 +13,17 @@ itself, not from the trail).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
-from samenspraak.projections.chain import (
-    GENESIS,
-    Head,
-    canonical_record,
-    content_hash,
-    next_chain_hash,
-)
+from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import kind_of_topic
-from samenspraak.projections.views import AuditRow, AuditTrailLogic
+from samenspraak.projections.views import AuditTrailLogic
 
 PAGE = 5000
 
@@ -42,35 +38,78 @@ class ChainCheck:
     proves: str = ""
 
 
-def _log(recorder: ApplicationRecorder) -> Iterator[Notification]:
-    start: int | None = None
+Record = tuple[int, str, int, str, bytes]
+"""A stored record: position, originator id (32 hex digits), version, topic, state."""
+
+
+@runtime_checkable
+class RawLog(Protocol):
+    """A recorder that reads stored records as plain tuples (the engine's do)."""
+
+    def select_records(self, after: int, limit: int) -> list[Record]: ...
+
+
+def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
+    after = 0
     while True:
-        page = recorder.select_notifications(
-            start=start, limit=PAGE, inclusive_of_start=False
-        )
+        if isinstance(recorder, RawLog):
+            page = recorder.select_records(after, PAGE)
+        else:
+            page = [
+                (
+                    n.id,
+                    UUID(str(n.originator_id)).hex,
+                    n.originator_version,
+                    n.topic,
+                    n.state,
+                )
+                for n in recorder.select_notifications(
+                    start=after, limit=PAGE, inclusive_of_start=False
+                )
+            ]
         yield from page
         if len(page) < PAGE:
             return
-        start = page[-1].id
+        after = page[-1][0]
+
+
+def _encode(record: Record) -> bytes:
+    """The canonical encoding (see ``chain.canonical_record``), from a plain tuple."""
+    _, ident, version, topic, state = record
+    encoded_topic = topic.encode("utf-8")
+    return b"".join(
+        (
+            ident.encode("ascii"),
+            version.to_bytes(8, "big"),
+            len(encoded_topic).to_bytes(4, "big"),
+            encoded_topic,
+            len(state).to_bytes(8, "big"),
+            state,
+        )
+    )
 
 
 class _Members:
     """Which records belong to one initiative, decided from the store itself."""
 
     def __init__(self, initiative_id: str, mapper: Mapper[Any]) -> None:
-        self.initiative_id = initiative_id
+        self.initiative_hex = UUID(initiative_id).hex
         self.mapper = mapper
-        self.aggregates = {initiative_id}
+        self.aggregates = {self.initiative_hex}
 
-    def __contains__(self, n: Notification) -> bool:
-        aggregate = str(n.originator_id)
-        if aggregate in self.aggregates:
+    def __contains__(self, record: Record) -> bool:
+        _, ident, version, topic, state = record
+        if ident in self.aggregates:
             return True
-        kind, name = kind_of_topic(n.topic)
+        kind, name = kind_of_topic(topic)
         if (kind, name) in (("plan", "Created"), ("decision-point", "Put")):
-            event = self.mapper.to_domain_event(n)
-            if str(getattr(event, "initiative_id", "")) == self.initiative_id:
-                self.aggregates.add(aggregate)
+            event = self.mapper.to_domain_event(
+                StoredEvent(UUID(ident), version, topic, state)
+            )
+            if UUID(str(getattr(event, "initiative_id", UUID(int=0)))).hex == (
+                self.initiative_hex
+            ):
+                self.aggregates.add(ident)
                 return True
         return False
 
@@ -90,61 +129,56 @@ def verify_chain(
     if initiative_id is not None:
         assert mapper is not None
         members = _Members(initiative_id, mapper)
-    trail = audit.iter_rows(initiative_id)
-    recorded: AuditRow | None = next(trail, None)
-    chain = GENESIS
+    trail = audit.chain_rows(initiative_id)
+    recorded = next(trail, None)
+    chain = bytes(32)
     checked = 0
     position = 0
     head_seen = published is None or published.position == 0
+    sha256 = hashlib.sha256
 
     def bad(at: int, problem: str) -> ChainCheck:
-        return ChainCheck(False, checked, Head(position, chain), at, problem)
+        return ChainCheck(False, checked, Head(position, chain.hex()), at, problem)
 
-    def recorded_chain(row: AuditRow) -> str | None:
-        return row.chain_hash if members is None else row.initiative_chain_hash
-
-    for n in _log(recorder):
-        if members is not None and n not in members:
+    for record in _log(recorder):
+        if members is not None and record not in members:
             continue
-        # Records in the trail that the store no longer has were deleted.
-        if recorded is not None and recorded.position < n.id:
+        at = record[0]
+        if recorded is not None and recorded[0] != at:
+            if recorded[0] < at:  # the trail has a record the store no longer has
+                return bad(
+                    recorded[0],
+                    f"The event at position {recorded[0]} was deleted from the "
+                    "event store.",
+                )
             return bad(
-                recorded.position,
-                f"The event at position {recorded.position} was deleted from the "
-                "event store.",
-            )
-        # A record between two the trail has was inserted.
-        if recorded is not None and recorded.position > n.id:
-            return bad(
-                n.id,
-                f"An event was inserted at position {n.id} after the audit trail "
+                at,
+                f"An event was inserted at position {at} after the audit trail "
                 "recorded the events around it.",
             )
-        record = canonical_record(
-            n.originator_id, n.originator_version, n.topic, n.state
-        )
-        chain = next_chain_hash(chain, record)
-        position = n.id
+        encoded = _encode(record)
+        chain = sha256(chain + encoded).digest()
+        position = at
         checked += 1
-        if recorded is not None and recorded.position == n.id:
-            if recorded_chain(recorded) != chain:
+        if recorded is not None:
+            if recorded[2] != chain.hex():
                 kind = (
                     "changed, inserted or moved"
-                    if recorded.content_hash != content_hash(record)
+                    if recorded[1] != sha256(encoded).hexdigest()
                     else "preceded by a change"
                 )
                 return bad(
-                    n.id,
-                    f"The event at position {n.id} was {kind} after the audit trail "
+                    at,
+                    f"The event at position {at} was {kind} after the audit trail "
                     "recorded it.",
                 )
             recorded = next(trail, None)
-        if published is not None and n.id == published.position:
+        if published is not None and at == published.position:
             head_seen = True
-            if chain != published.chain_hash:
+            if chain.hex() != published.chain_hash:
                 return bad(
-                    n.id,
-                    f"The record up to position {n.id} does not match the published "
+                    at,
+                    f"The record up to position {at} does not match the published "
                     "head.",
                 )
     if (
@@ -153,13 +187,10 @@ def verify_chain(
         and published.chain_hash != GENESIS
     ):
         return bad(0, "A head at position 0 is the empty chain, 64 zeros.")
-    if recorded is not None and (
-        published is None or recorded.position <= published.position
-    ):
+    if recorded is not None:
         return bad(
-            recorded.position,
-            f"The event at position {recorded.position} was deleted from the event "
-            "store.",
+            recorded[0],
+            f"The event at position {recorded[0]} was deleted from the event store.",
         )
     if not head_seen:
         assert published is not None
@@ -177,4 +208,4 @@ def verify_chain(
         "someone who can write the database could rewrite both; verify against a "
         "published head to prove more)."
     )
-    return ChainCheck(True, checked, Head(position, chain), proves=proves)
+    return ChainCheck(True, checked, Head(position, chain.hex()), proves=proves)

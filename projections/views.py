@@ -122,6 +122,9 @@ class ViewLogic:
     def _read(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def _read_tuples(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        return [tuple(r.values()) for r in self._read(statement, params)]
+
 
 class BaseView(ViewLogic, TrackingRecorder):
     """The shared workings: batches, positions, clearing."""
@@ -214,6 +217,11 @@ class SQLiteView(BaseView, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, list(params))
             return [dict(row) for row in c.fetchall()]
+
+    def _read_tuples(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, list(params))
+            return [tuple(row) for row in c.fetchall()]
 
 
 # --- Process state ---------------------------------------------------------------------
@@ -538,6 +546,29 @@ class AuditTrailLogic(BaseView):
             params,
         )
         return [AuditRow(**{k: r[k] for k in AUDIT_COLUMNS}) for r in found]
+
+    def chain_rows(
+        self, initiative_id: str | None = None
+    ) -> Iterator[tuple[int, str, str | None]]:
+        """(position, content hash, chain hash) of every row, in order: the global
+        chain, or one initiative's chain. The cheapest read, for verification."""
+        column = "chain_hash" if initiative_id is None else "initiative_chain_hash"
+        where = "" if initiative_id is None else f"AND initiative_id = {self.p} "
+        after = 0
+        while True:
+            params: list[Any] = [after]
+            if initiative_id is not None:
+                params.append(initiative_id)
+            page = self._read_tuples(
+                f"SELECT position, content_hash, {column} "
+                f"FROM {self._table('view_audit_trail')} WHERE position > {self.p} "
+                f"{where}ORDER BY position LIMIT 20000",
+                params,
+            )
+            yield from page
+            if len(page) < 20000:
+                return
+            after = page[-1][0]
 
     def iter_rows(self, initiative_id: str | None = None) -> Iterator[AuditRow]:
         after = 0
