@@ -278,6 +278,82 @@ def initiative_status(
         _print_status(status)
 
 
+def stakeholder_table(items: Sequence[Any]) -> str:
+    return table(
+        ["ref", "kind", "active", "name"],
+        [[p.ref, p.kind, p.active, p.name] for p in items],
+    )
+
+
+def group_table(items: Sequence[Any]) -> str:
+    return table(
+        ["group", "kind", "name", "members"],
+        [[g.group, g.kind, g.name, ", ".join(g.members)] for g in items],
+    )
+
+
+def meeting_table(items: Sequence[Any]) -> str:
+    return table(
+        ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
+        [
+            [
+                m.number,
+                m.starts_at,
+                m.kind,
+                m.attendance,
+                m.evening_or_weekend,
+                m.place,
+            ]
+            for m in items
+        ],
+    )
+
+
+def plan_table(items: Sequence[Any]) -> str:
+    return table(
+        ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
+        [
+            [
+                p.plan,
+                p.group,
+                p.versions,
+                p.final_version,
+                p.reactions,
+                p.unanswered,
+                p.title,
+            ]
+            for p in items
+        ],
+    )
+
+
+def decision_table(items: Sequence[Any]) -> str:
+    return table(
+        ["decision", "rule", "state", "outcome", "tally"],
+        [
+            [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
+            for d in items
+        ],
+    )
+
+
+def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
+    """What the council was told; the hashes in full, or their first 16 digits."""
+    return table(
+        ["when", "session", "document sha256", "document"],
+        [
+            [
+                c.informed_at,
+                c.session,
+                c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
+                c.document_title,
+            ]
+            for c in items
+        ],
+        whole=(2,),
+    )
+
+
 def _print_status(s: Any) -> None:
     click.echo(f"{s.initiative}: {s.title}")
     click.echo(f"  area: {s.area}")
@@ -288,79 +364,17 @@ def _print_status(s: Any) -> None:
     )
     click.echo(f"  budget: EUR {s.budget}    allocated: EUR {s.allocated}")
     click.echo(section("Stakeholders"))
-    click.echo(
-        table(
-            ["ref", "kind", "active", "name"],
-            [[p.ref, p.kind, p.active, p.name] for p in s.stakeholders],
-        )
-    )
+    click.echo(stakeholder_table(s.stakeholders))
     click.echo(section("Groups"))
-    click.echo(
-        table(
-            ["group", "kind", "name", "members"],
-            [[g.group, g.kind, g.name, ", ".join(g.members)] for g in s.groups],
-        )
-    )
+    click.echo(group_table(s.groups))
     click.echo(section("Meetings"))
-    click.echo(
-        table(
-            ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
-            [
-                [
-                    m.number,
-                    m.starts_at,
-                    m.kind,
-                    m.attendance,
-                    m.evening_or_weekend,
-                    m.place,
-                ]
-                for m in s.meetings
-            ],
-        )
-    )
+    click.echo(meeting_table(s.meetings))
     click.echo(section("Plans"))
-    click.echo(
-        table(
-            ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
-            [
-                [
-                    p.plan,
-                    p.group,
-                    p.versions,
-                    p.final_version,
-                    p.reactions,
-                    p.unanswered,
-                    p.title,
-                ]
-                for p in s.plans
-            ],
-        )
-    )
+    click.echo(plan_table(s.plans))
     click.echo(section("Decision points"))
-    click.echo(
-        table(
-            ["decision", "rule", "state", "outcome", "tally"],
-            [
-                [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
-                for d in s.decisions
-            ],
-        )
-    )
+    click.echo(decision_table(s.decisions))
     click.echo(section("The council was informed"))
-    click.echo(
-        table(
-            ["when", "session", "document sha256", "document"],
-            [
-                [
-                    c.informed_at,
-                    c.session,
-                    c.document_sha256[:16] + "...",
-                    c.document_title,
-                ]
-                for c in s.council
-            ],
-        )
-    )
+    click.echo(council_table(s.council))
     if s.allocations:
         click.echo(section("Budget allocations"))
         click.echo(
@@ -523,12 +537,7 @@ def stakeholder_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(people)
         return
-    click.echo(
-        table(
-            ["ref", "kind", "active", "name"],
-            [[p.ref, p.kind, p.active, p.name] for p in people],
-        )
-    )
+    click.echo(stakeholder_table(people))
 
 
 # --- group ---------------------------------------------------------------------------
@@ -637,12 +646,7 @@ def group_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(groups)
         return
-    click.echo(
-        table(
-            ["group", "kind", "name", "members"],
-            [[g.group, g.kind, g.name, ", ".join(g.members)] for g in groups],
-        )
-    )
+    click.echo(group_table(groups))
 
 
 # --- meeting -------------------------------------------------------------------------
@@ -712,22 +716,7 @@ def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(meetings)
         return
-    click.echo(
-        table(
-            ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
-            [
-                [
-                    m.number,
-                    m.starts_at,
-                    m.kind,
-                    m.attendance,
-                    m.evening_or_weekend,
-                    m.place,
-                ]
-                for m in meetings
-            ],
-        )
-    )
+    click.echo(meeting_table(meetings))
 
 
 # --- council -------------------------------------------------------------------------
@@ -802,16 +791,7 @@ def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(items)
         return
-    click.echo(
-        table(
-            ["when", "session", "document sha256", "document"],
-            [
-                [c.informed_at, c.session, c.document_sha256, c.document_title]
-                for c in items
-            ],
-            whole=(2,),
-        )
-    )
+    click.echo(council_table(items, whole_hashes=True))
 
 
 # --- plan ----------------------------------------------------------------------------
@@ -1178,23 +1158,7 @@ def plan_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(plans)
         return
-    click.echo(
-        table(
-            ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
-            [
-                [
-                    p.plan,
-                    p.group,
-                    p.versions,
-                    p.final_version,
-                    p.reactions,
-                    p.unanswered,
-                    p.title,
-                ]
-                for p in plans
-            ],
-        )
-    )
+    click.echo(plan_table(plans))
 
 
 # --- decision ------------------------------------------------------------------------
@@ -1396,15 +1360,7 @@ def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(items)
         return
-    click.echo(
-        table(
-            ["decision", "rule", "state", "outcome", "tally"],
-            [
-                [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
-                for d in items
-            ],
-        )
-    )
+    click.echo(decision_table(items))
 
 
 # --- export and replay ---------------------------------------------------------------

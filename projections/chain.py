@@ -29,6 +29,13 @@ def canonical_record(
         if isinstance(originator_id, UUID)
         else UUID(str(originator_id)).hex
     )
+    return encode_record(ident, version, topic, state)
+
+
+def encode_record(ident: str, version: int, topic: str, state: bytes) -> bytes:
+    """The canonical encoding, given the originator id as 32 hex digits: the id in
+    ASCII, the version in 8 bytes, the topic (UTF-8) and the state, each after its
+    length (4 and 8 bytes, big-endian)."""
     encoded_topic = topic.encode("utf-8")
     return b"".join(
         (

@@ -21,7 +21,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
-from samenspraak.projections.chain import GENESIS, Head
+from samenspraak.projections.chain import GENESIS, Head, encode_record
 from samenspraak.projections.state import kind_of_topic
 from samenspraak.projections.views import AuditTrailLogic
 
@@ -71,22 +71,6 @@ def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
         if len(page) < PAGE:
             return
         after = page[-1][0]
-
-
-def _encode(record: Record) -> bytes:
-    """The canonical encoding (see ``chain.canonical_record``), from a plain tuple."""
-    _, ident, version, topic, state = record
-    encoded_topic = topic.encode("utf-8")
-    return b"".join(
-        (
-            ident.encode("ascii"),
-            version.to_bytes(8, "big"),
-            len(encoded_topic).to_bytes(4, "big"),
-            encoded_topic,
-            len(state).to_bytes(8, "big"),
-            state,
-        )
-    )
 
 
 class _Members:
@@ -156,7 +140,7 @@ def verify_chain(
                 f"An event was inserted at position {at} after the audit trail "
                 "recorded the events around it.",
             )
-        encoded = _encode(record)
+        encoded = encode_record(*record[1:])
         chain = sha256(chain + encoded).digest()
         position = at
         checked += 1

@@ -158,6 +158,20 @@ class BaseView(ViewLogic, TrackingRecorder):
     def forget(self) -> None:
         self.remembered_position = None
 
+    def _owners_in(self, c: Cursor, table: str, ids: Sequence[str]) -> dict[str, str]:
+        """The initiative of each of these plans and decision points, from a table
+        of owners (aggregate id to initiative id)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            c.execute(
+                f"SELECT aggregate_id, initiative_id FROM {self._table(table)} "
+                f"WHERE aggregate_id IN ({', '.join([self.p] * len(chunk))})",
+                chunk,
+            )
+            found.update({r["aggregate_id"]: r["initiative_id"] for r in c.fetchall()})
+        return found
+
     def _transaction(self) -> Any:
         raise NotImplementedError
 
@@ -311,17 +325,7 @@ class ProcessStateLogic(BaseView):
         )
 
     def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            c.execute(
-                f"SELECT aggregate_id, initiative_id FROM "
-                f"{self._table('view_process_owners')} "
-                f"WHERE aggregate_id IN ({', '.join([self.p] * len(chunk))})",
-                chunk,
-            )
-            found.update({r["aggregate_id"]: r["initiative_id"] for r in c.fetchall()})
-        return found
+        return self._owners_in(c, "view_process_owners", ids)
 
     def _document(self, c: Cursor, initiative: str) -> Document:
         c.execute(
@@ -501,17 +505,7 @@ class AuditTrailLogic(BaseView):
         )
 
     def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            c.execute(
-                f"SELECT aggregate_id, initiative_id FROM "
-                f"{self._table('view_audit_owners')} "
-                f"WHERE aggregate_id IN ({', '.join([self.p] * len(chunk))})",
-                chunk,
-            )
-            found.update({r["aggregate_id"]: r["initiative_id"] for r in c.fetchall()})
-        return found
+        return self._owners_in(c, "view_audit_owners", ids)
 
     # --- Queries -------------------------------------------------------------------
 
