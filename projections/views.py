@@ -51,6 +51,8 @@ from samenspraak.projections.state import (
 from samenspraak.projections.summary import summarise
 
 BATCH_SIZE = 500
+_JSON = json.JSONEncoder(separators=(",", ":"))
+"""One encoder for every part written (cheaper than ``json.dumps`` per call)."""
 
 
 class StaleBatch(Exception):
@@ -316,9 +318,7 @@ class ProcessStateLogic(BaseView):
                     key,
                     seq,
                     documents[initiative].get("slug"),
-                    json.dumps(
-                        part_of(documents[initiative], key), separators=(",", ":")
-                    ),
+                    _JSON.encode(part_of(documents[initiative], key)),
                 )
                 for (initiative, key), seq in dirty.items()
             ],
