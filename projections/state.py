@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from samenspraak.domain.values import TextRef
@@ -446,8 +445,3 @@ def _decided(d: Document, e: Any, at: str) -> None:
 def _withdrawn(d: Document, e: Any, at: str) -> None:
     decision = _decision(d, e)
     decision.update(state="withdrawn", ended_at=at)
-
-
-def aggregate_id(event: Any) -> str:
-    value = event.originator_id
-    return str(value if isinstance(value, UUID) else UUID(str(value)))
