@@ -9,6 +9,7 @@ error exits 2; nothing is written when a command is refused.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from samenspraak.application import Samenspraak, SamenspraakError
+from samenspraak.application import Samenspraak, SamenspraakError, templates
 from samenspraak.application.config import DB_VARIABLE, DEFAULT_DB, database_exists
 from samenspraak.application.story import play
 from samenspraak.cli.render import emit_json, section, table, tally_text
@@ -1505,6 +1506,97 @@ def report(
         msg = f"Cannot write {output}: {error.strerror or error}."
         raise click.ClickException(msg) from None
     done(f"{what}, written to {output}.")
+
+
+# --- template ------------------------------------------------------------------------
+
+
+@cli.group("template")
+def template_group() -> None:
+    """Process templates: the phases of an initiative and who may do what."""
+
+
+@template_group.command("list")
+@json_option
+def template_list(as_json: bool) -> None:
+    """List the installed templates, each version on its own line.
+
+    \b
+    Example:
+      samenspraak template list
+    """
+    items = [templates.summary(t) for t in templates.installed().all()]
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["template", "version", "content hash", "phases"],
+            [
+                [i.name, i.version, i.content_hash[:12], ", ".join(i.phases)]
+                for i in items
+            ],
+            whole=(3,),
+        )
+    )
+
+
+@template_group.command("show")
+@click.argument("name")
+@click.option(
+    "--version", "version", metavar="V", help="A version (default: the latest)."
+)
+@json_option
+def template_show(name: str, version: str | None, as_json: bool) -> None:
+    """Show one template: its phases and who may do what.
+
+    \b
+    Example:
+      samenspraak template show overheidsparticipatie
+      samenspraak template show overheidsparticipatie --version 1 --json
+    """
+    process = templates.installed().get(name, version)
+    if as_json:
+        definition = {**process.definition(), "content_hash": process.content_hash}
+        click.echo(json.dumps(definition, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{process.name} v{process.version}")
+    click.echo(process.description)
+    click.echo(f"content hash: {process.content_hash}")
+    for number, phase in enumerate(process.phases, start=1):
+        notes = []
+        if phase.society_only:
+            notes.append("society only")
+        if phase.reaction_period_days is not None:
+            notes.append(f"reactions {phase.reaction_period_days} days")
+        click.echo(
+            section(
+                f"{number}. {phase.name}" + (f" ({'; '.join(notes)})" if notes else "")
+            ).rstrip()
+        )
+        click.echo(f"   {phase.description}")
+        if phase.guards:
+            click.echo(f"   to leave it: {', '.join(phase.guards)}")
+        for role, commands in phase.permissions.items():
+            click.echo(f"   {role}: {', '.join(commands) or '(observes)'}")
+
+
+@template_group.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def template_validate(file: Path) -> None:
+    """Check a template file and say where it is wrong.
+
+    Exits 0 when the file is a valid template, 1 with one sentence when not.
+
+    \b
+    Example:
+      samenspraak template validate my-process.toml
+    """
+    process = templates.check_template_file(file)
+    click.echo(
+        f"{file}: valid ({process.name} v{process.version}, "
+        f"hash {process.content_hash[:12]})"
+    )
 
 
 # --- projections -----------------------------------------------------------------

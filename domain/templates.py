@@ -1,18 +1,42 @@
 """Process templates: the phases a participation process goes through.
 
-One template is built in for now: the story's *overheidsparticipatie* (government
-participation): society decides first, then municipal colleagues join, then the
-council, then implementation, then evaluation. An initiative's Started event records
-the template's name, version and content hash, so later templates (declarative, per
-municipality) need no change to past events.
+The domain knows one template itself: the story's *overheidsparticipatie* version 1
+(government participation): society decides first, then municipal colleagues join,
+then the council, then implementation, then evaluation. An initiative's Started event
+records the template's name, version and content hash, so other templates need no
+change to past events. The application installs more templates, written as TOML
+files (``samenspraak.application.templates``).
+
+Besides its name, description and society-only flag, a phase may declare which roles
+may give which commands, the guards to leave it (from :data:`GUARDS`) and a default
+reaction period in days. A declaration left at its default is left out of the
+definition, so adding these fields changed neither version 1's definition nor its
+content hash. For now the engine enforces the rules of ``rules.py`` and the
+society-only flag; the declared permissions, guards and periods are validated and
+shown, and enforced in a later step.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+GUARDS: dict[str, str] = {
+    "no_open_decision_point": "no decision point of the initiative is still open",
+    "every_reaction_answered": (
+        "every reaction on the initiative's plans has an answer or was withdrawn"
+    ),
+    "every_plan_finalised": "every plan of the initiative is finalised",
+    "a_draft_proposed": "at least one plan of the initiative has a draft",
+    "a_decision_taken": "at least one decision point of the initiative is decided",
+    "council_informed": "the council has been informed at least once",
+    "budget_allocated": "at least part of the budget has been allocated",
+    "reaction_period_over": "the phase's reaction period has ended",
+}
+"""The guards a template may name to leave a phase, each with what it asks."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,29 @@ class Phase:
     society_only: bool = False
     """In a society-only phase civil servants observe; they do not propose, react or
     take positions."""
+    permissions: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    """Per role (a stakeholder kind), the commands it may give in this phase."""
+    guards: tuple[str, ...] = ()
+    """What must hold before the initiative leaves this phase (names in GUARDS)."""
+    reaction_period_days: int | None = None
+    """The default period, in days, for reactions given in this phase."""
+
+    def definition(self) -> dict[str, Any]:
+        """The phase as plain data; declarations left at their default are left out."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "society_only": self.society_only,
+        }
+        if self.permissions:
+            data["permissions"] = {
+                role: list(commands) for role, commands in self.permissions.items()
+            }
+        if self.guards:
+            data["guards"] = list(self.guards)
+        if self.reaction_period_days is not None:
+            data["reaction_period_days"] = self.reaction_period_days
+        return data
 
 
 @dataclass(frozen=True)
@@ -37,14 +84,7 @@ class ProcessTemplate:
             "name": self.name,
             "version": self.version,
             "description": self.description,
-            "phases": [
-                {
-                    "name": p.name,
-                    "description": p.description,
-                    "society_only": p.society_only,
-                }
-                for p in self.phases
-            ],
+            "phases": [p.definition() for p in self.phases],
         }
 
     @property

@@ -42,6 +42,7 @@ def test_the_walk_finds_every_group_and_the_commands_in_them() -> None:
         "samenspraak decision",
         "samenspraak projections",
         "samenspraak audit",
+        "samenspraak template",
     }
     assert {
         "samenspraak demo",
