@@ -15,8 +15,8 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -55,10 +55,11 @@ from samenspraak.application.persistence import (
     TextStoreRecorder,
 )
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
-from samenspraak.domain.initiative import Initiative, initiative_id
+from samenspraak.domain.initiative import Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation
-from samenspraak.domain.values import TextRef
+from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
+from samenspraak.domain.values import StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
 from samenspraak.projections.verify import verify_chain
@@ -73,6 +74,9 @@ from samenspraak.projections.views import (
     catch_up,
     catch_up_all,
 )
+
+if TYPE_CHECKING:
+    from samenspraak.application.templates import Registry
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -195,6 +199,7 @@ class Samenspraak(Application[UUID]):
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."
             raise StorageError(msg)
         self.store: TextStoreRecorder = self.recorder
+        self._templates: Registry | None = None
         self.state_projector = ProcessStateProjector()
         try:
             self.state, self.audit, self.responses = self._construct_views()
@@ -250,6 +255,21 @@ class Samenspraak(Application[UUID]):
                 )
                 raise StorageError(msg) from None
         return cls(storage_env(target))
+
+    @property
+    def templates(self) -> Registry:
+        """The process templates new initiatives can start on and migrate to; by
+        default the installed ones. Running initiatives follow the definition pinned
+        in their own events, so they do not depend on this."""
+        if self._templates is None:
+            from samenspraak.application.templates import installed  # noqa: PLC0415
+
+            self._templates = installed()
+        return self._templates
+
+    @templates.setter
+    def templates(self, registry: Registry) -> None:
+        self._templates = registry
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -309,6 +329,48 @@ class Samenspraak(Application[UUID]):
             f"{initiative.slug} has no decision point called {slug}.",
         )
 
+    def _template(self, spec: str) -> ProcessTemplate:
+        """``NAME`` (its newest installed version) or ``NAME@VERSION``."""
+        name, _, version = spec.partition("@")
+        return self.templates.get(name, version or None)
+
+    def _permit(
+        self,
+        initiative: Initiative,
+        actor: str,
+        command: str,
+        kind: StakeholderKind | None = None,
+    ) -> None:
+        """The phase's permissions in the initiative's pinned template allow the
+        actor's kind to give ``command`` (templates without permissions allow all)."""
+        initiative.require_permission(actor, command, kind)
+
+    def _phase_facts(self, initiative: Initiative) -> PhaseFacts:
+        """What the current phase's guards ask about plans and decision points,
+        from the process-state view (nothing is read when the phase has none)."""
+        if not initiative.process.phase(initiative.phase).guards:
+            return PhaseFacts()
+        doc = self._initiative_doc(initiative.slug)
+        plans = list(doc["plans"].values())
+        decisions = list(doc["decisions"].values())
+        ends = None
+        days = initiative.process.phase(initiative.phase).reaction_period_days
+        if days is not None and doc["phases"]:
+            began = datetime.fromisoformat(doc["phases"][-1]["at"])
+            ends = began + timedelta(days=days)
+        return PhaseFacts(
+            open_decision_points=sum(d["state"] == "open" for d in decisions),
+            unanswered_reactions=sum(
+                r["answer"] is None and not r["withdrawn"]
+                for p in plans
+                for r in p["reactions"].values()
+            ),
+            unfinalised_plans=sum(p["final_version"] is None for p in plans),
+            any_draft=any(p["versions"] for p in plans),
+            any_decision_taken=any(d["state"] == "decided" for d in decisions),
+            reaction_period_ends=ends,
+        )
+
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
@@ -355,6 +417,7 @@ class Samenspraak(Application[UUID]):
 
         def run() -> UUID:
             actor = self._actor(cmd.actor)
+            process = self._template(cmd.template) if cmd.template else DEFAULT_TEMPLATE
             if self._exists(initiative_id(cmd.initiative)):
                 msg = f"An initiative called {cmd.initiative} already exists."
                 raise Conflict(msg)
@@ -367,6 +430,7 @@ class Samenspraak(Application[UUID]):
                 area=texts.seal("initiative area", cmd.area),
                 budget=cmd.budget,
                 level=cmd.level,
+                process=process,
             )
             self.save(initiative, texts=texts.texts)
             return initiative.id
@@ -381,6 +445,7 @@ class Samenspraak(Application[UUID]):
             actor = self._actor(cmd.actor)
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "join_initiative", cmd.kind)
             initiative.join(actor=actor, stakeholder=stakeholder, kind=cmd.kind)
             self.save(initiative)
 
@@ -393,6 +458,7 @@ class Samenspraak(Application[UUID]):
             actor = self._actor(cmd.actor)
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "leave_initiative")
             initiative.leave(actor=actor, stakeholder=stakeholder)
             self.save(initiative)
 
@@ -405,6 +471,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "form_group")
             texts = _Pending(str(initiative.id))
             initiative.form_group(
                 actor=actor,
@@ -424,6 +491,7 @@ class Samenspraak(Application[UUID]):
             actor = self._actor(cmd.actor)
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "add_member")
             initiative.add_member(actor=actor, group=cmd.group, stakeholder=stakeholder)
             self.save(initiative)
 
@@ -436,6 +504,7 @@ class Samenspraak(Application[UUID]):
             actor = self._actor(cmd.actor)
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "remove_member")
             initiative.remove_member(
                 actor=actor, group=cmd.group, stakeholder=stakeholder
             )
@@ -450,6 +519,7 @@ class Samenspraak(Application[UUID]):
         def run() -> int:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "hold_meeting")
             texts = _Pending(str(initiative.id))
             number = initiative.hold_meeting(
                 actor=actor,
@@ -471,6 +541,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "inform_council")
             texts = _Pending(str(initiative.id))
             catch_up(self.recorder, self.mapper, self.audit)
             head = self.audit.head(str(initiative.id))
@@ -493,9 +564,27 @@ class Samenspraak(Application[UUID]):
         def run() -> str:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            phase = initiative.advance_phase(actor=actor)
+            self._permit(initiative, actor, "advance_phase")
+            facts = self._phase_facts(initiative)
+            phase = initiative.advance_phase(actor=actor, facts=facts)
             self.save(initiative)
             return phase
+
+        return self._run(run)
+
+    def migrate_template(self, command: c.MigrateTemplate | Mapping[str, Any]) -> str:
+        """Move a running initiative to another installed template (or version), in
+        the same phase; returns the template's content hash. Only this explicit
+        step changes the template an initiative follows."""
+        cmd = parse(c.MigrateTemplate, command)
+
+        def run() -> str:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            process = self._template(cmd.template)
+            initiative.migrate_template(actor=actor, process=process)
+            self.save(initiative)
+            return process.content_hash
 
         return self._run(run)
 
@@ -506,6 +595,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "allocate_budget")
             decision = self._decision(initiative, cmd.decision)
             texts = _Pending(str(initiative.id))
             initiative.allocate_budget(
@@ -524,6 +614,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "close_initiative")
             texts = _Pending(str(initiative.id))
             initiative.close(actor=actor, outcome=texts.seal("outcome", cmd.outcome))
             self.save(initiative, texts=texts.texts)
@@ -539,6 +630,7 @@ class Samenspraak(Application[UUID]):
         def run() -> UUID:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "create_plan")
             if self._exists(plan_id(initiative.id, cmd.plan)):
                 msg = f"{initiative.slug} already has a plan called {cmd.plan}."
                 raise Conflict(msg)
@@ -562,6 +654,7 @@ class Samenspraak(Application[UUID]):
         def run() -> int:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "propose_draft")
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
             version = plan.propose_draft(
@@ -585,6 +678,7 @@ class Samenspraak(Application[UUID]):
                 self._stakeholder(cmd.stakeholder) if cmd.stakeholder else actor
             )
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "react_to_plan")
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
             number = plan.add_reaction(
@@ -612,6 +706,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "adopt_change")
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
             plan.adopt_change(
@@ -632,6 +727,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "defend_position")
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
             plan.defend_position(
@@ -651,6 +747,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "note_support")
             plan = self._plan(initiative, cmd.plan)
             plan.note_support(
                 actor=actor, initiative=initiative, reactions=cmd.reactions
@@ -667,6 +764,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "withdraw_reaction")
             plan = self._plan(initiative, cmd.plan)
             plan.withdraw_reaction(
                 actor=actor, initiative=initiative, reaction=cmd.reaction
@@ -682,6 +780,7 @@ class Samenspraak(Application[UUID]):
         def run() -> int:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "finalise_plan")
             plan = self._plan(initiative, cmd.plan)
             version = plan.finalise(actor=actor, initiative=initiative)
             self.save(plan)
@@ -701,6 +800,7 @@ class Samenspraak(Application[UUID]):
         def run() -> UUID:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "put_decision_point")
             if self._exists(decision_point_id(initiative.id, cmd.decision)):
                 msg = (
                     f"{initiative.slug} already has a decision point called "
@@ -732,6 +832,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "take_position")
             decision = self._decision(initiative, cmd.decision)
             texts = _Pending(str(initiative.id))
             decision.take_position(
@@ -753,6 +854,7 @@ class Samenspraak(Application[UUID]):
         def run() -> str | None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "decide")
             decision = self._decision(initiative, cmd.decision)
             outcome = decision.decide(actor=actor, initiative=initiative)
             self.save(decision)
@@ -768,6 +870,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "withdraw_decision_point")
             decision = self._decision(initiative, cmd.decision)
             decision.withdraw(actor=actor, initiative=initiative)
             self.save(decision)
@@ -910,6 +1013,44 @@ class Samenspraak(Application[UUID]):
             return build_report(doc, text, people, heads=heads, as_of=moment)
 
         return self._run(run)
+
+    def process_diagram(self, subject: str, *, format: str = "mermaid") -> str:
+        """The phases and transitions of a process as a diagram: ``mermaid``,
+        ``dot`` (Graphviz) or ``svg``. ``subject`` is an initiative (its template,
+        with the phase it is in now marked) or a template as ``NAME`` (the latest
+        version) or ``NAME@VERSION`` (no phase marked). An initiative of that name
+        goes first. See :mod:`samenspraak.application.diagram`."""
+        from samenspraak.application import diagram  # noqa: PLC0415 (imports the app)
+
+        fmt = diagram.check_format(format)
+        try:
+            slug: str | None = _REF.validate_python(subject)
+        except ValidationError:
+            slug = None
+
+        def run() -> dict[str, Any] | None:
+            self._catch_up()
+            return self.state.document(str(initiative_id(slug))) if slug else None
+
+        doc = self._run(run)
+        if doc is None:
+            try:
+                process = diagram.template_for(subject)
+            except NotFound as error:
+                text = str(error)
+                if slug is not None and text.startswith("No template"):
+                    text = f"There is no initiative called {slug}, and n{text[1:]}"
+                raise NotFound(text) from None
+            return diagram.render(process, fmt=fmt)
+        pinned = doc["template"]
+        process = diagram.template_of_initiative(
+            pinned["name"],
+            pinned["version"],
+            [p["phase"] for p in doc["phases"]],
+            content_hash=pinned.get("content_hash"),
+            definition=pinned.get("definition"),
+        )
+        return diagram.render(process, doc["phase"], fmt=fmt)
 
     def stored_event_count(self) -> int:
         """How many events the record holds."""

@@ -66,6 +66,15 @@ Sha256 = Annotated[
     ),
 ]
 
+TemplateRef = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(@[0-9]+(\.[0-9]+)*)?$",
+    ),
+]
+"""An installed process template: ``NAME`` (its newest version) or ``NAME@VERSION``."""
+
 CENTS = Decimal("0.01")
 
 
@@ -103,6 +112,8 @@ class StartInitiative(Command):
     area: ShortText
     budget: Euros
     level: ParticipationLevel
+    template: TemplateRef | None = None
+    """``NAME`` or ``NAME@VERSION``; by default overheidsparticipatie version 1."""
 
 
 class JoinInitiative(Command):
@@ -155,6 +166,12 @@ class InformCouncil(Command):
 
 class AdvancePhase(Command):
     initiative: Ref
+
+
+class MigrateTemplate(Command):
+    initiative: Ref
+    template: TemplateRef
+    """``NAME@VERSION`` (or ``NAME`` for its newest installed version)."""
 
 
 class AllocateBudget(Command):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from samenspraak.application import views as v
-from samenspraak.domain.templates import template
+from samenspraak.domain.templates import ProcessTemplate, pinned_template
 
 TEXT_KEYS = frozenset(
     {
@@ -78,11 +78,23 @@ def person_ids(document: dict[str, Any]) -> set[str]:
     return found
 
 
+def process_of(doc: dict[str, Any]) -> ProcessTemplate:
+    """The template an initiative's document says it follows (pinned by its
+    definition when the document keeps one)."""
+    pinned = doc["template"]
+    return pinned_template(
+        pinned["name"],
+        pinned["version"],
+        pinned["content_hash"],
+        pinned.get("definition"),
+    )
+
+
 def status(
     doc: dict[str, Any], text: Texts, ref: People, names: Texts
 ) -> v.InitiativeStatus:
     decisions = doc["decisions"]
-    process = template(doc["template"]["name"], doc["template"]["version"])
+    process = process_of(doc)
     return v.InitiativeStatus(
         initiative=doc["slug"],
         title=text(doc["title"]),

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from samenspraak.application.reading import People, Texts
 from samenspraak.domain import clock
-from samenspraak.domain.templates import template
+from samenspraak.domain.templates import pinned_template
 from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import utc
 from samenspraak.projections.views import AuditTrailLogic
@@ -377,8 +377,14 @@ def build_report(
 
 def _template_phases(doc: dict[str, Any]) -> list[str]:
     try:
-        process = template(doc["template"]["name"], doc["template"]["version"])
-    except KeyError:
+        pinned = doc["template"]
+        process = pinned_template(
+            pinned["name"],
+            pinned["version"],
+            pinned["content_hash"],
+            pinned.get("definition"),
+        )
+    except (KeyError, ValueError):
         return [p["phase"] for p in doc["phases"]]
     return [p.name for p in process.phases]
 

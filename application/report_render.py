@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from samenspraak.application import diagram
 from samenspraak.application.report import (
     DecisionEntry,
     ParticipationReport,
@@ -20,6 +21,63 @@ from samenspraak.application.report import (
 )
 from samenspraak.application.report_timeline import timeline_html
 from samenspraak.application.report_words import TIMEZONE, Words, words
+from samenspraak.domain.templates import ProcessTemplate
+
+# --- The process diagram -----------------------------------------------------------
+
+
+def _diagram(
+    r: ParticipationReport, w: Words
+) -> tuple[ProcessTemplate, dict[str, str], diagram.DiagramWords]:
+    """The template the initiative follows, its phases' names in the report's
+    language, and the diagram's words."""
+    process = diagram.template_of_initiative(
+        r.process.name,
+        r.process.version,
+        r.process.phases,
+        content_hash=r.process.content_hash,
+    )
+    labels = {p.name: w.value(p.name) for p in process.phases}
+    said = diagram.DiagramWords(
+        current=w("current_phase").lower(),
+        passed=w("diagram_passed"),
+        to_come=w("diagram_to_come"),
+        society_only=w("diagram_society_only"),
+        start=w("diagram_start"),
+        closed=w("diagram_closed"),
+        guards=w("diagram_guards"),
+        legend=w("legend"),
+        title=w("diagram_title", name="{name}", version="{version}"),
+    )
+    return process, labels, said
+
+
+def diagram_html(r: ParticipationReport, w: Words) -> str:
+    """The process diagram, wide and narrow, as a figure for the HTML report."""
+    process, labels, said = _diagram(r, w)
+    current = r.phase if r.phase in {p.name for p in process.phases} else None
+    pictures = "".join(
+        diagram.render_svg(
+            process,
+            current,
+            labels=labels,
+            words=said,
+            width=width,
+            css_class=f"pd pd-{name}",
+            id_prefix=f"pd-{name}",
+        )
+        for name, width in (("wide", 920), ("narrow", 420))
+    )
+    return f'<figure class="diagram">{pictures}</figure>'
+
+
+def diagram_markdown(r: ParticipationReport, w: Words) -> list[str]:
+    """The process diagram as a Mermaid block for the Markdown report."""
+    process, labels, said = _diagram(r, w)
+    current = r.phase if r.phase in {p.name for p in process.phases} else None
+    text = diagram.render_mermaid(process, current, labels=labels, words=said)
+    return [f"### {w('diagram')}", "", "```mermaid", *text.splitlines(), "```", ""]
+
 
 # --- JSON --------------------------------------------------------------------------
 
@@ -108,6 +166,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         [w("phase"), w("began"), w("ended")],
         _phase_rows(r, w),
     )
+    out += diagram_markdown(r, w)
     out += [f"## {w('participants')}", "", _md(w("no_names")), ""]
     out += _md_table(
         [w("kind"), w("active"), w("former"), w("refs")],
@@ -464,6 +523,10 @@ background:#fff;padding:6px 4px}
 .timeline svg.tl{display:block;width:100%;height:auto}
 .timeline svg.tl-wide{min-width:640px}
 .timeline svg.tl-narrow{display:none}
+figure.diagram{margin:8px 0 14px;border:1px solid var(--line);border-radius:8px;
+background:#fff;padding:8px 6px}
+.diagram svg.pd{display:block;width:100%;max-width:920px;height:auto;margin:0 auto}
+.diagram svg.pd-narrow{display:none;max-width:420px}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;margin:8px 0 0;
 padding:8px 10px 2px;border-top:1px solid var(--line);font-size:.84rem;color:#334e68}
 .legend li{display:flex;align-items:center;gap:6px}
@@ -501,6 +564,8 @@ text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
 @media (max-width:640px){
 .timeline svg.tl-wide{display:none}
 .timeline svg.tl-narrow{display:block}
+.diagram svg.pd-wide{display:none}
+.diagram svg.pd-narrow{display:block}
 }
 @media print{body{background:#fff}.page{box-shadow:none;max-width:none}
 .timeline svg.tl-wide{min-width:0}
@@ -635,6 +700,7 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
         f'<section id="process"><h2>{_e(w("process"))}</h2>'
         f'<dl class="facts">{dl}</dl>'
         f"<h3>{_e(w('timeline'))}</h3>{timeline_html(r, w)}"
+        f"<h3>{_e(w('diagram'))}</h3>{diagram_html(r, w)}"
         f"{phases}</section>"
     )
 

@@ -212,6 +212,20 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Tijdlijn van {start} tot {end}",
         "en": "Timeline from {start} to {end}",
     },
+    "diagram": {"nl": "Procesdiagram", "en": "Process diagram"},
+    "diagram_title": {
+        "nl": "Fasen en overgangen van {name} v{version}",
+        "en": "{name} v{version}: phases and transitions",
+    },
+    "diagram_passed": {"nl": "doorlopen", "en": "passed"},
+    "diagram_to_come": {"nl": "nog te komen", "en": "to come"},
+    "diagram_society_only": {"nl": "alleen samenleving", "en": "society only"},
+    "diagram_start": {"nl": "start", "en": "start"},
+    "diagram_closed": {"nl": "afgesloten", "en": "closed"},
+    "diagram_guards": {
+        "nl": "voorwaarden om een fase te verlaten",
+        "en": "guards: what must hold to leave a phase",
+    },
     "erased": {"nl": "[verwijderd]", "en": "[erased]"},
     "footer": {
         "nl": "Opgesteld met samenspraak uit het vastgelegde procesverloop.",

@@ -193,6 +193,14 @@ def initiative() -> None:
     required=True,
     help="Participation level.",
 )
+@click.option(
+    "--template",
+    "template_ref",
+    metavar="NAME[@VERSION]",
+    default=None,
+    help="The process template (see: template list); NAME is its newest version. "
+    "Default: overheidsparticipatie@1.",
+)
 @pass_context
 def initiative_start(
     obj: Context,
@@ -202,6 +210,7 @@ def initiative_start(
     area: str,
     budget: str,
     level: str,
+    template_ref: str | None,
 ) -> None:
     """Start an initiative; you become its facilitator.
 
@@ -211,19 +220,29 @@ def initiative_start(
         --title "Together for a lively city centre" \\
         --description "Residents decide first." --area "The old town" \\
         --budget 250000.00 --level co-deciding
+      samenspraak --as facilitator initiative start harbour-plan \\
+        --title "Omgevingsplan harbour" --description "Views on the draft." \\
+        --area "The harbour" --budget 0 --level consulting \\
+        --template omgevingswet@1
     """
-    obj.app(write=True).start_initiative(
-        {
-            "actor": obj.who(),
-            "initiative": initiative_ref,
-            "title": title,
-            "description": description,
-            "area": area,
-            "budget": budget,
-            "level": level,
-        }
-    )
-    done(f"Started {initiative_ref}; you are its facilitator.")
+    command: dict[str, str] = {
+        "actor": obj.who(),
+        "initiative": initiative_ref,
+        "title": title,
+        "description": description,
+        "area": area,
+        "budget": budget,
+        "level": level,
+    }
+    if template_ref is not None:
+        command["template"] = template_ref
+    app = obj.app(write=True)
+    app.start_initiative(command)
+    on = ""
+    if template_ref is not None:
+        pinned = app.initiative_status(initiative_ref).template
+        on = f" on {pinned.name} v{pinned.version}"
+    done(f"Started {initiative_ref}{on}; you are its facilitator.")
 
 
 @initiative.command("list")
@@ -400,6 +419,33 @@ def initiative_advance(obj: Context, initiative_ref: str) -> None:
         {"actor": obj.who(), "initiative": initiative_ref}
     )
     done(f"{initiative_ref} is now in the phase {phase}.")
+
+
+@initiative.command("migrate")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.option(
+    "--template",
+    "template_ref",
+    metavar="NAME@VERSION",
+    required=True,
+    help="The installed template (and version) to move to.",
+)
+@pass_context
+def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> None:
+    """Move the initiative to another process template or version (facilitator).
+
+    A running initiative keeps the template version it started on; only this
+    command changes it. It stays in its phase, which the new template must have.
+
+    \b
+    Example:
+      samenspraak --as facilitator initiative migrate city-centre \\
+        --template overheidsparticipatie@2
+    """
+    content_hash = obj.app(write=True).migrate_template(
+        {"actor": obj.who(), "initiative": initiative_ref, "template": template_ref}
+    )
+    done(f"{initiative_ref} now follows {template_ref} (hash {content_hash[:12]}).")
 
 
 @initiative.command("allocate")
@@ -1597,6 +1643,70 @@ def template_validate(file: Path) -> None:
         f"{file}: valid ({process.name} v{process.version}, "
         f"hash {process.content_hash[:12]})"
     )
+
+
+# --- diagram -------------------------------------------------------------------------
+
+
+@cli.command("diagram")
+@click.argument("subject", metavar="INITIATIVE|TEMPLATE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "svg"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (flowchart), Graphviz DOT, or a self-contained SVG picture.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the diagram to this file instead of stdout.",
+)
+@pass_context
+def diagram(obj: Context, subject: str, fmt: str, output: Path | None) -> None:
+    """Draw a process: its phases in order and the transitions between them.
+
+    The subject is an initiative (its template, with the phase it is in now marked)
+    or a template as NAME (its latest version) or NAME@VERSION. Each transition
+    is labelled with the guards to leave the phase; society-only phases are
+    marked. An initiative is looked up in the database, read only; a template
+    needs no database.
+
+    \b
+    Example:
+      samenspraak diagram city-centre --format svg -o city-centre.svg
+      samenspraak diagram omgevingswet@1 --format dot | dot -Tpng > omgevingswet.png
+      samenspraak diagram overheidsparticipatie
+    """
+    from samenspraak.application import NotFound  # noqa: PLC0415
+    from samenspraak.application import diagram as diagrams  # noqa: PLC0415
+
+    if database_exists(obj.db):
+        text = obj.app(write=False).process_diagram(subject, format=fmt)
+    else:
+        try:
+            text = diagrams.render(diagrams.template_for(subject), fmt=fmt)
+        except NotFound as error:
+            sentence = str(error)
+            if sentence.startswith("No template called"):
+                sentence = (
+                    f"There is no database at {obj.db} to hold an initiative called "
+                    f"{subject}, and n{sentence[1:]}"
+                )
+            raise NotFound(sentence) from None
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        msg = f"Cannot write {output}: {error.strerror or error}."
+        raise click.ClickException(msg) from None
+    done(f"The process diagram of {subject} ({fmt}), written to {output}.")
 
 
 # --- projections -----------------------------------------------------------------

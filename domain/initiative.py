@@ -17,7 +17,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
-from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate, template
+from samenspraak.domain.templates import (
+    DEFAULT_TEMPLATE,
+    GUARDS,
+    ProcessTemplate,
+    pinned_template,
+)
 from samenspraak.domain.values import (
     CouncilSession,
     GroupKind,
@@ -69,6 +74,22 @@ class Allocation(Immutable):
     decision_id: UUID
 
 
+@dataclass(frozen=True)
+class PhaseFacts:
+    """What the guards of a phase ask about the initiative's plans and decision
+    points (aggregates of their own), gathered by the application before the
+    facilitator advances the phase. The default: no plans, no decision points."""
+
+    open_decision_points: int = 0
+    unanswered_reactions: int = 0
+    """Reactions that are neither answered nor withdrawn."""
+    unfinalised_plans: int = 0
+    any_draft: bool = False
+    any_decision_taken: bool = False
+    reaction_period_ends: datetime | None = None
+    """When the current phase's reaction period ends (None: it has none)."""
+
+
 def _is_euros(amount: Decimal) -> bool:
     """A finite amount with at most two decimals (whole cents)."""
     if not amount.is_finite():
@@ -118,6 +139,7 @@ class Initiative(Aggregate):
             template_name=process.name,
             template_version=process.version,
             template_hash=process.content_hash,
+            template_definition=process.definition(),
             phase=process.phases[0].name,
         )
 
@@ -137,6 +159,7 @@ class Initiative(Aggregate):
         template_version: str,
         template_hash: str,
         phase: str,
+        template_definition: dict[str, Any] | None = None,
     ) -> None:
         self.slug = slug
         self.title = title
@@ -148,6 +171,7 @@ class Initiative(Aggregate):
         self.template_name = template_name
         self.template_version = template_version
         self.template_hash = template_hash
+        self.template_definition = template_definition
         self.phase = phase
         self.stakeholders: dict[str, StakeholderKind] = {
             facilitator: StakeholderKind.FACILITATOR
@@ -163,7 +187,15 @@ class Initiative(Aggregate):
 
     @property
     def process(self) -> ProcessTemplate:
-        return template(self.template_name, self.template_version)
+        """The template this initiative follows: the definition pinned in its events
+        (checked against its content hash), or for records from before definitions
+        were kept, the installed template of that name and version."""
+        return pinned_template(
+            self.template_name,
+            self.template_version,
+            self.template_hash,
+            self.template_definition,
+        )
 
     @property
     def is_closed(self) -> bool:
@@ -217,6 +249,26 @@ class Initiative(Aggregate):
             ),
             initiative=self.slug,
             action=action,
+        )
+
+    def require_permission(
+        self, actor: str, command: str, kind: StakeholderKind | None = None
+    ) -> None:
+        """In a phase whose template declares permissions, the actor's kind must be
+        granted ``command`` there. ``kind`` is the kind the actor joins with when
+        the actor has not joined yet. Actors who have not joined, a closed
+        initiative and phases without permissions are left to the other rules."""
+        phase = self.process.phase(self.phase)
+        who = self.kind_of(actor) or kind
+        if not phase.permissions or who is None or self.is_closed:
+            return
+        role = StakeholderKind(who).value
+        rules.only_permitted_roles_act_in_a_phase.check(
+            command in phase.permissions.get(role, ()),
+            phase=self.phase,
+            initiative=self.slug,
+            kind=_with_article(role),
+            command=command.replace("_", " "),
         )
 
     # --- Stakeholders ------------------------------------------------------------
@@ -419,20 +471,92 @@ class Initiative(Aggregate):
 
     # --- Phases, budget, closing ---------------------------------------------------
 
-    def advance_phase(self, *, actor: str) -> str:
-        """Move to the template's next phase; returns its name."""
+    def advance_phase(self, *, actor: str, facts: PhaseFacts | None = None) -> str:
+        """Move to the template's next phase once every guard of the current phase
+        holds; returns its name. ``facts`` tells what the guards ask about plans and
+        decision points (by default: there are none)."""
         self.require_facilitator(actor, "advance its phase")
         following = self.process.next_phase(self.phase)
         rules.phases_advance_in_order.check(
             following is not None, initiative=self.slug, phase=self.phase
         )
         assert following is not None
+        known = facts if facts is not None else PhaseFacts()
+        for guard in self.process.phase(self.phase).guards:
+            rules.a_phase_is_left_when_its_guards_hold.check(
+                self._guard_holds(guard, known),
+                initiative=self.slug,
+                phase=self.phase,
+                guard=GUARDS[guard],
+            )
         self._phase_advanced(actor=actor, previous=self.phase, phase=following.name)
         return following.name
 
     @event("PhaseAdvanced")
     def _phase_advanced(self, *, actor: str, previous: str, phase: str) -> None:
         self.phase = phase
+
+    def _guard_holds(self, guard: str, facts: PhaseFacts) -> bool:
+        if guard == "reaction_period_over":
+            ends = facts.reaction_period_ends
+            return ends is not None and clock.now() >= ends
+        holds = {
+            "no_open_decision_point": facts.open_decision_points == 0,
+            "every_reaction_answered": facts.unanswered_reactions == 0,
+            "every_plan_finalised": facts.unfinalised_plans == 0,
+            "a_draft_proposed": facts.any_draft,
+            "a_decision_taken": facts.any_decision_taken,
+            "council_informed": bool(self.council_informings),
+            "budget_allocated": bool(self.allocations),
+        }
+        return holds[guard]
+
+    def migrate_template(self, *, actor: str, process: ProcessTemplate) -> None:
+        """Move the initiative to another template (or version) explicitly; it stays
+        in its current phase, which the new template must have."""
+        self.require_facilitator(actor, "move it to another process template")
+        rules.a_migration_changes_the_template.check(
+            (process.name, process.version)
+            != (self.template_name, self.template_version),
+            initiative=self.slug,
+            template=process.name,
+            version=process.version,
+        )
+        rules.a_migration_keeps_the_current_phase.check(
+            any(p.name == self.phase for p in process.phases),
+            initiative=self.slug,
+            phase=self.phase,
+            template=process.name,
+            version=process.version,
+        )
+        self._template_migrated(
+            actor=actor,
+            previous_name=self.template_name,
+            previous_version=self.template_version,
+            previous_hash=self.template_hash,
+            template_name=process.name,
+            template_version=process.version,
+            template_hash=process.content_hash,
+            template_definition=process.definition(),
+        )
+
+    @event("TemplateMigrated")
+    def _template_migrated(
+        self,
+        *,
+        actor: str,
+        previous_name: str,
+        previous_version: str,
+        previous_hash: str,
+        template_name: str,
+        template_version: str,
+        template_hash: str,
+        template_definition: dict[str, Any],
+    ) -> None:
+        self.template_name = template_name
+        self.template_version = template_version
+        self.template_hash = template_hash
+        self.template_definition = template_definition
 
     def allocate_budget(
         self,
@@ -484,3 +608,9 @@ class Initiative(Aggregate):
 def initiative_id(slug: str) -> UUID:
     """The initiative's id follows from its slug, so a slug resolves without a query."""
     return uuid5(NAMESPACE_URL, f"/initiatives/{slug}")
+
+
+def _with_article(kind: str) -> str:
+    """'a resident', 'an entrepreneur', 'a civil servant'."""
+    words = kind.replace("-", " ")
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"

@@ -6,8 +6,9 @@ only "not found", "already exists" and "invalid input"): a command method checks
 command raises :class:`RuleViolation` carrying the rule and its sentence. Event
 methods never check rules, so history always replays.
 
-A later step makes phases and permissions declarative per process template; it reads
-and extends this table rather than scattered checks.
+A process template declares, per phase, the guards to leave it and who may give which
+command; those are enforced through the rules of this table too
+(``a_phase_is_left_when_its_guards_hold``, ``only_permitted_roles_act_in_a_phase``).
 """
 
 from __future__ import annotations
@@ -79,6 +80,24 @@ plans_and_decision_points_belong_to_their_initiative = _rule(
 phases_advance_in_order = _rule(
     "phases_advance_in_order",
     "{initiative} is in its last phase ({phase}); there is no phase after it.",
+)
+a_phase_is_left_when_its_guards_hold = _rule(
+    "a_phase_is_left_when_its_guards_hold",
+    "{initiative} cannot leave the phase {phase} yet: {guard}.",
+)
+only_permitted_roles_act_in_a_phase = _rule(
+    "only_permitted_roles_act_in_a_phase",
+    "In the phase {phase} of {initiative}, {kind} may not {command}.",
+)
+a_migration_changes_the_template = _rule(
+    "a_migration_changes_the_template",
+    "{initiative} already follows {template} version {version}; a migration moves "
+    "it to another template or version.",
+)
+a_migration_keeps_the_current_phase = _rule(
+    "a_migration_keeps_the_current_phase",
+    "{initiative} is in the phase {phase}, which {template} version {version} does "
+    "not have; it cannot move to that template in this phase.",
 )
 
 # --- Stakeholders and groups --------------------------------------------------------

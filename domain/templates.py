@@ -11,9 +11,11 @@ Besides its name, description and society-only flag, a phase may declare which r
 may give which commands, the guards to leave it (from :data:`GUARDS`) and a default
 reaction period in days. A declaration left at its default is left out of the
 definition, so adding these fields changed neither version 1's definition nor its
-content hash. For now the engine enforces the rules of ``rules.py`` and the
-society-only flag; the declared permissions, guards and periods are validated and
-shown, and enforced in a later step.
+content hash. An initiative's Started event also keeps the template's definition,
+so :func:`pinned_template` rebuilds the exact template it follows (checked against
+its content hash) even when that version is no longer installed. The engine enforces
+a phase's guards when the phase is left (``Initiative.advance_phase``) and its
+permissions in the application, before each command.
 """
 
 from __future__ import annotations
@@ -136,6 +138,68 @@ BUILT_IN_TEMPLATES: dict[tuple[str, str], ProcessTemplate] = {
     (OVERHEIDSPARTICIPATIE.name, OVERHEIDSPARTICIPATIE.version): OVERHEIDSPARTICIPATIE,
 }
 DEFAULT_TEMPLATE = OVERHEIDSPARTICIPATIE
+
+
+def from_definition(definition: Mapping[str, Any]) -> ProcessTemplate:
+    """The template a definition (as :meth:`ProcessTemplate.definition` gives it)
+    describes; plain data in, no validation framework."""
+    return ProcessTemplate(
+        name=str(definition["name"]),
+        version=str(definition["version"]),
+        description=str(definition["description"]),
+        phases=tuple(
+            Phase(
+                name=str(p["name"]),
+                description=str(p["description"]),
+                society_only=bool(p.get("society_only", False)),
+                permissions={
+                    str(role): tuple(str(c) for c in commands)
+                    for role, commands in dict(p.get("permissions") or {}).items()
+                },
+                guards=tuple(str(g) for g in p.get("guards") or ()),
+                reaction_period_days=(
+                    int(p["reaction_period_days"])
+                    if p.get("reaction_period_days") is not None
+                    else None
+                ),
+            )
+            for p in definition["phases"]
+        ),
+    )
+
+
+_PINNED: dict[str, ProcessTemplate] = {}
+"""Templates rebuilt from pinned definitions, by their (checked) content hash."""
+
+
+def pinned_template(
+    name: str,
+    version: str,
+    content_hash: str,
+    definition: Mapping[str, Any] | None = None,
+) -> ProcessTemplate:
+    """The template an initiative is pinned to: rebuilt from the definition kept in
+    its events when there is one (checked against the recorded content hash), else
+    the installed template of that name and version (records from before
+    definitions were kept follow version 1, which the domain knows itself)."""
+    if definition is None:
+        return template(name, version)
+    found = _PINNED.get(content_hash)
+    if found is not None and found.definition() == definition:
+        return found
+    process = from_definition(definition)
+    if (process.name, process.version, process.content_hash) != (
+        name,
+        version,
+        content_hash,
+    ):
+        msg = (
+            f"The definition kept for template {name} version {version} does not "
+            f"match its recorded content hash {content_hash[:12]}."
+        )
+        raise ValueError(msg)
+    _PINNED[content_hash] = process
+    return process
 
 
 def template(name: str, version: str) -> ProcessTemplate:

@@ -91,6 +91,7 @@ class ProcessStateProjector:
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "CouncilInformed"): _council_informed,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
+            ("initiative", "TemplateMigrated"): _template_migrated,
             ("initiative", "BudgetAllocated"): _budget_allocated,
             ("initiative", "Closed"): _closed,
             ("plan", "Created"): _plan_created,
@@ -216,11 +217,12 @@ def _started(d: Document, e: Any, at: str) -> None:
         budget=str(e.budget),
         level=_value(e.level),
         facilitator=e.facilitator,
-        template={
-            "name": e.template_name,
-            "version": e.template_version,
-            "content_hash": e.template_hash,
-        },
+        template=_template(
+            e.template_name,
+            e.template_version,
+            e.template_hash,
+            getattr(e, "template_definition", None),
+        ),
         phase=e.phase,
         started_at=at,
     )
@@ -231,6 +233,43 @@ def _started(d: Document, e: Any, at: str) -> None:
         "joined_at": at,
         "left_at": None,
     }
+
+
+def _template(
+    name: str, version: str, content_hash: str, definition: dict[str, Any] | None
+) -> Document:
+    """The template an initiative follows; ``definition`` (kept since templates are
+    pinned by their definition) only when the event carries it."""
+    template: Document = {
+        "name": name,
+        "version": version,
+        "content_hash": content_hash,
+    }
+    if definition is not None:
+        template["definition"] = definition
+    return template
+
+
+def _template_migrated(d: Document, e: Any, at: str) -> None:
+    d["template"] = _template(
+        e.template_name, e.template_version, e.template_hash, e.template_definition
+    )
+    d.setdefault("migrations", []).append(
+        {
+            "from": {
+                "name": e.previous_name,
+                "version": e.previous_version,
+                "content_hash": e.previous_hash,
+            },
+            "to": {
+                "name": e.template_name,
+                "version": e.template_version,
+                "content_hash": e.template_hash,
+            },
+            "phase": d["phase"],
+            "at": at,
+        }
+    )
 
 
 def _joined(d: Document, e: Any, at: str) -> None:

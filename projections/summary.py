@@ -45,6 +45,10 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"{e.document_sha256[:16]}..."
     ),
     ("initiative", "PhaseAdvanced"): lambda e: f"Phase advanced to {e.phase}",
+    ("initiative", "TemplateMigrated"): lambda e: (
+        f"Process migrated from {e.previous_name} v{e.previous_version} to "
+        f"{e.template_name} v{e.template_version} (hash {e.template_hash[:12]})"
+    ),
     ("initiative", "BudgetAllocated"): lambda e: f"EUR {e.amount} allocated",
     ("initiative", "Closed"): lambda e: "Initiative closed",
     ("plan", "Created"): lambda e: f"Plan {e.slug} created, owned by {e.group}",

@@ -1,0 +1,201 @@
+"""The process diagram: Mermaid, DOT and SVG of a template, the current phase marked."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import InvalidInput, NotFound, Samenspraak
+from samenspraak.application.diagram import (
+    FORMATS,
+    render_dot,
+    render_mermaid,
+    render_svg,
+)
+from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.story import StoryRecord
+from samenspraak.application.templates import installed
+from samenspraak.domain.templates import Phase, ProcessTemplate
+
+Story = tuple[Samenspraak, StoryRecord, Path]
+CITY = "city-centre"
+PHASES = [
+    "society-decides",
+    "colleagues-join",
+    "council",
+    "implementation",
+    "evaluation",
+]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _in_order(text: str, names: list[str]) -> bool:
+    places = [text.find(name) for name in names]
+    return -1 not in places and places == sorted(places)
+
+
+def _svg_phases(svg: str) -> tuple[list[str], list[str]]:
+    """The phase names drawn in the SVG, in order, and those drawn as current."""
+    root = ET.fromstring(svg)
+    names, current = [], []
+    for group in root.iter(f"{SVG}g"):
+        if "phase" not in (group.get("class") or "").split():
+            continue
+        texts = [t.text for t in group.findall(f"{SVG}text")]
+        names.append(texts[0] or "")
+        if "current" in (group.get("class") or "").split():
+            current.append(texts[0] or "")
+    return names, current
+
+
+def test_every_format_of_the_demo_marks_the_council_and_lists_the_phases(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    mermaid = app.process_diagram(CITY)
+    assert mermaid.startswith("flowchart LR\n")
+    assert _in_order(mermaid, [f'p{i}["{name}' for i, name in enumerate(PHASES, 1)])
+    assert "  class p3 current\n" in mermaid
+    assert re.findall(r"class (\S+) current", mermaid) == ["p3"]
+    assert "  class p1,p2 passed\n" in mermaid
+    assert "society only" in mermaid
+
+    dot = app.process_diagram(CITY, format="dot")
+    assert dot.startswith('digraph "overheidsparticipatie v1" {')
+    assert _in_order(dot, [f'label="{name}' for name in PHASES])
+    filled = [line for line in dot.splitlines() if 'fillcolor="#0f7c86"' in line]
+    assert len(filled) == 1
+    assert filled[0].startswith('  p3 [label="council"')
+
+    svg = app.process_diagram(CITY, format="svg")
+    names, current = _svg_phases(svg)
+    assert names == PHASES
+    assert current == ["council"]
+    assert "current phase" in svg
+
+
+def test_a_template_reference_marks_no_phase(story: Story) -> None:
+    app, _, _ = story
+    omgevingswet = ["announcement", "views", "response-report", "council-decision"]
+    for subject in ("omgevingswet", "omgevingswet@1"):
+        mermaid = app.process_diagram(subject)
+        assert "current" not in mermaid
+        assert "passed" not in mermaid
+        dot = app.process_diagram(subject, format="dot")
+        assert "filled,bold" not in dot
+        assert "#0f7c86" not in dot
+        svg = app.process_diagram(subject, format="svg")
+        names, current = _svg_phases(svg)
+        assert names == omgevingswet
+        assert current == []
+        assert "current phase" not in svg
+
+
+def test_dot_and_mermaid_name_every_phase_and_guard() -> None:
+    for process in installed().all():
+        guards = {g for p in process.phases for g in p.guards}
+        for text in (render_mermaid(process), render_dot(process)):
+            for phase in process.phases:
+                assert phase.name in text
+            for guard in guards:
+                assert guard in text
+        svg = render_svg(process)
+        for guard in guards:
+            assert f">{guard}</text>" in svg
+    omgevingswet = render_mermaid(installed().get("omgevingswet", "1"))
+    assert (
+        '  p3 -->|"every_reaction_answered<br/>every_plan_finalised"| p4\n'
+        in omgevingswet
+    )
+    assert '  p4 -->|"council_informed"| closed\n' in omgevingswet
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_the_svg_is_xml_without_scripts(version: str) -> None:
+    process = installed().get("overheidsparticipatie", version)
+    for current in (None, "council", "evaluation", "society-decides"):
+        for width in (920, 420, 200):
+            svg = render_svg(process, current, width=width)
+            root = ET.fromstring(svg)
+            assert root.tag == f"{SVG}svg"
+            assert "<script" not in svg.lower()
+            assert "url(" not in svg
+            for element in root.iter():
+                assert not element.tag.endswith(("script", "foreignObject"))
+                for name in element.attrib:
+                    assert not name.lower().startswith("on")
+                    assert not name.endswith("href")
+
+
+def test_texts_are_escaped_in_every_format() -> None:
+    process = ProcessTemplate(
+        "tricky",
+        "1",
+        "A template with awkward names.",
+        (Phase("a", 'First <b>"phase"</b> & more', society_only=True), Phase("b", "")),
+    )
+    labels = {"a": 'A <script>alert("x")</script> & "b"', "b": "B\\n"}
+    svg = render_svg(process, "a", labels=labels)
+    ET.fromstring(svg)
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg
+    mermaid = render_mermaid(process, "a", labels=labels)
+    assert "<script" not in mermaid
+    assert '"b"' not in mermaid
+    assert "#quot;b#quot;" in mermaid
+    dot = render_dot(process, "a", labels=labels)
+    assert '\\"b\\"' in dot
+    assert 'label="B\\\\n"' in dot
+
+
+def test_unknown_subjects_and_formats_are_refused(story: Story) -> None:
+    app, _, _ = story
+    with pytest.raises(
+        NotFound,
+        match=r"^There is no initiative called nowhere, and no template called "
+        r"nowhere is installed; installed are .*\.$",
+    ):
+        app.process_diagram("nowhere")
+    with pytest.raises(NotFound, match=r"^No template omgevingswet version 9 is"):
+        app.process_diagram("omgevingswet@9")
+    with pytest.raises(NotFound, match="neither an initiative nor a template"):
+        app.process_diagram("Not A Name")
+    with pytest.raises(InvalidInput, match="format: must be one of mermaid, dot, svg"):
+        app.process_diagram(CITY, format="png")
+    with pytest.raises(ValueError, match="no phase nowhere"):
+        render_svg(installed().get("omgevingswet"), "nowhere")
+    assert FORMATS == ("mermaid", "dot", "svg")
+
+
+def test_the_reports_show_the_process_diagram(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    page = render_html(report, "en")
+    process = page[page.index('<section id="process">') :]
+    process = process[: process.index("</section>")]
+    assert "<h3>Process diagram</h3>" in process
+    assert process.index("Timeline of the process") < process.index("Process diagram")
+    for kind in ("wide", "narrow"):
+        start = process.index(
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="pd pd-{kind}"'
+        )
+        svg = process[start : process.index("</svg>", start) + len("</svg>")]
+        names, current = _svg_phases(svg)
+        assert names == [
+            "Society decides",
+            "Colleagues join",
+            "Council",
+            "Implementation",
+            "Evaluation",
+        ]
+        assert current == ["Council"]
+    assert "<script" not in page.lower()
+    dutch = render_html(report, "nl")
+    assert "<h3>Procesdiagram</h3>" in dutch
+    assert "▼ huidige fase" in dutch
+    markdown = render_markdown(report, "en")
+    assert "### Process diagram\n\n```mermaid\nflowchart LR\n" in markdown
+    assert "  class p3 current\n" in markdown

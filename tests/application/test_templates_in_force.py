@@ -1,0 +1,276 @@
+"""Initiatives on any installed template: pinned by their definition, migrated only
+explicitly, with the template's guards and permissions in force."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
+from samenspraak.application.templates import Registry, installed, load_template
+from samenspraak.domain import clock
+from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE, ProcessTemplate
+
+MOMENT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+INSPRAAK = """\
+name = "inspraak"
+version = "{version}"
+description = "A consultation: a draft, reactions, a response report."
+
+[[phases]]
+name = "reactions"
+description = "Everyone may react to the draft."
+
+[[phases]]
+name = "response-report"
+description = "{second}"
+"""
+
+
+def inspraak(tmp_path: Path, version: str, second: str) -> ProcessTemplate:
+    path = tmp_path / f"inspraak-v{version}.toml"
+    path.write_text(INSPRAAK.format(version=version, second=second), "utf-8")
+    return load_template(path)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Samenspraak]:
+    with clock.frozen_at(MOMENT):
+        app = Samenspraak.open(str(tmp_path / "templates.db"))
+        for person in ("facilitator", "resident", "bakery", "planner"):
+            app.register_stakeholder(
+                {"actor": person, "stakeholder": person, "name": person.title()}
+            )
+        yield app
+        app.close()
+
+
+def start(app: Samenspraak, slug: str, template: str | None = None) -> None:
+    command = {
+        "actor": "facilitator",
+        "initiative": slug,
+        "title": f"The {slug}",
+        "description": "A participation process.",
+        "area": "The harbour",
+        "budget": "0",
+        "level": "consulting",
+    }
+    if template is not None:
+        command["template"] = template
+    app.start_initiative(command)
+
+
+def with_templates(app: Samenspraak, *extra: ProcessTemplate) -> None:
+    app.templates = Registry.of([*installed().all(), *extra])
+
+
+# --- Starting on a template --------------------------------------------------------------
+
+
+def test_by_default_an_initiative_starts_on_overheidsparticipatie_version_1(engine):
+    start(engine, "harbour")
+    status = engine.initiative_status("harbour")
+    assert (status.template.name, status.template.version) == (
+        "overheidsparticipatie",
+        "1",
+    )
+    assert status.template.content_hash == OVERHEIDSPARTICIPATIE.content_hash
+
+
+@pytest.mark.parametrize(
+    ("spec", "version", "phase"),
+    [
+        ("omgevingswet", "1", "announcement"),
+        ("overheidsparticipatie", "2", "society-decides"),
+        ("overheidsparticipatie@1", "1", "society-decides"),
+        ("burgerbegroting@1", "1", "proposals"),
+    ],
+)
+def test_an_initiative_starts_on_any_installed_template(engine, spec, version, phase):
+    start(engine, "harbour", spec)
+    status = engine.initiative_status("harbour")
+    expected = installed().get(spec.partition("@")[0], version)
+    assert (status.template.name, status.template.version) == (
+        expected.name,
+        version,
+    )
+    assert status.template.content_hash == expected.content_hash
+    assert status.template.phases == [p.name for p in expected.phases]
+    assert status.phase == phase
+
+
+def test_an_unknown_template_is_not_found_and_the_installed_ones_are_named(engine):
+    with pytest.raises(NotFound) as excinfo:
+        start(engine, "harbour", "inspraak")
+    assert str(excinfo.value) == (
+        "No template called inspraak is installed; installed are burgerbegroting, "
+        "omgevingswet, overheidsparticipatie."
+    )
+    with pytest.raises(NotFound, match="its versions are 1, 2"):
+        start(engine, "harbour", "overheidsparticipatie@7")
+    with pytest.raises(InvalidInput, match="template"):
+        start(engine, "harbour", "Not A Template")
+    assert engine.list_initiatives() == []
+
+
+# --- Pinned by its definition ------------------------------------------------------------
+
+
+def test_an_initiative_whose_template_is_uninstalled_still_loads_and_advances(
+    engine, tmp_path
+):
+    mine = inspraak(tmp_path, "1", "Every reaction is answered.")
+    with_templates(engine, mine)
+    start(engine, "harbour", "inspraak@1")
+
+    engine.templates = installed()  # uninstalled
+    reopened = Samenspraak.open(str(tmp_path / "templates.db"))
+    try:
+        status = reopened.initiative_status("harbour")
+        assert status.template.content_hash == mine.content_hash
+        assert status.template.phases == ["reactions", "response-report"]
+        with clock.frozen_at(MOMENT):
+            assert reopened.advance_phase(
+                {"actor": "facilitator", "initiative": "harbour"}
+            ) == ("response-report")
+        assert reopened.initiative_status("harbour").phase == "response-report"
+        report = reopened.participation_report("harbour")
+        assert report.process.phases == ["reactions", "response-report"]
+    finally:
+        reopened.close()
+
+
+def test_a_running_initiative_keeps_its_version_until_it_is_migrated(engine, tmp_path):
+    first = inspraak(tmp_path, "1", "Every reaction is answered.")
+    second = inspraak(tmp_path, "2", "Every reaction is answered, with reasons.")
+    with_templates(engine, first)
+    start(engine, "harbour", "inspraak")
+
+    with_templates(engine, first, second)  # a new version is installed
+    assert engine.initiative_status("harbour").template.version == "1"
+    start(engine, "dunes", "inspraak")
+    assert engine.initiative_status("dunes").template.version == "2"
+
+    with clock.frozen_at(MOMENT):
+        content_hash = engine.migrate_template(
+            {"actor": "facilitator", "initiative": "harbour", "template": "inspraak@2"}
+        )
+    status = engine.initiative_status("harbour")
+    assert (status.template.version, status.template.content_hash) == (
+        "2",
+        second.content_hash,
+    )
+    assert content_hash == second.content_hash
+    assert status.phase == "reactions"
+
+    (entry,) = engine.audit_log("harbour", event="TemplateMigrated")
+    assert entry.actor == "facilitator"
+    assert entry.summary == (
+        f"Process migrated from inspraak v1 to inspraak v2 "
+        f"(hash {second.content_hash[:12]})"
+    )
+    assert engine.verify_audit().intact
+
+
+def test_a_migration_is_refused_to_the_same_version_or_without_the_phase(engine):
+    start(engine, "harbour", "omgevingswet")
+    with pytest.raises(NotAllowed) as excinfo:
+        engine.migrate_template(
+            {
+                "actor": "facilitator",
+                "initiative": "harbour",
+                "template": "overheidsparticipatie@2",
+            }
+        )
+    assert excinfo.value.args[0] == (
+        "harbour is in the phase announcement, which overheidsparticipatie version 2 "
+        "does not have; it cannot move to that template in this phase."
+    )
+    with pytest.raises(NotAllowed, match="already follows omgevingswet version 1"):
+        engine.migrate_template(
+            {
+                "actor": "facilitator",
+                "initiative": "harbour",
+                "template": "omgevingswet",
+            }
+        )
+
+
+# --- Guards and permissions: the omgevingswet ----------------------------------------------
+
+
+def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "omgevingswet")
+        do(
+            "join_initiative",
+            actor="facilitator",
+            stakeholder="resident",
+            kind="resident",
+        )
+        do(
+            "join_initiative",
+            actor="planner",
+            stakeholder="planner",
+            kind="civil-servant",
+        )
+        with pytest.raises(NotAllowed) as excinfo:
+            do(
+                "join_initiative",
+                actor="bakery",
+                stakeholder="bakery",
+                kind="entrepreneur",
+            )
+        assert str(excinfo.value) == (
+            "In the phase announcement of harbour, an entrepreneur may not "
+            "join initiative."
+        )
+        do("form_group", actor="facilitator", group="plan-team", kind="working",
+           name="Plan team", mandate="Writes the omgevingsplan.")  # fmt: skip
+        do("add_member", actor="facilitator", group="plan-team", stakeholder="planner")
+        do("create_plan", actor="facilitator", plan="omgevingsplan",
+           title="Omgevingsplan", group="plan-team")  # fmt: skip
+        with pytest.raises(NotAllowed) as excinfo:
+            do("advance_phase", actor="facilitator")
+        assert str(excinfo.value) == (
+            "harbour cannot leave the phase announcement yet: at least one plan of "
+            "the initiative has a draft."
+        )
+        do("propose_draft", actor="facilitator", plan="omgevingsplan",
+           text="The draft.", changes="First draft.")  # fmt: skip
+        assert do("advance_phase", actor="facilitator") == "views"
+
+        # views: a resident may react, but may not propose a draft
+        do("react_to_plan", actor="resident", plan="omgevingsplan", version=1,
+           stance="concern", text="Too little green.")  # fmt: skip
+        with pytest.raises(NotAllowed) as excinfo:
+            do("propose_draft", actor="resident", plan="omgevingsplan",
+               text="My draft.", changes="Mine.")  # fmt: skip
+        assert str(excinfo.value) == (
+            "In the phase views of harbour, a resident may not propose draft."
+        )
+        assert excinfo.value.rule == "only_permitted_roles_act_in_a_phase"
+        with pytest.raises(NotAllowed) as excinfo:
+            do("advance_phase", actor="facilitator")
+        assert str(excinfo.value) == (
+            "harbour cannot leave the phase views yet: the phase's reaction period "
+            "has ended."
+        )
+
+    with clock.frozen_at(MOMENT + timedelta(days=42)):
+        assert do("advance_phase", actor="facilitator") == "response-report"
+        with pytest.raises(NotAllowed, match="every reaction on the initiative's"):
+            do("advance_phase", actor="facilitator")
+        do("defend_position", actor="planner", plan="omgevingsplan", reactions=[1],
+           reasoning="The green is in the next chapter.")  # fmt: skip
+        with pytest.raises(NotAllowed, match="every plan of the initiative is final"):
+            do("advance_phase", actor="facilitator")
+        do("finalise_plan", actor="facilitator", plan="omgevingsplan")
+        assert do("advance_phase", actor="facilitator") == "council-decision"
