@@ -877,6 +877,102 @@ class Samenspraak(Application[UUID]):
 
         self._run(run)
 
+    # --- Deadlines -------------------------------------------------------------------
+    #
+    # Deadlines are events: a plan's reaction period and a decision point close when
+    # tick records it (as the system, with the deadline as the moment it closed), so
+    # replaying the record reproduces it. Lateness depends on the deadline alone.
+
+    def open_reaction_period(
+        self, command: c.OpenReactionPeriod | Mapping[str, Any]
+    ) -> datetime:
+        """Open a reaction period on a plan: until ``closes_at``, for ``days`` from
+        now, or for the ``reaction_period_days`` of the current phase. Returns its
+        closing time; a reaction after it is refused as late."""
+        from samenspraak.domain import clock  # noqa: PLC0415
+
+        cmd = parse(c.OpenReactionPeriod, command)
+
+        def run() -> datetime:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "open_reaction_period")
+            plan = self._plan(initiative, cmd.plan)
+            closes_at = cmd.closes_at
+            if closes_at is None:
+                phase = initiative.process.phase(initiative.phase)
+                days = cmd.days or phase.reaction_period_days
+                if days is None:
+                    msg = (
+                        f"closes_at or days: give one; the phase {phase.name} of "
+                        f"{initiative.slug} declares no reaction period."
+                    )
+                    raise InvalidInput(msg)
+                closes_at = clock.now() + timedelta(days=days)
+            plan.open_reaction_period(
+                actor=actor, initiative=initiative, closes_at=closes_at
+            )
+            self.save(plan)
+            return closes_at
+
+        return self._run(run)
+
+    def tick(self) -> list[v.ClosedDeadline]:
+        """Close everything whose deadline has passed by now, in deadline order (ties
+        in the order the subjects were recorded): decision points are decided by
+        their rule, reaction periods are closed. Each closing is its own event, by
+        the system. Running it again adds nothing; safe to run from cron."""
+        from functools import partial  # noqa: PLC0415
+
+        from samenspraak.domain import clock  # noqa: PLC0415
+
+        def due() -> list[dict[str, Any]]:
+            self._catch_up()
+            now = clock.now()
+            found = [
+                {**d, "deadline": datetime.fromisoformat(d["closes_at"])}
+                for d in self.state.open_deadlines()
+            ]
+            return sorted(
+                (d for d in found if d["deadline"] <= now),
+                key=lambda d: (d["deadline"], d["position"]),
+            )
+
+        closed: list[v.ClosedDeadline] = []
+        for item in self._run(due):
+            result = self._run(partial(self._close_deadline, item))
+            if result is not None:
+                closed.append(result)
+        return closed
+
+    def _close_deadline(self, item: dict[str, Any]) -> v.ClosedDeadline | None:
+        """Close one deadline found by tick, unless someone closed it meanwhile."""
+        initiative = self._initiative(item["initiative"])
+        if initiative.is_closed:
+            return None
+        aggregate_id = UUID(item["aggregate_id"])
+        deadline: datetime = item["deadline"]
+        outcome = None
+        if item["kind"] == "decision-point":
+            decision = self._get(DecisionPoint, aggregate_id, "")
+            if not decision.deadline_is_due:
+                return None
+            outcome = decision.close_by_deadline(initiative)
+            self.save(decision)
+        else:
+            plan = self._get(Plan, aggregate_id, "")
+            if not plan.reaction_period_is_due:
+                return None
+            deadline = plan.close_reaction_period()
+            self.save(plan)
+        return v.ClosedDeadline(
+            kind=item["kind"],
+            initiative=initiative.slug,
+            subject=item["subject"],
+            deadline=deadline,
+            outcome=outcome,
+        )
+
     # --- Queries ---------------------------------------------------------------------
     #
     # Queries read the views, caught up first so that nobody sees stale state. With
@@ -985,6 +1081,37 @@ class Samenspraak(Application[UUID]):
                 raise NotFound(self._missing(doc, "decision point", slugs[1], moment))
             text, people, _ = self._resolvers(found)
             return reading.decision(doc, found, text, people)
+
+        return self._run(run)
+
+    from samenspraak.application.todo import TodoItem  # noqa: PLC0415
+
+    def todo(self, actor: str) -> list[TodoItem]:
+        """What is next for a stakeholder, across every initiative they take part
+        in (as facilitator or otherwise), as of now: see
+        :mod:`samenspraak.application.todo`."""
+        from samenspraak.application import todo  # noqa: PLC0415
+        from samenspraak.domain import clock  # noqa: PLC0415
+
+        who = ref("actor", actor)
+
+        def run() -> list[todo.TodoItem]:
+            stakeholder = self._stakeholder(who)
+            self._catch_up()
+            now = clock.now()
+            items: list[todo.TodoItem] = []
+            for core in self.state.cores():
+                if stakeholder not in core["stakeholders"] or core["closed"]:
+                    continue
+                doc = self.state.document(str(core["initiative_id"]))
+                if doc is None:  # pragma: no cover (the core was just read)
+                    continue
+                texts = self._texts(
+                    [p["title"] for p in doc["plans"].values()]
+                    + [d["question"] for d in doc["decisions"].values()]
+                )
+                items += todo.todo_for(doc, stakeholder, now, texts=texts)
+            return todo.ordered(items)
 
         return self._run(run)
 

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     PositiveInt,
     StringConstraints,
+    model_validator,
 )
 
 from samenspraak.domain.values import (
@@ -245,6 +246,23 @@ class WithdrawReaction(Command):
 class FinalisePlan(Command):
     initiative: Ref
     plan: Ref
+
+
+class OpenReactionPeriod(Command):
+    """Open a reaction period on a plan: until ``closes_at``, or for ``days`` from
+    now; with neither, for the ``reaction_period_days`` of the current phase."""
+
+    initiative: Ref
+    plan: Ref
+    closes_at: AwareDatetime | None = None
+    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    @model_validator(mode="after")
+    def _one_of_closes_at_or_days(self) -> OpenReactionPeriod:
+        if self.closes_at is not None and self.days is not None:
+            msg = "give closes_at or days, not both"
+            raise ValueError(msg)
+        return self
 
 
 class OptionInput(BaseModel):

@@ -231,3 +231,16 @@ class ReplaySummary(View):
     engine_version: str
     """The version of samenspraak that made the bundle."""
     exported_at: datetime
+
+
+class ClosedDeadline(View):
+    """What ``tick`` closed: a decision point or a plan's reaction period."""
+
+    kind: str
+    """``decision-point`` or ``reaction-period``."""
+    initiative: str
+    subject: str
+    """The decision point's or the plan's reference."""
+    deadline: datetime
+    outcome: str | None = None
+    """For a decision point: the option decided (None: no decision)."""

@@ -1410,7 +1410,125 @@ def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     click.echo(decision_table(items))
 
 
+# --- todo ----------------------------------------------------------------------------
+
+
+@cli.command("todo")
+@json_option
+@pass_context
+def todo(obj: Context, as_json: bool) -> None:
+    """Show what is next for you (--as REF), in every initiative you take part in.
+
+    A facilitator sees reactions still to answer, decision points ready to
+    decide, a phase whose guards all hold, a council not yet informed and the
+    deadlines of the coming week. Others see the decision points they may take
+    a position on, the plans open for their reactions, meetings ahead and
+    answers to their reactions. Items with a due date come first.
+
+    \b
+    Example:
+      samenspraak --as facilitator todo
+      samenspraak --as bakery todo --json
+    """
+    actor = obj.who()
+    items = obj.app(write=False).todo(actor)
+    if as_json:
+        emit_json(items)
+        return
+    if not items:
+        done(f"Nothing to do for {actor}.")
+        return
+    click.echo(
+        table(
+            ["due", "initiative", "kind", "subject", "what"],
+            [[i.due, i.initiative, i.kind, i.subject, i.text] for i in items],
+            whole=(4,),
+        )
+    )
+
+
 # --- export and replay ---------------------------------------------------------------
+
+
+# --- deadlines ------------------------------------------------------------------------
+
+
+@plan.command("period")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("plan_ref", metavar="PLAN")
+@click.option("--closes-at", metavar="TIME", help="Closing time with timezone.")
+@click.option(
+    "--days", type=click.IntRange(1, 3650), metavar="N", help="Closes in N days."
+)
+@pass_context
+def plan_period(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    closes_at: str | None,
+    days: int | None,
+) -> None:
+    """Open a reaction period on a plan: a reaction after it is refused as late.
+
+    Give --closes-at or --days; with neither, the current phase's reaction period
+    (reaction_period_days in its template) is used. samenspraak tick records the
+    period's closing once the time has passed.
+
+    \b
+    Example:
+      samenspraak --as facilitator plan period city-centre traffic-plan \\
+        --closes-at 2026-02-28T23:59+01:00
+      samenspraak --as facilitator plan period city-centre traffic-plan --days 14
+    """
+    if closes_at is not None and days is not None:
+        msg = "Give either --closes-at or --days, not both."
+        raise click.UsageError(msg)
+    command: dict[str, Any] = {
+        "actor": obj.who(),
+        "initiative": initiative_ref,
+        "plan": plan_ref,
+    }
+    if closes_at is not None:
+        command["closes_at"] = closes_at
+    if days is not None:
+        command["days"] = days
+    until = obj.app(write=True).open_reaction_period(command)
+    done(f"Opened a reaction period on {plan_ref} until {until.isoformat()}.")
+
+
+@cli.command("tick")
+@json_option
+@pass_context
+def tick(obj: Context, as_json: bool) -> None:
+    """Close everything whose deadline has passed: decision points (decided by their
+    rule) and reaction periods, in deadline order.
+
+    Each closing is recorded as an event by the system, dated at its deadline.
+    Running it again adds nothing, so it is safe to run from cron; it needs no
+    --as.
+
+    \b
+    Example:
+      samenspraak --db city.db tick
+      */5 * * * * samenspraak --db /path/city.db tick   (crontab)
+    """
+    closed = obj.app(write=False).tick()
+    if as_json:
+        emit_json(closed)
+        return
+    if not closed:
+        click.echo("Nothing was due.")
+        return
+    for item in closed:
+        what = (
+            f"decision point {item.subject}"
+            if item.kind == "decision-point"
+            else f"the reaction period of {item.subject}"
+        )
+        line = f"Closed {what} in {item.initiative} at {item.deadline.isoformat()}"
+        if item.kind == "decision-point":
+            line += f": {item.outcome or 'no decision'}"
+        click.echo(line + ".")
 
 
 @cli.command("export")

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate, event
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
 from samenspraak.domain.values import (
+    SYSTEM_ACTOR,
     DecisionRule,
     Immutable,
     StakeholderKind,
@@ -192,6 +193,15 @@ class DecisionPoint(Aggregate):
     def is_late(self, moment: datetime) -> bool:
         return self.closes_at is not None and moment > self.closes_at
 
+    @property
+    def deadline_is_due(self) -> bool:
+        """Open, and its closing time has passed: tick closes it."""
+        return (
+            self.state is DecisionState.OPEN
+            and self.closes_at is not None
+            and clock.now() >= self.closes_at
+        )
+
     def participants(self, initiative: Initiative) -> list[str]:
         """The eligible stakeholders who may take part now."""
         return [
@@ -272,15 +282,48 @@ class DecisionPoint(Aggregate):
             decision=self.slug,
             state=self.state.value,
         )
+        outcome, tally = self._tally(initiative)
+        self._decided(actor=actor, outcome=outcome, tally=tally)
+        return outcome
+
+    def _tally(self, initiative: Initiative) -> tuple[str | None, dict[str, int]]:
         # A stakeholder who left no longer takes part: their position lapses.
         counted = [
             p for p in self.positions.values() if initiative.is_active(p.stakeholder)
         ]
-        outcome, tally = tally_positions(
+        return tally_positions(
             self.rule, self.option_keys, counted, self.participants(initiative)
         )
-        self._decided(actor=actor, outcome=outcome, tally=tally)
+
+    def close_by_deadline(self, initiative: Initiative) -> str | None:
+        """Its closing time has passed: decide by the rule with the positions taken
+        by then (a later one is refused as late). Recorded by the system, with the
+        deadline as the moment it closed; returns the outcome or None."""
+        self._require_own(initiative)
+        rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
+            self.state is DecisionState.OPEN,
+            decision=self.slug,
+            state=self.state.value,
+        )
+        closes_at = rules.passed_deadline(self.slug, self.closes_at, clock.now())
+        outcome, tally = self._tally(initiative)
+        self._closed_by_deadline(
+            actor=SYSTEM_ACTOR, closed_at=closes_at, outcome=outcome, tally=tally
+        )
         return outcome
+
+    @event("ClosedByDeadline")
+    def _closed_by_deadline(
+        self,
+        *,
+        actor: str,
+        closed_at: datetime,
+        outcome: str | None,
+        tally: dict[str, int],
+    ) -> None:
+        self.state = DecisionState.DECIDED
+        self.outcome = outcome
+        self.tally = dict(tally)
 
     @event("Decided")
     def _decided(

@@ -20,7 +20,13 @@ from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative
-from samenspraak.domain.values import Channel, Immutable, Stance, TextRef
+from samenspraak.domain.values import (
+    SYSTEM_ACTOR,
+    Channel,
+    Immutable,
+    Stance,
+    TextRef,
+)
 
 STANCES = {s.value: s for s in Stance}
 CHANNELS = {c.value: c for c in Channel}
@@ -128,6 +134,10 @@ class Plan(Aggregate):
         self.versions: dict[int, Version] = {}
         self.reactions: dict[int, Reaction] = {}
         self.final_version: int | None = None
+        self.reaction_period_closes_at: datetime | None = None
+        """The closing time of the latest reaction period (None: no deadline)."""
+        self.reaction_period_closed = False
+        """Whether that period's closing was recorded (by tick)."""
 
     # --- Questions -------------------------------------------------------------------
 
@@ -138,6 +148,21 @@ class Plan(Aggregate):
     @property
     def is_finalised(self) -> bool:
         return self.final_version is not None
+
+    def is_late(self, moment: datetime) -> bool:
+        """A reaction at ``moment`` comes after the reaction period closed."""
+        closes_at = self.reaction_period_closes_at
+        return closes_at is not None and moment > closes_at
+
+    @property
+    def reaction_period_is_due(self) -> bool:
+        """The period's closing time has passed but its closing is not recorded."""
+        closes_at = self.reaction_period_closes_at
+        return (
+            closes_at is not None
+            and not self.reaction_period_closed
+            and clock.now() >= closes_at
+        )
 
     @property
     def unanswered(self) -> list[int]:
@@ -237,6 +262,12 @@ class Plan(Aggregate):
             version=version,
             versions=", ".join(map(str, self.versions)) or "none yet",
         )
+        closes_at = self.reaction_period_closes_at
+        rules.a_late_reaction_is_refused.check(
+            not self.is_late(clock.now()),
+            plan=self.slug,
+            closes_at=closes_at.isoformat() if closes_at else "",
+        )
         if meeting is not None:
             rules.a_meeting_named_must_exist.check(
                 initiative.meeting(meeting) is not None,
@@ -313,6 +344,55 @@ class Plan(Aggregate):
     @event("ReactionWithdrawn")
     def _reaction_withdrawn(self, *, actor: str, reaction: int) -> None:
         self.reactions[reaction].withdrawn = True
+
+    # --- Reaction periods ------------------------------------------------------------
+
+    def open_reaction_period(
+        self, *, actor: str, initiative: Initiative, closes_at: datetime
+    ) -> None:
+        """Open a reaction period until ``closes_at``: a reaction after it is late.
+
+        A period whose closing time has passed but was not yet recorded is closed
+        first (by the system, as tick would have done).
+        """
+        self._require_editable(actor, initiative, "open reaction periods")
+        rules.times_carry_a_timezone.check(
+            closes_at.tzinfo is not None, what="closing time"
+        )
+        now = clock.now()
+        rules.a_reaction_period_closes_in_the_future.check(
+            closes_at > now, plan=self.slug, closes_at=closes_at.isoformat()
+        )
+        current = self.reaction_period_closes_at
+        rules.a_plan_has_one_reaction_period_at_a_time.check(
+            current is None or self.reaction_period_closed or now >= current,
+            plan=self.slug,
+            closes_at=current.isoformat() if current else "",
+        )
+        if self.reaction_period_is_due:
+            self.close_reaction_period()
+        self._reaction_period_opened(actor=actor, closes_at=closes_at)
+
+    @event("ReactionPeriodOpened")
+    def _reaction_period_opened(self, *, actor: str, closes_at: datetime) -> None:
+        self.reaction_period_closes_at = closes_at
+        self.reaction_period_closed = False
+
+    def close_reaction_period(self) -> datetime:
+        """Record that the reaction period closed at its closing time (tick does
+        this, as the system); returns that closing time."""
+        closes_at = rules.passed_deadline(
+            f"The reaction period of {self.slug}",
+            self.reaction_period_closes_at,
+            clock.now(),
+            recorded=self.reaction_period_closed,
+        )
+        self._reaction_period_closed(actor=SYSTEM_ACTOR, closed_at=closes_at)
+        return closes_at
+
+    @event("ReactionPeriodClosed")
+    def _reaction_period_closed(self, *, actor: str, closed_at: datetime) -> None:
+        self.reaction_period_closed = True
 
     # --- Answers ---------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ command; those are enforced through the rules of this table too
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -248,6 +249,19 @@ a_plan_has_a_draft_before_it_is_finalised = _rule(
     "a_plan_has_a_draft_before_it_is_finalised",
     "{plan} has no draft yet; propose one before finalising it.",
 )
+a_reaction_period_closes_in_the_future = _rule(
+    "a_reaction_period_closes_in_the_future",
+    "The reaction period of {plan} must close in the future; {closes_at} has passed.",
+)
+a_plan_has_one_reaction_period_at_a_time = _rule(
+    "a_plan_has_one_reaction_period_at_a_time",
+    "{plan} already has a reaction period open until {closes_at}.",
+)
+a_late_reaction_is_refused = _rule(
+    "a_late_reaction_is_refused",
+    "The reaction period of {plan} closed at {closes_at}; a reaction after that "
+    "is late.",
+)
 
 # --- Decision points -----------------------------------------------------------------
 a_decision_point_has_valid_options = _rule(
@@ -294,3 +308,26 @@ only_an_open_decision_point_is_decided_or_withdrawn = _rule(
     "only_an_open_decision_point_is_decided_or_withdrawn",
     "{decision} is {state}; it can no longer be decided or withdrawn.",
 )
+
+# --- Deadlines -----------------------------------------------------------------------
+only_a_passed_deadline_closes = _rule(
+    "only_a_passed_deadline_closes",
+    "{subject} has no deadline that has passed: {why}.",
+)
+
+
+def passed_deadline(
+    subject: str, closes_at: datetime | None, now: datetime, *, recorded: bool = False
+) -> datetime:
+    """The closing time of ``subject`` if it has passed at ``now`` and its closing is
+    not ``recorded`` yet; otherwise :data:`only_a_passed_deadline_closes` refuses."""
+    if closes_at is None:
+        why = "it has no closing time"
+    elif recorded:
+        why = f"it already closed at {closes_at.isoformat()}"
+    elif now < closes_at:
+        why = f"it closes at {closes_at.isoformat()}"
+    else:
+        return closes_at
+    rule = only_a_passed_deadline_closes
+    raise RuleViolation(rule, rule.sentence(subject=subject, why=why))

@@ -102,10 +102,13 @@ class ProcessStateProjector:
             ("plan", "PositionDefended"): _position_defended,
             ("plan", "SupportNoted"): _support_noted,
             ("plan", "Finalised"): _finalised,
+            ("plan", "ReactionPeriodOpened"): _reaction_period_opened,
+            ("plan", "ReactionPeriodClosed"): _reaction_period_closed,
             ("decision-point", "Put"): _put,
             ("decision-point", "PositionTaken"): _position_taken,
             ("decision-point", "Decided"): _decided,
             ("decision-point", "Withdrawn"): _withdrawn,
+            ("decision-point", "ClosedByDeadline"): _closed_by_deadline,
         }
 
     def initiative_of(
@@ -443,6 +446,21 @@ def _finalised(d: Document, e: Any, at: str) -> None:
     plan["finalised_at"] = at
 
 
+def _reaction_period_opened(d: Document, e: Any, at: str) -> None:
+    # Plans without a period have no key: no deadline, as before periods existed.
+    _plan(d, e)["reaction_period"] = {
+        "closes_at": e.closes_at.isoformat(),
+        "opened_by": e.actor,
+        "opened_at": at,
+        "closed_at": None,
+    }
+
+
+def _reaction_period_closed(d: Document, e: Any, at: str) -> None:
+    period = _plan(d, e)["reaction_period"]
+    period.update(closed_at=e.closed_at.isoformat(), closed_by=e.actor, recorded_at=at)
+
+
 # --- Decision point --------------------------------------------------------------------
 
 
@@ -478,6 +496,18 @@ def _decided(d: Document, e: Any, at: str) -> None:
     decision = _decision(d, e)
     decision.update(
         state="decided", outcome=e.outcome, tally=dict(e.tally), ended_at=at
+    )
+
+
+def _closed_by_deadline(d: Document, e: Any, at: str) -> None:
+    decision = _decision(d, e)
+    decision.update(
+        state="decided",
+        outcome=e.outcome,
+        tally=dict(e.tally),
+        ended_at=at,
+        closed_at=e.closed_at.isoformat(),
+        closed_by=e.actor,
     )
 
 

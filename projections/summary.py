@@ -66,6 +66,12 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ),
     ("plan", "SupportNoted"): lambda e: f"Support noted: {_numbers(e.reactions)}",
     ("plan", "Finalised"): lambda e: f"Finalised in version {e.version}",
+    ("plan", "ReactionPeriodOpened"): lambda e: (
+        f"Reaction period opened until {e.closes_at.isoformat()}"
+    ),
+    ("plan", "ReactionPeriodClosed"): lambda e: (
+        f"Reaction period closed at its deadline {e.closed_at.isoformat()}"
+    ),
     ("decision-point", "Put"): lambda e: (
         f"Decision point {e.slug} put ({_v(e.rule)}, "
         f"{len(e.options)} option{'s' * (len(e.options) > 1)})"
@@ -76,6 +82,11 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"({', '.join(f'{k} {n}' for k, n in e.tally.items())})"
     ),
     ("decision-point", "Withdrawn"): lambda e: "Decision point withdrawn",
+    ("decision-point", "ClosedByDeadline"): lambda e: (
+        f"Closed at its deadline {e.closed_at.isoformat()}: "
+        f"{e.outcome or 'no decision'} "
+        f"({', '.join(f'{k} {n}' for k, n in e.tally.items())})"
+    ),
 }
 
 

@@ -365,6 +365,55 @@ class ProcessStateLogic(BaseView):
         )
         return [json.loads(r["document"]) for r in rows]
 
+    def open_deadlines(self) -> list[dict[str, Any]]:
+        """Every deadline not yet recorded as closed, in initiatives not closed:
+        open decision points with a closing time and reaction periods not yet
+        closed. Each: kind (``decision-point`` or ``reaction-period``), initiative
+        (id and slug), subject (slug), aggregate id, closes_at (ISO) and position
+        (where the subject was first written, to order ties). Reads only the
+        initiatives' cores and the plan and decision parts (no reactions, no
+        positions)."""
+        closed = {
+            r["initiative_id"]
+            for r in self._read(
+                f"SELECT initiative_id, document FROM "
+                f"{self._table('view_process_state')} WHERE part = 'core'"
+            )
+            if json.loads(r["document"]).get("closed")
+        }
+        rows = self._read(
+            f"SELECT initiative_id, part, seq, slug, document FROM "
+            f"{self._table('view_process_state')} "
+            "WHERE part LIKE 'plan/%' OR part LIKE 'decision/%' ORDER BY seq"
+        )
+        found: list[dict[str, Any]] = []
+        for row in rows:
+            if row["initiative_id"] in closed:
+                continue
+            kind, _, aggregate = row["part"].partition("/")
+            part = json.loads(row["document"])
+            if kind == "decision":
+                if part.get("state") != "open" or not part.get("closes_at"):
+                    continue
+                closes_at, what = part["closes_at"], "decision-point"
+            else:
+                period = part.get("reaction_period")
+                if not period or period.get("closed_at"):
+                    continue
+                closes_at, what = period["closes_at"], "reaction-period"
+            found.append(
+                {
+                    "kind": what,
+                    "initiative_id": row["initiative_id"],
+                    "initiative": row["slug"],
+                    "subject": part["slug"],
+                    "aggregate_id": aggregate,
+                    "closes_at": closes_at,
+                    "position": row["seq"],
+                }
+            )
+        return found
+
 
 class SQLiteProcessStateView(ProcessStateLogic, SQLiteView):
     """The process state in SQLite."""

@@ -418,3 +418,15 @@ def test_a_syntax_error_at_the_end_of_the_file_says_so() -> None:
     with pytest.raises(TemplateError) as refused:
         parse_template(HEAD + "guards = ", "end.toml")
     assert str(refused.value).startswith("end.toml: end of file: not valid TOML: ")
+
+
+def test_where_anyone_may_react_the_facilitator_may_set_the_reaction_period() -> None:
+    for process in installed().all():
+        for phase in process.phases:
+            reacting = any(
+                "react_to_plan" in commands for commands in phase.permissions.values()
+            )
+            if reacting:
+                assert "open_reaction_period" in phase.permissions.get(
+                    "facilitator", ()
+                ), (process.name, phase.name)

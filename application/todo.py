@@ -1,0 +1,374 @@
+"""What is next: the items each person in an initiative has to act on.
+
+Pure functions from an initiative's process-state document (see
+:mod:`samenspraak.projections.state`), the template it is pinned to and a moment,
+to a list of :class:`TodoItem`. The facilitator of an initiative sees reactions
+still to answer, decision points ready to decide, a phase whose guards all hold,
+a council not yet informed and the deadlines of the coming week. Any other active
+stakeholder sees the decision points they may take a position on, the plans they
+may react to, meetings ahead and recent answers to their own reactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from samenspraak.application import reading
+from samenspraak.application.views import View
+from samenspraak.domain.templates import GUARDS, ProcessTemplate
+
+HORIZON = timedelta(days=7)
+"""How far ahead deadlines are shown, and how far back answers."""
+
+Texts = Callable[[str | None], str | None]
+
+
+class TodoItem(View):
+    """One thing to do (or to know) in an initiative."""
+
+    kind: str
+    """What sort of item: unanswered-reactions, ready-to-decide, phase-can-advance,
+    inform-council, deadline, take-position, react-to-plan, meeting, answer."""
+    initiative: str
+    subject: str
+    """The plan, decision point, phase or meeting (by number) it is about."""
+    text: str
+    due: datetime | None = None
+    count: int | None = None
+    """How many (of the reactions still to answer), where that applies."""
+
+
+def _at(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def todo_for(
+    doc: dict[str, Any],
+    stakeholder: str,
+    now: datetime,
+    *,
+    process: ProcessTemplate | None = None,
+    texts: Mapping[str, str | None] | None = None,
+) -> list[TodoItem]:
+    """The items for one stakeholder (by id) in one initiative, as of ``now``;
+    ``texts`` gives the bodies of plan titles and questions (else their slugs)."""
+    known = texts or {}
+
+    def text(text_id: str | None) -> str | None:
+        return known.get(text_id) if text_id else None
+
+    person = doc["stakeholders"].get(stakeholder)
+    if person is None or not person["active"] or doc.get("closed"):
+        return []
+    process = process or reading.process_of(doc)
+    if stakeholder == doc.get("facilitator"):
+        items = list(_facilitator(doc, process, now, text))
+    else:
+        items = list(_participant(doc, stakeholder, process, now, text))
+    items += _meetings(doc, now)
+    return ordered(items)
+
+
+def ordered(items: list[TodoItem]) -> list[TodoItem]:
+    """By due date (undated last), then kind, initiative and subject."""
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(items, key=lambda i: (i.due or far, i.kind, i.initiative, i.subject))
+
+
+# --- What the document says -----------------------------------------------------------
+
+
+def _phase_began(doc: dict[str, Any]) -> datetime | None:
+    return _at(doc["phases"][-1]["at"]) if doc["phases"] else None
+
+
+def reaction_period_end(
+    doc: dict[str, Any], process: ProcessTemplate, plan: dict[str, Any] | None = None
+) -> datetime | None:
+    """When reactions close: the plan's own period when the document keeps one,
+    else the current phase's default period (None: no period)."""
+    own = _plan_period(plan) if plan is not None else None
+    if own is not None:
+        return own
+    days = process.phase(doc["phase"]).reaction_period_days
+    began = _phase_began(doc)
+    if days is None or began is None:
+        return None
+    return began + timedelta(days=days)
+
+
+def _plan_period(plan: dict[str, Any]) -> datetime | None:
+    """A plan's own reaction period, when the document keeps one."""
+    period = plan.get("reaction_period")
+    for found in (
+        period.get("closes_at") if isinstance(period, dict) else None,
+        plan.get("reaction_period_closes_at"),
+        plan.get("reactions_close_at"),
+    ):
+        if isinstance(found, str):
+            return datetime.fromisoformat(found)
+    return None
+
+
+def _live_reactions(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in plan["reactions"].values() if not r["withdrawn"]]
+
+
+def unanswered(plan: dict[str, Any]) -> int:
+    return sum(r["answer"] is None for r in _live_reactions(plan))
+
+
+def participants(
+    doc: dict[str, Any], process: ProcessTemplate, decision: dict[str, Any]
+) -> list[str]:
+    """The active stakeholders who may take a position on a decision point now."""
+    society = process.phase(doc["phase"]).society_only
+    return [
+        s
+        for s, person in doc["stakeholders"].items()
+        if person["active"]
+        and person["kind"] in decision["eligible"]
+        and not (society and person["kind"] == "civil-servant")
+    ]
+
+
+def _permitted(process: ProcessTemplate, phase: str, kind: str, command: str) -> bool:
+    permissions = process.phase(phase).permissions
+    return not permissions or command in permissions.get(kind, ())
+
+
+def guard_holds(
+    doc: dict[str, Any], process: ProcessTemplate, guard: str, now: datetime
+) -> bool:
+    """Whether one of the phase's guards holds, read from the document as the
+    application gathers it before the facilitator advances the phase."""
+    plans = list(doc["plans"].values())
+    decisions = list(doc["decisions"].values())
+    if guard == "reaction_period_over":
+        ends = reaction_period_end(doc, process)
+        return ends is not None and now >= ends
+    holds = {
+        "no_open_decision_point": all(d["state"] != "open" for d in decisions),
+        "every_reaction_answered": all(unanswered(p) == 0 for p in plans),
+        "every_plan_finalised": all(p["final_version"] is not None for p in plans),
+        "a_draft_proposed": any(p["versions"] for p in plans),
+        "a_decision_taken": any(d["state"] == "decided" for d in decisions),
+        "council_informed": bool(doc["council"]),
+        "budget_allocated": bool(doc["allocations"]),
+    }
+    return holds.get(guard, False)
+
+
+# --- The facilitator ----------------------------------------------------------------
+
+
+def _facilitator(
+    doc: dict[str, Any], process: ProcessTemplate, now: datetime, text: Texts
+) -> Iterator[TodoItem]:
+    slug = doc["slug"]
+    for plan in doc["plans"].values():
+        open_count = unanswered(plan)
+        if open_count:
+            name = text(plan["title"]) or plan["slug"]
+            noun = "reaction" if open_count == 1 else "reactions"
+            yield TodoItem(
+                kind="unanswered-reactions",
+                initiative=slug,
+                subject=plan["slug"],
+                text=f"{open_count} {noun} on '{name}' still to answer.",
+                count=open_count,
+            )
+        closes = _plan_period(plan)
+        if plan["final_version"] is None and closes and now <= closes <= now + HORIZON:
+            yield TodoItem(
+                kind="deadline",
+                initiative=slug,
+                subject=plan["slug"],
+                text=f"Reactions on '{text(plan['title']) or plan['slug']}' close "
+                "within a week.",
+                due=closes,
+            )
+    for decision in doc["decisions"].values():
+        if decision["state"] != "open":
+            continue
+        closes = _at(decision["closes_at"])
+        who = participants(doc, process, decision)
+        everyone = bool(who) and all(s in decision["positions"] for s in who)
+        question = text(decision["question"]) or decision["slug"]
+        if (closes is not None and now > closes) or everyone:
+            why = "it has closed" if closes and now > closes else "everyone took part"
+            yield TodoItem(
+                kind="ready-to-decide",
+                initiative=slug,
+                subject=decision["slug"],
+                text=f"Ready to decide ({why}): {question}",
+                due=closes,
+            )
+        elif closes is not None and closes <= now + HORIZON:
+            taken = len([s for s in who if s in decision["positions"]])
+            yield TodoItem(
+                kind="deadline",
+                initiative=slug,
+                subject=decision["slug"],
+                text=(
+                    f"Closes within a week ({taken} of {len(who)} positions taken): "
+                    f"{question}"
+                ),
+                due=closes,
+            )
+    yield from _phase_items(doc, process, now)
+    yield from _council_item(doc)
+
+
+def _phase_items(
+    doc: dict[str, Any], process: ProcessTemplate, now: datetime
+) -> Iterator[TodoItem]:
+    slug, phase = doc["slug"], process.phase(doc["phase"])
+    following = process.next_phase(phase.name)
+    if (
+        phase.guards
+        and following is not None
+        and all(guard_holds(doc, process, g, now) for g in phase.guards)
+    ):
+        met = "; ".join(GUARDS.get(g, g) for g in phase.guards)
+        yield TodoItem(
+            kind="phase-can-advance",
+            initiative=slug,
+            subject=phase.name,
+            text=f"The phase can advance to {following.name}: {met}.",
+        )
+    ends = reaction_period_end(doc, process)
+    if ends is not None and now <= ends <= now + HORIZON:
+        yield TodoItem(
+            kind="deadline",
+            initiative=slug,
+            subject=phase.name,
+            text=f"The reaction period of the phase {phase.name} ends within a week.",
+            due=ends,
+        )
+
+
+def _council_item(doc: dict[str, Any]) -> Iterator[TodoItem]:
+    slug = doc["slug"]
+    if not doc["council"]:
+        yield TodoItem(
+            kind="inform-council",
+            initiative=slug,
+            subject="council",
+            text="The council has not been informed yet.",
+        )
+        return
+    last = max(datetime.fromisoformat(c["recorded_at"]) for c in doc["council"])
+    later = [
+        p["slug"]
+        for p in doc["plans"].values()
+        if p["finalised_at"] is not None
+        and datetime.fromisoformat(p["finalised_at"]) > last
+    ]
+    if later:
+        yield TodoItem(
+            kind="inform-council",
+            initiative=slug,
+            subject="council",
+            text="Finalised since the council was last informed: "
+            + ", ".join(later)
+            + ".",
+        )
+
+
+# --- Other stakeholders -------------------------------------------------------------
+
+
+def _participant(
+    doc: dict[str, Any],
+    stakeholder: str,
+    process: ProcessTemplate,
+    now: datetime,
+    text: Texts,
+) -> Iterator[TodoItem]:
+    slug = doc["slug"]
+    kind = doc["stakeholders"][stakeholder]["kind"]
+    society = process.phase(doc["phase"]).society_only
+    observer = society and kind == "civil-servant"
+    for decision in doc["decisions"].values():
+        closes = _at(decision["closes_at"])
+        if (
+            observer
+            or decision["state"] != "open"
+            or kind not in decision["eligible"]
+            or (closes is not None and now > closes)
+            or not _permitted(process, doc["phase"], kind, "take_position")
+        ):
+            continue
+        question = text(decision["question"]) or decision["slug"]
+        mine = decision["positions"].get(stakeholder)
+        said = (
+            f"You chose {mine['option']}; you may change it while it is open: "
+            if mine
+            else "Take your position: "
+        )
+        yield TodoItem(
+            kind="take-position",
+            initiative=slug,
+            subject=decision["slug"],
+            text=said + question,
+            due=closes,
+        )
+    for plan in doc["plans"].values():
+        if (
+            observer
+            or not plan["versions"]
+            or plan["final_version"] is not None
+            or not _permitted(process, doc["phase"], kind, "react_to_plan")
+        ):
+            continue
+        closes = reaction_period_end(doc, process, plan)
+        if closes is not None and now > closes:
+            continue
+        latest = max(int(n) for n in plan["versions"])
+        name = text(plan["title"]) or plan["slug"]
+        yield TodoItem(
+            kind="react-to-plan",
+            initiative=slug,
+            subject=plan["slug"],
+            text=f"Version {latest} of '{name}' is open for reactions.",
+            due=closes,
+        )
+    yield from _answers(doc, stakeholder, now, text)
+
+
+def _answers(
+    doc: dict[str, Any], stakeholder: str, now: datetime, text: Texts
+) -> Iterator[TodoItem]:
+    """Answers given in the past week to the stakeholder's own reactions."""
+    for plan in doc["plans"].values():
+        name = text(plan["title"]) or plan["slug"]
+        for reaction in _live_reactions(plan):
+            answer = reaction["answer"]
+            if reaction["stakeholder"] != stakeholder or answer is None:
+                continue
+            answered = datetime.fromisoformat(answer["at"])
+            if now - HORIZON <= answered <= now:
+                yield TodoItem(
+                    kind="answer",
+                    initiative=doc["slug"],
+                    subject=plan["slug"],
+                    text=f"Your reaction {reaction['number']} on '{name}' was "
+                    f"answered ({answer['kind']}).",
+                    due=None,
+                )
+
+
+def _meetings(doc: dict[str, Any], now: datetime) -> Iterator[TodoItem]:
+    for meeting in doc["meetings"]:
+        starts = datetime.fromisoformat(meeting["starts_at"])
+        if starts > now:
+            yield TodoItem(
+                kind="meeting",
+                initiative=doc["slug"],
+                subject=str(meeting["number"]),
+                text=f"Meeting {meeting['number']} ({meeting['kind']}) is ahead.",
+                due=starts,
+            )

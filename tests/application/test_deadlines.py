@@ -1,0 +1,244 @@
+"""tick: deadlines closed as events, in deadline order, once (with a set clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
+from samenspraak.application.story import WINTER
+from samenspraak.domain import clock
+from samenspraak.domain.decision_point import DecisionPoint, decision_point_id
+from samenspraak.domain.initiative import initiative_id
+from samenspraak.domain.plan import Plan, plan_id
+
+START = datetime(2026, 1, 12, 9, 0, tzinfo=WINTER)
+FIRST = datetime(2026, 1, 14, 17, 0, tzinfo=WINTER)
+SECOND = datetime(2026, 1, 15, 12, 0, tzinfo=WINTER)
+THIRD = datetime(2026, 1, 16, 20, 0, tzinfo=WINTER)
+WEEK_LATER = START + timedelta(days=7)
+CC = "city-centre"
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[Samenspraak]:
+    """An initiative with a plan in draft and two decision points that close."""
+    app = Samenspraak.open(str(tmp_path / "city.db"))
+    with clock.frozen_at(START):
+        for ref in ("facilitator", "bakery", "library"):
+            app.register_stakeholder({"actor": ref, "stakeholder": ref, "name": ref})
+        app.start_initiative(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "title": "City centre",
+                "description": "Together.",
+                "area": "Centre",
+                "budget": "1000",
+                "level": "co-deciding",
+            }
+        )
+        for ref, kind in (("bakery", "entrepreneur"), ("library", "institution")):
+            app.join_initiative(
+                {
+                    "actor": "facilitator",
+                    "initiative": CC,
+                    "stakeholder": ref,
+                    "kind": kind,
+                }
+            )
+        app.form_group(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "group": "traffic",
+                "kind": "working",
+                "name": "Traffic",
+                "mandate": "Traffic.",
+            }
+        )
+        app.create_plan(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "plan": "traffic",
+                "title": "Traffic plan",
+                "group": "traffic",
+            }
+        )
+        app.propose_draft(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "plan": "traffic",
+                "text": "Draft.",
+                "changes": "First.",
+            }
+        )
+        # Put in another order than they close: "later" first, "sooner" second.
+        for slug, closes_at in (("later", THIRD), ("sooner", FIRST)):
+            app.put_decision_point(
+                {
+                    "actor": "facilitator",
+                    "initiative": CC,
+                    "decision": slug,
+                    "question": "Which?",
+                    "options": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+                    "eligible": ["entrepreneur", "institution"],
+                    "rule": "majority",
+                    "closes_at": closes_at,
+                }
+            )
+        app.take_position(
+            {"actor": "bakery", "initiative": CC, "decision": "sooner", "option": "a"}
+        )
+        app.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "plan": "traffic",
+                "closes_at": SECOND,
+            }
+        )
+    yield app  # fmt: skip
+    app.close()
+
+
+def events(app: Samenspraak, after: int) -> list[tuple[str, str]]:
+    rows = app.recorder.select_notifications(start=after + 1, limit=100)
+    return [(r.topic.rpartition(".")[2], str(r.originator_id)) for r in rows]
+
+
+def test_after_a_week_without_ticks_one_tick_closes_everything_in_deadline_order(
+    city: Samenspraak,
+) -> None:
+    before = city.stored_event_count()
+    with clock.frozen_at(WEEK_LATER):
+        closed = city.tick()
+
+    assert [(c.kind, c.subject, c.deadline) for c in closed] == [
+        ("decision-point", "sooner", FIRST),
+        ("reaction-period", "traffic", SECOND),
+        ("decision-point", "later", THIRD),
+    ]
+    assert [c.initiative for c in closed] == [CC] * 3
+    assert [c.outcome for c in closed] == ["a", None, None]
+    cc = initiative_id(CC)
+    sooner, later = (str(decision_point_id(cc, s)) for s in ("sooner", "later"))
+    assert events(city, before) == [
+        ("ClosedByDeadline", sooner),
+        ("ReactionPeriodClosed", str(plan_id(cc, "traffic"))),
+        ("ClosedByDeadline", later),
+    ]
+    recorded = [
+        city.mapper.to_domain_event(r)
+        for r in city.recorder.select_notifications(start=before + 1, limit=10)
+    ]
+    assert [e.closed_at for e in recorded] == [FIRST, SECOND, THIRD]
+    assert {e.actor for e in recorded} == {"system"}
+    assert {e.timestamp for e in recorded} == {WEEK_LATER}
+    log = city.audit_log(CC, event="ClosedByDeadline")
+    assert [e.actor for e in log] == ["system", "system"]
+    decision = city.decision_details(CC, "sooner")
+    assert (decision.state, decision.outcome) == ("decided", "a")
+
+
+def test_tick_twice_adds_nothing_the_second_time(city: Samenspraak) -> None:
+    with clock.frozen_at(WEEK_LATER):
+        assert len(city.tick()) == 3
+        count = city.stored_event_count()
+        assert city.tick() == []
+    assert city.stored_event_count() == count
+
+
+def test_tick_closes_only_what_is_due(city: Samenspraak) -> None:
+    with clock.frozen_at(START):
+        assert city.tick() == []
+    with clock.frozen_at(FIRST):
+        assert [c.subject for c in city.tick()] == ["sooner"]
+    with clock.frozen_at(SECOND - timedelta(seconds=1)):
+        assert city.tick() == []
+    with clock.frozen_at(SECOND):
+        assert [c.subject for c in city.tick()] == ["traffic"]
+
+
+def test_a_late_reaction_is_refused_before_tick_ran(city: Samenspraak) -> None:
+    with (
+        clock.frozen_at(SECOND + timedelta(minutes=1)),
+        pytest.raises(NotAllowed) as refused,
+    ):
+        city.react_to_plan({"actor": "library", "initiative": CC, "plan": "traffic",
+                            "version": 1, "stance": "concern", "text": "Late."})  # fmt: skip
+    assert str(refused.value) == (
+        "The reaction period of traffic closed at 2026-01-15T12:00:00+01:00; "
+        "a reaction after that is late."
+    )
+    assert refused.value.rule == "a_late_reaction_is_refused"
+
+
+def test_replay_reproduces_the_closed_state(city: Samenspraak, tmp_path: Path) -> None:
+    with clock.frozen_at(WEEK_LATER):
+        city.tick()
+    again = Samenspraak.open(str(tmp_path / "city.db"))
+    try:
+        cc = initiative_id(CC)
+        decision = again.repository.get(decision_point_id(cc, "sooner"))
+        plan = again.repository.get(plan_id(cc, "traffic"))
+        assert isinstance(decision, DecisionPoint)
+        assert isinstance(plan, Plan)
+        assert (decision.state.value, decision.outcome) == ("decided", "a")
+        assert plan.reaction_period_closed
+        assert plan.reaction_period_closes_at == SECOND
+        for view in again.views:
+            view.clear()
+        again.catch_up()
+        doc = again.state.document(str(cc))
+        assert doc is not None
+        traffic = doc["plans"][str(plan_id(cc, "traffic"))]
+        assert traffic["reaction_period"]["closed_at"] == SECOND.isoformat()
+        with clock.frozen_at(WEEK_LATER):
+            assert again.tick() == []
+    finally:
+        again.close()
+
+
+def test_a_reaction_period_for_days_or_the_phases_period(city: Samenspraak) -> None:
+    with clock.frozen_at(START):
+        city.create_plan({"actor": "facilitator", "initiative": CC, "plan": "vision",
+                          "title": "Vision", "group": "traffic"})  # fmt: skip
+        until = city.open_reaction_period(
+            {"actor": "facilitator", "initiative": CC, "plan": "vision", "days": 3}
+        )
+        assert until == START + timedelta(days=3)
+        with pytest.raises(InvalidInput) as invalid:
+            city.open_reaction_period(
+                {"actor": "facilitator", "initiative": CC, "plan": "vision",
+                 "days": 3, "closes_at": THIRD}
+            )  # fmt: skip
+        assert "not both" in str(invalid.value)
+
+
+def test_the_phases_reaction_period_is_used_when_no_time_is_given(
+    city: Samenspraak,
+) -> None:
+    phase = city._initiative(CC).process.phase(city._initiative(CC).phase)
+    command = {"actor": "facilitator", "initiative": CC, "plan": "traffic"}
+    with clock.frozen_at(WEEK_LATER):
+        if phase.reaction_period_days is None:
+            with pytest.raises(InvalidInput) as invalid:
+                city.open_reaction_period(command)
+            assert "declares no reaction period" in str(invalid.value)
+        else:
+            until = city.open_reaction_period(command)
+            assert until == WEEK_LATER + timedelta(days=phase.reaction_period_days)
+
+
+def test_tick_leaves_closed_initiatives_alone(city: Samenspraak) -> None:
+    with clock.frozen_at(START):
+        city.close_initiative({"actor": "facilitator", "initiative": CC,
+                               "outcome": "Stopped."})  # fmt: skip
+    with clock.frozen_at(WEEK_LATER):
+        assert city.tick() == []

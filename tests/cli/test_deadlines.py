@@ -1,0 +1,36 @@
+"""plan period and tick on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def test_tick_with_nothing_due_says_so_and_adds_nothing(
+    stage_copy: Path, ok, event_count
+) -> None:
+    before = event_count(stage_copy)
+    assert ok(stage_copy, "tick").output.strip() == "Nothing was due."
+    assert json.loads(ok(stage_copy, "tick", "--json").output) == []
+    assert event_count(stage_copy) == before
+
+
+def test_plan_period_opens_a_period_that_refuses_late_reactions(
+    stage_copy: Path, ok, run
+) -> None:
+    result = ok(
+        stage_copy, "plan", "period", "city-centre", "vision", "--closes-at",
+        "2099-01-01T00:00+01:00", actor="facilitator",
+    )  # fmt: skip
+    assert "until 2099-01-01T00:00:00+01:00" in result.output
+    both = run(
+        stage_copy, "plan", "period", "city-centre", "vision", "--days", "3",
+        "--closes-at", "2099-01-01T00:00+01:00", actor="facilitator",
+    )  # fmt: skip
+    assert both.exit_code == 2
+    again = run(
+        stage_copy, "plan", "period", "city-centre", "vision", "--days", "3",
+        actor="facilitator",
+    )  # fmt: skip
+    assert again.exit_code == 1
+    assert "already has a reaction period open until" in again.output

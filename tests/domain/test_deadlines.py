@@ -1,0 +1,326 @@
+"""Deadlines are events: a decision point or a reaction period closes when the
+closing is recorded (by the system, dated at the deadline), never by a timer.
+Lateness depends on the deadline alone, whether or not the closing was recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from samenspraak.domain import clock, rules
+from samenspraak.domain.decision_point import DecisionState
+from samenspraak.domain.values import SYSTEM_ACTOR, Channel, Stance
+
+DEADLINE = datetime.fromisoformat("2026-01-19T17:00+01:00")
+AFTER = DEADLINE + timedelta(minutes=1)
+
+
+# --- Decision points -------------------------------------------------------------------
+
+
+def test_a_decision_point_closes_by_its_deadline_as_the_system(
+    city_centre, put_decision
+):
+    decision = put_decision(closes_at=DEADLINE)
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    decision.take_position(actor="library", initiative=city_centre, option="car-free")
+    decision.collect_events()
+
+    with clock.frozen_at(DEADLINE + timedelta(days=7)):
+        outcome = decision.close_by_deadline(city_centre)
+
+    [closed] = decision.collect_events()
+    assert type(closed).__name__ == "ClosedByDeadline"
+    assert closed.actor == SYSTEM_ACTOR == "system"
+    assert closed.closed_at == DEADLINE
+    assert closed.timestamp == DEADLINE + timedelta(days=7)
+    assert closed.outcome == outcome == "car-free"
+    assert closed.tally == {"car-free": 2, "deliveries-only": 0}
+    assert decision.state is DecisionState.DECIDED
+    assert decision.is_decided
+
+
+def test_closing_by_deadline_does_not_count_who_left(city_centre, put_decision):
+    decision = put_decision(closes_at=DEADLINE)
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    decision.take_position(
+        actor="library", initiative=city_centre, option="deliveries-only"
+    )
+    decision.take_position(
+        actor="resident-havenkwartier", initiative=city_centre, option="car-free"
+    )
+    city_centre.leave(actor="bakery", stakeholder="bakery")
+    decision.collect_events()
+
+    with clock.frozen_at(DEADLINE):
+        outcome = decision.close_by_deadline(city_centre)
+
+    assert outcome is None  # one each: no majority
+    assert decision.tally == {"car-free": 1, "deliveries-only": 1}
+
+
+def test_a_decision_point_is_closed_by_deadline_only_once_it_has_passed(
+    city_centre, put_decision, refused
+):
+    decision = put_decision(closes_at=DEADLINE)
+
+    with refused(
+        rules.only_a_passed_deadline_closes,
+        "market-square has no deadline that has passed: it closes at "
+        "2026-01-19T17:00:00+01:00.",
+        decision,
+    ):
+        decision.close_by_deadline(city_centre)
+
+
+def test_a_decision_point_without_a_closing_time_is_not_closed_by_deadline(
+    city_centre, put_decision, refused
+):
+    decision = put_decision()
+
+    with refused(
+        rules.only_a_passed_deadline_closes,
+        "market-square has no deadline that has passed: it has no closing time.",
+        decision,
+    ):
+        decision.close_by_deadline(city_centre)
+
+
+def test_a_decided_decision_point_is_not_closed_by_deadline(
+    city_centre, put_decision, refused
+):
+    decision = put_decision(closes_at=DEADLINE)
+    decision.decide(actor="facilitator", initiative=city_centre)
+    decision.collect_events()
+
+    with (
+        clock.frozen_at(AFTER),
+        refused(
+            rules.only_an_open_decision_point_is_decided_or_withdrawn,
+            "market-square is decided; it can no longer be decided or withdrawn.",
+            decision,
+        ),
+    ):
+        decision.close_by_deadline(city_centre)
+
+
+def test_a_decision_point_is_due_from_its_deadline(put_decision):
+    decision = put_decision(closes_at=DEADLINE)
+    assert not decision.deadline_is_due
+    with clock.frozen_at(DEADLINE):
+        assert decision.deadline_is_due
+    assert not put_decision(slug="no-deadline").deadline_is_due
+
+
+# --- Reaction periods ------------------------------------------------------------------
+
+
+def react(plan, initiative, text, stakeholder="library"):
+    return plan.add_reaction(
+        actor=stakeholder,
+        initiative=initiative,
+        stakeholder=stakeholder,
+        version=1,
+        stance=Stance.CONCERN,
+        text=text(f"{stakeholder} reacts"),
+        channel=Channel.ONLINE,
+    )
+
+
+def test_the_facilitator_or_the_owning_group_opens_a_reaction_period(
+    city_centre, traffic_plan
+):
+    traffic_plan.open_reaction_period(
+        actor="bakery", initiative=city_centre, closes_at=DEADLINE
+    )
+
+    [opened] = traffic_plan.collect_events()
+    assert type(opened).__name__ == "ReactionPeriodOpened"
+    assert opened.actor == "bakery"
+    assert opened.closes_at == DEADLINE
+    assert traffic_plan.reaction_period_closes_at == DEADLINE
+    assert not traffic_plan.reaction_period_closed
+
+
+def test_others_do_not_open_a_reaction_period(city_centre, traffic_plan, refused):
+    with refused(
+        rules.plans_are_made_by_the_owning_group_or_the_facilitator,
+        "traffic-plan is drafted and answered by members of the traffic group or "
+        "the facilitator.",
+        traffic_plan,
+    ):
+        traffic_plan.open_reaction_period(
+            actor="library", initiative=city_centre, closes_at=DEADLINE
+        )
+
+
+def test_a_reaction_period_closes_in_the_future(
+    city_centre, traffic_plan, refused, story_start
+):
+    with refused(
+        rules.a_reaction_period_closes_in_the_future,
+        "The reaction period of traffic-plan must close in the future; "
+        "2026-01-12T09:00:00+01:00 has passed.",
+        traffic_plan,
+    ):
+        traffic_plan.open_reaction_period(
+            actor="facilitator", initiative=city_centre, closes_at=story_start
+        )
+
+
+def test_a_reaction_periods_closing_time_carries_a_timezone(
+    city_centre, traffic_plan, refused
+):
+    with refused(
+        rules.times_carry_a_timezone,
+        "The closing time must include a timezone (for example "
+        "2026-03-12T19:30+01:00).",
+        traffic_plan,
+    ):
+        traffic_plan.open_reaction_period(
+            actor="facilitator",
+            initiative=city_centre,
+            closes_at=DEADLINE.replace(tzinfo=None),
+        )
+
+
+def test_a_plan_has_one_reaction_period_at_a_time(city_centre, traffic_plan, refused):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+
+    with refused(
+        rules.a_plan_has_one_reaction_period_at_a_time,
+        "traffic-plan already has a reaction period open until "
+        "2026-01-19T17:00:00+01:00.",
+        traffic_plan,
+    ):
+        traffic_plan.open_reaction_period(
+            actor="facilitator",
+            initiative=city_centre,
+            closes_at=DEADLINE + timedelta(days=7),
+        )
+
+
+def test_a_new_period_after_a_passed_one_records_the_old_ones_closing_first(
+    city_centre, traffic_plan
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+    later = DEADLINE + timedelta(days=14)
+
+    with clock.frozen_at(AFTER):
+        traffic_plan.open_reaction_period(
+            actor="facilitator", initiative=city_centre, closes_at=later
+        )
+
+    closed, opened = traffic_plan.collect_events()
+    assert type(closed).__name__ == "ReactionPeriodClosed"
+    assert (closed.actor, closed.closed_at) == (SYSTEM_ACTOR, DEADLINE)
+    assert opened.closes_at == later
+    assert traffic_plan.reaction_period_closes_at == later
+
+
+def test_a_reaction_before_the_deadline_is_taken(city_centre, traffic_plan, text):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+
+    with clock.frozen_at(DEADLINE):
+        assert react(traffic_plan, city_centre, text) == 1
+
+
+def test_a_late_reaction_is_refused_whether_or_not_the_closing_was_recorded(
+    city_centre, traffic_plan, text, refused
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+    sentence = (
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "a reaction after that is late."
+    )
+
+    with (
+        clock.frozen_at(AFTER),
+        refused(rules.a_late_reaction_is_refused, sentence, traffic_plan),
+    ):
+        react(traffic_plan, city_centre, text)
+
+    with clock.frozen_at(AFTER):
+        traffic_plan.close_reaction_period()
+    traffic_plan.collect_events()
+    with (
+        clock.frozen_at(AFTER),
+        refused(rules.a_late_reaction_is_refused, sentence, traffic_plan),
+    ):
+        react(traffic_plan, city_centre, text)
+
+
+def test_a_plan_without_a_period_has_no_deadline(city_centre, traffic_plan, text):
+    with clock.frozen_at(DEADLINE + timedelta(days=365)):
+        assert react(traffic_plan, city_centre, text) == 1
+    assert not traffic_plan.reaction_period_is_due
+
+
+def test_the_system_records_a_reaction_periods_closing_at_its_deadline(
+    city_centre, traffic_plan
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+    assert not traffic_plan.reaction_period_is_due
+
+    with clock.frozen_at(DEADLINE + timedelta(days=7)):
+        assert traffic_plan.reaction_period_is_due
+        assert traffic_plan.close_reaction_period() == DEADLINE
+        assert not traffic_plan.reaction_period_is_due
+
+    [closed] = traffic_plan.collect_events()
+    assert type(closed).__name__ == "ReactionPeriodClosed"
+    assert closed.actor == SYSTEM_ACTOR
+    assert closed.closed_at == DEADLINE
+    assert closed.timestamp == DEADLINE + timedelta(days=7)
+    assert traffic_plan.reaction_period_closed
+
+
+def test_a_reaction_period_closes_only_once_it_has_passed(
+    city_centre, traffic_plan, refused
+):
+    with refused(
+        rules.only_a_passed_deadline_closes,
+        "The reaction period of traffic-plan has no deadline that has passed: it "
+        "has no closing time.",
+        traffic_plan,
+    ):
+        traffic_plan.close_reaction_period()
+
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+    with refused(
+        rules.only_a_passed_deadline_closes,
+        "The reaction period of traffic-plan has no deadline that has passed: it "
+        "closes at 2026-01-19T17:00:00+01:00.",
+        traffic_plan,
+    ):
+        traffic_plan.close_reaction_period()
+
+    with clock.frozen_at(AFTER):
+        traffic_plan.close_reaction_period()
+    traffic_plan.collect_events()
+    with (
+        clock.frozen_at(AFTER),
+        refused(
+            rules.only_a_passed_deadline_closes,
+            "The reaction period of traffic-plan has no deadline that has passed: "
+            "it already closed at 2026-01-19T17:00:00+01:00.",
+            traffic_plan,
+        ),
+    ):
+        traffic_plan.close_reaction_period()
