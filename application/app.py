@@ -177,6 +177,7 @@ _REF_FIELDS = {
     "plan",
     "decision",
     "option",
+    "action",
 }
 
 
@@ -603,6 +604,85 @@ class Samenspraak(Application[UUID]):
                 amount=cmd.amount,
                 purpose=texts.seal("allocation purpose", cmd.purpose),
                 decision=decision,
+            )
+            self.save(initiative, texts=texts.texts)
+
+        self._run(run)
+
+    def add_implementation_action(
+        self, command: c.AddImplementationAction | Mapping[str, Any]
+    ) -> None:
+        """Add an action that carries out what was decided, owned by one stakeholder
+        or one group, optionally funded by a budget allocation (by its number)."""
+        cmd = parse(c.AddImplementationAction, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            owner = (
+                self._stakeholder(cmd.owner_stakeholder)
+                if cmd.owner_stakeholder
+                else None
+            )
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "add_implementation_action")
+            texts = _Pending(str(initiative.id))
+            initiative.add_implementation_action(
+                actor=actor,
+                slug=cmd.action,
+                title=texts.seal("implementation action title", cmd.title),
+                owner_stakeholder=owner,
+                owner_group=cmd.owner_group,
+                allocation=cmd.allocation,
+            )
+            self.save(initiative, texts=texts.texts)
+
+        self._run(run)
+
+    def record_progress(self, command: c.RecordProgress | Mapping[str, Any]) -> None:
+        """Record how far an implementation action is, with the milestone reached;
+        progress never goes down, and at 100% the action is done."""
+        cmd = parse(c.RecordProgress, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "record_progress")
+            texts = _Pending(str(initiative.id))
+            initiative.record_progress(
+                actor=actor,
+                action=cmd.action,
+                percent=cmd.percent,
+                milestone=(
+                    texts.seal("implementation milestone", cmd.milestone)
+                    if cmd.milestone
+                    else None
+                ),
+            )
+            self.save(initiative, texts=texts.texts)
+
+        self._run(run)
+
+    def change_implementation_status(
+        self, command: c.ChangeImplementationStatus | Mapping[str, Any]
+    ) -> None:
+        """Put an implementation action planned, under way, on hold, done or
+        cancelled; on hold and cancelled need a reason."""
+        cmd = parse(c.ChangeImplementationStatus, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "change_implementation_status")
+            texts = _Pending(str(initiative.id))
+            initiative.change_implementation_status(
+                actor=actor,
+                action=cmd.action,
+                status=cmd.status.value,
+                reason=(
+                    texts.seal("implementation status reason", cmd.reason)
+                    if cmd.reason
+                    else None
+                ),
             )
             self.save(initiative, texts=texts.texts)
 
@@ -1109,6 +1189,7 @@ class Samenspraak(Application[UUID]):
                 texts = self._texts(
                     [p["title"] for p in doc["plans"].values()]
                     + [d["question"] for d in doc["decisions"].values()]
+                    + [a["title"] for a in doc.get("implementation", {}).values()]
                 )
                 items += todo.todo_for(doc, stakeholder, now, texts=texts)
             return todo.ordered(items)

@@ -26,6 +26,7 @@ from samenspraak.domain.values import (
     CouncilSession,
     DecisionRule,
     GroupKind,
+    ImplementationStatus,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -180,6 +181,32 @@ class AllocateBudget(Command):
     amount: PositiveEuros
     purpose: ShortText
     decision: Ref
+
+
+class AddImplementationAction(Command):
+    """An action carrying out what was decided, owned by exactly one stakeholder or
+    one group, optionally funded by a budget allocation (by its number, from 1)."""
+
+    initiative: Ref
+    action: Ref
+    title: ShortText
+    owner_stakeholder: Ref | None = None
+    owner_group: Ref | None = None
+    allocation: PositiveInt | None = None
+
+
+class RecordProgress(Command):
+    initiative: Ref
+    action: Ref
+    percent: Annotated[int, Field(ge=0, le=100)]
+    milestone: ShortText | None = None
+
+
+class ChangeImplementationStatus(Command):
+    initiative: Ref
+    action: Ref
+    status: ImplementationStatus
+    reason: LongText | None = None
 
 
 class CloseInitiative(Command):

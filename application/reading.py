@@ -33,10 +33,18 @@ TEXT_KEYS = frozenset(
         "label",
         "reason",
         "answer_text",
+        "status_reason",
     }
 )
 PERSON_KEYS = frozenset(
-    {"facilitator", "proposed_by", "stakeholder", "recorded_by", "by"}
+    {
+        "facilitator",
+        "proposed_by",
+        "stakeholder",
+        "recorded_by",
+        "by",
+        "owner_stakeholder",
+    }
 )
 
 Texts = Callable[[str | None], str | None]
@@ -164,6 +172,22 @@ def status(
                 ),
             )
             for a in doc["allocations"]
+        ],
+        implementation=[
+            v.ImplementationActionView(
+                action=a["slug"],
+                title=text(a["title"]),
+                owner=ref(a["owner_stakeholder"]) if a["owner_stakeholder"] else None,
+                group=a["owner_group"],
+                allocation=a["allocation"],
+                percent=a["percent"],
+                status=a["status"],
+                milestones=[
+                    v.MilestoneView(percent=m["percent"], text=text(m["text"]))
+                    for m in a["milestones"]
+                ],
+            )
+            for a in doc.get("implementation", {}).values()
         ],
         plans=[
             v.PlanSummary(

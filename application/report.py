@@ -187,6 +187,27 @@ class BudgetEntry(Part):
     allocations: list[AllocationEntry]
 
 
+class MilestoneEntry(Part):
+    percent: int
+    text: str | None
+    reached_at: datetime | None
+
+
+class ImplementationEntry(Part):
+    """An action carrying out what was decided, with its owner and progress."""
+
+    action: str
+    title: str | None
+    owner: str | None
+    """The owning stakeholder's reference (None when a group owns it)."""
+    group: str | None
+    allocation: int | None
+    percent: int
+    status: str
+    status_reason: str | None
+    milestones: list[MilestoneEntry]
+
+
 class AuditHeads(Part):
     """The heads of the audit chains the report was built from (POSITION:SHA256)."""
 
@@ -219,6 +240,7 @@ class ParticipationReport(Part):
     decisions: list[DecisionEntry]
     council: list[CouncilEntry]
     budget: BudgetEntry
+    implementation: list[ImplementationEntry] = []
     built_from: AuditHeads
     as_of: datetime | None
     generated_at: datetime
@@ -369,6 +391,27 @@ def build_report(
                 for a in doc["allocations"]
             ],
         ),
+        implementation=[
+            ImplementationEntry(
+                action=a["slug"],
+                title=text(a["title"]),
+                owner=ref(a["owner_stakeholder"]) if a["owner_stakeholder"] else None,
+                group=a["owner_group"],
+                allocation=a["allocation"],
+                percent=a["percent"],
+                status=a["status"],
+                status_reason=text(a["status_reason"]),
+                milestones=[
+                    MilestoneEntry(
+                        percent=m["percent"],
+                        text=text(m["text"]),
+                        reached_at=_time_or_none(m.get("at")),
+                    )
+                    for m in a["milestones"]
+                ],
+            )
+            for a in doc.get("implementation", {}).values()
+        ],
         built_from=heads,
         as_of=as_of,
         generated_at=generated_at or clock.now(),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from samenspraak.application import diagram
 from samenspraak.application.report import (
     DecisionEntry,
+    ImplementationEntry,
     ParticipationReport,
     PlanEntry,
     ReactionEntry,
@@ -350,6 +351,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 for a in r.budget.allocations
             ],
         )
+    out += _md_implementation(r, w)
     out += [
         f"## {w('accountability')}",
         "",
@@ -365,6 +367,40 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _md_implementation(r: ParticipationReport, w: Words) -> list[str]:
+    out: list[str] = [f"## {w('implementation')}", ""]
+    if r.implementation:
+        out += _md_table(
+            [w("action"), w("owner"), w("progress"), w("status"), w("milestones")],
+            [
+                [
+                    w.text(a.title),
+                    _owner(a, w),
+                    f"{a.percent}%",
+                    _status(a, w),
+                    _milestones(a, w),
+                ]
+                for a in r.implementation
+            ],
+        )
+    else:
+        out += [w("nothing_implemented"), ""]
+    return out
+
+
+def _owner(a: ImplementationEntry, w: Words) -> str:
+    return a.owner if a.owner is not None else w("group_owner", group=a.group)
+
+
+def _status(a: ImplementationEntry, w: Words) -> str:
+    status = w.value(a.status)
+    return f"{status}: {a.status_reason}" if a.status_reason else status
+
+
+def _milestones(a: ImplementationEntry, w: Words) -> str:
+    return "; ".join(f"{m.percent}% {w.text(m.text)}" for m in a.milestones) or "-"
 
 
 def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]]:
@@ -599,6 +635,7 @@ def render_html(report: ParticipationReport, lang: str = "nl") -> str:
         _html_decisions(r, w),
         _html_council(r, w),
         _html_budget(r, w),
+        _html_implementation(r, w),
         _html_accountability(r, w),
         "</main>",
         f"<footer>{_e(w('footer'))} {_e(w('times_in', zone=TIMEZONE))}</footer>",
@@ -1004,6 +1041,32 @@ def _html_budget(r: ParticipationReport, w: Words) -> str:
     return (
         f'<section id="budget"><h2>{_e(w("budget"))}</h2>'
         f'<dl class="facts">{dl}</dl>{table}</section>'
+    )
+
+
+def _html_implementation(r: ParticipationReport, w: Words) -> str:
+    body = (
+        _table(
+            [w("action"), w("owner"), w("progress"), w("status"), w("milestones")],
+            [
+                [
+                    _e(w.text(a.title)),
+                    _e(_owner(a, w)),
+                    _e(f"{a.percent}%"),
+                    _e(_status(a, w)),
+                    _e(_milestones(a, w)),
+                ]
+                for a in r.implementation
+            ],
+            classes=["", "inl", "num inl", "inl", ""],
+            cards=True,
+        )
+        if r.implementation
+        else f"<p>{_e(w('nothing_implemented'))}</p>"
+    )
+    return (
+        f'<section id="implementation"><h2>{_e(w("implementation"))}</h2>'
+        f"{body}</section>"
     )
 
 

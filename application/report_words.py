@@ -143,6 +143,17 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Nog niets aan de gemeenteraad voorgelegd.",
         "en": "Nothing sent to the council yet.",
     },
+    "implementation": {"nl": "Uitvoering", "en": "Implementation"},
+    "nothing_implemented": {
+        "nl": "Nog geen uitvoeringsacties.",
+        "en": "No implementation actions yet.",
+    },
+    "action": {"nl": "Actie", "en": "Action"},
+    "owner": {"nl": "Eigenaar", "en": "Owner"},
+    "progress": {"nl": "Voortgang", "en": "Progress"},
+    "status": {"nl": "Status", "en": "Status"},
+    "milestones": {"nl": "Mijlpalen", "en": "Milestones"},
+    "group_owner": {"nl": "groep {group}", "en": "group {group}"},
     "budget_total": {"nl": "Totaal budget", "en": "Total budget"},
     "allocated": {"nl": "Toegewezen", "en": "Allocated"},
     "remaining": {"nl": "Nog te besteden", "en": "Remaining"},
@@ -282,6 +293,12 @@ VALUES: dict[str, dict[Lang, str]] = {
     "decided": {"nl": "Besloten", "en": "Decided"},
     "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
     "object": {"nl": "Bezwaar tegen het voorstel", "en": "Objection to the proposal"},
+    # Implementation statuses
+    "planned": {"nl": "Gepland", "en": "Planned"},
+    "under-way": {"nl": "In uitvoering", "en": "Under way"},
+    "on-hold": {"nl": "Gepauzeerd", "en": "On hold"},
+    "done": {"nl": "Afgerond", "en": "Done"},
+    "cancelled": {"nl": "Geschrapt", "en": "Cancelled"},
 }
 
 SESSION_SHORT: dict[str, dict[Lang, str]] = {

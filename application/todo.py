@@ -6,7 +6,9 @@ to a list of :class:`TodoItem`. The facilitator of an initiative sees reactions
 still to answer, decision points ready to decide, a phase whose guards all hold,
 a council not yet informed and the deadlines of the coming week. Any other active
 stakeholder sees the decision points they may take a position on, the plans they
-may react to, meetings ahead and recent answers to their own reactions.
+may react to, meetings ahead and recent answers to their own reactions. Owners of
+implementation actions (or members of the owning group) see their actions not yet
+done; the facilitator sees the actions on hold.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ class TodoItem(View):
 
     kind: str
     """What sort of item: unanswered-reactions, ready-to-decide, phase-can-advance,
-    inform-council, deadline, take-position, react-to-plan, meeting, answer."""
+    inform-council, deadline, take-position, react-to-plan, meeting, answer,
+    implementation-action, action-on-hold."""
     initiative: str
     subject: str
     """The plan, decision point, phase or meeting (by number) it is about."""
@@ -67,6 +70,7 @@ def todo_for(
         items = list(_facilitator(doc, process, now, text))
     else:
         items = list(_participant(doc, stakeholder, process, now, text))
+    items += _implementation(doc, stakeholder, text)
     items += _meetings(doc, now)
     return ordered(items)
 
@@ -337,6 +341,36 @@ def _participant(
             due=closes,
         )
     yield from _answers(doc, stakeholder, now, text)
+
+
+def _implementation(
+    doc: dict[str, Any], stakeholder: str, text: Texts
+) -> Iterator[TodoItem]:
+    """The owner's actions not yet done (or cancelled), by a stakeholder or as a
+    member of the owning group; for the facilitator, the actions on hold."""
+    slug = doc["slug"]
+    facilitator = stakeholder == doc.get("facilitator")
+    for action in doc.get("implementation", {}).values():
+        name = text(action["title"]) or action["slug"]
+        group = doc["groups"].get(action["owner_group"] or "", {})
+        owner = stakeholder == action["owner_stakeholder"] or stakeholder in group.get(
+            "members", []
+        )
+        if owner and action["status"] not in ("done", "cancelled"):
+            yield TodoItem(
+                kind="implementation-action",
+                initiative=slug,
+                subject=action["slug"],
+                text=f"Carry out '{name}': {action['percent']}% done, "
+                f"{action['status']}.",
+            )
+        elif facilitator and action["status"] == "on-hold":
+            yield TodoItem(
+                kind="action-on-hold",
+                initiative=slug,
+                subject=action["slug"],
+                text=f"'{name}' is on hold.",
+            )
 
 
 def _answers(

@@ -56,6 +56,24 @@ class AllocationView(View):
     decision: str
 
 
+class MilestoneView(View):
+    percent: int
+    text: str | None
+
+
+class ImplementationActionView(View):
+    action: str
+    title: str | None
+    owner: str | None
+    """The owning stakeholder's reference (None when a group owns it)."""
+    group: str | None
+    """The owning group (None when a stakeholder owns it)."""
+    allocation: int | None
+    percent: int
+    status: str
+    milestones: list[MilestoneView]
+
+
 class PlanSummary(View):
     plan: str
     title: str | None
@@ -101,6 +119,7 @@ class InitiativeStatus(View):
     meetings: list[MeetingView]
     council: list[CouncilInformingView]
     allocations: list[AllocationView]
+    implementation: list[ImplementationActionView]
     plans: list[PlanSummary]
     decisions: list[DecisionSummary]
 

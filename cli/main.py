@@ -29,6 +29,7 @@ from samenspraak.domain.values import (
     CouncilSession,
     DecisionRule,
     GroupKind,
+    ImplementationStatus,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -403,6 +404,26 @@ def _print_status(s: Any) -> None:
                 [[f"EUR {a.amount}", a.decision, a.purpose] for a in s.allocations],
             )
         )
+    if s.implementation:
+        click.echo(section("Implementation"))
+        click.echo(implementation_table(s.implementation))
+
+
+def implementation_table(actions: Any) -> str:
+    return table(
+        ["action", "owner", "progress", "status", "milestones", "title"],
+        [
+            [
+                a.action,
+                a.owner or f"group {a.group}",
+                f"{a.percent}%",
+                a.status,
+                "; ".join(f"{m.percent}% {m.text}" for m in a.milestones) or "-",
+                a.title,
+            ]
+            for a in actions
+        ],
+    )
 
 
 @initiative.command("advance")
@@ -839,6 +860,149 @@ def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
         emit_json(items)
         return
     click.echo(council_table(items, whole_hashes=True))
+
+
+# --- implementation --------------------------------------------------------------------
+
+
+@cli.group()
+def implementation() -> None:
+    """Carrying out what was decided: actions with an owner, progress and status."""
+
+
+@implementation.command("add")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("action")
+@click.option("--title", required=True, help="What is carried out.")
+@click.option("--owner", help="The stakeholder who owns the action.")
+@click.option("--group", "group_ref", help="The group that owns the action.")
+@click.option(
+    "--allocation",
+    type=click.IntRange(min=1),
+    help="The number of the budget allocation that funds it (1 is the first).",
+)
+@pass_context
+def implementation_add(
+    obj: Context,
+    initiative_ref: str,
+    action: str,
+    title: str,
+    owner: str | None,
+    group_ref: str | None,
+    allocation: int | None,
+) -> None:
+    """Add an implementation action owned by a stakeholder or a group (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator implementation add city-centre benches \\
+        --title "Benches on the market square" --group steering --allocation 1
+    """
+    obj.app(write=True).add_implementation_action(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "action": action,
+            "title": title,
+            "owner_stakeholder": owner,
+            "owner_group": group_ref,
+            "allocation": allocation,
+        }
+    )
+    done(f"Added the implementation action {action} to {initiative_ref}.")
+
+
+@implementation.command("progress")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("action")
+@click.option(
+    "--percent",
+    type=click.IntRange(0, 100),
+    required=True,
+    help="How far it is, 0-100.",
+)
+@click.option("--milestone", help="The milestone reached.")
+@pass_context
+def implementation_progress(
+    obj: Context,
+    initiative_ref: str,
+    action: str,
+    percent: int,
+    milestone: str | None,
+) -> None:
+    """Record progress on an action (its owner, a member of the owning group, or
+    the facilitator); progress never goes down, and at 100 the action is done.
+
+    \b
+    Example:
+      samenspraak --as bakery implementation progress city-centre benches \\
+        --percent 40 --milestone "Benches ordered"
+    """
+    obj.app(write=True).record_progress(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "action": action,
+            "percent": percent,
+            "milestone": milestone,
+        }
+    )
+    done(f"Recorded: {action} is {percent}% done.")
+
+
+@implementation.command("status")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("action")
+@click.option(
+    "--status",
+    type=_choices(ImplementationStatus),
+    required=True,
+    help="The new status.",
+)
+@click.option("--reason", help="Why (needed for on-hold and cancelled).")
+@pass_context
+def implementation_status(
+    obj: Context,
+    initiative_ref: str,
+    action: str,
+    status: str,
+    reason: str | None,
+) -> None:
+    """Change an action's status (its owner or the facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator implementation status city-centre benches \\
+        --status on-hold --reason "Waiting for the permit"
+    """
+    obj.app(write=True).change_implementation_status(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "action": action,
+            "status": status,
+            "reason": reason,
+        }
+    )
+    done(f"{action} is now {status}.")
+
+
+@implementation.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE")
+@json_option
+@pass_context
+def implementation_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List the implementation actions with owner, progress, status and milestones.
+
+    \b
+    Example:
+      samenspraak implementation list city-centre
+    """
+    items = obj.app(write=False).initiative_status(initiative_ref).implementation
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(implementation_table(items) if items else "No implementation actions.")
 
 
 # --- plan ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from samenspraak.domain.values import (
     CouncilSession,
     GroupKind,
     Immutable,
+    ImplementationStatus,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -72,6 +73,42 @@ class Allocation(Immutable):
     amount: Decimal
     purpose: TextRef
     decision_id: UUID
+
+
+@dataclass(frozen=True)
+class Milestone(Immutable):
+    percent: int
+    text: TextRef
+
+
+@dataclass
+class ImplementationAction:
+    """Carrying out what was decided: owned by one stakeholder or one group."""
+
+    slug: str
+    title: TextRef
+    owner_stakeholder: str | None
+    owner_group: str | None
+    allocation: int | None
+    percent: int = 0
+    status: ImplementationStatus = ImplementationStatus.PLANNED
+    milestones: list[Milestone] = field(default_factory=list)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ImplementationAction:
+        return ImplementationAction(
+            self.slug,
+            self.title,
+            self.owner_stakeholder,
+            self.owner_group,
+            self.allocation,
+            self.percent,
+            self.status,
+            list(self.milestones),
+        )
+
+
+STOPPED = (ImplementationStatus.ON_HOLD, ImplementationStatus.CANCELLED)
+"""The statuses that need a reason."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +218,7 @@ class Initiative(Aggregate):
         self.meetings: list[Meeting] = []
         self.council_informings: list[CouncilInforming] = []
         self.allocations: list[Allocation] = []
+        self.implementation: dict[str, ImplementationAction] = {}
         self.outcome: TextRef | None = None
 
     # --- Questions the rules ask ---------------------------------------------------
@@ -596,6 +634,151 @@ class Initiative(Aggregate):
     ) -> None:
         self.allocations.append(Allocation(amount, purpose, decision_id))
 
+    # --- Implementation ----------------------------------------------------------
+
+    def implementation_action(self, slug: str) -> ImplementationAction:
+        rules.an_implementation_action_must_exist.check(
+            slug in self.implementation, initiative=self.slug, action=slug
+        )
+        return self.implementation[slug]
+
+    def owns(self, stakeholder: str, action: ImplementationAction) -> bool:
+        """The stakeholder owns the action, or is a member of the group owning it."""
+        if action.owner_stakeholder is not None:
+            return stakeholder == action.owner_stakeholder
+        group = self.groups.get(action.owner_group or "")
+        return group is not None and stakeholder in group.members
+
+    def add_implementation_action(
+        self,
+        *,
+        actor: str,
+        slug: str,
+        title: TextRef,
+        owner_stakeholder: str | None = None,
+        owner_group: str | None = None,
+        allocation: int | None = None,
+    ) -> None:
+        """Add an action that carries out what was decided, with one owner (a
+        stakeholder or a group) and optionally the allocation that funds it."""
+        self.require_facilitator(actor, "add implementation actions")
+        rules.an_implementation_action_is_added_once.check(
+            slug not in self.implementation, initiative=self.slug, action=slug
+        )
+        rules.an_implementation_action_has_one_owner.check(
+            (owner_stakeholder is None) != (owner_group is None)
+        )
+        if owner_stakeholder is not None:
+            rules.an_owner_is_a_joined_stakeholder.check(
+                self.is_active(owner_stakeholder), initiative=self.slug, action=slug
+            )
+        if owner_group is not None:
+            self.group(owner_group)
+        if allocation is not None:
+            rules.an_action_is_funded_by_an_existing_allocation.check(
+                1 <= allocation <= len(self.allocations),
+                initiative=self.slug,
+                allocation=allocation,
+            )
+        self._implementation_action_added(
+            actor=actor,
+            action=slug,
+            title=title,
+            owner_stakeholder=owner_stakeholder,
+            owner_group=owner_group,
+            allocation=allocation,
+        )
+
+    @event("ImplementationActionAdded")
+    def _implementation_action_added(
+        self,
+        *,
+        actor: str,
+        action: str,
+        title: TextRef,
+        owner_stakeholder: str | None,
+        owner_group: str | None,
+        allocation: int | None,
+    ) -> None:
+        self.implementation[action] = ImplementationAction(
+            action, title, owner_stakeholder, owner_group, allocation
+        )
+
+    def _require_follow_up(
+        self, actor: str, action: ImplementationAction, what: str
+    ) -> None:
+        self.require_open()
+        rules.only_the_owner_or_the_facilitator_follows_up.check(
+            actor == self.facilitator or self.owns(actor, action),
+            action=action.slug,
+            initiative=self.slug,
+            what=what,
+        )
+
+    def record_progress(
+        self,
+        *,
+        actor: str,
+        action: str,
+        percent: int,
+        milestone: TextRef | None = None,
+    ) -> None:
+        """Record how far an action is (a percentage that never goes down), with
+        the milestone reached; at 100% the action is done."""
+        found = self.implementation_action(action)
+        self._require_follow_up(actor, found, "record its progress")
+        rules.progress_is_a_percentage.check(0 <= percent <= 100, percent=percent)
+        rules.progress_never_goes_down.check(
+            percent >= found.percent,
+            action=action,
+            current=found.percent,
+            percent=percent,
+        )
+        self._implementation_progress_recorded(
+            actor=actor, action=action, percent=percent, milestone=milestone
+        )
+
+    @event("ImplementationProgressRecorded")
+    def _implementation_progress_recorded(
+        self, *, actor: str, action: str, percent: int, milestone: TextRef | None
+    ) -> None:
+        found = self.implementation[action]
+        found.percent = percent
+        if milestone is not None:
+            found.milestones.append(Milestone(percent, milestone))
+        found.status = progressed(found.status, percent)
+
+    def change_implementation_status(
+        self,
+        *,
+        actor: str,
+        action: str,
+        status: str,
+        reason: TextRef | None = None,
+    ) -> None:
+        """Put an action planned, under way, on hold, done or cancelled; on hold
+        and cancelled need a reason."""
+        found = self.implementation_action(action)
+        self._require_follow_up(actor, found, "change its status")
+        statuses = [s.value for s in ImplementationStatus]
+        rules.an_implementation_status_is_known.check(
+            status in statuses, status=status, statuses=", ".join(statuses)
+        )
+        rules.stopping_an_action_gives_a_reason.check(
+            status not in STOPPED or reason is not None,
+            action=action,
+            status=status,
+        )
+        self._implementation_status_changed(
+            actor=actor, action=action, status=status, reason=reason
+        )
+
+    @event("ImplementationStatusChanged")
+    def _implementation_status_changed(
+        self, *, actor: str, action: str, status: str, reason: TextRef | None
+    ) -> None:
+        self.implementation[action].status = ImplementationStatus(status)
+
     def close(self, *, actor: str, outcome: TextRef) -> None:
         self.require_facilitator(actor, "close it")
         self._closed(actor=actor, outcome=outcome)
@@ -608,6 +791,15 @@ class Initiative(Aggregate):
 def initiative_id(slug: str) -> UUID:
     """The initiative's id follows from its slug, so a slug resolves without a query."""
     return uuid5(NAMESPACE_URL, f"/initiatives/{slug}")
+
+
+def progressed(status: ImplementationStatus, percent: int) -> ImplementationStatus:
+    """The status after progress is recorded: done at 100%, under way once begun."""
+    if percent == 100:
+        return ImplementationStatus.DONE
+    if percent > 0 and status is ImplementationStatus.PLANNED:
+        return ImplementationStatus.UNDER_WAY
+    return status
 
 
 def _with_article(kind: str) -> str:

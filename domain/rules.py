@@ -182,6 +182,49 @@ an_allocation_follows_from_a_decision = _rule(
     "{decision} {state}.",
 )
 
+# --- Implementation ------------------------------------------------------------------
+an_implementation_action_is_added_once = _rule(
+    "an_implementation_action_is_added_once",
+    "{initiative} already has an implementation action called {action}.",
+)
+an_implementation_action_must_exist = _rule(
+    "an_implementation_action_must_exist",
+    "{initiative} has no implementation action called {action}.",
+)
+an_implementation_action_has_one_owner = _rule(
+    "an_implementation_action_has_one_owner",
+    "An implementation action has exactly one owner: a stakeholder or a group.",
+)
+an_owner_is_a_joined_stakeholder = _rule(
+    "an_owner_is_a_joined_stakeholder",
+    "The owner of {action} must be a stakeholder who has joined {initiative} and "
+    "not left.",
+)
+an_action_is_funded_by_an_existing_allocation = _rule(
+    "an_action_is_funded_by_an_existing_allocation",
+    "{initiative} has no budget allocation number {allocation}.",
+)
+only_the_owner_or_the_facilitator_follows_up = _rule(
+    "only_the_owner_or_the_facilitator_follows_up",
+    "Only the owner of {action} or the facilitator of {initiative} may {what}.",
+)
+progress_is_a_percentage = _rule(
+    "progress_is_a_percentage",
+    "Progress is a percentage from 0 to 100, not {percent}.",
+)
+progress_never_goes_down = _rule(
+    "progress_never_goes_down",
+    "{action} is {current}% done; its progress cannot go down to {percent}%.",
+)
+an_implementation_status_is_known = _rule(
+    "an_implementation_status_is_known",
+    "{status} is not an implementation status; it is one of {statuses}.",
+)
+stopping_an_action_gives_a_reason = _rule(
+    "stopping_an_action_gives_a_reason",
+    "Putting {action} {status} gives its reason.",
+)
+
 # --- Plans and reactions -------------------------------------------------------------
 plans_are_made_by_the_owning_group_or_the_facilitator = _rule(
     "plans_are_made_by_the_owning_group_or_the_facilitator",

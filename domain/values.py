@@ -82,6 +82,14 @@ class DecisionRule(StrEnum):
     CONSENSUS = "consensus"
 
 
+class ImplementationStatus(StrEnum):
+    PLANNED = "planned"
+    UNDER_WAY = "under-way"
+    ON_HOLD = "on-hold"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 class Immutable:
     """A value whose fields never change: copying it gives the value itself.
 

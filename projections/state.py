@@ -93,6 +93,9 @@ class ProcessStateProjector:
             ("initiative", "PhaseAdvanced"): _phase_advanced,
             ("initiative", "TemplateMigrated"): _template_migrated,
             ("initiative", "BudgetAllocated"): _budget_allocated,
+            ("initiative", "ImplementationActionAdded"): _implementation_action_added,
+            ("initiative", "ImplementationProgressRecorded"): _progress_recorded,
+            ("initiative", "ImplementationStatusChanged"): _status_changed,
             ("initiative", "Closed"): _closed,
             ("plan", "Created"): _plan_created,
             ("plan", "DraftProposed"): _draft_proposed,
@@ -352,6 +355,42 @@ def _budget_allocated(d: Document, e: Any, at: str) -> None:
             "at": at,
         }
     )
+
+
+def _implementation_action_added(d: Document, e: Any, at: str) -> None:
+    # Documents from before implementation actions existed have no such key.
+    d.setdefault("implementation", {})[e.action] = {
+        "slug": e.action,
+        "title": _text(e.title),
+        "owner_stakeholder": e.owner_stakeholder,
+        "owner_group": e.owner_group,
+        "allocation": e.allocation,
+        "percent": 0,
+        "status": "planned",
+        "milestones": [],
+        "status_reason": None,
+        "added_at": at,
+        "updated_at": at,
+    }
+
+
+def _progress_recorded(d: Document, e: Any, at: str) -> None:
+    action = d["implementation"][e.action]
+    action["percent"] = e.percent
+    if e.milestone is not None:
+        action["milestones"].append(
+            {"percent": e.percent, "text": _text(e.milestone), "by": e.actor, "at": at}
+        )
+    if e.percent == 100:
+        action["status"] = "done"
+    elif e.percent > 0 and action["status"] == "planned":
+        action["status"] = "under-way"
+    action["updated_at"] = at
+
+
+def _status_changed(d: Document, e: Any, at: str) -> None:
+    action = d["implementation"][e.action]
+    action.update(status=_value(e.status), status_reason=_text(e.reason), updated_at=at)
 
 
 def _closed(d: Document, e: Any, at: str) -> None:

@@ -50,6 +50,18 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"{e.template_name} v{e.template_version} (hash {e.template_hash[:12]})"
     ),
     ("initiative", "BudgetAllocated"): lambda e: f"EUR {e.amount} allocated",
+    ("initiative", "ImplementationActionAdded"): lambda e: (
+        f"Implementation action {e.action} added, owned by "
+        f"{'group ' + e.owner_group if e.owner_group else 'a stakeholder'}"
+        f"{f' (allocation {e.allocation})' if e.allocation else ''}"
+    ),
+    ("initiative", "ImplementationProgressRecorded"): lambda e: (
+        f"Progress on {e.action}: {e.percent}%"
+        f"{' (milestone reached)' if e.milestone else ''}"
+    ),
+    ("initiative", "ImplementationStatusChanged"): lambda e: (
+        f"Implementation action {e.action} is now {_v(e.status)}"
+    ),
     ("initiative", "Closed"): lambda e: "Initiative closed",
     ("plan", "Created"): lambda e: f"Plan {e.slug} created, owned by {e.group}",
     ("plan", "DraftProposed"): lambda e: f"Version {e.version} proposed",

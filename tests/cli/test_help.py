@@ -43,6 +43,7 @@ def test_the_walk_finds_every_group_and_the_commands_in_them() -> None:
         "samenspraak projections",
         "samenspraak audit",
         "samenspraak template",
+        "samenspraak implementation",
     }
     assert {
         "samenspraak demo",

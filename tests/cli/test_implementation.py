@@ -1,0 +1,70 @@
+"""The implementation of what was decided, followed from the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+CITY = "city-centre"
+
+
+def test_the_traffic_group_carries_out_the_market_square_and_everyone_can_follow_it(
+    demo_copy: Path,
+    ok: Run,
+    read_json: Callable[..., Any],
+    refused: Callable[..., str],
+) -> None:
+    added = ok(
+        demo_copy,
+        "implementation",
+        "add",
+        CITY,
+        "square-works",
+        "--title",
+        "Redesign the market square",
+        "--group",
+        "traffic",
+        actor="facilitator",
+    )
+    assert (
+        added.stderr == "Added the implementation action square-works to city-centre.\n"
+    )
+
+    ok(
+        demo_copy,
+        "implementation",
+        "progress",
+        CITY,
+        "square-works",
+        "--percent",
+        "40",
+        "--milestone",
+        "Design approved",
+        actor="bakery",
+    )
+    sentence = refused(
+        demo_copy,
+        "implementation",
+        "progress",
+        CITY,
+        "square-works",
+        "--percent",
+        "30",
+        actor="bakery",
+    )
+    assert "30" in sentence
+    assert "40" in sentence
+
+    (action,) = read_json(demo_copy, "implementation", "list", CITY, "--json")
+    assert action["percent"] == 40
+    assert action["status"] == "under-way"
+    status = ok(demo_copy, "initiative", "status", CITY).stdout
+    assert "square-works" in status
+    assert "Redesign the market square" in status
+    todo = ok(demo_copy, "todo", actor="resident-kerkstraat").stdout
+    assert "square-works" in todo
