@@ -23,12 +23,9 @@ reaches at least 80% of the bare library's throughput) is met.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
 import hashlib
-import io
 import math
-import pstats
 import statistics
 import sys
 import tempfile
@@ -43,6 +40,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
+from profiling import profile
 
 from samenspraak.application import Samenspraak
 from samenspraak.application.config import storage_env
@@ -459,17 +457,9 @@ def measure(sides: tuple[Side, Side], commands: int, round_size: int) -> None:
             side.rounds.append((side.run(size), size))
 
 
-def profile(side: Side, count: int, top: int) -> str:
+def profile_side(side: Side, count: int, top: int) -> str:
     """Run ``count`` more commands of one side under cProfile; the top functions."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    side.run(count)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
+    return profile(lambda: side.run(count), top)
 
 
 # --- Main ----------------------------------------------------------------------------
@@ -623,7 +613,7 @@ def run_benchmark(
     if args.profile:
         print()
         print(f"Profile of {args.profile} more engine commands:")
-        print(profile(engine, args.profile, top=30))
+        print(profile_side(engine, args.profile, top=30))
 
 
 def check_same_shape(engine_app: Samenspraak, bare: BareSide) -> None:

@@ -33,11 +33,8 @@ reaches at least half the baseline's events per second) is met.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
 import hashlib
-import io
-import pstats
 import random
 import statistics
 import sys
@@ -50,6 +47,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from profiling import profile
 
 from samenspraak.application import Samenspraak
 from samenspraak.application.persistence import StakeholderRow, TextRow
@@ -587,18 +586,6 @@ class Way:
     @property
     def rate(self) -> float:
         return self.events / self.median
-
-
-def profile(run: Callable[[], int], top: int) -> str:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
 
 
 # --- Main ----------------------------------------------------------------------------

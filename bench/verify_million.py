@@ -41,11 +41,8 @@ million events takes under 10 seconds) is met.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
 import hashlib
-import io
-import pstats
 import random
 import sqlite3
 import statistics
@@ -61,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from profiling import profile
 
 from samenspraak.application import Samenspraak
 from samenspraak.domain import clock
@@ -520,17 +518,6 @@ def lean_verify(db: Path) -> int:
         connection.close()
 
 
-def profile(run: Callable[[], Any], top: int) -> str:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
-
-
 # --- Main ----------------------------------------------------------------------------
 
 
@@ -679,7 +666,7 @@ def run_benchmark(
     if args.profile:
         print()
         print("Profile of one audit verify:")
-        print(profile(app.verify_audit, top=30))
+        print(profile(app.verify_audit, top=30, orders=("tottime",)))
 
 
 def report(

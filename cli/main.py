@@ -299,6 +299,21 @@ def initiative_status(
         _print_status(status)
 
 
+def list_section(
+    obj: Context,
+    initiative_ref: str,
+    section: str,
+    as_json: bool,
+    render: Callable[[Any], str],
+) -> None:
+    """Print one section of an initiative's status: as JSON, or rendered."""
+    items = getattr(obj.app(write=False).initiative_status(initiative_ref), section)
+    if as_json:
+        emit_json(items)
+    else:
+        click.echo(render(items))
+
+
 def stakeholder_table(items: Sequence[Any]) -> str:
     return table(
         ["ref", "kind", "active", "name"],
@@ -601,11 +616,13 @@ def stakeholder_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     Example:
       samenspraak stakeholder list city-centre
     """
-    people = obj.app(write=False).initiative_status(initiative_ref).stakeholders
-    if as_json:
-        emit_json(people)
-        return
-    click.echo(stakeholder_table(people))
+    list_section(
+        obj,
+        initiative_ref,
+        "stakeholders",
+        as_json,
+        stakeholder_table,
+    )
 
 
 # --- group ---------------------------------------------------------------------------
@@ -710,11 +727,7 @@ def group_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     Example:
       samenspraak group list city-centre --json
     """
-    groups = obj.app(write=False).initiative_status(initiative_ref).groups
-    if as_json:
-        emit_json(groups)
-        return
-    click.echo(group_table(groups))
+    list_section(obj, initiative_ref, "groups", as_json, group_table)
 
 
 # --- meeting -------------------------------------------------------------------------
@@ -780,11 +793,7 @@ def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     Example:
       samenspraak meeting list city-centre
     """
-    meetings = obj.app(write=False).initiative_status(initiative_ref).meetings
-    if as_json:
-        emit_json(meetings)
-        return
-    click.echo(meeting_table(meetings))
+    list_section(obj, initiative_ref, "meetings", as_json, meeting_table)
 
 
 # --- council -------------------------------------------------------------------------
@@ -855,11 +864,13 @@ def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     Example:
       samenspraak council list city-centre
     """
-    items = obj.app(write=False).initiative_status(initiative_ref).council
-    if as_json:
-        emit_json(items)
-        return
-    click.echo(council_table(items, whole_hashes=True))
+    list_section(
+        obj,
+        initiative_ref,
+        "council",
+        as_json,
+        lambda items: council_table(items, whole_hashes=True),
+    )
 
 
 # --- implementation --------------------------------------------------------------------
@@ -998,11 +1009,15 @@ def implementation_list(obj: Context, initiative_ref: str, as_json: bool) -> Non
     Example:
       samenspraak implementation list city-centre
     """
-    items = obj.app(write=False).initiative_status(initiative_ref).implementation
-    if as_json:
-        emit_json(items)
-        return
-    click.echo(implementation_table(items) if items else "No implementation actions.")
+    list_section(
+        obj,
+        initiative_ref,
+        "implementation",
+        as_json,
+        lambda items: (
+            implementation_table(items) if items else "No implementation actions."
+        ),
+    )
 
 
 # --- plan ----------------------------------------------------------------------------
@@ -1365,11 +1380,7 @@ def plan_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     Example:
       samenspraak plan list city-centre
     """
-    plans = obj.app(write=False).initiative_status(initiative_ref).plans
-    if as_json:
-        emit_json(plans)
-        return
-    click.echo(plan_table(plans))
+    list_section(obj, initiative_ref, "plans", as_json, plan_table)
 
 
 # --- decision ------------------------------------------------------------------------
@@ -1567,11 +1578,7 @@ def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     Example:
       samenspraak decision list city-centre
     """
-    items = obj.app(write=False).initiative_status(initiative_ref).decisions
-    if as_json:
-        emit_json(items)
-        return
-    click.echo(decision_table(items))
+    list_section(obj, initiative_ref, "decisions", as_json, decision_table)
 
 
 # --- todo ----------------------------------------------------------------------------
