@@ -16,7 +16,7 @@ Run it from the project root::
 
     .venv/bin/python bench/command_throughput.py
 
-It always exits with status 0; the last line says whether the goal (the engine
+It always exits with status 0; the line that starts with "Goal" says whether the goal (the engine
 reaches at least 80% of the bare library's throughput) is met.
 """
 

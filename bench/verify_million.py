@@ -34,7 +34,7 @@ Run it from the project root::
 
     .venv/bin/python bench/verify_million.py
 
-It always exits with status 0; the last line says whether the goal (verifying a
+It always exits with status 0; the line that starts with "Goal" says whether the goal (verifying a
 million events takes under 10 seconds) is met.
 """
 

@@ -115,11 +115,17 @@ class ProcessStateProjector:
         }
 
     def initiative_of(
-        self, event: Any, kind: str, owners: dict[str, str]
+        self,
+        event: Any,
+        kind: str,
+        owners: dict[str, str],
+        aggregate: str | None = None,
     ) -> str | None:
         """The initiative an event belongs to; ``owners`` maps aggregate to initiative
-        and is extended when a plan or decision point is created."""
-        aggregate = str(event.originator_id)
+        and is extended when a plan or decision point is created. ``aggregate`` is
+        the event's originator id as a string, when the caller has it already."""
+        if aggregate is None:
+            aggregate = str(event.originator_id)
         if kind == "initiative":
             return aggregate
         initiative = getattr(event, "initiative_id", None)
@@ -138,6 +144,29 @@ class ProcessStateProjector:
         """Apply one event; returns the keys of the parts of the document it changed
         (besides ``core``, which every event changes)."""
         kind, name = kind_of_topic(topic)
+        return self.apply_known(
+            document,
+            event,
+            kind=kind,
+            name=name,
+            aggregate=str(event.originator_id),
+            position=position,
+            at=at,
+        )
+
+    def apply_known(
+        self,
+        document: Document,
+        event: Any,
+        *,
+        kind: str,
+        name: str,
+        aggregate: str,
+        position: int,
+        at: str | None = None,
+    ) -> list[str]:
+        """:meth:`apply`, given what the caller worked out already: the aggregate's
+        kind, the event's name and the originator id as a string."""
         handler = self.handlers.get((kind, name))
         if handler is None:
             return []
@@ -146,14 +175,17 @@ class ProcessStateProjector:
         document["events"] += 1
         document["last_position"] = position
         document["updated_at"] = moment
-        return parts_touched(kind, name, event)
+        return parts_touched(kind, name, event, aggregate)
 
 
 # --- Parts: a document is stored in parts, so a batch writes only what changed ----------
 
 
-def parts_touched(kind: str, name: str, event: Any) -> list[str]:
-    aggregate = str(event.originator_id)
+def parts_touched(
+    kind: str, name: str, event: Any, aggregate: str | None = None
+) -> list[str]:
+    if aggregate is None:
+        aggregate = str(event.originator_id)
     if kind == "plan":
         if name in ("ReactionAdded", "ReactionWithdrawn"):
             return [f"reaction/{aggregate}/{event.reaction}"]

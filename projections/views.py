@@ -60,35 +60,56 @@ class StaleBatch(Exception):
     wrote it first)."""
 
 
-@dataclass(frozen=True)
 class Item:
-    """One notification of the log, with its decoded event and its time in UTC."""
+    """One notification of the log, with its decoded event and what every view asks
+    of it, worked out once: its position, its time in UTC, the originator id as a
+    string, the aggregate's kind and the event's name."""
 
-    notification: Notification
-    event: Any
-    at: str = ""
-    aggregate: str = ""
-    kind: str = ""
-    name: str = ""
+    __slots__ = ("aggregate", "at", "event", "kind", "name", "notification", "position")
 
-    def __post_init__(self) -> None:
-        # What every view asks of an item, worked out once.
-        if not self.at:
-            object.__setattr__(self, "at", utc(self.event.timestamp))
-        if not self.aggregate:
-            object.__setattr__(self, "aggregate", str(self.notification.originator_id))
-        if not self.kind:
-            kind, name = kind_of_topic(self.notification.topic)
-            object.__setattr__(self, "kind", kind)
-            object.__setattr__(self, "name", name)
-
-    @property
-    def position(self) -> int:
-        return self.notification.id
+    def __init__(
+        self,
+        notification: Notification,
+        event: Any,
+        aggregate: str | None = None,
+        kind_and_name: tuple[str, str] | None = None,
+    ) -> None:
+        self.notification = notification
+        self.event = event
+        self.position: int = notification.id
+        self.at = utc(event.timestamp)
+        self.aggregate = (
+            aggregate if aggregate is not None else str(notification.originator_id)
+        )
+        self.kind, self.name = kind_and_name or kind_of_topic(notification.topic)
 
     @classmethod
     def of(cls, notification: Notification, mapper: Mapper[Any]) -> Item:
         return cls(notification, mapper.to_domain_event(notification))
+
+
+class Decoder:
+    """Decodes notifications into items, remembering what repeats from one event to
+    the next (the kind and name of each topic, each originator id as a string)."""
+
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        self.mapper = mapper
+        self._topics: dict[str, tuple[str, str]] = {}
+        self._ids: dict[Any, str] = {}
+
+    def items(self, notifications: Sequence[Notification]) -> list[Item]:
+        decode = self.mapper.to_domain_event
+        topics, ids = self._topics, self._ids
+        found = []
+        for n in notifications:
+            kind_and_name = topics.get(n.topic)
+            if kind_and_name is None:
+                kind_and_name = topics[n.topic] = kind_of_topic(n.topic)
+            aggregate = ids.get(n.originator_id)
+            if aggregate is None:
+                aggregate = ids[n.originator_id] = str(n.originator_id)
+            found.append(Item(n, decode(n), aggregate, kind_and_name))
+        return found
 
 
 class Cursor(Protocol):
@@ -283,7 +304,9 @@ class ProcessStateLogic(BaseView):
         for item in items:
             kind = item.kind
             aggregate = item.aggregate
-            initiative = self.projector.initiative_of(item.event, kind, owners)
+            initiative = self.projector.initiative_of(
+                item.event, kind, owners, aggregate
+            )
             if initiative is None:
                 continue
             if (
@@ -294,12 +317,14 @@ class ProcessStateLogic(BaseView):
                 new_owners[aggregate] = initiative
             if initiative not in documents:
                 documents[initiative] = self._document(c, initiative)
-            touched = self.projector.apply(
+            touched = self.projector.apply_known(
                 documents[initiative],
                 item.event,
-                item.notification.topic,
-                item.position,
-                item.at,
+                kind=kind,
+                name=item.name,
+                aggregate=aggregate,
+                position=item.position,
+                at=item.at,
             )
             for key in ("core", *touched):
                 dirty.setdefault((initiative, key), item.position)
@@ -523,7 +548,7 @@ class AuditTrailLogic(BaseView):
             rows.append(
                 (
                     n.id,
-                    item.at or utc(event.timestamp),
+                    item.at,
                     initiative,
                     kind,
                     aggregate,
@@ -701,7 +726,7 @@ class ResponseReportLogic(BaseView):
             name = item.name
             e = item.event
             plan_id = item.aggregate
-            at = item.at or utc(e.timestamp)
+            at = item.at
             if name == "Created":
                 plans[plan_id] = (str(e.initiative_id), e.slug)
                 new_plans.append((plan_id, str(e.initiative_id), e.slug))
@@ -842,6 +867,7 @@ def catch_up_all(
     log once for all of them; returns how many events each view applied. Safe to
     run while another catch-up runs."""
     applied = {view.view_name: 0 for view in views}
+    decoder = Decoder(mapper)
     try:
         while True:
             positions = {view: view.position() for view in views}
@@ -854,7 +880,7 @@ def catch_up_all(
             )
             if not notifications:
                 return applied
-            items = [Item.of(n, mapper) for n in notifications]
+            items = decoder.items(notifications)
             try:
                 write_batches(views, positions, items)
             except StaleBatch:

@@ -137,18 +137,29 @@ def test_the_process_state_projector_failing_on_one_event_writes_none_of_its_bat
     class Failing(ProcessStateProjector):
         applied = 0
 
-        def apply(
+        def apply_known(
             self,
             document: dict[str, Any],
             event: Any,
-            topic: str,
+            *,
+            kind: str,
+            name: str,
+            aggregate: str,
             position: int,
             at: str | None = None,
         ) -> list[str]:
             Failing.applied += 1
             if Failing.applied == 25:
                 raise Crash
-            return super().apply(document, event, topic, position, at)
+            return super().apply_known(
+                document,
+                event,
+                kind=kind,
+                name=name,
+                aggregate=aggregate,
+                position=position,
+                at=at,
+            )
 
     app = Samenspraak.open(str(story_db), create=False)
     try:
