@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -63,6 +64,9 @@ from samenspraak.domain.templates import (
 from samenspraak.domain.values import StakeholderKind
 
 BUILT_IN_FOLDER = "builtin_templates"
+TEMPLATES_VARIABLE = "SAMENSPRAAK_TEMPLATES"
+"""A folder of a municipality's own template files, installed beside the built-in
+ones (the CLI's ``--templates DIR``)."""
 """The folder, inside this package, of the built-in template files."""
 
 ROLES: tuple[str, ...] = tuple(kind.value for kind in StakeholderKind)
@@ -444,15 +448,43 @@ class Registry:
         return f"; installed are {', '.join(names)}" if names else ""
 
 
-@cache
 def installed() -> Registry:
-    """The installed templates: the domain's own and the built-in files."""
-    return Registry.of(
-        [
-            *BUILT_IN_TEMPLATES.values(),
-            *(parse_template(content, name) for name, content in _built_in_files()),
-        ]
-    )
+    """The installed templates: the domain's own, the built-in files, and the files
+    in the folder named by ``SAMENSPRAAK_TEMPLATES`` when it is set. Each folder is
+    read once per process."""
+    return _installed(os.environ.get(TEMPLATES_VARIABLE) or None)
+
+
+@cache
+def _installed(folder: str | None) -> Registry:
+    built_in: list[ProcessTemplate] = [
+        *BUILT_IN_TEMPLATES.values(),
+        *(parse_template(content, name) for name, content in _built_in_files()),
+    ]
+    registry = Registry.of(built_in)
+    if folder is None:
+        return registry
+    for path in _template_files(folder):
+        candidate = load_template(path)
+        conflict = registry.conflict(candidate)
+        if conflict:
+            raise TemplateError(str(path), "version", conflict)
+        if (candidate.name, candidate.version) not in registry.templates:
+            registry = Registry.of([*registry.all(), candidate])
+    return registry
+
+
+def _template_files(folder: str) -> list[Path]:
+    """The template files (``*.toml``) in a folder of a municipality's own, by name."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise TemplateError(
+            folder,
+            "",
+            f"is not a folder of template files (set by --templates or "
+            f"{TEMPLATES_VARIABLE})",
+        )
+    return sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
 
 
 def check_template_file(path: Path | str) -> ProcessTemplate:

@@ -37,6 +37,7 @@ from samenspraak.domain.values import (
 )
 
 ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
+TEMPLATES_VARIABLE = templates.TEMPLATES_VARIABLE
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -127,9 +128,19 @@ class EngineGroup(click.Group):
     metavar="REF",
     help=f"The stakeholder giving the command (or {ACTOR_VARIABLE}).",
 )
+@click.option(
+    "--templates",
+    "templates_folder",
+    envvar=TEMPLATES_VARIABLE,
+    metavar="DIR",
+    help=f"A folder of the municipality's own template files, installed beside "
+    f"the built-in ones (or {TEMPLATES_VARIABLE}).",
+)
 @click.version_option(package_name="samenspraak")
 @click.pass_context
-def cli(ctx: click.Context, db: str, actor: str | None) -> None:
+def cli(
+    ctx: click.Context, db: str, actor: str | None, templates_folder: str | None
+) -> None:
     """samenspraak: participation processes recorded as events.
 
     Residents, entrepreneurs and institutions decide first, together; a
@@ -141,6 +152,9 @@ def cli(ctx: click.Context, db: str, actor: str | None) -> None:
       samenspraak --db demo.db demo
       samenspraak --db demo.db initiative status city-centre
     """
+    if templates_folder:
+        # The folder is read where templates are needed, from the environment.
+        os.environ[TEMPLATES_VARIABLE] = templates_folder
     ctx.obj = Context(db=db, actor=actor)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from samenspraak.application import Samenspraak
 from samenspraak.application.story import StoryRecord, play
+from samenspraak.application.templates import TEMPLATES_VARIABLE
 
 
 @pytest.fixture
@@ -24,3 +25,9 @@ def story(tmp_path: Path) -> Iterator[tuple[Samenspraak, StoryRecord, Path]]:
     record = play(engine, say=lambda line: None)
     yield engine, record, db
     engine.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_templates_folder_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installed templates are the built-in ones unless a test names a folder."""
+    monkeypatch.delenv(TEMPLATES_VARIABLE, raising=False)

@@ -15,6 +15,7 @@ from samenspraak.application.templates import (
     COMMANDS,
     OUTSIDE_PHASES,
     ROLES,
+    TEMPLATES_VARIABLE,
     Registry,
     TemplateError,
     check_template_file,
@@ -107,6 +108,39 @@ def test_the_installed_templates_are_the_four_built_ins() -> None:
         ("overheidsparticipatie", "1"),
         ("overheidsparticipatie", "2"),
     ]
+
+
+def test_a_folder_named_by_the_environment_is_installed_beside_the_built_ins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = OVERHEIDSPARTICIPATIE.definition()
+    own.update(name="stadsdeel", version="3", description="A district's own process.")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "stadsdeel.toml").write_text(
+        "\n".join(f"{k} = {json.dumps(v)}" for k, v in own.items() if k != "phases")
+        + "\n"
+        + "".join(
+            "\n[[phases]]\n"
+            + "".join(f"{k} = {json.dumps(v)}\n" for k, v in phase.items())
+            for phase in own["phases"]
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    process = installed().get("stadsdeel")
+    assert process.version == "3"
+    assert [p.name for p in process.phases] == [
+        p.name for p in OVERHEIDSPARTICIPATIE.phases
+    ]
+    assert len(installed().all()) == 5
+    app = Samenspraak.open(str(tmp_path / "t.db"))
+    try:
+        assert app.templates.get("stadsdeel", "3") == process
+    finally:
+        app.close()
+    monkeypatch.delenv(TEMPLATES_VARIABLE)
+    assert len(installed().all()) == 4
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from click.testing import CliRunner, Result
 
 from samenspraak.application import Samenspraak
 from samenspraak.application.config import DB_VARIABLE
-from samenspraak.cli.main import ACTOR_VARIABLE, cli
+from samenspraak.cli.main import ACTOR_VARIABLE, TEMPLATES_VARIABLE, cli
 
 INITIATIVE = "city-centre"
 
@@ -46,8 +46,10 @@ Run = Callable[..., Result]
 
 
 def _runner() -> CliRunner:
-    """A runner that ignores SAMENSPRAAK_DB and SAMENSPRAAK_ACTOR of the shell."""
-    return CliRunner(env={DB_VARIABLE: None, ACTOR_VARIABLE: None})
+    """A runner that ignores SAMENSPRAAK_DB, _ACTOR and _TEMPLATES of the shell."""
+    return CliRunner(
+        env={DB_VARIABLE: None, ACTOR_VARIABLE: None, TEMPLATES_VARIABLE: None}
+    )
 
 
 def _run(db: Path, *args: str, actor: str | None = None) -> Result:
