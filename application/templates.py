@@ -64,10 +64,10 @@ from samenspraak.domain.templates import (
 from samenspraak.domain.values import StakeholderKind
 
 BUILT_IN_FOLDER = "builtin_templates"
-TEMPLATES_VARIABLE = "SAMENSPRAAK_TEMPLATES"
-"""A folder of a municipality's own template files, installed beside the built-in
-ones (the CLI's ``--templates DIR``)."""
 """The folder, inside this package, of the built-in template files."""
+TEMPLATES_VARIABLE = "SAMENSPRAAK_TEMPLATES"
+"""Names a folder of a municipality's own template files, installed beside the
+built-in ones (the CLI's ``--templates DIR``)."""
 
 ROLES: tuple[str, ...] = tuple(kind.value for kind in StakeholderKind)
 """The roles a template may give commands to: the kinds of stakeholder."""

@@ -83,10 +83,6 @@ class Item:
         )
         self.kind, self.name = kind_and_name or kind_of_topic(notification.topic)
 
-    @classmethod
-    def of(cls, notification: Notification, mapper: Mapper[Any]) -> Item:
-        return cls(notification, mapper.to_domain_event(notification))
-
 
 class Decoder:
     """Decodes notifications into items, remembering what repeats from one event to
