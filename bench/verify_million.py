@@ -28,7 +28,10 @@ Then, timed:
    recompute the global chain from the event store and compare it with the
    recorded trail, record by record;
 3. ``Samenspraak.verify_audit(head)`` with the published global head (what
-   ``samenspraak audit verify --head POSITION:SHA256`` runs).
+   ``samenspraak audit verify --head POSITION:SHA256`` runs);
+4. ``Samenspraak.verify_audit(initiative="district-1")``, one initiative's own
+   chain (what ``samenspraak audit verify --initiative district-1`` runs): the
+   whole log read, the initiative's records picked out from the store itself.
 
 Run it from the project root::
 
@@ -638,6 +641,11 @@ def run_benchmark(
     published = Timed(
         "audit verify --head (the global head)", lambda: app.verify_audit(head)
     )
+    one = Timed(
+        "audit verify --initiative district-1",
+        lambda: app.verify_audit(initiative="district-1"),
+    )
+    own_records = expected // args.initiatives
     parts = [
         Timed("  reading the log alone (pages of 5,000)", lambda: read_log(app)),
         Timed("  reading the recorded trail alone", lambda: read_trail(app)),
@@ -651,6 +659,11 @@ def run_benchmark(
             if not check.intact or check.checked != expected:
                 msg = f"{timed.name}: {check}"
                 raise AssertionError(msg)
+    for _ in range(args.repeat):
+        one.time_once()
+        if not one.result.intact or one.result.checked != own_records:
+            msg = f"{one.name}: {one.result}"
+            raise AssertionError(msg)
     for timed in parts:
         for _ in range(args.repeat):
             timed.time_once()
@@ -661,7 +674,7 @@ def run_benchmark(
         head=head,
         plain=plain,
         published=published,
-        parts=parts,
+        parts=[one, *parts],
     )
     if args.profile:
         print()
