@@ -29,7 +29,8 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import get_topic
-from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from samenspraak.application import commands as c
 from samenspraak.application import reading
@@ -154,31 +155,49 @@ def describe_validation_error(error: ValidationError, field: str = "input") -> s
     """One sentence naming the first field at fault (and how many more there are)."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or field
-    message = first["msg"]
-    if first["type"] == "string_too_long":
-        limit = first.get("ctx", {}).get("max_length")
-        message = f"is too long (at most {limit} characters)"
-    elif first["type"] == "string_pattern_mismatch" and where in _REF_FIELDS:
-        message = "must be a reference of lower-case letters, digits and dashes"
-    elif first["type"] == "extra_forbidden":
-        message = "is not a field of this command"
-    else:
-        message = message[0].lower() + message[1:]
     more = len(error.errors()) - 1
     suffix = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
-    return f"{where}: {message}{suffix}."
+    return f"{where}: {_problem(first)}{suffix}."
 
 
-_REF_FIELDS = {
-    "actor",
-    "initiative",
-    "stakeholder",
-    "group",
-    "plan",
-    "decision",
-    "option",
-    "action",
+_EXAMPLE_MOMENT = "like 2026-04-09T19:30+02:00"
+_PROBLEMS = {
+    "extra_forbidden": "is not a field of this command",
+    "timezone_aware": f"needs its timezone, {_EXAMPLE_MOMENT}",
+    "datetime_type": f"must be a date and time with its timezone, {_EXAMPLE_MOMENT}",
+    "decimal_parsing": "must be an amount in euros, like 1250.00 (a dot before the cents)",
+    "decimal_type": "must be an amount in euros, like 1250.00 (a dot before the cents)",
+    "decimal_max_places": "has more than two decimals; give whole cents, like 1250.50",
 }
+_PATTERNS = {
+    c.REF_PATTERN: "must be a reference of lower-case letters, digits and dashes",
+    c.SHA256_PATTERN: "must be a SHA-256: 64 hexadecimal digits",
+    c.TEMPLATE_REF_PATTERN: (
+        "must name a template as NAME or NAME@VERSION, like omgevingswet@1"
+    ),
+}
+
+
+def _problem(error: ErrorDetails) -> str:
+    """What is wrong with one field, as the end of a sentence a person can read."""
+    kind = error["type"]
+    context = error.get("ctx", {})
+    if kind == "string_too_long":
+        return f"is too long (at most {context.get('max_length')} characters)"
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(str(context.get("pattern")), "is not in the expected form")
+    if kind == "value_error":
+        return str(context.get("error", error["msg"]))
+    if kind in ("datetime_parsing", "datetime_from_date_parsing"):
+        reason = context.get("error", "not a date and time")
+        return (
+            f"is not a date and time with its timezone ({reason}); write it "
+            f"{_EXAMPLE_MOMENT}"
+        )
+    if kind in _PROBLEMS:
+        return _PROBLEMS[kind]
+    message = error["msg"]
+    return message[0].lower() + message[1:]
 
 
 class Samenspraak(Application[UUID]):
@@ -1480,4 +1499,4 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     return moment
 
 
-_MOMENT: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+_MOMENT: TypeAdapter[datetime] = TypeAdapter(c.Moment)

@@ -7,13 +7,15 @@ the stakeholder who gives the command.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PositiveInt,
@@ -35,11 +37,32 @@ from samenspraak.domain.values import (
 
 REF_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 
+
+def _trimmed_lower_case(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 Ref = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=REF_PATTERN),
+    BeforeValidator(_trimmed_lower_case),
+    StringConstraints(pattern=REF_PATTERN),
 ]
-"""A human-friendly reference: lower-case letters, digits and dashes, 1-64 long."""
+"""A human-friendly reference: lower-case letters, digits and dashes, 1-64 long;
+given in any case and with spaces around it, it is trimmed and lower-cased first."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _within_the_calendar(moment: datetime) -> datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        msg = f"must be a moment between the years {FIRST_YEAR} and {LAST_YEAR}"
+        raise ValueError(msg)
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_within_the_calendar)]
+"""A moment with its timezone, between the years 1900 and 2999: any process's dates
+fit, and every moment can be written in UTC and in Dutch time."""
 
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
@@ -61,19 +84,15 @@ Section = Annotated[
 ]
 """A section of a plan, like ``3.2`` or ``Parking at the edge``."""
 
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
 Sha256 = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-fA-F]{64}$"
-    ),
+    str, BeforeValidator(_trimmed_lower_case), StringConstraints(pattern=SHA256_PATTERN)
 ]
 
+TEMPLATE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(@[0-9]+(\.[0-9]+)*)?$"
 TemplateRef = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True,
-        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(@[0-9]+(\.[0-9]+)*)?$",
-    ),
+    StringConstraints(strip_whitespace=True, pattern=TEMPLATE_REF_PATTERN),
 ]
 """An installed process template: ``NAME`` (its newest version) or ``NAME@VERSION``."""
 
@@ -151,7 +170,7 @@ class RemoveMember(Command):
 
 class HoldMeeting(Command):
     initiative: Ref
-    starts_at: AwareDatetime
+    starts_at: Moment
     kind: MeetingKind
     place: ShortText
     attendance: Annotated[int, Field(ge=0, le=1_000_000)]
@@ -163,7 +182,7 @@ class InformCouncil(Command):
     document_title: ShortText
     document_sha256: Sha256
     session: CouncilSession
-    informed_at: AwareDatetime
+    informed_at: Moment
 
 
 class AdvancePhase(Command):
@@ -281,7 +300,7 @@ class OpenReactionPeriod(Command):
 
     initiative: Ref
     plan: Ref
-    closes_at: AwareDatetime | None = None
+    closes_at: Moment | None = None
     days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
     @model_validator(mode="after")
@@ -306,7 +325,7 @@ class PutDecisionPoint(Command):
     options: Annotated[list[OptionInput], Field(min_length=1, max_length=50)]
     eligible: Annotated[list[StakeholderKind], Field(min_length=1)]
     rule: DecisionRule
-    closes_at: AwareDatetime | None = None
+    closes_at: Moment | None = None
 
 
 class TakePosition(Command):

@@ -19,7 +19,13 @@ from typing import Any, TypeVar
 
 import click
 
-from samenspraak.application import Samenspraak, SamenspraakError, templates
+from samenspraak.application import (
+    InvalidInput,
+    Samenspraak,
+    SamenspraakError,
+    templates,
+)
+from samenspraak.application.app import ref
 from samenspraak.application.config import DB_VARIABLE, DEFAULT_DB, database_exists
 from samenspraak.application.story import play
 from samenspraak.cli.render import emit_json, section, table, tally_text
@@ -41,8 +47,23 @@ TEMPLATES_VARIABLE = templates.TEMPLATES_VARIABLE
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Reference(click.ParamType):  # type: ignore[type-arg]
+    """A reference as the engine reads it: trimmed and lower-cased, so that what a
+    command echoes is what it recorded (the engine checks the reference's form)."""
+
+    name = "ref"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+REFERENCE = Reference()
+
+
 def _choices(values: Any) -> click.Choice:  # type: ignore[type-arg]
-    return click.Choice([v.value for v in values])
+    return click.Choice([v.value for v in values], case_sensitive=False)
 
 
 @dataclass
@@ -64,10 +85,11 @@ class Context:
         return app
 
     def who(self) -> str:
+        """The actor's reference, trimmed and lower-cased as the engine reads it."""
         if not self.actor:
             msg = f"Say who you are with --as REF (or {ACTOR_VARIABLE})."
             raise click.UsageError(msg)
-        return self.actor
+        return ref("actor", self.actor)
 
     def close(self) -> None:
         for app in self.apps:
@@ -99,6 +121,33 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
         raise click.UsageError(msg) from None
 
 
+OPTION_OF_FIELD = {
+    "actor": "--as",
+    "starts_at": "--start",
+    "informed_at": "--when",
+    "document_sha256": "--sha256",
+    "closes_at": "--closes-at",
+    "closes_at or days": "--closes-at or --days",
+    "as_of": "--as-of",
+    "since": "--since",
+    "until": "--until",
+    "budget": "--budget",
+    "amount": "--amount",
+    "attendance": "--attendance",
+    "percent": "--percent",
+    "options": "--option",
+    "template": "--template",
+}
+"""The engine names the field at fault; on the command line, the option that gave it."""
+
+
+def on_the_command_line(sentence: str) -> str:
+    """A refusal of input, naming the option instead of the engine's field."""
+    field, sep, problem = sentence.partition(": ")
+    option = OPTION_OF_FIELD.get(field) or OPTION_OF_FIELD.get(field.split(".")[0])
+    return f"{option}: {problem}" if sep and option else sentence
+
+
 class EngineGroup(click.Group):
     """Turns the engine's refusals into one sentence and exit code 1."""
 
@@ -106,7 +155,10 @@ class EngineGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SamenspraakError as error:
-            click.echo(f"Error: {error}", err=True)
+            sentence = str(error)
+            if isinstance(error, InvalidInput):
+                sentence = on_the_command_line(sentence)
+            click.echo(f"Error: {sentence}", err=True)
             sys.exit(1)
         finally:
             if isinstance(ctx.obj, Context):
@@ -197,7 +249,7 @@ def initiative() -> None:
 
 
 @initiative.command("start")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option("--title", required=True, help="The initiative's title.")
 @click.option("--description", required=True, help="What it is about.")
 @click.option("--area", required=True, help="The area it concerns.")
@@ -292,7 +344,7 @@ def as_of_option(f: F) -> F:
 
 
 @initiative.command("status")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @as_of_option
 @json_option
 @pass_context
@@ -456,7 +508,7 @@ def implementation_table(actions: Any) -> str:
 
 
 @initiative.command("advance")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @pass_context
 def initiative_advance(obj: Context, initiative_ref: str) -> None:
     """Advance the initiative to the next phase of its process (facilitator).
@@ -472,7 +524,7 @@ def initiative_advance(obj: Context, initiative_ref: str) -> None:
 
 
 @initiative.command("migrate")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
     "--template",
     "template_ref",
@@ -499,7 +551,7 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
 
 
 @initiative.command("allocate")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option("--amount", required=True, help="Amount in euros, like 150000.00.")
 @click.option("--purpose", required=True, help="What the money is for.")
 @click.option("--decision", required=True, help="The decision point it follows from.")
@@ -527,7 +579,7 @@ def initiative_allocate(
 
 
 @initiative.command("close")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option("--outcome", required=True, help="What the process achieved.")
 @pass_context
 def initiative_close(obj: Context, initiative_ref: str, outcome: str) -> None:
@@ -553,7 +605,7 @@ def stakeholder() -> None:
 
 
 @stakeholder.command("register")
-@click.argument("ref")
+@click.argument("ref", type=REFERENCE)
 @click.option("--name", required=True, help="Name (kept apart from the events).")
 @click.option("--contact", help="Contact details (kept apart from the events).")
 @pass_context
@@ -578,8 +630,8 @@ def stakeholder_register(
 
 
 @stakeholder.command("join")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("ref")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("ref", type=REFERENCE)
 @click.option(
     "--kind", type=_choices(StakeholderKind), required=True, help="Who they are."
 )
@@ -603,8 +655,8 @@ def stakeholder_join(obj: Context, initiative_ref: str, ref: str, kind: str) -> 
 
 
 @stakeholder.command("leave")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("ref")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("ref", type=REFERENCE)
 @pass_context
 def stakeholder_leave(obj: Context, initiative_ref: str, ref: str) -> None:
     """A stakeholder leaves an initiative; what they said stays on record.
@@ -620,7 +672,7 @@ def stakeholder_leave(obj: Context, initiative_ref: str, ref: str) -> None:
 
 
 @stakeholder.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def stakeholder_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -648,8 +700,8 @@ def group() -> None:
 
 
 @group.command("form")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("group_ref", metavar="GROUP")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("group_ref", metavar="GROUP", type=REFERENCE)
 @click.option(
     "--kind", type=_choices(GroupKind), required=True, help="steering or working."
 )
@@ -685,9 +737,9 @@ def group_form(
 
 
 @group.command("add")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("group_ref", metavar="GROUP")
-@click.argument("ref", metavar="STAKEHOLDER")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("group_ref", metavar="GROUP", type=REFERENCE)
+@click.argument("ref", metavar="STAKEHOLDER", type=REFERENCE)
 @pass_context
 def group_add(obj: Context, initiative_ref: str, group_ref: str, ref: str) -> None:
     """Add a member to a group (facilitator).
@@ -708,9 +760,9 @@ def group_add(obj: Context, initiative_ref: str, group_ref: str, ref: str) -> No
 
 
 @group.command("remove")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("group_ref", metavar="GROUP")
-@click.argument("ref", metavar="STAKEHOLDER")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("group_ref", metavar="GROUP", type=REFERENCE)
+@click.argument("ref", metavar="STAKEHOLDER", type=REFERENCE)
 @pass_context
 def group_remove(obj: Context, initiative_ref: str, group_ref: str, ref: str) -> None:
     """Remove a member from a group (facilitator).
@@ -731,7 +783,7 @@ def group_remove(obj: Context, initiative_ref: str, group_ref: str, ref: str) ->
 
 
 @group.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def group_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -753,7 +805,7 @@ def meeting() -> None:
 
 
 @meeting.command("hold")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
     "--start", required=True, help="Start with timezone, like 2026-04-09T19:30+02:00."
 )
@@ -797,7 +849,7 @@ def meeting_hold(
 
 
 @meeting.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -819,7 +871,7 @@ def council() -> None:
 
 
 @council.command("inform")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option("--title", required=True, help="The document's title.")
 @click.option(
     "--document",
@@ -868,7 +920,7 @@ def council_inform(
 
 
 @council.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -896,8 +948,8 @@ def implementation() -> None:
 
 
 @implementation.command("add")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("action")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("action", type=REFERENCE)
 @click.option("--title", required=True, help="What is carried out.")
 @click.option("--owner", help="The stakeholder who owns the action.")
 @click.option("--group", "group_ref", help="The group that owns the action.")
@@ -938,8 +990,8 @@ def implementation_add(
 
 
 @implementation.command("progress")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("action")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("action", type=REFERENCE)
 @click.option(
     "--percent",
     type=click.IntRange(0, 100),
@@ -976,8 +1028,8 @@ def implementation_progress(
 
 
 @implementation.command("status")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("action")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("action", type=REFERENCE)
 @click.option(
     "--status",
     type=_choices(ImplementationStatus),
@@ -1013,7 +1065,7 @@ def implementation_status(
 
 
 @implementation.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def implementation_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -1043,8 +1095,8 @@ def plan() -> None:
 
 
 @plan.command("create")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--title", required=True, help="The plan's title.")
 @click.option("--group", "group_ref", required=True, help="The group that owns it.")
 @pass_context
@@ -1071,8 +1123,8 @@ def plan_create(
 
 
 @plan.command("propose")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--text", help="The draft's text.")
 @click.option(
     "--text-file",
@@ -1114,8 +1166,8 @@ def plan_propose(
 
 
 @plan.command("react")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--version", "version", required=True, help="The version reacted to.")
 @click.option(
     "--stance", type=_choices(Stance), required=True, help="The reaction's stance."
@@ -1187,8 +1239,8 @@ def reactions_option(f: F) -> F:
 
 
 @plan.command("adopt")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @reactions_option
 @click.option(
     "--version", "version", required=True, help="The version that carries the change."
@@ -1224,8 +1276,8 @@ def plan_adopt(
 
 
 @plan.command("defend")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @reactions_option
 @click.option("--reasoning", required=True, help="Why the plan stays as it is.")
 @pass_context
@@ -1256,8 +1308,8 @@ def plan_defend(
 
 
 @plan.command("note")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @reactions_option
 @pass_context
 def plan_note(
@@ -1281,8 +1333,8 @@ def plan_note(
 
 
 @plan.command("withdraw")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--reaction", "reaction", required=True, help="The reaction withdrawn.")
 @pass_context
 def plan_withdraw(
@@ -1306,8 +1358,8 @@ def plan_withdraw(
 
 
 @plan.command("finalise")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @pass_context
 def plan_finalise(obj: Context, initiative_ref: str, plan_ref: str) -> None:
     """Finalise a plan: only when every reaction has its answer.
@@ -1323,8 +1375,8 @@ def plan_finalise(obj: Context, initiative_ref: str, plan_ref: str) -> None:
 
 
 @plan.command("show")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @as_of_option
 @json_option
 @pass_context
@@ -1384,7 +1436,7 @@ def _answer_text(r: Any) -> str:
 
 
 @plan.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def plan_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -1406,8 +1458,8 @@ def decision() -> None:
 
 
 @decision.command("put")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("decision_ref", metavar="DECISION")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("decision_ref", metavar="DECISION", type=REFERENCE)
 @click.option("--question", required=True, help="The question put.")
 @click.option(
     "--option",
@@ -1471,9 +1523,9 @@ def decision_put(
 
 
 @decision.command("take")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("decision_ref", metavar="DECISION")
-@click.argument("option")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("decision_ref", metavar="DECISION", type=REFERENCE)
+@click.argument("option", type=REFERENCE)
 @click.option("--reason", help="Why (required for an objection).")
 @pass_context
 def decision_take(
@@ -1504,8 +1556,8 @@ def decision_take(
 
 
 @decision.command("decide")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("decision_ref", metavar="DECISION")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("decision_ref", metavar="DECISION", type=REFERENCE)
 @pass_context
 def decision_decide(obj: Context, initiative_ref: str, decision_ref: str) -> None:
     """Decide a decision point by its rule (facilitator); prints the outcome.
@@ -1522,8 +1574,8 @@ def decision_decide(obj: Context, initiative_ref: str, decision_ref: str) -> Non
 
 
 @decision.command("withdraw")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("decision_ref", metavar="DECISION")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("decision_ref", metavar="DECISION", type=REFERENCE)
 @pass_context
 def decision_withdraw(obj: Context, initiative_ref: str, decision_ref: str) -> None:
     """Withdraw an open decision point (facilitator).
@@ -1539,8 +1591,8 @@ def decision_withdraw(obj: Context, initiative_ref: str, decision_ref: str) -> N
 
 
 @decision.command("show")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("decision_ref", metavar="DECISION")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("decision_ref", metavar="DECISION", type=REFERENCE)
 @as_of_option
 @json_option
 @pass_context
@@ -1582,7 +1634,7 @@ def decision_show(
 
 
 @decision.command("list")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def decision_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
@@ -1639,8 +1691,8 @@ def todo(obj: Context, as_json: bool) -> None:
 
 
 @plan.command("period")
-@click.argument("initiative_ref", metavar="INITIATIVE")
-@click.argument("plan_ref", metavar="PLAN")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--closes-at", metavar="TIME", help="Closing time with timezone.")
 @click.option(
     "--days", type=click.IntRange(1, 3650), metavar="N", help="Closes in N days."
@@ -1717,7 +1769,7 @@ def tick(obj: Context, as_json: bool) -> None:
 
 
 @cli.command("export")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
     "-o",
     "--output",
@@ -1781,7 +1833,7 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
 
 
 @cli.command("report")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
     "--format",
     "fmt",
@@ -1952,7 +2004,7 @@ def template_validate(file: Path) -> None:
 
 
 @cli.command("diagram")
-@click.argument("subject", metavar="INITIATIVE|TEMPLATE")
+@click.argument("subject", metavar="INITIATIVE|TEMPLATE", type=REFERENCE)
 @click.option(
     "--format",
     "fmt",
@@ -2134,7 +2186,7 @@ def audit_verify(
 
 
 @audit.command("log")
-@click.argument("initiative_ref", metavar="INITIATIVE")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option("--actor", metavar="REF", help="Only what this stakeholder did.")
 @click.option(
     "--event", "event_name", metavar="NAME", help="Only this event, like ReactionAdded."

@@ -53,8 +53,15 @@ offset its time was written with."""
 
 
 def is_evening_or_weekend(moment: datetime) -> bool:
-    """A meeting in the evening (from 18:00) or on Saturday or Sunday, Dutch time."""
-    local = moment.astimezone(MUNICIPAL_TIME)
+    """A meeting in the evening (from 18:00) or on Saturday or Sunday, Dutch time.
+
+    A moment at the very edge of the calendar (recorded before moments were
+    bounded, or replayed from a crafted bundle) has no Dutch time; its own offset is
+    used then, so that a recorded event never stops the views."""
+    try:
+        local = moment.astimezone(MUNICIPAL_TIME)
+    except OverflowError:
+        local = moment
     return local.weekday() >= 5 or local.hour >= 18
 
 

@@ -259,7 +259,7 @@ def test_the_cli_refuses_a_naive_or_malformed_time_with_one_sentence(
             assert result.exit_code == 1, (args, result.output)
             assert result.stdout == ""
             [line] = result.stderr.splitlines()
-            assert line.startswith("Error: as_of: "), line
+            assert line.startswith("Error: --as-of: "), line
 
 
 @pytest.mark.parametrize(

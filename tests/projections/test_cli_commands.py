@@ -253,5 +253,5 @@ def test_audit_log_refuses_a_time_without_a_timezone(
     sentence = refused(
         run(story_db, "audit", "log", "city-centre", option, "2026-03-01T00:00")
     )
-    assert sentence.startswith(f"{option.removeprefix('--')}: ")
+    assert sentence.startswith(f"{option}: needs its timezone")
     assert "timezone" in sentence
