@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 
 class View(BaseModel):
@@ -198,6 +198,12 @@ class ProjectionStatus(View):
     view: str
     position: int
     log_end: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def behind(self) -> int:
+        """How many events of the log the view has not applied yet."""
+        return self.log_end - self.position
 
 
 class AuditEntry(View):

@@ -544,10 +544,16 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
       samenspraak --as facilitator initiative migrate city-centre \\
         --template overheidsparticipatie@2
     """
-    content_hash = obj.app(write=True).migrate_template(
+    app = obj.app(write=True)
+    content_hash = app.migrate_template(
         {"actor": obj.who(), "initiative": initiative_ref, "template": template_ref}
     )
-    done(f"{initiative_ref} now follows {template_ref} (hash {content_hash[:12]}).")
+    name, _, version = template_ref.partition("@")
+    process = app.templates.get(name, version or None)
+    done(
+        f"{initiative_ref} now follows {process.name}@{process.version} "
+        f"(hash {content_hash[:12]})."
+    )
 
 
 @initiative.command("allocate")

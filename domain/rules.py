@@ -84,7 +84,7 @@ phases_advance_in_order = _rule(
 )
 a_phase_is_left_when_its_guards_hold = _rule(
     "a_phase_is_left_when_its_guards_hold",
-    "{initiative} cannot leave the phase {phase} yet: {guard}.",
+    "{initiative} cannot leave the phase {phase} until {guard}.",
 )
 only_permitted_roles_act_in_a_phase = _rule(
     "only_permitted_roles_act_in_a_phase",

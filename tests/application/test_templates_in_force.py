@@ -240,7 +240,7 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
         with pytest.raises(NotAllowed) as excinfo:
             do("advance_phase", actor="facilitator")
         assert str(excinfo.value) == (
-            "harbour cannot leave the phase announcement yet: at least one plan of "
+            "harbour cannot leave the phase announcement until at least one plan of "
             "the initiative has a draft."
         )
         do("propose_draft", actor="facilitator", plan="omgevingsplan",
@@ -260,7 +260,7 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
         with pytest.raises(NotAllowed) as excinfo:
             do("advance_phase", actor="facilitator")
         assert str(excinfo.value) == (
-            "harbour cannot leave the phase views yet: the phase's reaction period "
+            "harbour cannot leave the phase views until the phase's reaction period "
             "has ended."
         )
 

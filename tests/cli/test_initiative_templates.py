@@ -49,6 +49,13 @@ def test_start_on_a_template_and_migrate_it(
     assert "TemplateMigrated" in log
     assert "Process migrated from overheidsparticipatie v2" in log
 
+    # A name alone is its newest version, and the confirmation says which.
+    back = ok(
+        db, "initiative", "migrate", "harbour", "--template", "overheidsparticipatie",
+        actor="facilitator",
+    )  # fmt: skip
+    assert back.stderr.startswith("harbour now follows overheidsparticipatie@2 (hash ")
+
 
 def test_an_unknown_template_is_refused_in_one_sentence(
     ok: Run, refused: Callable[..., str], tmp_path: Path

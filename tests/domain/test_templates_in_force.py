@@ -220,7 +220,7 @@ def test_each_guard_on_plans_and_decisions_refuses_until_it_holds(
 
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
-        f"city-centre cannot leave the phase society-decides yet: {GUARDS[guard]}.",
+        f"city-centre cannot leave the phase society-decides until {GUARDS[guard]}.",
         city_centre,
     ):
         city_centre.advance_phase(actor="facilitator", facts=unmet)
@@ -235,7 +235,7 @@ def test_the_reaction_period_guard_holds_once_the_period_has_ended(
 ):
     on(city_centre, guarded("reaction_period_over"))
     sentence = (
-        "city-centre cannot leave the phase society-decides yet: the phase's "
+        "city-centre cannot leave the phase society-decides until the phase's "
         "reaction period has ended."
     )
 
@@ -258,7 +258,7 @@ def test_the_council_informed_guard_holds_once_the_council_was_informed(
     on(city_centre, guarded("council_informed"))
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
-        "city-centre cannot leave the phase society-decides yet: the council has "
+        "city-centre cannot leave the phase society-decides until the council has "
         "been informed at least once.",
         city_centre,
     ):
@@ -280,7 +280,7 @@ def test_the_budget_allocated_guard_holds_once_budget_was_allocated(
     on(city_centre, guarded("budget_allocated"))
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
-        "city-centre cannot leave the phase society-decides yet: at least part of "
+        "city-centre cannot leave the phase society-decides until at least part of "
         "the budget has been allocated.",
         city_centre,
     ):
@@ -307,7 +307,7 @@ def test_every_guard_of_the_phase_must_hold_the_first_unmet_one_is_named(
     on(city_centre, guarded("a_draft_proposed", "no_open_decision_point"))
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
-        "city-centre cannot leave the phase society-decides yet: no decision point "
+        "city-centre cannot leave the phase society-decides until no decision point "
         "of the initiative is still open.",
         city_centre,
     ):

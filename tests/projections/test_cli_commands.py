@@ -60,9 +60,9 @@ def test_projections_status_shows_each_view_against_the_end_of_the_log(
     ]
     as_json = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
     assert as_json == [
-        {"view": STATE, "position": 0, "log_end": 68},
-        {"view": AUDIT, "position": 67, "log_end": 68},
-        {"view": RESPONSES, "position": 0, "log_end": 68},
+        {"view": STATE, "position": 0, "log_end": 68, "behind": 68},
+        {"view": AUDIT, "position": 67, "log_end": 68, "behind": 1},
+        {"view": RESPONSES, "position": 0, "log_end": 68, "behind": 68},
     ]
 
 
