@@ -60,7 +60,7 @@ from samenspraak.domain.initiative import Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
-from samenspraak.domain.values import StakeholderKind, TextRef
+from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
 from samenspraak.projections.verify import verify_chain
@@ -265,16 +265,23 @@ class Samenspraak(Application[UUID]):
                 "something create it (try: samenspraak demo)."
             )
             raise NotFound(msg)
+        env = storage_env(target)
         if is_postgres(target):
             try:
-                import psycopg  # noqa: F401, PLC0415
                 import psycopg_pool  # noqa: F401, PLC0415
+
+                from samenspraak.application.postgres import (  # noqa: PLC0415
+                    check_reachable,
+                )
             except ImportError:
                 msg = (
                     "PostgreSQL needs its driver: pip install 'samenspraak[postgres]'."
                 )
                 raise StorageError(msg) from None
-        return cls(storage_env(target))
+            reason = check_reachable(env)
+            if reason is not None:
+                raise StorageError(f"The database cannot be opened: {reason}.")
+        return cls(env)
 
     @property
     def templates(self) -> Registry:
@@ -416,6 +423,12 @@ class Samenspraak(Application[UUID]):
         cmd = parse(c.RegisterStakeholder, command)
 
         def run() -> str:
+            if cmd.stakeholder == SYSTEM_ACTOR:
+                msg = (
+                    f"stakeholder: {SYSTEM_ACTOR} is reserved for what the engine "
+                    "records itself (deadlines closed by tick)."
+                )
+                raise InvalidInput(msg)
             if cmd.actor != cmd.stakeholder:
                 self._actor(cmd.actor)
             if self.store.select_stakeholder(ref=cmd.stakeholder) is not None:

@@ -30,8 +30,27 @@ def is_postgres(db: str) -> bool:
 
 
 def resolve_db(db: str | None) -> str:
-    """The database to use: the given one, else ``SAMENSPRAAK_DB``, else the default."""
-    return db or os.environ.get(DB_VARIABLE) or DEFAULT_DB
+    """The database to use: the given one, else ``SAMENSPRAAK_DB``, else the default.
+    Raises :class:`StorageError` when it cannot name a database: empty, a URL of
+    another kind of database, or a folder."""
+    target = db if db is not None else os.environ.get(DB_VARIABLE) or DEFAULT_DB
+    if not target.strip():
+        msg = "No database is named: give a SQLite file path or a postgresql:// URL."
+        raise StorageError(msg)
+    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*)://", target)
+    if scheme and not is_postgres(target):
+        msg = (
+            f"samenspraak keeps its record in a SQLite file or in PostgreSQL "
+            f"(postgresql://...), not in {scheme[1]}://."
+        )
+        raise StorageError(msg)
+    if not is_postgres(target) and Path(target).is_dir():
+        msg = (
+            f"{target} is a folder; give the path of a SQLite file, like "
+            f"{Path(target) / DEFAULT_DB}."
+        )
+        raise StorageError(msg)
+    return target
 
 
 def storage_env(db: str) -> dict[str, str]:

@@ -6,9 +6,10 @@ no PostgreSQL driver (``pip install 'samenspraak[postgres]'`` brings it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
@@ -79,3 +80,28 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, list(params))
             return [dict(row) for row in curs.fetchall()]
+
+
+def check_reachable(env: Mapping[str, str]) -> str | None:
+    """Connect once with the settings of ``env``: None when the server answers,
+    else why not, in words (a wrong user, a missing database, no server there).
+    Without it, the connection pool says only that it got no connection in time."""
+    try:
+        psycopg.connect(
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            dbname=env["POSTGRES_DBNAME"],
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+        ).close()
+    except psycopg.OperationalError as error:
+        first = (str(error).strip().splitlines() or ["no connection"])[0]
+        reason = first.rpartition("failed: ")[2].replace("FATAL:", "").strip()
+        if "refused" in reason.lower():
+            reason = (
+                f"no PostgreSQL answers at {env['POSTGRES_HOST']}:"
+                f"{env['POSTGRES_PORT']} (the connection was refused)"
+            )
+        return reason.rstrip(".")
+    return None

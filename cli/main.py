@@ -116,8 +116,12 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
         return text
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        msg = f"Cannot read {path}: {error.__class__.__name__}."
+    except UnicodeDecodeError:
+        msg = f"Cannot read {path}: it is not UTF-8 text."
+        raise click.UsageError(msg) from None
+    except OSError as error:
+        reason = (error.strerror or error.__class__.__name__).lower()
+        msg = f"Cannot read {path}: {reason}."
         raise click.UsageError(msg) from None
 
 

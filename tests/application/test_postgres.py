@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from samenspraak.application import Samenspraak
+from samenspraak.application import Samenspraak, StorageError
 from samenspraak.application.story import play
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/test"
@@ -67,3 +67,19 @@ def test_the_story_plays_on_postgresql_through_the_same_code_path(schema: str) -
     assert all(topic.startswith("samenspraak.domain.") for topic, _ in rows)
     everything = b"".join(bytes(state) for _, state in rows)
     assert [t for t in record.texts if t.encode() in everything] == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql://nobody-here@127.0.0.1:5432/test", 'role "nobody-here" does not exist'),
+        ("postgresql://postgres@127.0.0.1:5432/no_such_db", 'database "no_such_db" does not exist'),
+    ],
+    ids=["unknown user", "missing database"],
+)  # fmt: skip
+def test_a_wrong_user_or_database_is_said_in_words_at_once(
+    schema: str, url: str, reason: str
+) -> None:
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(url)
+    assert str(refused.value) == f"The database cannot be opened: {reason}."

@@ -81,6 +81,11 @@ CASES: list[tuple[str, str, dict[str, Any], type[SamenspraakError], str]] = [
      "EUR 250000.01, over its budget of EUR 250000.00."),
     ("finalised plan", "react_to_plan", reaction(), NotAllowed,
      "vision is finalised (version 2); it takes no more drafts, reactions or answers."),
+    ("the engine's own reference", "register_stakeholder",
+     {"actor": "system", "stakeholder": "system", "name": "The system"},
+     InvalidInput,
+     "stakeholder: system is reserved for what the engine records itself (deadlines "
+     "closed by tick)."),
     ("existing initiative", "start_initiative",
      {"actor": "facilitator", "initiative": "city-centre", "title": "Again",
       "description": "Again.", "area": "The old town", "budget": "1", "level": "informing"},

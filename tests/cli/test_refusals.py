@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
-from samenspraak.cli.main import main
+from samenspraak.cli.main import cli, main
 from samenspraak.domain import rules
 
 Run = Callable[..., Result]
@@ -369,6 +369,46 @@ def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("", "No database is named: give a SQLite file path or a postgresql:// URL."),
+        (" ", "No database is named: give a SQLite file path or a postgresql:// URL."),
+        (
+            "mysql://someone@localhost/db",
+            "samenspraak keeps its record in a SQLite file or in PostgreSQL "
+            "(postgresql://...), not in mysql://.",
+        ),
+        ("{folder}", "{folder} is a folder; give the path of a SQLite file, like "
+         "{folder}/samenspraak.db."),
+    ],
+    ids=["empty", "blank", "another database", "a folder"],
+)  # fmt: skip
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+def test_a_database_name_that_names_no_database_is_refused_and_creates_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    expected: str,
+    write: bool,
+) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    monkeypatch.chdir(tmp_path)
+    args = (
+        ["--as", "bakery", "stakeholder", "register", "bakery", "--name", "The bakery"]
+        if write
+        else ["initiative", "list"]
+    )
+    runner = CliRunner(env={"SAMENSPRAAK_DB": None, "SAMENSPRAAK_ACTOR": None})
+    result = runner.invoke(cli, ["--db", name.format(folder=folder), *args])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: {expected.format(folder=folder)}\n"
+    assert result.stdout == ""
+    assert list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ("initiative", "list"),
@@ -480,7 +520,17 @@ def test_a_draft_file_that_cannot_be_read_is_a_usage_error(
         actor="bakery",
         exit_code=2,
     )
-    assert sentence == f"Cannot read {tmp_path / 'nowhere.txt'}: FileNotFoundError."
+    assert (
+        sentence
+        == f"Cannot read {tmp_path / 'nowhere.txt'}: no such file or directory."
+    )
+    binary = tmp_path / "draft.pdf"
+    binary.write_bytes(b"%PDF-1.7\n\xff\xfe\x00")
+    sentence = refused(
+        stage_copy, "plan", "propose", CITY, "vision", "--text-file", str(binary),
+        "--changes", "None.", actor="bakery", exit_code=2,
+    )  # fmt: skip
+    assert sentence == f"Cannot read {binary}: it is not UTF-8 text."
 
 
 def test_a_draft_without_text_is_a_usage_error(
