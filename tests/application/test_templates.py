@@ -4,6 +4,7 @@ files that say which file, which place in it and what is wrong."""
 from __future__ import annotations
 
 import inspect
+import re
 import json
 from pathlib import Path
 
@@ -464,3 +465,23 @@ def test_where_anyone_may_react_the_facilitator_may_set_the_reaction_period() ->
                 assert "open_reaction_period" in phase.permissions.get(
                     "facilitator", ()
                 ), (process.name, phase.name)
+
+
+# --- The docs say what the engine does ---------------------------------------------
+
+DOCS = Path(__file__).parents[2] / "docs" / "templates.md"
+
+
+def test_the_docs_name_every_command_a_template_may_list() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("**Commands**")[1].split("**Guards**")[0]
+    assert set(re.findall(r"`([a-z_]+)`", section)) == set(ALL_COMMANDS)
+
+
+def test_the_docs_example_template_is_valid() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert example is not None
+    process = parse_template(example[1].encode(), "the example in templates.md")
+    assert [p.name for p in process.phases] == ["reactions", "response-report"]
+    assert "join_initiative" in process.phases[0].permissions["facilitator"]
