@@ -4,8 +4,8 @@ files that say which file, which place in it and what is wrong."""
 from __future__ import annotations
 
 import inspect
-import re
 import json
+import re
 from pathlib import Path
 
 import pytest
