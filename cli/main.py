@@ -141,6 +141,7 @@ OPTION_OF_FIELD = {
     "percent": "--percent",
     "options": "--option",
     "template": "--template",
+    "head": "--head",
 }
 """The engine names the field at fault; on the command line, the option that gave it."""
 
@@ -152,6 +153,14 @@ def on_the_command_line(sentence: str) -> str:
     return f"{option}: {problem}" if sep and option else sentence
 
 
+def say_refusal(error: SamenspraakError) -> None:
+    """The engine's refusal as one sentence on stderr."""
+    sentence = str(error)
+    if isinstance(error, InvalidInput):
+        sentence = on_the_command_line(sentence)
+    click.echo(f"Error: {sentence}", err=True)
+
+
 class EngineGroup(click.Group):
     """Turns the engine's refusals into one sentence and exit code 1."""
 
@@ -159,10 +168,7 @@ class EngineGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SamenspraakError as error:
-            sentence = str(error)
-            if isinstance(error, InvalidInput):
-                sentence = on_the_command_line(sentence)
-            click.echo(f"Error: {sentence}", err=True)
+            say_refusal(error)
             sys.exit(1)
         finally:
             if isinstance(ctx.obj, Context):
@@ -2175,13 +2181,21 @@ def audit_verify(
 ) -> None:
     """Recompute the chain from the event store; exit 0 only when it is intact.
 
+    Exits 1 when the record is not intact, and 2 when it could not be checked (a
+    malformed head, an unknown initiative, no database), so that a script can tell
+    the two apart.
+
     \b
     Example:
       samenspraak audit verify
       samenspraak audit verify --head 68:3f2a...
       samenspraak audit verify --initiative city-centre --head 31:d197...
     """
-    result = obj.app(write=False).verify_audit(head, initiative=initiative_ref)
+    try:
+        result = obj.app(write=False).verify_audit(head, initiative=initiative_ref)
+    except SamenspraakError as error:
+        say_refusal(error)
+        sys.exit(2)
     if as_json:
         emit_json(result)
     elif result.intact:

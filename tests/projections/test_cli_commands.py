@@ -110,12 +110,18 @@ def test_projections_commands_never_create_a_database(tmp_path: Path, run: Run) 
         ("projections", "catch-up"),
         ("projections", "rebuild"),
         ("audit", "head"),
-        ("audit", "verify"),
         ("audit", "log", "city-centre"),
     ):
         sentence = refused(run(missing, *args))
         assert sentence.startswith(f"There is no samenspraak database at {missing}")
         assert not missing.exists()
+    # audit verify exits 2 when it could not check: 1 would mean "not intact".
+    verify = run(missing, "audit", "verify")
+    assert verify.exit_code == 2, verify.output
+    assert verify.stderr.startswith(
+        f"Error: There is no samenspraak database at {missing}"
+    )
+    assert not missing.exists()
 
 
 # --- audit head -------------------------------------------------------------------
