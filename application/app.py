@@ -165,8 +165,8 @@ _PROBLEMS = {
     "extra_forbidden": "is not a field of this command",
     "timezone_aware": f"needs its timezone, {_EXAMPLE_MOMENT}",
     "datetime_type": f"must be a date and time with its timezone, {_EXAMPLE_MOMENT}",
-    "decimal_parsing": "must be an amount in euros, like 1250.00 (a dot before the cents)",
-    "decimal_type": "must be an amount in euros, like 1250.00 (a dot before the cents)",
+    "decimal_parsing": c.AMOUNT_MESSAGE,
+    "decimal_type": c.AMOUNT_MESSAGE,
     "decimal_max_places": "has more than two decimals; give whole cents, like 1250.50",
 }
 _PATTERNS = {

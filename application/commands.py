@@ -7,6 +7,7 @@ the stakeholder who gives the command.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -97,6 +98,17 @@ TemplateRef = Annotated[
 """An installed process template: ``NAME`` (its newest version) or ``NAME@VERSION``."""
 
 CENTS = Decimal("0.01")
+AMOUNT_MESSAGE = "must be an amount in euros, like 1250.00 (a dot before the cents)"
+
+
+def _written_as_an_amount(value: Any) -> Any:
+    """An amount given as text is digits with at most a dot: not ``1e3``, ``1_000``
+    or ``12,50``, which Python would read as numbers or which are ambiguous."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+            raise ValueError(AMOUNT_MESSAGE)
+    return value
 
 
 def _in_cents(amount: Decimal) -> Decimal:
@@ -104,11 +116,17 @@ def _in_cents(amount: Decimal) -> Decimal:
 
 
 Euros = Annotated[
-    Decimal, Field(ge=0, max_digits=15, decimal_places=2), AfterValidator(_in_cents)
+    Decimal,
+    BeforeValidator(_written_as_an_amount),
+    Field(ge=0, max_digits=15, decimal_places=2),
+    AfterValidator(_in_cents),
 ]
 """An amount in euros, kept in cents (100 becomes 100.00)."""
 PositiveEuros = Annotated[
-    Decimal, Field(gt=0, max_digits=15, decimal_places=2), AfterValidator(_in_cents)
+    Decimal,
+    BeforeValidator(_written_as_an_amount),
+    Field(gt=0, max_digits=15, decimal_places=2),
+    AfterValidator(_in_cents),
 ]
 
 

@@ -62,8 +62,18 @@ class Reference(click.ParamType):  # type: ignore[type-arg]
 REFERENCE = Reference()
 
 
+class OneLineChoice(click.Choice):  # type: ignore[type-arg]
+    """Choices named in one line when the option is missing (click lists them one
+    per line, indented)."""
+
+    def get_missing_message(
+        self, param: click.Parameter, ctx: click.Context | None
+    ) -> str:
+        return f"Choose from: {', '.join(map(str, self.choices))}."
+
+
 def _choices(values: Any) -> click.Choice:  # type: ignore[type-arg]
-    return click.Choice([v.value for v in values], case_sensitive=False)
+    return OneLineChoice([v.value for v in values], case_sensitive=False)
 
 
 @dataclass
@@ -142,6 +152,9 @@ OPTION_OF_FIELD = {
     "options": "--option",
     "template": "--template",
     "head": "--head",
+    "version": "--version",
+    "meeting": "--meeting",
+    "eligible": "--eligible",
 }
 """The engine names the field at fault; on the command line, the option that gave it."""
 
@@ -335,6 +348,9 @@ def initiative_list(obj: Context, as_json: bool) -> None:
     items = obj.app(write=False).list_initiatives()
     if as_json:
         emit_json(items)
+        return
+    if not items:
+        done("No initiatives yet; start one with: samenspraak initiative start")
         return
     click.echo(
         table(
@@ -1184,7 +1200,9 @@ def plan_propose(
 @plan.command("react")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
-@click.option("--version", "version", required=True, help="The version reacted to.")
+@click.option(
+    "--version", "version", metavar="N", required=True, help="The version reacted to."
+)
 @click.option(
     "--stance", type=_choices(Stance), required=True, help="The reaction's stance."
 )
@@ -1198,7 +1216,12 @@ def plan_propose(
 )
 @click.option("--for", "for_ref", metavar="REF", help="Record it for this stakeholder.")
 @click.option("--section", help="The section of the plan it concerns.")
-@click.option("--meeting", "meeting_number", help="The meeting it was given at.")
+@click.option(
+    "--meeting",
+    "meeting_number",
+    metavar="N",
+    help="The number of the meeting it was given at.",
+)
 @pass_context
 def plan_react(
     obj: Context,
@@ -1259,7 +1282,11 @@ def reactions_option(f: F) -> F:
 @click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @reactions_option
 @click.option(
-    "--version", "version", required=True, help="The version that carries the change."
+    "--version",
+    "version",
+    metavar="N",
+    required=True,
+    help="The version that carries the change.",
 )
 @click.option("--explanation", required=True, help="What was changed, and how.")
 @pass_context
@@ -1746,7 +1773,10 @@ def plan_period(
     if days is not None:
         command["days"] = days
     until = obj.app(write=True).open_reaction_period(command)
-    done(f"Opened a reaction period on {plan_ref} until {until.isoformat()}.")
+    done(
+        f"Opened a reaction period on {plan_ref} until "
+        f"{until.isoformat(timespec='minutes')}."
+    )
 
 
 @cli.command("tick")

@@ -178,10 +178,15 @@ def verify_chain(
         )
     if not head_seen:
         assert published is not None
+        where = (
+            "The initiative's chain has no record"
+            if members is not None
+            else "The event store has no event"
+        )
         return bad(
             published.position,
-            f"The event store has no event at position {published.position}, which "
-            "the published head covers.",
+            f"{where} at position {published.position}, which the published head "
+            "covers.",
         )
     scope = "the initiative's records" if members is not None else "the record"
     proves = (

@@ -779,3 +779,16 @@ def test_the_initiative_advances_allocates_its_budget_and_closes(
     assert status["outcome"] == "A vision with broad support."
     assert read_json(db, "initiative", "list")[0]["closed"] is True
     assert "(closed)" in ok(db, "initiative", "status", CITY).stdout
+
+
+def test_an_empty_record_lists_no_initiatives_and_says_how_to_start_one(
+    ok: Run, tmp_path: Path
+) -> None:
+    db = tmp_path / "empty.db"
+    ok(db, "stakeholder", "register", "facilitator", "--name", "F", actor="facilitator")
+    listed = ok(db, "initiative", "list")
+    assert listed.stdout == ""
+    assert listed.stderr == (
+        "No initiatives yet; start one with: samenspraak initiative start\n"
+    )
+    assert ok(db, "initiative", "list", "--json").stdout.strip() == "[]"

@@ -648,3 +648,16 @@ def test_the_console_script_turns_any_unexpected_error_into_one_line(
     assert len(lines) == 1
     assert lines[0].startswith("Error: ")
     assert junk.read_text(encoding="utf-8").startswith("These are my notes")
+
+
+def test_a_missing_choice_option_names_its_choices_in_one_line(
+    run: Run, refused: Refused, demo_copy: Path
+) -> None:
+    args = ("decision", "put", CITY, "more-benches", "--question", "Where?",
+            "--option", "a=Here", "--option", "b=There", "--rule", "plurality")  # fmt: skip
+    sentence = refused(demo_copy, *args, actor=F, exit_code=2)
+    assert sentence == (
+        "Missing option '--eligible'. Choose from: resident, entrepreneur, "
+        "institution, civil-servant, council-member, facilitator."
+    )
+    assert "\t" not in run(demo_copy, *args, actor=F).stderr

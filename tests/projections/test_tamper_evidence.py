@@ -436,7 +436,9 @@ def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
         run(db, "audit", "verify", "--initiative", "north", "--head", north).exit_code
         == 0
     )
-    assert (
-        run(db, "audit", "verify", "--initiative", "north", "--head", south).exit_code
-        == 1
+    wrong = run(db, "audit", "verify", "--initiative", "north", "--head", south)
+    assert wrong.exit_code == 1
+    assert wrong.stdout == (
+        "NOT INTACT at position 2: The initiative's chain has no record at position "
+        "2, which the published head covers.\n"
     )
