@@ -800,7 +800,7 @@ class Samenspraak(Application[UUID]):
                 version=cmd.version,
                 stance=cmd.stance,
                 text=texts.seal("reaction", cmd.text),
-                channel=cmd.channel,
+                channel=cmd.how,
                 section=texts.seal("reaction section", cmd.section)
                 if cmd.section
                 else None,

@@ -267,17 +267,25 @@ class ProposeDraft(Command):
 
 class AddReaction(Command):
     """A reaction to a version of a plan; ``stakeholder`` defaults to the actor
-    (the facilitator names the stakeholder when recording a letter or meeting)."""
+    (the facilitator names the stakeholder when recording a letter or meeting).
+    ``channel`` defaults to ``meeting`` when a meeting is named, else ``online``."""
 
     initiative: Ref
     plan: Ref
     version: PositiveInt
     stance: Stance
     text: LongText
-    channel: Channel = Channel.ONLINE
+    channel: Channel | None = None
     stakeholder: Ref | None = None
     section: Section | None = None
     meeting: PositiveInt | None = None
+
+    @property
+    def how(self) -> Channel:
+        """The channel it came in by, given or implied by a named meeting."""
+        if self.channel is not None:
+            return self.channel
+        return Channel.MEETING if self.meeting is not None else Channel.ONLINE
 
 
 class AdoptChange(Command):

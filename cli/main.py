@@ -1210,9 +1210,8 @@ def plan_propose(
 @click.option(
     "--channel",
     type=_choices(Channel),
-    default=Channel.ONLINE.value,
-    show_default=True,
-    help="How it came in.",
+    default=None,
+    help="How it came in (default: meeting with --meeting, else online).",
 )
 @click.option("--for", "for_ref", metavar="REF", help="Record it for this stakeholder.")
 @click.option("--section", help="The section of the plan it concerns.")
@@ -1230,7 +1229,7 @@ def plan_react(
     version: str,
     stance: str,
     text: str,
-    channel: str,
+    channel: str | None,
     for_ref: str | None,
     section: str | None,
     meeting_number: str | None,

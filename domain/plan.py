@@ -268,6 +268,14 @@ class Plan(Aggregate):
             plan=self.slug,
             closes_at=closes_at.isoformat() if closes_at else "",
         )
+        rules.a_reaction_at_a_meeting_names_the_meeting.check(
+            channel != Channel.MEETING or meeting is not None
+        )
+        rules.a_reaction_that_names_a_meeting_was_given_there.check(
+            meeting is None or channel == Channel.MEETING,
+            meeting=meeting,
+            channel=getattr(channel, "value", channel),
+        )
         if meeting is not None:
             rules.a_meeting_named_must_exist.check(
                 initiative.meeting(meeting) is not None,

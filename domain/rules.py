@@ -157,6 +157,15 @@ a_meeting_named_must_exist = _rule(
     "a_meeting_named_must_exist",
     "{initiative} has no meeting {meeting}.",
 )
+a_reaction_at_a_meeting_names_the_meeting = _rule(
+    "a_reaction_at_a_meeting_names_the_meeting",
+    "A reaction given at a meeting says which meeting it was.",
+)
+a_reaction_that_names_a_meeting_was_given_there = _rule(
+    "a_reaction_that_names_a_meeting_was_given_there",
+    "A reaction that names meeting {meeting} was given at that meeting: its channel "
+    "is meeting, not {channel}.",
+)
 a_document_is_named_by_its_sha256 = _rule(
     "a_document_is_named_by_its_sha256",
     "A council document is named by its SHA-256: 64 hexadecimal characters.",

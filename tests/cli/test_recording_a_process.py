@@ -7,6 +7,7 @@ can be captured in a script; the confirmation goes to stderr.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -792,3 +793,27 @@ def test_an_empty_record_lists_no_initiatives_and_says_how_to_start_one(
         "No initiatives yet; start one with: samenspraak initiative start\n"
     )
     assert ok(db, "initiative", "list", "--json").stdout.strip() == "[]"
+
+
+def test_a_reaction_that_names_a_meeting_came_in_at_that_meeting(
+    ok: Run, refused: Callable[..., str], stage_copy: Path
+) -> None:
+    ok(stage_copy, "meeting", "hold", "city-centre", "--start", "2026-03-12T19:30+01:00",
+       "--kind", "residents-meeting", "--place", "The library", "--attendance", "40",
+       "--summary", "An evening about the vision.", actor="facilitator")  # fmt: skip
+    react = ("plan", "react", "city-centre", "vision", "--version", "1", "--stance",
+             "concern", "--text", "Said at the meeting.", "--for", "bakery",
+             "--meeting", "1")  # fmt: skip
+    ok(stage_copy, *react, actor="facilitator")
+    shown = ok(stage_copy, "plan", "show", "city-centre", "vision", "--json").stdout
+    reaction = json.loads(shown)["reactions"][-1]
+    assert (reaction["channel"], reaction["meeting"]) == ("meeting", 1)
+
+    assert refused(stage_copy, *react, "--channel", "online", actor="facilitator") == (
+        "A reaction that names meeting 1 was given at that meeting: its channel is "
+        "meeting, not online."
+    )
+    without = react[:-2]
+    assert refused(
+        stage_copy, *without, "--channel", "meeting", actor="facilitator"
+    ) == ("A reaction given at a meeting says which meeting it was.")

@@ -277,6 +277,46 @@ def test_a_reaction_cannot_name_a_meeting_that_was_not_held(
         )
 
 
+def test_a_reaction_at_a_meeting_says_which_meeting_it_was(
+    city_centre, traffic_plan, text, refused
+):
+    with refused(
+        rules.a_reaction_at_a_meeting_names_the_meeting,
+        "A reaction given at a meeting says which meeting it was.",
+        traffic_plan,
+    ):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="library",
+            version=1,
+            stance=Stance.SUPPORT,
+            text=text("said at some meeting"),
+            channel=Channel.MEETING,
+        )
+
+
+def test_a_reaction_that_names_a_meeting_came_in_at_that_meeting(
+    city_centre, traffic_plan, text, refused
+):
+    with refused(
+        rules.a_reaction_that_names_a_meeting_was_given_there,
+        "A reaction that names meeting 1 was given at that meeting: its channel is "
+        "meeting, not letter.",
+        traffic_plan,
+    ):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="library",
+            version=1,
+            stance=Stance.SUPPORT,
+            text=text("a letter about the meeting"),
+            channel=Channel.LETTER,
+            meeting=1,
+        )
+
+
 def test_the_bakery_cannot_react_in_the_residents_name(
     city_centre, traffic_plan, text, refused
 ):
