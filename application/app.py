@@ -10,20 +10,24 @@ data, in one transaction. Refusals are raised as the errors of
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, EventSourcingError
 from eventsourcing.persistence import (
+    ConnectionPoolClosedError,
     IntegrityError,
     JSONTranscoder,
+    MapperDeserialisationError,
     PersistenceError,
     Transcoding,
 )
@@ -151,6 +155,22 @@ def ref(name: str, value: str) -> str:
         raise InvalidInput(msg) from None
 
 
+def a_path(name: str, value: object) -> str:
+    """A file path given as text or as a path object."""
+    if isinstance(value, str | os.PathLike):
+        return os.fspath(value)
+    raise InvalidInput(f"{name}: must be a file path.")
+
+
+def _actor_ref(actor: str | None, people: Mapping[str, StakeholderRow]) -> str | None:
+    """Who gave a command, by reference: the engine itself, a stakeholder in the
+    directory, or one whose directory row was erased."""
+    if actor is None or actor == SYSTEM_ACTOR:
+        return actor
+    row = people.get(actor)
+    return row.ref if row is not None else f"erased-{actor[:8]}"
+
+
 def describe_validation_error(error: ValidationError, field: str = "input") -> str:
     """One sentence naming the first field at fault (and how many more there are)."""
     first = error.errors()[0]
@@ -251,20 +271,26 @@ class Samenspraak(Application[UUID]):
         return state, audit, responses
 
     @classmethod
-    def open(cls, db: str | None = None, *, create: bool = True) -> Samenspraak:
+    def open(
+        cls, db: str | os.PathLike[str] | None = None, *, create: bool = True
+    ) -> Samenspraak:
         """Open the record in a SQLite file or PostgreSQL database.
 
         ``db`` is a file path or a ``postgresql://`` URL; it defaults to
         ``SAMENSPRAAK_DB``, then ``./samenspraak.db``. With ``create=False`` a
         missing SQLite file is reported instead of created.
         """
-        target = resolve_db(db)
+        target = resolve_db(a_path("db", db) if db is not None else None)
         if not create and not database_exists(target):
             msg = (
                 f"There is no samenspraak database at {target}; commands that record "
                 "something create it (try: samenspraak demo)."
             )
             raise NotFound(msg)
+        folder = Path(target).parent
+        if not database_exists(target) and not folder.is_dir():
+            msg = f"There is no folder {folder} to keep the database in."
+            raise StorageError(msg)
         env = storage_env(target)
         if is_postgres(target):
             try:
@@ -323,8 +349,18 @@ class Samenspraak(Application[UUID]):
                 raise
             except PersistenceError as error:
                 raise StorageError(f"The database failed: {error}") from None
+            except ConnectionPoolClosedError:
+                msg = "This instance of the engine was closed; open the record again."
+                raise StorageError(msg) from None
+            except MapperDeserialisationError:
+                msg = (
+                    "A stored event cannot be read; it may have been edited outside "
+                    "the engine (check with: samenspraak audit verify)."
+                )
+                raise StorageError(msg) from None
             except EventSourcingError as error:
-                msg = f"The record cannot be read ({error.__class__.__name__}): {error}"
+                detail = str(error).strip() or error.__class__.__name__
+                msg = f"The record cannot be read: {detail.rstrip('.')}."
                 raise StorageError(msg) from None
         raise AssertionError  # pragma: no cover (the loop returns or raises)
 
@@ -1325,6 +1361,10 @@ class Samenspraak(Application[UUID]):
         slug = ref("initiative", initiative)
         who = ref("actor", actor) if actor is not None else None
         start, end = when("since", since), when("until", until)
+        given: object = event  # from Python, anything may come
+        if given is not None and not isinstance(given, str):
+            msg = "event: must be the name of an event, like ReactionAdded."
+            raise InvalidInput(msg)
 
         def run() -> list[v.AuditEntry]:
             doc = self._initiative_doc(slug)
@@ -1346,7 +1386,7 @@ class Samenspraak(Application[UUID]):
                     aggregate_id=r.aggregate_id,
                     version=r.version,
                     event=r.event,
-                    actor=people[r.actor].ref if r.actor in people else r.actor,
+                    actor=_actor_ref(r.actor, people),
                     summary=r.summary,
                     content_hash=r.content_hash,
                     chain_hash=r.chain_hash,
@@ -1369,11 +1409,15 @@ class Samenspraak(Application[UUID]):
         initiative's own chain (the head recorded when the council was informed, or
         printed in a report or an export, is one of those).
         """
+        given: object = head  # from Python, anything may come
         if isinstance(head, str):
             try:
                 head = Head.parse(head)
             except ValueError as error:
                 raise InvalidInput(f"head: {error}") from None
+        elif given is not None and not isinstance(given, Head):
+            msg = "head: A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
+            raise InvalidInput(msg)
         published = head
         slug = ref("initiative", initiative) if initiative is not None else None
         return self._run(lambda: self._verify(published, slug))
@@ -1399,7 +1443,9 @@ class Samenspraak(Application[UUID]):
 
     # --- Export and replay -----------------------------------------------------------
 
-    def export_initiative(self, initiative: str, path: str) -> v.ExportSummary:
+    def export_initiative(
+        self, initiative: str, path: str | os.PathLike[str]
+    ) -> v.ExportSummary:
         """Write one initiative's record to a new bundle file (a ZIP): its stored
         events exactly as stored, the texts they refer to, the names of the people
         in them (never contact details) and a manifest with its chain head. See
@@ -1407,18 +1453,28 @@ class Samenspraak(Application[UUID]):
         from samenspraak.application import bundle  # noqa: PLC0415 (imports the app)
 
         slug = ref("initiative", initiative)
-        return self._run(lambda: bundle.export_initiative(self, slug, path))
+        target = a_path("path", path)
+        return self._run(lambda: bundle.export_initiative(self, slug, target))
 
     @classmethod
     def replay(
-        cls, bundle: str, db: str | None = None, *, head: str | None = None
+        cls,
+        bundle: str | os.PathLike[str],
+        db: str | os.PathLike[str] | None = None,
+        *,
+        head: str | None = None,
     ) -> v.ReplaySummary:
         """Rebuild a bundle's initiative in a new, empty database ``db`` (as for
         :meth:`open`), after verifying the whole bundle; with ``head``, the bundle
         must end at that published head. Open ``db`` afterwards to read it."""
         from samenspraak.application import bundle as bundles  # noqa: PLC0415
 
-        return bundles.replay_bundle(bundle, db, head=head, engine=cls)
+        return bundles.replay_bundle(
+            a_path("bundle", bundle),
+            a_path("db", db) if db is not None else None,
+            head=head,
+            engine=cls,
+        )
 
     # --- Query helpers ---------------------------------------------------------------
 

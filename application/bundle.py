@@ -255,11 +255,12 @@ def _pages(
             kept = stored.get((row.aggregate_id, row.version))
             if kept is None:
                 _tampered(row.position, "was deleted from the event store")
+            state: object = kept.state  # text only when edited outside the engine
             encoded = canonical_record(
                 kept.originator_id,
                 kept.originator_version,
                 kept.topic,
-                bytes(kept.state),
+                state if isinstance(state, str) else bytes(kept.state),
             )
             chain = next_chain_hash(chain, encoded)
             if (

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from samenspraak.application.errors import InvalidInput
 from samenspraak.application.report import DecisionEntry, ReactionEntry
 
 Lang = Literal["nl", "en"]
@@ -419,5 +420,5 @@ def words(lang: str) -> Words:
     """The wording of ``lang`` (nl or en)."""
     if lang not in LANGUAGES:
         msg = f"lang: must be one of {', '.join(LANGUAGES)}."
-        raise ValueError(msg)
+        raise InvalidInput(msg)
     return Words("nl" if lang == "nl" else "en")

@@ -21,7 +21,7 @@ GENESIS = "0" * 64
 
 
 def canonical_record(
-    originator_id: UUID | str, version: int, topic: str, state: bytes
+    originator_id: UUID | str, version: int, topic: str, state: bytes | str
 ) -> bytes:
     """The stored record as bytes: id, version, then length-prefixed topic and state."""
     ident = (
@@ -32,10 +32,16 @@ def canonical_record(
     return encode_record(ident, version, topic, state)
 
 
-def encode_record(ident: str, version: int, topic: str, state: bytes) -> bytes:
+def encode_record(ident: str, version: int, topic: str, state: bytes | str) -> bytes:
     """The canonical encoding, given the originator id as 32 hex digits: the id in
     ASCII, the version in 8 bytes, the topic (UTF-8) and the state, each after its
-    length (4 and 8 bytes, big-endian)."""
+    length (4 and 8 bytes, big-endian).
+
+    The engine stores states as bytes. A state found as text was rewritten outside
+    the engine (SQLite keeps what an edit gives it); it is hashed as its UTF-8 bytes,
+    so that the edit shows as a changed record instead of stopping the check."""
+    if isinstance(state, str):
+        state = state.encode("utf-8")
     encoded_topic = topic.encode("utf-8")
     return b"".join(
         (

@@ -233,7 +233,7 @@ def test_dutch_and_english_wording_differ(story: Story) -> None:
     assert '<html lang="en">' in html_en
     assert "Tijdlijn van het proces" in html_nl
     assert "Timeline of the process" in html_en
-    with pytest.raises(ValueError, match="lang"):
+    with pytest.raises(InvalidInput, match=r"^lang: must be one of nl, en\.$"):
         render_html(report, "fr")
 
 

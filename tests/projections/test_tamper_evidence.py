@@ -65,6 +65,20 @@ def change_one_byte(connection: sqlite3.Connection, k: int = 26) -> int:
     return k
 
 
+def rewrite_one_value_as_text(connection: sqlite3.Connection, k: int = 26) -> int:
+    """The same vote changed with SQL's replace(), which leaves the state as TEXT."""
+    connection.execute(
+        "UPDATE stored_events SET state = replace(state, 'green', 'xreen') "
+        "WHERE rowid = ?",
+        [k],
+    )
+    kind = connection.execute(
+        "SELECT typeof(state) FROM stored_events WHERE rowid = ?", [k]
+    ).fetchone()
+    assert kind == ("text",)
+    return k
+
+
 def delete_one_row(connection: sqlite3.Connection, k: int = 40) -> int:
     """The first version of the traffic plan disappears from the middle of the log."""
     deleted = connection.execute("DELETE FROM stored_events WHERE rowid = ?", [k])
@@ -104,6 +118,7 @@ def swap_two_rows(connection: sqlite3.Connection, j: int = 25, k: int = 30) -> i
 
 TAMPERINGS: dict[str, Tamper] = {
     "one-byte-changed": change_one_byte,
+    "one-value-rewritten-as-text": rewrite_one_value_as_text,
     "one-row-deleted": delete_one_row,
     "one-row-inserted": insert_one_row,
     "two-rows-swapped": swap_two_rows,
@@ -111,6 +126,7 @@ TAMPERINGS: dict[str, Tamper] = {
 
 EXPECTED_FIRST_BAD = {
     "one-byte-changed": 26,
+    "one-value-rewritten-as-text": 26,
     "one-row-deleted": 40,
     "one-row-inserted": 31,
     "two-rows-swapped": 25,
@@ -118,6 +134,7 @@ EXPECTED_FIRST_BAD = {
 
 EXPECTED_PROBLEM = {
     "one-byte-changed": "was changed, inserted or moved",
+    "one-value-rewritten-as-text": "was changed, inserted or moved",
     "one-row-deleted": "was deleted from the event store",
     "one-row-inserted": "was changed, inserted or moved",
     "two-rows-swapped": "was changed, inserted or moved",

@@ -1,0 +1,90 @@
+"""What an embedding program may hand the engine from Python: paths as text or as
+path objects, and anything else refused as invalid input in one sentence, never a
+raw Python error from inside the engine."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samenspraak.application import InvalidInput, Samenspraak, StorageError
+from samenspraak.application.story import StoryRecord
+
+Story = tuple[Samenspraak, StoryRecord, Path]
+CITY = "city-centre"
+
+
+def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
+    app, _, db = story
+    bundle = tmp_path / "city-centre.zip"
+    exported = app.export_initiative(CITY, bundle)
+    assert bundle.is_file()
+    replayed = Samenspraak.replay(bundle, tmp_path / "copy.db")
+    assert replayed.bundle_head == exported.head
+    again = Samenspraak.open(db, create=False)
+    try:
+        assert again.initiative_status(CITY).initiative == CITY
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize(
+    ("call", "sentence"),
+    [
+        (lambda app: app.verify_audit(5), "head: A head is written POSITION:SHA256"),
+        (lambda app: app.audit_log(CITY, event=5), "event: must be the name of an event"),
+        (lambda app: app.export_initiative(CITY, 5), "path: must be a file path."),
+        (lambda app: Samenspraak.replay(5, "x.db"), "bundle: must be a file path."),
+        (lambda app: Samenspraak.open(5), "db: must be a file path."),
+    ],
+    ids=["head", "event", "export path", "bundle", "database"],
+)  # fmt: skip
+def test_a_value_of_the_wrong_type_is_invalid_input(
+    story: Story, call: Any, sentence: str
+) -> None:
+    app, _, _ = story
+    with pytest.raises(InvalidInput) as refused:
+        call(app)
+    assert str(refused.value).startswith(sentence)
+
+
+def test_a_database_in_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(missing / "x.db")
+    assert (
+        str(refused.value) == f"There is no folder {missing} to keep the database in."
+    )
+    assert not missing.exists()
+
+
+def test_a_closed_engine_says_so(tmp_path: Path) -> None:
+    app = Samenspraak.open(tmp_path / "x.db")
+    app.close()
+    with pytest.raises(StorageError) as refused:
+        app.register_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "B"}
+        )
+    assert str(refused.value) == (
+        "This instance of the engine was closed; open the record again."
+    )
+
+
+def test_the_audit_log_names_an_erased_stakeholder_as_the_status_does(
+    story: Story,
+) -> None:
+    app, _, db = story
+    bakery = next(e for e in app.audit_log(CITY) if e.actor == "bakery")
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM samenspraak_stakeholders WHERE ref = 'bakery'")
+    [name] = [
+        s.ref
+        for s in app.initiative_status(CITY).stakeholders
+        if s.ref.startswith("erased-")
+    ]
+    again = next(e for e in app.audit_log(CITY) if e.position == bakery.position)
+    assert again.actor == name
+    assert again.actor.startswith("erased-")
