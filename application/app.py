@@ -67,6 +67,7 @@ from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
+from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import verify_chain
 from samenspraak.projections.views import (
     AuditTrailLogic,
@@ -153,6 +154,10 @@ def ref(name: str, value: str) -> str:
     except ValidationError:
         msg = f"{name}: must be a reference of lower-case letters, digits and dashes."
         raise InvalidInput(msg) from None
+
+
+_EVENT_NAMES = {name.lower(): name for _, name in LINES}
+"""Every event the audit trail can show, by its name in lower case."""
 
 
 def a_path(name: str, value: object) -> str:
@@ -1364,6 +1369,12 @@ class Samenspraak(Application[UUID]):
         given: object = event  # from Python, anything may come
         if given is not None and not isinstance(given, str):
             msg = "event: must be the name of an event, like ReactionAdded."
+            raise InvalidInput(msg)
+        if event is not None and event.lower() not in _EVENT_NAMES:
+            msg = (
+                f"event: no event is called {event}; the events are "
+                f"{', '.join(sorted(set(_EVENT_NAMES.values())))}."
+            )
             raise InvalidInput(msg)
 
         def run() -> list[v.AuditEntry]:

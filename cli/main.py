@@ -155,6 +155,7 @@ OPTION_OF_FIELD = {
     "version": "--version",
     "meeting": "--meeting",
     "eligible": "--eligible",
+    "event": "--event",
 }
 """The engine names the field at fault; on the command line, the option that gave it."""
 

@@ -215,9 +215,16 @@ def test_audit_log_filters_by_event_in_any_case(story_db: Path, run: Run) -> Non
     reactions = log(run, story_db, "--event", "ReactionAdded")
     assert [e["position"] for e in reactions] == [18, 19, 42, 43, 44, 45, 46]
     assert log(run, story_db, "--event", "reactionadded") == reactions
-    assert log(run, story_db, "--event", "NoSuchEvent") == []
-    table = ok(run(story_db, "audit", "log", "city-centre", "--event", "Nothing"))
-    assert len(table.stdout.splitlines()) == 2  # the header only
+    # An event that exists but did not happen here: an empty list, not a refusal.
+    assert log(run, story_db, "--event", "TemplateMigrated") == []
+
+
+def test_audit_log_refuses_an_event_name_that_does_not_exist(
+    story_db: Path, run: Run
+) -> None:
+    sentence = refused(run(story_db, "audit", "log", "city-centre", "--event", "Voted"))
+    assert sentence.startswith("--event: no event is called Voted; the events are ")
+    assert "ReactionAdded" in sentence
 
 
 def test_audit_log_filters_by_time_compared_as_times(story_db: Path, run: Run) -> None:
