@@ -297,22 +297,28 @@ class Samenspraak(Application[UUID]):
             msg = f"There is no folder {folder} to keep the database in."
             raise StorageError(msg)
         env = storage_env(target)
-        if is_postgres(target):
-            try:
-                import psycopg_pool  # noqa: F401, PLC0415
+        if not is_postgres(target):
+            return cls(env)
+        try:
+            import psycopg_pool  # noqa: F401, PLC0415
 
-                from samenspraak.application.postgres import (  # noqa: PLC0415
-                    check_reachable,
-                )
-            except ImportError:
+            from samenspraak.application.postgres import Opening  # noqa: PLC0415
+        except ImportError:
+            msg = "PostgreSQL needs its driver: pip install 'samenspraak[postgres]'."
+            raise StorageError(msg) from None
+        opening = Opening(env)
+        try:
+            if not create and not opening.holds_a_record():
                 msg = (
-                    "PostgreSQL needs its driver: pip install 'samenspraak[postgres]'."
+                    f"There is no samenspraak record in schema {opening.schema} of "
+                    f"{env['POSTGRES_DBNAME']}; commands that record something "
+                    "create it (try: samenspraak demo)."
                 )
-                raise StorageError(msg) from None
-            reason = check_reachable(env)
-            if reason is not None:
-                raise StorageError(f"The database cannot be opened: {reason}.")
-        return cls(env)
+                raise NotFound(msg)
+            opening.lock()
+            return cls(env)
+        finally:
+            opening.close()
 
     @property
     def templates(self) -> Registry:

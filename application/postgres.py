@@ -14,6 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
+from samenspraak.application.errors import StorageError
 from samenspraak.application.persistence import (
     STAKEHOLDERS_TABLE,
     TEXTS_TABLE,
@@ -82,26 +83,53 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             return [dict(row) for row in curs.fetchall()]
 
 
-def check_reachable(env: Mapping[str, str]) -> str | None:
-    """Connect once with the settings of ``env``: None when the server answers,
-    else why not, in words (a wrong user, a missing database, no server there).
-    Without it, the connection pool says only that it got no connection in time."""
-    try:
-        psycopg.connect(
-            host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]),
-            dbname=env["POSTGRES_DBNAME"],
-            user=env["POSTGRES_USER"],
-            password=env.get("POSTGRES_PASSWORD") or None,
-            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
-        ).close()
-    except psycopg.OperationalError as error:
-        first = (str(error).strip().splitlines() or ["no connection"])[0]
-        reason = first.rpartition("failed: ")[2].replace("FATAL:", "").strip()
-        if "refused" in reason.lower():
-            reason = (
-                f"no PostgreSQL answers at {env['POSTGRES_HOST']}:"
-                f"{env['POSTGRES_PORT']} (the connection was refused)"
+class Opening:
+    """A first connection to the server, held while the engine opens: it says in
+    words why the server cannot be used, whether the schema holds a record, and
+    serialises the creation of tables between processes that open at once."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.schema = env.get("POSTGRES_SCHEMA") or "public"
+        try:
+            self.connection = psycopg.connect(
+                host=env["POSTGRES_HOST"],
+                port=int(env["POSTGRES_PORT"]),
+                dbname=env["POSTGRES_DBNAME"],
+                user=env["POSTGRES_USER"],
+                password=env.get("POSTGRES_PASSWORD") or None,
+                connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+                autocommit=True,
             )
-        return reason.rstrip(".")
-    return None
+        except psycopg.OperationalError as error:
+            reason = _reason(error, env)
+            raise StorageError(f"The database cannot be opened: {reason}.") from None
+
+    def holds_a_record(self, events_table: str = "samenspraak_events") -> bool:
+        """Whether the schema has the engine's events table (the library names it
+        after the application: ``samenspraak_events``)."""
+        found = self.connection.execute(
+            "SELECT to_regclass(%s)", [f'"{self.schema}"."{events_table}"']
+        ).fetchone()
+        return found is not None and found[0] is not None
+
+    def lock(self) -> None:
+        """Wait until no other process is opening the same schema; held until
+        :meth:`close` (tables, types and functions are created one process at a
+        time, which PostgreSQL does not do by itself)."""
+        self.connection.execute(
+            "SELECT pg_advisory_lock(hashtext(%s))", [f"samenspraak:{self.schema}"]
+        )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _reason(error: psycopg.OperationalError, env: Mapping[str, str]) -> str:
+    first = (str(error).strip().splitlines() or ["no connection"])[0]
+    reason = first.rpartition("failed: ")[2].replace("FATAL:", "").strip()
+    if "refused" in reason.lower():
+        reason = (
+            f"no PostgreSQL answers at {env['POSTGRES_HOST']}:"
+            f"{env['POSTGRES_PORT']} (the connection was refused)"
+        )
+    return reason.rstrip(".")

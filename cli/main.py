@@ -246,13 +246,13 @@ def demo(obj: Context) -> None:
     Example:
       samenspraak --db demo.db demo
     """
-    if database_exists(obj.db) and Path(obj.db).stat().st_size > 0:
+    app = obj.app(write=True, anonymous=True)
+    if any(app.store.count_rows().values()):
         msg = (
-            f"{obj.db} already exists; the demo plays into a fresh database: "
+            f"{obj.db} already holds a record; the demo plays into a fresh database: "
             "remove it or pass another --db."
         )
         raise click.ClickException(msg)
-    app = obj.app(write=True, anonymous=True)
     play(app, say=click.echo)
     status = app.initiative_status("city-centre")
     click.echo(section("Where the initiative stands now"))

@@ -405,7 +405,8 @@ class ProcessStateLogic(BaseView):
         rows = self._read(
             f"SELECT initiative_id, part, seq, slug, document FROM "
             f"{self._table('view_process_state')} "
-            "WHERE part LIKE 'plan/%' OR part LIKE 'decision/%' ORDER BY seq"
+            f"WHERE part LIKE {self.p} OR part LIKE {self.p} ORDER BY seq",
+            ["plan/%", "decision/%"],
         )
         found: list[dict[str, Any]] = []
         for row in rows:

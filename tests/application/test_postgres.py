@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from samenspraak.application import Samenspraak, StorageError
+from samenspraak.application import NotFound, Samenspraak, StorageError
 from samenspraak.application.story import play
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/test"
@@ -83,3 +84,66 @@ def test_a_wrong_user_or_database_is_said_in_words_at_once(
     with pytest.raises(StorageError) as refused:
         Samenspraak.open(url)
     assert str(refused.value) == f"The database cannot be opened: {reason}."
+
+
+def test_processes_that_open_an_empty_schema_at_once_all_succeed(schema: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    errors: list[BaseException] = []
+
+    def open_and_close() -> None:
+        try:
+            Samenspraak.open(url).close()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with psycopg.connect(SERVER) as connection:
+        found = connection.execute(
+            "SELECT to_regclass(%s)", [f"{schema}.samenspraak_events"]
+        ).fetchone()
+    assert found is not None
+    assert found[0] is not None
+    # Now that it holds a record (empty, but its tables are there), it opens to read.
+    Samenspraak.open(url, create=False).close()
+
+
+def test_reading_an_empty_schema_finds_no_record_and_creates_nothing(
+    schema: str,
+) -> None:
+    import psycopg  # noqa: PLC0415
+
+    with pytest.raises(NotFound) as refused:
+        Samenspraak.open(f"{SERVER}?schema={schema}", create=False)
+    assert str(refused.value) == (
+        f"There is no samenspraak record in schema {schema} of test; commands that "
+        "record something create it (try: samenspraak demo)."
+    )
+    with psycopg.connect(SERVER) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
+            [schema],
+        ).fetchone()
+    assert tables == (0,)
+
+
+def test_the_cli_plays_the_demo_and_ticks_on_postgresql(schema: str) -> None:
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from samenspraak.cli.main import cli  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    runner = CliRunner(env={"SAMENSPRAAK_DB": None, "SAMENSPRAAK_ACTOR": None})
+    demo = runner.invoke(cli, ["--db", url, "demo"])
+    assert demo.exit_code == 0, demo.output
+    ticked = runner.invoke(cli, ["--db", url, "tick"])
+    assert ticked.exit_code == 0, ticked.output
+    again = runner.invoke(cli, ["--db", url, "demo"])
+    assert again.exit_code == 1
+    assert again.stderr.startswith(f"Error: {url} already holds a record;")
