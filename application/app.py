@@ -209,6 +209,9 @@ def _problem(error: ErrorDetails) -> str:
     context = error.get("ctx", {})
     if kind == "string_too_long":
         return f"is too long (at most {context.get('max_length')} characters)"
+    if kind == "string_too_short":
+        least = context.get("min_length", 1)
+        return "must not be empty" if least == 1 else f"is too short (at least {least})"
     if kind == "string_pattern_mismatch":
         return _PATTERNS.get(str(context.get("pattern")), "is not in the expected form")
     if kind == "value_error":

@@ -666,10 +666,12 @@ def _rebuild(
         for batch in _batches(events):
             app.recorder.insert_events(batch)
     except PersistenceError as error:
-        msg = (
-            f"The database failed while replaying: {error}; start again with a new, "
-            "empty database."
-        )
+        try:
+            app.store.empty_after_a_failed_replay()
+            kept = "nothing was kept"
+        except PersistenceError:  # pragma: no cover (the database failed twice)
+            kept = "start again with a new, empty database"
+        msg = f"The database failed while replaying: {str(error).rstrip('.')}; {kept}."
         raise StorageError(msg) from None
     app.catch_up()
     rebuilt = app.audit.head(scope)

@@ -65,23 +65,41 @@ Moment = Annotated[AwareDatetime, AfterValidator(_within_the_calendar)]
 """A moment with its timezone, between the years 1900 and 2999: any process's dates
 fit, and every moment can be written in UTC and in Dutch time."""
 
+
+def _without_nul(text: str) -> str:
+    """PostgreSQL cannot keep the NUL character in text; SQLite can. Refused on
+    both, so that a record can move from one to the other."""
+    if "\x00" in text:
+        msg = "must not contain the NUL character (\\x00)"
+        raise ValueError(msg)
+    return text
+
+
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_without_nul),
 ]
 """A title, a name, a place: one line."""
 
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    AfterValidator(_without_nul),
 ]
 """A description, a reaction, a reasoning: up to 20,000 characters."""
 
 DraftText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200_000)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200_000),
+    AfterValidator(_without_nul),
 ]
 """The text of a plan's draft: up to 200,000 characters."""
 
 Section = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_without_nul),
 ]
 """A section of a plan, like ``3.2`` or ``Parking at the edge``."""
 

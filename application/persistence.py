@@ -142,6 +142,16 @@ class TextStoreRecorder:
             )
         return counts
 
+    def empty_after_a_failed_replay(self) -> None:
+        """Remove every event, text and directory row, in one transaction. Only for
+        a replay into a new, empty database that failed part of the way (a replay
+        writes in batches, so that its memory stays flat): the database is empty
+        again, and nothing is left half-written."""
+        datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
+        with datastore.transaction(commit=True) as c:
+            for table in (self.events_table, self.texts_table, self.stakeholders_table):
+                c.execute(f"DELETE FROM {table}")
+
     @property
     def events_table(self) -> str:
         raise NotImplementedError

@@ -135,6 +135,13 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
         raise click.UsageError(msg) from None
 
 
+TEXT_OPTIONS = (
+    "text", "section", "title", "description", "area", "name", "contact", "mandate",
+    "place", "summary", "question", "purpose", "outcome", "explanation", "reasoning",
+    "reason", "changes", "milestone",
+)  # fmt: skip
+"""Texts given by an option of the same name as the engine's field."""
+
 OPTION_OF_FIELD = {
     "actor": "--as",
     "starts_at": "--start",
@@ -156,6 +163,8 @@ OPTION_OF_FIELD = {
     "meeting": "--meeting",
     "eligible": "--eligible",
     "event": "--event",
+    "document_title": "--title",
+    **{f: f"--{f}" for f in TEXT_OPTIONS},
 }
 """The engine names the field at fault; on the command line, the option that gave it."""
 

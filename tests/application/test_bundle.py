@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import DataError
 
 from samenspraak.application import (
     Conflict,
@@ -22,10 +23,11 @@ from samenspraak.application import (
     NotAllowed,
     NotFound,
     Samenspraak,
+    StorageError,
 )
 from samenspraak.application import bundle as bundles
 from samenspraak.application.app import commitment
-from samenspraak.application.persistence import TextRow
+from samenspraak.application.persistence import SQLiteSamenspraakRecorder, TextRow
 from samenspraak.application.story import CAST, STORY_START, StoryRecord
 from samenspraak.domain import clock
 from samenspraak.domain.initiative import Initiative, initiative_id
@@ -169,6 +171,37 @@ def test_export_then_replay_rebuilds_the_same_initiative_and_chain_head(
         assert rebuilt.stored_event_count() == 68
     finally:
         rebuilt.close()
+
+
+def test_a_replay_that_fails_part_of_the_way_leaves_the_new_database_empty(
+    story: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, _ = story
+    path = tmp_path / "city-centre.zip"
+    app.export_initiative(CITY, path)
+    written = SQLiteSamenspraakRecorder._insert_events
+
+    def refuse_events(self: Any, c: Any, stored_events: Any, **kwargs: Any) -> Any:
+        if stored_events:  # the directory and the texts went in before
+            msg = "text fields cannot contain NUL (0x00) bytes"
+            raise DataError(msg)
+        return written(self, c, stored_events, **kwargs)
+
+    monkeypatch.setattr(SQLiteSamenspraakRecorder, "_insert_events", refuse_events)
+    new_db = tmp_path / "rebuilt.db"
+    with pytest.raises(StorageError) as failed:
+        Samenspraak.replay(path, new_db)
+    assert str(failed.value) == (
+        "The database failed while replaying: text fields cannot contain NUL (0x00) "
+        "bytes; nothing was kept."
+    )
+    monkeypatch.undo()
+    again = opened(new_db)
+    try:
+        assert set(again.store.count_rows().values()) == {0}
+    finally:
+        again.close()
+    assert Samenspraak.replay(path, new_db).events == 68  # and it can start again
 
 
 def test_the_bundle_holds_the_stored_records_exactly_and_its_manifest(

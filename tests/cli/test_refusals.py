@@ -99,7 +99,7 @@ def test_an_unknown_initiative_is_refused(refused: Refused, demo_db: Path) -> No
 
 def test_an_empty_reaction_is_refused(refused: Refused, stage_copy: Path) -> None:
     sentence = refused(stage_copy, *_react(plan="vision", text=""), actor="bakery")
-    assert sentence == "text: string should have at least 1 character."
+    assert sentence == "--text: must not be empty."
 
 
 def test_a_reaction_of_only_spaces_is_refused(
@@ -108,7 +108,7 @@ def test_a_reaction_of_only_spaces_is_refused(
     sentence = refused(
         stage_copy, *_react(plan="vision", text="   \n  "), actor="bakery"
     )
-    assert sentence == "text: string should have at least 1 character."
+    assert sentence == "--text: must not be empty."
 
 
 def test_a_reaction_of_a_megabyte_is_refused_as_too_long(
@@ -117,7 +117,7 @@ def test_a_reaction_of_a_megabyte_is_refused_as_too_long(
     sentence = refused(
         stage_copy, *_react(plan="vision", text="x" * 1_000_000), actor="bakery"
     )
-    assert sentence == "text: is too long (at most 20000 characters)."
+    assert sentence == "--text: is too long (at most 20000 characters)."
 
 
 def test_a_draft_of_a_megabyte_is_refused_as_too_long(
@@ -135,7 +135,7 @@ def test_a_draft_of_a_megabyte_is_refused_as_too_long(
         "Everything.",
         actor="bakery",
     )
-    assert sentence == "text: is too long (at most 200000 characters)."
+    assert sentence == "--text: is too long (at most 200000 characters)."
 
 
 def test_an_unknown_actor_is_refused(refused: Refused, demo_copy: Path) -> None:
