@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import secrets
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -88,9 +90,12 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
 
-RETRIES = 3
+RETRIES = 5
 """How many times a command is tried in all when other writers keep changing the
-same aggregate (the first try and two retries)."""
+same aggregate (the first try and four retries)."""
+RETRY_WAIT = 0.02
+"""Seconds: the most a retry waits after its first collision (twice that after the
+second, and so on), at random, so that collided writers do not collide again."""
 
 
 def commitment(salt: str, body: str) -> str:
@@ -359,6 +364,9 @@ class Samenspraak(Application[UUID]):
                         f"gave up after {RETRIES} tries. Please try again."
                     )
                     raise Conflict(msg) from None
+                # Writers that collided would collide again if they retried at
+                # once; a short random wait lets one of them go first.
+                time.sleep(random.uniform(0, RETRY_WAIT * attempt))
             except SamenspraakError:
                 raise
             except PersistenceError as error:

@@ -84,7 +84,7 @@ def _postgres_env(url: str) -> dict[str, str]:
     try:
         port = parts.port or 5432
     except ValueError:
-        msg = f"The port in {url!r} is not a number."
+        msg = f"The port in {url!r} is not a port number (1 to 65535)."
         raise StorageError(msg) from None
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -96,8 +96,16 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
     }
-    schema = parse_qs(parts.query).get("schema")
-    if schema:
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - {"schema"})
+    if unknown:
+        msg = f"A PostgreSQL URL takes only ?schema=SCHEMA, not {', '.join(unknown)}."
+        raise StorageError(msg)
+    schema = query.get("schema")
+    if schema is not None:
+        if len(schema) > 1:
+            msg = "A PostgreSQL URL names one schema, not several."
+            raise StorageError(msg)
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema[0]):
             msg = "A PostgreSQL schema name is lower-case letters, digits and _."
             raise StorageError(msg)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -266,10 +267,11 @@ def demo(obj: Context) -> None:
     status = app.initiative_status("city-centre")
     click.echo(section("Where the initiative stands now"))
     _print_status(status)
+    db = shlex.quote(obj.db)
     click.echo(
         f"\n{app.stored_event_count()} events recorded in {obj.db}. Try:\n"
-        f"  samenspraak --db {obj.db} plan show city-centre traffic-plan\n"
-        f"  samenspraak --db {obj.db} decision show city-centre budget-first-part"
+        f"  samenspraak --db {db} plan show city-centre traffic-plan\n"
+        f"  samenspraak --db {db} decision show city-centre budget-first-part"
     )
 
 

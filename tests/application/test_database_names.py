@@ -1,0 +1,46 @@
+"""Where the record is kept: a PostgreSQL URL is read whole or refused in one
+sentence, never read in part (a schema dropped silently would write elsewhere)."""
+
+from __future__ import annotations
+
+import pytest
+
+from samenspraak.application import StorageError
+from samenspraak.application.config import storage_env
+
+BASE = "postgresql://someone:secret@db.example:6543/municipality"
+
+
+def test_a_url_gives_every_setting() -> None:
+    env = storage_env(f"{BASE}?schema=zuid")
+    assert (
+        env["POSTGRES_HOST"],
+        env["POSTGRES_PORT"],
+        env["POSTGRES_DBNAME"],
+        env["POSTGRES_USER"],
+        env["POSTGRES_PASSWORD"],
+        env["POSTGRES_SCHEMA"],
+    ) == ("db.example", "6543", "municipality", "someone", "secret", "zuid")
+    assert "POSTGRES_SCHEMA" not in storage_env(BASE)
+
+
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        (f"{BASE}?schema=", "A PostgreSQL schema name is lower-case letters, digits and _."),
+        (f"{BASE}?schema=Zuid", "A PostgreSQL schema name is lower-case letters, digits and _."),
+        (f"{BASE}?Schema=zuid", "A PostgreSQL URL takes only ?schema=SCHEMA, not Schema."),
+        (f"{BASE}?schema=a&schema=b", "A PostgreSQL URL names one schema, not several."),
+        ("postgresql://someone@db.example:99999/municipality",
+         "The port in 'postgresql://someone@db.example:99999/municipality' is not a port "
+         "number (1 to 65535)."),
+        ("postgresql://db.example", "A PostgreSQL database is given as "
+         "postgresql://USER@HOST[:PORT]/DBNAME[?schema=SCHEMA]."),
+    ],
+    ids=["empty schema", "capitals", "another parameter", "two schemas", "port",
+         "no database"],
+)  # fmt: skip
+def test_a_url_that_cannot_be_read_whole_is_refused(url: str, sentence: str) -> None:
+    with pytest.raises(StorageError) as refused:
+        storage_env(url)
+    assert str(refused.value) == sentence
