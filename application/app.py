@@ -1351,8 +1351,9 @@ class Samenspraak(Application[UUID]):
         return diagram.render(process, doc["phase"], fmt=fmt)
 
     def stored_event_count(self) -> int:
-        """How many events the record holds."""
-        return self._run(lambda: self.recorder.max_notification_id() or 0)
+        """How many events the record holds (counted: on PostgreSQL the log's
+        positions can have gaps)."""
+        return self._run(lambda: self.store.count_rows()[self.store.events_table])
 
     # --- The audit trail -------------------------------------------------------------
 
