@@ -400,6 +400,7 @@ def initiative_status(
     if as_json:
         emit_json(status)
     else:
+        _say_as_of(as_of)
         _print_status(status)
 
 
@@ -494,9 +495,21 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
     )
 
 
+def _say_as_of(as_of: str | None) -> None:
+    """A time-travelled view says so first: it is not how things stand now."""
+    if as_of is not None:
+        click.echo(
+            f"As it stood at {as_of.strip()} (from the events recorded by then):"
+        )
+
+
+ERASED = "(erased)"
+"""A text whose body was erased from the text store, as the AVG may ask."""
+
+
 def _print_status(s: Any) -> None:
-    click.echo(f"{s.initiative}: {s.title}")
-    click.echo(f"  area: {s.area}")
+    click.echo(f"{s.initiative}: {s.title if s.title is not None else ERASED}")
+    click.echo(f"  area: {s.area if s.area is not None else ERASED}")
     click.echo(f"  level: {s.level}    facilitator: {s.facilitator}")
     click.echo(
         f"  process: {s.template.name} v{s.template.version}    phase: {s.phase}"
@@ -1448,6 +1461,7 @@ def plan_show(
     if as_json:
         emit_json(p)
         return
+    _say_as_of(as_of)
     final = f"final: version {p.final_version}" if p.final_version else "not final"
     click.echo(f"{p.plan}: {p.title}  (group {p.group}; {final})")
     click.echo(section("Versions"))
@@ -1668,6 +1682,7 @@ def decision_show(
     if as_json:
         emit_json(d)
         return
+    _say_as_of(as_of)
     click.echo(f"{d.decision}: {d.question}")
     click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}")
     closes = d.closes_at.isoformat(timespec="minutes") if d.closes_at else "-"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -323,3 +324,13 @@ def test_read_commands_record_nothing(
     ):
         ok(demo.db, *args)
     assert event_count(demo.db) == demo.events
+
+
+def test_an_erased_title_and_area_read_as_erased(ok: Run, demo_copy: Path) -> None:
+    with sqlite3.connect(demo_copy) as connection:
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL "
+            "WHERE purpose IN ('initiative title', 'initiative area')"
+        )
+    lines = ok(demo_copy, "initiative", "status", "city-centre").stdout.splitlines()
+    assert lines[:2] == ["city-centre: (erased)", "  area: (erased)"]

@@ -322,3 +322,24 @@ def test_the_cli_shows_the_traffic_plan_in_april_with_five_unanswered_reactions(
     )
     assert status.exit_code == 0, status.output
     assert "phase: colleagues-join" in status.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("initiative", "status", "city-centre"),
+        ("plan", "show", "city-centre", "traffic-plan"),
+        ("decision", "show", "city-centre", "first-priority"),
+    ],
+    ids=["status", "plan", "decision"],
+)
+def test_a_view_as_of_a_moment_says_so_first_and_the_current_one_does_not(
+    run: Run, shared_db: Path, args: tuple[str, ...]
+) -> None:
+    then = run(shared_db, *args, "--as-of", "2026-04-12T10:00Z")
+    assert then.exit_code == 0, then.output
+    assert then.stdout.splitlines()[0] == (
+        "As it stood at 2026-04-12T10:00Z (from the events recorded by then):"
+    )
+    now = run(shared_db, *args)
+    assert not now.stdout.startswith("As it stood")
