@@ -1397,7 +1397,10 @@ class Samenspraak(Application[UUID]):
 
         def run() -> list[v.AuditEntry]:
             doc = self._initiative_doc(slug)
-            actor_id = self._stakeholder(who) if who is not None else None
+            # An erased stakeholder is named as the output shows them (erased- and
+            # the start of their id); anyone else must be in the directory.
+            erased = who is not None and who.startswith("erased-")
+            actor_id = self._stakeholder(who) if who and not erased else None
             rows = [
                 row
                 for row in self.audit.iter_rows(doc["initiative_id"])
@@ -1407,6 +1410,8 @@ class Samenspraak(Application[UUID]):
                 and (end is None or row.recorded_at <= utc(end))
             ]
             people = self._refs_of(r.actor for r in rows if r.actor)
+            if erased:
+                rows = [r for r in rows if _actor_ref(r.actor, people) == who]
             return [
                 v.AuditEntry(
                     position=r.position,

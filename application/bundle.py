@@ -463,8 +463,10 @@ def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
             head=Head.parse(data["head"]),
             exported_at=datetime.fromisoformat(data["exported_at"]),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        _bad(f"{MANIFEST} is incomplete or malformed ({error.__class__.__name__})")
+    except KeyError as missing:
+        _bad(f"{MANIFEST} lacks {missing.args[0]}")
+    except (TypeError, ValueError, AttributeError):
+        _bad(f"{MANIFEST} has a field that is not what a manifest holds")
     try:
         ref("initiative", manifest.initiative)
     except InvalidInput:

@@ -473,7 +473,9 @@ def _plan_status(p: PlanEntry, w: Words) -> str:
 def _unanswered_line(p: PlanEntry, w: Words) -> str:
     if p.unanswered:
         numbers = ", ".join(str(n) for n in p.unanswered)
-        return w("unanswered_warning", n=len(p.unanswered), numbers=numbers)
+        one = len(p.unanswered) == 1
+        key = "unanswered_warning_one" if one else "unanswered_warning"
+        return w(key, n=len(p.unanswered), numbers=numbers)
     return w("all_answered")
 
 
@@ -957,7 +959,8 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             f'<li class="{"win" if key == d.outcome else ""}">'
             f'<span class="opt">{_e(label)}</span> <code>{_e(key)}</code>'
             + (
-                f' <span class="muted small">{votes} {_e(w("votes"))}</span>'
+                f' <span class="muted small">{votes} '
+                f"{_e(w('vote' if votes == 1 else 'votes'))}</span>"
                 f'<div class="bar"><span style="width:{(votes * 100) // most}%">'
                 "</span></div>"
                 if votes is not None

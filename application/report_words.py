@@ -113,8 +113,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "from_meeting": {"nl": "bijeenkomst {n}", "en": "meeting {n}"},
     "by": {"nl": "door", "en": "by"},
     "unanswered_warning": {
-        "nl": "{n} reactie(s) nog niet beantwoord: {numbers}.",
-        "en": "{n} reaction(s) not answered yet: {numbers}.",
+        "nl": "{n} reacties nog niet beantwoord: {numbers}.",
+        "en": "{n} reactions not answered yet: {numbers}.",
+    },
+    "unanswered_warning_one": {
+        "nl": "1 reactie nog niet beantwoord: {numbers}.",
+        "en": "1 reaction not answered yet: {numbers}.",
     },
     "all_answered": {
         "nl": "Elke reactie heeft een antwoord.",
@@ -133,11 +137,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "no_outcome": {"nl": "geen besluit", "en": "no decision"},
     "positions": {"nl": "Standpunten ingenomen", "en": "Positions taken"},
     "votes": {"nl": "stemmen", "en": "votes"},
+    "vote": {"nl": "stem", "en": "vote"},
     "document": {"nl": "Document", "en": "Document"},
     "session": {"nl": "Vorm", "en": "Session"},
     "sha256": {"nl": "SHA-256 van het document", "en": "Document SHA-256"},
     "head_then": {
-        "nl": "Audit-head van het initiatief op dat moment",
+        "nl": "Eindpunt (head) van de auditketen van het initiatief op dat moment",
         "en": "The initiative's audit head at the time",
     },
     "nothing_to_council": {
@@ -162,15 +167,18 @@ LABELS: dict[str, dict[Lang, str]] = {
     "purpose": {"nl": "Doel", "en": "Purpose"},
     "following": {"nl": "Volgt uit besluitpunt", "en": "Following decision point"},
     "built_from": {
-        "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze heads "
-        "(positie:SHA-256). Wie ze bewaart, kan later aantonen dat er tot daar niets "
-        "is veranderd.",
+        "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze eindpunten "
+        "van de auditketen (heads, positie:SHA-256). Wie ze bewaart, kan later "
+        "aantonen dat er tot daar niets is veranderd.",
         "en": "This report was built from the audit trail up to these heads "
         "(position:SHA-256). Whoever keeps them can prove later that nothing up to "
         "there was changed.",
     },
-    "initiative_head": {"nl": "Head van het initiatief", "en": "Initiative head"},
-    "global_head": {"nl": "Globale head", "en": "Global head"},
+    "initiative_head": {
+        "nl": "Eindpunt van de keten van het initiatief",
+        "en": "Initiative head",
+    },
+    "global_head": {"nl": "Eindpunt van de hele keten", "en": "Global head"},
     "verify_with": {"nl": "Controleren", "en": "Verify"},
     "as_of": {"nl": "Stand per", "en": "As of"},
     "now": {"nl": "actueel", "en": "current"},

@@ -349,6 +349,39 @@ def test_a_bundle_with_one_changed_byte_in_an_event_is_refused(
     assert not new_db.exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "sentence"),
+    [
+        (lambda m: m.pop("head"), "The bundle is damaged: manifest.json lacks head."),
+        (
+            lambda m: m.update(exported_at="yesterday"),
+            "The bundle is damaged: manifest.json has a field that is not what a "
+            "manifest holds.",
+        ),
+    ],
+    ids=["a field removed", "a field of the wrong kind"],
+)
+def test_a_damaged_manifest_is_named_in_words(
+    exported: Path,
+    tmp_path: Path,
+    change: Callable[[dict[str, Any]], Any],
+    sentence: str,
+) -> None:
+    parts = members(exported)
+    manifest = json.loads(parts["manifest.json"])
+    change(manifest)
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as bundle:
+        for name, data in parts.items():
+            bundle.writestr(name, data)
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(damaged, new_db)
+    assert str(refused.value) == sentence
+    assert not new_db.exists()
+
+
 def test_a_changed_byte_in_the_zip_file_itself_is_refused(
     exported: Path, tmp_path: Path
 ) -> None:

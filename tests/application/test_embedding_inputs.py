@@ -88,3 +88,7 @@ def test_the_audit_log_names_an_erased_stakeholder_as_the_status_does(
     again = next(e for e in app.audit_log(CITY) if e.position == bakery.position)
     assert again.actor == name
     assert again.actor.startswith("erased-")
+    # The name shown is the name to filter by.
+    theirs = app.audit_log(CITY, actor=name)
+    assert bakery.position in [e.position for e in theirs]
+    assert {e.actor for e in theirs} == {name}

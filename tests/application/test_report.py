@@ -233,6 +233,11 @@ def test_dutch_and_english_wording_differ(story: Story) -> None:
     assert '<html lang="en">' in html_en
     assert "Tijdlijn van het proces" in html_nl
     assert "Timeline of the process" in html_en
+    # One vote is one vote, in both languages.
+    assert "1 stemmen" not in html_nl
+    assert "1 votes" not in html_en
+    assert ">1 stem</span>" in html_nl
+    assert ">1 vote</span>" in html_en
     with pytest.raises(InvalidInput, match=r"^lang: must be one of nl, en\.$"):
         render_html(report, "fr")
 
@@ -326,11 +331,11 @@ def test_every_text_from_the_record_is_escaped(story: Story) -> None:
     assert "Parking &lt;i&gt;at the edge&lt;/i&gt;" in html
     assert "Nog niet beantwoord" in html
     assert "Ingetrokken door de indiener" in html
-    assert "1 reactie(s) nog niet beantwoord: 1." in html
+    assert "1 reactie nog niet beantwoord: 1." in html
     markdown = render_markdown(report, "en")
     assert "<b>" not in markdown
     assert r"\<b\>Too far\</b\>" in markdown
-    assert "1 reaction(s) not answered yet: 1." in markdown
+    assert "1 reaction not answered yet: 1." in markdown
 
 
 def test_the_json_parses_back_into_the_same_report(story: Story) -> None:
