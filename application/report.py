@@ -72,6 +72,16 @@ class ParticipantsOfKind(Part):
     former_refs: list[str]
 
 
+class Participant(Part):
+    """One stakeholder who took part: by reference and kind, when they joined and,
+    if they did, when they left."""
+
+    ref: str
+    kind: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
 class GroupEntry(Part):
     group: str
     kind: str
@@ -233,6 +243,8 @@ class ParticipationReport(Part):
     facilitator: str
     phases: list[PhaseEntry]
     participants: list[ParticipantsOfKind]
+    people: list[Participant] = []
+    """Everyone who took part, in the order they joined."""
     groups: list[GroupEntry]
     meetings: list[MeetingEntry]
     plans: list[PlanEntry]
@@ -337,6 +349,18 @@ def build_report(
             )
         ],
         participants=_participants(doc, ref),
+        people=sorted(
+            (
+                Participant(
+                    ref=ref(stakeholder),
+                    kind=person["kind"],
+                    joined_at=_time(person["joined_at"]),
+                    left_at=_time_or_none(person["left_at"]),
+                )
+                for stakeholder, person in doc["stakeholders"].items()
+            ),
+            key=lambda p: (p.joined_at, p.ref),
+        ),
         groups=[
             GroupEntry(
                 group=slug,

@@ -186,6 +186,14 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             for p in r.participants
         ],
     )
+    out += [f"### {w('who_when')}", ""]
+    out += _md_table(
+        [w("reference"), w("kind"), w("joined"), w("former")],
+        [
+            [p.ref, w.value(p.kind), w.when(p.joined_at), w.when(p.left_at)]
+            for p in r.people
+        ],
+    )
     out += [f"### {w('groups')}", ""]
     out += (
         _md_table(
@@ -787,6 +795,21 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
             [w("kind"), w("active"), w("former"), w("refs")],
             rows,
             classes=["nowrap", "num", "num", ""],
+        )
+        + f"<h3>{_e(w('who_when'))}</h3>"
+        + _table(
+            [w("reference"), w("kind"), w("joined"), w("former")],
+            [
+                [
+                    f"<code>{_e(p.ref)}</code>",
+                    _e(w.value(p.kind)),
+                    _e(w.when(p.joined_at)),
+                    _e(w.when(p.left_at)),
+                ]
+                for p in r.people
+            ],
+            classes=["inl", "nowrap inl", "nowrap", "nowrap"],
+            cards=True,
         )
         + f"<h3>{_e(w('groups'))}</h3>"
         + (groups if r.groups else f"<p>{_e(w('none_yet'))}</p>")

@@ -70,6 +70,9 @@ LABELS: dict[str, dict[Lang, str]] = {
     "former": {"nl": "Vertrokken", "en": "Left"},
     "refs": {"nl": "Deelnemers (referentie)", "en": "Participants (reference)"},
     "total": {"nl": "Totaal", "en": "Total"},
+    "who_when": {"nl": "Wie deed mee, en wanneer", "en": "Who took part, and when"},
+    "reference": {"nl": "Referentie", "en": "Reference"},
+    "joined": {"nl": "Aangesloten", "en": "Joined"},
     "no_names": {
         "nl": "Namen en contactgegevens staan niet in dit verslag; deelnemers worden "
         "aangeduid met hun referentie.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from samenspraak.application.report_render import (
     render_markdown,
 )
 from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
+from samenspraak.domain import clock
 from samenspraak.projections.chain import Head
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -127,6 +129,28 @@ def test_the_report_shows_process_people_meetings_decisions_and_budget(
     assert str(report.budget.allocated) == "150000.00"
     assert str(report.budget.remaining) == "100000.00"
     assert report.budget.allocations[0].decision == "budget-first-part"
+
+
+def test_the_report_says_when_each_participant_joined_and_left(story: Story) -> None:
+    app, _, _ = story
+    with clock.frozen_at(datetime(2026, 6, 1, 10, 0, tzinfo=UTC)):
+        app.leave_initiative(
+            {"actor": "bakery", "initiative": CITY, "stakeholder": "bakery"}
+        )
+    report = app.participation_report(CITY)
+    status = app.initiative_status(CITY)
+    assert {p.ref for p in report.people} == {s.ref for s in status.stakeholders}
+    assert [p.joined_at for p in report.people] == sorted(
+        p.joined_at for p in report.people
+    )
+    bakery = next(p for p in report.people if p.ref == "bakery")
+    assert bakery.left_at == datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    assert all(p.left_at is None for p in report.people if p.ref != "bakery")
+    markdown, html = render_markdown(report, "en"), render_html(report, "nl")
+    assert "### Who took part, and when" in markdown
+    assert "| bakery | Entrepreneur |" in markdown
+    assert "1 Jun 2026" in markdown
+    assert "Wie deed mee, en wanneer" in html
 
 
 def test_the_council_informings_carry_their_hashes_and_audit_heads(
