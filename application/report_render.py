@@ -289,7 +289,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     x.section or "-",
                     f"{w.text(x.text)} ({x.stakeholder}, {w.when(x.recorded_at)})",
                     w.answer(x)
-                    + (f": {x.answer_text}" if x.answer_text is not None else ""),
+                    + (f": {w.text(x.answer_text)}" if _explained(x) else ""),
                 ]
                 for x in reactions
             ],
@@ -476,6 +476,12 @@ def _plan_status(p: PlanEntry, w: Words) -> str:
         else w("not_final")
     )
     return f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · {status}"
+
+
+def _explained(x: ReactionEntry) -> bool:
+    """Whether the answer carries a text: an adopted change its explanation, a
+    defended position its reasoning (shown as erased when the text was erased)."""
+    return x.answer_text is not None or x.outcome in ("adopted", "defended")
 
 
 def _unanswered_line(p: PlanEntry, w: Words) -> str:
@@ -943,8 +949,8 @@ def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
         + f", {w('on_version', n=x.version)}, {w.when(x.recorded_at)}"
     )
     answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
-    if x.answer_text is not None:
-        answer += f'<div class="answer-text">{_e(x.answer_text)}</div>'
+    if _explained(x):
+        answer += f'<div class="answer-text">{_e(w.text(x.answer_text))}</div>'
     if x.answered_by:
         answer += (
             f'<span class="who">{_e(w("by"))} {_e(x.answered_by)}, '

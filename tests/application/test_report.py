@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -151,6 +152,24 @@ def test_the_report_says_when_each_participant_joined_and_left(story: Story) -> 
     assert "| bakery | Entrepreneur |" in markdown
     assert "1 Jun 2026" in markdown
     assert "Wie deed mee, en wanneer" in html
+
+
+def test_an_erased_explanation_reads_as_erased_not_as_never_given(
+    story: Story,
+) -> None:
+    app, _, db = story
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL "
+            "WHERE purpose = 'explanation'"
+        )
+    report = app.participation_report(CITY)
+    adopted = [x for x in report.responses if x.outcome == "adopted"]
+    assert adopted
+    assert all(x.answer_text is None for x in adopted)
+    markdown = render_markdown(report, "en")
+    assert r"Adopted in version 2: \[erased\]" in markdown  # escaped for Markdown
+    assert "[erased]</div>" in render_html(report, "en")
 
 
 def test_the_council_informings_carry_their_hashes_and_audit_heads(
