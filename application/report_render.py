@@ -289,7 +289,12 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     x.section or "-",
                     f"{w.text(x.text)} ({x.stakeholder}, {w.when(x.recorded_at)})",
                     w.answer(x)
-                    + (f": {w.text(x.answer_text)}" if _explained(x) else ""),
+                    + (f": {w.text(x.answer_text)}" if _explained(x) else "")
+                    + (
+                        f" ({w('by')} {x.answered_by}, {w.when(x.answered_at)})"
+                        if x.answered_by
+                        else ""
+                    ),
                 ]
                 for x in reactions
             ],
@@ -304,7 +309,11 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [w("eligible"), ", ".join(w.value(k) for k in d.eligible)],
                 [w("put"), w.when(d.put_at)],
                 [w("closes"), w.when(d.closes_at)],
-                [w("state"), w.value(d.state)],
+                [
+                    w("state"),
+                    w.value(d.state)
+                    + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
+                ],
                 [w("positions"), d.positions],
                 [w("outcome"), w.outcome(d)],
             ],

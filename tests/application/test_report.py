@@ -17,6 +17,7 @@ from samenspraak.application.report_render import (
     render_json,
     render_markdown,
 )
+from samenspraak.application.report_words import words
 from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
 from samenspraak.domain import clock
 from samenspraak.projections.chain import Head
@@ -152,6 +153,20 @@ def test_the_report_says_when_each_participant_joined_and_left(story: Story) -> 
     assert "| bakery | Entrepreneur |" in markdown
     assert "1 Jun 2026" in markdown
     assert "Wie deed mee, en wanneer" in html
+
+
+def test_markdown_says_who_answered_when_and_when_a_decision_was_taken(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    markdown = render_markdown(report, "en")
+    answered = next(x for x in report.responses if x.answered_by)
+    assert answered.answered_at is not None
+    assert f"(by {answered.answered_by}, " in markdown
+    decided = next(d for d in report.decisions if d.ended_at is not None)
+    assert decided.state == "decided"
+    assert f"Decided, {words('en').when(decided.ended_at)}" in markdown
 
 
 def test_an_erased_explanation_reads_as_erased_not_as_never_given(
