@@ -219,7 +219,8 @@ class Timeline:
             x1 = self.axis.x(p.ended_at or self.axis.end)
             colour, ink = PHASE_COLOURS[i % 6], PHASE_INK[i % 6]
             label = self.w.value(p.phase)
-            span = f"{self.w.when(p.began_at)} – {self.w.when(p.ended_at)}"
+            until = self.w.when(p.ended_at) if p.ended_at else self.w("current")
+            span = f"{self.w.when(p.began_at)} – {until}"
             out.append(
                 f"<g>{_tip(f'{label}: {span}')}"
                 f'<rect x="{x0:.1f}" y="{y - 13:.1f}" width="{max(x1 - x0, 2):.1f}" '
@@ -328,7 +329,7 @@ class Timeline:
             )
             tip = (
                 f"{w.text(d.question)} ({w.value(d.rule)}): {w.when(d.put_at)} – "
-                f"{w.when(d.ended_at)}; {w.outcome(d)}"
+                f"{w.when(d.ended_at) if d.ended_at else w('current')}; {w.outcome(d)}"
             )
             out = [
                 f'<g>{_tip(tip)}<rect x="{x0:.1f}" y="{y - 6:.1f}" '

@@ -291,6 +291,9 @@ def test_dutch_and_english_wording_differ(story: Story) -> None:
     assert '<html lang="en">' in html_en
     assert "Tijdlijn van het proces" in html_nl
     assert "Timeline of the process" in html_en
+    # The phase that runs still says so in the timeline's tooltips.
+    assert "Gemeenteraad: 18 mei 2026, 09:00 – loopt</title>" in html_nl
+    assert "– -</title>" not in html_nl
     # One vote is one vote, in both languages.
     assert "1 stemmen" not in html_nl
     assert "1 votes" not in html_en
