@@ -125,6 +125,9 @@ class ReactionEntry(Part):
     stance: str
     channel: str
     section: str | None
+    section_erased: bool = False
+    """The reaction named a section whose text was erased (``section`` is then
+    ``None``, as for a reaction that named none)."""
     meeting: int | None
     text: str | None
     recorded_at: datetime
@@ -495,6 +498,7 @@ def _reaction(
         stance=r["stance"],
         channel=r["channel"],
         section=text(r["section"]),
+        section_erased=r["section"] is not None and text(r["section"]) is None,
         meeting=r["meeting"],
         text=text(r["text"]),
         recorded_at=_time(r["at"]),

@@ -286,7 +286,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     x.version,
                     w.value(x.stance),
                     w.channel(x),
-                    x.section or "-",
+                    _section(x, w),
                     f"{w.text(x.text)} ({x.stakeholder}, {w.when(x.recorded_at)})",
                     w.answer(x)
                     + (f": {w.text(x.answer_text)}" if _explained(x) else "")
@@ -485,6 +485,12 @@ def _plan_status(p: PlanEntry, w: Words) -> str:
         else w("not_final")
     )
     return f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · {status}"
+
+
+def _section(x: ReactionEntry, w: Words) -> str:
+    if x.section is not None:
+        return x.section
+    return w("erased") if x.section_erased else "-"
 
 
 def _explained(x: ReactionEntry) -> bool:
@@ -969,7 +975,7 @@ def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
         str(x.number),
         f'<span class="badge b-{_e(x.stance)}">{_e(w.value(x.stance))}</span>',
         _e(w.channel(x)),
-        _e(x.section or "-"),
+        _e(_section(x, w)),
         f'{_e(w.text(x.text))}<span class="who">{_e(who)}</span>',
         answer,
     ]

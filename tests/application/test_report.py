@@ -176,9 +176,13 @@ def test_an_erased_explanation_reads_as_erased_not_as_never_given(
     with sqlite3.connect(db) as connection:
         connection.execute(
             "UPDATE samenspraak_texts SET body = NULL, salt = NULL "
-            "WHERE purpose = 'explanation'"
+            "WHERE purpose IN ('explanation', 'reaction section')"
         )
     report = app.participation_report(CITY)
+    erased_sections = [x for x in report.responses if x.section_erased]
+    assert erased_sections
+    assert all(x.section is None for x in erased_sections)
+    assert not any(x.section_erased for x in report.responses if x.section)
     adopted = [x for x in report.responses if x.outcome == "adopted"]
     assert adopted
     assert all(x.answer_text is None for x in adopted)
