@@ -90,6 +90,12 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
 
+ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR = (
+    "personal_data_is_erased_by_the_person_or_their_facilitator"
+)
+"""The rule behind a refused erasure (the directory is the application's, so the
+rule is too)."""
+
 RETRIES = 5
 """How many times a command is tried in all when other writers keep changing the
 same aggregate (the first try and four retries)."""
@@ -497,6 +503,50 @@ class Samenspraak(Application[UUID]):
             )
             self.save(stakeholders=[row])
             return row.id
+
+        return self._run(run)
+
+    def erase_stakeholder(
+        self, command: c.EraseStakeholder | Mapping[str, Any]
+    ) -> v.Erasure:
+        """Erase a stakeholder's personal data, as the AVG may require: their name
+        and contact, and their reference (which becomes ``erased-`` and the start of
+        their pseudonymous id); with ``texts``, also the texts they gave. The events
+        keep only ids and commitments, so the record stays complete and the audit
+        chain intact. The stakeholder may ask it themselves; the facilitator of an
+        initiative they took part in may do it for them.
+        """
+        from samenspraak.domain import clock  # noqa: PLC0415
+
+        cmd = parse(c.EraseStakeholder, command)
+
+        def run() -> v.Erasure:
+            actor = self._actor(cmd.actor)
+            person = self._stakeholder(cmd.stakeholder)
+            self._catch_up()
+            documents = self.state.documents()
+            facilitators = {
+                d["facilitator"] for d in documents if person in d["stakeholders"]
+            }
+            if actor != person and actor not in facilitators:
+                msg = (
+                    f"Only {cmd.stakeholder} themselves, or the facilitator of an "
+                    "initiative they took part in, may erase their personal data."
+                )
+                raise NotAllowed(msg, ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR)
+            texts = (
+                [t for d in documents for t in reading.texts_given_by(d, person)]
+                if cmd.texts
+                else []
+            )
+            at = utc(clock.now())
+            erased = self.store.erase(person, texts, at)
+            return v.Erasure(
+                stakeholder=cmd.stakeholder,
+                now_named=f"erased-{person[:8]}",
+                texts=erased,
+                erased_at=datetime.fromisoformat(at),
+            )
 
         return self._run(run)
 

@@ -162,6 +162,15 @@ class RegisterStakeholder(Command):
     contact: ShortText | None = None
 
 
+class EraseStakeholder(Command):
+    """Erase a stakeholder's personal data (AVG): their reference, name and contact
+    in the directory and, with ``texts``, the texts they gave (reactions and the
+    sections they concern, reasons for positions, milestones)."""
+
+    stakeholder: Ref
+    texts: bool = False
+
+
 class StartInitiative(Command):
     initiative: Ref
     title: ShortText

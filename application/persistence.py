@@ -142,6 +142,34 @@ class TextStoreRecorder:
             )
         return counts
 
+    def erase(self, stakeholder_id: str, text_ids: Sequence[str], at: str) -> int:
+        """Erase a stakeholder's directory row (its reference becomes ``erased-``
+        and the start of its id; name and contact go) and these texts (body and
+        salt go), in one transaction; returns how many texts were erased now."""
+        p = self.p
+        datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
+        erased = 0
+        with datastore.transaction(commit=True) as c:
+            c.execute(
+                f"UPDATE {self.stakeholders_table} SET ref = {p}, name = NULL, "
+                f"contact = NULL, erased_at = {p} WHERE id = {p}",
+                [f"erased-{stakeholder_id[:8]}", at, stakeholder_id],
+            )
+            unique = list(dict.fromkeys(text_ids))
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
+                c.execute(
+                    f"SELECT COUNT(*) AS n FROM {self.texts_table} WHERE {kept}", chunk
+                )
+                erased += int(c.fetchone()["n"])
+                c.execute(
+                    f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
+                    f"erased_at = {p} WHERE {kept}",
+                    [at, *chunk],
+                )
+        return erased
+
     def empty_after_a_failed_replay(self) -> None:
         """Remove every event, text and directory row, in one transaction. Only for
         a replay into a new, empty database that failed part of the way (a replay

@@ -64,6 +64,24 @@ def text_ids(value: Any) -> Iterator[str]:
             yield from text_ids(item)
 
 
+def texts_given_by(document: dict[str, Any], stakeholder_id: str) -> Iterator[str]:
+    """The ids of the texts a stakeholder gave in an initiative: their reactions and
+    the sections those concern, the reasons for their positions, and the
+    milestones they recorded."""
+    for plan in document.get("plans", {}).values():
+        for reaction in plan["reactions"].values():
+            if reaction["stakeholder"] == stakeholder_id:
+                yield from (t for t in (reaction["text"], reaction["section"]) if t)
+    for decision in document.get("decisions", {}).values():
+        position = decision["positions"].get(stakeholder_id)
+        if position is not None and position.get("reason"):
+            yield position["reason"]
+    for action in document.get("implementation", {}).values():
+        for milestone in action["milestones"]:
+            if milestone["by"] == stakeholder_id and milestone.get("text"):
+                yield milestone["text"]
+
+
 def person_ids(document: dict[str, Any]) -> set[str]:
     """Every stakeholder id in an initiative's document."""
     found = set(document.get("stakeholders", {}))

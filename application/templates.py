@@ -74,6 +74,9 @@ ROLES: tuple[str, ...] = tuple(kind.value for kind in StakeholderKind)
 
 OUTSIDE_PHASES: dict[str, str] = {
     "register_stakeholder": "puts a stakeholder in the directory, outside any initiative",
+    "erase_stakeholder": (
+        "erases a stakeholder's personal data from the directory, in every initiative"
+    ),
     "start_initiative": "starts the initiative, before its first phase",
     "migrate_template": (
         "moves the initiative to another template, whichever phase it is in"

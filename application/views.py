@@ -194,6 +194,16 @@ class DecisionView(View):
     positions: list[PositionView]
 
 
+class Erasure(View):
+    """What an erasure did: the stakeholder's reference before and after, and how
+    many of their texts were erased."""
+
+    stakeholder: str
+    now_named: str
+    texts: int
+    erased_at: datetime
+
+
 class ProjectionStatus(View):
     view: str
     position: int

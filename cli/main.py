@@ -686,6 +686,40 @@ def stakeholder_register(
     done(f"Registered {ref}.")
 
 
+@stakeholder.command("erase")
+@click.argument("ref", type=REFERENCE)
+@click.option(
+    "--with-texts",
+    "texts",
+    is_flag=True,
+    help="Also erase the texts they gave: reactions and their sections, reasons "
+    "for positions, milestones.",
+)
+@json_option
+@pass_context
+def stakeholder_erase(obj: Context, ref: str, texts: bool, as_json: bool) -> None:
+    """Erase a stakeholder's personal data (AVG): name, contact and reference.
+
+    Their reference becomes erased- and the start of their pseudonymous id; with
+    --with-texts, the texts they gave are erased too. The events keep only ids and
+    commitments, so the record stays complete and the audit chain intact. The
+    stakeholder may ask it themselves; the facilitator of an initiative they took
+    part in may do it for them.
+
+    \b
+    Example:
+      samenspraak --as facilitator stakeholder erase bakery --with-texts
+    """
+    erasure = obj.app(write=True).erase_stakeholder(
+        {"actor": obj.who(), "stakeholder": ref, "texts": texts}
+    )
+    if as_json:
+        emit_json(erasure)
+        return
+    what = f"; {erasure.texts} of their texts erased" if texts else ""
+    done(f"Erased the personal data of {ref}, now shown as {erasure.now_named}{what}.")
+
+
 @stakeholder.command("join")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("ref", type=REFERENCE)

@@ -817,3 +817,15 @@ def test_a_reaction_that_names_a_meeting_came_in_at_that_meeting(
     assert refused(
         stage_copy, *without, "--channel", "meeting", actor="facilitator"
     ) == ("A reaction given at a meeting says which meeting it was.")
+
+
+def test_stakeholder_erase_confirms_what_it_erased(ok: Run, demo_copy: Path) -> None:
+    erased = ok(
+        demo_copy, "stakeholder", "erase", "bakery", "--with-texts",
+        actor="facilitator",
+    )  # fmt: skip
+    assert erased.stderr.startswith("Erased the personal data of bakery, now shown as ")
+    assert erased.stderr.rstrip().endswith("of their texts erased.")
+    listed = ok(demo_copy, "stakeholder", "list", "city-centre", "--json").stdout
+    assert "bakery" not in listed
+    assert '"ref": "erased-' in listed
