@@ -70,7 +70,7 @@ def todo_for(
         items = list(_facilitator(doc, process, now, text))
     else:
         items = list(_participant(doc, stakeholder, process, now, text))
-    items += _implementation(doc, stakeholder, text)
+    items += _implementation(doc, stakeholder, process, text)
     items += _meetings(doc, now)
     return ordered(items)
 
@@ -143,6 +143,35 @@ def _permitted(process: ProcessTemplate, phase: str, kind: str, command: str) ->
     return not permissions or command in permissions.get(kind, ())
 
 
+ANSWERS = ("adopt_change", "defend_position", "note_support")
+"""The commands that answer a reaction."""
+
+
+def _may_answer(doc: dict[str, Any], process: ProcessTemplate, kind: str) -> bool:
+    """Whether this kind of stakeholder may answer reactions in the current phase
+    (a civil servant observes in a society-only phase)."""
+    phase = process.phase(doc["phase"])
+    if phase.society_only and kind == "civil-servant":
+        return False
+    return any(_permitted(process, phase.name, kind, c) for c in ANSWERS)
+
+
+def _unanswered_item(
+    plan: dict[str, Any], initiative: str, text: Texts
+) -> Iterator[TodoItem]:
+    open_count = unanswered(plan)
+    if open_count and plan["final_version"] is None:
+        name = text(plan["title"]) or plan["slug"]
+        noun = "reaction" if open_count == 1 else "reactions"
+        yield TodoItem(
+            kind="unanswered-reactions",
+            initiative=initiative,
+            subject=plan["slug"],
+            text=f"{open_count} {noun} on '{name}' still to answer.",
+            count=open_count,
+        )
+
+
 def guard_holds(
     doc: dict[str, Any], process: ProcessTemplate, guard: str, now: datetime
 ) -> bool:
@@ -172,18 +201,10 @@ def _facilitator(
     doc: dict[str, Any], process: ProcessTemplate, now: datetime, text: Texts
 ) -> Iterator[TodoItem]:
     slug = doc["slug"]
+    answers = _may_answer(doc, process, "facilitator")
     for plan in doc["plans"].values():
-        open_count = unanswered(plan)
-        if open_count:
-            name = text(plan["title"]) or plan["slug"]
-            noun = "reaction" if open_count == 1 else "reactions"
-            yield TodoItem(
-                kind="unanswered-reactions",
-                initiative=slug,
-                subject=plan["slug"],
-                text=f"{open_count} {noun} on '{name}' still to answer.",
-                count=open_count,
-            )
+        if answers:
+            yield from _unanswered_item(plan, slug, text)
         closes = _plan_period(plan)
         if plan["final_version"] is None and closes and now <= closes <= now + HORIZON:
             yield TodoItem(
@@ -223,7 +244,8 @@ def _facilitator(
                 due=closes,
             )
     yield from _phase_items(doc, process, now)
-    yield from _council_item(doc)
+    if _permitted(process, doc["phase"], "facilitator", "inform_council"):
+        yield from _council_item(doc)
 
 
 def _phase_items(
@@ -340,15 +362,22 @@ def _participant(
             text=f"Version {latest} of '{name}' is open for reactions.",
             due=closes,
         )
+    if _may_answer(doc, process, kind):
+        for plan in doc["plans"].values():
+            members = doc["groups"].get(plan["group"], {}).get("members", [])
+            if stakeholder in members:
+                yield from _unanswered_item(plan, slug, text)
     yield from _answers(doc, stakeholder, now, text)
 
 
 def _implementation(
-    doc: dict[str, Any], stakeholder: str, text: Texts
+    doc: dict[str, Any], stakeholder: str, process: ProcessTemplate, text: Texts
 ) -> Iterator[TodoItem]:
     """The owner's actions not yet done (or cancelled), by a stakeholder or as a
-    member of the owning group; for the facilitator, the actions on hold."""
+    member of the owning group, where the phase lets them record progress; for the
+    facilitator, the actions on hold."""
     slug = doc["slug"]
+    kind = doc["stakeholders"][stakeholder]["kind"]
     facilitator = stakeholder == doc.get("facilitator")
     for action in doc.get("implementation", {}).values():
         name = text(action["title"]) or action["slug"]
@@ -356,7 +385,11 @@ def _implementation(
         owner = stakeholder == action["owner_stakeholder"] or stakeholder in group.get(
             "members", []
         )
-        if owner and action["status"] not in ("done", "cancelled"):
+        if (
+            owner
+            and action["status"] not in ("done", "cancelled")
+            and _permitted(process, doc["phase"], kind, "record_progress")
+        ):
             yield TodoItem(
                 kind="implementation-action",
                 initiative=slug,

@@ -342,3 +342,89 @@ def test_unknown_and_malformed_actors(app: Samenspraak) -> None:
         app.todo("nobody")
     with pytest.raises(InvalidInput):
         app.todo("Not A Ref")
+
+
+def test_todo_lists_only_what_the_phase_lets_each_role_do() -> None:
+    from samenspraak.domain.templates import Phase, ProcessTemplate  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "t",
+        "1",
+        "A test.",
+        (
+            Phase(
+                "views",
+                "Views are given; civil servants note them.",
+                permissions={
+                    "facilitator": ("react_to_plan",),
+                    "civil-servant": ("note_support",),
+                    "resident": (),
+                },
+            ),
+            Phase(
+                "answers",
+                "The facilitator answers and informs the council.",
+                permissions={
+                    "facilitator": ("note_support", "inform_council"),
+                    "civil-servant": (),
+                    "resident": ("record_progress",),
+                },
+            ),
+        ),
+    )
+    person = {"active": True}
+    doc: dict[str, Any] = {
+        "slug": CITY,
+        "facilitator": "f",
+        "stakeholders": {
+            "f": {"kind": "facilitator", **person},
+            "c": {"kind": "civil-servant", **person},
+            "r": {"kind": "resident", **person},
+        },
+        "groups": {"works": {"members": ["c"]}},
+        "phase": "views",
+        "phases": [{"phase": "views", "at": at(0).isoformat()}],
+        "template": {"name": "t", "version": "1", "content_hash": "x"},
+        "meetings": [],
+        "council": [],
+        "allocations": [],
+        "decisions": {},
+        "closed": False,
+        "plans": {
+            "p": {
+                "slug": "p",
+                "title": None,
+                "group": "works",
+                "versions": {"1": {}},
+                "final_version": None,
+                "finalised_at": None,
+                "reactions": {
+                    "1": {"withdrawn": False, "answer": None, "stakeholder": "r"}
+                },
+            }
+        },
+        "implementation": {
+            "a": {
+                "slug": "a",
+                "title": None,
+                "owner_stakeholder": "r",
+                "owner_group": None,
+                "status": "planned",
+                "percent": 0,
+            }
+        },
+    }
+
+    def todo(who: str) -> list[tuple[str, str]]:
+        return kinds(todo_for(doc, who, at(1), process=process))
+
+    assert ("unanswered-reactions", "p") not in todo("f")
+    assert ("inform-council", "council") not in todo("f")
+    assert ("unanswered-reactions", "p") in todo("c")
+    assert ("implementation-action", "a") not in todo("r")
+
+    doc["phase"] = "answers"
+    assert ("unanswered-reactions", "p") in todo("f")
+    assert ("inform-council", "council") in todo("f")
+    assert ("unanswered-reactions", "p") not in todo("c")
+    assert ("implementation-action", "a") in todo("r")
