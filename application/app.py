@@ -1450,7 +1450,14 @@ class Samenspraak(Application[UUID]):
             # An erased stakeholder is named as the output shows them (erased- and
             # the start of their id); anyone else must be in the directory.
             erased = who is not None and who.startswith("erased-")
-            actor_id = self._stakeholder(who) if who and not erased else None
+            engine = who == SYSTEM_ACTOR  # what tick records
+            actor_id = (
+                who
+                if engine
+                else self._stakeholder(who)
+                if who and not erased
+                else None
+            )
             rows = [
                 row
                 for row in self.audit.iter_rows(doc["initiative_id"])

@@ -338,7 +338,8 @@ a_decision_point_closes_in_the_future = _rule(
 )
 only_eligible_stakeholders_take_positions = _rule(
     "only_eligible_stakeholders_take_positions",
-    "Only {eligible} may take a position on {decision}; you take part as {kind}.",
+    "Only these kinds of stakeholder may take a position on {decision}: {eligible}; "
+    "you take part as {kind}.",
 )
 positions_are_taken_while_open = _rule(
     "positions_are_taken_while_open",

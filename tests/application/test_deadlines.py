@@ -142,6 +142,12 @@ def test_after_a_week_without_ticks_one_tick_closes_everything_in_deadline_order
     assert {e.timestamp for e in recorded} == {WEEK_LATER}
     log = city.audit_log(CC, event="ClosedByDeadline")
     assert [e.actor for e in log] == ["system", "system"]
+    by_the_engine = city.audit_log(CC, actor="system")
+    assert [e.event for e in by_the_engine] == [
+        "ClosedByDeadline",
+        "ReactionPeriodClosed",
+        "ClosedByDeadline",
+    ]
     decision = city.decision_details(CC, "sooner")
     assert (decision.state, decision.outcome) == ("decided", "a")
 

@@ -216,8 +216,8 @@ def test_only_eligible_kinds_take_a_position(city_centre, put_decision, refused)
 
     with refused(
         rules.only_eligible_stakeholders_take_positions,
-        "Only entrepreneur, resident may take a position on market-square; you take "
-        "part as institution.",
+        "Only these kinds of stakeholder may take a position on market-square: "
+        "entrepreneur, resident; you take part as institution.",
         decision,
     ):
         decision.take_position(
