@@ -15,6 +15,7 @@ import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -602,7 +603,7 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
     name, _, version = template_ref.partition("@")
     process = app.templates.get(name, version or None)
     done(
-        f"{initiative_ref} now follows {process.name}@{process.version} "
+        f"{initiative_ref} now follows {process.name} v{process.version} "
         f"(hash {content_hash[:12]})."
     )
 
@@ -632,7 +633,7 @@ def initiative_allocate(
             "decision": decision,
         }
     )
-    done(f"Allocated EUR {amount} in {initiative_ref}.")
+    done(f"Allocated EUR {Decimal(amount.strip()):.2f} in {initiative_ref}.")
 
 
 @initiative.command("close")

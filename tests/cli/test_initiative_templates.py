@@ -40,7 +40,7 @@ def test_start_on_a_template_and_migrate_it(
         actor="facilitator",
     )  # fmt: skip
     assert migrated.stderr.startswith(
-        "harbour now follows overheidsparticipatie@1 (hash 58eef3362305)"
+        "harbour now follows overheidsparticipatie v1 (hash 58eef3362305)"
     )
     status = read_json(db, "initiative", "status", "harbour")
     assert isinstance(status, dict)
@@ -54,7 +54,7 @@ def test_start_on_a_template_and_migrate_it(
         db, "initiative", "migrate", "harbour", "--template", "overheidsparticipatie",
         actor="facilitator",
     )  # fmt: skip
-    assert back.stderr.startswith("harbour now follows overheidsparticipatie@2 (hash ")
+    assert back.stderr.startswith("harbour now follows overheidsparticipatie v2 (hash ")
 
 
 def test_an_unknown_template_is_refused_in_one_sentence(
