@@ -444,11 +444,7 @@ class Samenspraak(Application[UUID]):
         doc = self._initiative_doc(initiative.slug)
         plans = list(doc["plans"].values())
         decisions = list(doc["decisions"].values())
-        ends = None
-        days = initiative.process.phase(initiative.phase).reaction_period_days
-        if days is not None and doc["phases"]:
-            began = datetime.fromisoformat(doc["phases"][-1]["at"])
-            ends = began + timedelta(days=days)
+        ends = self._phase_period_ends(initiative)
         return PhaseFacts(
             open_decision_points=sum(d["state"] == "open" for d in decisions),
             unanswered_reactions=sum(
@@ -461,6 +457,17 @@ class Samenspraak(Application[UUID]):
             any_decision_taken=any(d["state"] == "decided" for d in decisions),
             reaction_period_ends=ends,
         )
+
+    def _phase_period_ends(self, initiative: Initiative) -> datetime | None:
+        """When the current phase's default reaction period ends, if its template
+        declares one: the phase began when it was entered (the view keeps when)."""
+        days = initiative.process.phase(initiative.phase).reaction_period_days
+        if days is None:
+            return None
+        phases = self._initiative_doc(initiative.slug)["phases"]
+        if not phases:
+            return None
+        return datetime.fromisoformat(phases[-1]["at"]) + timedelta(days=days)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
@@ -913,6 +920,7 @@ class Samenspraak(Application[UUID]):
                 if cmd.section
                 else None,
                 meeting=cmd.meeting,
+                phase_period_ends=self._phase_period_ends(initiative),
             )
             self.save(plan, texts=texts.texts)
             return number

@@ -247,8 +247,13 @@ class Plan(Aggregate):
         channel: Channel,
         section: TextRef | None = None,
         meeting: int | None = None,
+        phase_period_ends: datetime | None = None,
     ) -> int:
-        """Record a stakeholder's reaction to a version; returns its number."""
+        """Record a stakeholder's reaction to a version; returns its number.
+
+        Reactions close at the plan's own reaction period when one was opened, else
+        at ``phase_period_ends``: the end of the current phase's default reaction
+        period, if its template declares one."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -262,9 +267,9 @@ class Plan(Aggregate):
             version=version,
             versions=", ".join(map(str, self.versions)) or "none yet",
         )
-        closes_at = self.reaction_period_closes_at
+        closes_at = self.reaction_period_closes_at or phase_period_ends
         rules.a_late_reaction_is_refused.check(
-            not self.is_late(clock.now()),
+            closes_at is None or clock.now() <= closes_at,
             plan=self.slug,
             closes_at=closes_at.isoformat() if closes_at else "",
         )

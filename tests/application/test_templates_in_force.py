@@ -264,12 +264,26 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             "has ended."
         )
 
+    # The six weeks for views end 42 days after the phase began: a view on the last
+    # moment counts, one after it is refused as late (no period was opened on the
+    # plan itself, so the phase's own is in force).
+    with clock.frozen_at(MOMENT + timedelta(days=42)):
+        do("react_to_plan", actor="resident", plan="omgevingsplan", version=1,
+           stance="support", text="More trees, please.")  # fmt: skip
+    with clock.frozen_at(MOMENT + timedelta(days=42, seconds=1)):
+        with pytest.raises(NotAllowed) as excinfo:
+            do("react_to_plan", actor="resident", plan="omgevingsplan", version=1,
+               stance="concern", text="Too late?")  # fmt: skip
+        assert excinfo.value.rule == "a_late_reaction_is_refused"
+        assert "2026" in str(excinfo.value)
+
     with clock.frozen_at(MOMENT + timedelta(days=42)):
         assert do("advance_phase", actor="facilitator") == "response-report"
         with pytest.raises(NotAllowed, match="every reaction on the initiative's"):
             do("advance_phase", actor="facilitator")
         do("defend_position", actor="planner", plan="omgevingsplan", reactions=[1],
            reasoning="The green is in the next chapter.")  # fmt: skip
+        do("note_support", actor="planner", plan="omgevingsplan", reactions=[2])
         with pytest.raises(NotAllowed, match="every plan of the initiative is final"):
             do("advance_phase", actor="facilitator")
         do("finalise_plan", actor="facilitator", plan="omgevingsplan")

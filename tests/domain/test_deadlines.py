@@ -324,3 +324,37 @@ def test_a_reaction_period_closes_only_once_it_has_passed(
         ),
     ):
         traffic_plan.close_reaction_period()
+
+
+def test_without_a_period_of_its_own_a_plan_closes_with_the_phase_s_period(
+    city_centre, traffic_plan, text, refused
+):
+    def react_by(moment, **more):
+        with clock.frozen_at(moment):
+            return traffic_plan.add_reaction(
+                actor="library",
+                initiative=city_centre,
+                stakeholder="library",
+                version=1,
+                stance=Stance.CONCERN,
+                text=text("the library reacts"),
+                channel=Channel.ONLINE,
+                **more,
+            )
+
+    assert react_by(DEADLINE, phase_period_ends=DEADLINE) == 1
+    traffic_plan.collect_events()
+    with refused(
+        rules.a_late_reaction_is_refused,
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "a reaction after that is late.",
+        traffic_plan,
+    ):
+        react_by(AFTER, phase_period_ends=DEADLINE)
+    # A period opened on the plan itself is the one in force.
+    later = DEADLINE + timedelta(days=14)
+    with clock.frozen_at(AFTER):
+        traffic_plan.open_reaction_period(
+            actor="facilitator", initiative=city_centre, closes_at=later
+        )
+    assert react_by(AFTER, phase_period_ends=DEADLINE) == 2
