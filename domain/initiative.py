@@ -728,6 +728,9 @@ class Initiative(Aggregate):
         found = self.implementation_action(action)
         self._require_follow_up(actor, found, "record its progress")
         rules.progress_is_a_percentage.check(0 <= percent <= 100, percent=percent)
+        rules.a_cancelled_action_takes_no_progress.check(
+            found.status is not ImplementationStatus.CANCELLED, action=action
+        )
         rules.progress_never_goes_down.check(
             percent >= found.percent,
             action=action,
@@ -768,6 +771,14 @@ class Initiative(Aggregate):
             status not in STOPPED or reason is not None,
             action=action,
             status=status,
+        )
+        rules.a_status_change_changes_the_status.check(
+            status != found.status.value, action=action, status=status
+        )
+        rules.an_action_is_done_at_100_percent.check(
+            status != ImplementationStatus.DONE.value or found.percent == 100,
+            action=action,
+            percent=found.percent,
         )
         self._implementation_status_changed(
             actor=actor, action=action, status=status, reason=reason

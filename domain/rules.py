@@ -233,6 +233,19 @@ stopping_an_action_gives_a_reason = _rule(
     "stopping_an_action_gives_a_reason",
     "Putting {action} {status} gives its reason.",
 )
+a_cancelled_action_takes_no_progress = _rule(
+    "a_cancelled_action_takes_no_progress",
+    "{action} was cancelled; it takes no more progress (put it planned or under way "
+    "again first).",
+)
+an_action_is_done_at_100_percent = _rule(
+    "an_action_is_done_at_100_percent",
+    "{action} is {percent}% done; it is done when its progress reaches 100%.",
+)
+a_status_change_changes_the_status = _rule(
+    "a_status_change_changes_the_status",
+    "{action} is {status} already.",
+)
 
 # --- Plans and reactions -------------------------------------------------------------
 plans_are_made_by_the_owning_group_or_the_facilitator = _rule(

@@ -289,3 +289,51 @@ def test_stopping_an_action_gives_a_reason(city_centre, benches, refused, status
         city_centre.change_implementation_status(
             actor="facilitator", action="benches", status=status
         )
+
+
+def test_an_action_is_done_only_at_100_percent(city_centre, benches, refused):
+    with refused(
+        rules.an_action_is_done_at_100_percent,
+        "benches is 0% done; it is done when its progress reaches 100%.",
+        city_centre,
+    ):
+        city_centre.change_implementation_status(
+            actor="facilitator", action="benches", status="done"
+        )
+    city_centre.record_progress(actor="facilitator", action="benches", percent=100)
+    assert benches.status is ImplementationStatus.DONE
+
+
+def test_a_status_change_changes_the_status(city_centre, benches, refused):
+    with refused(
+        rules.a_status_change_changes_the_status,
+        "benches is planned already.",
+        city_centre,
+    ):
+        city_centre.change_implementation_status(
+            actor="facilitator", action="benches", status="planned"
+        )
+
+
+def test_a_cancelled_action_takes_no_progress_until_it_is_resumed(
+    city_centre, benches, refused, text
+):
+    city_centre.change_implementation_status(
+        actor="facilitator",
+        action="benches",
+        status="cancelled",
+        reason=text("no permit"),
+    )
+    city_centre.collect_events()
+    with refused(
+        rules.a_cancelled_action_takes_no_progress,
+        "benches was cancelled; it takes no more progress (put it planned or under "
+        "way again first).",
+        city_centre,
+    ):
+        city_centre.record_progress(actor="facilitator", action="benches", percent=40)
+    city_centre.change_implementation_status(
+        actor="facilitator", action="benches", status="under-way"
+    )
+    city_centre.record_progress(actor="facilitator", action="benches", percent=40)
+    assert benches.percent == 40
