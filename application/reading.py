@@ -200,6 +200,7 @@ def status(
                 allocation=a["allocation"],
                 percent=a["percent"],
                 status=a["status"],
+                status_reason=text(a.get("status_reason")),
                 milestones=[
                     v.MilestoneView(percent=m["percent"], text=text(m["text"]))
                     for m in a["milestones"]

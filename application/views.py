@@ -71,6 +71,8 @@ class ImplementationActionView(View):
     allocation: int | None
     percent: int
     status: str
+    status_reason: str | None = None
+    """Why it is on hold or cancelled (None otherwise, or when the text was erased)."""
     milestones: list[MilestoneView]
 
 

@@ -550,7 +550,7 @@ def implementation_table(actions: Any) -> str:
                 a.action,
                 a.owner or f"group {a.group}",
                 f"{a.percent}%",
-                a.status,
+                a.status + (f" ({a.status_reason})" if a.status_reason else ""),
                 "; ".join(f"{m.percent}% {m.text}" for m in a.milestones) or "-",
                 a.title,
             ]

@@ -384,6 +384,9 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
             }
         )
         assert status(app).implementation[0].status == "on-hold"
+        assert status(app).implementation[0].status_reason == (
+            "The slides are delivered late."
+        )
         assert implementation_items(app, "facilitator") == [
             ("action-on-hold", "playground")
         ]
