@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -95,6 +95,13 @@ ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR = (
 )
 """The rule behind a refused erasure (the directory is the application's, so the
 rule is too)."""
+
+AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART = (
+    "an_erased_stakeholder_takes_no_further_part"
+)
+ERASED_PREFIX = "erased-"
+"""How a stakeholder whose personal data was erased is named, followed by the start
+of their pseudonymous id; no one registers a reference starting with it."""
 
 RETRIES = 5
 """How many times a command is tried in all when other writers keep changing the
@@ -477,6 +484,9 @@ class Samenspraak(Application[UUID]):
         if row is None:
             msg = f"No stakeholder is registered as {ref}."
             raise NotFound(msg)
+        if ref.startswith(ERASED_PREFIX):
+            msg = f"{ref} was erased; an erased stakeholder takes no further part."
+            raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
         return row.id
 
     _actor = _stakeholder
@@ -498,6 +508,12 @@ class Samenspraak(Application[UUID]):
                 msg = (
                     f"stakeholder: {SYSTEM_ACTOR} is reserved for what the engine "
                     "records itself (deadlines closed by tick)."
+                )
+                raise InvalidInput(msg)
+            if cmd.stakeholder.startswith(ERASED_PREFIX):
+                msg = (
+                    f"stakeholder: references starting with {ERASED_PREFIX} name "
+                    "stakeholders whose personal data was erased."
                 )
                 raise InvalidInput(msg)
             if cmd.actor != cmd.stakeholder:
@@ -542,20 +558,37 @@ class Samenspraak(Application[UUID]):
                 )
                 raise NotAllowed(msg, ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR)
             texts = (
-                [t for d in documents for t in reading.texts_given_by(d, person)]
+                [
+                    *(t for d in documents for t in reading.texts_given_by(d, person)),
+                    *self._earlier_reasons(documents, person),
+                ]
                 if cmd.texts
                 else []
             )
             at = utc(clock.now())
-            erased = self.store.erase(person, texts, at)
+            now_named, erased = self.store.erase(person, texts, at)
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
-                now_named=f"erased-{person[:8]}",
+                now_named=now_named,
                 texts=erased,
                 erased_at=datetime.fromisoformat(at),
             )
 
         return self._run(run)
+
+    def _earlier_reasons(
+        self, documents: Iterable[dict[str, Any]], person: str
+    ) -> Iterator[str]:
+        """The reasons a stakeholder gave for positions they changed later: the
+        process state keeps only the latest position, the events keep them all."""
+        for document in documents:
+            for decision_id, decision in document["decisions"].items():
+                if person not in decision["positions"]:
+                    continue
+                for event in self.repository.event_store.get(UUID(decision_id)):
+                    reason = getattr(event, "reason", None)
+                    if getattr(event, "actor", None) == person and reason is not None:
+                        yield reason.id
 
     # --- Initiatives -----------------------------------------------------------------
 
@@ -1457,7 +1490,7 @@ class Samenspraak(Application[UUID]):
             doc = self._initiative_doc(slug)
             # An erased stakeholder is named as the output shows them (erased- and
             # the start of their id); anyone else must be in the directory.
-            erased = who is not None and who.startswith("erased-")
+            erased = who is not None and who.startswith(ERASED_PREFIX)
             engine = who == SYSTEM_ACTOR  # what tick records
             actor_id = (
                 who

@@ -646,12 +646,17 @@ def _rebuild(
 ) -> v.ReplaySummary:
     """Write the verified bundle into the empty database and catch the views up."""
     try:
-        if any(app.store.count_rows().values()):
-            msg = (
-                "The database already holds a record; a bundle is replayed into a "
-                "new, empty database."
-            )
-            raise Conflict(msg)
+        held = any(app.store.count_rows().values())
+    except PersistenceError as error:
+        msg = f"The database cannot be read: {str(error).rstrip('.')}."
+        raise StorageError(msg) from None
+    if held:
+        msg = (
+            "The database already holds a record; a bundle is replayed into a "
+            "new, empty database."
+        )
+        raise Conflict(msg)
+    try:  # the database is empty: if writing fails, it is emptied again
         scope = str(manifest.initiative_id)
         people = [
             StakeholderRow(line["id"], line["ref"], line["name"], None)

@@ -142,18 +142,29 @@ class TextStoreRecorder:
             )
         return counts
 
-    def erase(self, stakeholder_id: str, text_ids: Sequence[str], at: str) -> int:
+    def erase(
+        self, stakeholder_id: str, text_ids: Sequence[str], at: str
+    ) -> tuple[str, int]:
         """Erase a stakeholder's directory row (its reference becomes ``erased-``
         and the start of its id; name and contact go) and these texts (body and
-        salt go), in one transaction; returns how many texts were erased now."""
+        salt go), in one transaction; returns the new reference and how many texts
+        were erased now."""
         p = self.p
         datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
         erased = 0
         with datastore.transaction(commit=True) as c:
+            # The start of the id, unless another erased stakeholder's id starts
+            # the same way: then the whole id.
+            short = f"erased-{stakeholder_id[:8]}"
+            c.execute(
+                f"SELECT COUNT(*) AS n FROM {self.stakeholders_table} WHERE ref = {p}",
+                [short],
+            )
+            ref = short if int(c.fetchone()["n"]) == 0 else f"erased-{stakeholder_id}"
             c.execute(
                 f"UPDATE {self.stakeholders_table} SET ref = {p}, name = NULL, "
                 f"contact = NULL, erased_at = {p} WHERE id = {p}",
-                [f"erased-{stakeholder_id[:8]}", at, stakeholder_id],
+                [ref, at, stakeholder_id],
             )
             unique = list(dict.fromkeys(text_ids))
             for start in range(0, len(unique), 500):
@@ -168,7 +179,7 @@ class TextStoreRecorder:
                     f"erased_at = {p} WHERE {kept}",
                     [at, *chunk],
                 )
-        return erased
+        return ref, erased
 
     def empty_after_a_failed_replay(self) -> None:
         """Remove every event, text and directory row, in one transaction. Only for

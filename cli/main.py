@@ -28,7 +28,12 @@ from samenspraak.application import (
     templates,
 )
 from samenspraak.application.app import ref
-from samenspraak.application.config import DB_VARIABLE, DEFAULT_DB, database_exists
+from samenspraak.application.config import (
+    DB_VARIABLE,
+    DEFAULT_DB,
+    database_exists,
+    is_postgres,
+)
 from samenspraak.application.story import play
 from samenspraak.cli.render import emit_json, section, table, tally_text
 from samenspraak.domain import clock
@@ -257,6 +262,13 @@ def demo(obj: Context) -> None:
     Example:
       samenspraak --db demo.db demo
     """
+    if not is_postgres(obj.db) and Path(obj.db).is_file():
+        if Path(obj.db).stat().st_size > 0:
+            msg = (
+                f"{obj.db} already exists; the demo plays into a fresh database: "
+                "remove it or pass another --db."
+            )
+            raise click.ClickException(msg)
     app = obj.app(write=True, anonymous=True)
     if any(app.store.count_rows().values()):
         msg = (
@@ -600,7 +612,7 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
     content_hash = app.migrate_template(
         {"actor": obj.who(), "initiative": initiative_ref, "template": template_ref}
     )
-    name, _, version = template_ref.partition("@")
+    name, _, version = template_ref.strip().partition("@")
     process = app.templates.get(name, version or None)
     done(
         f"{initiative_ref} now follows {process.name} v{process.version} "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import DataError
+from eventsourcing.persistence import DataError, OperationalError
 
 from samenspraak.application import (
     Conflict,
@@ -202,6 +202,26 @@ def test_a_replay_that_fails_part_of_the_way_leaves_the_new_database_empty(
     finally:
         again.close()
     assert Samenspraak.replay(path, new_db).events == 68  # and it can start again
+
+
+def test_a_replay_that_cannot_read_the_target_leaves_it_alone(
+    story: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, db = story
+    path = tmp_path / "city-centre.zip"
+    app.export_initiative(CITY, path)
+    before = app.store.count_rows()
+
+    def locked(self: Any) -> Any:
+        msg = "database is locked"
+        raise OperationalError(msg)
+
+    monkeypatch.setattr(SQLiteSamenspraakRecorder, "count_rows", locked)
+    with pytest.raises(StorageError) as failed:
+        Samenspraak.replay(path, db)
+    assert str(failed.value) == "The database cannot be read: database is locked."
+    monkeypatch.undo()
+    assert app.store.count_rows() == before
 
 
 def test_the_bundle_holds_the_stored_records_exactly_and_its_manifest(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from samenspraak.application import NotAllowed, NotFound, Samenspraak
+from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
 from samenspraak.application.story import StoryRecord
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -83,3 +83,85 @@ def test_no_one_else_may_erase_someone(story: Story) -> None:
         "in, may erase their personal data."
     )
     assert "bakery" in {s.ref for s in app.initiative_status(CITY).stakeholders}
+
+
+def _small(app: Samenspraak) -> None:
+    """An initiative with one resident and an open decision point."""
+    app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
+    app.start_initiative(
+        {"actor": "fac", "initiative": "park", "title": "The park",
+         "description": "What the park needs.", "area": "The park", "budget": "0",
+         "level": "co-deciding"}
+    )  # fmt: skip
+    app.register_stakeholder({"actor": "fac", "stakeholder": "bob", "name": "Bob"})
+    app.join_initiative(
+        {"actor": "fac", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
+    )
+    app.put_decision_point(
+        {"actor": "fac", "initiative": "park", "decision": "first",
+         "question": "What first?", "eligible": ["resident"], "rule": "plurality",
+         "options": [{"key": "a", "label": "Trees"}, {"key": "b", "label": "Benches"}]}
+    )  # fmt: skip
+
+
+def test_erasing_with_texts_takes_the_reasons_of_earlier_positions_too(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _small(app)
+    for option, reason in (("a", "SECRET FIRST REASON"), ("b", "Second reason")):
+        app.take_position(
+            {"actor": "bob", "initiative": "park", "decision": "first",
+             "option": option, "reason": reason}
+        )  # fmt: skip
+    erasure = app.erase_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "texts": True}
+    )
+    assert erasure.texts == 2
+    db = tmp_path / "samenspraak.db"
+    with sqlite3.connect(db) as connection:
+        kept = connection.execute(
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%reason%' "
+            "OR body LIKE '%REASON%'"
+        ).fetchone()
+    assert kept == (0,)
+
+
+def test_an_erased_stakeholder_takes_no_further_part(app: Samenspraak) -> None:
+    _small(app)
+    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    with pytest.raises(NotAllowed) as refused:
+        app.take_position(
+            {"actor": erasure.now_named, "initiative": "park", "decision": "first",
+             "option": "a"}
+        )  # fmt: skip
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert str(refused.value) == (
+        f"{erasure.now_named} was erased; an erased stakeholder takes no further part."
+    )
+
+
+def test_no_one_registers_as_an_erased_stakeholder(app: Samenspraak) -> None:
+    _small(app)
+    with pytest.raises(InvalidInput) as refused:
+        app.register_stakeholder(
+            {"actor": "fac", "stakeholder": "erased-12345678", "name": "Someone"}
+        )
+    assert str(refused.value) == (
+        "stakeholder: references starting with erased- name stakeholders whose "
+        "personal data was erased."
+    )
+
+
+def test_two_erased_ids_that_start_alike_keep_apart(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _small(app)
+    row = app.store.select_stakeholder(ref="bob")
+    assert row is not None
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        connection.execute(
+            "INSERT INTO samenspraak_stakeholders (id, ref) VALUES (?, ?)",
+            [row.id[:8] + "-0000-4000-8000-000000000000", f"erased-{row.id[:8]}"],
+        )
+    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    assert erasure.now_named == f"erased-{row.id}"

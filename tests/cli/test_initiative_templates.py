@@ -49,9 +49,10 @@ def test_start_on_a_template_and_migrate_it(
     assert "TemplateMigrated" in log
     assert "Process migrated from overheidsparticipatie v2" in log
 
-    # A name alone is its newest version, and the confirmation says which.
+    # A name alone is its newest version, and the confirmation says which (spaces
+    # around it are no matter).
     back = ok(
-        db, "initiative", "migrate", "harbour", "--template", "overheidsparticipatie",
+        db, "initiative", "migrate", "harbour", "--template", " overheidsparticipatie ",
         actor="facilitator",
     )  # fmt: skip
     assert back.stderr.startswith("harbour now follows overheidsparticipatie v2 (hash ")

@@ -435,7 +435,7 @@ def test_playing_the_demo_twice_on_the_same_database_is_refused(
     events = event_count(db)
     sentence = refused(db, "demo")
     assert sentence == (
-        f"{db} already holds a record; the demo plays into a fresh database: remove it "
+        f"{db} already exists; the demo plays into a fresh database: remove it "
         "or pass another --db."
     )
     assert event_count(db) == events
@@ -662,3 +662,19 @@ def test_a_missing_choice_option_names_its_choices_in_one_line(
         "institution, civil-servant, council-member, facilitator."
     )
     assert "\t" not in run(demo_copy, *args, actor=F).stderr
+
+
+def test_the_demo_does_not_play_into_a_file_of_another_program(
+    run: Run, tmp_path: Path
+) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE mine (x)")
+    result = run(other, "demo")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {other} already exists;")
+    with sqlite3.connect(other) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_schema").fetchall()
+    assert tables == [("mine",)]
