@@ -262,13 +262,13 @@ def demo(obj: Context) -> None:
     Example:
       samenspraak --db demo.db demo
     """
-    if not is_postgres(obj.db) and Path(obj.db).is_file():
-        if Path(obj.db).stat().st_size > 0:
-            msg = (
-                f"{obj.db} already exists; the demo plays into a fresh database: "
-                "remove it or pass another --db."
-            )
-            raise click.ClickException(msg)
+    file = Path(obj.db)
+    if not is_postgres(obj.db) and file.is_file() and file.stat().st_size > 0:
+        msg = (
+            f"{obj.db} already exists; the demo plays into a fresh database: "
+            "remove it or pass another --db."
+        )
+        raise click.ClickException(msg)
     app = obj.app(write=True, anonymous=True)
     if any(app.store.count_rows().values()):
         msg = (
