@@ -147,3 +147,20 @@ def test_the_cli_plays_the_demo_and_ticks_on_postgresql(schema: str) -> None:
     again = runner.invoke(cli, ["--db", url, "demo"])
     assert again.exit_code == 1
     assert again.stderr.startswith(f"Error: {url} already holds a record;")
+
+
+def test_erasure_works_on_postgresql(schema: str) -> None:
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(app, say=lambda line: None)
+        head = app.audit_head()
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+        )
+        assert erasure.texts > 0
+        refs = {s.ref for s in app.initiative_status("city-centre").stakeholders}
+        assert erasure.now_named in refs
+        assert "bakery" not in refs
+        assert app.verify_audit(head).intact
+    finally:
+        app.close()
