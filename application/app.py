@@ -9,6 +9,7 @@ data, in one transaction. Refusals are raised as the errors of
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import random
@@ -465,6 +466,18 @@ class Samenspraak(Application[UUID]):
             reaction_period_ends=ends,
         )
 
+    def _closing_facts(self, initiative: Initiative) -> PhaseFacts:
+        """What closing asks: the open decision points, and the last phase's
+        guards (gathered even when the phase declares none)."""
+        doc = self._initiative_doc(initiative.slug)
+        guarded = self._phase_facts(initiative)
+        return dataclasses.replace(
+            guarded,
+            open_decision_points=sum(
+                d["state"] == "open" for d in doc["decisions"].values()
+            ),
+        )
+
     def _phase_period_ends(self, initiative: Initiative) -> datetime | None:
         """When the current phase's default reaction period ends, if its template
         declares one: the phase began when it was entered (the view keeps when)."""
@@ -876,7 +889,11 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "close_initiative")
             texts = _Pending(str(initiative.id))
-            initiative.close(actor=actor, outcome=texts.seal("outcome", cmd.outcome))
+            initiative.close(
+                actor=actor,
+                outcome=texts.seal("outcome", cmd.outcome),
+                facts=self._closing_facts(initiative),
+            )
             self.save(initiative, texts=texts.texts)
 
         self._run(run)

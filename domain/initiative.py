@@ -790,8 +790,28 @@ class Initiative(Aggregate):
     ) -> None:
         self.implementation[action].status = ImplementationStatus(status)
 
-    def close(self, *, actor: str, outcome: TextRef) -> None:
+    def close(
+        self, *, actor: str, outcome: TextRef, facts: PhaseFacts | None = None
+    ) -> None:
+        """Close the initiative with its outcome. No decision point may be left open
+        (``facts`` tells how many are); closing from the template's last phase
+        leaves that phase, so its guards must hold, as the process diagram shows.
+        Closing from an earlier phase ends the process early."""
         self.require_facilitator(actor, "close it")
+        known = facts if facts is not None else PhaseFacts()
+        rules.a_closed_initiative_leaves_no_decision_point_open.check(
+            known.open_decision_points == 0,
+            initiative=self.slug,
+            count=known.open_decision_points,
+        )
+        if self.process.next_phase(self.phase) is None:
+            for guard in self.process.phase(self.phase).guards:
+                rules.a_phase_is_left_when_its_guards_hold.check(
+                    self._guard_holds(guard, known),
+                    initiative=self.slug,
+                    phase=self.phase,
+                    guard=GUARDS[guard],
+                )
         self._closed(actor=actor, outcome=outcome)
 
     @event("Closed")

@@ -82,6 +82,11 @@ phases_advance_in_order = _rule(
     "phases_advance_in_order",
     "{initiative} is in its last phase ({phase}); there is no phase after it.",
 )
+a_closed_initiative_leaves_no_decision_point_open = _rule(
+    "a_closed_initiative_leaves_no_decision_point_open",
+    "{initiative} still has {count} open decision point(s); decide or withdraw them "
+    "before closing it.",
+)
 a_phase_is_left_when_its_guards_hold = _rule(
     "a_phase_is_left_when_its_guards_hold",
     "{initiative} cannot leave the phase {phase} until {guard}.",

@@ -244,7 +244,15 @@ def test_the_phases_reaction_period_is_used_when_no_time_is_given(
 
 def test_tick_leaves_closed_initiatives_alone(city: Samenspraak) -> None:
     with clock.frozen_at(START):
+        with pytest.raises(NotAllowed) as refused:
+            city.close_initiative({"actor": "facilitator", "initiative": CC,
+                                   "outcome": "Stopped."})  # fmt: skip
+        assert refused.value.rule == "a_closed_initiative_leaves_no_decision_point_open"
+        for decision in ("sooner", "later"):
+            city.withdraw_decision_point(
+                {"actor": "facilitator", "initiative": CC, "decision": decision}
+            )
         city.close_initiative({"actor": "facilitator", "initiative": CC,
                                "outcome": "Stopped."})  # fmt: skip
     with clock.frozen_at(WEEK_LATER):
-        assert city.tick() == []
+        assert city.tick() == []  # the traffic plan's period stays as it was

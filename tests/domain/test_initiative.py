@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from samenspraak.domain import rules
-from samenspraak.domain.initiative import Group, Initiative, initiative_id
+from samenspraak.domain.initiative import Group, Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE
 from samenspraak.domain.values import (
     CouncilSession,
@@ -627,6 +627,20 @@ def test_the_facilitator_closes_the_city_centre_with_its_outcome(city_centre, te
     assert names_and_actors(events) == [("Closed", "facilitator")]
     assert events[0].outcome == text("a lively city centre")
     assert city_centre.is_closed
+
+
+def test_an_initiative_closes_with_no_decision_point_open(city_centre, text, refused):
+    with refused(
+        rules.a_closed_initiative_leaves_no_decision_point_open,
+        "city-centre still has 2 open decision point(s); decide or withdraw them "
+        "before closing it.",
+        city_centre,
+    ):
+        city_centre.close(
+            actor="facilitator",
+            outcome=text("we are done"),
+            facts=PhaseFacts(open_decision_points=2),
+        )
 
 
 def test_the_bakery_cannot_close_the_city_centre(city_centre, text, refused):

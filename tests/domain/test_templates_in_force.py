@@ -380,3 +380,43 @@ def test_who_has_not_joined_is_checked_with_the_kind_they_join_with(
 def test_without_declared_permissions_every_role_may_act(city_centre):
     for command in ("propose_draft", "react_to_plan", "advance_phase"):
         city_centre.require_permission("resident-havenkwartier", command)
+
+
+def test_closing_from_the_last_phase_leaves_it_so_its_guards_must_hold(
+    city_centre, refused, story_start, text
+):
+    last_guarded = ProcessTemplate(
+        name="closing",
+        version="1",
+        description="Society decides, and the council is told before the close.",
+        phases=(
+            Phase("society-decides", "Society decides.", society_only=True),
+            Phase("council", "The council is told.", guards=("council_informed",)),
+        ),
+    )
+    on(city_centre, last_guarded)
+    city_centre.advance_phase(actor="facilitator")
+    city_centre.collect_events()
+    with refused(
+        rules.a_phase_is_left_when_its_guards_hold,
+        "city-centre cannot leave the phase council until the council has been "
+        "informed at least once.",
+        city_centre,
+    ):
+        city_centre.close(actor="facilitator", outcome=text("done"))
+
+    city_centre.inform_council(
+        actor="facilitator",
+        document_title=text("the plans"),
+        document_sha256=DOCUMENT_SHA256,
+        session=CouncilSession.INFORMAL,
+        informed_at=story_start,
+    )
+    city_centre.close(actor="facilitator", outcome=text("done"))
+    assert city_centre.is_closed
+
+
+def test_closing_from_an_earlier_phase_ends_the_process_early(city_centre, text):
+    on(city_centre, guarded("council_informed"))
+    city_centre.close(actor="facilitator", outcome=text("stopped by the council"))
+    assert city_centre.is_closed
