@@ -489,6 +489,19 @@ class Samenspraak(Application[UUID]):
             return None
         return datetime.fromisoformat(phases[-1]["at"]) + timedelta(days=days)
 
+    def _reactions_close(self, initiative: Initiative, plan: Plan) -> datetime | None:
+        """When reactions on this plan close now (see :func:`todo.reaction_period_end`:
+        its own period if opened in this phase, else the phase's default, else the
+        period it kept from an earlier phase)."""
+        from samenspraak.application.todo import reaction_period_end  # noqa: PLC0415
+
+        if initiative.process.phase(initiative.phase).reaction_period_days is None:
+            return None  # the plan's own period, if any: no need to read the view
+        doc = self._initiative_doc(initiative.slug)
+        return reaction_period_end(
+            doc, initiative.process, doc["plans"].get(str(plan.id))
+        )
+
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
@@ -970,7 +983,7 @@ class Samenspraak(Application[UUID]):
                 if cmd.section
                 else None,
                 meeting=cmd.meeting,
-                phase_period_ends=self._phase_period_ends(initiative),
+                closes_at=self._reactions_close(initiative, plan),
             )
             self.save(plan, texts=texts.texts)
             return number

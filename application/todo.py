@@ -91,16 +91,23 @@ def _phase_began(doc: dict[str, Any]) -> datetime | None:
 def reaction_period_end(
     doc: dict[str, Any], process: ProcessTemplate, plan: dict[str, Any] | None = None
 ) -> datetime | None:
-    """When reactions close: the plan's own period when the document keeps one,
-    else the current phase's default period (None: no period)."""
+    """When reactions close: the plan's own period when it was opened in the
+    current phase, else the current phase's default period, else a period the plan
+    kept from an earlier phase (None: no period)."""
     own = _plan_period(plan) if plan is not None else None
-    if own is not None:
+    began = _phase_began(doc)
+    if own is not None and (began is None or _opened_in_phase(plan, began)):
         return own
     days = process.phase(doc["phase"]).reaction_period_days
-    began = _phase_began(doc)
-    if days is None or began is None:
-        return None
-    return began + timedelta(days=days)
+    if days is not None and began is not None:
+        return began + timedelta(days=days)
+    return own
+
+
+def _opened_in_phase(plan: dict[str, Any] | None, began: datetime) -> bool:
+    period = (plan or {}).get("reaction_period")
+    opened = _at(period.get("opened_at")) if isinstance(period, dict) else None
+    return opened is None or opened >= began
 
 
 def _plan_period(plan: dict[str, Any]) -> datetime | None:

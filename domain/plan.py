@@ -247,13 +247,13 @@ class Plan(Aggregate):
         channel: Channel,
         section: TextRef | None = None,
         meeting: int | None = None,
-        phase_period_ends: datetime | None = None,
+        closes_at: datetime | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
-        Reactions close at the plan's own reaction period when one was opened, else
-        at ``phase_period_ends``: the end of the current phase's default reaction
-        period, if its template declares one."""
+        Reactions close at ``closes_at`` when the caller knows when they close
+        (the application works it out from the plan's own period and the current
+        phase's default one), else at the plan's own reaction period."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -267,7 +267,7 @@ class Plan(Aggregate):
             version=version,
             versions=", ".join(map(str, self.versions)) or "none yet",
         )
-        closes_at = self.reaction_period_closes_at or phase_period_ends
+        closes_at = closes_at or self.reaction_period_closes_at
         rules.a_late_reaction_is_refused.check(
             closes_at is None or clock.now() <= closes_at,
             plan=self.slug,

@@ -288,3 +288,47 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             do("advance_phase", actor="facilitator")
         do("finalise_plan", actor="facilitator", plan="omgevingsplan")
         assert do("advance_phase", actor="facilitator") == "council-decision"
+
+
+def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine):
+    from samenspraak.domain.templates import Phase  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "two-rounds",
+        "1",
+        "A first round, then six weeks for views.",
+        (
+            Phase("first-round", "A first round."),
+            Phase("views", "", reaction_period_days=42),
+        ),
+    )
+    with_templates(engine, process)
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "two-rounds")
+        do(
+            "join_initiative",
+            actor="facilitator",
+            stakeholder="resident",
+            kind="resident",
+        )
+        do("form_group", actor="facilitator", group="team", kind="working",
+           name="Team", mandate="Writes the plan.")  # fmt: skip
+        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
+        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
+           changes="First.")  # fmt: skip
+        do("open_reaction_period", actor="facilitator", plan="plan", days=7)
+    with clock.frozen_at(MOMENT + timedelta(days=10)):
+        assert do("advance_phase", actor="facilitator") == "views"
+    # The 7 days of the first round are over, but the views phase has its own 42.
+    with clock.frozen_at(MOMENT + timedelta(days=11)):
+        assert do("react_to_plan", actor="resident", plan="plan", version=1,
+                  stance="support", text="Fine.") == 1  # fmt: skip
+    with clock.frozen_at(MOMENT + timedelta(days=52, seconds=1)):
+        with pytest.raises(NotAllowed) as late:
+            do("react_to_plan", actor="resident", plan="plan", version=1,
+               stance="concern", text="Late.")  # fmt: skip
+        assert late.value.rule == "a_late_reaction_is_refused"

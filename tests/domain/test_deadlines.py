@@ -326,7 +326,7 @@ def test_a_reaction_period_closes_only_once_it_has_passed(
         traffic_plan.close_reaction_period()
 
 
-def test_without_a_period_of_its_own_a_plan_closes_with_the_phase_s_period(
+def test_reactions_close_when_the_caller_says_else_with_the_plan_s_own_period(
     city_centre, traffic_plan, text, refused
 ):
     def react_by(moment, **more):
@@ -342,7 +342,7 @@ def test_without_a_period_of_its_own_a_plan_closes_with_the_phase_s_period(
                 **more,
             )
 
-    assert react_by(DEADLINE, phase_period_ends=DEADLINE) == 1
+    assert react_by(DEADLINE, closes_at=DEADLINE) == 1
     traffic_plan.collect_events()
     with refused(
         rules.a_late_reaction_is_refused,
@@ -350,11 +350,11 @@ def test_without_a_period_of_its_own_a_plan_closes_with_the_phase_s_period(
         "a reaction after that is late.",
         traffic_plan,
     ):
-        react_by(AFTER, phase_period_ends=DEADLINE)
-    # A period opened on the plan itself is the one in force.
+        react_by(AFTER, closes_at=DEADLINE)
+    # Without the caller's closing time, the plan's own period is the one in force.
     later = DEADLINE + timedelta(days=14)
     with clock.frozen_at(AFTER):
         traffic_plan.open_reaction_period(
             actor="facilitator", initiative=city_centre, closes_at=later
         )
-    assert react_by(AFTER, phase_period_ends=DEADLINE) == 2
+    assert react_by(AFTER) == 2
