@@ -97,6 +97,9 @@ ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR = (
 """The rule behind a refused erasure (the directory is the application's, so the
 rule is too)."""
 
+A_FACILITATOR_IS_ERASED_ONCE_THEIR_INITIATIVES_CLOSE = (
+    "a_facilitator_is_erased_once_their_initiatives_close"
+)
 AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART = (
     "an_erased_stakeholder_takes_no_further_part"
 )
@@ -177,6 +180,12 @@ def ref(name: str, value: str) -> str:
 
 _EVENT_NAMES = {name.lower(): name for _, name in LINES}
 """Every event the audit trail can show, by its name in lower case."""
+
+
+def _refuse_erased(ref: str) -> None:
+    if ref.startswith(ERASED_PREFIX):
+        msg = f"{ref} was erased; an erased stakeholder takes no further part."
+        raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
 
 
 def a_path(name: str, value: object) -> str:
@@ -506,16 +515,20 @@ class Samenspraak(Application[UUID]):
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def _stakeholder(self, ref: str) -> str:
+        """The pseudonymous id of the stakeholder a command names (an erased one
+        too: the facilitator may still remove them from a group or the initiative,
+        and their texts may still be erased)."""
         row = self.store.select_stakeholder(ref=ref)
         if row is None:
             msg = f"No stakeholder is registered as {ref}."
             raise NotFound(msg)
-        if ref.startswith(ERASED_PREFIX):
-            msg = f"{ref} was erased; an erased stakeholder takes no further part."
-            raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
         return row.id
 
-    _actor = _stakeholder
+    def _actor(self, ref: str) -> str:
+        """The pseudonymous id of whoever gives a command; an erased stakeholder
+        gives none."""
+        _refuse_erased(ref)
+        return self._stakeholder(ref)
 
     # --- The directory of stakeholders ---------------------------------------------
 
@@ -583,10 +596,23 @@ class Samenspraak(Application[UUID]):
                     "initiative they took part in, may erase their personal data."
                 )
                 raise NotAllowed(msg, ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR)
+            running = [
+                d["slug"]
+                for d in documents
+                if d["facilitator"] == person and not d["closed"]
+            ]
+            if running:
+                msg = (
+                    f"{cmd.stakeholder} facilitates {', '.join(running)}, still open; "
+                    "close it first: an erased stakeholder takes no further part."
+                )
+                raise NotAllowed(
+                    msg, A_FACILITATOR_IS_ERASED_ONCE_THEIR_INITIATIVES_CLOSE
+                )
             texts = (
                 [
                     *(t for d in documents for t in reading.texts_given_by(d, person)),
-                    *self._earlier_reasons(documents, person),
+                    *self._reasons_in_events(documents, person),
                 ]
                 if cmd.texts
                 else []
@@ -602,16 +628,18 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
-    def _earlier_reasons(
+    def _reasons_in_events(
         self, documents: Iterable[dict[str, Any]], person: str
     ) -> Iterator[str]:
-        """The reasons a stakeholder gave for positions they changed later: the
-        process state keeps only the latest position, the events keep them all."""
+        """The reasons a stakeholder gave that the process state does not keep:
+        for positions they changed later (it keeps only the latest), and for the
+        status changes of implementation actions."""
         for document in documents:
-            for decision_id, decision in document["decisions"].items():
-                if person not in decision["positions"]:
-                    continue
-                for event in self.repository.event_store.get(UUID(decision_id)):
+            if person not in document["stakeholders"]:
+                continue
+            aggregates = [document["initiative_id"], *document["decisions"]]
+            for aggregate in aggregates:
+                for event in self.repository.event_store.get(UUID(aggregate)):
                     reason = getattr(event, "reason", None)
                     if getattr(event, "actor", None) == person and reason is not None:
                         yield reason.id
@@ -650,6 +678,7 @@ class Samenspraak(Application[UUID]):
 
         def run() -> None:
             actor = self._actor(cmd.actor)
+            _refuse_erased(cmd.stakeholder)
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "join_initiative", cmd.kind)

@@ -165,7 +165,8 @@ class RegisterStakeholder(Command):
 class EraseStakeholder(Command):
     """Erase a stakeholder's personal data (AVG): their reference, name and contact
     in the directory and, with ``texts``, the texts they gave (reactions and the
-    sections they concern, reasons for positions, milestones)."""
+    sections they concern, reasons for positions and for an action's status,
+    milestones)."""
 
     stakeholder: Ref
     texts: bool = False

@@ -157,10 +157,17 @@ class TextStoreRecorder:
             # the same way: then the whole id.
             short = f"erased-{stakeholder_id[:8]}"
             c.execute(
-                f"SELECT COUNT(*) AS n FROM {self.stakeholders_table} WHERE ref = {p}",
-                [short],
+                f"SELECT id, ref FROM {self.stakeholders_table} "
+                f"WHERE ref = {p} OR id = {p}",
+                [short, stakeholder_id],
             )
-            ref = short if int(c.fetchone()["n"]) == 0 else f"erased-{stakeholder_id}"
+            rows = {row["id"]: row["ref"] for row in c.fetchall()}
+            if rows.get(stakeholder_id, "").startswith("erased-"):
+                ref = rows[stakeholder_id]  # erased before: the name stays
+            elif any(i != stakeholder_id for i in rows):
+                ref = f"erased-{stakeholder_id}"
+            else:
+                ref = short
             c.execute(
                 f"UPDATE {self.stakeholders_table} SET ref = {p}, name = NULL, "
                 f"contact = NULL, erased_at = {p} WHERE id = {p}",

@@ -422,6 +422,7 @@ def _progress_recorded(d: Document, e: Any, at: str) -> None:
         )
     if e.percent == 100:
         action["status"] = "done"
+        action["status_reason"] = None  # a reason is for on hold or cancelled
     elif e.percent > 0 and action["status"] == "planned":
         action["status"] = "under-way"
     action["updated_at"] = at

@@ -165,3 +165,89 @@ def test_two_erased_ids_that_start_alike_keep_apart(
         )
     erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
     assert erasure.now_named == f"erased-{row.id}"
+
+
+def test_texts_can_be_erased_after_the_name_and_the_person_removed(
+    app: Samenspraak,
+) -> None:
+    _small(app)
+    app.take_position(
+        {"actor": "bob", "initiative": "park", "decision": "first", "option": "a",
+         "reason": "Bob's reason"}
+    )  # fmt: skip
+    first = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    again = app.erase_stakeholder(
+        {"actor": "fac", "stakeholder": first.now_named, "texts": True}
+    )
+    assert again.now_named == first.now_named
+    assert again.texts == 1
+    app.leave_initiative(
+        {"actor": "fac", "initiative": "park", "stakeholder": first.now_named}
+    )
+    people = {s.ref: s for s in app.initiative_status("park").stakeholders}
+    assert people[first.now_named].active is False
+    with pytest.raises(NotAllowed) as refused:
+        app.join_initiative(
+            {"actor": "fac", "initiative": "park", "stakeholder": first.now_named,
+             "kind": "resident"}
+        )  # fmt: skip
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+
+
+def test_a_facilitator_is_erased_once_their_initiatives_are_closed(
+    app: Samenspraak,
+) -> None:
+    _small(app)
+    with pytest.raises(NotAllowed) as refused:
+        app.erase_stakeholder({"actor": "fac", "stakeholder": "fac"})
+    assert refused.value.rule == "a_facilitator_is_erased_once_their_initiatives_close"
+    assert str(refused.value) == (
+        "fac facilitates park, still open; close it first: an erased stakeholder "
+        "takes no further part."
+    )
+    app.withdraw_decision_point(
+        {"actor": "fac", "initiative": "park", "decision": "first"}
+    )
+    app.close_initiative({"actor": "fac", "initiative": "park", "outcome": "Done."})
+    assert app.erase_stakeholder({"actor": "fac", "stakeholder": "fac"}).texts == 0
+
+
+def test_the_reasons_someone_gave_for_an_action_s_status_are_erased_with_their_texts(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _small(app)
+    app.add_implementation_action(
+        {"actor": "fac", "initiative": "park", "action": "benches", "title": "Benches",
+         "owner_stakeholder": "bob"}
+    )  # fmt: skip
+    app.change_implementation_status(
+        {"actor": "bob", "initiative": "park", "action": "benches", "status": "on-hold",
+         "reason": "A PRIVATE REASON"}
+    )  # fmt: skip
+    [action] = app.initiative_status("park").implementation
+    assert action.status_reason == "A PRIVATE REASON"
+    app.erase_stakeholder({"actor": "bob", "stakeholder": "bob", "texts": True})
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        kept = connection.execute(
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body = 'A PRIVATE REASON'"
+        ).fetchone()
+    assert kept == (0,)
+    [action] = app.initiative_status("park").implementation
+    assert action.status_reason is None
+
+
+def test_a_done_action_keeps_no_reason_for_being_on_hold(app: Samenspraak) -> None:
+    _small(app)
+    app.add_implementation_action(
+        {"actor": "fac", "initiative": "park", "action": "benches", "title": "Benches",
+         "owner_stakeholder": "bob"}
+    )  # fmt: skip
+    app.change_implementation_status(
+        {"actor": "fac", "initiative": "park", "action": "benches", "status": "on-hold",
+         "reason": "Waiting for the permit."}
+    )  # fmt: skip
+    app.record_progress(
+        {"actor": "fac", "initiative": "park", "action": "benches", "percent": 100}
+    )
+    [action] = app.initiative_status("park").implementation
+    assert (action.status, action.status_reason) == ("done", None)
