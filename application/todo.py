@@ -230,14 +230,17 @@ def _facilitator(
         everyone = bool(who) and all(s in decision["positions"] for s in who)
         question = text(decision["question"]) or decision["slug"]
         if (closes is not None and now > closes) or everyone:
-            why = "it has closed" if closes and now > closes else "everyone took part"
-            yield TodoItem(
-                kind="ready-to-decide",
-                initiative=slug,
-                subject=decision["slug"],
-                text=f"Ready to decide ({why}): {question}",
-                due=closes,
-            )
+            if _permitted(process, doc["phase"], "facilitator", "decide"):
+                why = (
+                    "it has closed" if closes and now > closes else "everyone took part"
+                )
+                yield TodoItem(
+                    kind="ready-to-decide",
+                    initiative=slug,
+                    subject=decision["slug"],
+                    text=f"Ready to decide ({why}): {question}",
+                    due=closes,
+                )
         elif closes is not None and closes <= now + HORIZON:
             taken = len([s for s in who if s in decision["positions"]])
             yield TodoItem(
@@ -263,6 +266,7 @@ def _phase_items(
     if (
         phase.guards
         and following is not None
+        and _permitted(process, phase.name, "facilitator", "advance_phase")
         and all(guard_holds(doc, process, g, now) for g in phase.guards)
     ):
         met = "; ".join(GUARDS.get(g, g) for g in phase.guards)
@@ -404,7 +408,11 @@ def _implementation(
                 text=f"Carry out '{name}': {action['percent']}% done, "
                 f"{action['status']}.",
             )
-        elif facilitator and action["status"] == "on-hold":
+        elif (
+            facilitator
+            and action["status"] == "on-hold"
+            and _permitted(process, doc["phase"], kind, "change_implementation_status")
+        ):
             yield TodoItem(
                 kind="action-on-hold",
                 initiative=slug,

@@ -167,6 +167,8 @@ OPTION_OF_FIELD = {
     "template": "--template",
     "head": "--head",
     "version": "--version",
+    "reaction": "--reaction",
+    "reactions": "--reaction",
     "meeting": "--meeting",
     "eligible": "--eligible",
     "event": "--event",
@@ -1077,7 +1079,7 @@ def implementation_add(
     \b
     Example:
       samenspraak --as facilitator implementation add city-centre benches \\
-        --title "Benches on the market square" --group steering --allocation 1
+        --title "Benches on the market square" --group steering-group --allocation 1
     """
     obj.app(write=True).add_implementation_action(
         {
@@ -1342,6 +1344,7 @@ def reactions_option(f: F) -> F:
     return click.option(
         "--reaction",
         "reactions",
+        metavar="N",
         multiple=True,
         required=True,
         help="A reaction number answered (repeat for more).",
@@ -1449,7 +1452,9 @@ def plan_note(
 @plan.command("withdraw")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
-@click.option("--reaction", "reaction", required=True, help="The reaction withdrawn.")
+@click.option(
+    "--reaction", "reaction", metavar="N", required=True, help="The reaction withdrawn."
+)
 @pass_context
 def plan_withdraw(
     obj: Context, initiative_ref: str, plan_ref: str, reaction: str
@@ -1613,7 +1618,7 @@ def decision_put(
       samenspraak --as facilitator decision put city-centre first-priority \\
         --question "What comes first?" --option square="A car-free square" \\
         --option green="Greener streets" --eligible resident --eligible entrepreneur \\
-        --rule plurality --closes-at 2026-02-28T23:59+01:00
+        --rule plurality --closes-at 2027-02-28T23:59+01:00
     """
     parsed = []
     for option in options:
@@ -1723,7 +1728,7 @@ def decision_show(
     \b
     Example:
       samenspraak decision show city-centre budget-first-part
-      samenspraak decision show city-centre first-priority --as-of 2026-02-10T12:00+01:00
+      samenspraak decision show city-centre first-priority --as-of 2026-02-20T12:00+01:00
     """
     d = obj.app(write=False).decision_details(initiative_ref, decision_ref, as_of=as_of)
     if as_json:
@@ -1830,7 +1835,7 @@ def plan_period(
     \b
     Example:
       samenspraak --as facilitator plan period city-centre traffic-plan \\
-        --closes-at 2026-02-28T23:59+01:00
+        --closes-at 2027-02-28T23:59+01:00
       samenspraak --as facilitator plan period city-centre traffic-plan --days 14
     """
     if closes_at is not None and days is not None:
@@ -1936,7 +1941,8 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
     \b
     Example:
       samenspraak --db copy.db replay city-centre.zip
-      samenspraak --db copy.db replay city-centre.zip --head 68:3f2a...
+      samenspraak --db copy.db replay city-centre.zip \\
+        --head "$(samenspraak audit head city-centre)"
     """
     summary = Samenspraak.replay(str(bundle), obj.db, head=head)
     if as_json:
@@ -2291,8 +2297,9 @@ def audit_verify(
     \b
     Example:
       samenspraak audit verify
-      samenspraak audit verify --head 68:3f2a...
-      samenspraak audit verify --initiative city-centre --head 31:d197...
+      samenspraak audit verify --head "$(samenspraak audit head)"
+      samenspraak audit verify --initiative city-centre \\
+        --head "$(samenspraak audit head city-centre)"
     """
     try:
         result = obj.app(write=False).verify_audit(head, initiative=initiative_ref)

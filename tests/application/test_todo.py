@@ -365,7 +365,7 @@ def test_todo_lists_only_what_the_phase_lets_each_role_do() -> None:
                 "answers",
                 "The facilitator answers and informs the council.",
                 permissions={
-                    "facilitator": ("note_support", "inform_council"),
+                    "facilitator": ("note_support", "inform_council", "decide"),
                     "civil-servant": (),
                     "resident": ("record_progress",),
                 },
@@ -388,7 +388,16 @@ def test_todo_lists_only_what_the_phase_lets_each_role_do() -> None:
         "meetings": [],
         "council": [],
         "allocations": [],
-        "decisions": {},
+        "decisions": {
+            "d": {
+                "slug": "d",
+                "question": None,
+                "state": "open",
+                "positions": {},
+                "eligible": ["resident"],
+                "closes_at": at(0.5).isoformat(),
+            }
+        },
         "closed": False,
         "plans": {
             "p": {
@@ -420,10 +429,13 @@ def test_todo_lists_only_what_the_phase_lets_each_role_do() -> None:
 
     assert ("unanswered-reactions", "p") not in todo("f")
     assert ("inform-council", "council") not in todo("f")
+    assert ("ready-to-decide", "d") not in todo("f")
+    assert ("deadline", "d") not in todo("f")
     assert ("unanswered-reactions", "p") in todo("c")
     assert ("implementation-action", "a") not in todo("r")
 
     doc["phase"] = "answers"
+    assert ("ready-to-decide", "d") in todo("f")
     assert ("unanswered-reactions", "p") in todo("f")
     assert ("inform-council", "council") in todo("f")
     assert ("unanswered-reactions", "p") not in todo("c")
