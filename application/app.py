@@ -9,7 +9,6 @@ data, in one transaction. Refusals are raised as the errors of
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import random
@@ -458,10 +457,19 @@ class Samenspraak(Application[UUID]):
         from the process-state view (nothing is read when the phase has none)."""
         if not initiative.process.phase(initiative.phase).guards:
             return PhaseFacts()
+        return self._facts_of(initiative)
+
+    def _closing_facts(self, initiative: Initiative) -> PhaseFacts:
+        """What closing asks: the open decision points, and what the last phase's
+        guards ask (gathered even when the phase declares none)."""
+        return self._facts_of(initiative)
+
+    def _facts_of(self, initiative: Initiative) -> PhaseFacts:
+        from samenspraak.application.todo import reaction_period_end  # noqa: PLC0415
+
         doc = self._initiative_doc(initiative.slug)
         plans = list(doc["plans"].values())
         decisions = list(doc["decisions"].values())
-        ends = self._phase_period_ends(initiative)
         return PhaseFacts(
             open_decision_points=sum(d["state"] == "open" for d in decisions),
             unanswered_reactions=sum(
@@ -472,31 +480,8 @@ class Samenspraak(Application[UUID]):
             unfinalised_plans=sum(p["final_version"] is None for p in plans),
             any_draft=any(p["versions"] for p in plans),
             any_decision_taken=any(d["state"] == "decided" for d in decisions),
-            reaction_period_ends=ends,
+            reaction_period_ends=reaction_period_end(doc, initiative.process),
         )
-
-    def _closing_facts(self, initiative: Initiative) -> PhaseFacts:
-        """What closing asks: the open decision points, and the last phase's
-        guards (gathered even when the phase declares none)."""
-        doc = self._initiative_doc(initiative.slug)
-        guarded = self._phase_facts(initiative)
-        return dataclasses.replace(
-            guarded,
-            open_decision_points=sum(
-                d["state"] == "open" for d in doc["decisions"].values()
-            ),
-        )
-
-    def _phase_period_ends(self, initiative: Initiative) -> datetime | None:
-        """When the current phase's default reaction period ends, if its template
-        declares one: the phase began when it was entered (the view keeps when)."""
-        days = initiative.process.phase(initiative.phase).reaction_period_days
-        if days is None:
-            return None
-        phases = self._initiative_doc(initiative.slug)["phases"]
-        if not phases:
-            return None
-        return datetime.fromisoformat(phases[-1]["at"]) + timedelta(days=days)
 
     def _reactions_close(self, initiative: Initiative, plan: Plan) -> datetime | None:
         """When reactions on this plan close now (see :func:`todo.reaction_period_end`:
