@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -46,6 +46,18 @@ class DiagramWords:
     guards: str = "guards: what must hold to leave a phase"
     legend: str = "Legend"
     title: str = "{name} v{version}: phases and transitions"
+    reaction_period: str = "reaction period: {days} days"
+    texts: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    """Phase descriptions and guard explanations in the diagram's language, by
+    their text in the template (those not found are shown as written)."""
+
+    def said(self, text: str) -> str:
+        """``text`` in the diagram's language, when a translation is known."""
+        return self.texts.get(text, text)
+
+    def guard(self, name: str) -> str:
+        """What the guard ``name`` asks, in the diagram's language."""
+        return self.said(GUARDS.get(name, name))
 
 
 ENGLISH = DiagramWords()
@@ -252,7 +264,7 @@ def render_dot(
         elif at is not None and i < at:
             style.append("filled")
             extra = ', fillcolor="#eef2f6", fontcolor="#52606d", color="#8a94a0"'
-        tooltip = _dot_text(phase.description or phase.name)
+        tooltip = _dot_text(words.said(phase.description) or phase.name)
         lines.append(
             f'  p{i + 1} [label="{text}", style="{",".join(style)}", '
             f'tooltip="{tooltip}"{extra}];'
@@ -266,7 +278,7 @@ def render_dot(
         guards = process.phases[i - 1].guards if i > 0 else ()
         if guards:
             label = "\\n".join(_dot_text(g) for g in guards)
-            tooltip = _dot_text("; ".join(GUARDS.get(g, g) for g in guards))
+            tooltip = _dot_text("; ".join(words.guard(g) for g in guards))
             lines.append(
                 f'  {source} -> {target} [label="{label}", tooltip="{tooltip}"];'
             )
@@ -388,7 +400,7 @@ def render_svg(
                 f'y2="{mid:.1f}" stroke="{MUTED}" stroke-width="1.6"/>'
                 + _head(x1 - 2, mid, "right")
             )
-            out.append(_in_row_labels(lines, (x0 + x1) / 2, mid))
+            out.append(_in_row_labels(lines, (x0 + x1) / 2, mid, words))
         else:
             out.append(
                 _wrap_connector(
@@ -399,6 +411,7 @@ def render_svg(
                     lines=lines,
                     width=width,
                     mid=mid,
+                    words=words,
                 )
             )
     out.append(legend)
@@ -463,14 +476,14 @@ def _wrap_room(items: list[_Item], rows: list[list[_Item]], i: int) -> float:
     return 18 + len(lines) * LINE + (8 if lines else 0)
 
 
-def _in_row_labels(lines: list[str], x: float, mid: float) -> str:
+def _in_row_labels(lines: list[str], x: float, mid: float, words: DiagramWords) -> str:
     below = _below(lines)
     above = lines[: len(lines) - below]
     out = []
     for k, line in enumerate(reversed(above)):
-        out.append(_guard_text(line, x, mid - 6 - k * LINE, "middle"))
+        out.append(_guard_text(line, x, mid - 6 - k * LINE, "middle", words))
     for k, line in enumerate(lines[len(above) :]):
-        out.append(_guard_text(line, x, mid + 14 + k * LINE, "middle"))
+        out.append(_guard_text(line, x, mid + 14 + k * LINE, "middle", words))
     return "".join(out)
 
 
@@ -483,11 +496,13 @@ def _head(x: float, y: float, direction: str) -> str:
     return f'<polygon points="{points}" fill="{MUTED}"/>'
 
 
-def _guard_text(guard: str, x: float, y: float, anchor: str) -> str:
+def _guard_text(
+    guard: str, x: float, y: float, anchor: str, words: DiagramWords
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{GUARD_SIZE}" '
         f'text-anchor="{anchor}" fill="{GUARD_INK}" font-style="italic">'
-        f"<title>{_e(GUARDS.get(guard, guard))}</title>{_e(guard)}</text>"
+        f"<title>{_e(words.guard(guard))}</title>{_e(guard)}</text>"
     )
 
 
@@ -500,6 +515,7 @@ def _wrap_connector(
     lines: list[str],
     width: float,
     mid: float,
+    words: DiagramWords,
 ) -> str:
     """From below the last item of a row to above the first item of the next."""
     x0 = item.x + item.width / 2
@@ -522,7 +538,7 @@ def _wrap_connector(
         if x + widest > width - 4:
             x, anchor = min(x0, x1) - 10, "end"
     for k, line in enumerate(lines):
-        out.append(_guard_text(line, x, bend + 15 + k * LINE, anchor))
+        out.append(_guard_text(line, x, bend + 15 + k * LINE, anchor, words))
     return "".join(out)
 
 
@@ -561,21 +577,21 @@ def _draw_item(
         fill, stroke, ink = PASSED_FILL, GREY, MUTED
     dash = ' stroke-dasharray="6 4"' if phase.society_only else ""
     top = mid - BOX_H / 2
-    tip = [f"{item.index + 1}. {name}"]
+    heading = f"{item.index + 1}. {name}"
     if phase.description:
-        tip.append(phase.description)
+        heading += f" — {words.said(phase.description).rstrip('.')}"
+    tip = [heading]
     if phase.society_only:
         tip.append(f"({words.society_only})")
     if phase.reaction_period_days is not None:
-        tip.append(f"reaction period: {phase.reaction_period_days} days")
-    tip += [f"{g}: {GUARDS.get(g, g)}" for g in phase.guards]
+        tip.append(words.reaction_period.format(days=phase.reaction_period_days))
+    tip += [f"{g}: {words.guard(g)}" for g in phase.guards]
     cx = item.x + item.width / 2
     name_y = mid + (-3 if phase.society_only else 4.5)
     room = item.width - 16
     out = [
         f'<g class="phase{" current" if is_current else ""}">'
-        f"<title>{_e(' — '.join(tip[:2]) + ''.join(f'; {t}' for t in tip[2:]))}"
-        "</title>"
+        f"<title>{_e('; '.join(tip))}</title>"
         f'<rect x="{item.x:.1f}" y="{top:.1f}" width="{item.width:.1f}" '
         f'height="{BOX_H}" rx="9" fill="{fill}" stroke="{stroke}" '
         f'stroke-width="{stroke_width}"{dash}/>'

@@ -39,7 +39,12 @@ def _diagram(
         content_hash=r.process.content_hash,
     )
     labels = {p.name: w.value(p.name) for p in process.phases}
-    said = diagram.DiagramWords(
+    return process, labels, diagram_words(w)
+
+
+def diagram_words(w: Words) -> diagram.DiagramWords:
+    """What a diagram says besides the phase names, in the report's language."""
+    return diagram.DiagramWords(
         current=w("current_phase").lower(),
         passed=w("diagram_passed"),
         to_come=w("diagram_to_come"),
@@ -49,8 +54,9 @@ def _diagram(
         guards=w("diagram_guards"),
         legend=w("legend"),
         title=w("diagram_title", name="{name}", version="{version}"),
+        reaction_period=w("diagram_reaction_period", days="{days}"),
+        texts=w.template_texts(),
     )
-    return process, labels, said
 
 
 def diagram_html(r: ParticipationReport, w: Words) -> str:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from samenspraak.application.errors import InvalidInput
 from samenspraak.application.report import DecisionEntry, ReactionEntry
+from samenspraak.domain.templates import GUARDS
 
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
@@ -245,6 +246,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "diagram_society_only": {"nl": "alleen samenleving", "en": "society only"},
     "diagram_start": {"nl": "start", "en": "start"},
     "diagram_closed": {"nl": "afgesloten", "en": "closed"},
+    "diagram_reaction_period": {
+        "nl": "reactietermijn: {days} dagen",
+        "en": "reaction period: {days} days",
+    },
     "diagram_guards": {
         "nl": "voorwaarden om een fase te verlaten",
         "en": "guards: what must hold to leave a phase",
@@ -276,6 +281,14 @@ VALUES: dict[str, dict[Lang, str]] = {
     "council": {"nl": "Gemeenteraad", "en": "Council"},
     "implementation": {"nl": "Uitvoering", "en": "Implementation"},
     "evaluation": {"nl": "Evaluatie", "en": "Evaluation"},
+    "announcement": {"nl": "Kennisgeving", "en": "Announcement"},
+    "views": {"nl": "Zienswijzen", "en": "Views"},
+    "response-report": {"nl": "Reactienota", "en": "Response report"},
+    "council-decision": {"nl": "Raadsbesluit", "en": "Council decision"},
+    "proposals": {"nl": "Voorstellen", "en": "Proposals"},
+    "feasibility-check": {"nl": "Haalbaarheidstoets", "en": "Feasibility check"},
+    "vote": {"nl": "Stemming", "en": "Vote"},
+    "allocation": {"nl": "Toewijzing", "en": "Allocation"},
     # Groups and meetings
     "steering": {"nl": "Regiegroep", "en": "Steering group"},
     "working": {"nl": "Werkgroep", "en": "Working group"},
@@ -312,6 +325,74 @@ VALUES: dict[str, dict[Lang, str]] = {
     "done": {"nl": "Afgerond", "en": "Done"},
     "cancelled": {"nl": "Geschrapt", "en": "Cancelled"},
 }
+
+DUTCH_PHASE_DESCRIPTIONS: dict[str, str] = {
+    # overheidsparticipatie
+    "Residents, entrepreneurs and institutions deliberate and decide.": (
+        "Inwoners, ondernemers en instellingen beraadslagen en beslissen."
+    ),
+    "Municipal colleagues join the stakeholders.": (
+        "Collega's van de gemeente sluiten aan bij de belanghebbenden."
+    ),
+    "The municipal council is informed and decides.": (
+        "De gemeenteraad wordt geïnformeerd en beslist."
+    ),
+    "Stakeholders carry out the plan; the municipality follows.": (
+        "Belanghebbenden voeren het plan uit; de gemeente volgt."
+    ),
+    "The process and its results are evaluated.": (
+        "Het proces en zijn resultaten worden geëvalueerd."
+    ),
+    # omgevingswet
+    "The draft plan is announced and made available to everyone.": (
+        "Het ontwerpplan wordt bekendgemaakt en voor iedereen ter inzage gelegd."
+    ),
+    "A formal period in which anyone may give a view (zienswijze) on the draft.": (
+        "Een formele termijn waarin iedereen een zienswijze op het ontwerp mag geven."
+    ),
+    "Every view is summarised and answered: met, partly met or not met, with reasons.": (
+        "Elke zienswijze wordt samengevat en beantwoord: overgenomen, deels "
+        "overgenomen of niet overgenomen, met de redenen."
+    ),
+    "The council decides on the plan, with the response report beside it.": (
+        "De raad besluit over het plan, met de reactienota erbij."
+    ),
+    # burgerbegroting
+    "Residents, entrepreneurs and institutions propose what the budget is spent on.": (
+        "Inwoners, ondernemers en instellingen stellen voor waaraan het budget wordt "
+        "besteed."
+    ),
+    "Civil servants check every proposal; each one found not feasible gets its reason.": (
+        "Ambtenaren toetsen elk voorstel; elk voorstel dat niet haalbaar blijkt, "
+        "krijgt de reden erbij."
+    ),
+    "Residents, entrepreneurs and institutions vote on the feasible proposals.": (
+        "Inwoners, ondernemers en instellingen stemmen over de haalbare voorstellen."
+    ),
+    "The budget is allocated to the proposals chosen, and the council is informed.": (
+        "Het budget wordt toegewezen aan de gekozen voorstellen en de raad wordt "
+        "geïnformeerd."
+    ),
+    "The chosen proposals are carried out; the municipality follows.": (
+        "De gekozen voorstellen worden uitgevoerd; de gemeente volgt."
+    ),
+}
+"""The built-in templates' phase descriptions in Dutch, by their text in the
+template. A municipality's own template is shown as it is written."""
+
+DUTCH_GUARDS: dict[str, str] = {
+    "no_open_decision_point": "er staat geen besluitpunt van het initiatief meer open",
+    "every_reaction_answered": (
+        "elke reactie op de plannen van het initiatief is beantwoord of ingetrokken"
+    ),
+    "every_plan_finalised": "elk plan van het initiatief is definitief",
+    "a_draft_proposed": "ten minste één plan van het initiatief heeft een versie",
+    "a_decision_taken": "over ten minste één besluitpunt is besloten",
+    "council_informed": "de raad is ten minste één keer geïnformeerd",
+    "budget_allocated": "ten minste een deel van het budget is toegewezen",
+    "reaction_period_over": "de reactietermijn van de fase is voorbij",
+}
+"""What each guard asks, in Dutch (the English is :data:`GUARDS`)."""
 
 SESSION_SHORT: dict[str, dict[Lang, str]] = {
     "informal": {"nl": "informeel", "en": "informal"},
@@ -371,6 +452,16 @@ class Words:
 
     def __call__(self, key: str, **values: object) -> str:
         return LABELS[key][self.lang].format(**values)
+
+    def template_texts(self) -> dict[str, str]:
+        """The templates' phase descriptions and the guards' explanations in this
+        language, by their English text (empty for English)."""
+        if self.lang == "en":
+            return {}
+        return {
+            **DUTCH_PHASE_DESCRIPTIONS,
+            **{GUARDS[name]: text for name, text in DUTCH_GUARDS.items()},
+        }
 
     def value(self, value: str | None) -> str:
         if value is None:

@@ -11,14 +11,20 @@ import pytest
 from samenspraak.application import InvalidInput, NotFound, Samenspraak
 from samenspraak.application.diagram import (
     FORMATS,
+    DiagramWords,
     render_dot,
     render_mermaid,
     render_svg,
 )
-from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.report_render import (
+    diagram_words,
+    render_html,
+    render_markdown,
+)
+from samenspraak.application.report_words import words
 from samenspraak.application.story import StoryRecord
 from samenspraak.application.templates import installed
-from samenspraak.domain.templates import Phase, ProcessTemplate
+from samenspraak.domain.templates import GUARDS, Phase, ProcessTemplate
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
@@ -199,3 +205,58 @@ def test_the_reports_show_the_process_diagram(story: Story) -> None:
     markdown = render_markdown(report, "en")
     assert "### Process diagram\n\n```mermaid\nflowchart LR\n" in markdown
     assert "  class p3 current\n" in markdown
+
+
+def _titles(svg_page: str) -> list[str]:
+    """Every tooltip (SVG ``title``) of the diagrams in an HTML page."""
+    return re.findall(r"<title[^>]*>([^<]*)</title>", svg_page)
+
+
+def test_the_dutch_report_explains_phases_and_guards_in_dutch(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch = " ".join(_titles(render_html(report, "nl")))
+    english = " ".join(_titles(render_html(report, "en")))
+    assert (
+        "1. Samenleving beslist — Inwoners, ondernemers en instellingen beraadslagen "
+        "en beslissen; (alleen samenleving)"
+    ) in dutch
+    assert "deliberate" not in dutch
+    assert "deliberate" in english
+
+
+def test_a_dutch_diagram_gives_reaction_periods_and_guards_in_dutch() -> None:
+    process = installed().get("overheidsparticipatie", "2")
+    labels = {p.name: words("nl").value(p.name) for p in process.phases}
+    dutch = " ".join(
+        _titles(render_svg(process, labels=labels, words=diagram_words(words("nl"))))
+    )
+    english = " ".join(_titles(render_svg(process)))
+    assert "reactietermijn: 28 dagen" in dutch
+    assert (
+        "every_reaction_answered: elke reactie op de plannen van het initiatief is "
+        "beantwoord of ingetrokken"
+    ) in dutch
+    for text in ("deliberate", "reaction period", "has an answer", "is still open"):
+        assert text not in dutch
+        assert text in english
+
+
+def test_every_built_in_phase_and_guard_has_its_dutch_wording() -> None:
+    dutch = words("nl")
+    texts = dutch.template_texts()
+    for process in installed().templates.values():
+        for phase in process.phases:
+            assert dutch.value(phase.name) != phase.name, phase.name
+            assert phase.description in texts, phase.description
+    for explanation in GUARDS.values():
+        assert explanation in texts, explanation
+    assert words("en").template_texts() == {}
+
+
+def test_a_description_without_a_translation_is_shown_as_written() -> None:
+    process = ProcessTemplate(
+        "own", "1", "", (Phase("listen", "Wij luisteren eerst.", guards=()),)
+    )
+    svg = render_svg(process, words=DiagramWords(texts={"x": "y"}))
+    assert "1. listen — Wij luisteren eerst" in svg
