@@ -130,6 +130,13 @@ class DecisionPoint(Aggregate):
             rules.the_key_object_is_reserved.check(key != OBJECT)
             rules.option_keys_are_unique.check(keys.count(key) == 1, option=key)
         rules.a_decision_point_names_who_takes_part.check(len(eligible) > 0)
+        kinds = sorted({StakeholderKind(k) for k in eligible})
+        rules.a_decision_point_is_put_to_someone_who_may_take_a_position.check(
+            any(initiative.may_take_positions(k) for k in kinds),
+            phase=initiative.phase,
+            initiative=initiative.slug,
+            kinds=" or ".join(k.value for k in kinds),
+        )
         if closes_at is not None:
             rules.times_carry_a_timezone.check(
                 closes_at.tzinfo is not None, what="closing time"
@@ -143,7 +150,7 @@ class DecisionPoint(Aggregate):
             slug=slug,
             question=question,
             options=list(options),
-            eligible=sorted(StakeholderKind(k) for k in set(eligible)),
+            eligible=kinds,
             rule=rule,
             closes_at=closes_at,
         )

@@ -289,6 +289,16 @@ class Initiative(Aggregate):
             action=action,
         )
 
+    def may_take_positions(self, kind: StakeholderKind) -> bool:
+        """Whether stakeholders of this kind may take positions in the current
+        phase: society decides first, and a phase with permissions grants it."""
+        if self.society_decides and kind is StakeholderKind.CIVIL_SERVANT:
+            return False
+        phase = self.process.phase(self.phase)
+        return not phase.permissions or "take_position" in phase.permissions.get(
+            kind.value, ()
+        )
+
     def require_permission(
         self, actor: str, command: str, kind: StakeholderKind | None = None
     ) -> None:

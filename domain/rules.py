@@ -350,6 +350,11 @@ a_decision_point_names_who_takes_part = _rule(
     "a_decision_point_names_who_takes_part",
     "A decision point names at least one kind of stakeholder who may take part.",
 )
+a_decision_point_is_put_to_someone_who_may_take_a_position = _rule(
+    "a_decision_point_is_put_to_someone_who_may_take_a_position",
+    "In the phase {phase} of {initiative} no {kinds} may take a position, so a "
+    "decision point put only to them could never be answered.",
+)
 a_decision_point_closes_in_the_future = _rule(
     "a_decision_point_closes_in_the_future",
     "A decision point's closing time ({closes_at}) must lie in the future.",

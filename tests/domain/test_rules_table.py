@@ -58,3 +58,10 @@ def test_every_rule_is_refused_somewhere_in_the_domain_tests():
 
     assert set(RULES) - refused_in_tests == set()
     assert refused_in_tests - set(RULES) == set()
+
+
+def test_every_rule_is_documented_with_its_sentence_in_the_rules_page():
+    page = (HERE.parents[1] / "docs" / "rules.md").read_text("utf-8")
+    for name, rule in RULES.items():
+        sentence = rule.reason.replace("|", "\\|")
+        assert f"| `{name}` | {sentence}" in page, name

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 
 from samenspraak.domain import rules
+from samenspraak.domain.decision_point import DecisionPoint, Option
 from samenspraak.domain.initiative import Initiative, PhaseFacts
 from samenspraak.domain.templates import (
     GUARDS,
@@ -27,6 +28,7 @@ from samenspraak.domain.templates import (
 )
 from samenspraak.domain.values import (
     CouncilSession,
+    DecisionRule,
     ParticipationLevel,
     StakeholderKind,
 )
@@ -375,6 +377,34 @@ def test_who_has_not_joined_is_checked_with_the_kind_they_join_with(
         city_centre.require_permission(
             "newcomer", "join_initiative", StakeholderKind.INSTITUTION
         )
+
+
+def test_a_question_goes_to_at_least_one_kind_the_phase_lets_take_a_position(
+    city_centre, text, refused
+):
+    on(city_centre, permitting(resident=("take_position",)))
+
+    def put(*kinds: StakeholderKind) -> DecisionPoint:
+        return DecisionPoint.put(
+            actor="facilitator",
+            initiative=city_centre,
+            slug="market-square",
+            question=text("what becomes of the market square?"),
+            options=[Option("car-free", text("car-free")), Option("no", text("no"))],
+            eligible=kinds,
+            rule=DecisionRule.MAJORITY,
+        )
+
+    with refused(
+        rules.a_decision_point_is_put_to_someone_who_may_take_a_position,
+        "In the phase society-decides of city-centre no entrepreneur or institution "
+        "may take a position, so a decision point put only to them could never be "
+        "answered.",
+    ):
+        put(StakeholderKind.INSTITUTION, StakeholderKind.ENTREPRENEUR)
+
+    decision = put(StakeholderKind.ENTREPRENEUR, StakeholderKind.RESIDENT)
+    assert [type(e).__name__ for e in decision.collect_events()] == ["Put"]
 
 
 def test_without_declared_permissions_every_role_may_act(city_centre):
