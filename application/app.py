@@ -422,6 +422,27 @@ class Samenspraak(Application[UUID]):
             Initiative, initiative_id(slug), f"There is no initiative called {slug}."
         )
 
+    def _at_closing(
+        self, initiative: Initiative, decision: DecisionPoint
+    ) -> Initiative | None:
+        """The initiative as it stood at the decision point's closing time, when
+        that has passed (who took part then is who counts); otherwise None."""
+        from samenspraak.domain import clock  # noqa: PLC0415
+
+        closes_at = decision.closes_at
+        if closes_at is None or clock.now() < closes_at:
+            return None
+        version = 0
+        for event in self.events.get(initiative.id):
+            assert isinstance(event, Initiative.Event)
+            if event.timestamp > closes_at:
+                break
+            version = event.originator_version
+        if version in (0, initiative.version):
+            return initiative
+        found: Initiative = self.repository.get(initiative.id, version=version)
+        return found
+
     def _plan(self, initiative: Initiative, slug: str) -> Plan:
         return self._get(
             Plan,
@@ -1161,7 +1182,11 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "decide")
             decision = self._decision(initiative, cmd.decision)
-            outcome = decision.decide(actor=actor, initiative=initiative)
+            outcome = decision.decide(
+                actor=actor,
+                initiative=initiative,
+                at_closing=self._at_closing(initiative, decision),
+            )
             self.save(decision)
             return outcome
 
@@ -1262,7 +1287,9 @@ class Samenspraak(Application[UUID]):
             decision = self._get(DecisionPoint, aggregate_id, "")
             if not decision.deadline_is_due:
                 return None
-            outcome = decision.close_by_deadline(initiative)
+            outcome = decision.close_by_deadline(
+                initiative, self._at_closing(initiative, decision)
+            )
             self.save(decision)
         else:
             plan = self._get(Plan, aggregate_id, "")

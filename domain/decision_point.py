@@ -131,6 +131,14 @@ class DecisionPoint(Aggregate):
             rules.option_keys_are_unique.check(keys.count(key) == 1, option=key)
         rules.a_decision_point_names_who_takes_part.check(len(eligible) > 0)
         kinds = sorted({StakeholderKind(k) for k in eligible})
+        rules.the_facilitator_takes_no_position.check(
+            StakeholderKind.FACILITATOR not in kinds
+        )
+        rules.a_question_put_while_society_decides_goes_to_society.check(
+            not (initiative.society_decides and StakeholderKind.CIVIL_SERVANT in kinds),
+            initiative=initiative.slug,
+            phase=initiative.phase,
+        )
         rules.a_decision_point_is_put_to_someone_who_may_take_a_position.check(
             any(initiative.may_take_positions(k) for k in kinds),
             phase=initiative.phase,
@@ -280,8 +288,18 @@ class DecisionPoint(Aggregate):
 
     # --- Ending ----------------------------------------------------------------------
 
-    def decide(self, *, actor: str, initiative: Initiative) -> str | None:
-        """Apply the rule to the positions taken; returns the outcome or None."""
+    def decide(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        at_closing: Initiative | None = None,
+    ) -> str | None:
+        """Apply the rule to the positions taken; returns the outcome or None.
+
+        Before its closing time, only once everyone who may take part has taken a
+        position. After it, the rule counts who took part at the closing time:
+        ``at_closing`` is the initiative as it stood then (by default, as it is)."""
         self._require_own(initiative)
         initiative.require_facilitator(actor, "decide decision points")
         rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
@@ -289,7 +307,18 @@ class DecisionPoint(Aggregate):
             decision=self.slug,
             state=self.state.value,
         )
-        outcome, tally = self._tally(initiative)
+        if self.closes_at is not None and clock.now() < self.closes_at:
+            everyone = self.participants(initiative)
+            waiting = [s for s in everyone if s not in self.positions]
+            rules.a_decision_point_is_decided_once_it_closes.check(
+                not waiting,
+                decision=self.slug,
+                closes_at=self.closes_at.isoformat(),
+                waiting=len(waiting),
+                total=len(everyone),
+            )
+            at_closing = None
+        outcome, tally = self._tally(at_closing or initiative)
         self._decided(actor=actor, outcome=outcome, tally=tally)
         return outcome
 
@@ -302,10 +331,14 @@ class DecisionPoint(Aggregate):
             self.rule, self.option_keys, counted, self.participants(initiative)
         )
 
-    def close_by_deadline(self, initiative: Initiative) -> str | None:
+    def close_by_deadline(
+        self, initiative: Initiative, at_closing: Initiative | None = None
+    ) -> str | None:
         """Its closing time has passed: decide by the rule with the positions taken
-        by then (a later one is refused as late). Recorded by the system, with the
-        deadline as the moment it closed; returns the outcome or None."""
+        by then (a later one is refused as late), counting who took part at the
+        closing time (``at_closing``: the initiative as it stood then; by default,
+        as it is). Recorded by the system, with the deadline as the moment it
+        closed; returns the outcome or None."""
         self._require_own(initiative)
         rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
             self.state is DecisionState.OPEN,
@@ -313,7 +346,7 @@ class DecisionPoint(Aggregate):
             state=self.state.value,
         )
         closes_at = rules.passed_deadline(self.slug, self.closes_at, clock.now())
-        outcome, tally = self._tally(initiative)
+        outcome, tally = self._tally(at_closing or initiative)
         self._closed_by_deadline(
             actor=SYSTEM_ACTOR, closed_at=closes_at, outcome=outcome, tally=tally
         )

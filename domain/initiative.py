@@ -335,6 +335,14 @@ class Initiative(Aggregate):
             stakeholder="This stakeholder",
             initiative=self.slug,
         )
+        before = self.former_stakeholders.get(stakeholder)
+        rules.a_stakeholder_rejoins_as_the_kind_they_were.check(
+            before is None or before is StakeholderKind(kind),
+            stakeholder="This stakeholder",
+            initiative=self.slug,
+            kind=_with_article(before.value if before else ""),
+            new=_with_article(StakeholderKind(kind).value),
+        )
         self._stakeholder_joined(actor=actor, stakeholder=stakeholder, kind=kind)
 
     @event("StakeholderJoined")
@@ -724,6 +732,11 @@ class Initiative(Aggregate):
             initiative=self.slug,
             what=what,
         )
+        rules.an_owner_who_left_no_longer_follows_up.check(
+            actor == self.facilitator or self.is_active(actor),
+            action=action.slug,
+            initiative=self.slug,
+        )
 
     def record_progress(
         self,
@@ -790,6 +803,15 @@ class Initiative(Aggregate):
             action=action,
             percent=found.percent,
         )
+        rules.a_status_fits_the_progress.check(
+            not (status == ImplementationStatus.PLANNED.value and found.percent > 0)
+            and not (
+                status == ImplementationStatus.UNDER_WAY.value and found.percent == 100
+            ),
+            action=action,
+            percent=found.percent,
+            status=status.replace("-", " "),
+        )
         self._implementation_status_changed(
             actor=actor, action=action, status=status, reason=reason
         )
@@ -813,6 +835,11 @@ class Initiative(Aggregate):
             known.open_decision_points == 0,
             initiative=self.slug,
             count=known.open_decision_points,
+        )
+        rules.a_closed_initiative_leaves_no_reaction_unanswered.check(
+            known.unanswered_reactions == 0,
+            initiative=self.slug,
+            count=known.unanswered_reactions,
         )
         if self.process.next_phase(self.phase) is None:
             for guard in self.process.phase(self.phase).guards:

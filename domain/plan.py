@@ -70,6 +70,8 @@ class Reaction:
     recorded_by: str
     answer: Answer | None = None
     withdrawn: bool = False
+    latest_then: int = 0
+    """The plan's latest version when the reaction was given."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -325,6 +327,7 @@ class Plan(Aggregate):
             section=section,
             meeting=meeting,
             recorded_by=actor,
+            latest_then=self.latest_version,
         )
 
     def withdraw_reaction(
@@ -427,6 +430,13 @@ class Plan(Aggregate):
                 plan=self.slug,
                 reaction=reaction.number,
                 reacted=reaction.version,
+                version=version,
+            )
+            rules.a_change_follows_the_reaction.check(
+                version > reaction.latest_then,
+                reaction=reaction.number,
+                plan=self.slug,
+                latest=reaction.latest_then,
                 version=version,
             )
         self._change_adopted(

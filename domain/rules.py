@@ -87,6 +87,11 @@ a_closed_initiative_leaves_no_decision_point_open = _rule(
     "{initiative} still has {count} open decision point(s); decide or withdraw them "
     "before closing it.",
 )
+a_closed_initiative_leaves_no_reaction_unanswered = _rule(
+    "a_closed_initiative_leaves_no_reaction_unanswered",
+    "{initiative} still has {count} unanswered reaction(s); answer them before "
+    "closing it, so that the response report answers every reaction.",
+)
 a_phase_is_left_when_its_guards_hold = _rule(
     "a_phase_is_left_when_its_guards_hold",
     "{initiative} cannot leave the phase {phase} until {guard}.",
@@ -119,6 +124,11 @@ the_facilitator_is_the_one_who_started = _rule(
 a_stakeholder_joins_once = _rule(
     "a_stakeholder_joins_once",
     "{stakeholder} has already joined {initiative}.",
+)
+a_stakeholder_rejoins_as_the_kind_they_were = _rule(
+    "a_stakeholder_rejoins_as_the_kind_they_were",
+    "{stakeholder} took part in {initiative} as {kind} before, and rejoins as {kind}, "
+    "not as {new}.",
 )
 stakeholders_leave_themselves_or_are_removed_by_the_facilitator = _rule(
     "stakeholders_leave_themselves_or_are_removed_by_the_facilitator",
@@ -222,6 +232,10 @@ only_the_owner_or_the_facilitator_follows_up = _rule(
     "only_the_owner_or_the_facilitator_follows_up",
     "Only the owner of {action} or the facilitator of {initiative} may {what}.",
 )
+an_owner_who_left_no_longer_follows_up = _rule(
+    "an_owner_who_left_no_longer_follows_up",
+    "The owner of {action} left {initiative}; the facilitator follows it up now.",
+)
 progress_is_a_percentage = _rule(
     "progress_is_a_percentage",
     "Progress is a percentage from 0 to 100, not {percent}.",
@@ -246,6 +260,11 @@ a_cancelled_action_takes_no_progress = _rule(
 an_action_is_done_at_100_percent = _rule(
     "an_action_is_done_at_100_percent",
     "{action} is {percent}% done; it is done when its progress reaches 100%.",
+)
+a_status_fits_the_progress = _rule(
+    "a_status_fits_the_progress",
+    "{action} is {percent}% done, so it cannot be {status}: planned is for 0%, under "
+    "way for less than 100%.",
 )
 a_status_change_changes_the_status = _rule(
     "a_status_change_changes_the_status",
@@ -292,6 +311,12 @@ a_change_is_adopted_in_a_later_version = _rule(
     "a_change_is_adopted_in_a_later_version",
     "A change answering reaction {reaction} (on version {reacted}) is adopted in a "
     "later version of {plan}; version {version} is not one.",
+)
+a_change_follows_the_reaction = _rule(
+    "a_change_follows_the_reaction",
+    "Reaction {reaction} on {plan} was given when version {latest} already existed; "
+    "a change it led to is carried by a version proposed after it, not by version "
+    "{version}.",
 )
 only_support_is_noted = _rule(
     "only_support_is_noted",
@@ -350,6 +375,15 @@ a_decision_point_names_who_takes_part = _rule(
     "a_decision_point_names_who_takes_part",
     "A decision point names at least one kind of stakeholder who may take part.",
 )
+the_facilitator_takes_no_position = _rule(
+    "the_facilitator_takes_no_position",
+    "The facilitator is independent: a decision point is not put to facilitators.",
+)
+a_question_put_while_society_decides_goes_to_society = _rule(
+    "a_question_put_while_society_decides_goes_to_society",
+    "Society decides first: while {initiative} is in the phase {phase}, a decision "
+    "point is not put to civil servants.",
+)
 a_decision_point_is_put_to_someone_who_may_take_a_position = _rule(
     "a_decision_point_is_put_to_someone_who_may_take_a_position",
     "In the phase {phase} of {initiative} no {kinds} may take a position, so a "
@@ -383,6 +417,11 @@ an_objection_gives_a_reason = _rule(
 only_an_open_decision_point_is_decided_or_withdrawn = _rule(
     "only_an_open_decision_point_is_decided_or_withdrawn",
     "{decision} is {state}; it can no longer be decided or withdrawn.",
+)
+a_decision_point_is_decided_once_it_closes = _rule(
+    "a_decision_point_is_decided_once_it_closes",
+    "{decision} closes at {closes_at}; before then it is decided only once everyone "
+    "who may take part has taken a position ({waiting} of {total} have not).",
 )
 
 # --- Deadlines -----------------------------------------------------------------------

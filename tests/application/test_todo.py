@@ -74,7 +74,7 @@ def put(app: Samenspraak, closes_at: datetime | None, **more: Any) -> None:
             "question": "What comes first?",
             "options": [{"key": "square", "label": "The square"},
                         {"key": "trees", "label": "Trees"}],
-            "eligible": ["resident", "entrepreneur", "civil-servant"],
+            "eligible": ["resident", "entrepreneur"],
             "rule": "plurality",
             "closes_at": closes_at,
             **more,
@@ -97,7 +97,7 @@ def test_an_open_decision_point_in_the_society_phase(city: Samenspraak) -> None:
     assert item.initiative == CITY
     assert item.due == at(30)
     assert "What comes first?" in item.text
-    # Civil servants observe while society decides.
+    # Civil servants observe while society decides: it is not put to them.
     assert ("take-position", "first") not in kinds(
         todo_at(city, "civil-servant", at(2))
     )

@@ -754,6 +754,9 @@ def test_the_initiative_advances_allocates_its_budget_and_closes(
         actor=F,
     )
     _says(allocated, "", "Allocated EUR 150000.50 in city-centre.\n")
+    # Every reaction is answered before the initiative closes.
+    ok(db, "plan", "defend", CITY, "vision", "--reaction", "1", "--reasoning",
+       "Parking policy is for the council.", actor=F)  # fmt: skip
     status = read_json(db, "initiative", "status", CITY)
     assert status["phase"] == "colleagues-join"
     assert status["allocated"] == "150000.50"

@@ -101,9 +101,13 @@ def test_nothing_can_be_allocated_from_an_empty_budget(
 ):
     harbour = start_city_centre(slug="harbour", budget="0.00")
     decision = put_decision(
-        slug="quay", eligible=[StakeholderKind.FACILITATOR], initiative=harbour
+        slug="quay", eligible=[StakeholderKind.RESIDENT], initiative=harbour
     )
-    decision.take_position(actor="facilitator", initiative=harbour, option="car-free")
+    harbour.join(
+        actor="facilitator", stakeholder="quay-resident", kind=StakeholderKind.RESIDENT
+    )
+    harbour.collect_events()
+    decision.take_position(actor="quay-resident", initiative=harbour, option="car-free")
     decision.decide(actor="facilitator", initiative=harbour)
 
     with refused(
@@ -192,9 +196,13 @@ def test_an_allocation_cannot_follow_from_a_decision_of_another_initiative(
 ):
     harbour = start_city_centre(slug="harbour")
     theirs = put_decision(
-        slug="quay", eligible=[StakeholderKind.FACILITATOR], initiative=harbour
+        slug="quay", eligible=[StakeholderKind.RESIDENT], initiative=harbour
     )
-    theirs.take_position(actor="facilitator", initiative=harbour, option="car-free")
+    harbour.join(
+        actor="facilitator", stakeholder="quay-resident", kind=StakeholderKind.RESIDENT
+    )
+    harbour.collect_events()
+    theirs.take_position(actor="quay-resident", initiative=harbour, option="car-free")
     theirs.decide(actor="facilitator", initiative=harbour)
     assert theirs.is_decided
 

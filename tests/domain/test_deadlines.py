@@ -4,11 +4,18 @@ Lateness depends on the deadline alone, whether or not the closing was recorded.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.decision_point import DecisionState
-from samenspraak.domain.values import SYSTEM_ACTOR, Channel, Stance
+from samenspraak.domain.values import (
+    SYSTEM_ACTOR,
+    Channel,
+    DecisionRule,
+    StakeholderKind,
+    Stance,
+)
 
 DEADLINE = datetime.fromisoformat("2026-01-19T17:00+01:00")
 AFTER = DEADLINE + timedelta(minutes=1)
@@ -85,11 +92,54 @@ def test_a_decision_point_without_a_closing_time_is_not_closed_by_deadline(
         decision.close_by_deadline(city_centre)
 
 
+def test_closing_by_deadline_counts_who_took_part_at_the_deadline(
+    city_centre, put_decision
+):
+    decision = put_decision(closes_at=DEADLINE, rule=DecisionRule.CONSENSUS)
+    for who in ("bakery", "library", "resident-havenkwartier"):
+        decision.take_position(actor=who, initiative=city_centre, option="car-free")
+    decision.collect_events()
+    at_the_deadline = copy.deepcopy(city_centre)
+    # After the deadline, before the closing is recorded, a newcomer joins.
+    city_centre.join(
+        actor="facilitator",
+        stakeholder="newcomer",
+        kind=StakeholderKind.RESIDENT,
+    )
+
+    with clock.frozen_at(AFTER):
+        outcome = decision.close_by_deadline(city_centre, at_the_deadline)
+
+    assert outcome == "car-free"  # everyone who took part then agreed
+    assert decision.tally == {"car-free": 3, "deliveries-only": 0}
+
+
+def test_before_its_closing_time_a_decision_point_waits_for_everyone(
+    city_centre, put_decision, refused
+):
+    decision = put_decision(closes_at=DEADLINE)
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    decision.collect_events()
+
+    with refused(
+        rules.a_decision_point_is_decided_once_it_closes,
+        "market-square closes at 2026-01-19T17:00:00+01:00; before then it is decided "
+        "only once everyone who may take part has taken a position (2 of 3 have not).",
+        decision,
+    ):
+        decision.decide(actor="facilitator", initiative=city_centre)
+
+    for who in ("library", "resident-havenkwartier"):
+        decision.take_position(actor=who, initiative=city_centre, option="car-free")
+    assert decision.decide(actor="facilitator", initiative=city_centre) == "car-free"
+
+
 def test_a_decided_decision_point_is_not_closed_by_deadline(
     city_centre, put_decision, refused
 ):
     decision = put_decision(closes_at=DEADLINE)
-    decision.decide(actor="facilitator", initiative=city_centre)
+    with clock.frozen_at(AFTER):
+        decision.decide(actor="facilitator", initiative=city_centre)
     decision.collect_events()
 
     with (

@@ -150,30 +150,18 @@ def test_a_decision_point_names_who_takes_part(city_centre, text, refused):
         put_market_square(city_centre, text, eligible=[])
 
 
-def test_in_a_society_only_phase_a_question_is_not_put_to_civil_servants_alone(
+def test_a_decision_point_is_not_put_to_the_independent_facilitator(
     city_centre, text, refused
 ):
     with refused(
-        rules.a_decision_point_is_put_to_someone_who_may_take_a_position,
-        "In the phase society-decides of city-centre no civil-servant may take a "
-        "position, so a decision point put only to them could never be answered.",
+        rules.the_facilitator_takes_no_position,
+        "The facilitator is independent: a decision point is not put to facilitators.",
     ):
-        put_market_square(city_centre, text, eligible=[StakeholderKind.CIVIL_SERVANT])
-
-
-def test_a_question_to_society_and_civil_servants_may_be_put_while_society_decides(
-    city_centre, text
-):
-    decision = put_market_square(
-        city_centre,
-        text,
-        eligible=[StakeholderKind.CIVIL_SERVANT, StakeholderKind.RESIDENT],
-    )
-
-    assert decision.eligible == [
-        StakeholderKind.CIVIL_SERVANT,
-        StakeholderKind.RESIDENT,
-    ]
+        put_market_square(
+            city_centre,
+            text,
+            eligible=[StakeholderKind.RESIDENT, StakeholderKind.FACILITATOR],
+        )
 
 
 def test_a_closing_time_carries_a_timezone(city_centre, text, refused):

@@ -201,6 +201,27 @@ def test_only_the_owner_or_the_facilitator_records_progress(
         )
 
 
+def test_an_owner_who_left_no_longer_follows_up_the_action(city_centre, text, refused):
+    city_centre.add_implementation_action(
+        actor="facilitator",
+        slug="bicycle-racks",
+        title=text("bicycle racks at the library"),
+        owner_stakeholder="library",
+    )
+    city_centre.leave(actor="library", stakeholder="library")
+    city_centre.collect_events()
+
+    with refused(
+        rules.an_owner_who_left_no_longer_follows_up,
+        "The owner of bicycle-racks left city-centre; the facilitator follows it up "
+        "now.",
+        city_centre,
+    ):
+        city_centre.record_progress(actor="library", action="bicycle-racks", percent=50)
+    city_centre.record_progress(actor="facilitator", action="bicycle-racks", percent=50)
+    assert city_centre.implementation["bicycle-racks"].percent == 50
+
+
 def test_progress_is_recorded_on_an_existing_action(city_centre, refused):
     with refused(
         rules.an_implementation_action_must_exist,
@@ -302,6 +323,27 @@ def test_an_action_is_done_only_at_100_percent(city_centre, benches, refused):
         )
     city_centre.record_progress(actor="facilitator", action="benches", percent=100)
     assert benches.status is ImplementationStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("percent", "status", "said"),
+    [(40, "planned", "planned"), (100, "under-way", "under way")],
+)
+def test_a_status_fits_the_progress(
+    city_centre, benches, refused, percent, status, said
+):
+    city_centre.record_progress(actor="facilitator", action="benches", percent=percent)
+    city_centre.collect_events()
+
+    with refused(
+        rules.a_status_fits_the_progress,
+        f"benches is {percent}% done, so it cannot be {said}: planned is for 0%, "
+        "under way for less than 100%.",
+        city_centre,
+    ):
+        city_centre.change_implementation_status(
+            actor="facilitator", action="benches", status=status
+        )
 
 
 def test_a_status_change_changes_the_status(city_centre, benches, refused):

@@ -163,6 +163,26 @@ def test_the_facilitator_cannot_join_their_own_initiative_again(city_centre, ref
     assert city_centre.kind_of("facilitator") is StakeholderKind.FACILITATOR
 
 
+def test_a_stakeholder_who_left_rejoins_as_the_kind_they_were(city_centre, refused):
+    city_centre.leave(
+        actor="civil-servant-traffic", stakeholder="civil-servant-traffic"
+    )
+    city_centre.collect_events()
+
+    with refused(
+        rules.a_stakeholder_rejoins_as_the_kind_they_were,
+        "This stakeholder took part in city-centre as a civil servant before, and "
+        "rejoins as a civil servant, not as a resident.",
+        city_centre,
+    ):
+        city_centre.join(
+            actor="civil-servant-traffic",
+            stakeholder="civil-servant-traffic",
+            kind=StakeholderKind.RESIDENT,
+        )
+    assert not city_centre.is_active("civil-servant-traffic")
+
+
 def test_a_stakeholder_who_left_may_join_again(city_centre):
     city_centre.leave(actor="bakery", stakeholder="bakery")
     city_centre.collect_events()
@@ -640,6 +660,20 @@ def test_an_initiative_closes_with_no_decision_point_open(city_centre, text, ref
             actor="facilitator",
             outcome=text("we are done"),
             facts=PhaseFacts(open_decision_points=2),
+        )
+
+
+def test_an_initiative_closes_with_every_reaction_answered(city_centre, text, refused):
+    with refused(
+        rules.a_closed_initiative_leaves_no_reaction_unanswered,
+        "city-centre still has 3 unanswered reaction(s); answer them before closing "
+        "it, so that the response report answers every reaction.",
+        city_centre,
+    ):
+        city_centre.close(
+            actor="facilitator",
+            outcome=text("we are done"),
+            facts=PhaseFacts(unanswered_reactions=3),
         )
 
 

@@ -546,6 +546,40 @@ def test_a_change_cannot_be_adopted_in_the_version_that_was_reacted_to(
     assert reacted_plan.unanswered == [1, 2, 3]
 
 
+def test_a_change_is_carried_by_a_version_proposed_after_the_reaction(
+    city_centre, traffic_plan, text, refused
+):
+    draft(traffic_plan, city_centre, text)
+    late = react(
+        traffic_plan, city_centre, text, "resident-havenkwartier", Stance.OBJECTION
+    )
+    traffic_plan.collect_events()
+
+    with refused(
+        rules.a_change_follows_the_reaction,
+        "Reaction 1 on traffic-plan was given when version 2 already existed; a "
+        "change it led to is carried by a version proposed after it, not by version 2.",
+        traffic_plan,
+    ):
+        traffic_plan.adopt_change(
+            actor="bakery",
+            initiative=city_centre,
+            reactions=[late],
+            version=2,
+            explanation=text("version 2 already did it"),
+        )
+
+    draft(traffic_plan, city_centre, text)
+    traffic_plan.adopt_change(
+        actor="bakery",
+        initiative=city_centre,
+        reactions=[late],
+        version=3,
+        explanation=text("version 3 does it"),
+    )
+    assert traffic_plan.unanswered == []
+
+
 def test_a_change_cannot_be_adopted_in_a_version_not_yet_proposed(
     city_centre, reacted_plan, text, refused
 ):

@@ -101,16 +101,6 @@ def record_the_story(text):
             rule=DecisionRule.MAJORITY,
             closes_at=moment("2026-02-15T20:00+01:00"),
         )
-        bicycles = DecisionPoint.put(
-            actor="facilitator",
-            initiative=city,
-            slug="bicycle-parking",
-            question=text("bicycle parking at the library?"),
-            options=[Option("at-the-library", text("at the library"))],
-            eligible=[*SOCIETY, StakeholderKind.CIVIL_SERVANT],
-            rule=DecisionRule.CONSENT,
-            closes_at=moment("2026-06-30T20:00+02:00"),
-        )
         for stakeholder, option in [
             ("bakery", "car-free"),
             ("resident-havenkwartier", "deliveries-only"),
@@ -162,6 +152,16 @@ def record_the_story(text):
     with clock.frozen_at(moment("2026-02-16T09:00+01:00")):
         market.decide(actor="facilitator", initiative=city)
         city.advance_phase(actor="facilitator")
+        bicycles = DecisionPoint.put(
+            actor="facilitator",
+            initiative=city,
+            slug="bicycle-parking",
+            question=text("bicycle parking at the library?"),
+            options=[Option("at-the-library", text("at the library"))],
+            eligible=[*SOCIETY, StakeholderKind.CIVIL_SERVANT],
+            rule=DecisionRule.CONSENT,
+            closes_at=moment("2026-06-30T20:00+02:00"),
+        )
         bicycles.take_position(
             actor="civil-servant-traffic",
             initiative=city,

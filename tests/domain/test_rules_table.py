@@ -65,3 +65,8 @@ def test_every_rule_is_documented_with_its_sentence_in_the_rules_page():
     for name, rule in RULES.items():
         sentence = rule.reason.replace("|", "\\|")
         assert f"| `{name}` | {sentence}" in page, name
+
+
+def test_every_rule_is_named_in_the_event_catalogue():
+    page = (HERE.parents[1] / "docs" / "event-catalogue.md").read_text("utf-8")
+    assert [name for name in RULES if f"`{name}`" not in page] == []

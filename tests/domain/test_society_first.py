@@ -205,25 +205,23 @@ def test_a_civil_servant_in_the_working_group_cannot_answer_while_society_decide
     assert traffic_plan.unanswered == [1]
 
 
-def test_a_civil_servant_cannot_take_a_position_while_society_decides(
+def test_a_question_put_while_society_decides_is_not_put_to_civil_servants(
     city_centre, put_decision, refused
 ):
-    decision = put_decision(eligible=EVERYONE)
-
     with refused(
-        rules.society_decides_first, society_first("take positions"), decision
+        rules.a_question_put_while_society_decides_goes_to_society,
+        "Society decides first: while city-centre is in the phase society-decides, a "
+        "decision point is not put to civil servants.",
     ):
-        decision.take_position(
-            actor="civil-servant-traffic", initiative=city_centre, option="car-free"
-        )
-    assert decision.positions == {}
+        put_decision(eligible=EVERYONE)
 
 
-def test_a_civil_servant_takes_a_position_once_colleagues_join(
+def test_a_civil_servant_takes_a_position_on_a_question_put_once_colleagues_join(
     city_centre, put_decision
 ):
-    decision = put_decision(eligible=EVERYONE)
     city_centre.advance_phase(actor="facilitator")
+    decision = put_decision(eligible=EVERYONE)
+    decision.collect_events()
 
     decision.take_position(
         actor="civil-servant-traffic", initiative=city_centre, option="car-free"
@@ -234,33 +232,13 @@ def test_a_civil_servant_takes_a_position_once_colleagues_join(
     assert events[0].option == "car-free"
 
 
-def test_a_civil_servant_does_not_count_for_consensus_while_society_decides(
+def test_society_decides_its_own_question_even_after_colleagues_join(
     city_centre, put_decision
 ):
     decision = put_decision(
         slug="bicycle-parking",
         options=("at-the-library", "on-the-market-square"),
-        eligible=EVERYONE,
-        rule=DecisionRule.CONSENSUS,
-    )
-    for stakeholder in ("bakery", "library", "resident-havenkwartier"):
-        decision.take_position(
-            actor=stakeholder, initiative=city_centre, option="at-the-library"
-        )
-
-    assert "civil-servant-traffic" not in decision.participants(city_centre)
-    assert decision.decide(actor="facilitator", initiative=city_centre) == (
-        "at-the-library"
-    )
-
-
-def test_a_civil_servant_counts_for_consensus_once_colleagues_join(
-    city_centre, put_decision
-):
-    decision = put_decision(
-        slug="bicycle-parking",
-        options=("at-the-library", "on-the-market-square"),
-        eligible=EVERYONE,
+        eligible=SOCIETY,
         rule=DecisionRule.CONSENSUS,
     )
     for stakeholder in ("bakery", "library", "resident-havenkwartier"):
@@ -269,5 +247,7 @@ def test_a_civil_servant_counts_for_consensus_once_colleagues_join(
         )
     city_centre.advance_phase(actor="facilitator")
 
-    assert "civil-servant-traffic" in decision.participants(city_centre)
-    assert decision.decide(actor="facilitator", initiative=city_centre) is None
+    assert "civil-servant-traffic" not in decision.participants(city_centre)
+    assert decision.decide(actor="facilitator", initiative=city_centre) == (
+        "at-the-library"
+    )
