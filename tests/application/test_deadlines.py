@@ -256,3 +256,51 @@ def test_tick_leaves_closed_initiatives_alone(city: Samenspraak) -> None:
                                "outcome": "Stopped."})  # fmt: skip
     with clock.frozen_at(WEEK_LATER):
         assert city.tick() == []  # the traffic plan's period stays as it was
+
+
+def test_tick_counts_who_took_part_at_the_deadline_not_when_it_runs(
+    city: Samenspraak,
+) -> None:
+    # "sooner" closes at FIRST with bakery for "a"; library never took a position.
+    with clock.frozen_at(FIRST + timedelta(hours=1)):
+        # After the deadline, before tick: bakery leaves and a newcomer joins.
+        city.leave_initiative(
+            {"actor": "bakery", "initiative": CC, "stakeholder": "bakery"}
+        )
+        city.register_stakeholder(
+            {"actor": "newcomer", "stakeholder": "newcomer", "name": "N"}
+        )
+        city.join_initiative(
+            {"actor": "newcomer", "initiative": CC, "stakeholder": "newcomer",
+             "kind": "entrepreneur"}
+        )  # fmt: skip
+    with clock.frozen_at(FIRST + timedelta(hours=2)):
+        [closed] = city.tick()
+
+    assert (closed.subject, closed.outcome) == ("sooner", "a")
+    decision = city.decision_details(CC, "sooner")
+    assert decision.tally == {"a": 1, "b": 0}
+
+
+def test_a_decision_point_decided_after_its_deadline_counts_who_took_part_then(
+    city: Samenspraak,
+) -> None:
+    with clock.frozen_at(FIRST + timedelta(hours=1)):
+        city.leave_initiative(
+            {"actor": "bakery", "initiative": CC, "stakeholder": "bakery"}
+        )
+        outcome = city.decide(
+            {"actor": "facilitator", "initiative": CC, "decision": "sooner"}
+        )
+    assert outcome == "a"
+
+
+def test_before_its_deadline_a_decision_point_waits_for_everyone(
+    city: Samenspraak,
+) -> None:
+    with clock.frozen_at(FIRST - timedelta(hours=1)), pytest.raises(NotAllowed) as e:
+        city.decide({"actor": "facilitator", "initiative": CC, "decision": "sooner"})
+    assert str(e.value) == (
+        "sooner closes at 2026-01-14T17:00:00+01:00; before then it is decided only "
+        "once everyone who may take part has taken a position (1 of 2 have not)."
+    )
