@@ -506,8 +506,9 @@ class Samenspraak(Application[UUID]):
 
     def _reactions_close(self, initiative: Initiative, plan: Plan) -> datetime | None:
         """When reactions on this plan close now (see :func:`todo.reaction_period_end`:
-        its own period if opened in this phase, else the phase's default, else the
-        period it kept from an earlier phase)."""
+        its own period if opened in this phase, else the phase's default). Without
+        a phase default, None: the plan applies its own period if it was opened in
+        this phase."""
         from samenspraak.application.todo import reaction_period_end  # noqa: PLC0415
 
         if initiative.process.phase(initiative.phase).reaction_period_days is None:
@@ -516,6 +517,17 @@ class Samenspraak(Application[UUID]):
         return reaction_period_end(
             doc, initiative.process, doc["plans"].get(str(plan.id))
         )
+
+    def _phase_gives_until(self, initiative: Initiative) -> datetime | None:
+        """The end of the current phase's own reaction period (its
+        ``reaction_period_days`` from when the phase began), if it declares one."""
+        from samenspraak.application.todo import phase_began  # noqa: PLC0415
+
+        days = initiative.process.phase(initiative.phase).reaction_period_days
+        if days is None:
+            return None
+        began = phase_began(self._initiative_doc(initiative.slug))
+        return began + timedelta(days=days) if began is not None else None
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
@@ -1228,9 +1240,9 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "open_reaction_period")
             plan = self._plan(initiative, cmd.plan)
+            phase = initiative.process.phase(initiative.phase)
             closes_at = cmd.closes_at
             if closes_at is None:
-                phase = initiative.process.phase(initiative.phase)
                 days = cmd.days or phase.reaction_period_days
                 if days is None:
                     msg = (
@@ -1240,7 +1252,10 @@ class Samenspraak(Application[UUID]):
                     raise InvalidInput(msg)
                 closes_at = clock.now() + timedelta(days=days)
             plan.open_reaction_period(
-                actor=actor, initiative=initiative, closes_at=closes_at
+                actor=actor,
+                initiative=initiative,
+                closes_at=closes_at,
+                phase_gives_until=self._phase_gives_until(initiative),
             )
             self.save(plan)
             return closes_at

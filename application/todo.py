@@ -84,7 +84,7 @@ def ordered(items: list[TodoItem]) -> list[TodoItem]:
 # --- What the document says -----------------------------------------------------------
 
 
-def _phase_began(doc: dict[str, Any]) -> datetime | None:
+def phase_began(doc: dict[str, Any]) -> datetime | None:
     return _at(doc["phases"][-1]["at"]) if doc["phases"] else None
 
 
@@ -92,16 +92,16 @@ def reaction_period_end(
     doc: dict[str, Any], process: ProcessTemplate, plan: dict[str, Any] | None = None
 ) -> datetime | None:
     """When reactions close: the plan's own period when it was opened in the
-    current phase, else the current phase's default period, else a period the plan
-    kept from an earlier phase (None: no period)."""
+    current phase, else the current phase's default period (None: no period; a
+    period opened in an earlier phase does not carry into this one)."""
     own = _plan_period(plan) if plan is not None else None
-    began = _phase_began(doc)
+    began = phase_began(doc)
     if own is not None and (began is None or _opened_in_phase(plan, began)):
         return own
     days = process.phase(doc["phase"]).reaction_period_days
     if days is not None and began is not None:
         return began + timedelta(days=days)
-    return own
+    return None
 
 
 def _opened_in_phase(plan: dict[str, Any] | None, began: datetime) -> bool:

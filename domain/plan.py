@@ -140,6 +140,9 @@ class Plan(Aggregate):
         """The closing time of the latest reaction period (None: no deadline)."""
         self.reaction_period_closed = False
         """Whether that period's closing was recorded (by tick)."""
+        self.reaction_period_phase: str | None = None
+        """The initiative's phase when that period was opened (None: recorded
+        before periods kept their phase). A period holds in that phase only."""
 
     # --- Questions -------------------------------------------------------------------
 
@@ -155,6 +158,13 @@ class Plan(Aggregate):
         """A reaction at ``moment`` comes after the reaction period closed."""
         closes_at = self.reaction_period_closes_at
         return closes_at is not None and moment > closes_at
+
+    def reaction_period_in_force(self, initiative: Initiative) -> datetime | None:
+        """The closing time of the plan's own period, when it was opened in the
+        initiative's current phase: a period does not carry into a later phase."""
+        if self.reaction_period_phase not in (None, initiative.phase):
+            return None
+        return self.reaction_period_closes_at
 
     @property
     def reaction_period_is_due(self) -> bool:
@@ -255,7 +265,8 @@ class Plan(Aggregate):
 
         Reactions close at ``closes_at`` when the caller knows when they close
         (the application works it out from the plan's own period and the current
-        phase's default one), else at the plan's own reaction period."""
+        phase's default one), else at the plan's own reaction period if it was
+        opened in the current phase."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -269,7 +280,7 @@ class Plan(Aggregate):
             version=version,
             versions=", ".join(map(str, self.versions)) or "none yet",
         )
-        closes_at = closes_at or self.reaction_period_closes_at
+        closes_at = closes_at or self.reaction_period_in_force(initiative)
         rules.a_late_reaction_is_refused.check(
             closes_at is None or clock.now() <= closes_at,
             plan=self.slug,
@@ -364,9 +375,17 @@ class Plan(Aggregate):
     # --- Reaction periods ------------------------------------------------------------
 
     def open_reaction_period(
-        self, *, actor: str, initiative: Initiative, closes_at: datetime
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        closes_at: datetime,
+        phase_gives_until: datetime | None = None,
     ) -> None:
         """Open a reaction period until ``closes_at``: a reaction after it is late.
+        It holds in the current phase. When the phase gives reactions a period of
+        its own (``phase_gives_until``, from the phase's ``reaction_period_days``),
+        the plan's period closes no earlier.
 
         A period whose closing time has passed but was not yet recorded is closed
         first (by the system, as tick would have done).
@@ -379,7 +398,16 @@ class Plan(Aggregate):
         rules.a_reaction_period_closes_in_the_future.check(
             closes_at > now, plan=self.slug, closes_at=closes_at.isoformat()
         )
-        current = self.reaction_period_closes_at
+        if phase_gives_until is not None:
+            rules.a_reaction_period_lasts_as_long_as_the_phase_gives.check(
+                closes_at >= phase_gives_until,
+                phase=initiative.phase,
+                initiative=initiative.slug,
+                until=phase_gives_until.isoformat(),
+                plan=self.slug,
+                closes_at=closes_at.isoformat(),
+            )
+        current = self.reaction_period_in_force(initiative)
         rules.a_plan_has_one_reaction_period_at_a_time.check(
             current is None or self.reaction_period_closed or now >= current,
             plan=self.slug,
@@ -387,12 +415,17 @@ class Plan(Aggregate):
         )
         if self.reaction_period_is_due:
             self.close_reaction_period()
-        self._reaction_period_opened(actor=actor, closes_at=closes_at)
+        self._reaction_period_opened(
+            actor=actor, closes_at=closes_at, phase=initiative.phase
+        )
 
     @event("ReactionPeriodOpened")
-    def _reaction_period_opened(self, *, actor: str, closes_at: datetime) -> None:
+    def _reaction_period_opened(
+        self, *, actor: str, closes_at: datetime, phase: str | None = None
+    ) -> None:
         self.reaction_period_closes_at = closes_at
         self.reaction_period_closed = False
+        self.reaction_period_phase = phase
 
     def close_reaction_period(self) -> datetime:
         """Record that the reaction period closed at its closing time (tick does

@@ -348,6 +348,11 @@ a_reaction_period_closes_in_the_future = _rule(
     "a_reaction_period_closes_in_the_future",
     "The reaction period of {plan} must close in the future; {closes_at} has passed.",
 )
+a_reaction_period_lasts_as_long_as_the_phase_gives = _rule(
+    "a_reaction_period_lasts_as_long_as_the_phase_gives",
+    "The phase {phase} of {initiative} gives reactions until {until}; a reaction "
+    "period on {plan} closes no earlier, not at {closes_at}.",
+)
 a_plan_has_one_reaction_period_at_a_time = _rule(
     "a_plan_has_one_reaction_period_at_a_time",
     "{plan} already has a reaction period open until {closes_at}.",

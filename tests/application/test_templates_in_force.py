@@ -332,3 +332,59 @@ def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine
             do("react_to_plan", actor="resident", plan="plan", version=1,
                stance="concern", text="Late.")  # fmt: skip
         assert late.value.rule == "a_late_reaction_is_refused"
+
+
+def test_the_six_weeks_for_views_cannot_be_cut_short_by_a_plans_period(engine):
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "omgevingswet")
+        do("form_group", actor="facilitator", group="plan-team", kind="working",
+           name="Plan team", mandate="Writes the omgevingsplan.")  # fmt: skip
+        do("create_plan", actor="facilitator", plan="omgevingsplan",
+           title="Omgevingsplan", group="plan-team")  # fmt: skip
+        do("propose_draft", actor="facilitator", plan="omgevingsplan",
+           text="The draft.", changes="First draft.")  # fmt: skip
+        assert do("advance_phase", actor="facilitator") == "views"
+    with clock.frozen_at(MOMENT + timedelta(days=2)):
+        with pytest.raises(NotAllowed) as short:
+            do("open_reaction_period", actor="facilitator", plan="omgevingsplan",
+               days=1)  # fmt: skip
+        assert str(short.value) == (
+            "The phase views of harbour gives reactions until "
+            "2026-04-13T09:00:00+00:00; a reaction period on omgevingsplan closes no "
+            "earlier, not at 2026-03-05T09:00:00+00:00."
+        )
+        assert short.value.rule == "a_reaction_period_lasts_as_long_as_the_phase_gives"
+        longer = do("open_reaction_period", actor="facilitator", plan="omgevingsplan",
+                    days=50)  # fmt: skip
+        assert longer == MOMENT + timedelta(days=52)
+
+
+def test_a_period_from_an_earlier_phase_does_not_close_reactions_in_a_later_one(
+    engine,
+):
+    """overheidsparticipatie v2: 28 days for reactions in society-decides and in
+    colleagues-join, none declared for the council, where residents may react."""
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "overheidsparticipatie@2")
+        do("join_initiative", actor="facilitator", stakeholder="resident",
+           kind="resident")  # fmt: skip
+        do("form_group", actor="facilitator", group="team", kind="working",
+           name="Team", mandate="Writes the plan.")  # fmt: skip
+        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
+        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
+           changes="First.")  # fmt: skip
+        do("open_reaction_period", actor="facilitator", plan="plan")
+    for day in (28, 56):
+        with clock.frozen_at(MOMENT + timedelta(days=day)):
+            do("advance_phase", actor="facilitator")
+    with clock.frozen_at(MOMENT + timedelta(days=60)):
+        assert engine.initiative_status("harbour").phase == "council"
+        assert do("react_to_plan", actor="resident", plan="plan", version=1,
+                  stance="support", text="Still good.") == 1  # fmt: skip

@@ -310,6 +310,55 @@ def test_a_late_reaction_is_refused_whether_or_not_the_closing_was_recorded(
         react(traffic_plan, city_centre, text)
 
 
+def test_a_period_opened_in_an_earlier_phase_does_not_hold_in_a_later_one(
+    city_centre, traffic_plan, text
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    city_centre.advance_phase(actor="facilitator")
+    traffic_plan.collect_events()
+
+    with clock.frozen_at(AFTER):
+        assert react(traffic_plan, city_centre, text) == 1
+    assert traffic_plan.reaction_period_in_force(city_centre) is None
+
+    # The new phase may open a period of its own while the old one still runs.
+    traffic_plan.open_reaction_period(
+        actor="facilitator",
+        initiative=city_centre,
+        closes_at=DEADLINE - timedelta(hours=1),
+    )
+    assert traffic_plan.reaction_period_phase == "colleagues-join"
+
+
+def test_a_plan_period_closes_no_earlier_than_the_phase_gives(
+    city_centre, traffic_plan, refused
+):
+    phase_end = DEADLINE + timedelta(days=42)
+    with refused(
+        rules.a_reaction_period_lasts_as_long_as_the_phase_gives,
+        "The phase society-decides of city-centre gives reactions until "
+        f"{phase_end.isoformat()}; a reaction period on traffic-plan closes no "
+        f"earlier, not at {DEADLINE.isoformat()}.",
+        traffic_plan,
+    ):
+        traffic_plan.open_reaction_period(
+            actor="facilitator",
+            initiative=city_centre,
+            closes_at=DEADLINE,
+            phase_gives_until=phase_end,
+        )
+
+    traffic_plan.open_reaction_period(
+        actor="facilitator",
+        initiative=city_centre,
+        closes_at=phase_end,
+        phase_gives_until=phase_end,
+    )
+    assert traffic_plan.reaction_period_closes_at == phase_end
+
+
 def test_a_plan_without_a_period_has_no_deadline(city_centre, traffic_plan, text):
     with clock.frozen_at(DEADLINE + timedelta(days=365)):
         assert react(traffic_plan, city_centre, text) == 1
