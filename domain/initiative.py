@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.templates import (
+    COMMAND_PHRASES,
     DEFAULT_TEMPLATE,
     GUARDS,
     ProcessTemplate,
@@ -316,7 +317,7 @@ class Initiative(Aggregate):
             phase=self.phase,
             initiative=self.slug,
             kind=_with_article(role),
-            command=command.replace("_", " "),
+            command=COMMAND_PHRASES.get(command, command.replace("_", " ")),
         )
 
     # --- Stakeholders ------------------------------------------------------------
@@ -498,6 +499,9 @@ class Initiative(Aggregate):
         )
         rules.times_carry_a_timezone.check(
             informed_at.tzinfo is not None, what="time the council was informed"
+        )
+        rules.the_council_was_informed_by_now.check(
+            informed_at <= clock.now(), informed_at=informed_at.isoformat()
         )
         self._council_informed(
             actor=actor,

@@ -181,6 +181,11 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+the_council_was_informed_by_now = _rule(
+    "the_council_was_informed_by_now",
+    "Informing the council is recorded once it happened; {informed_at} lies in the "
+    "future.",
+)
 a_document_is_named_by_its_sha256 = _rule(
     "a_document_is_named_by_its_sha256",
     "A council document is named by its SHA-256: 64 hexadecimal characters.",

@@ -40,6 +40,37 @@ GUARDS: dict[str, str] = {
 }
 """The guards a template may name to leave a phase, each with what it asks."""
 
+COMMAND_PHRASES: dict[str, str] = {
+    "join_initiative": "join the initiative",
+    "leave_initiative": "leave the initiative",
+    "form_group": "form groups",
+    "add_member": "add members to groups",
+    "remove_member": "remove members from groups",
+    "hold_meeting": "hold meetings",
+    "inform_council": "inform the council",
+    "advance_phase": "advance the phase",
+    "allocate_budget": "allocate budget",
+    "add_implementation_action": "add implementation actions",
+    "record_progress": "record the progress of implementation actions",
+    "change_implementation_status": "change the status of implementation actions",
+    "close_initiative": "close the initiative",
+    "create_plan": "create plans",
+    "propose_draft": "propose drafts",
+    "react_to_plan": "react to plans",
+    "adopt_change": "adopt changes",
+    "defend_position": "defend positions",
+    "note_support": "note support",
+    "withdraw_reaction": "withdraw reactions",
+    "finalise_plan": "finalise plans",
+    "put_decision_point": "put decision points",
+    "take_position": "take positions",
+    "decide": "decide decision points",
+    "withdraw_decision_point": "withdraw decision points",
+    "open_reaction_period": "open reaction periods",
+}
+"""What each command a template may permit does, as a refusal says it ("may not
+join the initiative")."""
+
 
 @dataclass(frozen=True)
 class Phase:

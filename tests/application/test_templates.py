@@ -485,3 +485,10 @@ def test_the_docs_example_template_is_valid() -> None:
     process = parse_template(example[1].encode(), "the example in templates.md")
     assert [p.name for p in process.phases] == ["reactions", "response-report"]
     assert "join_initiative" in process.phases[0].permissions["facilitator"]
+
+
+def test_every_command_a_phase_may_permit_has_words_for_its_refusal():
+    from samenspraak.application.templates import COMMANDS  # noqa: PLC0415
+    from samenspraak.domain.templates import COMMAND_PHRASES  # noqa: PLC0415
+
+    assert sorted(COMMAND_PHRASES) == sorted(COMMANDS)

@@ -230,7 +230,7 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             )
         assert str(excinfo.value) == (
             "In the phase announcement of harbour, an entrepreneur may not "
-            "join initiative."
+            "join the initiative."
         )
         do("form_group", actor="facilitator", group="plan-team", kind="working",
            name="Plan team", mandate="Writes the omgevingsplan.")  # fmt: skip
@@ -254,7 +254,7 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             do("propose_draft", actor="resident", plan="omgevingsplan",
                text="My draft.", changes="Mine.")  # fmt: skip
         assert str(excinfo.value) == (
-            "In the phase views of harbour, a resident may not propose draft."
+            "In the phase views of harbour, a resident may not propose drafts."
         )
         assert excinfo.value.rule == "only_permitted_roles_act_in_a_phase"
         with pytest.raises(NotAllowed) as excinfo:

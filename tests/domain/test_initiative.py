@@ -6,12 +6,12 @@ new events, or the refusal with its rule and sentence and no new event).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from samenspraak.domain import rules
+from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Group, Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE
 from samenspraak.domain.values import (
@@ -518,13 +518,14 @@ def test_the_bakery_cannot_record_a_meeting(city_centre, text, refused):
 def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre, text):
     informed_at = datetime.fromisoformat("2026-04-07T20:00+02:00")
 
-    city_centre.inform_council(
-        actor="facilitator",
-        document_title=text("the vision for the city centre"),
-        document_sha256=DOCUMENT_SHA256,
-        session=CouncilSession.INFORMAL,
-        informed_at=informed_at,
-    )
+    with clock.frozen_at(informed_at):
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text("the vision for the city centre"),
+            document_sha256=DOCUMENT_SHA256,
+            session=CouncilSession.INFORMAL,
+            informed_at=informed_at,
+        )
 
     events = city_centre.collect_events()
     assert names_and_actors(events) == [("CouncilInformed", "facilitator")]
@@ -532,6 +533,25 @@ def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre,
     assert events[0].session is CouncilSession.INFORMAL
     assert events[0].informed_at == informed_at
     assert len(city_centre.council_informings) == 1
+
+
+def test_the_council_is_informed_of_what_happened_not_of_what_will(
+    city_centre, text, refused, story_start
+):
+    tomorrow = story_start + timedelta(days=1)
+    with refused(
+        rules.the_council_was_informed_by_now,
+        "Informing the council is recorded once it happened; "
+        f"{tomorrow.isoformat()} lies in the future.",
+        city_centre,
+    ):
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text("the vision for the city centre"),
+            document_sha256=DOCUMENT_SHA256,
+            session=CouncilSession.INFORMAL,
+            informed_at=tomorrow,
+        )
 
 
 @pytest.mark.parametrize(

@@ -349,7 +349,7 @@ def test_in_a_phase_with_permissions_a_role_gives_only_its_commands(
     with refused(
         rules.only_permitted_roles_act_in_a_phase,
         "In the phase society-decides of city-centre, a resident may not "
-        "propose draft.",
+        "propose drafts.",
         city_centre,
     ):
         city_centre.require_permission("resident-havenkwartier", "propose_draft")
@@ -357,7 +357,7 @@ def test_in_a_phase_with_permissions_a_role_gives_only_its_commands(
     with refused(
         rules.only_permitted_roles_act_in_a_phase,
         "In the phase society-decides of city-centre, an entrepreneur may not "
-        "react to plan.",
+        "react to plans.",
     ):
         city_centre.require_permission("bakery", "react_to_plan")
 
@@ -372,7 +372,7 @@ def test_who_has_not_joined_is_checked_with_the_kind_they_join_with(
     with refused(
         rules.only_permitted_roles_act_in_a_phase,
         "In the phase society-decides of city-centre, an institution may not "
-        "join initiative.",
+        "join the initiative.",
     ):
         city_centre.require_permission(
             "newcomer", "join_initiative", StakeholderKind.INSTITUTION
