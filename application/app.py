@@ -1498,6 +1498,10 @@ class Samenspraak(Application[UUID]):
         from samenspraak.application import diagram  # noqa: PLC0415 (imports the app)
 
         fmt = diagram.check_format(format)
+        given: object = subject  # from Python, anything may come
+        if not isinstance(given, str):
+            msg = "subject: must be an initiative or a template (NAME or NAME@VERSION)."
+            raise InvalidInput(msg)
         try:
             slug: str | None = _REF.validate_python(subject)
         except ValidationError:
@@ -1716,7 +1720,9 @@ class Samenspraak(Application[UUID]):
             r for r in self.audit.iter_rows(doc["initiative_id"]) if r.recorded_at <= at
         ]
         if not entries:
-            msg = f"{slug} had not started yet at {moment.isoformat()}."
+            msg = (
+                f"{slug} had not started yet at {moment.isoformat(timespec='seconds')}."
+            )
             raise NotFound(msg)
         replayed = new_document(doc["initiative_id"])
         last_versions: dict[str, int] = {}
@@ -1734,7 +1740,9 @@ class Samenspraak(Application[UUID]):
             self.state_projector.initiative_of(event, entry.aggregate_kind, owners)
             self.state_projector.apply(replayed, event, record.topic, entry.position)
         if replayed["slug"] is None:
-            msg = f"{slug} had not started yet at {moment.isoformat()}."
+            msg = (
+                f"{slug} had not started yet at {moment.isoformat(timespec='seconds')}."
+            )
             raise NotFound(msg)
         return replayed
 
@@ -1743,7 +1751,7 @@ class Samenspraak(Application[UUID]):
     ) -> str:
         if moment is None:
             return f"{doc['slug']} has no {what} called {slug}."
-        return f"{doc['slug']} had no {what} called {slug} at {moment.isoformat()}."
+        return f"{doc['slug']} had no {what} called {slug} at {moment.isoformat(timespec='seconds')}."
 
     def _resolvers(
         self, part: dict[str, Any]

@@ -61,7 +61,20 @@ def _within_the_calendar(moment: datetime) -> datetime:
     return moment
 
 
-Moment = Annotated[AwareDatetime, AfterValidator(_within_the_calendar)]
+def _text_or_datetime(value: Any) -> Any:
+    """A moment is given as ISO text or as a datetime, never as a number (which
+    would be read as seconds since 1970)."""
+    if isinstance(value, int | float):
+        msg = "must be a moment with a timezone, like 2026-03-12T19:30+01:00"
+        raise ValueError(msg)
+    return value
+
+
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_text_or_datetime),
+    AfterValidator(_within_the_calendar),
+]
 """A moment with its timezone, between the years 1900 and 2999: any process's dates
 fit, and every moment can be written in UTC and in Dutch time."""
 
@@ -75,10 +88,20 @@ def _without_nul(text: str) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """A title or a name is shown on one line: line breaks and other control
+    characters are refused (tabs too)."""
+    if any(c < " " or c == "\x7f" for c in text):
+        msg = "must be one line, without line breaks or other control characters"
+        raise ValueError(msg)
+    return text
+
+
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
     AfterValidator(_without_nul),
+    AfterValidator(_one_line),
 ]
 """A title, a name, a place: one line."""
 

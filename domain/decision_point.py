@@ -150,7 +150,8 @@ class DecisionPoint(Aggregate):
                 closes_at.tzinfo is not None, what="closing time"
             )
             rules.a_decision_point_closes_in_the_future.check(
-                closes_at > clock.now(), closes_at=closes_at.isoformat()
+                closes_at > clock.now(),
+                closes_at=closes_at.isoformat(timespec="seconds"),
             )
         return cls(
             actor=actor,
@@ -263,7 +264,9 @@ class DecisionPoint(Aggregate):
         rules.a_late_position_is_refused.check(
             not self.is_late(clock.now()),
             decision=self.slug,
-            closes_at=self.closes_at.isoformat() if self.closes_at else "",
+            closes_at=self.closes_at.isoformat(timespec="seconds")
+            if self.closes_at
+            else "",
         )
         allowed = self.option_keys
         if self.rule is DecisionRule.CONSENT:
@@ -313,7 +316,7 @@ class DecisionPoint(Aggregate):
             rules.a_decision_point_is_decided_once_it_closes.check(
                 not waiting,
                 decision=self.slug,
-                closes_at=self.closes_at.isoformat(),
+                closes_at=self.closes_at.isoformat(timespec="seconds"),
                 waiting=len(waiting),
                 total=len(everyone),
             )

@@ -501,7 +501,8 @@ class Initiative(Aggregate):
             informed_at.tzinfo is not None, what="time the council was informed"
         )
         rules.the_council_was_informed_by_now.check(
-            informed_at <= clock.now(), informed_at=informed_at.isoformat()
+            informed_at <= clock.now(),
+            informed_at=informed_at.isoformat(timespec="seconds"),
         )
         self._council_informed(
             actor=actor,

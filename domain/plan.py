@@ -284,7 +284,7 @@ class Plan(Aggregate):
         rules.a_late_reaction_is_refused.check(
             closes_at is None or clock.now() <= closes_at,
             plan=self.slug,
-            closes_at=closes_at.isoformat() if closes_at else "",
+            closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
         rules.a_reaction_at_a_meeting_names_the_meeting.check(
             channel != Channel.MEETING or meeting is not None
@@ -396,22 +396,24 @@ class Plan(Aggregate):
         )
         now = clock.now()
         rules.a_reaction_period_closes_in_the_future.check(
-            closes_at > now, plan=self.slug, closes_at=closes_at.isoformat()
+            closes_at > now,
+            plan=self.slug,
+            closes_at=closes_at.isoformat(timespec="seconds"),
         )
         if phase_gives_until is not None:
             rules.a_reaction_period_lasts_as_long_as_the_phase_gives.check(
                 closes_at >= phase_gives_until,
                 phase=initiative.phase,
                 initiative=initiative.slug,
-                until=phase_gives_until.isoformat(),
+                until=phase_gives_until.isoformat(timespec="seconds"),
                 plan=self.slug,
-                closes_at=closes_at.isoformat(),
+                closes_at=closes_at.isoformat(timespec="seconds"),
             )
         current = self.reaction_period_in_force(initiative)
         rules.a_plan_has_one_reaction_period_at_a_time.check(
             current is None or self.reaction_period_closed or now >= current,
             plan=self.slug,
-            closes_at=current.isoformat() if current else "",
+            closes_at=current.isoformat(timespec="seconds") if current else "",
         )
         if self.reaction_period_is_due:
             self.close_reaction_period()

@@ -449,9 +449,9 @@ def passed_deadline(
     if closes_at is None:
         why = "it has no closing time"
     elif recorded:
-        why = f"it already closed at {closes_at.isoformat()}"
+        why = f"it already closed at {closes_at.isoformat(timespec='seconds')}"
     elif now < closes_at:
-        why = f"it closes at {closes_at.isoformat()}"
+        why = f"it closes at {closes_at.isoformat(timespec='seconds')}"
     else:
         return closes_at
     rule = only_a_passed_deadline_closes

@@ -39,8 +39,12 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
         (lambda app: app.export_initiative(CITY, 5), "path: must be a file path."),
         (lambda app: Samenspraak.replay(5, "x.db"), "bundle: must be a file path."),
         (lambda app: Samenspraak.open(5), "db: must be a file path."),
+        (lambda app: app.process_diagram(123), "subject: must be an initiative or"),
+        (lambda app: app.audit_log(CITY, since=5), "since: must be a moment with a"),
+        (lambda app: app.initiative_status(CITY, as_of=1.5), "as_of: must be a moment"),
     ],
-    ids=["head", "event", "export path", "bundle", "database"],
+    ids=["head", "event", "export path", "bundle", "database", "diagram subject",
+         "since", "as of"],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_invalid_input(
     story: Story, call: Any, sentence: str
@@ -92,3 +96,20 @@ def test_the_audit_log_names_an_erased_stakeholder_as_the_status_does(
     theirs = app.audit_log(CITY, actor=name)
     assert bakery.position in [e.position for e in theirs]
     assert {e.actor for e in theirs} == {name}
+
+
+@pytest.mark.parametrize("name", ["Bakery\nin the square", "Bakery\tsquare"])
+def test_a_name_or_title_is_one_line(tmp_path: Path, name: str) -> None:
+    app = Samenspraak.open(tmp_path / "lines.db")
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            app.register_stakeholder(
+                {"actor": "bakery", "stakeholder": "bakery", "name": name}
+            )
+        assert str(refused.value) == (
+            "name: must be one line, without line breaks or other control characters."
+        )
+        assert app.stored_event_count() == 0
+        assert app.store.select_stakeholder(ref="bakery") is None
+    finally:
+        app.close()
