@@ -241,6 +241,8 @@ class Verification(View):
     """The head recomputed from the event store (POSITION:SHA256)."""
     published_head: str | None
     proves: str
+    initiative: str | None = None
+    """The initiative whose own chain was checked (None: the whole record's)."""
 
 
 class ExportSummary(View):

@@ -404,6 +404,34 @@ def test_a_rewritten_trail_is_caught_by_the_published_head_at_its_position(
     assert_not_intact(run(story_db, "audit", "verify", "--head", str(head)), 68)
 
 
+def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative(
+    tmp_path: Path, run: Run
+) -> None:
+    db = tmp_path / "two.db"
+    app = Samenspraak.open(str(db))
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        for slug in ("north", "south", "east"):
+            app.start_initiative(
+                {"actor": "f", "initiative": slug, "title": f"The {slug}",
+                 "description": "Together.", "area": "The old town",
+                 "budget": "1000.00", "level": "co-deciding"}
+            )  # fmt: skip
+    finally:
+        app.close()
+    south = run(db, "audit", "head", "south").stdout.strip()
+    assert south.startswith("2:")
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute(
+            "UPDATE stored_events SET state = replace(state, 'co-deciding', "
+            "'co-producing') WHERE rowid = 2"
+        )
+        connection.commit()
+    result = run(db, "audit", "verify", "--head", south)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("NOT INTACT at position 2")
+
+
 def test_the_head_of_an_empty_store_verifies_against_that_store(
     tmp_path: Path, run: Run
 ) -> None:
@@ -442,9 +470,14 @@ def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
     global_head = run(db, "audit", "head").stdout.strip()
     assert global_head.startswith("2:")
     assert run(db, "audit", "verify", "--head", global_head).exit_code == 0
-    # Against the global chain it is not that chain's head ...
-    assert run(db, "audit", "verify", "--head", south).exit_code == 1
-    # ... it is the head of the south's own chain.
+    # It is not the whole record's head but the south's own: that chain is checked.
+    found = run(db, "audit", "verify", "--head", south)
+    assert found.exit_code == 0, found.output
+    assert (
+        "The published head is south's own chain head (not the whole record's), "
+        "so that chain was checked. Nothing in the initiative's records up to "
+        "position 2 changed" in found.stdout
+    )
     result = run(db, "audit", "verify", "--initiative", "south", "--head", south)
     assert result.exit_code == 0, result.output
     north = run(db, "audit", "head", "north").stdout.strip()
