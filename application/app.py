@@ -1483,11 +1483,26 @@ class Samenspraak(Application[UUID]):
 
         def run() -> ParticipationReport:
             doc = self._document(slug, moment)
+            self._refuse_a_tampered_record(slug, str(doc["initiative_id"]))
             text, people, _ = self._resolvers(doc)
             heads = heads_at(self.audit, str(doc["initiative_id"]), moment)
             return build_report(doc, text, people, heads=heads, as_of=moment)
 
         return self._run(run)
+
+    def _refuse_a_tampered_record(self, slug: str, scope: str) -> None:
+        """A report is a formal account: it is built only from an initiative whose
+        record agrees with its audit trail (as ``audit verify --initiative``)."""
+        check = verify_chain(
+            self.recorder, self.audit, None, initiative_id=scope, mapper=self.mapper
+        )
+        if not check.intact:
+            msg = (
+                f"Refusing to build the report: the record of {slug} is not intact at "
+                f"position {check.first_bad_position} ({check.problem}); investigate "
+                f"first (samenspraak audit verify --initiative {slug})."
+            )
+            raise NotAllowed(msg, "a_tampered_record_is_not_reported")
 
     def process_diagram(self, subject: str, *, format: str = "mermaid") -> str:
         """The phases and transitions of a process as a diagram: ``mermaid``,

@@ -192,6 +192,34 @@ def test_a_tampered_store_fails_verification_at_the_first_position_affected(
 
 
 @pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_no_report_is_built_from_a_tampered_record(
+    story_db: Path, run: Run, tampering: str
+) -> None:
+    first = tamper_with(story_db, TAMPERINGS[tampering])
+
+    report = run(story_db, "report", "city-centre", "--format", "md")
+
+    assert report.exit_code == 1, report.output
+    assert report.stdout == ""
+    [line] = report.stderr.splitlines()
+    if tampering == "one-value-rewritten-as-text":
+        # Stored as text, the event cannot even be read to bring the views up to
+        # date, which comes first.
+        assert line == (
+            "Error: A stored event cannot be read; it may have been edited outside "
+            "the engine (check with: samenspraak audit verify)."
+        )
+        return
+    assert line.startswith(
+        "Error: Refusing to build the report: the record of city-centre is not intact "
+        f"at position {first} ("
+    ), line
+    assert line.endswith(
+        "); investigate first (samenspraak audit verify --initiative city-centre)."
+    )
+
+
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
 def test_verify_audit_reports_the_first_bad_position_through_the_api(
     story_db: Path, tampering: str
 ) -> None:
