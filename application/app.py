@@ -46,6 +46,7 @@ from samenspraak.application.config import (
     is_postgres,
     resolve_db,
     storage_env,
+    what_the_file_holds,
 )
 from samenspraak.application.errors import (
     Conflict,
@@ -316,19 +317,41 @@ class Samenspraak(Application[UUID]):
         missing SQLite file is reported instead of created.
         """
         target = resolve_db(a_path("db", db) if db is not None else None)
-        if not create and not database_exists(target):
+        holds = (
+            what_the_file_holds(target)
+            if not is_postgres(target) and Path(target).is_file()
+            else None
+        )
+        if not create and (not database_exists(target) or holds == "empty"):
             msg = (
                 f"There is no samenspraak database at {target}; commands that record "
                 "something create it (try: samenspraak demo)."
             )
             raise NotFound(msg)
+        if holds == "other":
+            msg = (
+                f"{target} is a SQLite database of another program (it holds no "
+                "samenspraak record); samenspraak keeps its record in a file of its "
+                "own, so name another file."
+            )
+            raise StorageError(msg)
         folder = Path(target).parent
         if not database_exists(target) and not folder.is_dir():
             msg = f"There is no folder {folder} to keep the database in."
             raise StorageError(msg)
         env = storage_env(target)
         if not is_postgres(target):
-            return cls(env)
+            try:
+                return cls(env)
+            except StorageError:
+                if holds is not None and not _writable_here(Path(target)):
+                    msg = (
+                        f"The database {target} is read-only here: samenspraak writes "
+                        "beside it (its write-ahead log) and into it (its views) even "
+                        "to read or verify it; copy it to a folder you can write to."
+                    )
+                    raise StorageError(msg) from None
+                raise
         try:
             import psycopg_pool  # noqa: F401, PLC0415
 
@@ -1823,6 +1846,11 @@ class Samenspraak(Application[UUID]):
     def _refs_of(self, stakeholder_ids: Iterable[str]) -> dict[str, StakeholderRow]:
         ids = list(dict.fromkeys(stakeholder_ids))
         return self.store.select_stakeholders(ids)
+
+
+def _writable_here(path: Path) -> bool:
+    """The file and its folder can be written by this process."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def when(name: str, value: datetime | str | None) -> datetime | None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from eventsourcing.utils import get_topic
 
@@ -70,6 +72,33 @@ def database_exists(db: str) -> bool:
     if is_postgres(db) or db.startswith("file:") or db == ":memory:":
         return True
     return Path(db).is_file()
+
+
+EVENTS_TABLE = "stored_events"
+"""The table of stored events in a samenspraak SQLite file."""
+
+
+def what_the_file_holds(path: str) -> str:
+    """What an existing SQLite file holds, read without writing to it: ``empty``
+    (no tables yet), ``record`` (a samenspraak record), ``other`` (tables of
+    another program) or ``unreadable`` (not a SQLite file, or one that cannot be
+    read here)."""
+    if Path(path).stat().st_size == 0:
+        return "empty"
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
+            tables = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                )
+            }
+    except sqlite3.Error:
+        return "unreadable"
+    if not tables:
+        return "empty"
+    return "record" if EVENTS_TABLE in tables else "other"
 
 
 def _postgres_env(url: str) -> dict[str, str]:

@@ -1,0 +1,128 @@
+"""What a SQLite file given as the database may be: a samenspraak record, a new or
+empty file, never another program's database; read-only copies are named as such."""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import NotFound, Samenspraak, StorageError
+
+
+def another_programs_database(path: Path) -> Path:
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("CREATE TABLE invoices (number INTEGER, amount TEXT)")
+        connection.commit()
+    return path
+
+
+def tables_of(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        return [r[0] for r in connection.execute("SELECT name FROM sqlite_schema")]
+
+
+@pytest.mark.parametrize("create", [True, False], ids=["recording", "reading"])
+def test_another_programs_database_is_refused_and_left_as_it_was(
+    tmp_path: Path, create: bool
+) -> None:
+    db = another_programs_database(tmp_path / "invoices.db")
+
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(db, create=create)
+
+    assert str(refused.value) == (
+        f"{db} is a SQLite database of another program (it holds no samenspraak "
+        "record); samenspraak keeps its record in a file of its own, so name "
+        "another file."
+    )
+    assert tables_of(db) == ["invoices"]
+
+
+def test_reading_an_empty_file_says_there_is_no_record_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+
+    with pytest.raises(NotFound) as refused:
+        Samenspraak.open(db, create=False)
+
+    assert str(refused.value).startswith(f"There is no samenspraak database at {db};")
+    assert db.stat().st_size == 0
+
+
+def test_an_empty_file_becomes_a_record_when_something_is_recorded(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+    app = Samenspraak.open(db)
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    finally:
+        app.close()
+    assert "stored_events" in tables_of(db)
+
+
+@pytest.fixture
+def read_only_copy(tmp_path: Path) -> Iterator[Path]:
+    """A record in a folder mounted read-only (needs the right to mount)."""
+    folder, mounted = tmp_path / "archive", tmp_path / "mounted"
+    folder.mkdir()
+    mounted.mkdir()
+    app = Samenspraak.open(folder / "city.db")
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    finally:
+        app.close()
+    mount = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(folder), str(mounted)],
+        capture_output=True,
+        check=False,
+    )
+    if mount.returncode != 0:
+        pytest.skip("a read-only folder needs the right to mount one here")
+    subprocess.run(["mount", "-o", "remount,ro,bind", str(mounted)], check=False)
+    try:
+        if (mounted / "probe").exists() or _can_write(mounted):
+            pytest.skip("the folder could not be made read-only here")
+        yield mounted / "city.db"
+    finally:
+        gc.collect()  # the refused opening's connections
+        while _mounted(mounted):
+            lazily = subprocess.run(["umount", "-l", str(mounted)], check=False)
+            if lazily.returncode:
+                break
+
+
+def _mounted(folder: Path) -> bool:
+    """Whether something is mounted on ``folder`` (a bind mount of a folder on the
+    same device is not seen by ``Path.is_mount``)."""
+    mounts = Path("/proc/self/mounts")
+    return mounts.exists() and f" {folder} " in mounts.read_text("utf-8")
+
+
+def _can_write(folder: Path) -> bool:
+    try:
+        (folder / "probe").touch()
+    except OSError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+def test_a_database_on_read_only_media_is_named_as_such(read_only_copy: Path) -> None:
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(read_only_copy, create=False)
+
+    assert str(refused.value) == (
+        f"The database {read_only_copy} is read-only here: samenspraak writes beside "
+        "it (its write-ahead log) and into it (its views) even to read or verify it; "
+        "copy it to a folder you can write to."
+    )
