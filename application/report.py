@@ -73,8 +73,9 @@ class ParticipantsOfKind(Part):
 
 
 class Participant(Part):
-    """One stakeholder who took part: by reference and kind, when they joined and,
-    if they did, when they left."""
+    """One stakeholder's time in the process: by reference and kind, when they
+    joined and, if they did, when they left. Someone who left and joined again has
+    one entry for each time."""
 
     ref: str
     kind: str
@@ -357,10 +358,12 @@ def build_report(
                 Participant(
                     ref=ref(stakeholder),
                     kind=person["kind"],
-                    joined_at=_time(person["joined_at"]),
-                    left_at=_time_or_none(person["left_at"]),
+                    joined_at=_time(joined),
+                    left_at=_time_or_none(left),
                 )
                 for stakeholder, person in doc["stakeholders"].items()
+                for joined, left in person.get("periods")
+                or [(person["joined_at"], person["left_at"])]
             ),
             key=lambda p: (p.joined_at, p.ref),
         ),

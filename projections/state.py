@@ -318,17 +318,28 @@ def _template_migrated(d: Document, e: Any, at: str) -> None:
 
 
 def _joined(d: Document, e: Any, at: str) -> None:
-    d["stakeholders"][e.stakeholder] = {
-        "kind": _value(e.kind),
-        "active": True,
-        "joined_at": at,
-        "left_at": None,
-    }
+    """``joined_at`` is the first time they joined; ``periods`` holds every
+    [joined, left] of someone who left and joined again."""
+    before = d["stakeholders"].get(e.stakeholder)
+    if before is None:
+        d["stakeholders"][e.stakeholder] = {
+            "kind": _value(e.kind),
+            "active": True,
+            "joined_at": at,
+            "left_at": None,
+            "periods": [[at, None]],
+        }
+        return
+    periods = before.setdefault("periods", [[before["joined_at"], before["left_at"]]])
+    periods.append([at, None])
+    before.update(kind=_value(e.kind), active=True, left_at=None)
 
 
 def _left(d: Document, e: Any, at: str) -> None:
     person = d["stakeholders"][e.stakeholder]
     person.update(active=False, left_at=at)
+    periods = person.setdefault("periods", [[person["joined_at"], None]])
+    periods[-1][1] = at
     for group in d["groups"].values():
         if e.stakeholder in group["members"]:
             group["members"].remove(e.stakeholder)

@@ -155,6 +155,31 @@ def test_the_report_says_when_each_participant_joined_and_left(story: Story) -> 
     assert "Wie deed mee, en wanneer" in html
 
 
+def test_someone_who_left_and_joined_again_keeps_both_times_in_the_report(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    left, back = (datetime(2026, 6, d, 10, 0, tzinfo=UTC) for d in (1, 3))
+    with clock.frozen_at(left):
+        app.leave_initiative(
+            {"actor": "bakery", "initiative": CITY, "stakeholder": "bakery"}
+        )
+    with clock.frozen_at(back):
+        app.join_initiative(
+            {"actor": "bakery", "initiative": CITY, "stakeholder": "bakery",
+             "kind": "entrepreneur"}
+        )  # fmt: skip
+    times = [
+        (p.kind, p.left_at, p.joined_at)
+        for p in app.participation_report(CITY).people
+        if p.ref == "bakery"
+    ]
+    assert len(times) == 2
+    (kind, first_left, _), (again_kind, still, again) = times
+    assert (kind, first_left) == ("entrepreneur", left)
+    assert (again_kind, still, again) == ("entrepreneur", None, back)
+
+
 def test_markdown_says_who_answered_when_and_when_a_decision_was_taken(
     story: Story,
 ) -> None:
