@@ -70,8 +70,19 @@ REFERENCE = Reference()
 
 
 class OneLineChoice(click.Choice):  # type: ignore[type-arg]
-    """Choices named in one line when the option is missing (click lists them one
-    per line, indented)."""
+    """A choice read as references are: trimmed and in any case, so that
+    ``--format HTML`` means ``html``; the choices are named in one line when the
+    option is missing (click lists them one per line, indented)."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__(choices, case_sensitive=False)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        return super().convert(
+            value.strip() if isinstance(value, str) else value, param, ctx
+        )
 
     def get_missing_message(
         self, param: click.Parameter, ctx: click.Context | None
@@ -79,8 +90,8 @@ class OneLineChoice(click.Choice):  # type: ignore[type-arg]
         return f"Choose from: {', '.join(map(str, self.choices))}."
 
 
-def _choices(values: Any) -> click.Choice:  # type: ignore[type-arg]
-    return OneLineChoice([v.value for v in values], case_sensitive=False)
+def _choices(values: Any) -> OneLineChoice:
+    return OneLineChoice([v.value for v in values])
 
 
 @dataclass
@@ -1962,14 +1973,14 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "json"]),
+    type=OneLineChoice(["md", "html", "json"]),
     default="md",
     show_default=True,
     help="Markdown, one self-contained HTML page, or JSON.",
 )
 @click.option(
     "--lang",
-    type=click.Choice(["nl", "en"]),
+    type=OneLineChoice(["nl", "en"]),
     default="nl",
     show_default=True,
     help="Dutch or English wording (JSON has none).",
@@ -2133,7 +2144,7 @@ def template_validate(file: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["mermaid", "dot", "svg"]),
+    type=OneLineChoice(["mermaid", "dot", "svg"]),
     default="mermaid",
     show_default=True,
     help="Mermaid (flowchart), Graphviz DOT, or a self-contained SVG picture.",
