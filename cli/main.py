@@ -90,8 +90,9 @@ class OneLineChoice(click.Choice):  # type: ignore[type-arg]
         return f"Choose from: {', '.join(map(str, self.choices))}."
 
 
-def _choices(values: Any) -> OneLineChoice:
-    return OneLineChoice([v.value for v in values])
+def _choices(values: Any, *, leaving_out: Sequence[Any] = ()) -> OneLineChoice:
+    """The values of an enumeration as a choice, without those left out."""
+    return OneLineChoice([v.value for v in values if v not in leaving_out])
 
 
 @dataclass
@@ -1604,8 +1605,9 @@ def decision() -> None:
     "--eligible",
     multiple=True,
     required=True,
-    type=_choices(StakeholderKind),
-    help="A kind of stakeholder who may take part (repeat).",
+    type=_choices(StakeholderKind, leaving_out=[StakeholderKind.FACILITATOR]),
+    help="A kind of stakeholder who may take part (repeat); the facilitator is "
+    "independent and takes no part.",
 )
 @click.option(
     "--rule", type=_choices(DecisionRule), required=True, help="How it is decided."

@@ -574,6 +574,21 @@ def test_an_option_without_a_label_is_a_usage_error(
     assert sentence == "An option is given as KEY=LABEL; 'square' has no '='."
 
 
+def test_a_decision_point_put_to_the_facilitator_is_a_usage_error_naming_the_kinds(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy, "decision", "put", CITY, "first-priority", "--question",
+        "What first?", "--option", "square=A square", "--option", "green=Green",
+        "--eligible", "resident", "--eligible", "Facilitator", "--rule", "plurality",
+        actor=F, exit_code=2,
+    )  # fmt: skip
+    assert sentence == (
+        "Invalid value for '--eligible': 'Facilitator' is not one of 'resident', "
+        "'entrepreneur', 'institution', 'civil-servant', 'council-member'."
+    )
+
+
 def test_the_council_document_is_given_exactly_once(
     refused: Refused, stage_copy: Path, tmp_path: Path
 ) -> None:
@@ -659,7 +674,7 @@ def test_a_missing_choice_option_names_its_choices_in_one_line(
     sentence = refused(demo_copy, *args, actor=F, exit_code=2)
     assert sentence == (
         "Missing option '--eligible'. Choose from: resident, entrepreneur, "
-        "institution, civil-servant, council-member, facilitator."
+        "institution, civil-servant, council-member."
     )
     assert "\t" not in run(demo_copy, *args, actor=F).stderr
 
