@@ -154,6 +154,18 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
         raise click.UsageError(msg) from None
 
 
+def cannot_write(path: Path, error: OSError) -> click.ClickException:
+    """A file that cannot be written, said in one sentence; exits 1."""
+    return click.ClickException(f"Cannot write {path}: {error.strerror or error}.")
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise cannot_write(path, error) from None
+
+
 TEXT_OPTIONS = (
     "text", "section", "title", "description", "area", "name", "contact", "mandate",
     "place", "summary", "question", "purpose", "outcome", "explanation", "reasoning",
@@ -1930,7 +1942,11 @@ def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> No
     Example:
       samenspraak export city-centre -o city-centre.zip
     """
-    summary = obj.app(write=False).export_initiative(initiative_ref, str(output))
+    app = obj.app(write=False)
+    try:
+        summary = app.export_initiative(initiative_ref, str(output))
+    except OSError as error:
+        raise cannot_write(output, error) from None
     if as_json:
         emit_json(summary)
     done(
@@ -2039,11 +2055,7 @@ def report(
         click.echo(text, nl=not text.endswith("\n"))
         done(f"{what}.")
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        msg = f"Cannot write {output}: {error.strerror or error}."
-        raise click.ClickException(msg) from None
+    write_file(output, text)
     done(f"{what}, written to {output}.")
 
 
@@ -2194,11 +2206,7 @@ def diagram(obj: Context, subject: str, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        msg = f"Cannot write {output}: {error.strerror or error}."
-        raise click.ClickException(msg) from None
+    write_file(output, text)
     done(f"The process diagram of {subject} ({fmt}), written to {output}.")
 
 
