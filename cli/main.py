@@ -137,6 +137,12 @@ def done(message: str) -> None:
     click.echo(message, err=True)
 
 
+def reason_of(error: OSError) -> str:
+    """Why a file could not be read or written, to end a sentence: 'permission
+    denied'."""
+    return (error.strerror or error.__class__.__name__).lower()
+
+
 def read_text(text: str | None, path: Path | None, name: str) -> str | None:
     if text is not None and path is not None:
         msg = f"Give either --{name} or --{name}-file, not both."
@@ -149,14 +155,13 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
         msg = f"Cannot read {path}: it is not UTF-8 text."
         raise click.UsageError(msg) from None
     except OSError as error:
-        reason = (error.strerror or error.__class__.__name__).lower()
-        msg = f"Cannot read {path}: {reason}."
+        msg = f"Cannot read {path}: {reason_of(error)}."
         raise click.UsageError(msg) from None
 
 
 def cannot_write(path: Path, error: OSError) -> click.ClickException:
     """A file that cannot be written, said in one sentence; exits 1."""
-    return click.ClickException(f"Cannot write {path}: {error.strerror or error}.")
+    return click.ClickException(f"Cannot write {path}: {reason_of(error)}.")
 
 
 def write_file(path: Path, text: str) -> None:
