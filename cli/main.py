@@ -27,7 +27,8 @@ from samenspraak.application import (
     SamenspraakError,
     templates,
 )
-from samenspraak.application.app import ref
+from samenspraak.application import commands as c
+from samenspraak.application.app import parse, ref
 from samenspraak.application.config import (
     DB_VARIABLE,
     DEFAULT_DB,
@@ -1041,7 +1042,8 @@ def council_inform(
     digest = sha256
     if document is not None:
         digest = hashlib.sha256(document.read_bytes()).hexdigest()
-    obj.app(write=True).inform_council(
+    command = parse(
+        c.InformCouncil,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
@@ -1049,9 +1051,13 @@ def council_inform(
             "document_sha256": digest,
             "session": session,
             "informed_at": when or clock.now(),
-        }
+        },
     )
-    done(f"Recorded: the council was informed ({session}), document sha256 {digest}.")
+    obj.app(write=True).inform_council(command)
+    done(
+        f"Recorded: the council was informed ({session}), "
+        f"document sha256 {command.document_sha256}."
+    )
 
 
 @council.command("list")
@@ -1364,9 +1370,11 @@ def plan_react(
     done(f"Recorded reaction {number} on {plan_ref}.")
 
 
-def numbered(noun: str, numbers: Sequence[str]) -> str:
-    """'reaction 1' or 'reactions 1, 3'."""
-    return f"{noun}{'s' * (len(numbers) > 1)} {', '.join(numbers)}"
+def numbered(noun: str, numbers: Sequence[int]) -> str:
+    """'reaction 1' or 'reactions 1, 3': each number once, in the order given, as
+    the engine records them."""
+    once = [str(number) for number in dict.fromkeys(numbers)]
+    return f"{noun}{'s' * (len(once) > 1)} {', '.join(once)}"
 
 
 def reactions_option(f: F) -> F:
@@ -1408,7 +1416,8 @@ def plan_adopt(
       samenspraak --as resident-kerkstraat plan adopt city-centre traffic-plan \\
         --reaction 1 --reaction 3 --version 2 --explanation "A modal filter"
     """
-    obj.app(write=True).adopt_change(
+    command = parse(
+        c.AdoptChange,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
@@ -1416,9 +1425,13 @@ def plan_adopt(
             "reactions": list(reactions),
             "version": version,
             "explanation": explanation,
-        }
+        },
     )
-    done(f"Adopted in version {version}: {numbered('reaction', reactions)}.")
+    obj.app(write=True).adopt_change(command)
+    done(
+        f"Adopted in version {command.version}: "
+        f"{numbered('reaction', command.reactions)}."
+    )
 
 
 @plan.command("defend")
@@ -1441,16 +1454,18 @@ def plan_defend(
       samenspraak --as bakery plan defend city-centre traffic-plan \\
         --reaction 2 --reasoning "Later deliveries clash with the market"
     """
-    obj.app(write=True).defend_position(
+    command = parse(
+        c.DefendPosition,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
             "reasoning": reasoning,
-        }
+        },
     )
-    done(f"Position defended: {numbered('reaction', reactions)}.")
+    obj.app(write=True).defend_position(command)
+    done(f"Position defended: {numbered('reaction', command.reactions)}.")
 
 
 @plan.command("note")
@@ -1467,15 +1482,17 @@ def plan_note(
     Example:
       samenspraak --as resident-kerkstraat plan note city-centre traffic-plan --reaction 5
     """
-    obj.app(write=True).note_support(
+    command = parse(
+        c.NoteSupport,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
-        }
+        },
     )
-    done(f"Support noted: {numbered('reaction', reactions)}.")
+    obj.app(write=True).note_support(command)
+    done(f"Support noted: {numbered('reaction', command.reactions)}.")
 
 
 @plan.command("withdraw")
@@ -1494,15 +1511,17 @@ def plan_withdraw(
     Example:
       samenspraak --as bakery plan withdraw city-centre traffic-plan --reaction 2
     """
-    obj.app(write=True).withdraw_reaction(
+    command = parse(
+        c.WithdrawReaction,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reaction": reaction,
-        }
+        },
     )
-    done(f"Withdrew reaction {reaction} on {plan_ref}.")
+    obj.app(write=True).withdraw_reaction(command)
+    done(f"Withdrew reaction {command.reaction} on {plan_ref}.")
 
 
 @plan.command("finalise")
