@@ -560,6 +560,8 @@ def _print_status(s: Any) -> None:
         f"  process: {s.template.name} v{s.template.version}    phase: {s.phase}"
         + ("    (closed)" if s.closed else "")
     )
+    if s.closed:
+        click.echo(f"  outcome: {s.outcome if s.outcome is not None else ERASED}")
     click.echo(f"  budget: EUR {s.budget}    allocated: EUR {s.allocated}")
     click.echo(section("Stakeholders"))
     click.echo(stakeholder_table(s.stakeholders))
