@@ -50,6 +50,7 @@ from samenspraak.domain.values import (
     Stance,
 )
 
+PROG = "samenspraak"
 ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
 TEMPLATES_VARIABLE = templates.TEMPLATES_VARIABLE
 F = TypeVar("F", bound=Callable[..., Any])
@@ -223,18 +224,71 @@ def say_refusal(error: SamenspraakError) -> None:
     click.echo(f"Error: {sentence}", err=True)
 
 
+ARGUMENTS = "samenspraak.arguments"
+"""Where the command line as given is kept, in the context's meta."""
+
+
 class EngineGroup(click.Group):
-    """Turns the engine's refusals into one sentence and exit code 1."""
+    """Turns the engine's refusals into one sentence and exit code 1, and says where
+    a global option goes when it is given after the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGUMENTS] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as error:
+            hint = self.before_the_command(ctx, error)
+            if hint is None:
+                raise
+            raise click.NoSuchOption(
+                error.option_name, f"{error.message} {hint}", ctx=error.ctx
+            ) from None
         except SamenspraakError as error:
             say_refusal(error)
             sys.exit(1)
         finally:
             if isinstance(ctx.obj, Context):
                 ctx.obj.close()
+
+    def before_the_command(
+        self, ctx: click.Context, error: click.NoSuchOption
+    ) -> str | None:
+        """For a global option given after the command, where it goes: 'Global
+        options (--db, --as, --templates) go before the command: samenspraak --as
+        bakery todo'. The command's other arguments show as '...'."""
+        options = {
+            name: param
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_eager
+            for name in param.opts
+        }
+        name = error.option_name
+        option = options.get(name)
+        if option is None:
+            return None
+        words = error.ctx.command_path.split()[1:] if error.ctx else []
+        args: list[str] = ctx.meta.get(ARGUMENTS, [])
+        start = next(
+            (i for i in range(len(args)) if args[i : i + len(words)] == words), 0
+        )
+        after = args[start + len(words) :]
+        at = next(
+            (i for i, a in enumerate(after) if a == name or a.startswith(f"{name}=")),
+            len(after),
+        )
+        token, value = after[at : at + 1], after[at + 1 : at + 2]
+        if token and "=" in token[0]:  # --as=bakery
+            given = moved = token
+        elif value and not value[0].startswith("-"):
+            given = moved = [name, value[0]]
+        else:  # given without its value
+            given, moved = token, [name, option.metavar or name.lstrip("-").upper()]
+        rest = after[:at] + after[at + len(given) :]
+        line = shlex.join([PROG, *moved, *words]) + (" ..." if rest else "")
+        return f"Global options ({', '.join(options)}) go before the command: {line}"
 
 
 @click.group(cls=EngineGroup)
@@ -2412,7 +2466,7 @@ def audit_log(
 def main() -> None:
     """The console script: never a traceback, one sentence on failure."""
     try:
-        cli.main(prog_name="samenspraak", standalone_mode=True)
+        cli.main(prog_name=PROG, standalone_mode=True)
     except SystemExit:
         raise
     except Exception as error:

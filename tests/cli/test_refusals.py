@@ -465,6 +465,29 @@ def test_a_write_command_without_as_is_a_usage_error(
     assert sentence == "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
 
 
+def test_a_global_option_after_the_command_is_a_usage_error_saying_it_goes_before(
+    refused: Refused, demo_db: Path
+) -> None:
+    before = "Global options (--db, --as, --templates) go before the command"
+    assert refused(demo_db, "todo", "--as", "bakery", exit_code=2) == (
+        f"No such option '--as'. {before}: samenspraak --as bakery todo"
+    )
+    assert refused(demo_db, "initiative", "status", CITY, "--db", "d.db",
+                   exit_code=2) == (
+        f"No such option '--db'. {before}: samenspraak --db d.db initiative status ..."
+    )  # fmt: skip
+    assert refused(demo_db, "report", CITY, "--templates=my dir", exit_code=2) == (
+        f"No such option '--templates'. {before}: "
+        "samenspraak '--templates=my dir' report ..."
+    )
+    assert refused(demo_db, "todo", "--as", exit_code=2) == (
+        f"No such option '--as'. {before}: samenspraak --as REF todo"
+    )
+    assert refused(demo_db, "todo", "--bogus", exit_code=2) == (
+        "No such option '--bogus'."
+    )
+
+
 def test_a_missing_required_option_is_a_usage_error(
     refused: Refused, stage_copy: Path
 ) -> None:
