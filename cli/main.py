@@ -116,8 +116,9 @@ class Context:
         return app
 
     def who(self) -> str:
-        """The actor's reference, trimmed and lower-cased as the engine reads it."""
-        if not self.actor:
+        """The actor's reference, trimmed and lower-cased as the engine reads it; an
+        actor of only spaces is no actor (a usage error, as a missing one is)."""
+        if not self.actor or not self.actor.strip():
             msg = f"Say who you are with --as REF (or {ACTOR_VARIABLE})."
             raise click.UsageError(msg)
         return ref("actor", self.actor)

@@ -465,6 +465,18 @@ def test_a_write_command_without_as_is_a_usage_error(
     assert sentence == "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
 
 
+def test_an_actor_of_only_spaces_is_a_usage_error_as_no_actor_is(
+    refused: Refused, stage_copy: Path
+) -> None:
+    expected = "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
+    assert refused(stage_copy, "todo", actor=" ", exit_code=2) == expected
+    result = CliRunner(
+        env={"SAMENSPRAAK_DB": str(stage_copy), "SAMENSPRAAK_ACTOR": "  "}
+    ).invoke(cli, ["plan", "note", CITY, "vision", "--reaction", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: {expected}\n")
+
+
 def test_a_global_option_after_the_command_is_a_usage_error_saying_it_goes_before(
     refused: Refused, demo_db: Path
 ) -> None:
