@@ -57,8 +57,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Reference(click.ParamType):  # type: ignore[type-arg]
-    """A reference as the engine reads it: trimmed and lower-cased, so that what a
-    command echoes is what it recorded (the engine checks the reference's form)."""
+    """A reference (or a template's NAME[@VERSION]) as the engine reads it: trimmed
+    and lower-cased, so that what a command echoes is what it recorded (the engine
+    checks the reference's form)."""
 
     name = "ref"
 
@@ -399,6 +400,7 @@ def initiative() -> None:
     "--template",
     "template_ref",
     metavar="NAME[@VERSION]",
+    type=REFERENCE,
     default=None,
     help="The process template (see: template list); NAME is its newest version. "
     "Default: overheidsparticipatie@1.",
@@ -682,6 +684,7 @@ def initiative_advance(obj: Context, initiative_ref: str) -> None:
     "--template",
     "template_ref",
     metavar="NAME@VERSION",
+    type=REFERENCE,
     required=True,
     help="The installed template (and version) to move to.",
 )
@@ -701,7 +704,7 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
     content_hash = app.migrate_template(
         {"actor": obj.who(), "initiative": initiative_ref, "template": template_ref}
     )
-    name, _, version = template_ref.strip().partition("@")
+    name, _, version = template_ref.partition("@")
     process = app.templates.get(name, version or None)
     done(
         f"{initiative_ref} now follows {process.name} v{process.version} "
@@ -2174,7 +2177,7 @@ def template_list(as_json: bool) -> None:
 
 
 @template_group.command("show")
-@click.argument("name")
+@click.argument("name", type=REFERENCE)
 @click.option(
     "--version", "version", metavar="V", help="A version (default: the latest)."
 )
