@@ -27,7 +27,8 @@ from samenspraak.application import (
     SamenspraakError,
     templates,
 )
-from samenspraak.application.app import ref
+from samenspraak.application import commands as c
+from samenspraak.application.app import parse, ref
 from samenspraak.application.config import (
     DB_VARIABLE,
     DEFAULT_DB,
@@ -49,14 +50,16 @@ from samenspraak.domain.values import (
     Stance,
 )
 
+PROG = "samenspraak"
 ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
 TEMPLATES_VARIABLE = templates.TEMPLATES_VARIABLE
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Reference(click.ParamType):  # type: ignore[type-arg]
-    """A reference as the engine reads it: trimmed and lower-cased, so that what a
-    command echoes is what it recorded (the engine checks the reference's form)."""
+    """A reference (or a template's NAME[@VERSION]) as the engine reads it: trimmed
+    and lower-cased, so that what a command echoes is what it recorded (the engine
+    checks the reference's form)."""
 
     name = "ref"
 
@@ -70,8 +73,19 @@ REFERENCE = Reference()
 
 
 class OneLineChoice(click.Choice):  # type: ignore[type-arg]
-    """Choices named in one line when the option is missing (click lists them one
-    per line, indented)."""
+    """A choice read as references are: trimmed and in any case, so that
+    ``--format HTML`` means ``html``; the choices are named in one line when the
+    option is missing (click lists them one per line, indented)."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__(choices, case_sensitive=False)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        return super().convert(
+            value.strip() if isinstance(value, str) else value, param, ctx
+        )
 
     def get_missing_message(
         self, param: click.Parameter, ctx: click.Context | None
@@ -79,8 +93,9 @@ class OneLineChoice(click.Choice):  # type: ignore[type-arg]
         return f"Choose from: {', '.join(map(str, self.choices))}."
 
 
-def _choices(values: Any) -> click.Choice:  # type: ignore[type-arg]
-    return OneLineChoice([v.value for v in values], case_sensitive=False)
+def _choices(values: Any, *, leaving_out: Sequence[Any] = ()) -> OneLineChoice:
+    """The values of an enumeration as a choice, without those left out."""
+    return OneLineChoice([v.value for v in values if v not in leaving_out])
 
 
 @dataclass
@@ -102,8 +117,9 @@ class Context:
         return app
 
     def who(self) -> str:
-        """The actor's reference, trimmed and lower-cased as the engine reads it."""
-        if not self.actor:
+        """The actor's reference, trimmed and lower-cased as the engine reads it; an
+        actor of only spaces is no actor (a usage error, as a missing one is)."""
+        if not self.actor or not self.actor.strip():
             msg = f"Say who you are with --as REF (or {ACTOR_VARIABLE})."
             raise click.UsageError(msg)
         return ref("actor", self.actor)
@@ -125,6 +141,12 @@ def done(message: str) -> None:
     click.echo(message, err=True)
 
 
+def reason_of(error: OSError) -> str:
+    """Why a file could not be read or written, to end a sentence: 'permission
+    denied'."""
+    return (error.strerror or error.__class__.__name__).lower()
+
+
 def read_text(text: str | None, path: Path | None, name: str) -> str | None:
     if text is not None and path is not None:
         msg = f"Give either --{name} or --{name}-file, not both."
@@ -137,9 +159,20 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
         msg = f"Cannot read {path}: it is not UTF-8 text."
         raise click.UsageError(msg) from None
     except OSError as error:
-        reason = (error.strerror or error.__class__.__name__).lower()
-        msg = f"Cannot read {path}: {reason}."
+        msg = f"Cannot read {path}: {reason_of(error)}."
         raise click.UsageError(msg) from None
+
+
+def cannot_write(path: Path, error: OSError) -> click.ClickException:
+    """A file that cannot be written, said in one sentence; exits 1."""
+    return click.ClickException(f"Cannot write {path}: {reason_of(error)}.")
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise cannot_write(path, error) from None
 
 
 TEXT_OPTIONS = (
@@ -193,18 +226,71 @@ def say_refusal(error: SamenspraakError) -> None:
     click.echo(f"Error: {sentence}", err=True)
 
 
+ARGUMENTS = "samenspraak.arguments"
+"""Where the command line as given is kept, in the context's meta."""
+
+
 class EngineGroup(click.Group):
-    """Turns the engine's refusals into one sentence and exit code 1."""
+    """Turns the engine's refusals into one sentence and exit code 1, and says where
+    a global option goes when it is given after the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGUMENTS] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as error:
+            hint = self.before_the_command(ctx, error)
+            if hint is None:
+                raise
+            raise click.NoSuchOption(
+                error.option_name, f"{error.message} {hint}", ctx=error.ctx
+            ) from None
         except SamenspraakError as error:
             say_refusal(error)
             sys.exit(1)
         finally:
             if isinstance(ctx.obj, Context):
                 ctx.obj.close()
+
+    def before_the_command(
+        self, ctx: click.Context, error: click.NoSuchOption
+    ) -> str | None:
+        """For a global option given after the command, where it goes: 'Global
+        options (--db, --as, --templates) go before the command: samenspraak --as
+        bakery todo'. The command's other arguments show as '...'."""
+        options = {
+            name: param
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_eager
+            for name in param.opts
+        }
+        name = error.option_name
+        option = options.get(name)
+        if option is None:
+            return None
+        words = error.ctx.command_path.split()[1:] if error.ctx else []
+        args: list[str] = ctx.meta.get(ARGUMENTS, [])
+        start = next(
+            (i for i in range(len(args)) if args[i : i + len(words)] == words), 0
+        )
+        after = args[start + len(words) :]
+        at = next(
+            (i for i, a in enumerate(after) if a == name or a.startswith(f"{name}=")),
+            len(after),
+        )
+        token, value = after[at : at + 1], after[at + 1 : at + 2]
+        if token and "=" in token[0]:  # --as=bakery
+            given = moved = token
+        elif value and not value[0].startswith("-"):
+            given = moved = [name, value[0]]
+        else:  # given without its value
+            given, moved = token, [name, option.metavar or name.lstrip("-").upper()]
+        rest = after[:at] + after[at + len(given) :]
+        line = shlex.join([PROG, *moved, *words]) + (" ..." if rest else "")
+        return f"Global options ({', '.join(options)}) go before the command: {line}"
 
 
 @click.group(cls=EngineGroup)
@@ -314,6 +400,7 @@ def initiative() -> None:
     "--template",
     "template_ref",
     metavar="NAME[@VERSION]",
+    type=REFERENCE,
     default=None,
     help="The process template (see: template list); NAME is its newest version. "
     "Default: overheidsparticipatie@1.",
@@ -530,6 +617,8 @@ def _print_status(s: Any) -> None:
         f"  process: {s.template.name} v{s.template.version}    phase: {s.phase}"
         + ("    (closed)" if s.closed else "")
     )
+    if s.closed:
+        click.echo(f"  outcome: {s.outcome if s.outcome is not None else ERASED}")
     click.echo(f"  budget: EUR {s.budget}    allocated: EUR {s.allocated}")
     click.echo(section("Stakeholders"))
     click.echo(stakeholder_table(s.stakeholders))
@@ -595,6 +684,7 @@ def initiative_advance(obj: Context, initiative_ref: str) -> None:
     "--template",
     "template_ref",
     metavar="NAME@VERSION",
+    type=REFERENCE,
     required=True,
     help="The installed template (and version) to move to.",
 )
@@ -614,7 +704,7 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
     content_hash = app.migrate_template(
         {"actor": obj.who(), "initiative": initiative_ref, "template": template_ref}
     )
-    name, _, version = template_ref.strip().partition("@")
+    name, _, version = template_ref.partition("@")
     process = app.templates.get(name, version or None)
     done(
         f"{initiative_ref} now follows {process.name} v{process.version} "
@@ -1012,7 +1102,8 @@ def council_inform(
     digest = sha256
     if document is not None:
         digest = hashlib.sha256(document.read_bytes()).hexdigest()
-    obj.app(write=True).inform_council(
+    command = parse(
+        c.InformCouncil,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
@@ -1020,9 +1111,13 @@ def council_inform(
             "document_sha256": digest,
             "session": session,
             "informed_at": when or clock.now(),
-        }
+        },
     )
-    done(f"Recorded: the council was informed ({session}), document sha256 {digest}.")
+    obj.app(write=True).inform_council(command)
+    done(
+        f"Recorded: the council was informed ({session}), "
+        f"document sha256 {command.document_sha256}."
+    )
 
 
 @council.command("list")
@@ -1335,9 +1430,11 @@ def plan_react(
     done(f"Recorded reaction {number} on {plan_ref}.")
 
 
-def numbered(noun: str, numbers: Sequence[str]) -> str:
-    """'reaction 1' or 'reactions 1, 3'."""
-    return f"{noun}{'s' * (len(numbers) > 1)} {', '.join(numbers)}"
+def numbered(noun: str, numbers: Sequence[int]) -> str:
+    """'reaction 1' or 'reactions 1, 3': each number once, in the order given, as
+    the engine records them."""
+    once = [str(number) for number in dict.fromkeys(numbers)]
+    return f"{noun}{'s' * (len(once) > 1)} {', '.join(once)}"
 
 
 def reactions_option(f: F) -> F:
@@ -1379,7 +1476,8 @@ def plan_adopt(
       samenspraak --as resident-kerkstraat plan adopt city-centre traffic-plan \\
         --reaction 1 --reaction 3 --version 2 --explanation "A modal filter"
     """
-    obj.app(write=True).adopt_change(
+    command = parse(
+        c.AdoptChange,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
@@ -1387,9 +1485,13 @@ def plan_adopt(
             "reactions": list(reactions),
             "version": version,
             "explanation": explanation,
-        }
+        },
     )
-    done(f"Adopted in version {version}: {numbered('reaction', reactions)}.")
+    obj.app(write=True).adopt_change(command)
+    done(
+        f"Adopted in version {command.version}: "
+        f"{numbered('reaction', command.reactions)}."
+    )
 
 
 @plan.command("defend")
@@ -1412,16 +1514,18 @@ def plan_defend(
       samenspraak --as bakery plan defend city-centre traffic-plan \\
         --reaction 2 --reasoning "Later deliveries clash with the market"
     """
-    obj.app(write=True).defend_position(
+    command = parse(
+        c.DefendPosition,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
             "reasoning": reasoning,
-        }
+        },
     )
-    done(f"Position defended: {numbered('reaction', reactions)}.")
+    obj.app(write=True).defend_position(command)
+    done(f"Position defended: {numbered('reaction', command.reactions)}.")
 
 
 @plan.command("note")
@@ -1438,15 +1542,17 @@ def plan_note(
     Example:
       samenspraak --as resident-kerkstraat plan note city-centre traffic-plan --reaction 5
     """
-    obj.app(write=True).note_support(
+    command = parse(
+        c.NoteSupport,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
-        }
+        },
     )
-    done(f"Support noted: {numbered('reaction', reactions)}.")
+    obj.app(write=True).note_support(command)
+    done(f"Support noted: {numbered('reaction', command.reactions)}.")
 
 
 @plan.command("withdraw")
@@ -1465,15 +1571,17 @@ def plan_withdraw(
     Example:
       samenspraak --as bakery plan withdraw city-centre traffic-plan --reaction 2
     """
-    obj.app(write=True).withdraw_reaction(
+    command = parse(
+        c.WithdrawReaction,
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reaction": reaction,
-        }
+        },
     )
-    done(f"Withdrew reaction {reaction} on {plan_ref}.")
+    obj.app(write=True).withdraw_reaction(command)
+    done(f"Withdrew reaction {command.reaction} on {plan_ref}.")
 
 
 @plan.command("finalise")
@@ -1593,8 +1701,9 @@ def decision() -> None:
     "--eligible",
     multiple=True,
     required=True,
-    type=_choices(StakeholderKind),
-    help="A kind of stakeholder who may take part (repeat).",
+    type=_choices(StakeholderKind, leaving_out=[StakeholderKind.FACILITATOR]),
+    help="A kind of stakeholder who may take part (repeat); the facilitator is "
+    "independent and takes no part.",
 )
 @click.option(
     "--rule", type=_choices(DecisionRule), required=True, help="How it is decided."
@@ -1917,7 +2026,11 @@ def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> No
     Example:
       samenspraak export city-centre -o city-centre.zip
     """
-    summary = obj.app(write=False).export_initiative(initiative_ref, str(output))
+    app = obj.app(write=False)
+    try:
+        summary = app.export_initiative(initiative_ref, str(output))
+    except OSError as error:
+        raise cannot_write(output, error) from None
     if as_json:
         emit_json(summary)
     done(
@@ -1962,14 +2075,14 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "json"]),
+    type=OneLineChoice(["md", "html", "json"]),
     default="md",
     show_default=True,
     help="Markdown, one self-contained HTML page, or JSON.",
 )
 @click.option(
     "--lang",
-    type=click.Choice(["nl", "en"]),
+    type=OneLineChoice(["nl", "en"]),
     default="nl",
     show_default=True,
     help="Dutch or English wording (JSON has none).",
@@ -2026,11 +2139,7 @@ def report(
         click.echo(text, nl=not text.endswith("\n"))
         done(f"{what}.")
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        msg = f"Cannot write {output}: {error.strerror or error}."
-        raise click.ClickException(msg) from None
+    write_file(output, text)
     done(f"{what}, written to {output}.")
 
 
@@ -2068,7 +2177,7 @@ def template_list(as_json: bool) -> None:
 
 
 @template_group.command("show")
-@click.argument("name")
+@click.argument("name", type=REFERENCE)
 @click.option(
     "--version", "version", metavar="V", help="A version (default: the latest)."
 )
@@ -2133,7 +2242,7 @@ def template_validate(file: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["mermaid", "dot", "svg"]),
+    type=OneLineChoice(["mermaid", "dot", "svg"]),
     default="mermaid",
     show_default=True,
     help="Mermaid (flowchart), Graphviz DOT, or a self-contained SVG picture.",
@@ -2181,11 +2290,7 @@ def diagram(obj: Context, subject: str, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        msg = f"Cannot write {output}: {error.strerror or error}."
-        raise click.ClickException(msg) from None
+    write_file(output, text)
     done(f"The process diagram of {subject} ({fmt}), written to {output}.")
 
 
@@ -2365,7 +2470,7 @@ def audit_log(
 def main() -> None:
     """The console script: never a traceback, one sentence on failure."""
     try:
-        cli.main(prog_name="samenspraak", standalone_mode=True)
+        cli.main(prog_name=PROG, standalone_mode=True)
     except SystemExit:
         raise
     except Exception as error:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import errno
 import json
+import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -148,3 +151,23 @@ def test_export_is_a_read_command_that_creates_no_database(
     sentence = refused(missing, "export", CITY, "-o", str(tmp_path / "c.zip"))
     assert sentence.startswith("There is no samenspraak database at")
     assert not missing.exists()
+
+
+def test_export_into_a_read_only_folder_says_it_cannot_write_the_bundle(
+    refused: Refused, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    mkstemp = tempfile.mkstemp
+
+    def read_only(*args: Any, dir: str | None = None, **kwargs: Any) -> Any:
+        """The file system refuses every new file in the folder (as for root too)."""
+        if dir is not None and Path(dir) == folder:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
+        return mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    target = folder / "city.zip"
+    sentence = refused(demo_db, "export", CITY, "-o", str(target))
+    assert sentence == f"Cannot write {target}: read-only file system."
+    assert list(folder.iterdir()) == []

@@ -67,3 +67,23 @@ def test_an_unknown_template_is_refused_in_one_sentence(
         "No template called inspraak is installed; installed are burgerbegroting, "
         "omgevingswet, overheidsparticipatie."
     )
+
+
+def test_a_template_named_in_capitals_or_with_spaces_is_the_lower_case_one(
+    ok: Run, tmp_path: Path
+) -> None:
+    shown = ok(tmp_path / "none.db", "template", "show", " OVERHEIDSPARTICIPATIE ")
+    assert shown.stdout.startswith("overheidsparticipatie v")
+    db = tmp_path / "t.db"
+    _registered(ok, db)
+    started = ok(
+        db, *START, "--template", " Overheidsparticipatie@1", actor="facilitator"
+    )
+    assert started.stderr == (
+        "Started harbour on overheidsparticipatie v1; you are its facilitator.\n"
+    )
+    migrated = ok(db, "initiative", "migrate", "harbour", "--template",
+                  "OVERHEIDSPARTICIPATIE@2 ", actor="facilitator")  # fmt: skip
+    assert migrated.stderr.startswith(
+        "harbour now follows overheidsparticipatie v2 (hash "
+    )

@@ -785,6 +785,18 @@ def test_the_initiative_advances_allocates_its_budget_and_closes(
     assert "(closed)" in ok(db, "initiative", "status", CITY).stdout
 
 
+def test_the_status_of_a_closed_initiative_gives_its_outcome(
+    ok: Run, stage_copy: Path
+) -> None:
+    assert "outcome:" not in ok(stage_copy, "initiative", "status", CITY).stdout
+    ok(stage_copy, "initiative", "close", CITY, "--outcome", "A vision for all.",
+       actor=F)  # fmt: skip
+    lines = ok(stage_copy, "initiative", "status", CITY).stdout.splitlines()
+    process = next(i for i, line in enumerate(lines) if line.startswith("  process:"))
+    assert lines[process].endswith("(closed)")
+    assert lines[process + 1] == "  outcome: A vision for all."
+
+
 def test_an_empty_record_lists_no_initiatives_and_says_how_to_start_one(
     ok: Run, tmp_path: Path
 ) -> None:

@@ -465,6 +465,41 @@ def test_a_write_command_without_as_is_a_usage_error(
     assert sentence == "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
 
 
+def test_an_actor_of_only_spaces_is_a_usage_error_as_no_actor_is(
+    refused: Refused, stage_copy: Path
+) -> None:
+    expected = "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
+    assert refused(stage_copy, "todo", actor=" ", exit_code=2) == expected
+    result = CliRunner(
+        env={"SAMENSPRAAK_DB": str(stage_copy), "SAMENSPRAAK_ACTOR": "  "}
+    ).invoke(cli, ["plan", "note", CITY, "vision", "--reaction", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: {expected}\n")
+
+
+def test_a_global_option_after_the_command_is_a_usage_error_saying_it_goes_before(
+    refused: Refused, demo_db: Path
+) -> None:
+    before = "Global options (--db, --as, --templates) go before the command"
+    assert refused(demo_db, "todo", "--as", "bakery", exit_code=2) == (
+        f"No such option '--as'. {before}: samenspraak --as bakery todo"
+    )
+    assert refused(demo_db, "initiative", "status", CITY, "--db", "d.db",
+                   exit_code=2) == (
+        f"No such option '--db'. {before}: samenspraak --db d.db initiative status ..."
+    )  # fmt: skip
+    assert refused(demo_db, "report", CITY, "--templates=my dir", exit_code=2) == (
+        f"No such option '--templates'. {before}: "
+        "samenspraak '--templates=my dir' report ..."
+    )
+    assert refused(demo_db, "todo", "--as", exit_code=2) == (
+        f"No such option '--as'. {before}: samenspraak --as REF todo"
+    )
+    assert refused(demo_db, "todo", "--bogus", exit_code=2) == (
+        "No such option '--bogus'."
+    )
+
+
 def test_a_missing_required_option_is_a_usage_error(
     refused: Refused, stage_copy: Path
 ) -> None:
@@ -574,6 +609,21 @@ def test_an_option_without_a_label_is_a_usage_error(
     assert sentence == "An option is given as KEY=LABEL; 'square' has no '='."
 
 
+def test_a_decision_point_put_to_the_facilitator_is_a_usage_error_naming_the_kinds(
+    refused: Refused, stage_copy: Path
+) -> None:
+    sentence = refused(
+        stage_copy, "decision", "put", CITY, "first-priority", "--question",
+        "What first?", "--option", "square=A square", "--option", "green=Green",
+        "--eligible", "resident", "--eligible", "Facilitator", "--rule", "plurality",
+        actor=F, exit_code=2,
+    )  # fmt: skip
+    assert sentence == (
+        "Invalid value for '--eligible': 'Facilitator' is not one of 'resident', "
+        "'entrepreneur', 'institution', 'civil-servant', 'council-member'."
+    )
+
+
 def test_the_council_document_is_given_exactly_once(
     refused: Refused, stage_copy: Path, tmp_path: Path
 ) -> None:
@@ -659,7 +709,7 @@ def test_a_missing_choice_option_names_its_choices_in_one_line(
     sentence = refused(demo_copy, *args, actor=F, exit_code=2)
     assert sentence == (
         "Missing option '--eligible'. Choose from: resident, entrepreneur, "
-        "institution, civil-servant, council-member, facilitator."
+        "institution, civil-servant, council-member."
     )
     assert "\t" not in run(demo_copy, *args, actor=F).stderr
 

@@ -109,3 +109,18 @@ def test_a_report_that_cannot_be_written_says_so(
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: Cannot write {target}: ")
     assert not target.exists()
+
+
+def test_why_a_file_cannot_be_written_is_said_as_why_one_cannot_be_read(
+    run: Run, demo_db: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "report.md"
+    written = run(demo_db, "report", CITY, "-o", str(target))
+    assert written.stderr == (
+        f"Error: Cannot write {target}: no such file or directory.\n"
+    )
+    read = run(demo_db, "plan", "propose", CITY, "vision", "--text-file",
+               str(target), "--changes", "None.", actor="facilitator")  # fmt: skip
+    assert read.stderr.endswith(
+        f"Error: Cannot read {target}: no such file or directory.\n"
+    )
