@@ -617,7 +617,10 @@ class Samenspraak(Application[UUID]):
         their pseudonymous id); with ``texts``, also the texts they gave. The events
         keep only ids and commitments, so the record stays complete and the audit
         chain intact. The stakeholder may ask it themselves; the facilitator of an
-        initiative they took part in may do it for them.
+        initiative they took part in may do it for them. An erased stakeholder takes
+        no further part: they leave every open initiative they are in (recorded as
+        ``StakeholderLeft``, by whoever asked), which the one asking must be allowed
+        to do there.
         """
         from samenspraak.domain import clock  # noqa: PLC0415
 
@@ -650,6 +653,26 @@ class Samenspraak(Application[UUID]):
                 raise NotAllowed(
                     msg, A_FACILITATOR_IS_ERASED_ONCE_THEIR_INITIATIVES_CLOSE
                 )
+            taking_part = [
+                d
+                for d in documents
+                if not d["closed"]
+                and d["stakeholders"].get(person, {}).get("active")
+                and d["facilitator"] != person
+            ]
+            elsewhere = [
+                d["slug"]
+                for d in taking_part
+                if actor not in (person, d["facilitator"])
+            ]
+            if elsewhere:
+                msg = (
+                    f"{cmd.stakeholder} still takes part in {', '.join(elsewhere)}; "
+                    "its facilitator removes them there (or they leave) before their "
+                    "personal data is erased: an erased stakeholder takes no further "
+                    "part."
+                )
+                raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
             texts = (
                 [
                     *(t for d in documents for t in reading.texts_given_by(d, person)),
@@ -658,6 +681,13 @@ class Samenspraak(Application[UUID]):
                 if cmd.texts
                 else []
             )
+            # They leave every open initiative first, recorded as events by whoever
+            # asked for the erasure; should the erasure then fail, running it again
+            # finishes it.
+            for doc in taking_part:
+                initiative = self._initiative(doc["slug"])
+                initiative.leave(actor=actor, stakeholder=person)
+                self.save(initiative)
             at = utc(clock.now())
             now_named, erased = self.store.erase(person, texts, at)
             return v.Erasure(
@@ -665,6 +695,7 @@ class Samenspraak(Application[UUID]):
                 now_named=now_named,
                 texts=erased,
                 erased_at=datetime.fromisoformat(at),
+                left=[d["slug"] for d in taking_part],
             )
 
         return self._run(run)

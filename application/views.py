@@ -197,13 +197,14 @@ class DecisionView(View):
 
 
 class Erasure(View):
-    """What an erasure did: the stakeholder's reference before and after, and how
-    many of their texts were erased."""
+    """What an erasure did: the stakeholder's reference before and after, how many
+    of their texts were erased, and the open initiatives they left."""
 
     stakeholder: str
     now_named: str
     texts: int
     erased_at: datetime
+    left: list[str] = []
 
 
 class ProjectionStatus(View):

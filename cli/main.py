@@ -822,6 +822,8 @@ def stakeholder_erase(obj: Context, ref: str, texts: bool, as_json: bool) -> Non
         emit_json(erasure)
         return
     what = f"; {erasure.texts} of their texts erased" if texts else ""
+    if erasure.left:
+        what += f"; they left {', '.join(erasure.left)}"
     done(f"Erased the personal data of {ref}, now shown as {erasure.now_named}{what}.")
 
 

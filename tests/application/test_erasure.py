@@ -40,8 +40,13 @@ def test_a_stakeholder_erases_their_own_name_and_reference(story: Story) -> None
     theirs = [r for r in plan.reactions if r.stakeholder == erasure.now_named]
     assert theirs
     assert all(r.text for r in theirs)
-    # The record is complete and unchanged; the person cannot act any more.
-    assert app.audit_head() == head
+    # They left the open initiative (one event, by whoever asked); everything
+    # recorded before is unchanged, so the head published before still verifies.
+    assert erasure.left == [CITY]
+    assert people[erasure.now_named].active is False
+    assert app.audit_head().position == head.position + 1
+    [left] = app.audit_log(CITY, event="StakeholderLeft")
+    assert (left.actor, left.position) == (erasure.now_named, head.position + 1)
     assert app.verify_audit(head).intact
     with pytest.raises(NotFound):
         app.erase_stakeholder({"actor": "bakery", "stakeholder": "bakery"})
@@ -167,7 +172,7 @@ def test_two_erased_ids_that_start_alike_keep_apart(
     assert erasure.now_named == f"erased-{row.id}"
 
 
-def test_texts_can_be_erased_after_the_name_and_the_person_removed(
+def test_texts_can_be_erased_after_the_name_and_the_person_left(
     app: Samenspraak,
 ) -> None:
     _small(app)
@@ -181,9 +186,9 @@ def test_texts_can_be_erased_after_the_name_and_the_person_removed(
     )
     assert again.now_named == first.now_named
     assert again.texts == 1
-    app.leave_initiative(
-        {"actor": "fac", "initiative": "park", "stakeholder": first.now_named}
-    )
+    # The first erasure took them out of the initiative; the second had no more
+    # initiative to take them out of.
+    assert (first.left, again.left) == (["park"], [])
     people = {s.ref: s for s in app.initiative_status("park").stakeholders}
     assert people[first.now_named].active is False
     with pytest.raises(NotAllowed) as refused:
@@ -251,3 +256,39 @@ def test_a_done_action_keeps_no_reason_for_being_on_hold(app: Samenspraak) -> No
     )
     [action] = app.initiative_status("park").implementation
     assert (action.status, action.status_reason) == ("done", None)
+
+
+def test_an_erased_stakeholder_leaves_every_open_initiative_first(
+    app: Samenspraak,
+) -> None:
+    _small(app)
+    app.register_stakeholder({"actor": "fac", "stakeholder": "hal", "name": "Hal"})
+    app.start_initiative(
+        {"actor": "hal", "initiative": "harbour", "title": "The harbour",
+         "description": "The quay.", "area": "The harbour", "budget": "0",
+         "level": "consulting"}
+    )  # fmt: skip
+    app.join_initiative(
+        {"actor": "bob", "initiative": "harbour", "stakeholder": "bob",
+         "kind": "resident"}
+    )  # fmt: skip
+    before = app.stored_event_count()
+
+    # The park's facilitator may not take Bob out of the harbour.
+    with pytest.raises(NotAllowed) as refused:
+        app.erase_stakeholder({"actor": "fac", "stakeholder": "bob"})
+    assert str(refused.value) == (
+        "bob still takes part in harbour; its facilitator removes them there (or they "
+        "leave) before their personal data is erased: an erased stakeholder takes no "
+        "further part."
+    )
+    assert app.stored_event_count() == before
+    assert app.store.select_stakeholder(ref="bob") is not None
+
+    # Bob may: he leaves both, and no longer counts for the park's decision.
+    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    assert sorted(erasure.left) == ["harbour", "park"]
+    assert app.stored_event_count() == before + 2
+    for slug in ("park", "harbour"):
+        people = {s.ref: s for s in app.initiative_status(slug).stakeholders}
+        assert people[erasure.now_named].active is False

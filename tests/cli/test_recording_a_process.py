@@ -840,7 +840,9 @@ def test_stakeholder_erase_confirms_what_it_erased(ok: Run, demo_copy: Path) -> 
         actor="facilitator",
     )  # fmt: skip
     assert erased.stderr.startswith("Erased the personal data of bakery, now shown as ")
-    assert erased.stderr.rstrip().endswith("of their texts erased.")
+    assert erased.stderr.rstrip().endswith(
+        " of their texts erased; they left city-centre."
+    )
     listed = ok(demo_copy, "stakeholder", "list", "city-centre", "--json").stdout
     assert "bakery" not in listed
     assert '"ref": "erased-' in listed
