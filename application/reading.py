@@ -8,6 +8,7 @@ references from the directory, in one query each.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -293,9 +294,40 @@ def plan(
     )
 
 
+def took_part_at(doc: dict[str, Any], person: str, moment: str | None) -> bool:
+    """Whether ``person`` took part in the initiative at ``moment`` (ISO), or now
+    (``None``): a position of someone who had left by then is not counted."""
+    found = doc["stakeholders"].get(person)
+    if found is None:
+        return False
+    if moment is None:
+        return bool(found["active"])
+    at = datetime.fromisoformat(moment)
+    periods = found.get("periods") or [[found["joined_at"], found["left_at"]]]
+    return any(
+        datetime.fromisoformat(joined) <= at
+        and (left is None or at < datetime.fromisoformat(left))
+        for joined, left in periods
+    )
+
+
+def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]:
+    """Per stakeholder who took a position on decision point ``d``, whether it
+    counts: for a decided point, whether they still took part when it was decided
+    (at its closing time, when the deadline closed it); else whether they do now."""
+    if d["state"] == "decided":
+        moment = d.get("closed_at") or d.get("ended_at")
+    elif d["state"] == "withdrawn":
+        moment = d.get("ended_at")
+    else:
+        moment = None
+    return {s: took_part_at(doc, s, moment) for s in d["positions"]}
+
+
 def decision(
     doc: dict[str, Any], d: dict[str, Any], text: Texts, ref: People
 ) -> v.DecisionView:
+    counted = counted_positions(doc, d)
     return v.DecisionView(
         initiative=doc["slug"],
         decision=d["slug"],
@@ -311,7 +343,10 @@ def decision(
         tally=d["tally"],
         positions=[
             v.PositionView(
-                stakeholder=ref(s), option=p["option"], reason=text(p["reason"])
+                stakeholder=ref(s),
+                option=p["option"],
+                reason=text(p["reason"]),
+                counted=counted[s],
             )
             for s, p in d["positions"].items()
         ],

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from samenspraak.application.reading import People, Texts
+from samenspraak.application.reading import People, Texts, counted_positions
 from samenspraak.domain import clock
 from samenspraak.domain.templates import pinned_template
 from samenspraak.projections.chain import GENESIS, Head
@@ -174,6 +174,9 @@ class DecisionEntry(Part):
     outcome_label: str | None
     tally: dict[str, int]
     positions: int
+    """Positions that count (taken by stakeholders who still took part)."""
+    lapsed: int = 0
+    """Positions of stakeholders who had left: not counted."""
 
 
 class CouncilEntry(Part):
@@ -393,7 +396,7 @@ def build_report(
         ],
         plans=[_plan(p, text, ref) for p in doc["plans"].values()],
         responses=responses,
-        decisions=[_decision(d, text) for d in decisions.values()],
+        decisions=[_decision(doc, d, text) for d in decisions.values()],
         council=[
             CouncilEntry(
                 document_title=text(c["document_title"]),
@@ -546,8 +549,9 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
     )
 
 
-def _decision(d: dict[str, Any], text: Texts) -> DecisionEntry:
+def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEntry:
     decided = d["state"] == "decided"
+    counted = counted_positions(doc, d)
     labels = {o["key"]: text(o["label"]) for o in d["options"]}
     return DecisionEntry(
         decision=d["slug"],
@@ -569,5 +573,6 @@ def _decision(d: dict[str, Any], text: Texts) -> DecisionEntry:
         outcome=d["outcome"],
         outcome_label=labels.get(d["outcome"]) if d["outcome"] else None,
         tally=dict(d["tally"]),
-        positions=len(d["positions"]),
+        positions=sum(counted.values()),
+        lapsed=len(counted) - sum(counted.values()),
     )

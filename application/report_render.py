@@ -42,6 +42,13 @@ def _diagram(
     return process, labels, diagram_words(w)
 
 
+def _positions(d: DecisionEntry, w: Words) -> str:
+    """How many positions count, and how many lapsed (their takers left)."""
+    if not d.lapsed:
+        return str(d.positions)
+    return f"{d.positions} ({w('lapsed', n=d.lapsed)})"
+
+
 def diagram_words(w: Words) -> diagram.DiagramWords:
     """What a diagram says besides the phase names, in the report's language."""
     return diagram.DiagramWords(
@@ -320,7 +327,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.value(d.state)
                     + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
                 ],
-                [w("positions"), d.positions],
+                [w("positions"), _positions(d, w)],
                 [w("outcome"), w.outcome(d)],
             ],
         )
@@ -999,7 +1006,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
                 w("state"),
                 w.value(d.state) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
             ),
-            (w("positions"), str(d.positions)),
+            (w("positions"), _positions(d, w)),
             (w("outcome"), w.outcome(d)),
         ]
         dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)

@@ -140,6 +140,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "outcome": {"nl": "Uitkomst", "en": "Outcome"},
     "no_outcome": {"nl": "geen besluit", "en": "no decision"},
     "positions": {"nl": "Standpunten ingenomen", "en": "Positions taken"},
+    "lapsed": {
+        "nl": "{n} vervallen: van deelnemers die vertrokken",
+        "en": "{n} lapsed: of participants who left",
+    },
     "votes": {"nl": "stemmen", "en": "votes"},
     "vote": {"nl": "stem", "en": "vote"},
     "document": {"nl": "Document", "en": "Document"},

@@ -180,6 +180,9 @@ class PositionView(View):
     stakeholder: str
     option: str
     reason: str | None
+    counted: bool = True
+    """False when the stakeholder had left (when it was decided, or now while it is
+    open): their position lapsed and the tally leaves it out."""
 
 
 class DecisionView(View):

@@ -1860,7 +1860,14 @@ def decision_show(
     click.echo(
         table(
             ["stakeholder", "option", "reason"],
-            [[p.stakeholder, p.option, p.reason] for p in d.positions],
+            [
+                [
+                    p.stakeholder,
+                    p.option if p.counted else f"{p.option} (left; not counted)",
+                    p.reason,
+                ]
+                for p in d.positions
+            ],
         )
     )
 

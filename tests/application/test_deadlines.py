@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
+from samenspraak.application.report_render import render_html, render_markdown
 from samenspraak.application.story import WINTER
 from samenspraak.domain import clock
 from samenspraak.domain.decision_point import DecisionPoint, decision_point_id
@@ -304,3 +305,42 @@ def test_before_its_deadline_a_decision_point_waits_for_everyone(
         "sooner closes at 2026-01-14T17:00:00+01:00; before then it is decided only "
         "once everyone who may take part has taken a position (1 of 2 have not)."
     )
+
+
+def test_a_position_counts_when_its_taker_still_took_part_at_the_deadline(
+    city: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(hours=1)):
+        city.take_position(
+            {"actor": "bakery", "initiative": CC, "decision": "later", "option": "b"}
+        )
+    # Between the two deadlines, bakery leaves: "sooner" (closed before) counts
+    # their position, "later" (closing after) does not.
+    with clock.frozen_at(FIRST + timedelta(hours=1)):
+        city.leave_initiative(
+            {"actor": "bakery", "initiative": CC, "stakeholder": "bakery"}
+        )
+    open_now = city.decision_details(CC, "later")
+    assert [(p.stakeholder, p.counted) for p in open_now.positions] == [
+        ("bakery", False)
+    ]
+    with clock.frozen_at(WEEK_LATER):
+        city.tick()
+
+    counted = {
+        slug: [
+            (p.stakeholder, p.counted)
+            for p in city.decision_details(CC, slug).positions
+        ]
+        for slug in ("sooner", "later")
+    }
+    assert counted == {"sooner": [("bakery", True)], "later": [("bakery", False)]}
+    entries = {d.decision: d for d in city.participation_report(CC).decisions}
+    assert (entries["sooner"].positions, entries["sooner"].lapsed) == (1, 0)
+    assert (entries["later"].positions, entries["later"].lapsed) == (0, 1)
+    assert entries["later"].tally == {"a": 0, "b": 0}
+    report = city.participation_report(CC)
+    assert "- **Positions taken:** 0 (1 lapsed: of participants who left)" in (
+        render_markdown(report, "en")
+    )
+    assert "0 (1 vervallen: van deelnemers die vertrokken)" in render_html(report, "nl")

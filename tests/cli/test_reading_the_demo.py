@@ -205,6 +205,7 @@ def test_decision_show_gives_the_options_positions_and_tally(
         "stakeholder": "library",
         "option": "bicycle-parking",
         "reason": None,
+        "counted": True,
     } in decision["positions"]
 
 

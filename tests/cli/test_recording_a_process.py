@@ -593,6 +593,7 @@ def test_an_objection_with_its_reason_blocks_consent(
         "stakeholder": "library",
         "option": "object",
         "reason": "The library needs evening hours first.",
+        "counted": True,
     } in decision["positions"]
     assert (
         "outcome: no decision"
