@@ -10,6 +10,7 @@ data, in one transaction. Refusals are raised as the errors of
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import secrets
@@ -113,6 +114,17 @@ same aggregate (the first try and four retries)."""
 RETRY_WAIT = 0.02
 """Seconds: the most a retry waits after its first collision (twice that after the
 second, and so on), at random, so that collided writers do not collide again."""
+
+
+IDENTITY = "identity"
+"""The purpose of the texts that hold a stakeholder's reference and name."""
+
+
+def identity_body(ref: str, name: str) -> str:
+    """The text an identity commitment seals: the reference and the name."""
+    return json.dumps(
+        {"name": name, "ref": ref}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def commitment(salt: str, body: str) -> str:
@@ -552,6 +564,15 @@ class Samenspraak(Application[UUID]):
         began = phase_began(self._initiative_doc(initiative.slug))
         return began + timedelta(days=days) if began is not None else None
 
+    def _identity(self, texts: _Pending, ref: str) -> TextRef | None:
+        """A sealed text of the stakeholder's reference and name in the directory,
+        for the event that brings them into an initiative: it lets an exported
+        record prove who is who, and is erased with the name."""
+        row = self.store.select_stakeholder(ref=ref)
+        if row is None or row.name is None:
+            return None
+        return texts.seal(IDENTITY, identity_body(row.ref, row.name))
+
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
@@ -688,8 +709,13 @@ class Samenspraak(Application[UUID]):
                 initiative = self._initiative(doc["slug"])
                 initiative.leave(actor=actor, stakeholder=person)
                 self.save(initiative)
+            identities = [
+                t
+                for d in documents
+                for t in d["stakeholders"].get(person, {}).get("identities", [])
+            ]
             at = utc(clock.now())
-            now_named, erased = self.store.erase(person, texts, at)
+            now_named, erased = self.store.erase(person, texts, at, identities)
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
                 now_named=now_named,
@@ -738,6 +764,7 @@ class Samenspraak(Application[UUID]):
                 budget=cmd.budget,
                 level=cmd.level,
                 process=process,
+                facilitator_identity=self._identity(texts, cmd.actor),
             )
             self.save(initiative, texts=texts.texts)
             return initiative.id
@@ -754,8 +781,14 @@ class Samenspraak(Application[UUID]):
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "join_initiative", cmd.kind)
-            initiative.join(actor=actor, stakeholder=stakeholder, kind=cmd.kind)
-            self.save(initiative)
+            texts = _Pending(str(initiative.id))
+            initiative.join(
+                actor=actor,
+                stakeholder=stakeholder,
+                kind=cmd.kind,
+                identity=self._identity(texts, cmd.stakeholder),
+            )
+            self.save(initiative, texts=texts.texts)
 
         self._run(run)
 

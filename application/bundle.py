@@ -54,7 +54,13 @@ from uuid import UUID
 from eventsourcing.persistence import PersistenceError, StoredEvent
 
 from samenspraak.application import views as v
-from samenspraak.application.app import Samenspraak, commitment, ref
+from samenspraak.application.app import (
+    ERASED_PREFIX,
+    Samenspraak,
+    commitment,
+    identity_body,
+    ref,
+)
 from samenspraak.application.config import storage_env
 from samenspraak.application.errors import (
     Conflict,
@@ -374,12 +380,12 @@ def replay_bundle(
             refs, people = _check_events(bundle, manifest, probe)
         finally:
             probe.close()
-        _check_texts(bundle, manifest, refs)
-        _check_stakeholders(bundle, manifest, people)
+        _check_texts(bundle, manifest, refs, people)
+        unchecked = _check_stakeholders(bundle, manifest, people)
 
         app = engine.open(new_db, create=True)
         try:
-            return _rebuild(app, bundle, manifest)
+            return _rebuild(app, bundle, manifest, unchecked)
         finally:
             app.close()
 
@@ -533,14 +539,33 @@ def _check_chain(bundle: zipfile.ZipFile, manifest: Manifest) -> None:
         raise InvalidInput(msg)
 
 
+@dataclasses.dataclass
+class People:
+    """Who the events mention, and the identity texts (reference and name) they
+    commit to for each: text id to stakeholder id, then the bodies found."""
+
+    ids: set[str] = dataclasses.field(default_factory=set)
+    identities: dict[str, str] = dataclasses.field(default_factory=dict)
+    bodies: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    def note_identities(self, event: Any) -> None:
+        for field, person in (
+            ("identity", "stakeholder"),
+            ("facilitator_identity", "facilitator"),
+        ):
+            text = getattr(event, field, None)
+            if isinstance(text, TextRef):
+                self.identities[text.id] = str(getattr(event, person))
+
+
 def _check_events(
     bundle: zipfile.ZipFile, manifest: Manifest, probe: Samenspraak
-) -> tuple[dict[str, str], set[str]]:
+) -> tuple[dict[str, str], People]:
     """Every event reads, belongs to the initiative and follows its aggregate's
     previous version; returns the text commitments and people the events hold."""
     owned: dict[UUID, int] = {}
     refs: dict[str, str] = {}
-    people: set[str] = set()
+    people = People()
     for number, line in _lines(bundle, EVENTS):
         position, stored = _stored(number, line)
         aggregate = UUID(str(stored.originator_id))
@@ -573,7 +598,8 @@ def _check_events(
                 "version of its aggregate"
             )
         owned[aggregate] = stored.originator_version
-        people.update(_people(event))
+        people.ids.update(_people(event))
+        people.note_identities(event)
         for text in _text_refs(event):
             if refs.setdefault(text.id, text.sha256) != text.sha256:
                 _bad(f"two events give different commitments for the text {text.id}")
@@ -581,9 +607,10 @@ def _check_events(
 
 
 def _check_texts(
-    bundle: zipfile.ZipFile, manifest: Manifest, refs: dict[str, str]
+    bundle: zipfile.ZipFile, manifest: Manifest, refs: dict[str, str], people: People
 ) -> None:
-    """Every text is referred to by an event and matches the commitment it holds."""
+    """Every text is referred to by an event and matches the commitment it holds;
+    the identity texts among them are kept for checking the stakeholders."""
     count = 0
     for number, line in _lines(bundle, TEXTS):
         if set(line) != TEXT_KEYS or not all(isinstance(x, str) for x in line.values()):
@@ -604,17 +631,25 @@ def _check_texts(
             )
             raise InvalidInput(msg)
         refs[line["id"]] = ""  # seen
+        person = people.identities.get(line["id"])
+        if person is not None:
+            people.bodies.setdefault(person, []).append(line["body"])
         count += 1
     if count != manifest.texts:
         _bad(f"{TEXTS} holds {count} texts where the manifest counts {manifest.texts}")
 
 
 def _check_stakeholders(
-    bundle: zipfile.ZipFile, manifest: Manifest, people: set[str]
-) -> None:
-    """Every stakeholder appears in the events, once, with a valid reference."""
+    bundle: zipfile.ZipFile, manifest: Manifest, people: People
+) -> int:
+    """Every stakeholder appears in the events, once, with a valid reference, and
+    with the reference and name the events' identity texts commit to (an erased
+    stakeholder shows as erased). Returns how many could not be checked: those
+    recorded before the events kept identities."""
     ids: set[str] = set()
     refs: set[str] = set()
+    unchecked = 0
+    committed = set(people.identities.values())
     for number, line in _lines(bundle, STAKEHOLDERS):
         if "contact" in line:
             _bad(f"{STAKEHOLDERS} line {number} holds contact details")
@@ -628,8 +663,28 @@ def _check_stakeholders(
             ref("stakeholder", line["ref"])
         except InvalidInput:
             _bad(f"{STAKEHOLDERS} line {number} holds no valid reference")
-        if line["id"] not in people:
+        if line["id"] not in people.ids:
             _bad(f"{STAKEHOLDERS} line {number} holds someone no event mentions")
+        bodies = people.bodies.get(line["id"])
+        if bodies:
+            if line["name"] is None or any(
+                body != identity_body(line["ref"], line["name"]) for body in bodies
+            ):
+                msg = (
+                    f"{STAKEHOLDERS} line {number} gives {line['ref']} another "
+                    "reference or name than the identity its events commit to: it "
+                    "was changed after export."
+                )
+                raise InvalidInput(msg)
+        elif line["id"] in committed:
+            if not (line["ref"].startswith(ERASED_PREFIX) and line["name"] is None):
+                msg = (
+                    f"{STAKEHOLDERS} line {number} names {line['ref']}, whose identity "
+                    "was erased: it was changed after export."
+                )
+                raise InvalidInput(msg)
+        else:
+            unchecked += 1
         if line["id"] in ids or line["ref"] in refs:
             _bad(f"{STAKEHOLDERS} line {number} repeats a stakeholder")
         ids.add(line["id"])
@@ -639,10 +694,11 @@ def _check_stakeholders(
             f"{STAKEHOLDERS} holds {len(ids)} stakeholders where the manifest counts "
             f"{manifest.stakeholders}"
         )
+    return unchecked
 
 
 def _rebuild(
-    app: Samenspraak, bundle: zipfile.ZipFile, manifest: Manifest
+    app: Samenspraak, bundle: zipfile.ZipFile, manifest: Manifest, unchecked: int
 ) -> v.ReplaySummary:
     """Write the verified bundle into the empty database and catch the views up."""
     try:
@@ -697,6 +753,7 @@ def _rebuild(
         head=str(rebuilt),
         engine_version=manifest.engine_version,
         exported_at=manifest.exported_at,
+        unchecked_stakeholders=unchecked,
     )
 
 

@@ -143,11 +143,16 @@ class TextStoreRecorder:
         return counts
 
     def erase(
-        self, stakeholder_id: str, text_ids: Sequence[str], at: str
+        self,
+        stakeholder_id: str,
+        text_ids: Sequence[str],
+        at: str,
+        identities: Sequence[str] = (),
     ) -> tuple[str, int]:
         """Erase a stakeholder's directory row (its reference becomes ``erased-``
-        and the start of its id; name and contact go) and these texts (body and
-        salt go), in one transaction; returns the new reference and how many texts
+        and the start of its id; name and contact go), these texts and the texts
+        that hold their reference and name (``identities``): body and salt go, in
+        one transaction. Returns the new reference and how many of ``text_ids``
         were erased now."""
         p = self.p
         datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
@@ -174,18 +179,22 @@ class TextStoreRecorder:
                 [ref, at, stakeholder_id],
             )
             unique = list(dict.fromkeys(text_ids))
-            for start in range(0, len(unique), 500):
-                chunk = unique[start : start + 500]
-                kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
-                c.execute(
-                    f"SELECT COUNT(*) AS n FROM {self.texts_table} WHERE {kept}", chunk
-                )
-                erased += int(c.fetchone()["n"])
-                c.execute(
-                    f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
-                    f"erased_at = {p} WHERE {kept}",
-                    [at, *chunk],
-                )
+            for counted, ids in ((True, unique), (False, list(identities))):
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
+                    if counted:
+                        c.execute(
+                            f"SELECT COUNT(*) AS n FROM {self.texts_table} "
+                            f"WHERE {kept}",
+                            chunk,
+                        )
+                        erased += int(c.fetchone()["n"])
+                    c.execute(
+                        f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
+                        f"erased_at = {p} WHERE {kept}",
+                        [at, *chunk],
+                    )
         return ref, erased
 
     def empty_after_a_failed_replay(self) -> None:

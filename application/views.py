@@ -274,6 +274,9 @@ class ReplaySummary(View):
     engine_version: str
     """The version of samenspraak that made the bundle."""
     exported_at: datetime
+    unchecked_stakeholders: int = 0
+    """Stakeholders whose reference and name could not be checked against the
+    events: recorded before the events kept an identity for them."""
 
 
 class ClosedDeadline(View):

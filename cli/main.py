@@ -2074,6 +2074,12 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
         f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
         f"head {summary.head}."
     )
+    if summary.unchecked_stakeholders:
+        done(
+            f"The references and names of {summary.unchecked_stakeholders} "
+            "stakeholder(s) could not be checked: they were recorded before the "
+            "events committed to who is who."
+        )
 
 
 # --- report --------------------------------------------------------------------------

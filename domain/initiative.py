@@ -162,8 +162,11 @@ class Initiative(Aggregate):
         budget: Decimal,
         level: ParticipationLevel,
         process: ProcessTemplate = DEFAULT_TEMPLATE,
+        facilitator_identity: TextRef | None = None,
     ) -> Initiative:
-        """Start a participation process; the actor becomes its facilitator."""
+        """Start a participation process; the actor becomes its facilitator.
+        ``facilitator_identity`` commits to their reference and name in the
+        directory (a text: erasable, as the name must be)."""
         rules.a_budget_is_not_negative.check(_is_euros(budget) and budget >= 0)
         return cls(
             actor=actor,
@@ -179,6 +182,7 @@ class Initiative(Aggregate):
             template_hash=process.content_hash,
             template_definition=process.definition(),
             phase=process.phases[0].name,
+            facilitator_identity=facilitator_identity,
         )
 
     @event("Started")
@@ -198,6 +202,7 @@ class Initiative(Aggregate):
         template_hash: str,
         phase: str,
         template_definition: dict[str, Any] | None = None,
+        facilitator_identity: TextRef | None = None,
     ) -> None:
         self.slug = slug
         self.title = title
@@ -322,8 +327,16 @@ class Initiative(Aggregate):
 
     # --- Stakeholders ------------------------------------------------------------
 
-    def join(self, *, actor: str, stakeholder: str, kind: StakeholderKind) -> None:
-        """A stakeholder joins, by themselves or added by the facilitator."""
+    def join(
+        self,
+        *,
+        actor: str,
+        stakeholder: str,
+        kind: StakeholderKind,
+        identity: TextRef | None = None,
+    ) -> None:
+        """A stakeholder joins, by themselves or added by the facilitator.
+        ``identity`` commits to their reference and name in the directory."""
         self.require_open()
         rules.stakeholders_join_themselves_or_are_added_by_the_facilitator.check(
             actor in (stakeholder, self.facilitator), initiative=self.slug
@@ -344,11 +357,18 @@ class Initiative(Aggregate):
             kind=_with_article(before.value if before else ""),
             new=_with_article(StakeholderKind(kind).value),
         )
-        self._stakeholder_joined(actor=actor, stakeholder=stakeholder, kind=kind)
+        self._stakeholder_joined(
+            actor=actor, stakeholder=stakeholder, kind=kind, identity=identity
+        )
 
     @event("StakeholderJoined")
     def _stakeholder_joined(
-        self, *, actor: str, stakeholder: str, kind: StakeholderKind
+        self,
+        *,
+        actor: str,
+        stakeholder: str,
+        kind: StakeholderKind,
+        identity: TextRef | None = None,
     ) -> None:
         self.stakeholders[stakeholder] = StakeholderKind(kind)
         self.former_stakeholders.pop(stakeholder, None)

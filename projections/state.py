@@ -277,7 +277,14 @@ def _started(d: Document, e: Any, at: str) -> None:
         "active": True,
         "joined_at": at,
         "left_at": None,
+        "identities": _identities(getattr(e, "facilitator_identity", None)),
     }
+
+
+def _identities(identity: TextRef | None) -> list[str]:
+    """The texts holding a stakeholder's reference and name, one per time they
+    came into the initiative (erased with the name)."""
+    return [identity.id] if identity is not None else []
 
 
 def _template(
@@ -321,6 +328,7 @@ def _joined(d: Document, e: Any, at: str) -> None:
     """``joined_at`` is the first time they joined; ``periods`` holds every
     [joined, left] of someone who left and joined again."""
     before = d["stakeholders"].get(e.stakeholder)
+    identities = _identities(getattr(e, "identity", None))
     if before is None:
         d["stakeholders"][e.stakeholder] = {
             "kind": _value(e.kind),
@@ -328,10 +336,12 @@ def _joined(d: Document, e: Any, at: str) -> None:
             "joined_at": at,
             "left_at": None,
             "periods": [[at, None]],
+            "identities": identities,
         }
         return
     periods = before.setdefault("periods", [[before["joined_at"], before["left_at"]]])
     periods.append([at, None])
+    before.setdefault("identities", []).extend(identities)
     before.update(kind=_value(e.kind), active=True, left_at=None)
 
 

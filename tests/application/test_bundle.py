@@ -59,6 +59,7 @@ def rewrite(
     *,
     events: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     texts: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    stakeholders: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     reseal: bool = False,
 ) -> Path:
     """A copy of a bundle with some lines changed; with ``reseal`` the manifest's
@@ -70,6 +71,9 @@ def rewrite(
         event_lines = events(event_lines)
     if texts is not None:
         text_lines = texts(text_lines)
+    people = lines(parts["stakeholders.jsonl"])
+    if stakeholders is not None:
+        people = stakeholders(people)
     manifest = json.loads(parts["manifest.json"])
     if reseal:
         chain = GENESIS
@@ -87,7 +91,9 @@ def rewrite(
     with zipfile.ZipFile(target, "w") as out:
         out.writestr("events.jsonl", "".join(json.dumps(e) + "\n" for e in event_lines))
         out.writestr("texts.jsonl", "".join(json.dumps(t) + "\n" for t in text_lines))
-        out.writestr("stakeholders.jsonl", parts["stakeholders.jsonl"])
+        out.writestr(
+            "stakeholders.jsonl", "".join(json.dumps(p) + "\n" for p in people)
+        )
         out.writestr("manifest.json", json.dumps(manifest))
     return target
 
@@ -445,6 +451,79 @@ def test_a_changed_text_is_refused_by_its_commitment(
         Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
 
 
+def swap_bakery_and_library(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_ref = {p["ref"]: p for p in people}
+    bakery, library = by_ref["bakery"], by_ref["library"]
+    bakery["ref"], library["ref"] = library["ref"], bakery["ref"]
+    bakery["name"], library["name"] = library["name"], bakery["name"]
+    return people
+
+
+def rename_the_bakery(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    next(p for p in people if p["ref"] == "bakery")["name"] = "The evil bakery"
+    return people
+
+
+@pytest.mark.parametrize(
+    "forge", [swap_bakery_and_library, rename_the_bakery], ids=["swapped", "renamed"]
+)
+def test_who_is_who_is_proved_by_the_identities_the_events_commit_to(
+    exported: Path, tmp_path: Path, forge: Callable[..., Any]
+) -> None:
+    forged = rewrite(exported, tmp_path / "forged.zip", stakeholders=forge)
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(str(forged), str(new_db))
+    assert "than the identity its events commit to: it was changed after export." in (
+        str(refused.value)
+    )
+    assert str(refused.value).startswith("stakeholders.jsonl line ")
+    assert not new_db.exists()
+
+
+def test_an_erased_stakeholder_replays_as_erased_and_every_name_is_checked(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    name = next(
+        s.name for s in app.initiative_status(CITY).stakeholders if s.ref == "bakery"
+    )
+    erasure = app.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    path = tmp_path / "erased.zip"
+    app.export_initiative(CITY, str(path))
+    assert name is not None
+    assert name.encode() not in b"".join(members(path).values())
+
+    summary = Samenspraak.replay(str(path), str(tmp_path / "new.db"))
+
+    assert summary.unchecked_stakeholders == 0
+    rebuilt = opened(tmp_path / "new.db")
+    try:
+        people = {s.ref: s for s in rebuilt.initiative_status(CITY).stakeholders}
+        assert people[erasure.now_named].name is None
+        assert "bakery" not in people
+    finally:
+        rebuilt.close()
+
+
+def test_an_erased_identity_cannot_be_given_a_name_again(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    erasure = app.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    path = tmp_path / "erased.zip"
+    app.export_initiative(CITY, str(path))
+
+    def unerase(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        person = next(p for p in people if p["ref"] == erasure.now_named)
+        person.update(ref="bakery", name="A bakery")
+        return people
+
+    forged = rewrite(path, tmp_path / "forged.zip", stakeholders=unerase)
+    with pytest.raises(InvalidInput, match="whose identity was erased"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+
+
 def test_a_text_no_event_refers_to_is_refused(exported: Path, tmp_path: Path) -> None:
     salt = secrets.token_hex(16)
 
@@ -633,9 +712,36 @@ def test_export_reads_in_pages_and_its_memory_stays_flat_as_history_grows(
 
     assert json.loads(members(tmp_path / "8000.zip")["manifest.json"])["counts"] == {
         "events": 8_000,
-        "texts": 2 * 7_999 + 3,
+        "texts": 2 * 7_999 + 3 + 1,  # and the facilitator's identity
         "stakeholders": 1,
     }
     assert sum(fetched) == 8_000
     assert max(fetched) <= bundles.PAGE
     assert large < 1.5 * small, (small, large)
+
+
+def test_a_record_kept_before_identities_replays_and_says_what_it_could_not_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = Samenspraak.open(tmp_path / "old.db")
+    # As recorded before the events committed to each stakeholder's identity.
+    monkeypatch.setattr(Samenspraak, "_identity", lambda self, texts, ref: None)
+    try:
+        for who in ("fac", "bob"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "fac", "initiative": "park", "title": "The park",
+             "description": "Trees.", "area": "The park", "budget": "0",
+             "level": "consulting"}
+        )  # fmt: skip
+        app.join_initiative(
+            {"actor": "bob", "initiative": "park", "stakeholder": "bob",
+             "kind": "resident"}
+        )  # fmt: skip
+        app.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        app.close()
+
+    summary = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "new.db")
+
+    assert summary.unchecked_stakeholders == 2
