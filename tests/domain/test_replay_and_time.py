@@ -410,3 +410,27 @@ def test_a_council_informing_recorded_before_audit_heads_existed_still_loads(tex
     rebuilt = rebuild(older)
 
     assert rebuilt.council_informings == city.council_informings
+
+
+def test_a_start_and_joins_recorded_before_identities_were_kept_still_load(text):
+    city, *_ = record_the_story(text)
+    history = city.collect_events()
+    older = []
+    for e in history:
+        if type(e).__name__ in ("Started", "StakeholderJoined"):
+            # As stored before the events committed to who is who.
+            old = object.__new__(type(e))
+            old.__dict__.update(
+                {
+                    k: v
+                    for k, v in vars(e).items()
+                    if k not in ("identity", "facilitator_identity")
+                }
+            )
+            e = old  # noqa: PLW2901
+        older.append(e)
+
+    rebuilt = rebuild(older)
+
+    assert rebuilt.stakeholders == city.stakeholders
+    assert rebuilt.facilitator == city.facilitator
