@@ -233,7 +233,30 @@ _PROBLEMS = {
     "decimal_parsing": c.AMOUNT_MESSAGE,
     "decimal_type": c.AMOUNT_MESSAGE,
     "decimal_max_places": "has more than two decimals; give whole cents, like 1250.50",
+    "decimal_max_digits": "is too large (at most 13 digits before the cents)",
+    "greater_than_equal": "must not be negative",
+    "int_parsing": "must be a whole number, like 2",
+    "int_type": "must be a whole number, like 2",
 }
+_MOMENT_REASONS = {
+    "unexpected extra characters at the end of the input": (
+        "is not a date and time with its timezone (a part of it is out of range or "
+        "there is more after it)"
+    ),
+    "input is too short": "is not a whole date and time with its timezone",
+    "day value is outside expected range": "names a day that month does not have",
+    "month value is outside expected range of 1-12": "names a month that does not exist",
+    "hour value is outside expected range": "names an hour that does not exist (0-23)",
+    "minute value is outside expected range": (
+        "names a minute that does not exist (0-59)"
+    ),
+    "second value is outside expected range": (
+        "names a second that does not exist (0-59)"
+    ),
+    "invalid character in year": "is not a date and time with its timezone",
+}
+"""What pydantic's reasons for a moment it cannot read mean, in words."""
+
 _PATTERNS = {
     c.REF_PATTERN: "must be a reference of lower-case letters, digits and dashes",
     c.SHA256_PATTERN: "must be a SHA-256: 64 hexadecimal digits",
@@ -253,15 +276,18 @@ def _problem(error: ErrorDetails) -> str:
         least = context.get("min_length", 1)
         return "must not be empty" if least == 1 else f"is too short (at least {least})"
     if kind == "string_pattern_mismatch":
+        if context.get("pattern") == c.REF_PATTERN and len(str(error["input"])) > 64:
+            return "is too long (a reference has at most 64 characters)"
         return _PATTERNS.get(str(context.get("pattern")), "is not in the expected form")
+    if kind == "greater_than" and str(context.get("gt")) == "0":
+        return "must be more than 0"
     if kind == "value_error":
         return str(context.get("error", error["msg"]))
     if kind in ("datetime_parsing", "datetime_from_date_parsing"):
-        reason = context.get("error", "not a date and time")
-        return (
-            f"is not a date and time with its timezone ({reason}); write it "
-            f"{_EXAMPLE_MOMENT}"
+        reason = _MOMENT_REASONS.get(
+            str(context.get("error")), "it is not a date and time"
         )
+        return f"{reason}; write it {_EXAMPLE_MOMENT}"
     if kind in _PROBLEMS:
         return _PROBLEMS[kind]
     message = error["msg"]

@@ -154,13 +154,27 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
     if path is None:
         return text
     try:
-        return path.read_text(encoding="utf-8")
+        found = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         msg = f"Cannot read {path}: it is not UTF-8 text."
         raise click.UsageError(msg) from None
     except OSError as error:
         msg = f"Cannot read {path}: {reason_of(error)}."
         raise click.UsageError(msg) from None
+    if not found.strip():
+        msg = f"{path} is empty: --{name}-file needs a file with the text in it."
+        raise click.UsageError(msg)
+    return found
+
+
+def a_file_to_write(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    """``-o``: the name of a file (an empty name would be the current folder)."""
+    if value is not None and (str(value) in ("", ".") or value.is_dir()):
+        msg = "is a folder; give the name of a file to write"
+        raise click.BadParameter(msg)
+    return value
 
 
 def cannot_write(path: Path, error: OSError) -> click.ClickException:
@@ -2019,6 +2033,7 @@ def tick(obj: Context, as_json: bool) -> None:
     required=True,
     metavar="BUNDLE",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
     help="The bundle file to write (a ZIP); it must not exist yet.",
 )
 @json_option
@@ -2109,6 +2124,7 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
     "output",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
     help="Write the report to this file instead of stdout.",
 )
 @pass_context
@@ -2268,6 +2284,7 @@ def template_validate(file: Path) -> None:
     "output",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
     help="Write the diagram to this file instead of stdout.",
 )
 @pass_context

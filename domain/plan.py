@@ -278,7 +278,11 @@ class Plan(Aggregate):
             version in self.versions,
             plan=self.slug,
             version=version,
-            versions=", ".join(map(str, self.versions)) or "none yet",
+            versions=(
+                f"its versions are {', '.join(map(str, self.versions))}"
+                if self.versions
+                else "it has no draft yet"
+            ),
         )
         closes_at = closes_at or self.reaction_period_in_force(initiative)
         rules.a_late_reaction_is_refused.check(

@@ -284,7 +284,7 @@ plans_are_made_by_the_owning_group_or_the_facilitator = _rule(
 )
 a_reaction_refers_to_an_existing_version = _rule(
     "a_reaction_refers_to_an_existing_version",
-    "{plan} has no version {version}; its versions are {versions}.",
+    "{plan} has no version {version}; {versions}.",
 )
 a_finalised_plan_is_not_changed = _rule(
     "a_finalised_plan_is_not_changed",

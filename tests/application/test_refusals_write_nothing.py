@@ -54,8 +54,8 @@ CASES: list[tuple[str, str, dict[str, Any], type[SamenspraakError], str]] = [
      {"actor": "facilitator", "initiative": "city-centre", "starts_at": "2026-13-01",
       "kind": "walk-in", "place": "The market", "attendance": 3, "summary": "A walk-in."},
      InvalidInput,
-     "starts_at: is not a date and time with its timezone (month value is outside "
-     "expected range of 1-12); write it like 2026-04-09T19:30+02:00."),
+     "starts_at: names a month that does not exist; write it like "
+     "2026-04-09T19:30+02:00."),
     ("date without timezone", "hold_meeting",
      {"actor": "facilitator", "initiative": "city-centre", "starts_at": "2026-11-01T10:00",
       "kind": "walk-in", "place": "The market", "attendance": 3, "summary": "A walk-in."},

@@ -157,8 +157,64 @@ def test_an_actor_that_is_no_reference_is_refused(
 
 def test_a_malformed_date_is_refused(refused: Refused, demo_copy: Path) -> None:
     sentence = refused(demo_copy, *_hold("2026-13-01"), actor=F)
-    assert sentence.startswith("--start: is not a date and time with its timezone (")
-    assert "month" in sentence
+    assert sentence == (
+        "--start: names a month that does not exist; write it like "
+        "2026-04-09T19:30+02:00."
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "problem"),
+    [
+        ("2026-02-30T20:00+01:00", "names a day that month does not have"),
+        (
+            "2026-02-03T25:30+01:00",
+            "is not a date and time with its timezone (a part of it is out of range "
+            "or there is more after it)",
+        ),
+        ("yesterday", "is not a whole date and time with its timezone"),
+    ],
+)
+def test_a_date_that_cannot_be_read_is_refused_in_words(
+    refused: Refused, demo_copy: Path, start: str, problem: str
+) -> None:
+    sentence = refused(demo_copy, *_hold(start), actor=F)
+    assert sentence == f"--start: {problem}; write it like 2026-04-09T19:30+02:00."
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--budget", "-1", "must not be negative"),
+        ("--budget", "1" * 26, "is too large (at most 13 digits before the cents)"),
+    ],
+)
+def test_a_budget_that_cannot_be_is_refused_in_words(
+    refused: Refused, demo_copy: Path, option: str, value: str, problem: str
+) -> None:
+    sentence = refused(
+        demo_copy, "initiative", "start", "harbour", "--title", "T",
+        "--description", "D", "--area", "A", "--level", "consulting",
+        option, value, actor=F,
+    )  # fmt: skip
+    assert sentence == f"{option}: {problem}."
+
+
+def test_a_version_is_a_whole_number(refused: Refused, demo_copy: Path) -> None:
+    sentence = refused(
+        demo_copy, "plan", "react", "city-centre", "vision", "--version", "v1",
+        "--stance", "support", "--text", "T", actor="bakery",
+    )  # fmt: skip
+    assert sentence == "--version: must be a whole number, like 2."
+
+
+def test_a_reference_that_is_too_long_says_so(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(
+        demo_copy, "stakeholder", "register", "a" * 65, "--name", "A", actor=F
+    )
+    assert sentence.endswith(": is too long (a reference has at most 64 characters).")
 
 
 @pytest.mark.parametrize("start", ["0001-01-01T00:30+01:00", "9999-12-31T23:59+00:00"])
@@ -728,3 +784,24 @@ def test_the_demo_does_not_play_into_a_file_of_another_program(
     with sqlite3.connect(other) as connection:
         tables = connection.execute("SELECT name FROM sqlite_schema").fetchall()
     assert tables == [("mine",)]
+
+
+def test_an_empty_output_name_is_a_usage_error(run: Run, demo_copy: Path) -> None:
+    result = run(demo_copy, "report", "city-centre", "-o", "")
+    assert result.exit_code == 2
+    assert "is a folder; give the name of a file to write" in result.stderr
+
+
+def test_an_empty_text_file_is_named_as_the_problem(
+    run: Run, demo_copy: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", "utf-8")
+    result = run(
+        demo_copy, "plan", "propose", "city-centre", "traffic-plan",
+        "--text-file", str(empty), "--changes", "X", actor=F,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"Error: {empty} is empty: --text-file needs a file with the text in it.\n"
+    )

@@ -367,7 +367,7 @@ def test_a_plan_without_a_draft_takes_no_reactions(city_centre, text, refused):
 
     with refused(
         rules.a_reaction_refers_to_an_existing_version,
-        "vision has no version 1; its versions are none yet.",
+        "vision has no version 1; it has no draft yet.",
         vision,
     ):
         react(vision, city_centre, text, "library", Stance.SUPPORT)
