@@ -59,7 +59,8 @@ class PhaseEntry(Part):
     phase: str
     began_at: datetime
     ended_at: datetime | None
-    """When the next phase began; ``None`` for the current phase."""
+    """When the next phase began, or the initiative closed; ``None`` for the
+    current phase."""
 
 
 class ParticipantsOfKind(Part):
@@ -349,7 +350,9 @@ def build_report(
             PhaseEntry(
                 phase=p["phase"],
                 began_at=_time(p["at"]),
-                ended_at=_time_or_none(following["at"]) if following else None,
+                ended_at=_time_or_none(
+                    following["at"] if following else doc.get("closed_at")
+                ),
             )
             for p, following in zip(
                 doc["phases"], [*doc["phases"][1:], None], strict=True

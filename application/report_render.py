@@ -164,7 +164,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 f"({w('content_hash')} {r.process.content_hash})",
             ],
             [w("facilitator"), r.facilitator],
-            [w("current_phase"), w.value(r.phase)],
+            [w("last_phase" if r.closed else "current_phase"), w.value(r.phase)],
             [w("started"), w.when(r.started_at)],
             *(
                 [
@@ -764,7 +764,7 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
             f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>',
         ),
         (w("facilitator"), _e(r.facilitator)),
-        (w("current_phase"), _e(w.value(r.phase))),
+        (w("last_phase" if r.closed else "current_phase"), _e(w.value(r.phase))),
         (w("started"), _e(w.when(r.started_at))),
     ]
     if r.closed:

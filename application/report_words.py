@@ -58,6 +58,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "content_hash": {"nl": "inhoudshash", "en": "content hash"},
     "facilitator": {"nl": "Procesbegeleider", "en": "Facilitator"},
     "current_phase": {"nl": "Huidige fase", "en": "Current phase"},
+    "last_phase": {"nl": "Laatste fase", "en": "Last phase"},
     "started": {"nl": "Gestart", "en": "Started"},
     "closed": {"nl": "Afgesloten", "en": "Closed"},
     "closing_outcome": {"nl": "Resultaat", "en": "Outcome"},

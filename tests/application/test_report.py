@@ -438,3 +438,17 @@ def test_the_json_parses_back_into_the_same_report(story: Story) -> None:
     assert len(data["responses"]) == 7
     assert data["council"][0]["document_sha256"] == sha256_of(VISION_V2)
     assert ParticipationReport.model_validate_json(text) == report
+
+
+def test_a_closed_initiative_s_last_phase_ends_when_it_closed(story: Story) -> None:
+    app, _, _ = story
+    closing = datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
+    with clock.frozen_at(closing):
+        app.close_initiative(
+            {"actor": "facilitator", "initiative": CITY, "outcome": "Done for now."}
+        )
+    report = app.participation_report(CITY)
+    assert report.phases[-1].ended_at == closing
+    markdown = render_markdown(report, "en")
+    assert "**Last phase:** Council" in markdown
+    assert "**Current phase:**" not in markdown
