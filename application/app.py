@@ -1166,6 +1166,7 @@ class Samenspraak(Application[UUID]):
                 reactions=cmd.reactions,
                 version=cmd.version,
                 explanation=texts.seal("explanation", cmd.explanation),
+                partly=cmd.partly,
             )
             self.save(plan, texts=texts.texts)
 

@@ -345,6 +345,9 @@ class AdoptChange(Command):
     reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
     version: PositiveInt
     explanation: LongText
+    partly: bool = False
+    """The change meets the reactions in part (gedeeltelijk overgenomen); the
+    explanation says to what extent."""
 
 
 class DefendPosition(Command):

@@ -28,7 +28,9 @@ from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import utc
 from samenspraak.projections.views import AuditTrailLogic
 
-Outcome = Literal["adopted", "defended", "noted", "withdrawn", "unanswered"]
+Outcome = Literal[
+    "adopted", "partly-adopted", "defended", "noted", "withdrawn", "unanswered"
+]
 """What became of a reaction."""
 
 KIND_ORDER = (
@@ -267,7 +269,9 @@ class ParticipationReport(Part):
 
     def outcomes(self, plan: str | None = None) -> dict[str, int]:
         """How many reactions (of one plan, or all) ended in each outcome."""
-        counts = dict.fromkeys(("adopted", "defended", "noted", "withdrawn"), 0)
+        counts = dict.fromkeys(
+            ("adopted", "partly-adopted", "defended", "noted", "withdrawn"), 0
+        )
         counts["unanswered"] = 0
         for r in self.responses:
             if plan is None or r.plan == plan:
@@ -537,7 +541,7 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
                     r["number"]
                     for r in reactions
                     if r["answer"]
-                    and r["answer"]["kind"] == "adopted"
+                    and r["answer"]["kind"] in ("adopted", "partly-adopted")
                     and r["answer"]["version"] == v["number"]
                 ],
             )

@@ -407,6 +407,10 @@ SESSION_SHORT: dict[str, dict[Lang, str]] = {
 
 ANSWERS: dict[str, dict[Lang, str]] = {
     "adopted": {"nl": "Overgenomen in versie {n}", "en": "Adopted in version {n}"},
+    "partly-adopted": {
+        "nl": "Deels overgenomen in versie {n}",
+        "en": "Partly adopted in version {n}",
+    },
     "defended": {"nl": "Standpunt gehandhaafd", "en": "Position defended"},
     "noted": {"nl": "Voor kennisgeving aangenomen", "en": "Noted"},
     "withdrawn": {"nl": "Ingetrokken door de indiener", "en": "Withdrawn"},

@@ -1476,6 +1476,11 @@ def reactions_option(f: F) -> F:
     help="The version that carries the change.",
 )
 @click.option("--explanation", required=True, help="What was changed, and how.")
+@click.option(
+    "--partly",
+    is_flag=True,
+    help="The change meets the reactions in part; say to what extent.",
+)
 @pass_context
 def plan_adopt(
     obj: Context,
@@ -1484,8 +1489,10 @@ def plan_adopt(
     reactions: Sequence[str],
     version: str,
     explanation: str,
+    partly: bool,
 ) -> None:
-    """Answer reactions with a change adopted in a later version.
+    """Answer reactions with a change adopted (in whole or, with --partly, in part)
+    in a later version.
 
     \b
     Example:
@@ -1501,11 +1508,12 @@ def plan_adopt(
             "reactions": list(reactions),
             "version": version,
             "explanation": explanation,
+            "partly": partly,
         },
     )
     obj.app(write=True).adopt_change(command)
     done(
-        f"Adopted in version {command.version}: "
+        f"{'Partly adopted' if partly else 'Adopted'} in version {command.version}: "
         f"{numbered('reaction', command.reactions)}."
     )
 
@@ -1674,8 +1682,8 @@ def _answer_text(r: Any) -> str:
         return "withdrawn"
     if r.answer is None:
         return "UNANSWERED"
-    if r.answer.kind == "adopted":
-        return f"adopted in v{r.answer.version}"
+    if r.answer.kind in ("adopted", "partly-adopted"):
+        return f"{r.answer.kind} in v{r.answer.version}"
     return str(r.answer.kind)
 
 

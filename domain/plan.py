@@ -35,6 +35,7 @@ CHANNELS = {c.value: c for c in Channel}
 
 class AnswerKind(StrEnum):
     ADOPTED = "adopted"
+    PARTLY_ADOPTED = "partly-adopted"
     DEFENDED = "defended"
     NOTED = "noted"
 
@@ -52,7 +53,7 @@ class Answer(Immutable):
     kind: AnswerKind
     by: str
     version: int | None = None
-    """For an adopted change: the version that carries it."""
+    """For an adopted change (in whole or in part): the version that carries it."""
     text: TextRef | None = None
     """The explanation (adopted) or reasoning (defended); none for noted support."""
 
@@ -459,8 +460,10 @@ class Plan(Aggregate):
         reactions: Sequence[int],
         version: int,
         explanation: TextRef,
+        partly: bool = False,
     ) -> None:
-        """Answer reactions with a change carried by a later version."""
+        """Answer reactions with a change carried by a later version; ``partly``
+        when the change meets them in part (the explanation says to what extent)."""
         self._require_editable(actor, initiative, "answer reactions")
         answered = self._require_answerable(reactions)
         for reaction in answered:
@@ -483,13 +486,21 @@ class Plan(Aggregate):
             reactions=[r.number for r in answered],
             version=version,
             explanation=explanation,
+            partly=partly,
         )
 
     @event("ChangeAdopted")
     def _change_adopted(
-        self, *, actor: str, reactions: list[int], version: int, explanation: TextRef
+        self,
+        *,
+        actor: str,
+        reactions: list[int],
+        version: int,
+        explanation: TextRef,
+        partly: bool = False,
     ) -> None:
-        answer = Answer(AnswerKind.ADOPTED, actor, version=version, text=explanation)
+        kind = AnswerKind.PARTLY_ADOPTED if partly else AnswerKind.ADOPTED
+        answer = Answer(kind, actor, version=version, text=explanation)
         for number in reactions:
             self.reactions[number].answer = answer
 

@@ -528,7 +528,11 @@ def _change_adopted(d: Document, e: Any, at: str) -> None:
         d,
         e,
         at,
-        {"kind": "adopted", "version": e.version, "text": _text(e.explanation)},
+        {
+            "kind": "partly-adopted" if getattr(e, "partly", False) else "adopted",
+            "version": e.version,
+            "text": _text(e.explanation),
+        },
     )
 
 

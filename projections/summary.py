@@ -71,7 +71,8 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ),
     ("plan", "ReactionWithdrawn"): lambda e: f"Reaction {e.reaction} withdrawn",
     ("plan", "ChangeAdopted"): lambda e: (
-        f"Change adopted in version {e.version}, answering {_numbers(e.reactions)}"
+        f"Change {'partly ' if getattr(e, 'partly', False) else ''}adopted in "
+        f"version {e.version}, answering {_numbers(e.reactions)}"
     ),
     ("plan", "PositionDefended"): lambda e: (
         f"Position defended, answering {_numbers(e.reactions)}"

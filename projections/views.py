@@ -805,7 +805,8 @@ class ResponseReportLogic(BaseView):
 
 def _answer_of(name: str, e: Any) -> tuple[str, int | None, str | None]:
     if name == "ChangeAdopted":
-        return "adopted", e.version, e.explanation.id
+        kind = "partly-adopted" if getattr(e, "partly", False) else "adopted"
+        return kind, e.version, e.explanation.id
     if name == "PositionDefended":
         return "defended", None, e.reasoning.id
     return "noted", None, None

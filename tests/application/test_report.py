@@ -20,6 +20,7 @@ from samenspraak.application.report_render import (
 from samenspraak.application.report_words import words
 from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
 from samenspraak.domain import clock
+from samenspraak.domain.initiative import initiative_id
 from samenspraak.projections.chain import Head
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -51,6 +52,7 @@ def test_the_report_holds_every_reaction_with_its_answer(story: Story) -> None:
             assert line.answered_by == reaction.answer.by
     assert report.outcomes() == {
         "adopted": 3,
+        "partly-adopted": 0,
         "defended": 2,
         "noted": 2,
         "withdrawn": 0,
@@ -452,3 +454,50 @@ def test_a_closed_initiative_s_last_phase_ends_when_it_closed(story: Story) -> N
     markdown = render_markdown(report, "en")
     assert "**Last phase:** Council" in markdown
     assert "**Current phase:**" not in markdown
+
+
+def test_a_reaction_met_in_part_reads_as_partly_adopted_everywhere(
+    tmp_path: Path,
+) -> None:
+    app = Samenspraak.open(tmp_path / "park.db")
+    try:
+
+        def do(use_case: str, **fields: object) -> object:
+            return getattr(app, use_case)({"initiative": "park", **fields})
+
+        for who in ("fac", "bob"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "fac", "initiative": "park", "title": "The park",
+             "description": "Trees.", "area": "The park", "budget": "0",
+             "level": "consulting"}
+        )  # fmt: skip
+        do("join_initiative", actor="fac", stakeholder="bob", kind="resident")
+        do("form_group", actor="fac", group="team", kind="working", name="Team",
+           mandate="Plans the park.")  # fmt: skip
+        do("create_plan", actor="fac", plan="plan", title="Plan", group="team")
+        do("propose_draft", actor="fac", plan="plan", text="v1", changes="First.")
+        do("react_to_plan", actor="bob", plan="plan", version=1,
+           stance="suggestion", text="Trees and a pond.")  # fmt: skip
+        do("propose_draft", actor="fac", plan="plan", text="v2", changes="Trees.")
+        do("adopt_change", actor="fac", plan="plan", reactions=[1], version=2,
+           explanation="The trees, not the pond.", partly=True)  # fmt: skip
+
+        [answer] = [r.answer for r in app.plan_details("park", "plan").reactions]
+        assert answer is not None
+        assert (answer.kind, answer.version) == ("partly-adopted", 2)
+        [row] = app.responses.responses(str(initiative_id("park")))
+
+        assert (row["answer"], row["answer_version"]) == ("partly-adopted", 2)
+        report = app.participation_report("park")
+        assert report.outcomes()["partly-adopted"] == 1
+        [version_2] = [v for p in report.plans for v in p.versions if v.number == 2]
+        assert version_2.answers == [1]
+        assert "Deels overgenomen in versie 2" in render_markdown(report, "nl")
+        assert "Partly adopted in version 2" in render_html(report, "en")
+        [entry] = app.audit_log("park", event="ChangeAdopted")
+        assert (
+            entry.summary == "Change partly adopted in version 2, answering reaction 1"
+        )
+    finally:
+        app.close()

@@ -847,3 +847,25 @@ def test_stakeholder_erase_confirms_what_it_erased(ok: Run, demo_copy: Path) -> 
     listed = ok(demo_copy, "stakeholder", "list", "city-centre", "--json").stdout
     assert "bakery" not in listed
     assert '"ref": "erased-' in listed
+
+
+def test_a_change_adopted_in_part_is_confirmed_and_shown_as_such(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    _react(ok, stage_copy, "library", "suggestion", "Evening hours and a cafe.")
+    ok(stage_copy, "plan", "propose", CITY, "vision", "--text", "Version 2.",
+       "--changes", "Evening hours.", actor="bakery")  # fmt: skip
+    adopted = ok(
+        stage_copy, "plan", "adopt", CITY, "vision", "--reaction", "1",
+        "--version", "2", "--explanation", "Evening hours; no cafe.", "--partly",
+        actor="bakery",
+    )  # fmt: skip
+    _says(adopted, "", "Partly adopted in version 2: reaction 1.\n")
+    [reaction] = read_json(stage_copy, "plan", "show", CITY, "vision")["reactions"]
+    assert (reaction["answer"]["kind"], reaction["answer"]["version"]) == (
+        "partly-adopted",
+        2,
+    )
+    assert (
+        "partly-adopted in v2" in ok(stage_copy, "plan", "show", CITY, "vision").stdout
+    )

@@ -546,6 +546,24 @@ def test_a_change_cannot_be_adopted_in_the_version_that_was_reacted_to(
     assert reacted_plan.unanswered == [1, 2, 3]
 
 
+def test_a_change_may_meet_reactions_in_part(city_centre, reacted_plan, text):
+    draft(reacted_plan, city_centre, text)
+    reacted_plan.adopt_change(
+        actor="bakery",
+        initiative=city_centre,
+        reactions=[1],
+        version=2,
+        explanation=text("the filter, but not at night"),
+        partly=True,
+    )
+
+    [event] = reacted_plan.collect_events()[-1:]
+    assert (type(event).__name__, event.partly) == ("ChangeAdopted", True)
+    answer = reacted_plan.reactions[1].answer
+    assert (answer.kind, answer.version) == (AnswerKind.PARTLY_ADOPTED, 2)
+    assert reacted_plan.unanswered == [2, 3]
+
+
 def test_a_change_is_carried_by_a_version_proposed_after_the_reaction(
     city_centre, traffic_plan, text, refused
 ):
