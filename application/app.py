@@ -924,6 +924,28 @@ class Samenspraak(Application[UUID]):
 
         self._run(run)
 
+    def record_council_follow_up(
+        self, command: c.RecordCouncilFollowUp | Mapping[str, Any]
+    ) -> None:
+        """Record what the council did with what it was told (the facilitator;
+        whichever phase, also after the close)."""
+        cmd = parse(c.RecordCouncilFollowUp, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            initiative.record_council_follow_up(
+                actor=actor,
+                informing=cmd.informing,
+                summary=texts.seal("council follow-up", cmd.summary),
+                followed_up_at=cmd.followed_up_at,
+                document_sha256=cmd.document_sha256,
+            )
+            self.save(initiative, texts=texts.texts)
+
+        self._run(run)
+
     def advance_phase(self, command: c.AdvancePhase | Mapping[str, Any]) -> str:
         """Move the initiative to its next phase; returns the phase's name."""
         cmd = parse(c.AdvancePhase, command)

@@ -254,6 +254,17 @@ class InformCouncil(Command):
     informed_at: Moment
 
 
+class RecordCouncilFollowUp(Command):
+    initiative: Ref
+    informing: PositiveInt
+    """Which informing of the council it follows up, from 1 (as ``council list``)."""
+    summary: LongText
+    """What the council did: decided, adopted a motion, asked for more."""
+    followed_up_at: Moment
+    document_sha256: Sha256 | None = None
+    """The council's own document (a decision, minutes), if there is one."""
+
+
 class AdvancePhase(Command):
     initiative: Ref
 

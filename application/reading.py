@@ -179,6 +179,14 @@ def status(
                 session=c["session"],
                 informed_at=c["informed_at"],
                 audit_head=c.get("audit_head"),
+                follow_ups=[
+                    v.CouncilFollowUpView(
+                        summary=text(f["summary"]),
+                        followed_up_at=f["followed_up_at"],
+                        document_sha256=f["document_sha256"],
+                    )
+                    for f in c.get("follow_ups", [])
+                ],
             )
             for c in doc["council"]
         ],

@@ -182,8 +182,17 @@ class DecisionEntry(Part):
     """Positions of stakeholders who had left: not counted."""
 
 
+class CouncilFollowUpEntry(Part):
+    """What the council did with a document it was sent."""
+
+    summary: str | None
+    followed_up_at: datetime
+    document_sha256: str | None
+
+
 class CouncilEntry(Part):
-    """A document sent to the council, pinned by its SHA-256 and the audit head."""
+    """A document sent to the council, pinned by its SHA-256 and the audit head,
+    and what the council did with it."""
 
     document_title: str | None
     document_sha256: str
@@ -191,6 +200,7 @@ class CouncilEntry(Part):
     informed_at: datetime
     recorded_at: datetime
     audit_head: str | None
+    follow_ups: list[CouncilFollowUpEntry] = []
 
 
 class AllocationEntry(Part):
@@ -412,6 +422,14 @@ def build_report(
                 informed_at=_time(c["informed_at"]),
                 recorded_at=_time(c["recorded_at"]),
                 audit_head=c.get("audit_head"),
+                follow_ups=[
+                    CouncilFollowUpEntry(
+                        summary=text(f["summary"]),
+                        followed_up_at=_time(f["followed_up_at"]),
+                        document_sha256=f["document_sha256"],
+                    )
+                    for f in c.get("follow_ups", [])
+                ],
             )
             for c in doc["council"]
         ],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from samenspraak.application import diagram
 from samenspraak.application.report import (
+    CouncilEntry,
     DecisionEntry,
     ImplementationEntry,
     ParticipationReport,
@@ -40,6 +41,17 @@ def _diagram(
     )
     labels = {p.name: w.value(p.name) for p in process.phases}
     return process, labels, diagram_words(w)
+
+
+def _follow_ups(c: CouncilEntry, w: Words) -> str:
+    """What the council did with a document: each follow-up with its date."""
+    if not c.follow_ups:
+        return w("no_follow_up")
+    return "; ".join(
+        f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
+        + (f" (sha256 {f.document_sha256})" if f.document_sha256 else "")
+        for f in c.follow_ups
+    )
 
 
 def _positions(d: DecisionEntry, w: Words) -> str:
@@ -343,7 +355,14 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
     out += [f"## {w('council')}", ""]
     if r.council:
         out += _md_table(
-            [w("when"), w("session"), w("document"), w("sha256"), w("head_then")],
+            [
+                w("when"),
+                w("session"),
+                w("document"),
+                w("sha256"),
+                w("head_then"),
+                w("follow_up"),
+            ],
             [
                 [
                     w.when(c.informed_at),
@@ -351,6 +370,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.text(c.document_title),
                     _Code(c.document_sha256),
                     _Code(c.audit_head or "-"),
+                    _follow_ups(c, w),
                 ]
                 for c in r.council
             ],
@@ -1058,7 +1078,7 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
         body = f"<p>{_e(w('nothing_to_council'))}</p>"
     else:
         body = _table(
-            [w("when"), w("session"), w("document")],
+            [w("when"), w("session"), w("document"), w("follow_up")],
             [
                 [
                     _e(w.when(c.informed_at)),
@@ -1068,10 +1088,11 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
                     f'<dd class="hash">{_e(c.document_sha256)}</dd>'
                     f"<dt>{_e(w('head_then'))}</dt>"
                     f'<dd class="hash">{_e(c.audit_head or "-")}</dd></dl>',
+                    _e(_follow_ups(c, w)),
                 ]
                 for c in r.council
             ],
-            classes=["nowrap inl", "nowrap inl", "text"],
+            classes=["nowrap inl", "nowrap inl", "text", "text"],
             cards=True,
         )
     return f'<section id="council"><h2>{_e(w("council"))}</h2>{body}</section>'

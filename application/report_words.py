@@ -214,6 +214,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "lane_council": {"nl": "Gemeenteraad", "en": "Council"},
     "lane_budget": {"nl": "Budget", "en": "Budget"},
     "legend": {"nl": "Legenda", "en": "Legend"},
+    "follow_up": {"nl": "Vervolg door de raad", "en": "The council's follow-up"},
+    "no_follow_up": {"nl": "nog geen", "en": "none yet"},
     "legend_phase": {"nl": "Fase (kleurvlak)", "en": "Phase (coloured band)"},
     "legend_meeting_day": {"nl": "Bijeenkomst overdag", "en": "Daytime meeting"},
     "legend_meeting_evening": {

@@ -41,6 +41,13 @@ class MeetingView(View):
     evening_or_weekend: bool
 
 
+class CouncilFollowUpView(View):
+    summary: str | None
+    """What the council did (None once erased)."""
+    followed_up_at: datetime
+    document_sha256: str | None = None
+
+
 class CouncilInformingView(View):
     document_title: str | None
     document_sha256: str
@@ -48,6 +55,8 @@ class CouncilInformingView(View):
     informed_at: datetime
     audit_head: str | None = None
     """The initiative's audit chain head when the council was informed."""
+    follow_ups: list[CouncilFollowUpView] = []
+    """What the council did with it, in the order recorded."""
 
 
 class AllocationView(View):

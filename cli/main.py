@@ -595,19 +595,27 @@ def decision_table(items: Sequence[Any]) -> str:
 
 
 def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
-    """What the council was told; the hashes in full, or their first 16 digits."""
+    """What the council was told, numbered, and what it did with it; the hashes in
+    full, or their first 16 digits."""
     return table(
-        ["when", "session", "document sha256", "document"],
+        ["#", "when", "session", "document sha256", "document", "follow-up"],
         [
             [
+                n,
                 c.informed_at,
                 c.session,
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
+                "; ".join(
+                    f"{f.followed_up_at.isoformat(timespec='minutes')}: "
+                    f"{f.summary or ERASED}"
+                    for f in c.follow_ups
+                )
+                or "-",
             ]
-            for c in items
+            for n, c in enumerate(items, start=1)
         ],
-        whole=(2,),
+        whole=(3, 5),
     )
 
 
@@ -1134,6 +1142,61 @@ def council_inform(
         f"Recorded: the council was informed ({session}), "
         f"document sha256 {command.document_sha256}."
     )
+
+
+@council.command("follow-up")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--informing",
+    metavar="N",
+    required=True,
+    help="Which informing it follows up, from 1 (as council list numbers them).",
+)
+@click.option("--summary", required=True, help="What the council did.")
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's own document (a decision, minutes); its SHA-256 is kept.",
+)
+@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option("--when", help="When, with timezone (default: now).")
+@pass_context
+def council_follow_up(
+    obj: Context,
+    initiative_ref: str,
+    informing: str,
+    summary: str,
+    document: Path | None,
+    sha256: str | None,
+    when: str | None,
+) -> None:
+    """Record what the council did with what it was told (facilitator; also after
+    the initiative closed).
+
+    \b
+    Example:
+      samenspraak --as facilitator council follow-up city-centre --informing 1 \
+        --summary "The council adopted the vision unchanged."
+    """
+    if document is not None and sha256 is not None:
+        msg = "Give the council's document with --document FILE or --sha256 HEX, not both."
+        raise click.UsageError(msg)
+    digest = sha256
+    if document is not None:
+        digest = hashlib.sha256(document.read_bytes()).hexdigest()
+    command = parse(
+        c.RecordCouncilFollowUp,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "informing": informing,
+            "summary": summary,
+            "followed_up_at": when or clock.now(),
+            "document_sha256": digest,
+        },
+    )
+    obj.app(write=True).record_council_follow_up(command)
+    done(f"Recorded the council's follow-up of informing {command.informing}.")
 
 
 @council.command("list")

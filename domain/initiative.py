@@ -70,6 +70,17 @@ class CouncilInforming(Immutable):
 
 
 @dataclass(frozen=True)
+class CouncilFollowUp(Immutable):
+    """What the council did with what it was told: a decision, a motion, a
+    question, recorded against the informing it follows up."""
+
+    informing: int
+    summary: TextRef
+    followed_up_at: datetime
+    document_sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class Allocation(Immutable):
     amount: Decimal
     purpose: TextRef
@@ -223,6 +234,7 @@ class Initiative(Aggregate):
         self.groups: dict[str, Group] = {}
         self.meetings: list[Meeting] = []
         self.council_informings: list[CouncilInforming] = []
+        self.council_follow_ups: list[CouncilFollowUp] = []
         self.allocations: list[Allocation] = []
         self.implementation: dict[str, ImplementationAction] = {}
         self.outcome: TextRef | None = None
@@ -531,6 +543,66 @@ class Initiative(Aggregate):
             session=session,
             informed_at=informed_at,
             audit_head=audit_head,
+        )
+
+    def record_council_follow_up(
+        self,
+        *,
+        actor: str,
+        informing: int,
+        summary: TextRef,
+        followed_up_at: datetime,
+        document_sha256: str | None = None,
+    ) -> None:
+        """Record what the council did with informing number ``informing`` (from
+        1): by the facilitator, also once the initiative is closed, since a council
+        often decides after the participation ended."""
+        rules.only_the_facilitator_shapes_the_initiative.check(
+            actor == self.facilitator,
+            initiative=self.slug,
+            action="record the council's follow-up",
+        )
+        rules.a_follow_up_answers_an_informing.check(
+            1 <= informing <= len(self.council_informings),
+            initiative=self.slug,
+            count=len(self.council_informings),
+            informing=informing,
+        )
+        rules.times_carry_a_timezone.check(
+            followed_up_at.tzinfo is not None, what="time of the council's follow-up"
+        )
+        informed_at = self.council_informings[informing - 1].informed_at
+        rules.a_follow_up_comes_after_the_informing.check(
+            informed_at <= followed_up_at <= clock.now(),
+            informing=informing,
+            at=followed_up_at.isoformat(timespec="seconds"),
+            informed_at=informed_at.isoformat(timespec="seconds"),
+        )
+        if document_sha256 is not None:
+            rules.a_document_is_named_by_its_sha256.check(
+                len(document_sha256) == 64
+                and all(c in "0123456789abcdef" for c in document_sha256)
+            )
+        self._council_followed_up(
+            actor=actor,
+            informing=informing,
+            summary=summary,
+            followed_up_at=followed_up_at,
+            document_sha256=document_sha256,
+        )
+
+    @event("CouncilFollowedUp")
+    def _council_followed_up(
+        self,
+        *,
+        actor: str,
+        informing: int,
+        summary: TextRef,
+        followed_up_at: datetime,
+        document_sha256: str | None,
+    ) -> None:
+        self.council_follow_ups.append(
+            CouncilFollowUp(informing, summary, followed_up_at, document_sha256)
         )
 
     @event("CouncilInformed")

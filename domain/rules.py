@@ -181,6 +181,16 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+a_follow_up_answers_an_informing = _rule(
+    "a_follow_up_answers_an_informing",
+    "{initiative} informed the council {count} time(s); there is no informing "
+    "{informing} to follow up.",
+)
+a_follow_up_comes_after_the_informing = _rule(
+    "a_follow_up_comes_after_the_informing",
+    "The council cannot have followed up informing {informing} at {at}, before it "
+    "was informed ({informed_at}), nor in the future.",
+)
 the_council_was_informed_by_now = _rule(
     "the_council_was_informed_by_now",
     "Informing the council is recorded once it happened; {informed_at} lies in the "

@@ -97,6 +97,7 @@ class ProcessStateProjector:
             ("initiative", "MemberRemoved"): _member_removed,
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "CouncilInformed"): _council_informed,
+            ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
             ("initiative", "TemplateMigrated"): _template_migrated,
             ("initiative", "BudgetAllocated"): _budget_allocated,
@@ -396,6 +397,18 @@ def _council_informed(d: Document, e: Any, at: str) -> None:
             "session": _value(e.session),
             "informed_at": e.informed_at.isoformat(),
             "audit_head": getattr(e, "audit_head", None),
+            "recorded_at": at,
+            "follow_ups": [],
+        }
+    )
+
+
+def _council_followed_up(d: Document, e: Any, at: str) -> None:
+    d["council"][e.informing - 1].setdefault("follow_ups", []).append(
+        {
+            "summary": _text(e.summary),
+            "followed_up_at": e.followed_up_at.isoformat(),
+            "document_sha256": e.document_sha256,
             "recorded_at": at,
         }
     )

@@ -40,6 +40,14 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
         f"{e.attendance} present)"
     ),
+    ("initiative", "CouncilFollowedUp"): lambda e: (
+        f"The council followed up informing {e.informing}"
+        + (
+            f" (document sha256 {e.document_sha256[:12]}...)"
+            if e.document_sha256
+            else ""
+        )
+    ),
     ("initiative", "CouncilInformed"): lambda e: (
         f"Council informed ({_v(e.session)}), document sha256 "
         f"{e.document_sha256[:16]}..."

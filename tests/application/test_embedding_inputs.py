@@ -113,3 +113,18 @@ def test_a_name_or_title_is_one_line(tmp_path: Path, name: str) -> None:
         assert app.store.select_stakeholder(ref="bakery") is None
     finally:
         app.close()
+
+
+def test_the_embedding_docs_name_every_public_method() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "embedding.md").read_text("utf-8")
+    public = [
+        name
+        for name, member in vars(Samenspraak).items()
+        if not name.startswith("_")
+        and callable(member)
+        and not isinstance(member, type)  # classes it offers, like TodoItem
+        and name != "register_transcodings"  # the library's hook, not ours to call
+    ]
+    assert [
+        name for name in public if f"`{name}`" not in page and f"`{name}(" not in page
+    ] == []

@@ -869,3 +869,35 @@ def test_a_change_adopted_in_part_is_confirmed_and_shown_as_such(
     assert (
         "partly-adopted in v2" in ok(stage_copy, "plan", "show", CITY, "vision").stdout
     )
+
+
+def test_what_the_council_did_with_a_document_is_recorded_and_reported(
+    ok: Run, read_json: ReadJson, refused: Callable[..., str], demo_copy: Path
+) -> None:
+    followed = ok(
+        demo_copy, "council", "follow-up", CITY, "--informing", "1",
+        "--summary", "The council adopted the vision unchanged.",
+        "--when", "2026-03-19T21:00+01:00", "--sha256", "ab" * 32, actor=F,
+    )  # fmt: skip
+    _says(followed, "", "Recorded the council's follow-up of informing 1.\n")
+    first, second = read_json(demo_copy, "council", "list", CITY)
+    assert first["follow_ups"] == [
+        {
+            "summary": "The council adopted the vision unchanged.",
+            "followed_up_at": "2026-03-19T21:00:00+01:00",
+            "document_sha256": "ab" * 32,
+        }
+    ]
+    assert second["follow_ups"] == []
+    listed = ok(demo_copy, "council", "list", CITY).stdout
+    assert "The council adopted the vision unchanged." in listed
+    report = ok(demo_copy, "report", CITY, "--lang", "en").stdout
+    assert "The council's follow-up" in report
+    assert "The council adopted the vision unchanged." in report
+    assert refused(
+        demo_copy, "council", "follow-up", CITY, "--informing", "3",
+        "--summary", "?", actor=F,
+    ) == (
+        "city-centre informed the council 2 time(s); there is no informing 3 to "
+        "follow up."
+    )  # fmt: skip

@@ -535,6 +535,75 @@ def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre,
     assert len(city_centre.council_informings) == 1
 
 
+def informed(city_centre, text, at="2026-01-12T20:00+01:00"):
+    informed_at = datetime.fromisoformat(at)
+    with clock.frozen_at(informed_at):
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text("the vision for the city centre"),
+            document_sha256=DOCUMENT_SHA256,
+            session=CouncilSession.FORMAL,
+            informed_at=informed_at,
+        )
+    city_centre.collect_events()
+    return informed_at
+
+
+def test_the_facilitator_records_what_the_council_did_with_it(city_centre, text):
+    informed_at = informed(city_centre, text)
+    decided_at = informed_at + timedelta(days=14)
+    city_centre.close(actor="facilitator", outcome=text("done"))
+    city_centre.collect_events()
+
+    with clock.frozen_at(decided_at + timedelta(hours=1)):
+        city_centre.record_council_follow_up(
+            actor="facilitator",
+            informing=1,
+            summary=text("the council adopted the vision"),
+            followed_up_at=decided_at,
+            document_sha256="ab" * 32,
+        )
+
+    [event] = city_centre.collect_events()
+    assert names_and_actors([event]) == [("CouncilFollowedUp", "facilitator")]
+    assert (event.informing, event.followed_up_at) == (1, decided_at)
+    [follow_up] = city_centre.council_follow_ups
+    assert follow_up.summary == text("the council adopted the vision")
+
+
+def test_a_follow_up_answers_an_informing_that_happened(city_centre, text, refused):
+    informed_at = informed(city_centre, text)
+    with refused(
+        rules.a_follow_up_answers_an_informing,
+        "city-centre informed the council 1 time(s); there is no informing 2 to "
+        "follow up.",
+        city_centre,
+    ):
+        city_centre.record_council_follow_up(
+            actor="facilitator",
+            informing=2,
+            summary=text("?"),
+            followed_up_at=informed_at,
+        )
+    earlier = informed_at - timedelta(days=1)
+    with (
+        refused(
+            rules.a_follow_up_comes_after_the_informing,
+            f"The council cannot have followed up informing 1 at "
+            f"{earlier.isoformat()}, before it was informed ({informed_at.isoformat()}), "
+            "nor in the future.",
+            city_centre,
+        ),
+        clock.frozen_at(informed_at + timedelta(days=1)),
+    ):
+        city_centre.record_council_follow_up(
+            actor="facilitator",
+            informing=1,
+            summary=text("?"),
+            followed_up_at=earlier,
+        )
+
+
 def test_the_council_is_informed_of_what_happened_not_of_what_will(
     city_centre, text, refused, story_start
 ):
