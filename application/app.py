@@ -879,6 +879,27 @@ class Samenspraak(Application[UUID]):
 
         self._run(run)
 
+    def announce(self, command: c.Announce | Mapping[str, Any]) -> int:
+        """Record how the process was announced and who was invited (the
+        facilitator, whichever phase); returns the announcement's number."""
+        cmd = parse(c.Announce, command)
+
+        def run() -> int:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            number = initiative.announce(
+                actor=actor,
+                channel=cmd.channel,
+                audience=texts.seal("announcement audience", cmd.audience),
+                announced_at=cmd.announced_at,
+                reach=cmd.reach,
+            )
+            self.save(initiative, texts=texts.texts)
+            return number
+
+        return self._run(run)
+
     def hold_meeting(self, command: c.HoldMeeting | Mapping[str, Any]) -> int:
         """Record a meeting that was held; returns its number."""
         cmd = parse(c.HoldMeeting, command)

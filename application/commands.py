@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from samenspraak.domain.values import (
+    AnnouncementChannel,
     Channel,
     CouncilSession,
     DecisionRule,
@@ -244,6 +245,16 @@ class HoldMeeting(Command):
     place: ShortText
     attendance: Annotated[int, Field(ge=0, le=1_000_000)]
     summary: LongText
+
+
+class Announce(Command):
+    initiative: Ref
+    channel: AnnouncementChannel
+    audience: ShortText
+    """Who was reached or invited: 'every household in the old town'."""
+    announced_at: Moment
+    reach: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    """How many it reached, when known (letters sent, visitors)."""
 
 
 class InformCouncil(Command):

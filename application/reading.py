@@ -35,6 +35,7 @@ TEXT_KEYS = frozenset(
         "reason",
         "answer_text",
         "status_reason",
+        "audience",
     }
 )
 PERSON_KEYS = frozenset(
@@ -171,6 +172,16 @@ def status(
                 evening_or_weekend=m["evening_or_weekend"],
             )
             for m in doc["meetings"]
+        ],
+        announcements=[
+            v.AnnouncementView(
+                number=a["number"],
+                channel=a["channel"],
+                audience=text(a["audience"]),
+                announced_at=a["announced_at"],
+                reach=a["reach"],
+            )
+            for a in doc.get("announcements", [])
         ],
         council=[
             v.CouncilInformingView(

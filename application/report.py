@@ -182,6 +182,16 @@ class DecisionEntry(Part):
     """Positions of stakeholders who had left: not counted."""
 
 
+class AnnouncementEntry(Part):
+    """How the process was made known, and who was invited."""
+
+    number: int
+    channel: str
+    audience: str | None
+    announced_at: datetime
+    reach: int | None
+
+
 class CouncilFollowUpEntry(Part):
     """What the council did with a document it was sent."""
 
@@ -270,6 +280,7 @@ class ParticipationReport(Part):
     plans: list[PlanEntry]
     responses: list[ReactionEntry]
     decisions: list[DecisionEntry]
+    announcements: list[AnnouncementEntry] = []
     council: list[CouncilEntry]
     budget: BudgetEntry
     implementation: list[ImplementationEntry] = []
@@ -414,6 +425,16 @@ def build_report(
         plans=[_plan(p, text, ref) for p in doc["plans"].values()],
         responses=responses,
         decisions=[_decision(doc, d, text) for d in decisions.values()],
+        announcements=[
+            AnnouncementEntry(
+                number=a["number"],
+                channel=a["channel"],
+                audience=text(a["audience"]),
+                announced_at=_time(a["announced_at"]),
+                reach=a["reach"],
+            )
+            for a in doc.get("announcements", [])
+        ],
         council=[
             CouncilEntry(
                 document_title=text(c["document_title"]),

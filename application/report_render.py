@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from samenspraak.application import diagram
 from samenspraak.application.report import (
@@ -238,35 +239,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         if r.groups
         else [w("none_yet"), ""]
     )
-    out += [f"## {w('meetings')}", ""]
-    if r.meetings:
-        out += _md_table(
-            [
-                w("number"),
-                w("when"),
-                w("kind"),
-                w("attendance"),
-                w("evening_weekend"),
-                w("reactions"),
-                w("place"),
-                w("report_of_meeting"),
-            ],
-            [
-                [
-                    m.number,
-                    w.when(m.starts_at, weekday=True),
-                    w.value(m.kind),
-                    m.attendance,
-                    w.yes_no(m.evening_or_weekend),
-                    m.reactions,
-                    w.text(m.place),
-                    w.text(m.summary),
-                ]
-                for m in r.meetings
-            ],
-        )
-    else:
-        out += [w("none_yet"), ""]
+    out += _md_meetings_and_announcements(r, w)
     out += [f"## {w('plans')}", ""]
     for p in r.plans:
         out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", "", _plan_status(p, w)]
@@ -699,6 +672,7 @@ def render_html(report: ParticipationReport, lang: str = "nl") -> str:
         _html_process(r, w),
         _html_participants(r, w),
         _html_meetings(r, w),
+        _html_announcements(r, w),
         _html_plans(r, w),
         _html_responses(r, w),
         _html_decisions(r, w),
@@ -917,6 +891,85 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
             cards=True,
         )
     return f'<section id="meetings"><h2>{_e(w("meetings"))}</h2>{body}</section>'
+
+
+def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str]:
+    """The meetings held, and how the process was announced (Markdown)."""
+    out: list[str] = []
+    out += [f"## {w('meetings')}", ""]
+    if r.meetings:
+        out += _md_table(
+            [
+                w("number"),
+                w("when"),
+                w("kind"),
+                w("attendance"),
+                w("evening_weekend"),
+                w("reactions"),
+                w("place"),
+                w("report_of_meeting"),
+            ],
+            [
+                [
+                    m.number,
+                    w.when(m.starts_at, weekday=True),
+                    w.value(m.kind),
+                    m.attendance,
+                    w.yes_no(m.evening_or_weekend),
+                    m.reactions,
+                    w.text(m.place),
+                    w.text(m.summary),
+                ]
+                for m in r.meetings
+            ],
+        )
+    else:
+        out += [w("none_yet"), ""]
+    out += [f"## {w('announcements')}", ""]
+    out += (
+        _md_table(_announcement_headers(w), _announcement_rows(r, w))
+        if r.announcements
+        else [w("none_yet"), ""]
+    )
+    return out
+
+
+def _announcement_headers(w: Words) -> list[str]:
+    return [
+        w("number"),
+        w("when"),
+        w("announcement_channel"),
+        w("audience"),
+        w("reach"),
+    ]
+
+
+def _announcement_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
+    return [
+        [
+            a.number,
+            w.when(a.announced_at),
+            w.value(a.channel),
+            w.text(a.audience),
+            "-" if a.reach is None else a.reach,
+        ]
+        for a in r.announcements
+    ]
+
+
+def _html_announcements(r: ParticipationReport, w: Words) -> str:
+    if not r.announcements:
+        body = f"<p>{_e(w('none_yet'))}</p>"
+    else:
+        body = _table(
+            _announcement_headers(w),
+            [[_e(str(cell)) for cell in row] for row in _announcement_rows(r, w)],
+            classes=["num inl", "nowrap inl", "nowrap inl", "text", "num inl"],
+            cards=True,
+        )
+    return (
+        f'<section id="announcements"><h2>{_e(w("announcements"))}</h2>{body}</section>'
+    )
 
 
 def _html_plans(r: ParticipationReport, w: Words) -> str:

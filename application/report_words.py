@@ -39,6 +39,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     "participants": {"nl": "Wie deed mee", "en": "Who took part"},
     "groups": {"nl": "Groepen", "en": "Groups"},
     "meetings": {"nl": "Bijeenkomsten", "en": "Meetings"},
+    "announcements": {
+        "nl": "Bekendmaking en uitnodiging",
+        "en": "How it was announced, and who was invited",
+    },
+    "announcement_channel": {"nl": "Via", "en": "Through"},
+    "audience": {"nl": "Voor wie", "en": "To whom"},
+    "reach": {"nl": "Bereik", "en": "Reached"},
     "plans": {"nl": "Plannen en versies", "en": "Plans and versions"},
     "responses": {
         "nl": "Reactienota: elke reactie en wat ermee is gedaan",
@@ -304,6 +311,16 @@ VALUES: dict[str, dict[Lang, str]] = {
     "working-group": {"nl": "Werkgroep", "en": "Working group"},
     "walk-in": {"nl": "Inloopbijeenkomst", "en": "Walk-in"},
     "site-visit": {"nl": "Locatiebezoek", "en": "Site visit"},
+    # Announcement channels ("letter", "email" and "meeting" are below)
+    "official-publication": {
+        "nl": "Officiële bekendmaking (gemeenteblad)",
+        "en": "Official publication",
+    },
+    "newspaper": {"nl": "Huis-aan-huisblad of krant", "en": "Newspaper"},
+    "website": {"nl": "Website", "en": "Website"},
+    "social-media": {"nl": "Sociale media", "en": "Social media"},
+    "poster": {"nl": "Poster of aanplakbiljet", "en": "Poster"},
+    "door-to-door": {"nl": "Langs de deuren", "en": "Door to door"},
     "online": {"nl": "Online", "en": "Online"},
     # Council sessions
     "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},

@@ -81,6 +81,10 @@ OUTSIDE_PHASES: dict[str, str] = {
     "migrate_template": (
         "moves the initiative to another template, whichever phase it is in"
     ),
+    "announce": (
+        "records how the process was announced and who was invited, whichever "
+        "phase it is in"
+    ),
     "record_council_follow_up": (
         "records what the council did with what it was told, whichever phase it is "
         "in (also after the close)"

@@ -41,6 +41,15 @@ class MeetingView(View):
     evening_or_weekend: bool
 
 
+class AnnouncementView(View):
+    number: int
+    channel: str
+    audience: str | None
+    """Who was reached or invited (None once erased)."""
+    announced_at: datetime
+    reach: int | None
+
+
 class CouncilFollowUpView(View):
     summary: str | None
     """What the council did (None once erased)."""
@@ -128,6 +137,7 @@ class InitiativeStatus(View):
     stakeholders: list[StakeholderView]
     groups: list[GroupView]
     meetings: list[MeetingView]
+    announcements: list[AnnouncementView] = []
     council: list[CouncilInformingView]
     allocations: list[AllocationView]
     implementation: list[ImplementationActionView]

@@ -39,6 +39,7 @@ from samenspraak.application.story import play
 from samenspraak.cli.render import emit_json, section, table, tally_text
 from samenspraak.domain import clock
 from samenspraak.domain.values import (
+    AnnouncementChannel,
     Channel,
     CouncilSession,
     DecisionRule,
@@ -220,6 +221,11 @@ OPTION_OF_FIELD = {
     "eligible": "--eligible",
     "event": "--event",
     "document_title": "--title",
+    "announced_at": "--when",
+    "followed_up_at": "--when",
+    "reach": "--reach",
+    "informing": "--informing",
+    "audience": "--audience",
     **{f: f"--{f}" for f in TEXT_OPTIONS},
 }
 """The engine names the field at fault; on the command line, the option that gave it."""
@@ -566,6 +572,13 @@ def meeting_table(items: Sequence[Any]) -> str:
     )
 
 
+def announcement_table(items: Sequence[Any]) -> str:
+    return table(
+        ["#", "when", "channel", "reach", "audience"],
+        [[a.number, a.announced_at, a.channel, a.reach, a.audience] for a in items],
+    )
+
+
 def plan_table(items: Sequence[Any]) -> str:
     return table(
         ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
@@ -648,6 +661,9 @@ def _print_status(s: Any) -> None:
     click.echo(group_table(s.groups))
     click.echo(section("Meetings"))
     click.echo(meeting_table(s.meetings))
+    if s.announcements:
+        click.echo(section("Announcements"))
+        click.echo(announcement_table(s.announcements))
     click.echo(section("Plans"))
     click.echo(plan_table(s.plans))
     click.echo(section("Decision points"))
@@ -1017,6 +1033,68 @@ def group_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
 
 
 # --- meeting -------------------------------------------------------------------------
+
+
+@cli.group()
+def announcement() -> None:
+    """Record how a process was announced and who was invited."""
+
+
+@announcement.command("record")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--channel",
+    type=_choices(AnnouncementChannel),
+    required=True,
+    help="How it was made known.",
+)
+@click.option(
+    "--audience", required=True, help="Who was reached or invited, in a phrase."
+)
+@click.option("--when", help="When, with timezone (default: now).")
+@click.option("--reach", metavar="N", help="How many it reached, if known.")
+@pass_context
+def announcement_record(
+    obj: Context,
+    initiative_ref: str,
+    channel: str,
+    audience: str,
+    when: str | None,
+    reach: str | None,
+) -> None:
+    """Record an announcement or invitation (facilitator); prints its number.
+
+    \b
+    Example:
+      samenspraak --as facilitator announcement record city-centre \
+        --channel letter --audience "Every household within the canals" --reach 4200
+    """
+    number = obj.app(write=True).announce(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "channel": channel,
+            "audience": audience,
+            "announced_at": when or clock.now(),
+            "reach": reach,
+        }
+    )
+    click.echo(number)
+    done(f"Recorded announcement {number} of {initiative_ref}.")
+
+
+@announcement.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def announcement_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List how the process was announced and who was invited.
+
+    \b
+    Example:
+      samenspraak announcement list city-centre
+    """
+    list_section(obj, initiative_ref, "announcements", as_json, announcement_table)
 
 
 @cli.group()

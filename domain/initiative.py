@@ -25,6 +25,7 @@ from samenspraak.domain.templates import (
     pinned_template,
 )
 from samenspraak.domain.values import (
+    AnnouncementChannel,
     CouncilSession,
     GroupKind,
     Immutable,
@@ -67,6 +68,17 @@ class CouncilInforming(Immutable):
     document_sha256: str
     session: CouncilSession
     informed_at: datetime
+
+
+@dataclass(frozen=True)
+class Announcement(Immutable):
+    """How the process was made known, and to whom: who was invited."""
+
+    number: int
+    channel: AnnouncementChannel
+    audience: TextRef
+    announced_at: datetime
+    reach: int | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +245,7 @@ class Initiative(Aggregate):
         self.former_stakeholders: dict[str, StakeholderKind] = {}
         self.groups: dict[str, Group] = {}
         self.meetings: list[Meeting] = []
+        self.announcements: list[Announcement] = []
         self.council_informings: list[CouncilInforming] = []
         self.council_follow_ups: list[CouncilFollowUp] = []
         self.allocations: list[Allocation] = []
@@ -465,6 +478,55 @@ class Initiative(Aggregate):
         self.groups[group].members.discard(stakeholder)
 
     # --- Meetings ----------------------------------------------------------------
+
+    def announce(
+        self,
+        *,
+        actor: str,
+        channel: AnnouncementChannel,
+        audience: TextRef,
+        announced_at: datetime,
+        reach: int | None = None,
+    ) -> int:
+        """Record how the process was announced and who was invited (through
+        which channel, to whom, when, and how many it reached, if known); returns
+        its number in this initiative."""
+        self.require_facilitator(actor, "record announcements")
+        rules.times_carry_a_timezone.check(
+            announced_at.tzinfo is not None, what="time of the announcement"
+        )
+        rules.an_announcement_is_recorded_once_made.check(
+            announced_at <= clock.now(),
+            announced_at=announced_at.isoformat(timespec="seconds"),
+        )
+        rules.a_reach_is_not_negative.check(reach is None or reach >= 0)
+        number = len(self.announcements) + 1
+        self._announced(
+            actor=actor,
+            number=number,
+            channel=channel,
+            audience=audience,
+            announced_at=announced_at,
+            reach=reach,
+        )
+        return number
+
+    @event("Announced")
+    def _announced(
+        self,
+        *,
+        actor: str,
+        number: int,
+        channel: AnnouncementChannel,
+        audience: TextRef,
+        announced_at: datetime,
+        reach: int | None,
+    ) -> None:
+        self.announcements.append(
+            Announcement(
+                number, AnnouncementChannel(channel), audience, announced_at, reach
+            )
+        )
 
     def hold_meeting(
         self,

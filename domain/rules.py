@@ -181,6 +181,14 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+an_announcement_is_recorded_once_made = _rule(
+    "an_announcement_is_recorded_once_made",
+    "An announcement is recorded once it was made; {announced_at} lies in the future.",
+)
+a_reach_is_not_negative = _rule(
+    "a_reach_is_not_negative",
+    "The number of people an announcement reached cannot be negative.",
+)
 a_follow_up_answers_an_informing = _rule(
     "a_follow_up_answers_an_informing",
     "{initiative} informed the council {count} time(s); there is no informing "

@@ -55,6 +55,21 @@ class MeetingKind(StrEnum):
     ONLINE = "online"
 
 
+class AnnouncementChannel(StrEnum):
+    """How a process was made known and people invited to it."""
+
+    OFFICIAL_PUBLICATION = "official-publication"
+    """The municipality's official publication (gemeenteblad, kennisgeving)."""
+    LETTER = "letter"
+    NEWSPAPER = "newspaper"
+    WEBSITE = "website"
+    SOCIAL_MEDIA = "social-media"
+    EMAIL = "email"
+    POSTER = "poster"
+    DOOR_TO_DOOR = "door-to-door"
+    MEETING = "meeting"
+
+
 class CouncilSession(StrEnum):
     INFORMAL = "informal"
     FORMAL = "formal"

@@ -72,6 +72,7 @@ def new_document(initiative_id: str) -> Document:
         "stakeholders": {},
         "groups": {},
         "meetings": [],
+        "announcements": [],
         "council": [],
         "allocations": [],
         "phases": [],
@@ -96,6 +97,7 @@ class ProcessStateProjector:
             ("initiative", "MemberAdded"): _member_added,
             ("initiative", "MemberRemoved"): _member_removed,
             ("initiative", "MeetingHeld"): _meeting_held,
+            ("initiative", "Announced"): _announced,
             ("initiative", "CouncilInformed"): _council_informed,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
@@ -384,6 +386,19 @@ def _meeting_held(d: Document, e: Any, at: str) -> None:
             "attendance": e.attendance,
             "summary": _text(e.summary),
             "evening_or_weekend": is_evening_or_weekend(e.starts_at),
+            "recorded_at": at,
+        }
+    )
+
+
+def _announced(d: Document, e: Any, at: str) -> None:
+    d.setdefault("announcements", []).append(
+        {
+            "number": e.number,
+            "channel": _value(e.channel),
+            "audience": _text(e.audience),
+            "announced_at": e.announced_at.isoformat(),
+            "reach": e.reach,
             "recorded_at": at,
         }
     )

@@ -40,6 +40,10 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
         f"{e.attendance} present)"
     ),
+    ("initiative", "Announced"): lambda e: (
+        f"Announcement {e.number} by {_v(e.channel)}"
+        + (f", reaching {e.reach}" if e.reach is not None else "")
+    ),
     ("initiative", "CouncilFollowedUp"): lambda e: (
         f"The council followed up informing {e.informing}"
         + (

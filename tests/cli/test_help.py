@@ -37,6 +37,7 @@ def test_the_walk_finds_every_group_and_the_commands_in_them() -> None:
         "samenspraak stakeholder",
         "samenspraak group",
         "samenspraak meeting",
+        "samenspraak announcement",
         "samenspraak council",
         "samenspraak plan",
         "samenspraak decision",

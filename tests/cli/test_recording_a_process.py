@@ -901,3 +901,35 @@ def test_what_the_council_did_with_a_document_is_recorded_and_reported(
         "city-centre informed the council 2 time(s); there is no informing 3 to "
         "follow up."
     )  # fmt: skip
+
+
+def test_how_the_process_was_announced_is_recorded_and_reported(
+    ok: Run, read_json: ReadJson, refused: Callable[..., str], stage_copy: Path
+) -> None:
+    recorded = ok(
+        stage_copy, "announcement", "record", CITY, "--channel", "Letter",
+        "--audience", "Every household within the canals", "--reach", "4200",
+        "--when", "2026-01-05T09:00+01:00", actor=F,
+    )  # fmt: skip
+    _says(recorded, "1\n", "Recorded announcement 1 of city-centre.\n")
+    [listed] = read_json(stage_copy, "announcement", "list", CITY)
+    assert listed == {
+        "number": 1,
+        "channel": "letter",
+        "audience": "Every household within the canals",
+        "announced_at": "2026-01-05T09:00:00+01:00",
+        "reach": 4200,
+    }
+    assert "Every household within the canals" in (
+        ok(stage_copy, "initiative", "status", CITY).stdout
+    )
+    report = ok(stage_copy, "report", CITY).stdout
+    assert "## Bekendmaking en uitnodiging" in report
+    assert (
+        "| 1 | 5 jan 2026, 09:00 | Brief | Every household within the canals | 4200 |"
+        in (report)
+    )
+    assert refused(
+        stage_copy, "announcement", "record", CITY, "--channel", "website",
+        "--audience", "Everyone", "--reach", "-3", actor=F,
+    ) == "--reach: must not be negative."  # fmt: skip

@@ -15,6 +15,7 @@ from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Group, Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE
 from samenspraak.domain.values import (
+    AnnouncementChannel,
     CouncilSession,
     GroupKind,
     MeetingKind,
@@ -533,6 +534,55 @@ def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre,
     assert events[0].session is CouncilSession.INFORMAL
     assert events[0].informed_at == informed_at
     assert len(city_centre.council_informings) == 1
+
+
+def test_the_facilitator_records_how_the_process_was_announced(city_centre, text):
+    sent = datetime.fromisoformat("2026-01-12T08:00+01:00")
+
+    number = city_centre.announce(
+        actor="facilitator",
+        channel=AnnouncementChannel.LETTER,
+        audience=text("every household within the canals"),
+        announced_at=sent,
+        reach=4200,
+    )
+
+    [event] = city_centre.collect_events()
+    assert names_and_actors([event]) == [("Announced", "facilitator")]
+    assert (number, event.channel, event.reach) == (1, "letter", 4200)
+    assert city_centre.announcements[0].audience == text(
+        "every household within the canals"
+    )
+
+
+def test_an_announcement_is_recorded_once_it_was_made(
+    city_centre, text, refused, story_start
+):
+    tomorrow = story_start + timedelta(days=1)
+    with refused(
+        rules.an_announcement_is_recorded_once_made,
+        f"An announcement is recorded once it was made; {tomorrow.isoformat()} lies "
+        "in the future.",
+        city_centre,
+    ):
+        city_centre.announce(
+            actor="facilitator",
+            channel=AnnouncementChannel.WEBSITE,
+            audience=text("everyone"),
+            announced_at=tomorrow,
+        )
+    with refused(
+        rules.a_reach_is_not_negative,
+        "The number of people an announcement reached cannot be negative.",
+        city_centre,
+    ):
+        city_centre.announce(
+            actor="facilitator",
+            channel=AnnouncementChannel.WEBSITE,
+            audience=text("everyone"),
+            announced_at=story_start,
+            reach=-1,
+        )
 
 
 def informed(city_centre, text, at="2026-01-12T20:00+01:00"):
