@@ -133,6 +133,17 @@ def _md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _paragraphs(text: str) -> list[str]:
+    """A longer text's paragraphs (separated by blank lines), each on one line."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r", ""))
+    return [" ".join(b.split()) for b in blocks if b.strip()] or [text]
+
+
+def _md_paragraphs(text: str) -> list[str]:
+    """A longer text as Markdown paragraphs, each followed by a blank line."""
+    return [line for p in _paragraphs(text) for line in (_md(p), "")]
+
+
 def _md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     lines = [
         "| " + " | ".join(_md(h) for h in headers) + " |",
@@ -159,8 +170,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         f"**{w('generated')}:** {_md(w.when(r.generated_at))}  ",
         f"**{w('initiative_head')}:** `{r.built_from.initiative_head}`",
         "",
-        _md(w.text(r.description)),
-        "",
+        *_md_paragraphs(w.text(r.description)),
         f"## {w('summary')}",
         "",
         *(f"- {line}" for line in _summary_lines(r, w)),
@@ -748,8 +758,8 @@ def _html_summary(r: ParticipationReport, w: Words) -> str:
     )
     return (
         f'<section id="summary"><h2>{_e(w("summary"))}</h2>'
-        f"<p>{_e(w.text(r.description))}</p>"
-        f'<div class="cards">{body}</div></section>'
+        + "".join(f"<p>{_e(p)}</p>" for p in _paragraphs(w.text(r.description)))
+        + f'<div class="cards">{body}</div></section>'
     )
 
 

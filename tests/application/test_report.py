@@ -501,3 +501,16 @@ def test_a_reaction_met_in_part_reads_as_partly_adopted_everywhere(
         )
     finally:
         app.close()
+
+
+def test_a_description_keeps_its_paragraphs(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY).model_copy(
+        update={"description": "First paragraph,\non two lines.\n\nSecond paragraph."}
+    )
+    markdown = render_markdown(report, "en")
+    assert "\nFirst paragraph, on two lines.\n\nSecond paragraph.\n\n## Summary" in (
+        markdown
+    )
+    html = render_html(report, "en")
+    assert "<p>First paragraph, on two lines.</p><p>Second paragraph.</p>" in html
