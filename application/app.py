@@ -58,6 +58,7 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.persistence import (
+    ErasureJob,
     SQLiteSamenspraakRecorder,
     StakeholderRow,
     TextRow,
@@ -728,24 +729,32 @@ class Samenspraak(Application[UUID]):
                 if cmd.texts
                 else []
             )
-            # They leave every open initiative first, recorded as events by whoever
-            # asked for the erasure; should the erasure then fail, running it again
-            # finishes it.
-            for doc in taking_part:
-                initiative = self._initiative(doc["slug"])
-                initiative.leave(actor=actor, stakeholder=person)
-                self.save(initiative)
             identities = [
                 t
                 for d in documents
                 for t in d["stakeholders"].get(person, {}).get("identities", [])
             ]
+            # Every initiative they took part in records the erasure (by whoever
+            # asked); in the open ones they leave first. The events and the
+            # erasure in the directory and the text store go in one transaction.
+            initiatives = []
+            for doc in documents:
+                if person not in doc["stakeholders"]:
+                    continue
+                initiative = self._initiative(doc["slug"])
+                if doc in taking_part:
+                    initiative.leave(actor=actor, stakeholder=person)
+                initiative.record_erasure(
+                    actor=actor, stakeholder=person, with_texts=cmd.texts
+                )
+                initiatives.append(initiative)
             at = utc(clock.now())
-            now_named, erased = self.store.erase(person, texts, at, identities)
+            job = ErasureJob(person, texts, at, identities)
+            self.save(*initiatives, erasure=job)
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
-                now_named=now_named,
-                texts=erased,
+                now_named=job.now_named,
+                texts=job.erased,
                 erased_at=datetime.fromisoformat(at),
                 left=[d["slug"] for d in taking_part],
             )

@@ -37,6 +37,19 @@ class TextRow:
     body: str | None
 
 
+@dataclass
+class ErasureJob:
+    """An erasure to carry out in the directory and the text store; once done it
+    holds the stakeholder's new reference and how many of ``text_ids`` it erased."""
+
+    stakeholder_id: str
+    text_ids: Sequence[str]
+    at: str
+    identities: Sequence[str] = ()
+    now_named: str = ""
+    erased: int = 0
+
+
 @dataclass(frozen=True)
 class StakeholderRow:
     """A stakeholder in the directory: a pseudonymous id and personal data."""
@@ -154,48 +167,55 @@ class TextStoreRecorder:
         that hold their reference and name (``identities``): body and salt go, in
         one transaction. Returns the new reference and how many of ``text_ids``
         were erased now."""
-        p = self.p
+        job = ErasureJob(stakeholder_id, text_ids, at, identities)
         datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
-        erased = 0
         with datastore.transaction(commit=True) as c:
-            # The start of the id, unless another erased stakeholder's id starts
-            # the same way: then the whole id.
-            short = f"erased-{stakeholder_id[:8]}"
-            c.execute(
-                f"SELECT id, ref FROM {self.stakeholders_table} "
-                f"WHERE ref = {p} OR id = {p}",
-                [short, stakeholder_id],
-            )
-            rows = {row["id"]: row["ref"] for row in c.fetchall()}
-            if rows.get(stakeholder_id, "").startswith("erased-"):
-                ref = rows[stakeholder_id]  # erased before: the name stays
-            elif any(i != stakeholder_id for i in rows):
-                ref = f"erased-{stakeholder_id}"
-            else:
-                ref = short
-            c.execute(
-                f"UPDATE {self.stakeholders_table} SET ref = {p}, name = NULL, "
-                f"contact = NULL, erased_at = {p} WHERE id = {p}",
-                [ref, at, stakeholder_id],
-            )
-            unique = list(dict.fromkeys(text_ids))
-            for counted, ids in ((True, unique), (False, list(identities))):
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
-                    if counted:
-                        c.execute(
-                            f"SELECT COUNT(*) AS n FROM {self.texts_table} "
-                            f"WHERE {kept}",
-                            chunk,
-                        )
-                        erased += int(c.fetchone()["n"])
+            self._erase_rows(c, job)
+        return job.now_named, job.erased
+
+    def _erase_rows(self, c: Any, job: ErasureJob) -> None:
+        """The statements of an erasure, in the caller's transaction (with the
+        events that record it, when it is saved with them)."""
+        p = self.p
+        stakeholder_id, at = job.stakeholder_id, job.at
+        erased = 0
+        # The start of the id, unless another erased stakeholder's id starts
+        # the same way: then the whole id.
+        short = f"erased-{stakeholder_id[:8]}"
+        c.execute(
+            f"SELECT id, ref FROM {self.stakeholders_table} "
+            f"WHERE ref = {p} OR id = {p}",
+            [short, stakeholder_id],
+        )
+        rows = {row["id"]: row["ref"] for row in c.fetchall()}
+        if rows.get(stakeholder_id, "").startswith("erased-"):
+            ref = rows[stakeholder_id]  # erased before: the name stays
+        elif any(i != stakeholder_id for i in rows):
+            ref = f"erased-{stakeholder_id}"
+        else:
+            ref = short
+        c.execute(
+            f"UPDATE {self.stakeholders_table} SET ref = {p}, name = NULL, "
+            f"contact = NULL, erased_at = {p} WHERE id = {p}",
+            [ref, at, stakeholder_id],
+        )
+        unique = list(dict.fromkeys(job.text_ids))
+        for counted, ids in ((True, unique), (False, list(job.identities))):
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
+                if counted:
                     c.execute(
-                        f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
-                        f"erased_at = {p} WHERE {kept}",
-                        [at, *chunk],
+                        f"SELECT COUNT(*) AS n FROM {self.texts_table} WHERE {kept}",
+                        chunk,
                     )
-        return ref, erased
+                    erased += int(c.fetchone()["n"])
+                c.execute(
+                    f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
+                    f"erased_at = {p} WHERE {kept}",
+                    [at, *chunk],
+                )
+        job.now_named, job.erased = ref, erased
 
     def empty_after_a_failed_replay(self) -> None:
         """Remove every event, text and directory row, in one transaction. Only for
@@ -255,6 +275,8 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
+        if kwargs.get("erasure") is not None:
+            self._erase_rows(c, kwargs["erasure"])
         return notification_ids
 
     def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:

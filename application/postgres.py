@@ -56,6 +56,8 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
     ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
+        if kwargs.get("erasure") is not None:
+            self._erase_rows(curs, kwargs["erasure"])
 
     def select_records(
         self, after: int, limit: int

@@ -418,6 +418,26 @@ class Initiative(Aggregate):
         for group in self.groups.values():
             group.members.discard(stakeholder)
 
+    def record_erasure(self, *, actor: str, stakeholder: str, with_texts: bool) -> None:
+        """Record that a stakeholder's personal data was erased (at the request of
+        ``actor``; the application decides who may ask): the directory and the text
+        store change, no event does, so this event keeps the erasure accountable.
+        Also in a closed initiative; someone still taking part leaves first."""
+        rules.an_erasure_is_recorded_where_they_took_part.check(
+            stakeholder in self.former_stakeholders
+            or (stakeholder in self.stakeholders and self.is_closed),
+            initiative=self.slug,
+        )
+        self._personal_data_erased(
+            actor=actor, stakeholder=stakeholder, with_texts=with_texts
+        )
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(
+        self, *, actor: str, stakeholder: str, with_texts: bool
+    ) -> None:
+        pass
+
     # --- Groups ------------------------------------------------------------------
 
     def form_group(

@@ -189,6 +189,11 @@ a_reach_is_not_negative = _rule(
     "a_reach_is_not_negative",
     "The number of people an announcement reached cannot be negative.",
 )
+an_erasure_is_recorded_where_they_took_part = _rule(
+    "an_erasure_is_recorded_where_they_took_part",
+    "An erasure is recorded in {initiative} only for someone who took part in it "
+    "and has left it, or once it is closed.",
+)
 a_follow_up_answers_an_informing = _rule(
     "a_follow_up_answers_an_informing",
     "{initiative} informed the council {count} time(s); there is no informing "

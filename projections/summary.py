@@ -40,6 +40,10 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
         f"{e.attendance} present)"
     ),
+    ("initiative", "PersonalDataErased"): lambda e: (
+        "A stakeholder's personal data erased"
+        + (", with the texts they gave" if e.with_texts else "")
+    ),
     ("initiative", "Announced"): lambda e: (
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")

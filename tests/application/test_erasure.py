@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
+from samenspraak.application import (
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Samenspraak,
+    SamenspraakError,
+)
 from samenspraak.application.story import StoryRecord
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -40,13 +46,20 @@ def test_a_stakeholder_erases_their_own_name_and_reference(story: Story) -> None
     theirs = [r for r in plan.reactions if r.stakeholder == erasure.now_named]
     assert theirs
     assert all(r.text for r in theirs)
-    # They left the open initiative (one event, by whoever asked); everything
-    # recorded before is unchanged, so the head published before still verifies.
+    # They left the open initiative, and the initiative records the erasure (two
+    # events, by whoever asked); everything recorded before is unchanged, so the
+    # head published before still verifies.
     assert erasure.left == [CITY]
     assert people[erasure.now_named].active is False
-    assert app.audit_head().position == head.position + 1
+    assert app.audit_head().position == head.position + 2
     [left] = app.audit_log(CITY, event="StakeholderLeft")
+    [recorded] = app.audit_log(CITY, event="PersonalDataErased")
     assert (left.actor, left.position) == (erasure.now_named, head.position + 1)
+    assert (recorded.actor, recorded.position) == (
+        erasure.now_named,
+        head.position + 2,
+    )
+    assert "bakery" not in recorded.summary
     assert app.verify_audit(head).intact
     with pytest.raises(NotFound):
         app.erase_stakeholder({"actor": "bakery", "stakeholder": "bakery"})
@@ -288,7 +301,28 @@ def test_an_erased_stakeholder_leaves_every_open_initiative_first(
     # Bob may: he leaves both, and no longer counts for the park's decision.
     erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
     assert sorted(erasure.left) == ["harbour", "park"]
-    assert app.stored_event_count() == before + 2
+    assert app.stored_event_count() == before + 4  # a leave and an erasure each
     for slug in ("park", "harbour"):
         people = {s.ref: s for s in app.initiative_status(slug).stakeholders}
         assert people[erasure.now_named].active is False
+
+
+def test_an_erasure_that_fails_leaves_no_event_and_no_change(
+    app: Samenspraak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small(app)
+    before = app.stored_event_count()
+
+    def fail(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(type(app.store), "_erase_rows", fail)
+    with pytest.raises(SamenspraakError):
+        app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+
+    assert app.stored_event_count() == before
+    row = app.store.select_stakeholder(ref="bob")
+    assert row is not None
+    assert row.name == "Bob"
+    people = {s.ref: s for s in app.initiative_status("park").stakeholders}
+    assert people["bob"].active is True

@@ -536,6 +536,31 @@ def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre,
     assert len(city_centre.council_informings) == 1
 
 
+def test_an_erasure_is_recorded_in_an_initiative_the_person_left(city_centre):
+    city_centre.leave(actor="bakery", stakeholder="bakery")
+    city_centre.collect_events()
+
+    city_centre.record_erasure(actor="bakery", stakeholder="bakery", with_texts=True)
+
+    [event] = city_centre.collect_events()
+    assert names_and_actors([event]) == [("PersonalDataErased", "bakery")]
+    assert (event.stakeholder, event.with_texts) == ("bakery", True)
+
+
+def test_an_erasure_is_recorded_only_where_they_took_part_and_left(
+    city_centre, refused
+):
+    sentence = (
+        "An erasure is recorded in city-centre only for someone who took part in it "
+        "and has left it, or once it is closed."
+    )
+    for who in ("stranger", "library"):  # never joined; still taking part
+        with refused(
+            rules.an_erasure_is_recorded_where_they_took_part, sentence, city_centre
+        ):
+            city_centre.record_erasure(actor=who, stakeholder=who, with_texts=False)
+
+
 def test_the_facilitator_records_how_the_process_was_announced(city_centre, text):
     sent = datetime.fromisoformat("2026-01-12T08:00+01:00")
 
