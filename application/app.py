@@ -235,7 +235,6 @@ _PROBLEMS = {
     "decimal_type": c.AMOUNT_MESSAGE,
     "decimal_max_places": "has more than two decimals; give whole cents, like 1250.50",
     "decimal_max_digits": "is too large (at most 13 digits before the cents)",
-    "greater_than_equal": "must not be negative",
     "int_parsing": "must be a whole number, like 2",
     "int_type": "must be a whole number, like 2",
 }
@@ -280,8 +279,15 @@ def _problem(error: ErrorDetails) -> str:
         if context.get("pattern") == c.REF_PATTERN and len(str(error["input"])) > 64:
             return "is too long (a reference has at most 64 characters)"
         return _PATTERNS.get(str(context.get("pattern")), "is not in the expected form")
-    if kind == "greater_than" and str(context.get("gt")) == "0":
-        return "must be more than 0"
+    if kind == "greater_than":
+        return f"must be more than {context.get('gt')}"
+    if kind == "greater_than_equal":
+        least = context.get("ge")
+        return (
+            "must not be negative" if str(least) == "0" else f"must be at least {least}"
+        )
+    if kind == "less_than_equal":
+        return f"must be at most {context.get('le')}"
     if kind == "value_error":
         return str(context.get("error", error["msg"]))
     if kind in ("datetime_parsing", "datetime_from_date_parsing"):
@@ -548,7 +554,9 @@ class Samenspraak(Application[UUID]):
         return self._facts_of(initiative)
 
     def _facts_of(self, initiative: Initiative) -> PhaseFacts:
-        from samenspraak.application.todo import reaction_period_end  # noqa: PLC0415
+        from samenspraak.application.todo import (  # noqa: PLC0415
+            phase_reaction_period_end,
+        )
 
         doc = self._initiative_doc(initiative.slug)
         plans = list(doc["plans"].values())
@@ -563,7 +571,7 @@ class Samenspraak(Application[UUID]):
             unfinalised_plans=sum(p["final_version"] is None for p in plans),
             any_draft=any(p["versions"] for p in plans),
             any_decision_taken=any(d["state"] == "decided" for d in decisions),
-            reaction_period_ends=reaction_period_end(doc, initiative.process),
+            reaction_period_ends=phase_reaction_period_end(doc, initiative.process),
         )
 
     def _reactions_close(self, initiative: Initiative, plan: Plan) -> datetime | None:
@@ -732,25 +740,36 @@ class Samenspraak(Application[UUID]):
             identities = [
                 t
                 for d in documents
-                for t in d["stakeholders"].get(person, {}).get("identities", [])
+                for t in [
+                    *d["stakeholders"].get(person, {}).get("identities", []),
+                    *d.get("other_identities", {}).get(person, []),
+                ]
             ]
             # Every initiative they took part in records the erasure (by whoever
             # asked); in the open ones they leave first. The events and the
             # erasure in the directory and the text store go in one transaction.
             initiatives = []
+            pending: list[TextRow] = []
             for doc in documents:
                 if person not in doc["stakeholders"]:
                     continue
                 initiative = self._initiative(doc["slug"])
                 if doc in taking_part:
                     initiative.leave(actor=actor, stakeholder=person)
+                sealed = _Pending(str(initiative.id))
                 initiative.record_erasure(
-                    actor=actor, stakeholder=person, with_texts=cmd.texts
+                    actor=actor,
+                    stakeholder=person,
+                    with_texts=cmd.texts,
+                    actor_identity=None
+                    if actor in doc["stakeholders"]
+                    else self._identity(sealed, cmd.actor),
                 )
                 initiatives.append(initiative)
+                pending += sealed.texts
             at = utc(clock.now())
             job = ErasureJob(person, texts, at, identities)
-            self.save(*initiatives, erasure=job)
+            self.save(*initiatives, texts=pending, erasure=job)
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
                 now_named=job.now_named,
@@ -1839,6 +1858,8 @@ class Samenspraak(Application[UUID]):
         scope = str(initiative_id(initiative)) if initiative is not None else None
         if scope is not None and not self.recorder.select_events(UUID(scope), limit=1):
             raise NotFound(f"There is no initiative called {initiative}.")
+        if scope is not None and head is not None and not noted:
+            self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
         result = verify_chain(
             self.recorder, self.audit, head, initiative_id=scope, mapper=self.mapper
         )
@@ -1852,6 +1873,24 @@ class Samenspraak(Application[UUID]):
             proves=noted + result.proves if result.intact else result.proves,
             initiative=initiative,
         )
+
+    def _refuse_a_head_of_another_initiative(
+        self, head: Head, scope: str, initiative: str
+    ) -> None:
+        """A head given with ``--initiative`` that the trail records as another
+        initiative's cannot be checked against this one (rather than reported as
+        tampering)."""
+        rows = self.audit.rows(after=head.position - 1, until_position=head.position)
+        if not rows or rows[0].initiative_id in (None, scope):
+            return
+        owner = self.state.document(rows[0].initiative_id)
+        if owner is None or rows[0].initiative_chain_hash != head.chain_hash:
+            return
+        msg = (
+            f"The head {head} is {owner['slug']}'s, not {initiative}'s; verify it "
+            f"with --initiative {owner['slug']}."
+        )
+        raise InvalidInput(msg)
 
     def _initiative_whose_head(self, head: Head) -> str | None:
         """The initiative whose own chain ends in ``head`` at its position, when the

@@ -72,7 +72,7 @@ from samenspraak.application.errors import (
 from samenspraak.application.persistence import StakeholderRow, TextRow
 from samenspraak.domain import clock
 from samenspraak.domain.initiative import initiative_id
-from samenspraak.domain.values import TextRef
+from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
 from samenspraak.projections.chain import (
     GENESIS,
     Head,
@@ -552,6 +552,7 @@ class People:
         for field, person in (
             ("identity", "stakeholder"),
             ("facilitator_identity", "facilitator"),
+            ("actor_identity", "actor"),
         ):
             text = getattr(event, field, None)
             if isinstance(text, TextRef):
@@ -665,36 +666,53 @@ def _check_stakeholders(
             _bad(f"{STAKEHOLDERS} line {number} holds no valid reference")
         if line["id"] not in people.ids:
             _bad(f"{STAKEHOLDERS} line {number} holds someone no event mentions")
-        bodies = people.bodies.get(line["id"])
-        if bodies:
-            if line["name"] is None or any(
-                body != identity_body(line["ref"], line["name"]) for body in bodies
-            ):
-                msg = (
-                    f"{STAKEHOLDERS} line {number} gives {line['ref']} another "
-                    "reference or name than the identity its events commit to: it "
-                    "was changed after export."
-                )
-                raise InvalidInput(msg)
-        elif line["id"] in committed:
-            if not (line["ref"].startswith(ERASED_PREFIX) and line["name"] is None):
-                msg = (
-                    f"{STAKEHOLDERS} line {number} names {line['ref']}, whose identity "
-                    "was erased: it was changed after export."
-                )
-                raise InvalidInput(msg)
-        else:
-            unchecked += 1
+        unchecked += not _same_identity(number, line, people, committed)
         if line["id"] in ids or line["ref"] in refs:
             _bad(f"{STAKEHOLDERS} line {number} repeats a stakeholder")
         ids.add(line["id"])
         refs.add(line["ref"])
+    missing = people.ids - ids - {SYSTEM_ACTOR}
+    if missing:
+        _bad(
+            f"{STAKEHOLDERS} lacks {len(missing)} of the stakeholders the events "
+            "mention"
+        )
     if len(ids) != manifest.stakeholders:
         _bad(
             f"{STAKEHOLDERS} holds {len(ids)} stakeholders where the manifest counts "
             f"{manifest.stakeholders}"
         )
     return unchecked
+
+
+def _same_identity(
+    number: int, line: dict[str, Any], people: People, committed: set[str]
+) -> bool:
+    """A stakeholder's line holds the reference and name their identity texts
+    commit to, or shows them as erased when those texts were erased; False when
+    the events hold no identity for them (recorded before identities were kept)."""
+    bodies = people.bodies.get(line["id"])
+    if bodies:
+        if line["name"] is None or any(
+            body != identity_body(line["ref"], line["name"]) for body in bodies
+        ):
+            msg = (
+                f"{STAKEHOLDERS} line {number} gives {line['ref']} another "
+                "reference or name than the identity its events commit to: it "
+                "was changed after export."
+            )
+            raise InvalidInput(msg)
+        return True
+    if line["id"] in committed:
+        erased_as = (f"{ERASED_PREFIX}{line['id'][:8]}", f"{ERASED_PREFIX}{line['id']}")
+        if not (line["ref"] in erased_as and line["name"] is None):
+            msg = (
+                f"{STAKEHOLDERS} line {number} names {line['ref']}, whose identity "
+                "was erased: it was changed after export."
+            )
+            raise InvalidInput(msg)
+        return True
+    return False
 
 
 def _rebuild(

@@ -74,8 +74,11 @@ def database_exists(db: str) -> bool:
     return Path(db).is_file()
 
 
-EVENTS_TABLE = "stored_events"
-"""The table of stored events in a samenspraak SQLite file."""
+OWN_TABLES = frozenset(
+    {"stored_events", "samenspraak_texts", "samenspraak_stakeholders"}
+)
+"""The tables every samenspraak SQLite file has (other programs built on the same
+event-sourcing library have a ``stored_events`` table too)."""
 
 
 def what_the_file_holds(path: str) -> str:
@@ -91,14 +94,14 @@ def what_the_file_holds(path: str) -> str:
             tables = {
                 row[0]
                 for row in connection.execute(
-                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
                 )
             }
     except sqlite3.Error:
         return "unreadable"
     if not tables:
         return "empty"
-    return "record" if EVENTS_TABLE in tables else "other"
+    return "record" if tables >= OWN_TABLES else "other"
 
 
 def _postgres_env(url: str) -> dict[str, str]:

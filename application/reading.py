@@ -185,6 +185,7 @@ def status(
         ],
         council=[
             v.CouncilInformingView(
+                number=n,
                 document_title=text(c["document_title"]),
                 document_sha256=c["document_sha256"],
                 session=c["session"],
@@ -199,7 +200,7 @@ def status(
                     for f in c.get("follow_ups", [])
                 ],
             )
-            for c in doc["council"]
+            for n, c in enumerate(doc["council"], start=1)
         ],
         allocations=[
             v.AllocationView(
@@ -336,6 +337,13 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
     (at its closing time, when the deadline closed it); else whether they do now."""
     if d["state"] == "decided":
         moment = d.get("closed_at") or d.get("ended_at")
+        closes_at = d.get("closes_at")
+        if (
+            moment is not None
+            and closes_at is not None
+            and datetime.fromisoformat(closes_at) < datetime.fromisoformat(moment)
+        ):
+            moment = closes_at  # decided after its closing time: who took part then
     elif d["state"] == "withdrawn":
         moment = d.get("ended_at")
     else:

@@ -204,6 +204,7 @@ class CouncilEntry(Part):
     """A document sent to the council, pinned by its SHA-256 and the audit head,
     and what the council did with it."""
 
+    number: int
     document_title: str | None
     document_sha256: str
     session: str
@@ -437,6 +438,7 @@ def build_report(
         ],
         council=[
             CouncilEntry(
+                number=n,
                 document_title=text(c["document_title"]),
                 document_sha256=c["document_sha256"],
                 session=c["session"],
@@ -452,7 +454,7 @@ def build_report(
                     for f in c.get("follow_ups", [])
                 ],
             )
-            for c in doc["council"]
+            for n, c in enumerate(doc["council"], start=1)
         ],
         budget=BudgetEntry(
             total=budget,

@@ -339,6 +339,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
     if r.council:
         out += _md_table(
             [
+                w("number"),
                 w("when"),
                 w("session"),
                 w("document"),
@@ -348,6 +349,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
             [
                 [
+                    c.number,
                     w.when(c.informed_at),
                     w.value(c.session),
                     w.text(c.document_title),
@@ -1141,9 +1143,10 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
         body = f"<p>{_e(w('nothing_to_council'))}</p>"
     else:
         body = _table(
-            [w("when"), w("session"), w("document"), w("follow_up")],
+            [w("number"), w("when"), w("session"), w("document"), w("follow_up")],
             [
                 [
+                    str(c.number),
                     _e(w.when(c.informed_at)),
                     _e(w.value(c.session)),
                     f"{_e(w.text(c.document_title))}"
@@ -1155,7 +1158,7 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
                 ]
                 for c in r.council
             ],
-            classes=["nowrap inl", "nowrap inl", "text", "text"],
+            classes=["num inl", "nowrap inl", "nowrap inl", "text", "text"],
             cards=True,
         )
     return f'<section id="council"><h2>{_e(w("council"))}</h2>{body}</section>'

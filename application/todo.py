@@ -92,8 +92,9 @@ def reaction_period_end(
     doc: dict[str, Any], process: ProcessTemplate, plan: dict[str, Any] | None = None
 ) -> datetime | None:
     """When reactions close: the plan's own period when it was opened in the
-    current phase, else the current phase's default period (None: no period; a
-    period opened in an earlier phase does not carry into this one)."""
+    current phase, else the current phase's default period, else no period: a
+    period opened in an earlier phase does not carry into this one. (A period
+    recorded before periods kept their phase does, as the engine still reads it.)"""
     own = _plan_period(plan) if plan is not None else None
     began = phase_began(doc)
     if own is not None and (began is None or _opened_in_phase(plan, began)):
@@ -101,7 +102,29 @@ def reaction_period_end(
     days = process.phase(doc["phase"]).reaction_period_days
     if days is not None and began is not None:
         return began + timedelta(days=days)
-    return None
+    period = (plan or {}).get("reaction_period")
+    kept_its_phase = isinstance(period, dict) and period.get("phase") is not None
+    return None if kept_its_phase else own
+
+
+def phase_reaction_period_end(
+    doc: dict[str, Any], process: ProcessTemplate
+) -> datetime | None:
+    """When the phase's reaction period is over, for its guard: the end of the
+    phase's own period, or later when a plan's own period, opened in this phase,
+    runs longer (a period announced to people is not cut short)."""
+    ends = [
+        end
+        for end in (
+            reaction_period_end(doc, process),
+            *(
+                reaction_period_end(doc, process, plan)
+                for plan in doc["plans"].values()
+            ),
+        )
+        if end is not None
+    ]
+    return max(ends) if ends else None
 
 
 def _opened_in_phase(plan: dict[str, Any] | None, began: datetime) -> bool:
@@ -187,7 +210,7 @@ def guard_holds(
     plans = list(doc["plans"].values())
     decisions = list(doc["decisions"].values())
     if guard == "reaction_period_over":
-        ends = reaction_period_end(doc, process)
+        ends = phase_reaction_period_end(doc, process)
         return ends is not None and now >= ends
     holds = {
         "no_open_decision_point": all(d["state"] != "open" for d in decisions),

@@ -58,6 +58,8 @@ class CouncilFollowUpView(View):
 
 
 class CouncilInformingView(View):
+    number: int
+    """Its number in the initiative, from 1, as ``council follow-up`` names it."""
     document_title: str | None
     document_sha256: str
     session: str

@@ -614,7 +614,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
         ["#", "when", "session", "document sha256", "document", "follow-up"],
         [
             [
-                n,
+                c.number,
                 c.informed_at,
                 c.session,
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
@@ -626,7 +626,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 )
                 or "-",
             ]
-            for n, c in enumerate(items, start=1)
+            for c in items
         ],
         whole=(3, 5),
     )

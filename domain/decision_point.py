@@ -219,14 +219,12 @@ class DecisionPoint(Aggregate):
         )
 
     def participants(self, initiative: Initiative) -> list[str]:
-        """The eligible stakeholders who may take part now."""
+        """The eligible stakeholders who may take part now: of an eligible kind
+        that the current phase lets take positions."""
         return [
             s
             for s, kind in initiative.stakeholders.items()
-            if kind in self.eligible
-            and not (
-                initiative.society_decides and kind is StakeholderKind.CIVIL_SERVANT
-            )
+            if kind in self.eligible and initiative.may_take_positions(kind)
         ]
 
     # --- Positions -------------------------------------------------------------------

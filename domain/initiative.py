@@ -418,23 +418,40 @@ class Initiative(Aggregate):
         for group in self.groups.values():
             group.members.discard(stakeholder)
 
-    def record_erasure(self, *, actor: str, stakeholder: str, with_texts: bool) -> None:
+    def record_erasure(
+        self,
+        *,
+        actor: str,
+        stakeholder: str,
+        with_texts: bool,
+        actor_identity: TextRef | None = None,
+    ) -> None:
         """Record that a stakeholder's personal data was erased (at the request of
         ``actor``; the application decides who may ask): the directory and the text
         store change, no event does, so this event keeps the erasure accountable.
-        Also in a closed initiative; someone still taking part leaves first."""
+        Also in a closed initiative; someone still taking part leaves first.
+        ``actor_identity`` commits to the reference and name of an actor who never
+        took part in this initiative (the facilitator of another one)."""
         rules.an_erasure_is_recorded_where_they_took_part.check(
             stakeholder in self.former_stakeholders
             or (stakeholder in self.stakeholders and self.is_closed),
             initiative=self.slug,
         )
         self._personal_data_erased(
-            actor=actor, stakeholder=stakeholder, with_texts=with_texts
+            actor=actor,
+            stakeholder=stakeholder,
+            with_texts=with_texts,
+            actor_identity=actor_identity,
         )
 
     @event("PersonalDataErased")
     def _personal_data_erased(
-        self, *, actor: str, stakeholder: str, with_texts: bool
+        self,
+        *,
+        actor: str,
+        stakeholder: str,
+        with_texts: bool,
+        actor_identity: TextRef | None = None,
     ) -> None:
         pass
 
@@ -1006,8 +1023,10 @@ class Initiative(Aggregate):
     ) -> None:
         """Close the initiative with its outcome. No decision point may be left open
         (``facts`` tells how many are); closing from the template's last phase
-        leaves that phase, so its guards must hold, as the process diagram shows.
-        Closing from an earlier phase ends the process early."""
+        leaves that phase, so every reaction must have its answer and the phase's
+        guards must hold, as the process diagram shows. Closing from an earlier
+        phase ends the process early: reactions not answered by then stay
+        unanswered in the record."""
         self.require_facilitator(actor, "close it")
         known = facts if facts is not None else PhaseFacts()
         rules.a_closed_initiative_leaves_no_decision_point_open.check(
@@ -1015,12 +1034,12 @@ class Initiative(Aggregate):
             initiative=self.slug,
             count=known.open_decision_points,
         )
-        rules.a_closed_initiative_leaves_no_reaction_unanswered.check(
-            known.unanswered_reactions == 0,
-            initiative=self.slug,
-            count=known.unanswered_reactions,
-        )
         if self.process.next_phase(self.phase) is None:
+            rules.a_closed_initiative_leaves_no_reaction_unanswered.check(
+                known.unanswered_reactions == 0,
+                initiative=self.slug,
+                count=known.unanswered_reactions,
+            )
             for guard in self.process.phase(self.phase).guards:
                 rules.a_phase_is_left_when_its_guards_hold.check(
                     self._guard_holds(guard, known),

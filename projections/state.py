@@ -98,6 +98,7 @@ class ProcessStateProjector:
             ("initiative", "MemberRemoved"): _member_removed,
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "Announced"): _announced,
+            ("initiative", "PersonalDataErased"): _personal_data_erased,
             ("initiative", "CouncilInformed"): _council_informed,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
@@ -391,6 +392,15 @@ def _meeting_held(d: Document, e: Any, at: str) -> None:
     )
 
 
+def _personal_data_erased(d: Document, e: Any, at: str) -> None:
+    """The identity of an actor who never took part here (a facilitator of another
+    initiative who asked for the erasure) is kept with the others' identities, so
+    that it is erased with that actor's name in turn."""
+    identity = getattr(e, "actor_identity", None)
+    if identity is not None:
+        d.setdefault("other_identities", {}).setdefault(e.actor, []).append(identity.id)
+
+
 def _announced(d: Document, e: Any, at: str) -> None:
     d.setdefault("announcements", []).append(
         {
@@ -585,6 +595,7 @@ def _reaction_period_opened(d: Document, e: Any, at: str) -> None:
         "opened_by": e.actor,
         "opened_at": at,
         "closed_at": None,
+        "phase": getattr(e, "phase", None),
     }
 
 

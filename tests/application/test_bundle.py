@@ -745,3 +745,84 @@ def test_a_record_kept_before_identities_replays_and_says_what_it_could_not_chec
     summary = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "new.db")
 
     assert summary.unchecked_stakeholders == 2
+
+
+def test_a_stakeholder_left_out_of_the_bundle_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    def drop_the_library(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [p for p in people if p["ref"] != "library"]
+
+    forged = rewrite(exported, tmp_path / "forged.zip", stakeholders=drop_the_library)
+    parts = members(forged)
+    manifest = json.loads(parts["manifest.json"])
+    manifest["counts"]["stakeholders"] -= 1
+    with zipfile.ZipFile(forged, "w") as out:
+        for name, data in parts.items():
+            out.writestr(
+                name, json.dumps(manifest) if name == "manifest.json" else data
+            )
+    with pytest.raises(InvalidInput, match="lacks 1 of the stakeholders the events"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+
+
+def test_an_erased_stakeholder_keeps_the_name_erasure_gave_them(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    erasure = app.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    path = tmp_path / "erased.zip"
+    app.export_initiative(CITY, str(path))
+
+    def rename(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        next(p for p in people if p["ref"] == erasure.now_named)["ref"] = (
+            "erased-00000000"
+        )
+        return people
+
+    forged = rewrite(path, tmp_path / "forged.zip", stakeholders=rename)
+    with pytest.raises(InvalidInput, match="whose identity was erased"):
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+
+
+def test_whoever_asked_for_an_erasure_is_proved_too_and_erased_in_turn(
+    tmp_path: Path,
+) -> None:
+    app = Samenspraak.open(tmp_path / "two.db")
+    try:
+        for who in ("fx", "fy", "pat"):
+            app.register_stakeholder(
+                {"actor": who, "stakeholder": who, "name": who.upper()}
+            )
+        for slug, fac in (("xi", "fx"), ("yi", "fy")):
+            app.start_initiative(
+                {"actor": fac, "initiative": slug, "title": slug, "description": "D",
+                 "area": "A", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+            app.join_initiative(
+                {"actor": "pat", "initiative": slug, "stakeholder": "pat",
+                 "kind": "resident"}
+            )  # fmt: skip
+        app.leave_initiative({"actor": "pat", "initiative": "xi", "stakeholder": "pat"})
+        # The facilitator of yi, who never took part in xi, asks for the erasure.
+        app.erase_stakeholder({"actor": "fy", "stakeholder": "pat"})
+        app.export_initiative("xi", tmp_path / "xi.zip")
+
+        def rename_fy(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            next(p for p in people if p["ref"] == "fy").update(ref="mallory")
+            return people
+
+        forged = rewrite(
+            tmp_path / "xi.zip", tmp_path / "forged.zip", stakeholders=rename_fy
+        )
+        with pytest.raises(InvalidInput, match="another reference or name"):
+            Samenspraak.replay(str(forged), str(tmp_path / "forged.db"))
+        honest = Samenspraak.replay(tmp_path / "xi.zip", tmp_path / "copy.db")
+        assert honest.unchecked_stakeholders == 0
+
+        # Once fy closes yi and is erased too, no copy of their name stays.
+        app.close_initiative({"actor": "fy", "initiative": "yi", "outcome": "Done."})
+        app.erase_stakeholder({"actor": "fy", "stakeholder": "fy"})
+    finally:
+        app.close()
+    assert b"FY" not in (tmp_path / "two.db").read_bytes()

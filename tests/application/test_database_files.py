@@ -15,9 +15,9 @@ import pytest
 from samenspraak.application import NotFound, Samenspraak, StorageError
 
 
-def another_programs_database(path: Path) -> Path:
+def another_programs_database(path: Path, table: str = "invoices") -> Path:
     with closing(sqlite3.connect(path)) as connection:
-        connection.execute("CREATE TABLE invoices (number INTEGER, amount TEXT)")
+        connection.execute(f"CREATE TABLE {table} (number INTEGER, amount TEXT)")
         connection.commit()
     return path
 
@@ -27,11 +27,13 @@ def tables_of(path: Path) -> list[str]:
         return [r[0] for r in connection.execute("SELECT name FROM sqlite_schema")]
 
 
+@pytest.mark.parametrize("table", ["invoices", "stored_events"])
 @pytest.mark.parametrize("create", [True, False], ids=["recording", "reading"])
 def test_another_programs_database_is_refused_and_left_as_it_was(
-    tmp_path: Path, create: bool
+    tmp_path: Path, create: bool, table: str
 ) -> None:
-    db = another_programs_database(tmp_path / "invoices.db")
+    """Another event-sourced program has a stored_events table too."""
+    db = another_programs_database(tmp_path / "invoices.db", table)
 
     with pytest.raises(StorageError) as refused:
         Samenspraak.open(db, create=create)
@@ -41,7 +43,7 @@ def test_another_programs_database_is_refused_and_left_as_it_was(
         "record); samenspraak keeps its record in a file of its own, so name "
         "another file."
     )
-    assert tables_of(db) == ["invoices"]
+    assert tables_of(db) == [table]
 
 
 def test_reading_an_empty_file_says_there_is_no_record_and_writes_nothing(

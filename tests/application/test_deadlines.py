@@ -294,6 +294,12 @@ def test_a_decision_point_decided_after_its_deadline_counts_who_took_part_then(
             {"actor": "facilitator", "initiative": CC, "decision": "sooner"}
         )
     assert outcome == "a"
+    shown = city.decision_details(CC, "sooner")
+    assert [(p.stakeholder, p.counted) for p in shown.positions] == [("bakery", True)]
+    [entry] = [
+        d for d in city.participation_report(CC).decisions if d.decision == "sooner"
+    ]
+    assert (entry.positions, entry.lapsed, entry.tally) == (1, 0, {"a": 1, "b": 0})
 
 
 def test_before_its_deadline_a_decision_point_waits_for_everyone(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from samenspraak.application import InvalidInput, Samenspraak, StorageError
+from samenspraak.application import InvalidInput, Samenspraak, StorageError, commands
 from samenspraak.application.story import StoryRecord
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -128,3 +128,16 @@ def test_the_embedding_docs_name_every_public_method() -> None:
     assert [
         name for name in public if f"`{name}`" not in page and f"`{name}(" not in page
     ] == []
+
+
+def test_the_rules_page_maps_every_command_model_to_its_method():
+    page = (Path(__file__).parents[2] / "docs" / "rules.md").read_text("utf-8")
+    table = page[page.index("## Commands and their Python methods") :]
+    models = [
+        name
+        for name, member in vars(commands).items()
+        if isinstance(member, type)
+        and issubclass(member, commands.Command)
+        and member is not commands.Command
+    ]
+    assert [m for m in models if f"| `{m}` |" not in table] == []

@@ -360,6 +360,19 @@ def test_the_six_weeks_for_views_cannot_be_cut_short_by_a_plans_period(engine):
         longer = do("open_reaction_period", actor="facilitator", plan="omgevingsplan",
                     days=50)  # fmt: skip
         assert longer == MOMENT + timedelta(days=52)
+        with pytest.raises(InvalidInput) as days:
+            do("open_reaction_period", actor="facilitator", plan="omgevingsplan",
+               days=0)  # fmt: skip
+    assert str(days.value) == "days: must be at least 1."
+    # The plan's longer period is not cut short: the phase waits for it.
+    with (
+        clock.frozen_at(MOMENT + timedelta(days=43)),
+        pytest.raises(NotAllowed) as early,
+    ):
+        do("advance_phase", actor="facilitator")
+    assert "until the phase's reaction period has ended" in str(early.value)
+    with clock.frozen_at(MOMENT + timedelta(days=52)):
+        assert do("advance_phase", actor="facilitator") == "response-report"
 
 
 def test_a_period_from_an_earlier_phase_does_not_close_reactions_in_a_later_one(

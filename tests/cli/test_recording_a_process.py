@@ -881,6 +881,7 @@ def test_what_the_council_did_with_a_document_is_recorded_and_reported(
     )  # fmt: skip
     _says(followed, "", "Recorded the council's follow-up of informing 1.\n")
     first, second = read_json(demo_copy, "council", "list", CITY)
+    assert (first["number"], second["number"]) == (1, 2)
     assert first["follow_ups"] == [
         {
             "summary": "The council adopted the vision unchanged.",

@@ -828,6 +828,9 @@ def test_an_initiative_closes_with_no_decision_point_open(city_centre, text, ref
 
 
 def test_an_initiative_closes_with_every_reaction_answered(city_centre, text, refused):
+    for _ in range(4):  # to the last phase, evaluation
+        city_centre.advance_phase(actor="facilitator")
+    city_centre.collect_events()
     with refused(
         rules.a_closed_initiative_leaves_no_reaction_unanswered,
         "city-centre still has 3 unanswered reaction(s); answer them before closing "
@@ -839,6 +842,15 @@ def test_an_initiative_closes_with_every_reaction_answered(city_centre, text, re
             outcome=text("we are done"),
             facts=PhaseFacts(unanswered_reactions=3),
         )
+
+
+def test_a_process_stopped_early_may_leave_reactions_unanswered(city_centre, text):
+    city_centre.close(
+        actor="facilitator",
+        outcome=text("stopped: the council withdrew the plan"),
+        facts=PhaseFacts(unanswered_reactions=3),
+    )
+    assert city_centre.is_closed
 
 
 def test_the_bakery_cannot_close_the_city_centre(city_centre, text, refused):

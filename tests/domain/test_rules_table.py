@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from samenspraak.domain import rules
+from samenspraak.domain.decision_point import DecisionPoint
+from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.plan import Plan
 from samenspraak.domain.rules import RULES, DomainError, Rule, RuleViolation
 
 HERE = Path(__file__).parent
@@ -70,3 +73,16 @@ def test_every_rule_is_documented_with_its_sentence_in_the_rules_page():
 def test_every_rule_is_named_in_the_event_catalogue():
     page = (HERE.parents[1] / "docs" / "event-catalogue.md").read_text("utf-8")
     assert [name for name in RULES if f"`{name}`" not in page] == []
+
+
+def test_the_event_catalogue_lists_every_topic_in_its_table():
+    page = (HERE.parents[1] / "docs" / "event-catalogue.md").read_text("utf-8")
+    table = page[page.index("## All topics") :]
+    for aggregate in (Initiative, Plan, DecisionPoint):
+        for name, member in vars(aggregate).items():
+            if (
+                isinstance(member, type)
+                and issubclass(member, aggregate.Event)
+                and member is not aggregate.Event
+            ):
+                assert f".{name}`" in table, name

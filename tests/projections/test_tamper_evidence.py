@@ -514,9 +514,10 @@ def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
         run(db, "audit", "verify", "--initiative", "north", "--head", north).exit_code
         == 0
     )
+    # Another initiative's head cannot be checked against this one: exit 2, not 1.
     wrong = run(db, "audit", "verify", "--initiative", "north", "--head", south)
-    assert wrong.exit_code == 1
-    assert wrong.stdout == (
-        "NOT INTACT at position 2: The initiative's chain has no record at position "
-        "2, which the published head covers.\n"
+    assert wrong.exit_code == 2
+    assert wrong.stderr == (
+        f"Error: The head {south} is south's, not north's; verify it with "
+        "--initiative south.\n"
     )
