@@ -591,13 +591,13 @@ class Samenspraak(Application[UUID]):
     def _phase_gives_until(self, initiative: Initiative) -> datetime | None:
         """The end of the current phase's own reaction period (its
         ``reaction_period_days`` from when the phase began), if it declares one."""
-        from samenspraak.application.todo import phase_began  # noqa: PLC0415
+        from samenspraak.application.todo import reaction_period_end  # noqa: PLC0415
 
-        days = initiative.process.phase(initiative.phase).reaction_period_days
-        if days is None:
+        if initiative.process.phase(initiative.phase).reaction_period_days is None:
             return None
-        began = phase_began(self._initiative_doc(initiative.slug))
-        return began + timedelta(days=days) if began is not None else None
+        return reaction_period_end(
+            self._initiative_doc(initiative.slug), initiative.process
+        )
 
     def _identity(self, texts: _Pending, ref: str) -> TextRef | None:
         """A sealed text of the stakeholder's reference and name in the directory,

@@ -168,6 +168,26 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
     return found
 
 
+def document_digest(
+    document: Path | None, sha256: str | None, *, required: bool
+) -> str | None:
+    """The SHA-256 of ``--document FILE``, or the one given with ``--sha256``; one
+    of the two (or, when not ``required``, neither)."""
+    if document is not None and sha256 is not None:
+        msg = "Give the document with either --document FILE or --sha256 HEX, not both."
+        raise click.UsageError(msg)
+    if document is None and sha256 is None and required:
+        msg = "Give the document with either --document FILE or --sha256 HEX."
+        raise click.UsageError(msg)
+    if document is None:
+        return sha256
+    try:
+        return hashlib.sha256(document.read_bytes()).hexdigest()
+    except OSError as error:
+        msg = f"Cannot read {document}: {reason_of(error)}."
+        raise click.UsageError(msg) from None
+
+
 def a_file_to_write(
     ctx: click.Context, param: click.Parameter, value: Path | None
 ) -> Path | None:
@@ -1198,12 +1218,7 @@ def council_inform(
       samenspraak --as facilitator council inform city-centre \\
         --title "Vision for the city centre" --document vision.pdf --session informal
     """
-    if (document is None) == (sha256 is None):
-        msg = "Give the document with either --document FILE or --sha256 HEX."
-        raise click.UsageError(msg)
-    digest = sha256
-    if document is not None:
-        digest = hashlib.sha256(document.read_bytes()).hexdigest()
+    digest = document_digest(document, sha256, required=True)
     command = parse(
         c.InformCouncil,
         {
@@ -1256,12 +1271,7 @@ def council_follow_up(
       samenspraak --as facilitator council follow-up city-centre --informing 1 \
         --summary "The council adopted the vision unchanged."
     """
-    if document is not None and sha256 is not None:
-        msg = "Give the council's document with --document FILE or --sha256 HEX, not both."
-        raise click.UsageError(msg)
-    digest = sha256
-    if document is not None:
-        digest = hashlib.sha256(document.read_bytes()).hexdigest()
+    digest = document_digest(document, sha256, required=False)
     command = parse(
         c.RecordCouncilFollowUp,
         {

@@ -624,10 +624,7 @@ class Initiative(Aggregate):
         """Record what the council was told; ``audit_head`` is the initiative's audit
         chain head at this moment, so the council document anchors the history."""
         self.require_facilitator(actor, "inform the council")
-        rules.a_document_is_named_by_its_sha256.check(
-            len(document_sha256) == 64
-            and all(c in "0123456789abcdef" for c in document_sha256)
-        )
+        rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
         rules.times_carry_a_timezone.check(
             informed_at.tzinfo is not None, what="time the council was informed"
         )
@@ -678,10 +675,7 @@ class Initiative(Aggregate):
             informed_at=informed_at.isoformat(timespec="seconds"),
         )
         if document_sha256 is not None:
-            rules.a_document_is_named_by_its_sha256.check(
-                len(document_sha256) == 64
-                and all(c in "0123456789abcdef" for c in document_sha256)
-            )
+            rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
         self._council_followed_up(
             actor=actor,
             informing=informing,
@@ -1066,6 +1060,11 @@ def progressed(status: ImplementationStatus, percent: int) -> ImplementationStat
     if percent > 0 and status is ImplementationStatus.PLANNED:
         return ImplementationStatus.UNDER_WAY
     return status
+
+
+def _is_sha256(digest: str) -> bool:
+    """64 lower-case hexadecimal characters."""
+    return len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
 
 
 def _with_article(kind: str) -> str:

@@ -689,7 +689,9 @@ def test_the_council_document_is_given_exactly_once(
     expected = "Give the document with either --document FILE or --sha256 HEX."
     assert refused(stage_copy, *base, actor=F, exit_code=2) == expected
     both = ("--document", str(document), "--sha256", "a" * 64)
-    assert refused(stage_copy, *base, *both, actor=F, exit_code=2) == expected
+    assert refused(stage_copy, *base, *both, actor=F, exit_code=2) == (
+        "Give the document with either --document FILE or --sha256 HEX, not both."
+    )
 
 
 def test_a_council_document_that_does_not_exist_is_a_usage_error(
