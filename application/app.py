@@ -1863,16 +1863,85 @@ class Samenspraak(Application[UUID]):
         result = verify_chain(
             self.recorder, self.audit, head, initiative_id=scope, mapper=self.mapper
         )
+        bad_at, problem = result.first_bad_position, result.problem
+        proves = noted + result.proves
+        if result.intact:
+            scopes = (
+                [scope]
+                if scope
+                else self.store.originators_of(f"{get_topic(Initiative)}.Started")
+            )
+            found = self._directory_problem(scopes)
+            if found is not None:
+                bad_at, problem = found
+            else:
+                proves += (
+                    " The directory's references and names match the identities the "
+                    "events commit to."
+                )
         return v.Verification(
-            intact=result.intact,
+            intact=problem is None,
             checked=result.checked,
-            first_bad_position=result.first_bad_position,
-            problem=result.problem,
+            first_bad_position=bad_at,
+            problem=problem,
             head=str(result.head),
             published_head=str(head) if head else None,
-            proves=noted + result.proves if result.intact else result.proves,
+            proves=proves if problem is None else result.proves,
             initiative=initiative,
         )
+
+    def _directory_problem(self, initiatives: Iterable[str]) -> tuple[int, str] | None:
+        """The first directory row whose reference or name differs from the
+        identity text an initiative's events commit to (or that still names someone
+        whose identity was erased), as (position of that event, problem)."""
+        topics = {
+            f"{get_topic(Initiative)}.{name}"
+            for name in ("Started", "StakeholderJoined", "PersonalDataErased")
+        }
+        fields = (
+            ("facilitator_identity", "facilitator"),
+            ("identity", "stakeholder"),
+            ("actor_identity", "actor"),
+        )
+        found: list[tuple[str, int, str, TextRef]] = []
+        for aggregate in initiatives:
+            for stored in self.recorder.select_events(UUID(aggregate)):
+                if stored.topic not in topics:
+                    continue
+                event = self.mapper.to_domain_event(stored)
+                for field_name, who in fields:
+                    sealed = getattr(event, field_name, None)
+                    if isinstance(sealed, TextRef):
+                        person = str(getattr(event, who))
+                        found.append(
+                            (aggregate, event.originator_version, person, sealed)
+                        )
+        texts = self.store.select_texts([t.id for *_, t in found])
+        people = self.store.select_stakeholders(sorted({p for _, _, p, _ in found}))
+        for aggregate, version, person, sealed in found:
+            row, text = people.get(person), texts.get(sealed.id)
+            named = row.ref if row is not None else person
+            if text is None or text.body is None or text.salt is None:
+                if row is not None and not (
+                    row.ref.startswith(ERASED_PREFIX) and row.name is None
+                ):
+                    problem = f"The directory names {named}, whose identity was erased."
+                    return self.store.position_of(aggregate, version), problem
+                continue
+            if commitment(text.salt, text.body) != sealed.sha256:
+                problem = f"The identity text of {named} was changed."
+                return self.store.position_of(aggregate, version), problem
+            if (
+                row is None
+                or row.name is None
+                or text.body != identity_body(row.ref, row.name)
+            ):
+                problem = (
+                    f"The directory gives {named} another reference or name than "
+                    "the identity the events commit to."
+                )
+                return self.store.position_of(aggregate, version), problem
+        return None
 
     def _refuse_a_head_of_another_initiative(
         self, head: Head, scope: str, initiative: str

@@ -164,3 +164,27 @@ def test_erasure_works_on_postgresql(schema: str) -> None:
         assert app.verify_audit(head).intact
     finally:
         app.close()
+
+
+def test_a_changed_directory_is_found_on_postgresql(schema: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(app, say=lambda line: None)
+        assert app.verify_audit().intact
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(
+                f"UPDATE {schema}.samenspraak_stakeholders SET name = 'Someone else' "
+                "WHERE ref = 'bakery'"
+            )
+        check = app.verify_audit()
+        assert not check.intact
+        assert check.first_bad_position is not None
+        assert check.first_bad_position > 0
+        assert check.problem == (
+            "The directory gives bakery another reference or name than the identity "
+            "the events commit to."
+        )
+    finally:
+        app.close()

@@ -255,7 +255,9 @@ def test_an_untouched_store_verifies_against_its_head_and_says_what_that_proves(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"Intact: 68 events checked; head {head}.",
-        "Nothing in the record up to position 68 changed since its head was published.",
+        "Nothing in the record up to position 68 changed since its head was published. "
+        "The directory's references and names match the identities the events commit "
+        "to.",
     ]
     # An earlier head (published before the last events) still verifies.
     app = Samenspraak.open(str(story_db), create=False)
@@ -267,7 +269,7 @@ def test_an_untouched_store_verifies_against_its_head_and_says_what_that_proves(
         assert check.checked == 68
         assert check.first_bad_position is None
         assert check.head == str(head)
-        assert check.proves == (
+        assert check.proves.startswith(
             "Nothing in the record up to position 31 changed since its head was published."
         )
     finally:
@@ -458,6 +460,48 @@ def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative
     result = run(db, "audit", "verify", "--head", south)
     assert result.exit_code == 1
     assert result.stdout.startswith("NOT INTACT at position 2")
+
+
+@pytest.mark.parametrize("change", ["swap", "rename", "unerase"])
+def test_a_changed_directory_is_found_by_audit_verify(
+    story_db: Path, run: Run, change: str
+) -> None:
+    """Who is who: the directory's references and names against the identity
+    texts the events commit to."""
+    with closing(sqlite3.connect(story_db)) as connection:
+        if change == "swap":
+            for old, new in (
+                ("bakery", "swapping"),
+                ("library", "bakery"),
+                ("swapping", "library"),
+            ):
+                connection.execute(
+                    "UPDATE samenspraak_stakeholders SET ref = ? WHERE ref = ?",
+                    [new, old],
+                )
+        elif change == "rename":
+            connection.execute(
+                "UPDATE samenspraak_stakeholders SET name = 'The evil bakery' "
+                "WHERE ref = 'bakery'"
+            )
+        else:  # the identity texts erased, the name left standing
+            connection.execute(
+                "UPDATE samenspraak_texts SET body = NULL, salt = NULL "
+                "WHERE purpose = 'identity' AND body LIKE '%bakery%'"
+            )
+        connection.commit()
+
+    result = run(story_db, "audit", "verify")
+
+    assert result.exit_code == 1, result.output
+    position = int(result.stdout.split()[4].rstrip(":"))
+    assert 1 <= position <= 68  # the event that committed to the identity
+    expected = {
+        "swap": "another reference or name than the identity the events commit to.",
+        "rename": "another reference or name than the identity the events commit to.",
+        "unerase": "whose identity was erased.",
+    }[change]
+    assert result.stdout.rstrip().endswith(expected), result.stdout
 
 
 def test_the_head_of_an_empty_store_verifies_against_that_store(
