@@ -32,6 +32,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     MapperDeserialisationError,
     PersistenceError,
+    StoredEvent,
     Transcoding,
 )
 from eventsourcing.sqlite import SQLiteDatastore
@@ -119,6 +120,12 @@ second, and so on), at random, so that collided writers do not collide again."""
 
 IDENTITY = "identity"
 """The purpose of the texts that hold a stakeholder's reference and name."""
+
+IDENTITY_TOPICS = frozenset(
+    f"samenspraak.domain.initiative:Initiative.{name}"
+    for name in ("Started", "StakeholderJoined", "PersonalDataErased")
+)
+"""The events that commit to stakeholders' identities."""
 
 
 def identity_body(ref: str, name: str) -> str:
@@ -1861,17 +1868,17 @@ class Samenspraak(Application[UUID]):
         if scope is not None and head is not None and not noted:
             self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
         result = verify_chain(
-            self.recorder, self.audit, head, initiative_id=scope, mapper=self.mapper
+            self.recorder,
+            self.audit,
+            head,
+            initiative_id=scope,
+            mapper=self.mapper,
+            keep_topics=IDENTITY_TOPICS,
         )
         bad_at, problem = result.first_bad_position, result.problem
         proves = noted + result.proves
         if result.intact:
-            scopes = (
-                [scope]
-                if scope
-                else self.store.originators_of(f"{get_topic(Initiative)}.Started")
-            )
-            found = self._directory_problem(scopes)
+            found = self._directory_problem(result.kept)
             if found is not None:
                 bad_at, problem = found
             else:
@@ -1890,35 +1897,29 @@ class Samenspraak(Application[UUID]):
             initiative=initiative,
         )
 
-    def _directory_problem(self, initiatives: Iterable[str]) -> tuple[int, str] | None:
+    def _directory_problem(
+        self, records: Iterable[tuple[int, str, int, str, bytes]]
+    ) -> tuple[int, str] | None:
         """The first directory row whose reference or name differs from the
-        identity text an initiative's events commit to (or that still names someone
-        whose identity was erased), as (position of that event, problem)."""
-        topics = {
-            f"{get_topic(Initiative)}.{name}"
-            for name in ("Started", "StakeholderJoined", "PersonalDataErased")
-        }
+        identity text the events (``records``, of :data:`IDENTITY_TOPICS`) commit
+        to, or that still names someone whose identity was erased, as (position of
+        that event, problem)."""
         fields = (
             ("facilitator_identity", "facilitator"),
             ("identity", "stakeholder"),
             ("actor_identity", "actor"),
         )
-        found: list[tuple[str, int, str, TextRef]] = []
-        for aggregate in initiatives:
-            for stored in self.recorder.select_events(UUID(aggregate)):
-                if stored.topic not in topics:
-                    continue
-                event = self.mapper.to_domain_event(stored)
-                for field_name, who in fields:
-                    sealed = getattr(event, field_name, None)
-                    if isinstance(sealed, TextRef):
-                        person = str(getattr(event, who))
-                        found.append(
-                            (aggregate, event.originator_version, person, sealed)
-                        )
+        found: list[tuple[int, str, TextRef]] = []
+        for position, ident, version, topic, state in records:
+            stored = StoredEvent(UUID(ident), version, topic, bytes(state))
+            event = self.mapper.to_domain_event(stored)
+            for field_name, who in fields:
+                sealed = getattr(event, field_name, None)
+                if isinstance(sealed, TextRef):
+                    found.append((position, str(getattr(event, who)), sealed))
         texts = self.store.select_texts([t.id for *_, t in found])
-        people = self.store.select_stakeholders(sorted({p for _, _, p, _ in found}))
-        for aggregate, version, person, sealed in found:
+        people = self.store.select_stakeholders(sorted({p for _, p, _ in found}))
+        for position, person, sealed in found:
             row, text = people.get(person), texts.get(sealed.id)
             named = row.ref if row is not None else person
             if text is None or text.body is None or text.salt is None:
@@ -1926,11 +1927,11 @@ class Samenspraak(Application[UUID]):
                     row.ref.startswith(ERASED_PREFIX) and row.name is None
                 ):
                     problem = f"The directory names {named}, whose identity was erased."
-                    return self.store.position_of(aggregate, version), problem
+                    return position, problem
                 continue
             if commitment(text.salt, text.body) != sealed.sha256:
                 problem = f"The identity text of {named} was changed."
-                return self.store.position_of(aggregate, version), problem
+                return position, problem
             if (
                 row is None
                 or row.name is None
@@ -1940,7 +1941,7 @@ class Samenspraak(Application[UUID]):
                     f"The directory gives {named} another reference or name than "
                     "the identity the events commit to."
                 )
-                return self.store.position_of(aggregate, version), problem
+                return position, problem
         return None
 
     def _refuse_a_head_of_another_initiative(

@@ -146,28 +146,6 @@ class TextStoreRecorder:
         the audit chain over a long log."""
         raise NotImplementedError
 
-    position_column = "rowid"
-    """The column of an event's position in the log (SQLite's row id)."""
-
-    def position_of(self, originator_id: str, version: int) -> int:
-        """The log position of one stored event (0 when there is none)."""
-        rows = self._read(
-            f"SELECT {self.position_column} AS position FROM {self.events_table} "
-            f"WHERE originator_id = {self.p} AND originator_version = {self.p}",
-            [originator_id, version],
-        )
-        return int(rows[0]["position"]) if rows else 0
-
-    def originators_of(self, topic: str) -> list[str]:
-        """The ids of the aggregates that recorded an event of ``topic`` (such as
-        every initiative that started), read from the event store itself."""
-        rows = self._read(
-            f"SELECT DISTINCT originator_id FROM {self.events_table} "
-            f"WHERE topic = {self.p}",
-            [topic],
-        )
-        return [str(r["originator_id"]) for r in rows]
-
     def count_rows(self) -> dict[str, int]:
         """Rows per table: the stored events, texts and stakeholders."""
         counts = {}

@@ -27,7 +27,6 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
     """The PostgreSQL application recorder with the text and stakeholder tables."""
 
     p = "%s"
-    position_column = "notification_id"
 
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"

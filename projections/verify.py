@@ -28,6 +28,10 @@ from samenspraak.projections.views import AuditTrailLogic
 PAGE = 5000
 
 
+Record = tuple[int, str, int, str, bytes]
+"""A stored record: position, originator id (32 hex digits), version, topic, state."""
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     intact: bool
@@ -36,10 +40,9 @@ class ChainCheck:
     first_bad_position: int | None = None
     problem: str | None = None
     proves: str = ""
-
-
-Record = tuple[int, str, int, str, bytes]
-"""A stored record: position, originator id (32 hex digits), version, topic, state."""
+    kept: tuple[Record, ...] = ()
+    """The records of the topics asked for (``keep_topics``), in order, read in
+    the same pass, for further checks of the caller's."""
 
 
 @runtime_checkable
@@ -105,10 +108,13 @@ def verify_chain(
     *,
     initiative_id: str | None = None,
     mapper: Mapper[Any] | None = None,
+    keep_topics: frozenset[str] = frozenset(),
 ) -> ChainCheck:
     """Recompute a chain over the event store (the global one, or one initiative's
     with ``initiative_id`` and the ``mapper`` to read creations), comparing each
-    record with the recorded audit trail and, if given, the published head."""
+    record with the recorded audit trail and, if given, the published head. The
+    records of ``keep_topics`` come back in ``kept``."""
+    kept: list[Record] = []
     members = None
     if initiative_id is not None:
         assert mapper is not None
@@ -124,9 +130,8 @@ def verify_chain(
     def bad(at: int, problem: str) -> ChainCheck:
         return ChainCheck(False, checked, Head(position, chain.hex()), at, problem)
 
-    for record in _log(recorder):
-        if members is not None and record not in members:
-            continue
+    records = (r for r in _log(recorder) if members is None or r in members)
+    for record in records:
         at = record[0]
         if recorded is not None and recorded[0] != at:
             if recorded[0] < at:  # the trail has a record the store no longer has
@@ -140,6 +145,8 @@ def verify_chain(
                 f"An event was inserted at position {at} after the audit trail "
                 "recorded the events around it.",
             )
+        if record[3] in keep_topics:
+            kept.append(record)
         encoded = encode_record(*record[1:])
         chain = sha256(chain + encoded).digest()
         position = at
@@ -197,4 +204,6 @@ def verify_chain(
         "someone who can write the database could rewrite both; verify against a "
         "published head to prove more)."
     )
-    return ChainCheck(True, checked, Head(position, chain.hex()), proves=proves)
+    return ChainCheck(
+        True, checked, Head(position, chain.hex()), proves=proves, kept=tuple(kept)
+    )
