@@ -128,6 +128,12 @@ IDENTITY_TOPICS = frozenset(
 """The events that commit to stakeholders' identities."""
 
 
+def erased_names(stakeholder_id: str) -> tuple[str, str]:
+    """The references an erasure gives: ``erased-`` and the start of the id, or
+    the whole id when another erased stakeholder's id starts the same way."""
+    return f"{ERASED_PREFIX}{stakeholder_id[:8]}", f"{ERASED_PREFIX}{stakeholder_id}"
+
+
 def identity_body(ref: str, name: str) -> str:
     """The text an identity commitment seals: the reference and the name."""
     return json.dumps(
@@ -758,7 +764,10 @@ class Samenspraak(Application[UUID]):
             initiatives = []
             pending: list[TextRow] = []
             for doc in documents:
-                if person not in doc["stakeholders"]:
+                if (
+                    person not in doc["stakeholders"]
+                    and person not in doc.get("other_identities", {})
+                ):
                     continue
                 initiative = self._initiative(doc["slug"])
                 if doc in taking_part:
@@ -769,7 +778,9 @@ class Samenspraak(Application[UUID]):
                     stakeholder=person,
                     with_texts=cmd.texts,
                     actor_identity=None
-                    if actor in doc["stakeholders"]
+                    if actor == person
+                    or actor in doc["stakeholders"]
+                    or actor in doc.get("other_identities", {})
                     else self._identity(sealed, cmd.actor),
                 )
                 initiatives.append(initiative)
@@ -1910,6 +1921,7 @@ class Samenspraak(Application[UUID]):
             ("actor_identity", "actor"),
         )
         found: list[tuple[int, str, TextRef]] = []
+        erased: set[str] = set()
         for position, ident, version, topic, state in records:
             stored = StoredEvent(UUID(ident), version, topic, bytes(state))
             event = self.mapper.to_domain_event(stored)
@@ -1917,19 +1929,31 @@ class Samenspraak(Application[UUID]):
                 sealed = getattr(event, field_name, None)
                 if isinstance(sealed, TextRef):
                     found.append((position, str(getattr(event, who)), sealed))
+            if topic.endswith(".PersonalDataErased"):
+                erased.add(str(getattr(event, "stakeholder", "")))
         texts = self.store.select_texts([t.id for *_, t in found])
         people = self.store.select_stakeholders(sorted({p for _, p, _ in found}))
         for position, person, sealed in found:
             row, text = people.get(person), texts.get(sealed.id)
             named = row.ref if row is not None else person
             if text is None or text.body is None or text.salt is None:
+                if person not in erased:
+                    problem = (
+                        f"The identity of {named} was erased, but no erasure of "
+                        "theirs is recorded."
+                    )
+                    return position, problem
                 if row is not None and not (
-                    row.ref.startswith(ERASED_PREFIX) and row.name is None
+                    row.ref in erased_names(person) and row.name is None
                 ):
                     problem = f"The directory names {named}, whose identity was erased."
                     return position, problem
                 continue
-            if commitment(text.salt, text.body) != sealed.sha256:
+            try:
+                changed = commitment(text.salt, text.body) != sealed.sha256
+            except ValueError:  # a salt that is not hexadecimal
+                changed = True
+            if changed:
                 problem = f"The identity text of {named} was changed."
                 return position, problem
             if (

@@ -55,9 +55,9 @@ from eventsourcing.persistence import PersistenceError, StoredEvent
 
 from samenspraak.application import views as v
 from samenspraak.application.app import (
-    ERASED_PREFIX,
     Samenspraak,
     commitment,
+    erased_names,
     identity_body,
     ref,
 )
@@ -324,7 +324,8 @@ def _text_refs(value: Any) -> Iterator[TextRef]:
             yield from _text_refs(item)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            yield from _text_refs(getattr(value, f.name))
+            # An event stored before a field existed lacks it.
+            yield from _text_refs(getattr(value, f.name, None))
     elif hasattr(value, "__dict__") and not isinstance(value, type):
         for item in vars(value).values():
             yield from _text_refs(item)
@@ -704,8 +705,7 @@ def _same_identity(
             raise InvalidInput(msg)
         return True
     if line["id"] in committed:
-        erased_as = (f"{ERASED_PREFIX}{line['id'][:8]}", f"{ERASED_PREFIX}{line['id']}")
-        if not (line["ref"] in erased_as and line["name"] is None):
+        if not (line["ref"] in erased_names(line["id"]) and line["name"] is None):
             msg = (
                 f"{STAKEHOLDERS} line {number} names {line['ref']}, whose identity "
                 "was erased: it was changed after export."

@@ -157,7 +157,8 @@ def unanswered(plan: dict[str, Any]) -> int:
 def participants(
     doc: dict[str, Any], process: ProcessTemplate, decision: dict[str, Any]
 ) -> list[str]:
-    """The active stakeholders who may take a position on a decision point now."""
+    """The active stakeholders who may take a position on a decision point now: of
+    an eligible kind the phase lets take positions (as the engine counts them)."""
     society = process.phase(doc["phase"]).society_only
     return [
         s
@@ -165,6 +166,7 @@ def participants(
         if person["active"]
         and person["kind"] in decision["eligible"]
         and not (society and person["kind"] == "civil-servant")
+        and _permitted(process, doc["phase"], person["kind"], "take_position")
     ]
 
 

@@ -243,6 +243,9 @@ class Initiative(Aggregate):
             facilitator: StakeholderKind.FACILITATOR
         }
         self.former_stakeholders: dict[str, StakeholderKind] = {}
+        self.askers: set[str] = set()
+        """Who asked for an erasure here without taking part (their identity was
+        sealed with it, so their own erasure is recorded here too)."""
         self.groups: dict[str, Group] = {}
         self.meetings: list[Meeting] = []
         self.announcements: list[Announcement] = []
@@ -434,6 +437,7 @@ class Initiative(Aggregate):
         took part in this initiative (the facilitator of another one)."""
         rules.an_erasure_is_recorded_where_they_took_part.check(
             stakeholder in self.former_stakeholders
+            or stakeholder in self.askers
             or (stakeholder in self.stakeholders and self.is_closed),
             initiative=self.slug,
         )
@@ -453,7 +457,8 @@ class Initiative(Aggregate):
         with_texts: bool,
         actor_identity: TextRef | None = None,
     ) -> None:
-        pass
+        if actor_identity is not None:
+            self.askers.add(actor)
 
     # --- Groups ------------------------------------------------------------------
 

@@ -826,3 +826,39 @@ def test_whoever_asked_for_an_erasure_is_proved_too_and_erased_in_turn(
     finally:
         app.close()
     assert b"FY" not in (tmp_path / "two.db").read_bytes()
+
+
+def test_events_stored_before_a_field_existed_export_and_replay(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "older.db"
+    app = Samenspraak.open(db)
+    try:
+        app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
+        app.start_initiative(
+            {"actor": "fac", "initiative": "park", "title": "The park",
+             "description": "Trees.", "area": "The park", "budget": "0",
+             "level": "consulting"}
+        )  # fmt: skip
+    finally:
+        app.close()
+    # As a version before identities stored it (before the trail recorded it).
+    with sqlite3.connect(db) as connection:
+        rowid, state = connection.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic LIKE '%.Started'"
+        ).fetchone()
+        fields = json.loads(state)
+        del fields["facilitator_identity"]
+        connection.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?",
+            [json.dumps(fields).encode(), rowid],
+        )
+
+    again = Samenspraak.open(db, create=False)
+    try:
+        summary = again.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        again.close()
+    assert summary.events == 1
+    replayed = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
+    assert replayed.unchecked_stakeholders == 1

@@ -401,3 +401,44 @@ def test_a_period_from_an_earlier_phase_does_not_close_reactions_in_a_later_one(
         assert engine.initiative_status("harbour").phase == "council"
         assert do("react_to_plan", actor="resident", plan="plan", version=1,
                   stance="support", text="Still good.") == 1  # fmt: skip
+
+
+def test_a_decision_waits_only_for_those_the_phase_lets_take_a_position(engine):
+    from samenspraak.domain.templates import Phase  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "residents-vote",
+        "1",
+        "Residents vote; entrepreneurs follow.",
+        (
+            Phase(
+                "vote",
+                "Residents vote.",
+                permissions={
+                    "resident": ("take_position",),
+                    "facilitator": ("put_decision_point", "decide", "join_initiative"),
+                },
+            ),
+        ),
+    )
+    with_templates(engine, process)
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "residents-vote")
+        for who, kind in (("resident", "resident"), ("bakery", "entrepreneur")):
+            do("join_initiative", actor="facilitator", stakeholder=who, kind=kind)
+        do("put_decision_point", actor="facilitator", decision="first",
+           question="First?", options=[{"key": "a", "label": "A"},
+                                       {"key": "b", "label": "B"}],
+           eligible=["resident", "entrepreneur"], rule="consensus",
+           closes_at=MOMENT + timedelta(days=7))  # fmt: skip
+        do("take_position", actor="resident", decision="first", option="a")
+        items = [
+            (i.kind, i.text) for i in engine.todo("facilitator") if i.subject == "first"
+        ]
+        # The entrepreneur may not take a position here, so everyone who may did.
+        assert any(kind == "ready-to-decide" for kind, _ in items), items
+        assert do("decide", actor="facilitator", decision="first") == "a"

@@ -499,9 +499,50 @@ def test_a_changed_directory_is_found_by_audit_verify(
     expected = {
         "swap": "another reference or name than the identity the events commit to.",
         "rename": "another reference or name than the identity the events commit to.",
-        "unerase": "whose identity was erased.",
+        "unerase": "was erased, but no erasure of theirs is recorded.",
     }[change]
     assert result.stdout.rstrip().endswith(expected), result.stdout
+
+
+def test_a_name_put_back_after_an_erasure_is_found_by_audit_verify(
+    story_db: Path, run: Run
+) -> None:
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery"}
+        )
+    finally:
+        app.close()
+    assert run(story_db, "audit", "verify").exit_code == 0
+    with closing(sqlite3.connect(story_db)) as connection:
+        connection.execute(
+            "UPDATE samenspraak_stakeholders SET ref = 'bakery', name = 'A bakery' "
+            "WHERE ref = ?",
+            [erasure.now_named],
+        )
+        connection.commit()
+
+    result = run(story_db, "audit", "verify")
+
+    assert result.exit_code == 1
+    assert result.stdout.rstrip().endswith(
+        "The directory names bakery, whose identity was erased."
+    )
+
+
+def test_a_salt_that_is_not_hexadecimal_is_a_changed_identity(
+    story_db: Path, run: Run
+) -> None:
+    with closing(sqlite3.connect(story_db)) as connection:
+        connection.execute(
+            "UPDATE samenspraak_texts SET salt = 'zz' WHERE purpose = 'identity' "
+            "AND body LIKE '%bakery%'"
+        )
+        connection.commit()
+    result = run(story_db, "audit", "verify")
+    assert result.exit_code == 1
+    assert result.stdout.rstrip().endswith("The identity text of bakery was changed.")
 
 
 def test_the_head_of_an_empty_store_verifies_against_that_store(
