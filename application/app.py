@@ -764,10 +764,8 @@ class Samenspraak(Application[UUID]):
             initiatives = []
             pending: list[TextRow] = []
             for doc in documents:
-                if (
-                    person not in doc["stakeholders"]
-                    and person not in doc.get("other_identities", {})
-                ):
+                sealed_here = doc.get("other_identities", {})
+                if person not in doc["stakeholders"] and person not in sealed_here:
                     continue
                 initiative = self._initiative(doc["slug"])
                 if doc in taking_part:
