@@ -583,7 +583,9 @@ class Samenspraak(Application[UUID]):
             ),
             unfinalised_plans=sum(p["final_version"] is None for p in plans),
             any_draft=any(p["versions"] for p in plans),
-            any_decision_taken=any(d["state"] == "decided" for d in decisions),
+            any_decision_taken=any(
+                d["state"] == "decided" and d["outcome"] is not None for d in decisions
+            ),
             reaction_period_ends=phase_reaction_period_end(doc, initiative.process),
         )
 
@@ -1018,6 +1020,7 @@ class Samenspraak(Application[UUID]):
         def run() -> str:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
+            initiative.require_a_next_phase()  # before the phase's permissions
             self._permit(initiative, actor, "advance_phase")
             facts = self._phase_facts(initiative)
             phase = initiative.advance_phase(actor=actor, facts=facts)
@@ -1451,7 +1454,7 @@ class Samenspraak(Application[UUID]):
                         f"{initiative.slug} declares no reaction period."
                     )
                     raise InvalidInput(msg)
-                closes_at = clock.now() + timedelta(days=days)
+                closes_at = (clock.now() + timedelta(days=days)).replace(microsecond=0)
             plan.open_reaction_period(
                 actor=actor,
                 initiative=initiative,

@@ -188,7 +188,10 @@ def render_mermaid(
     for i, (source, target) in enumerate(pairwise(ids)):
         guards = process.phases[i - 1].guards if i > 0 else ()
         if guards:
-            label = "<br/>".join(_mermaid_text(g) for g in guards)
+            # In another language, what each guard asks (Mermaid has no tooltips).
+            label = "<br/>".join(
+                _mermaid_text(words.guard(g) if words.texts else g) for g in guards
+            )
             lines.append(f'  {source} -->|"{label}"| {target}')
         else:
             lines.append(f"  {source} --> {target}")

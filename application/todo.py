@@ -219,7 +219,9 @@ def guard_holds(
         "every_reaction_answered": all(unanswered(p) == 0 for p in plans),
         "every_plan_finalised": all(p["final_version"] is not None for p in plans),
         "a_draft_proposed": any(p["versions"] for p in plans),
-        "a_decision_taken": any(d["state"] == "decided" for d in decisions),
+        "a_decision_taken": any(
+            d["state"] == "decided" and d["outcome"] is not None for d in decisions
+        ),
         "council_informed": bool(doc["council"]),
         "budget_allocated": bool(doc["allocations"]),
     }

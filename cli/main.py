@@ -712,7 +712,8 @@ def implementation_table(actions: Any) -> str:
                 a.owner or f"group {a.group}",
                 f"{a.percent}%",
                 a.status + (f" ({a.status_reason})" if a.status_reason else ""),
-                "; ".join(f"{m.percent}% {m.text}" for m in a.milestones) or "-",
+                "; ".join(f"{m.percent}% {m.text or ERASED}" for m in a.milestones)
+                or "-",
                 a.title,
             ]
             for a in actions
@@ -1086,7 +1087,7 @@ def announcement_record(
 
     \b
     Example:
-      samenspraak --as facilitator announcement record city-centre \
+      samenspraak --as facilitator announcement record city-centre \\
         --channel letter --audience "Every household within the canals" --reach 4200
     """
     number = obj.app(write=True).announce(
@@ -1268,7 +1269,7 @@ def council_follow_up(
 
     \b
     Example:
-      samenspraak --as facilitator council follow-up city-centre --informing 1 \
+      samenspraak --as facilitator council follow-up city-centre --informing 1 \\
         --summary "The council adopted the vision unchanged."
     """
     digest = document_digest(document, sha256, required=False)
@@ -2177,7 +2178,10 @@ def tick(obj: Context, as_json: bool) -> None:
             if item.kind == "decision-point"
             else f"the reaction period of {item.subject}"
         )
-        line = f"Closed {what} in {item.initiative} at {item.deadline.isoformat()}"
+        line = (
+            f"Closed {what} in {item.initiative} at "
+            f"{item.deadline.isoformat(timespec='minutes')}"
+        )
         if item.kind == "decision-point":
             line += f": {item.outcome or 'no decision'}"
         click.echo(line + ".")

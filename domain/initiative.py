@@ -21,6 +21,7 @@ from samenspraak.domain.templates import (
     COMMAND_PHRASES,
     DEFAULT_TEMPLATE,
     GUARDS,
+    Phase,
     ProcessTemplate,
     pinned_template,
 )
@@ -727,25 +728,37 @@ class Initiative(Aggregate):
         holds; returns its name. ``facts`` tells what the guards ask about plans and
         decision points (by default: there are none)."""
         self.require_facilitator(actor, "advance its phase")
-        following = self.process.next_phase(self.phase)
-        rules.phases_advance_in_order.check(
-            following is not None, initiative=self.slug, phase=self.phase
-        )
-        assert following is not None
+        following = self.require_a_next_phase()
         known = facts if facts is not None else PhaseFacts()
         for guard in self.process.phase(self.phase).guards:
             rules.a_phase_is_left_when_its_guards_hold.check(
                 self._guard_holds(guard, known),
                 initiative=self.slug,
                 phase=self.phase,
-                guard=GUARDS[guard],
+                guard=self._guard_said(guard, known),
             )
         self._phase_advanced(actor=actor, previous=self.phase, phase=following.name)
         return following.name
 
+    def require_a_next_phase(self) -> Phase:
+        """The phase after the current one; the last phase has none to go to."""
+        following = self.process.next_phase(self.phase)
+        rules.phases_advance_in_order.check(
+            following is not None, initiative=self.slug, phase=self.phase
+        )
+        assert following is not None
+        return following
+
     @event("PhaseAdvanced")
     def _phase_advanced(self, *, actor: str, previous: str, phase: str) -> None:
         self.phase = phase
+
+    def _guard_said(self, guard: str, facts: PhaseFacts) -> str:
+        """What a guard asks, with the moment it waits for when there is one."""
+        ends = facts.reaction_period_ends
+        if guard == "reaction_period_over" and ends is not None:
+            return f"{GUARDS[guard]} (at {ends.isoformat(timespec='minutes')})"
+        return GUARDS[guard]
 
     def _guard_holds(self, guard: str, facts: PhaseFacts) -> bool:
         if guard == "reaction_period_over":
@@ -1044,7 +1057,7 @@ class Initiative(Aggregate):
                     self._guard_holds(guard, known),
                     initiative=self.slug,
                     phase=self.phase,
-                    guard=GUARDS[guard],
+                    guard=self._guard_said(guard, known),
                 )
         self._closed(actor=actor, outcome=outcome)
 

@@ -305,6 +305,14 @@ class Plan(Aggregate):
                 initiative=initiative.slug,
                 meeting=meeting,
             )
+            held = initiative.meeting(meeting)
+            assert held is not None
+            rules.a_reaction_at_a_meeting_comes_after_it_began.check(
+                held.starts_at <= clock.now(),
+                meeting=meeting,
+                initiative=initiative.slug,
+                starts_at=held.starts_at.isoformat(timespec="minutes"),
+            )
         number = len(self.reactions) + 1
         self._reaction_added(
             actor=actor,

@@ -168,6 +168,11 @@ attendance_is_not_negative = _rule(
     "attendance_is_not_negative",
     "The attendance of a meeting cannot be negative.",
 )
+a_reaction_at_a_meeting_comes_after_it_began = _rule(
+    "a_reaction_at_a_meeting_comes_after_it_began",
+    "Meeting {meeting} of {initiative} begins at {starts_at}; a reaction given there "
+    "is recorded once it has begun.",
+)
 a_meeting_named_must_exist = _rule(
     "a_meeting_named_must_exist",
     "{initiative} has no meeting {meeting}.",

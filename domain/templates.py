@@ -33,7 +33,9 @@ GUARDS: dict[str, str] = {
     ),
     "every_plan_finalised": "every plan of the initiative is finalised",
     "a_draft_proposed": "at least one plan of the initiative has a draft",
-    "a_decision_taken": "at least one decision point of the initiative is decided",
+    "a_decision_taken": (
+        "at least one decision point of the initiative is decided with an outcome"
+    ),
     "council_informed": "the council has been informed at least once",
     "budget_allocated": "at least part of the budget has been allocated",
     "reaction_period_over": "the phase's reaction period has ended",

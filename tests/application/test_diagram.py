@@ -260,3 +260,12 @@ def test_a_description_without_a_translation_is_shown_as_written() -> None:
     )
     svg = render_svg(process, words=DiagramWords(texts={"x": "y"}))
     assert "1. listen — Wij luisteren eerst" in svg
+
+
+def test_a_dutch_mermaid_diagram_says_what_each_guard_asks() -> None:
+    process = installed().get("overheidsparticipatie", "2")
+    dutch = render_mermaid(process, words=diagram_words(words("nl")))
+    english = render_mermaid(process)
+    assert "elke reactie op de plannen van het initiatief is beantwoord" in dutch
+    assert "every_reaction_answered" not in dutch
+    assert "every_reaction_answered" in english

@@ -261,7 +261,7 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             do("advance_phase", actor="facilitator")
         assert str(excinfo.value) == (
             "harbour cannot leave the phase views until the phase's reaction period "
-            "has ended."
+            "has ended (at 2026-04-13T09:00+00:00)."
         )
 
     # The six weeks for views end 42 days after the phase began: a view on the last
@@ -370,7 +370,10 @@ def test_the_six_weeks_for_views_cannot_be_cut_short_by_a_plans_period(engine):
         pytest.raises(NotAllowed) as early,
     ):
         do("advance_phase", actor="facilitator")
-    assert "until the phase's reaction period has ended" in str(early.value)
+    # It names the moment it waits for: the plan's longer period.
+    assert str(early.value).endswith(
+        "until the phase's reaction period has ended (at 2026-04-23T09:00+00:00)."
+    )
     with clock.frozen_at(MOMENT + timedelta(days=52)):
         assert do("advance_phase", actor="facilitator") == "response-report"
 
@@ -442,3 +445,62 @@ def test_a_decision_waits_only_for_those_the_phase_lets_take_a_position(engine):
         # The entrepreneur may not take a position here, so everyone who may did.
         assert any(kind == "ready-to-decide" for kind, _ in items), items
         assert do("decide", actor="facilitator", decision="first") == "a"
+
+
+def test_a_decision_that_ended_without_an_outcome_is_not_a_decision_taken(engine):
+    from samenspraak.domain.templates import Phase  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "vote-then-allocate",
+        "1",
+        "A vote, then the allocation.",
+        (
+            Phase("vote", "Society votes.", guards=("a_decision_taken",)),
+            Phase("allocation", "The budget is allocated."),
+        ),
+    )
+    with_templates(engine, process)
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "vote-then-allocate")
+        for who in ("resident", "bakery"):
+            do("join_initiative", actor="facilitator", stakeholder=who, kind="resident")
+        do("put_decision_point", actor="facilitator", decision="first",
+           question="First?", options=[{"key": "a", "label": "A"},
+                                       {"key": "b", "label": "B"}],
+           eligible=["resident"], rule="plurality")  # fmt: skip
+        do("take_position", actor="resident", decision="first", option="a")
+        do("take_position", actor="bakery", decision="first", option="b")
+        assert do("decide", actor="facilitator", decision="first") is None  # a tie
+        with pytest.raises(NotAllowed) as refused:
+            do("advance_phase", actor="facilitator")
+    assert str(refused.value) == (
+        "harbour cannot leave the phase vote until at least one decision point of the "
+        "initiative is decided with an outcome."
+    )
+
+
+def test_the_last_phase_says_there_is_none_after_it_whatever_its_permissions(engine):
+    from samenspraak.domain.templates import Phase  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "one-phase",
+        "1",
+        "One phase.",
+        (
+            Phase(
+                "only", "The only phase.", permissions={"resident": ("react_to_plan",)}
+            ),
+        ),
+    )
+    with_templates(engine, process)
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "one-phase")
+        with pytest.raises(NotAllowed) as refused:
+            engine.advance_phase({"actor": "facilitator", "initiative": "harbour"})
+    assert str(refused.value) == (
+        "harbour is in its last phase (only); there is no phase after it."
+    )

@@ -7,11 +7,11 @@ withdrawn; only then is the plan finalised.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
-from samenspraak.domain import rules
+from samenspraak.domain import clock, rules
 from samenspraak.domain.plan import Answer, AnswerKind, Plan
 from samenspraak.domain.values import Channel, MeetingKind, Stance
 
@@ -240,21 +240,52 @@ def test_the_facilitator_records_a_reaction_given_at_the_residents_meeting(
         summary=text("an evening about traffic"),
     )
 
-    traffic_plan.add_reaction(
-        actor="facilitator",
-        initiative=city_centre,
-        stakeholder="library",
-        version=1,
-        stance=Stance.SUPPORT,
-        text=text("bicycle parking at the library, please"),
-        channel=Channel.MEETING,
-        meeting=meeting,
-    )
+    with clock.frozen_at(datetime.fromisoformat("2026-03-12T21:00+01:00")):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="library",
+            version=1,
+            stance=Stance.SUPPORT,
+            text=text("bicycle parking at the library, please"),
+            channel=Channel.MEETING,
+            meeting=meeting,
+        )
 
     events = traffic_plan.collect_events()
     assert names_and_actors(events) == [("ReactionAdded", "facilitator")]
     assert events[0].meeting == 1
     assert events[0].channel is Channel.MEETING
+
+
+def test_a_reaction_given_at_a_meeting_is_recorded_once_it_began(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    ahead = story_start + timedelta(days=30)
+    meeting = city_centre.hold_meeting(
+        actor="facilitator",
+        starts_at=ahead,
+        kind=MeetingKind.WALK_IN,
+        place=text("the market"),
+        attendance=0,
+        summary=text("planned"),
+    )
+    with refused(
+        rules.a_reaction_at_a_meeting_comes_after_it_began,
+        f"Meeting 1 of city-centre begins at {ahead.isoformat(timespec='minutes')}; a "
+        "reaction given there is recorded once it has begun.",
+        traffic_plan,
+    ):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="library",
+            version=1,
+            stance=Stance.SUPPORT,
+            text=text("too early"),
+            channel=Channel.MEETING,
+            meeting=meeting,
+        )
 
 
 def test_a_reaction_cannot_name_a_meeting_that_was_not_held(

@@ -238,14 +238,20 @@ def test_the_reaction_period_guard_holds_once_the_period_has_ended(
     on(city_centre, guarded("reaction_period_over"))
     sentence = (
         "city-centre cannot leave the phase society-decides until the phase's "
-        "reaction period has ended."
+        "reaction period has ended"
     )
+    later = story_start + timedelta(minutes=1)
 
-    for facts in (
-        PhaseFacts(),
-        PhaseFacts(reaction_period_ends=story_start + timedelta(seconds=1)),
+    for facts, said in (
+        (PhaseFacts(), "."),
+        (
+            PhaseFacts(reaction_period_ends=later),
+            f" (at {later.isoformat(timespec='minutes')}).",
+        ),
     ):
-        with refused(rules.a_phase_is_left_when_its_guards_hold, sentence, city_centre):
+        with refused(
+            rules.a_phase_is_left_when_its_guards_hold, sentence + said, city_centre
+        ):
             city_centre.advance_phase(actor="facilitator", facts=facts)
 
     ended = PhaseFacts(reaction_period_ends=story_start)
