@@ -18,6 +18,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,6 +60,7 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.persistence import (
+    ActorWasErased,
     ErasureJob,
     SQLiteSamenspraakRecorder,
     StakeholderRow,
@@ -117,6 +119,9 @@ RETRY_WAIT = 0.02
 """Seconds: the most a retry waits after its first collision (twice that after the
 second, and so on), at random, so that collided writers do not collide again."""
 
+
+_ACTING: ContextVar[str | None] = ContextVar("samenspraak_acting", default=None)
+"""The stakeholder giving the command being run, for :meth:`Samenspraak.save`."""
 
 IDENTITY = "identity"
 """The purpose of the texts that hold a stakeholder's reference and name."""
@@ -456,10 +461,16 @@ class Samenspraak(Application[UUID]):
     def _run(self, use_case: Callable[[], R]) -> R:
         """Run a use case: translate refusals, retry when another writer won."""
         for attempt in range(1, RETRIES + 1):
+            token = _ACTING.set(None)
             try:
                 return use_case()
             except RuleViolation as violation:
                 raise NotAllowed(violation.sentence, violation.rule.name) from None
+            except ActorWasErased as erased:
+                msg = f"{erased.ref} was erased; an erased stakeholder takes no further part."
+                raise NotAllowed(
+                    msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART
+                ) from None
             except IntegrityError:
                 if attempt == RETRIES:
                     msg = (
@@ -487,7 +498,17 @@ class Samenspraak(Application[UUID]):
                 detail = str(error).strip() or error.__class__.__name__
                 msg = f"The record cannot be read: {detail.rstrip('.')}."
                 raise StorageError(msg) from None
+            finally:
+                _ACTING.reset(token)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save as the library does, checking in the same transaction that the
+        stakeholder giving the command was not erased meanwhile."""
+        acting = _ACTING.get()
+        if acting is not None:
+            kwargs.setdefault("acting", acting)
+        return super().save(*objs, **kwargs)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
@@ -638,9 +659,11 @@ class Samenspraak(Application[UUID]):
 
     def _actor(self, ref: str) -> str:
         """The pseudonymous id of whoever gives a command; an erased stakeholder
-        gives none."""
+        gives none (also when erased while the command runs: see :meth:`save`)."""
         _refuse_erased(ref)
-        return self._stakeholder(ref)
+        found = self._stakeholder(ref)
+        _ACTING.set(found)
+        return found
 
     # --- The directory of stakeholders ---------------------------------------------
 
@@ -788,6 +811,17 @@ class Samenspraak(Application[UUID]):
             at = utc(clock.now())
             job = ErasureJob(person, texts, at, identities)
             self.save(*initiatives, texts=pending, erasure=job)
+            if cmd.texts:
+                # A text they gave while the erasure ran (a command of theirs that
+                # was saved before it) is erased now too; from here on their
+                # commands are refused when they are saved.
+                self._catch_up()
+                again = self.state.documents()
+                given = [
+                    *(t for d in again for t in reading.texts_given_by(d, person)),
+                    *self._reasons_in_events(again, person),
+                ]
+                job.erased += self.store.erase(person, given, at)[1]
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
                 now_named=job.now_named,

@@ -37,6 +37,15 @@ class TextRow:
     body: str | None
 
 
+class ActorWasErased(Exception):
+    """The stakeholder giving a command was erased while it ran: nothing of it is
+    written (raised inside the transaction that would have saved it)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref
+
+
 @dataclass
 class ErasureJob:
     """An erasure to carry out in the directory and the text store; once done it
@@ -77,6 +86,19 @@ class TextStoreRecorder:
 
     def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
+
+    def _refuse_an_erased_actor(self, c: _Cursor, acting: str | None) -> None:
+        """Inside the transaction that saves a command's events: the stakeholder
+        giving it must not have been erased meanwhile (an erasure and a command of
+        the same person may run at the same moment)."""
+        if acting is None:
+            return
+        c.execute(
+            f"SELECT ref FROM {self.stakeholders_table} WHERE id = {self.p}", [acting]
+        )
+        row = c.fetchall()
+        if row and str(row[0]["ref"]).startswith("erased-"):
+            raise ActorWasErased(str(row[0]["ref"]))
 
     def _write_rows(
         self,
@@ -273,6 +295,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> Sequence[int] | None:
+        self._refuse_an_erased_actor(c, kwargs.get("acting"))
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:

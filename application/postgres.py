@@ -54,6 +54,7 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
+        self._refuse_an_erased_actor(curs, kwargs.get("acting"))
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:

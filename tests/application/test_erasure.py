@@ -326,3 +326,46 @@ def test_an_erasure_that_fails_leaves_no_event_and_no_change(
     assert row.name == "Bob"
     people = {s.ref: s for s in app.initiative_status("park").stakeholders}
     assert people["bob"].active is True
+
+
+def test_a_command_of_someone_erased_while_it_runs_writes_nothing(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small(app)
+    app.form_group(
+        {"actor": "fac", "initiative": "park", "group": "team", "kind": "working",
+         "name": "Team", "mandate": "The plan."}
+    )  # fmt: skip
+    app.create_plan(
+        {"actor": "fac", "initiative": "park", "plan": "plan", "title": "Plan",
+         "group": "team"}
+    )  # fmt: skip
+    app.propose_draft(
+        {"actor": "fac", "initiative": "park", "plan": "plan", "text": "v1",
+         "changes": "First."}
+    )  # fmt: skip
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    looked_up = Samenspraak._plan
+
+    def erase_meanwhile(self: Samenspraak, *args: object) -> object:
+        # Bob's reaction has found its actor; now another process erases him.
+        if not getattr(erase_meanwhile, "done", False):
+            erase_meanwhile.done = True  # type: ignore[attr-defined]
+            other.erase_stakeholder(
+                {"actor": "bob", "stakeholder": "bob", "texts": True}
+            )
+        return looked_up(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Samenspraak, "_plan", erase_meanwhile)
+    before = app.stored_event_count()
+    try:
+        with pytest.raises(NotAllowed) as refused:
+            app.react_to_plan(
+                {"actor": "bob", "initiative": "park", "plan": "plan", "version": 1,
+                 "stance": "concern", "text": "A PRIVATE NOTE"}
+            )  # fmt: skip
+    finally:
+        other.close()
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert app.stored_event_count() == before + 2  # the leave and the erasure only
+    assert b"A PRIVATE NOTE" not in (tmp_path / "samenspraak.db").read_bytes()
