@@ -1728,19 +1728,37 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
-    def _refuse_a_tampered_record(self, slug: str, scope: str) -> None:
-        """A report is a formal account: it is built only from an initiative whose
-        record agrees with its audit trail (as ``audit verify --initiative``)."""
+    def _refuse_a_tampered_record(
+        self,
+        slug: str,
+        scope: str,
+        doing: str = "build the report",
+        rule: str = "a_tampered_record_is_not_reported",
+    ) -> None:
+        """A report or an export is a formal account: made only from an initiative
+        whose record agrees with its audit trail and whose directory with the
+        identities its events commit to (as ``audit verify --initiative``)."""
         check = verify_chain(
-            self.recorder, self.audit, None, initiative_id=scope, mapper=self.mapper
+            self.recorder,
+            self.audit,
+            None,
+            initiative_id=scope,
+            mapper=self.mapper,
+            keep_topics=IDENTITY_TOPICS,
         )
-        if not check.intact:
+        found = (
+            (check.first_bad_position, check.problem)
+            if not check.intact
+            else self._directory_problem(check.kept)
+        )
+        if found is not None:
+            at, problem = found
             msg = (
-                f"Refusing to build the report: the record of {slug} is not intact at "
-                f"position {check.first_bad_position} ({check.problem}); investigate "
-                f"first (samenspraak audit verify --initiative {slug})."
+                f"Refusing to {doing}: the record of {slug} is not intact at position "
+                f"{at} ({str(problem).rstrip('.')}); investigate first (samenspraak "
+                f"audit verify --initiative {slug})."
             )
-            raise NotAllowed(msg, "a_tampered_record_is_not_reported")
+            raise NotAllowed(msg, rule)
 
     def process_diagram(self, subject: str, *, format: str = "mermaid") -> str:
         """The phases and transitions of a process as a diagram: ``mermaid``,
@@ -2052,6 +2070,7 @@ class Samenspraak(Application[UUID]):
 
         slug = ref("initiative", initiative)
         target = a_path("path", path)
+
         return self._run(lambda: bundle.export_initiative(self, slug, target))
 
     @classmethod

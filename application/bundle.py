@@ -55,6 +55,7 @@ from eventsourcing.persistence import PersistenceError, StoredEvent
 
 from samenspraak.application import views as v
 from samenspraak.application.app import (
+    IDENTITY_TOPICS,
     Samenspraak,
     commitment,
     erased_names,
@@ -153,6 +154,7 @@ def _write_bundle(
     people: set[str] = set()
     events = texts = stakeholders = 0
     last: AuditRow | None = None
+    identities: list[tuple[int, str, int, str, bytes]] = []
     with (
         zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
         tempfile.TemporaryFile() as spooled_texts,
@@ -161,19 +163,36 @@ def _write_bundle(
         # since a ZIP file is written one member at a time.
         with bundle.open(EVENTS, "w", force_zip64=True) as out:
             for page in _pages(app, scope):
-                refs: list[str] = []
+                refs: dict[str, tuple[str, int]] = {}
                 for row, stored in page:
                     out.write(_line(_event_record(row.position, stored)))
                     event = app.mapper.to_domain_event(stored)
                     people.update(_people(event))
-                    refs.extend(t.id for t in _text_refs(event))
+                    for t in _text_refs(event):
+                        refs.setdefault(t.id, (t.sha256, row.position))
+                    if stored.topic in IDENTITY_TOPICS:
+                        identities.append(
+                            (
+                                row.position,
+                                UUID(str(stored.originator_id)).hex,
+                                stored.originator_version,
+                                stored.topic,
+                                bytes(stored.state),
+                            )
+                        )
                     events += 1
                     last = row
-                found = app.store.select_texts(refs)
-                for text_id in dict.fromkeys(refs):
+                found = app.store.select_texts(list(refs))
+                for text_id, (sha256, position) in refs.items():
                     text = found.get(text_id)
                     if text is None or text.salt is None or text.body is None:
                         continue  # erased (or never kept): it stays out
+                    if not _keeps_its_commitment(text.salt, text.body, sha256):
+                        _tampered(
+                            position,
+                            f"refers to the text {text_id}, which no longer matches "
+                            "the commitment it holds",
+                        )
                     spooled_texts.write(
                         _line(
                             {
@@ -188,6 +207,13 @@ def _write_bundle(
         spooled_texts.seek(0)
         with bundle.open(TEXTS, "w", force_zip64=True) as out:
             shutil.copyfileobj(spooled_texts, out)
+        wrong = app._directory_problem(identities)
+        if wrong is not None:
+            _tampered(
+                wrong[0],
+                "commits to an identity the directory no longer matches "
+                f"({wrong[1].rstrip('.')})",
+            )
         with bundle.open(STAKEHOLDERS, "w", force_zip64=True) as out:
             directory = app.store.select_stakeholders(sorted(people))
             for person in sorted(people):
@@ -279,6 +305,13 @@ def _pages(
         if len(rows) < PAGE:
             return
         after = rows[-1].position
+
+
+def _keeps_its_commitment(salt: str, body: str, sha256: str) -> bool:
+    try:
+        return commitment(salt, body) == sha256
+    except ValueError:  # a salt that is not hexadecimal
+        return False
 
 
 def _tampered(position: int, what: str) -> NoReturn:

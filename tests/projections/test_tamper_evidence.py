@@ -606,3 +606,37 @@ def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
         f"Error: The head {south} is south's, not north's; verify it with "
         "--initiative south.\n"
     )
+
+
+@pytest.mark.parametrize("what", ["a renamed stakeholder", "a forged reaction text"])
+def test_no_report_and_no_export_are_made_from_a_changed_directory_or_text(
+    story_db: Path, run: Run, tmp_path: Path, what: str
+) -> None:
+    with closing(sqlite3.connect(story_db)) as connection:
+        if what == "a renamed stakeholder":
+            connection.execute(
+                "UPDATE samenspraak_stakeholders SET ref = 'bakkerij' "
+                "WHERE ref = 'bakery'"
+            )
+        else:
+            connection.execute(
+                "UPDATE samenspraak_texts SET body = 'Forged text' WHERE id = "
+                "(SELECT id FROM samenspraak_texts WHERE purpose = 'reaction' "
+                "ORDER BY id LIMIT 1)"
+            )
+        connection.commit()
+
+    exported = run(story_db, "export", "city-centre", "-o", str(tmp_path / "b.zip"))
+    assert exported.exit_code == 1, exported.output
+    assert exported.stderr.startswith(
+        "Error: Refusing to export: the event at position "
+    )
+    assert not (tmp_path / "b.zip").exists()
+    if what == "a renamed stakeholder":
+        report = run(story_db, "report", "city-centre")
+        assert report.exit_code == 1
+        assert report.stderr.startswith(
+            "Error: Refusing to build the report: the record of city-centre is not "
+            "intact at position "
+        )
+        assert "The directory gives bakkerij another reference or name" in report.stderr
