@@ -1931,6 +1931,14 @@ class Samenspraak(Application[UUID]):
             raise NotFound(f"There is no initiative called {initiative}.")
         if scope is not None and head is not None and not noted:
             self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
+            here = self.audit.position_of_initiative_hash(scope, head.chain_hash)
+            if here is not None and here != head.position:
+                noted = (
+                    f"The published head's hash ends this record's chain of "
+                    f"{initiative} at position {here}, not {head.position}: a replayed "
+                    "copy numbers its log anew. "
+                )
+                head = Head(here, head.chain_hash)
         result = verify_chain(
             self.recorder,
             self.audit,

@@ -644,6 +644,18 @@ class AuditTrailLogic(BaseView):
                 return
             after = page[-1].position
 
+    def position_of_initiative_hash(
+        self, initiative_id: str, chain_hash: str
+    ) -> int | None:
+        """Where an initiative's chain reaches ``chain_hash``, by the trail."""
+        found = self._read(
+            f"SELECT MIN(position) AS position FROM {self._table('view_audit_trail')} "
+            f"WHERE initiative_id = {self.p} AND initiative_chain_hash = {self.p}",
+            [initiative_id, chain_hash],
+        )
+        value = found[0]["position"] if found else None
+        return int(value) if value is not None else None
+
     def position_at(self, moment: str) -> int:
         """The last log position recorded at or before ``moment`` (UTC ISO)."""
         found = self._read(

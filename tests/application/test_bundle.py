@@ -862,3 +862,32 @@ def test_events_stored_before_a_field_existed_export_and_replay(
     assert summary.events == 1
     replayed = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
     assert replayed.unchecked_stakeholders == 1
+
+
+def test_a_copy_verifies_against_the_head_published_for_the_original(
+    tmp_path: Path,
+) -> None:
+    app = Samenspraak.open(tmp_path / "two.db")
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        for slug in ("north", "south"):
+            app.start_initiative(
+                {"actor": "f", "initiative": slug, "title": slug, "description": "D",
+                 "area": "A", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+        published = app.audit_head("south")
+        app.export_initiative("south", tmp_path / "south.zip")
+    finally:
+        app.close()
+    assert published.position == 2
+    Samenspraak.replay(tmp_path / "south.zip", tmp_path / "copy.db")
+    copy = Samenspraak.open(tmp_path / "copy.db", create=False)
+    try:
+        check = copy.verify_audit(published, initiative="south")
+    finally:
+        copy.close()
+    assert check.intact, check.problem
+    assert check.proves.startswith(
+        "The published head's hash ends this record's chain of south at position 1, "
+        "not 2: a replayed copy numbers its log anew."
+    )
