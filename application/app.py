@@ -767,14 +767,7 @@ class Samenspraak(Application[UUID]):
                     "part."
                 )
                 raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
-            texts = (
-                [
-                    *(t for d in documents for t in reading.texts_given_by(d, person)),
-                    *self._reasons_in_events(documents, person),
-                ]
-                if cmd.texts
-                else []
-            )
+            texts = self._texts_given(documents, person) if cmd.texts else []
             identities = [
                 t
                 for d in documents
@@ -816,11 +809,7 @@ class Samenspraak(Application[UUID]):
                 # was saved before it) is erased now too; from here on their
                 # commands are refused when they are saved.
                 self._catch_up()
-                again = self.state.documents()
-                given = [
-                    *(t for d in again for t in reading.texts_given_by(d, person)),
-                    *self._reasons_in_events(again, person),
-                ]
+                given = self._texts_given(self.state.documents(), person)
                 job.erased += self.store.erase(person, given, at)[1]
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
@@ -831,6 +820,14 @@ class Samenspraak(Application[UUID]):
             )
 
         return self._run(run)
+
+    def _texts_given(self, documents: list[dict[str, Any]], person: str) -> list[str]:
+        """Every text a stakeholder gave, in these initiatives' documents and, for
+        what those do not keep, in the events."""
+        return [
+            *(t for d in documents for t in reading.texts_given_by(d, person)),
+            *self._reasons_in_events(documents, person),
+        ]
 
     def _reasons_in_events(
         self, documents: Iterable[dict[str, Any]], person: str
