@@ -9,7 +9,6 @@ data, in one transaction. Refusals are raised as the errors of
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -59,6 +58,7 @@ from samenspraak.application.errors import (
     SamenspraakError,
     StorageError,
 )
+from samenspraak.application.integrity import TextCheck, commitment
 from samenspraak.application.persistence import (
     ActorWasErased,
     ErasureJob,
@@ -144,11 +144,6 @@ def identity_body(ref: str, name: str) -> str:
     return json.dumps(
         {"name": name, "ref": ref}, ensure_ascii=False, separators=(",", ":")
     )
-
-
-def commitment(salt: str, body: str) -> str:
-    """The salted SHA-256 commitment to a text: sha256(salt bytes + UTF-8 body)."""
-    return hashlib.sha256(bytes.fromhex(salt) + body.encode("utf-8")).hexdigest()
 
 
 class TextRefAsDict(Transcoding):
@@ -1733,8 +1728,9 @@ class Samenspraak(Application[UUID]):
         rule: str = "a_tampered_record_is_not_reported",
     ) -> None:
         """A report or an export is a formal account: made only from an initiative
-        whose record agrees with its audit trail and whose directory with the
-        identities its events commit to (as ``audit verify --initiative``)."""
+        whose record agrees with its audit trail, whose directory agrees with the
+        identities its events commit to, and whose texts with their commitments (as
+        ``audit verify --initiative``)."""
         check = verify_chain(
             self.recorder,
             self.audit,
@@ -1742,6 +1738,7 @@ class Samenspraak(Application[UUID]):
             initiative_id=scope,
             mapper=self.mapper,
             keep_topics=IDENTITY_TOPICS,
+            checks=[TextCheck(self.store, self.mapper)],
         )
         found = (
             (check.first_bad_position, check.problem)
@@ -1936,6 +1933,7 @@ class Samenspraak(Application[UUID]):
                     "copy numbers its log anew. "
                 )
                 head = Head(here, head.chain_hash)
+        texts = TextCheck(self.store, self.mapper)
         result = verify_chain(
             self.recorder,
             self.audit,
@@ -1943,6 +1941,7 @@ class Samenspraak(Application[UUID]):
             initiative_id=scope,
             mapper=self.mapper,
             keep_topics=IDENTITY_TOPICS,
+            checks=[texts],
         )
         bad_at, problem = result.first_bad_position, result.problem
         proves = noted + result.proves
@@ -1953,7 +1952,8 @@ class Samenspraak(Application[UUID]):
             else:
                 proves += (
                     " The directory's references and names match the identities the "
-                    "events commit to."
+                    "events commit to, and every text kept that the events refer to "
+                    f"({texts.checked:,}) matches the commitment its event holds."
                 )
         return v.Verification(
             intact=problem is None,
@@ -1964,6 +1964,7 @@ class Samenspraak(Application[UUID]):
             published_head=str(head) if head else None,
             proves=proves if problem is None else result.proves,
             initiative=initiative,
+            texts_checked=texts.checked,
         )
 
     def _directory_problem(

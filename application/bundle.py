@@ -44,8 +44,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from decimal import Decimal
-from enum import Enum
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
@@ -57,7 +55,6 @@ from samenspraak.application import views as v
 from samenspraak.application.app import (
     IDENTITY_TOPICS,
     Samenspraak,
-    commitment,
     erased_names,
     identity_body,
     ref,
@@ -69,6 +66,11 @@ from samenspraak.application.errors import (
     NotAllowed,
     NotFound,
     StorageError,
+)
+from samenspraak.application.integrity import (
+    commitment,
+    keeps_its_commitment,
+    text_refs,
 )
 from samenspraak.application.persistence import StakeholderRow, TextRow
 from samenspraak.domain import clock
@@ -168,7 +170,7 @@ def _write_bundle(
                     out.write(_line(_event_record(row.position, stored)))
                     event = app.mapper.to_domain_event(stored)
                     people.update(_people(event))
-                    for t in _text_refs(event):
+                    for t in text_refs(event):
                         refs.setdefault(t.id, (t.sha256, row.position))
                     if stored.topic in IDENTITY_TOPICS:
                         identities.append(
@@ -187,7 +189,7 @@ def _write_bundle(
                     text = found.get(text_id)
                     if text is None or text.salt is None or text.body is None:
                         continue  # erased (or never kept): it stays out
-                    if not _keeps_its_commitment(text.salt, text.body, sha256):
+                    if not keeps_its_commitment(text.salt, text.body, sha256):
                         _tampered(
                             position,
                             f"refers to the text {text_id}, which no longer matches "
@@ -307,13 +309,6 @@ def _pages(
         after = rows[-1].position
 
 
-def _keeps_its_commitment(salt: str, body: str, sha256: str) -> bool:
-    try:
-        return commitment(salt, body) == sha256
-    except ValueError:  # a salt that is not hexadecimal
-        return False
-
-
 def _tampered(position: int, what: str) -> NoReturn:
     msg = (
         f"Refusing to export: the event at position {position} {what}; "
@@ -341,30 +336,6 @@ def _people(event: Any) -> Iterator[str]:
         value = getattr(event, name, None)
         if isinstance(value, str):
             yield value
-
-
-def _text_refs(value: Any) -> Iterator[TextRef]:
-    """Every text reference in an event, however deep."""
-    if isinstance(value, TextRef):
-        yield value
-    elif isinstance(value, _PLAIN):
-        return
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            yield from _text_refs(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _text_refs(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            # An event stored before a field existed lacks it.
-            yield from _text_refs(getattr(value, f.name, None))
-    elif hasattr(value, "__dict__") and not isinstance(value, type):
-        for item in vars(value).values():
-            yield from _text_refs(item)
-
-
-_PLAIN = (str, int, float, Decimal, datetime, UUID, Enum, type(None))
 
 
 # --- Replay ----------------------------------------------------------------------------
@@ -635,7 +606,7 @@ def _check_events(
         owned[aggregate] = stored.originator_version
         people.ids.update(_people(event))
         people.note_identities(event)
-        for text in _text_refs(event):
+        for text in text_refs(event):
             if refs.setdefault(text.id, text.sha256) != text.sha256:
                 _bad(f"two events give different commitments for the text {text.id}")
     return refs, people

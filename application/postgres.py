@@ -85,6 +85,11 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             curs.execute(statement, list(params))
             return [dict(row) for row in curs.fetchall()]
 
+    def _read_tuples(self, statement: str, params: Sequence[Any]) -> list[Any]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, list(params))
+            return [tuple(row.values()) for row in curs.fetchall()]
+
 
 class Opening:
     """A first connection to the server, held while the engine opens: it says in

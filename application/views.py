@@ -268,6 +268,9 @@ class Verification(View):
     proves: str
     initiative: str | None = None
     """The initiative whose own chain was checked (None: the whole record's)."""
+    texts_checked: int = 0
+    """How many references to texts kept (not erased) were compared with the
+    commitments the events hold."""
 
 
 class ExportSummary(View):

@@ -17,7 +17,11 @@ aggregates' events interleave in the log. They are inserted with ``executemany``
 straight into the ``stored_events`` table of a file made by ``Samenspraak.open``.
 Only the first event of each aggregate is encoded for it; the others repeat the
 template's stored bytes (so their timestamps repeat across aggregates, which the
-chain does not care about).
+chain does not care about), except that each aggregate refers to texts of its own:
+the template's text ids are replaced in the stored bytes by ids of the aggregate's
+own, and the text store holds a row for each (about 900,000 by default), with the
+salt and body that give the commitment its event holds, so that ``audit verify``
+compares every one of them.
 
 Then, timed:
 
@@ -26,7 +30,8 @@ Then, timed:
    its initiative's chain, and written);
 2. ``Samenspraak.verify_audit()`` (what ``samenspraak audit verify`` runs):
    recompute the global chain from the event store and compare it with the
-   recorded trail, record by record;
+   recorded trail, record by record, and every text kept with the commitment its
+   event holds;
 3. ``Samenspraak.verify_audit(head)`` with the published global head (what
    ``samenspraak audit verify --head POSITION:SHA256`` runs);
 4. ``Samenspraak.verify_audit(initiative="district-1")``, one initiative's own
@@ -64,6 +69,7 @@ from eventsourcing.persistence import StoredEvent
 from profiling import profile
 
 from samenspraak.application import Samenspraak
+from samenspraak.application.integrity import TEXT_REF, commitment
 from samenspraak.domain import clock
 from samenspraak.domain.decision_point import (
     DecisionPoint,
@@ -101,9 +107,42 @@ SOCIETY = (
 # --- The templates -------------------------------------------------------------------
 
 
+TEXTS: dict[str, tuple[str, str]] = {}
+"""The template texts, by id: (salt, body)."""
+
+WORDS = [
+    "the",
+    "market",
+    "square",
+    "deliveries",
+    "before",
+    "eleven",
+    "trees",
+    "bicycles",
+    "parking",
+    "residents",
+    "shops",
+    "evening",
+    "noise",
+    "safety",
+    "children",
+    "school",
+    "route",
+    "bus",
+    "stop",
+    "green",
+    "benches",
+]
+
+
 def text(rng: random.Random) -> TextRef:
-    """A reference to a text kept outside the events: an id and a SHA-256."""
-    return TextRef(person(rng), f"{rng.getrandbits(256):064x}")
+    """A text kept outside the events, with its salt and body recorded in
+    :data:`TEXTS`, and the reference to it: an id and the salted commitment."""
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60)))
+    salt = f"{rng.getrandbits(128):032x}"
+    text_id = person(rng)
+    TEXTS[text_id] = (salt, body)
+    return TextRef(text_id, commitment(salt, body))
 
 
 def person(rng: random.Random) -> str:
@@ -345,9 +384,11 @@ def answer(
 
 @dataclass
 class Aggregates:
-    """The real aggregates: (id, kind, encoded first event) in the order they start."""
+    """The real aggregates: (id, kind, encoded first event) in the order they start,
+    and the initiative of each."""
 
     rows: list[tuple[str, str, bytes]]
+    initiatives: dict[str, str] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -367,9 +408,21 @@ def make_aggregates(
 ) -> Aggregates:
     rows: list[tuple[str, str, bytes]] = []
     children: list[tuple[str, str, bytes]] = []
+    owners: dict[str, str] = {}
     for i in range(1, initiatives + 1):
         slug = f"district-{i}"
         parent = initiative_id(slug)
+        owners.update(
+            {parent.hex: str(parent)}
+            | {
+                plan_id(parent, f"plan-{p}").hex: str(parent)
+                for p in range(1, plans + 1)
+            }
+            | {
+                decision_point_id(parent, f"choice-{d}").hex: str(parent)
+                for d in range(1, decisions + 1)
+            }
+        )
         rows.append(
             (
                 parent.hex,
@@ -389,48 +442,85 @@ def make_aggregates(
                 app, templates, "decision", slug=f"choice-{d}", initiative_id=parent
             )
             children.append((decision.hex, "decision", state))
-    return Aggregates(rows + children)
+    return Aggregates(rows + children, owners)
+
+
+def own_text_id(template_id: str, number: int) -> str:
+    """The id of a template text in the aggregate with this number: the template
+    id with its last 12 hex digits replaced by the number (unique, same length)."""
+    return f"{template_id[:24]}{number:012x}"
+
+
+def text_ids(state: bytes) -> list[bytes]:
+    return [found[1] for found in TEXT_REF.finditer(state)]
+
+
+Row = tuple[str, int, str, bytes]
+TextRow = tuple[str, str, str, str, str]
 
 
 def stored_rows(
     templates: Templates, aggregates: Aggregates, length: int
-) -> Iterator[tuple[str, int, str, bytes]]:
-    """Rows for ``stored_events``: each aggregate in turn writes its next run of
-    events, until every aggregate has ``length`` events."""
+) -> Iterator[tuple[Row, list[TextRow]]]:
+    """Rows for ``stored_events``, each with the rows for the text store of the
+    texts it refers to: each aggregate in turn writes its next run of events,
+    until every aggregate has ``length`` events. Each aggregate refers to texts of
+    its own (the template's text ids are replaced in the stored bytes), kept with
+    the salt and body that give the commitment its event holds, and written in
+    the order of the log, as the engine writes them."""
     by_kind = {
         "initiative": templates.initiative,
         "plan": templates.plan,
         "decision": templates.decision,
     }
+    refs = {
+        kind: [text_ids(e.state) for e in events] for kind, events in by_kind.items()
+    }
     for start in range(0, length, RUN):
-        for ident, kind, first in aggregates.rows:
+        for number, (ident, kind, first) in enumerate(aggregates.rows):
             events = by_kind[kind]
             for index in range(start, min(start + RUN, length)):
                 e = events[index]
                 state = first if index == 0 else e.state
-                yield ident, e.originator_version, e.topic, state
+                texts = []
+                for template_id in refs[kind][index] if index else text_ids(first):
+                    own = own_text_id(template_id.decode(), number)
+                    state = state.replace(template_id, own.encode())
+                    salt, body = TEXTS[template_id.decode()]
+                    owner = aggregates.initiatives[ident]
+                    texts.append((own, owner, "text", salt, body))
+                yield (ident, e.originator_version, e.topic, state), texts
 
 
-def insert_rows(db: Path, rows: Iterator[tuple[str, int, str, bytes]]) -> int:
-    """Insert straight into the event store table, in one transaction."""
+def insert_rows(db: Path, rows: Iterator[tuple[Row, list[TextRow]]]) -> tuple[int, int]:
+    """Insert straight into the event store's and the text store's tables, in one
+    transaction; returns how many events and texts."""
     connection = sqlite3.connect(db, isolation_level=None)
     try:
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("BEGIN")
-        inserted = 0
+        inserted = kept = 0
         while True:
             chunk = [row for _, row in zip(range(50_000), rows, strict=False)]
             if not chunk:
                 break
             connection.executemany(
-                "INSERT INTO stored_events VALUES (?, ?, ?, ?)", chunk
+                "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+                [event for event, _ in chunk],
+            )
+            texts = [text for _, texts in chunk for text in texts]
+            connection.executemany(
+                "INSERT INTO samenspraak_texts (id, initiative_id, purpose, salt, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                texts,
             )
             inserted += len(chunk)
+            kept += len(texts)
         connection.execute("COMMIT")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
-    return inserted
+    return inserted, kept
 
 
 # --- What is measured ----------------------------------------------------------------
@@ -571,17 +661,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="samenspraak-bench-") as tmp:
         db = Path(tmp) / "bench.db"
-        expected = make_store(args, db, started)
+        expected, texts = make_store(args, db, started)
         app = Samenspraak.open(str(db))
         try:
-            run_benchmark(args, app, db, expected)
+            run_benchmark(args, app, db, expected, texts)
         finally:
             app.close()
     print(f"Total time: {time.perf_counter() - started:.1f} s")
     return 0
 
 
-def make_store(args: argparse.Namespace, db: Path, started: float) -> int:
+def make_store(args: argparse.Namespace, db: Path, started: float) -> tuple[int, int]:
     app = Samenspraak.open(str(db))
     try:
         templates = build_templates(app, args.length, args.seed)
@@ -596,7 +686,7 @@ def make_store(args: argparse.Namespace, db: Path, started: float) -> int:
         f"= {expected:,} stored events ...",
         flush=True,
     )
-    inserted = insert_rows(db, stored_rows(templates, aggregates, args.length))
+    inserted, texts = insert_rows(db, stored_rows(templates, aggregates, args.length))
     if inserted != expected:
         msg = f"Inserted {inserted} rows, not {expected}."
         raise AssertionError(msg)
@@ -613,14 +703,15 @@ def make_store(args: argparse.Namespace, db: Path, started: float) -> int:
     print(
         f"Stored in {time.perf_counter() - started:.1f} s "
         f"({db.stat().st_size / 1e6:,.0f} MB file; the state of an event is "
-        f"{total / expected:.0f} bytes on average, {min(sizes)} to {max(sizes)})",
+        f"{total / expected:.0f} bytes on average, {min(sizes)} to {max(sizes)}; "
+        f"{texts:,} texts kept)",
         flush=True,
     )
-    return expected
+    return expected, texts
 
 
 def run_benchmark(
-    args: argparse.Namespace, app: Samenspraak, db: Path, expected: int
+    args: argparse.Namespace, app: Samenspraak, db: Path, expected: int, texts: int
 ) -> None:
     print("Catching up the audit trail view ...", flush=True)
     gc.collect()
@@ -656,13 +747,23 @@ def run_benchmark(
         for timed in (plain, published) if r % 2 == 0 else (published, plain):
             timed.time_once()
             check = timed.result
-            if not check.intact or check.checked != expected:
+            if (
+                not check.intact
+                or check.checked != expected
+                or f"refer to ({texts:,}) matches" not in check.proves
+            ):
                 msg = f"{timed.name}: {check}"
                 raise AssertionError(msg)
+    own_texts = texts // args.initiatives
     for _ in range(args.repeat):
         one.time_once()
-        if not one.result.intact or one.result.checked != own_records:
-            msg = f"{one.name}: {one.result}"
+        check = one.result
+        if (
+            not check.intact
+            or check.checked != own_records
+            or f"refer to ({own_texts:,}) matches" not in check.proves
+        ):
+            msg = f"{one.name}: {check}"
             raise AssertionError(msg)
     for timed in parts:
         for _ in range(args.repeat):

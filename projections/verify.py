@@ -14,7 +14,7 @@ itself, not from the trail).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
@@ -43,6 +43,15 @@ class ChainCheck:
     kept: tuple[Record, ...] = ()
     """The records of the topics asked for (``keep_topics``), in order, read in
     the same pass, for further checks of the caller's."""
+
+
+class PageCheck(Protocol):
+    """A further check over the records of a chain, a page at a time, made in the
+    same pass (the application checks texts against their commitments)."""
+
+    def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
+        """The first problem in these records, as (position, problem), or None."""
+        ...
 
 
 @runtime_checkable
@@ -101,6 +110,81 @@ class _Members:
         return False
 
 
+def _out_of_step(trail_has: int, store_has: int) -> tuple[int, str]:
+    """The trail and the store disagree about the next position."""
+    if trail_has < store_has:  # the trail has a record the store no longer has
+        return (
+            trail_has,
+            f"The event at position {trail_has} was deleted from the event store.",
+        )
+    return (
+        store_has,
+        f"An event was inserted at position {store_has} after the audit trail "
+        "recorded the events around it.",
+    )
+
+
+def _missing_at_the_end(
+    published: Head | None,
+    recorded: Any,
+    head_seen: bool,
+    one_initiative: bool,
+) -> tuple[int, str] | None:
+    """What the log lacks once it has been read to its end: a record the trail
+    still has (``recorded``), or the position of the published head."""
+    if (
+        published is not None
+        and published.position == 0
+        and published.chain_hash != GENESIS
+    ):
+        return 0, "A head at position 0 is the empty chain, 64 zeros."
+    if recorded is not None:
+        return (
+            recorded[0],
+            f"The event at position {recorded[0]} was deleted from the event store.",
+        )
+    if not head_seen:
+        assert published is not None
+        where = (
+            "The initiative's chain has no record"
+            if one_initiative
+            else "The event store has no event"
+        )
+        return (
+            published.position,
+            f"{where} at position {published.position}, which the published head "
+            "covers.",
+        )
+    return None
+
+
+class _Link:
+    """The next chain hash: SHA-256 over the previous one and the canonical
+    encoding of a record (see ``encode_record``), fed to it part by part, with
+    each topic's part worked out once."""
+
+    def __init__(self) -> None:
+        self.topics: dict[str, bytes] = {}
+
+    def next(
+        self, chain: bytes, ident: str, version: int, topic: str, state: bytes | str
+    ) -> bytes:
+        topic_part = self.topics.get(topic)
+        if topic_part is None:
+            encoded_topic = topic.encode("utf-8")
+            topic_part = len(encoded_topic).to_bytes(4, "big") + encoded_topic
+            self.topics[topic] = topic_part
+        if isinstance(state, str):  # rewritten outside the engine: hashed as UTF-8
+            state = state.encode("utf-8")
+        h = hashlib.sha256(chain)
+        h.update(ident.encode("ascii"))
+        h.update(version.to_bytes(8, "big"))
+        h.update(topic_part)
+        h.update(len(state).to_bytes(8, "big"))
+        h.update(state)
+        return h.digest()
+
+
 def verify_chain(
     recorder: ApplicationRecorder,
     audit: AuditTrailLogic,
@@ -109,12 +193,16 @@ def verify_chain(
     initiative_id: str | None = None,
     mapper: Mapper[Any] | None = None,
     keep_topics: frozenset[str] = frozenset(),
+    checks: Sequence[PageCheck] = (),
 ) -> ChainCheck:
     """Recompute a chain over the event store (the global one, or one initiative's
     with ``initiative_id`` and the ``mapper`` to read creations), comparing each
     record with the recorded audit trail and, if given, the published head. The
-    records of ``keep_topics`` come back in ``kept``."""
+    records of ``keep_topics`` come back in ``kept``. Each of ``checks`` sees the
+    chain's records a page at a time, once the chain up to them is found intact;
+    the first problem it finds ends the verification."""
     kept: list[Record] = []
+    unchecked: list[Record] = []
     members = None
     if initiative_id is not None:
         assert mapper is not None
@@ -130,29 +218,29 @@ def verify_chain(
     def bad(at: int, problem: str) -> ChainCheck:
         return ChainCheck(False, checked, Head(position, chain.hex()), at, problem)
 
+    def checked_page() -> tuple[int, str] | None:
+        nonlocal unchecked
+        page, unchecked = unchecked, []
+        for check in checks:
+            found = check.page(page)
+            if found is not None:
+                return found
+        return None
+
+    link = _Link().next
     records = (r for r in _log(recorder) if members is None or r in members)
     for record in records:
-        at = record[0]
+        at, ident, version, topic, state = record
         if recorded is not None and recorded[0] != at:
-            if recorded[0] < at:  # the trail has a record the store no longer has
-                return bad(
-                    recorded[0],
-                    f"The event at position {recorded[0]} was deleted from the "
-                    "event store.",
-                )
-            return bad(
-                at,
-                f"An event was inserted at position {at} after the audit trail "
-                "recorded the events around it.",
-            )
-        if record[3] in keep_topics:
+            return bad(*_out_of_step(recorded[0], at))
+        if topic in keep_topics:
             kept.append(record)
-        encoded = encode_record(*record[1:])
-        chain = sha256(chain + encoded).digest()
+        chain = link(chain, ident, version, topic, state)
         position = at
         checked += 1
         if recorded is not None:
             if recorded[2] != chain.hex():
+                encoded = encode_record(ident, version, topic, state)
                 kind = (
                     "changed, inserted or moved"
                     if recorded[1] != sha256(encoded).hexdigest()
@@ -172,29 +260,15 @@ def verify_chain(
                     f"The record up to position {at} does not match the published "
                     "head.",
                 )
-    if (
-        published is not None
-        and published.position == 0
-        and published.chain_hash != GENESIS
-    ):
-        return bad(0, "A head at position 0 is the empty chain, 64 zeros.")
-    if recorded is not None:
-        return bad(
-            recorded[0],
-            f"The event at position {recorded[0]} was deleted from the event store.",
-        )
-    if not head_seen:
-        assert published is not None
-        where = (
-            "The initiative's chain has no record"
-            if members is not None
-            else "The event store has no event"
-        )
-        return bad(
-            published.position,
-            f"{where} at position {published.position}, which the published head "
-            "covers.",
-        )
+        if checks:
+            unchecked.append(record)
+            if len(unchecked) >= PAGE and (found := checked_page()) is not None:
+                return bad(*found)
+    if unchecked and (found := checked_page()) is not None:
+        return bad(*found)
+    missing = _missing_at_the_end(published, recorded, head_seen, members is not None)
+    if missing is not None:
+        return bad(*missing)
     scope = "the initiative's records" if members is not None else "the record"
     proves = (
         f"Nothing in {scope} up to position {published.position} changed since its "

@@ -188,3 +188,30 @@ def test_a_changed_directory_is_found_on_postgresql(schema: str) -> None:
         )
     finally:
         app.close()
+
+
+def test_a_changed_text_is_found_on_postgresql(schema: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(app, say=lambda line: None)
+        intact = app.verify_audit()
+        assert intact.intact
+        assert "every text kept that the events refer to (47) matches" in intact.proves
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            text_id = connection.execute(
+                f"UPDATE {schema}.samenspraak_texts SET body = 'Something else' "
+                f"WHERE id = (SELECT min(id) FROM {schema}.samenspraak_texts "
+                "WHERE purpose = 'reaction') RETURNING id"
+            ).fetchone()
+        assert text_id is not None
+        check = app.verify_audit(initiative="city-centre")
+        assert not check.intact
+        assert check.problem is not None
+        assert check.problem.startswith(f"The text {text_id[0]} (reaction) that the ")
+        assert check.problem.endswith(
+            "no longer matches the commitment the event holds."
+        )
+    finally:
+        app.close()

@@ -20,6 +20,9 @@ import pytest
 from click.testing import Result
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
+from samenspraak.application.config import storage_env
+from samenspraak.application.integrity import TextCheck
+from samenspraak.application.story import play
 from samenspraak.projections.chain import GENESIS, Head
 
 Run = Callable[..., Result]
@@ -257,7 +260,8 @@ def test_an_untouched_store_verifies_against_its_head_and_says_what_that_proves(
         f"Intact: 68 events checked; head {head}.",
         "Nothing in the record up to position 68 changed since its head was published. "
         "The directory's references and names match the identities the events commit "
-        "to.",
+        "to, and every text kept that the events refer to (47) matches the commitment "
+        "its event holds.",
     ]
     # An earlier head (published before the last events) still verifies.
     app = Samenspraak.open(str(story_db), create=False)
@@ -640,3 +644,157 @@ def test_no_report_and_no_export_are_made_from_a_changed_directory_or_text(
             "intact at position "
         )
         assert "The directory gives bakkerij another reference or name" in report.stderr
+
+
+# --- Texts against their commitments ---------------------------------------------------
+
+
+def referring_position(connection: sqlite3.Connection, text_id: str) -> int:
+    """The position of the (first) event that refers to a text."""
+    found = connection.execute(
+        "SELECT rowid FROM stored_events WHERE instr(state, ?) > 0 ORDER BY rowid",
+        [text_id.encode()],
+    ).fetchone()
+    assert found is not None, text_id
+    return int(found[0])
+
+
+def a_reaction_text(connection: sqlite3.Connection) -> tuple[str, int]:
+    """A reaction's text (the first kept) and the position that refers to it."""
+    found = connection.execute(
+        "SELECT id FROM samenspraak_texts WHERE purpose = 'reaction' "
+        "AND body IS NOT NULL ORDER BY rowid"
+    ).fetchone()
+    assert found is not None
+    return found[0], referring_position(connection, found[0])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE samenspraak_texts SET body = body || ' (and more)' WHERE id = ?",
+        "UPDATE samenspraak_texts SET salt = NULL WHERE id = ?",
+        "UPDATE samenspraak_texts SET salt = 'not hexadecimal' WHERE id = ?",
+    ],
+    ids=["words added", "salt removed", "salt not hexadecimal"],
+)
+def test_a_changed_text_is_found_by_audit_verify_at_the_event_that_refers_to_it(
+    story_db: Path, run: Run, change: str
+) -> None:
+    """Someone who can write the file rewrites what a resident said: the events
+    and the chains are untouched, but the reaction's commitment no longer holds."""
+    head = published_head(story_db)
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id, position = a_reaction_text(connection)
+        connection.execute(change, [text_id])
+        connection.commit()
+
+    for args in ((), ("--head", str(head)), ("--initiative", "city-centre")):
+        result = run(story_db, "audit", "verify", *args)
+        assert result.exit_code == 1, result.output
+        assert result.stdout.splitlines() == [
+            f"NOT INTACT at position {position}: The text {text_id} (reaction) that "
+            f"the event at position {position} refers to was changed: it no longer "
+            "matches the commitment the event holds."
+        ]
+
+
+def test_every_text_kept_is_counted_when_the_record_verifies(story_db: Path) -> None:
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        before = app.verify_audit()
+        app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+        )
+        after = app.verify_audit()
+    finally:
+        app.close()
+    with closing(sqlite3.connect(story_db)) as connection:
+        kept, erased = connection.execute(
+            "SELECT count(body), count(*) - count(body) FROM samenspraak_texts "
+            "WHERE purpose != 'identity'"
+        ).fetchone()
+    assert before.intact
+    assert after.intact, after.problem
+    assert erased > 0
+    # Every kept text is referred to by one event, so each is compared once; the
+    # texts the bakery gave are erased, and pass as erased.
+    assert f"every text kept that the events refer to ({kept}) matches" in after.proves
+    assert f"({kept + erased}) matches" in before.proves
+    assert (before.texts_checked, after.texts_checked) == (kept + erased, kept)
+
+
+def test_a_report_and_an_export_refuse_an_initiative_with_a_changed_text(
+    story_db: Path, run: Run, tmp_path: Path
+) -> None:
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id, position = a_reaction_text(connection)
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = 'Something else' WHERE id = ?",
+            [text_id],
+        )
+        connection.commit()
+
+    report = run(story_db, "report", "city-centre")
+    export = run(story_db, "export", "city-centre", "-o", str(tmp_path / "b.zip"))
+
+    assert report.exit_code != 0
+    assert report.output.startswith(
+        "Error: Refusing to build the report: the record of city-centre is not "
+        f"intact at position {position} (The text {text_id} (reaction) that the event"
+    ), report.output
+    assert export.exit_code != 0
+    assert export.output.startswith(
+        f"Error: Refusing to export: the event at position {position} refers to the "
+        f"text {text_id}, which no longer matches the commitment it holds;"
+    ), export.output
+    assert not (tmp_path / "b.zip").exists()
+
+
+def test_the_text_references_read_from_the_stored_bytes_are_those_the_events_hold(
+    story_db: Path,
+) -> None:
+    """The check reads references without decoding events; decoding each event
+    finds exactly the same ones."""
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        fast = TextCheck(app.store, app.mapper)
+        slow = TextCheck(app.store, app.mapper)
+        slow.plain = False
+        records = app.recorder.select_records(0, 1000)
+        found = [sorted(fast.refs(r)) for r in records]
+        assert found == [sorted(slow.refs(r)) for r in records]
+        assert sum(1 for refs in found if refs) > len(records) // 2  # most do
+    finally:
+        app.close()
+
+
+def test_a_changed_text_is_found_when_the_stored_events_are_compressed(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "compressed.db"
+    env = {
+        **storage_env(str(db)),
+        "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+    }
+    app = Samenspraak(env)
+    try:
+        play(app, say=lambda line: None)
+        assert app.verify_audit().intact
+        with closing(sqlite3.connect(db)) as connection:
+            assert b"text_ref" not in row(connection, 1)[3]  # compressed
+            text_id = connection.execute(
+                "SELECT id FROM samenspraak_texts WHERE purpose = 'reaction' "
+                "ORDER BY rowid"
+            ).fetchone()[0]
+            connection.execute(
+                "UPDATE samenspraak_texts SET body = 'Something else' WHERE id = ?",
+                [text_id],
+            )
+            connection.commit()
+        check = app.verify_audit()
+    finally:
+        app.close()
+    assert not check.intact
+    assert check.problem is not None
+    assert check.problem.startswith(f"The text {text_id} (reaction) that the event")
