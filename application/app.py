@@ -1952,8 +1952,8 @@ class Samenspraak(Application[UUID]):
             else:
                 proves += (
                     " The directory's references and names match the identities the "
-                    "events commit to, and every text kept that the events refer to "
-                    f"({texts.checked:,}) matches the commitment its event holds."
+                    "events commit to, and the texts kept match the commitments the "
+                    f"events hold ({texts.checked:,} references checked)."
                 )
         return v.Verification(
             intact=problem is None,

@@ -10,9 +10,12 @@ erased) that a page of stored records refers to with the commitment there.
 The references are found in the stored bytes themselves: the library's JSON
 transcoder writes each one as ``{"_type_":"text_ref","_data_":{"id":...,
 "sha256":...}}``, compactly and always in that order, so a regular expression finds
-them without decoding the events (a million events are checked in seconds). When
-the stored states are compressed or encrypted (the library's ``COMPRESSOR_TOPIC``
-or ``CIPHER_TOPIC``), each event is decoded instead.
+them without decoding the events (a million events are checked in seconds). A
+state written otherwise (spaces, other key order, escaped characters: a bundle's
+bytes are replayed as they are) is decoded instead: when it escapes a character or
+names ``"text_ref"`` more often than the expression finds. So is every state when
+they are compressed or encrypted (the library's ``COMPRESSOR_TOPIC`` or
+``CIPHER_TOPIC``).
 """
 
 from __future__ import annotations
@@ -38,16 +41,27 @@ TEXT_REF = re.compile(
 )
 """A text reference as the transcoder stores it: the id and the commitment."""
 
-IDENTITY = "identity"
-"""The purpose of the texts that seal stakeholders' identities: the directory check
-compares those (and names the person), so this one leaves them out."""
+
+def _bytes(state: bytes | str) -> bytes:
+    """A state as bytes: one rewritten outside the engine may be stored as text
+    (it is hashed into the chain as UTF-8, and read here the same way)."""
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+
+
+def _as_written(state: bytes) -> bool:
+    """The state holds no escaped character, so every reference in it is written
+    as the transcoder writes it or not at all: the engine escapes none (it writes
+    UTF-8, and its ids, slugs and times hold no control characters). A state made
+    elsewhere (a bundle's bytes are replayed as they are) may escape or reorder,
+    and is decoded instead."""
+    return b"\\u" not in state
 
 
 Ref = tuple[str, str]
 """A reference to a text in an event: its id and the commitment."""
 
-Kept = tuple[str, str, str, str]
-"""A text kept in the store: id, purpose, salt, body."""
+Kept = tuple[str, str, str, bytes]
+"""A text kept in the store: id, purpose, salt, and the body's UTF-8 bytes."""
 
 
 class Texts(Protocol):
@@ -107,26 +121,32 @@ class TextCheck:
         """How many references to a kept text were compared."""
 
     def refs(self, record: Record) -> list[Ref]:
-        """The (id, commitment) of each text the stored record refers to."""
+        """The (id, commitment) of each text the stored record refers to: found in
+        the bytes when they are written as the engine writes them, else decoded."""
         _, ident, version, topic, state = record
-        if self.plain:
-            return [
-                (found[1].decode(), found[2].decode())
-                for found in TEXT_REF.finditer(state)
-            ]
+        state = _bytes(state)
+        if self.plain and _as_written(state):
+            found = TEXT_REF.findall(state)
+            if len(found) == state.count(b'"text_ref"'):
+                return [(i.decode(), sha256.decode()) for i, sha256 in found]
         event = self.mapper.to_domain_event(
-            StoredEvent(UUID(ident), version, topic, bytes(state))
+            StoredEvent(UUID(ident), version, topic, state)
         )
         return [(ref.id, ref.sha256) for ref in text_refs(event)]
 
     def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
         """The first reference in these records to a text that no longer matches
         its commitment, as (position, problem); ``None`` when every one matches."""
+        refs: list[Ref] | None = None
         if self.plain:
-            # One search over the whole page; positions only when one fails.
-            found = TEXT_REF.findall(b"\n".join(record[4] for record in records))
-            refs = [(text_id.decode(), sha256.decode()) for text_id, sha256 in found]
-        else:
+            # One search over the whole page, when every record in it is written
+            # as the engine writes; positions only when a text fails.
+            joined = b"\n".join(_bytes(record[4]) for record in records)
+            if _as_written(joined):
+                found = TEXT_REF.findall(joined)
+                if len(found) == joined.count(b'"text_ref"'):
+                    refs = [(i.decode(), sha256.decode()) for i, sha256 in found]
+        if refs is None:
             refs = [ref for record in records for ref in self.refs(record)]
         if not refs:
             return None
@@ -140,12 +160,10 @@ class TextCheck:
         fromhex = bytes.fromhex
         made: dict[str, str] = {}
         """What each kept text's salt and body give now ("" when they cannot)."""
-        for text_id, purpose, salt, body in texts:
-            if purpose == IDENTITY:
-                continue
+        for text_id, _, salt, body in texts:
             try:
-                made[text_id] = sha256(fromhex(salt) + body.encode()).hexdigest()
-            except ValueError:  # a salt that is not hexadecimal
+                made[text_id] = sha256(fromhex(salt) + body).hexdigest()
+            except (ValueError, TypeError):  # a salt that is not hexadecimal text
                 made[text_id] = ""
             if not salt:
                 made[text_id] = ""

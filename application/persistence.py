@@ -140,18 +140,23 @@ class TextStoreRecorder:
                 found[row["id"]] = TextRow(**row)
         return found
 
-    def select_kept_texts(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
-        """(id, purpose, salt, body) of the texts with these ids that are kept (not
-        erased): the cheapest read, for checking many texts against their
-        commitments. A text kept without a salt comes with an empty one."""
-        found: list[tuple[str, str, str, str]] = []
+    body_bytes = "CAST(body AS BLOB)"
+    """The body as the bytes of its UTF-8, in SQL (whatever type it is stored as)."""
+
+    def select_kept_texts(
+        self, ids: Sequence[str]
+    ) -> list[tuple[str, str, str, bytes]]:
+        """(id, purpose, salt, body as UTF-8 bytes) of the texts with these ids that
+        are kept (not erased): the cheapest read, for checking many texts against
+        their commitments. A text kept without a salt comes with an empty one."""
+        found: list[tuple[str, str, str, bytes]] = []
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), 2000):
             chunk = unique[start : start + 2000]
             marks = ", ".join([self.p] * len(chunk))
             found.extend(
                 self._read_tuples(
-                    f"SELECT id, purpose, COALESCE(salt, ''), body FROM "
+                    f"SELECT id, purpose, COALESCE(salt, ''), {self.body_bytes} FROM "
                     f"{self.texts_table} WHERE body IS NOT NULL AND id IN ({marks})",
                     chunk,
                 )
@@ -325,7 +330,9 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
             self._erase_rows(c, kwargs["erasure"])
         return notification_ids
 
-    def select_kept_texts(self, ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    def select_kept_texts(
+        self, ids: Sequence[str]
+    ) -> list[tuple[str, str, str, bytes]]:
         """As for every store; many texts are read as one stretch of the table.
 
         A text is written in the same transaction as the event that refers to it,
@@ -347,7 +354,8 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         stretch = [
             row
             for row in self._read_tuples(
-                f"SELECT id, purpose, COALESCE(salt, ''), body FROM {self.texts_table} "
+                f"SELECT id, purpose, COALESCE(salt, ''), {self.body_bytes} "
+                f"FROM {self.texts_table} "
                 "WHERE rowid BETWEEN ? AND ?",
                 [low, high],
             )

@@ -26,6 +26,8 @@ from samenspraak.application.persistence import (
 class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder):
     """The PostgreSQL application recorder with the text and stakeholder tables."""
 
+    body_bytes = "convert_to(body, 'UTF8')"
+
     p = "%s"
 
     def __init__(

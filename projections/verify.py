@@ -218,6 +218,13 @@ def verify_chain(
     def bad(at: int, problem: str) -> ChainCheck:
         return ChainCheck(False, checked, Head(position, chain.hex()), at, problem)
 
+    def changed_at(at: int, problem: str) -> ChainCheck:
+        """A record found changed at ``at``: unless the checks find a problem in
+        the records before it that they have not seen yet, which comes first."""
+        if unchecked and (found := checked_page()) is not None:
+            return bad(*found)
+        return bad(at, problem)
+
     def checked_page() -> tuple[int, str] | None:
         nonlocal unchecked
         page, unchecked = unchecked, []
@@ -232,7 +239,7 @@ def verify_chain(
     for record in records:
         at, ident, version, topic, state = record
         if recorded is not None and recorded[0] != at:
-            return bad(*_out_of_step(recorded[0], at))
+            return changed_at(*_out_of_step(recorded[0], at))
         if topic in keep_topics:
             kept.append(record)
         chain = link(chain, ident, version, topic, state)
@@ -246,7 +253,7 @@ def verify_chain(
                     if recorded[1] != sha256(encoded).hexdigest()
                     else "preceded by a change"
                 )
-                return bad(
+                return changed_at(
                     at,
                     f"The event at position {at} was {kind} after the audit trail "
                     "recorded it.",
