@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -1731,6 +1731,7 @@ class Samenspraak(Application[UUID]):
         whose record agrees with its audit trail, whose directory agrees with the
         identities its events commit to, and whose texts with their commitments (as
         ``audit verify --initiative``)."""
+        texts = TextCheck(self.store, self.mapper)
         check = verify_chain(
             self.recorder,
             self.audit,
@@ -1738,12 +1739,12 @@ class Samenspraak(Application[UUID]):
             initiative_id=scope,
             mapper=self.mapper,
             keep_topics=IDENTITY_TOPICS,
-            checks=[TextCheck(self.store, self.mapper)],
+            checks=[texts],
         )
         found = (
             (check.first_bad_position, check.problem)
             if not check.intact
-            else self._directory_problem(check.kept)
+            else self._integrity_problem(check.kept, texts)
         )
         if found is not None:
             at, problem = found
@@ -1946,7 +1947,7 @@ class Samenspraak(Application[UUID]):
         bad_at, problem = result.first_bad_position, result.problem
         proves = noted + result.proves
         if result.intact:
-            found = self._directory_problem(result.kept)
+            found = self._integrity_problem(result.kept, texts)
             if found is not None:
                 bad_at, problem = found
             else:
@@ -1966,6 +1967,31 @@ class Samenspraak(Application[UUID]):
             initiative=initiative,
             texts_checked=texts.checked,
         )
+
+    def _integrity_problem(
+        self, records: Sequence[tuple[int, str, int, str, bytes]], texts: TextCheck
+    ) -> tuple[int, str] | None:
+        """Once a chain is intact and its texts checked: the directory against the
+        identities (``records`` of :data:`IDENTITY_TOPICS`), then every text
+        without a body against the erasures recorded."""
+        found = self._directory_problem(records)
+        if found is not None:
+            return found
+        return texts.unexplained(self._erased_with_texts(records))
+
+    def _erased_with_texts(
+        self, records: Iterable[tuple[int, str, int, str, bytes]]
+    ) -> set[str]:
+        """The stakeholders whose texts a recorded erasure emptied, from these
+        records (of :data:`IDENTITY_TOPICS`)."""
+        found = set()
+        for _, ident, version, topic, state in records:
+            if topic.endswith(".PersonalDataErased"):
+                stored = StoredEvent(UUID(ident), version, topic, bytes(state))
+                event = self.mapper.to_domain_event(stored)
+                if getattr(event, "with_texts", False):
+                    found.add(str(getattr(event, "stakeholder", "")))
+        return found
 
     def _directory_problem(
         self, records: Iterable[tuple[int, str, int, str, bytes]]

@@ -36,6 +36,7 @@ import base64
 import binascii
 import dataclasses
 import io
+import itertools
 import json
 import os
 import shutil
@@ -68,6 +69,7 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.integrity import (
+    TextCheck,
     commitment,
     keeps_its_commitment,
     text_refs,
@@ -157,6 +159,7 @@ def _write_bundle(
     events = texts = stakeholders = 0
     last: AuditRow | None = None
     identities: list[tuple[int, str, int, str, bytes]] = []
+    check = TextCheck(app.store, app.mapper)  # missing and emptied texts, too
     with (
         zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
         tempfile.TemporaryFile() as spooled_texts,
@@ -166,22 +169,23 @@ def _write_bundle(
         with bundle.open(EVENTS, "w", force_zip64=True) as out:
             for page in _pages(app, scope):
                 refs: dict[str, tuple[str, int]] = {}
+                records = []
                 for row, stored in page:
                     out.write(_line(_event_record(row.position, stored)))
                     event = app.mapper.to_domain_event(stored)
                     people.update(_people(event))
                     for t in text_refs(event):
                         refs.setdefault(t.id, (t.sha256, row.position))
+                    record = (
+                        row.position,
+                        UUID(str(stored.originator_id)).hex,
+                        stored.originator_version,
+                        stored.topic,
+                        bytes(stored.state),
+                    )
+                    records.append(record)
                     if stored.topic in IDENTITY_TOPICS:
-                        identities.append(
-                            (
-                                row.position,
-                                UUID(str(stored.originator_id)).hex,
-                                stored.originator_version,
-                                stored.topic,
-                                bytes(stored.state),
-                            )
-                        )
+                        identities.append(record)
                     events += 1
                     last = row
                 found = app.store.select_texts(list(refs))
@@ -206,16 +210,12 @@ def _write_bundle(
                         )
                     )
                     texts += 1
+                if (problem := check.page(records)) is not None:
+                    _not_intact(slug, *problem)
         spooled_texts.seek(0)
         with bundle.open(TEXTS, "w", force_zip64=True) as out:
             shutil.copyfileobj(spooled_texts, out)
-        wrong = app._directory_problem(identities)
-        if wrong is not None:
-            _tampered(
-                wrong[0],
-                "commits to an identity the directory no longer matches "
-                f"({wrong[1].rstrip('.')})",
-            )
+        _refuse_what_is_not_explained(app, slug, identities, check)
         with bundle.open(STAKEHOLDERS, "w", force_zip64=True) as out:
             directory = app.store.select_stakeholders(sorted(people))
             for person in sorted(people):
@@ -309,6 +309,35 @@ def _pages(
         after = rows[-1].position
 
 
+def _refuse_what_is_not_explained(
+    app: Samenspraak,
+    slug: str,
+    identities: list[tuple[int, str, int, str, bytes]],
+    check: TextCheck,
+) -> None:
+    """The directory must match the identities the events commit to, and every
+    emptied text must be explained by a recorded erasure."""
+    wrong = app._directory_problem(identities)
+    if wrong is not None:
+        _tampered(
+            wrong[0],
+            "commits to an identity the directory no longer matches "
+            f"({wrong[1].rstrip('.')})",
+        )
+    emptied = check.unexplained(app._erased_with_texts(identities))
+    if emptied is not None:
+        _not_intact(slug, *emptied)
+
+
+def _not_intact(slug: str, position: int, problem: str) -> NoReturn:
+    msg = (
+        f"Refusing to export: the record of {slug} is not intact at position "
+        f"{position} ({problem.rstrip('.')}); investigate first (samenspraak audit "
+        f"verify --initiative {slug})."
+    )
+    raise NotAllowed(msg, "a_tampered_record_is_not_exported")
+
+
 def _tampered(position: int, what: str) -> NoReturn:
     msg = (
         f"Refusing to export: the event at position {position} {what}; "
@@ -353,6 +382,11 @@ class Manifest:
     exported_at: datetime
 
 
+ERASED = "erased before export"
+"""The purpose a replayed copy gives a text the bundle does not hold: it was erased
+in the original before the export (the bundle never holds erased texts)."""
+
+
 def replay_bundle(
     bundle_path: str | Path,
     new_db: str | None = None,
@@ -387,10 +421,11 @@ def replay_bundle(
             probe.close()
         _check_texts(bundle, manifest, refs, people)
         unchecked = _check_stakeholders(bundle, manifest, people)
+        erased = [text_id for text_id, unseen in refs.items() if unseen]
 
         app = engine.open(new_db, create=True)
         try:
-            return _rebuild(app, bundle, manifest, unchecked)
+            return _rebuild(app, bundle, manifest, unchecked, erased)
         finally:
             app.close()
 
@@ -720,9 +755,16 @@ def _same_identity(
 
 
 def _rebuild(
-    app: Samenspraak, bundle: zipfile.ZipFile, manifest: Manifest, unchecked: int
+    app: Samenspraak,
+    bundle: zipfile.ZipFile,
+    manifest: Manifest,
+    unchecked: int,
+    erased: list[str],
 ) -> v.ReplaySummary:
-    """Write the verified bundle into the empty database and catch the views up."""
+    """Write the verified bundle into the empty database and catch the views up.
+    The texts the events refer to that the bundle does not hold (``erased``) are
+    written as erased, so that a text missing from the copy's store shows as
+    tampering there, as it does in the original."""
     try:
         held = any(app.store.count_rows().values())
     except PersistenceError as error:
@@ -741,9 +783,12 @@ def _rebuild(
             for _, line in _lines(bundle, STAKEHOLDERS)
         ]
         app.recorder.insert_events([], stakeholders=people)
-        texts = (
-            TextRow(line["id"], scope, line["purpose"], line["salt"], line["body"])
-            for _, line in _lines(bundle, TEXTS)
+        texts = itertools.chain(
+            (
+                TextRow(line["id"], scope, line["purpose"], line["salt"], line["body"])
+                for _, line in _lines(bundle, TEXTS)
+            ),
+            (TextRow(text_id, scope, ERASED, None, None) for text_id in erased),
         )
         for rows in _batches(texts):
             app.recorder.insert_events([], texts=rows)

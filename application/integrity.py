@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -60,12 +61,51 @@ def _as_written(state: bytes) -> bool:
 Ref = tuple[str, str]
 """A reference to a text in an event: its id and the commitment."""
 
-Kept = tuple[str, str, str, bytes]
-"""A text kept in the store: id, purpose, salt, and the body's UTF-8 bytes."""
+Stored = tuple[str, str, str, bytes | None]
+"""A text in the store: id, purpose, salt, and the body's UTF-8 bytes (None when
+the text was erased)."""
 
 
 class Texts(Protocol):
-    def select_kept_texts(self, ids: Sequence[str]) -> list[Kept]: ...
+    def select_text_bodies(self, ids: Sequence[str]) -> list[Stored]: ...
+
+
+GIVEN = {
+    "samenspraak.domain.plan:Plan.ReactionAdded": (("text", "section"), "stakeholder"),
+    "samenspraak.domain.decision_point:DecisionPoint.PositionTaken": (
+        ("reason",),
+        "actor",
+    ),
+    "samenspraak.domain.initiative:Initiative.ImplementationProgressRecorded": (
+        ("milestone",),
+        "actor",
+    ),
+    "samenspraak.domain.initiative:Initiative.ImplementationStatusChanged": (
+        ("reason",),
+        "actor",
+    ),
+}
+"""The texts an erasure of someone's texts empties: by topic, the fields that hold
+them and the field that names who gave them (as the erasure finds them)."""
+
+IDENTITIES = {
+    "samenspraak.domain.initiative:Initiative.Started": "facilitator_identity",
+    "samenspraak.domain.initiative:Initiative.StakeholderJoined": "identity",
+    "samenspraak.domain.initiative:Initiative.PersonalDataErased": "actor_identity",
+}
+"""The identity texts, which an erasure always empties; the directory check asks
+for the erasure of each emptied one."""
+
+
+@dataclass(frozen=True)
+class Emptied:
+    """A text without a body, and what its event says about it."""
+
+    position: int
+    text_id: str
+    purpose: str
+    giver: str | None
+    """Who gave it, when it is a text an erasure of someone's texts empties."""
 
 
 def commitment(salt: str, body: str) -> str:
@@ -108,10 +148,10 @@ _PLAIN = (str, int, float, Decimal, datetime, UUID, Enum, type(None))
 
 
 class TextCheck:
-    """Checks, page by page of stored records, that every text kept that they refer
-    to still matches its commitment. Erased texts (no body) and texts a store does
-    not have (a replayed copy holds no erased text) are passed over: an erased text
-    shows as erased, never as other words."""
+    """Checks, page by page of stored records, that every text they refer to is
+    still what the events commit to: a text kept matches its commitment, and no
+    text is missing. An erased text (no body) shows as erased, never as other
+    words; :meth:`unexplained` then asks that an erasure emptied it."""
 
     def __init__(self, texts: Texts, mapper: Mapper[Any]) -> None:
         self.texts = texts
@@ -119,20 +159,18 @@ class TextCheck:
         self.plain = not mapper.compressor and not mapper.cipher
         self.checked = 0
         """How many references to a kept text were compared."""
+        self.emptied: list[Emptied] = []
+        """The references to texts without a body, in the order of the log."""
 
     def refs(self, record: Record) -> list[Ref]:
         """The (id, commitment) of each text the stored record refers to: found in
         the bytes when they are written as the engine writes them, else decoded."""
-        _, ident, version, topic, state = record
-        state = _bytes(state)
+        state = _bytes(record[4])
         if self.plain and _as_written(state):
             found = TEXT_REF.findall(state)
             if len(found) == state.count(b'"text_ref"'):
                 return [(i.decode(), sha256.decode()) for i, sha256 in found]
-        event = self.mapper.to_domain_event(
-            StoredEvent(UUID(ident), version, topic, state)
-        )
-        return [(ref.id, ref.sha256) for ref in text_refs(event)]
+        return [(ref.id, ref.sha256) for ref in text_refs(self._event(record))]
 
     def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
         """The first reference in these records to a text that no longer matches
@@ -150,35 +188,90 @@ class TextCheck:
             refs = [ref for record in records for ref in self.refs(record)]
         if not refs:
             return None
-        texts = self.texts.select_kept_texts([text_id for text_id, _ in refs])
+        texts = self.texts.select_text_bodies([text_id for text_id, _ in refs])
         return self._compare(records, refs, texts)
 
     def _compare(
-        self, records: Sequence[Record], refs: list[Ref], texts: list[Kept]
+        self, records: Sequence[Record], refs: list[Ref], texts: list[Stored]
     ) -> tuple[int, str] | None:
         sha256 = hashlib.sha256
         fromhex = bytes.fromhex
-        made: dict[str, str] = {}
-        """What each kept text's salt and body give now ("" when they cannot)."""
+        made: dict[str, str | None] = {}
+        """What each kept text's salt and body give now ("" when they cannot), and
+        None for an erased one."""
         for text_id, _, salt, body in texts:
+            if body is None:
+                made[text_id] = None
+                continue
             try:
                 made[text_id] = sha256(fromhex(salt) + body).hexdigest()
             except (ValueError, TypeError):  # a salt that is not hexadecimal text
                 made[text_id] = ""
             if not salt:
                 made[text_id] = ""
-        compared = [(text_id, sha) for text_id, sha in refs if text_id in made]
+        compared = [(text_id, sha) for text_id, sha in refs if made.get(text_id)]
         self.checked += len(compared)
-        if all(made[text_id] == sha for text_id, sha in compared):
-            return None
+        if all(made.get(text_id) == sha for text_id, sha in refs):
+            return None  # every text there, kept and as committed
         purposes = {text_id: purpose for text_id, purpose, _, _ in texts}
         for record in records:
             for text_id, sha in self.refs(record):
-                if made.get(text_id, sha) != sha:
+                if text_id not in made:
+                    problem = (
+                        f"The text {text_id} that the event at position {record[0]} "
+                        "refers to is missing from the text store."
+                    )
+                    return record[0], problem
+                if made[text_id] is None:
+                    self._note_emptied(record, text_id, purposes[text_id])
+                elif made[text_id] != sha:
                     problem = (
                         f"The text {text_id} ({purposes[text_id]}) that the event at "
                         f"position {record[0]} refers to was changed: it no longer "
                         "matches the commitment the event holds."
                     )
                     return record[0], problem
-        raise AssertionError  # pragma: no cover (a changed text was found above)
+        return None
+
+    def _note_emptied(self, record: Record, text_id: str, purpose: str) -> None:
+        position, topic = record[0], record[3]
+        if topic in IDENTITIES:
+            event = self._event(record)
+            if getattr(getattr(event, IDENTITIES[topic], None), "id", None) == text_id:
+                return  # an identity: the directory check asks for its erasure
+        giver = None
+        if topic in GIVEN:
+            fields, who = GIVEN[topic]
+            event = self._event(record)
+            if any(
+                getattr(getattr(event, f, None), "id", None) == text_id for f in fields
+            ):
+                giver = str(getattr(event, who))
+        self.emptied.append(Emptied(position, text_id, purpose, giver))
+
+    def _event(self, record: Record) -> Any:
+        _, ident, version, topic, state = record
+        return self.mapper.to_domain_event(
+            StoredEvent(UUID(ident), version, topic, _bytes(state))
+        )
+
+    def unexplained(self, erased_with_texts: set[str]) -> tuple[int, str] | None:
+        """The first text without a body that no recorded erasure emptied, given
+        the stakeholders whose texts an erasure (``PersonalDataErased`` with their
+        texts) emptied; as (position, problem), or None."""
+        for found in self.emptied:
+            if found.giver is None:
+                problem = (
+                    f"The text {found.text_id} ({found.purpose}) that the event at "
+                    f"position {found.position} refers to was emptied, but no erasure "
+                    "empties such a text."
+                )
+                return found.position, problem
+            if found.giver not in erased_with_texts:
+                problem = (
+                    f"The text {found.text_id} ({found.purpose}) that the event at "
+                    f"position {found.position} refers to was emptied, but no erasure "
+                    "of the texts of the stakeholder who gave it is recorded."
+                )
+                return found.position, problem
+        return None

@@ -143,13 +143,13 @@ class TextStoreRecorder:
     body_bytes = "CAST(body AS BLOB)"
     """The body as the bytes of its UTF-8, in SQL (whatever type it is stored as)."""
 
-    def select_kept_texts(
+    def select_text_bodies(
         self, ids: Sequence[str]
-    ) -> list[tuple[str, str, str, bytes]]:
-        """(id, purpose, salt, body as UTF-8 bytes) of the texts with these ids that
-        are kept (not erased): the cheapest read, for checking many texts against
-        their commitments. A text kept without a salt comes with an empty one."""
-        found: list[tuple[str, str, str, bytes]] = []
+    ) -> list[tuple[str, str, str, bytes | None]]:
+        """(id, purpose, salt, body as UTF-8 bytes) of the texts with these ids: the
+        cheapest read, for checking many texts against their commitments. An
+        erased text has no body; a text without a salt comes with an empty one."""
+        found: list[tuple[str, str, str, bytes | None]] = []
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), 2000):
             chunk = unique[start : start + 2000]
@@ -157,7 +157,7 @@ class TextStoreRecorder:
             found.extend(
                 self._read_tuples(
                     f"SELECT id, purpose, COALESCE(salt, ''), {self.body_bytes} FROM "
-                    f"{self.texts_table} WHERE body IS NOT NULL AND id IN ({marks})",
+                    f"{self.texts_table} WHERE id IN ({marks})",
                     chunk,
                 )
             )
@@ -330,9 +330,9 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
             self._erase_rows(c, kwargs["erasure"])
         return notification_ids
 
-    def select_kept_texts(
+    def select_text_bodies(
         self, ids: Sequence[str]
-    ) -> list[tuple[str, str, str, bytes]]:
+    ) -> list[tuple[str, str, str, bytes | None]]:
         """As for every store; many texts are read as one stretch of the table.
 
         A text is written in the same transaction as the event that refers to it,
@@ -342,13 +342,13 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         texts not in it are looked up one by one. The result is the same either
         way; the order of the table only makes it faster."""
         if len(ids) < STRETCH_FROM:
-            return super().select_kept_texts(ids)
+            return super().select_text_bodies(ids)
         ends = self._read_tuples(
             f"SELECT rowid FROM {self.texts_table} WHERE id IN (?, ?)",
             [ids[0], ids[-1]],
         )
         if len(ends) != 2 or abs(ends[0][0] - ends[1][0]) > 2 * len(ids):
-            return super().select_kept_texts(ids)
+            return super().select_text_bodies(ids)
         low, high = sorted(end[0] for end in ends)
         wanted = set(ids)
         stretch = [
@@ -362,9 +362,9 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
             if row[0] in wanted
         ]
         rest = wanted.difference(row[0] for row in stretch)
-        found = [row for row in stretch if row[3] is not None]
+        found = stretch
         if rest:
-            found.extend(super().select_kept_texts(sorted(rest)))
+            found.extend(super().select_text_bodies(sorted(rest)))
         return found
 
     def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:

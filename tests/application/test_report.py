@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from samenspraak.application import InvalidInput, NotFound, Samenspraak
+from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
 from samenspraak.application.report import ParticipationReport
 from samenspraak.application.report_render import (
     render_html,
@@ -197,14 +197,20 @@ def test_markdown_says_who_answered_when_and_when_a_decision_was_taken(
 
 
 def test_an_erased_explanation_reads_as_erased_not_as_never_given(
-    story: Story,
+    story: Story, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """How the report shows texts without a body. (No erasure empties an
+    explanation, so the record's check would refuse this report; it is left out
+    here to see the rendering.)"""
     app, _, db = story
     with sqlite3.connect(db) as connection:
         connection.execute(
             "UPDATE samenspraak_texts SET body = NULL, salt = NULL "
             "WHERE purpose IN ('explanation', 'reaction section')"
         )
+    with pytest.raises(NotAllowed, match="was emptied, but no erasure"):
+        app.participation_report(CITY)
+    monkeypatch.setattr(app, "_refuse_a_tampered_record", lambda *args: None)
     report = app.participation_report(CITY)
     erased_sections = [x for x in report.responses if x.section_erased]
     assert erased_sections

@@ -21,7 +21,7 @@ from click.testing import Result
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 from samenspraak.application.config import storage_env
-from samenspraak.application.integrity import TextCheck
+from samenspraak.application.integrity import TEXT_REF, TextCheck
 from samenspraak.application.story import play
 from samenspraak.projections.chain import GENESIS, Head
 
@@ -930,9 +930,9 @@ def test_text_references_are_found_in_a_state_written_another_way(
         asked: list[str] = []
 
         class Texts:
-            def select_kept_texts(self, ids: Sequence[str]) -> list[Any]:
+            def select_text_bodies(self, ids: Sequence[str]) -> list[Any]:
                 asked.extend(ids)
-                return []
+                return [(i, "reaction", "", None) for i in ids]  # as if erased
 
         check.texts = Texts()
         assert check.page(respelled) is None
@@ -940,3 +940,134 @@ def test_text_references_are_found_in_a_state_written_another_way(
         assert len(asked) > len(records) // 2
     finally:
         app.close()
+
+
+def test_a_reaction_emptied_without_an_erasure_is_found(
+    story_db: Path, run: Run
+) -> None:
+    """Emptying a text is what an erasure does, but only to the texts of someone
+    whose texts were erased; a reaction quietly emptied is tampering."""
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id, position = a_reaction_text(connection)
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL, erased_at = "
+            "'2026-12-01' WHERE id = ?",
+            [text_id],
+        )
+        connection.commit()
+    result = run(story_db, "audit", "verify")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"NOT INTACT at position {position}: The text {text_id} (reaction) that the "
+        f"event at position {position} refers to was emptied, but no erasure of the "
+        "texts of the stakeholder who gave it is recorded."
+    ]
+
+
+def test_an_erasure_without_texts_does_not_explain_an_emptied_reaction(
+    story_db: Path,
+) -> None:
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        bakery = app.store.select_stakeholder(ref="bakery")
+        assert bakery is not None
+        app.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+        assert app.verify_audit().intact
+        with closing(sqlite3.connect(story_db)) as connection:
+            position, state = connection.execute(
+                "SELECT rowid, state FROM stored_events WHERE topic LIKE "
+                "'%.ReactionAdded' AND instr(state, CAST(? AS BLOB)) > 0",
+                [f'"stakeholder":"{bakery.id}"'],
+            ).fetchone()
+            text_id = TEXT_REF.findall(state)[0][0].decode()  # the reaction's text
+            connection.execute(
+                "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE id = ?",
+                [text_id],
+            )
+            connection.commit()
+        check = app.verify_audit(initiative="city-centre")
+    finally:
+        app.close()
+    assert not check.intact
+    assert check.first_bad_position == position
+    assert check.problem is not None
+    assert check.problem.endswith(
+        "was emptied, but no erasure of the texts of the stakeholder who gave it is "
+        "recorded."
+    )
+
+
+def test_a_text_no_erasure_empties_is_found_emptied(story_db: Path, run: Run) -> None:
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id = connection.execute(
+            "SELECT id FROM samenspraak_texts WHERE purpose = 'draft text' "
+            "ORDER BY rowid"
+        ).fetchone()[0]
+        position = referring_position(connection, text_id)
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE id = ?",
+            [text_id],
+        )
+        connection.commit()
+    result = run(story_db, "audit", "verify")
+    assert result.exit_code == 1
+    assert result.stdout.rstrip().endswith(
+        f"The text {text_id} (draft text) that the event at position {position} "
+        "refers to was emptied, but no erasure empties such a text."
+    )
+
+
+def test_a_text_deleted_from_the_store_is_found_missing(
+    story_db: Path, run: Run
+) -> None:
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id, position = a_reaction_text(connection)
+        connection.execute("DELETE FROM samenspraak_texts WHERE id = ?", [text_id])
+        connection.commit()
+    for args in ((), ("--initiative", "city-centre")):
+        result = run(story_db, "audit", "verify", *args)
+        assert result.exit_code == 1
+        assert result.stdout.splitlines() == [
+            f"NOT INTACT at position {position}: The text {text_id} that the event at "
+            f"position {position} refers to is missing from the text store."
+        ]
+    report = run(story_db, "report", "city-centre")
+    assert report.exit_code != 0
+    assert "is missing from the text store" in report.output
+
+
+@pytest.mark.parametrize(
+    ("tampering", "problem"),
+    [
+        (
+            "DELETE FROM samenspraak_texts WHERE id = ?",
+            "refers to is missing from the text store",
+        ),
+        (
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE id = ?",
+            "refers to was emptied, but no erasure of the texts of the stakeholder who "
+            "gave it is recorded",
+        ),
+        (  # a text without its salt would otherwise be left out as if erased
+            "UPDATE samenspraak_texts SET salt = NULL WHERE id = ?",
+            "refers to was changed",
+        ),
+    ],
+    ids=["deleted", "emptied", "salt removed"],
+)
+def test_an_export_refuses_a_text_missing_or_emptied_without_an_erasure(
+    story_db: Path, run: Run, tmp_path: Path, tampering: str, problem: str
+) -> None:
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id, position = a_reaction_text(connection)
+        connection.execute(tampering, [text_id])
+        connection.commit()
+    bundle = tmp_path / "b.zip"
+    result = run(story_db, "export", "city-centre", "-o", str(bundle))
+    assert result.exit_code != 0
+    assert result.output.startswith(
+        "Error: Refusing to export: the record of city-centre is not intact at "
+        f"position {position} (The text {text_id} "
+    ), result.output
+    assert problem in result.output
+    assert not bundle.exists()
