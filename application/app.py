@@ -58,7 +58,7 @@ from samenspraak.application.errors import (
     SamenspraakError,
     StorageError,
 )
-from samenspraak.application.integrity import TextCheck, commitment
+from samenspraak.application.integrity import TextCheck, as_bytes, commitment
 from samenspraak.application.persistence import (
     ActorWasErased,
     ErasureJob,
@@ -1987,7 +1987,7 @@ class Samenspraak(Application[UUID]):
         found = set()
         for _, ident, version, topic, state in records:
             if topic.endswith(".PersonalDataErased"):
-                stored = StoredEvent(UUID(ident), version, topic, bytes(state))
+                stored = StoredEvent(UUID(ident), version, topic, as_bytes(state))
                 event = self.mapper.to_domain_event(stored)
                 if getattr(event, "with_texts", False):
                     found.add(str(getattr(event, "stakeholder", "")))
@@ -2008,7 +2008,7 @@ class Samenspraak(Application[UUID]):
         found: list[tuple[int, str, TextRef]] = []
         erased: set[str] = set()
         for position, ident, version, topic, state in records:
-            stored = StoredEvent(UUID(ident), version, topic, bytes(state))
+            stored = StoredEvent(UUID(ident), version, topic, as_bytes(state))
             event = self.mapper.to_domain_event(stored)
             for field_name, who in fields:
                 sealed = getattr(event, field_name, None)

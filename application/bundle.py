@@ -70,6 +70,7 @@ from samenspraak.application.errors import (
 )
 from samenspraak.application.integrity import (
     TextCheck,
+    as_bytes,
     commitment,
     keeps_its_commitment,
     text_refs,
@@ -181,7 +182,7 @@ def _write_bundle(
                         UUID(str(stored.originator_id)).hex,
                         stored.originator_version,
                         stored.topic,
-                        bytes(stored.state),
+                        as_bytes(stored.state),
                     )
                     records.append(record)
                     if stored.topic in IDENTITY_TOPICS:
@@ -352,7 +353,7 @@ def _event_record(position: int, stored: StoredEvent) -> dict[str, Any]:
         "originator_id": str(UUID(str(stored.originator_id))),
         "originator_version": stored.originator_version,
         "topic": stored.topic,
-        "state": base64.b64encode(bytes(stored.state)).decode("ascii"),
+        "state": base64.b64encode(as_bytes(stored.state)).decode("ascii"),
     }
 
 

@@ -43,7 +43,7 @@ TEXT_REF = re.compile(
 """A text reference as the transcoder stores it: the id and the commitment."""
 
 
-def _bytes(state: bytes | str) -> bytes:
+def as_bytes(state: bytes | str) -> bytes:
     """A state as bytes: one rewritten outside the engine may be stored as text
     (it is hashed into the chain as UTF-8, and read here the same way)."""
     return state.encode("utf-8") if isinstance(state, str) else bytes(state)
@@ -165,7 +165,7 @@ class TextCheck:
     def refs(self, record: Record) -> list[Ref]:
         """The (id, commitment) of each text the stored record refers to: found in
         the bytes when they are written as the engine writes them, else decoded."""
-        state = _bytes(record[4])
+        state = as_bytes(record[4])
         if self.plain and _as_written(state):
             found = TEXT_REF.findall(state)
             if len(found) == state.count(b'"text_ref"'):
@@ -179,7 +179,7 @@ class TextCheck:
         if self.plain:
             # One search over the whole page, when every record in it is written
             # as the engine writes; positions only when a text fails.
-            joined = b"\n".join(_bytes(record[4]) for record in records)
+            joined = b"\n".join(as_bytes(record[4]) for record in records)
             if _as_written(joined):
                 found = TEXT_REF.findall(joined)
                 if len(found) == joined.count(b'"text_ref"'):
@@ -252,7 +252,7 @@ class TextCheck:
     def _event(self, record: Record) -> Any:
         _, ident, version, topic, state = record
         return self.mapper.to_domain_event(
-            StoredEvent(UUID(ident), version, topic, _bytes(state))
+            StoredEvent(UUID(ident), version, topic, as_bytes(state))
         )
 
     def unexplained(self, erased_with_texts: set[str]) -> tuple[int, str] | None:

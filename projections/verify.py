@@ -99,8 +99,11 @@ class _Members:
             return True
         kind, name = kind_of_topic(topic)
         if (kind, name) in (("plan", "Created"), ("decision-point", "Put")):
+            stored: bytes | str = state  # SQLite keeps a state rewritten as text
+            if isinstance(stored, str):
+                stored = stored.encode("utf-8")
             event = self.mapper.to_domain_event(
-                StoredEvent(UUID(ident), version, topic, state)
+                StoredEvent(UUID(ident), version, topic, stored)
             )
             if UUID(str(getattr(event, "initiative_id", UUID(int=0)))).hex == (
                 self.initiative_hex

@@ -1071,3 +1071,58 @@ def test_an_export_refuses_a_text_missing_or_emptied_without_an_erasure(
     ), result.output
     assert problem in result.output
     assert not bundle.exists()
+
+
+def test_states_stored_as_text_with_the_same_content_verify(
+    story_db: Path, run: Run
+) -> None:
+    """Every state turned into TEXT, with an erasure among them: the chain and the
+    checks read them as their UTF-8 bytes. (Reading the events themselves is the
+    library's, which refuses a state stored as text.)"""
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+        )
+        head = app.audit_head()
+    finally:
+        app.close()
+    with closing(sqlite3.connect(story_db)) as connection:
+        connection.execute("UPDATE stored_events SET state = CAST(state AS TEXT)")
+        connection.commit()
+    for args in (("--head", str(head)), ("--initiative", "city-centre")):
+        verified = run(story_db, "audit", "verify", *args)
+        assert verified.exit_code == 0, verified.output
+
+
+def test_an_erasure_an_earlier_version_did_not_record_is_recorded_by_erasing_again(
+    story_db: Path,
+) -> None:
+    """Before erasures were recorded as events, erasing someone's texts left no
+    trace in the record; the check then finds their texts emptied without an
+    erasure. Erasing them again records it."""
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        bakery = app.store.select_stakeholder(ref="bakery")
+        assert bakery is not None
+        app.catch_up()
+        given = app._texts_given(app.state.documents(), bakery.id)
+        assert given
+        with closing(sqlite3.connect(story_db)) as connection:
+            connection.executemany(
+                "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE id = ?",
+                [[text_id] for text_id in given],
+            )
+            connection.commit()
+        before = app.verify_audit()
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+        )
+        after = app.verify_audit()
+    finally:
+        app.close()
+    assert not before.intact
+    assert before.problem is not None
+    assert "no erasure of the texts of the stakeholder who gave it" in before.problem
+    assert erasure.texts == 0  # nothing left to erase: only the record is new
+    assert after.intact, after.problem
