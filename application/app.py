@@ -742,13 +742,7 @@ class Samenspraak(Application[UUID]):
                 raise NotAllowed(
                     msg, A_FACILITATOR_IS_ERASED_ONCE_THEIR_INITIATIVES_CLOSE
                 )
-            taking_part = [
-                d
-                for d in documents
-                if not d["closed"]
-                and d["stakeholders"].get(person, {}).get("active")
-                and d["facilitator"] != person
-            ]
+            taking_part = [d for d in documents if _takes_part(d, person)]
             elsewhere = [
                 d["slug"]
                 for d in taking_part
@@ -763,46 +757,37 @@ class Samenspraak(Application[UUID]):
                 )
                 raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
             texts = self._texts_given(documents, person) if cmd.texts else []
-            identities = [
-                t
-                for d in documents
-                for t in [
-                    *d["stakeholders"].get(person, {}).get("identities", []),
-                    *d.get("other_identities", {}).get(person, []),
-                ]
-            ]
-            # Every initiative they took part in records the erasure (by whoever
-            # asked); in the open ones they leave first. The events and the
-            # erasure in the directory and the text store go in one transaction.
-            initiatives = []
-            pending: list[TextRow] = []
-            for doc in documents:
-                sealed_here = doc.get("other_identities", {})
-                if person not in doc["stakeholders"] and person not in sealed_here:
-                    continue
-                initiative = self._initiative(doc["slug"])
-                if doc in taking_part:
-                    initiative.leave(actor=actor, stakeholder=person)
-                sealed = _Pending(str(initiative.id))
-                initiative.record_erasure(
-                    actor=actor,
-                    stakeholder=person,
-                    with_texts=cmd.texts,
-                    actor_identity=None
-                    if actor == person
-                    or actor in doc["stakeholders"]
-                    or actor in doc.get("other_identities", {})
-                    else self._identity(sealed, cmd.actor),
-                )
-                initiatives.append(initiative)
-                pending += sealed.texts
             at = utc(clock.now())
-            job = ErasureJob(person, texts, at, identities)
-            self.save(*initiatives, texts=pending, erasure=job)
+            job = self._erase_in(
+                documents, person=person, actor=actor, cmd=cmd, texts=texts, at=at
+            ) or self._erase_directory_row(person, at)
+            # Someone who added them to another initiative while the erasure ran
+            # (saved before it) leaves them there the same way: that initiative
+            # records the erasure too. From here on no one can add them anywhere,
+            # and their own commands are refused (both checked when saved).
+            self._catch_up()
+            handled = {d["slug"] for d in documents if _took_part(d, person)}
+            later = [
+                d
+                for d in self.state.documents()
+                if d["slug"] not in handled and _took_part(d, person)
+            ]
+            if (
+                self._erase_in(
+                    later,
+                    person=person,
+                    actor=actor,
+                    cmd=cmd,
+                    texts=[],
+                    at=at,
+                    later=True,
+                )
+                is not None
+            ):
+                taking_part += [d for d in later if _takes_part(d, person)]
             if cmd.texts:
                 # A text they gave while the erasure ran (a command of theirs that
-                # was saved before it) is erased now too; from here on their
-                # commands are refused when they are saved.
+                # was saved before it) is erased now too.
                 self._catch_up()
                 given = self._texts_given(self.state.documents(), person)
                 job.erased += self.store.erase(person, given, at)[1]
@@ -815,6 +800,65 @@ class Samenspraak(Application[UUID]):
             )
 
         return self._run(run)
+
+    def _erase_in(
+        self,
+        documents: list[dict[str, Any]],
+        *,
+        person: str,
+        actor: str,
+        cmd: c.EraseStakeholder,
+        texts: list[str],
+        at: str,
+        later: bool = False,
+    ) -> ErasureJob | None:
+        """Erase a stakeholder in the initiatives of these documents they took part
+        in: each records the erasure (by whoever asked), after they leave the open
+        ones; their identities there and ``texts`` are erased, and their directory
+        row, in the same transaction. None when they took part in none of them."""
+        identities = [
+            t
+            for d in documents
+            for t in [
+                *d["stakeholders"].get(person, {}).get("identities", []),
+                *d.get("other_identities", {}).get(person, []),
+            ]
+        ]
+        initiatives = []
+        pending: list[TextRow] = []
+        for doc in documents:
+            if not _took_part(doc, person):
+                continue
+            initiative = self._initiative(doc["slug"])
+            if _takes_part(doc, person):
+                initiative.leave(actor=actor, stakeholder=person)
+            sealed = _Pending(str(initiative.id))
+            initiative.record_erasure(
+                actor=actor,
+                stakeholder=person,
+                with_texts=cmd.texts,
+                actor_identity=None
+                if actor == person
+                or actor in doc["stakeholders"]
+                or actor in doc.get("other_identities", {})
+                else self._identity(sealed, cmd.actor),
+            )
+            initiatives.append(initiative)
+            pending += sealed.texts
+        if not initiatives and not texts and not identities:
+            return None  # nothing here: the directory row was erased already
+        job = ErasureJob(person, texts, at, identities)
+        if later:  # the erasure goes on: whoever asked may be the person, erased now
+            self.save(*initiatives, texts=pending, erasure=job, acting=())
+        else:
+            self.save(*initiatives, texts=pending, erasure=job)
+        return job
+
+    def _erase_directory_row(self, person: str, at: str) -> ErasureJob:
+        """Erase someone who took part in no initiative: their directory row only."""
+        job = ErasureJob(person, [], at, [])
+        self.save(erasure=job)
+        return job
 
     def _texts_given(self, documents: list[dict[str, Any]], person: str) -> list[str]:
         """Every text a stakeholder gave, in these initiatives' documents and, for
@@ -886,7 +930,8 @@ class Samenspraak(Application[UUID]):
                 kind=cmd.kind,
                 identity=self._identity(texts, cmd.stakeholder),
             )
-            self.save(initiative, texts=texts.texts)
+            # Whoever joins must not be erased meanwhile either (checked when saved).
+            self.save(initiative, texts=texts.texts, acting=[actor, stakeholder])
 
         self._run(run)
 
@@ -2208,6 +2253,23 @@ class Samenspraak(Application[UUID]):
     def _refs_of(self, stakeholder_ids: Iterable[str]) -> dict[str, StakeholderRow]:
         ids = list(dict.fromkeys(stakeholder_ids))
         return self.store.select_stakeholders(ids)
+
+
+def _took_part(document: dict[str, Any], person: str) -> bool:
+    """The person took part in the initiative, or their identity is sealed in it
+    (a facilitator of another initiative who asked for an erasure there)."""
+    return person in document["stakeholders"] or person in document.get(
+        "other_identities", {}
+    )
+
+
+def _takes_part(document: dict[str, Any], person: str) -> bool:
+    """An open initiative the person takes part in, and does not facilitate."""
+    return (
+        not document["closed"]
+        and document["stakeholders"].get(person, {}).get("active", False)
+        and document["facilitator"] != person
+    )
 
 
 def _writable_here(path: Path) -> bool:

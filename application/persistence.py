@@ -92,18 +92,23 @@ class TextStoreRecorder:
     def _read_tuples(self, statement: str, params: Sequence[Any]) -> list[Any]:
         raise NotImplementedError
 
-    def _refuse_an_erased_actor(self, c: _Cursor, acting: str | None) -> None:
+    def _refuse_an_erased_actor(
+        self, c: _Cursor, acting: str | Sequence[str] | None
+    ) -> None:
         """Inside the transaction that saves a command's events: the stakeholder
-        giving it must not have been erased meanwhile (an erasure and a command of
-        the same person may run at the same moment)."""
-        if acting is None:
+        giving it (and one it lets join) must not have been erased meanwhile (an
+        erasure and a command of the same person may run at the same moment)."""
+        if not acting:
             return
+        ids = [acting] if isinstance(acting, str) else list(acting)
         c.execute(
-            f"SELECT ref FROM {self.stakeholders_table} WHERE id = {self.p}", [acting]
+            f"SELECT ref FROM {self.stakeholders_table} "
+            f"WHERE id IN ({', '.join([self.p] * len(ids))})",
+            ids,
         )
-        row = c.fetchall()
-        if row and str(row[0]["ref"]).startswith("erased-"):
-            raise ActorWasErased(str(row[0]["ref"]))
+        for row in c.fetchall():
+            if str(row["ref"]).startswith("erased-"):
+                raise ActorWasErased(str(row["ref"]))
 
     def _write_rows(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -369,3 +370,98 @@ def test_a_command_of_someone_erased_while_it_runs_writes_nothing(
     assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
     assert app.stored_event_count() == before + 2  # the leave and the erasure only
     assert b"A PRIVATE NOTE" not in (tmp_path / "samenspraak.db").read_bytes()
+
+
+def _harbour(app: Samenspraak) -> None:
+    """A second initiative, with its own facilitator."""
+    app.register_stakeholder({"actor": "fac", "stakeholder": "hal", "name": "Hal"})
+    app.start_initiative(
+        {"actor": "hal", "initiative": "harbour", "title": "The harbour",
+         "description": "The quay.", "area": "The harbour", "budget": "0",
+         "level": "consulting"}
+    )  # fmt: skip
+
+
+def test_no_one_adds_someone_erased_while_the_join_runs(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _small(app)
+    _harbour(app)
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    looked_up = Samenspraak._initiative
+
+    def erase_meanwhile(self: Samenspraak, *args: object) -> object:
+        # Hal adds Bob to the harbour; meanwhile Bob has himself erased.
+        if not getattr(erase_meanwhile, "done", False):
+            erase_meanwhile.done = True  # type: ignore[attr-defined]
+            other.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+        return looked_up(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Samenspraak, "_initiative", erase_meanwhile)
+    before = app.stored_event_count()
+    try:
+        with pytest.raises(NotAllowed) as refused:
+            app.join_initiative(
+                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
+                 "kind": "resident"}
+            )  # fmt: skip
+    finally:
+        other.close()
+    monkeypatch.undo()
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert app.stored_event_count() == before + 2  # the park's leave and erasure
+    assert [s.ref for s in app.initiative_status("harbour").stakeholders] == ["hal"]
+
+
+def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The erasure found Bob in the park only; before it was saved, Hal added him
+    to the harbour, where he reacted. The harbour records the erasure as well, and
+    the record verifies."""
+    _small(app)
+    _harbour(app)
+    app.form_group(
+        {"actor": "hal", "initiative": "harbour", "group": "team", "kind": "working",
+         "name": "Team", "mandate": "The plan."}
+    )  # fmt: skip
+    app.create_plan(
+        {"actor": "hal", "initiative": "harbour", "plan": "quay", "title": "Quay",
+         "group": "team"}
+    )  # fmt: skip
+    app.propose_draft(
+        {"actor": "hal", "initiative": "harbour", "plan": "quay", "text": "v1",
+         "changes": "First."}
+    )  # fmt: skip
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    found = Samenspraak._texts_given
+
+    def join_meanwhile(self: Samenspraak, *args: Any) -> Any:
+        if not getattr(join_meanwhile, "done", False):
+            join_meanwhile.done = True  # type: ignore[attr-defined]
+            other.join_initiative(
+                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
+                 "kind": "resident"}
+            )  # fmt: skip
+            other.react_to_plan(
+                {"actor": "bob", "initiative": "harbour", "plan": "quay",
+                 "version": 1, "stance": "concern", "text": "A PRIVATE NOTE"}
+            )  # fmt: skip
+        return found(self, *args)
+
+    monkeypatch.setattr(Samenspraak, "_texts_given", join_meanwhile)
+    try:
+        erasure = app.erase_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "texts": True}
+        )
+    finally:
+        other.close()
+    monkeypatch.undo()
+    assert sorted(erasure.left) == ["harbour", "park"]
+    harbour = {s.ref: s for s in app.initiative_status("harbour").stakeholders}
+    assert harbour[erasure.now_named].active is False
+    assert b"A PRIVATE NOTE" not in (tmp_path / "samenspraak.db").read_bytes()
+    for initiative in ("park", "harbour"):
+        check = app.verify_audit(initiative=initiative)
+        assert check.intact, check.problem
+    assert app.verify_audit().intact
