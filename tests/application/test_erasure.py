@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,41 @@ def _small(app: Samenspraak) -> None:
         {"actor": "fac", "initiative": "park", "decision": "first",
          "question": "What first?", "eligible": ["resident"], "rule": "plurality",
          "options": [{"key": "a", "label": "Trees"}, {"key": "b", "label": "Benches"}]}
+    )  # fmt: skip
+
+
+def meanwhile(
+    monkeypatch: pytest.MonkeyPatch, method: str, action: Callable[[], object]
+) -> None:
+    """The first time a command calls this method of the engine, ``action`` runs
+    first: what another process does while the command runs."""
+    original = getattr(Samenspraak, method)
+    done: list[bool] = []
+
+    def first_the_action(self: Samenspraak, *args: Any) -> Any:
+        if not done:
+            done.append(True)
+            action()
+        return original(self, *args)
+
+    monkeypatch.setattr(Samenspraak, method, first_the_action)
+
+
+def _plan_with_a_draft(
+    app: Samenspraak, facilitator: str, initiative: str, plan: str
+) -> None:
+    """A working group's plan with a first draft, open to reactions."""
+    app.form_group(
+        {"actor": facilitator, "initiative": initiative, "group": "team",
+         "kind": "working", "name": "Team", "mandate": "The plan."}
+    )  # fmt: skip
+    app.create_plan(
+        {"actor": facilitator, "initiative": initiative, "plan": plan,
+         "title": "Plan", "group": "team"}
+    )  # fmt: skip
+    app.propose_draft(
+        {"actor": facilitator, "initiative": initiative, "plan": plan, "text": "v1",
+         "changes": "First."}
     )  # fmt: skip
 
 
@@ -276,12 +312,7 @@ def test_an_erased_stakeholder_leaves_every_open_initiative_first(
     app: Samenspraak,
 ) -> None:
     _small(app)
-    app.register_stakeholder({"actor": "fac", "stakeholder": "hal", "name": "Hal"})
-    app.start_initiative(
-        {"actor": "hal", "initiative": "harbour", "title": "The harbour",
-         "description": "The quay.", "area": "The harbour", "budget": "0",
-         "level": "consulting"}
-    )  # fmt: skip
+    _harbour(app)
     app.join_initiative(
         {"actor": "bob", "initiative": "harbour", "stakeholder": "bob",
          "kind": "resident"}
@@ -333,31 +364,16 @@ def test_a_command_of_someone_erased_while_it_runs_writes_nothing(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _small(app)
-    app.form_group(
-        {"actor": "fac", "initiative": "park", "group": "team", "kind": "working",
-         "name": "Team", "mandate": "The plan."}
-    )  # fmt: skip
-    app.create_plan(
-        {"actor": "fac", "initiative": "park", "plan": "plan", "title": "Plan",
-         "group": "team"}
-    )  # fmt: skip
-    app.propose_draft(
-        {"actor": "fac", "initiative": "park", "plan": "plan", "text": "v1",
-         "changes": "First."}
-    )  # fmt: skip
+    _plan_with_a_draft(app, "fac", "park", "plan")
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    looked_up = Samenspraak._plan
-
-    def erase_meanwhile(self: Samenspraak, *args: object) -> object:
-        # Bob's reaction has found its actor; now another process erases him.
-        if not getattr(erase_meanwhile, "done", False):
-            erase_meanwhile.done = True  # type: ignore[attr-defined]
-            other.erase_stakeholder(
-                {"actor": "bob", "stakeholder": "bob", "texts": True}
-            )
-        return looked_up(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Samenspraak, "_plan", erase_meanwhile)
+    # Bob's reaction has found its actor; now another process erases him.
+    meanwhile(
+        monkeypatch,
+        "_plan",
+        lambda: other.erase_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "texts": True}
+        ),
+    )
     before = app.stored_event_count()
     try:
         with pytest.raises(NotAllowed) as refused:
@@ -388,16 +404,12 @@ def test_no_one_adds_someone_erased_while_the_join_runs(
     _small(app)
     _harbour(app)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    looked_up = Samenspraak._initiative
-
-    def erase_meanwhile(self: Samenspraak, *args: object) -> object:
-        # Hal adds Bob to the harbour; meanwhile Bob has himself erased.
-        if not getattr(erase_meanwhile, "done", False):
-            erase_meanwhile.done = True  # type: ignore[attr-defined]
-            other.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
-        return looked_up(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Samenspraak, "_initiative", erase_meanwhile)
+    # Hal adds Bob to the harbour; meanwhile Bob has himself erased.
+    meanwhile(
+        monkeypatch,
+        "_initiative",
+        lambda: other.erase_stakeholder({"actor": "bob", "stakeholder": "bob"}),
+    )
     before = app.stored_event_count()
     try:
         with pytest.raises(NotAllowed) as refused:
@@ -421,35 +433,20 @@ def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
     the record verifies."""
     _small(app)
     _harbour(app)
-    app.form_group(
-        {"actor": "hal", "initiative": "harbour", "group": "team", "kind": "working",
-         "name": "Team", "mandate": "The plan."}
-    )  # fmt: skip
-    app.create_plan(
-        {"actor": "hal", "initiative": "harbour", "plan": "quay", "title": "Quay",
-         "group": "team"}
-    )  # fmt: skip
-    app.propose_draft(
-        {"actor": "hal", "initiative": "harbour", "plan": "quay", "text": "v1",
-         "changes": "First."}
-    )  # fmt: skip
+    _plan_with_a_draft(app, "hal", "harbour", "quay")
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    found = Samenspraak._texts_given
 
-    def join_meanwhile(self: Samenspraak, *args: Any) -> Any:
-        if not getattr(join_meanwhile, "done", False):
-            join_meanwhile.done = True  # type: ignore[attr-defined]
-            other.join_initiative(
-                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
-                 "kind": "resident"}
-            )  # fmt: skip
-            other.react_to_plan(
-                {"actor": "bob", "initiative": "harbour", "plan": "quay",
-                 "version": 1, "stance": "concern", "text": "A PRIVATE NOTE"}
-            )  # fmt: skip
-        return found(self, *args)
+    def join_and_react() -> None:
+        other.join_initiative(
+            {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
+             "kind": "resident"}
+        )  # fmt: skip
+        other.react_to_plan(
+            {"actor": "bob", "initiative": "harbour", "plan": "quay", "version": 1,
+             "stance": "concern", "text": "A PRIVATE NOTE"}
+        )  # fmt: skip
 
-    monkeypatch.setattr(Samenspraak, "_texts_given", join_meanwhile)
+    meanwhile(monkeypatch, "_texts_given", join_and_react)
     try:
         erasure = app.erase_stakeholder(
             {"actor": "bob", "stakeholder": "bob", "texts": True}

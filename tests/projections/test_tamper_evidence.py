@@ -673,6 +673,20 @@ def a_reaction_text(connection: sqlite3.Connection) -> tuple[str, int]:
     return found[0], referring_position(connection, found[0])
 
 
+def tamper_with_a_reaction_text(
+    db: Path,
+    statement: str = "UPDATE samenspraak_texts SET body = 'Something else' "
+    "WHERE id = ?",
+) -> tuple[str, int]:
+    """Apply ``statement`` (with the text's id as its parameter) to a reaction's
+    text; returns the text's id and the position of the event that refers to it."""
+    with closing(sqlite3.connect(db)) as connection:
+        text_id, position = a_reaction_text(connection)
+        connection.execute(statement, [text_id])
+        connection.commit()
+    return text_id, position
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -688,10 +702,7 @@ def test_a_changed_text_is_found_by_audit_verify_at_the_event_that_refers_to_it(
     """Someone who can write the file rewrites what a resident said: the events
     and the chains are untouched, but the reaction's commitment no longer holds."""
     head = published_head(story_db)
-    with closing(sqlite3.connect(story_db)) as connection:
-        text_id, position = a_reaction_text(connection)
-        connection.execute(change, [text_id])
-        connection.commit()
+    text_id, position = tamper_with_a_reaction_text(story_db, change)
 
     for args in ((), ("--head", str(head)), ("--initiative", "city-centre")):
         result = run(story_db, "audit", "verify", *args)
@@ -740,13 +751,7 @@ def test_every_reference_to_a_text_kept_is_counted_when_the_record_verifies(
 def test_a_report_and_an_export_refuse_an_initiative_with_a_changed_text(
     story_db: Path, run: Run, tmp_path: Path
 ) -> None:
-    with closing(sqlite3.connect(story_db)) as connection:
-        text_id, position = a_reaction_text(connection)
-        connection.execute(
-            "UPDATE samenspraak_texts SET body = 'Something else' WHERE id = ?",
-            [text_id],
-        )
-        connection.commit()
+    text_id, position = tamper_with_a_reaction_text(story_db)
 
     report = run(story_db, "report", "city-centre")
     export = run(story_db, "export", "city-centre", "-o", str(tmp_path / "b.zip"))
@@ -892,15 +897,8 @@ def test_a_state_stored_as_text_with_the_same_content_still_verifies_its_texts(
 def test_a_text_changed_before_a_changed_event_is_the_first_problem(
     story_db: Path, run: Run
 ) -> None:
-    with closing(sqlite3.connect(story_db)) as connection:
-        text_id, position = a_reaction_text(connection)
-        connection.execute(
-            "UPDATE samenspraak_texts SET body = 'Something else' WHERE id = ?",
-            [text_id],
-        )
-        connection.commit()
-        later = change_one_byte(connection)  # the vote at position 26
-        connection.commit()
+    _, position = tamper_with_a_reaction_text(story_db)
+    later = tamper_with(story_db, change_one_byte)  # the vote at position 26
     assert position < later
     result = run(story_db, "audit", "verify")
     assert result.exit_code == 1
@@ -1058,10 +1056,7 @@ def test_a_text_deleted_from_the_store_is_found_missing(
 def test_an_export_refuses_a_text_missing_or_emptied_without_an_erasure(
     story_db: Path, run: Run, tmp_path: Path, tampering: str, problem: str
 ) -> None:
-    with closing(sqlite3.connect(story_db)) as connection:
-        text_id, position = a_reaction_text(connection)
-        connection.execute(tampering, [text_id])
-        connection.commit()
+    text_id, position = tamper_with_a_reaction_text(story_db, tampering)
     bundle = tmp_path / "b.zip"
     result = run(story_db, "export", "city-centre", "-o", str(bundle))
     assert result.exit_code != 0
