@@ -5,7 +5,9 @@ event holds only the text's id and its salted SHA-256 commitment (see
 :func:`samenspraak.application.app.commitment`). Someone with write access to the
 database could change a text without touching an event: the hash chains would not
 notice, but the commitment does. :class:`TextCheck` compares every text kept (not
-erased) that a page of stored records refers to with the commitment there.
+erased) that a page of stored records refers to with the commitment there, finds a
+text missing from the store (texts are never deleted), and notes every text without
+a body, which only an erasure of its giver's texts may have emptied.
 
 The references are found in the stored bytes themselves: the library's JSON
 transcoder writes each one as ``{"_type_":"text_ref","_data_":{"id":...,
@@ -174,7 +176,8 @@ class TextCheck:
 
     def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
         """The first reference in these records to a text that no longer matches
-        its commitment, as (position, problem); ``None`` when every one matches."""
+        its commitment or is missing, as (position, problem); ``None`` when there is
+        none. Texts without a body are noted for :meth:`unexplained`."""
         refs: list[Ref] | None = None
         if self.plain:
             # One search over the whole page, when every record in it is written
