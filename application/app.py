@@ -760,7 +760,7 @@ class Samenspraak(Application[UUID]):
             at = utc(clock.now())
             job = self._erase_in(
                 documents, person=person, actor=actor, cmd=cmd, texts=texts, at=at
-            ) or self._erase_directory_row(person, at)
+            )
             # Someone who added them to another initiative while the erasure ran
             # (saved before it) leaves them there the same way: that initiative
             # records the erasure too. From here on no one can add them anywhere,
@@ -772,7 +772,7 @@ class Samenspraak(Application[UUID]):
                 for d in self.state.documents()
                 if d["slug"] not in handled and _took_part(d, person)
             ]
-            if (
+            if later:
                 self._erase_in(
                     later,
                     person=person,
@@ -780,10 +780,8 @@ class Samenspraak(Application[UUID]):
                     cmd=cmd,
                     texts=[],
                     at=at,
-                    later=True,
+                    going_on=True,
                 )
-                is not None
-            ):
                 taking_part += [d for d in later if _takes_part(d, person)]
             if cmd.texts:
                 # A text they gave while the erasure ran (a command of theirs that
@@ -810,12 +808,13 @@ class Samenspraak(Application[UUID]):
         cmd: c.EraseStakeholder,
         texts: list[str],
         at: str,
-        later: bool = False,
-    ) -> ErasureJob | None:
+        going_on: bool = False,
+    ) -> ErasureJob:
         """Erase a stakeholder in the initiatives of these documents they took part
         in: each records the erasure (by whoever asked), after they leave the open
         ones; their identities there and ``texts`` are erased, and their directory
-        row, in the same transaction. None when they took part in none of them."""
+        row, in the same transaction. ``going_on``: the erasure was saved already,
+        so whoever asked may be the person, erased now."""
         identities = [
             t
             for d in documents
@@ -845,19 +844,11 @@ class Samenspraak(Application[UUID]):
             )
             initiatives.append(initiative)
             pending += sealed.texts
-        if not initiatives and not texts and not identities:
-            return None  # nothing here: the directory row was erased already
         job = ErasureJob(person, texts, at, identities)
-        if later:  # the erasure goes on: whoever asked may be the person, erased now
+        if going_on:
             self.save(*initiatives, texts=pending, erasure=job, acting=())
         else:
             self.save(*initiatives, texts=pending, erasure=job)
-        return job
-
-    def _erase_directory_row(self, person: str, at: str) -> ErasureJob:
-        """Erase someone who took part in no initiative: their directory row only."""
-        job = ErasureJob(person, [], at, [])
-        self.save(erasure=job)
         return job
 
     def _texts_given(self, documents: list[dict[str, Any]], person: str) -> list[str]:
