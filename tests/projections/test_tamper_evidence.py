@@ -438,14 +438,12 @@ def test_a_rewritten_trail_is_caught_by_the_published_head_at_its_position(
     assert_not_intact(run(story_db, "audit", "verify", "--head", str(head)), 68)
 
 
-def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative(
-    tmp_path: Path, run: Run
-) -> None:
-    db = tmp_path / "two.db"
+def started(db: Path, *slugs: str) -> Path:
+    """A new record in which these initiatives started, one event each."""
     app = Samenspraak.open(str(db))
     try:
         app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-        for slug in ("north", "south", "east"):
+        for slug in slugs:
             app.start_initiative(
                 {"actor": "f", "initiative": slug, "title": f"The {slug}",
                  "description": "Together.", "area": "The old town",
@@ -453,6 +451,13 @@ def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative
             )  # fmt: skip
     finally:
         app.close()
+    return db
+
+
+def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative(
+    tmp_path: Path, run: Run
+) -> None:
+    db = started(tmp_path / "two.db", "north", "south", "east")
     south = run(db, "audit", "head", "south").stdout.strip()
     assert south.startswith("2:")
     with closing(sqlite3.connect(db)) as connection:
@@ -567,24 +572,7 @@ def test_the_head_of_an_empty_store_verifies_against_that_store(
 def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
     tmp_path: Path, run: Run
 ) -> None:
-    db = tmp_path / "two.db"
-    app = Samenspraak.open(str(db))
-    try:
-        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-        for slug in ("north", "south"):
-            app.start_initiative(
-                {
-                    "actor": "f",
-                    "initiative": slug,
-                    "title": f"The {slug}",
-                    "description": "Together.",
-                    "area": "The old town",
-                    "budget": "1000.00",
-                    "level": "co-deciding",
-                }
-            )
-    finally:
-        app.close()
+    db = started(tmp_path / "two.db", "north", "south")
     # The south's chain holds only its own record, at position 2.
     south = run(db, "audit", "head", "south").stdout.strip()
     assert south.startswith("2:")
