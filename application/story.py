@@ -5,7 +5,8 @@ of entrepreneurs, institutions and residents works out a vision, which goes to t
 council in an informal session. A working group makes a traffic plan; everyone can
 react (online, by letter, at an evening residents' meeting); some things change,
 other positions are defended; decision points are put and decided; the plan is
-finalised with every reaction answered, and part of the budget is allocated.
+finalised with every reaction answered, and part of the budget is allocated. The
+council adopts the traffic plan, and a letter tells every household what was decided.
 
 The story runs on its own calendar (from January 2026), by setting the engine's
 clock for each step, so the record reads as the process happened.
@@ -50,6 +51,7 @@ FREE_TEXT_FIELDS = frozenset(
         "question",
         "label",
         "reason",
+        "audience",
     }
 )
 
@@ -147,6 +149,10 @@ TRAFFIC_V1 = (
 TRAFFIC_V2 = (
     TRAFFIC_V1 + " The Havenkwartier gets a modal filter so through traffic does not "
     "move there; bicycle parking is added at the library."
+)
+COUNCIL_DECISION = (
+    "The council adopts the traffic plan for the city centre (version 2) and asks "
+    "the municipality to report within a year on the modal filter in the Havenkwartier."
 )
 
 
@@ -672,5 +678,28 @@ def play(app: Samenspraak, say: Callable[[str], None] = print) -> StoryRecord:
         document_sha256=sha256_of(TRAFFIC_V2),
         session="formal",
         informed_at=t.moment,
+    )
+    t.at(datetime(2026, 6, 18, 21, 0, tzinfo=SUMMER))
+    t.do(
+        app.record_council_follow_up,
+        "The council adopts the traffic plan; the facilitator records what it decided.",
+        actor="facilitator",
+        initiative=city,
+        informing=2,
+        summary="The council adopts the traffic plan and asks to hear within a year "
+        "how the modal filter in the Havenkwartier works out.",
+        followed_up_at=t.moment,
+        document_sha256=sha256_of(COUNCIL_DECISION),
+    )
+    t.at(datetime(2026, 6, 22, 9, 0, tzinfo=SUMMER))
+    t.do(
+        app.announce,
+        "A letter tells every household in the centre what was decided.",
+        actor="facilitator",
+        initiative=city,
+        channel="letter",
+        audience="Every household in the old town and the Havenkwartier",
+        announced_at=t.moment,
+        reach=4200,
     )
     return t.record

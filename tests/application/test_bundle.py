@@ -156,7 +156,7 @@ def test_export_then_replay_rebuilds_the_same_initiative_and_chain_head(
     path = tmp_path / "city-centre.zip"
     summary = app.export_initiative(CITY, str(path))
     assert summary.head == str(app.audit_head(CITY))
-    assert summary.events == app.stored_event_count() == 68
+    assert summary.events == app.stored_event_count() == 70
 
     new_db = tmp_path / "rebuilt.db"
     replayed = Samenspraak.replay(str(path), str(new_db))
@@ -174,7 +174,7 @@ def test_export_then_replay_rebuilds_the_same_initiative_and_chain_head(
             rebuilt.register_stakeholder(
                 {"actor": "facilitator", "stakeholder": "newcomer", "name": "New"}
             )
-        assert rebuilt.stored_event_count() == 68
+        assert rebuilt.stored_event_count() == 70
     finally:
         rebuilt.close()
 
@@ -207,7 +207,7 @@ def test_a_replay_that_fails_part_of_the_way_leaves_the_new_database_empty(
         assert set(again.store.count_rows().values()) == {0}
     finally:
         again.close()
-    assert Samenspraak.replay(path, new_db).events == 68  # and it can start again
+    assert Samenspraak.replay(path, new_db).events == 70  # and it can start again
 
 
 def test_a_replay_that_cannot_read_the_target_leaves_it_alone(
@@ -261,7 +261,7 @@ def test_the_bundle_holds_the_stored_records_exactly_and_its_manifest(
     assert manifest["initiative_id"] == str(initiative_id(CITY))
     assert manifest["head"] == str(app.audit_head(CITY))
     assert manifest["counts"] == {
-        "events": 68,
+        "events": 70,
         "texts": len(lines(parts["texts.jsonl"])),
         "stakeholders": len(CAST),
     }

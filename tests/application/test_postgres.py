@@ -58,7 +58,7 @@ def test_the_story_plays_on_postgresql_through_the_same_code_path(schema: str) -
         assert [p.final_version for p in status.plans] == [2, 2]
         assert app.plan_details("city-centre", "traffic-plan").unanswered == []
         counts = app.store.count_rows()
-        assert counts[app.store.events_table] == app.stored_event_count() == 68
+        assert counts[app.store.events_table] == app.stored_event_count() == 70
     finally:
         app.close()
     with psycopg.connect(SERVER) as connection:
@@ -199,10 +199,10 @@ def test_a_changed_text_is_found_on_postgresql(schema: str) -> None:
         intact = app.verify_audit()
         assert intact.intact
         assert (
-            "the texts kept match the commitments the events hold (56 references"
+            "the texts kept match the commitments the events hold (58 references"
             in (intact.proves)
         )
-        assert intact.texts_checked == 56
+        assert intact.texts_checked == 58
         with psycopg.connect(SERVER, autocommit=True) as connection:
             text_id = connection.execute(
                 f"UPDATE {schema}.samenspraak_texts SET body = 'Something else' "

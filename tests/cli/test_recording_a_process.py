@@ -889,7 +889,10 @@ def test_what_the_council_did_with_a_document_is_recorded_and_reported(
             "document_sha256": "ab" * 32,
         }
     ]
-    assert second["follow_ups"] == []
+    # The demo records what the council did with the traffic plan (informing 2).
+    assert [f["followed_up_at"] for f in second["follow_ups"]] == [
+        "2026-06-18T21:00:00+02:00"
+    ]
     listed = ok(demo_copy, "council", "list", CITY).stdout
     assert "The council adopted the vision unchanged." in listed
     report = ok(demo_copy, "report", CITY, "--lang", "en").stdout

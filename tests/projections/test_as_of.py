@@ -23,6 +23,7 @@ VOTING = "2026-02-15T12:00+01:00"
 AFTER_COUNCIL = "2026-03-06T12:00+01:00"
 TRAFFIC_V1 = "2026-04-12T12:00+02:00"
 FINAL = "2026-06-05T12:00+02:00"
+END = "2026-06-23T12:00+02:00"
 
 
 def same_moment_in(moment: str, hours: float) -> str:
@@ -157,22 +158,34 @@ def test_in_april_the_traffic_plan_has_five_unanswered_reactions(
 
 
 def test_at_the_end_of_the_story_as_of_equals_the_present(app: Samenspraak) -> None:
-    status = app.initiative_status("city-centre", as_of=FINAL)
+    status = app.initiative_status("city-centre", as_of=END)
     assert status == app.initiative_status("city-centre")
     assert status.phase == "council"
     assert [c.session for c in status.council] == ["informal", "formal"]
+    assert [len(c.follow_ups) for c in status.council] == [0, 1]
+    assert [a.channel for a in status.announcements] == ["letter"]
     for plan in ("vision", "traffic-plan"):
-        assert app.plan_details("city-centre", plan, as_of=FINAL) == (
+        assert app.plan_details("city-centre", plan, as_of=END) == (
             app.plan_details("city-centre", plan)
         )
     for decision in ("first-priority", "traffic-plan-consent", "budget-first-part"):
-        assert app.decision_details("city-centre", decision, as_of=FINAL) == (
+        assert app.decision_details("city-centre", decision, as_of=END) == (
             app.decision_details("city-centre", decision)
         )
 
 
+def test_after_the_council_was_informed_its_follow_up_and_the_letter_are_to_come(
+    app: Samenspraak,
+) -> None:
+    status = app.initiative_status("city-centre", as_of=FINAL)
+    assert [c.session for c in status.council] == ["informal", "formal"]
+    assert [len(c.follow_ups) for c in status.council] == [0, 0]
+    assert status.announcements == []
+    assert status != app.initiative_status("city-centre")
+
+
 @pytest.mark.parametrize(
-    "moment", [AFTER_START, VISION_V1, VOTING, AFTER_COUNCIL, TRAFFIC_V1, FINAL]
+    "moment", [AFTER_START, VISION_V1, VOTING, AFTER_COUNCIL, TRAFFIC_V1, FINAL, END]
 )
 def test_the_same_moment_in_another_offset_gives_the_same_answer(
     app: Samenspraak, moment: str

@@ -54,15 +54,15 @@ def test_projections_status_shows_each_view_against_the_end_of_the_log(
     assert re.split(r"\s{2,}", table[0]) == ["view", "position", "log end", "behind"]
     assert set(table[1]) == {"-", " "}
     assert [line.split() for line in table[2:]] == [
-        [STATE, "0", "68", "68"],
-        [AUDIT, "67", "68", "1"],
-        [RESPONSES, "0", "68", "68"],
+        [STATE, "0", "70", "70"],
+        [AUDIT, "67", "70", "3"],
+        [RESPONSES, "0", "70", "70"],
     ]
     as_json = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
     assert as_json == [
-        {"view": STATE, "position": 0, "log_end": 68, "behind": 68},
-        {"view": AUDIT, "position": 67, "log_end": 68, "behind": 1},
-        {"view": RESPONSES, "position": 0, "log_end": 68, "behind": 68},
+        {"view": STATE, "position": 0, "log_end": 70, "behind": 70},
+        {"view": AUDIT, "position": 67, "log_end": 70, "behind": 3},
+        {"view": RESPONSES, "position": 0, "log_end": 70, "behind": 70},
     ]
 
 
@@ -72,12 +72,12 @@ def test_projections_catch_up_applies_what_is_new_and_then_nothing(
     first = ok(run(story_db, "projections", "catch-up"))
     assert first.stdout == ""
     assert first.stderr.splitlines() == [
-        f"{STATE}: 68 events applied.",
-        f"{AUDIT}: 1 events applied.",
-        f"{RESPONSES}: 68 events applied.",
+        f"{STATE}: 70 events applied.",
+        f"{AUDIT}: 3 events applied.",
+        f"{RESPONSES}: 70 events applied.",
     ]
     status = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
-    assert [(s["position"], s["log_end"]) for s in status] == [(68, 68)] * 3
+    assert [(s["position"], s["log_end"]) for s in status] == [(70, 70)] * 3
     again = ok(run(story_db, "projections", "catch-up"))
     assert again.stderr.splitlines() == [
         f"{view}: 0 events applied." for view in (STATE, AUDIT, RESPONSES)
@@ -94,7 +94,7 @@ def test_projections_rebuild_gives_identical_views(
     rebuilt = ok(run(story_db, "projections", "rebuild"))
     assert rebuilt.stdout == ""
     assert rebuilt.stderr.splitlines() == [
-        f"{view}: rebuilt from 68 events." for view in (STATE, AUDIT, RESPONSES)
+        f"{view}: rebuilt from 70 events." for view in (STATE, AUDIT, RESPONSES)
     ]
     assert dump_views(story_db) == before == reference
     assert ok(run(story_db, "audit", "head")).stdout == head
@@ -131,7 +131,7 @@ def test_audit_head_prints_position_and_hash(story_db: Path, run: Run) -> None:
     global_head = ok(run(story_db, "audit", "head")).stdout
     found = HEAD.match(global_head.strip())
     assert found is not None, global_head
-    assert found.group(1) == "68"
+    assert found.group(1) == "70"
     assert global_head.endswith("\n")
     assert global_head.count("\n") == 1
     # One initiative in the log: its chain is the global chain.
@@ -160,7 +160,7 @@ def test_audit_log_lists_every_event_of_the_initiative(
         "actor",
         "summary",
     ]
-    assert len(lines) == 2 + 68
+    assert len(lines) == 2 + 70
     assert lines[2].split()[:5] == [
         "1",
         "2026-01-12T08:00+00:00",
@@ -169,14 +169,14 @@ def test_audit_log_lists_every_event_of_the_initiative(
         "facilitator",
     ]
     assert lines[-1].split()[:5] == [
-        "68",
-        "2026-06-04T18:00+00:00",
+        "70",
+        "2026-06-22T07:00+00:00",
         "initiative",
-        "CouncilInformed",
+        "Announced",
         "facilitator",
     ]
     entries = log(run, story_db)
-    assert [e["position"] for e in entries] == list(range(1, 69))
+    assert [e["position"] for e in entries] == list(range(1, 71))
     assert set(entries[0]) == {
         "position",
         "recorded_at",
@@ -191,7 +191,7 @@ def test_audit_log_lists_every_event_of_the_initiative(
         "initiative_chain_hash",
     }
     head = ok(run(story_db, "audit", "head")).stdout.strip()
-    assert head == f"68:{entries[-1]['chain_hash']}"
+    assert head == f"70:{entries[-1]['chain_hash']}"
 
 
 def test_audit_log_filters_by_actor(story_db: Path, run: Run) -> None:
@@ -233,7 +233,7 @@ def test_audit_log_filters_by_time_compared_as_times(story_db: Path, run: Run) -
     assert log(run, story_db, "--until", "2026-01-12T11:00Z") == until
     assert log(run, story_db, "--until", "2026-01-12T16:00+05:00") == until
     since = log(run, story_db, "--since", "2026-03-01T09:00+01:00")
-    assert [e["position"] for e in since] == list(range(31, 69))
+    assert [e["position"] for e in since] == list(range(31, 71))
     assert log(run, story_db, "--since", "2026-03-01T08:00Z") == since
     window = log(
         run,

@@ -18,7 +18,7 @@ from samenspraak.application import Samenspraak
 from samenspraak.projections import views as views_module
 from samenspraak.projections.views import Item, StaleBatch, catch_up
 
-EVENTS = 68
+EVENTS = 70
 
 RACING_CATCH_UP = """
 import json, pathlib, sys, time
@@ -160,7 +160,11 @@ def test_a_batch_that_does_not_start_where_the_view_ends_raises_stale_batch_and_
     items = [Item(n, app.mapper.to_domain_event(n)) for n in notifications]
     before = dump_views(story_db)
     # Behind the view (the work was done), ahead of it (a gap), and one short.
-    for expected, batch in ((0, items[:3]), (100, items[-2:]), (67, items[-1:])):
+    for expected, batch in (
+        (0, items[:3]),
+        (100, items[-2:]),
+        (EVENTS - 1, items[-1:]),
+    ):
         with pytest.raises(StaleBatch):
             view.write_batch(expected, batch)
         assert dump_views(story_db) == before
@@ -202,7 +206,7 @@ def test_the_loser_of_a_race_continues_from_where_the_winner_ended(
 ) -> None:
     """The winner wrote events 1..30 after the loser read its position (20); the
     loser's first batch (21..25) is stale, so it re-reads the position and
-    applies 31..68 only."""
+    applies 31..70 only."""
     name = view_names[attr]
     clear_all(story_db)
     winner, loser = opened(), opened()

@@ -17,7 +17,7 @@ from samenspraak.projections.state import ProcessStateProjector
 from samenspraak.projections.views import catch_up
 
 VIEWS = ["state", "audit", "responses"]
-EVENTS = 68
+EVENTS = 70
 
 
 class Crash(Exception):

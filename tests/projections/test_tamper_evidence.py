@@ -162,10 +162,10 @@ def test_a_tampered_store_fails_verification_at_the_first_position_affected(
     tampering: str,
 ) -> None:
     head = published_head(story_db)
-    assert head.position == 68
+    assert head.position == 70
     untouched = run(story_db, "audit", "verify", "--head", str(head))
     assert untouched.exit_code == 0, untouched.output
-    assert untouched.stdout.startswith(f"Intact: 68 events checked; head {head}.")
+    assert untouched.stdout.startswith(f"Intact: 70 events checked; head {head}.")
     views_before = dump_views(story_db)
 
     first = tamper_with(story_db, TAMPERINGS[tampering])
@@ -257,10 +257,10 @@ def test_an_untouched_store_verifies_against_its_head_and_says_what_that_proves(
     result = run(story_db, "audit", "verify", "--head", str(head))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"Intact: 68 events checked; head {head}.",
-        "Nothing in the record up to position 68 changed since its head was published. "
+        f"Intact: 70 events checked; head {head}.",
+        "Nothing in the record up to position 70 changed since its head was published. "
         "The directory's references and names match the identities the events commit "
-        "to, and the texts kept match the commitments the events hold (56 references "
+        "to, and the texts kept match the commitments the events hold (58 references "
         "checked).",
     ]
     # An earlier head (published before the last events) still verifies.
@@ -270,7 +270,7 @@ def test_an_untouched_store_verifies_against_its_head_and_says_what_that_proves(
         earlier = Head(31, rows[-1].chain_hash)
         check = app.verify_audit(earlier)
         assert check.intact is True
-        assert check.checked == 68
+        assert check.checked == 70
         assert check.first_bad_position is None
         assert check.head == str(head)
         assert check.proves.startswith(
@@ -286,7 +286,7 @@ def test_verify_without_a_head_proves_internal_consistency_only(
     result = run(story_db, "audit", "verify")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Intact: 68 events checked; head 68:")
+    assert lines[0].startswith("Intact: 70 events checked; head 70:")
     assert "internal consistency only" in lines[1]
     assert "published head" in lines[1]
 
@@ -297,12 +297,12 @@ def test_a_head_that_does_not_match_the_store_fails_at_its_position(
     head = published_head(story_db)
     forged = Head(head.position, "f" * 64)
     result = run(story_db, "audit", "verify", "--head", str(forged))
-    assert_not_intact(result, 68)
+    assert_not_intact(result, 70)
     assert "does not match the published head" in result.stdout
     beyond = Head(head.position + 5, head.chain_hash)
     result = run(story_db, "audit", "verify", "--head", str(beyond))
-    assert_not_intact(result, 73)
-    assert "has no event at position 73" in result.stdout
+    assert_not_intact(result, 75)
+    assert "has no event at position 75" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -396,7 +396,7 @@ def test_a_change_made_before_the_trail_recorded_it_is_caught_only_by_a_later_he
     finally:
         app.close()
     # Changed after it was written, before any catch-up recorded it.
-    tamper_with(story_db, lambda c: change_kind_of_joiner(c, 69))
+    tamper_with(story_db, lambda c: change_kind_of_joiner(c, 71))
     assert run(story_db, "initiative", "status", "city-centre").exit_code == 0
     assert run(story_db, "audit", "verify").exit_code == 0
     assert run(story_db, "audit", "verify", "--head", str(head_before)).exit_code == 0
@@ -435,7 +435,7 @@ def test_a_rewritten_trail_is_caught_by_the_published_head_at_its_position(
     internal = run(story_db, "audit", "verify")
     assert internal.exit_code == 0, internal.output
     assert "internal consistency only" in internal.stdout
-    assert_not_intact(run(story_db, "audit", "verify", "--head", str(head)), 68)
+    assert_not_intact(run(story_db, "audit", "verify", "--head", str(head)), 70)
 
 
 def started(db: Path, *slugs: str) -> Path:
@@ -504,7 +504,7 @@ def test_a_changed_directory_is_found_by_audit_verify(
 
     assert result.exit_code == 1, result.output
     position = int(result.stdout.split()[4].rstrip(":"))
-    assert 1 <= position <= 68  # the event that committed to the identity
+    assert 1 <= position <= 70  # the event that committed to the identity
     expected = {
         "swap": "another reference or name than the identity the events commit to.",
         "rename": "another reference or name than the identity the events commit to.",

@@ -110,10 +110,10 @@ def test_the_process_state_document_tells_where_the_city_centre_stands(
         "colleagues-join",
         "council",
     ]
-    assert document["events"] == 68
-    assert document["last_position"] == 68
+    assert document["events"] == 70
+    assert document["last_position"] == 70
     assert document["started_at"] == "2026-01-12T08:00:00+00:00"
-    assert document["updated_at"] == "2026-06-04T18:00:00+00:00"
+    assert document["updated_at"] == "2026-06-22T07:00:00+00:00"
     assert document["closed"] is False
     assert document["budget"] == "250000.00"
     assert [a["amount"] for a in document["allocations"]] == ["150000.00"]
@@ -185,8 +185,8 @@ def test_the_audit_trail_has_one_row_per_event_in_order_with_recomputed_chains(
 ) -> None:
     records = stored_records(shared_db)
     rows = app.audit.rows()
-    assert [r.position for r in rows] == list(range(1, 69))
-    assert [r.position for r in app.audit.iter_rows()] == list(range(1, 69))
+    assert [r.position for r in rows] == list(range(1, 71))
+    assert [r.position for r in app.audit.iter_rows()] == list(range(1, 71))
     chain = city_chain = GENESIS
     for row, (position, originator, version, topic, state) in zip(
         rows, records, strict=True
@@ -205,7 +205,7 @@ def test_the_audit_trail_has_one_row_per_event_in_order_with_recomputed_chains(
     assert [r.recorded_at for r in rows] == sorted(r.recorded_at for r in rows)
     assert {r.aggregate_kind for r in rows} == {"initiative", "plan", "decision-point"}
     head = app.audit_head()
-    assert (head.position, head.chain_hash) == (68, chain)
+    assert (head.position, head.chain_hash) == (70, chain)
     assert app.audit_head("city-centre") == head
 
 
@@ -213,7 +213,7 @@ def test_the_audit_summaries_carry_no_free_text_names_or_contacts(
     app: Samenspraak, pristine: Any
 ) -> None:
     summaries = [r.summary for r in app.audit.rows()]
-    assert len(summaries) == 68
+    assert len(summaries) == 70
     assert all(summaries)
     texts = pristine.record.texts
     assert len(texts) > 50
