@@ -73,13 +73,14 @@ from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
-from samenspraak.projections.chain import GENESIS, Head
+from samenspraak.projections.chain import GENESIS, LAST_POSITION, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
 from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import verify_chain
 from samenspraak.projections.views import (
     AuditTrailLogic,
     BaseView,
+    DamagedView,
     ProcessStateLogic,
     ResponseReportLogic,
     SQLiteAuditTrailView,
@@ -478,6 +479,12 @@ class Samenspraak(Application[UUID]):
                 time.sleep(random.uniform(0, RETRY_WAIT * attempt))
             except SamenspraakError:
                 raise
+            except DamagedView as damaged:
+                msg = (
+                    f"The view {damaged} cannot be read: it was changed outside the "
+                    "engine; rebuild the views (samenspraak projections rebuild)."
+                )
+                raise StorageError(msg) from None
             except PersistenceError as error:
                 raise StorageError(f"The database failed: {error}") from None
             except ConnectionPoolClosedError:
@@ -655,8 +662,8 @@ class Samenspraak(Application[UUID]):
     def _actor(self, ref: str) -> str:
         """The pseudonymous id of whoever gives a command; an erased stakeholder
         gives none (also when erased while the command runs: see :meth:`save`)."""
+        found = self._stakeholder(ref)  # a reference no one has is not an erasure
         _refuse_erased(ref)
-        found = self._stakeholder(ref)
         _ACTING.set(found)
         return found
 
@@ -910,8 +917,8 @@ class Samenspraak(Application[UUID]):
 
         def run() -> None:
             actor = self._actor(cmd.actor)
-            _refuse_erased(cmd.stakeholder)
             stakeholder = self._stakeholder(cmd.stakeholder)
+            _refuse_erased(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "join_initiative", cmd.kind)
             texts = _Pending(str(initiative.id))
@@ -1939,7 +1946,11 @@ class Samenspraak(Application[UUID]):
                 head = Head.parse(head)
             except ValueError as error:
                 raise InvalidInput(f"head: {error}") from None
-        elif given is not None and not isinstance(given, Head):
+        elif given is not None and (
+            not isinstance(given, Head)
+            or not isinstance(given.position, int)
+            or not 0 <= given.position <= LAST_POSITION
+        ):
             msg = "head: A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
             raise InvalidInput(msg)
         published = head

@@ -60,12 +60,13 @@ from samenspraak.application.app import (
     identity_body,
     ref,
 )
-from samenspraak.application.config import storage_env
+from samenspraak.application.config import is_postgres, resolve_db, storage_env
 from samenspraak.application.errors import (
     Conflict,
     InvalidInput,
     NotAllowed,
     NotFound,
+    SamenspraakError,
     StorageError,
 )
 from samenspraak.application.integrity import (
@@ -424,11 +425,30 @@ def replay_bundle(
         unchecked = _check_stakeholders(bundle, manifest, people)
         erased = [text_id for text_id, unseen in refs.items() if unseen]
 
-        app = engine.open(new_db, create=True)
+        created = _a_new_sqlite_file(new_db)
         try:
-            return _rebuild(app, bundle, manifest, unchecked, erased)
-        finally:
-            app.close()
+            app = engine.open(new_db, create=True)
+            try:
+                return _rebuild(app, bundle, manifest, unchecked, erased)
+            finally:
+                app.close()
+        except BaseException:
+            if created is not None:  # a replay that fails leaves no file behind
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{created}{suffix}").unlink(missing_ok=True)
+            raise
+
+
+def _a_new_sqlite_file(db: str | None) -> Path | None:
+    """The SQLite file a replay is about to create, or None when it replays into a
+    file that exists (and is left as it was) or into PostgreSQL."""
+    try:
+        target = resolve_db(os.fspath(db) if db is not None else None)
+    except SamenspraakError:
+        return None  # opening it says what is wrong
+    if is_postgres(target) or target.startswith("file:") or Path(target).exists():
+        return None
+    return Path(target)
 
 
 def _published(head: str | Head | None) -> Head | None:
@@ -472,13 +492,32 @@ def _lines(bundle: zipfile.ZipFile, member: str) -> Iterator[tuple[int, Any]]:
                     _bad(f"{member} line {number} is too long")
                 try:
                     value = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):  # or nested beyond reason
                     _bad(f"{member} line {number} is not JSON")
                 if not isinstance(value, dict):
                     _bad(f"{member} line {number} is not a JSON object")
                 yield number, value
-    except (zipfile.BadZipFile, zlib.error, UnicodeDecodeError, EOFError) as error:
-        _bad(f"{member} cannot be read ({error})")
+    except UNREADABLE as error:
+        _bad(f"{member} cannot be read ({_why(error)})")
+
+
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    UnicodeDecodeError,
+    EOFError,
+    RuntimeError,  # an encrypted member: "password required"
+    NotImplementedError,  # a compression method Python does not have
+)
+"""What reading a member of a ZIP file raises when the member is damaged or was not
+written as a bundle is (``RecursionError``, JSON nested beyond reason, is a
+``RuntimeError`` too)."""
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply"
+    return str(error).strip().rstrip(".") or error.__class__.__name__
 
 
 def _bad(what: str) -> NoReturn:
@@ -488,8 +527,8 @@ def _bad(what: str) -> NoReturn:
 def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
     try:
         data = json.loads(bundle.read(MANIFEST).decode("utf-8"))
-    except (ValueError, zipfile.BadZipFile, zlib.error) as error:
-        _bad(f"{MANIFEST} cannot be read ({error})")
+    except (ValueError, *UNREADABLE) as error:
+        _bad(f"{MANIFEST} cannot be read ({_why(error)})")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         _bad(f"{MANIFEST} does not describe a samenspraak bundle")
     if data.get("format_version") != FORMAT_VERSION:

@@ -154,7 +154,8 @@ def _written_as_an_amount(value: Any) -> Any:
 
 
 def _in_cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENTS)
+    """In whole cents; -0 is 0.00 (a budget is never shown as EUR -0.00)."""
+    return amount.quantize(CENTS) if amount else Decimal("0.00")
 
 
 Euros = Annotated[

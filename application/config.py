@@ -105,7 +105,11 @@ def what_the_file_holds(path: str) -> str:
 
 
 def _postgres_env(url: str) -> dict[str, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unclosed [ of an IPv6 address
+        msg = f"{_without_password(url)} is not a URL that can be read: {error}."
+        raise StorageError(msg) from None
     dbname = parts.path.lstrip("/")
     if not parts.hostname or not dbname:
         msg = (
@@ -116,7 +120,9 @@ def _postgres_env(url: str) -> dict[str, str]:
     try:
         port = parts.port or 5432
     except ValueError:
-        msg = f"The port in {url!r} is not a port number (1 to 65535)."
+        msg = (
+            f"The port in {_without_password(url)!r} is not a port number (1 to 65535)."
+        )
         raise StorageError(msg) from None
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -143,3 +149,8 @@ def _postgres_env(url: str) -> dict[str, str]:
             raise StorageError(msg)
         env["POSTGRES_SCHEMA"] = schema[0]
     return env
+
+
+def _without_password(url: str) -> str:
+    """A PostgreSQL URL as a message may show it: with its password hidden."""
+    return re.sub(r"^([a-z]+://[^:@/]*):[^/]*@", r"\1:***@", url)

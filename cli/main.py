@@ -13,6 +13,7 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -204,10 +205,35 @@ def cannot_write(path: Path, error: OSError) -> click.ClickException:
 
 
 def write_file(path: Path, text: str) -> None:
+    """Write a whole file or nothing: into a file beside it first, which then
+    takes its place, so that a full disk never leaves half a report behind (nor
+    destroys the file that was there)."""
     try:
-        path.write_text(text, encoding="utf-8")
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
         raise cannot_write(path, error) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise cannot_write(path, error) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a file written in place would have had: those of the file
+    it replaces, or the usual ones for a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 TEXT_OPTIONS = (
@@ -372,7 +398,19 @@ def cli(
       samenspraak --db demo.db demo
       samenspraak --db demo.db initiative status city-centre
     """
+    if ":memory:" in db or "mode=memory" in db:
+        msg = (
+            f"--db {db} would keep the record in memory, and lose it when the command "
+            "ends; give a SQLite file path or a postgresql:// URL."
+        )
+        raise click.ClickException(msg)
     if templates_folder:
+        if not Path(templates_folder).is_dir():
+            msg = (
+                f"{templates_folder}: is not a folder of template files (set by "
+                f"--templates or {TEMPLATES_VARIABLE})."
+            )
+            raise click.ClickException(msg)
         # The folder is read where templates are needed, from the environment.
         os.environ[TEMPLATES_VARIABLE] = templates_folder
     ctx.obj = Context(db=db, actor=actor)
@@ -2645,6 +2683,8 @@ def audit_log(
       samenspraak audit log city-centre --event ReactionAdded
       samenspraak audit log city-centre --actor facilitator --since 2026-03-01T00:00+01:00
     """
+    if actor is not None:
+        actor = ref("--actor", actor.strip().lower())  # not --as, the command's actor
     entries = obj.app(write=False).audit_log(
         initiative_ref, actor=actor, event=event_name, since=since, until=until
     )
@@ -2668,6 +2708,9 @@ def main() -> None:
         cli.main(prog_name=PROG, standalone_mode=True)
     except SystemExit:
         raise
+    except OSError as error:  # files are handled where they are named: the output
+        click.echo(f"Error: Cannot write the output: {reason_of(error)}.", err=True)
+        sys.exit(1)
     except Exception as error:
         click.echo(
             f"Error: an unexpected {error.__class__.__name__} stopped the command: "

@@ -13,11 +13,15 @@ every chain intact.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from uuid import UUID
 
 GENESIS = "0" * 64
 """The chain hash before the first record."""
+
+LAST_POSITION = 2**63 - 1
+"""The largest log position a database can hold (a signed 64-bit integer)."""
 
 
 def canonical_record(
@@ -84,7 +88,8 @@ class Head:
         chain_hash = chain_hash.lower()
         if (
             not sep
-            or not position.isdigit()
+            or not re.fullmatch(r"[0-9]{1,19}", position)  # ASCII digits, 64 bits
+            or int(position) > LAST_POSITION
             or len(chain_hash) != 64
             or any(c not in "0123456789abcdef" for c in chain_hash)
         ):

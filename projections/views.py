@@ -55,6 +55,11 @@ _JSON = json.JSONEncoder(separators=(",", ":"))
 """One encoder for every part written (cheaper than ``json.dumps`` per call)."""
 
 
+class DamagedView(Exception):
+    """A row of a view cannot be read: it was changed outside the engine. The
+    argument is the view's name; rebuilding the views mends it."""
+
+
 class StaleBatch(Exception):
     """Raised when a batch no longer starts where its view ends (another catch-up
     wrote it first)."""
@@ -348,6 +353,13 @@ class ProcessStateLogic(BaseView):
     def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
         return self._owners_in(c, "view_process_owners", ids)
 
+    def _part(self, text: str) -> Any:
+        """A stored part of a document, read back."""
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            raise DamagedView(self.view_name) from None
+
     def _document(self, c: Cursor, initiative: str) -> Document:
         c.execute(
             f"SELECT part, document FROM {self._table('view_process_state')} "
@@ -357,7 +369,7 @@ class ProcessStateLogic(BaseView):
         rows = c.fetchall()
         if not rows:
             return new_document(initiative)
-        return assemble([(r["part"], json.loads(r["document"])) for r in rows])
+        return assemble([(r["part"], self._part(r["document"])) for r in rows])
 
     def document(self, initiative_id: str) -> Document | None:
         rows = self._read(
@@ -367,7 +379,7 @@ class ProcessStateLogic(BaseView):
         )
         if not rows:
             return None
-        return assemble([(r["part"], json.loads(r["document"])) for r in rows])
+        return assemble([(r["part"], self._part(r["document"])) for r in rows])
 
     def documents(self) -> list[Document]:
         """Every initiative's document, in the order they were started."""
@@ -384,7 +396,7 @@ class ProcessStateLogic(BaseView):
             f"SELECT document FROM {self._table('view_process_state')} "
             "WHERE part = 'core' ORDER BY seq"
         )
-        return [json.loads(r["document"]) for r in rows]
+        return [self._part(r["document"]) for r in rows]
 
     def open_deadlines(self) -> list[dict[str, Any]]:
         """Every deadline not yet recorded as closed, in initiatives not closed:
@@ -400,7 +412,7 @@ class ProcessStateLogic(BaseView):
                 f"SELECT initiative_id, document FROM "
                 f"{self._table('view_process_state')} WHERE part = 'core'"
             )
-            if json.loads(r["document"]).get("closed")
+            if self._part(r["document"]).get("closed")
         }
         rows = self._read(
             f"SELECT initiative_id, part, seq, slug, document FROM "
@@ -413,7 +425,7 @@ class ProcessStateLogic(BaseView):
             if row["initiative_id"] in closed:
                 continue
             kind, _, aggregate = row["part"].partition("/")
-            part = json.loads(row["document"])
+            part = self._part(row["document"])
             if kind == "decision":
                 if part.get("state") != "open" or not part.get("closes_at"):
                     continue

@@ -179,7 +179,7 @@ def test_export_then_replay_rebuilds_the_same_initiative_and_chain_head(
         rebuilt.close()
 
 
-def test_a_replay_that_fails_part_of_the_way_leaves_the_new_database_empty(
+def test_a_replay_that_fails_part_of_the_way_leaves_no_file_or_an_empty_database(
     story: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, _, _ = story
@@ -201,6 +201,13 @@ def test_a_replay_that_fails_part_of_the_way_leaves_the_new_database_empty(
         "The database failed while replaying: text fields cannot contain NUL (0x00) "
         "bytes; nothing was kept."
     )
+    # The file the replay created is gone again, with its write-ahead log.
+    assert list(tmp_path.glob("rebuilt.db*")) == []
+
+    # A database that was there before (empty) is left empty.
+    Samenspraak.open(str(new_db)).close()
+    with pytest.raises(StorageError):
+        Samenspraak.replay(path, new_db)
     monkeypatch.undo()
     again = opened(new_db)
     try:
@@ -434,6 +441,74 @@ def test_a_changed_byte_in_the_zip_file_itself_is_refused(
         Samenspraak.replay(str(damaged), str(tmp_path / "new.db"))
     assert "\n" not in str(refused.value)
     assert not (tmp_path / "new.db").exists()
+
+
+def _stored_zip(exported: Path, target: Path, *, nested: str | None = None) -> bytes:
+    """The bundle rewritten without compression (so that its headers can be
+    patched), with one member replaced by JSON nested far beyond reason."""
+    parts = members(exported)
+    if nested is not None:
+        parts[nested] = b"[" * 100_000 + b"]" * 100_000
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as bundle:
+        for name, data in parts.items():
+            bundle.writestr(name, data)
+    return target.read_bytes()
+
+
+def _patched(data: bytes, local: int, central: int, value: int) -> bytes:
+    """Every member's header patched: a byte at ``local`` of each local header and
+    at ``central`` of each central directory entry (set to ``value``, or with its
+    bits or-ed in when ``value`` is negative)."""
+    patched = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", local), (b"PK\x01\x02", central)):
+        at = patched.find(signature)
+        while at >= 0:
+            if value < 0:
+                patched[at + offset] |= -value
+            else:
+                patched[at + offset] = value
+            at = patched.find(signature, at + 4)
+    return bytes(patched)
+
+
+@pytest.mark.parametrize(
+    ("damage", "sentence"),
+    [
+        (
+            lambda path, out: _stored_zip(path, out, nested="manifest.json"),
+            "The bundle is damaged: manifest.json cannot be read (it is nested too "
+            "deeply).",
+        ),
+        (
+            lambda path, out: _stored_zip(path, out, nested="events.jsonl"),
+            "The bundle is damaged: events.jsonl line 1 is not JSON.",
+        ),
+        (
+            lambda path, out: _patched(_stored_zip(path, out), 6, 8, -1),
+            "The bundle is damaged: manifest.json cannot be read (File "
+            "'manifest.json' is encrypted, password required for extraction).",
+        ),
+        (
+            lambda path, out: _patched(_stored_zip(path, out), 8, 10, 99),
+            "The bundle is damaged: manifest.json cannot be read (That compression "
+            "method is not supported).",
+        ),
+    ],
+    ids=["nested manifest", "nested event", "encrypted", "unknown compression"],
+)
+def test_a_bundle_that_no_export_writes_is_refused_in_words(
+    exported: Path,
+    tmp_path: Path,
+    damage: Callable[[Path, Path], bytes],
+    sentence: str,
+) -> None:
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(damage(exported, damaged))
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(damaged, new_db)
+    assert str(refused.value) == sentence
+    assert not new_db.exists()
 
 
 def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -142,6 +143,15 @@ def test_an_unknown_actor_is_refused(refused: Refused, demo_copy: Path) -> None:
     assert (
         refused(demo_copy, *_react(), actor="nobody")
         == "No stakeholder is registered as nobody."
+    )
+
+
+def test_an_actor_whose_reference_looks_erased_but_names_no_one_is_unknown(
+    refused: Refused, demo_copy: Path
+) -> None:
+    assert (
+        refused(demo_copy, *_react(), actor="erased-zzzz")
+        == "No stakeholder is registered as erased-zzzz."
     )
 
 
@@ -436,8 +446,17 @@ def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
         ),
         ("{folder}", "{folder} is a folder; give the path of a SQLite file, like "
          "{folder}/samenspraak.db."),
+        (":memory:", "--db :memory: would keep the record in memory, and lose it "
+         "when the command ends; give a SQLite file path or a postgresql:// URL."),
+        ("postgresql://someone:s3cret@localhost:99999/db",
+         "The port in 'postgresql://someone:***@localhost:99999/db' is not a port "
+         "number (1 to 65535)."),
+        ("postgresql://someone@[::1/db",
+         "postgresql://someone@[::1/db is not a URL that can be read: Invalid IPv6 "
+         "URL."),
     ],
-    ids=["empty", "blank", "another database", "a folder"],
+    ids=["empty", "blank", "another database", "a folder", "in memory",
+         "a password", "an unclosed address"],
 )  # fmt: skip
 @pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
 def test_a_database_name_that_names_no_database_is_refused_and_creates_nothing(
@@ -807,3 +826,48 @@ def test_an_empty_text_file_is_named_as_the_problem(
     assert result.stderr.endswith(
         f"Error: {empty} is empty: --text-file needs a file with the text in it.\n"
     )
+
+
+def test_a_templates_folder_that_is_not_there_is_refused_by_every_command(
+    refused: Refused, demo_copy: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-templates"
+    for args in (
+        ("initiative", "status", CITY),
+        ("initiative", "advance", CITY),
+        ("diagram", "overheidsparticipatie"),
+    ):
+        sentence = refused(demo_copy, "--templates", str(missing), *args, actor=F)
+        assert sentence == (
+            f"{missing}: is not a folder of template files (set by --templates or "
+            "SAMENSPRAAK_TEMPLATES)."
+        )
+
+
+def test_a_budget_of_minus_zero_is_a_budget_of_zero(
+    ok: Run, read_json: Callable[..., Any], tmp_path: Path
+) -> None:
+    db = tmp_path / "zero.db"
+    ok(db, "stakeholder", "register", F, "--name", "A facilitator", actor=F)
+    ok(db, "initiative", "start", "zero", "--title", "Nothing to spend",
+       "--description", "A process without a budget.", "--area", "The old town",
+       "--budget", "-0", "--level", "consulting", actor=F)  # fmt: skip
+    assert read_json(db, "initiative", "status", "zero")["budget"] == "0.00"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_said_in_one_sentence(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SAMENSPRAAK_DB", raising=False)
+    monkeypatch.setattr(
+        "sys.argv", ["samenspraak", "--db", str(demo_db), "audit", "log", CITY]
+    )
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        monkeypatch.setattr("sys.stdout", full)
+        with pytest.raises(SystemExit) as exited:
+            main()
+        monkeypatch.undo()
+    assert exited.value.code == 1
+    _, err = capsys.readouterr()
+    assert err == "Error: Cannot write the output: no space left on device.\n"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 Run = Callable[..., Result]
@@ -124,3 +127,34 @@ def test_why_a_file_cannot_be_written_is_said_as_why_one_cannot_be_read(
     assert read.stderr.endswith(
         f"Error: Cannot read {target}: no such file or directory.\n"
     )
+
+
+def test_a_report_that_fails_half_way_leaves_the_file_that_was_there(
+    run: Run, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("The report of last week.\n", encoding="utf-8")
+
+    def disk_full(source: str, destination: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    result = run(demo_db, "report", CITY, "-o", str(target))
+    assert result.stderr == (
+        f"Error: Cannot write {target}: no space left on device.\n"
+    )
+    assert result.exit_code == 1
+    assert target.read_text(encoding="utf-8") == "The report of last week.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_a_report_written_again_replaces_the_file_and_keeps_its_permissions(
+    ok: Run, demo_db: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("The report of last week.\n", encoding="utf-8")
+    target.chmod(0o640)
+    ok(demo_db, "report", CITY, "-o", str(target))
+    assert target.read_text(encoding="utf-8").startswith("# Participatieverslag")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,10 @@ def test_audit_log_filters_by_actor(story_db: Path, run: Run) -> None:
     ]
     nobody = run(story_db, "audit", "log", "city-centre", "--actor", "nobody")
     assert refused(nobody) == "No stakeholder is registered as nobody."
+    malformed = run(story_db, "audit", "log", "city-centre", "--actor", "Bad Ref")
+    assert refused(malformed) == (
+        "--actor: must be a reference of lower-case letters, digits and dashes."
+    )
 
 
 def test_audit_log_filters_by_event_in_any_case(story_db: Path, run: Run) -> None:
@@ -268,3 +273,24 @@ def test_audit_log_refuses_a_time_without_a_timezone(
     )
     assert sentence.startswith(f"{option}: needs its timezone")
     assert "timezone" in sentence
+
+
+def test_a_view_changed_outside_the_engine_asks_for_a_rebuild_which_mends_it(
+    story_db: Path, run: Run
+) -> None:
+    ok(run(story_db, "projections", "catch-up"))
+    with sqlite3.connect(story_db) as connection:
+        connection.execute(
+            "UPDATE view_process_state SET document = '{bad' WHERE part = 'core'"
+        )
+    connection.close()
+    for args in (("initiative", "status", "city-centre"), ("report", "city-centre")):
+        assert refused(run(story_db, *args)) == (
+            "The view samenspraak.view.process-state cannot be read: it was changed "
+            "outside the engine; rebuild the views (samenspraak projections rebuild)."
+        )
+    ok(run(story_db, "projections", "rebuild"))
+    status = json.loads(
+        ok(run(story_db, "initiative", "status", "city-centre", "--json")).stdout
+    )
+    assert status["phase"] == "council"

@@ -314,6 +314,8 @@ def test_a_head_that_does_not_match_the_store_fails_at_its_position(
         "68:" + "g" * 64,
         "-1:" + "0" * 64,
         "",
+        "\u0662\u0663:" + "0" * 64,  # digits, but not ASCII ones
+        "9" * 23 + ":" + "0" * 64,  # beyond any log position
     ],
 )
 def test_a_malformed_head_is_refused_with_one_sentence(
@@ -331,6 +333,8 @@ def test_a_malformed_head_is_refused_with_one_sentence(
     try:
         with pytest.raises(InvalidInput, match=r"^head: A head is written"):
             app.verify_audit(malformed)
+        with pytest.raises(InvalidInput, match=r"^head: A head is written"):
+            app.verify_audit(Head(2**63, "0" * 64))  # given as an object
     finally:
         app.close()
 
