@@ -3,15 +3,15 @@
 A horizontal time axis from the start of the process to its last event, one lane
 per kind of thing: the phases as coloured bands, the meetings (evening and weekend
 meetings filled), every plan with its versions, reactions and finalisation, every
-decision point from when it was put to when it was decided, the council informings
-and the budget allocations. A legend follows the picture; each mark carries a
-tooltip with its date.
+decision point from when it was put to when it was decided, the announcements, the
+council informings with the council's follow-ups, and the budget allocations. A
+legend follows the picture; each mark carries a tooltip with its date.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -85,6 +85,8 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     moments = [r.started_at, r.last_event_at]
     moments += [m.starts_at for m in r.meetings]
     moments += [c.informed_at for c in r.council]
+    moments += [f.followed_up_at for c in r.council for f in c.follow_ups]
+    moments += [a.announced_at for a in r.announcements]
     first = min(moments)
     last = max([*moments, first + timedelta(days=1)])
     pad = (last - first) * 0.03
@@ -140,9 +142,9 @@ def triangle(x: float, y: float, size: float, fill: str) -> str:
     )
 
 
-def check(x: float, y: float, radius: float = 8) -> str:
+def check(x: float, y: float, radius: float = 8, fill: str = GREEN) -> str:
     return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{GREEN}" '
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{fill}" '
         'stroke="#fff" stroke-width="1.5"/>'
         f'<path d="M{x - 3.8:.1f} {y + 0.2:.1f} L{x - 1:.1f} {y + 3:.1f} '
         f'L{x + 4:.1f} {y - 3:.1f}" fill="none" stroke="#fff" stroke-width="2.2" '
@@ -161,6 +163,14 @@ def meeting_mark(x: float, y: float, number: int | str, evening: bool) -> str:
     )
 
 
+def speech(x: float, y: float) -> str:
+    """A speech balloon: the process made known, people invited."""
+    return (
+        f'<path d="M{x - 8:.1f} {y - 7:.1f} h16 v10 h-9 l-4 4 v-4 h-3 Z" '
+        f'fill="{TEAL}" stroke="#fff" stroke-width="1.5" stroke-linejoin="round"/>'
+    )
+
+
 def cross(x: float, y: float) -> str:
     return (
         f'<path d="M{x - 5:.1f} {y - 5:.1f} L{x + 5:.1f} {y + 5:.1f} '
@@ -170,11 +180,20 @@ def cross(x: float, y: float) -> str:
 
 
 def label_beside(
-    g: Geometry, text: str, *, after: float, before: float, y: float, size: float = 11
+    g: Geometry,
+    text: str,
+    *,
+    after: float,
+    before: float,
+    y: float,
+    size: float = 11,
+    taken: Sequence[float] = (),
 ) -> str:
-    """A label to the right of a mark when it fits, else to its left, else none."""
+    """A label to the right of a mark when it fits (and covers none of the marks at
+    ``taken``), else to its left, else none."""
     width = len(text) * size * CHAR
-    if after + 6 + width <= g.width - 4:
+    right = after + 6 + width
+    if right <= g.width - 4 and not any(after - 2 < x < right + 10 for x in taken):
         return (
             f'<text x="{after + 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
             f'fill="{LABEL_INK}">{_e(text)}</text>'
@@ -205,6 +224,8 @@ class Timeline:
             (w("lane_phases"), True, self.phases),
             (w("lane_meetings"), True, self.meetings),
         ]
+        if r.announcements:
+            lanes.append((w("lane_announcements"), True, self.announcements))
         lanes += [(f"{w('plan')}: {p.plan}", False, self.plan(p)) for p in r.plans]
         lanes += [(d.decision, False, self.decision(d)) for d in r.decisions]
         lanes.append((w("lane_council"), True, self.council))
@@ -353,9 +374,29 @@ class Timeline:
 
         return draw
 
+    def announcements(self, y: float) -> str:
+        out = []
+        w = self.w
+        for a in self.report.announcements:
+            x = self.axis.x(a.announced_at)
+            reach = "" if a.reach is None else f" ({a.reach})"
+            tip = (
+                f"{w.value(a.channel)}: {w.text(a.audience)}{reach}, "
+                f"{w.when(a.announced_at)}"
+            )
+            out.append(f"<g>{_tip(tip)}{speech(x, y)}</g>")
+            label = w.value(a.channel)
+            out.append(label_beside(self.axis.g, label, after=x + 8, before=x - 8, y=y))
+        return "".join(out)
+
     def council(self, y: float) -> str:
         out = []
         w = self.w
+        followed = [
+            self.axis.x(f.followed_up_at)
+            for c in self.report.council
+            for f in c.follow_ups
+        ]
         for c in self.report.council:
             x = self.axis.x(c.informed_at)
             fill = "#fff" if c.session == "informal" else PURPLE
@@ -365,7 +406,18 @@ class Timeline:
             )
             out.append(f"<g>{_tip(tip)}{triangle(x, y, 8, fill)}</g>")
             label = w.session(c.session)
-            out.append(label_beside(self.axis.g, label, after=x + 8, before=x - 8, y=y))
+            out.append(
+                label_beside(
+                    self.axis.g, label, after=x + 8, before=x - 8, y=y, taken=followed
+                )
+            )
+        for c in self.report.council:
+            for f in c.follow_ups:
+                x = self.axis.x(f.followed_up_at)
+                tip = (
+                    f"{w('follow_up')}: {w.text(f.summary)}, {w.when(f.followed_up_at)}"
+                )
+                out.append(f"<g>{_tip(tip)}{check(x, y, 7, PURPLE)}</g>")
         return "".join(out)
 
     def budget(self, y: float) -> str:
@@ -507,6 +559,12 @@ def legend(r: ParticipationReport, w: Words) -> str:
             icon(triangle(0, 1, 6.5, PURPLE)),
             w("legend_council_formal"),
         ),
+        (
+            any(c.follow_ups for c in r.council),
+            icon(check(0, 0, 7, PURPLE)),
+            w("follow_up"),
+        ),
+        (bool(r.announcements), icon(speech(0, 1)), w("legend_announcement")),
         (bool(r.budget.allocations), icon(square), w("legend_allocation")),
     ]
     items = [(svg, text) for shown, svg, text in candidates if shown]

@@ -218,6 +218,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "lane_phases": {"nl": "Fasen", "en": "Phases"},
     "lane_meetings": {"nl": "Bijeenkomsten", "en": "Meetings"},
+    "lane_announcements": {"nl": "Bekendmaking", "en": "Announcements"},
     "lane_council": {"nl": "Gemeenteraad", "en": "Council"},
     "lane_budget": {"nl": "Budget", "en": "Budget"},
     "legend": {"nl": "Legenda", "en": "Legend"},
@@ -246,6 +247,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Council informed (formal or by letter)",
     },
     "legend_allocation": {"nl": "Budget toegewezen", "en": "Budget allocated"},
+    "legend_announcement": {
+        "nl": "Bekendmaking of uitnodiging",
+        "en": "Announcement or invitation",
+    },
     "timeline_title": {
         "nl": "Tijdlijn van {start} tot {end}",
         "en": "Timeline from {start} to {end}",

@@ -17,6 +17,7 @@ from samenspraak.application.report_render import (
     render_json,
     render_markdown,
 )
+from samenspraak.application.report_timeline import WIDE, Timeline, axis_of, legend
 from samenspraak.application.report_words import words
 from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
 from samenspraak.domain import clock
@@ -363,6 +364,33 @@ def test_the_html_is_one_self_contained_file_with_a_timeline(story: Story) -> No
     assert 'class="legend"' in html
     assert "Bijeenkomst &#x27;s avonds of in het weekend" in html
     assert "Raad geïnformeerd (informeel)" in html
+
+
+def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    wide = Timeline(report, words("en"), axis_of(report, WIDE)).svg()
+    # A lane of its own for the letter, with who it reached in the tooltip.
+    assert ">Announcements<" in wide
+    assert (
+        "<title>Letter: Every household in the old town and the Havenkwartier "
+        "(4200), 22 Jun 2026, 09:00</title>"
+    ) in wide
+    # The follow-up on the council lane, with what the council did.
+    assert (
+        "<title>The council&#x27;s follow-up: The council adopts the traffic plan"
+    ) in wide
+    shown = legend(report, words("en"))
+    assert "Announcement or invitation" in shown
+    assert "The council&#x27;s follow-up" in shown
+    # As of before the letter, neither is drawn.
+    before = app.participation_report(CITY, as_of="2026-06-05T12:00+02:00")
+    earlier = Timeline(before, words("en"), axis_of(before, WIDE)).svg()
+    assert ">Announcements<" not in earlier
+    assert "follow-up" not in earlier
+    assert "Announcement or invitation" not in legend(before, words("en"))
 
 
 def test_every_text_from_the_record_is_escaped(story: Story) -> None:
