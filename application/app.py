@@ -44,10 +44,12 @@ from samenspraak.application import commands as c
 from samenspraak.application import reading
 from samenspraak.application import views as v
 from samenspraak.application.config import (
+    OWN_TABLES,
     database_exists,
     is_postgres,
     resolve_db,
     storage_env,
+    tables_in,
     what_the_file_holds,
 )
 from samenspraak.application.errors import (
@@ -249,6 +251,7 @@ _PROBLEMS = {
     "decimal_type": c.AMOUNT_MESSAGE,
     "decimal_max_places": "has more than two decimals; give whole cents, like 1250.50",
     "decimal_max_digits": "is too large (at most 13 digits before the cents)",
+    "decimal_whole_digits": "is too large (at most 13 digits before the cents)",
     "int_parsing": "must be a whole number, like 2",
     "int_type": "must be a whole number, like 2",
 }
@@ -387,6 +390,14 @@ class Samenspraak(Application[UUID]):
                 "something create it (try: samenspraak demo)."
             )
             raise NotFound(msg)
+        if holds == "damaged":
+            missing = ", ".join(sorted(OWN_TABLES - (tables_in(target) or set())))
+            msg = (
+                f"{target} holds part of a samenspraak record: it lacks {missing}, "
+                "so it was changed outside the engine; restore it from a backup or "
+                "replay an exported bundle into a new file."
+            )
+            raise StorageError(msg)
         if holds == "other":
             msg = (
                 f"{target} is a SQLite database of another program (it holds no "
@@ -403,6 +414,12 @@ class Samenspraak(Application[UUID]):
             try:
                 return cls(env)
             except StorageError:
+                if holds is not None and not os.access(target, os.R_OK):
+                    msg = (
+                        f"The database {target} cannot be read here (permission "
+                        "denied); ask for read and write access to it."
+                    )
+                    raise StorageError(msg) from None
                 if holds is not None and not _writable_here(Path(target)):
                     msg = (
                         f"The database {target} is read-only here: samenspraak writes "

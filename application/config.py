@@ -81,27 +81,37 @@ OWN_TABLES = frozenset(
 event-sourcing library have a ``stored_events`` table too)."""
 
 
-def what_the_file_holds(path: str) -> str:
-    """What an existing SQLite file holds, read without writing to it: ``empty``
-    (no tables yet), ``record`` (a samenspraak record), ``other`` (tables of
-    another program) or ``unreadable`` (not a SQLite file, or one that cannot be
-    read here)."""
-    if Path(path).stat().st_size == 0:
-        return "empty"
+def tables_in(path: str) -> set[str] | None:
+    """The tables of a SQLite file, read without writing to it; None when it is no
+    SQLite file or cannot be read here."""
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
     try:
         with closing(sqlite3.connect(uri, uri=True)) as connection:
-            tables = {
+            return {
                 row[0]
                 for row in connection.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table'"
                 )
             }
     except sqlite3.Error:
+        return None
+
+
+def what_the_file_holds(path: str) -> str:
+    """What an existing SQLite file holds, read without writing to it: ``empty``
+    (no tables yet), ``record`` (a samenspraak record), ``damaged`` (some of a
+    record's own tables, not all), ``other`` (tables of another program) or
+    ``unreadable`` (not a SQLite file, or one that cannot be read here)."""
+    if Path(path).stat().st_size == 0:
+        return "empty"
+    tables = tables_in(path)
+    if tables is None:
         return "unreadable"
     if not tables:
         return "empty"
-    return "record" if tables >= OWN_TABLES else "other"
+    if tables >= OWN_TABLES:
+        return "record"
+    return "damaged" if tables & (OWN_TABLES - {"stored_events"}) else "other"
 
 
 def _postgres_env(url: str) -> dict[str, str]:

@@ -4,8 +4,12 @@ empty file, never another program's database; read-only copies are named as such
 from __future__ import annotations
 
 import gc
+import os
+import shutil
 import sqlite3
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -44,6 +48,32 @@ def test_another_programs_database_is_refused_and_left_as_it_was(
         "another file."
     )
     assert tables_of(db) == [table]
+
+
+@pytest.mark.parametrize("create", [True, False], ids=["recording", "reading"])
+def test_a_record_that_lost_one_of_its_tables_is_named_as_changed(
+    tmp_path: Path, create: bool
+) -> None:
+    db = tmp_path / "city.db"
+    app = Samenspraak.open(db)
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    finally:
+        app.close()
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("DROP TABLE samenspraak_texts")
+        connection.commit()
+    before = sorted(tables_of(db))
+
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(db, create=create)
+
+    assert str(refused.value) == (
+        f"{db} holds part of a samenspraak record: it lacks samenspraak_texts, so it "
+        "was changed outside the engine; restore it from a backup or replay an "
+        "exported bundle into a new file."
+    )
+    assert sorted(tables_of(db)) == before  # nothing made up for what is missing
 
 
 def test_reading_an_empty_file_says_there_is_no_record_and_writes_nothing(
@@ -128,3 +158,39 @@ def test_a_database_on_read_only_media_is_named_as_such(read_only_copy: Path) ->
         "it (its write-ahead log) and into it (its views) even to read or verify it; "
         "copy it to a folder you can write to."
     )
+
+
+OPEN_AS_SOMEONE_ELSE = """
+import sys
+from samenspraak.application import Samenspraak, StorageError
+try:
+    Samenspraak.open(sys.argv[1], create=False)
+except StorageError as refused:
+    print(refused)
+"""
+
+
+def test_a_database_that_this_user_may_not_read_is_named_as_such() -> None:
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root, to open the file as another user (setpriv)")
+    folder = Path(tempfile.mkdtemp(prefix="samenspraak-"))
+    try:
+        folder.chmod(0o777)
+        db = folder / "city.db"
+        app = Samenspraak.open(db)
+        try:
+            app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        finally:
+            app.close()
+        db.chmod(0o000)
+        opened = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             sys.executable, "-c", OPEN_AS_SOMEONE_ELSE, str(db)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert opened.stdout == (
+            f"The database {db} cannot be read here (permission denied); ask for "
+            "read and write access to it.\n"
+        ), opened.stderr
+    finally:
+        shutil.rmtree(folder)

@@ -197,6 +197,7 @@ def test_a_date_that_cannot_be_read_is_refused_in_words(
     [
         ("--budget", "-1", "must not be negative"),
         ("--budget", "1" * 26, "is too large (at most 13 digits before the cents)"),
+        ("--budget", "1" * 14, "is too large (at most 13 digits before the cents)"),
     ],
 )
 def test_a_budget_that_cannot_be_is_refused_in_words(
