@@ -75,7 +75,7 @@ from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
-from samenspraak.projections.chain import GENESIS, LAST_POSITION, Head
+from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
 from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import verify_chain
@@ -186,9 +186,8 @@ class _Pending:
 
 
 def parse(model: type[M], command: M | Mapping[str, Any]) -> M:
-    """Validate a command; a mapping is checked against the model's fields."""
-    if isinstance(command, model):
-        return command
+    """Validate a command: a mapping against the model's fields, a model (made in
+    any way) again."""
     try:
         return model.model_validate(command)
     except ValidationError as error:
@@ -218,10 +217,17 @@ def _refuse_erased(ref: str) -> None:
 
 
 def a_path(name: str, value: object) -> str:
-    """A file path given as text or as a path object."""
-    if isinstance(value, str | os.PathLike):
-        return os.fspath(value)
-    raise InvalidInput(f"{name}: must be a file path.")
+    """A file path given as text or as a path object, one the system can use."""
+    path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
+    if not isinstance(path, str):
+        raise InvalidInput(f"{name}: must be a file path.")
+    if "\x00" in path:
+        raise InvalidInput(f"{name}: must not contain the NUL character (\\x00).")
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        raise InvalidInput(f"{name}: is not a file name this system can use.") from None
+    return path
 
 
 def _actor_ref(actor: str | None, people: Mapping[str, StakeholderRow]) -> str | None:
@@ -1963,13 +1969,10 @@ class Samenspraak(Application[UUID]):
                 head = Head.parse(head)
             except ValueError as error:
                 raise InvalidInput(f"head: {error}") from None
-        elif given is not None and (
-            not isinstance(given, Head)
-            or not isinstance(given.position, int)
-            or not 0 <= given.position <= LAST_POSITION
+        elif given is not None and not (
+            isinstance(given, Head) and given.is_well_formed()
         ):
-            msg = "head: A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
-            raise InvalidInput(msg)
+            raise InvalidInput(f"head: {MALFORMED_HEAD}")
         published = head
         slug = ref("initiative", initiative) if initiative is not None else None
         return self._run(lambda: self._verify(published, slug))

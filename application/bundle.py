@@ -69,6 +69,7 @@ from samenspraak.application.errors import (
     SamenspraakError,
     StorageError,
 )
+from samenspraak.application.files import reason_of, write_whole
 from samenspraak.application.integrity import (
     TextCheck,
     as_bytes,
@@ -82,6 +83,7 @@ from samenspraak.domain.initiative import initiative_id
 from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
 from samenspraak.projections.chain import (
     GENESIS,
+    MALFORMED_HEAD,
     Head,
     canonical_record,
     content_hash,
@@ -137,21 +139,12 @@ def export_initiative(
     if app.audit.head(scope) is None:
         raise NotFound(f"There is no initiative called {initiative_slug}.")
 
-    fd, temporary = tempfile.mkstemp(
-        prefix=".samenspraak-export-", suffix=".zip", dir=target.parent
-    )
     try:
-        with os.fdopen(fd, "wb") as raw:
-            summary = _write_bundle(app, initiative_slug, scope, raw, target)
-        os.replace(temporary, target)
+        return write_whole(
+            target, lambda raw: _write_bundle(app, initiative_slug, scope, raw, target)
+        )
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        msg = f"The bundle cannot be written to {target}: {error.strerror or error}."
-        raise StorageError(msg) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return summary
+        raise StorageError(f"Cannot write {target}: {reason_of(error)}.") from None
 
 
 def _write_bundle(
@@ -403,10 +396,10 @@ def replay_bundle(
     (``POSITION:SHA256``, published when the bundle was made) the bundle must end
     at exactly that head. Nothing is written unless the whole bundle verifies.
     """
+    published = _published(head)
     path = Path(bundle_path)
     if not path.is_file():
         raise NotFound(f"There is no bundle at {path}.")
-    published = _published(head)
     with _open_zip(path) as bundle:
         manifest = _read_manifest(bundle)
         if published is not None and published != manifest.head:
@@ -440,20 +433,28 @@ def replay_bundle(
 
 
 def _a_new_sqlite_file(db: str | None) -> Path | None:
-    """The SQLite file a replay is about to create, or None when it replays into a
-    file that exists (and is left as it was) or into PostgreSQL."""
+    """Claim the SQLite file a replay is about to create: create it empty, only if
+    nothing is at that path (a file, a link), so that cleaning up after a failed
+    replay removes only what this replay made. None when the replay goes into
+    something that was there, into a ``file:`` URI or into PostgreSQL."""
     try:
         target = resolve_db(os.fspath(db) if db is not None else None)
     except SamenspraakError:
         return None  # opening it says what is wrong
-    if is_postgres(target) or target.startswith("file:") or Path(target).exists():
+    if is_postgres(target) or target.startswith("file:"):
         return None
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except OSError:
+        return None  # there already, or not to be made: opening it says so
     return Path(target)
 
 
 def _published(head: str | Head | None) -> Head | None:
-    if head is None or isinstance(head, Head):
+    if head is None or (isinstance(head, Head) and head.is_well_formed()):
         return head
+    if not isinstance(head, str):
+        raise InvalidInput(f"head: {MALFORMED_HEAD}")
     try:
         return Head.parse(head)
     except ValueError as error:

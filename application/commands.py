@@ -64,17 +64,31 @@ def _within_the_calendar(moment: datetime) -> datetime:
 
 def _text_or_datetime(value: Any) -> Any:
     """A moment is given as ISO text or as a datetime, never as a number (which
-    would be read as seconds since 1970)."""
-    if isinstance(value, int | float):
+    would be read as seconds since 1970), not even written as text."""
+    if not isinstance(value, str | datetime) or (
+        isinstance(value, str)
+        and re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value)
+    ):
         msg = "must be a moment with a timezone, like 2026-03-12T19:30+01:00"
         raise ValueError(msg)
     return value
+
+
+def _in_whole_minutes(moment: datetime) -> datetime:
+    """An offset from UTC in whole minutes, as ISO text writes it (a historic
+    offset such as +00:19:32 is one no view or report can write back)."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        msg = "needs a timezone offset in whole minutes, like +01:00"
+        raise ValueError(msg)
+    return moment
 
 
 Moment = Annotated[
     AwareDatetime,
     BeforeValidator(_text_or_datetime),
     AfterValidator(_within_the_calendar),
+    AfterValidator(_in_whole_minutes),
 ]
 """A moment with its timezone, between the years 1900 and 2999: any process's dates
 fit, and every moment can be written in UTC and in Dutch time."""
@@ -92,7 +106,7 @@ def _without_nul(text: str) -> str:
 def _one_line(text: str) -> str:
     """A title or a name is shown on one line: line breaks and other control
     characters are refused (tabs too)."""
-    if any(c < " " or c == "\x7f" for c in text):
+    if any(c < " " or "\x7f" <= c <= "\x9f" or c in "\u2028\u2029" for c in text):
         msg = "must be one line, without line breaks or other control characters"
         raise ValueError(msg)
     return text
@@ -174,7 +188,11 @@ PositiveEuros = Annotated[
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A command made with model_copy(update=...) or model_construct() skipped its
+    # checks: every command is checked again when it is given.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, revalidate_instances="always"
+    )
 
     actor: Ref
 

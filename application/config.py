@@ -118,7 +118,7 @@ def _postgres_env(url: str) -> dict[str, str]:
     try:
         parts = urlsplit(url)
     except ValueError as error:  # an unclosed [ of an IPv6 address
-        msg = f"{_without_password(url)} is not a URL that can be read: {error}."
+        msg = f"{without_password(url)} is not a URL that can be read: {error}."
         raise StorageError(msg) from None
     dbname = parts.path.lstrip("/")
     if not parts.hostname or not dbname:
@@ -131,7 +131,8 @@ def _postgres_env(url: str) -> dict[str, str]:
         port = parts.port or 5432
     except ValueError:
         msg = (
-            f"The port in {_without_password(url)!r} is not a port number (1 to 65535)."
+            f"The port in {without_password(url)!r} is not a port number "
+            "(1 to 65535); a / or @ in a password is written %2F or %40."
         )
         raise StorageError(msg) from None
     env = {
@@ -161,6 +162,6 @@ def _postgres_env(url: str) -> dict[str, str]:
     return env
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """A PostgreSQL URL as a message may show it: with its password hidden."""
-    return re.sub(r"^([a-z]+://[^:@/]*):[^/]*@", r"\1:***@", url)
+    return re.sub(r"^([a-z][a-z0-9+.-]*://[^:@/]*):.*@", r"\1:***@", url)

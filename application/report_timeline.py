@@ -189,8 +189,8 @@ def label_beside(
     size: float = 11,
     taken: Sequence[float] = (),
 ) -> str:
-    """A label to the right of a mark when it fits (and covers none of the marks at
-    ``taken``), else to its left, else none."""
+    """A label to the right of a mark when it fits, else to its left, else none; on
+    either side only where it covers none of the marks at ``taken``."""
     width = len(text) * size * CHAR
     right = after + 6 + width
     if right <= g.width - 4 and not any(after - 2 < x < right + 10 for x in taken):
@@ -198,7 +198,8 @@ def label_beside(
             f'<text x="{after + 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
             f'fill="{LABEL_INK}">{_e(text)}</text>'
         )
-    if before - 6 - width >= g.left:
+    left = before - 6 - width
+    if left >= g.left and not any(left - 10 < x < before + 2 for x in taken):
         return (
             f'<text x="{before - 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
             f'text-anchor="end" fill="{LABEL_INK}">{_e(text)}</text>'

@@ -218,7 +218,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "lane_phases": {"nl": "Fasen", "en": "Phases"},
     "lane_meetings": {"nl": "Bijeenkomsten", "en": "Meetings"},
-    "lane_announcements": {"nl": "Bekendmaking", "en": "Announcements"},
+    "lane_announcements": {"nl": "Bekendmakingen", "en": "Announcements"},
     "lane_council": {"nl": "Gemeenteraad", "en": "Council"},
     "lane_budget": {"nl": "Budget", "en": "Budget"},
     "legend": {"nl": "Legenda", "en": "Legend"},

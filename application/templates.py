@@ -55,6 +55,7 @@ from pydantic_core import ErrorDetails
 
 from samenspraak.application.app import Samenspraak
 from samenspraak.application.errors import InvalidInput, NotFound
+from samenspraak.application.files import reason_of
 from samenspraak.domain.templates import (
     BUILT_IN_TEMPLATES,
     GUARDS,
@@ -485,17 +486,27 @@ def _installed(folder: str | None) -> Registry:
     return registry
 
 
-def _template_files(folder: str) -> list[Path]:
-    """The template files (``*.toml``) in a folder of a municipality's own, by name."""
-    path = Path(folder)
-    if not path.is_dir():
+def check_folder(folder: str) -> None:
+    """Refuse a folder of a municipality's own templates that is not a folder."""
+    if not Path(folder).is_dir():
         raise TemplateError(
             folder,
             "",
             f"is not a folder of template files (set by --templates or "
             f"{TEMPLATES_VARIABLE})",
         )
-    return sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
+
+
+def _template_files(folder: str) -> list[Path]:
+    """The template files (``*.toml``) in a folder of a municipality's own, by name."""
+    check_folder(folder)
+    path = Path(folder)
+    try:
+        return sorted(p for p in path.iterdir() if p.suffix == ".toml" and p.is_file())
+    except OSError as error:
+        raise TemplateError(
+            folder, "", f"cannot be read ({reason_of(error)})"
+        ) from None
 
 
 def check_template_file(path: Path | str) -> ProcessTemplate:

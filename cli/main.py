@@ -13,7 +13,6 @@ import json
 import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,7 +34,9 @@ from samenspraak.application.config import (
     DEFAULT_DB,
     database_exists,
     is_postgres,
+    without_password,
 )
+from samenspraak.application.files import reason_of, write_whole
 from samenspraak.application.story import play
 from samenspraak.cli.render import emit_json, section, table, tally_text
 from samenspraak.domain import clock
@@ -143,12 +144,6 @@ def done(message: str) -> None:
     click.echo(message, err=True)
 
 
-def reason_of(error: OSError) -> str:
-    """Why a file could not be read or written, to end a sentence: 'permission
-    denied'."""
-    return (error.strerror or error.__class__.__name__).lower()
-
-
 def read_text(text: str | None, path: Path | None, name: str) -> str | None:
     if text is not None and path is not None:
         msg = f"Give either --{name} or --{name}-file, not both."
@@ -205,35 +200,11 @@ def cannot_write(path: Path, error: OSError) -> click.ClickException:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write a whole file or nothing: into a file beside it first, which then
-    takes its place, so that a full disk never leaves half a report behind (nor
-    destroys the file that was there)."""
+    """Write a whole file or nothing (see ``write_whole``)."""
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_whole(path, lambda file: file.write(text.encode("utf-8")))
     except OSError as error:
         raise cannot_write(path, error) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise cannot_write(path, error) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions a file written in place would have had: those of the file
-    it replaces, or the usual ones for a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 TEXT_OPTIONS = (
@@ -405,12 +376,10 @@ def cli(
         )
         raise click.ClickException(msg)
     if templates_folder:
-        if not Path(templates_folder).is_dir():
-            msg = (
-                f"{templates_folder}: is not a folder of template files (set by "
-                f"--templates or {TEMPLATES_VARIABLE})."
-            )
-            raise click.ClickException(msg)
+        try:
+            templates.check_folder(templates_folder)
+        except SamenspraakError as error:
+            raise click.ClickException(str(error)) from None
         # The folder is read where templates are needed, from the environment.
         os.environ[TEMPLATES_VARIABLE] = templates_folder
     ctx.obj = Context(db=db, actor=actor)
@@ -438,7 +407,8 @@ def demo(obj: Context) -> None:
     app = obj.app(write=True, anonymous=True)
     if any(app.store.count_rows().values()):
         msg = (
-            f"{obj.db} already holds a record; the demo plays into a fresh database: "
+            f"{without_password(obj.db)} already holds a record; the demo plays into "
+            "a fresh database: "
             "remove it or pass another --db."
         )
         raise click.ClickException(msg)
@@ -446,9 +416,9 @@ def demo(obj: Context) -> None:
     status = app.initiative_status("city-centre")
     click.echo(section("Where the initiative stands now"))
     _print_status(status)
-    db = shlex.quote(obj.db)
+    db = shlex.quote(without_password(obj.db))
     click.echo(
-        f"\n{app.stored_event_count()} events recorded in {obj.db}. Try:\n"
+        f"\n{app.stored_event_count()} events recorded in {db}. Try:\n"
         f"  samenspraak --db {db} plan show city-centre traffic-plan\n"
         f"  samenspraak --db {db} decision show city-centre budget-first-part"
     )
@@ -2286,7 +2256,8 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(summary)
     done(
-        f"Replayed {summary.initiative} into {obj.db}: {summary.events} events, "
+        f"Replayed {summary.initiative} into {without_password(obj.db)}: "
+        f"{summary.events} events, "
         f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
         f"head {summary.head}."
     )
@@ -2708,8 +2679,11 @@ def main() -> None:
         cli.main(prog_name=PROG, standalone_mode=True)
     except SystemExit:
         raise
-    except OSError as error:  # files are handled where they are named: the output
-        click.echo(f"Error: Cannot write the output: {reason_of(error)}.", err=True)
+    except OSError as error:  # a file is named where it is used; else the output
+        if error.filename is None:
+            click.echo(f"Error: Cannot write the output: {reason_of(error)}.", err=True)
+        else:
+            click.echo(f"Error: {error.filename}: {reason_of(error)}.", err=True)
         sys.exit(1)
     except Exception as error:
         click.echo(

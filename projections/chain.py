@@ -79,20 +79,31 @@ class Head:
     position: int
     chain_hash: str
 
+    def is_well_formed(self) -> bool:
+        """A position a log can hold and a SHA-256 in lower-case hex (a head read
+        from a changed view may be neither; one given to check must be both)."""
+        return (
+            type(self.position) is int
+            and 0 <= self.position <= LAST_POSITION
+            and isinstance(self.chain_hash, str)
+            and _SHA256.fullmatch(self.chain_hash) is not None
+        )
+
     def __str__(self) -> str:
         return f"{self.position}:{self.chain_hash}"
 
     @classmethod
     def parse(cls, text: str) -> Head:
         position, sep, chain_hash = text.strip().partition(":")
-        chain_hash = chain_hash.lower()
-        if (
-            not sep
-            or not re.fullmatch(r"[0-9]{1,19}", position)  # ASCII digits, 64 bits
-            or int(position) > LAST_POSITION
-            or len(chain_hash) != 64
-            or any(c not in "0123456789abcdef" for c in chain_hash)
-        ):
-            msg = "A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
-            raise ValueError(msg)
-        return cls(int(position), chain_hash)
+        head = (
+            cls(int(position), chain_hash.lower())
+            if sep and re.fullmatch(r"[0-9]{1,19}", position)  # ASCII digits
+            else None
+        )
+        if head is None or not head.is_well_formed():
+            raise ValueError(MALFORMED_HEAD)
+        return head
+
+
+MALFORMED_HEAD = "A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
+_SHA256 = re.compile(r"[0-9a-f]{64}")

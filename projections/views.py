@@ -353,12 +353,15 @@ class ProcessStateLogic(BaseView):
     def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
         return self._owners_in(c, "view_process_owners", ids)
 
-    def _part(self, text: str) -> Any:
-        """A stored part of a document, read back."""
+    def _part(self, text: str) -> Document:
+        """A stored part of a document, read back (every part is a JSON object)."""
         try:
-            return json.loads(text)
+            part = json.loads(text)
         except (TypeError, ValueError, RecursionError):
             raise DamagedView(self.view_name) from None
+        if not isinstance(part, dict):
+            raise DamagedView(self.view_name)
+        return part
 
     def _document(self, c: Cursor, initiative: str) -> Document:
         c.execute(

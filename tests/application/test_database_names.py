@@ -33,7 +33,7 @@ def test_a_url_gives_every_setting() -> None:
         (f"{BASE}?schema=a&schema=b", "A PostgreSQL URL names one schema, not several."),
         ("postgresql://someone@db.example:99999/municipality",
          "The port in 'postgresql://someone@db.example:99999/municipality' is not a port "
-         "number (1 to 65535)."),
+         "number (1 to 65535); a / or @ in a password is written %2F or %40."),
         ("postgresql://db.example", "A PostgreSQL database is given as "
          "postgresql://USER@HOST[:PORT]/DBNAME[?schema=SCHEMA]."),
     ],

@@ -5,6 +5,8 @@ raw Python error from inside the engine."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +45,17 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
         (lambda app: app.process_diagram(123), "subject: must be an initiative or"),
         (lambda app: app.audit_log(CITY, since=5), "since: must be a moment with a"),
         (lambda app: app.initiative_status(CITY, as_of=1.5), "as_of: must be a moment"),
+        (lambda app: app.initiative_status(CITY, as_of="0"), "as_of: must be a moment"),
+        (lambda app: app.audit_log(CITY, until="1700000000"), "until: must be a moment"),
+        (lambda app: Samenspraak.replay("x.zip", "x.db", head=5), "head: A head is"),
+        (lambda app: Samenspraak.open("a\x00.db"), "db: must not contain the NUL"),
+        (lambda app: Samenspraak.open("\ud800.db"), "db: is not a file name this"),
+        (lambda app: app.export_initiative(CITY, "\x00"), "path: must not contain"),
     ],
     ids=["head", "event", "export path", "bundle", "database", "diagram subject",
-         "since", "as of"],
+         "since", "as of", "as of a number as text", "until seconds since 1970",
+         "a replay's head", "a NUL in a path", "a path no system can write",
+         "a NUL in an export path"],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_invalid_input(
     story: Story, call: Any, sentence: str
@@ -99,7 +109,10 @@ def test_the_audit_log_names_an_erased_stakeholder_as_the_status_does(
     assert {e.actor for e in theirs} == {name}
 
 
-@pytest.mark.parametrize("name", ["Bakery\nin the square", "Bakery\tsquare"])
+@pytest.mark.parametrize(
+    "name",
+    ["Bakery\nin the square", "Bakery\tsquare", "Bakery\u2028square", "Bakery\x85square"],
+)
 def test_a_name_or_title_is_one_line(tmp_path: Path, name: str) -> None:
     app = Samenspraak.open(tmp_path / "lines.db")
     try:
@@ -142,3 +155,75 @@ def test_the_rules_page_maps_every_command_model_to_its_method():
         and member is not commands.Command
     ]
     assert [m for m in models if f"| `{m}` |" not in table] == []
+
+
+MEETING = {
+    "actor": "facilitator",
+    "initiative": CITY,
+    "kind": "walk-in",
+    "place": "The library",
+    "attendance": 12,
+    "summary": "A walk-in afternoon.",
+}
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "sentence"),
+    [
+        (
+            datetime(2026, 3, 1, 20, tzinfo=timezone(timedelta(seconds=4772))),
+            "starts_at: needs a timezone offset in whole minutes, like +01:00.",
+        ),
+        ("1772395200", "starts_at: must be a moment with a timezone, like "),
+        (Decimal(0), "starts_at: must be a moment with a timezone, like "),
+    ],
+    ids=["an offset with seconds", "seconds since 1970 as text", "a number"],
+)
+def test_a_moment_is_refused_unless_views_and_reports_can_write_it_back(
+    story: Story, starts_at: Any, sentence: str
+) -> None:
+    app, _, _ = story
+    before = app.stored_event_count()
+    with pytest.raises(InvalidInput) as refused:
+        app.hold_meeting({**MEETING, "starts_at": starts_at})
+    assert str(refused.value).startswith(sentence)
+    assert app.stored_event_count() == before
+
+
+def test_a_command_model_made_without_its_checks_is_checked_when_given(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    before = app.stored_event_count()
+    checked = commands.HoldMeeting(**MEETING, starts_at="2026-03-01T20:00+01:00")
+    for unchecked, sentence in [
+        (
+            checked.model_copy(update={"starts_at": datetime(1, 1, 1, tzinfo=UTC)}),
+            "starts_at: must be a moment between the years 1900 and 2999.",
+        ),
+        (
+            checked.model_copy(update={"place": "The\x00library"}),
+            "place: must not contain the NUL character (\\x00).",
+        ),
+        (
+            checked.model_copy(update={"attendance": "many"}),
+            "attendance: must be a whole number, like 2.",
+        ),
+        (
+            commands.RegisterStakeholder.model_construct(
+                actor="facilitator", stakeholder="Not A Ref!", name="x"
+            ),
+            "stakeholder: must be a reference of lower-case letters, digits and "
+            "dashes.",
+        ),
+    ]:
+        given = (
+            app.hold_meeting
+            if isinstance(unchecked, commands.HoldMeeting)
+            else app.register_stakeholder
+        )
+        with pytest.raises(InvalidInput) as refused:
+            given(unchecked)
+        assert str(refused.value) == sentence
+    assert app.stored_event_count() == before
+    assert app.store.select_stakeholder(ref="Not A Ref!") is None

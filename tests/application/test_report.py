@@ -17,7 +17,13 @@ from samenspraak.application.report_render import (
     render_json,
     render_markdown,
 )
-from samenspraak.application.report_timeline import WIDE, Timeline, axis_of, legend
+from samenspraak.application.report_timeline import (
+    WIDE,
+    Timeline,
+    axis_of,
+    label_beside,
+    legend,
+)
 from samenspraak.application.report_words import words
 from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
 from samenspraak.domain import clock
@@ -548,3 +554,19 @@ def test_a_description_keeps_its_paragraphs(story: Story) -> None:
     )
     html = render_html(report, "en")
     assert "<p>First paragraph, on two lines.</p><p>Second paragraph.</p>" in html
+
+
+def test_a_label_beside_a_mark_covers_no_other_mark_on_either_side() -> None:
+    # Room on the right, free: the label goes there.
+    right = label_beside(WIDE, "formal", after=508, before=492, y=100)
+    assert 'x="514.0"' in right
+    assert "text-anchor" not in right
+    # A mark to the right: the label goes to the left.
+    left = label_beside(WIDE, "formal", after=508, before=492, y=100, taken=[530])
+    assert 'x="486.0"' in left
+    assert 'text-anchor="end"' in left
+    # Marks on both sides: no label at all (the tooltip still tells).
+    assert (
+        label_beside(WIDE, "formal", after=508, before=492, y=100, taken=[530, 450])
+        == ""
+    )

@@ -7,6 +7,7 @@ import inspect
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,6 +143,26 @@ def test_a_folder_named_by_the_environment_is_installed_beside_the_built_ins(
         app.close()
     monkeypatch.delenv(TEMPLATES_VARIABLE)
     assert len(installed().all()) == 4
+
+
+def test_a_folder_of_templates_that_cannot_be_read_is_named_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+
+    listed = Path.iterdir
+
+    def denied(self: Path) -> Any:
+        if self == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return listed(self)
+
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    monkeypatch.setattr(Path, "iterdir", denied)
+    with pytest.raises(TemplateError) as refused:
+        installed()
+    assert str(refused.value) == f"{folder}: cannot be read (permission denied)."
 
 
 @pytest.mark.parametrize(

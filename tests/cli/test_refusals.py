@@ -451,13 +451,16 @@ def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
          "when the command ends; give a SQLite file path or a postgresql:// URL."),
         ("postgresql://someone:s3cret@localhost:99999/db",
          "The port in 'postgresql://someone:***@localhost:99999/db' is not a port "
-         "number (1 to 65535)."),
+         "number (1 to 65535); a / or @ in a password is written %2F or %40."),
+        ("postgresql://someone:s3/cr@et@localhost/db",
+         "The port in 'postgresql://someone:***@localhost/db' is not a port "
+         "number (1 to 65535); a / or @ in a password is written %2F or %40."),
         ("postgresql://someone@[::1/db",
          "postgresql://someone@[::1/db is not a URL that can be read: Invalid IPv6 "
          "URL."),
     ],
     ids=["empty", "blank", "another database", "a folder", "in memory",
-         "a password", "an unclosed address"],
+         "a password", "a password with / and @", "an unclosed address"],
 )  # fmt: skip
 @pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
 def test_a_database_name_that_names_no_database_is_refused_and_creates_nothing(
@@ -872,3 +875,21 @@ def test_output_that_cannot_be_written_is_said_in_one_sentence(
     assert exited.value.code == 1
     _, err = capsys.readouterr()
     assert err == "Error: Cannot write the output: no space left on device.\n"
+
+
+def test_a_file_that_fails_unforeseen_is_named_with_why(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/records/city.db")
+
+    monkeypatch.delenv("SAMENSPRAAK_DB", raising=False)
+    monkeypatch.setattr("samenspraak.cli.main.table", unreadable)
+    monkeypatch.setattr(
+        "sys.argv", ["samenspraak", "--db", str(demo_db), "audit", "log", CITY]
+    )
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    _, err = capsys.readouterr()
+    assert err == "Error: /srv/records/city.db: permission denied.\n"

@@ -158,3 +158,24 @@ def test_a_report_written_again_replaces_the_file_and_keeps_its_permissions(
     assert target.read_text(encoding="utf-8").startswith("# Participatieverslag")
     assert target.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_a_report_written_through_a_link_replaces_the_file_and_keeps_the_link(
+    ok: Run, demo_db: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "archive" / "report.md"
+    real.parent.mkdir()
+    real.write_text("The report of last week.\n", encoding="utf-8")
+    link = tmp_path / "latest.md"
+    link.symlink_to(real)
+    ok(demo_db, "report", CITY, "-o", str(link))
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("# Participatieverslag")
+    assert sorted(p.name for p in real.parent.iterdir()) == ["report.md"]
+
+
+def test_a_report_to_a_device_is_written_into_it_not_over_it(
+    ok: Run, demo_db: Path
+) -> None:
+    ok(demo_db, "report", CITY, "-o", os.devnull)
+    assert Path(os.devnull).is_char_device()

@@ -275,13 +275,19 @@ def test_audit_log_refuses_a_time_without_a_timezone(
     assert "timezone" in sentence
 
 
+@pytest.mark.parametrize(
+    "document",
+    ["{bad", "[]", '"x"', "null"],
+    ids=["no JSON", "a list", "a text", "null"],
+)
 def test_a_view_changed_outside_the_engine_asks_for_a_rebuild_which_mends_it(
-    story_db: Path, run: Run
+    story_db: Path, run: Run, document: str
 ) -> None:
     ok(run(story_db, "projections", "catch-up"))
     with sqlite3.connect(story_db) as connection:
         connection.execute(
-            "UPDATE view_process_state SET document = '{bad' WHERE part = 'core'"
+            "UPDATE view_process_state SET document = ? WHERE part = 'core'",
+            [document],
         )
     connection.close()
     for args in (("initiative", "status", "city-centre"), ("report", "city-centre")):
