@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import secrets
 import sqlite3
 import time
@@ -255,9 +256,10 @@ _PROBLEMS = {
     "datetime_type": f"must be a date and time with its timezone, {_EXAMPLE_MOMENT}",
     "decimal_parsing": c.AMOUNT_MESSAGE,
     "decimal_type": c.AMOUNT_MESSAGE,
-    "decimal_max_places": "has more than two decimals; give whole cents, like 1250.50",
+    "decimal_max_places": c.MORE_THAN_CENTS,
     "decimal_max_digits": "is too large (at most 13 digits before the cents)",
     "decimal_whole_digits": "is too large (at most 13 digits before the cents)",
+    "bool_type": "must be true or false",
     "int_parsing": "must be a whole number, like 2",
     "int_type": "must be a whole number, like 2",
 }
@@ -384,6 +386,8 @@ class Samenspraak(Application[UUID]):
         ``SAMENSPRAAK_DB``, then ``./samenspraak.db``. With ``create=False`` a
         missing SQLite file is reported instead of created.
         """
+        if not isinstance(create, bool):
+            raise InvalidInput("create: must be true or false.")
         target = resolve_db(a_path("db", db) if db is not None else None)
         holds = (
             what_the_file_holds(target)
@@ -1898,7 +1902,9 @@ class Samenspraak(Application[UUID]):
         who = ref("actor", actor) if actor is not None else None
         start, end = when("since", since), when("until", until)
         given: object = event  # from Python, anything may come
-        if given is not None and not isinstance(given, str):
+        if given is not None and not (
+            isinstance(given, str) and re.fullmatch(r"[A-Za-z]{1,60}", given)
+        ):
             msg = "event: must be the name of an event, like ReactionAdded."
             raise InvalidInput(msg)
         if event is not None and event.lower() not in _EVENT_NAMES:

@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -155,15 +156,22 @@ TemplateRef = Annotated[
 
 CENTS = Decimal("0.01")
 AMOUNT_MESSAGE = "must be an amount in euros, like 1250.00 (a dot before the cents)"
+MORE_THAN_CENTS = "has more than two decimals; give whole cents, like 1250.50"
 
 
 def _written_as_an_amount(value: Any) -> Any:
     """An amount given as text is digits with at most a dot: not ``1e3``, ``1_000``
     or ``12,50``, which Python would read as numbers or which are ambiguous."""
+    if isinstance(value, float):  # as written: 0.1 + 0.2 has too many decimals
+        value = repr(value)
+    elif isinstance(value, Decimal) and value.is_finite():
+        value = format(value, "f")  # 1E-50 has too many decimals, not digits
     if isinstance(value, str):
         value = value.strip()
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
             raise ValueError(AMOUNT_MESSAGE)
+        if len(value.partition(".")[2].rstrip("0")) > 2:
+            raise ValueError(MORE_THAN_CENTS)
     return value
 
 
@@ -185,6 +193,18 @@ PositiveEuros = Annotated[
     Field(gt=0, max_digits=15, decimal_places=2),
     AfterValidator(_in_cents),
 ]
+
+
+def _each_once(items: list[Any]) -> list[Any]:
+    """Each item once, in the order first given: a reaction named twice in one
+    answer is answered once, and recorded once."""
+    return list(dict.fromkeys(items))
+
+
+Reactions = Annotated[
+    list[PositiveInt], Field(min_length=1, max_length=1000), AfterValidator(_each_once)
+]
+"""The numbers of the reactions an answer is for, each once."""
 
 
 class Command(BaseModel):
@@ -212,7 +232,7 @@ class EraseStakeholder(Command):
     milestones)."""
 
     stakeholder: Ref
-    texts: bool = False
+    texts: StrictBool = False
 
 
 class StartInitiative(Command):
@@ -383,10 +403,10 @@ class AddReaction(Command):
 class AdoptChange(Command):
     initiative: Ref
     plan: Ref
-    reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
+    reactions: Reactions
     version: PositiveInt
     explanation: LongText
-    partly: bool = False
+    partly: StrictBool = False
     """The change meets the reactions in part (gedeeltelijk overgenomen); the
     explanation says to what extent."""
 
@@ -394,14 +414,14 @@ class AdoptChange(Command):
 class DefendPosition(Command):
     initiative: Ref
     plan: Ref
-    reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
+    reactions: Reactions
     reasoning: LongText
 
 
 class NoteSupport(Command):
     initiative: Ref
     plan: Ref
-    reactions: Annotated[list[PositiveInt], Field(min_length=1, max_length=1000)]
+    reactions: Reactions
 
 
 class WithdrawReaction(Command):
@@ -444,7 +464,9 @@ class PutDecisionPoint(Command):
     decision: Ref
     question: ShortText
     options: Annotated[list[OptionInput], Field(min_length=1, max_length=50)]
-    eligible: Annotated[list[StakeholderKind], Field(min_length=1)]
+    eligible: Annotated[
+        list[StakeholderKind], Field(min_length=1), AfterValidator(_each_once)
+    ]
     rule: DecisionRule
     closes_at: Moment | None = None
 

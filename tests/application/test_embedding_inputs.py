@@ -51,11 +51,27 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
         (lambda app: Samenspraak.open("a\x00.db"), "db: must not contain the NUL"),
         (lambda app: Samenspraak.open("\ud800.db"), "db: is not a file name this"),
         (lambda app: app.export_initiative(CITY, "\x00"), "path: must not contain"),
+        (lambda app: Samenspraak.open("x.db", create="no"), "create: must be true or"),
+        (lambda app: app.erase_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "texts": "yes"}),
+         "texts: must be true or false."),
+        (lambda app: app.allocate_budget(
+            {"actor": "facilitator", "initiative": CITY, "amount": 0.1 + 0.2,
+             "purpose": "Benches", "decision": "budget-first-part"}),
+         "amount: has more than two decimals; give whole cents, like 1250.50."),
+        (lambda app: app.allocate_budget(
+            {"actor": "facilitator", "initiative": CITY, "amount": Decimal("1E-50"),
+             "purpose": "Benches", "decision": "budget-first-part"}),
+         "amount: has more than two decimals; give whole cents, like 1250.50."),
+        (lambda app: app.audit_log(CITY, event="\ud800" * 3),
+         "event: must be the name of an event, like ReactionAdded."),
     ],
     ids=["head", "event", "export path", "bundle", "database", "diagram subject",
          "since", "as of", "as of a number as text", "until seconds since 1970",
          "a replay's head", "a NUL in a path", "a path no system can write",
-         "a NUL in an export path"],
+         "a NUL in an export path", "create as text", "an erasure of texts as text",
+         "a float with more than cents", "a decimal of 1E-50",
+         "an event name that is no name"],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_invalid_input(
     story: Story, call: Any, sentence: str
@@ -111,7 +127,12 @@ def test_the_audit_log_names_an_erased_stakeholder_as_the_status_does(
 
 @pytest.mark.parametrize(
     "name",
-    ["Bakery\nin the square", "Bakery\tsquare", "Bakery\u2028square", "Bakery\x85square"],
+    [
+        "Bakery\nin the square",
+        "Bakery\tsquare",
+        "Bakery\u2028square",
+        "Bakery\x85square",
+    ],
 )
 def test_a_name_or_title_is_one_line(tmp_path: Path, name: str) -> None:
     app = Samenspraak.open(tmp_path / "lines.db")
@@ -227,3 +248,24 @@ def test_a_command_model_made_without_its_checks_is_checked_when_given(
         assert str(refused.value) == sentence
     assert app.stored_event_count() == before
     assert app.store.select_stakeholder(ref="Not A Ref!") is None
+
+
+def test_a_reaction_named_twice_in_an_answer_is_answered_and_recorded_once(
+    story: Story,
+) -> None:
+    app, _, db = story
+    app.create_plan({"actor": "bakery", "initiative": CITY, "plan": "benches",
+                     "title": "Benches", "group": "steering-group"})  # fmt: skip
+    app.propose_draft({"actor": "bakery", "initiative": CITY, "plan": "benches",
+                       "text": "Benches on the square.", "changes": "First."})  # fmt: skip
+    app.react_to_plan({"actor": "library", "initiative": CITY, "plan": "benches",
+                       "version": 1, "stance": "support", "text": "Yes."})  # fmt: skip
+    app.note_support({"actor": "bakery", "initiative": CITY, "plan": "benches",
+                      "reactions": [1, 1]})  # fmt: skip
+    with sqlite3.connect(db) as connection:
+        state = connection.execute(
+            "SELECT state FROM stored_events WHERE topic LIKE '%.SupportNoted' "
+            "ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()[0]
+    connection.close()
+    assert b'"reactions":[1]' in state
