@@ -31,6 +31,15 @@ def tables_of(path: Path) -> list[str]:
         return [r[0] for r in connection.execute("SELECT name FROM sqlite_schema")]
 
 
+def record_something_in(db: Path) -> None:
+    """A record with one stakeholder in the directory (and so every table)."""
+    app = Samenspraak.open(db)
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    finally:
+        app.close()
+
+
 @pytest.mark.parametrize("table", ["invoices", "stored_events"])
 @pytest.mark.parametrize("create", [True, False], ids=["recording", "reading"])
 def test_another_programs_database_is_refused_and_left_as_it_was(
@@ -55,11 +64,7 @@ def test_a_record_that_lost_one_of_its_tables_is_named_as_changed(
     tmp_path: Path, create: bool
 ) -> None:
     db = tmp_path / "city.db"
-    app = Samenspraak.open(db)
-    try:
-        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-    finally:
-        app.close()
+    record_something_in(db)
     with closing(sqlite3.connect(db)) as connection:
         connection.execute("DROP TABLE samenspraak_texts")
         connection.commit()
@@ -94,11 +99,7 @@ def test_an_empty_file_becomes_a_record_when_something_is_recorded(
 ) -> None:
     db = tmp_path / "empty.db"
     db.touch()
-    app = Samenspraak.open(db)
-    try:
-        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-    finally:
-        app.close()
+    record_something_in(db)
     assert "stored_events" in tables_of(db)
 
 
@@ -108,11 +109,7 @@ def read_only_copy(tmp_path: Path) -> Iterator[Path]:
     folder, mounted = tmp_path / "archive", tmp_path / "mounted"
     folder.mkdir()
     mounted.mkdir()
-    app = Samenspraak.open(folder / "city.db")
-    try:
-        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-    finally:
-        app.close()
+    record_something_in(folder / "city.db")
     mount = subprocess.run(
         ["mount", "--bind", "-o", "ro", str(folder), str(mounted)],
         capture_output=True,
@@ -177,11 +174,7 @@ def test_a_database_that_this_user_may_not_read_is_named_as_such() -> None:
     try:
         folder.chmod(0o777)
         db = folder / "city.db"
-        app = Samenspraak.open(db)
-        try:
-            app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-        finally:
-            app.close()
+        record_something_in(db)
         db.chmod(0o000)
         opened = subprocess.run(
             ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
