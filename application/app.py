@@ -16,6 +16,7 @@ import re
 import secrets
 import sqlite3
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -203,8 +204,20 @@ def ref(name: str, value: str) -> str:
     try:
         return _REF.validate_python(value)
     except ValidationError:
-        msg = f"{name}: must be a reference of lower-case letters, digits and dashes."
+        msg = (
+            f"{name}: must be a reference of lower-case letters, digits and dashes"
+            f"{_like_a_reference(value)}."
+        )
         raise InvalidInput(msg) from None
+
+
+def _like_a_reference(value: object) -> str:
+    """', like city-centre-east' for 'City Centre (East)': the reference one may
+    have meant, or nothing when there is none."""
+    text = unicodedata.normalize("NFKD", str(value))
+    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower())
+    slug = slug.strip("-")[:64].strip("-")
+    return f", like {slug}" if slug and re.fullmatch(c.REF_PATTERN, slug) else ""
 
 
 _EVENT_NAMES = {name.lower(): name for _, name in LINES}
@@ -301,9 +314,11 @@ def _problem(error: ErrorDetails) -> str:
         least = context.get("min_length", 1)
         return "must not be empty" if least == 1 else f"is too short (at least {least})"
     if kind == "string_pattern_mismatch":
-        if context.get("pattern") == c.REF_PATTERN and len(str(error["input"])) > 64:
+        pattern = context.get("pattern")
+        if pattern == c.REF_PATTERN and len(str(error["input"])) > 64:
             return "is too long (a reference has at most 64 characters)"
-        return _PATTERNS.get(str(context.get("pattern")), "is not in the expected form")
+        like = _like_a_reference(error["input"]) if pattern == c.REF_PATTERN else ""
+        return _PATTERNS.get(str(pattern), "is not in the expected form") + like
     if kind == "greater_than":
         return f"must be more than {context.get('gt')}"
     if kind == "greater_than_equal":

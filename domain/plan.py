@@ -474,9 +474,12 @@ class Plan(Aggregate):
         when the change meets them in part (the explanation says to what extent)."""
         self._require_editable(actor, initiative, "answer reactions")
         answered = self._require_answerable(reactions)
+        rules.a_change_is_adopted_in_a_version_that_exists.check(
+            version in self.versions, plan=self.slug, version=version
+        )
         for reaction in answered:
             rules.a_change_is_adopted_in_a_later_version.check(
-                version in self.versions and version > reaction.version,
+                version > reaction.version,
                 plan=self.slug,
                 reaction=reaction.number,
                 reacted=reaction.version,

@@ -340,6 +340,11 @@ a_withdrawn_reaction_needs_no_answer = _rule(
     "a_withdrawn_reaction_needs_no_answer",
     "Reaction {reaction} on {plan} was withdrawn; it needs no answer.",
 )
+a_change_is_adopted_in_a_version_that_exists = _rule(
+    "a_change_is_adopted_in_a_version_that_exists",
+    "{plan} has no version {version} yet; propose it first, then adopt the change "
+    "in it.",
+)
 a_change_is_adopted_in_a_later_version = _rule(
     "a_change_is_adopted_in_a_later_version",
     "A change answering reaction {reaction} (on version {reacted}) is adopted in a "

@@ -235,7 +235,7 @@ def test_a_command_model_made_without_its_checks_is_checked_when_given(
                 actor="facilitator", stakeholder="Not A Ref!", name="x"
             ),
             "stakeholder: must be a reference of lower-case letters, digits and "
-            "dashes.",
+            "dashes, like not-a-ref.",
         ),
     ]:
         given = (

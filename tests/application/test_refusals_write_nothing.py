@@ -49,7 +49,8 @@ CASES: list[tuple[str, str, dict[str, Any], type[SamenspraakError], str]] = [
     ("unknown field", "react_to_plan", reaction(colour="red"), InvalidInput,
      "colour: is not a field of this command."),
     ("malformed reference", "react_to_plan", reaction(plan="Vision Plan"), InvalidInput,
-     "plan: must be a reference of lower-case letters, digits and dashes."),
+     "plan: must be a reference of lower-case letters, digits and dashes, like "
+     "vision-plan."),
     ("malformed date", "hold_meeting",
      {"actor": "facilitator", "initiative": "city-centre", "starts_at": "2026-13-01",
       "kind": "walk-in", "place": "The market", "attendance": 3, "summary": "A walk-in."},

@@ -161,7 +161,8 @@ def test_an_actor_that_is_no_reference_is_refused(
     sentence = refused(demo_copy, *_react(), actor="Not A Ref!")
     assert (
         sentence
-        == "--as: must be a reference of lower-case letters, digits and dashes."
+        == "--as: must be a reference of lower-case letters, digits and dashes, "
+        "like not-a-ref."
     )
 
 

@@ -633,9 +633,9 @@ def test_a_change_cannot_be_adopted_in_a_version_not_yet_proposed(
     city_centre, reacted_plan, text, refused
 ):
     with refused(
-        rules.a_change_is_adopted_in_a_later_version,
-        "A change answering reaction 3 (on version 1) is adopted in a later version "
-        "of traffic-plan; version 3 is not one.",
+        rules.a_change_is_adopted_in_a_version_that_exists,
+        "traffic-plan has no version 3 yet; propose it first, then adopt the change "
+        "in it.",
         reacted_plan,
     ):
         reacted_plan.adopt_change(

@@ -212,7 +212,8 @@ def test_audit_log_filters_by_actor(story_db: Path, run: Run) -> None:
     assert refused(nobody) == "No stakeholder is registered as nobody."
     malformed = run(story_db, "audit", "log", "city-centre", "--actor", "Bad Ref")
     assert refused(malformed) == (
-        "--actor: must be a reference of lower-case letters, digits and dashes."
+        "--actor: must be a reference of lower-case letters, digits and dashes, "
+        "like bad-ref."
     )
 
 
