@@ -667,7 +667,7 @@ class Initiative(Aggregate):
         rules.a_follow_up_answers_an_informing.check(
             1 <= informing <= len(self.council_informings),
             initiative=self.slug,
-            count=len(self.council_informings),
+            informings=_how_many(len(self.council_informings), "informing"),
             informing=informing,
         )
         rules.times_carry_a_timezone.check(
@@ -1089,3 +1089,10 @@ def _with_article(kind: str) -> str:
     """'a resident', 'an entrepreneur', 'a civil servant'."""
     words = kind.replace("-", " ")
     return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
+def _how_many(count: int, thing: str) -> str:
+    """'no informings', '1 informing', '2 informings'."""
+    if count == 0:
+        return f"no {thing}s"
+    return f"{count} {thing}{'s' * (count != 1)}"

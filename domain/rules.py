@@ -201,7 +201,7 @@ an_erasure_is_recorded_where_they_took_part = _rule(
 )
 a_follow_up_answers_an_informing = _rule(
     "a_follow_up_answers_an_informing",
-    "{initiative} informed the council {count} time(s); there is no informing "
+    "{initiative} has {informings} of the council; there is no informing "
     "{informing} to follow up.",
 )
 a_follow_up_comes_after_the_informing = _rule(

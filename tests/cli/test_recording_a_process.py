@@ -902,7 +902,7 @@ def test_what_the_council_did_with_a_document_is_recorded_and_reported(
         demo_copy, "council", "follow-up", CITY, "--informing", "3",
         "--summary", "?", actor=F,
     ) == (
-        "city-centre informed the council 2 time(s); there is no informing 3 to "
+        "city-centre has 2 informings of the council; there is no informing 3 to "
         "follow up."
     )  # fmt: skip
 

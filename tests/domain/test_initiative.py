@@ -650,7 +650,7 @@ def test_a_follow_up_answers_an_informing_that_happened(city_centre, text, refus
     informed_at = informed(city_centre, text)
     with refused(
         rules.a_follow_up_answers_an_informing,
-        "city-centre informed the council 1 time(s); there is no informing 2 to "
+        "city-centre has 1 informing of the council; there is no informing 2 to "
         "follow up.",
         city_centre,
     ):
