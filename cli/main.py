@@ -408,8 +408,7 @@ def demo(obj: Context) -> None:
     if any(app.store.count_rows().values()):
         msg = (
             f"{without_password(obj.db)} already holds a record; the demo plays into "
-            "a fresh database: "
-            "remove it or pass another --db."
+            "a fresh database: remove it or pass another --db."
         )
         raise click.ClickException(msg)
     play(app, say=click.echo)
