@@ -435,24 +435,29 @@ class Samenspraak(Application[UUID]):
             msg = f"There is no folder {folder} to keep the database in."
             raise StorageError(msg)
         env = storage_env(target)
-        if not is_postgres(target):
-            try:
-                return cls(env)
-            except StorageError:
-                if holds is not None and not os.access(target, os.R_OK):
-                    msg = (
-                        f"The database {target} cannot be read here (permission "
-                        "denied); ask for read and write access to it."
-                    )
-                    raise StorageError(msg) from None
-                if holds is not None and not _writable_here(Path(target)):
-                    msg = (
-                        f"The database {target} is read-only here: samenspraak writes "
-                        "beside it (its write-ahead log) and into it (its views) even "
-                        "to read or verify it; copy it to a folder you can write to."
-                    )
-                    raise StorageError(msg) from None
-                raise
+        if is_postgres(target):
+            return cls._open_postgres(env, create=create)
+        try:
+            return cls(env)
+        except StorageError:
+            if holds is not None and not os.access(target, os.R_OK):
+                msg = (
+                    f"The database {target} cannot be read here (permission "
+                    "denied); ask for read and write access to it."
+                )
+                raise StorageError(msg) from None
+            if holds is not None and not _writable_here(Path(target)):
+                msg = (
+                    f"The database {target} is read-only here: samenspraak writes "
+                    "beside it (its write-ahead log) and into it (its views) even "
+                    "to read or verify it; copy it to a folder you can write to."
+                )
+                raise StorageError(msg) from None
+            raise
+
+    @classmethod
+    def _open_postgres(cls, env: dict[str, str], *, create: bool) -> Samenspraak:
+        """Open the record in a PostgreSQL schema, saying in words what stops it."""
         try:
             import psycopg_pool  # noqa: F401, PLC0415
 
@@ -462,6 +467,13 @@ class Samenspraak(Application[UUID]):
             raise StorageError(msg) from None
         opening = Opening(env)
         try:
+            if not opening.has_the_schema():
+                msg = (
+                    f"There is no schema {opening.schema} in {env['POSTGRES_DBNAME']}; "
+                    f"samenspraak creates its tables, not schemas: create it first "
+                    f"(CREATE SCHEMA {opening.schema};)."
+                )
+                raise StorageError(msg)
             if not create and not opening.holds_a_record():
                 msg = (
                     f"There is no samenspraak record in schema {opening.schema} of "

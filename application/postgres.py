@@ -114,6 +114,14 @@ class Opening:
             reason = _reason(error, env)
             raise StorageError(f"The database cannot be opened: {reason}.") from None
 
+    def has_the_schema(self) -> bool:
+        """Whether the schema named in the URL exists (the engine creates tables,
+        not schemas)."""
+        found = self.connection.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", [self.schema]
+        ).fetchone()
+        return found is not None
+
     def holds_a_record(self, events_table: str = "samenspraak_events") -> bool:
         """Whether the schema has the engine's events table (the library names it
         after the application: ``samenspraak_events``)."""

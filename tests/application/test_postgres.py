@@ -133,6 +133,19 @@ def test_reading_an_empty_schema_finds_no_record_and_creates_nothing(
     assert tables == (0,)
 
 
+@pytest.mark.parametrize("create", [True, False], ids=["recording", "reading"])
+def test_a_schema_that_does_not_exist_is_named_with_how_to_make_it(
+    schema: str, create: bool
+) -> None:
+    missing = f"{schema}_not_made"
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(f"{SERVER}?schema={missing}", create=create)
+    assert str(refused.value) == (
+        f"There is no schema {missing} in test; samenspraak creates its tables, not "
+        f"schemas: create it first (CREATE SCHEMA {missing};)."
+    )
+
+
 def test_the_cli_plays_the_demo_and_ticks_on_postgresql(schema: str) -> None:
     from click.testing import CliRunner  # noqa: PLC0415
 
