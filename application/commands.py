@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from samenspraak.domain import clock
 from samenspraak.domain.values import (
     AnnouncementChannel,
     Channel,
@@ -53,7 +54,7 @@ Ref = Annotated[
 """A human-friendly reference: lower-case letters, digits and dashes, 1-64 long;
 given in any case and with spaces around it, it is trimmed and lower-cased first."""
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_YEAR, LAST_YEAR = clock.FIRST_YEAR, clock.LAST_YEAR
 
 
 def _within_the_calendar(moment: datetime) -> datetime:

@@ -12,6 +12,10 @@ from datetime import UTC, datetime
 
 _now: Callable[[], datetime] = lambda: datetime.now(tz=UTC)  # noqa: E731
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a moment of a process may fall in: any process's dates fit, and every
+moment can be written in UTC and in Dutch time."""
+
 
 def now() -> datetime:
     """The current moment, timezone-aware (UTC unless the clock was set)."""
@@ -31,9 +35,20 @@ def set_clock(clock: Callable[[], datetime]) -> Callable[[], datetime]:
 
 @contextmanager
 def frozen_at(moment: datetime) -> Iterator[None]:
-    """Make ``now()`` return ``moment`` inside the block."""
-    if moment.tzinfo is None:
-        msg = "A frozen moment must be timezone-aware."
+    """Make ``now()`` return ``moment`` inside the block: a timezone-aware datetime
+    between the years 1900 and 2999, its offset from UTC in whole minutes (as the
+    moments commands take)."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        msg = "A frozen moment must be a timezone-aware datetime."
+        raise ValueError(msg)
+    offset = moment.utcoffset()
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR or (
+        offset is not None and offset.total_seconds() % 60
+    ):
+        msg = (
+            f"A frozen moment falls between the years {FIRST_YEAR} and {LAST_YEAR}, "
+            "with an offset from UTC in whole minutes."
+        )
         raise ValueError(msg)
     previous = set_clock(lambda: moment)
     try:

@@ -8,8 +8,10 @@ closed, all load as they were.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+
+import pytest
 
 from samenspraak.domain import clock
 from samenspraak.domain.decision_point import DecisionPoint, DecisionState, Option
@@ -434,3 +436,23 @@ def test_a_start_and_joins_recorded_before_identities_were_kept_still_load(text)
 
     assert rebuilt.stakeholders == city.stakeholders
     assert rebuilt.facilitator == city.facilitator
+
+
+@pytest.mark.parametrize(
+    "frozen",
+    [
+        datetime(2026, 1, 12, 9, 0),  # no timezone
+        "2026-01-12T09:00+01:00",  # text, not a datetime
+        datetime(1, 1, 1, tzinfo=UTC),  # before any process
+        datetime(1930, 6, 1, 20, 0, tzinfo=timezone(timedelta(seconds=4772))),
+    ],
+    ids=["naive", "text", "year 1", "an offset with seconds"],
+)
+def test_the_clock_is_frozen_only_at_a_moment_a_command_could_be_given(
+    frozen: object,
+) -> None:
+    before = moment("2026-01-12T09:00+01:00")
+    with clock.frozen_at(before):
+        with pytest.raises(ValueError, match=r"^A frozen moment "):
+            clock.frozen_at(frozen).__enter__()  # type: ignore[arg-type]
+        assert clock.now() == before  # the clock was left as it was
