@@ -19,6 +19,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -222,6 +223,22 @@ def _like_a_reference(value: object) -> str:
 
 _EVENT_NAMES = {name.lower(): name for _, name in LINES}
 """Every event the audit trail can show, by its name in lower case."""
+
+
+THIS_STAKEHOLDER = "This stakeholder"
+"""How a domain rule names a stakeholder: the domain knows only pseudonymous ids."""
+
+
+@contextmanager
+def _naming(ref: str) -> Iterator[None]:
+    """Say a refusal of the domain's about "This stakeholder" with their reference."""
+    try:
+        yield
+    except RuleViolation as violation:
+        if not violation.sentence.startswith(THIS_STAKEHOLDER):
+            raise
+        sentence = ref + violation.sentence.removeprefix(THIS_STAKEHOLDER)
+        raise RuleViolation(violation.rule, sentence) from None
 
 
 def _refuse_erased(ref: str) -> None:
@@ -976,12 +993,13 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "join_initiative", cmd.kind)
             texts = _Pending(str(initiative.id))
-            initiative.join(
-                actor=actor,
-                stakeholder=stakeholder,
-                kind=cmd.kind,
-                identity=self._identity(texts, cmd.stakeholder),
-            )
+            with _naming(cmd.stakeholder):
+                initiative.join(
+                    actor=actor,
+                    stakeholder=stakeholder,
+                    kind=cmd.kind,
+                    identity=self._identity(texts, cmd.stakeholder),
+                )
             # Whoever joins must not be erased meanwhile either (checked when saved).
             self.save(initiative, texts=texts.texts, acting=[actor, stakeholder])
 
@@ -1028,7 +1046,10 @@ class Samenspraak(Application[UUID]):
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "add_member")
-            initiative.add_member(actor=actor, group=cmd.group, stakeholder=stakeholder)
+            with _naming(cmd.stakeholder):
+                initiative.add_member(
+                    actor=actor, group=cmd.group, stakeholder=stakeholder
+                )
             self.save(initiative)
 
         self._run(run)
@@ -1041,9 +1062,10 @@ class Samenspraak(Application[UUID]):
             stakeholder = self._stakeholder(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "remove_member")
-            initiative.remove_member(
-                actor=actor, group=cmd.group, stakeholder=stakeholder
-            )
+            with _naming(cmd.stakeholder):
+                initiative.remove_member(
+                    actor=actor, group=cmd.group, stakeholder=stakeholder
+                )
             self.save(initiative)
 
         self._run(run)

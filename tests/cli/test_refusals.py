@@ -894,3 +894,21 @@ def test_a_file_that_fails_unforeseen_is_named_with_why(
     assert exited.value.code == 1
     _, err = capsys.readouterr()
     assert err == "Error: /srv/records/city.db: permission denied.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (("stakeholder", "join", CITY, "bakery", "--kind", "entrepreneur"),
+         "bakery has already joined city-centre."),
+        (("group", "add", CITY, "steering-group", "bakery"),
+         "bakery is already a member of steering-group."),
+        (("group", "remove", CITY, "steering-group", "housing-corporation"),
+         "housing-corporation is not a member of steering-group."),
+    ],
+    ids=["joined twice", "added twice", "removed without being a member"],
+)  # fmt: skip
+def test_a_refusal_about_a_stakeholder_names_them_by_their_reference(
+    refused: Refused, demo_copy: Path, args: tuple[str, ...], sentence: str
+) -> None:
+    assert refused(demo_copy, *args, actor=F) == sentence
