@@ -118,12 +118,13 @@ ERASED_PREFIX = "erased-"
 """How a stakeholder whose personal data was erased is named, followed by the start
 of their pseudonymous id; no one registers a reference starting with it."""
 
-RETRIES = 5
+RETRIES = 8
 """How many times a command is tried in all when other writers keep changing the
-same aggregate (the first try and four retries)."""
+same aggregate (the first try and seven retries)."""
 RETRY_WAIT = 0.02
-"""Seconds: the most a retry waits after its first collision (twice that after the
-second, and so on), at random, so that collided writers do not collide again."""
+"""Seconds: the most a retry waits after its first collision, at random, so that
+collided writers do not collide again; the most doubles with each collision (0.02,
+0.04, 0.08, ... 1.28 s), so that many writers at once spread out."""
 
 
 _ACTING: ContextVar[str | None] = ContextVar("samenspraak_acting", default=None)
@@ -547,7 +548,7 @@ class Samenspraak(Application[UUID]):
                     raise Conflict(msg) from None
                 # Writers that collided would collide again if they retried at
                 # once; a short random wait lets one of them go first.
-                time.sleep(random.uniform(0, RETRY_WAIT * attempt))
+                time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
             except SamenspraakError:
                 raise
             except DamagedView as damaged:

@@ -225,8 +225,17 @@ class TextStoreRecorder:
         job = ErasureJob(stakeholder_id, text_ids, at, identities)
         datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
         with datastore.transaction(commit=True) as c:
+            self._write_first(c)
             self._erase_rows(c, job)
         return job.now_named, job.erased
+
+    def _write_first(self, c: Any) -> None:
+        """Begin a transaction that reads and then writes with a write that changes
+        nothing. On SQLite it takes the file's write lock, waiting for other writers
+        as long as the lock timeout allows; a read first would hold a snapshot that
+        another writer can make stale, and SQLite then refuses the write at once
+        ("database is locked") instead of waiting. Harmless on PostgreSQL."""
+        c.execute(f"UPDATE {self.stakeholders_table} SET id = id WHERE 1 = 0")
 
     def _erase_rows(self, c: Any, job: ErasureJob) -> None:
         """The statements of an erasure, in the caller's transaction (with the
@@ -328,6 +337,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> Sequence[int] | None:
+        self._write_first(c)
         self._refuse_an_erased_actor(c, kwargs.get("acting"))
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))

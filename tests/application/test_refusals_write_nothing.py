@@ -171,8 +171,11 @@ def test_a_command_that_loses_a_race_is_retried_on_the_new_state(story: Story) -
         other.close()
 
 
-def test_a_command_that_keeps_losing_the_race_reports_a_conflict(story: Story) -> None:
+def test_a_command_that_keeps_losing_the_race_reports_a_conflict(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app, _, db = story
+    monkeypatch.setattr("samenspraak.application.app.RETRY_WAIT", 0.0)  # no waiting
     other = Samenspraak.open(str(db))
     app.advance_phase({"actor": "facilitator", "initiative": "city-centre"})
     app.create_plan(plan_command("cycle-plan"))
@@ -183,9 +186,9 @@ def test_a_command_that_keeps_losing_the_race_reports_a_conflict(story: Story) -
     try:
         with pytest.raises(Conflict) as conflict:
             app.propose_draft(draft_command("cycle-plan"))
-        assert "gave up after 5 tries" in str(conflict.value)
-        # Only the other writer's five drafts were recorded.
-        assert app.store.count_rows()["stored_events"] == before + 5
+        assert "gave up after 8 tries" in str(conflict.value)
+        # Only the other writer's eight drafts were recorded.
+        assert app.store.count_rows()["stored_events"] == before + 8
     finally:
         other.close()
 

@@ -1,0 +1,73 @@
+"""Many processes writing to the same SQLite file, to the same plan, at the same
+moment: each waits its turn for the file and retries when another came first, so
+every one of them is recorded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from samenspraak.application import Samenspraak
+from samenspraak.application.story import play
+
+WRITERS = 10
+
+REACT_AT = """
+import json, sys, time
+from samenspraak.application import Samenspraak, SamenspraakError
+db, start, n = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+app = Samenspraak.open(db, create=False)
+time.sleep(max(0.0, start - time.time()))  # all at once
+try:
+    number = app.react_to_plan({
+        "actor": "library", "initiative": "city-centre", "plan": "benches",
+        "version": 1, "stance": "support", "text": f"Reaction {n}",
+    })
+    print(json.dumps({"number": number}))
+except SamenspraakError as refused:
+    print(json.dumps({"refused": str(refused)}))
+finally:
+    app.close()
+"""
+
+
+def test_ten_processes_reacting_to_one_plan_at_once_are_all_recorded(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "busy.db"
+    app = Samenspraak.open(db)
+    try:
+        play(app, say=lambda line: None)
+        app.create_plan({"actor": "bakery", "initiative": "city-centre",
+                         "plan": "benches", "title": "Benches",
+                         "group": "steering-group"})  # fmt: skip
+        app.propose_draft({"actor": "bakery", "initiative": "city-centre",
+                           "plan": "benches", "text": "Benches on the square.",
+                           "changes": "First."})  # fmt: skip
+    finally:
+        app.close()
+
+    start = time.time() + 3  # after every process has started and opened the file
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", REACT_AT, str(db), str(start), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(WRITERS)
+    ]
+    results = [json.loads(w.communicate(timeout=120)[0]) for w in writers]
+
+    assert [r for r in results if "refused" in r] == []
+    assert sorted(r["number"] for r in results) == list(range(1, WRITERS + 1))
+    app = Samenspraak.open(db, create=False)
+    try:
+        plan = app.plan_details("city-centre", "benches")
+        assert len(plan.reactions) == WRITERS
+        assert app.verify_audit().intact
+    finally:
+        app.close()
