@@ -652,7 +652,8 @@ class Samenspraak(Application[UUID]):
     def _phase_facts(self, initiative: Initiative) -> PhaseFacts:
         """What the current phase's guards ask about plans and decision points,
         from the process-state view (nothing is read when the phase has none)."""
-        if not initiative.process.phase(initiative.phase).guards:
+        phase = initiative.process.phase(initiative.phase)
+        if not phase.guards and not phase.society_only:
             return PhaseFacts()
         return self._facts_of(initiative)
 

@@ -730,12 +730,20 @@ class Initiative(Aggregate):
         self.require_facilitator(actor, "advance its phase")
         following = self.require_a_next_phase()
         known = facts if facts is not None else PhaseFacts()
-        for guard in self.process.phase(self.phase).guards:
+        current = self.process.phase(self.phase)
+        for guard in current.guards:
             rules.a_phase_is_left_when_its_guards_hold.check(
                 self._guard_holds(guard, known),
                 initiative=self.slug,
                 phase=self.phase,
                 guard=self._guard_said(guard, known),
+            )
+        if current.society_only:  # whatever the template's guards say
+            rules.society_decides_before_colleagues_join.check(
+                known.open_decision_points == 0,
+                initiative=self.slug,
+                phase=self.phase,
+                count=known.open_decision_points,
             )
         self._phase_advanced(actor=actor, previous=self.phase, phase=following.name)
         return following.name

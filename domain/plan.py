@@ -286,8 +286,10 @@ class Plan(Aggregate):
             ),
         )
         closes_at = closes_at or self.reaction_period_in_force(initiative)
+        held = initiative.meeting(meeting) if meeting is not None else None
+        given_at = held.starts_at if held is not None else clock.now()
         rules.a_late_reaction_is_refused.check(
-            closes_at is None or clock.now() <= closes_at,
+            closes_at is None or given_at <= closes_at,
             plan=self.slug,
             closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
@@ -305,7 +307,6 @@ class Plan(Aggregate):
                 initiative=initiative.slug,
                 meeting=meeting,
             )
-            held = initiative.meeting(meeting)
             assert held is not None
             rules.a_reaction_at_a_meeting_comes_after_it_began.check(
                 held.starts_at <= clock.now(),
@@ -570,6 +571,12 @@ class Plan(Aggregate):
             not self.unanswered,
             plan=self.slug,
             reactions=", ".join(map(str, self.unanswered)),
+        )
+        closes_at = self.reaction_period_in_force(initiative)
+        rules.a_plan_is_finalised_after_its_reaction_period.check(
+            closes_at is None or clock.now() > closes_at,
+            plan=self.slug,
+            closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
         version = self.latest_version
         self._finalised(actor=actor, version=version)

@@ -92,6 +92,12 @@ a_closed_initiative_leaves_no_reaction_unanswered = _rule(
     "{initiative} still has {count} unanswered reaction(s); answer them before "
     "closing it, so that the response report answers every reaction.",
 )
+society_decides_before_colleagues_join = _rule(
+    "society_decides_before_colleagues_join",
+    "{initiative} leaves {phase}, where society decides alone, once no decision "
+    "point is still open ({count} open): society decides first, colleagues join "
+    "after.",
+)
 a_phase_is_left_when_its_guards_hold = _rule(
     "a_phase_is_left_when_its_guards_hold",
     "{initiative} cannot leave the phase {phase} until {guard}.",
@@ -394,6 +400,11 @@ a_reaction_period_lasts_as_long_as_the_phase_gives = _rule(
 a_plan_has_one_reaction_period_at_a_time = _rule(
     "a_plan_has_one_reaction_period_at_a_time",
     "{plan} already has a reaction period open until {closes_at}.",
+)
+a_plan_is_finalised_after_its_reaction_period = _rule(
+    "a_plan_is_finalised_after_its_reaction_period",
+    "The reaction period of {plan} runs until {closes_at}; the plan is finalised "
+    "after that, so that everyone can react.",
 )
 a_late_reaction_is_refused = _rule(
     "a_late_reaction_is_refused",

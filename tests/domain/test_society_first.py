@@ -9,6 +9,7 @@ initiative, they can.
 from __future__ import annotations
 
 from samenspraak.domain import rules
+from samenspraak.domain.initiative import PhaseFacts
 from samenspraak.domain.plan import Plan
 from samenspraak.domain.values import (
     SOCIETY,
@@ -251,3 +252,20 @@ def test_society_decides_its_own_question_even_after_colleagues_join(
     assert decision.decide(actor="facilitator", initiative=city_centre) == (
         "at-the-library"
     )
+
+
+def test_colleagues_join_only_once_society_has_decided_its_open_questions(
+    city_centre, refused
+):
+    with refused(
+        rules.society_decides_before_colleagues_join,
+        "city-centre leaves society-decides, where society decides alone, once no "
+        "decision point is still open (1 open): society decides first, colleagues "
+        "join after.",
+        city_centre,
+    ):
+        city_centre.advance_phase(
+            actor="facilitator", facts=PhaseFacts(open_decision_points=1)
+        )
+
+    assert city_centre.advance_phase(actor="facilitator") == "colleagues-join"

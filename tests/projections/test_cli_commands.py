@@ -50,20 +50,21 @@ def log(run: Run, db: Path, *args: str) -> list[dict[str, Any]]:
 def test_projections_status_shows_each_view_against_the_end_of_the_log(
     story_db: Path, run: Run
 ) -> None:
-    # The story catches only the audit trail up, when it informs the council.
+    # The story brings the views up to date when it leaves the phase where society
+    # decides (position 32), and the audit trail when it informs the council (67).
     table = ok(run(story_db, "projections", "status")).stdout.splitlines()
     assert re.split(r"\s{2,}", table[0]) == ["view", "position", "log end", "behind"]
     assert set(table[1]) == {"-", " "}
     assert [line.split() for line in table[2:]] == [
-        [STATE, "0", "70", "70"],
+        [STATE, "32", "70", "38"],
         [AUDIT, "67", "70", "3"],
-        [RESPONSES, "0", "70", "70"],
+        [RESPONSES, "32", "70", "38"],
     ]
     as_json = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
     assert as_json == [
-        {"view": STATE, "position": 0, "log_end": 70, "behind": 70},
+        {"view": STATE, "position": 32, "log_end": 70, "behind": 38},
         {"view": AUDIT, "position": 67, "log_end": 70, "behind": 3},
-        {"view": RESPONSES, "position": 0, "log_end": 70, "behind": 70},
+        {"view": RESPONSES, "position": 32, "log_end": 70, "behind": 38},
     ]
 
 
@@ -73,9 +74,9 @@ def test_projections_catch_up_applies_what_is_new_and_then_nothing(
     first = ok(run(story_db, "projections", "catch-up"))
     assert first.stdout == ""
     assert first.stderr.splitlines() == [
-        f"{STATE}: 70 events applied.",
+        f"{STATE}: 38 events applied.",
         f"{AUDIT}: 3 events applied.",
-        f"{RESPONSES}: 70 events applied.",
+        f"{RESPONSES}: 38 events applied.",
     ]
     status = json.loads(ok(run(story_db, "projections", "status", "--json")).stdout)
     assert [(s["position"], s["log_end"]) for s in status] == [(70, 70)] * 3

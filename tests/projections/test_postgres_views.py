@@ -107,9 +107,9 @@ def test_the_views_on_postgresql_rebuild_race_and_refuse_a_changed_record(
 
     app = opened()
     assert app.catch_up() == {
-        "samenspraak.view.process-state": 70,
+        "samenspraak.view.process-state": 38,
         "samenspraak.view.audit-trail": 3,
-        "samenspraak.view.response-report": 70,
+        "samenspraak.view.response-report": 38,
     }
     head = app.audit_head()
     assert head.position == 70
