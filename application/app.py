@@ -644,10 +644,18 @@ class Samenspraak(Application[UUID]):
         actor: str,
         command: str,
         kind: StakeholderKind | None = None,
+        *,
+        for_whom: str | None = None,
     ) -> None:
         """The phase's permissions in the initiative's pinned template allow the
-        actor's kind to give ``command`` (templates without permissions allow all)."""
+        actor's kind to give ``command`` (templates without permissions allow all);
+        and, when the actor gives it for someone else (the facilitator recording
+        their reaction), that stakeholder's kind too: no one is heard through the
+        facilitator where the phase bars them. (Adding a stakeholder is the
+        facilitator's own act: a phase may bar a kind from joining by themselves.)"""
         initiative.require_permission(actor, command, kind)
+        if for_whom is not None and for_whom != actor:
+            initiative.require_permission(for_whom, command, kind)
 
     def _phase_facts(self, initiative: Initiative) -> PhaseFacts:
         """What the current phase's guards ask about plans and decision points,
@@ -1365,7 +1373,7 @@ class Samenspraak(Application[UUID]):
                 self._stakeholder(cmd.stakeholder) if cmd.stakeholder else actor
             )
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "react_to_plan")
+            self._permit(initiative, actor, "react_to_plan", for_whom=stakeholder)
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
             number = plan.add_reaction(

@@ -504,3 +504,36 @@ def test_the_last_phase_says_there_is_none_after_it_whatever_its_permissions(eng
     assert str(refused.value) == (
         "harbour is in its last phase (only); there is no phase after it."
     )
+
+
+def test_the_facilitator_records_a_reaction_only_for_someone_the_phase_lets_react(
+    engine,
+):
+    """overheidsparticipatie v2: in society-decides a civil servant may do nothing;
+    the facilitator may add one, to observe, but not be heard through."""
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "overheidsparticipatie@2")
+        for person, kind in (("resident", "resident"), ("planner", "civil-servant")):
+            do("join_initiative", actor="facilitator", stakeholder=person, kind=kind)
+        do("form_group", actor="facilitator", group="team", kind="working",
+           name="Team", mandate="Writes the plan.")  # fmt: skip
+        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
+        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
+           changes="First.")  # fmt: skip
+        before = engine.stored_event_count()
+        with pytest.raises(NotAllowed) as refused:
+            do("react_to_plan", actor="facilitator", stakeholder="planner", plan="plan",
+               version=1, stance="concern", channel="letter",
+               text="A letter from the planning department.")  # fmt: skip
+        assert str(refused.value) == (
+            "In the phase society-decides of harbour, a civil servant may not react "
+            "to plans."
+        )
+        assert engine.stored_event_count() == before
+        assert do("react_to_plan", actor="facilitator", stakeholder="resident",
+                  plan="plan", version=1, stance="support", channel="letter",
+                  text="A letter from a resident.") == 1  # fmt: skip
