@@ -26,6 +26,7 @@ from samenspraak.domain.templates import (
     pinned_template,
 )
 from samenspraak.domain.values import (
+    SOCIETY,
     AnnouncementChannel,
     CouncilSession,
     GroupKind,
@@ -849,6 +850,11 @@ class Initiative(Aggregate):
         )
         rules.an_allocation_follows_from_a_decision.check(
             decided, initiative=self.slug, decision=decision.slug, state=state
+        )
+        rules.an_allocation_follows_from_a_decision_of_society.check(
+            bool(SOCIETY & set(decision.eligible)),
+            decision=decision.slug,
+            kinds=" and ".join(k.value for k in decision.eligible),
         )
         total = self.allocated + amount
         rules.allocations_stay_within_the_budget.check(

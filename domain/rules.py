@@ -239,6 +239,11 @@ allocations_stay_within_the_budget = _rule(
     "Allocating EUR {amount} would bring the allocations of {initiative} to "
     "EUR {total}, over its budget of EUR {budget}.",
 )
+an_allocation_follows_from_a_decision_of_society = _rule(
+    "an_allocation_follows_from_a_decision_of_society",
+    "A budget allocation follows from a decision put to residents, entrepreneurs or "
+    "institutions; {decision} was put to {kinds} only.",
+)
 an_allocation_follows_from_a_decision = _rule(
     "an_allocation_follows_from_a_decision",
     "A budget allocation follows from a decision taken in {initiative}; "

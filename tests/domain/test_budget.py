@@ -246,3 +246,26 @@ def test_an_amount_beyond_any_budget_is_refused_by_the_rule_not_by_arithmetic(
         city_centre,
     ):
         allocate("1E+30")
+
+
+def test_an_allocation_cannot_follow_from_a_decision_put_to_civil_servants_alone(
+    city_centre, put_decision, allocate, refused
+):
+    city_centre.advance_phase(actor="facilitator")  # colleagues join
+    among_colleagues = put_decision(
+        slug="office-hours", eligible=[StakeholderKind.CIVIL_SERVANT]
+    )
+    among_colleagues.take_position(
+        actor="civil-servant-traffic", initiative=city_centre, option="car-free"
+    )
+    among_colleagues.decide(actor="facilitator", initiative=city_centre)
+    assert among_colleagues.is_decided
+    city_centre.collect_events()
+
+    with refused(
+        rules.an_allocation_follows_from_a_decision_of_society,
+        "A budget allocation follows from a decision put to residents, entrepreneurs "
+        "or institutions; office-hours was put to civil-servant only.",
+        city_centre,
+    ):
+        allocate("5000.00", decision=among_colleagues)
