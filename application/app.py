@@ -219,7 +219,8 @@ def _like_a_reference(value: object) -> str:
     text = unicodedata.normalize("NFKD", str(value))
     slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower())
     slug = slug.strip("-")[:64].strip("-")
-    return f", like {slug}" if slug and re.fullmatch(c.REF_PATTERN, slug) else ""
+    usable = re.fullmatch(c.REF_PATTERN, slug) and not slug.startswith(ERASED_PREFIX)
+    return f", like {slug}" if slug and usable else ""
 
 
 _EVENT_NAMES = {name.lower(): name for _, name in LINES}
@@ -661,7 +662,11 @@ class Samenspraak(Application[UUID]):
         """What the current phase's guards ask about plans and decision points,
         from the process-state view (nothing is read when the phase has none)."""
         phase = initiative.process.phase(initiative.phase)
-        if not phase.guards and not phase.society_only:
+        following = initiative.process.next_phase(phase.name)
+        colleagues_join = phase.society_only and not (
+            following is not None and following.society_only
+        )
+        if not phase.guards and not colleagues_join:
             return PhaseFacts()
         return self._facts_of(initiative)
 
@@ -1479,7 +1484,11 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "finalise_plan")
             plan = self._plan(initiative, cmd.plan)
-            version = plan.finalise(actor=actor, initiative=initiative)
+            version = plan.finalise(
+                actor=actor,
+                initiative=initiative,
+                closes_at=self._reactions_close(initiative, plan),
+            )
             self.save(plan)
             return version
 

@@ -295,6 +295,11 @@ def _phase_items(
         and following is not None
         and _permitted(process, phase.name, "facilitator", "advance_phase")
         and all(guard_holds(doc, process, g, now) for g in phase.guards)
+        and not (
+            phase.society_only
+            and not following.society_only
+            and any(d["state"] == "open" for d in doc["decisions"].values())
+        )  # society decides before colleagues join
     ):
         met = "; ".join(GUARDS.get(g, g) for g in phase.guards)
         yield TodoItem(

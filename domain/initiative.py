@@ -739,7 +739,7 @@ class Initiative(Aggregate):
                 phase=self.phase,
                 guard=self._guard_said(guard, known),
             )
-        if current.society_only:  # whatever the template's guards say
+        if current.society_only and not following.society_only:  # colleagues join
             rules.society_decides_before_colleagues_join.check(
                 known.open_decision_points == 0,
                 initiative=self.slug,

@@ -286,10 +286,8 @@ class Plan(Aggregate):
             ),
         )
         closes_at = closes_at or self.reaction_period_in_force(initiative)
-        held = initiative.meeting(meeting) if meeting is not None else None
-        given_at = held.starts_at if held is not None else clock.now()
         rules.a_late_reaction_is_refused.check(
-            closes_at is None or given_at <= closes_at,
+            closes_at is None or clock.now() <= closes_at,
             plan=self.slug,
             closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
@@ -307,6 +305,7 @@ class Plan(Aggregate):
                 initiative=initiative.slug,
                 meeting=meeting,
             )
+            held = initiative.meeting(meeting)
             assert held is not None
             rules.a_reaction_at_a_meeting_comes_after_it_began.check(
                 held.starts_at <= clock.now(),
@@ -561,8 +560,16 @@ class Plan(Aggregate):
 
     # --- Finalising ------------------------------------------------------------------
 
-    def finalise(self, *, actor: str, initiative: Initiative) -> int:
-        """Finalise the latest version; returns its number."""
+    def finalise(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        closes_at: datetime | None = None,
+    ) -> int:
+        """Finalise the latest version; returns its number. Not while reactions are
+        still open: until ``closes_at`` when the caller knows when they close (as
+        for :meth:`add_reaction`), else the plan's own period in this phase."""
         self._require_editable(actor, initiative, "finalise plans")
         rules.a_plan_has_a_draft_before_it_is_finalised.check(
             bool(self.versions), plan=self.slug
@@ -572,7 +579,7 @@ class Plan(Aggregate):
             plan=self.slug,
             reactions=", ".join(map(str, self.unanswered)),
         )
-        closes_at = self.reaction_period_in_force(initiative)
+        closes_at = closes_at or self.reaction_period_in_force(initiative)
         rules.a_plan_is_finalised_after_its_reaction_period.check(
             closes_at is None or clock.now() > closes_at,
             plan=self.slug,

@@ -537,3 +537,75 @@ def test_the_facilitator_records_a_reaction_only_for_someone_the_phase_lets_reac
         assert do("react_to_plan", actor="facilitator", stakeholder="resident",
                   plan="plan", version=1, stance="support", channel="letter",
                   text="A letter from a resident.") == 1  # fmt: skip
+
+
+def test_society_decides_its_open_questions_before_colleagues_join(engine):
+    """Two society-only phases, then colleagues: moving between the first two with
+    a question open is fine; joining the colleagues with it open is not."""
+    from samenspraak.domain.templates import Phase  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "two-society-phases",
+        "1",
+        "Society proposes, then votes; then colleagues join.",
+        (
+            Phase("proposals", "Society proposes.", society_only=True),
+            Phase("vote", "Society votes.", society_only=True),
+            Phase("colleagues", "Colleagues join."),
+        ),
+    )
+    with_templates(engine, process)
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "two-society-phases")
+        do("join_initiative", actor="facilitator", stakeholder="resident",
+           kind="resident")  # fmt: skip
+        do("put_decision_point", actor="facilitator", decision="first",
+           question="First?", options=[{"key": "a", "label": "A"},
+                                       {"key": "b", "label": "B"}],
+           eligible=["resident"], rule="plurality")  # fmt: skip
+        assert do("advance_phase", actor="facilitator") == "vote"
+        assert not any(
+            i.kind == "phase-can-advance" for i in engine.todo("facilitator")
+        )
+        before = engine.stored_event_count()
+        with pytest.raises(NotAllowed) as refused:
+            do("advance_phase", actor="facilitator")
+        assert str(refused.value) == (
+            "harbour leaves vote, where society decides alone, for a phase where "
+            "colleagues join once no decision point is still open (1 open): society "
+            "decides first, colleagues join after."
+        )
+        assert engine.stored_event_count() == before
+        do("take_position", actor="resident", decision="first", option="a")
+        assert do("decide", actor="facilitator", decision="first") == "a"
+        assert do("advance_phase", actor="facilitator") == "colleagues"
+
+
+def test_a_plan_is_not_finalised_while_the_phases_reaction_period_runs(engine):
+    """overheidsparticipatie v2 gives 28 days for reactions in society-decides."""
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "overheidsparticipatie@2")
+        do("form_group", actor="facilitator", group="team", kind="working",
+           name="Team", mandate="Writes the plan.")  # fmt: skip
+        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
+        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
+           changes="First.")  # fmt: skip
+    with (
+        clock.frozen_at(MOMENT + timedelta(days=1)),
+        pytest.raises(NotAllowed) as early,
+    ):
+        do("finalise_plan", actor="facilitator", plan="plan")
+    assert str(early.value) == (
+        "The reaction period of plan runs until 2026-03-30T09:00:00+00:00; the plan "
+        "is finalised after that, so that everyone can react."
+    )
+    with clock.frozen_at(MOMENT + timedelta(days=29)):
+        assert do("finalise_plan", actor="facilitator", plan="plan") == 1

@@ -13,7 +13,6 @@ from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     Channel,
     DecisionRule,
-    MeetingKind,
     StakeholderKind,
     Stance,
 )
@@ -458,64 +457,6 @@ def test_reactions_close_when_the_caller_says_else_with_the_plan_s_own_period(
             actor="facilitator", initiative=city_centre, closes_at=later
         )
     assert react_by(AFTER) == 2
-
-
-def held_at(initiative, text, starts_at):
-    """A residents' evening the facilitator records, at ``starts_at``."""
-    return initiative.hold_meeting(
-        actor="facilitator",
-        starts_at=starts_at,
-        kind=MeetingKind.RESIDENTS_MEETING,
-        place=text("the community centre"),
-        attendance=40,
-        summary=text("an evening on the traffic plan"),
-    )
-
-
-def said_at_the_meeting(plan, initiative, text, meeting):
-    return plan.add_reaction(
-        actor="facilitator",
-        initiative=initiative,
-        stakeholder="resident-havenkwartier",
-        version=1,
-        stance=Stance.OBJECTION,
-        text=text("said at the meeting"),
-        channel=Channel.MEETING,
-        meeting=meeting,
-    )
-
-
-def test_a_reaction_given_at_a_meeting_before_the_deadline_is_on_time_when_written_up_later(
-    city_centre, traffic_plan, text
-):
-    traffic_plan.open_reaction_period(
-        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
-    )
-    meeting = held_at(city_centre, text, DEADLINE - timedelta(hours=2))
-
-    with clock.frozen_at(DEADLINE + timedelta(days=1)):  # the minutes come a day later
-        assert said_at_the_meeting(traffic_plan, city_centre, text, meeting) == 1
-
-
-def test_a_reaction_given_at_a_meeting_after_the_deadline_is_late(
-    city_centre, traffic_plan, text, refused
-):
-    traffic_plan.open_reaction_period(
-        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
-    )
-    meeting = held_at(city_centre, text, AFTER)
-    traffic_plan.collect_events()
-
-    with (
-        clock.frozen_at(AFTER + timedelta(hours=3)),
-        refused(
-            rules.a_late_reaction_is_refused,
-            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
-            "a reaction after that is late.",
-            traffic_plan,
-        ),
-    ):
-        said_at_the_meeting(traffic_plan, city_centre, text, meeting)
 
 
 def test_a_plan_is_finalised_once_its_reaction_period_is_over(
