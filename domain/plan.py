@@ -46,6 +46,8 @@ class Version(Immutable):
     text: TextRef
     changes: TextRef
     proposed_by: str
+    proposed_at: datetime | None = None
+    """When it was proposed (None: recorded before versions kept their time)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ class Reaction:
     answer: Answer | None = None
     withdrawn: bool = False
     latest_then: int = 0
-    """The plan's latest version when the reaction was given."""
+    """The plan's latest version when the reaction was given (at its meeting, for
+    one given there)."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -237,14 +240,42 @@ class Plan(Aggregate):
         """Propose the next draft version; returns its number."""
         self._require_editable(actor, initiative, "propose drafts")
         number = self.latest_version + 1
-        self._draft_proposed(actor=actor, version=number, text=text, changes=changes)
+        self._draft_proposed(
+            actor=actor,
+            version=number,
+            text=text,
+            changes=changes,
+            proposed_at=clock.now(),
+        )
         return number
 
     @event("DraftProposed")
     def _draft_proposed(
-        self, *, actor: str, version: int, text: TextRef, changes: TextRef
+        self,
+        *,
+        actor: str,
+        version: int,
+        text: TextRef,
+        changes: TextRef,
+        proposed_at: datetime | None = None,
     ) -> None:
-        self.versions[version] = Version(version, text, changes, proposed_by=actor)
+        self.versions[version] = Version(
+            version, text, changes, proposed_by=actor, proposed_at=proposed_at
+        )
+
+    def latest_version_at(self, moment: datetime | None) -> int:
+        """The latest version proposed by ``moment`` (all of them when None; a
+        version recorded before versions kept their time counts as before)."""
+        if moment is None:
+            return self.latest_version
+        return max(
+            (
+                n
+                for n, v in self.versions.items()
+                if v.proposed_at is None or v.proposed_at <= moment
+            ),
+            default=0,
+        )
 
     # --- Reactions -------------------------------------------------------------------
 
@@ -286,8 +317,16 @@ class Plan(Aggregate):
             ),
         )
         closes_at = closes_at or self.reaction_period_in_force(initiative)
+        # A reaction given at a meeting, to a version proposed before it, counts
+        # from the meeting: written up after the deadline, it is still on time.
+        held = initiative.meeting(meeting) if meeting is not None else None
+        given_at = (
+            held.starts_at
+            if held is not None and version <= self.latest_version_at(held.starts_at)
+            else None
+        )
         rules.a_late_reaction_is_refused.check(
-            closes_at is None or clock.now() <= closes_at,
+            closes_at is None or (given_at or clock.now()) <= closes_at,
             plan=self.slug,
             closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
@@ -305,7 +344,6 @@ class Plan(Aggregate):
                 initiative=initiative.slug,
                 meeting=meeting,
             )
-            held = initiative.meeting(meeting)
             assert held is not None
             rules.a_reaction_at_a_meeting_comes_after_it_began.check(
                 held.starts_at <= clock.now(),
@@ -324,6 +362,7 @@ class Plan(Aggregate):
             channel=channel,
             section=section,
             meeting=meeting,
+            given_at=given_at,
         )
         return number
 
@@ -340,6 +379,7 @@ class Plan(Aggregate):
         channel: Channel,
         section: TextRef | None,
         meeting: int | None,
+        given_at: datetime | None = None,
     ) -> None:
         self.reactions[reaction] = Reaction(
             number=reaction,
@@ -351,7 +391,7 @@ class Plan(Aggregate):
             section=section,
             meeting=meeting,
             recorded_by=actor,
-            latest_then=self.latest_version,
+            latest_then=self.latest_version_at(given_at),
         )
 
     def withdraw_reaction(

@@ -13,6 +13,7 @@ from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     Channel,
     DecisionRule,
+    MeetingKind,
     StakeholderKind,
     Stance,
 )
@@ -480,3 +481,100 @@ def test_a_plan_is_finalised_once_its_reaction_period_is_over(
 
     with clock.frozen_at(AFTER):
         assert traffic_plan.finalise(actor="facilitator", initiative=city_centre) == 1
+
+
+def held_at(initiative, text, starts_at):
+    """A residents' evening the facilitator records, at ``starts_at``."""
+    return initiative.hold_meeting(
+        actor="facilitator",
+        starts_at=starts_at,
+        kind=MeetingKind.RESIDENTS_MEETING,
+        place=text("the community centre"),
+        attendance=40,
+        summary=text("an evening on the traffic plan"),
+    )
+
+
+def said_at_the_meeting(plan, initiative, text, meeting, version=1):
+    return plan.add_reaction(
+        actor="facilitator",
+        initiative=initiative,
+        stakeholder="resident-havenkwartier",
+        version=version,
+        stance=Stance.OBJECTION,
+        text=text("said at the meeting"),
+        channel=Channel.MEETING,
+        meeting=meeting,
+    )
+
+
+def test_a_reaction_given_at_a_meeting_before_the_deadline_is_on_time_when_written_up_later(
+    city_centre, traffic_plan, text
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    meeting = held_at(city_centre, text, DEADLINE - timedelta(hours=2))
+    with clock.frozen_at(DEADLINE + timedelta(hours=12)):  # a second draft, at night
+        traffic_plan.propose_draft(
+            actor="bakery", initiative=city_centre, text=text("v2"), changes=text("c")
+        )
+
+    with clock.frozen_at(DEADLINE + timedelta(days=1)):  # the minutes, the next day
+        number = said_at_the_meeting(traffic_plan, city_centre, text, meeting)
+        # Given when version 1 was the latest: version 2 may answer it.
+        traffic_plan.adopt_change(
+            actor="bakery",
+            initiative=city_centre,
+            reactions=[number],
+            version=2,
+            explanation=text("met in version 2"),
+        )
+    assert traffic_plan.reactions[number].latest_then == 1
+    assert traffic_plan.unanswered == []
+
+
+def test_a_reaction_at_a_meeting_counts_from_its_recording_unless_it_saw_the_version(
+    city_centre, traffic_plan, text, refused
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    meeting = held_at(city_centre, text, DEADLINE - timedelta(hours=2))
+    with clock.frozen_at(AFTER):
+        traffic_plan.propose_draft(
+            actor="bakery", initiative=city_centre, text=text("v2"), changes=text("c")
+        )
+    late = (
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "a reaction after that is late."
+    )
+    traffic_plan.collect_events()
+
+    # The meeting never saw version 2: a reaction to it counts from now, and is late.
+    with (
+        clock.frozen_at(AFTER + timedelta(days=1)),
+        refused(rules.a_late_reaction_is_refused, late, traffic_plan),
+    ):
+        said_at_the_meeting(traffic_plan, city_centre, text, meeting, version=2)
+
+
+def test_a_reaction_given_at_a_meeting_after_the_deadline_is_late(
+    city_centre, traffic_plan, text, refused
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    meeting = held_at(city_centre, text, AFTER)
+    traffic_plan.collect_events()
+
+    with (
+        clock.frozen_at(AFTER + timedelta(hours=3)),
+        refused(
+            rules.a_late_reaction_is_refused,
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+            "a reaction after that is late.",
+            traffic_plan,
+        ),
+    ):
+        said_at_the_meeting(traffic_plan, city_centre, text, meeting)
