@@ -47,6 +47,8 @@ class Position(Immutable):
     stakeholder: str
     option: str
     reason: TextRef | None
+    taken_at: datetime | None = None
+    """When it was taken (None: recorded before positions kept their time)."""
 
 
 def decision_point_id(initiative_id: UUID, slug: str) -> UUID:
@@ -279,13 +281,20 @@ class DecisionPoint(Aggregate):
             rules.an_objection_gives_a_reason.check(
                 reason is not None, decision=self.slug
             )
-        self._position_taken(actor=actor, option=option, reason=reason)
+        self._position_taken(
+            actor=actor, option=option, reason=reason, taken_at=clock.now()
+        )
 
     @event("PositionTaken")
     def _position_taken(
-        self, *, actor: str, option: str, reason: TextRef | None
+        self,
+        *,
+        actor: str,
+        option: str,
+        reason: TextRef | None,
+        taken_at: datetime | None = None,
     ) -> None:
-        self.positions[actor] = Position(actor, option, reason)
+        self.positions[actor] = Position(actor, option, reason, taken_at)
 
     # --- Ending ----------------------------------------------------------------------
 
@@ -324,9 +333,12 @@ class DecisionPoint(Aggregate):
         return outcome
 
     def _tally(self, initiative: Initiative) -> tuple[str | None, dict[str, int]]:
-        # A stakeholder who left no longer takes part: their position lapses.
+        # A stakeholder who left no longer takes part: their position lapses, and
+        # stays lapsed if they join again (until they take a new one).
         counted = [
-            p for p in self.positions.values() if initiative.is_active(p.stakeholder)
+            p
+            for p in self.positions.values()
+            if initiative.in_since(p.stakeholder, p.taken_at)
         ]
         return tally_positions(
             self.rule, self.option_keys, counted, self.participants(initiative)

@@ -245,6 +245,9 @@ class Initiative(Aggregate):
             facilitator: StakeholderKind.FACILITATOR
         }
         self.former_stakeholders: dict[str, StakeholderKind] = {}
+        self.joined_at: dict[str, datetime] = {}
+        """When each stakeholder last joined (absent: at the start, or recorded
+        before joins kept their time)."""
         self.askers: set[str] = set()
         """Who asked for an erasure here without taking part (their identity was
         sealed with it, so their own erasure is recorded here too)."""
@@ -289,6 +292,14 @@ class Initiative(Aggregate):
 
     def is_active(self, stakeholder: str) -> bool:
         return stakeholder in self.stakeholders
+
+    def in_since(self, stakeholder: str, moment: datetime | None) -> bool:
+        """The stakeholder takes part now, and has since ``moment`` (when they did
+        something): someone who left and joined again after it did not."""
+        if not self.is_active(stakeholder):
+            return False
+        joined = self.joined_at.get(stakeholder)
+        return joined is None or moment is None or moment >= joined
 
     def meeting(self, number: int) -> Meeting | None:
         return next((m for m in self.meetings if m.number == number), None)
@@ -388,7 +399,11 @@ class Initiative(Aggregate):
             new=_with_article(StakeholderKind(kind).value),
         )
         self._stakeholder_joined(
-            actor=actor, stakeholder=stakeholder, kind=kind, identity=identity
+            actor=actor,
+            stakeholder=stakeholder,
+            kind=kind,
+            identity=identity,
+            joined_at=clock.now(),
         )
 
     @event("StakeholderJoined")
@@ -399,9 +414,12 @@ class Initiative(Aggregate):
         stakeholder: str,
         kind: StakeholderKind,
         identity: TextRef | None = None,
+        joined_at: datetime | None = None,
     ) -> None:
         self.stakeholders[stakeholder] = StakeholderKind(kind)
         self.former_stakeholders.pop(stakeholder, None)
+        if joined_at is not None:
+            self.joined_at[stakeholder] = joined_at
 
     def leave(self, *, actor: str, stakeholder: str) -> None:
         """A stakeholder leaves; their past reactions and positions stay on record."""

@@ -197,7 +197,9 @@ def test_a_decision_point_may_close_a_minute_from_now(city_centre, text, story_s
 # --- Taking positions ----------------------------------------------------------------
 
 
-def test_the_bakery_takes_a_position_on_the_market_square(city_centre, put_decision):
+def test_the_bakery_takes_a_position_on_the_market_square(
+    city_centre, put_decision, story_start
+):
     decision = put_decision()
 
     decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
@@ -205,10 +207,14 @@ def test_the_bakery_takes_a_position_on_the_market_square(city_centre, put_decis
     events = decision.collect_events()
     assert names_and_actors(events) == [("PositionTaken", "bakery")]
     assert (events[0].option, events[0].reason) == ("car-free", None)
-    assert decision.positions == {"bakery": Position("bakery", "car-free", None)}
+    assert decision.positions == {
+        "bakery": Position("bakery", "car-free", None, taken_at=story_start)
+    }
 
 
-def test_a_later_position_replaces_an_earlier_one(city_centre, put_decision):
+def test_a_later_position_replaces_an_earlier_one(
+    city_centre, put_decision, story_start
+):
     decision = put_decision()
     decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
     decision.collect_events()
@@ -220,7 +226,9 @@ def test_a_later_position_replaces_an_earlier_one(city_centre, put_decision):
     events = decision.collect_events()
     assert names_and_actors(events) == [("PositionTaken", "bakery")]
     assert events[0].option == "deliveries-only"
-    assert decision.positions == {"bakery": Position("bakery", "deliveries-only", None)}
+    assert decision.positions == {
+        "bakery": Position("bakery", "deliveries-only", None, taken_at=story_start)
+    }
 
 
 def test_only_eligible_kinds_take_a_position(city_centre, put_decision, refused):
@@ -552,3 +560,23 @@ def test_only_an_open_decision_point_is_decided_or_withdrawn(
     ):
         getattr(decision, then)(actor="facilitator", initiative=city_centre)
     assert decision.state.value == state
+
+
+def test_a_position_of_someone_who_left_stays_lapsed_when_they_join_again(
+    city_centre, put_decision, story_start
+):
+    decision = put_decision()
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    decision.take_position(
+        actor="library", initiative=city_centre, option="deliveries-only"
+    )
+    city_centre.leave(actor="bakery", stakeholder="bakery")
+    with clock.frozen_at(story_start + timedelta(days=1)):
+        city_centre.join(
+            actor="facilitator", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
+        )
+        outcome = decision.decide(actor="facilitator", initiative=city_centre)
+
+    # Only the library's position counts: the bakery took none since coming back.
+    assert outcome == "deliveries-only"
+    assert decision.tally == {"car-free": 0, "deliveries-only": 1}
