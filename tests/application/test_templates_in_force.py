@@ -3,7 +3,7 @@ explicitly, with the template's guards and permissions in force."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -62,6 +62,15 @@ def start(app: Samenspraak, slug: str, template: str | None = None) -> None:
     if template is not None:
         command["template"] = template
     app.start_initiative(command)
+
+
+def draft_a_plan(do: Callable[..., object]) -> None:
+    """A working group of the facilitator's, its plan and the plan's first draft."""
+    do("form_group", actor="facilitator", group="team", kind="working",
+       name="Team", mandate="Writes the plan.")  # fmt: skip
+    do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
+    do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
+       changes="First.")  # fmt: skip
 
 
 def with_templates(app: Samenspraak, *extra: ProcessTemplate) -> None:
@@ -315,11 +324,7 @@ def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine
             stakeholder="resident",
             kind="resident",
         )
-        do("form_group", actor="facilitator", group="team", kind="working",
-           name="Team", mandate="Writes the plan.")  # fmt: skip
-        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
-        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
-           changes="First.")  # fmt: skip
+        draft_a_plan(do)
         do("open_reaction_period", actor="facilitator", plan="plan", days=7)
     with clock.frozen_at(MOMENT + timedelta(days=10)):
         assert do("advance_phase", actor="facilitator") == "views"
@@ -391,11 +396,7 @@ def test_a_period_from_an_earlier_phase_does_not_close_reactions_in_a_later_one(
         start(engine, "harbour", "overheidsparticipatie@2")
         do("join_initiative", actor="facilitator", stakeholder="resident",
            kind="resident")  # fmt: skip
-        do("form_group", actor="facilitator", group="team", kind="working",
-           name="Team", mandate="Writes the plan.")  # fmt: skip
-        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
-        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
-           changes="First.")  # fmt: skip
+        draft_a_plan(do)
         do("open_reaction_period", actor="facilitator", plan="plan")
     for day in (28, 56):
         with clock.frozen_at(MOMENT + timedelta(days=day)):
@@ -519,11 +520,7 @@ def test_the_facilitator_records_a_reaction_only_for_someone_the_phase_lets_reac
         start(engine, "harbour", "overheidsparticipatie@2")
         for person, kind in (("resident", "resident"), ("planner", "civil-servant")):
             do("join_initiative", actor="facilitator", stakeholder=person, kind=kind)
-        do("form_group", actor="facilitator", group="team", kind="working",
-           name="Team", mandate="Writes the plan.")  # fmt: skip
-        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
-        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
-           changes="First.")  # fmt: skip
+        draft_a_plan(do)
         before = engine.stored_event_count()
         with pytest.raises(NotAllowed) as refused:
             do("react_to_plan", actor="facilitator", stakeholder="planner", plan="plan",
@@ -593,11 +590,7 @@ def test_a_plan_is_not_finalised_while_the_phases_reaction_period_runs(engine):
 
     with clock.frozen_at(MOMENT):
         start(engine, "harbour", "overheidsparticipatie@2")
-        do("form_group", actor="facilitator", group="team", kind="working",
-           name="Team", mandate="Writes the plan.")  # fmt: skip
-        do("create_plan", actor="facilitator", plan="plan", title="Plan", group="team")
-        do("propose_draft", actor="facilitator", plan="plan", text="Draft.",
-           changes="First.")  # fmt: skip
+        draft_a_plan(do)
     with (
         clock.frozen_at(MOMENT + timedelta(days=1)),
         pytest.raises(NotAllowed) as early,
