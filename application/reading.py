@@ -314,21 +314,38 @@ def plan(
     )
 
 
-def took_part_at(doc: dict[str, Any], person: str, moment: str | None) -> bool:
+def took_part_at(
+    doc: dict[str, Any],
+    person: str,
+    moment: str | None,
+    membership: int | None = None,
+) -> bool:
     """Whether ``person`` took part in the initiative at ``moment`` (ISO), or now
-    (``None``): a position of someone who had left by then is not counted."""
+    (``None``): a position of someone who had left by then is not counted. With
+    ``membership`` (which time of joining a position was taken in), only in that
+    same membership: a position lapses when they leave, also if they rejoin."""
     found = doc["stakeholders"].get(person)
     if found is None:
         return False
-    if moment is None:
-        return bool(found["active"])
-    at = datetime.fromisoformat(moment)
     periods = found.get("periods") or [[found["joined_at"], found["left_at"]]]
-    return any(
-        datetime.fromisoformat(joined) <= at
-        and (left is None or at < datetime.fromisoformat(left))
-        for joined, left in periods
-    )
+    if moment is None:
+        if not found["active"]:
+            return False
+        current: int | None = len(periods)
+    else:
+        at = datetime.fromisoformat(moment)
+        current = next(
+            (
+                number
+                for number, (joined, left) in enumerate(periods, start=1)
+                if datetime.fromisoformat(joined) <= at
+                and (left is None or at < datetime.fromisoformat(left))
+            ),
+            None,
+        )
+        if current is None:
+            return False
+    return membership is None or membership == current
 
 
 def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]:
@@ -348,7 +365,10 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
         moment = d.get("ended_at")
     else:
         moment = None
-    return {s: took_part_at(doc, s, moment) for s in d["positions"]}
+    return {
+        s: took_part_at(doc, s, moment, p.get("membership"))
+        for s, p in d["positions"].items()
+    }
 
 
 def decision(

@@ -254,7 +254,8 @@ def _facilitator(
             continue
         closes = _at(decision["closes_at"])
         who = participants(doc, process, decision)
-        everyone = bool(who) and all(s in decision["positions"] for s in who)
+        counted = reading.counted_positions(doc, decision)  # none that lapsed
+        everyone = bool(who) and all(counted.get(s, False) for s in who)
         question = text(decision["question"]) or decision["slug"]
         if (closes is not None and now > closes) or everyone:
             if _permitted(process, doc["phase"], "facilitator", "decide"):
@@ -269,7 +270,7 @@ def _facilitator(
                     due=closes,
                 )
         elif closes is not None and closes <= now + HORIZON:
-            taken = len([s for s in who if s in decision["positions"]])
+            taken = len([s for s in who if counted.get(s, False)])
             yield TodoItem(
                 kind="deadline",
                 initiative=slug,
@@ -373,6 +374,8 @@ def _participant(
             continue
         question = text(decision["question"]) or decision["slug"]
         mine = decision["positions"].get(stakeholder)
+        if mine and not reading.counted_positions(doc, decision).get(stakeholder):
+            mine = None  # taken before they left: it lapsed
         said = (
             f"You chose {mine['option']}; you may change it while it is open: "
             if mine

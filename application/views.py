@@ -203,7 +203,8 @@ class PositionView(View):
     reason: str | None
     counted: bool = True
     """False when the stakeholder had left (when it was decided, or now while it is
-    open): their position lapsed and the tally leaves it out."""
+    open), or took it before they left and joined again: their position lapsed and
+    the tally leaves it out."""
 
 
 class DecisionView(View):

@@ -47,8 +47,9 @@ class Position(Immutable):
     stakeholder: str
     option: str
     reason: TextRef | None
-    taken_at: datetime | None = None
-    """When it was taken (None: recorded before positions kept their time)."""
+    membership: int | None = None
+    """Which time of joining its stakeholder took it in (None: recorded before
+    positions kept it): it lapses when they leave, also if they join again."""
 
 
 def decision_point_id(initiative_id: UUID, slug: str) -> UUID:
@@ -282,7 +283,10 @@ class DecisionPoint(Aggregate):
                 reason is not None, decision=self.slug
             )
         self._position_taken(
-            actor=actor, option=option, reason=reason, taken_at=clock.now()
+            actor=actor,
+            option=option,
+            reason=reason,
+            membership=initiative.membership_of(actor),
         )
 
     @event("PositionTaken")
@@ -292,9 +296,9 @@ class DecisionPoint(Aggregate):
         actor: str,
         option: str,
         reason: TextRef | None,
-        taken_at: datetime | None = None,
+        membership: int | None = None,
     ) -> None:
-        self.positions[actor] = Position(actor, option, reason, taken_at)
+        self.positions[actor] = Position(actor, option, reason, membership)
 
     # --- Ending ----------------------------------------------------------------------
 
@@ -319,7 +323,7 @@ class DecisionPoint(Aggregate):
         )
         if self.closes_at is not None and clock.now() < self.closes_at:
             everyone = self.participants(initiative)
-            waiting = [s for s in everyone if s not in self.positions]
+            waiting = [s for s in everyone if not self._counts(s, initiative)]
             rules.a_decision_point_is_decided_once_it_closes.check(
                 not waiting,
                 decision=self.slug,
@@ -332,13 +336,21 @@ class DecisionPoint(Aggregate):
         self._decided(actor=actor, outcome=outcome, tally=tally)
         return outcome
 
+    def _counts(self, stakeholder: str, initiative: Initiative) -> bool:
+        """The stakeholder has a position that counts: taken in their present
+        membership of the initiative."""
+        position = self.positions.get(stakeholder)
+        return position is not None and initiative.still_in(
+            stakeholder, position.membership
+        )
+
     def _tally(self, initiative: Initiative) -> tuple[str | None, dict[str, int]]:
         # A stakeholder who left no longer takes part: their position lapses, and
         # stays lapsed if they join again (until they take a new one).
         counted = [
             p
             for p in self.positions.values()
-            if initiative.in_since(p.stakeholder, p.taken_at)
+            if initiative.still_in(p.stakeholder, p.membership)
         ]
         return tally_positions(
             self.rule, self.option_keys, counted, self.participants(initiative)

@@ -245,9 +245,9 @@ class Initiative(Aggregate):
             facilitator: StakeholderKind.FACILITATOR
         }
         self.former_stakeholders: dict[str, StakeholderKind] = {}
-        self.joined_at: dict[str, datetime] = {}
-        """When each stakeholder last joined (absent: at the start, or recorded
-        before joins kept their time)."""
+        self.joins: dict[str, int] = {}
+        """How many times each stakeholder joined (counted from the events, so it
+        holds for every record)."""
         self.askers: set[str] = set()
         """Who asked for an erasure here without taking part (their identity was
         sealed with it, so their own erasure is recorded here too)."""
@@ -293,13 +293,19 @@ class Initiative(Aggregate):
     def is_active(self, stakeholder: str) -> bool:
         return stakeholder in self.stakeholders
 
-    def in_since(self, stakeholder: str, moment: datetime | None) -> bool:
-        """The stakeholder takes part now, and has since ``moment`` (when they did
-        something): someone who left and joined again after it did not."""
+    def still_in(self, stakeholder: str, membership: int | None) -> bool:
+        """The stakeholder takes part now, in the same membership as when they did
+        something (``membership``: which time of joining it was, as
+        :meth:`membership_of` said then; None: not known, any will do). Someone who
+        left and joined again since did not stay in."""
         if not self.is_active(stakeholder):
             return False
-        joined = self.joined_at.get(stakeholder)
-        return joined is None or moment is None or moment >= joined
+        return membership is None or membership == self.membership_of(stakeholder)
+
+    def membership_of(self, stakeholder: str) -> int:
+        """Which time of joining the stakeholder takes part in now (1 for the
+        first; 0 for the facilitator, who started the initiative)."""
+        return self.joins.get(stakeholder, 0)
 
     def meeting(self, number: int) -> Meeting | None:
         return next((m for m in self.meetings if m.number == number), None)
@@ -403,7 +409,6 @@ class Initiative(Aggregate):
             stakeholder=stakeholder,
             kind=kind,
             identity=identity,
-            joined_at=clock.now(),
         )
 
     @event("StakeholderJoined")
@@ -414,12 +419,10 @@ class Initiative(Aggregate):
         stakeholder: str,
         kind: StakeholderKind,
         identity: TextRef | None = None,
-        joined_at: datetime | None = None,
     ) -> None:
         self.stakeholders[stakeholder] = StakeholderKind(kind)
         self.former_stakeholders.pop(stakeholder, None)
-        if joined_at is not None:
-            self.joined_at[stakeholder] = joined_at
+        self.joins[stakeholder] = self.joins.get(stakeholder, 0) + 1
 
     def leave(self, *, actor: str, stakeholder: str) -> None:
         """A stakeholder leaves; their past reactions and positions stay on record."""

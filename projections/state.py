@@ -633,6 +633,9 @@ def _position_taken(d: Document, e: Any, at: str) -> None:
     # A later position replaces an earlier one (and keeps its place, as in the domain).
     positions = _decision(d, e)["positions"]
     positions[e.actor] = {"option": e.option, "reason": _text(e.reason), "at": at}
+    membership = getattr(e, "membership", None)
+    if membership is not None:  # which time of joining it was taken in
+        positions[e.actor]["membership"] = membership
 
 
 def _decided(d: Document, e: Any, at: str) -> None:

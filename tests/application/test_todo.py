@@ -440,3 +440,41 @@ def test_todo_lists_only_what_the_phase_lets_each_role_do() -> None:
     assert ("inform-council", "council") in todo("f")
     assert ("unanswered-reactions", "p") not in todo("c")
     assert ("implementation-action", "a") in todo("r")
+
+
+def test_a_position_taken_before_leaving_lapses_also_when_they_come_back(
+    city: Samenspraak,
+) -> None:
+    with clock.frozen_at(at(1)):
+        put(city, at(30))
+        take(city, "resident")
+        take(city, "bakery", "trees")
+        city.leave_initiative(
+            {"actor": "facilitator", "initiative": CITY, "stakeholder": "bakery"}
+        )
+        city.join_initiative(
+            {"actor": "facilitator", "initiative": CITY, "stakeholder": "bakery",
+             "kind": "entrepreneur"}
+        )  # fmt: skip
+
+    shown = city.decision_details(CITY, "first")
+    assert [(p.stakeholder, p.counted) for p in shown.positions] == [
+        ("resident", True),
+        ("bakery", False),
+    ]
+    # Not everyone who may take part has a position that counts, and the bakery
+    # is asked for one again.
+    assert ("ready-to-decide", "first") not in kinds(
+        todo_at(city, "facilitator", at(2))
+    )
+    [ask] = [i for i in todo_at(city, "bakery", at(2)) if i.kind == "take-position"]
+    assert ask.text.startswith("Take your position: ")
+
+    with clock.frozen_at(at(3)):
+        take(city, "bakery", "trees")
+    shown = city.decision_details(CITY, "first")
+    assert [(p.stakeholder, p.counted) for p in shown.positions] == [
+        ("resident", True),
+        ("bakery", True),
+    ]
+    assert ("ready-to-decide", "first") in kinds(todo_at(city, "facilitator", at(3)))

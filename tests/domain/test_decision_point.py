@@ -208,7 +208,7 @@ def test_the_bakery_takes_a_position_on_the_market_square(
     assert names_and_actors(events) == [("PositionTaken", "bakery")]
     assert (events[0].option, events[0].reason) == ("car-free", None)
     assert decision.positions == {
-        "bakery": Position("bakery", "car-free", None, taken_at=story_start)
+        "bakery": Position("bakery", "car-free", None, membership=1)
     }
 
 
@@ -227,7 +227,7 @@ def test_a_later_position_replaces_an_earlier_one(
     assert names_and_actors(events) == [("PositionTaken", "bakery")]
     assert events[0].option == "deliveries-only"
     assert decision.positions == {
-        "bakery": Position("bakery", "deliveries-only", None, taken_at=story_start)
+        "bakery": Position("bakery", "deliveries-only", None, membership=1)
     }
 
 
@@ -563,20 +563,48 @@ def test_only_an_open_decision_point_is_decided_or_withdrawn(
 
 
 def test_a_position_of_someone_who_left_stays_lapsed_when_they_join_again(
-    city_centre, put_decision, story_start
+    city_centre, put_decision
 ):
     decision = put_decision()
     decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
     decision.take_position(
         actor="library", initiative=city_centre, option="deliveries-only"
     )
+    # All at the same moment: what counts is the order, not the clock.
     city_centre.leave(actor="bakery", stakeholder="bakery")
-    with clock.frozen_at(story_start + timedelta(days=1)):
-        city_centre.join(
-            actor="facilitator", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
-        )
-        outcome = decision.decide(actor="facilitator", initiative=city_centre)
+    city_centre.join(
+        actor="facilitator", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
+    )
+    outcome = decision.decide(actor="facilitator", initiative=city_centre)
 
     # Only the library's position counts: the bakery took none since coming back.
     assert outcome == "deliveries-only"
     assert decision.tally == {"car-free": 0, "deliveries-only": 1}
+
+
+def test_a_lapsed_position_does_not_let_a_decision_point_be_decided_early(
+    city_centre, put_decision, story_start, refused
+):
+    decision = put_decision(
+        eligible=[StakeholderKind.ENTREPRENEUR, StakeholderKind.INSTITUTION],
+        closes_at=story_start + timedelta(days=7),
+    )
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    decision.take_position(actor="library", initiative=city_centre, option="car-free")
+    city_centre.leave(actor="bakery", stakeholder="bakery")
+    city_centre.join(
+        actor="facilitator", stakeholder="bakery", kind=StakeholderKind.ENTREPRENEUR
+    )
+    decision.collect_events()
+
+    with refused(
+        rules.a_decision_point_is_decided_once_it_closes,
+        "market-square closes at 2026-01-19T09:00:00+01:00; before then it is "
+        "decided only once everyone who may take part has taken a position (1 of 2 "
+        "have not).",
+        decision,
+    ):
+        decision.decide(actor="facilitator", initiative=city_centre)
+
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    assert decision.decide(actor="facilitator", initiative=city_centre) == "car-free"
