@@ -94,9 +94,8 @@ a_closed_initiative_leaves_no_reaction_unanswered = _rule(
 )
 society_decides_before_colleagues_join = _rule(
     "society_decides_before_colleagues_join",
-    "{initiative} leaves {phase}, where society decides alone, for a phase where "
-    "colleagues join once no decision point is still open ({count} open): society "
-    "decides first, colleagues join after.",
+    "{initiative} cannot leave {phase}, where society decides alone, while decision "
+    "points are still open ({count}): society decides first, colleagues join after.",
 )
 a_phase_is_left_when_its_guards_hold = _rule(
     "a_phase_is_left_when_its_guards_hold",

@@ -572,9 +572,8 @@ def test_society_decides_its_open_questions_before_colleagues_join(engine):
         with pytest.raises(NotAllowed) as refused:
             do("advance_phase", actor="facilitator")
         assert str(refused.value) == (
-            "harbour leaves vote, where society decides alone, for a phase where "
-            "colleagues join once no decision point is still open (1 open): society "
-            "decides first, colleagues join after."
+            "harbour cannot leave vote, where society decides alone, while decision "
+            "points are still open (1): society decides first, colleagues join after."
         )
         assert engine.stored_event_count() == before
         do("take_position", actor="resident", decision="first", option="a")

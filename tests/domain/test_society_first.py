@@ -259,9 +259,9 @@ def test_colleagues_join_only_once_society_has_decided_its_open_questions(
 ):
     with refused(
         rules.society_decides_before_colleagues_join,
-        "city-centre leaves society-decides, where society decides alone, for a phase "
-        "where colleagues join once no decision point is still open (1 open): society "
-        "decides first, colleagues join after.",
+        "city-centre cannot leave society-decides, where society decides alone, while "
+        "decision points are still open (1): society decides first, colleagues join "
+        "after.",
         city_centre,
     ):
         city_centre.advance_phase(
