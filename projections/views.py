@@ -18,8 +18,10 @@ The views:
 from __future__ import annotations
 
 import json
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -151,7 +153,16 @@ class ViewLogic:
 
 
 class BaseView(ViewLogic, TrackingRecorder):
-    """The shared workings: batches, positions, clearing."""
+    """The shared workings: batches, positions, clearing.
+
+    One instance may serve many threads. What a catch-up keeps in memory (documents,
+    chain heads) belongs to one catch-up at a time: ``busy`` is held while a
+    catch-up or a clearing runs, so the threads of one process take turns, and
+    other processes are kept apart by the tracked position."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.busy = threading.RLock()
 
     def position(self) -> int:
         return self.max_tracking_id(self.view_name) or 0
@@ -162,12 +173,13 @@ class BaseView(ViewLogic, TrackingRecorder):
 
     def clear(self) -> None:
         """Empty the view and reset its position, in one transaction."""
-        self.forget()
-        with self._transaction() as c:
-            self._lock_position(c)
-            for table in self.table_names():
-                c.execute(f"DELETE FROM {self._table(table)}")
-            self._reset_position(c)
+        with self.busy:
+            self.forget()
+            with self._transaction() as c:
+                self._lock_position(c)
+                for table in self.table_names():
+                    c.execute(f"DELETE FROM {self._table(table)}")
+                self._reset_position(c)
 
     # A view may keep what it read during one catch-up (documents, chain heads), as
     # long as nothing else wrote the view in between: ``remembers`` says whether the
@@ -890,7 +902,21 @@ def catch_up_all(
 ) -> dict[str, int]:
     """Apply what the views have not seen yet, reading and decoding each batch of the
     log once for all of them; returns how many events each view applied. Safe to
-    run while another catch-up runs."""
+    run while another catch-up runs: threads of one process take turns at the
+    views, and a catch-up in another process that wrote a batch first is
+    followed."""
+    with ExitStack() as turn:
+        for view in sorted(views, key=id):  # one order, so two never wait on each other
+            turn.enter_context(view.busy)
+        return _catch_up_all(source, mapper, views, batch_size)
+
+
+def _catch_up_all(
+    source: ApplicationRecorder,
+    mapper: Mapper[Any],
+    views: Sequence[BaseView],
+    batch_size: int | None,
+) -> dict[str, int]:
     applied = {view.view_name: 0 for view in views}
     decoder = Decoder(mapper)
     try:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from samenspraak.application import Samenspraak
+from samenspraak.application import Samenspraak, SamenspraakError
 from samenspraak.application.story import StoryRecord, play
 from samenspraak.application.templates import TEMPLATES_VARIABLE
 
@@ -31,3 +32,42 @@ def story(tmp_path: Path) -> Iterator[tuple[Samenspraak, StoryRecord, Path]]:
 def _no_templates_folder_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
     """The installed templates are the built-in ones unless a test names a folder."""
     monkeypatch.delenv(TEMPLATES_VARIABLE, raising=False)
+
+
+ThreadedReactions = Callable[[Samenspraak], list[str]]
+
+
+@pytest.fixture
+def react_from_threads() -> ThreadedReactions:
+    """Eight threads share one instance on a played story: each reacts ten times to
+    a new plan (benches) and reads the initiative after each reaction, as a web
+    server's threads would. Returns the refusals, if any."""
+
+    def run(app: Samenspraak) -> list[str]:
+        app.create_plan({"actor": "bakery", "initiative": "city-centre",
+                         "plan": "benches", "title": "Benches",
+                         "group": "steering-group"})  # fmt: skip
+        app.propose_draft({"actor": "bakery", "initiative": "city-centre",
+                           "plan": "benches", "text": "Benches on the square.",
+                           "changes": "First."})  # fmt: skip
+        refused: list[str] = []
+
+        def react(thread: int) -> None:
+            for n in range(10):
+                try:
+                    app.react_to_plan({"actor": "library", "initiative": "city-centre",
+                                       "plan": "benches", "version": 1,
+                                       "stance": "support",
+                                       "text": f"Reaction {n} of thread {thread}"})  # fmt: skip
+                    app.initiative_status("city-centre")
+                except SamenspraakError as refusal:
+                    refused.append(str(refusal))
+
+        threads = [threading.Thread(target=react, args=(t,)) for t in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return refused
+
+    return run

@@ -8,10 +8,13 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from samenspraak.application import Samenspraak
 from samenspraak.application.story import play
+
+ThreadedReactions = Callable[[Samenspraak], list[str]]
 
 WRITERS = 10
 
@@ -71,3 +74,12 @@ def test_ten_processes_reacting_to_one_plan_at_once_are_all_recorded(
         assert app.verify_audit().intact
     finally:
         app.close()
+
+
+def test_threads_sharing_one_instance_are_all_recorded_and_chained(
+    story: tuple[Samenspraak, object, Path], react_from_threads: ThreadedReactions
+) -> None:
+    app, _, _ = story
+    assert react_from_threads(app) == []
+    assert len(app.plan_details("city-centre", "benches").reactions) == 80
+    assert app.verify_audit().intact

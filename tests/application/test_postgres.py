@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from samenspraak.application import NotFound, Samenspraak, StorageError
 from samenspraak.application.story import play
+
+ThreadedReactions = Callable[[Samenspraak], list[str]]
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -230,5 +232,18 @@ def test_a_changed_text_is_found_on_postgresql(schema: str) -> None:
         assert check.problem.endswith(
             "no longer matches the commitment the event holds."
         )
+    finally:
+        app.close()
+
+
+def test_threads_sharing_one_instance_keep_the_audit_chain_whole(
+    schema: str, react_from_threads: ThreadedReactions
+) -> None:
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(app, say=lambda line: None)
+        assert react_from_threads(app) == []
+        assert len(app.plan_details("city-centre", "benches").reactions) == 80
+        assert app.verify_audit().intact
     finally:
         app.close()
