@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -1756,12 +1756,12 @@ class Samenspraak(Application[UUID]):
     ) -> v.InitiativeStatus:
         """Where an initiative stands (or stood at ``as_of``): phase, who takes part,
         groups, meetings, the council, the budget, its plans and decision points."""
-        slug, moment = ref("initiative", initiative), when("as_of", as_of)
+        slug, moment = ref("initiative", initiative), as_of_moment(as_of)
 
         def run() -> v.InitiativeStatus:
-            doc = self._document(slug, moment)
+            doc = self._document(slug, moment, through("as_of", as_of))
             text, people, names = self._resolvers(doc)
-            return reading.status(doc, text, people, names)
+            return _as_of(reading.status(doc, text, people, names), moment)
 
         return self._run(run)
 
@@ -1770,15 +1770,15 @@ class Samenspraak(Application[UUID]):
     ) -> v.PlanView:
         """A plan with its versions, every reaction and every answer."""
         slugs = ref("initiative", initiative), ref("plan", plan)
-        moment = when("as_of", as_of)
+        moment = as_of_moment(as_of)
 
         def run() -> v.PlanView:
-            doc = self._document(slugs[0], moment)
+            doc = self._document(slugs[0], moment, through("as_of", as_of))
             found = reading.find(doc["plans"], slugs[1])
             if found is None:
                 raise NotFound(self._missing(doc, "plan", slugs[1], moment))
             text, people, _ = self._resolvers(found)
-            return reading.plan(doc, found, text, people)
+            return _as_of(reading.plan(doc, found, text, people), moment)
 
         return self._run(run)
 
@@ -1787,15 +1787,15 @@ class Samenspraak(Application[UUID]):
     ) -> v.DecisionView:
         """A decision point with its options, who may take part, positions and tally."""
         slugs = ref("initiative", initiative), ref("decision", decision)
-        moment = when("as_of", as_of)
+        moment = as_of_moment(as_of)
 
         def run() -> v.DecisionView:
-            doc = self._document(slugs[0], moment)
+            doc = self._document(slugs[0], moment, through("as_of", as_of))
             found = reading.find(doc["decisions"], slugs[1])
             if found is None:
                 raise NotFound(self._missing(doc, "decision point", slugs[1], moment))
             text, people, _ = self._resolvers(found)
-            return reading.decision(doc, found, text, people)
+            return _as_of(reading.decision(doc, found, text, people), moment)
 
         return self._run(run)
 
@@ -1847,13 +1847,14 @@ class Samenspraak(Application[UUID]):
             heads_at,
         )
 
-        slug, moment = ref("initiative", initiative), when("as_of", as_of)
+        slug, moment = ref("initiative", initiative), as_of_moment(as_of)
+        until = through("as_of", as_of)
 
         def run() -> ParticipationReport:
-            doc = self._document(slug, moment)
+            doc = self._document(slug, moment, until)
             self._refuse_a_tampered_record(slug, str(doc["initiative_id"]))
             text, people, _ = self._resolvers(doc)
-            heads = heads_at(self.audit, str(doc["initiative_id"]), moment)
+            heads = heads_at(self.audit, str(doc["initiative_id"]), until)
             return build_report(doc, text, people, heads=heads, as_of=moment)
 
         return self._run(run)
@@ -1964,11 +1965,19 @@ class Samenspraak(Application[UUID]):
         event: str | None = None,
         since: datetime | str | None = None,
         until: datetime | str | None = None,
+        plan: str | None = None,
+        decision: str | None = None,
     ) -> list[v.AuditEntry]:
-        """The audit trail of an initiative, filtered by actor, event, since, until."""
+        """The audit trail of an initiative, filtered by actor, event, since, until,
+        and by the plan or decision point the events are about."""
         slug = ref("initiative", initiative)
         who = ref("actor", actor) if actor is not None else None
-        start, end = when("since", since), when("until", until)
+        of_plan = ref("plan", plan) if plan is not None else None
+        of_decision = ref("decision", decision) if decision is not None else None
+        start, end = when("since", since), through("until", until)
+        if start is not None and end is not None and start > end:
+            msg = "since: it is after until, so nothing can be between them."
+            raise InvalidInput(msg)
         given: object = event  # from Python, anything may come
         if given is not None and not (
             isinstance(given, str) and re.fullmatch(r"[A-Za-z]{1,60}", given)
@@ -1984,6 +1993,19 @@ class Samenspraak(Application[UUID]):
 
         def run() -> list[v.AuditEntry]:
             doc = self._initiative_doc(slug)
+            about = {doc["initiative_id"]: slug}
+            about.update((k, p["slug"]) for k, p in doc["plans"].items())
+            about.update((k, d["slug"]) for k, d in doc["decisions"].items())
+            only: set[str] | None = None
+            for items, wanted, what in (
+                (doc["plans"], of_plan, "plan"),
+                (doc["decisions"], of_decision, "decision point"),
+            ):
+                if wanted is not None:
+                    ids = {k for k, item in items.items() if item["slug"] == wanted}
+                    if not ids:
+                        raise NotFound(self._missing(doc, what, wanted, None))
+                    only = ids if only is None else only | ids
             # An erased stakeholder is named as the output shows them (erased- and
             # the start of their id); anyone else must be in the directory.
             erased = who is not None and who.startswith(ERASED_PREFIX)
@@ -1999,6 +2021,7 @@ class Samenspraak(Application[UUID]):
                 row
                 for row in self.audit.iter_rows(doc["initiative_id"])
                 if (actor_id is None or row.actor == actor_id)
+                and (only is None or row.aggregate_id in only)
                 and (event is None or row.event.lower() == event.lower())
                 and (start is None or row.recorded_at >= utc(start))
                 and (end is None or row.recorded_at <= utc(end))
@@ -2012,6 +2035,7 @@ class Samenspraak(Application[UUID]):
                     recorded_at=r.recorded_at,
                     aggregate=r.aggregate_kind,
                     aggregate_id=r.aggregate_id,
+                    about=about.get(r.aggregate_id, slug),
                     version=r.version,
                     event=r.event,
                     actor=_actor_ref(r.actor, people),
@@ -2065,11 +2089,12 @@ class Samenspraak(Application[UUID]):
         scope = str(initiative_id(initiative)) if initiative is not None else None
         if scope is not None and not self.recorder.select_events(UUID(scope), limit=1):
             raise NotFound(f"There is no initiative called {initiative}.")
-        if scope is not None and head is not None and not noted:
-            self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
+        if scope is not None and head is not None:
+            if not noted:
+                self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
             here = self.audit.position_of_initiative_hash(scope, head.chain_hash)
             if here is not None and here != head.position:
-                noted = (
+                noted += (
                     f"The published head's hash ends this record's chain of "
                     f"{initiative} at position {here}, not {head.position}: a replayed "
                     "copy numbers its log anew. "
@@ -2201,6 +2226,16 @@ class Samenspraak(Application[UUID]):
         initiative's cannot be checked against this one (rather than reported as
         tampering)."""
         rows = self.audit.rows(after=head.position - 1, until_position=head.position)
+        if (
+            rows
+            and rows[0].chain_hash == head.chain_hash
+            and rows[0].initiative_chain_hash != head.chain_hash
+        ):
+            msg = (
+                f"The head {head} is the whole record's, not {initiative}'s own chain "
+                "head; verify it without naming the initiative."
+            )
+            raise InvalidInput(msg)
         if not rows or rows[0].initiative_id in (None, scope):
             return
         owner = self.state.document(rows[0].initiative_id)
@@ -2220,14 +2255,17 @@ class Samenspraak(Application[UUID]):
         of verification, it does not catch the views up.)"""
         rows = self.audit.rows(after=head.position - 1, until_position=head.position)
         row = rows[0] if rows else None
-        if (
-            row is None
-            or row.chain_hash == head.chain_hash
-            or row.initiative_chain_hash != head.chain_hash
-            or row.initiative_id is None
-        ):
+        if row is not None and row.chain_hash == head.chain_hash:
             return None
-        doc = self.state.document(row.initiative_id)
+        if (
+            row is not None
+            and row.initiative_chain_hash == head.chain_hash
+            and row.initiative_id is not None
+        ):
+            owner: str | None = row.initiative_id
+        else:  # a replayed copy numbers its log anew
+            owner = self.audit.initiative_ending_in(head.chain_hash)
+        doc = self.state.document(owner) if owner is not None else None
         return str(doc["slug"]) if doc is not None else None
 
     # --- Export and replay -----------------------------------------------------------
@@ -2278,12 +2316,15 @@ class Samenspraak(Application[UUID]):
             raise NotFound(f"There is no initiative called {slug}.")
         return doc
 
-    def _document(self, slug: str, moment: datetime | None) -> dict[str, Any]:
-        """The initiative's document now, or as it stood at ``moment``."""
+    def _document(
+        self, slug: str, moment: datetime | None, until: datetime | None = None
+    ) -> dict[str, Any]:
+        """The initiative's document now, or as it stood at ``moment`` (with what
+        was recorded up to ``until``, the end of the minute or second written)."""
         doc = self._initiative_doc(slug)
         if moment is None:
             return doc
-        at = utc(moment)
+        at = utc(until or moment)
         entries = [
             r for r in self.audit.iter_rows(doc["initiative_id"]) if r.recorded_at <= at
         ]
@@ -2384,4 +2425,43 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     return moment
 
 
+def _as_of(view: M, moment: datetime | None) -> M:
+    """A view as of a moment says which (in UTC, however the moment was written)."""
+    if moment is None:
+        return view
+    return view.model_copy(update={"as_of": moment.astimezone(UTC)})
+
+
+def through(name: str, value: datetime | str | None) -> datetime | None:
+    """A moment that ends a span (``as_of``, ``until``). Written as text to the
+    minute or to the second, it covers that whole minute or second: ``19:30``
+    includes what was recorded at 19:30:42, as a person reading times to the minute
+    expects."""
+    moment = when(name, value)
+    if moment is None or not isinstance(value, str):
+        return moment
+    written = _TIME_OF_DAY.search(value)
+    if written is None or written.group("fraction"):
+        return moment
+    if written.group("seconds"):
+        return moment + timedelta(microseconds=999_999)
+    return moment + timedelta(seconds=59, microseconds=999_999)
+
+
+def as_of_moment(value: datetime | str | None) -> datetime | None:
+    """The moment of a query ``as_of``, as given: not in the future (which has no
+    state yet). What it covers ends at ``through("as_of", value)``."""
+    from samenspraak.domain import clock  # noqa: PLC0415
+
+    moment = when("as_of", value)
+    if moment is not None and moment > clock.now():
+        msg = (
+            f"as_of: {moment.isoformat(timespec='minutes')} is still to come; "
+            "leave as_of out for the state now."
+        )
+        raise InvalidInput(msg)
+    return moment
+
+
 _MOMENT: TypeAdapter[datetime] = TypeAdapter(c.Moment)
+_TIME_OF_DAY = re.compile(r"[Tt ]\d{2}:\d{2}(?P<seconds>:\d{2}(?P<fraction>[.,]\d+)?)?")

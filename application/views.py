@@ -145,6 +145,8 @@ class InitiativeStatus(View):
     implementation: list[ImplementationActionView]
     plans: list[PlanSummary]
     decisions: list[DecisionSummary]
+    as_of: datetime | None = None
+    """The moment asked for, when this is how things stood then (not now)."""
 
 
 class InitiativeSummary(View):
@@ -190,6 +192,8 @@ class PlanView(View):
     versions: list[VersionView]
     reactions: list[ReactionView]
     unanswered: list[int]
+    as_of: datetime | None = None
+    """The moment asked for, when this is how things stood then (not now)."""
 
 
 class OptionView(View):
@@ -219,6 +223,8 @@ class DecisionView(View):
     outcome: str | None
     tally: dict[str, int]
     positions: list[PositionView]
+    as_of: datetime | None = None
+    """The moment asked for, when this is how things stood then (not now)."""
 
 
 class Erasure(View):
@@ -249,6 +255,8 @@ class AuditEntry(View):
     recorded_at: datetime
     aggregate: str
     aggregate_id: str
+    about: str
+    """The reference of the initiative, plan or decision point the event is about."""
     version: int
     event: str
     actor: str | None

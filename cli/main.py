@@ -2634,7 +2634,15 @@ def audit_verify(
     "--event", "event_name", metavar="NAME", help="Only this event, like ReactionAdded."
 )
 @click.option("--since", metavar="TIME", help="From this time (ISO, with timezone).")
-@click.option("--until", metavar="TIME", help="Up to this time (ISO, with timezone).")
+@click.option(
+    "--until",
+    metavar="TIME",
+    help="Up to this time (ISO, with timezone); to the minute, the whole minute.",
+)
+@click.option("--plan", metavar="PLAN", help="Only what happened to this plan.")
+@click.option(
+    "--decision", metavar="DECISION", help="Only what happened to this decision point."
+)
 @json_option
 @pass_context
 def audit_log(
@@ -2644,32 +2652,53 @@ def audit_log(
     event_name: str | None,
     since: str | None,
     until: str | None,
+    plan: str | None,
+    decision: str | None,
     as_json: bool,
 ) -> None:
     """List the audit trail of an initiative, event by event.
 
     \b
     Example:
-      samenspraak audit log city-centre --event ReactionAdded
+      samenspraak audit log city-centre --event ReactionAdded --plan traffic-plan
       samenspraak audit log city-centre --actor facilitator --since 2026-03-01T00:00+01:00
     """
     if actor is not None:
         actor = ref("--actor", actor.strip().lower())  # not --as, the command's actor
     entries = obj.app(write=False).audit_log(
-        initiative_ref, actor=actor, event=event_name, since=since, until=until
+        initiative_ref,
+        actor=actor,
+        event=event_name,
+        since=since,
+        until=until,
+        plan=plan.strip().lower() if plan is not None else None,
+        decision=decision.strip().lower() if decision is not None else None,
     )
     if as_json:
         emit_json(entries)
         return
     click.echo(
         table(
-            ["#", "recorded at", "aggregate", "event", "actor", "summary"],
+            ["#", "recorded at", "about", "event", "actor", "summary"],
             [
-                [e.position, e.recorded_at, e.aggregate, e.event, e.actor, e.summary]
+                [
+                    e.position,
+                    e.recorded_at,
+                    e.about
+                    if e.aggregate == "initiative"
+                    else f"{_ABOUT[e.aggregate]} {e.about}",
+                    e.event,
+                    e.actor,
+                    e.summary,
+                ]
                 for e in entries
             ],
+            whole=[5],
         )
     )
+
+
+_ABOUT = {"plan": "plan", "decision-point": "decision"}
 
 
 def main() -> None:

@@ -35,8 +35,9 @@ def _cell(value: Any, whole: bool = False) -> str:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
+    if isinstance(value, datetime):  # to the second, when not a whole minute
+        whole_minute = value.second == 0 and value.microsecond == 0
+        return value.isoformat(timespec="minutes" if whole_minute else "seconds")
     text = str(value).replace("\n", " ")
     return text if whole or len(text) <= 60 else text[:57] + "..."
 

@@ -683,6 +683,17 @@ class AuditTrailLogic(BaseView):
         value = found[0]["position"] if found else None
         return int(value) if value is not None else None
 
+    def initiative_ending_in(self, chain_hash: str) -> str | None:
+        """The initiative whose chain reaches ``chain_hash`` somewhere, by the trail
+        (a head from an export or a report, given to a replayed copy that numbers
+        its log anew)."""
+        found = self._read(
+            f"SELECT initiative_id FROM {self._table('view_audit_trail')} "
+            f"WHERE initiative_chain_hash = {self.p} LIMIT 1",
+            [chain_hash],
+        )
+        return str(found[0]["initiative_id"]) if found else None
+
     def position_at(self, moment: str) -> int:
         """The last log position recorded at or before ``moment`` (UTC ISO)."""
         found = self._read(

@@ -982,10 +982,18 @@ def test_a_copy_verifies_against_the_head_published_for_the_original(
     copy = Samenspraak.open(tmp_path / "copy.db", create=False)
     try:
         check = copy.verify_audit(published, initiative="south")
+        # Given alone, the head is found to be south's, at its new position.
+        alone = copy.verify_audit(published)
     finally:
         copy.close()
     assert check.intact, check.problem
     assert check.proves.startswith(
         "The published head's hash ends this record's chain of south at position 1, "
         "not 2: a replayed copy numbers its log anew."
+    )
+    assert alone.intact, alone.problem
+    assert alone.proves.startswith(
+        "The published head is south's own chain head (not the whole record's), so "
+        "that chain was checked. The published head's hash ends this record's chain "
+        "of south at position 1, not 2: a replayed copy numbers its log anew."
     )

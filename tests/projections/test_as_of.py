@@ -14,6 +14,7 @@ import pytest
 from click.testing import Result
 
 from samenspraak.application import InvalidInput, NotFound, Samenspraak
+from samenspraak.domain.clock import frozen_at
 
 Run = Callable[..., Result]
 
@@ -158,20 +159,28 @@ def test_in_april_the_traffic_plan_has_five_unanswered_reactions(
 
 
 def test_at_the_end_of_the_story_as_of_equals_the_present(app: Samenspraak) -> None:
+    """The same state, except that a view as of a moment says which moment."""
+    end = datetime.fromisoformat(END).astimezone(UTC)
     status = app.initiative_status("city-centre", as_of=END)
-    assert status == app.initiative_status("city-centre")
+    assert status.as_of == end
+    assert status == app.initiative_status("city-centre").model_copy(
+        update={"as_of": end}
+    )
     assert status.phase == "council"
     assert [c.session for c in status.council] == ["informal", "formal"]
     assert [len(c.follow_ups) for c in status.council] == [0, 1]
     assert [a.channel for a in status.announcements] == ["letter"]
     for plan in ("vision", "traffic-plan"):
         assert app.plan_details("city-centre", plan, as_of=END) == (
-            app.plan_details("city-centre", plan)
+            app.plan_details("city-centre", plan).model_copy(update={"as_of": end})
         )
     for decision in ("first-priority", "traffic-plan-consent", "budget-first-part"):
         assert app.decision_details("city-centre", decision, as_of=END) == (
-            app.decision_details("city-centre", decision)
+            app.decision_details("city-centre", decision).model_copy(
+                update={"as_of": end}
+            )
         )
+    assert app.initiative_status("city-centre").as_of is None
 
 
 def test_after_the_council_was_informed_its_follow_up_and_the_letter_are_to_come(
@@ -356,3 +365,68 @@ def test_a_view_as_of_a_moment_says_so_first_and_the_current_one_does_not(
     )
     now = run(shared_db, *args)
     assert not now.stdout.startswith("As it stood")
+
+
+def test_a_moment_written_to_the_minute_or_second_covers_all_of_it(
+    tmp_path: Path, run: Run
+) -> None:
+    """What a person reads as 10:15 (or 10:15:42) includes an event recorded at
+    10:15:42.5; a moment written with its fraction is exact."""
+    engine = Samenspraak.open(tmp_path / "minute.db")
+    try:
+        with frozen_at(datetime(2026, 5, 4, 10, 15, 42, 500_000, tzinfo=UTC)):
+            engine.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+            engine.start_initiative(
+                {"actor": "f", "initiative": "park", "title": "Park", "area": "A",
+                 "description": "D", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+        for covering in ("2026-05-04T10:15Z", "2026-05-04T10:15:42Z",
+                         "2026-05-04T12:15:42+02:00", "2026-05-04T10:15:42.5Z"):  # fmt: skip
+            assert engine.initiative_status("park", as_of=covering).initiative == "park"
+            assert [e.event for e in engine.audit_log("park", until=covering)] == [
+                "Started"
+            ]
+        for before in ("2026-05-04T10:14Z", "2026-05-04T10:15:41Z",
+                       "2026-05-04T10:15:42.4Z"):  # fmt: skip
+            with pytest.raises(NotFound, match="had not started yet"):
+                engine.initiative_status("park", as_of=before)
+            assert engine.audit_log("park", until=before) == []
+        # A datetime is a moment, exact to the microsecond.
+        with pytest.raises(NotFound):
+            engine.initiative_status(
+                "park", as_of=datetime(2026, 5, 4, 10, 15, 42, tzinfo=UTC)
+            )
+    finally:
+        engine.close()
+    # The log shows the second, so that a time copied from it finds the event.
+    shown = run(tmp_path / "minute.db", "audit", "log", "park")
+    assert shown.stdout.splitlines()[2].split()[:3] == [
+        "1", "2026-05-04T10:15:42+00:00", "park"
+    ]  # fmt: skip
+    copied = run(tmp_path / "minute.db", "initiative", "status", "park",
+                 "--as-of", "2026-05-04T10:15:42+00:00")  # fmt: skip
+    assert copied.exit_code == 0, copied.output
+
+
+def test_a_moment_still_to_come_has_no_state_yet(app: Samenspraak) -> None:
+    with frozen_at(datetime(2026, 7, 1, 12, 0, tzinfo=UTC)):
+        with pytest.raises(InvalidInput) as refused:
+            app.initiative_status("city-centre", as_of="2030-01-01T00:00Z")
+        assert str(refused.value) == (
+            "as_of: 2030-01-01T00:00+00:00 is still to come; leave as_of out for "
+            "the state now."
+        )
+        with pytest.raises(InvalidInput, match="still to come"):
+            app.participation_report("city-centre", as_of="2026-07-01T12:01Z")
+        # The minute it is now is not to come.
+        assert app.initiative_status("city-centre", as_of="2026-07-01T12:00Z")
+
+
+def test_a_span_that_ends_before_it_begins_is_refused(app: Samenspraak) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        app.audit_log(
+            "city-centre", since="2026-06-01T00:00Z", until="2026-03-01T00:00Z"
+        )
+    assert str(refused.value) == (
+        "since: it is after until, so nothing can be between them."
+    )

@@ -157,7 +157,7 @@ def test_audit_log_lists_every_event_of_the_initiative(
     assert re.split(r"\s{2,}", lines[0]) == [
         "#",
         "recorded at",
-        "aggregate",
+        "about",
         "event",
         "actor",
         "summary",
@@ -166,14 +166,14 @@ def test_audit_log_lists_every_event_of_the_initiative(
     assert lines[2].split()[:5] == [
         "1",
         "2026-01-12T08:00+00:00",
-        "initiative",
+        "city-centre",
         "Started",
         "facilitator",
     ]
     assert lines[-1].split()[:5] == [
         "70",
         "2026-06-22T07:00+00:00",
-        "initiative",
+        "city-centre",
         "Announced",
         "facilitator",
     ]
@@ -184,6 +184,7 @@ def test_audit_log_lists_every_event_of_the_initiative(
         "recorded_at",
         "aggregate",
         "aggregate_id",
+        "about",
         "version",
         "event",
         "actor",
@@ -194,6 +195,33 @@ def test_audit_log_lists_every_event_of_the_initiative(
     }
     head = ok(run(story_db, "audit", "head")).stdout.strip()
     assert head == f"70:{entries[-1]['chain_hash']}"
+
+
+def test_audit_log_says_which_plan_or_decision_point_and_filters_by_them(
+    story_db: Path, run: Run
+) -> None:
+    """Reaction 1 on version 1 happened on both plans: the log says which."""
+    lines = ok(
+        run(story_db, "audit", "log", "city-centre", "--event", "ReactionAdded")
+    ).stdout.splitlines()
+    abouts = [re.split(r"\s{2,}", line)[2] for line in lines[2:]]
+    assert abouts == ["plan vision"] * 2 + ["plan traffic-plan"] * 5
+    traffic = log(run, story_db, "--plan", "traffic-plan")
+    assert {e["about"] for e in traffic} == {"traffic-plan"}
+    assert [e["event"] for e in traffic][:2] == ["Created", "DraftProposed"]
+    both = log(run, story_db, "--plan", "vision", "--decision", "first-priority")
+    assert {e["about"] for e in both} == {"vision", "first-priority"}
+    args = ["--decision", "first-priority", "--event", "Decided"]
+    decided = ok(run(story_db, "audit", "log", "city-centre", *args)).stdout
+    decided = decided.splitlines()
+    # The summary is shown whole: the tally is what a reader looks for.
+    assert decided[2].endswith(
+        "Decided: car-free-square (car-free-square 4, green-streets 2, "
+        "evening-library 0)"
+    )
+    assert refused(
+        run(story_db, "audit", "log", "city-centre", "--plan", "harbour")
+    ) == ("city-centre has no plan called harbour.")
 
 
 def test_audit_log_filters_by_actor(story_db: Path, run: Run) -> None:
