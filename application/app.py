@@ -96,7 +96,9 @@ from samenspraak.projections.views import (
 )
 
 if TYPE_CHECKING:
+    from samenspraak.application.report import ParticipationReport
     from samenspraak.application.templates import Registry
+    from samenspraak.application.todo import TodoItem
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -431,7 +433,7 @@ class Samenspraak(Application[UUID]):
         if not create and (not database_exists(target) or holds == "empty"):
             msg = (
                 f"There is no samenspraak database at {target}; commands that record "
-                "something create it (try: samenspraak demo)."
+                "something create it."
             )
             raise NotFound(msg)
         if holds == "damaged":
@@ -497,7 +499,7 @@ class Samenspraak(Application[UUID]):
                 msg = (
                     f"There is no samenspraak record in schema {opening.schema} of "
                     f"{env['POSTGRES_DBNAME']}; commands that record something "
-                    "create it (try: samenspraak demo)."
+                    "create it."
                 )
                 raise NotFound(msg)
             opening.lock()
@@ -529,6 +531,7 @@ class Samenspraak(Application[UUID]):
 
     def _run(self, use_case: Callable[[], R]) -> R:
         """Run a use case: translate refusals, retry when another writer won."""
+        self._refuse_when_closed()
         for attempt in range(1, RETRIES + 1):
             token = _ACTING.set(None)
             try:
@@ -561,8 +564,7 @@ class Samenspraak(Application[UUID]):
             except PersistenceError as error:
                 raise StorageError(f"The database failed: {error}") from None
             except ConnectionPoolClosedError:
-                msg = "This instance of the engine was closed; open the record again."
-                raise StorageError(msg) from None
+                raise StorageError(CLOSED) from None
             except MapperDeserialisationError:
                 msg = (
                     "A stored event cannot be read; it may have been edited outside "
@@ -576,6 +578,10 @@ class Samenspraak(Application[UUID]):
             finally:
                 _ACTING.reset(token)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
+
+    def _refuse_when_closed(self) -> None:
+        if self.closing.is_set():  # set by close(), on either backend
+            raise StorageError(CLOSED)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save as the library does, checking in the same transaction that the
@@ -1799,8 +1805,6 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
-    from samenspraak.application.todo import TodoItem  # noqa: PLC0415
-
     def todo(self, actor: str) -> list[TodoItem]:
         """What is next for a stakeholder, across every initiative they take part
         in (as facilitator or otherwise), as of now: see
@@ -1831,8 +1835,6 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
-    from samenspraak.application.report import ParticipationReport  # noqa: PLC0415
-
     def participation_report(
         self, initiative: str, *, as_of: datetime | str | None = None
     ) -> ParticipationReport:
@@ -1842,7 +1844,6 @@ class Samenspraak(Application[UUID]):
         council, the budget, and the audit heads it was built from. Render it with
         :mod:`samenspraak.application.report_render`."""
         from samenspraak.application.report import (  # noqa: PLC0415
-            ParticipationReport,
             build_report,
             heads_at,
         )
@@ -2423,6 +2424,9 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error, name)) from None
     return moment
+
+
+CLOSED = "This instance of the engine was closed; open the record again."
 
 
 def _as_of(view: M, moment: datetime | None) -> M:

@@ -19,7 +19,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PositiveInt,
     StrictBool,
     StringConstraints,
     model_validator,
@@ -196,6 +195,18 @@ PositiveEuros = Annotated[
 ]
 
 
+def _a_whole_number(value: Any) -> Any:
+    """A number is never a flag (Python would read True as 1)."""
+    if isinstance(value, bool):
+        msg = "must be a whole number, not true or false"
+        raise ValueError(msg)
+    return value
+
+
+Number = Annotated[int, BeforeValidator(_a_whole_number), Field(gt=0)]
+"""A whole number from 1: a version, a reaction, a meeting."""
+
+
 def _each_once(items: list[Any]) -> list[Any]:
     """Each item once, in the order first given: a reaction named twice in one
     answer is answered once, and recorded once."""
@@ -203,7 +214,7 @@ def _each_once(items: list[Any]) -> list[Any]:
 
 
 Reactions = Annotated[
-    list[PositiveInt], Field(min_length=1, max_length=1000), AfterValidator(_each_once)
+    list[Number], Field(min_length=1, max_length=1000), AfterValidator(_each_once)
 ]
 """The numbers of the reactions an answer is for, each once."""
 
@@ -283,7 +294,9 @@ class HoldMeeting(Command):
     starts_at: Moment
     kind: MeetingKind
     place: ShortText
-    attendance: Annotated[int, Field(ge=0, le=1_000_000)]
+    attendance: Annotated[
+        int, BeforeValidator(_a_whole_number), Field(ge=0, le=1_000_000)
+    ]
     summary: LongText
 
 
@@ -293,7 +306,10 @@ class Announce(Command):
     audience: ShortText
     """Who was reached or invited: 'every household in the old town'."""
     announced_at: Moment
-    reach: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    reach: (
+        Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100_000_000)]
+        | None
+    ) = None
     """How many it reached, when known (letters sent, visitors)."""
 
 
@@ -307,7 +323,7 @@ class InformCouncil(Command):
 
 class RecordCouncilFollowUp(Command):
     initiative: Ref
-    informing: PositiveInt
+    informing: Number
     """Which informing of the council it follows up, from 1 (as ``council list``)."""
     summary: LongText
     """What the council did: decided, adopted a motion, asked for more."""
@@ -342,13 +358,13 @@ class AddImplementationAction(Command):
     title: ShortText
     owner_stakeholder: Ref | None = None
     owner_group: Ref | None = None
-    allocation: PositiveInt | None = None
+    allocation: Number | None = None
 
 
 class RecordProgress(Command):
     initiative: Ref
     action: Ref
-    percent: Annotated[int, Field(ge=0, le=100)]
+    percent: Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100)]
     milestone: ShortText | None = None
 
 
@@ -385,13 +401,13 @@ class AddReaction(Command):
 
     initiative: Ref
     plan: Ref
-    version: PositiveInt
+    version: Number
     stance: Stance
     text: LongText
     channel: Channel | None = None
     stakeholder: Ref | None = None
     section: Section | None = None
-    meeting: PositiveInt | None = None
+    meeting: Number | None = None
 
     @property
     def how(self) -> Channel:
@@ -405,7 +421,7 @@ class AdoptChange(Command):
     initiative: Ref
     plan: Ref
     reactions: Reactions
-    version: PositiveInt
+    version: Number
     explanation: LongText
     partly: StrictBool = False
     """The change meets the reactions in part (gedeeltelijk overgenomen); the
@@ -428,7 +444,7 @@ class NoteSupport(Command):
 class WithdrawReaction(Command):
     initiative: Ref
     plan: Ref
-    reaction: PositiveInt
+    reaction: Number
 
 
 class FinalisePlan(Command):
@@ -443,7 +459,9 @@ class OpenReactionPeriod(Command):
     initiative: Ref
     plan: Ref
     closes_at: Moment | None = None
-    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    days: (
+        Annotated[int, BeforeValidator(_a_whole_number), Field(ge=1, le=3650)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _one_of_closes_at_or_days(self) -> OpenReactionPeriod:

@@ -128,7 +128,9 @@ def _postgres_env(url: str) -> dict[str, str]:
         )
         raise StorageError(msg)
     try:
-        port = parts.port or 5432
+        port = parts.port if parts.port is not None else 5432
+        if port == 0:
+            raise ValueError
     except ValueError:
         msg = (
             f"The port in {without_password(url)!r} is not a port number "
@@ -158,7 +160,9 @@ def _postgres_env(url: str) -> dict[str, str]:
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema[0]):
             msg = "A PostgreSQL schema name is lower-case letters, digits and _."
             raise StorageError(msg)
-        env["POSTGRES_SCHEMA"] = schema[0]
+    # Always named, so that a POSTGRES_SCHEMA in the process's environment (which the
+    # library would otherwise read) cannot send the tables elsewhere.
+    env["POSTGRES_SCHEMA"] = schema[0] if schema is not None else "public"
     return env
 
 

@@ -117,29 +117,38 @@ class Opening:
     def has_the_schema(self) -> bool:
         """Whether the schema named in the URL exists (the engine creates tables,
         not schemas)."""
-        found = self.connection.execute(
+        found = self._ask(
             "SELECT 1 FROM pg_namespace WHERE nspname = %s", [self.schema]
-        ).fetchone()
+        )
         return found is not None
 
     def holds_a_record(self, events_table: str = "samenspraak_events") -> bool:
         """Whether the schema has the engine's events table (the library names it
         after the application: ``samenspraak_events``)."""
-        found = self.connection.execute(
+        found = self._ask(
             "SELECT to_regclass(%s)", [f'"{self.schema}"."{events_table}"']
-        ).fetchone()
+        )
         return found is not None and found[0] is not None
 
     def lock(self) -> None:
         """Wait until no other process is opening the same schema; held until
         :meth:`close` (tables, types and functions are created one process at a
         time, which PostgreSQL does not do by itself)."""
-        self.connection.execute(
+        self._ask(
             "SELECT pg_advisory_lock(hashtext(%s))", [f"samenspraak:{self.schema}"]
         )
 
     def close(self) -> None:
         self.connection.close()
+
+    def _ask(self, query: str, params: Sequence[Any]) -> Any:
+        """One row of a query; what the server refuses (such as a schema this user
+        may not use) is said in words."""
+        try:
+            return self.connection.execute(query, list(params)).fetchone()
+        except psycopg.Error as error:
+            first = (str(error).strip().splitlines() or ["refused"])[0].rstrip(".")
+            raise StorageError(f"The database cannot be opened: {first}.") from None
 
 
 def _reason(error: psycopg.OperationalError, env: Mapping[str, str]) -> str:

@@ -21,7 +21,9 @@ def test_a_url_gives_every_setting() -> None:
         env["POSTGRES_PASSWORD"],
         env["POSTGRES_SCHEMA"],
     ) == ("db.example", "6543", "municipality", "someone", "secret", "zuid")
-    assert "POSTGRES_SCHEMA" not in storage_env(BASE)
+    # Without a schema it is public, named: a POSTGRES_SCHEMA in the environment
+    # (which the event-sourcing library reads) must not move the tables.
+    assert storage_env(BASE)["POSTGRES_SCHEMA"] == "public"
 
 
 @pytest.mark.parametrize(
@@ -34,11 +36,14 @@ def test_a_url_gives_every_setting() -> None:
         ("postgresql://someone@db.example:99999/municipality",
          "The port in 'postgresql://someone@db.example:99999/municipality' is not a port "
          "number (1 to 65535); a / or @ in a password is written %2F or %40."),
+        ("postgresql://someone@db.example:0/municipality",
+         "The port in 'postgresql://someone@db.example:0/municipality' is not a port "
+         "number (1 to 65535); a / or @ in a password is written %2F or %40."),
         ("postgresql://db.example", "A PostgreSQL database is given as "
          "postgresql://USER@HOST[:PORT]/DBNAME[?schema=SCHEMA]."),
     ],
     ids=["empty schema", "capitals", "another parameter", "two schemas", "port",
-         "no database"],
+         "port zero", "no database"],
 )  # fmt: skip
 def test_a_url_that_cannot_be_read_whole_is_refused(url: str, sentence: str) -> None:
     with pytest.raises(StorageError) as refused:

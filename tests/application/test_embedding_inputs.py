@@ -65,13 +65,23 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
          "amount: has more than two decimals; give whole cents, like 1250.50."),
         (lambda app: app.audit_log(CITY, event="\ud800" * 3),
          "event: must be the name of an event, like ReactionAdded."),
+        (lambda app: app.react_to_plan(
+            {"actor": "library", "initiative": CITY, "plan": "traffic-plan",
+             "version": True, "stance": "support", "text": "Yes."}),
+         "version: must be a whole number, not true or false."),
+        (lambda app: app.hold_meeting(
+            {"actor": "facilitator", "initiative": CITY, "kind": "walk-in",
+             "starts_at": "2026-06-30T19:30+02:00", "place": "Town hall",
+             "attendance": False, "summary": "Questions."}),
+         "attendance: must be a whole number, not true or false."),
     ],
     ids=["head", "event", "export path", "bundle", "database", "diagram subject",
          "since", "as of", "as of a number as text", "until seconds since 1970",
          "a replay's head", "a NUL in a path", "a path no system can write",
          "a NUL in an export path", "create as text", "an erasure of texts as text",
          "a float with more than cents", "a decimal of 1E-50",
-         "an event name that is no name"],
+         "an event name that is no name", "a version as a flag",
+         "an attendance as a flag"],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_invalid_input(
     story: Story, call: Any, sentence: str

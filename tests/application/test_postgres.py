@@ -125,7 +125,7 @@ def test_reading_an_empty_schema_finds_no_record_and_creates_nothing(
         Samenspraak.open(f"{SERVER}?schema={schema}", create=False)
     assert str(refused.value) == (
         f"There is no samenspraak record in schema {schema} of test; commands that "
-        "record something create it (try: samenspraak demo)."
+        "record something create it."
     )
     with psycopg.connect(SERVER) as connection:
         tables = connection.execute(
@@ -247,3 +247,66 @@ def test_threads_sharing_one_instance_keep_the_audit_chain_whole(
         assert app.verify_audit().intact
     finally:
         app.close()
+
+
+def test_a_schema_in_the_environment_does_not_move_the_tables(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backend built on the same event-sourcing library may have POSTGRES_SCHEMA
+    set; a URL without ?schema= still means public. Tried in a database of its own,
+    so that public is empty before."""
+    import psycopg  # noqa: PLC0415
+
+    database = f"samenspraak_env_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {database}")
+    try:
+        with psycopg.connect(SERVER.replace("/test", f"/{database}"),
+                             autocommit=True) as connection:  # fmt: skip
+            connection.execute(f"CREATE SCHEMA {schema}")
+        monkeypatch.setenv("POSTGRES_SCHEMA", schema)
+        app = Samenspraak.open(SERVER.replace("/test", f"/{database}"))
+        try:
+            app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        finally:
+            app.close()
+        with psycopg.connect(SERVER.replace("/test", f"/{database}")) as connection:
+            found = connection.execute(
+                "SELECT table_schema, count(*) FROM information_schema.tables "
+                "WHERE table_name LIKE 'samenspraak_%' GROUP BY table_schema"
+            ).fetchall()
+        assert [schema for schema, _ in found] == ["public"]
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE {database} WITH (FORCE)")
+
+
+def test_a_closed_engine_on_postgresql_says_so(schema: str) -> None:
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    app.close()
+    with pytest.raises(StorageError) as refused:
+        app.initiative_status("city-centre")
+    assert str(refused.value) == (
+        "This instance of the engine was closed; open the record again."
+    )
+
+
+def test_a_user_without_rights_on_the_schema_is_told_so_in_words(schema: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    role = f"samenspraak_limited_{uuid.uuid4().hex[:8]}"
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    app.close()
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        url = f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}"
+        for create in (False, True):
+            with pytest.raises(StorageError) as refused:
+                Samenspraak.open(url, create=create)
+            assert str(refused.value).startswith(
+                "The database cannot be opened: permission denied for schema "
+            ), str(refused.value)
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP ROLE {role}")

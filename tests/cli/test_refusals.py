@@ -430,7 +430,7 @@ def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
     sentence = refused(db, "initiative", "status", CITY)
     assert sentence == (
         f"There is no samenspraak database at {db}; commands that record something "
-        "create it (try: samenspraak demo)."
+        "create it."
     )
     assert not db.exists()
     assert sorted(tmp_path.iterdir()) == []
