@@ -393,8 +393,9 @@ def replay_bundle(
 
     ``new_db`` is a file path or ``postgresql://`` URL, as for
     :meth:`Samenspraak.open`; a SQLite file is created. With ``head``
-    (``POSITION:SHA256``, published when the bundle was made) the bundle must end
-    at exactly that head. Nothing is written unless the whole bundle verifies.
+    (``POSITION:SHA256``, published when the bundle was made, or earlier, such as
+    the head recorded when the council was informed) the bundle's chain must pass
+    through that head. Nothing is written unless the whole bundle verifies.
     """
     published = _published(head)
     path = Path(bundle_path)
@@ -402,13 +403,13 @@ def replay_bundle(
         raise NotFound(f"There is no bundle at {path}.")
     with _open_zip(path) as bundle:
         manifest = _read_manifest(bundle)
-        if published is not None and published != manifest.head:
+        if published is not None and published.position > manifest.head.position:
             msg = (
-                f"The bundle ends at {manifest.head}, not at the published head "
-                f"{published}."
+                f"The bundle ends at {manifest.head}, before the published head "
+                f"{published}: it was made before that head."
             )
             raise InvalidInput(msg)
-        _check_chain(bundle, manifest)
+        after = _check_chain(bundle, manifest, published)
         probe = engine(storage_env(":memory:"))  # only to decode the events
         try:
             refs, people = _check_events(bundle, manifest, probe)
@@ -422,9 +423,14 @@ def replay_bundle(
         try:
             app = engine.open(new_db, create=True)
             try:
-                return _rebuild(app, bundle, manifest, unchecked, erased)
+                summary = _rebuild(app, bundle, manifest, unchecked, erased)
             finally:
                 app.close()
+            if published is None:
+                return summary
+            return summary.model_copy(
+                update={"published_head": str(published), "recorded_after": after}
+            )
         except BaseException:
             if created is not None:  # a replay that fails leaves no file behind
                 for suffix in ("", "-wal", "-shm", "-journal"):
@@ -590,11 +596,17 @@ def _stored(number: int, line: dict[str, Any]) -> tuple[int, StoredEvent]:
     return position, stored
 
 
-def _check_chain(bundle: zipfile.ZipFile, manifest: Manifest) -> None:
-    """Recompute the initiative's chain over the records and compare with the head."""
+def _check_chain(
+    bundle: zipfile.ZipFile, manifest: Manifest, published: Head | None = None
+) -> int:
+    """Recompute the initiative's chain over the records and compare with the head
+    in the manifest and, when given, with a published head it must pass through;
+    returns how many records follow the published head."""
     chain = GENESIS
     count = 0
     position = 0
+    passed: str | None = None  # the chain hash at the published head's position
+    after = 0
     for number, line in _lines(bundle, EVENTS):
         at, stored = _stored(number, line)
         if at <= position:
@@ -610,6 +622,11 @@ def _check_chain(bundle: zipfile.ZipFile, manifest: Manifest) -> None:
             ),
         )
         count += 1
+        if published is not None:
+            if at == published.position:
+                passed = chain
+            elif at > published.position:
+                after += 1
     if count == 0:
         _bad(f"{EVENTS} holds no events")
     if Head(position, chain) != manifest.head or count != manifest.events:
@@ -618,6 +635,17 @@ def _check_chain(bundle: zipfile.ZipFile, manifest: Manifest) -> None:
             "was changed, added, removed or reordered after export."
         )
         raise InvalidInput(msg)
+    if published is not None and passed != published.chain_hash:
+        msg = (
+            f"The bundle does not pass through the published head {published}: "
+            + (
+                f"it holds no event of the initiative at position {published.position}."
+                if passed is None
+                else "a record up to it differs from the one the head was published for."
+            )
+        )
+        raise InvalidInput(msg)
+    return after
 
 
 @dataclasses.dataclass

@@ -310,6 +310,10 @@ class ReplaySummary(View):
     unchecked_stakeholders: int = 0
     """Stakeholders whose reference and name could not be checked against the
     events: recorded before the events kept an identity for them."""
+    published_head: str | None = None
+    """The published head the bundle was checked against, when one was given."""
+    recorded_after: int = 0
+    """How many of the bundle's events were recorded after that published head."""
 
 
 class ClosedDeadline(View):

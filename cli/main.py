@@ -2260,6 +2260,11 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
         f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
         f"head {summary.head}."
     )
+    if summary.published_head not in (None, summary.bundle_head):
+        done(
+            f"Everything up to the published head {summary.published_head} is as it "
+            f"was published; {summary.recorded_after} event(s) were recorded after it."
+        )
     if summary.unchecked_stakeholders:
         done(
             f"The references and names of {summary.unchecked_stakeholders} "

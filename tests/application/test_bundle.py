@@ -530,8 +530,25 @@ def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(
         reseal=True,
     )
     published = str(app.audit_head(CITY))
-    with pytest.raises(InvalidInput, match="not at the published head"):
+    with pytest.raises(InvalidInput, match="before the published head"):
         Samenspraak.replay(str(forged), str(tmp_path / "new.db"), head=published)
+    assert not (tmp_path / "new.db").exists()
+    # An event left out in the middle: the bundle still ends at the same position,
+    # but not at the same hash, nor at an earlier head published after that event.
+    gap = rewrite(
+        exported,
+        tmp_path / "gap.zip",
+        events=lambda events: events[:10] + events[11:],
+        reseal=True,
+    )
+    earlier = app.audit_log(CITY)[30]
+    for head in (published, f"{earlier.position}:{earlier.initiative_chain_hash}"):
+        with pytest.raises(InvalidInput) as refused:
+            Samenspraak.replay(str(gap), str(tmp_path / "new.db"), head=head)
+        assert str(refused.value) == (
+            f"The bundle does not pass through the published head {head}: a record "
+            "up to it differs from the one the head was published for."
+        )
     assert not (tmp_path / "new.db").exists()
     # With the published head, the genuine bundle replays.
     Samenspraak.replay(str(exported), str(tmp_path / "new.db"), head=published)

@@ -125,8 +125,31 @@ def test_replay_against_another_published_head_is_refused(
 ) -> None:
     new_db = tmp_path / "copy.db"
     sentence = refused(new_db, "replay", str(bundle), "--head", f"1:{'0' * 64}")
-    assert "not at the published head" in sentence
+    assert sentence == (
+        f"The bundle does not pass through the published head 1:{'0' * 64}: a record "
+        "up to it differs from the one the head was published for."
+    )
     assert not new_db.exists()
+    sentence = refused(new_db, "replay", str(bundle), "--head", f"99:{'0' * 64}")
+    assert sentence.startswith("The bundle ends at 70:")
+    assert sentence.endswith(f"before the published head 99:{'0' * 64}: it was made "
+                             "before that head.")  # fmt: skip
+    assert not new_db.exists()
+
+
+def test_replay_checks_a_head_published_before_the_export(
+    ok: Run, read_json: ReadJson, demo_db: Path, bundle: Path, tmp_path: Path
+) -> None:
+    """The head recorded when the council was first informed, long before the
+    bundle was made, proves everything up to it."""
+    council = read_json(demo_db, "initiative", "status", CITY)["council"]
+    informed = council[0]["audit_head"]
+    replayed = ok(tmp_path / "copy.db", "replay", str(bundle), "--head", informed)
+    position = int(informed.partition(":")[0])
+    assert (
+        f"Everything up to the published head {informed} is as it was published; "
+        f"{70 - position} event(s) were recorded after it." in replayed.stderr
+    )
 
 
 def test_a_missing_bundle_is_refused(refused: Refused, tmp_path: Path) -> None:
