@@ -65,6 +65,7 @@ from samenspraak.application.errors import (
 )
 from samenspraak.application.integrity import TextCheck, as_bytes, commitment
 from samenspraak.application.persistence import (
+    ERASED_PREFIX,
     ActorWasErased,
     ErasureJob,
     SQLiteSamenspraakRecorder,
@@ -116,9 +117,6 @@ A_FACILITATOR_IS_ERASED_ONCE_THEIR_INITIATIVES_CLOSE = (
 AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART = (
     "an_erased_stakeholder_takes_no_further_part"
 )
-ERASED_PREFIX = "erased-"
-"""How a stakeholder whose personal data was erased is named, followed by the start
-of their pseudonymous id; no one registers a reference starting with it."""
 
 RETRIES = 8
 """How many times a command is tried in all when other writers keep changing the
@@ -271,7 +269,7 @@ def _actor_ref(actor: str | None, people: Mapping[str, StakeholderRow]) -> str |
     if actor is None or actor == SYSTEM_ACTOR:
         return actor
     row = people.get(actor)
-    return row.ref if row is not None else f"erased-{actor[:8]}"
+    return row.ref if row is not None else f"{ERASED_PREFIX}{actor[:8]}"
 
 
 def describe_validation_error(error: ValidationError, field: str = "input") -> str:
@@ -2374,7 +2372,7 @@ class Samenspraak(Application[UUID]):
 
         def person(stakeholder_id: str) -> str:
             row = people.get(stakeholder_id)
-            return row.ref if row else f"erased-{stakeholder_id[:8]}"
+            return row.ref if row else f"{ERASED_PREFIX}{stakeholder_id[:8]}"
 
         def name(stakeholder_id: str | None) -> str | None:
             row = people.get(stakeholder_id) if stakeholder_id else None

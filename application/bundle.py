@@ -636,13 +636,10 @@ def _check_chain(
         )
         raise InvalidInput(msg)
     if published is not None and passed != published.chain_hash:
-        msg = (
-            f"The bundle does not pass through the published head {published}: "
-            + (
-                f"it holds no event of the initiative at position {published.position}."
-                if passed is None
-                else "a record up to it differs from the one the head was published for."
-            )
+        msg = f"The bundle does not pass through the published head {published}: " + (
+            f"it holds no event of the initiative at position {published.position}."
+            if passed is None
+            else "a record up to it differs from the one the head was published for."
         )
         raise InvalidInput(msg)
     return after

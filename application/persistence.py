@@ -28,6 +28,11 @@ STRETCH_FROM = 64
 STAKEHOLDERS_TABLE = "samenspraak_stakeholders"
 
 
+ERASED_PREFIX = "erased-"
+"""How a stakeholder whose personal data was erased is named, followed by the start
+of their pseudonymous id; no one registers a reference starting with it."""
+
+
 @dataclass(frozen=True)
 class TextRow:
     """A free text, with the salt of its commitment; erased texts have neither."""
@@ -107,7 +112,7 @@ class TextStoreRecorder:
             ids,
         )
         for row in c.fetchall():
-            if str(row["ref"]).startswith("erased-"):
+            if str(row["ref"]).startswith(ERASED_PREFIX):
                 raise ActorWasErased(str(row["ref"]))
 
     def _write_rows(
@@ -245,17 +250,17 @@ class TextStoreRecorder:
         erased = 0
         # The start of the id, unless another erased stakeholder's id starts
         # the same way: then the whole id.
-        short = f"erased-{stakeholder_id[:8]}"
+        short = f"{ERASED_PREFIX}{stakeholder_id[:8]}"
         c.execute(
             f"SELECT id, ref FROM {self.stakeholders_table} "
             f"WHERE ref = {p} OR id = {p}",
             [short, stakeholder_id],
         )
         rows = {row["id"]: row["ref"] for row in c.fetchall()}
-        if rows.get(stakeholder_id, "").startswith("erased-"):
+        if rows.get(stakeholder_id, "").startswith(ERASED_PREFIX):
             ref = rows[stakeholder_id]  # erased before: the name stays
         elif any(i != stakeholder_id for i in rows):
-            ref = f"erased-{stakeholder_id}"
+            ref = f"{ERASED_PREFIX}{stakeholder_id}"
         else:
             ref = short
         c.execute(

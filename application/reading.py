@@ -352,6 +352,17 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
     """Per stakeholder who took a position on decision point ``d``, whether it
     counts: for a decided point, whether they still took part when it was decided
     (at its closing time, when the deadline closed it); else whether they do now."""
+    moment = counting_moment(d)
+    return {
+        s: took_part_at(doc, s, moment, p.get("membership"))
+        for s, p in d["positions"].items()
+    }
+
+
+def counting_moment(d: dict[str, Any]) -> str | None:
+    """When decision point ``d``'s positions are counted (ISO): when it was decided
+    (at its closing time, if it was decided after that) or withdrawn; ``None``
+    (now) while it is open."""
     if d["state"] == "decided":
         moment = d.get("closed_at") or d.get("ended_at")
         closes_at = d.get("closes_at")
@@ -365,10 +376,7 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
         moment = d.get("ended_at")
     else:
         moment = None
-    return {
-        s: took_part_at(doc, s, moment, p.get("membership"))
-        for s, p in d["positions"].items()
-    }
+    return moment
 
 
 def decision(

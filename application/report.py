@@ -21,7 +21,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from samenspraak.application.reading import People, Texts, counted_positions
+from samenspraak.application.persistence import ERASED_PREFIX
+from samenspraak.application.reading import (
+    People,
+    Texts,
+    counted_positions,
+    counting_moment,
+    took_part_at,
+)
 from samenspraak.domain import clock
 from samenspraak.domain.templates import pinned_template
 from samenspraak.projections.chain import GENESIS, Head
@@ -84,6 +91,9 @@ class Participant(Part):
     kind: str
     joined_at: datetime
     left_at: datetime | None
+    erased: bool = False
+    """Their personal data was erased on request (AVG); if they still took part
+    then, the erasure is when they left."""
 
 
 class GroupEntry(Part):
@@ -142,6 +152,9 @@ class ReactionEntry(Part):
     """The explanation (adopted) or the reasoning (defended)."""
     answered_by: str | None
     answered_at: datetime | None
+    recorded_by: str | None = None
+    """Who recorded the reaction, when not the stakeholder who gave it (the
+    facilitator, for a letter or a reaction given at a meeting)."""
 
 
 class PlanEntry(Part):
@@ -180,6 +193,9 @@ class DecisionEntry(Part):
     """Positions that count (taken by stakeholders who still took part)."""
     lapsed: int = 0
     """Positions of stakeholders who had left: not counted."""
+    could_take_part: int | None = None
+    """Stakeholders of the eligible kinds who took part when the positions were
+    counted (when it was decided or withdrawn; now, while it is open)."""
 
 
 class AnnouncementEntry(Part):
@@ -392,6 +408,7 @@ def build_report(
                     kind=person["kind"],
                     joined_at=_time(joined),
                     left_at=_time_or_none(left),
+                    erased=ref(stakeholder).startswith(ERASED_PREFIX),
                 )
                 for stakeholder, person in doc["stakeholders"].items()
                 for joined, left in person.get("periods")
@@ -561,6 +578,11 @@ def _reaction(
         answer_text=text(answer.get("text")),
         answered_by=ref(answer["by"]) if answer.get("by") else None,
         answered_at=_time_or_none(answer.get("at")),
+        recorded_by=(
+            ref(r["recorded_by"])
+            if r.get("recorded_by") not in (None, r["stakeholder"])
+            else None
+        ),
     )
 
 
@@ -623,4 +645,10 @@ def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEn
         tally=dict(d["tally"]),
         positions=sum(counted.values()),
         lapsed=len(counted) - sum(counted.values()),
+        could_take_part=sum(
+            1
+            for person, found in doc["stakeholders"].items()
+            if found["kind"] in d["eligible"]
+            and took_part_at(doc, person, counting_moment(d))
+        ),
     )

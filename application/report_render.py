@@ -18,6 +18,7 @@ from samenspraak.application.report import (
     CouncilEntry,
     DecisionEntry,
     ImplementationEntry,
+    Participant,
     ParticipationReport,
     PlanEntry,
     ReactionEntry,
@@ -56,10 +57,22 @@ def _follow_ups(c: CouncilEntry, w: Words) -> str:
 
 
 def _positions(d: DecisionEntry, w: Words) -> str:
-    """How many positions count, and how many lapsed (their takers left)."""
-    if not d.lapsed:
-        return str(d.positions)
-    return f"{d.positions} ({w('lapsed', n=d.lapsed)})"
+    """How many positions count, of how many who could take part, and how many
+    lapsed (their takers left); under consent, what silence meant."""
+    said = str(d.positions)
+    if d.could_take_part is not None:
+        said += f" {w('of_eligible', n=d.could_take_part)}"
+    notes = [w("lapsed", n=d.lapsed)] if d.lapsed else []
+    if d.rule == "consent":
+        notes.append(w("silence_consents"))
+    return f"{said} ({'; '.join(notes)})" if notes else said
+
+
+def _phase_label(r: ParticipationReport) -> str:
+    """The phase it ended in, the one it was in at the moment asked, or now."""
+    if r.closed:
+        return "last_phase"
+    return "current_phase" if r.as_of is None else "phase_then"
 
 
 def diagram_words(w: Words) -> diagram.DiagramWords:
@@ -187,7 +200,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 f"({w('content_hash')} {r.process.content_hash})",
             ],
             [w("facilitator"), r.facilitator],
-            [w("last_phase" if r.closed else "current_phase"), w.value(r.phase)],
+            [w(_phase_label(r)), w.value(r.phase)],
             [w("started"), w.when(r.started_at)],
             *(
                 [
@@ -225,10 +238,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
     out += [f"### {w('who_when')}", ""]
     out += _md_table(
         [w("reference"), w("kind"), w("joined"), w("former")],
-        [
-            [p.ref, w.value(p.kind), w.when(p.joined_at), w.when(p.left_at)]
-            for p in r.people
-        ],
+        [[p.ref, w.value(p.kind), w.when(p.joined_at), _left(p, w)] for p in r.people],
     )
     out += [f"### {w('groups')}", ""]
     out += (
@@ -295,7 +305,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.value(x.stance),
                     w.channel(x),
                     _section(x, w),
-                    f"{w.text(x.text)} ({x.stakeholder}, {w.when(x.recorded_at)})",
+                    f"{w.text(x.text)} ({_given_by(x, w)}, {w.when(x.recorded_at)})",
                     w.answer(x)
                     + (f": {w.text(x.answer_text)}" if _explained(x) else "")
                     + (
@@ -314,7 +324,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         out += _md_facts(
             [
                 [w("rule"), w.value(d.rule)],
-                [w("eligible"), ", ".join(w.value(k) for k in d.eligible)],
+                [w("eligible"), w.kinds(d.eligible)],
                 [w("put"), w.when(d.put_at)],
                 [w("closes"), w.when(d.closes_at)],
                 [
@@ -775,7 +785,7 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
             f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>',
         ),
         (w("facilitator"), _e(r.facilitator)),
-        (w("last_phase" if r.closed else "current_phase"), _e(w.value(r.phase))),
+        (w(_phase_label(r)), _e(w.value(r.phase))),
         (w("started"), _e(w.when(r.started_at))),
     ]
     if r.closed:
@@ -849,7 +859,7 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
                     f"<code>{_e(p.ref)}</code>",
                     _e(w.value(p.kind)),
                     _e(w.when(p.joined_at)),
-                    _e(w.when(p.left_at)),
+                    _e(_left(p, w)),
                 ]
                 for p in r.people
             ],
@@ -1060,10 +1070,25 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
     return "".join(out)
 
 
+def _left(p: Participant, w: Words) -> str:
+    """When someone left, and whether their personal data was erased (which is
+    not the same as leaving of their own accord)."""
+    if not p.erased:
+        return w.when(p.left_at)
+    return f"{w.when(p.left_at)} ({w('data_erased')})"
+
+
+def _given_by(x: ReactionEntry, w: Words) -> str:
+    """Who gave a reaction and, when someone else recorded it, who did."""
+    recorded = f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else ""
+    return f"{x.stakeholder}{recorded}"
+
+
 def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
     who = (
         f"{x.stakeholder}"
         + (f" ({w.value(x.stakeholder_kind).lower()})" if x.stakeholder_kind else "")
+        + (f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else "")
         + f", {w('on_version', n=x.version)}, {w.when(x.recorded_at)}"
     )
     answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
@@ -1089,7 +1114,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
     for d in r.decisions:
         facts = [
             (w("rule"), w.value(d.rule)),
-            (w("eligible"), ", ".join(w.value(k) for k in d.eligible)),
+            (w("eligible"), w.kinds(d.eligible)),
             (w("put"), w.when(d.put_at)),
             (w("closes"), w.when(d.closes_at)),
             (

@@ -46,6 +46,12 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _dated(text: str, when: str) -> str:
+    """A tooltip that quotes a text from the record, then its date in brackets (a
+    text may end in a full stop, which a comma would follow badly)."""
+    return f"{text} ({when})"
+
+
 def _tip(text: str) -> str:
     return f"<title>{_e(text)}</title>"
 
@@ -367,7 +373,7 @@ class Timeline:
                 out.append(cross(x1, y))
                 label = w.value("withdrawn")
             else:
-                label = w.value("open")
+                label = w("still_open")
             out.append(
                 label_beside(self.axis.g, label, after=x1 + 8, before=x0 - 2, y=y)
             )
@@ -381,9 +387,9 @@ class Timeline:
         for a in self.report.announcements:
             x = self.axis.x(a.announced_at)
             reach = "" if a.reach is None else f" ({a.reach})"
-            tip = (
-                f"{w.value(a.channel)}: {w.text(a.audience)}{reach}, "
-                f"{w.when(a.announced_at)}"
+            tip = _dated(
+                f"{w.value(a.channel)}: {w.text(a.audience)}{reach}",
+                w.when(a.announced_at),
             )
             out.append(f"<g>{_tip(tip)}{speech(x, y)}</g>")
             label = w.value(a.channel)
@@ -401,9 +407,9 @@ class Timeline:
         for c in self.report.council:
             x = self.axis.x(c.informed_at)
             fill = "#fff" if c.session == "informal" else PURPLE
-            tip = (
-                f"{w.value(c.session)}: {w.text(c.document_title)}, "
-                f"{w.when(c.informed_at)}"
+            tip = _dated(
+                f"{w.value(c.session)}: {w.text(c.document_title)}",
+                w.when(c.informed_at),
             )
             out.append(f"<g>{_tip(tip)}{triangle(x, y, 8, fill)}</g>")
             label = w.session(c.session)
@@ -415,8 +421,8 @@ class Timeline:
         for c in self.report.council:
             for f in c.follow_ups:
                 x = self.axis.x(f.followed_up_at)
-                tip = (
-                    f"{w('follow_up')}: {w.text(f.summary)}, {w.when(f.followed_up_at)}"
+                tip = _dated(
+                    f"{w('follow_up')}: {w.text(f.summary)}", w.when(f.followed_up_at)
                 )
                 out.append(f"<g>{_tip(tip)}{check(x, y, 7, PURPLE)}</g>")
         return "".join(out)

@@ -66,6 +66,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     "facilitator": {"nl": "Procesbegeleider", "en": "Facilitator"},
     "current_phase": {"nl": "Huidige fase", "en": "Current phase"},
     "last_phase": {"nl": "Laatste fase", "en": "Last phase"},
+    "still_open": {"nl": "open", "en": "open"},
+    "data_erased": {
+        "nl": "persoonsgegevens gewist op verzoek (AVG)",
+        "en": "personal data erased on request (GDPR)",
+    },
+    "recorded_by": {"nl": "vastgelegd door {who}", "en": "recorded by {who}"},
+    "phase_then": {"nl": "Fase op dat moment", "en": "Phase at the time"},
     "started": {"nl": "Gestart", "en": "Started"},
     "closed": {"nl": "Afgesloten", "en": "Closed"},
     "closing_outcome": {"nl": "Resultaat", "en": "Outcome"},
@@ -138,7 +145,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "no_reactions": {"nl": "Nog geen reacties.", "en": "No reactions yet."},
     "none_yet": {"nl": "Nog niets vastgelegd.", "en": "Nothing recorded yet."},
-    "options": {"nl": "Opties", "en": "Options"},
+    "options": {"nl": "Optie", "en": "Option"},
     "eligible": {"nl": "Wie mocht meebeslissen", "en": "Who could take part"},
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},
     "put": {"nl": "Voorgelegd", "en": "Put"},
@@ -152,13 +159,21 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "{n} vervallen: van deelnemers die vertrokken",
         "en": "{n} lapsed: of participants who left",
     },
+    "of_eligible": {
+        "nl": "van de {n} die mochten meebeslissen",
+        "en": "of the {n} who could take part",
+    },
+    "silence_consents": {
+        "nl": "wie geen standpunt innam, stemde in",
+        "en": "whoever took no position consented",
+    },
     "votes": {"nl": "stemmen", "en": "votes"},
     "vote": {"nl": "stem", "en": "vote"},
     "document": {"nl": "Document", "en": "Document"},
     "session": {"nl": "Vorm", "en": "Session"},
     "sha256": {"nl": "SHA-256 van het document", "en": "Document SHA-256"},
     "head_then": {
-        "nl": "Eindpunt (head) van de auditketen van het initiatief op dat moment",
+        "nl": "Controlewaarde van het auditspoor van het initiatief op dat moment",
         "en": "The initiative's audit head at the time",
     },
     "nothing_to_council": {
@@ -183,31 +198,37 @@ LABELS: dict[str, dict[Lang, str]] = {
     "purpose": {"nl": "Doel", "en": "Purpose"},
     "following": {"nl": "Volgt uit besluitpunt", "en": "Following decision point"},
     "built_from": {
-        "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze eindpunten "
-        "van de auditketen (heads, positie:SHA-256). Wie ze bewaart, kan later "
-        "aantonen dat er tot daar niets is veranderd.",
+        "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze "
+        "controlewaarden (positie:SHA-256). Wie ze bewaart, kan later aantonen dat "
+        "er tot daar niets is veranderd.",
         "en": "This report was built from the audit trail up to these heads "
         "(position:SHA-256). Whoever keeps them can prove later that nothing up to "
         "there was changed.",
     },
     "initiative_head": {
-        "nl": "Eindpunt van de keten van het initiatief",
+        "nl": "Controlewaarde van het auditspoor van het initiatief",
         "en": "Initiative head",
     },
-    "global_head": {"nl": "Eindpunt van de hele keten", "en": "Global head"},
+    "global_head": {
+        "nl": "Controlewaarde van het hele auditspoor",
+        "en": "Head of the whole audit trail",
+    },
     "verify_with": {"nl": "Controleren", "en": "Verify"},
     "as_of": {"nl": "Stand per", "en": "As of"},
-    "now": {"nl": "actueel", "en": "current"},
+    "now": {
+        "nl": "actueel, op het moment van opstellen",
+        "en": "current, when generated",
+    },
     "generated": {"nl": "Opgesteld op", "en": "Generated at"},
     "times_in": {
         "nl": "Tijden in Nederlandse tijd ({zone}).",
         "en": "Times in Dutch local time ({zone}).",
     },
-    "card_participants": {"nl": "deelnemers", "en": "participants"},
-    "card_participants_one": {"nl": "deelnemer", "en": "participant"},
+    "card_participants": {"nl": "betrokkenen", "en": "people involved"},
+    "card_participants_one": {"nl": "betrokkene", "en": "person involved"},
     "card_meetings": {"nl": "bijeenkomsten", "en": "meetings"},
     "card_meetings_one": {"nl": "bijeenkomst", "en": "meeting"},
-    "card_evening": {"nl": "'s avonds of weekend", "en": "evening or weekend"},
+    "card_evening": {"nl": "'s avonds of in het weekend", "en": "evening or weekend"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
     "card_council": {"nl": "keer de raad geïnformeerd", "en": "council informings"},
@@ -333,17 +354,26 @@ VALUES: dict[str, dict[Lang, str]] = {
     "letter": {"nl": "Brief", "en": "Letter"},
     # Stances and channels
     "support": {"nl": "Steun", "en": "Support"},
-    "concern": {"nl": "Zorg", "en": "Concern"},
-    "objection": {"nl": "Bezwaar", "en": "Objection"},
+    "concern": {"nl": "Zorgpunt", "en": "Concern"},
+    "objection": {"nl": "Bedenking", "en": "Objection"},
     "suggestion": {"nl": "Suggestie", "en": "Suggestion"},
     "meeting": {"nl": "Bijeenkomst", "en": "Meeting"},
     "email": {"nl": "E-mail", "en": "Email"},
     # Decision rules and states
-    "majority": {"nl": "Meerderheid", "en": "Majority"},
-    "plurality": {"nl": "Meeste stemmen", "en": "Plurality"},
-    "consent": {"nl": "Consent (geen overwegend bezwaar)", "en": "Consent"},
+    "majority": {
+        "nl": "Volstrekte meerderheid (meer dan de helft)",
+        "en": "Majority (more than half)",
+    },
+    "plurality": {
+        "nl": "Relatieve meerderheid (de meeste stemmen)",
+        "en": "Plurality (the most votes)",
+    },
+    "consent": {
+        "nl": "Instemming zonder overwegend bezwaar (consent)",
+        "en": "Consent (no reasoned objection)",
+    },
     "consensus": {"nl": "Consensus", "en": "Consensus"},
-    "open": {"nl": "Open", "en": "Open"},
+    "open": {"nl": "Nog niet besloten", "en": "Not decided yet"},
     "decided": {"nl": "Besloten", "en": "Decided"},
     "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
     "object": {"nl": "Bezwaar tegen het voorstel", "en": "Objection to the proposal"},
@@ -429,6 +459,15 @@ SESSION_SHORT: dict[str, dict[Lang, str]] = {
     "letter": {"nl": "brief", "en": "letter"},
 }
 
+KINDS_PLURAL: dict[str, dict[Lang, str]] = {
+    "resident": {"nl": "inwoners", "en": "residents"},
+    "entrepreneur": {"nl": "ondernemers", "en": "entrepreneurs"},
+    "institution": {"nl": "instellingen", "en": "institutions"},
+    "civil-servant": {"nl": "ambtenaren", "en": "civil servants"},
+    "council-member": {"nl": "raadsleden", "en": "council members"},
+    "facilitator": {"nl": "procesbegeleiders", "en": "facilitators"},
+}
+
 ANSWERS: dict[str, dict[Lang, str]] = {
     "adopted": {"nl": "Overgenomen in versie {n}", "en": "Adopted in version {n}"},
     "partly-adopted": {
@@ -436,7 +475,7 @@ ANSWERS: dict[str, dict[Lang, str]] = {
         "en": "Partly adopted in version {n}",
     },
     "defended": {"nl": "Standpunt gehandhaafd", "en": "Position defended"},
-    "noted": {"nl": "Voor kennisgeving aangenomen", "en": "Noted"},
+    "noted": {"nl": "Steun genoteerd", "en": "Support noted"},
     "withdrawn": {"nl": "Ingetrokken door de indiener", "en": "Withdrawn"},
     "unanswered": {"nl": "Nog niet beantwoord", "en": "Not answered yet"},
 }
@@ -485,6 +524,12 @@ class Words:
 
     def __call__(self, key: str, **values: object) -> str:
         return LABELS[key][self.lang].format(**values)
+
+    def kinds(self, kinds: list[str]) -> str:
+        """Kinds of stakeholder as a group: ``inwoners, ondernemers``."""
+        return ", ".join(
+            KINDS_PLURAL[k][self.lang] if k in KINDS_PLURAL else k for k in kinds
+        )
 
     def template_texts(self) -> dict[str, str]:
         """The templates' phase descriptions and the guards' explanations in this

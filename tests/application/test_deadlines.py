@@ -345,8 +345,18 @@ def test_a_position_counts_when_its_taker_still_took_part_at_the_deadline(
     assert (entries["sooner"].positions, entries["sooner"].lapsed) == (1, 0)
     assert (entries["later"].positions, entries["later"].lapsed) == (0, 1)
     assert entries["later"].tally == {"a": 0, "b": 0}
-    report = city.participation_report(CC)
-    assert "- **Positions taken:** 0 (1 lapsed: of participants who left)" in (
-        render_markdown(report, "en")
+    # The library (an institution) could still take part in "later"; the bakery
+    # had left by its deadline.
+    assert (entries["sooner"].could_take_part, entries["later"].could_take_part) == (
+        2,
+        1,
     )
-    assert "0 (1 vervallen: van deelnemers die vertrokken)" in render_html(report, "nl")
+    report = city.participation_report(CC)
+    assert (
+        "- **Positions taken:** 0 of the 1 who could take part (1 lapsed: of "
+        "participants who left)"
+    ) in render_markdown(report, "en")
+    assert (
+        "0 van de 1 die mochten meebeslissen (1 vervallen: van deelnemers die "
+        "vertrokken)"
+    ) in render_html(report, "nl")

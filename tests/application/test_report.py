@@ -136,6 +136,13 @@ def test_the_report_shows_process_people_meetings_decisions_and_budget(
     assert decisions["traffic-plan-consent"].eligible == list(
         app.decision_details(CITY, "traffic-plan-consent").eligible
     )
+    # Four of the seven who could take part did; under consent, silence agreed.
+    consent = decisions["traffic-plan-consent"]
+    assert (consent.positions, consent.could_take_part) == (4, 7)
+    assert (
+        "- **Positions taken:** 4 of the 7 who could take part (whoever took no "
+        "position consented)"
+    ) in render_markdown(report, "en")
     assert str(report.budget.total) == "250000.00"
     assert str(report.budget.allocated) == "150000.00"
     assert str(report.budget.remaining) == "100000.00"
@@ -323,6 +330,14 @@ def test_dutch_and_english_wording_differ(story: Story) -> None:
         ("Standpunt gehandhaafd", "Position defended"),
         ("Informele raadsbijeenkomst", "Informal council session"),
         ("€ 150.000,00", "€150,000.00"),
+        ("Steun genoteerd", "Support noted"),
+        ("Zorgpunt", "Concern"),
+        ("Relatieve meerderheid (de meeste stemmen)", "Plurality (the most votes)"),
+        (
+            "Wie mocht meebeslissen:** ondernemers, instellingen, inwoners",
+            "Who could take part:** entrepreneurs, institutions, residents",
+        ),
+        ("Controlewaarde van het auditspoor van het initiatief", "Initiative head"),
         ("9 apr 2026", "9 Apr 2026"),
     ]
     for nl, en in pairs:
@@ -382,12 +397,17 @@ def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     assert ">Announcements<" in wide
     assert (
         "<title>Letter: Every household in the old town and the Havenkwartier "
-        "(4200), 22 Jun 2026, 09:00</title>"
+        "(4200) (22 Jun 2026, 09:00)</title>"
     ) in wide
-    # The follow-up on the council lane, with what the council did.
-    assert (
-        "<title>The council&#x27;s follow-up: The council adopts the traffic plan"
-    ) in wide
+    # The follow-up on the council lane, with what the council did; its text ends
+    # in a full stop, and the date follows in brackets.
+    follow_up = re.search(
+        r"<title>The council&#x27;s follow-up: The council adopts the traffic plan"
+        r"[^<]*</title>",
+        wide,
+    )
+    assert follow_up is not None
+    assert follow_up.group().endswith("works out. (18 Jun 2026, 21:00)</title>")
     shown = legend(report, words("en"))
     assert "Announcement or invitation" in shown
     assert "The council&#x27;s follow-up" in shown
@@ -570,3 +590,31 @@ def test_a_label_beside_a_mark_covers_no_other_mark_on_either_side() -> None:
         label_beside(WIDE, "formal", after=508, before=492, y=100, taken=[530, 450])
         == ""
     )
+
+
+def test_the_report_says_who_recorded_a_reaction_for_someone_and_who_was_erased(
+    story: Story,
+) -> None:
+    """A reaction given at a meeting or by letter was recorded by the facilitator;
+    someone whose data was erased did not simply leave."""
+    app, _, _ = story
+    english = render_markdown(app.participation_report(CITY), "en")
+    assert "(resident-havenkwartier, recorded by facilitator, 9 Apr 2026" in english
+    assert "(bakery, 10 Apr 2026" in english  # gave it themselves
+    with clock.frozen_at(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)):
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "resident-havenkwartier"}
+        )
+    report = app.participation_report(CITY)
+    [person] = [p for p in report.people if p.ref == erasure.now_named]
+    assert person.erased
+    assert (
+        person.left_at == erasure.erased_at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    )
+    assert not any(p.erased for p in report.people if p.ref != erasure.now_named)
+    dutch = render_markdown(report, "nl")
+    assert (
+        f"| {erasure.now_named} | Inwoner | 12 jan 2026, 12:00 | "
+        "1 jul 2026, 12:00 (persoonsgegevens gewist op verzoek (AVG)) |"
+    ) in dutch
+    assert "persoonsgegevens gewist op verzoek (AVG)" in render_html(report, "nl")
