@@ -367,7 +367,7 @@ def build_report(
         for p in doc["plans"].values()
         for r in p["reactions"].values()
     ]
-    allocated = sum((Decimal(a["amount"]) for a in doc["allocations"]), Decimal(0))
+    allocated = sum((Decimal(a["amount"]) for a in doc["allocations"]), Decimal("0.00"))
     budget = Decimal(doc["budget"])
     return ParticipationReport(
         initiative=doc["slug"],

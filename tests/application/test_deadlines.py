@@ -352,6 +352,9 @@ def test_a_position_counts_when_its_taker_still_took_part_at_the_deadline(
         1,
     )
     report = city.participation_report(CC)
+    # Nothing allocated is written in cents, as the status writes it.
+    assert str(report.budget.allocated) == str(city.initiative_status(CC).allocated)
+    assert report.model_dump(mode="json")["budget"]["allocated"] == "0.00"
     assert (
         "- **Positions taken:** 0 of the 1 who could take part (1 lapsed: of "
         "participants who left)"
