@@ -374,7 +374,7 @@ class Samenspraak(Application[UUID]):
         try:
             super().__init__(env)
         except (EventSourcingError, sqlite3.Error, OSError, ImportError) as error:
-            raise StorageError(f"The database cannot be opened: {error}") from None
+            raise StorageError(_cannot_open(error)) from None
         if not isinstance(self.recorder, TextStoreRecorder):
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."
             raise StorageError(msg)
@@ -384,7 +384,7 @@ class Samenspraak(Application[UUID]):
         try:
             self.state, self.audit, self.responses = self._construct_views()
         except (EventSourcingError, sqlite3.Error) as error:
-            raise StorageError(f"The database cannot be opened: {error}") from None
+            raise StorageError(_cannot_open(error)) from None
         self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
 
     def _construct_views(
@@ -2422,6 +2422,11 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error, name)) from None
     return moment
+
+
+def _cannot_open(error: Exception) -> str:
+    reason = str(error).strip().rstrip(".") or error.__class__.__name__
+    return f"The database cannot be opened: {reason}."
 
 
 CLOSED = "This instance of the engine was closed; open the record again."
