@@ -674,11 +674,6 @@ class Samenspraak(Application[UUID]):
             return PhaseFacts()
         return self._facts_of(initiative)
 
-    def _closing_facts(self, initiative: Initiative) -> PhaseFacts:
-        """What closing asks: the open decision points, and what the last phase's
-        guards ask (gathered even when the phase declares none)."""
-        return self._facts_of(initiative)
-
     def _facts_of(self, initiative: Initiative) -> PhaseFacts:
         from samenspraak.application.todo import (  # noqa: PLC0415
             phase_reaction_period_end,
@@ -1319,7 +1314,9 @@ class Samenspraak(Application[UUID]):
             initiative.close(
                 actor=actor,
                 outcome=texts.seal("outcome", cmd.outcome),
-                facts=self._closing_facts(initiative),
+                # What closing asks: the open decision points, and what the last
+                # phase's guards ask (gathered even when the phase declares none).
+                facts=self._facts_of(initiative),
             )
             self.save(initiative, texts=texts.texts)
 

@@ -68,6 +68,33 @@ def next_chain_hash(previous: str, record: bytes) -> str:
     return hashlib.sha256(bytes.fromhex(previous) + record).hexdigest()
 
 
+class ChainLink:
+    """The next chain hash, as :func:`next_chain_hash` over :func:`encode_record`
+    gives it, but fed to SHA-256 part by part and with each topic's part worked out
+    once: verification goes through millions of records this way."""
+
+    def __init__(self) -> None:
+        self.topics: dict[str, bytes] = {}
+
+    def next(
+        self, chain: bytes, ident: str, version: int, topic: str, state: bytes | str
+    ) -> bytes:
+        topic_part = self.topics.get(topic)
+        if topic_part is None:
+            encoded_topic = topic.encode("utf-8")
+            topic_part = len(encoded_topic).to_bytes(4, "big") + encoded_topic
+            self.topics[topic] = topic_part
+        if isinstance(state, str):  # rewritten outside the engine: hashed as UTF-8
+            state = state.encode("utf-8")
+        h = hashlib.sha256(chain)
+        h.update(ident.encode("ascii"))
+        h.update(version.to_bytes(8, "big"))
+        h.update(topic_part)
+        h.update(len(state).to_bytes(8, "big"))
+        h.update(state)
+        return h.digest()
+
+
 @dataclass(frozen=True)
 class Head:
     """The end of a chain: the last position it covers and its hash.

@@ -21,7 +21,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
-from samenspraak.projections.chain import GENESIS, Head, encode_record
+from samenspraak.projections.chain import GENESIS, ChainLink, Head, encode_record
 from samenspraak.projections.state import kind_of_topic
 from samenspraak.projections.views import AuditTrailLogic
 
@@ -161,33 +161,6 @@ def _missing_at_the_end(
     return None
 
 
-class _Link:
-    """The next chain hash: SHA-256 over the previous one and the canonical
-    encoding of a record (see ``encode_record``), fed to it part by part, with
-    each topic's part worked out once."""
-
-    def __init__(self) -> None:
-        self.topics: dict[str, bytes] = {}
-
-    def next(
-        self, chain: bytes, ident: str, version: int, topic: str, state: bytes | str
-    ) -> bytes:
-        topic_part = self.topics.get(topic)
-        if topic_part is None:
-            encoded_topic = topic.encode("utf-8")
-            topic_part = len(encoded_topic).to_bytes(4, "big") + encoded_topic
-            self.topics[topic] = topic_part
-        if isinstance(state, str):  # rewritten outside the engine: hashed as UTF-8
-            state = state.encode("utf-8")
-        h = hashlib.sha256(chain)
-        h.update(ident.encode("ascii"))
-        h.update(version.to_bytes(8, "big"))
-        h.update(topic_part)
-        h.update(len(state).to_bytes(8, "big"))
-        h.update(state)
-        return h.digest()
-
-
 def verify_chain(
     recorder: ApplicationRecorder,
     audit: AuditTrailLogic,
@@ -237,7 +210,7 @@ def verify_chain(
                 return found
         return None
 
-    link = _Link().next
+    link = ChainLink().next
     records = (r for r in _log(recorder) if members is None or r in members)
     for record in records:
         at, ident, version, topic, state = record

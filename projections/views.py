@@ -127,7 +127,6 @@ class ViewLogic:
 
     view_name: ClassVar[str]
     p: ClassVar[str] = "?"
-    blob: ClassVar[str] = "TEXT"
 
     def table_names(self) -> list[str]:
         raise NotImplementedError

@@ -23,7 +23,13 @@ from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 from samenspraak.application.config import storage_env
 from samenspraak.application.integrity import TEXT_REF, TextCheck
 from samenspraak.application.story import play
-from samenspraak.projections.chain import GENESIS, Head
+from samenspraak.projections.chain import (
+    GENESIS,
+    ChainLink,
+    Head,
+    canonical_record,
+    next_chain_hash,
+)
 
 Run = Callable[..., Result]
 Tamper = Callable[[sqlite3.Connection], int]
@@ -1134,3 +1140,25 @@ def test_an_erasure_an_earlier_version_did_not_record_is_recorded_by_erasing_aga
     assert "no erasure of the texts of the stakeholder who gave it" in before.problem
     assert erasure.texts == 0  # nothing left to erase: only the record is new
     assert after.intact, after.problem
+
+
+def test_verification_links_the_chain_exactly_as_the_audit_trail_does(
+    story_db: Path,
+) -> None:
+    """``audit verify`` hashes each record part by part (ChainLink); the trail
+    hashes the canonical record whole (next_chain_hash). Over every record of the
+    story, and a state rewritten as text, the two agree."""
+    with closing(sqlite3.connect(story_db)) as connection:
+        rows = connection.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "ORDER BY rowid"
+        ).fetchall()
+    rows.append((rows[0][0], 99, rows[0][2], "a state rewritten as text"))
+    link = ChainLink()
+    whole, parts = GENESIS, bytes.fromhex(GENESIS)
+    for originator, version, topic, state in rows:
+        ident = str(originator).replace("-", "")
+        whole = next_chain_hash(whole, canonical_record(ident, version, topic, state))
+        parts = link.next(parts, ident, version, topic, state)
+        assert parts.hex() == whole
+    assert len(rows) == 71
