@@ -39,7 +39,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.sqlite import SQLiteDatastore
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, strtobool
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -406,8 +406,9 @@ class Samenspraak(Application[UUID]):
             state = PostgresProcessStateView(datastore)
             audit = PostgresAuditTrailView(datastore)
             responses = PostgresResponseReportView(datastore)
-        for view in (state, audit, responses):
-            view.create_table()
+        if strtobool(self.env.get("CREATE_TABLE") or "yes"):
+            for view in (state, audit, responses):
+                view.create_table()
         return state, audit, responses
 
     @classmethod
@@ -480,7 +481,10 @@ class Samenspraak(Application[UUID]):
         try:
             import psycopg_pool  # noqa: F401, PLC0415
 
-            from samenspraak.application.postgres import Opening  # noqa: PLC0415
+            from samenspraak.application.postgres import (  # noqa: PLC0415
+                Opening,
+                record_tables,
+            )
         except ImportError:
             msg = "PostgreSQL needs its driver: pip install 'samenspraak[postgres]'."
             raise StorageError(msg) from None
@@ -501,6 +505,9 @@ class Samenspraak(Application[UUID]):
                 )
                 raise NotFound(msg)
             opening.lock()
+            if opening.holds_all_of(record_tables()):
+                # Nothing to create: a user who may only use the tables opens it.
+                env = {**env, "CREATE_TABLE": "no"}
             return cls(env)
         finally:
             opening.close()

@@ -21,6 +21,7 @@ from samenspraak.application.persistence import (
     TextStoreRecorder,
     create_statements,
 )
+from samenspraak.projections.postgres import view_tables
 
 
 class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder):
@@ -93,6 +94,12 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             return [tuple(row.values()) for row in curs.fetchall()]
 
 
+def record_tables(events_table: str = "samenspraak_events") -> list[str]:
+    """Every table of a record in a schema: the events, texts and directory, and
+    the views with their tracking table."""
+    return [events_table, TEXTS_TABLE, STAKEHOLDERS_TABLE, *view_tables()]
+
+
 class Opening:
     """A first connection to the server, held while the engine opens: it says in
     words why the server cannot be used, whether the schema holds a record, and
@@ -129,6 +136,16 @@ class Opening:
             "SELECT to_regclass(%s)", [f'"{self.schema}"."{events_table}"']
         )
         return found is not None and found[0] is not None
+
+    def holds_all_of(self, tables: Sequence[str]) -> bool:
+        """Whether the schema has every one of these tables already: then opening
+        needs no right to create or alter tables, only to use them."""
+        found = self._ask(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = %s "
+            "AND tablename = ANY(%s)",
+            [self.schema, list(tables)],
+        )
+        return found is not None and found[0] == len(set(tables))
 
     def lock(self) -> None:
         """Wait until no other process is opening the same schema; held until

@@ -86,3 +86,15 @@ class PostgresAuditTrailView(AuditTrailLogic, PostgresView):
 
 class PostgresResponseReportView(ResponseReportLogic, PostgresView):
     """The response report in PostgreSQL."""
+
+
+def view_tables() -> list[str]:
+    """Every table the views keep in a schema, the tracking table first."""
+    return [
+        TRACKING_TABLE,
+        *(
+            table
+            for view in (ProcessStateLogic, AuditTrailLogic, ResponseReportLogic)
+            for table in view.tables
+        ),
+    ]

@@ -128,8 +128,11 @@ class ViewLogic:
     view_name: ClassVar[str]
     p: ClassVar[str] = "?"
 
+    tables: ClassVar[tuple[str, ...]] = ()
+    """The view's own tables, besides the tracking table."""
+
     def table_names(self) -> list[str]:
-        raise NotImplementedError
+        return list(self.tables)
 
     def view_statements(self) -> list[str]:
         raise NotImplementedError
@@ -286,8 +289,7 @@ class ProcessStateLogic(BaseView):
     view_name = "samenspraak.view.process-state"
     projector = ProcessStateProjector()
 
-    def table_names(self) -> list[str]:
-        return ["view_process_state", "view_process_owners"]
+    tables = ("view_process_state", "view_process_owners")
 
     def view_statements(self) -> list[str]:
         return [
@@ -507,8 +509,7 @@ class AuditTrailLogic(BaseView):
 
     view_name = "samenspraak.view.audit-trail"
 
-    def table_names(self) -> list[str]:
-        return ["view_audit_trail", "view_audit_heads", "view_audit_owners"]
+    tables = ("view_audit_trail", "view_audit_heads", "view_audit_owners")
 
     def view_statements(self) -> list[str]:
         trail = self._table("view_audit_trail")
@@ -737,8 +738,7 @@ class ResponseReportLogic(BaseView):
 
     view_name = "samenspraak.view.response-report"
 
-    def table_names(self) -> list[str]:
-        return ["view_responses", "view_response_plans"]
+    tables = ("view_responses", "view_response_plans")
 
     def view_statements(self) -> list[str]:
         return [

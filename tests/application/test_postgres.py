@@ -310,3 +310,43 @@ def test_a_user_without_rights_on_the_schema_is_told_so_in_words(schema: str) ->
     finally:
         with psycopg.connect(SERVER, autocommit=True) as connection:
             connection.execute(f"DROP ROLE {role}")
+
+
+def test_a_user_who_may_only_use_the_tables_reads_and_records(schema: str) -> None:
+    """A municipality that keeps creating tables for its migration role: once the
+    record exists, a role with only SELECT, INSERT, UPDATE and DELETE (and its
+    sequences) opens it, reads it and records commands."""
+    import psycopg  # noqa: PLC0415
+
+    owner = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(owner, say=lambda line: None)
+    finally:
+        owner.close()
+    role = f"samenspraak_app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        for statement in (
+            f"CREATE ROLE {role} LOGIN",
+            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
+            f"TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        ):
+            connection.execute(statement)
+    try:
+        app = Samenspraak.open(
+            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
+        )
+        try:
+            assert app.initiative_status("city-centre").phase == "council"
+            app.create_plan({"actor": "bakery", "initiative": "city-centre",
+                             "plan": "benches", "title": "Benches",
+                             "group": "steering-group"})  # fmt: skip
+            assert app.plan_details("city-centre", "benches").versions == []
+            assert app.verify_audit().intact
+        finally:
+            app.close()
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+            connection.execute(f"DROP ROLE {role}")
