@@ -578,3 +578,23 @@ def test_a_reaction_given_at_a_meeting_after_the_deadline_is_late(
         ),
     ):
         said_at_the_meeting(traffic_plan, city_centre, text, meeting)
+
+
+def test_a_new_period_may_open_at_the_moment_the_old_one_closes(
+    city_centre, traffic_plan
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+    later = DEADLINE + timedelta(days=14)
+
+    with clock.frozen_at(DEADLINE):
+        traffic_plan.open_reaction_period(
+            actor="facilitator", initiative=city_centre, closes_at=later
+        )
+
+    assert [type(e).__name__ for e in traffic_plan.collect_events()][-1] == (
+        "ReactionPeriodOpened"
+    )
+    assert traffic_plan.reaction_period_closes_at == later

@@ -608,3 +608,41 @@ def test_a_lapsed_position_does_not_let_a_decision_point_be_decided_early(
 
     decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
     assert decision.decide(actor="facilitator", initiative=city_centre) == "car-free"
+
+
+@pytest.mark.parametrize("command", ["take", "decide", "withdraw", "deadline"])
+def test_a_decision_point_answers_only_to_its_own_initiative(
+    start_city_centre, put_decision, refused, command
+):
+    decision = put_decision()
+    other = start_city_centre("harbour")
+    when = {
+        "take": lambda: decision.take_position(
+            actor="facilitator", initiative=other, option="car-free"
+        ),
+        "decide": lambda: decision.decide(actor="facilitator", initiative=other),
+        "withdraw": lambda: decision.withdraw(actor="facilitator", initiative=other),
+        "deadline": lambda: decision.close_by_deadline(other),
+    }[command]
+    with refused(
+        rules.plans_and_decision_points_belong_to_their_initiative,
+        "market-square belongs to another initiative than harbour.",
+        decision,
+    ):
+        when()
+
+
+def test_at_its_closing_time_a_position_still_counts_and_the_point_may_be_decided(
+    city_centre, put_decision
+):
+    """The closing time belongs to the period: a position taken at that very
+    moment is in time, and from that moment the facilitator decides without
+    waiting for those who took none."""
+    decision = put_decision(closes_at=CLOSES_AT)
+    with clock.frozen_at(CLOSES_AT):
+        decision.take_position(
+            actor="bakery", initiative=city_centre, option="car-free"
+        )
+        decision.decide(actor="facilitator", initiative=city_centre)
+    assert decision.state is DecisionState.DECIDED
+    assert decision.outcome == "car-free"

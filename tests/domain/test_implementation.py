@@ -379,3 +379,40 @@ def test_a_cancelled_action_takes_no_progress_until_it_is_resumed(
     )
     city_centre.record_progress(actor="facilitator", action="benches", percent=40)
     assert benches.percent == 40
+
+
+@pytest.mark.parametrize("command", ["record_progress", "change_status"])
+def test_a_closed_initiative_takes_no_more_follow_up_of_its_actions(
+    city_centre, benches, text, refused, command
+):
+    city_centre.close(actor="facilitator", outcome=text("a lively city centre"))
+    city_centre.collect_events()
+    with refused(
+        rules.a_closed_initiative_takes_no_commands,
+        "city-centre is closed; nothing more can be recorded in it.",
+        city_centre,
+    ):
+        if command == "record_progress":
+            city_centre.record_progress(
+                actor="facilitator", action="benches", percent=50
+            )
+        else:
+            city_centre.change_implementation_status(
+                actor="facilitator", action="benches", status="under-way"
+            )
+    assert (benches.percent, benches.status) == (0, ImplementationStatus.PLANNED)
+
+
+def test_progress_may_start_at_zero_and_an_action_go_back_to_planned_there(
+    city_centre, benches
+):
+    """0% is a percentage, and an action under way without progress may be planned
+    again."""
+    city_centre.record_progress(actor="facilitator", action="benches", percent=0)
+    city_centre.change_implementation_status(
+        actor="facilitator", action="benches", status="under-way"
+    )
+    city_centre.change_implementation_status(
+        actor="facilitator", action="benches", status="planned"
+    )
+    assert (benches.percent, benches.status) == (0, ImplementationStatus.PLANNED)

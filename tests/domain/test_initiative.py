@@ -901,3 +901,103 @@ def test_a_closed_initiative_records_nothing_more(
     ):
         when()
     assert city_centre.outcome == text("a lively city centre")
+
+
+def test_only_the_facilitator_takes_someone_out_of_a_group(city_centre, refused):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may compose groups.",
+        city_centre,
+    ):
+        city_centre.remove_member(
+            actor="bakery", group="steering", stakeholder="library"
+        )
+
+
+def test_only_the_facilitator_records_announcements_with_their_timezone(
+    city_centre, text, refused
+):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may record announcements.",
+        city_centre,
+    ):
+        city_centre.announce(
+            actor="library",
+            channel=AnnouncementChannel.WEBSITE,
+            audience=text("everyone"),
+            announced_at=datetime.fromisoformat("2026-01-12T08:00+01:00"),
+        )
+    with refused(
+        rules.times_carry_a_timezone,
+        "The time of the announcement must include a timezone "
+        "(for example 2026-03-12T19:30+01:00).",
+        city_centre,
+    ):
+        city_centre.announce(
+            actor="facilitator",
+            channel=AnnouncementChannel.WEBSITE,
+            audience=text("everyone"),
+            announced_at=datetime(2026, 1, 12, 8, 0),
+        )
+
+
+def test_an_announcement_may_reach_no_one(city_centre, text):
+    """A reach of 0 is a number of people, as an unknown reach is none."""
+    city_centre.announce(
+        actor="facilitator",
+        channel=AnnouncementChannel.WEBSITE,
+        audience=text("everyone"),
+        announced_at=datetime.fromisoformat("2026-01-12T08:00+01:00"),
+        reach=0,
+    )
+    assert city_centre.announcements[0].reach == 0
+
+
+def test_only_the_facilitator_records_a_follow_up_with_its_timezone_and_sha256(
+    city_centre, text, refused
+):
+    informed_at = informed(city_centre, text)
+    later = informed_at + timedelta(days=14)
+    follow_up = {
+        "informing": 1,
+        "summary": text("the council adopted the vision"),
+        "followed_up_at": later,
+    }
+    with clock.frozen_at(later + timedelta(hours=1)):
+        with refused(
+            rules.only_the_facilitator_shapes_the_initiative,
+            "Only the facilitator of city-centre may record the council's follow-up.",
+            city_centre,
+        ):
+            city_centre.record_council_follow_up(actor="library", **follow_up)
+        with refused(
+            rules.times_carry_a_timezone,
+            "The time of the council's follow-up must include a timezone "
+            "(for example 2026-03-12T19:30+01:00).",
+            city_centre,
+        ):
+            city_centre.record_council_follow_up(
+                actor="facilitator",
+                **{**follow_up, "followed_up_at": later.replace(tzinfo=None)},
+            )
+        with refused(
+            rules.a_document_is_named_by_its_sha256,
+            "A council document is named by its SHA-256: 64 hexadecimal characters.",
+            city_centre,
+        ):
+            city_centre.record_council_follow_up(
+                actor="facilitator", **follow_up, document_sha256="AB" * 32
+            )
+
+
+def test_a_follow_up_may_come_at_the_moment_the_council_was_informed(city_centre, text):
+    informed_at = informed(city_centre, text)
+    with clock.frozen_at(informed_at):
+        city_centre.record_council_follow_up(
+            actor="facilitator",
+            informing=1,
+            summary=text("noted at once"),
+            followed_up_at=informed_at,
+        )
+    assert [f.followed_up_at for f in city_centre.council_follow_ups] == [informed_at]

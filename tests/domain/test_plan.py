@@ -666,8 +666,9 @@ def test_the_working_group_defends_its_position_to_the_resident(
     )
 
 
+@pytest.mark.parametrize("answer", ["defend", "adopt", "note"])
 def test_the_library_outside_the_working_group_cannot_answer(
-    city_centre, reacted_plan, text, refused
+    city_centre, reacted_plan, text, refused, answer
 ):
     with refused(
         rules.plans_are_made_by_the_owning_group_or_the_facilitator,
@@ -675,12 +676,25 @@ def test_the_library_outside_the_working_group_cannot_answer(
         "the facilitator.",
         reacted_plan,
     ):
-        reacted_plan.defend_position(
-            actor="library",
-            initiative=city_centre,
-            reactions=[1],
-            reasoning=text("we think so"),
-        )
+        if answer == "defend":
+            reacted_plan.defend_position(
+                actor="library",
+                initiative=city_centre,
+                reactions=[1],
+                reasoning=text("we think so"),
+            )
+        elif answer == "adopt":
+            reacted_plan.adopt_change(
+                actor="library",
+                initiative=city_centre,
+                reactions=[1],
+                version=1,
+                explanation=text("it is in there"),
+            )
+        else:
+            reacted_plan.note_support(
+                actor="library", initiative=city_centre, reactions=[2]
+            )
 
 
 def test_the_facilitator_notes_the_bakerys_support(city_centre, reacted_plan):
