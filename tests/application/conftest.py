@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,12 +19,34 @@ def app(tmp_path: Path) -> Iterator[Samenspraak]:
     engine.close()
 
 
-@pytest.fixture
-def story(tmp_path: Path) -> Iterator[tuple[Samenspraak, StoryRecord, Path]]:
-    """The whole city-centre story, played into a SQLite file."""
-    db = tmp_path / "story.db"
+@pytest.fixture(scope="session")
+def played_story(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, StoryRecord]:
+    """The whole city-centre story, played once into a SQLite file."""
+    db = tmp_path_factory.mktemp("played") / "story.db"
     engine = Samenspraak.open(str(db))
-    record = play(engine, say=lambda line: None)
+    try:
+        record = play(engine, say=lambda line: None)
+        engine.catch_up()
+    finally:
+        engine.close()
+    return db, record
+
+
+@pytest.fixture
+def story(
+    played_story: tuple[Path, StoryRecord], tmp_path: Path
+) -> Iterator[tuple[Samenspraak, StoryRecord, Path]]:
+    """The whole city-centre story in a SQLite file of this test's own (a copy of
+    the one played for the session)."""
+    played, record = played_story
+    db = tmp_path / "story.db"
+    shutil.copyfile(played, db)
+    assert not played.with_name(
+        f"{played.name}-wal"
+    ).exists()  # closed: all in the file
+    engine = Samenspraak.open(str(db), create=False)
     yield engine, record, db
     engine.close()
 

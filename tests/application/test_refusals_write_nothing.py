@@ -104,6 +104,16 @@ CASES: list[tuple[str, str, dict[str, Any], type[SamenspraakError], str]] = [
     ("registered twice", "register_stakeholder",
      {"actor": "facilitator", "stakeholder": "bakery", "name": "Another bakery"},
      Conflict, "A stakeholder is already registered as bakery."),
+    ("a plan that exists", "create_plan",
+     {"actor": "facilitator", "initiative": "city-centre", "plan": "vision",
+      "title": "Another vision", "group": "steering-group"},
+     Conflict, "city-centre already has a plan called vision."),
+    ("a decision point that exists", "put_decision_point",
+     {"actor": "facilitator", "initiative": "city-centre", "decision": "first-priority",
+      "question": "Again?", "options": [{"key": "a", "label": "A"},
+                                        {"key": "b", "label": "B"}],
+      "eligible": ["resident"], "rule": "majority"},
+     Conflict, "city-centre already has a decision point called first-priority."),
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ def test_tick_with_nothing_due_says_so_and_adds_nothing(
     assert event_count(stage_copy) == before
 
 
-def test_plan_period_opens_a_period_that_refuses_late_reactions(
+def test_plan_period_opens_a_period_and_refuses_a_second_while_it_runs(
     stage_copy: Path, ok, run
 ) -> None:
     result = ok(

@@ -57,8 +57,7 @@ def test_the_traffic_group_carries_out_the_market_square_and_everyone_can_follow
         "30",
         actor="bakery",
     )
-    assert "30" in sentence
-    assert "40" in sentence
+    assert sentence == ("square-works is 40% done; its progress cannot go down to 30%.")
 
     (action,) = read_json(demo_copy, "implementation", "list", CITY, "--json")
     assert action["percent"] == 40
@@ -68,3 +67,19 @@ def test_the_traffic_group_carries_out_the_market_square_and_everyone_can_follow
     assert "Redesign the market square" in status
     todo = ok(demo_copy, "todo", actor="resident-kerkstraat").stdout
     assert "square-works" in todo
+
+    # On hold, with the reason it needs; without one, refused.
+    assert refused(
+        demo_copy, "implementation", "status", CITY, "square-works",
+        "--status", "on-hold", actor="bakery",
+    ) == "Putting square-works on-hold gives its reason."  # fmt: skip
+    held = ok(
+        demo_copy, "implementation", "status", CITY, "square-works",
+        "--status", "on-hold", "--reason", "Waiting for the permit", actor="bakery",
+    )  # fmt: skip
+    assert held.stderr == "square-works is now on-hold.\n"
+    (action,) = read_json(demo_copy, "implementation", "list", CITY, "--json")
+    assert (action["status"], action["status_reason"]) == (
+        "on-hold",
+        "Waiting for the permit",
+    )

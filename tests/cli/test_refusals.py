@@ -833,7 +833,7 @@ def test_an_empty_text_file_is_named_as_the_problem(
     )
 
 
-def test_a_templates_folder_that_is_not_there_is_refused_by_every_command(
+def test_a_templates_folder_that_is_not_there_is_refused_by_reading_and_writing(
     refused: Refused, demo_copy: Path, tmp_path: Path
 ) -> None:
     missing = tmp_path / "no-templates"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -174,8 +176,18 @@ def test_a_report_written_through_a_link_replaces_the_file_and_keeps_the_link(
     assert sorted(p.name for p in real.parent.iterdir()) == ["report.md"]
 
 
-def test_a_report_to_a_device_is_written_into_it_not_over_it(
-    ok: Run, demo_db: Path
+def test_a_report_to_a_pipe_is_written_into_it_not_over_it(
+    ok: Run, demo_db: Path, tmp_path: Path
 ) -> None:
-    ok(demo_db, "report", CITY, "-o", os.devnull)
-    assert Path(os.devnull).is_char_device()
+    """A named pipe (like a device) is written into as it is: nothing is put in
+    its place. A reader on the other end receives the whole report."""
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    ok(demo_db, "report", CITY, "-o", str(pipe))
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received[0].decode("utf-8").startswith("# Participatieverslag")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]

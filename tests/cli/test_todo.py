@@ -19,7 +19,9 @@ def test_todo_needs_to_know_who_asks(
 def test_an_unknown_actor_is_refused(
     demo_db: Path, refused: Callable[..., str]
 ) -> None:
-    assert "nobody" in refused(demo_db, "todo", actor="nobody")
+    assert refused(demo_db, "todo", actor="nobody") == (
+        "No stakeholder is registered as nobody."
+    )
 
 
 def test_json_shape(stage_db: Path, ok: Run) -> None:

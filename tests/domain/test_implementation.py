@@ -416,3 +416,17 @@ def test_progress_may_start_at_zero_and_an_action_go_back_to_planned_there(
         actor="facilitator", action="benches", status="planned"
     )
     assert (benches.percent, benches.status) == (0, ImplementationStatus.PLANNED)
+
+
+def test_a_copy_of_the_initiative_follows_its_actions_apart(city_centre, benches, text):
+    """The library's aggregate cache hands out deep copies: progress recorded on
+    a copy leaves the action in the cache as it was."""
+    import copy  # noqa: PLC0415
+
+    copied = copy.deepcopy(city_centre)
+    copied.record_progress(
+        actor="facilitator", action="benches", percent=20, milestone=text("ordered")
+    )
+    assert (copied.implementation["benches"].percent, benches.percent) == (20, 0)
+    assert benches.milestones == []
+    assert copied.implementation["benches"].title == benches.title
