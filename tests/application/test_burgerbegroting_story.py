@@ -169,7 +169,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
     )
     assert (playground, floodlights) == (1, 2)
     # Civil servants observe while society proposes.
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed) as observing:
         app.react_to_plan(
             {
                 "actor": "civil-servant-budget",
@@ -180,6 +180,10 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
                 "text": "Mind the budget.",
             }
         )
+    assert str(observing.value) == (
+        "In the phase proposals of oosterpark, a civil servant may not react to plans."
+    )
+    assert observing.value.rule == "only_permitted_roles_act_in_a_phase"
     # The phase lasts its reaction period of 42 days.
     with pytest.raises(NotAllowed) as early:
         app.advance_phase({"actor": "facilitator", "initiative": SLUG})

@@ -63,7 +63,7 @@ def test_a_stakeholder_erases_their_own_name_and_reference(story: Story) -> None
     )
     assert "bakery" not in recorded.summary
     assert app.verify_audit(head).intact
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^No stakeholder is registered as bakery\.$"):
         app.erase_stakeholder({"actor": "bakery", "stakeholder": "bakery"})
 
 

@@ -163,6 +163,7 @@ def test_the_cli_plays_the_demo_and_ticks_on_postgresql(schema: str) -> None:
     assert demo.exit_code == 0, demo.output
     ticked = runner.invoke(cli, ["--db", url, "tick"])
     assert ticked.exit_code == 0, ticked.output
+    assert ticked.stdout.strip() == "Nothing was due."
     again = runner.invoke(cli, ["--db", url, "demo"])
     assert again.exit_code == 1
     assert again.stderr.startswith(f"Error: {url} already holds a record;")

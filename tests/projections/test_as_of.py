@@ -154,7 +154,10 @@ def test_in_april_the_traffic_plan_has_five_unanswered_reactions(
     assert plan.unanswered == [1, 2, 3, 4, 5]
     assert plan.final_version is None
     assert all(r.answer is None for r in plan.reactions)
-    with pytest.raises(NotFound):
+    with pytest.raises(
+        NotFound,
+        match=r"^city-centre had no decision point called traffic-plan-consent at ",
+    ):
         app.decision_details("city-centre", "traffic-plan-consent", as_of=TRAFFIC_V1)
 
 
@@ -228,7 +231,10 @@ def test_an_event_counts_from_its_own_moment_in_any_offset(app: Samenspraak) -> 
         "city-centre", "traffic-plan", as_of="2026-03-30T15:00+01:00"
     )
     assert [v.number for v in draft.versions] == [1]
-    with pytest.raises(NotFound):
+    with pytest.raises(
+        NotFound,
+        match=r"^city-centre had no plan called traffic-plan at 2026-03-09T08:59",
+    ):
         app.plan_details("city-centre", "traffic-plan", as_of="2026-03-09T08:59+01:00")
 
 
@@ -392,7 +398,7 @@ def test_a_moment_written_to_the_minute_or_second_covers_all_of_it(
                 engine.initiative_status("park", as_of=before)
             assert engine.audit_log("park", until=before) == []
         # A datetime is a moment, exact to the microsecond.
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match="had not started yet"):
             engine.initiative_status(
                 "park", as_of=datetime(2026, 5, 4, 10, 15, 42, tzinfo=UTC)
             )
