@@ -1014,3 +1014,72 @@ def test_a_copy_verifies_against_the_head_published_for_the_original(
         "that chain was checked. The published head's hash ends this record's chain "
         "of south at position 1, not 2: a replayed copy numbers its log anew."
     )
+
+
+def _swap(events: list[dict[str, Any]], i: int, j: int) -> list[dict[str, Any]]:
+    events[i], events[j] = events[j], events[i]
+    return events
+
+
+def _with_contact(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    people[0] = {**people[0], "contact": "bakery@example.org"}
+    return people
+
+
+@pytest.mark.parametrize(
+    ("change", "sentence"),
+    [
+        ({"events": lambda e: _swap(e, 3, 4), "reseal": True},
+         "The bundle is damaged: events.jsonl line 5 is out of log order."),
+        ({"events": lambda e: []},
+         "The bundle is damaged: events.jsonl holds no events."),
+        ({"events": lambda e: e[1:], "reseal": True},
+         "The bundle is damaged: events.jsonl does not begin with the start of "
+         "city-centre."),
+        ({"events": lambda e: e[:4] + e[5:], "reseal": True},
+         "The bundle is damaged: the event at position 6 does not follow the previous "
+         "version of its aggregate."),
+        ({"stakeholders": _with_contact},
+         "The bundle is damaged: stakeholders.jsonl line 1 holds contact details."),
+        ({"stakeholders": lambda p: [*p, p[0]]},
+         "The bundle is damaged: stakeholders.jsonl line 10 repeats a stakeholder."),
+        ({"texts": lambda t: [*t, t[0]]},
+         "The bundle is damaged: texts.jsonl line 59 repeats the text "),
+        ({"texts": lambda t: t[1:]},
+         "The bundle is damaged: texts.jsonl holds 57 texts where the manifest counts "
+         "58."),
+    ],
+    ids=["out of order", "no events", "not from the start", "a version left out",
+         "contact details", "a person twice", "a text twice", "a text missing"],
+)  # fmt: skip
+def test_a_bundle_put_together_by_hand_is_refused_in_words(
+    exported: Path, tmp_path: Path, change: dict[str, Any], sentence: str
+) -> None:
+    """A bundle is untrusted input: whatever was made of it by hand, even resealed
+    with a head that matches, is refused in one sentence and writes nothing."""
+    damaged = rewrite(exported, tmp_path / "damaged.zip", **change)
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(damaged, new_db)
+    assert str(refused.value).startswith(sentence)
+    assert "\n" not in str(refused.value)
+    assert not new_db.exists()
+
+
+def test_a_bundle_of_another_format_version_says_which_it_is(
+    exported: Path, tmp_path: Path
+) -> None:
+    parts = members(exported)
+    manifest = json.loads(parts["manifest.json"])
+    manifest["format_version"] = 99
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    newer = tmp_path / "newer.zip"
+    with zipfile.ZipFile(newer, "w") as bundle:
+        for name, data in parts.items():
+            bundle.writestr(name, data)
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(newer, tmp_path / "new.db")
+    assert str(refused.value) == (
+        "The bundle has format version 99; this version of samenspraak replays "
+        "format version 1."
+    )
