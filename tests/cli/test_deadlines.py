@@ -37,3 +37,33 @@ def test_plan_period_opens_a_period_and_refuses_a_second_while_it_runs(
     )  # fmt: skip
     assert again.exit_code == 1
     assert "already has a reaction period open until" in again.output
+
+
+def test_tick_says_what_it_closed_and_how_it_was_decided(stage_copy: Path, ok) -> None:
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415
+
+    from samenspraak.application import Samenspraak  # noqa: PLC0415
+    from samenspraak.domain.clock import frozen_at  # noqa: PLC0415
+
+    put_at = datetime(2026, 1, 20, 12, 0, tzinfo=UTC)
+    app = Samenspraak.open(stage_copy, create=False)
+    try:
+        with frozen_at(put_at):
+            app.put_decision_point(
+                {"actor": "facilitator", "initiative": "city-centre",
+                 "decision": "benches", "question": "Benches on the square?",
+                 "options": [{"key": "yes", "label": "Yes"},
+                             {"key": "no", "label": "No"}],
+                 "eligible": ["entrepreneur"], "rule": "majority",
+                 "closes_at": put_at + timedelta(days=1)}
+            )  # fmt: skip
+            app.take_position(
+                {"actor": "bakery", "initiative": "city-centre",
+                 "decision": "benches", "option": "yes"}
+            )  # fmt: skip
+    finally:
+        app.close()
+    assert ok(stage_copy, "tick").stdout == (
+        "Closed decision point benches in city-centre at 2026-01-21T12:00+00:00: yes.\n"
+    )
+    assert ok(stage_copy, "tick").stdout == "Nothing was due.\n"

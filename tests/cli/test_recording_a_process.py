@@ -849,6 +849,21 @@ def test_stakeholder_erase_confirms_what_it_erased(ok: Run, demo_copy: Path) -> 
     assert '"ref": "erased-' in listed
 
 
+def test_stakeholder_erase_with_json_prints_what_it_erased(
+    ok: Run, demo_copy: Path
+) -> None:
+    erased = ok(
+        demo_copy, "stakeholder", "erase", "library", "--json", actor="facilitator"
+    )  # fmt: skip
+    summary = json.loads(erased.stdout)
+    assert (summary["stakeholder"], summary["texts"], summary["left"]) == (
+        "library",
+        0,
+        ["city-centre"],
+    )
+    assert summary["now_named"].startswith("erased-")
+
+
 def test_a_change_adopted_in_part_is_confirmed_and_shown_as_such(
     ok: Run, read_json: ReadJson, stage_copy: Path
 ) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
+from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
 from samenspraak.application.config import storage_env
 from samenspraak.application.integrity import TEXT_REF, TextCheck
 from samenspraak.application.story import play
@@ -1162,3 +1162,13 @@ def test_verification_links_the_chain_exactly_as_the_audit_trail_does(
         parts = link.next(parts, ident, version, topic, state)
         assert parts.hex() == whole
     assert len(rows) == 71
+
+
+def test_verifying_an_initiative_that_does_not_exist_says_so(story_db: Path) -> None:
+    app = Samenspraak.open(story_db, create=False)
+    try:
+        with pytest.raises(NotFound) as missing:
+            app.verify_audit(initiative="harbour")
+    finally:
+        app.close()
+    assert str(missing.value) == "There is no initiative called harbour."
