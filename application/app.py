@@ -1837,6 +1837,37 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    def response_report(
+        self, initiative: str, *, plan: str | None = None
+    ) -> list[v.ResponseEntry]:
+        """The response report (reactienota) of an initiative, or of one of its
+        plans: every reaction with what was done with it, by plan and number, read
+        from its own view (caught up first)."""
+        slug = ref("initiative", initiative)
+        wanted = ref("plan", plan) if plan is not None else None
+
+        def run() -> list[v.ResponseEntry]:
+            doc = self._initiative_doc(slug)
+            if wanted is not None and reading.find(doc["plans"], wanted) is None:
+                raise NotFound(self._missing(doc, "plan", wanted, None))
+            rows = [
+                r
+                for r in self.responses.responses(str(doc["initiative_id"]))
+                if wanted is None or r["plan"] == wanted
+            ]
+            texts = self._texts(
+                t
+                for r in rows
+                for t in (r["text"], r["section"], r["answer_text"])
+                if t is not None
+            )
+            people = self._refs_of(
+                p for r in rows for p in (r["stakeholder"], r["answered_by"]) if p
+            )
+            return [_response(r, texts, people) for r in rows]
+
+        return self._run(run)
+
     def participation_report(
         self, initiative: str, *, as_of: datetime | str | None = None
     ) -> ParticipationReport:
@@ -2393,6 +2424,42 @@ class Samenspraak(Application[UUID]):
     def _refs_of(self, stakeholder_ids: Iterable[str]) -> dict[str, StakeholderRow]:
         ids = list(dict.fromkeys(stakeholder_ids))
         return self.store.select_stakeholders(ids)
+
+
+def _response(
+    row: dict[str, Any],
+    texts: dict[str, str | None],
+    people: dict[str, StakeholderRow],
+) -> v.ResponseEntry:
+    def who(stakeholder_id: str | None) -> str | None:
+        if stakeholder_id is None:
+            return None
+        found = people.get(stakeholder_id)
+        return found.ref if found else f"{ERASED_PREFIX}{stakeholder_id[:8]}"
+
+    def text(text_id: str | None) -> str | None:
+        return texts.get(text_id) if text_id is not None else None
+
+    outcome = "withdrawn" if row["withdrawn"] else row["answer"] or "unanswered"
+    return v.ResponseEntry(
+        plan=row["plan"],
+        reaction=row["reaction"],
+        version=row["version"],
+        stakeholder=who(row["stakeholder"]) or "",
+        stance=row["stance"],
+        channel=row["channel"],
+        section=text(row["section"]),
+        meeting=row["meeting"],
+        text=text(row["text"]),
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        outcome=outcome,
+        answer_version=row["answer_version"],
+        answer_text=text(row["answer_text"]),
+        answered_by=who(row["answered_by"]),
+        answered_at=(
+            datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None
+        ),
+    )
 
 
 def _took_part(document: dict[str, Any], person: str) -> bool:

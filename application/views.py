@@ -227,6 +227,32 @@ class DecisionView(View):
     """The moment asked for, when this is how things stood then (not now)."""
 
 
+class ResponseEntry(View):
+    """One line of the response report (reactienota): a reaction and what was done
+    with it, read from the response-report view."""
+
+    plan: str
+    reaction: int
+    version: int
+    stakeholder: str
+    stance: str
+    channel: str
+    section: str | None
+    meeting: int | None
+    text: str | None
+    """``None`` when it was erased."""
+    recorded_at: datetime
+    outcome: str
+    """``adopted``, ``partly-adopted``, ``defended``, ``noted``, ``withdrawn`` or
+    ``unanswered`` (as in the participation report)."""
+    answer_version: int | None
+    """For an adopted reaction: the version that adopted it."""
+    answer_text: str | None
+    """The explanation (adopted) or the reasoning (defended)."""
+    answered_by: str | None
+    answered_at: datetime | None
+
+
 class Erasure(View):
     """What an erasure did: the stakeholder's reference before and after, how many
     of their texts were erased, and the open initiatives they left."""

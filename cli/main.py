@@ -8,7 +8,9 @@ error exits 2; nothing is written when a command is refused.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shlex
@@ -1858,6 +1860,124 @@ def plan_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
       samenspraak plan list city-centre
     """
     list_section(obj, initiative_ref, "plans", as_json, plan_table)
+
+
+@plan.command("responses")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="[PLAN]", type=REFERENCE, required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=OneLineChoice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="A table to read, CSV for a spreadsheet (whole texts), or JSON.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
+    help="Write it to this file instead of stdout.",
+)
+@pass_context
+def plan_responses(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """The response report (reactienota): every reaction and what was done with it.
+
+    For all plans of the initiative, or one. Texts that were erased show as
+    erased; names never appear, only references.
+
+    \b
+    Example:
+      samenspraak plan responses city-centre traffic-plan
+      samenspraak plan responses city-centre --format csv -o reactienota.csv
+    """
+    entries = obj.app(write=False).response_report(initiative_ref, plan=plan_ref)
+    if fmt == "json":
+        text = (
+            "[" + ",\n".join(e.model_dump_json(indent=2) for e in entries) + "]\n"
+            if entries
+            else "[]\n"
+        )
+    elif fmt == "csv":
+        text = responses_csv(entries)
+    else:
+        text = (
+            table(
+                [
+                    "plan",
+                    "#",
+                    "v",
+                    "stakeholder",
+                    "stance",
+                    "channel",
+                    "answer",
+                    "text",
+                ],
+                [
+                    [
+                        e.plan,
+                        e.reaction,
+                        e.version,
+                        e.stakeholder,
+                        e.stance,
+                        e.channel,
+                        _outcome_text(e),
+                        e.text if e.text is not None else ERASED,
+                    ]
+                    for e in entries
+                ],
+            )
+            + "\n"
+        )
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_file(output, text)
+    done(f"Wrote the {len(entries)} reaction(s) of the response report to {output}.")
+
+
+RESPONSE_FIELDS = (
+    "plan", "reaction", "version", "stakeholder", "stance", "channel", "section",
+    "meeting", "text", "recorded_at", "outcome", "answer_version", "answer_text",
+    "answered_by", "answered_at",
+)  # fmt: skip
+
+
+def responses_csv(entries: Sequence[Any]) -> str:
+    """The response report as CSV: a header, then one row per reaction, texts
+    whole (an erased text is empty), times in UTC. A text that a spreadsheet would
+    take for a formula (starting with =, +, -, @) starts with a ' instead, so that
+    opening the file runs nothing a reaction put in it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RESPONSE_FIELDS)
+    for e in entries:
+        row = e.model_dump(mode="json")
+        writer.writerow([_cell_of(row[f]) for f in RESPONSE_FIELDS])
+    return out.getvalue()
+
+
+def _cell_of(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return value
+
+
+def _outcome_text(e: Any) -> str:
+    if e.outcome in ("adopted", "partly-adopted"):
+        return f"{e.outcome} in v{e.answer_version}"
+    return "UNANSWERED" if e.outcome == "unanswered" else str(e.outcome)
 
 
 # --- decision ------------------------------------------------------------------------

@@ -618,3 +618,42 @@ def test_the_report_says_who_recorded_a_reaction_for_someone_and_who_was_erased(
         "1 jul 2026, 12:00 (persoonsgegevens gewist op verzoek (AVG)) |"
     ) in dutch
     assert "persoonsgegevens gewist op verzoek (AVG)" in render_html(report, "nl")
+
+
+def test_the_response_report_view_agrees_with_the_participation_report(
+    story: Story,
+) -> None:
+    """Two read models hold every reaction with its answer: the response-report
+    view (the reactienota on its own) and the process state the report is built
+    from. They say the same, reaction by reaction, also after an erasure."""
+    app, _, _ = story
+
+    def both() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        fields = ("version", "stakeholder", "stance", "channel", "section", "meeting",
+                  "text", "recorded_at", "outcome", "answer_version", "answer_text",
+                  "answered_by", "answered_at")  # fmt: skip
+        view = [
+            (e.plan, e.reaction, *(getattr(e, f) for f in fields))
+            for e in app.response_report(CITY)
+        ]
+        report = [
+            (e.plan, e.number, *(getattr(e, f) for f in fields))
+            for e in app.participation_report(CITY).responses
+        ]
+        return sorted(view, key=str), sorted(report, key=str)
+
+    view, report = both()
+    assert len(view) == 7
+    assert view == report
+    assert [e.reaction for e in app.response_report(CITY, plan="vision")] == [1, 2]
+    app.erase_stakeholder(
+        {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+    )
+    view, report = both()
+    assert view == report
+    [bakery] = [
+        e for e in app.response_report(CITY) if e.stakeholder.startswith("erased-")
+    ]
+    assert bakery.text is None
+    with pytest.raises(NotFound, match=r"^city-centre has no plan called parking\.$"):
+        app.response_report(CITY, plan="parking")

@@ -337,3 +337,48 @@ def test_an_erased_title_and_area_read_as_erased(ok: Run, demo_copy: Path) -> No
         )
     lines = ok(demo_copy, "initiative", "status", "city-centre").stdout.splitlines()
     assert lines[:2] == ["city-centre: (erased)", "  area: (erased)"]
+
+
+def test_the_response_report_reads_as_a_table_and_opens_as_a_spreadsheet(
+    ok: Run, demo_copy: Path, tmp_path: Path
+) -> None:
+    import csv  # noqa: PLC0415
+
+    shown = ok(demo_copy, "plan", "responses", CITY, "traffic-plan").stdout
+    lines = shown.splitlines()
+    assert lines[0].split() == [
+        "plan", "#", "v", "stakeholder", "stance", "channel", "answer", "text"
+    ]  # fmt: skip
+    assert len(lines) == 2 + 5
+    assert lines[3].split()[:7] == [
+        "traffic-plan", "2", "1", "bakery", "concern", "online", "defended"
+    ]  # fmt: skip
+    # A reaction written to look like a formula stays text in a spreadsheet.
+    ok(demo_copy, "plan", "create", CITY, "benches", "--title", "Benches",
+       "--group", "steering-group", actor="facilitator")  # fmt: skip
+    ok(demo_copy, "plan", "propose", CITY, "benches", "--text", "Benches.",
+       "--changes", "First.", actor="facilitator")  # fmt: skip
+    ok(demo_copy, "plan", "react", CITY, "benches", "--version", "1",
+       "--stance", "suggestion", "--text", "=HYPERLINK(\"http://x\")",
+       actor="library")  # fmt: skip
+    path = tmp_path / "reactienota.csv"
+    written = ok(
+        demo_copy, "plan", "responses", CITY, "--format", "csv", "-o", str(path)
+    )
+    assert written.stderr == (
+        f"Wrote the 8 reaction(s) of the response report to {path}.\n"
+    )
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [(r["plan"], r["reaction"]) for r in rows] == [
+        ("benches", "1"),
+        *(("traffic-plan", str(n)) for n in range(1, 6)),
+        ("vision", "1"),
+        ("vision", "2"),
+    ]
+    assert rows[0]["text"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["outcome"] == "unanswered"
+    assert rows[2]["text"] == (
+        "Deliveries before 11:00 are too early for fresh bread to the shops."
+    )
+    assert rows[1]["answered_at"] == "2026-04-20T18:00:00Z"
