@@ -885,7 +885,7 @@ def test_a_file_that_fails_unforeseen_is_named_with_why(
         raise PermissionError(13, "Permission denied", "/srv/records/city.db")
 
     monkeypatch.delenv("SAMENSPRAAK_DB", raising=False)
-    monkeypatch.setattr("samenspraak.cli.main.table", unreadable)
+    monkeypatch.setattr("samenspraak.cli.audit.table", unreadable)
     monkeypatch.setattr(
         "sys.argv", ["samenspraak", "--db", str(demo_db), "audit", "log", CITY]
     )

@@ -1,0 +1,221 @@
+"""``samenspraak projections`` and ``samenspraak audit``: the read models and the
+audit trail.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from samenspraak.application import (
+    SamenspraakError,
+)
+from samenspraak.application.app import ref
+from samenspraak.cli.common import (
+    REFERENCE,
+    Context,
+    done,
+    json_option,
+    pass_context,
+    say_refusal,
+)
+from samenspraak.cli.render import emit_json, table
+
+
+@click.group()
+def projections() -> None:
+    """The read models: where they stand, catching up, rebuilding."""
+
+
+@projections.command("status")
+@json_option
+@pass_context
+def projections_status(obj: Context, as_json: bool) -> None:
+    """Show each view's position against the end of the event log.
+
+    \b
+    Example:
+      samenspraak projections status
+    """
+    items = obj.app(write=False).projections_status()
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["view", "position", "log end", "behind"],
+            [[i.view, i.position, i.log_end, i.log_end - i.position] for i in items],
+        )
+    )
+
+
+@projections.command("catch-up")
+@pass_context
+def projections_catch_up(obj: Context) -> None:
+    """Apply the events the views have not seen yet (read commands do this too).
+
+    \b
+    Example:
+      samenspraak projections catch-up
+    """
+    applied = obj.app(write=False).catch_up()
+    for view, count in applied.items():
+        done(f"{view}: {count} events applied.")
+
+
+@projections.command("rebuild")
+@pass_context
+def projections_rebuild(obj: Context) -> None:
+    """Empty the views and build them again from the whole log.
+
+    Refused when the audit trail no longer matches the event store.
+
+    \b
+    Example:
+      samenspraak projections rebuild
+    """
+    applied = obj.app(write=False).rebuild_projections()
+    for view, count in applied.items():
+        done(f"{view}: rebuilt from {count} events.")
+
+
+@click.group()
+def audit() -> None:
+    """The tamper-evident audit trail: its head, its log, verification."""
+
+
+@audit.command("head")
+@click.argument("initiative_ref", metavar="[INITIATIVE]", required=False)
+@pass_context
+def audit_head(obj: Context, initiative_ref: str | None) -> None:
+    """Print the head of the audit chain as POSITION:SHA256 (or one initiative's).
+
+    Publish it (in a council document, a report) to prove later that nothing up
+    to it changed.
+
+    \b
+    Example:
+      samenspraak audit head
+      samenspraak audit head city-centre
+    """
+    click.echo(str(obj.app(write=False).audit_head(initiative_ref)))
+
+
+@audit.command("verify")
+@click.option("--head", "head", metavar="POS:HASH", help="A published head to check.")
+@click.option(
+    "--initiative",
+    "initiative_ref",
+    metavar="INITIATIVE",
+    help="Check this initiative's own chain (its heads are in council documents, "
+    "reports and exports).",
+)
+@json_option
+@pass_context
+def audit_verify(
+    obj: Context, head: str | None, initiative_ref: str | None, as_json: bool
+) -> None:
+    """Recompute the chain from the event store; exit 0 only when it is intact.
+
+    Exits 1 when the record is not intact, and 2 when it could not be checked (a
+    malformed head, an unknown initiative, no database), so that a script can tell
+    the two apart.
+
+    \b
+    Example:
+      samenspraak audit verify
+      samenspraak audit verify --head "$(samenspraak audit head)"
+      samenspraak audit verify --initiative city-centre \\
+        --head "$(samenspraak audit head city-centre)"
+    """
+    try:
+        result = obj.app(write=False).verify_audit(head, initiative=initiative_ref)
+    except SamenspraakError as error:
+        say_refusal(error)
+        sys.exit(2)
+    if as_json:
+        emit_json(result)
+    elif result.intact:
+        click.echo(f"Intact: {result.checked} events checked; head {result.head}.")
+        click.echo(result.proves)
+    else:
+        click.echo(
+            f"NOT INTACT at position {result.first_bad_position}: {result.problem}"
+        )
+    if not result.intact:
+        sys.exit(1)
+
+
+@audit.command("log")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option("--actor", metavar="REF", help="Only what this stakeholder did.")
+@click.option(
+    "--event", "event_name", metavar="NAME", help="Only this event, like ReactionAdded."
+)
+@click.option("--since", metavar="TIME", help="From this time (ISO, with timezone).")
+@click.option(
+    "--until",
+    metavar="TIME",
+    help="Up to this time (ISO, with timezone); to the minute, the whole minute.",
+)
+@click.option("--plan", metavar="PLAN", help="Only what happened to this plan.")
+@click.option(
+    "--decision", metavar="DECISION", help="Only what happened to this decision point."
+)
+@json_option
+@pass_context
+def audit_log(
+    obj: Context,
+    initiative_ref: str,
+    actor: str | None,
+    event_name: str | None,
+    since: str | None,
+    until: str | None,
+    plan: str | None,
+    decision: str | None,
+    as_json: bool,
+) -> None:
+    """List the audit trail of an initiative, event by event.
+
+    \b
+    Example:
+      samenspraak audit log city-centre --event ReactionAdded --plan traffic-plan
+      samenspraak audit log city-centre --actor facilitator --since 2026-03-01T00:00+01:00
+    """
+    if actor is not None:
+        actor = ref("--actor", actor.strip().lower())  # not --as, the command's actor
+    entries = obj.app(write=False).audit_log(
+        initiative_ref,
+        actor=actor,
+        event=event_name,
+        since=since,
+        until=until,
+        plan=plan.strip().lower() if plan is not None else None,
+        decision=decision.strip().lower() if decision is not None else None,
+    )
+    if as_json:
+        emit_json(entries)
+        return
+    click.echo(
+        table(
+            ["#", "recorded at", "about", "event", "actor", "summary"],
+            [
+                [
+                    e.position,
+                    e.recorded_at,
+                    e.about
+                    if e.aggregate == "initiative"
+                    else f"{_ABOUT[e.aggregate]} {e.about}",
+                    e.event,
+                    e.actor,
+                    e.summary,
+                ]
+                for e in entries
+            ],
+            whole=[5],
+        )
+    )
+
+
+_ABOUT = {"plan": "plan", "decision-point": "decision"}

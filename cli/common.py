@@ -1,0 +1,448 @@
+"""What the commands share: the context, parameter types, options, file
+writing and the tables they print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from samenspraak.application import (
+    InvalidInput,
+    Samenspraak,
+    SamenspraakError,
+    templates,
+)
+from samenspraak.application.app import ref
+from samenspraak.application.files import reason_of, write_whole
+from samenspraak.cli.render import emit_json, section, table, tally_text
+
+ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
+
+
+TEMPLATES_VARIABLE = templates.TEMPLATES_VARIABLE
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Reference(click.ParamType):  # type: ignore[type-arg]
+    """A reference (or a template's NAME[@VERSION]) as the engine reads it: trimmed
+    and lower-cased, so that what a command echoes is what it recorded (the engine
+    checks the reference's form)."""
+
+    name = "ref"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+REFERENCE = Reference()
+
+
+class OneLineChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice read as references are: trimmed and in any case, so that
+    ``--format HTML`` means ``html``; the choices are named in one line when the
+    option is missing (click lists them one per line, indented)."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__(choices, case_sensitive=False)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        return super().convert(
+            value.strip() if isinstance(value, str) else value, param, ctx
+        )
+
+    def get_missing_message(
+        self, param: click.Parameter, ctx: click.Context | None
+    ) -> str:
+        return f"Choose from: {', '.join(map(str, self.choices))}."
+
+
+def choices_of(values: Any, *, leaving_out: Sequence[Any] = ()) -> OneLineChoice:
+    """The values of an enumeration as a choice, without those left out."""
+    return OneLineChoice([v.value for v in values if v not in leaving_out])
+
+
+@dataclass
+class Context:
+    db: str
+    actor: str | None
+    apps: list[Samenspraak] = field(default_factory=list)
+
+    def app(self, *, write: bool, anonymous: bool = False) -> Samenspraak:
+        """Open the record; read commands never create a database.
+
+        A command that records something needs its actor, asked before the
+        database is opened, so a usage error creates nothing.
+        """
+        if write and not anonymous:
+            self.who()
+        app = Samenspraak.open(self.db, create=write)
+        self.apps.append(app)
+        return app
+
+    def who(self) -> str:
+        """The actor's reference, trimmed and lower-cased as the engine reads it; an
+        actor of only spaces is no actor (a usage error, as a missing one is)."""
+        if not self.actor or not self.actor.strip():
+            msg = f"Say who you are with --as REF (or {ACTOR_VARIABLE})."
+            raise click.UsageError(msg)
+        return ref("actor", self.actor)
+
+    def close(self) -> None:
+        for app in self.apps:
+            app.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+
+
+def done(message: str) -> None:
+    """A confirmation, on stderr so that stdout carries only data."""
+    click.echo(message, err=True)
+
+
+def read_text(text: str | None, path: Path | None, name: str) -> str | None:
+    if text is not None and path is not None:
+        msg = f"Give either --{name} or --{name}-file, not both."
+        raise click.UsageError(msg)
+    if path is None:
+        return text
+    try:
+        found = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        msg = f"Cannot read {path}: it is not UTF-8 text."
+        raise click.UsageError(msg) from None
+    except OSError as error:
+        msg = f"Cannot read {path}: {reason_of(error)}."
+        raise click.UsageError(msg) from None
+    if not found.strip():
+        msg = f"{path} is empty: --{name}-file needs a file with the text in it."
+        raise click.UsageError(msg)
+    return found
+
+
+def document_digest(
+    document: Path | None, sha256: str | None, *, required: bool
+) -> str | None:
+    """The SHA-256 of ``--document FILE``, or the one given with ``--sha256``; one
+    of the two (or, when not ``required``, neither)."""
+    if document is not None and sha256 is not None:
+        msg = "Give the document with either --document FILE or --sha256 HEX, not both."
+        raise click.UsageError(msg)
+    if document is None and sha256 is None and required:
+        msg = "Give the document with either --document FILE or --sha256 HEX."
+        raise click.UsageError(msg)
+    if document is None:
+        return sha256
+    try:
+        return hashlib.sha256(document.read_bytes()).hexdigest()
+    except OSError as error:
+        msg = f"Cannot read {document}: {reason_of(error)}."
+        raise click.UsageError(msg) from None
+
+
+def a_file_to_write(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    """``-o``: the name of a file (an empty name would be the current folder)."""
+    if value is not None and (str(value) in ("", ".") or value.is_dir()):
+        msg = "is a folder; give the name of a file to write"
+        raise click.BadParameter(msg)
+    return value
+
+
+def cannot_write(path: Path, error: OSError) -> click.ClickException:
+    """A file that cannot be written, said in one sentence; exits 1."""
+    return click.ClickException(f"Cannot write {path}: {reason_of(error)}.")
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a whole file or nothing (see ``write_whole``)."""
+    try:
+        write_whole(path, lambda file: file.write(text.encode("utf-8")))
+    except OSError as error:
+        raise cannot_write(path, error) from None
+
+
+TEXT_OPTIONS = (
+    "text", "section", "title", "description", "area", "name", "contact", "mandate",
+    "place", "summary", "question", "purpose", "outcome", "explanation", "reasoning",
+    "reason", "changes", "milestone",
+)  # fmt: skip
+"""Texts given by an option of the same name as the engine's field."""
+
+
+OPTION_OF_FIELD = {
+    "actor": "--as",
+    "starts_at": "--start",
+    "informed_at": "--when",
+    "document_sha256": "--sha256",
+    "closes_at": "--closes-at",
+    "closes_at or days": "--closes-at or --days",
+    "as_of": "--as-of",
+    "since": "--since",
+    "until": "--until",
+    "budget": "--budget",
+    "amount": "--amount",
+    "attendance": "--attendance",
+    "percent": "--percent",
+    "options": "--option",
+    "template": "--template",
+    "head": "--head",
+    "version": "--version",
+    "reaction": "--reaction",
+    "reactions": "--reaction",
+    "meeting": "--meeting",
+    "eligible": "--eligible",
+    "event": "--event",
+    "document_title": "--title",
+    "announced_at": "--when",
+    "followed_up_at": "--when",
+    "reach": "--reach",
+    "informing": "--informing",
+    "audience": "--audience",
+    **{f: f"--{f}" for f in TEXT_OPTIONS},
+}
+"""The engine names the field at fault; on the command line, the option that gave it."""
+
+
+def on_the_command_line(sentence: str) -> str:
+    """A refusal of input, naming the option instead of the engine's field."""
+    field, sep, problem = sentence.partition(": ")
+    option = OPTION_OF_FIELD.get(field) or OPTION_OF_FIELD.get(field.split(".")[0])
+    return f"{option}: {problem}" if sep and option else sentence
+
+
+def say_refusal(error: SamenspraakError) -> None:
+    """The engine's refusal as one sentence on stderr."""
+    sentence = str(error)
+    if isinstance(error, InvalidInput):
+        sentence = on_the_command_line(sentence)
+    click.echo(f"Error: {sentence}", err=True)
+
+
+def as_of_option(f: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        metavar="TIME",
+        help="Show it as it stood then (ISO time with timezone).",
+    )(f)
+
+
+def list_section(
+    obj: Context,
+    initiative_ref: str,
+    section: str,
+    as_json: bool,
+    render: Callable[[Any], str],
+) -> None:
+    """Print one section of an initiative's status: as JSON, or rendered."""
+    items = getattr(obj.app(write=False).initiative_status(initiative_ref), section)
+    if as_json:
+        emit_json(items)
+    else:
+        click.echo(render(items))
+
+
+def stakeholder_table(items: Sequence[Any]) -> str:
+    return table(
+        ["ref", "kind", "active", "name"],
+        [[p.ref, p.kind, p.active, p.name] for p in items],
+    )
+
+
+def group_table(items: Sequence[Any]) -> str:
+    return table(
+        ["group", "kind", "name", "members"],
+        [[g.group, g.kind, g.name, ", ".join(g.members)] for g in items],
+    )
+
+
+def meeting_table(items: Sequence[Any]) -> str:
+    return table(
+        ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
+        [
+            [
+                m.number,
+                m.starts_at,
+                m.kind,
+                m.attendance,
+                m.evening_or_weekend,
+                m.place,
+            ]
+            for m in items
+        ],
+    )
+
+
+def announcement_table(items: Sequence[Any]) -> str:
+    return table(
+        ["#", "when", "channel", "reach", "audience"],
+        [[a.number, a.announced_at, a.channel, a.reach, a.audience] for a in items],
+    )
+
+
+def plan_table(items: Sequence[Any]) -> str:
+    return table(
+        ["plan", "group", "versions", "final", "reactions", "unanswered", "title"],
+        [
+            [
+                p.plan,
+                p.group,
+                p.versions,
+                p.final_version,
+                p.reactions,
+                p.unanswered,
+                p.title,
+            ]
+            for p in items
+        ],
+    )
+
+
+def decision_table(items: Sequence[Any]) -> str:
+    return table(
+        ["decision", "rule", "state", "outcome", "tally"],
+        [
+            [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
+            for d in items
+        ],
+    )
+
+
+def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
+    """What the council was told, numbered, and what it did with it; the hashes in
+    full, or their first 16 digits."""
+    return table(
+        ["#", "when", "session", "document sha256", "document", "follow-up"],
+        [
+            [
+                c.number,
+                c.informed_at,
+                c.session,
+                c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
+                c.document_title,
+                "; ".join(
+                    f"{f.followed_up_at.isoformat(timespec='minutes')}: "
+                    f"{f.summary or ERASED}"
+                    for f in c.follow_ups
+                )
+                or "-",
+            ]
+            for c in items
+        ],
+        whole=(3, 5),
+    )
+
+
+def say_as_of(as_of: str | None) -> None:
+    """A time-travelled view says so first: it is not how things stand now."""
+    if as_of is not None:
+        click.echo(
+            f"As it stood at {as_of.strip()} (from the events recorded by then):"
+        )
+
+
+ERASED = "(erased)"
+"""A text whose body was erased from the text store, as the AVG may ask."""
+
+
+def print_status(s: Any) -> None:
+    click.echo(f"{s.initiative}: {s.title if s.title is not None else ERASED}")
+    click.echo(f"  area: {s.area if s.area is not None else ERASED}")
+    click.echo(f"  level: {s.level}    facilitator: {s.facilitator}")
+    click.echo(
+        f"  process: {s.template.name} v{s.template.version}    phase: {s.phase}"
+        + ("    (closed)" if s.closed else "")
+    )
+    if s.closed:
+        click.echo(f"  outcome: {s.outcome if s.outcome is not None else ERASED}")
+    click.echo(f"  budget: EUR {s.budget}    allocated: EUR {s.allocated}")
+    click.echo(section("Stakeholders"))
+    click.echo(stakeholder_table(s.stakeholders))
+    click.echo(section("Groups"))
+    click.echo(group_table(s.groups))
+    click.echo(section("Meetings"))
+    click.echo(meeting_table(s.meetings))
+    if s.announcements:
+        click.echo(section("Announcements"))
+        click.echo(announcement_table(s.announcements))
+    click.echo(section("Plans"))
+    click.echo(plan_table(s.plans))
+    click.echo(section("Decision points"))
+    click.echo(decision_table(s.decisions))
+    click.echo(section("The council was informed"))
+    click.echo(council_table(s.council))
+    if s.allocations:
+        click.echo(section("Budget allocations"))
+        click.echo(
+            table(
+                ["amount", "decision", "purpose"],
+                [[f"EUR {a.amount}", a.decision, a.purpose] for a in s.allocations],
+            )
+        )
+    if s.implementation:
+        click.echo(section("Implementation"))
+        click.echo(implementation_table(s.implementation))
+
+
+def implementation_table(actions: Any) -> str:
+    return table(
+        ["action", "owner", "progress", "status", "milestones", "title"],
+        [
+            [
+                a.action,
+                a.owner or f"group {a.group}",
+                f"{a.percent}%",
+                a.status + (f" ({a.status_reason})" if a.status_reason else ""),
+                "; ".join(f"{m.percent}% {m.text or ERASED}" for m in a.milestones)
+                or "-",
+                a.title,
+            ]
+            for a in actions
+        ],
+    )
+
+
+def numbered(noun: str, numbers: Sequence[int]) -> str:
+    """'reaction 1' or 'reactions 1, 3': each number once, in the order given, as
+    the engine records them."""
+    once = [str(number) for number in dict.fromkeys(numbers)]
+    return f"{noun}{'s' * (len(once) > 1)} {', '.join(once)}"
+
+
+def reactions_option(f: F) -> F:
+    return click.option(
+        "--reaction",
+        "reactions",
+        metavar="N",
+        multiple=True,
+        required=True,
+        help="A reaction number answered (repeat for more).",
+    )(f)
+
+
+def answer_text(r: Any) -> str:
+    if r.withdrawn:
+        return "withdrawn"
+    if r.answer is None:
+        return "UNANSWERED"
+    if r.answer.kind in ("adopted", "partly-adopted"):
+        return f"{r.answer.kind} in v{r.answer.version}"
+    return str(r.answer.kind)

@@ -1,0 +1,163 @@
+"""``samenspraak implementation``: carrying out what was decided."""
+
+from __future__ import annotations
+
+import click
+
+from samenspraak.cli.common import (
+    REFERENCE,
+    Context,
+    choices_of,
+    done,
+    implementation_table,
+    json_option,
+    list_section,
+    pass_context,
+)
+from samenspraak.domain.values import (
+    ImplementationStatus,
+)
+
+
+@click.group()
+def implementation() -> None:
+    """Carrying out what was decided: actions with an owner, progress and status."""
+
+
+@implementation.command("add")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("action", type=REFERENCE)
+@click.option("--title", required=True, help="What is carried out.")
+@click.option("--owner", help="The stakeholder who owns the action.")
+@click.option("--group", "group_ref", help="The group that owns the action.")
+@click.option(
+    "--allocation",
+    type=click.IntRange(min=1),
+    help="The number of the budget allocation that funds it (1 is the first).",
+)
+@pass_context
+def implementation_add(
+    obj: Context,
+    initiative_ref: str,
+    action: str,
+    title: str,
+    owner: str | None,
+    group_ref: str | None,
+    allocation: int | None,
+) -> None:
+    """Add an implementation action owned by a stakeholder or a group (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator implementation add city-centre benches \\
+        --title "Benches on the market square" --group steering-group --allocation 1
+    """
+    obj.app(write=True).add_implementation_action(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "action": action,
+            "title": title,
+            "owner_stakeholder": owner,
+            "owner_group": group_ref,
+            "allocation": allocation,
+        }
+    )
+    done(f"Added the implementation action {action} to {initiative_ref}.")
+
+
+@implementation.command("progress")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("action", type=REFERENCE)
+@click.option(
+    "--percent",
+    type=click.IntRange(0, 100),
+    required=True,
+    help="How far it is, 0-100.",
+)
+@click.option("--milestone", help="The milestone reached.")
+@pass_context
+def implementation_progress(
+    obj: Context,
+    initiative_ref: str,
+    action: str,
+    percent: int,
+    milestone: str | None,
+) -> None:
+    """Record progress on an action (its owner, a member of the owning group, or
+    the facilitator); progress never goes down, and at 100 the action is done.
+
+    \b
+    Example:
+      samenspraak --as bakery implementation progress city-centre benches \\
+        --percent 40 --milestone "Benches ordered"
+    """
+    obj.app(write=True).record_progress(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "action": action,
+            "percent": percent,
+            "milestone": milestone,
+        }
+    )
+    done(f"Recorded: {action} is {percent}% done.")
+
+
+@implementation.command("status")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("action", type=REFERENCE)
+@click.option(
+    "--status",
+    type=choices_of(ImplementationStatus),
+    required=True,
+    help="The new status.",
+)
+@click.option("--reason", help="Why (needed for on-hold and cancelled).")
+@pass_context
+def implementation_status(
+    obj: Context,
+    initiative_ref: str,
+    action: str,
+    status: str,
+    reason: str | None,
+) -> None:
+    """Change an action's status (its owner or the facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator implementation status city-centre benches \\
+        --status on-hold --reason "Waiting for the permit"
+    """
+    obj.app(write=True).change_implementation_status(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "action": action,
+            "status": status,
+            "reason": reason,
+        }
+    )
+    done(f"{action} is now {status}.")
+
+
+@implementation.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def implementation_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List the implementation actions with owner, progress, status and milestones.
+
+    \b
+    Example:
+      samenspraak implementation list city-centre
+    """
+    list_section(
+        obj,
+        initiative_ref,
+        "implementation",
+        as_json,
+        lambda items: (
+            implementation_table(items) if items else "No implementation actions."
+        ),
+    )

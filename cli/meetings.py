@@ -1,0 +1,280 @@
+"""``samenspraak announcement``, ``meeting`` and ``council``: how the process was
+made known, the meetings held and what the council was told.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from samenspraak.application import commands as c
+from samenspraak.application.app import parse
+from samenspraak.cli.common import (
+    REFERENCE,
+    Context,
+    announcement_table,
+    choices_of,
+    council_table,
+    document_digest,
+    done,
+    json_option,
+    list_section,
+    meeting_table,
+    pass_context,
+)
+from samenspraak.domain import clock
+from samenspraak.domain.values import (
+    AnnouncementChannel,
+    CouncilSession,
+    MeetingKind,
+)
+
+
+@click.group()
+def announcement() -> None:
+    """Record how a process was announced and who was invited."""
+
+
+@announcement.command("record")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--channel",
+    type=choices_of(AnnouncementChannel),
+    required=True,
+    help="How it was made known.",
+)
+@click.option(
+    "--audience", required=True, help="Who was reached or invited, in a phrase."
+)
+@click.option("--when", help="When, with timezone (default: now).")
+@click.option("--reach", metavar="N", help="How many it reached, if known.")
+@pass_context
+def announcement_record(
+    obj: Context,
+    initiative_ref: str,
+    channel: str,
+    audience: str,
+    when: str | None,
+    reach: str | None,
+) -> None:
+    """Record an announcement or invitation (facilitator); prints its number.
+
+    \b
+    Example:
+      samenspraak --as facilitator announcement record city-centre \\
+        --channel letter --audience "Every household within the canals" --reach 4200
+    """
+    number = obj.app(write=True).announce(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "channel": channel,
+            "audience": audience,
+            "announced_at": when or clock.now(),
+            "reach": reach,
+        }
+    )
+    click.echo(number)
+    done(f"Recorded announcement {number} of {initiative_ref}.")
+
+
+@announcement.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def announcement_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List how the process was announced and who was invited.
+
+    \b
+    Example:
+      samenspraak announcement list city-centre
+    """
+    list_section(obj, initiative_ref, "announcements", as_json, announcement_table)
+
+
+@click.group()
+def meeting() -> None:
+    """Record the meetings held (evenings and weekends included)."""
+
+
+@meeting.command("hold")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--start", required=True, help="Start with timezone, like 2026-04-09T19:30+02:00."
+)
+@click.option(
+    "--kind", type=choices_of(MeetingKind), required=True, help="Kind of meeting."
+)
+@click.option("--place", required=True, help="Where it was held.")
+@click.option("--attendance", required=True, help="How many people came.")
+@click.option("--summary", required=True, help="What was discussed.")
+@pass_context
+def meeting_hold(
+    obj: Context,
+    initiative_ref: str,
+    start: str,
+    kind: str,
+    place: str,
+    attendance: str,
+    summary: str,
+) -> None:
+    """Record a meeting that was held (facilitator); prints its number.
+
+    \b
+    Example:
+      samenspraak --as facilitator meeting hold city-centre \\
+        --start 2026-04-09T19:30+02:00 --kind residents-meeting \\
+        --place "Community centre" --attendance 64 --summary "Traffic plan evening"
+    """
+    number = obj.app(write=True).hold_meeting(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "starts_at": start,
+            "kind": kind,
+            "place": place,
+            "attendance": attendance,
+            "summary": summary,
+        }
+    )
+    click.echo(number)
+    done(f"Recorded meeting {number} of {initiative_ref}.")
+
+
+@meeting.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List the meetings held, with an evening/weekend flag.
+
+    \b
+    Example:
+      samenspraak meeting list city-centre
+    """
+    list_section(obj, initiative_ref, "meetings", as_json, meeting_table)
+
+
+@click.group()
+def council() -> None:
+    """Record what the municipal council was told."""
+
+
+@council.command("inform")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option("--title", required=True, help="The document's title.")
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The document sent; its SHA-256 is recorded.",
+)
+@click.option("--sha256", help="The document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--session", type=choices_of(CouncilSession), required=True, help="Kind of session."
+)
+@click.option("--when", help="When, with timezone (default: now).")
+@pass_context
+def council_inform(
+    obj: Context,
+    initiative_ref: str,
+    title: str,
+    document: Path | None,
+    sha256: str | None,
+    session: str,
+    when: str | None,
+) -> None:
+    """Record that the council was informed with a document (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator council inform city-centre \\
+        --title "Vision for the city centre" --document vision.pdf --session informal
+    """
+    digest = document_digest(document, sha256, required=True)
+    command = parse(
+        c.InformCouncil,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "document_title": title,
+            "document_sha256": digest,
+            "session": session,
+            "informed_at": when or clock.now(),
+        },
+    )
+    obj.app(write=True).inform_council(command)
+    done(
+        f"Recorded: the council was informed ({session}), "
+        f"document sha256 {command.document_sha256}."
+    )
+
+
+@council.command("follow-up")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--informing",
+    metavar="N",
+    required=True,
+    help="Which informing it follows up, from 1 (as council list numbers them).",
+)
+@click.option("--summary", required=True, help="What the council did.")
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's own document (a decision, minutes); its SHA-256 is kept.",
+)
+@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option("--when", help="When, with timezone (default: now).")
+@pass_context
+def council_follow_up(
+    obj: Context,
+    initiative_ref: str,
+    informing: str,
+    summary: str,
+    document: Path | None,
+    sha256: str | None,
+    when: str | None,
+) -> None:
+    """Record what the council did with what it was told (facilitator; also after
+    the initiative closed).
+
+    \b
+    Example:
+      samenspraak --as facilitator council follow-up city-centre --informing 1 \\
+        --summary "The council adopted the vision unchanged."
+    """
+    digest = document_digest(document, sha256, required=False)
+    command = parse(
+        c.RecordCouncilFollowUp,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "informing": informing,
+            "summary": summary,
+            "followed_up_at": when or clock.now(),
+            "document_sha256": digest,
+        },
+    )
+    obj.app(write=True).record_council_follow_up(command)
+    done(f"Recorded the council's follow-up of informing {command.informing}.")
+
+
+@council.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def council_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List what the council was told, with each document's SHA-256.
+
+    \b
+    Example:
+      samenspraak council list city-centre
+    """
+    list_section(
+        obj,
+        initiative_ref,
+        "council",
+        as_json,
+        lambda items: council_table(items, whole_hashes=True),
+    )

@@ -1,0 +1,403 @@
+"""What is next, deadlines, export and replay, the report, templates and
+diagrams.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from samenspraak.application import (
+    Samenspraak,
+    templates,
+)
+from samenspraak.application.config import (
+    database_exists,
+    without_password,
+)
+from samenspraak.cli.common import (
+    REFERENCE,
+    Context,
+    OneLineChoice,
+    a_file_to_write,
+    as_of_option,
+    cannot_write,
+    done,
+    json_option,
+    pass_context,
+    write_file,
+)
+from samenspraak.cli.render import emit_json, section, table
+
+
+@click.command("todo")
+@json_option
+@pass_context
+def todo(obj: Context, as_json: bool) -> None:
+    """Show what is next for you (--as REF), in every initiative you take part in.
+
+    A facilitator sees reactions still to answer, decision points ready to
+    decide, a phase whose guards all hold, a council not yet informed and the
+    deadlines of the coming week. Others see the decision points they may take
+    a position on, the plans open for their reactions, meetings ahead and
+    answers to their reactions. Items with a due date come first.
+
+    \b
+    Example:
+      samenspraak --as facilitator todo
+      samenspraak --as bakery todo --json
+    """
+    actor = obj.who()
+    items = obj.app(write=False).todo(actor)
+    if as_json:
+        emit_json(items)
+        return
+    if not items:
+        done(f"Nothing to do for {actor}.")
+        return
+    click.echo(
+        table(
+            ["due", "initiative", "kind", "subject", "what"],
+            [[i.due, i.initiative, i.kind, i.subject, i.text] for i in items],
+            whole=(4,),
+        )
+    )
+
+
+@click.command("tick")
+@json_option
+@pass_context
+def tick(obj: Context, as_json: bool) -> None:
+    """Close everything whose deadline has passed: decision points (decided by their
+    rule) and reaction periods, in deadline order.
+
+    Each closing is recorded as an event by the system, dated at its deadline.
+    Running it again adds nothing, so it is safe to run from cron; it needs no
+    --as.
+
+    \b
+    Example:
+      samenspraak --db city.db tick
+      */5 * * * * samenspraak --db /path/city.db tick   (crontab)
+    """
+    closed = obj.app(write=False).tick()
+    if as_json:
+        emit_json(closed)
+        return
+    if not closed:
+        click.echo("Nothing was due.")
+        return
+    for item in closed:
+        what = (
+            f"decision point {item.subject}"
+            if item.kind == "decision-point"
+            else f"the reaction period of {item.subject}"
+        )
+        line = (
+            f"Closed {what} in {item.initiative} at "
+            f"{item.deadline.isoformat(timespec='minutes')}"
+        )
+        if item.kind == "decision-point":
+            line += f": {item.outcome or 'no decision'}"
+        click.echo(line + ".")
+
+
+@click.command("export")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="BUNDLE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
+    help="The bundle file to write (a ZIP); it must not exist yet.",
+)
+@json_option
+@pass_context
+def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> None:
+    """Export one initiative to a bundle file (a ZIP), for archiving or replay.
+
+    The bundle holds the initiative's events exactly as stored, the texts they
+    refer to, the names of the people in them (never contact details) and a
+    manifest with the initiative's chain head. Publish the head it prints, so that
+    whoever replays the bundle can check it (replay --head).
+
+    \b
+    Example:
+      samenspraak export city-centre -o city-centre.zip
+    """
+    app = obj.app(write=False)
+    try:
+        summary = app.export_initiative(initiative_ref, str(output))
+    except OSError as error:
+        raise cannot_write(output, error) from None
+    if as_json:
+        emit_json(summary)
+    done(
+        f"Exported {summary.initiative} to {output}: {summary.events} events, "
+        f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
+        f"head {summary.head}."
+    )
+
+
+@click.command("replay")
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--head", metavar="POS:HASH", help="A published head to check.")
+@json_option
+@pass_context
+def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
+    """Rebuild an initiative from a bundle in a new, empty database (--db).
+
+    The whole bundle is verified first (its chain against its head, every text
+    against its commitment); nothing is written when it does not verify.
+
+    \b
+    Example:
+      samenspraak --db copy.db replay city-centre.zip
+      samenspraak --db copy.db replay city-centre.zip \\
+        --head "$(samenspraak audit head city-centre)"
+    """
+    summary = Samenspraak.replay(str(bundle), obj.db, head=head)
+    if as_json:
+        emit_json(summary)
+    done(
+        f"Replayed {summary.initiative} into {without_password(obj.db)}: "
+        f"{summary.events} events, "
+        f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
+        f"head {summary.head}."
+    )
+    if summary.published_head not in (None, summary.bundle_head):
+        done(
+            f"Everything up to the published head {summary.published_head} is as it "
+            f"was published; {summary.recorded_after} event(s) were recorded after it."
+        )
+    if summary.unchecked_stakeholders:
+        done(
+            f"The references and names of {summary.unchecked_stakeholders} "
+            "stakeholder(s) could not be checked: they were recorded before the "
+            "events committed to who is who."
+        )
+
+
+@click.command("report")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--format",
+    "fmt",
+    type=OneLineChoice(["md", "html", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown, one self-contained HTML page, or JSON.",
+)
+@click.option(
+    "--lang",
+    type=OneLineChoice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Dutch or English wording (JSON has none).",
+)
+@as_of_option
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
+    help="Write the report to this file instead of stdout.",
+)
+@pass_context
+def report(
+    obj: Context,
+    initiative_ref: str,
+    fmt: str,
+    lang: str,
+    as_of: str | None,
+    output: Path | None,
+) -> None:
+    """Write the participation report (participatieverslag) of an initiative.
+
+    How the process was designed, who took part, every meeting, every plan version
+    and what changed, every reaction with its answer (the response report), the
+    decision points, what went to the council, the budget, and the audit heads the
+    report was built from. With --as-of, the report as it stood then.
+
+    \b
+    Example:
+      samenspraak report city-centre --format html -o participatieverslag.html
+      samenspraak report city-centre --lang en --as-of 2026-03-01T12:00+01:00
+    """
+    from samenspraak.application.report_render import (  # noqa: PLC0415
+        render_html,
+        render_json,
+        render_markdown,
+    )
+
+    found = obj.app(write=False).participation_report(initiative_ref, as_of=as_of)
+    if fmt == "json":
+        text = render_json(found)
+    elif fmt == "html":
+        text = render_html(found, lang)
+    else:
+        text = render_markdown(found, lang)
+    moment = f"as of {found.as_of.isoformat()}" if found.as_of else "as it stands"
+    what = (
+        f"The participation report of {found.initiative} ({moment}), built from "
+        f"audit head {found.built_from.initiative_head}"
+    )
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        done(f"{what}.")
+        return
+    write_file(output, text)
+    done(f"{what}, written to {output}.")
+
+
+@click.group("template")
+def template_group() -> None:
+    """Process templates: the phases of an initiative and who may do what."""
+
+
+@template_group.command("list")
+@json_option
+def template_list(as_json: bool) -> None:
+    """List the installed templates, each version on its own line.
+
+    \b
+    Example:
+      samenspraak template list
+    """
+    items = [templates.summary(t) for t in templates.installed().all()]
+    if as_json:
+        emit_json(items)
+        return
+    click.echo(
+        table(
+            ["template", "version", "content hash", "phases"],
+            [
+                [i.name, i.version, i.content_hash[:12], ", ".join(i.phases)]
+                for i in items
+            ],
+            whole=(3,),
+        )
+    )
+
+
+@template_group.command("show")
+@click.argument("name", type=REFERENCE)
+@click.option(
+    "--version", "version", metavar="V", help="A version (default: the latest)."
+)
+@json_option
+def template_show(name: str, version: str | None, as_json: bool) -> None:
+    """Show one template: its phases and who may do what.
+
+    \b
+    Example:
+      samenspraak template show overheidsparticipatie
+      samenspraak template show overheidsparticipatie --version 1 --json
+    """
+    process = templates.installed().get(name, version)
+    if as_json:
+        definition = {**process.definition(), "content_hash": process.content_hash}
+        click.echo(json.dumps(definition, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{process.name} v{process.version}")
+    click.echo(process.description)
+    click.echo(f"content hash: {process.content_hash}")
+    for number, phase in enumerate(process.phases, start=1):
+        notes = []
+        if phase.society_only:
+            notes.append("society only")
+        if phase.reaction_period_days is not None:
+            notes.append(f"reactions {phase.reaction_period_days} days")
+        click.echo(
+            section(
+                f"{number}. {phase.name}" + (f" ({'; '.join(notes)})" if notes else "")
+            ).rstrip()
+        )
+        click.echo(f"   {phase.description}")
+        if phase.guards:
+            click.echo(f"   to leave it: {', '.join(phase.guards)}")
+        for role, commands in phase.permissions.items():
+            click.echo(f"   {role}: {', '.join(commands) or '(observes)'}")
+
+
+@template_group.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def template_validate(file: Path) -> None:
+    """Check a template file and say where it is wrong.
+
+    Exits 0 when the file is a valid template, 1 with one sentence when not.
+
+    \b
+    Example:
+      samenspraak template validate my-process.toml
+    """
+    process = templates.check_template_file(file)
+    click.echo(
+        f"{file}: valid ({process.name} v{process.version}, "
+        f"hash {process.content_hash[:12]})"
+    )
+
+
+@click.command("diagram")
+@click.argument("subject", metavar="INITIATIVE|TEMPLATE", type=REFERENCE)
+@click.option(
+    "--format",
+    "fmt",
+    type=OneLineChoice(["mermaid", "dot", "svg"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (flowchart), Graphviz DOT, or a self-contained SVG picture.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=a_file_to_write,
+    help="Write the diagram to this file instead of stdout.",
+)
+@pass_context
+def diagram(obj: Context, subject: str, fmt: str, output: Path | None) -> None:
+    """Draw a process: its phases in order and the transitions between them.
+
+    The subject is an initiative (its template, with the phase it is in now marked)
+    or a template as NAME (its latest version) or NAME@VERSION. Each transition
+    is labelled with the guards to leave the phase; society-only phases are
+    marked. An initiative is looked up in the database, read only; a template
+    needs no database.
+
+    \b
+    Example:
+      samenspraak diagram city-centre --format svg -o city-centre.svg
+      samenspraak diagram omgevingswet@1 --format dot | dot -Tpng > omgevingswet.png
+      samenspraak diagram overheidsparticipatie
+    """
+    from samenspraak.application import NotFound  # noqa: PLC0415
+    from samenspraak.application import diagram as diagrams  # noqa: PLC0415
+
+    if database_exists(obj.db):
+        text = obj.app(write=False).process_diagram(subject, format=fmt)
+    else:
+        try:
+            text = diagrams.render(diagrams.template_for(subject), fmt=fmt)
+        except NotFound as error:
+            sentence = str(error)
+            if sentence.startswith("No template called"):
+                sentence = (
+                    f"There is no database at {obj.db} to hold an initiative called "
+                    f"{subject}, and n{sentence[1:]}"
+                )
+            raise NotFound(sentence) from None
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    write_file(output, text)
+    done(f"The process diagram of {subject} ({fmt}), written to {output}.")
