@@ -2113,9 +2113,10 @@ class Samenspraak(Application[UUID]):
         self, head: Head | None, initiative: str | None = None
     ) -> v.Verification:
         noted = ""
+        named = initiative is not None
         if head is not None and initiative is None:
-            initiative = self._initiative_whose_head(head)
-            if initiative is not None:
+            initiative, at_its_position = self._initiative_whose_head(head)
+            if at_its_position:
                 noted = (
                     f"The published head is {initiative}'s own chain head (not the "
                     "whole record's), so that chain was checked. "
@@ -2124,14 +2125,15 @@ class Samenspraak(Application[UUID]):
         if scope is not None and not self.recorder.select_events(UUID(scope), limit=1):
             raise NotFound(f"There is no initiative called {initiative}.")
         if scope is not None and head is not None:
-            if not noted:
+            if named:
                 self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
             here = self.audit.position_of_initiative_hash(scope, head.chain_hash)
             if here is not None and here != head.position:
                 noted += (
-                    f"The published head's hash ends this record's chain of "
-                    f"{initiative} at position {here}, not {head.position}: a replayed "
-                    "copy numbers its log anew. "
+                    f"The published head's hash is where {initiative}'s own chain "
+                    f"reaches at position {here} of this record, not {head.position} "
+                    "(a replayed copy numbers its log anew), so that chain was checked "
+                    "up to there. "
                 )
                 head = Head(here, head.chain_hash)
         texts = TextCheck(self.store, self.mapper)
@@ -2281,26 +2283,40 @@ class Samenspraak(Application[UUID]):
         )
         raise InvalidInput(msg)
 
-    def _initiative_whose_head(self, head: Head) -> str | None:
-        """The initiative whose own chain ends in ``head`` at its position, when the
-        whole record's chain does not: heads in reports, exports and council
-        documents are an initiative's. (The trail only chooses which chain to
-        recompute; the recomputation from the event store decides. Like the rest
-        of verification, it does not catch the views up.)"""
+    def _initiative_whose_head(self, head: Head) -> tuple[str | None, bool]:
+        """The initiative whose own chain reaches ``head``'s hash, when the whole
+        record's chain does not at its position: heads in reports, exports and
+        council documents are an initiative's. Also whether it does so at the
+        head's position (a replayed copy numbers its log anew). (The trail only
+        chooses which chain to recompute; the recomputation from the event store
+        decides. Like the rest of verification, it does not catch the views up.)
+        A hash found at another position counts only in a record that holds that
+        initiative alone, as a replayed copy does."""
         rows = self.audit.rows(after=head.position - 1, until_position=head.position)
         row = rows[0] if rows else None
         if row is not None and row.chain_hash == head.chain_hash:
-            return None
-        if (
+            return None, False
+        at_its_position = (
             row is not None
             and row.initiative_chain_hash == head.chain_hash
             and row.initiative_id is not None
+        )
+        owner = (
+            row.initiative_id
+            if row is not None and at_its_position
+            else self.audit.initiative_ending_in(head.chain_hash)
+        )
+        if not at_its_position and owner is not None and not self.audit.holds_only(
+            owner
         ):
-            owner: str | None = row.initiative_id
-        else:  # a replayed copy numbers its log anew
-            owner = self.audit.initiative_ending_in(head.chain_hash)
+            # Found elsewhere only in a replayed copy, which holds one initiative:
+            # in a record with others, a head of the whole record that the whole
+            # chain no longer reaches is a change, not a head of one initiative.
+            return None, False
         doc = self.state.document(owner) if owner is not None else None
-        return str(doc["slug"]) if doc is not None else None
+        if doc is None:
+            return None, False
+        return str(doc["slug"]), at_its_position
 
     # --- Export and replay -----------------------------------------------------------
 

@@ -694,6 +694,16 @@ class AuditTrailLogic(BaseView):
         )
         return str(found[0]["initiative_id"]) if found else None
 
+    def holds_only(self, initiative_id: str) -> bool:
+        """Whether every record in the trail is this initiative's (as in a replayed
+        copy of it)."""
+        found = self._read(
+            f"SELECT 1 AS other FROM {self._table('view_audit_trail')} "
+            f"WHERE initiative_id IS NULL OR initiative_id <> {self.p} LIMIT 1",
+            [initiative_id],
+        )
+        return not found
+
     def position_at(self, moment: str) -> int:
         """The last log position recorded at or before ``moment`` (UTC ISO)."""
         found = self._read(

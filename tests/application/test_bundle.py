@@ -530,7 +530,7 @@ def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(
         reseal=True,
     )
     published = str(app.audit_head(CITY))
-    with pytest.raises(InvalidInput, match="before the published head"):
+    with pytest.raises(InvalidInput, match="does not pass through the published head"):
         Samenspraak.replay(str(forged), str(tmp_path / "new.db"), head=published)
     assert not (tmp_path / "new.db").exists()
     # An event left out in the middle: the bundle still ends at the same position,
@@ -545,9 +545,10 @@ def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(
     for head in (published, f"{earlier.position}:{earlier.initiative_chain_hash}"):
         with pytest.raises(InvalidInput) as refused:
             Samenspraak.replay(str(gap), str(tmp_path / "new.db"), head=head)
-        assert str(refused.value) == (
-            f"The bundle does not pass through the published head {head}: a record "
-            "up to it differs from the one the head was published for."
+        assert str(refused.value).endswith(
+            f") does not pass through the published head {head}: the bundle was made "
+            "before that head, or a record up to it differs from the one the head was "
+            "published for."
         )
     assert not (tmp_path / "new.db").exists()
     # With the published head, the genuine bundle replays.
@@ -1004,16 +1005,14 @@ def test_a_copy_verifies_against_the_head_published_for_the_original(
     finally:
         copy.close()
     assert check.intact, check.problem
-    assert check.proves.startswith(
-        "The published head's hash ends this record's chain of south at position 1, "
-        "not 2: a replayed copy numbers its log anew."
+    moved = (
+        "The published head's hash is where south's own chain reaches at position 1 "
+        "of this record, not 2 (a replayed copy numbers its log anew), so that chain "
+        "was checked up to there."
     )
+    assert check.proves.startswith(moved)
     assert alone.intact, alone.problem
-    assert alone.proves.startswith(
-        "The published head is south's own chain head (not the whole record's), so "
-        "that chain was checked. The published head's hash ends this record's chain "
-        "of south at position 1, not 2: a replayed copy numbers its log anew."
-    )
+    assert alone.proves.startswith(moved)
 
 
 def _swap(events: list[dict[str, Any]], i: int, j: int) -> list[dict[str, Any]]:
@@ -1083,3 +1082,33 @@ def test_a_bundle_of_another_format_version_says_which_it_is(
         "The bundle has format version 99; this version of samenspraak replays "
         "format version 1."
     )
+
+
+def test_a_bundle_of_a_replayed_copy_passes_the_head_published_for_the_original(
+    tmp_path: Path,
+) -> None:
+    """A copy numbers its log anew, so its bundle ends at another position; the
+    hash of the original's head is what the chain must reach."""
+    app = Samenspraak.open(tmp_path / "two.db")
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        for slug in ("north", "south"):
+            app.start_initiative(
+                {"actor": "f", "initiative": slug, "title": slug, "description": "D",
+                 "area": "A", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+        published = app.audit_head("south")
+        app.export_initiative("south", tmp_path / "south.zip")
+    finally:
+        app.close()
+    Samenspraak.replay(tmp_path / "south.zip", tmp_path / "copy.db")
+    copy = Samenspraak.open(tmp_path / "copy.db", create=False)
+    try:
+        again = copy.export_initiative("south", tmp_path / "again.zip")
+    finally:
+        copy.close()
+    assert (published.position, Head.parse(again.head).position) == (2, 1)
+    summary = Samenspraak.replay(
+        tmp_path / "again.zip", tmp_path / "third.db", head=str(published)
+    )
+    assert (summary.published_head, summary.recorded_after) == (str(published), 0)

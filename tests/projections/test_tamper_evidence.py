@@ -1172,3 +1172,65 @@ def test_verifying_an_initiative_that_does_not_exist_says_so(story_db: Path) -> 
     finally:
         app.close()
     assert str(missing.value) == "There is no initiative called harbour."
+
+
+def test_a_head_at_another_position_than_its_hash_is_said_to_be_so(
+    story_db: Path, run: Run
+) -> None:
+    """The hash decides what is proven; a position that does not match it is not
+    passed over in silence."""
+    head = published_head(story_db)
+    moved = Head(5, head.chain_hash)
+    found = run(story_db, "audit", "verify", "--head", str(moved))
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines()[1].startswith(
+        f"The published head's hash is where city-centre's own chain reaches at "
+        f"position {head.position} of this record, not 5 (a replayed copy numbers its "
+        "log anew), so that chain was checked up to there. "
+    )
+
+
+def test_a_record_slipped_in_from_another_initiative_fails_the_whole_record_s_head(
+    story_db: Path,
+) -> None:
+    """With one initiative, the whole record's chain and the initiative's are the
+    same; a record of another initiative slipped in before the head changes the
+    first, and the head may not be taken as the initiative's to pass it."""
+    head = published_head(story_db)
+    app = Samenspraak.open(story_db, create=False)
+    try:
+        app.start_initiative(
+            {"actor": "facilitator", "initiative": "fake", "title": "Fake",
+             "description": "D", "area": "A", "budget": "0", "level": "informing"}
+        )  # fmt: skip
+    finally:
+        app.close()
+    with closing(sqlite3.connect(story_db)) as connection:
+        # Move the new record to position 11 and the rest of the log after it.
+        last = connection.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
+        connection.execute(
+            f"UPDATE stored_events SET rowid = rowid + 1000 WHERE rowid BETWEEN 11 AND {last - 1}"
+        )
+        connection.execute(f"UPDATE stored_events SET rowid = 11 WHERE rowid = {last}")
+        connection.execute(
+            "UPDATE stored_events SET rowid = rowid - 999 WHERE rowid > 1000"
+        )
+        for table in ("view_audit_trail", "view_audit_heads", "view_audit_owners"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute(
+            "UPDATE tracking SET notification_id = 0 "
+            "WHERE application_name = 'samenspraak.view.audit-trail'"
+        )
+        connection.commit()
+    app = Samenspraak.open(story_db, create=False)
+    try:
+        app.catch_up()
+        check = app.verify_audit(head)
+    finally:
+        app.close()
+    # The trail was rebuilt over the changed log, so only the published head can
+    # tell: the whole record no longer reaches it.
+    assert not check.intact
+    assert check.first_bad_position == head.position
+    assert check.problem is not None
+    assert "does not match the published head" in check.problem
