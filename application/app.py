@@ -2341,16 +2341,21 @@ class Samenspraak(Application[UUID]):
         db: str | os.PathLike[str] | None = None,
         *,
         head: str | None = None,
+        earlier_head: str | None = None,
     ) -> v.ReplaySummary:
         """Rebuild a bundle's initiative in a new, empty database ``db`` (as for
-        :meth:`open`), after verifying the whole bundle; with ``head``, the bundle
-        must end at that published head. Open ``db`` afterwards to read it."""
+        :meth:`open`), after verifying the whole bundle. With ``head``, the bundle
+        must end at that published head; with ``earlier_head`` (one published
+        before the export, such as the head recorded when the council was
+        informed), its chain must pass through it, and the summary says how many
+        events came after. Open ``db`` afterwards to read it."""
         from samenspraak.application import bundle as bundles  # noqa: PLC0415
 
         return bundles.replay_bundle(
             a_path("bundle", bundle),
             a_path("db", db) if db is not None else None,
             head=head,
+            earlier_head=earlier_head,
             engine=cls,
         )
 

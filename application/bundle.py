@@ -387,23 +387,34 @@ def replay_bundle(
     new_db: str | None = None,
     *,
     head: str | Head | None = None,
+    earlier_head: str | Head | None = None,
     engine: type[Samenspraak] = Samenspraak,
 ) -> v.ReplaySummary:
     """Rebuild the bundle's initiative in a new, empty database.
 
     ``new_db`` is a file path or ``postgresql://`` URL, as for
     :meth:`Samenspraak.open`; a SQLite file is created. With ``head``
-    (``POSITION:SHA256``, published when the bundle was made, or earlier, such as
-    the head recorded when the council was informed) the bundle's chain must pass
-    through that head. Nothing is written unless the whole bundle verifies.
+    (``POSITION:SHA256``, published when the bundle was made) the bundle must end
+    at that head; with ``earlier_head`` (published before, such as the head
+    recorded when the council was informed) its chain must pass through it. A head
+    is matched by its hash: a replayed copy numbers its log anew. Nothing is
+    written unless the whole bundle verifies.
     """
     published = _published(head)
+    earlier = _published(earlier_head, "earlier_head")
     path = Path(bundle_path)
     if not path.is_file():
         raise NotFound(f"There is no bundle at {path}.")
     with _open_zip(path) as bundle:
         manifest = _read_manifest(bundle)
-        after = _check_chain(bundle, manifest, published)
+        if published is not None and published.chain_hash != manifest.head.chain_hash:
+            msg = (
+                f"The bundle ends at {manifest.head}, not at the published head "
+                f"{published}; a head published before the export is checked as an "
+                "earlier head."
+            )
+            raise InvalidInput(msg)
+        after = _check_chain(bundle, manifest, earlier)
         probe = engine(storage_env(":memory:"))  # only to decode the events
         try:
             refs, people = _check_events(bundle, manifest, probe)
@@ -420,10 +431,11 @@ def replay_bundle(
                 summary = _rebuild(app, bundle, manifest, unchecked, erased)
             finally:
                 app.close()
-            if published is None:
+            checked = earlier or published
+            if checked is None:
                 return summary
             return summary.model_copy(
-                update={"published_head": str(published), "recorded_after": after}
+                update={"published_head": str(checked), "recorded_after": after}
             )
         except BaseException:
             if created is not None:  # a replay that fails leaves no file behind
@@ -450,15 +462,15 @@ def _a_new_sqlite_file(db: str | None) -> Path | None:
     return Path(target)
 
 
-def _published(head: str | Head | None) -> Head | None:
+def _published(head: str | Head | None, name: str = "head") -> Head | None:
     if head is None or (isinstance(head, Head) and head.is_well_formed()):
         return head
     if not isinstance(head, str):
-        raise InvalidInput(f"head: {MALFORMED_HEAD}")
+        raise InvalidInput(f"{name}: {MALFORMED_HEAD}")
     try:
         return Head.parse(head)
     except ValueError as error:
-        raise InvalidInput(f"head: {error}") from None
+        raise InvalidInput(f"{name}: {error}") from None
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -594,8 +606,8 @@ def _check_chain(
     bundle: zipfile.ZipFile, manifest: Manifest, published: Head | None = None
 ) -> int:
     """Recompute the initiative's chain over the records and compare with the head
-    in the manifest and, when given, with a published head it must pass through;
-    returns how many records follow the published head."""
+    in the manifest and, when given, with an earlier published head it must pass
+    through; returns how many records follow that head."""
     chain = GENESIS
     count = 0
     position = 0
@@ -634,7 +646,7 @@ def _check_chain(
     if published is not None and passed_at is None:
         msg = (
             f"The bundle's chain (to {manifest.head}) does not pass through the "
-            f"published head {published}: the bundle was made before that head, or "
+            f"earlier head {published}: the bundle was made before that head, or "
             "a record up to it differs from the one the head was published for."
         )
         raise InvalidInput(msg)

@@ -204,6 +204,7 @@ OPTION_OF_FIELD = {
     "options": "--option",
     "template": "--template",
     "head": "--head",
+    "earlier_head": "--earlier-head",
     "version": "--version",
     "reaction": "--reaction",
     "reactions": "--reaction",

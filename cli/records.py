@@ -146,14 +146,31 @@ def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> No
 
 @click.command("replay")
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--head", metavar="POS:HASH", help="A published head to check.")
+@click.option(
+    "--head", metavar="POS:HASH", help="The published head the bundle must end at."
+)
+@click.option(
+    "--earlier-head",
+    metavar="POS:HASH",
+    help="A head published before the export (such as the council's): the bundle "
+    "must pass through it.",
+)
 @json_option
 @pass_context
-def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
+def replay(
+    obj: Context,
+    bundle: Path,
+    head: str | None,
+    earlier_head: str | None,
+    as_json: bool,
+) -> None:
     """Rebuild an initiative from a bundle in a new, empty database (--db).
 
     The whole bundle is verified first (its chain against its head, every text
-    against its commitment); nothing is written when it does not verify.
+    against its commitment); nothing is written when it does not verify. With
+    --head, the bundle must end at that published head; with --earlier-head (one
+    published before the export, such as the head recorded when the council was
+    informed), its chain must pass through it.
 
     \b
     Example:
@@ -161,7 +178,9 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
       samenspraak --db copy.db replay city-centre.zip \\
         --head "$(samenspraak audit head city-centre)"
     """
-    summary = Samenspraak.replay(str(bundle), obj.db, head=head)
+    summary = Samenspraak.replay(
+        str(bundle), obj.db, head=head, earlier_head=earlier_head
+    )
     if as_json:
         emit_json(summary)
     done(
@@ -170,9 +189,9 @@ def replay(obj: Context, bundle: Path, head: str | None, as_json: bool) -> None:
         f"{summary.texts} texts, {summary.stakeholders} stakeholders; "
         f"head {summary.head}."
     )
-    if summary.published_head not in (None, summary.bundle_head):
+    if earlier_head is not None:
         done(
-            f"Everything up to the published head {summary.published_head} is as it "
+            f"Everything up to the earlier head {summary.published_head} is as it "
             f"was published; {summary.recorded_after} event(s) were recorded after it."
         )
     if summary.unchecked_stakeholders:

@@ -530,8 +530,12 @@ def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(
         reseal=True,
     )
     published = str(app.audit_head(CITY))
-    with pytest.raises(InvalidInput, match="does not pass through the published head"):
+    with pytest.raises(InvalidInput, match="not at the published head"):
         Samenspraak.replay(str(forged), str(tmp_path / "new.db"), head=published)
+    with pytest.raises(InvalidInput, match="does not pass through the earlier head"):
+        Samenspraak.replay(
+            str(forged), str(tmp_path / "new.db"), earlier_head=published
+        )
     assert not (tmp_path / "new.db").exists()
     # An event left out in the middle: the bundle still ends at the same position,
     # but not at the same hash, nor at an earlier head published after that event.
@@ -542,15 +546,29 @@ def test_a_resealed_bundle_with_a_changed_event_fails_a_published_head(
         reseal=True,
     )
     earlier = app.audit_log(CITY)[30]
+    with pytest.raises(InvalidInput, match="not at the published head"):
+        Samenspraak.replay(str(gap), str(tmp_path / "new.db"), head=published)
     for head in (published, f"{earlier.position}:{earlier.initiative_chain_hash}"):
         with pytest.raises(InvalidInput) as refused:
-            Samenspraak.replay(str(gap), str(tmp_path / "new.db"), head=head)
+            Samenspraak.replay(str(gap), str(tmp_path / "new.db"), earlier_head=head)
         assert str(refused.value).endswith(
-            f") does not pass through the published head {head}: the bundle was made "
+            f") does not pass through the earlier head {head}: the bundle was made "
             "before that head, or a record up to it differs from the one the head was "
             "published for."
         )
     assert not (tmp_path / "new.db").exists()
+    # A bundle that goes on past an earlier head passes it, and says by how much;
+    # the same bundle is refused when that head is given as the one it must end at.
+    summary = Samenspraak.replay(
+        str(exported), str(tmp_path / "after.db"),
+        earlier_head=f"{earlier.position}:{earlier.initiative_chain_hash}",
+    )  # fmt: skip
+    assert summary.recorded_after == 70 - earlier.position
+    with pytest.raises(InvalidInput, match="not at the published head"):
+        Samenspraak.replay(
+            str(exported), str(tmp_path / "other.db"),
+            head=f"{earlier.position}:{earlier.initiative_chain_hash}",
+        )  # fmt: skip
     # With the published head, the genuine bundle replays.
     Samenspraak.replay(str(exported), str(tmp_path / "new.db"), head=published)
 

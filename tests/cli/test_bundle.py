@@ -126,9 +126,16 @@ def test_replay_against_another_published_head_is_refused(
     new_db = tmp_path / "copy.db"
     for head in (f"1:{'0' * 64}", f"99:{'0' * 64}"):
         sentence = refused(new_db, "replay", str(bundle), "--head", head)
+        assert sentence.startswith("The bundle ends at 70:")
+        assert sentence.endswith(
+            f", not at the published head {head}; a head published before the export "
+            "is checked as an earlier head."
+        )
+        assert not new_db.exists()
+        sentence = refused(new_db, "replay", str(bundle), "--earlier-head", head)
         assert sentence.startswith("The bundle's chain (to 70:")
         assert sentence.endswith(
-            f") does not pass through the published head {head}: the bundle was made "
+            f") does not pass through the earlier head {head}: the bundle was made "
             "before that head, or a record up to it differs from the one the head was "
             "published for."
         )
@@ -142,10 +149,12 @@ def test_replay_checks_a_head_published_before_the_export(
     bundle was made, proves everything up to it."""
     council = read_json(demo_db, "initiative", "status", CITY)["council"]
     informed = council[0]["audit_head"]
-    replayed = ok(tmp_path / "copy.db", "replay", str(bundle), "--head", informed)
+    replayed = ok(
+        tmp_path / "copy.db", "replay", str(bundle), "--earlier-head", informed
+    )
     position = int(informed.partition(":")[0])
     assert (
-        f"Everything up to the published head {informed} is as it was published; "
+        f"Everything up to the earlier head {informed} is as it was published; "
         f"{70 - position} event(s) were recorded after it." in replayed.stderr
     )
 
