@@ -39,7 +39,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.sqlite import SQLiteDatastore
-from eventsourcing.utils import get_topic, strtobool
+from eventsourcing.utils import EnvType, Environment, get_topic, strtobool
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -386,6 +386,16 @@ class Samenspraak(Application[UUID]):
         except (EventSourcingError, sqlite3.Error) as error:
             raise StorageError(_cannot_open(error)) from None
         self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """The settings given, and none from the process's environment: where the
+        record is kept is what ``open`` was told (or the settings passed in), so
+        that a ``POSTGRES_SCHEMA`` or ``SAMENSPRAAK_SQLITE_DBNAME`` set for a
+        backend built on the same library cannot move it elsewhere."""
+        settings = dict(type(self).env)
+        if env is not None:
+            settings.update(env)
+        return Environment(name, settings)
 
     def _construct_views(
         self,

@@ -119,3 +119,37 @@ def test_the_demo_plays_into_an_existing_empty_file(
     result = _runner(db=db).invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
     assert event_count(db) > 50
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "SAMENSPRAAK_SQLITE_DBNAME",
+        "SQLITE_DBNAME",
+        "PERSISTENCE_MODULE",
+        "CREATE_TABLE",
+    ],
+)
+def test_settings_of_the_event_sourcing_library_in_the_environment_move_nothing(
+    demo_db: Path, tmp_path: Path, variable: str
+) -> None:
+    """The library the engine is built on reads its settings from the environment,
+    and a backend built on it may have them set; --db still says where the record
+    is."""
+    other = tmp_path / "other.db"
+    value = {"PERSISTENCE_MODULE": "eventsourcing.popo", "CREATE_TABLE": "no"}.get(
+        variable, str(other)
+    )
+    runner = CliRunner(
+        env={"SAMENSPRAAK_DB": None, "SAMENSPRAAK_ACTOR": None, variable: value}
+    )
+    result = runner.invoke(cli, ["--db", str(demo_db), "initiative", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [i["initiative"] for i in json.loads(result.stdout)] == [CITY]
+    assert not other.exists()
+    fresh = tmp_path / "fresh.db"
+    made = runner.invoke(
+        cli, ["--db", str(fresh), "--as", "f", "stakeholder", "register", "f",
+              "--name", "F"]
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
