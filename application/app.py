@@ -515,8 +515,8 @@ class Samenspraak(Application[UUID]):
                 )
                 raise NotFound(msg)
             opening.lock()
-            if opening.holds_all_of(record_tables()):
-                # Nothing to create: a user who may only use the tables opens it.
+            if not opening.may_create() and opening.holds_all_of(record_tables()):
+                # A user who may only use the tables opens a record that has them.
                 env = {**env, "CREATE_TABLE": "no"}
             return cls(env)
         finally:

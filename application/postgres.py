@@ -137,6 +137,14 @@ class Opening:
         )
         return found is not None and found[0] is not None
 
+    def may_create(self) -> bool:
+        """Whether this user may create tables in the schema (then opening makes
+        sure every table and index exists, as an upgrade may add some)."""
+        found = self._ask(
+            "SELECT has_schema_privilege(current_user, %s, 'CREATE')", [self.schema]
+        )
+        return bool(found and found[0])
+
     def holds_all_of(self, tables: Sequence[str]) -> bool:
         """Whether the schema has every one of these tables already: then opening
         needs no right to create or alter tables, only to use them."""

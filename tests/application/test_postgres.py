@@ -359,3 +359,23 @@ def test_a_user_who_may_only_use_the_tables_reads_and_records(schema: str) -> No
         with psycopg.connect(SERVER, autocommit=True) as connection:
             connection.execute(f"DROP OWNED BY {role}")
             connection.execute(f"DROP ROLE {role}")
+
+
+def test_a_user_who_may_create_tables_gets_every_table_and_index_on_opening(
+    schema: str,
+) -> None:
+    """An upgrade may add an index or a table: opening as a user who may create
+    them makes sure they all exist, even when the record has its tables."""
+    import psycopg  # noqa: PLC0415
+
+    Samenspraak.open(f"{SERVER}?schema={schema}").close()
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"DROP INDEX {schema}.view_audit_trail_by_initiative")
+    Samenspraak.open(f"{SERVER}?schema={schema}", create=False).close()
+    with psycopg.connect(SERVER) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = %s "
+            "AND indexname = 'view_audit_trail_by_initiative'",
+            [schema],
+        ).fetchone()
+    assert found is not None
