@@ -39,7 +39,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.sqlite import SQLiteDatastore
-from eventsourcing.utils import EnvType, Environment, get_topic, strtobool
+from eventsourcing.utils import Environment, EnvType, get_topic, strtobool
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -92,6 +92,7 @@ from samenspraak.projections.views import (
     SQLiteAuditTrailView,
     SQLiteProcessStateView,
     SQLiteResponseReportView,
+    ViewsInUse,
     catch_up,
     catch_up_all,
 )
@@ -386,6 +387,7 @@ class Samenspraak(Application[UUID]):
         except (EventSourcingError, sqlite3.Error) as error:
             raise StorageError(_cannot_open(error)) from None
         self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
+        self.views_in_use = ViewsInUse()
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The settings given, and none from the process's environment: where the
@@ -544,9 +546,18 @@ class Samenspraak(Application[UUID]):
 
     # --- Plumbing --------------------------------------------------------------------
 
-    def _run(self, use_case: Callable[[], R]) -> R:
-        """Run a use case: translate refusals, retry when another writer won."""
+    def _run(self, use_case: Callable[[], R], *, rebuilding: bool = False) -> R:
+        """Run a use case: translate refusals, retry when another writer won. Use
+        cases read the views while no rebuild empties them (a rebuild runs alone)."""
         self._refuse_when_closed()
+        with (
+            self.views_in_use.rebuilding()
+            if rebuilding
+            else self.views_in_use.reading()
+        ):
+            return self._attempts(use_case)
+
+    def _attempts(self, use_case: Callable[[], R]) -> R:
         for attempt in range(1, RETRIES + 1):
             token = _ACTING.set(None)
             try:
@@ -1748,7 +1759,7 @@ class Samenspraak(Application[UUID]):
                 view.clear()
             return catch_up_all(self.recorder, self.mapper, self.views)
 
-        return self._run(run)
+        return self._run(run, rebuilding=True)
 
     def list_initiatives(self) -> list[v.InitiativeSummary]:
         """Every initiative in the record, in the order they were started."""
@@ -2316,8 +2327,10 @@ class Samenspraak(Application[UUID]):
             if row is not None and at_its_position
             else self.audit.initiative_ending_in(head.chain_hash)
         )
-        if not at_its_position and owner is not None and not self.audit.holds_only(
-            owner
+        if (
+            not at_its_position
+            and owner is not None
+            and not self.audit.holds_only(owner)
         ):
             # Found elsewhere only in a replayed copy, which holds one initiative:
             # in a record with others, a head of the whole record that the whole

@@ -21,7 +21,7 @@ import json
 import threading
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -873,6 +873,54 @@ def _answer_of(name: str, e: Any) -> tuple[str, int | None, str | None]:
 
 class SQLiteResponseReportView(ResponseReportLogic, SQLiteView):
     """The response report in SQLite."""
+
+
+# --- Reading while a rebuild runs ------------------------------------------------
+
+
+class ViewsInUse:
+    """Who uses one instance's views: any number of readers at once, or one
+    rebuild, which empties the views and fills them again, alone. A thread that
+    already reads may read again (a query within a query) without waiting."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._readers = 0
+        self._rebuilding = False
+        self._mine = threading.local()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        depth = getattr(self._mine, "depth", 0)
+        if depth == 0:
+            with self._turn:
+                while self._rebuilding:
+                    self._turn.wait()
+                self._readers += 1
+        self._mine.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._mine.depth = depth
+            if depth == 0:
+                with self._turn:
+                    self._readers -= 1
+                    self._turn.notify_all()
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        with self._turn:
+            while self._rebuilding:
+                self._turn.wait()
+            self._rebuilding = True
+            while self._readers:
+                self._turn.wait()
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._rebuilding = False
+                self._turn.notify_all()
 
 
 # --- Catching up -----------------------------------------------------------------------

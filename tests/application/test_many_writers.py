@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from samenspraak.application import Samenspraak
+from samenspraak.application import Samenspraak, SamenspraakError
 from samenspraak.application.story import play
 
 ThreadedReactions = Callable[[Samenspraak], list[str]]
@@ -91,3 +92,34 @@ def test_threads_sharing_one_instance_are_all_recorded_and_chained(
         refused
     )
     assert app.verify_audit().intact
+
+
+def test_readers_wait_while_a_rebuild_empties_and_fills_the_views(
+    story: tuple[Samenspraak, object, Path],
+) -> None:
+    """A rebuild runs alone: threads reading the same instance meanwhile wait for
+    it, and never see the views half built."""
+    app, _, _ = story
+    expected = app.initiative_status("city-centre")
+    problems: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                if app.initiative_status("city-centre") != expected:
+                    problems.append("a different status")
+            except SamenspraakError as error:
+                problems.append(str(error))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(15):
+            app.rebuild_projections()
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert problems == []
