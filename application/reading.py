@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from samenspraak.application import views as v
-from samenspraak.domain.templates import ProcessTemplate, pinned_template
+from samenspraak.domain.templates import Phase, ProcessTemplate, pinned_template
 
 TEXT_KEYS = frozenset(
     {
@@ -357,6 +357,17 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
         s: took_part_at(doc, s, moment, p.get("membership"))
         for s, p in d["positions"].items()
     }
+
+
+def phase_at(doc: dict[str, Any], moment: str | None) -> Phase:
+    """The phase an initiative was in at ``moment`` (ISO), or is in now."""
+    name = doc["phase"]
+    if moment is not None:
+        at = datetime.fromisoformat(moment)
+        for entry in doc["phases"]:
+            if datetime.fromisoformat(entry["at"]) <= at:
+                name = entry["phase"]
+    return process_of(doc).phase(name)
 
 
 def counting_moment(d: dict[str, Any]) -> str | None:

@@ -27,10 +27,13 @@ from samenspraak.application.reading import (
     Texts,
     counted_positions,
     counting_moment,
+    phase_at,
     took_part_at,
 )
 from samenspraak.domain import clock
+from samenspraak.domain.initiative import may_take_positions_in
 from samenspraak.domain.templates import pinned_template
+from samenspraak.domain.values import StakeholderKind
 from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import utc
 from samenspraak.projections.views import AuditTrailLogic
@@ -619,6 +622,21 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
     )
 
 
+def _could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:
+    """Who could take a position on ``d`` when its positions were counted: those
+    who took part then, of an eligible kind that the phase of that moment let
+    take positions (the same rule the engine applies)."""
+    moment = counting_moment(d)
+    phase = phase_at(doc, moment)
+    return sum(
+        1
+        for person, found in doc["stakeholders"].items()
+        if found["kind"] in d["eligible"]
+        and may_take_positions_in(phase, StakeholderKind(found["kind"]))
+        and took_part_at(doc, person, moment)
+    )
+
+
 def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEntry:
     decided = d["state"] == "decided"
     counted = counted_positions(doc, d)
@@ -645,10 +663,5 @@ def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEn
         tally=dict(d["tally"]),
         positions=sum(counted.values()),
         lapsed=len(counted) - sum(counted.values()),
-        could_take_part=sum(
-            1
-            for person, found in doc["stakeholders"].items()
-            if found["kind"] in d["eligible"]
-            and took_part_at(doc, person, counting_moment(d))
-        ),
+        could_take_part=_could_take_part(doc, d),
     )

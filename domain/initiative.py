@@ -344,13 +344,8 @@ class Initiative(Aggregate):
 
     def may_take_positions(self, kind: StakeholderKind) -> bool:
         """Whether stakeholders of this kind may take positions in the current
-        phase: society decides first, and a phase with permissions grants it."""
-        if self.society_decides and kind is StakeholderKind.CIVIL_SERVANT:
-            return False
-        phase = self.process.phase(self.phase)
-        return not phase.permissions or "take_position" in phase.permissions.get(
-            kind.value, ()
-        )
+        phase (see :func:`may_take_positions_in`)."""
+        return may_take_positions_in(self.process.phase(self.phase), kind)
 
     def require_permission(
         self, actor: str, command: str, kind: StakeholderKind | None = None
@@ -1131,3 +1126,14 @@ def _how_many(count: int, thing: str) -> str:
     if count == 0:
         return f"no {thing}s"
     return f"{count} {thing}{'s' * (count != 1)}"
+
+
+def may_take_positions_in(phase: Phase, kind: StakeholderKind) -> bool:
+    """Whether stakeholders of this kind may take positions in this phase: where
+    society decides alone, civil servants do not; a phase with permissions must
+    grant it."""
+    if phase.society_only and kind is StakeholderKind.CIVIL_SERVANT:
+        return False
+    return not phase.permissions or "take_position" in phase.permissions.get(
+        kind.value, ()
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -657,3 +657,63 @@ def test_the_response_report_view_agrees_with_the_participation_report(
     assert bakery.text is None
     with pytest.raises(NotFound, match=r"^city-centre has no plan called parking\.$"):
         app.response_report(CITY, plan="parking")
+
+
+def test_who_could_take_part_follows_the_phase_as_the_engine_does(
+    tmp_path: Path,
+) -> None:
+    """In the vote of a participatory budget, only residents, entrepreneurs and
+    institutions take positions: a civil servant of an eligible kind could not, and
+    the report counts who could as the engine does."""
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    app = Samenspraak.open(tmp_path / "vote.db")
+    try:
+        with clock.frozen_at(start):
+            for who in ("f", "resident", "clerk"):
+                app.register_stakeholder(
+                    {"actor": who, "stakeholder": who, "name": who}
+                )
+            app.start_initiative(
+                {"actor": "f", "initiative": "park", "title": "Park",
+                 "description": "D", "area": "A", "budget": "0",
+                 "level": "co-deciding", "template": "burgerbegroting"}
+            )  # fmt: skip
+            for who, kind in (("resident", "resident"), ("clerk", "civil-servant")):
+                app.join_initiative(
+                    {"actor": "f", "initiative": "park", "stakeholder": who,
+                     "kind": kind}
+                )  # fmt: skip
+            app.form_group(
+                {"actor": "f", "initiative": "park", "group": "budget",
+                 "kind": "working", "name": "Budget", "mandate": "Proposals."}
+            )  # fmt: skip
+            app.create_plan(
+                {"actor": "f", "initiative": "park", "plan": "proposals",
+                 "title": "Proposals", "group": "budget"}
+            )  # fmt: skip
+            app.propose_draft(
+                {"actor": "f", "initiative": "park", "plan": "proposals",
+                 "text": "Benches.", "changes": "First."}
+            )  # fmt: skip
+        with clock.frozen_at(start + timedelta(days=60)):
+            while app.initiative_status("park").phase != "vote":
+                app.advance_phase({"actor": "f", "initiative": "park"})
+            app.put_decision_point(
+                {"actor": "f", "initiative": "park", "decision": "benches",
+                 "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                     {"key": "no", "label": "No"}],
+                 "eligible": ["resident", "civil-servant"], "rule": "majority"}
+            )  # fmt: skip
+            with pytest.raises(NotAllowed):
+                app.take_position(
+                    {"actor": "clerk", "initiative": "park", "decision": "benches",
+                     "option": "no"}
+                )  # fmt: skip
+            app.take_position(
+                {"actor": "resident", "initiative": "park", "decision": "benches",
+                 "option": "yes"}
+            )  # fmt: skip
+            [entry] = app.participation_report("park").decisions
+    finally:
+        app.close()
+    assert (entry.positions, entry.could_take_part) == (1, 1)
