@@ -1862,8 +1862,9 @@ class Samenspraak(Application[UUID]):
         self, initiative: str, *, plan: str | None = None
     ) -> list[v.ResponseEntry]:
         """The response report (reactienota) of an initiative, or of one of its
-        plans: every reaction with what was done with it, by plan and number, read
-        from its own view (caught up first)."""
+        plans: every reaction with what was done with it, plan by plan in the order
+        they were created and by number, read from its own view (caught up
+        first)."""
         slug = ref("initiative", initiative)
         wanted = ref("plan", plan) if plan is not None else None
 
@@ -1871,11 +1872,15 @@ class Samenspraak(Application[UUID]):
             doc = self._initiative_doc(slug)
             if wanted is not None and reading.find(doc["plans"], wanted) is None:
                 raise NotFound(self._missing(doc, "plan", wanted, None))
-            rows = [
-                r
-                for r in self.responses.responses(str(doc["initiative_id"]))
-                if wanted is None or r["plan"] == wanted
-            ]
+            created = {p["slug"]: n for n, p in enumerate(doc["plans"].values())}
+            rows = sorted(
+                (
+                    r
+                    for r in self.responses.responses(str(doc["initiative_id"]))
+                    if wanted is None or r["plan"] == wanted
+                ),
+                key=lambda r: (created.get(r["plan"], len(created)), r["reaction"]),
+            )
             texts = self._texts(
                 t
                 for r in rows

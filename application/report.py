@@ -411,11 +411,11 @@ def build_report(
                     kind=person["kind"],
                     joined_at=_time(joined),
                     left_at=_time_or_none(left),
-                    erased=ref(stakeholder).startswith(ERASED_PREFIX),
+                    # The erasure ended their last time taking part, if any.
+                    erased=last and ref(stakeholder).startswith(ERASED_PREFIX),
                 )
                 for stakeholder, person in doc["stakeholders"].items()
-                for joined, left in person.get("periods")
-                or [(person["joined_at"], person["left_at"])]
+                for joined, left, last in _periods(person)
             ),
             key=lambda p: (p.joined_at, p.ref),
         ),
@@ -620,6 +620,15 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
             r["number"] for r in reactions if r["answer"] is None and not r["withdrawn"]
         ],
     )
+
+
+def _periods(person: dict[str, Any]) -> list[tuple[str, str | None, bool]]:
+    """A stakeholder's times of taking part: joined, left, and whether it is the
+    last."""
+    periods = person.get("periods") or [(person["joined_at"], person["left_at"])]
+    return [
+        (joined, left, n == len(periods)) for n, (joined, left) in enumerate(periods, 1)
+    ]
 
 
 def _could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:

@@ -206,7 +206,7 @@ def audit_log(
                     e.recorded_at,
                     e.about
                     if e.aggregate == "initiative"
-                    else f"{_ABOUT[e.aggregate]} {e.about}",
+                    else f"{_ABOUT.get(e.aggregate, e.aggregate)} {e.about}",
                     e.event,
                     e.actor,
                     e.summary,

@@ -34,7 +34,7 @@ from samenspraak.cli.common import (
     say_as_of,
     write_file,
 )
-from samenspraak.cli.render import emit_json, section, table
+from samenspraak.cli.render import emit_json, json_text, section, table
 from samenspraak.domain.values import (
     Channel,
     Stance,
@@ -448,11 +448,7 @@ def plan_responses(
     """
     entries = obj.app(write=False).response_report(initiative_ref, plan=plan_ref)
     if fmt == "json":
-        text = (
-            "[" + ",\n".join(e.model_dump_json(indent=2) for e in entries) + "]\n"
-            if entries
-            else "[]\n"
-        )
+        text = json_text(entries) + "\n"
     elif fmt == "csv":
         text = responses_csv(entries)
     else:
@@ -500,10 +496,12 @@ RESPONSE_FIELDS = (
 
 def responses_csv(entries: Sequence[Any]) -> str:
     """The response report as CSV: a header, then one row per reaction, texts
-    whole (an erased text is empty), times in UTC. A text that a spreadsheet would
+    whole (an erased text is empty), times in UTC, in UTF-8 with a byte order mark
+    (which spreadsheets need to read it as such). A text that a spreadsheet would
     take for a formula (starting with =, +, -, @) starts with a ' instead, so that
     opening the file runs nothing a reaction put in it."""
     out = io.StringIO()
+    out.write("\ufeff")  # so that a spreadsheet reads the file as UTF-8
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESPONSE_FIELDS)
     for e in entries:

@@ -43,14 +43,15 @@ def _cell(value: Any, whole: bool = False) -> str:
 
 
 def emit_json(model: BaseModel | Sequence[BaseModel]) -> None:
+    click.echo(json_text(model))
+
+
+def json_text(model: BaseModel | Sequence[BaseModel]) -> str:
     if isinstance(model, BaseModel):
-        click.echo(model.model_dump_json(indent=2))
-    else:
-        click.echo(
-            "[" + ",\n".join(m.model_dump_json(indent=2) for m in model) + "]"
-            if model
-            else "[]"
-        )
+        return model.model_dump_json(indent=2)
+    if not model:
+        return "[]"
+    return "[" + ",\n".join(m.model_dump_json(indent=2) for m in model) + "]"
 
 
 def section(title: str) -> str:

@@ -88,6 +88,7 @@ def test_threads_sharing_one_instance_are_all_recorded_and_chained(
         "Others changed the same record at the same moment; gave up after 8 tries. "
         "Please try again."
     }
+    assert len(refused) < 40  # most are recorded, even under load
     assert len(app.plan_details("city-centre", "benches").reactions) == 80 - len(
         refused
     )

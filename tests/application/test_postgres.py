@@ -251,6 +251,7 @@ def test_threads_sharing_one_instance_keep_the_audit_chain_whole(
         # Under heavy load a command may collide eight times and say so; nothing
         # else goes wrong, and every other reaction is recorded.
         assert set(refused) <= {GAVE_UP}
+        assert len(refused) < 40  # most are recorded, even under load
         reactions = app.plan_details("city-centre", "benches").reactions
         assert len(reactions) == 80 - len(refused)
         assert app.verify_audit().intact

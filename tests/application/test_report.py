@@ -194,6 +194,15 @@ def test_someone_who_left_and_joined_again_keeps_both_times_in_the_report(
     (kind, first_left, _), (again_kind, still, again) = times
     assert (kind, first_left) == ("entrepreneur", left)
     assert (again_kind, still, again) == ("entrepreneur", None, back)
+    # Erased later: only their last time in ends with the erasure.
+    with clock.frozen_at(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)):
+        erasure = app.erase_stakeholder({"actor": "bakery", "stakeholder": "bakery"})
+    marks = [
+        (p.left_at, p.erased)
+        for p in app.participation_report(CITY).people
+        if p.ref == erasure.now_named
+    ]
+    assert marks == [(left, False), (datetime(2026, 7, 1, 10, 0, tzinfo=UTC), True)]
 
 
 def test_markdown_says_who_answered_when_and_when_a_decision_was_taken(

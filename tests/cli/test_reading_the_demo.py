@@ -368,17 +368,18 @@ def test_the_response_report_reads_as_a_table_and_opens_as_a_spreadsheet(
     assert written.stderr == (
         f"Wrote the 8 reaction(s) of the response report to {path}.\n"
     )
-    with path.open(encoding="utf-8", newline="") as file:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfplan,reaction,")
+    with path.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert [(r["plan"], r["reaction"]) for r in rows] == [
-        ("benches", "1"),
-        *(("traffic-plan", str(n)) for n in range(1, 6)),
         ("vision", "1"),
         ("vision", "2"),
+        *(("traffic-plan", str(n)) for n in range(1, 6)),
+        ("benches", "1"),
     ]
-    assert rows[0]["text"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["outcome"] == "unanswered"
-    assert rows[2]["text"] == (
+    assert rows[7]["text"] == '\'=HYPERLINK("http://x")'
+    assert rows[7]["outcome"] == "unanswered"
+    assert rows[3]["text"] == (
         "Deliveries before 11:00 are too early for fresh bread to the shops."
     )
-    assert rows[1]["answered_at"] == "2026-04-20T18:00:00Z"
+    assert rows[2]["answered_at"] == "2026-04-20T18:00:00Z"
