@@ -2412,9 +2412,7 @@ class Samenspraak(Application[UUID]):
             r for r in self.audit.iter_rows(doc["initiative_id"]) if r.recorded_at <= at
         ]
         if not entries:
-            msg = (
-                f"{slug} had not started yet at {moment.isoformat(timespec='seconds')}."
-            )
+            msg = f"{slug} had not started yet at {shown(moment)}."
             raise NotFound(msg)
         replayed = new_document(doc["initiative_id"])
         last_versions: dict[str, int] = {}
@@ -2432,9 +2430,7 @@ class Samenspraak(Application[UUID]):
             self.state_projector.initiative_of(event, entry.aggregate_kind, owners)
             self.state_projector.apply(replayed, event, record.topic, entry.position)
         if replayed["slug"] is None:
-            msg = (
-                f"{slug} had not started yet at {moment.isoformat(timespec='seconds')}."
-            )
+            msg = f"{slug} had not started yet at {shown(moment)}."
             raise NotFound(msg)
         return replayed
 
@@ -2443,7 +2439,7 @@ class Samenspraak(Application[UUID]):
     ) -> str:
         if moment is None:
             return f"{doc['slug']} has no {what} called {slug}."
-        return f"{doc['slug']} had no {what} called {slug} at {moment.isoformat(timespec='seconds')}."
+        return f"{doc['slug']} had no {what} called {slug} at {shown(moment)}."
 
     def _resolvers(
         self, part: dict[str, Any]
@@ -2575,6 +2571,13 @@ def through(name: str, value: datetime | str | None) -> datetime | None:
     return moment + timedelta(seconds=59, microseconds=999_999)
 
 
+def shown(moment: datetime) -> str:
+    """A moment as it was given: to the minute, the second or the microsecond."""
+    if moment.microsecond:
+        return moment.isoformat()
+    return moment.isoformat(timespec="minutes" if not moment.second else "seconds")
+
+
 def as_of_moment(value: datetime | str | None) -> datetime | None:
     """The moment of a query ``as_of``, as given: not in the future (which has no
     state yet). What it covers ends at ``through("as_of", value)``."""
@@ -2583,8 +2586,8 @@ def as_of_moment(value: datetime | str | None) -> datetime | None:
     moment = when("as_of", value)
     if moment is not None and moment > clock.now():
         msg = (
-            f"as_of: {moment.isoformat(timespec='minutes')} is still to come; "
-            "leave as_of out for the state now."
+            f"as_of: {shown(moment)} is still to come; without it, the state now is "
+            "shown."
         )
         raise InvalidInput(msg)
     return moment

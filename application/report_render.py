@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from samenspraak.application import diagram
+from samenspraak.application.persistence import ERASED_PREFIX as ERASED
 from samenspraak.application.report import (
     CouncilEntry,
     DecisionEntry,
     ImplementationEntry,
     Participant,
+    ParticipantsOfKind,
     ParticipationReport,
     PlanEntry,
     ReactionEntry,
@@ -66,6 +68,15 @@ def _positions(d: DecisionEntry, w: Words) -> str:
     if d.rule == "consent":
         notes.append(w("silence_consents"))
     return f"{said} ({'; '.join(notes)})" if notes else said
+
+
+def _verify_command(r: ParticipationReport) -> str:
+    """How to check the record the report was built from: against the
+    initiative's own head, which holds in a replayed copy too."""
+    return (
+        f"samenspraak audit verify --initiative {r.initiative} "
+        f"--head {r.built_from.initiative_head}"
+    )
 
 
 def _phase_label(r: ParticipationReport) -> str:
@@ -225,12 +236,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 w.value(p.kind),
                 p.active,
                 p.former,
-                ", ".join(p.active_refs)
-                + (
-                    f" ({w('former').lower()}: {', '.join(p.former_refs)})"
-                    if p.former_refs
-                    else ""
-                ),
+                _refs_of_kind(p, w),
             ]
             for p in r.participants
         ],
@@ -404,8 +410,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         "",
         f"- {w('initiative_head')}: `{r.built_from.initiative_head}`",
         f"- {w('global_head')}: `{r.built_from.global_head}`",
-        f"- {w('verify_with')}: `samenspraak audit verify --head "
-        f"{r.built_from.global_head}`",
+        f"- {w('verify_with')}: `{_verify_command(r)}`",
         f"- {w('as_of')}: {_md(w.when(r.as_of) if r.as_of else w('now'))}",
         f"- {w('generated')}: {_md(w.when(r.generated_at))}",
         f"- {_md(w('times_in', zone=TIMEZONE))}",
@@ -815,8 +820,8 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
             str(p.former),
             _e(", ".join(p.active_refs))
             + (
-                f' <span class="muted">({_e(w("former"))}: '
-                f"{_e(', '.join(p.former_refs))})</span>"
+                f' <span class="muted">{_e(_former_refs(p, w, alone=not p.active_refs))}'
+                "</span>"
                 if p.former_refs
                 else ""
             ),
@@ -1070,6 +1075,24 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
     return "".join(out)
 
 
+def _refs_of_kind(p: ParticipantsOfKind, w: Words) -> str:
+    """Who of a kind take part, then who left (in brackets after the others)."""
+    if not p.former_refs:
+        return ", ".join(p.active_refs)
+    former = _former_refs(p, w, alone=not p.active_refs)
+    return f"{', '.join(p.active_refs)} {former}" if p.active_refs else former
+
+
+def _former_refs(p: ParticipantsOfKind, w: Words, *, alone: bool) -> str:
+    """``vertrokken: a, erased-1 (gewist)``; in brackets when it follows others."""
+    refs = ", ".join(
+        f"{ref} ({w('data_erased_short')})" if ref.startswith(ERASED) else ref
+        for ref in p.former_refs
+    )
+    said = f"{w('former').lower()}: {refs}"
+    return said if alone else f"({said})"
+
+
 def _left(p: Participant, w: Words) -> str:
     """When someone left, and whether their personal data was erased (which is
     not the same as leaving of their own accord)."""
@@ -1257,7 +1280,7 @@ def _html_accountability(r: ParticipationReport, w: Words) -> str:
         (w("global_head"), f'<span class="hash">{_e(heads.global_head)}</span>'),
         (
             w("verify_with"),
-            f"<code>samenspraak audit verify --head {_e(heads.global_head)}</code>",
+            f"<code>{_e(_verify_command(r))}</code>",
         ),
         (w("as_of"), _e(w.when(r.as_of) if r.as_of else w("now"))),
         (w("generated"), _e(w.when(r.generated_at))),

@@ -47,9 +47,9 @@ def _e(value: object) -> str:
 
 
 def _dated(text: str, when: str) -> str:
-    """A tooltip that quotes a text from the record, then its date in brackets (a
+    """A tooltip that quotes a text from the record, then its date after a dash (a
     text may end in a full stop, which a comma would follow badly)."""
-    return f"{text} ({when})"
+    return f"{text} – {when}"
 
 
 def _tip(text: str) -> str:

@@ -67,9 +67,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "current_phase": {"nl": "Huidige fase", "en": "Current phase"},
     "last_phase": {"nl": "Laatste fase", "en": "Last phase"},
     "still_open": {"nl": "open", "en": "open"},
+    "data_erased_short": {"nl": "gewist", "en": "erased"},
     "data_erased": {
-        "nl": "persoonsgegevens gewist op verzoek (AVG)",
-        "en": "personal data erased on request (GDPR)",
+        "nl": "persoonsgegevens op verzoek gewist",
+        "en": "personal data erased on request",
     },
     "recorded_by": {"nl": "vastgelegd door {who}", "en": "recorded by {who}"},
     "phase_then": {"nl": "Fase op dat moment", "en": "Phase at the time"},
@@ -149,15 +150,15 @@ LABELS: dict[str, dict[Lang, str]] = {
     "eligible": {"nl": "Wie mocht meebeslissen", "en": "Who could take part"},
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},
     "put": {"nl": "Voorgelegd", "en": "Put"},
-    "closes": {"nl": "Sluit", "en": "Closes"},
+    "closes": {"nl": "Sluitingstijd", "en": "Closing time"},
     "state": {"nl": "Status", "en": "State"},
     "tally": {"nl": "Uitslag", "en": "Tally"},
     "outcome": {"nl": "Uitkomst", "en": "Outcome"},
     "no_outcome": {"nl": "geen besluit", "en": "no decision"},
     "positions": {"nl": "Standpunten ingenomen", "en": "Positions taken"},
     "lapsed": {
-        "nl": "{n} vervallen: van deelnemers die vertrokken",
-        "en": "{n} lapsed: of participants who left",
+        "nl": "{n} vervallen, omdat wie ze innam vertrok",
+        "en": "{n} lapsed, as whoever took them left",
     },
     "of_eligible": {
         "nl": "van de {n} die mochten meebeslissen",
@@ -294,7 +295,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "voorwaarden om een fase te verlaten",
         "en": "guards: what must hold to leave a phase",
     },
-    "erased": {"nl": "[verwijderd]", "en": "[erased]"},
+    "erased": {"nl": "[gewist]", "en": "[erased]"},
     "footer": {
         "nl": "Opgesteld met samenspraak uit het vastgelegde procesverloop.",
         "en": "Built by samenspraak from the recorded process.",
@@ -373,7 +374,8 @@ VALUES: dict[str, dict[Lang, str]] = {
         "en": "Consent (no reasoned objection)",
     },
     "consensus": {"nl": "Consensus", "en": "Consensus"},
-    "open": {"nl": "Nog niet besloten", "en": "Not decided yet"},
+    "open": {"nl": "Open", "en": "Open"},
+    "not_decided_yet": {"nl": "Nog niet besloten", "en": "Not decided yet"},
     "decided": {"nl": "Besloten", "en": "Decided"},
     "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
     "object": {"nl": "Bezwaar tegen het voorstel", "en": "Objection to the proposal"},
@@ -527,8 +529,14 @@ class Words:
 
     def kinds(self, kinds: list[str]) -> str:
         """Kinds of stakeholder as a group: ``inwoners, ondernemers``."""
+        ordered = sorted(
+            kinds,
+            key=lambda k: (
+                list(KINDS_PLURAL).index(k) if k in KINDS_PLURAL else len(KINDS_PLURAL)
+            ),
+        )
         return ", ".join(
-            KINDS_PLURAL[k][self.lang] if k in KINDS_PLURAL else k for k in kinds
+            KINDS_PLURAL[k][self.lang] if k in KINDS_PLURAL else k for k in ordered
         )
 
     def template_texts(self) -> dict[str, str]:
@@ -586,6 +594,8 @@ class Words:
 
     def outcome(self, decision: DecisionEntry) -> str:
         """A decision point's outcome, or its state while it has none."""
+        if decision.state == "open":
+            return self("not_decided_yet")
         if decision.state != "decided":
             return self.value(decision.state)
         if decision.outcome is None:

@@ -343,8 +343,8 @@ def test_dutch_and_english_wording_differ(story: Story) -> None:
         ("Zorgpunt", "Concern"),
         ("Relatieve meerderheid (de meeste stemmen)", "Plurality (the most votes)"),
         (
-            "Wie mocht meebeslissen:** ondernemers, instellingen, inwoners",
-            "Who could take part:** entrepreneurs, institutions, residents",
+            "Wie mocht meebeslissen:** inwoners, ondernemers, instellingen",
+            "Who could take part:** residents, entrepreneurs, institutions",
         ),
         ("Controlewaarde van het auditspoor van het initiatief", "Initiative head"),
         ("9 apr 2026", "9 Apr 2026"),
@@ -406,7 +406,7 @@ def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     assert ">Announcements<" in wide
     assert (
         "<title>Letter: Every household in the old town and the Havenkwartier "
-        "(4200) (22 Jun 2026, 09:00)</title>"
+        "(4200) – 22 Jun 2026, 09:00</title>"
     ) in wide
     # The follow-up on the council lane, with what the council did; its text ends
     # in a full stop, and the date follows in brackets.
@@ -416,7 +416,7 @@ def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
         wide,
     )
     assert follow_up is not None
-    assert follow_up.group().endswith("works out. (18 Jun 2026, 21:00)</title>")
+    assert follow_up.group().endswith("works out. – 18 Jun 2026, 21:00</title>")
     shown = legend(report, words("en"))
     assert "Announcement or invitation" in shown
     assert "The council&#x27;s follow-up" in shown
@@ -624,9 +624,9 @@ def test_the_report_says_who_recorded_a_reaction_for_someone_and_who_was_erased(
     dutch = render_markdown(report, "nl")
     assert (
         f"| {erasure.now_named} | Inwoner | 12 jan 2026, 12:00 | "
-        "1 jul 2026, 12:00 (persoonsgegevens gewist op verzoek (AVG)) |"
+        "1 jul 2026, 12:00 (persoonsgegevens op verzoek gewist) |"
     ) in dutch
-    assert "persoonsgegevens gewist op verzoek (AVG)" in render_html(report, "nl")
+    assert "persoonsgegevens op verzoek gewist" in render_html(report, "nl")
 
 
 def test_the_response_report_view_agrees_with_the_participation_report(

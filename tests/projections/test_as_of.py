@@ -61,7 +61,7 @@ def test_just_after_the_start_only_the_first_stakeholders_have_joined(
     with pytest.raises(NotFound) as missing:
         app.plan_details("city-centre", "vision", as_of=AFTER_START)
     assert str(missing.value) == (
-        "city-centre had no plan called vision at 2026-01-12T12:00:00+01:00."
+        "city-centre had no plan called vision at 2026-01-12T12:00+01:00."
     )
     with pytest.raises(NotFound, match=r"had no decision point called first-prio"):
         app.decision_details("city-centre", "first-priority", as_of=AFTER_START)
@@ -91,7 +91,7 @@ def test_in_february_the_vision_has_one_version_and_two_unanswered_reactions(
         ("resident-havenkwartier", "support", None),
         ("housing-corporation", "suggestion", None),
     ]
-    with pytest.raises(NotFound, match=r"at 2026-02-10T12:00:00\+01:00\.$"):
+    with pytest.raises(NotFound, match=r"at 2026-02-10T12:00\+01:00\.$"):
         app.decision_details("city-centre", "first-priority", as_of=VISION_V1)
 
 
@@ -244,7 +244,7 @@ def test_a_moment_before_the_initiative_started_is_not_found_with_a_sentence(
     with pytest.raises(NotFound) as early:
         app.initiative_status("city-centre", as_of="2026-01-12T08:59+01:00")
     assert str(early.value) == (
-        "city-centre had not started yet at 2026-01-12T08:59:00+01:00."
+        "city-centre had not started yet at 2026-01-12T08:59+01:00."
     )
     with pytest.raises(NotFound, match=r"^city-centre had not started yet at "):
         app.plan_details("city-centre", "vision", as_of="2025-12-31T23:59Z")
@@ -256,7 +256,7 @@ def test_a_moment_before_the_initiative_started_is_not_found_with_a_sentence(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "Error: city-centre had not started yet at 2026-01-01T00:00:00+00:00."
+        "Error: city-centre had not started yet at 2026-01-01T00:00+00:00."
     ]
 
 
@@ -419,8 +419,8 @@ def test_a_moment_still_to_come_has_no_state_yet(app: Samenspraak) -> None:
         with pytest.raises(InvalidInput) as refused:
             app.initiative_status("city-centre", as_of="2030-01-01T00:00Z")
         assert str(refused.value) == (
-            "as_of: 2030-01-01T00:00+00:00 is still to come; leave as_of out for "
-            "the state now."
+            "as_of: 2030-01-01T00:00+00:00 is still to come; without it, the state "
+            "now is shown."
         )
         with pytest.raises(InvalidInput, match="still to come"):
             app.participation_report("city-centre", as_of="2026-07-01T12:01Z")
