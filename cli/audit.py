@@ -159,9 +159,14 @@ def audit_verify(
     metavar="TIME",
     help="Up to this time (ISO, with timezone); to the minute, the whole minute.",
 )
-@click.option("--plan", metavar="PLAN", help="Only what happened to this plan.")
 @click.option(
-    "--decision", metavar="DECISION", help="Only what happened to this decision point."
+    "--plan", metavar="PLAN", type=REFERENCE, help="Only what happened to this plan."
+)
+@click.option(
+    "--decision",
+    metavar="DECISION",
+    type=REFERENCE,
+    help="Only what happened to this decision point.",
 )
 @json_option
 @pass_context
@@ -191,8 +196,8 @@ def audit_log(
         event=event_name,
         since=since,
         until=until,
-        plan=plan.strip().lower() if plan is not None else None,
-        decision=decision.strip().lower() if decision is not None else None,
+        plan=plan,
+        decision=decision,
     )
     if as_json:
         emit_json(entries)

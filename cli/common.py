@@ -160,8 +160,11 @@ def a_file_to_write(
     ctx: click.Context, param: click.Parameter, value: Path | None
 ) -> Path | None:
     """``-o``: the name of a file (an empty name would be the current folder)."""
-    if value is not None and (str(value) in ("", ".") or value.is_dir()):
-        msg = "is a folder; give the name of a file to write"
+    if value is not None and str(value) in ("", "."):
+        msg = "needs the name of a file to write."
+        raise click.BadParameter(msg)
+    if value is not None and value.is_dir():
+        msg = "is a folder; give the name of a file to write."
         raise click.BadParameter(msg)
     return value
 

@@ -815,7 +815,7 @@ def test_the_demo_does_not_play_into_a_file_of_another_program(
 def test_an_empty_output_name_is_a_usage_error(run: Run, demo_copy: Path) -> None:
     result = run(demo_copy, "report", "city-centre", "-o", "")
     assert result.exit_code == 2
-    assert "is a folder; give the name of a file to write" in result.stderr
+    assert "needs the name of a file to write." in result.stderr
 
 
 def test_an_empty_text_file_is_named_as_the_problem(
