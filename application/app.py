@@ -269,8 +269,14 @@ def _actor_ref(actor: str | None, people: Mapping[str, StakeholderRow]) -> str |
     directory, or one whose directory row was erased."""
     if actor is None or actor == SYSTEM_ACTOR:
         return actor
-    row = people.get(actor)
-    return row.ref if row is not None else f"{ERASED_PREFIX}{actor[:8]}"
+    return _ref_in(people, actor)
+
+
+def _ref_in(people: Mapping[str, StakeholderRow], stakeholder_id: str) -> str:
+    """A stakeholder's reference in the directory; without a row (erased from
+    it), ``erased-`` and the start of their id."""
+    row = people.get(stakeholder_id)
+    return row.ref if row is not None else erased_names(stakeholder_id)[0]
 
 
 def describe_validation_error(error: ValidationError, field: str = "input") -> str:
@@ -2451,8 +2457,7 @@ class Samenspraak(Application[UUID]):
             return texts.get(text_id) if text_id else None
 
         def person(stakeholder_id: str) -> str:
-            row = people.get(stakeholder_id)
-            return row.ref if row else f"{ERASED_PREFIX}{stakeholder_id[:8]}"
+            return _ref_in(people, stakeholder_id)
 
         def name(stakeholder_id: str | None) -> str | None:
             row = people.get(stakeholder_id) if stakeholder_id else None
@@ -2477,10 +2482,7 @@ def _response(
     people: dict[str, StakeholderRow],
 ) -> v.ResponseEntry:
     def who(stakeholder_id: str | None) -> str | None:
-        if stakeholder_id is None:
-            return None
-        found = people.get(stakeholder_id)
-        return found.ref if found else f"{ERASED_PREFIX}{stakeholder_id[:8]}"
+        return _ref_in(people, stakeholder_id) if stakeholder_id else None
 
     def text(text_id: str | None) -> str | None:
         return texts.get(text_id) if text_id is not None else None

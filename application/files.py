@@ -7,6 +7,7 @@ which takes the target's place only when it is complete.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -23,12 +24,15 @@ def write_whole(target: Path, write: Callable[[IO[bytes]], T]) -> T:
     ones of a new file). A symbolic link is followed: the file it points to is
     replaced, the link stays. Something that is not a plain file (a pipe, a device
     such as ``/dev/null``), and a file in a folder this process may not create
-    files in, are written in place. Raises ``OSError`` when the file cannot be
+    files in, are written in place. A file this process may not write is left
+    alone, as ``>`` in a shell would. Raises ``OSError`` when the file cannot be
     written; the target is then as it was (except when written in place).
     """
     real = Path(os.path.realpath(target))
     if real.exists() and not real.is_file():
         return _in_place(real, write)
+    if real.is_file() and not os.access(real, os.W_OK):  # read-only: not replaced
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
     except PermissionError:

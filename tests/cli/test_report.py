@@ -191,3 +191,27 @@ def test_a_report_to_a_pipe_is_written_into_it_not_over_it(
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert received[0].decode("utf-8").startswith("# Participatieverslag")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]
+
+
+def test_a_file_this_user_may_not_write_is_left_as_it_was(
+    run: Run, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replacing a file needs only the folder's permission; a file its owner made
+    read-only is still not replaced, as the shell's > would not. (The test stands
+    in for a user without the right, which root is not.)"""
+    target = tmp_path / "published.md"
+    target.write_text("The report as it was published.\n", encoding="utf-8")
+    target.chmod(0o444)
+    real_access = os.access
+    monkeypatch.setattr(
+        "samenspraak.application.files.os.access",
+        lambda path, mode: (
+            False
+            if Path(path) == target and mode == os.W_OK
+            else real_access(path, mode)
+        ),
+    )
+    result = run(demo_db, "report", CITY, "-o", str(target))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: Cannot write {target}: permission denied.\n"
+    assert target.read_text(encoding="utf-8") == "The report as it was published.\n"
