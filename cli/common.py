@@ -169,6 +169,19 @@ def a_file_to_write(
     return value
 
 
+def output_option(what: str) -> Callable[[F], F]:
+    """``-o FILE``: write ``what`` to this file instead of stdout."""
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=a_file_to_write,
+        help=f"Write {what} to this file instead of stdout.",
+    )
+
+
 def cannot_write(path: Path, error: OSError) -> click.ClickException:
     """A file that cannot be written, said in one sentence; exits 1."""
     return click.ClickException(f"Cannot write {path}: {reason_of(error)}.")

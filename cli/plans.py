@@ -19,7 +19,6 @@ from samenspraak.cli.common import (
     REFERENCE,
     Context,
     OneLineChoice,
-    a_file_to_write,
     answer_text,
     as_of_option,
     choices_of,
@@ -27,6 +26,7 @@ from samenspraak.cli.common import (
     json_option,
     list_section,
     numbered,
+    output_option,
     pass_context,
     plan_table,
     reactions_option,
@@ -419,15 +419,7 @@ def plan_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     show_default=True,
     help="A table to read, CSV for a spreadsheet (whole texts), or JSON.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=a_file_to_write,
-    help="Write it to this file instead of stdout.",
-)
+@output_option("it")
 @pass_context
 def plan_responses(
     obj: Context,

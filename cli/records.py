@@ -26,6 +26,7 @@ from samenspraak.cli.common import (
     cannot_write,
     done,
     json_option,
+    output_option,
     pass_context,
     write_file,
 )
@@ -220,15 +221,7 @@ def replay(
     help="Dutch or English wording (JSON has none).",
 )
 @as_of_option
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=a_file_to_write,
-    help="Write the report to this file instead of stdout.",
-)
+@output_option("the report")
 @pass_context
 def report(
     obj: Context,
@@ -374,15 +367,7 @@ def template_validate(file: Path) -> None:
     show_default=True,
     help="Mermaid (flowchart), Graphviz DOT, or a self-contained SVG picture.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=a_file_to_write,
-    help="Write the diagram to this file instead of stdout.",
-)
+@output_option("the diagram")
 @pass_context
 def diagram(obj: Context, subject: str, fmt: str, output: Path | None) -> None:
     """Draw a process: its phases in order and the transitions between them.

@@ -998,9 +998,9 @@ def test_events_stored_before_a_field_existed_export_and_replay(
     assert replayed.unchecked_stakeholders == 1
 
 
-def test_a_copy_verifies_against_the_head_published_for_the_original(
-    tmp_path: Path,
-) -> None:
+def south_of_two(tmp_path: Path) -> Head:
+    """A record of two initiatives, north and south, with south exported to
+    south.zip; returns south's head, as published."""
     app = Samenspraak.open(tmp_path / "two.db")
     try:
         app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
@@ -1013,6 +1013,13 @@ def test_a_copy_verifies_against_the_head_published_for_the_original(
         app.export_initiative("south", tmp_path / "south.zip")
     finally:
         app.close()
+    return published
+
+
+def test_a_copy_verifies_against_the_head_published_for_the_original(
+    tmp_path: Path,
+) -> None:
+    published = south_of_two(tmp_path)
     assert published.position == 2
     Samenspraak.replay(tmp_path / "south.zip", tmp_path / "copy.db")
     copy = Samenspraak.open(tmp_path / "copy.db", create=False)
@@ -1107,18 +1114,7 @@ def test_a_bundle_of_a_replayed_copy_passes_the_head_published_for_the_original(
 ) -> None:
     """A copy numbers its log anew, so its bundle ends at another position; the
     hash of the original's head is what the chain must reach."""
-    app = Samenspraak.open(tmp_path / "two.db")
-    try:
-        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
-        for slug in ("north", "south"):
-            app.start_initiative(
-                {"actor": "f", "initiative": slug, "title": slug, "description": "D",
-                 "area": "A", "budget": "0", "level": "consulting"}
-            )  # fmt: skip
-        published = app.audit_head("south")
-        app.export_initiative("south", tmp_path / "south.zip")
-    finally:
-        app.close()
+    published = south_of_two(tmp_path)
     Samenspraak.replay(tmp_path / "south.zip", tmp_path / "copy.db")
     copy = Samenspraak.open(tmp_path / "copy.db", create=False)
     try:
