@@ -84,6 +84,7 @@ from samenspraak.projections.state import ProcessStateProjector, new_document, u
 from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import verify_chain
 from samenspraak.projections.views import (
+    AuditRow,
     AuditTrailLogic,
     BaseView,
     DamagedView,
@@ -2092,7 +2093,10 @@ class Samenspraak(Application[UUID]):
                 and (start is None or row.recorded_at >= utc(start))
                 and (end is None or row.recorded_at <= utc(end))
             ]
-            people = self._refs_of(r.actor for r in rows if r.actor)
+            concerned = self._stakeholders_concerned(rows)
+            people = self._refs_of(
+                [*(r.actor for r in rows if r.actor), *concerned.values()]
+            )
             if erased:
                 rows = [r for r in rows if _actor_ref(r.actor, people) == who]
             return [
@@ -2105,6 +2109,11 @@ class Samenspraak(Application[UUID]):
                     version=r.version,
                     event=r.event,
                     actor=_actor_ref(r.actor, people),
+                    stakeholder=(
+                        _ref_in(people, concerned[r.position])
+                        if r.position in concerned
+                        else None
+                    ),
                     summary=r.summary,
                     content_hash=r.content_hash,
                     chain_hash=r.chain_hash,
@@ -2114,6 +2123,27 @@ class Samenspraak(Application[UUID]):
             ]
 
         return self._run(run)
+
+    def _stakeholders_concerned(self, rows: Sequence[AuditRow]) -> dict[int, str]:
+        """Per position, the stakeholder an event is about (who joined, left, was
+        added to or taken out of a group, gave a reaction, or was erased), read
+        from the stored events: the trail keeps no one's reference."""
+        wanted: dict[str, dict[int, int]] = {}
+        for r in rows:
+            if r.event in CONCERNING_A_STAKEHOLDER:
+                wanted.setdefault(r.aggregate_id, {})[r.version] = r.position
+        found: dict[int, str] = {}
+        for aggregate, versions in wanted.items():
+            for record in self.recorder.select_events(
+                UUID(aggregate), gt=min(versions) - 1, lte=max(versions)
+            ):
+                position = versions.get(record.originator_version)
+                if position is not None:
+                    event = self.mapper.to_domain_event(record)
+                    stakeholder = getattr(event, "stakeholder", None)
+                    if isinstance(stakeholder, str):
+                        found[position] = stakeholder
+        return found
 
     def verify_audit(
         self, head: str | Head | None = None, *, initiative: str | None = None
@@ -2546,6 +2576,18 @@ def _cannot_open(error: Exception) -> str:
     reason = str(error).strip().rstrip(".") or error.__class__.__name__
     return f"The database cannot be opened: {reason}."
 
+
+CONCERNING_A_STAKEHOLDER = frozenset(
+    {
+        "StakeholderJoined",
+        "StakeholderLeft",
+        "MemberAdded",
+        "MemberRemoved",
+        "ReactionAdded",
+        "PersonalDataErased",
+    }
+)
+"""Events about a stakeholder besides the one who gave the command."""
 
 CLOSED = "This instance of the engine was closed; open the record again."
 

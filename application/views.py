@@ -286,6 +286,10 @@ class AuditEntry(View):
     version: int
     event: str
     actor: str | None
+    stakeholder: str | None = None
+    """The stakeholder the event is about, by reference, besides the actor: who
+    joined, left, was added to or taken out of a group, gave a reaction, or whose
+    personal data was erased."""
     summary: str
     content_hash: str
     chain_hash: str

@@ -214,7 +214,9 @@ def audit_log(
                     else f"{_ABOUT.get(e.aggregate, e.aggregate)} {e.about}",
                     e.event,
                     e.actor,
-                    e.summary,
+                    e.summary
+                    if e.stakeholder in (None, e.actor)
+                    else f"{e.summary}: {e.stakeholder}",
                 ]
                 for e in entries
             ],

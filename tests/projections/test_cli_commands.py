@@ -188,6 +188,7 @@ def test_audit_log_lists_every_event_of_the_initiative(
         "version",
         "event",
         "actor",
+        "stakeholder",
         "summary",
         "content_hash",
         "chain_hash",
@@ -195,6 +196,37 @@ def test_audit_log_lists_every_event_of_the_initiative(
     }
     head = ok(run(story_db, "audit", "head")).stdout.strip()
     assert head == f"70:{entries[-1]['chain_hash']}"
+
+
+def test_audit_log_says_whom_an_event_is_about_besides_who_gave_the_command(
+    story_db: Path, run: Run
+) -> None:
+    """The facilitator let the bakery join, and recorded the resident's reaction
+    given at a meeting: the log says both who did it and whom it was about."""
+    joined = log(run, story_db, "--event", "StakeholderJoined")
+    assert [(e["actor"], e["stakeholder"]) for e in joined[:2]] == [
+        ("facilitator", "bakery"),
+        ("facilitator", "entrepreneurs"),
+    ]
+    reactions = ok(
+        run(
+            story_db,
+            "audit",
+            "log",
+            "city-centre",
+            "--plan",
+            "traffic-plan",
+            "--event",
+            "ReactionAdded",
+        )
+    ).stdout.splitlines()
+    assert reactions[2].endswith(
+        "Reaction 1 on version 1 (objection, meeting): resident-havenkwartier"
+    )
+    assert reactions[3].endswith("Reaction 2 on version 1 (concern, online)")
+    assert [e["stakeholder"] for e in log(run, story_db, "--event", "Started")] == [
+        None
+    ]
 
 
 def test_audit_log_says_which_plan_or_decision_point_and_filters_by_them(
