@@ -2174,21 +2174,14 @@ class Samenspraak(Application[UUID]):
     def _verify(
         self, head: Head | None, initiative: str | None = None
     ) -> v.Verification:
-        noted = ""
-        named = initiative is not None
         if head is not None and initiative is None:
-            initiative, at_its_position = self._initiative_whose_head(head)
-            if at_its_position:
-                noted = (
-                    f"The published head is {initiative}'s own chain head (not the "
-                    "whole record's), so that chain was checked. "
-                )
+            return self._verify_whole_record(head)
+        noted = ""
         scope = str(initiative_id(initiative)) if initiative is not None else None
         if scope is not None and not self.recorder.select_events(UUID(scope), limit=1):
             raise NotFound(f"There is no initiative called {initiative}.")
         if scope is not None and head is not None:
-            if named:
-                self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
+            self._refuse_a_head_of_another_initiative(head, scope, str(initiative))
             here = self.audit.position_of_initiative_hash(scope, head.chain_hash)
             if here is not None and here != head.position:
                 noted += (
@@ -2198,6 +2191,47 @@ class Samenspraak(Application[UUID]):
                     "up to there. "
                 )
                 head = Head(here, head.chain_hash)
+        return self._checked(head, initiative, scope, noted)
+
+    def _verify_whole_record(self, head: Head) -> v.Verification:
+        """A head given without an initiative is the whole record's. Only a chain
+        recomputed from the event store decides; the audit trail, which whoever
+        can write the database can rewrite too, only says where to look: at
+        another position (a replayed copy numbers its log anew), or that the head
+        is an initiative's own, which then has to be named."""
+        result = self._checked(head, None, None, "")
+        if result.intact:
+            return result
+        moved = self.audit.position_of_hash(head.chain_hash)
+        if moved is not None and moved != head.position:
+            noted = (
+                f"The published head's hash is where the whole record's chain reaches "
+                f"at position {moved} of this record, not {head.position} (a replayed "
+                "copy numbers its log anew), so it was checked up to there. "
+            )
+            return self._checked(Head(moved, head.chain_hash), None, None, noted)
+        if moved is not None:  # the whole record's head, and the record changed
+            return result
+        owner = self.audit.initiative_ending_in(head.chain_hash)
+        doc = self.state.document(owner) if owner is not None else None
+        if doc is not None:
+            msg = (
+                f"The head {head} is not the whole record's: the audit trail has it "
+                f"as {doc['slug']}'s own chain head (as reports, exports and the "
+                f"council's records give); verify it with --initiative {doc['slug']}."
+            )
+            raise InvalidInput(msg)
+        return result
+
+    def _checked(
+        self,
+        head: Head | None,
+        initiative: str | None,
+        scope: str | None,
+        noted: str,
+    ) -> v.Verification:
+        """The chain (the whole record's, or ``scope``'s) recomputed from the event
+        store against ``head``, and the directory and texts against the events."""
         texts = TextCheck(self.store, self.mapper)
         result = verify_chain(
             self.recorder,
@@ -2344,43 +2378,6 @@ class Samenspraak(Application[UUID]):
             f"with --initiative {owner['slug']}."
         )
         raise InvalidInput(msg)
-
-    def _initiative_whose_head(self, head: Head) -> tuple[str | None, bool]:
-        """The initiative whose own chain reaches ``head``'s hash, when the whole
-        record's chain does not at its position: heads in reports, exports and
-        council documents are an initiative's. Also whether it does so at the
-        head's position (a replayed copy numbers its log anew). (The trail only
-        chooses which chain to recompute; the recomputation from the event store
-        decides. Like the rest of verification, it does not catch the views up.)
-        A hash found at another position counts only in a record that holds that
-        initiative alone, as a replayed copy does."""
-        rows = self.audit.rows(after=head.position - 1, until_position=head.position)
-        row = rows[0] if rows else None
-        if row is not None and row.chain_hash == head.chain_hash:
-            return None, False
-        at_its_position = (
-            row is not None
-            and row.initiative_chain_hash == head.chain_hash
-            and row.initiative_id is not None
-        )
-        owner = (
-            row.initiative_id
-            if row is not None and at_its_position
-            else self.audit.initiative_ending_in(head.chain_hash)
-        )
-        if (
-            not at_its_position
-            and owner is not None
-            and not self.audit.holds_only(owner)
-        ):
-            # Found elsewhere only in a replayed copy, which holds one initiative:
-            # in a record with others, a head of the whole record that the whole
-            # chain no longer reaches is a change, not a head of one initiative.
-            return None, False
-        doc = self.state.document(owner) if owner is not None else None
-        if doc is None:
-            return None, False
-        return str(doc["slug"]), at_its_position
 
     # --- Export and replay -----------------------------------------------------------
 

@@ -694,15 +694,15 @@ class AuditTrailLogic(BaseView):
         )
         return str(found[0]["initiative_id"]) if found else None
 
-    def holds_only(self, initiative_id: str) -> bool:
-        """Whether every record in the trail is this initiative's (as in a replayed
-        copy of it)."""
+    def position_of_hash(self, chain_hash: str) -> int | None:
+        """Where the whole record's chain reaches ``chain_hash``, by the trail."""
         found = self._read(
-            f"SELECT 1 AS other FROM {self._table('view_audit_trail')} "
-            f"WHERE initiative_id IS NULL OR initiative_id <> {self.p} LIMIT 1",
-            [initiative_id],
+            f"SELECT MIN(position) AS position FROM {self._table('view_audit_trail')} "
+            f"WHERE chain_hash = {self.p}",
+            [chain_hash],
         )
-        return not found
+        value = found[0]["position"] if found else None
+        return int(value) if value is not None else None
 
     def position_at(self, moment: str) -> int:
         """The last log position recorded at or before ``moment`` (UTC ISO)."""

@@ -478,7 +478,7 @@ def started(db: Path, *slugs: str) -> Path:
     return db
 
 
-def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative(
+def test_an_initiative_head_given_alone_is_never_passed_and_finds_tampering_named(
     tmp_path: Path, run: Run
 ) -> None:
     db = started(tmp_path / "two.db", "north", "south", "east")
@@ -490,7 +490,11 @@ def test_an_initiative_head_given_alone_still_finds_tampering_in_that_initiative
             "'co-producing') WHERE rowid = 2"
         )
         connection.commit()
-    result = run(db, "audit", "verify", "--head", south)
+    # Alone, the head is taken as the whole record's, which it is not: not passed.
+    alone = run(db, "audit", "verify", "--head", south)
+    assert alone.exit_code == 2
+    assert alone.stderr.endswith("verify it with --initiative south.\n")
+    result = run(db, "audit", "verify", "--initiative", "south", "--head", south)
     assert result.exit_code == 1
     assert result.stdout.startswith("NOT INTACT at position 2")
 
@@ -603,13 +607,14 @@ def test_an_initiative_head_verifies_when_the_log_holds_two_initiatives(
     global_head = run(db, "audit", "head").stdout.strip()
     assert global_head.startswith("2:")
     assert run(db, "audit", "verify", "--head", global_head).exit_code == 0
-    # It is not the whole record's head but the south's own: that chain is checked.
-    found = run(db, "audit", "verify", "--head", south)
-    assert found.exit_code == 0, found.output
-    assert (
-        "The published head is south's own chain head (not the whole record's), "
-        "so that chain was checked. Nothing in the initiative's records up to "
-        "position 2 changed" in found.stdout
+    # It is not the whole record's head but the south's own: that chain is checked
+    # when it is named (given alone, a head is the whole record's).
+    alone = run(db, "audit", "verify", "--head", south)
+    assert alone.exit_code == 2
+    assert alone.stderr == (
+        f"Error: The head {south} is not the whole record's: the audit trail has it "
+        "as south's own chain head (as reports, exports and the council's records "
+        "give); verify it with --initiative south.\n"
     )
     result = run(db, "audit", "verify", "--initiative", "south", "--head", south)
     assert result.exit_code == 0, result.output
@@ -1184,9 +1189,9 @@ def test_a_head_at_another_position_than_its_hash_is_said_to_be_so(
     found = run(story_db, "audit", "verify", "--head", str(moved))
     assert found.exit_code == 0, found.output
     assert found.stdout.splitlines()[1].startswith(
-        f"The published head's hash is where city-centre's own chain reaches at "
+        f"The published head's hash is where the whole record's chain reaches at "
         f"position {head.position} of this record, not 5 (a replayed copy numbers its "
-        "log anew), so that chain was checked up to there. "
+        "log anew), so it was checked up to there. "
     )
 
 
@@ -1225,12 +1230,17 @@ def test_a_record_slipped_in_from_another_initiative_fails_the_whole_record_s_he
     app = Samenspraak.open(story_db, create=False)
     try:
         app.catch_up()
-        check = app.verify_audit(head)
+        # The trail was rebuilt over the changed log: the whole record's chain no
+        # longer reaches the head anywhere, and the head is not passed. (The
+        # trail still has it as city-centre's, whose own records are unchanged.)
+        with pytest.raises(InvalidInput, match="is not the whole record's"):
+            app.verify_audit(head)
+        # A trail that hides the record slipped in changes nothing: the chain is
+        # recomputed from the event store.
+        with closing(sqlite3.connect(story_db)) as connection:
+            connection.execute("DELETE FROM view_audit_trail WHERE position = 11")
+            connection.commit()
+        with pytest.raises(InvalidInput, match="is not the whole record's"):
+            app.verify_audit(head)
     finally:
         app.close()
-    # The trail was rebuilt over the changed log, so only the published head can
-    # tell: the whole record no longer reaches it.
-    assert not check.intact
-    assert check.first_bad_position == head.position
-    assert check.problem is not None
-    assert "does not match the published head" in check.problem
