@@ -524,7 +524,8 @@ class Samenspraak(Application[UUID]):
                 )
                 raise NotFound(msg)
             opening.lock()
-            if not opening.may_create() and opening.holds_all_of(record_tables()):
+            tables = record_tables()
+            if not opening.may_create(tables) and opening.holds_all_of(tables):
                 # A user who may only use the tables opens a record that has them.
                 env = {**env, "CREATE_TABLE": "no"}
             return cls(env)

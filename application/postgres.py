@@ -137,11 +137,16 @@ class Opening:
         )
         return found is not None and found[0] is not None
 
-    def may_create(self) -> bool:
-        """Whether this user may create tables in the schema (then opening makes
-        sure every table and index exists, as an upgrade may add some)."""
+    def may_create(self, tables: Sequence[str]) -> bool:
+        """Whether this user may create tables in the schema and owns those of
+        ``tables`` that exist (adding an index needs the table's owner): then
+        opening makes sure every table and index exists, as an upgrade may add
+        some."""
         found = self._ask(
-            "SELECT has_schema_privilege(current_user, %s, 'CREATE')", [self.schema]
+            "SELECT has_schema_privilege(current_user, %s, 'CREATE') AND "
+            "coalesce((SELECT bool_and(pg_has_role(current_user, tableowner, 'USAGE')) "
+            "FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)), true)",
+            [self.schema, self.schema, list(tables)],
         )
         return bool(found and found[0])
 
