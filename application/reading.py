@@ -359,15 +359,20 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
     }
 
 
-def phase_at(doc: dict[str, Any], moment: str | None) -> Phase:
-    """The phase an initiative was in at ``moment`` (ISO), or is in now."""
+def phase_at(doc: dict[str, Any], moment: str | None) -> Phase | None:
+    """The phase an initiative was in at ``moment`` (ISO), or is in now, as the
+    template it follows now defines it; ``None`` when that template (after a
+    migration) has no such phase."""
     name = doc["phase"]
     if moment is not None:
         at = datetime.fromisoformat(moment)
         for entry in doc["phases"]:
             if datetime.fromisoformat(entry["at"]) <= at:
                 name = entry["phase"]
-    return process_of(doc).phase(name)
+    try:
+        return process_of(doc).phase(name)
+    except KeyError:
+        return None
 
 
 def counting_moment(d: dict[str, Any]) -> str | None:

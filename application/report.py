@@ -634,16 +634,22 @@ def _periods(person: dict[str, Any]) -> list[tuple[str, str | None, bool]]:
 def _could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:
     """Who could take a position on ``d`` when its positions were counted: those
     who took part then, of an eligible kind that the phase of that moment let
-    take positions (the same rule the engine applies)."""
+    take positions (the same rule the engine applies), and whoever's position
+    counts (taken in an earlier phase that let them)."""
     moment = counting_moment(d)
     phase = phase_at(doc, moment)
-    return sum(
-        1
+    could = {
+        person
         for person, found in doc["stakeholders"].items()
         if found["kind"] in d["eligible"]
-        and may_take_positions_in(phase, StakeholderKind(found["kind"]))
+        and (
+            phase is None
+            or may_take_positions_in(phase, StakeholderKind(found["kind"]))
+        )
         and took_part_at(doc, person, moment)
-    )
+    }
+    counted = {person for person, counts in counted_positions(doc, d).items() if counts}
+    return len(could | counted)
 
 
 def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEntry:

@@ -26,6 +26,7 @@ from samenspraak.application.report_timeline import (
 )
 from samenspraak.application.report_words import words
 from samenspraak.application.story import TRAFFIC_V2, VISION_V2, StoryRecord, sha256_of
+from samenspraak.application.templates import TEMPLATES_VARIABLE
 from samenspraak.domain import clock
 from samenspraak.domain.initiative import initiative_id
 from samenspraak.projections.chain import Head
@@ -726,3 +727,74 @@ def test_who_could_take_part_follows_the_phase_as_the_engine_does(
     finally:
         app.close()
     assert (entry.positions, entry.could_take_part) == (1, 1)
+
+
+STEM = """name = "stem"
+version = "{version}"
+description = "A vote, then what follows."
+{vote}
+[[phases]]
+name = "after"
+description = "What follows the vote."
+
+[phases.permissions]
+facilitator = ["decide", "advance_phase", "close_initiative"]
+"""
+VOTE = """
+[[phases]]
+name = "vote"
+description = "Residents vote."
+
+[phases.permissions]
+resident = ["join_initiative", "take_position"]
+facilitator = ["join_initiative", "put_decision_point", "decide", "advance_phase"]
+"""
+
+
+def test_a_vote_decided_in_a_later_phase_and_a_migration_keep_the_count_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Positions taken in a phase that allowed them count when the point is
+    decided in a phase that does not; and after moving to a template without the
+    vote's phase, the report is still built."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "stem-1.toml").write_text(STEM.format(version="1", vote=VOTE))
+    (folder / "stem-2.toml").write_text(STEM.format(version="2", vote=""))
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    app = Samenspraak.open(tmp_path / "stem.db")
+    try:
+        for who in ("f", "resident"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "Park", "description": "D",
+             "area": "A", "budget": "0", "level": "co-deciding",
+             "template": "stem@1"}
+        )  # fmt: skip
+        app.join_initiative(
+            {"actor": "f", "initiative": "park", "stakeholder": "resident",
+             "kind": "resident"}
+        )  # fmt: skip
+        for decision in ("benches", "trees"):
+            app.put_decision_point(
+                {"actor": "f", "initiative": "park", "decision": decision,
+                 "question": "Which?", "options": [{"key": "yes", "label": "Yes"},
+                                                   {"key": "no", "label": "No"}],
+                 "eligible": ["resident"], "rule": "majority"}
+            )  # fmt: skip
+            app.take_position(
+                {"actor": "resident", "initiative": "park", "decision": decision,
+                 "option": "yes"}
+            )  # fmt: skip
+        app.decide({"actor": "f", "initiative": "park", "decision": "trees"})
+        app.advance_phase({"actor": "f", "initiative": "park"})
+        app.decide({"actor": "f", "initiative": "park", "decision": "benches"})
+        decided = app.participation_report("park").decisions
+        app.migrate_template(
+            {"actor": "f", "initiative": "park", "template": "stem@2"}
+        )  # fmt: skip
+        migrated = app.participation_report("park").decisions
+    finally:
+        app.close()
+    assert [(d.positions, d.could_take_part) for d in decided] == [(1, 1), (1, 1)]
+    assert [(d.positions, d.could_take_part) for d in migrated] == [(1, 1), (1, 1)]
