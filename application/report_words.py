@@ -157,8 +157,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "no_outcome": {"nl": "geen besluit", "en": "no decision"},
     "positions": {"nl": "Standpunten ingenomen", "en": "Positions taken"},
     "lapsed": {
-        "nl": "{n} vervallen, omdat wie ze innam vertrok",
-        "en": "{n} lapsed, as whoever took them left",
+        "nl": "{n} vervallen: van vertrokken deelnemers",
+        "en": "{n} lapsed: of participants who left",
     },
     "of_eligible": {
         "nl": "van de {n} die mochten meebeslissen",

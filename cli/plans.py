@@ -475,6 +475,8 @@ def plan_responses(
     if output is None:
         click.echo(text, nl=False)
         return
+    if fmt == "csv":  # a file for a spreadsheet: marked as UTF-8
+        text = "\ufeff" + text
     write_file(output, text)
     done(f"Wrote the {len(entries)} reaction(s) of the response report to {output}.")
 
@@ -488,12 +490,10 @@ RESPONSE_FIELDS = (
 
 def responses_csv(entries: Sequence[Any]) -> str:
     """The response report as CSV: a header, then one row per reaction, texts
-    whole (an erased text is empty), times in UTC, in UTF-8 with a byte order mark
-    (which spreadsheets need to read it as such). A text that a spreadsheet would
+    whole (an erased text is empty), times in UTC. A text that a spreadsheet would
     take for a formula (starting with =, +, -, @) starts with a ' instead, so that
     opening the file runs nothing a reaction put in it."""
     out = io.StringIO()
-    out.write("\ufeff")  # so that a spreadsheet reads the file as UTF-8
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RESPONSE_FIELDS)
     for e in entries:

@@ -909,13 +909,17 @@ class ViewsInUse:
 
     @contextmanager
     def rebuilding(self) -> Iterator[None]:
+        if getattr(self._mine, "depth", 0):
+            msg = "A rebuild cannot start inside a use case that reads the views."
+            raise RuntimeError(msg)
         with self._turn:
             while self._rebuilding:
                 self._turn.wait()
             self._rebuilding = True
-            while self._readers:
-                self._turn.wait()
         try:
+            with self._turn:
+                while self._readers:
+                    self._turn.wait()
             yield
         finally:
             with self._turn:
