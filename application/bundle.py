@@ -414,7 +414,7 @@ def replay_bundle(
                 "earlier head."
             )
             raise InvalidInput(msg)
-        after = _check_chain(bundle, manifest, earlier)
+        passed_at, after = _check_chain(bundle, manifest, earlier)
         probe = engine(storage_env(":memory:"))  # only to decode the events
         try:
             refs, people = _check_events(bundle, manifest, probe)
@@ -435,7 +435,13 @@ def replay_bundle(
             if checked is None:
                 return summary
             return summary.model_copy(
-                update={"published_head": str(checked), "recorded_after": after}
+                update={
+                    "published_head": str(checked),
+                    "published_at": (
+                        passed_at if earlier is not None else manifest.head.position
+                    ),
+                    "recorded_after": after,
+                }
             )
         except BaseException:
             if created is not None:  # a replay that fails leaves no file behind
@@ -604,10 +610,11 @@ def _stored(number: int, line: dict[str, Any]) -> tuple[int, StoredEvent]:
 
 def _check_chain(
     bundle: zipfile.ZipFile, manifest: Manifest, published: Head | None = None
-) -> int:
+) -> tuple[int | None, int]:
     """Recompute the initiative's chain over the records and compare with the head
     in the manifest and, when given, with an earlier published head it must pass
-    through; returns how many records follow that head."""
+    through; returns where the chain reached that head and how many records
+    follow it."""
     chain = GENESIS
     count = 0
     position = 0
@@ -650,7 +657,7 @@ def _check_chain(
             "a record up to it differs from the one the head was published for."
         )
         raise InvalidInput(msg)
-    return after
+    return passed_at, after
 
 
 @dataclasses.dataclass

@@ -342,6 +342,9 @@ class ReplaySummary(View):
     events: recorded before the events kept an identity for them."""
     published_head: str | None = None
     """The published head the bundle was checked against, when one was given."""
+    published_at: int | None = None
+    """Where in the bundle's log the chain reaches that head's hash (another
+    position than the head's when the bundle's log was numbered anew)."""
     recorded_after: int = 0
     """How many of the bundle's events were recorded after that published head."""
 

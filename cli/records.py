@@ -195,6 +195,14 @@ def replay(
             f"Everything up to the earlier head {summary.published_head} is as it "
             f"was published; {summary.recorded_after} event(s) were recorded after it."
         )
+    if summary.published_head is not None:
+        given = int(summary.published_head.partition(":")[0])
+        if summary.published_at != given:
+            done(
+                f"The head's hash is at position {summary.published_at} of the "
+                f"bundle's log, not {given}: that log was numbered anew (a replayed "
+                "copy's is)."
+            )
     if summary.unchecked_stakeholders:
         done(
             f"The references and names of {summary.unchecked_stakeholders} "

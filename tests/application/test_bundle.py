@@ -1131,3 +1131,4 @@ def test_a_bundle_of_a_replayed_copy_passes_the_head_published_for_the_original(
         tmp_path / "again.zip", tmp_path / "third.db", head=str(published)
     )
     assert (summary.published_head, summary.recorded_after) == (str(published), 0)
+    assert summary.published_at == 1  # the bundle's own log, numbered anew

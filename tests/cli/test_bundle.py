@@ -157,6 +157,14 @@ def test_replay_checks_a_head_published_before_the_export(
         f"Everything up to the earlier head {informed} is as it was published; "
         f"{70 - position} event(s) were recorded after it." in replayed.stderr
     )
+    assert "numbered anew" not in replayed.stderr  # the same positions here
+    # A head whose position does not match the hash's place is said to be so.
+    moved = f"{position + 1000}:{informed.partition(':')[2]}"
+    again = ok(tmp_path / "again.db", "replay", str(bundle), "--earlier-head", moved)
+    assert (
+        f"The head's hash is at position {position} of the bundle's log, not "
+        f"{position + 1000}: that log was numbered anew (a replayed copy's is)."
+    ) in again.stderr
 
 
 def test_a_missing_bundle_is_refused(refused: Refused, tmp_path: Path) -> None:
