@@ -110,8 +110,17 @@ class Emptied:
     """Who gave it, when it is a text an erasure of someone's texts empties."""
 
 
+SALT = re.compile(r"[0-9a-f]{32}")
+"""A text's salt: 16 random bytes in lower-case hex, never another length (else the
+start of a body could be moved into its salt and keep the commitment)."""
+
+
 def commitment(salt: str, body: str) -> str:
-    """The salted SHA-256 commitment to a text: sha256(salt bytes + UTF-8 body)."""
+    """The salted SHA-256 commitment to a text: sha256(salt bytes + UTF-8 body).
+    Raises ``ValueError`` for a salt that is not 32 lower-case hex digits."""
+    if not isinstance(salt, str) or SALT.fullmatch(salt) is None:
+        msg = "a salt is 32 lower-case hexadecimal digits"
+        raise ValueError(msg)
     return hashlib.sha256(bytes.fromhex(salt) + body.encode("utf-8")).hexdigest()
 
 
@@ -206,12 +215,10 @@ class TextCheck:
             if body is None:
                 made[text_id] = None
                 continue
-            try:
-                made[text_id] = sha256(fromhex(salt) + body).hexdigest()
-            except (ValueError, TypeError):  # a salt that is not hexadecimal text
-                made[text_id] = ""
-            if not salt:
-                made[text_id] = ""
+            if not isinstance(salt, str) or SALT.fullmatch(salt) is None:
+                made[text_id] = ""  # no salt, or one of another form or length
+                continue
+            made[text_id] = sha256(fromhex(salt) + body).hexdigest()
         compared = [(text_id, sha) for text_id, sha in refs if made.get(text_id)]
         self.checked += len(compared)
         if all(made.get(text_id) == sha for text_id, sha in refs):

@@ -1244,3 +1244,33 @@ def test_a_record_slipped_in_from_another_initiative_fails_the_whole_record_s_he
             app.verify_audit(head)
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("moved", ["the start", "all"])
+def test_a_text_whose_start_was_moved_into_its_salt_is_a_changed_text(
+    story_db: Path, moved: str
+) -> None:
+    """The salt and the body are hashed one after the other; moving the start of a
+    body into the salt would keep the commitment, so a salt is exactly 16 bytes."""
+    head = published_head(story_db)
+    with closing(sqlite3.connect(story_db)) as connection:
+        text_id, salt, body = connection.execute(
+            "SELECT id, salt, body FROM samenspraak_texts WHERE purpose = 'reaction' "
+            "ORDER BY id LIMIT 1"
+        ).fetchone()
+        cut = 8 if moved == "the start" else len(body)
+        connection.execute(
+            "UPDATE samenspraak_texts SET salt = ?, body = ? WHERE id = ?",
+            [salt + body[:cut].encode("utf-8").hex(), body[cut:], text_id],
+        )
+        connection.commit()
+    app = Samenspraak.open(story_db, create=False)
+    try:
+        check = app.verify_audit(head)
+        with pytest.raises(NotAllowed):
+            app.participation_report("city-centre")
+    finally:
+        app.close()
+    assert not check.intact
+    assert check.problem is not None
+    assert text_id in check.problem or "text" in check.problem
