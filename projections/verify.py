@@ -14,6 +14,7 @@ itself, not from the trail).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -26,6 +27,8 @@ from samenspraak.projections.state import kind_of_topic
 from samenspraak.projections.views import AuditTrailLogic
 
 PAGE = 5000
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+"""An aggregate id as the engine stores it."""
 
 
 Record = tuple[int, str, int, str, bytes]
@@ -61,8 +64,26 @@ class RawLog(Protocol):
     def select_records(self, after: int, limit: int) -> list[Record]: ...
 
 
+def _put_in_outside(at: int, ident: str) -> tuple[int, str] | None:
+    """A record the engine cannot have written: at a position below 1, or with
+    its aggregate's id written otherwise than the engine writes ids."""
+    if at < 1:
+        return at, (
+            f"The event at position {at} was put in outside the engine, before the "
+            "log's first position."
+        )
+    if _HEX32.fullmatch(ident) is None:
+        return at, (
+            f"The event at position {at} was put in outside the engine: its "
+            f"aggregate is written {ident!r}, not as the engine writes ids."
+        )
+    return None
+
+
 def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
-    after = 0
+    """Every stored record in log order, also any at a position below 1 (which
+    the engine never gives, and catching up never reads)."""
+    after = -(2**63)
     while True:
         if isinstance(recorder, RawLog):
             page = recorder.select_records(after, PAGE)
@@ -94,9 +115,9 @@ class _Members:
         self.aggregates = {self.initiative_hex}
 
     def __contains__(self, record: Record) -> bool:
-        _, ident, version, topic, state = record
-        if ident in self.aggregates:
-            return True
+        at, ident, version, topic, state = record
+        if ident in self.aggregates or at < 1 or _HEX32.fullmatch(ident) is None:
+            return True  # (one put in outside the engine is reported, not passed)
         kind, name = kind_of_topic(topic)
         if (kind, name) in (("plan", "Created"), ("decision-point", "Put")):
             stored: bytes | str = state  # SQLite keeps a state rewritten as text
@@ -214,8 +235,13 @@ def verify_chain(
     records = (r for r in _log(recorder) if members is None or r in members)
     for record in records:
         at, ident, version, topic, state = record
-        if recorded is not None and recorded[0] != at:
-            return changed_at(*_out_of_step(recorded[0], at))
+        wrong = _put_in_outside(at, ident) or (
+            _out_of_step(recorded[0], at)
+            if recorded is not None and recorded[0] != at
+            else None
+        )
+        if wrong is not None:
+            return changed_at(*wrong)
         if topic in keep_topics:
             kept.append(record)
         chain = link(chain, ident, version, topic, state)

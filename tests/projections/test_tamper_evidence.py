@@ -1274,3 +1274,48 @@ def test_a_text_whose_start_was_moved_into_its_salt_is_a_changed_text(
     assert not check.intact
     assert check.problem is not None
     assert text_id in check.problem or "text" in check.problem
+
+
+@pytest.mark.parametrize("how", ["before the first position", "an id in capitals"])
+def test_a_record_the_engine_cannot_have_written_is_found(
+    story_db: Path, how: str
+) -> None:
+    """Catching up reads from position 1 and ids as the engine writes them; a row
+    put in at position 0, or under an id written in capitals (which the library
+    still reads as the aggregate's), is reported, with or without an initiative."""
+    head = published_head(story_db)
+    with closing(sqlite3.connect(story_db)) as connection:
+        originator, _version, topic, state = connection.execute(
+            "SELECT originator_id, originator_version, topic, state "
+            "FROM stored_events WHERE rowid = 2"
+        ).fetchone()
+        if how == "before the first position":
+            connection.execute(
+                "INSERT INTO stored_events (rowid, originator_id, originator_version, "
+                "topic, state) VALUES (0, ?, 99, ?, ?)",
+                [originator, topic, state],
+            )
+            at = 0
+        else:
+            connection.execute(
+                "UPDATE stored_events SET originator_id = ? WHERE rowid = 2",
+                [originator.upper()],
+            )
+            at = 2
+        connection.commit()
+    app = Samenspraak.open(story_db, create=False)
+    try:
+        checks = [
+            app.verify_audit(head),
+            app.verify_audit(head, initiative="city-centre"),
+            app.verify_audit(),
+        ]
+    finally:
+        app.close()
+    for check in checks:
+        assert not check.intact
+        assert check.first_bad_position == at
+        assert check.problem is not None
+        assert check.problem.startswith(
+            f"The event at position {at} was put in outside the engine"
+        )
