@@ -64,9 +64,12 @@ class RawLog(Protocol):
     def select_records(self, after: int, limit: int) -> list[Record]: ...
 
 
-def _put_in_outside(at: int, ident: str) -> tuple[int, str] | None:
+def _put_in_outside(
+    at: int, ident: str, well_formed: set[str]
+) -> tuple[int, str] | None:
     """A record the engine cannot have written: at a position below 1, or with
-    its aggregate's id written otherwise than the engine writes ids."""
+    its aggregate's id written otherwise than the engine writes ids (an id found
+    well formed is remembered in ``well_formed``)."""
     if at < 1:
         return at, (
             f"The event at position {at} was put in outside the engine, before the "
@@ -77,6 +80,7 @@ def _put_in_outside(at: int, ident: str) -> tuple[int, str] | None:
             f"The event at position {at} was put in outside the engine: its "
             f"aggregate is written {ident!r}, not as the engine writes ids."
         )
+    well_formed.add(ident)
     return None
 
 
@@ -232,10 +236,15 @@ def verify_chain(
         return None
 
     link = ChainLink().next
+    well_formed: set[str] = set()  # ids seen written as the engine writes them
     records = (r for r in _log(recorder) if members is None or r in members)
     for record in records:
         at, ident, version, topic, state = record
-        wrong = _put_in_outside(at, ident) or (
+        wrong = (
+            None
+            if at > 0 and ident in well_formed
+            else _put_in_outside(at, ident, well_formed)
+        ) or (
             _out_of_step(recorded[0], at)
             if recorded is not None and recorded[0] != at
             else None
