@@ -243,6 +243,11 @@ class TextCheck:
                     return record[0], problem
         return None
 
+    def note_emptied(self, record: Record, text_id: str, purpose: str) -> None:
+        """Note that ``record`` refers to a text without a body (as one left out
+        of a bundle), for :meth:`unexplained`."""
+        self._note_emptied(record, text_id, purpose)
+
     def _note_emptied(self, record: Record, text_id: str, purpose: str) -> None:
         position, topic = record[0], record[3]
         if topic in IDENTITIES:

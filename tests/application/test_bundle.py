@@ -1132,3 +1132,37 @@ def test_a_bundle_of_a_replayed_copy_passes_the_head_published_for_the_original(
     )
     assert (summary.published_head, summary.recorded_after) == (str(published), 0)
     assert summary.published_at == 1  # the bundle's own log, numbered anew
+
+
+def test_a_bundle_that_leaves_out_a_text_no_erasure_explains_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    """A text missing from a bundle was erased before the export, or taken out by
+    hand: only a recorded erasure of its giver's texts explains it."""
+
+    def without_a_reaction(texts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        [first] = [t for t in texts if t["purpose"] == "reaction"][:1]
+        return [t for t in texts if t is not first]
+
+    stripped = rewrite(
+        exported, tmp_path / "stripped.zip", texts=without_a_reaction, reseal=True
+    )
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(stripped, new_db)
+    assert str(refused.value).startswith(
+        "The bundle leaves out a text that no recorded erasure explains: The text "
+    )
+    assert not new_db.exists()
+
+
+def test_a_bundle_of_someone_erased_with_their_texts_replays(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    app.erase_stakeholder(
+        {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+    )
+    app.export_initiative(CITY, tmp_path / "erased.zip")
+    summary = Samenspraak.replay(tmp_path / "erased.zip", tmp_path / "copy.db")
+    assert summary.initiative == CITY
