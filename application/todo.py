@@ -222,7 +222,9 @@ def guard_holds(
         "a_decision_taken": any(
             d["state"] == "decided" and d["outcome"] is not None for d in decisions
         ),
-        "council_informed": bool(doc["council"]),
+        "council_informed": any(
+            informing.get("phase") == doc["phase"] for informing in doc["council"]
+        ),
         "budget_allocated": bool(doc["allocations"]),
     }
     return holds.get(guard, False)

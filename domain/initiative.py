@@ -255,6 +255,10 @@ class Initiative(Aggregate):
         self.meetings: list[Meeting] = []
         self.announcements: list[Announcement] = []
         self.council_informings: list[CouncilInforming] = []
+        self.council_informed_in_phase = False
+        """Whether the council was informed since the current phase began (the
+        guard ``council_informed``): an informing in an earlier phase, such as a
+        vision shown in an informal session, does not tell it what came after."""
         self.council_follow_ups: list[CouncilFollowUp] = []
         self.allocations: list[Allocation] = []
         self.implementation: dict[str, ImplementationAction] = {}
@@ -737,6 +741,7 @@ class Initiative(Aggregate):
                 document_title, document_sha256, CouncilSession(session), informed_at
             )
         )
+        self.council_informed_in_phase = True
 
     # --- Phases, budget, closing ---------------------------------------------------
 
@@ -777,6 +782,7 @@ class Initiative(Aggregate):
     @event("PhaseAdvanced")
     def _phase_advanced(self, *, actor: str, previous: str, phase: str) -> None:
         self.phase = phase
+        self.council_informed_in_phase = False
 
     def _guard_said(self, guard: str, facts: PhaseFacts) -> str:
         """What a guard asks, with the moment it waits for when there is one."""
@@ -795,7 +801,7 @@ class Initiative(Aggregate):
             "every_plan_finalised": facts.unfinalised_plans == 0,
             "a_draft_proposed": facts.any_draft,
             "a_decision_taken": facts.any_decision_taken,
-            "council_informed": bool(self.council_informings),
+            "council_informed": self.council_informed_in_phase,
             "budget_allocated": bool(self.allocations),
         }
         return holds[guard]

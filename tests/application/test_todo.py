@@ -283,6 +283,47 @@ def test_phase_guards_met_only_where_the_phase_declares_guards() -> None:
     ]
 
 
+def test_the_council_phase_can_advance_once_the_council_was_told_in_it() -> None:
+    from samenspraak.domain.templates import Phase, ProcessTemplate  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "t",
+        "1",
+        "A test.",
+        (
+            Phase("draft", "Drafting."),
+            Phase("council", "Telling.", guards=("council_informed",)),
+            Phase("end", ""),
+        ),
+    )
+    told_in_draft = {"recorded_at": at(1).isoformat(), "phase": "draft"}
+    doc: dict[str, Any] = {
+        "slug": CITY,
+        "facilitator": "f",
+        "stakeholders": {"f": {"kind": "facilitator", "active": True}},
+        "phase": "council",
+        "phases": [
+            {"phase": "draft", "at": at(0).isoformat()},
+            {"phase": "council", "at": at(2).isoformat()},
+        ],
+        "template": {"name": "t", "version": "1", "content_hash": "x"},
+        "meetings": [],
+        "council": [told_in_draft],
+        "allocations": [],
+        "plans": {},
+        "decisions": {},
+        "closed": False,
+    }
+
+    def can_advance() -> bool:
+        items = todo_for(doc, "f", at(3), process=process)
+        return "phase-can-advance" in [i.kind for i in items]
+
+    assert not can_advance()
+    doc["council"].append({"recorded_at": at(3).isoformat(), "phase": "council"})
+    assert can_advance()
+
+
 def test_after_the_story(story: tuple[Samenspraak, StoryRecord, Path]) -> None:
     app, _, _ = story
     end = datetime(2026, 6, 5, 9, 0, tzinfo=WINTER)

@@ -267,7 +267,7 @@ def test_the_council_informed_guard_holds_once_the_council_was_informed(
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
         "city-centre cannot leave the phase society-decides until the council has "
-        "been informed at least once.",
+        "been informed during this phase.",
         city_centre,
     ):
         city_centre.advance_phase(actor="facilitator")
@@ -280,6 +280,45 @@ def test_the_council_informed_guard_holds_once_the_council_was_informed(
         informed_at=story_start,
     )
     assert city_centre.advance_phase(actor="facilitator") == "colleagues-join"
+
+
+def test_an_informing_in_an_earlier_phase_does_not_let_the_council_phase_end(
+    city_centre, refused, story_start, text
+):
+    told_twice = ProcessTemplate(
+        name="told-twice",
+        version="1",
+        description="The vision is shown early; the council hears the outcome later.",
+        phases=(
+            Phase("society-decides", "Society decides.", society_only=True),
+            Phase("council", "The council is told.", guards=("council_informed",)),
+            Phase("implementation", "It is carried out."),
+        ),
+    )
+    on(city_centre, told_twice)
+
+    def inform(title: str) -> None:
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text(title),
+            document_sha256=DOCUMENT_SHA256,
+            session=CouncilSession.INFORMAL,
+            informed_at=story_start,
+        )
+
+    inform("the vision")
+    city_centre.advance_phase(actor="facilitator")
+    city_centre.collect_events()
+    with refused(
+        rules.a_phase_is_left_when_its_guards_hold,
+        "city-centre cannot leave the phase council until the council has been "
+        "informed during this phase.",
+        city_centre,
+    ):
+        city_centre.advance_phase(actor="facilitator")
+
+    inform("the final plans")
+    assert city_centre.advance_phase(actor="facilitator") == "implementation"
 
 
 def test_the_budget_allocated_guard_holds_once_budget_was_allocated(
@@ -436,7 +475,7 @@ def test_closing_from_the_last_phase_leaves_it_so_its_guards_must_hold(
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
         "city-centre cannot leave the phase council until the council has been "
-        "informed at least once.",
+        "informed during this phase.",
         city_centre,
     ):
         city_centre.close(actor="facilitator", outcome=text("done"))
