@@ -824,6 +824,13 @@ class Initiative(Aggregate):
             template=process.name,
             version=process.version,
         )
+        rules.a_migration_keeps_society_deciding_alone.check(
+            not self.society_decides or process.phase(self.phase).society_only,
+            initiative=self.slug,
+            phase=self.phase,
+            template=process.name,
+            version=process.version,
+        )
         self._template_migrated(
             actor=actor,
             previous_name=self.template_name,

@@ -115,6 +115,12 @@ a_migration_keeps_the_current_phase = _rule(
     "{initiative} is in the phase {phase}, which {template} version {version} does "
     "not have; it cannot move to that template in this phase.",
 )
+a_migration_keeps_society_deciding_alone = _rule(
+    "a_migration_keeps_society_deciding_alone",
+    "{initiative} is in the phase {phase}, where society decides alone; in "
+    "{template} version {version} it does not, so moving there now would let "
+    "colleagues join before society has decided.",
+)
 
 # --- Stakeholders and groups --------------------------------------------------------
 stakeholders_join_themselves_or_are_added_by_the_facilitator = _rule(

@@ -181,6 +181,34 @@ def test_a_migration_keeps_the_current_phase(city_centre, refused):
         city_centre.migrate_template(actor="facilitator", process=elsewhere)
 
 
+def test_a_migration_keeps_society_deciding_alone(city_centre, refused):
+    colleagues_at_once = ProcessTemplate(
+        "open-doors",
+        "1",
+        "Everyone from the start.",
+        (Phase("society-decides", "Everyone decides."), Phase("end", "Done.")),
+    )
+    with refused(
+        rules.a_migration_keeps_society_deciding_alone,
+        "city-centre is in the phase society-decides, where society decides alone; "
+        "in open-doors version 1 it does not, so moving there now would let "
+        "colleagues join before society has decided.",
+        city_centre,
+    ):
+        city_centre.migrate_template(actor="facilitator", process=colleagues_at_once)
+
+    city_centre.advance_phase(actor="facilitator")
+    city_centre.collect_events()
+    in_colleagues_join = ProcessTemplate(
+        "open-doors",
+        "2",
+        "Everyone, once society has decided.",
+        (Phase("colleagues-join", "Everyone decides."), Phase("end", "Done.")),
+    )
+    city_centre.migrate_template(actor="facilitator", process=in_colleagues_join)
+    assert city_centre.process == in_colleagues_join
+
+
 def test_only_the_facilitator_migrates(city_centre, refused):
     with refused(
         rules.only_the_facilitator_shapes_the_initiative,
