@@ -284,7 +284,9 @@ class Initiative(Aggregate):
 
     @property
     def society_decides(self) -> bool:
-        """True while only residents, entrepreneurs and institutions take part."""
+        """True while society decides alone: civil servants observe and do not act
+        (a template's permissions can keep other kinds out of the phase too, as
+        ``overheidsparticipatie`` version 2 does council members)."""
         return self.process.phase(self.phase).society_only
 
     @property
