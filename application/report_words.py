@@ -595,7 +595,7 @@ class Words:
     def outcome(self, decision: DecisionEntry) -> str:
         """A decision point's outcome, or its state while it has none."""
         if decision.state == "open":
-            return self("not_decided_yet")
+            return self.value("not_decided_yet")
         if decision.state != "decided":
             return self.value(decision.state)
         if decision.outcome is None:

@@ -798,3 +798,45 @@ def test_a_vote_decided_in_a_later_phase_and_a_migration_keep_the_count_right(
         app.close()
     assert [(d.positions, d.could_take_part) for d in decided] == [(1, 1), (1, 1)]
     assert [(d.positions, d.could_take_part) for d in migrated] == [(1, 1), (1, 1)]
+
+
+def test_a_decision_point_still_open_reads_as_not_decided_yet(tmp_path: Path) -> None:
+    app = Samenspraak.open(tmp_path / "open.db")
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "Park", "description": "D",
+             "area": "A", "budget": "10", "level": "co-deciding"}
+        )  # fmt: skip
+        app.put_decision_point(
+            {"actor": "f", "initiative": "park", "decision": "benches",
+             "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                 {"key": "no", "label": "No"}],
+             "eligible": ["resident"], "rule": "plurality"}
+        )  # fmt: skip
+        report = app.participation_report("park")
+    finally:
+        app.close()
+    for lang, said in (("nl", "Nog niet besloten"), ("en", "Not decided yet")):
+        assert said in render_markdown(report, lang)
+        assert said in render_html(report, lang)
+    assert json.loads(render_json(report))["decisions"][0]["state"] == "open"
+
+
+def test_every_label_the_report_asks_for_has_its_wording() -> None:
+    """A label looked up by a literal key is in the table it is looked up in, in
+    both languages: a missing one stops the report when it is reached."""
+    from samenspraak.application import report_words  # noqa: PLC0415
+
+    folder = Path(report_words.__file__).parent
+    sources = "".join(
+        (folder / name).read_text(encoding="utf-8")
+        for name in ("report_render.py", "report_timeline.py", "report_words.py")
+    )
+    labels = set(re.findall(r'(?<![\w.])(?:w|self|self\.w)\("(\w+)"', sources))
+    values = set(re.findall(r'\b(?:w|self)\.value\("(\w+)"', sources))
+    assert len(labels) > 50
+    assert labels <= report_words.LABELS.keys()
+    assert values <= report_words.VALUES.keys()
+    for table in (report_words.LABELS, report_words.VALUES):
+        assert all(set(t) == {"nl", "en"} for t in table.values())
