@@ -362,10 +362,21 @@ def _problem(error: ErrorDetails) -> str:
             str(context.get("error")), "it is not a date and time"
         )
         return f"{reason}; write it {_EXAMPLE_MOMENT}"
+    if kind == "timezone_aware" and _a_date_alone(error["input"]):
+        return f"needs a time and its timezone, {_EXAMPLE_MOMENT}"
     if kind in _PROBLEMS:
         return _PROBLEMS[kind]
     message = error["msg"]
     return message[0].lower() + message[1:]
+
+
+def _a_date_alone(given: object) -> bool:
+    """A moment written as a date only (``2026-11-27``), which reads as midnight
+    without a timezone."""
+    return (
+        isinstance(given, str)
+        and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", given) is not None
+    )
 
 
 class Samenspraak(Application[UUID]):
@@ -2044,7 +2055,10 @@ class Samenspraak(Application[UUID]):
         of_decision = ref("decision", decision) if decision is not None else None
         start, end = when("since", since), through("until", until)
         if start is not None and end is not None and start > end:
-            msg = "since: it is after until, so nothing can be between them."
+            msg = (
+                "since: it is later than the end of the period asked for, so nothing "
+                "can be between them."
+            )
             raise InvalidInput(msg)
         given: object = event  # from Python, anything may come
         if given is not None and not (

@@ -233,6 +233,7 @@ OPTION_OF_FIELD = {
     "reach": "--reach",
     "informing": "--informing",
     "audience": "--audience",
+    "text_file": "--text-file",
     **{f: f"--{f}" for f in TEXT_OPTIONS},
 }
 """The engine names the field at fault; on the command line, the option that gave it."""

@@ -14,6 +14,7 @@ import click
 
 from samenspraak.application import commands as c
 from samenspraak.application.app import parse
+from samenspraak.application.errors import InvalidInput
 from samenspraak.cli.common import (
     ERASED,
     REFERENCE,
@@ -35,6 +36,7 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import emit_json, json_text, section, table
+from samenspraak.domain.rules import counted
 from samenspraak.domain.values import (
     Channel,
     Stance,
@@ -104,15 +106,21 @@ def plan_propose(
     if body is None:
         msg = "Give the draft with --text or --text-file."
         raise click.UsageError(msg)
-    version = obj.app(write=True).propose_draft(
-        {
-            "actor": obj.who(),
-            "initiative": initiative_ref,
-            "plan": plan_ref,
-            "text": body,
-            "changes": changes,
-        }
-    )
+    try:
+        version = obj.app(write=True).propose_draft(
+            {
+                "actor": obj.who(),
+                "initiative": initiative_ref,
+                "plan": plan_ref,
+                "text": body,
+                "changes": changes,
+            }
+        )
+    except InvalidInput as error:
+        field, _, problem = str(error).partition(": ")
+        if text_file is None or field != "text":
+            raise
+        raise InvalidInput(f"text_file: {problem}") from None  # the file at fault
     click.echo(version)
     done(f"Proposed version {version} of {plan_ref}.")
 
@@ -478,7 +486,8 @@ def plan_responses(
     if fmt == "csv":  # a file for a spreadsheet: marked as UTF-8
         text = "\ufeff" + text
     write_file(output, text)
-    done(f"Wrote the {len(entries)} reaction(s) of the response report to {output}.")
+    reactions = counted(len(entries), "reaction", "reactions")
+    done(f"Wrote the {reactions} of the response report to {output}.")
 
 
 RESPONSE_FIELDS = (

@@ -31,6 +31,7 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import emit_json, section, table
+from samenspraak.domain.rules import counted
 
 
 @click.command("todo")
@@ -193,7 +194,9 @@ def replay(
     if earlier_head is not None:
         done(
             f"Everything up to the earlier head {summary.published_head} is as it "
-            f"was published; {summary.recorded_after} event(s) were recorded after it."
+            f"was published; "
+            f"{counted(summary.recorded_after, 'event was', 'events were')} "
+            "recorded after it."
         )
     if summary.published_head is not None:
         given = int(summary.published_head.partition(":")[0])
@@ -205,9 +208,10 @@ def replay(
             )
     if summary.unchecked_stakeholders:
         done(
-            f"The references and names of {summary.unchecked_stakeholders} "
-            "stakeholder(s) could not be checked: they were recorded before the "
-            "events committed to who is who."
+            "The references and names of "
+            f"{counted(summary.unchecked_stakeholders, 'stakeholder', 'stakeholders')}"
+            " could not be checked: they were recorded before the events committed "
+            "to who is who."
         )
 
 

@@ -1089,13 +1089,21 @@ class Initiative(Aggregate):
         rules.a_closed_initiative_leaves_no_decision_point_open.check(
             known.open_decision_points == 0,
             initiative=self.slug,
-            count=known.open_decision_points,
+            count=rules.counted(
+                known.open_decision_points,
+                "open decision point",
+                "open decision points",
+            ),
         )
         if self.process.next_phase(self.phase) is None:
             rules.a_closed_initiative_leaves_no_reaction_unanswered.check(
                 known.unanswered_reactions == 0,
                 initiative=self.slug,
-                count=known.unanswered_reactions,
+                count=rules.counted(
+                    known.unanswered_reactions,
+                    "unanswered reaction",
+                    "unanswered reactions",
+                ),
             )
             for guard in self.process.phase(self.phase).guards:
                 rules.a_phase_is_left_when_its_guards_hold.check(

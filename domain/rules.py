@@ -13,6 +13,7 @@ command; those are enforced through the rules of this table too
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,19 @@ class RuleViolation(DomainError):
         super().__init__(sentence)
         self.rule = rule
         self.sentence = sentence
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """``1 open decision point``, ``2 open decision points``: a count with its noun
+    in the number it needs."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def numbered(numbers: Sequence[int], one: str, many: str) -> str:
+    """``reaction 4 is``, ``reactions 1, 3 are``: numbered things with their noun
+    and verb in the number they need."""
+    listed = ", ".join(map(str, numbers))
+    return f"{one} {listed} is" if len(numbers) == 1 else f"{many} {listed} are"
 
 
 def _rule(name: str, reason: str) -> Rule:
@@ -84,13 +98,12 @@ phases_advance_in_order = _rule(
 )
 a_closed_initiative_leaves_no_decision_point_open = _rule(
     "a_closed_initiative_leaves_no_decision_point_open",
-    "{initiative} still has {count} open decision point(s); decide or withdraw them "
-    "before closing it.",
+    "{initiative} still has {count}; decide or withdraw each before closing it.",
 )
 a_closed_initiative_leaves_no_reaction_unanswered = _rule(
     "a_closed_initiative_leaves_no_reaction_unanswered",
-    "{initiative} still has {count} unanswered reaction(s); answer them before "
-    "closing it, so that the response report answers every reaction.",
+    "{initiative} still has {count}; answer each before closing it, so that the "
+    "response report answers every reaction.",
 )
 society_decides_before_colleagues_join = _rule(
     "society_decides_before_colleagues_join",
@@ -392,7 +405,7 @@ an_answered_reaction_stays = _rule(
 )
 a_plan_is_finalised_when_every_reaction_is_answered = _rule(
     "a_plan_is_finalised_when_every_reaction_is_answered",
-    "{plan} cannot be finalised while reactions {reactions} are unanswered.",
+    "{plan} cannot be finalised while {reactions} unanswered.",
 )
 a_plan_has_a_draft_before_it_is_finalised = _rule(
     "a_plan_has_a_draft_before_it_is_finalised",

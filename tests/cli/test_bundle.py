@@ -155,7 +155,7 @@ def test_replay_checks_a_head_published_before_the_export(
     position = int(informed.partition(":")[0])
     assert (
         f"Everything up to the earlier head {informed} is as it was published; "
-        f"{70 - position} event(s) were recorded after it." in replayed.stderr
+        f"{70 - position} events were recorded after it." in replayed.stderr
     )
     assert "numbered anew" not in replayed.stderr  # the same positions here
     # A head whose position does not match the hash's place is said to be so.

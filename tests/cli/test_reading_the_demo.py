@@ -366,7 +366,7 @@ def test_the_response_report_reads_as_a_table_and_opens_as_a_spreadsheet(
         demo_copy, "plan", "responses", CITY, "--format", "csv", "-o", str(path)
     )
     assert written.stderr == (
-        f"Wrote the 8 reaction(s) of the response report to {path}.\n"
+        f"Wrote the 8 reactions of the response report to {path}.\n"
     )
     assert path.read_bytes().startswith(b"\xef\xbb\xbfplan,reaction,")
     with path.open(encoding="utf-8-sig", newline="") as file:

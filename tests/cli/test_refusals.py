@@ -342,12 +342,7 @@ def test_finalising_a_plan_with_unanswered_reactions_is_refused(
     assert ok(stage_copy, *_react(plan="vision"), actor="bakery").stdout == "1\n"
     assert ok(stage_copy, *_react(plan="vision"), actor="library").stdout == "2\n"
     sentence = refused(stage_copy, "plan", "finalise", CITY, "vision", actor=F)
-    assert (
-        sentence
-        == rules.a_plan_is_finalised_when_every_reaction_is_answered.sentence(
-            plan="vision", reactions="1, 2"
-        )
-    )
+    assert sentence == "vision cannot be finalised while reactions 1, 2 are unanswered."
 
 
 def test_noting_a_concern_as_support_is_refused(
@@ -647,6 +642,13 @@ def test_a_draft_file_that_cannot_be_read_is_a_usage_error(
         "--changes", "None.", actor="bakery", exit_code=2,
     )  # fmt: skip
     assert sentence == f"Cannot read {binary}: it is not UTF-8 text."
+    too_long = tmp_path / "draft.txt"
+    too_long.write_text("a" * 200_001, encoding="utf-8")
+    sentence = refused(
+        stage_copy, "plan", "propose", CITY, "vision", "--text-file", str(too_long),
+        "--changes", "None.", actor="bakery",
+    )  # fmt: skip
+    assert sentence == "--text-file: is too long (at most 200000 characters)."
 
 
 def test_a_draft_without_text_is_a_usage_error(

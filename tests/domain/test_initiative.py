@@ -816,7 +816,7 @@ def test_the_facilitator_closes_the_city_centre_with_its_outcome(city_centre, te
 def test_an_initiative_closes_with_no_decision_point_open(city_centre, text, refused):
     with refused(
         rules.a_closed_initiative_leaves_no_decision_point_open,
-        "city-centre still has 2 open decision point(s); decide or withdraw them "
+        "city-centre still has 2 open decision points; decide or withdraw each "
         "before closing it.",
         city_centre,
     ):
@@ -827,13 +827,27 @@ def test_an_initiative_closes_with_no_decision_point_open(city_centre, text, ref
         )
 
 
+def test_one_open_decision_point_is_named_in_the_singular(city_centre, text, refused):
+    with refused(
+        rules.a_closed_initiative_leaves_no_decision_point_open,
+        "city-centre still has 1 open decision point; decide or withdraw each "
+        "before closing it.",
+        city_centre,
+    ):
+        city_centre.close(
+            actor="facilitator",
+            outcome=text("we are done"),
+            facts=PhaseFacts(open_decision_points=1),
+        )
+
+
 def test_an_initiative_closes_with_every_reaction_answered(city_centre, text, refused):
     for _ in range(4):  # to the last phase, evaluation
         city_centre.advance_phase(actor="facilitator")
     city_centre.collect_events()
     with refused(
         rules.a_closed_initiative_leaves_no_reaction_unanswered,
-        "city-centre still has 3 unanswered reaction(s); answer them before closing "
+        "city-centre still has 3 unanswered reactions; answer each before closing "
         "it, so that the response report answers every reaction.",
         city_centre,
     ):

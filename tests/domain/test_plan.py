@@ -844,7 +844,7 @@ def test_a_plan_is_finalised_when_every_reaction_is_answered_or_withdrawn(
 
 
 def test_a_plan_cannot_be_finalised_while_a_reaction_is_unanswered(
-    city_centre, reacted_plan, refused
+    city_centre, reacted_plan, refused, text
 ):
     reacted_plan.note_support(actor="bakery", initiative=city_centre, reactions=[2])
     reacted_plan.collect_events()
@@ -856,6 +856,20 @@ def test_a_plan_cannot_be_finalised_while_a_reaction_is_unanswered(
     ):
         reacted_plan.finalise(actor="bakery", initiative=city_centre)
     assert not reacted_plan.is_finalised
+
+    reacted_plan.defend_position(
+        actor="bakery",
+        initiative=city_centre,
+        reactions=[1],
+        reasoning=text("the ring road takes the traffic"),
+    )
+    reacted_plan.collect_events()
+    with refused(
+        rules.a_plan_is_finalised_when_every_reaction_is_answered,
+        "traffic-plan cannot be finalised while reaction 3 is unanswered.",
+        reacted_plan,
+    ):
+        reacted_plan.finalise(actor="bakery", initiative=city_centre)
 
 
 def test_a_plan_without_a_draft_cannot_be_finalised(city_centre, text, refused):

@@ -434,5 +434,21 @@ def test_a_span_that_ends_before_it_begins_is_refused(app: Samenspraak) -> None:
             "city-centre", since="2026-06-01T00:00Z", until="2026-03-01T00:00Z"
         )
     assert str(refused.value) == (
-        "since: it is after until, so nothing can be between them."
+        "since: it is later than the end of the period asked for, so nothing "
+        "can be between them."
+    )
+
+
+def test_a_date_without_a_time_asks_for_the_time_and_its_timezone(
+    app: Samenspraak,
+) -> None:
+    with pytest.raises(InvalidInput) as date_alone:
+        app.initiative_status("city-centre", as_of="2026-03-01")
+    with pytest.raises(InvalidInput) as no_zone:
+        app.initiative_status("city-centre", as_of="2026-03-01T12:00")
+    assert str(date_alone.value) == (
+        "as_of: needs a time and its timezone, like 2026-04-09T19:30+02:00."
+    )
+    assert str(no_zone.value) == (
+        "as_of: needs its timezone, like 2026-04-09T19:30+02:00."
     )
