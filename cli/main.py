@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +235,10 @@ cli.add_command(projections)
 cli.add_command(audit)
 
 
+DEBUG_VARIABLE = "SAMENSPRAAK_DEBUG"
+"""Set to 1, an unexpected error prints its traceback too (for a bug report)."""
+
+
 def main() -> None:
     """The console script: never a traceback, one sentence on failure."""
     try:
@@ -247,11 +252,15 @@ def main() -> None:
             click.echo(f"Error: {error.filename}: {reason_of(error)}.", err=True)
         sys.exit(1)
     except Exception as error:
+        debug = os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
         click.echo(
             f"Error: an unexpected {error.__class__.__name__} stopped the command: "
-            f"{error}",
+            f"{str(error).rstrip('.')}"
+            + ("." if debug else f" ({DEBUG_VARIABLE}=1 shows the details)."),
             err=True,
         )
+        if debug:
+            traceback.print_exc()
         sys.exit(1)
 
 

@@ -785,6 +785,33 @@ def test_the_console_script_turns_any_unexpected_error_into_one_line(
     assert junk.read_text(encoding="utf-8").startswith("These are my notes")
 
 
+def test_an_unexpected_error_shows_its_traceback_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fails(**_: Any) -> None:
+        msg = "a fault in the engine"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr("samenspraak.cli.main.cli.main", fails)
+    monkeypatch.delenv("SAMENSPRAAK_DEBUG", raising=False)
+    for debug in (None, "1"):
+        if debug:
+            monkeypatch.setenv("SAMENSPRAAK_DEBUG", debug)
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 1
+        err = capsys.readouterr().err
+        first, *rest = err.splitlines()
+        said = "Error: an unexpected RuntimeError stopped the command: a fault in the engine"
+        if debug:
+            assert first == f"{said}."
+            assert rest[0] == "Traceback (most recent call last):"
+            assert rest[-1] == "RuntimeError: a fault in the engine"
+        else:
+            assert first == f"{said} (SAMENSPRAAK_DEBUG=1 shows the details)."
+            assert rest == []
+
+
 def test_a_missing_choice_option_names_its_choices_in_one_line(
     run: Run, refused: Refused, demo_copy: Path
 ) -> None:
