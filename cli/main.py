@@ -25,6 +25,7 @@ from samenspraak.application.config import (
     DB_VARIABLE,
     DEFAULT_DB,
     is_postgres,
+    what_the_file_holds,
     without_password,
 )
 from samenspraak.application.files import reason_of
@@ -190,7 +191,11 @@ def demo(obj: Context) -> None:
       samenspraak --db demo.db demo
     """
     file = Path(obj.db)
-    if not is_postgres(obj.db) and file.is_file() and file.stat().st_size > 0:
+    if (
+        not is_postgres(obj.db)
+        and file.is_file()
+        and what_the_file_holds(obj.db) not in ("empty", "record")
+    ):  # an empty record (a first command was refused) is fresh enough
         msg = (
             f"{obj.db} already exists; the demo plays into a fresh database: "
             "remove it or pass another --db."

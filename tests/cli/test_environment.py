@@ -121,6 +121,32 @@ def test_the_demo_plays_into_an_existing_empty_file(
     assert event_count(db) > 50
 
 
+def test_the_demo_plays_into_the_empty_record_a_refused_first_command_left(
+    tmp_path: Path, event_count: Callable[[Path], int]
+) -> None:
+    db = tmp_path / "new.db"
+    refused = _runner(db=db).invoke(
+        cli, ["--as", "nobody", "initiative", "start", "a", "--title", "T",
+              "--description", "D", "--area", "A", "--budget", "1",
+              "--level", "co-deciding"]
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert refused.stderr == "Error: No stakeholder is registered as nobody.\n"
+    assert event_count(db) == 0
+    result = _runner(db=db).invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert event_count(db) > 50
+    again = _runner(db=db).invoke(cli, ["demo"])
+    assert again.exit_code == 1
+    assert "already holds a record" in again.stderr
+    notes = tmp_path / "notes.db"
+    notes.write_text("My notes.\n", encoding="utf-8")
+    not_ours = _runner(db=notes).invoke(cli, ["demo"])
+    assert not_ours.exit_code == 1
+    assert "already exists" in not_ours.stderr
+    assert notes.read_text(encoding="utf-8") == "My notes.\n"
+
+
 @pytest.mark.parametrize(
     "variable",
     [
