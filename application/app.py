@@ -484,6 +484,17 @@ class Samenspraak(Application[UUID]):
         if not database_exists(target) and not folder.is_dir():
             msg = f"There is no folder {folder} to keep the database in."
             raise StorageError(msg)
+        if (
+            not is_postgres(target)
+            and not database_exists(target)
+            and not os.access(folder, os.W_OK | os.X_OK)
+        ):
+            msg = (
+                f"The database {target} cannot be created: the folder {folder} "
+                "cannot be written here (permission denied); name a file in a folder "
+                "you can write to."
+            )
+            raise StorageError(msg)
         env = storage_env(target)
         if is_postgres(target):
             return cls._open_postgres(env, create=create)

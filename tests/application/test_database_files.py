@@ -167,6 +167,38 @@ except StorageError as refused:
 """
 
 
+CREATE_AS_SOMEONE_ELSE = """
+import sys
+from samenspraak.application import Samenspraak, StorageError
+try:
+    Samenspraak.open(sys.argv[1])
+except StorageError as refused:
+    print(refused)
+"""
+
+
+def test_a_new_database_in_a_folder_this_user_may_not_write_is_named_as_such() -> None:
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root, to open the file as another user (setpriv)")
+    folder = Path(tempfile.mkdtemp(prefix="samenspraak-"))
+    try:
+        folder.chmod(0o755)  # the owner (root) writes; others read
+        db = folder / "new.db"
+        opened = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             sys.executable, "-c", CREATE_AS_SOMEONE_ELSE, str(db)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert opened.stdout == (
+            f"The database {db} cannot be created: the folder {folder} cannot be "
+            "written here (permission denied); name a file in a folder you can "
+            "write to.\n"
+        ), opened.stderr
+        assert not db.exists()
+    finally:
+        shutil.rmtree(folder)
+
+
 def test_a_database_that_this_user_may_not_read_is_named_as_such() -> None:
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root, to open the file as another user (setpriv)")
