@@ -510,8 +510,8 @@ def test_playing_the_demo_twice_on_the_same_database_is_refused(
     events = event_count(db)
     sentence = refused(db, "demo")
     assert sentence == (
-        f"{db} already exists; the demo plays into a fresh database: remove it "
-        "or pass another --db."
+        f"{db} already holds a record; the demo plays into a fresh database: "
+        "remove it or pass another --db."
     )
     assert event_count(db) == events
 
