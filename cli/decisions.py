@@ -53,7 +53,7 @@ def decision() -> None:
 @click.option(
     "--rule", type=choices_of(DecisionRule), required=True, help="How it is decided."
 )
-@click.option("--closes-at", help="Closing time with timezone.")
+@click.option("--closes-at", metavar="TIME", help="Closing time with timezone.")
 @pass_context
 def decision_put(
     obj: Context,

@@ -35,7 +35,9 @@ def initiative() -> None:
 @click.option("--title", required=True, help="The initiative's title.")
 @click.option("--description", required=True, help="What it is about.")
 @click.option("--area", required=True, help="The area it concerns.")
-@click.option("--budget", required=True, help="Budget in euros, like 250000.00.")
+@click.option(
+    "--budget", metavar="AMOUNT", required=True, help="Budget in euros, like 250000.00."
+)
 @click.option(
     "--level",
     type=choices_of(ParticipationLevel),
@@ -195,7 +197,9 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
 
 @initiative.command("allocate")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
-@click.option("--amount", required=True, help="Amount in euros, like 150000.00.")
+@click.option(
+    "--amount", metavar="AMOUNT", required=True, help="Amount in euros, like 150000.00."
+)
 @click.option("--purpose", required=True, help="What the money is for.")
 @click.option("--decision", required=True, help="The decision point it follows from.")
 @pass_context

@@ -47,7 +47,7 @@ def announcement() -> None:
 @click.option(
     "--audience", required=True, help="Who was reached or invited, in a phrase."
 )
-@click.option("--when", help="When, with timezone (default: now).")
+@click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
 @click.option("--reach", metavar="N", help="How many it reached, if known.")
 @pass_context
 def announcement_record(
@@ -101,13 +101,16 @@ def meeting() -> None:
 @meeting.command("hold")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
-    "--start", required=True, help="Start with timezone, like 2026-04-09T19:30+02:00."
+    "--start",
+    metavar="TIME",
+    required=True,
+    help="Start with timezone, like 2026-04-09T19:30+02:00.",
 )
 @click.option(
     "--kind", type=choices_of(MeetingKind), required=True, help="Kind of meeting."
 )
 @click.option("--place", required=True, help="Where it was held.")
-@click.option("--attendance", required=True, help="How many people came.")
+@click.option("--attendance", metavar="N", required=True, help="How many people came.")
 @click.option("--summary", required=True, help="What was discussed.")
 @pass_context
 def meeting_hold(
@@ -173,7 +176,7 @@ def council() -> None:
 @click.option(
     "--session", type=choices_of(CouncilSession), required=True, help="Kind of session."
 )
-@click.option("--when", help="When, with timezone (default: now).")
+@click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
 @pass_context
 def council_inform(
     obj: Context,
@@ -225,7 +228,7 @@ def council_inform(
     help="The council's own document (a decision, minutes); its SHA-256 is kept.",
 )
 @click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
-@click.option("--when", help="When, with timezone (default: now).")
+@click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
 @pass_context
 def council_follow_up(
     obj: Context,

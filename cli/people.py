@@ -137,7 +137,7 @@ def stakeholder_leave(obj: Context, initiative_ref: str, ref: str) -> None:
 @json_option
 @pass_context
 def stakeholder_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
-    """List who takes part in an initiative, by kind.
+    """List who takes part in an initiative (and who took part), with kind and name.
 
     \b
     Example:
