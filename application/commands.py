@@ -8,6 +8,7 @@ the stakeholder who gives the command.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -104,6 +105,19 @@ def _without_nul(text: str) -> str:
     return text
 
 
+def _visible(text: str) -> str:
+    """A text says something a person can see: one made only of invisible
+    characters (zero-width spaces, joiners, marks of direction, blank space) would
+    show as nothing, and is refused as empty."""
+    if all(
+        c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+        for c in text
+    ):
+        msg = "must not be empty (it has only invisible characters)"
+        raise ValueError(msg)
+    return text
+
+
 def _one_line(text: str) -> str:
     """A title or a name is shown on one line: line breaks and other control
     characters are refused (tabs too)."""
@@ -117,6 +131,7 @@ ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
     AfterValidator(_without_nul),
+    AfterValidator(_visible),
     AfterValidator(_one_line),
 ]
 """A title, a name, a place: one line."""
@@ -125,6 +140,7 @@ LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
     AfterValidator(_without_nul),
+    AfterValidator(_visible),
 ]
 """A description, a reaction, a reasoning: up to 20,000 characters."""
 
@@ -132,6 +148,7 @@ DraftText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200_000),
     AfterValidator(_without_nul),
+    AfterValidator(_visible),
 ]
 """The text of a plan's draft: up to 200,000 characters."""
 
@@ -139,6 +156,7 @@ Section = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(_without_nul),
+    AfterValidator(_visible),
 ]
 """A section of a plan, like ``3.2`` or ``Parking at the edge``."""
 

@@ -160,6 +160,28 @@ def test_a_name_or_title_is_one_line(tmp_path: Path, name: str) -> None:
         app.close()
 
 
+@pytest.mark.parametrize("name", ["\u200b", "\u200e\u200f", " \u2060 ", "\u00a0\u200b"])
+def test_a_name_of_only_invisible_characters_is_empty(
+    tmp_path: Path, name: str
+) -> None:
+    app = Samenspraak.open(tmp_path / "invisible.db")
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            app.register_stakeholder(
+                {"actor": "bakery", "stakeholder": "bakery", "name": name}
+            )
+        assert str(refused.value) == (
+            "name: must not be empty (it has only invisible characters)."
+        )
+        assert app.store.select_stakeholder(ref="bakery") is None
+        app.register_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": f"Bakery{name}"}
+        )
+        assert app.store.select_stakeholder(ref="bakery") is not None
+    finally:
+        app.close()
+
+
 def test_the_embedding_docs_name_every_public_method() -> None:
     page = (Path(__file__).parents[2] / "docs" / "embedding.md").read_text("utf-8")
     public = [
