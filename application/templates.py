@@ -36,7 +36,7 @@ import inspect
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -116,14 +116,34 @@ class TemplateError(InvalidInput):
     ``place`` is empty when the file as a whole is at fault (it cannot be read).
     """
 
-    def __init__(self, file: str, place: str, problem: str, more: int = 0) -> None:
+    def __init__(
+        self,
+        file: str,
+        place: str,
+        problem: str,
+        more: int = 0,
+        others: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        more = max(more, len(others))
         suffix = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
-        where = f"{file}: {place}" if place else file
-        super().__init__(f"{where}: {problem}{suffix}.")
+        super().__init__(f"{_at_place(file, place)}: {problem}{suffix}.")
         self.file = file
         self.place = place
         self.problem = problem
         self.more = more
+        self.others = list(others)
+        """The other problems found, as (place, problem), in the order found."""
+
+    def every_problem(self) -> list[str]:
+        """Each problem found, as a sentence of its own: the first, then the rest."""
+        return [
+            f"{_at_place(self.file, place)}: {problem}."
+            for place, problem in [(self.place, self.problem), *self.others]
+        ]
+
+
+def _at_place(file: str, place: str) -> str:
+    return f"{file}: {place}" if place else file
 
 
 # --- The file format ---------------------------------------------------------------
@@ -361,15 +381,13 @@ def parse_template(content: bytes | str, source: str) -> ProcessTemplate:
     try:
         model = TemplateFile.model_validate(data)
     except ValidationError as error:
-        errors = error.errors()
-        first = errors[0]
-        raise TemplateError(
-            source, place_of(first["loc"]), _problem(first), len(errors) - 1
-        ) from None
+        found = [(place_of(e["loc"]), _problem(e)) for e in error.errors()]
+        (place, problem), *others = found
+        raise TemplateError(source, place, problem, others=others) from None
     problems = list(_semantic_problems(model))
     if problems:
-        place, problem = problems[0]
-        raise TemplateError(source, place, problem, len(problems) - 1)
+        (place, problem), *others = problems
+        raise TemplateError(source, place, problem, others=others)
     return _to_domain(model)
 
 

@@ -5,6 +5,7 @@ diagrams.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -356,13 +357,19 @@ def template_show(name: str, version: str | None, as_json: bool) -> None:
 def template_validate(file: Path) -> None:
     """Check a template file and say where it is wrong.
 
-    Exits 0 when the file is a valid template, 1 with one sentence when not.
+    Exits 0 when the file is a valid template; 1 when not, with a line for each
+    problem found.
 
     \b
     Example:
       samenspraak template validate my-process.toml
     """
-    process = templates.check_template_file(file)
+    try:
+        process = templates.check_template_file(file)
+    except templates.TemplateError as error:
+        for problem in error.every_problem():
+            click.echo(f"Error: {problem}", err=True)
+        sys.exit(1)
     click.echo(
         f"{file}: valid ({process.name} v{process.version}, "
         f"hash {process.content_hash[:12]})"

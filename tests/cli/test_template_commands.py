@@ -142,6 +142,34 @@ def test_validate_a_broken_file_names_file_place_and_problem(
     assert "every_reaction_answered" in sentence
 
 
+def test_validate_lists_every_problem_it_finds_a_line_each(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(
+        VALID.replace('"every_reaction_answered"', '"all_done"')
+        .replace('"reaction_period_over"', '"time_is_up"')
+        .replace('"withdraw_reaction"', '"withdraw_reactoin"'),
+        encoding="utf-8",
+    )
+    result = run(tmp_path / "none.db", "template", "validate", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert all(line.startswith(f"Error: {path}: ") for line in lines)
+    said = {line.split(": ")[2]: line for line in lines}
+    assert sorted(said) == [
+        "phases[0].guards[0]",
+        "phases[0].permissions.resident[1]",
+        "phases[1].guards[0]",
+    ], lines
+    assert "unknown guard 'time_is_up'" in said["phases[0].guards[0]"]
+    assert (
+        "did you mean 'withdraw_reaction'?" in said["phases[0].permissions.resident[1]"]
+    )
+    assert "unknown guard 'all_done'" in said["phases[1].guards[0]"]
+
+
 def test_validate_a_toml_syntax_error_names_line_and_column(
     refused: Callable[..., str], tmp_path: Path
 ) -> None:
