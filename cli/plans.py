@@ -354,16 +354,29 @@ def plan_finalise(obj: Context, initiative_ref: str, plan_ref: str) -> None:
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @as_of_option
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Also print each version's text and each reaction and answer in full.",
+)
 @json_option
 @pass_context
 def plan_show(
-    obj: Context, initiative_ref: str, plan_ref: str, as_of: str | None, as_json: bool
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    as_of: str | None,
+    full: bool,
+    as_json: bool,
 ) -> None:
     """Show a plan's versions and every reaction with its answer.
+
+    The tables shorten long texts; --full prints them whole after the tables.
 
     \b
     Example:
       samenspraak plan show city-centre traffic-plan
+      samenspraak plan show city-centre traffic-plan --full
       samenspraak plan show city-centre traffic-plan --as-of 2026-04-15T12:00+02:00
     """
     p = obj.app(write=False).plan_details(initiative_ref, plan_ref, as_of=as_of)
@@ -400,6 +413,50 @@ def plan_show(
     )
     if p.unanswered:
         click.echo(f"\nUnanswered: {', '.join(map(str, p.unanswered))}")
+    if full:
+        click.echo(in_full(p))
+
+
+def in_full(p: Any) -> str:
+    """Every version's text and every reaction with its answer, whole."""
+    out = [section("Versions in full").rstrip("\n")]
+    for ver in p.versions:
+        out += [
+            "",
+            f"Version {ver.number}, proposed by {ver.proposed_by}",
+            f"  Changes: {_whole(ver.changes)}",
+            *_indented(ver.text),
+        ]
+    out.append(section("Reactions in full").rstrip("\n"))
+    for r in p.reactions:
+        if r.meeting is not None and r.channel == "meeting":
+            channel = f"meeting {r.meeting}"
+        elif r.meeting is not None:
+            channel = f"{r.channel}, from meeting {r.meeting}"
+        else:
+            channel = r.channel
+        section_of = [f"section {r.section}"] if r.section else []
+        where = ", ".join([r.stance, channel, *section_of])
+        out += ["", f"Reaction {r.number} by {r.stakeholder} on v{r.version} ({where})"]
+        out += _indented(r.text)
+        if r.withdrawn:
+            out.append("  Withdrawn.")
+        elif r.answer is None:
+            out.append("  Answer: none yet (UNANSWERED).")
+        elif r.answer.kind == "noted":
+            out.append(f"  Answer: support noted, by {r.answer.by}.")
+        else:
+            why = _whole(r.answer.text)
+            out.append(f"  Answer: {answer_text(r)}, by {r.answer.by}: {why}")
+    return "\n".join(out)
+
+
+def _whole(text: str | None) -> str:
+    return ERASED if text is None else text
+
+
+def _indented(text: str | None) -> list[str]:
+    return [f"  {line}" if line else "" for line in _whole(text).splitlines()]
 
 
 @plan.command("list")

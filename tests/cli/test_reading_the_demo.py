@@ -185,6 +185,31 @@ def test_plan_show_as_a_table(ok: Run, demo_db: Path) -> None:
     assert "Unanswered:" not in out
 
 
+def test_plan_show_full_prints_every_text_whole(
+    ok: Run, read_json: ReadJson, demo_db: Path
+) -> None:
+    plan = read_json(demo_db, "plan", "show", CITY, "traffic-plan")
+    short = ok(demo_db, "plan", "show", CITY, "traffic-plan").stdout
+    out = ok(demo_db, "plan", "show", CITY, "traffic-plan", "--full").stdout
+    assert out.startswith(short)
+    assert "Versions in full" not in short
+    whole = out[len(short) :]
+    for version in plan["versions"]:
+        assert f"  {version['text']}\n" in whole
+    first, second, *_, last = plan["reactions"]
+    assert (
+        "Reaction 1 by resident-havenkwartier on v1 "
+        "(objection, meeting 2, section Havenkwartier)\n"
+        f"  {first['text']}\n"
+        f"  Answer: adopted in v2, by civil-servant-traffic: {first['answer']['text']}\n"
+    ) in whole
+    assert f"  Answer: defended, by bakery: {second['answer']['text']}\n" in whole
+    assert whole.endswith(
+        f"  {last['text']}\n  Answer: support noted, by resident-kerkstraat.\n"
+    )
+    assert all(len(t) > 60 for t in (first["answer"]["text"], second["answer"]["text"]))
+
+
 def test_decision_show_gives_the_options_positions_and_tally(
     read_json: ReadJson, demo_db: Path
 ) -> None:
