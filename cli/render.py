@@ -9,12 +9,17 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
+NONE = "(none)"
+
 
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[Any]], whole: Sequence[int] = ()
 ) -> str:
     """A plain-text table with aligned columns; long texts are shortened, except
-    in the ``whole`` columns (hashes, which are only useful in full)."""
+    in the ``whole`` columns (hashes, which are only useful in full). With no rows,
+    ``(none)``: headers over nothing read as a fault."""
+    if not rows:
+        return NONE
     cells = [[_cell(v, i in whole) for i, v in enumerate(row)] for row in rows]
     widths = [
         max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)

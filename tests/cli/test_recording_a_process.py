@@ -75,6 +75,10 @@ def test_registering_starting_and_joining_from_an_empty_database(
     )
     _says(started, "", "Started city-centre; you are its facilitator.\n")
     assert event_count(db) == 1
+    status = ok(db, "initiative", "status", CITY).stdout
+    for empty in ("Groups", "Meetings", "Plans", "Decision points"):
+        assert f"\n{empty}\n\n(none)\n" in status, status
+    assert ok(db, "meeting", "list", CITY).stdout == "(none)\n"
 
     # The facilitator registers and adds the bakery; a resident does both themselves.
     _says(
