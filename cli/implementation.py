@@ -14,6 +14,7 @@ from samenspraak.cli.common import (
     list_section,
     pass_context,
 )
+from samenspraak.domain.initiative import STOPPED
 from samenspraak.domain.values import (
     ImplementationStatus,
 )
@@ -129,6 +130,9 @@ def implementation_status(
       samenspraak --as facilitator implementation status city-centre benches \\
         --status on-hold --reason "Waiting for the permit"
     """
+    if status in STOPPED and (reason is None or not reason.strip()):
+        msg = f"Give the reason with --reason: putting {action} {status} says why."
+        raise click.UsageError(msg)
     obj.app(write=True).change_implementation_status(
         {
             "actor": obj.who(),

@@ -69,10 +69,13 @@ def test_the_traffic_group_carries_out_the_market_square_and_everyone_can_follow
     assert "square-works" in todo
 
     # On hold, with the reason it needs; without one, refused.
-    assert refused(
-        demo_copy, "implementation", "status", CITY, "square-works",
-        "--status", "on-hold", actor="bakery",
-    ) == "Putting square-works on-hold gives its reason."  # fmt: skip
+    for no_reason in ((), ("--reason", "  ")):
+        assert refused(
+            demo_copy, "implementation", "status", CITY, "square-works",
+            "--status", "on-hold", *no_reason, actor="bakery", exit_code=2,
+        ) == (
+            "Give the reason with --reason: putting square-works on-hold says why."
+        )  # fmt: skip
     held = ok(
         demo_copy, "implementation", "status", CITY, "square-works",
         "--status", "on-hold", "--reason", "Waiting for the permit", actor="bakery",
