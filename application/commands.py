@@ -415,7 +415,8 @@ class ProposeDraft(Command):
 class AddReaction(Command):
     """A reaction to a version of a plan; ``stakeholder`` defaults to the actor
     (the facilitator names the stakeholder when recording a letter or meeting).
-    ``channel`` defaults to ``meeting`` when a meeting is named, else ``online``."""
+    ``channel`` defaults to ``meeting`` when a meeting is named, else ``online``;
+    a reaction recorded for someone else names its channel or meeting."""
 
     initiative: Ref
     plan: Ref

@@ -233,6 +233,7 @@ OPTION_OF_FIELD = {
     "reach": "--reach",
     "informing": "--informing",
     "audience": "--audience",
+    "channel": "--channel",
     "text_file": "--text-file",
     **{f: f"--{f}" for f in TEXT_OPTIONS},
 }

@@ -139,7 +139,10 @@ def plan_propose(
     "--channel",
     type=choices_of(Channel),
     default=None,
-    help="How it came in (default: meeting with --meeting, else online).",
+    help=(
+        "How it came in (default: meeting with --meeting, else online; "
+        "needed with --for unless --meeting is given)."
+    ),
 )
 @click.option("--for", "for_ref", metavar="REF", help="Record it for this stakeholder.")
 @click.option("--section", help="The section of the plan it concerns.")

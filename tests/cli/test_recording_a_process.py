@@ -303,7 +303,7 @@ def test_a_plan_is_created_and_drafts_proposed_with_text_or_a_text_file(
 
 
 def test_reactions_are_numbered_and_recorded_online_by_letter_and_at_a_meeting(
-    ok: Run, read_json: ReadJson, stage_copy: Path
+    run: Run, ok: Run, read_json: ReadJson, stage_copy: Path
 ) -> None:
     db = stage_copy
     ok(
@@ -366,6 +366,15 @@ def test_reactions_are_numbered_and_recorded_online_by_letter_and_at_a_meeting(
         "1",
     )
     assert spoken == "3\n"
+    unsaid = run(
+        db, "plan", "react", CITY, "vision", "--version", "1", "--stance", "concern",
+        "--text", "By telephone.", "--for", "bakery", actor=F,
+    )  # fmt: skip
+    assert unsaid.exit_code == 1
+    assert unsaid.stderr == (
+        "Error: --channel: say how the reaction came in (meeting, letter, email or "
+        "online) when recording it for someone else.\n"
+    )
 
     reactions = read_json(db, "plan", "show", CITY, "vision")["reactions"]
     assert [
