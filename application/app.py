@@ -50,6 +50,7 @@ from samenspraak.application.config import (
     OWN_TABLES,
     database_exists,
     is_postgres,
+    read_only_uri,
     resolve_db,
     storage_env,
     tables_in,
@@ -389,6 +390,11 @@ class Samenspraak(Application[UUID]):
         "APPLICATION_RECORDER_TOPIC": get_topic(SQLiteSamenspraakRecorder),
     }
 
+    read_only = False
+    """Opened on a SQLite file this process may not write (an archived copy): it
+    reads and verifies the record and changes nothing, as long as its views were
+    brought up to date before it was made read-only."""
+
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         try:
             super().__init__(env)
@@ -498,6 +504,12 @@ class Samenspraak(Application[UUID]):
         env = storage_env(target)
         if is_postgres(target):
             return cls._open_postgres(env, create=create)
+        if not create and holds == "record" and not _writable_here(Path(target)):
+            reading = _read_only_env(env, Path(target))
+            if reading is not None:  # an archived copy: read it, change nothing
+                app = cls(reading)
+                app.read_only = True
+                return app
         try:
             return cls(env)
         except StorageError:
@@ -509,9 +521,13 @@ class Samenspraak(Application[UUID]):
                 raise StorageError(msg) from None
             if holds is not None and not _writable_here(Path(target)):
                 msg = (
-                    f"The database {target} is read-only here: samenspraak writes "
-                    "beside it (its write-ahead log) and into it (its views) even "
-                    "to read or verify it; copy it to a folder you can write to."
+                    f"The database {target} is read-only here: commands that record "
+                    "something write into it; copy it to a folder you can write to."
+                    if create
+                    else f"The database {target} is read-only here, and its "
+                    "write-ahead log holds changes that cannot be read without "
+                    "writing beside it; copy it, with its -wal file, to a folder you "
+                    "can write to."
                 )
                 raise StorageError(msg) from None
             raise
@@ -618,7 +634,7 @@ class Samenspraak(Application[UUID]):
                 )
                 raise StorageError(msg) from None
             except PersistenceError as error:
-                raise StorageError(f"The database failed: {error}") from None
+                raise self._failed(error) from None
             except ConnectionPoolClosedError:
                 raise StorageError(CLOSED) from None
             except MapperDeserialisationError:
@@ -634,6 +650,13 @@ class Samenspraak(Application[UUID]):
             finally:
                 _ACTING.reset(token)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
+
+    def _failed(self, error: PersistenceError) -> StorageError:
+        """The database refused a statement. Opened read-only, the only statements
+        that write are those that catch the views up."""
+        if self.read_only:
+            return StorageError(BEHIND_READ_ONLY)
+        return StorageError(f"The database failed: {error}")
 
     def _refuse_when_closed(self) -> None:
         if self.closing.is_set():  # set by close(), on either backend
@@ -2592,6 +2615,13 @@ def _takes_part(document: dict[str, Any], person: str) -> bool:
     )
 
 
+def _read_only_env(env: dict[str, str], path: Path) -> dict[str, str] | None:
+    """The environment that reads a SQLite file this process may not write, without
+    writing anything (see :func:`read_only_uri`): tables are not created."""
+    uri = read_only_uri(path)
+    return None if uri is None else {**env, "SQLITE_DBNAME": uri, "CREATE_TABLE": "no"}
+
+
 def _writable_here(path: Path) -> bool:
     """The file and its folder can be written by this process."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
@@ -2626,6 +2656,12 @@ CONCERNING_A_STAKEHOLDER = frozenset(
 """Events about a stakeholder besides the one who gave the command."""
 
 CLOSED = "This instance of the engine was closed; open the record again."
+
+BEHIND_READ_ONLY = (
+    "This database is read-only here and its views are behind its events (they were "
+    "not brought up to date before it was made read-only), so they cannot be "
+    "caught up; copy it to a folder you can write to and run the command there."
+)
 
 
 def _as_of(view: M, moment: datetime | None) -> M:

@@ -81,10 +81,26 @@ OWN_TABLES = frozenset(
 event-sourcing library have a ``stored_events`` table too)."""
 
 
+def read_only_uri(path: Path) -> str | None:
+    """A URI that reads a SQLite file without writing to it or beside it: read-only,
+    and immutable (no lock taken, no shared-memory file made) when no write-ahead
+    log is beside it, as in an archived copy. None when a log with changes is there
+    but its shared-memory file is not: SQLite cannot read that log without making
+    one."""
+    wal, shm = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
+    has_wal = wal.is_file() and wal.stat().st_size > 0
+    if has_wal and not shm.is_file():
+        return None
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return uri if has_wal or shm.is_file() else uri + "&immutable=1"
+
+
 def tables_in(path: str) -> set[str] | None:
     """The tables of a SQLite file, read without writing to it; None when it is no
     SQLite file or cannot be read here."""
-    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    uri = read_only_uri(Path(path))
+    if uri is None:
+        return None
     try:
         with closing(sqlite3.connect(uri, uri=True)) as connection:
             return {

@@ -1,5 +1,6 @@
 """What a SQLite file given as the database may be: a samenspraak record, a new or
-empty file, never another program's database; read-only copies are named as such."""
+empty file, never another program's database; a read-only copy is read and verified,
+and never written."""
 
 from __future__ import annotations
 
@@ -104,12 +105,12 @@ def test_an_empty_file_becomes_a_record_when_something_is_recorded(
 
 
 @pytest.fixture
-def read_only_copy(tmp_path: Path) -> Iterator[Path]:
-    """A record in a folder mounted read-only (needs the right to mount)."""
+def read_only_folder(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """A folder, and the same folder mounted read-only (needs the right to mount):
+    what is written into the first is read through the second."""
     folder, mounted = tmp_path / "archive", tmp_path / "mounted"
     folder.mkdir()
     mounted.mkdir()
-    record_something_in(folder / "city.db")
     mount = subprocess.run(
         ["mount", "--bind", "-o", "ro", str(folder), str(mounted)],
         capture_output=True,
@@ -121,7 +122,7 @@ def read_only_copy(tmp_path: Path) -> Iterator[Path]:
     try:
         if (mounted / "probe").exists() or _can_write(mounted):
             pytest.skip("the folder could not be made read-only here")
-        yield mounted / "city.db"
+        yield folder, mounted
     finally:
         gc.collect()  # the refused opening's connections
         while _mounted(mounted):
@@ -146,14 +147,74 @@ def _can_write(folder: Path) -> bool:
     return True
 
 
-def test_a_database_on_read_only_media_is_named_as_such(read_only_copy: Path) -> None:
-    with pytest.raises(StorageError) as refused:
-        Samenspraak.open(read_only_copy, create=False)
+def start_a_city_centre(db: Path, *, read_to_the_end: bool) -> str:
+    """A record with an initiative and someone who joined it; returns its audit
+    head. Read to the end, every view is up to date; else the views lack the
+    joining."""
+    app = Samenspraak.open(db)
+    try:
+        for who in ("f", "bakery"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+             "area": "A", "budget": "10", "level": "co-deciding"}
+        )  # fmt: skip
+        head = str(app.audit_head("city"))
+        app.join_initiative(
+            {"actor": "bakery", "initiative": "city", "stakeholder": "bakery",
+             "kind": "entrepreneur"}
+        )  # fmt: skip
+        if read_to_the_end:
+            head = str(app.audit_head("city"))
+        return head
+    finally:
+        app.close()
 
+
+def test_an_archived_copy_on_read_only_media_is_read_and_verified_unchanged(
+    read_only_folder: tuple[Path, Path],
+) -> None:
+    folder, mounted = read_only_folder
+    head = start_a_city_centre(folder / "city.db", read_to_the_end=True)
+    files = sorted(p.name for p in folder.iterdir())
+    archived = mounted / "city.db"
+
+    app = Samenspraak.open(archived, create=False)
+    try:
+        assert app.read_only
+        status = app.initiative_status("city")
+        verified = app.verify_audit(initiative="city", head=head)
+    finally:
+        app.close()
+
+    assert [s.ref for s in status.stakeholders] == ["f", "bakery"]
+    assert verified.intact
+    assert str(verified.head) == head
+    assert sorted(p.name for p in folder.iterdir()) == files  # nothing made beside it
+    with pytest.raises(StorageError) as refused:
+        Samenspraak.open(archived)  # to record something
     assert str(refused.value) == (
-        f"The database {read_only_copy} is read-only here: samenspraak writes beside "
-        "it (its write-ahead log) and into it (its views) even to read or verify it; "
-        "copy it to a folder you can write to."
+        f"The database {archived} is read-only here: commands that record something "
+        "write into it; copy it to a folder you can write to."
+    )
+
+
+def test_a_read_only_copy_whose_views_are_behind_says_so(
+    read_only_folder: tuple[Path, Path],
+) -> None:
+    folder, mounted = read_only_folder
+    start_a_city_centre(folder / "city.db", read_to_the_end=False)
+
+    app = Samenspraak.open(mounted / "city.db", create=False)
+    try:
+        with pytest.raises(StorageError) as refused:
+            app.initiative_status("city")
+    finally:
+        app.close()
+    assert str(refused.value) == (
+        "This database is read-only here and its views are behind its events (they "
+        "were not brought up to date before it was made read-only), so they cannot "
+        "be caught up; copy it to a folder you can write to and run the command there."
     )
 
 
@@ -195,6 +256,38 @@ def test_a_new_database_in_a_folder_this_user_may_not_write_is_named_as_such() -
             "write to.\n"
         ), opened.stderr
         assert not db.exists()
+    finally:
+        shutil.rmtree(folder)
+
+
+VERIFY_AS_SOMEONE_ELSE = """
+import sys
+from samenspraak.application import Samenspraak, StorageError
+app = Samenspraak.open(sys.argv[1], create=False)
+try:
+    verified = app.verify_audit(initiative="city", head=sys.argv[2])
+    print(app.read_only, verified.intact, app.initiative_status("city").phase)
+finally:
+    app.close()
+"""
+
+
+def test_a_record_this_user_may_read_but_not_write_is_read_and_verified() -> None:
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root, to open the file as another user (setpriv)")
+    folder = Path(tempfile.mkdtemp(prefix="samenspraak-"))
+    try:
+        folder.chmod(0o755)  # the owner (root) writes; others only read
+        db = folder / "city.db"
+        head = start_a_city_centre(db, read_to_the_end=True)
+        files = sorted(p.name for p in folder.iterdir())
+        opened = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             sys.executable, "-c", VERIFY_AS_SOMEONE_ELSE, str(db), head],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert opened.stdout == "True True society-decides\n", opened.stderr
+        assert sorted(p.name for p in folder.iterdir()) == files
     finally:
         shutil.rmtree(folder)
 
