@@ -449,7 +449,9 @@ DUTCH_GUARDS: dict[str, str] = {
     "every_plan_finalised": "elk plan van het initiatief is definitief",
     "a_draft_proposed": "ten minste één plan van het initiatief heeft een versie",
     "a_decision_taken": "over ten minste één besluitpunt is besloten, met een uitkomst",
-    "council_informed": "de raad is in deze fase geïnformeerd",
+    "council_informed": (
+        "de raad is in deze fase geïnformeerd (vastgelegd sinds de fase begon)"
+    ),
     "budget_allocated": "ten minste een deel van het budget is toegewezen",
     "reaction_period_over": "de reactietermijn van de fase is voorbij",
 }

@@ -333,6 +333,16 @@ def _guard_problems(phase: PhaseFile, here: str) -> Iterator[tuple[str, str]]:
                 "guard 'reaction_period_over' needs a reaction period: set the "
                 "phase's reaction_period_days",
             )
+        elif (
+            guard == "council_informed"
+            and phase.permissions
+            and "inform_council" not in phase.permissions.get("facilitator", ())
+        ):
+            yield (
+                at,
+                "guard 'council_informed' asks for an informing in this phase: give "
+                "the facilitator inform_council in its permissions",
+            )
 
 
 def _to_domain(model: TemplateFile) -> ProcessTemplate:

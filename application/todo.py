@@ -222,9 +222,7 @@ def guard_holds(
         "a_decision_taken": any(
             d["state"] == "decided" and d["outcome"] is not None for d in decisions
         ),
-        "council_informed": any(
-            informing.get("phase") == doc["phase"] for informing in doc["council"]
-        ),
+        "council_informed": informed_in_phase(doc),
         "budget_allocated": bool(doc["allocations"]),
     }
     return holds.get(guard, False)
@@ -285,7 +283,7 @@ def _facilitator(
             )
     yield from _phase_items(doc, process, now)
     if _permitted(process, doc["phase"], "facilitator", "inform_council"):
-        yield from _council_item(doc)
+        yield from _council_item(doc, process)
 
 
 def _phase_items(
@@ -322,7 +320,17 @@ def _phase_items(
         )
 
 
-def _council_item(doc: dict[str, Any]) -> Iterator[TodoItem]:
+def informed_in_phase(doc: dict[str, Any]) -> bool:
+    """An informing of the council was recorded since the current phase began (the
+    guard ``council_informed``, as the initiative itself keeps it)."""
+    began = phase_began(doc)
+    return any(
+        began is None or datetime.fromisoformat(c["recorded_at"]) >= began
+        for c in doc["council"]
+    )
+
+
+def _council_item(doc: dict[str, Any], process: ProcessTemplate) -> Iterator[TodoItem]:
     slug = doc["slug"]
     if not doc["council"]:
         yield TodoItem(
@@ -330,6 +338,16 @@ def _council_item(doc: dict[str, Any]) -> Iterator[TodoItem]:
             initiative=slug,
             subject="council",
             text="The council has not been informed yet.",
+        )
+        return
+    phase = process.phase(doc["phase"])
+    if "council_informed" in phase.guards and not informed_in_phase(doc):
+        yield TodoItem(
+            kind="inform-council",
+            initiative=slug,
+            subject="council",
+            text=f"The council has not been informed in the phase {phase.name} yet; "
+            "leaving the phase asks for it.",
         )
         return
     last = max(datetime.fromisoformat(c["recorded_at"]) for c in doc["council"])

@@ -36,7 +36,10 @@ GUARDS: dict[str, str] = {
     "a_decision_taken": (
         "at least one decision point of the initiative is decided with an outcome"
     ),
-    "council_informed": "the council has been informed during this phase",
+    "council_informed": (
+        "the council has been informed in this phase (an informing recorded since "
+        "the phase began)"
+    ),
     "budget_allocated": "at least part of the budget has been allocated",
     "reaction_period_over": "the phase's reaction period has ended",
 }

@@ -423,7 +423,6 @@ def _council_informed(d: Document, e: Any, at: str) -> None:
             "informed_at": e.informed_at.isoformat(),
             "audit_head": getattr(e, "audit_head", None),
             "recorded_at": at,
-            "phase": d["phase"],
             "follow_ups": [],
         }
     )

@@ -387,6 +387,16 @@ BROKEN = {
         "phases[0].guards[0]",
         "guard 'reaction_period_over' needs a reaction period",
     ),
+    "a council guard the facilitator cannot meet": (
+        HEAD
+        + _phase(
+            extra="guards = ['council_informed']\n[phases.permissions]\n"
+            "facilitator = ['advance_phase']\n"
+        ),
+        "phases[0].guards[0]",
+        "guard 'council_informed' asks for an informing in this phase: give the "
+        "facilitator inform_council in its permissions",
+    ),
     "negative duration": (
         HEAD + _phase(extra="reaction_period_days = -14\n"),
         "phases[0].reaction_period_days",

@@ -601,3 +601,64 @@ def test_a_plan_is_not_finalised_while_the_phases_reaction_period_runs(engine):
     )
     with clock.frozen_at(MOMENT + timedelta(days=29)):
         assert do("finalise_plan", actor="facilitator", plan="plan") == 1
+
+
+TOLD_AGAIN = """\
+name = "told-again"
+version = "1"
+description = "The vision is shown early; the council hears the outcome later."
+
+[[phases]]
+name = "draft"
+description = "The plans are drafted."
+
+[[phases]]
+name = "council"
+description = "The council is told."
+guards = ["council_informed"]
+
+[[phases]]
+name = "end"
+description = "Done."
+"""
+
+
+def test_the_council_phase_asks_for_an_informing_of_its_own_in_todo_and_in_advancing(
+    engine, tmp_path
+):
+    path = tmp_path / "told-again-v1.toml"
+    path.write_text(TOLD_AGAIN, "utf-8")
+    with_templates(engine, load_template(path))
+    start(engine, "harbour", "told-again")
+    later = MOMENT
+
+    def inform(title: str) -> None:
+        engine.inform_council(
+            {"actor": "facilitator", "initiative": "harbour", "document_title": title,
+             "document_sha256": "0" * 64, "session": "informal", "informed_at": later}
+        )  # fmt: skip
+
+    def todo() -> dict[str, str]:
+        return {i.kind: i.text for i in engine.todo("facilitator")}
+
+    with clock.frozen_at(later):
+        inform("The vision")
+    later += timedelta(days=1)
+    with clock.frozen_at(later):
+        engine.advance_phase({"actor": "facilitator", "initiative": "harbour"})
+    later += timedelta(days=1)
+    with clock.frozen_at(later):
+        assert todo()["inform-council"] == (
+            "The council has not been informed in the phase council yet; leaving the "
+            "phase asks for it."
+        )
+        assert "phase-can-advance" not in todo()
+        with pytest.raises(NotAllowed, match="informed in this phase"):
+            engine.advance_phase({"actor": "facilitator", "initiative": "harbour"})
+        inform("The final plans")
+        assert "inform-council" not in todo()
+        assert "phase-can-advance" in todo()
+        assert (
+            engine.advance_phase({"actor": "facilitator", "initiative": "harbour"})
+            == "end"
+        )
