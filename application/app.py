@@ -1451,21 +1451,8 @@ class Samenspraak(Application[UUID]):
         return self._run(run)
 
     def react_to_plan(self, command: c.AddReaction | Mapping[str, Any]) -> int:
-        """Add a reaction to a version of a plan; returns the reaction's number.
-        Recorded for someone else, it says how it came in (a channel, or the
-        meeting it was given at): it did not come in online from the one recording
-        it."""
+        """Add a reaction to a version of a plan; returns the reaction's number."""
         cmd = parse(c.AddReaction, command)
-        if (
-            cmd.stakeholder not in (None, cmd.actor)
-            and cmd.channel is None
-            and cmd.meeting is None
-        ):
-            msg = (
-                "channel: say how the reaction came in (meeting, letter, email or "
-                "online) when recording it for someone else."
-            )
-            raise InvalidInput(msg)
 
         def run() -> int:
             actor = self._actor(cmd.actor)

@@ -415,8 +415,9 @@ class ProposeDraft(Command):
 class AddReaction(Command):
     """A reaction to a version of a plan; ``stakeholder`` defaults to the actor
     (the facilitator names the stakeholder when recording a letter or meeting).
-    ``channel`` defaults to ``meeting`` when a meeting is named, else ``online``;
-    a reaction recorded for someone else names its channel or meeting."""
+    ``channel`` defaults to ``meeting`` when a meeting is named, else, for a
+    reaction the stakeholder gives themselves, ``online``; one recorded for someone
+    else names its channel or meeting."""
 
     initiative: Ref
     plan: Ref
@@ -429,11 +430,12 @@ class AddReaction(Command):
     meeting: Number | None = None
 
     @property
-    def how(self) -> Channel:
-        """The channel it came in by, given or implied by a named meeting."""
+    def how(self) -> Channel | None:
+        """The channel it came in by, given or implied by a named meeting (None:
+        not said; the plan takes it as online from the stakeholder themselves)."""
         if self.channel is not None:
             return self.channel
-        return Channel.MEETING if self.meeting is not None else Channel.ONLINE
+        return Channel.MEETING if self.meeting is not None else None
 
 
 class AdoptChange(Command):

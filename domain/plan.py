@@ -288,12 +288,15 @@ class Plan(Aggregate):
         version: int,
         stance: Stance,
         text: TextRef,
-        channel: Channel,
+        channel: Channel | None = None,
         section: TextRef | None = None,
         meeting: int | None = None,
         closes_at: datetime | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
+
+        Without a ``channel`` it came in online, from the stakeholder themselves; a
+        reaction recorded for someone else says how it came in.
 
         Reactions close at ``closes_at`` when the caller knows when they close
         (the application works it out from the plan's own period and the current
@@ -304,6 +307,10 @@ class Plan(Aggregate):
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
             actor in (stakeholder, initiative.facilitator)
         )
+        rules.a_reaction_recorded_for_someone_says_how_it_came_in.check(
+            channel is not None or actor == stakeholder
+        )
+        channel = channel if channel is not None else Channel.ONLINE
         initiative.require_participant(stakeholder, "react to plans")
         self._require_not_finalised()
         rules.a_reaction_refers_to_an_existing_version.check(

@@ -131,8 +131,8 @@ a_migration_keeps_the_current_phase = _rule(
 a_migration_keeps_society_deciding_alone = _rule(
     "a_migration_keeps_society_deciding_alone",
     "{initiative} is in the phase {phase}, where society decides alone; in "
-    "{template} version {version} it does not, so moving there now would let "
-    "colleagues join before society has decided.",
+    "{template} version {version} that phase lets colleagues in, and a migration "
+    "does not end society's turn: advance {initiative} past {phase} first.",
 )
 
 # --- Stakeholders and groups --------------------------------------------------------
@@ -352,6 +352,11 @@ reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator = _rule(
     "reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator",
     "A reaction is given by the stakeholder themselves, or recorded for them by "
     "the facilitator (from a meeting, a letter or an email).",
+)
+a_reaction_recorded_for_someone_says_how_it_came_in = _rule(
+    "a_reaction_recorded_for_someone_says_how_it_came_in",
+    "A reaction recorded for someone else says how it came in: by letter, by email, "
+    "at a meeting (name it) or online.",
 )
 a_reaction_must_exist = _rule(
     "a_reaction_must_exist",

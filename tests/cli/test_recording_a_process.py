@@ -372,8 +372,8 @@ def test_reactions_are_numbered_and_recorded_online_by_letter_and_at_a_meeting(
     )  # fmt: skip
     assert unsaid.exit_code == 1
     assert unsaid.stderr == (
-        "Error: --channel: say how the reaction came in (meeting, letter, email or "
-        "online) when recording it for someone else.\n"
+        "Error: A reaction recorded for someone else says how it came in: by letter, "
+        "by email, at a meeting (name it) or online.\n"
     )
 
     reactions = read_json(db, "plan", "show", CITY, "vision")["reactions"]

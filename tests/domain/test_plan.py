@@ -368,6 +368,35 @@ def test_the_bakery_cannot_react_in_the_residents_name(
     assert traffic_plan.reactions == {}
 
 
+def test_a_reaction_recorded_for_someone_says_how_it_came_in(
+    city_centre, traffic_plan, text, refused
+):
+    with refused(
+        rules.a_reaction_recorded_for_someone_says_how_it_came_in,
+        "A reaction recorded for someone else says how it came in: by letter, by "
+        "email, at a meeting (name it) or online.",
+        traffic_plan,
+    ):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="library",
+            version=1,
+            stance=Stance.SUGGESTION,
+            text=text("by telephone"),
+        )
+
+    own = traffic_plan.add_reaction(
+        actor="library",
+        initiative=city_centre,
+        stakeholder="library",
+        version=1,
+        stance=Stance.SUGGESTION,
+        text=text("bicycle parking"),
+    )
+    assert traffic_plan.reactions[own].channel is Channel.ONLINE
+
+
 def test_a_reaction_cannot_refer_to_a_version_that_does_not_exist(
     city_centre, traffic_plan, text, refused
 ):

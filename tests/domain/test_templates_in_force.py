@@ -191,8 +191,8 @@ def test_a_migration_keeps_society_deciding_alone(city_centre, refused):
     with refused(
         rules.a_migration_keeps_society_deciding_alone,
         "city-centre is in the phase society-decides, where society decides alone; "
-        "in open-doors version 1 it does not, so moving there now would let "
-        "colleagues join before society has decided.",
+        "in open-doors version 1 that phase lets colleagues in, and a migration does "
+        "not end society's turn: advance city-centre past society-decides first.",
         city_centre,
     ):
         city_centre.migrate_template(actor="facilitator", process=colleagues_at_once)
