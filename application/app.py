@@ -77,7 +77,7 @@ from samenspraak.application.persistence import (
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
 from samenspraak.domain.initiative import Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.plan import Plan, plan_id
-from samenspraak.domain.rules import RuleViolation
+from samenspraak.domain.rules import RuleViolation, counted
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, Head
@@ -286,7 +286,7 @@ def describe_validation_error(error: ValidationError, field: str = "input") -> s
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or field
     more = len(error.errors()) - 1
-    suffix = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
+    suffix = f" (and {counted(more, 'more problem', 'more problems')})" if more else ""
     return f"{where}: {_problem(first)}{suffix}."
 
 

@@ -56,6 +56,7 @@ from pydantic_core import ErrorDetails
 from samenspraak.application.app import Samenspraak
 from samenspraak.application.errors import InvalidInput, NotFound
 from samenspraak.application.files import reason_of
+from samenspraak.domain.rules import counted
 from samenspraak.domain.templates import (
     BUILT_IN_TEMPLATES,
     GUARDS,
@@ -121,11 +122,12 @@ class TemplateError(InvalidInput):
         file: str,
         place: str,
         problem: str,
-        more: int = 0,
         others: Sequence[tuple[str, str]] = (),
     ) -> None:
-        more = max(more, len(others))
-        suffix = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
+        more = len(others)
+        suffix = (
+            f" (and {counted(more, 'more problem', 'more problems')})" if more else ""
+        )
         super().__init__(f"{_at_place(file, place)}: {problem}{suffix}.")
         self.file = file
         self.place = place

@@ -19,6 +19,7 @@ from typing import Any
 
 from samenspraak.application import reading
 from samenspraak.application.views import View
+from samenspraak.domain.rules import counted
 from samenspraak.domain.templates import GUARDS, ProcessTemplate
 
 HORIZON = timedelta(days=7)
@@ -194,12 +195,12 @@ def _unanswered_item(
     open_count = unanswered(plan)
     if open_count and plan["final_version"] is None:
         name = text(plan["title"]) or plan["slug"]
-        noun = "reaction" if open_count == 1 else "reactions"
         yield TodoItem(
             kind="unanswered-reactions",
             initiative=initiative,
             subject=plan["slug"],
-            text=f"{open_count} {noun} on '{name}' still to answer.",
+            text=f"{counted(open_count, 'reaction', 'reactions')} on '{name}' still "
+            "to answer.",
             count=open_count,
         )
 

@@ -439,13 +439,6 @@ def implementation_table(actions: Any) -> str:
     )
 
 
-def numbered(noun: str, numbers: Sequence[int]) -> str:
-    """'reaction 1' or 'reactions 1, 3': each number once, in the order given, as
-    the engine records them."""
-    once = [str(number) for number in dict.fromkeys(numbers)]
-    return f"{noun}{'s' * (len(once) > 1)} {', '.join(once)}"
-
-
 def reactions_option(f: F) -> F:
     return click.option(
         "--reaction",

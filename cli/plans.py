@@ -26,7 +26,6 @@ from samenspraak.cli.common import (
     done,
     json_option,
     list_section,
-    numbered,
     output_option,
     pass_context,
     plan_table,
@@ -36,7 +35,7 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import emit_json, json_text, section, table
-from samenspraak.domain.rules import counted
+from samenspraak.domain.rules import counted, numbered
 from samenspraak.domain.values import (
     Channel,
     Stance,
@@ -242,7 +241,7 @@ def plan_adopt(
     obj.app(write=True).adopt_change(command)
     done(
         f"{'Partly adopted' if partly else 'Adopted'} in version {command.version}: "
-        f"{numbered('reaction', command.reactions)}."
+        f"{numbered(command.reactions, 'reaction', 'reactions')}."
     )
 
 
@@ -277,7 +276,7 @@ def plan_defend(
         },
     )
     obj.app(write=True).defend_position(command)
-    done(f"Position defended: {numbered('reaction', command.reactions)}.")
+    done(f"Position defended: {numbered(command.reactions, 'reaction', 'reactions')}.")
 
 
 @plan.command("note")
@@ -304,7 +303,7 @@ def plan_note(
         },
     )
     obj.app(write=True).note_support(command)
-    done(f"Support noted: {numbered('reaction', command.reactions)}.")
+    done(f"Support noted: {numbered(command.reactions, 'reaction', 'reactions')}.")
 
 
 @plan.command("withdraw")
@@ -416,13 +415,13 @@ def plan_show(
     )
     if p.unanswered:
         click.echo(f"\nUnanswered: {', '.join(map(str, p.unanswered))}")
-    if full:
+    if full and (p.versions or p.reactions):  # the tables said (none) already
         click.echo(in_full(p))
 
 
 def in_full(p: Any) -> str:
     """Every version's text and every reaction with its answer, whole."""
-    out = [section("Versions in full").rstrip("\n")]
+    out = [section("Versions in full").rstrip("\n")] if p.versions else []
     for ver in p.versions:
         out += [
             "",
@@ -430,7 +429,8 @@ def in_full(p: Any) -> str:
             f"  Changes: {_whole(ver.changes)}",
             *_indented(ver.text),
         ]
-    out.append(section("Reactions in full").rstrip("\n"))
+    if p.reactions:
+        out.append(section("Reactions in full").rstrip("\n"))
     for r in p.reactions:
         if r.meeting is not None and r.channel == "meeting":
             channel = f"meeting {r.meeting}"

@@ -624,7 +624,8 @@ class Plan(Aggregate):
         rules.a_plan_is_finalised_when_every_reaction_is_answered.check(
             not self.unanswered,
             plan=self.slug,
-            reactions=rules.numbered(sorted(self.unanswered), "reaction", "reactions"),
+            reactions=rules.numbered(sorted(self.unanswered), "reaction", "reactions")
+            + (" is" if len(self.unanswered) == 1 else " are"),
         )
         closes_at = closes_at or self.reaction_period_in_force(initiative)
         rules.a_plan_is_finalised_after_its_reaction_period.check(

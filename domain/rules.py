@@ -13,7 +13,7 @@ command; those are enforced through the rules of this table too
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,11 +54,11 @@ def counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def numbered(numbers: Sequence[int], one: str, many: str) -> str:
-    """``reaction 4 is``, ``reactions 1, 3 are``: numbered things with their noun
-    and verb in the number they need."""
-    listed = ", ".join(map(str, numbers))
-    return f"{one} {listed} is" if len(numbers) == 1 else f"{many} {listed} are"
+def numbered(numbers: Iterable[int], one: str, many: str) -> str:
+    """``reaction 4``, ``reactions 1, 3``: numbered things with their noun in the
+    number they need, each number once, in the order given."""
+    once = [str(number) for number in dict.fromkeys(numbers)]
+    return f"{one if len(once) == 1 else many} {', '.join(once)}"
 
 
 def _rule(name: str, reason: str) -> Rule:

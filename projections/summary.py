@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from samenspraak.domain.rules import numbered
+
 
 def _v(value: Any) -> str:
     return str(getattr(value, "value", value))
@@ -21,9 +23,7 @@ def _a(noun: str) -> str:
 
 
 def _numbers(values: Any) -> str:
-    numbers = list(values)
-    noun = "reaction" if len(numbers) == 1 else "reactions"
-    return f"{noun} {', '.join(map(str, numbers))}"
+    return numbered(values, "reaction", "reactions")
 
 
 LINES: dict[tuple[str, str], Callable[[Any], str]] = {

@@ -259,6 +259,9 @@ def test_a_plan_is_created_and_drafts_proposed_with_text_or_a_text_file(
         actor=F,
     )
     _says(created, "", "Created the plan traffic-plan.\n")
+    shown = ok(db, "plan", "show", CITY, "traffic-plan").stdout
+    assert "\nVersions\n\n(none)\n\nReactions\n\n(none)\n" in shown
+    assert ok(db, "plan", "show", CITY, "traffic-plan", "--full").stdout == shown
     first = ok(
         db,
         "plan",
