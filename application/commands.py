@@ -105,12 +105,21 @@ def _without_nul(text: str) -> str:
     return text
 
 
+_BLANK = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
+"""Letters and signs that show as nothing: the Hangul fillers, the blank braille
+pattern and the variation selectors."""
+
+
 def _visible(text: str) -> str:
     """A text says something a person can see: one made only of invisible
     characters (zero-width spaces, joiners, marks of direction, blank space) would
     show as nothing, and is refused as empty."""
     if all(
-        c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+        c.isspace()
+        or c in _BLANK
+        or unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp")
         for c in text
     ):
         msg = "must not be empty (it has only invisible characters)"

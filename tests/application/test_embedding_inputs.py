@@ -160,7 +160,10 @@ def test_a_name_or_title_is_one_line(tmp_path: Path, name: str) -> None:
         app.close()
 
 
-@pytest.mark.parametrize("name", ["\u200b", "\u200e\u200f", " \u2060 ", "\u00a0\u200b"])
+@pytest.mark.parametrize(
+    "name",
+    ["\u200b", "\u200e\u200f", " \u2060 ", "\u00a0\u200b", "\u3164", "\u2800\ufe0f"],
+)
 def test_a_name_of_only_invisible_characters_is_empty(
     tmp_path: Path, name: str
 ) -> None:
