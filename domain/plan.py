@@ -451,6 +451,9 @@ class Plan(Aggregate):
         first (by the system, as tick would have done).
         """
         self._require_editable(actor, initiative, "open reaction periods")
+        rules.a_reaction_period_opens_on_a_draft.check(
+            bool(self.versions), plan=self.slug
+        )
         rules.times_carry_a_timezone.check(
             closes_at.tzinfo is not None, what="closing time"
         )

@@ -416,6 +416,11 @@ a_plan_has_a_draft_before_it_is_finalised = _rule(
     "a_plan_has_a_draft_before_it_is_finalised",
     "{plan} has no draft yet; propose one before finalising it.",
 )
+a_reaction_period_opens_on_a_draft = _rule(
+    "a_reaction_period_opens_on_a_draft",
+    "{plan} has no draft yet; propose one before opening a reaction period on it: "
+    "there is nothing to react to.",
+)
 a_reaction_period_closes_in_the_future = _rule(
     "a_reaction_period_closes_in_the_future",
     "The reaction period of {plan} must close in the future; {closes_at} has passed.",

@@ -216,6 +216,13 @@ def test_a_reaction_period_for_days_or_the_phases_period(city: Samenspraak) -> N
     with clock.frozen_at(START):
         city.create_plan({"actor": "facilitator", "initiative": CC, "plan": "vision",
                           "title": "Vision", "group": "traffic"})  # fmt: skip
+        with pytest.raises(NotAllowed) as no_draft:
+            city.open_reaction_period(
+                {"actor": "facilitator", "initiative": CC, "plan": "vision", "days": 3}
+            )
+        assert no_draft.value.rule == "a_reaction_period_opens_on_a_draft"
+        city.propose_draft({"actor": "facilitator", "initiative": CC, "plan": "vision",
+                            "text": "A lively centre.", "changes": "First."})  # fmt: skip
         until = city.open_reaction_period(
             {"actor": "facilitator", "initiative": CC, "plan": "vision", "days": 3}
         )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.decision_point import DecisionState
+from samenspraak.domain.plan import Plan
 from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     Channel,
@@ -201,6 +202,26 @@ def test_others_do_not_open_a_reaction_period(city_centre, traffic_plan, refused
     ):
         traffic_plan.open_reaction_period(
             actor="library", initiative=city_centre, closes_at=DEADLINE
+        )
+
+
+def test_a_reaction_period_opens_on_a_draft(city_centre, refused, text):
+    vision = Plan.create(
+        actor="facilitator",
+        initiative=city_centre,
+        slug="vision",
+        title=text("vision"),
+        group="steering",
+    )
+    vision.collect_events()
+    with refused(
+        rules.a_reaction_period_opens_on_a_draft,
+        "vision has no draft yet; propose one before opening a reaction period on "
+        "it: there is nothing to react to.",
+        vision,
+    ):
+        vision.open_reaction_period(
+            actor="facilitator", initiative=city_centre, closes_at=DEADLINE
         )
 
 
