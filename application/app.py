@@ -83,7 +83,7 @@ from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
 from samenspraak.projections.summary import LINES
-from samenspraak.projections.verify import verify_chain
+from samenspraak.projections.verify import PAGE, verify_chain
 from samenspraak.projections.views import (
     AuditRow,
     AuditTrailLogic,
@@ -141,6 +141,8 @@ IDENTITY_TOPICS = frozenset(
     for name in ("Started", "StakeholderJoined", "PersonalDataErased")
 )
 """The events that commit to stakeholders' identities."""
+
+ERASURE_TOPIC = "samenspraak.domain.initiative:Initiative.PersonalDataErased"
 
 
 def erased_names(stakeholder_id: str) -> tuple[str, str]:
@@ -2320,11 +2322,46 @@ class Samenspraak(Application[UUID]):
     ) -> tuple[int, str] | None:
         """Once a chain is intact and its texts checked: the directory against the
         identities (``records`` of :data:`IDENTITY_TOPICS`), then every text
-        without a body against the erasures recorded."""
-        found = self._directory_problem(records)
-        if found is not None:
-            return found
-        return texts.unexplained(self._erased_with_texts(records))
+        without a body against the erasures recorded.
+
+        The directory and the texts are read after the events, so an erasure
+        recorded meanwhile (by another command, in one transaction with the
+        directory and its texts) shows there before its event was read. So before
+        a difference is called a problem, the erasures are read again, to the end
+        of the log, and the check is made with them (again, while more are
+        recorded)."""
+        erasures: list[tuple[int, str, int, str, bytes]] = []
+        for _ in range(3):
+            found = self._directory_problem([*records, *erasures]) or (
+                texts.unexplained(self._erased_with_texts([*records, *erasures]))
+            )
+            if found is None:
+                return None
+            again = self._erasure_records()
+            if len(again) == len(erasures):
+                return found
+            erasures = again
+        return found
+
+    def _erasure_records(self) -> list[tuple[int, str, int, str, bytes]]:
+        """Every recorded erasure in the log, as the chain's records."""
+        found: list[tuple[int, str, int, str, bytes]] = []
+        after = 0
+        while True:
+            page = self.recorder.select_notifications(
+                start=after,
+                limit=PAGE,
+                topics=[ERASURE_TOPIC],
+                inclusive_of_start=False,
+            )
+            found += [
+                (n.id, n.originator_id.hex, n.originator_version, n.topic, n.state)
+                for n in page
+                if isinstance(n.originator_id, UUID)
+            ]
+            if len(page) < PAGE:
+                return found
+            after = page[-1].id
 
     def _erased_with_texts(
         self, records: Iterable[tuple[int, str, int, str, bytes]]

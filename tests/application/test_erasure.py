@@ -462,3 +462,46 @@ def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
         check = app.verify_audit(initiative=initiative)
         assert check.intact, check.problem
     assert app.verify_audit().intact
+
+
+@pytest.mark.parametrize("texts", [False, True], ids=["identity", "with-texts"])
+def test_an_erasure_recorded_while_the_record_is_verified_is_no_tampering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texts: bool
+) -> None:
+    """The directory and the texts are read after the events: an erasure saved in
+    between shows there before its event was read, and is found, not reported."""
+    db = tmp_path / "busy.db"
+    app, other = Samenspraak.open(db), Samenspraak.open(db)
+    try:
+        for who in ("f", "resident"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+             "area": "A", "budget": "0", "level": "consulting"}
+        )  # fmt: skip
+        app.join_initiative(
+            {"actor": "resident", "initiative": "city", "stakeholder": "resident",
+             "kind": "resident"}
+        )  # fmt: skip
+        app.leave_initiative(
+            {"actor": "resident", "initiative": "city", "stakeholder": "resident"}
+        )
+        read_directory = app.store.select_stakeholders
+        erased_meanwhile: list[str] = []
+
+        def erasing_first(ids: Any) -> Any:
+            if not erased_meanwhile:
+                other.erase_stakeholder(
+                    {"actor": "resident", "stakeholder": "resident", "texts": texts}
+                )
+                erased_meanwhile.append("resident")
+            return read_directory(ids)
+
+        monkeypatch.setattr(app.store, "select_stakeholders", erasing_first)
+        verified = app.verify_audit()
+        assert erased_meanwhile == ["resident"]
+        assert verified.intact, verified.problem
+        assert app.verify_audit(initiative="city").intact
+    finally:
+        app.close()
+        other.close()
