@@ -34,6 +34,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     MapperDeserialisationError,
+    OperationalError,
     PersistenceError,
     StoredEvent,
     Transcoding,
@@ -401,7 +402,7 @@ class Samenspraak(Application[UUID]):
         try:
             super().__init__(env)
         except (EventSourcingError, sqlite3.Error, OSError, ImportError) as error:
-            raise StorageError(_cannot_open(error)) from None
+            raise _not_opened(error) from None
         if not isinstance(self.recorder, TextStoreRecorder):
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."
             raise StorageError(msg)
@@ -411,7 +412,7 @@ class Samenspraak(Application[UUID]):
         try:
             self.state, self.audit, self.responses = self._construct_views()
         except (EventSourcingError, sqlite3.Error) as error:
-            raise StorageError(_cannot_open(error)) from None
+            raise _not_opened(error) from None
         self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
         self.views_in_use = ViewsInUse()
 
@@ -513,7 +514,7 @@ class Samenspraak(Application[UUID]):
                 app.read_only = True
                 return app
         try:
-            return cls(env)
+            return cls._made_or_opened(env)
         except StorageError:
             if holds is not None and not os.access(target, os.R_OK):
                 msg = (
@@ -533,6 +534,20 @@ class Samenspraak(Application[UUID]):
                 )
                 raise StorageError(msg) from None
             raise
+
+    @classmethod
+    def _made_or_opened(cls, env: dict[str, str]) -> Samenspraak:
+        """Open a SQLite record. Processes that open a new file at the same moment
+        all create its tables: one of them can find the file locked, or a table's
+        first row written by another, and then tries again, a moment later."""
+        for attempt in range(1, OPEN_TRIES + 1):
+            try:
+                return cls(env)
+            except _Busy:
+                if attempt == OPEN_TRIES:
+                    raise
+                time.sleep(random.uniform(0, RETRY_WAIT * 2**attempt))
+        raise AssertionError  # pragma: no cover (the loop returns or raises)
 
     @classmethod
     def _open_postgres(cls, env: dict[str, str], *, create: bool) -> Samenspraak:
@@ -2660,6 +2675,26 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error, name)) from None
     return moment
+
+
+class _Busy(StorageError):
+    """The database was opened by another process at the same moment: trying again
+    a moment later succeeds."""
+
+
+OPEN_TRIES = 6
+"""How often opening a SQLite record is tried when another process opens it at
+the same moment (creating its tables)."""
+
+
+def _not_opened(error: Exception) -> StorageError:
+    """Why the database cannot be opened; busy when another process was making its
+    tables at the same moment (a lock, or a first row written by the other)."""
+    busy = isinstance(error, IntegrityError) or (
+        isinstance(error, sqlite3.OperationalError | OperationalError)
+        and ("locked" in str(error) or "busy" in str(error))
+    )
+    return (_Busy if busy else StorageError)(_cannot_open(error))
 
 
 def _cannot_open(error: Exception) -> str:

@@ -124,3 +124,42 @@ def test_readers_wait_while_a_rebuild_empties_and_fills_the_views(
         for reader in readers:
             reader.join()
     assert problems == []
+
+
+OPEN_AT = """
+import sys, time
+from samenspraak.application import Samenspraak, SamenspraakError
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))  # all at once
+try:
+    Samenspraak.open(sys.argv[1]).close()
+    print("opened")
+except SamenspraakError as refused:
+    print(f"refused: {refused}")
+"""
+
+
+def test_processes_opening_a_new_file_at_the_same_moment_all_open_it(
+    tmp_path: Path,
+) -> None:
+    """Web workers starting on a fresh deployment all make the record's tables."""
+    for round_ in range(3):
+        db = tmp_path / f"fresh-{round_}.db"
+        start = time.time() + 2  # after every process has started
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AT, str(db), str(start)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        said = [o.communicate(timeout=120)[0].strip() for o in openers]
+        assert said == ["opened"] * 4
+        app = Samenspraak.open(db, create=False)
+        try:
+            app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+            assert app.projections_status()
+        finally:
+            app.close()
