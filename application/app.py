@@ -673,6 +673,16 @@ class Samenspraak(Application[UUID]):
         that write are those that catch the views up."""
         if self.read_only:
             return StorageError(BEHIND_READ_ONLY)
+        cause = error.__cause__ or error.__context__
+        if getattr(cause, "sqlstate", None) == "42501":  # PostgreSQL: not allowed
+            detail = str(cause).strip().rstrip(".")
+            return StorageError(
+                f"This database user may not change the record ({detail}): reading "
+                "catches the views up first and recording adds events, so it needs "
+                "INSERT, UPDATE and DELETE on the record's tables; a user who may only "
+                "read them reads while the views are up to date (caught up by a user "
+                "who may write them, with samenspraak projections catch-up)."
+            )
         return StorageError(f"The database failed: {error}")
 
     def _refuse_when_closed(self) -> None:

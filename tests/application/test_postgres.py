@@ -365,6 +365,58 @@ def test_a_user_who_may_only_use_the_tables_reads_and_records(schema: str) -> No
             connection.execute(f"DROP ROLE {role}")
 
 
+def test_a_user_who_may_only_select_reads_while_the_views_are_up_to_date(
+    schema: str,
+) -> None:
+    """An auditor's role with SELECT only: it reads and verifies the record while
+    the views are up to date, and is told in words what it lacks once they are
+    not (catching them up writes)."""
+    import psycopg  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    owner = Samenspraak.open(url)
+    try:
+        play(owner, say=lambda line: None)
+        owner.catch_up()  # the views up to date, as a record handed over is
+    finally:
+        owner.close()
+    role = f"samenspraak_audit_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN")
+        connection.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    try:
+        auditor = Samenspraak.open(
+            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
+        )
+        try:
+            assert auditor.initiative_status("city-centre").phase == "council"
+            assert auditor.verify_audit().intact
+            owner = Samenspraak.open(url)
+            try:
+                owner.register_stakeholder(
+                    {"actor": "cafe", "stakeholder": "cafe", "name": "The cafe"}
+                )
+                owner.join_initiative(
+                    {"actor": "cafe", "initiative": "city-centre",
+                     "stakeholder": "cafe", "kind": "entrepreneur"}
+                )  # fmt: skip
+            finally:
+                owner.close()
+            with pytest.raises(StorageError) as refused:
+                auditor.initiative_status("city-centre")
+        finally:
+            auditor.close()
+        assert str(refused.value).startswith(
+            "This database user may not change the record (permission denied for table "
+        )
+        assert "samenspraak projections catch-up" in str(refused.value)
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+            connection.execute(f"DROP ROLE {role}")
+
+
 def test_a_user_who_may_create_tables_gets_every_table_and_index_on_opening(
     schema: str,
 ) -> None:
