@@ -452,16 +452,23 @@ class Samenspraak(Application[UUID]):
 
     @classmethod
     def open(
-        cls, db: str | os.PathLike[str] | None = None, *, create: bool = True
+        cls,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        settings: Mapping[str, str] | None = None,
     ) -> Samenspraak:
         """Open the record in a SQLite file or PostgreSQL database.
 
         ``db`` is a file path or a ``postgresql://`` URL; it defaults to
         ``SAMENSPRAAK_DB``, then ``./samenspraak.db``. With ``create=False`` a
-        missing SQLite file is reported instead of created.
+        missing SQLite file is reported instead of created. ``settings`` are the
+        event-sourcing library's own, such as ``{"AGGREGATE_CACHE_MAXSIZE": "256"}``
+        (where and how the record is stored is ``db``'s to say).
         """
         if not isinstance(create, bool):
             raise InvalidInput("create: must be true or false.")
+        extra = _library_settings(settings)
         target = resolve_db(a_path("db", db) if db is not None else None)
         holds = (
             what_the_file_holds(target)
@@ -504,7 +511,7 @@ class Samenspraak(Application[UUID]):
                 "you can write to."
             )
             raise StorageError(msg)
-        env = storage_env(target)
+        env = {**storage_env(target), **extra}
         if is_postgres(target):
             return cls._open_postgres(env, create=create)
         if not create and holds == "record" and not _writable_here(Path(target)):
@@ -2685,6 +2692,27 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error, name)) from None
     return moment
+
+
+_WHERE_STORED = ("PERSISTENCE_MODULE", "APPLICATION_RECORDER_TOPIC", "CREATE_TABLE")
+
+
+def _library_settings(settings: object) -> dict[str, str]:
+    """The library's settings given to ``open``: text names and values, none of
+    them saying where or how the record is stored (``db`` says that)."""
+    if settings is None:
+        return {}
+    if not isinstance(settings, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in settings.items()
+    ):
+        msg = "settings: must map the library's setting names to text values."
+        raise InvalidInput(msg)
+    for name in settings:
+        bare = name.upper().removeprefix("SAMENSPRAAK_")
+        if bare in _WHERE_STORED or bare.startswith(("SQLITE_", "POSTGRES_")):
+            msg = f"settings: {name} says where or how the record is stored; db says that."
+            raise InvalidInput(msg)
+    return dict(settings)
 
 
 class _Busy(StorageError):

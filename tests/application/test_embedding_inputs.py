@@ -304,3 +304,30 @@ def test_a_reaction_named_twice_in_an_answer_is_answered_and_recorded_once(
         ).fetchone()[0]
     connection.close()
     assert b'"reactions":[1]' in state
+
+
+def test_the_librarys_own_settings_are_given_to_open(tmp_path: Path) -> None:
+    db = tmp_path / "cached.db"
+    app = Samenspraak.open(db, settings={"AGGREGATE_CACHE_MAXSIZE": "16"})
+    try:
+        assert app.repository.cache is not None
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    finally:
+        app.close()
+    assert db.is_file()  # the record is where db says, not in memory
+    plain = Samenspraak.open(db)
+    try:
+        assert plain.repository.cache is None
+        assert plain.store.select_stakeholder(ref="f") is not None
+    finally:
+        plain.close()
+    for settings, said in (
+        ({"SQLITE_DBNAME": ":memory:"}, "SQLITE_DBNAME says where or how the record"),
+        ({"samenspraak_postgres_schema": "x"}, "says where or how the record is stored"),
+        ({"CREATE_TABLE": "no"}, "CREATE_TABLE says where or how"),
+        ({"AGGREGATE_CACHE_MAXSIZE": 16}, "must map the library's setting names"),
+        (["AGGREGATE_CACHE_MAXSIZE"], "must map the library's setting names"),
+    ):
+        with pytest.raises(InvalidInput, match=said):
+            Samenspraak.open(tmp_path / "never.db", settings=settings)  # type: ignore[arg-type]
+    assert not (tmp_path / "never.db").exists()
