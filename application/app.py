@@ -221,8 +221,11 @@ def ref(name: str, value: str) -> str:
 
 def _like_a_reference(value: object) -> str:
     """', like city-centre-east' for 'City Centre (East)': the reference one may
-    have meant, or nothing when there is none."""
-    text = unicodedata.normalize("NFKD", str(value))
+    have meant, or nothing when there is none (or when what was given is no text:
+    None is not the reference 'none')."""
+    if not isinstance(value, str):
+        return ""
+    text = unicodedata.normalize("NFKD", value)
     slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower())
     slug = slug.strip("-")[:64].strip("-")
     usable = re.fullmatch(c.REF_PATTERN, slug) and not slug.startswith(ERASED_PREFIX)
@@ -680,6 +683,11 @@ class Samenspraak(Application[UUID]):
         that write are those that catch the views up."""
         if self.read_only:
             return StorageError(BEHIND_READ_ONLY)
+        if "database is locked" in str(error):  # SQLite, after its lock timeout
+            return StorageError(
+                "The database was busy: another process kept it locked for longer "
+                "than the engine waits for it; nothing was recorded, so try again."
+            )
         cause = error.__cause__ or error.__context__
         if getattr(cause, "sqlstate", None) == "42501":  # PostgreSQL: not allowed
             detail = str(cause).strip().rstrip(".")

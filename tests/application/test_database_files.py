@@ -312,3 +312,27 @@ def test_a_database_that_this_user_may_not_read_is_named_as_such() -> None:
         ), opened.stderr
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_database_kept_locked_by_another_process_is_said_in_words(
+    tmp_path: Path,
+) -> None:
+    from samenspraak.application.config import storage_env  # noqa: PLC0415
+
+    db = tmp_path / "city.db"
+    record_something_in(db)
+    app = Samenspraak({**storage_env(str(db)), "SQLITE_LOCK_TIMEOUT": "1"})
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing, for long
+        with pytest.raises(StorageError) as refused:
+            app.register_stakeholder({"actor": "g", "stakeholder": "g", "name": "G"})
+        holder.execute("ROLLBACK")
+        assert app.store.select_stakeholder(ref="g") is None
+    finally:
+        holder.close()
+        app.close()
+    assert str(refused.value) == (
+        "The database was busy: another process kept it locked for longer than the "
+        "engine waits for it; nothing was recorded, so try again."
+    )

@@ -323,7 +323,10 @@ def test_the_librarys_own_settings_are_given_to_open(tmp_path: Path) -> None:
         plain.close()
     for settings, said in (
         ({"SQLITE_DBNAME": ":memory:"}, "SQLITE_DBNAME says where or how the record"),
-        ({"samenspraak_postgres_schema": "x"}, "says where or how the record is stored"),
+        (
+            {"samenspraak_postgres_schema": "x"},
+            "says where or how the record is stored",
+        ),
         ({"CREATE_TABLE": "no"}, "CREATE_TABLE says where or how"),
         ({"AGGREGATE_CACHE_MAXSIZE": 16}, "must map the library's setting names"),
         (["AGGREGATE_CACHE_MAXSIZE"], "must map the library's setting names"),
