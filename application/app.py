@@ -98,6 +98,7 @@ from samenspraak.projections.views import (
     ViewsInUse,
     catch_up,
     catch_up_all,
+    rebuild_all,
 )
 
 if TYPE_CHECKING:
@@ -1850,9 +1851,7 @@ class Samenspraak(Application[UUID]):
                     "the changed record; investigate first (samenspraak audit verify)."
                 )
                 raise NotAllowed(msg, "a_tampered_record_is_not_rebuilt")
-            for view in self.views:
-                view.clear()
-            return catch_up_all(self.recorder, self.mapper, self.views)
+            return rebuild_all(self.recorder, self.mapper, self.views)
 
         return self._run(run, rebuilding=True)
 

@@ -94,7 +94,7 @@ from samenspraak.projections.views import (
     Decoder,
     batch_size_for,
     catch_up,
-    catch_up_all,
+    rebuild_all,
 )
 
 GOAL = 0.5
@@ -541,12 +541,10 @@ def rebuild_view(app: Samenspraak, view: BaseView, batch_size: int | None) -> in
 
 
 def rebuild(app: Samenspraak, batch_size: int | None) -> int:
-    """What ``Samenspraak.rebuild_projections`` does after its audit check: every
-    view emptied, then one catch-up that reads and decodes each batch once and
-    writes it to all three views in one transaction."""
-    for view in app.views:
-        view.clear()
-    applied = catch_up_all(app.recorder, app.mapper, app.views, batch_size=batch_size)
+    """What ``Samenspraak.rebuild_projections`` does after its audit check
+    (``rebuild_all``): in one transaction, every view emptied, then each batch of
+    the log read and decoded once and written to all three views."""
+    applied = rebuild_all(app.recorder, app.mapper, app.views, batch_size=batch_size)
     counts = set(applied.values())
     if len(counts) != 1:
         msg = f"The views applied different numbers of events: {applied}."
@@ -626,9 +624,9 @@ def breakdown(app: Samenspraak, batch_size: int | None) -> str:
         name = view.view_name.rpartition(".")[2]
         wrap(view, "_write", f"{name}: its batches, with its statements")
     wrap(SQLiteCursor, "executemany", "  (of which the views' executemany)")
-    wrap(SQLiteConnection, "commit", "committing each batch")
+    wrap(SQLiteConnection, "commit", "committing (once, at the end)")
     for view in app.views:
-        wrap(view, "clear", "emptying the views first")
+        wrap(view, "_empty", "emptying the views first")
     gc.collect()
     started = time.perf_counter()
     try:
@@ -676,9 +674,9 @@ def store_rows_alone(db: Path, tmp: Path) -> float:
 
 def write_rows_alone(app: Samenspraak, batches: int) -> float:
     """Seconds to write every view's rows again from Python, as a rebuild writes
-    them but with nothing to compute: the views' tables emptied in one transaction,
-    then the rows they hold handed back to ``executemany`` in ``batches`` slices,
-    one transaction each, on the engine's own connection. Each row is written once
+    them but with nothing to compute: in one transaction, as a rebuild, the views'
+    tables emptied, then the rows they hold handed back to ``executemany`` in
+    ``batches`` slices, on the engine's own connection. Each row is written once
     (a rebuild writes a process-state part again when a later batch changes it), so
     this is the least the rebuild's writing costs. The views hold the same rows
     afterwards."""
@@ -696,8 +694,7 @@ def write_rows_alone(app: Samenspraak, batches: int) -> float:
     with datastore.transaction(commit=True) as c:
         for table in tables:
             c.execute(f"DELETE FROM {table}")
-    for b in range(batches):
-        with datastore.transaction(commit=True) as c:
+        for b in range(batches):
             for table, found in rows.items():
                 size = -(-len(found) // batches)
                 part = found[b * size : (b + 1) * size]

@@ -179,9 +179,12 @@ class BaseView(ViewLogic, TrackingRecorder):
             self.forget()
             with self._transaction() as c:
                 self._lock_position(c)
-                for table in self.table_names():
-                    c.execute(f"DELETE FROM {self._table(table)}")
+                self._empty(c)
                 self._reset_position(c)
+
+    def _empty(self, c: Cursor) -> None:
+        for table in self.table_names():
+            c.execute(f"DELETE FROM {self._table(table)}")
 
     # A view may keep what it read during one catch-up (documents, chain heads), as
     # long as nothing else wrote the view in between: ``remembers`` says whether the
@@ -1014,6 +1017,50 @@ def _catch_up_all(
     finally:
         for view in views:
             view.forget()
+
+
+def rebuild_all(
+    source: ApplicationRecorder,
+    mapper: Mapper[Any],
+    views: Sequence[BaseView],
+    *,
+    batch_size: int | None = None,
+) -> dict[str, int]:
+    """Empty the views and build them again from the whole log, in one
+    transaction: until it commits, readers (in other processes too) see the views
+    as they were, whole, and a rebuild that fails leaves them so. Returns how many
+    events each view applied."""
+    with ExitStack() as turn:
+        for view in sorted(views, key=id):  # one order, so two never wait on each other
+            turn.enter_context(view.busy)
+        applied = {view.view_name: 0 for view in views}
+        decoder = Decoder(mapper)
+        try:
+            with views[0]._transaction() as c:
+                for view in views:
+                    view.forget()
+                    view._lock_position(c)
+                    view._empty(c)
+                    view._reset_position(c)
+                start = 0
+                while notifications := source.select_notifications(
+                    start=start,
+                    limit=batch_size
+                    or batch_size_for((source.max_notification_id() or 0) - start),
+                    inclusive_of_start=False,
+                ):
+                    items = decoder.items(notifications)
+                    for view in views:
+                        view._position_before = start
+                        view._write(c, items)
+                        view._track(c, Tracking(view.view_name, items[-1].position))
+                        view.remembered_position = items[-1].position
+                        applied[view.view_name] += len(items)
+                    start = items[-1].position
+        finally:
+            for view in views:
+                view.forget()
+        return applied
 
 
 def catch_up(

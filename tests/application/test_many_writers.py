@@ -126,6 +126,53 @@ def test_readers_wait_while_a_rebuild_empties_and_fills_the_views(
     assert problems == []
 
 
+REBUILD_FOR = """
+import sys, time
+from samenspraak.application import Samenspraak
+app = Samenspraak.open(sys.argv[1], create=False)
+end, rebuilds = time.time() + float(sys.argv[2]), 0
+while time.time() < end:
+    app.rebuild_projections()
+    rebuilds += 1
+app.close()
+print(rebuilds)
+"""
+
+
+def test_readers_in_other_processes_see_whole_views_while_one_is_rebuilt(
+    tmp_path: Path,
+) -> None:
+    """A rebuild is one transaction: another process reading meanwhile sees the
+    views as they were, whole, never emptied."""
+    db = tmp_path / "rebuilt.db"
+    app = Samenspraak.open(db)
+    try:
+        play(app, say=lambda line: None)
+        app.catch_up()
+        expected = app.initiative_status("city-centre")
+        rebuilder = subprocess.Popen(
+            [sys.executable, "-c", REBUILD_FOR, str(db), "3"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        problems: list[str] = []
+        reads = 0
+        while rebuilder.poll() is None:
+            try:
+                if app.initiative_status("city-centre") != expected:
+                    problems.append("a different status")
+                reads += 1
+            except SamenspraakError as error:
+                problems.append(str(error))
+        out, err = rebuilder.communicate()
+    finally:
+        app.close()
+    assert int(out) > 1, err
+    assert reads > 1
+    assert problems == []
+
+
 OPEN_AT = """
 import sys, time
 from samenspraak.application import Samenspraak, SamenspraakError
