@@ -307,10 +307,6 @@ class Plan(Aggregate):
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
             actor in (stakeholder, initiative.facilitator)
         )
-        rules.a_reaction_recorded_for_someone_says_how_it_came_in.check(
-            channel is not None or actor == stakeholder
-        )
-        channel = channel if channel is not None else Channel.ONLINE
         initiative.require_participant(stakeholder, "react to plans")
         self._require_not_finalised()
         rules.a_reaction_refers_to_an_existing_version.check(
@@ -323,6 +319,10 @@ class Plan(Aggregate):
                 else "it has no draft yet"
             ),
         )
+        rules.a_reaction_recorded_for_someone_says_how_it_came_in.check(
+            channel is not None or actor == stakeholder
+        )
+        channel = channel if channel is not None else Channel.ONLINE
         closes_at = closes_at or self.reaction_period_in_force(initiative)
         # A reaction given at a meeting, to a version proposed before it, counts
         # from the meeting: written up after the deadline, it is still on time.
