@@ -264,6 +264,15 @@ class Erasure(View):
     left: list[str] = []
 
 
+class ViewsVerification(View):
+    """Whether every view holds what the events, built into it again, give."""
+
+    intact: bool
+    checked: int
+    """The position in the log up to which the views were built again."""
+    problem: str | None
+
+
 class ProjectionStatus(View):
     view: str
     position: int

@@ -1025,11 +1025,12 @@ def rebuild_all(
     views: Sequence[BaseView],
     *,
     batch_size: int | None = None,
+    until: int | None = None,
 ) -> dict[str, int]:
-    """Empty the views and build them again from the whole log, in one
-    transaction: until it commits, readers (in other processes too) see the views
-    as they were, whole, and a rebuild that fails leaves them so. Returns how many
-    events each view applied."""
+    """Empty the views and build them again from the whole log (or up to the
+    position ``until``), in one transaction: until it commits, readers (in other
+    processes too) see the views as they were, whole, and a rebuild that fails
+    leaves them so. Returns how many events each view applied."""
     with ExitStack() as turn:
         for view in sorted(views, key=id):  # one order, so two never wait on each other
             turn.enter_context(view.busy)
@@ -1043,11 +1044,14 @@ def rebuild_all(
                     view._empty(c)
                     view._reset_position(c)
                 start = 0
-                while notifications := source.select_notifications(
-                    start=start,
-                    limit=batch_size
-                    or batch_size_for((source.max_notification_id() or 0) - start),
-                    inclusive_of_start=False,
+                end = until if until is not None else source.max_notification_id() or 0
+                while start < end and (
+                    notifications := source.select_notifications(
+                        start=start,
+                        limit=batch_size or batch_size_for(end - start),
+                        stop=until,
+                        inclusive_of_start=False,
+                    )
                 ):
                     items = decoder.items(notifications)
                     for view in views:
@@ -1061,6 +1065,16 @@ def rebuild_all(
             for view in views:
                 view.forget()
         return applied
+
+
+def rows_of(view: BaseView) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of each of the view's tables, in a fixed order (to compare two
+    builds of the same view)."""
+    found = {}
+    for table in view.table_names():
+        rows = view._read_tuples(f"SELECT * FROM {view._table(table)}")
+        found[table] = sorted(rows, key=lambda row: [str(value) for value in row])
+    return found
 
 
 def catch_up(

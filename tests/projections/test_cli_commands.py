@@ -105,12 +105,51 @@ def test_projections_rebuild_gives_identical_views(
     assert dump_views(story_db) == before
 
 
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        ("view_responses", "UPDATE view_responses SET answer = 'defended' "
+         "WHERE reaction = 1 AND answer = 'adopted'"),
+        ("view_process_state", "UPDATE view_process_state SET slug = 'elsewhere' "
+         "WHERE part = 'core'"),
+        ("view_audit_trail", "UPDATE view_audit_trail SET actor = 'someone' "
+         "WHERE position = 5"),
+        ("view_response_plans", "DELETE FROM view_response_plans"),
+    ],
+)  # fmt: skip
+def test_projections_verify_finds_a_view_changed_outside_the_engine(
+    story_db: Path, run: Run, dump_views: Callable[..., Any], table: str, change: str
+) -> None:
+    agreed = ok(run(story_db, "projections", "verify"))
+    assert agreed.stdout == (
+        "The views agree with the events up to position 70: built again from them, "
+        "every row is the same.\n"
+    )
+    with sqlite3.connect(story_db) as connection:
+        assert connection.execute(change).rowcount > 0
+    before = dump_views(story_db)
+    sentence = refused(run(story_db, "projections", "verify"))
+    assert sentence.startswith("The view samenspraak.view.")
+    assert f"its table {table} differs from the one built from them again" in sentence
+    assert sentence.endswith("rebuild the views (samenspraak projections rebuild).")
+    assert dump_views(story_db) == before  # verifying changes nothing
+    found = json.loads(run(story_db, "projections", "verify", "--json").stdout)
+    assert (found["intact"], found["checked"]) == (False, 70)
+    ok(run(story_db, "projections", "rebuild"))
+    assert json.loads(ok(run(story_db, "projections", "verify", "--json")).stdout) == {
+        "intact": True,
+        "checked": 70,
+        "problem": None,
+    }
+
+
 def test_projections_commands_never_create_a_database(tmp_path: Path, run: Run) -> None:
     missing = tmp_path / "missing.db"
     for args in (
         ("projections", "status"),
         ("projections", "catch-up"),
         ("projections", "rebuild"),
+        ("projections", "verify"),
         ("audit", "head"),
         ("audit", "log", "city-centre"),
     ):

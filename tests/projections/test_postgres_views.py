@@ -164,3 +164,38 @@ def test_the_views_on_postgresql_rebuild_race_and_refuse_a_changed_record(
     ):
         app.rebuild_projections()
     assert dump(schema) == caught_up
+
+
+def test_projections_verify_on_postgresql_finds_a_changed_view() -> None:
+    """The views on PostgreSQL are compared with views built again from the
+    events (in a scratch SQLite file): the same rows, whatever the backend."""
+    if (reason := reachable()) is not None:
+        if os.environ.get("SAMENSPRAAK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here, but {reason}.")
+        pytest.skip(f"PostgreSQL is not reachable: {reason}.")
+    import psycopg  # noqa: PLC0415
+
+    name = f"samenspraak_verify_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {name}")
+    try:
+        app = Samenspraak.open(f"{SERVER}?schema={name}")
+        try:
+            play(app, say=lambda line: None)
+            assert app.verify_projections().intact
+            with psycopg.connect(SERVER, autocommit=True) as connection:
+                connection.execute(
+                    f"UPDATE {name}.view_responses SET stance = 'support' "
+                    "WHERE reaction = 2"
+                )
+            found = app.verify_projections()
+            assert not found.intact
+            assert found.problem is not None
+            assert "its table view_responses differs" in found.problem
+            app.rebuild_projections()
+            assert app.verify_projections().intact
+        finally:
+            app.close()
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {name} CASCADE")
