@@ -100,8 +100,8 @@ from samenspraak.projections.views import (
     ViewsInUse,
     catch_up,
     catch_up_all,
+    fingerprint_of,
     rebuild_all,
-    rows_of,
 )
 
 if TYPE_CHECKING:
@@ -1869,7 +1869,7 @@ class Samenspraak(Application[UUID]):
                     view.create_table()
                 rebuild_all(self.recorder, self.mapper, scratch, until=end)
                 for kept, built in zip(self.views, scratch, strict=True):
-                    ours, theirs = rows_of(kept), rows_of(built)
+                    ours, theirs = fingerprint_of(kept), fingerprint_of(built)
                     for table, rows in theirs.items():
                         if ours[table] != rows:
                             return v.ViewsVerification(

@@ -5,7 +5,7 @@ Imported only when a PostgreSQL database is configured.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -13,6 +13,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL
 
 from samenspraak.projections.views import (
+    ROWS_PER_PAGE,
     AuditTrailLogic,
     BaseView,
     Cursor,
@@ -74,6 +75,12 @@ class PostgresView(BaseView, PostgresTrackingRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, list(params))
             return [dict(row) for row in curs.fetchall()]
+
+    def _each_row(self, statement: str) -> Iterator[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement)
+            while rows := curs.fetchmany(ROWS_PER_PAGE):
+                yield from (tuple(row.values()) for row in rows)
 
 
 class PostgresProcessStateView(ProcessStateLogic, PostgresView):

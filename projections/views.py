@@ -17,6 +17,7 @@ The views:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from bisect import bisect_right
@@ -53,6 +54,7 @@ from samenspraak.projections.state import (
 from samenspraak.projections.summary import summarise
 
 BATCH_SIZE = 500
+ROWS_PER_PAGE = 5000
 _JSON = json.JSONEncoder(separators=(",", ":"))
 """One encoder for every part written (cheaper than ``json.dumps`` per call)."""
 
@@ -152,6 +154,10 @@ class ViewLogic:
 
     def _read_tuples(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         return [tuple(r.values()) for r in self._read(statement, params)]
+
+    def _each_row(self, statement: str) -> Iterator[tuple[Any, ...]]:
+        """Every row a query finds, read a page at a time."""
+        raise NotImplementedError
 
 
 class BaseView(ViewLogic, TrackingRecorder):
@@ -277,6 +283,12 @@ class SQLiteView(BaseView, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, list(params))
             return [tuple(row) for row in c.fetchall()]
+
+    def _each_row(self, statement: str) -> Iterator[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement)
+            while rows := c.sqlite_cursor.fetchmany(ROWS_PER_PAGE):
+                yield from (tuple(row) for row in rows)
 
 
 # --- Process state ---------------------------------------------------------------------
@@ -1067,14 +1079,25 @@ def rebuild_all(
         return applied
 
 
-def rows_of(view: BaseView) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of each of the view's tables, in a fixed order (to compare two
-    builds of the same view)."""
+def fingerprint_of(view: BaseView) -> dict[str, tuple[int, int]]:
+    """Per table of the view, how many rows it holds and the sum of their SHA-256
+    (modulo 2**256): the same for two builds that hold the same rows, in whatever
+    order they are stored, read a page at a time (to compare two builds of a view
+    of any size)."""
     found = {}
     for table in view.table_names():
-        rows = view._read_tuples(f"SELECT * FROM {view._table(table)}")
-        found[table] = sorted(rows, key=lambda row: [str(value) for value in row])
+        count = total = 0
+        for row in view._each_row(f"SELECT * FROM {view._table(table)}"):
+            digest = hashlib.sha256(_JSON.encode([_plain(v) for v in row]).encode())
+            total = (total + int.from_bytes(digest.digest())) % 2**256
+            count += 1
+        found[table] = (count, total)
     return found
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON writes it alike from either database."""
+    return value if value is None or isinstance(value, int | str) else str(value)
 
 
 def catch_up(
