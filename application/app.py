@@ -98,7 +98,6 @@ from samenspraak.projections.views import (
     SQLiteResponseReportView,
     SQLiteView,
     ViewsInUse,
-    catch_up,
     catch_up_all,
     fingerprint_of,
     rebuild_all,
@@ -522,11 +521,9 @@ class Samenspraak(Application[UUID]):
         if is_postgres(target):
             return cls._open_postgres(env, create=create)
         if not create and holds == "record" and not _writable_here(Path(target)):
-            reading = _read_only_env(env, Path(target))
-            if reading is not None:  # an archived copy: read it, change nothing
-                app = cls(reading)
-                app.read_only = True
-                return app
+            reading = cls._read_only(env, Path(target))
+            if reading is not None:
+                return reading
         try:
             return cls._made_or_opened(env)
         except StorageError:
@@ -541,13 +538,27 @@ class Samenspraak(Application[UUID]):
                     f"The database {target} is read-only here: commands that record "
                     "something write into it; copy it to a folder you can write to."
                     if create
-                    else f"The database {target} is read-only here, and its "
-                    "write-ahead log holds changes that cannot be read without "
-                    "writing beside it; copy it, with its -wal file, to a folder you "
-                    "can write to."
+                    else f"The database {target} is read-only here, and SQLite cannot "
+                    "read it without writing beside it (its shared-memory file, or a "
+                    "write-ahead log it cannot read on read-only media); copy it, "
+                    "with any -wal file beside it, to a folder you can write to."
                 )
                 raise StorageError(msg) from None
             raise
+
+    @classmethod
+    def _read_only(cls, env: dict[str, str], path: Path) -> Samenspraak | None:
+        """A record this process may not write (an archived copy), opened to read
+        it and change nothing; None when SQLite cannot read it so."""
+        reading = _read_only_env(env, path)
+        if reading is None:
+            return None
+        try:
+            app = cls(reading)
+        except StorageError:
+            return None  # it would have to write beside it: refused by the caller
+        app.read_only = True
+        return app
 
     @classmethod
     def _made_or_opened(cls, env: dict[str, str]) -> Samenspraak:
@@ -555,9 +566,12 @@ class Samenspraak(Application[UUID]):
         all create its tables: one of them can find the file locked, or a table's
         first row written by another, and then tries again, a moment later."""
         for attempt in range(1, OPEN_TRIES + 1):
+            started = time.monotonic()
             try:
                 return cls(env)
             except _Busy:
+                if time.monotonic() - started > 1:  # it waited out a held lock
+                    raise StorageError(BUSY) from None
                 if attempt == OPEN_TRIES:
                     raise
                 time.sleep(random.uniform(0, RETRY_WAIT * 2**attempt))
@@ -685,22 +699,20 @@ class Samenspraak(Application[UUID]):
     def _failed(self, error: PersistenceError) -> StorageError:
         """The database refused a statement. Opened read-only, the only statements
         that write are those that catch the views up."""
-        if self.read_only:
-            return StorageError(BEHIND_READ_ONLY)
+        if self.read_only and "readonly database" in str(error):
+            return StorageError(READ_ONLY_RECORDS_NOTHING)
         if "database is locked" in str(error):  # SQLite, after its lock timeout
-            return StorageError(
-                "The database was busy: another process kept it locked for longer "
-                "than the engine waits for it; nothing was recorded, so try again."
-            )
+            return StorageError(BUSY)
         cause = error.__cause__ or error.__context__
         if getattr(cause, "sqlstate", None) == "42501":  # PostgreSQL: not allowed
             detail = str(cause).strip().rstrip(".")
             return StorageError(
-                f"This database user may not change the record ({detail}): reading "
-                "catches the views up first and recording adds events, so it needs "
-                "INSERT, UPDATE and DELETE on the record's tables; a user who may only "
-                "read them reads while the views are up to date (caught up by a user "
-                "who may write them, with samenspraak projections catch-up)."
+                f"This database user lacks a right it needs ({detail}): reading "
+                "needs SELECT on the record's tables; recording, and catching the "
+                "views up (as a read does when they are behind), need INSERT, UPDATE "
+                "and DELETE too. A user who may only read reads while the views are "
+                "up to date (caught up by one who may write them, with samenspraak "
+                "projections catch-up)."
             )
         return StorageError(f"The database failed: {error}")
 
@@ -1263,7 +1275,7 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "inform_council")
             texts = _Pending(str(initiative.id))
-            catch_up(self.recorder, self.mapper, self.audit)
+            self._catch_up_views([self.audit])
             head = self.audit.head(str(initiative.id))
             initiative.inform_council(
                 actor=actor,
@@ -1823,7 +1835,7 @@ class Samenspraak(Application[UUID]):
 
     def catch_up(self) -> dict[str, int]:
         """Bring every view up to date; returns how many events each applied."""
-        return self._run(lambda: catch_up_all(self.recorder, self.mapper, self.views))
+        return self._run(lambda: self._catch_up_views(self.views))
 
     def projections_status(self) -> list[v.ProjectionStatus]:
         """Each view's position against the end of the log."""
@@ -2599,7 +2611,17 @@ class Samenspraak(Application[UUID]):
     # --- Query helpers ---------------------------------------------------------------
 
     def _catch_up(self) -> None:
-        catch_up_all(self.recorder, self.mapper, self.views)
+        self._catch_up_views(self.views)
+
+    def _catch_up_views(self, views: Sequence[BaseView]) -> dict[str, int]:
+        """Bring these views up to date. Opened read-only, nothing can be written:
+        views that are behind are said to be, before anything is tried."""
+        if self.read_only:
+            end = self.recorder.max_notification_id() or 0
+            if any(view.position() < end for view in views):
+                raise StorageError(BEHIND_READ_ONLY)
+            return {view.view_name: 0 for view in views}
+        return catch_up_all(self.recorder, self.mapper, views)
 
     def _initiative_doc(self, slug: str) -> dict[str, Any]:
         self._catch_up()
@@ -2752,12 +2774,32 @@ def when(name: str, value: datetime | str | None) -> datetime | None:
     return moment
 
 
-_WHERE_STORED = ("PERSISTENCE_MODULE", "APPLICATION_RECORDER_TOPIC", "CREATE_TABLE")
+LIBRARY_SETTINGS = frozenset(
+    {
+        "AGGREGATE_CACHE_MAXSIZE",
+        "AGGREGATE_CACHE_FASTFORWARD",
+        "AGGREGATE_CACHE_FASTFORWARD_SKIPPING",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE",
+        "SQLITE_LOCK_TIMEOUT",
+        "POSTGRES_CONNECT_TIMEOUT",
+        "POSTGRES_CONN_MAX_AGE",
+        "POSTGRES_PRE_PING",
+        "POSTGRES_MAX_WAITING",
+        "POSTGRES_LOCK_TIMEOUT",
+        "POSTGRES_POOL_SIZE",
+        "POSTGRES_MAX_OVERFLOW",
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
+    }
+)
+"""The event-sourcing library's settings ``open`` takes: the aggregate cache, lock
+timeouts and connection pools. Where and how the record is stored (the database,
+its tables, compression or encryption of the events) is fixed, so that every
+program, the command line too, reads the same record the same way."""
 
 
 def _library_settings(settings: object) -> dict[str, str]:
-    """The library's settings given to ``open``: text names and values, none of
-    them saying where or how the record is stored (``db`` says that)."""
+    """The library's settings given to ``open``: text names and values, each one
+    of :data:`LIBRARY_SETTINGS`."""
     if settings is None:
         return {}
     if not isinstance(settings, Mapping) or not all(
@@ -2766,9 +2808,12 @@ def _library_settings(settings: object) -> dict[str, str]:
         msg = "settings: must map the library's setting names to text values."
         raise InvalidInput(msg)
     for name in settings:
-        bare = name.upper().removeprefix("SAMENSPRAAK_")
-        if bare in _WHERE_STORED or bare.startswith(("SQLITE_", "POSTGRES_")):
-            msg = f"settings: {name} says where or how the record is stored; db says that."
+        if name not in LIBRARY_SETTINGS:
+            msg = (
+                f"settings: {name} is not one open takes; it takes "
+                f"{', '.join(sorted(LIBRARY_SETTINGS))} (where and how the record "
+                "is stored is db's to say, the same for every program)."
+            )
             raise InvalidInput(msg)
     return dict(settings)
 
@@ -2811,6 +2856,18 @@ CONCERNING_A_STAKEHOLDER = frozenset(
 """Events about a stakeholder besides the one who gave the command."""
 
 CLOSED = "This instance of the engine was closed; open the record again."
+
+BUSY = (
+    "The database was busy: another process (a rebuild of the views, perhaps) kept "
+    "it locked for longer than the engine waits for it. Try again; a command that "
+    "records in steps (an erasure, tick) may have recorded some of them, which a "
+    "read command shows."
+)
+
+READ_ONLY_RECORDS_NOTHING = (
+    "This database is read-only here: commands that record something (and "
+    "rebuilding the views) write into it; copy it to a folder you can write to."
+)
 
 BEHIND_READ_ONLY = (
     "This database is read-only here and its views are behind its events (they were "

@@ -89,7 +89,7 @@ from samenspraak.projections.chain import (
     content_hash,
     next_chain_hash,
 )
-from samenspraak.projections.views import AuditRow, catch_up
+from samenspraak.projections.views import AuditRow
 
 FORMAT = "samenspraak-bundle"
 FORMAT_VERSION = 1
@@ -135,7 +135,7 @@ def export_initiative(
         msg = f"There is no directory {target.parent} to write the bundle in."
         raise NotFound(msg)
     scope = str(initiative_id(initiative_slug))
-    catch_up(app.recorder, app.mapper, app.audit)  # export reads the audit trail
+    app._catch_up_views([app.audit])  # export reads the audit trail
     if app.audit.head(scope) is None:
         raise NotFound(f"There is no initiative called {initiative_slug}.")
 

@@ -81,18 +81,27 @@ OWN_TABLES = frozenset(
 event-sourcing library have a ``stored_events`` table too)."""
 
 
+def on_read_only_media(path: Path) -> bool:
+    """The file lies on a file system mounted read-only: no one can change it."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def read_only_uri(path: Path) -> str | None:
-    """A URI that reads a SQLite file without writing to it or beside it: read-only,
-    and immutable (no lock taken, no shared-memory file made) when no write-ahead
-    log is beside it, as in an archived copy. None when a log with changes is there
-    but its shared-memory file is not: SQLite cannot read that log without making
-    one."""
-    wal, shm = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
-    has_wal = wal.is_file() and wal.stat().st_size > 0
-    if has_wal and not shm.is_file():
-        return None
+    """A URI that reads a SQLite file and writes nothing into it. On read-only media,
+    where no one can change it, immutable too (no lock taken, no shared-memory file
+    made beside it), unless a write-ahead log with changes lies beside it, which
+    SQLite could then not read (None). Elsewhere the file may be a live record,
+    written by its owner meanwhile: read-only, with SQLite's locks."""
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    return uri if has_wal or shm.is_file() else uri + "&immutable=1"
+    if not on_read_only_media(path):
+        return uri
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        return None
+    return uri + "&immutable=1"
 
 
 def tables_in(path: str) -> set[str] | None:

@@ -10,9 +10,10 @@ events takes well under a minute; the stored events are the same as the API's.
 
 Measured, in the same process on the same file, in alternating order:
 
-- **rebuild**: every view emptied and caught up again from the whole log, as
-  ``Samenspraak.rebuild_projections`` does after its audit check (``view.clear()``
-  then ``catch_up(recorder, mapper, view)`` per view);
+- **rebuild**: every view emptied and built again from the whole log, as
+  ``Samenspraak.rebuild_projections`` does after its audit check
+  (``rebuild_all(recorder, mapper, views)``: one transaction, each batch of the log
+  read and decoded once for all three views);
 - **baseline**: the log read in pages of the same batch size
   (``recorder.select_notifications``) and every event decoded
   (``mapper.to_domain_event``), with nothing written.

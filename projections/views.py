@@ -1042,7 +1042,15 @@ def rebuild_all(
     """Empty the views and build them again from the whole log (or up to the
     position ``until``), in one transaction: until it commits, readers (in other
     processes too) see the views as they were, whole, and a rebuild that fails
-    leaves them so. Returns how many events each view applied."""
+    leaves them so. Returns how many events each view applied.
+
+    An in-memory SQLite database lets no one read while it is written (and no
+    other process sees it): there the views are emptied, then caught up."""
+    pool = getattr(getattr(views[0], "datastore", None), "pool", None)
+    if getattr(pool, "is_sqlite_memory_mode", False):
+        for view in views:
+            view.clear()
+        return catch_up_all(source, mapper, views, batch_size=batch_size)
     with ExitStack() as turn:
         for view in sorted(views, key=id):  # one order, so two never wait on each other
             turn.enter_context(view.busy)

@@ -322,15 +322,30 @@ def test_the_librarys_own_settings_are_given_to_open(tmp_path: Path) -> None:
     finally:
         plain.close()
     for settings, said in (
-        ({"SQLITE_DBNAME": ":memory:"}, "SQLITE_DBNAME says where or how the record"),
-        (
-            {"samenspraak_postgres_schema": "x"},
-            "says where or how the record is stored",
-        ),
-        ({"CREATE_TABLE": "no"}, "CREATE_TABLE says where or how"),
+        ({"SQLITE_DBNAME": ":memory:"}, "SQLITE_DBNAME is not one open takes"),
+        ({"SAMENSPRAAK_POSTGRES_SCHEMA": "x"}, "POSTGRES_SCHEMA is not one open takes"),
+        ({"CREATE_TABLE": "no"}, "CREATE_TABLE is not one open takes"),
+        ({"COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor"}, "not one"),
+        ({"CIPHER_KEY": "x"}, "where and how the record is stored is db's to say"),
+        ({"ORIGINATOR_ID_TYPE": "text"}, "ORIGINATOR_ID_TYPE is not one open takes"),
         ({"AGGREGATE_CACHE_MAXSIZE": 16}, "must map the library's setting names"),
         (["AGGREGATE_CACHE_MAXSIZE"], "must map the library's setting names"),
     ):
         with pytest.raises(InvalidInput, match=said):
             Samenspraak.open(tmp_path / "never.db", settings=settings)  # type: ignore[arg-type]
     assert not (tmp_path / "never.db").exists()
+
+
+def test_an_in_memory_record_rebuilds_and_verifies_its_views() -> None:
+    app = Samenspraak()  # in memory: no one else reads it while it is rebuilt
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        app.start_initiative(
+            {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+             "area": "A", "budget": "0", "level": "consulting"}
+        )  # fmt: skip
+        assert set(app.rebuild_projections().values()) == {1}
+        assert app.verify_projections().intact
+        assert app.initiative_status("city").facilitator == "f"
+    finally:
+        app.close()

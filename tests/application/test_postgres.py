@@ -408,7 +408,7 @@ def test_a_user_who_may_only_select_reads_while_the_views_are_up_to_date(
         finally:
             auditor.close()
         assert str(refused.value).startswith(
-            "This database user may not change the record (permission denied for table "
+            "This database user lacks a right it needs (permission denied for table "
         )
         assert "samenspraak projections catch-up" in str(refused.value)
     finally:
