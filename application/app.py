@@ -66,6 +66,7 @@ from samenspraak.application.errors import (
     SamenspraakError,
     StorageError,
 )
+from samenspraak.application.files import reason_of
 from samenspraak.application.integrity import TextCheck, as_bytes, commitment
 from samenspraak.application.persistence import (
     ERASED_PREFIX,
@@ -91,6 +92,7 @@ from samenspraak.projections.views import (
     AuditTrailLogic,
     BaseView,
     DamagedView,
+    Fingerprint,
     ProcessStateLogic,
     ResponseReportLogic,
     SQLiteAuditTrailView,
@@ -99,7 +101,7 @@ from samenspraak.projections.views import (
     SQLiteView,
     ViewsInUse,
     catch_up_all,
-    fingerprint_of,
+    fingerprints_of,
     rebuild_all,
 )
 
@@ -520,31 +522,37 @@ class Samenspraak(Application[UUID]):
         env = {**storage_env(target), **extra}
         if is_postgres(target):
             return cls._open_postgres(env, create=create)
-        if not create and holds == "record" and not _writable_here(Path(target)):
+        if holds is not None and not _writable_here(Path(target)):
+            return cls._not_writable_here(env, target, create=create, holds=holds)
+        return cls._made_or_opened(env)
+
+    @classmethod
+    def _not_writable_here(
+        cls, env: dict[str, str], target: str, *, create: bool, holds: str
+    ) -> Samenspraak:
+        """A record this process may not write: read without writing anything into
+        it or beside it, or refused (opening it as usual would make SQLite's files
+        beside it, owned by this process, which can keep its owner out)."""
+        if not os.access(target, os.R_OK):
+            msg = (
+                f"The database {target} cannot be read here (permission denied); ask "
+                "for read and write access to it."
+            )
+            raise StorageError(msg)
+        if not create and holds == "record":
             reading = cls._read_only(env, Path(target))
             if reading is not None:
                 return reading
-        try:
-            return cls._made_or_opened(env)
-        except StorageError:
-            if holds is not None and not os.access(target, os.R_OK):
-                msg = (
-                    f"The database {target} cannot be read here (permission "
-                    "denied); ask for read and write access to it."
-                )
-                raise StorageError(msg) from None
-            if holds is not None and not _writable_here(Path(target)):
-                msg = (
-                    f"The database {target} is read-only here: commands that record "
-                    "something write into it; copy it to a folder you can write to."
-                    if create
-                    else f"The database {target} is read-only here, and SQLite cannot "
-                    "read it without writing beside it (its shared-memory file, or a "
-                    "write-ahead log it cannot read on read-only media); copy it, "
-                    "with any -wal file beside it, to a folder you can write to."
-                )
-                raise StorageError(msg) from None
-            raise
+        msg = (
+            f"The database {target} is read-only here: commands that record something "
+            "write into it; copy it to a folder you can write to."
+            if create
+            else f"The database {target} is read-only here, and SQLite cannot read it "
+            "without making files beside it (no one has it open, or its write-ahead "
+            "log cannot be read on read-only media); copy it, with any -wal file "
+            "beside it, to a folder you can write to."
+        )
+        raise StorageError(msg)
 
     @classmethod
     def _read_only(cls, env: dict[str, str], path: Path) -> Samenspraak | None:
@@ -1852,23 +1860,61 @@ class Samenspraak(Application[UUID]):
         return self._run(run)
 
     def verify_projections(self) -> v.ViewsVerification:
-        """Build every view again from the events, in a scratch database, and
-        compare it with the view kept beside the events, row by row: a view changed
-        outside the engine (which ``audit verify`` does not look at) is found.
-        Changes nothing; rebuilding the views mends what it finds."""
+        """Build every view again from the events, in a scratch database, up to the
+        position the view has applied, and compare what the two hold (per table,
+        the number of rows and a SHA-256 sum over them): a view changed outside the
+        engine (which ``audit verify`` does not look at) is found. The views are
+        read in one snapshot, so others may record meanwhile; nothing is written
+        beside the scratch copy. Rebuilding the views mends what it finds."""
 
         def run() -> v.ViewsVerification:
-            for _ in range(3):  # again when other processes record meanwhile
-                self._catch_up()
-                end = min(view.position() for view in self.views)
-                found = self._views_against_the_events(end)
-                if all(view.position() == end for view in self.views):
-                    return found
-            return found
+            kept = fingerprints_of(self.views)
+            try:
+                built = self._views_built_again(kept)
+            except OSError as error:
+                msg = (
+                    "Verifying the views needs a temporary folder to build them "
+                    f"again in ({reason_of(error)}); set TMPDIR to one you can write."
+                )
+                raise StorageError(msg) from None
+            end = self.recorder.max_notification_id() or 0
+            for view in self.views:
+                name = view.view_name
+                ours, theirs = kept[name], built[name]
+                if ours.position != theirs.position:
+                    return v.ViewsVerification(
+                        intact=False,
+                        checked=ours.position,
+                        problem=(
+                            f"The view {name} says it applied the log up to position "
+                            f"{ours.position}, but the log ends at {end}: its "
+                            "position was changed outside the engine; rebuild the "
+                            "views (samenspraak projections rebuild)."
+                        ),
+                    )
+                for table, rows in theirs.tables.items():
+                    if ours.tables[table] != rows:
+                        return v.ViewsVerification(
+                            intact=False,
+                            checked=ours.position,
+                            problem=(
+                                f"The view {name} does not match the events up to "
+                                f"position {ours.position} (its table {table} differs "
+                                "from the one built from them again): it was changed "
+                                "outside the engine; rebuild the views (samenspraak "
+                                "projections rebuild)."
+                            ),
+                        )
+            checked = min(f.position for f in kept.values())
+            return v.ViewsVerification(intact=True, checked=checked, problem=None)
 
-        return self._run(run, rebuilding=True)
+        return self._run(run)
 
-    def _views_against_the_events(self, end: int) -> v.ViewsVerification:
+    def _views_built_again(
+        self, kept: dict[str, Fingerprint]
+    ) -> dict[str, Fingerprint]:
+        """The views built again from the events in a scratch database, each up to
+        the position its kept namesake has applied."""
         with tempfile.TemporaryDirectory(prefix="samenspraak-views-") as folder:
             datastore = SQLiteDatastore(str(Path(folder) / "views.db"))
             try:
@@ -1879,25 +1925,14 @@ class Samenspraak(Application[UUID]):
                 ]
                 for view in scratch:
                     view.create_table()
-                rebuild_all(self.recorder, self.mapper, scratch, until=end)
-                for kept, built in zip(self.views, scratch, strict=True):
-                    ours, theirs = fingerprint_of(kept), fingerprint_of(built)
-                    for table, rows in theirs.items():
-                        if ours[table] != rows:
-                            return v.ViewsVerification(
-                                intact=False,
-                                checked=end,
-                                problem=(
-                                    f"The view {kept.view_name} does not match the "
-                                    f"events (its table {table} differs from the one "
-                                    "built from them again): it was changed outside "
-                                    "the engine; rebuild the views (samenspraak "
-                                    "projections rebuild)."
-                                ),
-                            )
+                for position in sorted({f.position for f in kept.values()}):
+                    alike = [
+                        s for s in scratch if kept[s.view_name].position == position
+                    ]
+                    rebuild_all(self.recorder, self.mapper, alike, until=position)
+                return fingerprints_of(scratch)
             finally:
                 datastore.close()
-        return v.ViewsVerification(intact=True, checked=end, problem=None)
 
     def rebuild_projections(self) -> dict[str, int]:
         """Empty every view and build it again from the whole log.
@@ -2870,9 +2905,10 @@ READ_ONLY_RECORDS_NOTHING = (
 )
 
 BEHIND_READ_ONLY = (
-    "This database is read-only here and its views are behind its events (they were "
-    "not brought up to date before it was made read-only), so they cannot be "
-    "caught up; copy it to a folder you can write to and run the command there."
+    "This database is read-only here and its views are behind its events, so they "
+    "cannot be caught up here: have someone who may write it catch them up "
+    "(samenspraak projections catch-up), or read a copy in a folder you can write "
+    "to."
 )
 
 

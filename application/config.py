@@ -90,16 +90,20 @@ def on_read_only_media(path: Path) -> bool:
 
 
 def read_only_uri(path: Path) -> str | None:
-    """A URI that reads a SQLite file and writes nothing into it. On read-only media,
-    where no one can change it, immutable too (no lock taken, no shared-memory file
-    made beside it), unless a write-ahead log with changes lies beside it, which
-    SQLite could then not read (None). Elsewhere the file may be a live record,
-    written by its owner meanwhile: read-only, with SQLite's locks."""
+    """A URI that reads a SQLite file this process may not write, and writes
+    nothing into it or beside it; None when that cannot be done.
+
+    While someone has the record open, its write-ahead log and shared-memory file
+    lie beside it: it is read with SQLite's locks, through those files, as a live
+    record. Without them, SQLite would have to make them: on read-only media, where
+    no one changes the file, it is read as immutable instead (no lock, no file made;
+    an archived copy); elsewhere it is not read (the files made would belong to
+    this process, and keep the record's owner out)."""
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    if not on_read_only_media(path):
+    wal, shm = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
+    if wal.is_file() and shm.is_file():
         return uri
-    wal = path.with_name(path.name + "-wal")
-    if wal.is_file() and wal.stat().st_size > 0:
+    if wal.is_file() or shm.is_file() or not on_read_only_media(path):
         return None
     return uri + "&immutable=1"
 
@@ -107,7 +111,11 @@ def read_only_uri(path: Path) -> str | None:
 def tables_in(path: str) -> set[str] | None:
     """The tables of a SQLite file, read without writing to it; None when it is no
     SQLite file or cannot be read here."""
-    uri = read_only_uri(Path(path))
+    uri = (
+        f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+        if os.access(Path(path).parent, os.W_OK) and os.access(path, os.W_OK)
+        else read_only_uri(Path(path))
+    )
     if uri is None:
         return None
     try:

@@ -69,7 +69,8 @@ def projections_catch_up(obj: Context) -> None:
 @pass_context
 def projections_verify(obj: Context, as_json: bool) -> None:
     """Check that every view holds what the events give: build them again in a
-    scratch database and compare, row by row. Exits 0 only when they agree.
+    scratch database, up to where each view stands, and compare what they hold.
+    Changes nothing. Exits 0 only when they agree.
 
     \b
     Example:
@@ -81,7 +82,7 @@ def projections_verify(obj: Context, as_json: bool) -> None:
     elif found.intact:
         click.echo(
             f"The views agree with the events up to position {found.checked}: "
-            "built again from them, every row is the same."
+            "built again from them, they hold the same rows."
         )
     if not found.intact:
         if not as_json:

@@ -5,7 +5,9 @@ Imported only when a PostgreSQL database is configured.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -76,11 +78,29 @@ class PostgresView(BaseView, PostgresTrackingRecorder):
             curs.execute(statement, list(params))
             return [dict(row) for row in curs.fetchall()]
 
-    def _each_row(self, statement: str) -> Iterator[tuple[Any, ...]]:
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(statement)
-            while rows := curs.fetchmany(ROWS_PER_PAGE):
-                yield from (tuple(row.values()) for row in rows)
+            curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield curs
+
+    def _rows_in(self, c: Any, statement: str) -> Iterator[tuple[Any, ...]]:
+        # A cursor on the server: the rows come a page at a time.
+        with c.connection.cursor(name=f"rows_{uuid.uuid4().hex}") as rows:
+            rows.execute(statement)
+            while page := rows.fetchmany(ROWS_PER_PAGE):
+                yield from (
+                    tuple(row.values()) if isinstance(row, dict) else tuple(row)
+                    for row in page
+                )
+
+    def _position_in(self, c: Any) -> int:
+        c.execute(
+            f"SELECT notification_id FROM {self._tracking} WHERE application_name = %s",
+            [self.view_name],
+        )
+        row = c.fetchone()
+        return int(row["notification_id"]) if row else 0
 
 
 class PostgresProcessStateView(ProcessStateLogic, PostgresView):

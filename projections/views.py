@@ -155,8 +155,16 @@ class ViewLogic:
     def _read_tuples(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         return [tuple(r.values()) for r in self._read(statement, params)]
 
-    def _each_row(self, statement: str) -> Iterator[tuple[Any, ...]]:
-        """Every row a query finds, read a page at a time."""
+    def _snapshot(self) -> Any:
+        """A read transaction that sees the database as it stood when it began."""
+        raise NotImplementedError
+
+    def _rows_in(self, c: Any, statement: str) -> Iterator[tuple[Any, ...]]:
+        """Every row a query finds in the transaction ``c``, a page at a time."""
+        raise NotImplementedError
+
+    def _position_in(self, c: Any) -> int:
+        """The view's tracked position, as the transaction ``c`` sees it."""
         raise NotImplementedError
 
 
@@ -284,11 +292,21 @@ class SQLiteView(BaseView, SQLiteTrackingRecorder):
             c.execute(statement, list(params))
             return [tuple(row) for row in c.fetchall()]
 
-    def _each_row(self, statement: str) -> Iterator[tuple[Any, ...]]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(statement)
-            while rows := c.sqlite_cursor.fetchmany(ROWS_PER_PAGE):
-                yield from (tuple(row) for row in rows)
+    def _snapshot(self) -> Any:
+        return self.datastore.transaction(commit=False)  # BEGIN: one snapshot
+
+    def _rows_in(self, c: Any, statement: str) -> Iterator[tuple[Any, ...]]:
+        rows = c.sqlite_cursor.connection.execute(statement)
+        while page := rows.fetchmany(ROWS_PER_PAGE):
+            yield from (tuple(row) for row in page)
+
+    def _position_in(self, c: Any) -> int:
+        c.execute(
+            "SELECT notification_id FROM tracking WHERE application_name = ?",
+            [self.view_name],
+        )
+        row = c.fetchone()
+        return int(row[0]) if row else 0
 
 
 # --- Process state ---------------------------------------------------------------------
@@ -1087,19 +1105,33 @@ def rebuild_all(
         return applied
 
 
-def fingerprint_of(view: BaseView) -> dict[str, tuple[int, int]]:
-    """Per table of the view, how many rows it holds and the sum of their SHA-256
-    (modulo 2**256): the same for two builds that hold the same rows, in whatever
-    order they are stored, read a page at a time (to compare two builds of a view
-    of any size)."""
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a view holds, in short: the position it has applied, and per table how
+    many rows it holds and the sum of their SHA-256 (modulo 2**256), the same for
+    two builds that hold the same rows in whatever order they are stored."""
+
+    position: int
+    tables: dict[str, tuple[int, int]]
+
+
+def fingerprints_of(views: Sequence[BaseView]) -> dict[str, Fingerprint]:
+    """The fingerprint of each view, read in one snapshot of the database (so that
+    a catch-up committed meanwhile is either wholly in it or not at all), a page
+    at a time."""
     found = {}
-    for table in view.table_names():
-        count = total = 0
-        for row in view._each_row(f"SELECT * FROM {view._table(table)}"):
-            digest = hashlib.sha256(_JSON.encode([_plain(v) for v in row]).encode())
-            total = (total + int.from_bytes(digest.digest())) % 2**256
-            count += 1
-        found[table] = (count, total)
+    with views[0]._snapshot() as c:
+        for view in views:
+            tables = {}
+            for table in view.table_names():
+                count = total = 0
+                for row in view._rows_in(c, f"SELECT * FROM {view._table(table)}"):
+                    text = _JSON.encode([_plain(value) for value in row])
+                    digest = hashlib.sha256(text.encode()).digest()
+                    total = (total + int.from_bytes(digest)) % 2**256
+                    count += 1
+                tables[table] = (count, total)
+            found[view.view_name] = Fingerprint(view._position_in(c), tables)
     return found
 
 

@@ -219,9 +219,10 @@ def test_a_read_only_copy_whose_views_are_behind_says_so(
     finally:
         app.close()
     assert str(refused.value) == (
-        "This database is read-only here and its views are behind its events (they "
-        "were not brought up to date before it was made read-only), so they cannot "
-        "be caught up; copy it to a folder you can write to and run the command there."
+        "This database is read-only here and its views are behind its events, so they "
+        "cannot be caught up here: have someone who may write it catch them up "
+        "(samenspraak projections catch-up), or read a copy in a folder you can "
+        "write to."
     )
 
 
@@ -323,6 +324,34 @@ def test_a_live_record_this_user_may_only_read_is_read_with_its_writers_locks() 
         said = as_someone_else(head)
         assert said.startswith(f"refused: The database {db} is read-only here, and ")
         assert said.rstrip().endswith("to a folder you can write to.")
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_reader_in_a_shared_folder_makes_no_file_beside_anothers_record() -> None:
+    """In a folder everyone may write (sticky, as /tmp), a record this user may
+    only read is not read when no one has it open: the files SQLite would make
+    beside it would belong to this user and keep its owner out."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root, to open the file as another user (setpriv)")
+    folder = Path(tempfile.mkdtemp(prefix="samenspraak-"))
+    try:
+        folder.chmod(0o1777)
+        db = folder / "city.db"
+        head = start_a_city_centre(db, read_to_the_end=True)
+        files = sorted(p.name for p in folder.iterdir())
+        opened = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             sys.executable, "-c", VERIFY_AS_SOMEONE_ELSE, str(db), head],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert opened.stdout.startswith(f"refused: The database {db} is read-only")
+        assert sorted(p.name for p in folder.iterdir()) == files
+        owner = Samenspraak.open(db)  # the owner still records
+        try:
+            owner.register_stakeholder({"actor": "g", "stakeholder": "g", "name": "G"})
+        finally:
+            owner.close()
     finally:
         shutil.rmtree(folder)
 

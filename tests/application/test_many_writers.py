@@ -210,3 +210,47 @@ def test_processes_opening_a_new_file_at_the_same_moment_all_open_it(
             assert app.projections_status()
         finally:
             app.close()
+
+
+RECORD_FOR = """
+import sys, time
+from samenspraak.application import Samenspraak
+app = Samenspraak.open(sys.argv[1], create=False)
+end, n = time.time() + float(sys.argv[2]), 0
+while time.time() < end:
+    n += 1
+    app.start_initiative({"actor": "facilitator", "initiative": f"more-{n}",
+                          "title": "More", "description": "D", "area": "A",
+                          "budget": "0", "level": "consulting"})
+    if n % 2:
+        app.catch_up()
+app.close()
+print(n)
+"""
+
+
+def test_the_views_verify_while_another_process_records_and_catches_up(
+    tmp_path: Path,
+) -> None:
+    """The views are read in one snapshot and built again up to where they stood
+    in it: what others record meanwhile is no difference."""
+    db = tmp_path / "busy.db"
+    app = Samenspraak.open(db)
+    try:
+        play(app, say=lambda line: None)
+        recorder = subprocess.Popen(
+            [sys.executable, "-c", RECORD_FOR, str(db), "3"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        found = []
+        while recorder.poll() is None:
+            found.append(app.verify_projections())
+        out, err = recorder.communicate()
+        found.append(app.verify_projections())
+    finally:
+        app.close()
+    assert int(out) > 2, err
+    assert len(found) > 2
+    assert [f.problem for f in found if not f.intact] == []

@@ -120,10 +120,11 @@ def test_projections_rebuild_gives_identical_views(
 def test_projections_verify_finds_a_view_changed_outside_the_engine(
     story_db: Path, run: Run, dump_views: Callable[..., Any], table: str, change: str
 ) -> None:
+    ok(run(story_db, "projections", "catch-up"))
     agreed = ok(run(story_db, "projections", "verify"))
     assert agreed.stdout == (
         "The views agree with the events up to position 70: built again from them, "
-        "every row is the same.\n"
+        "they hold the same rows.\n"
     )
     with sqlite3.connect(story_db) as connection:
         assert connection.execute(change).rowcount > 0
@@ -141,6 +142,27 @@ def test_projections_verify_finds_a_view_changed_outside_the_engine(
         "checked": 70,
         "problem": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("position", "said"),
+    [
+        (75, "says it applied the log up to position 75, but the log ends at 70"),
+        (60, "does not match the events up to position 60"),
+    ],
+)
+def test_projections_verify_finds_a_position_changed_outside_the_engine(
+    story_db: Path, run: Run, position: int, said: str
+) -> None:
+    ok(run(story_db, "projections", "catch-up"))
+    with sqlite3.connect(story_db) as connection:
+        connection.execute(
+            "UPDATE tracking SET notification_id = ? WHERE application_name = ?",
+            [position, AUDIT],
+        )
+    sentence = refused(run(story_db, "projections", "verify"))
+    assert sentence.startswith(f"The view {AUDIT} ")
+    assert said in sentence
 
 
 def test_projections_commands_never_create_a_database(tmp_path: Path, run: Run) -> None:
