@@ -1063,9 +1063,13 @@ def rebuild_all(
     leaves them so. Returns how many events each view applied.
 
     An in-memory SQLite database lets no one read while it is written (and no
-    other process sees it): there the views are emptied, then caught up."""
+    other process sees it): there the views are emptied, then caught up to the
+    end (``until`` is for views in a file of their own)."""
     pool = getattr(getattr(views[0], "datastore", None), "pool", None)
     if getattr(pool, "is_sqlite_memory_mode", False):
+        if until is not None:
+            msg = "An in-memory record's views are rebuilt to the end of its log."
+            raise ValueError(msg)
         for view in views:
             view.clear()
         return catch_up_all(source, mapper, views, batch_size=batch_size)
