@@ -547,10 +547,9 @@ class Samenspraak(Application[UUID]):
             f"The database {target} is read-only here: commands that record something "
             "write into it; copy it to a folder you can write to."
             if create
-            else f"The database {target} is read-only here, and SQLite cannot read it "
-            "without making files beside it (no one has it open, or its write-ahead "
-            "log cannot be read on read-only media); copy it, with any -wal file "
-            "beside it, to a folder you can write to."
+            else f"The database {target} is read-only here, and it is read here only "
+            "while its owner has it open, from a folder this user may not write; "
+            "copy it, with any -wal file beside it, to a folder you can write to."
         )
         raise StorageError(msg)
 
@@ -686,7 +685,7 @@ class Samenspraak(Application[UUID]):
                     "engine; rebuild the views (samenspraak projections rebuild)."
                 )
                 raise StorageError(msg) from None
-            except PersistenceError as error:
+            except (PersistenceError, sqlite3.Error) as error:
                 raise self._failed(error) from None
             except ConnectionPoolClosedError:
                 raise StorageError(CLOSED) from None
@@ -704,9 +703,15 @@ class Samenspraak(Application[UUID]):
                 _ACTING.reset(token)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
 
-    def _failed(self, error: PersistenceError) -> StorageError:
-        """The database refused a statement. Opened read-only, the only statements
-        that write are those that catch the views up."""
+    def _failed(self, error: Exception) -> StorageError:
+        """The database refused a statement (or, read-only, a connection)."""
+        said = str(error)
+        if (
+            self.read_only
+            and isinstance(error, sqlite3.Error)
+            and ("readonly" in said or "unable to open" in said)
+        ):  # a new connection found the owner's files gone
+            return StorageError(OWNER_CLOSED)
         if self.read_only and "readonly database" in str(error):
             return StorageError(READ_ONLY_RECORDS_NOTHING)
         if "database is locked" in str(error):  # SQLite, after its lock timeout
@@ -2897,6 +2902,12 @@ BUSY = (
     "it locked for longer than the engine waits for it. Try again; a command that "
     "records in steps (an erasure, tick) may have recorded some of them, which a "
     "read command shows."
+)
+
+OWNER_CLOSED = (
+    "This database is read-only here, and is read here only while its owner has it "
+    "open; its owner closed it meanwhile. Try again while it is open, or read a "
+    "copy in a folder you can write to."
 )
 
 READ_ONLY_RECORDS_NOTHING = (

@@ -81,31 +81,22 @@ OWN_TABLES = frozenset(
 event-sourcing library have a ``stored_events`` table too)."""
 
 
-def on_read_only_media(path: Path) -> bool:
-    """The file lies on a file system mounted read-only: no one can change it."""
-    try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
 def read_only_uri(path: Path) -> str | None:
-    """A URI that reads a SQLite file this process may not write, and writes
+    """A URI that reads a SQLite file this process may not write, and can write
     nothing into it or beside it; None when that cannot be done.
 
-    While someone has the record open, its write-ahead log and shared-memory file
-    lie beside it: it is read with SQLite's locks, through those files, as a live
-    record. Without them, SQLite would have to make them: on read-only media, where
-    no one changes the file, it is read as immutable instead (no lock, no file made;
-    an archived copy); elsewhere it is not read (the files made would belong to
-    this process, and keep the record's owner out)."""
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    It is read only while someone has the record open (its write-ahead log and
+    shared-memory file lie beside it), with SQLite's locks through those files, and
+    only from a folder this process may not write either: SQLite then cannot make
+    files beside it, even when the owner closes it meanwhile (files it made would
+    belong to this process, and could keep the record's owner out). A record no
+    one has open is not read: SQLite would have to make those files, and reading it
+    as immutable instead gives stale or torn pages when the file is written
+    elsewhere (a read-only mount of a live folder looks like an archive)."""
     wal, shm = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
-    if wal.is_file() and shm.is_file():
-        return uri
-    if wal.is_file() or shm.is_file() or not on_read_only_media(path):
+    if os.access(path.parent, os.W_OK) or not (wal.is_file() and shm.is_file()):
         return None
-    return uri + "&immutable=1"
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
 
 
 def tables_in(path: str) -> set[str] | None:

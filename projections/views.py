@@ -1135,7 +1135,11 @@ def fingerprints_of(views: Sequence[BaseView]) -> dict[str, Fingerprint]:
                     total = (total + int.from_bytes(digest)) % 2**256
                     count += 1
                 tables[table] = (count, total)
-            found[view.view_name] = Fingerprint(view._position_in(c), tables)
+            try:
+                position = int(view._position_in(c))
+            except (TypeError, ValueError):  # a position that is no number
+                raise DamagedView(view.view_name) from None
+            found[view.view_name] = Fingerprint(position, tables)
     return found
 
 
