@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -244,12 +245,33 @@ DEBUG_VARIABLE = "SAMENSPRAAK_DEBUG"
 """Set to 1, an unexpected error prints its traceback too (for a bug report)."""
 
 
+STOPPED = (
+    "Stopped: the command was ended before it finished; what it was in the "
+    "middle of writing was not kept."
+)
+"""What a command says when ``kill`` (SIGTERM) ends it."""
+
+
+class _Stopped(BaseException):
+    """SIGTERM arrived: unwinds the command so its transactions roll back and its
+    temporary files go, as Ctrl-C would. Not an ``Exception``: nothing that
+    handles errors on the way may take it for one."""
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
 def main() -> None:
     """The console script: never a traceback, one sentence on failure."""
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         cli.main(prog_name=PROG, standalone_mode=True)
     except SystemExit:
         raise
+    except _Stopped:
+        click.echo(STOPPED, err=True)
+        sys.exit(128 + signal.SIGTERM)
     except OSError as error:  # a file is named where it is used; else the output
         if error.filename is None:
             click.echo(f"Error: Cannot write the output: {reason_of(error)}.", err=True)
@@ -267,6 +289,8 @@ def main() -> None:
         if debug:
             traceback.print_exc()
         sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

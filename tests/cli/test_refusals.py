@@ -9,6 +9,10 @@ same number of events in the database as before.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from samenspraak.cli.main import cli, main
+from samenspraak.cli.main import STOPPED, cli, main
 from samenspraak.domain import rules
 
 Run = Callable[..., Result]
@@ -941,3 +945,37 @@ def test_a_refusal_about_a_stakeholder_names_them_by_their_reference(
     refused: Refused, demo_copy: Path, args: tuple[str, ...], sentence: str
 ) -> None:
     assert refused(demo_copy, *args, actor=F) == sentence
+
+
+KILLED_DURING_VERIFY = """
+import os, signal, sys
+import samenspraak.application.app as app_module
+from samenspraak.cli.main import main
+
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)
+    raise AssertionError("SIGTERM did not stop the command")
+
+app_module.rebuild_all = killed
+sys.argv = ["samenspraak", "--db", sys.argv[1], "projections", "verify"]
+main()
+"""
+
+
+def test_a_command_ended_by_kill_says_so_and_leaves_no_temporary_files(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    ended = subprocess.run(
+        [sys.executable, "-c", KILLED_DURING_VERIFY, str(demo_copy)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        check=False,
+        timeout=120,
+    )
+    assert ended.returncode == 128 + signal.SIGTERM, ended.stderr
+    assert ended.stderr.splitlines() == [STOPPED]
+    assert ended.stdout == ""
+    assert list(scratch.iterdir()) == []  # the scratch views' folder is gone
