@@ -2753,6 +2753,11 @@ def _response(
         return texts.get(text_id) if text_id is not None else None
 
     outcome = "withdrawn" if row["withdrawn"] else row["answer"] or "unanswered"
+    # The view keeps who withdrew a reaction where it keeps who answered one (an
+    # answered reaction is never withdrawn).
+    dealt_at = (
+        datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None
+    )
     return v.ResponseEntry(
         plan=row["plan"],
         reaction=row["reaction"],
@@ -2767,10 +2772,10 @@ def _response(
         outcome=outcome,
         answer_version=row["answer_version"],
         answer_text=text(row["answer_text"]),
-        answered_by=who(row["answered_by"]),
-        answered_at=(
-            datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None
-        ),
+        answered_by=None if row["withdrawn"] else who(row["answered_by"]),
+        answered_at=None if row["withdrawn"] else dealt_at,
+        withdrawn_by=who(row["answered_by"]) if row["withdrawn"] else None,
+        withdrawn_at=dealt_at if row["withdrawn"] else None,
     )
 
 

@@ -57,14 +57,33 @@ class Part(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class MigrationEntry(Part):
+    """The initiative was moved from one process template to another (an audited
+    command of the facilitator): from then on the new one's rules applied."""
+
+    from_name: str
+    from_version: str
+    from_content_hash: str
+    to_name: str
+    to_version: str
+    to_content_hash: str
+    phase: str
+    """The phase the initiative was in when it moved."""
+    migrated_at: datetime
+
+
 class ProcessDesign(Part):
-    """The process template the initiative follows, pinned by its content hash."""
+    """The process template the initiative follows, pinned by its content hash,
+    and the ones it followed before, if it was moved."""
 
     name: str
     version: str
     content_hash: str
     phases: list[str]
     """Every phase of the template, in order (also those not reached yet)."""
+    migrations: list[MigrationEntry] = []
+    """Every move to another template, in order: the first one's ``from_*`` is the
+    template the initiative started on."""
 
 
 class PhaseEntry(Part):
@@ -118,6 +137,10 @@ class MeetingEntry(Part):
     evening_or_weekend: bool
     reactions: int
     """How many reactions were recorded from this meeting."""
+    held: bool = True
+    """The meeting had begun at the moment of the report (``as_of``, or when it
+    was made); one still ahead was recorded in advance, and its attendance is not
+    a count of who came."""
 
 
 class VersionEntry(Part):
@@ -158,6 +181,10 @@ class ReactionEntry(Part):
     recorded_by: str | None = None
     """Who recorded the reaction, when not the stakeholder who gave it (the
     facilitator, for a letter or a reaction given at a meeting)."""
+    withdrawn_by: str | None = None
+    """Who withdrew the reaction: the stakeholder who gave it, or the facilitator
+    for them."""
+    withdrawn_at: datetime | None = None
 
 
 class PlanEntry(Part):
@@ -189,6 +216,11 @@ class DecisionEntry(Part):
     state: str
     put_at: datetime
     ended_at: datetime | None
+    """When it was decided or withdrawn; for one closed by its deadline, the
+    deadline (``tick`` may have recorded the closing later)."""
+    closed_by_deadline: bool = False
+    """It was decided by its rule when its deadline passed, not by the
+    facilitator."""
     outcome: str | None
     outcome_label: str | None
     tally: dict[str, int]
@@ -372,6 +404,8 @@ def build_report(
     ]
     allocated = sum((Decimal(a["amount"]) for a in doc["allocations"]), Decimal("0.00"))
     budget = Decimal(doc["budget"])
+    generated_at = generated_at or clock.now()
+    moment = as_of or generated_at
     return ParticipationReport(
         initiative=doc["slug"],
         title=text(doc["title"]),
@@ -383,6 +417,19 @@ def build_report(
             version=doc["template"]["version"],
             content_hash=doc["template"]["content_hash"],
             phases=_template_phases(doc),
+            migrations=[
+                MigrationEntry(
+                    from_name=m["from"]["name"],
+                    from_version=m["from"]["version"],
+                    from_content_hash=m["from"]["content_hash"],
+                    to_name=m["to"]["name"],
+                    to_version=m["to"]["version"],
+                    to_content_hash=m["to"]["content_hash"],
+                    phase=m["phase"],
+                    migrated_at=_time(m["at"]),
+                )
+                for m in doc.get("migrations", [])
+            ],
         ),
         phase=doc["phase"],
         closed=doc["closed"],
@@ -440,6 +487,7 @@ def build_report(
                 summary=text(m["summary"]),
                 evening_or_weekend=m["evening_or_weekend"],
                 reactions=sum(1 for r in responses if r.meeting == m["number"]),
+                held=_time(m["starts_at"]) <= moment,
             )
             for m in doc["meetings"]
         ],
@@ -515,7 +563,7 @@ def build_report(
         ],
         built_from=heads,
         as_of=as_of,
-        generated_at=generated_at or clock.now(),
+        generated_at=generated_at,
     )
 
 
@@ -586,6 +634,8 @@ def _reaction(
             if r.get("recorded_by") not in (None, r["stakeholder"])
             else None
         ),
+        withdrawn_by=ref(r["withdrawn_by"]) if r.get("withdrawn_by") else None,
+        withdrawn_at=_time_or_none(r.get("withdrawn_at")),
     )
 
 
@@ -672,7 +722,8 @@ def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEn
         closes_at=_time_or_none(d["closes_at"]),
         state=d["state"],
         put_at=_time(d["put_at"]),
-        ended_at=_time_or_none(d.get("ended_at")),
+        ended_at=_time_or_none(d.get("closed_at") or d.get("ended_at")),
+        closed_by_deadline="closed_at" in d,
         outcome=d["outcome"],
         outcome_label=labels.get(d["outcome"]) if d["outcome"] else None,
         tally=dict(d["tally"]),

@@ -19,6 +19,7 @@ from samenspraak.application.report import (
     CouncilEntry,
     DecisionEntry,
     ImplementationEntry,
+    MeetingEntry,
     Participant,
     ParticipantsOfKind,
     ParticipationReport,
@@ -208,7 +209,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             [
                 w("design"),
                 f"{r.process.name} v{r.process.version} "
-                f"({w('content_hash')} {r.process.content_hash})",
+                f"({w('content_hash')} {r.process.content_hash})"
+                + "".join(f"; {line}" for line in _moves(r, w)),
             ],
             [w("facilitator"), r.facilitator],
             [w(_phase_label(r)), w.value(r.phase)],
@@ -314,11 +316,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     f"{w.text(x.text)} ({_given_by(x, w)}, {w.when(x.recorded_at)})",
                     w.answer(x)
                     + (f": {w.text(x.answer_text)}" if _explained(x) else "")
-                    + (
-                        f" ({w('by')} {x.answered_by}, {w.when(x.answered_at)})"
-                        if x.answered_by
-                        else ""
-                    ),
+                    + "".join(f" ({line})" for line in _dealt_with(x, w)),
                 ]
                 for x in reactions
             ],
@@ -335,8 +333,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [w("closes"), w.when(d.closes_at)],
                 [
                     w("state"),
-                    w.value(d.state)
-                    + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
+                    w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
                 ],
                 [w("positions"), _positions(d, w)],
                 [w("outcome"), w.outcome(d)],
@@ -457,8 +454,9 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     """The summary's figures: (number, what it counts, whether it needs attention)."""
     outcomes = r.outcomes()
     counted = len(r.responses) - outcomes["withdrawn"]
-    decided = sum(1 for d in r.decisions if d.state == "decided")
-    evening = sum(1 for m in r.meetings if m.evening_or_weekend)
+    decided = sum(1 for d in r.decisions if d.outcome is not None)
+    held = [m for m in r.meetings if m.held]
+    evening = sum(1 for m in held if m.evening_or_weekend)
     people = sum(p.active + p.former for p in r.participants)
     total = r.budget.total
     share = f"{(r.budget.allocated / total * 100):.0f}%" if total else "-"
@@ -469,9 +467,8 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     return [
         (str(people), counted_as(people, "card_participants"), False),
         (
-            str(len(r.meetings)),
-            f"{counted_as(len(r.meetings), 'card_meetings')} "
-            f"({evening} {w('card_evening')})",
+            str(len(held)),
+            f"{counted_as(len(held), 'card_meetings')} ({evening} {w('card_evening')})",
             False,
         ),
         (
@@ -493,6 +490,21 @@ def _summary_lines(r: ParticipationReport, w: Words) -> list[str]:
     return lines
 
 
+def _moves(r: ParticipationReport, w: Words) -> list[str]:
+    """The templates the initiative followed before its present one, and when it
+    was moved to the next (the first move names the one it started on)."""
+    return [
+        w(
+            "moved" if n == 0 else "moved_again",
+            old=f"{m.from_name} v{m.from_version}",
+            new=f"{m.to_name} v{m.to_version}",
+            when=w.when(m.migrated_at),
+            phase=w.value(m.phase),
+        )
+        for n, m in enumerate(r.process.migrations)
+    ]
+
+
 def _phase_rows(r: ParticipationReport, w: Words) -> list[list[str]]:
     began = {p.phase for p in r.phases}
     rows = [
@@ -504,7 +516,7 @@ def _phase_rows(r: ParticipationReport, w: Words) -> list[list[str]]:
         for p in r.phases
     ]
     rows += [
-        [w.value(name), w("not_reached"), "-"]
+        [w.value(name), w("never_reached" if r.closed else "not_reached"), "-"]
         for name in r.process.phases
         if name not in began
     ]
@@ -787,7 +799,8 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
             w("design"),
             f"{_e(r.process.name)} v{_e(r.process.version)} "
             f'<span class="muted small">({_e(w("content_hash"))} '
-            f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>',
+            f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>'
+            + "".join(f"<br>{_e(line)}" for line in _moves(r, w)),
         ),
         (w("facilitator"), _e(r.facilitator)),
         (w(_phase_label(r)), _e(w.value(r.phase))),
@@ -877,12 +890,30 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
     )
 
 
+def _meeting_lines(r: ParticipationReport, w: Words) -> list[str]:
+    """How many of the meetings held were outside office hours, and how many
+    recorded in advance are still ahead."""
+    held = [m for m in r.meetings if m.held]
+    ahead = len(r.meetings) - len(held)
+    lines = []
+    if held:
+        evening = sum(1 for m in held if m.evening_or_weekend)
+        lines.append(w.evening_share(evening, len(held)))
+    if ahead:
+        lines.append(w("ahead_one") if ahead == 1 else w("ahead", n=ahead))
+    return lines
+
+
+def _meeting_when(m: MeetingEntry, w: Words) -> str:
+    when = w.when(m.starts_at, weekday=True)
+    return when if m.held else f"{when} ({w('not_held_yet')})"
+
+
 def _html_meetings(r: ParticipationReport, w: Words) -> str:
     if not r.meetings:
         body = f"<p>{_e(w('none_yet'))}</p>"
     else:
-        evening = sum(1 for m in r.meetings if m.evening_or_weekend)
-        body = f"<p>{_e(w('evening_share', n=evening, total=len(r.meetings)))}</p>"
+        body = "".join(f"<p>{_e(line)}</p>" for line in _meeting_lines(r, w))
         body += _table(
             [
                 w("number"),
@@ -897,9 +928,9 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
             [
                 [
                     str(m.number),
-                    _e(w.when(m.starts_at, weekday=True)),
+                    _e(_meeting_when(m, w)),
                     _e(w.value(m.kind)),
-                    str(m.attendance),
+                    str(m.attendance) if m.held else "-",
                     _e(w.yes_no(m.evening_or_weekend)),
                     str(m.reactions),
                     _e(w.text(m.place)),
@@ -925,6 +956,8 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
     out: list[str] = []
     out += [f"## {w('meetings')}", ""]
     if r.meetings:
+        for line in _meeting_lines(r, w):
+            out += [_md(line), ""]
         out += _md_table(
             [
                 w("number"),
@@ -939,9 +972,9 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
             [
                 [
                     m.number,
-                    w.when(m.starts_at, weekday=True),
+                    _meeting_when(m, w),
                     w.value(m.kind),
-                    m.attendance,
+                    m.attendance if m.held else "-",
                     w.yes_no(m.evening_or_weekend),
                     m.reactions,
                     w.text(m.place),
@@ -1107,6 +1140,15 @@ def _given_by(x: ReactionEntry, w: Words) -> str:
     return f"{x.stakeholder}{recorded}"
 
 
+def _dealt_with(x: ReactionEntry, w: Words) -> list[str]:
+    """Who answered or withdrew a reaction, and when."""
+    if x.answered_by:
+        return [f"{w('by')} {x.answered_by}, {w.when(x.answered_at)}"]
+    if x.withdrawn_by:
+        return [f"{w('by')} {x.withdrawn_by}, {w.when(x.withdrawn_at)}"]
+    return []
+
+
 def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
     who = (
         f"{x.stakeholder}"
@@ -1117,11 +1159,9 @@ def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
     answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
     if _explained(x):
         answer += f'<div class="answer-text">{_e(w.text(x.answer_text))}</div>'
-    if x.answered_by:
-        answer += (
-            f'<span class="who">{_e(w("by"))} {_e(x.answered_by)}, '
-            f"{_e(w.when(x.answered_at))}</span>"
-        )
+    answer += "".join(
+        f'<span class="who">{_e(line)}</span>' for line in _dealt_with(x, w)
+    )
     return [
         str(x.number),
         f'<span class="badge b-{_e(x.stance)}">{_e(w.value(x.stance))}</span>',
@@ -1142,7 +1182,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             (w("closes"), w.when(d.closes_at)),
             (
                 w("state"),
-                w.value(d.state) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
+                w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
             ),
             (w("positions"), _positions(d, w)),
             (w("outcome"), w.outcome(d)),

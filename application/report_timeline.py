@@ -287,8 +287,12 @@ class Timeline:
         for m in self.report.meetings:
             tip = (
                 f"{w('from_meeting', n=m.number)}: {w.value(m.kind)}, "
-                f"{w.when(m.starts_at, weekday=True)}, {w('attendance').lower()} "
-                f"{m.attendance}"
+                f"{w.when(m.starts_at, weekday=True)}, "
+                + (
+                    f"{w('attendance').lower()} {m.attendance}"
+                    if m.held
+                    else w("not_held_yet")
+                )
             )
             mark = meeting_mark(
                 self.axis.x(m.starts_at), y, m.number, m.evening_or_weekend

@@ -81,6 +81,15 @@ LABELS: dict[str, dict[Lang, str]] = {
     "began": {"nl": "Begonnen", "en": "Began"},
     "ended": {"nl": "Beëindigd", "en": "Ended"},
     "not_reached": {"nl": "nog niet bereikt", "en": "not reached yet"},
+    "never_reached": {"nl": "niet bereikt", "en": "not reached"},
+    "moved": {
+        "nl": "begonnen op {old}; op {when} (in de fase {phase}) overgezet naar {new}",
+        "en": "started on {old}; moved to {new} on {when} (in the phase {phase})",
+    },
+    "moved_again": {
+        "nl": "op {when} (in de fase {phase}) overgezet van {old} naar {new}",
+        "en": "moved from {old} to {new} on {when} (in the phase {phase})",
+    },
     "current": {"nl": "loopt", "en": "current"},
     "kind": {"nl": "Soort", "en": "Kind"},
     "active": {"nl": "Actief", "en": "Active"},
@@ -111,9 +120,45 @@ LABELS: dict[str, dict[Lang, str]] = {
     "yes": {"nl": "ja", "en": "yes"},
     "no": {"nl": "nee", "en": "no"},
     "evening_share": {
-        "nl": "{n} van de {total} bijeenkomsten vonden 's avonds of in het weekend "
-        "plaats.",
-        "en": "{n} of the {total} meetings were held in the evening or at the weekend.",
+        "nl": "{n} van de {total} bijeenkomsten vonden 's avonds, 's nachts of in het "
+        "weekend plaats.",
+        "en": "{n} of the {total} meetings were held in the evening, at night or at "
+        "the weekend.",
+    },
+    "evening_share_one": {
+        "nl": "1 van de {total} bijeenkomsten vond 's avonds, 's nachts of in het "
+        "weekend plaats.",
+        "en": "1 of the {total} meetings was held in the evening, at night or at the "
+        "weekend.",
+    },
+    "evening_share_only": {
+        "nl": "De bijeenkomst vond 's avonds, 's nachts of in het weekend plaats.",
+        "en": "The meeting was held in the evening, at night or at the weekend.",
+    },
+    "evening_share_only_none": {
+        "nl": "De bijeenkomst vond overdag op een werkdag plaats.",
+        "en": "The meeting was held in the daytime on a weekday.",
+    },
+    "ahead": {
+        "nl": "{n} bijeenkomsten nog niet gehouden (vooraf vastgelegd).",
+        "en": "{n} meetings not held yet (recorded in advance).",
+    },
+    "ahead_one": {
+        "nl": "1 bijeenkomst nog niet gehouden (vooraf vastgelegd).",
+        "en": "1 meeting not held yet (recorded in advance).",
+    },
+    "not_held_yet": {"nl": "nog niet gehouden", "en": "not held yet"},
+    "decided_at_deadline": {
+        "nl": "Besloten bij de sluitingstijd",
+        "en": "Decided at its closing time",
+    },
+    "ended_without_decision": {
+        "nl": "Afgesloten zonder besluit",
+        "en": "Ended without a decision",
+    },
+    "closed_without_decision": {
+        "nl": "Gesloten bij de sluitingstijd, zonder besluit",
+        "en": "Closed at its closing time, without a decision",
     },
     "plan": {"nl": "Plan", "en": "Plan"},
     "created": {"nl": "Aangemaakt", "en": "Created"},
@@ -229,7 +274,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_participants_one": {"nl": "betrokkene", "en": "person involved"},
     "card_meetings": {"nl": "bijeenkomsten", "en": "meetings"},
     "card_meetings_one": {"nl": "bijeenkomst", "en": "meeting"},
-    "card_evening": {"nl": "'s avonds of in het weekend", "en": "evening or weekend"},
+    "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
     "card_council": {"nl": "keer de raad geïnformeerd", "en": "council informings"},
@@ -247,10 +292,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     "follow_up": {"nl": "Vervolg door de raad", "en": "The council's follow-up"},
     "no_follow_up": {"nl": "nog geen", "en": "none yet"},
     "legend_phase": {"nl": "Fase (kleurvlak)", "en": "Phase (coloured band)"},
-    "legend_meeting_day": {"nl": "Bijeenkomst overdag", "en": "Daytime meeting"},
+    "legend_meeting_day": {
+        "nl": "Bijeenkomst overdag op een werkdag",
+        "en": "Daytime meeting on a weekday",
+    },
     "legend_meeting_evening": {
-        "nl": "Bijeenkomst 's avonds of in het weekend",
-        "en": "Evening or weekend meeting",
+        "nl": "Bijeenkomst 's avonds, 's nachts of in het weekend",
+        "en": "Evening, night or weekend meeting",
     },
     "legend_version": {"nl": "Planversie", "en": "Plan version"},
     "legend_reaction": {"nl": "Reactie op een plan", "en": "Reaction to a plan"},
@@ -480,7 +528,7 @@ ANSWERS: dict[str, dict[Lang, str]] = {
     },
     "defended": {"nl": "Standpunt gehandhaafd", "en": "Position defended"},
     "noted": {"nl": "Steun genoteerd", "en": "Support noted"},
-    "withdrawn": {"nl": "Ingetrokken door de indiener", "en": "Withdrawn"},
+    "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
     "unanswered": {"nl": "Nog niet beantwoord", "en": "Not answered yet"},
 }
 
@@ -568,11 +616,15 @@ class Words:
         return value if value is not None else self("erased")
 
     def when(self, moment: datetime | None, *, weekday: bool = False) -> str:
+        """Date and time in Dutch local time; in the hour the clocks go back, which
+        comes twice, with the zone (CEST, then CET)."""
         if moment is None:
             return "-"
         local = moment.astimezone(zone())
         day = f"{DAYS[self.lang][local.weekday()]} " if weekday else ""
-        return f"{day}{self.date(local)}, {local:%H:%M}"
+        twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+        zone_name = f" {local.tzname()}" if twice else ""
+        return f"{day}{self.date(local)}, {local:%H:%M}{zone_name}"
 
     def date(self, moment: datetime) -> str:
         local = moment.astimezone(zone())
@@ -593,6 +645,29 @@ class Words:
             meeting = self("from_meeting", n=reaction.meeting)
             return f"{self.value(reaction.channel)} ({meeting})"
         return self.value(reaction.channel)
+
+    def state(self, decision: DecisionEntry) -> str:
+        """A decision point's state: whether it ended with a decision, and whether
+        its deadline closed it."""
+        if decision.state != "decided":
+            return self.value(decision.state)
+        if decision.outcome is None:
+            return self(
+                "closed_without_decision"
+                if decision.closed_by_deadline
+                else "ended_without_decision"
+            )
+        if decision.closed_by_deadline:
+            return self("decided_at_deadline")
+        return self.value(decision.state)
+
+    def evening_share(self, evening: int, total: int) -> str:
+        """How many of the meetings held were outside office hours."""
+        if total == 1:
+            return self("evening_share_only" if evening else "evening_share_only_none")
+        if evening == 1:
+            return self("evening_share_one", total=total)
+        return self("evening_share", n=evening, total=total)
 
     def outcome(self, decision: DecisionEntry) -> str:
         """A decision point's outcome, or its state while it has none."""

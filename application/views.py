@@ -251,6 +251,10 @@ class ResponseEntry(View):
     """The explanation (adopted) or the reasoning (defended)."""
     answered_by: str | None
     answered_at: datetime | None
+    withdrawn_by: str | None = None
+    """Who withdrew the reaction: the stakeholder who gave it, or the facilitator
+    for them."""
+    withdrawn_at: datetime | None = None
 
 
 class Erasure(View):

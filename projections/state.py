@@ -52,8 +52,16 @@ MUNICIPAL_TIME = ZoneInfo("Europe/Amsterdam")
 offset its time was written with."""
 
 
+EVENING = 18
+"""The hour office hours end: a meeting from then on is in the evening."""
+
+MORNING = 7
+"""The hour before which a meeting is at night (outside office hours too)."""
+
+
 def is_evening_or_weekend(moment: datetime) -> bool:
-    """A meeting in the evening (from 18:00) or on Saturday or Sunday, Dutch time.
+    """A meeting outside office hours: in the evening or at night (from 18:00 to
+    7:00) or on Saturday or Sunday, Dutch time.
 
     A moment at the very edge of the calendar (recorded before moments were
     bounded, or replayed from a crafted bundle) has no Dutch time; its own offset is
@@ -62,7 +70,7 @@ def is_evening_or_weekend(moment: datetime) -> bool:
         local = moment.astimezone(MUNICIPAL_TIME)
     except OverflowError:
         local = moment
-    return local.weekday() >= 5 or local.hour >= 18
+    return local.weekday() >= 5 or local.hour >= EVENING or local.hour < MORNING
 
 
 def new_document(initiative_id: str) -> Document:
@@ -550,6 +558,7 @@ def _reaction_withdrawn(d: Document, e: Any, at: str) -> None:
     reaction = _plan(d, e)["reactions"][str(e.reaction)]
     reaction["withdrawn"] = True
     reaction["withdrawn_at"] = at
+    reaction["withdrawn_by"] = e.actor
 
 
 def _answer(d: Document, e: Any, at: str, answer: Document) -> None:

@@ -807,7 +807,7 @@ class ResponseReportLogic(BaseView):
         plans = self._plans
         new_plans: list[tuple[str, str, str]] = []
         added: dict[tuple[str, int], list[Any]] = {}
-        withdrawn: list[tuple[str, int]] = []
+        withdrawn: list[tuple[str, str, str, int]] = []
         answered: list[tuple[Any, ...]] = []
         for item in items:
             if item.kind != "plan":
@@ -841,11 +841,12 @@ class ResponseReportLogic(BaseView):
                     None,
                     None,
                 ]
-            elif name == "ReactionWithdrawn":
+            elif name == "ReactionWithdrawn":  # who withdrew it, and when
                 if (plan_id, e.reaction) in added:
-                    added[(plan_id, e.reaction)][12] = 1
+                    row = added[(plan_id, e.reaction)]
+                    row[12], row[16], row[17] = 1, e.actor, at
                 else:
-                    withdrawn.append((plan_id, e.reaction))
+                    withdrawn.append((e.actor, at, plan_id, e.reaction))
             elif name in ("ChangeAdopted", "PositionDefended", "SupportNoted"):
                 answer = (*_answer_of(name, e), e.actor, at)
                 for n in e.reactions:
@@ -864,7 +865,8 @@ class ResponseReportLogic(BaseView):
             list(added.values()),
         )
         c.executemany(
-            f"UPDATE {responses} SET withdrawn = 1 WHERE plan_id = {p} AND reaction = {p}",
+            f"UPDATE {responses} SET withdrawn = 1, answered_by = {p}, "
+            f"answered_at = {p} WHERE plan_id = {p} AND reaction = {p}",
             withdrawn,
         )
         c.executemany(

@@ -393,7 +393,7 @@ def test_the_html_is_one_self_contained_file_with_a_timeline(story: Story) -> No
     assert 'class="tl tl-wide"' in html
     assert 'class="tl tl-narrow"' in html
     assert 'class="legend"' in html
-    assert "Bijeenkomst &#x27;s avonds of in het weekend" in html
+    assert "Bijeenkomst &#x27;s avonds, &#x27;s nachts of in het weekend" in html
     assert "Raad geïnformeerd (informeel)" in html
 
 
@@ -492,7 +492,8 @@ def test_every_text_from_the_record_is_escaped(story: Story) -> None:
     assert "&lt;b&gt;Too far&lt;/b&gt; &amp; &lt;script&gt;" in html
     assert "Parking &lt;i&gt;at the edge&lt;/i&gt;" in html
     assert "Nog niet beantwoord" in html
-    assert "Ingetrokken door de indiener" in html
+    assert '<span class="badge b-withdrawn">Ingetrokken</span>' in html
+    assert '<span class="who">door library, ' in html  # who withdrew it
     assert "1 reactie nog niet beantwoord: 1." in html
     markdown = render_markdown(report, "en")
     assert "<b>" not in markdown

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -24,6 +25,7 @@ from samenspraak.domain.decision_point import decision_point_id
 from samenspraak.domain.initiative import initiative_id
 from samenspraak.domain.plan import plan_id
 from samenspraak.projections.chain import GENESIS, canonical_record, next_chain_hash
+from samenspraak.projections.state import is_evening_or_weekend
 
 CITY = initiative_id("city-centre")
 PLANS = ("vision", "traffic-plan")
@@ -147,6 +149,26 @@ def test_the_process_state_document_tells_where_the_city_centre_stands(
     assert [s["session"] for s in document["council"]] == ["informal", "formal"]
     # The view holds one document, the city centre's.
     assert [d["initiative_id"] for d in app.state.documents()] == [str(CITY)]
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "outside_office_hours"),
+    [
+        ("2026-10-27T06:59+01:00", True),  # a Tuesday, before seven: night
+        ("2026-10-27T07:00+01:00", False),
+        ("2026-10-27T17:59+01:00", False),
+        ("2026-10-27T18:00+01:00", True),
+        ("2026-10-27T01:30+01:00", True),  # a Tuesday night
+        ("2026-10-26T23:30Z", True),  # 00:30 on Tuesday in the Netherlands
+        ("2026-10-27T06:30Z", False),  # 7:30 in the Netherlands
+        ("2026-10-31T12:00+01:00", True),  # a Saturday
+    ],
+)
+def test_a_meeting_in_the_evening_at_night_or_at_the_weekend_is_outside_office_hours(
+    starts_at: str, outside_office_hours: bool
+) -> None:
+    moment = datetime.fromisoformat(starts_at)
+    assert is_evening_or_weekend(moment) is outside_office_hours
 
 
 def test_the_process_state_document_holds_no_free_text_of_the_story(

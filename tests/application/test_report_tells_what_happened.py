@@ -1,0 +1,212 @@
+"""What the participation report says about moments that are easy to misstate: a
+process moved to another template, a reaction withdrawn for someone, a decision
+point closed by its deadline or without a decision, a meeting recorded before it
+took place, and the hour the clocks go back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samenspraak.application import Samenspraak
+from samenspraak.application.report import ParticipationReport
+from samenspraak.application.report_render import (
+    render_html,
+    render_json,
+    render_markdown,
+)
+from samenspraak.application.report_words import words
+from samenspraak.domain.clock import frozen_at
+
+CET = timezone(timedelta(hours=1))
+CEST = timezone(timedelta(hours=2))
+
+
+def march(day: int, hour: int = 9) -> datetime:
+    return datetime(2026, 3, day, hour, 0, tzinfo=CET)
+
+
+Do = Callable[..., Any]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Samenspraak]:
+    opened = Samenspraak.open(str(tmp_path / "record.db"))
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def do(app: Samenspraak) -> Do:
+    """``do(moment, use_case, **fields)``: a command at a moment, by the
+    facilitator unless ``actor`` says otherwise, in the initiative ``x``."""
+
+    def run(moment: datetime, use_case: Callable[[Any], Any], **fields: Any) -> Any:
+        fields.setdefault("actor", "facilitator")
+        if use_case not in (app.register_stakeholder, app.start_initiative):
+            fields.setdefault("initiative", "x")
+        with frozen_at(moment):
+            return use_case(fields)
+
+    return run
+
+
+@pytest.fixture
+def started(app: Samenspraak, do: Do) -> Samenspraak:
+    do(march(2), app.register_stakeholder, stakeholder="facilitator", name="F")
+    do(march(2), app.start_initiative, initiative="x", title="X", description="d",
+       area="a", budget="1000", level="co-deciding")  # fmt: skip
+    for resident in ("resident-1", "resident-2"):
+        do(march(2), app.register_stakeholder, stakeholder=resident, name=resident)
+        do(march(2), app.join_initiative, stakeholder=resident, kind="resident")
+    return app
+
+
+def report_at(app: Samenspraak, moment: datetime) -> ParticipationReport:
+    with frozen_at(moment):
+        return app.participation_report("x")
+
+
+def test_a_move_to_another_template_shows_which_one_it_started_on_and_when(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(21), started.migrate_template, template="overheidsparticipatie@2")
+    report = report_at(started, march(23))
+    assert (report.process.name, report.process.version) == (
+        "overheidsparticipatie",
+        "2",
+    )
+    [moved] = report.process.migrations
+    assert (moved.from_name, moved.from_version, moved.to_version, moved.phase) == (
+        "overheidsparticipatie",
+        "1",
+        "2",
+        "society-decides",
+    )
+    assert moved.migrated_at == march(21)
+    assert (
+        "begonnen op overheidsparticipatie v1; op 21 mrt 2026, 09:00 (in de fase "
+        "Samenleving beslist) overgezet naar overheidsparticipatie v2"
+    ) in render_markdown(report, "nl")
+    assert "started on overheidsparticipatie v1; moved to overheidsparticipatie v2 " \
+        "on 21 Mar 2026, 09:00" in render_html(report, "en")  # fmt: skip
+    assert '"from_version": "1"' in render_json(report)
+
+
+def test_a_reaction_withdrawn_by_the_facilitator_says_who_withdrew_it_and_when(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(2), started.form_group, group="g", kind="working", name="G", mandate="m")
+    do(march(2), started.create_plan, plan="p", title="P", group="g")
+    do(march(2), started.propose_draft, plan="p", text="t", changes="c")
+    number = do(march(2), started.react_to_plan, actor="resident-1", plan="p",
+                version=1, stance="objection", text="No.")  # fmt: skip
+    assert started.response_report("x")[0].outcome == "unanswered"  # caught up
+    do(march(3), started.withdraw_reaction, plan="p", reaction=number)
+    report = report_at(started, march(4))
+    [reaction] = report.responses
+    assert (reaction.outcome, reaction.withdrawn_by, reaction.withdrawn_at) == (
+        "withdrawn",
+        "facilitator",
+        march(3),
+    )
+    markdown = render_markdown(report, "nl")
+    assert "| Ingetrokken (door facilitator, 3 mrt 2026, 09:00) |" in markdown
+    assert "door de indiener" not in markdown
+    # The response report says the same, whether its view learnt of the withdrawal
+    # after the reaction or together with it (a rebuild).
+    for rebuilt in (False, True):
+        if rebuilt:
+            started.rebuild_projections()
+        [line] = started.response_report("x")
+        assert (line.outcome, line.withdrawn_by, line.withdrawn_at) == (
+            "withdrawn",
+            "facilitator",
+            march(3),
+        )
+        assert (line.answered_by, line.answered_at) == (None, None)
+
+
+def test_a_decision_point_closed_by_its_deadline_shows_the_deadline_not_when_tick_ran(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(3), started.put_decision_point, decision="late", question="Q?",
+       options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+       eligible=["resident"], rule="plurality",
+       closes_at="2026-03-05T12:00+01:00")  # fmt: skip
+    do(march(4), started.take_position, actor="resident-1", decision="late", option="a")
+    with frozen_at(march(20)):
+        started.tick()  # fifteen days late
+    report = report_at(started, march(21))
+    [decision] = report.decisions
+    assert decision.closed_by_deadline is True
+    assert decision.ended_at == datetime(2026, 3, 5, 12, 0, tzinfo=CET)
+    markdown = render_markdown(report, "nl")
+    assert "- **Status:** Besloten bij de sluitingstijd, 5 mrt 2026, 12:00" in markdown
+    assert "20 mrt" not in markdown.split("## Besluitpunten")[1].split("##")[0]
+
+
+def test_a_decision_point_that_ended_without_a_decision_is_not_called_decided(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(3), started.put_decision_point, decision="tie", question="T?",
+       options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+       eligible=["resident"], rule="majority")  # fmt: skip
+    do(march(4), started.take_position, actor="resident-1", decision="tie", option="a")
+    do(march(4), started.take_position, actor="resident-2", decision="tie", option="b")
+    do(march(5), started.decide, decision="tie")
+    report = report_at(started, march(6))
+    markdown = render_markdown(report, "nl")
+    assert "- **Status:** Afgesloten zonder besluit, 5 mrt 2026, 09:00" in markdown
+    assert "- **0/1** besluitpunten besloten" in markdown
+    assert "Ended without a decision, 5 Mar 2026, 09:00" in render_html(report, "en")
+
+
+def test_a_meeting_recorded_before_it_took_place_is_not_reported_as_held(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(3), started.hold_meeting, starts_at="2026-03-02T19:30+01:00",
+       kind="residents-meeting", place="Hall", attendance=30, summary="Held.")  # fmt: skip
+    do(march(3), started.hold_meeting, starts_at="2026-09-01T19:30+02:00",
+       kind="residents-meeting", place="Hall", attendance=80, summary="Ahead.")  # fmt: skip
+    report = report_at(started, march(4))
+    assert [(m.number, m.held) for m in report.meetings] == [(1, True), (2, False)]
+    markdown = render_markdown(report, "nl")
+    assert "- **1** bijeenkomst (1 buiten kantooruren)" in markdown
+    assert "De bijeenkomst vond 's avonds, 's nachts of in het weekend plaats." in (
+        markdown
+    )
+    assert "1 bijeenkomst nog niet gehouden (vooraf vastgelegd)." in markdown
+    assert (
+        "| 2 | di 1 sep 2026, 19:30 (nog niet gehouden) | Bewonersbijeenkomst | - |"
+        in (markdown)
+    )
+    # Once its time has come, it counts as held.
+    later = report_at(started, datetime(2026, 9, 2, 9, 0, tzinfo=CEST))
+    assert [m.held for m in later.meetings] == [True, True]
+    assert "2 van de 2 bijeenkomsten vonden" in render_markdown(later, "nl")
+
+
+def test_a_time_in_the_hour_the_clocks_go_back_says_which_of_the_two_it_is() -> None:
+    w = words("nl")
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
+    assert w.when(first) == "25 okt 2026, 02:30 CEST"
+    assert w.when(second) == "25 okt 2026, 02:30 CET"
+    assert w.when(datetime(2026, 10, 25, 2, 30, tzinfo=UTC)) == ("25 okt 2026, 03:30")
+
+
+def test_phases_a_closed_initiative_never_reached_are_not_reached_not_yet_to_come(
+    started: Samenspraak, do: Do
+) -> None:
+    assert "| nog niet bereikt | - |" in render_markdown(report_at(started, march(3)))
+    do(march(22), started.close_initiative, outcome="Stopped.")
+    markdown = render_markdown(report_at(started, march(23)), "nl")
+    assert "| niet bereikt | - |" in markdown
+    assert "nog niet bereikt" not in markdown
