@@ -973,6 +973,7 @@ class Samenspraak(Application[UUID]):
                     "initiative they took part in, may erase their personal data."
                 )
                 raise NotAllowed(msg, ERASED_BY_THE_PERSON_OR_THEIR_FACILITATOR)
+            self._refuse_an_erasure_that_changes_nothing(cmd, person, documents)
             running = [
                 d["slug"]
                 for d in documents
@@ -1042,6 +1043,29 @@ class Samenspraak(Application[UUID]):
             )
 
         return self._run(run)
+
+    def _refuse_an_erasure_that_changes_nothing(
+        self, cmd: c.EraseStakeholder, person: str, documents: list[dict[str, Any]]
+    ) -> None:
+        """Someone erased before is erased again only to erase texts of theirs
+        still kept: an erasure that erases nothing would be recorded as one."""
+        if not cmd.stakeholder.startswith(ERASED_PREFIX):
+            return
+        if not cmd.texts:
+            msg = (
+                f"The personal data of {cmd.stakeholder} was erased already; only "
+                "the texts they gave are left to erase (samenspraak stakeholder "
+                f"erase {cmd.stakeholder} --with-texts)."
+            )
+            raise Conflict(msg)
+        given = self._texts_given(documents, person)
+        kept = self.store.select_texts(given)
+        if not any(t.body is not None for t in kept.values()):
+            msg = (
+                f"The personal data of {cmd.stakeholder} and the texts they gave "
+                "were erased already; nothing is left to erase."
+            )
+            raise Conflict(msg)
 
     def _erase_in(
         self,

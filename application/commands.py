@@ -65,15 +65,16 @@ def _within_the_calendar(moment: datetime) -> datetime:
 
 
 def _text_or_datetime(value: Any) -> Any:
-    """A moment is given as ISO text or as a datetime, never as a number (which
-    would be read as seconds since 1970), not even written as text."""
+    """A moment is given as ISO text (spaces around it do not count) or as a
+    datetime, never as a number (which would be read as seconds since 1970), not
+    even written as text."""
     if not isinstance(value, str | datetime) or (
         isinstance(value, str)
         and re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", value)
     ):
         msg = "must be a moment with a timezone, like 2026-03-12T19:30+01:00"
         raise ValueError(msg)
-    return value
+    return value.strip() if isinstance(value, str) else value  # spaces around it
 
 
 def _in_whole_minutes(moment: datetime) -> datetime:
@@ -170,8 +171,22 @@ Section = Annotated[
 """A section of a plan, like ``3.2`` or ``Parking at the edge``."""
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+OF_NOTHING = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+"""The SHA-256 of no bytes at all: of an empty file, not of a document."""
+
+
+def _of_something(digest: str) -> str:
+    if digest == OF_NOTHING:
+        msg = "is the SHA-256 of an empty file, not of a document"
+        raise ValueError(msg)
+    return digest
+
+
 Sha256 = Annotated[
-    str, BeforeValidator(_trimmed_lower_case), StringConstraints(pattern=SHA256_PATTERN)
+    str,
+    BeforeValidator(_trimmed_lower_case),
+    StringConstraints(pattern=SHA256_PATTERN),
+    AfterValidator(_of_something),
 ]
 
 TEMPLATE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(@[0-9]+(\.[0-9]+)*)?$"

@@ -99,9 +99,17 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     return Axis(first - pad, last + pad, g)
 
 
+MOST_TICKS = 16
+"""At most this many labels along the time axis, however long the process."""
+
+MONTH_STEPS = (1, 3, 6, 12, 24, 60, 120, 240, 600, 1200)
+"""The steps between ticks, in months: from monthly to once a century."""
+
+
 def ticks(axis: Axis, lang: Lang) -> list[tuple[datetime, str]]:
-    """Tick moments (local midnight) and their labels: months for a long process,
-    weeks or days for a short one."""
+    """Tick moments (local midnight) and their labels: months, quarters or years
+    for a long process (at most :data:`MOST_TICKS`), weeks or days for a short
+    one."""
     span = axis.end - axis.start
     months = MONTHS[lang]
     found: list[tuple[datetime, str]] = []
@@ -109,13 +117,19 @@ def ticks(axis: Axis, lang: Lang) -> list[tuple[datetime, str]]:
         hour=0, minute=0, second=0, microsecond=0
     )
     if span > timedelta(days=75):
+        spanned = span.days / 30.4
+        step = next(
+            (s for s in MONTH_STEPS if spanned / s <= MOST_TICKS), MONTH_STEPS[-1]
+        )
         cursor = cursor.replace(day=1)
-        step = 1 if span < timedelta(days=500) else 3
+        if step >= 12:  # whole years, on a multiple of the step
+            years = step // 12
+            cursor = cursor.replace(month=1, year=cursor.year - cursor.year % years)
         while cursor <= axis.end:
             if cursor >= axis.start:
                 year = not found or cursor.month == 1
                 label = months[cursor.month - 1] + (f" {cursor.year}" if year else "")
-                found.append((cursor, label))
+                found.append((cursor, str(cursor.year) if step >= 12 else label))
             month = cursor.month - 1 + step
             cursor = cursor.replace(
                 year=cursor.year + month // 12, month=month % 12 + 1
@@ -470,17 +484,20 @@ class Timeline:
             f'height="{g.lane}" fill="#f5f7fa"/>'
             for i in range(0, len(lanes), 2)
         ]
+        free_from = 0.0  # where the last label ended: labels never overlap
         for moment, label in ticks(self.axis, self.w.lang):
             x = self.axis.x(moment)
             out.append(
                 f'<line x1="{x}" y1="{TOP - 6}" x2="{x}" y2="{bottom}" '
                 'stroke="#dde3ea" stroke-width="1"/>'
             )
-            if x + 4 + len(label) * 11.5 * CHAR <= g.width:
+            ends = x + 4 + len(label) * 11.5 * CHAR
+            if ends <= g.width and x + 4 >= free_from:
                 out.append(
                     f'<text x="{x + 4}" y="{TOP - 12}" font-size="11.5" '
                     f'fill="#52606d">{_e(label)}</text>'
                 )
+                free_from = ends + 6
         out.append(
             f'<line x1="{g.left}" y1="{TOP - 0.5}" x2="{g.width - g.right}" '
             f'y2="{TOP - 0.5}" stroke="#9aa5b1"/>'

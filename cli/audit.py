@@ -15,6 +15,7 @@ from samenspraak.application.app import ref
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceGroup,
     done,
     json_option,
     pass_context,
@@ -23,7 +24,7 @@ from samenspraak.cli.common import (
 from samenspraak.cli.render import emit_json, table
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def projections() -> None:
     """The read models: where they stand, catching up, verifying, rebuilding."""
 
@@ -106,7 +107,7 @@ def projections_rebuild(obj: Context) -> None:
         done(f"{view}: rebuilt from {count} events.")
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def audit() -> None:
     """The tamper-evident audit trail: its head, its log, verification."""
 

@@ -21,6 +21,7 @@ from samenspraak.application import (
 from samenspraak.application.app import ref
 from samenspraak.application.files import reason_of, write_whole
 from samenspraak.cli.render import emit_json, section, table, tally_text
+from samenspraak.domain.clock import to_the_second
 
 ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
 
@@ -29,6 +30,46 @@ TEMPLATES_VARIABLE = templates.TEMPLATES_VARIABLE
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _once_each(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """An option that takes one value, given more than once, is a usage error: the
+    last one would silently win (worst for --as, the actor)."""
+    _, _, order = command.make_parser(ctx).parse_args(args=args)
+    seen: set[str | None] = set()
+    for param in order:
+        if not isinstance(param, click.Option) or (
+            param.multiple or param.count or param.is_flag
+        ):
+            continue
+        if param.name in seen:
+            msg = f"Option '{param.opts[0]}' is given more than once; give it once."
+            raise click.UsageError(msg, ctx=ctx)
+        seen.add(param.name)
+
+
+class OnceCommand(click.Command):
+    """A command whose single-valued options may be given once."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        rest = super().parse_args(ctx, args)
+        _once_each(self, ctx, given)
+        return rest
+
+
+class OnceGroup(click.Group):
+    """A group whose single-valued options may be given once, as those of its
+    commands and groups."""
+
+    command_class = OnceCommand
+    group_class = type  # groups made in it are of this class too
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        rest = super().parse_args(ctx, args)
+        _once_each(self, ctx, given)
+        return rest
 
 
 class Reference(click.ParamType):  # type: ignore[type-arg]
@@ -123,7 +164,7 @@ def read_text(text: str | None, path: Path | None, name: str) -> str | None:
     if path is None:
         return text
     try:
-        found = path.read_text(encoding="utf-8")
+        found = path.read_text(encoding="utf-8-sig")  # without a byte order mark
     except UnicodeDecodeError:
         msg = f"Cannot read {path}: it is not UTF-8 text."
         raise click.UsageError(msg) from None
@@ -150,10 +191,14 @@ def document_digest(
     if document is None:
         return sha256
     try:
-        return hashlib.sha256(document.read_bytes()).hexdigest()
+        content = document.read_bytes()
     except OSError as error:
         msg = f"Cannot read {document}: {reason_of(error)}."
         raise click.UsageError(msg) from None
+    if not content:
+        msg = f"{document} is empty: --document needs the document itself."
+        raise click.UsageError(msg)
+    return hashlib.sha256(content).hexdigest()
 
 
 def a_file_to_write(
@@ -358,8 +403,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
                 "; ".join(
-                    f"{f.followed_up_at.isoformat(timespec='minutes')}: "
-                    f"{f.summary or ERASED}"
+                    f"{to_the_second(f.followed_up_at)}: {f.summary or ERASED}"
                     for f in c.follow_ups
                 )
                 or "-",

@@ -9,6 +9,7 @@ import click
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceGroup,
     as_of_option,
     choices_of,
     decision_table,
@@ -19,13 +20,14 @@ from samenspraak.cli.common import (
     say_as_of,
 )
 from samenspraak.cli.render import emit_json, section, table, tally_text
+from samenspraak.domain.clock import to_the_second
 from samenspraak.domain.values import (
     DecisionRule,
     StakeholderKind,
 )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def decision() -> None:
     """Decision points: put them, take positions, decide."""
 
@@ -191,7 +193,7 @@ def decision_show(
     say_as_of(as_of)
     click.echo(f"{d.decision}: {d.question}")
     click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}")
-    closes = d.closes_at.isoformat(timespec="minutes") if d.closes_at else "-"
+    closes = to_the_second(d.closes_at) if d.closes_at else "-"
     click.echo(f"  closes at: {closes}    state: {d.state}")
     if d.state == "decided":
         click.echo(

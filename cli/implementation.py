@@ -7,6 +7,7 @@ import click
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceGroup,
     choices_of,
     done,
     implementation_table,
@@ -20,7 +21,7 @@ from samenspraak.domain.values import (
 )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def implementation() -> None:
     """Carrying out what was decided: actions with an owner, progress and status."""
 
@@ -161,7 +162,5 @@ def implementation_list(obj: Context, initiative_ref: str, as_json: bool) -> Non
         initiative_ref,
         "implementation",
         as_json,
-        lambda items: (
-            implementation_table(items) if items else "No implementation actions."
-        ),
+        lambda items: implementation_table(items) if items else "(none)",
     )

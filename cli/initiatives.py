@@ -11,6 +11,7 @@ import click
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceGroup,
     as_of_option,
     choices_of,
     done,
@@ -25,7 +26,7 @@ from samenspraak.domain.values import (
 )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def initiative() -> None:
     """Start, follow and close participation processes (initiatives)."""
 

@@ -36,6 +36,7 @@ from samenspraak.cli.common import (
     ACTOR_VARIABLE,
     TEMPLATES_VARIABLE,
     Context,
+    OnceGroup,
     pass_context,
     print_status,
     say_refusal,
@@ -64,7 +65,7 @@ ARGUMENTS = "samenspraak.arguments"
 """Where the command line as given is kept, in the context's meta."""
 
 
-class EngineGroup(click.Group):
+class EngineGroup(OnceGroup):
     """Turns the engine's refusals into one sentence and exit code 1, and says where
     a global option goes when it is given after the command."""
 

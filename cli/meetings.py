@@ -13,6 +13,7 @@ from samenspraak.application.app import parse
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceGroup,
     announcement_table,
     choices_of,
     council_table,
@@ -31,7 +32,7 @@ from samenspraak.domain.values import (
 )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def announcement() -> None:
     """Record how a process was announced and who was invited."""
 
@@ -93,7 +94,7 @@ def announcement_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     list_section(obj, initiative_ref, "announcements", as_json, announcement_table)
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def meeting() -> None:
     """Record the meetings held (evenings and weekends included)."""
 
@@ -159,7 +160,7 @@ def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     list_section(obj, initiative_ref, "meetings", as_json, meeting_table)
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def council() -> None:
     """Record what the municipal council was told."""
 

@@ -9,6 +9,7 @@ import click
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceGroup,
     choices_of,
     done,
     group_table,
@@ -24,7 +25,7 @@ from samenspraak.domain.values import (
 )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def stakeholder() -> None:
     """Register stakeholders and let them join or leave initiatives."""
 
@@ -152,7 +153,7 @@ def stakeholder_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
     )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def group() -> None:
     """Form steering and working groups and compose them."""
 

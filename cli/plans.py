@@ -19,6 +19,7 @@ from samenspraak.cli.common import (
     ERASED,
     REFERENCE,
     Context,
+    OnceGroup,
     OneLineChoice,
     answer_text,
     as_of_option,
@@ -35,6 +36,7 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import emit_json, json_text, section, table
+from samenspraak.domain.clock import to_the_second
 from samenspraak.domain.rules import counted, numbered
 from samenspraak.domain.values import (
     Channel,
@@ -42,7 +44,7 @@ from samenspraak.domain.values import (
 )
 
 
-@click.group()
+@click.group(cls=OnceGroup)
 def plan() -> None:
     """Plans (a vision, a traffic plan): drafts, reactions and their answers."""
 
@@ -625,7 +627,4 @@ def plan_period(
     if days is not None:
         command["days"] = days
     until = obj.app(write=True).open_reaction_period(command)
-    done(
-        f"Opened a reaction period on {plan_ref} until "
-        f"{until.isoformat(timespec='minutes')}."
-    )
+    done(f"Opened a reaction period on {plan_ref} until {to_the_second(until)}.")

@@ -21,6 +21,8 @@ from samenspraak.application.config import (
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    OnceCommand,
+    OnceGroup,
     OneLineChoice,
     a_file_to_write,
     as_of_option,
@@ -32,10 +34,11 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import emit_json, section, table
+from samenspraak.domain.clock import to_the_second
 from samenspraak.domain.rules import counted
 
 
-@click.command("todo")
+@click.command("todo", cls=OnceCommand)
 @json_option
 @pass_context
 def todo(obj: Context, as_json: bool) -> None:
@@ -69,7 +72,7 @@ def todo(obj: Context, as_json: bool) -> None:
     )
 
 
-@click.command("tick")
+@click.command("tick", cls=OnceCommand)
 @json_option
 @pass_context
 def tick(obj: Context, as_json: bool) -> None:
@@ -98,16 +101,13 @@ def tick(obj: Context, as_json: bool) -> None:
             if item.kind == "decision-point"
             else f"the reaction period of {item.subject}"
         )
-        line = (
-            f"Closed {what} in {item.initiative} at "
-            f"{item.deadline.isoformat(timespec='minutes')}"
-        )
+        line = f"Closed {what} in {item.initiative} at {to_the_second(item.deadline)}"
         if item.kind == "decision-point":
             line += f": {item.outcome or 'no decision'}"
         click.echo(line + ".")
 
 
-@click.command("export")
+@click.command("export", cls=OnceCommand)
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
     "-o",
@@ -147,7 +147,7 @@ def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> No
     )
 
 
-@click.command("replay")
+@click.command("replay", cls=OnceCommand)
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--head", metavar="POS:HASH", help="The published head the bundle must end at."
@@ -216,7 +216,7 @@ def replay(
         )
 
 
-@click.command("report")
+@click.command("report", cls=OnceCommand)
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(
     "--format",
@@ -282,7 +282,7 @@ def report(
     done(f"{what}, written to {output}.")
 
 
-@click.group("template")
+@click.group("template", cls=OnceGroup)
 def template_group() -> None:
     """Process templates: the phases of an initiative and who may do what."""
 
@@ -376,7 +376,7 @@ def template_validate(file: Path) -> None:
     )
 
 
-@click.command("diagram")
+@click.command("diagram", cls=OnceCommand)
 @click.argument("subject", metavar="INITIATIVE|TEMPLATE", type=REFERENCE)
 @click.option(
     "--format",

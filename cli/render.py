@@ -9,6 +9,8 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
+from samenspraak.domain.clock import to_the_second
+
 NONE = "(none)"
 
 
@@ -41,8 +43,7 @@ def _cell(value: Any, whole: bool = False) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):  # to the second, when not a whole minute
-        whole_minute = value.second == 0 and value.microsecond == 0
-        return value.isoformat(timespec="minutes" if whole_minute else "seconds")
+        return to_the_second(value)
     text = str(value).replace("\n", " ")
     return text if whole or len(text) <= 60 else text[:57] + "..."
 

@@ -55,3 +55,10 @@ def frozen_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         set_clock(previous)
+
+
+def to_the_second(moment: datetime) -> str:
+    """A moment in ISO 8601: to the minute when it is a whole minute, else to the
+    second (never cut to a minute earlier than it is)."""
+    whole_minute = moment.second == 0 and moment.microsecond == 0
+    return moment.isoformat(timespec="minutes" if whole_minute else "seconds")

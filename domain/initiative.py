@@ -790,7 +790,7 @@ class Initiative(Aggregate):
         """What a guard asks, with the moment it waits for when there is one."""
         ends = facts.reaction_period_ends
         if guard == "reaction_period_over" and ends is not None:
-            return f"{GUARDS[guard]} (at {ends.isoformat(timespec='minutes')})"
+            return f"{GUARDS[guard]} (at {clock.to_the_second(ends)})"
         return GUARDS[guard]
 
     def _guard_holds(self, guard: str, facts: PhaseFacts) -> bool:

@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
-from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.initiative import Initiative, Meeting
 from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     Channel,
@@ -324,12 +324,16 @@ class Plan(Aggregate):
         )
         channel = channel if channel is not None else Channel.ONLINE
         closes_at = closes_at or self.reaction_period_in_force(initiative)
-        # A reaction given at a meeting, to a version proposed before it, counts
-        # from the meeting: written up after the deadline, it is still on time.
-        held = initiative.meeting(meeting) if meeting is not None else None
+        held = self._meeting_named(initiative, meeting, channel)
+        # A reaction the facilitator records from a meeting, to a version proposed
+        # before it, counts from the meeting: written up after the deadline, it is
+        # still on time. Anyone's own reaction counts from when they give it,
+        # meeting or not.
         given_at = (
             held.starts_at
-            if held is not None and version <= self.latest_version_at(held.starts_at)
+            if held is not None
+            and actor == initiative.facilitator
+            and version <= self.latest_version_at(held.starts_at)
             else None
         )
         rules.a_late_reaction_is_refused.check(
@@ -337,27 +341,6 @@ class Plan(Aggregate):
             plan=self.slug,
             closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
-        rules.a_reaction_at_a_meeting_names_the_meeting.check(
-            channel != Channel.MEETING or meeting is not None
-        )
-        rules.a_reaction_that_names_a_meeting_was_given_there.check(
-            meeting is None or channel == Channel.MEETING,
-            meeting=meeting,
-            channel=getattr(channel, "value", channel),
-        )
-        if meeting is not None:
-            rules.a_meeting_named_must_exist.check(
-                initiative.meeting(meeting) is not None,
-                initiative=initiative.slug,
-                meeting=meeting,
-            )
-            assert held is not None
-            rules.a_reaction_at_a_meeting_comes_after_it_began.check(
-                held.starts_at <= clock.now(),
-                meeting=meeting,
-                initiative=initiative.slug,
-                starts_at=held.starts_at.isoformat(timespec="minutes"),
-            )
         number = len(self.reactions) + 1
         self._reaction_added(
             actor=actor,
@@ -372,6 +355,37 @@ class Plan(Aggregate):
             given_at=given_at,
         )
         return number
+
+    def _meeting_named(
+        self,
+        initiative: Initiative,
+        meeting: int | None,
+        channel: Channel,
+    ) -> Meeting | None:
+        """The meeting a reaction says it was given at, checked: it exists and had
+        begun."""
+        rules.a_reaction_at_a_meeting_names_the_meeting.check(
+            channel != Channel.MEETING or meeting is not None
+        )
+        rules.a_reaction_that_names_a_meeting_was_given_there.check(
+            meeting is None or channel == Channel.MEETING,
+            meeting=meeting,
+            channel=getattr(channel, "value", channel),
+        )
+        if meeting is None:
+            return None
+        held = initiative.meeting(meeting)
+        rules.a_meeting_named_must_exist.check(
+            held is not None, initiative=initiative.slug, meeting=meeting
+        )
+        assert held is not None
+        rules.a_reaction_at_a_meeting_comes_after_it_began.check(
+            held.starts_at <= clock.now(),
+            meeting=meeting,
+            initiative=initiative.slug,
+            starts_at=clock.to_the_second(held.starts_at),
+        )
+        return held
 
     @event("ReactionAdded")
     def _reaction_added(

@@ -5,6 +5,8 @@ took place, and the hour the clocks go back."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,6 +20,13 @@ from samenspraak.application.report_render import (
     render_html,
     render_json,
     render_markdown,
+)
+from samenspraak.application.report_timeline import (
+    NARROW,
+    WIDE,
+    Timeline,
+    axis_of,
+    ticks,
 )
 from samenspraak.application.report_words import words
 from samenspraak.domain.clock import frozen_at
@@ -210,3 +219,33 @@ def test_phases_a_closed_initiative_never_reached_are_not_reached_not_yet_to_com
     markdown = render_markdown(report_at(started, march(23)), "nl")
     assert "| niet bereikt | - |" in markdown
     assert "nog niet bereikt" not in markdown
+
+
+@pytest.mark.parametrize(
+    ("last", "most_labels"),
+    [
+        (datetime(2036, 2, 3, 19, 30, tzinfo=CET), 16),  # a typo for 2026
+        (datetime(2999, 12, 31, 19, 30, tzinfo=CET), 16),  # the end of the calendar
+    ],
+)
+def test_the_timeline_of_a_long_span_keeps_its_labels_few_and_apart(
+    started: Samenspraak, do: Do, last: datetime, most_labels: int
+) -> None:
+    do(march(3), started.hold_meeting, starts_at=last.isoformat(),
+       kind="residents-meeting", place="Hall", attendance=5, summary="Far.")  # fmt: skip
+    report = report_at(started, march(4))
+    for geometry in (WIDE, NARROW):
+        axis = axis_of(report, geometry)
+        assert len(ticks(axis, "nl")) <= most_labels
+        svg = Timeline(report, words("nl"), axis).svg()
+        labels = [
+            float(x)
+            for x in re.findall(
+                r'<text x="([0-9.]+)" y="[0-9.]+" font-size="11.5" fill="#52606d">',
+                svg,
+            )
+        ]
+        assert len(labels) >= 2
+        assert labels == sorted(labels)
+        assert all(b - a >= 30 for a, b in itertools.pairwise(labels))
+    assert len(render_html(report)) < 300_000

@@ -968,3 +968,30 @@ def test_how_the_process_was_announced_is_recorded_and_reported(
         stage_copy, "announcement", "record", CITY, "--channel", "website",
         "--audience", "Everyone", "--reach", "-3", actor=F,
     ) == "--reach: must not be negative."  # fmt: skip
+
+
+def test_a_text_file_saved_with_a_byte_order_mark_is_read_without_it(
+    ok: Run, read_json: ReadJson, stage_copy: Path, tmp_path: Path
+) -> None:
+    draft = tmp_path / "from-notepad.txt"
+    draft.write_bytes("\ufeffA car-free market square.\r\n".encode())
+    ok(stage_copy, "plan", "propose", CITY, "vision", "--text-file", str(draft),
+       "--changes", "Saved in Notepad.", actor="bakery")  # fmt: skip
+    plan = read_json(stage_copy, "plan", "show", CITY, "vision", "--full")
+    assert plan["versions"][-1]["text"] == "A car-free market square."
+
+
+def test_a_time_given_with_spaces_around_it_is_read(
+    ok: Run, read_json: ReadJson, stage_copy: Path
+) -> None:
+    ok(stage_copy, "meeting", "hold", CITY, "--start", " 2026-03-05T19:30Z ",
+       "--kind", "walk-in", "--place", "Library", "--attendance", "12",
+       "--summary", "Questions on the vision.", actor=F)  # fmt: skip
+    [meeting] = read_json(stage_copy, "meeting", "list", CITY)
+    assert meeting["starts_at"] == "2026-03-05T19:30:00Z"
+
+
+def test_an_initiative_without_implementation_actions_lists_none(
+    ok: Run, stage_copy: Path
+) -> None:
+    assert ok(stage_copy, "implementation", "list", CITY).stdout == "(none)\n"

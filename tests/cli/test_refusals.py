@@ -9,6 +9,8 @@ same number of events in the database as before.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -979,3 +981,64 @@ def test_a_command_ended_by_kill_says_so_and_leaves_no_temporary_files(
     assert ended.stderr.splitlines() == [STOPPED]
     assert ended.stdout == ""
     assert list(scratch.iterdir()) == []  # the scratch views' folder is gone
+
+
+@pytest.mark.parametrize(
+    ("actor", "args", "option"),
+    [
+        (None, ("--as", F, "--as", "bakery", "group", "form", CITY, "twice",
+                "--kind", "working", "--name", "T", "--mandate", "M"), "--as"),
+        (F, ("stakeholder", "register", "twice", "--name", "A", "--name", "B"),
+         "--name"),
+        ("bakery", ("plan", "withdraw", CITY, "vision", "--reaction", "1",
+                    "--reaction", "2"), "--reaction"),
+        (F, ("decision", "put", CITY, "twice", "--question", "Q?", "--option", "a=A",
+             "--option", "b=B", "--eligible", "resident", "--rule", "majority",
+             "--rule=consensus"), "--rule"),
+    ],
+)  # fmt: skip
+def test_an_option_that_takes_one_value_given_twice_is_a_usage_error(
+    refused: Refused,
+    demo_copy: Path,
+    actor: str | None,
+    args: tuple[str, ...],
+    option: str,
+) -> None:
+    sentence = refused(demo_copy, *args, actor=actor, exit_code=2)
+    assert sentence == f"Option '{option}' is given more than once; give it once."
+
+
+def test_an_empty_council_document_is_refused_whether_given_as_a_file_or_a_hash(
+    refused: Refused, stage_copy: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    base = ("council", "inform", CITY, "--title", "Vision", "--session", "informal")
+    assert refused(
+        stage_copy, *base, "--document", str(empty), actor=F, exit_code=2
+    ) == (f"{empty} is empty: --document needs the document itself.")
+    nothing = hashlib.sha256(b"").hexdigest()
+    assert refused(stage_copy, *base, "--sha256", nothing, actor=F) == (
+        "--sha256: is the SHA-256 of an empty file, not of a document."
+    )
+
+
+def test_someone_erased_is_erased_again_only_for_texts_still_kept(
+    ok: Run, refused: Refused, demo_copy: Path
+) -> None:
+    ok(demo_copy, "stakeholder", "leave", CITY, "bakery", actor=F)
+    erased = ok(demo_copy, "stakeholder", "erase", "bakery", "--json", actor=F)
+    now_named = json.loads(erased.stdout)["now_named"]
+    assert refused(demo_copy, "stakeholder", "erase", now_named, actor=F) == (
+        f"The personal data of {now_named} was erased already; only the texts they "
+        f"gave are left to erase (samenspraak stakeholder erase {now_named} "
+        "--with-texts)."
+    )
+    again = ok(demo_copy, "stakeholder", "erase", now_named, "--with-texts", actor=F)
+    assert "Erased the personal data" in again.stderr
+    assert refused(
+        demo_copy, "stakeholder", "erase", now_named, "--with-texts", actor=F
+    ) == (
+        f"The personal data of {now_named} and the texts they gave were erased "
+        "already; nothing is left to erase."
+    )

@@ -580,6 +580,40 @@ def test_a_reaction_at_a_meeting_counts_from_its_recording_unless_it_saw_the_ver
         said_at_the_meeting(traffic_plan, city_centre, text, meeting, version=2)
 
 
+def test_a_stakeholder_s_own_reaction_naming_a_meeting_counts_from_when_they_give_it(
+    city_centre, traffic_plan, text, refused
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    meeting = held_at(city_centre, text, DEADLINE - timedelta(hours=2))
+    traffic_plan.collect_events()
+    late = (
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "a reaction after that is late."
+    )
+
+    def own(moment):
+        with clock.frozen_at(moment):
+            return traffic_plan.add_reaction(
+                actor="resident-havenkwartier",
+                initiative=city_centre,
+                stakeholder="resident-havenkwartier",
+                version=1,
+                stance=Stance.OBJECTION,
+                text=text("I was there"),
+                channel=Channel.MEETING,
+                meeting=meeting,
+            )
+
+    # Naming a meeting held before the deadline does not make it on time.
+    with refused(rules.a_late_reaction_is_refused, late, traffic_plan):
+        own(AFTER)
+    assert own(DEADLINE) == 1  # given in time, it is taken
+    [added] = traffic_plan.collect_events()
+    assert added.given_at is None  # it counts from when it was given
+
+
 def test_a_reaction_given_at_a_meeting_after_the_deadline_is_late(
     city_centre, traffic_plan, text, refused
 ):
