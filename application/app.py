@@ -716,6 +716,13 @@ class Samenspraak(Application[UUID]):
             return StorageError(READ_ONLY_RECORDS_NOTHING)
         if "database is locked" in str(error):  # SQLite, after its lock timeout
             return StorageError(BUSY)
+        missing = re.search(r"no such table: (\S+)", said)
+        if missing is not None:  # SQLite
+            return StorageError(
+                f"The database has no table {missing.group(1)}: its owner may still be "
+                "setting it up (try again in a moment), or it was changed outside "
+                "the engine."
+            )
         cause = error.__cause__ or error.__context__
         if getattr(cause, "sqlstate", None) == "42501":  # PostgreSQL: not allowed
             detail = str(cause).strip().rstrip(".")

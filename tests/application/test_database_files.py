@@ -82,6 +82,27 @@ def test_a_record_that_lost_one_of_its_tables_is_named_as_changed(
     assert sorted(tables_of(db)) == before  # nothing made up for what is missing
 
 
+def test_a_table_that_goes_missing_while_the_record_is_open_is_named(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "city.db"
+    record_something_in(db)
+    app = Samenspraak.open(db, create=False)
+    try:
+        with closing(sqlite3.connect(db)) as connection:
+            connection.execute("DROP TABLE samenspraak_stakeholders")
+            connection.commit()
+        with pytest.raises(StorageError) as refused:
+            app.register_stakeholder({"actor": "b", "stakeholder": "b", "name": "B"})
+        assert str(refused.value) == (
+            "The database has no table samenspraak_stakeholders: its owner may still "
+            "be setting it up (try again in a moment), or it was changed outside the "
+            "engine."
+        )
+    finally:
+        app.close()
+
+
 def test_reading_an_empty_file_says_there_is_no_record_and_writes_nothing(
     tmp_path: Path,
 ) -> None:
