@@ -9,7 +9,6 @@ data, in one transaction. Refusals are raised as the errors of
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
@@ -71,11 +70,13 @@ from samenspraak.application.integrity import TextCheck, as_bytes, commitment
 from samenspraak.application.persistence import (
     ERASED_PREFIX,
     ActorWasErased,
+    DirectoryCorrection,
     ErasureJob,
     SQLiteSamenspraakRecorder,
     StakeholderRow,
     TextRow,
     TextStoreRecorder,
+    identity_body,
 )
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
 from samenspraak.domain.initiative import Initiative, PhaseFacts, initiative_id
@@ -126,6 +127,11 @@ A_FACILITATOR_IS_ERASED_ONCE_THEIR_INITIATIVES_CLOSE = (
 AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART = (
     "an_erased_stakeholder_takes_no_further_part"
 )
+CORRECTED_BY_THE_PERSON_OR_THEIR_FACILITATOR = (
+    "personal_data_is_corrected_by_the_person_or_their_facilitator"
+)
+"""The rule behind a refused correction (as for an erasure: the directory is the
+application's)."""
 
 RETRIES = 8
 """How many times a command is tried in all when other writers keep changing the
@@ -144,24 +150,23 @@ IDENTITY = "identity"
 
 IDENTITY_TOPICS = frozenset(
     f"samenspraak.domain.initiative:Initiative.{name}"
-    for name in ("Started", "StakeholderJoined", "PersonalDataErased")
+    for name in (
+        "Started",
+        "StakeholderJoined",
+        "PersonalDataErased",
+        "IdentityCorrected",
+    )
 )
 """The events that commit to stakeholders' identities."""
 
 ERASURE_TOPIC = "samenspraak.domain.initiative:Initiative.PersonalDataErased"
+CORRECTION_TOPIC = "samenspraak.domain.initiative:Initiative.IdentityCorrected"
 
 
 def erased_names(stakeholder_id: str) -> tuple[str, str]:
     """The references an erasure gives: ``erased-`` and the start of the id, or
     the whole id when another erased stakeholder's id starts the same way."""
     return f"{ERASED_PREFIX}{stakeholder_id[:8]}", f"{ERASED_PREFIX}{stakeholder_id}"
-
-
-def identity_body(ref: str, name: str) -> str:
-    """The text an identity commitment seals: the reference and the name."""
-    return json.dumps(
-        {"name": name, "ref": ref}, ensure_ascii=False, separators=(",", ":")
-    )
 
 
 class TextRefAsDict(Transcoding):
@@ -192,12 +197,20 @@ class _Pending:
 
     initiative_id: str
     texts: list[TextRow] = field(default_factory=list)
+    identities: dict[str, str] = field(default_factory=dict)
+    """The identities sealed, by stakeholder id: the body, which the directory must
+    still hold when the events are saved (``sealed_identities``)."""
 
     def seal(self, purpose: str, body: str) -> TextRef:
         salt = secrets.token_hex(16)
         text_id = str(uuid.uuid4())
         self.texts.append(TextRow(text_id, self.initiative_id, purpose, salt, body))
         return TextRef(text_id, commitment(salt, body))
+
+    def seal_identity(self, stakeholder_id: str, ref: str, name: str) -> TextRef:
+        body = identity_body(ref, name)
+        self.identities[stakeholder_id] = body
+        return self.seal(IDENTITY, body)
 
 
 def parse(model: type[M], command: M | Mapping[str, Any]) -> M:
@@ -888,7 +901,7 @@ class Samenspraak(Application[UUID]):
         row = self.store.select_stakeholder(ref=ref)
         if row is None or row.name is None:
             return None
-        return texts.seal(IDENTITY, identity_body(row.ref, row.name))
+        return texts.seal_identity(row.id, row.ref, row.name)
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
@@ -969,12 +982,18 @@ class Samenspraak(Application[UUID]):
         def run() -> v.Erasure:
             actor = self._actor(cmd.actor)
             person = self._stakeholder(cmd.stakeholder)
+            # Their identities are found in the views, read after this: a
+            # correction of their name saved in between (with an identity the
+            # erasure would not know of) makes the erasure run again.
+            row = self.store.select_stakeholder(id=person)
+            named = (
+                {person: identity_body(row.ref, row.name)}
+                if row is not None and row.name is not None
+                else {}
+            )
             self._catch_up()
             documents = self.state.documents()
-            facilitators = {
-                d["facilitator"] for d in documents if person in d["stakeholders"]
-            }
-            if actor != person and actor not in facilitators:
+            if actor != person and actor not in _their_facilitators(documents, person):
                 msg = (
                     f"Only {cmd.stakeholder} themselves, or the facilitator of an "
                     "initiative they took part in, may erase their personal data."
@@ -1011,7 +1030,13 @@ class Samenspraak(Application[UUID]):
             texts = self._texts_given(documents, person) if cmd.texts else []
             at = utc(clock.now())
             job = self._erase_in(
-                documents, person=person, actor=actor, cmd=cmd, texts=texts, at=at
+                documents,
+                person=person,
+                actor=actor,
+                cmd=cmd,
+                texts=texts,
+                at=at,
+                named=named,
             )
             # Someone who added them to another initiative while the erasure ran
             # (saved before it) leaves them there the same way: that initiative
@@ -1084,12 +1109,15 @@ class Samenspraak(Application[UUID]):
         texts: list[str],
         at: str,
         going_on: bool = False,
+        named: Mapping[str, str] | None = None,
     ) -> ErasureJob:
         """Erase a stakeholder in the initiatives of these documents they took part
         in: each records the erasure (by whoever asked), after they leave the open
         ones; their identities there and ``texts`` are erased, and their directory
         row, in the same transaction. ``going_on``: the erasure was saved already,
-        so whoever asked may be the person, erased now."""
+        so whoever asked may be the person, erased now. ``named``: the identity
+        body of the person as read before the documents were, which the directory
+        must still hold when the erasure is saved."""
         identities = [
             t
             for d in documents
@@ -1100,6 +1128,7 @@ class Samenspraak(Application[UUID]):
         ]
         initiatives = []
         pending: list[TextRow] = []
+        sealed_identities: dict[str, str] = dict(named or {})
         for doc in documents:
             if not _took_part(doc, person):
                 continue
@@ -1112,18 +1141,28 @@ class Samenspraak(Application[UUID]):
                 stakeholder=person,
                 with_texts=cmd.texts,
                 actor_identity=None
-                if actor == person
-                or actor in doc["stakeholders"]
-                or actor in doc.get("other_identities", {})
+                if actor == person or _took_part(doc, actor)
                 else self._identity(sealed, cmd.actor),
             )
             initiatives.append(initiative)
             pending += sealed.texts
+            sealed_identities.update(sealed.identities)
         job = ErasureJob(person, texts, at, identities)
         if going_on:
-            self.save(*initiatives, texts=pending, erasure=job, acting=())
+            self.save(
+                *initiatives,
+                texts=pending,
+                erasure=job,
+                sealed_identities=sealed_identities,
+                acting=(),
+            )
         else:
-            self.save(*initiatives, texts=pending, erasure=job)
+            self.save(
+                *initiatives,
+                texts=pending,
+                erasure=job,
+                sealed_identities=sealed_identities,
+            )
         return job
 
     def _texts_given(self, documents: list[dict[str, Any]], person: str) -> list[str]:
@@ -1150,6 +1189,161 @@ class Samenspraak(Application[UUID]):
                     if getattr(event, "actor", None) == person and reason is not None:
                         yield reason.id
 
+    def correct_stakeholder(
+        self, command: c.CorrectStakeholder | Mapping[str, Any]
+    ) -> v.Correction:
+        """Correct a stakeholder's name or contact in the directory, as the AVG
+        lets a person ask (rectification); their reference stays. The stakeholder
+        may ask it themselves; the facilitator of an initiative they took part in
+        may do it for them, and anyone registered may for someone who took part in
+        none. A corrected name is recorded (``IdentityCorrected``, committing to
+        the reference and the corrected name, no name in the event) in every
+        initiative that holds their identity, closed ones too, in the same
+        transaction as the directory; a contact is kept only in the directory, and
+        its correction records no event.
+        """
+        cmd = parse(c.CorrectStakeholder, command)
+
+        def run() -> v.Correction:
+            actor = self._actor(cmd.actor)
+            person = self._stakeholder(cmd.stakeholder)
+            if cmd.stakeholder.startswith(ERASED_PREFIX):
+                msg = (
+                    f"{cmd.stakeholder} was erased; the personal data of an erased "
+                    "stakeholder is gone, and there is nothing to correct."
+                )
+                raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
+            row = self.store.select_stakeholder(id=person)
+            assert row is not None  # found just now; an erasure keeps the row
+            self._catch_up()
+            documents = [d for d in self.state.documents() if _took_part(d, person)]
+            if (
+                documents
+                and actor != person
+                and actor not in _their_facilitators(documents, person)
+            ):
+                msg = (
+                    f"Only {cmd.stakeholder} themselves, or the facilitator of an "
+                    "initiative they took part in, may correct their personal data."
+                )
+                raise NotAllowed(msg, CORRECTED_BY_THE_PERSON_OR_THEIR_FACILITATOR)
+            name = cmd.name if cmd.name is not None else row.name
+            contact = cmd.contact if cmd.contact is not None else row.contact
+            if (name, contact) == (row.name, row.contact):
+                msg = (
+                    f"{cmd.stakeholder} already has that name and contact; there is "
+                    "nothing to correct."
+                )
+                raise InvalidInput(msg)
+            correction = DirectoryCorrection(
+                person, row.name, row.contact, name, contact
+            )
+            if name == row.name or name is None:
+                self.save(correction=correction, acting=[actor, person])
+                return v.Correction(stakeholder=cmd.stakeholder, name_corrected=False)
+            initiatives, texts, sealed = self._correct_in(
+                documents, person=person, actor=actor, cmd=cmd, name=name
+            )
+            self.save(
+                *initiatives,
+                texts=texts,
+                correction=correction,
+                sealed_identities=sealed,
+                acting=[actor, person],
+            )
+            # Someone who added them to another initiative while the correction
+            # ran (saved before it, with the name as it was) has it recorded there
+            # too. From here on a command that seals their identity seals the
+            # corrected name (checked when saved).
+            later = self._correct_later(
+                {d["slug"] for d in documents}, person=person, actor=actor, cmd=cmd
+            )
+            return v.Correction(
+                stakeholder=cmd.stakeholder,
+                name_corrected=True,
+                initiatives=[i.slug for i in initiatives] + later,
+            )
+
+        return self._run(run)
+
+    def _correct_in(
+        self,
+        documents: list[dict[str, Any]],
+        *,
+        person: str,
+        actor: str,
+        cmd: c.CorrectStakeholder,
+        name: str,
+    ) -> tuple[list[Initiative], list[TextRow], dict[str, str]]:
+        """Record the correction of the person's name in the initiatives of these
+        documents (which hold their identity): a new identity, sealed with their
+        reference and the corrected name, and the actor's identity where the actor
+        is not known. Returns the initiatives to save, the texts sealed and the
+        identities they hold (by stakeholder id)."""
+        initiatives = []
+        texts: list[TextRow] = []
+        sealed: dict[str, str] = {}
+        for doc in documents:
+            initiative = self._initiative(doc["slug"])
+            pending = _Pending(str(initiative.id))
+            initiative.record_identity_correction(
+                actor=actor,
+                stakeholder=person,
+                identity=pending.seal_identity(person, cmd.stakeholder, name),
+                actor_identity=None
+                if actor == person or _took_part(doc, actor)
+                else self._identity(pending, cmd.actor),
+            )
+            initiatives.append(initiative)
+            texts += pending.texts
+            sealed.update(pending.identities)
+        return initiatives, texts, sealed
+
+    def _correct_later(
+        self, handled: set[str], *, person: str, actor: str, cmd: c.CorrectStakeholder
+    ) -> list[str]:
+        """Once a correction of a name is saved: record it in the initiatives that
+        hold the person's identity, sealed with the name as it was, which were not
+        among those it was recorded in (``handled``): someone added them there while
+        the correction ran. Tried again when another writer saves first; nothing
+        is left to do once the person was erased or corrected again meanwhile
+        (that erasure or correction sees those initiatives)."""
+        for attempt in range(1, RETRIES + 1):
+            row = self.store.select_stakeholder(id=person)
+            if (
+                row is None
+                or row.name is None
+                or row.name != cmd.name
+                or row.ref != cmd.stakeholder
+            ):
+                return []
+            body = identity_body(row.ref, row.name)
+            self._catch_up()
+            later = [
+                d
+                for d in self.state.documents()
+                if d["slug"] not in handled and _took_part(d, person)
+            ]
+            latest = {d["slug"]: _latest_identity(d, person) for d in later}
+            bodies = self._texts([t for t in latest.values() if t is not None])
+            later = [d for d in later if bodies.get(latest[d["slug"]] or "") != body]
+            if not later:
+                return []
+            initiatives, texts, sealed = self._correct_in(
+                later, person=person, actor=actor, cmd=cmd, name=row.name
+            )
+            try:
+                self.save(
+                    *initiatives, texts=texts, sealed_identities=sealed, acting=()
+                )
+            except IntegrityError:
+                if attempt == RETRIES:
+                    raise
+                time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
+                continue
+            return [i.slug for i in initiatives]
+        raise AssertionError  # pragma: no cover (the loop returns or raises)
+
     # --- Initiatives -----------------------------------------------------------------
 
     def start_initiative(self, command: c.StartInitiative | Mapping[str, Any]) -> UUID:
@@ -1174,7 +1368,7 @@ class Samenspraak(Application[UUID]):
                 process=process,
                 facilitator_identity=self._identity(texts, cmd.actor),
             )
-            self.save(initiative, texts=texts.texts)
+            self.save(initiative, texts=texts.texts, sealed_identities=texts.identities)
             return initiative.id
 
         return self._run(run)
@@ -1198,7 +1392,12 @@ class Samenspraak(Application[UUID]):
                     identity=self._identity(texts, cmd.stakeholder),
                 )
             # Whoever joins must not be erased meanwhile either (checked when saved).
-            self.save(initiative, texts=texts.texts, acting=[actor, stakeholder])
+            self.save(
+                initiative,
+                texts=texts.texts,
+                sealed_identities=texts.identities,
+                acting=[actor, stakeholder],
+            )
 
         self._run(run)
 
@@ -2497,12 +2696,12 @@ class Samenspraak(Application[UUID]):
         identities (``records`` of :data:`IDENTITY_TOPICS`), then every text
         without a body against the erasures recorded.
 
-        The directory and the texts are read after the events, so an erasure
-        recorded meanwhile (by another command, in one transaction with the
-        directory and its texts) shows there before its event was read. So before
-        a difference is called a problem, the erasures are read again, to the end
-        of the log, and the check is made with them (again, while more are
-        recorded)."""
+        The directory and the texts are read after the events, so an erasure or a
+        correction recorded meanwhile (by another command, in one transaction with
+        the directory and its texts) shows there before its event was read. So
+        before a difference is called a problem, the erasures and corrections are
+        read again, to the end of the log, and the check is made with them (again,
+        while more are recorded)."""
         erasures: list[tuple[int, str, int, str, bytes]] = []
         for _ in range(3):
             found = self._directory_problem([*records, *erasures]) or (
@@ -2517,14 +2716,15 @@ class Samenspraak(Application[UUID]):
         return found
 
     def _erasure_records(self) -> list[tuple[int, str, int, str, bytes]]:
-        """Every recorded erasure in the log, as the chain's records."""
+        """Every recorded erasure and correction in the log, as the chain's
+        records."""
         found: list[tuple[int, str, int, str, bytes]] = []
         after = 0
         while True:
             page = self.recorder.select_notifications(
                 start=after,
                 limit=PAGE,
-                topics=[ERASURE_TOPIC],
+                topics=[ERASURE_TOPIC, CORRECTION_TOPIC],
                 inclusive_of_start=False,
             )
             found += [
@@ -2554,25 +2754,16 @@ class Samenspraak(Application[UUID]):
         self, records: Iterable[tuple[int, str, int, str, bytes]]
     ) -> tuple[int, str] | None:
         """The first directory row whose reference or name differs from the
-        identity text the events (``records``, of :data:`IDENTITY_TOPICS`) commit
-        to, or that still names someone whose identity was erased, as (position of
-        that event, problem)."""
-        fields = (
-            ("facilitator_identity", "facilitator"),
-            ("identity", "stakeholder"),
-            ("actor_identity", "actor"),
-        )
-        found: list[tuple[int, str, TextRef]] = []
-        erased: set[str] = set()
-        for position, ident, version, topic, state in records:
-            stored = StoredEvent(UUID(ident), version, topic, as_bytes(state))
-            event = self.mapper.to_domain_event(stored)
-            for field_name, who in fields:
-                sealed = getattr(event, field_name, None)
-                if isinstance(sealed, TextRef):
-                    found.append((position, str(getattr(event, who)), sealed))
-            if topic.endswith(".PersonalDataErased"):
-                erased.add(str(getattr(event, "stakeholder", "")))
+        latest identity text the events (``records``, of :data:`IDENTITY_TOPICS`)
+        commit to for that stakeholder (by position: a correction of the name
+        commits to it anew), or that still names someone whose identity was
+        erased, as (position of that event, problem). Every identity text, also
+        one a correction followed, must still be what its event commits to."""
+        found, erased = self._identity_commitments(records)
+        latest: dict[str, tuple[int, str]] = {}
+        for position, person, sealed in found:
+            if person not in latest or position >= latest[person][0]:
+                latest[person] = (position, sealed.id)
         texts = self.store.select_texts([t.id for *_, t in found])
         people = self.store.select_stakeholders(sorted({p for _, p, _ in found}))
         for position, person, sealed in found:
@@ -2598,6 +2789,8 @@ class Samenspraak(Application[UUID]):
             if changed:
                 problem = f"The identity text of {named} was changed."
                 return position, problem
+            if latest[person][1] != sealed.id:
+                continue  # a correction of the name followed it
             if (
                 row is None
                 or row.name is None
@@ -2609,6 +2802,29 @@ class Samenspraak(Application[UUID]):
                 )
                 return position, problem
         return None
+
+    def _identity_commitments(
+        self, records: Iterable[tuple[int, str, int, str, bytes]]
+    ) -> tuple[list[tuple[int, str, TextRef]], set[str]]:
+        """The identity texts these records commit to, as (position, stakeholder,
+        text), and the stakeholders whose erasure they record."""
+        fields = (
+            ("facilitator_identity", "facilitator"),
+            ("identity", "stakeholder"),
+            ("actor_identity", "actor"),
+        )
+        found: list[tuple[int, str, TextRef]] = []
+        erased: set[str] = set()
+        for position, ident, version, topic, state in records:
+            stored = StoredEvent(UUID(ident), version, topic, as_bytes(state))
+            event = self.mapper.to_domain_event(stored)
+            for field_name, who in fields:
+                sealed = getattr(event, field_name, None)
+                if isinstance(sealed, TextRef):
+                    found.append((position, str(getattr(event, who)), sealed))
+            if topic.endswith(".PersonalDataErased"):
+                erased.add(str(getattr(event, "stakeholder", "")))
+        return found, erased
 
     def _refuse_a_head_of_another_initiative(
         self, head: Head, scope: str, initiative: str
@@ -2818,6 +3034,20 @@ def _took_part(document: dict[str, Any], person: str) -> bool:
     )
 
 
+def _their_facilitators(documents: Iterable[dict[str, Any]], person: str) -> set[str]:
+    """The facilitators of the initiatives the person took part in: who may ask
+    for their erasure or correction, besides the person themselves."""
+    return {d["facilitator"] for d in documents if person in d["stakeholders"]}
+
+
+def _latest_identity(document: dict[str, Any], person: str) -> str | None:
+    """The id of the identity text last sealed for the person in an initiative."""
+    found = document["stakeholders"].get(person, {}).get("identities") or document.get(
+        "other_identities", {}
+    ).get(person)
+    return found[-1] if found else None
+
+
 def _takes_part(document: dict[str, Any], person: str) -> bool:
     """An open initiative the person takes part in, and does not facilitate."""
     return (
@@ -2927,6 +3157,7 @@ CONCERNING_A_STAKEHOLDER = frozenset(
         "MemberRemoved",
         "ReactionAdded",
         "PersonalDataErased",
+        "IdentityCorrected",
     }
 )
 """Events about a stakeholder besides the one who gave the command."""

@@ -57,7 +57,6 @@ from samenspraak.application.app import (
     IDENTITY_TOPICS,
     Samenspraak,
     erased_names,
-    identity_body,
     ref,
 )
 from samenspraak.application.config import is_postgres, resolve_db, storage_env
@@ -77,7 +76,11 @@ from samenspraak.application.integrity import (
     keeps_its_commitment,
     text_refs,
 )
-from samenspraak.application.persistence import StakeholderRow, TextRow
+from samenspraak.application.persistence import (
+    StakeholderRow,
+    TextRow,
+    identity_body,
+)
 from samenspraak.domain import clock
 from samenspraak.domain.initiative import initiative_id
 from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
@@ -665,13 +668,18 @@ def _check_chain(
 @dataclasses.dataclass
 class People:
     """Who the events mention, and the identity texts (reference and name) they
-    commit to for each: text id to stakeholder id, then the bodies found."""
+    commit to for each: text id to stakeholder id, the latest identity text of
+    each (by position: a correction of the name commits to it anew), then the
+    bodies found, by text id."""
 
     ids: set[str] = dataclasses.field(default_factory=set)
     identities: dict[str, str] = dataclasses.field(default_factory=dict)
-    bodies: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    latest: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
+    bodies: dict[str, str] = dataclasses.field(default_factory=dict)
+    kept: set[str] = dataclasses.field(default_factory=set)
+    """The stakeholders with an identity text in the bundle (not erased)."""
 
-    def note_identities(self, event: Any) -> None:
+    def note_identities(self, position: int, event: Any) -> None:
         for field, person in (
             ("identity", "stakeholder"),
             ("facilitator_identity", "facilitator"),
@@ -679,7 +687,10 @@ class People:
         ):
             text = getattr(event, field, None)
             if isinstance(text, TextRef):
-                self.identities[text.id] = str(getattr(event, person))
+                who = str(getattr(event, person))
+                self.identities[text.id] = who
+                if who not in self.latest or position >= self.latest[who][0]:
+                    self.latest[who] = (position, text.id)
 
 
 def _check_events(
@@ -723,7 +734,7 @@ def _check_events(
             )
         owned[aggregate] = stored.originator_version
         people.ids.update(_people(event))
-        people.note_identities(event)
+        people.note_identities(position, event)
         for text in text_refs(event):
             if refs.setdefault(text.id, text.sha256) != text.sha256:
                 _bad(f"two events give different commitments for the text {text.id}")
@@ -794,9 +805,9 @@ def _check_texts(
             )
             raise InvalidInput(msg)
         refs[line["id"]] = ""  # seen
-        person = people.identities.get(line["id"])
-        if person is not None:
-            people.bodies.setdefault(person, []).append(line["body"])
+        if line["id"] in people.identities:
+            people.bodies[line["id"]] = line["body"]
+            people.kept.add(people.identities[line["id"]])
         count += 1
     if count != manifest.texts:
         _bad(f"{TEXTS} holds {count} texts where the manifest counts {manifest.texts}")
@@ -850,13 +861,17 @@ def _check_stakeholders(
 def _same_identity(
     number: int, line: dict[str, Any], people: People, committed: set[str]
 ) -> bool:
-    """A stakeholder's line holds the reference and name their identity texts
-    commit to, or shows them as erased when those texts were erased; False when
-    the events hold no identity for them (recorded before identities were kept)."""
-    bodies = people.bodies.get(line["id"])
-    if bodies:
-        if line["name"] is None or any(
-            body != identity_body(line["ref"], line["name"]) for body in bodies
+    """A stakeholder's line holds the reference and name their latest identity
+    text commits to (an earlier one held the name before a correction), or shows
+    them as erased when those texts were erased; False when the events hold no
+    identity for them (recorded before identities were kept)."""
+    person = line["id"]
+    if person in people.kept:
+        latest = people.bodies.get(people.latest[person][1])
+        if (
+            line["name"] is None
+            or latest is None
+            or latest != identity_body(line["ref"], line["name"])
         ):
             msg = (
                 f"{STAKEHOLDERS} line {number} gives {line['ref']} another "

@@ -289,6 +289,22 @@ class EraseStakeholder(Command):
     texts: StrictBool = False
 
 
+class CorrectStakeholder(Command):
+    """Correct a stakeholder's personal data in the directory (AVG, rectification):
+    their name, their contact, or both; their reference stays."""
+
+    stakeholder: Ref
+    name: ShortText | None = None
+    contact: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _name_or_contact(self) -> CorrectStakeholder:
+        if self.name is None and self.contact is None:
+            msg = "give the corrected name, contact or both"
+            raise ValueError(msg)
+        return self
+
+
 class StartInitiative(Command):
     initiative: Ref
     title: ShortText

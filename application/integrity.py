@@ -91,12 +91,16 @@ GIVEN = {
 them and the field that names who gave them (as the erasure finds them)."""
 
 IDENTITIES = {
-    "samenspraak.domain.initiative:Initiative.Started": "facilitator_identity",
-    "samenspraak.domain.initiative:Initiative.StakeholderJoined": "identity",
-    "samenspraak.domain.initiative:Initiative.PersonalDataErased": "actor_identity",
+    "samenspraak.domain.initiative:Initiative.Started": ("facilitator_identity",),
+    "samenspraak.domain.initiative:Initiative.StakeholderJoined": ("identity",),
+    "samenspraak.domain.initiative:Initiative.PersonalDataErased": ("actor_identity",),
+    "samenspraak.domain.initiative:Initiative.IdentityCorrected": (
+        "identity",
+        "actor_identity",
+    ),
 }
-"""The identity texts, which an erasure always empties; the directory check asks
-for the erasure of each emptied one."""
+"""The identity texts (by topic, the fields that hold them), which an erasure
+always empties; the directory check asks for the erasure of each emptied one."""
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,10 @@ class TextCheck:
         position, topic = record[0], record[3]
         if topic in IDENTITIES:
             event = self._event(record)
-            if getattr(getattr(event, IDENTITIES[topic], None), "id", None) == text_id:
+            if any(
+                getattr(getattr(event, f, None), "id", None) == text_id
+                for f in IDENTITIES[topic]
+            ):
                 return  # an identity: the directory check asks for its erasure
         giver = None
         if topic in GIVEN:

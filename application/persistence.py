@@ -11,11 +11,12 @@ searchable-content example extends its recorders).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
@@ -31,6 +32,13 @@ STAKEHOLDERS_TABLE = "samenspraak_stakeholders"
 ERASED_PREFIX = "erased-"
 """How a stakeholder whose personal data was erased is named, followed by the start
 of their pseudonymous id; no one registers a reference starting with it."""
+
+
+def identity_body(ref: str, name: str) -> str:
+    """The text an identity commitment seals: the reference and the name."""
+    return json.dumps(
+        {"name": name, "ref": ref}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,18 @@ class ErasureJob:
     identities: Sequence[str] = ()
     now_named: str = ""
     erased: int = 0
+
+
+@dataclass(frozen=True)
+class DirectoryCorrection:
+    """A correction of a stakeholder's directory row: the name and contact it
+    was read with, and those it gets."""
+
+    stakeholder_id: str
+    name: str | None
+    contact: str | None
+    new_name: str | None
+    new_contact: str | None
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,72 @@ class TextStoreRecorder:
         for row in c.fetchall():
             if str(row["ref"]).startswith(ERASED_PREFIX):
                 raise ActorWasErased(str(row["ref"]))
+
+    for_share = ""
+    """How a read in a writing transaction keeps the rows it read from changing
+    until it commits (SQLite: the write lock taken first already does)."""
+    for_update = ""
+
+    def _refuse_a_stale_identity(
+        self, c: _Cursor, sealed: Mapping[str, str] | None
+    ) -> None:
+        """Inside the transaction that saves a command's events: each identity it
+        sealed (by stakeholder id, the body) must still be what the directory
+        holds. A correction of the name saved while the command ran would
+        otherwise leave an event committing to the name as it was; the command is
+        run again instead (as when another writer saved first), and seals the
+        corrected name."""
+        if not sealed:
+            return
+        ids = sorted(sealed)
+        c.execute(
+            f"SELECT id, ref, name FROM {self.stakeholders_table} "
+            f"WHERE id IN ({', '.join([self.p] * len(ids))}){self.for_share}",
+            ids,
+        )
+        rows = {str(row["id"]): row for row in c.fetchall()}
+        for person, body in sealed.items():
+            row = rows.get(person)
+            if (
+                row is None
+                or row["name"] is None
+                or identity_body(row["ref"], row["name"]) != body
+            ):
+                msg = "A stakeholder's name changed while their identity was sealed."
+                raise IntegrityError(msg)
+
+    def _correct_row(self, c: _Cursor, correction: DirectoryCorrection) -> None:
+        """The statements of a correction, in the caller's transaction (with the
+        events that record it). A row changed since it was read (corrected or
+        erased by someone else meanwhile) is not overwritten: the command is run
+        again, and reads it anew."""
+        p = self.p
+        c.execute(
+            f"SELECT name, contact FROM {self.stakeholders_table} "
+            f"WHERE id = {p}{self.for_update}",
+            [correction.stakeholder_id],
+        )
+        rows = c.fetchall()
+        if not rows or (rows[0]["name"], rows[0]["contact"]) != (
+            correction.name,
+            correction.contact,
+        ):
+            msg = "A stakeholder's directory row changed while it was corrected."
+            raise IntegrityError(msg)
+        c.execute(
+            f"UPDATE {self.stakeholders_table} SET name = {p}, contact = {p} "
+            f"WHERE id = {p}",
+            [correction.new_name, correction.new_contact, correction.stakeholder_id],
+        )
+
+    def _write_directory_first(self, c: _Cursor, kwargs: Mapping[str, Any]) -> None:
+        """What a save checks and changes in the directory before its events are
+        written: the one acting was not erased, a correction, and the identities
+        sealed still being the directory's (a correction's own included)."""
+        self._refuse_an_erased_actor(c, kwargs.get("acting"))
+        if kwargs.get("correction") is not None:
+            self._correct_row(c, kwargs["correction"])
+        self._refuse_a_stale_identity(c, kwargs.get("sealed_identities"))
 
     def _write_rows(
         self,
@@ -343,7 +429,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         self._write_first(c)
-        self._refuse_an_erased_actor(c, kwargs.get("acting"))
+        self._write_directory_first(c, kwargs)
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:

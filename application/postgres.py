@@ -30,6 +30,8 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
     body_bytes = "convert_to(body, 'UTF8')"
 
     p = "%s"
+    for_share = " FOR SHARE"
+    for_update = " FOR UPDATE"
 
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
@@ -57,7 +59,7 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
-        self._refuse_an_erased_actor(curs, kwargs.get("acting"))
+        self._write_directory_first(curs, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:

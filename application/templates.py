@@ -79,6 +79,9 @@ OUTSIDE_PHASES: dict[str, str] = {
     "erase_stakeholder": (
         "erases a stakeholder's personal data from the directory, in every initiative"
     ),
+    "correct_stakeholder": (
+        "corrects a stakeholder's name or contact in the directory, in every initiative"
+    ),
     "start_initiative": "starts the initiative, before its first phase",
     "migrate_template": (
         "moves the initiative to another template, whichever phase it is in"

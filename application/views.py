@@ -268,6 +268,17 @@ class Erasure(View):
     left: list[str] = []
 
 
+class Correction(View):
+    """What a correction did: whose personal data was corrected, and the
+    initiatives that record it (``IdentityCorrected``; none when only the contact
+    changed, or when they took part in none)."""
+
+    stakeholder: str
+    name_corrected: bool
+    """Whether the name changed (else only the contact did)."""
+    initiatives: list[str] = []
+
+
 class ViewsVerification(View):
     """Whether every view holds what the events, built into it again, give."""
 

@@ -91,6 +91,47 @@ def stakeholder_erase(obj: Context, ref: str, texts: bool, as_json: bool) -> Non
     done(f"Erased the personal data of {ref}, now shown as {erasure.now_named}{what}.")
 
 
+@stakeholder.command("correct")
+@click.argument("ref", type=REFERENCE)
+@click.option("--name", help="The corrected name (kept apart from the events).")
+@click.option("--contact", help="The corrected contact details (kept apart too).")
+@json_option
+@pass_context
+def stakeholder_correct(
+    obj: Context, ref: str, name: str | None, contact: str | None, as_json: bool
+) -> None:
+    """Correct a stakeholder's name or contact details (AVG: rectification).
+
+    The reference stays. A corrected name is recorded in every initiative they
+    took part in (closed ones too), so that the record keeps proving who is who;
+    the contact is kept only in the directory, and its correction records no
+    event. The stakeholder may ask it themselves; the facilitator of an
+    initiative they took part in may do it for them.
+
+    \b
+    Example:
+      samenspraak --as bakery stakeholder correct bakery \\
+        --name "The bakery on the market square"
+    """
+    actor = obj.who()
+    if name is None and contact is None:
+        msg = "Give the corrected --name, --contact or both."
+        raise click.UsageError(msg)
+    correction = obj.app(write=True).correct_stakeholder(
+        {"actor": actor, "stakeholder": ref, "name": name, "contact": contact}
+    )
+    if as_json:
+        emit_json(correction)
+        return
+    if correction.initiatives:
+        where = f"recorded in {', '.join(correction.initiatives)}"
+    elif correction.name_corrected:
+        where = "no initiative records it (they took part in none)"
+    else:
+        where = "no initiative records it (the contact is kept only in the directory)"
+    done(f"Corrected the personal data of {ref}; {where}.")
+
+
 @stakeholder.command("join")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("ref", type=REFERENCE)

@@ -249,8 +249,9 @@ class Initiative(Aggregate):
         """How many times each stakeholder joined (counted from the events, so it
         holds for every record)."""
         self.askers: set[str] = set()
-        """Who asked for an erasure here without taking part (their identity was
-        sealed with it, so their own erasure is recorded here too)."""
+        """Who asked for an erasure or a correction here without taking part
+        (their identity was sealed with it, so their own erasure or correction is
+        recorded here too)."""
         self.groups: dict[str, Group] = {}
         self.meetings: list[Meeting] = []
         self.announcements: list[Announcement] = []
@@ -479,6 +480,45 @@ class Initiative(Aggregate):
         actor: str,
         stakeholder: str,
         with_texts: bool,
+        actor_identity: TextRef | None = None,
+    ) -> None:
+        if actor_identity is not None:
+            self.askers.add(actor)
+
+    def record_identity_correction(
+        self,
+        *,
+        actor: str,
+        stakeholder: str,
+        identity: TextRef,
+        actor_identity: TextRef | None = None,
+    ) -> None:
+        """Record that a stakeholder's name in the directory was corrected (at the
+        request of ``actor``; the application decides who may ask): ``identity``
+        commits to their reference and corrected name, so that the record keeps
+        proving who is who. Also in a closed initiative (a person may have their
+        data corrected at any time). ``actor_identity`` commits to the reference
+        and name of an actor who is not known in this initiative."""
+        rules.a_correction_is_recorded_where_their_identity_is.check(
+            stakeholder in self.stakeholders
+            or stakeholder in self.former_stakeholders
+            or stakeholder in self.askers,
+            initiative=self.slug,
+        )
+        self._identity_corrected(
+            actor=actor,
+            stakeholder=stakeholder,
+            identity=identity,
+            actor_identity=actor_identity,
+        )
+
+    @event("IdentityCorrected")
+    def _identity_corrected(
+        self,
+        *,
+        actor: str,
+        stakeholder: str,
+        identity: TextRef,
         actor_identity: TextRef | None = None,
     ) -> None:
         if actor_identity is not None:

@@ -223,6 +223,12 @@ an_erasure_is_recorded_where_they_took_part = _rule(
     "An erasure is recorded in {initiative} only for someone who took part in it "
     "and has left it, or once it is closed.",
 )
+a_correction_is_recorded_where_their_identity_is = _rule(
+    "a_correction_is_recorded_where_their_identity_is",
+    "A correction of someone's name is recorded in {initiative} only for someone "
+    "whose identity it holds: who took part in it, or asked for an erasure or a "
+    "correction there.",
+)
 a_follow_up_answers_an_informing = _rule(
     "a_follow_up_answers_an_informing",
     "{initiative} has {informings} of the council; there is no informing "

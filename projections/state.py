@@ -107,6 +107,7 @@ class ProcessStateProjector:
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "Announced"): _announced,
             ("initiative", "PersonalDataErased"): _personal_data_erased,
+            ("initiative", "IdentityCorrected"): _identity_corrected,
             ("initiative", "CouncilInformed"): _council_informed,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
@@ -407,6 +408,21 @@ def _personal_data_erased(d: Document, e: Any, at: str) -> None:
     identity = getattr(e, "actor_identity", None)
     if identity is not None:
         d.setdefault("other_identities", {}).setdefault(e.actor, []).append(identity.id)
+
+
+def _identity_corrected(d: Document, e: Any, at: str) -> None:
+    """The corrected identity joins the person's identities (or the others', for
+    someone whose identity is here only because they asked for something), so that
+    it is erased with the name; an actor who is not known here is kept as for an
+    erasure."""
+    _personal_data_erased(d, e, at)
+    person = d["stakeholders"].get(e.stakeholder)
+    if person is not None:
+        person.setdefault("identities", []).append(e.identity.id)
+    else:
+        d.setdefault("other_identities", {}).setdefault(e.stakeholder, []).append(
+            e.identity.id
+        )
 
 
 def _announced(d: Document, e: Any, at: str) -> None:

@@ -44,6 +44,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         "A stakeholder's personal data erased"
         + (", with the texts they gave" if e.with_texts else "")
     ),
+    ("initiative", "IdentityCorrected"): lambda e: (
+        "A stakeholder's name corrected in the directory"
+    ),
     ("initiative", "Announced"): lambda e: (
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")

@@ -435,3 +435,66 @@ def test_a_user_who_may_create_tables_gets_every_table_and_index_on_opening(
             [schema],
         ).fetchone()
     assert found is not None
+
+
+def test_a_correction_works_on_postgresql(schema: str) -> None:
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(app, say=lambda line: None)
+        head = app.audit_head()
+        correction = app.correct_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery",
+             "name": "The bakery on the Grote Markt", "contact": "bakker@example.org"}
+        )  # fmt: skip
+        assert correction.initiatives == ["city-centre"]
+        names = {
+            s.ref: s.name for s in app.initiative_status("city-centre").stakeholders
+        }
+        assert names["bakery"] == "The bakery on the Grote Markt"
+        assert app.verify_audit(head).intact
+        assert app.verify_audit(initiative="city-centre").intact
+        app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "contact": "06 12345678"}
+        )
+        assert app.stored_event_count() == head.position + 1
+        app.erase_stakeholder({"actor": "bakery", "stakeholder": "bakery"})
+        assert app.verify_audit(head).intact
+    finally:
+        app.close()
+
+
+def test_a_join_that_read_the_name_before_a_correction_is_run_again_on_postgresql(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"{SERVER}?schema={schema}"
+    app, other = Samenspraak.open(url), Samenspraak.open(url)
+    try:
+        play(app, say=lambda line: None)
+        app.register_stakeholder(
+            {"actor": "facilitator", "stakeholder": "baker", "name": "Baker"}
+        )
+        read_the_name = Samenspraak._identity
+        corrected: list[bool] = []
+
+        def correct_meanwhile(self: Samenspraak, *args: object) -> object:
+            sealed = read_the_name(self, *args)  # type: ignore[arg-type]
+            if not corrected:
+                corrected.append(True)
+                other.correct_stakeholder(
+                    {"actor": "baker", "stakeholder": "baker", "name": "The baker"}
+                )
+            return sealed
+
+        monkeypatch.setattr(Samenspraak, "_identity", correct_meanwhile)
+        app.join_initiative(
+            {"actor": "baker", "initiative": "city-centre", "stakeholder": "baker",
+             "kind": "entrepreneur"}
+        )  # fmt: skip
+        monkeypatch.undo()
+        assert corrected == [True]
+        checked = app.verify_audit(initiative="city-centre")
+        assert checked.intact, checked.problem
+        assert app.verify_audit().intact
+    finally:
+        app.close()
+        other.close()

@@ -17,6 +17,7 @@ from click.testing import Result
 
 Run = Callable[..., Result]
 ReadJson = Callable[..., Any]
+Refused = Callable[..., str]
 Count = Callable[[Path], int]
 
 CITY = "city-centre"
@@ -878,6 +879,71 @@ def test_stakeholder_erase_with_json_prints_what_it_erased(
         ["city-centre"],
     )
     assert summary["now_named"].startswith("erased-")
+
+
+def test_stakeholder_correct_confirms_where_the_corrected_name_is_recorded(
+    ok: Run, read_json: ReadJson, demo_copy: Path
+) -> None:
+    corrected = ok(
+        demo_copy, "stakeholder", "correct", "bakery",
+        "--name", "The bakery on the Grote Markt", actor="bakery",
+    )  # fmt: skip
+    assert corrected.stdout == ""
+    assert corrected.stderr == (
+        "Corrected the personal data of bakery; recorded in city-centre.\n"
+    )
+    listed = read_json(demo_copy, "stakeholder", "list", "city-centre")
+    [bakery] = [s for s in listed if s["ref"] == "bakery"]
+    assert bakery["name"] == "The bakery on the Grote Markt"
+    [entry] = read_json(
+        demo_copy, "audit", "log", "city-centre", "--event", "IdentityCorrected"
+    )
+    assert (entry["actor"], entry["stakeholder"]) == ("bakery", "bakery")
+    assert ok(demo_copy, "audit", "verify").stdout.startswith("Intact: ")
+
+
+def test_stakeholder_correct_of_the_contact_records_nothing_and_prints_json(
+    ok: Run, demo_copy: Path
+) -> None:
+    corrected = ok(
+        demo_copy, "stakeholder", "correct", "library", "--contact",
+        "info@example.org", "--json", actor="facilitator",
+    )  # fmt: skip
+    assert json.loads(corrected.stdout) == {
+        "stakeholder": "library",
+        "name_corrected": False,
+        "initiatives": [],
+    }
+    told = ok(
+        demo_copy, "stakeholder", "correct", "library", "--contact", "06 12345678",
+        actor="facilitator",
+    )  # fmt: skip
+    assert told.stderr == (
+        "Corrected the personal data of library; no initiative records it (the "
+        "contact is kept only in the directory).\n"
+    )
+
+
+def test_stakeholder_correct_refusals_are_one_sentence(
+    refused: Refused, demo_copy: Path
+) -> None:
+    correct = ("stakeholder", "correct", "bakery")
+    assert refused(demo_copy, *correct, "--name", "Someone", actor="library") == (
+        "Only bakery themselves, or the facilitator of an initiative they took "
+        "part in, may correct their personal data."
+    )
+    assert refused(
+        demo_copy, "stakeholder", "correct", "nobody", "--name", "X", actor="bakery"
+    ) == ("No stakeholder is registered as nobody.")
+    assert refused(demo_copy, *correct, "--name", "\u200b", actor="bakery") == (
+        "--name: must not be empty (it has only invisible characters)."
+    )
+    assert refused(demo_copy, *correct, actor="bakery", exit_code=2) == (
+        "Give the corrected --name, --contact or both."
+    )
+    assert refused(demo_copy, *correct, "--name", "B", exit_code=2) == (
+        "Say who you are with --as REF (or SAMENSPRAAK_ACTOR)."
+    )
 
 
 def test_a_change_adopted_in_part_is_confirmed_and_shown_as_such(

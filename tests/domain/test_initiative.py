@@ -561,6 +561,77 @@ def test_an_erasure_is_recorded_only_where_they_took_part_and_left(
             city_centre.record_erasure(actor=who, stakeholder=who, with_texts=False)
 
 
+def test_a_correction_is_recorded_for_someone_who_takes_part_or_took_part(
+    city_centre, text
+):
+    city_centre.leave(actor="library", stakeholder="library")
+    city_centre.collect_events()
+
+    for who in ("bakery", "library"):  # still taking part; left
+        city_centre.record_identity_correction(
+            actor=who, stakeholder=who, identity=text(f"{who}, corrected")
+        )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [
+        ("IdentityCorrected", "bakery"),
+        ("IdentityCorrected", "library"),
+    ]
+    assert events[0].identity == text("bakery, corrected")
+    assert events[0].actor_identity is None
+
+
+def test_a_correction_is_recorded_in_a_closed_initiative_too(city_centre, text):
+    city_centre.close(actor="facilitator", outcome=text("Done."))
+    city_centre.collect_events()
+
+    city_centre.record_identity_correction(
+        actor="facilitator", stakeholder="bakery", identity=text("bakery, corrected")
+    )
+
+    [event] = city_centre.collect_events()
+    assert names_and_actors([event]) == [("IdentityCorrected", "facilitator")]
+
+
+def test_whoever_corrects_someone_without_taking_part_has_their_identity_kept(
+    city_centre, text
+):
+    city_centre.record_identity_correction(
+        actor="harbour-facilitator",
+        stakeholder="bakery",
+        identity=text("bakery, corrected"),
+        actor_identity=text("harbour-facilitator"),
+    )
+
+    assert "harbour-facilitator" in city_centre.askers
+    # Their own correction is then recorded here as well.
+    city_centre.record_identity_correction(
+        actor="harbour-facilitator",
+        stakeholder="harbour-facilitator",
+        identity=text("harbour-facilitator, corrected"),
+    )
+    assert [e.stakeholder for e in city_centre.collect_events()] == [
+        "bakery",
+        "harbour-facilitator",
+    ]
+
+
+def test_a_correction_is_recorded_only_where_their_identity_is(
+    city_centre, refused, text
+):
+    sentence = (
+        "A correction of someone's name is recorded in city-centre only for someone "
+        "whose identity it holds: who took part in it, or asked for an erasure or a "
+        "correction there."
+    )
+    with refused(
+        rules.a_correction_is_recorded_where_their_identity_is, sentence, city_centre
+    ):
+        city_centre.record_identity_correction(
+            actor="stranger", stakeholder="stranger", identity=text("stranger")
+        )
+
+
 def test_the_facilitator_records_how_the_process_was_announced(city_centre, text):
     sent = datetime.fromisoformat("2026-01-12T08:00+01:00")
 

@@ -1,0 +1,553 @@
+"""Correcting a stakeholder's personal data, as the AVG lets a person ask
+(rectification): the directory row changes; a corrected name is recorded, with a
+new identity commitment, in every initiative that holds their identity, so that
+the record keeps proving who is who."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samenspraak.application import (
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Samenspraak,
+)
+from samenspraak.application.persistence import identity_body
+
+
+def _park(app: Samenspraak) -> None:
+    """The park, facilitated by Fay, with Bob taking part."""
+    app.register_stakeholder({"actor": "fay", "stakeholder": "fay", "name": "Fay"})
+    app.start_initiative(
+        {"actor": "fay", "initiative": "park", "title": "The park",
+         "description": "What the park needs.", "area": "The park", "budget": "0",
+         "level": "co-deciding"}
+    )  # fmt: skip
+    app.register_stakeholder(
+        {"actor": "fay", "stakeholder": "bob", "name": "Bob Jansen",
+         "contact": "bob@example.org"}
+    )  # fmt: skip
+    app.join_initiative(
+        {"actor": "fay", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
+    )
+
+
+def _harbour(app: Samenspraak, *, with_bob: bool = True, closed: bool = False) -> None:
+    """The harbour, facilitated by Hal; Bob took part in it, and it may be closed."""
+    app.register_stakeholder({"actor": "fay", "stakeholder": "hal", "name": "Hal"})
+    app.start_initiative(
+        {"actor": "hal", "initiative": "harbour", "title": "The harbour",
+         "description": "The quay.", "area": "The harbour", "budget": "0",
+         "level": "consulting"}
+    )  # fmt: skip
+    if with_bob:
+        app.join_initiative(
+            {"actor": "bob", "initiative": "harbour", "stakeholder": "bob",
+             "kind": "resident"}
+        )  # fmt: skip
+    if closed:
+        app.close_initiative(
+            {"actor": "hal", "initiative": "harbour", "outcome": "Done."}
+        )
+
+
+def _names(app: Samenspraak, initiative: str) -> dict[str, str | None]:
+    return {s.ref: s.name for s in app.initiative_status(initiative).stakeholders}
+
+
+def _intact(app: Samenspraak, *initiatives: str) -> None:
+    for initiative in initiatives:
+        checked = app.verify_audit(initiative=initiative)
+        assert checked.intact, checked.problem
+    whole = app.verify_audit()
+    assert whole.intact, whole.problem
+
+
+def meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    action: Callable[[], object],
+    *,
+    after: bool = False,
+) -> None:
+    """The first time a command calls this method of the engine, ``action`` runs
+    (before the method, or ``after`` it): what another process does while the
+    command runs."""
+    original = getattr(Samenspraak, method)
+    done: list[bool] = []
+
+    def with_the_action(self: Samenspraak, *args: Any, **kwargs: Any) -> Any:
+        if done or not after:
+            if not done:
+                done.append(True)
+                action()
+            return original(self, *args, **kwargs)
+        result = original(self, *args, **kwargs)
+        done.append(True)
+        action()
+        return result
+
+    monkeypatch.setattr(Samenspraak, method, with_the_action)
+
+
+def test_correcting_ones_own_name_is_recorded_in_every_initiative_they_took_part_in(
+    app: Samenspraak,
+) -> None:
+    _park(app)
+    _harbour(app, closed=True)
+    head = app.audit_head()
+
+    correction = app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+
+    assert correction.stakeholder == "bob"
+    assert correction.name_corrected is True
+    assert sorted(correction.initiatives) == ["harbour", "park"]
+    # The reference stays; the name is the corrected one, in the closed initiative too.
+    assert _names(app, "park")["bob"] == "Bob de Vries"
+    assert _names(app, "harbour")["bob"] == "Bob de Vries"
+    row = app.store.select_stakeholder(ref="bob")
+    assert row is not None
+    assert (row.name, row.contact) == ("Bob de Vries", "bob@example.org")
+    for initiative in ("park", "harbour"):
+        [recorded] = app.audit_log(initiative, event="IdentityCorrected")
+        assert (recorded.actor, recorded.stakeholder) == ("bob", "bob")
+        assert recorded.summary == "A stakeholder's name corrected in the directory"
+        assert "Bob" not in recorded.summary
+    assert app.audit_head().position == head.position + 2
+    assert app.verify_audit(head).intact
+    _intact(app, "park", "harbour")
+    # A report is made from the corrected record (it refuses a changed one).
+    for initiative in ("park", "harbour"):
+        app.participation_report(initiative)
+
+
+def test_the_events_hold_no_name_of_a_corrected_stakeholder(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _park(app)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        states = b"".join(
+            bytes(state)
+            for (state,) in connection.execute("SELECT state FROM stored_events")
+        )
+        [body] = connection.execute(
+            "SELECT body FROM samenspraak_texts WHERE body LIKE '%Vries%'"
+        ).fetchone()
+    assert b"Vries" not in states
+    assert body == identity_body("bob", "Bob de Vries")
+
+
+def test_the_facilitator_corrects_someone_who_took_part(app: Samenspraak) -> None:
+    _park(app)
+    _harbour(app)
+
+    correction = app.correct_stakeholder(
+        {"actor": "fay", "stakeholder": "bob", "name": "Bob de Vries",
+         "contact": "06 12345678"}
+    )  # fmt: skip
+
+    assert sorted(correction.initiatives) == ["harbour", "park"]
+    row = app.store.select_stakeholder(ref="bob")
+    assert row is not None
+    assert (row.name, row.contact) == ("Bob de Vries", "06 12345678")
+    # Fay is not known in the harbour: her identity is committed there too, and
+    # the harbour records her correction or erasure from then on.
+    [recorded] = app.audit_log("harbour", event="IdentityCorrected")
+    assert (recorded.actor, recorded.stakeholder) == ("fay", "bob")
+    _intact(app, "park", "harbour")
+    app.correct_stakeholder({"actor": "fay", "stakeholder": "fay", "name": "Fay B."})
+    assert [
+        e.stakeholder for e in app.audit_log("harbour", event="IdentityCorrected")
+    ] == [
+        "bob",
+        "fay",
+    ]
+    _intact(app, "park", "harbour")
+
+
+def test_no_one_else_corrects_someone(app: Samenspraak) -> None:
+    _park(app)
+    _harbour(app)
+    before = app.stored_event_count()
+
+    with pytest.raises(NotAllowed) as refused:
+        app.correct_stakeholder(
+            {"actor": "hal", "stakeholder": "fay", "name": "Someone else"}
+        )
+
+    assert refused.value.rule == (
+        "personal_data_is_corrected_by_the_person_or_their_facilitator"
+    )
+    assert str(refused.value) == (
+        "Only fay themselves, or the facilitator of an initiative they took part "
+        "in, may correct their personal data."
+    )
+    assert app.stored_event_count() == before
+    row = app.store.select_stakeholder(ref="fay")
+    assert row is not None
+    assert row.name == "Fay"
+
+
+def test_anyone_registered_corrects_someone_who_took_part_in_nothing(
+    app: Samenspraak,
+) -> None:
+    _park(app)
+    app.register_stakeholder({"actor": "fay", "stakeholder": "ann", "name": "An"})
+
+    correction = app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "ann", "name": "Ann"}
+    )
+
+    assert (correction.name_corrected, correction.initiatives) == (True, [])
+    row = app.store.select_stakeholder(ref="ann")
+    assert row is not None
+    assert row.name == "Ann"
+    # Joining now commits to the corrected name.
+    app.join_initiative(
+        {"actor": "ann", "initiative": "park", "stakeholder": "ann", "kind": "resident"}
+    )
+    _intact(app, "park")
+
+
+def test_correcting_only_the_contact_records_no_event(app: Samenspraak) -> None:
+    _park(app)
+    before = app.stored_event_count()
+
+    correction = app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "contact": "bob@example.com"}
+    )
+
+    assert (correction.name_corrected, correction.initiatives) == (False, [])
+    assert app.stored_event_count() == before
+    row = app.store.select_stakeholder(ref="bob")
+    assert row is not None
+    assert (row.name, row.contact) == ("Bob Jansen", "bob@example.com")
+    _intact(app, "park")
+
+
+def test_a_correction_that_changes_nothing_is_refused(app: Samenspraak) -> None:
+    _park(app)
+    before = app.stored_event_count()
+    for given in ({"name": "Bob Jansen"}, {"contact": "bob@example.org"}):
+        with pytest.raises(InvalidInput) as refused:
+            app.correct_stakeholder({"actor": "bob", "stakeholder": "bob", **given})
+        assert str(refused.value) == (
+            "bob already has that name and contact; there is nothing to correct."
+        )
+    assert app.stored_event_count() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "sentence"),
+    [
+        ({}, "input: give the corrected name, contact or both."),
+        ({"name": "\u200b"}, "name: must not be empty (it has only invisible"),
+        ({"name": "Bob\nJansen"}, "name: must be one line"),
+        ({"contact": " "}, "contact: "),
+        ({"ref": "bob"}, "ref: "),
+    ],
+    ids=["neither", "invisible name", "two lines", "blank contact", "a new ref"],
+)
+def test_a_correction_is_validated_as_a_registration_is(
+    app: Samenspraak, given: dict[str, str], sentence: str
+) -> None:
+    _park(app)
+    with pytest.raises(InvalidInput) as refused:
+        app.correct_stakeholder({"actor": "bob", "stakeholder": "bob", **given})
+    assert str(refused.value).startswith(sentence)
+
+
+def test_an_unknown_stakeholder_is_not_found(app: Samenspraak) -> None:
+    _park(app)
+    with pytest.raises(NotFound, match=r"^No stakeholder is registered as ann\.$"):
+        app.correct_stakeholder({"actor": "bob", "stakeholder": "ann", "name": "A"})
+
+
+def test_an_erased_stakeholder_is_not_corrected_and_corrects_no_one(
+    app: Samenspraak,
+) -> None:
+    _park(app)
+    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    before = app.stored_event_count()
+
+    with pytest.raises(NotAllowed) as refused:
+        app.correct_stakeholder(
+            {"actor": "fay", "stakeholder": erasure.now_named, "name": "Bob"}
+        )
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert str(refused.value) == (
+        f"{erasure.now_named} was erased; the personal data of an erased stakeholder "
+        "is gone, and there is nothing to correct."
+    )
+    with pytest.raises(NotAllowed) as refused:
+        app.correct_stakeholder(
+            {"actor": erasure.now_named, "stakeholder": "fay", "name": "Fay B."}
+        )
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert app.stored_event_count() == before
+
+
+def test_an_erasure_after_a_correction_empties_every_identity_of_theirs(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _park(app)
+    _harbour(app, closed=True)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+
+    app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        kept = connection.execute(
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%Bob%'"
+        ).fetchone()
+    assert kept == (0,)
+    _intact(app, "park", "harbour")
+
+
+def test_a_corrected_initiative_exports_and_replays_with_the_corrected_name(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _park(app)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    bundle = tmp_path / "park.zip"
+
+    exported = app.export_initiative("park", bundle)
+    replayed = Samenspraak.replay(bundle, tmp_path / "copy.db")
+
+    assert replayed.head == replayed.bundle_head == exported.head
+    copy = Samenspraak.open(tmp_path / "copy.db", create=False)
+    try:
+        assert _names(copy, "park")["bob"] == "Bob de Vries"
+        assert copy.audit_head("park") == app.audit_head("park")
+        _intact(copy, "park")
+    finally:
+        copy.close()
+
+
+def test_a_bundle_giving_the_name_before_the_correction_is_refused(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    import zipfile  # noqa: PLC0415
+
+    _park(app)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    bundle = tmp_path / "park.zip"
+    app.export_initiative("park", bundle)
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(changed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "stakeholders.jsonl":
+                lines = [json.loads(line) for line in data.splitlines()]
+                for line in lines:
+                    if line["ref"] == "bob":
+                        line["name"] = "Bob Jansen"
+                data = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
+            target.writestr(item, data)
+
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(changed, tmp_path / "copy.db")
+    assert "gives bob another reference or name than the identity" in str(refused.value)
+
+
+def test_a_corrected_identity_text_changed_in_the_store_is_found(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _park(app)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    [recorded] = app.audit_log("park", event="IdentityCorrected")
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = ? WHERE body = ?",
+            [
+                identity_body("bob", "Someone else"),
+                identity_body("bob", "Bob de Vries"),
+            ],
+        )
+
+    for checked in (app.verify_audit(), app.verify_audit(initiative="park")):
+        assert not checked.intact
+        assert checked.first_bad_position == recorded.position
+        assert "was changed" in str(checked.problem)
+
+
+def test_a_directory_set_back_to_the_name_before_the_correction_is_found(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _park(app)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    [recorded] = app.audit_log("park", event="IdentityCorrected")
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        connection.execute(
+            "UPDATE samenspraak_stakeholders SET name = 'Bob Jansen' WHERE ref = 'bob'"
+        )
+
+    checked = app.verify_audit(initiative="park")
+    assert not checked.intact
+    assert checked.first_bad_position == recorded.position
+    assert checked.problem == (
+        "The directory gives bob another reference or name than the identity the "
+        "events commit to."
+    )
+
+
+def test_someone_added_elsewhere_while_their_correction_runs_has_it_recorded_there(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The correction found Bob in the park only; before it was saved, Hal added
+    him to the harbour, sealing the name as it was. The harbour records the
+    correction as well, and the record verifies."""
+    _park(app)
+    _harbour(app, with_bob=False)
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    meanwhile(
+        monkeypatch,
+        "_correct_in",
+        lambda: other.join_initiative(
+            {
+                "actor": "hal",
+                "initiative": "harbour",
+                "stakeholder": "bob",
+                "kind": "resident",
+            }
+        ),
+    )
+    try:
+        correction = app.correct_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        )
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert correction.initiatives == ["park", "harbour"]
+    [joined] = app.audit_log("harbour", event="StakeholderJoined")
+    [corrected] = app.audit_log("harbour", event="IdentityCorrected")
+    assert joined.position < corrected.position
+    _intact(app, "park", "harbour")
+
+
+def test_a_join_that_read_the_name_before_a_correction_seals_the_corrected_one(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hal's join sealed Bob's name as it was; before it was saved, Bob corrected
+    it. The join is run again and commits to the corrected name."""
+    _park(app)
+    _harbour(app, with_bob=False)
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    meanwhile(
+        monkeypatch,
+        "_identity",
+        lambda: other.correct_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        ),
+        after=True,
+    )
+    try:
+        app.join_initiative(
+            {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
+             "kind": "resident"}
+        )  # fmt: skip
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert app.audit_log("harbour", event="IdentityCorrected") == []
+    [joined] = app.audit_log("harbour", event="StakeholderJoined")
+    assert joined.stakeholder == "bob"
+    assert _names(app, "harbour")["bob"] == "Bob de Vries"
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        bodies = [
+            body
+            for (body,) in connection.execute(
+                "SELECT body FROM samenspraak_texts WHERE purpose = 'identity' "
+                "AND body LIKE '%\"bob\"%'"
+            )
+        ]
+    # The park's join, its correction and the harbour's join: no identity sealed
+    # with the name as it was after the correction.
+    assert bodies == [
+        identity_body("bob", "Bob Jansen"),
+        identity_body("bob", "Bob de Vries"),
+        identity_body("bob", "Bob de Vries"),
+    ]
+    _intact(app, "park", "harbour")
+
+
+def test_an_erasure_that_read_the_record_before_a_correction_runs_again(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fay's erasure of Bob found his identities; before it was saved, Bob
+    corrected his name (a new identity). The erasure is run again and empties that
+    one too."""
+    _park(app)
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    meanwhile(
+        monkeypatch,
+        "_erase_in",
+        lambda: other.correct_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        ),
+    )
+    try:
+        app.erase_stakeholder({"actor": "fay", "stakeholder": "bob"})
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        kept = connection.execute(
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%Bob%'"
+        ).fetchone()
+    assert kept == (0,)
+    _intact(app, "park")
+
+
+def test_two_corrections_at_once_both_count_in_turn(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fay corrects Bob's name while Bob corrects his contact: neither overwrites
+    the other."""
+    _park(app)
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    meanwhile(
+        monkeypatch,
+        "_correct_in",
+        lambda: other.correct_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "contact": "bob@example.com"}
+        ),
+    )
+    try:
+        app.correct_stakeholder(
+            {"actor": "fay", "stakeholder": "bob", "name": "Bob de Vries"}
+        )
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    row = app.store.select_stakeholder(ref="bob")
+    assert row is not None
+    assert (row.name, row.contact) == ("Bob de Vries", "bob@example.com")
+    _intact(app, "park")
