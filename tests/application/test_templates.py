@@ -53,6 +53,35 @@ V1_CANONICAL = (
 )
 
 
+BUILT_IN_HASHES = {
+    ("burgerbegroting", "1"): (
+        "680ddea5fbe31898e913f7612bbdc1ddf979fae706eb8b953196df607feece79"
+    ),
+    ("burgerbegroting", "2"): (
+        "2eb5f40933d27d4e896bfd50a1b1ffc7a0dcbb7554a40bb543202a0731822f27"
+    ),
+    ("omgevingswet", "1"): (
+        "63b3a995d09b19866fd11a1fae57fc245b81522f3d654a303c78737ff8604ce8"
+    ),
+    ("omgevingswet", "2"): (
+        "65d1a370df6ce46e244c0b447d59c2d7456dcc33192bb91d2d79c490fec95036"
+    ),
+    ("overheidsparticipatie", "1"): V1_HASH,
+    ("overheidsparticipatie", "2"): (
+        "6671f57825d4f5c8f4afa104f6a373102af1bdea22592f7d091a387c39b381c1"
+    ),
+}
+"""The content hash of every built-in template version. Initiatives are pinned to
+these: a built-in version, once released, never changes (a change is a new
+version)."""
+
+ANSWER_PHASES = {
+    "burgerbegroting": "feasibility-check",
+    "omgevingswet": "response-report",
+}
+"""The phase of each template in which civil servants answer the reactions."""
+
+
 def _canonical(process: ProcessTemplate) -> str:
     return json.dumps(
         process.definition(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -103,10 +132,12 @@ def test_a_phase_with_declarations_is_still_hashable_and_compares_by_value() -> 
 # --- The built-ins ---------------------------------------------------------------------
 
 
-def test_the_installed_templates_are_the_four_built_ins() -> None:
+def test_the_installed_templates_are_the_six_built_ins() -> None:
     assert [(t.name, t.version) for t in installed().all()] == [
         ("burgerbegroting", "1"),
+        ("burgerbegroting", "2"),
         ("omgevingswet", "1"),
+        ("omgevingswet", "2"),
         ("overheidsparticipatie", "1"),
         ("overheidsparticipatie", "2"),
     ]
@@ -135,14 +166,14 @@ def test_a_folder_named_by_the_environment_is_installed_beside_the_built_ins(
     assert [p.name for p in process.phases] == [
         p.name for p in OVERHEIDSPARTICIPATIE.phases
     ]
-    assert len(installed().all()) == 5
+    assert len(installed().all()) == 7
     app = Samenspraak.open(str(tmp_path / "t.db"))
     try:
         assert app.templates.get("stadsdeel", "3") == process
     finally:
         app.close()
     monkeypatch.delenv(TEMPLATES_VARIABLE)
-    assert len(installed().all()) == 4
+    assert len(installed().all()) == 6
 
 
 def test_a_folder_of_templates_that_cannot_be_read_is_named_in_one_sentence(
@@ -170,7 +201,9 @@ def test_a_folder_of_templates_that_cannot_be_read_is_named_in_one_sentence(
     [
         "overheidsparticipatie-v2.toml",
         "omgevingswet-v1.toml",
+        "omgevingswet-v2.toml",
         "burgerbegroting-v1.toml",
+        "burgerbegroting-v2.toml",
     ],
 )
 def test_every_built_in_file_validates(name: str) -> None:
@@ -232,6 +265,39 @@ def test_burgerbegroting_has_civil_servants_give_a_reason_for_not_feasible() -> 
     assert process.phase("allocation").permissions["facilitator"][0] == (
         "allocate_budget"
     )
+
+
+def test_every_built_in_version_keeps_the_content_hash_it_was_released_with() -> None:
+    assert {
+        (t.name, t.version): t.content_hash for t in installed().all()
+    } == BUILT_IN_HASHES
+
+
+@pytest.mark.parametrize(("name", "phase"), ANSWER_PHASES.items())
+def test_version_2_differs_from_1_only_in_who_brings_in_those_who_answer(
+    name: str, phase: str
+) -> None:
+    v1, v2 = installed().get(name, "1"), installed().get(name, "2")
+    assert installed().get(name) == v2
+
+    def without_the_answer_phase_permissions(process: ProcessTemplate) -> object:
+        definition = process.definition()
+        del definition["version"]
+        for each in definition["phases"]:
+            if each["name"] == phase:
+                del each["permissions"]
+        return definition
+
+    first, second = (without_the_answer_phase_permissions(p) for p in (v1, v2))
+    assert first == second
+    before, after = v1.phase(phase).permissions, v2.phase(phase).permissions
+    assert set(before) == set(after) == {"civil-servant", "facilitator"}
+    bringing_in = {"join_initiative", "form_group", "add_member", "remove_member"}
+    assert set(after["facilitator"]) == set(before["facilitator"]) | bringing_in
+    assert not bringing_in <= set(before["facilitator"])
+    assert set(after["civil-servant"]) == set(before["civil-servant"]) | {
+        "join_initiative"
+    }
 
 
 def test_the_commands_are_the_engines_public_command_methods() -> None:

@@ -93,9 +93,11 @@ def test_by_default_an_initiative_starts_on_overheidsparticipatie_version_1(engi
 @pytest.mark.parametrize(
     ("spec", "version", "phase"),
     [
-        ("omgevingswet", "1", "announcement"),
+        ("omgevingswet", "2", "announcement"),
+        ("omgevingswet@1", "1", "announcement"),
         ("overheidsparticipatie", "2", "society-decides"),
         ("overheidsparticipatie@1", "1", "society-decides"),
+        ("burgerbegroting", "2", "proposals"),
         ("burgerbegroting@1", "1", "proposals"),
     ],
 )
@@ -199,7 +201,7 @@ def test_a_migration_is_refused_to_the_same_version_or_without_the_phase(engine)
         "harbour is in the phase announcement, which overheidsparticipatie version 2 "
         "does not have; it cannot move to that template in this phase."
     )
-    with pytest.raises(NotAllowed, match="already follows omgevingswet version 1"):
+    with pytest.raises(NotAllowed, match="already follows omgevingswet version 2"):
         engine.migrate_template(
             {
                 "actor": "facilitator",

@@ -3,10 +3,14 @@ installed template, moved to another one only explicitly, shown in the audit log
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import Result
+
+from samenspraak.domain.clock import frozen_at
 
 Run = Callable[..., Result]
 
@@ -87,3 +91,63 @@ def test_a_template_named_in_capitals_or_with_spaces_is_the_lower_case_one(
     assert migrated.stderr.startswith(
         "harbour now follows overheidsparticipatie v2 (hash "
     )
+
+
+def test_a_budget_on_version_1_migrated_to_2_in_its_feasibility_check(
+    ok: Run,
+    refused: Callable[..., str],
+    read_json: Callable[..., object],
+    tmp_path: Path,
+) -> None:
+    """On burgerbegroting v1 the facilitator may not add a civil servant to the
+    budget plan's group in feasibility-check; migrated to v2 in that phase, they
+    may, and the civil servant answers the proposal that is left."""
+    db = tmp_path / "t.db"
+    day_one = datetime(2026, 4, 6, 9, 0, tzinfo=UTC)
+    with frozen_at(day_one):
+        _registered(ok, db)
+        for ref in ("anna", "cees"):
+            ok(db, "stakeholder", "register", ref, "--name", ref.title(),
+               actor="facilitator")  # fmt: skip
+        ok(db, "initiative", "start", "park", "--title", "Burgerbegroting",
+           "--description", "EUR 50,000 for the park.", "--area", "The park",
+           "--budget", "50000.00", "--level", "co-deciding",
+           "--template", "burgerbegroting@1", actor="facilitator")  # fmt: skip
+        ok(db, "stakeholder", "join", "park", "anna", "--kind", "resident",
+           actor="anna")  # fmt: skip
+        ok(db, "group", "form", "park", "team", "--kind", "working", "--name",
+           "Team", "--mandate", "The budget plan.", actor="facilitator")  # fmt: skip
+        ok(db, "plan", "create", "park", "budget", "--title", "Budget", "--group",
+           "team", actor="facilitator")  # fmt: skip
+        ok(db, "plan", "propose", "park", "budget", "--text", "Propose!",
+           "--changes", "First.", actor="facilitator")  # fmt: skip
+        ok(db, "plan", "react", "park", "budget", "--version", "1", "--stance",
+           "suggestion", "--text", "Floodlights.", actor="anna")  # fmt: skip
+    with frozen_at(day_one + timedelta(days=43)):
+        ok(db, "initiative", "advance", "park", actor="facilitator")
+        ok(db, "stakeholder", "join", "park", "cees", "--kind", "civil-servant",
+           actor="facilitator")  # fmt: skip
+        assert refused(db, "group", "add", "park", "team", "cees",
+                       actor="facilitator") == (
+            "In the phase feasibility-check of park, a facilitator may not add "
+            "members to groups."
+        )  # fmt: skip
+
+        migrated = ok(db, "initiative", "migrate", "park", "--template",
+                      "burgerbegroting@2", actor="facilitator")  # fmt: skip
+        assert migrated.stderr.startswith("park now follows burgerbegroting v2 (hash ")
+        status = read_json(db, "initiative", "status", "park")
+        assert isinstance(status, dict)
+        assert (status["template"]["version"], status["phase"]) == (
+            "2",
+            "feasibility-check",
+        )
+        ok(db, "group", "add", "park", "team", "cees", actor="facilitator")
+        todo = json.loads(ok(db, "todo", "--json", actor="cees").stdout)
+        assert [(i["kind"], i["subject"], i["count"]) for i in todo] == [
+            ("unanswered-reactions", "budget", 1)
+        ]
+        ok(db, "plan", "defend", "park", "budget", "--reaction", "1", "--reasoning",
+           "Not feasible: it costs more than the budget.", actor="cees")  # fmt: skip
+        assert json.loads(ok(db, "todo", "--json", actor="cees").stdout) == []
+        ok(db, "initiative", "advance", "park", actor="facilitator")

@@ -47,11 +47,13 @@ def test_list_shows_every_installed_template_with_its_hash_and_phases(
     rows = [line.split()[:3] for line in lines[2:]]
     assert rows == [
         ["burgerbegroting", "1", rows[0][2]],
-        ["omgevingswet", "1", rows[1][2]],
+        ["burgerbegroting", "2", rows[1][2]],
+        ["omgevingswet", "1", rows[2][2]],
+        ["omgevingswet", "2", rows[3][2]],
         ["overheidsparticipatie", "1", V1_HASH[:12]],
-        ["overheidsparticipatie", "2", rows[3][2]],
+        ["overheidsparticipatie", "2", rows[5][2]],
     ]
-    assert "society-decides, colleagues-join, council, implementation" in lines[4]
+    assert "society-decides, colleagues-join, council, implementation" in lines[6]
     assert "announcement, views, response-report, council-decision" in result.stdout
     assert not db.exists()
 
@@ -60,12 +62,14 @@ def test_list_as_json(ok: Run, tmp_path: Path) -> None:
     items = json.loads(ok(tmp_path / "none.db", "template", "list", "--json").stdout)
     assert [(i["name"], i["version"]) for i in items] == [
         ("burgerbegroting", "1"),
+        ("burgerbegroting", "2"),
         ("omgevingswet", "1"),
+        ("omgevingswet", "2"),
         ("overheidsparticipatie", "1"),
         ("overheidsparticipatie", "2"),
     ]
-    assert items[2]["content_hash"] == V1_HASH
-    assert items[3]["phases"][0] == "society-decides"
+    assert items[4]["content_hash"] == V1_HASH
+    assert items[5]["phases"][0] == "society-decides"
 
 
 def test_show_gives_the_latest_version_with_who_may_do_what(
@@ -114,8 +118,8 @@ def test_show_an_unknown_template_is_refused_in_one_sentence(
         "No template called inspraak is installed; installed are burgerbegroting, "
         "omgevingswet, overheidsparticipatie."
     )
-    assert refused(db, "template", "show", "omgevingswet", "--version", "2") == (
-        "No template omgevingswet version 2 is installed; its versions are 1."
+    assert refused(db, "template", "show", "omgevingswet", "--version", "3") == (
+        "No template omgevingswet version 3 is installed; its versions are 1, 2."
     )
     assert not db.exists()
 
