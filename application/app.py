@@ -1685,24 +1685,33 @@ class Samenspraak(Application[UUID]):
 
         self._run(run)
 
-    def close_initiative(self, command: c.CloseInitiative | Mapping[str, Any]) -> None:
+    def close_initiative(
+        self, command: c.CloseInitiative | Mapping[str, Any]
+    ) -> v.Closing:
+        """Close an initiative with its outcome; returns from which phase, whether
+        that ended it early, and how many reactions stay unanswered."""
         cmd = parse(c.CloseInitiative, command)
 
-        def run() -> None:
+        def run() -> v.Closing:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "close_initiative")
             texts = _Pending(str(initiative.id))
+            # What closing asks: the open decision points, and what the last
+            # phase's guards ask (gathered even when the phase declares none).
+            facts = self._facts_of(initiative)
             initiative.close(
-                actor=actor,
-                outcome=texts.seal("outcome", cmd.outcome),
-                # What closing asks: the open decision points, and what the last
-                # phase's guards ask (gathered even when the phase declares none).
-                facts=self._facts_of(initiative),
+                actor=actor, outcome=texts.seal("outcome", cmd.outcome), facts=facts
             )
             self.save(initiative, texts=texts.texts)
+            return v.Closing(
+                initiative=initiative.slug,
+                phase=initiative.phase,
+                early=initiative.process.next_phase(initiative.phase) is not None,
+                unanswered=facts.unanswered_reactions,
+            )
 
-        self._run(run)
+        return self._run(run)
 
     # --- Plans -----------------------------------------------------------------------
 

@@ -257,6 +257,17 @@ class ResponseEntry(View):
     withdrawn_at: datetime | None = None
 
 
+class Closing(View):
+    """How an initiative was closed: from which phase, whether that ended the
+    process early (before the template's last phase), and how many reactions were
+    left unanswered (only an early closing leaves any)."""
+
+    initiative: str
+    phase: str
+    early: bool
+    unanswered: int
+
+
 class Erasure(View):
     """What an erasure did: the stakeholder's reference before and after, how many
     of their texts were erased, and the open initiatives they left."""

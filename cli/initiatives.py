@@ -21,6 +21,7 @@ from samenspraak.cli.common import (
     say_as_of,
 )
 from samenspraak.cli.render import emit_json, table
+from samenspraak.domain.rules import counted
 from samenspraak.domain.values import (
     ParticipationLevel,
 )
@@ -238,7 +239,19 @@ def initiative_close(obj: Context, initiative_ref: str, outcome: str) -> None:
       samenspraak --as facilitator initiative close city-centre \\
         --outcome "A traffic plan with broad support"
     """
-    obj.app(write=True).close_initiative(
+    closing = obj.app(write=True).close_initiative(
         {"actor": obj.who(), "initiative": initiative_ref, "outcome": outcome}
     )
-    done(f"Closed {initiative_ref}.")
+    if not closing.early:
+        done(f"Closed {initiative_ref}.")
+        return
+    left = (
+        f"; {counted(closing.unanswered, 'reaction stays', 'reactions stay')} "
+        "unanswered in the record"
+        if closing.unanswered
+        else ""
+    )
+    done(
+        f"Closed {initiative_ref} early, in the phase {closing.phase} (before the "
+        f"last phase of its template){left}."
+    )

@@ -249,3 +249,33 @@ def test_the_timeline_of_a_long_span_keeps_its_labels_few_and_apart(
         assert labels == sorted(labels)
         assert all(b - a >= 30 for a, b in itertools.pairwise(labels))
     assert len(render_html(report)) < 300_000
+
+
+def test_closing_early_says_so_and_counts_the_reactions_left_unanswered(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(2), started.form_group, group="g", kind="working", name="G", mandate="m")
+    do(march(2), started.create_plan, plan="p", title="P", group="g")
+    do(march(2), started.propose_draft, plan="p", text="t", changes="c")
+    for resident in ("resident-1", "resident-2"):
+        do(march(3), started.react_to_plan, actor=resident, plan="p", version=1,
+           stance="concern", text="Too far.")  # fmt: skip
+    closing = do(march(4), started.close_initiative, outcome="Stopped.")
+    assert (closing.phase, closing.early, closing.unanswered) == (
+        "society-decides",
+        True,
+        2,
+    )
+
+
+def test_closing_from_the_last_phase_is_no_early_end(
+    started: Samenspraak, do: Do
+) -> None:
+    for day in range(3, 7):  # to the last phase of overheidsparticipatie v1
+        do(march(day), started.advance_phase)
+    closing = do(march(8), started.close_initiative, outcome="Done.")
+    assert (closing.phase, closing.early, closing.unanswered) == (
+        "evaluation",
+        False,
+        0,
+    )

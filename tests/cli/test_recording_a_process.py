@@ -795,7 +795,12 @@ def test_the_initiative_advances_allocates_its_budget_and_closes(
         "A vision with broad support.",
         actor=F,
     )
-    _says(closed, "", "Closed city-centre.\n")
+    _says(
+        closed,
+        "",
+        "Closed city-centre early, in the phase colleagues-join (before the last "
+        "phase of its template).\n",
+    )
     status = read_json(db, "initiative", "status", CITY)
     assert status["closed"] is True
     assert status["outcome"] == "A vision with broad support."
