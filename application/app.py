@@ -498,8 +498,9 @@ class Samenspraak(Application[UUID]):
         )
         if not create and (not database_exists(target) or holds == "empty"):
             msg = (
-                f"There is no samenspraak database at {target}; commands that record "
-                "something create it."
+                f"There is no samenspraak database at {target}; registering a "
+                "stakeholder creates one (samenspraak --as REF stakeholder register "
+                "REF --name NAME)."
             )
             raise NotFound(msg)
         if holds == "damaged":
@@ -2797,6 +2798,12 @@ class Samenspraak(Application[UUID]):
                 changed = True
             if changed:
                 problem = f"The identity text of {named} was changed."
+                return position, problem
+            if person in erased:  # an erasure empties every identity of theirs
+                problem = (
+                    f"The identity of {named} is kept, though the erasure of their "
+                    "personal data is recorded."
+                )
                 return position, problem
             if latest[person][1] != sealed.id:
                 continue  # a correction of the name followed it

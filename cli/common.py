@@ -120,15 +120,20 @@ class Context:
     actor: str | None
     apps: list[Samenspraak] = field(default_factory=list)
 
-    def app(self, *, write: bool, anonymous: bool = False) -> Samenspraak:
-        """Open the record; read commands never create a database.
+    def app(
+        self, *, write: bool, anonymous: bool = False, create: bool = False
+    ) -> Samenspraak:
+        """Open the record. Only a command that can begin one (``create``:
+        registering a stakeholder, the demo) makes a new database; any other
+        command acts on what a record holds, and would leave an empty file
+        behind.
 
         A command that records something needs its actor, asked before the
         database is opened, so a usage error creates nothing.
         """
         if write and not anonymous:
             self.who()
-        app = Samenspraak.open(self.db, create=write)
+        app = Samenspraak.open(self.db, create=create)
         self.apps.append(app)
         return app
 

@@ -203,7 +203,7 @@ def demo(obj: Context) -> None:
             "remove it or pass another --db."
         )
         raise click.ClickException(msg)
-    app = obj.app(write=True, anonymous=True)
+    app = obj.app(write=True, anonymous=True, create=True)
     if any(app.store.count_rows().values()):
         msg = (
             f"{without_password(obj.db)} already holds a record; the demo plays into "

@@ -49,7 +49,7 @@ def stakeholder_register(
       samenspraak --as facilitator stakeholder register bakery \\
         --name "The bakery on the market square"
     """
-    obj.app(write=True).register_stakeholder(
+    obj.app(write=True, create=True).register_stakeholder(
         {"actor": obj.who(), "stakeholder": ref, "name": name, "contact": contact}
     )
     done(f"Registered {ref}.")

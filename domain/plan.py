@@ -333,6 +333,7 @@ class Plan(Aggregate):
             held.starts_at
             if held is not None
             and actor == initiative.facilitator
+            and stakeholder != actor
             and version <= self.latest_version_at(held.starts_at)
             else None
         )

@@ -318,6 +318,42 @@ def test_an_erasure_after_a_correction_empties_every_identity_of_theirs(
     _intact(app, "park", "harbour")
 
 
+def test_a_name_from_before_a_correction_put_back_after_an_erasure_is_found(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    _park(app)
+    [joined] = app.audit_log("park", event="StakeholderJoined")
+    db = tmp_path / "samenspraak.db"
+    with sqlite3.connect(db) as connection:
+        salt, body = connection.execute(
+            "SELECT salt, body FROM samenspraak_texts WHERE body = ?",
+            [identity_body("bob", "Bob Jansen")],
+        ).fetchone()
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    app.leave_initiative({"actor": "bob", "initiative": "park", "stakeholder": "bob"})
+    app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    _intact(app, "park")
+
+    with sqlite3.connect(db) as connection:  # the first name, back in the store
+        connection.execute(
+            "UPDATE samenspraak_texts SET salt = ?, body = ? WHERE body IS NULL "
+            "AND purpose = 'identity' AND rowid = (SELECT MIN(rowid) FROM "
+            "samenspraak_texts WHERE purpose = 'identity' AND body IS NULL)",
+            [salt, body],
+        )
+
+    for checked in (app.verify_audit(), app.verify_audit(initiative="park")):
+        assert not checked.intact
+        assert checked.first_bad_position == joined.position
+        assert "is kept, though the erasure of their personal data is recorded" in (
+            str(checked.problem)
+        )
+    with pytest.raises(NotAllowed):
+        app.export_initiative("park", tmp_path / "park.zip")
+
+
 def test_a_corrected_initiative_exports_and_replays_with_the_corrected_name(
     app: Samenspraak, tmp_path: Path
 ) -> None:

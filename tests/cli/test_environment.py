@@ -121,7 +121,7 @@ def test_the_demo_plays_into_an_existing_empty_file(
     assert event_count(db) > 50
 
 
-def test_the_demo_plays_into_the_empty_record_a_refused_first_command_left(
+def test_a_first_command_that_needs_a_record_makes_no_file_and_the_demo_plays_there(
     tmp_path: Path, event_count: Callable[[Path], int]
 ) -> None:
     db = tmp_path / "new.db"
@@ -131,8 +131,12 @@ def test_the_demo_plays_into_the_empty_record_a_refused_first_command_left(
               "--level", "co-deciding"]
     )  # fmt: skip
     assert refused.exit_code == 1
-    assert refused.stderr == "Error: No stakeholder is registered as nobody.\n"
-    assert event_count(db) == 0
+    assert refused.stderr == (
+        f"Error: There is no samenspraak database at {db}; registering a "
+        "stakeholder creates one (samenspraak --as REF stakeholder register REF "
+        "--name NAME).\n"
+    )
+    assert not db.exists()
     result = _runner(db=db).invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
     assert event_count(db) > 50

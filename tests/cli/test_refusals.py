@@ -430,8 +430,8 @@ def test_a_read_command_on_a_missing_database_says_so_and_creates_nothing(
     db = tmp_path / "missing.db"
     sentence = refused(db, "initiative", "status", CITY)
     assert sentence == (
-        f"There is no samenspraak database at {db}; commands that record something "
-        "create it."
+        f"There is no samenspraak database at {db}; registering a stakeholder "
+        "creates one (samenspraak --as REF stakeholder register REF --name NAME)."
     )
     assert not db.exists()
     assert sorted(tmp_path.iterdir()) == []

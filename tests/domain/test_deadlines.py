@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 from datetime import datetime, timedelta
 
+import pytest
+
 from samenspraak.domain import clock, rules
 from samenspraak.domain.decision_point import DecisionState
 from samenspraak.domain.plan import Plan
@@ -580,8 +582,9 @@ def test_a_reaction_at_a_meeting_counts_from_its_recording_unless_it_saw_the_ver
         said_at_the_meeting(traffic_plan, city_centre, text, meeting, version=2)
 
 
+@pytest.mark.parametrize("who", ["resident-havenkwartier", "facilitator"])
 def test_a_stakeholder_s_own_reaction_naming_a_meeting_counts_from_when_they_give_it(
-    city_centre, traffic_plan, text, refused
+    city_centre, traffic_plan, text, refused, who
 ):
     traffic_plan.open_reaction_period(
         actor="facilitator", initiative=city_centre, closes_at=DEADLINE
@@ -596,9 +599,9 @@ def test_a_stakeholder_s_own_reaction_naming_a_meeting_counts_from_when_they_giv
     def own(moment):
         with clock.frozen_at(moment):
             return traffic_plan.add_reaction(
-                actor="resident-havenkwartier",
+                actor=who,
                 initiative=city_centre,
-                stakeholder="resident-havenkwartier",
+                stakeholder=who,
                 version=1,
                 stance=Stance.OBJECTION,
                 text=text("I was there"),
