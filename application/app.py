@@ -72,6 +72,7 @@ from samenspraak.application.persistence import (
     ActorWasErased,
     DirectoryCorrection,
     ErasureJob,
+    NothingSince,
     SQLiteSamenspraakRecorder,
     StakeholderRow,
     TextRow,
@@ -1216,6 +1217,11 @@ class Samenspraak(Application[UUID]):
                 raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
             row = self.store.select_stakeholder(id=person)
             assert row is not None  # found just now; an erasure keeps the row
+            # The initiatives that hold their identity, as of ``read``: if one more
+            # does by the time the correction is saved (someone added them), it
+            # is run again, so that every one of them records it at once.
+            since = self.recorder.max_notification_id() or 0
+            read = NothingSince(since, tuple(sorted(IDENTITY_TOPICS)))
             self._catch_up()
             documents = [d for d in self.state.documents() if _took_part(d, person)]
             if (
@@ -1245,24 +1251,20 @@ class Samenspraak(Application[UUID]):
             initiatives, texts, sealed = self._correct_in(
                 documents, person=person, actor=actor, cmd=cmd, name=name
             )
+            # From the moment it is saved, a command that seals their identity
+            # seals the corrected name (checked when saved).
             self.save(
                 *initiatives,
                 texts=texts,
                 correction=correction,
                 sealed_identities=sealed,
                 acting=[actor, person],
-            )
-            # Someone who added them to another initiative while the correction
-            # ran (saved before it, with the name as it was) has it recorded there
-            # too. From here on a command that seals their identity seals the
-            # corrected name (checked when saved).
-            later = self._correct_later(
-                {d["slug"] for d in documents}, person=person, actor=actor, cmd=cmd
+                nothing_since=read,
             )
             return v.Correction(
                 stakeholder=cmd.stakeholder,
                 name_corrected=True,
-                initiatives=[i.slug for i in initiatives] + later,
+                initiatives=[i.slug for i in initiatives],
             )
 
         return self._run(run)
@@ -1299,51 +1301,6 @@ class Samenspraak(Application[UUID]):
             texts += pending.texts
             sealed.update(pending.identities)
         return initiatives, texts, sealed
-
-    def _correct_later(
-        self, handled: set[str], *, person: str, actor: str, cmd: c.CorrectStakeholder
-    ) -> list[str]:
-        """Once a correction of a name is saved: record it in the initiatives that
-        hold the person's identity, sealed with the name as it was, which were not
-        among those it was recorded in (``handled``): someone added them there while
-        the correction ran. Tried again when another writer saves first; nothing
-        is left to do once the person was erased or corrected again meanwhile
-        (that erasure or correction sees those initiatives)."""
-        for attempt in range(1, RETRIES + 1):
-            row = self.store.select_stakeholder(id=person)
-            if (
-                row is None
-                or row.name is None
-                or row.name != cmd.name
-                or row.ref != cmd.stakeholder
-            ):
-                return []
-            body = identity_body(row.ref, row.name)
-            self._catch_up()
-            later = [
-                d
-                for d in self.state.documents()
-                if d["slug"] not in handled and _took_part(d, person)
-            ]
-            latest = {d["slug"]: _latest_identity(d, person) for d in later}
-            bodies = self._texts([t for t in latest.values() if t is not None])
-            later = [d for d in later if bodies.get(latest[d["slug"]] or "") != body]
-            if not later:
-                return []
-            initiatives, texts, sealed = self._correct_in(
-                later, person=person, actor=actor, cmd=cmd, name=row.name
-            )
-            try:
-                self.save(
-                    *initiatives, texts=texts, sealed_identities=sealed, acting=()
-                )
-            except IntegrityError:
-                if attempt == RETRIES:
-                    raise
-                time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
-                continue
-            return [i.slug for i in initiatives]
-        raise AssertionError  # pragma: no cover (the loop returns or raises)
 
     # --- Initiatives -----------------------------------------------------------------
 
@@ -3054,14 +3011,6 @@ def _their_facilitators(documents: Iterable[dict[str, Any]], person: str) -> set
     """The facilitators of the initiatives the person took part in: who may ask
     for their erasure or correction, besides the person themselves."""
     return {d["facilitator"] for d in documents if person in d["stakeholders"]}
-
-
-def _latest_identity(document: dict[str, Any], person: str) -> str | None:
-    """The id of the identity text last sealed for the person in an initiative."""
-    found = document["stakeholders"].get(person, {}).get("identities") or document.get(
-        "other_identities", {}
-    ).get(person)
-    return found[-1] if found else None
 
 
 def _takes_part(document: dict[str, Any], person: str) -> bool:

@@ -87,6 +87,15 @@ class DirectoryCorrection:
 
 
 @dataclass(frozen=True)
+class NothingSince:
+    """What a command read the record up to: no event of these topics may have
+    been recorded after ``position`` when its own events are saved."""
+
+    position: int
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StakeholderRow:
     """A stakeholder in the directory: a pseudonymous id and personal data."""
 
@@ -191,6 +200,26 @@ class TextStoreRecorder:
             f"WHERE id = {p}",
             [correction.new_name, correction.new_contact, correction.stakeholder_id],
         )
+
+    position_column = "rowid"
+    """The stored events' position in the log, in SQL."""
+
+    def _refuse_what_came_since(self, c: _Cursor, since: NothingSince | None) -> None:
+        """Inside the transaction that saves a command's events, once no other
+        writer can record any: nothing of ``since.topics`` was recorded after the
+        position the command read up to. Else the command is run again (as when
+        another writer saved first), and reads what came."""
+        if since is None:
+            return
+        marks = ", ".join([self.p] * len(since.topics))
+        c.execute(
+            f"SELECT COUNT(*) AS n FROM {self.events_table} WHERE "
+            f"{self.position_column} > {self.p} AND topic IN ({marks})",
+            [since.position, *since.topics],
+        )
+        if int(c.fetchall()[0]["n"]):
+            msg = "Events the command depends on were recorded while it ran."
+            raise IntegrityError(msg)
 
     def _write_directory_first(self, c: _Cursor, kwargs: Mapping[str, Any]) -> None:
         """What a save checks and changes in the directory before its events are
@@ -428,7 +457,8 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> Sequence[int] | None:
-        self._write_first(c)
+        self._write_first(c)  # from here on, no other writer
+        self._refuse_what_came_since(c, kwargs.get("nothing_since"))
         self._write_directory_first(c, kwargs)
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))

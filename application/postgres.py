@@ -53,12 +53,23 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             .as_string()
         )
 
+    position_column = "notification_id"
+
     def _insert_events(
         self,
         curs: Any,
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
+        since = kwargs.get("nothing_since")
+        if since is not None:
+            # The library takes this lock before it inserts the events; taken
+            # now, no other writer records events until this transaction ends, so
+            # what the command read is still all there is. (Raised here, an error
+            # rolls the transaction back; raised where the library inserts, it
+            # would not.)
+            self._lock_table(curs)
+            self._refuse_what_came_since(curs, since)
         self._write_directory_first(curs, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))

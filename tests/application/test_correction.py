@@ -453,8 +453,9 @@ def test_someone_added_elsewhere_while_their_correction_runs_has_it_recorded_the
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The correction found Bob in the park only; before it was saved, Hal added
-    him to the harbour, sealing the name as it was. The harbour records the
-    correction as well, and the record verifies."""
+    him to the harbour, sealing the name as it was. The correction runs again, and
+    both record it in one transaction: nothing is left half-corrected, whatever
+    stops the command afterwards."""
     _park(app)
     _harbour(app, with_bob=False)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
@@ -482,6 +483,8 @@ def test_someone_added_elsewhere_while_their_correction_runs_has_it_recorded_the
     [joined] = app.audit_log("harbour", event="StakeholderJoined")
     [corrected] = app.audit_log("harbour", event="IdentityCorrected")
     assert joined.position < corrected.position
+    [in_the_park] = app.audit_log("park", event="IdentityCorrected")
+    assert corrected.position == in_the_park.position + 1  # saved together
     _intact(app, "park", "harbour")
 
 

@@ -6,6 +6,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -495,6 +496,48 @@ def test_a_join_that_read_the_name_before_a_correction_is_run_again_on_postgresq
         checked = app.verify_audit(initiative="city-centre")
         assert checked.intact, checked.problem
         assert app.verify_audit().intact
+    finally:
+        app.close()
+        other.close()
+
+
+def test_a_correction_that_missed_a_join_meanwhile_is_run_again_on_postgresql(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"{SERVER}?schema={schema}"
+    app, other = Samenspraak.open(url), Samenspraak.open(url)
+    try:
+        play(app, say=lambda line: None)
+        app.register_stakeholder(
+            {"actor": "facilitator", "stakeholder": "hal", "name": "Hal"}
+        )
+        app.start_initiative(
+            {"actor": "hal", "initiative": "harbour", "title": "The harbour",
+             "description": "The quay.", "area": "The harbour", "budget": "0",
+             "level": "consulting"}
+        )  # fmt: skip
+        correct_in = Samenspraak._correct_in
+        joined: list[bool] = []
+
+        def join_meanwhile(self: Samenspraak, *args: Any, **kwargs: Any) -> Any:
+            if not joined:
+                joined.append(True)
+                other.join_initiative(
+                    {"actor": "hal", "initiative": "harbour", "stakeholder": "bakery",
+                     "kind": "entrepreneur"}
+                )  # fmt: skip
+            return correct_in(self, *args, **kwargs)
+
+        monkeypatch.setattr(Samenspraak, "_correct_in", join_meanwhile)
+        correction = app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        monkeypatch.undo()
+        assert joined == [True]
+        assert correction.initiatives == ["city-centre", "harbour"]
+        for initiative in ("city-centre", "harbour"):
+            checked = app.verify_audit(initiative=initiative)
+            assert checked.intact, checked.problem
     finally:
         app.close()
         other.close()
