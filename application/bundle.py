@@ -50,10 +50,12 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import PersistenceError, StoredEvent
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
 from samenspraak.application import views as v
 from samenspraak.application.app import (
+    CORRECTION_TOPIC,
+    ERASURE_TOPIC,
     IDENTITY_TOPICS,
     Samenspraak,
     erased_names,
@@ -138,6 +140,7 @@ def export_initiative(
         msg = f"There is no directory {target.parent} to write the bundle in."
         raise NotFound(msg)
     scope = str(initiative_id(initiative_slug))
+    began = app.recorder.max_notification_id() or 0
     app._catch_up_views([app.audit])  # export reads the audit trail
     if app.audit.head(scope) is None:
         raise NotFound(f"There is no initiative called {initiative_slug}.")
@@ -148,6 +151,30 @@ def export_initiative(
         )
     except OSError as error:
         raise StorageError(f"Cannot write {target}: {reason_of(error)}.") from None
+    except NotAllowed:
+        if _erased_or_corrected_since(app, began):
+            raise _ChangedMeanwhile from None
+        raise
+
+
+class _ChangedMeanwhile(IntegrityError):
+    """An erasure or a correction was saved while the export read the record: its
+    directory and texts then show what its events, read before, do not. The export
+    is made again (as a command is when another writer saved first), with them."""
+
+    def __init__(self) -> None:
+        super().__init__("The directory changed while the bundle was written.")
+
+
+def _erased_or_corrected_since(app: Samenspraak, position: int) -> bool:
+    return bool(
+        app.recorder.select_notifications(
+            start=position,
+            limit=1,
+            topics=[ERASURE_TOPIC, CORRECTION_TOPIC],
+            inclusive_of_start=False,
+        )
+    )
 
 
 def _write_bundle(
@@ -213,9 +240,13 @@ def _write_bundle(
         spooled_texts.seek(0)
         with bundle.open(TEXTS, "w", force_zip64=True) as out:
             shutil.copyfileobj(spooled_texts, out)
+        # The directory as checked is the directory written: read before the
+        # check and after it, it must not have changed in between.
+        directory = app.store.select_stakeholders(sorted(people))
         _refuse_what_is_not_explained(app, slug, identities, check)
+        if app.store.select_stakeholders(sorted(people)) != directory:
+            raise _ChangedMeanwhile()
         with bundle.open(STAKEHOLDERS, "w", force_zip64=True) as out:
-            directory = app.store.select_stakeholders(sorted(people))
             for person in sorted(people):
                 if person in directory:
                     person_row = directory[person]

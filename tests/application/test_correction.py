@@ -590,3 +590,49 @@ def test_two_corrections_at_once_both_count_in_turn(
     assert row is not None
     assert (row.name, row.contact) == ("Bob de Vries", "bob@example.com")
     _intact(app, "park")
+
+
+@pytest.mark.parametrize("when", ["during", "after"])
+def test_an_export_while_a_correction_is_saved_is_made_again_with_it(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """The correction is saved while the export checks the directory against the
+    events it read (or just after): the export is made again, and the bundle holds
+    the correction, which a replay verifies."""
+    from samenspraak.application import bundle as bundles  # noqa: PLC0415
+
+    _park(app)
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    check = bundles._refuse_what_is_not_explained
+    corrected: list[bool] = []
+
+    def correct() -> None:
+        if not corrected:
+            corrected.append(True)
+            other.correct_stakeholder(
+                {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+            )
+
+    def checked_meanwhile(*args: Any) -> None:
+        if when == "during":
+            correct()
+        check(*args)
+        if when == "after":
+            correct()
+
+    monkeypatch.setattr(bundles, "_refuse_what_is_not_explained", checked_meanwhile)
+    try:
+        exported = app.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert corrected == [True]
+    assert exported.head == str(app.audit_head("park"))
+    Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
+    copy = Samenspraak.open(tmp_path / "copy.db", create=False)
+    try:
+        assert _names(copy, "park")["bob"] == "Bob de Vries"
+        _intact(copy, "park")
+    finally:
+        copy.close()
