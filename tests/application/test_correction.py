@@ -177,6 +177,24 @@ def test_the_facilitator_corrects_someone_who_took_part(app: Samenspraak) -> Non
     _intact(app, "park", "harbour")
 
 
+def test_a_facilitator_who_corrected_someone_elsewhere_is_erased_there_too(
+    app: Samenspraak,
+) -> None:
+    """Fay's identity was committed in the harbour when she corrected Bob there;
+    erasing her empties it, and the harbour's record stays intact."""
+    _park(app)
+    _harbour(app)
+    app.correct_stakeholder({"actor": "fay", "stakeholder": "bob", "name": "Bob B."})
+    app.close_initiative({"actor": "fay", "initiative": "park", "outcome": "Done."})
+
+    erasure = app.erase_stakeholder({"actor": "fay", "stakeholder": "fay"})
+
+    assert erasure.now_named.startswith("erased-")
+    _intact(app, "park", "harbour")
+    [recorded] = app.audit_log("harbour", event="PersonalDataErased")
+    assert recorded.stakeholder == erasure.now_named
+
+
 def test_no_one_else_corrects_someone(app: Samenspraak) -> None:
     _park(app)
     _harbour(app)
