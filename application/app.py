@@ -1221,7 +1221,7 @@ class Samenspraak(Application[UUID]):
             # does by the time the correction is saved (someone added them), it
             # is run again, so that every one of them records it at once.
             since = self.recorder.max_notification_id() or 0
-            read = NothingSince(since, tuple(sorted(IDENTITY_TOPICS)))
+            read = NothingSince(since, tuple(sorted(IDENTITY_TOPICS)), person)
             self._catch_up()
             documents = [d for d in self.state.documents() if _took_part(d, person)]
             if (

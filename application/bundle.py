@@ -151,10 +151,17 @@ def export_initiative(
         )
     except OSError as error:
         raise StorageError(f"Cannot write {target}: {reason_of(error)}.") from None
-    except NotAllowed:
-        if _erased_or_corrected_since(app, began):
+    except _Unexplained:
+        if _erased_or_corrected_since(app, began, UUID(scope)):
             raise _ChangedMeanwhile from None
         raise
+
+
+class _Unexplained(NotAllowed):
+    """A refusal that an erasure or a correction of this initiative, saved while
+    the export read it, would explain too: the directory not matching an
+    identity, a text emptied or missing. (A changed text or event is never
+    explained so.)"""
 
 
 class _ChangedMeanwhile(IntegrityError):
@@ -166,15 +173,23 @@ class _ChangedMeanwhile(IntegrityError):
         super().__init__("The directory changed while the bundle was written.")
 
 
-def _erased_or_corrected_since(app: Samenspraak, position: int) -> bool:
-    return bool(
-        app.recorder.select_notifications(
+def _erased_or_corrected_since(
+    app: Samenspraak, position: int, initiative: UUID
+) -> bool:
+    """An erasure or a correction was recorded in the initiative after
+    ``position`` (one concerning anyone in it is recorded there too)."""
+    while True:
+        page = app.recorder.select_notifications(
             start=position,
-            limit=1,
+            limit=PAGE,
             topics=[ERASURE_TOPIC, CORRECTION_TOPIC],
             inclusive_of_start=False,
         )
-    )
+        if any(n.originator_id == initiative for n in page):
+            return True
+        if len(page) < PAGE:
+            return False
+        position = page[-1].id
 
 
 def _write_bundle(
@@ -352,6 +367,7 @@ def _refuse_what_is_not_explained(
             wrong[0],
             "commits to an identity the directory no longer matches "
             f"({wrong[1].rstrip('.')})",
+            explainable=True,
         )
     emptied = check.unexplained(app._erased_with_texts(identities))
     if emptied is not None:
@@ -364,15 +380,18 @@ def _not_intact(slug: str, position: int, problem: str) -> NoReturn:
         f"{position} ({problem.rstrip('.')}); investigate first (samenspraak audit "
         f"verify --initiative {slug})."
     )
-    raise NotAllowed(msg, "a_tampered_record_is_not_exported")
+    raise _Unexplained(msg, TAMPERED)
 
 
-def _tampered(position: int, what: str) -> NoReturn:
+def _tampered(position: int, what: str, *, explainable: bool = False) -> NoReturn:
     msg = (
         f"Refusing to export: the event at position {position} {what}; "
         "investigate first (samenspraak audit verify)."
     )
-    raise NotAllowed(msg, "a_tampered_record_is_not_exported")
+    raise (_Unexplained if explainable else NotAllowed)(msg, TAMPERED)
+
+
+TAMPERED = "a_tampered_record_is_not_exported"
 
 
 def _event_record(position: int, stored: StoredEvent) -> dict[str, Any]:

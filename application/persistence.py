@@ -88,11 +88,13 @@ class DirectoryCorrection:
 
 @dataclass(frozen=True)
 class NothingSince:
-    """What a command read the record up to: no event of these topics may have
-    been recorded after ``position`` when its own events are saved."""
+    """What a command read the record up to: no event of these topics that
+    mentions ``stakeholder`` (their pseudonymous id) may have been recorded after
+    ``position`` when its own events are saved."""
 
     position: int
     topics: tuple[str, ...]
+    stakeholder: str
 
 
 @dataclass(frozen=True)
@@ -213,11 +215,12 @@ class TextStoreRecorder:
             return
         marks = ", ".join([self.p] * len(since.topics))
         c.execute(
-            f"SELECT COUNT(*) AS n FROM {self.events_table} WHERE "
+            f"SELECT state FROM {self.events_table} WHERE "
             f"{self.position_column} > {self.p} AND topic IN ({marks})",
             [since.position, *since.topics],
         )
-        if int(c.fetchall()[0]["n"]):
+        mentioned = json.dumps(since.stakeholder).encode()  # as events store it
+        if any(mentioned in bytes(row["state"]) for row in c.fetchall()):
             msg = "Events the command depends on were recorded while it ran."
             raise IntegrityError(msg)
 

@@ -506,6 +506,49 @@ def test_someone_added_elsewhere_while_their_correction_runs_has_it_recorded_the
     _intact(app, "park", "harbour")
 
 
+def test_a_correction_is_not_run_again_for_someone_else_joining_meanwhile(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _park(app)
+    _harbour(app, with_bob=False)
+    app.register_stakeholder({"actor": "hal", "stakeholder": "ann", "name": "Ann"})
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    meanwhile(
+        monkeypatch,
+        "_correct_in",
+        lambda: other.join_initiative(
+            {
+                "actor": "hal",
+                "initiative": "harbour",
+                "stakeholder": "ann",
+                "kind": "resident",
+            }
+        ),
+    )
+    runs: list[bool] = []
+    correct_in = Samenspraak._correct_in
+
+    def counted(self: Samenspraak, *args: Any, **kwargs: Any) -> Any:
+        runs.append(True)
+        return correct_in(self, *args, **kwargs)
+
+    monkeypatch.setattr(Samenspraak, "_correct_in", counted)
+    try:
+        correction = app.correct_stakeholder(
+            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        )
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert correction.initiatives == ["park"]
+    assert runs == [True]  # Ann's joining the harbour is no reason to run again
+    assert [
+        e.stakeholder for e in app.audit_log("harbour", event="StakeholderJoined")
+    ] == ["ann"]
+    _intact(app, "park", "harbour")
+
+
 def test_a_join_that_read_the_name_before_a_correction_seals_the_corrected_one(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -654,3 +697,53 @@ def test_an_export_while_a_correction_is_saved_is_made_again_with_it(
         _intact(copy, "park")
     finally:
         copy.close()
+
+
+@pytest.mark.parametrize("changed", ["a text", "the directory"])
+def test_a_changed_record_is_refused_as_such_while_someone_elsewhere_is_corrected(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str
+) -> None:
+    """Carl, of the harbour only, is corrected each time the park's export checks
+    its record: that explains nothing in the park, whose change is named."""
+    from samenspraak.application import bundle as bundles  # noqa: PLC0415
+
+    _park(app)
+    _harbour(app, with_bob=False)
+    app.register_stakeholder({"actor": "hal", "stakeholder": "carl", "name": "Carl"})
+    app.join_initiative(
+        {"actor": "hal", "initiative": "harbour", "stakeholder": "carl",
+         "kind": "resident"}
+    )  # fmt: skip
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        if changed == "a text":
+            connection.execute(
+                "UPDATE samenspraak_texts SET body = 'changed' WHERE body = 'The park'"
+            )
+        else:
+            connection.execute(
+                "UPDATE samenspraak_stakeholders SET name = 'B.' WHERE ref = 'bob'"
+            )
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    names = iter(f"Carl {n}" for n in range(100))
+    pages = bundles._pages
+
+    def carl_corrected_meanwhile(*args: Any) -> Any:
+        for page in pages(*args):
+            other.correct_stakeholder(
+                {"actor": "carl", "stakeholder": "carl", "name": next(names)}
+            )
+            yield page
+
+    monkeypatch.setattr(bundles, "_pages", carl_corrected_meanwhile)
+    try:
+        with pytest.raises(NotAllowed) as refused:
+            app.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert refused.value.rule == "a_tampered_record_is_not_exported"
+    said = str(refused.value)
+    assert ("no longer matches the commitment" in said) == (changed == "a text")
+    assert ("the directory no longer matches" in said) == (changed != "a text")
+    assert not (tmp_path / "park.zip").exists()
