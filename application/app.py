@@ -993,6 +993,11 @@ class Samenspraak(Application[UUID]):
                 if row is not None and row.name is not None
                 else {}
             )
+            # What they took part in and the texts they gave, as of ``read``: if
+            # an event about them came by the time the erasure is saved (someone
+            # added them somewhere, a reaction of theirs), it runs again, so that
+            # one transaction erases all of it.
+            read = NothingSince(self.recorder.max_notification_id() or 0, (), person)
             self._catch_up()
             documents = self.state.documents()
             if actor != person and actor not in _their_facilitators(documents, person):
@@ -1039,35 +1044,8 @@ class Samenspraak(Application[UUID]):
                 texts=texts,
                 at=at,
                 named=named,
+                read=read,
             )
-            # Someone who added them to another initiative while the erasure ran
-            # (saved before it) leaves them there the same way: that initiative
-            # records the erasure too. From here on no one can add them anywhere,
-            # and their own commands are refused (both checked when saved).
-            self._catch_up()
-            handled = {d["slug"] for d in documents if _took_part(d, person)}
-            later = [
-                d
-                for d in self.state.documents()
-                if d["slug"] not in handled and _took_part(d, person)
-            ]
-            if later:
-                self._erase_in(
-                    later,
-                    person=person,
-                    actor=actor,
-                    cmd=cmd,
-                    texts=[],
-                    at=at,
-                    going_on=True,
-                )
-                taking_part += [d for d in later if _takes_part(d, person)]
-            if cmd.texts:
-                # A text they gave while the erasure ran (a command of theirs that
-                # was saved before it) is erased now too.
-                self._catch_up()
-                given = self._texts_given(self.state.documents(), person)
-                job.erased += self.store.erase(person, given, at)[1]
             return v.Erasure(
                 stakeholder=cmd.stakeholder,
                 now_named=job.now_named,
@@ -1110,16 +1088,16 @@ class Samenspraak(Application[UUID]):
         cmd: c.EraseStakeholder,
         texts: list[str],
         at: str,
-        going_on: bool = False,
-        named: Mapping[str, str] | None = None,
+        named: Mapping[str, str],
+        read: NothingSince,
     ) -> ErasureJob:
         """Erase a stakeholder in the initiatives of these documents they took part
         in: each records the erasure (by whoever asked), after they leave the open
         ones; their identities there and ``texts`` are erased, and their directory
-        row, in the same transaction. ``going_on``: the erasure was saved already,
-        so whoever asked may be the person, erased now. ``named``: the identity
-        body of the person as read before the documents were, which the directory
-        must still hold when the erasure is saved."""
+        row, in the same transaction. ``named``: the identity body of the person
+        as read before the documents were, which the directory must still hold
+        when the erasure is saved; ``read``: what the documents were read up to,
+        which must still be all there is about the person."""
         identities = [
             t
             for d in documents
@@ -1130,7 +1108,7 @@ class Samenspraak(Application[UUID]):
         ]
         initiatives = []
         pending: list[TextRow] = []
-        sealed_identities: dict[str, str] = dict(named or {})
+        sealed_identities: dict[str, str] = dict(named)
         for doc in documents:
             if not _took_part(doc, person):
                 continue
@@ -1150,21 +1128,13 @@ class Samenspraak(Application[UUID]):
             pending += sealed.texts
             sealed_identities.update(sealed.identities)
         job = ErasureJob(person, texts, at, identities)
-        if going_on:
-            self.save(
-                *initiatives,
-                texts=pending,
-                erasure=job,
-                sealed_identities=sealed_identities,
-                acting=(),
-            )
-        else:
-            self.save(
-                *initiatives,
-                texts=pending,
-                erasure=job,
-                sealed_identities=sealed_identities,
-            )
+        self.save(
+            *initiatives,
+            texts=pending,
+            erasure=job,
+            sealed_identities=sealed_identities,
+            nothing_since=read,
+        )
         return job
 
     def _texts_given(self, documents: list[dict[str, Any]], person: str) -> list[str]:

@@ -88,9 +88,9 @@ class DirectoryCorrection:
 
 @dataclass(frozen=True)
 class NothingSince:
-    """What a command read the record up to: no event of these topics that
-    mentions ``stakeholder`` (their pseudonymous id) may have been recorded after
-    ``position`` when its own events are saved."""
+    """What a command read the record up to: no event of these topics (of any,
+    when none are named) that mentions ``stakeholder`` (their pseudonymous id) may
+    have been recorded after ``position`` when its own events are saved."""
 
     position: int
     topics: tuple[str, ...]
@@ -214,9 +214,10 @@ class TextStoreRecorder:
         if since is None:
             return
         marks = ", ".join([self.p] * len(since.topics))
+        of_topics = f" AND topic IN ({marks})" if since.topics else ""
         c.execute(
             f"SELECT state FROM {self.events_table} WHERE "
-            f"{self.position_column} > {self.p} AND topic IN ({marks})",
+            f"{self.position_column} > {self.p}{of_topics}",
             [since.position, *since.topics],
         )
         mentioned = json.dumps(since.stakeholder).encode()  # as events store it

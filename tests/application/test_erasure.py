@@ -429,8 +429,9 @@ def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The erasure found Bob in the park only; before it was saved, Hal added him
-    to the harbour, where he reacted. The harbour records the erasure as well, and
-    the record verifies."""
+    to the harbour, where he reacted. The erasure runs again, and records itself in
+    both, with his reaction's text erased, in one transaction: nothing is left
+    half-erased, whatever stops the command afterwards."""
     _small(app)
     _harbour(app)
     _plan_with_a_draft(app, "hal", "harbour", "quay")
@@ -447,6 +448,16 @@ def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
         )  # fmt: skip
 
     meanwhile(monkeypatch, "_texts_given", join_and_react)
+    save = Samenspraak.save
+    saved_erasures: list[list[str]] = []
+
+    def counted(self: Samenspraak, *objs: Any, **kwargs: Any) -> Any:
+        result = save(self, *objs, **kwargs)
+        if kwargs.get("erasure") is not None:
+            saved_erasures.append([o.slug for o in objs])
+        return result
+
+    monkeypatch.setattr(Samenspraak, "save", counted)
     try:
         erasure = app.erase_stakeholder(
             {"actor": "bob", "stakeholder": "bob", "texts": True}
@@ -458,6 +469,7 @@ def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
     harbour = {s.ref: s for s in app.initiative_status("harbour").stakeholders}
     assert harbour[erasure.now_named].active is False
     assert b"A PRIVATE NOTE" not in (tmp_path / "samenspraak.db").read_bytes()
+    assert saved_erasures == [["park", "harbour"]]  # one save, both together
     for initiative in ("park", "harbour"):
         check = app.verify_audit(initiative=initiative)
         assert check.intact, check.problem
