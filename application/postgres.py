@@ -61,20 +61,21 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
-        since = kwargs.get("nothing_since")
-        if since is not None:
-            # The library takes this lock before it inserts the events; taken
-            # now, no other writer records events until this transaction ends, so
-            # what the command read is still all there is. (Raised here, an error
-            # rolls the transaction back; raised where the library inserts, it
-            # would not.)
-            self._lock_table(curs)
-            self._refuse_what_came_since(curs, since)
         self._write_directory_first(curs, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:
             self._erase_rows(curs, kwargs["erasure"])
+        since = kwargs.get("nothing_since")
+        if since is not None:
+            # The library takes this lock before it inserts the events; taken
+            # now, no other writer records events until this transaction ends, so
+            # what the command read is still all there is. Taken after the
+            # directory's rows, as every writer takes them: no two wait for each
+            # other. (Raised here, an error rolls the transaction back; raised
+            # where the library inserts, it would not.)
+            self._lock_table(curs)
+            self._refuse_what_came_since(curs, since)
 
     def select_records(
         self, after: int, limit: int
