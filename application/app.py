@@ -1113,7 +1113,15 @@ class Samenspraak(Application[UUID]):
             if not _took_part(doc, person):
                 continue
             initiative = self._initiative(doc["slug"])
-            if _takes_part(doc, person):
+            takes_part = _takes_part(doc, person)
+            if takes_part != (
+                not initiative.is_closed
+                and initiative.is_active(person)
+                and initiative.facilitator != person
+            ):  # they left or joined, or it closed, after the views were read
+                msg = f"{doc['slug']} changed while the erasure read it."
+                raise IntegrityError(msg)
+            if takes_part:
                 initiative.leave(actor=actor, stakeholder=person)
             sealed = _Pending(str(initiative.id))
             initiative.record_erasure(
@@ -3102,8 +3110,8 @@ CLOSED = "This instance of the engine was closed; open the record again."
 BUSY = (
     "The database was busy: another process (a rebuild of the views, perhaps) kept "
     "it locked for longer than the engine waits for it. Try again; a command that "
-    "records in steps (an erasure, tick) may have recorded some of them, which a "
-    "read command shows."
+    "records in steps (tick) may have recorded some of them, which a read command "
+    "shows."
 )
 
 OWNER_CLOSED = (

@@ -133,13 +133,15 @@ class TextStoreRecorder:
     ) -> None:
         """Inside the transaction that saves a command's events: the stakeholder
         giving it (and one it lets join) must not have been erased meanwhile (an
-        erasure and a command of the same person may run at the same moment)."""
+        erasure and a command of the same person may run at the same moment). On
+        PostgreSQL the rows are read for share: an erasure saving at the same
+        moment is waited for, and then seen."""
         if not acting:
             return
         ids = [acting] if isinstance(acting, str) else list(acting)
         c.execute(
             f"SELECT ref FROM {self.stakeholders_table} "
-            f"WHERE id IN ({', '.join([self.p] * len(ids))})",
+            f"WHERE id IN ({', '.join([self.p] * len(ids))}){self.for_share}",
             ids,
         )
         for row in c.fetchall():

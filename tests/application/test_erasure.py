@@ -517,3 +517,49 @@ def test_an_erasure_recorded_while_the_record_is_verified_is_no_tampering(
     finally:
         app.close()
         other.close()
+
+
+@pytest.mark.parametrize("change", ["removed", "added again"])
+def test_someone_removed_or_added_again_while_their_erasure_runs_is_erased(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """The erasure read the views; before it loaded the harbour, Hal removed Bob
+    from it (or added him back): the erasure runs again, and is not refused."""
+    _small(app)
+    _harbour(app)
+    app.join_initiative(
+        {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
+         "kind": "resident"}
+    )  # fmt: skip
+    if change == "added again":
+        app.leave_initiative(
+            {"actor": "bob", "initiative": "harbour", "stakeholder": "bob"}
+        )
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+
+    def hal_changes_the_harbour() -> None:
+        if change == "removed":
+            other.leave_initiative(
+                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob"}
+            )
+        else:
+            other.join_initiative(
+                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
+                 "kind": "resident"}
+            )  # fmt: skip
+
+    meanwhile(
+        monkeypatch, "_refuse_an_erasure_that_changes_nothing", hal_changes_the_harbour
+    )
+    try:
+        erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert erasure.now_named.startswith("erased-")
+    harbour = {s.ref: s for s in app.initiative_status("harbour").stakeholders}
+    assert harbour[erasure.now_named].active is False
+    for initiative in ("park", "harbour"):
+        check = app.verify_audit(initiative=initiative)
+        assert check.intact, check.problem

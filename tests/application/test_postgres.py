@@ -541,3 +541,64 @@ def test_a_correction_that_missed_a_join_meanwhile_is_run_again_on_postgresql(
     finally:
         app.close()
         other.close()
+
+
+def test_a_reaction_saved_while_its_giver_is_erased_is_erased_too_on_postgresql(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob's reaction has checked, in its transaction, that he is not erased; his
+    erasure, saved at that moment by another engine, waits for it, then runs again
+    and erases its text too."""
+    from samenspraak.application.persistence import TextStoreRecorder  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    app, other = Samenspraak.open(url), Samenspraak.open(url)
+    try:
+        play(app, say=lambda line: None)
+        bakery = app.store.select_stakeholder(ref="bakery")
+        assert bakery is not None
+        app.create_plan(
+            {"actor": "facilitator", "initiative": "city-centre", "plan": "benches",
+             "title": "Benches", "group": "steering-group"}
+        )  # fmt: skip
+        app.propose_draft(
+            {"actor": "facilitator", "initiative": "city-centre", "plan": "benches",
+             "text": "Benches on the square.", "changes": "First draft."}
+        )  # fmt: skip
+        checked, erasing = threading.Event(), threading.Event()
+        refuse = TextStoreRecorder._refuse_an_erased_actor
+
+        def then_wait(self: Any, c: Any, acting: Any) -> None:
+            refuse(self, c, acting)
+            if acting == bakery.id and not checked.is_set():
+                checked.set()
+                erasing.wait(5)
+                threading.Event().wait(0.5)  # the erasure is waiting for this one
+
+        monkeypatch.setattr(TextStoreRecorder, "_refuse_an_erased_actor", then_wait)
+        done: dict[str, Any] = {}
+
+        def erase() -> None:
+            checked.wait(5)
+            erasing.set()
+            done["erasure"] = other.erase_stakeholder(
+                {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+            )
+
+        eraser = threading.Thread(target=erase)
+        eraser.start()
+        app.react_to_plan(
+            {"actor": "bakery", "initiative": "city-centre", "plan": "benches",
+             "version": 1, "stance": "concern", "text": "A PRIVATE NOTE"}
+        )  # fmt: skip
+        eraser.join(30)
+        monkeypatch.undo()
+
+        assert "erasure" in done
+        [reaction] = app.plan_details("city-centre", "benches").reactions
+        assert reaction.stakeholder == done["erasure"].now_named
+        assert reaction.text is None  # erased with the rest of theirs
+        assert app.verify_audit().intact
+    finally:
+        app.close()
+        other.close()
