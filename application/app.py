@@ -146,6 +146,11 @@ collided writers do not collide again; the most doubles with each collision (0.0
 _ACTING: ContextVar[str | None] = ContextVar("samenspraak_acting", default=None)
 """The stakeholder giving the command being run, for :meth:`Samenspraak.save`."""
 
+_READ: ContextVar[dict[UUID, int] | None] = ContextVar("samenspraak_read", default=None)
+"""The aggregates the command being run has read, by id, at the version it read:
+:meth:`Samenspraak.save` checks, in its transaction, that those it does not save
+are still at that version."""
+
 IDENTITY = "identity"
 """The purpose of the texts that hold a stakeholder's reference and name."""
 
@@ -160,8 +165,29 @@ IDENTITY_TOPICS = frozenset(
 )
 """The events that commit to stakeholders' identities."""
 
+CREATIONS = (
+    "samenspraak.domain.plan:Plan.Created",
+    "samenspraak.domain.decision_point:DecisionPoint.Put",
+)
+"""The events that make a plan or decision point part of an initiative (their
+state holds the initiative's id)."""
+
 ERASURE_TOPIC = "samenspraak.domain.initiative:Initiative.PersonalDataErased"
 CORRECTION_TOPIC = "samenspraak.domain.initiative:Initiative.IdentityCorrected"
+
+
+def _of_the_initiative(
+    initiative: Initiative, position: int, aggregates: Iterable[str]
+) -> NothingSince:
+    """What a command that read up to ``position`` about the initiative's plans
+    and decision points (these ``aggregates``) depends on: their events, and the
+    creation of new ones in the initiative."""
+    return NothingSince(
+        position,
+        CREATIONS,
+        mentioning=initiative.id.hex,
+        aggregates=tuple(UUID(i) for i in aggregates),
+    )
 
 
 def erased_names(stakeholder_id: str) -> tuple[str, str]:
@@ -672,7 +698,7 @@ class Samenspraak(Application[UUID]):
 
     def _attempts(self, use_case: Callable[[], R]) -> R:
         for attempt in range(1, RETRIES + 1):
-            token = _ACTING.set(None)
+            token, read = _ACTING.set(None), _READ.set({})
             try:
                 return use_case()
             except RuleViolation as violation:
@@ -716,6 +742,7 @@ class Samenspraak(Application[UUID]):
                 raise StorageError(msg) from None
             finally:
                 _ACTING.reset(token)
+                _READ.reset(read)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
 
     def _failed(self, error: Exception) -> StorageError:
@@ -757,10 +784,18 @@ class Samenspraak(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save as the library does, checking in the same transaction that the
-        stakeholder giving the command was not erased meanwhile."""
+        stakeholder giving the command was not erased meanwhile, and that every
+        aggregate the command read and does not save is as it read it (the
+        aggregates it saves, the library checks itself)."""
         acting = _ACTING.get()
         if acting is not None:
             kwargs.setdefault("acting", acting)
+        read = _READ.get()
+        if read:
+            saved = {o.id for o in objs if isinstance(o, Aggregate)}
+            unchanged = {i: v for i, v in read.items() if i not in saved}
+            if unchanged:
+                kwargs.setdefault("unchanged", unchanged)
         return super().save(*objs, **kwargs)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
@@ -770,6 +805,9 @@ class Samenspraak(Application[UUID]):
             raise NotFound(missing) from None
         if not isinstance(aggregate, cls):  # pragma: no cover (ids are namespaced)
             raise NotFound(missing)
+        read = _READ.get()
+        if read is not None:
+            read.setdefault(aggregate.id, aggregate.version)
         return aggregate
 
     def _initiative(self, slug: str) -> Initiative:
@@ -836,27 +874,33 @@ class Samenspraak(Application[UUID]):
         if for_whom is not None and for_whom != actor:
             initiative.require_permission(for_whom, command, kind)
 
-    def _phase_facts(self, initiative: Initiative) -> PhaseFacts:
+    def _phase_facts(
+        self, initiative: Initiative
+    ) -> tuple[PhaseFacts, NothingSince | None]:
         """What the current phase's guards ask about plans and decision points,
-        from the process-state view (nothing is read when the phase has none)."""
+        from the process-state view (nothing is read when the phase has none), and
+        what must still hold when the command saves (see :meth:`_facts_of`)."""
         phase = initiative.process.phase(initiative.phase)
         following = initiative.process.next_phase(phase.name)
         colleagues_join = phase.society_only and not (
             following is not None and following.society_only
         )
         if not phase.guards and not colleagues_join:
-            return PhaseFacts()
+            return PhaseFacts(), None
         return self._facts_of(initiative)
 
-    def _facts_of(self, initiative: Initiative) -> PhaseFacts:
+    def _facts_of(self, initiative: Initiative) -> tuple[PhaseFacts, NothingSince]:
+        """The facts of :meth:`_phase_facts`, and what the command that judges on
+        them read: it is run again if any of the initiative's plans or decision
+        points changed, or a new one came, before it saves."""
         from samenspraak.application.todo import (  # noqa: PLC0415
             phase_reaction_period_end,
         )
 
-        doc = self._initiative_doc(initiative.slug)
+        doc, read = self._read_the_plans_and_decisions(initiative)
         plans = list(doc["plans"].values())
         decisions = list(doc["decisions"].values())
-        return PhaseFacts(
+        facts = PhaseFacts(
             open_decision_points=sum(d["state"] == "open" for d in decisions),
             unanswered_reactions=sum(
                 r["answer"] is None and not r["withdrawn"]
@@ -869,6 +913,21 @@ class Samenspraak(Application[UUID]):
                 d["state"] == "decided" and d["outcome"] is not None for d in decisions
             ),
             reaction_period_ends=phase_reaction_period_end(doc, initiative.process),
+        )
+        return facts, read
+
+    def _read_the_plans_and_decisions(
+        self, initiative: Initiative
+    ) -> tuple[dict[str, Any], NothingSince]:
+        """The initiative's process state (its views caught up), and the log
+        position it was read up to, with what a command that judges on it depends
+        on: the events of the initiative's plans and decision points, and the
+        creation of new ones. (The initiative's own events the command saves on
+        it; the library refuses a save when another came first.)"""
+        position = self.recorder.max_notification_id() or 0
+        doc = self._initiative_doc(initiative.slug)
+        return doc, _of_the_initiative(
+            initiative, position, [*doc["plans"], *doc["decisions"]]
         )
 
     def _reactions_close(self, initiative: Initiative, plan: Plan) -> datetime | None:
@@ -997,7 +1056,9 @@ class Samenspraak(Application[UUID]):
             # an event about them came by the time the erasure is saved (someone
             # added them somewhere, a reaction of theirs), it runs again, so that
             # one transaction erases all of it.
-            read = NothingSince(self.recorder.max_notification_id() or 0, (), person)
+            read = NothingSince(
+                self.recorder.max_notification_id() or 0, mentioning=person
+            )
             self._catch_up()
             documents = self.state.documents()
             if actor != person and actor not in _their_facilitators(documents, person):
@@ -1199,7 +1260,9 @@ class Samenspraak(Application[UUID]):
             # does by the time the correction is saved (someone added them), it
             # is run again, so that every one of them records it at once.
             since = self.recorder.max_notification_id() or 0
-            read = NothingSince(since, tuple(sorted(IDENTITY_TOPICS)), person)
+            read = NothingSince(
+                since, tuple(sorted(IDENTITY_TOPICS)), mentioning=person
+            )
             self._catch_up()
             documents = [d for d in self.state.documents() if _took_part(d, person)]
             if (
@@ -1454,8 +1517,14 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "inform_council")
             texts = _Pending(str(initiative.id))
+            # The head as it stands when the informing is saved: if an event of
+            # the initiative's plans or decision points comes first, it runs again.
+            position = self.recorder.max_notification_id() or 0
             self._catch_up_views([self.audit])
             head = self.audit.head(str(initiative.id))
+            read = _of_the_initiative(
+                initiative, position, self.audit.aggregates_of(str(initiative.id))
+            )
             initiative.inform_council(
                 actor=actor,
                 document_title=texts.seal("council document title", cmd.document_title),
@@ -1464,7 +1533,7 @@ class Samenspraak(Application[UUID]):
                 informed_at=cmd.informed_at,
                 audit_head=str(head) if head else None,
             )
-            self.save(initiative, texts=texts.texts)
+            self.save(initiative, texts=texts.texts, nothing_since=read)
 
         self._run(run)
 
@@ -1499,9 +1568,9 @@ class Samenspraak(Application[UUID]):
             initiative = self._initiative(cmd.initiative)
             initiative.require_a_next_phase()  # before the phase's permissions
             self._permit(initiative, actor, "advance_phase")
-            facts = self._phase_facts(initiative)
+            facts, read = self._phase_facts(initiative)
             phase = initiative.advance_phase(actor=actor, facts=facts)
-            self.save(initiative)
+            self.save(initiative, nothing_since=read)
             return phase
 
         return self._run(run)
@@ -1635,11 +1704,11 @@ class Samenspraak(Application[UUID]):
             texts = _Pending(str(initiative.id))
             # What closing asks: the open decision points, and what the last
             # phase's guards ask (gathered even when the phase declares none).
-            facts = self._facts_of(initiative)
+            facts, read = self._facts_of(initiative)
             initiative.close(
                 actor=actor, outcome=texts.seal("outcome", cmd.outcome), facts=facts
             )
-            self.save(initiative, texts=texts.texts)
+            self.save(initiative, texts=texts.texts, nothing_since=read)
             return v.Closing(
                 initiative=initiative.slug,
                 phase=initiative.phase,

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import (
@@ -88,13 +89,16 @@ class DirectoryCorrection:
 
 @dataclass(frozen=True)
 class NothingSince:
-    """What a command read the record up to: no event of these topics (of any,
-    when none are named) that mentions ``stakeholder`` (their pseudonymous id) may
-    have been recorded after ``position`` when its own events are saved."""
+    """What a command read the record up to. When its own events are saved, no
+    event recorded after ``position`` may be one it depends on: an event of one of
+    ``aggregates``, or one of ``topics`` (of any, when none are named) that
+    mentions ``mentioning`` (an id, as the stored events hold it: a stakeholder's
+    pseudonymous id, an aggregate's id in hex)."""
 
     position: int
-    topics: tuple[str, ...]
-    stakeholder: str
+    topics: tuple[str, ...] = ()
+    mentioning: str | None = None
+    aggregates: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,22 +214,59 @@ class TextStoreRecorder:
 
     def _refuse_what_came_since(self, c: _Cursor, since: NothingSince | None) -> None:
         """Inside the transaction that saves a command's events, once no other
-        writer can record any: nothing of ``since.topics`` was recorded after the
-        position the command read up to. Else the command is run again (as when
-        another writer saved first), and reads what came."""
+        writer can record any: nothing the command depends on (``since``) was
+        recorded after the position it read up to. Else the command is run again
+        (as when another writer saved first), and reads what came."""
         if since is None:
             return
-        marks = ", ".join([self.p] * len(since.topics))
-        of_topics = f" AND topic IN ({marks})" if since.topics else ""
         c.execute(
-            f"SELECT state FROM {self.events_table} WHERE "
-            f"{self.position_column} > {self.p}{of_topics}",
-            [since.position, *since.topics],
+            f"SELECT originator_id, topic, state FROM {self.events_table} "
+            f"WHERE {self.position_column} > {self.p}",
+            [since.position],
         )
-        mentioned = json.dumps(since.stakeholder).encode()  # as events store it
-        if any(mentioned in bytes(row["state"]) for row in c.fetchall()):
-            msg = "Events the command depends on were recorded while it ran."
+        aggregates = set(since.aggregates)
+        mentioned = (  # as events store it
+            json.dumps(since.mentioning).encode() if since.mentioning else None
+        )
+        for row in c.fetchall():
+            of_theirs = (
+                bool(aggregates) and UUID(str(row["originator_id"])) in aggregates
+            )
+            mentions = (
+                mentioned is not None
+                and (not since.topics or row["topic"] in since.topics)
+                and mentioned in bytes(row["state"])
+            )
+            if of_theirs or mentions:
+                msg = "Events the command depends on were recorded while it ran."
+                raise IntegrityError(msg)
+
+    def _refuse_what_changed_since_read(
+        self, c: _Cursor, read: Mapping[UUID, int] | None
+    ) -> None:
+        """Inside the transaction that saves a command's events, once no other
+        writer can record any: each aggregate the command read (and does not
+        save) is still at the version it read. A reaction judged on an initiative
+        that has been closed since, or a stakeholder who has left since, is run
+        again and judged on what is there now."""
+        if not read:
+            return
+        ids = list(read)
+        c.execute(
+            f"SELECT originator_id, MAX(originator_version) AS version "
+            f"FROM {self.events_table} "
+            f"WHERE originator_id IN ({', '.join([self.p] * len(ids))}) "
+            "GROUP BY originator_id",
+            [self.originator_param(i) for i in ids],
+        )
+        now = {UUID(str(row["originator_id"])): row["version"] for row in c.fetchall()}
+        if any(now.get(i, 0) != version for i, version in read.items()):
+            msg = "What the command read was changed while it ran."
             raise IntegrityError(msg)
+
+    def originator_param(self, aggregate_id: UUID) -> Any:
+        """An aggregate's id as the events table holds it (SQLite: hex text)."""
+        return aggregate_id.hex
 
     def _write_directory_first(self, c: _Cursor, kwargs: Mapping[str, Any]) -> None:
         """What a save checks and changes in the directory before its events are
@@ -466,6 +507,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         self._write_first(c)  # from here on, no other writer
         self._refuse_what_came_since(c, kwargs.get("nothing_since"))
         self._write_directory_first(c, kwargs)
+        self._refuse_what_changed_since_read(c, kwargs.get("unchanged"))
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
@@ -55,6 +56,9 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
 
     position_column = "notification_id"
 
+    def originator_param(self, aggregate_id: UUID) -> Any:
+        return aggregate_id
+
     def _insert_events(
         self,
         curs: Any,
@@ -66,8 +70,8 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:
             self._erase_rows(curs, kwargs["erasure"])
-        since = kwargs.get("nothing_since")
-        if since is not None:
+        since, read = kwargs.get("nothing_since"), kwargs.get("unchanged")
+        if since is not None or read:
             # The library takes this lock before it inserts the events; taken
             # now, no other writer records events until this transaction ends, so
             # what the command read is still all there is. Taken after the
@@ -76,6 +80,7 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             # where the library inserts, it would not.)
             self._lock_table(curs)
             self._refuse_what_came_since(curs, since)
+            self._refuse_what_changed_since_read(curs, read)
 
     def select_records(
         self, after: int, limit: int

@@ -640,6 +640,15 @@ class AuditTrailLogic(BaseView):
 
     # --- Queries -------------------------------------------------------------------
 
+    def aggregates_of(self, initiative_id: str) -> list[str]:
+        """The ids of the initiative's plans and decision points in the trail."""
+        rows = self._read(
+            f"SELECT aggregate_id FROM {self._table('view_audit_owners')} "
+            f"WHERE initiative_id = {self.p} ORDER BY aggregate_id",
+            [initiative_id],
+        )
+        return [str(r["aggregate_id"]) for r in rows]
+
     def head(self, initiative_id: str | None = None) -> Head | None:
         rows = self._read(
             f"SELECT position, chain_hash FROM {self._table('view_audit_heads')} "

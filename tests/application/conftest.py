@@ -4,6 +4,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,28 @@ def react_from_threads() -> ThreadedReactions:
         return refused
 
     return run
+
+
+BeforeSaving = Callable[[Callable[[], object]], list[bool]]
+
+
+@pytest.fixture
+def just_before_saving(monkeypatch: pytest.MonkeyPatch) -> BeforeSaving:
+    """``just_before_saving(action)``: the first time a command is about to save,
+    ``action`` runs first: what another process records after the command read
+    what it judged on. Returns a list that holds True once the action ran."""
+
+    def arrange(action: Callable[[], object]) -> list[bool]:
+        save = Samenspraak.save
+        done: list[bool] = []
+
+        def first_the_action(self: Samenspraak, *objs: Any, **kwargs: Any) -> Any:
+            if not done:
+                done.append(True)
+                action()
+            return save(self, *objs, **kwargs)
+
+        monkeypatch.setattr(Samenspraak, "save", first_the_action)
+        return done
+
+    return arrange

@@ -1,0 +1,195 @@
+"""A command is judged on what it read: the initiative, the plan or decision point,
+and, for some, what the process state says about the initiative's plans and
+decision points. When another writer records something that changes what it read
+before it saves, it runs again and is judged on what is there now: nothing is
+recorded as if it had been given a moment earlier."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import NotAllowed, Samenspraak
+
+SHA = "ab" * 32
+
+BeforeSaving = Callable[[Callable[[], object]], list[bool]]
+
+
+@pytest.fixture
+def other(app: Samenspraak, tmp_path: Path) -> Iterator[Samenspraak]:
+    """Another process with the same file open."""
+    engine = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    yield engine
+    engine.close()
+
+
+def _park(app: Samenspraak, template: str = "overheidsparticipatie@1") -> None:
+    """The park: a facilitator, Bob a resident, a working group's plan with a first
+    draft, open to reactions."""
+    app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
+    app.start_initiative(
+        {"actor": "fac", "initiative": "park", "title": "The park",
+         "description": "What the park needs.", "area": "The park", "budget": "0",
+         "level": "co-deciding", "template": template}
+    )  # fmt: skip
+    app.register_stakeholder({"actor": "fac", "stakeholder": "bob", "name": "Bob"})
+    app.join_initiative(
+        {"actor": "fac", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
+    )
+    app.form_group(
+        {"actor": "fac", "initiative": "park", "group": "team", "kind": "working",
+         "name": "Team", "mandate": "The plan."}
+    )  # fmt: skip
+    app.create_plan(
+        {"actor": "fac", "initiative": "park", "plan": "paths", "title": "Paths",
+         "group": "team"}
+    )  # fmt: skip
+    app.propose_draft(
+        {"actor": "fac", "initiative": "park", "plan": "paths", "text": "v1",
+         "changes": "First."}
+    )  # fmt: skip
+
+
+def _bob_reacts(app: Samenspraak) -> int:
+    return app.react_to_plan(
+        {"actor": "bob", "initiative": "park", "plan": "paths", "version": 1,
+         "stance": "concern", "text": "Too few benches."}
+    )  # fmt: skip
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _events(app: Samenspraak) -> list[str]:
+    return [e.event for e in app.audit_log("park")]
+
+
+def test_a_reaction_judged_while_the_initiative_closes_is_refused_as_after_the_close(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    _park(app)
+    ran = just_before_saving(
+        lambda: other.close_initiative(
+            {"actor": "fac", "initiative": "park", "outcome": "Done."}
+        ),
+    )
+    with pytest.raises(NotAllowed) as refused:
+        _bob_reacts(app)
+    monkeypatch.undo()
+    assert ran == [True]
+    assert refused.value.rule == "a_closed_initiative_takes_no_commands"
+    assert _events(app)[-1] == "Closed"
+    assert "ReactionAdded" not in _events(app)
+
+
+def test_a_stakeholder_who_left_while_their_reaction_ran_is_not_recorded_reacting(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    _park(app)
+    just_before_saving(
+        lambda: other.leave_initiative(
+            {"actor": "bob", "initiative": "park", "stakeholder": "bob"}
+        ),
+    )
+    with pytest.raises(NotAllowed) as refused:
+        _bob_reacts(app)
+    monkeypatch.undo()
+    assert refused.value.rule == "only_joined_stakeholders_act"
+    assert "ReactionAdded" not in _events(app)
+
+
+def test_a_reaction_given_while_the_phase_was_advanced_keeps_it_from_advancing(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    """The society-decides phase is left only when every reaction is answered. The
+    facilitator's advance read that none was open; Bob's reaction came before the
+    advance was saved. It runs again, sees the reaction, and is refused."""
+    _park(app, "overheidsparticipatie@2")
+    ran = just_before_saving(lambda: _bob_reacts(other))
+    with pytest.raises(NotAllowed) as refused:
+        app.advance_phase({"actor": "fac", "initiative": "park"})
+    monkeypatch.undo()
+    assert ran == [True]
+    assert refused.value.rule == "a_phase_is_left_when_its_guards_hold"
+    assert app.initiative_status("park").phase == "society-decides"
+
+
+def test_a_decision_point_put_while_the_phase_was_advanced_keeps_it_from_advancing(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    """The phase is left only when no decision point is open: one put while the
+    advance read the initiative's decision points (there were none) counts too."""
+    _park(app, "overheidsparticipatie@2")
+
+    def put_a_decision_point() -> None:
+        other.put_decision_point(
+            {"actor": "fac", "initiative": "park", "decision": "first",
+             "question": "What first?", "eligible": ["resident"], "rule": "plurality",
+             "options": [{"key": "a", "label": "Trees"}, {"key": "b", "label": "Benches"}]}
+        )  # fmt: skip
+
+    ran = just_before_saving(put_a_decision_point)
+    with pytest.raises(NotAllowed) as refused:
+        app.advance_phase({"actor": "fac", "initiative": "park"})
+    monkeypatch.undo()
+    assert ran == [True]
+    assert refused.value.rule == "a_phase_is_left_when_its_guards_hold"
+    assert app.initiative_status("park").phase == "society-decides"
+
+
+def test_closing_early_counts_a_reaction_given_while_it_read_the_plans(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    _park(app)
+    just_before_saving(lambda: _bob_reacts(other))
+    closing = app.close_initiative(
+        {"actor": "fac", "initiative": "park", "outcome": "Stopped."}
+    )
+    monkeypatch.undo()
+    assert closing.unanswered == 1
+    assert _events(app)[-2:] == ["ReactionAdded", "Closed"]
+
+
+def test_the_council_is_given_the_head_as_it_stood_when_it_was_informed(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    """A reaction recorded while the informing read the head comes before the
+    informing in the record, so the head it gives the council includes it."""
+    _park(app)
+    just_before_saving(lambda: _bob_reacts(other))
+    app.inform_council(
+        {"actor": "fac", "initiative": "park", "document_title": "The plan",
+         "document_sha256": SHA, "session": "formal",
+         "informed_at": _now()}
+    )  # fmt: skip
+    monkeypatch.undo()
+    *_, reaction, informing = app.audit_log("park")
+    assert (reaction.event, informing.event) == (
+        "ReactionAdded",
+        "CouncilInformed",
+    )
+    [told] = app.initiative_status("park").council
+    assert told.audit_head == f"{reaction.position}:{reaction.initiative_chain_hash}"
