@@ -2339,7 +2339,8 @@ class Samenspraak(Application[UUID]):
         self, initiative: str, *, as_of: datetime | str | None = None
     ) -> ParticipationReport:
         """The participation report (participatieverslag) of an initiative, as it
-        stands or stood at ``as_of``: its design, who took part, meetings, plans and
+        stands or stood at ``as_of``: its design, who took part (with every erasure
+        and correction of personal data recorded by then), meetings, plans and
         versions, every reaction with its answer, decision points, what went to the
         council, the budget, and the audit heads it was built from. Render it with
         :mod:`samenspraak.application.report_render`."""

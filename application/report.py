@@ -1,11 +1,12 @@
 """The participation report (participatieverslag) of an initiative.
 
 What a municipality must be able to show about a participation process: how it was
-designed, who took part, every meeting, every plan version and what changed, every
-reaction with what was done with it (the response report), the decision points and
-their outcomes, what went to the council, the budget, and the audit head the report
-was built from, so that anyone can verify later that the record behind it was not
-altered.
+designed, who took part (and what was done with their personal data on request:
+every erasure and correction recorded, by reference), every meeting, every plan
+version and what changed, every reaction with what was done with it (the response
+report), the decision points and their outcomes, what went to the council, the
+budget, and the audit head the report was built from, so that anyone can verify
+later that the record behind it was not altered.
 
 :func:`build_report` works on the resolved process-state document (texts and
 references filled in by the caller), so the same function reports the initiative
@@ -42,6 +43,10 @@ Outcome = Literal[
     "adopted", "partly-adopted", "defended", "noted", "withdrawn", "unanswered"
 ]
 """What became of a reaction."""
+
+Request = Literal["erasure", "correction"]
+"""What a person asked of their personal data (AVG): erasure (art. 17) or the
+correction of their name (rectification, art. 16)."""
 
 KIND_ORDER = (
     "resident",
@@ -114,8 +119,32 @@ class Participant(Part):
     joined_at: datetime
     left_at: datetime | None
     erased: bool = False
-    """Their personal data was erased on request (AVG); if they still took part
-    then, the erasure is when they left."""
+    """Their personal data was erased on request (AVG), in the record the report
+    was built from (by ``as_of``); if they still took part then, the erasure is
+    when they left."""
+    erased_at: datetime | None = None
+    """When their personal data was erased: ``left_at`` when they still took part
+    then, later for someone who had left before. Only on their last time taking
+    part; ``None`` where the view does not keep it (written by an earlier version:
+    rebuild the views)."""
+
+
+class PersonalDataEntry(Part):
+    """A request about someone's personal data, recorded in the initiative: its
+    erasure or the correction of their name. It names people by reference, as the
+    rest of the report does; a correction carries no name, old or new."""
+
+    request: Request
+    stakeholder: str
+    """Whose personal data it was."""
+    stakeholder_kind: str | None
+    """Their kind in the initiative; ``None`` for someone who never took part in
+    it (their identity is kept here because they asked for something)."""
+    asked_by: str
+    """Who asked for it: the person themselves, or a facilitator for them."""
+    at: datetime
+    with_texts: bool = False
+    """For an erasure: the texts they gave were erased too."""
 
 
 class GroupEntry(Part):
@@ -327,6 +356,12 @@ class ParticipationReport(Part):
     participants: list[ParticipantsOfKind]
     people: list[Participant] = []
     """Everyone who took part, in the order they joined."""
+    personal_data: list[PersonalDataEntry] = []
+    """Every erasure and correction of personal data recorded in the initiative
+    (by ``as_of``), in the order they were recorded."""
+    erased_later: list[str] = []
+    """Participants shown as ``erased-...`` whose personal data was erased after
+    ``as_of``: the reference they had then is gone from the directory."""
     groups: list[GroupEntry]
     meetings: list[MeetingEntry]
     plans: list[PlanEntry]
@@ -349,6 +384,13 @@ class ParticipationReport(Part):
         for r in self.responses:
             if plan is None or r.plan == plan:
                 counts[r.outcome] += 1
+        return counts
+
+    def requests(self) -> dict[Request, int]:
+        """How many erasures and corrections of personal data were recorded."""
+        counts: dict[Request, int] = {"erasure": 0, "correction": 0}
+        for entry in self.personal_data:
+            counts[entry.request] += 1
         return counts
 
 
@@ -406,6 +448,20 @@ def build_report(
     budget = Decimal(doc["budget"])
     generated_at = generated_at or clock.now()
     moment = as_of or generated_at
+    requests = doc.get("personal_data", [])
+    erased_at: dict[str, datetime] = {}
+    for q in requests:
+        if q["request"] == "erasure":
+            erased_at.setdefault(q["stakeholder"], _time(q["at"]))
+
+    def erased(stakeholder: str) -> bool:
+        """Erased in the record reported; a report of now also believes the
+        directory (a view written before it kept erasures, or an erasure an early
+        version did not record as an event)."""
+        return stakeholder in erased_at or (
+            as_of is None and ref(stakeholder).startswith(ERASED_PREFIX)
+        )
+
     return ParticipationReport(
         initiative=doc["slug"],
         title=text(doc["title"]),
@@ -459,12 +515,29 @@ def build_report(
                     joined_at=_time(joined),
                     left_at=_time_or_none(left),
                     # The erasure ended their last time taking part, if any.
-                    erased=last and ref(stakeholder).startswith(ERASED_PREFIX),
+                    erased=last and erased(stakeholder),
+                    erased_at=erased_at.get(stakeholder) if last else None,
                 )
                 for stakeholder, person in doc["stakeholders"].items()
                 for joined, left, last in _periods(person)
             ),
             key=lambda p: (p.joined_at, p.ref),
+        ),
+        personal_data=[
+            PersonalDataEntry(
+                request=q["request"],
+                stakeholder=ref(q["stakeholder"]),
+                stakeholder_kind=kinds.get(q["stakeholder"]),
+                asked_by=ref(q["by"]),
+                at=_time(q["at"]),
+                with_texts=q.get("with_texts", False),
+            )
+            for q in requests
+        ],
+        erased_later=sorted(
+            ref(s)
+            for s in doc["stakeholders"]
+            if ref(s).startswith(ERASED_PREFIX) and not erased(s)
         ),
         groups=[
             GroupEntry(

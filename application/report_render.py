@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from samenspraak.application import diagram
-from samenspraak.application.persistence import ERASED_PREFIX as ERASED
 from samenspraak.application.report import (
     CouncilEntry,
     DecisionEntry,
@@ -23,6 +22,7 @@ from samenspraak.application.report import (
     Participant,
     ParticipantsOfKind,
     ParticipationReport,
+    PersonalDataEntry,
     PlanEntry,
     ReactionEntry,
 )
@@ -238,7 +238,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 w.value(p.kind),
                 p.active,
                 p.former,
-                _refs_of_kind(p, w),
+                _refs_of_kind(p, w, _erased_refs(r)),
             ]
             for p in r.participants
         ],
@@ -248,6 +248,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         [w("reference"), w("kind"), w("joined"), w("former")],
         [[p.ref, w.value(p.kind), w.when(p.joined_at), _left(p, w)] for p in r.people],
     )
+    out += _md_personal_data(r, w)
     out += [f"### {w('groups')}", ""]
     out += (
         _md_table(
@@ -414,6 +415,21 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _md_personal_data(r: ParticipationReport, w: Words) -> list[str]:
+    """Who was shown as erased only later, and every erasure and correction of
+    personal data recorded, with when and who asked."""
+    out: list[str] = []
+    if r.erased_later:
+        out += [_md(w("erased_later", refs=", ".join(r.erased_later))), ""]
+    out += [f"### {w('personal_data')}", "", _md(_requests_line(r, w)), ""]
+    if r.personal_data:
+        out += _md_table(
+            [w("when"), w("request"), w("concerning"), w("asked_by")],
+            [_request_row(q, w) for q in r.personal_data],
+        )
+    return [*out, _md(w("requests_note")), ""]
 
 
 def _md_implementation(r: ParticipationReport, w: Words) -> list[str]:
@@ -826,6 +842,7 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
 
 
 def _html_participants(r: ParticipationReport, w: Words) -> str:
+    erased = _erased_refs(r)
     rows = [
         [
             _e(w.value(p.kind)),
@@ -833,8 +850,8 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
             str(p.former),
             _e(", ".join(p.active_refs))
             + (
-                f' <span class="muted">{_e(_former_refs(p, w, alone=not p.active_refs))}'
-                "</span>"
+                f' <span class="muted">'
+                f"{_e(_former_refs(p, w, erased, alone=not p.active_refs))}</span>"
                 if p.former_refs
                 else ""
             ),
@@ -884,6 +901,7 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
             classes=["inl", "nowrap inl", "nowrap", "nowrap"],
             cards=True,
         )
+        + _html_personal_data(r, w)
         + f"<h3>{_e(w('groups'))}</h3>"
         + (groups if r.groups else f"<p>{_e(w('none_yet'))}</p>")
         + "</section>"
@@ -1108,18 +1126,26 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
     return "".join(out)
 
 
-def _refs_of_kind(p: ParticipantsOfKind, w: Words) -> str:
+def _refs_of_kind(p: ParticipantsOfKind, w: Words, erased: set[str]) -> str:
     """Who of a kind take part, then who left (in brackets after the others)."""
     if not p.former_refs:
         return ", ".join(p.active_refs)
-    former = _former_refs(p, w, alone=not p.active_refs)
+    former = _former_refs(p, w, erased, alone=not p.active_refs)
     return f"{', '.join(p.active_refs)} {former}" if p.active_refs else former
 
 
-def _former_refs(p: ParticipantsOfKind, w: Words, *, alone: bool) -> str:
+def _erased_refs(r: ParticipationReport) -> set[str]:
+    """Who was erased in the record reported (not someone erased after ``as_of``,
+    although their reference is gone)."""
+    return {p.ref for p in r.people if p.erased}
+
+
+def _former_refs(
+    p: ParticipantsOfKind, w: Words, erased: set[str], *, alone: bool
+) -> str:
     """``vertrokken: a, erased-1 (gewist)``; in brackets when it follows others."""
     refs = ", ".join(
-        f"{ref} ({w('data_erased_short')})" if ref.startswith(ERASED) else ref
+        f"{ref} ({w('data_erased_short')})" if ref in erased else ref
         for ref in p.former_refs
     )
     said = f"{w('former').lower()}: {refs}"
@@ -1128,10 +1154,62 @@ def _former_refs(p: ParticipantsOfKind, w: Words, *, alone: bool) -> str:
 
 def _left(p: Participant, w: Words) -> str:
     """When someone left, and whether their personal data was erased (which is
-    not the same as leaving of their own accord)."""
+    not the same as leaving of their own accord): then, or later (an erasure of
+    someone who still took part records their leaving just before it)."""
     if not p.erased:
         return w.when(p.left_at)
-    return f"{w.when(p.left_at)} ({w('data_erased')})"
+    if p.erased_at is None or w.when(p.erased_at) == w.when(p.left_at):
+        return f"{w.when(p.left_at)} ({w('data_erased')})"
+    return f"{w.when(p.left_at)} ({w('data_erased_on', when=w.when(p.erased_at))})"
+
+
+def _requests_line(r: ParticipationReport, w: Words) -> str:
+    counts = r.requests()
+    return w.requests(counts["erasure"], counts["correction"])
+
+
+def _request_row(q: PersonalDataEntry, w: Words) -> list[str]:
+    """When, what, whose (with their kind) and who asked, as plain text."""
+    what = (
+        "request_correction"
+        if q.request == "correction"
+        else "request_erasure_with_texts"
+        if q.with_texts
+        else "request_erasure"
+    )
+    whose = q.stakeholder + (
+        f" ({w.value(q.stakeholder_kind).lower()})" if q.stakeholder_kind else ""
+    )
+    asked = w("themselves") if q.asked_by == q.stakeholder else q.asked_by
+    return [w.when(q.at), w(what), whose, asked]
+
+
+def _html_personal_data(r: ParticipationReport, w: Words) -> str:
+    """Who was shown as erased only later, and every erasure and correction of
+    personal data recorded, with when and who asked."""
+    later = (
+        f'<p class="muted small">'
+        f"{_e(w('erased_later', refs=', '.join(r.erased_later)))}</p>"
+        if r.erased_later
+        else ""
+    )
+    table = (
+        _table(
+            [w("when"), w("request"), w("concerning"), w("asked_by")],
+            [[_e(cell) for cell in _request_row(q, w)] for q in r.personal_data],
+            classes=["nowrap", "", "inl", "inl"],
+            cards=True,
+        )
+        if r.personal_data
+        else ""
+    )
+    return (
+        later
+        + f'<h3 id="personal-data">{_e(w("personal_data"))}</h3>'
+        + f"<p>{_e(_requests_line(r, w))}</p>"
+        + table
+        + f'<p class="muted small">{_e(w("requests_note"))}</p>'
+    )
 
 
 def _given_by(x: ReactionEntry, w: Words) -> str:

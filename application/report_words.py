@@ -72,6 +72,62 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "persoonsgegevens op verzoek gewist",
         "en": "personal data erased on request",
     },
+    "data_erased_on": {
+        "nl": "persoonsgegevens op verzoek gewist op {when}",
+        "en": "personal data erased on request on {when}",
+    },
+    "erased_later": {
+        "nl": "{refs}: persoonsgegevens op verzoek gewist na het moment van dit "
+        "verslag; de referentie van toen is niet meer te tonen.",
+        "en": "{refs}: personal data erased on request after the moment of this "
+        "report; the reference they had then can no longer be shown.",
+    },
+    "personal_data": {
+        "nl": "Persoonsgegevens gewist of gecorrigeerd",
+        "en": "Personal data erased or corrected",
+    },
+    "no_requests": {
+        "nl": "In dit initiatief zijn geen persoonsgegevens gewist of gecorrigeerd.",
+        "en": "No personal data was erased or corrected in this initiative.",
+    },
+    "requests": {
+        "nl": "In dit initiatief zijn {counts} van persoonsgegevens vastgelegd.",
+        "en": "In this initiative, {counts} of personal data were recorded.",
+    },
+    "requests_one": {
+        "nl": "In dit initiatief is {counts} van persoonsgegevens vastgelegd.",
+        "en": "In this initiative, {counts} of personal data was recorded.",
+    },
+    "erasure_count": {"nl": "{n} wissingen", "en": "{n} erasures"},
+    "erasure_count_one": {"nl": "1 wissing", "en": "1 erasure"},
+    "correction_count": {"nl": "{n} correcties", "en": "{n} corrections"},
+    "correction_count_one": {"nl": "1 correctie", "en": "1 correction"},
+    "and": {"nl": "en", "en": "and"},
+    "request": {"nl": "Verzoek", "en": "Request"},
+    "concerning": {"nl": "Betreft", "en": "Concerning"},
+    "asked_by": {"nl": "Gevraagd door", "en": "Asked by"},
+    "themselves": {"nl": "zelf", "en": "themselves"},
+    "request_erasure": {
+        "nl": "Persoonsgegevens gewist (AVG art. 17)",
+        "en": "Personal data erased (GDPR art. 17)",
+    },
+    "request_erasure_with_texts": {
+        "nl": "Persoonsgegevens gewist, met de teksten die de persoon gaf "
+        "(AVG art. 17)",
+        "en": "Personal data erased, with the texts they gave (GDPR art. 17)",
+    },
+    "request_correction": {
+        "nl": "Naam gecorrigeerd (AVG art. 16)",
+        "en": "Name corrected (GDPR art. 16)",
+    },
+    "requests_note": {
+        "nl": "Ook hier staan geen namen: een correctie legt alleen vast dat de naam "
+        "is gecorrigeerd, niet welke naam. Een correctie van alleen "
+        "contactgegevens wordt niet als gebeurtenis vastgelegd en staat hier niet.",
+        "en": "No names here either: a correction records that the name was "
+        "corrected, not which name. A correction of contact details alone is not "
+        "recorded as an event and does not appear here.",
+    },
     "recorded_by": {"nl": "vastgelegd door {who}", "en": "recorded by {who}"},
     "phase_then": {"nl": "Fase op dat moment", "en": "Phase at the time"},
     "started": {"nl": "Gestart", "en": "Started"},
@@ -678,6 +734,24 @@ class Words:
         if decision.outcome is None:
             return self("no_outcome")
         return f"{self.text(decision.outcome_label)} ({decision.outcome})"
+
+    def requests(self, erasures: int, corrections: int) -> str:
+        """How many erasures and corrections of personal data were recorded: ``In
+        dit initiatief zijn 1 wissing en 2 correcties van persoonsgegevens
+        vastgelegd.``"""
+        counts = [
+            self(f"{key}_one" if n == 1 else key, n=n)
+            for key, n in (
+                ("erasure_count", erasures),
+                ("correction_count", corrections),
+            )
+            if n
+        ]
+        if not counts:
+            return self("no_requests")
+        said = f" {self('and')} ".join(counts)
+        one = erasures + corrections == 1
+        return self("requests_one" if one else "requests", counts=said)
 
     def yes_no(self, value: bool) -> str:
         return self("yes") if value else self("no")

@@ -3,7 +3,8 @@
 A plain document per initiative (JSON-ready dictionaries and lists) holding what
 people ask about: the phase and its history, who takes part, groups, meetings, what
 the council was told, the budget, every plan with its versions, reactions and
-answers, and every decision point with its positions and outcome. Texts and
+answers, every decision point with its positions and outcome, and every erasure and
+correction of personal data recorded (by id, never a name). Texts and
 stakeholders appear by id; the application fills in the texts and references.
 
 ``apply`` is a pure function of (document, event, position): the tracking view
@@ -402,20 +403,39 @@ def _meeting_held(d: Document, e: Any, at: str) -> None:
 
 
 def _personal_data_erased(d: Document, e: Any, at: str) -> None:
-    """The identity of an actor who never took part here (a facilitator of another
-    initiative who asked for the erasure) is kept with the others' identities, so
-    that it is erased with that actor's name in turn."""
+    """The erasure joins the requests about personal data recorded here (when,
+    for whom, who asked, whether their texts went too). The identity of an actor
+    who never took part here (a facilitator of another initiative who asked for the
+    erasure) is kept with the others' identities, so that it is erased with that
+    actor's name in turn."""
+    _keep_actor_identity(d, e)
+    d.setdefault("personal_data", []).append(
+        {
+            "request": "erasure",
+            "stakeholder": e.stakeholder,
+            "by": e.actor,
+            "at": at,
+            "with_texts": e.with_texts,
+        }
+    )
+
+
+def _keep_actor_identity(d: Document, e: Any) -> None:
     identity = getattr(e, "actor_identity", None)
     if identity is not None:
         d.setdefault("other_identities", {}).setdefault(e.actor, []).append(identity.id)
 
 
 def _identity_corrected(d: Document, e: Any, at: str) -> None:
-    """The corrected identity joins the person's identities (or the others', for
-    someone whose identity is here only because they asked for something), so that
-    it is erased with the name; an actor who is not known here is kept as for an
-    erasure."""
-    _personal_data_erased(d, e, at)
+    """The correction joins the requests about personal data recorded here (when,
+    for whom, who asked; never the name). The corrected identity joins the
+    person's identities (or the others', for someone whose identity is here only
+    because they asked for something), so that it is erased with the name; an
+    actor who is not known here is kept as for an erasure."""
+    _keep_actor_identity(d, e)
+    d.setdefault("personal_data", []).append(
+        {"request": "correction", "stakeholder": e.stakeholder, "by": e.actor, "at": at}
+    )
     person = d["stakeholders"].get(e.stakeholder)
     if person is not None:
         person.setdefault("identities", []).append(e.identity.id)

@@ -464,6 +464,29 @@ def test_a_correction_works_on_postgresql(schema: str) -> None:
         app.close()
 
 
+def test_the_report_lists_corrections_and_erasures_on_postgresql(schema: str) -> None:
+    app = Samenspraak.open(f"{SERVER}?schema={schema}")
+    try:
+        play(app, say=lambda line: None)
+        app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery",
+             "name": "The bakery on the Grote Markt"}
+        )  # fmt: skip
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "resident-kerkstraat"}
+        )
+        report = app.participation_report("city-centre")
+        assert [
+            (q.request, q.stakeholder, q.asked_by) for q in report.personal_data
+        ] == [
+            ("correction", "bakery", "bakery"),
+            ("erasure", erasure.now_named, "facilitator"),
+        ]
+        assert app.verify_projections().intact
+    finally:
+        app.close()
+
+
 def test_a_join_that_read_the_name_before_a_correction_is_run_again_on_postgresql(
     schema: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

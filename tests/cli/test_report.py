@@ -215,3 +215,43 @@ def test_a_file_this_user_may_not_write_is_left_as_it_was(
     assert result.exit_code == 1, result.output
     assert result.stderr == f"Error: Cannot write {target}: permission denied.\n"
     assert target.read_text(encoding="utf-8") == "The report as it was published.\n"
+
+
+def test_a_corrected_name_is_told_in_the_report_from_the_moment_it_was_recorded(
+    ok: Run, demo_copy: Path
+) -> None:
+    """``stakeholder correct`` records the correction; the report then says so, in
+    every format, and a report as of a moment before it does not."""
+    before = json.loads(ok(demo_copy, "report", CITY, "--format", "json").stdout)
+    assert before["personal_data"] == []
+    ok(
+        demo_copy,
+        "stakeholder",
+        "correct",
+        "bakery",
+        "--name",
+        "The bakery on the market square, spelt right",
+        actor="facilitator",
+    )
+    report = ok(demo_copy, "report", CITY, "--lang", "en").stdout
+    assert "In this initiative, 1 correction of personal data was recorded." in report
+    assert (
+        "| Name corrected (GDPR art. 16) | bakery (entrepreneur) | facilitator |"
+        in (report)
+    )
+    assert "spelt right" not in report
+    page = ok(demo_copy, "report", CITY, "--format", "html").stdout
+    assert "In dit initiatief is 1 correctie van persoonsgegevens vastgelegd." in page
+    [entry] = json.loads(ok(demo_copy, "report", CITY, "--format", "json").stdout)[
+        "personal_data"
+    ]
+    assert (entry["request"], entry["stakeholder"], entry["asked_by"]) == (
+        "correction",
+        "bakery",
+        "facilitator",
+    )
+    earlier = ok(
+        demo_copy, "report", CITY, "--lang", "en", "--as-of", before["last_event_at"]
+    ).stdout
+    assert "No personal data was erased or corrected in this initiative." in earlier
+    assert "Name corrected" not in earlier
