@@ -112,9 +112,7 @@ def test_a_new_place_and_summary_are_corrected_as_texts(city_centre, meeting, te
 
     (corrected,) = city_centre.collect_events()
     assert corrected.place == text("the community centre De Brug")
-    assert city_centre.meeting(1).summary == text(
-        "traffic and parking in the old town"
-    )
+    assert city_centre.meeting(1).summary == text("traffic and parking in the old town")
 
 
 def test_the_replayed_initiative_shows_the_corrected_meeting(text):
@@ -274,9 +272,7 @@ def test_a_corrected_time_without_a_timezone_is_refused(
     assert city_centre.meeting(1).starts_at == RECORDED
 
 
-def test_a_corrected_attendance_cannot_be_negative(
-    city_centre, meeting, text, refused
-):
+def test_a_corrected_attendance_cannot_be_negative(city_centre, meeting, text, refused):
     with refused(
         rules.attendance_is_not_negative,
         "The attendance of a meeting cannot be negative.",
