@@ -104,6 +104,24 @@ def test_the_views_built_again_from_the_log_show_the_same_correction(
     assert app.verify_projections().intact
 
 
+def test_an_exported_record_replays_with_the_corrected_meeting(
+    story: Story, tmp_path: Path
+) -> None:
+    app, _, _ = story
+    correct(app, meeting=2, attendance=46, reason="64 was counted twice.")
+    app.export_initiative(CITY, tmp_path / "city-centre.zip")
+
+    Samenspraak.replay(tmp_path / "city-centre.zip", tmp_path / "replayed.db")
+
+    replayed = Samenspraak.open(str(tmp_path / "replayed.db"), create=False)
+    try:
+        assert replayed.initiative_status(CITY).meetings == (
+            app.initiative_status(CITY).meetings
+        )
+    finally:
+        replayed.close()
+
+
 def test_a_place_or_summary_given_as_it_reads_is_left_out(story: Story) -> None:
     app, _, _ = story
     place = app.initiative_status(CITY).meetings[1].place
