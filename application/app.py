@@ -1508,6 +1508,50 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    def correct_meeting(
+        self, command: c.CorrectMeeting | Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of a meeting (the facilitator, where the phase
+        lets them hold meetings), with the reason; returns the fields corrected, in
+        the order ``starts_at``, ``kind``, ``place``, ``attendance``, ``summary``.
+        A field given as it is already recorded is left out, a place or summary
+        too when its text is the same."""
+        cmd = parse(c.CorrectMeeting, command)
+
+        def run() -> tuple[str, ...]:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "correct_meeting")
+            texts = _Pending(str(initiative.id))
+            held = initiative.meeting(cmd.meeting)
+            recorded = self._texts([held.place.id, held.summary.id] if held else [])
+
+            def text(
+                purpose: str, body: str | None, was: TextRef | None
+            ) -> TextRef | None:
+                """A new text, only when it says something else than the one
+                recorded (an erased one is always replaced)."""
+                if body is None or (was is not None and recorded.get(was.id) == body):
+                    return None
+                return texts.seal(purpose, body)
+
+            corrected = initiative.correct_meeting(
+                actor=actor,
+                number=cmd.meeting,
+                starts_at=cmd.starts_at,
+                kind=cmd.kind,
+                place=text("meeting place", cmd.place, held.place if held else None),
+                attendance=cmd.attendance,
+                summary=text(
+                    "meeting summary", cmd.summary, held.summary if held else None
+                ),
+                reason=texts.seal("meeting correction reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+            return corrected
+
+        return self._run(run)
+
     def inform_council(self, command: c.InformCouncil | Mapping[str, Any]) -> None:
         """Record which document (by its SHA-256) went to which council session."""
         cmd = parse(c.InformCouncil, command)

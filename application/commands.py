@@ -347,15 +347,42 @@ class RemoveMember(Command):
     stakeholder: Ref
 
 
+Attendance = Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=1_000_000)]
+"""How many people came to a meeting."""
+
+
 class HoldMeeting(Command):
     initiative: Ref
     starts_at: Moment
     kind: MeetingKind
     place: ShortText
-    attendance: Annotated[
-        int, BeforeValidator(_a_whole_number), Field(ge=0, le=1_000_000)
-    ]
+    attendance: Attendance
     summary: LongText
+
+
+class CorrectMeeting(Command):
+    """Correct what was recorded of a meeting (its time, kind, place, attendance,
+    summary: one or more of them), with the reason; the meeting as first recorded
+    stays in the record."""
+
+    initiative: Ref
+    meeting: Number
+    """The meeting's number in the initiative, from 1 (as ``meeting list``)."""
+    starts_at: Moment | None = None
+    kind: MeetingKind | None = None
+    place: ShortText | None = None
+    attendance: Attendance | None = None
+    summary: LongText | None = None
+    reason: LongText
+    """Why the record was corrected: 'the date was typed from the draft invitation'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectMeeting:
+        given = (self.starts_at, self.kind, self.place, self.attendance, self.summary)
+        if all(value is None for value in given):
+            msg = "give the corrected starts_at, kind, place, attendance or summary"
+            raise ValueError(msg)
+        return self
 
 
 class Announce(Command):

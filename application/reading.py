@@ -170,6 +170,14 @@ def status(
                 attendance=m["attendance"],
                 summary=text(m["summary"]),
                 evening_or_weekend=m["evening_or_weekend"],
+                corrections=[
+                    v.MeetingCorrectionView(
+                        corrected_at=c["at"],
+                        fields=c["fields"],
+                        reason=text(c["reason"]),
+                    )
+                    for c in m.get("corrections", [])
+                ],
             )
             for m in doc["meetings"]
         ],

@@ -156,6 +156,17 @@ class GroupEntry(Part):
     formed_at: datetime | None
 
 
+class MeetingCorrectionEntry(Part):
+    """The record of a meeting was corrected: when, what, and why."""
+
+    corrected_at: datetime
+    fields: list[str]
+    """What was corrected: ``starts_at``, ``kind``, ``place``, ``attendance``,
+    ``summary``."""
+    reason: str | None
+    """Why (None once erased)."""
+
+
 class MeetingEntry(Part):
     number: int
     starts_at: datetime
@@ -170,6 +181,8 @@ class MeetingEntry(Part):
     """The meeting had begun at the moment of the report (``as_of``, or when it
     was made); one still ahead was recorded in advance, and its attendance is not
     a count of who came."""
+    corrections: list[MeetingCorrectionEntry] = []
+    """The corrections of its record (the values above are the corrected ones)."""
 
 
 class VersionEntry(Part):
@@ -561,6 +574,14 @@ def build_report(
                 evening_or_weekend=m["evening_or_weekend"],
                 reactions=sum(1 for r in responses if r.meeting == m["number"]),
                 held=_time(m["starts_at"]) <= moment,
+                corrections=[
+                    MeetingCorrectionEntry(
+                        corrected_at=_time(c["at"]),
+                        fields=c["fields"],
+                        reason=text(c["reason"]),
+                    )
+                    for c in m.get("corrections", [])
+                ],
             )
             for m in doc["meetings"]
         ],

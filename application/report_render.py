@@ -922,6 +922,12 @@ def _meeting_lines(r: ParticipationReport, w: Words) -> list[str]:
     return lines
 
 
+def _corrections(r: ParticipationReport, w: Words) -> list[str]:
+    """That the record of a meeting was corrected, when, what and why: one line
+    for each correction, below the meetings (which show the corrected values)."""
+    return [w.meeting_corrected(m.number, c) for m in r.meetings for c in m.corrections]
+
+
 def _meeting_when(m: MeetingEntry, w: Words) -> str:
     when = w.when(m.starts_at, weekday=True)
     return when if m.held else f"{when} ({w('not_held_yet')})"
@@ -966,6 +972,7 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
             ],
             cards=True,
         )
+        body += "".join(f"<p>{_e(line)}</p>" for line in _corrections(r, w))
     return f'<section id="meetings"><h2>{_e(w("meetings"))}</h2>{body}</section>'
 
 
@@ -1001,6 +1008,8 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
                 for m in r.meetings
             ],
         )
+        for line in _corrections(r, w):
+            out += [_md(line), ""]
     else:
         out += [w("none_yet"), ""]
     out += [f"## {w('announcements')}", ""]

@@ -13,7 +13,11 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from samenspraak.application.errors import InvalidInput
-from samenspraak.application.report import DecisionEntry, ReactionEntry
+from samenspraak.application.report import (
+    DecisionEntry,
+    MeetingCorrectionEntry,
+    ReactionEntry,
+)
 from samenspraak.domain.templates import GUARDS
 
 Lang = Literal["nl", "en"]
@@ -204,6 +208,17 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "1 meeting not held yet (recorded in advance).",
     },
     "not_held_yet": {"nl": "nog niet gehouden", "en": "not held yet"},
+    "meeting_corrected": {
+        "nl": "De vastlegging van bijeenkomst {n} is op {when} gecorrigeerd "
+        "({fields}). Reden: {reason}",
+        "en": "The record of meeting {n} was corrected on {when} ({fields}). "
+        "Reason: {reason}",
+    },
+    "corrected_starts_at": {"nl": "tijdstip", "en": "time"},
+    "corrected_kind": {"nl": "soort", "en": "kind"},
+    "corrected_place": {"nl": "plaats", "en": "place"},
+    "corrected_attendance": {"nl": "aantal aanwezigen", "en": "attendance"},
+    "corrected_summary": {"nl": "verslag", "en": "summary"},
     "decided_at_deadline": {
         "nl": "Besloten bij de sluitingstijd",
         "en": "Decided at its closing time",
@@ -716,6 +731,22 @@ class Words:
         if decision.closed_by_deadline:
             return self("decided_at_deadline")
         return self.value(decision.state)
+
+    def meeting_corrected(self, number: int, correction: MeetingCorrectionEntry) -> str:
+        """That the record of a meeting was corrected: when, what and why."""
+        named = [self(f"corrected_{field}") for field in correction.fields]
+        fields = (
+            f"{', '.join(named[:-1])} {self('and')} {named[-1]}"
+            if len(named) > 1
+            else "".join(named)
+        )
+        return self(
+            "meeting_corrected",
+            n=number,
+            when=self.when(correction.corrected_at),
+            fields=fields,
+            reason=self.text(correction.reason),
+        )
 
     def evening_share(self, evening: int, total: int) -> str:
         """How many of the meetings held were outside office hours."""

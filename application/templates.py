@@ -60,6 +60,7 @@ from samenspraak.domain.rules import counted
 from samenspraak.domain.templates import (
     BUILT_IN_TEMPLATES,
     GUARDS,
+    PERMITTED_WITH,
     Phase,
     ProcessTemplate,
 )
@@ -110,8 +111,11 @@ def _command_methods() -> tuple[str, ...]:
 
 
 ALL_COMMANDS: tuple[str, ...] = _command_methods()
-COMMANDS: tuple[str, ...] = tuple(c for c in ALL_COMMANDS if c not in OUTSIDE_PHASES)
-"""The commands a template may permit within a phase, in the engine's order."""
+COMMANDS: tuple[str, ...] = tuple(
+    c for c in ALL_COMMANDS if c not in OUTSIDE_PHASES and c not in PERMITTED_WITH
+)
+"""The commands a template may permit within a phase, in the engine's order
+(those :data:`PERMITTED_WITH` another are permitted with it, not named)."""
 
 
 class TemplateError(InvalidInput):
@@ -310,6 +314,12 @@ def _permission_problems(phase: PhaseFile, here: str) -> Iterator[tuple[str, str
                 yield (
                     f"{at}[{j}]",
                     f"'{command}' {OUTSIDE_PHASES[command]}, so no phase permits it",
+                )
+            elif command in PERMITTED_WITH:
+                yield (
+                    f"{at}[{j}]",
+                    f"'{command}' is permitted with '{PERMITTED_WITH[command][0]}', "
+                    "which a phase lists instead",
                 )
             elif command not in COMMANDS:
                 yield (

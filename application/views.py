@@ -31,7 +31,21 @@ class GroupView(View):
     members: list[str]
 
 
+class MeetingCorrectionView(View):
+    """A correction of what was recorded of a meeting."""
+
+    corrected_at: datetime
+    """When the correction was recorded."""
+    fields: list[str]
+    """What it corrected: ``starts_at``, ``kind``, ``place``, ``attendance``,
+    ``summary``."""
+    reason: str | None
+    """Why (None once erased)."""
+
+
 class MeetingView(View):
+    """A meeting as recorded, with any correction applied (``corrections``)."""
+
     number: int
     starts_at: datetime
     kind: str
@@ -39,6 +53,8 @@ class MeetingView(View):
     attendance: int
     summary: str | None
     evening_or_weekend: bool
+    corrections: list[MeetingCorrectionView] = []
+    """The corrections of its record, in the order recorded."""
 
 
 class AnnouncementView(View):

@@ -4,6 +4,7 @@ made known, the meetings held and what the council was told.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -144,6 +145,85 @@ def meeting_hold(
     )
     click.echo(number)
     done(f"Recorded meeting {number} of {initiative_ref}.")
+
+
+FIELD_NAMES = {
+    "starts_at": "time",
+    "kind": "kind",
+    "place": "place",
+    "attendance": "attendance",
+    "summary": "summary",
+}
+"""How the confirmation names what a correction changed."""
+
+
+def _a_meeting_number(_: click.Context, __: click.Parameter, value: str) -> int:
+    if not re.fullmatch(r"\s*[0-9]+\s*", value) or int(value) < 1:
+        msg = "a meeting's number is a whole number from 1, like 2 (see meeting list)."
+        raise click.BadParameter(msg)
+    return int(value)
+
+
+@meeting.command("correct")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("number", metavar="NUMBER", callback=_a_meeting_number)
+@click.option(
+    "--start",
+    "--starts-at",
+    "start",
+    metavar="TIME",
+    help="The right start with timezone, like 2026-04-09T19:30+02:00.",
+)
+@click.option("--kind", type=choices_of(MeetingKind), help="The right kind of meeting.")
+@click.option("--place", help="Where it was really held.")
+@click.option("--attendance", metavar="N", help="How many people really came.")
+@click.option("--summary", help="What was discussed, as it should read.")
+@click.option("--reason", required=True, help="Why the record is corrected.")
+@pass_context
+def meeting_correct(
+    obj: Context,
+    initiative_ref: str,
+    number: int,
+    start: str | None,
+    kind: str | None,
+    place: str | None,
+    attendance: str | None,
+    summary: str | None,
+    reason: str,
+) -> None:
+    """Correct what was recorded of a meeting (facilitator): its start, kind,
+    place, attendance or summary, with the reason. The meeting as first recorded
+    stays in the record; reports and lists show the corrected one.
+
+    \b
+    Example:
+      samenspraak --as facilitator meeting correct city-centre 2 \\
+        --start 2026-04-09T19:30+02:00 --attendance 64 \\
+        --reason "The date was typed from the draft invitation"
+    """
+    if all(given is None for given in (start, kind, place, attendance, summary)):
+        msg = (
+            "Give what to correct: --start, --kind, --place, --attendance or --summary."
+        )
+        raise click.UsageError(msg)
+    command = parse(
+        c.CorrectMeeting,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "meeting": number,
+            "starts_at": start,
+            "kind": kind,
+            "place": place,
+            "attendance": attendance,
+            "summary": summary,
+            "reason": reason,
+        },
+    )
+    corrected = obj.app(write=True).correct_meeting(command)
+    named = [FIELD_NAMES[field] for field in corrected]
+    what = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    done(f"Corrected meeting {command.meeting} of {initiative_ref}: its {what}.")
 
 
 @meeting.command("list")

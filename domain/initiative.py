@@ -8,7 +8,7 @@ for who may act.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from samenspraak.domain.templates import (
     COMMAND_PHRASES,
     DEFAULT_TEMPLATE,
     GUARDS,
+    PERMITTED_WITH,
     Phase,
     ProcessTemplate,
     pinned_template,
@@ -366,12 +367,16 @@ class Initiative(Aggregate):
         if not phase.permissions or who is None or self.is_closed:
             return
         role = StakeholderKind(who).value
+        granted, phrase = PERMITTED_WITH.get(
+            command,
+            (command, COMMAND_PHRASES.get(command, command.replace("_", " "))),
+        )
         rules.only_permitted_roles_act_in_a_phase.check(
-            command in phase.permissions.get(role, ()),
+            granted in phase.permissions.get(role, ()),
             phase=self.phase,
             initiative=self.slug,
             kind=_with_article(role),
-            command=COMMAND_PHRASES.get(command, command.replace("_", " ")),
+            command=phrase,
         )
 
     # --- Stakeholders ------------------------------------------------------------
@@ -677,6 +682,96 @@ class Initiative(Aggregate):
         self.meetings.append(
             Meeting(number, starts_at, MeetingKind(kind), place, attendance, summary)
         )
+
+    def correct_meeting(
+        self,
+        *,
+        actor: str,
+        number: int,
+        starts_at: datetime | None = None,
+        kind: MeetingKind | None = None,
+        place: TextRef | None = None,
+        attendance: int | None = None,
+        summary: TextRef | None = None,
+        reason: TextRef | None,
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of meeting ``number``: its time, kind, place,
+        attendance or summary, with the reason; returns the names of the fields
+        corrected. The ``MeetingHeld`` stays in the record; ``MeetingCorrected``
+        carries only what changed (a field given as it already is recorded is left
+        out). ``place`` and ``summary`` are texts, which the domain cannot compare:
+        the caller passes them only when their text changed."""
+        self.require_facilitator(actor, "correct meetings")
+        meeting = self.meeting(number)
+        rules.a_meeting_named_must_exist.check(
+            meeting is not None, initiative=self.slug, meeting=number
+        )
+        assert meeting is not None  # for the type checker: the rule said so
+        if starts_at is not None:
+            rules.times_carry_a_timezone.check(
+                starts_at.tzinfo is not None, what="start of the meeting"
+            )
+        if attendance is not None:
+            rules.attendance_is_not_negative.check(attendance >= 0)
+        rules.a_meeting_correction_gives_its_reason.check(
+            reason is not None, meeting=number, initiative=self.slug
+        )
+        assert reason is not None
+        # The same moment written with another offset is the same time.
+        if starts_at is not None and starts_at == meeting.starts_at:
+            starts_at = None
+        if kind is not None and MeetingKind(kind) is meeting.kind:
+            kind = None
+        if attendance is not None and attendance == meeting.attendance:
+            attendance = None
+        changed = {
+            "starts_at": starts_at,
+            "kind": kind,
+            "place": place,
+            "attendance": attendance,
+            "summary": summary,
+        }
+        corrected = tuple(name for name, value in changed.items() if value is not None)
+        rules.a_meeting_correction_changes_something.check(
+            bool(corrected), meeting=number, initiative=self.slug
+        )
+        self._meeting_corrected(
+            actor=actor,
+            number=number,
+            starts_at=starts_at,
+            kind=kind,
+            place=place,
+            attendance=attendance,
+            summary=summary,
+            reason=reason,
+        )
+        return corrected
+
+    @event("MeetingCorrected")
+    def _meeting_corrected(
+        self,
+        *,
+        actor: str,
+        number: int,
+        starts_at: datetime | None,
+        kind: MeetingKind | None,
+        place: TextRef | None,
+        attendance: int | None,
+        summary: TextRef | None,
+        reason: TextRef,
+    ) -> None:
+        meeting = self.meeting(number)
+        if meeting is None:  # a record replayed without its meeting: nothing to do
+            return
+        corrected = replace(
+            meeting,
+            starts_at=meeting.starts_at if starts_at is None else starts_at,
+            kind=meeting.kind if kind is None else MeetingKind(kind),
+            place=meeting.place if place is None else place,
+            attendance=meeting.attendance if attendance is None else attendance,
+            summary=meeting.summary if summary is None else summary,
+        )
+        self.meetings = [corrected if m is meeting else m for m in self.meetings]
 
     # --- The council -------------------------------------------------------------
 

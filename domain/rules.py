@@ -201,6 +201,15 @@ a_meeting_named_must_exist = _rule(
     "a_meeting_named_must_exist",
     "{initiative} has no meeting {meeting}.",
 )
+a_meeting_correction_gives_its_reason = _rule(
+    "a_meeting_correction_gives_its_reason",
+    "A correction of meeting {meeting} of {initiative} gives its reason.",
+)
+a_meeting_correction_changes_something = _rule(
+    "a_meeting_correction_changes_something",
+    "Meeting {meeting} of {initiative} is recorded so already; a correction changes "
+    "its time, kind, place, attendance or summary.",
+)
 a_reaction_at_a_meeting_names_the_meeting = _rule(
     "a_reaction_at_a_meeting_names_the_meeting",
     "A reaction given at a meeting says which meeting it was.",

@@ -76,6 +76,14 @@ COMMAND_PHRASES: dict[str, str] = {
 """What each command a template may permit does, as a refusal says it ("may not
 join the initiative")."""
 
+PERMITTED_WITH: dict[str, tuple[str, str]] = {
+    "correct_meeting": ("hold_meeting", "correct meetings"),
+}
+"""Commands a template does not name: a phase permits each where it permits
+another (whoever may hold meetings in a phase may correct them there), and a
+refusal says it in its own words. So the built-in templates, pinned by their
+content hash, need no new version for them."""
+
 
 @dataclass(frozen=True)
 class Phase:

@@ -106,6 +106,7 @@ class ProcessStateProjector:
             ("initiative", "MemberAdded"): _member_added,
             ("initiative", "MemberRemoved"): _member_removed,
             ("initiative", "MeetingHeld"): _meeting_held,
+            ("initiative", "MeetingCorrected"): _meeting_corrected,
             ("initiative", "Announced"): _announced,
             ("initiative", "PersonalDataErased"): _personal_data_erased,
             ("initiative", "IdentityCorrected"): _identity_corrected,
@@ -399,6 +400,33 @@ def _meeting_held(d: Document, e: Any, at: str) -> None:
             "evening_or_weekend": is_evening_or_weekend(e.starts_at),
             "recorded_at": at,
         }
+    )
+
+
+def _meeting_corrected(d: Document, e: Any, at: str) -> None:
+    """The meeting shows what was corrected (the evening/weekend flag follows a
+    corrected time); ``corrections`` keeps each correction: when, which fields,
+    what they said before and the reason."""
+    meeting = next((m for m in d["meetings"] if m["number"] == e.number), None)
+    if meeting is None:  # a record with a correction of no meeting: nothing to show
+        return
+    now: Document = {}
+    if e.starts_at is not None:
+        now["starts_at"] = e.starts_at.isoformat()
+    if e.kind is not None:
+        now["kind"] = _value(e.kind)
+    if e.place is not None:
+        now["place"] = _text(e.place)
+    if e.attendance is not None:
+        now["attendance"] = e.attendance
+    if e.summary is not None:
+        now["summary"] = _text(e.summary)
+    was = {field: meeting[field] for field in now}
+    meeting.update(now)
+    if e.starts_at is not None:
+        meeting["evening_or_weekend"] = is_evening_or_weekend(e.starts_at)
+    meeting.setdefault("corrections", []).append(
+        {"at": at, "fields": list(now), "was": was, "reason": _text(e.reason)}
     )
 
 

@@ -26,6 +26,22 @@ def _numbers(values: Any) -> str:
     return numbered(values, "reaction", "reactions")
 
 
+def _corrected(e: Any) -> str:
+    """What a meeting's correction changed: the new values, texts only named."""
+    parts = []
+    if e.starts_at is not None:
+        parts.append(f"starts at {e.starts_at.isoformat()}")
+    if e.kind is not None:
+        parts.append(_v(e.kind))
+    if e.place is not None:
+        parts.append("new place")
+    if e.attendance is not None:
+        parts.append(f"{e.attendance} present")
+    if e.summary is not None:
+        parts.append("new summary")
+    return ", ".join(parts)
+
+
 LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "Started"): lambda e: (
         f"Initiative {e.slug} started ({_v(e.level)}, budget EUR {e.budget}, "
@@ -39,6 +55,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "MeetingHeld"): lambda e: (
         f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
         f"{e.attendance} present)"
+    ),
+    ("initiative", "MeetingCorrected"): lambda e: (
+        f"Meeting {e.number} corrected: {_corrected(e)}"
     ),
     ("initiative", "PersonalDataErased"): lambda e: (
         "A stakeholder's personal data erased"
