@@ -271,11 +271,34 @@ class TextStoreRecorder:
     def _write_directory_first(self, c: _Cursor, kwargs: Mapping[str, Any]) -> None:
         """What a save checks and changes in the directory before its events are
         written: the one acting was not erased, a correction, and the identities
-        sealed still being the directory's (a correction's own included)."""
+        sealed still being the directory's (a correction's own included). The row
+        the save changes (the corrected or erased person's) is locked first, before
+        any is read for share: two saves that read it for share and then both
+        wait to change it would deadlock."""
+        self._lock_the_row_it_changes(c, kwargs)
         self._refuse_an_erased_actor(c, kwargs.get("acting"))
         if kwargs.get("correction") is not None:
             self._correct_row(c, kwargs["correction"])
         self._refuse_a_stale_identity(c, kwargs.get("sealed_identities"))
+
+    def _lock_the_row_it_changes(self, c: _Cursor, kwargs: Mapping[str, Any]) -> None:
+        """On PostgreSQL, the directory row a correction or an erasure changes, for
+        update, until the transaction ends (SQLite: the write lock taken first
+        already keeps every other writer out)."""
+        if not self.for_update:
+            return
+        changes = [
+            job.stakeholder_id
+            for job in (kwargs.get("correction"), kwargs.get("erasure"))
+            if job is not None
+        ]
+        if changes:
+            c.execute(
+                f"SELECT id FROM {self.stakeholders_table} WHERE id IN "
+                f"({', '.join([self.p] * len(changes))}){self.for_update}",
+                changes,
+            )
+            c.fetchall()
 
     def _write_rows(
         self,

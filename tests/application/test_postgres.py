@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import uuid
@@ -709,6 +710,69 @@ def test_a_phase_is_not_left_past_a_reaction_given_meanwhile_on_postgresql(
                              "reactions": [1], "reasoning": "Benches follow."})  # fmt: skip
         app.advance_phase({"actor": "fac", "initiative": "park"})
         assert app.initiative_status("park").phase == "colleagues-join"
+    finally:
+        app.close()
+        other.close()
+
+
+def test_two_corrections_of_one_person_at_once_wait_for_each_other_on_postgresql(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resident corrects their name while the facilitator corrects their contact,
+    at the same moment. Each has checked that the resident is not erased; the one
+    that changes their row second waits for the first instead of deadlocking with it
+    (which PostgreSQL ends after a second, by aborting one of them)."""
+    import psycopg  # noqa: PLC0415
+
+    from samenspraak.application.persistence import TextStoreRecorder  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    app, other = Samenspraak.open(url), Samenspraak.open(url)
+    try:
+        play(app, say=lambda line: None)
+        both_checked = threading.Barrier(2)
+        refuse, correct = (
+            TextStoreRecorder._refuse_an_erased_actor,
+            TextStoreRecorder._correct_row,
+        )
+        deadlocked: list[Exception] = []
+
+        def then_wait(self: Any, c: Any, acting: Any) -> None:
+            refuse(self, c, acting)
+            # (the barrier breaks when the other waits for this one's row)
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_checked.wait(1.5)
+
+        def noting_a_deadlock(self: Any, c: Any, correction: Any) -> None:
+            try:
+                correct(self, c, correction)
+            except psycopg.errors.DeadlockDetected as error:
+                deadlocked.append(error)
+                raise
+
+        monkeypatch.setattr(TextStoreRecorder, "_refuse_an_erased_actor", then_wait)
+        monkeypatch.setattr(TextStoreRecorder, "_correct_row", noting_a_deadlock)
+        done: dict[str, Any] = {}
+
+        def by_the_facilitator() -> None:
+            done["contact"] = other.correct_stakeholder(
+                {"actor": "facilitator", "stakeholder": "bakery",
+                 "contact": "bakker@example.org"}
+            )  # fmt: skip
+
+        facilitator = threading.Thread(target=by_the_facilitator)
+        facilitator.start()
+        done["name"] = app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        facilitator.join(30)
+        monkeypatch.undo()
+
+        assert deadlocked == []
+        assert set(done) == {"contact", "name"}
+        row = app.store.select_stakeholder(ref="bakery")
+        assert row is not None
+        assert (row.name, row.contact) == ("The bakery", "bakker@example.org")
     finally:
         app.close()
         other.close()
