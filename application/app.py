@@ -77,6 +77,7 @@ from samenspraak.application.persistence import (
     StakeholderRow,
     TextRow,
     TextStoreRecorder,
+    Unchanged,
     identity_body,
 )
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
@@ -164,6 +165,31 @@ IDENTITY_TOPICS = frozenset(
     )
 )
 """The events that commit to stakeholders' identities."""
+
+ADDITIONS = frozenset(
+    f"samenspraak.domain.initiative:Initiative.{name}"
+    for name in (
+        "StakeholderJoined",
+        "IdentityCorrected",
+        "GroupFormed",
+        "MemberAdded",
+        "Announced",
+        "MeetingHeld",
+        "CouncilInformed",
+        "CouncilFollowedUp",
+    )
+)
+"""Events that only add to an initiative: recorded while a command on one of its
+plans or decision points ran, they cannot make what it was judged on wrong (at
+worst it was refused what it would now be allowed), so they do not make it run
+again; taking a decision, which depends on who takes part, is the exception."""
+
+DECIDING = frozenset(
+    f"samenspraak.domain.decision_point:DecisionPoint.{name}"
+    for name in ("Decided", "ClosedByDeadline")
+)
+"""Events that take a decision: who takes part counts, so every change of the
+initiative recorded while they were worked out makes the command run again."""
 
 CREATIONS = (
     "samenspraak.domain.plan:Plan.Created",
@@ -792,10 +818,17 @@ class Samenspraak(Application[UUID]):
             kwargs.setdefault("acting", acting)
         read = _READ.get()
         if read:
-            saved = {o.id for o in objs if isinstance(o, Aggregate)}
-            unchanged = {i: v for i, v in read.items() if i not in saved}
-            if unchanged:
-                kwargs.setdefault("unchanged", unchanged)
+            saved = [o for o in objs if isinstance(o, Aggregate)]
+            ids = {o.id for o in saved}
+            versions = {i: v for i, v in read.items() if i not in ids}
+            decides = any(
+                get_topic(type(e)) in DECIDING for o in saved for e in o.pending_events
+            )
+            if versions:
+                kwargs.setdefault(
+                    "unchanged",
+                    Unchanged(versions, frozenset() if decides else ADDITIONS),
+                )
         return super().save(*objs, **kwargs)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:

@@ -102,6 +102,16 @@ class NothingSince:
 
 
 @dataclass(frozen=True)
+class Unchanged:
+    """The aggregates a command read and does not save, at the versions it read
+    them: when its own events are saved, none may have an event recorded since,
+    but for events of ``besides`` (topics), which only add to what it read."""
+
+    versions: Mapping[UUID, int]
+    besides: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class StakeholderRow:
     """A stakeholder in the directory: a pseudonymous id and personal data."""
 
@@ -242,27 +252,25 @@ class TextStoreRecorder:
                 raise IntegrityError(msg)
 
     def _refuse_what_changed_since_read(
-        self, c: _Cursor, read: Mapping[UUID, int] | None
+        self, c: _Cursor, read: Unchanged | None
     ) -> None:
         """Inside the transaction that saves a command's events, once no other
         writer can record any: each aggregate the command read (and does not
-        save) is still at the version it read. A reaction judged on an initiative
-        that has been closed since, or a stakeholder who has left since, is run
-        again and judged on what is there now."""
-        if not read:
+        save) is still as it read it, but for events that only add to it (of
+        ``read.besides``). A reaction judged on an initiative that has been
+        closed since, or a stakeholder who has left since, is run again and
+        judged on what is there now."""
+        if read is None:
             return
-        ids = list(read)
-        c.execute(
-            f"SELECT originator_id, MAX(originator_version) AS version "
-            f"FROM {self.events_table} "
-            f"WHERE originator_id IN ({', '.join([self.p] * len(ids))}) "
-            "GROUP BY originator_id",
-            [self.originator_param(i) for i in ids],
-        )
-        now = {UUID(str(row["originator_id"])): row["version"] for row in c.fetchall()}
-        if any(now.get(i, 0) != version for i, version in read.items()):
-            msg = "What the command read was changed while it ran."
-            raise IntegrityError(msg)
+        for aggregate_id, version in read.versions.items():
+            c.execute(
+                f"SELECT topic FROM {self.events_table} "
+                f"WHERE originator_id = {self.p} AND originator_version > {self.p}",
+                [self.originator_param(aggregate_id), version],
+            )
+            if any(row["topic"] not in read.besides for row in c.fetchall()):
+                msg = "What the command read was changed while it ran."
+                raise IntegrityError(msg)
 
     def originator_param(self, aggregate_id: UUID) -> Any:
         """An aggregate's id as the events table holds it (SQLite: hex text)."""

@@ -71,7 +71,7 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         if kwargs.get("erasure") is not None:
             self._erase_rows(curs, kwargs["erasure"])
         since, read = kwargs.get("nothing_since"), kwargs.get("unchanged")
-        if since is not None or read:
+        if since is not None or read is not None:
             # The library takes this lock before it inserts the events; taken
             # now, no other writer records events until this transaction ends, so
             # what the command read is still all there is. Taken after the

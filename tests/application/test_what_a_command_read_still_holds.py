@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -193,3 +194,80 @@ def test_the_council_is_given_the_head_as_it_stood_when_it_was_informed(
     )
     [told] = app.initiative_status("park").council
     assert told.audit_head == f"{reaction.position}:{reaction.initiative_chain_hash}"
+
+
+def _tries_of(monkeypatch: pytest.MonkeyPatch, method: str) -> list[int]:
+    """Counts how often the engine calls one of its methods: once per try of a
+    command that calls it once."""
+    original = getattr(Samenspraak, method)
+    calls: list[int] = []
+
+    def counted(self: Samenspraak, *args: Any) -> Any:
+        calls.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(Samenspraak, method, counted)
+    return calls
+
+
+def test_a_reaction_saved_while_someone_else_joins_is_saved_at_its_first_try(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    """Someone joining, a meeting recorded, the council informed: what only adds
+    to an initiative cannot make a reaction judged a moment before wrong, so it
+    does not make the reaction run again (on a busy evening, many join while
+    others react)."""
+    _park(app)
+    other.register_stakeholder({"actor": "fac", "stakeholder": "ann", "name": "Ann"})
+
+    def others_add() -> None:
+        other.join_initiative({"actor": "fac", "initiative": "park",
+                               "stakeholder": "ann", "kind": "resident"})  # fmt: skip
+        other.hold_meeting({"actor": "fac", "initiative": "park", "starts_at": _now(),
+                            "kind": "residents-meeting", "place": "The park",
+                            "attendance": 12, "summary": "A walk."})  # fmt: skip
+
+    ran = just_before_saving(others_add)
+    tries = _tries_of(monkeypatch, "_plan")
+    _bob_reacts(app)
+    monkeypatch.undo()
+    assert ran == [True]
+    assert tries == [1]
+    assert _events(app)[-3:] == ["StakeholderJoined", "MeetingHeld", "ReactionAdded"]
+
+
+def test_a_decision_taken_while_someone_joins_runs_again_and_counts_them(
+    app: Samenspraak,
+    other: Samenspraak,
+    monkeypatch: pytest.MonkeyPatch,
+    just_before_saving: BeforeSaving,
+) -> None:
+    """Who takes part decides a decision point's outcome (a consensus needs every
+    eligible participant), so taking a decision depends on every change of the
+    initiative, joins included: Ann joined before the decision was saved, and the
+    consensus that Bob alone would have made is not reached."""
+    _park(app)
+    app.put_decision_point(
+        {"actor": "fac", "initiative": "park", "decision": "first",
+         "question": "What first?", "eligible": ["resident"], "rule": "consensus",
+         "options": [{"key": "a", "label": "Trees"}, {"key": "b", "label": "Benches"}]}
+    )  # fmt: skip
+    app.take_position(
+        {"actor": "bob", "initiative": "park", "decision": "first", "option": "a"}
+    )
+    other.register_stakeholder({"actor": "fac", "stakeholder": "ann", "name": "Ann"})
+
+    def ann_joins() -> None:
+        other.join_initiative({"actor": "fac", "initiative": "park",
+                               "stakeholder": "ann", "kind": "resident"})  # fmt: skip
+
+    just_before_saving(ann_joins)
+    tries = _tries_of(monkeypatch, "_decision")
+    outcome = app.decide({"actor": "fac", "initiative": "park", "decision": "first"})
+    monkeypatch.undo()
+    assert tries == [1, 1]
+    assert outcome is None
+    assert _events(app)[-2:] == ["StakeholderJoined", "Decided"]
