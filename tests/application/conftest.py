@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,48 @@ import pytest
 from samenspraak.application import Samenspraak, SamenspraakError
 from samenspraak.application.story import StoryRecord, play
 from samenspraak.application.templates import TEMPLATES_VARIABLE
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import psycopg  # noqa: PLC0415 (optional driver)
+    except ImportError:
+        return "the PostgreSQL driver is not installed (pip install 'samenspraak[postgres]')"
+    try:
+        psycopg.connect(POSTGRES, connect_timeout=3).close()
+    except psycopg.Error as error:
+        return f"no PostgreSQL at {POSTGRES}: {str(error).strip().splitlines()[0]}"
+    return None
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    """A PostgreSQL schema of its own, dropped afterwards (skips, or fails where
+    PostgreSQL is required, when none is reachable)."""
+    reason = reachable()
+    if reason is not None:
+        if os.environ.get("SAMENSPRAAK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here, but {reason}.")
+        pytest.skip(f"PostgreSQL is not reachable: {reason}.")
+    import psycopg  # noqa: PLC0415
+
+    name = f"samenspraak_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield name
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture
+def postgres_url(schema: str) -> str:
+    """Where to open an engine on a PostgreSQL schema of its own."""
+    return f"{POSTGRES}?schema={schema}"
 
 
 @pytest.fixture

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from samenspraak.application import NotAllowed, NotFound, Samenspraak, StorageError
+from samenspraak.application import NotFound, Samenspraak, StorageError
 from samenspraak.application.story import play
 
 ThreadedReactions = Callable[[Samenspraak], list[str]]
@@ -21,38 +20,6 @@ GAVE_UP = (
     "Others changed the same record at the same moment; gave up after 8 tries. "
     "Please try again."
 )
-
-
-def reachable() -> str | None:
-    """None when PostgreSQL answers, else the reason it does not."""
-    try:
-        import psycopg  # noqa: PLC0415 (optional driver)
-    except ImportError:
-        return "the PostgreSQL driver is not installed (pip install 'samenspraak[postgres]')"
-    try:
-        psycopg.connect(SERVER, connect_timeout=3).close()
-    except psycopg.Error as error:
-        return f"no PostgreSQL at {SERVER}: {str(error).strip().splitlines()[0]}"
-    return None
-
-
-@pytest.fixture
-def schema() -> Iterator[str]:
-    reason = reachable()
-    if reason is not None:
-        if os.environ.get("SAMENSPRAAK_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required here, but {reason}.")
-        pytest.skip(f"PostgreSQL is not reachable: {reason}.")
-    import psycopg  # noqa: PLC0415
-
-    name = f"samenspraak_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {name}")
-    try:
-        yield name
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {name} CASCADE")
 
 
 def test_the_story_plays_on_postgresql_through_the_same_code_path(schema: str) -> None:
@@ -623,93 +590,6 @@ def test_a_reaction_saved_while_its_giver_is_erased_is_erased_too_on_postgresql(
         assert reaction.stakeholder == done["erasure"].now_named
         assert reaction.text is None  # erased with the rest of theirs
         assert app.verify_audit().intact
-    finally:
-        app.close()
-        other.close()
-
-
-BeforeSaving = Callable[[Callable[[], object]], list[bool]]
-
-
-def _park(app: Samenspraak) -> None:
-    """The park (on overheidsparticipatie 2, whose first phase is left only when
-    no reaction is unanswered): a facilitator, Bob a resident, a plan with a
-    draft open to reactions."""
-    app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
-    app.start_initiative(
-        {"actor": "fac", "initiative": "park", "title": "The park",
-         "description": "What the park needs.", "area": "The park", "budget": "0",
-         "level": "co-deciding", "template": "overheidsparticipatie@2"}
-    )  # fmt: skip
-    app.register_stakeholder({"actor": "fac", "stakeholder": "bob", "name": "Bob"})
-    app.join_initiative(
-        {"actor": "fac", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
-    )
-    app.form_group(
-        {"actor": "fac", "initiative": "park", "group": "team", "kind": "working",
-         "name": "Team", "mandate": "The plan."}
-    )  # fmt: skip
-    app.create_plan(
-        {"actor": "fac", "initiative": "park", "plan": "paths", "title": "Paths",
-         "group": "team"}
-    )  # fmt: skip
-    app.propose_draft(
-        {"actor": "fac", "initiative": "park", "plan": "paths", "text": "v1",
-         "changes": "First."}
-    )  # fmt: skip
-
-
-def _bob_reacts(app: Samenspraak) -> int:
-    return app.react_to_plan(
-        {"actor": "bob", "initiative": "park", "plan": "paths", "version": 1,
-         "stance": "concern", "text": "Too few benches."}
-    )  # fmt: skip
-
-
-def test_a_reaction_judged_while_the_initiative_closes_is_refused_on_postgresql(
-    schema: str, monkeypatch: pytest.MonkeyPatch, just_before_saving: BeforeSaving
-) -> None:
-    url = f"{SERVER}?schema={schema}"
-    app, other = Samenspraak.open(url), Samenspraak.open(url)
-    try:
-        _park(app)
-        ran = just_before_saving(
-            lambda: other.close_initiative(
-                {"actor": "fac", "initiative": "park", "outcome": "Done."}
-            )
-        )
-        with pytest.raises(NotAllowed) as refused:
-            _bob_reacts(app)
-        monkeypatch.undo()
-        assert ran == [True]
-        assert refused.value.rule == "a_closed_initiative_takes_no_commands"
-        events = [e.event for e in app.audit_log("park")]
-        assert events[-1] == "Closed"
-        assert "ReactionAdded" not in events
-    finally:
-        app.close()
-        other.close()
-
-
-def test_a_phase_is_not_left_past_a_reaction_given_meanwhile_on_postgresql(
-    schema: str, monkeypatch: pytest.MonkeyPatch, just_before_saving: BeforeSaving
-) -> None:
-    url = f"{SERVER}?schema={schema}"
-    app, other = Samenspraak.open(url), Samenspraak.open(url)
-    try:
-        _park(app)
-        ran = just_before_saving(lambda: _bob_reacts(other))
-        with pytest.raises(NotAllowed) as refused:
-            app.advance_phase({"actor": "fac", "initiative": "park"})
-        monkeypatch.undo()
-        assert ran == [True]
-        assert refused.value.rule == "a_phase_is_left_when_its_guards_hold"
-        assert app.initiative_status("park").phase == "society-decides"
-        # Once the reaction is answered, the phase is left.
-        app.defend_position({"actor": "fac", "initiative": "park", "plan": "paths",
-                             "reactions": [1], "reasoning": "Benches follow."})  # fmt: skip
-        app.advance_phase({"actor": "fac", "initiative": "park"})
-        assert app.initiative_status("park").phase == "colleagues-join"
     finally:
         app.close()
         other.close()

@@ -20,10 +20,26 @@ SHA = "ab" * 32
 BeforeSaving = Callable[[Callable[[], object]], list[bool]]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each story runs on a SQLite file and on a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "samenspraak.db")
+    found: str = request.getfixturevalue("postgres_url")
+    return found
+
+
 @pytest.fixture
-def other(app: Samenspraak, tmp_path: Path) -> Iterator[Samenspraak]:
-    """Another process with the same file open."""
-    engine = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+def app(url: str) -> Iterator[Samenspraak]:
+    engine = Samenspraak.open(url)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def other(app: Samenspraak, url: str) -> Iterator[Samenspraak]:
+    """Another process with the same record open."""
+    engine = Samenspraak.open(url, create=False)
     yield engine
     engine.close()
 
