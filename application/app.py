@@ -19,7 +19,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -735,6 +735,7 @@ class Samenspraak(Application[UUID]):
                     msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART
                 ) from None
             except IntegrityError:
+                self._forget_what_was_read()
                 if attempt == RETRIES:
                     msg = (
                         "Others changed the same record at the same moment; "
@@ -770,6 +771,18 @@ class Samenspraak(Application[UUID]):
                 _ACTING.reset(token)
                 _READ.reset(read)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
+
+    def _forget_what_was_read(self) -> None:
+        """After a collision, the aggregates the command read leave the library's
+        cache (when it is on), so that it reads them again from the record: a
+        cache that is not fast-forwarded would otherwise hand out the same old
+        copy at every try."""
+        cache, read = self.repository.cache, _READ.get()
+        if cache is None or not read:
+            return
+        for aggregate_id in read:
+            with suppress(KeyError):
+                cache.get(aggregate_id, evict=True)
 
     def _failed(self, error: Exception) -> StorageError:
         """The database refused a statement (or, read-only, a connection)."""
@@ -3202,6 +3215,14 @@ def _library_settings(settings: object) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in settings.items()
     ):
         msg = "settings: must map the library's setting names to text values."
+        raise InvalidInput(msg)
+    copies = settings.get("DEEPCOPY_FROM_AGGREGATE_CACHE", "y")
+    if copies.strip().lower() not in ("y", "yes", "t", "true", "on", "1"):
+        msg = (
+            "settings: DEEPCOPY_FROM_AGGREGATE_CACHE must stay on (y): a command "
+            "changes the aggregates it reads, and one that is refused or runs "
+            "again would leave its unsaved changes in the cache for the next."
+        )
         raise InvalidInput(msg)
     for name in settings:
         if name not in LIBRARY_SETTINGS:

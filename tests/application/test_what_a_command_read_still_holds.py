@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from samenspraak.application import NotAllowed, Samenspraak
+from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 
 SHA = "ab" * 32
 
@@ -287,3 +287,52 @@ def test_a_decision_taken_while_someone_joins_runs_again_and_counts_them(
     assert tries == [1, 1]
     assert outcome is None
     assert _events(app)[-2:] == ["StakeholderJoined", "Decided"]
+
+
+def test_an_engine_whose_cache_is_not_fast_forwarded_sees_what_others_recorded(
+    app: Samenspraak, url: str, other: Samenspraak
+) -> None:
+    """With the library's aggregate cache on and not fast-forwarded, an engine
+    keeps the initiative as it last read it. When another process closed it since,
+    the engine's reaction finds the initiative changed when it saves, reads it
+    again from the record, and is refused: not judged on its own old copy, and
+    not refused eight times over as a collision."""
+    _park(app)
+    cached = Samenspraak.open(
+        url,
+        create=False,
+        settings={"AGGREGATE_CACHE_MAXSIZE": "16", "AGGREGATE_CACHE_FASTFORWARD": "n"},
+    )
+    try:
+        assert _bob_reacts(cached) == 1  # the initiative and plan are cached now
+        other.react_to_plan(
+            {"actor": "fac", "initiative": "park", "plan": "paths", "version": 1,
+             "stance": "support", "text": "Fine."}
+        )  # fmt: skip
+        assert _bob_reacts(cached) == 3  # the plan read again after the collision
+        other.close_initiative(
+            {"actor": "fac", "initiative": "park", "outcome": "Done."}
+        )
+        with pytest.raises(NotAllowed) as refused:
+            _bob_reacts(cached)
+        assert refused.value.rule == "a_closed_initiative_takes_no_commands"
+    finally:
+        cached.close()
+
+
+def test_aggregates_handed_out_from_the_cache_must_be_copies(url: str) -> None:
+    """A command changes the aggregates it reads; one refused or run again would
+    leave its unsaved changes in the cache, and the next would build on them."""
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.open(
+            url,
+            settings={
+                "AGGREGATE_CACHE_MAXSIZE": "16",
+                "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+            },
+        )
+    assert str(refused.value) == (
+        "settings: DEEPCOPY_FROM_AGGREGATE_CACHE must stay on (y): a command changes "
+        "the aggregates it reads, and one that is refused or runs again would "
+        "leave its unsaved changes in the cache for the next."
+    )
