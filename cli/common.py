@@ -345,7 +345,7 @@ def group_table(items: Sequence[Any]) -> str:
 
 def meeting_table(items: Sequence[Any]) -> str:
     return table(
-        ["#", "starts", "kind", "attendance", "evening/weekend", "place"],
+        ["#", "starts", "kind", "attendance", "evening/weekend", "corrected", "place"],
         [
             [
                 m.number,
@@ -353,6 +353,7 @@ def meeting_table(items: Sequence[Any]) -> str:
                 m.kind,
                 m.attendance,
                 m.evening_or_weekend,
+                bool(m.corrections),
                 m.place,
             ]
             for m in items

@@ -42,6 +42,11 @@ def test_the_facilitator_corrects_a_meeting_and_the_lists_show_it(
             "reason": "64 was counted twice; it began at eight.",
         }
     ]
+    table = ok(demo_copy, "meeting", "list", CITY).stdout.splitlines()
+    assert table[0].split() == [
+        "#", "starts", "kind", "attendance", "evening/weekend", "corrected", "place",
+    ]  # fmt: skip
+    assert [line.split()[5] for line in table[2:]] == ["no", "yes"]
     log = ok(demo_copy, "audit", "log", CITY).stdout
     assert (
         "Meeting 2 held (residents-meeting, 2026-04-09T19:30:00+02:00, 64 present)"
