@@ -2187,7 +2187,11 @@ class Samenspraak(Application[UUID]):
             end = self.recorder.max_notification_id() or 0
             return [
                 v.ProjectionStatus(
-                    view=view.view_name, position=view.position(), log_end=end
+                    view=view.view_name,
+                    position=view.position(),
+                    log_end=end,
+                    logic_version=view.logic_version,
+                    built_with=view.built_with(),
                 )
                 for view in self.views
             ]
@@ -2235,9 +2239,8 @@ class Samenspraak(Application[UUID]):
                             problem=(
                                 f"The view {name} does not match the events up to "
                                 f"position {ours.position} (its table {table} differs "
-                                "from the one built from them again): it was changed "
-                                "outside the engine; rebuild the views (samenspraak "
-                                "projections rebuild)."
+                                "from the one built from them again): "
+                                + _why_it_differs(view)
                             ),
                         )
             checked = min(f.position for f in kept.values())
@@ -3332,6 +3335,23 @@ BEHIND_READ_ONLY = (
     "(samenspraak projections catch-up), or read a copy in a folder you can write "
     "to."
 )
+
+
+def _why_it_differs(view: BaseView) -> str:
+    """Why a view differs from the one built again from the events: built with
+    another logic version, or changed outside the engine."""
+    built_with = view.built_with()
+    if built_with != view.logic_version:
+        return (
+            f"it was built with logic version {built_with} of this view, by another "
+            f"version of samenspraak, and this one builds version "
+            f"{view.logic_version}; the first command that reads the views rebuilds "
+            "it (or samenspraak projections rebuild)."
+        )
+    return (
+        "it was changed outside the engine; rebuild the views (samenspraak "
+        "projections rebuild)."
+    )
 
 
 def _outdated_read_only(outdated: Sequence[BaseView]) -> str:

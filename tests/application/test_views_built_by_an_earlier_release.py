@@ -25,10 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from samenspraak.application import NotAllowed, Samenspraak
 from samenspraak.application import app as engine
+from samenspraak.application.config import DB_VARIABLE
 from samenspraak.application.story import StoryRecord
+from samenspraak.cli.main import cli
 from samenspraak.projections.views import VERSIONS_TABLE, AuditTrailLogic, BaseView
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -376,3 +379,47 @@ def test_the_simulated_earlier_release_lacks_what_the_report_lists(
     corrections, and a reader of the rows as they are would list none."""
     db, _ = old_record
     assert [d.get("personal_data") for d in _documents(db)] == [None]
+
+
+def test_projections_verify_and_status_say_that_a_view_was_built_with_an_older_logic(
+    old_record: tuple[Path, str],
+) -> None:
+    db, _ = old_record
+    app = Samenspraak.open(db, create=False)
+    try:
+        found = app.verify_projections()  # reads, rebuilds nothing
+        status = {s.view: s for s in app.projections_status()}
+    finally:
+        app.close()
+    assert not found.intact
+    assert found.problem is not None
+    assert found.problem.startswith(f"The view {STATE} does not match the events")
+    assert found.problem.endswith(
+        "it was built with logic version 1 of this view, by another version of "
+        "samenspraak, and this one builds version 2; the first command that reads "
+        "the views rebuilds it (or samenspraak projections rebuild)."
+    )
+    assert [(s.built_with, s.logic_version, s.outdated) for s in status.values()] == [
+        (1, 2, True),
+        (1, 1, False),
+        (1, 1, False),
+    ]
+    shown = CliRunner().invoke(
+        cli, ["projections", "status"], env={DB_VARIABLE: str(db)}
+    )
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[-1] == (
+        f"{STATE} was built with logic version 1 of this view, and this version of "
+        "samenspraak builds version 2: the first command that reads the views "
+        "rebuilds it (or samenspraak projections rebuild)."
+    )
+    as_json = CliRunner().invoke(
+        cli, ["projections", "status", "--json"], env={DB_VARIABLE: str(db)}
+    )
+    assert set(json.loads(as_json.stdout)[0]) == {
+        "view",
+        "position",
+        "log_end",
+        "behind",
+    }
+    assert STATE not in _versions(db)  # nothing was rebuilt
