@@ -177,7 +177,11 @@ class ViewLogic:
         """The logic version the view's rows were built with, as the transaction
         ``c`` sees it: an empty view (position 0) is current; one with rows and
         no version recorded was built before versions were recorded."""
-        if self._position_in(c) == 0:
+        try:
+            position = int(self._position_in(c))
+        except (TypeError, ValueError):  # a position that is no number
+            raise DamagedView(self.view_name) from None
+        if position == 0:
             return self.logic_version
         recorded = self._version_in(c)
         return EARLIEST_LOGIC if recorded is None else recorded
