@@ -15,6 +15,7 @@ import re
 import secrets
 import sqlite3
 import tempfile
+import threading
 import time
 import unicodedata
 import uuid
@@ -91,6 +92,7 @@ from samenspraak.projections.state import ProcessStateProjector, new_document, u
 from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import PAGE, verify_chain
 from samenspraak.projections.views import (
+    VERSIONS_TABLE,
     AuditRow,
     AuditTrailLogic,
     BaseView,
@@ -489,6 +491,8 @@ class Samenspraak(Application[UUID]):
             raise _not_opened(error) from None
         self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
         self.views_in_use = ViewsInUse()
+        self._logic_checked = False
+        self._checking_logic = threading.Lock()
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The settings given, and none from the process's environment: where the
@@ -682,8 +686,13 @@ class Samenspraak(Application[UUID]):
                 raise NotFound(msg)
             opening.lock()
             tables = record_tables()
-            if not opening.may_create(tables) and opening.holds_all_of(tables):
-                # A user who may only use the tables opens a record that has them.
+            if not opening.may_create(tables) and opening.holds_all_of(
+                [t for t in tables if t != VERSIONS_TABLE]
+            ):
+                # A user who may only use the tables opens a record that has them
+                # (a record of an earlier release lacks the table of the views'
+                # logic versions: its views are then rebuilt by one who may write
+                # them, and the table made, before this user can read them).
                 env = {**env, "CREATE_TABLE": "no"}
             return cls(env)
         finally:
@@ -2191,7 +2200,11 @@ class Samenspraak(Application[UUID]):
             end = self.recorder.max_notification_id() or 0
             return [
                 v.ProjectionStatus(
-                    view=view.view_name, position=view.position(), log_end=end
+                    view=view.view_name,
+                    position=view.position(),
+                    log_end=end,
+                    logic_version=view.logic_version,
+                    built_with=view.built_with(),
                 )
                 for view in self.views
             ]
@@ -2239,9 +2252,8 @@ class Samenspraak(Application[UUID]):
                             problem=(
                                 f"The view {name} does not match the events up to "
                                 f"position {ours.position} (its table {table} differs "
-                                "from the one built from them again): it was changed "
-                                "outside the engine; rebuild the views (samenspraak "
-                                "projections rebuild)."
+                                "from the one built from them again): "
+                                + _why_it_differs(view)
                             ),
                         )
             checked = min(f.position for f in kept.values())
@@ -2281,16 +2293,24 @@ class Samenspraak(Application[UUID]):
         """
 
         def run() -> dict[str, int]:
-            report = self._verify(None)
-            if not report.intact:
-                msg = (
-                    f"Refusing to rebuild: {report.problem} Rebuilding would re-chain "
-                    "the changed record; investigate first (samenspraak audit verify)."
-                )
-                raise NotAllowed(msg, "a_tampered_record_is_not_rebuilt")
-            return rebuild_all(self.recorder, self.mapper, self.views)
+            self._refuse_a_tampered_rebuild()
+            applied = rebuild_all(self.recorder, self.mapper, self.views)
+            self._logic_checked = True
+            return applied
 
         return self._run(run, rebuilding=True)
+
+    def _refuse_a_tampered_rebuild(self, before: str = "") -> None:
+        """Rebuilding the audit trail re-chains the record: refused when the
+        recorded trail no longer matches the event store."""
+        report = self._verify(None)
+        if not report.intact:
+            msg = (
+                f"{before}Refusing to rebuild: {report.problem} Rebuilding would "
+                "re-chain the changed record; investigate first (samenspraak audit "
+                "verify)."
+            )
+            raise NotAllowed(msg, "a_tampered_record_is_not_rebuilt")
 
     def list_initiatives(self) -> list[v.InitiativeSummary]:
         """Every initiative in the record, in the order they were started."""
@@ -3013,13 +3033,50 @@ class Samenspraak(Application[UUID]):
 
     def _catch_up_views(self, views: Sequence[BaseView]) -> dict[str, int]:
         """Bring these views up to date. Opened read-only, nothing can be written:
-        views that are behind are said to be, before anything is tried."""
+        views that are behind are said to be, before anything is tried.
+
+        The first time an instance catches views up, every view built with another
+        logic version than this release's (by an earlier release) is rebuilt
+        first (see :meth:`_rebuild_outdated_views`)."""
+        if not self._logic_checked:
+            self._rebuild_outdated_views()
         if self.read_only:
             end = self.recorder.max_notification_id() or 0
             if any(view.position() < end for view in views):
                 raise StorageError(BEHIND_READ_ONLY)
             return {view.view_name: 0 for view in views}
         return catch_up_all(self.recorder, self.mapper, views)
+
+    def _rebuild_outdated_views(self) -> None:
+        """Rebuild, from the log, every view whose rows were built with another
+        logic version than its own (a release changed what it computes from the
+        events), recording the version in the same transaction; done once per
+        instance. Rebuilding the audit trail re-chains it, so it is refused on a
+        record that no longer matches its trail. Two processes that upgrade at
+        once take turns at the views' positions, and the second finds the work
+        done. Read-only, nothing can be rebuilt: that is said in words."""
+        with self._checking_logic:
+            if self._logic_checked:
+                return
+            outdated = [view for view in self.views if view.is_outdated()]
+            if outdated and self.read_only:
+                raise StorageError(_outdated_read_only(outdated))
+            if self.audit in outdated:
+                self._refuse_a_tampered_rebuild(
+                    f"The view {self.audit.view_name} was built by an earlier "
+                    "version of samenspraak and is rebuilt before it is read. "
+                )
+            if outdated:
+                try:
+                    rebuild_all(
+                        self.recorder, self.mapper, outdated, outdated_only=True
+                    )
+                except PersistenceError as error:
+                    cause = error.__cause__ or error.__context__
+                    if getattr(cause, "sqlstate", None) in {"42501", "42P01"}:
+                        raise StorageError(_outdated_not_ours(outdated)) from None
+                    raise
+            self._logic_checked = True
 
     def _initiative_doc(self, slug: str) -> dict[str, Any]:
         self._catch_up()
@@ -3299,6 +3356,57 @@ BEHIND_READ_ONLY = (
     "(samenspraak projections catch-up), or read a copy in a folder you can write "
     "to."
 )
+
+
+def _why_it_differs(view: BaseView) -> str:
+    """Why a view differs from the one built again from the events: built with
+    another logic version, or changed outside the engine."""
+    built_with = view.built_with()
+    if built_with != view.logic_version:
+        return (
+            f"it was built with logic version {built_with} of this view, by another "
+            f"version of samenspraak, and this one builds version "
+            f"{view.logic_version}; the first command that reads the views rebuilds "
+            "it (or samenspraak projections rebuild)."
+        )
+    return (
+        "it was changed outside the engine; rebuild the views (samenspraak "
+        "projections rebuild)."
+    )
+
+
+def _outdated_read_only(outdated: Sequence[BaseView]) -> str:
+    """Views built by an earlier release, in a record read-only here."""
+    subject, it_lacks, _ = _named(outdated)
+    return (
+        f"This database is read-only here and {subject} built by an earlier version "
+        f"of samenspraak, so {it_lacks} what this version computes from the events "
+        "and cannot be rebuilt here: have someone who may write it run samenspraak "
+        "projections rebuild with this version, or read a copy in a folder you can "
+        "write to."
+    )
+
+
+def _outdated_not_ours(outdated: Sequence[BaseView]) -> str:
+    """Views built by an earlier release, and a database user who may not write
+    them (PostgreSQL)."""
+    subject, it_lacks, it = _named(outdated)
+    return (
+        f"{subject[0].upper()}{subject[1:]} built by an earlier version of "
+        f"samenspraak, so {it_lacks} what this version computes from the events, "
+        f"and this database user may not rebuild {it}: have someone who may write "
+        "the record's views (and create its tables) run samenspraak projections "
+        "rebuild with this version."
+    )
+
+
+def _named(views: Sequence[BaseView]) -> tuple[str, str, str]:
+    """``the view X was``, ``it lacks`` and ``it``, or the same of several."""
+    names = [view.view_name for view in views]
+    if len(names) == 1:
+        return f"the view {names[0]} was", "it lacks", "it"
+    listed = f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"the views {listed} were", "they lack", "them"
 
 
 def _as_of(view: M, moment: datetime | None) -> M:

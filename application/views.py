@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 
 class View(BaseModel):
@@ -319,6 +319,17 @@ class ProjectionStatus(View):
     view: str
     position: int
     log_end: int
+    logic_version: int = Field(default=1, exclude=True)
+    """The version of the logic this version of samenspraak builds the view with."""
+    built_with: int = Field(default=1, exclude=True)
+    """The logic version the view's rows were built with (the same, unless they
+    were built by another version of samenspraak)."""
+
+    @property
+    def outdated(self) -> bool:
+        """Built with another logic version: rebuilt the first time a command that
+        may write the record reads the views."""
+        return self.built_with != self.logic_version
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -49,6 +49,14 @@ def projections_status(obj: Context, as_json: bool) -> None:
             [[i.view, i.position, i.log_end, i.log_end - i.position] for i in items],
         )
     )
+    for i in items:
+        if i.outdated:
+            click.echo(
+                f"{i.view} was built with logic version {i.built_with} of this view, "
+                f"and this version of samenspraak builds version {i.logic_version}: "
+                "the first command that reads the views rebuilds it (or samenspraak "
+                "projections rebuild)."
+            )
 
 
 @projections.command("catch-up")

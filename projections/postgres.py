@@ -16,6 +16,7 @@ from psycopg.sql import SQL
 
 from samenspraak.projections.views import (
     ROWS_PER_PAGE,
+    VERSIONS_TABLE,
     AuditTrailLogic,
     BaseView,
     Cursor,
@@ -33,7 +34,7 @@ class PostgresView(BaseView, PostgresTrackingRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, tracking_table_name=TRACKING_TABLE, **kwargs)
-        for statement in self.view_statements():
+        for statement in [*self.view_statements(), *self.version_statements()]:
             self.sql_create_statements.append(SQL(statement).format())
 
     @property
@@ -102,6 +103,18 @@ class PostgresView(BaseView, PostgresTrackingRecorder):
         row = c.fetchone()
         return int(row["notification_id"]) if row else 0
 
+    def _version_in(self, c: Any) -> int | None:
+        c.execute("SELECT to_regclass(%s) AS found", [self._table(VERSIONS_TABLE)])
+        table = c.fetchone()
+        if table is None or table["found"] is None:
+            return None
+        c.execute(
+            f"SELECT version FROM {self._table(VERSIONS_TABLE)} WHERE view_name = %s",
+            [self.view_name],
+        )
+        row = c.fetchone()
+        return None if row is None else int(row["version"])
+
 
 class PostgresProcessStateView(ProcessStateLogic, PostgresView):
     """The process state in PostgreSQL."""
@@ -116,7 +129,8 @@ class PostgresResponseReportView(ResponseReportLogic, PostgresView):
 
 
 def view_tables() -> list[str]:
-    """Every table the views keep in a schema, the tracking table first."""
+    """Every table the views keep in a schema, the tracking table first and the
+    table of the views' logic versions last."""
     return [
         TRACKING_TABLE,
         *(
@@ -124,4 +138,5 @@ def view_tables() -> list[str]:
             for view in (ProcessStateLogic, AuditTrailLogic, ResponseReportLogic)
             for table in view.tables
         ),
+        VERSIONS_TABLE,
     ]

@@ -55,6 +55,12 @@ from samenspraak.projections.summary import summarise
 
 BATCH_SIZE = 500
 ROWS_PER_PAGE = 5000
+VERSIONS_TABLE = "samenspraak_view_versions"
+"""Per view, the version of the logic its rows were built with (beside the views'
+tables, in the same database)."""
+EARLIEST_LOGIC = 1
+"""The version of a view with rows but none recorded: built by a release from
+before versions were recorded."""
 _JSON = json.JSONEncoder(separators=(",", ":"))
 """One encoder for every part written (cheaper than ``json.dumps`` per call)."""
 
@@ -130,6 +136,11 @@ class ViewLogic:
     view_name: ClassVar[str]
     p: ClassVar[str] = "?"
 
+    logic_version: ClassVar[int] = EARLIEST_LOGIC
+    """The version of what the view computes from the events: raised whenever a
+    release changes what it computes from events already recorded, so that a view
+    built with another version is rebuilt (see ``app.Samenspraak``)."""
+
     tables: ClassVar[tuple[str, ...]] = ()
     """The view's own tables, besides the tracking table."""
 
@@ -144,6 +155,42 @@ class ViewLogic:
 
     def _table(self, name: str) -> str:
         return name
+
+    def version_statements(self) -> list[str]:
+        """The table of logic versions, which every view shares."""
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self._table(VERSIONS_TABLE)} ("
+            "view_name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        ]
+
+    def _record_version(self, c: Cursor) -> None:
+        """Record that the view's rows are built with this logic version (in the
+        transaction that writes them)."""
+        p = self.p
+        c.execute(
+            f"INSERT INTO {self._table(VERSIONS_TABLE)} VALUES ({p}, {p}) "
+            "ON CONFLICT (view_name) DO UPDATE SET version = excluded.version",
+            [self.view_name, self.logic_version],
+        )
+
+    def _built_with_in(self, c: Any) -> int:
+        """The logic version the view's rows were built with, as the transaction
+        ``c`` sees it: an empty view (position 0) is current; one with rows and
+        no version recorded was built before versions were recorded."""
+        try:
+            position = int(self._position_in(c))
+        except (TypeError, ValueError):  # a position that is no number
+            raise DamagedView(self.view_name) from None
+        if position == 0:
+            return self.logic_version
+        recorded = self._version_in(c)
+        return EARLIEST_LOGIC if recorded is None else recorded
+
+    def _version_in(self, c: Any) -> int | None:
+        """The version recorded for the view, None when there is none (or no table
+        of versions yet: a record of an earlier release opened without creating
+        tables); 0 when what is recorded is no number."""
+        raise NotImplementedError
 
     # Provided by the backend base classes.
     def _lock_position(self, c: Cursor) -> int:
@@ -183,6 +230,15 @@ class BaseView(ViewLogic, TrackingRecorder):
     def position(self) -> int:
         return self.max_tracking_id(self.view_name) or 0
 
+    def built_with(self) -> int:
+        """The logic version the view's rows were built with."""
+        with self._snapshot() as c:
+            return self._built_with_in(c)
+
+    def is_outdated(self) -> bool:
+        """Whether the view was built with another logic version than this one."""
+        return self.built_with() != self.logic_version
+
     def write_batch(self, expected: int, items: Sequence[Item]) -> None:
         """Apply a batch that follows ``expected``, and track its last position."""
         write_batches([self], {self: expected}, items)
@@ -195,6 +251,7 @@ class BaseView(ViewLogic, TrackingRecorder):
                 self._lock_position(c)
                 self._empty(c)
                 self._reset_position(c)
+                self._record_version(c)
 
     def _empty(self, c: Cursor) -> None:
         for table in self.table_names():
@@ -244,7 +301,11 @@ class SQLiteView(BaseView, SQLiteTrackingRecorder):
         super().__init__(datastore, **kwargs)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *self.view_statements()]
+        return [
+            *super().construct_create_table_statements(),
+            *self.view_statements(),
+            *self.version_statements(),
+        ]
 
     def create_table(self) -> None:
         super().create_table()
@@ -308,6 +369,28 @@ class SQLiteView(BaseView, SQLiteTrackingRecorder):
         row = c.fetchone()
         return int(row[0]) if row else 0
 
+    def _version_in(self, c: Any) -> int | None:
+        c.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            [VERSIONS_TABLE],
+        )
+        if c.fetchone() is None:
+            return None
+        c.execute(
+            f"SELECT version FROM {VERSIONS_TABLE} WHERE view_name = ?",
+            [self.view_name],
+        )
+        row = c.fetchone()
+        return None if row is None else _version(row[0])
+
+
+def _version(value: Any) -> int:
+    """A recorded logic version; 0 (no version of any logic) when it is no number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
 
 # --- Process state ---------------------------------------------------------------------
 
@@ -320,6 +403,7 @@ class ProcessStateLogic(BaseView):
     """
 
     view_name = "samenspraak.view.process-state"
+    logic_version = 2  # 2: every erasure and correction of personal data
     projector = ProcessStateProjector()
 
     tables = ("view_process_state", "view_process_owners")
@@ -541,6 +625,7 @@ class AuditTrailLogic(BaseView):
     """One row per event in global order, chained by SHA-256."""
 
     view_name = "samenspraak.view.audit-trail"
+    logic_version = 1
 
     tables = ("view_audit_trail", "view_audit_heads", "view_audit_owners")
 
@@ -789,6 +874,7 @@ class ResponseReportLogic(BaseView):
     """Every reaction with its answer, per plan (the reactienota)."""
 
     view_name = "samenspraak.view.response-report"
+    logic_version = 1
 
     tables = ("view_responses", "view_response_plans")
 
@@ -992,6 +1078,8 @@ def write_batches(
             for view in views:
                 mine = items[bisect_right(positions, expected[view]) :]
                 if mine:
+                    if expected[view] == 0:  # its first rows: built by this logic
+                        view._record_version(c)
                     view._position_before = expected[view]
                     view._write(c, mine)
                     view._track(c, Tracking(view.view_name, mine[-1].position))
@@ -1067,11 +1155,17 @@ def rebuild_all(
     *,
     batch_size: int | None = None,
     until: int | None = None,
+    outdated_only: bool = False,
 ) -> dict[str, int]:
     """Empty the views and build them again from the whole log (or up to the
     position ``until``), in one transaction: until it commits, readers (in other
     processes too) see the views as they were, whole, and a rebuild that fails
-    leaves them so. Returns how many events each view applied.
+    leaves them so. Each view records, in the same transaction, the logic version
+    it is built with. Returns how many events each view rebuilt applied.
+
+    With ``outdated_only``, only the views that, once their positions are locked,
+    turn out to be built with another logic version are rebuilt: of two processes
+    that upgrade at once, the second finds the work done.
 
     An in-memory SQLite database lets no one read while it is written (and no
     other process sees it): there the views are emptied, then caught up to the
@@ -1081,21 +1175,29 @@ def rebuild_all(
         if until is not None:
             msg = "An in-memory record's views are rebuilt to the end of its log."
             raise ValueError(msg)
-        for view in views:
-            view.clear()
-        return catch_up_all(source, mapper, views, batch_size=batch_size)
+        return _rebuild_in_memory(source, mapper, views, batch_size, outdated_only)
     with ExitStack() as turn:
         for view in sorted(views, key=id):  # one order, so two never wait on each other
             turn.enter_context(view.busy)
-        applied = {view.view_name: 0 for view in views}
         decoder = Decoder(mapper)
         try:
             with views[0]._transaction() as c:
                 for view in views:
-                    view.forget()
                     view._lock_position(c)
+                if outdated_only:
+                    views = [
+                        view
+                        for view in views
+                        if view._built_with_in(c) != view.logic_version
+                    ]
+                    if not views:
+                        return {}
+                applied = {view.view_name: 0 for view in views}
+                for view in views:
+                    view.forget()
                     view._empty(c)
                     view._reset_position(c)
+                    view._record_version(c)
                 start = 0
                 end = until if until is not None else source.max_notification_id() or 0
                 while start < end and (
@@ -1118,6 +1220,23 @@ def rebuild_all(
             for view in views:
                 view.forget()
         return applied
+
+
+def _rebuild_in_memory(
+    source: ApplicationRecorder,
+    mapper: Mapper[Any],
+    views: Sequence[BaseView],
+    batch_size: int | None,
+    outdated_only: bool,
+) -> dict[str, int]:
+    """Rebuild the views of an in-memory record: empty them, then catch them up."""
+    if outdated_only:
+        views = [view for view in views if view.is_outdated()]
+        if not views:
+            return {}
+    for view in views:
+        view.clear()
+    return catch_up_all(source, mapper, views, batch_size=batch_size)
 
 
 @dataclass(frozen=True)

@@ -656,3 +656,209 @@ def test_two_corrections_of_one_person_at_once_wait_for_each_other_on_postgresql
     finally:
         app.close()
         other.close()
+
+
+def _as_an_earlier_release_left_it(schema: str) -> None:
+    """The process-state view as a release before its logic version 2 built it:
+    without the erasures and corrections, and no version recorded."""
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        changed = connection.execute(
+            f"UPDATE {schema}.view_process_state "
+            "SET document = (document::jsonb - 'personal_data')::text "
+            "WHERE part = 'core' AND document::jsonb ? 'personal_data'"
+        ).rowcount
+        assert changed == 1
+        connection.execute(
+            f"DELETE FROM {schema}.samenspraak_view_versions WHERE view_name = %s",
+            ["samenspraak.view.process-state"],
+        )
+
+
+def _versions(schema: str) -> dict[str, int]:
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(SERVER) as connection:
+        return dict(
+            connection.execute(
+                f"SELECT view_name, version FROM {schema}.samenspraak_view_versions"
+            ).fetchall()
+        )
+
+
+def _old_record(url: str, schema: str) -> str:
+    """The story with a correction and an erasure, its process state as an earlier
+    release left it; returns the erased resident's reference."""
+    app = Samenspraak.open(url)
+    try:
+        play(app, say=lambda line: None)
+        app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery",
+             "name": "The bakery on the Grote Markt"}
+        )  # fmt: skip
+        erased = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "resident-kerkstraat"}
+        ).now_named
+        app.catch_up()
+    finally:
+        app.close()
+    _as_an_earlier_release_left_it(schema)
+    return erased
+
+
+def test_a_process_state_built_by_an_earlier_release_is_rebuilt_on_postgresql(
+    schema: str,
+) -> None:
+    url = f"{SERVER}?schema={schema}"
+    erased = _old_record(url, schema)
+    app = Samenspraak.open(url, create=False)
+    try:
+        report = app.participation_report("city-centre")
+        assert [(q.request, q.stakeholder) for q in report.personal_data] == [
+            ("correction", "bakery"),
+            ("erasure", erased),
+        ]
+        assert app.verify_projections().intact
+    finally:
+        app.close()
+    assert _versions(schema) == {
+        "samenspraak.view.process-state": 2,
+        "samenspraak.view.audit-trail": 1,
+        "samenspraak.view.response-report": 1,
+    }
+
+
+def test_processes_that_upgrade_at_once_on_postgresql_rebuild_the_view_once(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samenspraak.application import app as engine  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    erased = _old_record(url, schema)
+    rebuilt: list[dict[str, int]] = []
+    original = engine.rebuild_all
+
+    def counted(*args: Any, **kwargs: Any) -> dict[str, int]:
+        applied = original(*args, **kwargs)
+        rebuilt.append(applied)
+        return applied
+
+    monkeypatch.setattr(engine, "rebuild_all", counted)
+    apps = [Samenspraak.open(url, create=False) for _ in range(4)]
+    start = threading.Barrier(len(apps))
+    errors: list[BaseException] = []
+    reports: list[list[tuple[str, str]]] = []
+
+    def read(app: Samenspraak) -> None:
+        try:
+            start.wait()
+            report = app.participation_report("city-centre")
+            reports.append([(q.request, q.stakeholder) for q in report.personal_data])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=read, args=(app,)) for app in apps]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+        assert reports == [[("correction", "bakery"), ("erasure", erased)]] * 4
+        # Each may have asked; the first rebuilt, the others found it done.
+        assert [list(a) for a in rebuilt if a] == [["samenspraak.view.process-state"]]
+        assert apps[0].verify_projections().intact
+    finally:
+        for app in apps:
+            app.close()
+
+
+def test_a_user_who_may_only_select_is_told_that_outdated_views_need_a_rebuild(
+    schema: str,
+) -> None:
+    import psycopg  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    _old_record(url, schema)
+    role = f"samenspraak_audit_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN")
+        connection.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    try:
+        auditor = Samenspraak.open(
+            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
+        )
+        try:
+            with pytest.raises(StorageError) as refused:
+                auditor.participation_report("city-centre")
+        finally:
+            auditor.close()
+        assert str(refused.value) == (
+            "The view samenspraak.view.process-state was built by an earlier "
+            "version of samenspraak, so it lacks what this version computes from "
+            "the events, and this database user may not rebuild it: have someone "
+            "who may write the record's views (and create its tables) run "
+            "samenspraak projections rebuild with this version."
+        )
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+            connection.execute(f"DROP ROLE {role}")
+    owner = Samenspraak.open(url, create=False)
+    try:
+        owner.rebuild_projections()
+    finally:
+        owner.close()
+    assert _versions(schema)["samenspraak.view.process-state"] == 2
+
+
+def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told_who_rebuilds(
+    schema: str,
+) -> None:
+    """A record of a release before versions were recorded has no table of them;
+    a user who may not create tables opens it, and is told that its views need a
+    rebuild by someone who may."""
+    import psycopg  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    _old_record(url, schema)
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"DROP TABLE {schema}.samenspraak_view_versions")
+    role = f"samenspraak_app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        for statement in (
+            f"CREATE ROLE {role} LOGIN",
+            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
+            f"TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        ):
+            connection.execute(statement)
+    try:
+        app = Samenspraak.open(
+            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
+        )
+        try:
+            with pytest.raises(StorageError) as refused:
+                app.initiative_status("city-centre")
+        finally:
+            app.close()
+        assert str(refused.value).startswith(
+            "The view samenspraak.view.process-state was built by an earlier version "
+            "of samenspraak"
+        )
+        assert str(refused.value).endswith(
+            "run samenspraak projections rebuild with this version."
+        )
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+            connection.execute(f"DROP ROLE {role}")
+    owner = Samenspraak.open(url, create=False)  # makes the table, and rebuilds
+    try:
+        assert len(owner.participation_report("city-centre").personal_data) == 2
+    finally:
+        owner.close()
+    assert _versions(schema)["samenspraak.view.process-state"] == 2

@@ -18,6 +18,7 @@ from eventsourcing.persistence import TrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore
 
 from samenspraak.projections.views import (
+    VERSIONS_TABLE,
     BaseView,
     SQLiteAuditTrailView,
     SQLiteProcessStateView,
@@ -127,7 +128,8 @@ class PostgresViewContract(contract.TrackingRecorderTestCase):
         view.create_table()
         assert isinstance(view, TrackingRecorder)
         assert view.position() == 0
-        # Its tables are in the fresh schema, nowhere else.
+        # Its tables (and the table of the views' logic versions) are in the fresh
+        # schema, nowhere else.
         with datastore.transaction(commit=False) as curs:
             curs.execute(
                 "SELECT table_name FROM information_schema.tables "
@@ -135,7 +137,10 @@ class PostgresViewContract(contract.TrackingRecorderTestCase):
                 [self.schema],
             )
             tables = {row["table_name"] for row in curs.fetchall()}
-        assert set(view.table_names()) | {postgres.TRACKING_TABLE} == tables
+        assert (
+            set(view.table_names()) | {postgres.TRACKING_TABLE, VERSIONS_TABLE}
+            == tables
+        )
         return view
 
 
