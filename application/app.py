@@ -67,7 +67,12 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.files import reason_of
-from samenspraak.application.integrity import TextCheck, as_bytes, commitment
+from samenspraak.application.integrity import (
+    GIVEN,
+    TextCheck,
+    as_bytes,
+    commitment,
+)
 from samenspraak.application.persistence import (
     ERASED_PREFIX,
     ActorWasErased,
@@ -192,6 +197,14 @@ DECIDING = frozenset(
 )
 """Events that take a decision: who takes part counts, so every change of the
 initiative recorded while they were worked out makes the command run again."""
+
+GIVEN_REASONS = frozenset(
+    topic
+    for topic, (fields, who) in GIVEN.items()
+    if "reason" in fields and who == "actor"
+)
+"""The events whose reason an erasure of its giver's texts empties (and
+``audit verify`` accepts emptied): a position's, an action status's."""
 
 CREATIONS = (
     "samenspraak.domain.plan:Plan.Created",
@@ -1274,13 +1287,18 @@ class Samenspraak(Application[UUID]):
     ) -> Iterator[str]:
         """The reasons a stakeholder gave that the process state does not keep:
         for positions they changed later (it keeps only the latest), and for the
-        status changes of implementation actions."""
+        status changes of implementation actions. Other events with a reason (the
+        correction of a meeting's record) keep it: it belongs to the record, as a
+        meeting's place and summary do, and ``audit verify`` accepts no erasure
+        of it."""
         for document in documents:
             if person not in document["stakeholders"]:
                 continue
             aggregates = [document["initiative_id"], *document["decisions"]]
             for aggregate in aggregates:
                 for event in self.repository.event_store.get(UUID(aggregate)):
+                    if get_topic(type(event)) not in GIVEN_REASONS:
+                        continue
                     reason = getattr(event, "reason", None)
                     if getattr(event, "actor", None) == person and reason is not None:
                         yield reason.id
