@@ -506,6 +506,9 @@ class Samenspraak(Application[UUID]):
         self.views_in_use = ViewsInUse()
         self._logic_checked = False
         self._checking_logic = threading.Lock()
+        self.rebuilt_views: tuple[str, ...] = ()
+        """The views this instance rebuilt from the log because an earlier
+        version of samenspraak built them (with another logic version)."""
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The settings given, and none from the process's environment: where the
@@ -3056,26 +3059,29 @@ class Samenspraak(Application[UUID]):
         The first time an instance catches views up, every view built with another
         logic version than this release's (by an earlier release) is rebuilt
         first (see :meth:`_rebuild_outdated_views`)."""
-        if not self._logic_checked:
-            self._rebuild_outdated_views()
+        rebuilt = {} if self._logic_checked else self._rebuild_outdated_views()
         if self.read_only:
             end = self.recorder.max_notification_id() or 0
             if any(view.position() < end for view in views):
                 raise StorageError(BEHIND_READ_ONLY)
             return {view.view_name: 0 for view in views}
-        return catch_up_all(self.recorder, self.mapper, views)
+        applied = catch_up_all(self.recorder, self.mapper, views)
+        return {name: count + rebuilt.get(name, 0) for name, count in applied.items()}
 
-    def _rebuild_outdated_views(self) -> None:
+    def _rebuild_outdated_views(self) -> dict[str, int]:
         """Rebuild, from the log, every view whose rows were built with another
         logic version than its own (a release changed what it computes from the
         events), recording the version in the same transaction; done once per
-        instance. Rebuilding the audit trail re-chains it, so it is refused on a
-        record that no longer matches its trail. Two processes that upgrade at
-        once take turns at the views' positions, and the second finds the work
-        done. Read-only, nothing can be rebuilt: that is said in words."""
+        instance. Returns how many events each view rebuilt applied (they are
+        noted in :attr:`rebuilt_views`). Rebuilding the audit trail re-chains it,
+        so it is refused on a record that no longer matches its trail. Two
+        processes that upgrade at once take turns at the views' positions, and
+        the second finds the work done. Read-only, nothing can be rebuilt: that
+        is said in words."""
+        applied: dict[str, int] = {}
         with self._checking_logic:
             if self._logic_checked:
-                return
+                return applied
             outdated = [view for view in self.views if view.is_outdated()]
             if outdated and self.read_only:
                 raise StorageError(_outdated_read_only(outdated))
@@ -3086,7 +3092,7 @@ class Samenspraak(Application[UUID]):
                 )
             if outdated:
                 try:
-                    rebuild_all(
+                    applied = rebuild_all(
                         self.recorder, self.mapper, outdated, outdated_only=True
                     )
                 except PersistenceError as error:
@@ -3094,7 +3100,9 @@ class Samenspraak(Application[UUID]):
                     if getattr(cause, "sqlstate", None) in {"42501", "42P01"}:
                         raise StorageError(_outdated_not_ours(outdated)) from None
                     raise
+            self.rebuilt_views = tuple(applied)
             self._logic_checked = True
+            return applied
 
     def _initiative_doc(self, slug: str) -> dict[str, Any]:
         self._catch_up()
