@@ -3065,7 +3065,15 @@ class Samenspraak(Application[UUID]):
             if any(view.position() < end for view in views):
                 raise StorageError(BEHIND_READ_ONLY)
             return {view.view_name: 0 for view in views}
-        applied = catch_up_all(self.recorder, self.mapper, views)
+        try:
+            applied = catch_up_all(self.recorder, self.mapper, views)
+        except PersistenceError as error:
+            cause = error.__cause__ or error.__context__
+            if getattr(cause, "sqlstate", None) == "42P01" and VERSIONS_TABLE in str(
+                cause
+            ):  # an empty view's first rows, in a record of an earlier release
+                raise StorageError(VERSIONS_TABLE_MISSING) from None
+            raise
         return {name: count + rebuilt.get(name, 0) for name, count in applied.items()}
 
     def _rebuild_outdated_views(self) -> dict[str, int]:
@@ -3382,6 +3390,16 @@ BEHIND_READ_ONLY = (
     "(samenspraak projections catch-up), or read a copy in a folder you can write "
     "to."
 )
+
+
+VERSIONS_TABLE_MISSING = (
+    f"The table {VERSIONS_TABLE}, which this version of samenspraak keeps beside "
+    "the views, is missing, and this database user may not create it: have someone "
+    "who may create the record's tables open the record once with this version "
+    "(samenspraak projections status does)."
+)
+"""A record of an earlier release on PostgreSQL, opened by a user who may only use
+its tables, whose views record their first rows."""
 
 
 def _why_it_differs(view: BaseView) -> str:
