@@ -67,7 +67,12 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.files import reason_of
-from samenspraak.application.integrity import TextCheck, as_bytes, commitment
+from samenspraak.application.integrity import (
+    GIVEN,
+    TextCheck,
+    as_bytes,
+    commitment,
+)
 from samenspraak.application.persistence import (
     ERASED_PREFIX,
     ActorWasErased,
@@ -192,6 +197,14 @@ DECIDING = frozenset(
 )
 """Events that take a decision: who takes part counts, so every change of the
 initiative recorded while they were worked out makes the command run again."""
+
+GIVEN_REASONS = frozenset(
+    topic
+    for topic, (fields, who) in GIVEN.items()
+    if "reason" in fields and who == "actor"
+)
+"""The events whose reason an erasure of its giver's texts empties (and
+``audit verify`` accepts emptied): a position's, an action status's."""
 
 CREATIONS = (
     "samenspraak.domain.plan:Plan.Created",
@@ -493,6 +506,9 @@ class Samenspraak(Application[UUID]):
         self.views_in_use = ViewsInUse()
         self._logic_checked = False
         self._checking_logic = threading.Lock()
+        self.rebuilt_views: tuple[str, ...] = ()
+        """The views this instance rebuilt from the log because an earlier
+        version of samenspraak built them (with another logic version)."""
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The settings given, and none from the process's environment: where the
@@ -1274,13 +1290,18 @@ class Samenspraak(Application[UUID]):
     ) -> Iterator[str]:
         """The reasons a stakeholder gave that the process state does not keep:
         for positions they changed later (it keeps only the latest), and for the
-        status changes of implementation actions."""
+        status changes of implementation actions. Other events with a reason (the
+        correction of a meeting's record) keep it: it belongs to the record, as a
+        meeting's place and summary do, and ``audit verify`` accepts no erasure
+        of it."""
         for document in documents:
             if person not in document["stakeholders"]:
                 continue
             aggregates = [document["initiative_id"], *document["decisions"]]
             for aggregate in aggregates:
                 for event in self.repository.event_store.get(UUID(aggregate)):
+                    if get_topic(type(event)) not in GIVEN_REASONS:
+                        continue
                     reason = getattr(event, "reason", None)
                     if getattr(event, "actor", None) == person and reason is not None:
                         yield reason.id
@@ -3038,26 +3059,37 @@ class Samenspraak(Application[UUID]):
         The first time an instance catches views up, every view built with another
         logic version than this release's (by an earlier release) is rebuilt
         first (see :meth:`_rebuild_outdated_views`)."""
-        if not self._logic_checked:
-            self._rebuild_outdated_views()
+        rebuilt = {} if self._logic_checked else self._rebuild_outdated_views()
         if self.read_only:
             end = self.recorder.max_notification_id() or 0
             if any(view.position() < end for view in views):
                 raise StorageError(BEHIND_READ_ONLY)
             return {view.view_name: 0 for view in views}
-        return catch_up_all(self.recorder, self.mapper, views)
+        try:
+            applied = catch_up_all(self.recorder, self.mapper, views)
+        except PersistenceError as error:
+            cause = error.__cause__ or error.__context__
+            if getattr(cause, "sqlstate", None) == "42P01" and VERSIONS_TABLE in str(
+                cause
+            ):  # an empty view's first rows, in a record of an earlier release
+                raise StorageError(VERSIONS_TABLE_MISSING) from None
+            raise
+        return {name: count + rebuilt.get(name, 0) for name, count in applied.items()}
 
-    def _rebuild_outdated_views(self) -> None:
+    def _rebuild_outdated_views(self) -> dict[str, int]:
         """Rebuild, from the log, every view whose rows were built with another
         logic version than its own (a release changed what it computes from the
         events), recording the version in the same transaction; done once per
-        instance. Rebuilding the audit trail re-chains it, so it is refused on a
-        record that no longer matches its trail. Two processes that upgrade at
-        once take turns at the views' positions, and the second finds the work
-        done. Read-only, nothing can be rebuilt: that is said in words."""
+        instance. Returns how many events each view rebuilt applied (they are
+        noted in :attr:`rebuilt_views`). Rebuilding the audit trail re-chains it,
+        so it is refused on a record that no longer matches its trail. Two
+        processes that upgrade at once take turns at the views' positions, and
+        the second finds the work done. Read-only, nothing can be rebuilt: that
+        is said in words."""
+        applied: dict[str, int] = {}
         with self._checking_logic:
             if self._logic_checked:
-                return
+                return applied
             outdated = [view for view in self.views if view.is_outdated()]
             if outdated and self.read_only:
                 raise StorageError(_outdated_read_only(outdated))
@@ -3068,7 +3100,7 @@ class Samenspraak(Application[UUID]):
                 )
             if outdated:
                 try:
-                    rebuild_all(
+                    applied = rebuild_all(
                         self.recorder, self.mapper, outdated, outdated_only=True
                     )
                 except PersistenceError as error:
@@ -3076,7 +3108,9 @@ class Samenspraak(Application[UUID]):
                     if getattr(cause, "sqlstate", None) in {"42501", "42P01"}:
                         raise StorageError(_outdated_not_ours(outdated)) from None
                     raise
+            self.rebuilt_views = tuple(applied)
             self._logic_checked = True
+            return applied
 
     def _initiative_doc(self, slug: str) -> dict[str, Any]:
         self._catch_up()
@@ -3356,6 +3390,16 @@ BEHIND_READ_ONLY = (
     "(samenspraak projections catch-up), or read a copy in a folder you can write "
     "to."
 )
+
+
+VERSIONS_TABLE_MISSING = (
+    f"The table {VERSIONS_TABLE}, which this version of samenspraak keeps beside "
+    "the views, is missing, and this database user may not create it: have someone "
+    "who may create the record's tables open the record once with this version "
+    "(samenspraak projections status does)."
+)
+"""A record of an earlier release on PostgreSQL, opened by a user who may only use
+its tables, whose views record their first rows."""
 
 
 def _why_it_differs(view: BaseView) -> str:

@@ -68,9 +68,16 @@ def projections_catch_up(obj: Context) -> None:
     Example:
       samenspraak projections catch-up
     """
-    applied = obj.app(write=False).catch_up()
+    app = obj.app(write=False)
+    applied = app.catch_up()
     for view, count in applied.items():
-        done(f"{view}: {count} events applied.")
+        if view in app.rebuilt_views:
+            done(
+                f"{view}: rebuilt from the log, as an earlier version of samenspraak "
+                f"built it: {count} events applied."
+            )
+        else:
+            done(f"{view}: {count} events applied.")
 
 
 @projections.command("verify")

@@ -198,8 +198,8 @@ def meeting_correct(
     \b
     Example:
       samenspraak --as facilitator meeting correct city-centre 2 \\
-        --start 2026-04-09T19:30+02:00 --attendance 64 \\
-        --reason "The date was typed from the draft invitation"
+        --start 2026-04-09T20:00+02:00 --attendance 46 \\
+        --reason "The sign-in list says 46 people, from eight o'clock"
     """
     if all(given is None for given in (start, kind, place, attendance, summary)):
         msg = (

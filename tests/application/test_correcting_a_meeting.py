@@ -324,3 +324,28 @@ def test_in_a_phase_with_permissions_who_may_hold_meetings_may_correct_them(
     assert correct(app, meeting=2, attendance=46, reason="Counted twice.") == (
         "attendance",
     )
+
+
+def test_erasing_the_facilitator_with_their_texts_keeps_the_reasons_for_correcting_meetings(
+    story: Story,
+) -> None:
+    """A meeting's correction belongs to the meeting's record, as its place and
+    summary do: erasing the facilitator's texts leaves it, and the record stays
+    intact (verified, exported, reported)."""
+    app, _, _ = story
+    correct(app, meeting=2, attendance=46, reason="64 was counted twice.")
+    with frozen_at(CORRECTED_AT + timedelta(days=1)):
+        app.close_initiative(
+            {"actor": "facilitator", "initiative": CITY, "outcome": "Stopped."}
+        )
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "facilitator", "texts": True}
+        )
+
+    assert erasure.texts == 0
+    [correction] = app.initiative_status(CITY).meetings[1].corrections
+    assert correction.reason == "64 was counted twice."
+    assert app.verify_audit().intact
+    assert app.verify_audit(initiative=CITY).intact
+    report = app.participation_report(CITY)
+    assert report.meetings[1].corrections[0].reason == "64 was counted twice."

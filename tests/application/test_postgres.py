@@ -862,3 +862,66 @@ def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told
     finally:
         owner.close()
     assert _versions(schema)["samenspraak.view.process-state"] == 2
+
+
+def test_a_user_who_may_only_use_the_tables_of_an_unused_record_without_versions_is_told_who_makes_the_table(
+    schema: str,
+) -> None:
+    """A record made by a release before versions were recorded, with nothing in
+    it yet: a user who may not create tables records the first initiative, and
+    catching the views up would record the version of their first rows in a table
+    that is not there. They are told in one sentence who makes it, not shown the
+    database's error; once the owner opens the record, it is read."""
+    import psycopg  # noqa: PLC0415
+
+    url = f"{SERVER}?schema={schema}"
+    Samenspraak.open(url).close()
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"DROP TABLE {schema}.samenspraak_view_versions")
+    role = f"samenspraak_app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        for statement in (
+            f"CREATE ROLE {role} LOGIN",
+            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
+            f"TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        ):
+            connection.execute(statement)
+    try:
+        app = Samenspraak.open(
+            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}"
+        )
+        try:
+            app.register_stakeholder(
+                {
+                    "actor": "facilitator",
+                    "stakeholder": "facilitator",
+                    "name": "A facilitator",
+                }
+            )
+            app.start_initiative(
+                {"actor": "facilitator", "initiative": "city-centre",
+                 "title": "Together", "description": "Residents decide first.",
+                 "area": "The old town", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+            with pytest.raises(StorageError) as refused:
+                app.initiative_status("city-centre")
+        finally:
+            app.close()
+        assert str(refused.value) == (
+            "The table samenspraak_view_versions, which this version of samenspraak "
+            "keeps beside the views, is missing, and this database user may not "
+            "create it: have someone who may create the record's tables open the "
+            "record once with this version (samenspraak projections status does)."
+        )
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+            connection.execute(f"DROP ROLE {role}")
+    owner = Samenspraak.open(url, create=False)  # makes the table
+    try:
+        assert owner.initiative_status("city-centre").initiative == "city-centre"
+    finally:
+        owner.close()
+    assert _versions(schema)["samenspraak.view.process-state"] == 2

@@ -471,3 +471,40 @@ def test_two_processes_that_upgrade_at_once_both_read_the_rebuilt_view(
         ).fetchone()
     assert cores == 1
     assert _versions(db) == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+
+
+def test_catching_up_a_view_built_by_an_earlier_release_says_it_was_rebuilt(
+    old_record: tuple[Path, str],
+) -> None:
+    """The catch-up that rebuilds an outdated view counts the events the rebuild
+    applied, and the command says that the view was rebuilt, instead of
+    reporting that it applied nothing."""
+    db, _ = old_record
+    with closing(sqlite3.connect(db)) as connection:
+        (end,) = connection.execute("SELECT max(rowid) FROM stored_events").fetchone()
+
+    said = CliRunner().invoke(
+        cli, ["projections", "catch-up"], env={DB_VARIABLE: str(db)}
+    )
+
+    assert said.exit_code == 0, said.output
+    assert said.stderr.splitlines() == [
+        f"{STATE}: rebuilt from the log, as an earlier version of samenspraak built "
+        f"it: {end} events applied.",
+        f"{AUDIT}: 0 events applied.",
+        f"{RESPONSES}: 0 events applied.",
+    ]
+    assert _versions(db)[STATE] == 2
+
+
+def test_the_api_counts_the_events_a_rebuild_of_an_outdated_view_applied(
+    old_record: tuple[Path, str],
+) -> None:
+    db, _ = old_record
+    app = Samenspraak.open(db, create=False)
+    try:
+        end = app.projections_status()[0].log_end
+        assert app.catch_up() == {STATE: end, AUDIT: 0, RESPONSES: 0}
+        assert app.catch_up() == {STATE: 0, AUDIT: 0, RESPONSES: 0}
+    finally:
+        app.close()

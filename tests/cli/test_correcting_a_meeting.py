@@ -4,6 +4,7 @@ one sentence and a non-zero exit, and nothing is recorded."""
 
 from __future__ import annotations
 
+import shlex
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -130,3 +131,19 @@ def test_wrong_input_is_one_sentence_and_records_nothing(
     assert correcting("2", "--attendance", "5", exit_code=2) == (
         "Missing option '--reason'."
     )
+
+
+def test_the_example_in_the_help_corrects_the_demo_s_residents_meeting(
+    demo_copy: Path, ok
+) -> None:
+    """The example the help shows, run on the demo as it is written, corrects
+    something there (a correction that changes nothing would be refused)."""
+    shown = ok(demo_copy, "meeting", "correct", "--help").stdout
+    example = shown.split("Example:", 1)[1].split("Options:", 1)[0]
+    words = shlex.split(example.replace("\\\n", " "))
+    assert words[:3] == ["samenspraak", "--as", "facilitator"]
+
+    with frozen_at(CORRECTED_AT):
+        result = ok(demo_copy, *words[3:], actor="facilitator")
+
+    assert result.stderr.startswith("Corrected meeting 2 of city-centre: its ")
