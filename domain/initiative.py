@@ -318,6 +318,12 @@ class Initiative(Aggregate):
     def meeting(self, number: int) -> Meeting | None:
         return next((m for m in self.meetings if m.number == number), None)
 
+    def council_informing(self, number: int) -> CouncilInforming | None:
+        """Informing ``number`` of the council (from 1, in the order recorded)."""
+        if 1 <= number <= len(self.council_informings):
+            return self.council_informings[number - 1]
+        return None
+
     def group(self, slug: str) -> Group:
         rules.a_group_must_exist.check(
             slug in self.groups, initiative=self.slug, group=slug
@@ -717,35 +723,27 @@ class Initiative(Aggregate):
             reason is not None, meeting=number, initiative=self.slug
         )
         assert reason is not None
-        # The same moment written with another offset is the same time.
-        if starts_at is not None and starts_at == meeting.starts_at:
-            starts_at = None
-        if kind is not None and MeetingKind(kind) is meeting.kind:
-            kind = None
-        if attendance is not None and attendance == meeting.attendance:
-            attendance = None
-        changed = {
-            "starts_at": starts_at,
-            "kind": kind,
-            "place": place,
-            "attendance": attendance,
-            "summary": summary,
-        }
-        corrected = tuple(name for name, value in changed.items() if value is not None)
+        changed = only_what_changed(
+            starts_at=(starts_at, meeting.starts_at),
+            kind=(kind, meeting.kind),
+            place=(place, None),
+            attendance=(attendance, meeting.attendance),
+            summary=(summary, None),
+        )
         rules.a_meeting_correction_changes_something.check(
-            bool(corrected), meeting=number, initiative=self.slug
+            bool(changed), meeting=number, initiative=self.slug
         )
         self._meeting_corrected(
             actor=actor,
             number=number,
-            starts_at=starts_at,
-            kind=kind,
-            place=place,
-            attendance=attendance,
-            summary=summary,
+            starts_at=changed.get("starts_at"),
+            kind=changed.get("kind"),
+            place=changed.get("place"),
+            attendance=changed.get("attendance"),
+            summary=changed.get("summary"),
             reason=reason,
         )
-        return corrected
+        return tuple(changed)
 
     @event("MeetingCorrected")
     def _meeting_corrected(
@@ -861,6 +859,111 @@ class Initiative(Aggregate):
         self.council_follow_ups.append(
             CouncilFollowUp(informing, summary, followed_up_at, document_sha256)
         )
+
+    def correct_council_informing(
+        self,
+        *,
+        actor: str,
+        informing: int,
+        document_title: TextRef | None = None,
+        document_sha256: str | None = None,
+        session: CouncilSession | None = None,
+        informed_at: datetime | None = None,
+        reason: TextRef | None,
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of informing ``informing`` of the council
+        (from 1): the document's title or SHA-256, the session or the time, with
+        the reason; returns the names of the fields corrected. The
+        ``CouncilInformed`` stays in the record as it was, with the audit head it
+        recorded; ``CouncilInformingCorrected`` carries only what changed (a field
+        given as it already is recorded is left out). ``document_title`` is a
+        text, which the domain cannot compare: the caller passes it only when its
+        text changed. Refused once the initiative is closed, as informing is."""
+        self.require_facilitator(actor, "correct the record of informing the council")
+        informed = self.council_informing(informing)
+        rules.an_informing_named_must_exist.check(
+            informed is not None,
+            initiative=self.slug,
+            informings=_how_many(len(self.council_informings), "informing"),
+            informing=informing,
+        )
+        assert informed is not None  # for the type checker: the rule said so
+        if document_sha256 is not None:
+            rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
+        if informed_at is not None:
+            rules.times_carry_a_timezone.check(
+                informed_at.tzinfo is not None, what="time the council was informed"
+            )
+            rules.the_council_was_informed_by_now.check(
+                informed_at <= clock.now(),
+                informed_at=informed_at.isoformat(timespec="seconds"),
+            )
+        rules.an_informing_correction_gives_its_reason.check(
+            reason is not None, informing=informing, initiative=self.slug
+        )
+        assert reason is not None
+        changed = only_what_changed(
+            document_title=(document_title, None),
+            document_sha256=(document_sha256, informed.document_sha256),
+            session=(session, informed.session),
+            informed_at=(informed_at, informed.informed_at),
+        )
+        rules.an_informing_correction_changes_something.check(
+            bool(changed), informing=informing, initiative=self.slug
+        )
+        if "informed_at" in changed:
+            for follow_up in self.council_follow_ups:
+                rules.a_corrected_informing_comes_before_its_follow_ups.check(
+                    follow_up.informing != informing
+                    or changed["informed_at"] <= follow_up.followed_up_at,
+                    informing=informing,
+                    initiative=self.slug,
+                    followed_up_at=follow_up.followed_up_at.isoformat(
+                        timespec="seconds"
+                    ),
+                    informed_at=changed["informed_at"].isoformat(timespec="seconds"),
+                )
+        self._council_informing_corrected(
+            actor=actor,
+            informing=informing,
+            document_title=changed.get("document_title"),
+            document_sha256=changed.get("document_sha256"),
+            session=changed.get("session"),
+            informed_at=changed.get("informed_at"),
+            reason=reason,
+        )
+        return tuple(changed)
+
+    @event("CouncilInformingCorrected")
+    def _council_informing_corrected(
+        self,
+        *,
+        actor: str,
+        informing: int,
+        document_title: TextRef | None,
+        document_sha256: str | None,
+        session: CouncilSession | None,
+        informed_at: datetime | None,
+        reason: TextRef,
+    ) -> None:
+        # Whether the council was informed in this phase goes by when the
+        # informing was recorded, which a correction does not change: it neither
+        # informs the council again nor takes an informing back.
+        informed = self.council_informing(informing)
+        if informed is None:  # a record replayed without its informing
+            return
+        corrected = replace(
+            informed,
+            document_title=informed.document_title
+            if document_title is None
+            else document_title,
+            document_sha256=informed.document_sha256
+            if document_sha256 is None
+            else document_sha256,
+            session=informed.session if session is None else CouncilSession(session),
+            informed_at=informed.informed_at if informed_at is None else informed_at,
+        )
+        self.council_informings[informing - 1] = corrected
 
     @event("CouncilInformed")
     def _council_informed(
@@ -1271,6 +1374,19 @@ def progressed(status: ImplementationStatus, percent: int) -> ImplementationStat
 def _is_sha256(digest: str) -> bool:
     """64 lower-case hexadecimal characters."""
     return len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+
+
+def only_what_changed(**given: tuple[Any, Any]) -> dict[str, Any]:
+    """What a correction changes: of each field given as (the value given, the
+    value recorded), those given with another value than the one recorded, in the
+    order given. A moment written with another offset is the same time; a text,
+    which the domain cannot compare, is passed with ``None`` as the value recorded
+    (the application passes it only when its text changed)."""
+    return {
+        name: value
+        for name, (value, recorded) in given.items()
+        if value is not None and (recorded is None or value != recorded)
+    }
 
 
 def _with_article(kind: str) -> str:

@@ -257,6 +257,25 @@ a_document_is_named_by_its_sha256 = _rule(
     "a_document_is_named_by_its_sha256",
     "A council document is named by its SHA-256: 64 hexadecimal characters.",
 )
+an_informing_named_must_exist = _rule(
+    "an_informing_named_must_exist",
+    "{initiative} has {informings} of the council; there is no informing "
+    "{informing} to correct.",
+)
+an_informing_correction_gives_its_reason = _rule(
+    "an_informing_correction_gives_its_reason",
+    "A correction of informing {informing} of {initiative} gives its reason.",
+)
+an_informing_correction_changes_something = _rule(
+    "an_informing_correction_changes_something",
+    "Informing {informing} of {initiative} is recorded so already; a correction "
+    "changes its document's title or SHA-256, its session or its time.",
+)
+a_corrected_informing_comes_before_its_follow_ups = _rule(
+    "a_corrected_informing_comes_before_its_follow_ups",
+    "The council followed up informing {informing} of {initiative} at "
+    "{followed_up_at}; it cannot have been informed after that, at {informed_at}.",
+)
 
 # --- Money --------------------------------------------------------------------------
 a_budget_is_not_negative = _rule(

@@ -78,9 +78,14 @@ join the initiative")."""
 
 PERMITTED_WITH: dict[str, tuple[str, str]] = {
     "correct_meeting": ("hold_meeting", "correct meetings"),
+    "correct_council_informing": (
+        "inform_council",
+        "correct the record of informing the council",
+    ),
 }
 """Commands a template does not name: a phase permits each where it permits
-another (whoever may hold meetings in a phase may correct them there), and a
+another (whoever may hold meetings in a phase may correct them there, whoever may
+inform the council may correct the record of an informing), and a
 refusal says it in its own words. So the built-in templates, pinned by their
 content hash, need no new version for them."""
 
