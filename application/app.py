@@ -1600,17 +1600,9 @@ class Samenspraak(Application[UUID]):
             self._permit(initiative, actor, "correct_meeting")
             texts = _Pending(str(initiative.id))
             held = initiative.meeting(cmd.meeting)
-            recorded = self._texts([held.place.id, held.summary.id] if held else [])
-
-            def text(
-                purpose: str, body: str | None, was: TextRef | None
-            ) -> TextRef | None:
-                """A new text, only when it says something else than the one
-                recorded (an erased one is always replaced)."""
-                if body is None or (was is not None and recorded.get(was.id) == body):
-                    return None
-                return texts.seal(purpose, body)
-
+            text = self._corrected_texts(
+                texts, [held.place, held.summary] if held else []
+            )
             corrected = initiative.correct_meeting(
                 actor=actor,
                 number=cmd.meeting,
@@ -1656,6 +1648,59 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts, nothing_since=read)
 
         self._run(run)
+
+    def correct_council_informing(
+        self, command: c.CorrectCouncilInforming | Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of an informing of the council (the
+        facilitator, where the phase lets them inform the council), with the
+        reason; returns the fields corrected, in the order ``document_title``,
+        ``document_sha256``, ``session``, ``informed_at``. A field given as it is
+        already recorded is left out, the title too when its text is the same.
+        The informing as first recorded stays, with the audit head it recorded."""
+        cmd = parse(c.CorrectCouncilInforming, command)
+
+        def run() -> tuple[str, ...]:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "correct_council_informing")
+            texts = _Pending(str(initiative.id))
+            informed = initiative.council_informing(cmd.informing)
+            text = self._corrected_texts(
+                texts, [informed.document_title] if informed else []
+            )
+            corrected = initiative.correct_council_informing(
+                actor=actor,
+                informing=cmd.informing,
+                document_title=text(
+                    "council document title",
+                    cmd.document_title,
+                    informed.document_title if informed else None,
+                ),
+                document_sha256=cmd.document_sha256,
+                session=cmd.session,
+                informed_at=cmd.informed_at,
+                reason=texts.seal("council informing correction reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+            return corrected
+
+        return self._run(run)
+
+    def _corrected_texts(
+        self, texts: _Pending, recorded: Iterable[TextRef]
+    ) -> Callable[[str, str | None, TextRef | None], TextRef | None]:
+        """For a correction: seals a text given for one of the ``recorded`` ones
+        only when it says something else (an erased one is always replaced), so
+        that the correction carries only what changed."""
+        bodies = self._texts(ref.id for ref in recorded)
+
+        def text(purpose: str, body: str | None, was: TextRef | None) -> TextRef | None:
+            if body is None or (was is not None and bodies.get(was.id) == body):
+                return None
+            return texts.seal(purpose, body)
+
+        return text
 
     def record_council_follow_up(
         self, command: c.RecordCouncilFollowUp | Mapping[str, Any]

@@ -406,6 +406,39 @@ class InformCouncil(Command):
     informed_at: Moment
 
 
+class CorrectCouncilInforming(Command):
+    """Correct what was recorded of an informing of the council (the document's
+    title or SHA-256, the session, the time: one or more of them), with the
+    reason; the informing as first recorded, with its audit head, stays in the
+    record."""
+
+    initiative: Ref
+    informing: Number
+    """Which informing, from 1 (as ``council list`` numbers them)."""
+    document_title: ShortText | None = None
+    document_sha256: Sha256 | None = None
+    session: CouncilSession | None = None
+    informed_at: Moment | None = None
+    reason: LongText
+    """Why the record was corrected: 'the hash was copied from the draft'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectCouncilInforming:
+        given = (
+            self.document_title,
+            self.document_sha256,
+            self.session,
+            self.informed_at,
+        )
+        if all(value is None for value in given):
+            msg = (
+                "give the corrected document_title, document_sha256, session or "
+                "informed_at"
+            )
+            raise ValueError(msg)
+        return self
+
+
 class RecordCouncilFollowUp(Command):
     initiative: Ref
     informing: Number

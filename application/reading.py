@@ -123,6 +123,16 @@ def status(
 ) -> v.InitiativeStatus:
     decisions = doc["decisions"]
     process = process_of(doc)
+
+    def corrections(record: dict[str, Any]) -> list[v.CorrectionView]:
+        """The corrections of a meeting's or an informing's record."""
+        return [
+            v.CorrectionView(
+                corrected_at=c["at"], fields=c["fields"], reason=text(c["reason"])
+            )
+            for c in record.get("corrections", [])
+        ]
+
     return v.InitiativeStatus(
         initiative=doc["slug"],
         title=text(doc["title"]),
@@ -170,14 +180,7 @@ def status(
                 attendance=m["attendance"],
                 summary=text(m["summary"]),
                 evening_or_weekend=m["evening_or_weekend"],
-                corrections=[
-                    v.MeetingCorrectionView(
-                        corrected_at=c["at"],
-                        fields=c["fields"],
-                        reason=text(c["reason"]),
-                    )
-                    for c in m.get("corrections", [])
-                ],
+                corrections=corrections(m),
             )
             for m in doc["meetings"]
         ],
@@ -207,6 +210,7 @@ def status(
                     )
                     for f in c.get("follow_ups", [])
                 ],
+                corrections=corrections(c),
             )
             for n, c in enumerate(doc["council"], start=1)
         ],

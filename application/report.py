@@ -156,15 +156,21 @@ class GroupEntry(Part):
     formed_at: datetime | None
 
 
-class MeetingCorrectionEntry(Part):
-    """The record of a meeting was corrected: when, what, and why."""
+class CorrectionEntry(Part):
+    """The record of a meeting or of an informing of the council was corrected:
+    when, what, and why."""
 
     corrected_at: datetime
     fields: list[str]
-    """What was corrected: ``starts_at``, ``kind``, ``place``, ``attendance``,
-    ``summary``."""
+    """What was corrected: of a meeting ``starts_at``, ``kind``, ``place``,
+    ``attendance``, ``summary``; of an informing ``document_title``,
+    ``document_sha256``, ``session``, ``informed_at``."""
     reason: str | None
     """Why (None once erased)."""
+
+
+MeetingCorrectionEntry = CorrectionEntry
+"""The record of a meeting was corrected (the name it has had)."""
 
 
 class MeetingEntry(Part):
@@ -181,7 +187,7 @@ class MeetingEntry(Part):
     """The meeting had begun at the moment of the report (``as_of``, or when it
     was made); one still ahead was recorded in advance, and its attendance is not
     a count of who came."""
-    corrections: list[MeetingCorrectionEntry] = []
+    corrections: list[CorrectionEntry] = []
     """The corrections of its record (the values above are the corrected ones)."""
 
 
@@ -304,7 +310,11 @@ class CouncilEntry(Part):
     informed_at: datetime
     recorded_at: datetime
     audit_head: str | None
+    """The audit head recorded when the council was informed (a correction
+    leaves it)."""
     follow_ups: list[CouncilFollowUpEntry] = []
+    corrections: list[CorrectionEntry] = []
+    """The corrections of its record (the values above are the corrected ones)."""
 
 
 class AllocationEntry(Part):
@@ -437,6 +447,16 @@ def heads_at(
     rows = audit.rows(after=position - 1, until_position=position, limit=1)
     whole = Head(position, rows[0].chain_hash) if rows else Head(0, GENESIS)
     return AuditHeads(global_head=str(whole), initiative_head=str(initiative))
+
+
+def _corrections(record: dict[str, Any], text: Texts) -> list[CorrectionEntry]:
+    """The corrections of a meeting's or an informing's record."""
+    return [
+        CorrectionEntry(
+            corrected_at=_time(c["at"]), fields=c["fields"], reason=text(c["reason"])
+        )
+        for c in record.get("corrections", [])
+    ]
 
 
 def build_report(
@@ -574,14 +594,7 @@ def build_report(
                 evening_or_weekend=m["evening_or_weekend"],
                 reactions=sum(1 for r in responses if r.meeting == m["number"]),
                 held=_time(m["starts_at"]) <= moment,
-                corrections=[
-                    MeetingCorrectionEntry(
-                        corrected_at=_time(c["at"]),
-                        fields=c["fields"],
-                        reason=text(c["reason"]),
-                    )
-                    for c in m.get("corrections", [])
-                ],
+                corrections=_corrections(m, text),
             )
             for m in doc["meetings"]
         ],
@@ -615,6 +628,7 @@ def build_report(
                     )
                     for f in c.get("follow_ups", [])
                 ],
+                corrections=_corrections(c, text),
             )
             for n, c in enumerate(doc["council"], start=1)
         ],

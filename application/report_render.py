@@ -374,6 +374,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 for c in r.council
             ],
         )
+        for line in _informing_corrections(r, w):
+            out += [_md(line), ""]
     else:
         out += [w("nothing_to_council"), ""]
     out += [f"## {w('budget')}", ""]
@@ -928,6 +930,15 @@ def _corrections(r: ParticipationReport, w: Words) -> list[str]:
     return [w.meeting_corrected(m.number, c) for m in r.meetings for c in m.corrections]
 
 
+def _informing_corrections(r: ParticipationReport, w: Words) -> list[str]:
+    """That the record of an informing of the council was corrected, when, what
+    and why: one line for each correction, below the informings (which show the
+    corrected values, and the audit head recorded when the council was informed)."""
+    return [
+        w.informing_corrected(c.number, k) for c in r.council for k in c.corrections
+    ]
+
+
 def _meeting_when(m: MeetingEntry, w: Words) -> str:
     when = w.when(m.starts_at, weekday=True)
     return when if m.held else f"{when} ({w('not_held_yet')})"
@@ -1336,6 +1347,7 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
             classes=["num inl", "nowrap inl", "nowrap inl", "text", "text"],
             cards=True,
         )
+        body += "".join(f"<p>{_e(line)}</p>" for line in _informing_corrections(r, w))
     return f'<section id="council"><h2>{_e(w("council"))}</h2>{body}</section>'
 
 

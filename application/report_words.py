@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from samenspraak.application.errors import InvalidInput
 from samenspraak.application.report import (
+    CorrectionEntry,
     DecisionEntry,
-    MeetingCorrectionEntry,
     ReactionEntry,
 )
 from samenspraak.domain.templates import GUARDS
@@ -219,6 +219,19 @@ LABELS: dict[str, dict[Lang, str]] = {
     "corrected_place": {"nl": "plaats", "en": "place"},
     "corrected_attendance": {"nl": "aantal aanwezigen", "en": "attendance"},
     "corrected_summary": {"nl": "verslag", "en": "summary"},
+    "informing_corrected": {
+        "nl": "De vastlegging van het informeren van de raad ({n}) is op {when} "
+        "gecorrigeerd ({fields}). Reden: {reason}",
+        "en": "The record of informing {n} of the council was corrected on {when} "
+        "({fields}). Reason: {reason}",
+    },
+    "corrected_document_title": {"nl": "titel", "en": "title"},
+    "corrected_document_sha256": {
+        "nl": "SHA-256 van het document",
+        "en": "the document's SHA-256",
+    },
+    "corrected_session": {"nl": "vorm", "en": "session"},
+    "corrected_informed_at": {"nl": "tijdstip", "en": "time"},
     "decided_at_deadline": {
         "nl": "Besloten bij de sluitingstijd",
         "en": "Decided at its closing time",
@@ -732,8 +745,10 @@ class Words:
             return self("decided_at_deadline")
         return self.value(decision.state)
 
-    def meeting_corrected(self, number: int, correction: MeetingCorrectionEntry) -> str:
-        """That the record of a meeting was corrected: when, what and why."""
+    def corrected(self, what: str, number: int, correction: CorrectionEntry) -> str:
+        """That the record of a meeting (``what`` ``meeting_corrected``) or of an
+        informing of the council (``informing_corrected``) was corrected: when,
+        what and why."""
         named = [self(f"corrected_{field}") for field in correction.fields]
         fields = (
             f"{', '.join(named[:-1])} {self('and')} {named[-1]}"
@@ -741,12 +756,21 @@ class Words:
             else "".join(named)
         )
         return self(
-            "meeting_corrected",
+            what,
             n=number,
             when=self.when(correction.corrected_at),
             fields=fields,
             reason=self.text(correction.reason),
         )
+
+    def meeting_corrected(self, number: int, correction: CorrectionEntry) -> str:
+        """That the record of a meeting was corrected: when, what and why."""
+        return self.corrected("meeting_corrected", number, correction)
+
+    def informing_corrected(self, number: int, correction: CorrectionEntry) -> str:
+        """That the record of an informing of the council was corrected: when,
+        what and why."""
+        return self.corrected("informing_corrected", number, correction)
 
     def evening_share(self, evening: int, total: int) -> str:
         """How many of the meetings held were outside office hours."""

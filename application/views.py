@@ -31,16 +31,22 @@ class GroupView(View):
     members: list[str]
 
 
-class MeetingCorrectionView(View):
-    """A correction of what was recorded of a meeting."""
+class CorrectionView(View):
+    """A correction of what was recorded of a meeting or of an informing of the
+    council."""
 
     corrected_at: datetime
     """When the correction was recorded."""
     fields: list[str]
-    """What it corrected: ``starts_at``, ``kind``, ``place``, ``attendance``,
-    ``summary``."""
+    """What it corrected: of a meeting ``starts_at``, ``kind``, ``place``,
+    ``attendance``, ``summary``; of an informing ``document_title``,
+    ``document_sha256``, ``session``, ``informed_at``."""
     reason: str | None
     """Why (None once erased)."""
+
+
+MeetingCorrectionView = CorrectionView
+"""A correction of what was recorded of a meeting (the name it has had)."""
 
 
 class MeetingView(View):
@@ -53,7 +59,7 @@ class MeetingView(View):
     attendance: int
     summary: str | None
     evening_or_weekend: bool
-    corrections: list[MeetingCorrectionView] = []
+    corrections: list[CorrectionView] = []
     """The corrections of its record, in the order recorded."""
 
 
@@ -81,9 +87,13 @@ class CouncilInformingView(View):
     session: str
     informed_at: datetime
     audit_head: str | None = None
-    """The initiative's audit chain head when the council was informed."""
+    """The initiative's audit chain head when the council was informed (as
+    recorded then: a correction leaves it)."""
     follow_ups: list[CouncilFollowUpView] = []
     """What the council did with it, in the order recorded."""
+    corrections: list[CorrectionView] = []
+    """The corrections of its record, in the order recorded (the values above are
+    the corrected ones)."""
 
 
 class AllocationView(View):

@@ -111,6 +111,7 @@ class ProcessStateProjector:
             ("initiative", "PersonalDataErased"): _personal_data_erased,
             ("initiative", "IdentityCorrected"): _identity_corrected,
             ("initiative", "CouncilInformed"): _council_informed,
+            ("initiative", "CouncilInformingCorrected"): _council_informing_corrected,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
             ("initiative", "TemplateMigrated"): _template_migrated,
@@ -421,12 +422,19 @@ def _meeting_corrected(d: Document, e: Any, at: str) -> None:
         now["attendance"] = e.attendance
     if e.summary is not None:
         now["summary"] = _text(e.summary)
-    was = {field: meeting[field] for field in now}
-    meeting.update(now)
+    _correct(meeting, now, at, e.reason)
     if e.starts_at is not None:
         meeting["evening_or_weekend"] = is_evening_or_weekend(e.starts_at)
-    meeting.setdefault("corrections", []).append(
-        {"at": at, "fields": list(now), "was": was, "reason": _text(e.reason)}
+
+
+def _correct(record: Document, now: Document, at: str, reason: TextRef) -> None:
+    """A record (a meeting, an informing of the council) shows what a correction
+    changed; its ``corrections`` keep each one: when, which fields, what they
+    said before and the reason."""
+    was = {field: record[field] for field in now}
+    record.update(now)
+    record.setdefault("corrections", []).append(
+        {"at": at, "fields": list(now), "was": was, "reason": _text(reason)}
     )
 
 
@@ -498,6 +506,23 @@ def _council_informed(d: Document, e: Any, at: str) -> None:
             "follow_ups": [],
         }
     )
+
+
+def _council_informing_corrected(d: Document, e: Any, at: str) -> None:
+    """The informing shows what was corrected, with each correction (as a
+    meeting does); the audit head it recorded stays."""
+    if not 1 <= e.informing <= len(d["council"]):  # a correction of no informing
+        return
+    now: Document = {}
+    if e.document_title is not None:
+        now["document_title"] = _text(e.document_title)
+    if e.document_sha256 is not None:
+        now["document_sha256"] = e.document_sha256
+    if e.session is not None:
+        now["session"] = _value(e.session)
+    if e.informed_at is not None:
+        now["informed_at"] = e.informed_at.isoformat()
+    _correct(d["council"][e.informing - 1], now, at, e.reason)
 
 
 def _council_followed_up(d: Document, e: Any, at: str) -> None:

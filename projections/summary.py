@@ -26,20 +26,32 @@ def _numbers(values: Any) -> str:
     return numbered(values, "reaction", "reactions")
 
 
-def _corrected(e: Any) -> str:
-    """What a meeting's correction changed: the new values, texts only named."""
-    parts = []
-    if e.starts_at is not None:
-        parts.append(f"starts at {e.starts_at.isoformat()}")
-    if e.kind is not None:
-        parts.append(_v(e.kind))
-    if e.place is not None:
-        parts.append("new place")
-    if e.attendance is not None:
-        parts.append(f"{e.attendance} present")
-    if e.summary is not None:
-        parts.append("new summary")
-    return ", ".join(parts)
+Said = tuple[tuple[str, Callable[[Any], str]], ...]
+"""How a correction's summary says each field it may carry: by field name."""
+
+MEETING_FIELDS: Said = (
+    ("starts_at", lambda v: f"starts at {v.isoformat()}"),
+    ("kind", _v),
+    ("place", lambda _: "new place"),
+    ("attendance", lambda v: f"{v} present"),
+    ("summary", lambda _: "new summary"),
+)
+
+INFORMING_FIELDS: Said = (
+    ("document_title", lambda _: "new title"),
+    ("document_sha256", lambda v: f"document sha256 {v[:16]}..."),
+    ("session", _v),
+    ("informed_at", lambda v: f"informed at {v.isoformat()}"),
+)
+
+
+def _corrected(e: Any, fields: Said) -> str:
+    """What a correction changed: the new values, texts only named."""
+    return ", ".join(
+        say(getattr(e, name))
+        for name, say in fields
+        if getattr(e, name, None) is not None
+    )
 
 
 LINES: dict[tuple[str, str], Callable[[Any], str]] = {
@@ -57,7 +69,7 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"{e.attendance} present)"
     ),
     ("initiative", "MeetingCorrected"): lambda e: (
-        f"Meeting {e.number} corrected: {_corrected(e)}"
+        f"Meeting {e.number} corrected: {_corrected(e, MEETING_FIELDS)}"
     ),
     ("initiative", "PersonalDataErased"): lambda e: (
         "A stakeholder's personal data erased"
@@ -81,6 +93,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "CouncilInformed"): lambda e: (
         f"Council informed ({_v(e.session)}), document sha256 "
         f"{e.document_sha256[:16]}..."
+    ),
+    ("initiative", "CouncilInformingCorrected"): lambda e: (
+        f"Council informing {e.informing} corrected: {_corrected(e, INFORMING_FIELDS)}"
     ),
     ("initiative", "PhaseAdvanced"): lambda e: f"Phase advanced to {e.phase}",
     ("initiative", "TemplateMigrated"): lambda e: (
