@@ -397,15 +397,24 @@ def decision_table(items: Sequence[Any]) -> str:
 
 
 def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
-    """What the council was told, numbered, and what it did with it; the hashes in
-    full, or their first 16 digits."""
+    """What the council was told, numbered, whether its record was corrected, and
+    what the council did with it; the hashes in full, or their first 16 digits."""
     return table(
-        ["#", "when", "session", "document sha256", "document", "follow-up"],
+        [
+            "#",
+            "when",
+            "session",
+            "corrected",
+            "document sha256",
+            "document",
+            "follow-up",
+        ],
         [
             [
                 c.number,
                 c.informed_at,
                 c.session,
+                bool(c.corrections),
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
                 "; ".join(
@@ -416,7 +425,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
             ]
             for c in items
         ],
-        whole=(3, 5),
+        whole=(4, 6),
     )
 
 

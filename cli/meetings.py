@@ -5,6 +5,7 @@ made known, the meetings held and what the council was told.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -154,14 +155,37 @@ FIELD_NAMES = {
     "attendance": "attendance",
     "summary": "summary",
 }
-"""How the confirmation names what a correction changed."""
+"""How the confirmation names what a correction of a meeting changed."""
+
+INFORMING_FIELD_NAMES = {
+    "document_title": "document's title",
+    "document_sha256": "document's SHA-256",
+    "session": "session",
+    "informed_at": "time",
+}
+"""How the confirmation names what a correction of an informing changed."""
 
 
-def _a_meeting_number(_: click.Context, __: click.Parameter, value: str) -> int:
-    if not re.fullmatch(r"\s*[0-9]+\s*", value) or int(value) < 1:
-        msg = "a meeting's number is a whole number from 1, like 2 (see meeting list)."
-        raise click.BadParameter(msg)
-    return int(value)
+def _corrected(fields: Sequence[str], names: Mapping[str, str]) -> str:
+    """What a correction changed, as the confirmation says it: 'time and
+    attendance', 'kind, place and summary'."""
+    named = [names[field] for field in fields]
+    return " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+
+
+def _a_number(what: str, listed_by: str) -> Callable[..., int]:
+    """The callback reading the number of a meeting or an informing."""
+
+    def number(_: click.Context, __: click.Parameter, value: str) -> int:
+        if not re.fullmatch(r"\s*[0-9]+\s*", value) or int(value) < 1:
+            msg = f"{what} number is a whole number from 1, like 2 (see {listed_by})."
+            raise click.BadParameter(msg)
+        return int(value)
+
+    return number
+
+
+_a_meeting_number = _a_number("a meeting's", "meeting list")
 
 
 @meeting.command("correct")
@@ -221,8 +245,7 @@ def meeting_correct(
         },
     )
     corrected = obj.app(write=True).correct_meeting(command)
-    named = [FIELD_NAMES[field] for field in corrected]
-    what = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    what = _corrected(corrected, FIELD_NAMES)
     done(f"Corrected meeting {command.meeting} of {initiative_ref}: its {what}.")
 
 
@@ -291,6 +314,76 @@ def council_inform(
     done(
         f"Recorded: the council was informed ({session}), "
         f"document sha256 {command.document_sha256}."
+    )
+
+
+@council.command("correct")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number", metavar="NUMBER", callback=_a_number("an informing's", "council list")
+)
+@click.option("--title", help="The document's right title.")
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The document that was really sent; its SHA-256 is recorded.",
+)
+@click.option(
+    "--sha256", help="The document's right SHA-256, if the file is not at hand."
+)
+@click.option(
+    "--session", type=choices_of(CouncilSession), help="The right kind of session."
+)
+@click.option("--when", metavar="TIME", help="The right time, with timezone.")
+@click.option("--reason", required=True, help="Why the record is corrected.")
+@pass_context
+def council_correct(
+    obj: Context,
+    initiative_ref: str,
+    number: int,
+    title: str | None,
+    document: Path | None,
+    sha256: str | None,
+    session: str | None,
+    when: str | None,
+    reason: str,
+) -> None:
+    """Correct what was recorded of informing the council (facilitator): the
+    document's title or SHA-256, the session or the time, with the reason. The
+    informing as first recorded stays in the record, with the audit head it
+    recorded; reports and lists show the corrected one.
+
+    \b
+    Example:
+      samenspraak --as facilitator council correct city-centre 2 \\
+        --session letter --when 2026-06-03T16:00+02:00 \\
+        --reason "It went by council information letter the day before"
+    """
+    if all(given is None for given in (title, document, sha256, session, when)):
+        msg = (
+            "Give what to correct: --title, --document or --sha256, --session or "
+            "--when."
+        )
+        raise click.UsageError(msg)
+    digest = document_digest(document, sha256, required=False)
+    command = parse(
+        c.CorrectCouncilInforming,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "informing": number,
+            "document_title": title,
+            "document_sha256": digest,
+            "session": session,
+            "informed_at": when,
+            "reason": reason,
+        },
+    )
+    corrected = obj.app(write=True).correct_council_informing(command)
+    what = _corrected(corrected, INFORMING_FIELD_NAMES)
+    done(
+        f"Corrected informing {command.informing} of the council in "
+        f"{initiative_ref}: its {what}."
     )
 
 
