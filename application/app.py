@@ -204,7 +204,9 @@ GIVEN_REASONS = frozenset(
     if "reason" in fields and who == "actor"
 )
 """The events whose reason an erasure of its giver's texts empties (and
-``audit verify`` accepts emptied): a position's, an action status's."""
+``audit verify`` accepts emptied): a position's, an action status's. Not a
+correction's: the reason a meeting's or an informing's record was corrected is
+the facilitator's account of the record, and stays."""
 
 CREATIONS = (
     "samenspraak.domain.plan:Plan.Created",
@@ -1291,9 +1293,10 @@ class Samenspraak(Application[UUID]):
         """The reasons a stakeholder gave that the process state does not keep:
         for positions they changed later (it keeps only the latest), and for the
         status changes of implementation actions. Other events with a reason (the
-        correction of a meeting's record) keep it: it belongs to the record, as a
-        meeting's place and summary do, and ``audit verify`` accepts no erasure
-        of it."""
+        correction of a meeting's record, or of an informing of the council) keep
+        it: it belongs to the record, as a meeting's place and summary and a
+        council document's title do, and ``audit verify`` accepts no erasure of
+        it."""
         for document in documents:
             if person not in document["stakeholders"]:
                 continue
