@@ -169,10 +169,6 @@ class CorrectionEntry(Part):
     """Why (None once erased)."""
 
 
-MeetingCorrectionEntry = CorrectionEntry
-"""The record of a meeting was corrected (the name it has had)."""
-
-
 class MeetingEntry(Part):
     number: int
     starts_at: datetime

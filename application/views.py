@@ -45,10 +45,6 @@ class CorrectionView(View):
     """Why (None once erased)."""
 
 
-MeetingCorrectionView = CorrectionView
-"""A correction of what was recorded of a meeting (the name it has had)."""
-
-
 class MeetingView(View):
     """A meeting as recorded, with any correction applied (``corrections``)."""
 
