@@ -386,11 +386,19 @@ def plan_table(items: Sequence[Any]) -> str:
     )
 
 
+def decision_outcome(d: Any) -> str:
+    """What a decision point's outcome column says: the option decided, ``no
+    decision`` once decided without one, and ``-`` while open or when withdrawn."""
+    if d.outcome:
+        return str(d.outcome)
+    return "no decision" if d.state == "decided" else "-"
+
+
 def decision_table(items: Sequence[Any]) -> str:
     return table(
         ["decision", "rule", "state", "outcome", "tally"],
         [
-            [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
+            [d.decision, d.rule, d.state, decision_outcome(d), tally_text(d.tally)]
             for d in items
         ],
     )
