@@ -88,6 +88,23 @@ class Reference(click.ParamType):  # type: ignore[type-arg]
 REFERENCE = Reference()
 
 
+class OptionReference(Reference):
+    """A reference given with an option (``--for``, ``--group``, ``--decision``):
+    checked here, so that a name given instead is refused naming the option, not
+    the engine's field (``--for: must be a reference ..., like the-bakery.``)."""
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        value = super().convert(value, param, ctx)
+        if not isinstance(value, str) or param is None or not param.opts:
+            return value
+        return ref(param.opts[0], value)
+
+
+OPTION_REFERENCE = OptionReference()
+
+
 class OneLineChoice(click.Choice):  # type: ignore[type-arg]
     """A choice read as references are: trimmed and in any case, so that
     ``--format HTML`` means ``html``; the choices are named in one line when the
