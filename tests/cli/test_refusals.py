@@ -152,6 +152,25 @@ def test_an_unknown_actor_is_refused(refused: Refused, demo_copy: Path) -> None:
     )
 
 
+def test_someone_not_registered_who_registers_another_is_told_to_register_first(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(
+        demo_copy,
+        "stakeholder",
+        "register",
+        "neighbour",
+        "--name",
+        "A neighbour",
+        actor="newcomer",
+    )
+    assert sentence == (
+        "No stakeholder is registered as newcomer, and only a registered "
+        "stakeholder registers others: register newcomer first, or let neighbour "
+        "register themselves."
+    )
+
+
 def test_an_actor_whose_reference_looks_erased_but_names_no_one_is_unknown(
     refused: Refused, demo_copy: Path
 ) -> None:
