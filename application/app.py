@@ -1084,6 +1084,14 @@ class Samenspraak(Application[UUID]):
                 )
                 raise InvalidInput(msg)
             if cmd.actor != cmd.stakeholder:
+                if self.store.select_stakeholder(ref=cmd.actor) is None:
+                    msg = (
+                        f"No stakeholder is registered as {cmd.actor}, and only a "
+                        "registered stakeholder registers others: register "
+                        f"{cmd.actor} first, or let {cmd.stakeholder} register "
+                        "themselves."
+                    )
+                    raise NotFound(msg)
                 self._actor(cmd.actor)
             if self.store.select_stakeholder(ref=cmd.stakeholder) is not None:
                 msg = f"A stakeholder is already registered as {cmd.stakeholder}."

@@ -13,6 +13,7 @@ from samenspraak.application import (
 )
 from samenspraak.application.app import ref
 from samenspraak.cli.common import (
+    OPTION_REFERENCE,
     REFERENCE,
     Context,
     OnceGroup,
@@ -202,12 +203,15 @@ def audit_verify(
     help="Up to this time (ISO, with timezone); to the minute, the whole minute.",
 )
 @click.option(
-    "--plan", metavar="PLAN", type=REFERENCE, help="Only what happened to this plan."
+    "--plan",
+    metavar="PLAN",
+    type=OPTION_REFERENCE,
+    help="Only what happened to this plan.",
 )
 @click.option(
     "--decision",
     metavar="DECISION",
-    type=REFERENCE,
+    type=OPTION_REFERENCE,
     help="Only what happened to this decision point.",
 )
 @json_option

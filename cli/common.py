@@ -88,6 +88,23 @@ class Reference(click.ParamType):  # type: ignore[type-arg]
 REFERENCE = Reference()
 
 
+class OptionReference(Reference):
+    """A reference given with an option (``--for``, ``--group``, ``--decision``):
+    checked here, so that a name given instead is refused naming the option, not
+    the engine's field (``--for: must be a reference ..., like the-bakery.``)."""
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        value = super().convert(value, param, ctx)
+        if not isinstance(value, str) or param is None or not param.opts:
+            return value
+        return ref(param.opts[0], value)
+
+
+OPTION_REFERENCE = OptionReference()
+
+
 class OneLineChoice(click.Choice):  # type: ignore[type-arg]
     """A choice read as references are: trimmed and in any case, so that
     ``--format HTML`` means ``html``; the choices are named in one line when the
@@ -386,11 +403,19 @@ def plan_table(items: Sequence[Any]) -> str:
     )
 
 
+def decision_outcome(d: Any) -> str:
+    """What a decision point's outcome column says: the option decided, ``no
+    decision`` once decided without one, and ``-`` while open or when withdrawn."""
+    if d.outcome:
+        return str(d.outcome)
+    return "no decision" if d.state == "decided" else "-"
+
+
 def decision_table(items: Sequence[Any]) -> str:
     return table(
         ["decision", "rule", "state", "outcome", "tally"],
         [
-            [d.decision, d.rule, d.state, d.outcome or "-", tally_text(d.tally)]
+            [d.decision, d.rule, d.state, decision_outcome(d), tally_text(d.tally)]
             for d in items
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from samenspraak.cli.common import (
+    OPTION_REFERENCE,
     REFERENCE,
     Context,
     OnceGroup,
@@ -30,8 +31,19 @@ def implementation() -> None:
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("action", type=REFERENCE)
 @click.option("--title", required=True, help="What is carried out.")
-@click.option("--owner", help="The stakeholder who owns the action.")
-@click.option("--group", "group_ref", help="The group that owns the action.")
+@click.option(
+    "--owner",
+    type=OPTION_REFERENCE,
+    metavar="STAKEHOLDER",
+    help="The stakeholder who owns the action.",
+)
+@click.option(
+    "--group",
+    "group_ref",
+    type=OPTION_REFERENCE,
+    metavar="GROUP",
+    help="The group that owns the action.",
+)
 @click.option(
     "--allocation",
     type=click.IntRange(min=1),
@@ -54,6 +66,14 @@ def implementation_add(
       samenspraak --as facilitator implementation add city-centre benches \\
         --title "Benches on the market square" --group steering-group --allocation 1
     """
+    if owner is not None and group_ref is not None:
+        msg = (
+            "Give the owner with either --owner STAKEHOLDER or --group GROUP, not both."
+        )
+        raise click.UsageError(msg)
+    if owner is None and group_ref is None:
+        msg = "Give the owner with either --owner STAKEHOLDER or --group GROUP."
+        raise click.UsageError(msg)
     obj.app(write=True).add_implementation_action(
         {
             "actor": obj.who(),

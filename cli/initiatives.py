@@ -9,6 +9,7 @@ from decimal import Decimal
 import click
 
 from samenspraak.cli.common import (
+    OPTION_REFERENCE,
     REFERENCE,
     Context,
     OnceGroup,
@@ -203,7 +204,13 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
     "--amount", metavar="AMOUNT", required=True, help="Amount in euros, like 150000.00."
 )
 @click.option("--purpose", required=True, help="What the money is for.")
-@click.option("--decision", required=True, help="The decision point it follows from.")
+@click.option(
+    "--decision",
+    type=OPTION_REFERENCE,
+    metavar="DECISION",
+    required=True,
+    help="The decision point it follows from.",
+)
 @pass_context
 def initiative_allocate(
     obj: Context, initiative_ref: str, amount: str, purpose: str, decision: str

@@ -17,6 +17,7 @@ from samenspraak.application.app import parse
 from samenspraak.application.errors import InvalidInput
 from samenspraak.cli.common import (
     ERASED,
+    OPTION_REFERENCE,
     REFERENCE,
     Context,
     OnceGroup,
@@ -53,7 +54,14 @@ def plan() -> None:
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--title", required=True, help="The plan's title.")
-@click.option("--group", "group_ref", required=True, help="The group that owns it.")
+@click.option(
+    "--group",
+    "group_ref",
+    type=OPTION_REFERENCE,
+    metavar="GROUP",
+    required=True,
+    help="The group that owns it.",
+)
 @pass_context
 def plan_create(
     obj: Context, initiative_ref: str, plan_ref: str, title: str, group_ref: str
@@ -145,7 +153,13 @@ def plan_propose(
         "needed with --for unless --meeting is given)."
     ),
 )
-@click.option("--for", "for_ref", metavar="REF", help="Record it for this stakeholder.")
+@click.option(
+    "--for",
+    "for_ref",
+    type=OPTION_REFERENCE,
+    metavar="REF",
+    help="Record it for this stakeholder.",
+)
 @click.option("--section", help="The section of the plan it concerns.")
 @click.option(
     "--meeting",

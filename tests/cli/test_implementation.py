@@ -86,3 +86,26 @@ def test_the_traffic_group_carries_out_the_market_square_and_everyone_can_follow
         "on-hold",
         "Waiting for the permit",
     )
+
+
+def test_an_action_without_its_owner_or_with_two_is_told_which_options_give_it(
+    stage_copy: Path, refused: Callable[..., str]
+) -> None:
+    add = ("implementation", "add", CITY, "benches", "--title", "Benches")
+    neither = refused(stage_copy, *add, actor="facilitator", exit_code=2)
+    assert neither == (
+        "Give the owner with either --owner STAKEHOLDER or --group GROUP."
+    )
+    both = refused(
+        stage_copy,
+        *add,
+        "--owner",
+        "bakery",
+        "--group",
+        "steering-group",
+        actor="facilitator",
+        exit_code=2,
+    )
+    assert both == (
+        "Give the owner with either --owner STAKEHOLDER or --group GROUP, not both."
+    )

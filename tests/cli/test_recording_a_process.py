@@ -618,6 +618,45 @@ def test_an_objection_with_its_reason_blocks_consent(
     )
 
 
+def test_a_decision_point_decided_without_a_decision_says_so_in_every_list(
+    ok: Run, stage_copy: Path
+) -> None:
+    db = stage_copy
+    ok(
+        db,
+        "decision",
+        "put",
+        CITY,
+        "vision-consent",
+        "--question",
+        "Can everyone live with the vision?",
+        "--option",
+        "adopt=Adopt version 1",
+        "--eligible",
+        "entrepreneur",
+        "--rule",
+        "consent",
+        actor=F,
+    )
+    ok(
+        db,
+        "decision",
+        "take",
+        CITY,
+        "vision-consent",
+        "object",
+        "--reason",
+        "Not yet.",
+        actor="bakery",
+    )
+    ok(db, "decision", "decide", CITY, "vision-consent", actor=F)
+    # Decided, and what was decided is that nothing was: not "-", which reads as
+    # "not yet" beside an open point.
+    row = "vision-consent  consent  decided  no decision  adopt 0, object 1"
+    assert row in ok(db, "decision", "list", CITY).stdout
+    assert row in ok(db, "initiative", "status", CITY).stdout
+
+
 def test_an_open_decision_point_is_withdrawn(
     ok: Run, read_json: ReadJson, stage_copy: Path
 ) -> None:

@@ -152,6 +152,25 @@ def test_an_unknown_actor_is_refused(refused: Refused, demo_copy: Path) -> None:
     )
 
 
+def test_someone_not_registered_who_registers_another_is_told_to_register_first(
+    refused: Refused, demo_copy: Path
+) -> None:
+    sentence = refused(
+        demo_copy,
+        "stakeholder",
+        "register",
+        "neighbour",
+        "--name",
+        "A neighbour",
+        actor="newcomer",
+    )
+    assert sentence == (
+        "No stakeholder is registered as newcomer, and only a registered "
+        "stakeholder registers others: register newcomer first, or let neighbour "
+        "register themselves."
+    )
+
+
 def test_an_actor_whose_reference_looks_erased_but_names_no_one_is_unknown(
     refused: Refused, demo_copy: Path
 ) -> None:
@@ -169,6 +188,52 @@ def test_an_actor_that_is_no_reference_is_refused(
         sentence
         == "--as: must be a reference of lower-case letters, digits and dashes, "
         "like not-a-ref."
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "like"),
+    [
+        (
+            ("plan", "react", CITY, "vision", "--version", "1", "--stance",
+             "support", "--text", "Yes.", "--channel", "letter", "--for",
+             "The Bakery"),
+            "--for", "the-bakery",
+        ),
+        (
+            ("plan", "create", CITY, "parking", "--title", "Parking", "--group",
+             "Traffic Group"),
+            "--group", "traffic-group",
+        ),
+        (
+            ("initiative", "allocate", CITY, "--amount", "10.00", "--purpose",
+             "Benches", "--decision", "First Priority"),
+            "--decision", "first-priority",
+        ),
+        (
+            ("implementation", "add", CITY, "benches", "--title", "Benches",
+             "--owner", "The Bakery"),
+            "--owner", "the-bakery",
+        ),
+        (
+            ("implementation", "add", CITY, "benches", "--title", "Benches",
+             "--group", "Traffic Group"),
+            "--group", "traffic-group",
+        ),
+        (("audit", "log", CITY, "--plan", "Traffic Plan"), "--plan", "traffic-plan"),
+        (
+            ("audit", "log", CITY, "--decision", "First Priority"),
+            "--decision", "first-priority",
+        ),
+    ],
+)  # fmt: skip
+def test_a_name_given_to_an_option_that_takes_a_reference_is_refused_naming_the_option(
+    refused: Refused, demo_copy: Path, args: tuple[str, ...], option: str, like: str
+) -> None:
+    sentence = refused(demo_copy, *args, actor=F)
+    assert sentence == (
+        f"{option}: must be a reference of lower-case letters, digits and dashes, "
+        f"like {like}."
     )
 
 
