@@ -1365,9 +1365,14 @@ class Samenspraak(Application[UUID]):
             name = cmd.name if cmd.name is not None else row.name
             contact = cmd.contact if cmd.contact is not None else row.contact
             if (name, contact) == (row.name, row.contact):
+                given = " and ".join(
+                    what
+                    for what, value in (("name", cmd.name), ("contact", cmd.contact))
+                    if value is not None
+                )
                 msg = (
-                    f"{cmd.stakeholder} already has that name and contact; there is "
-                    "nothing to correct."
+                    f"{cmd.stakeholder} already has that {given}; there is nothing "
+                    "to correct."
                 )
                 raise InvalidInput(msg)
             correction = DirectoryCorrection(

@@ -258,11 +258,15 @@ def test_correcting_only_the_contact_records_no_event(app: Samenspraak) -> None:
 def test_a_correction_that_changes_nothing_is_refused(app: Samenspraak) -> None:
     _park(app)
     before = app.stored_event_count()
-    for given in ({"name": "Bob Jansen"}, {"contact": "bob@example.org"}):
+    for given, has in (
+        ({"name": "Bob Jansen"}, "that name"),
+        ({"contact": "bob@example.org"}, "that contact"),
+        ({"name": "Bob Jansen", "contact": "bob@example.org"}, "that name and contact"),
+    ):
         with pytest.raises(InvalidInput) as refused:
             app.correct_stakeholder({"actor": "bob", "stakeholder": "bob", **given})
         assert str(refused.value) == (
-            "bob already has that name and contact; there is nothing to correct."
+            f"bob already has {has}; there is nothing to correct."
         )
     assert app.stored_event_count() == before
 
