@@ -2671,8 +2671,8 @@ class Samenspraak(Application[UUID]):
         start, end = when("since", since), through("until", until)
         if start is not None and end is not None and start > end:
             msg = (
-                "since: it is later than the end of the period asked for, so nothing "
-                "can be between them."
+                "since: it is later than until, the end of the period asked for, so "
+                "nothing can be between them."
             )
             raise InvalidInput(msg)
         given: object = event  # from Python, anything may come
