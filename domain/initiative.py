@@ -365,7 +365,8 @@ class Initiative(Aggregate):
         self, actor: str, command: str, kind: StakeholderKind | None = None
     ) -> None:
         """In a phase whose template declares permissions, the actor's kind must be
-        granted ``command`` there. ``kind`` is the kind the actor joins with when
+        granted ``command`` there; a refusal names the phases of the template where
+        that kind may give it. ``kind`` is the kind the actor joins with when
         the actor has not joined yet. Actors who have not joined, a closed
         initiative and phases without permissions are left to the other rules."""
         phase = self.process.phase(self.phase)
@@ -373,17 +374,21 @@ class Initiative(Aggregate):
         if not phase.permissions or who is None or self.is_closed:
             return
         role = StakeholderKind(who).value
-        granted, phrase = PERMITTED_WITH.get(
+        if phase.grants(role, command):
+            return
+        _, phrase = PERMITTED_WITH.get(
             command,
             (command, COMMAND_PHRASES.get(command, command.replace("_", " "))),
         )
-        rules.only_permitted_roles_act_in_a_phase.check(
-            granted in phase.permissions.get(role, ()),
+        rule = rules.only_permitted_roles_act_in_a_phase
+        sentence = rule.sentence(
             phase=self.phase,
             initiative=self.slug,
             kind=_with_article(role),
             command=phrase,
+            phases=rules.phases_named(self.process.phases_letting(role, command)),
         )
+        raise rules.RuleViolation(rule, sentence)
 
     # --- Stakeholders ------------------------------------------------------------
 

@@ -13,7 +13,7 @@ command; those are enforced through the rules of this table too
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,6 +59,17 @@ def numbered(numbers: Iterable[int], one: str, many: str) -> str:
     number they need, each number once, in the order given."""
     once = [str(number) for number in dict.fromkeys(numbers)]
     return f"{one if len(once) == 1 else many} {', '.join(once)}"
+
+
+def phases_named(names: Sequence[str]) -> str:
+    """``the phase views``, ``the phases views and decision``, ``the phases
+    proposals, vote and implementation``, ``no phase``: phases named, in the order
+    given."""
+    if not names:
+        return "no phase"
+    if len(names) == 1:
+        return f"the phase {names[0]}"
+    return f"the phases {', '.join(names[:-1])} and {names[-1]}"
 
 
 def _rule(name: str, reason: str) -> Rule:
@@ -116,7 +127,8 @@ a_phase_is_left_when_its_guards_hold = _rule(
 )
 only_permitted_roles_act_in_a_phase = _rule(
     "only_permitted_roles_act_in_a_phase",
-    "In the phase {phase} of {initiative}, {kind} may not {command}.",
+    "In the phase {phase} of {initiative}, {kind} may not {command}; its template "
+    "lets them do so in {phases}.",
 )
 a_migration_changes_the_template = _rule(
     "a_migration_changes_the_template",

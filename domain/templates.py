@@ -89,6 +89,23 @@ inform the council may correct the record of an informing), and a
 refusal says it in its own words. So the built-in templates, pinned by their
 content hash, need no new version for them."""
 
+SOCIETY_FIRST: frozenset[str] = frozenset(
+    {
+        "create_plan",
+        "propose_draft",
+        "react_to_plan",
+        "adopt_change",
+        "defend_position",
+        "note_support",
+        "finalise_plan",
+        "open_reaction_period",
+        "take_position",
+    }
+)
+"""The commands a civil servant does not give where society decides alone (a
+society-only phase), whatever the phase's permissions say: the rule
+``society_decides_first`` refuses them there."""
+
 
 @dataclass(frozen=True)
 class Phase:
@@ -121,6 +138,13 @@ class Phase:
             data["reaction_period_days"] = self.reaction_period_days
         return data
 
+    def grants(self, role: str, command: str) -> bool:
+        """Whether this phase's permissions let ``role`` give ``command``: a phase
+        without permissions restricts no one, and a command :data:`PERMITTED_WITH`
+        another is granted where that one is."""
+        granted = PERMITTED_WITH.get(command, (command, ""))[0]
+        return not self.permissions or granted in self.permissions.get(role, ())
+
 
 @dataclass(frozen=True)
 class ProcessTemplate:
@@ -152,6 +176,21 @@ class ProcessTemplate:
                 return phase
         msg = f"Template {self.name} v{self.version} has no phase {name}."
         raise KeyError(msg)
+
+    def phases_letting(self, role: str, command: str) -> tuple[str, ...]:
+        """The phases, in order, where ``role`` may give ``command``: those that
+        grant it (see :meth:`Phase.grants`), less the society-only ones for a
+        civil servant's :data:`SOCIETY_FIRST` commands."""
+        return tuple(
+            phase.name
+            for phase in self.phases
+            if phase.grants(role, command)
+            and not (
+                phase.society_only
+                and role == "civil-servant"
+                and command in SOCIETY_FIRST
+            )
+        )
 
     def next_phase(self, name: str) -> Phase | None:
         names = [p.name for p in self.phases]

@@ -262,7 +262,7 @@ def test_in_the_response_report_civil_servants_join_and_groups_are_composed(
             do("join_initiative", actor="cees", stakeholder="cees", kind="resident")
         assert str(resident.value) == (
             "In the phase response-report of park, a resident may not join the "
-            "initiative."
+            "initiative; its template lets them do so in the phase views."
         )
 
 
@@ -270,14 +270,20 @@ def test_in_the_response_report_civil_servants_join_and_groups_are_composed(
 
 
 @pytest.mark.parametrize(
-    ("template", "to_the_phase", "phase"),
+    ("template", "to_the_phase", "phase", "where"),
     [
         (
             "burgerbegroting@1",
             burgerbegroting_in_feasibility_check,
             "feasibility-check",
+            "the phase proposals",
         ),
-        ("omgevingswet@1", omgevingswet_in_response_report, "response-report"),
+        (
+            "omgevingswet@1",
+            omgevingswet_in_response_report,
+            "response-report",
+            "the phase announcement",
+        ),
     ],
 )
 def test_on_version_1_the_facilitator_still_may_not_add_members_in_the_answer_phase(
@@ -285,13 +291,15 @@ def test_on_version_1_the_facilitator_still_may_not_add_members_in_the_answer_ph
     template: str,
     to_the_phase: Callable[[Samenspraak, str], None],
     phase: str,
+    where: str,
 ) -> None:
     do = doer(engine)
     to_the_phase(engine, template)
     with clock.frozen_at(PERIOD_OVER), pytest.raises(NotAllowed) as refused:
         do("add_member", actor="facilitator", group="team", stakeholder="anna")
     assert str(refused.value) == (
-        f"In the phase {phase} of park, a facilitator may not add members to groups."
+        f"In the phase {phase} of park, a facilitator may not add members to "
+        f"groups; its template lets them do so in {where}."
     )
 
 

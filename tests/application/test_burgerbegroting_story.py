@@ -181,7 +181,8 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
             }
         )
     assert str(observing.value) == (
-        "In the phase proposals of oosterpark, a civil servant may not react to plans."
+        "In the phase proposals of oosterpark, a civil servant may not react to "
+        "plans; its template lets them do so in the phase implementation."
     )
     assert observing.value.rule == "only_permitted_roles_act_in_a_phase"
     # The phase lasts its reaction period of 42 days.

@@ -402,7 +402,8 @@ def test_in_a_phase_with_permissions_who_may_inform_the_council_may_correct_it(
     assert refused.value.rule == "only_permitted_roles_act_in_a_phase"
     assert str(refused.value) == (
         "In the phase council of city-centre, an entrepreneur may not correct the "
-        "record of informing the council."
+        "record of informing the council; its template lets them do so in no "
+        "phase."
     )
     assert correct(app, informing=1, document_sha256=VISION, reason="Copied.") == (
         "document_sha256",

@@ -319,7 +319,8 @@ def test_in_a_phase_with_permissions_who_may_hold_meetings_may_correct_them(
         )  # fmt: skip
     assert refused.value.rule == "only_permitted_roles_act_in_a_phase"
     assert str(refused.value) == (
-        "In the phase council of city-centre, an entrepreneur may not correct meetings."
+        "In the phase council of city-centre, an entrepreneur may not correct "
+        "meetings; its template lets them do so in no phase."
     )
     assert correct(app, meeting=2, attendance=46, reason="Counted twice.") == (
         "attendance",

@@ -241,7 +241,7 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             )
         assert str(excinfo.value) == (
             "In the phase announcement of harbour, an entrepreneur may not "
-            "join the initiative."
+            "join the initiative; its template lets them do so in the phase views."
         )
         do("form_group", actor="facilitator", group="plan-team", kind="working",
            name="Plan team", mandate="Writes the omgevingsplan.")  # fmt: skip
@@ -265,7 +265,8 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
             do("propose_draft", actor="resident", plan="omgevingsplan",
                text="My draft.", changes="Mine.")  # fmt: skip
         assert str(excinfo.value) == (
-            "In the phase views of harbour, a resident may not propose drafts."
+            "In the phase views of harbour, a resident may not propose drafts; "
+            "its template lets them do so in no phase."
         )
         assert excinfo.value.rule == "only_permitted_roles_act_in_a_phase"
         with pytest.raises(NotAllowed) as excinfo:
@@ -528,9 +529,11 @@ def test_the_facilitator_records_a_reaction_only_for_someone_the_phase_lets_reac
             do("react_to_plan", actor="facilitator", stakeholder="planner", plan="plan",
                version=1, stance="concern", channel="letter",
                text="A letter from the planning department.")  # fmt: skip
+        # The phase named is where civil servants may react, not the facilitator.
         assert str(refused.value) == (
             "In the phase society-decides of harbour, a civil servant may not react "
-            "to plans."
+            "to plans; its template lets them do so in the phases colleagues-join, "
+            "council, implementation and evaluation."
         )
         assert engine.stored_event_count() == before
         assert do("react_to_plan", actor="facilitator", stakeholder="resident",

@@ -130,7 +130,8 @@ def test_a_budget_on_version_1_migrated_to_2_in_its_feasibility_check(
         assert refused(db, "group", "add", "park", "team", "cees",
                        actor="facilitator") == (
             "In the phase feasibility-check of park, a facilitator may not add "
-            "members to groups."
+            "members to groups; its template lets them do so in the phase "
+            "proposals."
         )  # fmt: skip
 
         migrated = ok(db, "initiative", "migrate", "park", "--template",

@@ -422,7 +422,7 @@ def test_in_a_phase_with_permissions_a_role_gives_only_its_commands(
     with refused(
         rules.only_permitted_roles_act_in_a_phase,
         "In the phase society-decides of city-centre, a resident may not "
-        "propose drafts.",
+        "propose drafts; its template lets them do so in the phase colleagues-join.",
         city_centre,
     ):
         city_centre.require_permission("resident-havenkwartier", "propose_draft")
@@ -430,7 +430,7 @@ def test_in_a_phase_with_permissions_a_role_gives_only_its_commands(
     with refused(
         rules.only_permitted_roles_act_in_a_phase,
         "In the phase society-decides of city-centre, an entrepreneur may not "
-        "react to plans.",
+        "react to plans; its template lets them do so in the phase colleagues-join.",
     ):
         city_centre.require_permission("bakery", "react_to_plan")
 
@@ -445,10 +445,116 @@ def test_who_has_not_joined_is_checked_with_the_kind_they_join_with(
     with refused(
         rules.only_permitted_roles_act_in_a_phase,
         "In the phase society-decides of city-centre, an institution may not "
-        "join the initiative.",
+        "join the initiative; its template lets them do so in the phase "
+        "colleagues-join.",
     ):
         city_centre.require_permission(
             "newcomer", "join_initiative", StakeholderKind.INSTITUTION
+        )
+
+
+def in_phases(*phases: Phase) -> ProcessTemplate:
+    """A template of these phases, after a society-only first phase in which only
+    residents may react."""
+    return ProcessTemplate(
+        name="phased",
+        version="1",
+        description="Society decides, then the phases given.",
+        phases=(
+            Phase(
+                "society-decides",
+                "Society decides.",
+                society_only=True,
+                permissions={"resident": ("react_to_plan",)},
+            ),
+            *phases,
+        ),
+    )
+
+
+def test_a_refusal_names_every_phase_that_lets_the_kind_in_the_template_s_order(
+    city_centre, refused
+):
+    on(
+        city_centre,
+        in_phases(
+            Phase(
+                "views",
+                "Everyone gives their views.",
+                permissions={"entrepreneur": ("react_to_plan", "hold_meeting")},
+            ),
+            Phase(
+                "council",
+                "The council is informed.",
+                permissions={"entrepreneur": ("hold_meeting",)},
+            ),
+            Phase("decision", "Nothing is restricted."),
+        ),
+    )
+    with refused(
+        rules.only_permitted_roles_act_in_a_phase,
+        "In the phase society-decides of city-centre, an entrepreneur may not react "
+        "to plans; its template lets them do so in the phases views and decision.",
+        city_centre,
+    ):
+        city_centre.require_permission("bakery", "react_to_plan")
+
+    # Correcting a meeting is permitted wherever holding one is.
+    with refused(
+        rules.only_permitted_roles_act_in_a_phase,
+        "In the phase society-decides of city-centre, an entrepreneur may not "
+        "correct meetings; its template lets them do so in the phases views, "
+        "council and decision.",
+    ):
+        city_centre.require_permission("bakery", "correct_meeting")
+
+
+def test_a_refusal_says_so_when_no_phase_of_the_template_lets_the_kind(
+    city_centre, refused
+):
+    on(
+        city_centre,
+        in_phases(
+            Phase(
+                "views",
+                "Residents give their views.",
+                permissions={"resident": ("react_to_plan",)},
+            )
+        ),
+    )
+    with refused(
+        rules.only_permitted_roles_act_in_a_phase,
+        "In the phase society-decides of city-centre, an entrepreneur may not react "
+        "to plans; its template lets them do so in no phase.",
+    ):
+        city_centre.require_permission("bakery", "react_to_plan")
+
+
+def test_a_society_only_phase_is_not_named_for_what_civil_servants_do_not_do_there(
+    city_centre, refused
+):
+    on(
+        city_centre,
+        in_phases(
+            Phase("society-continues", "Society decides more.", society_only=True),
+            Phase("colleagues-join", "The colleagues join."),
+        ),
+    )
+    with refused(
+        rules.only_permitted_roles_act_in_a_phase,
+        "In the phase society-decides of city-centre, a civil servant may not react "
+        "to plans; its template lets them do so in the phase colleagues-join.",
+    ):
+        city_centre.require_permission("civil-servant-traffic", "react_to_plan")
+
+    with refused(
+        rules.only_permitted_roles_act_in_a_phase,
+        "In the phase society-decides of city-centre, a civil servant may not join "
+        "the initiative; its template lets them do so in the phases "
+        "society-continues and colleagues-join.",
+    ):
+        city_centre.require_permission(
+            "newcomer", "join_initiative", StakeholderKind.CIVIL_SERVANT
         )
 
 
