@@ -9,11 +9,15 @@ data, in one transaction. Refusals are raised as the errors of
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import random
 import re
 import secrets
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -70,6 +74,7 @@ from samenspraak.application.files import reason_of
 from samenspraak.application.integrity import (
     GIVEN,
     TextCheck,
+    TextsChecked,
     as_bytes,
     commitment,
 )
@@ -95,7 +100,12 @@ from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, Head
 from samenspraak.projections.state import ProcessStateProjector, new_document, utc
 from samenspraak.projections.summary import LINES
-from samenspraak.projections.verify import PAGE, verify_chain
+from samenspraak.projections.verify import (
+    PAGE,
+    ChainCheck,
+    check_the_log,
+    verify_chain,
+)
 from samenspraak.projections.views import (
     VERSIONS_TABLE,
     AuditRow,
@@ -508,6 +518,9 @@ class Samenspraak(Application[UUID]):
         self.views_in_use = ViewsInUse()
         self._logic_checked = False
         self._checking_logic = threading.Lock()
+        self._opened_with = dict(env or {})
+        """The settings this instance was made with: another process opens the
+        same record with them (see :meth:`_texts_apart`)."""
         self.rebuilt_views: tuple[str, ...] = ()
         """The views this instance rebuilt from the log because an earlier
         version of samenspraak built them (with another logic version)."""
@@ -2863,15 +2876,25 @@ class Samenspraak(Application[UUID]):
         """The chain (the whole record's, or ``scope``'s) recomputed from the event
         store against ``head``, and the directory and texts against the events."""
         texts = TextCheck(self.store, self.mapper)
-        result = verify_chain(
-            self.recorder,
-            self.audit,
-            head,
-            initiative_id=scope,
-            mapper=self.mapper,
-            keep_topics=IDENTITY_TOPICS,
-            checks=[texts],
-        )
+        with self._texts_apart(scope) as apart:
+            result = verify_chain(
+                self.recorder,
+                self.audit,
+                head,
+                initiative_id=scope,
+                mapper=self.mapper,
+                keep_topics=IDENTITY_TOPICS,
+                checks=[] if apart is not None else [texts],
+            )
+            if apart is not None:
+                checked = apart.result()
+                if checked is None:  # the other process failed: check them here
+                    checked = TextsChecked(
+                        check_the_log(self.recorder, [texts]),
+                        texts.checked,
+                        tuple(texts.emptied),
+                    )
+                result = _with_the_texts(result, texts, checked)
         bad_at, problem = result.first_bad_position, result.problem
         proves = noted + result.proves
         if result.intact:
@@ -2895,6 +2918,33 @@ class Samenspraak(Application[UUID]):
             initiative=initiative,
             texts_checked=texts.checked,
         )
+
+    @contextmanager
+    def _texts_apart(self, scope: str | None) -> Iterator[_TextsApart | None]:
+        """For the whole record of a large log in a file or on PostgreSQL: the
+        texts checked in a process of its own (on another core) while this one
+        recomputes the chain; None when they are checked in the same pass."""
+        if (
+            scope is not None
+            or (self.recorder.max_notification_id() or 0) < TEXTS_APART_FROM
+            or not self._reopenable()
+        ):
+            yield None
+            return
+        apart = _TextsApart(self._opened_with)
+        try:
+            yield apart
+        finally:
+            apart.stop()
+
+    def _reopenable(self) -> bool:
+        """Whether another process can open this record with the settings this
+        instance was made with: a file or a PostgreSQL database, not memory."""
+        given = self._opened_with
+        if given.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            return True
+        name = given.get("SQLITE_DBNAME", "")
+        return bool(name) and ":memory:" not in name and "mode=memory" not in name
 
     def _integrity_problem(
         self, records: Sequence[tuple[int, str, int, str, bytes]], texts: TextCheck
@@ -3356,6 +3406,79 @@ LIBRARY_SETTINGS = frozenset(
 timeouts and connection pools. Where and how the record is stored (the database,
 its tables, compression or encryption of the events) is fixed, so that every
 program, the command line too, reads the same record the same way."""
+
+
+class _TextsApart:
+    """The texts of the log checked by another Python process (``python -m
+    samenspraak.application.integrity``), which opens the same record: a plain
+    process, so that nothing of the program that embeds the engine is run again
+    there. When it fails, :meth:`result` gives None and the texts are checked in
+    this process instead."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.process: subprocess.Popen[str] | None = None
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "samenspraak.application.integrity"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(dict(env)))
+            self.process.stdin.close()
+        except OSError:
+            self.stop()
+
+    def result(self) -> TextsChecked | None:
+        if self.process is None:
+            return None
+        try:
+            assert self.process.stdout is not None
+            out = self.process.stdout.read()
+            if self.process.wait() != 0:
+                return None
+            return TextsChecked.from_json(out)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def stop(self) -> None:
+        """End the other process if it still runs (the check stopped early), and
+        close the pipe its answer comes through."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+TEXTS_APART_FROM = 100_000
+"""From this many events in the log, ``audit verify`` of the whole record checks
+the texts in a process of its own while it recomputes the chain."""
+
+
+def _with_the_texts(
+    chain: ChainCheck, texts: TextCheck, apart: TextsChecked
+) -> ChainCheck:
+    """The chain's check with what the texts' check in the other process found:
+    the texts' first problem comes first when it lies before the chain's (as
+    when both are checked page by page in one pass), and ``texts`` takes its
+    counts and the texts found without a body."""
+    texts.checked = apart.checked
+    texts.emptied = list(apart.emptied)
+    if apart.found is None:
+        return chain
+    at, problem = apart.found
+    if chain.intact or (
+        chain.first_bad_position is not None and at < chain.first_bad_position
+    ):
+        return dataclasses.replace(
+            chain, intact=False, first_bad_position=at, problem=problem, proves=""
+        )
+    return chain
 
 
 def _library_settings(settings: object) -> dict[str, str]:

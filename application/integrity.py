@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -36,7 +37,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from samenspraak.domain.values import TextRef
-from samenspraak.projections.verify import Record
+from samenspraak.projections.verify import Record, check_the_log
 
 TEXT_REF = re.compile(
     rb'\{"_type_":"text_ref","_data_":\{"id":"([^"\\]{1,200})",'
@@ -297,3 +298,55 @@ class TextCheck:
                 )
                 return found.position, problem
         return None
+
+
+@dataclass(frozen=True)
+class TextsChecked:
+    """What checking every text of the log found, in a process of its own: the
+    first problem (position, problem) or None, how many references to kept texts
+    were compared, and the texts found without a body."""
+
+    found: tuple[int, str] | None
+    checked: int
+    emptied: tuple[Emptied, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "found": self.found,
+                "checked": self.checked,
+                "emptied": [dataclasses.astuple(e) for e in self.emptied],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TextsChecked:
+        data = json.loads(text)
+        found = data["found"]
+        return cls(
+            (int(found[0]), str(found[1])) if found is not None else None,
+            int(data["checked"]),
+            tuple(Emptied(*e) for e in data["emptied"]),
+        )
+
+
+def check_the_texts_apart(env: Mapping[str, str]) -> TextsChecked:
+    """Open the record ``env`` names and check every text the log refers to
+    against its commitment (run by ``python -m samenspraak.application.integrity``
+    in a process of its own, while the process that asked recomputes the chain;
+    see ``Samenspraak.verify_audit``)."""
+    from samenspraak.application.app import Samenspraak  # noqa: PLC0415 (a cycle)
+
+    app = Samenspraak(env)
+    try:
+        texts = TextCheck(app.store, app.mapper)
+        found = check_the_log(app.recorder, [texts])
+        return TextsChecked(found, texts.checked, tuple(texts.emptied))
+    finally:
+        app.close()
+
+
+if __name__ == "__main__":  # the settings as JSON on stdin, the result on stdout
+    import sys
+
+    sys.stdout.write(check_the_texts_apart(json.loads(sys.stdin.read())).to_json())

@@ -110,6 +110,32 @@ def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
         after = page[-1][0]
 
 
+def check_the_log(
+    recorder: ApplicationRecorder, checks: Sequence[PageCheck]
+) -> tuple[int, str] | None:
+    """Every record of the log, a page at a time, through ``checks``: the first
+    problem found, as (position, problem), or None. (The same pages
+    :func:`verify_chain` gives its checks, read apart from the chain.)"""
+    page: list[Record] = []
+    for record in _log(recorder):
+        page.append(record)
+        if len(page) >= PAGE:
+            if (found := _first_found(checks, page)) is not None:
+                return found
+            page = []
+    return _first_found(checks, page) if page else None
+
+
+def _first_found(
+    checks: Sequence[PageCheck], page: Sequence[Record]
+) -> tuple[int, str] | None:
+    for check in checks:
+        found = check.page(page)
+        if found is not None:
+            return found
+    return None
+
+
 class _Members:
     """Which records belong to one initiative, decided from the store itself."""
 

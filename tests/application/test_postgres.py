@@ -182,6 +182,8 @@ def test_a_changed_directory_is_found_on_postgresql(schema: str) -> None:
 def test_a_changed_text_is_found_on_postgresql(schema: str) -> None:
     import psycopg  # noqa: PLC0415
 
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
     app = Samenspraak.open(f"{SERVER}?schema={schema}")
     try:
         play(app, say=lambda line: None)
@@ -205,6 +207,17 @@ def test_a_changed_text_is_found_on_postgresql(schema: str) -> None:
         assert check.problem.startswith(f"The text {text_id[0]} (reaction) that the ")
         assert check.problem.endswith(
             "no longer matches the commitment the event holds."
+        )
+        # A large log's texts are checked by another process, which opens the
+        # same schema: the same verdict.
+        in_one_pass = app.verify_audit()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engine, "TEXTS_APART_FROM", 0)
+            apart = app.verify_audit()
+        assert not in_one_pass.intact
+        assert (apart.first_bad_position, apart.problem) == (
+            in_one_pass.first_bad_position,
+            in_one_pass.problem,
         )
     finally:
         app.close()

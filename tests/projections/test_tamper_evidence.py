@@ -1319,3 +1319,69 @@ def test_a_record_the_engine_cannot_have_written_is_found(
         assert check.problem.startswith(
             f"The event at position {at} was put in outside the engine"
         )
+
+
+TEXT_CHANGES: dict[str, Tamper] = {
+    "a-text-changed": lambda c: _change_a_reaction_text(
+        c, "UPDATE samenspraak_texts SET body = 'Something else' WHERE id = ?"
+    ),
+    "a-text-emptied": lambda c: _change_a_reaction_text(
+        c, "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE id = ?"
+    ),
+    "a-text-deleted": lambda c: _change_a_reaction_text(
+        c, "DELETE FROM samenspraak_texts WHERE id = ?"
+    ),
+    "a-text-changed-and-an-earlier-row-deleted": lambda c: min(
+        _change_a_reaction_text(
+            c, "UPDATE samenspraak_texts SET body = 'Something else' WHERE id = ?"
+        ),
+        delete_one_row(c),
+    ),
+}
+
+
+def _change_a_reaction_text(connection: sqlite3.Connection, statement: str) -> int:
+    text_id, position = a_reaction_text(connection)
+    connection.execute(statement, [text_id])
+    return position
+
+
+@pytest.mark.parametrize("tampering", [*TAMPERINGS, *TEXT_CHANGES, "untouched"])
+def test_a_large_record_whose_texts_are_checked_in_another_process_gets_the_same_verdict(
+    story_db: Path, tampering: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a large log on, audit verify checks the texts in a process of its own
+    while it recomputes the chain. Whatever was changed, it finds the same first
+    position and problem as checking both in one pass, with and without a head."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    head = published_head(story_db)
+    changes = {**TAMPERINGS, **TEXT_CHANGES}
+    if tampering in changes:
+        tamper_with(story_db, changes[tampering])
+    started: list[bool] = []
+    apart = engine._TextsApart
+
+    class Watched(apart):  # type: ignore[misc, valid-type]
+        def __init__(self, env: Any) -> None:
+            started.append(True)
+            super().__init__(env)
+
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        in_one_pass = [app.verify_audit(), app.verify_audit(head)]
+        monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+        monkeypatch.setattr(engine, "_TextsApart", Watched)
+        apart_ = [app.verify_audit(), app.verify_audit(head)]
+    finally:
+        app.close()
+    assert started == [True, True]
+    for one, other in zip(in_one_pass, apart_, strict=True):
+        assert (other.intact, other.first_bad_position, other.problem) == (
+            one.intact,
+            one.first_bad_position,
+            one.problem,
+        )
+        if one.intact:
+            assert other == one
+    assert in_one_pass[0].intact is (tampering == "untouched")
