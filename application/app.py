@@ -2939,7 +2939,11 @@ class Samenspraak(Application[UUID]):
 
     def _reopenable(self) -> bool:
         """Whether another process can open this record with the settings this
-        instance was made with: a file or a PostgreSQL database, not memory."""
+        instance was made with: a file or a PostgreSQL database, not memory; and
+        this program runs on a Python interpreter that can start it (a server
+        that embeds Python, such as uWSGI, names itself as the executable)."""
+        if PYTHON.fullmatch(os.path.basename(sys.executable or "")) is None:
+            return False
         given = self._opened_with
         if given.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             return True
@@ -3454,6 +3458,9 @@ class _TextsApart:
         if self.process.stdout is not None:
             self.process.stdout.close()
 
+
+PYTHON = re.compile(r"(python|pypy)[0-9.]*(\.exe)?", re.IGNORECASE)
+"""What a Python interpreter's executable is called."""
 
 TEXTS_APART_FROM = 100_000
 """From this many events in the log, ``audit verify`` of the whole record checks

@@ -1385,3 +1385,33 @@ def test_a_large_record_whose_texts_are_checked_in_another_process_gets_the_same
         if one.intact:
             assert other == one
     assert in_one_pass[0].intact is (tampering == "untouched")
+
+
+def test_a_server_that_embeds_python_checks_the_texts_in_its_own_process(
+    story_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a server that embeds Python (uWSGI names itself as the executable),
+    no second process is started: the texts are checked in the same pass."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    text_id, position = tamper_with_a_reaction_text(story_db)
+    started: list[bool] = []
+    apart = engine._TextsApart
+
+    class Watched(apart):  # type: ignore[misc, valid-type]
+        def __init__(self, env: Any) -> None:
+            started.append(True)
+            super().__init__(env)
+
+    monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+    monkeypatch.setattr(engine, "_TextsApart", Watched)
+    monkeypatch.setattr(engine.sys, "executable", "/usr/local/bin/uwsgi")
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        check = app.verify_audit()
+    finally:
+        app.close()
+    assert started == []
+    assert (check.intact, check.first_bad_position) == (False, position)
+    assert check.problem is not None
+    assert check.problem.startswith(f"The text {text_id} (reaction) that the event")
