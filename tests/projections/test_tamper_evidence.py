@@ -1415,3 +1415,50 @@ def test_a_server_that_embeds_python_checks_the_texts_in_its_own_process(
     assert (check.intact, check.first_bad_position) == (False, position)
     assert check.problem is not None
     assert check.problem.startswith(f"The text {text_id} (reaction) that the event")
+
+
+def _in_one_pass_and_apart(
+    db: str, head: Head | None, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any]:
+    """``verify_audit(head)`` with the texts checked in the same pass, then by
+    another process."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    app = Samenspraak.open(db, create=False)
+    try:
+        one = app.verify_audit(head)
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "TEXTS_APART_FROM", 0)
+            apart = app.verify_audit(head)
+    finally:
+        app.close()
+    return one, apart
+
+
+def test_a_text_changed_before_a_head_the_record_no_longer_matches_comes_first(
+    story_db: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event changed and the trail rebuilt by hand, and a text changed before
+    it: the changed text is the first problem, with the texts checked in the same
+    pass as in another process (however the log falls into pages)."""
+    head = published_head(story_db)
+
+    def rewrite(connection: sqlite3.Connection) -> int:
+        k = change_one_byte(connection)
+        for table in ("view_audit_trail", "view_audit_heads", "view_audit_owners"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute(
+            "UPDATE tracking SET notification_id = 0 WHERE application_name = ?",
+            ["samenspraak.view.audit-trail"],
+        )
+        return k
+
+    tamper_with(story_db, rewrite)
+    assert run(story_db, "projections", "catch-up").exit_code == 0
+    text_id, position = tamper_with_a_reaction_text(story_db)
+    assert position < head.position
+    one, apart = _in_one_pass_and_apart(str(story_db), head, monkeypatch)
+    for check in (one, apart):
+        assert (check.intact, check.first_bad_position) == (False, position)
+        assert check.problem is not None
+        assert check.problem.startswith(f"The text {text_id} (reaction) that")
