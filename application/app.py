@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -103,6 +104,7 @@ from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import (
     PAGE,
     ChainCheck,
+    Record,
     check_the_log,
     verify_chain,
 )
@@ -518,9 +520,10 @@ class Samenspraak(Application[UUID]):
         self.views_in_use = ViewsInUse()
         self._logic_checked = False
         self._checking_logic = threading.Lock()
-        self._opened_with = dict(env or {})
-        """The settings this instance was made with: another process opens the
-        same record with them (see :meth:`_texts_apart`)."""
+        self._opened_with = _as_opened(self.env, self.name)
+        """The settings in effect when this instance was made (a SQLite file's
+        path made absolute): another process opens the same record with them
+        (see :meth:`_texts_apart`)."""
         self.rebuilt_views: tuple[str, ...] = ()
         """The views this instance rebuilt from the log because an earlier
         version of samenspraak built them (with another logic version)."""
@@ -2884,15 +2887,18 @@ class Samenspraak(Application[UUID]):
                 initiative_id=scope,
                 mapper=self.mapper,
                 keep_topics=IDENTITY_TOPICS,
-                checks=[] if apart is not None else [texts],
+                # The texts of events appended since the other process started
+                # are checked here, in the same pass.
+                checks=[texts] if apart is None else [_After(apart.upto, texts)],
             )
             if apart is not None:
                 checked = apart.result()
                 if checked is None:  # the other process failed: check them here
+                    before = TextCheck(self.store, self.mapper)
                     checked = TextsChecked(
-                        check_the_log(self.recorder, [texts]),
-                        texts.checked,
-                        tuple(texts.emptied),
+                        check_the_log(self.recorder, [before], apart.upto),
+                        before.checked,
+                        tuple(before.emptied),
                     )
                 result = _with_the_texts(result, texts, checked)
         bad_at, problem = result.first_bad_position, result.problem
@@ -2924,14 +2930,11 @@ class Samenspraak(Application[UUID]):
         """For the whole record of a large log in a file or on PostgreSQL: the
         texts checked in a process of its own (on another core) while this one
         recomputes the chain; None when they are checked in the same pass."""
-        if (
-            scope is not None
-            or (self.recorder.max_notification_id() or 0) < TEXTS_APART_FROM
-            or not self._reopenable()
-        ):
+        upto = self.recorder.max_notification_id() if scope is None else None
+        if upto is None or upto < TEXTS_APART_FROM or not self._reopenable():
             yield None
             return
-        apart = _TextsApart(self._opened_with)
+        apart = _TextsApart(self._opened_with, upto)  # (ended if this raises)
         try:
             yield apart
         finally:
@@ -2948,7 +2951,14 @@ class Samenspraak(Application[UUID]):
         if given.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             return True
         name = given.get("SQLITE_DBNAME", "")
-        return bool(name) and ":memory:" not in name and "mode=memory" not in name
+        return (
+            bool(name)
+            and ":memory:" not in name
+            and "mode=memory" not in name
+            # A file named by a path of its own: another process that started
+            # elsewhere finds it (a relative file: URI it would look for there).
+            and os.path.isabs(unquote(name.removeprefix("file:").split("?")[0]))
+        )
 
     def _integrity_problem(
         self, records: Sequence[tuple[int, str, int, str, bytes]], texts: TextCheck
@@ -3413,13 +3423,14 @@ program, the command line too, reads the same record the same way."""
 
 
 class _TextsApart:
-    """The texts of the log checked by another Python process (``python -m
-    samenspraak.application.integrity``), which opens the same record: a plain
-    process, so that nothing of the program that embeds the engine is run again
-    there. When it fails, :meth:`result` gives None and the texts are checked in
-    this process instead."""
+    """The texts of the log up to position ``upto`` checked by another Python
+    process (``python -m samenspraak.application.integrity``), which opens the
+    same record: a plain process, so that nothing of the program that embeds the
+    engine is run again there. When it fails, :meth:`result` gives None and the
+    texts are checked in this process instead."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(self, env: Mapping[str, str], upto: int) -> None:
+        self.upto = upto
         self.process: subprocess.Popen[str] | None = None
         try:
             self.process = subprocess.Popen(
@@ -3430,12 +3441,17 @@ class _TextsApart:
                 text=True,
             )
             assert self.process.stdin is not None
-            self.process.stdin.write(json.dumps(dict(env)))
+            self.process.stdin.write(json.dumps({"settings": dict(env), "upto": upto}))
             self.process.stdin.close()
         except OSError:
             self.stop()
+        except BaseException:  # interrupted: the process does not outlive this
+            self.stop()
+            raise
 
     def result(self) -> TextsChecked | None:
+        """What the other process found; None when it failed, or did not read the
+        log up to ``upto`` (it opened another record than this one)."""
         if self.process is None:
             return None
         try:
@@ -3443,20 +3459,36 @@ class _TextsApart:
             out = self.process.stdout.read()
             if self.process.wait() != 0:
                 return None
-            return TextsChecked.from_json(out)
+            checked = TextsChecked.from_json(out)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
+        if checked.found is None and checked.last != self.upto:
+            return None
+        return checked
 
     def stop(self) -> None:
         """End the other process if it still runs (the check stopped early), and
-        close the pipe its answer comes through."""
+        close the pipes to it."""
         if self.process is None:
             return
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+class _After:
+    """A check of only the records after position ``upto``."""
+
+    def __init__(self, upto: int, check: TextCheck) -> None:
+        self.upto = upto
+        self.check = check
+
+    def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
+        later = [r for r in records if r[0] > self.upto]
+        return self.check.page(later) if later else None
 
 
 PYTHON = re.compile(r"(python|pypy)[0-9.]*(\.exe)?", re.IGNORECASE)
@@ -3474,8 +3506,8 @@ def _with_the_texts(
     the texts' first problem comes first when it lies before the chain's (as
     when both are checked page by page in one pass), and ``texts`` takes its
     counts and the texts found without a body."""
-    texts.checked = apart.checked
-    texts.emptied = list(apart.emptied)
+    texts.checked += apart.checked  # (those after the other process's end)
+    texts.emptied[:0] = apart.emptied
     if apart.found is None:
         return chain
     at, problem = apart.found
@@ -3486,6 +3518,25 @@ def _with_the_texts(
             chain, intact=False, first_bad_position=at, problem=problem, proves=""
         )
     return chain
+
+
+def _as_opened(env: Mapping[str, str], name: str) -> dict[str, str]:
+    """The settings in effect (``env``, of the application called ``name``), each
+    under its plain name, with a SQLite file's relative path made absolute (the
+    other process that opens the same record may run in another folder, as this
+    one may move on to)."""
+    found = Environment(name, env)
+    prefix = f"{name.upper()}_"
+    settings = {}
+    for key in env:
+        plain = key.removeprefix(prefix)
+        value = found.get(plain)
+        if value is not None:
+            settings[plain] = value
+    db = settings.get("SQLITE_DBNAME", "")
+    if db and not db.startswith("file:") and db != ":memory:":
+        settings["SQLITE_DBNAME"] = os.path.abspath(db)
+    return settings
 
 
 def _library_settings(settings: object) -> dict[str, str]:

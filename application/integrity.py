@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -304,11 +305,13 @@ class TextCheck:
 class TextsChecked:
     """What checking every text of the log found, in a process of its own: the
     first problem (position, problem) or None, how many references to kept texts
-    were compared, and the texts found without a body."""
+    were compared, the texts found without a body, and the position of the last
+    record read (None when none was)."""
 
     found: tuple[int, str] | None
     checked: int
     emptied: tuple[Emptied, ...]
+    last: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -316,32 +319,52 @@ class TextsChecked:
                 "found": self.found,
                 "checked": self.checked,
                 "emptied": [dataclasses.astuple(e) for e in self.emptied],
+                "last": self.last,
             }
         )
 
     @classmethod
     def from_json(cls, text: str) -> TextsChecked:
         data = json.loads(text)
-        found = data["found"]
+        found, last = data["found"], data["last"]
         return cls(
             (int(found[0]), str(found[1])) if found is not None else None,
             int(data["checked"]),
             tuple(Emptied(*e) for e in data["emptied"]),
+            int(last) if last is not None else None,
         )
 
 
-def check_the_texts_apart(env: Mapping[str, str]) -> TextsChecked:
-    """Open the record ``env`` names and check every text the log refers to
-    against its commitment (run by ``python -m samenspraak.application.integrity``
-    in a process of its own, while the process that asked recomputes the chain;
-    see ``Samenspraak.verify_audit``)."""
+class _Reach:
+    """Notes the position of the last record it is shown."""
+
+    last: int | None = None
+
+    def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
+        self.last = records[-1][0] if records else self.last
+        return None
+
+
+def check_the_texts_apart(env: Mapping[str, str], upto: int) -> TextsChecked:
+    """Open the record ``env`` names and check every text the log up to position
+    ``upto`` refers to against its commitment (run by ``python -m
+    samenspraak.application.integrity`` in a process of its own, while the
+    process that asked recomputes the chain; see ``Samenspraak.verify_audit``).
+    A SQLite file that is not there is not made: ``FileNotFoundError``."""
     from samenspraak.application.app import Samenspraak  # noqa: PLC0415 (a cycle)
 
-    app = Samenspraak(env)
+    name = env.get("SQLITE_DBNAME", "")
+    if (
+        env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres"
+        and not name.startswith("file:")
+        and not Path(name).is_file()
+    ):
+        raise FileNotFoundError(name)
+    app = Samenspraak({**env, "CREATE_TABLE": "no"})
     try:
-        texts = TextCheck(app.store, app.mapper)
-        found = check_the_log(app.recorder, [texts])
-        return TextsChecked(found, texts.checked, tuple(texts.emptied))
+        texts, reach = TextCheck(app.store, app.mapper), _Reach()
+        found = check_the_log(app.recorder, [reach, texts], upto)
+        return TextsChecked(found, texts.checked, tuple(texts.emptied), reach.last)
     finally:
         app.close()
 
@@ -349,4 +372,6 @@ def check_the_texts_apart(env: Mapping[str, str]) -> TextsChecked:
 if __name__ == "__main__":  # the settings as JSON on stdin, the result on stdout
     import sys
 
-    sys.stdout.write(check_the_texts_apart(json.loads(sys.stdin.read())).to_json())
+    given = json.loads(sys.stdin.read())
+    found = check_the_texts_apart(given["settings"], int(given["upto"]))
+    sys.stdout.write(found.to_json())

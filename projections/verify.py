@@ -111,13 +111,18 @@ def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
 
 
 def check_the_log(
-    recorder: ApplicationRecorder, checks: Sequence[PageCheck]
+    recorder: ApplicationRecorder,
+    checks: Sequence[PageCheck],
+    upto: int | None = None,
 ) -> tuple[int, str] | None:
-    """Every record of the log, a page at a time, through ``checks``: the first
-    problem found, as (position, problem), or None. (The same pages
-    :func:`verify_chain` gives its checks, read apart from the chain.)"""
+    """Every record of the log (up to position ``upto``, when given), a page at a
+    time, through ``checks``: the first problem found, as (position, problem), or
+    None. (The same pages :func:`verify_chain` gives its checks, read apart from
+    the chain.)"""
     page: list[Record] = []
     for record in _log(recorder):
+        if upto is not None and record[0] > upto:
+            break
         page.append(record)
         if len(page) >= PAGE:
             if (found := _first_found(checks, page)) is not None:
@@ -212,6 +217,23 @@ def _missing_at_the_end(
     return None
 
 
+def _head_missed(
+    published: Head | None, head_seen: bool, before: int, one_initiative: bool
+) -> tuple[int, str] | None:
+    """What is already known to be wrong with the published head at a position
+    below ``before``, once the log has been read up to ``before``: the empty chain
+    given another hash, or no record at the head's position."""
+    if published is None or published.position >= before:
+        return None
+    if published.position == 0:
+        if published.chain_hash == GENESIS:
+            return None
+        return 0, "A head at position 0 is the empty chain, 64 zeros."
+    if head_seen:
+        return None
+    return _missing_at_the_end(published, None, head_seen, one_initiative)
+
+
 def verify_chain(
     recorder: ApplicationRecorder,
     audit: AuditTrailLogic,
@@ -227,7 +249,9 @@ def verify_chain(
     record with the recorded audit trail and, if given, the published head. The
     records of ``keep_topics`` come back in ``kept``. Each of ``checks`` sees the
     chain's records a page at a time, once the chain up to them is found intact;
-    the first problem it finds ends the verification."""
+    the first problem it finds ends the verification. Of the problems found, the
+    one at the lowest position is given, however the log falls into pages (a head
+    found wrong or missing, say, comes after a changed text before it)."""
     kept: list[Record] = []
     unchecked: list[Record] = []
     members = None
@@ -243,6 +267,12 @@ def verify_chain(
     sha256 = hashlib.sha256
 
     def bad(at: int, problem: str) -> ChainCheck:
+        # The problem at ``at``, unless the published head is already known to
+        # be missing or wrong at a position before it, which comes first.
+        at, problem = _head_missed(published, head_seen, at, members is not None) or (
+            at,
+            problem,
+        )
         return ChainCheck(False, checked, Head(position, chain.hex()), at, problem)
 
     def changed_at(at: int, problem: str) -> ChainCheck:
@@ -299,7 +329,7 @@ def verify_chain(
         if published is not None and at == published.position:
             head_seen = True
             if chain.hex() != published.chain_hash:
-                return bad(
+                return changed_at(
                     at,
                     f"The record up to position {at} does not match the published "
                     "head.",
@@ -308,11 +338,12 @@ def verify_chain(
             unchecked.append(record)
             if len(unchecked) >= PAGE and (found := checked_page()) is not None:
                 return bad(*found)
-    if unchecked and (found := checked_page()) is not None:
-        return bad(*found)
-    missing = _missing_at_the_end(published, recorded, head_seen, members is not None)
-    if missing is not None:
-        return bad(*missing)
+    ends = [  # what the last page's checks find, and what the log lacks
+        checked_page() if unchecked else None,
+        _missing_at_the_end(published, recorded, head_seen, members is not None),
+    ]
+    if any(ends):  # the one at the lower position
+        return bad(*min(end for end in ends if end is not None))
     scope = "the initiative's records" if members is not None else "the record"
     proves = (
         f"Nothing in {scope} up to position {published.position} changed since its "

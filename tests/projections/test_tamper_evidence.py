@@ -1363,9 +1363,9 @@ def test_a_large_record_whose_texts_are_checked_in_another_process_gets_the_same
     apart = engine._TextsApart
 
     class Watched(apart):  # type: ignore[misc, valid-type]
-        def __init__(self, env: Any) -> None:
+        def __init__(self, *given: Any) -> None:
             started.append(True)
-            super().__init__(env)
+            super().__init__(*given)
 
     app = Samenspraak.open(str(story_db), create=False)
     try:
@@ -1399,9 +1399,9 @@ def test_a_server_that_embeds_python_checks_the_texts_in_its_own_process(
     apart = engine._TextsApart
 
     class Watched(apart):  # type: ignore[misc, valid-type]
-        def __init__(self, env: Any) -> None:
+        def __init__(self, *given: Any) -> None:
             started.append(True)
-            super().__init__(env)
+            super().__init__(*given)
 
     monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
     monkeypatch.setattr(engine, "_TextsApart", Watched)
@@ -1415,3 +1415,113 @@ def test_a_server_that_embeds_python_checks_the_texts_in_its_own_process(
     assert (check.intact, check.first_bad_position) == (False, position)
     assert check.problem is not None
     assert check.problem.startswith(f"The text {text_id} (reaction) that the event")
+
+
+def _in_one_pass_and_apart(
+    db: str, head: Head | None, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any]:
+    """``verify_audit(head)`` with the texts checked in the same pass, then by
+    another process."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    app = Samenspraak.open(db, create=False)
+    try:
+        one = app.verify_audit(head)
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "TEXTS_APART_FROM", 0)
+            apart = app.verify_audit(head)
+    finally:
+        app.close()
+    return one, apart
+
+
+def test_a_text_changed_before_a_head_the_record_no_longer_matches_comes_first(
+    story_db: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event changed and the trail rebuilt by hand, and a text changed before
+    it: the changed text is the first problem, with the texts checked in the same
+    pass as in another process (however the log falls into pages)."""
+    head = published_head(story_db)
+
+    def rewrite(connection: sqlite3.Connection) -> int:
+        k = change_one_byte(connection)
+        for table in ("view_audit_trail", "view_audit_heads", "view_audit_owners"):
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute(
+            "UPDATE tracking SET notification_id = 0 WHERE application_name = ?",
+            ["samenspraak.view.audit-trail"],
+        )
+        return k
+
+    tamper_with(story_db, rewrite)
+    assert run(story_db, "projections", "catch-up").exit_code == 0
+    text_id, position = tamper_with_a_reaction_text(story_db)
+    assert position < head.position
+    one, apart = _in_one_pass_and_apart(str(story_db), head, monkeypatch)
+    for check in (one, apart):
+        assert (check.intact, check.first_bad_position) == (False, position)
+        assert check.problem is not None
+        assert check.problem.startswith(f"The text {text_id} (reaction) that")
+
+
+def test_the_texts_are_checked_in_the_same_record_after_the_program_changed_folder(
+    story_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record opened by a relative path, and the program then working in another
+    folder: the process that checks the texts opens the same file (none is made
+    in the other folder), and finds the changed text."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    text_id, position = tamper_with_a_reaction_text(story_db)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(story_db.parent)
+    app = Samenspraak.open(story_db.name, create=False)
+    try:
+        monkeypatch.chdir(elsewhere)
+        monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+        check = app.verify_audit()
+    finally:
+        app.close()
+    assert (check.intact, check.first_bad_position) == (False, position)
+    assert check.problem is not None
+    assert check.problem.startswith(f"The text {text_id} (reaction) that")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_texts_the_other_process_does_not_read_are_checked_in_the_same_pass(
+    story_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other process checks the texts of the log as it was when it started;
+    those of events appended since are checked while the chain is recomputed. A
+    process that opens another record than this one (or none) is not believed:
+    the texts are then checked here."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    text_id, position = tamper_with_a_reaction_text(story_db)
+    apart = engine._TextsApart
+
+    class Short(apart):  # type: ignore[misc, valid-type]
+        """Told the log ends before the changed text's event."""
+
+        def __init__(self, env: Any, upto: int) -> None:
+            super().__init__(env, position - 1)
+
+    class Elsewhere(apart):  # type: ignore[misc, valid-type]
+        """Opens an empty record."""
+
+        def __init__(self, env: Any, upto: int) -> None:
+            super().__init__({**env, "SQLITE_DBNAME": str(story_db) + "-x"}, upto)
+
+    monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+    for kind in (Short, Elsewhere):
+        monkeypatch.setattr(engine, "_TextsApart", kind)
+        app = Samenspraak.open(str(story_db), create=False)
+        try:
+            check = app.verify_audit()
+        finally:
+            app.close()
+        assert (check.intact, check.first_bad_position) == (False, position), kind
+        assert check.problem is not None
+        assert check.problem.startswith(f"The text {text_id} (reaction) that")
+    assert not Path(str(story_db) + "-x").exists()
