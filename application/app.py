@@ -2880,6 +2880,7 @@ class Samenspraak(Application[UUID]):
         store against ``head``, and the directory and texts against the events."""
         texts = TextCheck(self.store, self.mapper)
         with self._texts_apart(scope) as apart:
+            began = time.monotonic()
             result = verify_chain(
                 self.recorder,
                 self.audit,
@@ -2892,7 +2893,10 @@ class Samenspraak(Application[UUID]):
                 checks=[texts] if apart is None else [_After(apart.upto, texts)],
             )
             if apart is not None:
-                checked = apart.result()
+                # As long again as the chain took, and a minute more: a process
+                # that hangs (waiting for a lock) is ended, and the texts are
+                # checked here instead.
+                checked = apart.result(within=60 + 2 * (time.monotonic() - began))
                 if checked is None:  # the other process failed: check them here
                     before = TextCheck(self.store, self.mapper)
                     checked = TextsChecked(
@@ -3449,11 +3453,14 @@ class _TextsApart:
             self.stop()
             raise
 
-    def result(self) -> TextsChecked | None:
-        """What the other process found; None when it failed, or did not read the
-        log up to ``upto`` (it opened another record than this one)."""
+    def result(self, within: float) -> TextsChecked | None:
+        """What the other process found; None when it failed, did not answer
+        ``within`` seconds (it is ended), or did not read the log up to ``upto``
+        (it opened another record than this one)."""
         if self.process is None:
             return None
+        deadline = threading.Timer(within, self.process.kill)
+        deadline.start()
         try:
             assert self.process.stdout is not None
             out = self.process.stdout.read()
@@ -3462,6 +3469,8 @@ class _TextsApart:
             checked = TextsChecked.from_json(out)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
+        finally:
+            deadline.cancel()
         if checked.found is None and checked.last != self.upto:
             return None
         return checked

@@ -1525,3 +1525,46 @@ def test_texts_the_other_process_does_not_read_are_checked_in_the_same_pass(
         assert check.problem is not None
         assert check.problem.startswith(f"The text {text_id} (reaction) that")
     assert not Path(str(story_db) + "-x").exists()
+
+
+def test_a_text_checking_process_that_hangs_is_ended_and_the_texts_checked_here(
+    story_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other process waits for something that never comes (a lock, say): after
+    its time it is ended, and the texts are checked by the verifying process."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    text_id, position = tamper_with_a_reaction_text(story_db)
+    apart = engine._TextsApart
+    ended: list[object] = []
+
+    class Hanging(apart):  # type: ignore[misc, valid-type]
+        def __init__(self, env: Any, upto: int) -> None:
+            self.upto = upto
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "import time; time.sleep(120)"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+
+        def result(self, within: float) -> Any:
+            found = super().result(within=0.5)
+            ended.append(self.process.poll())
+            return found
+
+    monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+    monkeypatch.setattr(engine, "_TextsApart", Hanging)
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        check = app.verify_audit()
+    finally:
+        app.close()
+    assert len(ended) == 1
+    assert ended[0] is not None  # it was ended
+    assert (check.intact, check.first_bad_position) == (False, position)
+    assert check.problem is not None
+    assert check.problem.startswith(f"The text {text_id} (reaction) that the event")
