@@ -1568,3 +1568,53 @@ def test_a_text_checking_process_that_hangs_is_ended_and_the_texts_checked_here(
     assert (check.intact, check.first_bad_position) == (False, position)
     assert check.problem is not None
     assert check.problem.startswith(f"The text {text_id} (reaction) that the event")
+
+
+def test_an_erasure_recorded_while_the_texts_process_runs_is_no_false_alarm(
+    story_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain was read before the bakery's erasure with texts was recorded; the
+    process that checks the texts then finds their texts emptied. The erasure is
+    read again at the end, so the record is intact, not "emptied, but no erasure
+    is recorded"."""
+    import samenspraak.application.app as engine  # noqa: PLC0415
+
+    apart = engine._TextsApart
+    other = Samenspraak.open(str(story_db), create=False)
+    erased: list[bool] = []
+
+    class Late(apart):  # type: ignore[misc, valid-type]
+        def __init__(self, env: Any, upto: int) -> None:
+            self.env = env
+            super().__init__(env, upto)
+
+        def result(self, within: float) -> Any:
+            # The erasure comes after the chain was read; the texts are read after it.
+            self.stop()
+            other.erase_stakeholder(
+                {"actor": "facilitator", "stakeholder": "bakery", "texts": True}
+            )
+            erased.append(True)
+            super().__init__(self.env, self.upto)
+            return super().result(within)
+
+    read_again: list[int] = []
+    erasure_records = Samenspraak._erasure_records
+
+    def counted(self: Samenspraak) -> Any:
+        found = erasure_records(self)
+        read_again.append(len(found))
+        return found
+
+    monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+    monkeypatch.setattr(engine, "_TextsApart", Late)
+    monkeypatch.setattr(Samenspraak, "_erasure_records", counted)
+    app = Samenspraak.open(str(story_db), create=False)
+    try:
+        check = app.verify_audit()
+    finally:
+        app.close()
+        other.close()
+    assert erased == [True]
+    assert read_again == [1]  # the texts found emptied sent it to read them again
+    assert check.intact, check.problem
