@@ -883,8 +883,14 @@ class Initiative(Aggregate):
         recorded; ``CouncilInformingCorrected`` carries only what changed (a field
         given as it already is recorded is left out). ``document_title`` is a
         text, which the domain cannot compare: the caller passes it only when its
-        text changed. Refused once the initiative is closed, as informing is."""
-        self.require_facilitator(actor, "correct the record of informing the council")
+        text changed. Also once the initiative is closed, as a follow-up of the
+        council is recorded then: a wrong document hash may be found after the
+        participation ended."""
+        rules.only_the_facilitator_shapes_the_initiative.check(
+            actor == self.facilitator,
+            initiative=self.slug,
+            action="correct the record of informing the council",
+        )
         informed = self.council_informing(informing)
         rules.an_informing_named_must_exist.check(
             informed is not None,

@@ -374,15 +374,19 @@ def test_malformed_input_is_refused_before_any_rule(
     assert message in str(refused.value)
 
 
-def test_an_informing_of_a_closed_initiative_is_not_corrected(story: Story) -> None:
+def test_an_informing_of_a_closed_initiative_is_corrected_as_follow_ups_are_recorded(
+    story: Story,
+) -> None:
     app, _, _ = story
     with frozen_at(CORRECTED_AT):
         app.close_initiative(
             {"actor": "facilitator", "initiative": CITY, "outcome": "Stopped."}
         )
-    with pytest.raises(NotAllowed) as refused:
-        correct(app, informing=1, document_sha256=VISION, reason="Copied.")
-    assert refused.value.rule == "a_closed_initiative_takes_no_commands"
+        assert correct(app, informing=1, document_sha256=VISION, reason="Copied.") == (
+            "document_sha256",
+        )
+    [first, _] = app.initiative_status(CITY).council
+    assert first.document_sha256 == VISION
 
 
 def test_in_a_phase_with_permissions_who_may_inform_the_council_may_correct_it(
