@@ -22,6 +22,45 @@ GAVE_UP = (
 )
 
 
+SELECT_ONLY = (
+    "GRANT USAGE ON SCHEMA {schema} TO {role}",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+)
+"""An auditor's rights: reading the record's tables."""
+
+USE_THE_TABLES = (
+    "GRANT USAGE ON SCHEMA {schema} TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+)
+"""An application's rights: using the record's tables, not creating any."""
+
+
+def _a_role(schema: str, kind: str, grants: tuple[str, ...] = ()) -> str:
+    """A login role of its own with these grants on ``schema``."""
+    import psycopg  # noqa: PLC0415
+
+    role = f"samenspraak_{kind}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {role} LOGIN")
+        for grant in grants:
+            connection.execute(grant.format(role=role, schema=schema))
+    return role
+
+
+def _as(role: str, schema: str) -> str:
+    """Where to open ``schema`` as ``role``."""
+    return f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}"
+
+
+def _drop_role(role: str) -> None:
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f"DROP OWNED BY {role}")
+        connection.execute(f"DROP ROLE {role}")
+
+
 def test_the_story_plays_on_postgresql_through_the_same_code_path(schema: str) -> None:
     import psycopg  # noqa: PLC0415
 
@@ -284,15 +323,12 @@ def test_a_closed_engine_on_postgresql_says_so(schema: str) -> None:
 
 
 def test_a_user_without_rights_on_the_schema_is_told_so_in_words(schema: str) -> None:
-    import psycopg  # noqa: PLC0415
 
-    role = f"samenspraak_limited_{uuid.uuid4().hex[:8]}"
     app = Samenspraak.open(f"{SERVER}?schema={schema}")
     app.close()
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(f"CREATE ROLE {role} LOGIN")
+    role = _a_role(schema, "limited")
     try:
-        url = f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}"
+        url = _as(role, schema)
         for create in (False, True):
             with pytest.raises(StorageError) as refused:
                 Samenspraak.open(url, create=create)
@@ -300,38 +336,28 @@ def test_a_user_without_rights_on_the_schema_is_told_so_in_words(schema: str) ->
                 "The database cannot be opened: permission denied for schema "
             ), str(refused.value)
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP ROLE {role}")
+        _drop_role(role)
 
 
 def test_a_user_who_may_only_use_the_tables_reads_and_records(schema: str) -> None:
     """A municipality that keeps creating tables for its migration role: once the
     record exists, a role with only SELECT, INSERT, UPDATE and DELETE (and its
     sequences) opens it, reads it and records commands."""
-    import psycopg  # noqa: PLC0415
 
     owner = Samenspraak.open(f"{SERVER}?schema={schema}")
     try:
         play(owner, say=lambda line: None)
     finally:
         owner.close()
-    role = f"samenspraak_app_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        for statement in (
-            f"CREATE ROLE {role} LOGIN",
-            # CREATE on the schema (as public grants everyone on PostgreSQL 14 and
-            # older) is not ownership of the tables: it must not make opening try
-            # to change them.
-            f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
-            f"TO {role}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
-        ):
-            connection.execute(statement)
+    # CREATE on the schema (as public grants everyone on PostgreSQL 14 and older)
+    # is not ownership of the tables: it must not make opening try to change them.
+    role = _a_role(
+        schema,
+        "app",
+        ("GRANT USAGE, CREATE ON SCHEMA {schema} TO {role}", *USE_THE_TABLES[1:]),
+    )
     try:
-        app = Samenspraak.open(
-            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
-        )
+        app = Samenspraak.open(_as(role, schema), create=False)
         try:
             assert app.initiative_status("city-centre").phase == "council"
             app.create_plan({"actor": "bakery", "initiative": "city-centre",
@@ -342,9 +368,7 @@ def test_a_user_who_may_only_use_the_tables_reads_and_records(schema: str) -> No
         finally:
             app.close()
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP OWNED BY {role}")
-            connection.execute(f"DROP ROLE {role}")
+        _drop_role(role)
 
 
 def test_a_user_who_may_only_select_reads_while_the_views_are_up_to_date(
@@ -353,7 +377,6 @@ def test_a_user_who_may_only_select_reads_while_the_views_are_up_to_date(
     """An auditor's role with SELECT only: it reads and verifies the record while
     the views are up to date, and is told in words what it lacks once they are
     not (catching them up writes)."""
-    import psycopg  # noqa: PLC0415
 
     url = f"{SERVER}?schema={schema}"
     owner = Samenspraak.open(url)
@@ -362,15 +385,9 @@ def test_a_user_who_may_only_select_reads_while_the_views_are_up_to_date(
         owner.catch_up()  # the views up to date, as a record handed over is
     finally:
         owner.close()
-    role = f"samenspraak_audit_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(f"CREATE ROLE {role} LOGIN")
-        connection.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
-        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    role = _a_role(schema, "audit", SELECT_ONLY)
     try:
-        auditor = Samenspraak.open(
-            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
-        )
+        auditor = Samenspraak.open(_as(role, schema), create=False)
         try:
             assert auditor.initiative_status("city-centre").phase == "council"
             assert auditor.verify_audit().intact
@@ -394,9 +411,7 @@ def test_a_user_who_may_only_select_reads_while_the_views_are_up_to_date(
         )
         assert "samenspraak projections catch-up" in str(refused.value)
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP OWNED BY {role}")
-            connection.execute(f"DROP ROLE {role}")
+        _drop_role(role)
 
 
 def test_a_user_who_may_create_tables_gets_every_table_and_index_on_opening(
@@ -790,19 +805,12 @@ def test_processes_that_upgrade_at_once_on_postgresql_rebuild_the_view_once(
 def test_a_user_who_may_only_select_is_told_that_outdated_views_need_a_rebuild(
     schema: str,
 ) -> None:
-    import psycopg  # noqa: PLC0415
 
     url = f"{SERVER}?schema={schema}"
     _old_record(url, schema)
-    role = f"samenspraak_audit_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(f"CREATE ROLE {role} LOGIN")
-        connection.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
-        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    role = _a_role(schema, "audit", SELECT_ONLY)
     try:
-        auditor = Samenspraak.open(
-            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
-        )
+        auditor = Samenspraak.open(_as(role, schema), create=False)
         try:
             with pytest.raises(StorageError) as refused:
                 auditor.participation_report("city-centre")
@@ -816,9 +824,7 @@ def test_a_user_who_may_only_select_is_told_that_outdated_views_need_a_rebuild(
             "samenspraak projections rebuild with this version."
         )
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP OWNED BY {role}")
-            connection.execute(f"DROP ROLE {role}")
+        _drop_role(role)
     owner = Samenspraak.open(url, create=False)
     try:
         owner.rebuild_projections()
@@ -839,20 +845,9 @@ def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told
     _old_record(url, schema)
     with psycopg.connect(SERVER, autocommit=True) as connection:
         connection.execute(f"DROP TABLE {schema}.samenspraak_view_versions")
-    role = f"samenspraak_app_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        for statement in (
-            f"CREATE ROLE {role} LOGIN",
-            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
-            f"TO {role}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
-        ):
-            connection.execute(statement)
+    role = _a_role(schema, "app", USE_THE_TABLES)
     try:
-        app = Samenspraak.open(
-            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}", create=False
-        )
+        app = Samenspraak.open(_as(role, schema), create=False)
         try:
             with pytest.raises(StorageError) as refused:
                 app.initiative_status("city-centre")
@@ -866,9 +861,7 @@ def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told
             "run samenspraak projections rebuild with this version."
         )
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP OWNED BY {role}")
-            connection.execute(f"DROP ROLE {role}")
+        _drop_role(role)
     owner = Samenspraak.open(url, create=False)  # makes the table, and rebuilds
     try:
         assert len(owner.participation_report("city-centre").personal_data) == 2
@@ -891,20 +884,9 @@ def test_a_user_who_may_only_use_the_tables_of_an_unused_record_without_versions
     Samenspraak.open(url).close()
     with psycopg.connect(SERVER, autocommit=True) as connection:
         connection.execute(f"DROP TABLE {schema}.samenspraak_view_versions")
-    role = f"samenspraak_app_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        for statement in (
-            f"CREATE ROLE {role} LOGIN",
-            f"GRANT USAGE ON SCHEMA {schema} TO {role}",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} "
-            f"TO {role}",
-            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
-        ):
-            connection.execute(statement)
+    role = _a_role(schema, "app", USE_THE_TABLES)
     try:
-        app = Samenspraak.open(
-            f"postgresql://{role}@127.0.0.1:5432/test?schema={schema}"
-        )
+        app = Samenspraak.open(_as(role, schema))
         try:
             app.register_stakeholder(
                 {
@@ -929,9 +911,7 @@ def test_a_user_who_may_only_use_the_tables_of_an_unused_record_without_versions
             "record once with this version (samenspraak projections status does)."
         )
     finally:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP OWNED BY {role}")
-            connection.execute(f"DROP ROLE {role}")
+        _drop_role(role)
     owner = Samenspraak.open(url, create=False)  # makes the table
     try:
         assert owner.initiative_status("city-centre").initiative == "city-centre"
