@@ -113,6 +113,7 @@ from samenspraak.projections.views import (
     AuditRow,
     AuditTrailLogic,
     BaseView,
+    BuiltWithOtherLogic,
     DamagedView,
     Fingerprint,
     ProcessStateLogic,
@@ -3187,7 +3188,21 @@ class Samenspraak(Application[UUID]):
 
         The first time an instance catches views up, every view built with another
         logic version than this release's (by an earlier release) is rebuilt
-        first (see :meth:`_rebuild_outdated_views`)."""
+        first (see :meth:`_rebuild_outdated_views`); and again whenever a batch
+        finds a view built with another logic version since (another version of
+        samenspraak on the same database rebuilt it): the batch is not written,
+        so rows of two logics never share a view."""
+        for _ in range(OTHER_LOGIC_TRIES - 1):
+            try:
+                return self._catch_up_once(views)
+            except BuiltWithOtherLogic:
+                self._logic_checked = False
+        try:
+            return self._catch_up_once(views)
+        except BuiltWithOtherLogic as other:
+            raise StorageError(_rebuilt_meanwhile(str(other))) from None
+
+    def _catch_up_once(self, views: Sequence[BaseView]) -> dict[str, int]:
         rebuilt = {} if self._logic_checked else self._rebuild_outdated_views()
         if self.read_only:
             end = self.recorder.max_notification_id() or 0
@@ -3641,6 +3656,19 @@ BEHIND_READ_ONLY = (
     "(samenspraak projections catch-up), or read a copy in a folder you can write "
     "to."
 )
+
+
+OTHER_LOGIC_TRIES = 3
+"""How many times views are checked, rebuilt and caught up when another version
+of samenspraak keeps rebuilding them with its own logic meanwhile."""
+
+
+def _rebuilt_meanwhile(view: str) -> str:
+    return (
+        f"The view {view} keeps being rebuilt by another version of samenspraak "
+        "that uses the same database; run one version at a time, then catch the "
+        "views up (samenspraak projections catch-up)."
+    )
 
 
 VERSIONS_TABLE_MISSING = (

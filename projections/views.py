@@ -75,6 +75,13 @@ class StaleBatch(Exception):
     wrote it first)."""
 
 
+class BuiltWithOtherLogic(Exception):
+    """Raised, before anything is written, when a view is to be caught up whose
+    rows were built with another logic version than its own: another version of
+    samenspraak, on the same database, rebuilt it since this one checked. Rows of
+    two logics never share a view; the argument is the view's name."""
+
+
 class Item:
     """One notification of the log, with its decoded event and what every view asks
     of it, worked out once: its position, its time in UTC, the originator id as a
@@ -1067,13 +1074,17 @@ def write_batches(
     takes the items after its own position, and tracks the last of them.
 
     Raises :class:`StaleBatch` (and writes nothing) when a view no longer stands
-    where ``expected`` says: another catch-up wrote it first.
+    where ``expected`` says: another catch-up wrote it first; and
+    :class:`BuiltWithOtherLogic` when a view to be written was built with another
+    logic version than its own.
     """
     try:
         with views[0]._transaction() as c:
             for view in views:
                 if view._lock_position(c) != expected[view]:
                     raise StaleBatch
+                if expected[view] and view._built_with_in(c) != view.logic_version:
+                    raise BuiltWithOtherLogic(view.view_name)
             positions = [i.position for i in items]
             for view in views:
                 mine = items[bisect_right(positions, expected[view]) :]

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from samenspraak.application import NotAllowed, Samenspraak
+from samenspraak.application import NotAllowed, Samenspraak, StorageError
 from samenspraak.application import app as engine
 from samenspraak.application.config import DB_VARIABLE
 from samenspraak.application.story import StoryRecord
@@ -508,3 +508,78 @@ def test_the_api_counts_the_events_a_rebuild_of_an_outdated_view_applied(
         assert app.catch_up() == {STATE: 0, AUDIT: 0, RESPONSES: 0}
     finally:
         app.close()
+
+
+def _newer_release(app: Samenspraak) -> Samenspraak:
+    """The instance, as a newer release that computes version 3 of the
+    process-state view."""
+    app.state.logic_version = 3  # type: ignore[misc]
+    return app
+
+
+def test_a_running_instance_does_not_add_its_rows_to_a_view_a_newer_release_rebuilt_since(
+    story: Story, rebuilds: list[list[str]]
+) -> None:
+    app, _, db = story
+    app.catch_up()  # this release has checked its views once, and goes on running
+    newer = _newer_release(Samenspraak.open(db, create=False))
+    try:
+        newer.catch_up()
+        assert newer.rebuilt_views == (STATE,)
+        assert _versions(db)[STATE] == 3
+        end = app.recorder.max_notification_id()
+        app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        assert app.recorder.max_notification_id() == (end or 0) + 1
+        applied = app.catch_up()
+        # The view holds rows of one logic only: this release's, rebuilt whole.
+        assert _versions(db)[STATE] == 2
+        assert app.rebuilt_views == (STATE,)
+        assert applied[STATE] == app.recorder.max_notification_id()
+        assert rebuilds == [[STATE], [STATE]]
+        assert app.verify_projections().intact
+    finally:
+        newer.close()
+
+
+def test_two_releases_that_keep_rebuilding_the_same_view_are_told_to_run_one_at_a_time(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, db = story
+    app.catch_up()
+    newer = _newer_release(Samenspraak.open(db, create=False))
+    original = engine.rebuild_all
+
+    def and_the_newer_release_rebuilds_it_again(
+        source: Any, mapper: Any, views: Sequence[BaseView], **kwargs: Any
+    ) -> dict[str, int]:
+        applied = original(source, mapper, views, **kwargs)
+        if views and views[0] is app.state:
+            original(newer.recorder, newer.mapper, [newer.state])
+        return applied
+
+    try:
+        newer.catch_up()
+        monkeypatch.setattr(
+            engine, "rebuild_all", and_the_newer_release_rebuilds_it_again
+        )
+        app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        before = _versions(db)
+        with pytest.raises(StorageError) as refused:
+            app.catch_up()
+        assert str(refused.value) == (
+            f"The view {STATE} keeps being rebuilt by another version of samenspraak "
+            "that uses the same database; run one version at a time, then catch the "
+            "views up (samenspraak projections catch-up)."
+        )
+        assert _versions(db) == before == {STATE: 3, AUDIT: 1, RESPONSES: 1}
+        monkeypatch.setattr(engine, "rebuild_all", original)
+        newer.close()
+        app.catch_up()  # with the newer release stopped, this one goes on
+        assert _versions(db)[STATE] == 2
+        assert app.verify_projections().intact
+    finally:
+        newer.close()
