@@ -583,3 +583,39 @@ def test_two_releases_that_keep_rebuilding_the_same_view_are_told_to_run_one_at_
         assert app.verify_projections().intact
     finally:
         newer.close()
+
+
+def test_on_postgresql_too_a_running_instance_does_not_add_its_rows_to_a_view_a_newer_release_rebuilt(
+    postgres_url: str,
+) -> None:
+    app = Samenspraak.open(postgres_url)
+    newer = _newer_release(Samenspraak.open(postgres_url, create=False))
+    try:
+        app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
+        app.start_initiative(
+            {"actor": "fac", "initiative": "park", "title": "The park",
+             "description": "What the park needs.", "area": "The park",
+             "budget": "0", "level": "co-deciding",
+             "template": "overheidsparticipatie@1"}
+        )  # fmt: skip
+        app.catch_up()
+        newer.catch_up()
+        assert newer.rebuilt_views == (STATE,)
+        app.register_stakeholder({"actor": "fac", "stakeholder": "bob", "name": "B"})
+        app.join_initiative(
+            {"actor": "fac", "initiative": "park", "stakeholder": "bob",
+             "kind": "resident"}
+        )  # fmt: skip
+        app.catch_up()
+        built_with = {s.view: s.built_with for s in app.projections_status()}
+        assert built_with == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+        assert app.rebuilt_views == (STATE,)
+        joined = app.initiative_status("park").stakeholders
+        assert [(s.ref, s.kind) for s in joined] == [
+            ("fac", "facilitator"),
+            ("bob", "resident"),
+        ]
+        assert app.verify_projections().intact
+    finally:
+        newer.close()
+        app.close()
