@@ -630,6 +630,7 @@ td.nowrap{white-space:nowrap}
 code,.hash{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",
 monospace;font-size:.8rem;background:#f1f4f8;padding:1px 4px;border-radius:4px}
 code{white-space:nowrap}
+code.command{white-space:normal;overflow-wrap:anywhere}
 .hash{word-break:break-all}
 td.text{min-width:15em}
 dl.pinned{margin:6px 0 0;font-size:.8rem}
@@ -1419,7 +1420,7 @@ def _html_accountability(r: ParticipationReport, w: Words) -> str:
         (w("global_head"), f'<span class="hash">{_e(heads.global_head)}</span>'),
         (
             w("verify_with"),
-            f"<code>{_e(_verify_command(r))}</code>",
+            f'<code class="command">{_e(_verify_command(r))}</code>',
         ),
         (w("as_of"), _e(w.when(r.as_of) if r.as_of else w("now"))),
         (w("generated"), _e(w.when(r.generated_at))),

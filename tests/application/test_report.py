@@ -397,6 +397,17 @@ def test_the_html_is_one_self_contained_file_with_a_timeline(story: Story) -> No
     assert "Raad geïnformeerd (informeel)" in html
 
 
+def test_the_command_that_verifies_the_report_wraps_on_a_phone(story: Story) -> None:
+    app, _, _ = story
+    html = render_html(app.participation_report(CITY))
+    # Code stays on one line elsewhere; this command is wider than a phone, and
+    # kept on one line it would widen the whole page.
+    command = re.search(r"<code([^>]*)>samenspraak audit verify ", html)
+    assert command is not None
+    assert command.group(1) == ' class="command"'
+    assert "code.command{white-space:normal;overflow-wrap:anywhere}" in html
+
+
 def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     story: Story,
 ) -> None:
