@@ -376,6 +376,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "follow_up": {"nl": "Vervolg door de raad", "en": "The council's follow-up"},
     "no_follow_up": {"nl": "nog geen", "en": "none yet"},
     "legend_phase": {"nl": "Fase (kleurvlak)", "en": "Phase (coloured band)"},
+    "legend_phase_number": {"nl": "Fase {n}: {phase}", "en": "Phase {n}: {phase}"},
     "legend_meeting_day": {
         "nl": "Bijeenkomst overdag op een werkdag",
         "en": "Daytime meeting on a weekday",

@@ -18,6 +18,7 @@ from samenspraak.application.report_render import (
     render_markdown,
 )
 from samenspraak.application.report_timeline import (
+    NARROW,
     WIDE,
     Timeline,
     axis_of,
@@ -406,6 +407,19 @@ def test_the_command_that_verifies_the_report_wraps_on_a_phone(story: Story) -> 
     assert command is not None
     assert command.group(1) == ' class="command"'
     assert "code.command{white-space:normal;overflow-wrap:anywhere}" in html
+
+
+def test_a_phase_shown_by_its_number_is_named_in_the_legend(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    # On a phone the band of the first phase is too narrow for its name.
+    narrow = Timeline(report, words("nl"), axis_of(report, NARROW)).svg()
+    assert "Samenleving beslist</text>" not in narrow
+    assert re.search(r'text-anchor="middle" fill="#18456b">1</text>', narrow)
+    html = render_html(report)
+    assert "<span>Fase 1: Samenleving beslist</span>" in html
+    assert "Fase 2:" not in html  # its name fits in its band
+    assert "Phase 1:" not in render_html(report, "en")  # the shorter name fits
 
 
 def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
