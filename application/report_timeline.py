@@ -566,12 +566,12 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
     candidates = [
         (True, icon(band), w("legend_phase")),
         (
-            bool(r.meetings),
+            any(not m.evening_or_weekend for m in r.meetings),
             icon(meeting_mark(0, 0, "", evening=False)),
             w("legend_meeting_day"),
         ),
         (
-            bool(r.meetings),
+            any(m.evening_or_weekend for m in r.meetings),
             icon(meeting_mark(0, 0, "", evening=True)),
             w("legend_meeting_evening"),
         ),

@@ -422,6 +422,16 @@ def test_a_phase_shown_by_its_number_is_named_in_the_legend(story: Story) -> Non
     assert "Phase 1:" not in render_html(report, "en")  # the shorter name fits
 
 
+def test_the_legend_shows_only_the_kinds_of_meeting_the_picture_shows(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    # Both meetings of the story were held in the evening.
+    shown = legend(app.participation_report(CITY), words("en"))
+    assert "Evening, night or weekend meeting" in shown
+    assert "Daytime meeting on a weekday" not in shown
+
+
 def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     story: Story,
 ) -> None:
