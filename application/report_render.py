@@ -491,7 +491,12 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (
             f"{counted - outcomes['unanswered']}/{counted}",
-            w("card_answered"),
+            w("card_answered")
+            + (
+                f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
+                if outcomes["withdrawn"]
+                else ""
+            ),
             outcomes["unanswered"] > 0,
         ),
         (f"{decided}/{len(r.decisions)}", w("card_decisions"), False),

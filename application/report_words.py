@@ -360,6 +360,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_meetings_one": {"nl": "bijeenkomst", "en": "meeting"},
     "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
+    "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
     "card_council": {"nl": "keer de raad geïnformeerd", "en": "council informings"},
     "card_council_one": {"nl": "keer de raad geïnformeerd", "en": "council informing"},
