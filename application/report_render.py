@@ -54,7 +54,11 @@ def _follow_ups(c: CouncilEntry, w: Words) -> str:
         return w("no_follow_up")
     return "; ".join(
         f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
-        + (f" (sha256 {f.document_sha256})" if f.document_sha256 else "")
+        + (
+            f" ({w('follow_up_sha256')} {f.document_sha256})"
+            if f.document_sha256
+            else ""
+        )
         for f in c.follow_ups
     )
 

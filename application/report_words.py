@@ -376,6 +376,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "legend": {"nl": "Legenda", "en": "Legend"},
     "follow_up": {"nl": "Vervolg door de raad", "en": "The council's follow-up"},
     "no_follow_up": {"nl": "nog geen", "en": "none yet"},
+    "follow_up_sha256": {
+        "nl": "SHA-256 van het document van de raad",
+        "en": "SHA-256 of the council's document",
+    },
     "legend_phase": {"nl": "Fase (kleurvlak)", "en": "Phase (coloured band)"},
     "legend_phase_number": {"nl": "Fase {n}: {phase}", "en": "Phase {n}: {phase}"},
     "legend_meeting_day": {

@@ -274,6 +274,22 @@ def test_the_council_informings_carry_their_hashes_and_audit_heads(
         assert str(informing.audit_head) in markdown
 
 
+def test_the_council_s_follow_up_names_whose_document_its_hash_is(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    [follow_up] = report.council[1].follow_ups
+    digest = follow_up.document_sha256
+    assert digest is not None
+    dutch = f"works out. (SHA-256 van het document van de raad {digest})"
+    english = f"works out. (SHA-256 of the council&#x27;s document {digest})"
+    assert dutch in render_markdown(report, "nl")
+    assert dutch in render_html(report, "nl")
+    assert english in render_html(report, "en")
+    assert "(sha256 " not in render_markdown(report, "en")
+
+
 def test_the_report_names_the_audit_heads_it_was_built_from(story: Story) -> None:
     app, _, _ = story
     report = app.participation_report(CITY)
