@@ -362,8 +362,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
-    "card_council": {"nl": "keer de raad geïnformeerd", "en": "council informings"},
-    "card_council_one": {"nl": "keer de raad geïnformeerd", "en": "council informing"},
+    "card_council": {
+        "nl": "keer de raad geïnformeerd",
+        "en": "times the council was informed",
+    },
+    "card_council_one": {
+        "nl": "keer de raad geïnformeerd",
+        "en": "time the council was informed",
+    },
     "card_allocated": {
         "nl": "van het budget toegewezen",
         "en": "of the budget allocated",
@@ -397,7 +403,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Besluitpunt open (balk) en besloten",
         "en": "Decision point open (bar) and decided",
     },
-    "legend_withdrawn": {"nl": "Besluitpunt ingetrokken", "en": "Decision withdrawn"},
+    "legend_withdrawn": {
+        "nl": "Besluitpunt ingetrokken",
+        "en": "Decision point withdrawn",
+    },
     "legend_council_informal": {
         "nl": "Raad geïnformeerd (informeel)",
         "en": "Council informed (informal)",
