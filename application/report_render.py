@@ -25,6 +25,7 @@ from samenspraak.application.report import (
     PersonalDataEntry,
     PlanEntry,
     ReactionEntry,
+    VersionEntry,
 )
 from samenspraak.application.report_timeline import timeline_html
 from samenspraak.application.report_words import TIMEZONE, Words, words
@@ -285,7 +286,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.when(v.proposed_at),
                     v.proposed_by,
                     w.text(v.changes),
-                    ", ".join(str(n) for n in v.answers) or "-",
+                    _adopts(v, w),
                 ]
                 for v in p.versions
             ],
@@ -557,6 +558,14 @@ def _plan_status(p: PlanEntry, w: Words) -> str:
         else w("not_final")
     )
     return f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · {status}"
+
+
+def _adopts(v: VersionEntry, w: Words) -> str:
+    """The reactions a version adopts; a later version that adopts none was made
+    on its proposers' own initiative (ambtshalve), and says so."""
+    if v.answers:
+        return ", ".join(str(n) for n in v.answers)
+    return w("own_initiative") if v.number > 1 else "-"
 
 
 def _section(x: ReactionEntry, w: Words) -> str:
@@ -1110,7 +1119,7 @@ def _html_plans(r: ParticipationReport, w: Words) -> str:
                         _e(w.when(v.proposed_at)),
                         _e(v.proposed_by),
                         _e(w.text(v.changes)),
-                        _e(", ".join(str(n) for n in v.answers) or "-"),
+                        _e(_adopts(v, w)),
                     ]
                     for v in p.versions
                 ],

@@ -253,6 +253,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "proposed_by": {"nl": "Door", "en": "By"},
     "changes": {"nl": "Wat veranderde en waarom", "en": "What changed and why"},
     "adopts": {"nl": "Neemt reacties over", "en": "Adopts reactions"},
+    "own_initiative": {"nl": "geen (eigen initiatief)", "en": "none (own initiative)"},
     "stance": {"nl": "Soort reactie", "en": "Stance"},
     "channel": {"nl": "Kanaal", "en": "Channel"},
     "section": {"nl": "Onderdeel", "en": "Section"},

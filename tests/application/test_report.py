@@ -7,6 +7,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,6 +90,54 @@ def test_the_report_shows_the_versions_and_what_changed(story: Story) -> None:
         "A modal filter for the Havenkwartier; bicycle parking at the library."
     )
     assert traffic.versions[1].text == TRAFFIC_V2
+
+
+def test_a_later_version_that_adopts_no_reaction_says_it_came_on_its_own_initiative(
+    tmp_path: Path,
+) -> None:
+    app = Samenspraak.open(str(tmp_path / "record.db"))
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    steps: list[tuple[Any, dict[str, Any]]] = [
+        (app.register_stakeholder, {"stakeholder": "facilitator", "name": "F"}),
+        (app.start_initiative, {"initiative": "x", "title": "X", "description": "d",
+                                "area": "a", "budget": "1000", "level": "consulting"}),
+        (app.register_stakeholder, {"stakeholder": "bakery", "name": "B"}),
+        (app.join_initiative, {"initiative": "x", "stakeholder": "bakery",
+                               "kind": "entrepreneur"}),
+        (app.form_group, {"initiative": "x", "group": "g", "kind": "working",
+                          "name": "G", "mandate": "m"}),
+        (app.create_plan, {"initiative": "x", "plan": "p", "title": "P", "group": "g"}),
+        (app.propose_draft, {"initiative": "x", "plan": "p", "text": "t1",
+                             "changes": "First draft."}),
+        (app.react_to_plan, {"initiative": "x", "plan": "p", "version": 1,
+                             "actor": "bakery", "stance": "suggestion",
+                             "text": "Deliver by cargo bike."}),
+        (app.propose_draft, {"initiative": "x", "plan": "p", "text": "t2",
+                             "changes": "Cargo bikes."}),
+        (app.adopt_change, {"initiative": "x", "plan": "p", "reactions": [1],
+                            "version": 2, "explanation": "Adopted."}),
+        (app.propose_draft, {"initiative": "x", "plan": "p", "text": "t3",
+                             "changes": "A street name spelt right."}),
+    ]  # fmt: skip
+    try:
+        for n, (use_case, fields) in enumerate(steps):
+            fields.setdefault("actor", "facilitator")
+            with clock.frozen_at(at + timedelta(hours=n)):
+                use_case(fields)
+        report = app.participation_report("x")
+    finally:
+        app.close()
+    assert [v.answers for v in report.plans[0].versions] == [[], [1], []]
+    markdown = render_markdown(report, "nl")
+    assert "| A street name spelt right. | geen (eigen initiatief) |" in markdown
+    assert "| First draft. | - |" in markdown
+    assert "| Cargo bikes. | 1 |" in markdown
+    assert (
+        'A street name spelt right.</td><td data-label="Neemt reacties over">'
+        "geen (eigen initiatief)</td>" in render_html(report, "nl")
+    )
+    english = render_markdown(report, "en")
+    assert "| A street name spelt right. | none (own initiative) |" in english
 
 
 def test_the_report_shows_process_people_meetings_decisions_and_budget(
