@@ -25,6 +25,7 @@ from samenspraak.application.report import (
     PersonalDataEntry,
     PlanEntry,
     ReactionEntry,
+    VersionEntry,
 )
 from samenspraak.application.report_timeline import timeline_html
 from samenspraak.application.report_words import TIMEZONE, Words, words
@@ -54,7 +55,11 @@ def _follow_ups(c: CouncilEntry, w: Words) -> str:
         return w("no_follow_up")
     return "; ".join(
         f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
-        + (f" (sha256 {f.document_sha256})" if f.document_sha256 else "")
+        + (
+            f" ({w('follow_up_sha256')} {f.document_sha256})"
+            if f.document_sha256
+            else ""
+        )
         for f in c.follow_ups
     )
 
@@ -281,7 +286,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.when(v.proposed_at),
                     v.proposed_by,
                     w.text(v.changes),
-                    ", ".join(str(n) for n in v.answers) or "-",
+                    _adopts(v, w),
                 ]
                 for v in p.versions
             ],
@@ -491,7 +496,12 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (
             f"{counted - outcomes['unanswered']}/{counted}",
-            w("card_answered"),
+            w("card_answered")
+            + (
+                f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
+                if outcomes["withdrawn"]
+                else ""
+            ),
             outcomes["unanswered"] > 0,
         ),
         (f"{decided}/{len(r.decisions)}", w("card_decisions"), False),
@@ -548,6 +558,14 @@ def _plan_status(p: PlanEntry, w: Words) -> str:
         else w("not_final")
     )
     return f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · {status}"
+
+
+def _adopts(v: VersionEntry, w: Words) -> str:
+    """The reactions a version adopts; a later version that adopts none was made
+    on its proposers' own initiative (ambtshalve), and says so."""
+    if v.answers:
+        return ", ".join(str(n) for n in v.answers)
+    return w("own_initiative") if v.number > 1 else "-"
 
 
 def _section(x: ReactionEntry, w: Words) -> str:
@@ -630,6 +648,7 @@ td.nowrap{white-space:nowrap}
 code,.hash{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",
 monospace;font-size:.8rem;background:#f1f4f8;padding:1px 4px;border-radius:4px}
 code{white-space:nowrap}
+code.command{white-space:normal;overflow-wrap:anywhere}
 .hash{word-break:break-all}
 td.text{min-width:15em}
 dl.pinned{margin:6px 0 0;font-size:.8rem}
@@ -1100,7 +1119,7 @@ def _html_plans(r: ParticipationReport, w: Words) -> str:
                         _e(w.when(v.proposed_at)),
                         _e(v.proposed_by),
                         _e(w.text(v.changes)),
-                        _e(", ".join(str(n) for n in v.answers) or "-"),
+                        _e(_adopts(v, w)),
                     ]
                     for v in p.versions
                 ],
@@ -1419,7 +1438,7 @@ def _html_accountability(r: ParticipationReport, w: Words) -> str:
         (w("global_head"), f'<span class="hash">{_e(heads.global_head)}</span>'),
         (
             w("verify_with"),
-            f"<code>{_e(_verify_command(r))}</code>",
+            f'<code class="command">{_e(_verify_command(r))}</code>',
         ),
         (w("as_of"), _e(w.when(r.as_of) if r.as_of else w("now"))),
         (w("generated"), _e(w.when(r.generated_at))),

@@ -269,32 +269,49 @@ class Timeline:
                 f'height="26" rx="4" fill="{colour}" stroke="{ink}" '
                 'stroke-opacity=".35"/></g>'
             )
-            size = next(
-                (
-                    size
-                    for size in (11.5, 10)
-                    if len(label) * size * BOLD + 10 <= x1 - x0
-                ),
-                None,
-            )
-            if size is not None:
+            placed, size = self._phase_label(x0, x1, label)
+            if placed == "inside":
                 out.append(
                     f'<text x="{x0 + 6:.1f}" y="{y + 4:.1f}" font-size="{size}" '
                     f'font-weight="600" fill="{ink}">{_e(label)}</text>'
                 )
-            elif self.axis.g.labels_above and x1 - len(label) * 10.5 * BOLD > 80:
+            elif placed == "above":
                 out.append(
                     f'<text x="{x1:.1f}" y="{y - 17:.1f}" font-size="10.5" '
                     f'font-weight="600" text-anchor="end" fill="{ink}">{_e(label)}'
                     "</text>"
                 )
-            elif x1 - x0 > 16:
+            elif placed == "number":
                 out.append(
                     f'<text x="{(x0 + x1) / 2:.1f}" y="{y + 4:.1f}" font-size="11" '
                     f'font-weight="600" text-anchor="middle" fill="{ink}">{i + 1}'
                     "</text>"
                 )
         return "".join(out)
+
+    def _phase_label(self, x0: float, x1: float, label: str) -> tuple[str, float]:
+        """Where a phase's name goes: inside its band (at the size given) when it
+        fits, else above the band (narrow picture), else its number in the band
+        (the legend names it), else nowhere (too narrow for a number)."""
+        for size in (11.5, 10):
+            if len(label) * size * BOLD + 10 <= x1 - x0:
+                return "inside", size
+        if self.axis.g.labels_above and x1 - len(label) * 10.5 * BOLD > 80:
+            return "above", 10.5
+        return ("number" if x1 - x0 > 16 else "none"), 11
+
+    def numbered_phases(self) -> list[int]:
+        """The phases (by their place, from 0) shown by their number, not by name."""
+        return [
+            i
+            for i, p in enumerate(self.report.phases)
+            if self._phase_label(
+                self.axis.x(p.began_at),
+                self.axis.x(p.ended_at or self.axis.end),
+                self.w.value(p.phase),
+            )[0]
+            == "number"
+        ]
 
     def meetings(self, y: float) -> str:
         w, out = self.w, []
@@ -524,8 +541,10 @@ class Timeline:
         return "".join(out)
 
 
-def legend(r: ParticipationReport, w: Words) -> str:
-    """What the marks mean: those the picture shows."""
+def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> str:
+    """What the marks mean: those the picture shows. A phase whose band is too
+    narrow for its name shows its number (``numbered``: their places, from 0); the
+    legend names each of those."""
 
     def icon(body: str) -> str:
         return (
@@ -547,12 +566,12 @@ def legend(r: ParticipationReport, w: Words) -> str:
     candidates = [
         (True, icon(band), w("legend_phase")),
         (
-            bool(r.meetings),
+            any(not m.evening_or_weekend for m in r.meetings),
             icon(meeting_mark(0, 0, "", evening=False)),
             w("legend_meeting_day"),
         ),
         (
-            bool(r.meetings),
+            any(m.evening_or_weekend for m in r.meetings),
             icon(meeting_mark(0, 0, "", evening=True)),
             w("legend_meeting_evening"),
         ),
@@ -596,16 +615,31 @@ def legend(r: ParticipationReport, w: Words) -> str:
         (bool(r.budget.allocations), icon(square), w("legend_allocation")),
     ]
     items = [(svg, text) for shown, svg, text in candidates if shown]
+    numbers = [
+        (
+            icon(
+                f'<rect x="-10" y="-7" width="20" height="14" rx="3" '
+                f'fill="{PHASE_COLOURS[i % 6]}" stroke="{PHASE_INK[i % 6]}" '
+                'stroke-opacity=".35"/>'
+                f'<text x="0" y="4" font-size="10.5" font-weight="600" '
+                f'text-anchor="middle" fill="{PHASE_INK[i % 6]}">{i + 1}</text>'
+            ),
+            w("legend_phase_number", n=i + 1, phase=w.value(r.phases[i].phase)),
+        )
+        for i in numbered
+    ]
+    items[1:1] = numbers
     body = "".join(f"<li>{svg}<span>{_e(text)}</span></li>" for svg, text in items)
     return f'<ul class="legend" aria-label="{_e(w("legend"))}">{body}</ul>'
 
 
 def timeline_html(r: ParticipationReport, w: Words) -> str:
     """The timeline picture with its legend, as a figure for the HTML report."""
-    wide = Timeline(r, w, axis_of(r, WIDE)).svg()
-    narrow = Timeline(r, w, axis_of(r, NARROW)).svg()
+    wide = Timeline(r, w, axis_of(r, WIDE))
+    narrow = Timeline(r, w, axis_of(r, NARROW))
+    numbered = sorted({*wide.numbered_phases(), *narrow.numbered_phases()})
     return (
         '<figure class="timeline">'
-        f'<div class="scroll">{wide}{narrow}</div>'
-        f"{legend(r, w)}</figure>"
+        f'<div class="scroll">{wide.svg()}{narrow.svg()}</div>'
+        f"{legend(r, w, numbered)}</figure>"
     )

@@ -253,6 +253,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "proposed_by": {"nl": "Door", "en": "By"},
     "changes": {"nl": "Wat veranderde en waarom", "en": "What changed and why"},
     "adopts": {"nl": "Neemt reacties over", "en": "Adopts reactions"},
+    "own_initiative": {"nl": "geen (eigen initiatief)", "en": "none (own initiative)"},
     "stance": {"nl": "Soort reactie", "en": "Stance"},
     "channel": {"nl": "Kanaal", "en": "Channel"},
     "section": {"nl": "Onderdeel", "en": "Section"},
@@ -360,9 +361,16 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_meetings_one": {"nl": "bijeenkomst", "en": "meeting"},
     "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
+    "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
-    "card_council": {"nl": "keer de raad geïnformeerd", "en": "council informings"},
-    "card_council_one": {"nl": "keer de raad geïnformeerd", "en": "council informing"},
+    "card_council": {
+        "nl": "keer de raad geïnformeerd",
+        "en": "times the council was informed",
+    },
+    "card_council_one": {
+        "nl": "keer de raad geïnformeerd",
+        "en": "time the council was informed",
+    },
     "card_allocated": {
         "nl": "van het budget toegewezen",
         "en": "of the budget allocated",
@@ -375,7 +383,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "legend": {"nl": "Legenda", "en": "Legend"},
     "follow_up": {"nl": "Vervolg door de raad", "en": "The council's follow-up"},
     "no_follow_up": {"nl": "nog geen", "en": "none yet"},
+    "follow_up_sha256": {
+        "nl": "SHA-256 van het document van de raad",
+        "en": "SHA-256 of the council's document",
+    },
     "legend_phase": {"nl": "Fase (kleurvlak)", "en": "Phase (coloured band)"},
+    "legend_phase_number": {"nl": "Fase {n}: {phase}", "en": "Phase {n}: {phase}"},
     "legend_meeting_day": {
         "nl": "Bijeenkomst overdag op een werkdag",
         "en": "Daytime meeting on a weekday",
@@ -391,7 +404,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Besluitpunt open (balk) en besloten",
         "en": "Decision point open (bar) and decided",
     },
-    "legend_withdrawn": {"nl": "Besluitpunt ingetrokken", "en": "Decision withdrawn"},
+    "legend_withdrawn": {
+        "nl": "Besluitpunt ingetrokken",
+        "en": "Decision point withdrawn",
+    },
     "legend_council_informal": {
         "nl": "Raad geïnformeerd (informeel)",
         "en": "Council informed (informal)",

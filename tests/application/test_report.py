@@ -7,6 +7,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from samenspraak.application.report_render import (
     render_markdown,
 )
 from samenspraak.application.report_timeline import (
+    NARROW,
     WIDE,
     Timeline,
     axis_of,
@@ -88,6 +90,54 @@ def test_the_report_shows_the_versions_and_what_changed(story: Story) -> None:
         "A modal filter for the Havenkwartier; bicycle parking at the library."
     )
     assert traffic.versions[1].text == TRAFFIC_V2
+
+
+def test_a_later_version_that_adopts_no_reaction_says_it_came_on_its_own_initiative(
+    tmp_path: Path,
+) -> None:
+    app = Samenspraak.open(str(tmp_path / "record.db"))
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    steps: list[tuple[Any, dict[str, Any]]] = [
+        (app.register_stakeholder, {"stakeholder": "facilitator", "name": "F"}),
+        (app.start_initiative, {"initiative": "x", "title": "X", "description": "d",
+                                "area": "a", "budget": "1000", "level": "consulting"}),
+        (app.register_stakeholder, {"stakeholder": "bakery", "name": "B"}),
+        (app.join_initiative, {"initiative": "x", "stakeholder": "bakery",
+                               "kind": "entrepreneur"}),
+        (app.form_group, {"initiative": "x", "group": "g", "kind": "working",
+                          "name": "G", "mandate": "m"}),
+        (app.create_plan, {"initiative": "x", "plan": "p", "title": "P", "group": "g"}),
+        (app.propose_draft, {"initiative": "x", "plan": "p", "text": "t1",
+                             "changes": "First draft."}),
+        (app.react_to_plan, {"initiative": "x", "plan": "p", "version": 1,
+                             "actor": "bakery", "stance": "suggestion",
+                             "text": "Deliver by cargo bike."}),
+        (app.propose_draft, {"initiative": "x", "plan": "p", "text": "t2",
+                             "changes": "Cargo bikes."}),
+        (app.adopt_change, {"initiative": "x", "plan": "p", "reactions": [1],
+                            "version": 2, "explanation": "Adopted."}),
+        (app.propose_draft, {"initiative": "x", "plan": "p", "text": "t3",
+                             "changes": "A street name spelt right."}),
+    ]  # fmt: skip
+    try:
+        for n, (use_case, fields) in enumerate(steps):
+            fields.setdefault("actor", "facilitator")
+            with clock.frozen_at(at + timedelta(hours=n)):
+                use_case(fields)
+        report = app.participation_report("x")
+    finally:
+        app.close()
+    assert [v.answers for v in report.plans[0].versions] == [[], [1], []]
+    markdown = render_markdown(report, "nl")
+    assert "| A street name spelt right. | geen (eigen initiatief) |" in markdown
+    assert "| First draft. | - |" in markdown
+    assert "| Cargo bikes. | 1 |" in markdown
+    assert (
+        'A street name spelt right.</td><td data-label="Neemt reacties over">'
+        "geen (eigen initiatief)</td>" in render_html(report, "nl")
+    )
+    english = render_markdown(report, "en")
+    assert "| A street name spelt right. | none (own initiative) |" in english
 
 
 def test_the_report_shows_process_people_meetings_decisions_and_budget(
@@ -273,6 +323,22 @@ def test_the_council_informings_carry_their_hashes_and_audit_heads(
         assert str(informing.audit_head) in markdown
 
 
+def test_the_council_s_follow_up_names_whose_document_its_hash_is(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    [follow_up] = report.council[1].follow_ups
+    digest = follow_up.document_sha256
+    assert digest is not None
+    dutch = f"works out. (SHA-256 van het document van de raad {digest})"
+    english = f"works out. (SHA-256 of the council&#x27;s document {digest})"
+    assert dutch in render_markdown(report, "nl")
+    assert dutch in render_html(report, "nl")
+    assert english in render_html(report, "en")
+    assert "(sha256 " not in render_markdown(report, "en")
+
+
 def test_the_report_names_the_audit_heads_it_was_built_from(story: Story) -> None:
     app, _, _ = story
     report = app.participation_report(CITY)
@@ -395,6 +461,40 @@ def test_the_html_is_one_self_contained_file_with_a_timeline(story: Story) -> No
     assert 'class="legend"' in html
     assert "Bijeenkomst &#x27;s avonds, &#x27;s nachts of in het weekend" in html
     assert "Raad geïnformeerd (informeel)" in html
+
+
+def test_the_command_that_verifies_the_report_wraps_on_a_phone(story: Story) -> None:
+    app, _, _ = story
+    html = render_html(app.participation_report(CITY))
+    # Code stays on one line elsewhere; this command is wider than a phone, and
+    # kept on one line it would widen the whole page.
+    command = re.search(r"<code([^>]*)>samenspraak audit verify ", html)
+    assert command is not None
+    assert command.group(1) == ' class="command"'
+    assert "code.command{white-space:normal;overflow-wrap:anywhere}" in html
+
+
+def test_a_phase_shown_by_its_number_is_named_in_the_legend(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    # On a phone the band of the first phase is too narrow for its name.
+    narrow = Timeline(report, words("nl"), axis_of(report, NARROW)).svg()
+    assert "Samenleving beslist</text>" not in narrow
+    assert re.search(r'text-anchor="middle" fill="#18456b">1</text>', narrow)
+    html = render_html(report)
+    assert "<span>Fase 1: Samenleving beslist</span>" in html
+    assert "Fase 2:" not in html  # its name fits in its band
+    assert "Phase 1:" not in render_html(report, "en")  # the shorter name fits
+
+
+def test_the_legend_shows_only_the_kinds_of_meeting_the_picture_shows(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    # Both meetings of the story were held in the evening.
+    shown = legend(app.participation_report(CITY), words("en"))
+    assert "Evening, night or weekend meeting" in shown
+    assert "Daytime meeting on a weekday" not in shown
 
 
 def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(

@@ -142,6 +142,29 @@ def test_a_reaction_withdrawn_by_the_facilitator_says_who_withdrew_it_and_when(
         assert (line.answered_by, line.answered_at) == (None, None)
 
 
+def test_the_summary_counts_the_withdrawn_reactions_the_response_report_lists(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(2), started.form_group, group="g", kind="working", name="G", mandate="m")
+    do(march(2), started.create_plan, plan="p", title="P", group="g")
+    do(march(2), started.propose_draft, plan="p", text="t", changes="c")
+    for resident in ("resident-1", "resident-2", "resident-1"):
+        do(march(3), started.react_to_plan, actor=resident, plan="p", version=1,
+           stance="concern", text="Too far.")  # fmt: skip
+    do(march(4), started.defend_position, plan="p", reactions=[1], reasoning="r")
+    do(march(4), started.withdraw_reaction, actor="resident-1", plan="p", reaction=3)
+    report = report_at(started, march(5))
+    assert len(report.responses) == 3
+    # 1 of the 2 not withdrawn is answered; with the one withdrawn, the 3 listed.
+    markdown = render_markdown(report, "nl")
+    assert "- **1/2** reacties beantwoord (1 ingetrokken)" in markdown
+    assert "- **1/2** reactions answered (1 withdrawn)" in render_markdown(report, "en")
+    assert ">reacties beantwoord (1 ingetrokken)</div>" in render_html(report, "nl")
+    # None withdrawn yet: nothing to add.
+    before = started.participation_report("x", as_of=march(3).isoformat())
+    assert "- **0/3** reacties beantwoord\n" in render_markdown(before, "nl")
+
+
 def test_a_decision_point_closed_by_its_deadline_shows_the_deadline_not_when_tick_ran(
     started: Samenspraak, do: Do
 ) -> None:

@@ -87,6 +87,14 @@ def test_the_english_report_speaks_english(ok: Run, demo_db: Path) -> None:
     assert "Reactienota" not in out
 
 
+def test_the_english_summary_says_how_often_the_council_was_informed(
+    ok: Run, demo_db: Path
+) -> None:
+    out = ok(demo_db, "report", CITY, "--lang", "en").stdout
+    assert "- **2** times the council was informed\n" in out
+    assert "informings" not in out
+
+
 def test_a_report_of_nothing_is_refused(
     refused: Refused, demo_db: Path, tmp_path: Path
 ) -> None:
