@@ -4,6 +4,7 @@ raw Python error from inside the engine."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -334,6 +335,31 @@ def test_the_librarys_own_settings_are_given_to_open(tmp_path: Path) -> None:
         with pytest.raises(InvalidInput, match=said):
             Samenspraak.open(tmp_path / "never.db", settings=settings)  # type: ignore[arg-type]
     assert not (tmp_path / "never.db").exists()
+
+
+def test_a_library_setting_with_a_value_the_library_cannot_read_is_refused_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    for settings, said in (
+        ({"AGGREGATE_CACHE_MAXSIZE": "lots"}, "AGGREGATE_CACHE_MAXSIZE must be a whole number of zero or more, like 16, not 'lots'"),
+        ({"AGGREGATE_CACHE_MAXSIZE": "-1"}, "must be a whole number of zero or more"),
+        ({"AGGREGATE_CACHE_FASTFORWARD": "maybe"}, "AGGREGATE_CACHE_FASTFORWARD must be y or n, not 'maybe'"),
+        ({"POSTGRES_PRE_PING": ""}, "must be y or n, not ''"),
+        ({"SQLITE_LOCK_TIMEOUT": "-1"}, "must be a whole number of zero or more"),
+        ({"POSTGRES_CONN_MAX_AGE": "soon"}, "must be a number of seconds of zero or more"),
+        ({"POSTGRES_CONNECT_TIMEOUT": "0"}, "must be a whole number of seconds of one or more"),
+        ({"POSTGRES_POOL_SIZE": "-1"}, "must be a whole number of zero or more"),
+        ({"POSTGRES_POOL_SIZE": "0", "POSTGRES_MAX_OVERFLOW": "0"}, "allows no connection"),
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput, match=re.escape(said)):
+            Samenspraak.open(tmp_path / "never.db", settings=settings)
+    assert not (tmp_path / "never.db").exists()
+    for settings in (
+        {"AGGREGATE_CACHE_MAXSIZE": "0"},
+        {"AGGREGATE_CACHE_FASTFORWARD": "N", "POSTGRES_CONN_MAX_AGE": "0.5"},
+        {"POSTGRES_POOL_SIZE": "0"},  # the overflow still allows connections
+    ):
+        Samenspraak.open(tmp_path / "cached.db", settings=settings).close()
 
 
 def test_an_in_memory_record_rebuilds_and_verifies_its_views() -> None:
