@@ -16,6 +16,7 @@ from eventsourcing.application import Application
 
 from samenspraak.application import InvalidInput, Samenspraak, StorageError, commands
 from samenspraak.application.story import StoryRecord
+from samenspraak.domain import clock
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
@@ -375,3 +376,33 @@ def test_an_in_memory_record_rebuilds_and_verifies_its_views() -> None:
         assert app.initiative_status("city").facilitator == "f"
     finally:
         app.close()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(1850, 1, 1, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(seconds=1172))),
+        datetime(2026, 3, 1, 12, 0),  # no timezone
+        "2026-03-01T12:00+01:00",
+    ],
+    ids=["year 10000 in UTC", "before 1900", "offset with seconds", "naive", "text"],
+)
+def test_a_clock_of_ones_own_that_gives_a_moment_no_command_takes_records_nothing(
+    app: Samenspraak, given: object
+) -> None:
+    """A clock installed with set_clock is held to what frozen_at takes: an event
+    stamped in the year 10000 in UTC would leave its initiative unreadable."""
+    app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    previous = clock.set_clock(lambda: given)  # type: ignore[arg-type,return-value]
+    try:
+        with pytest.raises(ValueError, match=r"^The clock must give timezone-aware"):
+            app.start_initiative(
+                {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+                 "area": "A", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+    finally:
+        clock.set_clock(previous)
+    assert app.stored_event_count() == 0
+    assert app.list_initiatives() == []
