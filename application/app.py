@@ -3440,6 +3440,41 @@ timeouts and connection pools. Where and how the record is stored (the database,
 its tables, compression or encryption of the events) is fixed, so that every
 program, the command line too, reads the same record the same way."""
 
+_YES_OR_NO = frozenset(
+    {
+        "AGGREGATE_CACHE_FASTFORWARD",
+        "AGGREGATE_CACHE_FASTFORWARD_SKIPPING",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE",
+        "POSTGRES_PRE_PING",
+    }
+)
+"""The settings that are yes or no; ``POSTGRES_CONN_MAX_AGE`` is a number of
+seconds, and the others are whole numbers."""
+
+_TRUTH = ("y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0")
+"""What the library reads as yes or no."""
+
+
+def _setting_value_problem(name: str, value: str) -> str | None:
+    """What is wrong with the value given for one of the library's settings, or
+    None: the library would otherwise fail on it with an error of its own (a
+    ``ValueError`` from ``int()``), or take a negative size or timeout."""
+    if name in _YES_OR_NO:
+        if value.lower() in _TRUTH:
+            return None
+        return "must be y or n"
+    if name == "POSTGRES_CONN_MAX_AGE":
+        if re.fullmatch(r"\d+(\.\d+)?", value):
+            return None
+        return "must be a number of seconds of zero or more, like 300 or 0.5"
+    if name == "POSTGRES_CONNECT_TIMEOUT":
+        if re.fullmatch(r"0*[1-9]\d*", value):
+            return None
+        return "must be a whole number of seconds of one or more, like 30"
+    if re.fullmatch(r"\d+", value):
+        return None
+    return "must be a whole number of zero or more, like 16"
+
 
 class _TextsApart:
     """The texts of the log up to position ``upto`` checked by another Python
@@ -3589,6 +3624,21 @@ def _library_settings(settings: object) -> dict[str, str]:
                 "is stored is db's to say, the same for every program)."
             )
             raise InvalidInput(msg)
+    for name, value in settings.items():
+        problem = _setting_value_problem(name, value)
+        if problem is not None:
+            msg = (
+                f"settings: {name} {problem}, not {value!r} (leave it out for the "
+                "library's default)."
+            )
+            raise InvalidInput(msg)
+    pool = settings.get("POSTGRES_POOL_SIZE", "5")
+    if int(pool) + int(settings.get("POSTGRES_MAX_OVERFLOW", "10")) == 0:
+        msg = (
+            "settings: POSTGRES_POOL_SIZE and POSTGRES_MAX_OVERFLOW are both 0, "
+            "which allows no connection to the database; give one of them 1 or more."
+        )
+        raise InvalidInput(msg)
     return dict(settings)
 
 

@@ -18,12 +18,30 @@ moment can be written in UTC and in Dutch time."""
 
 
 def now() -> datetime:
-    """The current moment, timezone-aware (UTC unless the clock was set)."""
+    """The current moment, timezone-aware (UTC unless the clock was set). A clock
+    set with :func:`set_clock` is held to what :func:`frozen_at` takes: every event
+    carries this moment, and one no view can read (the year 9999 in New York is in
+    the year 10000 in UTC) would make its initiative unreadable for good."""
     moment = _now()
-    if moment.tzinfo is None:
-        msg = "The clock must give timezone-aware times."
+    if not _a_moment_of_a_process(moment):
+        msg = (
+            "The clock must give timezone-aware datetimes between the years "
+            f"{FIRST_YEAR} and {LAST_YEAR}, with an offset from UTC in whole "
+            f"minutes; it gave {moment!r}."
+        )
         raise ValueError(msg)
     return moment
+
+
+def _a_moment_of_a_process(moment: object) -> bool:
+    """A timezone-aware datetime between the years 1900 and 2999, its offset from
+    UTC in whole minutes (as the moments commands take)."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        return False
+    offset = moment.utcoffset()
+    return FIRST_YEAR <= moment.year <= LAST_YEAR and (
+        offset is None or not offset.total_seconds() % 60
+    )
 
 
 def set_clock(clock: Callable[[], datetime]) -> Callable[[], datetime]:
@@ -41,10 +59,7 @@ def frozen_at(moment: datetime) -> Iterator[None]:
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         msg = "A frozen moment must be a timezone-aware datetime."
         raise ValueError(msg)
-    offset = moment.utcoffset()
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR or (
-        offset is not None and offset.total_seconds() % 60
-    ):
+    if not _a_moment_of_a_process(moment):
         msg = (
             f"A frozen moment falls between the years {FIRST_YEAR} and {LAST_YEAR}, "
             "with an offset from UTC in whole minutes."

@@ -4,6 +4,7 @@ raw Python error from inside the engine."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -15,6 +16,7 @@ from eventsourcing.application import Application
 
 from samenspraak.application import InvalidInput, Samenspraak, StorageError, commands
 from samenspraak.application.story import StoryRecord
+from samenspraak.domain import clock
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
@@ -336,6 +338,31 @@ def test_the_librarys_own_settings_are_given_to_open(tmp_path: Path) -> None:
     assert not (tmp_path / "never.db").exists()
 
 
+def test_a_library_setting_with_a_value_the_library_cannot_read_is_refused_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    for settings, said in (
+        ({"AGGREGATE_CACHE_MAXSIZE": "lots"}, "AGGREGATE_CACHE_MAXSIZE must be a whole number of zero or more, like 16, not 'lots'"),
+        ({"AGGREGATE_CACHE_MAXSIZE": "-1"}, "must be a whole number of zero or more"),
+        ({"AGGREGATE_CACHE_FASTFORWARD": "maybe"}, "AGGREGATE_CACHE_FASTFORWARD must be y or n, not 'maybe'"),
+        ({"POSTGRES_PRE_PING": ""}, "must be y or n, not ''"),
+        ({"SQLITE_LOCK_TIMEOUT": "-1"}, "must be a whole number of zero or more"),
+        ({"POSTGRES_CONN_MAX_AGE": "soon"}, "must be a number of seconds of zero or more"),
+        ({"POSTGRES_CONNECT_TIMEOUT": "0"}, "must be a whole number of seconds of one or more"),
+        ({"POSTGRES_POOL_SIZE": "-1"}, "must be a whole number of zero or more"),
+        ({"POSTGRES_POOL_SIZE": "0", "POSTGRES_MAX_OVERFLOW": "0"}, "allows no connection"),
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput, match=re.escape(said)):
+            Samenspraak.open(tmp_path / "never.db", settings=settings)
+    assert not (tmp_path / "never.db").exists()
+    for settings in (
+        {"AGGREGATE_CACHE_MAXSIZE": "0"},
+        {"AGGREGATE_CACHE_FASTFORWARD": "N", "POSTGRES_CONN_MAX_AGE": "0.5"},
+        {"POSTGRES_POOL_SIZE": "0"},  # the overflow still allows connections
+    ):
+        Samenspraak.open(tmp_path / "cached.db", settings=settings).close()
+
+
 def test_an_in_memory_record_rebuilds_and_verifies_its_views() -> None:
     app = Samenspraak()  # in memory: no one else reads it while it is rebuilt
     try:
@@ -349,3 +376,33 @@ def test_an_in_memory_record_rebuilds_and_verifies_its_views() -> None:
         assert app.initiative_status("city").facilitator == "f"
     finally:
         app.close()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(1850, 1, 1, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(seconds=1172))),
+        datetime(2026, 3, 1, 12, 0),  # no timezone
+        "2026-03-01T12:00+01:00",
+    ],
+    ids=["year 10000 in UTC", "before 1900", "offset with seconds", "naive", "text"],
+)
+def test_a_clock_of_ones_own_that_gives_a_moment_no_command_takes_records_nothing(
+    app: Samenspraak, given: object
+) -> None:
+    """A clock installed with set_clock is held to what frozen_at takes: an event
+    stamped in the year 10000 in UTC would leave its initiative unreadable."""
+    app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    previous = clock.set_clock(lambda: given)  # type: ignore[arg-type,return-value]
+    try:
+        with pytest.raises(ValueError, match=r"^The clock must give timezone-aware"):
+            app.start_initiative(
+                {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+                 "area": "A", "budget": "0", "level": "consulting"}
+            )  # fmt: skip
+    finally:
+        clock.set_clock(previous)
+    assert app.stored_event_count() == 0
+    assert app.list_initiatives() == []
