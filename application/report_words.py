@@ -391,7 +391,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Besluitpunt open (balk) en besloten",
         "en": "Decision point open (bar) and decided",
     },
-    "legend_withdrawn": {"nl": "Besluitpunt ingetrokken", "en": "Decision withdrawn"},
+    "legend_withdrawn": {
+        "nl": "Besluitpunt ingetrokken",
+        "en": "Decision point withdrawn",
+    },
     "legend_council_informal": {
         "nl": "Raad geïnformeerd (informeel)",
         "en": "Council informed (informal)",
