@@ -2338,9 +2338,11 @@ class Samenspraak(Application[UUID]):
                         checked=ours.position,
                         problem=(
                             f"The view {name} says it applied the log up to position "
-                            f"{ours.position}, but the log ends at {end}: its "
-                            "position was changed outside the engine; rebuild the "
-                            "views (samenspraak projections rebuild)."
+                            f"{ours.position}, but the log ends at {end}: events "
+                            "were deleted from the end of the log, or the view's "
+                            "position was changed outside the engine; check the "
+                            "record (samenspraak audit verify) and, if it is intact, "
+                            "rebuild the views (samenspraak projections rebuild)."
                         ),
                     )
                 for table, rows in theirs.tables.items():

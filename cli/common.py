@@ -20,7 +20,13 @@ from samenspraak.application import (
 )
 from samenspraak.application.app import ref
 from samenspraak.application.files import reason_of, write_whole
-from samenspraak.cli.render import emit_json, section, table, tally_text
+from samenspraak.cli.render import (
+    continued,
+    emit_json,
+    section,
+    table,
+    tally_text,
+)
 from samenspraak.domain.clock import to_the_second
 
 ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
@@ -475,7 +481,8 @@ def print_status(s: Any) -> None:
         + ("    (closed)" if s.closed else "")
     )
     if s.closed:
-        click.echo(f"  outcome: {s.outcome if s.outcome is not None else ERASED}")
+        outcome = s.outcome if s.outcome is not None else ERASED
+        click.echo("\n".join(continued("  outcome: ", outcome)))
     click.echo(f"  budget: EUR {s.budget}    allocated: EUR {s.allocated}")
     click.echo(section("Stakeholders"))
     click.echo(stakeholder_table(s.stakeholders))

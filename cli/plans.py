@@ -36,7 +36,7 @@ from samenspraak.cli.common import (
     say_as_of,
     write_file,
 )
-from samenspraak.cli.render import emit_json, json_text, section, table
+from samenspraak.cli.render import continued, emit_json, json_text, section, table
 from samenspraak.domain.clock import to_the_second
 from samenspraak.domain.rules import counted, numbered
 from samenspraak.domain.values import (
@@ -442,7 +442,7 @@ def in_full(p: Any) -> str:
         out += [
             "",
             f"Version {ver.number}, proposed by {ver.proposed_by}",
-            f"  Changes: {_whole(ver.changes)}",
+            *continued("  Changes: ", _whole(ver.changes)),
             *_indented(ver.text),
         ]
     if p.reactions:
@@ -466,7 +466,7 @@ def in_full(p: Any) -> str:
             out.append(f"  Answer: support noted, by {r.answer.by}.")
         else:
             why = _whole(r.answer.text)
-            out.append(f"  Answer: {answer_text(r)}, by {r.answer.by}: {why}")
+            out += continued(f"  Answer: {answer_text(r)}, by {r.answer.by}: ", why)
     return "\n".join(out)
 
 

@@ -44,8 +44,22 @@ def _cell(value: Any, whole: bool = False) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):  # to the second, when not a whole minute
         return to_the_second(value)
-    text = str(value).replace("\n", " ")
+    text = one_line(str(value))
     return text if whole or len(text) <= 60 else text[:57] + "..."
+
+
+def one_line(text: str) -> str:
+    """A text on one line, for a table cell: each line break (``\\n``, ``\\r\\n``,
+    a lone ``\\r``) and tab becomes a space, so that no row is broken or written
+    over on a terminal."""
+    return " ".join(text.splitlines()).replace("\t", " ")
+
+
+def continued(first: str, text: str, indent: str = "    ") -> list[str]:
+    """``first`` followed by a text that may run over several lines: the lines after
+    its first are indented, so that they read as part of it."""
+    head, *rest = text.splitlines() or [""]
+    return [first + head, *(indent + line if line else "" for line in rest)]
 
 
 def emit_json(model: BaseModel | Sequence[BaseModel]) -> None:

@@ -263,3 +263,20 @@ def test_a_corrected_name_is_told_in_the_report_from_the_moment_it_was_recorded(
     ).stdout
     assert "No personal data was erased or corrected in this initiative." in earlier
     assert "Name corrected" not in earlier
+
+
+def test_the_timeline_legend_names_a_withdrawn_decision_point_as_such_in_english(
+    ok: Run, stage_copy: Path
+) -> None:
+    ok(
+        stage_copy, "decision", "put", CITY, "first-priority",
+        "--question", "What comes first?",
+        "--option", "square=A car-free square", "--option", "green=Greener streets",
+        "--eligible", "resident", "--rule", "plurality",
+        actor="facilitator",
+    )  # fmt: skip
+    ok(stage_copy, "decision", "withdraw", CITY, "first-priority", actor="facilitator")
+    english = ok(stage_copy, "report", CITY, "--format", "html", "--lang", "en")
+    assert "<span>Decision point withdrawn</span>" in english.stdout
+    dutch = ok(stage_copy, "report", CITY, "--format", "html")
+    assert "<span>Besluitpunt ingetrokken</span>" in dutch.stdout

@@ -165,6 +165,29 @@ def test_projections_verify_finds_a_position_changed_outside_the_engine(
     assert said in sentence
 
 
+def test_projections_verify_of_a_log_that_lost_its_last_event_sends_to_audit_verify(
+    story_db: Path, run: Run
+) -> None:
+    ok(run(story_db, "projections", "catch-up"))
+    with sqlite3.connect(story_db) as connection:
+        connection.execute(
+            "DELETE FROM stored_events WHERE rowid = (SELECT max(rowid) FROM "
+            "stored_events)"
+        )
+    sentence = refused(run(story_db, "projections", "verify"))
+    assert "but the log ends at 69: events were deleted from the end of the log" in (
+        sentence
+    )
+    assert sentence.endswith(
+        "check the record (samenspraak audit verify) and, if it is intact, rebuild "
+        "the views (samenspraak projections rebuild)."
+    )
+    # Rebuilding, the advice alone, is refused: the record is not intact.
+    assert refused(run(story_db, "projections", "rebuild")).startswith(
+        "Refusing to rebuild: The event at position 70 was deleted"
+    )
+
+
 def test_projections_commands_never_create_a_database(tmp_path: Path, run: Run) -> None:
     missing = tmp_path / "missing.db"
     for args in (

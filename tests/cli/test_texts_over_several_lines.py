@@ -1,0 +1,111 @@
+"""Texts of several lines (a reaction pasted from an email, a reasoning in points)
+as the read commands show them: a table keeps each row on one line, and the whole
+texts after a table keep their lines together under the item they belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+CITY = "city-centre"
+F = "facilitator"
+
+Run = Callable[..., Result]
+
+
+def _react_and_answer(ok: Run, db: Path) -> None:
+    ok(
+        db,
+        "plan",
+        "react",
+        CITY,
+        "vision",
+        "--version",
+        "1",
+        "--stance",
+        "concern",
+        "--text",
+        "Written in an email:\r\nthe square\tneeds shade.",
+        actor="library",
+    )
+    ok(
+        db,
+        "plan",
+        "defend",
+        CITY,
+        "vision",
+        "--reaction",
+        "1",
+        "--reasoning",
+        "Two reasons:\n- trees are planned\n- the market needs the space",
+        actor="bakery",
+    )
+
+
+def test_a_table_shows_a_text_with_line_breaks_and_tabs_on_one_line(
+    ok: Run, stage_copy: Path
+) -> None:
+    _react_and_answer(ok, stage_copy)
+    shown = ok(stage_copy, "plan", "show", CITY, "vision")
+    rows = [line for line in shown.stdout.splitlines() if line.startswith("1  ")]
+    assert rows[-1].endswith("Written in an email: the square needs shade.")
+    assert "\r" not in shown.stdout
+    assert "\t" not in shown.stdout
+    listed = ok(stage_copy, "plan", "responses", CITY)
+    assert "\r" not in listed.stdout
+    assert "Written in an email: the square needs shade." in listed.stdout
+
+
+def test_the_whole_texts_keep_every_line_of_an_answer_under_it(
+    ok: Run, stage_copy: Path
+) -> None:
+    _react_and_answer(ok, stage_copy)
+    shown = ok(stage_copy, "plan", "show", CITY, "vision", "--full")
+    assert (
+        "  Answer: defended, by bakery: Two reasons:\n"
+        "    - trees are planned\n"
+        "    - the market needs the space\n"
+    ) in shown.stdout
+
+
+def test_the_changes_of_a_version_keep_their_lines_under_it(
+    ok: Run, stage_copy: Path
+) -> None:
+    ok(
+        stage_copy,
+        "plan",
+        "propose",
+        CITY,
+        "vision",
+        "--text",
+        "A car-free market square with trees.",
+        "--changes",
+        "Two changes:\n- trees\n- benches",
+        actor="bakery",
+    )
+    shown = ok(stage_copy, "plan", "show", CITY, "vision", "--full")
+    assert (
+        "Version 2, proposed by bakery\n"
+        "  Changes: Two changes:\n"
+        "    - trees\n"
+        "    - benches\n"
+        "  A car-free market square with trees.\n"
+    ) in shown.stdout
+
+
+def test_the_outcome_of_a_closed_initiative_keeps_its_lines_under_it(
+    ok: Run, stage_copy: Path
+) -> None:
+    ok(
+        stage_copy,
+        "initiative",
+        "close",
+        CITY,
+        "--outcome",
+        "Stopped:\r\nthe council chose another plan.",
+        actor=F,
+    )
+    shown = ok(stage_copy, "initiative", "status", CITY)
+    assert "  outcome: Stopped:\n    the council chose another plan.\n" in shown.stdout
