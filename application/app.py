@@ -92,6 +92,12 @@ from samenspraak.application.persistence import (
     Unchanged,
     identity_body,
 )
+from samenspraak.application.turns import (
+    AdvisoryTurns,
+    TurnNotFree,
+    Turns,
+    file_turns,
+)
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
 from samenspraak.domain.initiative import Initiative, PhaseFacts, initiative_id
 from samenspraak.domain.plan import Plan, plan_id
@@ -160,8 +166,11 @@ RETRIES = 8
 same aggregate (the first try and seven retries)."""
 RETRY_WAIT = 0.02
 """Seconds: the most a retry waits after its first collision, at random, so that
-collided writers do not collide again; the most doubles with each collision (0.02,
-0.04, 0.08, ... 1.28 s), so that many writers at once spread out."""
+collided writers do not collide again (0.02 s)."""
+ALONE_FROM = 3
+"""The try from which a command that collided waits for the record's turn alone
+(see ``turns.py``): from its first read to its save no other save runs, so it does
+not lose again to the writers that keep coming."""
 
 
 _ACTING: ContextVar[str | None] = ContextVar("samenspraak_acting", default=None)
@@ -528,6 +537,9 @@ class Samenspraak(Application[UUID]):
         self.rebuilt_views: tuple[str, ...] = ()
         """The views this instance rebuilt from the log because an earlier
         version of samenspraak built them (with another logic version)."""
+        self.turns = self._construct_turns()
+        """The record's turn at writing (see ``turns.py``): shared by every save,
+        taken alone by a command that collided twice with other writers."""
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The settings given, and none from the process's environment: where the
@@ -562,6 +574,20 @@ class Samenspraak(Application[UUID]):
             for view in (state, audit, responses):
                 view.create_table()
         return state, audit, responses
+
+    def _construct_turns(self) -> Turns:
+        datastore: Any = getattr(self.factory, "datastore", None)
+        if isinstance(datastore, SQLiteDatastore):
+            wait = _seconds(self.env.get("SQLITE_LOCK_TIMEOUT"))
+            return Turns(file_turns(self.env.get("SQLITE_DBNAME") or ""), wait)
+        wait = _seconds(self.env.get("POSTGRES_LOCK_TIMEOUT"))
+        return Turns(AdvisoryTurns(datastore.pool, datastore.schema, wait), wait)
+
+    def close(self) -> None:
+        turns: Turns | None = getattr(self, "turns", None)
+        if turns is not None:
+            turns.close()
+        super().close()
 
     @classmethod
     def open(
@@ -770,7 +796,7 @@ class Samenspraak(Application[UUID]):
         for attempt in range(1, RETRIES + 1):
             token, read = _ACTING.set(None), _READ.set({})
             try:
-                return use_case()
+                return self._try(use_case, alone=attempt >= ALONE_FROM)
             except RuleViolation as violation:
                 raise NotAllowed(violation.sentence, violation.rule.name) from None
             except ActorWasErased as erased:
@@ -786,9 +812,7 @@ class Samenspraak(Application[UUID]):
                         f"gave up after {RETRIES} tries. Please try again."
                     )
                     raise Conflict(msg) from None
-                # Writers that collided would collide again if they retried at
-                # once; a short random wait lets one of them go first.
-                time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
+                _wait_after_collision(attempt)
             except SamenspraakError:
                 raise
             except DamagedView as damaged:
@@ -815,6 +839,16 @@ class Samenspraak(Application[UUID]):
                 _ACTING.reset(token)
                 _READ.reset(read)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
+
+    def _try(self, use_case: Callable[[], R], *, alone: bool) -> R:
+        """One try of a use case; ``alone``, with the record's turn to itself."""
+        try:
+            if not alone:
+                return use_case()
+            with self.turns.alone():
+                return use_case()
+        except TurnNotFree:
+            raise StorageError(BUSY) from None
 
     def _forget_what_was_read(self) -> None:
         """After a collision, the aggregates the command read leave the library's
@@ -886,7 +920,10 @@ class Samenspraak(Application[UUID]):
                     "unchanged",
                     Unchanged(versions, frozenset() if decides else ADDITIONS),
                 )
-        return super().save(*objs, **kwargs)
+        if not self.turns.alone_here():
+            kwargs.setdefault("share_turn", self.turns.wait)  # PostgreSQL's share
+        with self.turns.shared():
+            return super().save(*objs, **kwargs)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
@@ -3708,6 +3745,23 @@ BEHIND_READ_ONLY = (
     "(samenspraak projections catch-up), or read a copy in a folder you can write "
     "to."
 )
+
+
+def _wait_after_collision(attempt: int) -> None:
+    """Writers that collided would collide again if they retried at once: a short
+    random wait lets one of them go first. From the try :data:`ALONE_FROM` on,
+    a command waits for its turn alone instead."""
+    if attempt + 1 < ALONE_FROM:
+        time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
+
+
+def _seconds(value: str | None) -> float:
+    """A lock timeout of the settings, in seconds; 10 when none is set (or 0)."""
+    try:
+        seconds = float(value or 0)
+    except ValueError:
+        seconds = 0
+    return seconds if seconds > 0 else 10.0
 
 
 OTHER_LOGIC_TRIES = 3

@@ -22,6 +22,7 @@ from samenspraak.application.persistence import (
     TextStoreRecorder,
     create_statements,
 )
+from samenspraak.application.turns import share_in_transaction
 from samenspraak.projections.postgres import view_tables
 
 
@@ -65,6 +66,11 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
+        wait = kwargs.get("share_turn")
+        if wait is not None:  # first, holding nothing yet: see turns.py
+            share_in_transaction(
+                curs, self.datastore.schema, wait, self.datastore.lock_timeout
+            )
         self._write_directory_first(curs, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))

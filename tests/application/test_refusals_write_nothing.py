@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from samenspraak.application import (
     SamenspraakError,
 )
 from samenspraak.application.story import StoryRecord
+from samenspraak.application.turns import Turns
 from samenspraak.domain.plan import Plan
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -181,12 +183,53 @@ def test_a_command_that_loses_a_race_is_retried_on_the_new_state(story: Story) -
         other.close()
 
 
-def test_a_command_that_keeps_losing_the_race_reports_a_conflict(
+def test_a_command_that_keeps_losing_the_race_has_the_record_to_itself_from_its_third_try(
     story: Story, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, _, db = story
     monkeypatch.setattr("samenspraak.application.app.RETRY_WAIT", 0.0)  # no waiting
     other = Samenspraak.open(str(db))
+    app.advance_phase({"actor": "facilitator", "initiative": "city-centre"})
+    app.create_plan(plan_command("cycle-plan"))
+    app.propose_draft(draft_command("cycle-plan"))
+    drafts: list[int | str] = []
+
+    def another_writer_drafts_in_a_thread_of_its_own() -> None:
+        def draft() -> None:
+            try:
+                drafts.append(other.propose_draft(draft_command("cycle-plan")))
+            except SamenspraakError as error:  # pragma: no cover (would fail below)
+                drafts.append(str(error))
+
+        writer = threading.Thread(target=draft)
+        writer.start()
+        writers.append(writer)
+        writer.join(timeout=1)  # it cannot save while this command is alone
+
+    writers: list[threading.Thread] = []
+    race = interleave(app, another_writer_drafts_in_a_thread_of_its_own)
+    race.always = True
+    try:
+        version = app.propose_draft(draft_command("cycle-plan"))
+        for writer in writers:
+            writer.join(timeout=30)
+        # The other writer won the first two tries; the third was this command's,
+        # and the other's draft of that moment waited for it and came after.
+        assert race.calls == 3
+        assert version == 4
+        assert drafts == [2, 3, 5]
+        assert len(app.plan_details("city-centre", "cycle-plan").versions) == 5
+    finally:
+        other.close()
+
+
+def test_a_command_that_keeps_losing_to_a_writer_taking_no_turns_reports_a_conflict(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _, db = story
+    monkeypatch.setattr("samenspraak.application.app.RETRY_WAIT", 0.0)  # no waiting
+    other = Samenspraak.open(str(db))
+    other.turns = Turns(None, wait=1)  # as an earlier release: it waits for no turn
     app.advance_phase({"actor": "facilitator", "initiative": "city-centre"})
     app.create_plan(plan_command("cycle-plan"))
     app.propose_draft(draft_command("cycle-plan"))

@@ -1,0 +1,392 @@
+"""Turns at writing: a command that collided twice with other writers has the
+record to itself for its next attempts.
+
+Commands are optimistic: each reads the aggregates it needs, decides and saves; the
+save fails when another writer changed one of them meanwhile, and the command runs
+again. Under a steady stream of writers on one aggregate (many processes reacting
+to one plan at once) a command could lose every time and give up. So every save
+takes the record's turn *shared*, and a command that collided twice takes it
+*alone* for its next attempts, from its first read to its save: the saves of
+others wait meanwhile (one command's time), so that attempt cannot lose to them. A
+command waiting to go alone goes before saves that ask after it.
+
+The turn spans the threads of one instance (a lock in memory) and the instances,
+in this process or others, that write the record:
+
+- on PostgreSQL, an advisory lock (per schema) of a session of the instance's own,
+  opened at its first turn;
+- on a SQLite file, locks on a file beside it, ``<db>-turns`` (empty; made by the
+  first save). Where the platform has open-file-description locks (Linux), a
+  command waiting to go alone holds back new saves; elsewhere (``flock``) it waits
+  until no save runs.
+
+An in-memory database, a folder in which that file cannot be made, or a platform
+without file locks (Windows) has turns among the threads of an instance only.
+A turn is waited for as long as the database's lock timeout; then the command ends
+as when the database is busy.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover (Windows)
+    fcntl = None  # type: ignore[assignment]
+
+TURNS_SUFFIX = "-turns"
+"""The file beside a SQLite database whose locks are the turns."""
+
+
+class TurnNotFree(Exception):
+    """Raised when a turn was not free within the wait."""
+
+
+class Across(Protocol):
+    """The turn among instances (in this process and others)."""
+
+    def pass_gate(self, deadline: float) -> None: ...
+    def share(self, deadline: float) -> None: ...
+    def unshare(self) -> None: ...
+    def take(self, deadline: float) -> None: ...
+    def give(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class Turns:
+    """The record's turn, shared by saves and taken alone by a command that
+    collided; across the threads of the instance, and through ``across`` the
+    instances that write the same record."""
+
+    def __init__(self, across: Across | None, wait: float) -> None:
+        self._across = across
+        self.wait = wait
+        self._state = threading.Condition()
+        self._sharing = 0
+        self._alone: int | None = None
+        self._waiting_alone = 0
+        self._mine = threading.local()
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Held while a save runs: waits while a command of this instance or of
+        another is alone, and holds back a command that would go alone."""
+        mine = self._mine
+        if self._alone == threading.get_ident() or self._saving():
+            mine.sharing = self._saving() + 1
+            try:
+                yield
+            finally:
+                mine.sharing -= 1
+            return
+        deadline = time.monotonic() + self.wait
+        if self._across is not None:  # behind another instance waiting to go alone
+            self._across.pass_gate(deadline)
+        with self._state:
+            self._wait_until(
+                lambda: self._alone is None and not self._waiting_alone, deadline
+            )
+            if self._sharing == 0 and self._across is not None:
+                self._across.share(deadline)
+            self._sharing += 1
+        mine.sharing = 1
+        try:
+            yield
+        finally:
+            mine.sharing = 0
+            with self._state:
+                self._sharing -= 1
+                if self._sharing == 0:
+                    if self._across is not None:
+                        self._across.unshare()
+                    self._state.notify_all()
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """Held for a command's whole attempt: no save of another command runs,
+        in this instance or another, until it ends."""
+        me = threading.get_ident()
+        if self._alone == me or self._saving():
+            yield  # already alone; or inside a save, which runs on its own turn
+            return
+        deadline = time.monotonic() + self.wait
+        with self._state:
+            self._waiting_alone += 1
+            try:
+                self._wait_until(
+                    lambda: self._alone is None and not self._sharing, deadline
+                )
+                self._alone = me
+            finally:
+                self._waiting_alone -= 1
+        try:
+            if self._across is not None:
+                self._across.take(deadline)
+        except BaseException:
+            self._leave()
+            raise
+        try:
+            yield
+        finally:
+            if self._across is not None:
+                self._across.give()
+            self._leave()
+
+    def alone_here(self) -> bool:
+        """Whether the thread asking has the turn to itself."""
+        return self._alone == threading.get_ident()
+
+    def close(self) -> None:
+        if self._across is not None:
+            self._across.close()
+
+    def _saving(self) -> int:
+        """How deep in saves this thread is (a save inside a save, in tests)."""
+        depth: int = getattr(self._mine, "sharing", 0)
+        return depth
+
+    def _leave(self) -> None:
+        with self._state:
+            self._alone = None
+            self._state.notify_all()
+
+    def _wait_until(self, free: Callable[[], bool], deadline: float) -> None:
+        while not free():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TurnNotFree
+            self._state.wait(left)
+
+
+# --- SQLite: locks on a file beside the database -----------------------------------
+
+
+_OFD = (
+    fcntl is not None
+    and hasattr(fcntl, "F_OFD_SETLK")
+    and sys.platform.startswith("linux")
+    and sys.maxsize > 2**32
+)
+"""Open-file-description locks on byte ranges (Linux): each instance's locks are its
+own, as between processes, and a gate can hold back new saves."""
+
+_GATE, _TURN = 0, 1
+"""The bytes of the file locked: the gate (held by a command that waits to go alone,
+and by a save only while it takes its share), and the turn."""
+
+
+class FileTurns:
+    """The turn among the instances that write one SQLite file, in locks on a file
+    beside it. Each instance opens the file itself, so its locks are its own."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._writable = False
+
+    def pass_gate(self, deadline: float) -> None:
+        """Wait while another instance waits to go alone (its share is then taken
+        by a thread of this instance that already saves)."""
+        fd = self._open()
+        if fd is None or not _OFD:
+            return
+        self._lock(fd, _GATE, shared=True, deadline=deadline)
+        self._unlock(fd, _GATE)
+
+    def share(self, deadline: float) -> None:
+        fd = self._open()
+        if fd is None:  # the file cannot be made here: turns within the instance
+            return
+        if _OFD:
+            self._lock(fd, _GATE, shared=True, deadline=deadline)
+            try:
+                self._lock(fd, _TURN, shared=True, deadline=deadline)
+            finally:
+                self._unlock(fd, _GATE)
+        else:
+            self._lock(fd, _TURN, shared=True, deadline=deadline)
+
+    def unshare(self) -> None:
+        if self._fd is not None:
+            self._unlock(self._fd, _TURN)
+
+    def take(self, deadline: float) -> None:
+        fd = self._open()
+        if fd is None or not self._writable:  # turns within the instance only
+            return
+        if _OFD:
+            self._lock(fd, _GATE, shared=False, deadline=deadline)
+            try:
+                self._lock(fd, _TURN, shared=False, deadline=deadline)
+            except BaseException:
+                self._unlock(fd, _GATE)
+                raise
+        else:
+            self._lock(fd, _TURN, shared=False, deadline=deadline)
+
+    def give(self) -> None:
+        if self._fd is not None and self._writable:
+            self._unlock(self._fd, _TURN)
+            if _OFD:
+                self._unlock(self._fd, _GATE)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def _open(self) -> int | None:
+        """The file, made if need be; opened for reading only when this user may
+        not write it (made by another user): its saves still take their shares,
+        and its commands go alone among its own threads only."""
+        if self._fd is None and self.path:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                self._writable = True
+            except OSError:
+                try:
+                    self._fd = os.open(self.path, os.O_RDONLY)
+                except OSError:
+                    return None
+        return self._fd
+
+    def _lock(self, fd: int, byte: int, *, shared: bool, deadline: float) -> None:
+        pause = 0.0002
+        while True:
+            try:
+                _set_lock(fd, byte, fcntl.F_RDLCK if shared else fcntl.F_WRLCK)
+                return
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    self._without_locks()
+                    return
+            if time.monotonic() >= deadline:
+                raise TurnNotFree
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
+
+    def _unlock(self, fd: int, byte: int) -> None:
+        if fd != self._fd:  # closed meanwhile: its locks went with it
+            return
+        try:
+            _set_lock(fd, byte, fcntl.F_UNLCK)
+        except OSError:
+            self._without_locks()
+
+    def _without_locks(self) -> None:
+        """A file system that refuses locks (some network shares): from here on,
+        turns among the instance's threads only."""
+        self.close()
+        self.path = ""
+
+
+def _set_lock(fd: int, byte: int, kind: int) -> None:
+    """Lock (or unlock) one byte of the file, without waiting."""
+    if _OFD:
+        # struct flock: l_type, l_whence, l_start, l_len, l_pid (0 for these locks)
+        request = struct.pack("hhqqi0q", kind, os.SEEK_SET, byte, 1, 0)
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, request)
+        return
+    operation = {
+        fcntl.F_RDLCK: fcntl.LOCK_SH | fcntl.LOCK_NB,
+        fcntl.F_WRLCK: fcntl.LOCK_EX | fcntl.LOCK_NB,
+        fcntl.F_UNLCK: fcntl.LOCK_UN,
+    }[kind]
+    fcntl.flock(fd, operation)
+
+
+def file_turns(db: str) -> FileTurns | None:
+    """The turns of a SQLite file; None for an in-memory database or a platform
+    without file locks."""
+    if fcntl is None or db == ":memory:" or db.startswith("file:") or not db:
+        return None
+    return FileTurns(os.path.abspath(db) + TURNS_SUFFIX)
+
+
+# --- PostgreSQL: an advisory lock ----------------------------------------------------
+
+
+def advisory_key(schema: str) -> int:
+    """The advisory lock of the turns of the record in ``schema``."""
+    digest = hashlib.sha256(f"samenspraak turns {schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class AdvisoryTurns:
+    """The turn among the instances that write one PostgreSQL schema: an advisory
+    lock. A save takes it shared in its own transaction (see
+    :func:`share_in_transaction`); a command going alone takes it exclusively in a
+    session of its own, from the instance's pool, given back when its attempt ends.
+    PostgreSQL queues a shared request behind an exclusive one that waits."""
+
+    def __init__(self, pool: Any, schema: str, wait: float) -> None:
+        self._pool = pool
+        self._key = advisory_key(schema)
+        self._wait_ms = max(1, int(wait * 1000))
+        self._connection: Any = None
+
+    def pass_gate(self, deadline: float) -> None:
+        """Nothing here: PostgreSQL queues each save's share itself."""
+
+    def share(self, deadline: float) -> None:
+        """Nothing here: the save's transaction takes its share."""
+
+    def unshare(self) -> None:
+        """Nothing here: the share ends with the save's transaction."""
+
+    def take(self, deadline: float) -> None:
+        import psycopg  # noqa: PLC0415 (PostgreSQL only)
+        from eventsourcing.persistence import OperationalError  # noqa: PLC0415
+
+        try:
+            self._connection = self._pool.getconn()
+            self._connection.execute(f"SET lock_timeout = {self._wait_ms}")
+            self._connection.execute("SELECT pg_advisory_lock(%s)", [self._key])
+        except psycopg.errors.LockNotAvailable:
+            self.give()
+            raise TurnNotFree from None
+        except psycopg.Error as error:
+            self.give()
+            raise OperationalError(str(error)) from error
+
+    def give(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:  # given back without the lock (a session that failed holds none)
+            connection.execute("SELECT pg_advisory_unlock_all()")
+            connection.execute("RESET lock_timeout")
+        except Exception:
+            pass
+        self._pool.putconn(connection)
+
+    def close(self) -> None:
+        self.give()
+
+
+def share_in_transaction(
+    cursor: Any, schema: str, wait: float, lock_timeout: float | int
+) -> None:
+    """Take the turn of the record in ``schema`` shared until the transaction of
+    ``cursor`` ends (a save's), waiting at most ``wait`` seconds for a command that
+    is alone, then restore the library's lock timeout for the rest of it."""
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    key, wait_ms = advisory_key(schema), max(1, int(wait * 1000))
+    try:
+        cursor.execute(f"SET LOCAL lock_timeout = {wait_ms}")
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [key])
+        cursor.fetchone()  # waited for here (the library sends statements in a pipeline)
+        cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}s'")
+    except psycopg.errors.LockNotAvailable:
+        raise TurnNotFree from None

@@ -1,0 +1,232 @@
+"""Writers that collide take turns: a command that lost the race twice has the record
+to itself from its third try, so that under a steady stream of writers on one plan
+no command gives up; a save waits meanwhile, and a turn that stays taken ends in
+one sentence, with nothing written. On a SQLite file and on PostgreSQL."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samenspraak.application import Samenspraak, StorageError, turns
+from samenspraak.application.turns import TURNS_SUFFIX
+
+PROCESSES = 8
+REACTIONS = 10
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each story runs on a SQLite file and on a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "samenspraak.db")
+    found: str = request.getfixturevalue("postgres_url")
+    return found
+
+
+@pytest.fixture
+def app(url: str) -> Iterator[Samenspraak]:
+    engine = Samenspraak.open(url)
+    _park(engine)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def other(app: Samenspraak, url: str) -> Iterator[Samenspraak]:
+    """Another instance with the same record open, as another process would."""
+    engine = Samenspraak.open(url, create=False)
+    yield engine
+    engine.close()
+
+
+def _park(app: Samenspraak) -> None:
+    """The park: a facilitator, eight residents, a plan with a first draft."""
+    app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
+    app.start_initiative(
+        {"actor": "fac", "initiative": "park", "title": "The park",
+         "description": "What the park needs.", "area": "The park", "budget": "0",
+         "level": "co-deciding", "template": "overheidsparticipatie@1"}
+    )  # fmt: skip
+    for n in range(PROCESSES):
+        ref = f"resident-{n}"
+        app.register_stakeholder({"actor": "fac", "stakeholder": ref, "name": ref})
+        app.join_initiative(
+            {"actor": "fac", "initiative": "park", "stakeholder": ref,
+             "kind": "resident"}
+        )  # fmt: skip
+    app.form_group(
+        {"actor": "fac", "initiative": "park", "group": "team", "kind": "working",
+         "name": "Team", "mandate": "The plan."}
+    )  # fmt: skip
+    app.create_plan(
+        {"actor": "fac", "initiative": "park", "plan": "paths", "title": "Paths",
+         "group": "team"}
+    )  # fmt: skip
+    app.propose_draft(
+        {"actor": "fac", "initiative": "park", "plan": "paths", "text": "v1",
+         "changes": "First."}
+    )  # fmt: skip
+
+
+def _react(app: Samenspraak, who: str, text: str) -> int:
+    return app.react_to_plan(
+        {"actor": who, "initiative": "park", "plan": "paths", "version": 1,
+         "stance": "concern", "text": text}
+    )  # fmt: skip
+
+
+REACTING = """
+import json, sys, time
+from pathlib import Path
+from samenspraak.application import Samenspraak, SamenspraakError
+from samenspraak.application import app as engine
+
+url, who, count, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+engine.RETRIES = 3  # the third try is the first alone: none may be needed after it
+app = Samenspraak.open(url, create=False)
+while not start.exists():
+    time.sleep(0.005)
+numbers, errors = [], []
+for n in range(count):
+    try:
+        numbers.append(app.react_to_plan(
+            {"actor": who, "initiative": "park", "plan": "paths", "version": 1,
+             "stance": "concern", "text": f"{who} {n}"}))
+    except SamenspraakError as error:
+        errors.append(f"{type(error).__name__}: {error}")
+app.close()
+print(json.dumps({"numbers": numbers, "errors": errors}))
+"""
+
+
+def test_many_processes_reacting_to_one_plan_at_once_all_get_their_reactions_recorded(
+    app: Samenspraak, url: str, tmp_path: Path
+) -> None:
+    start = tmp_path / "start"
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                REACTING,
+                url,
+                f"resident-{n}",
+                str(REACTIONS),
+                str(start),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(PROCESSES)
+    ]
+    time.sleep(1)  # let them open the record
+    start.touch()
+    results: list[dict[str, Any]] = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        results.append(json.loads(out))
+    errors = [e for r in results for e in r["errors"]]
+    numbers = sorted(n for r in results for n in r["numbers"])
+    assert errors == []
+    assert numbers == list(range(1, PROCESSES * REACTIONS + 1))
+    reactions = app.plan_details("park", "paths").reactions
+    assert len(reactions) == PROCESSES * REACTIONS
+    assert app.verify_audit().intact
+
+
+def test_a_save_waits_while_another_instance_has_the_record_to_itself(
+    app: Samenspraak, other: Samenspraak
+) -> None:
+    saved: list[int] = []
+    with other.turns.alone():
+        writer = threading.Thread(
+            target=lambda: saved.append(_react(app, "resident-0", "Benches."))
+        )
+        writer.start()
+        writer.join(timeout=0.5)
+        assert writer.is_alive()  # waiting for its turn
+        assert saved == []
+        assert _react(other, "resident-1", "Shade.") == 1  # alone: its save runs
+    writer.join(timeout=30)
+    assert saved == [2]
+
+
+def test_a_turn_that_stays_taken_ends_a_command_in_one_sentence_with_nothing_written(
+    app: Samenspraak, other: Samenspraak
+) -> None:
+    app.turns.wait = 0.3
+    end = app.recorder.max_notification_id()
+    with other.turns.alone(), pytest.raises(StorageError) as busy:
+        _react(app, "resident-0", "Benches.")
+    assert str(busy.value).startswith(
+        "The database was busy: another process (a rebuild of the views, perhaps) "
+        "kept it locked for longer than the engine waits for it."
+    )
+    assert app.recorder.max_notification_id() == end
+    assert _react(app, "resident-0", "Benches.") == 1  # free again: it records
+
+
+def test_the_turns_file_is_made_beside_a_sqlite_file_by_its_first_save(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "samenspraak.db"
+    app = Samenspraak.open(str(db))
+    try:
+        assert not (tmp_path / f"samenspraak.db{TURNS_SUFFIX}").exists()
+        _park(app)
+        assert (tmp_path / f"samenspraak.db{TURNS_SUFFIX}").is_file()
+    finally:
+        app.close()
+
+
+def test_with_flock_where_byte_range_locks_are_missing_a_save_still_waits_its_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(turns, "_OFD", False)
+    app = Samenspraak.open(str(tmp_path / "samenspraak.db"))
+    other = Samenspraak.open(str(tmp_path / "samenspraak.db"), create=False)
+    try:
+        _park(app)
+        saved: list[int] = []
+        with other.turns.alone():
+            writer = threading.Thread(
+                target=lambda: saved.append(_react(app, "resident-0", "Benches."))
+            )
+            writer.start()
+            writer.join(timeout=0.5)
+            assert writer.is_alive()
+            assert _react(other, "resident-1", "Shade.") == 1
+        writer.join(timeout=30)
+        assert saved == [2]
+    finally:
+        other.close()
+        app.close()
+
+
+def test_a_file_system_that_refuses_locks_leaves_turns_to_the_threads_of_an_instance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(fd: int, byte: int, kind: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(turns, "_set_lock", refused)
+    app = Samenspraak.open(str(tmp_path / "samenspraak.db"))
+    try:
+        _park(app)  # every save asks for its share, and is not refused
+        with app.turns.alone():
+            assert _react(app, "resident-0", "Benches.") == 1
+        assert _react(app, "resident-1", "Shade.") == 2
+    finally:
+        app.close()
