@@ -592,7 +592,9 @@ def build_report(
                 held=_time(m["starts_at"]) <= moment,
                 corrections=_corrections(m, text),
             )
-            for m in doc["meetings"]
+            for m in sorted(
+                doc["meetings"], key=lambda m: (_time(m["starts_at"]), m["number"])
+            )  # as they took place: one can be recorded after a later one
         ],
         plans=[_plan(p, text, ref) for p in doc["plans"].values()],
         responses=responses,

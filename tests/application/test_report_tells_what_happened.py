@@ -302,3 +302,17 @@ def test_closing_from_the_last_phase_is_no_early_end(
         False,
         0,
     )
+
+
+def test_meetings_are_reported_in_the_order_they_took_place_not_the_order_recorded(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(20), started.hold_meeting, starts_at="2026-03-19T19:30+01:00",
+       kind="residents-meeting", place="Hall", attendance=30, summary="Later.")  # fmt: skip
+    do(march(20), started.hold_meeting, starts_at="2026-03-05T19:30+01:00",
+       kind="residents-meeting", place="Library", attendance=12,
+       summary="Entered afterwards.")  # fmt: skip
+    report = report_at(started, march(21))
+    assert [m.number for m in report.meetings] == [2, 1]
+    markdown = render_markdown(report, "en")
+    assert markdown.index("| 2 | Thu 5 Mar 2026") < markdown.index("| 1 | Thu 19 Mar")
