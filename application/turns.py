@@ -193,6 +193,10 @@ class FileTurns:
         self.path = path
         self._fd: int | None = None
         self._writable = False
+        self._opening = threading.Lock()
+        """Held while the file is opened or closed: threads of the instance that
+        save for the first time at once open it once (a second descriptor would
+        keep the locks taken through it, never to be given back)."""
 
     def pass_gate(self, deadline: float) -> None:
         """Wait while another instance waits to go alone (its share is then taken
@@ -241,24 +245,28 @@ class FileTurns:
                 self._unlock(self._fd, _GATE)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Give back every lock of this instance, and take none from here on."""
+        with self._opening:
+            self.path = ""
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def _open(self) -> int | None:
         """The file, made if need be; opened for reading only when this user may
         not write it (made by another user): its saves still take their shares,
         and its commands go alone among its own threads only."""
-        if self._fd is None and self.path:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-                self._writable = True
-            except OSError:
+        with self._opening:
+            if self._fd is None and self.path:
                 try:
-                    self._fd = os.open(self.path, os.O_RDONLY)
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                    self._writable = True
                 except OSError:
-                    return None
-        return self._fd
+                    try:
+                        self._fd = os.open(self.path, os.O_RDONLY)
+                    except OSError:
+                        return None
+            return self._fd
 
     def _lock(self, fd: int, byte: int, *, shared: bool, deadline: float) -> None:
         pause = 0.0002
@@ -287,7 +295,6 @@ class FileTurns:
         """A file system that refuses locks (some network shares): from here on,
         turns among the instance's threads only."""
         self.close()
-        self.path = ""
 
 
 def _set_lock(fd: int, byte: int, kind: int) -> None:

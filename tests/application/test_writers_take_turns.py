@@ -230,3 +230,41 @@ def test_a_file_system_that_refuses_locks_leaves_turns_to_the_threads_of_an_inst
         assert _react(app, "resident-1", "Shade.") == 2
     finally:
         app.close()
+
+
+def test_threads_that_save_for_the_first_time_at_once_leave_the_turn_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "samenspraak.db")
+    app = Samenspraak.open(db)
+    _park(app)
+    app.close()
+    fresh = Samenspraak.open(db, create=False)
+    opened = turns.os.open
+
+    def slowly(*args: Any) -> int:  # every first save opens the file at once
+        fd = opened(*args)
+        time.sleep(0.05)
+        return fd
+
+    monkeypatch.setattr(turns.os, "open", slowly)
+    ready = threading.Barrier(PROCESSES)
+
+    def react(n: int) -> None:
+        ready.wait()
+        _react(fresh, f"resident-{n}", f"Idea {n}.")
+
+    writers = [threading.Thread(target=react, args=(n,)) for n in range(PROCESSES)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=60)
+    monkeypatch.undo()
+    fresh.close()
+    other = Samenspraak.open(db, create=False)
+    try:
+        other.turns.wait = 0.5
+        with other.turns.alone():  # no lock of the closed instance is left
+            assert _react(other, "resident-0", "More.") == PROCESSES + 1
+    finally:
+        other.close()
