@@ -333,14 +333,16 @@ class AdvisoryTurns:
     """The turn among the instances that write one PostgreSQL schema: an advisory
     lock. A save takes it shared in its own transaction (see
     :func:`share_in_transaction`); a command going alone takes it exclusively in a
-    session of its own, from the instance's pool, given back when its attempt ends.
-    PostgreSQL queues a shared request behind an exclusive one that waits."""
+    session of the instance's own, outside its pool (the command reads and saves
+    through the pool meanwhile, which may hold a single connection), opened at its
+    first turn alone and closed with the instance. PostgreSQL queues a shared
+    request behind an exclusive one that waits."""
 
     def __init__(self, pool: Any, schema: str, wait: float) -> None:
         self._pool = pool
         self._key = advisory_key(schema)
         self._wait_ms = max(1, int(wait * 1000))
-        self._connection: Any = None
+        self._session: Any = None
 
     def pass_gate(self, deadline: float) -> None:
         """Nothing here: PostgreSQL queues each save's share itself."""
@@ -356,29 +358,43 @@ class AdvisoryTurns:
         from eventsourcing.persistence import OperationalError  # noqa: PLC0415
 
         try:
-            self._connection = self._pool.getconn()
-            self._connection.execute(f"SET lock_timeout = {self._wait_ms}")
-            self._connection.execute("SELECT pg_advisory_lock(%s)", [self._key])
+            session = self._opened()
+            session.execute(f"SET lock_timeout = {self._wait_ms}")
+            session.execute("SELECT pg_advisory_lock(%s)", [self._key])
         except psycopg.errors.LockNotAvailable:
-            self.give()
             raise TurnNotFree from None
         except psycopg.Error as error:
-            self.give()
+            self.close()  # a session that failed holds nothing: the next opens anew
             raise OperationalError(str(error)) from error
 
     def give(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
+        session = self._session
+        if session is None:
             return
-        try:  # given back without the lock (a session that failed holds none)
-            connection.execute("SELECT pg_advisory_unlock_all()")
-            connection.execute("RESET lock_timeout")
+        try:
+            session.execute("SELECT pg_advisory_unlock(%s)", [self._key])
         except Exception:
-            pass
-        self._pool.putconn(connection)
+            self.close()  # the lock ends with the session
 
     def close(self) -> None:
-        self.give()
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()
+
+    def _opened(self) -> Any:
+        """The instance's own session, with the pool's connection settings."""
+        if self._session is None:
+            import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+            self._session = psycopg.connect(
+                self._pool.conninfo,
+                **{
+                    **self._pool.kwargs,
+                    "autocommit": True,
+                    "connect_timeout": max(1, round(self._pool.timeout)),
+                },
+            )
+        return self._session
 
 
 def share_in_transaction(

@@ -268,3 +268,18 @@ def test_threads_that_save_for_the_first_time_at_once_leave_the_turn_free(
             assert _react(other, "resident-0", "More.") == PROCESSES + 1
     finally:
         other.close()
+
+
+def test_on_postgresql_a_command_goes_alone_with_a_pool_of_one_connection(
+    postgres_url: str,
+) -> None:
+    app = Samenspraak.open(
+        postgres_url,
+        settings={"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"},
+    )
+    try:
+        _park(app)
+        with app.turns.alone():  # its reads and its save need the pool's connection
+            assert _react(app, "resident-0", "Benches.") == 1
+    finally:
+        app.close()
