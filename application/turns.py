@@ -78,18 +78,20 @@ class Turns:
         self._mine = threading.local()
 
     @contextmanager
-    def shared(self) -> Iterator[None]:
+    def shared(self) -> Iterator[float | None]:
         """Held while a save runs: waits while a command of this instance or of
-        another is alone, and holds back a command that would go alone."""
+        another is alone, and holds back a command that would go alone. Gives the
+        moment by which the save's share on PostgreSQL is to be had (taken in its
+        transaction), or None when the thread is alone."""
         mine = self._mine
+        deadline = time.monotonic() + self.wait
         if self._alone == threading.get_ident() or self._saving():
             mine.sharing = self._saving() + 1
             try:
-                yield
+                yield None if self.alone_here() else deadline
             finally:
                 mine.sharing -= 1
             return
-        deadline = time.monotonic() + self.wait
         if self._across is not None:  # behind another instance waiting to go alone
             self._across.pass_gate(deadline)
         with self._state:
@@ -101,7 +103,7 @@ class Turns:
             self._sharing += 1
         mine.sharing = 1
         try:
-            yield
+            yield deadline
         finally:
             mine.sharing = 0
             with self._state:
@@ -338,10 +340,9 @@ class AdvisoryTurns:
     first turn alone and closed with the instance. PostgreSQL queues a shared
     request behind an exclusive one that waits."""
 
-    def __init__(self, pool: Any, schema: str, wait: float) -> None:
+    def __init__(self, pool: Any, schema: str) -> None:
         self._pool = pool
         self._key = advisory_key(schema)
-        self._wait_ms = max(1, int(wait * 1000))
         self._session: Any = None
 
     def pass_gate(self, deadline: float) -> None:
@@ -359,7 +360,7 @@ class AdvisoryTurns:
 
         try:
             session = self._opened()
-            session.execute(f"SET lock_timeout = {self._wait_ms}")
+            session.execute(f"SET lock_timeout = {_left_ms(deadline)}")
             session.execute("SELECT pg_advisory_lock(%s)", [self._key])
         except psycopg.errors.LockNotAvailable:
             raise TurnNotFree from None
@@ -398,18 +399,25 @@ class AdvisoryTurns:
 
 
 def share_in_transaction(
-    cursor: Any, schema: str, wait: float, lock_timeout: float | int
+    cursor: Any, schema: str, deadline: float, lock_timeout: float | int
 ) -> None:
     """Take the turn of the record in ``schema`` shared until the transaction of
-    ``cursor`` ends (a save's), waiting at most ``wait`` seconds for a command that
-    is alone, then restore the library's lock timeout for the rest of it."""
+    ``cursor`` ends (a save's), waiting for a command that is alone until
+    ``deadline`` (what is left of the save's wait), then restore the library's lock
+    timeout for the rest of it."""
     import psycopg  # noqa: PLC0415 (PostgreSQL only)
 
-    key, wait_ms = advisory_key(schema), max(1, int(wait * 1000))
+    key = advisory_key(schema)
     try:
-        cursor.execute(f"SET LOCAL lock_timeout = {wait_ms}")
+        cursor.execute(f"SET LOCAL lock_timeout = {_left_ms(deadline)}")
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [key])
         cursor.fetchone()  # waited for here (the library sends statements in a pipeline)
         cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}s'")
     except psycopg.errors.LockNotAvailable:
         raise TurnNotFree from None
+
+
+def _left_ms(deadline: float) -> int:
+    """The milliseconds left until ``deadline``; one at least, so that a turn that
+    is free is still had."""
+    return max(1, int((deadline - time.monotonic()) * 1000))

@@ -283,3 +283,32 @@ def test_on_postgresql_a_command_goes_alone_with_a_pool_of_one_connection(
             assert _react(app, "resident-0", "Benches.") == 1
     finally:
         app.close()
+
+
+def test_a_save_waits_for_its_turn_no_longer_than_the_lock_timeout_in_all(
+    app: Samenspraak, other: Samenspraak
+) -> None:
+    app.turns.wait = 1.0
+    threads: list[threading.Thread] = []
+
+    def alone_here_then_there() -> None:
+        with app.turns.alone():  # first a thread of this instance, 0.9 s
+            time.sleep(0.9)
+            threads.append(threading.Thread(target=alone_there))
+            threads[-1].start()
+            time.sleep(0.05)
+
+    def alone_there() -> None:
+        with other.turns.alone():  # then another instance, 2.5 s
+            time.sleep(2.5)
+
+    threads.append(threading.Thread(target=alone_here_then_there))
+    threads[0].start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    with pytest.raises(StorageError):
+        _react(app, "resident-0", "Benches.")
+    waited = time.monotonic() - started
+    for thread in threads:
+        thread.join(timeout=30)
+    assert waited < 1.5  # one second in all, not one for each
