@@ -131,6 +131,7 @@ class Turns:
                 self._alone = me
             finally:
                 self._waiting_alone -= 1
+                self._state.notify_all()  # saves held back may go, if it gave up
         try:
             if self._across is not None:
                 self._across.take(deadline)

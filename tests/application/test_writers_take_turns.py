@@ -312,3 +312,35 @@ def test_a_save_waits_for_its_turn_no_longer_than_the_lock_timeout_in_all(
     for thread in threads:
         thread.join(timeout=30)
     assert waited < 1.5  # one second in all, not one for each
+
+
+def test_saves_held_back_by_a_command_waiting_to_go_alone_go_when_it_gives_up(
+    app: Samenspraak,
+) -> None:
+    saving, done = threading.Event(), threading.Event()
+
+    def a_long_save() -> None:
+        with app.turns.shared():
+            saving.set()
+            done.wait(timeout=30)
+
+    long_save = threading.Thread(target=a_long_save)
+    long_save.start()
+    saving.wait(timeout=5)
+    app.turns.wait = 0.3
+    waiting_alone = threading.Thread(target=lambda: _give_up_alone(app))
+    waiting_alone.start()
+    time.sleep(0.1)  # it waits for the long save to end, holding saves back
+    app.turns.wait = 10.0
+    started = time.monotonic()
+    assert _react(app, "resident-0", "Benches.") == 1
+    waited = time.monotonic() - started
+    done.set()
+    long_save.join(timeout=30)
+    waiting_alone.join(timeout=30)
+    assert waited < 2  # it went when the other gave up, not when the long save ended
+
+
+def _give_up_alone(app: Samenspraak) -> None:
+    with pytest.raises(turns.TurnNotFree), app.turns.alone():
+        pass
