@@ -359,15 +359,19 @@ class AdvisoryTurns:
         import psycopg  # noqa: PLC0415 (PostgreSQL only)
         from eventsourcing.persistence import OperationalError  # noqa: PLC0415
 
-        try:
-            session = self._opened()
-            session.execute(f"SET lock_timeout = {_left_ms(deadline)}")
-            session.execute("SELECT pg_advisory_lock(%s)", [self._key])
-        except psycopg.errors.LockNotAvailable:
-            raise TurnNotFree from None
-        except psycopg.Error as error:
-            self.close()  # a session that failed holds nothing: the next opens anew
-            raise OperationalError(str(error)) from error
+        for fresh in (self._session is None, True):
+            try:
+                session = self._opened()
+                session.execute(f"SET lock_timeout = {_left_ms(deadline)}")
+                session.execute("SELECT pg_advisory_lock(%s)", [self._key])
+            except psycopg.errors.LockNotAvailable:
+                raise TurnNotFree from None
+            except psycopg.Error as error:
+                self.close()  # a session that failed holds nothing
+                if fresh:
+                    raise OperationalError(str(error)) from error
+                continue  # one the server ended meanwhile: once more, in a new one
+            return
 
     def give(self) -> None:
         session = self._session

@@ -344,3 +344,25 @@ def test_saves_held_back_by_a_command_waiting_to_go_alone_go_when_it_gives_up(
 def _give_up_alone(app: Samenspraak) -> None:
     with pytest.raises(turns.TurnNotFree), app.turns.alone():
         pass
+
+
+def test_on_postgresql_a_command_goes_alone_after_the_server_ended_the_session_it_used(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    from samenspraak.application import app as engine  # noqa: PLC0415
+
+    monkeypatch.setattr(engine, "ALONE_FROM", 1)  # every command goes alone
+    app = Samenspraak.open(postgres_url)
+    try:
+        _park(app)
+        with psycopg.connect(postgres_url.partition("?")[0], autocommit=True) as db:
+            db.execute(  # the session that took the turns (it gave the last back)
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'SELECT pg_advisory_unlock(%' AND pid <> "
+                "pg_backend_pid()"
+            )
+        assert _react(app, "resident-0", "Benches.") == 1
+    finally:
+        app.close()
