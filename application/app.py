@@ -864,6 +864,8 @@ class Samenspraak(Application[UUID]):
 
     def _failed(self, error: Exception) -> StorageError:
         """The database refused a statement (or, read-only, a connection)."""
+        if self.closing.is_set():  # its connections closed under a running command
+            return StorageError(CLOSED)
         said = str(error)
         if (
             self.read_only

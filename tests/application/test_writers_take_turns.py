@@ -366,3 +366,25 @@ def test_on_postgresql_a_command_goes_alone_after_the_server_ended_the_session_i
         assert _react(app, "resident-0", "Benches.") == 1
     finally:
         app.close()
+
+
+def test_a_command_waiting_to_go_alone_when_its_instance_is_closed_says_so(
+    app: Samenspraak, other: Samenspraak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samenspraak.application import app as engine  # noqa: PLC0415
+
+    monkeypatch.setattr(engine, "ALONE_FROM", 1)  # every command goes alone
+    said: list[str] = []
+
+    def react() -> None:
+        with pytest.raises(StorageError) as closed:
+            _react(app, "resident-0", "Benches.")
+        said.append(str(closed.value))
+
+    with other.turns.alone():
+        waiting = threading.Thread(target=react)
+        waiting.start()
+        time.sleep(0.3)  # it waits for its turn alone
+        app.close()
+        waiting.join(timeout=30)
+    assert said == ["This instance of the engine was closed; open the record again."]
