@@ -581,7 +581,7 @@ class Samenspraak(Application[UUID]):
             wait = _seconds(self.env.get("SQLITE_LOCK_TIMEOUT"))
             return Turns(file_turns(self.env.get("SQLITE_DBNAME") or ""), wait)
         wait = _seconds(self.env.get("POSTGRES_LOCK_TIMEOUT"))
-        return Turns(AdvisoryTurns(datastore.pool, datastore.schema, wait), wait)
+        return Turns(AdvisoryTurns(datastore.pool, datastore.schema), wait)
 
     def close(self) -> None:
         turns: Turns | None = getattr(self, "turns", None)
@@ -864,6 +864,8 @@ class Samenspraak(Application[UUID]):
 
     def _failed(self, error: Exception) -> StorageError:
         """The database refused a statement (or, read-only, a connection)."""
+        if self.closing.is_set():  # its connections closed under a running command
+            return StorageError(CLOSED)
         said = str(error)
         if (
             self.read_only
@@ -920,9 +922,9 @@ class Samenspraak(Application[UUID]):
                     "unchanged",
                     Unchanged(versions, frozenset() if decides else ADDITIONS),
                 )
-        if not self.turns.alone_here():
-            kwargs.setdefault("share_turn", self.turns.wait)  # PostgreSQL's share
-        with self.turns.shared():
+        with self.turns.shared() as deadline:
+            if deadline is not None:  # PostgreSQL's share, in the save's transaction
+                kwargs.setdefault("share_turn", deadline)
             return super().save(*objs, **kwargs)
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:

@@ -66,10 +66,10 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
-        wait = kwargs.get("share_turn")
-        if wait is not None:  # first, holding nothing yet: see turns.py
+        deadline = kwargs.get("share_turn")
+        if deadline is not None:  # first, holding nothing yet: see turns.py
             share_in_transaction(
-                curs, self.datastore.schema, wait, self.datastore.lock_timeout
+                curs, self.datastore.schema, deadline, self.datastore.lock_timeout
             )
         self._write_directory_first(curs, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)

@@ -78,18 +78,20 @@ class Turns:
         self._mine = threading.local()
 
     @contextmanager
-    def shared(self) -> Iterator[None]:
+    def shared(self) -> Iterator[float | None]:
         """Held while a save runs: waits while a command of this instance or of
-        another is alone, and holds back a command that would go alone."""
+        another is alone, and holds back a command that would go alone. Gives the
+        moment by which the save's share on PostgreSQL is to be had (taken in its
+        transaction), or None when the thread is alone."""
         mine = self._mine
+        deadline = time.monotonic() + self.wait
         if self._alone == threading.get_ident() or self._saving():
             mine.sharing = self._saving() + 1
             try:
-                yield
+                yield None if self.alone_here() else deadline
             finally:
                 mine.sharing -= 1
             return
-        deadline = time.monotonic() + self.wait
         if self._across is not None:  # behind another instance waiting to go alone
             self._across.pass_gate(deadline)
         with self._state:
@@ -101,7 +103,7 @@ class Turns:
             self._sharing += 1
         mine.sharing = 1
         try:
-            yield
+            yield deadline
         finally:
             mine.sharing = 0
             with self._state:
@@ -129,6 +131,7 @@ class Turns:
                 self._alone = me
             finally:
                 self._waiting_alone -= 1
+                self._state.notify_all()  # saves held back may go, if it gave up
         try:
             if self._across is not None:
                 self._across.take(deadline)
@@ -193,6 +196,10 @@ class FileTurns:
         self.path = path
         self._fd: int | None = None
         self._writable = False
+        self._opening = threading.Lock()
+        """Held while the file is opened or closed: threads of the instance that
+        save for the first time at once open it once (a second descriptor would
+        keep the locks taken through it, never to be given back)."""
 
     def pass_gate(self, deadline: float) -> None:
         """Wait while another instance waits to go alone (its share is then taken
@@ -241,24 +248,28 @@ class FileTurns:
                 self._unlock(self._fd, _GATE)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Give back every lock of this instance, and take none from here on."""
+        with self._opening:
+            self.path = ""
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def _open(self) -> int | None:
         """The file, made if need be; opened for reading only when this user may
         not write it (made by another user): its saves still take their shares,
         and its commands go alone among its own threads only."""
-        if self._fd is None and self.path:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-                self._writable = True
-            except OSError:
+        with self._opening:
+            if self._fd is None and self.path:
                 try:
-                    self._fd = os.open(self.path, os.O_RDONLY)
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                    self._writable = True
                 except OSError:
-                    return None
-        return self._fd
+                    try:
+                        self._fd = os.open(self.path, os.O_RDONLY)
+                    except OSError:
+                        return None
+            return self._fd
 
     def _lock(self, fd: int, byte: int, *, shared: bool, deadline: float) -> None:
         pause = 0.0002
@@ -287,7 +298,6 @@ class FileTurns:
         """A file system that refuses locks (some network shares): from here on,
         turns among the instance's threads only."""
         self.close()
-        self.path = ""
 
 
 def _set_lock(fd: int, byte: int, kind: int) -> None:
@@ -326,14 +336,15 @@ class AdvisoryTurns:
     """The turn among the instances that write one PostgreSQL schema: an advisory
     lock. A save takes it shared in its own transaction (see
     :func:`share_in_transaction`); a command going alone takes it exclusively in a
-    session of its own, from the instance's pool, given back when its attempt ends.
-    PostgreSQL queues a shared request behind an exclusive one that waits."""
+    session of the instance's own, outside its pool (the command reads and saves
+    through the pool meanwhile, which may hold a single connection), opened at its
+    first turn alone and closed with the instance. PostgreSQL queues a shared
+    request behind an exclusive one that waits."""
 
-    def __init__(self, pool: Any, schema: str, wait: float) -> None:
+    def __init__(self, pool: Any, schema: str) -> None:
         self._pool = pool
         self._key = advisory_key(schema)
-        self._wait_ms = max(1, int(wait * 1000))
-        self._connection: Any = None
+        self._session: Any = None
 
     def pass_gate(self, deadline: float) -> None:
         """Nothing here: PostgreSQL queues each save's share itself."""
@@ -348,45 +359,70 @@ class AdvisoryTurns:
         import psycopg  # noqa: PLC0415 (PostgreSQL only)
         from eventsourcing.persistence import OperationalError  # noqa: PLC0415
 
-        try:
-            self._connection = self._pool.getconn()
-            self._connection.execute(f"SET lock_timeout = {self._wait_ms}")
-            self._connection.execute("SELECT pg_advisory_lock(%s)", [self._key])
-        except psycopg.errors.LockNotAvailable:
-            self.give()
-            raise TurnNotFree from None
-        except psycopg.Error as error:
-            self.give()
-            raise OperationalError(str(error)) from error
+        for fresh in (self._session is None, True):
+            try:
+                session = self._opened()
+                session.execute(f"SET lock_timeout = {_left_ms(deadline)}")
+                session.execute("SELECT pg_advisory_lock(%s)", [self._key])
+            except psycopg.errors.LockNotAvailable:
+                raise TurnNotFree from None
+            except psycopg.Error as error:
+                self.close()  # a session that failed holds nothing
+                if fresh:
+                    raise OperationalError(str(error)) from error
+                continue  # one the server ended meanwhile: once more, in a new one
+            return
 
     def give(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
+        session = self._session
+        if session is None:
             return
-        try:  # given back without the lock (a session that failed holds none)
-            connection.execute("SELECT pg_advisory_unlock_all()")
-            connection.execute("RESET lock_timeout")
+        try:
+            session.execute("SELECT pg_advisory_unlock(%s)", [self._key])
         except Exception:
-            pass
-        self._pool.putconn(connection)
+            self.close()  # the lock ends with the session
 
     def close(self) -> None:
-        self.give()
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()
+
+    def _opened(self) -> Any:
+        """The instance's own session, with the pool's connection settings."""
+        if self._session is None:
+            import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+            self._session = psycopg.connect(
+                self._pool.conninfo,
+                **{
+                    **self._pool.kwargs,
+                    "autocommit": True,
+                    "connect_timeout": max(1, round(self._pool.timeout)),
+                },
+            )
+        return self._session
 
 
 def share_in_transaction(
-    cursor: Any, schema: str, wait: float, lock_timeout: float | int
+    cursor: Any, schema: str, deadline: float, lock_timeout: float | int
 ) -> None:
     """Take the turn of the record in ``schema`` shared until the transaction of
-    ``cursor`` ends (a save's), waiting at most ``wait`` seconds for a command that
-    is alone, then restore the library's lock timeout for the rest of it."""
+    ``cursor`` ends (a save's), waiting for a command that is alone until
+    ``deadline`` (what is left of the save's wait), then restore the library's lock
+    timeout for the rest of it."""
     import psycopg  # noqa: PLC0415 (PostgreSQL only)
 
-    key, wait_ms = advisory_key(schema), max(1, int(wait * 1000))
+    key = advisory_key(schema)
     try:
-        cursor.execute(f"SET LOCAL lock_timeout = {wait_ms}")
+        cursor.execute(f"SET LOCAL lock_timeout = {_left_ms(deadline)}")
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [key])
         cursor.fetchone()  # waited for here (the library sends statements in a pipeline)
         cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}s'")
     except psycopg.errors.LockNotAvailable:
         raise TurnNotFree from None
+
+
+def _left_ms(deadline: float) -> int:
+    """The milliseconds left until ``deadline``; one at least, so that a turn that
+    is free is still had."""
+    return max(1, int((deadline - time.monotonic()) * 1000))

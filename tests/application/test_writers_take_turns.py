@@ -230,3 +230,161 @@ def test_a_file_system_that_refuses_locks_leaves_turns_to_the_threads_of_an_inst
         assert _react(app, "resident-1", "Shade.") == 2
     finally:
         app.close()
+
+
+def test_threads_that_save_for_the_first_time_at_once_leave_the_turn_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "samenspraak.db")
+    app = Samenspraak.open(db)
+    _park(app)
+    app.close()
+    fresh = Samenspraak.open(db, create=False)
+    opened = turns.os.open
+
+    def slowly(*args: Any) -> int:  # every first save opens the file at once
+        fd = opened(*args)
+        time.sleep(0.05)
+        return fd
+
+    monkeypatch.setattr(turns.os, "open", slowly)
+    ready = threading.Barrier(PROCESSES)
+
+    def react(n: int) -> None:
+        ready.wait()
+        _react(fresh, f"resident-{n}", f"Idea {n}.")
+
+    writers = [threading.Thread(target=react, args=(n,)) for n in range(PROCESSES)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=60)
+    monkeypatch.undo()
+    fresh.close()
+    other = Samenspraak.open(db, create=False)
+    try:
+        other.turns.wait = 0.5
+        with other.turns.alone():  # no lock of the closed instance is left
+            assert _react(other, "resident-0", "More.") == PROCESSES + 1
+    finally:
+        other.close()
+
+
+def test_on_postgresql_a_command_goes_alone_with_a_pool_of_one_connection(
+    postgres_url: str,
+) -> None:
+    app = Samenspraak.open(
+        postgres_url,
+        settings={"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"},
+    )
+    try:
+        _park(app)
+        with app.turns.alone():  # its reads and its save need the pool's connection
+            assert _react(app, "resident-0", "Benches.") == 1
+    finally:
+        app.close()
+
+
+def test_a_save_waits_for_its_turn_no_longer_than_the_lock_timeout_in_all(
+    app: Samenspraak, other: Samenspraak
+) -> None:
+    app.turns.wait = 1.0
+    threads: list[threading.Thread] = []
+
+    def alone_here_then_there() -> None:
+        with app.turns.alone():  # first a thread of this instance, 0.9 s
+            time.sleep(0.9)
+            threads.append(threading.Thread(target=alone_there))
+            threads[-1].start()
+            time.sleep(0.05)
+
+    def alone_there() -> None:
+        with other.turns.alone():  # then another instance, 2.5 s
+            time.sleep(2.5)
+
+    threads.append(threading.Thread(target=alone_here_then_there))
+    threads[0].start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    with pytest.raises(StorageError):
+        _react(app, "resident-0", "Benches.")
+    waited = time.monotonic() - started
+    for thread in threads:
+        thread.join(timeout=30)
+    assert waited < 1.5  # one second in all, not one for each
+
+
+def test_saves_held_back_by_a_command_waiting_to_go_alone_go_when_it_gives_up(
+    app: Samenspraak,
+) -> None:
+    saving, done = threading.Event(), threading.Event()
+
+    def a_long_save() -> None:
+        with app.turns.shared():
+            saving.set()
+            done.wait(timeout=30)
+
+    long_save = threading.Thread(target=a_long_save)
+    long_save.start()
+    saving.wait(timeout=5)
+    app.turns.wait = 0.3
+    waiting_alone = threading.Thread(target=lambda: _give_up_alone(app))
+    waiting_alone.start()
+    time.sleep(0.1)  # it waits for the long save to end, holding saves back
+    app.turns.wait = 10.0
+    started = time.monotonic()
+    assert _react(app, "resident-0", "Benches.") == 1
+    waited = time.monotonic() - started
+    done.set()
+    long_save.join(timeout=30)
+    waiting_alone.join(timeout=30)
+    assert waited < 2  # it went when the other gave up, not when the long save ended
+
+
+def _give_up_alone(app: Samenspraak) -> None:
+    with pytest.raises(turns.TurnNotFree), app.turns.alone():
+        pass
+
+
+def test_on_postgresql_a_command_goes_alone_after_the_server_ended_the_session_it_used(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    from samenspraak.application import app as engine  # noqa: PLC0415
+
+    monkeypatch.setattr(engine, "ALONE_FROM", 1)  # every command goes alone
+    app = Samenspraak.open(postgres_url)
+    try:
+        _park(app)
+        with psycopg.connect(postgres_url.partition("?")[0], autocommit=True) as db:
+            db.execute(  # the session that took the turns (it gave the last back)
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'SELECT pg_advisory_unlock(%' AND pid <> "
+                "pg_backend_pid()"
+            )
+        assert _react(app, "resident-0", "Benches.") == 1
+    finally:
+        app.close()
+
+
+def test_a_command_waiting_to_go_alone_when_its_instance_is_closed_says_so(
+    app: Samenspraak, other: Samenspraak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samenspraak.application import app as engine  # noqa: PLC0415
+
+    monkeypatch.setattr(engine, "ALONE_FROM", 1)  # every command goes alone
+    said: list[str] = []
+
+    def react() -> None:
+        with pytest.raises(StorageError) as closed:
+            _react(app, "resident-0", "Benches.")
+        said.append(str(closed.value))
+
+    with other.turns.alone():
+        waiting = threading.Thread(target=react)
+        waiting.start()
+        time.sleep(0.3)  # it waits for its turn alone
+        app.close()
+        waiting.join(timeout=30)
+    assert said == ["This instance of the engine was closed; open the record again."]
