@@ -24,7 +24,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -167,6 +167,9 @@ same aggregate (the first try and seven retries)."""
 RETRY_WAIT = 0.02
 """Seconds: the most a retry waits after its first collision, at random, so that
 collided writers do not collide again (0.02 s)."""
+READ_LOCKS = 64
+"""With the aggregate cache on, the locks by which threads read an aggregate in
+turn (an aggregate takes the one its id falls on)."""
 ALONE_FROM = 3
 """The try from which a command that collided waits for the record's turn alone
 (see ``turns.py``): from its first read to its save no other save runs, so it does
@@ -537,6 +540,7 @@ class Samenspraak(Application[UUID]):
         self.rebuilt_views: tuple[str, ...] = ()
         """The views this instance rebuilt from the log because an earlier
         version of samenspraak built them (with another logic version)."""
+        self._reads = tuple(threading.Lock() for _ in range(READ_LOCKS))
         self.turns = self._construct_turns()
         """The record's turn at writing (see ``turns.py``): shared by every save,
         taken alone by a command that collided twice with other writers."""
@@ -929,7 +933,8 @@ class Samenspraak(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            with self._reading(aggregate_id):
+                aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(missing) from None
         if not isinstance(aggregate, cls):  # pragma: no cover (ids are namespaced)
@@ -938,6 +943,15 @@ class Samenspraak(Application[UUID]):
         if read is not None:
             read.setdefault(aggregate.id, aggregate.version)
         return aggregate
+
+    def _reading(self, aggregate_id: UUID) -> AbstractContextManager[object]:
+        """With the library's aggregate cache on, the threads of an instance read
+        one aggregate in turn: the library copies a cached aggregate after it has
+        let go of it, and another thread bringing the same aggregate up to date
+        meanwhile would change it under the copy (a raw error, or a torn copy)."""
+        if self.repository.cache is None:
+            return nullcontext()
+        return self._reads[aggregate_id.int % len(self._reads)]
 
     def _initiative(self, slug: str) -> Initiative:
         return self._get(

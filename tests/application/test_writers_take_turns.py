@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eventsourcing import application as eventsourcing_application
 
 from samenspraak.application import Samenspraak, StorageError, turns
 from samenspraak.application.turns import TURNS_SUFFIX
+from samenspraak.domain.initiative import initiative_id
+from samenspraak.domain.plan import Plan, plan_id
 
 PROCESSES = 8
 REACTIONS = 10
@@ -388,3 +391,58 @@ def test_a_command_waiting_to_go_alone_when_its_instance_is_closed_says_so(
         app.close()
         waiting.join(timeout=30)
     assert said == ["This instance of the engine was closed; open the record again."]
+
+
+def test_with_the_aggregate_cache_no_thread_copies_an_aggregate_another_is_bringing_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "samenspraak.db")
+    app = Samenspraak.open(db, settings={"AGGREGATE_CACHE_MAXSIZE": "16"})
+    writer = Samenspraak.open(db, create=False)
+    try:
+        _park(app)
+        _react(app, "resident-0", "Benches.")  # the plan is in the cache
+        _react(writer, "resident-1", "Shade.")  # and behind the record by one event
+        seen: list[tuple[str, str]] = []
+        copying = threading.Event()
+        copied = eventsourcing_application.deepcopy
+
+        def slow_copy(value: Any, *args: Any) -> Any:
+            if isinstance(value, Plan) and not copying.is_set():
+                seen.append(("copy starts", threading.current_thread().name))
+                copying.set()
+                time.sleep(0.5)  # another thread asks for the plan meanwhile
+                seen.append(("copy ends", threading.current_thread().name))
+            return copied(value, *args)
+
+        store = app.repository.event_store
+        read = store.get
+
+        def reading(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("originator_id") == plan_id(initiative_id("park"), "paths"):
+                seen.append(("plan read", threading.current_thread().name))
+            return read(*args, **kwargs)
+
+        monkeypatch.setattr(eventsourcing_application, "deepcopy", slow_copy)
+        monkeypatch.setattr(store, "get", reading)
+        first = threading.Thread(
+            target=lambda: _react(app, "resident-2", "Trees."), name="first"
+        )
+        second = threading.Thread(
+            target=lambda: _react(app, "resident-3", "Water."), name="second"
+        )
+        first.start()
+        assert copying.wait(timeout=30)
+        second.start()
+        first.join(timeout=30)
+        second.join(timeout=30)
+        during = seen[
+            seen.index(("copy starts", "first")) : seen.index(("copy ends", "first"))
+        ]
+        assert ("plan read", "second") not in during
+        assert sorted(r.number for r in app.plan_details("park", "paths").reactions) == [
+            1, 2, 3, 4
+        ]  # fmt: skip
+    finally:
+        writer.close()
+        app.close()
