@@ -57,6 +57,16 @@ def postgres_url(schema: str) -> str:
     return f"{POSTGRES}?schema={schema}"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a story runs that is told on both backends: a SQLite file, and a
+    PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        return str(tmp_path / "samenspraak.db")
+    found: str = request.getfixturevalue("postgres_url")
+    return found
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Samenspraak]:
     engine = Samenspraak.open(str(tmp_path / "samenspraak.db"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,15 +17,6 @@ from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 SHA = "ab" * 32
 
 BeforeSaving = Callable[[Callable[[], object]], list[bool]]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each story runs on a SQLite file and on a PostgreSQL schema."""
-    if request.param == "sqlite":
-        return str(tmp_path / "samenspraak.db")
-    found: str = request.getfixturevalue("postgres_url")
-    return found
 
 
 @pytest.fixture
