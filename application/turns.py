@@ -55,12 +55,23 @@ class TurnNotFree(Exception):
 class Across(Protocol):
     """The turn among instances (in this process and others)."""
 
-    def pass_gate(self, deadline: float) -> None: ...
-    def share(self, deadline: float) -> None: ...
-    def unshare(self) -> None: ...
-    def take(self, deadline: float) -> None: ...
-    def give(self) -> None: ...
-    def close(self) -> None: ...
+    def pass_gate(self, deadline: float) -> None:
+        """Wait while another instance waits to go alone (every save)."""
+
+    def share(self, deadline: float) -> None:
+        """Take the instance's share (its first save of those running)."""
+
+    def unshare(self) -> None:
+        """Give the instance's share back (its last save of those running)."""
+
+    def take(self, deadline: float) -> None:
+        """Take the turn alone."""
+
+    def give(self) -> None:
+        """Give back the turn taken alone."""
+
+    def close(self) -> None:
+        """Give back what the instance holds (a file, a session)."""
 
 
 class Turns:
@@ -202,8 +213,10 @@ class FileTurns:
         keep the locks taken through it, never to be given back)."""
 
     def pass_gate(self, deadline: float) -> None:
-        """Wait while another instance waits to go alone (its share is then taken
-        by a thread of this instance that already saves)."""
+        """Wait while another instance waits to go alone. Every save passes the
+        gate, also one that joins the share a thread of this instance already
+        holds: otherwise the threads of one busy instance could keep their share
+        for ever, and the other instance would never go alone."""
         fd = self._open()
         if fd is None or not _OFD:
             return
