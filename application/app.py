@@ -166,7 +166,8 @@ RETRIES = 8
 same aggregate (the first try and seven retries)."""
 RETRY_WAIT = 0.02
 """Seconds: the most a retry waits after its first collision, at random, so that
-collided writers do not collide again (0.02 s)."""
+collided writers do not collide again; the most doubles with each collision (0.02,
+0.04, 0.08, ... 1.28 s)."""
 READ_LOCKS = 64
 """With the aggregate cache on, the locks by which threads read an aggregate in
 turn (an aggregate takes the one its id falls on)."""
@@ -3765,10 +3766,11 @@ BEHIND_READ_ONLY = (
 
 def _wait_after_collision(attempt: int) -> None:
     """Writers that collided would collide again if they retried at once: a short
-    random wait lets one of them go first. From the try :data:`ALONE_FROM` on,
-    a command waits for its turn alone instead."""
-    if attempt + 1 < ALONE_FROM:
-        time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
+    random wait lets one of them go first, twice as long at most after each
+    collision. From the try :data:`ALONE_FROM` on a command has the record to
+    itself and collides no more, unless the turn among instances could not be had
+    (PostgreSQL had no connection left for it) or a writer takes no turns."""
+    time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
 
 
 def _seconds(value: str | None) -> float:

@@ -375,6 +375,12 @@ class AdvisoryTurns:
         for fresh in (self._session is None, True):
             try:
                 session = self._opened()
+            except psycopg.Error:
+                # No session to be had (the server has no connection left, say):
+                # this try goes without the turn among instances, as commands did
+                # before there were turns, rather than fail for want of it.
+                return
+            try:
                 session.execute(f"SET lock_timeout = {_left_ms(deadline)}")
                 session.execute("SELECT pg_advisory_lock(%s)", [self._key])
             except psycopg.errors.LockNotAvailable:

@@ -433,3 +433,24 @@ def test_with_the_aggregate_cache_no_thread_copies_an_aggregate_another_is_bring
     finally:
         writer.close()
         app.close()
+
+
+def test_on_postgresql_a_try_that_finds_no_connection_for_its_turn_goes_without_it(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    app = Samenspraak.open(postgres_url)
+    try:
+        _park(app)
+
+        def server_full() -> Any:
+            msg = "FATAL:  sorry, too many clients already"
+            raise psycopg.OperationalError(msg)
+
+        monkeypatch.setattr(app.turns._across, "_opened", server_full)
+        with app.turns.alone():
+            assert _react(app, "resident-0", "Benches.") == 1
+        assert len(app.plan_details("park", "paths").reactions) == 1
+    finally:
+        app.close()
