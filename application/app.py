@@ -3739,8 +3739,9 @@ CONCERNING_A_STAKEHOLDER = frozenset(
 CLOSED = "This instance of the engine was closed; open the record again."
 
 BUSY = (
-    "The database was busy: another process (a rebuild of the views, perhaps) kept "
-    "it locked for longer than the engine waits for it. Try again; a command that "
+    "The database was busy: another process or command (a rebuild of the views, "
+    "perhaps, or a command that has the record to itself) kept it locked for "
+    "longer than the engine waits for it. Try again; a command that "
     "records in steps (tick) may have recorded some of them, which a read command "
     "shows."
 )

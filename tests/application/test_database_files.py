@@ -416,6 +416,7 @@ def test_a_database_kept_locked_by_another_process_is_said_in_words(
         holder.close()
         app.close()
     assert str(refused.value).startswith(
-        "The database was busy: another process (a rebuild of the views, perhaps) "
-        "kept it locked for longer than the engine waits for it. Try again;"
+        "The database was busy: another process or command (a rebuild of the views, "
+        "perhaps, or a command that has the record to itself) kept it locked for "
+        "longer than the engine waits for it. Try again;"
     )

@@ -171,8 +171,9 @@ def test_a_turn_that_stays_taken_ends_a_command_in_one_sentence_with_nothing_wri
     with other.turns.alone(), pytest.raises(StorageError) as busy:
         _react(app, "resident-0", "Benches.")
     assert str(busy.value).startswith(
-        "The database was busy: another process (a rebuild of the views, perhaps) "
-        "kept it locked for longer than the engine waits for it."
+        "The database was busy: another process or command (a rebuild of the views, "
+        "perhaps, or a command that has the record to itself) kept it locked for "
+        "longer than the engine waits for it."
     )
     assert app.recorder.max_notification_id() == end
     assert _react(app, "resident-0", "Benches.") == 1  # free again: it records
