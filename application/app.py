@@ -3529,6 +3529,8 @@ def _setting_value_problem(name: str, value: str) -> str | None:
         return "must be a whole number of seconds of one or more, like 30"
     if re.fullmatch(r"\d+", value):
         return None
+    if name.endswith("_TIMEOUT"):
+        return "must be a whole number of seconds of zero or more, like 10"
     return "must be a whole number of zero or more, like 16"
 
 

@@ -346,7 +346,7 @@ def test_a_library_setting_with_a_value_the_library_cannot_read_is_refused_in_a_
         ({"AGGREGATE_CACHE_MAXSIZE": "-1"}, "must be a whole number of zero or more"),
         ({"AGGREGATE_CACHE_FASTFORWARD": "maybe"}, "AGGREGATE_CACHE_FASTFORWARD must be y or n, not 'maybe'"),
         ({"POSTGRES_PRE_PING": ""}, "must be y or n, not ''"),
-        ({"SQLITE_LOCK_TIMEOUT": "-1"}, "must be a whole number of zero or more"),
+        ({"SQLITE_LOCK_TIMEOUT": "-1"}, "SQLITE_LOCK_TIMEOUT must be a whole number of seconds of zero or more, like 10, not '-1'"),
         ({"POSTGRES_CONN_MAX_AGE": "soon"}, "must be a number of seconds of zero or more"),
         ({"POSTGRES_CONNECT_TIMEOUT": "0"}, "must be a whole number of seconds of one or more"),
         ({"POSTGRES_POOL_SIZE": "-1"}, "must be a whole number of zero or more"),
