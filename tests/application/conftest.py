@@ -13,6 +13,7 @@ import pytest
 from samenspraak.application import Samenspraak, SamenspraakError
 from samenspraak.application.story import StoryRecord, play
 from samenspraak.application.templates import TEMPLATES_VARIABLE
+from samenspraak.application.views import InitiativeStatus
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -104,6 +105,23 @@ def story(
     engine = Samenspraak.open(str(db), create=False)
     yield engine, record, db
     engine.close()
+
+
+@pytest.fixture
+def replayed_status(tmp_path: Path) -> Callable[[Samenspraak], InitiativeStatus]:
+    """``replayed_status(app)``: the city-centre initiative exported from ``app``
+    and replayed into a new database, as it stands there."""
+
+    def replay(app: Samenspraak) -> InitiativeStatus:
+        app.export_initiative("city-centre", tmp_path / "city-centre.zip")
+        Samenspraak.replay(tmp_path / "city-centre.zip", tmp_path / "replayed.db")
+        replayed = Samenspraak.open(str(tmp_path / "replayed.db"), create=False)
+        try:
+            return replayed.initiative_status("city-centre")
+        finally:
+            replayed.close()
+
+    return replay
 
 
 @pytest.fixture(autouse=True)

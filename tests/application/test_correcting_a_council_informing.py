@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from samenspraak.application.report_render import (
     render_markdown,
 )
 from samenspraak.application.story import StoryRecord
+from samenspraak.application.views import InitiativeStatus
 from samenspraak.domain.clock import frozen_at
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -119,21 +121,12 @@ def test_the_views_built_again_from_the_log_show_the_same_correction(
 
 
 def test_an_exported_record_replays_with_the_corrected_informing(
-    story: Story, tmp_path: Path
+    story: Story, replayed_status: Callable[[Samenspraak], InitiativeStatus]
 ) -> None:
     app, _, _ = story
     correct(app, informing=1, document_sha256=VISION, reason="Copied from the draft.")
-    app.export_initiative(CITY, tmp_path / "city-centre.zip")
 
-    Samenspraak.replay(tmp_path / "city-centre.zip", tmp_path / "replayed.db")
-
-    replayed = Samenspraak.open(str(tmp_path / "replayed.db"), create=False)
-    try:
-        assert replayed.initiative_status(CITY).council == (
-            app.initiative_status(CITY).council
-        )
-    finally:
-        replayed.close()
+    assert replayed_status(app).council == app.initiative_status(CITY).council
 
 
 def test_a_title_given_as_it_reads_is_left_out(story: Story) -> None:

@@ -7,6 +7,7 @@ participation report says what was corrected, when and why."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from samenspraak.application.report_render import (
     render_markdown,
 )
 from samenspraak.application.story import StoryRecord
+from samenspraak.application.views import InitiativeStatus
 from samenspraak.domain.clock import frozen_at
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -105,21 +107,12 @@ def test_the_views_built_again_from_the_log_show_the_same_correction(
 
 
 def test_an_exported_record_replays_with_the_corrected_meeting(
-    story: Story, tmp_path: Path
+    story: Story, replayed_status: Callable[[Samenspraak], InitiativeStatus]
 ) -> None:
     app, _, _ = story
     correct(app, meeting=2, attendance=46, reason="64 was counted twice.")
-    app.export_initiative(CITY, tmp_path / "city-centre.zip")
 
-    Samenspraak.replay(tmp_path / "city-centre.zip", tmp_path / "replayed.db")
-
-    replayed = Samenspraak.open(str(tmp_path / "replayed.db"), create=False)
-    try:
-        assert replayed.initiative_status(CITY).meetings == (
-            app.initiative_status(CITY).meetings
-        )
-    finally:
-        replayed.close()
+    assert replayed_status(app).meetings == app.initiative_status(CITY).meetings
 
 
 def test_a_place_or_summary_given_as_it_reads_is_left_out(story: Story) -> None:
