@@ -210,6 +210,7 @@ ADDITIONS = frozenset(
         "MeetingHeld",
         "CouncilInformed",
         "CouncilFollowedUp",
+        "CouncilFrameworkSet",
     )
 )
 """Events that only add to an initiative: recorded while a command on one of its
@@ -1788,6 +1789,29 @@ class Samenspraak(Application[UUID]):
             return texts.seal(purpose, body)
 
         return text
+
+    def record_council_framework(
+        self, command: c.RecordCouncilFramework | Mapping[str, Any]
+    ) -> int:
+        """Record a framework (*kader*) the council set for the process: what is
+        not up for discussion (the facilitator, whichever phase); returns its
+        number."""
+        cmd = parse(c.RecordCouncilFramework, command)
+
+        def run() -> int:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            number = initiative.record_council_framework(
+                actor=actor,
+                framework=texts.seal("council framework", cmd.framework),
+                set_at=cmd.set_at,
+                document_sha256=cmd.document_sha256,
+            )
+            self.save(initiative, texts=texts.texts)
+            return number
+
+        return self._run(run)
 
     def record_council_follow_up(
         self, command: c.RecordCouncilFollowUp | Mapping[str, Any]

@@ -439,6 +439,17 @@ class CorrectCouncilInforming(Command):
         return self
 
 
+class RecordCouncilFramework(Command):
+    initiative: Ref
+    framework: LongText
+    """What the council fixed beforehand: 'the budget is at most 2.1 million euros;
+    the Saturday market keeps its place'."""
+    set_at: Moment
+    """When the council set it (its decision, or the session it was set in)."""
+    document_sha256: Sha256 | None = None
+    """The council's document that sets it (a decision, a framework letter)."""
+
+
 class RecordCouncilFollowUp(Command):
     initiative: Ref
     informing: Number

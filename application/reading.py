@@ -36,6 +36,7 @@ TEXT_KEYS = frozenset(
         "answer_text",
         "status_reason",
         "audience",
+        "framework",
     }
 )
 PERSON_KEYS = frozenset(
@@ -193,6 +194,15 @@ def status(
                 reach=a["reach"],
             )
             for a in doc.get("announcements", [])
+        ],
+        frameworks=[
+            v.CouncilFrameworkView(
+                number=f["number"],
+                framework=text(f["framework"]),
+                set_at=f["set_at"],
+                document_sha256=f["document_sha256"],
+            )
+            for f in doc.get("frameworks", [])
         ],
         council=[
             v.CouncilInformingView(

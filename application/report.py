@@ -287,6 +287,16 @@ class AnnouncementEntry(Part):
     reach: int | None
 
 
+class FrameworkEntry(Part):
+    """A framework (*kader*) the council set for the process: what was not up for
+    discussion."""
+
+    number: int
+    framework: str | None
+    set_at: datetime
+    document_sha256: str | None
+
+
 class CouncilFollowUpEntry(Part):
     """What the council did with a document it was sent."""
 
@@ -387,6 +397,8 @@ class ParticipationReport(Part):
     responses: list[ReactionEntry]
     decisions: list[DecisionEntry]
     announcements: list[AnnouncementEntry] = []
+    frameworks: list[FrameworkEntry] = []
+    """The frameworks the council set for the process, in the order recorded."""
     council: list[CouncilEntry]
     budget: BudgetEntry
     implementation: list[ImplementationEntry] = []
@@ -608,6 +620,15 @@ def build_report(
                 reach=a["reach"],
             )
             for a in doc.get("announcements", [])
+        ],
+        frameworks=[
+            FrameworkEntry(
+                number=f["number"],
+                framework=text(f["framework"]),
+                set_at=_time(f["set_at"]),
+                document_sha256=f["document_sha256"],
+            )
+            for f in doc.get("frameworks", [])
         ],
         council=[
             CouncilEntry(

@@ -234,6 +234,18 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         [w("phase"), w("began"), w("ended")],
         _phase_rows(r, w),
     )
+    out += [f"### {w('frameworks')}", ""]
+    out += (
+        _md_table(
+            _framework_headers(w),
+            [
+                [*row[:-1], _Code(row[-1]) if row[-1] != "-" else "-"]
+                for row in _framework_rows(r, w)
+            ],
+        )
+        if r.frameworks
+        else [w("no_frameworks"), ""]
+    )
     out += diagram_markdown(r, w)
     out += [f"## {w('participants')}", "", _md(w("no_names")), ""]
     out += _md_table(
@@ -853,9 +865,28 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
         [w("phase"), w("began"), w("ended")],
         [[_e(c) for c in row] for row in _phase_rows(r, w)],
     )
+    frameworks = (
+        _table(
+            _framework_headers(w),
+            [
+                [
+                    str(number),
+                    _e(when),
+                    _e(framework),
+                    f'<span class="hash">{_e(sha256)}</span>',
+                ]
+                for number, when, framework, sha256 in _framework_rows(r, w)
+            ],
+            classes=["num inl", "nowrap inl", "text", "text"],
+            cards=True,
+        )
+        if r.frameworks
+        else f"<p>{_e(w('no_frameworks'))}</p>"
+    )
     return (
         f'<section id="process"><h2>{_e(w("process"))}</h2>'
         f'<dl class="facts">{dl}</dl>'
+        f'<h3 id="frameworks">{_e(w("frameworks"))}</h3>{frameworks}'
         f"<h3>{_e(w('timeline'))}</h3>{timeline_html(r, w)}"
         f"<h3>{_e(w('diagram'))}</h3>{diagram_html(r, w)}"
         f"{phases}</section>"
@@ -1049,6 +1080,19 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         else [w("none_yet"), ""]
     )
     return out
+
+
+def _framework_headers(w: Words) -> list[str]:
+    return [w("number"), w("framework_set"), w("framework"), w("framework_sha256")]
+
+
+def _framework_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
+    """The council's frameworks: number, when set, what, and the document's SHA-256
+    (``-`` when none was given)."""
+    return [
+        [f.number, w.when(f.set_at), w.text(f.framework), f.document_sha256 or "-"]
+        for f in r.frameworks
+    ]
 
 
 def _announcement_headers(w: Words) -> list[str]:

@@ -276,6 +276,17 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "no_reactions": {"nl": "Nog geen reacties.", "en": "No reactions yet."},
     "none_yet": {"nl": "Nog niets vastgelegd.", "en": "Nothing recorded yet."},
+    "frameworks": {"nl": "Kaders van de raad", "en": "Frameworks set by the council"},
+    "no_frameworks": {
+        "nl": "Geen kaders van de raad vastgelegd.",
+        "en": "No frameworks of the council recorded.",
+    },
+    "framework": {"nl": "Kader", "en": "Framework"},
+    "framework_set": {"nl": "Vastgesteld", "en": "Set"},
+    "framework_sha256": {
+        "nl": "SHA-256 van het document van de raad",
+        "en": "SHA-256 of the council's document",
+    },
     "options": {"nl": "Optie", "en": "Option"},
     "eligible": {"nl": "Wie mocht meebeslissen", "en": "Who could take part"},
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},

@@ -91,6 +91,9 @@ OUTSIDE_PHASES: dict[str, str] = {
         "records how the process was announced and who was invited, whichever "
         "phase it is in"
     ),
+    "record_council_framework": (
+        "records a framework the council set for the process, whichever phase it is in"
+    ),
     "record_council_follow_up": (
         "records what the council did with what it was told, whichever phase it is "
         "in (also after the close)"

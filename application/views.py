@@ -68,6 +68,17 @@ class AnnouncementView(View):
     reach: int | None
 
 
+class CouncilFrameworkView(View):
+    number: int
+    """Its number in the initiative, from 1."""
+    framework: str | None
+    """What the council fixed beforehand (None once erased)."""
+    set_at: datetime
+    """When the council set it."""
+    document_sha256: str | None = None
+    """The council's document that sets it, if one was given."""
+
+
 class CouncilFollowUpView(View):
     summary: str | None
     """What the council did (None once erased)."""
@@ -162,6 +173,9 @@ class InitiativeStatus(View):
     groups: list[GroupView]
     meetings: list[MeetingView]
     announcements: list[AnnouncementView] = []
+    frameworks: list[CouncilFrameworkView] = []
+    """The frameworks (*kaders*) the council set for the process, in the order
+    recorded."""
     council: list[CouncilInformingView]
     allocations: list[AllocationView]
     implementation: list[ImplementationActionView]

@@ -303,6 +303,8 @@ OPTION_OF_FIELD = {
     "document_title": "--title",
     "announced_at": "--when",
     "followed_up_at": "--when",
+    "set_at": "--when",
+    "framework": "--text",
     "reach": "--reach",
     "informing": "--informing",
     "audience": "--audience",
@@ -388,6 +390,28 @@ def announcement_table(items: Sequence[Any]) -> str:
     return table(
         ["#", "when", "channel", "reach", "audience"],
         [[a.number, a.announced_at, a.channel, a.reach, a.audience] for a in items],
+    )
+
+
+def framework_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
+    """The council's frameworks, numbered; the documents' hashes in full, or their
+    first 16 digits."""
+    return table(
+        ["#", "set", "document sha256", "framework"],
+        [
+            [
+                f.number,
+                f.set_at,
+                "-"
+                if f.document_sha256 is None
+                else f.document_sha256
+                if whole_hashes
+                else f.document_sha256[:16] + "...",
+                f.framework if f.framework is not None else ERASED,
+            ]
+            for f in items
+        ],
+        whole=(2, 3) if whole_hashes else (),
     )
 
 
@@ -493,6 +517,9 @@ def print_status(s: Any) -> None:
     if s.announcements:
         click.echo(section("Announcements"))
         click.echo(announcement_table(s.announcements))
+    if s.frameworks:
+        click.echo(section("Frameworks of the council"))
+        click.echo(framework_table(s.frameworks))
     click.echo(section("Plans"))
     click.echo(plan_table(s.plans))
     click.echo(section("Decision points"))

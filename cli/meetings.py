@@ -21,6 +21,7 @@ from samenspraak.cli.common import (
     council_table,
     document_digest,
     done,
+    framework_table,
     json_option,
     list_section,
     meeting_table,
@@ -435,6 +436,78 @@ def council_follow_up(
     )
     obj.app(write=True).record_council_follow_up(command)
     done(f"Recorded the council's follow-up of informing {command.informing}.")
+
+
+@council.command("framework")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--text", required=True, help="What the council fixed beforehand (the kader)."
+)
+@click.option(
+    "--when",
+    metavar="TIME",
+    required=True,
+    help="When the council set it, with timezone.",
+)
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's document that sets it; its SHA-256 is kept.",
+)
+@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@pass_context
+def council_framework(
+    obj: Context,
+    initiative_ref: str,
+    text: str,
+    when: str,
+    document: Path | None,
+    sha256: str | None,
+) -> None:
+    """Record a framework (kader) the council set for the process: what is fixed
+    beforehand and not up for discussion (facilitator); prints its number.
+
+    \b
+    Example:
+      samenspraak --as facilitator council framework city-centre \\
+        --text "At most EUR 2.1 million; the Saturday market keeps its place." \\
+        --when 2026-01-15T20:00+01:00
+    """
+    digest = document_digest(document, sha256, required=False)
+    command = parse(
+        c.RecordCouncilFramework,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "framework": text,
+            "set_at": when,
+            "document_sha256": digest,
+        },
+    )
+    number = obj.app(write=True).record_council_framework(command)
+    click.echo(number)
+    done(f"Recorded framework {number} of the council for {initiative_ref}.")
+
+
+@council.command("frameworks")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def council_frameworks(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List the frameworks the council set for the process, with each document's
+    SHA-256.
+
+    \b
+    Example:
+      samenspraak council frameworks city-centre
+    """
+    list_section(
+        obj,
+        initiative_ref,
+        "frameworks",
+        as_json,
+        lambda items: framework_table(items, whole_hashes=True),
+    )
 
 
 @council.command("list")

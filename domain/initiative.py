@@ -85,6 +85,18 @@ class Announcement(Immutable):
 
 
 @dataclass(frozen=True)
+class CouncilFramework(Immutable):
+    """A framework (*kader*) the council set for the process: what is fixed
+    beforehand and not up for discussion, such as a budget ceiling, a legal
+    boundary or what must stay, with when it was set and the council's document."""
+
+    number: int
+    framework: TextRef
+    set_at: datetime
+    document_sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class CouncilFollowUp(Immutable):
     """What the council did with what it was told: a decision, a motion, a
     question, recorded against the informing it follows up."""
@@ -262,6 +274,7 @@ class Initiative(Aggregate):
         guard ``council_informed``): an informing in an earlier phase, such as a
         vision shown in an informal session, does not tell it what came after."""
         self.council_follow_ups: list[CouncilFollowUp] = []
+        self.frameworks: list[CouncilFramework] = []
         self.allocations: list[Allocation] = []
         self.implementation: dict[str, ImplementationAction] = {}
         self.outcome: TextRef | None = None
@@ -993,6 +1006,50 @@ class Initiative(Aggregate):
             )
         )
         self.council_informed_in_phase = True
+
+    def record_council_framework(
+        self,
+        *,
+        actor: str,
+        framework: TextRef,
+        set_at: datetime,
+        document_sha256: str | None = None,
+    ) -> int:
+        """Record a framework (*kader*) the council set for this process: what was
+        fixed beforehand and is not up for discussion, when the council set it and
+        its document, if there is one; returns its number in this initiative."""
+        self.require_facilitator(actor, "record the council's frameworks")
+        rules.times_carry_a_timezone.check(
+            set_at.tzinfo is not None, what="time the council set the framework"
+        )
+        rules.a_framework_is_recorded_once_set.check(
+            set_at <= clock.now(), set_at=set_at.isoformat(timespec="seconds")
+        )
+        if document_sha256 is not None:
+            rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
+        number = len(self.frameworks) + 1
+        self._council_framework_set(
+            actor=actor,
+            number=number,
+            framework=framework,
+            set_at=set_at,
+            document_sha256=document_sha256,
+        )
+        return number
+
+    @event("CouncilFrameworkSet")
+    def _council_framework_set(
+        self,
+        *,
+        actor: str,
+        number: int,
+        framework: TextRef,
+        set_at: datetime,
+        document_sha256: str | None,
+    ) -> None:
+        self.frameworks.append(
+            CouncilFramework(number, framework, set_at, document_sha256)
+        )
 
     # --- Phases, budget, closing ---------------------------------------------------
 

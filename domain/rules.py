@@ -250,6 +250,11 @@ a_correction_is_recorded_where_their_identity_is = _rule(
     "whose identity it holds: who took part in it, or asked for an erasure or a "
     "correction there.",
 )
+a_framework_is_recorded_once_set = _rule(
+    "a_framework_is_recorded_once_set",
+    "A framework of the council is recorded once the council set it; {set_at} lies "
+    "in the future.",
+)
 a_follow_up_answers_an_informing = _rule(
     "a_follow_up_answers_an_informing",
     "{initiative} has {informings} of the council; there is no informing "

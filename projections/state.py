@@ -82,6 +82,7 @@ def new_document(initiative_id: str) -> Document:
         "groups": {},
         "meetings": [],
         "announcements": [],
+        "frameworks": [],
         "council": [],
         "allocations": [],
         "phases": [],
@@ -113,6 +114,7 @@ class ProcessStateProjector:
             ("initiative", "CouncilInformed"): _council_informed,
             ("initiative", "CouncilInformingCorrected"): _council_informing_corrected,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
+            ("initiative", "CouncilFrameworkSet"): _council_framework_set,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
             ("initiative", "TemplateMigrated"): _template_migrated,
             ("initiative", "BudgetAllocated"): _budget_allocated,
@@ -530,6 +532,19 @@ def _council_followed_up(d: Document, e: Any, at: str) -> None:
         {
             "summary": _text(e.summary),
             "followed_up_at": e.followed_up_at.isoformat(),
+            "document_sha256": e.document_sha256,
+            "recorded_at": at,
+        }
+    )
+
+
+def _council_framework_set(d: Document, e: Any, at: str) -> None:
+    # Documents built before frameworks were recorded have no such key.
+    d.setdefault("frameworks", []).append(
+        {
+            "number": e.number,
+            "framework": _text(e.framework),
+            "set_at": e.set_at.isoformat(),
             "document_sha256": e.document_sha256,
             "recorded_at": at,
         }

@@ -90,6 +90,14 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
             else ""
         )
     ),
+    ("initiative", "CouncilFrameworkSet"): lambda e: (
+        f"Framework {e.number} of the council recorded"
+        + (
+            f" (document sha256 {e.document_sha256[:12]}...)"
+            if e.document_sha256
+            else ""
+        )
+    ),
     ("initiative", "CouncilInformed"): lambda e: (
         f"Council informed ({_v(e.session)}), document sha256 "
         f"{e.document_sha256[:16]}..."

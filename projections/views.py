@@ -410,7 +410,8 @@ class ProcessStateLogic(BaseView):
     """
 
     view_name = "samenspraak.view.process-state"
-    logic_version = 2  # 2: every erasure and correction of personal data
+    logic_version = 3  # 2: every erasure and correction of personal data; 3: the
+    # council's frameworks
     projector = ProcessStateProjector()
 
     tables = ("view_process_state", "view_process_owners")

@@ -12,6 +12,7 @@ import pytest
 
 from samenspraak.application import NotFound, Samenspraak, StorageError
 from samenspraak.application.story import play
+from samenspraak.projections.views import ProcessStateLogic
 
 ThreadedReactions = Callable[[Samenspraak], list[str]]
 
@@ -751,7 +752,7 @@ def test_a_process_state_built_by_an_earlier_release_is_rebuilt_on_postgresql(
     finally:
         app.close()
     assert _versions(schema) == {
-        "samenspraak.view.process-state": 2,
+        "samenspraak.view.process-state": ProcessStateLogic.logic_version,
         "samenspraak.view.audit-trail": 1,
         "samenspraak.view.response-report": 1,
     }
@@ -830,7 +831,9 @@ def test_a_user_who_may_only_select_is_told_that_outdated_views_need_a_rebuild(
         owner.rebuild_projections()
     finally:
         owner.close()
-    assert _versions(schema)["samenspraak.view.process-state"] == 2
+    assert _versions(schema)["samenspraak.view.process-state"] == (
+        ProcessStateLogic.logic_version
+    )
 
 
 def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told_who_rebuilds(
@@ -867,7 +870,9 @@ def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told
         assert len(owner.participation_report("city-centre").personal_data) == 2
     finally:
         owner.close()
-    assert _versions(schema)["samenspraak.view.process-state"] == 2
+    assert _versions(schema)["samenspraak.view.process-state"] == (
+        ProcessStateLogic.logic_version
+    )
 
 
 def test_a_user_who_may_only_use_the_tables_of_an_unused_record_without_versions_is_told_who_makes_the_table(
@@ -917,4 +922,6 @@ def test_a_user_who_may_only_use_the_tables_of_an_unused_record_without_versions
         assert owner.initiative_status("city-centre").initiative == "city-centre"
     finally:
         owner.close()
-    assert _versions(schema)["samenspraak.view.process-state"] == 2
+    assert _versions(schema)["samenspraak.view.process-state"] == (
+        ProcessStateLogic.logic_version
+    )

@@ -32,12 +32,19 @@ from samenspraak.application import app as engine
 from samenspraak.application.config import DB_VARIABLE
 from samenspraak.application.story import StoryRecord
 from samenspraak.cli.main import cli
-from samenspraak.projections.views import VERSIONS_TABLE, AuditTrailLogic, BaseView
+from samenspraak.projections.views import (
+    VERSIONS_TABLE,
+    AuditTrailLogic,
+    BaseView,
+    ProcessStateLogic,
+)
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
 STATE = "samenspraak.view.process-state"
 AUDIT = "samenspraak.view.audit-trail"
+NOW = ProcessStateLogic.logic_version
+"""The logic version of the process-state view that this release builds."""
 RESPONSES = "samenspraak.view.response-report"
 
 
@@ -134,7 +141,7 @@ def test_a_process_state_built_by_an_earlier_release_is_rebuilt_on_first_read_an
         assert app.verify_projections().intact
     finally:
         app.close()
-    assert _versions(db) == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
 
 
 def test_a_view_recorded_as_built_with_an_older_logic_version_is_rebuilt_too(
@@ -150,7 +157,7 @@ def test_a_view_recorded_as_built_with_an_older_logic_version_is_rebuilt_too(
     finally:
         app.close()
     assert rebuilds == [[STATE]]
-    assert _versions(db)[STATE] == 2
+    assert _versions(db)[STATE] == NOW
 
 
 def test_current_views_are_not_rebuilt_and_an_instance_checks_the_versions_once(
@@ -201,7 +208,7 @@ def test_a_new_record_records_the_version_of_each_view_it_builds(
         app.catch_up()
     finally:
         app.close()
-    assert _versions(db) == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
 
 
 def test_projections_rebuild_records_the_version_of_every_view(
@@ -213,7 +220,7 @@ def test_projections_rebuild_records_the_version_of_every_view(
         app.rebuild_projections()
     finally:
         app.close()
-    assert _versions(db) == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
 
 
 @pytest.fixture
@@ -309,7 +316,7 @@ def test_processes_that_upgrade_at_once_leave_the_views_whole_and_built_once_eac
             "SELECT count(*) FROM view_process_state WHERE part = 'core'"
         ).fetchone()
         assert cores == 1
-    assert _versions(db) == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
 
 
 READ_AS_SOMEONE_ELSE = """
@@ -404,11 +411,11 @@ def test_projections_verify_and_status_say_that_a_view_was_built_with_an_older_l
     assert found.problem.startswith(f"The view {STATE} does not match the events")
     assert found.problem.endswith(
         "it was built with logic version 1 of this view, by another version of "
-        "samenspraak, and this one builds version 2; the first command that reads "
+        f"samenspraak, and this one builds version {NOW}; the first command that reads "
         "the views rebuilds it (or samenspraak projections rebuild)."
     )
     assert [(s.built_with, s.logic_version, s.outdated) for s in status.values()] == [
-        (1, 2, True),
+        (1, NOW, True),
         (1, 1, False),
         (1, 1, False),
     ]
@@ -418,7 +425,7 @@ def test_projections_verify_and_status_say_that_a_view_was_built_with_an_older_l
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines()[-1] == (
         f"{STATE} was built with logic version 1 of this view, and this version of "
-        "samenspraak builds version 2: the first command that reads the views "
+        f"samenspraak builds version {NOW}: the first command that reads the views "
         "rebuilds it (or samenspraak projections rebuild)."
     )
     as_json = CliRunner().invoke(
@@ -470,7 +477,7 @@ def test_two_processes_that_upgrade_at_once_both_read_the_rebuilt_view(
             "SELECT count(*) FROM view_process_state WHERE part = 'core'"
         ).fetchone()
     assert cores == 1
-    assert _versions(db) == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
 
 
 def test_catching_up_a_view_built_by_an_earlier_release_says_it_was_rebuilt(
@@ -494,7 +501,7 @@ def test_catching_up_a_view_built_by_an_earlier_release_says_it_was_rebuilt(
         f"{AUDIT}: 0 events applied.",
         f"{RESPONSES}: 0 events applied.",
     ]
-    assert _versions(db)[STATE] == 2
+    assert _versions(db)[STATE] == NOW
 
 
 def test_the_api_counts_the_events_a_rebuild_of_an_outdated_view_applied(
@@ -511,9 +518,9 @@ def test_the_api_counts_the_events_a_rebuild_of_an_outdated_view_applied(
 
 
 def _newer_release(app: Samenspraak) -> Samenspraak:
-    """The instance, as a newer release that computes version 3 of the
+    """The instance, as a newer release that computes the next version of the
     process-state view."""
-    app.state.logic_version = 3  # type: ignore[misc]
+    app.state.logic_version = NOW + 1  # type: ignore[misc]
     return app
 
 
@@ -526,7 +533,7 @@ def test_a_running_instance_does_not_add_its_rows_to_a_view_a_newer_release_rebu
     try:
         newer.catch_up()
         assert newer.rebuilt_views == (STATE,)
-        assert _versions(db)[STATE] == 3
+        assert _versions(db)[STATE] == NOW + 1
         end = app.recorder.max_notification_id()
         app.correct_stakeholder(
             {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
@@ -534,7 +541,7 @@ def test_a_running_instance_does_not_add_its_rows_to_a_view_a_newer_release_rebu
         assert app.recorder.max_notification_id() == (end or 0) + 1
         applied = app.catch_up()
         # The view holds rows of one logic only: this release's, rebuilt whole.
-        assert _versions(db)[STATE] == 2
+        assert _versions(db)[STATE] == NOW
         assert app.rebuilt_views == (STATE,)
         assert applied[STATE] == app.recorder.max_notification_id()
         assert rebuilds == [[STATE], [STATE]]
@@ -575,11 +582,11 @@ def test_two_releases_that_keep_rebuilding_the_same_view_are_told_to_run_one_at_
             "that uses the same database; run one version at a time, then catch the "
             "views up (samenspraak projections catch-up)."
         )
-        assert _versions(db) == before == {STATE: 3, AUDIT: 1, RESPONSES: 1}
+        assert _versions(db) == before == {STATE: NOW + 1, AUDIT: 1, RESPONSES: 1}
         monkeypatch.setattr(engine, "rebuild_all", original)
         newer.close()
         app.catch_up()  # with the newer release stopped, this one goes on
-        assert _versions(db)[STATE] == 2
+        assert _versions(db)[STATE] == NOW
         assert app.verify_projections().intact
     finally:
         newer.close()
@@ -608,7 +615,7 @@ def test_on_postgresql_too_a_running_instance_does_not_add_its_rows_to_a_view_a_
         )  # fmt: skip
         app.catch_up()
         built_with = {s.view: s.built_with for s in app.projections_status()}
-        assert built_with == {STATE: 2, AUDIT: 1, RESPONSES: 1}
+        assert built_with == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
         assert app.rebuilt_views == (STATE,)
         joined = app.initiative_status("park").stakeholders
         assert [(s.ref, s.kind) for s in joined] == [

@@ -1105,3 +1105,53 @@ def test_an_initiative_without_implementation_actions_lists_none(
     ok: Run, stage_copy: Path
 ) -> None:
     assert ok(stage_copy, "implementation", "list", CITY).stdout == "(none)\n"
+
+
+def test_the_councils_frameworks_are_recorded_listed_and_reported(
+    ok: Run, read_json: ReadJson, refused: Refused, stage_copy: Path, tmp_path: Path
+) -> None:
+    decision = tmp_path / "raadsbesluit.pdf"
+    decision.write_bytes(b"%PDF the council's decision on the city centre")
+    budget = "At most EUR 2.1 million; the Saturday market keeps its place."
+    recorded = ok(
+        stage_copy, "council", "framework", CITY, "--text", budget,
+        "--when", "2025-11-20T20:00+01:00", "--document", str(decision), actor=F,
+    )  # fmt: skip
+    _says(recorded, "1\n", "Recorded framework 1 of the council for city-centre.\n")
+
+    [listed] = read_json(stage_copy, "council", "frameworks", CITY)
+    assert listed == {
+        "number": 1,
+        "framework": budget,
+        "set_at": "2025-11-20T20:00:00+01:00",
+        "document_sha256": hashlib.sha256(decision.read_bytes()).hexdigest(),
+    }
+    shown = ok(stage_copy, "council", "frameworks", CITY).stdout
+    assert budget in shown  # whole, as the hash
+    assert listed["document_sha256"] in shown
+    status = ok(stage_copy, "initiative", "status", CITY).stdout
+    assert "Frameworks of the council" in status
+    assert "At most EUR 2.1 million" in status
+    assert "| 1 | 20 nov 2025, 20:00 | " + budget in (
+        ok(stage_copy, "report", CITY).stdout
+    )
+
+    assert refused(
+        stage_copy, "council", "framework", CITY, "--text", budget,
+        "--when", "2099-01-01T20:00+01:00", actor=F,
+    ) == (
+        "A framework of the council is recorded once the council set it; "
+        "2099-01-01T20:00:00+01:00 lies in the future."
+    )  # fmt: skip
+    assert refused(
+        stage_copy, "council", "framework", CITY, "--text", budget,
+        "--when", "2025-11-20T20:00", actor=F,
+    ) == "--when: needs its timezone, like 2026-04-09T19:30+02:00."  # fmt: skip
+    assert refused(
+        stage_copy, "council", "framework", CITY, "--text", budget,
+        "--when", "2025-11-20T20:00+01:00", "--sha256", "abc", actor=F,
+    ) == "--sha256: must be a SHA-256: 64 hexadecimal digits."  # fmt: skip
+    assert refused(
+        stage_copy, "council", "framework", CITY, "--text", budget,
+        "--when", "2025-11-20T20:00+01:00", actor="bakery",
+    ) == "Only the facilitator of city-centre may record the council's frameworks."  # fmt: skip

@@ -681,6 +681,86 @@ def test_an_announcement_is_recorded_once_it_was_made(
         )
 
 
+def test_the_facilitator_records_the_frameworks_the_council_set(
+    city_centre, text, story_start
+):
+    set_at = datetime.fromisoformat("2025-11-20T20:00+01:00")
+
+    first = city_centre.record_council_framework(
+        actor="facilitator",
+        framework=text("at most 2.1 million euros; the Saturday market stays"),
+        set_at=set_at,
+        document_sha256=DOCUMENT_SHA256,
+    )
+    second = city_centre.record_council_framework(
+        actor="facilitator", framework=text("the trees stay"), set_at=story_start
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [
+        ("CouncilFrameworkSet", "facilitator"),
+        ("CouncilFrameworkSet", "facilitator"),
+    ]
+    assert (first, second) == (1, 2)
+    assert [(e.number, e.set_at, e.document_sha256) for e in events] == [
+        (1, set_at, DOCUMENT_SHA256),
+        (2, story_start, None),
+    ]
+    assert [f.framework for f in city_centre.frameworks] == [
+        text("at most 2.1 million euros; the Saturday market stays"),
+        text("the trees stay"),
+    ]
+
+
+def test_a_framework_is_recorded_once_the_council_set_it(
+    city_centre, text, refused, story_start
+):
+    tomorrow = story_start + timedelta(days=1)
+    with refused(
+        rules.a_framework_is_recorded_once_set,
+        "A framework of the council is recorded once the council set it; "
+        f"{tomorrow.isoformat()} lies in the future.",
+        city_centre,
+    ):
+        city_centre.record_council_framework(
+            actor="facilitator", framework=text("the trees stay"), set_at=tomorrow
+        )
+    with refused(
+        rules.a_document_is_named_by_its_sha256,
+        "A council document is named by its SHA-256: 64 hexadecimal characters.",
+        city_centre,
+    ):
+        city_centre.record_council_framework(
+            actor="facilitator",
+            framework=text("the trees stay"),
+            set_at=story_start,
+            document_sha256="not a hash",
+        )
+
+
+def test_only_the_facilitator_of_an_open_initiative_records_a_framework(
+    city_centre, text, refused, story_start
+):
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may record the council's frameworks.",
+        city_centre,
+    ):
+        city_centre.record_council_framework(
+            actor="bakery", framework=text("the trees stay"), set_at=story_start
+        )
+    city_centre.close(actor="facilitator", outcome=text("done"))
+    city_centre.collect_events()
+    with refused(
+        rules.a_closed_initiative_takes_no_commands,
+        "city-centre is closed; nothing more can be recorded in it.",
+        city_centre,
+    ):
+        city_centre.record_council_framework(
+            actor="facilitator", framework=text("the trees stay"), set_at=story_start
+        )
+
+
 def informed(city_centre, text, at="2026-01-12T20:00+01:00"):
     informed_at = datetime.fromisoformat(at)
     with clock.frozen_at(informed_at):
