@@ -24,6 +24,7 @@ from samenspraak.cli.render import (
     continued,
     emit_json,
     section,
+    short,
     table,
     tally_text,
 )
@@ -453,7 +454,9 @@ def decision_table(items: Sequence[Any]) -> str:
 
 def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
     """What the council was told, numbered, whether its record was corrected, and
-    what the council did with it; the hashes in full, or their first 16 digits."""
+    what the council did with it; the hashes in full, or their first 16 digits. Each
+    follow-up's summary is shortened like any text in a table (``--json`` gives it
+    whole), after the time it was followed up."""
     return table(
         [
             "#",
@@ -473,7 +476,8 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
                 "; ".join(
-                    f"{to_the_second(f.followed_up_at)}: {f.summary or ERASED}"
+                    f"{to_the_second(f.followed_up_at)}: "
+                    + (short(f.summary) if f.summary else ERASED)
                     for f in c.follow_ups
                 )
                 or "-",

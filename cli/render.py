@@ -44,8 +44,14 @@ def _cell(value: Any, whole: bool = False) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):  # to the second, when not a whole minute
         return to_the_second(value)
-    text = one_line(str(value))
-    return text if whole or len(text) <= 60 else text[:57] + "..."
+    return one_line(str(value)) if whole else short(str(value))
+
+
+def short(text: str) -> str:
+    """A text as a table shows it: on one line, and cut short with ``...`` when it
+    is longer than 60 characters."""
+    text = one_line(text)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def one_line(text: str) -> str:

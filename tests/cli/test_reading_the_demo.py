@@ -284,6 +284,28 @@ def test_council_list_as_a_table_shows_the_full_sha256(
         assert informed["document_sha256"] in table
 
 
+def test_a_council_follow_up_is_cut_short_in_a_table_and_whole_in_json(
+    ok: Run, read_json: ReadJson, demo_db: Path
+) -> None:
+    """A table cuts each text short at 60 characters, the summary of the council's
+    follow-up too (it may run to 20,000 characters); --json gives it whole."""
+    informed = read_json(demo_db, "council", "list", CITY)
+    summary = informed[1]["follow_ups"][0]["summary"]
+    assert len(summary) > 60
+    for command in (["council", "list"], ["initiative", "status"]):
+        shown = ok(demo_db, *command, CITY).stdout
+        assert summary not in shown
+        row = next(
+            line
+            for line in shown.splitlines()
+            if line.startswith("2  2026-06-04T20:00+02:00  formal")
+        )
+        assert row.endswith(
+            "  2026-06-18T21:00+02:00: "
+            "The council adopts the traffic plan and asks to hear with..."
+        )
+
+
 def test_group_list_shows_the_groups_and_their_members(
     ok: Run, read_json: ReadJson, demo_db: Path
 ) -> None:
