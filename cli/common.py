@@ -396,7 +396,8 @@ def announcement_table(items: Sequence[Any]) -> str:
 
 def framework_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
     """The council's frameworks, numbered; the documents' hashes in full, or their
-    first 16 digits."""
+    first 16 digits. The texts are shortened like any text in a table (``--json``
+    gives them whole)."""
     return table(
         ["#", "set", "document sha256", "framework"],
         [
@@ -412,7 +413,7 @@ def framework_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
             ]
             for f in items
         ],
-        whole=(2, 3) if whole_hashes else (),
+        whole=(2,) if whole_hashes else (),
     )
 
 
