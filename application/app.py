@@ -622,9 +622,8 @@ class Samenspraak(Application[UUID]):
         )
         if not create and (not database_exists(target) or holds == "empty"):
             msg = (
-                f"There is no samenspraak database at {target}; registering a "
-                "stakeholder creates one (samenspraak --as REF stakeholder register "
-                "REF --name NAME)."
+                f"There is no samenspraak database at {target}; opening it with "
+                "create=True (the default) makes one."
             )
             raise NotFound(msg)
         if holds == "damaged":
@@ -2768,8 +2767,8 @@ class Samenspraak(Application[UUID]):
         start, end = when("since", since), through("until", until)
         if start is not None and end is not None and start > end:
             msg = (
-                "since: it is later than until, the end of the period asked for, so "
-                "nothing can be between them."
+                "since: it is later than the end of the period asked for, so nothing "
+                "can be between them."
             )
             raise InvalidInput(msg)
         given: object = event  # from Python, anything may come

@@ -14,11 +14,13 @@ import click
 
 from samenspraak.application import (
     InvalidInput,
+    NotFound,
     Samenspraak,
     SamenspraakError,
     templates,
 )
 from samenspraak.application.app import ref
+from samenspraak.application.config import resolve_db
 from samenspraak.application.files import reason_of, write_whole
 from samenspraak.cli.render import (
     continued,
@@ -157,7 +159,15 @@ class Context:
         """
         if write and not anonymous:
             self.who()
-        app = Samenspraak.open(self.db, create=create)
+        try:
+            app = Samenspraak.open(self.db, create=create)
+        except NotFound:  # only a command that cannot begin a record gets here
+            msg = (
+                f"There is no samenspraak database at {resolve_db(self.db)}; "
+                "registering a stakeholder creates one (samenspraak --as REF "
+                "stakeholder register REF --name NAME)."
+            )
+            raise NotFound(msg) from None
         self.apps.append(app)
         return app
 

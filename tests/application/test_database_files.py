@@ -112,7 +112,10 @@ def test_reading_an_empty_file_says_there_is_no_record_and_writes_nothing(
     with pytest.raises(NotFound) as refused:
         Samenspraak.open(db, create=False)
 
-    assert str(refused.value).startswith(f"There is no samenspraak database at {db};")
+    assert str(refused.value) == (
+        f"There is no samenspraak database at {db}; opening it with create=True "
+        "(the default) makes one."
+    )
     assert db.stat().st_size == 0
 
 
