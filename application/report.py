@@ -380,6 +380,11 @@ class ParticipationReport(Part):
     started_at: datetime
     closed_at: datetime | None
     last_event_at: datetime
+    last_step_at: datetime
+    """When the process last took a step: its last event, leaving out those that
+    record something about it afterwards (an erasure or correction of a name, a
+    corrected record, a framework of the council, the council's follow-up). The
+    timeline ends there."""
     facilitator: str
     phases: list[PhaseEntry]
     participants: list[ParticipantsOfKind]
@@ -534,6 +539,9 @@ def build_report(
         started_at=_time(doc["started_at"]),
         closed_at=_time_or_none(doc.get("closed_at")),
         last_event_at=_time(doc.get("updated_at", doc["started_at"])),
+        last_step_at=_time(
+            doc.get("last_step_at") or doc.get("updated_at", doc["started_at"])
+        ),
         facilitator=ref(doc["facilitator"]),
         phases=[
             PhaseEntry(

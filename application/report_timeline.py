@@ -87,8 +87,9 @@ class Axis:
 
 
 def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
-    """From the start of the process to its last event, with a little room."""
-    moments = [r.started_at, r.last_event_at]
+    """From the start of the process to its last step (or the last moment drawn),
+    with a little room."""
+    moments = [r.started_at, r.last_step_at]
     moments += [m.starts_at for m in r.meetings]
     moments += [c.informed_at for c in r.council]
     moments += [f.followed_up_at for c in r.council for f in c.follow_ups]
@@ -489,7 +490,7 @@ class Timeline:
         title = self.w(
             "timeline_title",
             start=self.w.date(self.report.started_at),
-            end=self.w.date(self.report.last_event_at),
+            end=self.w.date(self.report.last_step_at),
         )
         out = [
             f'<svg class="tl tl-{g.name}" viewBox="0 0 {g.width} {bottom + 10}" '

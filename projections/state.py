@@ -74,6 +74,23 @@ def is_evening_or_weekend(moment: datetime) -> bool:
     return local.weekday() >= 5 or local.hour >= EVENING or local.hour < MORNING
 
 
+TOLD_AFTERWARDS = frozenset(
+    {
+        "PersonalDataErased",
+        "IdentityCorrected",
+        "MeetingCorrected",
+        "CouncilInformingCorrected",
+        "CouncilFrameworkSet",
+        "CouncilFollowedUp",
+    }
+)
+"""Events of an initiative that record something about its process rather than
+take it a step further: an erasure or correction of a name, a corrected record, a
+framework the council set before, what the council did with what it was told.
+They may come months after the last step, so the document's ``last_step_at`` (where
+the report's timeline ends) leaves them out; its ``updated_at`` does not."""
+
+
 def new_document(initiative_id: str) -> Document:
     return {
         "initiative_id": initiative_id,
@@ -200,6 +217,8 @@ class ProcessStateProjector:
         document["events"] += 1
         document["last_position"] = position
         document["updated_at"] = moment
+        if kind != "initiative" or name not in TOLD_AFTERWARDS:
+            document["last_step_at"] = moment
         return parts_touched(kind, name, event, aggregate)
 
 

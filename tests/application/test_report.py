@@ -529,6 +529,43 @@ def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     assert "Announcement or invitation" not in legend(before, words("en"))
 
 
+def test_records_made_about_the_process_later_do_not_stretch_its_timeline(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    with clock.frozen_at(datetime(2026, 6, 23, 12, 0, tzinfo=UTC)):
+        app.leave_initiative(
+            {"actor": "resident-kerkstraat", "initiative": CITY,
+             "stakeholder": "resident-kerkstraat"}
+        )  # fmt: skip
+    before = app.participation_report(CITY)
+    # Months after a resident left: their name erased on request, a meeting's
+    # record corrected, a name corrected and a framework of the council recorded.
+    # Each is told in the report, but none is a step of the process.
+    with clock.frozen_at(datetime(2026, 11, 20, 10, 0, tzinfo=UTC)):
+        app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "resident-kerkstraat"}
+        )
+        app.correct_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "Bakery Jansen"}
+        )
+        app.correct_meeting(
+            {"actor": "facilitator", "initiative": CITY, "meeting": 1,
+             "attendance": 41, "reason": "Two signed in late."}
+        )  # fmt: skip
+        app.record_council_framework(
+            {"actor": "facilitator", "initiative": CITY,
+             "framework": "The trees stay.", "set_at": "2025-12-11T21:30+01:00"}
+        )  # fmt: skip
+    after = app.participation_report(CITY)
+
+    assert after.last_event_at > before.last_event_at + timedelta(days=100)
+    assert axis_of(after, WIDE) == axis_of(before, WIDE)
+    title = '<title id="tl-wide">Timeline from 12 Jan 2026 to 23 Jun 2026</title>'
+    assert title in Timeline(before, words("en"), axis_of(before, WIDE)).svg()
+    assert title in Timeline(after, words("en"), axis_of(after, WIDE)).svg()
+
+
 def test_every_text_from_the_record_is_escaped(story: Story) -> None:
     app, _, _ = story
     app.create_plan(
