@@ -50,8 +50,8 @@ from eventsourcing.utils import Environment, EnvType, get_topic, strtobool
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from samenspraak.application import cloudevents, reading
 from samenspraak.application import commands as c
-from samenspraak.application import reading
 from samenspraak.application import views as v
 from samenspraak.application.config import (
     OWN_TABLES,
@@ -2847,6 +2847,56 @@ class Samenspraak(Application[UUID]):
                 )
                 for r in rows
             ]
+
+        return self._run(run)
+
+    def cloud_events(
+        self,
+        *,
+        source: str,
+        initiative: str | None = None,
+        after: int = 0,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """The record's events as CloudEvents notifications (version 1.0, in the
+        form of the NL GOV profile), in log order: those after log position
+        ``after``, at most ``limit`` (1 to 10,000), of one initiative or of all.
+        ``source`` names this system, such as
+        ``urn:nld:oin:00000001234567890000:systeem:samenspraak``. Each carries ids
+        and hashes only (see :mod:`samenspraak.application.cloudevents`); a
+        receiver pages on with the last one's ``sequence`` as ``after``."""
+        problem = cloudevents.source_problem(source)
+        if problem is not None:
+            raise InvalidInput(problem)
+        given: tuple[object, object] = (after, limit)
+        if not isinstance(given[0], int) or isinstance(given[0], bool) or after < 0:
+            raise InvalidInput("after: must be a log position: 0 or more.")
+        if (
+            not isinstance(given[1], int)
+            or isinstance(given[1], bool)
+            or not 1 <= limit <= cloudevents.MOST_AT_ONCE
+        ):
+            msg = f"limit: must be a whole number from 1 to {cloudevents.MOST_AT_ONCE}."
+            raise InvalidInput(msg)
+        slug = ref("initiative", initiative) if initiative is not None else None
+
+        def run() -> list[dict[str, Any]]:
+            self._catch_up()
+            slugs: dict[str, dict[str, str]] = {}
+            only = None
+            if slug is not None:
+                only = str(initiative_id(slug))
+                slugs[only] = self.state.slugs(only)
+                if not slugs[only]:
+                    raise NotFound(f"There is no initiative called {slug}.")
+            rows = self.audit.rows(initiative_id=only, after=after, limit=limit)
+            found = []
+            for row in rows:
+                owner = row.initiative_id or ""
+                if owner not in slugs:
+                    slugs[owner] = self.state.slugs(owner) if owner else {}
+                found.append(cloudevents.cloud_event(row, source, slugs[owner]))
+            return found
 
         return self._run(run)
 

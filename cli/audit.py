@@ -4,7 +4,9 @@ audit trail.
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -188,6 +190,86 @@ def audit_verify(
         )
     if not result.intact:
         sys.exit(1)
+
+
+def _a_count(least: int, what: str) -> Callable[..., int | None]:
+    """A click callback: the option's value as a whole number of at least
+    ``least``, or a usage error that says what it must be."""
+
+    def check(
+        ctx: click.Context, param: click.Parameter, value: str | None
+    ) -> int | None:
+        if value is None:
+            return None
+        text = value.strip()
+        if not text.isascii() or not text.isdigit() or int(text) < least:
+            raise click.BadParameter(f"must be {what}.", ctx, param)
+        return int(text)
+
+    return check
+
+
+PAGE = 1000
+"""Events asked of the engine at a time by ``audit events``."""
+
+
+@audit.command("events")
+@click.argument(
+    "initiative_ref", metavar="[INITIATIVE]", type=REFERENCE, required=False
+)
+@click.option(
+    "--source",
+    metavar="URI",
+    required=True,
+    help="This system's name as a URI, like "
+    "urn:nld:oin:00000001234567890000:systeem:samenspraak.",
+)
+@click.option(
+    "--after",
+    metavar="POSITION",
+    default="0",
+    callback=_a_count(0, "a log position: 0 or more"),
+    help="Only the events after this log position (the last sequence taken).",
+)
+@click.option(
+    "--limit",
+    metavar="N",
+    callback=_a_count(1, "a whole number, 1 or more"),
+    help="At most N events (default: all of them).",
+)
+@pass_context
+def audit_events(
+    obj: Context,
+    initiative_ref: str | None,
+    source: str,
+    after: int,
+    limit: int | None,
+) -> None:
+    """Print the record's events as CloudEvents notifications (NL GOV profile),
+    one JSON object per line, in log order: of one initiative, or of all. Each
+    carries ids and hashes, never anyone's reference or name; its sequence is its
+    log position, to ask for what came after.
+
+    \b
+    Example:
+      samenspraak audit events city-centre \\
+        --source urn:nld:oin:00000001234567890000:systeem:samenspraak --after 40
+    """
+    app = obj.app(write=False)
+    left = limit
+    while left is None or left > 0:
+        page = app.cloud_events(
+            source=source,
+            initiative=initiative_ref,
+            after=after,
+            limit=PAGE if left is None else min(PAGE, left),
+        )
+        for notice in page:
+            click.echo(json.dumps(notice, ensure_ascii=False, separators=(",", ":")))
+        if len(page) < PAGE:
+            return
+        after = int(page[-1]["sequence"])
+        left = None if left is None else left - len(page)
 
 
 @audit.command("log")

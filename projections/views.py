@@ -539,6 +539,27 @@ class ProcessStateLogic(BaseView):
         )
         return [self._part(r["document"]) for r in rows]
 
+    def slugs(self, initiative_id: str) -> dict[str, str]:
+        """The references of an initiative and of its plans and decision points, by
+        aggregate id; empty when there is no such initiative. Reads only the core,
+        plan and decision parts (no reactions, no positions)."""
+        rows = self._read(
+            f"SELECT part, slug, document FROM {self._table('view_process_state')} "
+            f"WHERE initiative_id = {self.p} "
+            f"AND (part = 'core' OR part LIKE {self.p} OR part LIKE {self.p})",
+            [initiative_id, "plan/%", "decision/%"],
+        )
+        found: dict[str, str] = {}
+        for row in rows:
+            if row["part"] == "core":
+                if row["slug"] is not None:
+                    found[initiative_id] = row["slug"]
+            else:
+                found[row["part"].partition("/")[2]] = self._part(row["document"])[
+                    "slug"
+                ]
+        return found
+
     def open_deadlines(self) -> list[dict[str, Any]]:
         """Every deadline not yet recorded as closed, in initiatives not closed:
         open decision points with a closing time and reaction periods not yet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -433,3 +434,48 @@ def test_the_response_report_reads_as_a_table_and_opens_as_a_spreadsheet(
         "Deliveries before 11:00 are too early for fresh bread to the shops."
     )
     assert rows[2]["answered_at"] == "2026-04-20T18:00:00Z"
+
+
+SOURCE = "urn:nld:oin:00000001234567890000:systeem:samenspraak"
+
+
+def test_audit_events_prints_the_record_as_cloud_events_one_per_line(
+    ok: Run, demo_db: Path, refused: Callable[..., str]
+) -> None:
+    lines = ok(demo_db, "audit", "events", "--source", SOURCE).stdout.splitlines()
+    notices = [json.loads(line) for line in lines]
+    with Samenspraak.open(str(demo_db), create=False) as app:
+        end = app.projections_status()[0].log_end
+        assert notices == app.cloud_events(source=SOURCE, limit=10_000)
+    assert [int(n["sequence"]) for n in notices] == list(range(1, end + 1))
+
+    # From where a receiver left off, at most a few; of one initiative.
+    rest = ok(
+        demo_db, "audit", "events", CITY, "--source", SOURCE, "--after", "60",
+        "--limit", "3",
+    ).stdout.splitlines()  # fmt: skip
+    assert [json.loads(line)["sequence"] for line in rest] == ["61", "62", "63"]
+
+    assert refused(demo_db, "audit", "events", "--source", "samenspraak") == (
+        "--source: must be a URI that names this system, like "
+        "urn:nld:oin:00000001234567890000:systeem:samenspraak (the municipality's "
+        "OIN and the system's name)."
+    )
+    assert (
+        refused(
+            demo_db, "audit", "events", "--source", SOURCE, "--after", "-1", exit_code=2
+        )
+        == "Invalid value for '--after': must be a log position: 0 or more."
+    )
+    assert (
+        refused(
+            demo_db, "audit", "events", "--source", SOURCE, "--limit", "0", exit_code=2
+        )
+        == "Invalid value for '--limit': must be a whole number, 1 or more."
+    )
+    assert refused(demo_db, "audit", "events", exit_code=2) == (
+        "Missing option '--source'."
+    )
+    assert refused(demo_db, "audit", "events", "nowhere", "--source", SOURCE) == (
+        "There is no initiative called nowhere."
+    )
