@@ -2882,6 +2882,18 @@ class Samenspraak(Application[UUID]):
 
         def run() -> list[dict[str, Any]]:
             self._catch_up()
+            end = self.recorder.max_notification_id() or 0
+            if after > end:
+                msg = (
+                    f"after: {after} lies beyond the end of the record's log "
+                    f"({end}), so it is a position in another record, such as the "
+                    "one this copy was replayed from; take the notifications again "
+                    "from 0 and skip those whose id was taken already."
+                )
+                raise InvalidInput(msg)
+            # Only what the process state holds too: another command may catch
+            # the audit trail up alone meanwhile, past what the slugs are read of.
+            upto = self.state.position()
             slugs: dict[str, dict[str, str]] = {}
             only = None
             if slug is not None:
@@ -2889,7 +2901,9 @@ class Samenspraak(Application[UUID]):
                 slugs[only] = self.state.slugs(only)
                 if not slugs[only]:
                     raise NotFound(f"There is no initiative called {slug}.")
-            rows = self.audit.rows(initiative_id=only, after=after, limit=limit)
+            rows = self.audit.rows(
+                initiative_id=only, after=after, until_position=upto, limit=limit
+            )
             found = []
             for row in rows:
                 owner = row.initiative_id or ""

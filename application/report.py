@@ -383,8 +383,9 @@ class ParticipationReport(Part):
     last_step_at: datetime
     """When the process last took a step: its last event, leaving out those that
     record something about it afterwards (an erasure or correction of a name, a
-    corrected record, a framework of the council, the council's follow-up). The
-    timeline ends there."""
+    corrected record, a framework of the council, the council's follow-up); a
+    deadline's closing counts at the deadline, though ``tick`` may have recorded
+    it later. The timeline ends there."""
     facilitator: str
     phases: list[PhaseEntry]
     participants: list[ParticipantsOfKind]

@@ -78,6 +78,8 @@ class Axis:
     start: datetime
     end: datetime
     g: Geometry = WIDE
+    last: datetime | None = None
+    """The last moment drawn (the end without the room after it)."""
 
     def x(self, moment: datetime) -> float:
         span = (self.end - self.start).total_seconds() or 1.0
@@ -97,7 +99,7 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     first = min(moments)
     last = max([*moments, first + timedelta(days=1)])
     pad = (last - first) * 0.03
-    return Axis(first - pad, last + pad, g)
+    return Axis(first - pad, last + pad, g, max(moments))
 
 
 MOST_TICKS = 16
@@ -490,7 +492,7 @@ class Timeline:
         title = self.w(
             "timeline_title",
             start=self.w.date(self.report.started_at),
-            end=self.w.date(self.report.last_step_at),
+            end=self.w.date(self.axis.last or self.report.last_step_at),
         )
         out = [
             f'<svg class="tl tl-{g.name}" viewBox="0 0 {g.width} {bottom + 10}" '

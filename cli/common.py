@@ -316,6 +316,7 @@ OPTION_OF_FIELD = {
     "followed_up_at": "--when",
     "set_at": "--when",
     "source": "--source",
+    "after": "--after",
     "framework": "--text",
     "reach": "--reach",
     "informing": "--informing",

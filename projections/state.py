@@ -91,6 +91,13 @@ They may come months after the last step, so the document's ``last_step_at`` (wh
 the report's timeline ends) leaves them out; its ``updated_at`` does not."""
 
 
+CLOSED_AT_THE_DEADLINE = frozenset(
+    {("plan", "ReactionPeriodClosed"), ("decision-point", "ClosedByDeadline")}
+)
+"""Events that close something at its deadline (``closed_at``), recorded when
+``tick`` runs: the process took that step at the deadline."""
+
+
 def new_document(initiative_id: str) -> Document:
     return {
         "initiative_id": initiative_id,
@@ -217,7 +224,13 @@ class ProcessStateProjector:
         document["events"] += 1
         document["last_position"] = position
         document["updated_at"] = moment
-        if kind != "initiative" or name not in TOLD_AFTERWARDS:
+        if (kind, name) in CLOSED_AT_THE_DEADLINE:
+            # Recorded whenever ``tick`` ran, maybe months later: the step is the
+            # deadline, unless another step came after it.
+            step = utc(event.closed_at)
+            before = document.get("last_step_at") or step
+            document["last_step_at"] = max(before, step, key=datetime.fromisoformat)
+        elif kind != "initiative" or name not in TOLD_AFTERWARDS:
             document["last_step_at"] = moment
         return parts_touched(kind, name, event, aggregate)
 

@@ -143,6 +143,63 @@ def test_an_initiatives_own_events_and_a_replayed_copy_give_the_same_ids(
     ]
 
 
+def test_a_position_beyond_the_end_of_the_log_is_refused(story: Story) -> None:
+    """A receiver's position from another record (the one a copy was replayed
+    from, where the positions differ) would otherwise find nothing, and later skip
+    what comes up to it, without a word."""
+    app, _, _ = story
+    end = app.projections_status()[0].log_end
+    assert app.cloud_events(source=SOURCE, after=end) == []
+
+    for beyond in (end + 1, 2**64):
+        with pytest.raises(InvalidInput) as refused:
+            app.cloud_events(source=SOURCE, after=beyond)
+        assert str(refused.value) == (
+            f"after: {beyond} lies beyond the end of the record's log ({end}), so "
+            "it is a position in another record, such as the one this copy was "
+            "replayed from; take the notifications again from 0 and skip those "
+            "whose id was taken already."
+        )
+
+
+def test_an_event_is_given_once_its_initiative_is_known(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another command may catch up the audit trail alone (informing the council
+    reads its head) between the catch-up of a reading and its reads: an event the
+    process state does not hold yet waits for the next page, rather than go out
+    without its subject."""
+    app, _, db = story
+    end = app.projections_status()[0].log_end
+    other = Samenspraak.open(str(db), create=False)
+    caught_up = app._catch_up
+
+    def others_record_meanwhile() -> None:
+        caught_up()
+        other.start_initiative(
+            {"actor": "facilitator", "initiative": "harbour", "title": "The harbour",
+             "description": "Quays", "area": "The harbour", "budget": "0",
+             "level": "consulting"}
+        )  # fmt: skip
+        other.inform_council(
+            {"actor": "facilitator", "initiative": "harbour",
+             "document_title": "Vision", "document_sha256": "a" * 64,
+             "session": "letter", "informed_at": "2026-06-30T10:00+02:00"}
+        )  # fmt: skip
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(app, "_catch_up", others_record_meanwhile)
+            first = app.cloud_events(source=SOURCE, after=end)
+        then = app.cloud_events(source=SOURCE, after=end)
+    finally:
+        other.close()
+
+    assert all(n["subject"] and n["data"]["about"] for n in first + then)
+    assert [n["data"]["event"] for n in then] == ["Started", "CouncilInformed"]
+    assert [n["subject"] for n in then] == ["harbour", "harbour"]
+
+
 @pytest.mark.parametrize(
     ("given", "sentence"),
     [

@@ -566,6 +566,50 @@ def test_records_made_about_the_process_later_do_not_stretch_its_timeline(
     assert title in Timeline(after, words("en"), axis_of(after, WIDE)).svg()
 
 
+def test_a_deadline_closed_by_a_late_tick_ends_the_timeline_at_the_deadline(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    with clock.frozen_at(datetime(2026, 6, 22, 12, 0, tzinfo=UTC)):
+        app.put_decision_point(
+            {"actor": "facilitator", "initiative": CITY,
+             "decision": "evening-market", "question": "An evening market?",
+             "options": [{"key": "yes", "label": "Yes"},
+                         {"key": "no", "label": "No"}],
+             "eligible": ["resident"], "rule": "majority",
+             "closes_at": "2026-06-25T12:00+02:00"}
+        )  # fmt: skip
+    # No one ran tick until November: the decision point closed at its deadline.
+    with clock.frozen_at(datetime(2026, 11, 20, 9, 0, tzinfo=UTC)):
+        [closed] = app.tick()
+    report = app.participation_report(CITY)
+
+    assert closed.subject == "evening-market"
+    assert report.last_step_at == datetime(2026, 6, 25, 10, 0, tzinfo=UTC)
+    assert report.last_event_at == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def test_the_timelines_title_ends_where_its_picture_does(story: Story) -> None:
+    """The council's follow-up is drawn at the date the council acted, though it
+    is no step of the process: when that lies after the last step, the picture
+    runs to it, and so does its title."""
+    app, _, _ = story
+    with clock.frozen_at(datetime(2026, 11, 20, 10, 0, tzinfo=UTC)):
+        app.record_council_follow_up(
+            {"actor": "facilitator", "initiative": CITY, "informing": 1,
+             "summary": "The council adopts the vision.",
+             "followed_up_at": "2026-11-19T21:00+01:00"}
+        )  # fmt: skip
+    report = app.participation_report(CITY)
+    axis = axis_of(report, WIDE)
+
+    assert report.last_step_at < datetime(2026, 11, 19, 20, 0, tzinfo=UTC) < axis.end
+    wide = Timeline(report, words("en"), axis).svg()
+    assert (
+        '<title id="tl-wide">Timeline from 12 Jan 2026 to 19 Nov 2026</title>' in wide
+    )
+
+
 def test_every_text_from_the_record_is_escaped(story: Story) -> None:
     app, _, _ = story
     app.create_plan(

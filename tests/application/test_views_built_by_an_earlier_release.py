@@ -21,6 +21,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from samenspraak.application import app as engine
 from samenspraak.application.config import DB_VARIABLE
 from samenspraak.application.story import StoryRecord
 from samenspraak.cli.main import cli
+from samenspraak.domain.clock import frozen_at
 from samenspraak.projections.views import (
     VERSIONS_TABLE,
     AuditTrailLogic,
@@ -157,6 +159,44 @@ def test_a_view_recorded_as_built_with_an_older_logic_version_is_rebuilt_too(
     finally:
         app.close()
     assert rebuilds == [[STATE]]
+    assert _versions(db)[STATE] == NOW
+
+
+def test_a_process_state_built_before_it_kept_the_last_step_is_rebuilt_and_the_timeline_ends_there(
+    story: Story, rebuilds: list[list[str]]
+) -> None:
+    """Logic version 3 kept the council's frameworks but not the moment of the
+    process's last step: a framework recorded months later stretched the report's
+    timeline there, and ``projections verify`` took the view built again for one
+    changed outside the engine."""
+    app, _, db = story
+    step = app.participation_report(CITY).last_step_at
+    with frozen_at(datetime(2026, 11, 20, 10, 0, tzinfo=UTC)):
+        app.record_council_framework(
+            {"actor": "facilitator", "initiative": CITY,
+             "framework": "The trees stay.", "set_at": "2025-12-11T21:30+01:00"}
+        )  # fmt: skip
+    app.catch_up()
+    app.close()
+    with closing(sqlite3.connect(db)) as connection:
+        changed = connection.execute(
+            "UPDATE view_process_state SET document = "
+            "json_remove(document, '$.last_step_at') WHERE part = 'core'"
+        ).rowcount
+        assert changed == 1
+        connection.execute(
+            f"UPDATE {VERSIONS_TABLE} SET version = 3 WHERE view_name = ?", [STATE]
+        )
+        connection.commit()
+
+    app = Samenspraak.open(db, create=False)
+    try:
+        report = app.participation_report(CITY)
+        assert rebuilds == [[STATE]]
+        assert report.last_step_at == step < report.last_event_at
+        assert app.verify_projections().intact
+    finally:
+        app.close()
     assert _versions(db)[STATE] == NOW
 
 

@@ -476,6 +476,15 @@ def test_audit_events_prints_the_record_as_cloud_events_one_per_line(
     assert refused(demo_db, "audit", "events", exit_code=2) == (
         "Missing option '--source'."
     )
+    beyond = str(end + 1)
+    assert refused(
+        demo_db, "audit", "events", "--source", SOURCE, "--after", beyond
+    ) == (
+        f"--after: {beyond} lies beyond the end of the record's log ({end}), so it is "
+        "a position in another record, such as the one this copy was replayed from; "
+        "take the notifications again from 0 and skip those whose id was taken "
+        "already."
+    )
     assert refused(demo_db, "audit", "events", "nowhere", "--source", SOURCE) == (
         "There is no initiative called nowhere."
     )
