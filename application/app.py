@@ -2855,7 +2855,7 @@ class Samenspraak(Application[UUID]):
         *,
         source: str,
         initiative: str | None = None,
-        after: int = 0,
+        after: int | str = 0,
         limit: int = 1000,
     ) -> list[dict[str, Any]]:
         """The record's events as CloudEvents notifications (version 1.0, in the
@@ -2864,13 +2864,21 @@ class Samenspraak(Application[UUID]):
         ``source`` names this system, such as
         ``urn:nld:oin:00000001234567890000:systeem:samenspraak``. Each carries ids
         and hashes only (see :mod:`samenspraak.application.cloudevents`); a
-        receiver pages on with the last one's ``sequence`` as ``after``."""
+        receiver pages on with the last one's ``sequence`` (a string of digits, as
+        CloudEvents gives it, or that number) as ``after``."""
         problem = cloudevents.source_problem(source)
         if problem is not None:
             raise InvalidInput(problem)
         given: tuple[object, object] = (after, limit)
-        if not isinstance(given[0], int) or isinstance(given[0], bool) or after < 0:
-            raise InvalidInput("after: must be a log position: 0 or more.")
+        if isinstance(given[0], str) and given[0].isascii() and given[0].isdigit():
+            after = int(given[0])
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            msg = (
+                "after: must be a log position: 0 or more, as a number or as the "
+                "digits of a notification's sequence."
+            )
+            raise InvalidInput(msg)
+        position = after
         if (
             not isinstance(given[1], int)
             or isinstance(given[1], bool)
@@ -2883,9 +2891,9 @@ class Samenspraak(Application[UUID]):
         def run() -> list[dict[str, Any]]:
             self._catch_up()
             end = self.recorder.max_notification_id() or 0
-            if after > end:
+            if position > end:
                 msg = (
-                    f"after: {after} lies beyond the end of the record's log "
+                    f"after: {position} lies beyond the end of the record's log "
                     f"({end}), so it is a position in another record, such as the "
                     "one this copy was replayed from; take the notifications again "
                     "from 0 and skip those whose id was taken already."
@@ -2902,7 +2910,7 @@ class Samenspraak(Application[UUID]):
                 if not slugs[only]:
                     raise NotFound(f"There is no initiative called {slug}.")
             rows = self.audit.rows(
-                initiative_id=only, after=after, until_position=upto, limit=limit
+                initiative_id=only, after=position, until_position=upto, limit=limit
             )
             found = []
             for row in rows:
