@@ -1812,6 +1812,42 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    def correct_council_framework(
+        self, command: c.CorrectCouncilFramework | Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of a framework of the council (the
+        facilitator, whichever phase, also after the close), with the reason;
+        returns the fields corrected, in the order ``framework``, ``set_at``,
+        ``document_sha256``. A field given as it is already recorded is left out,
+        the text too when it reads the same. The framework as first recorded
+        stays."""
+        cmd = parse(c.CorrectCouncilFramework, command)
+
+        def run() -> tuple[str, ...]:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            recorded = initiative.council_framework(cmd.number)
+            text = self._corrected_texts(
+                texts, [recorded.framework] if recorded else []
+            )
+            corrected = initiative.correct_council_framework(
+                actor=actor,
+                number=cmd.number,
+                framework=text(
+                    "council framework",
+                    cmd.framework,
+                    recorded.framework if recorded else None,
+                ),
+                set_at=cmd.set_at,
+                document_sha256=cmd.document_sha256,
+                reason=texts.seal("council framework correction reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+            return corrected
+
+        return self._run(run)
+
     def record_council_follow_up(
         self, command: c.RecordCouncilFollowUp | Mapping[str, Any]
     ) -> None:

@@ -450,6 +450,31 @@ class RecordCouncilFramework(Command):
     """The council's document that sets it (a decision, a framework letter)."""
 
 
+class CorrectCouncilFramework(Command):
+    """Correct what was recorded of a framework of the council (its text, when
+    the council set it, its document's SHA-256: one or more of them), with the
+    reason; the framework as first recorded stays in the record."""
+
+    initiative: Ref
+    number: Number
+    """Which framework, from 1 (as ``council frameworks`` numbers them)."""
+    framework: LongText | None = None
+    set_at: Moment | None = None
+    document_sha256: Sha256 | None = None
+    reason: LongText
+    """Why the record was corrected: 'the date of the council's decision'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectCouncilFramework:
+        if (
+            self.framework is None
+            and self.set_at is None
+            and (self.document_sha256 is None)
+        ):
+            raise ValueError("give the corrected framework, set_at or document_sha256")
+        return self
+
+
 class RecordCouncilFollowUp(Command):
     initiative: Ref
     informing: Number

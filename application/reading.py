@@ -201,6 +201,7 @@ def status(
                 framework=text(f["framework"]),
                 set_at=f["set_at"],
                 document_sha256=f["document_sha256"],
+                corrections=corrections(f),
             )
             for f in doc.get("frameworks", [])
         ],

@@ -295,6 +295,8 @@ class FrameworkEntry(Part):
     framework: str | None
     set_at: datetime
     document_sha256: str | None
+    corrections: list[CorrectionEntry] = []
+    """The corrections of its record (the values above are the corrected ones)."""
 
 
 class CouncilFollowUpEntry(Part):
@@ -636,6 +638,7 @@ def build_report(
                 framework=text(f["framework"]),
                 set_at=_time(f["set_at"]),
                 document_sha256=f["document_sha256"],
+                corrections=_corrections(f, text),
             )
             for f in doc.get("frameworks", [])
         ],

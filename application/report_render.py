@@ -234,18 +234,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         [w("phase"), w("began"), w("ended")],
         _phase_rows(r, w),
     )
-    out += [f"### {w('frameworks')}", ""]
-    out += (
-        _md_table(
-            _framework_headers(w),
-            [
-                [*row[:-1], _Code(row[-1]) if row[-1] != "-" else "-"]
-                for row in _framework_rows(r, w)
-            ],
-        )
-        if r.frameworks
-        else [w("no_frameworks"), ""]
-    )
+    out += _md_frameworks(r, w)
     out += diagram_markdown(r, w)
     out += [f"## {w('participants')}", "", _md(w("no_names")), ""]
     out += _md_table(
@@ -434,6 +423,25 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _md_frameworks(r: ParticipationReport, w: Words) -> list[str]:
+    """The frameworks the council set, with their corrections (Markdown)."""
+    out = [f"### {w('frameworks')}", ""]
+    out += (
+        _md_table(
+            _framework_headers(w),
+            [
+                [*row[:-1], _Code(row[-1]) if row[-1] != "-" else "-"]
+                for row in _framework_rows(r, w)
+            ],
+        )
+        if r.frameworks
+        else [w("no_frameworks"), ""]
+    )
+    for line in _framework_corrections(r, w):
+        out += [_md(line), ""]
+    return out
 
 
 def _md_personal_data(r: ParticipationReport, w: Words) -> list[str]:
@@ -883,6 +891,7 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
         if r.frameworks
         else f"<p>{_e(w('no_frameworks'))}</p>"
     )
+    frameworks += "".join(f"<p>{_e(line)}</p>" for line in _framework_corrections(r, w))
     return (
         f'<section id="process"><h2>{_e(w("process"))}</h2>'
         f'<dl class="facts">{dl}</dl>'
@@ -978,6 +987,15 @@ def _corrections(r: ParticipationReport, w: Words) -> list[str]:
     """That the record of a meeting was corrected, when, what and why: one line
     for each correction, below the meetings (which show the corrected values)."""
     return [w.meeting_corrected(m.number, c) for m in r.meetings for c in m.corrections]
+
+
+def _framework_corrections(r: ParticipationReport, w: Words) -> list[str]:
+    """That the record of a framework of the council was corrected, when, what and
+    why: one line for each correction, below the frameworks (which show the
+    corrected values)."""
+    return [
+        w.framework_corrected(f.number, c) for f in r.frameworks for c in f.corrections
+    ]
 
 
 def _informing_corrections(r: ParticipationReport, w: Words) -> list[str]:

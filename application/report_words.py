@@ -225,6 +225,14 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The record of informing {n} of the council was corrected on {when} "
         "({fields}). Reason: {reason}",
     },
+    "framework_corrected": {
+        "nl": "De vastlegging van kader {n} van de raad is op {when} gecorrigeerd "
+        "({fields}). Reden: {reason}",
+        "en": "The record of framework {n} of the council was corrected on {when} "
+        "({fields}). Reason: {reason}",
+    },
+    "corrected_framework": {"nl": "tekst", "en": "text"},
+    "corrected_set_at": {"nl": "datum van vaststelling", "en": "when it was set"},
     "corrected_document_title": {"nl": "titel", "en": "title"},
     "corrected_document_sha256": {
         "nl": "SHA-256 van het document",
@@ -793,6 +801,11 @@ class Words:
     def meeting_corrected(self, number: int, correction: CorrectionEntry) -> str:
         """That the record of a meeting was corrected: when, what and why."""
         return self.corrected("meeting_corrected", number, correction)
+
+    def framework_corrected(self, number: int, correction: CorrectionEntry) -> str:
+        """That the record of a framework of the council was corrected: when, what
+        and why."""
+        return self.corrected("framework_corrected", number, correction)
 
     def informing_corrected(self, number: int, correction: CorrectionEntry) -> str:
         """That the record of an informing of the council was corrected: when,

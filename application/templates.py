@@ -94,6 +94,10 @@ OUTSIDE_PHASES: dict[str, str] = {
     "record_council_framework": (
         "records a framework the council set for the process, whichever phase it is in"
     ),
+    "correct_council_framework": (
+        "corrects the record of a framework of the council, whichever phase it is "
+        "in (also after the close)"
+    ),
     "record_council_follow_up": (
         "records what the council did with what it was told, whichever phase it is "
         "in (also after the close)"

@@ -77,6 +77,9 @@ class CouncilFrameworkView(View):
     """When the council set it."""
     document_sha256: str | None = None
     """The council's document that sets it, if one was given."""
+    corrections: list[CorrectionView] = []
+    """The corrections of its record, in the order recorded (the values above are
+    the corrected ones)."""
 
 
 class CouncilFollowUpView(View):

@@ -407,15 +407,16 @@ def announcement_table(items: Sequence[Any]) -> str:
 
 
 def framework_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
-    """The council's frameworks, numbered; the documents' hashes in full, or their
-    first 16 digits. The texts are shortened like any text in a table (``--json``
-    gives them whole)."""
+    """The council's frameworks, numbered, and whether the record of each was
+    corrected; the documents' hashes in full, or their first 16 digits. The texts
+    are shortened like any text in a table (``--json`` gives them whole)."""
     return table(
-        ["#", "set", "document sha256", "framework"],
+        ["#", "set", "corrected", "document sha256", "framework"],
         [
             [
                 f.number,
                 f.set_at,
+                bool(f.corrections),
                 "-"
                 if f.document_sha256 is None
                 else f.document_sha256
@@ -425,7 +426,7 @@ def framework_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
             ]
             for f in items
         ],
-        whole=(2,) if whole_hashes else (),
+        whole=(3,) if whole_hashes else (),
     )
 
 

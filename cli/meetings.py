@@ -166,6 +166,13 @@ INFORMING_FIELD_NAMES = {
 }
 """How the confirmation names what a correction of an informing changed."""
 
+FRAMEWORK_FIELD_NAMES = {
+    "framework": "text",
+    "set_at": "date",
+    "document_sha256": "document's SHA-256",
+}
+"""How the confirmation names what a correction of a framework changed."""
+
 
 def _corrected(fields: Sequence[str], names: Mapping[str, str]) -> str:
     """What a correction changed, as the confirmation says it: 'time and
@@ -487,6 +494,69 @@ def council_framework(
     number = obj.app(write=True).record_council_framework(command)
     click.echo(number)
     done(f"Recorded framework {number} of the council for {initiative_ref}.")
+
+
+@council.command("correct-framework")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number",
+    metavar="NUMBER",
+    callback=_a_number("a framework's", "council frameworks"),
+)
+@click.option("--text", help="What the council really fixed.")
+@click.option(
+    "--when", metavar="TIME", help="When the council really set it, with timezone."
+)
+@click.option(
+    "--document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's document that really sets it; its SHA-256 is recorded.",
+)
+@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option("--reason", required=True, help="Why the record is corrected.")
+@pass_context
+def council_correct_framework(
+    obj: Context,
+    initiative_ref: str,
+    number: int,
+    text: str | None,
+    when: str | None,
+    document: Path | None,
+    sha256: str | None,
+    reason: str,
+) -> None:
+    """Correct what was recorded of a framework of the council (facilitator): its
+    text, when the council set it or its document's SHA-256, with the reason. The
+    framework as first recorded stays in the record; reports and lists show the
+    corrected one.
+
+    \b
+    Example:
+      samenspraak --as facilitator council correct-framework city-centre 1 \\
+        --when 2025-11-27T20:00+01:00 --reason "The council decided a week later"
+    """
+    if all(given is None for given in (text, when, document, sha256)):
+        msg = "Give what to correct: --text, --when, or --document or --sha256."
+        raise click.UsageError(msg)
+    digest = document_digest(document, sha256, required=False)
+    command = parse(
+        c.CorrectCouncilFramework,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "number": number,
+            "framework": text,
+            "set_at": when,
+            "document_sha256": digest,
+            "reason": reason,
+        },
+    )
+    corrected = obj.app(write=True).correct_council_framework(command)
+    what = _corrected(corrected, FRAMEWORK_FIELD_NAMES)
+    done(
+        f"Corrected framework {command.number} of the council in {initiative_ref}: "
+        f"its {what}."
+    )
 
 
 @council.command("frameworks")

@@ -1037,6 +1037,98 @@ class Initiative(Aggregate):
         )
         return number
 
+    def council_framework(self, number: int) -> CouncilFramework | None:
+        """Framework ``number`` (from 1, in the order recorded), if there is one."""
+        if 1 <= number <= len(self.frameworks):
+            return self.frameworks[number - 1]
+        return None
+
+    def correct_council_framework(
+        self,
+        *,
+        actor: str,
+        number: int,
+        framework: TextRef | None = None,
+        set_at: datetime | None = None,
+        document_sha256: str | None = None,
+        reason: TextRef | None,
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of framework ``number`` of the council (from
+        1): its text, when the council set it or its document's SHA-256, with the
+        reason; returns the names of the fields corrected. The
+        ``CouncilFrameworkSet`` stays in the record as it was;
+        ``CouncilFrameworkCorrected`` carries only what changed (a field given as
+        it already is recorded is left out). ``framework`` is a text, which the
+        domain cannot compare: the caller passes it only when its text changed.
+        Also once the initiative is closed: a wrong document hash may be found
+        when the report is read."""
+        rules.only_the_facilitator_shapes_the_initiative.check(
+            actor == self.facilitator,
+            initiative=self.slug,
+            action="correct the record of the council's frameworks",
+        )
+        recorded = self.council_framework(number)
+        rules.a_framework_named_must_exist.check(
+            recorded is not None,
+            initiative=self.slug,
+            frameworks=_how_many(len(self.frameworks), "framework"),
+            number=number,
+        )
+        assert recorded is not None  # for the type checker: the rule said so
+        if document_sha256 is not None:
+            rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
+        if set_at is not None:
+            rules.times_carry_a_timezone.check(
+                set_at.tzinfo is not None, what="time the council set the framework"
+            )
+            rules.a_framework_is_recorded_once_set.check(
+                set_at <= clock.now(), set_at=set_at.isoformat(timespec="seconds")
+            )
+        rules.a_framework_correction_gives_its_reason.check(
+            reason is not None, number=number, initiative=self.slug
+        )
+        assert reason is not None
+        changed = only_what_changed(
+            framework=(framework, None),
+            set_at=(set_at, recorded.set_at),
+            document_sha256=(document_sha256, recorded.document_sha256),
+        )
+        rules.a_framework_correction_changes_something.check(
+            bool(changed), number=number, initiative=self.slug
+        )
+        self._council_framework_corrected(
+            actor=actor,
+            number=number,
+            framework=changed.get("framework"),
+            set_at=changed.get("set_at"),
+            document_sha256=changed.get("document_sha256"),
+            reason=reason,
+        )
+        return tuple(changed)
+
+    @event("CouncilFrameworkCorrected")
+    def _council_framework_corrected(
+        self,
+        *,
+        actor: str,
+        number: int,
+        framework: TextRef | None,
+        set_at: datetime | None,
+        document_sha256: str | None,
+        reason: TextRef,
+    ) -> None:
+        recorded = self.council_framework(number)
+        if recorded is None:  # a record replayed without its framework
+            return
+        self.frameworks[number - 1] = replace(
+            recorded,
+            framework=recorded.framework if framework is None else framework,
+            set_at=recorded.set_at if set_at is None else set_at,
+            document_sha256=recorded.document_sha256
+            if document_sha256 is None
+            else document_sha256,
+        )
+
     @event("CouncilFrameworkSet")
     def _council_framework_set(
         self,

@@ -255,6 +255,20 @@ a_framework_is_recorded_once_set = _rule(
     "A framework of the council is recorded once the council set it; {set_at} lies "
     "in the future.",
 )
+a_framework_named_must_exist = _rule(
+    "a_framework_named_must_exist",
+    "{initiative} has {frameworks} of the council; there is no framework {number} "
+    "to correct.",
+)
+a_framework_correction_gives_its_reason = _rule(
+    "a_framework_correction_gives_its_reason",
+    "A correction of framework {number} of {initiative} gives its reason.",
+)
+a_framework_correction_changes_something = _rule(
+    "a_framework_correction_changes_something",
+    "Framework {number} of {initiative} is recorded so already; a correction "
+    "changes its text, when the council set it or its document's SHA-256.",
+)
 a_follow_up_answers_an_informing = _rule(
     "a_follow_up_answers_an_informing",
     "{initiative} has {informings} of the council; there is no informing "

@@ -81,6 +81,7 @@ TOLD_AFTERWARDS = frozenset(
         "MeetingCorrected",
         "CouncilInformingCorrected",
         "CouncilFrameworkSet",
+        "CouncilFrameworkCorrected",
         "CouncilFollowedUp",
     }
 )
@@ -139,6 +140,7 @@ class ProcessStateProjector:
             ("initiative", "CouncilInformingCorrected"): _council_informing_corrected,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "CouncilFrameworkSet"): _council_framework_set,
+            ("initiative", "CouncilFrameworkCorrected"): _council_framework_corrected,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
             ("initiative", "TemplateMigrated"): _template_migrated,
             ("initiative", "BudgetAllocated"): _budget_allocated,
@@ -581,6 +583,22 @@ def _council_framework_set(d: Document, e: Any, at: str) -> None:
             "recorded_at": at,
         }
     )
+
+
+def _council_framework_corrected(d: Document, e: Any, at: str) -> None:
+    """The framework shows what was corrected, with each correction (as an
+    informing does)."""
+    frameworks = d.setdefault("frameworks", [])
+    if not 1 <= e.number <= len(frameworks):  # a correction of no framework
+        return
+    now: Document = {}
+    if e.framework is not None:
+        now["framework"] = _text(e.framework)
+    if e.set_at is not None:
+        now["set_at"] = e.set_at.isoformat()
+    if e.document_sha256 is not None:
+        now["document_sha256"] = e.document_sha256
+    _correct(frameworks[e.number - 1], now, at, e.reason)
 
 
 def _phase_advanced(d: Document, e: Any, at: str) -> None:

@@ -45,6 +45,13 @@ INFORMING_FIELDS: Said = (
 )
 
 
+FRAMEWORK_FIELDS: Said = (
+    ("framework", lambda _: "new text"),
+    ("set_at", lambda v: f"set at {v.isoformat()}"),
+    ("document_sha256", lambda v: f"document sha256 {v[:16]}..."),
+)
+
+
 def _corrected(e: Any, fields: Said) -> str:
     """What a correction changed: the new values, texts only named."""
     return ", ".join(
@@ -97,6 +104,10 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
             if e.document_sha256
             else ""
         )
+    ),
+    ("initiative", "CouncilFrameworkCorrected"): lambda e: (
+        f"Framework {e.number} of the council corrected: "
+        f"{_corrected(e, FRAMEWORK_FIELDS)}"
     ),
     ("initiative", "CouncilInformed"): lambda e: (
         f"Council informed ({_v(e.session)}), document sha256 "

@@ -134,12 +134,14 @@ def test_the_report_gives_the_frameworks_in_its_process_design(story: Story) -> 
             "framework": BUDGET,
             "set_at": "2025-11-20T20:00:00+01:00",
             "document_sha256": None,
+            "corrections": [],
         },
         {
             "number": 2,
             "framework": TREES,
             "set_at": "2025-12-11T21:30:00+01:00",
             "document_sha256": DECISION,
+            "corrections": [],
         },
     ]
 
@@ -187,4 +189,77 @@ def test_only_the_facilitator_records_a_framework_and_never_one_set_in_the_futur
         record(app, framework=" ", set_at="2025-12-11T21:30+01:00")
     assert str(invalid.value).startswith("framework: ")
 
+    assert app.projections_status()[0].log_end == end
+
+
+def test_a_frameworks_record_is_corrected_and_the_first_record_stays(
+    story: Story, replayed_status: Callable[[Samenspraak], InitiativeStatus]
+) -> None:
+    app, _, _ = story
+    record_both(app)
+    with frozen_at(RECORDED_AT + timedelta(days=1)):
+        corrected = app.correct_council_framework(
+            {
+                "actor": "facilitator",
+                "initiative": CITY,
+                "number": 2,
+                "framework": TREES,  # reads the same: left out
+                "set_at": "2025-12-18T21:30+01:00",
+                "reason": "The council decided a week later than the agenda said.",
+            }
+        )
+
+    assert corrected == ("set_at",)
+    framework = app.initiative_status(CITY).frameworks[1]
+    assert (framework.framework, framework.set_at) == (
+        TREES,
+        datetime(2025, 12, 18, 21, 30, tzinfo=WINTER),
+    )
+    [correction] = framework.corrections
+    assert correction.fields == ["set_at"]
+    assert correction.reason == "The council decided a week later than the agenda said."
+    # The day before, as first recorded.
+    then = app.initiative_status(CITY, as_of="2026-06-30T12:00+02:00").frameworks[1]
+    assert then.set_at == datetime(2025, 12, 11, 21, 30, tzinfo=WINTER)
+    assert then.corrections == []
+    report = render_markdown(app.participation_report(CITY), "en")
+    assert (
+        "The record of framework 2 of the council was corrected on 1 Jul 2026, 10:00 "
+        "(when it was set). Reason: The council decided a week later than the agenda "
+        "said."
+    ) in report
+    assert replayed_status(app).frameworks == app.initiative_status(CITY).frameworks
+    assert app.verify_audit(initiative=CITY).intact
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_writes_nothing(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    record_both(app)
+    end = app.projections_status()[0].log_end
+
+    with pytest.raises(NotAllowed) as refused, frozen_at(RECORDED_AT):
+        app.correct_council_framework(
+            {
+                "actor": "facilitator",
+                "initiative": CITY,
+                "number": 1,
+                "framework": BUDGET,
+                "set_at": "2025-11-20T19:00Z",  # the same moment, in UTC
+                "reason": "Checked.",
+            }
+        )
+    assert str(refused.value) == (
+        "Framework 1 of city-centre is recorded so already; a correction changes "
+        "its text, when the council set it or its document's SHA-256."
+    )
+    with pytest.raises(InvalidInput) as invalid:
+        app.correct_council_framework(
+            {"actor": "facilitator", "initiative": CITY, "number": 1,
+             "reason": "Nothing given."}
+        )  # fmt: skip
+    assert "give the corrected framework, set_at or document_sha256" in str(
+        invalid.value
+    )
     assert app.projections_status()[0].log_end == end

@@ -1125,6 +1125,7 @@ def test_the_councils_frameworks_are_recorded_listed_and_reported(
         "framework": budget,
         "set_at": "2025-11-20T20:00:00+01:00",
         "document_sha256": hashlib.sha256(decision.read_bytes()).hexdigest(),
+        "corrections": [],
     }
     shown = ok(stage_copy, "council", "frameworks", CITY).stdout
     assert "At most EUR 2.1 million; the Saturday market keeps its pl..." in shown
@@ -1155,3 +1156,53 @@ def test_the_councils_frameworks_are_recorded_listed_and_reported(
         stage_copy, "council", "framework", CITY, "--text", budget,
         "--when", "2025-11-20T20:00+01:00", actor="bakery",
     ) == "Only the facilitator of city-centre may record the council's frameworks."  # fmt: skip
+
+
+def test_a_frameworks_record_is_corrected_from_the_command_line(
+    ok: Run, read_json: ReadJson, refused: Refused, stage_copy: Path
+) -> None:
+    ok(
+        stage_copy, "council", "framework", CITY, "--text", "The trees stay.",
+        "--when", "2025-11-20T20:00+01:00", actor=F,
+    )  # fmt: skip
+    sha = hashlib.sha256(b"the council's decision").hexdigest()
+
+    corrected = ok(
+        stage_copy, "council", "correct-framework", CITY, "1", "--when",
+        "2025-11-27T20:00+01:00", "--sha256", sha, "--reason",
+        "The council decided a week later", actor=F,
+    )  # fmt: skip
+    _says(
+        corrected,
+        "",
+        "Corrected framework 1 of the council in city-centre: its date and "
+        "document's SHA-256.\n",
+    )
+    [listed] = read_json(stage_copy, "council", "frameworks", CITY)
+    assert (listed["set_at"], listed["document_sha256"]) == (
+        "2025-11-27T20:00:00+01:00",
+        sha,
+    )
+    assert [c["fields"] for c in listed["corrections"]] == [
+        ["set_at", "document_sha256"]
+    ]
+    assert "yes" in ok(stage_copy, "council", "frameworks", CITY).stdout
+
+    assert refused(
+        stage_copy, "council", "correct-framework", CITY, "2", "--text", "x",
+        "--reason", "r", actor=F,
+    ) == (
+        "city-centre has 1 framework of the council; there is no framework 2 to "
+        "correct."
+    )  # fmt: skip
+    assert refused(
+        stage_copy, "council", "correct-framework", CITY, "1", "--reason", "r",
+        actor=F, exit_code=2,
+    ) == "Give what to correct: --text, --when, or --document or --sha256."  # fmt: skip
+    assert refused(
+        stage_copy, "council", "correct-framework", CITY, "first", "--text", "x",
+        "--reason", "r", actor=F, exit_code=2,
+    ).endswith(
+        "a framework's number is a whole number from 1, like 2 (see council "
+        "frameworks)."
+    )  # fmt: skip

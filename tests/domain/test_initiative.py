@@ -6,7 +6,7 @@ new events, or the refusal with its rule and sentence and no new event).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -758,6 +758,89 @@ def test_only_the_facilitator_of_an_open_initiative_records_a_framework(
     ):
         city_centre.record_council_framework(
             actor="facilitator", framework=text("the trees stay"), set_at=story_start
+        )
+
+
+def test_a_frameworks_record_is_corrected_with_its_reason(
+    city_centre, text, story_start
+):
+    set_at = datetime.fromisoformat("2025-11-20T20:00+01:00")
+    city_centre.record_council_framework(
+        actor="facilitator", framework=text("the trees stay"), set_at=set_at
+    )
+    city_centre.collect_events()
+    city_centre.close(actor="facilitator", outcome=text("done"))
+    city_centre.collect_events()
+
+    # After the close too: the report is read then.
+    corrected = city_centre.correct_council_framework(
+        actor="facilitator",
+        number=1,
+        set_at=set_at + timedelta(days=7),
+        document_sha256=DOCUMENT_SHA256,
+        reason=text("the council decided a week later"),
+    )
+
+    [event] = city_centre.collect_events()
+    assert names_and_actors([event]) == [("CouncilFrameworkCorrected", "facilitator")]
+    assert corrected == ("set_at", "document_sha256")
+    assert (event.framework, event.set_at, event.document_sha256) == (
+        None,
+        set_at + timedelta(days=7),
+        DOCUMENT_SHA256,
+    )
+    [framework] = city_centre.frameworks
+    assert (framework.framework, framework.set_at, framework.document_sha256) == (
+        text("the trees stay"),
+        set_at + timedelta(days=7),
+        DOCUMENT_SHA256,
+    )
+
+
+def test_a_framework_correction_names_a_framework_gives_a_reason_and_changes_something(
+    city_centre, text, refused, story_start
+):
+    with refused(
+        rules.a_framework_named_must_exist,
+        "city-centre has no frameworks of the council; there is no framework 1 to "
+        "correct.",
+        city_centre,
+    ):
+        city_centre.correct_council_framework(
+            actor="facilitator", number=1, set_at=story_start, reason=text("why")
+        )
+    city_centre.record_council_framework(
+        actor="facilitator", framework=text("the trees stay"), set_at=story_start
+    )
+    city_centre.collect_events()
+    with refused(
+        rules.a_framework_correction_gives_its_reason,
+        "A correction of framework 1 of city-centre gives its reason.",
+        city_centre,
+    ):
+        city_centre.correct_council_framework(
+            actor="facilitator", number=1, document_sha256=DOCUMENT_SHA256, reason=None
+        )
+    with refused(
+        rules.a_framework_correction_changes_something,
+        "Framework 1 of city-centre is recorded so already; a correction changes "
+        "its text, when the council set it or its document's SHA-256.",
+        city_centre,
+    ):
+        city_centre.correct_council_framework(
+            actor="facilitator",
+            number=1,
+            set_at=story_start.astimezone(UTC),  # the same moment
+            reason=text("why"),
+        )
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may correct the record of the "
+        "council's frameworks.",
+        city_centre,
+    ):
+        city_centre.correct_council_framework(
+            actor="bakery", number=1, document_sha256=DOCUMENT_SHA256, reason=text("x")
         )
 
 
