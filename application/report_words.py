@@ -497,6 +497,10 @@ VALUES: dict[str, dict[Lang, str]] = {
     "feasibility-check": {"nl": "Haalbaarheidstoets", "en": "Feasibility check"},
     "vote": {"nl": "Stemming", "en": "Vote"},
     "allocation": {"nl": "Toewijzing", "en": "Allocation"},
+    "challenge": {"nl": "Uitdaging", "en": "Challenge"},
+    "assessment": {"nl": "Beoordeling", "en": "Assessment"},
+    "municipal-decision": {"nl": "Gemeentelijk besluit", "en": "Municipal decision"},
+    "execution": {"nl": "Uitvoering door de uitdagers", "en": "Execution"},
     # Groups and meetings
     "steering": {"nl": "Regiegroep", "en": "Steering group"},
     "working": {"nl": "Werkgroep", "en": "Working group"},
@@ -603,6 +607,28 @@ DUTCH_PHASE_DESCRIPTIONS: dict[str, str] = {
     ),
     "The chosen proposals are carried out; the municipality follows.": (
         "De gekozen voorstellen worden uitgevoerd; de gemeente volgt."
+    ),
+    # uitdaagrecht
+    "Residents, entrepreneurs or institutions write their offer to take over a "
+    "municipal task.": (
+        "Inwoners, ondernemers of instellingen schrijven hun aanbod om een taak van "
+        "de gemeente over te nemen."
+    ),
+    "Civil servants assess the offer; the challengers answer every question and "
+    "condition, and the offer is made final.": (
+        "Ambtenaren beoordelen het aanbod; de uitdagers beantwoorden elke vraag en "
+        "voorwaarde, en het aanbod wordt definitief."
+    ),
+    "The municipality decides on the challenge, and the council is informed with "
+    "the decision.": (
+        "De gemeente besluit over de uitdaging, en de raad wordt met het besluit "
+        "geïnformeerd."
+    ),
+    "The challengers carry out the task; the municipality follows.": (
+        "De uitdagers voeren de taak uit; de gemeente volgt."
+    ),
+    "The challenge and what came of it are evaluated, and the council is told.": (
+        "De uitdaging en wat ervan kwam worden geëvalueerd, en de raad hoort het."
     ),
 }
 """The built-in templates' phase descriptions in Dutch, by their text in the

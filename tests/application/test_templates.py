@@ -71,6 +71,9 @@ BUILT_IN_HASHES = {
     ("overheidsparticipatie", "2"): (
         "6671f57825d4f5c8f4afa104f6a373102af1bdea22592f7d091a387c39b381c1"
     ),
+    ("uitdaagrecht", "1"): (
+        "b5f723722cef925ee78a270dbca2721af6a400af489b11744fb5244524551a3a"
+    ),
 }
 """The content hash of every built-in template version. Initiatives are pinned to
 these: a built-in version, once released, never changes (a change is a new
@@ -133,7 +136,7 @@ def test_a_phase_with_declarations_is_still_hashable_and_compares_by_value() -> 
 # --- The built-ins ---------------------------------------------------------------------
 
 
-def test_the_installed_templates_are_the_six_built_ins() -> None:
+def test_the_installed_templates_are_the_seven_built_ins() -> None:
     assert [(t.name, t.version) for t in installed().all()] == [
         ("burgerbegroting", "1"),
         ("burgerbegroting", "2"),
@@ -141,6 +144,7 @@ def test_the_installed_templates_are_the_six_built_ins() -> None:
         ("omgevingswet", "2"),
         ("overheidsparticipatie", "1"),
         ("overheidsparticipatie", "2"),
+        ("uitdaagrecht", "1"),
     ]
 
 
@@ -167,14 +171,14 @@ def test_a_folder_named_by_the_environment_is_installed_beside_the_built_ins(
     assert [p.name for p in process.phases] == [
         p.name for p in OVERHEIDSPARTICIPATIE.phases
     ]
-    assert len(installed().all()) == 7
+    assert len(installed().all()) == len(BUILT_IN_HASHES) + 1
     app = Samenspraak.open(str(tmp_path / "t.db"))
     try:
         assert app.templates.get("stadsdeel", "3") == process
     finally:
         app.close()
     monkeypatch.delenv(TEMPLATES_VARIABLE)
-    assert len(installed().all()) == 6
+    assert len(installed().all()) == len(BUILT_IN_HASHES)
 
 
 def test_a_folder_of_templates_that_cannot_be_read_is_named_in_one_sentence(

@@ -119,7 +119,7 @@ def test_an_unknown_template_is_not_found_and_the_installed_ones_are_named(engin
         start(engine, "harbour", "inspraak")
     assert str(excinfo.value) == (
         "No template called inspraak is installed; installed are burgerbegroting, "
-        "omgevingswet, overheidsparticipatie."
+        "omgevingswet, overheidsparticipatie, uitdaagrecht."
     )
     with pytest.raises(NotFound, match="its versions are 1, 2"):
         start(engine, "harbour", "overheidsparticipatie@7")

@@ -69,7 +69,7 @@ def test_an_unknown_template_is_refused_in_one_sentence(
     _registered(ok, db)
     assert refused(db, *START, "--template", "inspraak", actor="facilitator") == (
         "No template called inspraak is installed; installed are burgerbegroting, "
-        "omgevingswet, overheidsparticipatie."
+        "omgevingswet, overheidsparticipatie, uitdaagrecht."
     )
 
 

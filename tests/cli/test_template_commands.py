@@ -52,6 +52,7 @@ def test_list_shows_every_installed_template_with_its_hash_and_phases(
         ["omgevingswet", "2", rows[3][2]],
         ["overheidsparticipatie", "1", V1_HASH[:12]],
         ["overheidsparticipatie", "2", rows[5][2]],
+        ["uitdaagrecht", "1", rows[6][2]],
     ]
     assert "society-decides, colleagues-join, council, implementation" in lines[6]
     assert "announcement, views, response-report, council-decision" in result.stdout
@@ -67,6 +68,7 @@ def test_list_as_json(ok: Run, tmp_path: Path) -> None:
         ("omgevingswet", "2"),
         ("overheidsparticipatie", "1"),
         ("overheidsparticipatie", "2"),
+        ("uitdaagrecht", "1"),
     ]
     assert items[4]["content_hash"] == V1_HASH
     assert items[5]["phases"][0] == "society-decides"
@@ -116,7 +118,7 @@ def test_show_an_unknown_template_is_refused_in_one_sentence(
     db = tmp_path / "none.db"
     assert refused(db, "template", "show", "inspraak") == (
         "No template called inspraak is installed; installed are burgerbegroting, "
-        "omgevingswet, overheidsparticipatie."
+        "omgevingswet, overheidsparticipatie, uitdaagrecht."
     )
     assert refused(db, "template", "show", "omgevingswet", "--version", "3") == (
         "No template omgevingswet version 3 is installed; its versions are 1, 2."
