@@ -1267,7 +1267,10 @@ class Samenspraak(Application[UUID]):
                 left=[d["slug"] for d in taking_part],
             )
 
-        return self._run(run)
+        done = self._run(run)
+        # What it overwrote leaves the database's files too, not only its rows.
+        self.store.release_what_was_erased()
+        return done
 
     def _refuse_an_erasure_that_changes_nothing(
         self, cmd: c.EraseStakeholder, person: str, documents: list[dict[str, Any]]
@@ -1471,7 +1474,10 @@ class Samenspraak(Application[UUID]):
                 initiatives=[i.slug for i in initiatives],
             )
 
-        return self._run(run)
+        done = self._run(run)
+        # What it overwrote leaves the database's files too, not only its rows.
+        self.store.release_what_was_erased()
+        return done
 
     def _correct_in(
         self,
