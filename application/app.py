@@ -736,6 +736,13 @@ class Samenspraak(Application[UUID]):
             raise StorageError(msg) from None
         opening = Opening(env)
         try:
+            if opening.is_a_keyword():
+                msg = (
+                    f"{opening.schema} is a keyword of SQL, which samenspraak cannot "
+                    "use as a schema's name; keep the record in a schema named "
+                    "otherwise."
+                )
+                raise StorageError(msg)
             if not opening.has_the_schema():
                 msg = (
                     f"There is no schema {opening.schema} in {env['POSTGRES_DBNAME']}; "
