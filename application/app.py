@@ -736,6 +736,13 @@ class Samenspraak(Application[UUID]):
             raise StorageError(msg) from None
         opening = Opening(env)
         try:
+            if opening.is_a_keyword():
+                msg = (
+                    f"{opening.schema} is a keyword of SQL, which samenspraak cannot "
+                    "use as a schema's name; keep the record in a schema named "
+                    "otherwise."
+                )
+                raise StorageError(msg)
             if not opening.has_the_schema():
                 msg = (
                     f"There is no schema {opening.schema} in {env['POSTGRES_DBNAME']}; "
@@ -1267,7 +1274,10 @@ class Samenspraak(Application[UUID]):
                 left=[d["slug"] for d in taking_part],
             )
 
-        return self._run(run)
+        done = self._run(run)
+        # What it overwrote leaves the database's files too, not only its rows.
+        self.store.release_what_was_erased()
+        return done
 
     def _refuse_an_erasure_that_changes_nothing(
         self, cmd: c.EraseStakeholder, person: str, documents: list[dict[str, Any]]
@@ -1471,7 +1481,10 @@ class Samenspraak(Application[UUID]):
                 initiatives=[i.slug for i in initiatives],
             )
 
-        return self._run(run)
+        done = self._run(run)
+        # What it overwrote leaves the database's files too, not only its rows.
+        self.store.release_what_was_erased()
+        return done
 
     def _correct_in(
         self,

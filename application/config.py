@@ -184,6 +184,12 @@ def _postgres_env(url: str) -> dict[str, str]:
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema[0]):
             msg = "A PostgreSQL schema name is lower-case letters, digits and _."
             raise StorageError(msg)
+        if schema[0].startswith("pg_") or schema[0] == "information_schema":
+            msg = (
+                f"{schema[0]} is one of PostgreSQL's own schemas; keep the record "
+                "in a schema of its own."
+            )
+            raise StorageError(msg)
     # Always named, so that a POSTGRES_SCHEMA in the process's environment (which the
     # library would otherwise read) cannot send the tables elsewhere.
     env["POSTGRES_SCHEMA"] = schema[0] if schema is not None else "public"

@@ -12,12 +12,13 @@ searchable-content example extends its recorders).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
@@ -427,6 +428,11 @@ class TextStoreRecorder:
             self._erase_rows(c, job)
         return job.now_named, job.erased
 
+    def release_what_was_erased(self) -> None:
+        """After an erasure or a correction has been committed: let no copy of what
+        it overwrote stay behind in the database's files. Nothing to do here; see
+        the SQLite recorder."""
+
     def _write_first(self, c: Any) -> None:
         """Begin a transaction that reads and then writes with a write that changes
         nothing. On SQLite it takes the file's write lock, waiting for other writers
@@ -486,6 +492,7 @@ class TextStoreRecorder:
         again, and nothing is left half-written."""
         datastore: Any = getattr(self, "datastore")  # noqa: B009 (the backends')
         with datastore.transaction(commit=True) as c:
+            self._write_first(c)
             for table in (self.events_table, self.texts_table, self.stakeholders_table):
                 c.execute(f"DELETE FROM {table}")
 
@@ -523,6 +530,31 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
     @property
     def events_table(self) -> str:
         return self.events_table_name
+
+    def _write_first(self, c: Any) -> None:
+        """As for every store, and with SQLite's ``secure_delete`` on for this
+        connection: what a write frees (the body and salt of an erased text, an
+        erased or corrected name or contact) is overwritten with zeros, in the
+        page and in the file's free pages, instead of staying in the file's bytes
+        until the space is used again. Some builds of SQLite have it on by default,
+        most do not."""
+        c.execute("PRAGMA secure_delete = ON")
+        super()._write_first(c)
+
+    def release_what_was_erased(self) -> None:
+        """Copy the write-ahead log into the file and empty it (``wal_checkpoint
+        (TRUNCATE)``): until then, the log keeps the pages as they were before an
+        erasure, and the file too when someone else has the record open (as a
+        portal does all day). A reader holding an older snapshot is waited for as
+        long as the lock timeout; when it holds on longer, the log is emptied at
+        a later checkpoint (at the latest when the last connection closes)."""
+        try:
+            with self.datastore.get_connection(commit=True) as connection:
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.fetchall()
+        except (sqlite3.Error, OperationalError):
+            pass  # the erasure is committed; a later checkpoint does this
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()

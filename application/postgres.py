@@ -154,6 +154,16 @@ class Opening:
         )
         return found is not None
 
+    def is_a_keyword(self) -> bool:
+        """Whether the schema's name is a keyword that PostgreSQL does not take as
+        a name everywhere (``select``, ``user``, ``left``, ``int``): the
+        event-sourcing library writes the schema's name into SQL unquoted."""
+        found = self._ask(
+            "SELECT 1 FROM pg_get_keywords() WHERE word = %s AND catcode <> 'U'",
+            [self.schema],
+        )
+        return found is not None
+
     def holds_a_record(self, events_table: str = "samenspraak_events") -> bool:
         """Whether the schema has the engine's events table (the library names it
         after the application: ``samenspraak_events``)."""

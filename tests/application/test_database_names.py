@@ -31,6 +31,10 @@ def test_a_url_gives_every_setting() -> None:
     [
         (f"{BASE}?schema=", "A PostgreSQL schema name is lower-case letters, digits and _."),
         (f"{BASE}?schema=Zuid", "A PostgreSQL schema name is lower-case letters, digits and _."),
+        (f"{BASE}?schema=pg_catalog", "pg_catalog is one of PostgreSQL's own schemas; "
+         "keep the record in a schema of its own."),
+        (f"{BASE}?schema=information_schema", "information_schema is one of "
+         "PostgreSQL's own schemas; keep the record in a schema of its own."),
         (f"{BASE}?Schema=zuid", "A PostgreSQL URL takes only ?schema=SCHEMA, not Schema."),
         (f"{BASE}?schema=a&schema=b", "A PostgreSQL URL names one schema, not several."),
         ("postgresql://someone@db.example:99999/municipality",
@@ -42,7 +46,7 @@ def test_a_url_gives_every_setting() -> None:
         ("postgresql://db.example", "A PostgreSQL database is given as "
          "postgresql://USER@HOST[:PORT]/DBNAME[?schema=SCHEMA]."),
     ],
-    ids=["empty schema", "capitals", "another parameter", "two schemas", "port",
+    ids=["empty schema", "capitals", "catalog", "information schema", "another parameter", "two schemas", "port",
          "port zero", "no database"],
 )  # fmt: skip
 def test_a_url_that_cannot_be_read_whole_is_refused(url: str, sentence: str) -> None:

@@ -563,3 +563,75 @@ def test_someone_removed_or_added_again_while_their_erasure_runs_is_erased(
     for initiative in ("park", "harbour"):
         check = app.verify_audit(initiative=initiative)
         assert check.intact, check.problem
+
+
+def test_nothing_erased_stays_in_the_files_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most builds of SQLite leave what a write frees in the file (secure_delete
+    off), and the write-ahead log keeps pages as they were before an erasure while
+    someone else has the record open: neither may keep the erased name, contact
+    or texts."""
+    connect = sqlite3.connect
+
+    def as_most_builds(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.execute("PRAGMA secure_delete = OFF")
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", as_most_builds)
+    db = tmp_path / "record.db"
+    app = Samenspraak.open(db)
+    portal = Samenspraak.open(db)  # a backend that has the record open all day
+    me = {"actor": "facilitator", "initiative": CITY}
+    app.register_stakeholder(
+        {"actor": "facilitator", "stakeholder": "facilitator", "name": "Fenna"}
+    )
+    app.start_initiative(
+        {
+            **me,
+            "title": "The centre",
+            "description": "Together.",
+            "area": "The old town",
+            "budget": "1000.00",
+            "level": "co-deciding",
+        }
+    )
+    app.register_stakeholder(
+        {
+            "actor": "facilitator",
+            "stakeholder": "resident",
+            "name": "Jantje Zwartepietersma",
+            "contact": "jantje@example.nl",
+        }
+    )
+    app.join_initiative({**me, "stakeholder": "resident", "kind": "resident"})
+    group = {"group": "traffic", "kind": "working", "name": "Traffic"}
+    app.form_group({**me, **group, "mandate": "A plan."})
+    plan = {"plan": "traffic-plan"}
+    app.create_plan({**me, **plan, "title": "Traffic plan", "group": "traffic"})
+    app.propose_draft({**me, **plan, "text": "Car-free.", "changes": "First."})
+    for n in range(3):
+        app.react_to_plan(
+            {
+                **me,
+                **plan,
+                "actor": "resident",
+                "version": 1,
+                "stance": "concern",
+                "text": f"My dog Bello lives at Kerkstraat {n}.",
+                "section": f"Bello's street {n}",
+            }
+        )
+    assert portal.plan_details(CITY, "traffic-plan").reactions
+    app.erase_stakeholder(
+        {"actor": "facilitator", "stakeholder": "resident", "texts": True}
+    )
+    app.close()
+    personal = [b"Jantje", b"jantje@example", b"Bello", b"Kerkstraat"]
+    for file in (db, db.with_name(db.name + "-wal")):
+        held = file.read_bytes() if file.exists() else b""
+        assert [p for p in personal if p in held] == [], file.name
+    portal.close()
+    held = db.read_bytes()
+    assert [p for p in personal if p in held] == []

@@ -161,6 +161,38 @@ def test_a_schema_that_does_not_exist_is_named_with_how_to_make_it(
     )
 
 
+@pytest.mark.parametrize("word", ["select", "user", "left", "int"])
+def test_a_schema_named_by_a_keyword_of_sql_is_refused_in_one_sentence(
+    schema: str, word: str
+) -> None:
+    """The event-sourcing library writes the schema's name into SQL unquoted: a
+    schema named ``select`` (which exists, made with ``CREATE SCHEMA "select"``)
+    ended in PostgreSQL's syntax error, over several lines."""
+    import psycopg  # noqa: PLC0415
+
+    del schema  # (PostgreSQL is reachable)
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{word}"')
+    try:
+        for create in (True, False):
+            with pytest.raises(StorageError) as refused:
+                Samenspraak.open(f"{SERVER}?schema={word}", create=create)
+            assert str(refused.value) == (
+                f"{word} is a keyword of SQL, which samenspraak cannot use as a "
+                "schema's name; keep the record in a schema named otherwise."
+            )
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            made = connection.execute(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = %s",
+                [word],
+            ).fetchone()
+        assert made == (0,)
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{word}" CASCADE')
+
+
 def test_the_cli_plays_the_demo_and_ticks_on_postgresql(schema: str) -> None:
     from click.testing import CliRunner  # noqa: PLC0415
 
