@@ -1,5 +1,5 @@
 """``samenspraak announcement``, ``meeting`` and ``council``: how the process was
-made known, the meetings held and what the council was told.
+made known, the meetings held, the frameworks the council set and what it was told.
 """
 
 from __future__ import annotations
@@ -273,7 +273,7 @@ def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
 
 @click.group(cls=OnceGroup)
 def council() -> None:
-    """Record what the municipal council was told."""
+    """Record the frameworks the municipal council set, and what it was told."""
 
 
 @council.command("inform")
