@@ -243,3 +243,27 @@ def test_an_unknown_initiative_is_named(app: Samenspraak) -> None:
     with pytest.raises(NotFound) as missing:
         app.cloud_events(source=SOURCE, initiative="nowhere")
     assert str(missing.value) == "There is no initiative called nowhere."
+
+
+def test_both_backends_give_the_same_notifications_of_the_same_story(
+    url: str, story: Story, cloudevents_schema: Draft7Validator, tmp_path: Path
+) -> None:
+    """The story exported from SQLite and replayed into the backend under test (a
+    SQLite file, a PostgreSQL schema): the same notices, id for id."""
+    app, _, _ = story
+    bundle = tmp_path / "city.zip"
+    app.export_initiative(CITY, bundle)
+    Samenspraak.replay(bundle, url)
+    there = Samenspraak.open(url, create=False)
+    try:
+        notices = every_event(there, initiative=CITY)
+    finally:
+        there.close()
+    here = every_event(app, initiative=CITY)
+    assert [(n["id"], n["type"], n["subject"]) for n in notices] == [
+        (n["id"], n["type"], n["subject"]) for n in here
+    ]
+    for notice in notices:
+        assert (
+            list(cloudevents_schema.iter_errors(json.loads(json.dumps(notice)))) == []
+        )
