@@ -519,6 +519,12 @@ def create_statements(texts: str, stakeholders: str) -> list[str]:
     ]
 
 
+CHECKPOINT_WAIT_MS = 500
+"""How long emptying the write-ahead log after an erasure waits for readers of an
+older snapshot and for writers, in milliseconds (the lock timeout, if shorter):
+other writers wait while it does."""
+
+
 class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
     """The SQLite application recorder with the text and stakeholder tables."""
 
@@ -545,14 +551,24 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         """Copy the write-ahead log into the file and empty it (``wal_checkpoint
         (TRUNCATE)``): until then, the log keeps the pages as they were before an
         erasure, and the file too when someone else has the record open (as a
-        portal does all day). A reader holding an older snapshot is waited for as
-        long as the lock timeout; when it holds on longer, the log is emptied at
-        a later checkpoint (at the latest when the last connection closes)."""
+        portal does all day). A reader holding an older snapshot is waited for a
+        moment (:data:`CHECKPOINT_WAIT_MS`), not the lock timeout: while the
+        checkpoint waits, every other writer waits too. When the reader holds on
+        longer, what can be copied is copied, and the log is emptied at a later
+        checkpoint (at the latest when the last connection closes)."""
         try:
             with self.datastore.get_connection(commit=True) as connection:
                 cursor = connection.cursor()
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                cursor.fetchall()
+                cursor.execute("PRAGMA busy_timeout")
+                waits = int(cursor.fetchone()[0])
+                cursor.execute(
+                    f"PRAGMA busy_timeout = {min(waits, CHECKPOINT_WAIT_MS)}"
+                )
+                try:
+                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    cursor.fetchall()
+                finally:
+                    cursor.execute(f"PRAGMA busy_timeout = {waits}")
         except (sqlite3.Error, OperationalError):
             pass  # the erasure is committed; a later checkpoint does this
 

@@ -5,6 +5,7 @@ record stays complete and the audit chain intact."""
 from __future__ import annotations
 
 import sqlite3
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -635,3 +636,33 @@ def test_nothing_erased_stays_in_the_files_bytes(
     portal.close()
     held = db.read_bytes()
     assert [p for p in personal if p in held] == []
+
+
+def test_a_reader_holding_an_older_snapshot_holds_up_no_erasure(
+    tmp_path: Path,
+) -> None:
+    """Emptying the write-ahead log after an erasure waits for the readers of an
+    older snapshot (a report, an export, a portal's long read), and keeps every
+    other writer out while it waits: it waits a moment, not the whole lock timeout
+    (10 seconds), and leaves the rest to a later checkpoint."""
+    db = tmp_path / "record.db"
+    app = Samenspraak.open(db)
+    for ref in ("facilitator", "resident"):
+        app.register_stakeholder({"actor": "facilitator", "stakeholder": ref,
+                                  "name": f"Jantje {ref}"})  # fmt: skip
+    me = {"actor": "facilitator", "initiative": CITY}
+    app.start_initiative({**me, "title": "The centre", "description": "Together.",
+                          "area": "The old town", "budget": "1000.00",
+                          "level": "co-deciding"})  # fmt: skip
+    app.join_initiative({**me, "stakeholder": "resident", "kind": "resident"})
+    reader = sqlite3.connect(db, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM samenspraak_stakeholders").fetchall()
+        started = time.monotonic()
+        app.erase_stakeholder({"actor": "facilitator", "stakeholder": "resident"})
+        assert time.monotonic() - started < 3
+    finally:
+        reader.close()
+        app.close()
+    assert b"Jantje resident" not in db.read_bytes()

@@ -72,7 +72,7 @@ BUILT_IN_HASHES = {
         "6671f57825d4f5c8f4afa104f6a373102af1bdea22592f7d091a387c39b381c1"
     ),
     ("uitdaagrecht", "1"): (
-        "b5f723722cef925ee78a270dbca2721af6a400af489b11744fb5244524551a3a"
+        "3a0dcf451a54b7ac36f5bdc7307737254a7ff6144777c9422c3e9800986119b0"
     ),
 }
 """The content hash of every built-in template version. Initiatives are pinned to

@@ -181,6 +181,16 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
                     version=1, stance="support",
                     text="Worth repeating in other neighbourhoods.")  # fmt: skip
         on(app, "note_support", "facilitator", plan="evaluation", reactions=[praise])
+        # What was said at the evaluation evening is recorded by the facilitator.
+        evening = on(app, "hold_meeting", "facilitator",
+                     starts_at=DAY_ONE + timedelta(days=55, hours=10),
+                     kind="residents-meeting", place="De Vlinder", attendance=30,
+                     summary="The neighbourhood looks back on its year of green.")  # fmt: skip
+        heard = on(app, "react_to_plan", "facilitator", plan="evaluation",
+                   version=1, stakeholder="resident-omar", meeting=evening,
+                   stance="suggestion", text="Ask the school to join next year.")  # fmt: skip
+        on(app, "defend_position", "facilitator", plan="evaluation",
+           reactions=[heard], reasoning="The school is asked in the next offer.")  # fmt: skip
         on(app, "inform_council", "facilitator",
            document_title="Evaluation of the Vlinderbuurt's challenge",
            document_sha256="ef" * 32, session="informal",
@@ -205,3 +215,55 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
     assert "| Uitdaging |" in report
     assert "| Gemeentelijk besluit |" in report
     assert app.verify_audit(initiative=SLUG).intact
+
+
+def test_the_facilitator_records_a_reaction_given_by_letter_or_at_a_meeting(
+    engine: Samenspraak,
+) -> None:
+    """Questions and views reach the municipality by letter, e-mail and at its
+    meetings too: the facilitator records them for whoever may react in the phase
+    (in the challenge, in the assessment and at the evaluation), and withdraws one
+    for its author; a civil servant is still not heard through them while the
+    challengers write their offer."""
+    app = engine
+    for ref in ("facilitator", "resident-iris", "resident-omar", "civil-servant"):
+        app.register_stakeholder({"actor": ref, "stakeholder": ref, "name": ref})
+    app.start_initiative(
+        {"actor": "facilitator", "initiative": SLUG, "title": "Uitdaagrecht",
+         "description": "The green.", "area": "Vlinderbuurt", "budget": "1.00",
+         "level": "co-producing", "template": "uitdaagrecht"}
+    )  # fmt: skip
+    for ref in ("resident-iris", "resident-omar"):
+        on(app, "join_initiative", ref, stakeholder=ref, kind="resident")
+    on(app, "join_initiative", "facilitator", stakeholder="civil-servant",
+       kind="civil-servant")  # fmt: skip
+    on(app, "form_group", "facilitator", group="challengers", kind="working",
+       name="The green team", mandate="The offer")  # fmt: skip
+    on(app, "add_member", "facilitator", group="challengers",
+       stakeholder="resident-iris")  # fmt: skip
+    on(app, "create_plan", "resident-iris", plan=OFFER, title="Our offer",
+       group="challengers")  # fmt: skip
+    on(app, "propose_draft", "resident-iris", plan=OFFER, text="We mow.",
+       changes="First version")  # fmt: skip
+    by_letter = {"plan": OFFER, "version": 1, "channel": "letter"}
+    on(app, "react_to_plan", "facilitator", **by_letter, stakeholder="resident-omar",
+       stance="support", text="I will help.")  # fmt: skip
+    with pytest.raises(NotAllowed) as observing:
+        on(app, "react_to_plan", "facilitator", **by_letter,
+           stakeholder="civil-servant", stance="concern", text="Who is liable?")  # fmt: skip
+    assert observing.value.rule == "only_permitted_roles_act_in_a_phase"
+    advance(app, "assessment")
+
+    question = on(app, "react_to_plan", "facilitator", **by_letter,
+                  stakeholder="civil-servant", stance="concern",
+                  text="Who is liable?")  # fmt: skip
+    second = on(app, "react_to_plan", "facilitator", **by_letter,
+                stakeholder="civil-servant", stance="concern",
+                text="Who is liable? (sent twice)")  # fmt: skip
+    on(app, "withdraw_reaction", "facilitator", plan=OFFER, reaction=second)
+    reactions = app.plan_details(SLUG, OFFER).reactions
+    assert [(r.number, r.stakeholder, r.channel) for r in reactions[:2]] == [
+        (1, "resident-omar", "letter"),
+        (question, "civil-servant", "letter"),
+    ]
+    assert reactions[2].withdrawn
