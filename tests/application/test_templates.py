@@ -72,7 +72,7 @@ BUILT_IN_HASHES = {
         "6671f57825d4f5c8f4afa104f6a373102af1bdea22592f7d091a387c39b381c1"
     ),
     ("uitdaagrecht", "1"): (
-        "3a0dcf451a54b7ac36f5bdc7307737254a7ff6144777c9422c3e9800986119b0"
+        "acef9e935ad078cfd3bfb6eda149ea5f830d354345d2ca895c6490f617d69e32"
     ),
 }
 """The content hash of every built-in template version. Initiatives are pinned to

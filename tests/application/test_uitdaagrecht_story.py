@@ -159,6 +159,11 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
             on(app, "record_progress", "resident-omar", action="green-strips",
                percent=60)  # fmt: skip
         assert outsider.value.rule == "only_the_owner_or_the_facilitator_follows_up"
+        # A neighbour who lends a hand joins the challengers' group.
+        on(app, "add_member", "facilitator", group="challengers",
+           stakeholder="resident-omar")  # fmt: skip
+        on(app, "record_progress", "resident-omar", action="green-strips",
+           percent=60, milestone="The fifth strip planted")  # fmt: skip
         on(app, "record_progress", "resident-iris", action="green-strips",
            percent=100, milestone="All six strips maintained for a year")  # fmt: skip
         [action] = status(app).implementation
@@ -172,8 +177,14 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
         # --- Evaluation: everyone may react; the council is told again -------------
         on(app, "join_initiative", "facilitator", stakeholder="council-member",
            kind="council-member")  # fmt: skip
+        # The municipality evaluates, with a group of its own.
+        on(app, "form_group", "facilitator", group="evaluators", kind="working",
+           name="Evaluation of the challenge",
+           mandate="Evaluate the challenge and tell the council")  # fmt: skip
+        on(app, "add_member", "facilitator", group="evaluators",
+           stakeholder="civil-servant-green")  # fmt: skip
         on(app, "create_plan", "facilitator", plan="evaluation",
-           title="How the challenge went", group="challengers")  # fmt: skip
+           title="How the challenge went", group="evaluators")  # fmt: skip
         on(app, "propose_draft", "facilitator", plan="evaluation",
            text="A year of green by the neighbourhood: what went well and what not.",
            changes="First version")  # fmt: skip
