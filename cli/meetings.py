@@ -525,10 +525,10 @@ def council_correct_framework(
     sha256: str | None,
     reason: str,
 ) -> None:
-    """Correct what was recorded of a framework of the council (facilitator): its
-    text, when the council set it or its document's SHA-256, with the reason. The
-    framework as first recorded stays in the record; reports and lists show the
-    corrected one.
+    """Correct what was recorded of a framework of the council (facilitator; also
+    after the initiative closed): its text, when the council set it or its
+    document's SHA-256, with the reason. The framework as first recorded stays in
+    the record; reports and lists show the corrected one.
 
     \b
     Example:
