@@ -2915,26 +2915,7 @@ class Samenspraak(Application[UUID]):
         and hashes only (see :mod:`samenspraak.application.cloudevents`); a
         receiver pages on with the last one's ``sequence`` (a string of digits, as
         CloudEvents gives it, or that number) as ``after``."""
-        problem = cloudevents.source_problem(source)
-        if problem is not None:
-            raise InvalidInput(problem)
-        given: tuple[object, object] = (after, limit)
-        if isinstance(given[0], str) and given[0].isascii() and given[0].isdigit():
-            after = int(given[0])
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-            msg = (
-                "after: must be a log position: 0 or more, as a number or as the "
-                "digits of a notification's sequence."
-            )
-            raise InvalidInput(msg)
-        position = after
-        if (
-            not isinstance(given[1], int)
-            or isinstance(given[1], bool)
-            or not 1 <= limit <= cloudevents.MOST_AT_ONCE
-        ):
-            msg = f"limit: must be a whole number from 1 to {cloudevents.MOST_AT_ONCE}."
-            raise InvalidInput(msg)
+        position = cloudevents.checked_request(source, after, limit)
         slug = ref("initiative", initiative) if initiative is not None else None
 
         def run() -> list[dict[str, Any]]:

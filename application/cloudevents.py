@@ -24,6 +24,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from samenspraak.application.errors import InvalidInput
 from samenspraak.projections.views import AuditRow
 
 SPEC_VERSION = "1.0"
@@ -36,16 +37,34 @@ SOURCE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[!-~]+")
 SOURCE_EXAMPLE = "urn:nld:oin:00000001234567890000:systeem:samenspraak"
 
 
-def source_problem(source: object) -> str | None:
-    """Why ``source`` cannot be a CloudEvents source (None when it can)."""
+def checked_request(source: object, after: object, limit: object) -> int:
+    """Check what a receiver asks for and return ``after`` as a log position:
+    ``source`` an absolute URI, ``after`` a position as a number or as the digits
+    of a notification's ``sequence``, ``limit`` a whole number from 1 to
+    :data:`MOST_AT_ONCE`. Raises :class:`InvalidInput` naming the one at fault."""
     if not isinstance(source, str) or not SOURCE.fullmatch(source):
-        return (
+        msg = (
             f"source: must be a URI that names this system, like {SOURCE_EXAMPLE} "
             "(the municipality's OIN and the system's name)."
         )
+        raise InvalidInput(msg)
     if len(source) > 1000:
-        return "source: must be at most 1000 characters."
-    return None
+        raise InvalidInput("source: must be at most 1000 characters.")
+    if isinstance(after, str) and after.isascii() and after.isdigit():
+        after = int(after)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        msg = (
+            "after: must be a log position: 0 or more, as a number or as the "
+            "digits of a notification's sequence."
+        )
+        raise InvalidInput(msg)
+    if (
+        not isinstance(limit, int)
+        or isinstance(limit, bool)
+        or not 1 <= limit <= MOST_AT_ONCE
+    ):
+        raise InvalidInput(f"limit: must be a whole number from 1 to {MOST_AT_ONCE}.")
+    return after
 
 
 def event_type(kind: str, name: str) -> str:
