@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 
 import click
@@ -213,6 +214,18 @@ PAGE = 1000
 """Events asked of the engine at a time by ``audit events``."""
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """A click callback: how often ``--follow`` looks, from 0.1 to 3600 seconds."""
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 3600:
+        msg = "must be a number of seconds from 0.1 to 3600, like 2."
+        raise click.BadParameter(msg, ctx, param)
+    return seconds
+
+
 @audit.command("events")
 @click.argument(
     "initiative_ref", metavar="[INITIATIVE]", type=REFERENCE, required=False
@@ -237,6 +250,19 @@ PAGE = 1000
     callback=_a_count(1, "a whole number, 1 or more"),
     help="At most N events (default: all of them).",
 )
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep going at the end of the log: print new events as they are "
+    "recorded (until --limit, or Ctrl-C).",
+)
+@click.option(
+    "--every",
+    metavar="SECONDS",
+    default="2",
+    callback=_seconds,
+    help="With --follow, how often to look for new events (default 2).",
+)
 @pass_context
 def audit_events(
     obj: Context,
@@ -244,6 +270,8 @@ def audit_events(
     source: str,
     after: int,
     limit: int | None,
+    follow: bool,
+    every: float,
 ) -> None:
     """Print the record's events as CloudEvents notifications (NL GOV profile),
     one JSON object per line, in log order: of one initiative, or of all. Each
@@ -254,22 +282,25 @@ def audit_events(
     Example:
       samenspraak audit events city-centre \\
         --source urn:nld:oin:00000001234567890000:systeem:samenspraak --after 40
+      samenspraak audit events --source urn:nld:oin:00000001234567890000:systeem:samenspraak --follow
     """
     app = obj.app(write=False)
     left = limit
     while left is None or left > 0:
+        asked = PAGE if left is None else min(PAGE, left)
         page = app.cloud_events(
-            source=source,
-            initiative=initiative_ref,
-            after=after,
-            limit=PAGE if left is None else min(PAGE, left),
+            source=source, initiative=initiative_ref, after=after, limit=asked
         )
         for notice in page:
             click.echo(json.dumps(notice, ensure_ascii=False, separators=(",", ":")))
-        if len(page) < PAGE:
-            return
-        after = int(page[-1]["sequence"])
-        left = None if left is None else left - len(page)
+        sys.stdout.flush()  # a receiver reading a pipe gets each page as it comes
+        if page:
+            after = int(page[-1]["sequence"])
+            left = None if left is None else left - len(page)
+        if len(page) < asked:  # the end of the log, as it stands
+            if not follow:
+                return
+            time.sleep(every)
 
 
 @audit.command("log")

@@ -6,10 +6,13 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 
 from samenspraak.application import Samenspraak
@@ -488,3 +491,45 @@ def test_audit_events_prints_the_record_as_cloud_events_one_per_line(
     assert refused(demo_db, "audit", "events", "nowhere", "--source", SOURCE) == (
         "There is no initiative called nowhere."
     )
+
+
+def test_audit_events_follows_the_log_and_prints_what_is_recorded_meanwhile(
+    demo_copy: Path, ok: Run, refused: Callable[..., str]
+) -> None:
+    with Samenspraak.open(str(demo_copy), create=False) as app:
+        end = app.projections_status()[0].log_end
+    # A receiver that has taken everything so far waits for the next two events.
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "samenspraak.cli.main", "--db", str(demo_copy),
+         "audit", "events", "--source", SOURCE, "--after", str(end), "--follow",
+         "--every", "0.1", "--limit", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        # Without --follow it would end at once: there is nothing after the end.
+        assert ok(demo_copy, "audit", "events", "--source", SOURCE, "--after",
+                  str(end)).stdout == ""  # fmt: skip
+        with pytest.raises(subprocess.TimeoutExpired):
+            follower.wait(timeout=2)  # it waits at the end of the log
+        with Samenspraak.open(str(demo_copy), create=False) as app:
+            for text in ("At most EUR 250,000.", "The Saturday market stays."):
+                app.record_council_framework(
+                    {"actor": "facilitator", "initiative": CITY, "framework": text,
+                     "set_at": "2025-12-11T20:00+01:00"}
+                )  # fmt: skip
+        out, err = follower.communicate(timeout=60)
+    finally:
+        follower.kill()
+    assert (follower.returncode, err) == (0, "")
+    notices = [json.loads(line) for line in out.splitlines()]
+    assert [(n["sequence"], n["type"]) for n in notices] == [
+        (str(end + 1), "nl.samenspraak.initiative.council-framework-set"),
+        (str(end + 2), "nl.samenspraak.initiative.council-framework-set"),
+    ]
+    assert refused(
+        demo_copy, "audit", "events", "--source", SOURCE, "--follow", "--every",
+        "0", exit_code=2,
+    ) == (
+        "Invalid value for '--every': must be a number of seconds from 0.1 to "
+        "3600, like 2."
+    )  # fmt: skip
