@@ -724,7 +724,8 @@ main{padding:4px 16px 24px}
 footer{padding:16px}
 dl.facts{grid-template-columns:1fr;gap:0}
 dl.facts dd{margin-bottom:8px}
-table.cards-sm thead{display:none}
+table.cards-sm thead{position:absolute;width:1px;height:1px;overflow:hidden;
+clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 table.cards-sm,table.cards-sm tbody,table.cards-sm tr,table.cards-sm td{display:block;
 width:100%}
 table.cards-sm tr{border-bottom:1px solid var(--line);padding:8px 0}
@@ -732,7 +733,8 @@ table.cards-sm td{border:0;padding:3px 12px}
 table.cards-sm td.num{text-align:left}
 table.cards-sm td.inl{display:inline-block;width:auto;padding-right:4px}
 table.cards-sm td.text{min-width:0}
-table.cards-sm td::before{content:attr(data-label);display:block;font-size:.72rem;
+table.cards-sm td::before{content:attr(data-label);content:attr(data-label) / "";
+display:block;font-size:.72rem;
 text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
 }
 @media (max-width:640px){
@@ -807,15 +809,26 @@ def _table(
     classes: Sequence[str] = (),
     cards: bool = False,
 ) -> str:
-    """A table whose cells are already HTML; ``cards`` stacks rows on a phone."""
+    """A table whose cells are already HTML; ``cards`` stacks rows on a phone.
+
+    A card shows each cell's header before it (``data-label``). Laid out as
+    blocks, a table's parts lose their roles in some browsers: a table of cards
+    names them (``role``), and its header row stays for screen readers, hidden
+    only from sight."""
+
+    def role(name: str) -> str:
+        return f' role="{name}"' if cards else ""
+
     head = "".join(
-        f'<th class="{c}">{_e(h)}</th>' if c else f"<th>{_e(h)}</th>"
+        f'<th scope="col"{role("columnheader")}'
+        + (f' class="{c}"' if c else "")
+        + f">{_e(h)}</th>"
         for h, c in zip(headers, _pad(classes, len(headers)), strict=True)
     )
     body = "".join(
-        "<tr>"
+        f"<tr{role('row')}>"
         + "".join(
-            f'<td data-label="{_e(h)}"'
+            f'<td data-label="{_e(h)}"{role("cell")}'
             + (f' class="{c}"' if c else "")
             + f">{cell}</td>"
             for h, c, cell in zip(
@@ -825,10 +838,11 @@ def _table(
         + "</tr>"
         for row in rows
     )
-    kind = ' class="cards-sm"' if cards else ""
+    kind = f' class="cards-sm"{role("table")}' if cards else ""
     return (
-        f'<div class="table-wrap"><table{kind}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
+        f'<div class="table-wrap"><table{kind}><thead{role("rowgroup")}>'
+        f"<tr{role('row')}>{head}</tr></thead>"
+        f"<tbody{role('rowgroup')}>{body}</tbody></table></div>"
     )
 
 

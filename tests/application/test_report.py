@@ -133,7 +133,7 @@ def test_a_later_version_that_adopts_no_reaction_says_it_came_on_its_own_initiat
     assert "| First draft. | - |" in markdown
     assert "| Cargo bikes. | 1 |" in markdown
     assert (
-        'A street name spelt right.</td><td data-label="Neemt reacties over">'
+        'A street name spelt right.</td><td data-label="Neemt reacties over" role="cell">'
         "geen (eigen initiatief)</td>" in render_html(report, "nl")
     )
     english = render_markdown(report, "en")

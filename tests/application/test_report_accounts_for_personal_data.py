@@ -240,9 +240,12 @@ def test_the_html_report_shows_corrections_as_cards_on_a_phone_and_stays_whole(
     page = render_html(app.participation_report(CITY), "nl")
     start = page.index('<h3 id="personal-data">Persoonsgegevens gewist of')
     section = page[start : page.index("<h3>Groepen</h3>", start)]
-    assert '<table class="cards-sm">' in section
-    assert '<td data-label="Betreft" class="inl">bakery (ondernemer)</td>' in section
-    assert '<td data-label="Gevraagd door" class="inl">zelf</td>' in section
+    assert '<table class="cards-sm" role="table">' in section
+    assert (
+        '<td data-label="Betreft" role="cell" class="inl">bakery (ondernemer)</td>'
+        in section
+    )
+    assert '<td data-label="Gevraagd door" role="cell" class="inl">zelf</td>' in section
     assert "niet als gebeurtenis vastgelegd" in section
     assert "<script" not in page.lower()
     assert "<link" not in page
