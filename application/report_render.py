@@ -733,6 +733,9 @@ table.cards-sm td{border:0;padding:3px 12px}
 table.cards-sm td.num{text-align:left}
 table.cards-sm td.inl{display:inline-block;width:auto;padding-right:4px}
 table.cards-sm td.text{min-width:0}
+table.cards-sm td{overflow-wrap:anywhere}
+table.cards-sm td:empty{display:none}
+.badge{white-space:normal}
 table.cards-sm td::before{content:attr(data-label);content:attr(data-label) / "";
 display:block;font-size:.72rem;
 text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
@@ -886,6 +889,8 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
     phases = _table(
         [w("phase"), w("began"), w("ended")],
         [[_e(c) for c in row] for row in _phase_rows(r, w)],
+        classes=["", "nowrap inl", "nowrap inl"],
+        cards=True,
     )
     frameworks = (
         _table(
@@ -959,7 +964,8 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
         + _table(
             [w("kind"), w("active"), w("former"), w("refs")],
             rows,
-            classes=["nowrap", "num", "num", ""],
+            classes=["nowrap inl", "num inl", "num inl", ""],
+            cards=True,
         )
         + f"<h3>{_e(w('who_when'))}</h3>"
         + _table(

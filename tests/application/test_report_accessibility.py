@@ -59,6 +59,19 @@ def test_every_header_cell_says_which_cells_it_heads(story: Story, lang: str) ->
         assert all(th.get("scope") == "col" for th in table["th"])
 
 
+def test_every_table_stacks_into_cards_on_a_phone(story: Story) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels no table is wider than the screen, and no
+    long hash or badge widens the page."""
+    app, _, _ = story
+    tables = _tables(render_html(app.participation_report(CITY)))
+    assert all("cards-sm" in (t["table"][0].get("class") or "") for t in tables)
+    phone = _phone_css()
+    assert "table.cards-sm td{overflow-wrap:anywhere}" in phone
+    assert ".badge{white-space:normal}" in phone
+    # A cell left empty shows no label without a value on a card.
+    assert "table.cards-sm td:empty{display:none}" in phone
+
+
 def test_a_table_shown_as_cards_keeps_its_headers_for_screen_readers(
     story: Story,
 ) -> None:
