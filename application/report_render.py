@@ -681,7 +681,7 @@ font-weight:600;white-space:nowrap;border:1px solid transparent}
 .b-objection{background:#fde4e1;color:#8a1c12;border-color:#f5b8b0}
 .b-suggestion{background:#e2eefa;color:#18456b;border-color:#b5d1ee}
 .b-adopted{background:#2e8540;color:#fff}
-.b-partly-adopted{background:#7a9a3a;color:#fff}
+.b-partly-adopted{background:#5e7a2c;color:#fff}
 .b-defended{background:#1b3a5c;color:#fff}
 .b-noted{background:#e6eaef;color:#394b59}
 .b-withdrawn{background:#f1f1f1;color:#6b6b6b;border-color:#d0d0d0}

@@ -27,12 +27,17 @@ PHASE_COLOURS = ("#cfe3f3", "#d5eedc", "#fbe7c6", "#ecd9ec", "#dcdcf3", "#f6d6cf
 PHASE_INK = ("#18456b", "#1f5a33", "#7a4b06", "#5b2a5b", "#33336e", "#7a2d1e")
 NAVY = "#1b3a5c"
 TEAL = "#0f7c86"
-ORANGE = "#d9822b"
+ORANGE = "#c97420"
 GREEN = "#2e8540"
 AMBER = "#b7791f"
 PURPLE = "#6b46a1"
-GREY = "#8a94a0"
+GREY = "#808a96"
 LABEL_INK = "#334e68"
+BAND_EDGE = ".65"
+"""The opacity of a phase band's outline: at least 3:1 against a lane's background
+(WCAG 1.4.11), where the pale band itself is not."""
+PLAN_LINE = ".8"
+"""The opacity of a plan's line, which stands out 3:1 from a lane's background."""
 
 TOP = 40
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,'Liberation Sans',Arial,sans-serif"
@@ -270,7 +275,7 @@ class Timeline:
                 f"<g>{_tip(f'{label}: {span}')}"
                 f'<rect x="{x0:.1f}" y="{y - 13:.1f}" width="{max(x1 - x0, 2):.1f}" '
                 f'height="26" rx="4" fill="{colour}" stroke="{ink}" '
-                'stroke-opacity=".35"/></g>'
+                f'stroke-opacity="{BAND_EDGE}"/></g>'
             )
             placed, size = self._phase_label(x0, x1, label)
             if placed == "inside":
@@ -344,7 +349,7 @@ class Timeline:
             dash = "" if final else ' stroke-dasharray="5 4"'
             out = [
                 f'<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="{TEAL}" '
-                f'stroke-opacity=".45" stroke-width="3" stroke-linecap="round"{dash}/>'
+                f'stroke-opacity="{PLAN_LINE}" stroke-width="3" stroke-linecap="round"{dash}/>'
             ]
             out += self._reactions(reactions, y)
             last = x0
@@ -391,7 +396,7 @@ class Timeline:
             style = (
                 f'fill="#fdf3e1" stroke="{AMBER}" stroke-dasharray="4 3"'
                 if d.ended_at is None
-                else f'fill="#f6dfb5" stroke="{AMBER}" stroke-opacity=".6"'
+                else f'fill="#f6dfb5" stroke="{AMBER}"'
             )
             tip = (
                 f"{w.text(d.question)} ({w.value(d.rule)}): {w.when(d.put_at)} – "
@@ -557,11 +562,11 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
 
     band = (
         f'<rect x="-10" y="-7" width="20" height="14" rx="3" fill="{PHASE_COLOURS[0]}" '
-        f'stroke="{PHASE_INK[0]}" stroke-opacity=".35"/>'
+        f'stroke="{PHASE_INK[0]}" stroke-opacity="{BAND_EDGE}"/>'
     )
     bar = (
         f'<rect x="-10" y="-5" width="17" height="10" rx="5" fill="#f6dfb5" '
-        f'stroke="{AMBER}" stroke-opacity=".6"/>'
+        f'stroke="{AMBER}"/>'
         f'<rect x="1" y="-6" width="12" height="12" rx="2" fill="{AMBER}"/>'
     )
     square = f'<rect x="-7" y="-7" width="14" height="14" rx="3" fill="{GREEN}"/>'
@@ -623,7 +628,7 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
             icon(
                 f'<rect x="-10" y="-7" width="20" height="14" rx="3" '
                 f'fill="{PHASE_COLOURS[i % 6]}" stroke="{PHASE_INK[i % 6]}" '
-                'stroke-opacity=".35"/>'
+                f'stroke-opacity="{BAND_EDGE}"/>'
                 f'<text x="0" y="4" font-size="10.5" font-weight="600" '
                 f'text-anchor="middle" fill="{PHASE_INK[i % 6]}">{i + 1}</text>'
             ),
