@@ -363,9 +363,11 @@ def render_svg(
     width: float = 920,
     css_class: str = "pd",
     id_prefix: str = "pd",
+    described_by: str | None = None,
 ) -> str:
     """A self-contained SVG: boxes in rows that wrap at ``width``, arrows between
-    them labelled with the guards, the current phase filled, and a legend."""
+    them labelled with the guards, the current phase filled, and a legend.
+    ``described_by``: the id of what says the same in words (:func:`in_words`)."""
     names = _phase_names(process, current)
     at = names.index(current) if current is not None else None
     items = _items(process, labels, words)
@@ -386,7 +388,8 @@ def render_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{_e(css_class)}" '
         f'viewBox="0 0 {width:g} {total:.0f}" width="{width:g}" '
         f'height="{total:.0f}" role="img" aria-labelledby="{_e(id_prefix)}-title" '
-        f'font-family="{FONT}">',
+        + (f'aria-describedby="{_e(described_by)}" ' if described_by else "")
+        + f'font-family="{FONT}">',
         f'<title id="{_e(id_prefix)}-title">{_e(title)}</title>',
     ]
     for n, item in enumerate(items):
@@ -420,6 +423,41 @@ def render_svg(
     out.append(legend)
     out.append("</svg>")
     return "".join(out)
+
+
+def in_words(
+    process: ProcessTemplate,
+    current: str | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    words: DiagramWords = ENGLISH,
+    list_id: str = "pd-phases",
+) -> str:
+    """What the SVG shows, and tells only in its tooltips, as an HTML list: each
+    phase in order with its description, whether it is the current one, whether
+    it is for society only, its reaction period, and what must hold to leave it."""
+    at = _phase_names(process, current).index(current) if current else None
+    items = []
+    for i, phase in enumerate(process.phases):
+        notes = [words.current] if i == at else []
+        if phase.society_only:
+            notes.append(words.society_only)
+        if phase.reaction_period_days is not None:
+            notes.append(words.reaction_period.format(days=phase.reaction_period_days))
+        said = f"<b>{_e(_label(phase, labels))}</b>"
+        if notes:
+            said += f" ({_e('; '.join(notes))})"
+        if phase.description:
+            said += f": {_e(words.said(phase.description))}"
+        if phase.guards:
+            guards = "".join(
+                f"<li><code>{_e(g)}</code>: {_e(words.guard(g))}</li>"
+                for g in phase.guards
+            )
+            said += f"<br>{_e(words.guards[:1].upper() + words.guards[1:])}:"
+            said += f"<ul>{guards}</ul>"
+        items.append(f"<li>{said}</li>")
+    return f'<ol id="{_e(list_id)}">{"".join(items)}</ol>'
 
 
 def _items(

@@ -122,10 +122,17 @@ def diagram_html(r: ParticipationReport, w: Words) -> str:
             width=width,
             css_class=f"pd pd-{name}",
             id_prefix=f"pd-{name}",
+            described_by="pd-phases",
         )
         for name, width in (("wide", 920), ("narrow", 420))
     )
-    return f'<figure class="diagram">{pictures}</figure>'
+    # What the pictures tell only in tooltips (which a keyboard or touch cannot
+    # reach, and a screen reader does not read in an image), in words.
+    listed = diagram.in_words(process, current, labels=labels, words=said)
+    return (
+        f'<figure class="diagram">{pictures}<details class="in-words">'
+        f"<summary>{_e(w('diagram_in_words'))}</summary>{listed}</details></figure>"
+    )
 
 
 def diagram_markdown(r: ParticipationReport, w: Words) -> list[str]:
@@ -701,6 +708,12 @@ figure.diagram{margin:8px 0 14px;border:1px solid var(--line);border-radius:8px;
 background:#fff;padding:8px 6px}
 .diagram svg.pd{display:block;width:100%;max-width:920px;height:auto;margin:0 auto}
 .diagram svg.pd-narrow{display:none;max-width:420px}
+.in-words{margin:8px 8px 0;padding-top:8px;border-top:1px solid var(--line);
+font-size:.86rem;color:#334e68}
+.in-words summary{cursor:pointer;font-weight:600}
+.in-words ol{margin:6px 0;padding-left:1.4em}
+.in-words ul{margin:2px 0 4px;padding-left:1.2em}
+.in-words code{white-space:normal;overflow-wrap:anywhere}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;margin:8px 0 0;
 padding:8px 10px 2px;border-top:1px solid var(--line);font-size:.84rem;color:#334e68}
 .legend li{display:flex;align-items:center;gap:6px}

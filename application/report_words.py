@@ -449,6 +449,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Fasen en overgangen van {name} v{version}",
         "en": "{name} v{version}: phases and transitions",
     },
+    "diagram_in_words": {
+        "nl": "De fasen in woorden",
+        "en": "The phases in words",
+    },
     "diagram_passed": {"nl": "doorlopen", "en": "passed"},
     "diagram_to_come": {"nl": "nog te komen", "en": "to come"},
     "diagram_society_only": {"nl": "alleen samenleving", "en": "society only"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,8 +14,15 @@ import pytest
 
 from samenspraak.application import Samenspraak
 from samenspraak.application import report_timeline as timeline
-from samenspraak.application.report_render import CSS, render_html
+from samenspraak.application.diagram import in_words
+from samenspraak.application.report_render import CSS, diagram_words, render_html
+from samenspraak.application.report_words import (
+    DUTCH_GUARDS,
+    DUTCH_PHASE_DESCRIPTIONS,
+    words,
+)
 from samenspraak.application.story import StoryRecord
+from samenspraak.domain.templates import Phase, ProcessTemplate
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
@@ -278,3 +286,62 @@ def test_every_kind_of_mark_stands_out_3_to_1_from_a_lane() -> None:
             if worst < 3:
                 faint.append((round(worst, 2), mark))
     assert faint == []
+
+
+# --- Text for what a picture shows ------------------------------------------------
+
+
+def _outside_pictures(html: str) -> str:
+    """The page's text without its pictures (whose tooltips a keyboard or touch
+    user cannot reach, and a screen reader does not read in ``role="img"``)."""
+    return unescape(re.sub(r"<svg.*?</svg>", "", html, flags=re.DOTALL))
+
+
+def test_what_the_diagram_tells_only_in_tooltips_is_in_the_page_s_text(
+    story: Story,
+) -> None:
+    """WCAG 1.1.1 and 1.3.1: the phases' descriptions and what must hold to leave
+    each are said in words after the diagram, which points to them."""
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    html = render_html(report)
+    text = _outside_pictures(html)
+    described = [DUTCH_PHASE_DESCRIPTIONS[d] for d in _descriptions(report)]
+    assert described
+    for description in described:
+        assert description.rstrip(".") in text
+    english = _outside_pictures(render_html(report, "en"))
+    for description in _descriptions(report):
+        assert description.rstrip(".") in english
+    for prefix in ("pd-wide", "pd-narrow"):
+        assert f'aria-describedby="{prefix}-phases"' not in html  # one list for both
+    svgs = re.findall(r'<svg [^>]*class="pd pd-\w+"[^>]*>', html)
+    assert len(svgs) == 2
+    assert all('aria-describedby="pd-phases"' in s for s in svgs)
+    assert 'id="pd-phases"' in text
+
+
+def _descriptions(report: object) -> list[str]:
+    from samenspraak.application.report_render import _diagram  # noqa: PLC0415
+
+    process, _, _ = _diagram(report, words("en"))  # type: ignore[arg-type]
+    return [p.description for p in process.phases if p.description]
+
+
+def test_in_words_the_diagram_says_what_must_hold_to_leave_each_phase() -> None:
+    process = ProcessTemplate(
+        "t",
+        "1",
+        "",
+        (
+            Phase("draft", "A plan is drafted.", guards=("a_draft_proposed",)),
+            Phase("react", "People react.", reaction_period_days=42),
+        ),
+    )
+    said = in_words(
+        process, "react", labels={"draft": "Ontwerp"}, words=diagram_words(words("nl"))
+    )
+    assert said.startswith('<ol id="pd-phases"><li><b>Ontwerp</b>: ')
+    assert DUTCH_GUARDS["a_draft_proposed"] in said
+    assert "<code>a_draft_proposed</code>" in said
+    assert "huidige fase; reactietermijn: 42 dagen" in said
