@@ -2115,6 +2115,7 @@ class Samenspraak(Application[UUID]):
                 else None,
                 meeting=cmd.meeting,
                 closes_at=self._reactions_close(initiative, plan),
+                received_at=cmd.received_at,
             )
             self.save(plan, texts=texts.texts)
             return number

@@ -564,6 +564,11 @@ class AddReaction(Command):
     stakeholder: Ref | None = None
     section: Section | None = None
     meeting: Number | None = None
+    received_at: Moment | None = None
+    """When a reaction the facilitator records for someone came in (a letter's
+    date of receipt, an e-mail's time): it counts from then, for the reaction
+    period and for which version was the latest. Not for one from a meeting, which
+    counts from the meeting's start."""
 
     @property
     def how(self) -> Channel | None:

@@ -320,6 +320,7 @@ def plan(
                 meeting=r["meeting"],
                 text=text(r["text"]),
                 withdrawn=r["withdrawn"],
+                given_at=r.get("given_at"),
                 answer=(
                     v.AnswerView(
                         kind=r["answer"]["kind"],

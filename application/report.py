@@ -229,6 +229,9 @@ class ReactionEntry(Part):
     """Who withdrew the reaction: the stakeholder who gave it, or the facilitator
     for them."""
     withdrawn_at: datetime | None = None
+    received_at: datetime | None = None
+    """When a reaction by letter or e-mail came in, where the facilitator said so
+    (it counts from then; ``recorded_at`` is when it was recorded)."""
 
 
 class PlanEntry(Part):
@@ -775,6 +778,9 @@ def _reaction(
         ),
         withdrawn_by=ref(r["withdrawn_by"]) if r.get("withdrawn_by") else None,
         withdrawn_at=_time_or_none(r.get("withdrawn_at")),
+        received_at=(
+            _time_or_none(r.get("given_at")) if r["meeting"] is None else None
+        ),
     )
 
 

@@ -327,7 +327,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.value(x.stance),
                     w.channel(x),
                     _section(x, w),
-                    f"{w.text(x.text)} ({_given_by(x, w)}, {w.when(x.recorded_at)})",
+                    f"{w.text(x.text)} ({_given_by(x, w)}, {_when_given(x, w)})",
                     w.answer(x)
                     + (f": {w.text(x.answer_text)}" if _explained(x) else "")
                     + "".join(f" ({line})" for line in _dealt_with(x, w)),
@@ -1352,6 +1352,18 @@ def _given_by(x: ReactionEntry, w: Words) -> str:
     return f"{x.stakeholder}{recorded}"
 
 
+def _when_given(x: ReactionEntry, w: Words) -> str:
+    """When a reaction was recorded and, for a letter or e-mail that came in
+    earlier, when it came in (from which it counts)."""
+    if x.received_at is None:
+        return w.when(x.recorded_at)
+    return w(
+        "received_and_recorded",
+        received=w.when(x.received_at),
+        recorded=w.when(x.recorded_at),
+    )
+
+
 def _dealt_with(x: ReactionEntry, w: Words) -> list[str]:
     """Who answered or withdrew a reaction, and when."""
     if x.answered_by:
@@ -1366,7 +1378,7 @@ def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
         f"{x.stakeholder}"
         + (f" ({w.value(x.stakeholder_kind).lower()})" if x.stakeholder_kind else "")
         + (f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else "")
-        + f", {w('on_version', n=x.version)}, {w.when(x.recorded_at)}"
+        + f", {w('on_version', n=x.version)}, {_when_given(x, w)}"
     )
     answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
     if _explained(x):

@@ -133,6 +133,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "recorded as an event and does not appear here.",
     },
     "recorded_by": {"nl": "vastgelegd door {who}", "en": "recorded by {who}"},
+    "received_and_recorded": {
+        "nl": "ontvangen {received}, vastgelegd {recorded}",
+        "en": "received {received}, recorded {recorded}",
+    },
     "phase_then": {"nl": "Fase op dat moment", "en": "Phase at the time"},
     "started": {"nl": "Gestart", "en": "Started"},
     "closed": {"nl": "Afgesloten", "en": "Closed"},

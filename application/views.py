@@ -220,6 +220,9 @@ class ReactionView(View):
     text: str | None
     withdrawn: bool
     answer: AnswerView | None
+    given_at: datetime | None = None
+    """When it was given, where that is not when it was recorded: the start of the
+    meeting it was given at, or when the letter or e-mail came in."""
 
 
 class PlanView(View):

@@ -315,6 +315,7 @@ OPTION_OF_FIELD = {
     "announced_at": "--when",
     "followed_up_at": "--when",
     "set_at": "--when",
+    "received_at": "--received",
     "source": "--source",
     "after": "--after",
     "framework": "--text",

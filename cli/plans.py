@@ -167,6 +167,12 @@ def plan_propose(
     metavar="N",
     help="The number of the meeting it was given at.",
 )
+@click.option(
+    "--received",
+    metavar="TIME",
+    help="With --for, when a letter or e-mail came in, with timezone: it counts "
+    "from then.",
+)
 @pass_context
 def plan_react(
     obj: Context,
@@ -179,10 +185,13 @@ def plan_react(
     for_ref: str | None,
     section: str | None,
     meeting_number: str | None,
+    received: str | None,
 ) -> None:
     """React to a version of a plan; prints the reaction's number.
 
-    The facilitator records reactions given at a meeting or by letter with --for.
+    The facilitator records reactions given at a meeting or by letter with --for;
+    one by letter or e-mail counts from when it came in (--received), so that a
+    letter that came in on time is on time, whenever it is recorded.
 
     \b
     Example:
@@ -201,6 +210,7 @@ def plan_react(
             "stakeholder": for_ref,
             "section": section,
             "meeting": meeting_number,
+            "received_at": received,
         }
     )
     click.echo(number)

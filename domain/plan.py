@@ -292,6 +292,7 @@ class Plan(Aggregate):
         section: TextRef | None = None,
         meeting: int | None = None,
         closes_at: datetime | None = None,
+        received_at: datetime | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -327,8 +328,9 @@ class Plan(Aggregate):
         held = self._meeting_named(initiative, meeting, channel)
         # A reaction the facilitator records from a meeting, to a version proposed
         # before it, counts from the meeting: written up after the deadline, it is
-        # still on time. Anyone's own reaction counts from when they give it,
-        # meeting or not.
+        # still on time. One the facilitator records from a letter or an e-mail
+        # counts from when it came in. Anyone's own reaction counts from when they
+        # give it, meeting or not.
         given_at = (
             held.starts_at
             if held is not None
@@ -337,6 +339,15 @@ class Plan(Aggregate):
             and version <= self.latest_version_at(held.starts_at)
             else None
         )
+        if received_at is not None:
+            given_at = self._came_in(
+                actor=actor,
+                initiative=initiative,
+                stakeholder=stakeholder,
+                version=version,
+                channel=channel,
+                received_at=received_at,
+            )
         rules.a_late_reaction_is_refused.check(
             closes_at is None or (given_at or clock.now()) <= closes_at,
             plan=self.slug,
@@ -356,6 +367,39 @@ class Plan(Aggregate):
             given_at=given_at,
         )
         return number
+
+    def _came_in(
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        stakeholder: str,
+        version: int,
+        channel: Channel,
+        received_at: datetime,
+    ) -> datetime:
+        """When a reaction the facilitator records for someone came in, checked: it
+        is said only of such a reaction, not of one from a meeting (which counts
+        from the meeting), lies in the past, and follows the version it reacts to."""
+        rules.only_a_reaction_recorded_for_someone_says_when_it_came_in.check(
+            actor == initiative.facilitator
+            and stakeholder != actor
+            and channel != Channel.MEETING
+        )
+        rules.times_carry_a_timezone.check(
+            received_at.tzinfo is not None, what="time the reaction came in"
+        )
+        rules.a_reaction_is_recorded_once_it_came_in.check(
+            received_at <= clock.now(),
+            received_at=received_at.isoformat(timespec="seconds"),
+        )
+        rules.a_reaction_came_in_after_the_version_it_reacts_to.check(
+            version <= self.latest_version_at(received_at),
+            received_at=received_at.isoformat(timespec="seconds"),
+            version=version,
+            plan=self.slug,
+        )
+        return received_at
 
     def _meeting_named(
         self,

@@ -222,6 +222,21 @@ a_meeting_correction_changes_something = _rule(
     "Meeting {meeting} of {initiative} is recorded so already; a correction changes "
     "its time, kind, place, attendance or summary.",
 )
+only_a_reaction_recorded_for_someone_says_when_it_came_in = _rule(
+    "only_a_reaction_recorded_for_someone_says_when_it_came_in",
+    "Only a reaction the facilitator records for someone, by letter, e-mail or "
+    "another way than at a meeting, says when it came in; one from a meeting counts "
+    "from the meeting's start.",
+)
+a_reaction_is_recorded_once_it_came_in = _rule(
+    "a_reaction_is_recorded_once_it_came_in",
+    "A reaction is recorded once it came in; {received_at} lies in the future.",
+)
+a_reaction_came_in_after_the_version_it_reacts_to = _rule(
+    "a_reaction_came_in_after_the_version_it_reacts_to",
+    "A reaction that came in at {received_at} cannot react to version {version} of "
+    "{plan}: that version was proposed after it.",
+)
 a_reaction_at_a_meeting_names_the_meeting = _rule(
     "a_reaction_at_a_meeting_names_the_meeting",
     "A reaction given at a meeting says which meeting it was.",

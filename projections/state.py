@@ -706,6 +706,9 @@ def _reaction_added(d: Document, e: Any, at: str) -> None:
         "withdrawn": False,
         "answer": None,
     }
+    given_at = getattr(e, "given_at", None)  # absent in events from before it
+    if given_at is not None:  # from a meeting, or when a letter or e-mail came in
+        _plan(d, e)["reactions"][str(e.reaction)]["given_at"] = given_at.isoformat()
 
 
 def _reaction_withdrawn(d: Document, e: Any, at: str) -> None:

@@ -411,8 +411,8 @@ class ProcessStateLogic(BaseView):
 
     view_name = "samenspraak.view.process-state"
     logic_version = 4  # 2: every erasure and correction of personal data; 3: the
-    # council's frameworks; 4: the process's last step (``last_step_at``) and the
-    # corrections of the council's frameworks
+    # council's frameworks; 4: the process's last step (``last_step_at``), the
+    # corrections of the council's frameworks and when a reaction was given
     projector = ProcessStateProjector()
 
     tables = ("view_process_state", "view_process_owners")

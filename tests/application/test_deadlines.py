@@ -186,6 +186,42 @@ def test_a_late_reaction_is_refused_before_tick_ran(city: Samenspraak) -> None:
     assert refused.value.rule == "a_late_reaction_is_refused"
 
 
+def test_a_letter_that_came_in_on_time_is_recorded_after_the_deadline_and_tick(
+    city: Samenspraak,
+) -> None:
+    """The library's letter came in the morning before the period closed; the
+    facilitator records it a week later, after tick closed the period. It counts
+    from when it came in, and the report says both moments."""
+    came_in = SECOND - timedelta(hours=3)
+    with clock.frozen_at(WEEK_LATER):
+        city.tick()
+        number = city.react_to_plan(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "version": 1, "stance": "concern", "text": "By letter, in time.",
+             "stakeholder": "library", "channel": "letter",
+             "received_at": came_in.isoformat()}
+        )  # fmt: skip
+        with pytest.raises(NotAllowed) as late:
+            city.react_to_plan(
+                {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+                 "version": 1, "stance": "concern", "text": "By letter, too late.",
+                 "stakeholder": "bakery", "channel": "letter",
+                 "received_at": (SECOND + timedelta(hours=1)).isoformat()}
+            )  # fmt: skip
+    assert late.value.rule == "a_late_reaction_is_refused"
+    [reaction] = city.plan_details(CC, "traffic").reactions
+    assert (reaction.number, reaction.channel, reaction.given_at) == (
+        number,
+        "letter",
+        came_in,
+    )
+    report = render_markdown(city.participation_report(CC), "en")
+    assert (
+        "By letter, in time. (library, recorded by facilitator, received 15 Jan "
+        "2026, 09:00, recorded 19 Jan 2026, 09:00)"
+    ) in report
+
+
 def test_replay_reproduces_the_closed_state(city: Samenspraak, tmp_path: Path) -> None:
     with clock.frozen_at(WEEK_LATER):
         city.tick()

@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from click.testing import Result
+
+from samenspraak.domain import clock
 
 Run = Callable[..., Result]
 ReadJson = Callable[..., Any]
@@ -1206,3 +1209,44 @@ def test_a_frameworks_record_is_corrected_from_the_command_line(
         "a framework's number is a whole number from 1, like 2 (see council "
         "frameworks)."
     )  # fmt: skip
+
+
+def test_a_letter_is_recorded_with_when_it_came_in(
+    ok: Run, read_json: ReadJson, refused: Refused, stage_copy: Path
+) -> None:
+    [drafted] = read_json(
+        stage_copy, "audit", "log", CITY, "--plan", "vision", "--event",
+        "DraftProposed",
+    )  # fmt: skip
+    came_in = datetime.fromisoformat(drafted["recorded_at"]) + timedelta(hours=1)
+    with clock.frozen_at(came_in + timedelta(days=2)):  # recorded two days later
+        number = _react(
+            ok, stage_copy, F, "objection", "No cars on the square, please.",
+            "--for", "library", "--channel", "letter", "--received",
+            came_in.isoformat(),
+        )  # fmt: skip
+    reactions = read_json(stage_copy, "plan", "show", CITY, "vision")["reactions"]
+    [letter] = [r for r in reactions if r["number"] == int(number)]
+    assert (letter["channel"], datetime.fromisoformat(letter["given_at"])) == (
+        "letter",
+        came_in,
+    )
+    assert (
+        "No cars on the square, please. (library, vastgelegd door facilitator, "
+        "ontvangen " in ok(stage_copy, "report", CITY).stdout
+    )
+
+    assert refused(
+        stage_copy, "plan", "react", CITY, "vision", "--version", "1", "--stance",
+        "concern", "--text", "Mine.", "--received", "2026-01-13T09:30+01:00",
+        actor="library",
+    ) == (
+        "Only a reaction the facilitator records for someone, by letter, e-mail or "
+        "another way than at a meeting, says when it came in; one from a meeting "
+        "counts from the meeting's start."
+    )  # fmt: skip
+    assert refused(
+        stage_copy, "plan", "react", CITY, "vision", "--version", "1", "--stance",
+        "concern", "--text", "Undated.", "--for", "library", "--channel", "letter",
+        "--received", "2026-01-13T09:30", actor=F,
+    ) == "--received: needs its timezone, like 2026-04-09T19:30+02:00."  # fmt: skip

@@ -656,3 +656,78 @@ def test_a_new_period_may_open_at_the_moment_the_old_one_closes(
         "ReactionPeriodOpened"
     )
     assert traffic_plan.reaction_period_closes_at == later
+
+
+def letter(plan, initiative, text, received_at, *, actor="facilitator", version=1):
+    """The facilitator records the library's letter, which came in at
+    ``received_at``."""
+    return plan.add_reaction(
+        actor=actor,
+        initiative=initiative,
+        stakeholder="library",
+        version=version,
+        stance=Stance.CONCERN,
+        text=text("the library's letter"),
+        channel=Channel.LETTER if actor != "library" else Channel.ONLINE,
+        received_at=received_at,
+    )
+
+
+def test_a_letter_that_came_in_on_time_is_on_time_whenever_it_is_recorded(
+    city_centre, traffic_plan, text, refused
+):
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+    in_time = DEADLINE - timedelta(days=1)
+
+    with clock.frozen_at(AFTER + timedelta(days=2)):  # recorded two days late
+        assert letter(traffic_plan, city_centre, text, in_time) == 1
+    [event] = traffic_plan.collect_events()
+    assert (event.channel, event.given_at) == (Channel.LETTER, in_time)
+
+    with (
+        clock.frozen_at(AFTER + timedelta(days=2)),
+        refused(
+            rules.a_late_reaction_is_refused,
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+            "a reaction after that is late.",
+            traffic_plan,
+        ),
+    ):
+        letter(traffic_plan, city_centre, text, AFTER)
+
+
+def test_only_a_reaction_recorded_for_someone_says_when_it_came_in(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    with refused(
+        rules.only_a_reaction_recorded_for_someone_says_when_it_came_in,
+        "Only a reaction the facilitator records for someone, by letter, e-mail or "
+        "another way than at a meeting, says when it came in; one from a meeting "
+        "counts from the meeting's start.",
+        traffic_plan,
+    ):
+        letter(traffic_plan, city_centre, text, story_start, actor="library")
+
+
+def test_a_reaction_came_in_in_the_past_and_after_its_version(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    tomorrow = story_start + timedelta(days=1)
+    with refused(
+        rules.a_reaction_is_recorded_once_it_came_in,
+        f"A reaction is recorded once it came in; {tomorrow.isoformat()} lies in "
+        "the future.",
+        traffic_plan,
+    ):
+        letter(traffic_plan, city_centre, text, tomorrow)
+    before = traffic_plan.versions[1].proposed_at - timedelta(hours=1)
+    with refused(
+        rules.a_reaction_came_in_after_the_version_it_reacts_to,
+        f"A reaction that came in at {before.isoformat(timespec='seconds')} cannot "
+        "react to version 1 of traffic-plan: that version was proposed after it.",
+        traffic_plan,
+    ):
+        letter(traffic_plan, city_centre, text, before)
