@@ -410,9 +410,10 @@ class ProcessStateLogic(BaseView):
     """
 
     view_name = "samenspraak.view.process-state"
-    logic_version = 4  # 2: every erasure and correction of personal data; 3: the
-    # council's frameworks; 4: the process's last step (``last_step_at``), the
-    # corrections of the council's frameworks and when a reaction was given
+    logic_version = 5  # 2: every erasure and correction of personal data; 3: the
+    # council's frameworks; 4: the process's last step (``last_step_at``) and the
+    # corrections of the council's frameworks; 5: when a reaction was given
+    # (``given_at``), where that is not when it was recorded
     projector = ProcessStateProjector()
 
     tables = ("view_process_state", "view_process_owners")

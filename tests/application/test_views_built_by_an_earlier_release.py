@@ -666,3 +666,42 @@ def test_on_postgresql_too_a_running_instance_does_not_add_its_rows_to_a_view_a_
     finally:
         newer.close()
         app.close()
+
+
+def test_a_process_state_built_before_it_kept_when_a_reaction_was_given_is_rebuilt(
+    story: Story, rebuilds: list[list[str]]
+) -> None:
+    """Logic version 4 did not keep when a reaction was given where that is not
+    when it was recorded (the meeting it was given at, or when a letter came in):
+    a view it built lacks ``given_at``, which ``plan show`` and the report read, and
+    ``projections verify`` took the view built again for one changed outside the
+    engine."""
+    app, _, db = story
+    [given] = [
+        r.given_at
+        for r in app.plan_details(CITY, "traffic-plan").reactions
+        if r.meeting is not None
+    ]
+    assert given is not None
+    app.close()
+    with closing(sqlite3.connect(db)) as connection:
+        changed = connection.execute(
+            "UPDATE view_process_state SET document = "
+            "json_remove(document, '$.given_at') WHERE part LIKE 'reaction/%' "
+            "AND json_type(document, '$.given_at') IS NOT NULL"
+        ).rowcount
+        assert changed >= 1
+        connection.execute(
+            f"UPDATE {VERSIONS_TABLE} SET version = 4 WHERE view_name = ?", [STATE]
+        )
+        connection.commit()
+
+    app = Samenspraak.open(db, create=False)
+    try:
+        reactions = app.plan_details(CITY, "traffic-plan").reactions
+        assert rebuilds == [[STATE]]
+        assert [r.given_at for r in reactions if r.meeting is not None] == [given]
+        assert app.verify_projections().intact
+    finally:
+        app.close()
+    assert _versions(db)[STATE] == NOW
