@@ -1095,6 +1095,17 @@ class Samenspraak(Application[UUID]):
             doc, initiative.process, doc["plans"].get(str(plan.id))
         )
 
+    def _reactions_close_since(
+        self, initiative: Initiative, plan: Plan
+    ) -> datetime | None:
+        """Since when the closing time in force for reactions on this plan holds
+        (see :func:`todo.reaction_period_began`): a reaction that came in before
+        it cannot be judged against it."""
+        from samenspraak.application.todo import reaction_period_began  # noqa: PLC0415
+
+        doc = self._initiative_doc(initiative.slug)
+        return reaction_period_began(doc, doc["plans"].get(str(plan.id)))
+
     def _phase_gives_until(self, initiative: Initiative) -> datetime | None:
         """The end of the current phase's own reaction period (its
         ``reaction_period_days`` from when the phase began), if it declares one."""
@@ -2116,6 +2127,11 @@ class Samenspraak(Application[UUID]):
                 meeting=cmd.meeting,
                 closes_at=self._reactions_close(initiative, plan),
                 received_at=cmd.received_at,
+                period_since=(
+                    self._reactions_close_since(initiative, plan)
+                    if cmd.received_at is not None
+                    else None
+                ),
             )
             self.save(plan, texts=texts.texts)
             return number

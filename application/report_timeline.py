@@ -371,14 +371,19 @@ class Timeline:
         return draw
 
     def _reactions(self, reactions: list[ReactionEntry], y: float) -> list[str]:
-        """Small dots under the plan's line; dots recorded together sit side by side."""
+        """Small dots under the plan's line, each when it was given (a letter when
+        it came in, where that was said); dots of one moment sit side by side."""
         out, last = [], -100.0
-        for r in sorted(reactions, key=lambda item: item.recorded_at):
-            x = max(self.axis.x(r.recorded_at), last + 7)
+
+        def given(r: ReactionEntry) -> datetime:
+            return r.received_at or r.recorded_at
+
+        for r in sorted(reactions, key=given):
+            x = max(self.axis.x(given(r)), last + 7)
             last = x
             tip = (
                 f"{self.w('reaction')} {r.number}: {self.w.value(r.stance)}, "
-                f"{self.w.when(r.recorded_at)}"
+                f"{self.w.when(given(r))}"
             )
             out.append(
                 f"<g>{_tip(tip)}"

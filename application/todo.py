@@ -108,6 +108,20 @@ def reaction_period_end(
     return None if kept_its_phase else own
 
 
+def reaction_period_began(
+    doc: dict[str, Any], plan: dict[str, Any] | None = None
+) -> datetime | None:
+    """Since when the closing time now in force for reactions on ``plan`` holds:
+    when the plan's own period was opened, if it was opened in the current phase,
+    else when the current phase began (None for a record without phases)."""
+    began = phase_began(doc)
+    period = (plan or {}).get("reaction_period")
+    opened = _at(period.get("opened_at")) if isinstance(period, dict) else None
+    if opened is not None and (began is None or opened >= began):
+        return opened
+    return began
+
+
 def phase_reaction_period_end(
     doc: dict[str, Any], process: ProcessTemplate
 ) -> datetime | None:

@@ -293,6 +293,7 @@ class Plan(Aggregate):
         meeting: int | None = None,
         closes_at: datetime | None = None,
         received_at: datetime | None = None,
+        period_since: datetime | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -347,6 +348,7 @@ class Plan(Aggregate):
                 version=version,
                 channel=channel,
                 received_at=received_at,
+                period_since=period_since,
             )
         rules.a_late_reaction_is_refused.check(
             closes_at is None or (given_at or clock.now()) <= closes_at,
@@ -377,10 +379,14 @@ class Plan(Aggregate):
         version: int,
         channel: Channel,
         received_at: datetime,
+        period_since: datetime | None,
     ) -> datetime:
         """When a reaction the facilitator records for someone came in, checked: it
         is said only of such a reaction, not of one from a meeting (which counts
-        from the meeting), lies in the past, and follows the version it reacts to."""
+        from the meeting), lies in the past, follows the version it reacts to, and
+        came in while the closing time now in force held (since ``period_since``:
+        the opening of the plan's period, or the start of the phase), for only
+        that closing time is known to judge it by."""
         rules.only_a_reaction_recorded_for_someone_says_when_it_came_in.check(
             actor == initiative.facilitator
             and stakeholder != actor
@@ -397,6 +403,12 @@ class Plan(Aggregate):
             version <= self.latest_version_at(received_at),
             received_at=received_at.isoformat(timespec="seconds"),
             version=version,
+            plan=self.slug,
+        )
+        rules.a_reaction_came_in_under_the_period_in_force.check(
+            period_since is None or received_at >= period_since,
+            received_at=received_at.isoformat(timespec="seconds"),
+            since=period_since.isoformat(timespec="seconds") if period_since else "",
             plan=self.slug,
         )
         return received_at

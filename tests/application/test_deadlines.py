@@ -10,6 +10,8 @@ import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.report_timeline import WIDE, Timeline, axis_of
+from samenspraak.application.report_words import words
 from samenspraak.application.story import WINTER
 from samenspraak.domain import clock
 from samenspraak.domain.decision_point import DecisionPoint, decision_point_id
@@ -220,6 +222,42 @@ def test_a_letter_that_came_in_on_time_is_recorded_after_the_deadline_and_tick(
         "By letter, in time. (library, recorded by facilitator, received 15 Jan "
         "2026, 09:00, recorded 19 Jan 2026, 09:00)"
     ) in report
+    # The timeline draws it when it came in, before the period closed.
+    whole = city.participation_report(CC)
+    picture = Timeline(whole, words("en"), axis_of(whole, WIDE)).svg()
+    assert "<title>Reaction 1: Concern, 15 Jan 2026, 09:00</title>" in picture
+
+
+def test_a_late_letter_stays_late_after_a_new_period_or_phase(
+    city: Samenspraak,
+) -> None:
+    """The library's letter came in two hours after the period closed. Once a new
+    period is opened, or the phase moved on, the closing time in force is not the
+    one it came in under: it is refused, not taken as on time."""
+    came_in = SECOND + timedelta(hours=2)
+    letter = {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+              "version": 1, "stance": "concern", "text": "By letter, late.",
+              "stakeholder": "library", "channel": "letter",
+              "received_at": came_in.isoformat()}  # fmt: skip
+    with clock.frozen_at(WEEK_LATER):
+        city.tick()
+        with pytest.raises(NotAllowed) as late:
+            city.react_to_plan(letter)
+        assert late.value.rule == "a_late_reaction_is_refused"
+        city.open_reaction_period(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "closes_at": WEEK_LATER + timedelta(days=14)}
+        )  # fmt: skip
+        with pytest.raises(NotAllowed) as before:
+            city.react_to_plan(letter)
+        assert before.value.rule == "a_reaction_came_in_under_the_period_in_force"
+        city.advance_phase({"actor": "facilitator", "initiative": CC})
+        with pytest.raises(NotAllowed) as earlier_phase:
+            city.react_to_plan(letter)
+        assert earlier_phase.value.rule == (
+            "a_reaction_came_in_under_the_period_in_force"
+        )
+    assert city.plan_details(CC, "traffic").reactions == []
 
 
 def test_replay_reproduces_the_closed_state(city: Samenspraak, tmp_path: Path) -> None:

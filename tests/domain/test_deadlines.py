@@ -658,7 +658,9 @@ def test_a_new_period_may_open_at_the_moment_the_old_one_closes(
     assert traffic_plan.reaction_period_closes_at == later
 
 
-def letter(plan, initiative, text, received_at, *, actor="facilitator", version=1):
+def letter(
+    plan, initiative, text, received_at, *, actor="facilitator", version=1, since=None
+):
     """The facilitator records the library's letter, which came in at
     ``received_at``."""
     return plan.add_reaction(
@@ -670,6 +672,7 @@ def letter(plan, initiative, text, received_at, *, actor="facilitator", version=
         text=text("the library's letter"),
         channel=Channel.LETTER if actor != "library" else Channel.ONLINE,
         received_at=received_at,
+        period_since=since,
     )
 
 
@@ -731,3 +734,33 @@ def test_a_reaction_came_in_in_the_past_and_after_its_version(
         traffic_plan,
     ):
         letter(traffic_plan, city_centre, text, before)
+
+
+def test_a_letter_that_came_in_before_the_period_in_force_is_not_judged_by_it(
+    city_centre, traffic_plan, text, refused
+):
+    """A second period opened after the first closed: a letter that came in
+    between, late for the first, would be on time by the second."""
+    between = DEADLINE + timedelta(hours=2)
+    reopened = DEADLINE + timedelta(days=1)
+    traffic_plan.open_reaction_period(
+        actor="facilitator",
+        initiative=city_centre,
+        closes_at=DEADLINE + timedelta(days=14),
+    )
+    traffic_plan.collect_events()
+    with (
+        clock.frozen_at(reopened + timedelta(days=1)),
+        refused(
+            rules.a_reaction_came_in_under_the_period_in_force,
+            "A reaction that came in at 2026-01-19T19:00:00+01:00 came in before the "
+            "reaction period of traffic-plan now in force began "
+            "(2026-01-20T17:00:00+01:00), so whether it was on time cannot be "
+            "judged; a reaction is recorded with when it came in before a new "
+            "period opens or the phase moves on.",
+            traffic_plan,
+        ),
+    ):
+        letter(traffic_plan, city_centre, text, between, since=reopened)
+    with clock.frozen_at(reopened + timedelta(days=1)):
+        assert letter(traffic_plan, city_centre, text, reopened, since=reopened) == 1
