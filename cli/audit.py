@@ -12,6 +12,7 @@ from collections.abc import Callable
 import click
 
 from samenspraak.application import (
+    Samenspraak,
     SamenspraakError,
 )
 from samenspraak.application.app import ref
@@ -20,6 +21,7 @@ from samenspraak.cli.common import (
     REFERENCE,
     Context,
     OnceGroup,
+    Stopped,
     done,
     json_option,
     pass_context,
@@ -254,7 +256,7 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
     "--follow",
     is_flag=True,
     help="Keep going at the end of the log: print new events as they are "
-    "recorded (until --limit, or Ctrl-C).",
+    "recorded (until --limit; Ctrl-C or kill stops it, with exit 0).",
 )
 @click.option(
     "--every",
@@ -285,6 +287,25 @@ def audit_events(
       samenspraak audit events --source urn:nld:oin:00000001234567890000:systeem:samenspraak --follow
     """
     app = obj.app(write=False)
+    try:
+        _print_notices(app, source, initiative_ref, after, limit, follow, every)
+    except (KeyboardInterrupt, Stopped):
+        if not follow:
+            raise
+        # Ctrl-C or kill is how a follower is stopped: what it printed is whole.
+
+
+def _print_notices(
+    app: Samenspraak,
+    source: str,
+    initiative_ref: str | None,
+    after: int,
+    limit: int | None,
+    follow: bool,
+    every: float,
+) -> None:
+    """``audit events``' loop: pages of notices, and with ``follow`` a look
+    every ``every`` seconds at the end of the log."""
     left = limit
     while left is None or left > 0:
         asked = PAGE if left is None else min(PAGE, left)

@@ -32,6 +32,13 @@ from samenspraak.cli.render import (
 )
 from samenspraak.domain.clock import to_the_second
 
+
+class Stopped(BaseException):
+    """SIGTERM arrived: unwinds the command so its transactions roll back and its
+    temporary files go, as Ctrl-C would. Not an ``Exception``: nothing that
+    handles errors on the way may take it for one."""
+
+
 ACTOR_VARIABLE = "SAMENSPRAAK_ACTOR"
 
 

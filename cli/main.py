@@ -37,6 +37,7 @@ from samenspraak.cli.common import (
     TEMPLATES_VARIABLE,
     Context,
     OnceGroup,
+    Stopped,
     pass_context,
     print_status,
     say_refusal,
@@ -253,14 +254,8 @@ STOPPED = (
 """What a command says when ``kill`` (SIGTERM) ends it."""
 
 
-class _Stopped(BaseException):
-    """SIGTERM arrived: unwinds the command so its transactions roll back and its
-    temporary files go, as Ctrl-C would. Not an ``Exception``: nothing that
-    handles errors on the way may take it for one."""
-
-
 def _stop(signum: int, _frame: object) -> None:
-    raise _Stopped(signum)
+    raise Stopped(signum)
 
 
 def main() -> None:
@@ -270,7 +265,7 @@ def main() -> None:
         cli.main(prog_name=PROG, standalone_mode=True)
     except SystemExit:
         raise
-    except _Stopped:
+    except Stopped:
         click.echo(STOPPED, err=True)
         sys.exit(128 + signal.SIGTERM)
     except OSError as error:  # a file is named where it is used; else the output

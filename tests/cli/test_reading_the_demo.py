@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -533,3 +534,27 @@ def test_audit_events_follows_the_log_and_prints_what_is_recorded_meanwhile(
         "Invalid value for '--every': must be a number of seconds from 0.1 to "
         "3600, like 2."
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_a_follower_stopped_by_kill_or_ctrl_c_ends_quietly_with_what_it_printed(
+    demo_db: Path, how: signal.Signals, tmp_path: Path
+) -> None:
+    printed = tmp_path / "notices.jsonl"  # a file: a pipe nobody reads fills up
+    with printed.open("w") as out:
+        follower = subprocess.Popen(
+            [sys.executable, "-m", "samenspraak.cli.main", "--db", str(demo_db),
+             "audit", "events", "--source", SOURCE, "--follow", "--every", "0.1"],
+            stdout=out, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            with pytest.raises(subprocess.TimeoutExpired):
+                follower.wait(timeout=3)  # it prints the log, then follows
+            follower.send_signal(how)
+            _, err = follower.communicate(timeout=30)
+        finally:
+            follower.kill()
+    assert (follower.returncode, err) == (0, "")
+    lines = printed.read_text(encoding="utf-8").splitlines()
+    with Samenspraak.open(str(demo_db), create=False) as app:
+        assert len(lines) == app.projections_status()[0].log_end
