@@ -51,6 +51,7 @@ from typing import IO, Any, NoReturn, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
+from eventsourcing.utils import get_topic
 
 from samenspraak.application import views as v
 from samenspraak.application.app import (
@@ -84,7 +85,9 @@ from samenspraak.application.persistence import (
     identity_body,
 )
 from samenspraak.domain import clock
-from samenspraak.domain.initiative import initiative_id
+from samenspraak.domain.decision_point import DecisionPoint
+from samenspraak.domain.initiative import Initiative, initiative_id
+from samenspraak.domain.plan import Plan
 from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
 from samenspraak.projections.chain import (
     GENESIS,
@@ -109,6 +112,9 @@ PAGE = 500
 
 MAX_LINE = 64 * 1024 * 1024
 """The longest line replay reads from a member (a long text fits many times)."""
+
+MAX_MANIFEST = 1024 * 1024
+"""The longest manifest replay reads (an export writes some 400 bytes)."""
 
 PERSON_FIELDS = ("actor", "stakeholder", "facilitator")
 """The fields of events that hold a stakeholder's id."""
@@ -541,10 +547,20 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError) as error:
         msg = f"{path} is not a samenspraak bundle (not a readable ZIP file: {error})."
         raise InvalidInput(msg) from None
-    missing = [m for m in MEMBERS if m not in bundle.namelist()]
+    names = bundle.namelist()
+    missing = [m for m in MEMBERS if m not in names]
     if missing:
         bundle.close()
         msg = f"{path} is not a samenspraak bundle: it lacks {', '.join(missing)}."
+        raise InvalidInput(msg)
+    # A name twice reads as one member here and as the other in another ZIP tool:
+    # what was checked would not be what someone else reads.
+    if len(names) != len(MEMBERS):
+        bundle.close()
+        msg = (
+            f"{path} is not a samenspraak bundle: it holds {len(names)} members, "
+            f"where a bundle holds {', '.join(MEMBERS)}, each once."
+        )
         raise InvalidInput(msg)
     return bundle
 
@@ -600,7 +616,11 @@ def _bad(what: str) -> NoReturn:
 
 def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
     try:
-        data = json.loads(bundle.read(MANIFEST).decode("utf-8"))
+        with bundle.open(MANIFEST) as raw:  # read so far only: it may unpack to GBs
+            content = raw.read(MAX_MANIFEST + 1)
+        if len(content) > MAX_MANIFEST:
+            _bad(f"{MANIFEST} is too long")
+        data = json.loads(content.decode("utf-8"))
     except (ValueError, *UNREADABLE) as error:
         _bad(f"{MANIFEST} cannot be read ({_why(error)})")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -616,7 +636,7 @@ def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
         manifest = Manifest(
             initiative=data["initiative"],
             initiative_id=UUID(data["initiative_id"]),
-            engine_version=str(data["engine_version"]),
+            engine_version=_engine_version(data["engine_version"]),
             events=_count(counts["events"]),
             texts=_count(counts["texts"]),
             stakeholders=_count(counts["stakeholders"]),
@@ -634,6 +654,18 @@ def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
     if initiative_id(manifest.initiative) != manifest.initiative_id:
         _bad(f"{MANIFEST} gives an id that is not the id of {manifest.initiative}")
     return manifest
+
+
+def _engine_version(value: Any) -> str:
+    """The version of samenspraak that made the bundle, as messages name it: a
+    short line of printable characters (never escape sequences for a terminal)."""
+    if (
+        not isinstance(value, str)
+        or not 0 < len(value) <= 50
+        or not value.isprintable()
+    ):
+        raise ValueError
+    return value
 
 
 def _count(value: Any) -> int:
@@ -751,9 +783,17 @@ def _check_events(
     owned: dict[UUID, int] = {}
     refs: dict[str, str] = {}
     people = People()
+    known = event_topics()
     for number, line in _lines(bundle, EVENTS):
         position, stored = _stored(number, line)
         aggregate = UUID(str(stored.originator_id))
+        if stored.topic not in known:  # never resolved: a topic names a module
+            msg = (
+                f"The event at position {position} is of a kind this version of "
+                f"samenspraak does not know ({stored.topic[:100]!r}); the bundle "
+                f"was made by version {manifest.engine_version}."
+            )
+            raise InvalidInput(msg)
         try:
             event = probe.mapper.to_domain_event(stored)
         except Exception as error:  # any decoding failure: the engine cannot read it
@@ -789,6 +829,20 @@ def _check_events(
             if refs.setdefault(text.id, text.sha256) != text.sha256:
                 _bad(f"two events give different commitments for the text {text.id}")
     return refs, people
+
+
+def event_topics() -> frozenset[str]:
+    """The topics of the engine's own domain events. A stored event's topic is
+    resolved by importing the module it names; replay resolves no other (a bundle
+    is untrusted input, and its topic could name any module installed)."""
+    found: set[str] = set()
+    kinds: list[type] = [Initiative.Event, Plan.Event, DecisionPoint.Event]
+    while kinds:
+        kind = kinds.pop()
+        if kind.__module__.startswith("samenspraak.domain."):
+            found.add(get_topic(kind))
+        kinds.extend(kind.__subclasses__())
+    return frozenset(found)
 
 
 def _refuse_texts_left_out(
@@ -983,14 +1037,21 @@ def _rebuild(
         for batch in _batches(events):
             app.recorder.insert_events(batch)
     except PersistenceError as error:
-        try:
-            app.store.empty_after_a_failed_replay()
-            kept = "nothing was kept"
-        except PersistenceError:  # pragma: no cover (the database failed twice)
-            kept = "start again with a new, empty database"
+        kept = _empty_again(app)
         msg = f"The database failed while replaying: {str(error).rstrip('.')}; {kept}."
         raise StorageError(msg) from None
-    app.catch_up()
+    try:
+        app.catch_up()
+    except SamenspraakError:
+        raise
+    except Exception as error:  # an event that decodes but holds nonsense
+        kept = _empty_again(app, views=True)
+        msg = (
+            "The bundle's events cannot be rebuilt by this version of samenspraak "
+            f"({error.__class__.__name__}): an event holds what no event of its kind "
+            f"holds; {kept}."
+        )
+        raise InvalidInput(msg) from None
     rebuilt = app.audit.head(scope)
     if rebuilt is None or rebuilt.chain_hash != manifest.head.chain_hash:
         msg = (  # pragma: no cover (the bundle was verified before it was written)
@@ -1009,6 +1070,18 @@ def _rebuild(
         exported_at=manifest.exported_at,
         unchecked_stakeholders=unchecked,
     )
+
+
+def _empty_again(app: Samenspraak, *, views: bool = False) -> str:
+    """Empty the database a replay failed to fill (with ``views``, the views that
+    caught up part of the way too); says what is left."""
+    try:
+        app.store.empty_after_a_failed_replay()
+        if views:
+            app.rebuild_projections()  # of nothing
+    except (PersistenceError, SamenspraakError):  # pragma: no cover (failed twice)
+        return "start again with a new, empty database"
+    return "nothing was kept"
 
 
 def _batches(items: Iterator[T] | Sequence[T]) -> Iterator[list[T]]:

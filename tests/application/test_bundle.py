@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import secrets
 import sqlite3
@@ -1166,3 +1167,149 @@ def test_a_bundle_of_someone_erased_with_their_texts_replays(
     app.export_initiative(CITY, tmp_path / "erased.zip")
     summary = Samenspraak.replay(tmp_path / "erased.zip", tmp_path / "copy.db")
     assert summary.initiative == CITY
+
+
+def test_a_bundle_event_naming_another_module_imports_nothing(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored topics are resolved by importing the module they name: a bundle is
+    untrusted, so replay resolves only the topics of the engine's own events."""
+    marker = tmp_path / "imported"
+    module = f"samenspraak_review_probe_{uuid.uuid4().hex}"
+    (tmp_path / f"{module}.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nclass Event: pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def foreign(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        event = dict(events[-1])
+        event["position"] += 1
+        event["originator_version"] += 1
+        event["topic"] = f"{module}:Event"
+        return [*events, event]
+
+    forged = rewrite(exported, tmp_path / "forged.zip", events=foreign, reseal=True)
+    new_db = tmp_path / "new.db"
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(str(forged), str(new_db))
+    assert str(refused.value) == (
+        "The event at position 71 is of a kind this version of samenspraak does not "
+        f"know ('{module}:Event'); the bundle was made by version 0.1.0."
+    )
+    assert not marker.exists()
+    assert not new_db.exists()
+
+
+def test_a_manifest_that_unpacks_beyond_reason_is_not_read_whole(
+    exported: Path, tmp_path: Path
+) -> None:
+    parts = members(exported)
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in parts.items():
+            if name != "manifest.json":
+                bundle.writestr(name, data)
+        with bundle.open("manifest.json", "w", force_zip64=True) as out:
+            out.write(parts["manifest.json"])
+            for _ in range(64):
+                out.write(b" " * (1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            Samenspraak.replay(str(bomb), str(tmp_path / "new.db"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(refused.value) == "The bundle is damaged: manifest.json is too long."
+    assert peak < 16 * 1024 * 1024
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_manifest_naming_its_engine_with_escape_sequences_is_refused(
+    exported: Path, tmp_path: Path
+) -> None:
+    parts = members(exported)
+    manifest = json.loads(parts["manifest.json"])
+    manifest["engine_version"] = "\x1b]0;owned\x07 0.1.0"
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as bundle:
+        for name, data in parts.items():
+            bundle.writestr(
+                name, json.dumps(manifest) if name == "manifest.json" else data
+            )
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+    assert str(refused.value) == (
+        "The bundle is damaged: manifest.json has a field that is not what a manifest "
+        "holds."
+    )
+
+
+@pytest.mark.parametrize("into", ["new", "empty"])
+def test_an_event_that_reads_but_holds_nonsense_is_refused_and_nothing_is_kept(
+    exported: Path, tmp_path: Path, into: str
+) -> None:
+    """A resealed bundle can hold an event of a known kind whose fields are not
+    those of its kind: the views cannot be built from it."""
+
+    def nonsense(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        event = dict(events[0])
+        event["position"] = events[-1]["position"] + 1
+        event["originator_version"] = 1 + sum(
+            1 for e in events if e["originator_id"] == events[0]["originator_id"]
+        )
+        state = {
+            "timestamp": {"_type_": "datetime_iso", "_data_": STORY_START.isoformat()}
+        }
+        event["state"] = base64.b64encode(json.dumps(state).encode()).decode()
+        return [*events, event]
+
+    forged = rewrite(exported, tmp_path / "forged.zip", events=nonsense, reseal=True)
+    new_db = tmp_path / "new.db"
+    if into == "empty":
+        Samenspraak.open(str(new_db), create=True).close()
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(str(forged), str(new_db))
+    assert str(refused.value) == (
+        "The bundle's events cannot be rebuilt by this version of samenspraak "
+        "(AttributeError): an event holds what no event of its kind holds; nothing "
+        "was kept."
+    )
+    if into == "new":
+        assert not new_db.exists()
+    else:  # the empty database stays empty, its views too: the genuine bundle fits
+        Samenspraak.replay(str(exported), str(new_db))
+        copy = opened(new_db)
+        try:
+            assert copy.audit_head(CITY) is not None
+            assert copy.verify_projections().intact
+        finally:
+            copy.close()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [[("events.jsonl", b"")], [("../../outside.txt", b"x"), ("/etc/evil", b"x")]],
+    ids=["a member twice", "other members"],
+)
+def test_a_bundle_holds_its_four_members_each_once(
+    exported: Path, tmp_path: Path, extra: list[tuple[str, bytes]]
+) -> None:
+    parts = members(exported)
+    forged = tmp_path / "forged.zip"
+    with (
+        pytest.warns(UserWarning, match="Duplicate name")
+        if extra[0][0] in parts
+        else contextlib.nullcontext(),
+        zipfile.ZipFile(forged, "w") as bundle,
+    ):
+        for name, data in [*parts.items(), *extra]:
+            bundle.writestr(name, data)
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(str(forged), str(tmp_path / "new.db"))
+    assert str(refused.value) == (
+        f"{forged} is not a samenspraak bundle: it holds {4 + len(extra)} members, "
+        "where a bundle holds events.jsonl, texts.jsonl, stakeholders.jsonl, "
+        "manifest.json, each once."
+    )
+    assert not (tmp_path / "new.db").exists()
