@@ -168,7 +168,9 @@ Name = Annotated[
     str,
     StringConstraints(min_length=1, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
 ]
-Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)*$")]
+Version = Annotated[
+    str, StringConstraints(max_length=20, pattern=r"^[0-9]+(\.[0-9]+)*$")
+]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
 
@@ -391,6 +393,10 @@ _AT = re.compile(
 )
 
 
+MAX_TEMPLATE = 256 * 1024
+"""The longest template file read (the built-in ones are some 5 kB)."""
+
+
 def parse_template(content: bytes | str, source: str) -> ProcessTemplate:
     """The template in ``content``; ``source`` names the file in error messages."""
     try:
@@ -400,6 +406,10 @@ def parse_template(content: bytes | str, source: str) -> ProcessTemplate:
         raise TemplateError(source, place, "the file is not UTF-8 text") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # arrays or tables nested beyond reason
+        raise TemplateError(
+            source, "", "not valid TOML: it is nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         match = _AT.match(str(error))
         message = match["msg"] if match else str(error)
@@ -427,10 +437,14 @@ def load_template(path: Path | str) -> ProcessTemplate:
     """The template in the TOML file at ``path``."""
     path = Path(path)
     try:
-        content = path.read_bytes()
+        with path.open("rb") as file:  # read so far only: a file may be any size
+            content = file.read(MAX_TEMPLATE + 1)
     except OSError as error:
         reason = (error.strerror or error.__class__.__name__).lower()
         raise TemplateError(str(path), "", f"cannot be read: {reason}") from None
+    if len(content) > MAX_TEMPLATE:
+        problem = f"is too long (a template file holds at most {MAX_TEMPLATE} bytes)"
+        raise TemplateError(str(path), "", problem)
     return parse_template(content, str(path))
 
 

@@ -600,3 +600,41 @@ def test_every_command_a_phase_may_permit_has_words_for_its_refusal():
     from samenspraak.domain.templates import COMMAND_PHRASES  # noqa: PLC0415
 
     assert sorted(COMMAND_PHRASES) == sorted(COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        (
+            HEAD + "z = " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "deep.toml: not valid TOML: it is nested too deeply.",
+        ),
+        (
+            HEAD + "z = " + "{a=" * 100_000 + "1" + "}" * 100_000 + "\n",
+            "deep.toml: not valid TOML: it is nested too deeply.",
+        ),
+        (
+            HEAD.replace('"1"', '"' + "9" * 5000 + '"') + _phase(),
+            "deep.toml: version: is too long (at most 20 characters).",
+        ),
+    ],
+    ids=["arrays", "inline tables", "a version of 5000 digits"],
+)
+def test_a_file_beyond_reason_is_refused_in_one_sentence(
+    content: str, sentence: str
+) -> None:
+    with pytest.raises(TemplateError) as refused:
+        parse_template(content, "deep.toml")
+    assert str(refused.value) == sentence
+
+
+def test_a_file_too_long_for_a_template_is_not_read_whole(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.toml"
+    with huge.open("w") as out:
+        out.write(HEAD + _phase())
+        out.write(("#" + "x" * 1023 + "\n") * 1024)
+    with pytest.raises(TemplateError) as refused:
+        load_template(huge)
+    assert str(refused.value) == (
+        f"{huge}: is too long (a template file holds at most 262144 bytes)."
+    )
