@@ -106,6 +106,21 @@ def _without_nul(text: str) -> str:
     return text
 
 
+def _without_controls(text: str) -> str:
+    """A longer text keeps its line breaks and tabs, but no other control
+    characters: an escape sequence in a reaction would be run by the terminal that
+    shows it (changing its title, hiding or writing over the lines around it)."""
+    if any(is_control(c) for c in text):
+        msg = "must not contain control characters other than line breaks and tabs"
+        raise ValueError(msg)
+    return text
+
+
+def is_control(c: str) -> bool:
+    """A control character other than a line break or a tab (C0, DEL, C1)."""
+    return (c < " " and c not in "\n\r\t") or "\x7f" <= c <= "\x9f"
+
+
 _BLANK = frozenset(
     "\u115f\u1160\u3164\uffa0\u2800" + "".join(map(chr, range(0xFE00, 0xFE10)))
 )
@@ -151,6 +166,7 @@ LongText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
     AfterValidator(_without_nul),
     AfterValidator(_visible),
+    AfterValidator(_without_controls),
 ]
 """A description, a reaction, a reasoning: up to 20,000 characters."""
 
@@ -159,6 +175,7 @@ DraftText = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200_000),
     AfterValidator(_without_nul),
     AfterValidator(_visible),
+    AfterValidator(_without_controls),
 ]
 """The text of a plan's draft: up to 200,000 characters."""
 
@@ -167,6 +184,7 @@ Section = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(_without_nul),
     AfterValidator(_visible),
+    AfterValidator(_without_controls),
 ]
 """A section of a plan, like ``3.2`` or ``Parking at the edge``."""
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
+from samenspraak.application.commands import is_control
 from samenspraak.domain.clock import to_the_second
 
 NONE = "(none)"
@@ -58,13 +59,20 @@ def one_line(text: str) -> str:
     """A text on one line, for a table cell: each line break (``\\n``, ``\\r\\n``,
     a lone ``\\r``) and tab becomes a space, so that no row is broken or written
     over on a terminal."""
-    return " ".join(text.splitlines()).replace("\t", " ")
+    return visible(" ".join(text.splitlines()).replace("\t", " "))
+
+
+def visible(text: str) -> str:
+    """A text with each control character that is not a line break or a tab shown
+    as U+FFFD: a terminal would run an escape sequence (a record kept before such
+    characters were refused, or replayed from a bundle, may hold one)."""
+    return "".join("\ufffd" if is_control(c) else c for c in text)
 
 
 def continued(first: str, text: str, indent: str = "    ") -> list[str]:
     """``first`` followed by a text that may run over several lines: the lines after
     its first are indented, so that they read as part of it."""
-    head, *rest = text.splitlines() or [""]
+    head, *rest = visible(text).splitlines() or [""]
     return [first + head, *(indent + line if line else "" for line in rest)]
 
 

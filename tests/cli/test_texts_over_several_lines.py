@@ -9,6 +9,8 @@ from pathlib import Path
 
 from click.testing import Result
 
+from samenspraak.cli.render import continued, short, table
+
 CITY = "city-centre"
 F = "facilitator"
 
@@ -109,3 +111,29 @@ def test_the_outcome_of_a_closed_initiative_keeps_its_lines_under_it(
     )
     shown = ok(stage_copy, "initiative", "status", CITY)
     assert "  outcome: Stopped:\n    the council chose another plan.\n" in shown.stdout
+
+
+ESCAPES = "\x1b]0;a new title\x07\x1b[2J\x1b[31mThe square\x9b2J needs shade."
+
+
+def test_a_text_with_an_escape_sequence_is_refused(
+    refused: Callable[..., str], stage_copy: Path
+) -> None:
+    """A terminal runs an escape sequence it is shown: in a reaction, it would
+    change the title of the facilitator's terminal, clear it or write over it."""
+    for text_option, text in (("--text", ESCAPES), ("--section", "\x1b[8m3.2")):
+        args = ["--text", "Fine."] if text_option == "--section" else []
+        said = refused(
+            stage_copy, "plan", "react", CITY, "vision", "--version", "1",
+            "--stance", "concern", text_option, text, *args, actor="library",
+        )  # fmt: skip
+        assert "control characters other than line breaks and tabs" in said
+        assert "\x1b" not in said
+
+
+def test_an_escape_sequence_kept_before_is_shown_as_a_replacement_character() -> None:
+    shown = "\n".join(
+        [table(["reaction"], [[ESCAPES]]), *continued("1. ", ESCAPES + "\nMore.")]
+    )
+    assert not any(c in {"\x1b", "\x07", "\x9b"} for c in shown)
+    assert short(ESCAPES).startswith("\ufffd]0;a new title\ufffd\ufffd[2J")
