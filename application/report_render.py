@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samenspraak.application import diagram
+from samenspraak.application.commands import is_control
 from samenspraak.application.report import (
     CouncilEntry,
     DecisionEntry,
@@ -163,10 +164,13 @@ class _Code:
 
 
 def _md(value: object) -> str:
-    """A cell or line of Markdown: special characters escaped, one line."""
+    """A cell or line of Markdown: special characters escaped, one line, and a
+    control character (kept from before they were refused, or replayed from a
+    bundle) shown as U+FFFD, as the command line shows it."""
     if isinstance(value, _Code):
         return f"`{value.value}`"
     text = str(value).replace("\r", "").replace("\n", " ")
+    text = "".join("\ufffd" if is_control(c) else c for c in text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

@@ -1022,3 +1022,15 @@ def test_every_label_the_report_asks_for_has_its_wording() -> None:
     assert values <= report_words.VALUES.keys()
     for table in (report_words.LABELS, report_words.VALUES):
         assert all(set(t) == {"nl", "en"} for t in table.values())
+
+
+def test_a_control_character_kept_before_is_shown_as_a_replacement_in_markdown() -> (
+    None
+):
+    """A text recorded before control characters were refused (or replayed from
+    a bundle) may hold an escape sequence: the Markdown report, read in a terminal
+    too, shows it as U+FFFD, as the command line does."""
+    from samenspraak.application.report_render import _md  # noqa: PLC0415
+
+    shown = _md("\x1b]0;a new title\x07The square\x9b2J needs shade.")
+    assert shown == "\ufffd\\]0;a new title\ufffdThe square\ufffd2J needs shade."
