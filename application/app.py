@@ -1095,16 +1095,18 @@ class Samenspraak(Application[UUID]):
             doc, initiative.process, doc["plans"].get(str(plan.id))
         )
 
-    def _reactions_close_since(
-        self, initiative: Initiative, plan: Plan
+    def _reactions_closed_for(
+        self, initiative: Initiative, plan: Plan, received_at: datetime
     ) -> datetime | None:
-        """Since when the closing time in force for reactions on this plan holds
-        (see :func:`todo.reaction_period_began`): a reaction that came in before
-        it cannot be judged against it."""
-        from samenspraak.application.todo import reaction_period_began  # noqa: PLC0415
+        """When reactions on this plan closed for one that came in at
+        ``received_at`` (see :func:`todo.reaction_period_end_at`): the period in
+        force then, which a new period or phase since does not change."""
+        from samenspraak.application.todo import reaction_period_end_at  # noqa: PLC0415
 
         doc = self._initiative_doc(initiative.slug)
-        return reaction_period_began(doc, doc["plans"].get(str(plan.id)))
+        return reaction_period_end_at(
+            doc, initiative.process, doc["plans"].get(str(plan.id)), received_at
+        )
 
     def _phase_gives_until(self, initiative: Initiative) -> datetime | None:
         """The end of the current phase's own reaction period (its
@@ -2125,13 +2127,12 @@ class Samenspraak(Application[UUID]):
                 if cmd.section
                 else None,
                 meeting=cmd.meeting,
-                closes_at=self._reactions_close(initiative, plan),
-                received_at=cmd.received_at,
-                period_since=(
-                    self._reactions_close_since(initiative, plan)
-                    if cmd.received_at is not None
-                    else None
+                closes_at=(
+                    self._reactions_close(initiative, plan)
+                    if cmd.received_at is None
+                    else self._reactions_closed_for(initiative, plan, cmd.received_at)
                 ),
+                received_at=cmd.received_at,
             )
             self.save(plan, texts=texts.texts)
             return number

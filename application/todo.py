@@ -108,18 +108,42 @@ def reaction_period_end(
     return None if kept_its_phase else own
 
 
-def reaction_period_began(
-    doc: dict[str, Any], plan: dict[str, Any] | None = None
+def reaction_period_end_at(
+    doc: dict[str, Any],
+    process: ProcessTemplate,
+    plan: dict[str, Any] | None,
+    moment: datetime,
 ) -> datetime | None:
-    """Since when the closing time now in force for reactions on ``plan`` holds:
-    when the plan's own period was opened, if it was opened in the current phase,
-    else when the current phase began (None for a record without phases)."""
-    began = phase_began(doc)
-    period = (plan or {}).get("reaction_period")
-    opened = _at(period.get("opened_at")) if isinstance(period, dict) else None
-    if opened is not None and (began is None or opened >= began):
-        return opened
-    return began
+    """When reactions on ``plan`` closed for one that came in at ``moment``, as
+    :func:`reaction_period_end` says for now but with what was in force then: the
+    latest period the plan had opened by that moment, if opened in the phase the
+    initiative was in, else that phase's default period, else none. A letter that
+    came in under an earlier period, before a new one opened or the phase moved
+    on, is judged by that earlier one."""
+    at = datetime.fromisoformat
+    phases = [p for p in doc["phases"] if at(p["at"]) <= moment]
+    began = at(phases[-1]["at"]) if phases else None
+    periods = [
+        p
+        for p in (plan or {}).get("reaction_periods", [])
+        if at(p["opened_at"]) <= moment
+    ]
+    latest = periods[-1] if periods else None
+    own = at(latest["closes_at"]) if latest is not None else None
+    if latest is not None and (began is None or at(latest["opened_at"]) >= began):
+        return own
+    days = next(
+        (
+            p.reaction_period_days
+            for p in process.phases
+            if phases and p.name == phases[-1]["phase"]
+        ),
+        None,
+    )
+    if days is not None and began is not None:
+        return began + timedelta(days=days)
+    kept_its_phase = latest is not None and latest.get("phase") is not None
+    return None if kept_its_phase else own
 
 
 def phase_reaction_period_end(

@@ -293,7 +293,6 @@ class Plan(Aggregate):
         meeting: int | None = None,
         closes_at: datetime | None = None,
         received_at: datetime | None = None,
-        period_since: datetime | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -303,7 +302,10 @@ class Plan(Aggregate):
         Reactions close at ``closes_at`` when the caller knows when they close
         (the application works it out from the plan's own period and the current
         phase's default one), else at the plan's own reaction period if it was
-        opened in the current phase."""
+        opened in the current phase. For a reaction that came in at
+        ``received_at``, ``closes_at`` is the closing time in force when it came in
+        (the application works it out from the periods and phases recorded), and
+        without it there was none: a new period or phase since does not judge it."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -325,7 +327,8 @@ class Plan(Aggregate):
             channel is not None or actor == stakeholder
         )
         channel = channel if channel is not None else Channel.ONLINE
-        closes_at = closes_at or self.reaction_period_in_force(initiative)
+        if received_at is None:
+            closes_at = closes_at or self.reaction_period_in_force(initiative)
         held = self._meeting_named(initiative, meeting, channel)
         # A reaction the facilitator records from a meeting, to a version proposed
         # before it, counts from the meeting: written up after the deadline, it is
@@ -348,7 +351,6 @@ class Plan(Aggregate):
                 version=version,
                 channel=channel,
                 received_at=received_at,
-                period_since=period_since,
             )
         rules.a_late_reaction_is_refused.check(
             closes_at is None or (given_at or clock.now()) <= closes_at,
@@ -379,14 +381,10 @@ class Plan(Aggregate):
         version: int,
         channel: Channel,
         received_at: datetime,
-        period_since: datetime | None,
     ) -> datetime:
         """When a reaction the facilitator records for someone came in, checked: it
         is said only of such a reaction, not of one from a meeting (which counts
-        from the meeting), lies in the past, follows the version it reacts to, and
-        came in while the closing time now in force held (since ``period_since``:
-        the opening of the plan's period, or the start of the phase), for only
-        that closing time is known to judge it by."""
+        from the meeting), lies in the past and follows the version it reacts to."""
         rules.only_a_reaction_recorded_for_someone_says_when_it_came_in.check(
             actor == initiative.facilitator
             and stakeholder != actor
@@ -403,12 +401,6 @@ class Plan(Aggregate):
             version <= self.latest_version_at(received_at),
             received_at=received_at.isoformat(timespec="seconds"),
             version=version,
-            plan=self.slug,
-        )
-        rules.a_reaction_came_in_under_the_period_in_force.check(
-            period_since is None or received_at >= period_since,
-            received_at=received_at.isoformat(timespec="seconds"),
-            since=period_since.isoformat(timespec="seconds") if period_since else "",
             plan=self.slug,
         )
         return received_at

@@ -237,13 +237,6 @@ a_reaction_came_in_after_the_version_it_reacts_to = _rule(
     "A reaction that came in at {received_at} cannot react to version {version} of "
     "{plan}: that version was proposed after it.",
 )
-a_reaction_came_in_under_the_period_in_force = _rule(
-    "a_reaction_came_in_under_the_period_in_force",
-    "A reaction that came in at {received_at} came in before the reaction period "
-    "of {plan} now in force began ({since}), so whether it was on time cannot be "
-    "judged; a reaction is recorded with when it came in before a new period opens "
-    "or the phase moves on.",
-)
 a_reaction_at_a_meeting_names_the_meeting = _rule(
     "a_reaction_at_a_meeting_names_the_meeting",
     "A reaction given at a meeting says which meeting it was.",

@@ -756,13 +756,20 @@ def _finalised(d: Document, e: Any, at: str) -> None:
 
 def _reaction_period_opened(d: Document, e: Any, at: str) -> None:
     # Plans without a period have no key: no deadline, as before periods existed.
-    _plan(d, e)["reaction_period"] = {
+    plan = _plan(d, e)
+    phase = getattr(e, "phase", None)
+    plan["reaction_period"] = {
         "closes_at": e.closes_at.isoformat(),
         "opened_by": e.actor,
         "opened_at": at,
         "closed_at": None,
-        "phase": getattr(e, "phase", None),
+        "phase": phase,
     }
+    # Every period, in order: a letter that came in under an earlier one is
+    # judged by the period in force when it came in.
+    plan.setdefault("reaction_periods", []).append(
+        {"closes_at": e.closes_at.isoformat(), "opened_at": at, "phase": phase}
+    )
 
 
 def _reaction_period_closed(d: Document, e: Any, at: str) -> None:

@@ -410,10 +410,11 @@ class ProcessStateLogic(BaseView):
     """
 
     view_name = "samenspraak.view.process-state"
-    logic_version = 5  # 2: every erasure and correction of personal data; 3: the
+    logic_version = 6  # 2: every erasure and correction of personal data; 3: the
     # council's frameworks; 4: the process's last step (``last_step_at``) and the
     # corrections of the council's frameworks; 5: when a reaction was given
-    # (``given_at``), where that is not when it was recorded
+    # (``given_at``), where that is not when it was recorded; 6: every reaction
+    # period a plan had (``reaction_periods``), not only the latest
     projector = ProcessStateProjector()
 
     tables = ("view_process_state", "view_process_owners")

@@ -228,36 +228,66 @@ def test_a_letter_that_came_in_on_time_is_recorded_after_the_deadline_and_tick(
     assert "<title>Reaction 1: Concern, 15 Jan 2026, 09:00</title>" in picture
 
 
-def test_a_late_letter_stays_late_after_a_new_period_or_phase(
+def test_a_letter_is_judged_by_the_period_it_came_in_under(
     city: Samenspraak,
 ) -> None:
-    """The library's letter came in two hours after the period closed. Once a new
-    period is opened, or the phase moved on, the closing time in force is not the
-    one it came in under: it is refused, not taken as on time."""
-    came_in = SECOND + timedelta(hours=2)
-    letter = {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-              "version": 1, "stance": "concern", "text": "By letter, late.",
-              "stakeholder": "library", "channel": "letter",
-              "received_at": came_in.isoformat()}  # fmt: skip
+    """The library's letter came in two hours after the period closed, the
+    bakery's three hours before. The facilitator records them a week later, after
+    a new period was opened, and again after the phase moved on: the bakery's is
+    on time and the library's late by the period they came in under, not by the
+    one now in force."""
+    late = {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+            "version": 1, "stance": "concern", "text": "By letter, late.",
+            "stakeholder": "library", "channel": "letter",
+            "received_at": (SECOND + timedelta(hours=2)).isoformat()}  # fmt: skip
+    on_time = {**late, "stakeholder": "bakery", "text": "By letter, in time.",
+               "received_at": (SECOND - timedelta(hours=3)).isoformat()}  # fmt: skip
     with clock.frozen_at(WEEK_LATER):
         city.tick()
-        with pytest.raises(NotAllowed) as late:
-            city.react_to_plan(letter)
-        assert late.value.rule == "a_late_reaction_is_refused"
         city.open_reaction_period(
             {"actor": "facilitator", "initiative": CC, "plan": "traffic",
              "closes_at": WEEK_LATER + timedelta(days=14)}
         )  # fmt: skip
-        with pytest.raises(NotAllowed) as before:
-            city.react_to_plan(letter)
-        assert before.value.rule == "a_reaction_came_in_under_the_period_in_force"
+        with pytest.raises(NotAllowed) as refused:
+            city.react_to_plan(late)
+        assert city.react_to_plan(on_time) == 1
         city.advance_phase({"actor": "facilitator", "initiative": CC})
-        with pytest.raises(NotAllowed) as earlier_phase:
-            city.react_to_plan(letter)
-        assert earlier_phase.value.rule == (
-            "a_reaction_came_in_under_the_period_in_force"
+        with pytest.raises(NotAllowed) as refused_in_the_next_phase:
+            city.react_to_plan(late)
+        assert city.react_to_plan({**on_time, "text": "And a second one."}) == 2
+    for refusal in (refused, refused_in_the_next_phase):
+        assert refusal.value.rule == "a_late_reaction_is_refused"
+        assert str(refusal.value) == (
+            "The reaction period of traffic closed at 2026-01-15T12:00:00+01:00; "
+            "a reaction after that is late."
         )
-    assert city.plan_details(CC, "traffic").reactions == []
+    reactions = city.plan_details(CC, "traffic").reactions
+    assert [(r.stakeholder, r.given_at) for r in reactions] == [
+        ("bakery", SECOND - timedelta(hours=3)),
+        ("bakery", SECOND - timedelta(hours=3)),
+    ]
+
+
+def test_a_letter_that_came_in_under_the_new_period_is_judged_by_it(
+    city: Samenspraak,
+) -> None:
+    """A letter that came in after the new period opened, and before it closes,
+    is on time, though the period before it had closed."""
+    reopened = WEEK_LATER - timedelta(days=2)
+    with clock.frozen_at(reopened):
+        city.tick()
+        city.open_reaction_period(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "closes_at": reopened + timedelta(days=1)}
+        )  # fmt: skip
+    with clock.frozen_at(WEEK_LATER):
+        number = city.react_to_plan(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "version": 1, "stance": "support", "text": "By e-mail.",
+             "stakeholder": "library", "channel": "email",
+             "received_at": (reopened + timedelta(hours=5)).isoformat()}
+        )  # fmt: skip
+    assert number == 1
 
 
 def test_replay_reproduces_the_closed_state(city: Samenspraak, tmp_path: Path) -> None:

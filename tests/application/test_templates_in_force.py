@@ -342,6 +342,53 @@ def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine
         assert late.value.rule == "a_late_reaction_is_refused"
 
 
+def test_a_letter_is_judged_by_the_period_of_the_phase_it_came_in(engine):
+    """The first round's own period was 7 days; the views phase, begun on day 10,
+    gives 42 days from then. Letters recorded later are judged by what was in
+    force when they came in, not by the phase now."""
+    from samenspraak.domain.templates import Phase  # noqa: PLC0415
+
+    process = ProcessTemplate(
+        "two-rounds",
+        "1",
+        "A first round, then six weeks for views.",
+        (
+            Phase("first-round", "A first round."),
+            Phase("views", "", reaction_period_days=42),
+        ),
+    )
+    with_templates(engine, process)
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    def letter(day: int) -> object:
+        return do("react_to_plan", actor="facilitator", stakeholder="resident",
+                  channel="letter", plan="plan", version=1, stance="concern",
+                  text=f"Sent on day {day}.",
+                  received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "two-rounds")
+        do("join_initiative", actor="facilitator", stakeholder="resident",
+           kind="resident")  # fmt: skip
+        draft_a_plan(do)
+        do("open_reaction_period", actor="facilitator", plan="plan", days=7)
+    with clock.frozen_at(MOMENT + timedelta(days=10)):
+        assert do("advance_phase", actor="facilitator") == "views"
+    with clock.frozen_at(MOMENT + timedelta(days=60)):
+        assert letter(5) == 1  # in the first round's 7 days
+        with pytest.raises(NotAllowed) as between_the_rounds:
+            letter(8)  # after them, before the views phase began
+        assert letter(45) == 2  # in the views phase's 42 days (to day 52)
+        with pytest.raises(NotAllowed) as after_the_views:
+            letter(53)
+    assert between_the_rounds.value.rule == "a_late_reaction_is_refused"
+    assert "closed at 2026-03-09T09:00:00+00:00" in str(between_the_rounds.value)
+    assert after_the_views.value.rule == "a_late_reaction_is_refused"
+    assert "closed at 2026-04-23T09:00:00+00:00" in str(after_the_views.value)
+
+
 def test_the_six_weeks_for_views_cannot_be_cut_short_by_a_plans_period(engine):
     def do(use_case: str, **fields: object) -> object:
         return getattr(engine, use_case)({"initiative": "harbour", **fields})

@@ -659,10 +659,11 @@ def test_a_new_period_may_open_at_the_moment_the_old_one_closes(
 
 
 def letter(
-    plan, initiative, text, received_at, *, actor="facilitator", version=1, since=None
+    plan, initiative, text, received_at, *, actor="facilitator", version=1, closes_at
 ):
     """The facilitator records the library's letter, which came in at
-    ``received_at``."""
+    ``received_at`` while reactions closed at ``closes_at`` (the application
+    works that out from the periods and phases recorded)."""
     return plan.add_reaction(
         actor=actor,
         initiative=initiative,
@@ -672,7 +673,7 @@ def letter(
         text=text("the library's letter"),
         channel=Channel.LETTER if actor != "library" else Channel.ONLINE,
         received_at=received_at,
-        period_since=since,
+        closes_at=closes_at,
     )
 
 
@@ -686,7 +687,7 @@ def test_a_letter_that_came_in_on_time_is_on_time_whenever_it_is_recorded(
     in_time = DEADLINE - timedelta(days=1)
 
     with clock.frozen_at(AFTER + timedelta(days=2)):  # recorded two days late
-        assert letter(traffic_plan, city_centre, text, in_time) == 1
+        assert letter(traffic_plan, city_centre, text, in_time, closes_at=DEADLINE) == 1
     [event] = traffic_plan.collect_events()
     assert (event.channel, event.given_at) == (Channel.LETTER, in_time)
 
@@ -699,7 +700,7 @@ def test_a_letter_that_came_in_on_time_is_on_time_whenever_it_is_recorded(
             traffic_plan,
         ),
     ):
-        letter(traffic_plan, city_centre, text, AFTER)
+        letter(traffic_plan, city_centre, text, AFTER, closes_at=DEADLINE)
 
 
 def test_only_a_reaction_recorded_for_someone_says_when_it_came_in(
@@ -712,7 +713,14 @@ def test_only_a_reaction_recorded_for_someone_says_when_it_came_in(
         "counts from the meeting's start.",
         traffic_plan,
     ):
-        letter(traffic_plan, city_centre, text, story_start, actor="library")
+        letter(
+            traffic_plan,
+            city_centre,
+            text,
+            story_start,
+            actor="library",
+            closes_at=None,
+        )
 
 
 def test_a_reaction_came_in_in_the_past_and_after_its_version(
@@ -725,7 +733,7 @@ def test_a_reaction_came_in_in_the_past_and_after_its_version(
         "the future.",
         traffic_plan,
     ):
-        letter(traffic_plan, city_centre, text, tomorrow)
+        letter(traffic_plan, city_centre, text, tomorrow, closes_at=None)
     before = traffic_plan.versions[1].proposed_at - timedelta(hours=1)
     with refused(
         rules.a_reaction_came_in_after_the_version_it_reacts_to,
@@ -733,14 +741,15 @@ def test_a_reaction_came_in_in_the_past_and_after_its_version(
         "react to version 1 of traffic-plan: that version was proposed after it.",
         traffic_plan,
     ):
-        letter(traffic_plan, city_centre, text, before)
+        letter(traffic_plan, city_centre, text, before, closes_at=None)
 
 
-def test_a_letter_that_came_in_before_the_period_in_force_is_not_judged_by_it(
+def test_a_letter_is_judged_by_the_closing_time_it_came_in_under(
     city_centre, traffic_plan, text, refused
 ):
-    """A second period opened after the first closed: a letter that came in
-    between, late for the first, would be on time by the second."""
+    """A second period opened after the first closed. A letter that came in
+    between is late by the first; one that came in under the second is on time,
+    and with no period when it came in, so is any."""
     between = DEADLINE + timedelta(hours=2)
     reopened = DEADLINE + timedelta(days=1)
     traffic_plan.open_reaction_period(
@@ -752,15 +761,14 @@ def test_a_letter_that_came_in_before_the_period_in_force_is_not_judged_by_it(
     with (
         clock.frozen_at(reopened + timedelta(days=1)),
         refused(
-            rules.a_reaction_came_in_under_the_period_in_force,
-            "A reaction that came in at 2026-01-19T19:00:00+01:00 came in before the "
-            "reaction period of traffic-plan now in force began "
-            "(2026-01-20T17:00:00+01:00), so whether it was on time cannot be "
-            "judged; a reaction is recorded with when it came in before a new "
-            "period opens or the phase moves on.",
+            rules.a_late_reaction_is_refused,
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+            "a reaction after that is late.",
             traffic_plan,
         ),
     ):
-        letter(traffic_plan, city_centre, text, between, since=reopened)
+        letter(traffic_plan, city_centre, text, between, closes_at=DEADLINE)
     with clock.frozen_at(reopened + timedelta(days=1)):
-        assert letter(traffic_plan, city_centre, text, reopened, since=reopened) == 1
+        second = DEADLINE + timedelta(days=14)
+        assert letter(traffic_plan, city_centre, text, reopened, closes_at=second) == 1
+        assert letter(traffic_plan, city_centre, text, between, closes_at=None) == 2
