@@ -109,16 +109,28 @@ def _without_nul(text: str) -> str:
 def _without_controls(text: str) -> str:
     """A longer text keeps its line breaks and tabs, but no other control
     characters: an escape sequence in a reaction would be run by the terminal that
-    shows it (changing its title, hiding or writing over the lines around it)."""
+    shows it (changing its title, hiding or writing over the lines around it), and
+    a bidirectional override or isolate would show its letters in another order
+    than they were written, in the report too."""
     if any(is_control(c) for c in text):
         msg = "must not contain control characters other than line breaks and tabs"
         raise ValueError(msg)
     return text
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""The bidirectional embeddings, overrides and isolates: they reorder how the text
+around them is shown (U+202E shows "exe.txt" for "txt.exe"). The marks of
+direction (U+200E, U+200F), which only nudge where a run of Arabic or Hebrew
+letters ends, are kept."""
+
+
 def is_control(c: str) -> bool:
-    """A control character other than a line break or a tab (C0, DEL, C1)."""
-    return (c < " " and c not in "\n\r\t") or "\x7f" <= c <= "\x9f"
+    """A control character other than a line break or a tab (C0, DEL, C1), or a
+    bidirectional control that reorders what is shown."""
+    return (
+        (c < " " and c not in "\n\r\t") or "\x7f" <= c <= "\x9f" or c in _BIDI_CONTROLS
+    )
 
 
 _BLANK = frozenset(
@@ -146,7 +158,7 @@ def _visible(text: str) -> str:
 def _one_line(text: str) -> str:
     """A title or a name is shown on one line: line breaks and other control
     characters are refused (tabs too)."""
-    if any(c < " " or "\x7f" <= c <= "\x9f" or c in "\u2028\u2029" for c in text):
+    if any(c < " " or c in "\u2028\u2029" or is_control(c) for c in text):
         msg = "must be one line, without line breaks or other control characters"
         raise ValueError(msg)
     return text

@@ -153,7 +153,13 @@ def render_json(report: ParticipationReport) -> str:
 
 # --- Markdown ----------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~&])")
+"""Characters that Markdown (with GitHub's tables and strikethrough) would read as
+markup: each is shown as itself behind a backslash (``&`` too, or ``&lt;`` would
+show as ``<``)."""
+_MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+"""At the start of a paragraph, a dash, plus or equals sign, or a number followed
+by a full stop or parenthesis, would begin a list, a rule or a heading."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,11 @@ def _md(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _escape_line_start(found: re.Match[str]) -> str:
+    mark = found.group(1)
+    return f"{mark}\\" if mark[0].isdigit() else f"\\{mark}"
+
+
 def _paragraphs(text: str) -> list[str]:
     """A longer text's paragraphs (separated by blank lines), each on one line."""
     blocks = re.split(r"\n\s*\n", text.replace("\r", ""))
@@ -182,7 +193,11 @@ def _paragraphs(text: str) -> list[str]:
 
 def _md_paragraphs(text: str) -> list[str]:
     """A longer text as Markdown paragraphs, each followed by a blank line."""
-    return [line for p in _paragraphs(text) for line in (_md(p), "")]
+    return [
+        line
+        for p in _paragraphs(text)
+        for line in (_MD_LINE_START.sub(_escape_line_start, _md(p)), "")
+    ]
 
 
 def _md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -628,7 +643,11 @@ def _unanswered_line(p: PlanEntry, w: Words) -> str:
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """A text from the record, escaped for HTML, with a control character kept
+    from before they were refused (or replayed from a bundle) shown as U+FFFD: a
+    bidirectional override would show the letters after it in another order."""
+    text = "".join("\ufffd" if is_control(c) else c for c in str(value))
+    return html.escape(text, quote=True)
 
 
 CSS = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
@@ -1034,3 +1035,36 @@ def test_a_control_character_kept_before_is_shown_as_a_replacement_in_markdown()
 
     shown = _md("\x1b]0;a new title\x07The square\x9b2J needs shade.")
     assert shown == "\ufffd\\]0;a new title\ufffdThe square\ufffd2J needs shade."
+
+
+def test_a_text_that_looks_like_markdown_reads_as_itself_in_the_markdown_report() -> (
+    None
+):
+    """A resident writes what they mean, not Markdown: struck-through words, an
+    entity, a numbered or dashed opening, read by a Markdown viewer (GitHub's
+    flavour) as the characters written."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    from samenspraak.application.report_render import _md, _md_paragraphs  # noqa: PLC0415
+
+    viewer = MarkdownIt("gfm-like", {"linkify": False})
+    written = "~~Fewer~~ more trees &lt;b&gt; please | 3 * 4 = 12"
+    shown = viewer.render("| reaction |\n|---|\n| " + _md(written) + " |\n")
+    assert "<s>" not in shown
+    assert html.escape(written, quote=False) in shown
+    for opening in ("1. The square first.", "- the square", "+ shade", "2) later"):
+        paragraph = viewer.render("\n".join(_md_paragraphs(opening)))
+        assert paragraph == f"<p>{html.escape(opening, quote=False)}</p>\n"
+    assert viewer.render("\n".join(_md_paragraphs("Shade\n\n===\n\nnow"))) == (
+        "<p>Shade</p>\n<p>===</p>\n<p>now</p>\n"
+    )
+
+
+def test_a_bidirectional_override_kept_before_is_shown_as_a_replacement() -> None:
+    """U+202E shows the letters after it from right to left: a name or a reaction
+    would read otherwise than it was written. Texts refuse it now; one kept from
+    before, or replayed from a bundle, is shown as U+FFFD in both reports."""
+    from samenspraak.application.report_render import _e, _md  # noqa: PLC0415
+
+    for render in (_md, _e):
+        assert render("invoice\u202etxt.exe") == "invoice\ufffdtxt.exe"

@@ -131,6 +131,29 @@ def test_a_text_with_an_escape_sequence_is_refused(
         assert "\x1b" not in said
 
 
+def test_a_text_that_would_show_its_letters_in_another_order_is_refused(
+    refused: Callable[..., str], stage_copy: Path
+) -> None:
+    """A right-to-left override shows the letters after it reversed, and an
+    isolate reorders the run around it: the record would read otherwise than it
+    was written, on the terminal and in the report."""
+    for text_option, text in (
+        ("--text", "Close the square \u202eon Sundays\u202c."),
+        ("--section", "\u2067chapter 3"),
+    ):
+        args = ["--text", "Fine."] if text_option == "--section" else []
+        said = refused(
+            stage_copy, "plan", "react", CITY, "vision", "--version", "1",
+            "--stance", "concern", text_option, text, *args, actor="library",
+        )  # fmt: skip
+        assert "control characters other than line breaks and tabs" in said
+    said = refused(
+        stage_copy, "stakeholder", "register", "corner-shop", "--name",
+        "Shop \u202dabc", actor="facilitator",
+    )  # fmt: skip
+    assert "without line breaks or other control characters" in said
+
+
 def test_an_escape_sequence_kept_before_is_shown_as_a_replacement_character() -> None:
     shown = "\n".join(
         [table(["reaction"], [[ESCAPES]]), *continued("1. ", ESCAPES + "\nMore.")]
