@@ -509,6 +509,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     outcomes = r.outcomes()
     counted = len(r.responses) - outcomes["withdrawn"]
     decided = sum(1 for d in r.decisions if d.outcome is not None)
+    withdrawn = sum(1 for d in r.decisions if d.state == "withdrawn")
     held = [m for m in r.meetings if m.held]
     evening = sum(1 for m in held if m.evening_or_weekend)
     people = sum(p.active + p.former for p in r.participants)
@@ -535,7 +536,14 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             ),
             outcomes["unanswered"] > 0,
         ),
-        (f"{decided}/{len(r.decisions)}", w("card_decisions"), False),
+        (
+            # A withdrawn decision point is not one waiting for its decision,
+            # as a withdrawn reaction is not one waiting for its answer.
+            f"{decided}/{len(r.decisions) - withdrawn}",
+            w("card_decisions")
+            + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
+            False,
+        ),
         (str(len(r.council)), counted_as(len(r.council), "card_council"), False),
         (share, w("card_allocated"), False),
     ]

@@ -200,6 +200,29 @@ def test_a_decision_point_that_ended_without_a_decision_is_not_called_decided(
     assert "Ended without a decision, 5 Mar 2026, 09:00" in render_html(report, "en")
 
 
+def test_a_withdrawn_decision_point_is_not_counted_as_one_left_undecided(
+    started: Samenspraak, do: Do
+) -> None:
+    # Two questions put; one decided, the other withdrawn by the facilitator. The
+    # summary does not read as if one were still waiting for its decision.
+    for slug in ("square", "benches"):
+        do(march(3), started.put_decision_point, decision=slug, question="Q?",
+           options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+           eligible=["resident"], rule="plurality")  # fmt: skip
+    do(march(4), started.take_position, actor="resident-1", decision="square",
+       option="a")  # fmt: skip
+    do(march(5), started.decide, decision="square")
+    do(march(5), started.withdraw_decision_point, decision="benches")
+    report = report_at(started, march(6))
+    assert "- **1/1** besluitpunten besloten (1 ingetrokken)" in render_markdown(
+        report, "nl"
+    )
+    assert "- **1/1** decision points decided (1 withdrawn)" in render_markdown(
+        report, "en"
+    )
+    assert "decision points decided (1 withdrawn)" in render_html(report, "en")
+
+
 def test_a_meeting_recorded_before_it_took_place_is_not_reported_as_held(
     started: Samenspraak, do: Do
 ) -> None:
