@@ -99,7 +99,12 @@ from samenspraak.application.turns import (
     file_turns,
 )
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
-from samenspraak.domain.initiative import Initiative, PhaseFacts, initiative_id
+from samenspraak.domain.initiative import (
+    Initiative,
+    PhaseFacts,
+    ReactionFromMeeting,
+    initiative_id,
+)
 from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation, counted
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
@@ -1716,6 +1721,9 @@ class Samenspraak(Application[UUID]):
             text = self._corrected_texts(
                 texts, [held.place, held.summary] if held else []
             )
+            reactions, read = self._reactions_from_meeting(
+                initiative, cmd.meeting, moved=cmd.starts_at is not None
+            )
             corrected = initiative.correct_meeting(
                 actor=actor,
                 number=cmd.meeting,
@@ -1727,11 +1735,34 @@ class Samenspraak(Application[UUID]):
                     "meeting summary", cmd.summary, held.summary if held else None
                 ),
                 reason=texts.seal("meeting correction reason", cmd.reason),
+                reactions=reactions,
             )
-            self.save(initiative, texts=texts.texts)
+            self.save(initiative, texts=texts.texts, nothing_since=read)
             return corrected
 
         return self._run(run)
+
+    def _reactions_from_meeting(
+        self, initiative: Initiative, meeting: int, *, moved: bool
+    ) -> tuple[list[ReactionFromMeeting], NothingSince | None]:
+        """The reactions recorded from meeting ``meeting`` on the initiative's
+        plans, which a correction of its start must leave after it (nothing is
+        read when the start is not corrected), and what the correction read: it
+        runs again if a plan changed before it saves."""
+        if not moved:
+            return [], None
+        doc, read = self._read_the_plans_and_decisions(initiative)
+        reactions = [
+            ReactionFromMeeting(
+                plan=p["slug"],
+                reaction=r["number"],
+                recorded_at=datetime.fromisoformat(r["at"]),
+            )
+            for p in doc["plans"].values()
+            for r in p["reactions"].values()
+            if r["meeting"] == meeting
+        ]
+        return reactions, read
 
     def inform_council(self, command: c.InformCouncil | Mapping[str, Any]) -> None:
         """Record which document (by its SHA-256) went to which council session."""

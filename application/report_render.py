@@ -164,9 +164,11 @@ by a full stop or parenthesis, would begin a list, a rule or a heading."""
 
 @dataclass(frozen=True)
 class _Code:
-    """A Markdown cell shown as code (hashes: hex digits and a colon)."""
+    """A Markdown cell shown as code (hashes: hex digits and a colon), with plain
+    text after it in brackets, if any."""
 
     value: str
+    after: str = ""
 
 
 def _md(value: object) -> str:
@@ -174,7 +176,8 @@ def _md(value: object) -> str:
     control character (kept from before they were refused, or replayed from a
     bundle) shown as U+FFFD, as the command line shows it."""
     if isinstance(value, _Code):
-        return f"`{value.value}`"
+        after = f" ({_md(value.after)})" if value.after else ""
+        return f"`{value.value}`{after}"
     text = str(value).replace("\r", "").replace("\n", " ")
     text = "".join("\ufffd" if is_control(c) else c for c in text)
     return _MD_SPECIAL.sub(r"\\\1", text)
@@ -400,7 +403,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                     w.value(c.session),
                     w.text(c.document_title),
                     _Code(c.document_sha256),
-                    _Code(c.audit_head or "-"),
+                    _head_then(c, w),
                     _follow_ups(c, w),
                 ]
                 for c in r.council
@@ -524,6 +527,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     outcomes = r.outcomes()
     counted = len(r.responses) - outcomes["withdrawn"]
     decided = sum(1 for d in r.decisions if d.outcome is not None)
+    withdrawn = sum(1 for d in r.decisions if d.state == "withdrawn")
     held = [m for m in r.meetings if m.held]
     evening = sum(1 for m in held if m.evening_or_weekend)
     people = sum(p.active + p.former for p in r.participants)
@@ -550,7 +554,14 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             ),
             outcomes["unanswered"] > 0,
         ),
-        (f"{decided}/{len(r.decisions)}", w("card_decisions"), False),
+        (
+            # A withdrawn decision point is not one waiting for its decision,
+            # as a withdrawn reaction is not one waiting for its answer.
+            f"{decided}/{len(r.decisions) - withdrawn}",
+            w("card_decisions")
+            + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
+            False,
+        ),
         (str(len(r.council)), counted_as(len(r.council), "card_council"), False),
         (share, w("card_allocated"), False),
     ]
@@ -1473,6 +1484,20 @@ def _tally_rows(d: DecisionEntry, w: Words) -> list[tuple[str, str, int | None]]
     return rows
 
 
+def _recorded_later(c: CouncilEntry, w: Words) -> str:
+    """When an informing was recorded, where that is not when the council was
+    informed (as the report shows them): its audit head is from then, and holds
+    what was recorded in between."""
+    recorded, informed = w.when(c.recorded_at), w.when(c.informed_at)
+    return "" if recorded == informed else w("head_recorded", when=recorded)
+
+
+def _head_then(c: CouncilEntry, w: Words) -> _Code:
+    """The audit head an informing recorded, with when it was recorded if that
+    was not when the council was informed."""
+    return _Code(c.audit_head or "-", _recorded_later(c, w))
+
+
 def _html_council(r: ParticipationReport, w: Words) -> str:
     if not r.council:
         body = f"<p>{_e(w('nothing_to_council'))}</p>"
@@ -1488,7 +1513,12 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
                     f'<dl class="pinned"><dt>{_e(w("sha256"))}</dt>'
                     f'<dd class="hash">{_e(c.document_sha256)}</dd>'
                     f"<dt>{_e(w('head_then'))}</dt>"
-                    f'<dd class="hash">{_e(c.audit_head or "-")}</dd></dl>',
+                    f'<dd class="hash">{_e(c.audit_head or "-")}</dd>'
+                    + (
+                        f"<dd>{_e(_recorded_later(c, w))}</dd></dl>"
+                        if _recorded_later(c, w)
+                        else "</dl>"
+                    ),
                     _e(_follow_ups(c, w)),
                 ]
                 for c in r.council

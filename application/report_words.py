@@ -327,9 +327,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "session": {"nl": "Vorm", "en": "Session"},
     "sha256": {"nl": "SHA-256 van het document", "en": "Document SHA-256"},
     "head_then": {
-        "nl": "Controlewaarde van het auditspoor van het initiatief op dat moment",
-        "en": "The initiative's audit head at the time",
+        "nl": "Controlewaarde van het auditspoor van het initiatief bij het vastleggen",
+        "en": "The initiative's audit head when this was recorded",
     },
+    "head_recorded": {"nl": "vastgelegd {when}", "en": "recorded {when}"},
     "nothing_to_council": {
         "nl": "Nog niets aan de gemeenteraad voorgelegd.",
         "en": "Nothing sent to the council yet.",

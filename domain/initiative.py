@@ -8,6 +8,7 @@ for who may act.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -63,6 +64,17 @@ class Meeting(Immutable):
     place: TextRef
     attendance: int
     summary: TextRef
+
+
+@dataclass(frozen=True)
+class ReactionFromMeeting:
+    """A reaction recorded as given at a meeting, as a correction of that meeting
+    must know it (plans are aggregates of their own; the application gathers
+    them): on which plan, its number, and when it was recorded."""
+
+    plan: str
+    reaction: int
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -718,13 +730,16 @@ class Initiative(Aggregate):
         attendance: int | None = None,
         summary: TextRef | None = None,
         reason: TextRef | None,
+        reactions: Sequence[ReactionFromMeeting] = (),
     ) -> tuple[str, ...]:
         """Correct what was recorded of meeting ``number``: its time, kind, place,
         attendance or summary, with the reason; returns the names of the fields
         corrected. The ``MeetingHeld`` stays in the record; ``MeetingCorrected``
         carries only what changed (a field given as it already is recorded is left
         out). ``place`` and ``summary`` are texts, which the domain cannot compare:
-        the caller passes them only when their text changed."""
+        the caller passes them only when their text changed. ``reactions`` are
+        the reactions recorded from this meeting: a reaction is recorded once its
+        meeting has begun, so a corrected start comes no later than any of them."""
         self.require_facilitator(actor, "correct meetings")
         meeting = self.meeting(number)
         rules.a_meeting_named_must_exist.check(
@@ -751,6 +766,19 @@ class Initiative(Aggregate):
         rules.a_meeting_correction_changes_something.check(
             bool(changed), meeting=number, initiative=self.slug
         )
+        if "starts_at" in changed:
+            for given in reactions:
+                rules.a_meeting_begins_before_the_reactions_recorded_from_it.check(
+                    changed["starts_at"] <= given.recorded_at,
+                    reaction=given.reaction,
+                    plan=given.plan,
+                    meeting=number,
+                    initiative=self.slug,
+                    recorded_at=clock.to_the_second(
+                        given.recorded_at.astimezone(changed["starts_at"].tzinfo)
+                    ),
+                    starts_at=clock.to_the_second(changed["starts_at"]),
+                )
         self._meeting_corrected(
             actor=actor,
             number=number,

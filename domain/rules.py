@@ -217,6 +217,12 @@ a_meeting_correction_gives_its_reason = _rule(
     "a_meeting_correction_gives_its_reason",
     "A correction of meeting {meeting} of {initiative} gives its reason.",
 )
+a_meeting_begins_before_the_reactions_recorded_from_it = _rule(
+    "a_meeting_begins_before_the_reactions_recorded_from_it",
+    "Reaction {reaction} on {plan} was recorded from meeting {meeting} of "
+    "{initiative} at {recorded_at}; the meeting had begun by then, so it cannot "
+    "begin at {starts_at}.",
+)
 a_meeting_correction_changes_something = _rule(
     "a_meeting_correction_changes_something",
     "Meeting {meeting} of {initiative} is recorded so already; a correction changes "

@@ -284,6 +284,40 @@ def test_malformed_input_is_refused_before_any_rule(
     assert message in str(refused.value)
 
 
+def test_a_meeting_is_not_moved_past_a_reaction_recorded_from_it(
+    story: Story,
+) -> None:
+    # The residents' meeting began at 19:30; the objection from the Havenkwartier
+    # was recorded from it at 21:30. Moved to the next evening, the record would
+    # say the objection was recorded from a meeting that had not begun.
+    app, _, _ = story
+    events = app.stored_event_count()
+    with pytest.raises(NotAllowed) as refused:
+        correct(
+            app,
+            meeting=2,
+            starts_at="2026-04-10T19:30+02:00",
+            reason="It was on Friday.",
+        )
+    assert (
+        refused.value.rule == "a_meeting_begins_before_the_reactions_recorded_from_it"
+    )
+    assert str(refused.value) == (
+        "Reaction 1 on traffic-plan was recorded from meeting 2 of city-centre at "
+        "2026-04-09T21:30+02:00; the meeting had begun by then, so it cannot begin "
+        "at 2026-04-10T19:30+02:00."
+    )
+    assert app.stored_event_count() == events
+    assert app.initiative_status(CITY).meetings[1].starts_at == datetime(
+        2026, 4, 9, 19, 30, tzinfo=SUMMER
+    )
+
+    # Half an hour later is still before the objection was recorded.
+    assert correct(
+        app, meeting=2, starts_at="2026-04-09T20:00+02:00", reason="It began late."
+    ) == ("starts_at",)
+
+
 def test_a_meeting_of_a_closed_initiative_is_not_corrected(story: Story) -> None:
     app, _, _ = story
     with frozen_at(CORRECTED_AT):

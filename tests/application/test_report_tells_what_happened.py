@@ -200,6 +200,29 @@ def test_a_decision_point_that_ended_without_a_decision_is_not_called_decided(
     assert "Ended without a decision, 5 Mar 2026, 09:00" in render_html(report, "en")
 
 
+def test_a_withdrawn_decision_point_is_not_counted_as_one_left_undecided(
+    started: Samenspraak, do: Do
+) -> None:
+    # Two questions put; one decided, the other withdrawn by the facilitator. The
+    # summary does not read as if one were still waiting for its decision.
+    for slug in ("square", "benches"):
+        do(march(3), started.put_decision_point, decision=slug, question="Q?",
+           options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+           eligible=["resident"], rule="plurality")  # fmt: skip
+    do(march(4), started.take_position, actor="resident-1", decision="square",
+       option="a")  # fmt: skip
+    do(march(5), started.decide, decision="square")
+    do(march(5), started.withdraw_decision_point, decision="benches")
+    report = report_at(started, march(6))
+    assert "- **1/1** besluitpunten besloten (1 ingetrokken)" in render_markdown(
+        report, "nl"
+    )
+    assert "- **1/1** decision points decided (1 withdrawn)" in render_markdown(
+        report, "en"
+    )
+    assert "decision points decided (1 withdrawn)" in render_html(report, "en")
+
+
 def test_a_meeting_recorded_before_it_took_place_is_not_reported_as_held(
     started: Samenspraak, do: Do
 ) -> None:
@@ -223,6 +246,33 @@ def test_a_meeting_recorded_before_it_took_place_is_not_reported_as_held(
     later = report_at(started, datetime(2026, 9, 2, 9, 0, tzinfo=CEST))
     assert [m.held for m in later.meetings] == [True, True]
     assert "2 van de 2 bijeenkomsten vonden" in render_markdown(later, "nl")
+
+
+def test_an_informing_recorded_later_says_its_head_is_from_when_it_was_recorded(
+    started: Samenspraak, do: Do
+) -> None:
+    # The council was told on 4 March; the facilitator recorded it on 10 March,
+    # after a meeting of 6 March. The head it recorded holds that meeting too, so
+    # the report does not call it the head of 4 March.
+    do(march(6), started.hold_meeting, starts_at="2026-03-05T19:30+01:00",
+       kind="residents-meeting", place="Hall", attendance=30, summary="Held.")  # fmt: skip
+    do(march(10), started.inform_council, document_title="Letter",
+       document_sha256="a" * 64, session="letter", informed_at=march(4))  # fmt: skip
+    report = report_at(started, march(11))
+    [informing] = report.council
+    assert informing.informed_at == march(4)
+    assert informing.recorded_at == march(10)
+    markdown = render_markdown(report, "en")
+    assert "The initiative's audit head when this was recorded" in markdown
+    assert f"`{informing.audit_head}` (recorded 10 Mar 2026, 09:00)" in markdown
+    assert "(vastgelegd 10 mrt 2026, 09:00)" in render_markdown(report, "nl")
+    assert "recorded 10 Mar 2026, 09:00" in render_html(report, "en")
+
+    # One recorded as it happened needs no such note.
+    do(march(12), started.inform_council, document_title="Plan",
+       document_sha256="b" * 64, session="formal", informed_at=march(12))  # fmt: skip
+    same = render_markdown(report_at(started, march(13)), "en")
+    assert same.count("(recorded ") == 1
 
 
 def test_a_time_in_the_hour_the_clocks_go_back_says_which_of_the_two_it_is() -> None:

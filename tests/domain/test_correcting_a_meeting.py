@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from samenspraak.domain import rules
-from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.initiative import Initiative, ReactionFromMeeting
 from samenspraak.domain.values import Channel, MeetingKind, ParticipationLevel, Stance
 
 RECORDED = datetime.fromisoformat("2026-03-12T14:00+01:00")
@@ -184,6 +184,53 @@ def test_a_reaction_from_a_corrected_meeting_is_judged_on_its_corrected_start(
 
 
 # --- Refusals -------------------------------------------------------------------------
+
+
+def test_a_meeting_is_not_moved_past_a_reaction_recorded_from_it(
+    city_centre, meeting, text, refused
+):
+    # Given the library's concern, recorded from the meeting at 22:00 that evening.
+    recorded = datetime.fromisoformat("2026-03-12T22:00+01:00")
+    concern = ReactionFromMeeting(plan="traffic-plan", reaction=3, recorded_at=recorded)
+    with refused(
+        rules.a_meeting_begins_before_the_reactions_recorded_from_it,
+        "Reaction 3 on traffic-plan was recorded from meeting 1 of city-centre at "
+        "2026-03-12T22:00+01:00; the meeting had begun by then, so it cannot begin "
+        "at 2026-03-19T19:30+01:00.",
+        city_centre,
+    ):
+        city_centre.correct_meeting(
+            actor="facilitator",
+            number=meeting,
+            starts_at=datetime.fromisoformat("2026-03-19T19:30+01:00"),
+            reason=text("it was a week later"),
+            reactions=[concern],
+        )
+    assert city_centre.meeting(1).starts_at == RECORDED
+
+    city_centre.correct_meeting(
+        actor="facilitator",
+        number=meeting,
+        starts_at=EVENING,
+        reason=text("it was the evening"),
+        reactions=[concern],
+    )
+    assert city_centre.meeting(1).starts_at == EVENING
+
+
+def test_a_meeting_keeps_its_reactions_when_only_its_attendance_is_corrected(
+    city_centre, meeting, text
+):
+    recorded = datetime.fromisoformat("2026-03-12T15:00+01:00")
+    concern = ReactionFromMeeting(plan="traffic-plan", reaction=3, recorded_at=recorded)
+    city_centre.correct_meeting(
+        actor="facilitator",
+        number=meeting,
+        attendance=40,
+        reason=text("forty came"),
+        reactions=[concern],
+    )
+    assert city_centre.meeting(1).attendance == 40
 
 
 def test_only_the_facilitator_corrects_a_meeting(city_centre, meeting, text, refused):
