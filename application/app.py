@@ -2775,7 +2775,7 @@ class Samenspraak(Application[UUID]):
         doc = self._run(run)
         if doc is None:
             try:
-                process = diagram.template_for(subject)
+                process = diagram.template_for(subject, self.templates)
             except NotFound as error:
                 text = str(error)
                 if slug is not None and text.startswith("No template"):
