@@ -784,6 +784,15 @@ class Samenspraak(Application[UUID]):
 
     @templates.setter
     def templates(self, registry: Registry) -> None:
+        from samenspraak.application.templates import Registry  # noqa: PLC0415
+
+        given: object = registry  # from Python, anything may come
+        if not isinstance(given, Registry):
+            msg = (
+                "templates: must be a Registry (samenspraak.application.templates), "
+                "like Registry.of([*installed().all(), load_template(path)])."
+            )
+            raise InvalidInput(msg)
         self._templates = registry
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
