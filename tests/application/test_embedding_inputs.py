@@ -406,3 +406,17 @@ def test_a_clock_of_ones_own_that_gives_a_moment_no_command_takes_records_nothin
         clock.set_clock(previous)
     assert app.stored_event_count() == 0
     assert app.list_initiatives() == []
+
+
+def test_a_clock_that_is_not_a_function_is_refused_when_it_is_set(
+    app: Samenspraak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "_now", clock._now)  # put back, whatever happens
+    with pytest.raises(ValueError, match=r"^A clock is a function that gives the "):
+        clock.set_clock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))  # type: ignore[arg-type]
+    app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    app.start_initiative(
+        {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+         "area": "A", "budget": "0", "level": "consulting"}
+    )  # fmt: skip
+    assert app.stored_event_count() == 1
