@@ -3687,7 +3687,7 @@ def _setting_value_problem(name: str, value: str) -> str | None:
 
 class _TextsApart:
     """The texts of the log up to position ``upto`` checked by another Python
-    process (``python -m samenspraak.application.integrity``), which opens the
+    process (``python -P -m samenspraak.application.integrity``), which opens the
     same record: a plain process, so that nothing of the program that embeds the
     engine is run again there. When it fails, :meth:`result` gives None and the
     texts are checked in this process instead."""
@@ -3697,7 +3697,9 @@ class _TextsApart:
         self.process: subprocess.Popen[str] | None = None
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "samenspraak.application.integrity"],
+                # -P: not the working folder first on its path, where a module
+                # of the embedding program could stand in for one it imports.
+                [sys.executable, "-P", "-m", "samenspraak.application.integrity"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
