@@ -789,6 +789,15 @@ class Samenspraak(Application[UUID]):
 
     @templates.setter
     def templates(self, registry: Registry) -> None:
+        from samenspraak.application.templates import Registry  # noqa: PLC0415
+
+        given: object = registry  # from Python, anything may come
+        if not isinstance(given, Registry):
+            msg = (
+                "templates: must be a Registry (samenspraak.application.templates), "
+                "like Registry.of([*installed().all(), load_template(path)])."
+            )
+            raise InvalidInput(msg)
         self._templates = registry
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -2807,7 +2816,7 @@ class Samenspraak(Application[UUID]):
         doc = self._run(run)
         if doc is None:
             try:
-                process = diagram.template_for(subject)
+                process = diagram.template_for(subject, self.templates)
             except NotFound as error:
                 text = str(error)
                 if slug is not None and text.startswith("No template"):
@@ -3710,7 +3719,7 @@ def _setting_value_problem(name: str, value: str) -> str | None:
 
 class _TextsApart:
     """The texts of the log up to position ``upto`` checked by another Python
-    process (``python -m samenspraak.application.integrity``), which opens the
+    process (``python -P -m samenspraak.application.integrity``), which opens the
     same record: a plain process, so that nothing of the program that embeds the
     engine is run again there. When it fails, :meth:`result` gives None and the
     texts are checked in this process instead."""
@@ -3720,7 +3729,9 @@ class _TextsApart:
         self.process: subprocess.Popen[str] | None = None
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "samenspraak.application.integrity"],
+                # -P: not the working folder first on its path, where a module
+                # of the embedding program could stand in for one it imports.
+                [sys.executable, "-P", "-m", "samenspraak.application.integrity"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

@@ -462,6 +462,9 @@ def replay_bundle(
     published = _published(head)
     earlier = _published(earlier_head, "earlier_head")
     path = Path(bundle_path)
+    if path.is_dir():
+        msg = f"{path} is a folder, not a bundle; give the path of the bundle file."
+        raise NotFound(msg)
     if not path.is_file():
         raise NotFound(f"There is no bundle at {path}.")
     with _open_zip(path) as bundle:

@@ -22,12 +22,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from samenspraak.application.errors import InvalidInput, NotFound
 from samenspraak.domain.templates import GUARDS, Phase, ProcessTemplate
+
+if TYPE_CHECKING:
+    from samenspraak.application.templates import Registry
 
 FORMATS: tuple[str, ...] = ("mermaid", "dot", "svg")
 """The formats a diagram is rendered in."""
@@ -89,8 +92,9 @@ def render(
 _REFERENCE = re.compile(r"^(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)(?:@(?P<version>[^@]+))?$")
 
 
-def template_for(subject: str) -> ProcessTemplate:
-    """The installed template ``NAME`` (its latest version) or ``NAME@VERSION``."""
+def template_for(subject: str, registry: Registry | None = None) -> ProcessTemplate:
+    """The template ``NAME`` (its latest version) or ``NAME@VERSION`` of
+    ``registry``, by default the installed ones."""
     from samenspraak.application.templates import installed  # noqa: PLC0415 (cycle)
 
     found = _REFERENCE.match(subject)
@@ -100,7 +104,8 @@ def template_for(subject: str) -> ProcessTemplate:
             "NAME or NAME@VERSION (like omgevingswet@1)."
         )
         raise NotFound(msg)
-    return installed().get(found["name"], found["version"])
+    templates = installed() if registry is None else registry
+    return templates.get(found["name"], found["version"])
 
 
 def template_of_initiative(

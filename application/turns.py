@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from samenspraak.application.errors import StorageError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover (Windows)
@@ -48,8 +50,16 @@ TURNS_SUFFIX = "-turns"
 """The file beside a SQLite database whose locks are the turns."""
 
 
-class TurnNotFree(Exception):
-    """Raised when a turn was not free within the wait."""
+class TurnNotFree(StorageError):
+    """Raised when a turn was not free within the wait (``turns.wait``): a
+    :class:`StorageError`, with one sentence, like a busy database."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The record's turn at writing was not free: another command or instance "
+            "had the record to itself, or kept saving, for longer than the engine "
+            "waits for it; try again."
+        )
 
 
 class Across(Protocol):

@@ -47,6 +47,13 @@ def _a_moment_of_a_process(moment: object) -> bool:
 def set_clock(clock: Callable[[], datetime]) -> Callable[[], datetime]:
     """Replace the clock; returns the previous one so it can be restored."""
     global _now
+    given: object = clock  # from Python, anything may come
+    if not callable(given):
+        msg = (
+            "A clock is a function that gives the current moment, like "
+            f"lambda: datetime.now(tz=UTC), not {given!r}."
+        )
+        raise ValueError(msg)
     previous, _now = _now, clock
     return previous
 

@@ -708,6 +708,19 @@ def test_replay_into_a_database_with_only_a_directory_is_refused(
         Samenspraak.replay(str(exported), str(db))
 
 
+def test_a_folder_given_as_the_bundle_is_refused_as_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for folder, named in ((".", "."), ("", "."), (tmp_path, str(tmp_path))):
+        with pytest.raises(NotFound) as refused:
+            Samenspraak.replay(folder, str(tmp_path / "new.db"))
+        assert str(refused.value) == (
+            f"{named} is a folder, not a bundle; give the path of the bundle file."
+        )
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_a_missing_bundle_and_a_file_that_is_no_bundle_are_refused(
     tmp_path: Path,
 ) -> None:

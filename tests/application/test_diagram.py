@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from samenspraak.application.report_render import (
 )
 from samenspraak.application.report_words import words
 from samenspraak.application.story import StoryRecord
-from samenspraak.application.templates import installed
+from samenspraak.application.templates import Registry, installed
 from samenspraak.domain.templates import GUARDS, Phase, ProcessTemplate
 
 Story = tuple[Samenspraak, StoryRecord, Path]
@@ -155,6 +156,15 @@ def test_texts_are_escaped_in_every_format() -> None:
     dot = render_dot(process, "a", labels=labels)
     assert '\\"b\\"' in dot
     assert 'label="B\\\\n"' in dot
+
+
+def test_a_template_of_the_instances_own_registry_is_drawn(story: Story) -> None:
+    app, _, _ = story
+    own = replace(installed().get("omgevingswet", "1"), name="inspraak")
+    app.templates = Registry.of([*installed().all(), own])
+    mermaid = app.process_diagram("inspraak@1")
+    assert mermaid.startswith("flowchart LR\n  %% inspraak v1: ")
+    assert app.process_diagram("inspraak") == mermaid
 
 
 def test_unknown_subjects_and_formats_are_refused(story: Story) -> None:

@@ -406,3 +406,52 @@ def test_a_clock_of_ones_own_that_gives_a_moment_no_command_takes_records_nothin
         clock.set_clock(previous)
     assert app.stored_event_count() == 0
     assert app.list_initiatives() == []
+
+
+def test_a_clock_that_is_not_a_function_is_refused_when_it_is_set(
+    app: Samenspraak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "_now", clock._now)  # put back, whatever happens
+    with pytest.raises(ValueError, match=r"^A clock is a function that gives the "):
+        clock.set_clock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))  # type: ignore[arg-type]
+    app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+    app.start_initiative(
+        {"actor": "f", "initiative": "city", "title": "City", "description": "D",
+         "area": "A", "budget": "0", "level": "consulting"}
+    )  # fmt: skip
+    assert app.stored_event_count() == 1
+
+
+def test_the_process_that_checks_the_texts_apart_runs_no_module_of_the_working_folder(
+    story: tuple[Samenspraak, StoryRecord, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backend's own module in the folder it runs in, named like one the check
+    imports, is not imported by the second process (python -m puts that folder
+    first on its path)."""
+    from samenspraak.application import app as engine  # noqa: PLC0415
+
+    app, _, _ = story
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    (backend / "decimal.py").write_text(
+        "import pathlib\n"
+        "pathlib.Path(__file__).with_name('ran').touch()\n"
+        "raise ImportError('a decimal of the backend')\n",
+        encoding="utf-8",
+    )
+    answered: list[bool] = []
+
+    class Watched(engine._TextsApart):
+        def result(self, within: float) -> Any:
+            checked = super().result(within)
+            answered.append(checked is not None)
+            return checked
+
+    monkeypatch.chdir(backend)
+    monkeypatch.setattr(engine, "TEXTS_APART_FROM", 0)
+    monkeypatch.setattr(engine, "_TextsApart", Watched)
+    assert app.verify_audit().intact
+    assert answered == [True]
+    assert not (backend / "ran").exists()

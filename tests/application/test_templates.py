@@ -352,6 +352,15 @@ def test_the_same_name_and_version_is_installed_once() -> None:
         Registry.of([OVERHEIDSPARTICIPATIE, OVERHEIDSPARTICIPATIE])
 
 
+def test_templates_set_to_anything_but_a_registry_are_refused_in_one_sentence(
+    app: Samenspraak,
+) -> None:
+    for wrong in (None, [OVERHEIDSPARTICIPATIE], installed().templates):
+        with pytest.raises(InvalidInput, match=r"^templates: must be a Registry "):
+            app.templates = wrong  # type: ignore[assignment]
+    assert app.templates == installed()
+
+
 def test_a_changed_template_under_an_installed_version_is_refused(
     tmp_path: Path,
 ) -> None:

@@ -179,6 +179,20 @@ def test_a_turn_that_stays_taken_ends_a_command_in_one_sentence_with_nothing_wri
     assert _react(app, "resident-0", "Benches.") == 1  # free again: it records
 
 
+def test_taking_the_turn_alone_when_it_is_not_free_is_a_storage_error_in_one_sentence(
+    app: Samenspraak, other: Samenspraak
+) -> None:
+    other.turns.wait = 0.3
+    with app.turns.alone(), pytest.raises(StorageError) as busy, other.turns.alone():
+        pass  # pragma: no cover (the turn is not free)
+    assert isinstance(busy.value, turns.TurnNotFree)
+    assert str(busy.value) == (
+        "The record's turn at writing was not free: another command or instance "
+        "had the record to itself, or kept saving, for longer than the engine "
+        "waits for it; try again."
+    )
+
+
 def test_the_turns_file_is_made_beside_a_sqlite_file_by_its_first_save(
     tmp_path: Path,
 ) -> None:
