@@ -15,6 +15,7 @@ from typing import Any
 
 from samenspraak.application import diagram
 from samenspraak.application.commands import is_control
+from samenspraak.application.errors import InvalidInput
 from samenspraak.application.report import (
     CouncilEntry,
     DecisionEntry,
@@ -147,8 +148,20 @@ def diagram_markdown(r: ParticipationReport, w: Words) -> list[str]:
 # --- JSON --------------------------------------------------------------------------
 
 
+def _a_report(report: object) -> ParticipationReport:
+    """The report given to a renderer, checked: a caller's mistake gets one
+    sentence, not an error from deep inside the rendering."""
+    if not isinstance(report, ParticipationReport):
+        msg = (
+            "report: give the ParticipationReport that participation_report() "
+            f"returns, not {type(report).__name__}."
+        )
+        raise InvalidInput(msg)
+    return report
+
+
 def render_json(report: ParticipationReport) -> str:
-    return report.model_dump_json(indent=2)
+    return _a_report(report).model_dump_json(indent=2)
 
 
 # --- Markdown ----------------------------------------------------------------------
@@ -218,8 +231,8 @@ def _md_facts(rows: Iterable[Sequence[object]]) -> list[str]:
 
 
 def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
+    r = _a_report(report)
     w = words(lang)
-    r = report
     out: list[str] = [
         f"# {w('report')}: {_md(w.text(r.title))}",
         "",
@@ -800,8 +813,8 @@ header.top{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 
 
 def render_html(report: ParticipationReport, lang: str = "nl") -> str:
+    r = _a_report(report)
     w = words(lang)
-    r = report
     title = f"{w('report')}: {w.text(r.title)}"
     parts = [
         "<!DOCTYPE html>",

@@ -455,3 +455,33 @@ def test_the_process_that_checks_the_texts_apart_runs_no_module_of_the_working_f
     assert app.verify_audit().intact
     assert answered == [True]
     assert not (backend / "ran").exists()
+
+
+def test_a_renderer_given_something_else_than_a_report_says_so() -> None:
+    from samenspraak.application.report_render import (  # noqa: PLC0415
+        render_html,
+        render_json,
+        render_markdown,
+    )
+
+    for render in (render_html, render_markdown, render_json):
+        with pytest.raises(InvalidInput) as refused:
+            render({"title": "not a report"})  # type: ignore[arg-type]
+        assert str(refused.value) == (
+            "report: give the ParticipationReport that participation_report() "
+            "returns, not dict."
+        )
+
+
+def test_an_engine_opened_in_a_with_block_is_closed_at_its_end(tmp_path: Path) -> None:
+    with Samenspraak.open(tmp_path / "city.db") as app:
+        app.register_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+    with pytest.raises(StorageError) as closed:
+        app.register_stakeholder(
+            {"actor": "library", "stakeholder": "library", "name": "The library"}
+        )
+    assert str(closed.value) == (
+        "This instance of the engine was closed; open the record again."
+    )
