@@ -1028,16 +1028,19 @@ class Samenspraak(Application[UUID]):
         kind: StakeholderKind | None = None,
         *,
         for_whom: str | None = None,
+        in_phase: str | None = None,
     ) -> None:
         """The phase's permissions in the initiative's pinned template allow the
         actor's kind to give ``command`` (templates without permissions allow all);
         and, when the actor gives it for someone else (the facilitator recording
         their reaction), that stakeholder's kind too: no one is heard through the
         facilitator where the phase bars them. (Adding a stakeholder is the
-        facilitator's own act: a phase may bar a kind from joining by themselves.)"""
-        initiative.require_permission(actor, command, kind)
+        facilitator's own act: a phase may bar a kind from joining by themselves.)
+        ``in_phase``: the phase it was given in, when that was an earlier one: a
+        letter that came in then is recorded as that phase allowed."""
+        initiative.require_permission(actor, command, kind, in_phase=in_phase)
         if for_whom is not None and for_whom != actor:
-            initiative.require_permission(for_whom, command, kind)
+            initiative.require_permission(for_whom, command, kind, in_phase=in_phase)
 
     def _phase_facts(
         self, initiative: Initiative
@@ -1108,6 +1111,15 @@ class Samenspraak(Application[UUID]):
         return reaction_period_end(
             doc, initiative.process, doc["plans"].get(str(plan.id))
         )
+
+    def _phase_at(self, initiative: Initiative, moment: datetime | None) -> str | None:
+        """The phase the initiative was in at ``moment`` (None: no moment given,
+        or before its first phase)."""
+        from samenspraak.application.todo import phase_at  # noqa: PLC0415
+
+        if moment is None or moment.tzinfo is None:
+            return None
+        return phase_at(self._initiative_doc(initiative.slug), moment)
 
     def _reactions_closed_for(
         self, initiative: Initiative, plan: Plan, received_at: datetime
@@ -2152,7 +2164,13 @@ class Samenspraak(Application[UUID]):
                 self._stakeholder(cmd.stakeholder) if cmd.stakeholder else actor
             )
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "react_to_plan", for_whom=stakeholder)
+            self._permit(
+                initiative,
+                actor,
+                "react_to_plan",
+                for_whom=stakeholder,
+                in_phase=self._phase_at(initiative, cmd.received_at),
+            )
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
             number = plan.add_reaction(

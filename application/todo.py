@@ -108,6 +108,17 @@ def reaction_period_end(
     return None if kept_its_phase else own
 
 
+def _phases_by(doc: dict[str, Any], moment: datetime) -> list[dict[str, Any]]:
+    """The phases the initiative had entered by ``moment``, in order."""
+    return [p for p in doc["phases"] if datetime.fromisoformat(p["at"]) <= moment]
+
+
+def phase_at(doc: dict[str, Any], moment: datetime) -> str | None:
+    """The phase the initiative was in at ``moment`` (None: before it began)."""
+    phases = _phases_by(doc, moment)
+    return str(phases[-1]["phase"]) if phases else None
+
+
 def reaction_period_end_at(
     doc: dict[str, Any],
     process: ProcessTemplate,
@@ -121,7 +132,7 @@ def reaction_period_end_at(
     came in under an earlier period, before a new one opened or the phase moved
     on, is judged by that earlier one."""
     at = datetime.fromisoformat
-    phases = [p for p in doc["phases"] if at(p["at"]) <= moment]
+    phases = _phases_by(doc, moment)
     began = at(phases[-1]["at"]) if phases else None
     periods = [
         p
@@ -231,7 +242,7 @@ def _unanswered_item(
     plan: dict[str, Any], initiative: str, text: Texts
 ) -> Iterator[TodoItem]:
     open_count = unanswered(plan)
-    if open_count and plan["final_version"] is None:
+    if open_count:  # on a finalised plan: letters recorded after it, to answer
         name = text(plan["title"]) or plan["slug"]
         yield TodoItem(
             kind="unanswered-reactions",

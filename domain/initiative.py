@@ -387,14 +387,22 @@ class Initiative(Aggregate):
         return may_take_positions_in(self.process.phase(self.phase), kind)
 
     def require_permission(
-        self, actor: str, command: str, kind: StakeholderKind | None = None
+        self,
+        actor: str,
+        command: str,
+        kind: StakeholderKind | None = None,
+        *,
+        in_phase: str | None = None,
     ) -> None:
         """In a phase whose template declares permissions, the actor's kind must be
         granted ``command`` there; a refusal names the phases of the template where
         that kind may give it. ``kind`` is the kind the actor joins with when
         the actor has not joined yet. Actors who have not joined, a closed
-        initiative and phases without permissions are left to the other rules."""
-        phase = self.process.phase(self.phase)
+        initiative and phases without permissions are left to the other rules.
+        ``in_phase`` is the phase it was given in, when that was an earlier one
+        (a letter that came in then, recorded now), if the template has it."""
+        named = in_phase if in_phase in {p.name for p in self.process.phases} else None
+        phase = self.process.phase(named or self.phase)
         who = self.kind_of(actor) or kind
         if not phase.permissions or who is None or self.is_closed:
             return
@@ -407,7 +415,7 @@ class Initiative(Aggregate):
         )
         rule = rules.only_permitted_roles_act_in_a_phase
         sentence = rule.sentence(
-            phase=self.phase,
+            phase=phase.name,
             initiative=self.slug,
             kind=_with_article(role),
             command=phrase,

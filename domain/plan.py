@@ -76,6 +76,9 @@ class Reaction:
     latest_then: int = 0
     """The plan's latest version when the reaction was given (at its meeting, for
     one given there)."""
+    after_final: bool = False
+    """Recorded after the plan was finalised: a letter or e-mail that came in
+    before then. It is answered with reasoning or noted, on the final plan."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -140,6 +143,9 @@ class Plan(Aggregate):
         self.versions: dict[int, Version] = {}
         self.reactions: dict[int, Reaction] = {}
         self.final_version: int | None = None
+        self.finalised_at: datetime | None = None
+        """When it was finalised (None: not, or recorded before finalising kept
+        its time)."""
         self.reaction_period_closes_at: datetime | None = None
         """The closing time of the latest reaction period (None: no deadline)."""
         self.reaction_period_closed = False
@@ -192,11 +198,15 @@ class Plan(Aggregate):
         )
 
     def _require_editable(
-        self, actor: str, initiative: Initiative, action: str
+        self,
+        actor: str,
+        initiative: Initiative,
+        action: str,
+        answering: Sequence[int] = (),
     ) -> None:
         self._require_own(initiative)
         initiative.require_participant(actor, action)
-        self._require_not_finalised()
+        self._require_not_finalised(answering)
         members = initiative.groups[self.group].members
         rules.plans_are_made_by_the_owning_group_or_the_facilitator.check(
             actor in members or actor == initiative.facilitator,
@@ -204,9 +214,17 @@ class Plan(Aggregate):
             group=self.group,
         )
 
-    def _require_not_finalised(self) -> None:
+    def _require_not_finalised(self, answering: Sequence[int] = ()) -> None:
+        """A finalised plan is not changed, but for the answer (reasoning or noted
+        support) to reactions recorded after it was finalised, which came in
+        before: ``answering`` names the reactions an answer is for."""
+        recorded_after = bool(answering) and all(
+            n in self.reactions and self.reactions[n].after_final for n in answering
+        )
         rules.a_finalised_plan_is_not_changed.check(
-            not self.is_finalised, plan=self.slug, version=self.final_version
+            not self.is_finalised or recorded_after,
+            plan=self.slug,
+            version=self.final_version,
         )
 
     def _reaction(self, number: int) -> Reaction:
@@ -312,7 +330,8 @@ class Plan(Aggregate):
             actor in (stakeholder, initiative.facilitator)
         )
         initiative.require_participant(stakeholder, "react to plans")
-        self._require_not_finalised()
+        if received_at is None:
+            self._require_not_finalised()
         rules.a_reaction_refers_to_an_existing_version.check(
             version in self.versions,
             plan=self.slug,
@@ -351,6 +370,17 @@ class Plan(Aggregate):
                 version=version,
                 channel=channel,
                 received_at=received_at,
+            )
+        if self.is_finalised:
+            rules.a_reaction_to_a_final_plan_came_in_before_it_was_final.check(
+                self.finalised_at is not None
+                and given_at is not None
+                and given_at < self.finalised_at,
+                plan=self.slug,
+                version=self.final_version,
+                finalised_at=clock.to_the_second(self.finalised_at)
+                if self.finalised_at
+                else "",
             )
         rules.a_late_reaction_is_refused.check(
             closes_at is None or (given_at or clock.now()) <= closes_at,
@@ -462,6 +492,7 @@ class Plan(Aggregate):
             meeting=meeting,
             recorded_by=actor,
             latest_then=self.latest_version_at(given_at),
+            after_final=self.is_finalised,
         )
 
     def withdraw_reaction(
@@ -636,8 +667,9 @@ class Plan(Aggregate):
         reactions: Sequence[int],
         reasoning: TextRef,
     ) -> None:
-        """Answer reactions with reasoning: the plan stays as it is."""
-        self._require_editable(actor, initiative, "answer reactions")
+        """Answer reactions with reasoning: the plan stays as it is (on a
+        finalised plan too, for reactions recorded after it was finalised)."""
+        self._require_editable(actor, initiative, "answer reactions", reactions)
         answered = self._require_answerable(reactions)
         self._position_defended(
             actor=actor, reactions=[r.number for r in answered], reasoning=reasoning
@@ -654,8 +686,9 @@ class Plan(Aggregate):
     def note_support(
         self, *, actor: str, initiative: Initiative, reactions: Sequence[int]
     ) -> None:
-        """Acknowledge reactions of support: nothing to change."""
-        self._require_editable(actor, initiative, "answer reactions")
+        """Acknowledge reactions of support: nothing to change (on a finalised
+        plan too, for reactions recorded after it was finalised)."""
+        self._require_editable(actor, initiative, "answer reactions", reactions)
         answered = self._require_answerable(reactions)
         for reaction in answered:
             rules.only_support_is_noted.check(
@@ -700,9 +733,12 @@ class Plan(Aggregate):
             closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
         )
         version = self.latest_version
-        self._finalised(actor=actor, version=version)
+        self._finalised(actor=actor, version=version, finalised_at=clock.now())
         return version
 
     @event("Finalised")
-    def _finalised(self, *, actor: str, version: int) -> None:
+    def _finalised(
+        self, *, actor: str, version: int, finalised_at: datetime | None = None
+    ) -> None:
         self.final_version = version
+        self.finalised_at = finalised_at

@@ -434,6 +434,12 @@ a_finalised_plan_is_not_changed = _rule(
     "{plan} is finalised (version {version}); it takes no more drafts, reactions "
     "or answers.",
 )
+a_reaction_to_a_final_plan_came_in_before_it_was_final = _rule(
+    "a_reaction_to_a_final_plan_came_in_before_it_was_final",
+    "{plan} is finalised (version {version}) since {finalised_at}; a reaction that "
+    "came in before then is still recorded, with when it came in, but not one that "
+    "came in after.",
+)
 reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator = _rule(
     "reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator",
     "A reaction is given by the stakeholder themselves, or recorded for them by "

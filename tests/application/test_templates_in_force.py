@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
+from samenspraak.application.report_render import render_markdown
 from samenspraak.application.templates import Registry, installed, load_template
 from samenspraak.domain import clock
 from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE, ProcessTemplate
@@ -714,3 +715,69 @@ def test_the_council_phase_asks_for_an_informing_of_its_own_in_todo_and_in_advan
             engine.advance_phase({"actor": "facilitator", "initiative": "harbour"})
             == "end"
         )
+
+
+def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(engine):
+    """Under the Omgevingswet every view that came in during the six weeks is
+    answered. A letter that came in on day 41 is found after the plan was
+    finalised, in the response-report phase, where no one reacts any more: it is
+    recorded as the views phase allowed, answered with reasoning (no change can
+    be made in the final plan), and the phase is not left before it is."""
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    def letter(day: int) -> object:
+        return do("react_to_plan", actor="facilitator", stakeholder="resident",
+                  channel="letter", plan="omgevingsplan", version=1,
+                  stance="objection", text=f"Sent on day {day}.",
+                  received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "omgevingswet")
+        do("join_initiative", actor="facilitator", stakeholder="resident",
+           kind="resident")  # fmt: skip
+        do("join_initiative", actor="planner", stakeholder="planner",
+           kind="civil-servant")  # fmt: skip
+        do("form_group", actor="facilitator", group="plan-team", kind="working",
+           name="Plan team", mandate="Writes the omgevingsplan.")  # fmt: skip
+        do("add_member", actor="facilitator", group="plan-team", stakeholder="planner")
+        do("create_plan", actor="facilitator", plan="omgevingsplan",
+           title="Omgevingsplan", group="plan-team")  # fmt: skip
+        do("propose_draft", actor="facilitator", plan="omgevingsplan",
+           text="The draft.", changes="First draft.")  # fmt: skip
+        assert do("advance_phase", actor="facilitator") == "views"
+    with clock.frozen_at(MOMENT + timedelta(days=42)):
+        assert do("advance_phase", actor="facilitator") == "response-report"
+        do("finalise_plan", actor="facilitator", plan="omgevingsplan")
+    with clock.frozen_at(MOMENT + timedelta(days=50)):
+        assert letter(41) == 1
+        assert [
+            (item.kind, item.subject, item.count)
+            for item in engine.todo("planner")
+            if item.kind == "unanswered-reactions"
+        ] == [("unanswered-reactions", "omgevingsplan", 1)]
+        with pytest.raises(NotAllowed) as too_late:
+            letter(43)
+        with pytest.raises(NotAllowed) as leaving:
+            do("advance_phase", actor="facilitator")
+        with pytest.raises(NotAllowed) as adopting:
+            do("adopt_change", actor="planner", plan="omgevingsplan", reactions=[1],
+               version=1, explanation="Done.")  # fmt: skip
+        do("defend_position", actor="planner", plan="omgevingsplan", reactions=[1],
+           reasoning="The plan was final; the council hears of it.")  # fmt: skip
+        assert do("advance_phase", actor="facilitator") == "council-decision"
+    assert too_late.value.rule == "only_permitted_roles_act_in_a_phase"
+    assert "every reaction on the initiative's plans" in str(leaving.value)
+    assert adopting.value.rule == "a_finalised_plan_is_not_changed"
+    details = engine.plan_details("harbour", "omgevingsplan")
+    [reaction] = details.reactions
+    assert (details.final_version, reaction.given_at, reaction.answer.kind) == (
+        1,
+        MOMENT + timedelta(days=41),
+        "defended",
+    )
+    report = render_markdown(engine.participation_report("harbour"), "en")
+    assert "Sent on day 41. (resident, recorded by facilitator, received 12 Apr" in (
+        report
+    )

@@ -772,3 +772,72 @@ def test_a_letter_is_judged_by_the_closing_time_it_came_in_under(
         second = DEADLINE + timedelta(days=14)
         assert letter(traffic_plan, city_centre, text, reopened, closes_at=second) == 1
         assert letter(traffic_plan, city_centre, text, between, closes_at=None) == 2
+
+
+def test_a_letter_found_after_the_plan_was_final_is_recorded_if_it_came_in_before(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    """The plan has no reaction period; it was finalised at noon. A letter that
+    came in that morning is recorded and answered with reasoning or noted; one
+    that came in after noon, and anything else on the final plan, is refused."""
+    noon = story_start + timedelta(hours=3)
+    with clock.frozen_at(noon):
+        traffic_plan.finalise(actor="bakery", initiative=city_centre)
+    [finalised] = traffic_plan.collect_events()
+    assert finalised.finalised_at == noon
+    later = noon + timedelta(days=2)
+    with clock.frozen_at(later):
+        morning = letter(
+            traffic_plan, city_centre, text, noon - timedelta(hours=2), closes_at=None
+        )
+        supporting = traffic_plan.add_reaction(
+            actor="facilitator", initiative=city_centre, stakeholder="library",
+            version=1, stance=Stance.SUPPORT, text=text("support by e-mail"),
+            channel=Channel.EMAIL, received_at=noon - timedelta(minutes=1),
+        )  # fmt: skip
+    added = traffic_plan.collect_events()
+    assert [(e.reaction, e.given_at) for e in added] == [
+        (morning, noon - timedelta(hours=2)),
+        (supporting, noon - timedelta(minutes=1)),
+    ]
+    with (
+        clock.frozen_at(later),
+        refused(
+            rules.a_reaction_to_a_final_plan_came_in_before_it_was_final,
+            "traffic-plan is finalised (version 1) since 2026-01-12T12:00+01:00; a "
+            "reaction that came in before then is still recorded, with when it came "
+            "in, but not one that came in after.",
+            traffic_plan,
+        ),
+    ):
+        letter(traffic_plan, city_centre, text, noon, closes_at=None)
+    final = (
+        "traffic-plan is finalised (version 1); it takes no more drafts, reactions "
+        "or answers."
+    )
+    with clock.frozen_at(later), refused(rules.a_finalised_plan_is_not_changed, final):
+        traffic_plan.add_reaction(
+            actor="library", initiative=city_centre, stakeholder="library",
+            version=1, stance=Stance.CONCERN, text=text("online, now"),
+        )  # fmt: skip
+    with refused(rules.a_finalised_plan_is_not_changed, final, traffic_plan):
+        traffic_plan.adopt_change(
+            actor="bakery", initiative=city_centre, reactions=[morning], version=1,
+            explanation=text("adopted"),
+        )  # fmt: skip
+    with refused(rules.a_finalised_plan_is_not_changed, final, traffic_plan):
+        traffic_plan.withdraw_reaction(
+            actor="facilitator", initiative=city_centre, reaction=morning
+        )
+    traffic_plan.defend_position(
+        actor="bakery", initiative=city_centre, reactions=[morning],
+        reasoning=text("the plan was final; the council hears of it"),
+    )  # fmt: skip
+    traffic_plan.note_support(
+        actor="bakery", initiative=city_centre, reactions=[supporting]
+    )
+    assert [type(e).__name__ for e in traffic_plan.collect_events()] == [
+        "PositionDefended",
+        "SupportNoted",
+    ]
+    assert traffic_plan.unanswered == []
