@@ -1017,13 +1017,14 @@ def _rebuild(
             "new, empty database."
         )
         raise Conflict(msg)
-    try:  # the database is empty: if writing fails, it is emptied again
-        scope = str(manifest.initiative_id)
+    scope = str(manifest.initiative_id)
+
+    def writes() -> Iterator[tuple[Sequence[StoredEvent], dict[str, Any]]]:
         people = [
             StakeholderRow(line["id"], line["ref"], line["name"], None)
             for _, line in _lines(bundle, STAKEHOLDERS)
         ]
-        app.recorder.insert_events([], stakeholders=people)
+        yield [], {"stakeholders": people}
         texts = itertools.chain(
             (
                 TextRow(line["id"], scope, line["purpose"], line["salt"], line["body"])
@@ -1032,10 +1033,17 @@ def _rebuild(
             (TextRow(text_id, scope, ERASED, None, None) for text_id in erased),
         )
         for rows in _batches(texts):
-            app.recorder.insert_events([], texts=rows)
+            yield [], {"texts": rows}
         events = (_stored(n, line)[1] for n, line in _lines(bundle, EVENTS))
         for batch in _batches(events):
-            app.recorder.insert_events(batch)
+            yield batch, {}
+
+    # In batches, so that memory stays flat, and in one transaction: a replay
+    # whose process is killed part of the way leaves none of the record, never
+    # a shorter one that verifies. When writing fails, the database is emptied
+    # again besides (a database that was there already, in a failed transaction).
+    try:
+        app.store.write_in_one_transaction(writes())
     except PersistenceError as error:
         kept = _empty_again(app)
         msg = f"The database failed while replaying: {str(error).rstrip('.')}; {kept}."

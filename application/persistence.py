@@ -485,6 +485,15 @@ class TextStoreRecorder:
                 )
         job.now_named, job.erased = ref, erased
 
+    def write_in_one_transaction(
+        self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
+    ) -> None:
+        """Write each (events, with texts or stakeholders) of ``writes`` as a save
+        would, all in one transaction: a replay, which writes a whole record in
+        batches (so that its memory stays flat) and must leave all of it or none,
+        also when its process is killed part of the way."""
+        raise NotImplementedError
+
     def empty_after_a_failed_replay(self) -> None:
         """Remove every event, text and directory row, in one transaction. Only for
         a replay into a new, empty database that failed part of the way (a replay
@@ -592,6 +601,13 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         if kwargs.get("erasure") is not None:
             self._erase_rows(c, kwargs["erasure"])
         return notification_ids
+
+    def write_in_one_transaction(
+        self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
+    ) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for stored_events, rows in writes:
+                self._insert_events(c, stored_events, **rows)
 
     def select_text_bodies(
         self, ids: Sequence[str]

@@ -7,6 +7,8 @@ import contextlib
 import json
 import secrets
 import sqlite3
+import subprocess
+import sys
 import tracemalloc
 import uuid
 import zipfile
@@ -1313,3 +1315,46 @@ def test_a_bundle_holds_its_four_members_each_once(
         "manifest.json, each once."
     )
     assert not (tmp_path / "new.db").exists()
+
+
+DIE_WHILE_REPLAYING = """
+import os, sys
+from samenspraak.application import Samenspraak
+from samenspraak.application import bundle
+batches = bundle._batches
+written = 0
+
+def dying(items):
+    global written
+    for batch in batches(items):
+        written += 1
+        if written == 8:  # the texts are in, and the first events
+            os._exit(9)  # as a power cut or kill -9 ends it: nothing is cleaned up
+        yield batch
+
+bundle.PAGE = 10
+bundle._batches = dying
+Samenspraak.replay(sys.argv[1], sys.argv[2])
+"""
+
+
+def test_a_replay_killed_part_of_the_way_leaves_no_part_of_the_record(
+    exported: Path, url: str
+) -> None:
+    """A replay writes the whole record in one transaction: a process killed
+    while writing (no chance to empty the database again) leaves it empty, not
+    a shorter record that verifies."""
+    died = subprocess.run(
+        [sys.executable, "-c", DIE_WHILE_REPLAYING, str(exported), url],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert died.returncode == 9, died.stderr
+    left = Samenspraak.open(url)
+    try:
+        assert set(left.store.count_rows().values()) == {0}
+    finally:
+        left.close()
+    assert Samenspraak.replay(exported, url).events == 70  # and it can start again
