@@ -423,3 +423,38 @@ def test_a_database_kept_locked_by_another_process_is_said_in_words(
         "perhaps, or a command that has the record to itself) kept it locked for "
         "longer than the engine waits for it. Try again;"
     )
+
+
+def test_an_event_of_a_kind_this_version_does_not_know_is_named_in_words(
+    story: tuple[Samenspraak, object, Path],
+) -> None:
+    """A newer version of samenspraak, on the same database, may record an event
+    of a kind this version does not know: a command then says so, and which
+    event, instead of calling it an unexpected fault of the engine."""
+    app, _, db = story
+    with closing(sqlite3.connect(db)) as connection:
+        originator, version, state = connection.execute(
+            "SELECT originator_id, originator_version, state FROM stored_events "
+            "ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+            (
+                originator,
+                version + 1,
+                "samenspraak.domain.initiative:Initiative.Reopened",
+                state,
+            ),
+        )
+        connection.commit()
+    for command in (
+        lambda: app.initiative_status("city-centre"),
+        app.rebuild_projections,
+    ):
+        with pytest.raises(StorageError) as refused:
+            command()
+        assert str(refused.value) == (
+            "The record holds an event of a kind this version of samenspraak does "
+            "not know (Initiative.Reopened, at position 71): a newer version of "
+            "samenspraak may have recorded it; use that version, or one newer."
+        )
