@@ -11,7 +11,9 @@ searchable-content example extends its recorders).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from eventsourcing.sqlite import (
     SQLiteCursor,
     SQLiteDatastore,
 )
+
+from samenspraak.application.errors import StorageError
 
 TEXTS_TABLE = "samenspraak_texts"
 STRETCH_FROM = 64
@@ -541,6 +545,45 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name)
+        name = datastore.pool.db_name
+        self._path = (
+            None
+            if datastore.pool.is_sqlite_memory_mode or name.startswith("file:")
+            else os.path.abspath(name)
+        )
+        self._file: tuple[int, int] | None = None
+        self._note_the_file()
+
+    def _note_the_file(self) -> tuple[int, int] | None:
+        """The file (device, inode) the record is kept in, once it exists."""
+        if self._file is None and self._path is not None:
+            with contextlib.suppress(OSError):
+                found = os.stat(self._path)
+                self._file = (found.st_dev, found.st_ino)
+        return self._file
+
+    def _refuse_a_file_gone_or_replaced(self) -> None:
+        """Inside a writing transaction: the record's file is still the one this
+        recorder opened. SQLite goes on writing into the file it has open when
+        that file is deleted, or replaced by another (a backup put back with
+        ``mv``): what a long-open instance (a portal's) recorded then would be
+        lost with it, each command saying it was recorded."""
+        noted = self._file
+        if noted is None or self._path is None:
+            self._note_the_file()
+            return
+        try:
+            found = os.stat(self._path)
+            now: tuple[int, int] | None = (found.st_dev, found.st_ino)
+        except OSError:
+            now = None
+        if now != noted:
+            msg = (
+                f"The database file {self.datastore.pool.db_name} was deleted or "
+                "replaced while the record was open, so nothing was recorded: open "
+                "the record again."
+            )
+            raise StorageError(msg)
 
     @property
     def events_table(self) -> str:
@@ -555,6 +598,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         most do not."""
         c.execute("PRAGMA secure_delete = ON")
         super()._write_first(c)
+        self._refuse_a_file_gone_or_replaced()
 
     def release_what_was_erased(self) -> None:
         """Copy the write-ahead log into the file and empty it (``wal_checkpoint

@@ -458,3 +458,34 @@ def test_an_event_of_a_kind_this_version_does_not_know_is_named_in_words(
             "not know (Initiative.Reopened, at position 71): a newer version of "
             "samenspraak may have recorded it; use that version, or one newer."
         )
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_record_whose_file_was_deleted_or_replaced_while_open_records_nothing_more(
+    tmp_path: Path, how: str
+) -> None:
+    """A portal keeps the record open all day. When its file is deleted, or
+    replaced by another (a backup put back with mv), SQLite would go on writing
+    into the file it opened, which no one will ever open again: every command
+    would say it was recorded, and all of it would be lost. It is refused
+    instead, in words."""
+    db = tmp_path / "city.db"
+    record_something_in(db)
+    app = Samenspraak.open(db, create=False)
+    try:
+        app.register_stakeholder({"actor": "b", "stakeholder": "b", "name": "B"})
+        if how == "deleted":
+            for end in ("", "-wal", "-shm"):
+                Path(f"{db}{end}").unlink(missing_ok=True)
+        else:
+            backup = tmp_path / "backup.db"
+            record_something_in(backup)
+            os.replace(backup, db)
+        with pytest.raises(StorageError) as refused:
+            app.register_stakeholder({"actor": "c", "stakeholder": "c", "name": "C"})
+        assert str(refused.value) == (
+            f"The database file {db} was deleted or replaced while the record was "
+            "open, so nothing was recorded: open the record again."
+        )
+    finally:
+        app.close()
