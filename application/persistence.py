@@ -58,6 +58,10 @@ class TextRow:
     body: str | None
 
 
+class RecordHeld(Exception):
+    """A new record was to be written into a database that holds one."""
+
+
 class ActorWasErased(Exception):
     """The stakeholder giving a command was erased while it ran: nothing of it is
     written (raised inside the transaction that would have saved it)."""
@@ -489,14 +493,23 @@ class TextStoreRecorder:
                 )
         job.now_named, job.erased = ref, erased
 
-    def write_in_one_transaction(
+    def write_a_new_record(
         self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
     ) -> None:
         """Write each (events, with texts or stakeholders) of ``writes`` as a save
-        would, all in one transaction: a replay, which writes a whole record in
-        batches (so that its memory stays flat) and must leave all of it or none,
-        also when its process is killed part of the way."""
+        would, all in one transaction, into a database that holds no record
+        (raises :class:`RecordHeld` else, checked in that transaction, once no
+        other writer can write): a replay, which writes a whole record in batches
+        (so that its memory stays flat) and must leave all of it or none, also
+        when its process is killed part of the way, and never write into, or
+        fail over, a record another replay wrote at the same moment."""
         raise NotImplementedError
+
+    def _refuse_a_record_held(self, c: _Cursor) -> None:
+        for table in (self.events_table, self.texts_table, self.stakeholders_table):
+            c.execute(f"SELECT 1 FROM {table} LIMIT 1")
+            if c.fetchall():
+                raise RecordHeld
 
     def empty_after_a_failed_replay(self) -> None:
         """Remove every event, text and directory row, in one transaction. Only for
@@ -646,10 +659,12 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
             self._erase_rows(c, kwargs["erasure"])
         return notification_ids
 
-    def write_in_one_transaction(
+    def write_a_new_record(
         self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
     ) -> None:
         with self.datastore.transaction(commit=True) as c:
+            self._write_first(c)  # from here on, no other writer
+            self._refuse_a_record_held(c)
             for stored_events, rows in writes:
                 self._insert_events(c, stored_events, **rows)
 

@@ -88,10 +88,12 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             self._refuse_what_came_since(curs, since)
             self._refuse_what_changed_since_read(curs, read)
 
-    def write_in_one_transaction(
+    def write_a_new_record(
         self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
     ) -> None:
         with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)  # from here on, no other writer of events
+            self._refuse_a_record_held(curs)
             for stored_events, rows in writes:
                 self._insert_events(curs, stored_events, **rows)
                 if stored_events:
