@@ -39,6 +39,7 @@ from eventsourcing.persistence import (
     ConnectionPoolClosedError,
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     MapperDeserialisationError,
     OperationalError,
     PersistenceError,
@@ -46,7 +47,13 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.sqlite import SQLiteDatastore
-from eventsourcing.utils import Environment, EnvType, get_topic, strtobool
+from eventsourcing.utils import (
+    Environment,
+    EnvType,
+    TopicError,
+    get_topic,
+    strtobool,
+)
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -506,6 +513,26 @@ def _a_date_alone(given: object) -> bool:
     )
 
 
+class KnownKindsMapper(Mapper[UUID]):
+    """The library's mapper, saying in words when a stored event is of a kind this
+    version does not know (a newer version on the same database recorded it),
+    where the library raised a ``TopicError`` that read as a fault of the engine."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        try:
+            return super().to_domain_event(stored_event)
+        except TopicError:
+            kind = stored_event.topic.rpartition(":")[2][:100]
+            position = getattr(stored_event, "id", None)  # a notification's
+            where = f", at position {position}" if isinstance(position, int) else ""
+            msg = (
+                f"The record holds an event of a kind this version of samenspraak "
+                f"does not know ({kind}{where}): a newer version of samenspraak may "
+                "have recorded it; use that version, or one newer."
+            )
+            raise StorageError(msg) from None
+
+
 class Samenspraak(Application[UUID]):
     """The engine: participation processes recorded as events."""
 
@@ -799,6 +826,11 @@ class Samenspraak(Application[UUID]):
             )
             raise InvalidInput(msg)
         self._templates = registry
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=KnownKindsMapper
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -40,10 +40,12 @@ import itertools
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -62,7 +64,12 @@ from samenspraak.application.app import (
     erased_names,
     ref,
 )
-from samenspraak.application.config import is_postgres, resolve_db, storage_env
+from samenspraak.application.config import (
+    OWN_TABLES,
+    is_postgres,
+    resolve_db,
+    storage_env,
+)
 from samenspraak.application.errors import (
     Conflict,
     InvalidInput,
@@ -80,6 +87,7 @@ from samenspraak.application.integrity import (
     text_refs,
 )
 from samenspraak.application.persistence import (
+    RecordHeld,
     StakeholderRow,
     TextRow,
     identity_body,
@@ -509,9 +517,36 @@ def replay_bundle(
             )
         except BaseException:
             if created is not None:  # a replay that fails leaves no file behind
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    Path(f"{created}{suffix}").unlink(missing_ok=True)
+                _remove_unless_a_record_is_in(created)
             raise
+
+
+def _remove_unless_a_record_is_in(created: Path) -> None:
+    """Remove the file a failed replay created, with its write-ahead log, unless
+    another replay into the same file, at the same moment, wrote a record there:
+    decided holding the file's write lock, so that no one writes meanwhile (a
+    writer that then finds the file gone says so, and keeps nothing)."""
+    try:
+        with closing(sqlite3.connect(created, timeout=10)) as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            ]
+            if any(
+                connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
+                for table in tables
+                if table in OWN_TABLES
+            ):
+                return  # another replay's record: kept
+            created.unlink(missing_ok=True)
+            connection.rollback()
+    except sqlite3.Error:
+        return  # busy or unreadable: left, rather than remove a record
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{created}{suffix}").unlink(missing_ok=True)
 
 
 def _a_new_sqlite_file(db: str | None) -> Path | None:
@@ -998,6 +1033,12 @@ def _same_identity(
     return False
 
 
+HELD = (
+    "The database already holds a record; a bundle is replayed into a new, empty "
+    "database."
+)
+
+
 def _rebuild(
     app: Samenspraak,
     bundle: zipfile.ZipFile,
@@ -1015,18 +1056,15 @@ def _rebuild(
         msg = f"The database cannot be read: {str(error).rstrip('.')}."
         raise StorageError(msg) from None
     if held:
-        msg = (
-            "The database already holds a record; a bundle is replayed into a "
-            "new, empty database."
-        )
-        raise Conflict(msg)
-    try:  # the database is empty: if writing fails, it is emptied again
-        scope = str(manifest.initiative_id)
+        raise Conflict(HELD)
+    scope = str(manifest.initiative_id)
+
+    def writes() -> Iterator[tuple[Sequence[StoredEvent], dict[str, Any]]]:
         people = [
             StakeholderRow(line["id"], line["ref"], line["name"], None)
             for _, line in _lines(bundle, STAKEHOLDERS)
         ]
-        app.recorder.insert_events([], stakeholders=people)
+        yield [], {"stakeholders": people}
         texts = itertools.chain(
             (
                 TextRow(line["id"], scope, line["purpose"], line["salt"], line["body"])
@@ -1035,13 +1073,25 @@ def _rebuild(
             (TextRow(text_id, scope, ERASED, None, None) for text_id in erased),
         )
         for rows in _batches(texts):
-            app.recorder.insert_events([], texts=rows)
+            yield [], {"texts": rows}
         events = (_stored(n, line)[1] for n, line in _lines(bundle, EVENTS))
         for batch in _batches(events):
-            app.recorder.insert_events(batch)
+            yield batch, {}
+
+    # In batches, so that memory stays flat, and in one transaction: a replay
+    # whose process is killed part of the way, or that fails, leaves none of the
+    # record, never a shorter one that verifies. Whether the database is empty is
+    # asked again in that transaction: another replay may have written into it
+    # meanwhile, and its record is neither added to nor emptied.
+    try:
+        app.store.write_a_new_record(writes())
+    except RecordHeld:
+        raise Conflict(HELD) from None
     except PersistenceError as error:
-        kept = _empty_again(app)
-        msg = f"The database failed while replaying: {str(error).rstrip('.')}; {kept}."
+        msg = (
+            f"The database failed while replaying: {str(error).rstrip('.')}; "
+            "nothing was kept."
+        )
         raise StorageError(msg) from None
     try:
         app.catch_up()

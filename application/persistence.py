@@ -11,7 +11,9 @@ searchable-content example extends its recorders).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from eventsourcing.sqlite import (
     SQLiteCursor,
     SQLiteDatastore,
 )
+
+from samenspraak.application.errors import StorageError
 
 TEXTS_TABLE = "samenspraak_texts"
 STRETCH_FROM = 64
@@ -52,6 +56,10 @@ class TextRow:
     purpose: str
     salt: str | None
     body: str | None
+
+
+class RecordHeld(Exception):
+    """A new record was to be written into a database that holds one."""
 
 
 class ActorWasErased(Exception):
@@ -485,6 +493,24 @@ class TextStoreRecorder:
                 )
         job.now_named, job.erased = ref, erased
 
+    def write_a_new_record(
+        self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
+    ) -> None:
+        """Write each (events, with texts or stakeholders) of ``writes`` as a save
+        would, all in one transaction, into a database that holds no record
+        (raises :class:`RecordHeld` else, checked in that transaction, once no
+        other writer can write): a replay, which writes a whole record in batches
+        (so that its memory stays flat) and must leave all of it or none, also
+        when its process is killed part of the way, and never write into, or
+        fail over, a record another replay wrote at the same moment."""
+        raise NotImplementedError
+
+    def _refuse_a_record_held(self, c: _Cursor) -> None:
+        for table in (self.events_table, self.texts_table, self.stakeholders_table):
+            c.execute(f"SELECT 1 FROM {table} LIMIT 1")
+            if c.fetchall():
+                raise RecordHeld
+
     def empty_after_a_failed_replay(self) -> None:
         """Remove every event, text and directory row, in one transaction. Only for
         a replay into a new, empty database that failed part of the way (a replay
@@ -532,6 +558,45 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name)
+        name = datastore.pool.db_name
+        self._path = (
+            None
+            if datastore.pool.is_sqlite_memory_mode or name.startswith("file:")
+            else os.path.abspath(name)
+        )
+        self._file: tuple[int, int] | None = None
+        self._note_the_file()
+
+    def _note_the_file(self) -> tuple[int, int] | None:
+        """The file (device, inode) the record is kept in, once it exists."""
+        if self._file is None and self._path is not None:
+            with contextlib.suppress(OSError):
+                found = os.stat(self._path)
+                self._file = (found.st_dev, found.st_ino)
+        return self._file
+
+    def _refuse_a_file_gone_or_replaced(self) -> None:
+        """Inside a writing transaction: the record's file is still the one this
+        recorder opened. SQLite goes on writing into the file it has open when
+        that file is deleted, or replaced by another (a backup put back with
+        ``mv``): what a long-open instance (a portal's) recorded then would be
+        lost with it, each command saying it was recorded."""
+        noted = self._file
+        if noted is None or self._path is None:
+            self._note_the_file()
+            return
+        try:
+            found = os.stat(self._path)
+            now: tuple[int, int] | None = (found.st_dev, found.st_ino)
+        except OSError:
+            now = None
+        if now != noted:
+            msg = (
+                f"The database file {self.datastore.pool.db_name} was deleted or "
+                "replaced while the record was open, so nothing was recorded: open "
+                "the record again."
+            )
+            raise StorageError(msg)
 
     @property
     def events_table(self) -> str:
@@ -546,6 +611,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         most do not."""
         c.execute("PRAGMA secure_delete = ON")
         super()._write_first(c)
+        self._refuse_a_file_gone_or_replaced()
 
     def release_what_was_erased(self) -> None:
         """Copy the write-ahead log into the file and empty it (``wal_checkpoint
@@ -592,6 +658,15 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         if kwargs.get("erasure") is not None:
             self._erase_rows(c, kwargs["erasure"])
         return notification_ids
+
+    def write_a_new_record(
+        self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
+    ) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            self._write_first(c)  # from here on, no other writer
+            self._refuse_a_record_held(c)
+            for stored_events, rows in writes:
+                self._insert_events(c, stored_events, **rows)
 
     def select_text_bodies(
         self, ids: Sequence[str]

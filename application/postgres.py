@@ -6,7 +6,7 @@ no PostgreSQL driver (``pip install 'samenspraak[postgres]'`` brings it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -87,6 +87,17 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             self._lock_table(curs)
             self._refuse_what_came_since(curs, since)
             self._refuse_what_changed_since_read(curs, read)
+
+    def write_a_new_record(
+        self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
+    ) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)  # from here on, no other writer of events
+            self._refuse_a_record_held(curs)
+            for stored_events, rows in writes:
+                self._insert_events(curs, stored_events, **rows)
+                if stored_events:
+                    self._insert_stored_events(curs, stored_events)
 
     def select_records(
         self, after: int, limit: int

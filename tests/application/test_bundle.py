@@ -7,6 +7,8 @@ import contextlib
 import json
 import secrets
 import sqlite3
+import subprocess
+import sys
 import tracemalloc
 import uuid
 import zipfile
@@ -1326,3 +1328,94 @@ def test_a_bundle_holds_its_four_members_each_once(
         "manifest.json, each once."
     )
     assert not (tmp_path / "new.db").exists()
+
+
+DIE_WHILE_REPLAYING = """
+import os, sys
+from samenspraak.application import Samenspraak
+from samenspraak.application import bundle
+batches = bundle._batches
+written = 0
+
+def dying(items):
+    global written
+    for batch in batches(items):
+        written += 1
+        if written == 8:  # the texts are in, and the first events
+            os._exit(9)  # as a power cut or kill -9 ends it: nothing is cleaned up
+        yield batch
+
+bundle.PAGE = 10
+bundle._batches = dying
+Samenspraak.replay(sys.argv[1], sys.argv[2])
+"""
+
+
+def test_a_replay_killed_part_of_the_way_leaves_no_part_of_the_record(
+    exported: Path, url: str
+) -> None:
+    """A replay writes the whole record in one transaction: a process killed
+    while writing (no chance to empty the database again) leaves it empty, not
+    a shorter record that verifies."""
+    died = subprocess.run(
+        [sys.executable, "-c", DIE_WHILE_REPLAYING, str(exported), url],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert died.returncode == 9, died.stderr
+    left = Samenspraak.open(url)
+    try:
+        assert set(left.store.count_rows().values()) == {0}
+    finally:
+        left.close()
+    assert Samenspraak.replay(exported, url).events == 70  # and it can start again
+
+
+@pytest.mark.parametrize("when", ["before it looked", "after it looked"])
+def test_two_replays_into_one_new_file_at_once_keep_the_record_of_the_first(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """Two replays into the same new file: the one that writes second is refused,
+    and neither empties nor removes the record the first wrote (it did both: the
+    first had said it was replayed, and the file was gone)."""
+    db = tmp_path / "copy.db"
+    rebuild = bundles._rebuild
+    nested: list[str] = []
+
+    def the_other_first(app: Samenspraak, *args: Any) -> Any:
+        if nested:  # the other replay itself
+            return rebuild(app, *args)
+        nested.append("started")
+
+        def replay_the_other() -> None:
+            nested.append(Samenspraak.replay(exported, db).head)
+
+        if when == "before it looked":
+            replay_the_other()
+        else:
+            counted = app.store.count_rows
+
+            def looked() -> dict[str, int]:
+                found = counted()
+                replay_the_other()
+                return found
+
+            monkeypatch.setattr(app.store, "count_rows", looked)
+        return rebuild(app, *args)
+
+    monkeypatch.setattr(bundles, "_rebuild", the_other_first)
+    with pytest.raises(Conflict) as refused:
+        Samenspraak.replay(exported, db)
+    assert str(refused.value) == (
+        "The database already holds a record; a bundle is replayed into a new, "
+        "empty database."
+    )
+    assert len(nested) == 2  # the other was replayed
+    copy = opened(db)
+    try:
+        assert copy.stored_event_count() == 70
+        assert copy.verify_audit().intact
+    finally:
+        copy.close()

@@ -423,3 +423,69 @@ def test_a_database_kept_locked_by_another_process_is_said_in_words(
         "perhaps, or a command that has the record to itself) kept it locked for "
         "longer than the engine waits for it. Try again;"
     )
+
+
+def test_an_event_of_a_kind_this_version_does_not_know_is_named_in_words(
+    story: tuple[Samenspraak, object, Path],
+) -> None:
+    """A newer version of samenspraak, on the same database, may record an event
+    of a kind this version does not know: a command then says so, and which
+    event, instead of calling it an unexpected fault of the engine."""
+    app, _, db = story
+    with closing(sqlite3.connect(db)) as connection:
+        originator, version, state = connection.execute(
+            "SELECT originator_id, originator_version, state FROM stored_events "
+            "ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
+            (
+                originator,
+                version + 1,
+                "samenspraak.domain.initiative:Initiative.Reopened",
+                state,
+            ),
+        )
+        connection.commit()
+    for command in (
+        lambda: app.initiative_status("city-centre"),
+        app.rebuild_projections,
+    ):
+        with pytest.raises(StorageError) as refused:
+            command()
+        assert str(refused.value) == (
+            "The record holds an event of a kind this version of samenspraak does "
+            "not know (Initiative.Reopened, at position 71): a newer version of "
+            "samenspraak may have recorded it; use that version, or one newer."
+        )
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_record_whose_file_was_deleted_or_replaced_while_open_records_nothing_more(
+    tmp_path: Path, how: str
+) -> None:
+    """A portal keeps the record open all day. When its file is deleted, or
+    replaced by another (a backup put back with mv), SQLite would go on writing
+    into the file it opened, which no one will ever open again: every command
+    would say it was recorded, and all of it would be lost. It is refused
+    instead, in words."""
+    db = tmp_path / "city.db"
+    record_something_in(db)
+    app = Samenspraak.open(db, create=False)
+    try:
+        app.register_stakeholder({"actor": "b", "stakeholder": "b", "name": "B"})
+        if how == "deleted":
+            for end in ("", "-wal", "-shm"):
+                Path(f"{db}{end}").unlink(missing_ok=True)
+        else:
+            backup = tmp_path / "backup.db"
+            record_something_in(backup)
+            os.replace(backup, db)
+        with pytest.raises(StorageError) as refused:
+            app.register_stakeholder({"actor": "c", "stakeholder": "c", "name": "C"})
+        assert str(refused.value) == (
+            f"The database file {db} was deleted or replaced while the record was "
+            "open, so nothing was recorded: open the record again."
+        )
+    finally:
+        app.close()
