@@ -953,7 +953,11 @@ class Samenspraak(Application[UUID]):
                 "up to date (caught up by one who may write them, with samenspraak "
                 "projections catch-up)."
             )
-        return StorageError(f"The database failed: {error}")
+        if "database or disk is full" in said or getattr(cause, "sqlstate", None) in (
+            "53100",  # PostgreSQL: disk_full
+        ):
+            return StorageError(DISK_FULL)
+        return StorageError(f"The database failed: {said.strip().rstrip('.')}.")
 
     def _refuse_when_closed(self) -> None:
         if self.closing.is_set():  # set by close(), on either backend
@@ -3973,6 +3977,10 @@ CONCERNING_A_STAKEHOLDER = frozenset(
 )
 """Events about a stakeholder besides the one who gave the command."""
 
+DISK_FULL = (
+    "The disk that holds the database is full, so nothing was recorded: make room "
+    "on it and give the command again."
+)
 CLOSED = "This instance of the engine was closed; open the record again."
 
 BUSY = (

@@ -489,3 +489,33 @@ def test_a_record_whose_file_was_deleted_or_replaced_while_open_records_nothing_
         )
     finally:
         app.close()
+
+
+def test_a_full_disk_is_named_and_nothing_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite says "database or disk is full" when a write finds no room; the
+    command says so in a sentence that tells what to do, and records nothing."""
+    app = Samenspraak.open(tmp_path / "city.db")
+    try:
+        app.register_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        before = app.store.count_rows()
+
+        def no_room(*args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(type(app.store), "_write_first", no_room)
+        with pytest.raises(StorageError) as full:
+            app.register_stakeholder(
+                {"actor": "library", "stakeholder": "library", "name": "The library"}
+            )
+        monkeypatch.undo()
+        assert str(full.value) == (
+            "The disk that holds the database is full, so nothing was recorded: "
+            "make room on it and give the command again."
+        )
+        assert app.store.count_rows() == before
+    finally:
+        app.close()
