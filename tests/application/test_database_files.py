@@ -519,3 +519,41 @@ def test_a_full_disk_is_named_and_nothing_is_recorded(
         assert app.store.count_rows() == before
     finally:
         app.close()
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"),
+    reason="this system has no unnamed files (O_TMPFILE) to write a file whole in",
+)
+def test_a_bundle_killed_while_written_leaves_no_file_behind(tmp_path: Path) -> None:
+    """An export holds names and texts: killed half-way, it must not leave a
+    hidden copy beside the target that no erasure would ever reach."""
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from samenspraak.application.files import write_whole\n"
+        "def half(file):\n"
+        "    file.write(b'names and texts' * 1000)\n"
+        "    file.flush()\n"
+        "    os._exit(9)\n"
+        "write_whole(Path(sys.argv[1]), half)\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "city.zip")], check=False
+    )
+    assert killed.returncode == 9
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_written_whole_takes_its_place_with_the_usual_permissions(
+    tmp_path: Path,
+) -> None:
+    from samenspraak.application.files import write_whole  # noqa: PLC0415
+
+    target = tmp_path / "report.html"
+    target.write_text("old", "utf-8")
+    target.chmod(0o640)
+    assert write_whole(target, lambda file: file.write(b"new")) == 3
+    assert target.read_text("utf-8") == "new"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

@@ -204,7 +204,15 @@ def test_export_into_a_read_only_folder_says_it_cannot_write_the_bundle(
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
         return mkstemp(*args, dir=dir, **kwargs)
 
+    opened = os.open
+
+    def no_unnamed_file(path: Any, flags: int, *args: Any, **kwargs: Any) -> Any:
+        if flags & getattr(os, "O_TMPFILE", 0) and Path(path) == folder:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return opened(path, flags, *args, **kwargs)
+
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(os, "open", no_unnamed_file)
     target = folder / "city.zip"
     sentence = refused(demo_db, "export", CITY, "-o", str(target))
     assert sentence == f"Cannot write {target}: read-only file system."
