@@ -413,7 +413,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [
                     c.number,
                     w.when(c.informed_at),
-                    w.value(c.session),
+                    w.council_session(c.session),
                     w.text(c.document_title),
                     _Code(c.document_sha256),
                     _head_then(c, w),
@@ -1521,7 +1521,7 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
                 [
                     str(c.number),
                     _e(w.when(c.informed_at)),
-                    _e(w.value(c.session)),
+                    _e(w.council_session(c.session)),
                     f"{_e(w.text(c.document_title))}"
                     f'<dl class="pinned"><dt>{_e(w("sha256"))}</dt>'
                     f'<dd class="hash">{_e(c.document_sha256)}</dd>'

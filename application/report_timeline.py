@@ -456,7 +456,7 @@ class Timeline:
             x = self.axis.x(c.informed_at)
             fill = "#fff" if c.session == "informal" else PURPLE
             tip = _dated(
-                f"{w.value(c.session)}: {w.text(c.document_title)}",
+                f"{w.council_session(c.session)}: {w.text(c.document_title)}",
                 w.when(c.informed_at),
             )
             out.append(f"<g>{_tip(tip)}{triangle(x, y, 8, fill)}</g>")

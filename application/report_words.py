@@ -529,9 +529,8 @@ VALUES: dict[str, dict[Lang, str]] = {
     "poster": {"nl": "Poster of aanplakbiljet", "en": "Poster"},
     "door-to-door": {"nl": "Langs de deuren", "en": "Door to door"},
     "online": {"nl": "Online", "en": "Online"},
-    # Council sessions
-    "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},
-    "formal": {"nl": "Raadsvergadering", "en": "Formal council meeting"},
+    # Letters (a reaction's or an announcement's channel; the council's sessions
+    # are in COUNCIL_SESSIONS)
     "letter": {"nl": "Brief", "en": "Letter"},
     # Stances and channels
     "support": {"nl": "Steun", "en": "Support"},
@@ -659,6 +658,14 @@ DUTCH_GUARDS: dict[str, str] = {
 }
 """What each guard asks, in Dutch (the English is :data:`GUARDS`)."""
 
+COUNCIL_SESSIONS: dict[str, dict[Lang, str]] = {
+    "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},
+    "formal": {"nl": "Raadsvergadering", "en": "Formal council meeting"},
+    "letter": {"nl": "Raadsinformatiebrief", "en": "Council information letter"},
+}
+"""How the council was informed: a letter to the council is a raadsinformatiebrief,
+not the letter a reaction or an announcement came by."""
+
 SESSION_SHORT: dict[str, dict[Lang, str]] = {
     "informal": {"nl": "informeel", "en": "informal"},
     "formal": {"nl": "formeel", "en": "formal"},
@@ -761,6 +768,11 @@ class Words:
 
     def answer(self, reaction: ReactionEntry) -> str:
         return ANSWERS[reaction.outcome][self.lang].format(n=reaction.answer_version)
+
+    def council_session(self, session: str) -> str:
+        """How the council was informed: ``Raadsinformatiebrief``."""
+        found = COUNCIL_SESSIONS.get(session)
+        return found[self.lang] if found else session
 
     def session(self, session: str) -> str:
         found = SESSION_SHORT.get(session)
