@@ -1113,7 +1113,7 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
                     str(m.number),
                     _e(_meeting_when(m, w)),
                     _e(w.value(m.kind)),
-                    str(m.attendance) if m.held else "-",
+                    w.count(m.attendance) if m.held else "-",
                     _e(w.yes_no(m.evening_or_weekend)),
                     str(m.reactions),
                     _e(w.text(m.place)),
@@ -1158,7 +1158,7 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
                     m.number,
                     _meeting_when(m, w),
                     w.value(m.kind),
-                    m.attendance if m.held else "-",
+                    w.count(m.attendance) if m.held else "-",
                     w.yes_no(m.evening_or_weekend),
                     m.reactions,
                     w.text(m.place),
@@ -1210,7 +1210,7 @@ def _announcement_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
             w.when(a.announced_at),
             w.value(a.channel),
             w.text(a.audience),
-            "-" if a.reach is None else a.reach,
+            "-" if a.reach is None else w.count(a.reach),
         ]
         for a in r.announcements
     ]

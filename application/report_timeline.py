@@ -328,7 +328,7 @@ class Timeline:
                 f"{w('from_meeting', n=m.number)}: {w.value(m.kind)}, "
                 f"{w.when(m.starts_at, weekday=True)}, "
                 + (
-                    f"{w('attendance').lower()} {m.attendance}"
+                    f"{w('attendance').lower()} {w.count(m.attendance)}"
                     if m.held
                     else w("not_held_yet")
                 )
@@ -434,7 +434,7 @@ class Timeline:
         w = self.w
         for a in self.report.announcements:
             x = self.axis.x(a.announced_at)
-            reach = "" if a.reach is None else f" ({a.reach})"
+            reach = "" if a.reach is None else f" ({w.count(a.reach)})"
             tip = _dated(
                 f"{w.value(a.channel)}: {w.text(a.audience)}{reach}",
                 w.when(a.announced_at),

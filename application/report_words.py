@@ -796,6 +796,12 @@ class Words:
         local = moment.astimezone(zone())
         return f"{local.day} {MONTHS[self.lang][local.month - 1]} {local.year}"
 
+    def count(self, n: int) -> str:
+        """A number of people or households, grouped by thousands as the language
+        writes it: ``4.200`` in Dutch, ``4,200`` in English."""
+        grouped = f"{n:,}"
+        return grouped.replace(",", ".") if self.lang == "nl" else grouped
+
     def money(self, amount: Decimal) -> str:
         whole = f"{amount:,.2f}"
         if self.lang == "nl":

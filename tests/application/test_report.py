@@ -508,7 +508,7 @@ def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     assert ">Announcements<" in wide
     assert (
         "<title>Letter: Every household in the old town and the Havenkwartier "
-        "(4200) – 22 Jun 2026, 09:00</title>"
+        "(4,200) – 22 Jun 2026, 09:00</title>"
     ) in wide
     # The follow-up on the council lane, with what the council did; its text ends
     # in a full stop, and the date follows in brackets.

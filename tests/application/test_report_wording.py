@@ -37,3 +37,32 @@ def test_a_council_informed_by_letter_reads_as_a_council_information_letter(
     assert "<title>Council information letter: Vision for the city centre" in html_en
     # A reaction or an announcement that came by letter is still a letter.
     assert "| Brief | Every household" in dutch
+
+
+def _crowded(report: ParticipationReport) -> ParticipationReport:
+    meetings = [m.model_copy(update={"attendance": 1250}) for m in report.meetings]
+    announcements = [
+        a.model_copy(update={"reach": 12500}) for a in report.announcements
+    ]
+    return report.model_copy(
+        update={"meetings": meetings, "announcements": announcements}
+    )
+
+
+def test_attendance_and_reach_are_grouped_by_thousands_as_each_language_writes_them(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = _crowded(app.participation_report(CITY))
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "| Bewonersbijeenkomst | 1.250 |" in dutch
+    assert "the Havenkwartier | 12.500 |" in dutch
+    assert "| Residents' meeting | 1,250 |" in english
+    assert "the Havenkwartier | 12,500 |" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert 'class="num inl">1.250</td>' in html_nl
+    assert 'class="num inl">12.500</td>' in html_nl
+    assert "aanwezig 1.250</title>" in html_nl
+    assert "Havenkwartier (12.500) – 22 jun 2026, 09:00</title>" in html_nl
+    assert "attendance 1,250</title>" in html_en
+    assert "12500" not in html_nl + html_en
