@@ -314,7 +314,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
         )
         if r.groups
-        else [w("none_yet"), ""]
+        else [w("no_groups"), ""]
     )
     out += _md_meetings_and_announcements(r, w)
     out += [f"## {w('plans')}", ""]
@@ -335,10 +335,10 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
         )
     if not r.plans:
-        out += [w("none_yet"), ""]
+        out += [w("no_plans"), ""]
     out += [f"## {w('responses')}", ""]
     if not r.plans:
-        out += [w("none_yet"), ""]
+        out += [w("no_plans_to_react_to"), ""]
     for p in r.plans:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", ""]
@@ -396,7 +396,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
         )
     if not r.decisions:
-        out += [w("none_yet"), ""]
+        out += [w("no_decisions"), ""]
     out += [f"## {w('council')}", ""]
     if r.council:
         out += _md_table(
@@ -1044,7 +1044,7 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
         )
         + _html_personal_data(r, w)
         + f"<h3>{_e(w('groups'))}</h3>"
-        + (groups if r.groups else f"<p>{_e(w('none_yet'))}</p>")
+        + (groups if r.groups else f"<p>{_e(w('no_groups'))}</p>")
         + "</section>"
     )
 
@@ -1094,7 +1094,7 @@ def _meeting_when(m: MeetingEntry, w: Words) -> str:
 
 def _html_meetings(r: ParticipationReport, w: Words) -> str:
     if not r.meetings:
-        body = f"<p>{_e(w('none_yet'))}</p>"
+        body = f"<p>{_e(w('no_meetings'))}</p>"
     else:
         body = "".join(f"<p>{_e(line)}</p>" for line in _meeting_lines(r, w))
         body += _table(
@@ -1170,12 +1170,12 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         for line in _corrections(r, w):
             out += [_md(line), ""]
     else:
-        out += [w("none_yet"), ""]
+        out += [w("no_meetings"), ""]
     out += [f"## {w('announcements')}", ""]
     out += (
         _md_table(_announcement_headers(w), _announcement_rows(r, w))
         if r.announcements
-        else [w("none_yet"), ""]
+        else [w("no_announcements"), ""]
     )
     return out
 
@@ -1218,7 +1218,7 @@ def _announcement_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
 
 def _html_announcements(r: ParticipationReport, w: Words) -> str:
     if not r.announcements:
-        body = f"<p>{_e(w('none_yet'))}</p>"
+        body = f"<p>{_e(w('no_announcements'))}</p>"
     else:
         body = _table(
             _announcement_headers(w),
@@ -1270,7 +1270,7 @@ def _html_plans(r: ParticipationReport, w: Words) -> str:
             )
         )
     if not r.plans:
-        out.append(f"<p>{_e(w('none_yet'))}</p>")
+        out.append(f"<p>{_e(w('no_plans'))}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -1302,7 +1302,7 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
             )
         )
     if not r.plans:
-        out.append(f"<p>{_e(w('none_yet'))}</p>")
+        out.append(f"<p>{_e(w('no_plans_to_react_to'))}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -1483,7 +1483,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             "</div>"
         )
     if not r.decisions:
-        out.append(f"<p>{_e(w('none_yet'))}</p>")
+        out.append(f"<p>{_e(w('no_decisions'))}</p>")
     out.append("</section>")
     return "".join(out)
 

@@ -286,8 +286,36 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Elke reactie heeft een antwoord.",
         "en": "Every reaction has an answer.",
     },
-    "no_reactions": {"nl": "Nog geen reacties.", "en": "No reactions yet."},
-    "none_yet": {"nl": "Nog niets vastgelegd.", "en": "Nothing recorded yet."},
+    "no_reactions": {
+        "nl": "Op dit plan is nog niet gereageerd.",
+        "en": "No one has reacted to this plan yet.",
+    },
+    "no_groups": {
+        "nl": "Er zijn nog geen groepen gevormd.",
+        "en": "No groups have been formed yet.",
+    },
+    "no_meetings": {
+        "nl": "Er zijn nog geen bijeenkomsten vastgelegd.",
+        "en": "No meetings have been recorded yet.",
+    },
+    "no_announcements": {
+        "nl": "Er is nog niet vastgelegd hoe het proces is bekendgemaakt en wie is "
+        "uitgenodigd.",
+        "en": "How the process was announced and who was invited has not been "
+        "recorded yet.",
+    },
+    "no_plans": {
+        "nl": "Er zijn nog geen plannen gemaakt.",
+        "en": "No plans have been made yet.",
+    },
+    "no_plans_to_react_to": {
+        "nl": "Er zijn nog geen reacties: er is nog geen plan om op te reageren.",
+        "en": "There are no reactions yet: there is no plan to react to yet.",
+    },
+    "no_decisions": {
+        "nl": "Er zijn nog geen besluitpunten voorgelegd.",
+        "en": "No decision points have been put to the participants yet.",
+    },
     "frameworks": {"nl": "Kaders van de raad", "en": "Frameworks set by the council"},
     "no_frameworks": {
         "nl": "Geen kaders van de raad vastgelegd.",

@@ -66,3 +66,46 @@ def test_attendance_and_reach_are_grouped_by_thousands_as_each_language_writes_t
     assert "Havenkwartier (12.500) – 22 jun 2026, 09:00</title>" in html_nl
     assert "attendance 1,250</title>" in html_en
     assert "12500" not in html_nl + html_en
+
+
+FIRST_MORNING = "2026-01-12T09:10+01:00"
+"""The facilitator has started the initiative and nothing else is recorded yet."""
+
+
+def test_a_report_of_the_first_morning_says_in_sentences_what_is_not_there_yet(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    for said in (
+        "### Groepen\n\nEr zijn nog geen groepen gevormd.\n",
+        "## Bijeenkomsten\n\nEr zijn nog geen bijeenkomsten vastgelegd.\n",
+        "## Bekendmaking en uitnodiging\n\nEr is nog niet vastgelegd hoe het proces "
+        "is bekendgemaakt en wie is uitgenodigd.\n",
+        "## Plannen en versies\n\nEr zijn nog geen plannen gemaakt.\n",
+        "wat ermee is gedaan\n\nEr zijn nog geen reacties: er is nog geen plan om "
+        "op te reageren.\n",
+        "## Besluitpunten\n\nEr zijn nog geen besluitpunten voorgelegd.\n",
+    ):
+        assert said in dutch
+    for said in (
+        "### Groups\n\nNo groups have been formed yet.\n",
+        "## Meetings\n\nNo meetings have been recorded yet.\n",
+        "## Decision points\n\nNo decision points have been put to the participants "
+        "yet.\n",
+    ):
+        assert said in english
+    assert "Nog niets vastgelegd" not in dutch + render_html(report, "nl")
+    assert "Nothing recorded yet" not in english + render_html(report, "en")
+    assert "Er zijn nog geen besluitpunten voorgelegd." in render_html(report, "nl")
+
+
+def test_a_plan_nobody_reacted_to_says_so_in_a_sentence(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    report = report.model_copy(
+        update={"responses": [x for x in report.responses if x.plan != "vision"]}
+    )
+    assert "Op dit plan is nog niet gereageerd." in render_markdown(report, "nl")
+    assert "No one has reacted to this plan yet." in render_html(report, "en")
