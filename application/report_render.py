@@ -550,16 +550,24 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     def counted_as(n: int, key: str) -> str:
         return w(f"{key}_one" if n == 1 else key)
 
+    def of(done: int, total: int) -> str:
+        """``done/total``; none of none is just ``0``, with the noun alone."""
+        return f"{done}/{total}" if total else "0"
+
+    # A withdrawn decision point is not one waiting for its decision, as a
+    # withdrawn reaction is not one waiting for its answer.
+    decisions = len(r.decisions) - withdrawn
     return [
         (str(people), counted_as(people, "card_participants"), False),
         (
             str(len(held)),
-            f"{counted_as(len(held), 'card_meetings')} ({evening} {w('card_evening')})",
+            counted_as(len(held), "card_meetings")
+            + (f" ({evening} {w('card_evening')})" if held else ""),
             False,
         ),
         (
-            f"{counted - outcomes['unanswered']}/{counted}",
-            w("card_answered")
+            of(counted - outcomes["unanswered"], counted),
+            w("card_answered" if counted else "card_reactions")
             + (
                 f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
                 if outcomes["withdrawn"]
@@ -568,10 +576,8 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             outcomes["unanswered"] > 0,
         ),
         (
-            # A withdrawn decision point is not one waiting for its decision,
-            # as a withdrawn reaction is not one waiting for its answer.
-            f"{decided}/{len(r.decisions) - withdrawn}",
-            w("card_decisions")
+            of(decided, decisions),
+            w("card_decisions" if decisions else "card_decision_points")
             + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
             False,
         ),

@@ -414,7 +414,9 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
+    "card_reactions": {"nl": "reacties", "en": "reactions"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
+    "card_decision_points": {"nl": "besluitpunten", "en": "decision points"},
     "card_council": {
         "nl": "keer de raad geïnformeerd",
         "en": "times the council was informed",

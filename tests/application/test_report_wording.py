@@ -101,6 +101,22 @@ def test_a_report_of_the_first_morning_says_in_sentences_what_is_not_there_yet(
     assert "Er zijn nog geen besluitpunten voorgelegd." in render_html(report, "nl")
 
 
+def test_a_summary_with_nothing_to_count_yet_counts_no_zero_out_of_zero(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **0** bijeenkomsten\n" in dutch
+    assert "- **0** reacties\n" in dutch
+    assert "- **0** besluitpunten\n" in dutch
+    assert "- **0** meetings\n" in english
+    assert "- **0** reactions\n" in english
+    assert "- **0** decision points\n" in english
+    assert "0/0" not in dutch + english + render_html(report, "nl")
+    assert "(0 buiten kantooruren)" not in dutch
+
+
 def test_a_plan_nobody_reacted_to_says_so_in_a_sentence(story: Story) -> None:
     app, _, _ = story
     report = app.participation_report(CITY)
