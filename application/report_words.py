@@ -379,7 +379,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "remaining": {"nl": "Nog te besteden", "en": "Remaining"},
     "amount": {"nl": "Bedrag", "en": "Amount"},
     "purpose": {"nl": "Doel", "en": "Purpose"},
-    "following": {"nl": "Volgt uit besluitpunt", "en": "Following decision point"},
+    "following": {"nl": "Volgt uit besluitpunt", "en": "From decision point"},
     "built_from": {
         "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze "
         "controlewaarden (positie:SHA-256). Wie ze bewaart, kan later aantonen dat "

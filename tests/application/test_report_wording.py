@@ -125,3 +125,16 @@ def test_a_plan_nobody_reacted_to_says_so_in_a_sentence(story: Story) -> None:
     )
     assert "Op dit plan is nog niet gereageerd." in render_markdown(report, "nl")
     assert "No one has reacted to this plan yet." in render_html(report, "en")
+
+
+def test_an_allocation_says_in_english_which_decision_point_it_follows_from(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    english = render_markdown(report, "en")
+    assert "| Amount | Purpose | From decision point | When |" in english
+    assert "Following decision point" not in english + render_html(report, "en")
+    assert "| Bedrag | Doel | Volgt uit besluitpunt | Wanneer |" in (
+        render_markdown(report, "nl")
+    )
