@@ -1118,7 +1118,7 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
                 [
                     str(m.number),
                     _e(_meeting_when(m, w)),
-                    _e(w.value(m.kind)),
+                    _e(w.meeting_kind(m.kind)),
                     w.count(m.attendance) if m.held else "-",
                     _e(w.yes_no(m.evening_or_weekend)),
                     str(m.reactions),
@@ -1163,7 +1163,7 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
                 [
                     m.number,
                     _meeting_when(m, w),
-                    w.value(m.kind),
+                    w.meeting_kind(m.kind),
                     w.count(m.attendance) if m.held else "-",
                     w.yes_no(m.evening_or_weekend),
                     m.reactions,

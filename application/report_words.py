@@ -540,14 +540,9 @@ VALUES: dict[str, dict[Lang, str]] = {
     "assessment": {"nl": "Beoordeling", "en": "Assessment"},
     "municipal-decision": {"nl": "Gemeentelijk besluit", "en": "Municipal decision"},
     "execution": {"nl": "Uitvoering door de uitdagers", "en": "Execution"},
-    # Groups and meetings
+    # Groups (the kinds of meeting are in MEETING_KINDS)
     "steering": {"nl": "Regiegroep", "en": "Steering group"},
     "working": {"nl": "Werkgroep", "en": "Working group"},
-    "residents-meeting": {"nl": "Bewonersbijeenkomst", "en": "Residents' meeting"},
-    "steering-group": {"nl": "Regiegroep", "en": "Steering group"},
-    "working-group": {"nl": "Werkgroep", "en": "Working group"},
-    "walk-in": {"nl": "Inloopbijeenkomst", "en": "Walk-in"},
-    "site-visit": {"nl": "Locatiebezoek", "en": "Site visit"},
     # Announcement channels ("letter", "email" and "meeting" are below)
     "official-publication": {
         "nl": "Officiële bekendmaking (gemeenteblad)",
@@ -688,6 +683,17 @@ DUTCH_GUARDS: dict[str, str] = {
 }
 """What each guard asks, in Dutch (the English is :data:`GUARDS`)."""
 
+MEETING_KINDS: dict[str, dict[Lang, str]] = {
+    "residents-meeting": {"nl": "Bewonersbijeenkomst", "en": "Residents' meeting"},
+    "steering-group": {"nl": "Regiegroepoverleg", "en": "Steering group meeting"},
+    "working-group": {"nl": "Werkgroepbijeenkomst", "en": "Working group meeting"},
+    "walk-in": {"nl": "Inloopbijeenkomst", "en": "Walk-in meeting"},
+    "site-visit": {"nl": "Locatiebezoek", "en": "Site visit"},
+    "online": {"nl": "Online bijeenkomst", "en": "Online meeting"},
+}
+"""The kinds of meeting, named as meetings: a meeting of the steering group is a
+regiegroepoverleg, not the steering group itself (as the glossary says)."""
+
 COUNCIL_SESSIONS: dict[str, dict[Lang, str]] = {
     "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},
     "formal": {"nl": "Raadsvergadering", "en": "Formal council meeting"},
@@ -798,6 +804,11 @@ class Words:
 
     def answer(self, reaction: ReactionEntry) -> str:
         return ANSWERS[reaction.outcome][self.lang].format(n=reaction.answer_version)
+
+    def meeting_kind(self, kind: str) -> str:
+        """A kind of meeting: ``Regiegroepoverleg``."""
+        found = MEETING_KINDS.get(kind)
+        return found[self.lang] if found else kind
 
     def council_session(self, session: str) -> str:
         """How the council was informed: ``Raadsinformatiebrief``."""

@@ -138,3 +138,33 @@ def test_an_allocation_says_in_english_which_decision_point_it_follows_from(
     assert "| Bedrag | Doel | Volgt uit besluitpunt | Wanneer |" in (
         render_markdown(report, "nl")
     )
+
+
+def test_a_meeting_of_the_steering_group_is_named_as_a_meeting_not_as_the_group(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "| 1 | di 20 jan 2026, 19:30 | Regiegroepoverleg | 9 |" in dutch
+    assert "| 1 | Tue 20 Jan 2026, 19:30 | Steering group meeting | 9 |" in english
+    # The group itself is still a steering group.
+    assert "| steering-group | Regiegroep | Steering group for" in dutch
+    html_nl = render_html(report, "nl")
+    assert "bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026" in html_nl
+    walk_in = report.model_copy(
+        update={
+            "meetings": [
+                m.model_copy(update={"kind": "walk-in"}) for m in report.meetings
+            ]
+        }
+    )
+    assert "| Walk-in meeting |" in render_markdown(walk_in, "en")
+    online = report.model_copy(
+        update={
+            "meetings": [
+                m.model_copy(update={"kind": "online"}) for m in report.meetings
+            ]
+        }
+    )
+    assert "| Online bijeenkomst |" in render_markdown(online, "nl")
