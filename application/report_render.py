@@ -238,8 +238,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         "",
         f"**{w('initiative')}:** {_md(r.initiative)}  ",
         f"**{w('area')}:** {_md(w.text(r.area))}  ",
-        f"**{w('as_of')}:** {_md(w.when(r.as_of) if r.as_of else w('now'))}  ",
-        f"**{w('generated')}:** {_md(w.when(r.generated_at))}  ",
+        f"**{w('as_of')}:** {_md(w.when(r.as_of, full=True) if r.as_of else w('now'))}  ",
+        f"**{w('generated')}:** {_md(w.when(r.generated_at, full=True))}  ",
         f"**{w('initiative_head')}:** `{r.built_from.initiative_head}`",
         "",
         *_md_paragraphs(w.text(r.description)),
@@ -459,8 +459,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         f"- {w('initiative_head')}: `{r.built_from.initiative_head}`",
         f"- {w('global_head')}: `{r.built_from.global_head}`",
         f"- {w('verify_with')}: `{_verify_command(r)}`",
-        f"- {w('as_of')}: {_md(w.when(r.as_of) if r.as_of else w('now'))}",
-        f"- {w('generated')}: {_md(w.when(r.generated_at))}",
+        f"- {w('as_of')}: {_md(w.when(r.as_of, full=True) if r.as_of else w('now'))}",
+        f"- {w('generated')}: {_md(w.when(r.generated_at, full=True))}",
         f"- {_md(w('times_in', zone=TIMEZONE))}",
         "",
     ]
@@ -857,7 +857,7 @@ def render_html(report: ParticipationReport, lang: str = "nl") -> str:
 
 
 def _html_header(r: ParticipationReport, w: Words) -> str:
-    moment = w.when(r.as_of) if r.as_of else w("now")
+    moment = w.when(r.as_of, full=True) if r.as_of else w("now")
     return (
         '<header class="top">'
         f'<p class="eyebrow">{_e(w("report"))}</p>'
@@ -866,7 +866,7 @@ def _html_header(r: ParticipationReport, w: Words) -> str:
         '<div class="meta">'
         f"<span><b>{_e(w('initiative'))}:</b> {_e(r.initiative)}</span>"
         f"<span><b>{_e(w('as_of'))}:</b> {_e(moment)}</span>"
-        f"<span><b>{_e(w('generated'))}:</b> {_e(w.when(r.generated_at))}</span>"
+        f"<span><b>{_e(w('generated'))}:</b> {_e(w.when(r.generated_at, full=True))}</span>"
         "</div></header>"
     )
 
@@ -1619,8 +1619,8 @@ def _html_accountability(r: ParticipationReport, w: Words) -> str:
             w("verify_with"),
             f'<code class="command">{_e(_verify_command(r))}</code>',
         ),
-        (w("as_of"), _e(w.when(r.as_of) if r.as_of else w("now"))),
-        (w("generated"), _e(w.when(r.generated_at))),
+        (w("as_of"), _e(w.when(r.as_of, full=True) if r.as_of else w("now"))),
+        (w("generated"), _e(w.when(r.generated_at, full=True))),
     ]
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
     return (

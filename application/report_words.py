@@ -759,6 +759,38 @@ MONTHS: dict[Lang, tuple[str, ...]] = {
         "Dec",
     ),
 }
+FULL_MONTHS: dict[Lang, tuple[str, ...]] = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+"""The months written out, for the dates that stamp the report itself (when it
+was made, and the moment it shows): ``12 maart 2026``."""
 DAYS: dict[Lang, tuple[str, ...]] = {
     "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
@@ -822,20 +854,25 @@ class Words:
     def text(self, value: str | None) -> str:
         return value if value is not None else self("erased")
 
-    def when(self, moment: datetime | None, *, weekday: bool = False) -> str:
+    def when(
+        self, moment: datetime | None, *, weekday: bool = False, full: bool = False
+    ) -> str:
         """Date and time in Dutch local time; in the hour the clocks go back, which
-        comes twice, with the zone (CEST, then CET)."""
+        comes twice, with the zone (CEST, then CET). ``full`` writes the month
+        out, as the report's own dates are: ``12 maart 2026, 09:00``."""
         if moment is None:
             return "-"
         local = moment.astimezone(zone())
         day = f"{DAYS[self.lang][local.weekday()]} " if weekday else ""
         twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
         zone_name = f" {local.tzname()}" if twice else ""
-        return f"{day}{self.date(local)}, {local:%H:%M}{zone_name}"
+        date = self.date(local, full=full)
+        return f"{day}{date}, {local:%H:%M}{zone_name}"
 
-    def date(self, moment: datetime) -> str:
+    def date(self, moment: datetime, *, full: bool = False) -> str:
         local = moment.astimezone(zone())
-        return f"{local.day} {MONTHS[self.lang][local.month - 1]} {local.year}"
+        months = FULL_MONTHS if full else MONTHS
+        return f"{local.day} {months[self.lang][local.month - 1]} {local.year}"
 
     def count(self, n: int) -> str:
         """A number of people or households, grouped by thousands as the language

@@ -379,7 +379,7 @@ def test_as_of_a_moment_the_report_shows_that_moment(story: Story) -> None:
     markdown = render_markdown(report)
     assert "Nog niet beantwoord" in markdown
     assert "Nog niets aan de gemeenteraad voorgelegd." in markdown
-    assert "Stand per:** 10 feb 2026, 12:00" in markdown
+    assert "Stand per:** 10 februari 2026, 12:00" in markdown
 
 
 def test_as_of_before_the_start_or_of_an_unknown_initiative_is_refused(

@@ -4,6 +4,7 @@ where a section has nothing to show yet."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from samenspraak.application import Samenspraak
@@ -168,3 +169,24 @@ def test_a_meeting_of_the_steering_group_is_named_as_a_meeting_not_as_the_group(
         }
     )
     assert "| Online bijeenkomst |" in render_markdown(online, "nl")
+
+
+def test_the_moment_a_report_shows_and_when_it_was_made_are_written_out_in_full(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of="2026-03-12T09:30+01:00")
+    report = report.model_copy(
+        update={"generated_at": datetime(2026, 6, 3, 14, 5, tzinfo=UTC)}
+    )
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "**Stand per:** 12 maart 2026, 09:30  \n" in dutch
+    assert "**Opgesteld op:** 3 juni 2026, 16:05  \n" in dutch
+    assert "- Stand per: 12 maart 2026, 09:30\n" in dutch
+    assert "**As of:** 12 March 2026, 09:30  \n" in english
+    assert "**Generated at:** 3 June 2026, 16:05  \n" in english
+    html_nl = render_html(report, "nl")
+    assert "<b>Stand per:</b> 12 maart 2026, 09:30</span>" in html_nl
+    assert "<dt>Opgesteld op</dt><dd>3 juni 2026, 16:05</dd>" in html_nl
+    # The tables keep their short months.
+    assert "| 9 mrt 2026, 09:00 |" in dutch
