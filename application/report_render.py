@@ -71,8 +71,12 @@ def _positions(d: DecisionEntry, w: Words) -> str:
     lapsed (their takers left); under consent, what silence meant."""
     said = str(d.positions)
     if d.could_take_part is not None:
-        said += f" {w('of_eligible', n=d.could_take_part)}"
-    notes = [w("lapsed", n=d.lapsed)] if d.lapsed else []
+        one = d.could_take_part == 1
+        said += (
+            f" {w('of_eligible_one' if one else 'of_eligible', n=d.could_take_part)}"
+        )
+    lapsed = w("lapsed_one" if d.lapsed == 1 else "lapsed", n=d.lapsed)
+    notes = [lapsed] if d.lapsed else []
     if d.rule == "consent":
         notes.append(w("silence_consents"))
     return f"{said} ({'; '.join(notes)})" if notes else said

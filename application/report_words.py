@@ -341,9 +341,17 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "{n} vervallen: van vertrokken deelnemers",
         "en": "{n} lapsed: of participants who left",
     },
+    "lapsed_one": {
+        "nl": "1 vervallen: van een vertrokken deelnemer",
+        "en": "1 lapsed: of a participant who left",
+    },
     "of_eligible": {
         "nl": "van de {n} die mochten meebeslissen",
         "en": "of the {n} who could take part",
+    },
+    "of_eligible_one": {
+        "nl": "van de 1 die mocht meebeslissen",
+        "en": "of the 1 who could take part",
     },
     "silence_consents": {
         "nl": "wie geen standpunt innam, stemde in",

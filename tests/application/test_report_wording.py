@@ -190,3 +190,24 @@ def test_the_moment_a_report_shows_and_when_it_was_made_are_written_out_in_full(
     assert "<dt>Opgesteld op</dt><dd>3 juni 2026, 16:05</dd>" in html_nl
     # The tables keep their short months.
     assert "| 9 mrt 2026, 09:00 |" in dutch
+
+
+def test_one_who_could_take_part_and_one_position_lapsed_read_in_the_singular(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    first = report.decisions[0].model_copy(
+        update={"positions": 1, "could_take_part": 1, "lapsed": 1}
+    )
+    report = report.model_copy(update={"decisions": [first]})
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert (
+        "**Standpunten ingenomen:** 1 van de 1 die mocht meebeslissen "
+        "(1 vervallen: van een vertrokken deelnemer)\n"
+    ) in dutch
+    assert (
+        "**Positions taken:** 1 of the 1 who could take part "
+        "(1 lapsed: of a participant who left)\n"
+    ) in english
+    assert "1 van de 1 die mocht meebeslissen" in render_html(report, "nl")
