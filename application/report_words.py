@@ -195,6 +195,12 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "1 of the {total} meetings was held in the evening, at night or at the "
         "weekend.",
     },
+    "evening_share_none": {
+        "nl": "Geen van de {total} bijeenkomsten vond 's avonds, 's nachts of in het "
+        "weekend plaats.",
+        "en": "None of the {total} meetings was held in the evening, at night or at "
+        "the weekend.",
+    },
     "evening_share_only": {
         "nl": "De bijeenkomst vond 's avonds, 's nachts of in het weekend plaats.",
         "en": "The meeting was held in the evening, at night or at the weekend.",
@@ -955,6 +961,8 @@ class Words:
         """How many of the meetings held were outside office hours."""
         if total == 1:
             return self("evening_share_only" if evening else "evening_share_only_none")
+        if evening == 0:
+            return self("evening_share_none", total=total)
         if evening == 1:
             return self("evening_share_one", total=total)
         return self("evening_share", n=evening, total=total)

@@ -211,3 +211,22 @@ def test_one_who_could_take_part_and_one_position_lapsed_read_in_the_singular(
         "(1 lapsed: of a participant who left)\n"
     ) in english
     assert "1 van de 1 die mocht meebeslissen" in render_html(report, "nl")
+
+
+def test_meetings_all_held_in_the_daytime_say_none_was_held_in_the_evening(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    daytime = [
+        m.model_copy(update={"evening_or_weekend": False}) for m in report.meetings
+    ]
+    report = report.model_copy(update={"meetings": daytime})
+    assert (
+        "Geen van de 2 bijeenkomsten vond 's avonds, 's nachts of in het weekend "
+        "plaats."
+    ) in render_markdown(report, "nl")
+    assert (
+        "None of the 2 meetings was held in the evening, at night or at the weekend."
+    ) in render_markdown(report, "en")
+    assert "0 van de 2" not in render_html(report, "nl")
