@@ -160,7 +160,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "former": {"nl": "Vertrokken", "en": "Left"},
     "refs": {"nl": "Deelnemers (referentie)", "en": "Participants (reference)"},
     "total": {"nl": "Totaal", "en": "Total"},
-    "who_when": {"nl": "Wie deed mee, en wanneer", "en": "Who took part, and when"},
+    "who_when": {"nl": "Wie deed mee en wanneer", "en": "Who took part, and when"},
     "reference": {"nl": "Referentie", "en": "Reference"},
     "joined": {"nl": "Aangesloten", "en": "Joined"},
     "no_names": {

@@ -220,7 +220,7 @@ def test_the_report_says_when_each_participant_joined_and_left(story: Story) -> 
     assert "### Who took part, and when" in markdown
     assert "| bakery | Entrepreneur |" in markdown
     assert "1 Jun 2026" in markdown
-    assert "Wie deed mee, en wanneer" in html
+    assert "Wie deed mee en wanneer" in html
 
 
 def test_someone_who_left_and_joined_again_keeps_both_times_in_the_report(

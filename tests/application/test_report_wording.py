@@ -230,3 +230,12 @@ def test_meetings_all_held_in_the_daytime_say_none_was_held_in_the_evening(
         "None of the 2 meetings was held in the evening, at night or at the weekend."
     ) in render_markdown(report, "en")
     assert "0 van de 2" not in render_html(report, "nl")
+
+
+def test_the_heading_of_who_took_part_and_when_has_no_comma_before_en(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    assert "### Wie deed mee en wanneer\n" in render_markdown(report, "nl")
+    assert "Wie deed mee, en wanneer" not in render_html(report, "nl")
