@@ -71,8 +71,12 @@ def _positions(d: DecisionEntry, w: Words) -> str:
     lapsed (their takers left); under consent, what silence meant."""
     said = str(d.positions)
     if d.could_take_part is not None:
-        said += f" {w('of_eligible', n=d.could_take_part)}"
-    notes = [w("lapsed", n=d.lapsed)] if d.lapsed else []
+        one = d.could_take_part == 1
+        said += (
+            f" {w('of_eligible_one' if one else 'of_eligible', n=d.could_take_part)}"
+        )
+    lapsed = w("lapsed_one" if d.lapsed == 1 else "lapsed", n=d.lapsed)
+    notes = [lapsed] if d.lapsed else []
     if d.rule == "consent":
         notes.append(w("silence_consents"))
     return f"{said} ({'; '.join(notes)})" if notes else said
@@ -238,8 +242,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         "",
         f"**{w('initiative')}:** {_md(r.initiative)}  ",
         f"**{w('area')}:** {_md(w.text(r.area))}  ",
-        f"**{w('as_of')}:** {_md(w.when(r.as_of) if r.as_of else w('now'))}  ",
-        f"**{w('generated')}:** {_md(w.when(r.generated_at))}  ",
+        f"**{w('as_of')}:** {_md(w.when(r.as_of, full=True) if r.as_of else w('now'))}  ",
+        f"**{w('generated')}:** {_md(w.when(r.generated_at, full=True))}  ",
         f"**{w('initiative_head')}:** `{r.built_from.initiative_head}`",
         "",
         *_md_paragraphs(w.text(r.description)),
@@ -314,7 +318,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
         )
         if r.groups
-        else [w("none_yet"), ""]
+        else [w("no_groups"), ""]
     )
     out += _md_meetings_and_announcements(r, w)
     out += [f"## {w('plans')}", ""]
@@ -335,10 +339,10 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
         )
     if not r.plans:
-        out += [w("none_yet"), ""]
+        out += [w("no_plans"), ""]
     out += [f"## {w('responses')}", ""]
     if not r.plans:
-        out += [w("none_yet"), ""]
+        out += [w("no_plans_to_react_to"), ""]
     for p in r.plans:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", ""]
@@ -396,7 +400,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             ],
         )
     if not r.decisions:
-        out += [w("none_yet"), ""]
+        out += [w("no_decisions"), ""]
     out += [f"## {w('council')}", ""]
     if r.council:
         out += _md_table(
@@ -413,7 +417,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [
                     c.number,
                     w.when(c.informed_at),
-                    w.value(c.session),
+                    w.council_session(c.session),
                     w.text(c.document_title),
                     _Code(c.document_sha256),
                     _head_then(c, w),
@@ -459,8 +463,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         f"- {w('initiative_head')}: `{r.built_from.initiative_head}`",
         f"- {w('global_head')}: `{r.built_from.global_head}`",
         f"- {w('verify_with')}: `{_verify_command(r)}`",
-        f"- {w('as_of')}: {_md(w.when(r.as_of) if r.as_of else w('now'))}",
-        f"- {w('generated')}: {_md(w.when(r.generated_at))}",
+        f"- {w('as_of')}: {_md(w.when(r.as_of, full=True) if r.as_of else w('now'))}",
+        f"- {w('generated')}: {_md(w.when(r.generated_at, full=True))}",
         f"- {_md(w('times_in', zone=TIMEZONE))}",
         "",
     ]
@@ -550,16 +554,24 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     def counted_as(n: int, key: str) -> str:
         return w(f"{key}_one" if n == 1 else key)
 
+    def of(done: int, total: int) -> str:
+        """``done/total``; none of none is just ``0``, with the noun alone."""
+        return f"{done}/{total}" if total else "0"
+
+    # A withdrawn decision point is not one waiting for its decision, as a
+    # withdrawn reaction is not one waiting for its answer.
+    decisions = len(r.decisions) - withdrawn
     return [
         (str(people), counted_as(people, "card_participants"), False),
         (
             str(len(held)),
-            f"{counted_as(len(held), 'card_meetings')} ({evening} {w('card_evening')})",
+            counted_as(len(held), "card_meetings")
+            + (f" ({evening} {w('card_evening')})" if held else ""),
             False,
         ),
         (
-            f"{counted - outcomes['unanswered']}/{counted}",
-            w("card_answered")
+            of(counted - outcomes["unanswered"], counted),
+            w("card_answered" if counted else "card_reactions")
             + (
                 f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
                 if outcomes["withdrawn"]
@@ -568,10 +580,8 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             outcomes["unanswered"] > 0,
         ),
         (
-            # A withdrawn decision point is not one waiting for its decision,
-            # as a withdrawn reaction is not one waiting for its answer.
-            f"{decided}/{len(r.decisions) - withdrawn}",
-            w("card_decisions")
+            of(decided, decisions),
+            w("card_decisions" if decisions else "card_decision_points")
             + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
             False,
         ),
@@ -851,7 +861,7 @@ def render_html(report: ParticipationReport, lang: str = "nl") -> str:
 
 
 def _html_header(r: ParticipationReport, w: Words) -> str:
-    moment = w.when(r.as_of) if r.as_of else w("now")
+    moment = w.when(r.as_of, full=True) if r.as_of else w("now")
     return (
         '<header class="top">'
         f'<p class="eyebrow">{_e(w("report"))}</p>'
@@ -860,7 +870,7 @@ def _html_header(r: ParticipationReport, w: Words) -> str:
         '<div class="meta">'
         f"<span><b>{_e(w('initiative'))}:</b> {_e(r.initiative)}</span>"
         f"<span><b>{_e(w('as_of'))}:</b> {_e(moment)}</span>"
-        f"<span><b>{_e(w('generated'))}:</b> {_e(w.when(r.generated_at))}</span>"
+        f"<span><b>{_e(w('generated'))}:</b> {_e(w.when(r.generated_at, full=True))}</span>"
         "</div></header>"
     )
 
@@ -1044,7 +1054,7 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
         )
         + _html_personal_data(r, w)
         + f"<h3>{_e(w('groups'))}</h3>"
-        + (groups if r.groups else f"<p>{_e(w('none_yet'))}</p>")
+        + (groups if r.groups else f"<p>{_e(w('no_groups'))}</p>")
         + "</section>"
     )
 
@@ -1094,7 +1104,7 @@ def _meeting_when(m: MeetingEntry, w: Words) -> str:
 
 def _html_meetings(r: ParticipationReport, w: Words) -> str:
     if not r.meetings:
-        body = f"<p>{_e(w('none_yet'))}</p>"
+        body = f"<p>{_e(w('no_meetings'))}</p>"
     else:
         body = "".join(f"<p>{_e(line)}</p>" for line in _meeting_lines(r, w))
         body += _table(
@@ -1112,8 +1122,8 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
                 [
                     str(m.number),
                     _e(_meeting_when(m, w)),
-                    _e(w.value(m.kind)),
-                    str(m.attendance) if m.held else "-",
+                    _e(w.meeting_kind(m.kind)),
+                    w.count(m.attendance) if m.held else "-",
                     _e(w.yes_no(m.evening_or_weekend)),
                     str(m.reactions),
                     _e(w.text(m.place)),
@@ -1157,8 +1167,8 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
                 [
                     m.number,
                     _meeting_when(m, w),
-                    w.value(m.kind),
-                    m.attendance if m.held else "-",
+                    w.meeting_kind(m.kind),
+                    w.count(m.attendance) if m.held else "-",
                     w.yes_no(m.evening_or_weekend),
                     m.reactions,
                     w.text(m.place),
@@ -1170,12 +1180,12 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         for line in _corrections(r, w):
             out += [_md(line), ""]
     else:
-        out += [w("none_yet"), ""]
+        out += [w("no_meetings"), ""]
     out += [f"## {w('announcements')}", ""]
     out += (
         _md_table(_announcement_headers(w), _announcement_rows(r, w))
         if r.announcements
-        else [w("none_yet"), ""]
+        else [w("no_announcements"), ""]
     )
     return out
 
@@ -1210,7 +1220,7 @@ def _announcement_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
             w.when(a.announced_at),
             w.value(a.channel),
             w.text(a.audience),
-            "-" if a.reach is None else a.reach,
+            "-" if a.reach is None else w.count(a.reach),
         ]
         for a in r.announcements
     ]
@@ -1218,7 +1228,7 @@ def _announcement_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
 
 def _html_announcements(r: ParticipationReport, w: Words) -> str:
     if not r.announcements:
-        body = f"<p>{_e(w('none_yet'))}</p>"
+        body = f"<p>{_e(w('no_announcements'))}</p>"
     else:
         body = _table(
             _announcement_headers(w),
@@ -1270,7 +1280,7 @@ def _html_plans(r: ParticipationReport, w: Words) -> str:
             )
         )
     if not r.plans:
-        out.append(f"<p>{_e(w('none_yet'))}</p>")
+        out.append(f"<p>{_e(w('no_plans'))}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -1302,7 +1312,7 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
             )
         )
     if not r.plans:
-        out.append(f"<p>{_e(w('none_yet'))}</p>")
+        out.append(f"<p>{_e(w('no_plans_to_react_to'))}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -1483,7 +1493,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             "</div>"
         )
     if not r.decisions:
-        out.append(f"<p>{_e(w('none_yet'))}</p>")
+        out.append(f"<p>{_e(w('no_decisions'))}</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -1521,7 +1531,7 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
                 [
                     str(c.number),
                     _e(w.when(c.informed_at)),
-                    _e(w.value(c.session)),
+                    _e(w.council_session(c.session)),
                     f"{_e(w.text(c.document_title))}"
                     f'<dl class="pinned"><dt>{_e(w("sha256"))}</dt>'
                     f'<dd class="hash">{_e(c.document_sha256)}</dd>'
@@ -1613,8 +1623,8 @@ def _html_accountability(r: ParticipationReport, w: Words) -> str:
             w("verify_with"),
             f'<code class="command">{_e(_verify_command(r))}</code>',
         ),
-        (w("as_of"), _e(w.when(r.as_of) if r.as_of else w("now"))),
-        (w("generated"), _e(w.when(r.generated_at))),
+        (w("as_of"), _e(w.when(r.as_of, full=True) if r.as_of else w("now"))),
+        (w("generated"), _e(w.when(r.generated_at, full=True))),
     ]
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in facts)
     return (

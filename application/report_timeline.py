@@ -325,10 +325,10 @@ class Timeline:
         w, out = self.w, []
         for m in self.report.meetings:
             tip = (
-                f"{w('from_meeting', n=m.number)}: {w.value(m.kind)}, "
+                f"{w('from_meeting', n=m.number)}: {w.meeting_kind(m.kind)}, "
                 f"{w.when(m.starts_at, weekday=True)}, "
                 + (
-                    f"{w('attendance').lower()} {m.attendance}"
+                    f"{w('attendance').lower()} {w.count(m.attendance)}"
                     if m.held
                     else w("not_held_yet")
                 )
@@ -434,7 +434,7 @@ class Timeline:
         w = self.w
         for a in self.report.announcements:
             x = self.axis.x(a.announced_at)
-            reach = "" if a.reach is None else f" ({a.reach})"
+            reach = "" if a.reach is None else f" ({w.count(a.reach)})"
             tip = _dated(
                 f"{w.value(a.channel)}: {w.text(a.audience)}{reach}",
                 w.when(a.announced_at),
@@ -456,7 +456,7 @@ class Timeline:
             x = self.axis.x(c.informed_at)
             fill = "#fff" if c.session == "informal" else PURPLE
             tip = _dated(
-                f"{w.value(c.session)}: {w.text(c.document_title)}",
+                f"{w.council_session(c.session)}: {w.text(c.document_title)}",
                 w.when(c.informed_at),
             )
             out.append(f"<g>{_tip(tip)}{triangle(x, y, 8, fill)}</g>")

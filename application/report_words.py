@@ -160,7 +160,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "former": {"nl": "Vertrokken", "en": "Left"},
     "refs": {"nl": "Deelnemers (referentie)", "en": "Participants (reference)"},
     "total": {"nl": "Totaal", "en": "Total"},
-    "who_when": {"nl": "Wie deed mee, en wanneer", "en": "Who took part, and when"},
+    "who_when": {"nl": "Wie deed mee en wanneer", "en": "Who took part, and when"},
     "reference": {"nl": "Referentie", "en": "Reference"},
     "joined": {"nl": "Aangesloten", "en": "Joined"},
     "no_names": {
@@ -194,6 +194,12 @@ LABELS: dict[str, dict[Lang, str]] = {
         "weekend plaats.",
         "en": "1 of the {total} meetings was held in the evening, at night or at the "
         "weekend.",
+    },
+    "evening_share_none": {
+        "nl": "Geen van de {total} bijeenkomsten vond 's avonds, 's nachts of in het "
+        "weekend plaats.",
+        "en": "None of the {total} meetings was held in the evening, at night or at "
+        "the weekend.",
     },
     "evening_share_only": {
         "nl": "De bijeenkomst vond 's avonds, 's nachts of in het weekend plaats.",
@@ -286,8 +292,36 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Elke reactie heeft een antwoord.",
         "en": "Every reaction has an answer.",
     },
-    "no_reactions": {"nl": "Nog geen reacties.", "en": "No reactions yet."},
-    "none_yet": {"nl": "Nog niets vastgelegd.", "en": "Nothing recorded yet."},
+    "no_reactions": {
+        "nl": "Op dit plan is nog niet gereageerd.",
+        "en": "No one has reacted to this plan yet.",
+    },
+    "no_groups": {
+        "nl": "Er zijn nog geen groepen gevormd.",
+        "en": "No groups have been formed yet.",
+    },
+    "no_meetings": {
+        "nl": "Er zijn nog geen bijeenkomsten vastgelegd.",
+        "en": "No meetings have been recorded yet.",
+    },
+    "no_announcements": {
+        "nl": "Er is nog niet vastgelegd hoe het proces is bekendgemaakt en wie is "
+        "uitgenodigd.",
+        "en": "How the process was announced and who was invited has not been "
+        "recorded yet.",
+    },
+    "no_plans": {
+        "nl": "Er zijn nog geen plannen gemaakt.",
+        "en": "No plans have been made yet.",
+    },
+    "no_plans_to_react_to": {
+        "nl": "Er zijn nog geen reacties: er is nog geen plan om op te reageren.",
+        "en": "There are no reactions yet: there is no plan to react to yet.",
+    },
+    "no_decisions": {
+        "nl": "Er zijn nog geen besluitpunten voorgelegd.",
+        "en": "No decision points have been put to the participants yet.",
+    },
     "frameworks": {"nl": "Kaders van de raad", "en": "Frameworks set by the council"},
     "no_frameworks": {
         "nl": "Geen kaders van de raad vastgelegd.",
@@ -313,9 +347,17 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "{n} vervallen: van vertrokken deelnemers",
         "en": "{n} lapsed: of participants who left",
     },
+    "lapsed_one": {
+        "nl": "1 vervallen: van een vertrokken deelnemer",
+        "en": "1 lapsed: of a participant who left",
+    },
     "of_eligible": {
         "nl": "van de {n} die mochten meebeslissen",
         "en": "of the {n} who could take part",
+    },
+    "of_eligible_one": {
+        "nl": "van de 1 die mocht meebeslissen",
+        "en": "of the 1 who could take part",
     },
     "silence_consents": {
         "nl": "wie geen standpunt innam, stemde in",
@@ -351,7 +393,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "remaining": {"nl": "Nog te besteden", "en": "Remaining"},
     "amount": {"nl": "Bedrag", "en": "Amount"},
     "purpose": {"nl": "Doel", "en": "Purpose"},
-    "following": {"nl": "Volgt uit besluitpunt", "en": "Following decision point"},
+    "following": {"nl": "Volgt uit besluitpunt", "en": "From decision point"},
     "built_from": {
         "nl": "Dit verslag is opgesteld uit het auditspoor tot en met deze "
         "controlewaarden (positie:SHA-256). Wie ze bewaart, kan later aantonen dat "
@@ -386,7 +428,9 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
+    "card_reactions": {"nl": "reacties", "en": "reactions"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
+    "card_decision_points": {"nl": "besluitpunten", "en": "decision points"},
     "card_council": {
         "nl": "keer de raad geïnformeerd",
         "en": "times the council was informed",
@@ -510,14 +554,9 @@ VALUES: dict[str, dict[Lang, str]] = {
     "assessment": {"nl": "Beoordeling", "en": "Assessment"},
     "municipal-decision": {"nl": "Gemeentelijk besluit", "en": "Municipal decision"},
     "execution": {"nl": "Uitvoering door de uitdagers", "en": "Execution"},
-    # Groups and meetings
+    # Groups (the kinds of meeting are in MEETING_KINDS)
     "steering": {"nl": "Regiegroep", "en": "Steering group"},
     "working": {"nl": "Werkgroep", "en": "Working group"},
-    "residents-meeting": {"nl": "Bewonersbijeenkomst", "en": "Residents' meeting"},
-    "steering-group": {"nl": "Regiegroep", "en": "Steering group"},
-    "working-group": {"nl": "Werkgroep", "en": "Working group"},
-    "walk-in": {"nl": "Inloopbijeenkomst", "en": "Walk-in"},
-    "site-visit": {"nl": "Locatiebezoek", "en": "Site visit"},
     # Announcement channels ("letter", "email" and "meeting" are below)
     "official-publication": {
         "nl": "Officiële bekendmaking (gemeenteblad)",
@@ -529,9 +568,8 @@ VALUES: dict[str, dict[Lang, str]] = {
     "poster": {"nl": "Poster of aanplakbiljet", "en": "Poster"},
     "door-to-door": {"nl": "Langs de deuren", "en": "Door to door"},
     "online": {"nl": "Online", "en": "Online"},
-    # Council sessions
-    "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},
-    "formal": {"nl": "Raadsvergadering", "en": "Formal council meeting"},
+    # Letters (a reaction's or an announcement's channel; the council's sessions
+    # are in COUNCIL_SESSIONS)
     "letter": {"nl": "Brief", "en": "Letter"},
     # Stances and channels
     "support": {"nl": "Steun", "en": "Support"},
@@ -659,6 +697,25 @@ DUTCH_GUARDS: dict[str, str] = {
 }
 """What each guard asks, in Dutch (the English is :data:`GUARDS`)."""
 
+MEETING_KINDS: dict[str, dict[Lang, str]] = {
+    "residents-meeting": {"nl": "Bewonersbijeenkomst", "en": "Residents' meeting"},
+    "steering-group": {"nl": "Regiegroepoverleg", "en": "Steering group meeting"},
+    "working-group": {"nl": "Werkgroepbijeenkomst", "en": "Working group meeting"},
+    "walk-in": {"nl": "Inloopbijeenkomst", "en": "Walk-in meeting"},
+    "site-visit": {"nl": "Locatiebezoek", "en": "Site visit"},
+    "online": {"nl": "Online bijeenkomst", "en": "Online meeting"},
+}
+"""The kinds of meeting, named as meetings: a meeting of the steering group is a
+regiegroepoverleg, not the steering group itself (as the glossary says)."""
+
+COUNCIL_SESSIONS: dict[str, dict[Lang, str]] = {
+    "informal": {"nl": "Informele raadsbijeenkomst", "en": "Informal council session"},
+    "formal": {"nl": "Raadsvergadering", "en": "Formal council meeting"},
+    "letter": {"nl": "Raadsinformatiebrief", "en": "Council information letter"},
+}
+"""How the council was informed: a letter to the council is a raadsinformatiebrief,
+not the letter a reaction or an announcement came by."""
+
 SESSION_SHORT: dict[str, dict[Lang, str]] = {
     "informal": {"nl": "informeel", "en": "informal"},
     "formal": {"nl": "formeel", "en": "formal"},
@@ -716,6 +773,38 @@ MONTHS: dict[Lang, tuple[str, ...]] = {
         "Dec",
     ),
 }
+FULL_MONTHS: dict[Lang, tuple[str, ...]] = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+"""The months written out, for the dates that stamp the report itself (when it
+was made, and the moment it shows): ``12 maart 2026``."""
 DAYS: dict[Lang, tuple[str, ...]] = {
     "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
@@ -762,6 +851,16 @@ class Words:
     def answer(self, reaction: ReactionEntry) -> str:
         return ANSWERS[reaction.outcome][self.lang].format(n=reaction.answer_version)
 
+    def meeting_kind(self, kind: str) -> str:
+        """A kind of meeting: ``Regiegroepoverleg``."""
+        found = MEETING_KINDS.get(kind)
+        return found[self.lang] if found else kind
+
+    def council_session(self, session: str) -> str:
+        """How the council was informed: ``Raadsinformatiebrief``."""
+        found = COUNCIL_SESSIONS.get(session)
+        return found[self.lang] if found else session
+
     def session(self, session: str) -> str:
         found = SESSION_SHORT.get(session)
         return found[self.lang] if found else session
@@ -769,20 +868,31 @@ class Words:
     def text(self, value: str | None) -> str:
         return value if value is not None else self("erased")
 
-    def when(self, moment: datetime | None, *, weekday: bool = False) -> str:
+    def when(
+        self, moment: datetime | None, *, weekday: bool = False, full: bool = False
+    ) -> str:
         """Date and time in Dutch local time; in the hour the clocks go back, which
-        comes twice, with the zone (CEST, then CET)."""
+        comes twice, with the zone (CEST, then CET). ``full`` writes the month
+        out, as the report's own dates are: ``12 maart 2026, 09:00``."""
         if moment is None:
             return "-"
         local = moment.astimezone(zone())
         day = f"{DAYS[self.lang][local.weekday()]} " if weekday else ""
         twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
         zone_name = f" {local.tzname()}" if twice else ""
-        return f"{day}{self.date(local)}, {local:%H:%M}{zone_name}"
+        date = self.date(local, full=full)
+        return f"{day}{date}, {local:%H:%M}{zone_name}"
 
-    def date(self, moment: datetime) -> str:
+    def date(self, moment: datetime, *, full: bool = False) -> str:
         local = moment.astimezone(zone())
-        return f"{local.day} {MONTHS[self.lang][local.month - 1]} {local.year}"
+        months = FULL_MONTHS if full else MONTHS
+        return f"{local.day} {months[self.lang][local.month - 1]} {local.year}"
+
+    def count(self, n: int) -> str:
+        """A number of people or households, grouped by thousands as the language
+        writes it: ``4.200`` in Dutch, ``4,200`` in English."""
+        grouped = f"{n:,}"
+        return grouped.replace(",", ".") if self.lang == "nl" else grouped
 
     def money(self, amount: Decimal) -> str:
         whole = f"{amount:,.2f}"
@@ -851,6 +961,8 @@ class Words:
         """How many of the meetings held were outside office hours."""
         if total == 1:
             return self("evening_share_only" if evening else "evening_share_only_none")
+        if evening == 0:
+            return self("evening_share_none", total=total)
         if evening == 1:
             return self("evening_share_one", total=total)
         return self("evening_share", n=evening, total=total)

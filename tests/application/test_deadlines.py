@@ -467,9 +467,9 @@ def test_a_position_counts_when_its_taker_still_took_part_at_the_deadline(
     assert str(report.budget.allocated) == str(city.initiative_status(CC).allocated)
     assert report.model_dump(mode="json")["budget"]["allocated"] == "0.00"
     assert (
-        "- **Positions taken:** 0 of the 1 who could take part (1 lapsed: of "
-        "participants who left)"
+        "- **Positions taken:** 0 of the 1 who could take part (1 lapsed: of a "
+        "participant who left)"
     ) in render_markdown(report, "en")
     assert (
-        "0 van de 1 die mochten meebeslissen (1 vervallen: van vertrokken deelnemers)"
+        "0 van de 1 die mocht meebeslissen (1 vervallen: van een vertrokken deelnemer)"
     ) in render_html(report, "nl")

@@ -220,7 +220,7 @@ def test_the_report_says_when_each_participant_joined_and_left(story: Story) -> 
     assert "### Who took part, and when" in markdown
     assert "| bakery | Entrepreneur |" in markdown
     assert "1 Jun 2026" in markdown
-    assert "Wie deed mee, en wanneer" in html
+    assert "Wie deed mee en wanneer" in html
 
 
 def test_someone_who_left_and_joined_again_keeps_both_times_in_the_report(
@@ -379,7 +379,7 @@ def test_as_of_a_moment_the_report_shows_that_moment(story: Story) -> None:
     markdown = render_markdown(report)
     assert "Nog niet beantwoord" in markdown
     assert "Nog niets aan de gemeenteraad voorgelegd." in markdown
-    assert "Stand per:** 10 feb 2026, 12:00" in markdown
+    assert "Stand per:** 10 februari 2026, 12:00" in markdown
 
 
 def test_as_of_before_the_start_or_of_an_unknown_initiative_is_refused(
@@ -508,7 +508,7 @@ def test_the_timeline_shows_the_announcements_and_the_councils_follow_up(
     assert ">Announcements<" in wide
     assert (
         "<title>Letter: Every household in the old town and the Havenkwartier "
-        "(4200) – 22 Jun 2026, 09:00</title>"
+        "(4,200) – 22 Jun 2026, 09:00</title>"
     ) in wide
     # The follow-up on the council lane, with what the council did; its text ends
     # in a full stop, and the date follows in brackets.

@@ -1074,7 +1074,7 @@ def test_how_the_process_was_announced_is_recorded_and_reported(
     report = ok(stage_copy, "report", CITY).stdout
     assert "## Bekendmaking en uitnodiging" in report
     assert (
-        "| 1 | 5 jan 2026, 09:00 | Brief | Every household within the canals | 4200 |"
+        "| 1 | 5 jan 2026, 09:00 | Brief | Every household within the canals | 4.200 |"
         in (report)
     )
     assert refused(

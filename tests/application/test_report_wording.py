@@ -1,0 +1,241 @@
+"""How the participation report words what it shows, in Dutch and in English: the
+names a municipality uses, numbers as each language writes them, and sentences
+where a section has nothing to show yet."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from samenspraak.application import Samenspraak
+from samenspraak.application.report import ParticipationReport
+from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.story import StoryRecord
+
+Story = tuple[Samenspraak, StoryRecord, Path]
+CITY = "city-centre"
+
+
+def _informed_by_letter(report: ParticipationReport) -> ParticipationReport:
+    council = [c.model_copy(update={"session": "letter"}) for c in report.council]
+    return report.model_copy(update={"council": council})
+
+
+def test_a_council_informed_by_letter_reads_as_a_council_information_letter(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = _informed_by_letter(app.participation_report(CITY))
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "| Raadsinformatiebrief |" in dutch
+    assert "| Brief |" not in dutch.split("## Wat naar de gemeenteraad ging")[1]
+    assert "| Council information letter |" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert 'data-label="Vorm" role="cell" class="nowrap inl">Raadsinformatiebrief<' in (
+        html_nl
+    )
+    assert "<title>Raadsinformatiebrief: Vision for the city centre" in html_nl
+    assert "<title>Council information letter: Vision for the city centre" in html_en
+    # A reaction or an announcement that came by letter is still a letter.
+    assert "| Brief | Every household" in dutch
+
+
+def _crowded(report: ParticipationReport) -> ParticipationReport:
+    meetings = [m.model_copy(update={"attendance": 1250}) for m in report.meetings]
+    announcements = [
+        a.model_copy(update={"reach": 12500}) for a in report.announcements
+    ]
+    return report.model_copy(
+        update={"meetings": meetings, "announcements": announcements}
+    )
+
+
+def test_attendance_and_reach_are_grouped_by_thousands_as_each_language_writes_them(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = _crowded(app.participation_report(CITY))
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "| Bewonersbijeenkomst | 1.250 |" in dutch
+    assert "the Havenkwartier | 12.500 |" in dutch
+    assert "| Residents' meeting | 1,250 |" in english
+    assert "the Havenkwartier | 12,500 |" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert 'class="num inl">1.250</td>' in html_nl
+    assert 'class="num inl">12.500</td>' in html_nl
+    assert "aanwezig 1.250</title>" in html_nl
+    assert "Havenkwartier (12.500) – 22 jun 2026, 09:00</title>" in html_nl
+    assert "attendance 1,250</title>" in html_en
+    assert "12500" not in html_nl + html_en
+
+
+FIRST_MORNING = "2026-01-12T09:10+01:00"
+"""The facilitator has started the initiative and nothing else is recorded yet."""
+
+
+def test_a_report_of_the_first_morning_says_in_sentences_what_is_not_there_yet(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    for said in (
+        "### Groepen\n\nEr zijn nog geen groepen gevormd.\n",
+        "## Bijeenkomsten\n\nEr zijn nog geen bijeenkomsten vastgelegd.\n",
+        "## Bekendmaking en uitnodiging\n\nEr is nog niet vastgelegd hoe het proces "
+        "is bekendgemaakt en wie is uitgenodigd.\n",
+        "## Plannen en versies\n\nEr zijn nog geen plannen gemaakt.\n",
+        "wat ermee is gedaan\n\nEr zijn nog geen reacties: er is nog geen plan om "
+        "op te reageren.\n",
+        "## Besluitpunten\n\nEr zijn nog geen besluitpunten voorgelegd.\n",
+    ):
+        assert said in dutch
+    for said in (
+        "### Groups\n\nNo groups have been formed yet.\n",
+        "## Meetings\n\nNo meetings have been recorded yet.\n",
+        "## Decision points\n\nNo decision points have been put to the participants "
+        "yet.\n",
+    ):
+        assert said in english
+    assert "Nog niets vastgelegd" not in dutch + render_html(report, "nl")
+    assert "Nothing recorded yet" not in english + render_html(report, "en")
+    assert "Er zijn nog geen besluitpunten voorgelegd." in render_html(report, "nl")
+
+
+def test_a_summary_with_nothing_to_count_yet_counts_no_zero_out_of_zero(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **0** bijeenkomsten\n" in dutch
+    assert "- **0** reacties\n" in dutch
+    assert "- **0** besluitpunten\n" in dutch
+    assert "- **0** meetings\n" in english
+    assert "- **0** reactions\n" in english
+    assert "- **0** decision points\n" in english
+    assert "0/0" not in dutch + english + render_html(report, "nl")
+    assert "(0 buiten kantooruren)" not in dutch
+
+
+def test_a_plan_nobody_reacted_to_says_so_in_a_sentence(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    report = report.model_copy(
+        update={"responses": [x for x in report.responses if x.plan != "vision"]}
+    )
+    assert "Op dit plan is nog niet gereageerd." in render_markdown(report, "nl")
+    assert "No one has reacted to this plan yet." in render_html(report, "en")
+
+
+def test_an_allocation_says_in_english_which_decision_point_it_follows_from(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    english = render_markdown(report, "en")
+    assert "| Amount | Purpose | From decision point | When |" in english
+    assert "Following decision point" not in english + render_html(report, "en")
+    assert "| Bedrag | Doel | Volgt uit besluitpunt | Wanneer |" in (
+        render_markdown(report, "nl")
+    )
+
+
+def test_a_meeting_of_the_steering_group_is_named_as_a_meeting_not_as_the_group(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "| 1 | di 20 jan 2026, 19:30 | Regiegroepoverleg | 9 |" in dutch
+    assert "| 1 | Tue 20 Jan 2026, 19:30 | Steering group meeting | 9 |" in english
+    # The group itself is still a steering group.
+    assert "| steering-group | Regiegroep | Steering group for" in dutch
+    html_nl = render_html(report, "nl")
+    assert "bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026" in html_nl
+    walk_in = report.model_copy(
+        update={
+            "meetings": [
+                m.model_copy(update={"kind": "walk-in"}) for m in report.meetings
+            ]
+        }
+    )
+    assert "| Walk-in meeting |" in render_markdown(walk_in, "en")
+    online = report.model_copy(
+        update={
+            "meetings": [
+                m.model_copy(update={"kind": "online"}) for m in report.meetings
+            ]
+        }
+    )
+    assert "| Online bijeenkomst |" in render_markdown(online, "nl")
+
+
+def test_the_moment_a_report_shows_and_when_it_was_made_are_written_out_in_full(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of="2026-03-12T09:30+01:00")
+    report = report.model_copy(
+        update={"generated_at": datetime(2026, 6, 3, 14, 5, tzinfo=UTC)}
+    )
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "**Stand per:** 12 maart 2026, 09:30  \n" in dutch
+    assert "**Opgesteld op:** 3 juni 2026, 16:05  \n" in dutch
+    assert "- Stand per: 12 maart 2026, 09:30\n" in dutch
+    assert "**As of:** 12 March 2026, 09:30  \n" in english
+    assert "**Generated at:** 3 June 2026, 16:05  \n" in english
+    html_nl = render_html(report, "nl")
+    assert "<b>Stand per:</b> 12 maart 2026, 09:30</span>" in html_nl
+    assert "<dt>Opgesteld op</dt><dd>3 juni 2026, 16:05</dd>" in html_nl
+    # The tables keep their short months.
+    assert "| 9 mrt 2026, 09:00 |" in dutch
+
+
+def test_one_who_could_take_part_and_one_position_lapsed_read_in_the_singular(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    first = report.decisions[0].model_copy(
+        update={"positions": 1, "could_take_part": 1, "lapsed": 1}
+    )
+    report = report.model_copy(update={"decisions": [first]})
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert (
+        "**Standpunten ingenomen:** 1 van de 1 die mocht meebeslissen "
+        "(1 vervallen: van een vertrokken deelnemer)\n"
+    ) in dutch
+    assert (
+        "**Positions taken:** 1 of the 1 who could take part "
+        "(1 lapsed: of a participant who left)\n"
+    ) in english
+    assert "1 van de 1 die mocht meebeslissen" in render_html(report, "nl")
+
+
+def test_meetings_all_held_in_the_daytime_say_none_was_held_in_the_evening(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    daytime = [
+        m.model_copy(update={"evening_or_weekend": False}) for m in report.meetings
+    ]
+    report = report.model_copy(update={"meetings": daytime})
+    assert (
+        "Geen van de 2 bijeenkomsten vond 's avonds, 's nachts of in het weekend "
+        "plaats."
+    ) in render_markdown(report, "nl")
+    assert (
+        "None of the 2 meetings was held in the evening, at night or at the weekend."
+    ) in render_markdown(report, "en")
+    assert "0 van de 2" not in render_html(report, "nl")
+
+
+def test_the_heading_of_who_took_part_and_when_has_no_comma_before_en(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    assert "### Wie deed mee en wanneer\n" in render_markdown(report, "nl")
+    assert "Wie deed mee, en wanneer" not in render_html(report, "nl")
