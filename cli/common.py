@@ -291,7 +291,7 @@ def output_option(what: str) -> Callable[[F], F]:
         "--output",
         "output",
         metavar="FILE",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         callback=a_file_to_write,
         help=f"Write {what} to this file instead of stdout.",
     )

@@ -281,7 +281,8 @@ def council() -> None:
 @click.option("--title", required=True, help="The document's title.")
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The document sent; its SHA-256 is recorded.",
 )
 @click.option("--sha256", help="The document's SHA-256, if the file is not at hand.")
@@ -333,7 +334,8 @@ def council_inform(
 @click.option("--title", help="The document's right title.")
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The document that was really sent; its SHA-256 is recorded.",
 )
 @click.option(
@@ -406,7 +408,8 @@ def council_correct(
 @click.option("--summary", required=True, help="What the council did.")
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The council's own document (a decision, minutes); its SHA-256 is kept.",
 )
 @click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
@@ -458,7 +461,8 @@ def council_follow_up(
 )
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The council's document that sets it; its SHA-256 is kept.",
 )
 @click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
@@ -509,7 +513,8 @@ def council_framework(
 )
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The council's document that really sets it; its SHA-256 is recorded.",
 )
 @click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")

@@ -92,7 +92,8 @@ def plan_create(
 @click.option("--text", help="The draft's text.")
 @click.option(
     "--text-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="Read the draft's text from a file.",
 )
 @click.option("--changes", required=True, help="What changed, and why.")

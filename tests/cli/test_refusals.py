@@ -831,7 +831,10 @@ def test_a_council_document_that_does_not_exist_is_a_usage_error(
         actor=F,
         exit_code=2,
     )
-    assert sentence.startswith("Invalid value for '--document'")
+    assert (
+        sentence
+        == f"Cannot read {tmp_path / 'nowhere.pdf'}: no such file or directory."
+    )
 
 
 # --- Known bugs --------------------------------------------------------------------------
