@@ -285,7 +285,11 @@ def council() -> None:
     type=click.Path(path_type=Path),
     help="The document sent; its SHA-256 is recorded.",
 )
-@click.option("--sha256", help="The document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="The document's SHA-256, if the file is not at hand.",
+)
 @click.option(
     "--session", type=choices_of(CouncilSession), required=True, help="Kind of session."
 )
@@ -339,7 +343,9 @@ def council_inform(
     help="The document that was really sent; its SHA-256 is recorded.",
 )
 @click.option(
-    "--sha256", help="The document's right SHA-256, if the file is not at hand."
+    "--sha256",
+    metavar="HEX",
+    help="The document's right SHA-256, if the file is not at hand.",
 )
 @click.option(
     "--session", type=choices_of(CouncilSession), help="The right kind of session."
@@ -412,7 +418,11 @@ def council_correct(
     type=click.Path(path_type=Path),
     help="The council's own document (a decision, minutes); its SHA-256 is kept.",
 )
-@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="That document's SHA-256, if the file is not at hand.",
+)
 @click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
 @pass_context
 def council_follow_up(
@@ -465,7 +475,11 @@ def council_follow_up(
     type=click.Path(path_type=Path),
     help="The council's document that sets it; its SHA-256 is kept.",
 )
-@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="That document's SHA-256, if the file is not at hand.",
+)
 @pass_context
 def council_framework(
     obj: Context,
@@ -517,7 +531,11 @@ def council_framework(
     type=click.Path(path_type=Path),
     help="The council's document that really sets it; its SHA-256 is recorded.",
 )
-@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="That document's SHA-256, if the file is not at hand.",
+)
 @click.option("--reason", required=True, help="Why the record is corrected.")
 @pass_context
 def council_correct_framework(
