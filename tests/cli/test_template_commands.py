@@ -201,3 +201,14 @@ def test_validate_a_missing_file(refused: Callable[..., str], tmp_path: Path) ->
     path = tmp_path / "missing.toml"
     sentence = refused(tmp_path / "none.db", "template", "validate", str(path))
     assert sentence == f"{path}: cannot be read: no such file or directory."
+
+
+def test_validate_a_file_without_phases_says_a_template_declares_one(
+    refused: Callable[..., str], tmp_path: Path
+) -> None:
+    path = tmp_path / "no-phases.toml"
+    path.write_text(VALID[: VALID.index("[[phases]]")], encoding="utf-8")
+    sentence = refused(tmp_path / "none.db", "template", "validate", str(path))
+    assert (
+        sentence == f"{path}: phases: missing; a template declares at least one phase."
+    )
