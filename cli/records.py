@@ -315,7 +315,11 @@ def template_list(as_json: bool) -> None:
 @template_group.command("show")
 @click.argument("name", type=REFERENCE)
 @click.option(
-    "--version", "version", metavar="V", help="A version (default: the latest)."
+    "--version",
+    "version",
+    metavar="V",
+    type=REFERENCE,
+    help="A version (default: the latest).",
 )
 @json_option
 def template_show(name: str, version: str | None, as_json: bool) -> None:

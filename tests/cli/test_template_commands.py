@@ -212,3 +212,11 @@ def test_validate_a_file_without_phases_says_a_template_declares_one(
     assert (
         sentence == f"{path}: phases: missing; a template declares at least one phase."
     )
+
+
+def test_show_reads_a_version_trimmed_as_it_reads_the_name(
+    ok: Run, tmp_path: Path
+) -> None:
+    shown = ok(tmp_path / "none.db", "template", "show", " Omgevingswet ", "--version",
+               " 1 ")  # fmt: skip
+    assert shown.stdout.startswith("omgevingswet v1\n")
