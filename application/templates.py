@@ -255,6 +255,8 @@ def _problem(error: ErrorDetails) -> str:
         "dict_type": "a table",
         "model_type": "a table",
     }
+    if kind == "missing" and field == "phases":
+        return "missing; a template declares at least one phase"
     if kind == "missing":
         return f"missing; every {owner} has a {field}"
     if kind == "extra_forbidden":

@@ -142,6 +142,30 @@ class OneLineChoice(click.Choice):  # type: ignore[type-arg]
         return f"Choose from: {', '.join(map(str, self.choices))}."
 
 
+class WholeNumber(click.IntRange):
+    """A whole number within bounds the command line checks (``--percent``,
+    ``--days``, ``--allocation``), refused in words that say what it must be
+    (click says ``'x' is not a valid integer range``)."""
+
+    name = "number"
+
+    def __init__(self, least: int, most: int | None = None) -> None:
+        super().__init__(least, most)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        try:
+            return super().convert(value, param, ctx)  # int() takes ' 1 ' too
+        except click.BadParameter:
+            bounds = (
+                f" from {self.min} to {self.max}"
+                if self.max is not None
+                else f", {self.min} or more"
+            )
+            self.fail(f"must be a whole number{bounds}.", param, ctx)
+
+
 def choices_of(values: Any, *, leaving_out: Sequence[Any] = ()) -> OneLineChoice:
     """The values of an enumeration as a choice, without those left out."""
     return OneLineChoice([v.value for v in values if v not in leaving_out])
@@ -267,7 +291,7 @@ def output_option(what: str) -> Callable[[F], F]:
         "--output",
         "output",
         metavar="FILE",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         callback=a_file_to_write,
         help=f"Write {what} to this file instead of stdout.",
     )

@@ -9,6 +9,7 @@ from samenspraak.cli.common import (
     REFERENCE,
     Context,
     OnceGroup,
+    WholeNumber,
     choices_of,
     done,
     implementation_table,
@@ -46,7 +47,8 @@ def implementation() -> None:
 )
 @click.option(
     "--allocation",
-    type=click.IntRange(min=1),
+    type=WholeNumber(1),
+    metavar="N",
     help="The number of the budget allocation that funds it (1 is the first).",
 )
 @pass_context
@@ -93,7 +95,8 @@ def implementation_add(
 @click.argument("action", type=REFERENCE)
 @click.option(
     "--percent",
-    type=click.IntRange(0, 100),
+    type=WholeNumber(0, 100),
+    metavar="N",
     required=True,
     help="How far it is, 0-100.",
 )

@@ -169,10 +169,10 @@ def initiative_advance(obj: Context, initiative_ref: str) -> None:
 @click.option(
     "--template",
     "template_ref",
-    metavar="NAME@VERSION",
+    metavar="NAME[@VERSION]",
     type=REFERENCE,
     required=True,
-    help="The installed template (and version) to move to.",
+    help="The installed template (and version) to move to; NAME is its newest version.",
 )
 @pass_context
 def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> None:

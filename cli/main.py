@@ -133,6 +133,7 @@ class EngineGroup(OnceGroup):
 @click.option(
     "--db",
     envvar=DB_VARIABLE,
+    metavar="DB",
     default=DEFAULT_DB,
     show_default=True,
     help=f"SQLite file or postgresql:// URL (or {DB_VARIABLE}).",

@@ -281,10 +281,15 @@ def council() -> None:
 @click.option("--title", required=True, help="The document's title.")
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The document sent; its SHA-256 is recorded.",
 )
-@click.option("--sha256", help="The document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="The document's SHA-256, if the file is not at hand.",
+)
 @click.option(
     "--session", type=choices_of(CouncilSession), required=True, help="Kind of session."
 )
@@ -333,11 +338,14 @@ def council_inform(
 @click.option("--title", help="The document's right title.")
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The document that was really sent; its SHA-256 is recorded.",
 )
 @click.option(
-    "--sha256", help="The document's right SHA-256, if the file is not at hand."
+    "--sha256",
+    metavar="HEX",
+    help="The document's right SHA-256, if the file is not at hand.",
 )
 @click.option(
     "--session", type=choices_of(CouncilSession), help="The right kind of session."
@@ -406,10 +414,15 @@ def council_correct(
 @click.option("--summary", required=True, help="What the council did.")
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The council's own document (a decision, minutes); its SHA-256 is kept.",
 )
-@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="That document's SHA-256, if the file is not at hand.",
+)
 @click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
 @pass_context
 def council_follow_up(
@@ -458,10 +471,15 @@ def council_follow_up(
 )
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The council's document that sets it; its SHA-256 is kept.",
 )
-@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="That document's SHA-256, if the file is not at hand.",
+)
 @pass_context
 def council_framework(
     obj: Context,
@@ -509,10 +527,15 @@ def council_framework(
 )
 @click.option(
     "--document",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="The council's document that really sets it; its SHA-256 is recorded.",
 )
-@click.option("--sha256", help="That document's SHA-256, if the file is not at hand.")
+@click.option(
+    "--sha256",
+    metavar="HEX",
+    help="That document's SHA-256, if the file is not at hand.",
+)
 @click.option("--reason", required=True, help="Why the record is corrected.")
 @pass_context
 def council_correct_framework(

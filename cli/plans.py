@@ -22,6 +22,7 @@ from samenspraak.cli.common import (
     Context,
     OnceGroup,
     OneLineChoice,
+    WholeNumber,
     answer_text,
     as_of_option,
     choices_of,
@@ -91,7 +92,8 @@ def plan_create(
 @click.option("--text", help="The draft's text.")
 @click.option(
     "--text-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    type=click.Path(path_type=Path),
     help="Read the draft's text from a file.",
 )
 @click.option("--changes", required=True, help="What changed, and why.")
@@ -616,7 +618,7 @@ def _outcome_text(e: Any) -> str:
 @click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
 @click.option("--closes-at", metavar="TIME", help="Closing time with timezone.")
 @click.option(
-    "--days", type=click.IntRange(1, 3650), metavar="N", help="Closes in N days."
+    "--days", type=WholeNumber(1, 3650), metavar="N", help="Closes in N days."
 )
 @pass_context
 def plan_period(

@@ -115,7 +115,7 @@ def tick(obj: Context, as_json: bool) -> None:
     "output",
     required=True,
     metavar="BUNDLE",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     callback=a_file_to_write,
     help="The bundle file to write (a ZIP); it must not exist yet.",
 )
@@ -148,7 +148,7 @@ def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> No
 
 
 @click.command("replay", cls=OnceCommand)
-@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("bundle", type=click.Path(path_type=Path))
 @click.option(
     "--head", metavar="POS:HASH", help="The published head the bundle must end at."
 )
@@ -315,7 +315,11 @@ def template_list(as_json: bool) -> None:
 @template_group.command("show")
 @click.argument("name", type=REFERENCE)
 @click.option(
-    "--version", "version", metavar="V", help="A version (default: the latest)."
+    "--version",
+    "version",
+    metavar="V",
+    type=REFERENCE,
+    help="A version (default: the latest).",
 )
 @json_option
 def template_show(name: str, version: str | None, as_json: bool) -> None:
@@ -353,7 +357,7 @@ def template_show(name: str, version: str | None, as_json: bool) -> None:
 
 
 @template_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def template_validate(file: Path) -> None:
     """Check a template file and say where it is wrong.
 

@@ -87,3 +87,23 @@ def test_version_names_the_package_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert "0.1.0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        ((), "--db DB "),
+        (("initiative", "start"), "--template NAME[@VERSION] "),
+        (("initiative", "migrate"), "--template NAME[@VERSION] "),
+        (("council", "inform"), "--sha256 HEX "),
+        (("council", "correct"), "--sha256 HEX "),
+        (("council", "follow-up"), "--sha256 HEX "),
+        (("council", "framework"), "--sha256 HEX "),
+        (("council", "correct-framework"), "--sha256 HEX "),
+    ],
+)
+def test_the_help_writes_an_option_s_value_as_the_reference_does(
+    args: tuple[str, ...], shown: str
+) -> None:
+    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="samenspraak")
+    assert shown in result.stdout

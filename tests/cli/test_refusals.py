@@ -604,6 +604,29 @@ def test_an_invalid_stance_is_a_usage_error(
     assert "Usage: " in run(stage_copy, *args, actor="bakery").stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "beyond", "sentence"),
+    [
+        (("implementation", "progress", CITY, "benches", "--percent"), "101",
+         "Invalid value for '--percent': must be a whole number from 0 to 100."),
+        (("plan", "period", CITY, "vision", "--days"), "0",
+         "Invalid value for '--days': must be a whole number from 1 to 3650."),
+        (("implementation", "add", CITY, "benches", "--title", "Benches", "--owner",
+          "bakery", "--allocation"), "0",
+         "Invalid value for '--allocation': must be a whole number, 1 or more."),
+    ],
+)  # fmt: skip
+def test_a_number_the_command_line_checks_says_in_words_what_it_must_be(
+    refused: Refused,
+    stage_copy: Path,
+    args: tuple[str, ...],
+    beyond: str,
+    sentence: str,
+) -> None:
+    for value in ("x", "4.5", "-1", beyond):
+        assert refused(stage_copy, *args, value, actor=F, exit_code=2) == sentence
+
+
 def test_a_write_command_without_as_is_a_usage_error(
     refused: Refused, stage_copy: Path
 ) -> None:
@@ -808,7 +831,10 @@ def test_a_council_document_that_does_not_exist_is_a_usage_error(
         actor=F,
         exit_code=2,
     )
-    assert sentence.startswith("Invalid value for '--document'")
+    assert (
+        sentence
+        == f"Cannot read {tmp_path / 'nowhere.pdf'}: no such file or directory."
+    )
 
 
 # --- Known bugs --------------------------------------------------------------------------

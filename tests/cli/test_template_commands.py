@@ -201,3 +201,22 @@ def test_validate_a_missing_file(refused: Callable[..., str], tmp_path: Path) ->
     path = tmp_path / "missing.toml"
     sentence = refused(tmp_path / "none.db", "template", "validate", str(path))
     assert sentence == f"{path}: cannot be read: no such file or directory."
+
+
+def test_validate_a_file_without_phases_says_a_template_declares_one(
+    refused: Callable[..., str], tmp_path: Path
+) -> None:
+    path = tmp_path / "no-phases.toml"
+    path.write_text(VALID[: VALID.index("[[phases]]")], encoding="utf-8")
+    sentence = refused(tmp_path / "none.db", "template", "validate", str(path))
+    assert (
+        sentence == f"{path}: phases: missing; a template declares at least one phase."
+    )
+
+
+def test_show_reads_a_version_trimmed_as_it_reads_the_name(
+    ok: Run, tmp_path: Path
+) -> None:
+    shown = ok(tmp_path / "none.db", "template", "show", " Omgevingswet ", "--version",
+               " 1 ")  # fmt: skip
+    assert shown.stdout.startswith("omgevingswet v1\n")
