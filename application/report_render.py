@@ -111,6 +111,7 @@ def diagram_words(w: Words) -> diagram.DiagramWords:
         legend=w("legend"),
         title=w("diagram_title", name="{name}", version="{version}"),
         reaction_period=w("diagram_reaction_period", days="{days}"),
+        reaction_period_one=w("diagram_reaction_period_one"),
         texts=w.template_texts(),
     )
 
@@ -571,7 +572,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (
             of(counted - outcomes["unanswered"], counted),
-            w("card_answered" if counted else "card_reactions")
+            (counted_as(counted, "card_answered") if counted else w("card_reactions"))
             + (
                 f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
                 if outcomes["withdrawn"]
@@ -581,7 +582,11 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (
             of(decided, decisions),
-            w("card_decisions" if decisions else "card_decision_points")
+            (
+                counted_as(decisions, "card_decisions")
+                if decisions
+                else w("card_decision_points")
+            )
             + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
             False,
         ),

@@ -427,9 +427,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_meetings_one": {"nl": "bijeenkomst", "en": "meeting"},
     "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
+    "card_answered_one": {"nl": "reactie beantwoord", "en": "reaction answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
     "card_reactions": {"nl": "reacties", "en": "reactions"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
+    "card_decisions_one": {
+        "nl": "besluitpunt besloten",
+        "en": "decision point decided",
+    },
     "card_decision_points": {"nl": "besluitpunten", "en": "decision points"},
     "card_council": {
         "nl": "keer de raad geïnformeerd",
@@ -510,6 +515,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "diagram_reaction_period": {
         "nl": "reactietermijn: {days} dagen",
         "en": "reaction period: {days} days",
+    },
+    "diagram_reaction_period_one": {
+        "nl": "reactietermijn: 1 dag",
+        "en": "reaction period: 1 day",
     },
     "diagram_guards": {
         "nl": "voorwaarden om een fase te verlaten",

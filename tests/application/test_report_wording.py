@@ -4,13 +4,21 @@ where a section has nothing to show yet."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from samenspraak.application import Samenspraak
+from samenspraak.application.diagram import in_words
 from samenspraak.application.report import ParticipationReport
-from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.report_render import (
+    diagram_words,
+    render_html,
+    render_markdown,
+)
+from samenspraak.application.report_words import words
 from samenspraak.application.story import StoryRecord
+from samenspraak.application.templates import installed
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
@@ -239,3 +247,42 @@ def test_the_heading_of_who_took_part_and_when_has_no_comma_before_en(
     report = app.participation_report(CITY)
     assert "### Wie deed mee en wanneer\n" in render_markdown(report, "nl")
     assert "Wie deed mee, en wanneer" not in render_html(report, "nl")
+
+
+def test_a_summary_counting_out_of_one_names_it_in_the_singular(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    # The first decision point is decided and the council informed once.
+    report = app.participation_report(CITY, as_of="2026-03-06T12:00+01:00")
+    report = report.model_copy(update={"responses": report.responses[:1]})
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **1/1** reactie beantwoord\n" in dutch
+    assert "- **1/1** besluitpunt besloten\n" in dutch
+    assert "- **1** bijeenkomst (1 buiten kantooruren)\n" in dutch
+    assert "- **1/1** reaction answered\n" in english
+    assert "- **1/1** decision point decided\n" in english
+    assert "- **1** meeting (1 outside office hours)\n" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert '<div class="lbl">besluitpunt besloten</div>' in html_nl
+    assert '<div class="lbl">reactie beantwoord</div>' in html_nl
+    assert '<div class="lbl">decision point decided</div>' in html_en
+    assert "1/1 besluitpunten" not in dutch
+    assert "1/1 decision points" not in english
+
+
+def test_a_reaction_period_of_one_day_reads_in_the_singular() -> None:
+    process = installed().get("overheidsparticipatie", "2")
+    short = replace(
+        process,
+        phases=tuple(replace(p, reaction_period_days=1) for p in process.phases),
+    )
+    dutch = in_words(short, words=diagram_words(words("nl")))
+    assert "reactietermijn: 1 dag" in dutch
+    assert "1 dagen" not in dutch
+    english = in_words(short)
+    assert "reaction period: 1 day" in english
+    assert "1 days" not in english
+    assert "reactietermijn: 28 dagen" in in_words(
+        process, words=diagram_words(words("nl"))
+    )
