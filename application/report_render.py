@@ -82,6 +82,11 @@ def _positions(d: DecisionEntry, w: Words) -> str:
     return f"{said} ({'; '.join(notes)})" if notes else said
 
 
+def _closes(d: DecisionEntry, w: Words) -> str:
+    """When a decision point closes, or that it has no deadline."""
+    return w.when(d.closes_at) if d.closes_at is not None else w("no_deadline")
+
+
 def _verify_command(r: ParticipationReport) -> str:
     """How to check the record the report was built from: against the
     initiative's own head, which holds in a replayed copy too."""
@@ -384,7 +389,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [w("rule"), w.value(d.rule)],
                 [w("eligible"), w.kinds(d.eligible)],
                 [w("put"), w.when(d.put_at)],
-                [w("closes"), w.when(d.closes_at)],
+                [w("closes"), _closes(d, w)],
                 [
                     w("state"),
                     w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
@@ -1465,7 +1470,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             (w("rule"), w.value(d.rule)),
             (w("eligible"), w.kinds(d.eligible)),
             (w("put"), w.when(d.put_at)),
-            (w("closes"), w.when(d.closes_at)),
+            (w("closes"), _closes(d, w)),
             (
                 w("state"),
                 w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),

@@ -338,6 +338,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},
     "put": {"nl": "Voorgelegd", "en": "Put"},
     "closes": {"nl": "Sluitingstijd", "en": "Closing time"},
+    "no_deadline": {"nl": "geen sluitingstijd", "en": "no deadline"},
     "state": {"nl": "Status", "en": "State"},
     "tally": {"nl": "Uitslag", "en": "Tally"},
     "outcome": {"nl": "Uitkomst", "en": "Outcome"},

@@ -286,3 +286,21 @@ def test_a_reaction_period_of_one_day_reads_in_the_singular() -> None:
     assert "reactietermijn: 28 dagen" in in_words(
         process, words=diagram_words(words("nl"))
     )
+
+
+def test_a_decision_point_without_a_deadline_says_it_has_none(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    [budget] = [d for d in report.decisions if d.decision == "budget-first-part"]
+    assert budget.closes_at is None
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **Sluitingstijd:** geen sluitingstijd\n" in dutch
+    assert "- **Closing time:** no deadline\n" in english
+    assert "Sluitingstijd:** -" not in dutch
+    assert "Closing time:** -" not in english
+    assert "<dt>Sluitingstijd</dt><dd>geen sluitingstijd</dd>" in render_html(
+        report, "nl"
+    )
+    assert "<dt>Closing time</dt><dd>no deadline</dd>" in render_html(report, "en")
+    # A decision point with a deadline still gives it.
+    assert "- **Sluitingstijd:** 28 feb 2026, 23:59\n" in dutch
