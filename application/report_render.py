@@ -265,8 +265,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             [w("level"), w.value(r.level)],
             [
                 w("design"),
-                f"{r.process.name} v{r.process.version} "
-                f"({w('content_hash')} {r.process.content_hash})"
+                w("template_version", name=r.process.name, version=r.process.version)
+                + f" ({w('content_hash')} {r.process.content_hash})"
                 + "".join(f"; {line}" for line in _moves(r, w)),
             ],
             [w("facilitator"), r.facilitator],
@@ -614,8 +614,8 @@ def _moves(r: ParticipationReport, w: Words) -> list[str]:
     return [
         w(
             "moved" if n == 0 else "moved_again",
-            old=f"{m.from_name} v{m.from_version}",
-            new=f"{m.to_name} v{m.to_version}",
+            old=w("template_version", name=m.from_name, version=m.from_version),
+            new=w("template_version", name=m.to_name, version=m.to_version),
             when=w.when(m.migrated_at),
             phase=w.value(m.phase),
         )
@@ -951,8 +951,8 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
         (w("level"), _e(w.value(r.level))),
         (
             w("design"),
-            f"{_e(r.process.name)} v{_e(r.process.version)} "
-            f'<span class="muted small">({_e(w("content_hash"))} '
+            _e(w("template_version", name=r.process.name, version=r.process.version))
+            + f' <span class="muted small">({_e(w("content_hash"))} '
             f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>'
             + "".join(f"<br>{_e(line)}" for line in _moves(r, w)),
         ),

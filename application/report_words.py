@@ -67,6 +67,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "level": {"nl": "Participatieniveau", "en": "Participation level"},
     "design": {"nl": "Procesontwerp", "en": "Process design"},
     "content_hash": {"nl": "inhoudshash", "en": "content hash"},
+    "template_version": {
+        "nl": "{name} versie {version}",
+        "en": "{name} version {version}",
+    },
     "facilitator": {"nl": "Procesbegeleider", "en": "Facilitator"},
     "current_phase": {"nl": "Huidige fase", "en": "Current phase"},
     "last_phase": {"nl": "Laatste fase", "en": "Last phase"},
@@ -501,8 +505,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "diagram": {"nl": "Procesdiagram", "en": "Process diagram"},
     "diagram_title": {
-        "nl": "Fasen en overgangen van {name} v{version}",
-        "en": "{name} v{version}: phases and transitions",
+        "nl": "Fasen en overgangen van {name} versie {version}",
+        "en": "{name} version {version}: phases and transitions",
     },
     "diagram_in_words": {
         "nl": "De fasen in woorden",

@@ -100,11 +100,13 @@ def test_a_move_to_another_template_shows_which_one_it_started_on_and_when(
     )
     assert moved.migrated_at == march(21)
     assert (
-        "begonnen op overheidsparticipatie v1; op 21 mrt 2026, 09:00 (in de fase "
-        "Samenleving beslist) overgezet naar overheidsparticipatie v2"
+        "begonnen op overheidsparticipatie versie 1; op 21 mrt 2026, 09:00 (in de fase "
+        "Samenleving beslist) overgezet naar overheidsparticipatie versie 2"
     ) in render_markdown(report, "nl")
-    assert "started on overheidsparticipatie v1; moved to overheidsparticipatie v2 " \
-        "on 21 Mar 2026, 09:00" in render_html(report, "en")  # fmt: skip
+    assert (
+        "started on overheidsparticipatie version 1; moved to overheidsparticipatie "
+        "version 2 on 21 Mar 2026, 09:00"
+    ) in render_html(report, "en")
     assert '"from_version": "1"' in render_json(report)
 
 

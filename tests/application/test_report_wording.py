@@ -304,3 +304,21 @@ def test_a_decision_point_without_a_deadline_says_it_has_none(story: Story) -> N
     assert "<dt>Closing time</dt><dd>no deadline</dd>" in render_html(report, "en")
     # A decision point with a deadline still gives it.
     assert "- **Sluitingstijd:** 28 feb 2026, 23:59\n" in dutch
+
+
+def test_the_template_version_is_written_out_as_a_version_not_as_v1(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **Procesontwerp:** overheidsparticipatie versie 1 (inhoudshash " in dutch
+    assert "  %% Fasen en overgangen van overheidsparticipatie versie 1\n" in dutch
+    assert "- **Process design:** overheidsparticipatie version 1 (content " in english
+    assert "  %% overheidsparticipatie version 1: phases and transitions\n" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert "<dd>overheidsparticipatie versie 1 <span" in html_nl
+    assert "Fasen en overgangen van overheidsparticipatie versie 1" in html_nl
+    assert "<dd>overheidsparticipatie version 1 <span" in html_en
+    for said in (dutch, english, html_nl, html_en):
+        assert "overheidsparticipatie v1" not in said
