@@ -340,7 +340,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "options": {"nl": "Optie", "en": "Option"},
     "eligible": {"nl": "Wie mocht meebeslissen", "en": "Who could take part"},
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},
-    "put": {"nl": "Voorgelegd", "en": "Put"},
+    "put": {"nl": "Voorgelegd", "en": "Put forward"},
     "closes": {"nl": "Sluitingstijd", "en": "Closing time"},
     "no_deadline": {"nl": "geen sluitingstijd", "en": "no deadline"},
     "state": {"nl": "Status", "en": "State"},

@@ -322,3 +322,17 @@ def test_the_template_version_is_written_out_as_a_version_not_as_v1(
     assert "<dd>overheidsparticipatie version 1 <span" in html_en
     for said in (dutch, english, html_nl, html_en):
         assert "overheidsparticipatie v1" not in said
+
+
+def test_a_decision_point_in_english_says_when_it_was_put_forward(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    english = render_markdown(report, "en")
+    assert "- **Put forward:** 14 Feb 2026, 10:00\n" in english
+    assert "**Put:**" not in english
+    html_en = render_html(report, "en")
+    assert "<dt>Put forward</dt><dd>14 Feb 2026, 10:00</dd>" in html_en
+    assert "<dt>Put</dt>" not in html_en
+    assert "- **Voorgelegd:** 14 feb 2026, 10:00\n" in render_markdown(report, "nl")
