@@ -1413,10 +1413,17 @@ def _html_personal_data(r: ParticipationReport, w: Words) -> str:
     )
 
 
+def _reacted(x: ReactionEntry, w: Words) -> str:
+    """Who gave a reaction, with their kind: ``resident-kerkstraat (inwoner)``."""
+    kind = w.value(x.stakeholder_kind).lower() if x.stakeholder_kind else None
+    return f"{x.stakeholder} ({kind})" if kind else x.stakeholder
+
+
 def _given_by(x: ReactionEntry, w: Words) -> str:
-    """Who gave a reaction and, when someone else recorded it, who did."""
+    """Who gave a reaction (with their kind) and, when someone else recorded it,
+    who did."""
     recorded = f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else ""
-    return f"{x.stakeholder}{recorded}"
+    return f"{_reacted(x, w)}{recorded}"
 
 
 def _when_given(x: ReactionEntry, w: Words) -> str:
@@ -1441,12 +1448,7 @@ def _dealt_with(x: ReactionEntry, w: Words) -> list[str]:
 
 
 def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
-    who = (
-        f"{x.stakeholder}"
-        + (f" ({w.value(x.stakeholder_kind).lower()})" if x.stakeholder_kind else "")
-        + (f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else "")
-        + f", {w('on_version', n=x.version)}, {_when_given(x, w)}"
-    )
+    who = _given_by(x, w) + f", {w('on_version', n=x.version)}, {_when_given(x, w)}"
     answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
     if _explained(x):
         answer += f'<div class="answer-text">{_e(w.text(x.answer_text))}</div>'

@@ -336,3 +336,26 @@ def test_a_decision_point_in_english_says_when_it_was_put_forward(
     assert "<dt>Put forward</dt><dd>14 Feb 2026, 10:00</dd>" in html_en
     assert "<dt>Put</dt>" not in html_en
     assert "- **Voorgelegd:** 14 feb 2026, 10:00\n" in render_markdown(report, "nl")
+
+
+def test_the_markdown_response_report_names_the_kind_of_who_reacted_as_html_does(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert (
+        "Finally a centre for people instead of cars. (resident-havenkwartier "
+        "(inwoner), 4 feb 2026, 20:00) |"
+    ) in dutch
+    assert (
+        "(housing-corporation (instelling), vastgelegd door facilitator, "
+        "10 apr 2026, 21:30) |"
+    ) in dutch
+    assert (
+        "Finally a centre for people instead of cars. (resident-havenkwartier "
+        "(resident), 4 Feb 2026, 20:00) |"
+    ) in english
+    # In the same words as the HTML report.
+    assert "resident-havenkwartier (inwoner), op versie 1" in render_html(report, "nl")
+    assert "bakery (entrepreneur), on version 1" in render_html(report, "en")
