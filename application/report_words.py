@@ -283,6 +283,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "answer": {"nl": "Antwoord", "en": "Answer"},
     "on_version": {"nl": "op versie {n}", "en": "on version {n}"},
     "from_meeting": {"nl": "bijeenkomst {n}", "en": "meeting {n}"},
+    "meeting_number": {"nl": "Bijeenkomst {n}", "en": "Meeting {n}"},
     "by": {"nl": "door", "en": "by"},
     "unanswered_warning": {
         "nl": "{n} reacties nog niet beantwoord: {numbers}.",

@@ -160,7 +160,7 @@ def test_a_meeting_of_the_steering_group_is_named_as_a_meeting_not_as_the_group(
     # The group itself is still a steering group.
     assert "| steering-group | Regiegroep | Steering group for" in dutch
     html_nl = render_html(report, "nl")
-    assert "bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026" in html_nl
+    assert "Bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026" in html_nl
     walk_in = report.model_copy(
         update={
             "meetings": [
@@ -359,3 +359,34 @@ def test_the_markdown_response_report_names_the_kind_of_who_reacted_as_html_does
     # In the same words as the HTML report.
     assert "resident-havenkwartier (inwoner), op versie 1" in render_html(report, "nl")
     assert "bakery (entrepreneur), on version 1" in render_html(report, "en")
+
+
+def test_a_meetings_tooltip_on_the_timeline_starts_with_a_capital(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert (
+        "<title>Bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026, 19:30, "
+        "aanwezig 9</title>"
+    ) in html_nl
+    assert (
+        "<title>Meeting 1: Steering group meeting, Tue 20 Jan 2026, 19:30, "
+        "attendance 9</title>"
+    ) in html_en
+    assert "<title>bijeenkomst" not in html_nl
+    assert "<title>meeting" not in html_en
+    # A reaction given at a meeting still names it within its sentence.
+    assert "| Brief (bijeenkomst 2) |" in render_markdown(
+        report.model_copy(
+            update={
+                "responses": [
+                    x.model_copy(update={"channel": "letter"})
+                    for x in report.responses
+                    if x.meeting == 2
+                ]
+            }
+        ),
+        "nl",
+    )
