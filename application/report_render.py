@@ -546,7 +546,9 @@ def _milestones(a: ImplementationEntry, w: Words) -> str:
 
 
 def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]]:
-    """The summary's figures: (number, what it counts, whether it needs attention)."""
+    """The summary's figures: (number, what it counts, whether it needs attention).
+    A figure that has no number to give says so in words (number ``""``): the
+    council not informed yet."""
     outcomes = r.outcomes()
     counted = len(r.responses) - outcomes["withdrawn"]
     decided = sum(1 for d in r.decisions if d.outcome is not None)
@@ -595,13 +597,20 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
             False,
         ),
-        (str(len(r.council)), counted_as(len(r.council), "card_council"), False),
+        (
+            (str(len(r.council)), counted_as(len(r.council), "card_council"), False)
+            if r.council
+            else ("", w("card_council_none"), False)
+        ),
         (share, w("card_allocated"), False),
     ]
 
 
 def _summary_lines(r: ParticipationReport, w: Words) -> list[str]:
-    lines = [f"**{n}** {_md(label)}" for n, label, _ in _key_figures(r, w)]
+    lines = [
+        f"**{n}** {_md(label)}" if n else _md(label)
+        for n, label, _ in _key_figures(r, w)
+    ]
     lines[-1] += (
         f" ({_md(w.money(r.budget.allocated))} / {_md(w.money(r.budget.total))})"
     )
@@ -726,6 +735,7 @@ margin:10px 0 4px}
 border-radius:8px;padding:12px 14px}
 .card .num{font-size:1.55rem;font-weight:700;color:var(--navy);line-height:1.15}
 .card .lbl{font-size:.84rem;color:var(--muted)}
+.card .say{font-size:1rem;font-weight:600;color:var(--navy);line-height:1.3}
 .card.warn{border-left-color:var(--red)}
 dl.facts{display:grid;grid-template-columns:minmax(140px,max-content) 1fr;gap:6px 18px;
 margin:8px 0}
@@ -937,6 +947,8 @@ def _html_summary(r: ParticipationReport, w: Words) -> str:
     body = "".join(
         f'<div class="card{" warn" if warn else ""}"><div class="num">{_e(num)}</div>'
         f'<div class="lbl">{_e(label)}</div></div>'
+        if num
+        else f'<div class="card"><div class="say">{_e(label)}</div></div>'
         for num, label, warn in _key_figures(r, w)
     )
     return (

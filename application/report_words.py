@@ -450,6 +450,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "keer de raad geïnformeerd",
         "en": "time the council was informed",
     },
+    "card_council_none": {
+        "nl": "De raad is nog niet geïnformeerd",
+        "en": "The council has not been informed yet",
+    },
     "card_allocated": {
         "nl": "van het budget toegewezen",
         "en": "of the budget allocated",

@@ -390,3 +390,25 @@ def test_a_meetings_tooltip_on_the_timeline_starts_with_a_capital(
         ),
         "nl",
     )
+
+
+def test_a_summary_before_the_council_was_informed_says_so_in_words(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- De raad is nog niet geïnformeerd\n" in dutch
+    assert "- The council has not been informed yet\n" in english
+    assert "0** keer de raad" not in dutch
+    assert "0** times the council" not in english
+    html_nl = render_html(report, "nl")
+    assert '<div class="say">De raad is nog niet geïnformeerd</div>' in html_nl
+    assert ">keer de raad geïnformeerd<" not in html_nl
+    assert '<div class="say">The council has not been informed yet</div>' in (
+        render_html(report, "en")
+    )
+    # Once informed, the summary counts how often.
+    informed = app.participation_report(CITY, as_of="2026-03-06T12:00+01:00")
+    assert "- **1** keer de raad geïnformeerd\n" in render_markdown(informed, "nl")
+    assert "- **1** time the council was informed\n" in render_markdown(informed, "en")
