@@ -329,8 +329,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "frameworks": {"nl": "Kaders van de raad", "en": "Frameworks set by the council"},
     "no_frameworks": {
-        "nl": "Geen kaders van de raad vastgelegd.",
-        "en": "No frameworks of the council recorded.",
+        "nl": "Er zijn geen kaders van de raad vastgelegd.",
+        "en": "No frameworks set by the council have been recorded.",
     },
     "framework": {"nl": "Kader", "en": "Framework"},
     "framework_set": {"nl": "Vastgesteld", "en": "Set"},
@@ -380,13 +380,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "head_recorded": {"nl": "vastgelegd {when}", "en": "recorded {when}"},
     "nothing_to_council": {
-        "nl": "Nog niets aan de gemeenteraad voorgelegd.",
-        "en": "Nothing sent to the council yet.",
+        "nl": "Er is nog niets aan de gemeenteraad voorgelegd.",
+        "en": "Nothing has been sent to the council yet.",
     },
     "implementation": {"nl": "Uitvoering", "en": "Implementation"},
     "nothing_implemented": {
-        "nl": "Nog geen uitvoeringsacties.",
-        "en": "No implementation actions yet.",
+        "nl": "Er zijn nog geen uitvoeringsacties vastgelegd.",
+        "en": "No implementation actions have been recorded yet.",
     },
     "action": {"nl": "Actie", "en": "Action"},
     "owner": {"nl": "Eigenaar", "en": "Owner"},

@@ -378,7 +378,7 @@ def test_as_of_a_moment_the_report_shows_that_moment(story: Story) -> None:
     assert report.built_from != app.participation_report(CITY).built_from
     markdown = render_markdown(report)
     assert "Nog niet beantwoord" in markdown
-    assert "Nog niets aan de gemeenteraad voorgelegd." in markdown
+    assert "Er is nog niets aan de gemeenteraad voorgelegd." in markdown
     assert "Stand per:** 10 februari 2026, 12:00" in markdown
 
 

@@ -412,3 +412,35 @@ def test_a_summary_before_the_council_was_informed_says_so_in_words(
     informed = app.participation_report(CITY, as_of="2026-03-06T12:00+01:00")
     assert "- **1** keer de raad geïnformeerd\n" in render_markdown(informed, "nl")
     assert "- **1** time the council was informed\n" in render_markdown(informed, "en")
+
+
+def test_the_council_frameworks_and_implementation_say_in_sentences_what_is_not_there(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    for said in (
+        "### Kaders van de raad\n\nEr zijn geen kaders van de raad vastgelegd.\n",
+        "## Wat naar de gemeenteraad ging\n\nEr is nog niets aan de gemeenteraad "
+        "voorgelegd.\n",
+        "## Uitvoering\n\nEr zijn nog geen uitvoeringsacties vastgelegd.\n",
+    ):
+        assert said in dutch
+    for said in (
+        "### Frameworks set by the council\n\nNo frameworks set by the council have "
+        "been recorded.\n",
+        "## What went to the council\n\nNothing has been sent to the council yet.\n",
+        "## Implementation\n\nNo implementation actions have been recorded yet.\n",
+    ):
+        assert said in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert "<p>Er is nog niets aan de gemeenteraad voorgelegd.</p>" in html_nl
+    assert "<p>Er zijn nog geen uitvoeringsacties vastgelegd.</p>" in html_nl
+    assert "<p>No implementation actions have been recorded yet.</p>" in html_en
+    for fragment in (
+        "Nog geen uitvoeringsacties.",
+        "Nog niets aan de gemeenteraad",
+        "Geen kaders van de raad",
+    ):
+        assert fragment not in dutch + html_nl
