@@ -50,6 +50,7 @@ class DiagramWords:
     legend: str = "Legend"
     title: str = "{name} v{version}: phases and transitions"
     reaction_period: str = "reaction period: {days} days"
+    reaction_period_one: str = "reaction period: 1 day"
     texts: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     """Phase descriptions and guard explanations in the diagram's language, by
     their text in the template (those not found are shown as written)."""
@@ -57,6 +58,12 @@ class DiagramWords:
     def said(self, text: str) -> str:
         """``text`` in the diagram's language, when a translation is known."""
         return self.texts.get(text, text)
+
+    def period(self, days: int) -> str:
+        """A reaction period of ``days`` days, in the singular for one day."""
+        if days == 1:
+            return self.reaction_period_one
+        return self.reaction_period.format(days=days)
 
     def guard(self, name: str) -> str:
         """What the guard ``name`` asks, in the diagram's language."""
@@ -448,7 +455,7 @@ def in_words(
         if phase.society_only:
             notes.append(words.society_only)
         if phase.reaction_period_days is not None:
-            notes.append(words.reaction_period.format(days=phase.reaction_period_days))
+            notes.append(words.period(phase.reaction_period_days))
         said = f"<b>{_e(_label(phase, labels))}</b>"
         if notes:
             said += f" ({_e('; '.join(notes))})"
@@ -630,7 +637,7 @@ def _draw_item(
     if phase.society_only:
         tip.append(f"({words.society_only})")
     if phase.reaction_period_days is not None:
-        tip.append(words.reaction_period.format(days=phase.reaction_period_days))
+        tip.append(words.period(phase.reaction_period_days))
     tip += [f"{g}: {words.guard(g)}" for g in phase.guards]
     cx = item.x + item.width / 2
     name_y = mid + (-3 if phase.society_only else 4.5)

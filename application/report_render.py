@@ -82,6 +82,11 @@ def _positions(d: DecisionEntry, w: Words) -> str:
     return f"{said} ({'; '.join(notes)})" if notes else said
 
 
+def _closes(d: DecisionEntry, w: Words) -> str:
+    """When a decision point closes, or that it has no deadline."""
+    return w.when(d.closes_at) if d.closes_at is not None else w("no_deadline")
+
+
 def _verify_command(r: ParticipationReport) -> str:
     """How to check the record the report was built from: against the
     initiative's own head, which holds in a replayed copy too."""
@@ -111,6 +116,7 @@ def diagram_words(w: Words) -> diagram.DiagramWords:
         legend=w("legend"),
         title=w("diagram_title", name="{name}", version="{version}"),
         reaction_period=w("diagram_reaction_period", days="{days}"),
+        reaction_period_one=w("diagram_reaction_period_one"),
         texts=w.template_texts(),
     )
 
@@ -259,8 +265,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             [w("level"), w.value(r.level)],
             [
                 w("design"),
-                f"{r.process.name} v{r.process.version} "
-                f"({w('content_hash')} {r.process.content_hash})"
+                w("template_version", name=r.process.name, version=r.process.version)
+                + f" ({w('content_hash')} {r.process.content_hash})"
                 + "".join(f"; {line}" for line in _moves(r, w)),
             ],
             [w("facilitator"), r.facilitator],
@@ -383,7 +389,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [w("rule"), w.value(d.rule)],
                 [w("eligible"), w.kinds(d.eligible)],
                 [w("put"), w.when(d.put_at)],
-                [w("closes"), w.when(d.closes_at)],
+                [w("closes"), _closes(d, w)],
                 [
                     w("state"),
                     w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
@@ -540,7 +546,9 @@ def _milestones(a: ImplementationEntry, w: Words) -> str:
 
 
 def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]]:
-    """The summary's figures: (number, what it counts, whether it needs attention)."""
+    """The summary's figures: (number, what it counts, whether it needs attention).
+    A figure that has no number to give says so in words (number ``""``): the
+    council not informed yet."""
     outcomes = r.outcomes()
     counted = len(r.responses) - outcomes["withdrawn"]
     decided = sum(1 for d in r.decisions if d.outcome is not None)
@@ -571,7 +579,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (
             of(counted - outcomes["unanswered"], counted),
-            w("card_answered" if counted else "card_reactions")
+            (counted_as(counted, "card_answered") if counted else w("card_reactions"))
             + (
                 f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
                 if outcomes["withdrawn"]
@@ -581,17 +589,28 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (
             of(decided, decisions),
-            w("card_decisions" if decisions else "card_decision_points")
+            (
+                counted_as(decisions, "card_decisions")
+                if decisions
+                else w("card_decision_points")
+            )
             + (f" ({w('card_withdrawn', n=withdrawn)})" if withdrawn else ""),
             False,
         ),
-        (str(len(r.council)), counted_as(len(r.council), "card_council"), False),
+        (
+            (str(len(r.council)), counted_as(len(r.council), "card_council"), False)
+            if r.council
+            else ("", w("card_council_none"), False)
+        ),
         (share, w("card_allocated"), False),
     ]
 
 
 def _summary_lines(r: ParticipationReport, w: Words) -> list[str]:
-    lines = [f"**{n}** {_md(label)}" for n, label, _ in _key_figures(r, w)]
+    lines = [
+        f"**{n}** {_md(label)}" if n else _md(label)
+        for n, label, _ in _key_figures(r, w)
+    ]
     lines[-1] += (
         f" ({_md(w.money(r.budget.allocated))} / {_md(w.money(r.budget.total))})"
     )
@@ -604,8 +623,8 @@ def _moves(r: ParticipationReport, w: Words) -> list[str]:
     return [
         w(
             "moved" if n == 0 else "moved_again",
-            old=f"{m.from_name} v{m.from_version}",
-            new=f"{m.to_name} v{m.to_version}",
+            old=w("template_version", name=m.from_name, version=m.from_version),
+            new=w("template_version", name=m.to_name, version=m.to_version),
             when=w.when(m.migrated_at),
             phase=w.value(m.phase),
         )
@@ -716,6 +735,7 @@ margin:10px 0 4px}
 border-radius:8px;padding:12px 14px}
 .card .num{font-size:1.55rem;font-weight:700;color:var(--navy);line-height:1.15}
 .card .lbl{font-size:.84rem;color:var(--muted)}
+.card .say{font-size:1rem;font-weight:600;color:var(--navy);line-height:1.3}
 .card.warn{border-left-color:var(--red)}
 dl.facts{display:grid;grid-template-columns:minmax(140px,max-content) 1fr;gap:6px 18px;
 margin:8px 0}
@@ -927,6 +947,8 @@ def _html_summary(r: ParticipationReport, w: Words) -> str:
     body = "".join(
         f'<div class="card{" warn" if warn else ""}"><div class="num">{_e(num)}</div>'
         f'<div class="lbl">{_e(label)}</div></div>'
+        if num
+        else f'<div class="card"><div class="say">{_e(label)}</div></div>'
         for num, label, warn in _key_figures(r, w)
     )
     return (
@@ -941,8 +963,8 @@ def _html_process(r: ParticipationReport, w: Words) -> str:
         (w("level"), _e(w.value(r.level))),
         (
             w("design"),
-            f"{_e(r.process.name)} v{_e(r.process.version)} "
-            f'<span class="muted small">({_e(w("content_hash"))} '
+            _e(w("template_version", name=r.process.name, version=r.process.version))
+            + f' <span class="muted small">({_e(w("content_hash"))} '
             f'<span class="hash">{_e(r.process.content_hash)}</span>)</span>'
             + "".join(f"<br>{_e(line)}" for line in _moves(r, w)),
         ),
@@ -1403,10 +1425,17 @@ def _html_personal_data(r: ParticipationReport, w: Words) -> str:
     )
 
 
+def _reacted(x: ReactionEntry, w: Words) -> str:
+    """Who gave a reaction, with their kind: ``resident-kerkstraat (inwoner)``."""
+    kind = w.value(x.stakeholder_kind).lower() if x.stakeholder_kind else None
+    return f"{x.stakeholder} ({kind})" if kind else x.stakeholder
+
+
 def _given_by(x: ReactionEntry, w: Words) -> str:
-    """Who gave a reaction and, when someone else recorded it, who did."""
+    """Who gave a reaction (with their kind) and, when someone else recorded it,
+    who did."""
     recorded = f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else ""
-    return f"{x.stakeholder}{recorded}"
+    return f"{_reacted(x, w)}{recorded}"
 
 
 def _when_given(x: ReactionEntry, w: Words) -> str:
@@ -1431,12 +1460,7 @@ def _dealt_with(x: ReactionEntry, w: Words) -> list[str]:
 
 
 def _reaction_row(x: ReactionEntry, w: Words) -> list[str]:
-    who = (
-        f"{x.stakeholder}"
-        + (f" ({w.value(x.stakeholder_kind).lower()})" if x.stakeholder_kind else "")
-        + (f", {w('recorded_by', who=x.recorded_by)}" if x.recorded_by else "")
-        + f", {w('on_version', n=x.version)}, {_when_given(x, w)}"
-    )
+    who = _given_by(x, w) + f", {w('on_version', n=x.version)}, {_when_given(x, w)}"
     answer = f'<span class="badge b-{_e(x.outcome)}">{_e(w.answer(x))}</span>'
     if _explained(x):
         answer += f'<div class="answer-text">{_e(w.text(x.answer_text))}</div>'
@@ -1460,7 +1484,7 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             (w("rule"), w.value(d.rule)),
             (w("eligible"), w.kinds(d.eligible)),
             (w("put"), w.when(d.put_at)),
-            (w("closes"), w.when(d.closes_at)),
+            (w("closes"), _closes(d, w)),
             (
                 w("state"),
                 w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),

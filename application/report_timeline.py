@@ -325,7 +325,7 @@ class Timeline:
         w, out = self.w, []
         for m in self.report.meetings:
             tip = (
-                f"{w('from_meeting', n=m.number)}: {w.meeting_kind(m.kind)}, "
+                f"{w('meeting_number', n=m.number)}: {w.meeting_kind(m.kind)}, "
                 f"{w.when(m.starts_at, weekday=True)}, "
                 + (
                     f"{w('attendance').lower()} {w.count(m.attendance)}"

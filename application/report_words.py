@@ -67,6 +67,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "level": {"nl": "Participatieniveau", "en": "Participation level"},
     "design": {"nl": "Procesontwerp", "en": "Process design"},
     "content_hash": {"nl": "inhoudshash", "en": "content hash"},
+    "template_version": {
+        "nl": "{name} versie {version}",
+        "en": "{name} version {version}",
+    },
     "facilitator": {"nl": "Procesbegeleider", "en": "Facilitator"},
     "current_phase": {"nl": "Huidige fase", "en": "Current phase"},
     "last_phase": {"nl": "Laatste fase", "en": "Last phase"},
@@ -279,6 +283,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "answer": {"nl": "Antwoord", "en": "Answer"},
     "on_version": {"nl": "op versie {n}", "en": "on version {n}"},
     "from_meeting": {"nl": "bijeenkomst {n}", "en": "meeting {n}"},
+    "meeting_number": {"nl": "Bijeenkomst {n}", "en": "Meeting {n}"},
     "by": {"nl": "door", "en": "by"},
     "unanswered_warning": {
         "nl": "{n} reacties nog niet beantwoord: {numbers}.",
@@ -324,8 +329,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "frameworks": {"nl": "Kaders van de raad", "en": "Frameworks set by the council"},
     "no_frameworks": {
-        "nl": "Geen kaders van de raad vastgelegd.",
-        "en": "No frameworks of the council recorded.",
+        "nl": "Er zijn geen kaders van de raad vastgelegd.",
+        "en": "No frameworks set by the council have been recorded.",
     },
     "framework": {"nl": "Kader", "en": "Framework"},
     "framework_set": {"nl": "Vastgesteld", "en": "Set"},
@@ -336,8 +341,9 @@ LABELS: dict[str, dict[Lang, str]] = {
     "options": {"nl": "Optie", "en": "Option"},
     "eligible": {"nl": "Wie mocht meebeslissen", "en": "Who could take part"},
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},
-    "put": {"nl": "Voorgelegd", "en": "Put"},
+    "put": {"nl": "Voorgelegd", "en": "Put forward"},
     "closes": {"nl": "Sluitingstijd", "en": "Closing time"},
+    "no_deadline": {"nl": "geen sluitingstijd", "en": "no deadline"},
     "state": {"nl": "Status", "en": "State"},
     "tally": {"nl": "Uitslag", "en": "Tally"},
     "outcome": {"nl": "Uitkomst", "en": "Outcome"},
@@ -374,13 +380,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "head_recorded": {"nl": "vastgelegd {when}", "en": "recorded {when}"},
     "nothing_to_council": {
-        "nl": "Nog niets aan de gemeenteraad voorgelegd.",
-        "en": "Nothing sent to the council yet.",
+        "nl": "Er is nog niets aan de gemeenteraad voorgelegd.",
+        "en": "Nothing has been sent to the council yet.",
     },
     "implementation": {"nl": "Uitvoering", "en": "Implementation"},
     "nothing_implemented": {
-        "nl": "Nog geen uitvoeringsacties.",
-        "en": "No implementation actions yet.",
+        "nl": "Er zijn nog geen uitvoeringsacties vastgelegd.",
+        "en": "No implementation actions have been recorded yet.",
     },
     "action": {"nl": "Actie", "en": "Action"},
     "owner": {"nl": "Eigenaar", "en": "Owner"},
@@ -427,9 +433,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_meetings_one": {"nl": "bijeenkomst", "en": "meeting"},
     "card_evening": {"nl": "buiten kantooruren", "en": "outside office hours"},
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
+    "card_answered_one": {"nl": "reactie beantwoord", "en": "reaction answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
     "card_reactions": {"nl": "reacties", "en": "reactions"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
+    "card_decisions_one": {
+        "nl": "besluitpunt besloten",
+        "en": "decision point decided",
+    },
     "card_decision_points": {"nl": "besluitpunten", "en": "decision points"},
     "card_council": {
         "nl": "keer de raad geïnformeerd",
@@ -438,6 +449,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_council_one": {
         "nl": "keer de raad geïnformeerd",
         "en": "time the council was informed",
+    },
+    "card_council_none": {
+        "nl": "De raad is nog niet geïnformeerd",
+        "en": "The council has not been informed yet",
     },
     "card_allocated": {
         "nl": "van het budget toegewezen",
@@ -495,8 +510,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "diagram": {"nl": "Procesdiagram", "en": "Process diagram"},
     "diagram_title": {
-        "nl": "Fasen en overgangen van {name} v{version}",
-        "en": "{name} v{version}: phases and transitions",
+        "nl": "Fasen en overgangen van {name} versie {version}",
+        "en": "{name} version {version}: phases and transitions",
     },
     "diagram_in_words": {
         "nl": "De fasen in woorden",
@@ -510,6 +525,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "diagram_reaction_period": {
         "nl": "reactietermijn: {days} dagen",
         "en": "reaction period: {days} days",
+    },
+    "diagram_reaction_period_one": {
+        "nl": "reactietermijn: 1 dag",
+        "en": "reaction period: 1 day",
     },
     "diagram_guards": {
         "nl": "voorwaarden om een fase te verlaten",

@@ -219,8 +219,8 @@ def test_a_letter_that_came_in_on_time_is_recorded_after_the_deadline_and_tick(
     )
     report = render_markdown(city.participation_report(CC), "en")
     assert (
-        "By letter, in time. (library, recorded by facilitator, received 15 Jan "
-        "2026, 09:00, recorded 19 Jan 2026, 09:00)"
+        "By letter, in time. (library (institution), recorded by facilitator, "
+        "received 15 Jan 2026, 09:00, recorded 19 Jan 2026, 09:00)"
     ) in report
     # The timeline draws it when it came in, before the period closed.
     whole = city.participation_report(CC)

@@ -378,7 +378,7 @@ def test_as_of_a_moment_the_report_shows_that_moment(story: Story) -> None:
     assert report.built_from != app.participation_report(CITY).built_from
     markdown = render_markdown(report)
     assert "Nog niet beantwoord" in markdown
-    assert "Nog niets aan de gemeenteraad voorgelegd." in markdown
+    assert "Er is nog niets aan de gemeenteraad voorgelegd." in markdown
     assert "Stand per:** 10 februari 2026, 12:00" in markdown
 
 
@@ -792,8 +792,10 @@ def test_the_report_says_who_recorded_a_reaction_for_someone_and_who_was_erased(
     someone whose data was erased did not simply leave."""
     app, _, _ = story
     english = render_markdown(app.participation_report(CITY), "en")
-    assert "(resident-havenkwartier, recorded by facilitator, 9 Apr 2026" in english
-    assert "(bakery, 10 Apr 2026" in english  # gave it themselves
+    assert (
+        "(resident-havenkwartier (resident), recorded by facilitator, 9 Apr 2026"
+    ) in english
+    assert "(bakery (entrepreneur), 10 Apr 2026" in english  # gave it themselves
     with clock.frozen_at(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)):
         erasure = app.erase_stakeholder(
             {"actor": "facilitator", "stakeholder": "resident-havenkwartier"}

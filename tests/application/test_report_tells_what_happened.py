@@ -100,11 +100,13 @@ def test_a_move_to_another_template_shows_which_one_it_started_on_and_when(
     )
     assert moved.migrated_at == march(21)
     assert (
-        "begonnen op overheidsparticipatie v1; op 21 mrt 2026, 09:00 (in de fase "
-        "Samenleving beslist) overgezet naar overheidsparticipatie v2"
+        "begonnen op overheidsparticipatie versie 1; op 21 mrt 2026, 09:00 (in de fase "
+        "Samenleving beslist) overgezet naar overheidsparticipatie versie 2"
     ) in render_markdown(report, "nl")
-    assert "started on overheidsparticipatie v1; moved to overheidsparticipatie v2 " \
-        "on 21 Mar 2026, 09:00" in render_html(report, "en")  # fmt: skip
+    assert (
+        "started on overheidsparticipatie version 1; moved to overheidsparticipatie "
+        "version 2 on 21 Mar 2026, 09:00"
+    ) in render_html(report, "en")
     assert '"from_version": "1"' in render_json(report)
 
 
@@ -196,7 +198,7 @@ def test_a_decision_point_that_ended_without_a_decision_is_not_called_decided(
     report = report_at(started, march(6))
     markdown = render_markdown(report, "nl")
     assert "- **Status:** Afgesloten zonder besluit, 5 mrt 2026, 09:00" in markdown
-    assert "- **0/1** besluitpunten besloten" in markdown
+    assert "- **0/1** besluitpunt besloten" in markdown
     assert "Ended without a decision, 5 Mar 2026, 09:00" in render_html(report, "en")
 
 
@@ -214,13 +216,13 @@ def test_a_withdrawn_decision_point_is_not_counted_as_one_left_undecided(
     do(march(5), started.decide, decision="square")
     do(march(5), started.withdraw_decision_point, decision="benches")
     report = report_at(started, march(6))
-    assert "- **1/1** besluitpunten besloten (1 ingetrokken)" in render_markdown(
+    assert "- **1/1** besluitpunt besloten (1 ingetrokken)" in render_markdown(
         report, "nl"
     )
-    assert "- **1/1** decision points decided (1 withdrawn)" in render_markdown(
+    assert "- **1/1** decision point decided (1 withdrawn)" in render_markdown(
         report, "en"
     )
-    assert "decision points decided (1 withdrawn)" in render_html(report, "en")
+    assert "decision point decided (1 withdrawn)" in render_html(report, "en")
 
 
 def test_a_meeting_recorded_before_it_took_place_is_not_reported_as_held(

@@ -4,13 +4,21 @@ where a section has nothing to show yet."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from samenspraak.application import Samenspraak
+from samenspraak.application.diagram import in_words
 from samenspraak.application.report import ParticipationReport
-from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.report_render import (
+    diagram_words,
+    render_html,
+    render_markdown,
+)
+from samenspraak.application.report_words import words
 from samenspraak.application.story import StoryRecord
+from samenspraak.application.templates import installed
 
 Story = tuple[Samenspraak, StoryRecord, Path]
 CITY = "city-centre"
@@ -152,7 +160,7 @@ def test_a_meeting_of_the_steering_group_is_named_as_a_meeting_not_as_the_group(
     # The group itself is still a steering group.
     assert "| steering-group | Regiegroep | Steering group for" in dutch
     html_nl = render_html(report, "nl")
-    assert "bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026" in html_nl
+    assert "Bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026" in html_nl
     walk_in = report.model_copy(
         update={
             "meetings": [
@@ -239,3 +247,200 @@ def test_the_heading_of_who_took_part_and_when_has_no_comma_before_en(
     report = app.participation_report(CITY)
     assert "### Wie deed mee en wanneer\n" in render_markdown(report, "nl")
     assert "Wie deed mee, en wanneer" not in render_html(report, "nl")
+
+
+def test_a_summary_counting_out_of_one_names_it_in_the_singular(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    # The first decision point is decided and the council informed once.
+    report = app.participation_report(CITY, as_of="2026-03-06T12:00+01:00")
+    report = report.model_copy(update={"responses": report.responses[:1]})
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **1/1** reactie beantwoord\n" in dutch
+    assert "- **1/1** besluitpunt besloten\n" in dutch
+    assert "- **1** bijeenkomst (1 buiten kantooruren)\n" in dutch
+    assert "- **1/1** reaction answered\n" in english
+    assert "- **1/1** decision point decided\n" in english
+    assert "- **1** meeting (1 outside office hours)\n" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert '<div class="lbl">besluitpunt besloten</div>' in html_nl
+    assert '<div class="lbl">reactie beantwoord</div>' in html_nl
+    assert '<div class="lbl">decision point decided</div>' in html_en
+    assert "1/1 besluitpunten" not in dutch
+    assert "1/1 decision points" not in english
+
+
+def test_a_reaction_period_of_one_day_reads_in_the_singular() -> None:
+    process = installed().get("overheidsparticipatie", "2")
+    short = replace(
+        process,
+        phases=tuple(replace(p, reaction_period_days=1) for p in process.phases),
+    )
+    dutch = in_words(short, words=diagram_words(words("nl")))
+    assert "reactietermijn: 1 dag" in dutch
+    assert "1 dagen" not in dutch
+    english = in_words(short)
+    assert "reaction period: 1 day" in english
+    assert "1 days" not in english
+    assert "reactietermijn: 28 dagen" in in_words(
+        process, words=diagram_words(words("nl"))
+    )
+
+
+def test_a_decision_point_without_a_deadline_says_it_has_none(story: Story) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    [budget] = [d for d in report.decisions if d.decision == "budget-first-part"]
+    assert budget.closes_at is None
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **Sluitingstijd:** geen sluitingstijd\n" in dutch
+    assert "- **Closing time:** no deadline\n" in english
+    assert "Sluitingstijd:** -" not in dutch
+    assert "Closing time:** -" not in english
+    assert "<dt>Sluitingstijd</dt><dd>geen sluitingstijd</dd>" in render_html(
+        report, "nl"
+    )
+    assert "<dt>Closing time</dt><dd>no deadline</dd>" in render_html(report, "en")
+    # A decision point with a deadline still gives it.
+    assert "- **Sluitingstijd:** 28 feb 2026, 23:59\n" in dutch
+
+
+def test_the_template_version_is_written_out_as_a_version_not_as_v1(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- **Procesontwerp:** overheidsparticipatie versie 1 (inhoudshash " in dutch
+    assert "  %% Fasen en overgangen van overheidsparticipatie versie 1\n" in dutch
+    assert "- **Process design:** overheidsparticipatie version 1 (content " in english
+    assert "  %% overheidsparticipatie version 1: phases and transitions\n" in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert "<dd>overheidsparticipatie versie 1 <span" in html_nl
+    assert "Fasen en overgangen van overheidsparticipatie versie 1" in html_nl
+    assert "<dd>overheidsparticipatie version 1 <span" in html_en
+    for said in (dutch, english, html_nl, html_en):
+        assert "overheidsparticipatie v1" not in said
+
+
+def test_a_decision_point_in_english_says_when_it_was_put_forward(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    english = render_markdown(report, "en")
+    assert "- **Put forward:** 14 Feb 2026, 10:00\n" in english
+    assert "**Put:**" not in english
+    html_en = render_html(report, "en")
+    assert "<dt>Put forward</dt><dd>14 Feb 2026, 10:00</dd>" in html_en
+    assert "<dt>Put</dt>" not in html_en
+    assert "- **Voorgelegd:** 14 feb 2026, 10:00\n" in render_markdown(report, "nl")
+
+
+def test_the_markdown_response_report_names_the_kind_of_who_reacted_as_html_does(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert (
+        "Finally a centre for people instead of cars. (resident-havenkwartier "
+        "(inwoner), 4 feb 2026, 20:00) |"
+    ) in dutch
+    assert (
+        "(housing-corporation (instelling), vastgelegd door facilitator, "
+        "10 apr 2026, 21:30) |"
+    ) in dutch
+    assert (
+        "Finally a centre for people instead of cars. (resident-havenkwartier "
+        "(resident), 4 Feb 2026, 20:00) |"
+    ) in english
+    # In the same words as the HTML report.
+    assert "resident-havenkwartier (inwoner), op versie 1" in render_html(report, "nl")
+    assert "bakery (entrepreneur), on version 1" in render_html(report, "en")
+
+
+def test_a_meetings_tooltip_on_the_timeline_starts_with_a_capital(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert (
+        "<title>Bijeenkomst 1: Regiegroepoverleg, di 20 jan 2026, 19:30, "
+        "aanwezig 9</title>"
+    ) in html_nl
+    assert (
+        "<title>Meeting 1: Steering group meeting, Tue 20 Jan 2026, 19:30, "
+        "attendance 9</title>"
+    ) in html_en
+    assert "<title>bijeenkomst" not in html_nl
+    assert "<title>meeting" not in html_en
+    # A reaction given at a meeting still names it within its sentence.
+    assert "| Brief (bijeenkomst 2) |" in render_markdown(
+        report.model_copy(
+            update={
+                "responses": [
+                    x.model_copy(update={"channel": "letter"})
+                    for x in report.responses
+                    if x.meeting == 2
+                ]
+            }
+        ),
+        "nl",
+    )
+
+
+def test_a_summary_before_the_council_was_informed_says_so_in_words(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    assert "- De raad is nog niet geïnformeerd\n" in dutch
+    assert "- The council has not been informed yet\n" in english
+    assert "0** keer de raad" not in dutch
+    assert "0** times the council" not in english
+    html_nl = render_html(report, "nl")
+    assert '<div class="say">De raad is nog niet geïnformeerd</div>' in html_nl
+    assert ">keer de raad geïnformeerd<" not in html_nl
+    assert '<div class="say">The council has not been informed yet</div>' in (
+        render_html(report, "en")
+    )
+    # Once informed, the summary counts how often.
+    informed = app.participation_report(CITY, as_of="2026-03-06T12:00+01:00")
+    assert "- **1** keer de raad geïnformeerd\n" in render_markdown(informed, "nl")
+    assert "- **1** time the council was informed\n" in render_markdown(informed, "en")
+
+
+def test_the_council_frameworks_and_implementation_say_in_sentences_what_is_not_there(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    report = app.participation_report(CITY, as_of=FIRST_MORNING)
+    dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
+    for said in (
+        "### Kaders van de raad\n\nEr zijn geen kaders van de raad vastgelegd.\n",
+        "## Wat naar de gemeenteraad ging\n\nEr is nog niets aan de gemeenteraad "
+        "voorgelegd.\n",
+        "## Uitvoering\n\nEr zijn nog geen uitvoeringsacties vastgelegd.\n",
+    ):
+        assert said in dutch
+    for said in (
+        "### Frameworks set by the council\n\nNo frameworks set by the council have "
+        "been recorded.\n",
+        "## What went to the council\n\nNothing has been sent to the council yet.\n",
+        "## Implementation\n\nNo implementation actions have been recorded yet.\n",
+    ):
+        assert said in english
+    html_nl, html_en = render_html(report, "nl"), render_html(report, "en")
+    assert "<p>Er is nog niets aan de gemeenteraad voorgelegd.</p>" in html_nl
+    assert "<p>Er zijn nog geen uitvoeringsacties vastgelegd.</p>" in html_nl
+    assert "<p>No implementation actions have been recorded yet.</p>" in html_en
+    for fragment in (
+        "Nog geen uitvoeringsacties.",
+        "Nog niets aan de gemeenteraad",
+        "Geen kaders van de raad",
+    ):
+        assert fragment not in dutch + html_nl

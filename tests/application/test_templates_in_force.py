@@ -778,6 +778,6 @@ def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(en
         "defended",
     )
     report = render_markdown(engine.participation_report("harbour"), "en")
-    assert "Sent on day 41. (resident, recorded by facilitator, received 12 Apr" in (
-        report
-    )
+    assert (
+        "Sent on day 41. (resident (resident), recorded by facilitator, received 12 Apr"
+    ) in report

@@ -222,7 +222,7 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
         (trees, "adopted"),
     ]
     report = render_markdown(app.participation_report(SLUG), "nl")
-    assert "uitdaagrecht v1" in report
+    assert "uitdaagrecht versie 1" in report
     assert "| Uitdaging |" in report
     assert "| Gemeentelijk besluit |" in report
     assert app.verify_audit(initiative=SLUG).intact

@@ -1232,7 +1232,8 @@ def test_a_letter_is_recorded_with_when_it_came_in(
         came_in,
     )
     assert (
-        "No cars on the square, please. (library, vastgelegd door facilitator, "
+        "No cars on the square, please. (library (instelling), vastgelegd door "
+        "facilitator, "
         "ontvangen " in ok(stage_copy, "report", CITY).stdout
     )
 
