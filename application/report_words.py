@@ -343,7 +343,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "rule": {"nl": "Beslisregel", "en": "Decision rule"},
     "put": {"nl": "Voorgelegd", "en": "Put forward"},
     "closes": {"nl": "Sluitingstijd", "en": "Closing time"},
-    "no_deadline": {"nl": "geen sluitingstijd", "en": "no deadline"},
+    "no_deadline": {"nl": "geen", "en": "none"},
     "state": {"nl": "Status", "en": "State"},
     "tally": {"nl": "Uitslag", "en": "Tally"},
     "outcome": {"nl": "Uitkomst", "en": "Outcome"},

@@ -343,7 +343,8 @@ def template_show(name: str, version: str | None, as_json: bool) -> None:
         if phase.society_only:
             notes.append("society only")
         if phase.reaction_period_days is not None:
-            notes.append(f"reactions {phase.reaction_period_days} days")
+            days = phase.reaction_period_days
+            notes.append(f"reactions {days} day{'' if days == 1 else 's'}")
         click.echo(
             section(
                 f"{number}. {phase.name}" + (f" ({'; '.join(notes)})" if notes else "")

@@ -294,14 +294,14 @@ def test_a_decision_point_without_a_deadline_says_it_has_none(story: Story) -> N
     [budget] = [d for d in report.decisions if d.decision == "budget-first-part"]
     assert budget.closes_at is None
     dutch, english = render_markdown(report, "nl"), render_markdown(report, "en")
-    assert "- **Sluitingstijd:** geen sluitingstijd\n" in dutch
-    assert "- **Closing time:** no deadline\n" in english
+    assert "- **Sluitingstijd:** geen\n" in dutch
+    assert "- **Closing time:** none\n" in english
     assert "Sluitingstijd:** -" not in dutch
     assert "Closing time:** -" not in english
-    assert "<dt>Sluitingstijd</dt><dd>geen sluitingstijd</dd>" in render_html(
+    assert "<dt>Sluitingstijd</dt><dd>geen</dd>" in render_html(
         report, "nl"
     )
-    assert "<dt>Closing time</dt><dd>no deadline</dd>" in render_html(report, "en")
+    assert "<dt>Closing time</dt><dd>none</dd>" in render_html(report, "en")
     # A decision point with a deadline still gives it.
     assert "- **Sluitingstijd:** 28 feb 2026, 23:59\n" in dutch
 

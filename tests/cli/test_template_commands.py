@@ -220,3 +220,18 @@ def test_show_reads_a_version_trimmed_as_it_reads_the_name(
     shown = ok(tmp_path / "none.db", "template", "show", " Omgevingswet ", "--version",
                " 1 ")  # fmt: skip
     assert shown.stdout.startswith("omgevingswet v1\n")
+
+
+def test_show_a_reaction_period_of_one_day_in_the_singular(
+    ok: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "inspraak-v1.toml").write_text(
+        VALID.replace("reaction_period_days = 42", "reaction_period_days = 1"),
+        encoding="utf-8",
+    )
+    out = ok(
+        tmp_path / "none.db", "--templates", str(folder), "template", "show", "inspraak"
+    ).stdout
+    assert "1. reactions (reactions 1 day)" in out
