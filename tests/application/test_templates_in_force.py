@@ -303,7 +303,10 @@ def test_the_omgevingswet_guards_and_permissions_are_in_force(engine):
         assert do("advance_phase", actor="facilitator") == "council-decision"
 
 
-def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine):
+def two_rounds_in_harbour(engine: Samenspraak) -> Callable[..., object]:
+    """An initiative on a template of two rounds: a first round, where the plan's
+    own period is 7 days, and from day 10 a phase of views that gives 42 days.
+    Returns how to give its commands."""
     from samenspraak.domain.templates import Phase  # noqa: PLC0415
 
     process = ProcessTemplate(
@@ -322,16 +325,18 @@ def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine
 
     with clock.frozen_at(MOMENT):
         start(engine, "harbour", "two-rounds")
-        do(
-            "join_initiative",
-            actor="facilitator",
-            stakeholder="resident",
-            kind="resident",
-        )
+        do("join_initiative", actor="facilitator", stakeholder="resident",
+           kind="resident")  # fmt: skip
         draft_a_plan(do)
         do("open_reaction_period", actor="facilitator", plan="plan", days=7)
     with clock.frozen_at(MOMENT + timedelta(days=10)):
         assert do("advance_phase", actor="facilitator") == "views"
+    return do
+
+
+def test_a_period_opened_in_an_earlier_phase_gives_way_to_the_phase_s_own(engine):
+    do = two_rounds_in_harbour(engine)
+
     # The 7 days of the first round are over, but the views phase has its own 42.
     with clock.frozen_at(MOMENT + timedelta(days=11)):
         assert do("react_to_plan", actor="resident", plan="plan", version=1,
@@ -347,21 +352,7 @@ def test_a_letter_is_judged_by_the_period_of_the_phase_it_came_in(engine):
     """The first round's own period was 7 days; the views phase, begun on day 10,
     gives 42 days from then. Letters recorded later are judged by what was in
     force when they came in, not by the phase now."""
-    from samenspraak.domain.templates import Phase  # noqa: PLC0415
-
-    process = ProcessTemplate(
-        "two-rounds",
-        "1",
-        "A first round, then six weeks for views.",
-        (
-            Phase("first-round", "A first round."),
-            Phase("views", "", reaction_period_days=42),
-        ),
-    )
-    with_templates(engine, process)
-
-    def do(use_case: str, **fields: object) -> object:
-        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+    do = two_rounds_in_harbour(engine)
 
     def letter(day: int) -> object:
         return do("react_to_plan", actor="facilitator", stakeholder="resident",
@@ -369,14 +360,6 @@ def test_a_letter_is_judged_by_the_period_of_the_phase_it_came_in(engine):
                   text=f"Sent on day {day}.",
                   received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
 
-    with clock.frozen_at(MOMENT):
-        start(engine, "harbour", "two-rounds")
-        do("join_initiative", actor="facilitator", stakeholder="resident",
-           kind="resident")  # fmt: skip
-        draft_a_plan(do)
-        do("open_reaction_period", actor="facilitator", plan="plan", days=7)
-    with clock.frozen_at(MOMENT + timedelta(days=10)):
-        assert do("advance_phase", actor="facilitator") == "views"
     with clock.frozen_at(MOMENT + timedelta(days=60)):
         assert letter(5) == 1  # in the first round's 7 days
         with pytest.raises(NotAllowed) as between_the_rounds:
