@@ -84,13 +84,14 @@ def _put_in_outside(
     return None
 
 
-def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
+def _log(recorder: ApplicationRecorder, size: int = PAGE) -> Iterator[Record]:
     """Every stored record in log order, also any at a position below 1 (which
-    the engine never gives, and catching up never reads)."""
+    the engine never gives, and catching up never reads), read ``size`` at a
+    time."""
     after = -(2**63)
     while True:
         if isinstance(recorder, RawLog):
-            page = recorder.select_records(after, PAGE)
+            page = recorder.select_records(after, size)
         else:
             page = [
                 (
@@ -101,11 +102,11 @@ def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
                     n.state,
                 )
                 for n in recorder.select_notifications(
-                    start=after, limit=PAGE, inclusive_of_start=False
+                    start=after, limit=size, inclusive_of_start=False
                 )
             ]
         yield from page
-        if len(page) < PAGE:
+        if len(page) < size:
             return
         after = page[-1][0]
 
@@ -243,6 +244,7 @@ def verify_chain(
     mapper: Mapper[Any] | None = None,
     keep_topics: frozenset[str] = frozenset(),
     checks: Sequence[PageCheck] = (),
+    page_size: int = PAGE,
 ) -> ChainCheck:
     """Recompute a chain over the event store (the global one, or one initiative's
     with ``initiative_id`` and the ``mapper`` to read creations), comparing each
@@ -251,14 +253,16 @@ def verify_chain(
     chain's records a page at a time, once the chain up to them is found intact;
     the first problem it finds ends the verification. Of the problems found, the
     one at the lowest position is given, however the log falls into pages (a head
-    found wrong or missing, say, comes after a changed text before it)."""
+    found wrong or missing, say, comes after a changed text before it). The log
+    and the trail are read ``page_size`` records at a time (an export, which keeps
+    its memory flat, reads fewer at a time)."""
     kept: list[Record] = []
     unchecked: list[Record] = []
     members = None
     if initiative_id is not None:
         assert mapper is not None
         members = _Members(initiative_id, mapper)
-    trail = audit.chain_rows(initiative_id)
+    trail = audit.chain_rows(initiative_id, page_size=max(page_size, 1))
     recorded = next(trail, None)
     chain = bytes(32)
     checked = 0
@@ -293,7 +297,7 @@ def verify_chain(
 
     link = ChainLink().next
     well_formed: set[str] = set()  # ids seen written as the engine writes them
-    records = (r for r in _log(recorder) if members is None or r in members)
+    records = (r for r in _log(recorder, page_size) if members is None or r in members)
     for record in records:
         at, ident, version, topic, state = record
         wrong = (
