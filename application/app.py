@@ -116,12 +116,18 @@ from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation, counted
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
-from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, Head
-from samenspraak.projections.state import ProcessStateProjector, new_document, utc
+from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, ChainLink, Head
+from samenspraak.projections.state import (
+    ProcessStateProjector,
+    kind_of_topic,
+    new_document,
+    utc,
+)
 from samenspraak.projections.summary import LINES
 from samenspraak.projections.verify import (
     PAGE,
     ChainCheck,
+    PageCheck,
     Record,
     check_the_log,
     verify_chain,
@@ -2802,10 +2808,20 @@ class Samenspraak(Application[UUID]):
         until = through("as_of", as_of)
 
         def run() -> ParticipationReport:
-            doc = self._document(slug, moment, until)
-            self._refuse_a_tampered_record(slug, str(doc["initiative_id"]))
+            # The views live in the file whose record is verified: whoever can
+            # change the events can change them as well. So the report is built
+            # from the records the verification found intact, replayed as they
+            # pass, and names the head of exactly those records.
+            scope = str(self._initiative_doc(slug)["initiative_id"])
+            replayed = _Replayed(self, scope, utc(until) if until else None)
+            self._refuse_a_tampered_record(slug, scope, checks=[replayed])
+            doc = replayed.document
+            if doc["slug"] is None:
+                assert moment is not None  # (an initiative has begun by now)
+                raise NotFound(f"{slug} had not started yet at {shown(moment)}.")
             text, people, _ = self._resolvers(doc)
-            heads = heads_at(self.audit, str(doc["initiative_id"]), until)
+            heads = heads_at(self.audit, scope, until)
+            heads = heads.model_copy(update={"initiative_head": str(replayed.head)})
             return build_report(doc, text, people, heads=heads, as_of=moment)
 
         return self._run(run)
@@ -2816,11 +2832,13 @@ class Samenspraak(Application[UUID]):
         scope: str,
         doing: str = "build the report",
         rule: str = "a_tampered_record_is_not_reported",
+        checks: Sequence[PageCheck] = (),
     ) -> None:
         """A report or an export is a formal account: made only from an initiative
         whose record agrees with its audit trail, whose directory agrees with the
         identities its events commit to, and whose texts with their commitments (as
-        ``audit verify --initiative``)."""
+        ``audit verify --initiative``). Each of ``checks`` sees the initiative's
+        records as the verification finds them intact."""
         texts = TextCheck(self.store, self.mapper)
         check = verify_chain(
             self.recorder,
@@ -2829,7 +2847,7 @@ class Samenspraak(Application[UUID]):
             initiative_id=scope,
             mapper=self.mapper,
             keep_topics=IDENTITY_TOPICS,
-            checks=[texts],
+            checks=[texts, *checks],
         )
         found = (
             (check.first_bad_position, check.problem)
@@ -3833,6 +3851,38 @@ class _TextsApart:
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:
                 pipe.close()
+
+
+class _Replayed:
+    """The process state of one initiative, replayed from its records as
+    :func:`verify_chain` finds them intact (a page at a time, in log order), up to
+    a moment if given (UTC, as the events' own times are compared): the document a
+    report is built from, and the head of the initiative's chain at the last
+    record it holds. Finds no problem itself."""
+
+    def __init__(self, app: Samenspraak, initiative: str, until: str | None) -> None:
+        self.mapper = app.mapper
+        self.projector = app.state_projector
+        self.until = until
+        self.document = new_document(initiative)
+        self.owners: dict[str, str] = {}
+        self.link = ChainLink().next
+        self.chain = bytes(32)
+        self.head = Head(0, GENESIS)
+
+    def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
+        for at, ident, version, topic, state in records:
+            self.chain = self.link(self.chain, ident, version, topic, state)
+            event: Any = self.mapper.to_domain_event(
+                StoredEvent(UUID(ident), version, topic, as_bytes(state))
+            )
+            if self.until is not None and utc(event.timestamp) > self.until:
+                continue
+            kind, _ = kind_of_topic(topic)
+            self.projector.initiative_of(event, kind, self.owners)
+            self.projector.apply(self.document, event, topic, at)
+            self.head = Head(at, self.chain.hex())
+        return None
 
 
 class _After:

@@ -17,7 +17,10 @@ The head's hash is the initiative's chain (see ``samenspraak.projections.chain``
 over the records of ``events.jsonl`` in order, so anyone can recompute it; the
 position is that of the last record in the original log. Export reads the store
 page by page and writes each member as it goes, so memory stays flat however long
-the history is.
+the history is. It finds the records through the audit trail, and then recomputes
+the initiative's chain over the records the event store itself gives as the
+initiative's: it must reach the bundle's head (the trail lives in the same file,
+and could leave a record out).
 
 Replay checks the whole bundle before it writes anything: the chain against the
 manifest's head (and a published head, if given), that every event belongs to the
@@ -105,6 +108,7 @@ from samenspraak.projections.chain import (
     content_hash,
     next_chain_hash,
 )
+from samenspraak.projections.verify import verify_chain
 from samenspraak.projections.views import AuditRow
 
 FORMAT = "samenspraak-bundle"
@@ -292,6 +296,7 @@ def _write_bundle(
         if last is None:  # pragma: no cover (an initiative has a first event)
             raise NotFound(f"There is no initiative called {slug}.")
         head = Head(last.position, str(last.initiative_chain_hash))
+        _refuse_records_the_trail_left_out(app, slug, scope, head)
         exported_at = clock.now()
         manifest = {
             "format": FORMAT,
@@ -365,6 +370,33 @@ def _pages(
         if len(rows) < PAGE:
             return
         after = rows[-1].position
+
+
+def _refuse_records_the_trail_left_out(
+    app: Samenspraak, slug: str, scope: str, head: Head
+) -> None:
+    """The bundle's records were found through the audit trail, which lives in
+    the file exported and can be rewritten with it: a trail that leaves out one of
+    the initiative's records, its chain hashes worked out again without it, would
+    give a bundle without that record. So the initiative's chain is recomputed
+    over its records as the event store itself gives them (as ``audit verify
+    --initiative`` finds them), and must reach the bundle's head at its
+    position."""
+    check = verify_chain(
+        app.recorder,
+        app.audit,
+        head,
+        initiative_id=scope,
+        mapper=app.mapper,
+        page_size=PAGE,
+    )
+    if not check.intact:
+        msg = (
+            f"Refusing to export: the record of {slug} is not intact at position "
+            f"{check.first_bad_position} ({str(check.problem).rstrip('.')}); "
+            f"investigate first (samenspraak audit verify --initiative {slug})."
+        )
+        raise NotAllowed(msg, TAMPERED)
 
 
 def _refuse_what_is_not_explained(

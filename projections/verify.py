@@ -84,13 +84,24 @@ def _put_in_outside(
     return None
 
 
-def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
+def _not_stored_by_the_engine(at: int) -> tuple[int, str]:
+    """A record whose version, topic or state is of another kind than the engine
+    stores (a negative version, a number as a version's text, a topic as bytes,
+    a number as a state): SQLite keeps whatever an edit gives it."""
+    return at, (
+        f"The event at position {at} was put in outside the engine: its version, "
+        "topic or state is not of the kind the engine stores."
+    )
+
+
+def _log(recorder: ApplicationRecorder, size: int = PAGE) -> Iterator[Record]:
     """Every stored record in log order, also any at a position below 1 (which
-    the engine never gives, and catching up never reads)."""
+    the engine never gives, and catching up never reads), read ``size`` at a
+    time."""
     after = -(2**63)
     while True:
         if isinstance(recorder, RawLog):
-            page = recorder.select_records(after, PAGE)
+            page = recorder.select_records(after, size)
         else:
             page = [
                 (
@@ -101,11 +112,11 @@ def _log(recorder: ApplicationRecorder) -> Iterator[Record]:
                     n.state,
                 )
                 for n in recorder.select_notifications(
-                    start=after, limit=PAGE, inclusive_of_start=False
+                    start=after, limit=size, inclusive_of_start=False
                 )
             ]
         yield from page
-        if len(page) < PAGE:
+        if len(page) < size:
             return
         after = page[-1][0]
 
@@ -151,7 +162,13 @@ class _Members:
 
     def __contains__(self, record: Record) -> bool:
         at, ident, version, topic, state = record
-        if ident in self.aggregates or at < 1 or _HEX32.fullmatch(ident) is None:
+        if (
+            ident in self.aggregates
+            or at < 1
+            or _HEX32.fullmatch(ident) is None
+            or type(topic) is not str
+            or type(version) is not int
+        ):
             return True  # (one put in outside the engine is reported, not passed)
         kind, name = kind_of_topic(topic)
         if (kind, name) in (("plan", "Created"), ("decision-point", "Put")):
@@ -243,6 +260,7 @@ def verify_chain(
     mapper: Mapper[Any] | None = None,
     keep_topics: frozenset[str] = frozenset(),
     checks: Sequence[PageCheck] = (),
+    page_size: int = PAGE,
 ) -> ChainCheck:
     """Recompute a chain over the event store (the global one, or one initiative's
     with ``initiative_id`` and the ``mapper`` to read creations), comparing each
@@ -251,14 +269,16 @@ def verify_chain(
     chain's records a page at a time, once the chain up to them is found intact;
     the first problem it finds ends the verification. Of the problems found, the
     one at the lowest position is given, however the log falls into pages (a head
-    found wrong or missing, say, comes after a changed text before it)."""
+    found wrong or missing, say, comes after a changed text before it). The log
+    and the trail are read ``page_size`` records at a time (an export, which keeps
+    its memory flat, reads fewer at a time)."""
     kept: list[Record] = []
     unchecked: list[Record] = []
     members = None
     if initiative_id is not None:
         assert mapper is not None
         members = _Members(initiative_id, mapper)
-    trail = audit.chain_rows(initiative_id)
+    trail = audit.chain_rows(initiative_id, page_size=max(page_size, 1))
     recorded = next(trail, None)
     chain = bytes(32)
     checked = 0
@@ -293,7 +313,7 @@ def verify_chain(
 
     link = ChainLink().next
     well_formed: set[str] = set()  # ids seen written as the engine writes them
-    records = (r for r in _log(recorder) if members is None or r in members)
+    records = (r for r in _log(recorder, page_size) if members is None or r in members)
     for record in records:
         at, ident, version, topic, state = record
         wrong = (
@@ -309,7 +329,10 @@ def verify_chain(
             return changed_at(*wrong)
         if topic in keep_topics:
             kept.append(record)
-        chain = link(chain, ident, version, topic, state)
+        try:
+            chain = link(chain, ident, version, topic, state)
+        except (AttributeError, TypeError, OverflowError, UnicodeEncodeError):
+            return changed_at(*_not_stored_by_the_engine(at))
         position = at
         checked += 1
         if recorded is not None:
@@ -344,15 +367,24 @@ def verify_chain(
     ]
     if any(ends):  # the one at the lower position
         return bad(*min(end for end in ends if end is not None))
-    scope = "the initiative's records" if members is not None else "the record"
-    proves = (
-        f"Nothing in {scope} up to position {published.position} changed since its "
-        "head was published."
-        if published is not None
-        else "The audit trail and the event store agree (internal consistency only: "
+    return ChainCheck(
+        True,
+        checked,
+        Head(position, chain.hex()),
+        proves=_what_it_proves(published, one_initiative=members is not None),
+        kept=tuple(kept),
+    )
+
+
+def _what_it_proves(published: Head | None, *, one_initiative: bool) -> str:
+    scope = "the initiative's records" if one_initiative else "the record"
+    if published is not None:
+        return (
+            f"Nothing in {scope} up to position {published.position} changed since "
+            "its head was published."
+        )
+    return (
+        "The audit trail and the event store agree (internal consistency only: "
         "someone who can write the database could rewrite both; verify against a "
         "published head to prove more)."
-    )
-    return ChainCheck(
-        True, checked, Head(position, chain.hex()), proves=proves, kept=tuple(kept)
     )

@@ -799,10 +799,11 @@ class AuditTrailLogic(BaseView):
         return [AuditRow(**{k: r[k] for k in AUDIT_COLUMNS}) for r in found]
 
     def chain_rows(
-        self, initiative_id: str | None = None
+        self, initiative_id: str | None = None, *, page_size: int = 20000
     ) -> Iterator[tuple[int, str, str | None]]:
         """(position, content hash, chain hash) of every row, in order: the global
-        chain, or one initiative's chain. The cheapest read, for verification."""
+        chain, or one initiative's chain, ``page_size`` rows at a time. The
+        cheapest read, for verification."""
         column = "chain_hash" if initiative_id is None else "initiative_chain_hash"
         where = "" if initiative_id is None else f"AND initiative_id = {self.p} "
         after = 0
@@ -813,11 +814,11 @@ class AuditTrailLogic(BaseView):
             page = self._read_tuples(
                 f"SELECT position, content_hash, {column} "
                 f"FROM {self._table('view_audit_trail')} WHERE position > {self.p} "
-                f"{where}ORDER BY position LIMIT 20000",
+                f"{where}ORDER BY position LIMIT {int(page_size)}",
                 params,
             )
             yield from page
-            if len(page) < 20000:
+            if len(page) < page_size:
                 return
             after = page[-1][0]
 

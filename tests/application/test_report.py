@@ -285,7 +285,7 @@ def test_an_erased_explanation_reads_as_erased_not_as_never_given(
         )
     with pytest.raises(NotAllowed, match="was emptied, but no erasure"):
         app.participation_report(CITY)
-    monkeypatch.setattr(app, "_refuse_a_tampered_record", lambda *args: None)
+    monkeypatch.setattr(app, "_integrity_problem", lambda *args: None)
     report = app.participation_report(CITY)
     erased_sections = [x for x in report.responses if x.section_erased]
     assert erased_sections
