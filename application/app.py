@@ -2679,7 +2679,7 @@ class Samenspraak(Application[UUID]):
 
         def run() -> v.InitiativeStatus:
             doc = self._document(slug, moment, through("as_of", as_of))
-            text, people, names = self._resolvers(doc)
+            text, people, names = self._resolvers(reading.outline(doc))
             return _as_of(reading.status(doc, text, people, names), moment)
 
         return self._run(run)
