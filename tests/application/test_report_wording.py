@@ -298,9 +298,7 @@ def test_a_decision_point_without_a_deadline_says_it_has_none(story: Story) -> N
     assert "- **Closing time:** none\n" in english
     assert "Sluitingstijd:** -" not in dutch
     assert "Closing time:** -" not in english
-    assert "<dt>Sluitingstijd</dt><dd>geen</dd>" in render_html(
-        report, "nl"
-    )
+    assert "<dt>Sluitingstijd</dt><dd>geen</dd>" in render_html(report, "nl")
     assert "<dt>Closing time</dt><dd>none</dd>" in render_html(report, "en")
     # A decision point with a deadline still gives it.
     assert "- **Sluitingstijd:** 28 feb 2026, 23:59\n" in dutch
