@@ -2685,7 +2685,7 @@ class Samenspraak(Application[UUID]):
 
         def run() -> v.InitiativeStatus:
             doc = self._document(slug, moment, through("as_of", as_of))
-            text, people, names = self._resolvers(doc)
+            text, people, names = self._resolvers(reading.outline(doc))
             return _as_of(reading.status(doc, text, people, names), moment)
 
         return self._run(run)
@@ -3579,17 +3579,24 @@ class Samenspraak(Application[UUID]):
     ) -> dict[str, Any]:
         """The initiative's document now, or as it stood at ``moment`` (with what
         was recorded up to ``until``, the end of the minute or second written)."""
-        doc = self._initiative_doc(slug)
         if moment is None:
-            return doc
+            return self._initiative_doc(slug)
+        # As it stood: only the initiative's trail up to the moment is read (its
+        # current document, every reaction in it, is not needed).
+        self._catch_up()
+        scope = str(initiative_id(slug))
+        if not self.state.slugs(scope):
+            raise NotFound(f"There is no initiative called {slug}.")
         at = utc(until or moment)
         entries = [
-            r for r in self.audit.iter_rows(doc["initiative_id"]) if r.recorded_at <= at
+            r
+            for r in self.audit.iter_rows(scope, recorded_until=at)
+            if r.recorded_at <= at
         ]
         if not entries:
             msg = f"{slug} had not started yet at {shown(moment)}."
             raise NotFound(msg)
-        replayed = new_document(doc["initiative_id"])
+        replayed = new_document(scope)
         last_versions: dict[str, int] = {}
         for entry in entries:
             last_versions[entry.aggregate_id] = entry.version

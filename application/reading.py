@@ -67,6 +67,21 @@ def text_ids(value: Any) -> Iterator[str]:
             yield from text_ids(item)
 
 
+def outline(document: dict[str, Any]) -> dict[str, Any]:
+    """An initiative's document without its plans' reactions and its decision
+    points' positions: what :func:`status` shows texts and people of (it only
+    counts reactions). Its texts and people are resolved instead of the whole
+    document's, which for a large initiative holds tens of thousands of reactions.
+    """
+    return {
+        **document,
+        "plans": {k: {**p, "reactions": {}} for k, p in document["plans"].items()},
+        "decisions": {
+            k: {**d, "positions": {}} for k, d in document["decisions"].items()
+        },
+    }
+
+
 def texts_given_by(document: dict[str, Any], stakeholder_id: str) -> Iterator[str]:
     """The ids of the texts a stakeholder gave in an initiative: their reactions and
     the sections those concern, the reasons for their positions, and the

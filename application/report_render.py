@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from samenspraak.application import diagram
-from samenspraak.application.commands import is_control
+from samenspraak.application.commands import replace_controls
 from samenspraak.application.errors import InvalidInput
 from samenspraak.application.report import (
     CouncilEntry,
@@ -202,7 +202,7 @@ def _md(value: object) -> str:
         after = f" ({_md(value.after)})" if value.after else ""
         return f"`{value.value}`{after}"
     text = str(value).replace("\r", "").replace("\n", " ")
-    text = "".join("\ufffd" if is_control(c) else c for c in text)
+    text = replace_controls(text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -699,7 +699,7 @@ def _e(value: object) -> str:
     """A text from the record, escaped for HTML, with a control character kept
     from before they were refused (or replayed from a bundle) shown as U+FFFD: a
     bidirectional override would show the letters after it in another order."""
-    text = "".join("\ufffd" if is_control(c) else c for c in str(value))
+    text = replace_controls(str(value))
     return html.escape(text, quote=True)
 
 

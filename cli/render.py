@@ -9,7 +9,7 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
-from samenspraak.application.commands import is_control
+from samenspraak.application.commands import replace_controls
 from samenspraak.domain.clock import to_the_second
 
 NONE = "(none)"
@@ -66,7 +66,7 @@ def visible(text: str) -> str:
     """A text with each control character that is not a line break or a tab shown
     as U+FFFD: a terminal would run an escape sequence (a record kept before such
     characters were refused, or replayed from a bundle, may hold one)."""
-    return "".join("\ufffd" if is_control(c) else c for c in text)
+    return replace_controls(text)
 
 
 def continued(first: str, text: str, indent: str = "    ") -> list[str]:

@@ -31,6 +31,7 @@ class PostgresView(BaseView, PostgresTrackingRecorder):
     """A view in the PostgreSQL schema, beside the event store."""
 
     p = "%s"
+    by_code_point = ' COLLATE "C"'
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, tracking_table_name=TRACKING_TABLE, **kwargs)

@@ -142,6 +142,11 @@ class ViewLogic:
 
     view_name: ClassVar[str]
     p: ClassVar[str] = "?"
+    by_code_point: ClassVar[str] = ""
+    """What a text column is followed by in SQL to compare as Python compares
+    strings (code point by code point): nothing in SQLite, whose texts compare
+    byte by byte in UTF-8; a collation in PostgreSQL, whose default may follow a
+    language's rules."""
 
     logic_version: ClassVar[int] = EARLIEST_LOGIC
     """The version of what the view computes from the events: raised whenever a
@@ -780,8 +785,12 @@ class AuditTrailLogic(BaseView):
         initiative_id: str | None = None,
         after: int = 0,
         until_position: int | None = None,
+        recorded_until: str | None = None,
         limit: int = 10_000,
     ) -> list[AuditRow]:
+        """The trail's rows in order: after a position, of one initiative, up to a
+        position, recorded at or before ``recorded_until`` (UTC ISO, compared as
+        strings are in Python, code point by code point), at most ``limit``."""
         where = [f"position > {self.p}"]
         params: list[Any] = [after]
         if initiative_id is not None:
@@ -790,6 +799,9 @@ class AuditTrailLogic(BaseView):
         if until_position is not None:
             where.append(f"position <= {self.p}")
             params.append(until_position)
+        if recorded_until is not None:
+            where.append(f"recorded_at{self.by_code_point} <= {self.p}")
+            params.append(recorded_until)
         params.append(limit)
         found = self._read(
             f"SELECT {', '.join(AUDIT_COLUMNS)} FROM {self._table('view_audit_trail')} "
@@ -822,10 +834,17 @@ class AuditTrailLogic(BaseView):
                 return
             after = page[-1][0]
 
-    def iter_rows(self, initiative_id: str | None = None) -> Iterator[AuditRow]:
+    def iter_rows(
+        self, initiative_id: str | None = None, *, recorded_until: str | None = None
+    ) -> Iterator[AuditRow]:
         after = 0
         while True:
-            page = self.rows(initiative_id=initiative_id, after=after, limit=5000)
+            page = self.rows(
+                initiative_id=initiative_id,
+                after=after,
+                recorded_until=recorded_until,
+                limit=5000,
+            )
             yield from page
             if len(page) < 5000:
                 return

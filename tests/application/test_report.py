@@ -1070,3 +1070,25 @@ def test_a_bidirectional_override_kept_before_is_shown_as_a_replacement() -> Non
 
     for render in (_md, _e):
         assert render("invoice\u202etxt.exe") == "invoice\ufffdtxt.exe"
+
+
+def test_every_character_is_shown_as_the_command_line_shows_it() -> None:
+    """The reports and the command line replace exactly the characters a text may
+    not hold (control characters other than line breaks and tabs, bidirectional
+    controls) with U+FFFD, and keep every other character as it is: checked for
+    every code point, alone and inside a text."""
+    from samenspraak.application.commands import is_control  # noqa: PLC0415
+    from samenspraak.application.report_render import _e, _md  # noqa: PLC0415
+    from samenspraak.cli.render import visible  # noqa: PLC0415
+
+    every = "".join(chr(n) for n in range(0x110000) if not 0xD800 <= n <= 0xDFFF)
+    expected = "".join("\ufffd" if is_control(c) else c for c in every)
+    assert visible(every) == expected
+    assert _e(every) == html.escape(expected, quote=True)
+    line = expected.replace("\r", "").replace("\n", " ")
+    assert _md(every) == _md(line)
+    assert "\ufffd" not in _md(line.replace("\ufffd", ""))
+    assert {c for c in every if is_control(c)} == set(
+        "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)])) + "\u202a\u202b\u202c"
+        "\u202d\u202e\u2066\u2067\u2068\u2069"
+    ) - set("\n\r\t")
