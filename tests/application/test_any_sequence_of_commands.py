@@ -1,0 +1,851 @@
+"""Any sequence of plausible commands keeps the record sound.
+
+A stateful property test: Hypothesis drives the public API with random but plausible
+commands (stakeholders of every kind, one or two initiatives on different templates,
+plans with drafts, reactions and answers, decision points with positions, phases
+advanced, meetings, the council informed, erasures, and time moving on) in orders no
+story tells. Every command either succeeds or is refused with one of the engine's
+own errors, and after every step the record still holds together:
+
+- a refused command recorded nothing;
+- the audit trail is intact;
+- what ``initiative_status`` counts agrees with ``plan_details`` and
+  ``decision_details``;
+
+and, now and then during the run and always at its end:
+
+- the views equal the views built again from the log;
+- the participation report renders, as Markdown and HTML, in Dutch and English;
+- ``as_of`` a moment recorded earlier in the run shows what was seen at that moment;
+- an initiative exported and replayed has the same chain head, and reads the same.
+
+The regular suite runs a modest number of short sequences, the same every run. Set
+``SAMENSPRAAK_PROPERTY_PROFILE=slow`` to run many more and longer ones, with a new
+seed each time (Hypothesis prints the seed of a failing run, to rerun it with
+``--hypothesis-seed``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from samenspraak.application import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Samenspraak,
+)
+from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.domain.clock import frozen_at
+
+REFUSALS = (NotAllowed, InvalidInput, NotFound, Conflict)
+"""The engine's own ways of refusing a command; any other exception is a defect."""
+
+CET = timezone(timedelta(hours=1))
+FIRST_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=CET)
+
+FACILITATORS = ("fac-a", "fac-b")
+KIND_OF = {
+    "res-1": "resident",
+    "res-2": "resident",
+    "ent-1": "entrepreneur",
+    "inst-1": "institution",
+    "cs-1": "civil-servant",
+    "cm-1": "council-member",
+}
+PEOPLE = (*FACILITATORS, *KIND_OF)
+KINDS = (
+    "resident",
+    "entrepreneur",
+    "institution",
+    "civil-servant",
+    "council-member",
+    "facilitator",
+)
+INITIATIVES = ("one", "two")
+TEMPLATES = (
+    None,
+    "overheidsparticipatie@2",
+    "burgerbegroting",
+    "omgevingswet",
+    "uitdaagrecht",
+)
+GROUPS = ("steering", "working")
+PLANS = ("vision", "traffic")
+DECISIONS = ("priority", "budget")
+OPTIONS = ("green", "square", "object")
+STANCES = ("support", "concern", "objection", "suggestion")
+
+PROFILES = {
+    "quick": settings(
+        max_examples=40,
+        stateful_step_count=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
+    "slow": settings(
+        max_examples=int(os.environ.get("SAMENSPRAAK_PROPERTY_EXAMPLES", "400")),
+        stateful_step_count=80,
+        deadline=None,
+        derandomize=False,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
+}
+PROFILE = os.environ.get("SAMENSPRAAK_PROPERTY_PROFILE", "quick")
+
+people = st.sampled_from(PEOPLE)
+facilitators = st.sampled_from(FACILITATORS)
+initiatives = st.sampled_from(("one", "one", "one", "two"))
+"""The first initiative mostly: the second one starts (or not) along the way."""
+plans = st.sampled_from(PLANS)
+decisions = st.sampled_from(DECISIONS)
+existing = st.integers(min_value=0, max_value=3)
+"""A plan or decision point: 0 to 2 one that exists (if any does), 3 any."""
+numbers = st.integers(min_value=1, max_value=4)
+actors = st.integers(min_value=0, max_value=9)
+"""Who gives a command: mostly someone taking part, else the facilitator, else
+anyone (see ``AnySequenceOfCommands.who``)."""
+versions = st.integers(min_value=0, max_value=4)
+"""A plan's version: 0 for its latest, else that number."""
+
+
+def without_as_of(view: Any) -> dict[str, Any]:
+    dumped: dict[str, Any] = view.model_dump(mode="json", exclude={"as_of"})
+    return dumped
+
+
+def differences(seen: Any, then: Any, erased_since: bool, at: str = "") -> list[str]:
+    """Where ``then`` differs from ``seen``. An erasure reaches back in time (see
+    docs/accountability.md): once someone was erased after ``seen`` was taken, a
+    name, reference or text seen then may read ``erased-...`` or nothing now."""
+    if isinstance(seen, dict) and isinstance(then, dict):
+        if seen.keys() != then.keys():
+            return [f"{at}: keys {sorted(seen)} != {sorted(then)}"]
+        return [
+            found
+            for key in seen
+            for found in differences(seen[key], then[key], erased_since, f"{at}.{key}")
+        ]
+    if isinstance(seen, list) and isinstance(then, list):
+        if len(seen) != len(then):
+            return [f"{at}: {len(seen)} items then, {len(then)} now"]
+        if erased_since and all(isinstance(item, str) for item in seen + then):
+            # references in order: an erased one now sorts elsewhere
+            kept = {item for item in then if not item.startswith("erased-")}
+            return [] if kept <= set(seen) else [f"{at}: {seen} then, {then} now"]
+        return [
+            found
+            for n, (a, b) in enumerate(zip(seen, then, strict=True))
+            for found in differences(a, b, erased_since, f"{at}[{n}]")
+        ]
+    if seen == then:
+        return []
+    if (
+        erased_since
+        and isinstance(seen, str)
+        and (then is None or (isinstance(then, str) and then.startswith("erased-")))
+    ):
+        return []
+    return [f"{at}: {seen!r} then, {then!r} now"]
+
+
+class AnySequenceOfCommands(RuleBasedStateMachine):
+    """The record, driven by random commands, checked after every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="samenspraak-property-"))
+        self.app = Samenspraak.open(str(self.folder / "record.db"))
+        self.now = FIRST_MORNING
+        self.refused_without_writing = True
+        self.started: set[str] = set()
+        self.meetings: dict[str, int] = {}
+        self.snapshots: list[tuple[datetime, str, dict[str, Any], int]] = []
+        self.checked_snapshots = 0
+        self.erasures = 0
+        self.exports = 0
+
+    # --- giving commands --------------------------------------------------------
+
+    @contextmanager
+    def at_this_moment(self) -> Iterator[None]:
+        with frozen_at(self.now):
+            yield
+
+    def attempt(self, command: str, fields: dict[str, Any]) -> Any:
+        """Give ``command``; a refusal is one of the engine's own and writes
+        nothing. Returns what the command returned, or None when refused."""
+        method: Callable[[dict[str, Any]], Any] = getattr(self.app, command)
+        before = self.app.stored_event_count()
+        refused: Exception | None = None
+        with self.at_this_moment():
+            try:
+                result = method(fields)
+            except REFUSALS as refusal:
+                refused = refusal
+        if refused is not None:
+            rule_name = getattr(refused, "rule", None) or type(refused).__name__
+            event(f"{command}: refused ({rule_name})")
+            after = self.app.stored_event_count()
+            assert after == before, (
+                f"{command} was refused ({refused}) but recorded "
+                f"{after - before} events"
+            )
+            return None
+        event(f"{command}: done")
+        return result
+
+    def on(self, command: str, actor: str, initiative: str, **fields: Any) -> Any:
+        return self.attempt(
+            command, {"actor": actor, "initiative": initiative, **fields}
+        )
+
+    # --- the people and the initiatives -----------------------------------------
+
+    @initialize(
+        template=st.sampled_from((None, None, *TEMPLATES)),
+        joined=st.lists(st.sampled_from(sorted(KIND_OF)), unique=True),
+        with_a_draft=st.sampled_from([True, True, True, False]),
+    )
+    def begin(
+        self, template: str | None, joined: list[str], with_a_draft: bool
+    ) -> None:
+        """Everyone registers, and one initiative starts with some of them (and
+        most often a working group of them with a draft plan they react to): most
+        sequences then go further than a refusal for an unknown name."""
+        for ref in PEOPLE:
+            self.attempt(
+                "register_stakeholder",
+                {"actor": ref, "stakeholder": ref, "name": f"Participant {ref}"},
+            )
+        self.start("fac-a", "one", template, "1000.00")
+        for ref in joined:
+            self.join("one", ref, by_facilitator=False, own_kind=1, kind=KIND_OF[ref])
+        if with_a_draft:
+            self.form_group("one", "working", "working")
+            for ref in joined:
+                self.on("add_member", "fac-a", "one", group="working", stakeholder=ref)
+            self.create_plan("one", "vision", "working", 6)
+            self.propose_draft("one", 0, 6)
+            for n, _ in enumerate(joined):
+                self.react("one", 0, n, 0, STANCES[n % 4], "own", None)
+
+    @rule(ref=people, by_someone_else=st.booleans())
+    def register(self, ref: str, by_someone_else: bool) -> None:
+        actor = "fac-a" if by_someone_else else ref
+        self.attempt(
+            "register_stakeholder",
+            {
+                "actor": actor,
+                "stakeholder": ref,
+                "name": f"Participant {ref}",
+                "contact": f"{ref}@example.org",
+            },
+        )
+
+    @rule(
+        actor=facilitators,
+        initiative=initiatives,
+        template=st.sampled_from(TEMPLATES),
+        budget=st.sampled_from(["0", "1000.00", "250000.50"]),
+    )
+    def start(
+        self, actor: str, initiative: str, template: str | None, budget: str
+    ) -> None:
+        fields: dict[str, Any] = {
+            "title": f"Initiative {initiative}",
+            "description": "Residents decide first.",
+            "area": "The old town",
+            "budget": budget,
+            "level": "co-deciding",
+        }
+        if template is not None:
+            fields["template"] = template
+        if self.on("start_initiative", actor, initiative, **fields) is not None:
+            self.started.add(initiative)
+
+    @rule(
+        initiative=initiatives,
+        ref=people,
+        by_facilitator=st.booleans(),
+        own_kind=st.integers(0, 5),
+        kind=st.sampled_from(KINDS),
+    )
+    def join(
+        self,
+        initiative: str,
+        ref: str,
+        by_facilitator: bool,
+        own_kind: int,
+        kind: str,
+    ) -> None:
+        actor = self.facilitator(initiative) if by_facilitator else ref
+        chosen = KIND_OF.get(ref, kind) if own_kind else kind
+        self.on("join_initiative", actor, initiative, stakeholder=ref, kind=chosen)
+
+    @rule(initiative=initiatives, ref=people, by_facilitator=st.booleans())
+    def leave(self, initiative: str, ref: str, by_facilitator: bool) -> None:
+        actor = self.facilitator(initiative) if by_facilitator else ref
+        self.on("leave_initiative", actor, initiative, stakeholder=ref)
+
+    @rule(
+        initiative=initiatives,
+        group=st.sampled_from(GROUPS),
+        kind=st.sampled_from(["steering", "working"]),
+    )
+    def form_group(self, initiative: str, group: str, kind: str) -> None:
+        self.on(
+            "form_group",
+            self.facilitator(initiative),
+            initiative,
+            group=group,
+            kind=kind,
+            name=f"The {group} group",
+            mandate="Make a plan.",
+        )
+
+    @rule(
+        initiative=initiatives,
+        group=st.sampled_from(GROUPS),
+        ref=people,
+        add=st.integers(0, 3),
+    )
+    def membership(self, initiative: str, group: str, ref: str, add: int) -> None:
+        command = "add_member" if add else "remove_member"
+        self.on(
+            command,
+            self.facilitator(initiative),
+            initiative,
+            group=group,
+            stakeholder=ref,
+        )
+
+    @rule(
+        initiative=initiatives,
+        hours=st.sampled_from([-48, -2, 0, 1, 24 * 10]),
+        kind=st.sampled_from(["residents-meeting", "walk-in", "online"]),
+    )
+    def hold_meeting(self, initiative: str, hours: int, kind: str) -> None:
+        number = self.on(
+            "hold_meeting",
+            self.facilitator(initiative),
+            initiative,
+            starts_at=(self.now + timedelta(hours=hours)).isoformat(),
+            kind=kind,
+            place="The community centre",
+            attendance=12,
+            summary="People talked about the square.",
+        )
+        if number is not None:
+            assert number == self.meetings.get(initiative, 0) + 1
+            self.meetings[initiative] = number
+
+    @rule(
+        initiative=initiatives,
+        days_ago=st.sampled_from([0, 1, 30]),
+        session=st.sampled_from(["informal", "formal", "letter"]),
+    )
+    def inform_council(self, initiative: str, days_ago: int, session: str) -> None:
+        self.on(
+            "inform_council",
+            self.facilitator(initiative),
+            initiative,
+            document_title="Interim report",
+            document_sha256="ab" * 32,
+            session=session,
+            informed_at=(self.now - timedelta(days=days_ago)).isoformat(),
+        )
+
+    @rule(initiative=initiatives, actor=actors)
+    def advance_phase(self, initiative: str, actor: int) -> None:
+        self.on("advance_phase", self.who(initiative, actor), initiative)
+
+    @rule(initiative=initiatives, now=st.integers(0, 7))
+    def close(self, initiative: str, now: int) -> None:
+        if now:  # closing ends everything else: try it an eighth as often
+            return
+        self.on(
+            "close_initiative",
+            self.facilitator(initiative),
+            initiative,
+            outcome="The process ended.",
+        )
+
+    @rule(
+        ref=people,
+        by_facilitator=st.booleans(),
+        texts=st.booleans(),
+        now=st.integers(0, 2),
+    )
+    def erase(self, ref: str, by_facilitator: bool, texts: bool, now: int) -> None:
+        if now:  # an erasure ends someone's part: try it a third as often
+            return
+        actor = "fac-a" if by_facilitator else ref
+        erasure = self.attempt(
+            "erase_stakeholder", {"actor": actor, "stakeholder": ref, "texts": texts}
+        )
+        if erasure is not None:
+            self.erasures += 1
+
+    # --- plans ---------------------------------------------------------------------
+
+    @rule(
+        initiative=initiatives,
+        plan=plans,
+        group=st.sampled_from(GROUPS),
+        actor=actors,
+    )
+    def create_plan(self, initiative: str, plan: str, group: str, actor: int) -> None:
+        self.on(
+            "create_plan",
+            self.who(initiative, actor),
+            initiative,
+            plan=plan,
+            title=f"The {plan} plan",
+            group=group,
+        )
+
+    @rule(initiative=initiatives, which=existing, actor=actors)
+    def propose_draft(self, initiative: str, which: int, actor: int) -> None:
+        plan = self.a_plan(initiative, which)
+        before = self.versions(initiative, plan)
+        number = self.on(
+            "propose_draft",
+            self.who(initiative, actor),
+            initiative,
+            plan=plan,
+            text="The market square becomes car-free.",
+            changes="A new draft.",
+        )
+        if number is not None:
+            assert before is not None
+            assert number == before + 1
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        ref=actors,
+        version=versions,
+        stance=st.sampled_from(STANCES),
+        how=st.sampled_from(["own", "letter", "email", "meeting", "received"]),
+        section=st.sampled_from([None, "3.2"]),
+    )
+    def react(
+        self,
+        initiative: str,
+        which: int,
+        ref: int,
+        version: int,
+        stance: str,
+        how: str,
+        section: str | None,
+    ) -> None:
+        plan = self.a_plan(initiative, which)
+        fields: dict[str, Any] = {
+            "plan": plan,
+            "version": version or self.versions(initiative, plan) or 1,
+            "stance": stance,
+            "text": f"A {stance} about the square.",
+        }
+        if section is not None:
+            fields["section"] = section
+        actor = self.who(initiative, ref)
+        if how != "own":
+            fields["stakeholder"] = actor
+            actor = self.facilitator(initiative)
+        if how in {"letter", "email"}:
+            fields["channel"] = how
+        if how == "received":
+            fields["channel"] = "letter"
+            fields["received_at"] = (self.now - timedelta(days=3)).isoformat()
+        if how == "meeting":
+            fields["meeting"] = self.meetings.get(initiative, 1)
+        before = self.reactions(initiative, plan)
+        number = self.on("react_to_plan", actor, initiative, **fields)
+        if number is not None:
+            assert before is not None
+            assert number == before + 1
+
+    @rule(initiative=initiatives, which=existing, reaction=numbers, actor=actors)
+    def withdraw_reaction(
+        self, initiative: str, which: int, reaction: int, actor: int
+    ) -> None:
+        plan = self.a_plan(initiative, which)
+        self.on(
+            "withdraw_reaction",
+            self.who(initiative, actor),
+            initiative,
+            plan=plan,
+            reaction=reaction,
+        )
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        reactions=st.lists(st.integers(0, 4), min_size=1, max_size=2),
+        how=st.sampled_from(["adopt", "adopt-partly", "defend", "note"]),
+        version=versions,
+        actor_number=st.sampled_from([6, 6, 7, 0, 1, 8]),
+    )
+    def answer(
+        self,
+        initiative: str,
+        which: int,
+        reactions: list[int],
+        how: str,
+        version: int,
+        actor_number: int,
+    ) -> None:
+        """Answer reactions (mostly as the facilitator, who may answer any): 0
+        names the first one still unanswered."""
+        plan = self.a_plan(initiative, which)
+        actor = self.who(initiative, actor_number)
+        unanswered = self.unanswered(initiative, plan)
+        reactions = [n or (unanswered[0] if unanswered else 1) for n in reactions]
+        version = version or self.versions(initiative, plan) or 1
+        if how.startswith("adopt"):
+            self.on(
+                "adopt_change",
+                actor,
+                initiative,
+                plan=plan,
+                reactions=reactions,
+                version=version,
+                explanation="The change is in the new draft.",
+                partly=how == "adopt-partly",
+            )
+        elif how == "defend":
+            self.on(
+                "defend_position",
+                actor,
+                initiative,
+                plan=plan,
+                reactions=reactions,
+                reasoning="The square stays as it is, for the market.",
+            )
+        else:
+            self.on("note_support", actor, initiative, plan=plan, reactions=reactions)
+
+    @rule(initiative=initiatives, which=existing, days=st.sampled_from([None, 1, 30]))
+    def open_reaction_period(
+        self, initiative: str, which: int, days: int | None
+    ) -> None:
+        plan = self.a_plan(initiative, which)
+        fields: dict[str, Any] = {"plan": plan}
+        if days is not None:
+            fields["days"] = days
+        self.on(
+            "open_reaction_period", self.facilitator(initiative), initiative, **fields
+        )
+
+    @rule(initiative=initiatives, which=existing, actor=actors)
+    def finalise_plan(self, initiative: str, which: int, actor: int) -> None:
+        plan = self.a_plan(initiative, which)
+        self.on("finalise_plan", self.who(initiative, actor), initiative, plan=plan)
+
+    # --- decision points ---------------------------------------------------------
+
+    @rule(
+        initiative=initiatives,
+        decision=decisions,
+        rule_name=st.sampled_from(["majority", "plurality", "consent", "consensus"]),
+        eligible=st.lists(st.sampled_from(KINDS[:5]), min_size=1, max_size=3),
+        days=st.sampled_from([None, 1, 14]),
+    )
+    def put_decision_point(
+        self,
+        initiative: str,
+        decision: str,
+        rule_name: str,
+        eligible: list[str],
+        days: int | None,
+    ) -> None:
+        options = [{"key": "green", "label": "Greener streets"}]
+        if rule_name in {"majority", "plurality"}:
+            options.append({"key": "square", "label": "A car-free square"})
+        fields: dict[str, Any] = {
+            "decision": decision,
+            "question": "What comes first?",
+            "options": options,
+            "eligible": eligible,
+            "rule": rule_name,
+        }
+        if days is not None:
+            fields["closes_at"] = (self.now + timedelta(days=days)).isoformat()
+        self.on(
+            "put_decision_point", self.facilitator(initiative), initiative, **fields
+        )
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        ref=actors,
+        option=st.sampled_from(OPTIONS),
+    )
+    def take_position(self, initiative: str, which: int, ref: int, option: str) -> None:
+        decision = self.a_decision(initiative, which)
+        fields: dict[str, Any] = {"decision": decision, "option": option}
+        if option == "object":
+            fields["reason"] = "It sends traffic into the side streets."
+        self.on("take_position", self.who(initiative, ref), initiative, **fields)
+
+    @rule(initiative=initiatives, which=existing, withdraw=st.integers(0, 3))
+    def decide(self, initiative: str, which: int, withdraw: int) -> None:
+        decision = self.a_decision(initiative, which)
+        command = "withdraw_decision_point" if withdraw == 0 else "decide"
+        self.on(command, self.facilitator(initiative), initiative, decision=decision)
+
+    # --- time ----------------------------------------------------------------------
+
+    @rule(
+        step=st.sampled_from(
+            [
+                timedelta(minutes=1),
+                timedelta(hours=3),
+                timedelta(days=1),
+                timedelta(days=15),
+                timedelta(days=29),
+                timedelta(days=43),
+            ]
+        )
+    )
+    def time_passes(self, step: timedelta) -> None:
+        """Remember how every initiative stands now, then let time move on: nothing
+        more can be recorded at this moment, so ``as_of`` it must show the same."""
+        self.remember_how_things_stand()
+        self.now += step
+
+    @rule()
+    def tick(self) -> None:
+        before = self.app.stored_event_count()
+        with self.at_this_moment():
+            closed = self.app.tick()
+            again = self.app.tick()
+        assert again == []
+        assert self.app.stored_event_count() >= before + len(closed)
+        event(f"tick: closed {min(len(closed), 2)}+")
+
+    # --- the thorough checks, now and then -----------------------------------------
+
+    @precondition(lambda self: bool(self.started))
+    @rule(now=st.integers(0, 2))
+    def check_thoroughly(self, now: int = 0, every: bool = False) -> None:
+        if now:  # the thorough checks take time: a third as often as asked
+            return
+        self.the_views_equal_a_rebuild()
+        self.every_report_renders()
+        self.as_of_shows_what_was_seen_then(every)
+        self.export_and_replay_agree()
+
+    def teardown(self) -> None:
+        try:
+            if self.started:
+                self.check_thoroughly(every=True)
+        finally:
+            self.app.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    # --- what must hold after every step -------------------------------------------
+
+    @invariant()
+    def the_audit_trail_is_intact(self) -> None:
+        check = self.app.verify_audit()
+        assert check.intact, check.problem
+
+    @invariant()
+    def the_status_counts_what_the_details_show(self) -> None:
+        with self.at_this_moment():
+            for initiative in sorted(self.started):
+                status = self.app.initiative_status(initiative)
+                for summary in status.plans:
+                    details = self.app.plan_details(initiative, summary.plan)
+                    assert summary.versions == len(details.versions)
+                    assert summary.final_version == details.final_version
+                    assert summary.reactions == len(details.reactions)
+                    assert summary.unanswered == len(details.unanswered)
+                    assert details.unanswered == [
+                        r.number
+                        for r in details.reactions
+                        if r.answer is None and not r.withdrawn
+                    ]
+                for point in status.decisions:
+                    decision = self.app.decision_details(initiative, point.decision)
+                    assert point.state == decision.state
+                    assert point.outcome == decision.outcome
+                    assert point.tally == decision.tally
+                    assert point.closes_at == decision.closes_at
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def facilitator(self, initiative: str) -> str:
+        """Who started the initiative, as far as the views know; else the first."""
+        if initiative in self.started:
+            with self.at_this_moment():
+                return self.app.initiative_status(initiative).facilitator
+        return FACILITATORS[0]
+
+    def who(self, initiative: str, number: int) -> str:
+        """0 to 5: someone taking part in the initiative now (if anyone does); 6
+        and 7: its facilitator; 8 and 9: anyone at all."""
+        if number < 6 and initiative in self.started:
+            with self.at_this_moment():
+                status = self.app.initiative_status(initiative)
+            taking_part = [s.ref for s in status.stakeholders if s.active]
+            if taking_part:
+                return taking_part[number % len(taking_part)]
+        if number < 8:
+            return self.facilitator(initiative)
+        return PEOPLE[number % len(PEOPLE)]
+
+    def a_plan(self, initiative: str, which: int) -> str:
+        return self.one_of(initiative, which, "plans", "plan", PLANS)
+
+    def a_decision(self, initiative: str, which: int) -> str:
+        return self.one_of(initiative, which, "decisions", "decision", DECISIONS)
+
+    def one_of(
+        self, initiative: str, which: int, part: str, key: str, known: tuple[str, ...]
+    ) -> str:
+        """One of the initiative's plans or decision points (``which`` 0 to 2, if
+        it has any), or any of those this test knows."""
+        if which < 3 and initiative in self.started:
+            with self.at_this_moment():
+                status = self.app.initiative_status(initiative)
+            found = [getattr(item, key) for item in getattr(status, part)]
+            if found:
+                return str(found[which % len(found)])
+        return known[which % len(known)]
+
+    def unanswered(self, initiative: str, plan: str) -> list[int]:
+        if initiative not in self.started:
+            return []
+        with self.at_this_moment():
+            try:
+                return self.app.plan_details(initiative, plan).unanswered
+            except NotFound:
+                return []
+
+    def versions(self, initiative: str, plan: str) -> int | None:
+        return self.counted(initiative, plan, "versions")
+
+    def reactions(self, initiative: str, plan: str) -> int | None:
+        return self.counted(initiative, plan, "reactions")
+
+    def counted(self, initiative: str, plan: str, what: str) -> int | None:
+        if initiative not in self.started:
+            return None
+        with self.at_this_moment():
+            status = self.app.initiative_status(initiative)
+        for summary in status.plans:
+            if summary.plan == plan:
+                found: int = getattr(summary, what)
+                return found
+        return None
+
+    def remember_how_things_stand(self) -> None:
+        with self.at_this_moment():
+            for initiative in sorted(self.started):
+                status = self.app.initiative_status(initiative)
+                self.snapshots.append(
+                    (
+                        self.now,
+                        f"status {initiative}",
+                        without_as_of(status),
+                        self.erasures,
+                    )
+                )
+                for summary in status.plans:
+                    details = self.app.plan_details(initiative, summary.plan)
+                    self.snapshots.append(
+                        (
+                            self.now,
+                            f"plan {initiative}/{summary.plan}",
+                            without_as_of(details),
+                            self.erasures,
+                        )
+                    )
+                for point in status.decisions:
+                    decision = self.app.decision_details(initiative, point.decision)
+                    self.snapshots.append(
+                        (
+                            self.now,
+                            f"decision {initiative}/{point.decision}",
+                            without_as_of(decision),
+                            self.erasures,
+                        )
+                    )
+
+    def the_views_equal_a_rebuild(self) -> None:
+        check = self.app.verify_projections()
+        assert check.intact, check.problem
+
+    def every_report_renders(self) -> None:
+        with self.at_this_moment():
+            for initiative in sorted(self.started):
+                report = self.app.participation_report(initiative)
+                for lang in ("nl", "en"):
+                    assert render_markdown(report, lang).startswith("# ")
+                    assert "</html>" in render_html(report, lang)
+
+    def as_of_shows_what_was_seen_then(self, every: bool = False) -> None:
+        """Each moment remembered since the last check (``every``: all of them)."""
+        start = 0 if every else self.checked_snapshots
+        self.checked_snapshots = len(self.snapshots)
+        with self.at_this_moment():
+            for moment, what, seen, erasures in self.snapshots[start:]:
+                kind, _, subject = what.partition(" ")
+                initiative, _, part = subject.partition("/")
+                then: Any
+                if kind == "status":
+                    then = self.app.initiative_status(initiative, as_of=moment)
+                elif kind == "plan":
+                    then = self.app.plan_details(initiative, part, as_of=moment)
+                else:
+                    then = self.app.decision_details(initiative, part, as_of=moment)
+                found = differences(seen, without_as_of(then), self.erasures > erasures)
+                assert not found, f"{what} as of {moment}: {found}"
+
+    def export_and_replay_agree(self) -> None:
+        with self.at_this_moment():
+            for initiative in sorted(self.started):
+                self.exports += 1
+                bundle = self.folder / f"{initiative}-{self.exports}.zip"
+                copy = self.folder / f"{initiative}-{self.exports}.db"
+                exported = self.app.export_initiative(initiative, bundle)
+                assert exported.head == str(self.app.audit_head(initiative))
+                replayed = Samenspraak.replay(bundle, str(copy), head=exported.head)
+                assert (
+                    replayed.head.partition(":")[2] == exported.head.partition(":")[2]
+                )
+                there = Samenspraak.open(str(copy), create=False)
+                try:
+                    assert without_as_of(there.initiative_status(initiative)) == (
+                        without_as_of(self.app.initiative_status(initiative))
+                    )
+                finally:
+                    there.close()
+
+
+AnySequenceOfCommands.TestCase.settings = PROFILES[PROFILE]
+TestAnySequenceOfCommands = AnySequenceOfCommands.TestCase
