@@ -19,6 +19,14 @@ and, now and then during the run and always at its end:
 - ``as_of`` a moment recorded earlier in the run shows what was seen at that moment;
 - an initiative exported and replayed has the same chain head, and reads the same.
 
+Most commands are aimed at what the record lets them do at that moment (a plan
+with a draft, a reaction still open, a version proposed after it, a decision point
+still open, someone whose kind the phase permits the command), and the rest are
+given at random: so the deeper paths (answering, finalising, letters that came in
+before a plan was finalised, positions and decisions, erasing someone who took
+part) are reached, and refusals still are. Set ``SAMENSPRAAK_PROPERTY_TALLY`` to a
+file to count how often each command succeeds.
+
 The regular suite runs a modest number of short sequences, the same every run. Set
 ``SAMENSPRAAK_PROPERTY_PROFILE=slow`` to run many more and longer ones, with a new
 seed each time (Hypothesis prints the seed of a failing run, to rerun it with
@@ -27,9 +35,11 @@ seed each time (Hypothesis prints the seed of a failing run, to rerun it with
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -55,6 +65,7 @@ from samenspraak.application import (
 )
 from samenspraak.application.report_render import render_html, render_markdown
 from samenspraak.domain.clock import frozen_at
+from samenspraak.domain.templates import SOCIETY_FIRST, Phase
 
 REFUSALS = (NotAllowed, InvalidInput, NotFound, Conflict)
 """The engine's own ways of refusing a command; any other exception is a defect."""
@@ -90,7 +101,7 @@ TEMPLATES = (
 )
 GROUPS = ("steering", "working")
 PLANS = ("vision", "traffic")
-DECISIONS = ("priority", "budget")
+DECISIONS = ("priority", "budget", "route")
 OPTIONS = ("green", "square", "object")
 STANCES = ("support", "concern", "objection", "suggestion")
 
@@ -114,6 +125,13 @@ PROFILES = {
 }
 PROFILE = os.environ.get("SAMENSPRAAK_PROPERTY_PROFILE", "quick")
 
+TALLY: Counter[str] = Counter()
+"""How often each command was given, and how often it was done, over the run."""
+TALLY_FILE = os.environ.get("SAMENSPRAAK_PROPERTY_TALLY")
+"""Where to write ``TALLY`` after every sequence, if anywhere: a JSON object that
+counts, per command, ``<command> given``, ``<command> done`` and ``<command> refused
+<rule>``, to show how often each command succeeds."""
+
 people = st.sampled_from(PEOPLE)
 facilitators = st.sampled_from(FACILITATORS)
 initiatives = st.sampled_from(("one", "one", "one", "two"))
@@ -128,6 +146,29 @@ actors = st.integers(min_value=0, max_value=9)
 anyone (see ``AnySequenceOfCommands.who``)."""
 versions = st.integers(min_value=0, max_value=4)
 """A plan's version: 0 for its latest, else that number."""
+aims = st.integers(min_value=0, max_value=9)
+"""How a command is aimed: 0 to 7 at what the record lets it do now (an open reaction,
+a version proposed after it, someone whose kind the phase permits the command, an
+open decision point, an option of it), 8 and 9 at random: so that most commands
+reach the paths behind the refusals, and some are still refused."""
+AIMED = 8
+RECEIVED = (
+    timedelta(minutes=5),
+    timedelta(days=3),
+    timedelta(days=20),
+    timedelta(days=60),
+)
+"""How long ago a letter came in, before it is recorded."""
+
+
+def permits(phase: Phase | None, kind: str, command: str) -> bool:
+    """Whether ``phase`` (None: not known) lets ``kind`` give ``command``."""
+    if phase is None:
+        return True
+    society_first = (
+        phase.society_only and kind == "civil-servant" and command in SOCIETY_FIRST
+    )
+    return phase.grants(kind, command) and not society_first
 
 
 def without_as_of(view: Any) -> dict[str, Any]:
@@ -185,6 +226,10 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         self.checked_snapshots = 0
         self.erasures = 0
         self.exports = 0
+        self.proposed_at: dict[tuple[str, str, int], datetime] = {}
+        """When each version was proposed, to date a letter after it."""
+        self.finalised_at: dict[tuple[str, str], datetime] = {}
+        """When each plan was finalised, to date a letter before it."""
 
     # --- giving commands --------------------------------------------------------
 
@@ -204,9 +249,11 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                 result = method(fields)
             except REFUSALS as refusal:
                 refused = refusal
+        TALLY[f"{command} given"] += 1
         if refused is not None:
             rule_name = getattr(refused, "rule", None) or type(refused).__name__
             event(f"{command}: refused ({rule_name})")
+            TALLY[f"{command} refused {rule_name}"] += 1
             after = self.app.stored_event_count()
             assert after == before, (
                 f"{command} was refused ({refused}) but recorded "
@@ -214,6 +261,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             )
             return None
         event(f"{command}: done")
+        TALLY[f"{command} done"] += 1
         return result
 
     def on(self, command: str, actor: str, initiative: str, **fields: Any) -> Any:
@@ -246,10 +294,10 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             self.form_group("one", "working", "working")
             for ref in joined:
                 self.on("add_member", "fac-a", "one", group="working", stakeholder=ref)
-            self.create_plan("one", "vision", "working", 6)
-            self.propose_draft("one", 0, 6)
+            self.create_plan("one", "vision", "working", 6, AIMED)
+            self.propose_draft("one", 0, 6, AIMED)
             for n, _ in enumerate(joined):
-                self.react("one", 0, n, 0, STANCES[n % 4], "own", None)
+                self.react("one", 0, n, 0, STANCES[n % 4], "own", None, AIMED)
 
     @rule(ref=people, by_someone_else=st.booleans())
     def register(self, ref: str, by_someone_else: bool) -> None:
@@ -377,9 +425,14 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             informed_at=(self.now - timedelta(days=days_ago)).isoformat(),
         )
 
-    @rule(initiative=initiatives, actor=actors)
-    def advance_phase(self, initiative: str, actor: int) -> None:
-        self.on("advance_phase", self.who(initiative, actor), initiative)
+    @rule(initiative=initiatives, actor=actors, aim=aims)
+    def advance_phase(self, initiative: str, actor: int, aim: int) -> None:
+        """Aimed (less often than other commands, so that each phase is used a
+        while): by the facilitator."""
+        actor_ref = self.who(initiative, actor)
+        if aim < AIMED // 2:
+            actor_ref = self.facilitator(initiative)
+        self.on("advance_phase", actor_ref, initiative)
 
     @rule(initiative=initiatives, now=st.integers(0, 7))
     def close(self, initiative: str, now: int) -> None:
@@ -415,24 +468,44 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         plan=plans,
         group=st.sampled_from(GROUPS),
         actor=actors,
+        aim=aims,
     )
-    def create_plan(self, initiative: str, plan: str, group: str, actor: int) -> None:
+    def create_plan(
+        self, initiative: str, plan: str, group: str, actor: int, aim: int
+    ) -> None:
+        initiative = self.an_initiative(initiative, aim)
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None:
+            taken = {summary.plan for summary in status.plans}
+            plan = next((p for p in PLANS if p not in taken), plan)
+            groups = [g.group for g in status.groups]
+            group = groups[actor % len(groups)] if groups else group
         self.on(
             "create_plan",
-            self.who(initiative, actor),
+            self.someone_who_may(initiative, "create_plan", actor, aim, group=group),
             initiative,
             plan=plan,
             title=f"The {plan} plan",
             group=group,
         )
 
-    @rule(initiative=initiatives, which=existing, actor=actors)
-    def propose_draft(self, initiative: str, which: int, actor: int) -> None:
-        plan = self.a_plan(initiative, which)
+    @rule(initiative=initiatives, which=existing, actor=actors, aim=aims)
+    def propose_draft(self, initiative: str, which: int, actor: int, aim: int) -> None:
+        initiative = self.an_initiative(initiative, aim)
+        plan = self.a_plan(initiative, which, aim, lambda p: p.final_version is None)
+        self.propose(initiative, plan, actor, aim)
+
+    def propose(self, initiative: str, plan: str, actor: int | str, aim: int) -> int:
+        """Propose a draft of ``plan`` (``actor``: a stakeholder, or a number to
+        choose one by); its number, or None when refused."""
         before = self.versions(initiative, plan)
+        if isinstance(actor, int):
+            actor = self.someone_who_may(
+                initiative, "propose_draft", actor, aim, plan=plan
+            )
         number = self.on(
             "propose_draft",
-            self.who(initiative, actor),
+            actor,
             initiative,
             plan=plan,
             text="The market square becomes car-free.",
@@ -441,6 +514,8 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         if number is not None:
             assert before is not None
             assert number == before + 1
+            self.proposed_at[initiative, plan, number] = self.now
+        return number  # type: ignore[no-any-return]
 
     @rule(
         initiative=initiatives,
@@ -450,6 +525,8 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         stance=st.sampled_from(STANCES),
         how=st.sampled_from(["own", "letter", "email", "meeting", "received"]),
         section=st.sampled_from([None, "3.2"]),
+        aim=aims,
+        came_in=st.sampled_from(RECEIVED),
     )
     def react(
         self,
@@ -460,8 +537,14 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         stance: str,
         how: str,
         section: str | None,
+        aim: int = 0,
+        came_in: timedelta = RECEIVED[0],
     ) -> None:
-        plan = self.a_plan(initiative, which)
+        """React to a plan; aimed: to one with a draft, and to a finalised one only
+        with a letter that came in before it was finalised."""
+        initiative = self.an_initiative(initiative, aim)
+        plan = self.a_plan(initiative, which, aim, lambda p: p.versions > 0)
+        details = self.details(initiative, plan) if aim < AIMED else None
         fields: dict[str, Any] = {
             "plan": plan,
             "version": version or self.versions(initiative, plan) or 1,
@@ -470,7 +553,9 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         }
         if section is not None:
             fields["section"] = section
-        actor = self.who(initiative, ref)
+        if details is not None and details.final_version is not None:
+            how = "received"
+        actor = self.someone_who_may(initiative, "react_to_plan", ref, aim)
         if how != "own":
             fields["stakeholder"] = actor
             actor = self.facilitator(initiative)
@@ -478,23 +563,65 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["channel"] = how
         if how == "received":
             fields["channel"] = "letter"
-            fields["received_at"] = (self.now - timedelta(days=3)).isoformat()
+            received_at = self.now - came_in
+            if details is not None and details.versions:
+                received_at = self.letter_came_in(initiative, details, received_at)
+                fields["version"] = max(
+                    [
+                        n
+                        for (i, p, n), at in self.proposed_at.items()
+                        if (i, p) == (initiative, plan) and at <= received_at
+                    ],
+                    default=fields["version"],
+                )
+            fields["received_at"] = received_at.isoformat()
         if how == "meeting":
             fields["meeting"] = self.meetings.get(initiative, 1)
         before = self.reactions(initiative, plan)
         number = self.on("react_to_plan", actor, initiative, **fields)
+        if details is not None and details.final_version is not None:
+            TALLY["letter-on-a-finalised-plan given"] += 1
+            TALLY["letter-on-a-finalised-plan done"] += number is not None
         if number is not None:
             assert before is not None
             assert number == before + 1
 
-    @rule(initiative=initiatives, which=existing, reaction=numbers, actor=actors)
+    def letter_came_in(
+        self, initiative: str, details: Any, received_at: datetime
+    ) -> datetime:
+        """When a letter on the plan of ``details`` came in, aimed: after its first
+        version was proposed, and before the plan was finalised."""
+        first = self.proposed_at.get((initiative, details.plan, 1))
+        if first is not None and received_at < first:
+            received_at = first + (self.now - first) / 2
+        finalised = self.finalised_at.get((initiative, details.plan))
+        if details.final_version is not None and finalised is not None:
+            received_at = min(received_at, finalised - timedelta(minutes=1))
+        return received_at
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        reaction=numbers,
+        actor=actors,
+        aim=aims,
+    )
     def withdraw_reaction(
-        self, initiative: str, which: int, reaction: int, actor: int
+        self, initiative: str, which: int, reaction: int, actor: int, aim: int
     ) -> None:
-        plan = self.a_plan(initiative, which)
+        initiative = self.an_initiative(initiative, aim)
+        plan = self.a_plan(initiative, which, aim, lambda p: p.unanswered > 0)
+        actor_ref = self.who(initiative, actor)
+        details = self.details(initiative, plan) if aim < AIMED else None
+        if details is not None and details.unanswered:
+            reaction = details.unanswered[reaction % len(details.unanswered)]
+            given_by = next(r for r in details.reactions if r.number == reaction)
+            actor_ref = (
+                given_by.stakeholder if actor % 2 else self.facilitator(initiative)
+            )
         self.on(
             "withdraw_reaction",
-            self.who(initiative, actor),
+            actor_ref,
             initiative,
             plan=plan,
             reaction=reaction,
@@ -507,6 +634,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         how=st.sampled_from(["adopt", "adopt-partly", "defend", "note"]),
         version=versions,
         actor_number=st.sampled_from([6, 6, 7, 0, 1, 8]),
+        aim=aims,
     )
     def answer(
         self,
@@ -516,15 +644,43 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         how: str,
         version: int,
         actor_number: int,
+        aim: int,
     ) -> None:
         """Answer reactions (mostly as the facilitator, who may answer any): 0
-        names the first one still unanswered."""
-        plan = self.a_plan(initiative, which)
-        actor = self.who(initiative, actor_number)
-        unanswered = self.unanswered(initiative, plan)
-        reactions = [n or (unanswered[0] if unanswered else 1) for n in reactions]
-        version = version or self.versions(initiative, plan) or 1
+        names the first one still unanswered. Aimed: unanswered reactions of one
+        stance, noted if they support, else defended, or a change adopted in a
+        draft proposed for it (a finalised plan takes no change)."""
+        initiative = self.an_initiative(initiative, aim)
+        plan = self.a_plan(initiative, which, aim, lambda p: p.unanswered > 0)
+        command = {"adopt": "adopt_change", "adopt-partly": "adopt_change"}.get(
+            how, "defend_position" if how == "defend" else "note_support"
+        )
+        details = self.details(initiative, plan) if aim < AIMED else None
+        if details is not None and details.unanswered:
+            open_ = [r for r in details.reactions if r.number in details.unanswered]
+            first = open_[reactions[0] % len(open_)]
+            alike = [
+                r.number
+                for r in open_
+                if (r.stance == "support") == (first.stance == "support")
+            ]
+            reactions = sorted({first.number, alike[reactions[-1] % len(alike)]})
+            if first.stance != "support" and how == "note":
+                how = "defend"
+            if details.final_version is not None and how.startswith("adopt"):
+                how = "note" if first.stance == "support" else "defend"
+            command = {"adopt": "adopt_change", "adopt-partly": "adopt_change"}.get(
+                how, "defend_position" if how == "defend" else "note_support"
+            )
+        else:
+            unanswered = self.unanswered(initiative, plan)
+            reactions = [n or (unanswered[0] if unanswered else 1) for n in reactions]
+        actor = self.someone_who_may(initiative, command, actor_number, aim, plan=plan)
         if how.startswith("adopt"):
+            if details is not None and details.unanswered:
+                proposed = self.propose(initiative, plan, actor, aim)
+                version = proposed or self.versions(initiative, plan) or 1
+            version = version or self.versions(initiative, plan) or 1
             self.on(
                 "adopt_change",
                 actor,
@@ -547,11 +703,22 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         else:
             self.on("note_support", actor, initiative, plan=plan, reactions=reactions)
 
-    @rule(initiative=initiatives, which=existing, days=st.sampled_from([None, 1, 30]))
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        days=st.sampled_from([None, 1, 30]),
+        aim=aims,
+    )
     def open_reaction_period(
-        self, initiative: str, which: int, days: int | None
+        self, initiative: str, which: int, days: int | None, aim: int
     ) -> None:
-        plan = self.a_plan(initiative, which)
+        initiative = self.an_initiative(initiative, aim)
+        plan = self.a_plan(
+            initiative,
+            which,
+            aim,
+            lambda p: p.versions > 0 and p.final_version is None,
+        )
         fields: dict[str, Any] = {"plan": plan}
         if days is not None:
             fields["days"] = days
@@ -559,10 +726,20 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             "open_reaction_period", self.facilitator(initiative), initiative, **fields
         )
 
-    @rule(initiative=initiatives, which=existing, actor=actors)
-    def finalise_plan(self, initiative: str, which: int, actor: int) -> None:
-        plan = self.a_plan(initiative, which)
-        self.on("finalise_plan", self.who(initiative, actor), initiative, plan=plan)
+    @rule(initiative=initiatives, which=existing, actor=actors, aim=aims)
+    def finalise_plan(self, initiative: str, which: int, actor: int, aim: int) -> None:
+        initiative = self.an_initiative(initiative, aim)
+        plan = self.a_plan(
+            initiative,
+            which,
+            aim,
+            lambda p: p.versions > 0 and p.final_version is None and not p.unanswered,
+        )
+        actor_ref = self.someone_who_may(
+            initiative, "finalise_plan", actor, aim, plan=plan
+        )
+        if self.on("finalise_plan", actor_ref, initiative, plan=plan) is not None:
+            self.finalised_at[initiative, plan] = self.now
 
     # --- decision points ---------------------------------------------------------
 
@@ -572,6 +749,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         rule_name=st.sampled_from(["majority", "plurality", "consent", "consensus"]),
         eligible=st.lists(st.sampled_from(KINDS[:5]), min_size=1, max_size=3),
         days=st.sampled_from([None, 1, 14]),
+        aim=aims,
     )
     def put_decision_point(
         self,
@@ -580,7 +758,24 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         rule_name: str,
         eligible: list[str],
         days: int | None,
+        aim: int,
     ) -> None:
+        """Aimed: a decision point not yet put, to those the phase lets take a
+        position (and who take part, if any do)."""
+        initiative = self.an_initiative(initiative, aim)
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None:
+            taken = {point.decision for point in status.decisions}
+            decision = next((d for d in DECISIONS if d not in taken), decision)
+            phase = self.phase_of(status)
+            may = [k for k in KINDS[:5] if permits(phase, k, "take_position")]
+            present = {s.kind for s in status.stakeholders if s.active}
+            chosen = (
+                [k for k in eligible if k in may]
+                or [k for k in may if k in present][:2]
+                or may[:1]
+            )
+            eligible = chosen or eligible
         options = [{"key": "green", "label": "Greener streets"}]
         if rule_name in {"majority", "plurality"}:
             options.append({"key": "square", "label": "A car-free square"})
@@ -602,19 +797,82 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         which=existing,
         ref=actors,
         option=st.sampled_from(OPTIONS),
+        aim=aims,
     )
-    def take_position(self, initiative: str, which: int, ref: int, option: str) -> None:
-        decision = self.a_decision(initiative, which)
+    def take_position(
+        self, initiative: str, which: int, ref: int, option: str, aim: int
+    ) -> None:
+        """Aimed: on an open decision point, by someone eligible whom the phase
+        lets take a position, for one of its options or (by consent) objecting."""
+        initiative = self.an_initiative(initiative, aim)
+        decision = self.a_decision(initiative, which, aim)
+        actor = self.who(initiative, ref)
+        if aim < AIMED and initiative in self.started:
+            point = self.decision_of(initiative, decision)
+            if point is not None:
+                actor = self.someone_who_may(
+                    initiative, "take_position", ref, aim, eligible=point.eligible
+                )
+                keys = [o.key for o in point.options]
+                if point.rule == "consent":
+                    keys.append("object")
+                if option not in keys:
+                    option = keys[ref % len(keys)]
         fields: dict[str, Any] = {"decision": decision, "option": option}
         if option == "object":
             fields["reason"] = "It sends traffic into the side streets."
-        self.on("take_position", self.who(initiative, ref), initiative, **fields)
+        self.on("take_position", actor, initiative, **fields)
 
-    @rule(initiative=initiatives, which=existing, withdraw=st.integers(0, 3))
-    def decide(self, initiative: str, which: int, withdraw: int) -> None:
-        decision = self.a_decision(initiative, which)
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        withdraw=st.integers(0, 3),
+        aim=aims,
+    )
+    def decide(self, initiative: str, which: int, withdraw: int, aim: int) -> None:
+        initiative = self.an_initiative(initiative, aim)
+        decision = self.a_decision(initiative, which, aim)
         command = "withdraw_decision_point" if withdraw == 0 else "decide"
         self.on(command, self.facilitator(initiative), initiative, decision=decision)
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        number=actors,
+        texts=st.booleans(),
+        now=st.integers(0, 2),
+    )
+    def erase_someone_who_took_part(
+        self, initiative: str, which: int, number: int, texts: bool, now: int
+    ) -> None:
+        """The facilitator removes someone who reacted or took a position, and
+        erases their personal data (a third as often as asked)."""
+        if now or initiative not in self.started:
+            return
+        status = self.status(initiative)
+        assert status is not None
+        took_part: list[str] = []
+        for summary in status.plans:
+            details = self.details(initiative, summary.plan)
+            if details is not None:
+                took_part += [r.stakeholder for r in details.reactions]
+        for point in status.decisions:
+            found = self.decision_of(initiative, point.decision)
+            if found is not None:
+                took_part += [p.stakeholder for p in found.positions]
+        candidates = sorted(
+            set(took_part) & set(KIND_OF) - {status.facilitator}, key=took_part.index
+        )
+        if not candidates:
+            return
+        ref = candidates[(which + number) % len(candidates)]
+        actor = status.facilitator
+        self.on("leave_initiative", actor, initiative, stakeholder=ref)
+        erasure = self.attempt(
+            "erase_stakeholder", {"actor": actor, "stakeholder": ref, "texts": texts}
+        )
+        if erasure is not None:
+            self.erasures += 1
 
     # --- time ----------------------------------------------------------------------
 
@@ -665,6 +923,8 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         finally:
             self.app.close()
             shutil.rmtree(self.folder, ignore_errors=True)
+            if TALLY_FILE:
+                Path(TALLY_FILE).write_text(json.dumps(TALLY, sort_keys=True))
 
     # --- what must hold after every step -------------------------------------------
 
@@ -718,10 +978,111 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             return self.facilitator(initiative)
         return PEOPLE[number % len(PEOPLE)]
 
-    def a_plan(self, initiative: str, which: int) -> str:
+    def an_initiative(self, initiative: str, aim: int) -> str:
+        """Aimed: one that was started, if any was."""
+        if aim < AIMED and initiative not in self.started and self.started:
+            return sorted(self.started)[0]
+        return initiative
+
+    def status(self, initiative: str) -> Any:
+        """How ``initiative`` stands now; None if it was not started."""
+        if initiative not in self.started:
+            return None
+        with self.at_this_moment():
+            return self.app.initiative_status(initiative)
+
+    def details(self, initiative: str, plan: str) -> Any:
+        if initiative not in self.started:
+            return None
+        with self.at_this_moment():
+            try:
+                return self.app.plan_details(initiative, plan)
+            except NotFound:
+                return None
+
+    def decision_of(self, initiative: str, decision: str) -> Any:
+        if initiative not in self.started:
+            return None
+        with self.at_this_moment():
+            try:
+                return self.app.decision_details(initiative, decision)
+            except NotFound:
+                return None
+
+    def phase_of(self, status: Any) -> Phase | None:
+        """The phase the initiative of ``status`` is in, as its template defines it."""
+        try:
+            template = self.app.templates.get(
+                status.template.name, status.template.version
+            )
+            return template.phase(status.phase)
+        except (NotFound, KeyError):
+            return None
+
+    def someone_who_may(
+        self,
+        initiative: str,
+        command: str,
+        number: int,
+        aim: int,
+        *,
+        group: str | None = None,
+        plan: str | None = None,
+        eligible: list[str] | None = None,
+    ) -> str:
+        """Aimed: someone taking part whom the phase lets give ``command`` (of
+        those who make the plan or its ``group``, and of the ``eligible`` kinds),
+        if anyone is; else (and not aimed) as :meth:`who` chooses."""
+        status = self.status(initiative) if aim < AIMED else None
+        if status is None:
+            return self.who(initiative, number)
+        if plan is not None:
+            group = next((p.group for p in status.plans if p.plan == plan), group)
+        members: set[str] | None = None
+        if group is not None:
+            members = {status.facilitator} | {
+                ref for g in status.groups if g.group == group for ref in g.members
+            }
+        phase = self.phase_of(status)
+        found = [
+            s.ref
+            for s in status.stakeholders
+            if s.active
+            and (members is None or s.ref in members)
+            and (eligible is None or s.kind in eligible)
+            and permits(phase, s.kind, command)
+        ]
+        if not found:
+            return self.who(initiative, number)
+        return str(found[number % len(found)])
+
+    def a_plan(
+        self,
+        initiative: str,
+        which: int,
+        aim: int = AIMED,
+        fit: Callable[[Any], bool] | None = None,
+    ) -> str:
+        """Aimed: one of the initiative's plans that ``fit`` the command, if any
+        does; else as :meth:`one_of` chooses."""
+        if aim < AIMED and fit is not None:
+            status = self.status(initiative)
+            found = [p.plan for p in status.plans if fit(p)] if status else []
+            if found:
+                return str(found[which % len(found)])
         return self.one_of(initiative, which, "plans", "plan", PLANS)
 
-    def a_decision(self, initiative: str, which: int) -> str:
+    def a_decision(self, initiative: str, which: int, aim: int = AIMED) -> str:
+        """Aimed: one of the initiative's open decision points, if any."""
+        if aim < AIMED:
+            status = self.status(initiative)
+            found = (
+                [d.decision for d in status.decisions if d.state == "open"]
+                if status
+                else []
+            )
+            if found:
+                return str(found[which % len(found)])
         return self.one_of(initiative, which, "decisions", "decision", DECISIONS)
 
     def one_of(
