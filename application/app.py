@@ -2206,12 +2206,13 @@ class Samenspraak(Application[UUID]):
                 self._stakeholder(cmd.stakeholder) if cmd.stakeholder else actor
             )
             initiative = self._initiative(cmd.initiative)
+            came_in_during = self._phase_at(initiative, cmd.received_at)
             self._permit(
                 initiative,
                 actor,
                 "react_to_plan",
                 for_whom=stakeholder,
-                in_phase=self._phase_at(initiative, cmd.received_at),
+                in_phase=came_in_during,
             )
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
@@ -2233,6 +2234,7 @@ class Samenspraak(Application[UUID]):
                     else self._reactions_closed_for(initiative, plan, cmd.received_at)
                 ),
                 received_at=cmd.received_at,
+                came_in_during=came_in_during,
             )
             self.save(plan, texts=texts.texts)
             return number

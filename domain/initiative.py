@@ -381,6 +381,12 @@ class Initiative(Aggregate):
             action=action,
         )
 
+    def society_decided_alone_in(self, phase: str | None) -> bool:
+        """Whether society decided alone in ``phase`` (an earlier phase, by name;
+        the current phase when the template does not have it or none is named)."""
+        named = phase if phase in {p.name for p in self.process.phases} else None
+        return self.process.phase(named or self.phase).society_only
+
     def may_take_positions(self, kind: StakeholderKind) -> bool:
         """Whether stakeholders of this kind may take positions in the current
         phase (see :func:`may_take_positions_in`)."""

@@ -24,6 +24,7 @@ from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     Channel,
     Immutable,
+    StakeholderKind,
     Stance,
     TextRef,
 )
@@ -311,6 +312,7 @@ class Plan(Aggregate):
         meeting: int | None = None,
         closes_at: datetime | None = None,
         received_at: datetime | None = None,
+        came_in_during: str | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -323,7 +325,11 @@ class Plan(Aggregate):
         opened in the current phase. For a reaction that came in at
         ``received_at``, ``closes_at`` is the closing time in force when it came in
         (the application works it out from the periods and phases recorded), and
-        without it there was none: a new period or phase since does not judge it."""
+        without it there was none: a new period or phase since does not judge it.
+        ``came_in_during`` names the phase the initiative was in then (the
+        application reads it from the phases recorded): where society decided
+        alone, a civil servant's reaction from then is not recorded, though
+        colleagues have joined since."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -370,6 +376,7 @@ class Plan(Aggregate):
                 version=version,
                 channel=channel,
                 received_at=received_at,
+                came_in_during=came_in_during,
             )
         if self.is_finalised:
             rules.a_reaction_to_a_final_plan_came_in_before_it_was_final.check(
@@ -411,10 +418,13 @@ class Plan(Aggregate):
         version: int,
         channel: Channel,
         received_at: datetime,
+        came_in_during: str | None = None,
     ) -> datetime:
         """When a reaction the facilitator records for someone came in, checked: it
         is said only of such a reaction, not of one from a meeting (which counts
-        from the meeting), lies in the past and follows the version it reacts to."""
+        from the meeting), lies in the past, follows the version it reacts to
+        and, from a civil servant, did not come in while society decided alone
+        (``came_in_during``: the phase then)."""
         rules.only_a_reaction_recorded_for_someone_says_when_it_came_in.check(
             actor == initiative.facilitator
             and stakeholder != actor
@@ -432,6 +442,15 @@ class Plan(Aggregate):
             received_at=received_at.isoformat(timespec="seconds"),
             version=version,
             plan=self.slug,
+        )
+        rules.a_civil_servants_reaction_came_in_after_society_decided.check(
+            not (
+                initiative.kind_of(stakeholder) is StakeholderKind.CIVIL_SERVANT
+                and initiative.society_decided_alone_in(came_in_during)
+            ),
+            initiative=initiative.slug,
+            phase=came_in_during or initiative.phase,
+            received_at=received_at.isoformat(timespec="seconds"),
         )
         return received_at
 

@@ -95,6 +95,12 @@ society_decides_first = _rule(
     "Society decides first: civil servants may observe, but may not {action} until "
     "the facilitator advances {initiative} past the stakeholders' decision.",
 )
+a_civil_servants_reaction_came_in_after_society_decided = _rule(
+    "a_civil_servants_reaction_came_in_after_society_decided",
+    "{initiative} was in the phase {phase}, where society decides alone, when this "
+    "reaction came in ({received_at}); a civil servant's reaction from then is not "
+    "recorded.",
+)
 a_closed_initiative_takes_no_commands = _rule(
     "a_closed_initiative_takes_no_commands",
     "{initiative} is closed; nothing more can be recorded in it.",

@@ -764,3 +764,43 @@ def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(en
     assert (
         "Sent on day 41. (resident (resident), recorded by facilitator, received 12 Apr"
     ) in report
+
+
+def test_a_civil_servants_letter_from_while_society_decided_alone_is_refused_later(
+    engine,
+):
+    """Society decides first: a civil servant's letter is refused while it does.
+    Once the facilitator advanced to colleagues-join, a letter that came in while
+    society still decided alone is refused too; one that came in since is not."""
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    def letter(day: int) -> object:
+        return do("react_to_plan", actor="facilitator", stakeholder="planner",
+                  channel="letter", plan="plan", version=1, stance="concern",
+                  text=f"Sent on day {day}.",
+                  received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
+
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour")
+        do("join_initiative", actor="facilitator", stakeholder="planner",
+           kind="civil-servant")  # fmt: skip
+        draft_a_plan(do)
+    with clock.frozen_at(MOMENT + timedelta(days=2)):
+        with pytest.raises(NotAllowed) as while_society_decides:
+            letter(1)
+        assert do("advance_phase", actor="facilitator") == "colleagues-join"
+    with clock.frozen_at(MOMENT + timedelta(days=5)):
+        with pytest.raises(NotAllowed) as from_then:
+            letter(1)
+        assert letter(3) == 1
+    assert while_society_decides.value.rule == "society_decides_first"
+    assert from_then.value.rule == (
+        "a_civil_servants_reaction_came_in_after_society_decided"
+    )
+    assert "the phase society-decides, where society decides alone" in str(
+        from_then.value
+    )
+    details = engine.plan_details("harbour", "plan")
+    assert [r.given_at for r in details.reactions] == [MOMENT + timedelta(days=3)]

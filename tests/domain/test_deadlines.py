@@ -841,3 +841,36 @@ def test_a_letter_found_after_the_plan_was_final_is_recorded_if_it_came_in_befor
         "SupportNoted",
     ]
     assert traffic_plan.unanswered == []
+
+
+def test_a_civil_servants_letter_from_while_society_decided_alone_is_refused_later(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    """Colleagues have joined; a letter from the civil servant for traffic that
+    came in while society still decided alone is not recorded, whatever the
+    phase now: society decided first then. One from since colleagues joined is."""
+    with clock.frozen_at(story_start + timedelta(days=1)):
+        city_centre.advance_phase(actor="facilitator")
+    city_centre.collect_events()
+
+    def from_the_civil_servant(phase: str) -> int:
+        return traffic_plan.add_reaction(
+            actor="facilitator", initiative=city_centre,
+            stakeholder="civil-servant-traffic", version=1, stance=Stance.CONCERN,
+            text=text("the civil servant's letter"), channel=Channel.LETTER,
+            received_at=story_start, came_in_during=phase,
+        )  # fmt: skip
+
+    with (
+        clock.frozen_at(story_start + timedelta(days=2)),
+        refused(
+            rules.a_civil_servants_reaction_came_in_after_society_decided,
+            "city-centre was in the phase society-decides, where society decides "
+            "alone, when this reaction came in (2026-01-12T09:00:00+01:00); a civil "
+            "servant's reaction from then is not recorded.",
+            traffic_plan,
+        ),
+    ):
+        from_the_civil_servant("society-decides")
+    with clock.frozen_at(story_start + timedelta(days=2)):
+        assert from_the_civil_servant("colleagues-join") == 1
