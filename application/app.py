@@ -1154,6 +1154,30 @@ class Samenspraak(Application[UUID]):
             doc, initiative.process, doc["plans"].get(str(plan.id))
         )
 
+    def _permitted_to_answer(
+        self,
+        initiative: Initiative,
+        actor: str,
+        command: str,
+        slug: str,
+        reactions: Sequence[int],
+    ) -> Plan:
+        """The plan whose reactions ``actor`` answers, once the phase permits it.
+        Letters recorded after the plan was finalised (they came in before) are
+        answered as the phase it was finalised in allowed: a later phase may let
+        no one answer, and every reaction gets its answer."""
+        try:
+            plan = self._plan(initiative, slug)
+        except NotFound:
+            self._permit(initiative, actor, command)
+            raise
+        late = bool(reactions) and all(
+            n in plan.reactions and plan.reactions[n].after_final for n in reactions
+        )
+        in_phase = self._phase_at(initiative, plan.finalised_at) if late else None
+        self._permit(initiative, actor, command, in_phase=in_phase)
+        return plan
+
     def _phase_at(self, initiative: Initiative, moment: datetime | None) -> str | None:
         """The phase the initiative was in at ``moment`` (None: no moment given,
         or before its first phase)."""
@@ -2270,8 +2294,9 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "defend_position")
-            plan = self._plan(initiative, cmd.plan)
+            plan = self._permitted_to_answer(
+                initiative, actor, "defend_position", cmd.plan, cmd.reactions
+            )
             texts = _Pending(str(initiative.id))
             plan.defend_position(
                 actor=actor,
@@ -2290,8 +2315,9 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "note_support")
-            plan = self._plan(initiative, cmd.plan)
+            plan = self._permitted_to_answer(
+                initiative, actor, "note_support", cmd.plan, cmd.reactions
+            )
             plan.note_support(
                 actor=actor, initiative=initiative, reactions=cmd.reactions
             )

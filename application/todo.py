@@ -229,10 +229,23 @@ ANSWERS = ("adopt_change", "defend_position", "note_support")
 """The commands that answer a reaction."""
 
 
-def _may_answer(doc: dict[str, Any], process: ProcessTemplate, kind: str) -> bool:
+def _may_answer(
+    doc: dict[str, Any],
+    process: ProcessTemplate,
+    kind: str,
+    plan: dict[str, Any] | None = None,
+) -> bool:
     """Whether this kind of stakeholder may answer reactions in the current phase
-    (a civil servant observes in a society-only phase)."""
-    phase = process.phase(doc["phase"])
+    (a civil servant observes in a society-only phase); on a finalised ``plan``
+    (where only letters recorded after it are open), in the phase it was
+    finalised in, as the engine lets them be answered."""
+    name = doc["phase"]
+    finalised_at = (plan or {}).get("finalised_at")
+    if finalised_at is not None:
+        then = phase_at(doc, datetime.fromisoformat(finalised_at))
+        if then is not None and then in {p.name for p in process.phases}:
+            name = then
+    phase = process.phase(name)
     if phase.society_only and kind == "civil-servant":
         return False
     return any(_permitted(process, phase.name, kind, c) for c in ANSWERS)
@@ -285,9 +298,8 @@ def _facilitator(
     doc: dict[str, Any], process: ProcessTemplate, now: datetime, text: Texts
 ) -> Iterator[TodoItem]:
     slug = doc["slug"]
-    answers = _may_answer(doc, process, "facilitator")
     for plan in doc["plans"].values():
-        if answers:
+        if _may_answer(doc, process, "facilitator", plan):
             yield from _unanswered_item(plan, slug, text)
         closes = _plan_period(plan)
         if plan["final_version"] is None and closes and now <= closes <= now + HORIZON:
@@ -416,6 +428,27 @@ def _council_item(doc: dict[str, Any], process: ProcessTemplate) -> Iterator[Tod
             + ", ".join(later)
             + ".",
         )
+    answered = [p["slug"] for p in doc["plans"].values() if _answered_after(p, last)]
+    if answered:
+        yield TodoItem(
+            kind="inform-council",
+            initiative=slug,
+            subject="council",
+            text="Letters found after the plan was final, answered since the council "
+            "was last informed: " + ", ".join(answered) + ".",
+        )
+
+
+def _answered_after(plan: dict[str, Any], last: datetime) -> bool:
+    """Whether a reaction on the finalised ``plan`` was answered after it was
+    finalised (a letter found late) and after the council was last informed."""
+    if plan["finalised_at"] is None:
+        return False
+    since = max(datetime.fromisoformat(plan["finalised_at"]), last)
+    return any(
+        r["answer"] is not None and datetime.fromisoformat(r["answer"]["at"]) > since
+        for r in plan["reactions"].values()
+    )
 
 
 # --- Other stakeholders -------------------------------------------------------------
@@ -478,11 +511,10 @@ def _participant(
             text=f"Version {latest} of '{name}' is open for reactions.",
             due=closes,
         )
-    if _may_answer(doc, process, kind):
-        for plan in doc["plans"].values():
-            members = doc["groups"].get(plan["group"], {}).get("members", [])
-            if stakeholder in members:
-                yield from _unanswered_item(plan, slug, text)
+    for plan in doc["plans"].values():
+        members = doc["groups"].get(plan["group"], {}).get("members", [])
+        if stakeholder in members and _may_answer(doc, process, kind, plan):
+            yield from _unanswered_item(plan, slug, text)
     yield from _answers(doc, stakeholder, now, text)
 
 

@@ -750,11 +750,37 @@ def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(en
         do("defend_position", actor="planner", plan="omgevingsplan", reactions=[1],
            reasoning="The plan was final; the council hears of it.")  # fmt: skip
         assert do("advance_phase", actor="facilitator") == "council-decision"
+    with clock.frozen_at(MOMENT + timedelta(days=55)):
+        do("inform_council", actor="facilitator", document_title="Response report",
+           document_sha256="0" * 64, session="formal",
+           informed_at=(MOMENT + timedelta(days=55)).isoformat())  # fmt: skip
+    # Another letter from the six weeks turns up while the council decides, where
+    # the template lets no one answer: it is answered as the phase the plan was
+    # finalised in allowed, so that every view gets its answer, and the council
+    # is to hear of it.
+    with clock.frozen_at(MOMENT + timedelta(days=60)):
+        assert letter(40) == 2
+        assert [
+            (item.kind, item.subject, item.count)
+            for item in engine.todo("planner")
+            if item.kind == "unanswered-reactions"
+        ] == [("unanswered-reactions", "omgevingsplan", 1)]
+        do("defend_position", actor="planner", plan="omgevingsplan", reactions=[2],
+           reasoning="Also too late for the final plan.")  # fmt: skip
+        assert [
+            item.text
+            for item in engine.todo("facilitator")
+            if item.kind == "inform-council"
+        ] == [
+            "Letters found after the plan was final, answered since the council "
+            "was last informed: omgevingsplan."
+        ]
     assert too_late.value.rule == "only_permitted_roles_act_in_a_phase"
     assert "every reaction on the initiative's plans" in str(leaving.value)
     assert adopting.value.rule == "a_finalised_plan_is_not_changed"
     details = engine.plan_details("harbour", "omgevingsplan")
-    [reaction] = details.reactions
+    assert details.unanswered == []
+    reaction = details.reactions[0]
     assert (details.final_version, reaction.given_at, reaction.answer.kind) == (
         1,
         MOMENT + timedelta(days=41),
