@@ -1154,7 +1154,7 @@ class Samenspraak(Application[UUID]):
             doc, initiative.process, doc["plans"].get(str(plan.id))
         )
 
-    def _permitted_to_answer(
+    def _permitted_on_reactions(
         self,
         initiative: Initiative,
         actor: str,
@@ -1162,19 +1162,30 @@ class Samenspraak(Application[UUID]):
         slug: str,
         reactions: Sequence[int],
     ) -> Plan:
-        """The plan whose reactions ``actor`` answers, once the phase permits it.
-        Letters recorded after the plan was finalised (they came in before) are
-        answered as the phase it was finalised in allowed: a later phase may let
-        no one answer, and every reaction gets its answer."""
+        """The plan whose reactions ``actor`` answers or withdraws, once the phase
+        permits it. Letters recorded after the plan was finalised (they came in
+        before) are answered as the phase it was finalised in allowed: a later
+        phase may let no one answer, and every reaction gets its answer. Such a
+        letter is withdrawn (entered by mistake, say) as the phase it came in
+        allowed, as it was recorded."""
         try:
             plan = self._plan(initiative, slug)
         except NotFound:
             self._permit(initiative, actor, command)
             raise
-        late = bool(reactions) and all(
-            n in plan.reactions and plan.reactions[n].after_final for n in reactions
-        )
-        in_phase = self._phase_at(initiative, plan.finalised_at) if late else None
+        late = [
+            plan.reactions[n]
+            for n in reactions
+            if n in plan.reactions and plan.reactions[n].after_final
+        ]
+        in_phase = None
+        if late and len(late) == len(reactions):
+            moment = (
+                late[0].given_at
+                if command == "withdraw_reaction"
+                else plan.finalised_at
+            )
+            in_phase = self._phase_at(initiative, moment)
         self._permit(initiative, actor, command, in_phase=in_phase)
         return plan
 
@@ -2294,7 +2305,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            plan = self._permitted_to_answer(
+            plan = self._permitted_on_reactions(
                 initiative, actor, "defend_position", cmd.plan, cmd.reactions
             )
             texts = _Pending(str(initiative.id))
@@ -2315,7 +2326,7 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            plan = self._permitted_to_answer(
+            plan = self._permitted_on_reactions(
                 initiative, actor, "note_support", cmd.plan, cmd.reactions
             )
             plan.note_support(
@@ -2333,8 +2344,9 @@ class Samenspraak(Application[UUID]):
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "withdraw_reaction")
-            plan = self._plan(initiative, cmd.plan)
+            plan = self._permitted_on_reactions(
+                initiative, actor, "withdraw_reaction", cmd.plan, [cmd.reaction]
+            )
             plan.withdraw_reaction(
                 actor=actor, initiative=initiative, reaction=cmd.reaction
             )

@@ -80,6 +80,9 @@ class Reaction:
     after_final: bool = False
     """Recorded after the plan was finalised: a letter or e-mail that came in
     before then. It is answered with reasoning or noted, on the final plan."""
+    given_at: datetime | None = None
+    """When a reaction counts from, when not from when it was recorded: the
+    meeting it was given at, or when a letter or e-mail came in."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -218,7 +221,8 @@ class Plan(Aggregate):
     def _require_not_finalised(self, answering: Sequence[int] = ()) -> None:
         """A finalised plan is not changed, but for the answer (reasoning or noted
         support) to reactions recorded after it was finalised, which came in
-        before: ``answering`` names the reactions an answer is for."""
+        before, or their withdrawal: ``answering`` names the reactions an answer
+        (or the withdrawal) is for."""
         recorded_after = bool(answering) and all(
             n in self.reactions and self.reactions[n].after_final for n in answering
         )
@@ -512,15 +516,19 @@ class Plan(Aggregate):
             recorded_by=actor,
             latest_then=self.latest_version_at(given_at),
             after_final=self.is_finalised,
+            given_at=given_at,
         )
 
     def withdraw_reaction(
         self, *, actor: str, initiative: Initiative, reaction: int
     ) -> None:
+        """Withdraw a reaction that has no answer yet. On a finalised plan only
+        one recorded after it was finalised (a letter that came in before, or one
+        entered there by mistake) is withdrawn."""
         self._require_own(initiative)
         initiative.require_open()
-        self._require_not_finalised()
         given = self._reaction(reaction)
+        self._require_not_finalised((reaction,))
         rules.a_stakeholder_withdraws_their_own_reaction.check(
             actor in (given.stakeholder, initiative.facilitator),
             plan=self.slug,

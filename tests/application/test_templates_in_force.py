@@ -700,28 +700,13 @@ def test_the_council_phase_asks_for_an_informing_of_its_own_in_todo_and_in_advan
         )
 
 
-def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(engine):
-    """Under the Omgevingswet every view that came in during the six weeks is
-    answered. A letter that came in on day 41 is found after the plan was
-    finalised, in the response-report phase, where no one reacts any more: it is
-    recorded as the views phase allowed, answered with reasoning (no change can
-    be made in the final plan), and the phase is not left before it is."""
+def the_omgevingsplan_final_on_day_42(engine: Samenspraak) -> Callable[..., object]:
+    """The harbour on the Omgevingswet: the planner's draft had its six weeks for
+    views, none came in, and it was finalised in the response-report phase on day
+    42. Returns ``do(use_case, **fields)``, a use case of the harbour."""
 
     def do(use_case: str, **fields: object) -> object:
         return getattr(engine, use_case)({"initiative": "harbour", **fields})
-
-    def letter(day: int) -> object:
-        return do("react_to_plan", actor="facilitator", stakeholder="resident",
-                  channel="letter", plan="omgevingsplan", version=1,
-                  stance="objection", text=f"Sent on day {day}.",
-                  received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
-
-    def to_answer(who: str) -> list[tuple[str, int | None]]:
-        return [
-            (item.subject, item.count)
-            for item in engine.todo(who)
-            if item.kind == "unanswered-reactions"
-        ]
 
     with clock.frozen_at(MOMENT):
         start(engine, "harbour", "omgevingswet")
@@ -740,6 +725,42 @@ def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(en
     with clock.frozen_at(MOMENT + timedelta(days=42)):
         assert do("advance_phase", actor="facilitator") == "response-report"
         do("finalise_plan", actor="facilitator", plan="omgevingsplan")
+    return do
+
+
+def a_letter(
+    do: Callable[..., object], day: int, stakeholder: str = "resident"
+) -> object:
+    """The facilitator records a letter that came in on ``day``."""
+    return do("react_to_plan", actor="facilitator", stakeholder=stakeholder,
+              channel="letter", plan="omgevingsplan", version=1,
+              stance="objection", text=f"Sent on day {day}.",
+              received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
+
+
+def reactions_to_answer(engine: Samenspraak, who: str) -> list[tuple[str, int | None]]:
+    return [
+        (item.subject, item.count)
+        for item in engine.todo(who)
+        if item.kind == "unanswered-reactions"
+    ]
+
+
+def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(engine):
+    """Under the Omgevingswet every view that came in during the six weeks is
+    answered. A letter that came in on day 41 is found after the plan was
+    finalised, in the response-report phase, where no one reacts any more: it is
+    recorded as the views phase allowed, answered with reasoning (no change can
+    be made in the final plan), and the phase is not left before it is."""
+
+    do = the_omgevingsplan_final_on_day_42(engine)
+
+    def letter(day: int) -> object:
+        return a_letter(do, day)
+
+    def to_answer(who: str) -> list[tuple[str, int | None]]:
+        return reactions_to_answer(engine, who)
+
     with clock.frozen_at(MOMENT + timedelta(days=50)):
         assert letter(41) == 1
         assert to_answer("planner") == [("omgevingsplan", 1)]
@@ -789,6 +810,41 @@ def test_a_view_found_after_the_plan_was_final_is_still_recorded_and_answered(en
     assert (
         "Sent on day 41. (resident (resident), recorded by facilitator, received 12 Apr"
     ) in report
+
+
+def test_a_letter_recorded_for_the_wrong_resident_after_the_plan_was_final_is_withdrawn(
+    engine,
+):
+    """While the council decides, the facilitator records a letter from the six
+    weeks for the bakery, where the resident sent it. No one reacts or withdraws in
+    the council's phase, but the letter came in during the views phase, which let
+    the facilitator withdraw a reaction for someone: so it is withdrawn (not by the
+    resident, whose reaction it is not), needs no answer, and is recorded again
+    for the resident. The response report shows both."""
+    do = the_omgevingsplan_final_on_day_42(engine)
+    with clock.frozen_at(MOMENT + timedelta(days=43)):
+        do("join_initiative", actor="facilitator", stakeholder="bakery",
+           kind="entrepreneur")  # fmt: skip
+        do("advance_phase", actor="facilitator")
+    with clock.frozen_at(MOMENT + timedelta(days=50)):
+        assert a_letter(do, 30, stakeholder="bakery") == 1
+        with pytest.raises(NotAllowed) as by_the_resident:
+            do("withdraw_reaction", actor="resident", plan="omgevingsplan", reaction=1)
+        do("withdraw_reaction", actor="facilitator", plan="omgevingsplan", reaction=1)
+        assert reactions_to_answer(engine, "planner") == []
+        assert a_letter(do, 30) == 2
+        assert reactions_to_answer(engine, "planner") == [("omgevingsplan", 1)]
+    assert engine.initiative_status("harbour").phase == "council-decision"
+    assert by_the_resident.value.rule == "a_stakeholder_withdraws_their_own_reaction"
+    details = engine.plan_details("harbour", "omgevingsplan")
+    assert [(r.number, r.withdrawn) for r in details.reactions] == [
+        (1, True),
+        (2, False),
+    ]
+    assert [(e.reaction, e.outcome) for e in engine.response_report("harbour")] == [
+        (1, "withdrawn"),
+        (2, "unanswered"),
+    ]
 
 
 def test_a_civil_servants_letter_from_while_society_decided_alone_is_refused_later(

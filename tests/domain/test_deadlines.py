@@ -825,10 +825,6 @@ def test_a_letter_found_after_the_plan_was_final_is_recorded_if_it_came_in_befor
             actor="bakery", initiative=city_centre, reactions=[morning], version=1,
             explanation=text("adopted"),
         )  # fmt: skip
-    with refused(rules.a_finalised_plan_is_not_changed, final, traffic_plan):
-        traffic_plan.withdraw_reaction(
-            actor="facilitator", initiative=city_centre, reaction=morning
-        )
     traffic_plan.defend_position(
         actor="bakery", initiative=city_centre, reactions=[morning],
         reasoning=text("the plan was final; the council hears of it"),
@@ -841,6 +837,68 @@ def test_a_letter_found_after_the_plan_was_final_is_recorded_if_it_came_in_befor
         "SupportNoted",
     ]
     assert traffic_plan.unanswered == []
+
+
+def test_a_letter_recorded_on_the_final_plan_by_mistake_is_withdrawn_until_answered(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    """The library's support, given online, is noted and the plan finalised at
+    noon. Two days later the facilitator records two letters that came in that
+    morning; one was entered by mistake and is withdrawn: it then needs no
+    answer. The other is answered and stays, and so does the reaction from before
+    the plan was final."""
+    noon = story_start + timedelta(hours=3)
+    with clock.frozen_at(noon - timedelta(hours=1)):
+        online = traffic_plan.add_reaction(
+            actor="library", initiative=city_centre, stakeholder="library",
+            version=1, stance=Stance.SUPPORT, text=text("online support"),
+        )  # fmt: skip
+    traffic_plan.note_support(
+        actor="bakery", initiative=city_centre, reactions=[online]
+    )
+    with clock.frozen_at(noon):
+        traffic_plan.finalise(actor="bakery", initiative=city_centre)
+    with clock.frozen_at(noon + timedelta(days=2)):
+        mistaken = letter(
+            traffic_plan, city_centre, text, noon - timedelta(hours=2), closes_at=None
+        )
+        kept = letter(
+            traffic_plan, city_centre, text, noon - timedelta(hours=1), closes_at=None
+        )
+    traffic_plan.collect_events()
+    traffic_plan.withdraw_reaction(
+        actor="facilitator", initiative=city_centre, reaction=mistaken
+    )
+    [withdrawn] = traffic_plan.collect_events()
+    assert (type(withdrawn).__name__, withdrawn.reaction) == (
+        "ReactionWithdrawn",
+        mistaken,
+    )
+    assert traffic_plan.unanswered == [kept]
+    traffic_plan.defend_position(
+        actor="bakery", initiative=city_centre, reactions=[kept],
+        reasoning=text("the plan was final; the council hears of it"),
+    )  # fmt: skip
+    traffic_plan.collect_events()
+    with refused(
+        rules.an_answered_reaction_stays,
+        f"Reaction {kept} on traffic-plan is already answered and cannot be withdrawn.",
+        traffic_plan,
+    ):
+        traffic_plan.withdraw_reaction(
+            actor="facilitator", initiative=city_centre, reaction=kept
+        )
+    with refused(
+        rules.a_finalised_plan_is_not_changed,
+        "traffic-plan is finalised (version 1); it takes no more drafts, reactions "
+        "or answers.",
+        traffic_plan,
+    ):
+        traffic_plan.withdraw_reaction(
+            actor="library", initiative=city_centre, reaction=online
+        )
+    assert traffic_plan.reactions[mistaken].given_at == noon - timedelta(hours=2)
+    assert traffic_plan.reactions[online].given_at is None
 
 
 def test_a_civil_servants_letter_from_while_society_decided_alone_is_refused_later(
