@@ -183,3 +183,27 @@ def test_settings_of_the_event_sourcing_library_in_the_environment_move_nothing(
               "--name", "F"]
     )  # fmt: skip
     assert made.exit_code == 0, made.output
+
+
+def test_an_empty_samenspraak_db_counts_as_unset_and_an_empty_db_option_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With SAMENSPRAAK_DB set to nothing the default file in the current folder
+    is meant; ``--db ""`` names no database and is refused in a sentence."""
+    monkeypatch.chdir(tmp_path)
+    unset = _runner(db="").invoke(cli, ["initiative", "list"])
+    refused = _runner().invoke(cli, ["--db", "", "initiative", "list"])
+    assert (unset.exit_code, unset.stderr) == (
+        1,
+        "Error: There is no samenspraak database at samenspraak.db; registering a "
+        "stakeholder creates one (samenspraak --as REF stakeholder register REF "
+        "--name NAME).\n",
+    )
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Error: No database is named: give a SQLite file path or a postgresql:// "
+        "URL.\n",
+    )
+    _no_traceback(unset)
+    _no_traceback(refused)
+    assert list(tmp_path.iterdir()) == []
