@@ -116,7 +116,7 @@ from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation, counted
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
-from samenspraak.projections.chain import GENESIS, MALFORMED_HEAD, ChainLink, Head
+from samenspraak.projections.chain import GENESIS, HEAD_FORM, ChainLink, Head
 from samenspraak.projections.state import (
     ProcessStateProjector,
     kind_of_topic,
@@ -3159,12 +3159,12 @@ class Samenspraak(Application[UUID]):
         if isinstance(head, str):
             try:
                 head = Head.parse(head)
-            except ValueError as error:
-                raise InvalidInput(f"head: {error}") from None
+            except ValueError:
+                raise InvalidInput(f"head: {HEAD_FORM}") from None
         elif given is not None and not (
             isinstance(given, Head) and given.is_well_formed()
         ):
-            raise InvalidInput(f"head: {MALFORMED_HEAD}")
+            raise InvalidInput(f"head: {HEAD_FORM}")
         published = head
         slug = ref("initiative", initiative) if initiative is not None else None
         return self._run(lambda: self._verify(published, slug))

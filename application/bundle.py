@@ -102,7 +102,7 @@ from samenspraak.domain.plan import Plan
 from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
 from samenspraak.projections.chain import (
     GENESIS,
-    MALFORMED_HEAD,
+    HEAD_FORM,
     Head,
     canonical_record,
     content_hash,
@@ -603,11 +603,11 @@ def _published(head: str | Head | None, name: str = "head") -> Head | None:
     if head is None or (isinstance(head, Head) and head.is_well_formed()):
         return head
     if not isinstance(head, str):
-        raise InvalidInput(f"{name}: {MALFORMED_HEAD}")
+        raise InvalidInput(f"{name}: {HEAD_FORM}")
     try:
         return Head.parse(head)
-    except ValueError as error:
-        raise InvalidInput(f"{name}: {error}") from None
+    except ValueError:
+        raise InvalidInput(f"{name}: {HEAD_FORM}") from None
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:

@@ -132,5 +132,7 @@ class Head:
         return head
 
 
-MALFORMED_HEAD = "A head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
+HEAD_FORM = "a head is written POSITION:SHA256, like 68:3f2a... (64 hex digits)."
+"""How a head is written, to end a sentence that names the option or field."""
+MALFORMED_HEAD = HEAD_FORM[0].upper() + HEAD_FORM[1:]
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -39,7 +39,7 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("call", "sentence"),
     [
-        (lambda app: app.verify_audit(5), "head: A head is written POSITION:SHA256"),
+        (lambda app: app.verify_audit(5), "head: a head is written POSITION:SHA256"),
         (lambda app: app.audit_log(CITY, event=5), "event: must be the name of an event"),
         (lambda app: app.export_initiative(CITY, 5), "path: must be a file path."),
         (lambda app: Samenspraak.replay(5, "x.db"), "bundle: must be a file path."),
@@ -49,7 +49,7 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
         (lambda app: app.initiative_status(CITY, as_of=1.5), "as_of: must be a moment"),
         (lambda app: app.initiative_status(CITY, as_of="0"), "as_of: must be a moment"),
         (lambda app: app.audit_log(CITY, until="1700000000"), "until: must be a moment"),
-        (lambda app: Samenspraak.replay("x.zip", "x.db", head=5), "head: A head is"),
+        (lambda app: Samenspraak.replay("x.zip", "x.db", head=5), "head: a head is"),
         (lambda app: Samenspraak.open("a\x00.db"), "db: must not contain the NUL"),
         (lambda app: Samenspraak.open("\ud800.db"), "db: is not a file name this"),
         (lambda app: app.export_initiative(CITY, "\x00"), "path: must not contain"),

@@ -346,14 +346,14 @@ def test_a_malformed_head_is_refused_with_one_sentence(
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines == [
-        "Error: --head: A head is written POSITION:SHA256, like 68:3f2a... "
+        "Error: --head: a head is written POSITION:SHA256, like 68:3f2a... "
         "(64 hex digits)."
     ]
     app = Samenspraak.open(str(story_db), create=False)
     try:
-        with pytest.raises(InvalidInput, match=r"^head: A head is written"):
+        with pytest.raises(InvalidInput, match=r"^head: a head is written"):
             app.verify_audit(malformed)
-        with pytest.raises(InvalidInput, match=r"^head: A head is written"):
+        with pytest.raises(InvalidInput, match=r"^head: a head is written"):
             app.verify_audit(Head(2**63, "0" * 64))  # given as an object
     finally:
         app.close()
