@@ -306,6 +306,18 @@ class OptionAsDict(Transcoding):
         return Option(**data)
 
 
+def project(
+    aggregate: Aggregate | None, events: Iterable[Aggregate.Event]
+) -> Aggregate | None:
+    """An aggregate from its events, as the library's ``project_aggregate`` makes
+    it, without that function's check of every event against a runtime protocol:
+    the check took half the time of loading a plan of 10,000 events, and every
+    event here is an aggregate event, which mutates."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
 @dataclass
 class _Pending:
     """Texts and directory rows to write in the same transaction as the events."""
@@ -998,7 +1010,9 @@ class Samenspraak(Application[UUID]):
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
             with self._reading(aggregate_id):
-                aggregate: Aggregate = self.repository.get(aggregate_id)
+                aggregate: Aggregate = self.repository.get(
+                    aggregate_id, projector_func=project
+                )
         except AggregateNotFoundError:
             raise NotFound(missing) from None
         if not isinstance(aggregate, cls):  # pragma: no cover (ids are namespaced)
@@ -1040,7 +1054,10 @@ class Samenspraak(Application[UUID]):
             version = event.originator_version
         if version in (0, initiative.version):
             return initiative
-        found: Initiative = self.repository.get(initiative.id, version=version)
+        found = self.repository.get(
+            initiative.id, version=version, projector_func=project
+        )
+        assert isinstance(found, Initiative)
         return found
 
     def _plan(self, initiative: Initiative, slug: str) -> Plan:
