@@ -666,3 +666,57 @@ def test_a_reader_holding_an_older_snapshot_holds_up_no_erasure(
         reader.close()
         app.close()
     assert b"Jantje resident" not in db.read_bytes()
+
+
+@pytest.mark.parametrize("texts", [False, True], ids=["identity", "with-texts"])
+def test_an_export_while_someone_is_erased_is_made_again_without_them(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texts: bool
+) -> None:
+    """The export reads the record a page at a time, and the texts of each page
+    as it goes. Bob is erased after the first page, with his name and reaction in
+    it, and a reader catches the views up, so that the later pages hold the
+    erasure: the bundle must not hold what was erased, as if read before."""
+    from samenspraak.application import bundle as bundles  # noqa: PLC0415
+
+    _small(app)
+    _plan_with_a_draft(app, "fac", "park", "plan")
+    app.react_to_plan(
+        {"actor": "bob", "initiative": "park", "plan": "plan", "version": 1,
+         "stance": "concern", "text": "A PRIVATE NOTE"}
+    )  # fmt: skip
+    for day in range(1, 7):
+        app.hold_meeting(
+            {"actor": "fac", "initiative": "park", "kind": "walk-in",
+             "starts_at": f"2026-04-0{day}T19:30+02:00", "place": "The hall",
+             "attendance": 3, "summary": "Talked."}
+        )  # fmt: skip
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    monkeypatch.setattr(bundles, "PAGE", 8)  # Bob's reaction is the 8th event
+    pages = bundles._pages
+    erased: list[str] = []
+
+    def bob_erased_after_the_first_page(*args: Any) -> Any:
+        read = pages(*args)
+        yield next(read)
+        if not erased:
+            erasure = other.erase_stakeholder(
+                {"actor": "bob", "stakeholder": "bob", "texts": texts}
+            )
+            other.catch_up()
+            erased.append(erasure.now_named)
+        yield from read
+
+    monkeypatch.setattr(bundles, "_pages", bob_erased_after_the_first_page)
+    try:
+        app.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert erased
+    with zipfile.ZipFile(tmp_path / "park.zip") as bundle:
+        held = bundle.read("texts.jsonl") + bundle.read("stakeholders.jsonl")
+    assert b"Bob" not in held
+    assert (b"A PRIVATE NOTE" in held) is not texts
+    replayed = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
+    assert replayed.head == str(app.audit_head("park"))
