@@ -640,6 +640,10 @@ class Samenspraak(Application[UUID]):
         return Turns(AdvisoryTurns(datastore.pool, datastore.schema), wait)
 
     def close(self) -> None:
+        store = getattr(self, "store", None)
+        if store is not None:
+            with suppress(Exception):
+                store.release_when_pending()
         turns: Turns | None = getattr(self, "turns", None)
         if turns is not None:
             turns.close()
@@ -1005,7 +1009,9 @@ class Samenspraak(Application[UUID]):
         with self.turns.shared() as deadline:
             if deadline is not None:  # PostgreSQL's share, in the save's transaction
                 kwargs.setdefault("share_turn", deadline)
-            return super().save(*objs, **kwargs)
+            recordings = super().save(*objs, **kwargs)
+        self.store.release_when_pending()
+        return recordings
 
     def _get(self, cls: type[A], aggregate_id: UUID, missing: str) -> A:
         try:
@@ -1409,7 +1415,8 @@ class Samenspraak(Application[UUID]):
 
         done = self._run(run)
         # What it overwrote leaves the database's files too, not only its rows.
-        self.store.release_what_was_erased()
+        if not self.store.release_what_was_erased():
+            return done.model_copy(update={"released": False})
         return done
 
     def _refuse_an_erasure_that_changes_nothing(
@@ -1616,7 +1623,8 @@ class Samenspraak(Application[UUID]):
 
         done = self._run(run)
         # What it overwrote leaves the database's files too, not only its rows.
-        self.store.release_what_was_erased()
+        if not self.store.release_what_was_erased():
+            return done.model_copy(update={"released": False})
         return done
 
     def _correct_in(
@@ -3560,6 +3568,7 @@ class Samenspraak(Application[UUID]):
         finds a view built with another logic version since (another version of
         samenspraak on the same database rebuilt it): the batch is not written,
         so rows of two logics never share a view."""
+        self.store.release_when_pending()
         for _ in range(OTHER_LOGIC_TRIES - 1):
             try:
                 return self._catch_up_once(views)

@@ -163,10 +163,19 @@ def export_initiative(
     if app.audit.head(scope) is None:
         raise NotFound(f"There is no initiative called {initiative_slug}.")
 
+    def written(raw: IO[bytes]) -> v.ExportSummary:
+        summary = _write_bundle(app, initiative_slug, scope, raw, target)
+        # The texts and the directory were read page by page: an erasure saved
+        # meanwhile may have come after a page whose texts (a reaction, the
+        # identity with the name) were read, and before the pages holding its
+        # events. Such a bundle would keep what was erased beside the erasure:
+        # it is not kept, and the export is made again.
+        if _erased_or_corrected_since(app, began, UUID(scope)):
+            raise _ChangedMeanwhile
+        return summary
+
     try:
-        return write_whole(
-            target, lambda raw: _write_bundle(app, initiative_slug, scope, raw, target)
-        )
+        return write_whole(target, written)
     except OSError as error:
         raise StorageError(f"Cannot write {target}: {reason_of(error)}.") from None
     except _Unexplained:

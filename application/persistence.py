@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
     SQLiteApplicationRecorder,
     SQLiteCursor,
     SQLiteDatastore,
@@ -436,10 +438,16 @@ class TextStoreRecorder:
             self._erase_rows(c, job)
         return job.now_named, job.erased
 
-    def release_what_was_erased(self) -> None:
+    def release_what_was_erased(self) -> bool:
         """After an erasure or a correction has been committed: let no copy of what
-        it overwrote stay behind in the database's files. Nothing to do here; see
-        the SQLite recorder."""
+        it overwrote stay behind in the database's files; False when a copy is
+        still there (it goes at a later :meth:`release_when_pending`). Nothing to
+        do here; see the SQLite recorder."""
+        return True
+
+    def release_when_pending(self) -> None:
+        """Before or after another read or write: finish a release that could not
+        be finished when its erasure or correction was committed (SQLite)."""
 
     def _write_first(self, c: Any) -> None:
         """Begin a transaction that reads and then writes with a write that changes
@@ -545,10 +553,10 @@ def create_statements(texts: str, stakeholders: str) -> list[str]:
     ]
 
 
-CHECKPOINT_WAIT_MS = 500
-"""How long emptying the write-ahead log after an erasure waits for readers of an
-older snapshot and for writers, in milliseconds (the lock timeout, if shorter):
-other writers wait while it does."""
+RELEASE_EVERY = 0.05
+"""Seconds between the tries to empty the write-ahead log after an erasure, while
+a reader of an older snapshot keeps it from being emptied (other writers write in
+between)."""
 
 
 class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
@@ -566,6 +574,9 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         )
         self._file: tuple[int, int] | None = None
         self._note_the_file()
+        self._unreleased = False
+        """An erasure or a correction of this recorder's was committed, and the
+        write-ahead log still holds the pages as they were before it."""
 
     def _note_the_file(self) -> tuple[int, int] | None:
         """The file (device, inode) the record is kept in, once it exists."""
@@ -613,30 +624,52 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         super()._write_first(c)
         self._refuse_a_file_gone_or_replaced()
 
-    def release_what_was_erased(self) -> None:
+    def release_what_was_erased(self) -> bool:
         """Copy the write-ahead log into the file and empty it (``wal_checkpoint
         (TRUNCATE)``): until then, the log keeps the pages as they were before an
         erasure, and the file too when someone else has the record open (as a
-        portal does all day). A reader holding an older snapshot is waited for a
-        moment (:data:`CHECKPOINT_WAIT_MS`), not the lock timeout: while the
-        checkpoint waits, every other writer waits too. When the reader holds on
-        longer, what can be copied is copied, and the log is emptied at a later
-        checkpoint (at the latest when the last connection closes)."""
+        portal does all day); the log is only removed when the last connection
+        closes, and a checkpoint that is not asked to empty it leaves the old pages
+        in it. A reader holding an older snapshot keeps it from being emptied: it
+        is tried again every :data:`RELEASE_EVERY` seconds, up to the lock
+        timeout, each try without waiting, so that other writers write in
+        between. When the reader holds on longer, False: the log is emptied at
+        this recorder's next read or write (:meth:`release_when_pending`), at the
+        next erasure or correction, or when the last connection closes."""
+        deadline = time.monotonic() + self._lock_timeout()
+        while not self._emptied_the_log():
+            if time.monotonic() >= deadline:
+                self._unreleased = True
+                return False
+            time.sleep(RELEASE_EVERY)
+        self._unreleased = False
+        return True
+
+    def release_when_pending(self) -> None:
+        if self._unreleased and self._emptied_the_log():
+            self._unreleased = False
+
+    def _lock_timeout(self) -> float:
+        """Seconds: how long this record's writers wait for the file's lock."""
+        return float(self.datastore.pool.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT)
+
+    def _emptied_the_log(self) -> bool:
+        """One try at emptying the write-ahead log, without waiting for readers or
+        writers: whether it is empty now."""
         try:
             with self.datastore.get_connection(commit=True) as connection:
                 cursor = connection.cursor()
                 cursor.execute("PRAGMA busy_timeout")
                 waits = int(cursor.fetchone()[0])
-                cursor.execute(
-                    f"PRAGMA busy_timeout = {min(waits, CHECKPOINT_WAIT_MS)}"
-                )
+                cursor.execute("PRAGMA busy_timeout = 0")
                 try:
                     cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    cursor.fetchall()
+                    busy = cursor.fetchone()[0]
                 finally:
                     cursor.execute(f"PRAGMA busy_timeout = {waits}")
         except (sqlite3.Error, OperationalError):
-            pass  # the erasure is committed; a later checkpoint does this
+            return False  # the erasure is committed; a later try does this
+        return not busy
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()

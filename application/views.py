@@ -319,6 +319,11 @@ class Erasure(View):
     texts: int
     erased_at: datetime
     left: list[str] = []
+    released: bool = True
+    """Whether what it overwrote left the database's files too; False when, on
+    SQLite, another program held a read of the record open for longer than the
+    lock timeout, and the write-ahead log still holds a copy (see the
+    architecture's section on erasure)."""
 
 
 class Correction(View):
@@ -330,6 +335,9 @@ class Correction(View):
     name_corrected: bool
     """Whether the name changed (else only the contact did)."""
     initiatives: list[str] = []
+    released: bool = True
+    """As for an erasure: whether the name and contact as they were left the
+    database's files too."""
 
 
 class ViewsVerification(View):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import click
 
+from samenspraak.application.config import resolve_db
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
@@ -82,6 +83,8 @@ def stakeholder_erase(obj: Context, ref: str, texts: bool, as_json: bool) -> Non
     erasure = obj.app(write=True).erase_stakeholder(
         {"actor": obj.who(), "stakeholder": ref, "texts": texts}
     )
+    if not erasure.released:
+        _still_in_the_log(obj)
     if as_json:
         emit_json(erasure)
         return
@@ -120,6 +123,8 @@ def stakeholder_correct(
     correction = obj.app(write=True).correct_stakeholder(
         {"actor": actor, "stakeholder": ref, "name": name, "contact": contact}
     )
+    if not correction.released:
+        _still_in_the_log(obj)
     if as_json:
         emit_json(correction)
         return
@@ -130,6 +135,16 @@ def stakeholder_correct(
     else:
         where = "no initiative records it (the contact is kept only in the directory)"
     done(f"Corrected the personal data of {ref}; {where}.")
+
+
+def _still_in_the_log(obj: Context) -> None:
+    """What an erasure or a correction overwrote is still in the write-ahead log."""
+    done(
+        f"A copy of what it overwrote is still in {resolve_db(obj.db)}-wal: another "
+        "program held a read of the record open for longer than the lock timeout. "
+        "It goes at the next erasure or correction, or once every program that "
+        "has the record open has closed it."
+    )
 
 
 @stakeholder.command("join")

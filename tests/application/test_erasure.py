@@ -5,6 +5,7 @@ record stays complete and the audit chain intact."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -638,31 +639,159 @@ def test_nothing_erased_stays_in_the_files_bytes(
     assert [p for p in personal if p in held] == []
 
 
-def test_a_reader_holding_an_older_snapshot_holds_up_no_erasure(
-    tmp_path: Path,
-) -> None:
-    """Emptying the write-ahead log after an erasure waits for the readers of an
-    older snapshot (a report, an export, a portal's long read), and keeps every
-    other writer out while it waits: it waits a moment, not the whole lock timeout
-    (10 seconds), and leaves the rest to a later checkpoint."""
-    db = tmp_path / "record.db"
-    app = Samenspraak.open(db)
+def _someone_to_erase(app: Samenspraak) -> None:
+    """A facilitator and a resident whose name and contact are in the record."""
     for ref in ("facilitator", "resident"):
         app.register_stakeholder({"actor": "facilitator", "stakeholder": ref,
-                                  "name": f"Jantje {ref}"})  # fmt: skip
+                                  "name": f"Jantje {ref}",
+                                  "contact": f"{ref}@example.nl"})  # fmt: skip
     me = {"actor": "facilitator", "initiative": CITY}
     app.start_initiative({**me, "title": "The centre", "description": "Together.",
                           "area": "The old town", "budget": "1000.00",
                           "level": "co-deciding"})  # fmt: skip
     app.join_initiative({**me, "stakeholder": "resident", "kind": "resident"})
+
+
+def _files_holding(db: Path, *personal: bytes) -> list[str]:
+    """The files of a SQLite record (the file, its write-ahead log) that hold any
+    of these bytes."""
+    return [
+        file.name
+        for file in (db, db.with_name(db.name + "-wal"))
+        if file.exists() and any(p in file.read_bytes() for p in personal)
+    ]
+
+
+def test_an_erasure_waits_for_a_reader_of_an_older_snapshot_without_holding_up_writers(
+    tmp_path: Path,
+) -> None:
+    """A report or an export of another program reads an older snapshot for a
+    few seconds while someone is erased, and a portal has the record open all
+    day. The write-ahead log keeps the pages as they were before the erasure
+    until it is emptied, and the portal keeps it from being removed: the erasure
+    waits for the reader to finish and then empties it, instead of leaving the
+    name and contact in it for as long as the portal runs. While it waits, others
+    record as usual."""
+    db = tmp_path / "record.db"
+    app = Samenspraak.open(db)
+    portal = Samenspraak.open(db)  # a backend that has the record open all day
+    _someone_to_erase(app)
+    assert portal.initiative_status(CITY).stakeholders
+    reader = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM samenspraak_stakeholders").fetchall()
+    recorded_meanwhile: list[float] = []
+
+    def others_record_then_the_reader_finishes() -> None:
+        time.sleep(0.8)
+        started = time.monotonic()
+        portal.register_stakeholder(
+            {"actor": "facilitator", "stakeholder": "bakery", "name": "B"}
+        )
+        recorded_meanwhile.append(time.monotonic() - started)
+        time.sleep(0.8)
+        reader.rollback()
+
+    meanwhile = threading.Thread(target=others_record_then_the_reader_finishes)
+    meanwhile.start()
+    try:
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "resident"}
+        )
+    finally:
+        meanwhile.join()
+        reader.close()
+    try:
+        assert erasure.released
+        assert recorded_meanwhile
+        assert recorded_meanwhile[0] < 0.5
+        assert _files_holding(db, b"Jantje resident", b"resident@example") == []
+    finally:
+        app.close()
+        portal.close()
+
+
+def test_an_erasure_a_reader_holds_up_too_long_says_so_and_is_released_later(
+    tmp_path: Path,
+) -> None:
+    """A reader that holds on to an older snapshot for longer than the lock
+    timeout does not keep the erasure waiting longer: it says that a copy of what
+    it erased is still in the database's files, and the engine empties the
+    write-ahead log once it can, at its next read or write."""
+    db = tmp_path / "record.db"
+    app = Samenspraak.open(db, settings={"SQLITE_LOCK_TIMEOUT": "1"})
+    portal = Samenspraak.open(db)
+    _someone_to_erase(app)
     reader = sqlite3.connect(db, isolation_level=None)
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM samenspraak_stakeholders").fetchall()
         started = time.monotonic()
-        app.erase_stakeholder({"actor": "facilitator", "stakeholder": "resident"})
+        erasure = app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "resident"}
+        )
         assert time.monotonic() - started < 3
+        assert not erasure.released
     finally:
         reader.close()
+    try:
+        assert _files_holding(db, b"Jantje resident") == ["record.db-wal"]
+        app.initiative_status(CITY)
+        assert _files_holding(db, b"Jantje resident", b"resident@example") == []
+    finally:
         app.close()
-    assert b"Jantje resident" not in db.read_bytes()
+        portal.close()
+
+
+@pytest.mark.parametrize("texts", [False, True], ids=["identity", "with-texts"])
+def test_an_export_while_someone_is_erased_is_made_again_without_them(
+    app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texts: bool
+) -> None:
+    """The export reads the record a page at a time, and the texts of each page
+    as it goes. Bob is erased after the first page, with his name and reaction in
+    it, and a reader catches the views up, so that the later pages hold the
+    erasure: the bundle must not hold what was erased, as if read before."""
+    from samenspraak.application import bundle as bundles  # noqa: PLC0415
+
+    _small(app)
+    _plan_with_a_draft(app, "fac", "park", "plan")
+    app.react_to_plan(
+        {"actor": "bob", "initiative": "park", "plan": "plan", "version": 1,
+         "stance": "concern", "text": "A PRIVATE NOTE"}
+    )  # fmt: skip
+    for day in range(1, 7):
+        app.hold_meeting(
+            {"actor": "fac", "initiative": "park", "kind": "walk-in",
+             "starts_at": f"2026-04-0{day}T19:30+02:00", "place": "The hall",
+             "attendance": 3, "summary": "Talked."}
+        )  # fmt: skip
+    other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
+    monkeypatch.setattr(bundles, "PAGE", 8)  # Bob's reaction is the 8th event
+    pages = bundles._pages
+    erased: list[str] = []
+
+    def bob_erased_after_the_first_page(*args: Any) -> Any:
+        read = pages(*args)
+        yield next(read)
+        if not erased:
+            erasure = other.erase_stakeholder(
+                {"actor": "bob", "stakeholder": "bob", "texts": texts}
+            )
+            other.catch_up()
+            erased.append(erasure.now_named)
+        yield from read
+
+    monkeypatch.setattr(bundles, "_pages", bob_erased_after_the_first_page)
+    try:
+        app.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        other.close()
+    monkeypatch.undo()
+
+    assert erased
+    with zipfile.ZipFile(tmp_path / "park.zip") as bundle:
+        held = bundle.read("texts.jsonl") + bundle.read("stakeholders.jsonl")
+    assert b"Bob" not in held
+    assert (b"A PRIVATE NOTE" in held) is not texts
+    replayed = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
+    assert replayed.head == str(app.audit_head("park"))

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 
+from samenspraak.application.persistence import SQLiteSamenspraakRecorder
 from samenspraak.domain import clock
 
 Run = Callable[..., Result]
@@ -928,6 +931,30 @@ def test_stakeholder_erase_with_json_prints_what_it_erased(
     assert summary["now_named"].startswith("erased-")
 
 
+def test_stakeholder_erase_says_when_a_copy_is_still_in_the_write_ahead_log(
+    ok: Run, demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds a read of the record open for longer than the lock
+    timeout (here shortened): the erasure is done, and says what is left."""
+    monkeypatch.setattr(SQLiteSamenspraakRecorder, "_lock_timeout", lambda _: 0.2)
+    reader = sqlite3.connect(demo_copy, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM samenspraak_stakeholders").fetchall()
+        erased = ok(demo_copy, "stakeholder", "erase", "library", actor="facilitator")
+    finally:
+        reader.close()
+    assert erased.stderr.splitlines()[0] == (
+        f"A copy of what it overwrote is still in {demo_copy}-wal: another program "
+        "held a read of the record open for longer than the lock timeout. It goes "
+        "at the next erasure or correction, or once every program that has the "
+        "record open has closed it."
+    )
+    assert erased.stderr.splitlines()[1].startswith(
+        "Erased the personal data of library, now shown as erased-"
+    )
+
+
 def test_stakeholder_correct_confirms_where_the_corrected_name_is_recorded(
     ok: Run, read_json: ReadJson, demo_copy: Path
 ) -> None:
@@ -960,6 +987,7 @@ def test_stakeholder_correct_of_the_contact_records_nothing_and_prints_json(
         "stakeholder": "library",
         "name_corrected": False,
         "initiatives": [],
+        "released": True,
     }
     told = ok(
         demo_copy, "stakeholder", "correct", "library", "--contact", "06 12345678",
