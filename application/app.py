@@ -1461,14 +1461,7 @@ class Samenspraak(Application[UUID]):
         as read before the documents were, which the directory must still hold
         when the erasure is saved; ``read``: what the documents were read up to,
         which must still be all there is about the person."""
-        identities = [
-            t
-            for d in documents
-            for t in [
-                *d["stakeholders"].get(person, {}).get("identities", []),
-                *d.get("other_identities", {}).get(person, []),
-            ]
-        ]
+        identities = _identities_of(documents, person)
         initiatives = []
         pending: list[TextRow] = []
         sealed_identities: dict[str, str] = dict(named)
@@ -1551,6 +1544,8 @@ class Samenspraak(Application[UUID]):
         transaction as the directory; a contact is kept only in the directory, and
         its correction records no event.
         """
+        from samenspraak.domain import clock  # noqa: PLC0415
+
         cmd = parse(c.CorrectStakeholder, command)
 
         def run() -> v.Correction:
@@ -1596,12 +1591,26 @@ class Samenspraak(Application[UUID]):
                     "to correct."
                 )
                 raise InvalidInput(msg)
-            correction = DirectoryCorrection(
-                person, row.name, row.contact, name, contact
-            )
             if name == row.name or name is None:
-                self.save(correction=correction, acting=[actor, person])
+                self.save(
+                    correction=DirectoryCorrection(
+                        person, row.name, row.contact, name, contact
+                    ),
+                    acting=[actor, person],
+                )
                 return v.Correction(stakeholder=cmd.stakeholder, name_corrected=False)
+            # The identities sealed with the name as it was are emptied with it:
+            # rectification keeps no copy of the name it corrected. The new
+            # identities commit to who is who from then on.
+            correction = DirectoryCorrection(
+                person,
+                row.name,
+                row.contact,
+                name,
+                contact,
+                superseded=_identities_of(documents, person),
+                at=utc(clock.now()),
+            )
             initiatives, texts, sealed = self._correct_in(
                 documents, person=person, actor=actor, cmd=cmd, name=name
             )
@@ -3411,7 +3420,7 @@ class Samenspraak(Application[UUID]):
         commits to it anew), or that still names someone whose identity was
         erased, as (position of that event, problem). Every identity text, also
         one a correction followed, must still be what its event commits to."""
-        found, erased = self._identity_commitments(records)
+        found, erased, corrected = self._identity_commitments(records)
         latest: dict[str, tuple[int, str]] = {}
         for position, person, sealed in found:
             if person not in latest or position >= latest[person][0]:
@@ -3421,6 +3430,13 @@ class Samenspraak(Application[UUID]):
         for position, person, sealed in found:
             row, text = people.get(person), texts.get(sealed.id)
             named = row.ref if row is not None else person
+            emptied = text is not None and text.body is None and text.salt is None
+            if (
+                emptied
+                and corrected.get(person, -1) > position
+                and person not in erased
+            ):
+                continue  # the name it held was corrected since, and emptied with it
             if text is None or text.body is None or text.salt is None:
                 if person not in erased:
                     problem = (
@@ -3463,9 +3479,10 @@ class Samenspraak(Application[UUID]):
 
     def _identity_commitments(
         self, records: Iterable[tuple[int, str, int, str, bytes]]
-    ) -> tuple[list[tuple[int, str, TextRef]], set[str]]:
+    ) -> tuple[list[tuple[int, str, TextRef]], set[str], dict[str, int]]:
         """The identity texts these records commit to, as (position, stakeholder,
-        text), and the stakeholders whose erasure they record."""
+        text), the stakeholders whose erasure they record, and the position of
+        the last correction of each one's name they record."""
         fields = (
             ("facilitator_identity", "facilitator"),
             ("identity", "stakeholder"),
@@ -3473,6 +3490,7 @@ class Samenspraak(Application[UUID]):
         )
         found: list[tuple[int, str, TextRef]] = []
         erased: set[str] = set()
+        corrected: dict[str, int] = {}
         for position, ident, version, topic, state in records:
             stored = StoredEvent(UUID(ident), version, topic, as_bytes(state))
             event = self.mapper.to_domain_event(stored)
@@ -3482,7 +3500,10 @@ class Samenspraak(Application[UUID]):
                     found.append((position, str(getattr(event, who)), sealed))
             if topic.endswith(".PersonalDataErased"):
                 erased.add(str(getattr(event, "stakeholder", "")))
-        return found, erased
+            if topic.endswith(".IdentityCorrected"):
+                person = str(getattr(event, "stakeholder", ""))
+                corrected[person] = max(position, corrected.get(person, position))
+        return found, erased, corrected
 
     def _refuse_a_head_of_another_initiative(
         self, head: Head, scope: str, initiative: str
@@ -3754,6 +3775,18 @@ def _response(
         withdrawn_by=who(row["answered_by"]) if row["withdrawn"] else None,
         withdrawn_at=dealt_at if row["withdrawn"] else None,
     )
+
+
+def _identities_of(documents: Iterable[dict[str, Any]], person: str) -> list[str]:
+    """The ids of the identity texts sealed for ``person`` in these documents."""
+    return [
+        text_id
+        for d in documents
+        for text_id in [
+            *d["stakeholders"].get(person, {}).get("identities", []),
+            *d.get("other_identities", {}).get(person, []),
+        ]
+    ]
 
 
 def _took_part(document: dict[str, Any], person: str) -> bool:

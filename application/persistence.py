@@ -89,13 +89,16 @@ class ErasureJob:
 @dataclass(frozen=True)
 class DirectoryCorrection:
     """A correction of a stakeholder's directory row: the name and contact it
-    was read with, and those it gets."""
+    was read with, and those it gets; and, for a corrected name, the identity
+    texts sealed with the name as it was (``superseded``), emptied at ``at``."""
 
     stakeholder_id: str
     name: str | None
     contact: str | None
     new_name: str | None
     new_contact: str | None
+    superseded: Sequence[str] = ()
+    at: str = ""
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,7 @@ class TextStoreRecorder:
             f"WHERE id = {p}",
             [correction.new_name, correction.new_contact, correction.stakeholder_id],
         )
+        self._empty_texts(c, correction.superseded, correction.at)
 
     position_column = "rowid"
     """The stored events' position in the log, in SQL."""
@@ -483,23 +487,29 @@ class TextStoreRecorder:
             f"contact = NULL, erased_at = {p} WHERE id = {p}",
             [ref, at, stakeholder_id],
         )
-        unique = list(dict.fromkeys(job.text_ids))
-        for counted, ids in ((True, unique), (False, list(job.identities))):
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
-                if counted:
-                    c.execute(
-                        f"SELECT COUNT(*) AS n FROM {self.texts_table} WHERE {kept}",
-                        chunk,
-                    )
-                    erased += int(c.fetchone()["n"])
-                c.execute(
-                    f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
-                    f"erased_at = {p} WHERE {kept}",
-                    [at, *chunk],
-                )
+        erased = self._empty_texts(c, list(dict.fromkeys(job.text_ids)), at)
+        self._empty_texts(c, job.identities, at)
         job.now_named, job.erased = ref, erased
+
+    def _empty_texts(self, c: Any, text_ids: Sequence[str], at: str) -> int:
+        """Empty the body and salt of these texts (those not yet empty), noting
+        when; returns how many were emptied."""
+        p = self.p
+        emptied = 0
+        ids = list(text_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            kept = f"body IS NOT NULL AND id IN ({', '.join([p] * len(chunk))})"
+            c.execute(
+                f"SELECT COUNT(*) AS n FROM {self.texts_table} WHERE {kept}", chunk
+            )
+            emptied += int(c.fetchone()["n"])
+            c.execute(
+                f"UPDATE {self.texts_table} SET body = NULL, salt = NULL, "
+                f"erased_at = {p} WHERE {kept}",
+                [at, *chunk],
+            )
+        return emptied
 
     def write_a_new_record(
         self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]

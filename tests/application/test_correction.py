@@ -149,6 +149,73 @@ def test_the_events_hold_no_name_of_a_corrected_stakeholder(
     assert body == identity_body("bob", "Bob de Vries")
 
 
+def test_a_corrected_name_leaves_no_copy_of_the_name_it_corrected(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    """Rectification: the name as it was is gone from the text store, the file
+    and every export made since, in both initiatives; the record stays intact and
+    still proves who is who, with the corrected name."""
+    _park(app)
+    _harbour(app, closed=True)
+    app.correct_stakeholder(
+        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+    )
+    db = tmp_path / "samenspraak.db"
+    with sqlite3.connect(db) as connection:
+        kept = connection.execute(
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%Jansen%'"
+        ).fetchone()
+        emptied = connection.execute(
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE purpose = 'identity' "
+            "AND body IS NULL AND salt IS NULL AND erased_at IS NOT NULL"
+        ).fetchone()
+    assert (kept, emptied) == ((0,), (2,))
+    files = [db, *db.parent.glob("samenspraak.db-*")]
+    assert not any(b"Jansen" in f.read_bytes() for f in files)
+    _intact(app, "park", "harbour")
+    bundle = tmp_path / "park.zip"
+    app.export_initiative("park", bundle)
+    import zipfile  # noqa: PLC0415
+
+    with zipfile.ZipFile(bundle) as exported:
+        assert not any(b"Jansen" in exported.read(i) for i in exported.namelist())
+    Samenspraak.replay(bundle, tmp_path / "copy.db")
+    copy = Samenspraak.open(tmp_path / "copy.db", create=False)
+    try:
+        assert _names(copy, "park")["bob"] == "Bob de Vries"
+        _intact(copy, "park")
+    finally:
+        copy.close()
+
+
+def test_an_identity_emptied_without_a_correction_after_it_is_found(
+    app: Samenspraak, tmp_path: Path
+) -> None:
+    """Bob's identity sealed when he joined the park is emptied in the store,
+    though he later joined the harbour too (sealing it again) and no correction
+    of his name is recorded: that is no rectification."""
+    _park(app)
+    _harbour(app)
+    joined = [
+        r.position
+        for r in app.audit_log("park", event="StakeholderJoined")
+        if r.stakeholder == "bob"
+    ]
+    with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE rowid = "
+            "(SELECT MIN(rowid) FROM samenspraak_texts WHERE body = ?)",
+            [identity_body("bob", "Bob Jansen")],
+        )
+
+    for checked in (app.verify_audit(), app.verify_audit(initiative="park")):
+        assert not checked.intact
+        assert checked.first_bad_position == joined[0]
+        assert checked.problem == (
+            "The identity of bob was erased, but no erasure of theirs is recorded."
+        )
+
+
 def test_the_facilitator_corrects_someone_who_took_part(app: Samenspraak) -> None:
     _park(app)
     _harbour(app)
@@ -590,10 +657,9 @@ def test_a_join_that_read_the_name_before_a_correction_seals_the_corrected_one(
                 "AND body LIKE '%\"bob\"%'"
             )
         ]
-    # The park's join, its correction and the harbour's join: no identity sealed
-    # with the name as it was after the correction.
+    # The park's correction and the harbour's join: no identity sealed with the
+    # name as it was after the correction (the park's join's was emptied by it).
     assert bodies == [
-        identity_body("bob", "Bob Jansen"),
         identity_body("bob", "Bob de Vries"),
         identity_body("bob", "Bob de Vries"),
     ]
