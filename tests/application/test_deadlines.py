@@ -473,3 +473,97 @@ def test_a_position_counts_when_its_taker_still_took_part_at_the_deadline(
     assert (
         "0 van de 1 die mocht meebeslissen (1 vervallen: van een vertrokken deelnemer)"
     ) in render_html(report, "nl")
+
+
+BEGAN = datetime(2026, 1, 12, 9, 0, 0, 700_000, tzinfo=WINTER)
+"""A phase begins at a moment with its fraction of a second, as the clock gives it."""
+
+
+@pytest.fixture
+def budgeting(tmp_path: Path) -> Iterator[Samenspraak]:
+    """A participatory budget in its proposals phase (42 days for reactions), with
+    a plan in draft, all recorded in the second the phase began."""
+    app = Samenspraak.open(str(tmp_path / "budget.db"))
+    with clock.frozen_at(BEGAN):
+        app.register_stakeholder(
+            {"actor": "facilitator", "stakeholder": "facilitator", "name": "F"}
+        )
+        app.start_initiative(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "title": "Budget",
+                "description": "Residents propose.",
+                "area": "Centre",
+                "budget": "1000",
+                "level": "co-deciding",
+                "template": "burgerbegroting",
+            }
+        )
+        app.form_group(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "group": "team",
+                "kind": "working",
+                "name": "Team",
+                "mandate": "Proposals.",
+            }
+        )
+        app.create_plan(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "plan": "ideas",
+                "title": "Ideas",
+                "group": "team",
+            }
+        )
+        app.propose_draft(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "plan": "ideas",
+                "text": "Ideas.",
+                "changes": "First.",
+            }
+        )
+    yield app  # fmt: skip
+    app.close()
+
+
+def test_the_phases_own_period_opened_in_the_second_the_phase_began_is_not_too_short(
+    budgeting: Samenspraak,
+) -> None:
+    """Opened without a time or days, the period is the phase's 42 days from now,
+    to the second; that is no shorter than the phase gives, even within the second
+    the phase began."""
+    with clock.frozen_at(BEGAN + timedelta(microseconds=200_000)):
+        closes_at = budgeting.open_reaction_period(
+            {"actor": "facilitator", "initiative": "budget", "plan": "ideas"}
+        )
+    assert closes_at == datetime(2026, 2, 23, 9, 0, tzinfo=WINTER)
+
+
+def test_a_period_shorter_than_the_phase_gives_is_refused_with_both_times_alike(
+    budgeting: Samenspraak,
+) -> None:
+    """Both times in the refusal are written in the offset the closing time was
+    given in, to the second, so that the one is seen to be earlier."""
+    with (
+        clock.frozen_at(BEGAN + timedelta(days=1)),
+        pytest.raises(NotAllowed) as short,
+    ):
+        budgeting.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "plan": "ideas",
+                "closes_at": "2026-02-20T12:00+01:00",
+            }
+        )
+    assert str(short.value) == (
+        "The phase proposals of budget gives reactions until "
+        "2026-02-23T09:00:00+01:00; a reaction period on ideas closes no earlier, "
+        "not at 2026-02-20T12:00:00+01:00."
+    )
