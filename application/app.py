@@ -2486,7 +2486,7 @@ class Samenspraak(Application[UUID]):
                         f"{initiative.slug} declares no reaction period."
                     )
                     raise InvalidInput(msg)
-                closes_at = (clock.now() + timedelta(days=days)).replace(microsecond=0)
+                closes_at = clock.days_later(clock.now(), days).replace(microsecond=0)
             plan.open_reaction_period(
                 actor=actor,
                 initiative=initiative,

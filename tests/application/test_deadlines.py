@@ -567,3 +567,87 @@ def test_a_period_shorter_than_the_phase_gives_is_refused_with_both_times_alike(
         "2026-02-23T09:00:00+01:00; a reaction period on ideas closes no earlier, "
         "not at 2026-02-20T12:00:00+01:00."
     )
+
+
+SPRING = datetime(2026, 3, 16, 10, 0, tzinfo=WINTER)
+"""A Monday at 10:00 in winter time; the clocks go forward on Sunday 29 March."""
+
+
+def test_a_period_of_days_across_the_change_to_summer_time_closes_at_the_same_hour(
+    city: Samenspraak,
+) -> None:
+    """Fourteen days from Monday 16 March, 10:00, is Monday 30 March, 10:00 on the
+    clocks in the Netherlands: summer time by then, an hour less in UTC."""
+    with clock.frozen_at(SPRING):
+        closes_at = city.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "plan": "traffic",
+                "days": 14,
+            }
+        )
+    assert closes_at == datetime.fromisoformat("2026-03-30T10:00+02:00")
+
+
+def test_the_phases_own_period_across_the_change_to_winter_time_ends_at_the_same_hour(
+    budgeting: Samenspraak,
+) -> None:
+    """A phase that began on Monday 12 October, 09:00 (summer time), gives 42
+    days: until Monday 23 November, 09:00 winter time, an hour more in UTC. A
+    plan's period closing at 08:30 that day would cut it short."""
+    autumn = datetime.fromisoformat("2026-10-12T09:00+02:00")
+    with clock.frozen_at(autumn):
+        budgeting.start_initiative(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "title": "Autumn",
+                "description": "Residents propose.",
+                "area": "Centre",
+                "budget": "1000",
+                "level": "co-deciding",
+                "template": "burgerbegroting",
+            }
+        )
+        budgeting.form_group(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "group": "team",
+                "kind": "working",
+                "name": "Team",
+                "mandate": "Proposals.",
+            }
+        )
+        budgeting.create_plan(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "plan": "ideas",
+                "title": "Ideas",
+                "group": "team",
+            }
+        )
+        budgeting.propose_draft(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "plan": "ideas",
+                "text": "Ideas.",
+                "changes": "First.",
+            }
+        )
+    with (
+        clock.frozen_at(autumn + timedelta(days=1)),
+        pytest.raises(NotAllowed) as short,
+    ):
+        budgeting.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "plan": "ideas",
+                "closes_at": "2026-11-23T08:30+01:00",
+            }
+        )
+    assert "gives reactions until 2026-11-23T09:00:00+01:00;" in str(short.value)
