@@ -10,6 +10,7 @@ data, in one transaction. Refusals are raised as the errors of
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import random
@@ -2531,7 +2532,7 @@ class Samenspraak(Application[UUID]):
                         f"{initiative.slug} declares no reaction period."
                     )
                     raise InvalidInput(msg)
-                closes_at = (clock.now() + timedelta(days=days)).replace(microsecond=0)
+                closes_at = clock.days_later(clock.now(), days).replace(microsecond=0)
             plan.open_reaction_period(
                 actor=actor,
                 initiative=initiative,
@@ -3675,11 +3676,15 @@ class Samenspraak(Application[UUID]):
         if not self.state.slugs(scope):
             raise NotFound(f"There is no initiative called {slug}.")
         at = utc(until or moment)
-        entries = [
-            r
-            for r in self.audit.iter_rows(scope, recorded_until=at)
-            if r.recorded_at <= at
-        ]
+        # The log as it stood: up to the first event recorded after the moment. A
+        # clock set back may have logged a later event with an earlier time; it
+        # is left out with what came before it, so the state is one the record
+        # passed through (no reaction to a version not shown yet).
+        entries = list(
+            itertools.takewhile(
+                lambda r: r.recorded_at <= at, self.audit.iter_rows(scope)
+            )
+        )
         if not entries:
             msg = f"{slug} had not started yet at {shown(moment)}."
             raise NotFound(msg)
@@ -3975,15 +3980,21 @@ class _Replayed:
         self.link = ChainLink().next
         self.chain = bytes(32)
         self.head = Head(0, GENESIS)
+        self.ended = False
 
     def page(self, records: Sequence[Record]) -> tuple[int, str] | None:
         for at, ident, version, topic, state in records:
+            if self.ended:
+                return None
             self.chain = self.link(self.chain, ident, version, topic, state)
             event: Any = self.mapper.to_domain_event(
                 StoredEvent(UUID(ident), version, topic, as_bytes(state))
             )
             if self.until is not None and utc(event.timestamp) > self.until:
-                continue
+                # The first record after the moment ends the records it held, also
+                # when a clock set back gave later ones an earlier time.
+                self.ended = True
+                return None
             kind, _ = kind_of_topic(topic)
             self.projector.initiative_of(event, kind, self.owners)
             self.projector.apply(self.document, event, topic, at)

@@ -451,7 +451,8 @@ def heads_at(
     audit: AuditTrailLogic, initiative_id: str, moment: datetime | None
 ) -> AuditHeads:
     """The global and the initiative's audit heads now, or as they stood at
-    ``moment`` (the last rows recorded at or before it)."""
+    ``moment``: the last rows of the log before the first one recorded after it
+    (rows a clock set back logged later with an earlier time do not count)."""
     if moment is None:
         return AuditHeads(
             global_head=str(audit.head() or Head(0, GENESIS)),
@@ -460,7 +461,9 @@ def heads_at(
     at = utc(moment)
     initiative = Head(0, GENESIS)
     for row in audit.iter_rows(initiative_id):
-        if row.recorded_at <= at and row.initiative_chain_hash is not None:
+        if row.recorded_at > at:
+            break  # the log as it stood ends before the first row recorded after
+        if row.initiative_chain_hash is not None:
             initiative = Head(row.position, row.initiative_chain_hash)
     position = audit.position_at(at)
     rows = audit.rows(after=position - 1, until_position=position, limit=1)

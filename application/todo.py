@@ -19,6 +19,7 @@ from typing import Any
 
 from samenspraak.application import reading
 from samenspraak.application.views import View
+from samenspraak.domain import clock
 from samenspraak.domain.rules import counted
 from samenspraak.domain.templates import GUARDS, ProcessTemplate
 
@@ -102,7 +103,7 @@ def reaction_period_end(
         return own
     days = process.phase(doc["phase"]).reaction_period_days
     if days is not None and began is not None:
-        return began + timedelta(days=days)
+        return clock.days_later(began, days)
     period = (plan or {}).get("reaction_period")
     kept_its_phase = isinstance(period, dict) and period.get("phase") is not None
     return None if kept_its_phase else own
@@ -152,7 +153,7 @@ def reaction_period_end_at(
         None,
     )
     if days is not None and began is not None:
-        return began + timedelta(days=days)
+        return clock.days_later(began, days)
     kept_its_phase = latest is not None and latest.get("phase") is not None
     return None if kept_its_phase else own
 

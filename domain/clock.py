@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 _now: Callable[[], datetime] = lambda: datetime.now(tz=UTC)  # noqa: E731
+
+MUNICIPAL_TIME = ZoneInfo("Europe/Amsterdam")
+"""Dutch local time, in which a period of days is counted."""
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """The years a moment of a process may fall in: any process's dates fit, and every
@@ -84,3 +88,11 @@ def to_the_second(moment: datetime) -> str:
     second (never cut to a minute earlier than it is)."""
     whole_minute = moment.second == 0 and moment.microsecond == 0
     return moment.isoformat(timespec="minutes" if whole_minute else "seconds")
+
+
+def days_later(moment: datetime, days: int) -> datetime:
+    """``days`` calendar days after ``moment``, counted on the clocks in the
+    Netherlands: at the same time of day, also across the change to or from summer
+    time (an hour less or more in UTC). Given in the offset ``moment`` has."""
+    local = moment.astimezone(MUNICIPAL_TIME) + timedelta(days=days)
+    return local.astimezone(moment.tzinfo)

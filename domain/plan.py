@@ -585,11 +585,15 @@ class Plan(Aggregate):
             closes_at=closes_at.isoformat(timespec="seconds"),
         )
         if phase_gives_until is not None:
+            # To the second, as both are shown: the phase's period counts from
+            # the moment it began, with its fraction of a second, and a period
+            # of as many days opened in that same second closes no earlier.
+            until = phase_gives_until.astimezone(closes_at.tzinfo)
             rules.a_reaction_period_lasts_as_long_as_the_phase_gives.check(
-                closes_at >= phase_gives_until,
+                closes_at >= until.replace(microsecond=0),
                 phase=initiative.phase,
                 initiative=initiative.slug,
-                until=phase_gives_until.isoformat(timespec="seconds"),
+                until=until.isoformat(timespec="seconds"),
                 plan=self.slug,
                 closes_at=closes_at.isoformat(timespec="seconds"),
             )

@@ -884,10 +884,14 @@ class AuditTrailLogic(BaseView):
         return int(value) if value is not None else None
 
     def position_at(self, moment: str) -> int:
-        """The last log position recorded at or before ``moment`` (UTC ISO)."""
+        """The end of the log as it stood at ``moment`` (UTC ISO): the last
+        position before the first one recorded after it, so that a row a clock set
+        back logged later with an earlier time does not count (0: none)."""
+        trail = self._table("view_audit_trail")
         found = self._read(
-            f"SELECT MAX(position) AS position FROM {self._table('view_audit_trail')} "
-            f"WHERE recorded_at <= {self.p}",
+            f"SELECT MAX(position) AS position FROM {trail} WHERE position < "
+            f"COALESCE((SELECT MIN(position) FROM {trail} "
+            f"WHERE recorded_at{self.by_code_point} > {self.p}), {2**63 - 1})",
             [moment],
         )
         value = found[0]["position"] if found else None

@@ -473,3 +473,181 @@ def test_a_position_counts_when_its_taker_still_took_part_at_the_deadline(
     assert (
         "0 van de 1 die mocht meebeslissen (1 vervallen: van een vertrokken deelnemer)"
     ) in render_html(report, "nl")
+
+
+BEGAN = datetime(2026, 1, 12, 9, 0, 0, 700_000, tzinfo=WINTER)
+"""A phase begins at a moment with its fraction of a second, as the clock gives it."""
+
+
+@pytest.fixture
+def budgeting(tmp_path: Path) -> Iterator[Samenspraak]:
+    """A participatory budget in its proposals phase (42 days for reactions), with
+    a plan in draft, all recorded in the second the phase began."""
+    app = Samenspraak.open(str(tmp_path / "budget.db"))
+    with clock.frozen_at(BEGAN):
+        app.register_stakeholder(
+            {"actor": "facilitator", "stakeholder": "facilitator", "name": "F"}
+        )
+        app.start_initiative(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "title": "Budget",
+                "description": "Residents propose.",
+                "area": "Centre",
+                "budget": "1000",
+                "level": "co-deciding",
+                "template": "burgerbegroting",
+            }
+        )
+        app.form_group(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "group": "team",
+                "kind": "working",
+                "name": "Team",
+                "mandate": "Proposals.",
+            }
+        )
+        app.create_plan(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "plan": "ideas",
+                "title": "Ideas",
+                "group": "team",
+            }
+        )
+        app.propose_draft(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "plan": "ideas",
+                "text": "Ideas.",
+                "changes": "First.",
+            }
+        )
+    yield app  # fmt: skip
+    app.close()
+
+
+def test_the_phases_own_period_opened_in_the_second_the_phase_began_is_not_too_short(
+    budgeting: Samenspraak,
+) -> None:
+    """Opened without a time or days, the period is the phase's 42 days from now,
+    to the second; that is no shorter than the phase gives, even within the second
+    the phase began."""
+    with clock.frozen_at(BEGAN + timedelta(microseconds=200_000)):
+        closes_at = budgeting.open_reaction_period(
+            {"actor": "facilitator", "initiative": "budget", "plan": "ideas"}
+        )
+    assert closes_at == datetime(2026, 2, 23, 9, 0, tzinfo=WINTER)
+
+
+def test_a_period_shorter_than_the_phase_gives_is_refused_with_both_times_alike(
+    budgeting: Samenspraak,
+) -> None:
+    """Both times in the refusal are written in the offset the closing time was
+    given in, to the second, so that the one is seen to be earlier."""
+    with (
+        clock.frozen_at(BEGAN + timedelta(days=1)),
+        pytest.raises(NotAllowed) as short,
+    ):
+        budgeting.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": "budget",
+                "plan": "ideas",
+                "closes_at": "2026-02-20T12:00+01:00",
+            }
+        )
+    assert str(short.value) == (
+        "The phase proposals of budget gives reactions until "
+        "2026-02-23T09:00:00+01:00; a reaction period on ideas closes no earlier, "
+        "not at 2026-02-20T12:00:00+01:00."
+    )
+
+
+SPRING = datetime(2026, 3, 16, 10, 0, tzinfo=WINTER)
+"""A Monday at 10:00 in winter time; the clocks go forward on Sunday 29 March."""
+
+
+def test_a_period_of_days_across_the_change_to_summer_time_closes_at_the_same_hour(
+    city: Samenspraak,
+) -> None:
+    """Fourteen days from Monday 16 March, 10:00, is Monday 30 March, 10:00 on the
+    clocks in the Netherlands: summer time by then, an hour less in UTC."""
+    with clock.frozen_at(SPRING):
+        closes_at = city.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": CC,
+                "plan": "traffic",
+                "days": 14,
+            }
+        )
+    assert closes_at == datetime.fromisoformat("2026-03-30T10:00+02:00")
+
+
+def test_the_phases_own_period_across_the_change_to_winter_time_ends_at_the_same_hour(
+    budgeting: Samenspraak,
+) -> None:
+    """A phase that began on Monday 12 October, 09:00 (summer time), gives 42
+    days: until Monday 23 November, 09:00 winter time, an hour more in UTC. A
+    plan's period closing at 08:30 that day would cut it short."""
+    autumn = datetime.fromisoformat("2026-10-12T09:00+02:00")
+    with clock.frozen_at(autumn):
+        budgeting.start_initiative(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "title": "Autumn",
+                "description": "Residents propose.",
+                "area": "Centre",
+                "budget": "1000",
+                "level": "co-deciding",
+                "template": "burgerbegroting",
+            }
+        )
+        budgeting.form_group(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "group": "team",
+                "kind": "working",
+                "name": "Team",
+                "mandate": "Proposals.",
+            }
+        )
+        budgeting.create_plan(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "plan": "ideas",
+                "title": "Ideas",
+                "group": "team",
+            }
+        )
+        budgeting.propose_draft(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "plan": "ideas",
+                "text": "Ideas.",
+                "changes": "First.",
+            }
+        )
+    with (
+        clock.frozen_at(autumn + timedelta(days=1)),
+        pytest.raises(NotAllowed) as short,
+    ):
+        budgeting.open_reaction_period(
+            {
+                "actor": "facilitator",
+                "initiative": "autumn",
+                "plan": "ideas",
+                "closes_at": "2026-11-23T08:30+01:00",
+            }
+        )
+    assert "gives reactions until 2026-11-23T09:00:00+01:00;" in str(short.value)
