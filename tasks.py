@@ -52,6 +52,16 @@ def demo() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DEMO_DB}{suffix}").unlink(missing_ok=True)
     run(BIN / "samenspraak", "--db", DEMO_DB.name, "demo")
+    command = BIN.relative_to(ROOT) / "samenspraak"
+    activate = (
+        rf"{VENV.name}\Scripts\activate"
+        if os.name == "nt"
+        else f". {BIN.relative_to(ROOT)}/activate"
+    )
+    print(
+        f"\nThe command is {command}: type it so, or activate the environment "
+        f"first ({activate}) to type it as samenspraak, as above."
+    )
 
 
 def test() -> None:
