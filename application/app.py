@@ -1053,19 +1053,7 @@ class Samenspraak(Application[UUID]):
         closes_at = decision.closes_at
         if closes_at is None or clock.now() < closes_at:
             return None
-        version = 0
-        for event in self.events.get(initiative.id):
-            assert isinstance(event, Initiative.Event)
-            if event.timestamp > closes_at:
-                break
-            version = event.originator_version
-        if version in (0, initiative.version):
-            return initiative
-        found = self.repository.get(
-            initiative.id, version=version, projector_func=project
-        )
-        assert isinstance(found, Initiative)
-        return found
+        return self._initiative_at(initiative, closes_at)
 
     def _plan(self, initiative: Initiative, slug: str) -> Plan:
         return self._get(
@@ -1095,6 +1083,7 @@ class Samenspraak(Application[UUID]):
         *,
         for_whom: str | None = None,
         in_phase: str | None = None,
+        process: ProcessTemplate | None = None,
     ) -> None:
         """The phase's permissions in the initiative's pinned template allow the
         actor's kind to give ``command`` (templates without permissions allow all);
@@ -1103,10 +1092,15 @@ class Samenspraak(Application[UUID]):
         facilitator where the phase bars them. (Adding a stakeholder is the
         facilitator's own act: a phase may bar a kind from joining by themselves.)
         ``in_phase``: the phase it was given in, when that was an earlier one: a
-        letter that came in then is recorded as that phase allowed."""
-        initiative.require_permission(actor, command, kind, in_phase=in_phase)
+        letter that came in then is recorded as that phase allowed, in
+        ``process``, the template in force then (see :meth:`_process_at`)."""
+        initiative.require_permission(
+            actor, command, kind, in_phase=in_phase, process=process
+        )
         if for_whom is not None and for_whom != actor:
-            initiative.require_permission(for_whom, command, kind, in_phase=in_phase)
+            initiative.require_permission(
+                for_whom, command, kind, in_phase=in_phase, process=process
+            )
 
     def _phase_facts(
         self, initiative: Initiative
@@ -1202,7 +1196,7 @@ class Samenspraak(Application[UUID]):
             for n in reactions
             if n in plan.reactions and plan.reactions[n].after_final
         ]
-        in_phase = None
+        in_phase, process = None, None
         if late and len(late) == len(reactions):
             moment = (
                 late[0].given_at
@@ -1210,8 +1204,36 @@ class Samenspraak(Application[UUID]):
                 else plan.finalised_at
             )
             in_phase = self._phase_at(initiative, moment)
-        self._permit(initiative, actor, command, in_phase=in_phase)
+            process = self._process_at(initiative, moment)
+        self._permit(initiative, actor, command, in_phase=in_phase, process=process)
         return plan
+
+    def _process_at(
+        self, initiative: Initiative, moment: datetime | None
+    ) -> ProcessTemplate:
+        """The template the initiative followed at ``moment``: the one it follows
+        now, unless it was migrated since."""
+        if moment is None or not initiative.migrations:
+            return initiative.process
+        return self._initiative_at(initiative, moment).process
+
+    def _initiative_at(self, initiative: Initiative, moment: datetime) -> Initiative:
+        """The initiative as it stood at ``moment``, from its events recorded by
+        then (as it is now when none was recorded since; as it began when
+        ``moment`` is before it)."""
+        version = 0
+        for event in self.events.get(initiative.id):
+            assert isinstance(event, Initiative.Event)
+            if event.timestamp > moment:
+                break
+            version = event.originator_version
+        if version == initiative.version:
+            return initiative
+        found = self.repository.get(
+            initiative.id, version=max(version, 1), projector_func=project
+        )
+        assert isinstance(found, Initiative)
+        return found
 
     def _phase_at(self, initiative: Initiative, moment: datetime | None) -> str | None:
         """The phase the initiative was in at ``moment`` (None: no moment given,
@@ -1223,16 +1245,21 @@ class Samenspraak(Application[UUID]):
         return phase_at(self._initiative_doc(initiative.slug), moment)
 
     def _reactions_closed_for(
-        self, initiative: Initiative, plan: Plan, received_at: datetime
+        self,
+        initiative: Initiative,
+        plan: Plan,
+        received_at: datetime,
+        process: ProcessTemplate,
     ) -> datetime | None:
         """When reactions on this plan closed for one that came in at
         ``received_at`` (see :func:`todo.reaction_period_end_at`): the period in
-        force then, which a new period or phase since does not change."""
+        force then, under ``process``, the template in force then, which a new
+        period, phase or template since does not change."""
         from samenspraak.application.todo import reaction_period_end_at  # noqa: PLC0415
 
         doc = self._initiative_doc(initiative.slug)
         return reaction_period_end_at(
-            doc, initiative.process, doc["plans"].get(str(plan.id)), received_at
+            doc, process, doc["plans"].get(str(plan.id)), received_at
         )
 
     def _phase_gives_until(self, initiative: Initiative) -> datetime | None:
@@ -2277,12 +2304,14 @@ class Samenspraak(Application[UUID]):
             )
             initiative = self._initiative(cmd.initiative)
             came_in_during = self._phase_at(initiative, cmd.received_at)
+            came_in_under = self._process_at(initiative, cmd.received_at)
             self._permit(
                 initiative,
                 actor,
                 "react_to_plan",
                 for_whom=stakeholder,
                 in_phase=came_in_during,
+                process=came_in_under,
             )
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
@@ -2301,10 +2330,13 @@ class Samenspraak(Application[UUID]):
                 closes_at=(
                     self._reactions_close(initiative, plan)
                     if cmd.received_at is None
-                    else self._reactions_closed_for(initiative, plan, cmd.received_at)
+                    else self._reactions_closed_for(
+                        initiative, plan, cmd.received_at, came_in_under
+                    )
                 ),
                 received_at=cmd.received_at,
                 came_in_during=came_in_during,
+                came_in_under=came_in_under,
             )
             self.save(plan, texts=texts.texts)
             return number

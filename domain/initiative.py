@@ -265,6 +265,8 @@ class Initiative(Aggregate):
         self.template_version = template_version
         self.template_hash = template_hash
         self.template_definition = template_definition
+        self.migrations = 0
+        """How many times the initiative moved to another template (or version)."""
         self.phase = phase
         self.stakeholders: dict[str, StakeholderKind] = {
             facilitator: StakeholderKind.FACILITATOR
@@ -381,11 +383,15 @@ class Initiative(Aggregate):
             action=action,
         )
 
-    def society_decided_alone_in(self, phase: str | None) -> bool:
+    def society_decided_alone_in(
+        self, phase: str | None, process: ProcessTemplate | None = None
+    ) -> bool:
         """Whether society decided alone in ``phase`` (an earlier phase, by name;
-        the current phase when the template does not have it or none is named)."""
-        named = phase if phase in {p.name for p in self.process.phases} else None
-        return self.process.phase(named or self.phase).society_only
+        the current phase when the template does not have it or none is named),
+        under ``process``, the template in force then (default: the one now)."""
+        process = process or self.process
+        named = phase if phase in {p.name for p in process.phases} else None
+        return process.phase(named or self.phase).society_only
 
     def may_take_positions(self, kind: StakeholderKind) -> bool:
         """Whether stakeholders of this kind may take positions in the current
@@ -399,6 +405,7 @@ class Initiative(Aggregate):
         kind: StakeholderKind | None = None,
         *,
         in_phase: str | None = None,
+        process: ProcessTemplate | None = None,
     ) -> None:
         """In a phase whose template declares permissions, the actor's kind must be
         granted ``command`` there; a refusal names the phases of the template where
@@ -406,9 +413,11 @@ class Initiative(Aggregate):
         the actor has not joined yet. Actors who have not joined, a closed
         initiative and phases without permissions are left to the other rules.
         ``in_phase`` is the phase it was given in, when that was an earlier one
-        (a letter that came in then, recorded now), if the template has it."""
-        named = in_phase if in_phase in {p.name for p in self.process.phases} else None
-        phase = self.process.phase(named or self.phase)
+        (a letter that came in then, recorded now), if the template has it;
+        ``process``, the template in force then (default: the one now)."""
+        process = process or self.process
+        named = in_phase if in_phase in {p.name for p in process.phases} else None
+        phase = process.phase(named or self.phase)
         who = self.kind_of(actor) or kind
         if not phase.permissions or who is None or self.is_closed:
             return
@@ -425,7 +434,7 @@ class Initiative(Aggregate):
             initiative=self.slug,
             kind=_with_article(role),
             command=phrase,
-            phases=rules.phases_named(self.process.phases_letting(role, command)),
+            phases=rules.phases_named(process.phases_letting(role, command)),
         )
         raise rules.RuleViolation(rule, sentence)
 
@@ -1301,6 +1310,7 @@ class Initiative(Aggregate):
         self.template_version = template_version
         self.template_hash = template_hash
         self.template_definition = template_definition
+        self.migrations += 1
 
     def allocate_budget(
         self,

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative, Meeting
+from samenspraak.domain.templates import ProcessTemplate
 from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     Channel,
@@ -317,6 +318,7 @@ class Plan(Aggregate):
         closes_at: datetime | None = None,
         received_at: datetime | None = None,
         came_in_during: str | None = None,
+        came_in_under: ProcessTemplate | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -331,7 +333,8 @@ class Plan(Aggregate):
         (the application works it out from the periods and phases recorded), and
         without it there was none: a new period or phase since does not judge it.
         ``came_in_during`` names the phase the initiative was in then (the
-        application reads it from the phases recorded): where society decided
+        application reads it from the phases recorded), and ``came_in_under``
+        the template in force then (default: the one now): where society decided
         alone, a civil servant's reaction from then is not recorded, though
         colleagues have joined since."""
         self._require_own(initiative)
@@ -381,6 +384,7 @@ class Plan(Aggregate):
                 channel=channel,
                 received_at=received_at,
                 came_in_during=came_in_during,
+                came_in_under=came_in_under,
             )
         if self.is_finalised:
             rules.a_reaction_to_a_final_plan_came_in_before_it_was_final.check(
@@ -423,6 +427,7 @@ class Plan(Aggregate):
         channel: Channel,
         received_at: datetime,
         came_in_during: str | None = None,
+        came_in_under: ProcessTemplate | None = None,
     ) -> datetime:
         """When a reaction the facilitator records for someone came in, checked: it
         is said only of such a reaction, not of one from a meeting (which counts
@@ -450,7 +455,7 @@ class Plan(Aggregate):
         rules.a_civil_servants_reaction_came_in_after_society_decided.check(
             not (
                 initiative.kind_of(stakeholder) is StakeholderKind.CIVIL_SERVANT
-                and initiative.society_decided_alone_in(came_in_during)
+                and initiative.society_decided_alone_in(came_in_during, came_in_under)
             ),
             initiative=initiative.slug,
             phase=came_in_during or initiative.phase,

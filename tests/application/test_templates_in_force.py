@@ -886,3 +886,48 @@ def test_a_civil_servants_letter_from_while_society_decided_alone_is_refused_lat
     )
     details = engine.plan_details("harbour", "plan")
     assert [r.given_at for r in details.reactions] == [MOMENT + timedelta(days=3)]
+
+
+def test_a_letter_is_judged_by_the_template_in_force_when_it_came_in(engine, tmp_path):
+    """The reactions phase of inspraak version 1 gives fourteen days; version 2,
+    installed and migrated to on day 12, gives seven. A letter that came in on day
+    10, on time under version 1, is found on day 20 and recorded: it is judged by
+    the template in force when it came in, not by the one the initiative follows
+    now. One that came in on day 13, under version 2, is late."""
+
+    def versioned(version: str, days: int) -> ProcessTemplate:
+        path = tmp_path / f"inspraak-v{version}.toml"
+        text = INSPRAAK.format(version=version, second="Every reaction is answered.")
+        text = text.replace(
+            'description = "Everyone may react to the draft."',
+            f'description = "Everyone may react to the draft."\n'
+            f"reaction_period_days = {days}",
+        )
+        path.write_text(text, "utf-8")
+        return load_template(path)
+
+    def do(use_case: str, **fields: object) -> object:
+        return getattr(engine, use_case)({"initiative": "harbour", **fields})
+
+    def letter(day: int) -> object:
+        return do("react_to_plan", actor="facilitator", stakeholder="resident",
+                  channel="letter", plan="plan", version=1, stance="concern",
+                  text=f"Sent on day {day}.",
+                  received_at=(MOMENT + timedelta(days=day)).isoformat())  # fmt: skip
+
+    with_templates(engine, versioned("1", 14))
+    with clock.frozen_at(MOMENT):
+        start(engine, "harbour", "inspraak")
+        do("join_initiative", actor="facilitator", stakeholder="resident",
+           kind="resident")  # fmt: skip
+        draft_a_plan(do)
+    with_templates(engine, versioned("1", 14), versioned("2", 7))
+    with clock.frozen_at(MOMENT + timedelta(days=12)):
+        do("migrate_template", actor="facilitator", template="inspraak@2")
+    with clock.frozen_at(MOMENT + timedelta(days=20)):
+        assert letter(10) == 1
+        with pytest.raises(NotAllowed) as late:
+            letter(13)
+    assert late.value.rule == "a_late_reaction_is_refused"
+    [reaction] = engine.plan_details("harbour", "plan").reactions
+    assert reaction.given_at == MOMENT + timedelta(days=10)
