@@ -31,7 +31,7 @@ Do = Callable[..., object]
 @pytest.fixture
 def engine(app: Samenspraak) -> Iterator[Samenspraak]:
     with clock.frozen_at(MOMENT):
-        for person in ("facilitator", "anna", "bram", "cees", "dina"):
+        for person in ("facilitator", "resident", "neighbour", "planner", "engineer"):
             app.register_stakeholder(
                 {"actor": person, "stakeholder": person, "name": person.title()}
             )
@@ -67,12 +67,12 @@ def burgerbegroting_in_feasibility_check(app: Samenspraak, template: str) -> Non
     in feasibility-check. No civil servant has joined."""
     do = doer(app)
     start(app, template)
-    for person in ("anna", "bram"):
+    for person in ("resident", "neighbour"):
         do("join_initiative", actor=person, stakeholder=person, kind="resident")
     plan_of_a_team_without_civil_servants(do)
-    assert do("react_to_plan", actor="anna", plan="plan", version=1,
+    assert do("react_to_plan", actor="resident", plan="plan", version=1,
               stance="suggestion", text="A playground by the pond.") == 1  # fmt: skip
-    assert do("react_to_plan", actor="bram", plan="plan", version=1,
+    assert do("react_to_plan", actor="neighbour", plan="plan", version=1,
               stance="suggestion", text="Floodlights on the pitch.") == 2  # fmt: skip
     with clock.frozen_at(PERIOD_OVER):
         assert do("advance_phase", actor="facilitator") == "feasibility-check"
@@ -84,15 +84,15 @@ def omgevingswet_in_response_report(app: Samenspraak, template: str) -> None:
     joined."""
     do = doer(app)
     start(app, template)
-    for person in ("anna", "bram"):
+    for person in ("resident", "neighbour"):
         do("join_initiative", actor="facilitator", stakeholder=person,
            kind="resident")  # fmt: skip
     plan_of_a_team_without_civil_servants(do)
     assert do("advance_phase", actor="facilitator") == "views"
     for who, stance, text in (
-        ("anna", "concern", "Too little green."),
-        ("bram", "objection", "No flats by the water."),
-        ("anna", "support", "The cycle path is good."),
+        ("resident", "concern", "Too little green."),
+        ("neighbour", "objection", "No flats by the water."),
+        ("resident", "support", "The cycle path is good."),
     ):
         do("react_to_plan", actor=who, plan="plan", version=1, stance=stance,
            text=text)  # fmt: skip
@@ -142,39 +142,39 @@ def test_in_the_feasibility_check_a_civil_servant_brought_in_answers_every_propo
     burgerbegroting_in_feasibility_check(app, "burgerbegroting")
     with clock.frozen_at(PERIOD_OVER):
         with pytest.raises(NotAllowed) as outside:
-            do("defend_position", actor="cees", plan="plan", reactions=[2],
+            do("defend_position", actor="planner", plan="plan", reactions=[2],
                reasoning="Not feasible.")  # fmt: skip
         assert outside.value.rule == "only_joined_stakeholders_act"
 
-        do("join_initiative", actor="facilitator", stakeholder="cees",
+        do("join_initiative", actor="facilitator", stakeholder="planner",
            kind="civil-servant")  # fmt: skip
         # Joined, but not yet in the plan's group: not theirs to answer.
-        assert unanswered_items(app, "cees") == []
+        assert unanswered_items(app, "planner") == []
         with pytest.raises(NotAllowed) as not_a_member:
-            do("defend_position", actor="cees", plan="plan", reactions=[2],
+            do("defend_position", actor="planner", plan="plan", reactions=[2],
                reasoning="Not feasible.")  # fmt: skip
         assert not_a_member.value.rule == (
             "plans_are_made_by_the_owning_group_or_the_facilitator"
         )
 
-        do("add_member", actor="facilitator", group="team", stakeholder="cees")
-        assert unanswered_items(app, "cees") == [("plan", 2)]
-        assert do("propose_draft", actor="cees", plan="plan",
+        do("add_member", actor="facilitator", group="team", stakeholder="planner")
+        assert unanswered_items(app, "planner") == [("plan", 2)]
+        assert do("propose_draft", actor="planner", plan="plan",
                   text="Feasible: the playground by the pond.",
                   changes="The playground was found feasible.") == 2  # fmt: skip
-        do("adopt_change", actor="cees", plan="plan", reactions=[1], version=2,
+        do("adopt_change", actor="planner", plan="plan", reactions=[1], version=2,
            explanation="Feasible: the pond side has room for it.")  # fmt: skip
-        assert unanswered_items(app, "cees") == [("plan", 1)]
-        do("defend_position", actor="cees", plan="plan", reactions=[2],
+        assert unanswered_items(app, "planner") == [("plan", 1)]
+        do("defend_position", actor="planner", plan="plan", reactions=[2],
            reasoning="Not feasible: floodlights disturb the birds.")  # fmt: skip
-        assert unanswered_items(app, "cees") == []
+        assert unanswered_items(app, "planner") == []
 
         plan = app.plan_details(SLUG, "plan")
         assert [(r.number, r.answer and r.answer.kind) for r in plan.reactions] == [
             (1, "adopted"),
             (2, "defended"),
         ]
-        assert {r.answer.by for r in plan.reactions if r.answer} == {"cees"}
+        assert {r.answer.by for r in plan.reactions if r.answer} == {"planner"}
         assert do("advance_phase", actor="facilitator") == "vote"
 
 
@@ -184,20 +184,22 @@ def test_in_the_feasibility_check_civil_servants_join_and_groups_are_composed(
     app, do = engine, doer(engine)
     burgerbegroting_in_feasibility_check(app, "burgerbegroting")
     with clock.frozen_at(PERIOD_OVER):
-        do("join_initiative", actor="dina", stakeholder="dina", kind="civil-servant")
+        do("join_initiative", actor="engineer", stakeholder="engineer",
+           kind="civil-servant")  # fmt: skip
         do("form_group", actor="facilitator", group="check-team", kind="working",
            name="Check team", mandate="Checks the proposals.")  # fmt: skip
-        do("add_member", actor="facilitator", group="check-team", stakeholder="dina")
-        do("add_member", actor="facilitator", group="team", stakeholder="dina")
-        assert unanswered_items(app, "dina") == [("plan", 2)]
-        do("remove_member", actor="facilitator", group="team", stakeholder="dina")
-        assert unanswered_items(app, "dina") == []
+        do("add_member", actor="facilitator", group="check-team",
+           stakeholder="engineer")  # fmt: skip
+        do("add_member", actor="facilitator", group="team", stakeholder="engineer")
+        assert unanswered_items(app, "engineer") == [("plan", 2)]
+        do("remove_member", actor="facilitator", group="team", stakeholder="engineer")
+        assert unanswered_items(app, "engineer") == []
         groups = {g.group: g.members for g in app.initiative_status(SLUG).groups}
-        assert groups["check-team"] == ["dina"]
-        assert "dina" not in groups["team"]
+        assert groups["check-team"] == ["engineer"]
+        assert "engineer" not in groups["team"]
         # Residents have no commands in the feasibility check.
         with pytest.raises(NotAllowed) as resident:
-            do("form_group", actor="anna", group="mine", kind="working",
+            do("form_group", actor="resident", group="mine", kind="working",
                name="Mine", mandate="Mine.")  # fmt: skip
         assert resident.value.rule == "only_permitted_roles_act_in_a_phase"
 
@@ -211,22 +213,22 @@ def test_in_the_response_report_a_civil_servant_brought_in_answers_every_view(
     app, do = engine, doer(engine)
     omgevingswet_in_response_report(app, "omgevingswet")
     with clock.frozen_at(PERIOD_OVER):
-        do("join_initiative", actor="facilitator", stakeholder="cees",
+        do("join_initiative", actor="facilitator", stakeholder="planner",
            kind="civil-servant")  # fmt: skip
-        assert unanswered_items(app, "cees") == []
-        do("add_member", actor="facilitator", group="team", stakeholder="cees")
-        assert unanswered_items(app, "cees") == [("plan", 3)]
+        assert unanswered_items(app, "planner") == []
+        do("add_member", actor="facilitator", group="team", stakeholder="planner")
+        assert unanswered_items(app, "planner") == [("plan", 3)]
 
-        assert do("propose_draft", actor="cees", plan="plan",
+        assert do("propose_draft", actor="planner", plan="plan",
                   text="The draft, with a park by the water.",
                   changes="More green.") == 2  # fmt: skip
-        do("adopt_change", actor="cees", plan="plan", reactions=[1], version=2,
+        do("adopt_change", actor="planner", plan="plan", reactions=[1], version=2,
            explanation="A park by the water is added.")  # fmt: skip
-        do("defend_position", actor="cees", plan="plan", reactions=[2],
+        do("defend_position", actor="planner", plan="plan", reactions=[2],
            reasoning="The flats are needed; they stay low.")  # fmt: skip
-        assert unanswered_items(app, "cees") == [("plan", 1)]
-        do("note_support", actor="cees", plan="plan", reactions=[3])
-        assert unanswered_items(app, "cees") == []
+        assert unanswered_items(app, "planner") == [("plan", 1)]
+        do("note_support", actor="planner", plan="plan", reactions=[3])
+        assert unanswered_items(app, "planner") == []
 
         plan = app.plan_details(SLUG, "plan")
         assert [(r.number, r.answer and r.answer.kind) for r in plan.reactions] == [
@@ -244,22 +246,24 @@ def test_in_the_response_report_civil_servants_join_and_groups_are_composed(
     app, do = engine, doer(engine)
     omgevingswet_in_response_report(app, "omgevingswet")
     with clock.frozen_at(PERIOD_OVER):
-        do("join_initiative", actor="dina", stakeholder="dina", kind="civil-servant")
+        do("join_initiative", actor="engineer", stakeholder="engineer",
+           kind="civil-servant")  # fmt: skip
         do("form_group", actor="facilitator", group="answers", kind="working",
            name="Answers", mandate="Answers the views.")  # fmt: skip
-        do("add_member", actor="facilitator", group="answers", stakeholder="dina")
-        do("add_member", actor="facilitator", group="team", stakeholder="dina")
-        do("defend_position", actor="dina", plan="plan", reactions=[2],
+        do("add_member", actor="facilitator", group="answers", stakeholder="engineer")
+        do("add_member", actor="facilitator", group="team", stakeholder="engineer")
+        do("defend_position", actor="engineer", plan="plan", reactions=[2],
            reasoning="The flats are needed.")  # fmt: skip
-        do("remove_member", actor="facilitator", group="team", stakeholder="dina")
+        do("remove_member", actor="facilitator", group="team", stakeholder="engineer")
         with pytest.raises(NotAllowed) as removed:
-            do("note_support", actor="dina", plan="plan", reactions=[3])
+            do("note_support", actor="engineer", plan="plan", reactions=[3])
         assert removed.value.rule == (
             "plans_are_made_by_the_owning_group_or_the_facilitator"
         )
-        # Residents still only observe the response report.
+        # Residents still only observe the response report: no one joins as one.
         with pytest.raises(NotAllowed) as resident:
-            do("join_initiative", actor="cees", stakeholder="cees", kind="resident")
+            do("join_initiative", actor="planner", stakeholder="planner",
+               kind="resident")  # fmt: skip
         assert str(resident.value) == (
             "In the phase response-report of park, a resident may not join the "
             "initiative; its template lets them do so in the phase views."
@@ -296,7 +300,7 @@ def test_on_version_1_the_facilitator_still_may_not_add_members_in_the_answer_ph
     do = doer(engine)
     to_the_phase(engine, template)
     with clock.frozen_at(PERIOD_OVER), pytest.raises(NotAllowed) as refused:
-        do("add_member", actor="facilitator", group="team", stakeholder="anna")
+        do("add_member", actor="facilitator", group="team", stakeholder="resident")
     assert str(refused.value) == (
         f"In the phase {phase} of park, a facilitator may not add members to "
         f"groups; its template lets them do so in {where}."
@@ -314,10 +318,10 @@ def test_migrated_to_version_2_in_the_feasibility_check_a_civil_servant_answers_
            text="Feasible: the playground.", changes="Playground.")  # fmt: skip
         do("adopt_change", actor="facilitator", plan="plan", reactions=[1],
            version=2, explanation="Feasible.")  # fmt: skip
-        do("join_initiative", actor="facilitator", stakeholder="cees",
+        do("join_initiative", actor="facilitator", stakeholder="planner",
            kind="civil-servant")  # fmt: skip
         with pytest.raises(NotAllowed) as on_v1:
-            do("add_member", actor="facilitator", group="team", stakeholder="cees")
+            do("add_member", actor="facilitator", group="team", stakeholder="planner")
         assert on_v1.value.rule == "only_permitted_roles_act_in_a_phase"
 
         # ... and moves the initiative to version 2 in the middle of the phase.
@@ -329,11 +333,11 @@ def test_migrated_to_version_2_in_the_feasibility_check_a_civil_servant_answers_
         status = app.initiative_status(SLUG)
         assert (status.template.version, status.phase) == ("2", "feasibility-check")
 
-        do("add_member", actor="facilitator", group="team", stakeholder="cees")
-        assert unanswered_items(app, "cees") == [("plan", 1)]
-        do("defend_position", actor="cees", plan="plan", reactions=[2],
+        do("add_member", actor="facilitator", group="team", stakeholder="planner")
+        assert unanswered_items(app, "planner") == [("plan", 1)]
+        do("defend_position", actor="planner", plan="plan", reactions=[2],
            reasoning="Not feasible: it costs more than the budget leaves.")  # fmt: skip
-        assert unanswered_items(app, "cees") == []
+        assert unanswered_items(app, "planner") == []
         assert do("advance_phase", actor="facilitator") == "vote"
     (entry,) = app.audit_log(SLUG, event="TemplateMigrated")
     assert entry.summary.startswith(
@@ -349,7 +353,7 @@ def test_migrated_to_version_2_in_the_response_report_a_civil_servant_answers_to
     with clock.frozen_at(PERIOD_OVER):
         do("note_support", actor="facilitator", plan="plan", reactions=[3])
         with pytest.raises(NotAllowed) as on_v1:
-            do("join_initiative", actor="facilitator", stakeholder="cees",
+            do("join_initiative", actor="facilitator", stakeholder="planner",
                kind="civil-servant")  # fmt: skip
         assert on_v1.value.rule == "only_permitted_roles_act_in_a_phase"
 
@@ -359,14 +363,14 @@ def test_migrated_to_version_2_in_the_response_report_a_civil_servant_answers_to
         status = app.initiative_status(SLUG)
         assert (status.template.version, status.phase) == ("2", "response-report")
 
-        do("join_initiative", actor="facilitator", stakeholder="cees",
+        do("join_initiative", actor="facilitator", stakeholder="planner",
            kind="civil-servant")  # fmt: skip
-        do("add_member", actor="facilitator", group="team", stakeholder="cees")
-        assert unanswered_items(app, "cees") == [("plan", 2)]
-        do("propose_draft", actor="cees", plan="plan", text="With more green.",
+        do("add_member", actor="facilitator", group="team", stakeholder="planner")
+        assert unanswered_items(app, "planner") == [("plan", 2)]
+        do("propose_draft", actor="planner", plan="plan", text="With more green.",
            changes="More green.")  # fmt: skip
-        do("adopt_change", actor="cees", plan="plan", reactions=[1], version=2,
+        do("adopt_change", actor="planner", plan="plan", reactions=[1], version=2,
            explanation="More green.")  # fmt: skip
-        do("defend_position", actor="cees", plan="plan", reactions=[2],
+        do("defend_position", actor="planner", plan="plan", reactions=[2],
            reasoning="The flats stay.")  # fmt: skip
-        assert unanswered_items(app, "cees") == []
+        assert unanswered_items(app, "planner") == []

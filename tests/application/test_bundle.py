@@ -877,7 +877,7 @@ def test_a_record_kept_before_identities_replays_and_says_what_it_could_not_chec
     # As recorded before the events committed to each stakeholder's identity.
     monkeypatch.setattr(Samenspraak, "_identity", lambda self, texts, ref: None)
     try:
-        for who in ("fac", "bob"):
+        for who in ("fac", "resident"):
             app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
         app.start_initiative(
             {"actor": "fac", "initiative": "park", "title": "The park",
@@ -885,7 +885,7 @@ def test_a_record_kept_before_identities_replays_and_says_what_it_could_not_chec
              "level": "consulting"}
         )  # fmt: skip
         app.join_initiative(
-            {"actor": "bob", "initiative": "park", "stakeholder": "bob",
+            {"actor": "resident", "initiative": "park", "stakeholder": "resident",
              "kind": "resident"}
         )  # fmt: skip
         app.export_initiative("park", tmp_path / "park.zip")
@@ -940,7 +940,7 @@ def test_whoever_asked_for_an_erasure_is_proved_too_and_erased_in_turn(
 ) -> None:
     app = Samenspraak.open(tmp_path / "two.db")
     try:
-        for who in ("fx", "fy", "pat"):
+        for who in ("fx", "fy", "resident"):
             app.register_stakeholder(
                 {"actor": who, "stakeholder": who, "name": who.upper()}
             )
@@ -950,16 +950,18 @@ def test_whoever_asked_for_an_erasure_is_proved_too_and_erased_in_turn(
                  "area": "A", "budget": "0", "level": "consulting"}
             )  # fmt: skip
             app.join_initiative(
-                {"actor": "pat", "initiative": slug, "stakeholder": "pat",
-                 "kind": "resident"}
+                {"actor": "resident", "initiative": slug,
+                 "stakeholder": "resident", "kind": "resident"}
             )  # fmt: skip
-        app.leave_initiative({"actor": "pat", "initiative": "xi", "stakeholder": "pat"})
+        app.leave_initiative(
+            {"actor": "resident", "initiative": "xi", "stakeholder": "resident"}
+        )
         # The facilitator of yi, who never took part in xi, asks for the erasure.
-        app.erase_stakeholder({"actor": "fy", "stakeholder": "pat"})
+        app.erase_stakeholder({"actor": "fy", "stakeholder": "resident"})
         app.export_initiative("xi", tmp_path / "xi.zip")
 
         def rename_fy(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            next(p for p in people if p["ref"] == "fy").update(ref="mallory")
+            next(p for p in people if p["ref"] == "fy").update(ref="forger")
             return people
 
         forged = rewrite(

@@ -56,11 +56,11 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
 ) -> None:
     app = engine
     for ref, name in [
-        ("facilitator", "Fenna the facilitator"),
-        ("resident-anna", "Anna"),
-        ("resident-bram", "Bram"),
+        ("facilitator", "The facilitator of the budget"),
+        ("resident-pond", "A resident by the pond"),
+        ("resident-parent", "A parent living by the park"),
         ("football-club", "FC Oosterpark"),
-        ("civil-servant-budget", "Cees from finance"),
+        ("civil-servant-budget", "The civil servant for the budget"),
     ]:
         app.register_stakeholder({"actor": ref, "stakeholder": ref, "name": name})
 
@@ -91,8 +91,8 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
         "implementation",
     ]
     for ref, kind in [
-        ("resident-anna", "resident"),
-        ("resident-bram", "resident"),
+        ("resident-pond", "resident"),
+        ("resident-parent", "resident"),
         ("football-club", "institution"),
     ]:
         app.join_initiative(
@@ -108,7 +108,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
     )
     for group, members in [
         ("budget-team", ["civil-servant-budget"]),
-        ("playground-group", ["resident-anna", "resident-bram"]),
+        ("playground-group", ["resident-pond", "resident-parent"]),
     ]:
         app.form_group(
             {
@@ -149,7 +149,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
     )
     playground = app.react_to_plan(
         {
-            "actor": "resident-anna",
+            "actor": "resident-pond",
             "initiative": SLUG,
             "plan": "budget-plan",
             "version": 1,
@@ -253,8 +253,8 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
             }
         )
         for voter, option in [
-            ("resident-anna", "playground"),
-            ("resident-bram", "playground"),
+            ("resident-pond", "playground"),
+            ("resident-parent", "playground"),
             ("football-club", "nothing-now"),
         ]:
             app.take_position(
@@ -334,7 +334,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
             None,
         )
         assert (action.percent, action.status, action.allocation) == (0, "planned", 1)
-        assert implementation_items(app, "resident-bram") == [
+        assert implementation_items(app, "resident-parent") == [
             ("implementation-action", "playground")
         ]
         assert implementation_items(app, "football-club") == []
@@ -351,7 +351,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
         assert stranger.value.rule == "only_the_owner_or_the_facilitator_follows_up"
         app.record_progress(
             {
-                "actor": "resident-anna",
+                "actor": "resident-pond",
                 "initiative": SLUG,
                 "action": "playground",
                 "percent": 40,
@@ -362,7 +362,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
         with pytest.raises(NotAllowed) as down:
             app.record_progress(
                 {
-                    "actor": "resident-bram",
+                    "actor": "resident-parent",
                     "initiative": SLUG,
                     "action": "playground",
                     "percent": 30,
@@ -406,7 +406,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
         assert implementation_items(app, "facilitator") == []
         app.record_progress(
             {
-                "actor": "resident-bram",
+                "actor": "resident-parent",
                 "initiative": SLUG,
                 "action": "playground",
                 "percent": 100,
@@ -419,7 +419,7 @@ def test_participatory_budgeting_from_proposals_to_a_finished_playground(
             (40, "Design chosen with the neighbours"),
             (100, "Playground opened"),
         ]
-        assert implementation_items(app, "resident-bram") == []
+        assert implementation_items(app, "resident-parent") == []
 
         # --- The report tells the whole story ------------------------------------
         report = app.participation_report(SLUG)

@@ -23,38 +23,62 @@ from samenspraak.application.persistence import identity_body
 
 
 def _park(app: Samenspraak) -> None:
-    """The park, facilitated by Fay, with Bob taking part."""
-    app.register_stakeholder({"actor": "fay", "stakeholder": "fay", "name": "Fay"})
+    """The park, with its facilitator, and the resident by the pond taking part."""
+    app.register_stakeholder(
+        {
+            "actor": "park-facilitator",
+            "stakeholder": "park-facilitator",
+            "name": "The facilitator of the park",
+        }
+    )
     app.start_initiative(
-        {"actor": "fay", "initiative": "park", "title": "The park",
+        {"actor": "park-facilitator", "initiative": "park", "title": "The park",
          "description": "What the park needs.", "area": "The park", "budget": "0",
          "level": "co-deciding"}
     )  # fmt: skip
     app.register_stakeholder(
-        {"actor": "fay", "stakeholder": "bob", "name": "Bob Jansen",
-         "contact": "bob@example.org"}
+        {"actor": "park-facilitator", "stakeholder": "resident",
+         "name": "The resident by the pond", "contact": "resident@example.org"}
     )  # fmt: skip
     app.join_initiative(
-        {"actor": "fay", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
+        {
+            "actor": "park-facilitator",
+            "initiative": "park",
+            "stakeholder": "resident",
+            "kind": "resident",
+        }
     )
 
 
-def _harbour(app: Samenspraak, *, with_bob: bool = True, closed: bool = False) -> None:
-    """The harbour, facilitated by Hal; Bob took part in it, and it may be closed."""
-    app.register_stakeholder({"actor": "fay", "stakeholder": "hal", "name": "Hal"})
+def _harbour(
+    app: Samenspraak, *, with_resident: bool = True, closed: bool = False
+) -> None:
+    """The harbour, with a facilitator of its own; the resident took part in it, and
+    it may be closed."""
+    app.register_stakeholder(
+        {
+            "actor": "park-facilitator",
+            "stakeholder": "harbour-facilitator",
+            "name": "The facilitator of the harbour",
+        }
+    )
     app.start_initiative(
-        {"actor": "hal", "initiative": "harbour", "title": "The harbour",
-         "description": "The quay.", "area": "The harbour", "budget": "0",
-         "level": "consulting"}
+        {"actor": "harbour-facilitator", "initiative": "harbour",
+         "title": "The harbour", "description": "The quay.", "area": "The harbour",
+         "budget": "0", "level": "consulting"}
     )  # fmt: skip
-    if with_bob:
+    if with_resident:
         app.join_initiative(
-            {"actor": "bob", "initiative": "harbour", "stakeholder": "bob",
+            {"actor": "resident", "initiative": "harbour", "stakeholder": "resident",
              "kind": "resident"}
         )  # fmt: skip
     if closed:
         app.close_initiative(
-            {"actor": "hal", "initiative": "harbour", "outcome": "Done."}
+            {
+                "actor": "harbour-facilitator",
+                "initiative": "harbour",
+                "outcome": "Done.",
+            }
         )
 
 
@@ -105,23 +129,30 @@ def test_correcting_ones_own_name_is_recorded_in_every_initiative_they_took_part
     head = app.audit_head()
 
     correction = app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
 
-    assert correction.stakeholder == "bob"
+    assert correction.stakeholder == "resident"
     assert correction.name_corrected is True
     assert sorted(correction.initiatives) == ["harbour", "park"]
     # The reference stays; the name is the corrected one, in the closed initiative too.
-    assert _names(app, "park")["bob"] == "Bob de Vries"
-    assert _names(app, "harbour")["bob"] == "Bob de Vries"
-    row = app.store.select_stakeholder(ref="bob")
+    assert _names(app, "park")["resident"] == "The resident by the fountain"
+    assert _names(app, "harbour")["resident"] == "The resident by the fountain"
+    row = app.store.select_stakeholder(ref="resident")
     assert row is not None
-    assert (row.name, row.contact) == ("Bob de Vries", "bob@example.org")
+    assert (row.name, row.contact) == (
+        "The resident by the fountain",
+        "resident@example.org",
+    )
     for initiative in ("park", "harbour"):
         [recorded] = app.audit_log(initiative, event="IdentityCorrected")
-        assert (recorded.actor, recorded.stakeholder) == ("bob", "bob")
+        assert (recorded.actor, recorded.stakeholder) == ("resident", "resident")
         assert recorded.summary == "A stakeholder's name corrected in the directory"
-        assert "Bob" not in recorded.summary
+        assert "resident by the" not in recorded.summary
     assert app.audit_head().position == head.position + 2
     assert app.verify_audit(head).intact
     _intact(app, "park", "harbour")
@@ -135,7 +166,11 @@ def test_the_events_hold_no_name_of_a_corrected_stakeholder(
 ) -> None:
     _park(app)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         states = b"".join(
@@ -143,10 +178,10 @@ def test_the_events_hold_no_name_of_a_corrected_stakeholder(
             for (state,) in connection.execute("SELECT state FROM stored_events")
         )
         [body] = connection.execute(
-            "SELECT body FROM samenspraak_texts WHERE body LIKE '%Vries%'"
+            "SELECT body FROM samenspraak_texts WHERE body LIKE '%by the fountain%'"
         ).fetchone()
-    assert b"Vries" not in states
-    assert body == identity_body("bob", "Bob de Vries")
+    assert b"by the fountain" not in states
+    assert body == identity_body("resident", "The resident by the fountain")
 
 
 def test_a_corrected_name_leaves_no_copy_of_the_name_it_corrected(
@@ -158,12 +193,16 @@ def test_a_corrected_name_leaves_no_copy_of_the_name_it_corrected(
     _park(app)
     _harbour(app, closed=True)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
     db = tmp_path / "samenspraak.db"
     with sqlite3.connect(db) as connection:
         kept = connection.execute(
-            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%Jansen%'"
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%by the pond%'"
         ).fetchone()
         emptied = connection.execute(
             "SELECT COUNT(*) FROM samenspraak_texts WHERE purpose = 'identity' "
@@ -171,18 +210,18 @@ def test_a_corrected_name_leaves_no_copy_of_the_name_it_corrected(
         ).fetchone()
     assert (kept, emptied) == ((0,), (2,))
     files = [db, *db.parent.glob("samenspraak.db-*")]
-    assert not any(b"Jansen" in f.read_bytes() for f in files)
+    assert not any(b"by the pond" in f.read_bytes() for f in files)
     _intact(app, "park", "harbour")
     bundle = tmp_path / "park.zip"
     app.export_initiative("park", bundle)
     import zipfile  # noqa: PLC0415
 
     with zipfile.ZipFile(bundle) as exported:
-        assert not any(b"Jansen" in exported.read(i) for i in exported.namelist())
+        assert not any(b"by the pond" in exported.read(i) for i in exported.namelist())
     Samenspraak.replay(bundle, tmp_path / "copy.db")
     copy = Samenspraak.open(tmp_path / "copy.db", create=False)
     try:
-        assert _names(copy, "park")["bob"] == "Bob de Vries"
+        assert _names(copy, "park")["resident"] == "The resident by the fountain"
         _intact(copy, "park")
     finally:
         copy.close()
@@ -191,28 +230,28 @@ def test_a_corrected_name_leaves_no_copy_of_the_name_it_corrected(
 def test_an_identity_emptied_without_a_correction_after_it_is_found(
     app: Samenspraak, tmp_path: Path
 ) -> None:
-    """Bob's identity sealed when he joined the park is emptied in the store,
-    though he later joined the harbour too (sealing it again) and no correction
-    of his name is recorded: that is no rectification."""
+    """The resident's identity sealed when they joined the park is emptied in the
+    store, though they later joined the harbour too (sealing it again) and no
+    correction of their name is recorded: that is no rectification."""
     _park(app)
     _harbour(app)
     joined = [
         r.position
         for r in app.audit_log("park", event="StakeholderJoined")
-        if r.stakeholder == "bob"
+        if r.stakeholder == "resident"
     ]
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         connection.execute(
             "UPDATE samenspraak_texts SET body = NULL, salt = NULL WHERE rowid = "
             "(SELECT MIN(rowid) FROM samenspraak_texts WHERE body = ?)",
-            [identity_body("bob", "Bob Jansen")],
+            [identity_body("resident", "The resident by the pond")],
         )
 
     for checked in (app.verify_audit(), app.verify_audit(initiative="park")):
         assert not checked.intact
         assert checked.first_bad_position == joined[0]
         assert checked.problem == (
-            "The identity of bob was erased, but no erasure of theirs is recorded."
+            "The identity of resident was erased, but no erasure of theirs is recorded."
         )
 
 
@@ -221,25 +260,32 @@ def test_the_facilitator_corrects_someone_who_took_part(app: Samenspraak) -> Non
     _harbour(app)
 
     correction = app.correct_stakeholder(
-        {"actor": "fay", "stakeholder": "bob", "name": "Bob de Vries",
-         "contact": "06 12345678"}
+        {"actor": "park-facilitator", "stakeholder": "resident",
+         "name": "The resident by the fountain", "contact": "06 12345678"}
     )  # fmt: skip
 
     assert sorted(correction.initiatives) == ["harbour", "park"]
-    row = app.store.select_stakeholder(ref="bob")
+    row = app.store.select_stakeholder(ref="resident")
     assert row is not None
-    assert (row.name, row.contact) == ("Bob de Vries", "06 12345678")
-    # Fay is not known in the harbour: her identity is committed there too, and
-    # the harbour records her correction or erasure from then on.
+    assert (row.name, row.contact) == ("The resident by the fountain", "06 12345678")
+    # The facilitator of the park is not known in the harbour: their identity is
+    # committed there too, and the harbour records their correction or erasure
+    # from then on.
     [recorded] = app.audit_log("harbour", event="IdentityCorrected")
-    assert (recorded.actor, recorded.stakeholder) == ("fay", "bob")
+    assert (recorded.actor, recorded.stakeholder) == ("park-facilitator", "resident")
     _intact(app, "park", "harbour")
-    app.correct_stakeholder({"actor": "fay", "stakeholder": "fay", "name": "Fay B."})
+    app.correct_stakeholder(
+        {
+            "actor": "park-facilitator",
+            "stakeholder": "park-facilitator",
+            "name": "The park's facilitator",
+        }
+    )
     assert [
         e.stakeholder for e in app.audit_log("harbour", event="IdentityCorrected")
     ] == [
-        "bob",
-        "fay",
+        "resident",
+        "park-facilitator",
     ]
     _intact(app, "park", "harbour")
 
@@ -247,14 +293,25 @@ def test_the_facilitator_corrects_someone_who_took_part(app: Samenspraak) -> Non
 def test_a_facilitator_who_corrected_someone_elsewhere_is_erased_there_too(
     app: Samenspraak,
 ) -> None:
-    """Fay's identity was committed in the harbour when she corrected Bob there;
-    erasing her empties it, and the harbour's record stays intact."""
+    """The identity of the park's facilitator was committed in the harbour when
+    they corrected the resident there; erasing them empties it, and the harbour's
+    record stays intact."""
     _park(app)
     _harbour(app)
-    app.correct_stakeholder({"actor": "fay", "stakeholder": "bob", "name": "Bob B."})
-    app.close_initiative({"actor": "fay", "initiative": "park", "outcome": "Done."})
+    app.correct_stakeholder(
+        {
+            "actor": "park-facilitator",
+            "stakeholder": "resident",
+            "name": "The resident by the bridge",
+        }
+    )
+    app.close_initiative(
+        {"actor": "park-facilitator", "initiative": "park", "outcome": "Done."}
+    )
 
-    erasure = app.erase_stakeholder({"actor": "fay", "stakeholder": "fay"})
+    erasure = app.erase_stakeholder(
+        {"actor": "park-facilitator", "stakeholder": "park-facilitator"}
+    )
 
     assert erasure.now_named.startswith("erased-")
     _intact(app, "park", "harbour")
@@ -269,39 +326,54 @@ def test_no_one_else_corrects_someone(app: Samenspraak) -> None:
 
     with pytest.raises(NotAllowed) as refused:
         app.correct_stakeholder(
-            {"actor": "hal", "stakeholder": "fay", "name": "Someone else"}
+            {
+                "actor": "harbour-facilitator",
+                "stakeholder": "park-facilitator",
+                "name": "Someone else",
+            }
         )
 
     assert refused.value.rule == (
         "personal_data_is_corrected_by_the_person_or_their_facilitator"
     )
     assert str(refused.value) == (
-        "Only fay themselves, or the facilitator of an initiative they took part "
-        "in, may correct their personal data."
+        "Only park-facilitator themselves, or the facilitator of an initiative they "
+        "took part in, may correct their personal data."
     )
     assert app.stored_event_count() == before
-    row = app.store.select_stakeholder(ref="fay")
+    row = app.store.select_stakeholder(ref="park-facilitator")
     assert row is not None
-    assert row.name == "Fay"
+    assert row.name == "The facilitator of the park"
 
 
 def test_anyone_registered_corrects_someone_who_took_part_in_nothing(
     app: Samenspraak,
 ) -> None:
     _park(app)
-    app.register_stakeholder({"actor": "fay", "stakeholder": "ann", "name": "An"})
+    app.register_stakeholder(
+        {
+            "actor": "park-facilitator",
+            "stakeholder": "neighbour",
+            "name": "The neighbor",
+        }
+    )
 
     correction = app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "ann", "name": "Ann"}
+        {"actor": "resident", "stakeholder": "neighbour", "name": "The neighbour"}
     )
 
     assert (correction.name_corrected, correction.initiatives) == (True, [])
-    row = app.store.select_stakeholder(ref="ann")
+    row = app.store.select_stakeholder(ref="neighbour")
     assert row is not None
-    assert row.name == "Ann"
+    assert row.name == "The neighbour"
     # Joining now commits to the corrected name.
     app.join_initiative(
-        {"actor": "ann", "initiative": "park", "stakeholder": "ann", "kind": "resident"}
+        {
+            "actor": "neighbour",
+            "initiative": "park",
+            "stakeholder": "neighbour",
+            "kind": "resident",
+        }
     )
     _intact(app, "park")
 
@@ -311,14 +383,21 @@ def test_correcting_only_the_contact_records_no_event(app: Samenspraak) -> None:
     before = app.stored_event_count()
 
     correction = app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "contact": "bob@example.com"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "contact": "resident@example.com",
+        }
     )
 
     assert (correction.name_corrected, correction.initiatives) == (False, [])
     assert app.stored_event_count() == before
-    row = app.store.select_stakeholder(ref="bob")
+    row = app.store.select_stakeholder(ref="resident")
     assert row is not None
-    assert (row.name, row.contact) == ("Bob Jansen", "bob@example.com")
+    assert (row.name, row.contact) == (
+        "The resident by the pond",
+        "resident@example.com",
+    )
     _intact(app, "park")
 
 
@@ -326,14 +405,19 @@ def test_a_correction_that_changes_nothing_is_refused(app: Samenspraak) -> None:
     _park(app)
     before = app.stored_event_count()
     for given, has in (
-        ({"name": "Bob Jansen"}, "that name"),
-        ({"contact": "bob@example.org"}, "that contact"),
-        ({"name": "Bob Jansen", "contact": "bob@example.org"}, "that name and contact"),
+        ({"name": "The resident by the pond"}, "that name"),
+        ({"contact": "resident@example.org"}, "that contact"),
+        (
+            {"name": "The resident by the pond", "contact": "resident@example.org"},
+            "that name and contact",
+        ),
     ):
         with pytest.raises(InvalidInput) as refused:
-            app.correct_stakeholder({"actor": "bob", "stakeholder": "bob", **given})
+            app.correct_stakeholder(
+                {"actor": "resident", "stakeholder": "resident", **given}
+            )
         assert str(refused.value) == (
-            f"bob already has {has}; there is nothing to correct."
+            f"resident already has {has}; there is nothing to correct."
         )
     assert app.stored_event_count() == before
 
@@ -343,9 +427,9 @@ def test_a_correction_that_changes_nothing_is_refused(app: Samenspraak) -> None:
     [
         ({}, "input: give the corrected name, contact or both."),
         ({"name": "\u200b"}, "name: must not be empty (it has only invisible"),
-        ({"name": "Bob\nJansen"}, "name: must be one line"),
+        ({"name": "The resident\nby the pond"}, "name: must be one line"),
         ({"contact": " "}, "contact: "),
-        ({"ref": "bob"}, "ref: "),
+        ({"ref": "resident"}, "ref: "),
     ],
     ids=["neither", "invisible name", "two lines", "blank contact", "a new ref"],
 )
@@ -354,26 +438,36 @@ def test_a_correction_is_validated_as_a_registration_is(
 ) -> None:
     _park(app)
     with pytest.raises(InvalidInput) as refused:
-        app.correct_stakeholder({"actor": "bob", "stakeholder": "bob", **given})
+        app.correct_stakeholder(
+            {"actor": "resident", "stakeholder": "resident", **given}
+        )
     assert str(refused.value).startswith(sentence)
 
 
 def test_an_unknown_stakeholder_is_not_found(app: Samenspraak) -> None:
     _park(app)
-    with pytest.raises(NotFound, match=r"^No stakeholder is registered as ann\.$"):
-        app.correct_stakeholder({"actor": "bob", "stakeholder": "ann", "name": "A"})
+    with pytest.raises(
+        NotFound, match=r"^No stakeholder is registered as neighbour\.$"
+    ):
+        app.correct_stakeholder(
+            {"actor": "resident", "stakeholder": "neighbour", "name": "A"}
+        )
 
 
 def test_an_erased_stakeholder_is_not_corrected_and_corrects_no_one(
     app: Samenspraak,
 ) -> None:
     _park(app)
-    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    erasure = app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
     before = app.stored_event_count()
 
     with pytest.raises(NotAllowed) as refused:
         app.correct_stakeholder(
-            {"actor": "fay", "stakeholder": erasure.now_named, "name": "Bob"}
+            {
+                "actor": "park-facilitator",
+                "stakeholder": erasure.now_named,
+                "name": "The resident",
+            }
         )
     assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
     assert str(refused.value) == (
@@ -382,7 +476,11 @@ def test_an_erased_stakeholder_is_not_corrected_and_corrects_no_one(
     )
     with pytest.raises(NotAllowed) as refused:
         app.correct_stakeholder(
-            {"actor": erasure.now_named, "stakeholder": "fay", "name": "Fay B."}
+            {
+                "actor": erasure.now_named,
+                "stakeholder": "park-facilitator",
+                "name": "The park's facilitator",
+            }
         )
     assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
     assert app.stored_event_count() == before
@@ -394,14 +492,18 @@ def test_an_erasure_after_a_correction_empties_every_identity_of_theirs(
     _park(app)
     _harbour(app, closed=True)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
 
-    app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
 
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         kept = connection.execute(
-            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%Bob%'"
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%resident%'"
         ).fetchone()
     assert kept == (0,)
     _intact(app, "park", "harbour")
@@ -416,13 +518,19 @@ def test_a_name_from_before_a_correction_put_back_after_an_erasure_is_found(
     with sqlite3.connect(db) as connection:
         salt, body = connection.execute(
             "SELECT salt, body FROM samenspraak_texts WHERE body = ?",
-            [identity_body("bob", "Bob Jansen")],
+            [identity_body("resident", "The resident by the pond")],
         ).fetchone()
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
-    app.leave_initiative({"actor": "bob", "initiative": "park", "stakeholder": "bob"})
-    app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    app.leave_initiative(
+        {"actor": "resident", "initiative": "park", "stakeholder": "resident"}
+    )
+    app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
     _intact(app, "park")
 
     with sqlite3.connect(db) as connection:  # the first name, back in the store
@@ -448,7 +556,11 @@ def test_a_corrected_initiative_exports_and_replays_with_the_corrected_name(
 ) -> None:
     _park(app)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
     bundle = tmp_path / "park.zip"
 
@@ -458,7 +570,7 @@ def test_a_corrected_initiative_exports_and_replays_with_the_corrected_name(
     assert replayed.head == replayed.bundle_head == exported.head
     copy = Samenspraak.open(tmp_path / "copy.db", create=False)
     try:
-        assert _names(copy, "park")["bob"] == "Bob de Vries"
+        assert _names(copy, "park")["resident"] == "The resident by the fountain"
         assert copy.audit_head("park") == app.audit_head("park")
         _intact(copy, "park")
     finally:
@@ -472,7 +584,11 @@ def test_a_bundle_giving_the_name_before_the_correction_is_refused(
 
     _park(app)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
     bundle = tmp_path / "park.zip"
     app.export_initiative("park", bundle)
@@ -483,14 +599,16 @@ def test_a_bundle_giving_the_name_before_the_correction_is_refused(
             if item.filename == "stakeholders.jsonl":
                 lines = [json.loads(line) for line in data.splitlines()]
                 for line in lines:
-                    if line["ref"] == "bob":
-                        line["name"] = "Bob Jansen"
+                    if line["ref"] == "resident":
+                        line["name"] = "The resident by the pond"
                 data = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
             target.writestr(item, data)
 
     with pytest.raises(InvalidInput) as refused:
         Samenspraak.replay(changed, tmp_path / "copy.db")
-    assert "gives bob another reference or name than the identity" in str(refused.value)
+    assert "gives resident another reference or name than the identity" in str(
+        refused.value
+    )
 
 
 def test_a_corrected_identity_text_changed_in_the_store_is_found(
@@ -498,15 +616,19 @@ def test_a_corrected_identity_text_changed_in_the_store_is_found(
 ) -> None:
     _park(app)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
     [recorded] = app.audit_log("park", event="IdentityCorrected")
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         connection.execute(
             "UPDATE samenspraak_texts SET body = ? WHERE body = ?",
             [
-                identity_body("bob", "Someone else"),
-                identity_body("bob", "Bob de Vries"),
+                identity_body("resident", "Someone else"),
+                identity_body("resident", "The resident by the fountain"),
             ],
         )
 
@@ -521,19 +643,24 @@ def test_a_directory_set_back_to_the_name_before_the_correction_is_found(
 ) -> None:
     _park(app)
     app.correct_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+        {
+            "actor": "resident",
+            "stakeholder": "resident",
+            "name": "The resident by the fountain",
+        }
     )
     [recorded] = app.audit_log("park", event="IdentityCorrected")
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         connection.execute(
-            "UPDATE samenspraak_stakeholders SET name = 'Bob Jansen' WHERE ref = 'bob'"
+            "UPDATE samenspraak_stakeholders SET name = 'The resident by the pond' "
+            "WHERE ref = 'resident'"
         )
 
     checked = app.verify_audit(initiative="park")
     assert not checked.intact
     assert checked.first_bad_position == recorded.position
     assert checked.problem == (
-        "The directory gives bob another reference or name than the identity the "
+        "The directory gives resident another reference or name than the identity the "
         "events commit to."
     )
 
@@ -541,28 +668,32 @@ def test_a_directory_set_back_to_the_name_before_the_correction_is_found(
 def test_someone_added_elsewhere_while_their_correction_runs_has_it_recorded_there(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The correction found Bob in the park only; before it was saved, Hal added
-    him to the harbour, sealing the name as it was. The correction runs again, and
-    both record it in one transaction: nothing is left half-corrected, whatever
-    stops the command afterwards."""
+    """The correction found the resident in the park only; before it was saved,
+    the harbour's facilitator added them to the harbour, sealing the name as it
+    was. The correction runs again, and both record it in one transaction: nothing
+    is left half-corrected, whatever stops the command afterwards."""
     _park(app)
-    _harbour(app, with_bob=False)
+    _harbour(app, with_resident=False)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
     meanwhile(
         monkeypatch,
         "_correct_in",
         lambda: other.join_initiative(
             {
-                "actor": "hal",
+                "actor": "harbour-facilitator",
                 "initiative": "harbour",
-                "stakeholder": "bob",
+                "stakeholder": "resident",
                 "kind": "resident",
             }
         ),
     )
     try:
         correction = app.correct_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+            {
+                "actor": "resident",
+                "stakeholder": "resident",
+                "name": "The resident by the fountain",
+            }
         )
     finally:
         other.close()
@@ -581,17 +712,23 @@ def test_a_correction_is_not_run_again_for_someone_else_joining_meanwhile(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _park(app)
-    _harbour(app, with_bob=False)
-    app.register_stakeholder({"actor": "hal", "stakeholder": "ann", "name": "Ann"})
+    _harbour(app, with_resident=False)
+    app.register_stakeholder(
+        {
+            "actor": "harbour-facilitator",
+            "stakeholder": "neighbour",
+            "name": "The neighbour",
+        }
+    )
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
     meanwhile(
         monkeypatch,
         "_correct_in",
         lambda: other.join_initiative(
             {
-                "actor": "hal",
+                "actor": "harbour-facilitator",
                 "initiative": "harbour",
-                "stakeholder": "ann",
+                "stakeholder": "neighbour",
                 "kind": "resident",
             }
         ),
@@ -606,40 +743,51 @@ def test_a_correction_is_not_run_again_for_someone_else_joining_meanwhile(
     monkeypatch.setattr(Samenspraak, "_correct_in", counted)
     try:
         correction = app.correct_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+            {
+                "actor": "resident",
+                "stakeholder": "resident",
+                "name": "The resident by the fountain",
+            }
         )
     finally:
         other.close()
     monkeypatch.undo()
 
     assert correction.initiatives == ["park"]
-    assert runs == [True]  # Ann's joining the harbour is no reason to run again
+    assert runs == [
+        True
+    ]  # The neighbour's joining the harbour is no reason to run again
     assert [
         e.stakeholder for e in app.audit_log("harbour", event="StakeholderJoined")
-    ] == ["ann"]
+    ] == ["neighbour"]
     _intact(app, "park", "harbour")
 
 
 def test_a_join_that_read_the_name_before_a_correction_seals_the_corrected_one(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Hal's join sealed Bob's name as it was; before it was saved, Bob corrected
-    it. The join is run again and commits to the corrected name."""
+    """The harbour facilitator's join sealed the resident's name as it was; before
+    it was saved, the resident corrected it. The join is run again and commits to
+    the corrected name."""
     _park(app)
-    _harbour(app, with_bob=False)
+    _harbour(app, with_resident=False)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
     meanwhile(
         monkeypatch,
         "_identity",
         lambda: other.correct_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+            {
+                "actor": "resident",
+                "stakeholder": "resident",
+                "name": "The resident by the fountain",
+            }
         ),
         after=True,
     )
     try:
         app.join_initiative(
-            {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
-             "kind": "resident"}
+            {"actor": "harbour-facilitator", "initiative": "harbour",
+             "stakeholder": "resident", "kind": "resident"}
         )  # fmt: skip
     finally:
         other.close()
@@ -647,21 +795,21 @@ def test_a_join_that_read_the_name_before_a_correction_seals_the_corrected_one(
 
     assert app.audit_log("harbour", event="IdentityCorrected") == []
     [joined] = app.audit_log("harbour", event="StakeholderJoined")
-    assert joined.stakeholder == "bob"
-    assert _names(app, "harbour")["bob"] == "Bob de Vries"
+    assert joined.stakeholder == "resident"
+    assert _names(app, "harbour")["resident"] == "The resident by the fountain"
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         bodies = [
             body
             for (body,) in connection.execute(
                 "SELECT body FROM samenspraak_texts WHERE purpose = 'identity' "
-                "AND body LIKE '%\"bob\"%'"
+                "AND body LIKE '%\"resident\"%'"
             )
         ]
     # The park's correction and the harbour's join: no identity sealed with the
     # name as it was after the correction (the park's join's was emptied by it).
     assert bodies == [
-        identity_body("bob", "Bob de Vries"),
-        identity_body("bob", "Bob de Vries"),
+        identity_body("resident", "The resident by the fountain"),
+        identity_body("resident", "The resident by the fountain"),
     ]
     _intact(app, "park", "harbour")
 
@@ -669,27 +817,31 @@ def test_a_join_that_read_the_name_before_a_correction_seals_the_corrected_one(
 def test_an_erasure_that_read_the_record_before_a_correction_runs_again(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fay's erasure of Bob found his identities; before it was saved, Bob
-    corrected his name (a new identity). The erasure is run again and empties that
-    one too."""
+    """The park's facilitator erases the resident: the erasure found their
+    identities, and before it was saved, the resident corrected their name (a new
+    identity). The erasure is run again and empties that one too."""
     _park(app)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
     meanwhile(
         monkeypatch,
         "_erase_in",
         lambda: other.correct_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+            {
+                "actor": "resident",
+                "stakeholder": "resident",
+                "name": "The resident by the fountain",
+            }
         ),
     )
     try:
-        app.erase_stakeholder({"actor": "fay", "stakeholder": "bob"})
+        app.erase_stakeholder({"actor": "park-facilitator", "stakeholder": "resident"})
     finally:
         other.close()
     monkeypatch.undo()
 
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         kept = connection.execute(
-            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%Bob%'"
+            "SELECT COUNT(*) FROM samenspraak_texts WHERE body LIKE '%resident%'"
         ).fetchone()
     assert kept == (0,)
     _intact(app, "park")
@@ -698,28 +850,39 @@ def test_an_erasure_that_read_the_record_before_a_correction_runs_again(
 def test_two_corrections_at_once_both_count_in_turn(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fay corrects Bob's name while Bob corrects his contact: neither overwrites
-    the other."""
+    """The park's facilitator corrects the resident's name while the resident
+    corrects their contact: neither overwrites the other."""
     _park(app)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
     meanwhile(
         monkeypatch,
         "_correct_in",
         lambda: other.correct_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "contact": "bob@example.com"}
+            {
+                "actor": "resident",
+                "stakeholder": "resident",
+                "contact": "resident@example.com",
+            }
         ),
     )
     try:
         app.correct_stakeholder(
-            {"actor": "fay", "stakeholder": "bob", "name": "Bob de Vries"}
+            {
+                "actor": "park-facilitator",
+                "stakeholder": "resident",
+                "name": "The resident by the fountain",
+            }
         )
     finally:
         other.close()
     monkeypatch.undo()
 
-    row = app.store.select_stakeholder(ref="bob")
+    row = app.store.select_stakeholder(ref="resident")
     assert row is not None
-    assert (row.name, row.contact) == ("Bob de Vries", "bob@example.com")
+    assert (row.name, row.contact) == (
+        "The resident by the fountain",
+        "resident@example.com",
+    )
     _intact(app, "park")
 
 
@@ -741,7 +904,11 @@ def test_an_export_while_a_correction_is_saved_is_made_again_with_it(
         if not corrected:
             corrected.append(True)
             other.correct_stakeholder(
-                {"actor": "bob", "stakeholder": "bob", "name": "Bob de Vries"}
+                {
+                    "actor": "resident",
+                    "stakeholder": "resident",
+                    "name": "The resident by the fountain",
+                }
             )
 
     def checked_meanwhile(*args: Any) -> None:
@@ -763,7 +930,7 @@ def test_an_export_while_a_correction_is_saved_is_made_again_with_it(
     Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
     copy = Samenspraak.open(tmp_path / "copy.db", create=False)
     try:
-        assert _names(copy, "park")["bob"] == "Bob de Vries"
+        assert _names(copy, "park")["resident"] == "The resident by the fountain"
         _intact(copy, "park")
     finally:
         copy.close()
@@ -773,16 +940,23 @@ def test_an_export_while_a_correction_is_saved_is_made_again_with_it(
 def test_a_changed_record_is_refused_as_such_while_someone_elsewhere_is_corrected(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: str
 ) -> None:
-    """Carl, of the harbour only, is corrected each time the park's export checks
-    its record: that explains nothing in the park, whose change is named."""
+    """The resident on the quay, of the harbour only, is corrected each time the
+    park's export checks its record: that explains nothing in the park, whose
+    change is named."""
     from samenspraak.application import bundle as bundles  # noqa: PLC0415
 
     _park(app)
-    _harbour(app, with_bob=False)
-    app.register_stakeholder({"actor": "hal", "stakeholder": "carl", "name": "Carl"})
+    _harbour(app, with_resident=False)
+    app.register_stakeholder(
+        {
+            "actor": "harbour-facilitator",
+            "stakeholder": "quay-resident",
+            "name": "The resident on the quay",
+        }
+    )
     app.join_initiative(
-        {"actor": "hal", "initiative": "harbour", "stakeholder": "carl",
-         "kind": "resident"}
+        {"actor": "harbour-facilitator", "initiative": "harbour",
+         "stakeholder": "quay-resident", "kind": "resident"}
     )  # fmt: skip
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         if changed == "a text":
@@ -791,20 +965,24 @@ def test_a_changed_record_is_refused_as_such_while_someone_elsewhere_is_correcte
             )
         else:
             connection.execute(
-                "UPDATE samenspraak_stakeholders SET name = 'B.' WHERE ref = 'bob'"
+                "UPDATE samenspraak_stakeholders SET name = 'B.' WHERE ref = 'resident'"
             )
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    names = iter(f"Carl {n}" for n in range(100))
+    names = iter(f"The resident on quay {n}" for n in range(100))
     pages = bundles._pages
 
-    def carl_corrected_meanwhile(*args: Any) -> Any:
+    def quay_resident_corrected_meanwhile(*args: Any) -> Any:
         for page in pages(*args):
             other.correct_stakeholder(
-                {"actor": "carl", "stakeholder": "carl", "name": next(names)}
+                {
+                    "actor": "quay-resident",
+                    "stakeholder": "quay-resident",
+                    "name": next(names),
+                }
             )
             yield page
 
-    monkeypatch.setattr(bundles, "_pages", carl_corrected_meanwhile)
+    monkeypatch.setattr(bundles, "_pages", quay_resident_corrected_meanwhile)
     try:
         with pytest.raises(NotAllowed) as refused:
             app.export_initiative("park", tmp_path / "park.zip")

@@ -115,9 +115,16 @@ def _small(app: Samenspraak) -> None:
          "description": "What the park needs.", "area": "The park", "budget": "0",
          "level": "co-deciding"}
     )  # fmt: skip
-    app.register_stakeholder({"actor": "fac", "stakeholder": "bob", "name": "Bob"})
+    app.register_stakeholder(
+        {"actor": "fac", "stakeholder": "resident", "name": "The resident by the pond"}
+    )
     app.join_initiative(
-        {"actor": "fac", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
+        {
+            "actor": "fac",
+            "initiative": "park",
+            "stakeholder": "resident",
+            "kind": "resident",
+        }
     )
     app.put_decision_point(
         {"actor": "fac", "initiative": "park", "decision": "first",
@@ -167,11 +174,11 @@ def test_erasing_with_texts_takes_the_reasons_of_earlier_positions_too(
     _small(app)
     for option, reason in (("a", "SECRET FIRST REASON"), ("b", "Second reason")):
         app.take_position(
-            {"actor": "bob", "initiative": "park", "decision": "first",
+            {"actor": "resident", "initiative": "park", "decision": "first",
              "option": option, "reason": reason}
         )  # fmt: skip
     erasure = app.erase_stakeholder(
-        {"actor": "bob", "stakeholder": "bob", "texts": True}
+        {"actor": "resident", "stakeholder": "resident", "texts": True}
     )
     assert erasure.texts == 2
     db = tmp_path / "samenspraak.db"
@@ -185,7 +192,7 @@ def test_erasing_with_texts_takes_the_reasons_of_earlier_positions_too(
 
 def test_an_erased_stakeholder_takes_no_further_part(app: Samenspraak) -> None:
     _small(app)
-    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    erasure = app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
     with pytest.raises(NotAllowed) as refused:
         app.take_position(
             {"actor": erasure.now_named, "initiative": "park", "decision": "first",
@@ -213,14 +220,14 @@ def test_two_erased_ids_that_start_alike_keep_apart(
     app: Samenspraak, tmp_path: Path
 ) -> None:
     _small(app)
-    row = app.store.select_stakeholder(ref="bob")
+    row = app.store.select_stakeholder(ref="resident")
     assert row is not None
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         connection.execute(
             "INSERT INTO samenspraak_stakeholders (id, ref) VALUES (?, ?)",
             [row.id[:8] + "-0000-4000-8000-000000000000", f"erased-{row.id[:8]}"],
         )
-    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    erasure = app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
     assert erasure.now_named == f"erased-{row.id}"
 
 
@@ -229,10 +236,10 @@ def test_texts_can_be_erased_after_the_name_and_the_person_left(
 ) -> None:
     _small(app)
     app.take_position(
-        {"actor": "bob", "initiative": "park", "decision": "first", "option": "a",
-         "reason": "Bob's reason"}
+        {"actor": "resident", "initiative": "park", "decision": "first", "option": "a",
+         "reason": "The resident's reason"}
     )  # fmt: skip
-    first = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    first = app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
     again = app.erase_stakeholder(
         {"actor": "fac", "stakeholder": first.now_named, "texts": True}
     )
@@ -275,15 +282,17 @@ def test_the_reasons_someone_gave_for_an_action_s_status_are_erased_with_their_t
     _small(app)
     app.add_implementation_action(
         {"actor": "fac", "initiative": "park", "action": "benches", "title": "Benches",
-         "owner_stakeholder": "bob"}
+         "owner_stakeholder": "resident"}
     )  # fmt: skip
     app.change_implementation_status(
-        {"actor": "bob", "initiative": "park", "action": "benches", "status": "on-hold",
-         "reason": "A PRIVATE REASON"}
+        {"actor": "resident", "initiative": "park", "action": "benches",
+         "status": "on-hold", "reason": "A PRIVATE REASON"}
     )  # fmt: skip
     [action] = app.initiative_status("park").implementation
     assert action.status_reason == "A PRIVATE REASON"
-    app.erase_stakeholder({"actor": "bob", "stakeholder": "bob", "texts": True})
+    app.erase_stakeholder(
+        {"actor": "resident", "stakeholder": "resident", "texts": True}
+    )
     with sqlite3.connect(tmp_path / "samenspraak.db") as connection:
         kept = connection.execute(
             "SELECT COUNT(*) FROM samenspraak_texts WHERE body = 'A PRIVATE REASON'"
@@ -297,7 +306,7 @@ def test_a_done_action_keeps_no_reason_for_being_on_hold(app: Samenspraak) -> No
     _small(app)
     app.add_implementation_action(
         {"actor": "fac", "initiative": "park", "action": "benches", "title": "Benches",
-         "owner_stakeholder": "bob"}
+         "owner_stakeholder": "resident"}
     )  # fmt: skip
     app.change_implementation_status(
         {"actor": "fac", "initiative": "park", "action": "benches", "status": "on-hold",
@@ -316,24 +325,25 @@ def test_an_erased_stakeholder_leaves_every_open_initiative_first(
     _small(app)
     _harbour(app)
     app.join_initiative(
-        {"actor": "bob", "initiative": "harbour", "stakeholder": "bob",
+        {"actor": "resident", "initiative": "harbour", "stakeholder": "resident",
          "kind": "resident"}
     )  # fmt: skip
     before = app.stored_event_count()
 
-    # The park's facilitator may not take Bob out of the harbour.
+    # The park's facilitator may not take the resident out of the harbour.
     with pytest.raises(NotAllowed) as refused:
-        app.erase_stakeholder({"actor": "fac", "stakeholder": "bob"})
+        app.erase_stakeholder({"actor": "fac", "stakeholder": "resident"})
     assert str(refused.value) == (
-        "bob still takes part in harbour; its facilitator removes them there (or they "
-        "leave) before their personal data is erased: an erased stakeholder takes no "
-        "further part."
+        "resident still takes part in harbour; its facilitator removes them there (or "
+        "they leave) before their personal data is erased: an erased stakeholder takes "
+        "no further part."
     )
     assert app.stored_event_count() == before
-    assert app.store.select_stakeholder(ref="bob") is not None
+    assert app.store.select_stakeholder(ref="resident") is not None
 
-    # Bob may: he leaves both, and no longer counts for the park's decision.
-    erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+    # The resident may: they leave both, and no longer count for the park's
+    # decision.
+    erasure = app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
     assert sorted(erasure.left) == ["harbour", "park"]
     assert app.stored_event_count() == before + 4  # a leave and an erasure each
     for slug in ("park", "harbour"):
@@ -352,14 +362,14 @@ def test_an_erasure_that_fails_leaves_no_event_and_no_change(
 
     monkeypatch.setattr(type(app.store), "_erase_rows", fail)
     with pytest.raises(SamenspraakError):
-        app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+        app.erase_stakeholder({"actor": "resident", "stakeholder": "resident"})
 
     assert app.stored_event_count() == before
-    row = app.store.select_stakeholder(ref="bob")
+    row = app.store.select_stakeholder(ref="resident")
     assert row is not None
-    assert row.name == "Bob"
+    assert row.name == "The resident by the pond"
     people = {s.ref: s for s in app.initiative_status("park").stakeholders}
-    assert people["bob"].active is True
+    assert people["resident"].active is True
 
 
 def test_a_command_of_someone_erased_while_it_runs_writes_nothing(
@@ -368,20 +378,21 @@ def test_a_command_of_someone_erased_while_it_runs_writes_nothing(
     _small(app)
     _plan_with_a_draft(app, "fac", "park", "plan")
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    # Bob's reaction has found its actor; now another process erases him.
+    # The resident's reaction has found its actor; now another process erases
+    # them.
     meanwhile(
         monkeypatch,
         "_plan",
         lambda: other.erase_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "texts": True}
+            {"actor": "resident", "stakeholder": "resident", "texts": True}
         ),
     )
     before = app.stored_event_count()
     try:
         with pytest.raises(NotAllowed) as refused:
             app.react_to_plan(
-                {"actor": "bob", "initiative": "park", "plan": "plan", "version": 1,
-                 "stance": "concern", "text": "A PRIVATE NOTE"}
+                {"actor": "resident", "initiative": "park", "plan": "plan",
+                 "version": 1, "stance": "concern", "text": "A PRIVATE NOTE"}
             )  # fmt: skip
     finally:
         other.close()
@@ -392,11 +403,17 @@ def test_a_command_of_someone_erased_while_it_runs_writes_nothing(
 
 def _harbour(app: Samenspraak) -> None:
     """A second initiative, with its own facilitator."""
-    app.register_stakeholder({"actor": "fac", "stakeholder": "hal", "name": "Hal"})
+    app.register_stakeholder(
+        {
+            "actor": "fac",
+            "stakeholder": "harbour-facilitator",
+            "name": "The facilitator of the harbour",
+        }
+    )
     app.start_initiative(
-        {"actor": "hal", "initiative": "harbour", "title": "The harbour",
-         "description": "The quay.", "area": "The harbour", "budget": "0",
-         "level": "consulting"}
+        {"actor": "harbour-facilitator", "initiative": "harbour",
+         "title": "The harbour", "description": "The quay.", "area": "The harbour",
+         "budget": "0", "level": "consulting"}
     )  # fmt: skip
 
 
@@ -406,46 +423,52 @@ def test_no_one_adds_someone_erased_while_the_join_runs(
     _small(app)
     _harbour(app)
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    # Hal adds Bob to the harbour; meanwhile Bob has himself erased.
+    # The harbour's facilitator adds the resident to the harbour; meanwhile the
+    # resident has themselves erased.
     meanwhile(
         monkeypatch,
         "_initiative",
-        lambda: other.erase_stakeholder({"actor": "bob", "stakeholder": "bob"}),
+        lambda: other.erase_stakeholder(
+            {"actor": "resident", "stakeholder": "resident"}
+        ),
     )
     before = app.stored_event_count()
     try:
         with pytest.raises(NotAllowed) as refused:
             app.join_initiative(
-                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
-                 "kind": "resident"}
+                {"actor": "harbour-facilitator", "initiative": "harbour",
+                 "stakeholder": "resident", "kind": "resident"}
             )  # fmt: skip
     finally:
         other.close()
     monkeypatch.undo()
     assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
     assert app.stored_event_count() == before + 2  # the park's leave and erasure
-    assert [s.ref for s in app.initiative_status("harbour").stakeholders] == ["hal"]
+    assert [s.ref for s in app.initiative_status("harbour").stakeholders] == [
+        "harbour-facilitator"
+    ]
 
 
 def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The erasure found Bob in the park only; before it was saved, Hal added him
-    to the harbour, where he reacted. The erasure runs again, and records itself in
-    both, with his reaction's text erased, in one transaction: nothing is left
-    half-erased, whatever stops the command afterwards."""
+    """The erasure found the resident in the park only; before it was saved, the
+    harbour's facilitator added them to the harbour, where they reacted. The
+    erasure runs again, and records itself in both, with their reaction's text
+    erased, in one transaction: nothing is left half-erased, whatever stops the
+    command afterwards."""
     _small(app)
     _harbour(app)
-    _plan_with_a_draft(app, "hal", "harbour", "quay")
+    _plan_with_a_draft(app, "harbour-facilitator", "harbour", "quay")
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
 
     def join_and_react() -> None:
         other.join_initiative(
-            {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
-             "kind": "resident"}
+            {"actor": "harbour-facilitator", "initiative": "harbour",
+             "stakeholder": "resident", "kind": "resident"}
         )  # fmt: skip
         other.react_to_plan(
-            {"actor": "bob", "initiative": "harbour", "plan": "quay", "version": 1,
+            {"actor": "resident", "initiative": "harbour", "plan": "quay", "version": 1,
              "stance": "concern", "text": "A PRIVATE NOTE"}
         )  # fmt: skip
 
@@ -462,7 +485,7 @@ def test_someone_added_elsewhere_while_their_erasure_runs_is_erased_there_too(
     monkeypatch.setattr(Samenspraak, "save", counted)
     try:
         erasure = app.erase_stakeholder(
-            {"actor": "bob", "stakeholder": "bob", "texts": True}
+            {"actor": "resident", "stakeholder": "resident", "texts": True}
         )
     finally:
         other.close()
@@ -525,36 +548,45 @@ def test_an_erasure_recorded_while_the_record_is_verified_is_no_tampering(
 def test_someone_removed_or_added_again_while_their_erasure_runs_is_erased(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    """The erasure read the views; before it loaded the harbour, Hal removed Bob
-    from it (or added him back): the erasure runs again, and is not refused."""
+    """The erasure read the views; before it loaded the harbour, the harbour's
+    facilitator removed the resident from it (or added them back): the erasure
+    runs again, and is not refused."""
     _small(app)
     _harbour(app)
     app.join_initiative(
-        {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
-         "kind": "resident"}
+        {"actor": "harbour-facilitator", "initiative": "harbour",
+         "stakeholder": "resident", "kind": "resident"}
     )  # fmt: skip
     if change == "added again":
         app.leave_initiative(
-            {"actor": "bob", "initiative": "harbour", "stakeholder": "bob"}
+            {"actor": "resident", "initiative": "harbour", "stakeholder": "resident"}
         )
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
 
-    def hal_changes_the_harbour() -> None:
+    def harbour_facilitator_changes_the_harbour() -> None:
         if change == "removed":
             other.leave_initiative(
-                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob"}
+                {
+                    "actor": "harbour-facilitator",
+                    "initiative": "harbour",
+                    "stakeholder": "resident",
+                }
             )
         else:
             other.join_initiative(
-                {"actor": "hal", "initiative": "harbour", "stakeholder": "bob",
-                 "kind": "resident"}
+                {"actor": "harbour-facilitator", "initiative": "harbour",
+                 "stakeholder": "resident", "kind": "resident"}
             )  # fmt: skip
 
     meanwhile(
-        monkeypatch, "_refuse_an_erasure_that_changes_nothing", hal_changes_the_harbour
+        monkeypatch,
+        "_refuse_an_erasure_that_changes_nothing",
+        harbour_facilitator_changes_the_harbour,
     )
     try:
-        erasure = app.erase_stakeholder({"actor": "bob", "stakeholder": "bob"})
+        erasure = app.erase_stakeholder(
+            {"actor": "resident", "stakeholder": "resident"}
+        )
     finally:
         other.close()
     monkeypatch.undo()
@@ -587,7 +619,11 @@ def test_nothing_erased_stays_in_the_files_bytes(
     portal = Samenspraak.open(db)  # a backend that has the record open all day
     me = {"actor": "facilitator", "initiative": CITY}
     app.register_stakeholder(
-        {"actor": "facilitator", "stakeholder": "facilitator", "name": "Fenna"}
+        {
+            "actor": "facilitator",
+            "stakeholder": "facilitator",
+            "name": "The facilitator of the centre",
+        }
     )
     app.start_initiative(
         {
@@ -603,8 +639,8 @@ def test_nothing_erased_stays_in_the_files_bytes(
         {
             "actor": "facilitator",
             "stakeholder": "resident",
-            "name": "Jantje Zwartepietersma",
-            "contact": "jantje@example.nl",
+            "name": "The resident by the windmill",
+            "contact": "windmill@example.nl",
         }
     )
     app.join_initiative({**me, "stakeholder": "resident", "kind": "resident"})
@@ -621,8 +657,8 @@ def test_nothing_erased_stays_in_the_files_bytes(
                 "actor": "resident",
                 "version": 1,
                 "stance": "concern",
-                "text": f"My dog Bello lives at Kerkstraat {n}.",
-                "section": f"Bello's street {n}",
+                "text": f"My dog, the spotted spaniel, lives at Kerkstraat {n}.",
+                "section": f"The spotted spaniel's street {n}",
             }
         )
     assert portal.plan_details(CITY, "traffic-plan").reactions
@@ -630,7 +666,12 @@ def test_nothing_erased_stays_in_the_files_bytes(
         {"actor": "facilitator", "stakeholder": "resident", "texts": True}
     )
     app.close()
-    personal = [b"Jantje", b"jantje@example", b"Bello", b"Kerkstraat"]
+    personal = [
+        b"by the windmill",
+        b"windmill@example",
+        b"spotted spaniel",
+        b"Kerkstraat",
+    ]
     for file in (db, db.with_name(db.name + "-wal")):
         held = file.read_bytes() if file.exists() else b""
         assert [p for p in personal if p in held] == [], file.name
@@ -643,7 +684,7 @@ def _someone_to_erase(app: Samenspraak) -> None:
     """A facilitator and a resident whose name and contact are in the record."""
     for ref in ("facilitator", "resident"):
         app.register_stakeholder({"actor": "facilitator", "stakeholder": ref,
-                                  "name": f"Jantje {ref}",
+                                  "name": f"The {ref} by the windmill",
                                   "contact": f"{ref}@example.nl"})  # fmt: skip
     me = {"actor": "facilitator", "initiative": CITY}
     app.start_initiative({**me, "title": "The centre", "description": "Together.",
@@ -705,7 +746,9 @@ def test_an_erasure_waits_for_a_reader_of_an_older_snapshot_without_holding_up_w
         assert erasure.released
         assert recorded_meanwhile
         assert recorded_meanwhile[0] < 0.5
-        assert _files_holding(db, b"Jantje resident", b"resident@example") == []
+        assert (
+            _files_holding(db, b"resident by the windmill", b"resident@example") == []
+        )
     finally:
         app.close()
         portal.close()
@@ -735,9 +778,11 @@ def test_an_erasure_a_reader_holds_up_too_long_says_so_and_is_released_later(
     finally:
         reader.close()
     try:
-        assert _files_holding(db, b"Jantje resident") == ["record.db-wal"]
+        assert _files_holding(db, b"resident by the windmill") == ["record.db-wal"]
         app.initiative_status(CITY)
-        assert _files_holding(db, b"Jantje resident", b"resident@example") == []
+        assert (
+            _files_holding(db, b"resident by the windmill", b"resident@example") == []
+        )
     finally:
         app.close()
         portal.close()
@@ -748,15 +793,16 @@ def test_an_export_while_someone_is_erased_is_made_again_without_them(
     app: Samenspraak, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texts: bool
 ) -> None:
     """The export reads the record a page at a time, and the texts of each page
-    as it goes. Bob is erased after the first page, with his name and reaction in
-    it, and a reader catches the views up, so that the later pages hold the
-    erasure: the bundle must not hold what was erased, as if read before."""
+    as it goes. The resident is erased after the first page, with their name and
+    reaction in it, and a reader catches the views up, so that the later pages
+    hold the erasure: the bundle must not hold what was erased, as if read
+    before."""
     from samenspraak.application import bundle as bundles  # noqa: PLC0415
 
     _small(app)
     _plan_with_a_draft(app, "fac", "park", "plan")
     app.react_to_plan(
-        {"actor": "bob", "initiative": "park", "plan": "plan", "version": 1,
+        {"actor": "resident", "initiative": "park", "plan": "plan", "version": 1,
          "stance": "concern", "text": "A PRIVATE NOTE"}
     )  # fmt: skip
     for day in range(1, 7):
@@ -766,22 +812,22 @@ def test_an_export_while_someone_is_erased_is_made_again_without_them(
              "attendance": 3, "summary": "Talked."}
         )  # fmt: skip
     other = Samenspraak.open(tmp_path / "samenspraak.db", create=False)
-    monkeypatch.setattr(bundles, "PAGE", 8)  # Bob's reaction is the 8th event
+    monkeypatch.setattr(bundles, "PAGE", 8)  # the resident's reaction is the 8th event
     pages = bundles._pages
     erased: list[str] = []
 
-    def bob_erased_after_the_first_page(*args: Any) -> Any:
+    def resident_erased_after_the_first_page(*args: Any) -> Any:
         read = pages(*args)
         yield next(read)
         if not erased:
             erasure = other.erase_stakeholder(
-                {"actor": "bob", "stakeholder": "bob", "texts": texts}
+                {"actor": "resident", "stakeholder": "resident", "texts": texts}
             )
             other.catch_up()
             erased.append(erasure.now_named)
         yield from read
 
-    monkeypatch.setattr(bundles, "_pages", bob_erased_after_the_first_page)
+    monkeypatch.setattr(bundles, "_pages", resident_erased_after_the_first_page)
     try:
         app.export_initiative("park", tmp_path / "park.zip")
     finally:
@@ -791,7 +837,7 @@ def test_an_export_while_someone_is_erased_is_made_again_without_them(
     assert erased
     with zipfile.ZipFile(tmp_path / "park.zip") as bundle:
         held = bundle.read("texts.jsonl") + bundle.read("stakeholders.jsonl")
-    assert b"Bob" not in held
+    assert b"by the pond" not in held
     assert (b"A PRIVATE NOTE" in held) is not texts
     replayed = Samenspraak.replay(tmp_path / "park.zip", tmp_path / "copy.db")
     assert replayed.head == str(app.audit_head("park"))

@@ -561,12 +561,13 @@ def test_a_correction_that_missed_a_join_meanwhile_is_run_again_on_postgresql(
     try:
         play(app, say=lambda line: None)
         app.register_stakeholder(
-            {"actor": "facilitator", "stakeholder": "hal", "name": "Hal"}
-        )
+            {"actor": "facilitator", "stakeholder": "harbour-facilitator",
+             "name": "The facilitator of the harbour"}
+        )  # fmt: skip
         app.start_initiative(
-            {"actor": "hal", "initiative": "harbour", "title": "The harbour",
-             "description": "The quay.", "area": "The harbour", "budget": "0",
-             "level": "consulting"}
+            {"actor": "harbour-facilitator", "initiative": "harbour",
+             "title": "The harbour", "description": "The quay.",
+             "area": "The harbour", "budget": "0", "level": "consulting"}
         )  # fmt: skip
         correct_in = Samenspraak._correct_in
         joined: list[bool] = []
@@ -575,8 +576,8 @@ def test_a_correction_that_missed_a_join_meanwhile_is_run_again_on_postgresql(
             if not joined:
                 joined.append(True)
                 other.join_initiative(
-                    {"actor": "hal", "initiative": "harbour", "stakeholder": "bakery",
-                     "kind": "entrepreneur"}
+                    {"actor": "harbour-facilitator", "initiative": "harbour",
+                     "stakeholder": "bakery", "kind": "entrepreneur"}
                 )  # fmt: skip
             return correct_in(self, *args, **kwargs)
 
@@ -598,9 +599,9 @@ def test_a_correction_that_missed_a_join_meanwhile_is_run_again_on_postgresql(
 def test_a_reaction_saved_while_its_giver_is_erased_is_erased_too_on_postgresql(
     schema: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Bob's reaction has checked, in its transaction, that he is not erased; his
-    erasure, saved at that moment by another engine, waits for it, then runs again
-    and erases its text too."""
+    """The bakery's reaction has checked, in its transaction, that the bakery is not
+    erased; its erasure, saved at that moment by another engine, waits for it, then
+    runs again and erases the reaction's text too."""
     from samenspraak.application.persistence import TextStoreRecorder  # noqa: PLC0415
 
     url = f"{SERVER}?schema={schema}"

@@ -548,7 +548,7 @@ def test_records_made_about_the_process_later_do_not_stretch_its_timeline(
             {"actor": "facilitator", "stakeholder": "resident-kerkstraat"}
         )
         app.correct_stakeholder(
-            {"actor": "bakery", "stakeholder": "bakery", "name": "Bakery Jansen"}
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The corner bakery"}
         )
         app.correct_meeting(
             {"actor": "facilitator", "initiative": CITY, "meeting": 1,
@@ -718,19 +718,19 @@ def test_a_reaction_met_in_part_reads_as_partly_adopted_everywhere(
         def do(use_case: str, **fields: object) -> object:
             return getattr(app, use_case)({"initiative": "park", **fields})
 
-        for who in ("fac", "bob"):
+        for who in ("fac", "resident"):
             app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
         app.start_initiative(
             {"actor": "fac", "initiative": "park", "title": "The park",
              "description": "Trees.", "area": "The park", "budget": "0",
              "level": "consulting"}
         )  # fmt: skip
-        do("join_initiative", actor="fac", stakeholder="bob", kind="resident")
+        do("join_initiative", actor="fac", stakeholder="resident", kind="resident")
         do("form_group", actor="fac", group="team", kind="working", name="Team",
            mandate="Plans the park.")  # fmt: skip
         do("create_plan", actor="fac", plan="plan", title="Plan", group="team")
         do("propose_draft", actor="fac", plan="plan", text="v1", changes="First.")
-        do("react_to_plan", actor="bob", plan="plan", version=1,
+        do("react_to_plan", actor="resident", plan="plan", version=1,
            stance="suggestion", text="Trees and a pond.")  # fmt: skip
         do("propose_draft", actor="fac", plan="plan", text="v2", changes="Trees.")
         do("adopt_change", actor="fac", plan="plan", reactions=[1], version=2,

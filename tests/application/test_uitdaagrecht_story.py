@@ -56,8 +56,8 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
     app = engine
     for ref, name in [
         ("facilitator", "The facilitator of participation"),
-        ("resident-iris", "A resident of the Vlinderbuurt"),
-        ("resident-omar", "Another resident of the Vlinderbuurt"),
+        ("resident-initiator", "A resident of the Vlinderbuurt"),
+        ("resident-volunteer", "Another resident of the Vlinderbuurt"),
         ("community-centre", "The community centre De Vlinder"),
         ("civil-servant-green", "The civil servant for public green"),
         ("council-member", "A council member"),
@@ -91,8 +91,8 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
 
     # --- Challenge: the challengers write their offer; civil servants observe -----
     for ref, kind in [
-        ("resident-iris", "resident"),
-        ("resident-omar", "resident"),
+        ("resident-initiator", "resident"),
+        ("resident-volunteer", "resident"),
         ("community-centre", "institution"),
     ]:
         on(app, "join_initiative", ref, stakeholder=ref, kind=kind)
@@ -101,14 +101,14 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
     on(app, "form_group", "facilitator", group="challengers", kind="working",
        name="The green team of the Vlinderbuurt",
        mandate="Write the offer and, if it is granted, carry it out")  # fmt: skip
-    for member in ("resident-iris", "community-centre"):
+    for member in ("resident-initiator", "community-centre"):
         on(app, "add_member", "facilitator", group="challengers", stakeholder=member)
-    on(app, "create_plan", "resident-iris", plan=OFFER,
+    on(app, "create_plan", "resident-initiator", plan=OFFER,
        title="Our offer: we maintain the green strips", group="challengers")  # fmt: skip
     on(app, "propose_draft", "community-centre", plan=OFFER,
        text="We mow, prune and plant the six green strips, for EUR 18,000 a year.",
        changes="First version")  # fmt: skip
-    support = on(app, "react_to_plan", "resident-omar", plan=OFFER, version=1,
+    support = on(app, "react_to_plan", "resident-volunteer", plan=OFFER, version=1,
                  stance="support", text="Count me in for the mowing.")  # fmt: skip
     with pytest.raises(NotAllowed) as observing:
         on(app, "react_to_plan", "civil-servant-green", plan=OFFER, version=1,
@@ -126,16 +126,16 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
     with pytest.raises(NotAllowed) as early:
         advance(app, "municipal-decision")
     assert early.value.rule == "a_phase_is_left_when_its_guards_hold"
-    on(app, "propose_draft", "resident-iris", plan=OFFER,
+    on(app, "propose_draft", "resident-initiator", plan=OFFER,
        text="We mow, prune shrubs and plant the six strips, for EUR 15,000 a year; "
        "the trees stay with the municipality. The community centre insures the "
        "volunteers.", changes="Trees left out; volunteers insured")  # fmt: skip
-    on(app, "adopt_change", "resident-iris", plan=OFFER, reactions=[trees],
+    on(app, "adopt_change", "resident-initiator", plan=OFFER, reactions=[trees],
        version=2, explanation="The trees stay with the arborists.")  # fmt: skip
     on(app, "defend_position", "community-centre", plan=OFFER,
        reactions=[liability],
        reasoning="Our volunteer insurance covers it; the policy is attached.")  # fmt: skip
-    on(app, "note_support", "resident-iris", plan=OFFER, reactions=[support])
+    on(app, "note_support", "resident-initiator", plan=OFFER, reactions=[support])
     on(app, "finalise_plan", "community-centre", plan=OFFER)
     advance(app, "municipal-decision")
 
@@ -156,15 +156,15 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
         on(app, "record_progress", "community-centre", action="green-strips",
            percent=50, milestone="Four strips planted")  # fmt: skip
         with pytest.raises(NotAllowed) as outsider:
-            on(app, "record_progress", "resident-omar", action="green-strips",
+            on(app, "record_progress", "resident-volunteer", action="green-strips",
                percent=60)  # fmt: skip
         assert outsider.value.rule == "only_the_owner_or_the_facilitator_follows_up"
         # A neighbour who lends a hand joins the challengers' group.
         on(app, "add_member", "facilitator", group="challengers",
-           stakeholder="resident-omar")  # fmt: skip
-        on(app, "record_progress", "resident-omar", action="green-strips",
+           stakeholder="resident-volunteer")  # fmt: skip
+        on(app, "record_progress", "resident-volunteer", action="green-strips",
            percent=60, milestone="The fifth strip planted")  # fmt: skip
-        on(app, "record_progress", "resident-iris", action="green-strips",
+        on(app, "record_progress", "resident-initiator", action="green-strips",
            percent=100, milestone="All six strips maintained for a year")  # fmt: skip
         [action] = status(app).implementation
         assert (action.percent, action.status, action.group) == (
@@ -198,7 +198,7 @@ def test_the_right_to_challenge_from_the_offer_to_its_evaluation(
                      kind="residents-meeting", place="De Vlinder", attendance=30,
                      summary="The neighbourhood looks back on its year of green.")  # fmt: skip
         heard = on(app, "react_to_plan", "facilitator", plan="evaluation",
-                   version=1, stakeholder="resident-omar", meeting=evening,
+                   version=1, stakeholder="resident-volunteer", meeting=evening,
                    stance="suggestion", text="Ask the school to join next year.")  # fmt: skip
         on(app, "defend_position", "facilitator", plan="evaluation",
            reactions=[heard], reasoning="The school is asked in the next offer.")  # fmt: skip
@@ -237,28 +237,34 @@ def test_the_facilitator_records_a_reaction_given_by_letter_or_at_a_meeting(
     for its author; a civil servant is still not heard through them while the
     challengers write their offer."""
     app = engine
-    for ref in ("facilitator", "resident-iris", "resident-omar", "civil-servant"):
+    for ref in (
+        "facilitator",
+        "resident-initiator",
+        "resident-volunteer",
+        "civil-servant",
+    ):
         app.register_stakeholder({"actor": ref, "stakeholder": ref, "name": ref})
     app.start_initiative(
         {"actor": "facilitator", "initiative": SLUG, "title": "Uitdaagrecht",
          "description": "The green.", "area": "Vlinderbuurt", "budget": "1.00",
          "level": "co-producing", "template": "uitdaagrecht"}
     )  # fmt: skip
-    for ref in ("resident-iris", "resident-omar"):
+    for ref in ("resident-initiator", "resident-volunteer"):
         on(app, "join_initiative", ref, stakeholder=ref, kind="resident")
     on(app, "join_initiative", "facilitator", stakeholder="civil-servant",
        kind="civil-servant")  # fmt: skip
     on(app, "form_group", "facilitator", group="challengers", kind="working",
        name="The green team", mandate="The offer")  # fmt: skip
     on(app, "add_member", "facilitator", group="challengers",
-       stakeholder="resident-iris")  # fmt: skip
-    on(app, "create_plan", "resident-iris", plan=OFFER, title="Our offer",
+       stakeholder="resident-initiator")  # fmt: skip
+    on(app, "create_plan", "resident-initiator", plan=OFFER, title="Our offer",
        group="challengers")  # fmt: skip
-    on(app, "propose_draft", "resident-iris", plan=OFFER, text="We mow.",
+    on(app, "propose_draft", "resident-initiator", plan=OFFER, text="We mow.",
        changes="First version")  # fmt: skip
     by_letter = {"plan": OFFER, "version": 1, "channel": "letter"}
-    on(app, "react_to_plan", "facilitator", **by_letter, stakeholder="resident-omar",
-       stance="support", text="I will help.")  # fmt: skip
+    on(app, "react_to_plan", "facilitator", **by_letter,
+       stakeholder="resident-volunteer", stance="support",
+       text="I will help.")  # fmt: skip
     with pytest.raises(NotAllowed) as observing:
         on(app, "react_to_plan", "facilitator", **by_letter,
            stakeholder="civil-servant", stance="concern", text="Who is liable?")  # fmt: skip
@@ -274,7 +280,7 @@ def test_the_facilitator_records_a_reaction_given_by_letter_or_at_a_meeting(
     on(app, "withdraw_reaction", "facilitator", plan=OFFER, reaction=second)
     reactions = app.plan_details(SLUG, OFFER).reactions
     assert [(r.number, r.stakeholder, r.channel) for r in reactions[:2]] == [
-        (1, "resident-omar", "letter"),
+        (1, "resident-volunteer", "letter"),
         (question, "civil-servant", "letter"),
     ]
     assert reactions[2].withdrawn

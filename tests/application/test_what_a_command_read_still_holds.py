@@ -35,7 +35,7 @@ def other(app: Samenspraak, url: str) -> Iterator[Samenspraak]:
 
 
 def _park(app: Samenspraak, template: str = "overheidsparticipatie@1") -> None:
-    """The park: a facilitator, Bob a resident, a working group's plan with a first
+    """The park: a facilitator, a resident, a working group's plan with a first
     draft, open to reactions."""
     app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
     app.start_initiative(
@@ -43,9 +43,16 @@ def _park(app: Samenspraak, template: str = "overheidsparticipatie@1") -> None:
          "description": "What the park needs.", "area": "The park", "budget": "0",
          "level": "co-deciding", "template": template}
     )  # fmt: skip
-    app.register_stakeholder({"actor": "fac", "stakeholder": "bob", "name": "Bob"})
+    app.register_stakeholder(
+        {"actor": "fac", "stakeholder": "resident", "name": "The resident"}
+    )
     app.join_initiative(
-        {"actor": "fac", "initiative": "park", "stakeholder": "bob", "kind": "resident"}
+        {
+            "actor": "fac",
+            "initiative": "park",
+            "stakeholder": "resident",
+            "kind": "resident",
+        }
     )
     app.form_group(
         {"actor": "fac", "initiative": "park", "group": "team", "kind": "working",
@@ -61,9 +68,9 @@ def _park(app: Samenspraak, template: str = "overheidsparticipatie@1") -> None:
     )  # fmt: skip
 
 
-def _bob_reacts(app: Samenspraak) -> int:
+def _resident_reacts(app: Samenspraak) -> int:
     return app.react_to_plan(
-        {"actor": "bob", "initiative": "park", "plan": "paths", "version": 1,
+        {"actor": "resident", "initiative": "park", "plan": "paths", "version": 1,
          "stance": "concern", "text": "Too few benches."}
     )  # fmt: skip
 
@@ -89,7 +96,7 @@ def test_a_reaction_judged_while_the_initiative_closes_is_refused_as_after_the_c
         ),
     )
     with pytest.raises(NotAllowed) as refused:
-        _bob_reacts(app)
+        _resident_reacts(app)
     monkeypatch.undo()
     assert ran == [True]
     assert refused.value.rule == "a_closed_initiative_takes_no_commands"
@@ -106,11 +113,11 @@ def test_a_stakeholder_who_left_while_their_reaction_ran_is_not_recorded_reactin
     _park(app)
     just_before_saving(
         lambda: other.leave_initiative(
-            {"actor": "bob", "initiative": "park", "stakeholder": "bob"}
+            {"actor": "resident", "initiative": "park", "stakeholder": "resident"}
         ),
     )
     with pytest.raises(NotAllowed) as refused:
-        _bob_reacts(app)
+        _resident_reacts(app)
     monkeypatch.undo()
     assert refused.value.rule == "only_joined_stakeholders_act"
     assert "ReactionAdded" not in _events(app)
@@ -123,10 +130,10 @@ def test_a_reaction_given_while_the_phase_was_advanced_keeps_it_from_advancing(
     just_before_saving: BeforeSaving,
 ) -> None:
     """The society-decides phase is left only when every reaction is answered. The
-    facilitator's advance read that none was open; Bob's reaction came before the
-    advance was saved. It runs again, sees the reaction, and is refused."""
+    facilitator's advance read that none was open; the resident's reaction came
+    before the advance was saved. It runs again, sees the reaction, and is refused."""
     _park(app, "overheidsparticipatie@2")
-    ran = just_before_saving(lambda: _bob_reacts(other))
+    ran = just_before_saving(lambda: _resident_reacts(other))
     with pytest.raises(NotAllowed) as refused:
         app.advance_phase({"actor": "fac", "initiative": "park"})
     monkeypatch.undo()
@@ -168,7 +175,7 @@ def test_closing_early_counts_a_reaction_given_while_it_read_the_plans(
     just_before_saving: BeforeSaving,
 ) -> None:
     _park(app)
-    just_before_saving(lambda: _bob_reacts(other))
+    just_before_saving(lambda: _resident_reacts(other))
     closing = app.close_initiative(
         {"actor": "fac", "initiative": "park", "outcome": "Stopped."}
     )
@@ -186,7 +193,7 @@ def test_the_council_is_given_the_head_as_it_stood_when_it_was_informed(
     """A reaction recorded while the informing read the head comes before the
     informing in the record, so the head it gives the council includes it."""
     _park(app)
-    just_before_saving(lambda: _bob_reacts(other))
+    just_before_saving(lambda: _resident_reacts(other))
     app.inform_council(
         {"actor": "fac", "initiative": "park", "document_title": "The plan",
          "document_sha256": SHA, "session": "formal",
@@ -227,18 +234,20 @@ def test_a_reaction_saved_while_someone_else_joins_is_saved_at_its_first_try(
     does not make the reaction run again (on a busy evening, many join while
     others react)."""
     _park(app)
-    other.register_stakeholder({"actor": "fac", "stakeholder": "ann", "name": "Ann"})
+    other.register_stakeholder(
+        {"actor": "fac", "stakeholder": "neighbour", "name": "The neighbour"}
+    )
 
     def others_add() -> None:
         other.join_initiative({"actor": "fac", "initiative": "park",
-                               "stakeholder": "ann", "kind": "resident"})  # fmt: skip
+                               "stakeholder": "neighbour", "kind": "resident"})  # fmt: skip
         other.hold_meeting({"actor": "fac", "initiative": "park", "starts_at": _now(),
                             "kind": "residents-meeting", "place": "The park",
                             "attendance": 12, "summary": "A walk."})  # fmt: skip
 
     ran = just_before_saving(others_add)
     tries = _tries_of(monkeypatch, "_plan")
-    _bob_reacts(app)
+    _resident_reacts(app)
     monkeypatch.undo()
     assert ran == [True]
     assert tries == [1]
@@ -253,8 +262,8 @@ def test_a_decision_taken_while_someone_joins_runs_again_and_counts_them(
 ) -> None:
     """Who takes part decides a decision point's outcome (a consensus needs every
     eligible participant), so taking a decision depends on every change of the
-    initiative, joins included: Ann joined before the decision was saved, and the
-    consensus that Bob alone would have made is not reached."""
+    initiative, joins included: the neighbour joined before the decision was saved,
+    and the consensus that the resident alone would have made is not reached."""
     _park(app)
     app.put_decision_point(
         {"actor": "fac", "initiative": "park", "decision": "first",
@@ -262,15 +271,17 @@ def test_a_decision_taken_while_someone_joins_runs_again_and_counts_them(
          "options": [{"key": "a", "label": "Trees"}, {"key": "b", "label": "Benches"}]}
     )  # fmt: skip
     app.take_position(
-        {"actor": "bob", "initiative": "park", "decision": "first", "option": "a"}
+        {"actor": "resident", "initiative": "park", "decision": "first", "option": "a"}
     )
-    other.register_stakeholder({"actor": "fac", "stakeholder": "ann", "name": "Ann"})
+    other.register_stakeholder(
+        {"actor": "fac", "stakeholder": "neighbour", "name": "The neighbour"}
+    )
 
-    def ann_joins() -> None:
+    def neighbour_joins() -> None:
         other.join_initiative({"actor": "fac", "initiative": "park",
-                               "stakeholder": "ann", "kind": "resident"})  # fmt: skip
+                               "stakeholder": "neighbour", "kind": "resident"})  # fmt: skip
 
-    just_before_saving(ann_joins)
+    just_before_saving(neighbour_joins)
     tries = _tries_of(monkeypatch, "_decision")
     outcome = app.decide({"actor": "fac", "initiative": "park", "decision": "first"})
     monkeypatch.undo()
@@ -294,17 +305,17 @@ def test_an_engine_whose_cache_is_not_fast_forwarded_sees_what_others_recorded(
         settings={"AGGREGATE_CACHE_MAXSIZE": "16", "AGGREGATE_CACHE_FASTFORWARD": "n"},
     )
     try:
-        assert _bob_reacts(cached) == 1  # the initiative and plan are cached now
+        assert _resident_reacts(cached) == 1  # the initiative and plan are cached now
         other.react_to_plan(
             {"actor": "fac", "initiative": "park", "plan": "paths", "version": 1,
              "stance": "support", "text": "Fine."}
         )  # fmt: skip
-        assert _bob_reacts(cached) == 3  # the plan read again after the collision
+        assert _resident_reacts(cached) == 3  # the plan read again after the collision
         other.close_initiative(
             {"actor": "fac", "initiative": "park", "outcome": "Done."}
         )
         with pytest.raises(NotAllowed) as refused:
-            _bob_reacts(cached)
+            _resident_reacts(cached)
         assert refused.value.rule == "a_closed_initiative_takes_no_commands"
     finally:
         cached.close()

@@ -106,15 +106,15 @@ def test_a_budget_on_version_1_migrated_to_2_in_its_feasibility_check(
     day_one = datetime(2026, 4, 6, 9, 0, tzinfo=UTC)
     with frozen_at(day_one):
         _registered(ok, db)
-        for ref in ("anna", "cees"):
+        for ref in ("resident", "civil-servant"):
             ok(db, "stakeholder", "register", ref, "--name", ref.title(),
                actor="facilitator")  # fmt: skip
         ok(db, "initiative", "start", "park", "--title", "Burgerbegroting",
            "--description", "EUR 50,000 for the park.", "--area", "The park",
            "--budget", "50000.00", "--level", "co-deciding",
            "--template", "burgerbegroting@1", actor="facilitator")  # fmt: skip
-        ok(db, "stakeholder", "join", "park", "anna", "--kind", "resident",
-           actor="anna")  # fmt: skip
+        ok(db, "stakeholder", "join", "park", "resident", "--kind", "resident",
+           actor="resident")  # fmt: skip
         ok(db, "group", "form", "park", "team", "--kind", "working", "--name",
            "Team", "--mandate", "The budget plan.", actor="facilitator")  # fmt: skip
         ok(db, "plan", "create", "park", "budget", "--title", "Budget", "--group",
@@ -122,12 +122,12 @@ def test_a_budget_on_version_1_migrated_to_2_in_its_feasibility_check(
         ok(db, "plan", "propose", "park", "budget", "--text", "Propose!",
            "--changes", "First.", actor="facilitator")  # fmt: skip
         ok(db, "plan", "react", "park", "budget", "--version", "1", "--stance",
-           "suggestion", "--text", "Floodlights.", actor="anna")  # fmt: skip
+           "suggestion", "--text", "Floodlights.", actor="resident")  # fmt: skip
     with frozen_at(day_one + timedelta(days=43)):
         ok(db, "initiative", "advance", "park", actor="facilitator")
-        ok(db, "stakeholder", "join", "park", "cees", "--kind", "civil-servant",
-           actor="facilitator")  # fmt: skip
-        assert refused(db, "group", "add", "park", "team", "cees",
+        ok(db, "stakeholder", "join", "park", "civil-servant", "--kind",
+           "civil-servant", actor="facilitator")  # fmt: skip
+        assert refused(db, "group", "add", "park", "team", "civil-servant",
                        actor="facilitator") == (
             "In the phase feasibility-check of park, a facilitator may not add "
             "members to groups; its template lets them do so in the phase "
@@ -143,12 +143,13 @@ def test_a_budget_on_version_1_migrated_to_2_in_its_feasibility_check(
             "2",
             "feasibility-check",
         )
-        ok(db, "group", "add", "park", "team", "cees", actor="facilitator")
-        todo = json.loads(ok(db, "todo", "--json", actor="cees").stdout)
+        ok(db, "group", "add", "park", "team", "civil-servant", actor="facilitator")
+        todo = json.loads(ok(db, "todo", "--json", actor="civil-servant").stdout)
         assert [(i["kind"], i["subject"], i["count"]) for i in todo] == [
             ("unanswered-reactions", "budget", 1)
         ]
         ok(db, "plan", "defend", "park", "budget", "--reaction", "1", "--reasoning",
-           "Not feasible: it costs more than the budget.", actor="cees")  # fmt: skip
-        assert json.loads(ok(db, "todo", "--json", actor="cees").stdout) == []
+           "Not feasible: it costs more than the budget.",
+           actor="civil-servant")  # fmt: skip
+        assert json.loads(ok(db, "todo", "--json", actor="civil-servant").stdout) == []
         ok(db, "initiative", "advance", "park", actor="facilitator")

@@ -282,7 +282,7 @@ def test_two_interleaved_initiatives_each_keep_their_own_chain(tmp_path: Path) -
     try:
         f = "facilitator"
         app.register_stakeholder({"actor": f, "stakeholder": f, "name": "F"})
-        app.register_stakeholder({"actor": f, "stakeholder": "ann", "name": "Ann"})
+        app.register_stakeholder({"actor": f, "stakeholder": "resident", "name": "R"})
         for slug in ("north", "south"):
             app.start_initiative(
                 {
@@ -310,7 +310,7 @@ def test_two_interleaved_initiatives_each_keep_their_own_chain(tmp_path: Path) -
             {
                 "actor": f,
                 "initiative": "south",
-                "stakeholder": "ann",
+                "stakeholder": "resident",
                 "kind": "resident",
             }
         )
@@ -416,7 +416,7 @@ def test_a_withdrawn_reaction_is_marked_in_the_response_report(tmp_path: Path) -
                 "level": "co-deciding",
             }
         )
-        for ref, kind in (("alice", "resident"), ("bob", "entrepreneur")):
+        for ref, kind in (("resident", "resident"), ("entrepreneur", "entrepreneur")):
             app.register_stakeholder({"actor": f, "stakeholder": ref, "name": ref})
             app.join_initiative(
                 {"actor": f, "initiative": place, "stakeholder": ref, "kind": kind}
@@ -432,11 +432,11 @@ def test_a_withdrawn_reaction_is_marked_in_the_response_report(tmp_path: Path) -
             }
         )
         app.add_member(
-            {"actor": f, "initiative": place, "group": "g", "stakeholder": "alice"}
+            {"actor": f, "initiative": place, "group": "g", "stakeholder": "resident"}
         )
         app.create_plan(
             {
-                "actor": "alice",
+                "actor": "resident",
                 "initiative": place,
                 "plan": "p",
                 "title": "P",
@@ -445,7 +445,7 @@ def test_a_withdrawn_reaction_is_marked_in_the_response_report(tmp_path: Path) -
         )
         app.propose_draft(
             {
-                "actor": "alice",
+                "actor": "resident",
                 "initiative": place,
                 "plan": "p",
                 "text": "Trees.",
@@ -454,12 +454,12 @@ def test_a_withdrawn_reaction_is_marked_in_the_response_report(tmp_path: Path) -
         )
         for stance, text in (("concern", "Too few benches."), ("support", "Nice.")):
             app.react_to_plan(
-                {"actor": "bob", "initiative": place, "plan": "p", "version": 1,
-                 "stance": stance, "text": text}
+                {"actor": "entrepreneur", "initiative": place, "plan": "p",
+                 "version": 1, "stance": stance, "text": text}
             )  # fmt: skip
         app.catch_up()  # the reactions in one batch, the withdrawal in the next
         app.withdraw_reaction(
-            {"actor": "bob", "initiative": place, "plan": "p", "reaction": 1}
+            {"actor": "entrepreneur", "initiative": place, "plan": "p", "reaction": 1}
         )
         app.catch_up()
         rows = app.responses.responses(str(initiative_id(place)))
