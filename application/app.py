@@ -1924,11 +1924,13 @@ class Samenspraak(Application[UUID]):
         ]
         return reactions, read
 
-    def inform_council(self, command: c.InformCouncil | Mapping[str, Any]) -> None:
-        """Record which document (by its SHA-256) went to which council session."""
+    def inform_council(self, command: c.InformCouncil | Mapping[str, Any]) -> int:
+        """Record which document (by its SHA-256) went to which council session;
+        returns the informing's number (from 1), which a follow-up and a
+        correction name."""
         cmd = parse(c.InformCouncil, command)
 
-        def run() -> None:
+        def run() -> int:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
             self._permit(initiative, actor, "inform_council")
@@ -1950,8 +1952,9 @@ class Samenspraak(Application[UUID]):
                 audit_head=str(head) if head else None,
             )
             self.save(initiative, texts=texts.texts, nothing_since=read)
+            return len(initiative.council_informings)
 
-        self._run(run)
+        return self._run(run)
 
     def correct_council_informing(
         self, command: c.CorrectCouncilInforming | Mapping[str, Any]

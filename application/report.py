@@ -234,6 +234,16 @@ class ReactionEntry(Part):
     (it counts from then; ``recorded_at`` is when it was recorded)."""
 
 
+class ReactionPeriodEntry(Part):
+    """A reaction period opened on a plan: from when to when everyone could react."""
+
+    opened_at: datetime
+    closes_at: datetime
+    phase: str | None
+    """The initiative's phase it was opened in, and held in (None: recorded before
+    periods kept their phase)."""
+
+
 class PlanEntry(Part):
     plan: str
     title: str | None
@@ -244,6 +254,8 @@ class PlanEntry(Part):
     finalised_at: datetime | None
     reactions: int
     unanswered: list[int]
+    reaction_periods: list[ReactionPeriodEntry] = []
+    """The reaction periods opened on it (``plan period``), in the order opened."""
 
 
 class OptionEntry(Part):
@@ -816,6 +828,14 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
         reactions=len(reactions),
         unanswered=[
             r["number"] for r in reactions if r["answer"] is None and not r["withdrawn"]
+        ],
+        reaction_periods=[
+            ReactionPeriodEntry(
+                opened_at=_time(period["opened_at"]),
+                closes_at=_time(period["closes_at"]),
+                phase=period.get("phase"),
+            )
+            for period in p.get("reaction_periods", [])
         ],
     )
 

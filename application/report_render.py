@@ -656,7 +656,24 @@ def _plan_status(p: PlanEntry, w: Words) -> str:
         if p.final_version is not None
         else w("not_final")
     )
-    return f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · {status}"
+    periods = _periods_part(p, w)
+    return (
+        f"{w('group')}: {_md(p.group)} · {w('created')}: {w.when(p.created_at)} · "
+        f"{_md(periods) + ' · ' if periods else ''}{status}"
+    )
+
+
+def _periods_part(p: PlanEntry, w: Words) -> str:
+    """From when to when everyone could react to the plan, for each reaction
+    period opened on it; empty when none was."""
+    if not p.reaction_periods:
+        return ""
+    key = "reaction_period" if len(p.reaction_periods) == 1 else "reaction_periods"
+    spans = "; ".join(
+        w("from_to", start=w.when(x.opened_at), end=w.when(x.closes_at))
+        for x in p.reaction_periods
+    )
+    return f"{w(key)}: {spans}"
 
 
 def _adopts(v: VersionEntry, w: Words) -> str:
@@ -1271,10 +1288,12 @@ def _html_plans(r: ParticipationReport, w: Words) -> str:
             if p.final_version is not None
             else w("not_final")
         )
+        periods = _periods_part(p, w)
         out.append(
             f"<h3>{_e(w.text(p.title))} <code>{_e(p.plan)}</code></h3>"
             f'<p class="small muted">{_e(w("group"))}: {_e(p.group)} · '
             f"{_e(w('created'))}: {_e(w.when(p.created_at))} · "
+            f"{_e(periods) + ' · ' if periods else ''}"
             f'<span class="badge {"b-adopted" if p.final_version else "b-noted"}">'
             f"{_e(status)}</span></p>"
         )

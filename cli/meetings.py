@@ -304,7 +304,8 @@ def council_inform(
     session: str,
     when: str | None,
 ) -> None:
-    """Record that the council was informed with a document (facilitator).
+    """Record that the council was informed with a document (facilitator); prints
+    the informing's number, which council follow-up and council correct name.
 
     \b
     Example:
@@ -323,10 +324,11 @@ def council_inform(
             "informed_at": when or clock.now(),
         },
     )
-    obj.app(write=True).inform_council(command)
+    number = obj.app(write=True).inform_council(command)
+    click.echo(number)
     done(
-        f"Recorded: the council was informed ({session}), "
-        f"document sha256 {command.document_sha256}."
+        f"Recorded informing {number} of the council in {command.initiative} "
+        f"({session}), document sha256 {command.document_sha256}."
     )
 
 

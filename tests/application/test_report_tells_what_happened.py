@@ -368,3 +368,45 @@ def test_meetings_are_reported_in_the_order_they_took_place_not_the_order_record
     assert [m.number for m in report.meetings] == [2, 1]
     markdown = render_markdown(report, "en")
     assert markdown.index("| 2 | Thu 5 Mar 2026") < markdown.index("| 1 | Thu 19 Mar")
+
+
+def test_a_plans_reaction_periods_show_from_when_to_when_everyone_could_react(
+    started: Samenspraak, do: Do
+) -> None:
+    do(march(2), started.form_group, group="working", kind="working", name="W",
+       mandate="Draft the traffic plan.")  # fmt: skip
+    do(march(2), started.add_member, group="working", stakeholder="resident-1")
+    do(march(2), started.create_plan, plan="traffic-plan", title="Traffic plan",
+       group="working")  # fmt: skip
+    do(march(3), started.propose_draft, plan="traffic-plan", text="A loop.",
+       changes="First draft.")  # fmt: skip
+    # Before a period opens, there is nothing to say about one.
+    markdown = render_markdown(report_at(started, march(3, 10)), "en")
+    assert "Reaction period" not in markdown
+    do(march(3, 10), started.open_reaction_period, plan="traffic-plan", days=14)
+    with frozen_at(march(18)):
+        started.tick()
+    do(march(20), started.open_reaction_period, plan="traffic-plan",
+       closes_at="2026-04-01T00:00+02:00")  # fmt: skip
+    report = report_at(started, march(21))
+    [plan] = report.plans
+    assert [(p.opened_at, p.closes_at) for p in plan.reaction_periods] == [
+        (march(3, 10), march(17, 10)),
+        (march(20), datetime(2026, 4, 1, 0, 0, tzinfo=CEST)),
+    ]
+    periods_nl = (
+        "Reactietermijnen: 3 mrt 2026, 10:00 tot 17 mrt 2026, 10:00; "
+        "20 mrt 2026, 09:00 tot 1 apr 2026, 00:00"
+    )
+    assert periods_nl in render_markdown(report, "nl")
+    periods_en = (
+        "Reaction periods: 3 Mar 2026, 10:00 to 17 Mar 2026, 10:00; "
+        "20 Mar 2026, 09:00 to 1 Apr 2026, 00:00"
+    )
+    assert periods_en in render_html(report, "en")
+    assert '"reaction_periods": [' in render_json(report)
+    # As it stood before the second period opened: only the first.
+    with frozen_at(march(21)):
+        earlier_report = started.participation_report("x", as_of=march(19).isoformat())
+    earlier = render_markdown(earlier_report, "en")
+    assert "Reaction period: 3 Mar 2026, 10:00 to 17 Mar 2026, 10:00 ·" in earlier

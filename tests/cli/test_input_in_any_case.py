@@ -83,7 +83,8 @@ def test_the_council_confirmation_gives_the_hash_trimmed_and_in_lower_case(
         "--sha256", f" {digest.upper()} ", "--session", "formal", actor="facilitator",
     )  # fmt: skip
     assert informed.stderr == (
-        f"Recorded: the council was informed (formal), document sha256 {digest}.\n"
+        f"Recorded informing 1 of the council in city-centre (formal), "
+        f"document sha256 {digest}.\n"
     )
     council = json.loads(
         ok(stage_copy, "council", "list", "city-centre", "--json").stdout

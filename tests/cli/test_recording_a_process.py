@@ -34,6 +34,30 @@ def _says(result: Result, stdout: str, stderr: str) -> None:
     assert (result.stdout, result.stderr) == (stdout, stderr)
 
 
+def test_informing_the_council_prints_its_number_for_the_follow_up_and_the_correction(
+    ok: Run, stage_copy: Path
+) -> None:
+    digest = hashlib.sha256(b"the vision, version 1").hexdigest()
+    for session, number in (("informal", "1"), ("letter", "2")):
+        informed = ok(
+            stage_copy, "council", "inform", CITY, "--title", "Vision",
+            "--sha256", digest, "--session", session, actor=F,
+        )  # fmt: skip
+        _says(
+            informed,
+            f"{number}\n",
+            f"Recorded informing {number} of the council in city-centre ({session}), "
+            f"document sha256 {digest}.\n",
+        )
+    # The number it printed is the one the follow-up names.
+    number = informed.stdout.strip()
+    followed = ok(
+        stage_copy, "council", "follow-up", CITY, "--informing", number,
+        "--summary", "The council asked for a traffic plan.", actor=F,
+    )  # fmt: skip
+    assert followed.stderr == "Recorded the council's follow-up of informing 2.\n"
+
+
 def _react(ok: Run, db: Path, actor: str, stance: str, text: str, *extra: str) -> str:
     result = ok(
         db,
@@ -721,8 +745,9 @@ def test_informing_the_council_with_a_document_records_the_sha256_of_its_bytes(
     )
     _says(
         informed,
-        "",
-        f"Recorded: the council was informed (informal), document sha256 {digest}.\n",
+        "1\n",
+        f"Recorded informing 1 of the council in city-centre (informal), "
+        f"document sha256 {digest}.\n",
     )
     (council,) = read_json(stage_copy, "council", "list", CITY)
     assert council["document_sha256"] == digest
