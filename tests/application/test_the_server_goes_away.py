@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,10 +76,15 @@ def relay() -> Iterator[Relay]:
 
 
 def _while_waiting_for(
-    schema: str, table: str, action: Callable[[], Any], relay: Relay
+    schema: str,
+    table: str,
+    action: Callable[[], Any],
+    relay: Relay,
+    mode: str = "ACCESS EXCLUSIVE",
 ) -> BaseException | None:
-    """Run ``action`` while another session holds ``table`` locked; cut the relay
-    once it waits for the lock, then let the lock go. What it raised, if anything."""
+    """Run ``action`` while another session holds ``table`` locked (in ``mode``);
+    cut the relay once it waits for the lock, then let the lock go. What it
+    raised, if anything."""
     import psycopg  # noqa: PLC0415
 
     raised: list[BaseException] = []
@@ -90,7 +96,7 @@ def _while_waiting_for(
             raised.append(error)
 
     with psycopg.connect(SERVER) as holder:
-        holder.execute(f"LOCK TABLE {schema}.{table} IN ACCESS EXCLUSIVE MODE")
+        holder.execute(f"LOCK TABLE {schema}.{table} IN {mode} MODE")
         worker = threading.Thread(target=run)
         worker.start()
         deadline = time.monotonic() + 20
@@ -205,3 +211,37 @@ def test_a_pool_with_no_connection_to_give_is_said_in_one_sentence(schema: str) 
         "were using every connection its pool may open (POSTGRES_POOL_SIZE and "
         "POSTGRES_MAX_OVERFLOW); try again."
     )
+
+
+def test_a_server_that_goes_away_while_a_bundle_is_replayed_keeps_none_of_it(
+    schema: str, relay: Relay, tmp_path: Path
+) -> None:
+    source = Samenspraak.open(str(tmp_path / "source.db"))
+    try:
+        source.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        source.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "The park",
+             "description": "What the park needs.", "area": "The park",
+             "budget": "0", "level": "co-deciding"}
+        )  # fmt: skip
+        source.export_initiative("park", tmp_path / "park.zip")
+    finally:
+        source.close()
+    Samenspraak.open(f"{SERVER}?schema={schema}").close()  # its tables, to lock
+    through = f"postgresql://postgres@127.0.0.1:{relay.port}/test?schema={schema}"
+    raised = _while_waiting_for(
+        schema,
+        "samenspraak_texts",
+        lambda: Samenspraak.replay(tmp_path / "park.zip", through),
+        relay,
+        mode="SHARE",  # opening makes sure of its indexes; writing a text waits
+    )
+    said = _one_sentence(raised)
+    assert said.startswith("The database failed while replaying: ")
+    assert said.endswith("; nothing was kept.")
+    after = Samenspraak.open(f"{SERVER}?schema={schema}", create=False)
+    try:
+        assert after.stored_event_count() == 0
+        assert not any(after.store.count_rows().values())
+    finally:
+        after.close()
