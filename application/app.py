@@ -980,7 +980,10 @@ class Samenspraak(Application[UUID]):
             "53100",  # PostgreSQL: disk_full
         ):
             return StorageError(DISK_FULL)
-        return StorageError(f"The database failed: {said.strip().rstrip('.')}.")
+        gone = _no_connection(error)
+        if gone is not None:
+            return StorageError(gone)
+        return StorageError(f"The database failed: {_first_line(said)}.")
 
     def _refuse_when_closed(self) -> None:
         if self.closing.is_set():  # set by close(), on either backend
@@ -4162,8 +4165,55 @@ def _not_opened(error: Exception) -> StorageError:
 
 
 def _cannot_open(error: Exception) -> str:
-    reason = str(error).strip().rstrip(".") or error.__class__.__name__
+    if _no_connection(error) is not None:
+        said = _first_line(str(_driver_error(error)))
+        return f"The database cannot be opened: the connection was lost ({said})."
+    reason = _first_line(str(error)) or error.__class__.__name__
     return f"The database cannot be opened: {reason}."
+
+
+def _first_line(said: str) -> str:
+    """The first line of what a driver said, without its full stop: PostgreSQL's
+    driver adds lines of hints, indented, that are no part of a sentence."""
+    lines = [line.strip() for line in said.strip().splitlines() if line.strip()]
+    return (lines[0] if lines else "").rstrip(".")
+
+
+def _driver_error(error: BaseException) -> BaseException | None:
+    """The PostgreSQL driver's error behind ``error``, if any."""
+    cause: BaseException | None = error
+    while cause is not None and not type(cause).__module__.startswith("psycopg"):
+        cause = cause.__cause__ or cause.__context__
+    return cause
+
+
+def _no_connection(error: BaseException) -> str | None:
+    """What to say when PostgreSQL stopped answering (the server went away, was
+    shut down or restarted, or the network between dropped the connection) or no
+    connection could be had in time; None for any other fault."""
+    cause = _driver_error(error)
+    if cause is None or not any(
+        kind.__name__ in ("OperationalError", "InterfaceError")
+        and kind.__module__.startswith("psycopg")
+        for kind in type(cause).__mro__
+    ):
+        return None
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is not None and not sqlstate.startswith(("08", "57P0")):
+        return None  # the server answered: a lock timeout, a cancelled statement
+    said = _first_line(str(cause))
+    if type(cause).__name__ == "PoolTimeout":
+        return (
+            f"No connection to the database could be had ({said}): PostgreSQL does "
+            "not answer, or this instance's commands were using every connection "
+            "its pool may open (POSTGRES_POOL_SIZE and POSTGRES_MAX_OVERFLOW); "
+            "try again."
+        )
+    return (
+        f"The connection to the database was lost ({said}): what was being "
+        "written then is kept whole or not at all; look whether the command was "
+        "recorded before giving it again."
+    )
 
 
 CONCERNING_A_STAKEHOLDER = frozenset(

@@ -1130,7 +1130,7 @@ def _rebuild(
         raise Conflict(HELD) from None
     except PersistenceError as error:
         msg = (
-            f"The database failed while replaying: {str(error).rstrip('.')}; "
+            f"The database failed while replaying: {_first_line(error)}; "
             "nothing was kept."
         )
         raise StorageError(msg) from None
@@ -1187,3 +1187,10 @@ def _batches(items: Iterator[T] | Sequence[T]) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def _first_line(error: Exception) -> str:
+    """What the database said, on one line: PostgreSQL's driver adds indented
+    lines of hints (after a lost connection, say)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return (lines[0] if lines else error.__class__.__name__).rstrip(".")

@@ -144,7 +144,13 @@ def _postgres_env(url: str) -> dict[str, str]:
     except ValueError as error:  # an unclosed [ of an IPv6 address
         msg = f"{without_password(url)} is not a URL that can be read: {error}."
         raise StorageError(msg) from None
-    dbname = parts.path.lstrip("/")
+    if "#" in url:  # what follows a # is no part of the URL's query: dropped
+        msg = (
+            f"{without_password(url)} has a #, after which the rest would be "
+            "ignored; a # in a password is written %23."
+        )
+        raise StorageError(msg)
+    dbname = unquote(parts.path.lstrip("/"))
     if not parts.hostname or not dbname:
         msg = (
             "A PostgreSQL database is given as "
@@ -164,7 +170,9 @@ def _postgres_env(url: str) -> dict[str, str]:
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": parts.hostname,
+        # Percent-encoded, as libpq reads it: %2Fvar%2Frun%2Fpostgresql is the
+        # folder of a Unix-domain socket.
+        "POSTGRES_HOST": unquote(parts.hostname),
         "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),

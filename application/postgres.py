@@ -230,7 +230,11 @@ class Opening:
 def _reason(error: psycopg.OperationalError, env: Mapping[str, str]) -> str:
     first = (str(error).strip().splitlines() or ["no connection"])[0]
     reason = first.rpartition("failed: ")[2].replace("FATAL:", "").strip()
-    if "refused" in reason.lower():
+    if env["POSTGRES_HOST"].startswith("/"):  # the folder of a Unix-domain socket
+        socket = f"{env['POSTGRES_HOST'].rstrip('/')}/.s.PGSQL.{env['POSTGRES_PORT']}"
+        if "refused" in reason.lower() or "no such file" in reason.lower():
+            reason = f"no PostgreSQL answers on the socket {socket} ({reason.lower()})"
+    elif "refused" in reason.lower():
         reason = (
             f"no PostgreSQL answers at {env['POSTGRES_HOST']}:"
             f"{env['POSTGRES_PORT']} (the connection was refused)"

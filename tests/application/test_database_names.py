@@ -26,6 +26,20 @@ def test_a_url_gives_every_setting() -> None:
     assert storage_env(BASE)["POSTGRES_SCHEMA"] == "public"
 
 
+def test_a_socket_folder_and_a_database_written_percent_encoded_are_decoded() -> None:
+    """A Unix-domain socket's folder is given as the host, percent-encoded (as
+    libpq reads a URL); it was passed on as written, %2F and all, and no server
+    was found by that name."""
+    env = storage_env(
+        "postgresql://someone@%2Fvar%2Frun%2Fpostgresql:5433/gemeente%20zuid"
+    )
+    assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == (
+        "/var/run/postgresql",
+        "5433",
+        "gemeente zuid",
+    )
+
+
 @pytest.mark.parametrize(
     ("url", "sentence"),
     [
@@ -45,9 +59,16 @@ def test_a_url_gives_every_setting() -> None:
          "number (1 to 65535); a / or @ in a password is written %2F or %40."),
         ("postgresql://db.example", "A PostgreSQL database is given as "
          "postgresql://USER@HOST[:PORT]/DBNAME[?schema=SCHEMA]."),
+        # Everything after a # was dropped: the record went into schema zu.
+        (f"{BASE}?schema=zu#id", "postgresql://someone:***@db.example:6543/municipality"
+         "?schema=zu#id has a #, after which the rest would be ignored; a # in a "
+         "password is written %23."),
+        ("postgresql://someone:se#cret@db.example/municipality?schema=zuid",
+         "postgresql://someone:***@db.example/municipality?schema=zuid has a #, after "
+         "which the rest would be ignored; a # in a password is written %23."),
     ],
     ids=["empty schema", "capitals", "catalog", "information schema", "another parameter", "two schemas", "port",
-         "port zero", "no database"],
+         "port zero", "no database", "a # in the schema", "a # in the password"],
 )  # fmt: skip
 def test_a_url_that_cannot_be_read_whole_is_refused(url: str, sentence: str) -> None:
     with pytest.raises(StorageError) as refused:

@@ -90,8 +90,12 @@ def test_the_story_plays_on_postgresql_through_the_same_code_path(schema: str) -
     [
         ("postgresql://nobody-here@127.0.0.1:5432/test", 'role "nobody-here" does not exist'),
         ("postgresql://postgres@127.0.0.1:5432/no_such_db", 'database "no_such_db" does not exist'),
+        # A socket's folder, percent-encoded as libpq reads it: it was taken as a
+        # host's name, and then as no such file.
+        ("postgresql://postgres@%2Fno%2Fsuch%2Ffolder:5432/test", "no PostgreSQL answers "
+         "on the socket /no/such/folder/.s.PGSQL.5432 (no such file or directory)"),
     ],
-    ids=["unknown user", "missing database"],
+    ids=["unknown user", "missing database", "no socket in the folder"],
 )  # fmt: skip
 def test_a_wrong_user_or_database_is_said_in_words_at_once(
     schema: str, url: str, reason: str
