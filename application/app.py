@@ -1222,18 +1222,18 @@ class Samenspraak(Application[UUID]):
 
     def _initiative_at(self, initiative: Initiative, moment: datetime) -> Initiative:
         """The initiative as it stood at ``moment``, from its events recorded by
-        then (as it is now when none was recorded since; as it began when
-        ``moment`` is before it)."""
+        then (as it is now when none was recorded since, or none by then: a
+        moment before it began, as a record imported out of order may give)."""
         version = 0
         for event in self.events.get(initiative.id):
             assert isinstance(event, Initiative.Event)
             if event.timestamp > moment:
                 break
             version = event.originator_version
-        if version == initiative.version:
+        if version in (0, initiative.version):
             return initiative
         found = self.repository.get(
-            initiative.id, version=max(version, 1), projector_func=project
+            initiative.id, version=version, projector_func=project
         )
         assert isinstance(found, Initiative)
         return found
@@ -2321,29 +2321,30 @@ class Samenspraak(Application[UUID]):
             )
             plan = self._plan(initiative, cmd.plan)
             texts = _Pending(str(initiative.id))
-            number = plan.add_reaction(
-                actor=actor,
-                initiative=initiative,
-                stakeholder=stakeholder,
-                version=cmd.version,
-                stance=cmd.stance,
-                text=texts.seal("reaction", cmd.text),
-                channel=cmd.how,
-                section=texts.seal("reaction section", cmd.section)
-                if cmd.section
-                else None,
-                meeting=cmd.meeting,
-                closes_at=(
-                    self._reactions_close(initiative, plan)
-                    if cmd.received_at is None
-                    else self._reactions_closed_for(
-                        initiative, plan, cmd.received_at, came_in_under
-                    )
-                ),
-                received_at=cmd.received_at,
-                came_in_during=came_in_during,
-                came_in_under=came_in_under,
-            )
+            with _naming(cmd.stakeholder or cmd.actor):
+                number = plan.add_reaction(
+                    actor=actor,
+                    initiative=initiative,
+                    stakeholder=stakeholder,
+                    version=cmd.version,
+                    stance=cmd.stance,
+                    text=texts.seal("reaction", cmd.text),
+                    channel=cmd.how,
+                    section=texts.seal("reaction section", cmd.section)
+                    if cmd.section
+                    else None,
+                    meeting=cmd.meeting,
+                    closes_at=(
+                        self._reactions_close(initiative, plan)
+                        if cmd.received_at is None
+                        else self._reactions_closed_for(
+                            initiative, plan, cmd.received_at, came_in_under
+                        )
+                    ),
+                    received_at=cmd.received_at,
+                    came_in_during=came_in_during,
+                    came_in_under=came_in_under,
+                )
             self.save(plan, texts=texts.texts)
             return number
 
