@@ -342,6 +342,11 @@ class Plan(Aggregate):
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
             actor in (stakeholder, initiative.facilitator)
         )
+        rules.a_reaction_is_recorded_for_someone_who_takes_part.check(
+            actor == stakeholder or initiative.is_active(stakeholder),
+            stakeholder="This stakeholder",
+            initiative=initiative.slug,
+        )
         initiative.require_participant(stakeholder, "react to plans")
         if received_at is None:
             self._require_not_finalised()

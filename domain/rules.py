@@ -451,6 +451,11 @@ reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator = _rule(
     "A reaction is given by the stakeholder themselves, or recorded for them by "
     "the facilitator (from a meeting, a letter or an email).",
 )
+a_reaction_is_recorded_for_someone_who_takes_part = _rule(
+    "a_reaction_is_recorded_for_someone_who_takes_part",
+    "{stakeholder} has not joined {initiative}, or has left it; the facilitator "
+    "adds them to it first, then records their reaction.",
+)
 a_reaction_recorded_for_someone_says_how_it_came_in = _rule(
     "a_reaction_recorded_for_someone_says_how_it_came_in",
     "A reaction recorded for someone else says how it came in: by letter, by email, "

@@ -228,6 +228,28 @@ def test_the_facilitator_records_a_letter_from_the_resident(
     assert traffic_plan.reactions[1].recorded_by == "facilitator"
 
 
+def test_a_letter_from_someone_who_has_not_joined_asks_the_facilitator_to_add_them(
+    city_centre, traffic_plan, text, refused
+):
+    """A letter from a resident who never joined: the facilitator is told to add
+    them to the initiative first, not only that the ones who joined may react."""
+    with refused(
+        rules.a_reaction_is_recorded_for_someone_who_takes_part,
+        "This stakeholder has not joined city-centre, or has left it; the "
+        "facilitator adds them to it first, then records their reaction.",
+        traffic_plan,
+    ):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="a-resident-who-wrote",
+            version=1,
+            stance=Stance.CONCERN,
+            text=text("a letter from someone not in the process"),
+            channel=Channel.LETTER,
+        )
+
+
 def test_the_facilitator_records_a_reaction_given_at_the_residents_meeting(
     city_centre, traffic_plan, text
 ):
