@@ -1843,6 +1843,36 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    def record_intervention(
+        self, command: c.RecordIntervention | Mapping[str, Any]
+    ) -> int:
+        """Record something the facilitator did in their own role (whichever
+        phase: the facilitator is independent): named the general interest, was
+        present or helped on request, connected stakeholders, helped them through
+        a disagreement; returns the intervention's number."""
+        cmd = parse(c.RecordIntervention, command)
+
+        def run() -> int:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            requested_by = (
+                self._stakeholder(cmd.requested_by) if cmd.requested_by else None
+            )
+            texts = _Pending(str(initiative.id))
+            with _naming(cmd.requested_by or ""):
+                number = initiative.record_intervention(
+                    actor=actor,
+                    kind=cmd.kind,
+                    note=texts.seal("intervention note", cmd.note),
+                    intervened_at=cmd.intervened_at,
+                    requested_by=requested_by,
+                    group=cmd.group,
+                )
+            self.save(initiative, texts=texts.texts)
+            return number
+
+        return self._run(run)
+
     def hold_meeting(self, command: c.HoldMeeting | Mapping[str, Any]) -> int:
         """Record a meeting that was held; returns its number."""
         cmd = parse(c.HoldMeeting, command)

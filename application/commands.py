@@ -33,6 +33,7 @@ from samenspraak.domain.values import (
     DecisionRule,
     GroupKind,
     ImplementationStatus,
+    InterventionKind,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -439,6 +440,22 @@ class Announce(Command):
         | None
     ) = None
     """How many it reached, when known (letters sent, visitors)."""
+
+
+class RecordIntervention(Command):
+    """Something the facilitator did in their own role: named the general
+    interest, was present or helped on request (of a group or a stakeholder),
+    connected stakeholders, or helped them through a disagreement."""
+
+    initiative: Ref
+    kind: InterventionKind
+    note: LongText
+    """What they did and why, in a few sentences."""
+    intervened_at: Moment
+    requested_by: Ref | None = None
+    """The stakeholder who asked for it (on request)."""
+    group: Ref | None = None
+    """The group that asked for it (on request)."""
 
 
 class InformCouncil(Command):

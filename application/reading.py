@@ -37,6 +37,7 @@ TEXT_KEYS = frozenset(
         "status_reason",
         "audience",
         "framework",
+        "note",
     }
 )
 PERSON_KEYS = frozenset(
@@ -47,6 +48,7 @@ PERSON_KEYS = frozenset(
         "recorded_by",
         "by",
         "owner_stakeholder",
+        "requested_by",
     }
 )
 
@@ -209,6 +211,17 @@ def status(
                 reach=a["reach"],
             )
             for a in doc.get("announcements", [])
+        ],
+        interventions=[
+            v.InterventionView(
+                number=i["number"],
+                kind=i["kind"],
+                note=text(i["note"]),
+                intervened_at=i["intervened_at"],
+                requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
+                group=i["group"],
+            )
+            for i in doc.get("interventions", [])
         ],
         frameworks=[
             v.CouncilFrameworkView(

@@ -302,6 +302,19 @@ class AnnouncementEntry(Part):
     reach: int | None
 
 
+class InterventionEntry(Part):
+    """Something the facilitator did in their own role, and who asked for it."""
+
+    number: int
+    kind: str
+    """``general-interest``, ``on-request``, ``connection`` or ``mediation``."""
+    note: str | None
+    intervened_at: datetime
+    requested_by: str | None
+    """The stakeholder who asked for it, by reference."""
+    group: str | None
+
+
 class FrameworkEntry(Part):
     """A framework (*kader*) the council set for the process: what was not up for
     discussion."""
@@ -420,6 +433,9 @@ class ParticipationReport(Part):
     responses: list[ReactionEntry]
     decisions: list[DecisionEntry]
     announcements: list[AnnouncementEntry] = []
+    interventions: list[InterventionEntry] = []
+    """What the facilitator did in their own role (naming the general interest,
+    present on request, connecting, mediating), in the order it happened."""
     frameworks: list[FrameworkEntry] = []
     """The frameworks the council set for the process, in the order recorded."""
     council: list[CouncilEntry]
@@ -649,6 +665,20 @@ def build_report(
                 reach=a["reach"],
             )
             for a in doc.get("announcements", [])
+        ],
+        interventions=[
+            InterventionEntry(
+                number=i["number"],
+                kind=i["kind"],
+                note=text(i["note"]),
+                intervened_at=_time(i["intervened_at"]),
+                requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
+                group=i["group"],
+            )
+            for i in sorted(
+                doc.get("interventions", []),
+                key=lambda i: (_time(i["intervened_at"]), i["number"]),
+            )
         ],
         frameworks=[
             FrameworkEntry(

@@ -881,6 +881,7 @@ def render_html(report: ParticipationReport, lang: str = "nl") -> str:
         _html_participants(r, w),
         _html_meetings(r, w),
         _html_announcements(r, w),
+        _html_interventions(r, w),
         _html_plans(r, w),
         _html_responses(r, w),
         _html_decisions(r, w),
@@ -1226,7 +1227,48 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         if r.announcements
         else [w("no_announcements"), ""]
     )
+    if r.interventions:
+        out += [f"## {w('interventions')}", "", _md(w("interventions_intro")), ""]
+        out += _md_table(_intervention_headers(w), _intervention_rows(r, w))
     return out
+
+
+def _intervention_headers(w: Words) -> list[str]:
+    return [
+        w("number"),
+        w("when"),
+        w("intervention_kind"),
+        w("requested_by"),
+        w("note"),
+    ]
+
+
+def _intervention_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
+    return [
+        [
+            i.number,
+            w.when(i.intervened_at),
+            w.value(i.kind),
+            w("group_named", group=i.group) if i.group else i.requested_by or "-",
+            w.text(i.note),
+        ]
+        for i in r.interventions
+    ]
+
+
+def _html_interventions(r: ParticipationReport, w: Words) -> str:
+    if not r.interventions:
+        return ""
+    body = _table(
+        _intervention_headers(w),
+        [[_e(str(cell)) for cell in row] for row in _intervention_rows(r, w)],
+        classes=["num inl", "nowrap inl", "nowrap inl", "nowrap inl", "text"],
+        cards=True,
+    )
+    return (
+        f'<section id="interventions"><h2>{_e(w("interventions"))}</h2>'
+        f"<p>{_e(w('interventions_intro'))}</p>{body}</section>"
+    )
 
 
 def _framework_headers(w: Words) -> list[str]:

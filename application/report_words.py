@@ -47,6 +47,22 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Bekendmaking en uitnodiging",
         "en": "How it was announced, and who was invited",
     },
+    "interventions": {
+        "nl": "Wat de procesbegeleider deed",
+        "en": "What the facilitator did",
+    },
+    "interventions_intro": {
+        "nl": "De procesbegeleider is onafhankelijk, is er op verzoek en benoemt "
+        "het algemeen belang. Vastgelegd is wanneer de procesbegeleider dat deed, "
+        "en op wiens verzoek.",
+        "en": "The facilitator is independent, present on request, and names the "
+        "general interest. Recorded here is when the facilitator did so, and at "
+        "whose request.",
+    },
+    "intervention_kind": {"nl": "Wat", "en": "What"},
+    "requested_by": {"nl": "Op verzoek van", "en": "At the request of"},
+    "note": {"nl": "Toelichting", "en": "Note"},
+    "group_named": {"nl": "groep {group}", "en": "group {group}"},
     "announcement_channel": {"nl": "Via", "en": "Through"},
     "audience": {"nl": "Voor wie", "en": "To whom"},
     "reach": {"nl": "Bereik", "en": "Reached"},
@@ -579,6 +595,23 @@ VALUES: dict[str, dict[Lang, str]] = {
     # Groups (the kinds of meeting are in MEETING_KINDS)
     "steering": {"nl": "Regiegroep", "en": "Steering group"},
     "working": {"nl": "Werkgroep", "en": "Working group"},
+    # What the facilitator did in their own role
+    "general-interest": {
+        "nl": "Benoemde het algemeen belang",
+        "en": "Named the general interest",
+    },
+    "on-request": {
+        "nl": "Op verzoek aanwezig of geholpen",
+        "en": "Present or helped on request",
+    },
+    "connection": {
+        "nl": "Bracht mensen met elkaar in contact",
+        "en": "Connected people",
+    },
+    "mediation": {
+        "nl": "Hielp bij een meningsverschil",
+        "en": "Helped through a disagreement",
+    },
     # Announcement channels ("letter", "email" and "meeting" are below)
     "official-publication": {
         "nl": "Officiële bekendmaking (gemeenteblad)",

@@ -91,6 +91,10 @@ OUTSIDE_PHASES: dict[str, str] = {
         "records how the process was announced and who was invited, whichever "
         "phase it is in"
     ),
+    "record_intervention": (
+        "records what the facilitator did in their own role, whichever phase it is "
+        "in (the facilitator is independent)"
+    ),
     "record_council_framework": (
         "records a framework the council set for the process, whichever phase it is in"
     ),

@@ -68,6 +68,20 @@ class AnnouncementView(View):
     reach: int | None
 
 
+class InterventionView(View):
+    number: int
+    """Its number in the initiative, from 1."""
+    kind: str
+    """``general-interest``, ``on-request``, ``connection`` or ``mediation``."""
+    note: str | None
+    """What the facilitator did and why (None once erased)."""
+    intervened_at: datetime
+    requested_by: str | None
+    """The stakeholder who asked for it, by reference."""
+    group: str | None
+    """The group that asked for it."""
+
+
 class CouncilFrameworkView(View):
     number: int
     """Its number in the initiative, from 1."""
@@ -176,6 +190,8 @@ class InitiativeStatus(View):
     groups: list[GroupView]
     meetings: list[MeetingView]
     announcements: list[AnnouncementView] = []
+    interventions: list[InterventionView] = []
+    """What the facilitator did in their own role, in the order recorded."""
     frameworks: list[CouncilFrameworkView] = []
     """The frameworks (*kaders*) the council set for the process, in the order
     recorded."""

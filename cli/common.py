@@ -313,7 +313,7 @@ def write_file(path: Path, text: str) -> None:
 TEXT_OPTIONS = (
     "text", "section", "title", "description", "area", "name", "contact", "mandate",
     "place", "summary", "question", "purpose", "outcome", "explanation", "reasoning",
-    "reason", "changes", "milestone",
+    "reason", "changes", "milestone", "note",
 )  # fmt: skip
 """Texts given by an option of the same name as the engine's field."""
 
@@ -322,6 +322,8 @@ OPTION_OF_FIELD = {
     "actor": "--as",
     "starts_at": "--start",
     "informed_at": "--when",
+    "intervened_at": "--when",
+    "requested_by": "--requested-by",
     "document_sha256": "--sha256",
     "closes_at": "--closes-at",
     "closes_at or days": "--closes-at or --days",
@@ -435,6 +437,22 @@ def announcement_table(items: Sequence[Any]) -> str:
     return table(
         ["#", "when", "channel", "reach", "audience"],
         [[a.number, a.announced_at, a.channel, a.reach, a.audience] for a in items],
+    )
+
+
+def intervention_table(items: Sequence[Any]) -> str:
+    return table(
+        ["#", "when", "kind", "asked by", "note"],
+        [
+            [
+                i.number,
+                i.intervened_at,
+                i.kind,
+                f"group {i.group}" if i.group else i.requested_by or "-",
+                i.note,
+            ]
+            for i in items
+        ],
     )
 
 
@@ -567,6 +585,9 @@ def print_status(s: Any) -> None:
     if s.announcements:
         click.echo(section("Announcements"))
         click.echo(announcement_table(s.announcements))
+    if s.interventions:
+        click.echo(section("Interventions of the facilitator"))
+        click.echo(intervention_table(s.interventions))
     if s.frameworks:
         click.echo(section("Frameworks of the council"))
         click.echo(framework_table(s.frameworks))

@@ -45,7 +45,7 @@ from samenspraak.cli.common import (
 from samenspraak.cli.decisions import decision
 from samenspraak.cli.implementation import implementation
 from samenspraak.cli.initiatives import initiative
-from samenspraak.cli.meetings import announcement, council, meeting
+from samenspraak.cli.meetings import announcement, council, intervention, meeting
 from samenspraak.cli.people import group, stakeholder
 from samenspraak.cli.plans import plan
 from samenspraak.cli.records import (
@@ -228,6 +228,7 @@ cli.add_command(initiative)
 cli.add_command(stakeholder)
 cli.add_command(group)
 cli.add_command(announcement)
+cli.add_command(intervention)
 cli.add_command(meeting)
 cli.add_command(council)
 cli.add_command(implementation)

@@ -1,5 +1,6 @@
-"""``samenspraak announcement``, ``meeting`` and ``council``: how the process was
-made known, the meetings held, the frameworks the council set and what it was told.
+"""``samenspraak announcement``, ``intervention``, ``meeting`` and ``council``: how
+the process was made known, what the facilitator did in their own role, the meetings
+held, the frameworks the council set and what it was told.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from samenspraak.cli.common import (
     document_digest,
     done,
     framework_table,
+    intervention_table,
     json_option,
     list_section,
     meeting_table,
@@ -31,8 +33,81 @@ from samenspraak.domain import clock
 from samenspraak.domain.values import (
     AnnouncementChannel,
     CouncilSession,
+    InterventionKind,
     MeetingKind,
 )
+
+
+@click.group(cls=OnceGroup)
+def intervention() -> None:
+    """Record what the facilitator did in their own role."""
+
+
+@intervention.command("record")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--kind",
+    type=choices_of(InterventionKind),
+    required=True,
+    help="Named the general interest, on request, connected people, or mediated.",
+)
+@click.option("--note", required=True, help="What was done and why, in a few lines.")
+@click.option(
+    "--requested-by",
+    metavar="STAKEHOLDER",
+    type=REFERENCE,
+    help="The stakeholder who asked for it.",
+)
+@click.option(
+    "--group", metavar="GROUP", type=REFERENCE, help="The group that asked for it."
+)
+@click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
+@pass_context
+def intervention_record(
+    obj: Context,
+    initiative_ref: str,
+    kind: str,
+    note: str,
+    requested_by: str | None,
+    group: str | None,
+    when: str | None,
+) -> None:
+    """Record an intervention of the facilitator's; prints its number.
+
+    \b
+    Example:
+      samenspraak --as facilitator intervention record city-centre \\
+        --kind general-interest --note "The market must stay reachable."
+      samenspraak --as facilitator intervention record city-centre \\
+        --kind on-request --group traffic --note "Explained the traffic department."
+    """
+    number = obj.app(write=True).record_intervention(
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "kind": kind,
+            "note": note,
+            "requested_by": requested_by,
+            "group": group,
+            "intervened_at": when or clock.now(),
+        }
+    )
+    click.echo(number)
+    done(f"Recorded intervention {number} of the facilitator in {initiative_ref}.")
+
+
+@intervention.command("list")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@json_option
+@pass_context
+def intervention_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
+    """List what the facilitator did in their own role.
+
+    \b
+    Example:
+      samenspraak intervention list city-centre
+    """
+    list_section(obj, initiative_ref, "interventions", as_json, intervention_table)
 
 
 @click.group(cls=OnceGroup)

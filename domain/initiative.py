@@ -34,6 +34,7 @@ from samenspraak.domain.values import (
     GroupKind,
     Immutable,
     ImplementationStatus,
+    InterventionKind,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -94,6 +95,22 @@ class Announcement(Immutable):
     audience: TextRef
     announced_at: datetime
     reach: int | None = None
+
+
+@dataclass(frozen=True)
+class Intervention(Immutable):
+    """Something the facilitator did in their own role (see
+    :class:`InterventionKind`), with a note of what and why, and who asked for it
+    when it was done on request."""
+
+    number: int
+    kind: InterventionKind
+    note: TextRef
+    intervened_at: datetime
+    requested_by: str | None = None
+    """The stakeholder who asked for it (their pseudonymous id)."""
+    group: str | None = None
+    """The group that asked for it."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +299,7 @@ class Initiative(Aggregate):
         self.groups: dict[str, Group] = {}
         self.meetings: list[Meeting] = []
         self.announcements: list[Announcement] = []
+        self.interventions: list[Intervention] = []
         self.council_informings: list[CouncilInforming] = []
         self.council_informed_in_phase = False
         """Whether the council was informed since the current phase began (the
@@ -680,6 +698,81 @@ class Initiative(Aggregate):
             reach=reach,
         )
         return number
+
+    def record_intervention(
+        self,
+        *,
+        actor: str,
+        kind: InterventionKind,
+        note: TextRef,
+        intervened_at: datetime,
+        requested_by: str | None = None,
+        group: str | None = None,
+    ) -> int:
+        """Record what the facilitator did in their own role: named the general
+        interest, was present or helped on request (of a group or a stakeholder of
+        the initiative, named), connected stakeholders, or helped them through a
+        disagreement; returns its number in this initiative."""
+        self.require_facilitator(actor, "record interventions")
+        rules.times_carry_a_timezone.check(
+            intervened_at.tzinfo is not None, what="time of the intervention"
+        )
+        rules.an_intervention_is_recorded_once_made.check(
+            intervened_at <= clock.now(),
+            intervened_at=intervened_at.isoformat(timespec="seconds"),
+        )
+        kind = InterventionKind(kind)
+        rules.an_intervention_on_request_names_who_asked.check(
+            kind is not InterventionKind.ON_REQUEST
+            or requested_by is not None
+            or group is not None,
+            initiative=self.slug,
+        )
+        if group is not None:
+            rules.an_intervention_is_asked_for_from_within_the_initiative.check(
+                group in self.groups, who=f"The group {group}", initiative=self.slug
+            )
+        if requested_by is not None:
+            rules.an_intervention_is_asked_for_from_within_the_initiative.check(
+                requested_by in self.stakeholders
+                or requested_by in self.former_stakeholders,
+                who="This stakeholder",
+                initiative=self.slug,
+            )
+        number = len(self.interventions) + 1
+        self._intervened(
+            actor=actor,
+            number=number,
+            kind=kind,
+            note=note,
+            intervened_at=intervened_at,
+            requested_by=requested_by,
+            group=group,
+        )
+        return number
+
+    @event("FacilitatorIntervened")
+    def _intervened(
+        self,
+        *,
+        actor: str,
+        number: int,
+        kind: InterventionKind,
+        note: TextRef,
+        intervened_at: datetime,
+        requested_by: str | None,
+        group: str | None,
+    ) -> None:
+        self.interventions.append(
+            Intervention(
+                number,
+                InterventionKind(kind),
+                note,
+                intervened_at,
+                requested_by,
+                group,
+            )
+        )
 
     @event("Announced")
     def _announced(

@@ -258,6 +258,20 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+an_intervention_is_recorded_once_made = _rule(
+    "an_intervention_is_recorded_once_made",
+    "An intervention is recorded once it was made; {intervened_at} lies in the future.",
+)
+an_intervention_on_request_names_who_asked = _rule(
+    "an_intervention_on_request_names_who_asked",
+    "An intervention on request names who asked for it: a group or a stakeholder "
+    "of {initiative}.",
+)
+an_intervention_is_asked_for_from_within_the_initiative = _rule(
+    "an_intervention_is_asked_for_from_within_the_initiative",
+    "{who} is not a group or a stakeholder of {initiative}; an intervention is "
+    "asked for by those who take part.",
+)
 an_announcement_is_recorded_once_made = _rule(
     "an_announcement_is_recorded_once_made",
     "An announcement is recorded once it was made; {announced_at} lies in the future.",

@@ -55,6 +55,21 @@ class MeetingKind(StrEnum):
     ONLINE = "online"
 
 
+class InterventionKind(StrEnum):
+    """What the facilitator did, in their own role: independent, present when the
+    stakeholders ask, naming the general interest."""
+
+    GENERAL_INTEREST = "general-interest"
+    """Named the general interest (what the city as a whole needs)."""
+    ON_REQUEST = "on-request"
+    """Was present, or helped, because a group or a stakeholder asked."""
+    CONNECTION = "connection"
+    """Connected stakeholders, or helped them find their way into the municipal
+    organisation."""
+    MEDIATION = "mediation"
+    """Helped stakeholders through a disagreement."""
+
+
 class AnnouncementChannel(StrEnum):
     """How a process was made known and people invited to it."""
 

@@ -134,6 +134,7 @@ class ProcessStateProjector:
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "MeetingCorrected"): _meeting_corrected,
             ("initiative", "Announced"): _announced,
+            ("initiative", "FacilitatorIntervened"): _intervened,
             ("initiative", "PersonalDataErased"): _personal_data_erased,
             ("initiative", "IdentityCorrected"): _identity_corrected,
             ("initiative", "CouncilInformed"): _council_informed,
@@ -515,6 +516,20 @@ def _identity_corrected(d: Document, e: Any, at: str) -> None:
         d.setdefault("other_identities", {}).setdefault(e.stakeholder, []).append(
             e.identity.id
         )
+
+
+def _intervened(d: Document, e: Any, at: str) -> None:
+    d.setdefault("interventions", []).append(
+        {
+            "number": e.number,
+            "kind": _value(e.kind),
+            "note": _text(e.note),
+            "intervened_at": e.intervened_at.isoformat(),
+            "requested_by": e.requested_by,
+            "group": e.group,
+            "recorded_at": at,
+        }
+    )
 
 
 def _announced(d: Document, e: Any, at: str) -> None:

@@ -85,6 +85,11 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "IdentityCorrected"): lambda e: (
         "A stakeholder's name corrected in the directory"
     ),
+    ("initiative", "FacilitatorIntervened"): lambda e: (
+        f"Intervention {e.number} of the facilitator: {_v(e.kind)}"
+        + (f", asked for by group {e.group}" if e.group else "")
+        + (", asked for by a stakeholder" if e.requested_by else "")
+    ),
     ("initiative", "Announced"): lambda e: (
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")

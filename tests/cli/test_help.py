@@ -38,6 +38,7 @@ def test_the_walk_finds_every_group_and_the_commands_in_them() -> None:
         "samenspraak group",
         "samenspraak meeting",
         "samenspraak announcement",
+        "samenspraak intervention",
         "samenspraak council",
         "samenspraak plan",
         "samenspraak decision",

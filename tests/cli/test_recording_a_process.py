@@ -1304,3 +1304,47 @@ def test_a_letter_is_recorded_with_when_it_came_in(
         "concern", "--text", "Undated.", "--for", "library", "--channel", "letter",
         "--received", "2026-01-13T09:30", actor=F,
     ) == "--received: needs its timezone, like 2026-04-09T19:30+02:00."  # fmt: skip
+
+
+def test_what_the_facilitator_did_in_their_own_role_is_recorded_and_reported(
+    ok: Run, read_json: ReadJson, refused: Callable[..., str], stage_copy: Path
+) -> None:
+    recorded = ok(
+        stage_copy, "intervention", "record", CITY, "--kind", "on-request",
+        "--group", "traffic", "--note", "Explained how the traffic department decides.",
+        "--when", "2026-01-13T19:30+01:00", actor=F,
+    )  # fmt: skip
+    _says(
+        recorded, "1\n", "Recorded intervention 1 of the facilitator in city-centre.\n"
+    )
+    [listed] = read_json(stage_copy, "intervention", "list", CITY)
+    assert listed == {
+        "number": 1,
+        "kind": "on-request",
+        "note": "Explained how the traffic department decides.",
+        "intervened_at": "2026-01-13T19:30:00+01:00",
+        "requested_by": None,
+        "group": "traffic",
+    }
+    status = ok(stage_copy, "initiative", "status", CITY).stdout
+    assert "Interventions of the facilitator" in status
+    report = ok(stage_copy, "report", CITY).stdout
+    assert (
+        "| 1 | 13 jan 2026, 19:30 | Op verzoek aanwezig of geholpen | groep traffic "
+        "| Explained how the traffic department decides. |"
+    ) in report
+    assert refused(
+        stage_copy, "intervention", "record", CITY, "--kind", "on-request",
+        "--note", "Came along.", actor=F,
+    ) == (
+        "An intervention on request names who asked for it: a group or a "
+        "stakeholder of city-centre."
+    )  # fmt: skip
+    assert refused(
+        stage_copy, "intervention", "record", CITY, "--kind", "mediation",
+        "--note", "I mediated.", actor="bakery",
+    ) == "Only the facilitator of city-centre may record interventions."  # fmt: skip
+    assert refused(
+        stage_copy, "intervention", "record", CITY, "--kind", "mediation",
+        "--note", "Helped.", "--when", "2026-01-13", actor=F,
+    ).startswith("--when: needs a time and its timezone")  # fmt: skip

@@ -18,6 +18,7 @@ from samenspraak.domain.values import (
     AnnouncementChannel,
     CouncilSession,
     GroupKind,
+    InterventionKind,
     MeetingKind,
     ParticipationLevel,
     StakeholderKind,
@@ -679,6 +680,97 @@ def test_an_announcement_is_recorded_once_it_was_made(
             announced_at=story_start,
             reach=-1,
         )
+
+
+def test_the_facilitator_records_naming_the_general_interest_and_help_on_request(
+    city_centre, text, story_start
+):
+    """The facilitator names the general interest at the steering group, and
+    joins the traffic group's evening because the group asked: both are events
+    of their own, with who asked."""
+    evening = datetime.fromisoformat("2026-01-12T08:30+01:00")
+    first = city_centre.record_intervention(
+        actor="facilitator",
+        kind=InterventionKind.GENERAL_INTEREST,
+        note=text("the square must stay reachable for the market"),
+        intervened_at=evening,
+    )
+    second = city_centre.record_intervention(
+        actor="facilitator",
+        kind=InterventionKind.ON_REQUEST,
+        note=text("explained how the traffic department decides"),
+        intervened_at=story_start,
+        group="traffic",
+    )
+    third = city_centre.record_intervention(
+        actor="facilitator",
+        kind=InterventionKind.ON_REQUEST,
+        note=text("met the bakery about deliveries"),
+        intervened_at=story_start,
+        requested_by="bakery",
+    )
+
+    events = city_centre.collect_events()
+    assert names_and_actors(events) == [("FacilitatorIntervened", "facilitator")] * 3
+    assert (first, second, third) == (1, 2, 3)
+    assert [(e.kind, e.group, e.requested_by) for e in events] == [
+        ("general-interest", None, None),
+        ("on-request", "traffic", None),
+        ("on-request", None, "bakery"),
+    ]
+    assert city_centre.interventions[0].intervened_at == evening
+    assert city_centre.interventions[2].note == text("met the bakery about deliveries")
+
+
+def test_an_intervention_is_the_facilitators_made_and_on_request_says_who_asked(
+    city_centre, text, refused, story_start
+):
+    def intervene(**fields):
+        return city_centre.record_intervention(
+            **{
+                "actor": "facilitator",
+                "kind": InterventionKind.ON_REQUEST,
+                "note": text("a note"),
+                "intervened_at": story_start,
+                **fields,
+            }
+        )
+
+    tomorrow = story_start + timedelta(days=1)
+    with refused(
+        rules.only_the_facilitator_shapes_the_initiative,
+        "Only the facilitator of city-centre may record interventions.",
+        city_centre,
+    ):
+        intervene(actor="bakery", group="traffic")
+    with refused(
+        rules.an_intervention_is_recorded_once_made,
+        f"An intervention is recorded once it was made; {tomorrow.isoformat()} lies "
+        "in the future.",
+        city_centre,
+    ):
+        intervene(intervened_at=tomorrow, group="traffic")
+    with refused(
+        rules.an_intervention_on_request_names_who_asked,
+        "An intervention on request names who asked for it: a group or a "
+        "stakeholder of city-centre.",
+        city_centre,
+    ):
+        intervene()
+    with refused(
+        rules.an_intervention_is_asked_for_from_within_the_initiative,
+        "The group cycling is not a group or a stakeholder of city-centre; an "
+        "intervention is asked for by those who take part.",
+        city_centre,
+    ):
+        intervene(group="cycling")
+    with refused(
+        rules.an_intervention_is_asked_for_from_within_the_initiative,
+        "This stakeholder is not a group or a stakeholder of city-centre; an "
+        "intervention is asked for by those who take part.",
+        city_centre,
+    ):
+        intervene(requested_by="stranger")
 
 
 def test_the_facilitator_records_the_frameworks_the_council_set(
