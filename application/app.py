@@ -2323,6 +2323,9 @@ class Samenspraak(Application[UUID]):
                 initiative=initiative,
                 text=texts.seal("draft text", cmd.text),
                 changes=texts.seal("draft changes", cmd.changes),
+                own_initiative=texts.seal("own-initiative changes", cmd.own_initiative)
+                if cmd.own_initiative
+                else None,
             )
             self.save(plan, texts=texts.texts)
             return version

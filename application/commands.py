@@ -606,6 +606,9 @@ class ProposeDraft(Command):
     plan: Ref
     text: DraftText
     changes: LongText
+    own_initiative: LongText | None = None
+    """The changes made of the authority's own accord (*ambtshalve*), apart from
+    those that answer reactions; a response report lists them separately."""
 
 
 class AddReaction(Command):

@@ -38,6 +38,7 @@ TEXT_KEYS = frozenset(
         "audience",
         "framework",
         "note",
+        "own_initiative",
     }
 )
 PERSON_KEYS = frozenset(
@@ -334,6 +335,7 @@ def plan(
                 text=text(ver["text"]),
                 changes=text(ver["changes"]),
                 proposed_by=ref(ver["proposed_by"]),
+                own_initiative=text(ver.get("own_initiative")),
             )
             for ver in p["versions"].values()
         ],

@@ -196,6 +196,9 @@ class VersionEntry(Part):
     text: str | None
     answers: list[int]
     """The reactions adopted in this version."""
+    own_initiative: str | None = None
+    """The changes made in it of the authority's own accord (*ambtshalve*),
+    apart from those that answer reactions, when named."""
 
 
 class ReactionEntry(Part):
@@ -843,6 +846,7 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
                 proposed_by=ref(v["proposed_by"]),
                 changes=text(v["changes"]),
                 text=text(v["text"]),
+                own_initiative=text(v.get("own_initiative")),
                 answers=[
                     r["number"]
                     for r in reactions

@@ -344,6 +344,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 for v in p.versions
             ],
         )
+        for line in _own_initiative_lines(p, w):
+            out += [_md(line), ""]
     if not r.plans:
         out += [w("no_plans"), ""]
     out += [f"## {w('responses')}", ""]
@@ -674,6 +676,16 @@ def _periods_part(p: PlanEntry, w: Words) -> str:
         for x in p.reaction_periods
     )
     return f"{w(key)}: {spans}"
+
+
+def _own_initiative_lines(p: PlanEntry, w: Words) -> list[str]:
+    """The changes each version made of the authority's own accord, apart from
+    those that answer reactions (*ambtshalve wijzigingen*), where named."""
+    return [
+        w("own_initiative_in", n=v.number, text=w.text(v.own_initiative))
+        for v in p.versions
+        if v.own_initiative is not None
+    ]
 
 
 def _adopts(v: VersionEntry, w: Words) -> str:
@@ -1362,6 +1374,7 @@ def _html_plans(r: ParticipationReport, w: Words) -> str:
                 cards=True,
             )
         )
+        out += [f"<p>{_e(line)}</p>" for line in _own_initiative_lines(p, w)]
     if not r.plans:
         out.append(f"<p>{_e(w('no_plans'))}</p>")
     out.append("</section>")

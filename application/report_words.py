@@ -295,6 +295,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "changes": {"nl": "Wat veranderde en waarom", "en": "What changed and why"},
     "adopts": {"nl": "Neemt reacties over", "en": "Adopts reactions"},
     "own_initiative": {"nl": "geen (eigen initiatief)", "en": "none (own initiative)"},
+    "own_initiative_in": {
+        "nl": "Ambtshalve (op eigen initiatief, niet op een reactie) gewijzigd in "
+        "versie {n}: {text}",
+        "en": "Changed of the authority's own accord (not in answer to a reaction) "
+        "in version {n}: {text}",
+    },
     "stance": {"nl": "Soort reactie", "en": "Stance"},
     "channel": {"nl": "Kanaal", "en": "Channel"},
     "section": {"nl": "Onderdeel", "en": "Section"},

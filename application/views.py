@@ -216,6 +216,9 @@ class VersionView(View):
     text: str | None
     changes: str | None
     proposed_by: str
+    own_initiative: str | None = None
+    """The changes made of the authority's own accord (*ambtshalve*), when named
+    (None when not, or once erased)."""
 
 
 class AnswerView(View):

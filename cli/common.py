@@ -324,6 +324,7 @@ OPTION_OF_FIELD = {
     "informed_at": "--when",
     "intervened_at": "--when",
     "requested_by": "--requested-by",
+    "own_initiative": "--own-initiative",
     "document_sha256": "--sha256",
     "closes_at": "--closes-at",
     "closes_at or days": "--closes-at or --days",

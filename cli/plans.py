@@ -97,6 +97,12 @@ def plan_create(
     help="Read the draft's text from a file.",
 )
 @click.option("--changes", required=True, help="What changed, and why.")
+@click.option(
+    "--own-initiative",
+    metavar="TEXT",
+    help="The changes made of the municipality's own accord (ambtshalve), apart "
+    "from those that answer reactions.",
+)
 @pass_context
 def plan_propose(
     obj: Context,
@@ -105,6 +111,7 @@ def plan_propose(
     text: str | None,
     text_file: Path | None,
     changes: str,
+    own_initiative: str | None,
 ) -> None:
     """Propose the next draft version of a plan; prints its number.
 
@@ -125,6 +132,7 @@ def plan_propose(
                 "plan": plan_ref,
                 "text": body,
                 "changes": changes,
+                "own_initiative": own_initiative,
             }
         )
     except InvalidInput as error:

@@ -50,6 +50,9 @@ class Version(Immutable):
     proposed_by: str
     proposed_at: datetime | None = None
     """When it was proposed (None: recorded before versions kept their time)."""
+    own_initiative: TextRef | None = None
+    """The changes made in it of the authority's own accord (*ambtshalve*), apart
+    from those that answer reactions."""
 
 
 @dataclass(frozen=True)
@@ -259,17 +262,30 @@ class Plan(Aggregate):
     # --- Drafts ----------------------------------------------------------------------
 
     def propose_draft(
-        self, *, actor: str, initiative: Initiative, text: TextRef, changes: TextRef
+        self,
+        *,
+        actor: str,
+        initiative: Initiative,
+        text: TextRef,
+        changes: TextRef,
+        own_initiative: TextRef | None = None,
     ) -> int:
-        """Propose the next draft version; returns its number."""
+        """Propose the next draft version; returns its number. ``own_initiative``
+        names the changes in it made of the authority's own accord (*ambtshalve*),
+        apart from those that answer reactions, which a response report lists
+        separately."""
         self._require_editable(actor, initiative, "propose drafts")
         number = self.latest_version + 1
+        rules.own_initiative_changes_come_in_a_later_version.check(
+            own_initiative is None or number > 1, plan=self.slug
+        )
         self._draft_proposed(
             actor=actor,
             version=number,
             text=text,
             changes=changes,
             proposed_at=clock.now(),
+            own_initiative=own_initiative,
         )
         return number
 
@@ -282,9 +298,15 @@ class Plan(Aggregate):
         text: TextRef,
         changes: TextRef,
         proposed_at: datetime | None = None,
+        own_initiative: TextRef | None = None,
     ) -> None:
         self.versions[version] = Version(
-            version, text, changes, proposed_by=actor, proposed_at=proposed_at
+            version,
+            text,
+            changes,
+            proposed_by=actor,
+            proposed_at=proposed_at,
+            own_initiative=own_initiative,
         )
 
     def latest_version_at(self, moment: datetime | None) -> int:

@@ -258,6 +258,11 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+own_initiative_changes_come_in_a_later_version = _rule(
+    "own_initiative_changes_come_in_a_later_version",
+    "Version 1 of {plan} is its first draft; changes of the authority's own accord "
+    "are named in a later version.",
+)
 an_intervention_is_recorded_once_made = _rule(
     "an_intervention_is_recorded_once_made",
     "An intervention is recorded once it was made; {intervened_at} lies in the future.",

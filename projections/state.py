@@ -697,13 +697,17 @@ def _plan_created(d: Document, e: Any, at: str) -> None:
 
 
 def _draft_proposed(d: Document, e: Any, at: str) -> None:
-    _plan(d, e)["versions"][str(e.version)] = {
+    version = {
         "number": e.version,
         "text": _text(e.text),
         "changes": _text(e.changes),
         "proposed_by": e.actor,
         "at": at,
     }
+    own = getattr(e, "own_initiative", None)
+    if own is not None:  # kept only where given: earlier documents stay as they are
+        version["own_initiative"] = _text(own)
+    _plan(d, e)["versions"][str(e.version)] = version
 
 
 def _reaction_added(d: Document, e: Any, at: str) -> None:

@@ -152,6 +152,55 @@ def test_the_facilitator_proposes_the_second_version_of_the_traffic_plan(
     assert traffic_plan.latest_version == 2
 
 
+def test_a_later_version_names_the_changes_made_of_the_authoritys_own_accord(
+    city_centre, traffic_plan, text, refused
+):
+    """Version 2 answers reactions and also moves the bus stop, which no one
+    asked for: that change is named apart (ambtshalve). The first draft has
+    nothing to name so; a version without such changes names none."""
+    traffic_plan.propose_draft(
+        actor="facilitator",
+        initiative=city_centre,
+        text=text("traffic plan v2"),
+        changes=text("a modal filter, as reactions asked"),
+        own_initiative=text("the bus stop moves to the Grote Markt"),
+    )
+    [proposed] = traffic_plan.collect_events()
+    assert proposed.own_initiative == text("the bus stop moves to the Grote Markt")
+    assert traffic_plan.versions[2].own_initiative == proposed.own_initiative
+    traffic_plan.propose_draft(
+        actor="facilitator",
+        initiative=city_centre,
+        text=text("traffic plan v3"),
+        changes=text("wider pavements"),
+    )
+    [plain] = traffic_plan.collect_events()
+    assert plain.own_initiative is None
+    assert traffic_plan.versions[3].own_initiative is None
+
+    vision = Plan.create(
+        actor="facilitator",
+        initiative=city_centre,
+        slug="vision",
+        title=text("vision"),
+        group="steering",
+    )
+    vision.collect_events()
+    with refused(
+        rules.own_initiative_changes_come_in_a_later_version,
+        "Version 1 of vision is its first draft; changes of the authority's own "
+        "accord are named in a later version.",
+        vision,
+    ):
+        vision.propose_draft(
+            actor="facilitator",
+            initiative=city_centre,
+            text=text("vision v1"),
+            changes=text("first draft"),
+            own_initiative=text("something"),
+        )
+
+
 def test_the_library_cannot_propose_a_draft_of_the_traffic_plan(
     city_centre, traffic_plan, text, refused
 ):
