@@ -1855,9 +1855,10 @@ class Samenspraak(Application[UUID]):
         def run() -> int:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            requested_by = (
-                self._stakeholder(cmd.requested_by) if cmd.requested_by else None
-            )
+            requested_by = None
+            if cmd.requested_by is not None:
+                requested_by = self._stakeholder(cmd.requested_by)
+                _refuse_erased(cmd.requested_by)  # no new record of one erased
             texts = _Pending(str(initiative.id))
             with _naming(cmd.requested_by or ""):
                 number = initiative.record_intervention(

@@ -209,3 +209,23 @@ def test_an_exported_record_replays_with_the_interventions(
         assert copy.initiative_status(CC).interventions == (
             centre.initiative_status(CC).interventions
         )
+
+
+def test_an_erased_stakeholder_is_not_named_afterwards_as_the_one_who_asked(
+    centre: Samenspraak,
+) -> None:
+    centre.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    [erased] = [
+        s.ref
+        for s in centre.initiative_status(CC).stakeholders
+        if s.ref != "facilitator"
+    ]
+    before = centre.stored_event_count()
+    with pytest.raises(NotAllowed) as refused:
+        intervene(centre, kind="on-request", note="Met about deliveries.",
+                  intervened_at=START.isoformat(), requested_by=erased)  # fmt: skip
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert str(refused.value) == (
+        f"{erased} was erased; an erased stakeholder takes no further part."
+    )
+    assert centre.stored_event_count() == before
