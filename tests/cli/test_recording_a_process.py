@@ -1368,3 +1368,14 @@ def test_an_intervention_names_one_who_asked_not_a_group_and_a_stakeholder_both(
         "The facilitator of city-centre does not ask for their own intervention; "
         "name the group or the stakeholder who asked."
     )  # fmt: skip
+
+
+def test_a_name_given_for_who_asked_for_an_intervention_is_refused_naming_the_option(
+    refused: Callable[..., str], stage_copy: Path
+) -> None:
+    for option in ("--group", "--requested-by"):
+        sentence = refused(
+            stage_copy, "intervention", "record", CITY, "--kind", "on-request",
+            option, "The traffic group", "--note", "Came along.", actor=F,
+        )  # fmt: skip
+        assert sentence.startswith(f"{option}: must be a reference"), sentence
