@@ -229,3 +229,20 @@ def test_an_erased_stakeholder_is_not_named_afterwards_as_the_one_who_asked(
         f"{erased} was erased; an erased stakeholder takes no further part."
     )
     assert centre.stored_event_count() == before
+
+
+def test_the_audit_log_says_which_stakeholder_asked_for_an_intervention(
+    centre: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=3)):
+        intervene(centre, kind="on-request", note="Met about deliveries.",
+                  intervened_at=START.isoformat(), requested_by="bakery")  # fmt: skip
+        intervene(centre, kind="on-request", note="Explained the department.",
+                  intervened_at=START.isoformat(), group="traffic")  # fmt: skip
+    assert [
+        e.stakeholder for e in centre.audit_log(CC, event="FacilitatorIntervened")
+    ] == ["bakery", None]
+    centre.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    [asked, _] = centre.audit_log(CC, event="FacilitatorIntervened")
+    assert asked.stakeholder is not None
+    assert asked.stakeholder.startswith("erased-")
