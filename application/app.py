@@ -1855,9 +1855,10 @@ class Samenspraak(Application[UUID]):
         def run() -> int:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            requested_by = (
-                self._stakeholder(cmd.requested_by) if cmd.requested_by else None
-            )
+            requested_by = None
+            if cmd.requested_by is not None:
+                requested_by = self._stakeholder(cmd.requested_by)
+                _refuse_erased(cmd.requested_by)  # no new record of one erased
             texts = _Pending(str(initiative.id))
             with _naming(cmd.requested_by or ""):
                 number = initiative.record_intervention(
@@ -3231,8 +3232,9 @@ class Samenspraak(Application[UUID]):
 
     def _stakeholders_concerned(self, rows: Sequence[AuditRow]) -> dict[int, str]:
         """Per position, the stakeholder an event is about (who joined, left, was
-        added to or taken out of a group, gave a reaction, or was erased), read
-        from the stored events: the trail keeps no one's reference."""
+        added to or taken out of a group, gave a reaction, was erased, or asked for
+        an intervention), read from the stored events: the trail keeps no one's
+        reference."""
         wanted: dict[str, dict[int, int]] = {}
         for r in rows:
             if r.event in CONCERNING_A_STAKEHOLDER:
@@ -3245,7 +3247,8 @@ class Samenspraak(Application[UUID]):
                 position = versions.get(record.originator_version)
                 if position is not None:
                     event = self.mapper.to_domain_event(record)
-                    stakeholder = getattr(event, "stakeholder", None)
+                    field = CONCERNING_A_STAKEHOLDER.get(type(event).__name__, "")
+                    stakeholder = getattr(event, field, None)
                     if isinstance(stakeholder, str):
                         found[position] = stakeholder
         return found
@@ -4250,18 +4253,18 @@ def _no_connection(error: BaseException) -> str | None:
     )
 
 
-CONCERNING_A_STAKEHOLDER = frozenset(
-    {
-        "StakeholderJoined",
-        "StakeholderLeft",
-        "MemberAdded",
-        "MemberRemoved",
-        "ReactionAdded",
-        "PersonalDataErased",
-        "IdentityCorrected",
-    }
-)
-"""Events about a stakeholder besides the one who gave the command."""
+CONCERNING_A_STAKEHOLDER = {
+    "StakeholderJoined": "stakeholder",
+    "StakeholderLeft": "stakeholder",
+    "MemberAdded": "stakeholder",
+    "MemberRemoved": "stakeholder",
+    "ReactionAdded": "stakeholder",
+    "PersonalDataErased": "stakeholder",
+    "IdentityCorrected": "stakeholder",
+    "FacilitatorIntervened": "requested_by",
+}
+"""Events about a stakeholder besides the one who gave the command, and the field
+that names them."""
 
 DISK_FULL = (
     "The disk that holds the database is full, so nothing was recorded: make room "

@@ -4,13 +4,14 @@ A horizontal time axis from the start of the process to its last event, one lane
 per kind of thing: the phases as coloured bands, the meetings (evening and weekend
 meetings filled), every plan with its versions, reactions and finalisation, every
 decision point from when it was put to when it was decided, the announcements, the
-council informings with the council's follow-ups, and the budget allocations. A
+facilitator's interventions, the council informings with the council's follow-ups, and the budget allocations. A
 legend follows the picture; each mark carries a tooltip with its date.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -101,6 +102,7 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     moments += [c.informed_at for c in r.council]
     moments += [f.followed_up_at for c in r.council for f in c.follow_ups]
     moments += [a.announced_at for a in r.announcements]
+    moments += [i.intervened_at for i in r.interventions]
     first = min(moments)
     last = max([*moments, first + timedelta(days=1)])
     pad = (last - first) * 0.03
@@ -199,6 +201,19 @@ def speech(x: float, y: float) -> str:
     )
 
 
+def star(x: float, y: float, size: float = 8) -> str:
+    """A five-pointed star: the facilitator named the general interest, helped,
+    connected or mediated."""
+    points = " ".join(
+        f"{x + r * math.sin(math.pi * k / 5):.1f},{y - r * math.cos(math.pi * k / 5):.1f}"
+        for k, r in enumerate([size, size * 0.45] * 5)
+    )
+    return (
+        f'<polygon points="{points}" fill="{NAVY}" stroke="#fff" '
+        'stroke-width="1.2" stroke-linejoin="round"/>'
+    )
+
+
 def cross(x: float, y: float) -> str:
     return (
         f'<path d="M{x - 5:.1f} {y - 5:.1f} L{x + 5:.1f} {y + 5:.1f} '
@@ -255,6 +270,8 @@ class Timeline:
         ]
         if r.announcements:
             lanes.append((w("lane_announcements"), True, self.announcements))
+        if r.interventions:
+            lanes.append((w("lane_interventions"), True, self.interventions))
         lanes += [(f"{w('plan')}: {p.plan}", False, self.plan(p)) for p in r.plans]
         lanes += [(d.decision, False, self.decision(d)) for d in r.decisions]
         lanes.append((w("lane_council"), True, self.council))
@@ -444,6 +461,18 @@ class Timeline:
             out.append(label_beside(self.axis.g, label, after=x + 8, before=x - 8, y=y))
         return "".join(out)
 
+    def interventions(self, y: float) -> str:
+        """A star for each, with what it was and who asked in its tooltip (the
+        note is in the table under the picture)."""
+        out = []
+        w = self.w
+        for i in self.report.interventions:
+            asked = w("group_named", group=i.group) if i.group else i.requested_by
+            what = w.value(i.kind) + (f" ({asked})" if asked else "")
+            tip = _dated(what, w.when(i.intervened_at))
+            out.append(f"<g>{_tip(tip)}{star(self.axis.x(i.intervened_at), y)}</g>")
+        return "".join(out)
+
     def council(self, y: float) -> str:
         out = []
         w = self.w
@@ -625,6 +654,7 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
             w("follow_up"),
         ),
         (bool(r.announcements), icon(speech(0, 1)), w("legend_announcement")),
+        (bool(r.interventions), icon(star(0, 0)), w("legend_intervention")),
         (bool(r.budget.allocations), icon(square), w("legend_allocation")),
     ]
     items = [(svg, text) for shown, svg, text in candidates if shown]

@@ -486,6 +486,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "lane_phases": {"nl": "Fasen", "en": "Phases"},
     "lane_meetings": {"nl": "Bijeenkomsten", "en": "Meetings"},
     "lane_announcements": {"nl": "Bekendmakingen", "en": "Announcements"},
+    "lane_interventions": {"nl": "Procesbegeleider", "en": "Facilitator"},
     "lane_council": {"nl": "Gemeenteraad", "en": "Council"},
     "lane_budget": {"nl": "Budget", "en": "Budget"},
     "legend": {"nl": "Legenda", "en": "Legend"},
@@ -525,6 +526,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Council informed (formal or by letter)",
     },
     "legend_allocation": {"nl": "Budget toegewezen", "en": "Budget allocated"},
+    "legend_intervention": {
+        "nl": "Wat de procesbegeleider deed",
+        "en": "What the facilitator did",
+    },
     "legend_announcement": {
         "nl": "Bekendmaking of uitnodiging",
         "en": "Announcement or invitation",

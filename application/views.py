@@ -403,8 +403,9 @@ class AuditEntry(View):
     actor: str | None
     stakeholder: str | None = None
     """The stakeholder the event is about, by reference, besides the actor: who
-    joined, left, was added to or taken out of a group, gave a reaction, or whose
-    personal data was erased."""
+    joined, left, was added to or taken out of a group, gave a reaction, whose
+    personal data was erased, or who asked for an intervention of the
+    facilitator."""
     summary: str
     content_hash: str
     chain_hash: str

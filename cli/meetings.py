@@ -14,6 +14,7 @@ import click
 from samenspraak.application import commands as c
 from samenspraak.application.app import parse
 from samenspraak.cli.common import (
+    OPTION_REFERENCE,
     REFERENCE,
     Context,
     OnceGroup,
@@ -55,11 +56,14 @@ def intervention() -> None:
 @click.option(
     "--requested-by",
     metavar="STAKEHOLDER",
-    type=REFERENCE,
+    type=OPTION_REFERENCE,
     help="The stakeholder who asked for it.",
 )
 @click.option(
-    "--group", metavar="GROUP", type=REFERENCE, help="The group that asked for it."
+    "--group",
+    metavar="GROUP",
+    type=OPTION_REFERENCE,
+    help="The group that asked for it.",
 )
 @click.option("--when", metavar="TIME", help="When, with timezone (default: now).")
 @pass_context

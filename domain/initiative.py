@@ -728,6 +728,12 @@ class Initiative(Aggregate):
             or group is not None,
             initiative=self.slug,
         )
+        rules.an_intervention_is_asked_for_by_a_group_or_a_stakeholder.check(
+            requested_by is None or group is None
+        )
+        rules.the_facilitator_does_not_ask_for_their_own_intervention.check(
+            requested_by != self.facilitator, initiative=self.slug
+        )
         if group is not None:
             rules.an_intervention_is_asked_for_from_within_the_initiative.check(
                 group in self.groups, who=f"The group {group}", initiative=self.slug

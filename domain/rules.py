@@ -277,6 +277,16 @@ an_intervention_is_asked_for_from_within_the_initiative = _rule(
     "{who} is not a group or a stakeholder of {initiative}; an intervention is "
     "asked for by those who take part.",
 )
+an_intervention_is_asked_for_by_a_group_or_a_stakeholder = _rule(
+    "an_intervention_is_asked_for_by_a_group_or_a_stakeholder",
+    "An intervention is asked for by a group or by a stakeholder, not both; name the "
+    "one who asked.",
+)
+the_facilitator_does_not_ask_for_their_own_intervention = _rule(
+    "the_facilitator_does_not_ask_for_their_own_intervention",
+    "The facilitator of {initiative} does not ask for their own intervention; name "
+    "the group or the stakeholder who asked.",
+)
 an_announcement_is_recorded_once_made = _rule(
     "an_announcement_is_recorded_once_made",
     "An announcement is recorded once it was made; {announced_at} lies in the future.",

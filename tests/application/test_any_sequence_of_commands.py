@@ -3,9 +3,10 @@
 A stateful property test: Hypothesis drives the public API with random but plausible
 commands (stakeholders of every kind, one or two initiatives on different templates,
 plans with drafts, reactions and answers, decision points with positions, phases
-advanced, meetings, the council informed, erasures, and time moving on) in orders no
-story tells. Every command either succeeds or is refused with one of the engine's
-own errors, and after every step the record still holds together:
+advanced, meetings, the council informed, the facilitator's interventions, erasures,
+and time moving on) in orders no story tells. Every command either succeeds or is
+refused with one of the engine's own errors, and after every step the record still
+holds together:
 
 - a refused command recorded nothing;
 - the audit trail is intact;
@@ -104,6 +105,7 @@ PLANS = ("vision", "traffic")
 DECISIONS = ("priority", "budget", "route")
 OPTIONS = ("green", "square", "object")
 STANCES = ("support", "concern", "objection", "suggestion")
+INTERVENTIONS = ("general-interest", "on-request", "connection", "mediation")
 
 PROFILES = {
     "quick": settings(
@@ -423,6 +425,31 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             document_sha256="ab" * 32,
             session=session,
             informed_at=(self.now - timedelta(days=days_ago)).isoformat(),
+        )
+
+    @rule(
+        initiative=initiatives,
+        kind=st.sampled_from(INTERVENTIONS),
+        asked=st.integers(0, 3),
+        someone=actors,
+        days_ago=st.sampled_from([0, 2]),
+    )
+    def record_intervention(
+        self, initiative: str, kind: str, asked: int, someone: int, days_ago: int
+    ) -> None:
+        """By the facilitator, on request of no one, a group, or someone (taking
+        part, or anyone)."""
+        fields: dict[str, Any] = {
+            "kind": kind,
+            "note": "Named what the whole town needs.",
+            "intervened_at": (self.now - timedelta(days=days_ago)).isoformat(),
+        }
+        if asked == 1:
+            fields["group"] = GROUPS[someone % len(GROUPS)]
+        elif asked > 1:
+            fields["requested_by"] = self.who(initiative, someone)
+        self.on(
+            "record_intervention", self.facilitator(initiative), initiative, **fields
         )
 
     @rule(initiative=initiatives, actor=actors, aim=aims)

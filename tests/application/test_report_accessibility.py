@@ -274,6 +274,7 @@ def test_every_kind_of_mark_stands_out_3_to_1_from_a_lane() -> None:
         timeline.meeting_mark(0, 0, 1, evening=False),
         timeline.meeting_mark(0, 0, 1, evening=True),
         timeline.speech(0, 0),
+        timeline.star(0, 0),
         f'<circle r="3.6" fill="{timeline.ORANGE}" stroke="#fff"/>',
     ]
     faint = []

@@ -12,6 +12,8 @@ import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspraak
 from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.report_timeline import WIDE, Timeline, axis_of, legend
+from samenspraak.application.report_words import words
 from samenspraak.domain import clock
 
 START = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
@@ -209,3 +211,62 @@ def test_an_exported_record_replays_with_the_interventions(
         assert copy.initiative_status(CC).interventions == (
             centre.initiative_status(CC).interventions
         )
+
+
+def test_an_erased_stakeholder_is_not_named_afterwards_as_the_one_who_asked(
+    centre: Samenspraak,
+) -> None:
+    centre.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    [erased] = [
+        s.ref
+        for s in centre.initiative_status(CC).stakeholders
+        if s.ref != "facilitator"
+    ]
+    before = centre.stored_event_count()
+    with pytest.raises(NotAllowed) as refused:
+        intervene(centre, kind="on-request", note="Met about deliveries.",
+                  intervened_at=START.isoformat(), requested_by=erased)  # fmt: skip
+    assert refused.value.rule == "an_erased_stakeholder_takes_no_further_part"
+    assert str(refused.value) == (
+        f"{erased} was erased; an erased stakeholder takes no further part."
+    )
+    assert centre.stored_event_count() == before
+
+
+def test_the_audit_log_says_which_stakeholder_asked_for_an_intervention(
+    centre: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=3)):
+        intervene(centre, kind="on-request", note="Met about deliveries.",
+                  intervened_at=START.isoformat(), requested_by="bakery")  # fmt: skip
+        intervene(centre, kind="on-request", note="Explained the department.",
+                  intervened_at=START.isoformat(), group="traffic")  # fmt: skip
+    assert [
+        e.stakeholder for e in centre.audit_log(CC, event="FacilitatorIntervened")
+    ] == ["bakery", None]
+    centre.erase_stakeholder({"actor": "facilitator", "stakeholder": "bakery"})
+    [asked, _] = centre.audit_log(CC, event="FacilitatorIntervened")
+    assert asked.stakeholder is not None
+    assert asked.stakeholder.startswith("erased-")
+
+
+def test_the_timeline_shows_what_the_facilitator_did_in_a_lane_of_its_own(
+    centre: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=3)):
+        intervene(centre, kind="on-request", note="Explained the department.",
+                  intervened_at="2026-01-13T19:30+01:00", group="traffic")  # fmt: skip
+    report = centre.participation_report(CC)
+    wide = Timeline(report, words("en"), axis_of(report, WIDE)).svg()
+    assert ">Facilitator<" in wide
+    assert (
+        "<title>Present or helped on request (group traffic) – 13 Jan 2026, 19:30"
+        "</title>"
+    ) in wide
+    assert "What the facilitator did" in legend(report, words("en"))
+    without = centre.participation_report(CC, as_of=START + timedelta(days=1))
+    assert (
+        ">Facilitator<"
+        not in Timeline(without, words("en"), axis_of(without, WIDE)).svg()
+    )
+    assert "What the facilitator did" not in legend(without, words("en"))

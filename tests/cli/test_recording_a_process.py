@@ -1348,3 +1348,34 @@ def test_what_the_facilitator_did_in_their_own_role_is_recorded_and_reported(
         stage_copy, "intervention", "record", CITY, "--kind", "mediation",
         "--note", "Helped.", "--when", "2026-01-13", actor=F,
     ).startswith("--when: needs a time and its timezone")  # fmt: skip
+
+
+def test_an_intervention_names_one_who_asked_not_a_group_and_a_stakeholder_both(
+    refused: Callable[..., str], stage_copy: Path
+) -> None:
+    assert refused(
+        stage_copy, "intervention", "record", CITY, "--kind", "on-request",
+        "--group", "traffic", "--requested-by", "bakery", "--note", "Came along.",
+        actor=F,
+    ) == (
+        "An intervention is asked for by a group or by a stakeholder, not both; "
+        "name the one who asked."
+    )  # fmt: skip
+    assert refused(
+        stage_copy, "intervention", "record", CITY, "--kind", "on-request",
+        "--requested-by", F, "--note", "Asked myself.", actor=F,
+    ) == (
+        "The facilitator of city-centre does not ask for their own intervention; "
+        "name the group or the stakeholder who asked."
+    )  # fmt: skip
+
+
+def test_a_name_given_for_who_asked_for_an_intervention_is_refused_naming_the_option(
+    refused: Callable[..., str], stage_copy: Path
+) -> None:
+    for option in ("--group", "--requested-by"):
+        sentence = refused(
+            stage_copy, "intervention", "record", CITY, "--kind", "on-request",
+            option, "The traffic group", "--note", "Came along.", actor=F,
+        )  # fmt: skip
+        assert sentence.startswith(f"{option}: must be a reference"), sentence

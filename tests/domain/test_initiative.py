@@ -773,6 +773,47 @@ def test_an_intervention_is_the_facilitators_made_and_on_request_says_who_asked(
         intervene(requested_by="stranger")
 
 
+def test_an_intervention_is_asked_for_by_a_group_or_a_stakeholder_not_both(
+    city_centre, text, refused, story_start
+):
+    """Who asked is one group or one stakeholder: with both, the report and the
+    status could show only one of them."""
+    with refused(
+        rules.an_intervention_is_asked_for_by_a_group_or_a_stakeholder,
+        "An intervention is asked for by a group or by a stakeholder, not both; "
+        "name the one who asked.",
+        city_centre,
+    ):
+        city_centre.record_intervention(
+            actor="facilitator",
+            kind=InterventionKind.ON_REQUEST,
+            note=text("a note"),
+            intervened_at=story_start,
+            group="traffic",
+            requested_by="bakery",
+        )
+
+
+def test_the_facilitator_does_not_ask_for_their_own_intervention(
+    city_centre, text, refused, story_start
+):
+    """On request means that someone who takes part asked: the facilitator named
+    as the one who asked would make any intervention one on request."""
+    with refused(
+        rules.the_facilitator_does_not_ask_for_their_own_intervention,
+        "The facilitator of city-centre does not ask for their own intervention; "
+        "name the group or the stakeholder who asked.",
+        city_centre,
+    ):
+        city_centre.record_intervention(
+            actor="facilitator",
+            kind=InterventionKind.ON_REQUEST,
+            note=text("a note"),
+            intervened_at=story_start,
+            requested_by="facilitator",
+        )
+
+
 def test_the_facilitator_records_the_frameworks_the_council_set(
     city_centre, text, story_start
 ):
