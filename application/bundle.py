@@ -128,7 +128,7 @@ MAX_LINE = 64 * 1024 * 1024
 MAX_MANIFEST = 1024 * 1024
 """The longest manifest replay reads (an export writes some 400 bytes)."""
 
-PERSON_FIELDS = ("actor", "stakeholder", "facilitator")
+PERSON_FIELDS = ("actor", "stakeholder", "facilitator", "requested_by")
 """The fields of events that hold a stakeholder's id."""
 
 EVENT_KEYS = {"position", "originator_id", "originator_version", "topic", "state"}
