@@ -962,6 +962,18 @@ class Initiative(Aggregate):
             informed_at <= clock.now(),
             informed_at=informed_at.isoformat(timespec="seconds"),
         )
+        same = next(
+            (
+                n
+                for n, told in enumerate(self.council_informings, 1)
+                if (told.document_sha256, told.session, told.informed_at)
+                == (document_sha256, CouncilSession(session), informed_at)
+            ),
+            None,
+        )
+        rules.an_informing_of_the_council_is_recorded_once.check(
+            same is None, informing=same, initiative=self.slug
+        )
         self._council_informed(
             actor=actor,
             document_title=document_title,

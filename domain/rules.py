@@ -263,6 +263,11 @@ own_initiative_changes_come_in_a_later_version = _rule(
     "Version 1 of {plan} is its first draft; changes of the authority's own accord "
     "are named in a later version.",
 )
+an_informing_of_the_council_is_recorded_once = _rule(
+    "an_informing_of_the_council_is_recorded_once",
+    "Informing {informing} of the council in {initiative} already records this "
+    "document, session and time; an informing is recorded once.",
+)
 an_intervention_is_recorded_once_made = _rule(
     "an_intervention_is_recorded_once_made",
     "An intervention is recorded once it was made; {intervened_at} lies in the future.",

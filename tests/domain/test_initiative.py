@@ -537,6 +537,37 @@ def test_the_facilitator_informs_the_council_in_an_informal_session(city_centre,
     assert len(city_centre.council_informings) == 1
 
 
+def test_the_same_informing_of_the_council_is_not_recorded_twice(
+    city_centre, text, refused
+):
+    """Given twice by mistake (the same document, session and time), the second
+    is refused: the report would count the council informed once more. The same
+    document in a later session is another informing."""
+    informed_at = datetime.fromisoformat("2026-04-07T20:00+02:00")
+
+    def inform(at: datetime, session: CouncilSession) -> None:
+        city_centre.inform_council(
+            actor="facilitator",
+            document_title=text("the vision"),
+            document_sha256=DOCUMENT_SHA256,
+            session=session,
+            informed_at=at,
+        )
+
+    with clock.frozen_at(informed_at + timedelta(days=30)):
+        inform(informed_at, CouncilSession.INFORMAL)
+        city_centre.collect_events()
+        with refused(
+            rules.an_informing_of_the_council_is_recorded_once,
+            "Informing 1 of the council in city-centre already records this "
+            "document, session and time; an informing is recorded once.",
+            city_centre,
+        ):
+            inform(informed_at.astimezone(UTC), CouncilSession.INFORMAL)
+        inform(informed_at + timedelta(days=14), CouncilSession.FORMAL)
+    assert len(city_centre.council_informings) == 2
+
+
 def test_an_erasure_is_recorded_in_an_initiative_the_person_left(city_centre):
     city_centre.leave(actor="bakery", stakeholder="bakery")
     city_centre.collect_events()

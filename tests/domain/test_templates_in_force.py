@@ -325,11 +325,11 @@ def test_an_informing_in_an_earlier_phase_does_not_let_the_council_phase_end(
     )
     on(city_centre, told_twice)
 
-    def inform(title: str) -> None:
+    def inform(title: str, sha256: str = DOCUMENT_SHA256) -> None:
         city_centre.inform_council(
             actor="facilitator",
             document_title=text(title),
-            document_sha256=DOCUMENT_SHA256,
+            document_sha256=sha256,
             session=CouncilSession.INFORMAL,
             informed_at=story_start,
         )
@@ -345,7 +345,7 @@ def test_an_informing_in_an_earlier_phase_does_not_let_the_council_phase_end(
     ):
         city_centre.advance_phase(actor="facilitator")
 
-    inform("the final plans")
+    inform("the final plans", "4e" * 32)
     assert city_centre.advance_phase(actor="facilitator") == "implementation"
 
 
