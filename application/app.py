@@ -120,6 +120,7 @@ from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
 from samenspraak.projections.chain import GENESIS, HEAD_FORM, ChainLink, Head
 from samenspraak.projections.state import (
     ProcessStateProjector,
+    awaits_answer,
     kind_of_topic,
     new_document,
     utc,
@@ -1134,9 +1135,7 @@ class Samenspraak(Application[UUID]):
         facts = PhaseFacts(
             open_decision_points=sum(d["state"] == "open" for d in decisions),
             unanswered_reactions=sum(
-                r["answer"] is None and not r["withdrawn"]
-                for p in plans
-                for r in p["reactions"].values()
+                awaits_answer(r) for p in plans for r in p["reactions"].values()
             ),
             unfinalised_plans=sum(p["final_version"] is None for p in plans),
             any_draft=any(p["versions"] for p in plans),
@@ -2378,6 +2377,7 @@ class Samenspraak(Application[UUID]):
                     received_at=cmd.received_at,
                     came_in_during=came_in_during,
                     came_in_under=came_in_under,
+                    late=cmd.late,
                 )
             self.save(plan, texts=texts.texts)
             return number
@@ -2934,7 +2934,16 @@ class Samenspraak(Application[UUID]):
             people = self._refs_of(
                 p for r in rows for p in (r["stakeholder"], r["answered_by"]) if p
             )
-            return [_response(r, texts, people) for r in rows]
+            late = {
+                (p["slug"], r["number"])
+                for p in doc["plans"].values()
+                for r in p["reactions"].values()
+                if r.get("late")
+            }
+            return [
+                _response(r, texts, people, late=(r["plan"], r["reaction"]) in late)
+                for r in rows
+            ]
 
         return self._run(run)
 
@@ -3823,6 +3832,8 @@ def _response(
     row: dict[str, Any],
     texts: dict[str, str | None],
     people: dict[str, StakeholderRow],
+    *,
+    late: bool = False,
 ) -> v.ResponseEntry:
     def who(stakeholder_id: str | None) -> str | None:
         return _ref_in(people, stakeholder_id) if stakeholder_id else None
@@ -3830,7 +3841,11 @@ def _response(
     def text(text_id: str | None) -> str | None:
         return texts.get(text_id) if text_id is not None else None
 
-    outcome = "withdrawn" if row["withdrawn"] else row["answer"] or "unanswered"
+    outcome = (
+        "withdrawn"
+        if row["withdrawn"]
+        else row["answer"] or ("late" if late else "unanswered")
+    )
     # The view keeps who withdrew a reaction where it keeps who answered one (an
     # answered reaction is never withdrawn).
     dealt_at = (
@@ -3854,6 +3869,7 @@ def _response(
         answered_at=None if row["withdrawn"] else dealt_at,
         withdrawn_by=who(row["answered_by"]) if row["withdrawn"] else None,
         withdrawn_at=dealt_at if row["withdrawn"] else None,
+        late=late,
     )
 
 
@@ -4259,6 +4275,7 @@ CONCERNING_A_STAKEHOLDER = {
     "MemberAdded": "stakeholder",
     "MemberRemoved": "stakeholder",
     "ReactionAdded": "stakeholder",
+    "ReactionReceivedLate": "stakeholder",
     "PersonalDataErased": "stakeholder",
     "IdentityCorrected": "stakeholder",
     "FacilitatorIntervened": "requested_by",

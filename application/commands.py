@@ -632,6 +632,10 @@ class AddReaction(Command):
     date of receipt, an e-mail's time): it counts from then, for the reaction
     period and for which version was the latest. Not for one from a meeting, which
     counts from the meeting's start."""
+    late: StrictBool = False
+    """A letter or e-mail (with ``received_at``) that came in after the reaction
+    period closed: recorded as received late, to be listed, instead of refused;
+    it needs no answer."""
 
     @property
     def how(self) -> Channel | None:

@@ -76,6 +76,10 @@ class Texts(Protocol):
 
 GIVEN = {
     "samenspraak.domain.plan:Plan.ReactionAdded": (("text", "section"), "stakeholder"),
+    "samenspraak.domain.plan:Plan.ReactionReceivedLate": (
+        ("text", "section"),
+        "stakeholder",
+    ),
     "samenspraak.domain.decision_point:DecisionPoint.PositionTaken": (
         ("reason",),
         "actor",

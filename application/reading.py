@@ -14,6 +14,7 @@ from typing import Any
 
 from samenspraak.application import views as v
 from samenspraak.domain.templates import Phase, ProcessTemplate, pinned_template
+from samenspraak.projections.state import awaits_answer
 
 TEXT_KEYS = frozenset(
     {
@@ -309,11 +310,7 @@ def status(
 
 
 def _unanswered(plan: dict[str, Any]) -> list[int]:
-    return [
-        r["number"]
-        for r in plan["reactions"].values()
-        if r["answer"] is None and not r["withdrawn"]
-    ]
+    return [r["number"] for r in plan["reactions"].values() if awaits_answer(r)]
 
 
 def find(items: dict[str, dict[str, Any]], slug: str) -> dict[str, Any] | None:
@@ -351,6 +348,7 @@ def plan(
                 text=text(r["text"]),
                 withdrawn=r["withdrawn"],
                 given_at=r.get("given_at"),
+                late=r.get("late", False),
                 answer=(
                     v.AnswerView(
                         kind=r["answer"]["kind"],

@@ -36,11 +36,11 @@ from samenspraak.domain.initiative import may_take_positions_in
 from samenspraak.domain.templates import pinned_template
 from samenspraak.domain.values import StakeholderKind
 from samenspraak.projections.chain import GENESIS, Head
-from samenspraak.projections.state import utc
+from samenspraak.projections.state import awaits_answer, utc
 from samenspraak.projections.views import AuditTrailLogic
 
 Outcome = Literal[
-    "adopted", "partly-adopted", "defended", "noted", "withdrawn", "unanswered"
+    "adopted", "partly-adopted", "defended", "noted", "withdrawn", "late", "unanswered"
 ]
 """What became of a reaction."""
 
@@ -451,7 +451,7 @@ class ParticipationReport(Part):
     def outcomes(self, plan: str | None = None) -> dict[str, int]:
         """How many reactions (of one plan, or all) ended in each outcome."""
         counts = dict.fromkeys(
-            ("adopted", "partly-adopted", "defended", "noted", "withdrawn"), 0
+            ("adopted", "partly-adopted", "defended", "noted", "withdrawn", "late"), 0
         )
         counts["unanswered"] = 0
         for r in self.responses:
@@ -799,6 +799,8 @@ def _reaction(
         outcome = "withdrawn"
     elif answer:
         outcome = answer["kind"]
+    elif r.get("late"):
+        outcome = "late"  # received after the reaction period: needs no answer
     else:
         outcome = "unanswered"
     return ReactionEntry(
@@ -860,9 +862,7 @@ def _plan(p: dict[str, Any], text: Texts, ref: People) -> PlanEntry:
         final_version=p["final_version"],
         finalised_at=_time_or_none(p.get("finalised_at")),
         reactions=len(reactions),
-        unanswered=[
-            r["number"] for r in reactions if r["answer"] is None and not r["withdrawn"]
-        ],
+        unanswered=[r["number"] for r in reactions if awaits_answer(r)],
         reaction_periods=[
             ReactionPeriodEntry(
                 opened_at=_time(period["opened_at"]),

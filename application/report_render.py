@@ -552,7 +552,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     A figure that has no number to give says so in words (number ``""``): the
     council not informed yet."""
     outcomes = r.outcomes()
-    counted = len(r.responses) - outcomes["withdrawn"]
+    counted = len(r.responses) - outcomes["withdrawn"] - outcomes["late"]
     decided = sum(1 for d in r.decisions if d.outcome is not None)
     withdrawn = sum(1 for d in r.decisions if d.state == "withdrawn")
     held = [m for m in r.meetings if m.held]
@@ -582,10 +582,10 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         (
             of(counted - outcomes["unanswered"], counted),
             (counted_as(counted, "card_answered") if counted else w("card_reactions"))
-            + (
-                f" ({w('card_withdrawn', n=outcomes['withdrawn'])})"
-                if outcomes["withdrawn"]
-                else ""
+            + "".join(
+                f" ({w(f'card_{key}', n=outcomes[key])})"
+                for key in ("withdrawn", "late")
+                if outcomes[key]
             ),
             outcomes["unanswered"] > 0,
         ),
@@ -798,6 +798,7 @@ font-weight:600;white-space:nowrap;border:1px solid transparent}
 .b-defended{background:#1b3a5c;color:#fff}
 .b-noted{background:#e6eaef;color:#394b59}
 .b-withdrawn{background:#f1f1f1;color:#6b6b6b;border-color:#d0d0d0}
+.b-late{background:#f1f1f1;color:#6b4a00;border-color:#d9c27a}
 .b-unanswered{background:#b42318;color:#fff}
 .answer-text{margin-top:4px}
 .who{display:block;color:var(--muted);font-size:.8rem;margin-top:3px}

@@ -460,6 +460,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_answered": {"nl": "reacties beantwoord", "en": "reactions answered"},
     "card_answered_one": {"nl": "reactie beantwoord", "en": "reaction answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
+    "card_late": {"nl": "{n} te laat ontvangen", "en": "{n} received late"},
     "card_reactions": {"nl": "reacties", "en": "reactions"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
     "card_decisions_one": {
@@ -806,6 +807,10 @@ ANSWERS: dict[str, dict[Lang, str]] = {
     "defended": {"nl": "Standpunt gehandhaafd", "en": "Position defended"},
     "noted": {"nl": "Steun genoteerd", "en": "Support noted"},
     "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
+    "late": {
+        "nl": "Te laat ontvangen, na de reactietermijn",
+        "en": "Received after the reaction period",
+    },
     "unanswered": {"nl": "Nog niet beantwoord", "en": "Not answered yet"},
 }
 

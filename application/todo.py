@@ -22,6 +22,7 @@ from samenspraak.application.views import View
 from samenspraak.domain import clock
 from samenspraak.domain.rules import counted
 from samenspraak.domain.templates import GUARDS, ProcessTemplate
+from samenspraak.projections.state import awaits_answer
 
 HORIZON = timedelta(days=7)
 """How far ahead deadlines are shown, and how far back answers."""
@@ -202,7 +203,7 @@ def _live_reactions(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def unanswered(plan: dict[str, Any]) -> int:
-    return sum(r["answer"] is None for r in _live_reactions(plan))
+    return sum(awaits_answer(r) for r in plan["reactions"].values())
 
 
 def participants(

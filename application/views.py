@@ -242,6 +242,9 @@ class ReactionView(View):
     given_at: datetime | None = None
     """When it was given, where that is not when it was recorded: the start of the
     meeting it was given at, or when the letter or e-mail came in."""
+    late: bool = False
+    """Received after the reaction period closed (recorded as received late): it
+    needs no answer."""
 
 
 class PlanView(View):
@@ -304,8 +307,9 @@ class ResponseEntry(View):
     """``None`` when it was erased."""
     recorded_at: datetime
     outcome: str
-    """``adopted``, ``partly-adopted``, ``defended``, ``noted``, ``withdrawn`` or
-    ``unanswered`` (as in the participation report)."""
+    """``adopted``, ``partly-adopted``, ``defended``, ``noted``, ``withdrawn``,
+    ``late`` (received after the reaction period, needing no answer, and given
+    none) or ``unanswered`` (as in the participation report)."""
     answer_version: int | None
     """For an adopted reaction: the version that adopted it."""
     answer_text: str | None
@@ -316,6 +320,9 @@ class ResponseEntry(View):
     """Who withdrew the reaction: the stakeholder who gave it, or the facilitator
     for them."""
     withdrawn_at: datetime | None = None
+    late: bool = False
+    """Received after the reaction period closed (a letter or e-mail recorded as
+    received late): it needs no answer."""
 
 
 class Closing(View):

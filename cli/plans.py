@@ -183,6 +183,12 @@ def plan_propose(
     help="With --for, when a letter or e-mail came in, with timezone: it counts "
     "from then.",
 )
+@click.option(
+    "--late",
+    is_flag=True,
+    help="With --received: it came in after the reaction period closed; record it "
+    "as received late (it needs no answer) instead of having it refused.",
+)
 @pass_context
 def plan_react(
     obj: Context,
@@ -196,12 +202,15 @@ def plan_react(
     section: str | None,
     meeting_number: str | None,
     received: str | None,
+    late: bool,
 ) -> None:
     """React to a version of a plan; prints the reaction's number.
 
     The facilitator records reactions given at a meeting or by letter with --for;
     one by letter or e-mail counts from when it came in (--received), so that a
-    letter that came in on time is on time, whenever it is recorded.
+    letter that came in on time is on time, whenever it is recorded. One that
+    came in after the reaction period closed is recorded with --late as received
+    late: listed in the response report, needing no answer.
 
     \b
     Example:
@@ -221,10 +230,14 @@ def plan_react(
             "section": section,
             "meeting": meeting_number,
             "received_at": received,
+            "late": late,
         }
     )
     click.echo(number)
-    done(f"Recorded reaction {number} on {plan_ref}.")
+    done(
+        f"Recorded reaction {number} on {plan_ref}"
+        + (", received late (it needs no answer)." if late else ".")
+    )
 
 
 @plan.command("adopt")

@@ -87,6 +87,9 @@ class Reaction:
     given_at: datetime | None = None
     """When a reaction counts from, when not from when it was recorded: the
     meeting it was given at, or when a letter or e-mail came in."""
+    late: bool = False
+    """A letter or e-mail that came in after the reaction period closed, recorded
+    as received late: it is listed with the others, but needs no answer."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -94,8 +97,8 @@ class Reaction:
 
     @property
     def is_open(self) -> bool:
-        """Waiting for an answer."""
-        return self.answer is None and not self.withdrawn
+        """Waiting for an answer (one received late needs none)."""
+        return self.answer is None and not self.withdrawn and not self.late
 
 
 def plan_id(initiative_id: UUID, slug: str) -> UUID:
@@ -341,6 +344,7 @@ class Plan(Aggregate):
         received_at: datetime | None = None,
         came_in_during: str | None = None,
         came_in_under: ProcessTemplate | None = None,
+        late: bool = False,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -358,7 +362,11 @@ class Plan(Aggregate):
         application reads it from the phases recorded), and ``came_in_under``
         the template in force then (default: the one now): where society decided
         alone, a civil servant's reaction from then is not recorded, though
-        colleagues have joined since."""
+        colleagues have joined since.
+
+        ``late``: a letter or e-mail that came in after the reaction period in
+        force then closed, recorded as received late (as a response report lists
+        such reactions) instead of refused: it needs no answer."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -424,6 +432,31 @@ class Plan(Aggregate):
                 if self.finalised_at
                 else "",
             )
+        if late:
+            rules.only_a_letter_is_recorded_as_received_late.check(
+                received_at is not None
+            )
+            rules.a_reaction_received_late_came_in_after_the_period.check(
+                closes_at is not None and given_at is not None and given_at > closes_at,
+                plan=self.slug,
+                received_at=clock.to_the_second(given_at) if given_at else "",
+                closed=f"closed at {clock.to_the_second(closes_at)}"
+                if closes_at
+                else "had no reaction period then",
+            )
+            number = len(self.reactions) + 1
+            self._reaction_received_late(
+                actor=actor,
+                reaction=number,
+                stakeholder=stakeholder,
+                version=version,
+                stance=stance,
+                text=text,
+                channel=channel,
+                section=section,
+                given_at=given_at,
+            )
+            return number
         rules.a_late_reaction_is_refused.check(
             closes_at is None or (given_at or clock.now()) <= closes_at,
             plan=self.slug,
@@ -536,7 +569,34 @@ class Plan(Aggregate):
         meeting: int | None,
         given_at: datetime | None = None,
     ) -> None:
-        self.reactions[reaction] = Reaction(
+        self.reactions[reaction] = self._reaction_of(
+            actor=actor,
+            reaction=reaction,
+            stakeholder=stakeholder,
+            version=version,
+            stance=stance,
+            text=text,
+            channel=channel,
+            section=section,
+            meeting=meeting,
+            given_at=given_at,
+        )
+
+    def _reaction_of(
+        self,
+        *,
+        actor: str,
+        reaction: int,
+        stakeholder: str,
+        version: int,
+        stance: Stance,
+        text: TextRef,
+        channel: Channel,
+        section: TextRef | None,
+        meeting: int | None,
+        given_at: datetime | None,
+    ) -> Reaction:
+        return Reaction(
             number=reaction,
             stakeholder=stakeholder,
             version=version,
@@ -550,6 +610,35 @@ class Plan(Aggregate):
             after_final=self.is_finalised,
             given_at=given_at,
         )
+
+    @event("ReactionReceivedLate")
+    def _reaction_received_late(
+        self,
+        *,
+        actor: str,
+        reaction: int,
+        stakeholder: str,
+        version: int,
+        stance: Stance,
+        text: TextRef,
+        channel: Channel,
+        section: TextRef | None,
+        given_at: datetime | None,
+    ) -> None:
+        received = self._reaction_of(
+            actor=actor,
+            reaction=reaction,
+            stakeholder=stakeholder,
+            version=version,
+            stance=stance,
+            text=text,
+            channel=channel,
+            section=section,
+            meeting=None,
+            given_at=given_at,
+        )
+        received.late = True
+        self.reactions[reaction] = received
 
     def withdraw_reaction(
         self, *, actor: str, initiative: Initiative, reaction: int

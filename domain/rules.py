@@ -258,6 +258,16 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+only_a_letter_is_recorded_as_received_late = _rule(
+    "only_a_letter_is_recorded_as_received_late",
+    "Only a letter or an e-mail the facilitator records for someone, with when it "
+    "came in, is recorded as received late.",
+)
+a_reaction_received_late_came_in_after_the_period = _rule(
+    "a_reaction_received_late_came_in_after_the_period",
+    "The reaction period of {plan} {closed}; a reaction that came in at "
+    "{received_at} is not late: record it without marking it late.",
+)
 own_initiative_changes_come_in_a_later_version = _rule(
     "own_initiative_changes_come_in_a_later_version",
     "Version 1 of {plan} is its first draft; changes of the authority's own accord "

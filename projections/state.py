@@ -152,6 +152,7 @@ class ProcessStateProjector:
             ("plan", "Created"): _plan_created,
             ("plan", "DraftProposed"): _draft_proposed,
             ("plan", "ReactionAdded"): _reaction_added,
+            ("plan", "ReactionReceivedLate"): _reaction_received_late,
             ("plan", "ReactionWithdrawn"): _reaction_withdrawn,
             ("plan", "ChangeAdopted"): _change_adopted,
             ("plan", "PositionDefended"): _position_defended,
@@ -247,7 +248,7 @@ def parts_touched(
     if aggregate is None:
         aggregate = str(event.originator_id)
     if kind == "plan":
-        if name in ("ReactionAdded", "ReactionWithdrawn"):
+        if name in ("ReactionAdded", "ReactionReceivedLate", "ReactionWithdrawn"):
             return [f"reaction/{aggregate}/{event.reaction}"]
         if name in ("ChangeAdopted", "PositionDefended", "SupportNoted"):
             return [f"reaction/{aggregate}/{n}" for n in event.reactions]
@@ -719,7 +720,7 @@ def _reaction_added(d: Document, e: Any, at: str) -> None:
         "text": _text(e.text),
         "channel": _value(e.channel),
         "section": _text(e.section),
-        "meeting": e.meeting,
+        "meeting": getattr(e, "meeting", None),  # none in one received late
         "recorded_by": e.actor,
         "at": at,
         "withdrawn": False,
@@ -728,6 +729,23 @@ def _reaction_added(d: Document, e: Any, at: str) -> None:
     given_at = getattr(e, "given_at", None)  # absent in events from before it
     if given_at is not None:  # from a meeting, or when a letter or e-mail came in
         _plan(d, e)["reactions"][str(e.reaction)]["given_at"] = given_at.isoformat()
+
+
+def awaits_answer(reaction: dict[str, Any]) -> bool:
+    """A reaction in a document that still needs its answer: not answered, not
+    withdrawn, and not received late (which needs none)."""
+    return (
+        reaction["answer"] is None
+        and not reaction["withdrawn"]
+        and not reaction.get("late", False)
+    )
+
+
+def _reaction_received_late(d: Document, e: Any, at: str) -> None:
+    """A letter or e-mail that came in after the reaction period closed: listed
+    with the reactions, needing no answer."""
+    _reaction_added(d, e, at)
+    _plan(d, e)["reactions"][str(e.reaction)]["late"] = True
 
 
 def _reaction_withdrawn(d: Document, e: Any, at: str) -> None:

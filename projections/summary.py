@@ -146,6 +146,10 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"Reaction {e.reaction} on version {e.version} ({_v(e.stance)}, "
         f"{_v(e.channel)})"
     ),
+    ("plan", "ReactionReceivedLate"): lambda e: (
+        f"Reaction {e.reaction} on version {e.version} received late "
+        f"({_v(e.stance)}, {_v(e.channel)})"
+    ),
     ("plan", "ReactionWithdrawn"): lambda e: f"Reaction {e.reaction} withdrawn",
     ("plan", "ChangeAdopted"): lambda e: (
         f"Change {'partly ' if getattr(e, 'partly', False) else ''}adopted in "

@@ -970,7 +970,7 @@ class ResponseReportLogic(BaseView):
             if name == "Created":
                 plans[plan_id] = (str(e.initiative_id), e.slug)
                 new_plans.append((plan_id, str(e.initiative_id), e.slug))
-            elif name == "ReactionAdded":
+            elif name in ("ReactionAdded", "ReactionReceivedLate"):
                 initiative, slug = plans.get(plan_id) or self._plan(c, plan_id)
                 added[(plan_id, e.reaction)] = [
                     plan_id,
@@ -982,7 +982,7 @@ class ResponseReportLogic(BaseView):
                     getattr(e.stance, "value", e.stance),
                     getattr(e.channel, "value", e.channel),
                     e.section.id if e.section else None,
-                    e.meeting,
+                    getattr(e, "meeting", None),  # none in one received late
                     e.text.id,
                     at,
                     0,

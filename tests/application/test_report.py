@@ -67,6 +67,7 @@ def test_the_report_holds_every_reaction_with_its_answer(story: Story) -> None:
         "defended": 2,
         "noted": 2,
         "withdrawn": 0,
+        "late": 0,
         "unanswered": 0,
     }
     objection = next(

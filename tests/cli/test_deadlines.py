@@ -67,3 +67,51 @@ def test_tick_says_what_it_closed_and_how_it_was_decided(stage_copy: Path, ok) -
         "Closed decision point benches in city-centre at 2026-01-21T12:00+00:00: yes.\n"
     )
     assert ok(stage_copy, "tick").stdout == "Nothing was due.\n"
+
+
+def test_a_letter_after_the_period_is_recorded_with_late(
+    stage_copy: Path, ok, run
+) -> None:
+    """Refused as a reaction, the letter that came in after the period closed is
+    recorded with --late, and the response report lists it as received late."""
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415
+
+    from samenspraak.application import Samenspraak  # noqa: PLC0415
+    from samenspraak.domain.clock import frozen_at  # noqa: PLC0415
+
+    now = datetime.now(UTC)
+    app = Samenspraak.open(stage_copy, create=False)
+    try:
+        app.open_reaction_period(
+            {"actor": "facilitator", "initiative": "city-centre",
+             "plan": "vision", "closes_at": (now + timedelta(minutes=1)).isoformat()}
+        )  # fmt: skip
+    finally:
+        app.close()
+    received = (now + timedelta(minutes=30)).isoformat(timespec="seconds")
+    letter = [
+        "plan", "react", "city-centre", "vision", "--version", "1",
+        "--stance", "objection", "--text", "A letter, half an hour late.",
+        "--for", "bakery", "--channel", "letter", "--received", received,
+    ]  # fmt: skip
+    with frozen_at(now + timedelta(hours=1)):
+        refused = run(stage_copy, *letter, actor="facilitator")
+        recorded = ok(stage_copy, *letter, "--late", actor="facilitator")
+        responses = ok(
+            stage_copy,
+            "plan",
+            "responses",
+            "city-centre",
+            "vision",
+            "--format",
+            "json",
+        )
+    assert refused.exit_code == 1
+    assert "a reaction after that is late" in refused.stderr
+    number = recorded.stdout.strip()
+    assert recorded.stderr == (
+        f"Recorded reaction {number} on vision, received late (it needs no answer).\n"
+    )
+    assert [(r["reaction"], r["outcome"]) for r in json.loads(responses.stdout)][
+        -1
+    ] == (int(number), "late")

@@ -703,6 +703,62 @@ def test_a_letter_that_came_in_on_time_is_on_time_whenever_it_is_recorded(
         letter(traffic_plan, city_centre, text, AFTER, closes_at=DEADLINE)
 
 
+def test_a_letter_that_came_in_after_the_period_is_recorded_as_received_late(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    """The library's letter came in a day after the period closed. Refused as a
+    reaction, it is recorded as received late when the facilitator says so: it is
+    listed, and needs no answer. One that came in on time is not late, and only a
+    letter or an e-mail recorded with when it came in is."""
+    traffic_plan.open_reaction_period(
+        actor="facilitator", initiative=city_centre, closes_at=DEADLINE
+    )
+    traffic_plan.collect_events()
+
+    def late(received_at, **fields):
+        return traffic_plan.add_reaction(
+            **{
+                "actor": "facilitator",
+                "initiative": city_centre,
+                "stakeholder": "library",
+                "version": 1,
+                "stance": Stance.OBJECTION,
+                "text": text("the library's late letter"),
+                "channel": Channel.LETTER,
+                "received_at": received_at,
+                "closes_at": DEADLINE,
+                "late": True,
+                **fields,
+            }
+        )
+
+    with clock.frozen_at(AFTER + timedelta(days=2)):
+        assert late(AFTER) == 1
+        [event] = traffic_plan.collect_events()
+        with refused(
+            rules.a_reaction_received_late_came_in_after_the_period,
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; a "
+            "reaction that came in at 2026-01-19T16:00+01:00 is not late: record it "
+            "without marking it late.",
+            traffic_plan,
+        ):
+            late(DEADLINE - timedelta(hours=1))
+        with refused(
+            rules.only_a_letter_is_recorded_as_received_late,
+            "Only a letter or an e-mail the facilitator records for someone, with "
+            "when it came in, is recorded as received late.",
+            traffic_plan,
+        ):
+            late(None, closes_at=None)
+    assert (type(event).__name__, event.given_at, event.stakeholder) == (
+        "ReactionReceivedLate",
+        AFTER,
+        "library",
+    )
+    assert traffic_plan.reactions[1].late
+    assert traffic_plan.unanswered == []
+
+
 def test_only_a_reaction_recorded_for_someone_says_when_it_came_in(
     city_centre, traffic_plan, text, refused, story_start
 ):

@@ -1,0 +1,172 @@
+"""A letter that came in after the reaction period closed is not lost: the
+facilitator records it as received late, and the response report lists it, as a
+reactienota lists reactions received after the term. It needs no answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from samenspraak.application import NotAllowed, Samenspraak
+from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.domain import clock
+
+START = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+CLOSES = START + timedelta(days=14)
+CC = "city-centre"
+
+
+@pytest.fixture
+def consulted(app: Samenspraak) -> Samenspraak:
+    """The traffic plan's reaction period closed on day 14; the resident's own
+    reaction came in on day 3."""
+    with clock.frozen_at(START):
+        for ref in ("facilitator", "resident"):
+            app.register_stakeholder(
+                {"actor": ref, "stakeholder": ref, "name": f"The {ref}"}
+            )
+        app.start_initiative(
+            {"actor": "facilitator", "initiative": CC, "title": "The centre",
+             "description": "Residents decide first.", "area": "The old town",
+             "budget": "0", "level": "co-deciding"}
+        )  # fmt: skip
+        app.join_initiative(
+            {"actor": "resident", "initiative": CC, "stakeholder": "resident",
+             "kind": "resident"}
+        )  # fmt: skip
+        app.form_group(
+            {"actor": "facilitator", "initiative": CC, "group": "traffic",
+             "kind": "working", "name": "Traffic", "mandate": "A traffic plan."}
+        )  # fmt: skip
+        app.create_plan(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "title": "Traffic plan", "group": "traffic"}
+        )  # fmt: skip
+        app.propose_draft(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "text": "Draft.", "changes": "First."}
+        )  # fmt: skip
+        app.open_reaction_period(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "closes_at": CLOSES.isoformat()}
+        )  # fmt: skip
+    with clock.frozen_at(START + timedelta(days=3)):
+        app.react_to_plan(
+            {"actor": "resident", "initiative": CC, "plan": "traffic", "version": 1,
+             "stance": "concern", "text": "Too many cars."}
+        )  # fmt: skip
+    return app
+
+
+def letter(app: Samenspraak, day: int, **fields: object) -> int:
+    return app.react_to_plan(
+        {"actor": "facilitator", "initiative": CC, "plan": "traffic", "version": 1,
+         "stance": "objection", "text": f"A letter of day {day}.",
+         "stakeholder": "resident", "channel": "letter",
+         "received_at": (START + timedelta(days=day)).isoformat(), **fields}
+    )  # fmt: skip
+
+
+def test_a_letter_after_the_period_is_recorded_as_received_late_and_listed(
+    consulted: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=20)):
+        with pytest.raises(NotAllowed) as refused:
+            letter(consulted, 16)
+        assert letter(consulted, 16, late=True) == 2
+
+    assert refused.value.rule == "a_late_reaction_is_refused"
+    details = consulted.plan_details(CC, "traffic")
+    assert [(r.number, r.late, r.given_at) for r in details.reactions] == [
+        (1, False, None),
+        (2, True, START + timedelta(days=16)),
+    ]
+    assert details.unanswered == [1]
+    assert [(e.reaction, e.outcome, e.late) for e in consulted.response_report(CC)] == [
+        (1, "unanswered", False),
+        (2, "late", True),
+    ]
+    [summary] = [
+        e.summary for e in consulted.audit_log(CC, event="ReactionReceivedLate")
+    ]
+    assert summary == "Reaction 2 on version 1 received late (objection, letter)"
+    report = consulted.participation_report(CC)
+    assert report.outcomes()["late"] == 1
+    dutch = render_markdown(report, "nl")
+    assert "Te laat ontvangen, na de reactietermijn" in dutch
+    assert "- **0/1** reactie beantwoord (1 te laat ontvangen)" in dutch
+    assert "Received after the reaction period" in render_html(report, "en")
+    assert consulted.verify_audit().intact
+
+
+def test_a_letter_received_late_does_not_hold_up_the_plan(
+    consulted: Samenspraak,
+) -> None:
+    """Answered the resident's own reaction, the plan is finalised: the late
+    letter needs no answer."""
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+        consulted.defend_position(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "reactions": [1], "reasoning": "The cars stay outside."}
+        )  # fmt: skip
+        assert (
+            consulted.finalise_plan(
+                {"actor": "facilitator", "initiative": CC, "plan": "traffic"}
+            )
+            == 1
+        )
+    assert [item.kind for item in consulted.todo("facilitator")
+            if item.kind == "unanswered-reactions"] == []  # fmt: skip
+
+
+def test_a_letter_that_came_in_on_time_is_not_recorded_as_late(
+    consulted: Samenspraak,
+) -> None:
+    before = consulted.stored_event_count()
+    with clock.frozen_at(START + timedelta(days=20)):
+        with pytest.raises(NotAllowed) as on_time:
+            letter(consulted, 10, late=True)
+        with pytest.raises(NotAllowed) as own:
+            consulted.react_to_plan(
+                {"actor": "resident", "initiative": CC, "plan": "traffic",
+                 "version": 1, "stance": "concern", "text": "Mine.", "late": True}
+            )  # fmt: skip
+    assert on_time.value.rule == "a_reaction_received_late_came_in_after_the_period"
+    assert own.value.rule == "only_a_letter_is_recorded_as_received_late"
+    assert consulted.stored_event_count() == before
+
+
+def test_erasing_the_writer_with_their_texts_erases_a_late_letter_too(
+    consulted: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+    consulted.leave_initiative(
+        {"actor": "resident", "initiative": CC, "stakeholder": "resident"}
+    )
+    erased = consulted.erase_stakeholder(
+        {"actor": "resident", "stakeholder": "resident", "texts": True}
+    )
+    assert erased.texts == 2
+    assert [r.text for r in consulted.plan_details(CC, "traffic").reactions] == [
+        None,
+        None,
+    ]
+    assert consulted.verify_audit().intact
+
+
+def test_an_exported_record_replays_with_the_late_letter(
+    consulted: Samenspraak, tmp_path: Path
+) -> None:
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+    bundle = tmp_path / "centre.zip"
+    exported = consulted.export_initiative(CC, bundle)
+    assert Samenspraak.replay(bundle, tmp_path / "copy.db").head == exported.head
+    with Samenspraak.open(tmp_path / "copy.db", create=False) as copy:
+        assert [e.outcome for e in copy.response_report(CC)] == ["unanswered", "late"]
+        copy.rebuild_projections()
+        assert [e.outcome for e in copy.response_report(CC)] == ["unanswered", "late"]
