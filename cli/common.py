@@ -640,11 +640,18 @@ def reactions_option(f: F) -> F:
     )(f)
 
 
-def answer_text(r: Any) -> str:
+def answer_text(r: Any, *, say_late: bool = True) -> str:
+    """What became of a reaction: its answer, ``withdrawn``, ``late`` (received
+    after the reaction period, needing no answer) or ``UNANSWERED``; an answered
+    or withdrawn one received late says so (``defended (late)``), unless
+    ``say_late`` is false."""
+    late = say_late and getattr(r, "late", False)
     if r.withdrawn:
-        return "withdrawn"
+        return "withdrawn (late)" if late else "withdrawn"
     if r.answer is None:
-        return "UNANSWERED"
+        return "late" if late else "UNANSWERED"
     if r.answer.kind in ("adopted", "partly-adopted"):
-        return f"{r.answer.kind} in v{r.answer.version}"
-    return str(r.answer.kind)
+        said = f"{r.answer.kind} in v{r.answer.version}"
+    else:
+        said = str(r.answer.kind)
+    return f"{said} (late)" if late else said

@@ -476,6 +476,11 @@ def in_full(p: Any) -> str:
             "",
             f"Version {ver.number}, proposed by {ver.proposed_by}",
             *continued("  Changes: ", _whole(ver.changes)),
+            *(
+                continued("  Own initiative: ", _whole(ver.own_initiative))
+                if ver.own_initiative is not None
+                else []
+            ),
             *_indented(ver.text),
         ]
     if p.reactions:
@@ -491,15 +496,24 @@ def in_full(p: Any) -> str:
         where = ", ".join([r.stance, channel, *section_of])
         out += ["", f"Reaction {r.number} by {r.stakeholder} on v{r.version} ({where})"]
         out += _indented(r.text)
+        if r.late:  # it needs no answer, but may have one
+            needs = r.answer is None and not r.withdrawn
+            out.append(
+                "  Received late, after the reaction period"
+                + (": it needs no answer." if needs else ".")
+            )
         if r.withdrawn:
             out.append("  Withdrawn.")
         elif r.answer is None:
-            out.append("  Answer: none yet (UNANSWERED).")
+            if not r.late:
+                out.append("  Answer: none yet (UNANSWERED).")
         elif r.answer.kind == "noted":
             out.append(f"  Answer: support noted, by {r.answer.by}.")
         else:
             why = _whole(r.answer.text)
-            out += continued(f"  Answer: {answer_text(r)}, by {r.answer.by}: ", why)
+            out += continued(
+                f"  Answer: {answer_text(r, say_late=False)}, by {r.answer.by}: ", why
+            )
     return "\n".join(out)
 
 
@@ -602,7 +616,7 @@ def plan_responses(
 RESPONSE_FIELDS = (
     "plan", "reaction", "version", "stakeholder", "stance", "channel", "section",
     "meeting", "text", "recorded_at", "outcome", "answer_version", "answer_text",
-    "answered_by", "answered_at", "withdrawn_by", "withdrawn_at",
+    "answered_by", "answered_at", "withdrawn_by", "withdrawn_at", "late",
 )  # fmt: skip
 
 
@@ -623,15 +637,21 @@ def responses_csv(entries: Sequence[Any]) -> str:
 def _cell_of(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, bool):  # as in the JSON: true or false
+        return "true" if value else "false"
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return f"'{value}"
     return value
 
 
 def _outcome_text(e: Any) -> str:
+    """The outcome in the table; one answered or withdrawn that was received late
+    says so too: ``defended (late)``."""
     if e.outcome in ("adopted", "partly-adopted"):
-        return f"{e.outcome} in v{e.answer_version}"
-    return "UNANSWERED" if e.outcome == "unanswered" else str(e.outcome)
+        said = f"{e.outcome} in v{e.answer_version}"
+    else:
+        said = "UNANSWERED" if e.outcome == "unanswered" else str(e.outcome)
+    return f"{said} (late)" if e.late and e.outcome != "late" else said
 
 
 @plan.command("period")
