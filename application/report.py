@@ -235,6 +235,10 @@ class ReactionEntry(Part):
     received_at: datetime | None = None
     """When a reaction by letter or e-mail came in, where the facilitator said so
     (it counts from then; ``recorded_at`` is when it was recorded)."""
+    late: bool = False
+    """A letter or e-mail received after the reaction period closed: it needs no
+    answer (its outcome is ``late`` while it has none), but may get one, and
+    stays received late once answered or withdrawn."""
 
 
 class ReactionPeriodEntry(Part):
@@ -831,6 +835,7 @@ def _reaction(
         received_at=(
             _time_or_none(r.get("given_at")) if r["meeting"] is None else None
         ),
+        late=bool(r.get("late", False)),
     )
 
 

@@ -382,7 +382,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 for x in reactions
             ],
         )
-        out += [_md(_unanswered_line(p, w)), ""]
+        out += [_md(_unanswered_line(p, reactions, w)), ""]
     out += [f"## {w('decisions')}", ""]
     for d in r.decisions:
         out += [f"### {_md(w.text(d.question))} ({_md(d.decision)})", ""]
@@ -543,6 +543,11 @@ def _status(a: ImplementationEntry, w: Words) -> str:
     return f"{status}: {a.status_reason}" if a.status_reason else status
 
 
+def _in_brackets(parts: list[str]) -> str:
+    """`` (1 withdrawn, 2 received late)`` after a figure; nothing without parts."""
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _milestones(a: ImplementationEntry, w: Words) -> str:
     return "; ".join(f"{m.percent}% {w.text(m.text)}" for m in a.milestones) or "-"
 
@@ -582,10 +587,12 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         (
             of(counted - outcomes["unanswered"], counted),
             (counted_as(counted, "card_answered") if counted else w("card_reactions"))
-            + "".join(
-                f" ({w(f'card_{key}', n=outcomes[key])})"
-                for key in ("withdrawn", "late")
-                if outcomes[key]
+            + _in_brackets(
+                [
+                    w(f"card_{key}", n=outcomes[key])
+                    for key in ("withdrawn", "late")
+                    if outcomes[key]
+                ]
             ),
             outcomes["unanswered"] > 0,
         ),
@@ -712,12 +719,17 @@ def _explained(x: ReactionEntry) -> bool:
     )
 
 
-def _unanswered_line(p: PlanEntry, w: Words) -> str:
+def _unanswered_line(p: PlanEntry, reactions: list[ReactionEntry], w: Words) -> str:
+    """The reactions of plan ``p`` still to answer; else that every one has its
+    answer, but for the letters received late that have none (they need none)."""
     if p.unanswered:
         numbers = ", ".join(str(n) for n in p.unanswered)
         one = len(p.unanswered) == 1
         key = "unanswered_warning_one" if one else "unanswered_warning"
         return w(key, n=len(p.unanswered), numbers=numbers)
+    late = [x.number for x in reactions if x.outcome == "late"]
+    if late:
+        return w("all_answered_but_late", numbers=", ".join(map(str, late)))
     return w("all_answered")
 
 
@@ -1390,7 +1402,7 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
         if not reactions:
             out.append(f"<p>{_e(w('no_reactions'))}</p>")
             continue
-        line = _unanswered_line(p, w)
+        line = _unanswered_line(p, reactions, w)
         css = "alert" if p.unanswered else "ok"
         out.append(f'<p class="{css} small">{_e(line)}</p>')
         out.append(
@@ -1515,11 +1527,12 @@ def _given_by(x: ReactionEntry, w: Words) -> str:
 
 def _when_given(x: ReactionEntry, w: Words) -> str:
     """When a reaction was recorded and, for a letter or e-mail that came in
-    earlier, when it came in (from which it counts)."""
+    earlier, when it came in (from which it counts), and whether that was after
+    the reaction period (received late: so it stays said once it is answered)."""
     if x.received_at is None:
         return w.when(x.recorded_at)
     return w(
-        "received_and_recorded",
+        "received_late_and_recorded" if x.late else "received_and_recorded",
         received=w.when(x.received_at),
         recorded=w.when(x.recorded_at),
     )

@@ -401,6 +401,7 @@ class Timeline:
             tip = (
                 f"{self.w('reaction')} {r.number}: {self.w.value(r.stance)}, "
                 f"{self.w.when(given(r))}"
+                + (f", {self.w('received_late')}" if r.late else "")
             )
             out.append(
                 f"<g>{_tip(tip)}"

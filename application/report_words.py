@@ -157,6 +157,13 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "ontvangen {received}, vastgelegd {recorded}",
         "en": "received {received}, recorded {recorded}",
     },
+    "received_late_and_recorded": {
+        "nl": "te laat ontvangen {received} (na de reactietermijn), vastgelegd "
+        "{recorded}",
+        "en": "received late {received} (after the reaction period), recorded "
+        "{recorded}",
+    },
+    "received_late": {"nl": "te laat ontvangen", "en": "received late"},
     "phase_then": {"nl": "Fase op dat moment", "en": "Phase at the time"},
     "started": {"nl": "Gestart", "en": "Started"},
     "closed": {"nl": "Afgesloten", "en": "Closed"},
@@ -321,6 +328,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "all_answered": {
         "nl": "Elke reactie heeft een antwoord.",
         "en": "Every reaction has an answer.",
+    },
+    "all_answered_but_late": {
+        "nl": "Elke reactie die een antwoord nodig heeft, heeft er een; te laat "
+        "ontvangen, zonder antwoord nodig: {numbers}.",
+        "en": "Every reaction that needs an answer has one; received late, needing "
+        "none: {numbers}.",
     },
     "no_reactions": {
         "nl": "Op dit plan is nog niet gereageerd.",

@@ -170,3 +170,62 @@ def test_an_exported_record_replays_with_the_late_letter(
         assert [e.outcome for e in copy.response_report(CC)] == ["unanswered", "late"]
         copy.rebuild_projections()
         assert [e.outcome for e in copy.response_report(CC)] == ["unanswered", "late"]
+
+
+def test_an_answered_late_letter_still_reads_as_received_late_in_the_report(
+    consulted: Samenspraak,
+) -> None:
+    """Answering a letter received late is allowed: the report still says it came
+    in after the reaction period (its JSON, the table's line, the timeline)."""
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+        consulted.defend_position(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "reactions": [2], "reasoning": "Read, and answered all the same."}
+        )  # fmt: skip
+    report = consulted.participation_report(CC)
+    assert [(x.number, x.outcome, x.late) for x in report.responses] == [
+        (1, "unanswered", False),
+        (2, "defended", True),
+    ]
+    english = render_markdown(report, "en")
+    [row] = [line for line in english.splitlines() if "A letter of day 16." in line]
+    assert "received late 28 Jan 2026" in row
+    assert "(after the reaction period)" in row
+    html = render_html(report, "en")
+    assert "Reaction 2: Objection, 28 Jan 2026, 10:00, received late" in html
+
+
+def test_a_plan_whose_open_letter_came_in_late_does_not_say_every_reaction_has_an_answer(
+    consulted: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+        consulted.defend_position(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "reactions": [1], "reasoning": "The cars stay outside."}
+        )  # fmt: skip
+    report = consulted.participation_report(CC)
+    for render, lang in ((render_markdown, "en"), (render_html, "nl")):
+        assert "Every reaction has an answer." not in render(report, lang)
+        assert "Elke reactie heeft een antwoord." not in render(report, lang)
+    assert (
+        "Every reaction that needs an answer has one; received late, needing none: 2."
+        in render_markdown(report, "en")
+    )
+    assert (
+        "Elke reactie die een antwoord nodig heeft, heeft er een; te laat ontvangen, "
+        "zonder antwoord nodig: 2." in render_html(report, "nl")
+    )
+
+
+def test_the_key_figure_names_withdrawn_and_late_reactions_in_one_bracket(
+    consulted: Samenspraak,
+) -> None:
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+        consulted.withdraw_reaction(
+            {"actor": "resident", "initiative": CC, "plan": "traffic", "reaction": 1}
+        )
+    english = render_markdown(consulted.participation_report(CC), "en")
+    assert "- **0** reactions (1 withdrawn, 1 received late)" in english
