@@ -764,7 +764,8 @@ template. A municipality's own template is shown as it is written."""
 DUTCH_GUARDS: dict[str, str] = {
     "no_open_decision_point": "er staat geen besluitpunt van het initiatief meer open",
     "every_reaction_answered": (
-        "elke reactie op de plannen van het initiatief is beantwoord of ingetrokken"
+        "elke reactie op de plannen van het initiatief is beantwoord of ingetrokken "
+        "(een te laat ontvangen brief hoeft geen antwoord)"
     ),
     "every_plan_finalised": "elk plan van het initiatief is definitief",
     "a_draft_proposed": "ten minste één plan van het initiatief heeft een versie",

@@ -440,9 +440,9 @@ class Plan(Aggregate):
                 closes_at is not None and given_at is not None and given_at > closes_at,
                 plan=self.slug,
                 received_at=clock.to_the_second(given_at) if given_at else "",
-                closed=f"closed at {clock.to_the_second(closes_at)}"
+                closed=f"closed to reactions at {clock.to_the_second(closes_at)}"
                 if closes_at
-                else "had no reaction period then",
+                else "had no reaction period when it came in",
             )
             number = len(self.reactions) + 1
             self._reaction_received_late(

@@ -265,8 +265,8 @@ only_a_letter_is_recorded_as_received_late = _rule(
 )
 a_reaction_received_late_came_in_after_the_period = _rule(
     "a_reaction_received_late_came_in_after_the_period",
-    "The reaction period of {plan} {closed}; a reaction that came in at "
-    "{received_at} is not late: record it without marking it late.",
+    "{plan} {closed}; a reaction that came in at {received_at} is not late: "
+    "record it without marking it late.",
 )
 own_initiative_changes_come_in_a_later_version = _rule(
     "own_initiative_changes_come_in_a_later_version",

@@ -29,7 +29,8 @@ from typing import Any
 GUARDS: dict[str, str] = {
     "no_open_decision_point": "no decision point of the initiative is still open",
     "every_reaction_answered": (
-        "every reaction on the initiative's plans has an answer or was withdrawn"
+        "every reaction on the initiative's plans has an answer or was withdrawn "
+        "(a letter received late needs none)"
     ),
     "every_plan_finalised": "every plan of the initiative is finalised",
     "a_draft_proposed": "at least one plan of the initiative has a draft",

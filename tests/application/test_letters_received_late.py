@@ -229,3 +229,26 @@ def test_the_key_figure_names_withdrawn_and_late_reactions_in_one_bracket(
         )
     english = render_markdown(consulted.participation_report(CC), "en")
     assert "- **0** reactions (1 withdrawn, 1 received late)" in english
+
+
+def test_the_phase_waits_for_the_reactions_to_answer_and_says_a_late_letter_needs_none(
+    consulted: Samenspraak,
+) -> None:
+    """Moved to a template whose phase waits for every reaction's answer, the
+    initiative advances once the resident's reaction has one: not the letter."""
+    advance = {"actor": "facilitator", "initiative": CC}
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+        consulted.migrate_template(
+            {"actor": "facilitator", "initiative": CC,
+             "template": "overheidsparticipatie@2"}
+        )  # fmt: skip
+        with pytest.raises(NotAllowed) as waiting:
+            consulted.advance_phase(advance)
+        consulted.defend_position(
+            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
+             "reactions": [1], "reasoning": "The cars stay outside."}
+        )  # fmt: skip
+        consulted.advance_phase(advance)
+    assert "(a letter received late needs none)" in str(waiting.value)
+    assert consulted.initiative_status(CC).phase != "society-decides"

@@ -737,9 +737,9 @@ def test_a_letter_that_came_in_after_the_period_is_recorded_as_received_late(
         [event] = traffic_plan.collect_events()
         with refused(
             rules.a_reaction_received_late_came_in_after_the_period,
-            "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; a "
-            "reaction that came in at 2026-01-19T16:00+01:00 is not late: record it "
-            "without marking it late.",
+            "traffic-plan closed to reactions at 2026-01-19T17:00+01:00; a reaction "
+            "that came in at 2026-01-19T16:00+01:00 is not late: record it without "
+            "marking it late.",
             traffic_plan,
         ):
             late(DEADLINE - timedelta(hours=1))
@@ -757,6 +757,34 @@ def test_a_letter_that_came_in_after_the_period_is_recorded_as_received_late(
     )
     assert traffic_plan.reactions[1].late
     assert traffic_plan.unanswered == []
+
+
+def test_a_letter_is_not_received_late_where_there_was_no_reaction_period_to_miss(
+    city_centre, traffic_plan, text, refused, story_start
+):
+    """Without a reaction period in force when the letter came in, it is on time,
+    and the refusal of --late says so in a sentence that reads."""
+    with (
+        clock.frozen_at(AFTER + timedelta(days=2)),
+        refused(
+            rules.a_reaction_received_late_came_in_after_the_period,
+            "traffic-plan had no reaction period when it came in; a reaction that "
+            "came in at 2026-01-19T17:01+01:00 is not late: record it without "
+            "marking it late.",
+            traffic_plan,
+        ),
+    ):
+        traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="library",
+            version=1,
+            stance=Stance.OBJECTION,
+            text=text("the library's letter"),
+            channel=Channel.LETTER,
+            received_at=AFTER,
+            late=True,
+        )
 
 
 def test_only_a_reaction_recorded_for_someone_says_when_it_came_in(
