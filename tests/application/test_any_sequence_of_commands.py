@@ -231,6 +231,9 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         self.proposed_at: dict[tuple[str, str, int], datetime] = {}
         """When each version was proposed, to date a letter after it."""
         self.finalised_at: dict[tuple[str, str], datetime] = {}
+        self.period_closes: dict[tuple[str, str], datetime] = {}
+        """When the reaction period last opened on a plan closes (a letter
+        received late came in after it)."""
         """When each plan was finalised, to date a letter before it."""
 
     # --- giving commands --------------------------------------------------------
@@ -516,15 +519,32 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             group=group,
         )
 
-    @rule(initiative=initiatives, which=existing, actor=actors, aim=aims)
-    def propose_draft(self, initiative: str, which: int, actor: int, aim: int) -> None:
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        actor=actors,
+        aim=aims,
+        own=st.booleans(),
+    )
+    def propose_draft(
+        self, initiative: str, which: int, actor: int, aim: int, own: bool = False
+    ) -> None:
         initiative = self.an_initiative(initiative, aim)
         plan = self.a_plan(initiative, which, aim, lambda p: p.final_version is None)
-        self.propose(initiative, plan, actor, aim)
+        self.propose(initiative, plan, actor, aim, own=own)
 
-    def propose(self, initiative: str, plan: str, actor: int | str, aim: int) -> int:
+    def propose(
+        self,
+        initiative: str,
+        plan: str,
+        actor: int | str,
+        aim: int,
+        *,
+        own: bool = False,
+    ) -> int:
         """Propose a draft of ``plan`` (``actor``: a stakeholder, or a number to
-        choose one by); its number, or None when refused."""
+        choose one by), with changes of the authority's own accord when ``own``
+        (refused for a first draft); its number, or None when refused."""
         before = self.versions(initiative, plan)
         if isinstance(actor, int):
             actor = self.someone_who_may(
@@ -537,6 +557,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             plan=plan,
             text="The market square becomes car-free.",
             changes="A new draft.",
+            **({"own_initiative": "The bus stop moves."} if own else {}),
         )
         if number is not None:
             assert before is not None
@@ -554,6 +575,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         section=st.sampled_from([None, "3.2"]),
         aim=aims,
         came_in=st.sampled_from(RECEIVED),
+        late=st.booleans(),
     )
     def react(
         self,
@@ -566,6 +588,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         section: str | None,
         aim: int = 0,
         came_in: timedelta = RECEIVED[0],
+        late: bool = False,
     ) -> None:
         """React to a plan; aimed: to one with a draft, and to a finalised one only
         with a letter that came in before it was finalised."""
@@ -591,6 +614,9 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         if how == "received":
             fields["channel"] = "letter"
             received_at = self.now - came_in
+            closed = self.period_closes.get((initiative, plan))
+            if late and details is not None and closed is not None:
+                received_at = max(received_at, min(closed + came_in, self.now))
             if details is not None and details.versions:
                 received_at = self.letter_came_in(initiative, details, received_at)
                 fields["version"] = max(
@@ -602,10 +628,15 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                     default=fields["version"],
                 )
             fields["received_at"] = received_at.isoformat()
+            if late:  # recorded as received late: refused unless the period closed
+                fields["late"] = True
         if how == "meeting":
             fields["meeting"] = self.meetings.get(initiative, 1)
         before = self.reactions(initiative, plan)
         number = self.on("react_to_plan", actor, initiative, **fields)
+        if fields.get("late"):
+            TALLY["letter-received-late given"] += 1
+            TALLY["letter-received-late done"] += number is not None
         if details is not None and details.final_version is not None:
             TALLY["letter-on-a-finalised-plan given"] += 1
             TALLY["letter-on-a-finalised-plan done"] += number is not None
@@ -749,9 +780,11 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         fields: dict[str, Any] = {"plan": plan}
         if days is not None:
             fields["days"] = days
-        self.on(
+        until = self.on(
             "open_reaction_period", self.facilitator(initiative), initiative, **fields
         )
+        if until is not None:
+            self.period_closes[initiative, plan] = until
 
     @rule(initiative=initiatives, which=existing, actor=actors, aim=aims)
     def finalise_plan(self, initiative: str, which: int, actor: int, aim: int) -> None:
@@ -974,7 +1007,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                     assert details.unanswered == [
                         r.number
                         for r in details.reactions
-                        if r.answer is None and not r.withdrawn
+                        if r.answer is None and not r.withdrawn and not r.late
                     ]
                 for point in status.decisions:
                     decision = self.app.decision_details(initiative, point.decision)
@@ -1230,6 +1263,13 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                 try:
                     assert without_as_of(there.initiative_status(initiative)) == (
                         without_as_of(self.app.initiative_status(initiative))
+                    )
+                    for plan in self.app.initiative_status(initiative).plans:
+                        assert without_as_of(
+                            there.plan_details(initiative, plan.plan)
+                        ) == without_as_of(self.app.plan_details(initiative, plan.plan))
+                    assert there.response_report(initiative) == (
+                        self.app.response_report(initiative)
                     )
                 finally:
                     there.close()
