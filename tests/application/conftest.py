@@ -192,3 +192,39 @@ def just_before_saving(monkeypatch: pytest.MonkeyPatch) -> BeforeSaving:
         return done
 
     return arrange
+
+
+@pytest.fixture
+def small_centre(app: Samenspraak) -> Callable[..., Samenspraak]:
+    """``small_centre(joined={"bakery": "entrepreneur"})``: the city centre started
+    by the facilitator, with these stakeholders joined and a working group for
+    traffic, all on 12 January 2026 at 09:00 UTC."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain import clock  # noqa: PLC0415
+
+    def start(joined: dict[str, str] | None = None) -> Samenspraak:
+        joined = joined or {}
+        with clock.frozen_at(datetime(2026, 1, 12, 9, 0, tzinfo=UTC)):
+            for ref in ("facilitator", *joined):
+                app.register_stakeholder(
+                    {"actor": ref, "stakeholder": ref, "name": f"The {ref}"}
+                )
+            app.start_initiative(
+                {"actor": "facilitator", "initiative": "city-centre",
+                 "title": "The centre", "description": "Residents decide first.",
+                 "area": "The old town", "budget": "0", "level": "co-deciding"}
+            )  # fmt: skip
+            for ref, kind in joined.items():
+                app.join_initiative(
+                    {"actor": ref, "initiative": "city-centre", "stakeholder": ref,
+                     "kind": kind}
+                )  # fmt: skip
+            app.form_group(
+                {"actor": "facilitator", "initiative": "city-centre",
+                 "group": "traffic", "kind": "working", "name": "Traffic",
+                 "mandate": "A traffic plan."}
+            )  # fmt: skip
+        return app
+
+    return start

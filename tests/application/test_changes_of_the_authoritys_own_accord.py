@@ -4,6 +4,7 @@ separately, as a reactienota lists its ambtshalve wijzigingen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,22 +18,9 @@ CC = "city-centre"
 
 
 @pytest.fixture
-def centre(app: Samenspraak) -> Samenspraak:
+def centre(small_centre: Callable[..., Samenspraak]) -> Samenspraak:
     """The city centre with a working group for traffic."""
-    with clock.frozen_at(START):
-        app.register_stakeholder(
-            {"actor": "facilitator", "stakeholder": "facilitator", "name": "F"}
-        )
-        app.start_initiative(
-            {"actor": "facilitator", "initiative": CC, "title": "The centre",
-             "description": "Residents decide first.", "area": "The old town",
-             "budget": "0", "level": "co-deciding"}
-        )  # fmt: skip
-        app.form_group(
-            {"actor": "facilitator", "initiative": CC, "group": "traffic",
-             "kind": "working", "name": "Traffic", "mandate": "A traffic plan."}
-        )  # fmt: skip
-    return app
+    return small_centre()
 
 
 def test_changes_of_the_authoritys_own_accord_are_listed_apart_in_the_report(

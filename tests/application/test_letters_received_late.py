@@ -4,6 +4,7 @@ reactienota lists reactions received after the term. It needs no answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,27 +20,11 @@ CC = "city-centre"
 
 
 @pytest.fixture
-def consulted(app: Samenspraak) -> Samenspraak:
+def consulted(small_centre: Callable[..., Samenspraak]) -> Samenspraak:
     """The traffic plan's reaction period closed on day 14; the resident's own
     reaction came in on day 3."""
+    app = small_centre({"resident": "resident"})
     with clock.frozen_at(START):
-        for ref in ("facilitator", "resident"):
-            app.register_stakeholder(
-                {"actor": ref, "stakeholder": ref, "name": f"The {ref}"}
-            )
-        app.start_initiative(
-            {"actor": "facilitator", "initiative": CC, "title": "The centre",
-             "description": "Residents decide first.", "area": "The old town",
-             "budget": "0", "level": "co-deciding"}
-        )  # fmt: skip
-        app.join_initiative(
-            {"actor": "resident", "initiative": CC, "stakeholder": "resident",
-             "kind": "resident"}
-        )  # fmt: skip
-        app.form_group(
-            {"actor": "facilitator", "initiative": CC, "group": "traffic",
-             "kind": "working", "name": "Traffic", "mandate": "A traffic plan."}
-        )  # fmt: skip
         app.create_plan(
             {"actor": "facilitator", "initiative": CC, "plan": "traffic",
              "title": "Traffic plan", "group": "traffic"}

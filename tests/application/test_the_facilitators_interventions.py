@@ -5,6 +5,7 @@ who asked for them, in the status, the audit trail and the participation report.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,27 +22,9 @@ CC = "city-centre"
 
 
 @pytest.fixture
-def centre(app: Samenspraak) -> Samenspraak:
+def centre(small_centre: Callable[..., Samenspraak]) -> Samenspraak:
     """The city centre with the bakery and a working group for traffic."""
-    with clock.frozen_at(START):
-        for ref in ("facilitator", "bakery"):
-            app.register_stakeholder(
-                {"actor": ref, "stakeholder": ref, "name": f"The {ref}"}
-            )
-        app.start_initiative(
-            {"actor": "facilitator", "initiative": CC, "title": "The centre",
-             "description": "Residents decide first.", "area": "The old town",
-             "budget": "0", "level": "co-deciding"}
-        )  # fmt: skip
-        app.join_initiative(
-            {"actor": "bakery", "initiative": CC, "stakeholder": "bakery",
-             "kind": "entrepreneur"}
-        )  # fmt: skip
-        app.form_group(
-            {"actor": "facilitator", "initiative": CC, "group": "traffic",
-             "kind": "working", "name": "Traffic", "mandate": "A traffic plan."}
-        )  # fmt: skip
-    return app
+    return small_centre({"bakery": "entrepreneur"})
 
 
 def intervene(app: Samenspraak, **fields: object) -> int:
