@@ -2512,6 +2512,7 @@ class Samenspraak(Application[UUID]):
                 eligible=cmd.eligible,
                 rule=cmd.rule,
                 closes_at=cmd.closes_at,
+                quorum=cmd.quorum,
             )
             self.save(decision, texts=texts.texts)
             return decision.id

@@ -717,6 +717,11 @@ class PutDecisionPoint(Command):
     ]
     rule: DecisionRule
     closes_at: Moment | None = None
+    quorum: (
+        Annotated[int, BeforeValidator(_a_whole_number), Field(ge=1, le=100)] | None
+    ) = None
+    """Under a majority or a plurality: the percentage of those who may take part
+    who must have taken a position for there to be a decision."""
 
 
 class TakePosition(Command):

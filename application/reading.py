@@ -473,4 +473,5 @@ def decision(
             )
             for s, p in d["positions"].items()
         ],
+        quorum=d.get("quorum"),
     )

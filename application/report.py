@@ -297,6 +297,9 @@ class DecisionEntry(Part):
     could_take_part: int | None = None
     """Stakeholders of the eligible kinds who took part when the positions were
     counted (when it was decided or withdrawn; now, while it is open)."""
+    quorum: int | None = None
+    """The percentage of those who could take part who had to take a position for
+    there to be a decision (None: no quorum)."""
 
 
 class AnnouncementEntry(Part):
@@ -937,4 +940,5 @@ def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEn
         positions=sum(counted.values()),
         lapsed=len(counted) - sum(counted.values()),
         could_take_part=_could_take_part(doc, d),
+        quorum=d.get("quorum"),
     )

@@ -31,6 +31,7 @@ from samenspraak.application.report import (
 )
 from samenspraak.application.report_timeline import timeline_html
 from samenspraak.application.report_words import TIMEZONE, Words, words
+from samenspraak.domain.decision_point import quorum_reached
 from samenspraak.domain.templates import ProcessTemplate
 
 # --- The process diagram -----------------------------------------------------------
@@ -79,6 +80,13 @@ def _positions(d: DecisionEntry, w: Words) -> str:
     notes = [lapsed] if d.lapsed else []
     if d.rule == "consent":
         notes.append(w("silence_consents"))
+    if d.quorum is not None:
+        if d.state != "decided" or d.could_take_part is None:
+            notes.append(w("quorum", p=d.quorum))
+        elif quorum_reached(d.quorum, d.positions, d.could_take_part):
+            notes.append(w("quorum_reached", p=d.quorum))
+        else:
+            notes.append(w("quorum_missed", p=d.quorum))
     return f"{said} ({'; '.join(notes)})" if notes else said
 
 

@@ -474,6 +474,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "card_answered_one": {"nl": "reactie beantwoord", "en": "reaction answered"},
     "card_withdrawn": {"nl": "{n} ingetrokken", "en": "{n} withdrawn"},
     "card_late": {"nl": "{n} te laat ontvangen", "en": "{n} received late"},
+    "quorum": {"nl": "quorum {p}%", "en": "quorum {p}%"},
+    "quorum_reached": {"nl": "quorum van {p}% gehaald", "en": "quorum of {p}% reached"},
+    "quorum_missed": {
+        "nl": "quorum van {p}% niet gehaald: geen besluit",
+        "en": "quorum of {p}% not reached: no decision",
+    },
     "card_reactions": {"nl": "reacties", "en": "reactions"},
     "card_decisions": {"nl": "besluitpunten besloten", "en": "decision points decided"},
     "card_decisions_one": {

@@ -287,6 +287,9 @@ class DecisionView(View):
     outcome: str | None
     tally: dict[str, int]
     positions: list[PositionView]
+    quorum: int | None = None
+    """The percentage of those who may take part who must have taken a position
+    for there to be a decision (None: no quorum)."""
     as_of: datetime | None = None
     """The moment asked for, when this is how things stood then (not now)."""
 

@@ -325,6 +325,7 @@ OPTION_OF_FIELD = {
     "intervened_at": "--when",
     "requested_by": "--requested-by",
     "own_initiative": "--own-initiative",
+    "quorum": "--quorum",
     "document_sha256": "--sha256",
     "closes_at": "--closes-at",
     "closes_at or days": "--closes-at or --days",

@@ -56,6 +56,12 @@ def decision() -> None:
     "--rule", type=choices_of(DecisionRule), required=True, help="How it is decided."
 )
 @click.option("--closes-at", metavar="TIME", help="Closing time with timezone.")
+@click.option(
+    "--quorum",
+    metavar="PERCENT",
+    help="With majority or plurality: the share of those who may take part who "
+    "must take a position for there to be a decision (1 to 100).",
+)
 @pass_context
 def decision_put(
     obj: Context,
@@ -66,6 +72,7 @@ def decision_put(
     eligible: Sequence[str],
     rule: str,
     closes_at: str | None,
+    quorum: str | None,
 ) -> None:
     """Put a decision point to the stakeholders (facilitator).
 
@@ -93,9 +100,14 @@ def decision_put(
             "eligible": list(eligible),
             "rule": rule,
             "closes_at": closes_at,
+            "quorum": quorum,
         }
     )
-    done(f"Put the decision point {decision_ref} ({rule}).")
+    done(
+        f"Put the decision point {decision_ref} ({rule}"
+        + (f", quorum {quorum}%" if quorum else "")
+        + ")."
+    )
 
 
 @decision.command("take")
@@ -192,7 +204,8 @@ def decision_show(
         return
     say_as_of(as_of)
     click.echo(f"{d.decision}: {d.question}")
-    click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}")
+    quorum = f"    quorum: {d.quorum}%" if d.quorum is not None else ""
+    click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}{quorum}")
     closes = to_the_second(d.closes_at) if d.closes_at else "-"
     click.echo(f"  closes at: {closes}    state: {d.state}")
     if d.state == "decided":

@@ -92,6 +92,12 @@ def tally_positions(
     return None, tally
 
 
+def quorum_reached(quorum: int | None, taken: int, could: int) -> bool:
+    """Whether ``taken`` positions of ``could`` who could take part reach a
+    quorum of ``quorum`` percent (no quorum: always)."""
+    return quorum is None or taken * 100 >= quorum * could
+
+
 class DecisionPoint(Aggregate):
     """A question put to the stakeholders, decided by a rule fixed in advance."""
 
@@ -118,8 +124,11 @@ class DecisionPoint(Aggregate):
         eligible: Collection[StakeholderKind],
         rule: DecisionRule,
         closes_at: datetime | None = None,
+        quorum: int | None = None,
     ) -> DecisionPoint:
-        """Put a decision point to the stakeholders (the facilitator does this)."""
+        """Put a decision point to the stakeholders (the facilitator does this).
+        ``quorum``: under a majority or a plurality, the percentage of those who
+        may take part who must have taken a position for there to be a decision."""
         initiative.require_facilitator(actor, "put decision points")
         if rule is DecisionRule.CONSENT:
             needed, ok = "exactly one proposal", len(options) == 1
@@ -156,6 +165,13 @@ class DecisionPoint(Aggregate):
                 closes_at > clock.now(),
                 closes_at=closes_at.isoformat(timespec="seconds"),
             )
+        if quorum is not None:
+            rules.a_quorum_is_a_percentage.check(1 <= quorum <= 100, quorum=quorum)
+            rules.a_quorum_goes_with_a_vote.check(
+                rule in (DecisionRule.MAJORITY, DecisionRule.PLURALITY),
+                quorum=quorum,
+                rule=rule.value,
+            )
         return cls(
             actor=actor,
             initiative_id=initiative.id,
@@ -165,6 +181,7 @@ class DecisionPoint(Aggregate):
             eligible=kinds,
             rule=rule,
             closes_at=closes_at,
+            quorum=quorum,
         )
 
     @event("Put")
@@ -179,6 +196,7 @@ class DecisionPoint(Aggregate):
         eligible: list[StakeholderKind],
         rule: DecisionRule,
         closes_at: datetime | None,
+        quorum: int | None = None,
     ) -> None:
         self.initiative_id = initiative_id
         self.slug = slug
@@ -187,6 +205,9 @@ class DecisionPoint(Aggregate):
         self.eligible = [StakeholderKind(k) for k in eligible]
         self.rule = DecisionRule(rule)
         self.closes_at = closes_at
+        self.quorum = quorum
+        """The percentage of those who may take part who must have taken a
+        position for there to be a decision (None: no quorum)."""
         self.positions: dict[str, Position] = {}
         self.state = DecisionState.OPEN
         self.outcome: str | None = None
@@ -352,9 +373,13 @@ class DecisionPoint(Aggregate):
             for p in self.positions.values()
             if initiative.still_in(p.stakeholder, p.membership)
         ]
-        return tally_positions(
-            self.rule, self.option_keys, counted, self.participants(initiative)
+        participants = self.participants(initiative)
+        outcome, tally = tally_positions(
+            self.rule, self.option_keys, counted, participants
         )
+        if not quorum_reached(self.quorum, len(counted), len(participants)):
+            return None, tally
+        return outcome, tally
 
     def close_by_deadline(
         self, initiative: Initiative, at_closing: Initiative | None = None

@@ -258,6 +258,15 @@ a_reaction_that_names_a_meeting_was_given_there = _rule(
     "A reaction that names meeting {meeting} was given at that meeting: its channel "
     "is meeting, not {channel}.",
 )
+a_quorum_goes_with_a_vote = _rule(
+    "a_quorum_goes_with_a_vote",
+    "A quorum (at least {quorum}% of those who may take part) goes with a majority "
+    "or a plurality: under {rule} it has no meaning.",
+)
+a_quorum_is_a_percentage = _rule(
+    "a_quorum_is_a_percentage",
+    "A quorum is a percentage of those who may take part, from 1 to 100; not {quorum}.",
+)
 only_a_letter_is_recorded_as_received_late = _rule(
     "only_a_letter_is_recorded_as_received_late",
     "Only a letter or an e-mail the facilitator records for someone, with when it "

@@ -837,6 +837,9 @@ def _put(d: Document, e: Any, at: str) -> None:
         "put_at": at,
         "ended_at": None,
     }
+    quorum = getattr(e, "quorum", None)  # absent in events from before it
+    if quorum is not None:  # kept only where set: earlier documents stay as they are
+        d["decisions"][str(e.originator_id)]["quorum"] = quorum
 
 
 def _position_taken(d: Document, e: Any, at: str) -> None:

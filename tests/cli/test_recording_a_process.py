@@ -1379,3 +1379,21 @@ def test_a_name_given_for_who_asked_for_an_intervention_is_refused_naming_the_op
             option, "The traffic group", "--note", "Came along.", actor=F,
         )  # fmt: skip
         assert sentence.startswith(f"{option}: must be a reference"), sentence
+
+
+def test_a_decision_point_put_with_a_quorum_says_so(
+    ok: Run, refused: Callable[..., str], stage_copy: Path
+) -> None:
+    put = ok(
+        stage_copy, "decision", "put", CITY, "benches", "--question", "Benches?",
+        "--option", "yes=Yes", "--option", "no=No", "--eligible", "entrepreneur",
+        "--rule", "majority", "--quorum", "40", actor=F,
+    )  # fmt: skip
+    assert put.stderr == "Put the decision point benches (majority, quorum 40%).\n"
+    shown = ok(stage_copy, "decision", "show", CITY, "benches").stdout
+    assert "  rule: majority    eligible: entrepreneur    quorum: 40%" in shown
+    assert refused(
+        stage_copy, "decision", "put", CITY, "trees", "--question", "Trees?",
+        "--option", "yes=Yes", "--option", "no=No", "--eligible", "entrepreneur",
+        "--rule", "plurality", "--quorum", "0", actor=F,
+    ) == "--quorum: must be at least 1."  # fmt: skip

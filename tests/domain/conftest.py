@@ -142,6 +142,7 @@ def put_decision(city_centre: Initiative) -> Callable[..., DecisionPoint]:
         eligible: Collection[StakeholderKind] = SOCIETY,
         closes_at: datetime | None = None,
         initiative: Initiative = city_centre,
+        quorum: int | None = None,
     ) -> DecisionPoint:
         decision = DecisionPoint.put(
             actor="facilitator",
@@ -152,6 +153,7 @@ def put_decision(city_centre: Initiative) -> Callable[..., DecisionPoint]:
             eligible=eligible,
             rule=rule,
             closes_at=closes_at,
+            quorum=quorum,
         )
         decision.collect_events()
         return decision

@@ -646,3 +646,38 @@ def test_at_its_closing_time_a_position_still_counts_and_the_point_may_be_decide
         decision.decide(actor="facilitator", initiative=city_centre)
     assert decision.state is DecisionState.DECIDED
     assert decision.outcome == "car-free"
+
+
+def test_without_its_quorum_a_majority_decides_nothing(
+    city_centre, put_decision, story_start
+):
+    """Three of society may take part (the bakery, the library and the resident);
+    with a quorum of 50%, the bakery alone decides nothing, two of three do."""
+    thin = put_decision("thin", quorum=50, closes_at=story_start + timedelta(days=1))
+    thin.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    enough = put_decision(
+        "enough", quorum=50, closes_at=story_start + timedelta(days=1)
+    )
+    for who in ("bakery", "library"):
+        enough.take_position(actor=who, initiative=city_centre, option="car-free")
+    with clock.frozen_at(story_start + timedelta(days=2)):
+        assert thin.close_by_deadline(city_centre) is None
+        assert enough.close_by_deadline(city_centre) == "car-free"
+    assert (thin.tally, thin.quorum) == ({"car-free": 1, "deliveries-only": 0}, 50)
+
+
+def test_a_quorum_is_a_percentage_that_goes_with_a_vote(
+    city_centre, put_decision, refused
+):
+    with refused(
+        rules.a_quorum_goes_with_a_vote,
+        "A quorum (at least 30% of those who may take part) goes with a majority or "
+        "a plurality: under consent it has no meaning.",
+    ):
+        put_decision(rule=DecisionRule.CONSENT, options=("proposal",), quorum=30)
+    with refused(
+        rules.a_quorum_is_a_percentage,
+        "A quorum is a percentage of those who may take part, from 1 to 100; not 0.",
+    ):
+        put_decision(quorum=0)
+    assert put_decision(rule=DecisionRule.PLURALITY, quorum=100).quorum == 100
