@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from samenspraak.domain.clock import MUNICIPAL_TIME
 from samenspraak.domain.values import TextRef
 
 Document = dict[str, Any]
@@ -48,9 +48,8 @@ def _value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-MUNICIPAL_TIME = ZoneInfo("Europe/Amsterdam")
-"""Dutch local time: whether a meeting is in the evening does not depend on the
-offset its time was written with."""
+# Dutch local time (``MUNICIPAL_TIME``, the domain's clock's): whether a meeting is
+# in the evening does not depend on the offset its time was written with.
 
 
 EVENING = 18
