@@ -1193,15 +1193,15 @@ class Samenspraak(Application[UUID]):
         except NotFound:
             self._permit(initiative, actor, command)
             raise
-        late = [
+        found_after_final = [
             plan.reactions[n]
             for n in reactions
             if n in plan.reactions and plan.reactions[n].after_final
         ]
         in_phase, process = None, None
-        if late and len(late) == len(reactions):
+        if found_after_final and len(found_after_final) == len(reactions):
             moment = (
-                late[0].given_at
+                found_after_final[0].given_at
                 if command == "withdraw_reaction"
                 else plan.finalised_at
             )
