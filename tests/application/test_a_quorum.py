@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.templates import TEMPLATES_VARIABLE
 from samenspraak.domain import clock
 
 START = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
@@ -80,3 +82,76 @@ def test_a_quorum_goes_with_a_majority_or_a_plurality_from_1_to_100(
     assert str(too_high.value) == "quorum: must be at most 100."
     assert str(not_a_number.value).startswith("quorum: must be a whole number")
     assert centre.stored_event_count() == before
+
+
+TWO_PHASES = """name = "twee"
+version = "1"
+description = "All vote, then residents alone."
+
+[[phases]]
+name = "all"
+description = "Residents and entrepreneurs take positions."
+
+[phases.permissions]
+resident = ["join_initiative", "take_position"]
+entrepreneur = ["join_initiative", "take_position"]
+facilitator = ["join_initiative", "put_decision_point", "decide", "advance_phase"]
+
+[[phases]]
+name = "residents"
+description = "Residents alone take positions."
+
+[phases.permissions]
+resident = ["take_position"]
+facilitator = ["decide", "advance_phase"]
+"""
+
+
+def test_the_engine_and_the_report_count_the_same_people_after_a_phase_lets_fewer_vote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bakery takes a position in a phase that lets entrepreneurs; decided in
+    a phase that lets only residents, its position still counts, so the bakery is
+    one of those who could take part: one of four is 25%, short of a quorum of 30%,
+    as the report says too."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "twee-1.toml").write_text(TWO_PHASES)
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    app = Samenspraak.open(tmp_path / "twee.db")
+    people = {"bakery": "entrepreneur", "r1": "resident", "r2": "resident",
+              "r3": "resident"}  # fmt: skip
+    try:
+        for who in ("f", *people):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "Park", "description": "D",
+             "area": "A", "budget": "0", "level": "co-deciding",
+             "template": "twee@1"}
+        )  # fmt: skip
+        for who, kind in people.items():
+            app.join_initiative(
+                {"actor": "f", "initiative": "park", "stakeholder": who, "kind": kind}
+            )
+        app.put_decision_point(
+            {"actor": "f", "initiative": "park", "decision": "benches",
+             "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                 {"key": "no", "label": "No"}],
+             "eligible": ["resident", "entrepreneur"], "rule": "majority",
+             "quorum": 30}
+        )  # fmt: skip
+        app.take_position(
+            {"actor": "bakery", "initiative": "park", "decision": "benches",
+             "option": "yes"}
+        )  # fmt: skip
+        app.advance_phase({"actor": "f", "initiative": "park"})
+        outcome = app.decide(
+            {"actor": "f", "initiative": "park", "decision": "benches"}
+        )
+        report = app.participation_report("park")
+    finally:
+        app.close()
+    [entry] = report.decisions
+    assert (entry.positions, entry.could_take_part) == (1, 4)
+    assert "quorum of 30% not reached: no decision" in render_markdown(report, "en")
+    assert (outcome, entry.outcome) == (None, None)
