@@ -155,3 +155,20 @@ def test_the_engine_and_the_report_count_the_same_people_after_a_phase_lets_fewe
     assert (entry.positions, entry.could_take_part) == (1, 4)
     assert "quorum of 30% not reached: no decision" in render_markdown(report, "en")
     assert (outcome, entry.outcome) == (None, None)
+
+
+def test_the_details_of_a_decided_point_say_whether_its_quorum_was_reached(
+    centre: Samenspraak,
+) -> None:
+    put(centre, "benches", quorum=50)
+    put(centre, "trees", quorum=50)
+    put(centre, "lights", quorum=50)
+    take(centre, "benches", "bakery")
+    take(centre, "trees", "bakery", "library")
+    with clock.frozen_at(START + timedelta(days=8)):
+        centre.tick()
+    details = {d: centre.decision_details(CC, d) for d in ("benches", "trees")}
+    put(centre, "open", quorum=50)
+    assert [d.quorum_reached for d in details.values()] == [False, True]
+    assert centre.decision_details(CC, "open").quorum_reached is None
+    assert centre.decision_details(CC, "benches", as_of=START).quorum_reached is None
