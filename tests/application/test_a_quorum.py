@@ -172,3 +172,85 @@ def test_the_details_of_a_decided_point_say_whether_its_quorum_was_reached(
     assert [d.quorum_reached for d in details.values()] == [False, True]
     assert centre.decision_details(CC, "open").quorum_reached is None
     assert centre.decision_details(CC, "benches", as_of=START).quorum_reached is None
+
+
+def test_a_quorum_counts_who_took_part_at_the_closing_time_on_both_backends(
+    url: str, tmp_path: Path
+) -> None:
+    """Of three who may take part, the bakery and the library take a position on
+    both points (two of three would reach a quorum of 60%); the library leaves and
+    joins again before the closing time, its position lapses, and it takes one
+    again on the trees alone: one of three on the benches is short of the quorum,
+    two of three on the trees reach it. Someone joining after the closing time,
+    before it is ticked, is not counted. A point ended without a decision
+    for want of its quorum allows no allocation; export, replay and a rebuild
+    keep the quorum and the verdict."""
+    app = Samenspraak.open(url)
+    try:
+        with clock.frozen_at(START):
+            for ref in ("facilitator", *PEOPLE, "newcomer"):
+                app.register_stakeholder(
+                    {"actor": ref, "stakeholder": ref, "name": f"The {ref}"}
+                )
+            app.start_initiative(
+                {"actor": "facilitator", "initiative": CC, "title": "The centre",
+                 "description": "D", "area": "A", "budget": "1000",
+                 "level": "co-deciding"}
+            )  # fmt: skip
+            for ref, kind in PEOPLE.items():
+                app.join_initiative(
+                    {"actor": ref, "initiative": CC, "stakeholder": ref, "kind": kind}
+                )
+        put(app, "benches", quorum=60)
+        put(app, "trees", quorum=60)
+        take(app, "benches", "bakery", "library")
+        take(app, "trees", "bakery", "library")
+        with clock.frozen_at(START + timedelta(days=2)):
+            app.leave_initiative(
+                {"actor": "library", "initiative": CC, "stakeholder": "library"}
+            )
+        with clock.frozen_at(START + timedelta(days=3)):
+            app.join_initiative(
+                {"actor": "library", "initiative": CC, "stakeholder": "library",
+                 "kind": "institution"}
+            )  # fmt: skip
+            app.take_position(
+                {"actor": "library", "initiative": CC, "decision": "trees",
+                 "option": "yes"}
+            )  # fmt: skip
+        with clock.frozen_at(START + timedelta(days=7, hours=1)):
+            app.join_initiative(
+                {"actor": "newcomer", "initiative": CC, "stakeholder": "newcomer",
+                 "kind": "resident"}
+            )  # fmt: skip
+        with clock.frozen_at(START + timedelta(days=8)):
+            closed = {c.subject: c.outcome for c in app.tick()}
+            with pytest.raises(NotAllowed) as refused:
+                app.allocate_budget(
+                    {"actor": "facilitator", "initiative": CC, "amount": "100",
+                     "purpose": "Benches", "decision": "benches"}
+                )  # fmt: skip
+            report = app.participation_report(CC)
+            seen = [app.decision_details(CC, d) for d in ("benches", "trees")]
+            exported = app.export_initiative(CC, tmp_path / "cc.zip")
+            app.rebuild_projections()
+            assert app.verify_projections().intact
+            assert [app.decision_details(CC, d) for d in ("benches", "trees")] == seen
+    finally:
+        app.close()
+    assert closed == {"benches": None, "trees": "yes"}
+    assert refused.value.rule == "an_allocation_follows_from_a_decision"
+    assert [(d.positions, d.could_take_part) for d in report.decisions] == [
+        (1, 3),
+        (2, 3),
+    ]
+    assert [d.quorum_reached for d in seen] == [False, True]
+    replayed = Samenspraak.replay(
+        tmp_path / "cc.zip", str(tmp_path / "copy.db"), head=exported.head
+    )
+    assert replayed.head.partition(":")[2] == exported.head.partition(":")[2]
+    there = Samenspraak.open(str(tmp_path / "copy.db"), create=False)
+    try:
+        assert [there.decision_details(CC, d) for d in ("benches", "trees")] == seen
+    finally:
+        there.close()
