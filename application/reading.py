@@ -13,7 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from samenspraak.application import views as v
+from samenspraak.domain.decision_point import quorum_reached
+from samenspraak.domain.initiative import may_take_positions_in
 from samenspraak.domain.templates import Phase, ProcessTemplate, pinned_template
+from samenspraak.domain.values import StakeholderKind
 from samenspraak.projections.state import awaits_answer
 
 TEXT_KEYS = frozenset(
@@ -447,6 +450,27 @@ def counting_moment(d: dict[str, Any]) -> str | None:
     return moment
 
 
+def could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:
+    """Who could take a position on ``d`` when its positions were counted: those
+    who took part then, of an eligible kind that the phase of that moment let
+    take positions (the same rule the engine applies), and whoever's position
+    counts (taken in an earlier phase that let them)."""
+    moment = counting_moment(d)
+    phase = phase_at(doc, moment)
+    could = {
+        person
+        for person, found in doc["stakeholders"].items()
+        if found["kind"] in d["eligible"]
+        and (
+            phase is None
+            or may_take_positions_in(phase, StakeholderKind(found["kind"]))
+        )
+        and took_part_at(doc, person, moment)
+    }
+    counted = {person for person, counts in counted_positions(doc, d).items() if counts}
+    return len(could | counted)
+
+
 def decision(
     doc: dict[str, Any], d: dict[str, Any], text: Texts, ref: People
 ) -> v.DecisionView:
@@ -474,4 +498,9 @@ def decision(
             for s, p in d["positions"].items()
         ],
         quorum=d.get("quorum"),
+        quorum_reached=(
+            quorum_reached(d["quorum"], sum(counted.values()), could_take_part(doc, d))
+            if d.get("quorum") is not None and d["state"] == "decided"
+            else None
+        ),
     )

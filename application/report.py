@@ -26,15 +26,11 @@ from samenspraak.application.persistence import ERASED_PREFIX
 from samenspraak.application.reading import (
     People,
     Texts,
+    could_take_part,
     counted_positions,
-    counting_moment,
-    phase_at,
-    took_part_at,
 )
 from samenspraak.domain import clock
-from samenspraak.domain.initiative import may_take_positions_in
 from samenspraak.domain.templates import pinned_template
-from samenspraak.domain.values import StakeholderKind
 from samenspraak.projections.chain import GENESIS, Head
 from samenspraak.projections.state import awaits_answer, utc
 from samenspraak.projections.views import AuditTrailLogic
@@ -891,27 +887,6 @@ def _periods(person: dict[str, Any]) -> list[tuple[str, str | None, bool]]:
     ]
 
 
-def _could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:
-    """Who could take a position on ``d`` when its positions were counted: those
-    who took part then, of an eligible kind that the phase of that moment let
-    take positions (the same rule the engine applies), and whoever's position
-    counts (taken in an earlier phase that let them)."""
-    moment = counting_moment(d)
-    phase = phase_at(doc, moment)
-    could = {
-        person
-        for person, found in doc["stakeholders"].items()
-        if found["kind"] in d["eligible"]
-        and (
-            phase is None
-            or may_take_positions_in(phase, StakeholderKind(found["kind"]))
-        )
-        and took_part_at(doc, person, moment)
-    }
-    counted = {person for person, counts in counted_positions(doc, d).items() if counts}
-    return len(could | counted)
-
-
 def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEntry:
     decided = d["state"] == "decided"
     counted = counted_positions(doc, d)
@@ -939,6 +914,6 @@ def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEn
         tally=dict(d["tally"]),
         positions=sum(counted.values()),
         lapsed=len(counted) - sum(counted.values()),
-        could_take_part=_could_take_part(doc, d),
+        could_take_part=could_take_part(doc, d),
         quorum=d.get("quorum"),
     )

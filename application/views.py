@@ -290,6 +290,9 @@ class DecisionView(View):
     quorum: int | None = None
     """The percentage of those who may take part who must have taken a position
     for there to be a decision (None: no quorum)."""
+    quorum_reached: bool | None = None
+    """Once decided, whether the quorum was reached (None: no quorum, or not
+    decided), counted as the participation report counts it."""
     as_of: datetime | None = None
     """The moment asked for, when this is how things stood then (not now)."""
 

@@ -90,7 +90,8 @@ def decision_put(
             msg = f"An option is given as KEY=LABEL; {option!r} has no '='."
             raise click.UsageError(msg)
         parsed.append({"key": key, "label": label})
-    obj.app(write=True).put_decision_point(
+    app = obj.app(write=True)
+    app.put_decision_point(
         {
             "actor": obj.who(),
             "initiative": initiative_ref,
@@ -103,9 +104,15 @@ def decision_put(
             "quorum": quorum,
         }
     )
+    # The quorum as recorded (40 for '+40' or ' 40'), not as typed.
+    recorded = (
+        app.decision_details(initiative_ref, decision_ref).quorum
+        if quorum is not None
+        else None
+    )
     done(
         f"Put the decision point {decision_ref} ({rule}"
-        + (f", quorum {quorum}%" if quorum else "")
+        + (f", quorum {recorded}%" if recorded is not None else "")
         + ")."
     )
 
@@ -204,7 +211,12 @@ def decision_show(
         return
     say_as_of(as_of)
     click.echo(f"{d.decision}: {d.question}")
-    quorum = f"    quorum: {d.quorum}%" if d.quorum is not None else ""
+    reached = {None: "", True: " (reached)", False: " (not reached: no decision)"}
+    quorum = (
+        f"    quorum: {d.quorum}%{reached[d.quorum_reached]}"
+        if d.quorum is not None
+        else ""
+    )
     click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}{quorum}")
     closes = to_the_second(d.closes_at) if d.closes_at else "-"
     click.echo(f"  closes at: {closes}    state: {d.state}")

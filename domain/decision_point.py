@@ -377,7 +377,12 @@ class DecisionPoint(Aggregate):
         outcome, tally = tally_positions(
             self.rule, self.option_keys, counted, participants
         )
-        if not quorum_reached(self.quorum, len(counted), len(participants)):
+        # Those who could take part: who may take positions now, and whoever's
+        # position counts (taken in an earlier phase that let them), as the report
+        # counts them; so a position never counts towards a quorum without its
+        # stakeholder counting among those it is a share of.
+        could = {*participants, *(p.stakeholder for p in counted)}
+        if not quorum_reached(self.quorum, len(counted), len(could)):
             return None, tally
         return outcome, tally
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.application.templates import TEMPLATES_VARIABLE
 from samenspraak.domain import clock
 
 START = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
@@ -80,3 +82,175 @@ def test_a_quorum_goes_with_a_majority_or_a_plurality_from_1_to_100(
     assert str(too_high.value) == "quorum: must be at most 100."
     assert str(not_a_number.value).startswith("quorum: must be a whole number")
     assert centre.stored_event_count() == before
+
+
+TWO_PHASES = """name = "twee"
+version = "1"
+description = "All vote, then residents alone."
+
+[[phases]]
+name = "all"
+description = "Residents and entrepreneurs take positions."
+
+[phases.permissions]
+resident = ["join_initiative", "take_position"]
+entrepreneur = ["join_initiative", "take_position"]
+facilitator = ["join_initiative", "put_decision_point", "decide", "advance_phase"]
+
+[[phases]]
+name = "residents"
+description = "Residents alone take positions."
+
+[phases.permissions]
+resident = ["take_position"]
+facilitator = ["decide", "advance_phase"]
+"""
+
+
+def test_the_engine_and_the_report_count_the_same_people_after_a_phase_lets_fewer_vote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bakery takes a position in a phase that lets entrepreneurs; decided in
+    a phase that lets only residents, its position still counts, so the bakery is
+    one of those who could take part: one of four is 25%, short of a quorum of 30%,
+    as the report says too."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "twee-1.toml").write_text(TWO_PHASES)
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    app = Samenspraak.open(tmp_path / "twee.db")
+    people = {"bakery": "entrepreneur", "r1": "resident", "r2": "resident",
+              "r3": "resident"}  # fmt: skip
+    try:
+        for who in ("f", *people):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "Park", "description": "D",
+             "area": "A", "budget": "0", "level": "co-deciding",
+             "template": "twee@1"}
+        )  # fmt: skip
+        for who, kind in people.items():
+            app.join_initiative(
+                {"actor": "f", "initiative": "park", "stakeholder": who, "kind": kind}
+            )
+        app.put_decision_point(
+            {"actor": "f", "initiative": "park", "decision": "benches",
+             "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                 {"key": "no", "label": "No"}],
+             "eligible": ["resident", "entrepreneur"], "rule": "majority",
+             "quorum": 30}
+        )  # fmt: skip
+        app.take_position(
+            {"actor": "bakery", "initiative": "park", "decision": "benches",
+             "option": "yes"}
+        )  # fmt: skip
+        app.advance_phase({"actor": "f", "initiative": "park"})
+        outcome = app.decide(
+            {"actor": "f", "initiative": "park", "decision": "benches"}
+        )
+        report = app.participation_report("park")
+    finally:
+        app.close()
+    [entry] = report.decisions
+    assert (entry.positions, entry.could_take_part) == (1, 4)
+    assert "quorum of 30% not reached: no decision" in render_markdown(report, "en")
+    assert (outcome, entry.outcome) == (None, None)
+
+
+def test_the_details_of_a_decided_point_say_whether_its_quorum_was_reached(
+    centre: Samenspraak,
+) -> None:
+    put(centre, "benches", quorum=50)
+    put(centre, "trees", quorum=50)
+    put(centre, "lights", quorum=50)
+    take(centre, "benches", "bakery")
+    take(centre, "trees", "bakery", "library")
+    with clock.frozen_at(START + timedelta(days=8)):
+        centre.tick()
+    details = {d: centre.decision_details(CC, d) for d in ("benches", "trees")}
+    put(centre, "open", quorum=50)
+    assert [d.quorum_reached for d in details.values()] == [False, True]
+    assert centre.decision_details(CC, "open").quorum_reached is None
+    assert centre.decision_details(CC, "benches", as_of=START).quorum_reached is None
+
+
+def test_a_quorum_counts_who_took_part_at_the_closing_time_on_both_backends(
+    url: str, tmp_path: Path
+) -> None:
+    """Of three who may take part, the bakery and the library take a position on
+    both points (two of three would reach a quorum of 60%); the library leaves and
+    joins again before the closing time, its position lapses, and it takes one
+    again on the trees alone: one of three on the benches is short of the quorum,
+    two of three on the trees reach it. Someone joining after the closing time,
+    before it is ticked, is not counted. A point ended without a decision
+    for want of its quorum allows no allocation; export, replay and a rebuild
+    keep the quorum and the verdict."""
+    app = Samenspraak.open(url)
+    try:
+        with clock.frozen_at(START):
+            for ref in ("facilitator", *PEOPLE, "newcomer"):
+                app.register_stakeholder(
+                    {"actor": ref, "stakeholder": ref, "name": f"The {ref}"}
+                )
+            app.start_initiative(
+                {"actor": "facilitator", "initiative": CC, "title": "The centre",
+                 "description": "D", "area": "A", "budget": "1000",
+                 "level": "co-deciding"}
+            )  # fmt: skip
+            for ref, kind in PEOPLE.items():
+                app.join_initiative(
+                    {"actor": ref, "initiative": CC, "stakeholder": ref, "kind": kind}
+                )
+        put(app, "benches", quorum=60)
+        put(app, "trees", quorum=60)
+        take(app, "benches", "bakery", "library")
+        take(app, "trees", "bakery", "library")
+        with clock.frozen_at(START + timedelta(days=2)):
+            app.leave_initiative(
+                {"actor": "library", "initiative": CC, "stakeholder": "library"}
+            )
+        with clock.frozen_at(START + timedelta(days=3)):
+            app.join_initiative(
+                {"actor": "library", "initiative": CC, "stakeholder": "library",
+                 "kind": "institution"}
+            )  # fmt: skip
+            app.take_position(
+                {"actor": "library", "initiative": CC, "decision": "trees",
+                 "option": "yes"}
+            )  # fmt: skip
+        with clock.frozen_at(START + timedelta(days=7, hours=1)):
+            app.join_initiative(
+                {"actor": "newcomer", "initiative": CC, "stakeholder": "newcomer",
+                 "kind": "resident"}
+            )  # fmt: skip
+        with clock.frozen_at(START + timedelta(days=8)):
+            closed = {c.subject: c.outcome for c in app.tick()}
+            with pytest.raises(NotAllowed) as refused:
+                app.allocate_budget(
+                    {"actor": "facilitator", "initiative": CC, "amount": "100",
+                     "purpose": "Benches", "decision": "benches"}
+                )  # fmt: skip
+            report = app.participation_report(CC)
+            seen = [app.decision_details(CC, d) for d in ("benches", "trees")]
+            exported = app.export_initiative(CC, tmp_path / "cc.zip")
+            app.rebuild_projections()
+            assert app.verify_projections().intact
+            assert [app.decision_details(CC, d) for d in ("benches", "trees")] == seen
+    finally:
+        app.close()
+    assert closed == {"benches": None, "trees": "yes"}
+    assert refused.value.rule == "an_allocation_follows_from_a_decision"
+    assert [(d.positions, d.could_take_part) for d in report.decisions] == [
+        (1, 3),
+        (2, 3),
+    ]
+    assert [d.quorum_reached for d in seen] == [False, True]
+    replayed = Samenspraak.replay(
+        tmp_path / "cc.zip", str(tmp_path / "copy.db"), head=exported.head
+    )
+    assert replayed.head.partition(":")[2] == exported.head.partition(":")[2]
+    there = Samenspraak.open(str(tmp_path / "copy.db"), create=False)
+    try:
+        assert [there.decision_details(CC, d) for d in ("benches", "trees")] == seen
+    finally:
+        there.close()

@@ -810,6 +810,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         eligible=st.lists(st.sampled_from(KINDS[:5]), min_size=1, max_size=3),
         days=st.sampled_from([None, 1, 14]),
         aim=aims,
+        quorum=st.sampled_from([None, None, 1, 50, 100]),
     )
     def put_decision_point(
         self,
@@ -819,6 +820,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         eligible: list[str],
         days: int | None,
         aim: int,
+        quorum: int | None,
     ) -> None:
         """Aimed: a decision point not yet put, to those the phase lets take a
         position (and who take part, if any do)."""
@@ -848,6 +850,10 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         }
         if days is not None:
             fields["closes_at"] = (self.now + timedelta(days=days)).isoformat()
+        if quorum is not None and (
+            rule_name in {"majority", "plurality"} or aim >= AIMED
+        ):
+            fields["quorum"] = quorum  # aimed: only with a rule it goes with
         self.on(
             "put_decision_point", self.facilitator(initiative), initiative, **fields
         )
@@ -1225,6 +1231,15 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         with self.at_this_moment():
             for initiative in sorted(self.started):
                 report = self.app.participation_report(initiative)
+                for entry in report.decisions:
+                    details = self.app.decision_details(initiative, entry.decision)
+                    assert details.quorum == entry.quorum
+                    # The engine's outcome and the verdict the report and decision
+                    # show give on the quorum agree: a decision only with it.
+                    if details.quorum_reached is False:
+                        assert details.outcome is None, entry.decision
+                    if details.quorum is not None and details.outcome is not None:
+                        assert details.quorum_reached, entry.decision
                 for lang in ("nl", "en"):
                     assert render_markdown(report, lang).startswith("# ")
                     assert "</html>" in render_html(report, lang)

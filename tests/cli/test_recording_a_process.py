@@ -1397,3 +1397,34 @@ def test_a_decision_point_put_with_a_quorum_says_so(
         "--option", "yes=Yes", "--option", "no=No", "--eligible", "entrepreneur",
         "--rule", "plurality", "--quorum", "0", actor=F,
     ) == "--quorum: must be at least 1."  # fmt: skip
+
+
+def test_the_quorum_is_confirmed_as_recorded_not_as_typed(
+    ok: Run, stage_copy: Path
+) -> None:
+    """A quorum given as '+40', ' 40' or '4_0' is recorded as 40: the confirmation
+    says 40%, not what was typed."""
+    for n, typed in enumerate(("+40", " 40", "4_0")):
+        put = ok(
+            stage_copy, "decision", "put", CITY, f"benches-{n}", "--question",
+            "Benches?", "--option", "yes=Yes", "--option", "no=No", "--eligible",
+            "entrepreneur", "--rule", "majority", "--quorum", typed, actor=F,
+        )  # fmt: skip
+        assert put.stderr == (
+            f"Put the decision point benches-{n} (majority, quorum 40%).\n"
+        ), typed
+
+
+def test_decision_show_says_whether_the_quorum_was_reached(
+    ok: Run, stage_copy: Path
+) -> None:
+    ok(
+        stage_copy, "decision", "put", CITY, "benches", "--question", "Benches?",
+        "--option", "yes=Yes", "--option", "no=No", "--eligible", "entrepreneur",
+        "--eligible", "resident", "--rule", "majority", "--quorum", "100", actor=F,
+    )  # fmt: skip
+    ok(stage_copy, "decision", "decide", CITY, "benches", actor=F)
+    shown = ok(stage_copy, "decision", "show", CITY, "benches").stdout
+    assert "    quorum: 100% (not reached: no decision)\n" in shown, shown
+    as_json = ok(stage_copy, "decision", "show", CITY, "benches", "--json").stdout
+    assert '"quorum_reached": false' in as_json
