@@ -569,11 +569,19 @@ class Samenspraak(Application[UUID]):
     brought up to date before it was made read-only."""
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        # What is opened before a failure is closed at once: left to the garbage
+        # collector, a PostgreSQL pool would be closed on whatever thread collects
+        # it, perhaps one of its own workers, which cannot wait for itself.
         try:
             super().__init__(env)
         except (EventSourcingError, sqlite3.Error, OSError, ImportError) as error:
+            self._close_quietly()
             raise _not_opened(error) from None
+        except BaseException:
+            self._close_quietly()
+            raise
         if not isinstance(self.recorder, TextStoreRecorder):
+            self._close_quietly()
             msg = "samenspraak needs its own recorder; open it with Samenspraak.open()."
             raise StorageError(msg)
         self.store: TextStoreRecorder = self.recorder
@@ -582,7 +590,11 @@ class Samenspraak(Application[UUID]):
         try:
             self.state, self.audit, self.responses = self._construct_views()
         except (EventSourcingError, sqlite3.Error) as error:
+            self._close_quietly()
             raise _not_opened(error) from None
+        except BaseException:
+            self._close_quietly()
+            raise
         self.views: tuple[BaseView, ...] = (self.state, self.audit, self.responses)
         self.views_in_use = ViewsInUse()
         self._logic_checked = False
@@ -598,6 +610,14 @@ class Samenspraak(Application[UUID]):
         self.turns = self._construct_turns()
         """The record's turn at writing (see ``turns.py``): shared by every save,
         taken alone by a command that collided twice with other writers."""
+
+    def _close_quietly(self) -> None:
+        """Close what a construction that failed had opened (the library's factory
+        and its connections), saying nothing: the failure is what is reported."""
+        factory = getattr(self, "factory", None)
+        if factory is not None:
+            with suppress(Exception):
+                factory.close()
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The settings given, and none from the process's environment: where the
@@ -640,6 +660,13 @@ class Samenspraak(Application[UUID]):
             return Turns(file_turns(self.env.get("SQLITE_DBNAME") or ""), wait)
         wait = _seconds(self.env.get("POSTGRES_LOCK_TIMEOUT"))
         return Turns(AdvisoryTurns(datastore.pool, datastore.schema), wait)
+
+    def __del__(self) -> None:
+        # An instance no one closed is closed when it is collected, on whatever
+        # thread collects it: when that is one of its own pool's workers, which
+        # cannot wait for itself, closing fails, and there is no one to tell.
+        with suppress(Exception):
+            self.close()
 
     def close(self) -> None:
         store = getattr(self, "store", None)

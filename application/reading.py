@@ -452,19 +452,24 @@ def counting_moment(d: dict[str, Any]) -> str | None:
 
 def could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:
     """Who could take a position on ``d`` when its positions were counted: those
-    who took part then, of an eligible kind that the phase of that moment let
-    take positions (the same rule the engine applies), and whoever's position
-    counts (taken in an earlier phase that let them)."""
+    who took part then, of an eligible kind that the phase of that moment, or
+    the phase it was put in, let take positions (the same rule the engine
+    applies), and whoever's position counts (taken in an earlier phase that let
+    them)."""
     moment = counting_moment(d)
-    phase = phase_at(doc, moment)
+    phases = [phase_at(doc, moment), phase_at(doc, d["put_at"])]
+
+    def may(kind: str) -> bool:
+        known = [p for p in phases if p is not None]
+        return not known or any(
+            may_take_positions_in(p, StakeholderKind(kind)) for p in known
+        )
+
     could = {
         person
         for person, found in doc["stakeholders"].items()
         if found["kind"] in d["eligible"]
-        and (
-            phase is None
-            or may_take_positions_in(phase, StakeholderKind(found["kind"]))
-        )
+        and may(found["kind"])
         and took_part_at(doc, person, moment)
     }
     counted = {person for person, counts in counted_positions(doc, d).items() if counts}

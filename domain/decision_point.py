@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
-from samenspraak.domain.initiative import Initiative
+from samenspraak.domain.initiative import Initiative, may_take_positions_in
 from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     DecisionRule,
@@ -182,6 +182,7 @@ class DecisionPoint(Aggregate):
             rule=rule,
             closes_at=closes_at,
             quorum=quorum,
+            phase=initiative.phase,
         )
 
     @event("Put")
@@ -197,6 +198,7 @@ class DecisionPoint(Aggregate):
         rule: DecisionRule,
         closes_at: datetime | None,
         quorum: int | None = None,
+        phase: str | None = None,
     ) -> None:
         self.initiative_id = initiative_id
         self.slug = slug
@@ -208,6 +210,8 @@ class DecisionPoint(Aggregate):
         self.quorum = quorum
         """The percentage of those who may take part who must have taken a
         position for there to be a decision (None: no quorum)."""
+        self.put_in_phase = phase
+        """The phase it was put in (None: put before this was kept)."""
         self.positions: dict[str, Position] = {}
         self.state = DecisionState.OPEN
         self.outcome: str | None = None
@@ -377,14 +381,36 @@ class DecisionPoint(Aggregate):
         outcome, tally = tally_positions(
             self.rule, self.option_keys, counted, participants
         )
-        # Those who could take part: who may take positions now, and whoever's
-        # position counts (taken in an earlier phase that let them), as the report
-        # counts them; so a position never counts towards a quorum without its
-        # stakeholder counting among those it is a share of.
-        could = {*participants, *(p.stakeholder for p in counted)}
+        # Those who could take part: who may take positions now or could in the
+        # phase it was put in, and whoever's position counts (taken in an earlier
+        # phase that let them), as the report counts them; so a position never
+        # counts towards a quorum without its stakeholder counting among those it
+        # is a share of, and moving on to a phase that lets fewer take positions
+        # does not make the quorum easier to reach.
+        could = {
+            *participants,
+            *self._could_when_put(initiative),
+            *(p.stakeholder for p in counted),
+        }
         if not quorum_reached(self.quorum, len(counted), len(could)):
             return None, tally
         return outcome, tally
+
+    def _could_when_put(self, initiative: Initiative) -> list[str]:
+        """The eligible stakeholders taking part now whom the phase it was put in
+        let take positions (none when that is not known, or the template the
+        initiative follows now has no such phase)."""
+        if self.put_in_phase is None:
+            return []
+        try:
+            then = initiative.process.phase(self.put_in_phase)
+        except KeyError:
+            return []
+        return [
+            s
+            for s, kind in initiative.stakeholders.items()
+            if kind in self.eligible and may_take_positions_in(then, kind)
+        ]
 
     def close_by_deadline(
         self, initiative: Initiative, at_closing: Initiative | None = None

@@ -254,3 +254,72 @@ def test_a_quorum_counts_who_took_part_at_the_closing_time_on_both_backends(
         assert [there.decision_details(CC, d) for d in ("benches", "trees")] == seen
     finally:
         there.close()
+
+
+SILENT_AFTER = """name = "stil"
+version = "1"
+description = "Residents vote, then no one does."
+
+[[phases]]
+name = "vote"
+description = "Residents take positions."
+
+[phases.permissions]
+resident = ["join_initiative", "take_position"]
+facilitator = ["join_initiative", "put_decision_point", "decide", "advance_phase"]
+
+[[phases]]
+name = "after"
+description = "No one takes positions."
+
+[phases.permissions]
+facilitator = ["decide", "advance_phase"]
+"""
+
+
+def test_moving_on_to_a_phase_where_no_one_votes_does_not_reach_the_quorum(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One of three residents took a position; decided after the initiative moved
+    on to a phase where no one takes positions, those who could take part are
+    still the three the phase it was put in let take positions: one of three
+    does not reach a quorum of half, in the engine as in the report."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "stil-1.toml").write_text(SILENT_AFTER)
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    app = Samenspraak.open(tmp_path / "stil.db")
+    try:
+        for who in ("f", "r1", "r2", "r3"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "Park", "description": "D",
+             "area": "A", "budget": "0", "level": "co-deciding",
+             "template": "stil@1"}
+        )  # fmt: skip
+        for who in ("r1", "r2", "r3"):
+            app.join_initiative(
+                {"actor": "f", "initiative": "park", "stakeholder": who,
+                 "kind": "resident"}
+            )  # fmt: skip
+        app.put_decision_point(
+            {"actor": "f", "initiative": "park", "decision": "benches",
+             "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                 {"key": "no", "label": "No"}],
+             "eligible": ["resident"], "rule": "majority", "quorum": 50}
+        )  # fmt: skip
+        app.take_position(
+            {"actor": "r1", "initiative": "park", "decision": "benches",
+             "option": "yes"}
+        )  # fmt: skip
+        app.advance_phase({"actor": "f", "initiative": "park"})
+        outcome = app.decide(
+            {"actor": "f", "initiative": "park", "decision": "benches"}
+        )
+        report = app.participation_report("park")
+    finally:
+        app.close()
+    [entry] = report.decisions
+    assert (outcome, entry.outcome) == (None, None)
+    assert (entry.positions, entry.could_take_part) == (1, 3)
+    assert "quorum of 50% not reached: no decision" in render_markdown(report, "en")
