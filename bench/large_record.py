@@ -57,21 +57,7 @@ class OpenProcess(Process):
     answered, no plan final."""
 
     def steps(self) -> Iterator[int]:
-        yield self.start()
-        people = list(self._new_people(self.shape.stakeholders))
-        for start in range(0, len(people), 25):
-            yield self.join(people[start : start + 25])
-        yield self.groups()
-        for _ in range(2):
-            yield self.meeting()
-        yield self.create_plans()
-        for _ in range(self.shape.decisions):
-            yield self.put_decision()
-        yield from self.consultation(first_half=True)
-        yield self.advance()  # colleagues join
-        for plan in self.plans:
-            yield self.second_draft(plan)
-        yield from self.consultation(first_half=False)
+        yield from self.consulted()
 
 
 def make_record(app: Samenspraak, reactions: int, small: int, seed: int) -> int:

@@ -195,6 +195,19 @@ class Process:
 
     def steps(self) -> Iterator[int]:
         """Yields the number of events saved by each step."""
+        yield from self.consulted()
+        for plan in self.plans:
+            yield from self.answer_all(plan)
+            yield self.finalise(plan)
+        yield self.decide_and_allocate()
+        yield self.advance()  # council
+        yield self.inform_council()
+        yield self.leave()
+        yield self.close()
+
+    def consulted(self) -> Iterator[int]:
+        """The steps up to the end of the second consultation: the process still
+        open, most reactions answered, no plan final."""
         yield self.start()
         people = list(self._new_people(self.shape.stakeholders))
         for start in range(0, len(people), 25):
@@ -210,14 +223,6 @@ class Process:
         for plan in self.plans:
             yield self.second_draft(plan)
         yield from self.consultation(first_half=False)
-        for plan in self.plans:
-            yield from self.answer_all(plan)
-            yield self.finalise(plan)
-        yield self.decide_and_allocate()
-        yield self.advance()  # council
-        yield self.inform_council()
-        yield self.leave()
-        yield self.close()
 
     # The steps.
 
