@@ -42,12 +42,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import project_aggregate
-from rebuild_views import START, Clock, Process, Shape, shape_for
+from rebuild_views import START, Process, Shape, shape_for, tell
 
 from samenspraak.application import NotAllowed, Samenspraak
 from samenspraak.application.app import project
 from samenspraak.application.report_render import render_html, render_markdown
-from samenspraak.domain import clock
 from samenspraak.domain.initiative import initiative_id
 from samenspraak.domain.plan import plan_id
 
@@ -71,25 +70,8 @@ def make_record(app: Samenspraak, reactions: int, small: int, seed: int) -> int:
         decisions=3,
         meetings=60,
     )
-    the_clock = Clock()
-    previous = clock.set_clock(the_clock.now)
-    try:
-        running = [OpenProcess(app, rng, 1, large).steps()]
-        running += [
-            Process(app, rng, n, shape_for(1500, 1)).steps()
-            for n in range(2, small + 2)
-        ]
-        saved = 0
-        while running:
-            for steps in list(running):
-                the_clock.later(rng.uniform(1, 20))
-                try:
-                    saved += next(steps)
-                except StopIteration:
-                    running.remove(steps)
-        return saved
-    finally:
-        clock.set_clock(previous)
+    closed = [Process(app, rng, n, shape_for(1500, 1)) for n in range(2, small + 2)]
+    return tell(rng, [OpenProcess(app, rng, 1, large), *closed])
 
 
 def median_seconds(run: Callable[[], Any], repeat: int) -> float:

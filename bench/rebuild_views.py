@@ -518,12 +518,16 @@ def make_record(app: Samenspraak, events: int, initiatives: int, seed: int) -> i
     number of events saved."""
     rng = random.Random(seed)
     shape = shape_for(events, initiatives)
+    return tell(rng, [Process(app, rng, n, shape) for n in range(1, initiatives + 1)])
+
+
+def tell(rng: random.Random, processes: list[Process]) -> int:
+    """Tell these processes at once, a step of each in turn, each step a little
+    later on the engine's clock; returns the number of events saved."""
     the_clock = Clock()
     previous = clock.set_clock(the_clock.now)
     try:
-        running = [
-            Process(app, rng, n, shape).steps() for n in range(1, initiatives + 1)
-        ]
+        running = [process.steps() for process in processes]
         saved = 0
         while running:
             for steps in list(running):
