@@ -1010,8 +1010,23 @@ class Samenspraak(Application[UUID]):
             return StorageError(DISK_FULL)
         gone = _no_connection(error)
         if gone is not None:
+            self._replace_lost_connections(error)
             return StorageError(gone)
         return StorageError(f"The database failed: {_first_line(said)}.")
+
+    def _replace_lost_connections(self, error: Exception) -> None:
+        """After a connection to PostgreSQL was lost, the pool's idle connections
+        are checked, and those lost too (all of them, when the server restarted)
+        are replaced: otherwise each would be handed out once more, and fail one
+        more command or query. Not after a pool's timeout: then no connection was
+        lost, and PostgreSQL may not answer at all."""
+        if type(_driver_error(error)).__name__ == "PoolTimeout":
+            return
+        datastore = getattr(self.factory, "datastore", None)
+        check = getattr(getattr(datastore, "pool", None), "check", None)
+        if check is not None:  # a PostgreSQL connection pool
+            with suppress(Exception):  # the server may be gone still
+                check()
 
     def _refuse_when_closed(self) -> None:
         if self.closing.is_set():  # set by close(), on either backend

@@ -62,7 +62,13 @@ class Relay:
     def cut(self) -> None:
         self.cut_off = True
         self.listener.close()
-        for connection in self.open:
+        self.drop_connections()
+
+    def drop_connections(self) -> None:
+        """As when the server restarts: every connection open through the relay is
+        closed, and new ones are let through again."""
+        open_now, self.open = self.open, []
+        for connection in open_now:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
             connection.close()
@@ -249,3 +255,28 @@ def test_a_server_that_goes_away_while_a_bundle_is_replayed_keeps_none_of_it(
         assert not any(after.store.count_rows().values())
     finally:
         after.close()
+
+
+def test_after_the_server_restarts_only_the_first_request_finds_its_connection_lost(
+    schema: str, relay: Relay
+) -> None:
+    through = f"postgresql://postgres@127.0.0.1:{relay.port}/test?schema={schema}"
+    app = Samenspraak.open(through)
+    try:
+        app.register_stakeholder({"actor": "f", "stakeholder": "f", "name": "F"})
+        assert app.factory.datastore.pool.get_stats()["pool_available"] > 1
+        relay.drop_connections()
+        with pytest.raises(StorageError) as lost:
+            app.list_initiatives()
+        assert str(lost.value).startswith("The connection to the database was lost (")
+        # Every connection the pool held was lost with the server; none is handed
+        # out again, so the requests after the first are served.
+        assert app.list_initiatives() == []
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "The park",
+             "description": "What the park needs.", "area": "The park",
+             "budget": "0", "level": "co-deciding"}
+        )  # fmt: skip
+        assert [i.initiative for i in app.list_initiatives()] == ["park"]
+    finally:
+        app.close()
