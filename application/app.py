@@ -2596,6 +2596,7 @@ class Samenspraak(Application[UUID]):
                 actor=actor,
                 initiative=initiative,
                 at_closing=self._at_closing(initiative, decision),
+                put_under=self._process_at(initiative, decision.created_on),
             )
             self.save(decision)
             return outcome
@@ -2701,7 +2702,9 @@ class Samenspraak(Application[UUID]):
             if not decision.deadline_is_due:
                 return None
             outcome = decision.close_by_deadline(
-                initiative, self._at_closing(initiative, decision)
+                initiative,
+                self._at_closing(initiative, decision),
+                self._process_at(initiative, decision.created_on),
             )
             self.save(decision)
         else:

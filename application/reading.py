@@ -141,6 +141,25 @@ def process_of(doc: dict[str, Any]) -> ProcessTemplate:
     )
 
 
+def process_at(doc: dict[str, Any], moment: str | None) -> ProcessTemplate:
+    """The template an initiative followed at ``moment`` (ISO), or follows now
+    (``None``): the one it follows now, unless it was migrated since; then the one
+    the first migration after ``moment`` moved it from (as the engine reads the
+    initiative as it stood then: a migration recorded at ``moment`` was in force)."""
+    if moment is not None:
+        at = datetime.fromisoformat(moment)
+        for migration in doc.get("migrations", []):
+            if at < datetime.fromisoformat(migration["at"]):
+                then = migration["from"]
+                return pinned_template(
+                    then["name"],
+                    then["version"],
+                    then["content_hash"],
+                    then.get("definition"),
+                )
+    return process_of(doc)
+
+
 def status(
     doc: dict[str, Any], text: Texts, ref: People, names: Texts
 ) -> v.InitiativeStatus:
@@ -414,18 +433,22 @@ def counted_positions(doc: dict[str, Any], d: dict[str, Any]) -> dict[str, bool]
     }
 
 
-def phase_at(doc: dict[str, Any], moment: str | None) -> Phase | None:
+def phase_at(
+    doc: dict[str, Any], moment: str | None, name: str | None = None
+) -> Phase | None:
     """The phase an initiative was in at ``moment`` (ISO), or is in now, as the
-    template it follows now defines it; ``None`` when that template (after a
-    migration) has no such phase."""
-    name = doc["phase"]
-    if moment is not None:
-        at = datetime.fromisoformat(moment)
-        for entry in doc["phases"]:
-            if datetime.fromisoformat(entry["at"]) <= at:
-                name = entry["phase"]
+    template in force then defines it (a migration since does not change it);
+    ``None`` when that template has no such phase. ``name``: the phase's name, when
+    it is known (as a decision point keeps the phase it was put in)."""
+    if name is None:
+        name = doc["phase"]
+        if moment is not None:
+            at = datetime.fromisoformat(moment)
+            for entry in doc["phases"]:
+                if datetime.fromisoformat(entry["at"]) <= at:
+                    name = entry["phase"]
     try:
-        return process_of(doc).phase(name)
+        return process_at(doc, moment).phase(name)
     except KeyError:
         return None
 
@@ -455,9 +478,17 @@ def could_take_part(doc: dict[str, Any], d: dict[str, Any]) -> int:
     who took part then, of an eligible kind that the phase of that moment, or
     the phase it was put in, let take positions (the same rule the engine
     applies), and whoever's position counts (taken in an earlier phase that let
-    them)."""
+    them). Each phase is read in the template in force at its moment: a migration
+    since, to a template without that phase or with other permissions in it,
+    changes neither who could take part nor whether a quorum was reached. (A
+    point put before it kept its phase counts only the phase of that moment, as
+    the engine does.)"""
     moment = counting_moment(d)
-    phases = [phase_at(doc, moment), phase_at(doc, d["put_at"])]
+    put_in = d.get("put_in_phase")
+    phases = [
+        phase_at(doc, moment),
+        phase_at(doc, d["put_at"], put_in) if put_in is not None else None,
+    ]
 
     def may(kind: str) -> bool:
         known = [p for p in phases if p is not None]

@@ -240,13 +240,15 @@ def _may_answer(
     """Whether this kind of stakeholder may answer reactions in the current phase
     (a civil servant observes in a society-only phase); on a finalised ``plan``
     (where only letters recorded after it are open), in the phase it was
-    finalised in, as the engine lets them be answered."""
+    finalised in, as the template in force then defines it (a migration since
+    changes nothing), as the engine lets them be answered."""
     name = doc["phase"]
     finalised_at = (plan or {}).get("finalised_at")
     if finalised_at is not None:
         then = phase_at(doc, datetime.fromisoformat(finalised_at))
-        if then is not None and then in {p.name for p in process.phases}:
-            name = then
+        in_force = reading.process_at(doc, finalised_at)
+        if then is not None and then in {p.name for p in in_force.phases}:
+            name, process = then, in_force
     phase = process.phase(name)
     if phase.society_only and kind == "civil-servant":
         return False

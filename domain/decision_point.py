@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 
 from samenspraak.domain import clock, rules
 from samenspraak.domain.initiative import Initiative, may_take_positions_in
+from samenspraak.domain.templates import ProcessTemplate
 from samenspraak.domain.values import (
     SYSTEM_ACTOR,
     DecisionRule,
@@ -333,12 +334,16 @@ class DecisionPoint(Aggregate):
         actor: str,
         initiative: Initiative,
         at_closing: Initiative | None = None,
+        put_under: ProcessTemplate | None = None,
     ) -> str | None:
         """Apply the rule to the positions taken; returns the outcome or None.
 
         Before its closing time, only once everyone who may take part has taken a
         position. After it, the rule counts who took part at the closing time:
-        ``at_closing`` is the initiative as it stood then (by default, as it is)."""
+        ``at_closing`` is the initiative as it stood then (by default, as it is).
+        ``put_under``: the template in force when it was put (by default, the one
+        the initiative follows when it is decided), whose phase it was put in
+        says who could take part then."""
         self._require_own(initiative)
         initiative.require_facilitator(actor, "decide decision points")
         rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
@@ -357,7 +362,7 @@ class DecisionPoint(Aggregate):
                 total=len(everyone),
             )
             at_closing = None
-        outcome, tally = self._tally(at_closing or initiative)
+        outcome, tally = self._tally(at_closing or initiative, put_under)
         self._decided(actor=actor, outcome=outcome, tally=tally)
         return outcome
 
@@ -369,7 +374,9 @@ class DecisionPoint(Aggregate):
             stakeholder, position.membership
         )
 
-    def _tally(self, initiative: Initiative) -> tuple[str | None, dict[str, int]]:
+    def _tally(
+        self, initiative: Initiative, put_under: ProcessTemplate | None = None
+    ) -> tuple[str | None, dict[str, int]]:
         # A stakeholder who left no longer takes part: their position lapses, and
         # stays lapsed if they join again (until they take a new one).
         counted = [
@@ -386,24 +393,28 @@ class DecisionPoint(Aggregate):
         # phase that let them), as the report counts them; so a position never
         # counts towards a quorum without its stakeholder counting among those it
         # is a share of, and moving on to a phase that lets fewer take positions
-        # does not make the quorum easier to reach.
+        # does not make the quorum easier to reach; nor does a migration since it
+        # was put, to a template without that phase or with fewer let in it.
         could = {
             *participants,
-            *self._could_when_put(initiative),
+            *self._could_when_put(initiative, put_under),
             *(p.stakeholder for p in counted),
         }
         if not quorum_reached(self.quorum, len(counted), len(could)):
             return None, tally
         return outcome, tally
 
-    def _could_when_put(self, initiative: Initiative) -> list[str]:
+    def _could_when_put(
+        self, initiative: Initiative, put_under: ProcessTemplate | None = None
+    ) -> list[str]:
         """The eligible stakeholders taking part now whom the phase it was put in
-        let take positions (none when that is not known, or the template the
-        initiative follows now has no such phase)."""
+        let take positions, as ``put_under``, the template in force then, defines
+        it (by default, the one the initiative follows now); none when the phase is
+        not known, or that template has no such phase."""
         if self.put_in_phase is None:
             return []
         try:
-            then = initiative.process.phase(self.put_in_phase)
+            then = (put_under or initiative.process).phase(self.put_in_phase)
         except KeyError:
             return []
         return [
@@ -413,13 +424,18 @@ class DecisionPoint(Aggregate):
         ]
 
     def close_by_deadline(
-        self, initiative: Initiative, at_closing: Initiative | None = None
+        self,
+        initiative: Initiative,
+        at_closing: Initiative | None = None,
+        put_under: ProcessTemplate | None = None,
     ) -> str | None:
         """Its closing time has passed: decide by the rule with the positions taken
         by then (a later one is refused as late), counting who took part at the
         closing time (``at_closing``: the initiative as it stood then; by default,
-        as it is). Recorded by the system, with the deadline as the moment it
-        closed; returns the outcome or None."""
+        as it is) and whom the phase it was put in let take positions
+        (``put_under``: the template in force then, see :meth:`decide`). Recorded
+        by the system, with the deadline as the moment it closed; returns the
+        outcome or None."""
         self._require_own(initiative)
         rules.only_an_open_decision_point_is_decided_or_withdrawn.check(
             self.state is DecisionState.OPEN,
@@ -427,7 +443,7 @@ class DecisionPoint(Aggregate):
             state=self.state.value,
         )
         closes_at = rules.passed_deadline(self.slug, self.closes_at, clock.now())
-        outcome, tally = self._tally(at_closing or initiative)
+        outcome, tally = self._tally(at_closing or initiative, put_under)
         self._closed_by_deadline(
             actor=SYSTEM_ACTOR, closed_at=closes_at, outcome=outcome, tally=tally
         )

@@ -356,16 +356,21 @@ def _template(
 
 
 def _template_migrated(d: Document, e: Any, at: str) -> None:
+    # The template it moves from, with the definition the document kept of it (none
+    # for a record from before definitions were kept): what was in force until now
+    # still judges what happened before, as the engine judges it.
+    previous = _template(
+        e.previous_name,
+        e.previous_version,
+        e.previous_hash,
+        d["template"].get("definition"),
+    )
     d["template"] = _template(
         e.template_name, e.template_version, e.template_hash, e.template_definition
     )
     d.setdefault("migrations", []).append(
         {
-            "from": {
-                "name": e.previous_name,
-                "version": e.previous_version,
-                "content_hash": e.previous_hash,
-            },
+            "from": previous,
             "to": {
                 "name": e.template_name,
                 "version": e.template_version,
@@ -839,6 +844,9 @@ def _put(d: Document, e: Any, at: str) -> None:
     quorum = getattr(e, "quorum", None)  # absent in events from before it
     if quorum is not None:  # kept only where set: earlier documents stay as they are
         d["decisions"][str(e.originator_id)]["quorum"] = quorum
+    phase = getattr(e, "phase", None)  # absent in events from before it
+    if phase is not None:  # the phase it was put in, as the engine counts it
+        d["decisions"][str(e.originator_id)]["put_in_phase"] = phase
 
 
 def _position_taken(d: Document, e: Any, at: str) -> None:

@@ -323,3 +323,195 @@ def test_moving_on_to_a_phase_where_no_one_votes_does_not_reach_the_quorum(
     assert (outcome, entry.outcome) == (None, None)
     assert (entry.positions, entry.could_take_part) == (1, 3)
     assert "quorum of 50% not reached: no decision" in render_markdown(report, "en")
+
+
+SILENT_AFTER_WITHOUT_THE_VOTE = """name = "stil"
+version = "2"
+description = "No one takes positions any more."
+
+[[phases]]
+name = "after"
+description = "No one takes positions."
+
+[phases.permissions]
+facilitator = ["decide", "advance_phase"]
+"""
+
+SILENT_AFTER_WITHOUT_RESIDENTS_VOTING = SILENT_AFTER.replace(
+    'version = "1"', 'version = "2"'
+).replace(
+    'resident = ["join_initiative", "take_position"]', 'resident = ["join_initiative"]'
+)
+
+
+def three_residents_on_stil(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version_2: str
+) -> Samenspraak:
+    """Three residents take part in a park initiative on stil version 1, with
+    ``version_2`` installed beside it; the clock starts at START."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "stil-1.toml").write_text(SILENT_AFTER)
+    (folder / "stil-2.toml").write_text(version_2)
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    app = Samenspraak.open(tmp_path / "stil.db")
+    with clock.frozen_at(START):
+        for who in ("f", "r1", "r2", "r3"):
+            app.register_stakeholder({"actor": who, "stakeholder": who, "name": who})
+        app.start_initiative(
+            {"actor": "f", "initiative": "park", "title": "Park", "description": "D",
+             "area": "A", "budget": "0", "level": "co-deciding",
+             "template": "stil@1"}
+        )  # fmt: skip
+        for who in ("r1", "r2", "r3"):
+            app.join_initiative(
+                {"actor": "f", "initiative": "park", "stakeholder": who,
+                 "kind": "resident"}
+            )  # fmt: skip
+        app.put_decision_point(
+            {"actor": "f", "initiative": "park", "decision": "benches",
+             "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                 {"key": "no", "label": "No"}],
+             "eligible": ["resident"], "rule": "majority", "quorum": 50}
+        )  # fmt: skip
+    with clock.frozen_at(START + timedelta(days=1)):
+        app.take_position(
+            {"actor": "r1", "initiative": "park", "decision": "benches",
+             "option": "yes"}
+        )  # fmt: skip
+    with clock.frozen_at(START + timedelta(days=2)):
+        app.advance_phase({"actor": "f", "initiative": "park"})
+    return app
+
+
+@pytest.mark.parametrize(
+    "version_2",
+    [SILENT_AFTER_WITHOUT_THE_VOTE, SILENT_AFTER_WITHOUT_RESIDENTS_VOTING],
+    ids=["without-the-vote-phase", "where-residents-no-longer-vote"],
+)
+def test_a_migration_after_the_decision_does_not_change_who_could_take_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version_2: str
+) -> None:
+    """One of three residents took a position, put in the vote phase and decided
+    after the initiative moved on: one of three does not reach a quorum of half.
+    Then the initiative migrates to a version whose vote phase is gone, or no
+    longer lets residents take positions. The report and the details still count
+    three who could take part, as the template in force then did, also as of a
+    moment after the migration."""
+    app = three_residents_on_stil(tmp_path, monkeypatch, version_2)
+    try:
+        with clock.frozen_at(START + timedelta(days=3)):
+            outcome = app.decide(
+                {"actor": "f", "initiative": "park", "decision": "benches"}
+            )
+        before = app.participation_report("park")
+        with clock.frozen_at(START + timedelta(days=4)):
+            app.migrate_template(
+                {"actor": "f", "initiative": "park", "template": "stil@2"}
+            )
+        with clock.frozen_at(START + timedelta(days=5)):
+            after = app.participation_report("park")
+            as_of = app.participation_report("park", as_of=START + timedelta(days=4))
+            details = app.decision_details("park", "benches")
+            details_as_of = app.decision_details(
+                "park", "benches", as_of=START + timedelta(days=4)
+            )
+    finally:
+        app.close()
+    assert outcome is None
+    assert [
+        (d.positions, d.could_take_part)
+        for r in (before, after, as_of)
+        for d in r.decisions
+    ] == [(1, 3)] * 3
+    assert after.process.version == "2"
+    assert "quorum of 50% not reached: no decision" in render_markdown(after, "en")
+    assert (details.quorum_reached, details_as_of.quorum_reached) == (False, False)
+
+
+def test_a_migration_that_drops_the_phase_a_point_was_put_in_makes_no_quorum_easier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Put in the vote phase, where three residents may take positions; one
+    does. The initiative moves on to a phase where no one takes positions, and
+    migrates to a version without the vote phase before the point is decided.
+    Those who could take part are still the three the vote phase let take
+    positions when it was put: one of three does not reach a quorum of half, in
+    the engine as in the report."""
+    app = three_residents_on_stil(tmp_path, monkeypatch, SILENT_AFTER_WITHOUT_THE_VOTE)
+    try:
+        with clock.frozen_at(START + timedelta(days=3)):
+            app.migrate_template(
+                {"actor": "f", "initiative": "park", "template": "stil@2"}
+            )
+        with clock.frozen_at(START + timedelta(days=4)):
+            outcome = app.decide(
+                {"actor": "f", "initiative": "park", "decision": "benches"}
+            )
+            report = app.participation_report("park")
+            details = app.decision_details("park", "benches")
+    finally:
+        app.close()
+    [entry] = report.decisions
+    assert (outcome, entry.outcome) == (None, None)
+    assert (entry.positions, entry.could_take_part) == (1, 3)
+    assert details.quorum_reached is False
+
+
+def test_the_report_counts_the_phase_a_point_was_put_in_also_when_it_moved_on_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Put in the phase where residents and entrepreneurs take positions, at the
+    same moment the initiative moves on to one where residents alone do (as a
+    story recorded step by step at given moments may have it). The bakery and a
+    resident take positions; the florist, an entrepreneur too, takes none. Those
+    who could take part are the three the phase the point was put in let: two of
+    three fall short of a quorum of 70%, in the engine as in the report, which
+    reads that phase from the point, not from the moment."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "twee-1.toml").write_text(TWO_PHASES)
+    monkeypatch.setenv(TEMPLATES_VARIABLE, str(folder))
+    app = Samenspraak.open(tmp_path / "twee.db")
+    people = {"bakery": "entrepreneur", "florist": "entrepreneur", "r1": "resident"}
+    try:
+        with clock.frozen_at(START):
+            for who in ("f", *people):
+                app.register_stakeholder(
+                    {"actor": who, "stakeholder": who, "name": who}
+                )
+            app.start_initiative(
+                {"actor": "f", "initiative": "park", "title": "Park",
+                 "description": "D", "area": "A", "budget": "0",
+                 "level": "co-deciding", "template": "twee@1"}
+            )  # fmt: skip
+            for who, kind in people.items():
+                app.join_initiative(
+                    {"actor": "f", "initiative": "park", "stakeholder": who,
+                     "kind": kind}
+                )  # fmt: skip
+            app.put_decision_point(
+                {"actor": "f", "initiative": "park", "decision": "benches",
+                 "question": "Benches?", "options": [{"key": "yes", "label": "Yes"},
+                                                     {"key": "no", "label": "No"}],
+                 "eligible": ["resident", "entrepreneur"], "rule": "majority",
+                 "quorum": 70}
+            )  # fmt: skip
+            for who in ("bakery", "r1"):
+                app.take_position(
+                    {"actor": who, "initiative": "park", "decision": "benches",
+                     "option": "yes"}
+                )  # fmt: skip
+            app.advance_phase({"actor": "f", "initiative": "park"})
+        with clock.frozen_at(START + timedelta(days=1)):
+            outcome = app.decide(
+                {"actor": "f", "initiative": "park", "decision": "benches"}
+            )
+            report = app.participation_report("park")
+            details = app.decision_details("park", "benches")
+    finally:
+        app.close()
+    [entry] = report.decisions
+    assert (outcome, entry.outcome) == (None, None)
+    assert (entry.positions, entry.could_take_part) == (2, 3)
+    assert details.quorum_reached is False

@@ -931,3 +931,49 @@ def test_a_letter_is_judged_by_the_template_in_force_when_it_came_in(engine, tmp
     assert late.value.rule == "a_late_reaction_is_refused"
     [reaction] = engine.plan_details("harbour", "plan").reactions
     assert reaction.given_at == MOMENT + timedelta(days=10)
+
+
+def omgevingswet_3(response_report: str) -> ProcessTemplate:
+    """A version 3 of the omgevingswet, after version 2: without its
+    response-report phase (``dropped``), or with one where no civil servant
+    answers views (``closed``)."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    v2 = installed().get("omgevingswet", "2")
+    phases = [
+        p
+        if p.name != "response-report"
+        else replace(p, permissions={**p.permissions, "civil-servant": ()})
+        for p in v2.phases
+        if not (p.name == "response-report" and response_report == "dropped")
+    ]
+    return ProcessTemplate("omgevingswet", "3", v2.description, tuple(phases))
+
+
+@pytest.mark.parametrize("response_report", ["dropped", "closed"])
+def test_todo_asks_to_answer_a_letter_as_the_template_in_force_when_final_let(
+    engine, response_report
+):
+    """The omgevingsplan was final on day 42 under version 2, whose
+    response-report phase lets the planner answer views. While the council
+    decides, the harbour migrates to a version 3 whose response-report phase is
+    gone, or lets no civil servant answer. A letter from the six weeks turns up:
+    the engine lets the planner answer it as the phase the plan was finalised in
+    allowed, under the template in force then, and so the planner's and the
+    facilitator's todo ask for its answer."""
+    do = the_omgevingsplan_final_on_day_42(engine)
+    with_templates(engine, omgevingswet_3(response_report))
+    with clock.frozen_at(MOMENT + timedelta(days=50)):
+        assert do("advance_phase", actor="facilitator") == "council-decision"
+    with clock.frozen_at(MOMENT + timedelta(days=55)):
+        do("migrate_template", actor="facilitator", template="omgevingswet@3")
+    with clock.frozen_at(MOMENT + timedelta(days=60)):
+        assert a_letter(do, 40) == 1
+        asked = [reactions_to_answer(engine, who) for who in ("planner", "facilitator")]
+        do("defend_position", actor="planner", plan="omgevingsplan", reactions=[1],
+           reasoning="Too late for the final plan; the council hears of it.")  # fmt: skip
+        answered = [
+            reactions_to_answer(engine, who) for who in ("planner", "facilitator")
+        ]
+    assert asked == [[("omgevingsplan", 1)], [("omgevingsplan", 1)]]
+    assert answered == [[], []]

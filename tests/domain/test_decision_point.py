@@ -17,6 +17,7 @@ from samenspraak.domain.decision_point import (
     Option,
     Position,
 )
+from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE, Phase, ProcessTemplate
 from samenspraak.domain.values import SOCIETY, DecisionRule, StakeholderKind
 
 CLOSES_AT = datetime.fromisoformat("2026-02-01T20:00+01:00")
@@ -664,6 +665,41 @@ def test_without_its_quorum_a_majority_decides_nothing(
         assert thin.close_by_deadline(city_centre) is None
         assert enough.close_by_deadline(city_centre) == "car-free"
     assert (thin.tally, thin.quorum) == ({"car-free": 1, "deliveries-only": 0}, 50)
+
+
+def test_a_migration_since_it_was_put_does_not_shrink_those_a_quorum_is_a_share_of(
+    city_centre, put_decision, story_start
+):
+    """Put with a quorum of 50% while the city centre's template let the bakery,
+    the library and the resident take positions; the bakery takes one. The
+    initiative then migrates to a template whose phase lets only entrepreneurs
+    take positions: at the closing time, the bakery alone is still one of the
+    three the template in force when it was put let take part, short of the
+    quorum."""
+    entrepreneurs_only = ProcessTemplate(
+        "entrepreneurs-decide",
+        "1",
+        "Only entrepreneurs take positions.",
+        (
+            Phase(
+                "society-decides",
+                "Entrepreneurs decide.",
+                society_only=True,
+                permissions={"entrepreneur": ("take_position",)},
+            ),
+            Phase("colleagues-join", "The colleagues join."),
+        ),
+    )
+    decision = put_decision(quorum=50, closes_at=story_start + timedelta(days=1))
+    decision.take_position(actor="bakery", initiative=city_centre, option="car-free")
+    city_centre.migrate_template(actor="facilitator", process=entrepreneurs_only)
+
+    with clock.frozen_at(story_start + timedelta(days=2)):
+        outcome = decision.close_by_deadline(
+            city_centre, put_under=OVERHEIDSPARTICIPATIE
+        )
+
+    assert (outcome, decision.tally) == (None, {"car-free": 1, "deliveries-only": 0})
 
 
 def test_a_quorum_is_a_percentage_that_goes_with_a_vote(
