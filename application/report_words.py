@@ -777,7 +777,8 @@ DUTCH_GUARDS: dict[str, str] = {
     "a_draft_proposed": "ten minste één plan van het initiatief heeft een versie",
     "a_decision_taken": "over ten minste één besluitpunt is besloten, met een uitkomst",
     "council_informed": (
-        "de raad is in deze fase geïnformeerd (vastgelegd sinds de fase begon)"
+        "de raad is in deze fase geïnformeerd (vastgelegd sinds de fase begon en "
+        "niet ingetrokken)"
     ),
     "budget_allocated": "ten minste een deel van het budget is toegewezen",
     "reaction_period_over": "de reactietermijn van de fase is voorbij",
