@@ -2069,6 +2069,33 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    def withdraw_council_informing(
+        self, command: c.WithdrawCouncilInforming | Mapping[str, Any]
+    ) -> None:
+        """Withdraw an informing of the council recorded by mistake (for another
+        initiative, or one that never happened), with the reason: permitted to
+        whoever may correct it (the facilitator, where the phase lets them inform
+        the council; also after the close). The informing as first recorded
+        stays, with the audit head it recorded, and every informing keeps its
+        number; it no longer counts as informing the council (the guard
+        ``council_informed``), though a phase left on the strength of it stays
+        left. One the council followed up is not withdrawn."""
+        cmd = parse(c.WithdrawCouncilInforming, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "withdraw_council_informing")
+            texts = _Pending(str(initiative.id))
+            initiative.withdraw_council_informing(
+                actor=actor,
+                informing=cmd.informing,
+                reason=texts.seal("council informing withdrawal reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+
+        return self._run(run)
+
     def _corrected_texts(
         self, texts: _Pending, recorded: Iterable[TextRef]
     ) -> Callable[[str, str | None, TextRef | None], TextRef | None]:

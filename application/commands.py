@@ -499,6 +499,19 @@ class CorrectCouncilInforming(Command):
         return self
 
 
+class WithdrawCouncilInforming(Command):
+    """Withdraw an informing of the council recorded by mistake (for another
+    initiative, or one that never happened), with the reason; the informing as
+    first recorded, with its audit head, stays in the record, and every informing
+    keeps its number."""
+
+    initiative: Ref
+    informing: Number
+    """Which informing, from 1 (as ``council list`` numbers them)."""
+    reason: LongText
+    """Why it is withdrawn: 'recorded here instead of in harbour-district'."""
+
+
 class RecordCouncilFramework(Command):
     initiative: Ref
     framework: LongText

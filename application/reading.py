@@ -274,6 +274,12 @@ def status(
                     for f in c.get("follow_ups", [])
                 ],
                 corrections=corrections(c),
+                withdrawn=v.WithdrawalView(
+                    withdrawn_at=c["withdrawn"]["at"],
+                    reason=text(c["withdrawn"]["reason"]),
+                )
+                if "withdrawn" in c
+                else None,
             )
             for n, c in enumerate(doc["council"], start=1)
         ],

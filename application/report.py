@@ -341,6 +341,15 @@ class CouncilFollowUpEntry(Part):
     document_sha256: str | None
 
 
+class WithdrawalEntry(Part):
+    """An informing of the council was withdrawn, as recorded by mistake: when,
+    and why."""
+
+    withdrawn_at: datetime
+    reason: str | None
+    """Why (None once erased)."""
+
+
 class CouncilEntry(Part):
     """A document sent to the council, pinned by its SHA-256 and the audit head,
     and what the council did with it."""
@@ -357,6 +366,10 @@ class CouncilEntry(Part):
     follow_ups: list[CouncilFollowUpEntry] = []
     corrections: list[CorrectionEntry] = []
     """The corrections of its record (the values above are the corrected ones)."""
+    withdrawn: WithdrawalEntry | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number, but no longer counts as informing the
+    council."""
 
 
 class AllocationEntry(Part):
@@ -419,9 +432,9 @@ class ParticipationReport(Part):
     last_step_at: datetime
     """When the process last took a step: its last event, leaving out those that
     record something about it afterwards (an erasure or correction of a name, a
-    corrected record, a framework of the council, the council's follow-up); a
-    deadline's closing counts at the deadline, though ``tick`` may have recorded
-    it later. The timeline ends there."""
+    corrected or withdrawn record, a framework of the council, the council's
+    follow-up); a deadline's closing counts at the deadline, though ``tick`` may
+    have recorded it later. The timeline ends there."""
     facilitator: str
     phases: list[PhaseEntry]
     participants: list[ParticipantsOfKind]
@@ -445,6 +458,8 @@ class ParticipationReport(Part):
     frameworks: list[FrameworkEntry] = []
     """The frameworks the council set for the process, in the order recorded."""
     council: list[CouncilEntry]
+    """Every informing of the council recorded, by its number, withdrawn ones
+    too (marked so; :meth:`informings` gives those that stand)."""
     budget: BudgetEntry
     implementation: list[ImplementationEntry] = []
     built_from: AuditHeads
@@ -461,6 +476,10 @@ class ParticipationReport(Part):
             if plan is None or r.plan == plan:
                 counts[r.outcome] += 1
         return counts
+
+    def informings(self) -> list[CouncilEntry]:
+        """The informings of the council that stand: those not withdrawn."""
+        return [c for c in self.council if c.withdrawn is None]
 
     def requests(self) -> dict[Request, int]:
         """How many erasures and corrections of personal data were recorded."""
@@ -714,6 +733,12 @@ def build_report(
                     for f in c.get("follow_ups", [])
                 ],
                 corrections=_corrections(c, text),
+                withdrawn=WithdrawalEntry(
+                    withdrawn_at=_time(c["withdrawn"]["at"]),
+                    reason=text(c["withdrawn"]["reason"]),
+                )
+                if "withdrawn" in c
+                else None,
             )
             for n, c in enumerate(doc["council"], start=1)
         ],

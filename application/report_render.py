@@ -432,7 +432,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
             [
                 [
                     c.number,
-                    w.when(c.informed_at),
+                    _informed_when(c, w),
                     w.council_session(c.session),
                     w.text(c.document_title),
                     _Code(c.document_sha256),
@@ -442,7 +442,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 for c in r.council
             ],
         )
-        for line in _informing_corrections(r, w):
+        for line in _informing_corrections(r, w) + _informing_withdrawals(r, w):
             out += [_md(line), ""]
     else:
         out += [w("nothing_to_council"), ""]
@@ -584,6 +584,13 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     # A withdrawn decision point is not one waiting for its decision, as a
     # withdrawn reaction is not one waiting for its answer.
     decisions = len(r.decisions) - withdrawn
+    # A withdrawn informing was recorded by mistake: the council was not informed.
+    informings = r.informings()
+    taken_back = (
+        f" ({w('card_withdrawn', n=len(r.council) - len(informings))})"
+        if len(informings) < len(r.council)
+        else ""
+    )
     return [
         (str(people), counted_as(people, "card_participants"), False),
         (
@@ -615,9 +622,13 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
             False,
         ),
         (
-            (str(len(r.council)), counted_as(len(r.council), "card_council"), False)
-            if r.council
-            else ("", w("card_council_none"), False)
+            (
+                str(len(informings)),
+                counted_as(len(informings), "card_council") + taken_back,
+                False,
+            )
+            if informings
+            else ("", w("card_council_none") + taken_back, False)
         ),
         (share, w("card_allocated"), False),
     ]
@@ -1170,6 +1181,24 @@ def _informing_corrections(r: ParticipationReport, w: Words) -> list[str]:
     ]
 
 
+def _informing_withdrawals(r: ParticipationReport, w: Words) -> list[str]:
+    """That an informing of the council was withdrawn, as recorded by mistake, when
+    and why: one line for each, below the informings (which list it, marked
+    withdrawn, with the audit head it recorded)."""
+    return [
+        w.informing_withdrawn(c.number, c.withdrawn)
+        for c in r.council
+        if c.withdrawn is not None
+    ]
+
+
+def _informed_when(c: CouncilEntry, w: Words) -> str:
+    """When the council was informed, and ``(withdrawn)`` after an informing
+    withdrawn as recorded by mistake."""
+    when = w.when(c.informed_at)
+    return when if c.withdrawn is None else f"{when} ({w('informing_withdrawn_mark')})"
+
+
 def _meeting_when(m: MeetingEntry, w: Words) -> str:
     when = w.when(m.starts_at, weekday=True)
     return when if m.held else f"{when} ({w('not_held_yet')})"
@@ -1650,7 +1679,7 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
             [
                 [
                     str(c.number),
-                    _e(w.when(c.informed_at)),
+                    _e(_informed_when(c, w)),
                     _e(w.council_session(c.session)),
                     f"{_e(w.text(c.document_title))}"
                     f'<dl class="pinned"><dt>{_e(w("sha256"))}</dt>'
@@ -1669,7 +1698,10 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
             classes=["num inl", "nowrap inl", "nowrap inl", "text", "text"],
             cards=True,
         )
-        body += "".join(f"<p>{_e(line)}</p>" for line in _informing_corrections(r, w))
+        body += "".join(
+            f"<p>{_e(line)}</p>"
+            for line in _informing_corrections(r, w) + _informing_withdrawals(r, w)
+        )
     return f'<section id="council"><h2>{_e(w("council"))}</h2>{body}</section>'
 
 

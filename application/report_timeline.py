@@ -5,7 +5,9 @@ per kind of thing: the phases as coloured bands, the meetings (evening and weeke
 meetings filled), every plan with its versions, reactions and finalisation, every
 decision point from when it was put to when it was decided, the announcements, the
 facilitator's interventions, the council informings with the council's follow-ups, and the budget allocations. A
-legend follows the picture; each mark carries a tooltip with its date.
+legend follows the picture; each mark carries a tooltip with its date. An informing
+of the council withdrawn as recorded by mistake is not drawn: the council was not
+informed so (the report's council section lists it, marked withdrawn).
 """
 
 from __future__ import annotations
@@ -99,8 +101,8 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     with a little room."""
     moments = [r.started_at, r.last_step_at]
     moments += [m.starts_at for m in r.meetings]
-    moments += [c.informed_at for c in r.council]
-    moments += [f.followed_up_at for c in r.council for f in c.follow_ups]
+    moments += [c.informed_at for c in r.informings()]
+    moments += [f.followed_up_at for c in r.informings() for f in c.follow_ups]
     moments += [a.announced_at for a in r.announcements]
     moments += [i.intervened_at for i in r.interventions]
     first = min(moments)
@@ -479,10 +481,10 @@ class Timeline:
         w = self.w
         followed = [
             self.axis.x(f.followed_up_at)
-            for c in self.report.council
+            for c in self.report.informings()
             for f in c.follow_ups
         ]
-        for c in self.report.council:
+        for c in self.report.informings():
             x = self.axis.x(c.informed_at)
             fill = "#fff" if c.session == "informal" else PURPLE
             tip = _dated(
@@ -496,7 +498,7 @@ class Timeline:
                     self.axis.g, label, after=x + 8, before=x - 8, y=y, taken=followed
                 )
             )
-        for c in self.report.council:
+        for c in self.report.informings():
             for f in c.follow_ups:
                 x = self.axis.x(f.followed_up_at)
                 tip = _dated(
@@ -605,7 +607,7 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
         f'<rect x="1" y="-6" width="12" height="12" rx="2" fill="{AMBER}"/>'
     )
     square = f'<rect x="-7" y="-7" width="14" height="14" rx="3" fill="{GREEN}"/>'
-    sessions = {c.session for c in r.council}
+    sessions = {c.session for c in r.informings()}
     candidates = [
         (True, icon(band), w("legend_phase")),
         (
@@ -650,7 +652,7 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
             w("legend_council_formal"),
         ),
         (
-            any(c.follow_ups for c in r.council),
+            any(c.follow_ups for c in r.informings()),
             icon(check(0, 0, 7, PURPLE)),
             w("follow_up"),
         ),

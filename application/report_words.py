@@ -17,6 +17,7 @@ from samenspraak.application.report import (
     CorrectionEntry,
     DecisionEntry,
     ReactionEntry,
+    WithdrawalEntry,
 )
 from samenspraak.domain.templates import GUARDS
 
@@ -262,6 +263,13 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The record of informing {n} of the council was corrected on {when} "
         "({fields}). Reason: {reason}",
     },
+    "informing_withdrawn": {
+        "nl": "Het informeren van de raad ({n}) is op {when} ingetrokken: het was "
+        "ten onrechte vastgelegd en telt niet mee. Reden: {reason}",
+        "en": "Informing {n} of the council was withdrawn on {when}: it was recorded "
+        "by mistake and does not count. Reason: {reason}",
+    },
+    "informing_withdrawn_mark": {"nl": "ingetrokken", "en": "withdrawn"},
     "framework_corrected": {
         "nl": "De vastlegging van kader {n} van de raad is op {when} gecorrigeerd "
         "({fields}). Reden: {reason}",
@@ -777,7 +785,8 @@ DUTCH_GUARDS: dict[str, str] = {
     "a_draft_proposed": "ten minste één plan van het initiatief heeft een versie",
     "a_decision_taken": "over ten minste één besluitpunt is besloten, met een uitkomst",
     "council_informed": (
-        "de raad is in deze fase geïnformeerd (vastgelegd sinds de fase begon)"
+        "de raad is in deze fase geïnformeerd (vastgelegd sinds de fase begon en "
+        "niet ingetrokken)"
     ),
     "budget_allocated": "ten minste een deel van het budget is toegewezen",
     "reaction_period_over": "de reactietermijn van de fase is voorbij",
@@ -1047,6 +1056,16 @@ class Words:
         """That the record of an informing of the council was corrected: when,
         what and why."""
         return self.corrected("informing_corrected", number, correction)
+
+    def informing_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
+        """That an informing of the council was withdrawn, as recorded by mistake:
+        when and why."""
+        return self(
+            "informing_withdrawn",
+            n=number,
+            when=self.when(withdrawal.withdrawn_at),
+            reason=self.text(withdrawal.reason),
+        )
 
     def evening_share(self, evening: int, total: int) -> str:
         """How many of the meetings held were outside office hours."""

@@ -386,19 +386,27 @@ def _phase_items(
         )
 
 
+def informings(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The informings of the council that stand: a withdrawn one was recorded by
+    mistake, and the council was not informed so."""
+    return [c for c in doc["council"] if "withdrawn" not in c]
+
+
 def informed_in_phase(doc: dict[str, Any]) -> bool:
-    """An informing of the council was recorded since the current phase began (the
-    guard ``council_informed``, as the initiative itself keeps it)."""
+    """An informing of the council was recorded since the current phase began and
+    not withdrawn (the guard ``council_informed``, as the initiative itself keeps
+    it)."""
     began = phase_began(doc)
     return any(
         began is None or datetime.fromisoformat(c["recorded_at"]) >= began
-        for c in doc["council"]
+        for c in informings(doc)
     )
 
 
 def _council_item(doc: dict[str, Any], process: ProcessTemplate) -> Iterator[TodoItem]:
     slug = doc["slug"]
-    if not doc["council"]:
+    standing = informings(doc)
+    if not standing:
         yield TodoItem(
             kind="inform-council",
             initiative=slug,
@@ -416,7 +424,7 @@ def _council_item(doc: dict[str, Any], process: ProcessTemplate) -> Iterator[Tod
             "leaving the phase asks for it.",
         )
         return
-    last = max(datetime.fromisoformat(c["recorded_at"]) for c in doc["council"])
+    last = max(datetime.fromisoformat(c["recorded_at"]) for c in standing)
     later = [
         p["slug"]
         for p in doc["plans"].values()

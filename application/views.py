@@ -103,6 +103,16 @@ class CouncilFollowUpView(View):
     document_sha256: str | None = None
 
 
+class WithdrawalView(View):
+    """An informing of the council withdrawn as recorded by mistake: when, and
+    why."""
+
+    withdrawn_at: datetime
+    """When the withdrawal was recorded."""
+    reason: str | None
+    """Why (None once erased)."""
+
+
 class CouncilInformingView(View):
     number: int
     """Its number in the initiative, from 1, as ``council follow-up`` names it."""
@@ -118,6 +128,10 @@ class CouncilInformingView(View):
     corrections: list[CorrectionView] = []
     """The corrections of its record, in the order recorded (the values above are
     the corrected ones)."""
+    withdrawn: WithdrawalView | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number and stays listed, but no longer counts as
+    informing the council."""
 
 
 class AllocationView(View):

@@ -25,6 +25,7 @@ from samenspraak.application.files import reason_of, write_whole
 from samenspraak.cli.render import (
     continued,
     emit_json,
+    one_line,
     section,
     short,
     table,
@@ -519,16 +520,19 @@ def decision_table(items: Sequence[Any]) -> str:
 
 
 def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
-    """What the council was told, numbered, whether its record was corrected, and
-    what the council did with it; the hashes in full, or their first 16 digits. Each
-    follow-up's summary is shortened like any text in a table (``--json`` gives it
-    whole), after the time it was followed up."""
-    return table(
+    """What the council was told, numbered, whether its record was corrected, when
+    an informing recorded by mistake was withdrawn, and what the council did with
+    it; the hashes in full, or their first 16 digits. Each follow-up's summary is
+    shortened like any text in a table (``--json`` gives it whole), after the time
+    it was followed up. Below the table, why each withdrawn informing was
+    withdrawn."""
+    shown = table(
         [
             "#",
             "when",
             "session",
             "corrected",
+            "withdrawn",
             "document sha256",
             "document",
             "follow-up",
@@ -539,6 +543,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 c.informed_at,
                 c.session,
                 bool(c.corrections),
+                c.withdrawn.withdrawn_at if c.withdrawn else False,
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
                 "; ".join(
@@ -550,8 +555,15 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
             ]
             for c in items
         ],
-        whole=(4, 6),
+        whole=(5, 7),
     )
+    why = [
+        f"Informing {c.number} was withdrawn: "
+        + (one_line(c.withdrawn.reason) if c.withdrawn.reason is not None else ERASED)
+        for c in items
+        if c.withdrawn
+    ]
+    return "\n".join([shown, *why])
 
 
 def say_as_of(as_of: str | None) -> None:

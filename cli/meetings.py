@@ -384,7 +384,8 @@ def council_inform(
     when: str | None,
 ) -> None:
     """Record that the council was informed with a document (facilitator); prints
-    the informing's number, which council follow-up and council correct name.
+    the informing's number, which council follow-up, council correct and council
+    withdraw name.
 
     \b
     Example:
@@ -481,6 +482,43 @@ def council_correct(
     done(
         f"Corrected informing {command.informing} of the council in "
         f"{initiative_ref}: its {what}."
+    )
+
+
+@council.command("withdraw")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number", metavar="NUMBER", callback=_a_number("an informing's", "council list")
+)
+@click.option("--reason", required=True, help="Why it was recorded by mistake.")
+@pass_context
+def council_withdraw(
+    obj: Context, initiative_ref: str, number: int, reason: str
+) -> None:
+    """Withdraw an informing of the council recorded by mistake (facilitator): one
+    recorded in the wrong initiative, or that never happened. It stays in the
+    record with the audit head it recorded, and keeps its number (the others keep
+    theirs); lists and reports show it withdrawn, and it no longer counts as
+    informing the council. One the council followed up is not withdrawn.
+
+    \b
+    Example:
+      samenspraak --as facilitator council withdraw city-centre 1 \\
+        --reason "The informal session was called off; the vision was not shown"
+    """
+    command = parse(
+        c.WithdrawCouncilInforming,
+        {
+            "actor": obj.who(),
+            "initiative": initiative_ref,
+            "informing": number,
+            "reason": reason,
+        },
+    )
+    obj.app(write=True).withdraw_council_informing(command)
+    done(
+        f"Withdrew informing {command.informing} of the council in "
+        f"{initiative_ref}; the other informings keep their numbers."
     )
 
 

@@ -84,6 +84,10 @@ class CouncilInforming(Immutable):
     document_sha256: str
     session: CouncilSession
     informed_at: datetime
+    withdrawn: bool = False
+    """Withdrawn: recorded by mistake (another initiative's, or one that never
+    happened). It keeps its number and stays in the record, but no longer counts
+    as informing the council."""
 
 
 @dataclass(frozen=True)
@@ -301,10 +305,11 @@ class Initiative(Aggregate):
         self.announcements: list[Announcement] = []
         self.interventions: list[Intervention] = []
         self.council_informings: list[CouncilInforming] = []
-        self.council_informed_in_phase = False
-        """Whether the council was informed since the current phase began (the
-        guard ``council_informed``): an informing in an earlier phase, such as a
-        vision shown in an informal session, does not tell it what came after."""
+        self.informings_in_phase: set[int] = set()
+        """The numbers of the informings recorded since the current phase began
+        and not withdrawn (the guard ``council_informed``): an informing in an
+        earlier phase, such as a vision shown in an informal session, does not
+        tell the council what came after."""
         self.council_follow_ups: list[CouncilFollowUp] = []
         self.frameworks: list[CouncilFramework] = []
         self.allocations: list[Allocation] = []
@@ -335,6 +340,12 @@ class Initiative(Aggregate):
         (a template's permissions can keep other kinds out of the phase too, as
         ``overheidsparticipatie`` version 2 does council members)."""
         return self.process.phase(self.phase).society_only
+
+    @property
+    def council_informed_in_phase(self) -> bool:
+        """Whether the council was informed since the current phase began (the
+        guard ``council_informed``), by an informing that was not withdrawn."""
+        return bool(self.informings_in_phase)
 
     @property
     def allocated(self) -> Decimal:
@@ -966,7 +977,8 @@ class Initiative(Aggregate):
             (
                 n
                 for n, told in enumerate(self.council_informings, 1)
-                if (told.document_sha256, told.session, told.informed_at)
+                if not told.withdrawn
+                and (told.document_sha256, told.session, told.informed_at)
                 == (document_sha256, CouncilSession(session), informed_at)
             ),
             None,
@@ -1005,6 +1017,11 @@ class Initiative(Aggregate):
             initiative=self.slug,
             informings=_how_many(len(self.council_informings), "informing"),
             informing=informing,
+        )
+        rules.a_withdrawn_informing_is_not_followed_up.check(
+            not self.council_informings[informing - 1].withdrawn,
+            informing=informing,
+            initiative=self.slug,
         )
         rules.times_carry_a_timezone.check(
             followed_up_at.tzinfo is not None, what="time of the council's follow-up"
@@ -1074,6 +1091,9 @@ class Initiative(Aggregate):
             informing=informing,
         )
         assert informed is not None  # for the type checker: the rule said so
+        rules.a_withdrawn_informing_is_not_corrected.check(
+            not informed.withdrawn, informing=informing, initiative=self.slug
+        )
         if document_sha256 is not None:
             rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
         if informed_at is not None:
@@ -1151,6 +1171,66 @@ class Initiative(Aggregate):
         )
         self.council_informings[informing - 1] = corrected
 
+    def withdraw_council_informing(
+        self, *, actor: str, informing: int, reason: TextRef | None
+    ) -> None:
+        """Withdraw informing ``informing`` of the council (from 1), recorded by
+        mistake: for another initiative, or an informing that never happened;
+        with the reason. The ``CouncilInformed`` stays in the record as it was,
+        with the audit head it recorded (it is evidence of what was recorded),
+        and every informing keeps its number. A withdrawn informing no longer
+        counts for the guard ``council_informed``; a phase left on the strength of
+        it stays left. One the council followed up is not withdrawn: the council
+        acted on it. Permitted to whoever may correct it (the facilitator; in a
+        phase whose template declares permissions, whoever may inform the council
+        there), also once the initiative is closed, as a correction is."""
+        rules.only_the_facilitator_shapes_the_initiative.check(
+            actor == self.facilitator,
+            initiative=self.slug,
+            action="withdraw an informing of the council",
+        )
+        informed = self.council_informing(informing)
+        rules.an_informing_withdrawn_must_exist.check(
+            informed is not None,
+            initiative=self.slug,
+            informings=_how_many(len(self.council_informings), "informing"),
+            informing=informing,
+        )
+        assert informed is not None  # for the type checker: the rule said so
+        rules.an_informing_is_withdrawn_once.check(
+            not informed.withdrawn, informing=informing, initiative=self.slug
+        )
+        followed = next(
+            (f for f in self.council_follow_ups if f.informing == informing), None
+        )
+        rules.an_informing_the_council_followed_up_is_not_withdrawn.check(
+            followed is None,
+            informing=informing,
+            initiative=self.slug,
+            followed_up_at=followed.followed_up_at.isoformat(timespec="seconds")
+            if followed is not None
+            else "",
+        )
+        rules.an_informing_withdrawal_gives_its_reason.check(
+            reason is not None, informing=informing, initiative=self.slug
+        )
+        assert reason is not None
+        self._council_informing_withdrawn(
+            actor=actor, informing=informing, reason=reason
+        )
+
+    @event("CouncilInformingWithdrawn")
+    def _council_informing_withdrawn(
+        self, *, actor: str, informing: int, reason: TextRef
+    ) -> None:
+        informed = self.council_informing(informing)
+        if informed is None:  # a record replayed without its informing
+            return
+        self.council_informings[informing - 1] = replace(informed, withdrawn=True)
+        # Only the current phase's guard forgets it: a phase left on the
+        # strength of this informing stays left.
+        self.informings_in_phase.discard(informing)
+
     @event("CouncilInformed")
     def _council_informed(
         self,
@@ -1167,7 +1247,7 @@ class Initiative(Aggregate):
                 document_title, document_sha256, CouncilSession(session), informed_at
             )
         )
-        self.council_informed_in_phase = True
+        self.informings_in_phase.add(len(self.council_informings))
 
     def record_council_framework(
         self,
@@ -1344,7 +1424,7 @@ class Initiative(Aggregate):
     @event("PhaseAdvanced")
     def _phase_advanced(self, *, actor: str, previous: str, phase: str) -> None:
         self.phase = phase
-        self.council_informed_in_phase = False
+        self.informings_in_phase = set()
 
     def _guard_said(self, guard: str, facts: PhaseFacts) -> str:
         """What a guard asks, with the moment it waits for when there is one."""

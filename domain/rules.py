@@ -387,6 +387,35 @@ a_corrected_informing_comes_before_its_follow_ups = _rule(
     "The council followed up informing {informing} of {initiative} at "
     "{followed_up_at}; it cannot have been informed after that, at {informed_at}.",
 )
+an_informing_withdrawn_must_exist = _rule(
+    "an_informing_withdrawn_must_exist",
+    "{initiative} has {informings} of the council; there is no informing "
+    "{informing} to withdraw.",
+)
+an_informing_withdrawal_gives_its_reason = _rule(
+    "an_informing_withdrawal_gives_its_reason",
+    "A withdrawal of informing {informing} of {initiative} gives its reason.",
+)
+an_informing_is_withdrawn_once = _rule(
+    "an_informing_is_withdrawn_once",
+    "Informing {informing} of {initiative} was withdrawn already; an informing is "
+    "withdrawn once.",
+)
+an_informing_the_council_followed_up_is_not_withdrawn = _rule(
+    "an_informing_the_council_followed_up_is_not_withdrawn",
+    "The council followed up informing {informing} of {initiative} at "
+    "{followed_up_at}; an informing the council acted on is not withdrawn.",
+)
+a_withdrawn_informing_is_not_corrected = _rule(
+    "a_withdrawn_informing_is_not_corrected",
+    "Informing {informing} of {initiative} was withdrawn; a withdrawn informing is "
+    "not corrected.",
+)
+a_withdrawn_informing_is_not_followed_up = _rule(
+    "a_withdrawn_informing_is_not_followed_up",
+    "Informing {informing} of {initiative} was withdrawn; the council's follow-up "
+    "answers an informing that stands.",
+)
 
 # --- Money --------------------------------------------------------------------------
 a_budget_is_not_negative = _rule(

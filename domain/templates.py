@@ -39,7 +39,7 @@ GUARDS: dict[str, str] = {
     ),
     "council_informed": (
         "the council has been informed in this phase (an informing recorded since "
-        "the phase began)"
+        "the phase began and not withdrawn)"
     ),
     "budget_allocated": "at least part of the budget has been allocated",
     "reaction_period_over": "the phase's reaction period has ended",
@@ -83,11 +83,15 @@ PERMITTED_WITH: dict[str, tuple[str, str]] = {
         "inform_council",
         "correct the record of informing the council",
     ),
+    "withdraw_council_informing": (
+        "inform_council",
+        "withdraw an informing of the council",
+    ),
 }
 """Commands a template does not name: a phase permits each where it permits
 another (whoever may hold meetings in a phase may correct them there, whoever may
-inform the council may correct the record of an informing), and a
-refusal says it in its own words. So the built-in templates, pinned by their
+inform the council may correct the record of an informing, and withdraw one
+recorded by mistake), and a refusal says it in its own words. So the built-in templates, pinned by their
 content hash, need no new version for them."""
 
 SOCIETY_FIRST: frozenset[str] = frozenset(

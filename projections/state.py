@@ -79,16 +79,18 @@ TOLD_AFTERWARDS = frozenset(
         "IdentityCorrected",
         "MeetingCorrected",
         "CouncilInformingCorrected",
+        "CouncilInformingWithdrawn",
         "CouncilFrameworkSet",
         "CouncilFrameworkCorrected",
         "CouncilFollowedUp",
     }
 )
 """Events of an initiative that record something about its process rather than
-take it a step further: an erasure or correction of a name, a corrected record, a
-framework the council set before, what the council did with what it was told.
-They may come months after the last step, so the document's ``last_step_at`` (where
-the report's timeline ends) leaves them out; its ``updated_at`` does not."""
+take it a step further: an erasure or correction of a name, a corrected or
+withdrawn record, a framework the council set before, what the council did with
+what it was told. They may come months after the last step, so the document's
+``last_step_at`` (where the report's timeline ends) leaves them out; its
+``updated_at`` does not."""
 
 
 CLOSED_AT_THE_DEADLINE = frozenset(
@@ -138,6 +140,7 @@ class ProcessStateProjector:
             ("initiative", "IdentityCorrected"): _identity_corrected,
             ("initiative", "CouncilInformed"): _council_informed,
             ("initiative", "CouncilInformingCorrected"): _council_informing_corrected,
+            ("initiative", "CouncilInformingWithdrawn"): _council_informing_withdrawn,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
             ("initiative", "CouncilFrameworkSet"): _council_framework_set,
             ("initiative", "CouncilFrameworkCorrected"): _council_framework_corrected,
@@ -579,6 +582,14 @@ def _council_informing_corrected(d: Document, e: Any, at: str) -> None:
     if e.informed_at is not None:
         now["informed_at"] = e.informed_at.isoformat()
     _correct(d["council"][e.informing - 1], now, at, e.reason)
+
+
+def _council_informing_withdrawn(d: Document, e: Any, at: str) -> None:
+    """The informing stays as recorded, with its number and audit head, and says
+    when it was withdrawn and why (the key only on a withdrawn informing)."""
+    if not 1 <= e.informing <= len(d["council"]):  # a withdrawal of no informing
+        return
+    d["council"][e.informing - 1]["withdrawn"] = {"at": at, "reason": _text(e.reason)}
 
 
 def _council_followed_up(d: Document, e: Any, at: str) -> None:

@@ -121,6 +121,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "CouncilInformingCorrected"): lambda e: (
         f"Council informing {e.informing} corrected: {_corrected(e, INFORMING_FIELDS)}"
     ),
+    ("initiative", "CouncilInformingWithdrawn"): lambda e: (
+        f"Council informing {e.informing} withdrawn"
+    ),
     ("initiative", "PhaseAdvanced"): lambda e: f"Phase advanced to {e.phase}",
     ("initiative", "TemplateMigrated"): lambda e: (
         f"Process migrated from {e.previous_name} v{e.previous_version} to "

@@ -272,11 +272,11 @@ def test_council_list_gives_each_document_by_its_sha256(
 def test_council_list_as_a_table_names_each_document(ok: Run, demo_db: Path) -> None:
     lines = ok(demo_db, "council", "list", CITY).stdout.splitlines()
     assert lines[0].split() == [
-        "#", "when", "session", "corrected", "document", "sha256", "document",
-        "follow-up",
+        "#", "when", "session", "corrected", "withdrawn", "document", "sha256",
+        "document", "follow-up",
     ]  # fmt: skip
     assert lines[2].startswith(
-        "1  2026-03-05T19:30+01:00  informal  no         73d6cd8e07d68bd4"
+        "1  2026-03-05T19:30+01:00  informal  no         no         73d6cd8e07d68bd4"
     )
     assert lines[2].endswith("Vision for the city centre (version 2)        -")
 

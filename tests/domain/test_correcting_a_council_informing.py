@@ -206,7 +206,8 @@ def test_correcting_an_earlier_phase_s_informing_does_not_inform_the_council_aga
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
         "city-centre cannot leave the phase council until the council has been "
-        "informed in this phase (an informing recorded since the phase began).",
+        "informed in this phase (an informing recorded since the phase began and "
+        "not withdrawn).",
         city_centre,
     ):
         city_centre.advance_phase(actor="facilitator")

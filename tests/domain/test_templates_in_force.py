@@ -295,7 +295,8 @@ def test_the_council_informed_guard_holds_once_the_council_was_informed(
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
         "city-centre cannot leave the phase society-decides until the council has "
-        "been informed in this phase (an informing recorded since the phase began).",
+        "been informed in this phase (an informing recorded since the phase began "
+        "and not withdrawn).",
         city_centre,
     ):
         city_centre.advance_phase(actor="facilitator")
@@ -340,7 +341,8 @@ def test_an_informing_in_an_earlier_phase_does_not_let_the_council_phase_end(
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
         "city-centre cannot leave the phase council until the council has been "
-        "informed in this phase (an informing recorded since the phase began).",
+        "informed in this phase (an informing recorded since the phase began and "
+        "not withdrawn).",
         city_centre,
     ):
         city_centre.advance_phase(actor="facilitator")
@@ -609,7 +611,8 @@ def test_closing_from_the_last_phase_leaves_it_so_its_guards_must_hold(
     with refused(
         rules.a_phase_is_left_when_its_guards_hold,
         "city-centre cannot leave the phase council until the council has been "
-        "informed in this phase (an informing recorded since the phase began).",
+        "informed in this phase (an informing recorded since the phase began and "
+        "not withdrawn).",
         city_centre,
     ):
         city_centre.close(actor="facilitator", outcome=text("done"))
