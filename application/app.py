@@ -607,6 +607,11 @@ class Samenspraak(Application[UUID]):
         """The views this instance rebuilt from the log because an earlier
         version of samenspraak built them (with another logic version)."""
         self._reads = tuple(threading.Lock() for _ in range(READ_LOCKS))
+        self._calls = threading.Condition()
+        self._running = 0
+        """How many threads are inside a call of this instance: :meth:`close`
+        waits for them before it closes the connections they use."""
+        self._in_a_call = threading.local()
         self.turns = self._construct_turns()
         """The record's turn at writing (see ``turns.py``): shared by every save,
         taken alone by a command that collided twice with other writers."""
@@ -669,13 +674,25 @@ class Samenspraak(Application[UUID]):
             self.close()
 
     def close(self) -> None:
+        """Refuse every call from now on, let the calls running on other threads
+        end (a command that has not saved yet records nothing and ends in words; a
+        query answers), then close the connections: closed under a statement that
+        another thread runs on it, a SQLite connection crashes the interpreter."""
+        calls: threading.Condition | None = getattr(self, "_calls", None)
+        if calls is not None:
+            with calls:
+                self.closing.set()
+        turns: Turns | None = getattr(self, "turns", None)
+        if turns is not None:
+            turns.close()  # a command waiting for its turn alone stops waiting
+        if calls is not None:
+            mine = 1 if getattr(self._in_a_call, "depth", 0) else 0
+            with calls:
+                calls.wait_for(lambda: self._running <= mine)
         store = getattr(self, "store", None)
         if store is not None:
             with suppress(Exception):
                 store.release_when_pending()
-        turns: Turns | None = getattr(self, "turns", None)
-        if turns is not None:
-            turns.close()
         super().close()
 
     @classmethod
@@ -893,16 +910,36 @@ class Samenspraak(Application[UUID]):
     def _run(self, use_case: Callable[[], R], *, rebuilding: bool = False) -> R:
         """Run a use case: translate refusals, retry when another writer won. Use
         cases read the views while no rebuild empties them (a rebuild runs alone)."""
-        self._refuse_when_closed()
         with (
+            self._a_call(),
             self.views_in_use.rebuilding()
             if rebuilding
-            else self.views_in_use.reading()
+            else self.views_in_use.reading(),
         ):
             return self._attempts(use_case)
 
+    @contextmanager
+    def _a_call(self) -> Iterator[None]:
+        """A call of this instance, counted while it runs (a call within a call
+        once), so that :meth:`close` can wait for it; refused once it is closed."""
+        depth: int = getattr(self._in_a_call, "depth", 0)
+        if not depth:
+            with self._calls:
+                self._refuse_when_closed()
+                self._running += 1
+        self._in_a_call.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._in_a_call.depth = depth
+            if not depth:
+                with self._calls:
+                    self._running -= 1
+                    self._calls.notify_all()
+
     def _attempts(self, use_case: Callable[[], R]) -> R:
         for attempt in range(1, RETRIES + 1):
+            self._refuse_when_closed()  # (a command that collided, closed meanwhile)
             token, read = _ACTING.set(None), _READ.set({})
             try:
                 return self._try(use_case, alone=attempt >= ALONE_FROM)
@@ -1021,7 +1058,9 @@ class Samenspraak(Application[UUID]):
         """Save as the library does, checking in the same transaction that the
         stakeholder giving the command was not erased meanwhile, and that every
         aggregate the command read and does not save is as it read it (the
-        aggregates it saves, the library checks itself)."""
+        aggregates it saves, the library checks itself). A command whose instance
+        is being closed saves nothing."""
+        self._refuse_when_closed()
         acting = _ACTING.get()
         if acting is not None:
             kwargs.setdefault("acting", acting)
