@@ -3707,8 +3707,8 @@ class Samenspraak(Application[UUID]):
         bundle: str | os.PathLike[str],
         db: str | os.PathLike[str] | None = None,
         *,
-        head: str | None = None,
-        earlier_head: str | None = None,
+        head: str | Head | None = None,
+        earlier_head: str | Head | None = None,
     ) -> v.ReplaySummary:
         """Rebuild a bundle's initiative in a new, empty database ``db`` (as for
         :meth:`open`), after verifying the whole bundle. With ``head``, the bundle
