@@ -30,7 +30,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import unquote
 from uuid import UUID
 
@@ -101,6 +101,7 @@ from samenspraak.application.persistence import (
     identity_body,
 )
 from samenspraak.application.turns import (
+    CLOSED,
     AdvisoryTurns,
     TurnNotFree,
     Turns,
@@ -672,6 +673,11 @@ class Samenspraak(Application[UUID]):
         # cannot wait for itself, closing fails, and there is no one to tell.
         with suppress(Exception):
             self.close()
+
+    def __enter__(self) -> Self:
+        """``with Samenspraak.open(db) as app:``; a closed instance is refused."""
+        self._refuse_when_closed()
+        return super().__enter__()
 
     def close(self) -> None:
         """Refuse every call from now on, let the calls running on other threads
@@ -4354,8 +4360,6 @@ DISK_FULL = (
     "The disk that holds the database is full, so nothing was recorded: make room "
     "on it and give the command again."
 )
-CLOSED = "This instance of the engine was closed; open the record again."
-
 BUSY = (
     "The database was busy: another process or command (a rebuild of the views, "
     "perhaps, or a command that has the record to itself) kept it locked for "

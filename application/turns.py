@@ -46,6 +46,8 @@ try:
 except ImportError:  # pragma: no cover (Windows)
     fcntl = None  # type: ignore[assignment]
 
+CLOSED = "This instance of the engine was closed; open the record again."
+
 TURNS_SUFFIX = "-turns"
 """The file beside a SQLite database whose locks are the turns."""
 
@@ -97,6 +99,7 @@ class Turns:
         self._alone: int | None = None
         self._waiting_alone = 0
         self._mine = threading.local()
+        self._closed = False
 
     @contextmanager
     def shared(self) -> Iterator[float | None]:
@@ -138,6 +141,8 @@ class Turns:
     def alone(self) -> Iterator[None]:
         """Held for a command's whole attempt: no save of another command runs,
         in this instance or another, until it ends."""
+        if self._closed:  # (it would open a session no one closes)
+            raise StorageError(CLOSED)
         me = threading.get_ident()
         if self._alone == me or self._saving():
             yield  # already alone; or inside a save, which runs on its own turn
@@ -171,6 +176,7 @@ class Turns:
         return self._alone == threading.get_ident()
 
     def close(self) -> None:
+        self._closed = True
         if self._across is not None:
             self._across.close()
 

@@ -115,3 +115,14 @@ def test_a_query_running_when_its_instance_is_closed_still_answers(
     with pytest.raises(StorageError) as refused:
         app.initiative_status("city-centre")
     assert str(refused.value) == CLOSED
+
+
+def test_a_closed_instance_opens_no_with_block_and_no_turn_alone(url: str) -> None:
+    app = Samenspraak.open(url)
+    app.close()
+    with pytest.raises(StorageError) as refused, app:
+        pass
+    assert str(refused.value) == CLOSED
+    with pytest.raises(StorageError) as refused, app.turns.alone():
+        pass
+    assert str(refused.value) == CLOSED
