@@ -63,6 +63,9 @@ class TurnNotFree(StorageError):
             "waits for it; try again."
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (), self.__dict__
+
 
 class Across(Protocol):
     """The turn among instances (in this process and others)."""

@@ -485,3 +485,33 @@ def test_an_engine_opened_in_a_with_block_is_closed_at_its_end(tmp_path: Path) -
     assert str(closed.value) == (
         "This instance of the engine was closed; open the record again."
     )
+
+
+def test_a_refusal_reaches_another_worker_process_as_it_was_raised(
+    story: Story, tmp_path: Path
+) -> None:
+    # A backend that runs commands in worker processes (a process pool, a task
+    # queue) gets their refusals back pickled; frameworks copy them too.
+    import copy  # noqa: PLC0415
+    import pickle  # noqa: PLC0415
+
+    from samenspraak.application import NotAllowed  # noqa: PLC0415
+    from samenspraak.application.templates import (  # noqa: PLC0415
+        TemplateError,
+        load_template,
+    )
+    from samenspraak.application.turns import TurnNotFree  # noqa: PLC0415
+
+    app, _, _ = story
+    with pytest.raises(NotAllowed) as refused:
+        app.advance_phase({"actor": "bakery", "initiative": CITY})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = [", encoding="utf-8")
+    with pytest.raises(TemplateError) as unreadable:
+        load_template(broken)
+    for raised in (refused.value, unreadable.value, TurnNotFree()):
+        for arrived in (pickle.loads(pickle.dumps(raised)), copy.copy(raised)):
+            assert type(arrived) is type(raised)
+            assert str(arrived) == str(raised)
+            assert vars(arrived) == vars(raised)
+    assert refused.value.rule  # and it came with its rule
