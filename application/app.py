@@ -24,6 +24,7 @@ import threading
 import time
 import unicodedata
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
@@ -102,6 +103,7 @@ from samenspraak.application.persistence import (
 )
 from samenspraak.application.turns import (
     CLOSED,
+    FORKED,
     AdvisoryTurns,
     TurnNotFree,
     Turns,
@@ -192,6 +194,19 @@ collided writers do not collide again; the most doubles with each collision (0.0
 READ_LOCKS = 64
 """With the aggregate cache on, the locks by which threads read an aggregate in
 turn (an aggregate takes the one its id falls on)."""
+_OPENED: weakref.WeakSet[Samenspraak] = weakref.WeakSet()
+"""The instances this process opened, which a process forked from it must leave
+to it (see :meth:`Samenspraak._inherited`)."""
+
+
+def _inherited_by_a_fork() -> None:
+    for app in list(_OPENED):
+        app._inherited()
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which does not fork)
+    os.register_at_fork(after_in_child=_inherited_by_a_fork)
+
 ALONE_FROM = 3
 """The try from which a command that collided waits for the record's turn alone
 (see ``turns.py``): from its first read to its save no other save runs, so it does
@@ -613,6 +628,11 @@ class Samenspraak(Application[UUID]):
         """How many threads are inside a call of this instance: :meth:`close`
         waits for them before it closes the connections they use."""
         self._in_a_call = threading.local()
+        self._pid = os.getpid()
+        """The process that opened it: a process forked from it (a server's
+        worker) shares its connections, which only the one that opened them may
+        use or close."""
+        _OPENED.add(self)
         self.turns = self._construct_turns()
         """The record's turn at writing (see ``turns.py``): shared by every save,
         taken alone by a command that collided twice with other writers."""
@@ -677,6 +697,7 @@ class Samenspraak(Application[UUID]):
     def __enter__(self) -> Self:
         """``with Samenspraak.open(db) as app:``; a closed instance is refused."""
         self._refuse_when_closed()
+        self._refuse_when_forked()
         return super().__enter__()
 
     def close(self) -> None:
@@ -688,6 +709,10 @@ class Samenspraak(Application[UUID]):
         if calls is not None:
             with calls:
                 self.closing.set()
+            if os.getpid() != self._pid:
+                # A forked process closes nothing of its parent's: a PostgreSQL
+                # connection closed here would end the parent's session too.
+                return
         turns: Turns | None = getattr(self, "turns", None)
         if turns is not None:
             turns.close()  # a command waiting for its turn alone stops waiting
@@ -928,6 +953,7 @@ class Samenspraak(Application[UUID]):
     def _a_call(self) -> Iterator[None]:
         """A call of this instance, counted while it runs (a call within a call
         once), so that :meth:`close` can wait for it; refused once it is closed."""
+        self._refuse_when_forked()
         depth: int = getattr(self._in_a_call, "depth", 0)
         if not depth:
             with self._calls:
@@ -1059,6 +1085,22 @@ class Samenspraak(Application[UUID]):
     def _refuse_when_closed(self) -> None:
         if self.closing.is_set():  # set by close(), on either backend
             raise StorageError(CLOSED)
+
+    def _inherited(self) -> None:
+        """In a process just forked from the one that opened the instance: its
+        connections are the parent's, and closing them here (when this process
+        ends and collects them) would end the parent's PostgreSQL sessions too.
+        So they are left open here, to the parent; this process opens its own."""
+        datastore: Any = getattr(self.factory, "datastore", None)
+        if datastore is not None:
+            datastore.close = _leave_to_the_parent
+
+    def _refuse_when_forked(self) -> None:
+        """A process forked from the one that opened the instance shares its
+        connections (the same PostgreSQL session, the same SQLite file handles
+        and locks): used from both, they would mix their statements."""
+        if os.getpid() != self._pid:
+            raise StorageError(FORKED)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save as the library does, checking in the same transaction that the
@@ -4394,6 +4436,11 @@ def _wait_after_collision(attempt: int) -> None:
     itself and collides no more, unless the turn among instances could not be had
     (PostgreSQL had no connection left for it) or a writer takes no turns."""
     time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
+
+
+def _leave_to_the_parent() -> None:
+    """What closing the connections of an instance opened by the parent process
+    does in a forked one: nothing."""
 
 
 def _seconds(value: str | None) -> float:

@@ -47,6 +47,10 @@ except ImportError:  # pragma: no cover (Windows)
     fcntl = None  # type: ignore[assignment]
 
 CLOSED = "This instance of the engine was closed; open the record again."
+FORKED = (
+    "This instance of the engine was opened by another process, which this one was "
+    "forked from; open the record again in this process."
+)
 
 TURNS_SUFFIX = "-turns"
 """The file beside a SQLite database whose locks are the turns."""
@@ -103,6 +107,7 @@ class Turns:
         self._waiting_alone = 0
         self._mine = threading.local()
         self._closed = False
+        self._pid = os.getpid()
 
     @contextmanager
     def shared(self) -> Iterator[float | None]:
@@ -146,6 +151,8 @@ class Turns:
         in this instance or another, until it ends."""
         if self._closed:  # (it would open a session no one closes)
             raise StorageError(CLOSED)
+        if os.getpid() != self._pid:  # its locks and session are the parent's
+            raise StorageError(FORKED)
         me = threading.get_ident()
         if self._alone == me or self._saving():
             yield  # already alone; or inside a save, which runs on its own turn
@@ -180,7 +187,7 @@ class Turns:
 
     def close(self) -> None:
         self._closed = True
-        if self._across is not None:
+        if self._across is not None and os.getpid() == self._pid:
             self._across.close()
 
     def _saving(self) -> int:

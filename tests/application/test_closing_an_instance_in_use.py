@@ -126,3 +126,49 @@ def test_a_closed_instance_opens_no_with_block_and_no_turn_alone(url: str) -> No
     with pytest.raises(StorageError) as refused, app.turns.alone():
         pass
     assert str(refused.value) == CLOSED
+
+
+FORKED_WORKER = textwrap.dedent(
+    """
+    import os, sys
+    from samenspraak.application import Samenspraak, SamenspraakError
+
+    app = Samenspraak.open(sys.argv[1])
+    app.register_stakeholder({"actor": "facilitator", "stakeholder": "facilitator",
+                              "name": "The facilitator"})
+    child = os.fork()  # a server that opened it before forking its workers
+    if child == 0:
+        try:
+            app.register_stakeholder({"actor": "bakery", "stakeholder": "bakery",
+                                      "name": "The bakery"})
+            print("the worker recorded with its parent's connections")
+        except SamenspraakError as refusal:
+            print(type(refusal).__name__, refusal)
+        sys.stdout.flush()
+        sys.exit(0)  # (its instance is collected, as a worker's is when it ends)
+    os.waitpid(child, 0)
+    app.register_stakeholder({"actor": "bakery", "stakeholder": "bakery",
+                              "name": "The bakery"})
+    print("the parent recorded")
+    app.close()
+    """
+)
+
+
+def test_a_worker_forked_from_the_process_that_opened_an_instance_opens_its_own(
+    url: str,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED_WORKER, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    said = done.stdout.splitlines()
+    assert said[0] == (
+        "StorageError This instance of the engine was opened by another process, "
+        "which this one was forked from; open the record again in this process."
+    )
+    assert said[1:] == ["the parent recorded"]  # not refused: the bakery was not in
