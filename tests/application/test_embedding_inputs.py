@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 from eventsourcing.application import Application
 
-from samenspraak.application import InvalidInput, Samenspraak, StorageError, commands
+from samenspraak.application import (
+    InvalidInput,
+    NotFound,
+    Samenspraak,
+    StorageError,
+    commands,
+)
 from samenspraak.application.story import StoryRecord
 from samenspraak.domain import clock
 
@@ -515,3 +521,25 @@ def test_a_refusal_reaches_another_worker_process_as_it_was_raised(
             assert str(arrived) == str(raised)
             assert vars(arrived) == vars(raised)
     assert refused.value.rule  # and it came with its rule
+
+
+def test_a_template_named_at_great_length_is_refused_without_repeating_it(
+    story: Story,
+) -> None:
+    # A template is named by at most 60 characters and its version by 20: a
+    # longer name is not echoed back, whole, in the sentence an API returns.
+    app, _, _ = story
+    named = "omgevingswet@" + "1" * 100_000
+    with pytest.raises(InvalidInput) as refused:
+        app.migrate_template(
+            {"actor": "facilitator", "initiative": CITY, "template": named}
+        )
+    assert str(refused.value) == "template: is too long (at most 81 characters)."
+    for subject in (named, "Omgevingswet " * 10_000):
+        with pytest.raises(NotFound) as unknown:
+            app.process_diagram(subject)
+        assert str(unknown.value).endswith(
+            "characters) is neither an initiative nor a template; name a template "
+            "as NAME or NAME@VERSION (like omgevingswet@1)."
+        )
+        assert len(str(unknown.value)) < 200
