@@ -4309,7 +4309,12 @@ def _library_settings(settings: object) -> dict[str, str]:
             "which allows no connection to the database; give one of them 1 or more."
         )
         raise InvalidInput(msg)
-    return dict(settings)
+    given = dict(settings)
+    if int(given.get("SQLITE_LOCK_TIMEOUT", "1")) == 0:
+        # 0 is taken as not given, for SQLite's wait as for the turn's (the
+        # library would take it for its own default, 5 seconds, not 10).
+        del given["SQLITE_LOCK_TIMEOUT"]
+    return given
 
 
 class _Busy(StorageError):

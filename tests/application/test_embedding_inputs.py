@@ -543,3 +543,34 @@ def test_a_template_named_at_great_length_is_refused_without_repeating_it(
             "as NAME or NAME@VERSION (like omgevingswet@1)."
         )
         assert len(str(unknown.value)) < 200
+
+
+def test_a_sqlite_lock_timeout_of_zero_waits_as_long_as_one_not_given(
+    tmp_path: Path,
+) -> None:
+    # The record's turn waits 10 seconds for a lock timeout of 0, as for none
+    # given; SQLite's own wait for the file's lock did not (the library took 0
+    # for its own default, 5 seconds).
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    db = tmp_path / "city.db"
+    app = Samenspraak.open(db, settings={"SQLITE_LOCK_TIMEOUT": "0"})
+    try:
+        app.register_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        assert app.turns.wait == 10
+        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        later = threading.Timer(6.5, lambda: other.execute("ROLLBACK"))
+        later.start()
+        started = time.monotonic()
+        app.register_stakeholder(
+            {"actor": "library", "stakeholder": "library", "name": "The library"}
+        )
+        assert time.monotonic() - started > 6
+        later.join()
+        other.close()
+    finally:
+        app.close()
