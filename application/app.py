@@ -24,13 +24,14 @@ import threading
 import time
 import unicodedata
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import unquote
 from uuid import UUID
 
@@ -101,6 +102,8 @@ from samenspraak.application.persistence import (
     identity_body,
 )
 from samenspraak.application.turns import (
+    CLOSED,
+    FORKED,
     AdvisoryTurns,
     TurnNotFree,
     Turns,
@@ -191,6 +194,19 @@ collided writers do not collide again; the most doubles with each collision (0.0
 READ_LOCKS = 64
 """With the aggregate cache on, the locks by which threads read an aggregate in
 turn (an aggregate takes the one its id falls on)."""
+_OPENED: weakref.WeakSet[Samenspraak] = weakref.WeakSet()
+"""The instances this process opened, which a process forked from it must leave
+to it (see :meth:`Samenspraak._inherited`)."""
+
+
+def _inherited_by_a_fork() -> None:
+    for app in list(_OPENED):
+        app._inherited()
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which does not fork)
+    os.register_at_fork(after_in_child=_inherited_by_a_fork)
+
 ALONE_FROM = 3
 """The try from which a command that collided waits for the record's turn alone
 (see ``turns.py``): from its first read to its save no other save runs, so it does
@@ -607,6 +623,16 @@ class Samenspraak(Application[UUID]):
         """The views this instance rebuilt from the log because an earlier
         version of samenspraak built them (with another logic version)."""
         self._reads = tuple(threading.Lock() for _ in range(READ_LOCKS))
+        self._calls = threading.Condition()
+        self._running = 0
+        """How many threads are inside a call of this instance: :meth:`close`
+        waits for them before it closes the connections they use."""
+        self._in_a_call = threading.local()
+        self._pid = os.getpid()
+        """The process that opened it: a process forked from it (a server's
+        worker) shares its connections, which only the one that opened them may
+        use or close."""
+        _OPENED.add(self)
         self.turns = self._construct_turns()
         """The record's turn at writing (see ``turns.py``): shared by every save,
         taken alone by a command that collided twice with other writers."""
@@ -668,14 +694,36 @@ class Samenspraak(Application[UUID]):
         with suppress(Exception):
             self.close()
 
+    def __enter__(self) -> Self:
+        """``with Samenspraak.open(db) as app:``; a closed instance is refused."""
+        self._refuse_when_closed()
+        self._refuse_when_forked()
+        return super().__enter__()
+
     def close(self) -> None:
+        """Refuse every call from now on, let the calls running on other threads
+        end (a command that has not saved yet records nothing and ends in words; a
+        query answers), then close the connections: closed under a statement that
+        another thread runs on it, a SQLite connection crashes the interpreter."""
+        calls: threading.Condition | None = getattr(self, "_calls", None)
+        if calls is not None:
+            with calls:
+                self.closing.set()
+            if os.getpid() != self._pid:
+                # A forked process closes nothing of its parent's: a PostgreSQL
+                # connection closed here would end the parent's session too.
+                return
+        turns: Turns | None = getattr(self, "turns", None)
+        if turns is not None:
+            turns.close()  # a command waiting for its turn alone stops waiting
+        if calls is not None:
+            mine = 1 if getattr(self._in_a_call, "depth", 0) else 0
+            with calls:
+                calls.wait_for(lambda: self._running <= mine)
         store = getattr(self, "store", None)
         if store is not None:
             with suppress(Exception):
                 store.release_when_pending()
-        turns: Turns | None = getattr(self, "turns", None)
-        if turns is not None:
-            turns.close()
         super().close()
 
     @classmethod
@@ -893,16 +941,37 @@ class Samenspraak(Application[UUID]):
     def _run(self, use_case: Callable[[], R], *, rebuilding: bool = False) -> R:
         """Run a use case: translate refusals, retry when another writer won. Use
         cases read the views while no rebuild empties them (a rebuild runs alone)."""
-        self._refuse_when_closed()
         with (
+            self._a_call(),
             self.views_in_use.rebuilding()
             if rebuilding
-            else self.views_in_use.reading()
+            else self.views_in_use.reading(),
         ):
             return self._attempts(use_case)
 
+    @contextmanager
+    def _a_call(self) -> Iterator[None]:
+        """A call of this instance, counted while it runs (a call within a call
+        once), so that :meth:`close` can wait for it; refused once it is closed."""
+        self._refuse_when_forked()
+        depth: int = getattr(self._in_a_call, "depth", 0)
+        if not depth:
+            with self._calls:
+                self._refuse_when_closed()
+                self._running += 1
+        self._in_a_call.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._in_a_call.depth = depth
+            if not depth:
+                with self._calls:
+                    self._running -= 1
+                    self._calls.notify_all()
+
     def _attempts(self, use_case: Callable[[], R]) -> R:
         for attempt in range(1, RETRIES + 1):
+            self._refuse_when_closed()  # (a command that collided, closed meanwhile)
             token, read = _ACTING.set(None), _READ.set({})
             try:
                 return self._try(use_case, alone=attempt >= ALONE_FROM)
@@ -1032,11 +1101,29 @@ class Samenspraak(Application[UUID]):
         if self.closing.is_set():  # set by close(), on either backend
             raise StorageError(CLOSED)
 
+    def _inherited(self) -> None:
+        """In a process just forked from the one that opened the instance: its
+        connections are the parent's, and closing them here (when this process
+        ends and collects them) would end the parent's PostgreSQL sessions too.
+        So they are left open here, to the parent; this process opens its own."""
+        datastore: Any = getattr(self.factory, "datastore", None)
+        if datastore is not None:
+            datastore.close = _leave_to_the_parent
+
+    def _refuse_when_forked(self) -> None:
+        """A process forked from the one that opened the instance shares its
+        connections (the same PostgreSQL session, the same SQLite file handles
+        and locks): used from both, they would mix their statements."""
+        if os.getpid() != self._pid:
+            raise StorageError(FORKED)
+
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save as the library does, checking in the same transaction that the
         stakeholder giving the command was not erased meanwhile, and that every
         aggregate the command read and does not save is as it read it (the
-        aggregates it saves, the library checks itself)."""
+        aggregates it saves, the library checks itself). A command whose instance
+        is being closed saves nothing."""
+        self._refuse_when_closed()
         acting = _ACTING.get()
         if acting is not None:
             kwargs.setdefault("acting", acting)
@@ -3713,8 +3800,8 @@ class Samenspraak(Application[UUID]):
         bundle: str | os.PathLike[str],
         db: str | os.PathLike[str] | None = None,
         *,
-        head: str | None = None,
-        earlier_head: str | None = None,
+        head: str | Head | None = None,
+        earlier_head: str | Head | None = None,
     ) -> v.ReplaySummary:
         """Rebuild a bundle's initiative in a new, empty database ``db`` (as for
         :meth:`open`), after verifying the whole bundle. With ``head``, the bundle
@@ -4267,7 +4354,12 @@ def _library_settings(settings: object) -> dict[str, str]:
             "which allows no connection to the database; give one of them 1 or more."
         )
         raise InvalidInput(msg)
-    return dict(settings)
+    given = dict(settings)
+    if int(given.get("SQLITE_LOCK_TIMEOUT", "1")) == 0:
+        # 0 is taken as not given, for SQLite's wait as for the turn's (the
+        # library would take it for its own default, 5 seconds, not 10).
+        del given["SQLITE_LOCK_TIMEOUT"]
+    return given
 
 
 class _Busy(StorageError):
@@ -4360,8 +4452,6 @@ DISK_FULL = (
     "The disk that holds the database is full, so nothing was recorded: make room "
     "on it and give the command again."
 )
-CLOSED = "This instance of the engine was closed; open the record again."
-
 BUSY = (
     "The database was busy: another process or command (a rebuild of the views, "
     "perhaps, or a command that has the record to itself) kept it locked for "
@@ -4396,6 +4486,11 @@ def _wait_after_collision(attempt: int) -> None:
     itself and collides no more, unless the turn among instances could not be had
     (PostgreSQL had no connection left for it) or a writer takes no turns."""
     time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
+
+
+def _leave_to_the_parent() -> None:
+    """What closing the connections of an instance opened by the parent process
+    does in a forked one: nothing."""
 
 
 def _seconds(value: str | None) -> float:

@@ -234,9 +234,16 @@ Sha256 = Annotated[
 ]
 
 TEMPLATE_REF_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(@[0-9]+(\.[0-9]+)*)?$"
+TEMPLATE_REF_LENGTH = 81
+"""The longest ``NAME@VERSION``: a template's name has at most 60 characters, its
+version at most 20."""
 TemplateRef = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, pattern=TEMPLATE_REF_PATTERN),
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=TEMPLATE_REF_LENGTH,
+        pattern=TEMPLATE_REF_PATTERN,
+    ),
 ]
 """An installed process template: ``NAME`` (its newest version) or ``NAME@VERSION``."""
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from samenspraak.application.commands import TEMPLATE_REF_LENGTH
 from samenspraak.application.errors import InvalidInput, NotFound
 from samenspraak.domain.templates import GUARDS, Phase, ProcessTemplate
 
@@ -105,9 +106,14 @@ def template_for(subject: str, registry: Registry | None = None) -> ProcessTempl
     from samenspraak.application.templates import installed  # noqa: PLC0415 (cycle)
 
     found = _REFERENCE.match(subject)
-    if found is None:
+    if found is None or len(subject) > TEMPLATE_REF_LENGTH:
+        shown = (
+            repr(subject)
+            if len(subject) <= TEMPLATE_REF_LENGTH
+            else f"{subject[:20]!r}... ({len(subject):,} characters)"
+        )
         msg = (
-            f"{subject!r} is neither an initiative nor a template; name a template as "
+            f"{shown} is neither an initiative nor a template; name a template as "
             "NAME or NAME@VERSION (like omgevingswet@1)."
         )
         raise NotFound(msg)

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SamenspraakError(Exception):
     """Raised when the engine refuses a command or query; ``str()`` is the sentence."""
@@ -25,6 +27,11 @@ class NotAllowed(SamenspraakError):
     def __init__(self, sentence: str, rule: str) -> None:
         super().__init__(sentence)
         self.rule = rule
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Made again with its rule when it is pickled (a refusal returned by a
+        # worker process) or copied.
+        return type(self), (str(self), self.rule), self.__dict__
 
 
 class Conflict(SamenspraakError):

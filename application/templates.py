@@ -154,6 +154,14 @@ class TemplateError(InvalidInput):
         self.others = list(others)
         """The other problems found, as (place, problem), in the order found."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Made again from its parts when it is pickled or copied.
+        return (
+            type(self),
+            (self.file, self.place, self.problem, self.others),
+            self.__dict__,
+        )
+
     def every_problem(self) -> list[str]:
         """Each problem found, as a sentence of its own: the first, then the rest."""
         return [

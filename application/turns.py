@@ -46,6 +46,12 @@ try:
 except ImportError:  # pragma: no cover (Windows)
     fcntl = None  # type: ignore[assignment]
 
+CLOSED = "This instance of the engine was closed; open the record again."
+FORKED = (
+    "This instance of the engine was opened by another process, which this one was "
+    "forked from; open the record again in this process."
+)
+
 TURNS_SUFFIX = "-turns"
 """The file beside a SQLite database whose locks are the turns."""
 
@@ -60,6 +66,9 @@ class TurnNotFree(StorageError):
             "had the record to itself, or kept saving, for longer than the engine "
             "waits for it; try again."
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (), self.__dict__
 
 
 class Across(Protocol):
@@ -97,6 +106,8 @@ class Turns:
         self._alone: int | None = None
         self._waiting_alone = 0
         self._mine = threading.local()
+        self._closed = False
+        self._pid = os.getpid()
 
     @contextmanager
     def shared(self) -> Iterator[float | None]:
@@ -138,6 +149,10 @@ class Turns:
     def alone(self) -> Iterator[None]:
         """Held for a command's whole attempt: no save of another command runs,
         in this instance or another, until it ends."""
+        if self._closed:  # (it would open a session no one closes)
+            raise StorageError(CLOSED)
+        if os.getpid() != self._pid:  # its locks and session are the parent's
+            raise StorageError(FORKED)
         me = threading.get_ident()
         if self._alone == me or self._saving():
             yield  # already alone; or inside a save, which runs on its own turn
@@ -171,7 +186,8 @@ class Turns:
         return self._alone == threading.get_ident()
 
     def close(self) -> None:
-        if self._across is not None:
+        self._closed = True
+        if self._across is not None and os.getpid() == self._pid:
             self._across.close()
 
     def _saving(self) -> int:

@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 from eventsourcing.application import Application
 
-from samenspraak.application import InvalidInput, Samenspraak, StorageError, commands
+from samenspraak.application import (
+    InvalidInput,
+    NotFound,
+    Samenspraak,
+    StorageError,
+    commands,
+)
 from samenspraak.application.story import StoryRecord
 from samenspraak.domain import clock
 
@@ -485,3 +491,86 @@ def test_an_engine_opened_in_a_with_block_is_closed_at_its_end(tmp_path: Path) -
     assert str(closed.value) == (
         "This instance of the engine was closed; open the record again."
     )
+
+
+def test_a_refusal_reaches_another_worker_process_as_it_was_raised(
+    story: Story, tmp_path: Path
+) -> None:
+    # A backend that runs commands in worker processes (a process pool, a task
+    # queue) gets their refusals back pickled; frameworks copy them too.
+    import copy  # noqa: PLC0415
+    import pickle  # noqa: PLC0415
+
+    from samenspraak.application import NotAllowed  # noqa: PLC0415
+    from samenspraak.application.templates import (  # noqa: PLC0415
+        TemplateError,
+        load_template,
+    )
+    from samenspraak.application.turns import TurnNotFree  # noqa: PLC0415
+
+    app, _, _ = story
+    with pytest.raises(NotAllowed) as refused:
+        app.advance_phase({"actor": "bakery", "initiative": CITY})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = [", encoding="utf-8")
+    with pytest.raises(TemplateError) as unreadable:
+        load_template(broken)
+    for raised in (refused.value, unreadable.value, TurnNotFree()):
+        for arrived in (pickle.loads(pickle.dumps(raised)), copy.copy(raised)):
+            assert type(arrived) is type(raised)
+            assert str(arrived) == str(raised)
+            assert vars(arrived) == vars(raised)
+    assert refused.value.rule  # and it came with its rule
+
+
+def test_a_template_named_at_great_length_is_refused_without_repeating_it(
+    story: Story,
+) -> None:
+    # A template is named by at most 60 characters and its version by 20: a
+    # longer name is not echoed back, whole, in the sentence an API returns.
+    app, _, _ = story
+    named = "omgevingswet@" + "1" * 100_000
+    with pytest.raises(InvalidInput) as refused:
+        app.migrate_template(
+            {"actor": "facilitator", "initiative": CITY, "template": named}
+        )
+    assert str(refused.value) == "template: is too long (at most 81 characters)."
+    for subject in (named, "Omgevingswet " * 10_000):
+        with pytest.raises(NotFound) as unknown:
+            app.process_diagram(subject)
+        assert str(unknown.value).endswith(
+            "characters) is neither an initiative nor a template; name a template "
+            "as NAME or NAME@VERSION (like omgevingswet@1)."
+        )
+        assert len(str(unknown.value)) < 200
+
+
+def test_a_sqlite_lock_timeout_of_zero_waits_as_long_as_one_not_given(
+    tmp_path: Path,
+) -> None:
+    # The record's turn waits 10 seconds for a lock timeout of 0, as for none
+    # given; SQLite's own wait for the file's lock did not (the library took 0
+    # for its own default, 5 seconds).
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    db = tmp_path / "city.db"
+    app = Samenspraak.open(db, settings={"SQLITE_LOCK_TIMEOUT": "0"})
+    try:
+        app.register_stakeholder(
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery"}
+        )
+        assert app.turns.wait == 10
+        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        later = threading.Timer(6.5, lambda: other.execute("ROLLBACK"))
+        later.start()
+        started = time.monotonic()
+        app.register_stakeholder(
+            {"actor": "library", "stakeholder": "library", "name": "The library"}
+        )
+        assert time.monotonic() - started > 6
+        later.join()
+        other.close()
+    finally:
+        app.close()

@@ -81,3 +81,40 @@ def test_every_example_prints_what_its_comments_say(tmp_path: Path) -> None:
     assert len(outputs) == len(examples)
     for example, output in zip(examples, outputs, strict=True):
         assert " ".join(output.split()) == _printed(example), example
+
+
+TYPED_USE = """
+from pathlib import Path
+
+from samenspraak.application import Samenspraak
+
+
+def published_and_replayed(app: Samenspraak, folder: Path) -> bool:
+    head = app.audit_head("city-centre")
+    app.export_initiative("city-centre", folder / "city-centre.zip")
+    replayed = Samenspraak.replay(
+        folder / "city-centre.zip", folder / "copy.db", head=head
+    )
+    return app.verify_audit(head, initiative="city-centre").intact and bool(replayed)
+"""
+
+
+def test_the_examples_type_check_strictly_as_an_embedding_program_would(
+    tmp_path: Path,
+) -> None:
+    # A backend's own mypy, in strict mode and without pydantic's plugin: the
+    # command models' fields are typed as they are declared (an enumeration, not
+    # its value as text), and a head is what audit_head() returns.
+    program = tmp_path / "backend.py"
+    program.write_text("\n".join([*_examples(), TYPED_USE]), encoding="utf-8")
+    (tmp_path / "mypy.ini").write_text("[mypy]\n", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", "mypy.ini",
+         "--cache-dir", str(tmp_path / "cache"), "backend.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout
