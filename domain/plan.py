@@ -90,6 +90,9 @@ class Reaction:
     late: bool = False
     """A letter or e-mail that came in after the reaction period closed, recorded
     as received late: it is listed with the others, but needs no answer."""
+    origin: str | None = None
+    """The comment on a participation platform it was imported from, as
+    ``platform:comment id`` (``decidim:19736``); None for one recorded here."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -164,6 +167,9 @@ class Plan(Aggregate):
         self.reaction_period_phase: str | None = None
         """The initiative's phase when that period was opened (None: recorded
         before periods kept their phase). A period holds in that phase only."""
+        self.origins: dict[str, int] = {}
+        """The reactions imported from a participation platform, by the comment
+        they were imported from (``decidim:19736``)."""
 
     # --- Questions -------------------------------------------------------------------
 
@@ -345,6 +351,7 @@ class Plan(Aggregate):
         came_in_during: str | None = None,
         came_in_under: ProcessTemplate | None = None,
         late: bool = False,
+        origin: str | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -366,7 +373,10 @@ class Plan(Aggregate):
 
         ``late``: a letter or e-mail that came in after the reaction period in
         force then closed, recorded as received late (as a response report lists
-        such reactions) instead of refused: it needs no answer."""
+        such reactions) instead of refused: it needs no answer.
+
+        ``origin``: the comment on a participation platform the reaction is
+        imported from (``decidim:19736``); each is recorded once."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -392,6 +402,12 @@ class Plan(Aggregate):
         )
         rules.a_reaction_recorded_for_someone_says_how_it_came_in.check(
             channel is not None or actor == stakeholder
+        )
+        rules.a_platform_comment_is_recorded_once.check(
+            origin is None or origin not in self.origins,
+            origin=origin,
+            reaction=self.origins.get(origin or "", 0),
+            plan=self.slug,
         )
         channel = channel if channel is not None else Channel.ONLINE
         if received_at is None:
@@ -455,6 +471,7 @@ class Plan(Aggregate):
                 channel=channel,
                 section=section,
                 given_at=given_at,
+                origin=origin,
             )
             return number
         rules.a_late_reaction_is_refused.check(
@@ -474,6 +491,7 @@ class Plan(Aggregate):
             section=section,
             meeting=meeting,
             given_at=given_at,
+            origin=origin,
         )
         return number
 
@@ -568,6 +586,7 @@ class Plan(Aggregate):
         section: TextRef | None,
         meeting: int | None,
         given_at: datetime | None = None,
+        origin: str | None = None,
     ) -> None:
         self.reactions[reaction] = self._reaction_of(
             actor=actor,
@@ -580,6 +599,7 @@ class Plan(Aggregate):
             section=section,
             meeting=meeting,
             given_at=given_at,
+            origin=origin,
         )
 
     def _reaction_of(
@@ -595,7 +615,10 @@ class Plan(Aggregate):
         section: TextRef | None,
         meeting: int | None,
         given_at: datetime | None,
+        origin: str | None = None,
     ) -> Reaction:
+        if origin is not None:
+            self.origins[origin] = reaction
         return Reaction(
             number=reaction,
             stakeholder=stakeholder,
@@ -609,6 +632,7 @@ class Plan(Aggregate):
             latest_then=self.latest_version_at(given_at),
             after_final=self.is_finalised,
             given_at=given_at,
+            origin=origin,
         )
 
     @event("ReactionReceivedLate")
@@ -624,6 +648,7 @@ class Plan(Aggregate):
         channel: Channel,
         section: TextRef | None,
         given_at: datetime | None,
+        origin: str | None = None,
     ) -> None:
         received = self._reaction_of(
             actor=actor,
@@ -636,6 +661,7 @@ class Plan(Aggregate):
             section=section,
             meeting=None,
             given_at=given_at,
+            origin=origin,
         )
         received.late = True
         self.reactions[reaction] = received

@@ -728,6 +728,9 @@ def _reaction_added(d: Document, e: Any, at: str) -> None:
     given_at = getattr(e, "given_at", None)  # absent in events from before it
     if given_at is not None:  # from a meeting, or when a letter or e-mail came in
         _plan(d, e)["reactions"][str(e.reaction)]["given_at"] = given_at.isoformat()
+    origin = getattr(e, "origin", None)  # absent in events from before it
+    if origin is not None:  # imported from a participation platform's comment
+        _plan(d, e)["reactions"][str(e.reaction)]["origin"] = origin
 
 
 def awaits_answer(reaction: dict[str, Any]) -> bool:

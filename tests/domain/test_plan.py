@@ -7,6 +7,7 @@ withdrawn; only then is the plan finalised.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 
 import pytest
@@ -1070,3 +1071,69 @@ def test_a_stakeholder_who_left_cannot_withdraw_their_reaction(
         actor="facilitator", initiative=city_centre, reaction=1
     )
     assert reacted_plan.reactions[1].withdrawn
+
+
+# --- Comments imported from a participation platform ---------------------------------
+
+
+def test_a_platform_comment_is_recorded_with_where_it_came_from(
+    city_centre, traffic_plan, text
+):
+    """A comment posted on the municipality's participation platform, imported as
+    an online reaction: the reaction keeps the platform's comment id, no more."""
+    number = traffic_plan.add_reaction(
+        actor="facilitator",
+        initiative=city_centre,
+        stakeholder="resident-havenkwartier",
+        version=1,
+        stance=Stance.OBJECTION,
+        text=text("a comment on the platform: keep the quay open"),
+        channel=Channel.ONLINE,
+        origin="decidim:19736",
+    )
+
+    [added] = traffic_plan.collect_events()
+    assert (type(added).__name__, added.origin) == ("ReactionAdded", "decidim:19736")
+    assert traffic_plan.reactions[number].origin == "decidim:19736"
+    assert traffic_plan.origins == {"decidim:19736": number}
+
+
+def test_a_platform_comment_is_recorded_once(city_centre, traffic_plan, text, refused):
+    def imported() -> int:
+        return traffic_plan.add_reaction(
+            actor="facilitator",
+            initiative=city_centre,
+            stakeholder="resident-havenkwartier",
+            version=1,
+            stance=Stance.SUGGESTION,
+            text=text("a comment on the platform: plant trees on the quay"),
+            channel=Channel.ONLINE,
+            origin="decidim:19836",
+        )
+
+    imported()
+    traffic_plan.collect_events()
+    with refused(
+        rules.a_platform_comment_is_recorded_once,
+        "Comment decidim:19836 of the participation platform is already recorded on "
+        "traffic-plan as reaction 1; a platform's comment is recorded once.",
+        traffic_plan,
+    ):
+        imported()
+
+
+def test_a_reaction_recorded_before_platform_comments_were_kept_replays_without_one(
+    city_centre, traffic_plan, text
+):
+    """An event stored before the field existed has no ``origin``: it replays as a
+    reaction recorded here."""
+    before = copy.deepcopy(traffic_plan)
+    react(traffic_plan, city_centre, text, "resident-havenkwartier", Stance.CONCERN)
+    [added] = traffic_plan.collect_events()
+    stored = object.__new__(type(added))
+    stored.__dict__.update({k: v for k, v in added.__dict__.items() if k != "origin"})
+
+    replayed = stored.mutate(before)
+
+    assert replayed.reactions[1].origin is None
+    assert replayed.origins == {}
