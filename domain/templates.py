@@ -83,6 +83,10 @@ PERMITTED_WITH: dict[str, tuple[str, str]] = {
         "inform_council",
         "correct the record of informing the council",
     ),
+    "import_decidim_comments": (
+        "react_to_plan",
+        "import a participation platform's comments as reactions",
+    ),
 }
 """Commands a template does not name: a phase permits each where it permits
 another (whoever may hold meetings in a phase may correct them there, whoever may
