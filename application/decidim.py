@@ -104,6 +104,7 @@ def read_comments(export: str) -> list[Comment]:
     if not text.strip():
         raise InvalidInput("export: is empty; it must be a Decidim comments export.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    start = 1  # the line the row being read starts on
     try:
         header = next(reader)
         columns = _columns(header)
@@ -125,7 +126,7 @@ def read_comments(export: str) -> list[Comment]:
             comments.append(comment)
     except csv.Error as error:
         msg = (
-            f"export: line {reader.line_num} is not CSV as Decidim writes it "
+            f"export: line {start} is not CSV as Decidim writes it "
             f"({str(error).rstrip('.')})."
         )
         raise InvalidInput(msg) from None
