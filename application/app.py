@@ -215,6 +215,12 @@ are still at that version."""
 IDENTITY = "identity"
 """The purpose of the texts that hold a stakeholder's reference and name."""
 
+ORIGIN = "reaction origin"
+"""The purpose of the texts that name the platform comment a reaction was imported
+from (``decidim:19736``): a link to a public comment that shows its author's name,
+so it is kept as a text, erased with the texts of whoever posted it, never in an
+event."""
+
 IDENTITY_TOPICS = frozenset(
     f"samenspraak.domain.initiative:Initiative.{name}"
     for name in (
@@ -2466,11 +2472,15 @@ class Samenspraak(Application[UUID]):
             doing = _Importing(
                 cmd, actor, initiative, plan, self._initiative_doc(initiative.slug)
             )
+            origins, unknown = self._origins_of(plan)
             recorded: list[v.ImportedComment] = []
             refused: list[tuple[decidim.Comment, SamenspraakError]] = []
             already = without_text = 0
             for comment in sorted(chosen, key=lambda x: (x.created_at, x.id)):
-                if comment.origin in plan.origins:
+                # a_platform_comment_is_recorded_once, checked here: the events
+                # hold only the commitment to each origin, the texts say which
+                # comment it is (one whose origin was erased is not recognised).
+                if comment.origin in origins:
                     already += 1
                 elif comment.body is None:
                     without_text += 1
@@ -2503,10 +2513,32 @@ class Samenspraak(Application[UUID]):
                 skipped={why: n for why, n in skipped.items() if n},
                 joined=doing.joined,
                 registered=sum(ref in doing.new for ref in doing.joined),
+                origins_erased=unknown,
                 dry_run=cmd.dry_run,
             )
 
         return self._run(run)
+
+    def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int]:
+        """The platform comments a plan's reactions were imported from, read from
+        their origin texts (``decidim:19736``: reaction number), and how many of
+        its imported reactions have an origin that was erased (with the texts of
+        whoever posted the comment), which nothing can recognise any more."""
+        refs = {
+            number: r.origin
+            for number, r in plan.reactions.items()
+            if r.origin is not None
+        }
+        texts = self._texts(ref.id for ref in refs.values())
+        origins: dict[str, int] = {}
+        erased = 0
+        for number, origin in refs.items():
+            body = texts.get(origin.id)
+            if body is None:
+                erased += 1
+            else:
+                origins[body] = number
+        return origins, erased
 
     def _import_comment(
         self, doing: _Importing, comment: decidim.Comment
@@ -2574,7 +2606,7 @@ class Samenspraak(Application[UUID]):
                 came_in_during=came_in_during,
                 came_in_under=came_in_under,
                 late=late,
-                origin=comment.origin,
+                origin=doing.texts.seal(ORIGIN, comment.origin),
             )
         return v.ImportedComment(
             line=comment.line,
@@ -3128,27 +3160,32 @@ class Samenspraak(Application[UUID]):
                 ),
                 key=lambda r: (created.get(r["plan"], len(created)), r["reaction"]),
             )
-            texts = self._texts(
-                t
-                for r in rows
-                for t in (r["text"], r["section"], r["answer_text"])
-                if t is not None
-            )
-            people = self._refs_of(
-                p for r in rows for p in (r["stakeholder"], r["answered_by"]) if p
-            )
             late = {
                 (p["slug"], r["number"])
                 for p in doc["plans"].values()
                 for r in p["reactions"].values()
                 if r.get("late")
             }
-            origins = {
+            origins = {  # the ids of the texts that name the platform's comments
                 (p["slug"], r["number"]): r["origin"]
                 for p in doc["plans"].values()
                 for r in p["reactions"].values()
                 if r.get("origin")
             }
+            texts = self._texts(
+                [
+                    *(
+                        t
+                        for r in rows
+                        for t in (r["text"], r["section"], r["answer_text"])
+                        if t is not None
+                    ),
+                    *origins.values(),
+                ]
+            )
+            people = self._refs_of(
+                p for r in rows for p in (r["stakeholder"], r["answered_by"]) if p
+            )
             return [
                 _response(
                     r,
@@ -4051,6 +4088,9 @@ def _response(
     late: bool = False,
     origin: str | None = None,
 ) -> v.ResponseEntry:
+    """One reaction of the response report; ``origin`` is the id of the text that
+    names the platform comment it was imported from, if any."""
+
     def who(stakeholder_id: str | None) -> str | None:
         return _ref_in(people, stakeholder_id) if stakeholder_id else None
 
@@ -4086,7 +4126,8 @@ def _response(
         withdrawn_by=who(row["answered_by"]) if row["withdrawn"] else None,
         withdrawn_at=dealt_at if row["withdrawn"] else None,
         late=late,
-        origin=origin,
+        origin=text(origin),
+        origin_erased=origin is not None and text(origin) is None,
     )
 
 

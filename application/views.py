@@ -330,7 +330,11 @@ class ResponseEntry(View):
     """Received after the reaction period closed (a letter or e-mail recorded as
     received late): it needs no answer."""
     origin: str | None = None
-    """The platform comment it was imported from (``decidim:19736``), if any."""
+    """The platform comment it was imported from (``decidim:19736``), if any; None
+    also when that was erased (see ``origin_erased``)."""
+    origin_erased: bool = False
+    """It was imported from a platform comment whose origin was erased with the
+    texts of whoever posted it: which comment it was is no longer known."""
 
 
 class ImportedComment(View):
@@ -365,6 +369,10 @@ class CommentsImport(View):
     """The stakeholders it brings into the initiative, by reference."""
     registered: int
     """How many of them it puts in the directory (the others were there)."""
+    origins_erased: int = 0
+    """How many reactions of the plan were imported from comments whose origin was
+    erased since (with the texts of whoever posted them): those comments are not
+    recognised any more, and one still in the export is recorded again as new."""
     dry_run: bool
 
 

@@ -169,4 +169,16 @@ def _summary(result: CommentsImport, plan_ref: str) -> str:
             f"{'would join' if dry else 'joined'} the initiative "
             f"({result.registered} new in the directory)"
         )
-    return said + "."
+    said += "."
+    if result.origins_erased and recorded:
+        erased = counted(
+            result.origins_erased,
+            f"reaction of {plan_ref} was imported from a comment",
+            f"reactions of {plan_ref} were imported from comments",
+        )
+        said += (
+            f" {erased} whose origin was erased since, with the texts of whoever "
+            "posted it: such a comment is not recognised any more, so one still in "
+            f"the file {'would be' if dry else 'was'} recorded again as new."
+        )
+    return said

@@ -90,9 +90,11 @@ class Reaction:
     late: bool = False
     """A letter or e-mail that came in after the reaction period closed, recorded
     as received late: it is listed with the others, but needs no answer."""
-    origin: str | None = None
-    """The comment on a participation platform it was imported from, as
-    ``platform:comment id`` (``decidim:19736``); None for one recorded here."""
+    origin: TextRef | None = None
+    """The comment on a participation platform it was imported from: a text
+    (``decidim:19736``) kept in the text store, like the reaction's own text, so
+    that erasing the texts of whoever posted it erases the link to the platform's
+    comment too; None for one recorded here."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -167,9 +169,6 @@ class Plan(Aggregate):
         self.reaction_period_phase: str | None = None
         """The initiative's phase when that period was opened (None: recorded
         before periods kept their phase). A period holds in that phase only."""
-        self.origins: dict[str, int] = {}
-        """The reactions imported from a participation platform, by the comment
-        they were imported from (``decidim:19736``)."""
 
     # --- Questions -------------------------------------------------------------------
 
@@ -351,7 +350,7 @@ class Plan(Aggregate):
         came_in_during: str | None = None,
         came_in_under: ProcessTemplate | None = None,
         late: bool = False,
-        origin: str | None = None,
+        origin: TextRef | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -376,7 +375,9 @@ class Plan(Aggregate):
         such reactions) instead of refused: it needs no answer.
 
         ``origin``: the comment on a participation platform the reaction is
-        imported from (``decidim:19736``); each is recorded once."""
+        imported from, as a text (``decidim:19736``). The plan holds only its
+        reference and commitment, so it cannot tell one comment from another: the
+        application checks that each is recorded once, from the texts kept."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -402,12 +403,6 @@ class Plan(Aggregate):
         )
         rules.a_reaction_recorded_for_someone_says_how_it_came_in.check(
             channel is not None or actor == stakeholder
-        )
-        rules.a_platform_comment_is_recorded_once.check(
-            origin is None or origin not in self.origins,
-            origin=origin,
-            reaction=self.origins.get(origin or "", 0),
-            plan=self.slug,
         )
         channel = channel if channel is not None else Channel.ONLINE
         if received_at is None:
@@ -586,7 +581,7 @@ class Plan(Aggregate):
         section: TextRef | None,
         meeting: int | None,
         given_at: datetime | None = None,
-        origin: str | None = None,
+        origin: TextRef | None = None,
     ) -> None:
         self.reactions[reaction] = self._reaction_of(
             actor=actor,
@@ -615,10 +610,8 @@ class Plan(Aggregate):
         section: TextRef | None,
         meeting: int | None,
         given_at: datetime | None,
-        origin: str | None = None,
+        origin: TextRef | None = None,
     ) -> Reaction:
-        if origin is not None:
-            self.origins[origin] = reaction
         return Reaction(
             number=reaction,
             stakeholder=stakeholder,
@@ -648,7 +641,7 @@ class Plan(Aggregate):
         channel: Channel,
         section: TextRef | None,
         given_at: datetime | None,
-        origin: str | None = None,
+        origin: TextRef | None = None,
     ) -> None:
         received = self._reaction_of(
             actor=actor,

@@ -514,11 +514,6 @@ a_reaction_recorded_for_someone_says_how_it_came_in = _rule(
     "A reaction recorded for someone else says how it came in: by letter, by email, "
     "at a meeting (name it) or online.",
 )
-a_platform_comment_is_recorded_once = _rule(
-    "a_platform_comment_is_recorded_once",
-    "Comment {origin} of the participation platform is already recorded on {plan} "
-    "as reaction {reaction}; a platform's comment is recorded once.",
-)
 a_reaction_must_exist = _rule(
     "a_reaction_must_exist",
     "{plan} has no reaction {reaction}.",

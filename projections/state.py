@@ -730,7 +730,9 @@ def _reaction_added(d: Document, e: Any, at: str) -> None:
         _plan(d, e)["reactions"][str(e.reaction)]["given_at"] = given_at.isoformat()
     origin = getattr(e, "origin", None)  # absent in events from before it
     if origin is not None:  # imported from a participation platform's comment
-        _plan(d, e)["reactions"][str(e.reaction)]["origin"] = origin
+        # The id of the text that names the comment (decidim:19736), erased with
+        # the texts of whoever posted it.
+        _plan(d, e)["reactions"][str(e.reaction)]["origin"] = _text(origin)
 
 
 def awaits_answer(reaction: dict[str, Any]) -> bool:
