@@ -8,6 +8,7 @@ in the erasable directory."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,8 @@ import pytest
 
 from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
 from samenspraak.domain import clock
+from samenspraak.domain.initiative import initiative_id
+from samenspraak.domain.plan import plan_id
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "decidim"
 MEETING_COMMENTS = (
@@ -366,6 +369,124 @@ def test_the_link_to_the_platforms_comment_survives_rebuilding_the_views(
         "decidim:503",
     ]
     assert consulted.participation_report(CC).outcomes()["unanswered"] == 3
+
+
+# --- The link to the platform's comment, erased with its author's texts ---------
+
+
+def stored_events(app: Samenspraak) -> bytes:
+    """Every stored event's bytes, as the record keeps them."""
+    return b"\n".join(
+        n.state for n in app.recorder.select_notifications(start=1, limit=10_000)
+    )
+
+
+def the_comment_id(comment: int) -> re.Pattern[bytes]:
+    """A comment's id written anywhere, as a number or in a text, but not a run
+    of digits inside a hash or an id (which are hexadecimal)."""
+    return re.compile(rb"(?<![0-9a-fA-F])%d(?![0-9a-fA-F])" % comment)
+
+
+def test_no_platform_comment_id_appears_anywhere_in_the_stored_events(
+    consulted: Samenspraak,
+) -> None:
+    imported(consulted)
+
+    stored = stored_events(consulted)
+    assert b"decidim:" not in stored
+    for comment in (501, 502, 503):
+        assert the_comment_id(comment).search(stored) is None, comment
+    assert origin_texts(consulted) == {
+        1: "decidim:501", 2: "decidim:502", 3: "decidim:503",
+    }  # fmt: skip
+
+
+def origin_texts(app: Samenspraak) -> dict[int, str | None]:
+    """The text store's body of each reaction's origin, by reaction (None: erased)."""
+    initiative = app.repository.get(initiative_id(CC))
+    plan = app.repository.get(plan_id(initiative.id, "traffic"))
+    refs = {n: r.origin.id for n, r in plan.reactions.items() if r.origin is not None}
+    kept = app.store.select_texts(list(refs.values()))
+    return {n: kept[text_id].body for n, text_id in refs.items()}
+
+
+def erase_with_texts(app: Samenspraak, ref: str, day: int = 22) -> None:
+    with clock.frozen_at(START + timedelta(days=day)):
+        app.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": ref, "texts": True}
+        )  # fmt: skip
+
+
+def test_erasing_an_authors_texts_erases_the_link_to_their_comment_and_the_record_still_verifies(
+    consulted: Samenspraak,
+) -> None:
+    imported(consulted)
+
+    erase_with_texts(consulted, "decidim-101")
+
+    report = consulted.response_report(CC)
+    assert [(e.reaction, e.text, e.origin, e.origin_erased) for e in report] == [
+        (1, None, None, True),
+        (2, "We agree with closing the quay.", "decidim:502", False),
+        (3, ".", "decidim:503", False),
+    ]
+    assert origin_texts(consulted) == {1: None, 2: "decidim:502", 3: "decidim:503"}
+    check = consulted.verify_audit()
+    assert check.intact, check.problem
+
+
+def test_a_comment_whose_origin_was_erased_is_not_recognised_and_is_imported_again_as_new(
+    consulted: Samenspraak,
+) -> None:
+    """The record keeps no other trace of which comment it was: importing an
+    export that still holds it records it again, from a new decidim-101, and says
+    how many origins of the plan were erased."""
+    imported(consulted)
+    erase_with_texts(consulted, "decidim-101")
+
+    again = imported(consulted, day=23)
+
+    assert [(r.comment, r.reaction, r.stakeholder) for r in again.recorded] == [
+        ("decidim:501", 4, "decidim-101")
+    ]
+    assert (again.already, again.origins_erased) == (2, 1)
+    once_more = imported(consulted, day=24)
+    assert (once_more.recorded, once_more.already, once_more.origins_erased) == (
+        [],
+        3,
+        1,
+    )
+
+
+def test_a_replayed_export_keeps_the_origins_and_the_erased_one_stays_erased(
+    consulted: Samenspraak, tmp_path: Path
+) -> None:
+    imported(consulted)
+    whole = tmp_path / "whole.zip"
+    consulted.export_initiative(CC, str(whole))
+    erase_with_texts(consulted, "decidim-101")
+    after = tmp_path / "after.zip"
+    consulted.export_initiative(CC, str(after))
+
+    for bundle, origins in (
+        (
+            whole,
+            [("decidim:501", False), ("decidim:502", False), ("decidim:503", False)],
+        ),
+        (after, [(None, True), ("decidim:502", False), ("decidim:503", False)]),
+    ):
+        copy = tmp_path / f"{bundle.stem}.db"
+        Samenspraak.replay(str(bundle), str(copy))
+        with Samenspraak.open(str(copy), create=False) as replayed:
+            report = replayed.response_report(CC)
+            assert [(e.origin, e.origin_erased) for e in report] == origins
+            check = replayed.verify_audit()
+            assert check.intact, check.problem
+            again = imported(replayed, day=30)
+            assert (again.already, len(again.recorded)) == (
+                3 - sum(erased for _, erased in origins),
+                sum(erased for _, erased in origins),
+            )
 
 
 # --- The real export of decidim.barcelona --------------------------------------------
