@@ -84,8 +84,10 @@ def import_decidim_comments(
     stakeholder decidim-<author id> (a resident), or, posted for a user group,
     decidim-group-<group id> (an institution), and joins the initiative if they
     had not; their name goes to the directory only. Comments imported before are
-    not recorded again. If one comment cannot be recorded, none is. Prints the
-    comments recorded (facilitator).
+    not recorded again; one whose origin was erased with its author's texts is
+    not recognised, and is recorded again (leave an erased author's rows out). If
+    one comment cannot be recorded, none is. Prints the comments recorded
+    (facilitator).
 
     \b
     Example:
