@@ -59,7 +59,7 @@ from eventsourcing.utils import (
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from samenspraak.application import cloudevents, reading
+from samenspraak.application import cloudevents, decidim, reading
 from samenspraak.application import commands as c
 from samenspraak.application import views as v
 from samenspraak.application.config import (
@@ -109,6 +109,7 @@ from samenspraak.application.turns import (
     Turns,
     file_turns,
 )
+from samenspraak.domain import rules
 from samenspraak.domain.decision_point import DecisionPoint, Option, decision_point_id
 from samenspraak.domain.initiative import (
     Initiative,
@@ -119,7 +120,13 @@ from samenspraak.domain.initiative import (
 from samenspraak.domain.plan import Plan, plan_id
 from samenspraak.domain.rules import RuleViolation, counted
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
-from samenspraak.domain.values import SYSTEM_ACTOR, StakeholderKind, TextRef
+from samenspraak.domain.values import (
+    SYSTEM_ACTOR,
+    Channel,
+    StakeholderKind,
+    Stance,
+    TextRef,
+)
 from samenspraak.projections.chain import GENESIS, HEAD_FORM, ChainLink, Head
 from samenspraak.projections.state import (
     ProcessStateProjector,
@@ -223,6 +230,12 @@ are still at that version."""
 
 IDENTITY = "identity"
 """The purpose of the texts that hold a stakeholder's reference and name."""
+
+ORIGIN = "reaction origin"
+"""The purpose of the texts that name the platform comment a reaction was imported
+from (``decidim:19736``): a link to a public comment that shows its author's name,
+so it is kept as a text, erased with the texts of whoever posted it, never in an
+event."""
 
 IDENTITY_TOPICS = frozenset(
     f"samenspraak.domain.initiative:Initiative.{name}"
@@ -2540,6 +2553,185 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run)
 
+    def import_decidim_comments(
+        self, command: c.ImportDecidimComments | Mapping[str, Any]
+    ) -> v.CommentsImport:
+        """Bring the comments of a Decidim open-data export into the record as
+        online reactions to a version of a plan, as the facilitator would record
+        each by hand: counting from when it was posted, from whom it came (a user
+        group as an institution, an author as a resident, by a pseudonymous
+        reference; the name goes to the directory), who joins the initiative if
+        they had not. All or nothing: when one comment cannot be recorded, none
+        is, and the refusal names its line. A comment imported before is not
+        recorded again. With ``dry_run``, nothing is recorded."""
+        cmd = parse(c.ImportDecidimComments, command)
+        comments = decidim.read_comments(cmd.export)
+        threads = decidim.threads(comments)
+        for wanted in cmd.on:
+            if not any(decidim.is_on(x, threads[x.id], [wanted]) for x in comments):
+                msg = f"on: no comment of the export is on {wanted}."
+                raise InvalidInput(msg)
+        chosen = [
+            x for x in comments if not cmd.on or decidim.is_on(x, threads[x.id], cmd.on)
+        ]
+
+        def run() -> v.CommentsImport:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            plan = self._plan(initiative, cmd.plan)
+            initiative.require_open()
+            rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
+                actor == initiative.facilitator
+            )
+            doing = _Importing(
+                cmd, actor, initiative, plan, self._initiative_doc(initiative.slug)
+            )
+            origins, unknown = self._origins_of(plan)
+            recorded: list[v.ImportedComment] = []
+            refused: list[tuple[decidim.Comment, SamenspraakError]] = []
+            already = without_text = 0
+            for comment in sorted(chosen, key=lambda x: (x.created_at, x.id)):
+                # a_platform_comment_is_recorded_once, checked here: the events
+                # hold only the commitment to each origin, the texts say which
+                # comment it is (one whose origin was erased is not recognised).
+                if comment.origin in origins:
+                    already += 1
+                elif comment.body is None:
+                    without_text += 1
+                else:
+                    try:
+                        recorded.append(self._import_comment(doing, comment))
+                    except RuleViolation as violation:
+                        error = NotAllowed(violation.sentence, violation.rule.name)
+                        refused.append((comment, error))
+                    except (NotAllowed, NotFound) as error:
+                        refused.append((comment, error))
+            if refused:
+                raise _import_refused(refused)
+            if recorded and not cmd.dry_run:
+                self.save(
+                    initiative,
+                    plan,
+                    texts=doing.texts.texts,
+                    sealed_identities=doing.texts.identities,
+                    stakeholders=list(doing.new.values()),
+                    acting=doing.acting,
+                )
+            skipped = {
+                "not on what was chosen": len(comments) - len(chosen),
+                "without text": without_text,
+            }
+            return v.CommentsImport(
+                recorded=recorded,
+                already=already,
+                skipped={why: n for why, n in skipped.items() if n},
+                joined=doing.joined,
+                registered=sum(ref in doing.new for ref in doing.joined),
+                origins_erased=unknown,
+                dry_run=cmd.dry_run,
+            )
+
+        return self._run(run)
+
+    def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int]:
+        """The platform comments a plan's reactions were imported from, read from
+        their origin texts (``decidim:19736``: reaction number), and how many of
+        its imported reactions have an origin that was erased (with the texts of
+        whoever posted the comment), which nothing can recognise any more."""
+        refs = {
+            number: r.origin
+            for number, r in plan.reactions.items()
+            if r.origin is not None
+        }
+        texts = self._texts(ref.id for ref in refs.values())
+        origins: dict[str, int] = {}
+        erased = 0
+        for number, origin in refs.items():
+            body = texts.get(origin.id)
+            if body is None:
+                erased += 1
+            else:
+                origins[body] = number
+        return origins, erased
+
+    def _import_comment(
+        self, doing: _Importing, comment: decidim.Comment
+    ) -> v.ImportedComment:
+        """Record one comment of an import in memory, as the facilitator records
+        a reaction by hand that came in at the time it was posted: its author (or
+        user group) joins first if they had not."""
+        from samenspraak.application.todo import (  # noqa: PLC0415
+            phase_at,
+            reaction_period_end_at,
+        )
+
+        initiative, actor, ref = doing.initiative, doing.actor, comment.stakeholder
+        person = doing.people.get(ref) or self.store.select_stakeholder(ref=ref)
+        if person is None:
+            person = StakeholderRow(str(uuid.uuid4()), ref, comment.name, None)
+            doing.new[ref] = person
+        doing.people[ref] = person
+        with _naming(ref):
+            if not initiative.is_active(person.id):
+                kind = (
+                    StakeholderKind.INSTITUTION
+                    if comment.group_id is not None
+                    else StakeholderKind.RESIDENT
+                )
+                self._permit(initiative, actor, "join_initiative", kind)
+                initiative.join(
+                    actor=actor,
+                    stakeholder=person.id,
+                    kind=kind,
+                    identity=_identity_of(doing.texts, person, new=ref in doing.new),
+                )
+                doing.joined.append(ref)
+                if ref not in doing.new:
+                    doing.acting.append(person.id)
+            posted = comment.created_at
+            came_in_during = phase_at(doing.doc, posted)
+            came_in_under = self._process_at(initiative, posted)
+            self._permit(
+                initiative,
+                actor,
+                "import_decidim_comments",
+                for_whom=person.id,
+                in_phase=came_in_during,
+                process=came_in_under,
+            )
+            closes_at = reaction_period_end_at(
+                doing.doc,
+                came_in_under,
+                doing.doc["plans"].get(str(doing.plan.id)),
+                posted,
+            )
+            late = doing.cmd.late and closes_at is not None and posted > closes_at
+            stance = doing.stances[comment.alignment]
+            number = doing.plan.add_reaction(
+                actor=actor,
+                initiative=initiative,
+                stakeholder=person.id,
+                version=doing.cmd.version,
+                stance=stance,
+                text=doing.texts.seal("reaction", comment.body or ""),
+                channel=Channel.ONLINE,
+                closes_at=closes_at,
+                received_at=posted,
+                came_in_during=came_in_during,
+                came_in_under=came_in_under,
+                late=late,
+                origin=doing.texts.seal(ORIGIN, comment.origin),
+            )
+        return v.ImportedComment(
+            line=comment.line,
+            comment=comment.origin,
+            reaction=number,
+            stakeholder=ref,
+            stance=stance.value,
+            received_at=posted,
+            late=late,
+        )
+
     def adopt_change(self, command: c.AdoptChange | Mapping[str, Any]) -> None:
         """Answer reactions with a change carried by a later version."""
         cmd = parse(c.AdoptChange, command)
@@ -3085,23 +3277,40 @@ class Samenspraak(Application[UUID]):
                 ),
                 key=lambda r: (created.get(r["plan"], len(created)), r["reaction"]),
             )
-            texts = self._texts(
-                t
-                for r in rows
-                for t in (r["text"], r["section"], r["answer_text"])
-                if t is not None
-            )
-            people = self._refs_of(
-                p for r in rows for p in (r["stakeholder"], r["answered_by"]) if p
-            )
             late = {
                 (p["slug"], r["number"])
                 for p in doc["plans"].values()
                 for r in p["reactions"].values()
                 if r.get("late")
             }
+            origins = {  # the ids of the texts that name the platform's comments
+                (p["slug"], r["number"]): r["origin"]
+                for p in doc["plans"].values()
+                for r in p["reactions"].values()
+                if r.get("origin")
+            }
+            texts = self._texts(
+                [
+                    *(
+                        t
+                        for r in rows
+                        for t in (r["text"], r["section"], r["answer_text"])
+                        if t is not None
+                    ),
+                    *origins.values(),
+                ]
+            )
+            people = self._refs_of(
+                p for r in rows for p in (r["stakeholder"], r["answered_by"]) if p
+            )
             return [
-                _response(r, texts, people, late=(r["plan"], r["reaction"]) in late)
+                _response(
+                    r,
+                    texts,
+                    people,
+                    late=(r["plan"], r["reaction"]) in late,
+                    origin=origins.get((r["plan"], r["reaction"])),
+                )
                 for r in rows
             ]
 
@@ -3994,7 +4203,11 @@ def _response(
     people: dict[str, StakeholderRow],
     *,
     late: bool = False,
+    origin: str | None = None,
 ) -> v.ResponseEntry:
+    """One reaction of the response report; ``origin`` is the id of the text that
+    names the platform comment it was imported from, if any."""
+
     def who(stakeholder_id: str | None) -> str | None:
         return _ref_in(people, stakeholder_id) if stakeholder_id else None
 
@@ -4030,7 +4243,78 @@ def _response(
         withdrawn_by=who(row["answered_by"]) if row["withdrawn"] else None,
         withdrawn_at=dealt_at if row["withdrawn"] else None,
         late=late,
+        origin=text(origin),
+        origin_erased=origin is not None and text(origin) is None,
     )
+
+
+@dataclass
+class _Importing:
+    """What an import of a platform's comments works on, and has done so far."""
+
+    cmd: c.ImportDecidimComments
+    actor: str
+    initiative: Initiative
+    plan: Plan
+    doc: dict[str, Any]
+    """The initiative's process state: its phases and reaction periods."""
+    texts: _Pending = field(init=False)
+    people: dict[str, StakeholderRow] = field(default_factory=dict)
+    """The stakeholders of the comments so far, by reference."""
+    new: dict[str, StakeholderRow] = field(default_factory=dict)
+    """Those it puts in the directory."""
+    acting: list[str] = field(default_factory=list)
+    """Those who must not be erased while it saves: the facilitator, and those
+    in the directory it brings into the initiative."""
+    joined: list[str] = field(default_factory=list)
+    stances: dict[int, Stance] = field(init=False)
+    """The stance of each alignment: in favour, against, neither."""
+
+    def __post_init__(self) -> None:
+        self.texts = _Pending(str(self.initiative.id))
+        self.acting.append(self.actor)
+        self.stances = {1: Stance.SUPPORT, -1: Stance.OBJECTION, 0: self.cmd.neutral}
+
+
+def _identity_of(
+    texts: _Pending, person: StakeholderRow, *, new: bool
+) -> TextRef | None:
+    """The sealed identity of a stakeholder an import brings in: as
+    :meth:`Samenspraak._identity` for one in the directory; for one it puts there,
+    sealed without the check that the directory still holds it (it is written in
+    the same transaction)."""
+    if person.name is None:
+        return None
+    if not new:
+        return texts.seal_identity(person.id, person.ref, person.name)
+    return texts.seal(IDENTITY, identity_body(person.ref, person.name))
+
+
+def _import_refused(
+    refused: Sequence[tuple[decidim.Comment, SamenspraakError]],
+) -> SamenspraakError:
+    """One sentence for an import that records nothing: the first comment refused,
+    by its line, with why, and the lines of the others."""
+    comment, error = refused[0]
+    msg = f"Nothing was imported: line {comment.line} (comment {comment.id}): {error}"
+    others = [str(x.line) for x, _ in refused[1:]]
+    if others:
+        shown = ", ".join(others[:10])
+        if len(others) > 10:
+            shown += f" and {len(others) - 10} more"
+        msg += (
+            f" {counted(len(others), 'other comment was', 'other comments were')} "
+            f"refused too (line{'s' if len(others) > 1 else ''} {shown})."
+        )
+    late = rules.a_late_reaction_is_refused.name
+    if any(getattr(e, "rule", None) == late for _, e in refused):
+        msg += (
+            " To record comments posted after the reaction period as received "
+            "late, import with late (--late)."
+        )
+    if isinstance(error, NotAllowed):
+        return NotAllowed(msg, error.rule)
+    return type(error)(msg)
 
 
 def _identities_of(documents: Iterable[dict[str, Any]], person: str) -> list[str]:

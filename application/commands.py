@@ -666,6 +666,40 @@ class AddReaction(Command):
         return Channel.MEETING if self.meeting is not None else None
 
 
+Commentable = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        pattern=r"^[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*:[0-9]{1,18}$",
+    ),
+]
+"""A thing commented on in Decidim, as ``TYPE:ID``: ``Decidim::Meetings::Meeting:905``."""
+
+
+class ImportDecidimComments(Command):
+    """Bring the comments of a Decidim open-data export into the record as online
+    reactions to a version of a plan, each counting from when it was posted."""
+
+    initiative: Ref
+    plan: Ref
+    version: Number
+    export: Annotated[str, Field(max_length=200_000_000)]
+    """The comments file of the export (``…-comments.csv``), as text."""
+    on: Annotated[
+        list[Commentable], Field(max_length=1000), AfterValidator(_each_once)
+    ] = []
+    """The things commented on that belong to the plan (and the replies in their
+    threads); none: every comment of the export."""
+    neutral: Stance = Stance.SUGGESTION
+    """The stance of a comment that is neither in favour nor against (alignment
+    0)."""
+    late: StrictBool = False
+    """Record comments posted after the reaction period closed as received late,
+    instead of refusing the import."""
+    dry_run: StrictBool = False
+    """Say what would be recorded, and record nothing."""
+
+
 class AdoptChange(Command):
     initiative: Ref
     plan: Ref

@@ -75,9 +75,12 @@ class Texts(Protocol):
 
 
 GIVEN = {
-    "samenspraak.domain.plan:Plan.ReactionAdded": (("text", "section"), "stakeholder"),
+    "samenspraak.domain.plan:Plan.ReactionAdded": (
+        ("text", "section", "origin"),
+        "stakeholder",
+    ),
     "samenspraak.domain.plan:Plan.ReactionReceivedLate": (
-        ("text", "section"),
+        ("text", "section", "origin"),
         "stakeholder",
     ),
     "samenspraak.domain.decision_point:DecisionPoint.PositionTaken": (

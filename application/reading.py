@@ -43,6 +43,7 @@ TEXT_KEYS = frozenset(
         "framework",
         "note",
         "own_initiative",
+        "origin",
     }
 )
 PERSON_KEYS = frozenset(
@@ -90,13 +91,14 @@ def outline(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def texts_given_by(document: dict[str, Any], stakeholder_id: str) -> Iterator[str]:
-    """The ids of the texts a stakeholder gave in an initiative: their reactions and
-    the sections those concern, the reasons for their positions, and the
-    milestones they recorded."""
+    """The ids of the texts a stakeholder gave in an initiative: their reactions,
+    the sections those concern and the platform comments they were imported from,
+    the reasons for their positions, and the milestones they recorded."""
     for plan in document.get("plans", {}).values():
         for reaction in plan["reactions"].values():
             if reaction["stakeholder"] == stakeholder_id:
-                yield from (t for t in (reaction["text"], reaction["section"]) if t)
+                given = (reaction["text"], reaction["section"], reaction.get("origin"))
+                yield from (t for t in given if t)
     for decision in document.get("decisions", {}).values():
         position = decision["positions"].get(stakeholder_id)
         if position is not None and position.get("reason"):

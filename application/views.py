@@ -343,6 +343,51 @@ class ResponseEntry(View):
     late: bool = False
     """Received after the reaction period closed (a letter or e-mail recorded as
     received late): it needs no answer."""
+    origin: str | None = None
+    """The platform comment it was imported from (``decidim:19736``), if any; None
+    also when that was erased (see ``origin_erased``)."""
+    origin_erased: bool = False
+    """It was imported from a platform comment whose origin was erased with the
+    texts of whoever posted it: which comment it was is no longer known."""
+
+
+class ImportedComment(View):
+    """A platform comment an import records as a reaction."""
+
+    line: int
+    """The line of the export its row starts on."""
+    comment: str
+    """The comment, as the reaction's ``origin`` names it: ``decidim:19736``."""
+    reaction: int
+    """Its number among the plan's reactions."""
+    stakeholder: str
+    """Whom it is from, by reference: ``decidim-27324``, ``decidim-group-37715``."""
+    stance: str
+    received_at: datetime
+    """When it was posted: the reaction counts from then."""
+    late: bool
+    """Posted after the reaction period closed: recorded as received late."""
+
+
+class CommentsImport(View):
+    """What an import of a platform's comments recorded (or, in a dry run, would
+    record), and what it left out and why."""
+
+    recorded: list[ImportedComment]
+    already: int
+    """Comments recorded before (by an earlier import of the same comments)."""
+    skipped: dict[str, int]
+    """Comments left out, counted by why: ``not on what was chosen`` (``on``),
+    ``without text``."""
+    joined: list[str]
+    """The stakeholders it brings into the initiative, by reference."""
+    registered: int
+    """How many of them it puts in the directory (the others were there)."""
+    origins_erased: int = 0
+    """How many reactions of the plan were imported from comments whose origin was
+    erased since (with the texts of whoever posted them): those comments are not
+    recognised any more, and one still in the export is recorded again as new."""
+    dry_run: bool
 
 
 class Closing(View):

@@ -44,6 +44,7 @@ from samenspraak.cli.common import (
 )
 from samenspraak.cli.decisions import decision
 from samenspraak.cli.implementation import implementation
+from samenspraak.cli.imports import import_group
 from samenspraak.cli.initiatives import initiative
 from samenspraak.cli.meetings import announcement, council, intervention, meeting
 from samenspraak.cli.people import group, stakeholder
@@ -233,6 +234,7 @@ cli.add_command(meeting)
 cli.add_command(council)
 cli.add_command(implementation)
 cli.add_command(plan)
+cli.add_command(import_group)
 cli.add_command(decision)
 cli.add_command(todo)
 cli.add_command(tick)

@@ -616,7 +616,8 @@ def plan_responses(
 RESPONSE_FIELDS = (
     "plan", "reaction", "version", "stakeholder", "stance", "channel", "section",
     "meeting", "text", "recorded_at", "outcome", "answer_version", "answer_text",
-    "answered_by", "answered_at", "withdrawn_by", "withdrawn_at", "late",
+    "answered_by", "answered_at", "withdrawn_by", "withdrawn_at", "late", "origin",
+    "origin_erased",
 )  # fmt: skip
 
 

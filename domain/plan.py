@@ -90,6 +90,11 @@ class Reaction:
     late: bool = False
     """A letter or e-mail that came in after the reaction period closed, recorded
     as received late: it is listed with the others, but needs no answer."""
+    origin: TextRef | None = None
+    """The comment on a participation platform it was imported from: a text
+    (``decidim:19736``) kept in the text store, like the reaction's own text, so
+    that erasing the texts of whoever posted it erases the link to the platform's
+    comment too; None for one recorded here."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Reaction:
         # Every field holds an immutable value: a shallow copy is a deep one.
@@ -345,6 +350,7 @@ class Plan(Aggregate):
         came_in_during: str | None = None,
         came_in_under: ProcessTemplate | None = None,
         late: bool = False,
+        origin: TextRef | None = None,
     ) -> int:
         """Record a stakeholder's reaction to a version; returns its number.
 
@@ -366,7 +372,12 @@ class Plan(Aggregate):
 
         ``late``: a letter or e-mail that came in after the reaction period in
         force then closed, recorded as received late (as a response report lists
-        such reactions) instead of refused: it needs no answer."""
+        such reactions) instead of refused: it needs no answer.
+
+        ``origin``: the comment on a participation platform the reaction is
+        imported from, as a text (``decidim:19736``). The plan holds only its
+        reference and commitment, so it cannot tell one comment from another: the
+        application checks that each is recorded once, from the texts kept."""
         self._require_own(initiative)
         initiative.require_open()
         rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
@@ -455,6 +466,7 @@ class Plan(Aggregate):
                 channel=channel,
                 section=section,
                 given_at=given_at,
+                origin=origin,
             )
             return number
         rules.a_late_reaction_is_refused.check(
@@ -474,6 +486,7 @@ class Plan(Aggregate):
             section=section,
             meeting=meeting,
             given_at=given_at,
+            origin=origin,
         )
         return number
 
@@ -568,6 +581,7 @@ class Plan(Aggregate):
         section: TextRef | None,
         meeting: int | None,
         given_at: datetime | None = None,
+        origin: TextRef | None = None,
     ) -> None:
         self.reactions[reaction] = self._reaction_of(
             actor=actor,
@@ -580,6 +594,7 @@ class Plan(Aggregate):
             section=section,
             meeting=meeting,
             given_at=given_at,
+            origin=origin,
         )
 
     def _reaction_of(
@@ -595,6 +610,7 @@ class Plan(Aggregate):
         section: TextRef | None,
         meeting: int | None,
         given_at: datetime | None,
+        origin: TextRef | None = None,
     ) -> Reaction:
         return Reaction(
             number=reaction,
@@ -609,6 +625,7 @@ class Plan(Aggregate):
             latest_then=self.latest_version_at(given_at),
             after_final=self.is_finalised,
             given_at=given_at,
+            origin=origin,
         )
 
     @event("ReactionReceivedLate")
@@ -624,6 +641,7 @@ class Plan(Aggregate):
         channel: Channel,
         section: TextRef | None,
         given_at: datetime | None,
+        origin: TextRef | None = None,
     ) -> None:
         received = self._reaction_of(
             actor=actor,
@@ -636,6 +654,7 @@ class Plan(Aggregate):
             section=section,
             meeting=None,
             given_at=given_at,
+            origin=origin,
         )
         received.late = True
         self.reactions[reaction] = received

@@ -87,11 +87,15 @@ PERMITTED_WITH: dict[str, tuple[str, str]] = {
         "inform_council",
         "withdraw an informing of the council",
     ),
+    "import_decidim_comments": (
+        "react_to_plan",
+        "import a participation platform's comments as reactions",
+    ),
 }
 """Commands a template does not name: a phase permits each where it permits
 another (whoever may hold meetings in a phase may correct them there, whoever may
 inform the council may correct the record of an informing, and withdraw one
-recorded by mistake), and a refusal says it in its own words. So the built-in templates, pinned by their
+recorded by mistake, whoever may react may import a platform's comments), and a refusal says it in its own words. So the built-in templates, pinned by their
 content hash, need no new version for them."""
 
 SOCIETY_FIRST: frozenset[str] = frozenset(

@@ -744,6 +744,11 @@ def _reaction_added(d: Document, e: Any, at: str) -> None:
     given_at = getattr(e, "given_at", None)  # absent in events from before it
     if given_at is not None:  # from a meeting, or when a letter or e-mail came in
         _plan(d, e)["reactions"][str(e.reaction)]["given_at"] = given_at.isoformat()
+    origin = getattr(e, "origin", None)  # absent in events from before it
+    if origin is not None:  # imported from a participation platform's comment
+        # The id of the text that names the comment (decidim:19736), erased with
+        # the texts of whoever posted it.
+        _plan(d, e)["reactions"][str(e.reaction)]["origin"] = _text(origin)
 
 
 def awaits_answer(reaction: dict[str, Any]) -> bool:

@@ -46,6 +46,7 @@ def test_the_walk_finds_every_group_and_the_commands_in_them() -> None:
         "samenspraak audit",
         "samenspraak template",
         "samenspraak implementation",
+        "samenspraak import",
     }
     assert {
         "samenspraak demo",

@@ -7,6 +7,7 @@ withdrawn; only then is the plan finalised.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 
 import pytest
@@ -1070,3 +1071,46 @@ def test_a_stakeholder_who_left_cannot_withdraw_their_reaction(
         actor="facilitator", initiative=city_centre, reaction=1
     )
     assert reacted_plan.reactions[1].withdrawn
+
+
+# --- Comments imported from a participation platform ---------------------------------
+
+
+def test_a_platform_comment_is_recorded_with_only_a_commitment_to_where_it_came_from(
+    city_centre, traffic_plan, text
+):
+    """A comment posted on the municipality's participation platform, imported as
+    an online reaction: the reaction refers to a text that names the platform's
+    comment, as it does to its own text, so that the link can be erased with it;
+    the plan knows no more of it than that reference and commitment."""
+    origin = text("decidim:19736")
+    number = traffic_plan.add_reaction(
+        actor="facilitator",
+        initiative=city_centre,
+        stakeholder="resident-havenkwartier",
+        version=1,
+        stance=Stance.OBJECTION,
+        text=text("a comment on the platform: keep the quay open"),
+        channel=Channel.ONLINE,
+        origin=origin,
+    )
+
+    [added] = traffic_plan.collect_events()
+    assert (type(added).__name__, added.origin) == ("ReactionAdded", origin)
+    assert traffic_plan.reactions[number].origin == origin
+
+
+def test_a_reaction_recorded_before_platform_comments_were_kept_replays_without_one(
+    city_centre, traffic_plan, text
+):
+    """An event stored before the field existed has no ``origin``: it replays as a
+    reaction recorded here."""
+    before = copy.deepcopy(traffic_plan)
+    react(traffic_plan, city_centre, text, "resident-havenkwartier", Stance.CONCERN)
+    [added] = traffic_plan.collect_events()
+    stored = object.__new__(type(added))
+    stored.__dict__.update({k: v for k, v in added.__dict__.items() if k != "origin"})
+
+    replayed = stored.mutate(before)
+
+    assert replayed.reactions[1].origin is None

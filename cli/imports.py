@@ -1,0 +1,186 @@
+"""``samenspraak import``: bring what people said on a participation platform into
+the record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from samenspraak.application.errors import InvalidInput
+from samenspraak.application.files import reason_of
+from samenspraak.application.views import CommentsImport
+from samenspraak.cli.common import (
+    REFERENCE,
+    Context,
+    OnceGroup,
+    choices_of,
+    done,
+    json_option,
+    pass_context,
+)
+from samenspraak.cli.render import emit_json, table
+from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.rules import counted
+from samenspraak.domain.values import Stance
+
+
+@click.group("import", cls=OnceGroup)
+def import_group() -> None:
+    """Import what people said on a participation platform (Decidim)."""
+
+
+@import_group.command("decidim-comments")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
+@click.option(
+    "--version", "version", metavar="N", required=True, help="The version reacted to."
+)
+@click.option(
+    "--on",
+    "on",
+    metavar="TYPE:ID",
+    multiple=True,
+    help="Only the comments on this thing (and the replies to them), like "
+    "Decidim::Meetings::Meeting:905; repeat for more (default: every comment).",
+)
+@click.option(
+    "--neutral",
+    type=choices_of(Stance),
+    default=Stance.SUGGESTION.value,
+    show_default=True,
+    help="The stance of a comment neither in favour nor against (alignment 0).",
+)
+@click.option(
+    "--late",
+    is_flag=True,
+    help="Record comments posted after the reaction period closed as received late "
+    "(they need no answer), instead of refusing the import.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Say what would be recorded; record nothing."
+)
+@json_option
+@pass_context
+def import_decidim_comments(
+    obj: Context,
+    initiative_ref: str,
+    plan_ref: str,
+    file: Path,
+    version: str,
+    on: tuple[str, ...],
+    neutral: str,
+    late: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import the comments of a Decidim open-data export as reactions to a version.
+
+    FILE is the comments file of the export (…_comments.csv). Each comment becomes
+    an online reaction that counts from when it was posted: alignment 1 is
+    support, -1 an objection, 0 the --neutral stance. Its author becomes the
+    stakeholder decidim-<author id> (a resident), or, posted for a user group,
+    decidim-group-<group id> (an institution), and joins the initiative if they
+    had not; their name goes to the directory only. Comments imported before are
+    not recorded again; one whose origin was erased with its author's texts is
+    not recognised, and is recorded again (leave an erased author's rows out). If
+    one comment cannot be recorded, none is. Prints the comments recorded
+    (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator import decidim-comments city-centre \\
+        traffic-plan meeting_comments.csv --version 1 \\
+        --on Decidim::Meetings::Meeting:905 --dry-run
+    """
+    try:
+        export = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        msg = f"Cannot read {file}: it is not UTF-8 text, so not a Decidim export."
+        raise click.UsageError(msg) from None
+    except OSError as error:
+        msg = f"Cannot read {file}: {reason_of(error)}."
+        raise click.UsageError(msg) from None
+    try:
+        result = obj.app(write=True).import_decidim_comments(
+            {
+                "actor": obj.who(),
+                "initiative": initiative_ref,
+                "plan": plan_ref,
+                "version": version,
+                "export": export,
+                "on": list(on),
+                "neutral": neutral,
+                "late": late,
+                "dry_run": dry_run,
+            }
+        )
+    except InvalidInput as error:
+        field, sep, problem = str(error).partition(": ")
+        if sep and field == "export":
+            raise InvalidInput(f"{file}: {problem}") from None
+        if sep and field.split(".")[0] == "on":
+            raise InvalidInput(f"--on: {problem}") from None
+        raise
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(
+            table(
+                ["line", "comment", "#", "stakeholder", "stance", "posted", "late"],
+                [
+                    [
+                        r.line,
+                        r.comment,
+                        r.reaction,
+                        r.stakeholder,
+                        r.stance,
+                        to_the_second(r.received_at),
+                        "late" if r.late else "",
+                    ]
+                    for r in result.recorded
+                ],
+            )
+        )
+    done(_summary(result, plan_ref))
+
+
+def _summary(result: CommentsImport, plan_ref: str) -> str:
+    """``Recorded 3 comments as reactions on traffic-plan; 1 comment was already
+    there; skipped 2 (not on what was chosen: 2). 2 stakeholders joined the
+    initiative (2 new in the directory).``"""
+    recorded, dry = result.recorded, result.dry_run
+    said = f"{'Would record' if dry else 'Recorded'} "
+    said += (
+        f"{counted(len(recorded), 'comment', 'comments')} as reactions on {plan_ref}"
+    )
+    late = sum(r.late for r in recorded)
+    if late:
+        said += f" ({late} received late)"
+    if result.already:
+        said += f"; {counted(result.already, 'comment was', 'comments were')} "
+        said += "already there"
+    if result.skipped:
+        why = ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items())
+        said += f"; skipped {sum(result.skipped.values())} ({why})"
+    if result.joined:
+        said += (
+            f". {counted(len(result.joined), 'stakeholder', 'stakeholders')} "
+            f"{'would join' if dry else 'joined'} the initiative "
+            f"({result.registered} new in the directory)"
+        )
+    said += "."
+    if result.origins_erased and recorded:
+        erased = counted(
+            result.origins_erased,
+            f"reaction of {plan_ref} was imported from a comment",
+            f"reactions of {plan_ref} were imported from comments",
+        )
+        said += (
+            f" {erased} whose origin was erased since, with the texts of whoever "
+            "posted it: such a comment is not recognised any more, so one still in "
+            f"the file {'would be' if dry else 'was'} recorded again as new."
+        )
+    return said
