@@ -1114,6 +1114,13 @@ class Samenspraak(Application[UUID]):
                 "the engine."
             )
         cause = error.__cause__ or error.__context__
+        if getattr(cause, "sqlstate", None) == "42P01" and COMMANDS_TABLE in said:
+            return StorageError(  # a record made by an earlier version
+                f"The table {COMMANDS_TABLE}, which keeps the ids of commands, is "
+                "missing, and this database user may not create it: have someone "
+                "who may create the record's tables open it once with this version "
+                "of samenspraak, or give the command without a command_id."
+            )
         if getattr(cause, "sqlstate", None) == "42501":  # PostgreSQL: not allowed
             detail = str(cause).strip().rstrip(".")
             return StorageError(
