@@ -2,6 +2,7 @@
 
 from samenspraak.application.app import Samenspraak
 from samenspraak.application.errors import (
+    AlreadyRecorded,
     Conflict,
     InvalidInput,
     NotAllowed,
@@ -11,6 +12,7 @@ from samenspraak.application.errors import (
 )
 
 __all__ = [
+    "AlreadyRecorded",
     "Conflict",
     "InvalidInput",
     "NotAllowed",

@@ -73,6 +73,7 @@ from samenspraak.application.config import (
     what_the_file_holds,
 )
 from samenspraak.application.errors import (
+    AlreadyRecorded,
     Conflict,
     InvalidInput,
     NotAllowed,
@@ -89,8 +90,10 @@ from samenspraak.application.integrity import (
     commitment,
 )
 from samenspraak.application.persistence import (
+    COMMANDS_TABLE,
     ERASED_PREFIX,
     ActorWasErased,
+    CommandGiven,
     DirectoryCorrection,
     ErasureJob,
     NothingSince,
@@ -99,6 +102,7 @@ from samenspraak.application.persistence import (
     TextRow,
     TextStoreRecorder,
     Unchanged,
+    given_again,
     identity_body,
 )
 from samenspraak.application.turns import (
@@ -222,6 +226,16 @@ not lose again to the writers that keep coming."""
 
 _ACTING: ContextVar[str | None] = ContextVar("samenspraak_acting", default=None)
 """The stakeholder giving the command being run, for :meth:`Samenspraak.save`."""
+
+_GIVEN: ContextVar[tuple[str, str] | None] = ContextVar(
+    "samenspraak_given", default=None
+)
+"""The id and use case of the command being run, when its caller gave it an id:
+:meth:`Samenspraak.save` records them in the transaction that saves it."""
+
+_SAVED: ContextVar[bool] = ContextVar("samenspraak_saved", default=False)
+"""Whether the try being run has saved its command with its id (a command saves
+once; an id is recorded with the one save it makes)."""
 
 _READ: ContextVar[dict[UUID, int] | None] = ContextVar("samenspraak_read", default=None)
 """The aggregates the command being run has read, by id, at the version it read:
@@ -904,7 +918,7 @@ class Samenspraak(Application[UUID]):
             opening.lock()
             tables = record_tables()
             if not opening.may_create(tables) and opening.holds_all_of(
-                [t for t in tables if t != VERSIONS_TABLE]
+                [t for t in tables if t not in (VERSIONS_TABLE, COMMANDS_TABLE)]
             ):
                 # A user who may only use the tables opens a record that has them
                 # (a record of an earlier release lacks the table of the views'
@@ -951,16 +965,51 @@ class Samenspraak(Application[UUID]):
 
     # --- Plumbing --------------------------------------------------------------------
 
-    def _run(self, use_case: Callable[[], R], *, rebuilding: bool = False) -> R:
+    def _run(
+        self,
+        use_case: Callable[[], R],
+        *,
+        rebuilding: bool = False,
+        command: c.Command | None = None,
+        named: str = "",
+    ) -> R:
         """Run a use case: translate refusals, retry when another writer won. Use
-        cases read the views while no rebuild empties them (a rebuild runs alone)."""
+        cases read the views while no rebuild empties them (a rebuild runs alone).
+        A ``command`` given with an id (the use case ``named``) is recorded with
+        it, once (see :meth:`_once`)."""
         with (
             self._a_call(),
             self.views_in_use.rebuilding()
             if rebuilding
             else self.views_in_use.reading(),
         ):
+            if command is None or command.command_id is None:
+                return self._attempts(use_case)
+            return self._once(use_case, CommandGiven(command.command_id, named, ""))
+
+    def _once(self, use_case: Callable[[], R], given: CommandGiven) -> R:
+        """A command given with an id: refused when a command was recorded with
+        that id already, before it is run (a retry of a command that was recorded
+        gets that answer, not what the rules say about doing it twice), and again
+        in the transaction that saves it (two given at the same moment: one is
+        recorded). One the rules refused while another with its id was recorded
+        is told that instead."""
+        found = self._attempts(lambda: self.store.select_command(given.id))
+        if found is not None:
+            raise given_again(given, found)
+        token, saved = _GIVEN.set((given.id, given.use_case)), _SAVED.set(False)
+        try:
             return self._attempts(use_case)
+        except (NotAllowed, NotFound, Conflict, InvalidInput) as refusal:
+            if isinstance(refusal, AlreadyRecorded):
+                raise
+            found = self._attempts(lambda: self.store.select_command(given.id))
+            if found is not None:
+                raise given_again(given, found) from None
+            raise
+        finally:
+            _GIVEN.reset(token)
+            _SAVED.reset(saved)
 
     @contextmanager
     def _a_call(self) -> Iterator[None]:
@@ -986,6 +1035,7 @@ class Samenspraak(Application[UUID]):
         for attempt in range(1, RETRIES + 1):
             self._refuse_when_closed()  # (a command that collided, closed meanwhile)
             token, read = _ACTING.set(None), _READ.set({})
+            saved = _SAVED.set(False)
             try:
                 return self._try(use_case, alone=attempt >= ALONE_FROM)
             except RuleViolation as violation:
@@ -1029,6 +1079,7 @@ class Samenspraak(Application[UUID]):
             finally:
                 _ACTING.reset(token)
                 _READ.reset(read)
+                _SAVED.reset(saved)
         raise AssertionError  # pragma: no cover (the loop returns or raises)
 
     def _try(self, use_case: Callable[[], R], *, alone: bool) -> R:
@@ -1076,6 +1127,13 @@ class Samenspraak(Application[UUID]):
                 "the engine."
             )
         cause = error.__cause__ or error.__context__
+        if getattr(cause, "sqlstate", None) == "42P01" and COMMANDS_TABLE in said:
+            return StorageError(  # a record made by an earlier version
+                f"The table {COMMANDS_TABLE}, which keeps the ids of commands, is "
+                "missing, and this database user may not create it: have someone "
+                "who may create the record's tables open it once with this version "
+                "of samenspraak, or give the command without a command_id."
+            )
         if getattr(cause, "sqlstate", None) == "42501":  # PostgreSQL: not allowed
             detail = str(cause).strip().rstrip(".")
             return StorageError(
@@ -1136,10 +1194,18 @@ class Samenspraak(Application[UUID]):
         aggregate the command read and does not save is as it read it (the
         aggregates it saves, the library checks itself). A command whose instance
         is being closed saves nothing."""
+        from samenspraak.domain import clock  # noqa: PLC0415
+
         self._refuse_when_closed()
         acting = _ACTING.get()
         if acting is not None:
             kwargs.setdefault("acting", acting)
+        given = _GIVEN.get()
+        if given is not None:
+            if _SAVED.get():  # pragma: no cover (every command saves once)
+                msg = "A command given with an id saves once."
+                raise AssertionError(msg)
+            kwargs.setdefault("command", CommandGiven(*given, utc(clock.now())))
         read = _READ.get()
         if read:
             saved = [o for o in objs if isinstance(o, Aggregate)]
@@ -1157,6 +1223,8 @@ class Samenspraak(Application[UUID]):
             if deadline is not None:  # PostgreSQL's share, in the save's transaction
                 kwargs.setdefault("share_turn", deadline)
             recordings = super().save(*objs, **kwargs)
+        if given is not None:
+            _SAVED.set(True)
         self.store.release_when_pending()
         return recordings
 
@@ -1491,7 +1559,7 @@ class Samenspraak(Application[UUID]):
             self.save(stakeholders=[row])
             return row.id
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="register_stakeholder")
 
     def erase_stakeholder(
         self, command: c.EraseStakeholder | Mapping[str, Any]
@@ -1585,7 +1653,7 @@ class Samenspraak(Application[UUID]):
                 left=[d["slug"] for d in taking_part],
             )
 
-        done = self._run(run)
+        done = self._run(run, command=cmd, named="erase_stakeholder")
         # What it overwrote leaves the database's files too, not only its rows.
         if not self.store.release_what_was_erased():
             return done.model_copy(update={"released": False})
@@ -1802,7 +1870,7 @@ class Samenspraak(Application[UUID]):
                 initiatives=[i.slug for i in initiatives],
             )
 
-        done = self._run(run)
+        done = self._run(run, command=cmd, named="correct_stakeholder")
         # What it overwrote leaves the database's files too, not only its rows.
         if not self.store.release_what_was_erased():
             return done.model_copy(update={"released": False})
@@ -1868,7 +1936,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts, sealed_identities=texts.identities)
             return initiative.id
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="start_initiative")
 
     def join_initiative(self, command: c.JoinInitiative | Mapping[str, Any]) -> None:
         """A stakeholder joins (or is added by the facilitator) with their kind."""
@@ -1896,7 +1964,7 @@ class Samenspraak(Application[UUID]):
                 acting=[actor, stakeholder],
             )
 
-        self._run(run)
+        self._run(run, command=cmd, named="join_initiative")
 
     def leave_initiative(self, command: c.LeaveInitiative | Mapping[str, Any]) -> None:
         cmd = parse(c.LeaveInitiative, command)
@@ -1909,7 +1977,7 @@ class Samenspraak(Application[UUID]):
             initiative.leave(actor=actor, stakeholder=stakeholder)
             self.save(initiative)
 
-        self._run(run)
+        self._run(run, command=cmd, named="leave_initiative")
 
     def form_group(self, command: c.FormGroup | Mapping[str, Any]) -> None:
         """Form a steering group (regiegroep) or a working group (werkgroep)."""
@@ -1929,7 +1997,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="form_group")
 
     def add_member(self, command: c.AddMember | Mapping[str, Any]) -> None:
         cmd = parse(c.AddMember, command)
@@ -1945,7 +2013,7 @@ class Samenspraak(Application[UUID]):
                 )
             self.save(initiative)
 
-        self._run(run)
+        self._run(run, command=cmd, named="add_member")
 
     def remove_member(self, command: c.RemoveMember | Mapping[str, Any]) -> None:
         cmd = parse(c.RemoveMember, command)
@@ -1961,7 +2029,7 @@ class Samenspraak(Application[UUID]):
                 )
             self.save(initiative)
 
-        self._run(run)
+        self._run(run, command=cmd, named="remove_member")
 
     def announce(self, command: c.Announce | Mapping[str, Any]) -> int:
         """Record how the process was announced and who was invited (the
@@ -1982,7 +2050,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts)
             return number
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="announce")
 
     def record_intervention(
         self, command: c.RecordIntervention | Mapping[str, Any]
@@ -2013,7 +2081,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts)
             return number
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="record_intervention")
 
     def hold_meeting(self, command: c.HoldMeeting | Mapping[str, Any]) -> int:
         """Record a meeting that was held; returns its number."""
@@ -2035,7 +2103,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts)
             return number
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="hold_meeting")
 
     def correct_meeting(
         self, command: c.CorrectMeeting | Mapping[str, Any]
@@ -2075,7 +2143,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts, nothing_since=read)
             return corrected
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="correct_meeting")
 
     def _reactions_from_meeting(
         self, initiative: Initiative, meeting: int, *, moved: bool
@@ -2129,7 +2197,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts, nothing_since=read)
             return len(initiative.council_informings)
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="inform_council")
 
     def correct_council_informing(
         self, command: c.CorrectCouncilInforming | Mapping[str, Any]
@@ -2167,7 +2235,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts)
             return corrected
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="correct_council_informing")
 
     def withdraw_council_informing(
         self, command: c.WithdrawCouncilInforming | Mapping[str, Any]
@@ -2194,7 +2262,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="withdraw_council_informing")
 
     def _corrected_texts(
         self, texts: _Pending, recorded: Iterable[TextRef]
@@ -2232,7 +2300,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts)
             return number
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="record_council_framework")
 
     def correct_council_framework(
         self, command: c.CorrectCouncilFramework | Mapping[str, Any]
@@ -2268,7 +2336,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, texts=texts.texts)
             return corrected
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="correct_council_framework")
 
     def record_council_follow_up(
         self, command: c.RecordCouncilFollowUp | Mapping[str, Any]
@@ -2290,7 +2358,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="record_council_follow_up")
 
     def advance_phase(self, command: c.AdvancePhase | Mapping[str, Any]) -> str:
         """Move the initiative to its next phase; returns the phase's name."""
@@ -2306,7 +2374,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative, nothing_since=read)
             return phase
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="advance_phase")
 
     def migrate_template(self, command: c.MigrateTemplate | Mapping[str, Any]) -> str:
         """Move a running initiative to another installed template (or version), in
@@ -2322,7 +2390,7 @@ class Samenspraak(Application[UUID]):
             self.save(initiative)
             return process.content_hash
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="migrate_template")
 
     def allocate_budget(self, command: c.AllocateBudget | Mapping[str, Any]) -> None:
         """Allocate part of the budget, following from a decision point's outcome."""
@@ -2342,7 +2410,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="allocate_budget")
 
     def add_implementation_action(
         self, command: c.AddImplementationAction | Mapping[str, Any]
@@ -2371,7 +2439,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="add_implementation_action")
 
     def record_progress(self, command: c.RecordProgress | Mapping[str, Any]) -> None:
         """Record how far an implementation action is, with the milestone reached;
@@ -2395,7 +2463,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="record_progress")
 
     def change_implementation_status(
         self, command: c.ChangeImplementationStatus | Mapping[str, Any]
@@ -2421,7 +2489,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(initiative, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="change_implementation_status")
 
     def close_initiative(
         self, command: c.CloseInitiative | Mapping[str, Any]
@@ -2449,7 +2517,7 @@ class Samenspraak(Application[UUID]):
                 unanswered=facts.unanswered_reactions,
             )
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="close_initiative")
 
     # --- Plans -----------------------------------------------------------------------
 
@@ -2475,7 +2543,7 @@ class Samenspraak(Application[UUID]):
             self.save(plan, texts=texts.texts)
             return plan.id
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="create_plan")
 
     def propose_draft(self, command: c.ProposeDraft | Mapping[str, Any]) -> int:
         """Propose the next draft version of a plan; returns its number."""
@@ -2499,7 +2567,7 @@ class Samenspraak(Application[UUID]):
             self.save(plan, texts=texts.texts)
             return version
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="propose_draft")
 
     def react_to_plan(self, command: c.AddReaction | Mapping[str, Any]) -> int:
         """Add a reaction to a version of a plan; returns the reaction's number."""
@@ -2551,7 +2619,7 @@ class Samenspraak(Application[UUID]):
             self.save(plan, texts=texts.texts)
             return number
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="react_to_plan")
 
     def import_decidim_comments(
         self, command: c.ImportDecidimComments | Mapping[str, Any]
@@ -2752,7 +2820,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(plan, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="adopt_change")
 
     def defend_position(self, command: c.DefendPosition | Mapping[str, Any]) -> None:
         """Answer reactions with reasoning; the plan stays as it is."""
@@ -2773,7 +2841,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(plan, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="defend_position")
 
     def note_support(self, command: c.NoteSupport | Mapping[str, Any]) -> None:
         """Acknowledge reactions of support: nothing to change."""
@@ -2790,7 +2858,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(plan)
 
-        self._run(run)
+        self._run(run, command=cmd, named="note_support")
 
     def withdraw_reaction(
         self, command: c.WithdrawReaction | Mapping[str, Any]
@@ -2808,7 +2876,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(plan)
 
-        self._run(run)
+        self._run(run, command=cmd, named="withdraw_reaction")
 
     def finalise_plan(self, command: c.FinalisePlan | Mapping[str, Any]) -> int:
         """Finalise a plan once every reaction is answered; returns the version."""
@@ -2827,7 +2895,7 @@ class Samenspraak(Application[UUID]):
             self.save(plan)
             return version
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="finalise_plan")
 
     # --- Decision points -------------------------------------------------------------
 
@@ -2865,7 +2933,7 @@ class Samenspraak(Application[UUID]):
             self.save(decision, texts=texts.texts)
             return decision.id
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="put_decision_point")
 
     def take_position(self, command: c.TakePosition | Mapping[str, Any]) -> None:
         """The actor takes (or changes) their position on an open decision point."""
@@ -2887,7 +2955,7 @@ class Samenspraak(Application[UUID]):
             )
             self.save(decision, texts=texts.texts)
 
-        self._run(run)
+        self._run(run, command=cmd, named="take_position")
 
     def decide(self, command: c.DecideDecisionPoint | Mapping[str, Any]) -> str | None:
         """Apply the decision point's rule; returns the outcome (None: no decision)."""
@@ -2907,7 +2975,7 @@ class Samenspraak(Application[UUID]):
             self.save(decision)
             return outcome
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="decide")
 
     def withdraw_decision_point(
         self, command: c.WithdrawDecisionPoint | Mapping[str, Any]
@@ -2922,7 +2990,7 @@ class Samenspraak(Application[UUID]):
             decision.withdraw(actor=actor, initiative=initiative)
             self.save(decision)
 
-        self._run(run)
+        self._run(run, command=cmd, named="withdraw_decision_point")
 
     # --- Deadlines -------------------------------------------------------------------
     #
@@ -2965,7 +3033,7 @@ class Samenspraak(Application[UUID]):
             self.save(plan)
             return closes_at
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="open_reaction_period")
 
     def tick(self) -> list[v.ClosedDeadline]:
         """Close everything whose deadline has passed by now, in deadline order (ties

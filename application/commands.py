@@ -12,6 +12,7 @@ import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
+from uuid import UUID
 
 from pydantic import (
     AfterValidator,
@@ -312,6 +313,31 @@ Reactions = Annotated[
 """The numbers of the reactions an answer is for, each once."""
 
 
+COMMAND_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+COMMAND_ID_MESSAGE = (
+    "must be 1 to 64 letters, digits, dots, dashes, underscores and colons, "
+    "starting with a letter or digit, like a UUID"
+)
+
+
+def _a_command_id(value: Any) -> Any:
+    """A UUID, or text in the form of :data:`COMMAND_ID_PATTERN` (spaces around it
+    do not count; a letter's case does: an id is kept as given)."""
+    if isinstance(value, UUID):
+        return str(value)
+    if not isinstance(value, str) or not re.fullmatch(
+        COMMAND_ID_PATTERN, value.strip()
+    ):
+        raise ValueError(COMMAND_ID_MESSAGE)
+    return value.strip()
+
+
+CommandId = Annotated[str, BeforeValidator(_a_command_id)]
+"""The id a caller gives a command so that giving it again (a retry after a
+timeout or a lost connection) does not record it twice: a UUID, or up to 64
+letters, digits and ``._:-``. It is kept in a table beside the events, not in them."""
+
+
 class Command(BaseModel):
     # A command made with model_copy(update=...) or model_construct() skipped its
     # checks: every command is checked again when it is given.
@@ -320,6 +346,10 @@ class Command(BaseModel):
     )
 
     actor: Ref
+    command_id: CommandId | None = None
+    """Chosen by the caller, once per command it means to record once: given
+    again with the same id, the command is not recorded again
+    (:class:`~samenspraak.application.errors.AlreadyRecorded`)."""
 
 
 class RegisterStakeholder(Command):

@@ -18,6 +18,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -29,12 +30,21 @@ from eventsourcing.sqlite import (
     SQLiteDatastore,
 )
 
-from samenspraak.application.errors import StorageError
+from samenspraak.application.errors import (
+    AlreadyRecorded,
+    InvalidInput,
+    SamenspraakError,
+    StorageError,
+)
+from samenspraak.domain.clock import to_the_second
 
 TEXTS_TABLE = "samenspraak_texts"
 STRETCH_FROM = 64
 """From this many texts asked for at once, SQLite reads them as a stretch."""
 STAKEHOLDERS_TABLE = "samenspraak_stakeholders"
+COMMANDS_TABLE = "samenspraak_commands"
+"""The ids callers gave the commands recorded: operational, beside the record and
+not part of it (not chained, exported or replayed)."""
 
 
 ERASED_PREFIX = "erased-"
@@ -126,6 +136,62 @@ class Unchanged:
 
 
 @dataclass(frozen=True)
+class CommandGiven:
+    """A command given with an id of its caller's (``command_id``): the id, the use
+    case and when, written in the transaction that saves the command, once."""
+
+    id: str
+    use_case: str
+    at: str
+
+
+@dataclass(frozen=True)
+class CommandRow:
+    """A command recorded with an id: the use case, when, and the log position of
+    its first event (None when it recorded none, such as a registration, which
+    writes the directory only)."""
+
+    id: str
+    use_case: str
+    recorded_at: str
+    position: int | None
+
+
+def given_again(given: CommandGiven, row: CommandRow) -> SamenspraakError:
+    """The refusal of a command given with the id of one recorded: the same use
+    case was recorded already (:class:`AlreadyRecorded`); another is a mistake of
+    the caller's, who gave one id to two commands (:class:`InvalidInput`)."""
+    at = datetime.fromisoformat(row.recorded_at)
+    when = to_the_second(at.replace(microsecond=0))
+    if row.use_case != given.use_case:
+        msg = (
+            f"command_id: {given.id} is the id of another command, recorded by "
+            f"{row.use_case} at {when}; give {given.use_case} an id of its own."
+        )
+        return InvalidInput(msg)
+    what = (
+        "writing no event"
+        if row.position is None
+        else f"with its first event at position {row.position}"
+    )
+    msg = (
+        f"The command {given.id} ({row.use_case}) was recorded already, at {when}, "
+        f"{what}; it is not recorded again."
+    )
+    return AlreadyRecorded(msg, given.id, row.use_case, at, row.position)
+
+
+def _command_row(row: Any) -> CommandRow:
+    position = row["position"]
+    return CommandRow(
+        str(row["id"]),
+        str(row["use_case"]),
+        str(row["recorded_at"]),
+        None if position is None else int(position),
+    )
+
+
+@dataclass(frozen=True)
 class StakeholderRow:
     """A stakeholder in the directory: a pseudonymous id and personal data."""
 
@@ -149,6 +215,46 @@ class TextStoreRecorder:
     p = "?"
     texts_table = TEXTS_TABLE
     stakeholders_table = STAKEHOLDERS_TABLE
+    commands_table = COMMANDS_TABLE
+
+    def select_command(self, command_id: str) -> CommandRow | None:
+        """The command recorded with this id of its caller's, if any."""
+        rows = self._read(
+            f"SELECT id, use_case, recorded_at, position FROM {self.commands_table}"
+            f" WHERE id = {self.p}",
+            [command_id],
+        )
+        return _command_row(rows[0]) if rows else None
+
+    def _claim_command(self, c: _Cursor, given: CommandGiven | None) -> None:
+        """Inside the transaction that saves a command given with an id, before
+        anything is written and once no other writer can write (SQLite's write
+        lock): no command was recorded with that id. If one was, the command is
+        refused (:func:`given_again`), not run again as after a collision."""
+        if given is None:
+            return
+        c.execute(
+            f"SELECT id, use_case, recorded_at, position FROM {self.commands_table}"
+            f" WHERE id = {self.p}",
+            [given.id],
+        )
+        rows = c.fetchall()
+        if rows:
+            raise given_again(given, _command_row(rows[0]))
+
+    def _note_command(
+        self, c: _Cursor, given: CommandGiven | None, positions: Sequence[int] | None
+    ) -> None:
+        """In the same transaction, once its events are written: the command's
+        id, use case, when, and the position of its first event."""
+        if given is None:
+            return
+        p = self.p
+        c.execute(
+            f"INSERT INTO {self.commands_table} (id, use_case, recorded_at, position)"
+            f" VALUES ({p}, {p}, {p}, {p})",
+            [given.id, given.use_case, given.at, min(positions) if positions else None],
+        )
 
     def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -545,7 +651,9 @@ class TextStoreRecorder:
         raise NotImplementedError
 
 
-def create_statements(texts: str, stakeholders: str) -> list[str]:
+def create_statements(
+    texts: str, stakeholders: str, commands: str = COMMANDS_TABLE
+) -> list[str]:
     return [
         f"CREATE TABLE IF NOT EXISTS {texts} ("
         "id TEXT PRIMARY KEY, "
@@ -560,6 +668,11 @@ def create_statements(texts: str, stakeholders: str) -> list[str]:
         "name TEXT, "
         "contact TEXT, "
         "erased_at TEXT)",
+        f"CREATE TABLE IF NOT EXISTS {commands} ("
+        "id TEXT PRIMARY KEY, "
+        "use_case TEXT NOT NULL, "
+        "recorded_at TEXT NOT NULL, "
+        "position BIGINT)",
     ]
 
 
@@ -693,6 +806,8 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         self._write_first(c)  # from here on, no other writer
+        given = kwargs.get("command")
+        self._claim_command(c, given)
         self._refuse_what_came_since(c, kwargs.get("nothing_since"))
         self._write_directory_first(c, kwargs)
         self._refuse_what_changed_since_read(c, kwargs.get("unchanged"))
@@ -700,6 +815,7 @@ class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
         self._write_rows(c, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
         if kwargs.get("erasure") is not None:
             self._erase_rows(c, kwargs["erasure"])
+        self._note_command(c, given, notification_ids)
         return notification_ids
 
     def write_a_new_record(

@@ -11,16 +11,21 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
 from samenspraak.application.errors import StorageError
 from samenspraak.application.persistence import (
+    COMMANDS_TABLE,
     STAKEHOLDERS_TABLE,
     TEXTS_TABLE,
+    CommandGiven,
     TextStoreRecorder,
+    _command_row,
+    _Cursor,
     create_statements,
+    given_again,
 )
 from samenspraak.application.turns import share_in_transaction
 from samenspraak.projections.postgres import view_tables
@@ -42,7 +47,10 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         schema = self.datastore.schema
         self.texts_table = f"{schema}.{TEXTS_TABLE}"
         self.stakeholders_table = f"{schema}.{STAKEHOLDERS_TABLE}"
-        for statement in create_statements(self.texts_table, self.stakeholders_table):
+        self.commands_table = f"{schema}.{COMMANDS_TABLE}"
+        for statement in create_statements(
+            self.texts_table, self.stakeholders_table, self.commands_table
+        ):
             self.sql_create_statements.append(SQL(statement).format())
 
     @property
@@ -71,6 +79,9 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             share_in_transaction(
                 curs, self.datastore.schema, deadline, self.datastore.lock_timeout
             )
+        # Then the command's id, holding only the turn's share: a command given
+        # with the same id at the same moment waits here for this one to end.
+        self._claim_command(curs, kwargs.get("command"))
         self._write_directory_first(curs, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)
         self._write_rows(curs, kwargs.get("texts", ()), kwargs.get("stakeholders", ()))
@@ -87,6 +98,46 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             self._lock_table(curs)
             self._refuse_what_came_since(curs, since)
             self._refuse_what_changed_since_read(curs, read)
+
+    def _claim_command(self, c: _Cursor, given: CommandGiven | None) -> None:
+        """The command's row, written first (its position comes once its events
+        are written: :meth:`_fetch_ids_after_insert_events`). Another transaction
+        that wrote the same id and has not ended yet is waited for: when it is
+        committed, nothing is written here and this command is refused
+        (:func:`given_again`); when it is rolled back, this one writes the id. A
+        duplicate id thus never raises the IntegrityError of a collision, which
+        would run the command again."""
+        if given is None:
+            return
+        c.execute(
+            f"INSERT INTO {self.commands_table} (id, use_case, recorded_at) "
+            "VALUES (%s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id",
+            [given.id, given.use_case, given.at],
+        )
+        if c.fetchall():
+            return
+        c.execute(
+            f"SELECT id, use_case, recorded_at, position FROM {self.commands_table} "
+            "WHERE id = %s",
+            [given.id],
+        )
+        rows = c.fetchall()
+        if not rows:  # pragma: no cover (an id's row is never deleted)
+            msg = "A command's id was written and gone at the same moment."
+            raise IntegrityError(msg)
+        raise given_again(given, _command_row(rows[0]))
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        given = kwargs.get("command")
+        if given is not None and ids:
+            curs.execute(
+                f"UPDATE {self.commands_table} SET position = %s WHERE id = %s",
+                [min(ids), given.id],
+            )
+        return ids
 
     def write_a_new_record(
         self, writes: Iterable[tuple[Sequence[StoredEvent], Mapping[str, Any]]]
@@ -133,7 +184,13 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
 def record_tables(events_table: str = "samenspraak_events") -> list[str]:
     """Every table of a record in a schema: the events, texts and directory, and
     the views with their tracking table."""
-    return [events_table, TEXTS_TABLE, STAKEHOLDERS_TABLE, *view_tables()]
+    return [
+        events_table,
+        TEXTS_TABLE,
+        STAKEHOLDERS_TABLE,
+        COMMANDS_TABLE,
+        *view_tables(),
+    ]
 
 
 class Opening:

@@ -176,6 +176,7 @@ def choices_of(values: Any, *, leaving_out: Sequence[Any] = ()) -> OneLineChoice
 class Context:
     db: str
     actor: str | None
+    command_id: str | None = None
     apps: list[Samenspraak] = field(default_factory=list)
 
     def app(
@@ -191,6 +192,8 @@ class Context:
         """
         if write and not anonymous:
             self.who()
+        else:
+            self.takes_no_command_id()
         try:
             app = Samenspraak.open(self.db, create=create)
         except NotFound:  # only a command that cannot begin a record gets here
@@ -210,6 +213,26 @@ class Context:
             msg = f"Say who you are with --as REF (or {ACTOR_VARIABLE})."
             raise click.UsageError(msg)
         return ref("actor", self.actor)
+
+    def giving(self) -> dict[str, str]:
+        """Who gives the command, and its id when ``--command-id`` gave one: the
+        fields every command that records something starts with."""
+        given = {"actor": self.who()}
+        if self.command_id is not None:
+            given["command_id"] = self.command_id
+        return given
+
+    def takes_no_command_id(self) -> None:
+        """A command that records no command of its own (one that only shows
+        things, tick, demo, replay, the views' upkeep) is given no --command-id:
+        a script that meant to record something once would take it as done."""
+        if self.command_id is not None:
+            name = click.get_current_context().command_path.partition(" ")[2]
+            msg = (
+                f"--command-id names a command that records something with --as; "
+                f"{name} takes none."
+            )
+            raise click.UsageError(msg)
 
     def close(self) -> None:
         for app in self.apps:
@@ -321,6 +344,7 @@ TEXT_OPTIONS = (
 
 OPTION_OF_FIELD = {
     "actor": "--as",
+    "command_id": "--command-id",
     "starts_at": "--start",
     "informed_at": "--when",
     "intervened_at": "--when",
@@ -370,6 +394,10 @@ def on_the_command_line(sentence: str) -> str:
     field, sep, problem = sentence.partition(": ")
     option = OPTION_OF_FIELD.get(field) or OPTION_OF_FIELD.get(field.split(".")[0])
     return f"{option}: {problem}" if sep and option else sentence
+
+
+ALREADY_RECORDED = 3
+"""The exit code of a command given again with the --command-id of one recorded."""
 
 
 def say_refusal(error: SamenspraakError) -> None:

@@ -93,7 +93,7 @@ def decision_put(
     app = obj.app(write=True)
     app.put_decision_point(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "decision": decision_ref,
             "question": question,
@@ -140,7 +140,7 @@ def decision_take(
     """
     obj.app(write=True).take_position(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "decision": decision_ref,
             "option": option,
@@ -162,7 +162,7 @@ def decision_decide(obj: Context, initiative_ref: str, decision_ref: str) -> Non
       samenspraak --as facilitator decision decide city-centre first-priority
     """
     outcome = obj.app(write=True).decide(
-        {"actor": obj.who(), "initiative": initiative_ref, "decision": decision_ref}
+        {**obj.giving(), "initiative": initiative_ref, "decision": decision_ref}
     )
     click.echo(outcome or "no decision")
     done(f"{decision_ref} decided: {outcome or 'no decision'}.")
@@ -180,7 +180,7 @@ def decision_withdraw(obj: Context, initiative_ref: str, decision_ref: str) -> N
       samenspraak --as facilitator decision withdraw city-centre first-priority
     """
     obj.app(write=True).withdraw_decision_point(
-        {"actor": obj.who(), "initiative": initiative_ref, "decision": decision_ref}
+        {**obj.giving(), "initiative": initiative_ref, "decision": decision_ref}
     )
     done(f"Withdrew {decision_ref}.")
 

@@ -78,7 +78,7 @@ def implementation_add(
         raise click.UsageError(msg)
     obj.app(write=True).add_implementation_action(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "action": action,
             "title": title,
@@ -119,7 +119,7 @@ def implementation_progress(
     """
     obj.app(write=True).record_progress(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "action": action,
             "percent": percent,
@@ -159,7 +159,7 @@ def implementation_status(
         raise click.UsageError(msg)
     obj.app(write=True).change_implementation_status(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "action": action,
             "status": status,

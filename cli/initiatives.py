@@ -81,7 +81,7 @@ def initiative_start(
         --template omgevingswet@1
     """
     command: dict[str, str] = {
-        "actor": obj.who(),
+        **obj.giving(),
         "initiative": initiative_ref,
         "title": title,
         "description": description,
@@ -159,7 +159,7 @@ def initiative_advance(obj: Context, initiative_ref: str) -> None:
       samenspraak --as facilitator initiative advance city-centre
     """
     phase = obj.app(write=True).advance_phase(
-        {"actor": obj.who(), "initiative": initiative_ref}
+        {**obj.giving(), "initiative": initiative_ref}
     )
     done(f"{initiative_ref} is now in the phase {phase}.")
 
@@ -188,7 +188,7 @@ def initiative_migrate(obj: Context, initiative_ref: str, template_ref: str) -> 
     """
     app = obj.app(write=True)
     content_hash = app.migrate_template(
-        {"actor": obj.who(), "initiative": initiative_ref, "template": template_ref}
+        {**obj.giving(), "initiative": initiative_ref, "template": template_ref}
     )
     name, _, version = template_ref.partition("@")
     process = app.templates.get(name, version or None)
@@ -224,7 +224,7 @@ def initiative_allocate(
     """
     obj.app(write=True).allocate_budget(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "amount": amount,
             "purpose": purpose,
@@ -247,7 +247,7 @@ def initiative_close(obj: Context, initiative_ref: str, outcome: str) -> None:
         --outcome "A traffic plan with broad support"
     """
     closing = obj.app(write=True).close_initiative(
-        {"actor": obj.who(), "initiative": initiative_ref, "outcome": outcome}
+        {**obj.giving(), "initiative": initiative_ref, "outcome": outcome}
     )
     if not closing.early:
         done(f"Closed {initiative_ref}.")

@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from samenspraak.application import (
+    AlreadyRecorded,
     SamenspraakError,
     templates,
 )
@@ -34,6 +35,7 @@ from samenspraak.application.story import play
 from samenspraak.cli.audit import audit, projections
 from samenspraak.cli.common import (
     ACTOR_VARIABLE,
+    ALREADY_RECORDED,
     TEMPLATES_VARIABLE,
     Context,
     OnceGroup,
@@ -87,7 +89,7 @@ class EngineGroup(OnceGroup):
             ) from None
         except SamenspraakError as error:
             say_refusal(error)
-            sys.exit(1)
+            sys.exit(ALREADY_RECORDED if isinstance(error, AlreadyRecorded) else 1)
         finally:
             if isinstance(ctx.obj, Context):
                 ctx.obj.close()
@@ -154,10 +156,21 @@ class EngineGroup(OnceGroup):
     help=f"A folder of the municipality's own template files, installed beside "
     f"the built-in ones (or {TEMPLATES_VARIABLE}).",
 )
+@click.option(
+    "--command-id",
+    "command_id",
+    metavar="ID",
+    help="An id of your choice for the command (a UUID): given again with the same "
+    "id, it is not recorded twice but exits with 3.",
+)
 @click.version_option(package_name="samenspraak")
 @click.pass_context
 def cli(
-    ctx: click.Context, db: str, actor: str | None, templates_folder: str | None
+    ctx: click.Context,
+    db: str,
+    actor: str | None,
+    templates_folder: str | None,
+    command_id: str | None,
 ) -> None:
     """samenspraak: participation processes recorded as events.
 
@@ -183,7 +196,7 @@ def cli(
             raise click.ClickException(str(error)) from None
         # The folder is read where templates are needed, from the environment.
         os.environ[TEMPLATES_VARIABLE] = templates_folder
-    ctx.obj = Context(db=db, actor=actor)
+    ctx.obj = Context(db=db, actor=actor, command_id=command_id)
 
 
 @cli.command()

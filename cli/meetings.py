@@ -87,7 +87,7 @@ def intervention_record(
     """
     number = obj.app(write=True).record_intervention(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "kind": kind,
             "note": note,
@@ -150,7 +150,7 @@ def announcement_record(
     """
     number = obj.app(write=True).announce(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "channel": channel,
             "audience": audience,
@@ -215,7 +215,7 @@ def meeting_hold(
     """
     number = obj.app(write=True).hold_meeting(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "starts_at": start,
             "kind": kind,
@@ -320,7 +320,7 @@ def meeting_correct(
     command = parse(
         c.CorrectMeeting,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "meeting": number,
             "starts_at": start,
@@ -396,7 +396,7 @@ def council_inform(
     command = parse(
         c.InformCouncil,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "document_title": title,
             "document_sha256": digest,
@@ -467,7 +467,7 @@ def council_correct(
     command = parse(
         c.CorrectCouncilInforming,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "informing": number,
             "document_title": title,
@@ -509,7 +509,7 @@ def council_withdraw(
     command = parse(
         c.WithdrawCouncilInforming,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "informing": number,
             "reason": reason,
@@ -565,7 +565,7 @@ def council_follow_up(
     command = parse(
         c.RecordCouncilFollowUp,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "informing": informing,
             "summary": summary,
@@ -621,7 +621,7 @@ def council_framework(
     command = parse(
         c.RecordCouncilFramework,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "framework": text,
             "set_at": when,
@@ -684,7 +684,7 @@ def council_correct_framework(
     command = parse(
         c.CorrectCouncilFramework,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "number": number,
             "framework": text,

@@ -51,7 +51,7 @@ def stakeholder_register(
         --name "The bakery on the market square"
     """
     obj.app(write=True, create=True).register_stakeholder(
-        {"actor": obj.who(), "stakeholder": ref, "name": name, "contact": contact}
+        {**obj.giving(), "stakeholder": ref, "name": name, "contact": contact}
     )
     done(f"Registered {ref}.")
 
@@ -81,7 +81,7 @@ def stakeholder_erase(obj: Context, ref: str, texts: bool, as_json: bool) -> Non
       samenspraak --as facilitator stakeholder erase bakery --with-texts
     """
     erasure = obj.app(write=True).erase_stakeholder(
-        {"actor": obj.who(), "stakeholder": ref, "texts": texts}
+        {**obj.giving(), "stakeholder": ref, "texts": texts}
     )
     if not erasure.released:
         _still_in_the_log(obj)
@@ -116,12 +116,12 @@ def stakeholder_correct(
       samenspraak --as bakery stakeholder correct bakery \\
         --name "The bakery on the market square"
     """
-    actor = obj.who()
+    obj.who()  # before anything else: without --as, a usage error
     if name is None and contact is None:
         msg = "Give the corrected --name, --contact or both."
         raise click.UsageError(msg)
     correction = obj.app(write=True).correct_stakeholder(
-        {"actor": actor, "stakeholder": ref, "name": name, "contact": contact}
+        {**obj.giving(), "stakeholder": ref, "name": name, "contact": contact}
     )
     if not correction.released:
         _still_in_the_log(obj)
@@ -163,7 +163,7 @@ def stakeholder_join(obj: Context, initiative_ref: str, ref: str, kind: str) -> 
     """
     obj.app(write=True).join_initiative(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "stakeholder": ref,
             "kind": kind,
@@ -184,7 +184,7 @@ def stakeholder_leave(obj: Context, initiative_ref: str, ref: str) -> None:
       samenspraak --as bakery stakeholder leave city-centre bakery
     """
     obj.app(write=True).leave_initiative(
-        {"actor": obj.who(), "initiative": initiative_ref, "stakeholder": ref}
+        {**obj.giving(), "initiative": initiative_ref, "stakeholder": ref}
     )
     done(f"{ref} left {initiative_ref}.")
 
@@ -240,7 +240,7 @@ def group_form(
     """
     obj.app(write=True).form_group(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "group": group_ref,
             "kind": kind,
@@ -265,7 +265,7 @@ def group_add(obj: Context, initiative_ref: str, group_ref: str, ref: str) -> No
     """
     obj.app(write=True).add_member(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "group": group_ref,
             "stakeholder": ref,
@@ -288,7 +288,7 @@ def group_remove(obj: Context, initiative_ref: str, group_ref: str, ref: str) ->
     """
     obj.app(write=True).remove_member(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "group": group_ref,
             "stakeholder": ref,

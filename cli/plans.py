@@ -76,7 +76,7 @@ def plan_create(
     """
     obj.app(write=True).create_plan(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "title": title,
@@ -127,7 +127,7 @@ def plan_propose(
     try:
         version = obj.app(write=True).propose_draft(
             {
-                "actor": obj.who(),
+                **obj.giving(),
                 "initiative": initiative_ref,
                 "plan": plan_ref,
                 "text": body,
@@ -219,7 +219,7 @@ def plan_react(
     """
     number = obj.app(write=True).react_to_plan(
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "version": version,
@@ -278,7 +278,7 @@ def plan_adopt(
     command = parse(
         c.AdoptChange,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
@@ -317,7 +317,7 @@ def plan_defend(
     command = parse(
         c.DefendPosition,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
@@ -345,7 +345,7 @@ def plan_note(
     command = parse(
         c.NoteSupport,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reactions": list(reactions),
@@ -374,7 +374,7 @@ def plan_withdraw(
     command = parse(
         c.WithdrawReaction,
         {
-            "actor": obj.who(),
+            **obj.giving(),
             "initiative": initiative_ref,
             "plan": plan_ref,
             "reaction": reaction,
@@ -396,7 +396,7 @@ def plan_finalise(obj: Context, initiative_ref: str, plan_ref: str) -> None:
       samenspraak --as facilitator plan finalise city-centre traffic-plan
     """
     version = obj.app(write=True).finalise_plan(
-        {"actor": obj.who(), "initiative": initiative_ref, "plan": plan_ref}
+        {**obj.giving(), "initiative": initiative_ref, "plan": plan_ref}
     )
     done(f"Finalised {plan_ref} in version {version}.")
 
@@ -686,7 +686,7 @@ def plan_period(
         msg = "Give either --closes-at or --days, not both."
         raise click.UsageError(msg)
     command: dict[str, Any] = {
-        "actor": obj.who(),
+        **obj.giving(),
         "initiative": initiative_ref,
         "plan": plan_ref,
     }

@@ -181,6 +181,7 @@ def replay(
       samenspraak --db copy.db replay city-centre.zip \\
         --head "$(samenspraak audit head city-centre)"
     """
+    obj.takes_no_command_id()
     summary = Samenspraak.replay(
         str(bundle), obj.db, head=head, earlier_head=earlier_head
     )

@@ -649,7 +649,9 @@ def test_an_actor_of_only_spaces_is_a_usage_error_as_no_actor_is(
 def test_a_global_option_after_the_command_is_a_usage_error_saying_it_goes_before(
     refused: Refused, demo_db: Path
 ) -> None:
-    before = "Global options (--db, --as, --templates) go before the command"
+    before = (
+        "Global options (--db, --as, --templates, --command-id) go before the command"
+    )
     assert refused(demo_db, "todo", "--as", "bakery", exit_code=2) == (
         f"No such option '--as'. {before}: samenspraak --as bakery todo"
     )
