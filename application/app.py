@@ -2699,7 +2699,7 @@ class Samenspraak(Application[UUID]):
                 dry_run=cmd.dry_run,
             )
 
-        return self._run(run)
+        return self._run(run, command=cmd, named="import_decidim_comments")
 
     def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int]:
         """The platform comments a plan's reactions were imported from, read from

@@ -106,7 +106,7 @@ def import_decidim_comments(
     try:
         result = obj.app(write=True).import_decidim_comments(
             {
-                "actor": obj.who(),
+                **obj.giving(),
                 "initiative": initiative_ref,
                 "plan": plan_ref,
                 "version": version,

@@ -6,6 +6,7 @@ recorded already (``AlreadyRecorded``), and nothing is written a second time."""
 from __future__ import annotations
 
 import pickle
+import re
 import threading
 import time
 import uuid
@@ -367,3 +368,24 @@ def test_the_ids_stay_out_of_the_exported_record_which_replays_and_verifies_as_b
         # The ids are the original record's operations, not part of the record.
         replayed.react_to_plan(_reaction("request-for-export"))
         assert _reactions(replayed) == [1, 2]
+
+
+def test_every_use_case_given_a_command_with_an_id_runs_it_once_by_that_id() -> None:
+    # A use case that parses a command model but runs without it would take a
+    # command_id and silently ignore it: a retry would be recorded again.
+    import inspect  # noqa: PLC0415
+
+    from samenspraak.application import commands  # noqa: PLC0415
+
+    missing = []
+    for name, method in inspect.getmembers(Samenspraak, inspect.isfunction):
+        source = inspect.getsource(method)
+        parsed = re.search(r"parse\(c\.(\w+)", source)
+        if name.startswith("_") or parsed is None or "self._run(" not in source:
+            continue
+        model = getattr(commands, parsed.group(1))
+        if issubclass(model, commands.Command) and (
+            f'command=cmd, named="{name}"' not in source
+        ):
+            missing.append(name)
+    assert missing == []

@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from samenspraak.application import InvalidInput, NotAllowed, Samenspraak
+from samenspraak.application import (
+    AlreadyRecorded,
+    InvalidInput,
+    NotAllowed,
+    Samenspraak,
+)
 from samenspraak.domain import clock
 from samenspraak.domain.initiative import initiative_id
 from samenspraak.domain.plan import plan_id
@@ -174,6 +179,19 @@ def test_importing_the_same_export_again_records_nothing_new(
     again = imported(consulted, day=21)
 
     assert (again.recorded, again.already, again.joined) == ([], 3, [])
+    assert everything_kept(consulted) == before
+
+
+def test_an_import_given_again_with_its_command_id_is_not_recorded_twice(
+    consulted: Samenspraak,
+) -> None:
+    imported(consulted, command_id="import-of-the-meeting")
+    before = everything_kept(consulted)
+
+    with pytest.raises(AlreadyRecorded) as again:
+        imported(consulted, day=21, command_id="import-of-the-meeting")
+
+    assert again.value.use_case == "import_decidim_comments"
     assert everything_kept(consulted) == before
 
 

@@ -93,6 +93,19 @@ def test_the_facilitator_imports_the_comments_and_is_told_what_was_recorded(
     )
 
 
+def test_an_import_given_again_with_its_command_id_exits_with_3_and_records_nothing(
+    record: Path, comments: Path, ok: Callable[..., object], refused: Callable[..., str]
+) -> None:
+    with clock.frozen_at(START + timedelta(days=20)):
+        ok(record, "--command-id", "meeting-905", *importing(record, comments), actor=F)
+        said = refused(
+            record, "--command-id", "meeting-905", *importing(record, comments),
+            actor=F, exit_code=3,
+        )  # fmt: skip
+
+    assert "meeting-905" in said
+
+
 def test_the_response_report_names_the_platform_comment_of_each_imported_reaction(
     record: Path, comments: Path, ok: Callable[..., object]
 ) -> None:
