@@ -2676,6 +2676,8 @@ class Samenspraak(Application[UUID]):
                         refused.append((comment, error))
             if refused:
                 raise _import_refused(refused)
+            if recorded and unknown and not cmd.erased_left_out:
+                raise _erased_not_left_out(cmd.plan, unknown)
             if recorded and not cmd.dry_run:
                 self.save(
                     initiative,
@@ -4383,6 +4385,29 @@ def _import_refused(
     if isinstance(error, NotAllowed):
         return NotAllowed(msg, error.rule)
     return type(error)(msg)
+
+
+AN_ERASED_AUTHORS_COMMENTS_ARE_NOT_IMPORTED_AGAIN = (
+    "an_erased_authors_comments_are_not_imported_again"
+)
+
+
+def _erased_not_left_out(plan: str, erased: int) -> NotAllowed:
+    """An import that would record comments on a plan some of whose imported
+    reactions lost their origin in an erasure: their comments are not recognised,
+    so one still in the export would bring back what was erased."""
+    were = counted(
+        erased,
+        f"reaction of {plan} was imported from a comment",
+        f"reactions of {plan} were imported from comments",
+    )
+    msg = (
+        f"Nothing was imported: {were} whose origin was erased since, with the "
+        "texts of whoever posted it, so such a comment is not recognised any more "
+        "and would be recorded again; leave the rows of whoever was erased out of "
+        "the export, then import with erased_left_out (--erased-left-out)."
+    )
+    return NotAllowed(msg, AN_ERASED_AUTHORS_COMMENTS_ARE_NOT_IMPORTED_AGAIN)
 
 
 def _identities_of(documents: Iterable[dict[str, Any]], person: str) -> list[str]:

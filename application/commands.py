@@ -726,6 +726,10 @@ class ImportDecidimComments(Command):
     late: StrictBool = False
     """Record comments posted after the reaction period closed as received late,
     instead of refusing the import."""
+    erased_left_out: StrictBool = False
+    """The facilitator left the rows of whoever was erased since an earlier import
+    out of the export: needed to import new comments on a plan that holds
+    reactions whose origin was erased (those comments are not recognised)."""
     dry_run: StrictBool = False
     """Say what would be recorded, and record nothing."""
 

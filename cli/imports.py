@@ -60,6 +60,12 @@ def import_group() -> None:
     "(they need no answer), instead of refusing the import.",
 )
 @click.option(
+    "--erased-left-out",
+    is_flag=True,
+    help="You left the rows of whoever was erased since an earlier import out of "
+    "FILE: needed when the plan holds reactions whose origin was erased.",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Say what would be recorded; record nothing."
 )
 @json_option
@@ -73,6 +79,7 @@ def import_decidim_comments(
     on: tuple[str, ...],
     neutral: str,
     late: bool,
+    erased_left_out: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -85,7 +92,8 @@ def import_decidim_comments(
     decidim-group-<group id> (an institution), and joins the initiative if they
     had not; their name goes to the directory only. Comments imported before are
     not recorded again; one whose origin was erased with its author's texts is
-    not recognised, and is recorded again (leave an erased author's rows out). If
+    not recognised: leave the rows of whoever was erased out of FILE and give
+    --erased-left-out (without it, such a plan takes no new comments). If
     one comment cannot be recorded, none is. Prints the comments recorded
     (facilitator).
 
@@ -114,6 +122,7 @@ def import_decidim_comments(
                 "on": list(on),
                 "neutral": neutral,
                 "late": late,
+                "erased_left_out": erased_left_out,
                 "dry_run": dry_run,
             }
         )
@@ -180,7 +189,7 @@ def _summary(result: CommentsImport, plan_ref: str) -> str:
         )
         said += (
             f" {erased} whose origin was erased since, with the texts of whoever "
-            "posted it: such a comment is not recognised any more, so one still in "
-            f"the file {'would be' if dry else 'was'} recorded again as new."
+            "posted it: such a comment is not recognised any more, and the rows of "
+            "whoever was erased were left out of the file (--erased-left-out)."
         )
     return said

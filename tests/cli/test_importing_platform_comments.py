@@ -203,25 +203,43 @@ def test_an_unknown_thing_commented_on_is_named(
     assert said == "--on: no comment of the export is on Decidim::Blogs::Post:7."
 
 
-def test_an_erased_authors_origin_shows_as_erased_and_a_new_import_says_it_is_not_recognised(
-    record: Path, comments: Path, ok: Callable[..., object]
+def test_an_erased_authors_origin_shows_as_erased_and_new_comments_wait_for_their_rows_left_out(
+    record: Path,
+    comments: Path,
+    ok: Callable[..., object],
+    refused: Callable[..., str],
+    tmp_path: Path,
 ) -> None:
+    without_the_erased = tmp_path / "later_comments.csv"
+    without_the_erased.write_text(
+        "\n".join([HEADER, *EXPORT.splitlines()[3:4]]).replace("502;", "505;") + "\n",
+        encoding="utf-8",
+    )
     with clock.frozen_at(START + timedelta(days=20)):
         ok(record, *importing(record, comments), actor=F)
         ok(record, "stakeholder", "erase", "decidim-101", "--with-texts", actor=F)
         shown = ok(record, "plan", "responses", CC, "--format", "csv")
-        again = ok(record, *importing(record, comments), actor=F)
+        said = refused(record, *importing(record, comments), actor=F)
+        again = ok(
+            record, *importing(record, without_the_erased), "--erased-left-out",
+            actor=F,
+        )  # fmt: skip
 
     rows = list(csv.DictReader(io.StringIO(shown.stdout)))  # type: ignore[attr-defined]
     assert [(r["text"], r["origin"], r["origin_erased"]) for r in rows] == [
         ("", "", "true"),
         (".", "decidim:502", "false"),
     ]
+    assert said == (
+        "Nothing was imported: 1 reaction of traffic was imported from a comment "
+        "whose origin was erased since, with the texts of whoever posted it, so "
+        "such a comment is not recognised any more and would be recorded again; "
+        "leave the rows of whoever was erased out of the export, then import with "
+        "erased_left_out (--erased-left-out)."
+    )
     assert again.stderr == (  # type: ignore[attr-defined]
-        "Recorded 1 comment as reactions on traffic; 1 comment was already there; "
-        "skipped 1 (not on what was chosen: 1). 1 stakeholder joined the initiative "
-        "(1 new in the directory). 1 reaction of traffic was imported from a comment "
-        "whose origin was erased since, with the texts of whoever posted it: such a "
-        "comment is not recognised any more, so one still in the file was recorded "
-        "again as new.\n"
+        "Recorded 1 comment as reactions on traffic. 1 reaction of traffic was "
+        "imported from a comment whose origin was erased since, with the texts of "
+        "whoever posted it: such a comment is not recognised any more, and the rows "
+        "of whoever was erased were left out of the file (--erased-left-out).\n"
     )
