@@ -2654,7 +2654,7 @@ class Samenspraak(Application[UUID]):
             doing = _Importing(
                 cmd, actor, initiative, plan, self._initiative_doc(initiative.slug)
             )
-            origins, unknown = self._origins_of(plan)
+            origins, unknown, unrecognised = self._origins_of(plan)
             recorded: list[v.ImportedComment] = []
             refused: list[tuple[decidim.Comment, SamenspraakError]] = []
             already = without_text = 0
@@ -2676,8 +2676,8 @@ class Samenspraak(Application[UUID]):
                         refused.append((comment, error))
             if refused:
                 raise _import_refused(refused)
-            if recorded and unknown and not cmd.erased_left_out:
-                raise _erased_not_left_out(cmd.plan, unknown)
+            if recorded and (unknown or unrecognised) and not cmd.erased_left_out:
+                raise _erased_not_left_out(cmd.plan, unknown, unrecognised)
             if recorded and not cmd.dry_run:
                 self.save(
                     initiative,
@@ -2703,26 +2703,34 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run, command=cmd, named="import_decidim_comments")
 
-    def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int]:
+    def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int, int]:
         """The platform comments a plan's reactions were imported from, read from
-        their origin texts (``decidim:19736``: reaction number), and how many of
-        its imported reactions have an origin that was erased (with the texts of
-        whoever posted the comment), which nothing can recognise any more."""
-        refs = {
-            number: r.origin
-            for number, r in plan.reactions.items()
-            if r.origin is not None
+        their origin texts (``decidim:19736``: reaction number); how many of its
+        imported reactions have an origin that was erased (with the texts of
+        whoever posted the comment), which nothing can recognise any more; and
+        how many kept their origin but are from someone erased since (without
+        their texts), whose reference on the platform is gone: a new comment of
+        theirs would register them again."""
+        imported = {
+            number: r for number, r in plan.reactions.items() if r.origin is not None
         }
-        texts = self._texts(ref.id for ref in refs.values())
+        texts = self._texts(
+            r.origin.id for r in imported.values() if r.origin is not None
+        )
+        people = self._refs_of(r.stakeholder for r in imported.values())
         origins: dict[str, int] = {}
-        erased = 0
-        for number, origin in refs.items():
-            body = texts.get(origin.id)
+        erased = unrecognised = 0
+        for number, reaction in imported.items():
+            assert reaction.origin is not None  # (chosen so above)
+            body = texts.get(reaction.origin.id)
             if body is None:
                 erased += 1
-            else:
-                origins[body] = number
-        return origins, erased
+                continue
+            origins[body] = number
+            person = people.get(reaction.stakeholder)
+            if person is None or person.ref.startswith(ERASED_PREFIX):
+                unrecognised += 1
+        return origins, erased, unrecognised
 
     def _import_comment(
         self, doing: _Importing, comment: decidim.Comment
@@ -4392,19 +4400,37 @@ AN_ERASED_AUTHORS_COMMENTS_ARE_NOT_IMPORTED_AGAIN = (
 )
 
 
-def _erased_not_left_out(plan: str, erased: int) -> NotAllowed:
+def _erased_not_left_out(plan: str, erased: int, unrecognised: int) -> NotAllowed:
     """An import that would record comments on a plan some of whose imported
-    reactions lost their origin in an erasure: their comments are not recognised,
-    so one still in the export would bring back what was erased."""
-    were = counted(
-        erased,
-        f"reaction of {plan} was imported from a comment",
-        f"reactions of {plan} were imported from comments",
-    )
+    reactions lost their origin in an erasure (``erased``): their comments are not
+    recognised, so one still in the export would bring back what was erased; or
+    are from someone erased without their texts (``unrecognised``): their
+    comments are, but not their reference, so a new comment of theirs would
+    register them again."""
+    if erased:
+        were = counted(
+            erased,
+            f"reaction of {plan} was imported from a comment",
+            f"reactions of {plan} were imported from comments",
+        )
+        why = (
+            f"{were} whose origin was erased since, with the texts of whoever "
+            "posted it, so such a comment is not recognised any more and would be "
+            "recorded again"
+        )
+    else:
+        were = counted(
+            unrecognised,
+            f"reaction of {plan} was imported from a comment",
+            f"reactions of {plan} were imported from comments",
+        )
+        why = (
+            f"{were} of someone erased since, whom an import does not recognise any "
+            "more: a new comment of theirs would register them again with the name "
+            "the platform gives"
+        )
     msg = (
-        f"Nothing was imported: {were} whose origin was erased since, with the "
-        "texts of whoever posted it, so such a comment is not recognised any more "
-        "and would be recorded again; leave the rows of whoever was erased out of "
+        f"Nothing was imported: {why}; leave the rows of whoever was erased out of "
         "the export, then import with erased_left_out (--erased-left-out)."
     )
     return NotAllowed(msg, AN_ERASED_AUTHORS_COMMENTS_ARE_NOT_IMPORTED_AGAIN)

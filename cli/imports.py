@@ -92,10 +92,10 @@ def import_decidim_comments(
     decidim-group-<group id> (an institution), and joins the initiative if they
     had not; their name goes to the directory only. Comments imported before are
     not recorded again; one whose origin was erased with its author's texts is
-    not recognised: leave the rows of whoever was erased out of FILE and give
-    --erased-left-out (without it, such a plan takes no new comments). If
-    one comment cannot be recorded, none is. Prints the comments recorded
-    (facilitator).
+    not recognised, nor is an author erased without their texts: leave the rows
+    of whoever was erased out of FILE and give --erased-left-out (without it,
+    such a plan takes no new comments). If one comment cannot be recorded,
+    none is. Prints the comments recorded (facilitator).
 
     \b
     Example:

@@ -483,6 +483,43 @@ def test_a_plan_that_lost_an_imported_origin_takes_new_comments_once_the_erased_
     assert (again.already, again.origins_erased) == (2, 1)
 
 
+def test_an_authors_new_comment_does_not_bring_back_someone_erased_without_their_texts(
+    consulted: Samenspraak,
+) -> None:
+    """An erasure without the texts keeps the origins, so the comments imported
+    before are recognised; but the reference the author had is gone, and a new
+    comment of theirs in a later export would register them again, with the name
+    the platform gives. Such a plan takes new comments once the rows of whoever
+    was erased are left out, as after an erasure with the texts."""
+    imported(consulted)
+    with clock.frozen_at(START + timedelta(days=22)):
+        consulted.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "decidim-101"}
+        )  # fmt: skip
+    before = everything_kept(consulted)
+    their_new_comment = row(505, 6, "Trees!", 101, 1)
+
+    with pytest.raises(NotAllowed) as refused:
+        imported(consulted, export(OBJECTION, REPLY, A_DOT, their_new_comment), day=23)
+
+    assert refused.value.rule == "an_erased_authors_comments_are_not_imported_again"
+    assert str(refused.value) == (
+        "Nothing was imported: 1 reaction of traffic was imported from a comment of "
+        "someone erased since, whom an import does not recognise any more: a new "
+        "comment of theirs would register them again with the name the platform "
+        "gives; leave the rows of whoever was erased out of the export, then "
+        "import with erased_left_out (--erased-left-out)."
+    )
+    assert everything_kept(consulted) == before
+    refs = {s.ref for s in consulted.initiative_status(CC).stakeholders}
+    assert "decidim-101" not in refs
+    without_the_erased = export(REPLY, A_DOT, row(506, 6, "Trees!", 104, 1))
+    again = imported(consulted, without_the_erased, day=23, erased_left_out=True)
+    assert [(r.comment, r.stakeholder) for r in again.recorded] == [
+        ("decidim:506", "decidim-104")
+    ]
+
+
 def test_a_replayed_export_keeps_the_origins_and_the_erased_one_stays_erased(
     consulted: Samenspraak, tmp_path: Path
 ) -> None:
