@@ -59,7 +59,13 @@ from eventsourcing.utils import (
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from samenspraak.application import cloudevents, decidim, reading
+from samenspraak.application import (
+    cloudevents,
+    consul,
+    decidim,
+    platform_comments,
+    reading,
+)
 from samenspraak.application import commands as c
 from samenspraak.application import views as v
 from samenspraak.application.config import (
@@ -105,6 +111,7 @@ from samenspraak.application.persistence import (
     given_again,
     identity_body,
 )
+from samenspraak.application.platform_comments import PlatformComment
 from samenspraak.application.turns import (
     CLOSED,
     FORKED,
@@ -2634,74 +2641,102 @@ class Samenspraak(Application[UUID]):
         recorded again. With ``dry_run``, nothing is recorded."""
         cmd = parse(c.ImportDecidimComments, command)
         comments = decidim.read_comments(cmd.export)
-        threads = decidim.threads(comments)
-        for wanted in cmd.on:
-            if not any(decidim.is_on(x, threads[x.id], [wanted]) for x in comments):
-                msg = f"on: no comment of the export is on {wanted}."
-                raise InvalidInput(msg)
-        chosen = [
-            x for x in comments if not cmd.on or decidim.is_on(x, threads[x.id], cmd.on)
-        ]
+        chosen = platform_comments.chosen(comments, cmd.on, decidim.is_on)
+        return self._run(
+            lambda: self._import_comments(cmd, comments, chosen, "import_decidim_comments"),
+            command=cmd, named="import_decidim_comments",
+        )  # fmt: skip
 
-        def run() -> v.CommentsImport:
-            actor = self._actor(cmd.actor)
-            initiative = self._initiative(cmd.initiative)
-            plan = self._plan(initiative, cmd.plan)
-            initiative.require_open()
-            rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
-                actor == initiative.facilitator
-            )
-            doing = _Importing(
-                cmd, actor, initiative, plan, self._initiative_doc(initiative.slug)
-            )
-            origins, unknown = self._origins_of(plan)
-            recorded: list[v.ImportedComment] = []
-            refused: list[tuple[decidim.Comment, SamenspraakError]] = []
-            already = without_text = 0
-            for comment in sorted(chosen, key=lambda x: (x.created_at, x.id)):
-                # a_platform_comment_is_recorded_once, checked here: the events
-                # hold only the commitment to each origin, the texts say which
-                # comment it is (one whose origin was erased is not recognised).
-                if comment.origin in origins:
-                    already += 1
-                elif comment.body is None:
-                    without_text += 1
-                else:
-                    try:
-                        recorded.append(self._import_comment(doing, comment))
-                    except RuleViolation as violation:
-                        error = NotAllowed(violation.sentence, violation.rule.name)
-                        refused.append((comment, error))
-                    except (NotAllowed, NotFound) as error:
-                        refused.append((comment, error))
-            if refused:
-                raise _import_refused(refused)
-            if recorded and unknown and not cmd.erased_left_out:
-                raise _erased_not_left_out(cmd.plan, unknown)
-            if recorded and not cmd.dry_run:
-                self.save(
-                    initiative,
-                    plan,
-                    texts=doing.texts.texts,
-                    sealed_identities=doing.texts.identities,
-                    stakeholders=list(doing.new.values()),
-                    acting=doing.acting,
-                )
-            skipped = {
-                "not on what was chosen": len(comments) - len(chosen),
-                "without text": without_text,
-            }
-            return v.CommentsImport(
-                recorded=recorded,
-                already=already,
-                skipped={why: n for why, n in skipped.items() if n},
-                joined=doing.joined,
-                registered=sum(ref in doing.new for ref in doing.joined),
-                origins_erased=unknown,
-                dry_run=cmd.dry_run,
-            )
+    def import_consul_comments(
+        self, command: c.ImportConsulComments | Mapping[str, Any]
+    ) -> v.CommentsImport:
+        """Bring the comments of a CONSUL Democracy export into the record as
+        online reactions to a version of a plan, as :meth:`import_decidim_comments`
+        does a Decidim export's: each counting from when it was posted (the
+        export's local time, read as Europe/Madrid), with the ``neutral`` stance
+        (CONSUL records none), from ``consul-<userId>`` (an organisation's account
+        as an institution, a public employee's as a civil servant, anyone else as
+        a resident; the export holds no name, so the directory holds the
+        reference alone). ``on`` chooses proposals (``proposal:7``)."""
+        cmd = parse(c.ImportConsulComments, command)
+        comments = consul.read_comments(cmd.export)
+        chosen = platform_comments.chosen(comments, cmd.on, consul.is_on)
+        return self._run(
+            lambda: self._import_comments(cmd, comments, chosen, "import_consul_comments"),
+            command=cmd, named="import_consul_comments",
+        )  # fmt: skip
 
-        return self._run(run, command=cmd, named="import_decidim_comments")
+    def _import_comments(
+        self,
+        cmd: c.ImportDecidimComments | c.ImportConsulComments,
+        comments: Sequence[PlatformComment],
+        chosen: Sequence[PlatformComment],
+        use_case: str,
+    ) -> v.CommentsImport:
+        """An import of a platform's comments, read and chosen: all of them
+        recorded, or none (``use_case``: the import, as a template's permissions
+        name it)."""
+        actor = self._actor(cmd.actor)
+        initiative = self._initiative(cmd.initiative)
+        plan = self._plan(initiative, cmd.plan)
+        initiative.require_open()
+        rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
+            actor == initiative.facilitator
+        )
+        doing = _Importing(
+            cmd,
+            actor,
+            initiative,
+            plan,
+            self._initiative_doc(initiative.slug),
+            use_case,
+        )
+        origins, unknown = self._origins_of(plan)
+        recorded: list[v.ImportedComment] = []
+        refused: list[tuple[PlatformComment, SamenspraakError]] = []
+        already = without_text = 0
+        for comment in sorted(chosen, key=lambda x: (x.created_at, x.id)):
+            # a_platform_comment_is_recorded_once, checked here: the events
+            # hold only the commitment to each origin, the texts say which
+            # comment it is (one whose origin was erased is not recognised).
+            if comment.origin in origins:
+                already += 1
+            elif comment.body is None:
+                without_text += 1
+            else:
+                try:
+                    recorded.append(self._import_comment(doing, comment))
+                except RuleViolation as violation:
+                    error = NotAllowed(violation.sentence, violation.rule.name)
+                    refused.append((comment, error))
+                except (NotAllowed, NotFound) as error:
+                    refused.append((comment, error))
+        if refused:
+            raise _import_refused(refused)
+        if recorded and unknown and not cmd.erased_left_out:
+            raise _erased_not_left_out(cmd.plan, unknown)
+        if recorded and not cmd.dry_run:
+            self.save(
+                initiative,
+                plan,
+                texts=doing.texts.texts,
+                sealed_identities=doing.texts.identities,
+                stakeholders=list(doing.new.values()),
+                acting=doing.acting,
+            )
+        skipped = {
+            "not on what was chosen": len(comments) - len(chosen),
+            "without text": without_text,
+        }
+        return v.CommentsImport(
+            recorded=recorded,
+            already=already,
+            skipped={why: n for why, n in skipped.items() if n},
+            joined=doing.joined,
+            registered=sum(ref in doing.new for ref in doing.joined),
+            origins_erased=unknown,
+            dry_run=cmd.dry_run,
+        )
 
     def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int]:
         """The platform comments a plan's reactions were imported from, read from
@@ -2725,7 +2760,7 @@ class Samenspraak(Application[UUID]):
         return origins, erased
 
     def _import_comment(
-        self, doing: _Importing, comment: decidim.Comment
+        self, doing: _Importing, comment: PlatformComment
     ) -> v.ImportedComment:
         """Record one comment of an import in memory, as the facilitator records
         a reaction by hand that came in at the time it was posted: its author (or
@@ -2743,11 +2778,7 @@ class Samenspraak(Application[UUID]):
         doing.people[ref] = person
         with _naming(ref):
             if not initiative.is_active(person.id):
-                kind = (
-                    StakeholderKind.INSTITUTION
-                    if comment.group_id is not None
-                    else StakeholderKind.RESIDENT
-                )
+                kind = comment.kind
                 self._permit(initiative, actor, "join_initiative", kind)
                 initiative.join(
                     actor=actor,
@@ -2764,7 +2795,7 @@ class Samenspraak(Application[UUID]):
             self._permit(
                 initiative,
                 actor,
-                "import_decidim_comments",
+                doing.use_case,
                 for_whom=person.id,
                 in_phase=came_in_during,
                 process=came_in_under,
@@ -4322,12 +4353,14 @@ def _response(
 class _Importing:
     """What an import of a platform's comments works on, and has done so far."""
 
-    cmd: c.ImportDecidimComments
+    cmd: c.ImportDecidimComments | c.ImportConsulComments
     actor: str
     initiative: Initiative
     plan: Plan
     doc: dict[str, Any]
     """The initiative's process state: its phases and reaction periods."""
+    use_case: str
+    """The import (``import_decidim_comments``), as permissions name it."""
     texts: _Pending = field(init=False)
     people: dict[str, StakeholderRow] = field(default_factory=dict)
     """The stakeholders of the comments so far, by reference."""
@@ -4361,7 +4394,7 @@ def _identity_of(
 
 
 def _import_refused(
-    refused: Sequence[tuple[decidim.Comment, SamenspraakError]],
+    refused: Sequence[tuple[PlatformComment, SamenspraakError]],
 ) -> SamenspraakError:
     """One sentence for an import that records nothing: the first comment refused,
     by its line, with why, and the lines of the others."""
