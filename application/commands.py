@@ -706,9 +706,10 @@ Commentable = Annotated[
 """A thing commented on in Decidim, as ``TYPE:ID``: ``Decidim::Meetings::Meeting:905``."""
 
 
-class ImportPlatformComments(Command):
+class _PlatformCommentsImport(BaseModel):
     """What every import of a participation platform's comments is given: which
-    version of which plan they react to, the export, and how to record it."""
+    version of which plan they react to, the export, and how to record it (not a
+    command of its own: each platform's import is one)."""
 
     initiative: Ref
     plan: Ref
@@ -729,7 +730,7 @@ class ImportPlatformComments(Command):
     """Say what would be recorded, and record nothing."""
 
 
-class ImportDecidimComments(ImportPlatformComments):
+class ImportDecidimComments(_PlatformCommentsImport, Command):
     """Bring the comments of a Decidim open-data export (``…-comments.csv``) into
     the record as online reactions to a version of a plan, each counting from when
     it was posted."""
@@ -748,7 +749,7 @@ ConsulProposal = Annotated[
 """A proposal commented on in CONSUL Democracy, as ``proposal:ID``: ``proposal:7``."""
 
 
-class ImportConsulComments(ImportPlatformComments):
+class ImportConsulComments(_PlatformCommentsImport, Command):
     """Bring the comments of a CONSUL Democracy export (``comments.csv``) into the
     record as online reactions to a version of a plan, each counting from when it
     was posted (in Madrid's local time), each taking the ``neutral`` stance."""
