@@ -59,7 +59,13 @@ from eventsourcing.utils import (
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from samenspraak.application import cloudevents, decidim, reading
+from samenspraak.application import (
+    cloudevents,
+    consul,
+    decidim,
+    platform_comments,
+    reading,
+)
 from samenspraak.application import commands as c
 from samenspraak.application import views as v
 from samenspraak.application.config import (
@@ -105,6 +111,7 @@ from samenspraak.application.persistence import (
     given_again,
     identity_body,
 )
+from samenspraak.application.platform_comments import PlatformComment
 from samenspraak.application.turns import (
     CLOSED,
     FORKED,
@@ -2634,106 +2641,145 @@ class Samenspraak(Application[UUID]):
         recorded again. With ``dry_run``, nothing is recorded."""
         cmd = parse(c.ImportDecidimComments, command)
         comments = decidim.read_comments(cmd.export)
-        threads = decidim.threads(comments)
-        for wanted in cmd.on:
-            if not any(decidim.is_on(x, threads[x.id], [wanted]) for x in comments):
-                msg = f"on: no comment of the export is on {wanted}."
-                raise InvalidInput(msg)
-        chosen = [
-            x for x in comments if not cmd.on or decidim.is_on(x, threads[x.id], cmd.on)
-        ]
+        chosen = platform_comments.chosen(comments, cmd.on, decidim.is_on)
+        return self._run(
+            lambda: self._import_comments(cmd, comments, chosen, "import_decidim_comments"),
+            command=cmd, named="import_decidim_comments",
+        )  # fmt: skip
 
-        def run() -> v.CommentsImport:
-            actor = self._actor(cmd.actor)
-            initiative = self._initiative(cmd.initiative)
-            plan = self._plan(initiative, cmd.plan)
-            initiative.require_open()
-            rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
-                actor == initiative.facilitator
-            )
-            doing = _Importing(
-                cmd, actor, initiative, plan, self._initiative_doc(initiative.slug)
-            )
-            origins, unknown, unrecognised = self._origins_of(plan)
-            recorded: list[v.ImportedComment] = []
-            refused: list[tuple[decidim.Comment, SamenspraakError]] = []
-            already = without_text = 0
-            for comment in sorted(chosen, key=lambda x: (x.created_at, x.id)):
-                # a_platform_comment_is_recorded_once, checked here: the events
-                # hold only the commitment to each origin, the texts say which
-                # comment it is (one whose origin was erased is not recognised).
-                if comment.origin in origins:
-                    already += 1
-                elif comment.body is None:
-                    without_text += 1
-                else:
-                    try:
-                        recorded.append(self._import_comment(doing, comment))
-                    except RuleViolation as violation:
-                        error = NotAllowed(violation.sentence, violation.rule.name)
-                        refused.append((comment, error))
-                    except (NotAllowed, NotFound) as error:
-                        refused.append((comment, error))
-            if refused:
-                raise _import_refused(refused)
-            if recorded and (unknown or unrecognised) and not cmd.erased_left_out:
-                raise _erased_not_left_out(cmd.plan, unknown, unrecognised)
-            if recorded and not cmd.dry_run:
-                self.save(
-                    initiative,
-                    plan,
-                    texts=doing.texts.texts,
-                    sealed_identities=doing.texts.identities,
-                    stakeholders=list(doing.new.values()),
-                    acting=doing.acting,
-                )
-            skipped = {
-                "not on what was chosen": len(comments) - len(chosen),
-                "without text": without_text,
-            }
-            return v.CommentsImport(
-                recorded=recorded,
-                already=already,
-                skipped={why: n for why, n in skipped.items() if n},
-                joined=doing.joined,
-                registered=sum(ref in doing.new for ref in doing.joined),
-                origins_erased=unknown,
-                dry_run=cmd.dry_run,
-            )
+    def import_consul_comments(
+        self, command: c.ImportConsulComments | Mapping[str, Any]
+    ) -> v.CommentsImport:
+        """Bring the comments of a CONSUL Democracy export into the record as
+        online reactions to a version of a plan, as :meth:`import_decidim_comments`
+        does a Decidim export's: each counting from when it was posted (the
+        export's local time, read as Europe/Madrid), with the ``neutral`` stance
+        (CONSUL records none), from ``consul-<userId>`` (an organisation's account
+        as an institution, a public employee's as a civil servant, anyone else as
+        a resident; the export holds no name, so the directory holds the
+        reference alone). ``on`` chooses proposals (``proposal:7``)."""
+        cmd = parse(c.ImportConsulComments, command)
+        comments = consul.read_comments(cmd.export)
+        chosen = platform_comments.chosen(comments, cmd.on, consul.is_on)
+        return self._run(
+            lambda: self._import_comments(cmd, comments, chosen, "import_consul_comments"),
+            command=cmd, named="import_consul_comments",
+        )  # fmt: skip
 
-        return self._run(run, command=cmd, named="import_decidim_comments")
-
-    def _origins_of(self, plan: Plan) -> tuple[dict[str, int], int, int]:
-        """The platform comments a plan's reactions were imported from, read from
-        their origin texts (``decidim:19736``: reaction number); how many of its
-        imported reactions have an origin that was erased (with the texts of
-        whoever posted the comment), which nothing can recognise any more; and
-        how many kept their origin but are from someone erased since (without
-        their texts), whose reference on the platform is gone: a new comment of
-        theirs would register them again."""
-        imported = {
-            number: r for number, r in plan.reactions.items() if r.origin is not None
-        }
-        texts = self._texts(
-            r.origin.id for r in imported.values() if r.origin is not None
+    def _import_comments(
+        self,
+        cmd: c.ImportDecidimComments | c.ImportConsulComments,
+        comments: Sequence[PlatformComment],
+        chosen: Sequence[PlatformComment],
+        use_case: str,
+    ) -> v.CommentsImport:
+        """An import of a platform's comments, read and chosen: all of them
+        recorded, or none (``use_case``: the import, as a template's permissions
+        name it)."""
+        actor = self._actor(cmd.actor)
+        initiative = self._initiative(cmd.initiative)
+        plan = self._plan(initiative, cmd.plan)
+        initiative.require_open()
+        rules.reactions_come_from_the_stakeholder_or_are_recorded_by_the_facilitator.check(
+            actor == initiative.facilitator
         )
-        people = self._refs_of(r.stakeholder for r in imported.values())
-        origins: dict[str, int] = {}
+        doing = _Importing(
+            cmd,
+            actor,
+            initiative,
+            plan,
+            self._initiative_doc(initiative.slug),
+            use_case,
+        )
+        origins = self._origins_of(plan)
+        unknown, unrecognised = self._origins_lost(doing.doc)
+        recorded: list[v.ImportedComment] = []
+        refused: list[tuple[PlatformComment, SamenspraakError]] = []
+        already = without_text = 0
+        for comment in sorted(chosen, key=lambda x: (x.created_at, x.id)):
+            # a_platform_comment_is_recorded_once, checked here: the events
+            # hold only the commitment to each origin, the texts say which
+            # comment it is (one whose origin was erased is not recognised).
+            if comment.origin in origins:
+                already += 1
+            elif comment.body is None:
+                without_text += 1
+            else:
+                try:
+                    recorded.append(self._import_comment(doing, comment))
+                except RuleViolation as violation:
+                    error = NotAllowed(violation.sentence, violation.rule.name)
+                    refused.append((comment, error))
+                except (NotAllowed, NotFound) as error:
+                    refused.append((comment, error))
+        if refused:
+            raise _import_refused(refused)
+        if recorded and (unknown or unrecognised) and not cmd.erased_left_out:
+            raise _erased_not_left_out(initiative.slug, unknown, unrecognised)
+        if recorded and not cmd.dry_run:
+            self.save(
+                initiative,
+                plan,
+                texts=doing.texts.texts,
+                sealed_identities=doing.texts.identities,
+                stakeholders=list(doing.new.values()),
+                acting=doing.acting,
+            )
+        skipped = {
+            "not on what was chosen": len(comments) - len(chosen),
+            "without text": without_text,
+        }
+        return v.CommentsImport(
+            recorded=recorded,
+            already=already,
+            skipped={why: n for why, n in skipped.items() if n},
+            joined=doing.joined,
+            registered=sum(ref in doing.new for ref in doing.joined),
+            origins_erased=unknown,
+            dry_run=cmd.dry_run,
+        )
+
+    def _origins_of(self, plan: Plan) -> dict[str, int]:
+        """The platform comments a plan's reactions were imported from, read from
+        their origin texts (``decidim:19736``: reaction number); one whose origin
+        was erased (with the texts of whoever posted it) is not among them."""
+        imported = {
+            number: r.origin
+            for number, r in plan.reactions.items()
+            if r.origin is not None
+        }
+        texts = self._texts(origin.id for origin in imported.values())
+        kept = ((texts.get(origin.id), number) for number, origin in imported.items())
+        return {body: number for body, number in kept if body is not None}
+
+    def _origins_lost(self, doc: dict[str, Any]) -> tuple[int, int]:
+        """Of the reactions imported into an initiative's plans (its document):
+        how many have an origin that was erased (with the texts of whoever posted
+        the comment), which nothing can recognise any more; and how many kept
+        their origin but are from someone erased since (without their texts),
+        whose reference on the platform is gone: a new comment of theirs would
+        register them again. Counted over every plan, as one person's comments
+        on the platform may go to several."""
+        imported = [
+            r
+            for p in doc["plans"].values()
+            for r in p["reactions"].values()
+            if r.get("origin")
+        ]
+        texts = self._texts(r["origin"] for r in imported)
+        people = self._refs_of(r["stakeholder"] for r in imported)
         erased = unrecognised = 0
-        for number, reaction in imported.items():
-            assert reaction.origin is not None  # (chosen so above)
-            body = texts.get(reaction.origin.id)
-            if body is None:
+        for reaction in imported:
+            if texts.get(reaction["origin"]) is None:
                 erased += 1
                 continue
-            origins[body] = number
-            person = people.get(reaction.stakeholder)
+            person = people.get(reaction["stakeholder"])
             if person is None or person.ref.startswith(ERASED_PREFIX):
                 unrecognised += 1
-        return origins, erased, unrecognised
+        return erased, unrecognised
 
     def _import_comment(
-        self, doing: _Importing, comment: decidim.Comment
+        self, doing: _Importing, comment: PlatformComment
     ) -> v.ImportedComment:
         """Record one comment of an import in memory, as the facilitator records
         a reaction by hand that came in at the time it was posted: its author (or
@@ -2751,11 +2797,7 @@ class Samenspraak(Application[UUID]):
         doing.people[ref] = person
         with _naming(ref):
             if not initiative.is_active(person.id):
-                kind = (
-                    StakeholderKind.INSTITUTION
-                    if comment.group_id is not None
-                    else StakeholderKind.RESIDENT
-                )
+                kind = comment.kind
                 self._permit(initiative, actor, "join_initiative", kind)
                 initiative.join(
                     actor=actor,
@@ -2772,7 +2814,7 @@ class Samenspraak(Application[UUID]):
             self._permit(
                 initiative,
                 actor,
-                "import_decidim_comments",
+                doing.use_case,
                 for_whom=person.id,
                 in_phase=came_in_during,
                 process=came_in_under,
@@ -4330,12 +4372,14 @@ def _response(
 class _Importing:
     """What an import of a platform's comments works on, and has done so far."""
 
-    cmd: c.ImportDecidimComments
+    cmd: c.ImportDecidimComments | c.ImportConsulComments
     actor: str
     initiative: Initiative
     plan: Plan
     doc: dict[str, Any]
     """The initiative's process state: its phases and reaction periods."""
+    use_case: str
+    """The import (``import_decidim_comments``), as permissions name it."""
     texts: _Pending = field(init=False)
     people: dict[str, StakeholderRow] = field(default_factory=dict)
     """The stakeholders of the comments so far, by reference."""
@@ -4369,7 +4413,7 @@ def _identity_of(
 
 
 def _import_refused(
-    refused: Sequence[tuple[decidim.Comment, SamenspraakError]],
+    refused: Sequence[tuple[PlatformComment, SamenspraakError]],
 ) -> SamenspraakError:
     """One sentence for an import that records nothing: the first comment refused,
     by its line, with why, and the lines of the others."""
@@ -4400,18 +4444,18 @@ AN_ERASED_AUTHORS_COMMENTS_ARE_NOT_IMPORTED_AGAIN = (
 )
 
 
-def _erased_not_left_out(plan: str, erased: int, unrecognised: int) -> NotAllowed:
-    """An import that would record comments on a plan some of whose imported
-    reactions lost their origin in an erasure (``erased``): their comments are not
-    recognised, so one still in the export would bring back what was erased; or
-    are from someone erased without their texts (``unrecognised``): their
-    comments are, but not their reference, so a new comment of theirs would
-    register them again."""
+def _erased_not_left_out(initiative: str, erased: int, unrecognised: int) -> NotAllowed:
+    """An import that would record comments in an initiative some of whose
+    imported reactions (on any of its plans) lost their origin in an erasure
+    (``erased``): their comments are not recognised, so one still in the export
+    would bring back what was erased; or are from someone erased without their
+    texts (``unrecognised``): their comments are, but not their reference, so a
+    new comment of theirs would register them again."""
     if erased:
         were = counted(
             erased,
-            f"reaction of {plan} was imported from a comment",
-            f"reactions of {plan} were imported from comments",
+            f"reaction in {initiative} was imported from a comment",
+            f"reactions in {initiative} were imported from comments",
         )
         why = (
             f"{were} whose origin was erased since, with the texts of whoever "
@@ -4421,8 +4465,8 @@ def _erased_not_left_out(plan: str, erased: int, unrecognised: int) -> NotAllowe
     else:
         were = counted(
             unrecognised,
-            f"reaction of {plan} was imported from a comment",
-            f"reactions of {plan} were imported from comments",
+            f"reaction in {initiative} was imported from a comment",
+            f"reactions in {initiative} were imported from comments",
         )
         why = (
             f"{were} of someone erased since, whom an import does not recognise any "

@@ -706,32 +706,60 @@ Commentable = Annotated[
 """A thing commented on in Decidim, as ``TYPE:ID``: ``Decidim::Meetings::Meeting:905``."""
 
 
-class ImportDecidimComments(Command):
-    """Bring the comments of a Decidim open-data export into the record as online
-    reactions to a version of a plan, each counting from when it was posted."""
+class _PlatformCommentsImport(BaseModel):
+    """What every import of a participation platform's comments is given: which
+    version of which plan they react to, the export, and how to record it (not a
+    command of its own: each platform's import is one)."""
 
     initiative: Ref
     plan: Ref
     version: Number
     export: Annotated[str, Field(max_length=200_000_000)]
-    """The comments file of the export (``…-comments.csv``), as text."""
-    on: Annotated[
-        list[Commentable], Field(max_length=1000), AfterValidator(_each_once)
-    ] = []
-    """The things commented on that belong to the plan (and the replies in their
-    threads); none: every comment of the export."""
+    """The comments file of the export, as text."""
     neutral: Stance = Stance.SUGGESTION
     """The stance of a comment that is neither in favour nor against (alignment
-    0)."""
+    0; every comment of a platform that records no alignment)."""
     late: StrictBool = False
     """Record comments posted after the reaction period closed as received late,
     instead of refusing the import."""
     erased_left_out: StrictBool = False
     """The facilitator left the rows of whoever was erased since an earlier import
-    out of the export: needed to import new comments on a plan that holds
-    reactions whose origin was erased (those comments are not recognised)."""
+    out of the export: needed to import new comments into an initiative that
+    holds imported reactions (on any of its plans) whose origin, or whose author,
+    was erased (those are not recognised)."""
     dry_run: StrictBool = False
     """Say what would be recorded, and record nothing."""
+
+
+class ImportDecidimComments(_PlatformCommentsImport, Command):
+    """Bring the comments of a Decidim open-data export (``…-comments.csv``) into
+    the record as online reactions to a version of a plan, each counting from when
+    it was posted."""
+
+    on: Annotated[
+        list[Commentable], Field(max_length=1000), AfterValidator(_each_once)
+    ] = []
+    """The things commented on that belong to the plan (and the replies in their
+    threads); none: every comment of the export."""
+
+
+ConsulProposal = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^proposal:[0-9]{1,18}$"),
+]
+"""A proposal commented on in CONSUL Democracy, as ``proposal:ID``: ``proposal:7``."""
+
+
+class ImportConsulComments(_PlatformCommentsImport, Command):
+    """Bring the comments of a CONSUL Democracy export (``comments.csv``) into the
+    record as online reactions to a version of a plan, each counting from when it
+    was posted (in Madrid's local time), each taking the ``neutral`` stance."""
+
+    on: Annotated[
+        list[ConsulProposal], Field(max_length=1000), AfterValidator(_each_once)
+    ] = []
+    """The proposals whose comments belong to the plan; none: every comment of
+    the export."""
 
 
 class AdoptChange(Command):

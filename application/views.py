@@ -384,9 +384,9 @@ class CommentsImport(View):
     registered: int
     """How many of them it puts in the directory (the others were there)."""
     origins_erased: int = 0
-    """How many reactions of the plan were imported from comments whose origin was
-    erased since (with the texts of whoever posted them): those comments are not
-    recognised any more, and one still in the export is recorded again as new."""
+    """How many reactions of the initiative (on any of its plans) were imported
+    from comments whose origin was erased since (with the texts of whoever posted
+    them): those comments are not recognised any more."""
     dry_run: bool
 
 

@@ -4,16 +4,20 @@ the record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
+from samenspraak.application import Samenspraak
 from samenspraak.application.errors import InvalidInput
 from samenspraak.application.files import reason_of
 from samenspraak.application.views import CommentsImport
 from samenspraak.cli.common import (
     REFERENCE,
     Context,
+    F,
     OnceGroup,
     choices_of,
     done,
@@ -28,61 +32,71 @@ from samenspraak.domain.values import Stance
 
 @click.group("import", cls=OnceGroup)
 def import_group() -> None:
-    """Import what people said on a participation platform (Decidim)."""
+    """Import what people said on a participation platform (Decidim, CONSUL)."""
+
+
+def _import_options(
+    *, on_metavar: str, on_help: str, neutral_help: str
+) -> Callable[[F], F]:
+    """The arguments and options every import of a platform's comments takes."""
+
+    def decorate(command: F) -> F:
+        decorators: list[Callable[[Any], Any]] = [
+            click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE),
+            click.argument("plan_ref", metavar="PLAN", type=REFERENCE),
+            click.argument("file", metavar="FILE", type=click.Path(path_type=Path)),
+            click.option(
+                "--version",
+                "version",
+                metavar="N",
+                required=True,
+                help="The version reacted to.",
+            ),
+            click.option("--on", "on", metavar=on_metavar, multiple=True, help=on_help),
+            click.option(
+                "--neutral",
+                type=choices_of(Stance),
+                default=Stance.SUGGESTION.value,
+                show_default=True,
+                help=neutral_help,
+            ),
+            click.option(
+                "--late",
+                is_flag=True,
+                help="Record comments posted after the reaction period closed "
+                "as received late (they need no answer), instead of refusing "
+                "the import.",
+            ),
+            click.option(
+                "--erased-left-out",
+                is_flag=True,
+                help="You left the rows of whoever was erased since an earlier "
+                "import out of FILE: needed when the initiative holds imported "
+                "reactions whose origin, or whose author, was erased.",
+            ),
+            click.option(
+                "--dry-run",
+                is_flag=True,
+                help="Say what would be recorded; record nothing.",
+            ),
+            json_option,
+            pass_context,
+        ]
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return decorate
 
 
 @import_group.command("decidim-comments")
-@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
-@click.argument("plan_ref", metavar="PLAN", type=REFERENCE)
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
-@click.option(
-    "--version", "version", metavar="N", required=True, help="The version reacted to."
-)
-@click.option(
-    "--on",
-    "on",
-    metavar="TYPE:ID",
-    multiple=True,
-    help="Only the comments on this thing (and the replies to them), like "
+@_import_options(
+    on_metavar="TYPE:ID",
+    on_help="Only the comments on this thing (and the replies to them), like "
     "Decidim::Meetings::Meeting:905; repeat for more (default: every comment).",
+    neutral_help="The stance of a comment neither in favour nor against (alignment 0).",
 )
-@click.option(
-    "--neutral",
-    type=choices_of(Stance),
-    default=Stance.SUGGESTION.value,
-    show_default=True,
-    help="The stance of a comment neither in favour nor against (alignment 0).",
-)
-@click.option(
-    "--late",
-    is_flag=True,
-    help="Record comments posted after the reaction period closed as received late "
-    "(they need no answer), instead of refusing the import.",
-)
-@click.option(
-    "--erased-left-out",
-    is_flag=True,
-    help="You left the rows of whoever was erased since an earlier import out of "
-    "FILE: needed when the plan holds reactions whose origin was erased.",
-)
-@click.option(
-    "--dry-run", is_flag=True, help="Say what would be recorded; record nothing."
-)
-@json_option
-@pass_context
-def import_decidim_comments(
-    obj: Context,
-    initiative_ref: str,
-    plan_ref: str,
-    file: Path,
-    version: str,
-    on: tuple[str, ...],
-    neutral: str,
-    late: bool,
-    erased_left_out: bool,
-    dry_run: bool,
-    as_json: bool,
-) -> None:
+def import_decidim_comments(obj: Context, **given: Any) -> None:
     """Import the comments of a Decidim open-data export as reactions to a version.
 
     FILE is the comments file of the export (…_comments.csv). Each comment becomes
@@ -103,16 +117,69 @@ def import_decidim_comments(
         traffic-plan meeting_comments.csv --version 1 \\
         --on Decidim::Meetings::Meeting:905 --dry-run
     """
+    _import(obj, "Decidim", lambda app: app.import_decidim_comments, **given)
+
+
+@import_group.command("consul-comments")
+@_import_options(
+    on_metavar="proposal:ID",
+    on_help="Only the comments on this proposal (replies included), like "
+    "proposal:7; repeat for more (default: every comment).",
+    neutral_help="The stance of every comment: CONSUL records no stance in favour "
+    "or against.",
+)
+def import_consul_comments(obj: Context, **given: Any) -> None:
+    """Import the comments of a CONSUL Democracy export as reactions to a version.
+
+    FILE is the comments file (comments.csv, columns id, proposalId, userId,
+    userType, date, time, text, …). Each comment becomes an online reaction that
+    counts from when it was posted; its date and time are read as Madrid's local
+    time (Europe/Madrid). CONSUL records no stance, so every comment takes the
+    --neutral stance. Its author becomes the stakeholder consul-<userId> (a
+    resident; an organisation's account, userType Colectivo, an institution; a
+    public employee's, Empleados públicos, a civil servant) and joins the
+    initiative if they had not; the export holds no name, so the directory holds
+    the reference alone. Comments imported before are not recorded again; one
+    whose origin was erased with its author's texts is not recognised: leave the
+    rows of whoever was erased out of FILE and give --erased-left-out. If one
+    comment cannot be recorded, none is. Prints the comments recorded
+    (facilitator).
+
+    \b
+    Example:
+      samenspraak --as facilitator import consul-comments city-centre \\
+        traffic-plan comments.csv --version 1 --on proposal:7 --dry-run
+    """
+    _import(obj, "CONSUL", lambda app: app.import_consul_comments, **given)
+
+
+def _import(
+    obj: Context,
+    platform: str,
+    use_case: Callable[[Samenspraak], Callable[[dict[str, Any]], CommentsImport]],
+    *,
+    initiative_ref: str,
+    plan_ref: str,
+    file: Path,
+    version: str,
+    on: tuple[str, ...],
+    neutral: str,
+    late: bool,
+    erased_left_out: bool,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Read FILE, give it to the import, print what it recorded."""
     try:
         export = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        msg = f"Cannot read {file}: it is not UTF-8 text, so not a Decidim export."
+        msg = f"Cannot read {file}: it is not UTF-8 text, so not a {platform} export."
         raise click.UsageError(msg) from None
     except OSError as error:
         msg = f"Cannot read {file}: {reason_of(error)}."
         raise click.UsageError(msg) from None
     try:
-        result = obj.app(write=True).import_decidim_comments(
+        result = use_case(obj.app(write=True))(
             {
                 **obj.giving(),
                 "initiative": initiative_ref,
@@ -153,10 +220,10 @@ def import_decidim_comments(
                 ],
             )
         )
-    done(_summary(result, plan_ref))
+    done(_summary(result, initiative_ref, plan_ref))
 
 
-def _summary(result: CommentsImport, plan_ref: str) -> str:
+def _summary(result: CommentsImport, initiative_ref: str, plan_ref: str) -> str:
     """``Recorded 3 comments as reactions on traffic-plan; 1 comment was already
     there; skipped 2 (not on what was chosen: 2). 2 stakeholders joined the
     initiative (2 new in the directory).``"""
@@ -184,8 +251,8 @@ def _summary(result: CommentsImport, plan_ref: str) -> str:
     if result.origins_erased and recorded:
         erased = counted(
             result.origins_erased,
-            f"reaction of {plan_ref} was imported from a comment",
-            f"reactions of {plan_ref} were imported from comments",
+            f"reaction in {initiative_ref} was imported from a comment",
+            f"reactions in {initiative_ref} were imported from comments",
         )
         said += (
             f" {erased} whose origin was erased since, with the texts of whoever "

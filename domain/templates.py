@@ -91,6 +91,10 @@ PERMITTED_WITH: dict[str, tuple[str, str]] = {
         "react_to_plan",
         "import a participation platform's comments as reactions",
     ),
+    "import_consul_comments": (
+        "react_to_plan",
+        "import a participation platform's comments as reactions",
+    ),
 }
 """Commands a template does not name: a phase permits each where it permits
 another (whoever may hold meetings in a phase may correct them there, whoever may

@@ -470,7 +470,7 @@ def test_a_plan_that_lost_an_imported_origin_takes_new_comments_once_the_erased_
 
     assert refused.value.rule == "an_erased_authors_comments_are_not_imported_again"
     assert str(refused.value).startswith(
-        "Nothing was imported: 1 reaction of traffic was imported from a comment "
+        "Nothing was imported: 1 reaction in city-centre was imported from a comment "
         "whose origin was erased since"
     )
     assert (nothing_new.recorded, nothing_new.already) == ([], 2)
@@ -481,6 +481,40 @@ def test_a_plan_that_lost_an_imported_origin_takes_new_comments_once_the_erased_
         ("decidim:505", 4, "decidim-104")
     ]
     assert (again.already, again.origins_erased) == (2, 1)
+
+
+def test_an_erasure_on_one_plan_holds_back_an_import_into_another_plan_of_the_initiative(
+    consulted: Samenspraak,
+) -> None:
+    """One person's comments on the platform may go to several plans: the
+    comments imported into the traffic plan, whose author was erased since, hold
+    back an import of the other meeting's comments into the parking plan, which
+    holds a comment of the same author."""
+    imported(consulted)
+    erase_with_texts(consulted, "decidim-101")
+    with clock.frozen_at(START):
+        consulted.create_plan(
+            {"actor": "facilitator", "initiative": CC, "plan": "parking",
+             "title": "Parking plan", "group": "traffic"}
+        )  # fmt: skip
+        consulted.propose_draft(
+            {"actor": "facilitator", "initiative": CC, "plan": "parking",
+             "text": "Draft.", "changes": "First."}
+        )  # fmt: skip
+    before = everything_kept(consulted)
+
+    with (
+        clock.frozen_at(START + timedelta(days=23)),
+        pytest.raises(NotAllowed) as refused,
+    ):
+        consulted.import_decidim_comments(
+            {"actor": "facilitator", "initiative": CC, "plan": "parking",
+             "version": 1, "export": THE_EXPORT,
+             "on": ["Decidim::Meetings::Meeting:906"]}
+        )  # fmt: skip
+
+    assert refused.value.rule == "an_erased_authors_comments_are_not_imported_again"
+    assert everything_kept(consulted) == before
 
 
 def test_an_authors_new_comment_does_not_bring_back_someone_erased_without_their_texts(
@@ -504,7 +538,7 @@ def test_an_authors_new_comment_does_not_bring_back_someone_erased_without_their
 
     assert refused.value.rule == "an_erased_authors_comments_are_not_imported_again"
     assert str(refused.value) == (
-        "Nothing was imported: 1 reaction of traffic was imported from a comment of "
+        "Nothing was imported: 1 reaction in city-centre was imported from a comment of "
         "someone erased since, whom an import does not recognise any more: a new "
         "comment of theirs would register them again with the name the platform "
         "gives; leave the rows of whoever was erased out of the export, then "

@@ -231,14 +231,14 @@ def test_an_erased_authors_origin_shows_as_erased_and_new_comments_wait_for_thei
         (".", "decidim:502", "false"),
     ]
     assert said == (
-        "Nothing was imported: 1 reaction of traffic was imported from a comment "
+        "Nothing was imported: 1 reaction in city-centre was imported from a comment "
         "whose origin was erased since, with the texts of whoever posted it, so "
         "such a comment is not recognised any more and would be recorded again; "
         "leave the rows of whoever was erased out of the export, then import with "
         "erased_left_out (--erased-left-out)."
     )
     assert again.stderr == (  # type: ignore[attr-defined]
-        "Recorded 1 comment as reactions on traffic. 1 reaction of traffic was "
+        "Recorded 1 comment as reactions on traffic. 1 reaction in city-centre was "
         "imported from a comment whose origin was erased since, with the texts of "
         "whoever posted it: such a comment is not recognised any more, and the rows "
         "of whoever was erased were left out of the file (--erased-left-out).\n"
