@@ -108,8 +108,8 @@ def import_decidim_comments(obj: Context, **given: Any) -> None:
     not recorded again; one whose origin was erased with its author's texts is
     not recognised, nor is an author erased without their texts: leave the rows
     of whoever was erased out of FILE and give --erased-left-out (without it,
-    such a plan takes no new comments). If one comment cannot be recorded,
-    none is. Prints the comments recorded (facilitator).
+    no plan of such an initiative takes new comments). If one comment cannot be
+    recorded, none is. Prints the comments recorded (facilitator).
 
     \b
     Example:
@@ -140,10 +140,11 @@ def import_consul_comments(obj: Context, **given: Any) -> None:
     public employee's, Empleados públicos, a civil servant) and joins the
     initiative if they had not; the export holds no name, so the directory holds
     the reference alone. Comments imported before are not recorded again; one
-    whose origin was erased with its author's texts is not recognised: leave the
-    rows of whoever was erased out of FILE and give --erased-left-out. If one
-    comment cannot be recorded, none is. Prints the comments recorded
-    (facilitator).
+    whose origin was erased with its author's texts is not recognised, nor is an
+    author erased without their texts: leave the rows of whoever was erased out
+    of FILE and give --erased-left-out (without it, no plan of such an initiative
+    takes new comments). If one comment cannot be recorded, none is. Prints the
+    comments recorded (facilitator).
 
     \b
     Example:
