@@ -2367,6 +2367,32 @@ class Samenspraak(Application[UUID]):
 
         self._run(run, command=cmd, named="record_council_follow_up")
 
+    def withdraw_council_follow_up(
+        self, command: c.WithdrawCouncilFollowUp | Mapping[str, Any]
+    ) -> int:
+        """Withdraw a follow-up of the council recorded by mistake (against the
+        wrong informing, or one the council never gave), with the reason; returns
+        its number among the informing's follow-ups. Permitted to whoever may
+        record one (the facilitator; whichever phase, also after the close). The
+        follow-up as first recorded stays, and every follow-up keeps its number;
+        it no longer keeps its informing from being withdrawn."""
+        cmd = parse(c.WithdrawCouncilFollowUp, command)
+
+        def run() -> int:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            withdrawn = initiative.withdraw_council_follow_up(
+                actor=actor,
+                informing=cmd.informing,
+                follow_up=cmd.follow_up,
+                reason=texts.seal("council follow-up withdrawal reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+            return withdrawn
+
+        return self._run(run, command=cmd, named="withdraw_council_follow_up")
+
     def advance_phase(self, command: c.AdvancePhase | Mapping[str, Any]) -> str:
         """Move the initiative to its next phase; returns the phase's name."""
         cmd = parse(c.AdvancePhase, command)

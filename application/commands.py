@@ -549,6 +549,21 @@ class WithdrawCouncilInforming(Command):
     """Why it is withdrawn: 'recorded here instead of in harbour-district'."""
 
 
+class WithdrawCouncilFollowUp(Command):
+    """Withdraw a follow-up of the council recorded by mistake (against the wrong
+    informing, or one the council never gave), with the reason; the follow-up as
+    first recorded stays in the record, and every follow-up keeps its number."""
+
+    initiative: Ref
+    informing: Number
+    """Which informing it follows up, from 1 (as ``council list`` numbers them)."""
+    follow_up: Number | None = None
+    """Which of that informing's follow-ups, from 1 in the order recorded (as
+    ``council list`` numbers them); needed only when it has more than one."""
+    reason: LongText
+    """Why it is withdrawn: 'recorded against informing 1; it answers informing 2'."""
+
+
 class RecordCouncilFramework(Command):
     initiative: Ref
     framework: LongText

@@ -269,11 +269,18 @@ def status(
                 audit_head=c.get("audit_head"),
                 follow_ups=[
                     v.CouncilFollowUpView(
+                        number=k,
                         summary=text(f["summary"]),
                         followed_up_at=f["followed_up_at"],
                         document_sha256=f["document_sha256"],
+                        withdrawn=v.WithdrawalView(
+                            withdrawn_at=f["withdrawn"]["at"],
+                            reason=text(f["withdrawn"]["reason"]),
+                        )
+                        if "withdrawn" in f
+                        else None,
                     )
-                    for f in c.get("follow_ups", [])
+                    for k, f in enumerate(c.get("follow_ups", []), start=1)
                 ],
                 corrections=corrections(c),
                 withdrawn=v.WithdrawalView(

@@ -333,21 +333,27 @@ class FrameworkEntry(Part):
     """The corrections of its record (the values above are the corrected ones)."""
 
 
-class CouncilFollowUpEntry(Part):
-    """What the council did with a document it was sent."""
-
-    summary: str | None
-    followed_up_at: datetime
-    document_sha256: str | None
-
-
 class WithdrawalEntry(Part):
-    """An informing of the council was withdrawn, as recorded by mistake: when,
-    and why."""
+    """An informing of the council, or a follow-up of one, was withdrawn, as
+    recorded by mistake: when, and why."""
 
     withdrawn_at: datetime
     reason: str | None
     """Why (None once erased)."""
+
+
+class CouncilFollowUpEntry(Part):
+    """What the council did with a document it was sent."""
+
+    number: int
+    """Its number among the informing's follow-ups, from 1 in the order
+    recorded."""
+    summary: str | None
+    followed_up_at: datetime
+    document_sha256: str | None
+    withdrawn: WithdrawalEntry | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number, but the council did not follow up so."""
 
 
 class CouncilEntry(Part):
@@ -370,6 +376,10 @@ class CouncilEntry(Part):
     """When and why it was withdrawn, as recorded by mistake (None while it
     stands): it keeps its number, but no longer counts as informing the
     council."""
+
+    def standing_follow_ups(self) -> list[CouncilFollowUpEntry]:
+        """Its follow-ups that stand: those not withdrawn."""
+        return [f for f in self.follow_ups if f.withdrawn is None]
 
 
 class AllocationEntry(Part):
@@ -726,11 +736,18 @@ def build_report(
                 audit_head=c.get("audit_head"),
                 follow_ups=[
                     CouncilFollowUpEntry(
+                        number=k,
                         summary=text(f["summary"]),
                         followed_up_at=_time(f["followed_up_at"]),
                         document_sha256=f["document_sha256"],
+                        withdrawn=WithdrawalEntry(
+                            withdrawn_at=_time(f["withdrawn"]["at"]),
+                            reason=text(f["withdrawn"]["reason"]),
+                        )
+                        if "withdrawn" in f
+                        else None,
                     )
-                    for f in c.get("follow_ups", [])
+                    for k, f in enumerate(c.get("follow_ups", []), start=1)
                 ],
                 corrections=_corrections(c, text),
                 withdrawn=WithdrawalEntry(

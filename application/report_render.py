@@ -63,6 +63,7 @@ def _follow_ups(c: CouncilEntry, w: Words) -> str:
             if f.document_sha256
             else ""
         )
+        + (f" ({w('follow_up_withdrawn_mark')})" if f.withdrawn is not None else "")
         for f in c.follow_ups
     )
 
@@ -442,7 +443,11 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 for c in r.council
             ],
         )
-        for line in _informing_corrections(r, w) + _informing_withdrawals(r, w):
+        for line in (
+            _informing_corrections(r, w)
+            + _informing_withdrawals(r, w)
+            + _follow_up_withdrawals(r, w)
+        ):
             out += [_md(line), ""]
     else:
         out += [w("nothing_to_council"), ""]
@@ -1192,6 +1197,18 @@ def _informing_withdrawals(r: ParticipationReport, w: Words) -> list[str]:
     ]
 
 
+def _follow_up_withdrawals(r: ParticipationReport, w: Words) -> list[str]:
+    """That a follow-up of the council was withdrawn, as recorded by mistake, when
+    and why: one line for each, below the informings (which list it, marked
+    withdrawn, in its place among the informing's follow-ups)."""
+    return [
+        w.follow_up_withdrawn(c.number, f.number, f.withdrawn)
+        for c in r.council
+        for f in c.follow_ups
+        if f.withdrawn is not None
+    ]
+
+
 def _informed_when(c: CouncilEntry, w: Words) -> str:
     """When the council was informed, and ``(withdrawn)`` after an informing
     withdrawn as recorded by mistake."""
@@ -1700,7 +1717,9 @@ def _html_council(r: ParticipationReport, w: Words) -> str:
         )
         body += "".join(
             f"<p>{_e(line)}</p>"
-            for line in _informing_corrections(r, w) + _informing_withdrawals(r, w)
+            for line in _informing_corrections(r, w)
+            + _informing_withdrawals(r, w)
+            + _follow_up_withdrawals(r, w)
         )
     return f'<section id="council"><h2>{_e(w("council"))}</h2>{body}</section>'
 

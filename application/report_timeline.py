@@ -102,7 +102,9 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     moments = [r.started_at, r.last_step_at]
     moments += [m.starts_at for m in r.meetings]
     moments += [c.informed_at for c in r.informings()]
-    moments += [f.followed_up_at for c in r.informings() for f in c.follow_ups]
+    moments += [
+        f.followed_up_at for c in r.informings() for f in c.standing_follow_ups()
+    ]
     moments += [a.announced_at for a in r.announcements]
     moments += [i.intervened_at for i in r.interventions]
     first = min(moments)
@@ -482,7 +484,7 @@ class Timeline:
         followed = [
             self.axis.x(f.followed_up_at)
             for c in self.report.informings()
-            for f in c.follow_ups
+            for f in c.standing_follow_ups()
         ]
         for c in self.report.informings():
             x = self.axis.x(c.informed_at)
@@ -499,7 +501,7 @@ class Timeline:
                 )
             )
         for c in self.report.informings():
-            for f in c.follow_ups:
+            for f in c.standing_follow_ups():
                 x = self.axis.x(f.followed_up_at)
                 tip = _dated(
                     f"{w('follow_up')}: {w.text(f.summary)}", w.when(f.followed_up_at)
@@ -652,7 +654,7 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
             w("legend_council_formal"),
         ),
         (
-            any(c.follow_ups for c in r.informings()),
+            any(c.standing_follow_ups() for c in r.informings()),
             icon(check(0, 0, 7, PURPLE)),
             w("follow_up"),
         ),

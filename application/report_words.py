@@ -270,6 +270,14 @@ LABELS: dict[str, dict[Lang, str]] = {
         "by mistake and does not count. Reason: {reason}",
     },
     "informing_withdrawn_mark": {"nl": "ingetrokken", "en": "withdrawn"},
+    "follow_up_withdrawn": {
+        "nl": "Vervolg {k} door de raad op het informeren van de raad ({n}) is op "
+        "{when} ingetrokken: het was ten onrechte vastgelegd en telt niet mee. "
+        "Reden: {reason}",
+        "en": "Follow-up {k} of informing {n} of the council was withdrawn on "
+        "{when}: it was recorded by mistake and does not count. Reason: {reason}",
+    },
+    "follow_up_withdrawn_mark": {"nl": "ingetrokken", "en": "withdrawn"},
     "framework_corrected": {
         "nl": "De vastlegging van kader {n} van de raad is op {when} gecorrigeerd "
         "({fields}). Reden: {reason}",
@@ -1063,6 +1071,19 @@ class Words:
         return self(
             "informing_withdrawn",
             n=number,
+            when=self.when(withdrawal.withdrawn_at),
+            reason=self.text(withdrawal.reason),
+        )
+
+    def follow_up_withdrawn(
+        self, number: int, follow_up: int, withdrawal: WithdrawalEntry
+    ) -> str:
+        """That a follow-up of the council was withdrawn, as recorded by mistake:
+        when and why."""
+        return self(
+            "follow_up_withdrawn",
+            n=number,
+            k=follow_up,
             when=self.when(withdrawal.withdrawn_at),
             reason=self.text(withdrawal.reason),
         )

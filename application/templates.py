@@ -106,6 +106,10 @@ OUTSIDE_PHASES: dict[str, str] = {
         "records what the council did with what it was told, whichever phase it is "
         "in (also after the close)"
     ),
+    "withdraw_council_follow_up": (
+        "withdraws a follow-up of the council recorded by mistake, whichever phase "
+        "it is in (also after the close)"
+    ),
 }
 """Use cases that exist, but not within a phase of an initiative."""
 

@@ -96,21 +96,27 @@ class CouncilFrameworkView(View):
     the corrected ones)."""
 
 
-class CouncilFollowUpView(View):
-    summary: str | None
-    """What the council did (None once erased)."""
-    followed_up_at: datetime
-    document_sha256: str | None = None
-
-
 class WithdrawalView(View):
-    """An informing of the council withdrawn as recorded by mistake: when, and
-    why."""
+    """An informing of the council, or a follow-up of one, withdrawn as recorded
+    by mistake: when, and why."""
 
     withdrawn_at: datetime
     """When the withdrawal was recorded."""
     reason: str | None
     """Why (None once erased)."""
+
+
+class CouncilFollowUpView(View):
+    number: int
+    """Its number among the informing's follow-ups, from 1 in the order recorded,
+    as ``council withdraw-follow-up --follow-up`` names it."""
+    summary: str | None
+    """What the council did (None once erased)."""
+    followed_up_at: datetime
+    document_sha256: str | None = None
+    withdrawn: WithdrawalView | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number and stays listed."""
 
 
 class CouncilInformingView(View):

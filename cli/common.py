@@ -381,6 +381,7 @@ OPTION_OF_FIELD = {
     "framework": "--text",
     "reach": "--reach",
     "informing": "--informing",
+    "follow_up": "--follow-up",
     "audience": "--audience",
     "channel": "--channel",
     "text_file": "--text-file",
@@ -552,8 +553,9 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
     an informing recorded by mistake was withdrawn, and what the council did with
     it; the hashes in full, or their first 16 digits. Each follow-up's summary is
     shortened like any text in a table (``--json`` gives it whole), after the time
-    it was followed up. Below the table, why each withdrawn informing was
-    withdrawn."""
+    it was followed up; an informing's follow-ups are numbered when it has more
+    than one, and one withdrawn says so. Below the table, why each withdrawn
+    informing or follow-up was withdrawn."""
     shown = table(
         [
             "#",
@@ -575,8 +577,10 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
                 "; ".join(
-                    f"{to_the_second(f.followed_up_at)}: "
+                    (f"{f.number}. " if len(c.follow_ups) > 1 else "")
+                    + f"{to_the_second(f.followed_up_at)}: "
                     + (short(f.summary) if f.summary else ERASED)
+                    + (" (withdrawn)" if f.withdrawn else "")
                     for f in c.follow_ups
                 )
                 or "-",
@@ -590,6 +594,13 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
         + (one_line(c.withdrawn.reason) if c.withdrawn.reason is not None else ERASED)
         for c in items
         if c.withdrawn
+    ] + [
+        f"Follow-up {f.number} of informing {c.number} was withdrawn "
+        f"{to_the_second(f.withdrawn.withdrawn_at)}: "
+        + (one_line(f.withdrawn.reason) if f.withdrawn.reason is not None else ERASED)
+        for c in items
+        for f in c.follow_ups
+        if f.withdrawn
     ]
     return "\n".join([shown, *why])
 

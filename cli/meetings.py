@@ -577,6 +577,58 @@ def council_follow_up(
     done(f"Recorded the council's follow-up of informing {command.informing}.")
 
 
+@council.command("withdraw-follow-up")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.option(
+    "--informing",
+    metavar="N",
+    required=True,
+    help="Which informing it follows up, from 1 (as council list numbers them).",
+)
+@click.option(
+    "--follow-up",
+    "follow_up",
+    metavar="K",
+    help="Which of its follow-ups, from 1 in the order recorded (as council list "
+    "numbers them); needed only when it has more than one.",
+)
+@click.option("--reason", required=True, help="Why it was recorded by mistake.")
+@pass_context
+def council_withdraw_follow_up(
+    obj: Context,
+    initiative_ref: str,
+    informing: str,
+    follow_up: str | None,
+    reason: str,
+) -> None:
+    """Withdraw a follow-up of the council recorded by mistake (facilitator; also
+    after the initiative closed): one recorded against the wrong informing, or
+    that the council never gave. It stays in the record and keeps its number (the
+    others keep theirs); lists and reports show it withdrawn, when and why, and it
+    no longer keeps its informing from being withdrawn.
+
+    \b
+    Example:
+      samenspraak --as facilitator council withdraw-follow-up city-centre \\
+        --informing 2 --reason "Recorded against the wrong letter of the council"
+    """
+    command = parse(
+        c.WithdrawCouncilFollowUp,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "informing": informing,
+            **({"follow_up": follow_up} if follow_up is not None else {}),
+            "reason": reason,
+        },
+    )
+    number = obj.app(write=True).withdraw_council_follow_up(command)
+    done(
+        f"Withdrew follow-up {number} of informing {command.informing} of the "
+        f"council in {initiative_ref}; the other follow-ups keep their numbers."
+    )
+
+
 @council.command("framework")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @click.option(

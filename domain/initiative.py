@@ -138,6 +138,9 @@ class CouncilFollowUp(Immutable):
     summary: TextRef
     followed_up_at: datetime
     document_sha256: str | None = None
+    withdrawn: bool = False
+    """Withdrawn as recorded by mistake (against the wrong informing, or one the
+    council never gave): it keeps its number among the informing's follow-ups."""
 
 
 @dataclass(frozen=True)
@@ -1057,6 +1060,85 @@ class Initiative(Aggregate):
             CouncilFollowUp(informing, summary, followed_up_at, document_sha256)
         )
 
+    def council_follow_ups_of(self, informing: int) -> list[CouncilFollowUp]:
+        """The follow-ups recorded of informing ``informing``, in the order
+        recorded, withdrawn ones too: follow-up K is the K-th of them (from 1)."""
+        return [f for f in self.council_follow_ups if f.informing == informing]
+
+    def withdraw_council_follow_up(
+        self,
+        *,
+        actor: str,
+        informing: int,
+        follow_up: int | None = None,
+        reason: TextRef | None,
+    ) -> int:
+        """Withdraw follow-up ``follow_up`` (from 1, in the order recorded) of
+        informing ``informing`` of the council, recorded by mistake: against the
+        wrong informing, or a follow-up the council never gave; with the reason.
+        ``follow_up`` may be left out when the informing has one follow-up.
+        Returns the number of the follow-up withdrawn. The ``CouncilFollowedUp``
+        stays in the record as it was, and every follow-up keeps its number; a
+        withdrawn follow-up no longer keeps its informing from being withdrawn.
+        By the facilitator, whichever phase, also once the initiative is closed,
+        as a follow-up is recorded."""
+        rules.only_the_facilitator_shapes_the_initiative.check(
+            actor == self.facilitator,
+            initiative=self.slug,
+            action="withdraw a follow-up of the council",
+        )
+        rules.a_follow_up_withdrawn_answers_an_informing.check(
+            self.council_informing(informing) is not None,
+            initiative=self.slug,
+            informings=_how_many(len(self.council_informings), "informing"),
+            informing=informing,
+        )
+        recorded = self.council_follow_ups_of(informing)
+        rules.a_follow_up_withdrawn_is_named.check(
+            follow_up is not None or len(recorded) <= 1,
+            informing=informing,
+            initiative=self.slug,
+            follow_ups=_how_many(len(recorded), "follow-up"),
+        )
+        number = 1 if follow_up is None else follow_up
+        rules.a_follow_up_withdrawn_must_exist.check(
+            1 <= number <= len(recorded),
+            informing=informing,
+            initiative=self.slug,
+            follow_ups=_how_many(len(recorded), "follow-up"),
+            follow_up=number,
+        )
+        rules.a_follow_up_is_withdrawn_once.check(
+            not recorded[number - 1].withdrawn,
+            follow_up=number,
+            informing=informing,
+            initiative=self.slug,
+        )
+        rules.a_follow_up_withdrawal_gives_its_reason.check(
+            reason is not None,
+            follow_up=number,
+            informing=informing,
+            initiative=self.slug,
+        )
+        assert reason is not None
+        self._council_follow_up_withdrawn(
+            actor=actor, informing=informing, follow_up=number, reason=reason
+        )
+        return number
+
+    @event("CouncilFollowUpWithdrawn")
+    def _council_follow_up_withdrawn(
+        self, *, actor: str, informing: int, follow_up: int, reason: TextRef
+    ) -> None:
+        seen = 0
+        for i, f in enumerate(self.council_follow_ups):
+            if f.informing == informing:
+                seen += 1
+                if seen == follow_up:
+                    self.council_follow_ups[i] = replace(f, withdrawn=True)
+                    return
+        # a record replayed without that follow-up: nothing to mark
+
     def correct_council_informing(
         self,
         *,
@@ -1121,6 +1203,7 @@ class Initiative(Aggregate):
             for follow_up in self.council_follow_ups:
                 rules.a_corrected_informing_comes_before_its_follow_ups.check(
                     follow_up.informing != informing
+                    or follow_up.withdrawn
                     or changed["informed_at"] <= follow_up.followed_up_at,
                     informing=informing,
                     initiative=self.slug,
@@ -1201,7 +1284,12 @@ class Initiative(Aggregate):
             not informed.withdrawn, informing=informing, initiative=self.slug
         )
         followed = next(
-            (f for f in self.council_follow_ups if f.informing == informing), None
+            (
+                f
+                for f in self.council_follow_ups
+                if f.informing == informing and not f.withdrawn
+            ),
+            None,
         )
         rules.an_informing_the_council_followed_up_is_not_withdrawn.check(
             followed is None,

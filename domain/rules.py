@@ -416,6 +416,31 @@ a_withdrawn_informing_is_not_followed_up = _rule(
     "Informing {informing} of {initiative} was withdrawn; the council's follow-up "
     "answers an informing that stands.",
 )
+a_follow_up_withdrawn_answers_an_informing = _rule(
+    "a_follow_up_withdrawn_answers_an_informing",
+    "{initiative} has {informings} of the council; there is no informing "
+    "{informing} whose follow-up to withdraw.",
+)
+a_follow_up_withdrawn_is_named = _rule(
+    "a_follow_up_withdrawn_is_named",
+    "Informing {informing} of {initiative} has {follow_ups} by the council; name "
+    "the one to withdraw, from 1 in the order recorded.",
+)
+a_follow_up_withdrawn_must_exist = _rule(
+    "a_follow_up_withdrawn_must_exist",
+    "Informing {informing} of {initiative} has {follow_ups} by the council; there "
+    "is no follow-up {follow_up} of it to withdraw.",
+)
+a_follow_up_is_withdrawn_once = _rule(
+    "a_follow_up_is_withdrawn_once",
+    "Follow-up {follow_up} of informing {informing} of {initiative} was withdrawn "
+    "already; a follow-up is withdrawn once.",
+)
+a_follow_up_withdrawal_gives_its_reason = _rule(
+    "a_follow_up_withdrawal_gives_its_reason",
+    "A withdrawal of follow-up {follow_up} of informing {informing} of "
+    "{initiative} gives its reason.",
+)
 
 # --- Money --------------------------------------------------------------------------
 a_budget_is_not_negative = _rule(

@@ -83,6 +83,7 @@ TOLD_AFTERWARDS = frozenset(
         "CouncilFrameworkSet",
         "CouncilFrameworkCorrected",
         "CouncilFollowedUp",
+        "CouncilFollowUpWithdrawn",
     }
 )
 """Events of an initiative that record something about its process rather than
@@ -142,6 +143,7 @@ class ProcessStateProjector:
             ("initiative", "CouncilInformingCorrected"): _council_informing_corrected,
             ("initiative", "CouncilInformingWithdrawn"): _council_informing_withdrawn,
             ("initiative", "CouncilFollowedUp"): _council_followed_up,
+            ("initiative", "CouncilFollowUpWithdrawn"): _council_follow_up_withdrawn,
             ("initiative", "CouncilFrameworkSet"): _council_framework_set,
             ("initiative", "CouncilFrameworkCorrected"): _council_framework_corrected,
             ("initiative", "PhaseAdvanced"): _phase_advanced,
@@ -601,6 +603,17 @@ def _council_followed_up(d: Document, e: Any, at: str) -> None:
             "recorded_at": at,
         }
     )
+
+
+def _council_follow_up_withdrawn(d: Document, e: Any, at: str) -> None:
+    """The follow-up stays as recorded, with its number, and says when it was
+    withdrawn and why (the key only on a withdrawn follow-up)."""
+    if not 1 <= e.informing <= len(d["council"]):  # a withdrawal of no informing
+        return
+    follow_ups = d["council"][e.informing - 1].get("follow_ups", [])
+    if not 1 <= e.follow_up <= len(follow_ups):  # nor of a follow-up
+        return
+    follow_ups[e.follow_up - 1]["withdrawn"] = {"at": at, "reason": _text(e.reason)}
 
 
 def _council_framework_set(d: Document, e: Any, at: str) -> None:

@@ -102,6 +102,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
             else ""
         )
     ),
+    ("initiative", "CouncilFollowUpWithdrawn"): lambda e: (
+        f"Follow-up {e.follow_up} of council informing {e.informing} withdrawn"
+    ),
     ("initiative", "CouncilFrameworkSet"): lambda e: (
         f"Framework {e.number} of the council recorded"
         + (

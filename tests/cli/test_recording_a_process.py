@@ -1081,9 +1081,11 @@ def test_what_the_council_did_with_a_document_is_recorded_and_reported(
     assert (first["number"], second["number"]) == (1, 2)
     assert first["follow_ups"] == [
         {
+            "number": 1,
             "summary": "The council adopted the vision unchanged.",
             "followed_up_at": "2026-03-19T21:00:00+01:00",
             "document_sha256": "ab" * 32,
+            "withdrawn": None,
         }
     ]
     # The demo records what the council did with the traffic plan (informing 2).
