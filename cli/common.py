@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +32,7 @@ from samenspraak.cli.render import (
     table,
     tally_text,
 )
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import MUNICIPAL_TIME, to_the_second
 
 
 class Stopped(BaseException):
@@ -573,7 +574,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 c.informed_at,
                 c.session,
                 bool(c.corrections),
-                c.withdrawn.withdrawn_at if c.withdrawn else False,
+                bool(c.withdrawn),
                 c.document_sha256 if whole_hashes else c.document_sha256[:16] + "...",
                 c.document_title,
                 "; ".join(
@@ -590,19 +591,25 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
         whole=(5, 7),
     )
     why = [
-        f"Informing {c.number} was withdrawn: "
+        f"Informing {c.number} was withdrawn at {on_dutch_clocks(c.withdrawn.withdrawn_at)}: "
         + (one_line(c.withdrawn.reason) if c.withdrawn.reason is not None else ERASED)
         for c in items
         if c.withdrawn
     ] + [
-        f"Follow-up {f.number} of informing {c.number} was withdrawn "
-        f"{to_the_second(f.withdrawn.withdrawn_at)}: "
+        f"Follow-up {f.number} of informing {c.number} was withdrawn at "
+        f"{on_dutch_clocks(f.withdrawn.withdrawn_at)}: "
         + (one_line(f.withdrawn.reason) if f.withdrawn.reason is not None else ERASED)
         for c in items
         for f in c.follow_ups
         if f.withdrawn
     ]
     return "\n".join([shown, *why])
+
+
+def on_dutch_clocks(moment: datetime) -> str:
+    """A moment the engine recorded (kept in UTC), as the clocks in the
+    Netherlands showed it, like the times people gave beside it."""
+    return to_the_second(moment.astimezone(MUNICIPAL_TIME))
 
 
 def say_as_of(as_of: str | None) -> None:

@@ -62,7 +62,8 @@ def test_the_facilitator_withdraws_a_follow_up_and_the_lists_show_it(
         shown = ok(demo_copy, *command, CITY).stdout
         assert f"2026-06-28T21:00+02:00: {SUMMARY} (withdrawn)" in shown
         assert (
-            f"Follow-up 1 of informing 1 was withdrawn 2026-06-30T08:00+00:00: {REASON}"
+            f"Follow-up 1 of informing 1 was withdrawn at 2026-06-30T10:00+02:00: "
+            f"{REASON}"
         ) in shown.splitlines()
     log = ok(demo_copy, "audit", "log", CITY).stdout
     assert "Follow-up 1 of council informing 1 withdrawn" in log
