@@ -228,3 +228,27 @@ def small_centre(app: Samenspraak) -> Callable[..., Samenspraak]:
         return app
 
     return start
+
+
+@pytest.fixture
+def traffic_plan_open(
+    small_centre: Callable[..., Samenspraak],
+) -> Callable[..., Samenspraak]:
+    """``traffic_plan_open(closes, joined=None)``: the small centre (see
+    :func:`small_centre`) whose traffic plan's version 1 was proposed on
+    12 January 2026 at 09:00 UTC, with a reaction period that closes at
+    ``closes``."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain import clock  # noqa: PLC0415
+
+    def open_it(closes: datetime, joined: dict[str, str] | None = None) -> Samenspraak:
+        app = small_centre(joined)
+        plan = {"actor": "facilitator", "initiative": "city-centre", "plan": "traffic"}
+        with clock.frozen_at(datetime(2026, 1, 12, 9, 0, tzinfo=UTC)):
+            app.create_plan({**plan, "title": "Traffic plan", "group": "traffic"})
+            app.propose_draft({**plan, "text": "Draft.", "changes": "First."})
+            app.open_reaction_period({**plan, "closes_at": closes.isoformat()})
+        return app
+
+    return open_it

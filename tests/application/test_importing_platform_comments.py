@@ -88,24 +88,10 @@ ON_THE_PLAN = ["Decidim::Meetings::Meeting:905"]
 
 
 @pytest.fixture
-def consulted(small_centre: Callable[..., Samenspraak]) -> Samenspraak:
+def consulted(traffic_plan_open: Callable[..., Samenspraak]) -> Samenspraak:
     """The traffic plan, version 1 proposed on 12 January 2026; its reaction
     period closes on day 14."""
-    app = small_centre()
-    with clock.frozen_at(START):
-        app.create_plan(
-            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-             "title": "Traffic plan", "group": "traffic"}
-        )  # fmt: skip
-        app.propose_draft(
-            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-             "text": "Draft.", "changes": "First."}
-        )  # fmt: skip
-        app.open_reaction_period(
-            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-             "closes_at": CLOSES.isoformat()}
-        )  # fmt: skip
-    return app
+    return traffic_plan_open(CLOSES)
 
 
 def imported(app: Samenspraak, text: str = THE_EXPORT, day: int = 20, **given: object):

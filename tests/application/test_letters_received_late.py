@@ -20,23 +20,10 @@ CC = "city-centre"
 
 
 @pytest.fixture
-def consulted(small_centre: Callable[..., Samenspraak]) -> Samenspraak:
+def consulted(traffic_plan_open: Callable[..., Samenspraak]) -> Samenspraak:
     """The traffic plan's reaction period closed on day 14; the resident's own
     reaction came in on day 3."""
-    app = small_centre({"resident": "resident"})
-    with clock.frozen_at(START):
-        app.create_plan(
-            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-             "title": "Traffic plan", "group": "traffic"}
-        )  # fmt: skip
-        app.propose_draft(
-            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-             "text": "Draft.", "changes": "First."}
-        )  # fmt: skip
-        app.open_reaction_period(
-            {"actor": "facilitator", "initiative": CC, "plan": "traffic",
-             "closes_at": CLOSES.isoformat()}
-        )  # fmt: skip
+    app = traffic_plan_open(CLOSES, {"resident": "resident"})
     with clock.frozen_at(START + timedelta(days=3)):
         app.react_to_plan(
             {"actor": "resident", "initiative": CC, "plan": "traffic", "version": 1,
