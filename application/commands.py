@@ -342,7 +342,12 @@ class Command(BaseModel):
     # A command made with model_copy(update=...) or model_construct() skipped its
     # checks: every command is checked again when it is given.
     model_config = ConfigDict(
-        extra="forbid", frozen=True, revalidate_instances="always"
+        extra="forbid",
+        frozen=True,
+        revalidate_instances="always",
+        # Each model's validator is built when it is first used, not when the
+        # module is imported: a command-line call uses one or two of them.
+        defer_build=True,
     )
 
     actor: Ref
@@ -832,7 +837,7 @@ class OpenReactionPeriod(Command):
 
 
 class OptionInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     key: Ref
     label: ShortText
