@@ -262,3 +262,27 @@ def stage_copy(stage_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "stage.db"
     shutil.copy(stage_db, copy)
     return copy
+
+
+@pytest.fixture
+def traffic_plan_proposed(tmp_path: Path, ok: Callable[..., object]) -> Path:
+    """A record of the city centre, started by the facilitator, whose working
+    group's traffic plan has its version 1, proposed on 12 January 2026 at 09:00
+    UTC."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain import clock  # noqa: PLC0415
+
+    db, cc, f = tmp_path / "samenspraak.db", "city-centre", "facilitator"
+    with clock.frozen_at(datetime(2026, 1, 12, 9, 0, tzinfo=UTC)):
+        ok(db, "stakeholder", "register", f, "--name", "The facilitator", actor=f)
+        ok(db, "initiative", "start", cc, "--title", "The centre", "--description",
+           "Residents decide first.", "--area", "The old town", "--budget", "0",
+           "--level", "co-deciding", actor=f)  # fmt: skip
+        ok(db, "group", "form", cc, "traffic", "--kind", "working", "--name",
+           "Traffic", "--mandate", "A traffic plan.", actor=f)  # fmt: skip
+        ok(db, "plan", "create", cc, "traffic", "--title", "Traffic plan", "--group",
+           "traffic", actor=f)  # fmt: skip
+        ok(db, "plan", "propose", cc, "traffic", "--text", "Draft.", "--changes",
+           "First.", actor=f)  # fmt: skip
+    return db

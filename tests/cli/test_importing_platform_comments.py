@@ -38,21 +38,8 @@ EXPORT = "\n".join(
 
 
 @pytest.fixture
-def record(tmp_path: Path, ok: Callable[..., object]) -> Path:
-    """The city centre with the traffic plan's version 1, proposed on 12 January."""
-    db = tmp_path / "samenspraak.db"
-    with clock.frozen_at(START):
-        ok(db, "stakeholder", "register", F, "--name", "The facilitator", actor=F)
-        ok(db, "initiative", "start", CC, "--title", "The centre", "--description",
-           "Residents decide first.", "--area", "The old town", "--budget", "0",
-           "--level", "co-deciding", actor=F)  # fmt: skip
-        ok(db, "group", "form", CC, "traffic", "--kind", "working", "--name",
-           "Traffic", "--mandate", "A traffic plan.", actor=F)  # fmt: skip
-        ok(db, "plan", "create", CC, "traffic", "--title", "Traffic plan", "--group",
-           "traffic", actor=F)  # fmt: skip
-        ok(db, "plan", "propose", CC, "traffic", "--text", "Draft.", "--changes",
-           "First.", actor=F)  # fmt: skip
-    return db
+def record(traffic_plan_proposed: Path) -> Path:
+    return traffic_plan_proposed
 
 
 @pytest.fixture
