@@ -129,7 +129,7 @@ from samenspraak.domain.initiative import (
     initiative_id,
 )
 from samenspraak.domain.plan import Plan, plan_id
-from samenspraak.domain.rules import RuleViolation, counted
+from samenspraak.domain.rules import RuleViolation, counted, listed
 from samenspraak.domain.templates import DEFAULT_TEMPLATE, ProcessTemplate
 from samenspraak.domain.values import (
     SYSTEM_ACTOR,
@@ -2718,7 +2718,7 @@ class Samenspraak(Application[UUID]):
             use_case,
         )
         origins = self._origins_of(plan)
-        unknown, unrecognised = self._origins_lost(doing.doc)
+        lost = self._origins_lost()
         recorded: list[v.ImportedComment] = []
         refused: list[tuple[PlatformComment, SamenspraakError]] = []
         already = without_text = 0
@@ -2740,8 +2740,8 @@ class Samenspraak(Application[UUID]):
                     refused.append((comment, error))
         if refused:
             raise _import_refused(refused)
-        if recorded and (unknown or unrecognised) and not cmd.erased_left_out:
-            raise _erased_not_left_out(initiative.slug, unknown, unrecognised)
+        if recorded and (lost.erased or lost.unrecognised) and not cmd.erased_left_out:
+            raise _erased_not_left_out(lost)
         if recorded and not cmd.dry_run:
             self.save(
                 initiative,
@@ -2761,7 +2761,8 @@ class Samenspraak(Application[UUID]):
             skipped={why: n for why, n in skipped.items() if n},
             joined=doing.joined,
             registered=sum(ref in doing.new for ref in doing.joined),
-            origins_erased=unknown,
+            origins_erased=sum(lost.erased.values()),
+            origins_erased_in=list(lost.erased),
             dry_run=cmd.dry_run,
         )
 
@@ -2778,31 +2779,36 @@ class Samenspraak(Application[UUID]):
         kept = ((texts.get(origin.id), number) for number, origin in imported.items())
         return {body: number for body, number in kept if body is not None}
 
-    def _origins_lost(self, doc: dict[str, Any]) -> tuple[int, int]:
-        """Of the reactions imported into an initiative's plans (its document):
-        how many have an origin that was erased (with the texts of whoever posted
-        the comment), which nothing can recognise any more; and how many kept
-        their origin but are from someone erased since (without their texts),
-        whose reference on the platform is gone: a new comment of theirs would
-        register them again. Counted over every plan, as one person's comments
-        on the platform may go to several."""
-        imported = [
-            r
-            for p in doc["plans"].values()
-            for r in p["reactions"].values()
-            if r.get("origin")
-        ]
-        texts = self._texts(r["origin"] for r in imported)
-        people = self._refs_of(r["stakeholder"] for r in imported)
-        erased = unrecognised = 0
-        for reaction in imported:
-            if texts.get(reaction["origin"]) is None:
-                erased += 1
+    def _origins_lost(self) -> _OriginsLost:
+        """Of the reactions imported into the record's initiatives: how many have
+        an origin that was erased (with the texts of whoever posted the comment),
+        which nothing can recognise any more; and how many kept their origin but
+        are from someone erased since (without their texts), whose reference on
+        the platform is gone: a new comment of theirs would register them again.
+        Counted over every initiative and plan, as one person's comments on the
+        platform may go to several; only initiatives that hold an origin are read."""
+        lost = _OriginsLost()
+        for scope in self.store.initiatives_with_texts(ORIGIN):
+            doc = self.state.document(scope)
+            if doc is None:
                 continue
-            person = people.get(reaction["stakeholder"])
-            if person is None or person.ref.startswith(ERASED_PREFIX):
-                unrecognised += 1
-        return erased, unrecognised
+            imported = [
+                r
+                for p in doc["plans"].values()
+                for r in p["reactions"].values()
+                if r.get("origin")
+            ]
+            texts = self._texts(r["origin"] for r in imported)
+            people = self._refs_of(r["stakeholder"] for r in imported)
+            for reaction in imported:
+                if texts.get(reaction["origin"]) is None:
+                    lost.erased[doc["slug"]] = lost.erased.get(doc["slug"], 0) + 1
+                    continue
+                person = people.get(reaction["stakeholder"])
+                if person is None or person.ref.startswith(ERASED_PREFIX):
+                    was = lost.unrecognised.get(doc["slug"], 0)
+                    lost.unrecognised[doc["slug"]] = was + 1
+        return lost
 
     def _import_comment(
         self, doing: _Importing, comment: PlatformComment
@@ -4470,30 +4476,38 @@ AN_ERASED_AUTHORS_COMMENTS_ARE_NOT_IMPORTED_AGAIN = (
 )
 
 
-def _erased_not_left_out(initiative: str, erased: int, unrecognised: int) -> NotAllowed:
-    """An import that would record comments in an initiative some of whose
-    imported reactions (on any of its plans) lost their origin in an erasure
+@dataclass
+class _OriginsLost:
+    """Reactions imported from a platform's comments that an import cannot
+    recognise any more, counted by initiative (slug): ``erased``, whose origin
+    was erased with the texts of whoever posted the comment; ``unrecognised``,
+    whose origin is kept but whose author was erased without their texts."""
+
+    erased: dict[str, int] = field(default_factory=dict)
+    unrecognised: dict[str, int] = field(default_factory=dict)
+
+
+def _erased_not_left_out(lost: _OriginsLost) -> NotAllowed:
+    """An import that would record comments in a record some of whose imported
+    reactions (in any initiative, on any plan) lost their origin in an erasure
     (``erased``): their comments are not recognised, so one still in the export
     would bring back what was erased; or are from someone erased without their
     texts (``unrecognised``): their comments are, but not their reference, so a
     new comment of theirs would register them again."""
-    if erased:
-        were = counted(
-            erased,
-            f"reaction in {initiative} was imported from a comment",
-            f"reactions in {initiative} were imported from comments",
-        )
+    counts = lost.erased or lost.unrecognised
+    where = listed(list(counts))
+    were = counted(
+        sum(counts.values()),
+        f"reaction in {where} was imported from a comment",
+        f"reactions in {where} were imported from comments",
+    )
+    if lost.erased:
         why = (
             f"{were} whose origin was erased since, with the texts of whoever "
             "posted it, so such a comment is not recognised any more and would be "
             "recorded again"
         )
     else:
-        were = counted(
-            unrecognised,
-            f"reaction in {initiative} was imported from a comment",
-            f"reactions in {initiative} were imported from comments",
-        )
         why = (
             f"{were} of someone erased since, whom an import does not recognise any "
             "more: a new comment of theirs would register them again with the name "

@@ -464,6 +464,16 @@ class TextStoreRecorder:
                 found[row["id"]] = TextRow(**row)
         return found
 
+    def initiatives_with_texts(self, purpose: str) -> list[str]:
+        """The ids of the initiatives that hold a text of this purpose, kept or
+        erased (an erased text keeps its row)."""
+        rows = self._read(
+            f"SELECT DISTINCT initiative_id FROM {self.texts_table} "
+            f"WHERE purpose = {self.p} ORDER BY initiative_id",
+            [purpose],
+        )
+        return [row["initiative_id"] for row in rows]
+
     body_bytes = "CAST(body AS BLOB)"
     """The body as the bytes of its UTF-8, in SQL (whatever type it is stored as)."""
 

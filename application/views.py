@@ -390,9 +390,11 @@ class CommentsImport(View):
     registered: int
     """How many of them it puts in the directory (the others were there)."""
     origins_erased: int = 0
-    """How many reactions of the initiative (on any of its plans) were imported
-    from comments whose origin was erased since (with the texts of whoever posted
-    them): those comments are not recognised any more."""
+    """How many reactions of the record (in any initiative, on any plan) were
+    imported from comments whose origin was erased since (with the texts of
+    whoever posted them): those comments are not recognised any more."""
+    origins_erased_in: list[str] = []
+    """The initiatives that hold those reactions, by reference."""
     dry_run: bool
 
 

@@ -26,7 +26,7 @@ from samenspraak.cli.common import (
 )
 from samenspraak.cli.render import emit_json, table
 from samenspraak.domain.clock import to_the_second
-from samenspraak.domain.rules import counted
+from samenspraak.domain.rules import counted, listed
 from samenspraak.domain.values import Stance
 
 
@@ -250,10 +250,11 @@ def _summary(result: CommentsImport, initiative_ref: str, plan_ref: str) -> str:
         )
     said += "."
     if result.origins_erased and recorded:
+        where = listed(result.origins_erased_in)
         erased = counted(
             result.origins_erased,
-            f"reaction in {initiative_ref} was imported from a comment",
-            f"reactions in {initiative_ref} were imported from comments",
+            f"reaction in {where} was imported from a comment",
+            f"reactions in {where} were imported from comments",
         )
         said += (
             f" {erased} whose origin was erased since, with the texts of whoever "

@@ -31,6 +31,7 @@ from samenspraak.cli.common import (
     pass_context,
 )
 from samenspraak.domain import clock
+from samenspraak.domain.rules import listed
 from samenspraak.domain.values import (
     AnnouncementChannel,
     CouncilSession,
@@ -256,8 +257,7 @@ FRAMEWORK_FIELD_NAMES = {
 def _corrected(fields: Sequence[str], names: Mapping[str, str]) -> str:
     """What a correction changed, as the confirmation says it: 'time and
     attendance', 'kind, place and summary'."""
-    named = [names[field] for field in fields]
-    return " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    return listed([names[field] for field in fields])
 
 
 def _a_number(what: str, listed_by: str) -> Callable[..., int]:

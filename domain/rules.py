@@ -54,6 +54,11 @@ def counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def listed(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: names as a sentence lists them."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def numbered(numbers: Iterable[int], one: str, many: str) -> str:
     """``reaction 4``, ``reactions 1, 3``: numbered things with their noun in the
     number they need, each number once, in the order given."""

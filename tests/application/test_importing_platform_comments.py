@@ -644,3 +644,78 @@ def test_the_comments_on_one_barcelona_meeting_are_its_thread(
     assert len(result.recorded) >= 310
     assert result.skipped == {"not on what was chosen": 2628 - len(result.recorded)}
     assert since_2016.plan_details(CC, "traffic").reactions == []
+
+
+def harbour_plan_open(app: Samenspraak) -> None:
+    """A second initiative of the same facilitator, the harbour, whose plan's
+    version 1 is open for reactions from 12 January 2026 to day 14."""
+    harbour = {"actor": "facilitator", "initiative": "harbour"}
+    plan = {**harbour, "plan": "quays"}
+    with clock.frozen_at(START):
+        app.start_initiative(
+            {**harbour, "title": "The harbour", "description": "Residents decide.",
+             "area": "The quays", "budget": "0", "level": "co-deciding"}
+        )  # fmt: skip
+        app.form_group(
+            {**harbour, "group": "quays", "kind": "working", "name": "Quays",
+             "mandate": "A plan for the quays."}
+        )  # fmt: skip
+        app.create_plan({**plan, "title": "Quays plan", "group": "quays"})
+        app.propose_draft({**plan, "text": "Draft.", "changes": "First."})
+        app.open_reaction_period({**plan, "closes_at": CLOSES.isoformat()})
+
+
+def imported_into_the_harbour(app: Samenspraak, text: str, **given: object):
+    with clock.frozen_at(START + timedelta(days=23)):
+        return app.import_decidim_comments(
+            {"actor": "facilitator", "initiative": "harbour", "plan": "quays",
+             "version": 1, "export": text, **given}
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("with_texts", [True, False], ids=["with", "without"])
+def test_an_erasure_in_one_initiative_holds_back_an_import_into_another(
+    consulted: Samenspraak, with_texts: bool
+) -> None:
+    """The same platform's comments may go to another initiative of the record:
+    an export for the harbour that still holds a comment of someone erased since
+    they were imported into the city centre would bring them back, with the name
+    the platform gives. So the harbour takes no new comments either until the
+    facilitator says the rows of whoever was erased were left out."""
+    imported(consulted)
+    harbour_plan_open(consulted)
+    with clock.frozen_at(START + timedelta(days=22)):
+        consulted.erase_stakeholder(
+            {"actor": "facilitator", "stakeholder": "decidim-101",
+             "texts": with_texts}
+        )  # fmt: skip
+    before = everything_kept(consulted)
+    their_comments = export(
+        row(
+            601, 3, "Fewer cars on the quays.", 101, -1, on="Decidim::Debates::Debate:7"
+        ),
+        row(602, 4, "More benches.", 104, 1, on="Decidim::Debates::Debate:7"),
+    )
+
+    with pytest.raises(NotAllowed) as refused:
+        imported_into_the_harbour(consulted, their_comments)
+
+    assert refused.value.rule == "an_erased_authors_comments_are_not_imported_again"
+    assert str(refused.value).startswith(
+        "Nothing was imported: 1 reaction in city-centre was imported from a comment "
+    )
+    assert everything_kept(consulted) == before
+    directory = {s.ref for s in consulted.initiative_status("harbour").stakeholders}
+    assert "decidim-101" not in directory
+    without_the_erased = export(
+        row(602, 4, "More benches.", 104, 1, on="Decidim::Debates::Debate:7")
+    )
+    again = imported_into_the_harbour(
+        consulted, without_the_erased, erased_left_out=True
+    )
+    assert [(r.comment, r.stakeholder) for r in again.recorded] == [
+        ("decidim:602", "decidim-104")
+    ]
+    assert (again.origins_erased, again.origins_erased_in) == (
+        (1, ["city-centre"]) if with_texts else (0, [])
+    )
