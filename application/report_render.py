@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from samenspraak.application import diagram
@@ -49,7 +49,9 @@ def _diagram(
         content_hash=r.process.content_hash,
     )
     labels = {p.name: w.value(p.name) for p in process.phases}
-    return process, labels, diagram_words(w)
+    # The phase the diagram marks is the one the report names: its last phase once
+    # it closed, the one it was in at the moment asked, or the current one.
+    return process, labels, diagram_words(w, current=w(_phase_label(r)).lower())
 
 
 def _follow_ups(c: CouncilEntry, w: Words) -> str:
@@ -112,10 +114,11 @@ def _phase_label(r: ParticipationReport) -> str:
     return "current_phase" if r.as_of is None else "phase_then"
 
 
-def diagram_words(w: Words) -> diagram.DiagramWords:
-    """What a diagram says besides the phase names, in the report's language."""
+def diagram_words(w: Words, current: str | None = None) -> diagram.DiagramWords:
+    """What a diagram says besides the phase names, in the report's language;
+    ``current`` names the phase it marks (by default: the current phase)."""
     return diagram.DiagramWords(
-        current=w("current_phase").lower(),
+        current=current or w("current_phase").lower(),
         passed=w("diagram_passed"),
         to_come=w("diagram_to_come"),
         society_only=w("diagram_society_only"),
@@ -251,7 +254,8 @@ def _md_facts(rows: Iterable[Sequence[object]]) -> list[str]:
 
 def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
     r = _a_report(report)
-    w = words(lang)
+    # Nothing more is recorded in a closed initiative: nothing is still to come.
+    w = replace(words(lang), ended=r.closed)
     out: list[str] = [
         f"# {w('report')}: {_md(w.text(r.title))}",
         "",
@@ -364,7 +368,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", ""]
         if not reactions:
-            out += [w("no_reactions"), ""]
+            out += [_over(p, w)("no_reactions"), ""]
             continue
         out += _md_table(
             [
@@ -743,6 +747,12 @@ def _explained(x: ReactionEntry) -> bool:
     )
 
 
+def _over(p: PlanEntry, w: Words) -> Words:
+    """The words for plan ``p``: a finalised plan takes no more reactions, so
+    nothing about it is still to come."""
+    return replace(w, ended=True) if p.final_version is not None else w
+
+
 def _unanswered_line(p: PlanEntry, reactions: list[ReactionEntry], w: Words) -> str:
     """The reactions of plan ``p`` still to answer; else that every one has its
     answer, but for the letters received late that have none (they need none)."""
@@ -910,7 +920,8 @@ header.top{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 
 def render_html(report: ParticipationReport, lang: str = "nl") -> str:
     r = _a_report(report)
-    w = words(lang)
+    # Nothing more is recorded in a closed initiative: nothing is still to come.
+    w = replace(words(lang), ended=r.closed)
     title = f"{w('report')}: {w.text(r.title)}"
     parts = [
         "<!DOCTYPE html>",
@@ -1454,7 +1465,7 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out.append(f"<h3>{_e(w.text(p.title))} <code>{_e(p.plan)}</code></h3>")
         if not reactions:
-            out.append(f"<p>{_e(w('no_reactions'))}</p>")
+            out.append(f"<p>{_e(_over(p, w)('no_reactions'))}</p>")
             continue
         line = _unanswered_line(p, reactions, w)
         css = "alert" if p.unanswered else "ok"
