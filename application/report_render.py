@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from samenspraak.application import diagram
@@ -580,8 +581,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     held = [m for m in r.meetings if m.held]
     evening = sum(1 for m in held if m.evening_or_weekend)
     people = sum(p.active + p.former for p in r.participants)
-    total = r.budget.total
-    share = f"{(r.budget.allocated / total * 100):.0f}%" if total else "-"
+    share = _share(r.budget.allocated, r.budget.total)
 
     def counted_as(n: int, key: str) -> str:
         return w(f"{key}_one" if n == 1 else key)
@@ -641,6 +641,20 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (share, w("card_allocated"), False),
     ]
+
+
+def _share(allocated: Decimal, total: Decimal) -> str:
+    """The share of the budget allocated, in whole percents; a share that is
+    neither all nor nothing never reads as either (``>99%``, ``<1%``): rounded,
+    all but a thousand euros of a large budget would read ``100%``."""
+    if not total:
+        return "-"
+    percent = allocated / total * 100
+    if 0 < percent < 1:
+        return "<1%"
+    if 99 < percent < 100:
+        return ">99%"
+    return f"{percent:.0f}%"
 
 
 def _summary_lines(r: ParticipationReport, w: Words) -> list[str]:
