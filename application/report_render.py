@@ -56,9 +56,11 @@ def _diagram(
 
 
 def _follow_ups(c: CouncilEntry, w: Words) -> str:
-    """What the council did with a document: each follow-up with its date."""
+    """What the council did with a document: each follow-up with its date. A
+    withdrawn informing gets none (a follow-up answers one that stands), so it is
+    not said to have none *yet*."""
     if not c.follow_ups:
-        return w("no_follow_up")
+        return (replace(w, ended=True) if c.withdrawn else w)("no_follow_up")
     return "; ".join(
         f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
         + (
