@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from samenspraak.application import diagram
@@ -49,13 +50,17 @@ def _diagram(
         content_hash=r.process.content_hash,
     )
     labels = {p.name: w.value(p.name) for p in process.phases}
-    return process, labels, diagram_words(w)
+    # The phase the diagram marks is the one the report names: its last phase once
+    # it closed, the one it was in at the moment asked, or the current one.
+    return process, labels, diagram_words(w, current=w(_phase_label(r)).lower())
 
 
 def _follow_ups(c: CouncilEntry, w: Words) -> str:
-    """What the council did with a document: each follow-up with its date."""
+    """What the council did with a document: each follow-up with its date. A
+    withdrawn informing gets none (a follow-up answers one that stands), so it is
+    not said to have none *yet*."""
     if not c.follow_ups:
-        return w("no_follow_up")
+        return (replace(w, ended=True) if c.withdrawn else w)("no_follow_up")
     return "; ".join(
         f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
         + (
@@ -112,10 +117,11 @@ def _phase_label(r: ParticipationReport) -> str:
     return "current_phase" if r.as_of is None else "phase_then"
 
 
-def diagram_words(w: Words) -> diagram.DiagramWords:
-    """What a diagram says besides the phase names, in the report's language."""
+def diagram_words(w: Words, current: str | None = None) -> diagram.DiagramWords:
+    """What a diagram says besides the phase names, in the report's language;
+    ``current`` names the phase it marks (by default: the current phase)."""
     return diagram.DiagramWords(
-        current=w("current_phase").lower(),
+        current=current or w("current_phase").lower(),
         passed=w("diagram_passed"),
         to_come=w("diagram_to_come"),
         society_only=w("diagram_society_only"),
@@ -251,7 +257,8 @@ def _md_facts(rows: Iterable[Sequence[object]]) -> list[str]:
 
 def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
     r = _a_report(report)
-    w = words(lang)
+    # Nothing more is recorded in a closed initiative: nothing is still to come.
+    w = replace(words(lang), ended=r.closed)
     out: list[str] = [
         f"# {w('report')}: {_md(w.text(r.title))}",
         "",
@@ -364,7 +371,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", ""]
         if not reactions:
-            out += [w("no_reactions"), ""]
+            out += [_over(p, w)("no_reactions"), ""]
             continue
         out += _md_table(
             [
@@ -576,8 +583,7 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     held = [m for m in r.meetings if m.held]
     evening = sum(1 for m in held if m.evening_or_weekend)
     people = sum(p.active + p.former for p in r.participants)
-    total = r.budget.total
-    share = f"{(r.budget.allocated / total * 100):.0f}%" if total else "-"
+    share = _share(r.budget.allocated, r.budget.total)
 
     def counted_as(n: int, key: str) -> str:
         return w(f"{key}_one" if n == 1 else key)
@@ -637,6 +643,20 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         ),
         (share, w("card_allocated"), False),
     ]
+
+
+def _share(allocated: Decimal, total: Decimal) -> str:
+    """The share of the budget allocated, in whole percents; a share that is
+    neither all nor nothing never reads as either (``>99%``, ``<1%``): rounded,
+    all but a thousand euros of a large budget would read ``100%``."""
+    if not total:
+        return "-"
+    percent = allocated / total * 100
+    if 0 < percent < 1:
+        return "<1%"
+    if 99 < percent < 100:
+        return ">99%"
+    return f"{percent:.0f}%"
 
 
 def _summary_lines(r: ParticipationReport, w: Words) -> list[str]:
@@ -741,6 +761,12 @@ def _explained(x: ReactionEntry) -> bool:
         "partly-adopted",
         "defended",
     )
+
+
+def _over(p: PlanEntry, w: Words) -> Words:
+    """The words for plan ``p``: a finalised plan takes no more reactions, so
+    nothing about it is still to come."""
+    return replace(w, ended=True) if p.final_version is not None else w
 
 
 def _unanswered_line(p: PlanEntry, reactions: list[ReactionEntry], w: Words) -> str:
@@ -910,7 +936,8 @@ header.top{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 
 def render_html(report: ParticipationReport, lang: str = "nl") -> str:
     r = _a_report(report)
-    w = words(lang)
+    # Nothing more is recorded in a closed initiative: nothing is still to come.
+    w = replace(words(lang), ended=r.closed)
     title = f"{w('report')}: {w.text(r.title)}"
     parts = [
         "<!DOCTYPE html>",
@@ -1454,7 +1481,7 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out.append(f"<h3>{_e(w.text(p.title))} <code>{_e(p.plan)}</code></h3>")
         if not reactions:
-            out.append(f"<p>{_e(w('no_reactions'))}</p>")
+            out.append(f"<p>{_e(_over(p, w)('no_reactions'))}</p>")
             continue
         line = _unanswered_line(p, reactions, w)
         css = "alert" if p.unanswered else "ok"

@@ -309,6 +309,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "created": {"nl": "Aangemaakt", "en": "Created"},
     "final_in": {"nl": "Definitief in versie {n}", "en": "Finalised in version {n}"},
     "not_final": {"nl": "Nog niet definitief", "en": "Not final yet"},
+    "not_final_ended": {
+        "nl": "Niet definitief geworden",
+        "en": "Never finalised",
+    },
     "reaction_period": {"nl": "Reactietermijn", "en": "Reaction period"},
     "reaction_periods": {"nl": "Reactietermijnen", "en": "Reaction periods"},
     "from_to": {"nl": "{start} tot {end}", "en": "{start} to {end}"},
@@ -337,9 +341,17 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "{n} reacties nog niet beantwoord: {numbers}.",
         "en": "{n} reactions not answered yet: {numbers}.",
     },
+    "unanswered_warning_ended": {
+        "nl": "{n} reacties zijn niet beantwoord: {numbers}.",
+        "en": "{n} reactions were not answered: {numbers}.",
+    },
     "unanswered_warning_one": {
         "nl": "1 reactie nog niet beantwoord: {numbers}.",
         "en": "1 reaction not answered yet: {numbers}.",
+    },
+    "unanswered_warning_one_ended": {
+        "nl": "1 reactie is niet beantwoord: {numbers}.",
+        "en": "1 reaction was not answered: {numbers}.",
     },
     "all_answered": {
         "nl": "Elke reactie heeft een antwoord.",
@@ -355,13 +367,25 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Op dit plan is nog niet gereageerd.",
         "en": "No one has reacted to this plan yet.",
     },
+    "no_reactions_ended": {
+        "nl": "Op dit plan is niet gereageerd.",
+        "en": "No one reacted to this plan.",
+    },
     "no_groups": {
         "nl": "Er zijn nog geen groepen gevormd.",
         "en": "No groups have been formed yet.",
     },
+    "no_groups_ended": {
+        "nl": "Er zijn geen groepen gevormd.",
+        "en": "No groups were formed.",
+    },
     "no_meetings": {
         "nl": "Er zijn nog geen bijeenkomsten vastgelegd.",
         "en": "No meetings have been recorded yet.",
+    },
+    "no_meetings_ended": {
+        "nl": "Er zijn geen bijeenkomsten vastgelegd.",
+        "en": "No meetings were recorded.",
     },
     "no_announcements": {
         "nl": "Er is nog niet vastgelegd hoe het proces is bekendgemaakt en wie is "
@@ -369,17 +393,33 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "How the process was announced and who was invited has not been "
         "recorded yet.",
     },
+    "no_announcements_ended": {
+        "nl": "Er is niet vastgelegd hoe het proces is bekendgemaakt en wie is uitgenodigd.",
+        "en": "How the process was announced and who was invited was not recorded.",
+    },
     "no_plans": {
         "nl": "Er zijn nog geen plannen gemaakt.",
         "en": "No plans have been made yet.",
+    },
+    "no_plans_ended": {
+        "nl": "Er zijn geen plannen gemaakt.",
+        "en": "No plans were made.",
     },
     "no_plans_to_react_to": {
         "nl": "Er zijn nog geen reacties: er is nog geen plan om op te reageren.",
         "en": "There are no reactions yet: there is no plan to react to yet.",
     },
+    "no_plans_to_react_to_ended": {
+        "nl": "Er zijn geen reacties: er was geen plan om op te reageren.",
+        "en": "There are no reactions: there was no plan to react to.",
+    },
     "no_decisions": {
         "nl": "Er zijn nog geen besluitpunten voorgelegd.",
         "en": "No decision points have been put to the participants yet.",
+    },
+    "no_decisions_ended": {
+        "nl": "Er zijn geen besluitpunten voorgelegd.",
+        "en": "No decision points were put to the participants.",
     },
     "frameworks": {"nl": "Kaders van de raad", "en": "Frameworks set by the council"},
     "no_frameworks": {
@@ -437,10 +477,18 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "Er is nog niets aan de gemeenteraad voorgelegd.",
         "en": "Nothing has been sent to the council yet.",
     },
+    "nothing_to_council_ended": {
+        "nl": "Er is niets aan de gemeenteraad voorgelegd.",
+        "en": "Nothing was sent to the council.",
+    },
     "implementation": {"nl": "Uitvoering", "en": "Implementation"},
     "nothing_implemented": {
         "nl": "Er zijn nog geen uitvoeringsacties vastgelegd.",
         "en": "No implementation actions have been recorded yet.",
+    },
+    "nothing_implemented_ended": {
+        "nl": "Er zijn geen uitvoeringsacties vastgelegd.",
+        "en": "No implementation actions were recorded.",
     },
     "action": {"nl": "Actie", "en": "Action"},
     "owner": {"nl": "Eigenaar", "en": "Owner"},
@@ -515,6 +563,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "De raad is nog niet geïnformeerd",
         "en": "The council has not been informed yet",
     },
+    "card_council_none_ended": {
+        "nl": "De raad is niet geïnformeerd",
+        "en": "The council was not informed",
+    },
     "card_allocated": {
         "nl": "van het budget toegewezen",
         "en": "of the budget allocated",
@@ -528,6 +580,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "legend": {"nl": "Legenda", "en": "Legend"},
     "follow_up": {"nl": "Vervolg door de raad", "en": "The council's follow-up"},
     "no_follow_up": {"nl": "nog geen", "en": "none yet"},
+    "no_follow_up_ended": {
+        "nl": "geen",
+        "en": "none",
+    },
     "follow_up_sha256": {
         "nl": "SHA-256 van het document van de raad",
         "en": "SHA-256 of the council's document",
@@ -849,6 +905,7 @@ ANSWERS: dict[str, dict[Lang, str]] = {
         "en": "Received after the reaction period",
     },
     "unanswered": {"nl": "Nog niet beantwoord", "en": "Not answered yet"},
+    "unanswered_ended": {"nl": "Niet beantwoord", "en": "Not answered"},
 }
 
 MONTHS: dict[Lang, tuple[str, ...]] = {
@@ -924,8 +981,14 @@ class Words:
     """The wording of one language, and its ways to write times and money."""
 
     lang: Lang
+    ended: bool = False
+    """Whether the words speak of what can no longer change: a closed initiative
+    (or a finalised plan), of which no sentence may say that something has not
+    happened *yet*. Keys with an ``_ended`` form take it then."""
 
     def __call__(self, key: str, **values: object) -> str:
+        if self.ended and f"{key}_ended" in LABELS:
+            key = f"{key}_ended"
         return LABELS[key][self.lang].format(**values)
 
     def kinds(self, kinds: list[str]) -> str:
@@ -957,7 +1020,10 @@ class Words:
         return found[self.lang] if found else value
 
     def answer(self, reaction: ReactionEntry) -> str:
-        return ANSWERS[reaction.outcome][self.lang].format(n=reaction.answer_version)
+        outcome: str = reaction.outcome
+        if self.ended and outcome == "unanswered":
+            outcome = "unanswered_ended"  # the process ended without its answer
+        return ANSWERS[outcome][self.lang].format(n=reaction.answer_version)
 
     def meeting_kind(self, kind: str) -> str:
         """A kind of meeting: ``Regiegroepoverleg``."""

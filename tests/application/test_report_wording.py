@@ -129,8 +129,15 @@ def test_a_summary_with_nothing_to_count_yet_counts_no_zero_out_of_zero(
 def test_a_plan_nobody_reacted_to_says_so_in_a_sentence(story: Story) -> None:
     app, _, _ = story
     report = app.participation_report(CITY)
+    plans = [  # a vision still open for reactions
+        p.model_copy(update={"final_version": None}) if p.plan == "vision" else p
+        for p in report.plans
+    ]
     report = report.model_copy(
-        update={"responses": [x for x in report.responses if x.plan != "vision"]}
+        update={
+            "plans": plans,
+            "responses": [x for x in report.responses if x.plan != "vision"],
+        }
     )
     assert "Op dit plan is nog niet gereageerd." in render_markdown(report, "nl")
     assert "No one has reacted to this plan yet." in render_html(report, "en")

@@ -180,6 +180,24 @@ def test_the_report_marks_the_informing_withdrawn_and_says_when_and_why(
     assert third["audit_head"] == report.council[2].audit_head
 
 
+def test_a_withdrawn_informing_is_not_said_to_await_the_councils_follow_up(
+    withdrawn: Samenspraak,
+) -> None:
+    # A follow-up answers an informing that stands: a withdrawn one gets none.
+    report = withdrawn.participation_report(CITY)
+    english = render_markdown(report, "en").split("## What went to the council")[1]
+    dutch = render_markdown(report, "nl").split("## Wat naar de gemeenteraad")[1]
+    rows = {line[:6]: line for line in english.splitlines() if line[:2] == "| "}
+    assert rows["| 3 | "].endswith("| none |")
+    assert rows["| 1 | "].endswith("| none yet |")  # it stands: one may follow
+    assert next(
+        line for line in dutch.splitlines() if line.startswith("| 3 | ")
+    ).endswith("| geen |")
+    html = render_html(report, "en")
+    row = html[html.index("Plan for the harbour district") :]
+    assert ">none<" in row.split("</tr>")[0]
+
+
 def test_the_timeline_does_not_draw_a_withdrawn_informing(
     withdrawn: Samenspraak,
 ) -> None:

@@ -1,0 +1,125 @@
+"""Once the facilitator has closed an initiative, nothing more can be recorded in
+it. So its participation report no longer says that something has not happened
+*yet*: a reaction left unanswered when the process ended early will never get its
+answer, the council that was not informed will not be told through this record,
+and the process has no current phase any more. The same holds for a plan that was
+finalised without reactions: no one can react to it any more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from samenspraak.application import Samenspraak
+from samenspraak.application.report_render import render_html, render_markdown
+from samenspraak.domain import clock
+
+CC = "city-centre"
+
+
+def _closed_early(small_centre: Callable[..., Samenspraak]) -> Samenspraak:
+    """The small centre, whose traffic plan got an objection that was never
+    answered, and whose plan for benches was finalised without any reaction;
+    then the facilitator closed it while society still decided."""
+    app = small_centre({"bakery": "entrepreneur"})
+    with clock.frozen_at(datetime(2026, 1, 13, 9, 0, tzinfo=UTC)):
+        for plan in ("traffic", "benches"):
+            given = {"actor": "facilitator", "initiative": CC, "plan": plan}
+            app.create_plan({**given, "title": plan.title(), "group": "traffic"})
+            app.propose_draft({**given, "text": "Draft.", "changes": "First."})
+        app.react_to_plan(
+            {"actor": "bakery", "initiative": CC, "plan": "traffic", "version": 1,
+             "stance": "objection", "text": "Not through the market square."}
+        )  # fmt: skip
+        app.finalise_plan({"actor": "facilitator", "initiative": CC, "plan": "benches"})
+    with clock.frozen_at(datetime(2026, 1, 20, 9, 0, tzinfo=UTC)):
+        app.close_initiative(
+            {"actor": "facilitator", "initiative": CC, "outcome": "Stopped early."}
+        )
+    return app
+
+
+def test_a_process_closed_early_says_its_unanswered_reaction_was_not_answered_not_that_it_is_not_answered_yet(
+    small_centre: Callable[..., Samenspraak],
+) -> None:
+    report = _closed_early(small_centre).participation_report(CC)
+    english, dutch = render_markdown(report, "en"), render_markdown(report, "nl")
+    html_en, html_nl = render_html(report, "en"), render_html(report, "nl")
+    assert "| Not answered |" in english
+    assert "1 reaction was not answered: 1." in english
+    assert "| Niet beantwoord |" in dutch
+    assert "1 reactie is niet beantwoord: 1." in dutch
+    assert ">Not answered<" in html_en
+    assert "1 reaction was not answered: 1." in html_en
+    assert ">Niet beantwoord<" in html_nl
+    for said in (english, html_en):
+        assert "answered yet" not in said
+    for said in (dutch, html_nl):
+        assert "nog niet beantwoord" not in said.lower()
+
+
+def test_a_closed_process_says_in_the_past_what_never_happened_in_it(
+    small_centre: Callable[..., Samenspraak],
+) -> None:
+    report = _closed_early(small_centre).participation_report(CC)
+    english, dutch = render_markdown(report, "en"), render_markdown(report, "nl")
+    for sentence in (
+        "No meetings were recorded.",
+        "How the process was announced and who was invited was not recorded.",
+        "No one reacted to this plan.",
+        "No decision points were put to the participants.",
+        "Nothing was sent to the council.",
+        "No implementation actions were recorded.",
+        "- The council was not informed",
+    ):
+        assert sentence in english
+    for sentence in (
+        "Er zijn geen bijeenkomsten vastgelegd.",
+        "Er is niet vastgelegd hoe het proces is bekendgemaakt en wie is uitgenodigd.",
+        "Op dit plan is niet gereageerd.",
+        "Er zijn geen besluitpunten voorgelegd.",
+        "Er is niets aan de gemeenteraad voorgelegd.",
+        "Er zijn geen uitvoeringsacties vastgelegd.",
+        "- De raad is niet geïnformeerd",
+    ):
+        assert sentence in dutch
+    html = render_html(report, "en")
+    assert "Nothing was sent to the council." in html
+    assert "The council was not informed" in html
+    for said in (english, html):
+        assert " yet" not in said.replace("not reached", "")
+    assert " nog " not in dutch
+
+
+def test_a_closed_process_shows_its_last_phase_in_the_diagram_not_a_current_one(
+    small_centre: Callable[..., Samenspraak],
+) -> None:
+    report = _closed_early(small_centre).participation_report(CC)
+    english, dutch = render_markdown(report, "en"), render_markdown(report, "nl")
+    assert "%% last phase: society-decides" in english
+    assert "%% laatste fase: society-decides" in dutch
+    html = render_html(report, "en")
+    assert "(last phase; society only)" in html
+    for said in (english, html):
+        assert "current phase" not in said
+
+
+def test_a_plan_finalised_without_reactions_says_no_one_reacted_not_that_no_one_has_yet(
+    small_centre: Callable[..., Samenspraak],
+) -> None:
+    app = small_centre()
+    given = {"actor": "facilitator", "initiative": CC, "plan": "benches"}
+    with clock.frozen_at(datetime(2026, 1, 13, 9, 0, tzinfo=UTC)):
+        app.create_plan({**given, "title": "Benches", "group": "traffic"})
+        app.propose_draft({**given, "text": "Benches.", "changes": "First."})
+        app.finalise_plan(given)
+        app.create_plan(
+            {**given, "plan": "trees", "title": "Trees", "group": "traffic"}
+        )
+    report = app.participation_report(CC)
+    english, dutch = render_markdown(report, "en"), render_markdown(report, "nl")
+    benches, trees = english.split("## Response report")[1].split("### Trees")
+    assert "No one reacted to this plan." in benches
+    assert "No one has reacted to this plan yet." in trees  # it still runs
+    assert "Op dit plan is niet gereageerd." in dutch
+    assert "No one reacted to this plan." in render_html(report, "en")
