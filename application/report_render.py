@@ -58,9 +58,10 @@ def _diagram(
 def _follow_ups(c: CouncilEntry, w: Words) -> str:
     """What the council did with a document: each follow-up with its date. A
     withdrawn informing gets none (a follow-up answers one that stands), so it is
-    not said to have none *yet*."""
+    not said to have none *yet*; one that stands may get it also once the
+    initiative closed (a council often decides after the participation ended)."""
     if not c.follow_ups:
-        return (replace(w, ended=True) if c.withdrawn else w)("no_follow_up")
+        return replace(w, ended=c.withdrawn)("no_follow_up")
     return "; ".join(
         f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
         + (

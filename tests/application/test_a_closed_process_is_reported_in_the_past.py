@@ -123,3 +123,36 @@ def test_a_plan_finalised_without_reactions_says_no_one_reacted_not_that_no_one_
     assert "No one has reacted to this plan yet." in trees  # it still runs
     assert "Op dit plan is niet gereageerd." in dutch
     assert "No one reacted to this plan." in render_html(report, "en")
+
+
+def test_a_closed_process_still_awaits_the_councils_follow_up_which_may_come_after_it_ended(
+    small_centre: Callable[..., Samenspraak],
+) -> None:
+    """A council often decides after the participation ended: its follow-up is
+    recorded also once the initiative is closed, so a report of a closed
+    process says the council has done nothing with the document *yet*."""
+    app = small_centre()
+    with clock.frozen_at(datetime(2026, 1, 20, 9, 0, tzinfo=UTC)):
+        app.inform_council(
+            {"actor": "facilitator", "initiative": CC,
+             "document_title": "What the centre decided",
+             "document_sha256": "a" * 64, "session": "formal",
+             "informed_at": "2026-01-19T19:30:00+01:00"}
+        )  # fmt: skip
+        app.close_initiative(
+            {"actor": "facilitator", "initiative": CC, "outcome": "Done."}
+        )
+    report = app.participation_report(CC)
+
+    assert "| none yet |" in render_markdown(report, "en")
+    assert "| nog geen |" in render_markdown(report, "nl")
+    assert ">none yet<" in render_html(report, "en")
+    with clock.frozen_at(datetime(2026, 2, 20, 9, 0, tzinfo=UTC)):
+        app.record_council_follow_up(
+            {"actor": "facilitator", "initiative": CC, "informing": 1,
+             "summary": "The council adopted it.",
+             "followed_up_at": "2026-02-19T21:00:00+01:00"}
+        )  # fmt: skip
+    assert "The council adopted it." in render_markdown(
+        app.participation_report(CC), "en"
+    )
