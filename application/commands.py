@@ -500,6 +500,48 @@ class RecordIntervention(Command):
     """The group that asked for it (on request)."""
 
 
+class CorrectIntervention(Command):
+    """Correct what was recorded of an intervention of the facilitator's (its
+    kind, its time, its note, who asked for it: one or more of them), with the
+    reason; the intervention as first recorded stays in the record."""
+
+    initiative: Ref
+    intervention: Number
+    """The intervention's number in the initiative, from 1 (as ``intervention
+    list``)."""
+    kind: InterventionKind | None = None
+    intervened_at: Moment | None = None
+    note: LongText | None = None
+    requested_by: Ref | None = None
+    """The stakeholder who asked for it (replacing a group recorded as asking)."""
+    group: Ref | None = None
+    """The group that asked for it (replacing a stakeholder recorded as asking)."""
+    nobody_asked: StrictBool = False
+    """No one asked for it: whoever is recorded as asking is taken off."""
+    reason: LongText
+    """Why the record was corrected: 'it was the working group that asked'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectIntervention:
+        given = (
+            self.kind,
+            self.intervened_at,
+            self.note,
+            self.requested_by,
+            self.group,
+        )
+        if all(value is None for value in given) and not self.nobody_asked:
+            msg = (
+                "give the corrected kind, intervened_at, note, requested_by or "
+                "group, or nobody_asked"
+            )
+            raise ValueError(msg)
+        if self.nobody_asked and (self.requested_by or self.group):
+            msg = "nobody_asked goes without requested_by and group"
+            raise ValueError(msg)
+        return self
+
+
 class InformCouncil(Command):
     initiative: Ref
     document_title: ShortText

@@ -153,13 +153,14 @@ class GroupEntry(Part):
 
 
 class CorrectionEntry(Part):
-    """The record of a meeting or of an informing of the council was corrected:
-    when, what, and why."""
+    """The record of a meeting, an intervention, a framework or an informing of
+    the council was corrected: when, what, and why."""
 
     corrected_at: datetime
     fields: list[str]
     """What was corrected: of a meeting ``starts_at``, ``kind``, ``place``,
-    ``attendance``, ``summary``; of an informing ``document_title``,
+    ``attendance``, ``summary``; of an intervention ``kind``, ``intervened_at``,
+    ``note``, ``requested_by``, ``group``; of an informing ``document_title``,
     ``document_sha256``, ``session``, ``informed_at``."""
     reason: str | None
     """Why (None once erased)."""
@@ -319,6 +320,8 @@ class InterventionEntry(Part):
     requested_by: str | None
     """The stakeholder who asked for it, by reference."""
     group: str | None
+    corrections: list[CorrectionEntry] = []
+    """The corrections of its record (the values above are the corrected ones)."""
 
 
 class FrameworkEntry(Part):
@@ -535,7 +538,8 @@ def heads_at(
 
 
 def _corrections(record: dict[str, Any], text: Texts) -> list[CorrectionEntry]:
-    """The corrections of a meeting's or an informing's record."""
+    """The corrections of a meeting's, an intervention's, a framework's or an
+    informing's record."""
     return [
         CorrectionEntry(
             corrected_at=_time(c["at"]), fields=c["fields"], reason=text(c["reason"])
@@ -709,6 +713,7 @@ def build_report(
                 intervened_at=_time(i["intervened_at"]),
                 requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
                 group=i["group"],
+                corrections=_corrections(i, text),
             )
             for i in sorted(
                 doc.get("interventions", []),

@@ -95,6 +95,10 @@ OUTSIDE_PHASES: dict[str, str] = {
         "records what the facilitator did in their own role, whichever phase it is "
         "in (the facilitator is independent)"
     ),
+    "correct_intervention": (
+        "corrects the record of what the facilitator did in their own role, "
+        "whichever phase it is in (the facilitator is independent)"
+    ),
     "record_council_framework": (
         "records a framework the council set for the process, whichever phase it is in"
     ),

@@ -475,13 +475,14 @@ def announcement_table(items: Sequence[Any]) -> str:
 
 def intervention_table(items: Sequence[Any]) -> str:
     return table(
-        ["#", "when", "kind", "asked by", "note"],
+        ["#", "when", "kind", "asked by", "corrected", "note"],
         [
             [
                 i.number,
                 i.intervened_at,
                 i.kind,
                 f"group {i.group}" if i.group else i.requested_by or "-",
+                bool(i.corrections),
                 i.note,
             ]
             for i in items

@@ -37,6 +37,24 @@ MEETING_FIELDS: Said = (
     ("summary", lambda _: "new summary"),
 )
 
+INTERVENTION_FIELDS: Said = (
+    ("kind", _v),
+    ("intervened_at", lambda v: f"made at {v.isoformat()}"),
+    ("note", lambda _: "new note"),
+    ("requested_by", lambda _: "asked for by a stakeholder"),
+    ("group", lambda v: f"asked for by group {v}"),
+)
+
+
+def _intervention_corrected(e: Any) -> str:
+    """What a correction of an intervention changed; that no one asked for it
+    is said too."""
+    said = _corrected(e, INTERVENTION_FIELDS)
+    if e.nobody_asked:
+        said = ", ".join(filter(None, (said, "asked for by no one")))
+    return f"Intervention {e.number} of the facilitator corrected: {said}"
+
+
 INFORMING_FIELDS: Said = (
     ("document_title", lambda _: "new title"),
     ("document_sha256", lambda v: f"document sha256 {v[:16]}..."),
@@ -90,6 +108,7 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         + (f", asked for by group {e.group}" if e.group else "")
         + (", asked for by a stakeholder" if e.requested_by else "")
     ),
+    ("initiative", "InterventionCorrected"): _intervention_corrected,
     ("initiative", "Announced"): lambda e: (
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")

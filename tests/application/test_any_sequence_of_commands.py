@@ -3,10 +3,10 @@
 A stateful property test: Hypothesis drives the public API with random but plausible
 commands (stakeholders of every kind, one or two initiatives on different templates,
 plans with drafts, reactions and answers, decision points with positions, phases
-advanced, meetings, the council informed, the facilitator's interventions, erasures,
-and time moving on) in orders no story tells. Every command either succeeds or is
-refused with one of the engine's own errors, and after every step the record still
-holds together:
+advanced, meetings, the council informed, the facilitator's interventions and
+corrections of them, erasures, and time moving on) in orders no story tells. Every
+command either succeeds or is refused with one of the engine's own errors, and after
+every step the record still holds together:
 
 - a refused command recorded nothing;
 - the audit trail is intact;
@@ -453,6 +453,44 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["requested_by"] = self.who(initiative, someone)
         self.on(
             "record_intervention", self.facilitator(initiative), initiative, **fields
+        )
+
+    @rule(
+        initiative=initiatives,
+        number=st.integers(1, 2),
+        kind=st.sampled_from((None, *INTERVENTIONS)),
+        asked=st.integers(0, 4),
+        someone=actors,
+        days_ago=st.sampled_from([None, 1]),
+    )
+    def correct_intervention(
+        self,
+        initiative: str,
+        number: int,
+        kind: str | None,
+        asked: int,
+        someone: int,
+        days_ago: int | None,
+    ) -> None:
+        """By the facilitator: another kind, time or note, or who asked (no one,
+        a group, or someone taking part or anyone), with a reason."""
+        fields: dict[str, Any] = {
+            "intervention": number,
+            "kind": kind,
+            "reason": "It was recorded wrongly.",
+        }
+        if days_ago is not None:
+            fields["intervened_at"] = (self.now - timedelta(days=days_ago)).isoformat()
+        if asked == 0:
+            fields["note"] = "Helped the group into the municipal organisation."
+        elif asked == 1:
+            fields["nobody_asked"] = True
+        elif asked == 2:
+            fields["group"] = GROUPS[someone % len(GROUPS)]
+        elif asked == 3:
+            fields["requested_by"] = self.who(initiative, someone)
+        self.on(
+            "correct_intervention", self.facilitator(initiative), initiative, **fields
         )
 
     @rule(initiative=initiatives, actor=actors, aim=aims)

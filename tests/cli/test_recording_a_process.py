@@ -1327,6 +1327,7 @@ def test_what_the_facilitator_did_in_their_own_role_is_recorded_and_reported(
         "intervened_at": "2026-01-13T19:30:00+01:00",
         "requested_by": None,
         "group": "traffic",
+        "corrections": [],
     }
     status = ok(stage_copy, "initiative", "status", CITY).stdout
     assert "Interventions of the facilitator" in status
