@@ -2059,6 +2059,41 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run, command=cmd, named="announce")
 
+    def correct_announcement(
+        self, command: c.CorrectAnnouncement | Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of an announcement (the facilitator,
+        whichever phase, as they record one), with the reason; returns the fields
+        corrected, in the order ``channel``, ``audience``, ``announced_at``,
+        ``reach``. A field given as it is already recorded is left out, the
+        audience too when its text is the same."""
+        cmd = parse(c.CorrectAnnouncement, command)
+
+        def run() -> tuple[str, ...]:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            made = initiative.announcement(cmd.announcement)
+            text = self._corrected_texts(texts, [made.audience] if made else [])
+            corrected = initiative.correct_announcement(
+                actor=actor,
+                number=cmd.announcement,
+                channel=cmd.channel,
+                audience=text(
+                    "announcement audience",
+                    cmd.audience,
+                    made.audience if made else None,
+                ),
+                announced_at=cmd.announced_at,
+                reach=cmd.reach,
+                reach_unknown=cmd.reach_unknown,
+                reason=texts.seal("announcement correction reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+            return corrected
+
+        return self._run(run, command=cmd, named="correct_announcement")
+
     def record_intervention(
         self, command: c.RecordIntervention | Mapping[str, Any]
     ) -> int:

@@ -471,17 +471,52 @@ class CorrectMeeting(Command):
         return self
 
 
+Reach = Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100_000_000)]
+"""How many an announcement reached (letters sent, visitors)."""
+
+
 class Announce(Command):
     initiative: Ref
     channel: AnnouncementChannel
     audience: ShortText
     """Who was reached or invited: 'every household in the old town'."""
     announced_at: Moment
-    reach: (
-        Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100_000_000)]
-        | None
-    ) = None
+    reach: Reach | None = None
     """How many it reached, when known (letters sent, visitors)."""
+
+
+class CorrectAnnouncement(Command):
+    """Correct what was recorded of an announcement (its channel, audience, time,
+    how many it reached: one or more of them), with the reason; the announcement
+    as first recorded stays in the record."""
+
+    initiative: Ref
+    announcement: Number
+    """The announcement's number in the initiative, from 1 (as ``announcement
+    list``)."""
+    channel: AnnouncementChannel | None = None
+    audience: ShortText | None = None
+    announced_at: Moment | None = None
+    reach: Reach | None = None
+    reach_unknown: StrictBool = False
+    """How many it reached is not known after all: the reach recorded is taken
+    off."""
+    reason: LongText
+    """Why the record was corrected: 'the letters went out a day later'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectAnnouncement:
+        given = (self.channel, self.audience, self.announced_at, self.reach)
+        if all(value is None for value in given) and not self.reach_unknown:
+            msg = (
+                "give the corrected channel, audience, announced_at or reach, or "
+                "reach_unknown"
+            )
+            raise ValueError(msg)
+        if self.reach_unknown and self.reach is not None:
+            msg = "reach_unknown goes without reach"
+            raise ValueError(msg)
+        return self
 
 
 class RecordIntervention(Command):

@@ -169,8 +169,8 @@ def status(
     process = process_of(doc)
 
     def corrections(record: dict[str, Any]) -> list[v.CorrectionView]:
-        """The corrections of a meeting's, an intervention's, a framework's or an
-        informing's record."""
+        """The corrections of a meeting's, an announcement's, an intervention's, a
+        framework's or an informing's record."""
         return [
             v.CorrectionView(
                 corrected_at=c["at"], fields=c["fields"], reason=text(c["reason"])
@@ -236,6 +236,7 @@ def status(
                 audience=text(a["audience"]),
                 announced_at=a["announced_at"],
                 reach=a["reach"],
+                corrections=corrections(a),
             )
             for a in doc.get("announcements", [])
         ],

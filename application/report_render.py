@@ -1168,6 +1168,17 @@ def _corrections(r: ParticipationReport, w: Words) -> list[str]:
     return [w.meeting_corrected(m.number, c) for m in r.meetings for c in m.corrections]
 
 
+def _announcement_corrections(r: ParticipationReport, w: Words) -> list[str]:
+    """That the record of an announcement was corrected, when, what and why: one
+    line for each correction, below the announcements (which show the corrected
+    values)."""
+    return [
+        w.announcement_corrected(a.number, c)
+        for a in r.announcements
+        for c in a.corrections
+    ]
+
+
 def _intervention_corrections(r: ParticipationReport, w: Words) -> list[str]:
     """That the record of an intervention was corrected, when, what and why: one
     line for each correction, below the interventions (which show the corrected
@@ -1317,6 +1328,8 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         if r.announcements
         else [w("no_announcements"), ""]
     )
+    for line in _announcement_corrections(r, w):
+        out += [_md(line), ""]
     if r.interventions:
         out += [f"## {w('interventions')}", "", _md(w("interventions_intro")), ""]
         out += _md_table(_intervention_headers(w), _intervention_rows(r, w))
@@ -1409,6 +1422,9 @@ def _html_announcements(r: ParticipationReport, w: Words) -> str:
             [[_e(str(cell)) for cell in row] for row in _announcement_rows(r, w)],
             classes=["num inl", "nowrap inl", "nowrap inl", "text", "num inl"],
             cards=True,
+        )
+        body += "".join(
+            f"<p>{_e(line)}</p>" for line in _announcement_corrections(r, w)
         )
     return (
         f'<section id="announcements"><h2>{_e(w("announcements"))}</h2>{body}</section>'

@@ -293,6 +293,16 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "corrected_session": {"nl": "vorm", "en": "session"},
     "corrected_informed_at": {"nl": "tijdstip", "en": "time"},
+    "announcement_corrected": {
+        "nl": "De vastlegging van bekendmaking {n} is op {when} gecorrigeerd "
+        "({fields}). Reden: {reason}",
+        "en": "The record of announcement {n} was corrected on {when} ({fields}). "
+        "Reason: {reason}",
+    },
+    "corrected_channel": {"nl": "kanaal", "en": "channel"},
+    "corrected_audience": {"nl": "voor wie", "en": "audience"},
+    "corrected_announced_at": {"nl": "tijdstip", "en": "time"},
+    "corrected_reach": {"nl": "bereik", "en": "reach"},
     "intervention_corrected": {
         "nl": "De vastlegging van wat de procesbegeleider deed ({n}) is op {when} "
         "gecorrigeerd ({fields}). Reden: {reason}",
@@ -1045,7 +1055,8 @@ class Words:
 
     def corrected(self, what: str, number: int, correction: CorrectionEntry) -> str:
         """That the record of a meeting (``what`` ``meeting_corrected``), of an
-        intervention (``intervention_corrected``), of a framework
+        announcement (``announcement_corrected``), of an intervention
+        (``intervention_corrected``), of a framework
         (``framework_corrected``) or of an informing of the council
         (``informing_corrected``) was corrected: when, what and why."""
         # Who asked for an intervention is one thing to a reader, whether a
@@ -1069,6 +1080,11 @@ class Words:
     def meeting_corrected(self, number: int, correction: CorrectionEntry) -> str:
         """That the record of a meeting was corrected: when, what and why."""
         return self.corrected("meeting_corrected", number, correction)
+
+    def announcement_corrected(self, number: int, correction: CorrectionEntry) -> str:
+        """That the record of an announcement was corrected: when, what and
+        why."""
+        return self.corrected("announcement_corrected", number, correction)
 
     def intervention_corrected(self, number: int, correction: CorrectionEntry) -> str:
         """That the record of an intervention of the facilitator's was corrected:

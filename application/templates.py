@@ -91,6 +91,9 @@ OUTSIDE_PHASES: dict[str, str] = {
         "records how the process was announced and who was invited, whichever "
         "phase it is in"
     ),
+    "correct_announcement": (
+        "corrects the record of how the process was announced, whichever phase it is in"
+    ),
     "record_intervention": (
         "records what the facilitator did in their own role, whichever phase it is "
         "in (the facilitator is independent)"

@@ -468,8 +468,18 @@ def meeting_table(items: Sequence[Any]) -> str:
 
 def announcement_table(items: Sequence[Any]) -> str:
     return table(
-        ["#", "when", "channel", "reach", "audience"],
-        [[a.number, a.announced_at, a.channel, a.reach, a.audience] for a in items],
+        ["#", "when", "channel", "reach", "corrected", "audience"],
+        [
+            [
+                a.number,
+                a.announced_at,
+                a.channel,
+                a.reach,
+                bool(a.corrections),
+                a.audience,
+            ]
+            for a in items
+        ],
     )
 
 

@@ -279,6 +279,87 @@ def announcement_record(
     done(f"Recorded announcement {number} of {initiative_ref}.")
 
 
+ANNOUNCEMENT_FIELD_NAMES = {
+    "channel": "the channel",
+    "audience": "the audience",
+    "announced_at": "the time",
+    "reach": "the reach",
+}
+"""How the confirmation names what a correction of an announcement changed."""
+
+
+@announcement.command("correct")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number",
+    metavar="NUMBER",
+    callback=_a_number("an announcement's", "announcement list"),
+)
+@click.option(
+    "--channel",
+    type=choices_of(AnnouncementChannel),
+    help="How it was really made known.",
+)
+@click.option("--audience", help="Who was really reached or invited, in a phrase.")
+@click.option(
+    "--when", metavar="TIME", help="The right time, with timezone, not in the future."
+)
+@click.option("--reach", metavar="N", help="How many it really reached.")
+@click.option(
+    "--reach-unknown",
+    is_flag=True,
+    help="How many it reached is not known: take off the reach recorded.",
+)
+@click.option("--reason", required=True, help="Why the record is corrected.")
+@pass_context
+def announcement_correct(
+    obj: Context,
+    initiative_ref: str,
+    number: int,
+    channel: str | None,
+    audience: str | None,
+    when: str | None,
+    reach: str | None,
+    reach_unknown: bool,
+    reason: str,
+) -> None:
+    """Correct what was recorded of an announcement (facilitator): its channel,
+    audience, time or reach, with the reason. The announcement as first recorded
+    stays in the record; reports and lists show the corrected one.
+
+    \b
+    Example:
+      samenspraak --as facilitator announcement correct city-centre 1 \\
+        --reach 4150 --reason "50 letters came back undelivered"
+    """
+    if all(v is None for v in (channel, audience, when, reach)) and not reach_unknown:
+        msg = (
+            "Give what to correct: --channel, --audience, --when, --reach or "
+            "--reach-unknown."
+        )
+        raise click.UsageError(msg)
+    if reach_unknown and reach is not None:
+        msg = "--reach-unknown says the reach is not known: give it without --reach."
+        raise click.UsageError(msg)
+    command = parse(
+        c.CorrectAnnouncement,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "announcement": number,
+            "channel": channel,
+            "audience": audience,
+            "announced_at": when,
+            "reach": reach,
+            "reach_unknown": reach_unknown,
+            "reason": reason,
+        },
+    )
+    corrected = obj.app(write=True).correct_announcement(command)
+    what = _corrected(corrected, ANNOUNCEMENT_FIELD_NAMES)
+    done(f"Corrected announcement {command.announcement} of {initiative_ref}: {what}.")
+
+
 @announcement.command("list")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option

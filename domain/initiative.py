@@ -713,6 +713,113 @@ class Initiative(Aggregate):
         )
         return number
 
+    def announcement(self, number: int) -> Announcement | None:
+        """Announcement ``number`` (from 1, in the order recorded), if there is
+        one."""
+        if 1 <= number <= len(self.announcements):
+            return self.announcements[number - 1]
+        return None
+
+    def correct_announcement(
+        self,
+        *,
+        actor: str,
+        number: int,
+        channel: AnnouncementChannel | None = None,
+        audience: TextRef | None = None,
+        announced_at: datetime | None = None,
+        reach: int | None = None,
+        reach_unknown: bool = False,
+        reason: TextRef | None,
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of announcement ``number`` (from 1): its
+        channel, its audience, when it was made or how many it reached, with the
+        reason; returns the names of the fields corrected, in the order
+        ``channel``, ``audience``, ``announced_at``, ``reach``. The ``Announced``
+        stays in the record; ``AnnouncementCorrected`` carries only what changed
+        (a field given as it already is recorded is left out), and
+        ``reach_unknown`` says that how many it reached is not known after all.
+        The rules for recording an announcement hold for the corrected values.
+        ``audience`` is a text, which the domain cannot compare: the caller
+        passes it only when its text changed."""
+        self.require_facilitator(actor, "correct announcements")
+        recorded = self.announcement(number)
+        rules.an_announcement_named_must_exist.check(
+            recorded is not None,
+            initiative=self.slug,
+            announcements=_how_many(len(self.announcements), "announcement"),
+            number=number,
+        )
+        assert recorded is not None  # for the type checker: the rule said so
+        rules.an_announcement_correction_gives_a_reach_or_says_it_is_unknown.check(
+            not (reach_unknown and reach is not None),
+            number=number,
+            initiative=self.slug,
+        )
+        if announced_at is not None:
+            rules.times_carry_a_timezone.check(
+                announced_at.tzinfo is not None, what="time of the announcement"
+            )
+            rules.an_announcement_is_recorded_once_made.check(
+                announced_at <= clock.now(),
+                announced_at=announced_at.isoformat(timespec="seconds"),
+            )
+        rules.a_reach_is_not_negative.check(reach is None or reach >= 0)
+        rules.an_announcement_correction_gives_its_reason.check(
+            reason is not None, number=number, initiative=self.slug
+        )
+        assert reason is not None
+        changed = only_what_changed(
+            channel=(channel, recorded.channel),
+            audience=(audience, None),
+            announced_at=(announced_at, recorded.announced_at),
+            reach=(reach, recorded.reach),
+        )
+        if reach_unknown and recorded.reach is not None:
+            changed["reach"] = None
+        rules.an_announcement_correction_changes_something.check(
+            bool(changed), number=number, initiative=self.slug
+        )
+        self._announcement_corrected(
+            actor=actor,
+            number=number,
+            channel=changed.get("channel"),
+            audience=changed.get("audience"),
+            announced_at=changed.get("announced_at"),
+            reach=changed.get("reach"),
+            reach_unknown="reach" in changed and changed["reach"] is None,
+            reason=reason,
+        )
+        return tuple(changed)
+
+    @event("AnnouncementCorrected")
+    def _announcement_corrected(
+        self,
+        *,
+        actor: str,
+        number: int,
+        channel: AnnouncementChannel | None,
+        audience: TextRef | None,
+        announced_at: datetime | None,
+        reach: int | None,
+        reach_unknown: bool,
+        reason: TextRef,
+    ) -> None:
+        recorded = self.announcement(number)
+        if recorded is None:  # a record replayed without its announcement
+            return
+        self.announcements[number - 1] = replace(
+            recorded,
+            channel=recorded.channel
+            if channel is None
+            else AnnouncementChannel(channel),
+            audience=recorded.audience if audience is None else audience,
+            announced_at=recorded.announced_at
+            if announced_at is None
+            else announced_at,
+            reach=None if reach_unknown else recorded.reach if reach is None else reach,
+        )
+
     def record_intervention(
         self,
         *,

@@ -343,6 +343,24 @@ a_reach_is_not_negative = _rule(
     "a_reach_is_not_negative",
     "The number of people an announcement reached cannot be negative.",
 )
+an_announcement_named_must_exist = _rule(
+    "an_announcement_named_must_exist",
+    "{initiative} has {announcements}; there is no announcement {number} to correct.",
+)
+an_announcement_correction_gives_its_reason = _rule(
+    "an_announcement_correction_gives_its_reason",
+    "A correction of announcement {number} of {initiative} gives its reason.",
+)
+an_announcement_correction_changes_something = _rule(
+    "an_announcement_correction_changes_something",
+    "Announcement {number} of {initiative} is recorded so already; a correction "
+    "changes its channel, its audience, its time or how many it reached.",
+)
+an_announcement_correction_gives_a_reach_or_says_it_is_unknown = _rule(
+    "an_announcement_correction_gives_a_reach_or_says_it_is_unknown",
+    "A correction of announcement {number} of {initiative} gives how many it "
+    "reached or says that it is not known, not both.",
+)
 an_erasure_is_recorded_where_they_took_part = _rule(
     "an_erasure_is_recorded_where_they_took_part",
     "An erasure is recorded in {initiative} only for someone who took part in it "

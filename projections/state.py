@@ -79,6 +79,7 @@ TOLD_AFTERWARDS = frozenset(
         "IdentityCorrected",
         "MeetingCorrected",
         "InterventionCorrected",
+        "AnnouncementCorrected",
         "CouncilInformingCorrected",
         "CouncilInformingWithdrawn",
         "CouncilFrameworkSet",
@@ -137,6 +138,7 @@ class ProcessStateProjector:
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "MeetingCorrected"): _meeting_corrected,
             ("initiative", "Announced"): _announced,
+            ("initiative", "AnnouncementCorrected"): _announcement_corrected,
             ("initiative", "FacilitatorIntervened"): _intervened,
             ("initiative", "InterventionCorrected"): _intervention_corrected,
             ("initiative", "PersonalDataErased"): _personal_data_erased,
@@ -477,9 +479,9 @@ def _meeting_corrected(d: Document, e: Any, at: str) -> None:
 
 
 def _correct(record: Document, now: Document, at: str, reason: TextRef) -> None:
-    """A record (a meeting, an intervention, an informing of the council) shows
-    what a correction changed; its ``corrections`` keep each one: when, which
-    fields, what they said before and the reason."""
+    """A record (a meeting, an announcement, an intervention, an informing of the
+    council, a framework) shows what a correction changed; its ``corrections``
+    keep each one: when, which fields, what they said before and the reason."""
     was = {field: record[field] for field in now}
     record.update(now)
     record.setdefault("corrections", []).append(
@@ -580,6 +582,26 @@ def _announced(d: Document, e: Any, at: str) -> None:
             "recorded_at": at,
         }
     )
+
+
+def _announcement_corrected(d: Document, e: Any, at: str) -> None:
+    """The announcement shows what was corrected; ``corrections`` keeps each
+    correction (see ``_correct``). ``reach_unknown`` takes off the reach recorded."""
+    made = next(
+        (a for a in d.get("announcements", []) if a["number"] == e.number), None
+    )
+    if made is None:  # a record with a correction of no announcement
+        return
+    now: Document = {}
+    if e.channel is not None:
+        now["channel"] = _value(e.channel)
+    if e.audience is not None:
+        now["audience"] = _text(e.audience)
+    if e.announced_at is not None:
+        now["announced_at"] = e.announced_at.isoformat()
+    if e.reach is not None or e.reach_unknown:
+        now["reach"] = e.reach
+    _correct(made, now, at, e.reason)
 
 
 def _council_informed(d: Document, e: Any, at: str) -> None:

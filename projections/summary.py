@@ -37,6 +37,23 @@ MEETING_FIELDS: Said = (
     ("summary", lambda _: "new summary"),
 )
 
+ANNOUNCEMENT_FIELDS: Said = (
+    ("channel", _v),
+    ("audience", lambda _: "new audience"),
+    ("announced_at", lambda v: f"made at {v.isoformat()}"),
+    ("reach", lambda v: f"reaching {v}"),
+)
+
+
+def _announcement_corrected(e: Any) -> str:
+    """What a correction of an announcement changed; that its reach is not
+    known is said too."""
+    said = _corrected(e, ANNOUNCEMENT_FIELDS)
+    if e.reach_unknown:
+        said = ", ".join(filter(None, (said, "reach not known")))
+    return f"Announcement {e.number} corrected: {said}"
+
+
 INTERVENTION_FIELDS: Said = (
     ("kind", _v),
     ("intervened_at", lambda v: f"made at {v.isoformat()}"),
@@ -113,6 +130,7 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")
     ),
+    ("initiative", "AnnouncementCorrected"): _announcement_corrected,
     ("initiative", "CouncilFollowedUp"): lambda e: (
         f"The council followed up informing {e.informing}"
         + (

@@ -1122,6 +1122,7 @@ def test_how_the_process_was_announced_is_recorded_and_reported(
         "audience": "Every household within the canals",
         "announced_at": "2026-01-05T09:00:00+01:00",
         "reach": 4200,
+        "corrections": [],
     }
     assert "Every household within the canals" in (
         ok(stage_copy, "initiative", "status", CITY).stdout
