@@ -2059,6 +2059,41 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run, command=cmd, named="announce")
 
+    def correct_announcement(
+        self, command: c.CorrectAnnouncement | Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of an announcement (the facilitator,
+        whichever phase, as they record one), with the reason; returns the fields
+        corrected, in the order ``channel``, ``audience``, ``announced_at``,
+        ``reach``. A field given as it is already recorded is left out, the
+        audience too when its text is the same."""
+        cmd = parse(c.CorrectAnnouncement, command)
+
+        def run() -> tuple[str, ...]:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            made = initiative.announcement(cmd.announcement)
+            text = self._corrected_texts(texts, [made.audience] if made else [])
+            corrected = initiative.correct_announcement(
+                actor=actor,
+                number=cmd.announcement,
+                channel=cmd.channel,
+                audience=text(
+                    "announcement audience",
+                    cmd.audience,
+                    made.audience if made else None,
+                ),
+                announced_at=cmd.announced_at,
+                reach=cmd.reach,
+                reach_unknown=cmd.reach_unknown,
+                reason=texts.seal("announcement correction reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+            return corrected
+
+        return self._run(run, command=cmd, named="correct_announcement")
+
     def record_intervention(
         self, command: c.RecordIntervention | Mapping[str, Any]
     ) -> int:
@@ -2089,6 +2124,47 @@ class Samenspraak(Application[UUID]):
             return number
 
         return self._run(run, command=cmd, named="record_intervention")
+
+    def correct_intervention(
+        self, command: c.CorrectIntervention | Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of an intervention of the facilitator's (the
+        facilitator, whichever phase, as they record one), with the reason;
+        returns the fields corrected, in the order ``kind``, ``intervened_at``,
+        ``note``, ``requested_by``, ``group``. A field given as it is already
+        recorded is left out, a note too when its text is the same; who asked is
+        corrected as a whole (a group given takes the place of a stakeholder
+        recorded as asking, and the other way round)."""
+        cmd = parse(c.CorrectIntervention, command)
+
+        def run() -> tuple[str, ...]:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            requested_by = None
+            if cmd.requested_by is not None:
+                requested_by = self._stakeholder(cmd.requested_by)
+                _refuse_erased(cmd.requested_by)  # no new record of one erased
+            texts = _Pending(str(initiative.id))
+            made = initiative.intervention(cmd.intervention)
+            text = self._corrected_texts(texts, [made.note] if made else [])
+            with _naming(cmd.requested_by or ""):
+                corrected = initiative.correct_intervention(
+                    actor=actor,
+                    number=cmd.intervention,
+                    kind=cmd.kind,
+                    intervened_at=cmd.intervened_at,
+                    note=text(
+                        "intervention note", cmd.note, made.note if made else None
+                    ),
+                    requested_by=requested_by,
+                    group=cmd.group,
+                    nobody_asked=cmd.nobody_asked,
+                    reason=texts.seal("intervention correction reason", cmd.reason),
+                )
+            self.save(initiative, texts=texts.texts)
+            return corrected
+
+        return self._run(run, command=cmd, named="correct_intervention")
 
     def hold_meeting(self, command: c.HoldMeeting | Mapping[str, Any]) -> int:
         """Record a meeting that was held; returns its number."""
@@ -4931,6 +5007,7 @@ CONCERNING_A_STAKEHOLDER = {
     "PersonalDataErased": "stakeholder",
     "IdentityCorrected": "stakeholder",
     "FacilitatorIntervened": "requested_by",
+    "InterventionCorrected": "requested_by",
 }
 """Events about a stakeholder besides the one who gave the command, and the field
 that names them."""

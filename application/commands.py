@@ -471,17 +471,52 @@ class CorrectMeeting(Command):
         return self
 
 
+Reach = Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100_000_000)]
+"""How many an announcement reached (letters sent, visitors)."""
+
+
 class Announce(Command):
     initiative: Ref
     channel: AnnouncementChannel
     audience: ShortText
     """Who was reached or invited: 'every household in the old town'."""
     announced_at: Moment
-    reach: (
-        Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100_000_000)]
-        | None
-    ) = None
+    reach: Reach | None = None
     """How many it reached, when known (letters sent, visitors)."""
+
+
+class CorrectAnnouncement(Command):
+    """Correct what was recorded of an announcement (its channel, audience, time,
+    how many it reached: one or more of them), with the reason; the announcement
+    as first recorded stays in the record."""
+
+    initiative: Ref
+    announcement: Number
+    """The announcement's number in the initiative, from 1 (as ``announcement
+    list``)."""
+    channel: AnnouncementChannel | None = None
+    audience: ShortText | None = None
+    announced_at: Moment | None = None
+    reach: Reach | None = None
+    reach_unknown: StrictBool = False
+    """How many it reached is not known after all: the reach recorded is taken
+    off."""
+    reason: LongText
+    """Why the record was corrected: 'the letters went out a day later'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectAnnouncement:
+        given = (self.channel, self.audience, self.announced_at, self.reach)
+        if all(value is None for value in given) and not self.reach_unknown:
+            msg = (
+                "give the corrected channel, audience, announced_at or reach, or "
+                "reach_unknown"
+            )
+            raise ValueError(msg)
+        if self.reach_unknown and self.reach is not None:
+            msg = "reach_unknown goes without reach"
+            raise ValueError(msg)
+        return self
 
 
 class RecordIntervention(Command):
@@ -498,6 +533,48 @@ class RecordIntervention(Command):
     """The stakeholder who asked for it (on request)."""
     group: Ref | None = None
     """The group that asked for it (on request)."""
+
+
+class CorrectIntervention(Command):
+    """Correct what was recorded of an intervention of the facilitator's (its
+    kind, its time, its note, who asked for it: one or more of them), with the
+    reason; the intervention as first recorded stays in the record."""
+
+    initiative: Ref
+    intervention: Number
+    """The intervention's number in the initiative, from 1 (as ``intervention
+    list``)."""
+    kind: InterventionKind | None = None
+    intervened_at: Moment | None = None
+    note: LongText | None = None
+    requested_by: Ref | None = None
+    """The stakeholder who asked for it (replacing a group recorded as asking)."""
+    group: Ref | None = None
+    """The group that asked for it (replacing a stakeholder recorded as asking)."""
+    nobody_asked: StrictBool = False
+    """No one asked for it: whoever is recorded as asking is taken off."""
+    reason: LongText
+    """Why the record was corrected: 'it was the working group that asked'."""
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectIntervention:
+        given = (
+            self.kind,
+            self.intervened_at,
+            self.note,
+            self.requested_by,
+            self.group,
+        )
+        if all(value is None for value in given) and not self.nobody_asked:
+            msg = (
+                "give the corrected kind, intervened_at, note, requested_by or "
+                "group, or nobody_asked"
+            )
+            raise ValueError(msg)
+        if self.nobody_asked and (self.requested_by or self.group):
+            msg = "nobody_asked goes without requested_by and group"
+            raise ValueError(msg)
+        return self
 
 
 class InformCouncil(Command):

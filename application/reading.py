@@ -169,7 +169,8 @@ def status(
     process = process_of(doc)
 
     def corrections(record: dict[str, Any]) -> list[v.CorrectionView]:
-        """The corrections of a meeting's or an informing's record."""
+        """The corrections of a meeting's, an announcement's, an intervention's, a
+        framework's or an informing's record."""
         return [
             v.CorrectionView(
                 corrected_at=c["at"], fields=c["fields"], reason=text(c["reason"])
@@ -235,6 +236,7 @@ def status(
                 audience=text(a["audience"]),
                 announced_at=a["announced_at"],
                 reach=a["reach"],
+                corrections=corrections(a),
             )
             for a in doc.get("announcements", [])
         ],
@@ -246,6 +248,7 @@ def status(
                 intervened_at=i["intervened_at"],
                 requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
                 group=i["group"],
+                corrections=corrections(i),
             )
             for i in doc.get("interventions", [])
         ],

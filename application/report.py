@@ -153,13 +153,15 @@ class GroupEntry(Part):
 
 
 class CorrectionEntry(Part):
-    """The record of a meeting or of an informing of the council was corrected:
-    when, what, and why."""
+    """The record of a meeting, an announcement, an intervention, a framework or
+    an informing of the council was corrected: when, what, and why."""
 
     corrected_at: datetime
     fields: list[str]
     """What was corrected: of a meeting ``starts_at``, ``kind``, ``place``,
-    ``attendance``, ``summary``; of an informing ``document_title``,
+    ``attendance``, ``summary``; of an announcement ``channel``, ``audience``,
+    ``announced_at``, ``reach``; of an intervention ``kind``, ``intervened_at``,
+    ``note``, ``requested_by``, ``group``; of an informing ``document_title``,
     ``document_sha256``, ``session``, ``informed_at``."""
     reason: str | None
     """Why (None once erased)."""
@@ -306,6 +308,8 @@ class AnnouncementEntry(Part):
     audience: str | None
     announced_at: datetime
     reach: int | None
+    corrections: list[CorrectionEntry] = []
+    """The corrections of its record (the values above are the corrected ones)."""
 
 
 class InterventionEntry(Part):
@@ -319,6 +323,8 @@ class InterventionEntry(Part):
     requested_by: str | None
     """The stakeholder who asked for it, by reference."""
     group: str | None
+    corrections: list[CorrectionEntry] = []
+    """The corrections of its record (the values above are the corrected ones)."""
 
 
 class FrameworkEntry(Part):
@@ -535,7 +541,8 @@ def heads_at(
 
 
 def _corrections(record: dict[str, Any], text: Texts) -> list[CorrectionEntry]:
-    """The corrections of a meeting's or an informing's record."""
+    """The corrections of a meeting's, an announcement's, an intervention's, a
+    framework's or an informing's record."""
     return [
         CorrectionEntry(
             corrected_at=_time(c["at"]), fields=c["fields"], reason=text(c["reason"])
@@ -698,6 +705,7 @@ def build_report(
                 audience=text(a["audience"]),
                 announced_at=_time(a["announced_at"]),
                 reach=a["reach"],
+                corrections=_corrections(a, text),
             )
             for a in doc.get("announcements", [])
         ],
@@ -709,6 +717,7 @@ def build_report(
                 intervened_at=_time(i["intervened_at"]),
                 requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
                 group=i["group"],
+                corrections=_corrections(i, text),
             )
             for i in sorted(
                 doc.get("interventions", []),

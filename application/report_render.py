@@ -1196,6 +1196,28 @@ def _corrections(r: ParticipationReport, w: Words) -> list[str]:
     return [w.meeting_corrected(m.number, c) for m in r.meetings for c in m.corrections]
 
 
+def _announcement_corrections(r: ParticipationReport, w: Words) -> list[str]:
+    """That the record of an announcement was corrected, when, what and why: one
+    line for each correction, below the announcements (which show the corrected
+    values)."""
+    return [
+        w.announcement_corrected(a.number, c)
+        for a in r.announcements
+        for c in a.corrections
+    ]
+
+
+def _intervention_corrections(r: ParticipationReport, w: Words) -> list[str]:
+    """That the record of an intervention was corrected, when, what and why: one
+    line for each correction, below the interventions (which show the corrected
+    values)."""
+    return [
+        w.intervention_corrected(i.number, c)
+        for i in r.interventions
+        for c in i.corrections
+    ]
+
+
 def _framework_corrections(r: ParticipationReport, w: Words) -> list[str]:
     """That the record of a framework of the council was corrected, when, what and
     why: one line for each correction, below the frameworks (which show the
@@ -1334,9 +1356,13 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         if r.announcements
         else [w("no_announcements"), ""]
     )
+    for line in _announcement_corrections(r, w):
+        out += [_md(line), ""]
     if r.interventions:
         out += [f"## {w('interventions')}", "", _md(w("interventions_intro")), ""]
         out += _md_table(_intervention_headers(w), _intervention_rows(r, w))
+        for line in _intervention_corrections(r, w):
+            out += [_md(line), ""]
     return out
 
 
@@ -1372,6 +1398,7 @@ def _html_interventions(r: ParticipationReport, w: Words) -> str:
         classes=["num inl", "nowrap inl", "nowrap inl", "nowrap inl", "text"],
         cards=True,
     )
+    body += "".join(f"<p>{_e(line)}</p>" for line in _intervention_corrections(r, w))
     return (
         f'<section id="interventions"><h2>{_e(w("interventions"))}</h2>'
         f"<p>{_e(w('interventions_intro'))}</p>{body}</section>"
@@ -1423,6 +1450,9 @@ def _html_announcements(r: ParticipationReport, w: Words) -> str:
             [[_e(str(cell)) for cell in row] for row in _announcement_rows(r, w)],
             classes=["num inl", "nowrap inl", "nowrap inl", "text", "num inl"],
             cards=True,
+        )
+        body += "".join(
+            f"<p>{_e(line)}</p>" for line in _announcement_corrections(r, w)
         )
     return (
         f'<section id="announcements"><h2>{_e(w("announcements"))}</h2>{body}</section>'

@@ -293,6 +293,26 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "corrected_session": {"nl": "vorm", "en": "session"},
     "corrected_informed_at": {"nl": "tijdstip", "en": "time"},
+    "announcement_corrected": {
+        "nl": "De vastlegging van bekendmaking {n} is op {when} gecorrigeerd "
+        "({fields}). Reden: {reason}",
+        "en": "The record of announcement {n} was corrected on {when} ({fields}). "
+        "Reason: {reason}",
+    },
+    "corrected_channel": {"nl": "kanaal", "en": "channel"},
+    "corrected_audience": {"nl": "voor wie", "en": "audience"},
+    "corrected_announced_at": {"nl": "tijdstip", "en": "time"},
+    "corrected_reach": {"nl": "bereik", "en": "reach"},
+    "intervention_corrected": {
+        "nl": "De vastlegging van wat de procesbegeleider deed ({n}) is op {when} "
+        "gecorrigeerd ({fields}). Reden: {reason}",
+        "en": "The record of intervention {n} of the facilitator was corrected on "
+        "{when} ({fields}). Reason: {reason}",
+    },
+    "corrected_intervened_at": {"nl": "tijdstip", "en": "time"},
+    "corrected_note": {"nl": "toelichting", "en": "note"},
+    "corrected_requested_by": {"nl": "op wiens verzoek", "en": "who asked"},
+    "corrected_group": {"nl": "op wiens verzoek", "en": "who asked"},
     "decided_at_deadline": {
         "nl": "Besloten bij de sluitingstijd",
         "en": "Decided at its closing time",
@@ -1100,10 +1120,16 @@ class Words:
         return self.value(decision.state)
 
     def corrected(self, what: str, number: int, correction: CorrectionEntry) -> str:
-        """That the record of a meeting (``what`` ``meeting_corrected``) or of an
-        informing of the council (``informing_corrected``) was corrected: when,
-        what and why."""
-        named = [self(f"corrected_{field}") for field in correction.fields]
+        """That the record of a meeting (``what`` ``meeting_corrected``), of an
+        announcement (``announcement_corrected``), of an intervention
+        (``intervention_corrected``), of a framework
+        (``framework_corrected``) or of an informing of the council
+        (``informing_corrected``) was corrected: when, what and why."""
+        # Who asked for an intervention is one thing to a reader, whether a
+        # stakeholder or a group asked: named once.
+        named = list(
+            dict.fromkeys(self(f"corrected_{field}") for field in correction.fields)
+        )
         fields = (
             f"{', '.join(named[:-1])} {self('and')} {named[-1]}"
             if len(named) > 1
@@ -1120,6 +1146,16 @@ class Words:
     def meeting_corrected(self, number: int, correction: CorrectionEntry) -> str:
         """That the record of a meeting was corrected: when, what and why."""
         return self.corrected("meeting_corrected", number, correction)
+
+    def announcement_corrected(self, number: int, correction: CorrectionEntry) -> str:
+        """That the record of an announcement was corrected: when, what and
+        why."""
+        return self.corrected("announcement_corrected", number, correction)
+
+    def intervention_corrected(self, number: int, correction: CorrectionEntry) -> str:
+        """That the record of an intervention of the facilitator's was corrected:
+        when, what and why."""
+        return self.corrected("intervention_corrected", number, correction)
 
     def framework_corrected(self, number: int, correction: CorrectionEntry) -> str:
         """That the record of a framework of the council was corrected: when, what

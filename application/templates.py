@@ -91,9 +91,16 @@ OUTSIDE_PHASES: dict[str, str] = {
         "records how the process was announced and who was invited, whichever "
         "phase it is in"
     ),
+    "correct_announcement": (
+        "corrects the record of how the process was announced, whichever phase it is in"
+    ),
     "record_intervention": (
         "records what the facilitator did in their own role, whichever phase it is "
         "in (the facilitator is independent)"
+    ),
+    "correct_intervention": (
+        "corrects the record of what the facilitator did in their own role, "
+        "whichever phase it is in (the facilitator is independent)"
     ),
     "record_council_framework": (
         "records a framework the council set for the process, whichever phase it is in"

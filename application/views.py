@@ -32,14 +32,16 @@ class GroupView(View):
 
 
 class CorrectionView(View):
-    """A correction of what was recorded of a meeting or of an informing of the
-    council."""
+    """A correction of what was recorded of a meeting, an announcement, an
+    intervention, a framework or an informing of the council."""
 
     corrected_at: datetime
     """When the correction was recorded."""
     fields: list[str]
     """What it corrected: of a meeting ``starts_at``, ``kind``, ``place``,
-    ``attendance``, ``summary``; of an informing ``document_title``,
+    ``attendance``, ``summary``; of an announcement ``channel``, ``audience``,
+    ``announced_at``, ``reach``; of an intervention ``kind``, ``intervened_at``,
+    ``note``, ``requested_by``, ``group``; of an informing ``document_title``,
     ``document_sha256``, ``session``, ``informed_at``."""
     reason: str | None
     """Why (None once erased)."""
@@ -66,6 +68,9 @@ class AnnouncementView(View):
     """Who was reached or invited (None once erased)."""
     announced_at: datetime
     reach: int | None
+    corrections: list[CorrectionView] = []
+    """The corrections of its record, in the order recorded (the values above are
+    the corrected ones)."""
 
 
 class InterventionView(View):
@@ -80,6 +85,9 @@ class InterventionView(View):
     """The stakeholder who asked for it, by reference."""
     group: str | None
     """The group that asked for it."""
+    corrections: list[CorrectionView] = []
+    """The corrections of its record, in the order recorded (the values above are
+    the corrected ones)."""
 
 
 class CouncilFrameworkView(View):

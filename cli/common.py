@@ -468,20 +468,31 @@ def meeting_table(items: Sequence[Any]) -> str:
 
 def announcement_table(items: Sequence[Any]) -> str:
     return table(
-        ["#", "when", "channel", "reach", "audience"],
-        [[a.number, a.announced_at, a.channel, a.reach, a.audience] for a in items],
+        ["#", "when", "channel", "reach", "corrected", "audience"],
+        [
+            [
+                a.number,
+                a.announced_at,
+                a.channel,
+                a.reach,
+                bool(a.corrections),
+                a.audience,
+            ]
+            for a in items
+        ],
     )
 
 
 def intervention_table(items: Sequence[Any]) -> str:
     return table(
-        ["#", "when", "kind", "asked by", "note"],
+        ["#", "when", "kind", "asked by", "corrected", "note"],
         [
             [
                 i.number,
                 i.intervened_at,
                 i.kind,
                 f"group {i.group}" if i.group else i.requested_by or "-",
+                bool(i.corrections),
                 i.note,
             ]
             for i in items

@@ -40,6 +40,26 @@ from samenspraak.domain.values import (
 )
 
 
+def _corrected(fields: Sequence[str], names: Mapping[str, str]) -> str:
+    """What a correction changed, as the confirmation says it: 'time and
+    attendance', 'kind, place and summary' (a thing two fields hold, such as who
+    asked for an intervention, is named once)."""
+    return listed(list(dict.fromkeys(names[field] for field in fields)))
+
+
+def _a_number(what: str, listed_by: str) -> Callable[..., int]:
+    """The callback reading the number of a meeting, an intervention or an
+    informing."""
+
+    def number(_: click.Context, __: click.Parameter, value: str) -> int:
+        if not re.fullmatch(r"\s*[0-9]+\s*", value) or int(value) < 1:
+            msg = f"{what} number is a whole number from 1, like 2 (see {listed_by})."
+            raise click.BadParameter(msg)
+        return int(value)
+
+    return number
+
+
 @click.group(cls=OnceGroup)
 def intervention() -> None:
     """Record what the facilitator did in their own role."""
@@ -99,6 +119,102 @@ def intervention_record(
     )
     click.echo(number)
     done(f"Recorded intervention {number} of the facilitator in {initiative_ref}.")
+
+
+INTERVENTION_FIELD_NAMES = {
+    "kind": "the kind",
+    "intervened_at": "the time",
+    "note": "the note",
+    "requested_by": "who asked",
+    "group": "who asked",
+}
+"""How the confirmation names what a correction of an intervention changed."""
+
+
+@intervention.command("correct")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number",
+    metavar="NUMBER",
+    callback=_a_number("an intervention's", "intervention list"),
+)
+@click.option(
+    "--kind",
+    type=choices_of(InterventionKind),
+    help="The right kind of intervention.",
+)
+@click.option(
+    "--when", metavar="TIME", help="The right time, with timezone, not in the future."
+)
+@click.option("--note", help="What was done and why, as it should read.")
+@click.option(
+    "--requested-by",
+    metavar="STAKEHOLDER",
+    type=OPTION_REFERENCE,
+    help="The stakeholder who really asked for it.",
+)
+@click.option(
+    "--group",
+    metavar="GROUP",
+    type=OPTION_REFERENCE,
+    help="The group that really asked for it.",
+)
+@click.option(
+    "--nobody-asked",
+    is_flag=True,
+    help="No one asked for it: take off whoever is recorded as asking.",
+)
+@click.option("--reason", required=True, help="Why the record is corrected.")
+@pass_context
+def intervention_correct(
+    obj: Context,
+    initiative_ref: str,
+    number: int,
+    kind: str | None,
+    when: str | None,
+    note: str | None,
+    requested_by: str | None,
+    group: str | None,
+    nobody_asked: bool,
+    reason: str,
+) -> None:
+    """Correct what was recorded of an intervention (facilitator): its kind, time,
+    note or who asked for it, with the reason. The intervention as first recorded
+    stays in the record; reports and lists show the corrected one.
+
+    \b
+    Example:
+      samenspraak --as facilitator intervention correct city-centre 1 \\
+        --group traffic --reason "The working group asked, not the bakery"
+    """
+    given = (kind, when, note, requested_by, group)
+    if all(value is None for value in given) and not nobody_asked:
+        msg = (
+            "Give what to correct: --kind, --when, --note, --requested-by, --group "
+            "or --nobody-asked."
+        )
+        raise click.UsageError(msg)
+    if nobody_asked and (requested_by is not None or group is not None):
+        msg = "--nobody-asked says no one asked: give it without --requested-by or --group."
+        raise click.UsageError(msg)
+    command = parse(
+        c.CorrectIntervention,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "intervention": number,
+            "kind": kind,
+            "intervened_at": when,
+            "note": note,
+            "requested_by": requested_by,
+            "group": group,
+            "nobody_asked": nobody_asked,
+            "reason": reason,
+        },
+    )
+    corrected = obj.app(write=True).correct_intervention(command)
+    what = _corrected(corrected, INTERVENTION_FIELD_NAMES)
+    done(f"Corrected intervention {command.intervention} of {initiative_ref}: {what}.")
 
 
 @intervention.command("list")
@@ -161,6 +277,87 @@ def announcement_record(
     )
     click.echo(number)
     done(f"Recorded announcement {number} of {initiative_ref}.")
+
+
+ANNOUNCEMENT_FIELD_NAMES = {
+    "channel": "the channel",
+    "audience": "the audience",
+    "announced_at": "the time",
+    "reach": "the reach",
+}
+"""How the confirmation names what a correction of an announcement changed."""
+
+
+@announcement.command("correct")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number",
+    metavar="NUMBER",
+    callback=_a_number("an announcement's", "announcement list"),
+)
+@click.option(
+    "--channel",
+    type=choices_of(AnnouncementChannel),
+    help="How it was really made known.",
+)
+@click.option("--audience", help="Who was really reached or invited, in a phrase.")
+@click.option(
+    "--when", metavar="TIME", help="The right time, with timezone, not in the future."
+)
+@click.option("--reach", metavar="N", help="How many it really reached.")
+@click.option(
+    "--reach-unknown",
+    is_flag=True,
+    help="How many it reached is not known: take off the reach recorded.",
+)
+@click.option("--reason", required=True, help="Why the record is corrected.")
+@pass_context
+def announcement_correct(
+    obj: Context,
+    initiative_ref: str,
+    number: int,
+    channel: str | None,
+    audience: str | None,
+    when: str | None,
+    reach: str | None,
+    reach_unknown: bool,
+    reason: str,
+) -> None:
+    """Correct what was recorded of an announcement (facilitator): its channel,
+    audience, time or reach, with the reason. The announcement as first recorded
+    stays in the record; reports and lists show the corrected one.
+
+    \b
+    Example:
+      samenspraak --as facilitator announcement correct city-centre 1 \\
+        --reach 4150 --reason "50 letters came back undelivered"
+    """
+    if all(v is None for v in (channel, audience, when, reach)) and not reach_unknown:
+        msg = (
+            "Give what to correct: --channel, --audience, --when, --reach or "
+            "--reach-unknown."
+        )
+        raise click.UsageError(msg)
+    if reach_unknown and reach is not None:
+        msg = "--reach-unknown says the reach is not known: give it without --reach."
+        raise click.UsageError(msg)
+    command = parse(
+        c.CorrectAnnouncement,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "announcement": number,
+            "channel": channel,
+            "audience": audience,
+            "announced_at": when,
+            "reach": reach,
+            "reach_unknown": reach_unknown,
+            "reason": reason,
+        },
+    )
+    corrected = obj.app(write=True).correct_announcement(command)
+    what = _corrected(corrected, ANNOUNCEMENT_FIELD_NAMES)
+    done(f"Corrected announcement {command.announcement} of {initiative_ref}: {what}.")
 
 
 @announcement.command("list")
@@ -252,24 +449,6 @@ FRAMEWORK_FIELD_NAMES = {
     "document_sha256": "document's SHA-256",
 }
 """How the confirmation names what a correction of a framework changed."""
-
-
-def _corrected(fields: Sequence[str], names: Mapping[str, str]) -> str:
-    """What a correction changed, as the confirmation says it: 'time and
-    attendance', 'kind, place and summary'."""
-    return listed([names[field] for field in fields])
-
-
-def _a_number(what: str, listed_by: str) -> Callable[..., int]:
-    """The callback reading the number of a meeting or an informing."""
-
-    def number(_: click.Context, __: click.Parameter, value: str) -> int:
-        if not re.fullmatch(r"\s*[0-9]+\s*", value) or int(value) < 1:
-            msg = f"{what} number is a whole number from 1, like 2 (see {listed_by})."
-            raise click.BadParameter(msg)
-        return int(value)
-
-    return number
 
 
 _a_meeting_number = _a_number("a meeting's", "meeting list")

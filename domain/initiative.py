@@ -713,6 +713,113 @@ class Initiative(Aggregate):
         )
         return number
 
+    def announcement(self, number: int) -> Announcement | None:
+        """Announcement ``number`` (from 1, in the order recorded), if there is
+        one."""
+        if 1 <= number <= len(self.announcements):
+            return self.announcements[number - 1]
+        return None
+
+    def correct_announcement(
+        self,
+        *,
+        actor: str,
+        number: int,
+        channel: AnnouncementChannel | None = None,
+        audience: TextRef | None = None,
+        announced_at: datetime | None = None,
+        reach: int | None = None,
+        reach_unknown: bool = False,
+        reason: TextRef | None,
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of announcement ``number`` (from 1): its
+        channel, its audience, when it was made or how many it reached, with the
+        reason; returns the names of the fields corrected, in the order
+        ``channel``, ``audience``, ``announced_at``, ``reach``. The ``Announced``
+        stays in the record; ``AnnouncementCorrected`` carries only what changed
+        (a field given as it already is recorded is left out), and
+        ``reach_unknown`` says that how many it reached is not known after all.
+        The rules for recording an announcement hold for the corrected values.
+        ``audience`` is a text, which the domain cannot compare: the caller
+        passes it only when its text changed."""
+        self.require_facilitator(actor, "correct announcements")
+        recorded = self.announcement(number)
+        rules.an_announcement_named_must_exist.check(
+            recorded is not None,
+            initiative=self.slug,
+            announcements=_how_many(len(self.announcements), "announcement"),
+            number=number,
+        )
+        assert recorded is not None  # for the type checker: the rule said so
+        rules.an_announcement_correction_gives_a_reach_or_says_it_is_unknown.check(
+            not (reach_unknown and reach is not None),
+            number=number,
+            initiative=self.slug,
+        )
+        if announced_at is not None:
+            rules.times_carry_a_timezone.check(
+                announced_at.tzinfo is not None, what="time of the announcement"
+            )
+            rules.an_announcement_is_recorded_once_made.check(
+                announced_at <= clock.now(),
+                announced_at=announced_at.isoformat(timespec="seconds"),
+            )
+        rules.a_reach_is_not_negative.check(reach is None or reach >= 0)
+        rules.an_announcement_correction_gives_its_reason.check(
+            reason is not None, number=number, initiative=self.slug
+        )
+        assert reason is not None
+        changed = only_what_changed(
+            channel=(channel, recorded.channel),
+            audience=(audience, None),
+            announced_at=(announced_at, recorded.announced_at),
+            reach=(reach, recorded.reach),
+        )
+        if reach_unknown and recorded.reach is not None:
+            changed["reach"] = None
+        rules.an_announcement_correction_changes_something.check(
+            bool(changed), number=number, initiative=self.slug
+        )
+        self._announcement_corrected(
+            actor=actor,
+            number=number,
+            channel=changed.get("channel"),
+            audience=changed.get("audience"),
+            announced_at=changed.get("announced_at"),
+            reach=changed.get("reach"),
+            reach_unknown="reach" in changed and changed["reach"] is None,
+            reason=reason,
+        )
+        return tuple(changed)
+
+    @event("AnnouncementCorrected")
+    def _announcement_corrected(
+        self,
+        *,
+        actor: str,
+        number: int,
+        channel: AnnouncementChannel | None,
+        audience: TextRef | None,
+        announced_at: datetime | None,
+        reach: int | None,
+        reach_unknown: bool,
+        reason: TextRef,
+    ) -> None:
+        recorded = self.announcement(number)
+        if recorded is None:  # a record replayed without its announcement
+            return
+        self.announcements[number - 1] = replace(
+            recorded,
+            channel=recorded.channel
+            if channel is None
+            else AnnouncementChannel(channel),
+            audience=recorded.audience if audience is None else audience,
+            announced_at=recorded.announced_at
+            if announced_at is None
+            else announced_at,
+            reach=None if reach_unknown else recorded.reach if reach is None else reach,
+        )
+
     def record_intervention(
         self,
         *,
@@ -736,29 +843,7 @@ class Initiative(Aggregate):
             intervened_at=intervened_at.isoformat(timespec="seconds"),
         )
         kind = InterventionKind(kind)
-        rules.an_intervention_on_request_names_who_asked.check(
-            kind is not InterventionKind.ON_REQUEST
-            or requested_by is not None
-            or group is not None,
-            initiative=self.slug,
-        )
-        rules.an_intervention_is_asked_for_by_a_group_or_a_stakeholder.check(
-            requested_by is None or group is None
-        )
-        rules.the_facilitator_does_not_ask_for_their_own_intervention.check(
-            requested_by != self.facilitator, initiative=self.slug
-        )
-        if group is not None:
-            rules.an_intervention_is_asked_for_from_within_the_initiative.check(
-                group in self.groups, who=f"The group {group}", initiative=self.slug
-            )
-        if requested_by is not None:
-            rules.an_intervention_is_asked_for_from_within_the_initiative.check(
-                requested_by in self.stakeholders
-                or requested_by in self.former_stakeholders,
-                who="This stakeholder",
-                initiative=self.slug,
-            )
+        self._require_who_asked(kind, requested_by, group)
         number = len(self.interventions) + 1
         self._intervened(
             actor=actor,
@@ -792,6 +877,156 @@ class Initiative(Aggregate):
                 requested_by,
                 group,
             )
+        )
+
+    def _require_who_asked(
+        self, kind: InterventionKind, requested_by: str | None, group: str | None
+    ) -> None:
+        """The rules for who asked for an intervention, as it is recorded or as a
+        correction leaves it: one on request names who asked, a group or a
+        stakeholder of the initiative (not both, and not the facilitator)."""
+        rules.an_intervention_on_request_names_who_asked.check(
+            kind is not InterventionKind.ON_REQUEST
+            or requested_by is not None
+            or group is not None,
+            initiative=self.slug,
+        )
+        rules.an_intervention_is_asked_for_by_a_group_or_a_stakeholder.check(
+            requested_by is None or group is None
+        )
+        rules.the_facilitator_does_not_ask_for_their_own_intervention.check(
+            requested_by != self.facilitator, initiative=self.slug
+        )
+        if group is not None:
+            rules.an_intervention_is_asked_for_from_within_the_initiative.check(
+                group in self.groups, who=f"The group {group}", initiative=self.slug
+            )
+        if requested_by is not None:
+            rules.an_intervention_is_asked_for_from_within_the_initiative.check(
+                requested_by in self.stakeholders
+                or requested_by in self.former_stakeholders,
+                who="This stakeholder",
+                initiative=self.slug,
+            )
+
+    def intervention(self, number: int) -> Intervention | None:
+        """Intervention ``number`` (from 1, in the order recorded), if there is one."""
+        if 1 <= number <= len(self.interventions):
+            return self.interventions[number - 1]
+        return None
+
+    def correct_intervention(
+        self,
+        *,
+        actor: str,
+        number: int,
+        kind: InterventionKind | None = None,
+        intervened_at: datetime | None = None,
+        note: TextRef | None = None,
+        requested_by: str | None = None,
+        group: str | None = None,
+        nobody_asked: bool = False,
+        reason: TextRef | None,
+    ) -> tuple[str, ...]:
+        """Correct what was recorded of intervention ``number`` (from 1): its kind,
+        its time, its note or who asked for it, with the reason; returns the names
+        of the fields corrected, in the order ``kind``, ``intervened_at``,
+        ``note``, ``requested_by``, ``group``. The ``FacilitatorIntervened``
+        stays in the record; ``InterventionCorrected`` carries only what changed
+        (a field given as it already is recorded is left out). Who asked is
+        corrected as a whole: a stakeholder given replaces a group that was
+        recorded as asking and the other way round, and ``nobody_asked`` says that
+        no one asked. The rules for recording an intervention hold for it as
+        corrected. ``note`` is a text, which the domain cannot compare: the caller
+        passes it only when its text changed."""
+        self.require_facilitator(actor, "correct interventions")
+        recorded = self.intervention(number)
+        rules.an_intervention_named_must_exist.check(
+            recorded is not None,
+            initiative=self.slug,
+            interventions=_how_many(len(self.interventions), "intervention"),
+            number=number,
+        )
+        assert recorded is not None  # for the type checker: the rule said so
+        rules.an_intervention_correction_names_who_asked_or_that_no_one_did.check(
+            not (nobody_asked and (requested_by is not None or group is not None)),
+            number=number,
+            initiative=self.slug,
+        )
+        if intervened_at is not None:
+            rules.times_carry_a_timezone.check(
+                intervened_at.tzinfo is not None, what="time of the intervention"
+            )
+            rules.an_intervention_is_recorded_once_made.check(
+                intervened_at <= clock.now(),
+                intervened_at=intervened_at.isoformat(timespec="seconds"),
+            )
+        asker_given = nobody_asked or requested_by is not None or group is not None
+        asked = (
+            (requested_by, group)
+            if asker_given
+            else (recorded.requested_by, recorded.group)
+        )
+        self._require_who_asked(
+            recorded.kind if kind is None else InterventionKind(kind), *asked
+        )
+        rules.an_intervention_correction_gives_its_reason.check(
+            reason is not None, number=number, initiative=self.slug
+        )
+        assert reason is not None
+        changed = only_what_changed(
+            kind=(kind, recorded.kind),
+            intervened_at=(intervened_at, recorded.intervened_at),
+            note=(note, None),
+        )
+        if asked[0] != recorded.requested_by:
+            changed["requested_by"] = asked[0]
+        if asked[1] != recorded.group:
+            changed["group"] = asked[1]
+        rules.an_intervention_correction_changes_something.check(
+            bool(changed), number=number, initiative=self.slug
+        )
+        asker_changed = "requested_by" in changed or "group" in changed
+        self._intervention_corrected(
+            actor=actor,
+            number=number,
+            kind=changed.get("kind"),
+            intervened_at=changed.get("intervened_at"),
+            note=changed.get("note"),
+            requested_by=asked[0] if asker_changed else None,
+            group=asked[1] if asker_changed else None,
+            nobody_asked=asker_changed and asked == (None, None),
+            reason=reason,
+        )
+        return tuple(changed)
+
+    @event("InterventionCorrected")
+    def _intervention_corrected(
+        self,
+        *,
+        actor: str,
+        number: int,
+        kind: InterventionKind | None,
+        intervened_at: datetime | None,
+        note: TextRef | None,
+        requested_by: str | None,
+        group: str | None,
+        nobody_asked: bool,
+        reason: TextRef,
+    ) -> None:
+        recorded = self.intervention(number)
+        if recorded is None:  # a record replayed without its intervention
+            return
+        asker_changed = nobody_asked or requested_by is not None or group is not None
+        self.interventions[number - 1] = replace(
+            recorded,
+            kind=recorded.kind if kind is None else InterventionKind(kind),
+            intervened_at=recorded.intervened_at
+            if intervened_at is None
+            else intervened_at,
+            note=recorded.note if note is None else note,
+            requested_by=requested_by if asker_changed else recorded.requested_by,
+            group=group if asker_changed else recorded.group,
         )
 
     @event("Announced")

@@ -316,6 +316,25 @@ the_facilitator_does_not_ask_for_their_own_intervention = _rule(
     "The facilitator of {initiative} does not ask for their own intervention; name "
     "the group or the stakeholder who asked.",
 )
+an_intervention_named_must_exist = _rule(
+    "an_intervention_named_must_exist",
+    "{initiative} has {interventions} of the facilitator; there is no intervention "
+    "{number} to correct.",
+)
+an_intervention_correction_gives_its_reason = _rule(
+    "an_intervention_correction_gives_its_reason",
+    "A correction of intervention {number} of {initiative} gives its reason.",
+)
+an_intervention_correction_changes_something = _rule(
+    "an_intervention_correction_changes_something",
+    "Intervention {number} of {initiative} is recorded so already; a correction "
+    "changes its kind, its time, its note or who asked for it.",
+)
+an_intervention_correction_names_who_asked_or_that_no_one_did = _rule(
+    "an_intervention_correction_names_who_asked_or_that_no_one_did",
+    "A correction of intervention {number} of {initiative} names who asked for it "
+    "or says that no one did, not both.",
+)
 an_announcement_is_recorded_once_made = _rule(
     "an_announcement_is_recorded_once_made",
     "An announcement is recorded once it was made; {announced_at} lies in the future.",
@@ -323,6 +342,24 @@ an_announcement_is_recorded_once_made = _rule(
 a_reach_is_not_negative = _rule(
     "a_reach_is_not_negative",
     "The number of people an announcement reached cannot be negative.",
+)
+an_announcement_named_must_exist = _rule(
+    "an_announcement_named_must_exist",
+    "{initiative} has {announcements}; there is no announcement {number} to correct.",
+)
+an_announcement_correction_gives_its_reason = _rule(
+    "an_announcement_correction_gives_its_reason",
+    "A correction of announcement {number} of {initiative} gives its reason.",
+)
+an_announcement_correction_changes_something = _rule(
+    "an_announcement_correction_changes_something",
+    "Announcement {number} of {initiative} is recorded so already; a correction "
+    "changes its channel, its audience, its time or how many it reached.",
+)
+an_announcement_correction_gives_a_reach_or_says_it_is_unknown = _rule(
+    "an_announcement_correction_gives_a_reach_or_says_it_is_unknown",
+    "A correction of announcement {number} of {initiative} gives how many it "
+    "reached or says that it is not known, not both.",
 )
 an_erasure_is_recorded_where_they_took_part = _rule(
     "an_erasure_is_recorded_where_they_took_part",

@@ -78,6 +78,8 @@ TOLD_AFTERWARDS = frozenset(
         "PersonalDataErased",
         "IdentityCorrected",
         "MeetingCorrected",
+        "InterventionCorrected",
+        "AnnouncementCorrected",
         "CouncilInformingCorrected",
         "CouncilInformingWithdrawn",
         "CouncilFrameworkSet",
@@ -136,7 +138,9 @@ class ProcessStateProjector:
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "MeetingCorrected"): _meeting_corrected,
             ("initiative", "Announced"): _announced,
+            ("initiative", "AnnouncementCorrected"): _announcement_corrected,
             ("initiative", "FacilitatorIntervened"): _intervened,
+            ("initiative", "InterventionCorrected"): _intervention_corrected,
             ("initiative", "PersonalDataErased"): _personal_data_erased,
             ("initiative", "IdentityCorrected"): _identity_corrected,
             ("initiative", "CouncilInformed"): _council_informed,
@@ -475,9 +479,9 @@ def _meeting_corrected(d: Document, e: Any, at: str) -> None:
 
 
 def _correct(record: Document, now: Document, at: str, reason: TextRef) -> None:
-    """A record (a meeting, an informing of the council) shows what a correction
-    changed; its ``corrections`` keep each one: when, which fields, what they
-    said before and the reason."""
+    """A record (a meeting, an announcement, an intervention, an informing of the
+    council, a framework) shows what a correction changed; its ``corrections``
+    keep each one: when, which fields, what they said before and the reason."""
     was = {field: record[field] for field in now}
     record.update(now)
     record.setdefault("corrections", []).append(
@@ -542,6 +546,31 @@ def _intervened(d: Document, e: Any, at: str) -> None:
     )
 
 
+def _intervention_corrected(d: Document, e: Any, at: str) -> None:
+    """The intervention shows what was corrected; ``corrections`` keeps each
+    correction (see ``_correct``). Who asked is corrected as a whole: a
+    stakeholder named takes the place of a group recorded as asking and the other
+    way round, and ``nobody_asked`` takes off whoever was recorded; only what
+    differs is named among the fields corrected."""
+    made = next(
+        (i for i in d.get("interventions", []) if i["number"] == e.number), None
+    )
+    if made is None:  # a record with a correction of no intervention
+        return
+    now: Document = {}
+    if e.kind is not None:
+        now["kind"] = _value(e.kind)
+    if e.intervened_at is not None:
+        now["intervened_at"] = e.intervened_at.isoformat()
+    if e.note is not None:
+        now["note"] = _text(e.note)
+    if e.nobody_asked or e.requested_by is not None or e.group is not None:
+        for field, asked in (("requested_by", e.requested_by), ("group", e.group)):
+            if made[field] != asked:
+                now[field] = asked
+    _correct(made, now, at, e.reason)
+
+
 def _announced(d: Document, e: Any, at: str) -> None:
     d.setdefault("announcements", []).append(
         {
@@ -553,6 +582,26 @@ def _announced(d: Document, e: Any, at: str) -> None:
             "recorded_at": at,
         }
     )
+
+
+def _announcement_corrected(d: Document, e: Any, at: str) -> None:
+    """The announcement shows what was corrected; ``corrections`` keeps each
+    correction (see ``_correct``). ``reach_unknown`` takes off the reach recorded."""
+    made = next(
+        (a for a in d.get("announcements", []) if a["number"] == e.number), None
+    )
+    if made is None:  # a record with a correction of no announcement
+        return
+    now: Document = {}
+    if e.channel is not None:
+        now["channel"] = _value(e.channel)
+    if e.audience is not None:
+        now["audience"] = _text(e.audience)
+    if e.announced_at is not None:
+        now["announced_at"] = e.announced_at.isoformat()
+    if e.reach is not None or e.reach_unknown:
+        now["reach"] = e.reach
+    _correct(made, now, at, e.reason)
 
 
 def _council_informed(d: Document, e: Any, at: str) -> None:

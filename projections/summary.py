@@ -37,6 +37,41 @@ MEETING_FIELDS: Said = (
     ("summary", lambda _: "new summary"),
 )
 
+ANNOUNCEMENT_FIELDS: Said = (
+    ("channel", _v),
+    ("audience", lambda _: "new audience"),
+    ("announced_at", lambda v: f"made at {v.isoformat()}"),
+    ("reach", lambda v: f"reaching {v}"),
+)
+
+
+def _announcement_corrected(e: Any) -> str:
+    """What a correction of an announcement changed; that its reach is not
+    known is said too."""
+    said = _corrected(e, ANNOUNCEMENT_FIELDS)
+    if e.reach_unknown:
+        said = ", ".join(filter(None, (said, "reach not known")))
+    return f"Announcement {e.number} corrected: {said}"
+
+
+INTERVENTION_FIELDS: Said = (
+    ("kind", _v),
+    ("intervened_at", lambda v: f"made at {v.isoformat()}"),
+    ("note", lambda _: "new note"),
+    ("requested_by", lambda _: "asked for by a stakeholder"),
+    ("group", lambda v: f"asked for by group {v}"),
+)
+
+
+def _intervention_corrected(e: Any) -> str:
+    """What a correction of an intervention changed; that no one asked for it
+    is said too."""
+    said = _corrected(e, INTERVENTION_FIELDS)
+    if e.nobody_asked:
+        said = ", ".join(filter(None, (said, "asked for by no one")))
+    return f"Intervention {e.number} of the facilitator corrected: {said}"
+
+
 INFORMING_FIELDS: Said = (
     ("document_title", lambda _: "new title"),
     ("document_sha256", lambda v: f"document sha256 {v[:16]}..."),
@@ -90,10 +125,12 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         + (f", asked for by group {e.group}" if e.group else "")
         + (", asked for by a stakeholder" if e.requested_by else "")
     ),
+    ("initiative", "InterventionCorrected"): _intervention_corrected,
     ("initiative", "Announced"): lambda e: (
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")
     ),
+    ("initiative", "AnnouncementCorrected"): _announcement_corrected,
     ("initiative", "CouncilFollowedUp"): lambda e: (
         f"The council followed up informing {e.informing}"
         + (

@@ -3,10 +3,11 @@
 A stateful property test: Hypothesis drives the public API with random but plausible
 commands (stakeholders of every kind, one or two initiatives on different templates,
 plans with drafts, reactions and answers, decision points with positions, phases
-advanced, meetings, the council informed, the facilitator's interventions, erasures,
-and time moving on) in orders no story tells. Every command either succeeds or is
-refused with one of the engine's own errors, and after every step the record still
-holds together:
+advanced, meetings, announcements, the council informed, the facilitator's
+interventions, corrections of announcements and interventions, erasures, and time
+moving on) in orders no story tells. Every command either succeeds or is refused
+with one of the engine's own errors, and after every step the record still holds
+together:
 
 - a refused command recorded nothing;
 - the audit trail is intact;
@@ -105,6 +106,7 @@ PLANS = ("vision", "traffic")
 DECISIONS = ("priority", "budget", "route")
 OPTIONS = ("green", "square", "object")
 STANCES = ("support", "concern", "objection", "suggestion")
+ANNOUNCEMENT_CHANNELS = ("letter", "website", "door-to-door")
 INTERVENTIONS = ("general-interest", "on-request", "connection", "mediation")
 
 PROFILES = {
@@ -453,6 +455,99 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["requested_by"] = self.who(initiative, someone)
         self.on(
             "record_intervention", self.facilitator(initiative), initiative, **fields
+        )
+
+    @rule(
+        initiative=initiatives,
+        channel=st.sampled_from(ANNOUNCEMENT_CHANNELS),
+        reach=st.sampled_from([None, 0, 4200]),
+        days_ago=st.sampled_from([0, 3]),
+    )
+    def announce(
+        self, initiative: str, channel: str, reach: int | None, days_ago: int
+    ) -> None:
+        self.on(
+            "announce",
+            self.facilitator(initiative),
+            initiative,
+            channel=channel,
+            audience="Every household in the old town",
+            announced_at=(self.now - timedelta(days=days_ago)).isoformat(),
+            reach=reach,
+        )
+
+    @rule(
+        initiative=initiatives,
+        number=st.integers(1, 2),
+        channel=st.sampled_from((None, *ANNOUNCEMENT_CHANNELS)),
+        reach=st.sampled_from([None, "unknown", 4150]),
+        audience=st.booleans(),
+        days_ago=st.sampled_from([None, 1]),
+    )
+    def correct_announcement(
+        self,
+        initiative: str,
+        number: int,
+        channel: str | None,
+        reach: int | str | None,
+        audience: bool,
+        days_ago: int | None,
+    ) -> None:
+        """By the facilitator: another channel, audience, time or reach (or a
+        reach not known after all), with a reason."""
+        fields: dict[str, Any] = {
+            "announcement": number,
+            "channel": channel,
+            "reason": "It was recorded wrongly.",
+        }
+        if reach == "unknown":
+            fields["reach_unknown"] = True
+        else:
+            fields["reach"] = reach
+        if audience:
+            fields["audience"] = "Every household within the canals"
+        if days_ago is not None:
+            fields["announced_at"] = (self.now - timedelta(days=days_ago)).isoformat()
+        self.on(
+            "correct_announcement", self.facilitator(initiative), initiative, **fields
+        )
+
+    @rule(
+        initiative=initiatives,
+        number=st.integers(1, 2),
+        kind=st.sampled_from((None, *INTERVENTIONS)),
+        asked=st.integers(0, 4),
+        someone=actors,
+        days_ago=st.sampled_from([None, 1]),
+    )
+    def correct_intervention(
+        self,
+        initiative: str,
+        number: int,
+        kind: str | None,
+        asked: int,
+        someone: int,
+        days_ago: int | None,
+    ) -> None:
+        """By the facilitator: another kind, time or note, or who asked (no one,
+        a group, or someone taking part or anyone), with a reason."""
+        fields: dict[str, Any] = {
+            "intervention": number,
+            "kind": kind,
+            "reason": "It was recorded wrongly.",
+        }
+        if days_ago is not None:
+            fields["intervened_at"] = (self.now - timedelta(days=days_ago)).isoformat()
+        if asked == 0:
+            fields["note"] = "Helped the group into the municipal organisation."
+        elif asked == 1:
+            fields["nobody_asked"] = True
+        elif asked == 2:
+            fields["group"] = GROUPS[someone % len(GROUPS)]
+        elif asked == 3:
+            fields["requested_by"] = self.who(initiative, someone)
+        self.on(
+            "correct_intervention", self.facilitator(initiative), initiative, **fields
         )
 
     @rule(initiative=initiatives, actor=actors, aim=aims)

@@ -1122,6 +1122,7 @@ def test_how_the_process_was_announced_is_recorded_and_reported(
         "audience": "Every household within the canals",
         "announced_at": "2026-01-05T09:00:00+01:00",
         "reach": 4200,
+        "corrections": [],
     }
     assert "Every household within the canals" in (
         ok(stage_copy, "initiative", "status", CITY).stdout
@@ -1327,6 +1328,7 @@ def test_what_the_facilitator_did_in_their_own_role_is_recorded_and_reported(
         "intervened_at": "2026-01-13T19:30:00+01:00",
         "requested_by": None,
         "group": "traffic",
+        "corrections": [],
     }
     status = ok(stage_copy, "initiative", "status", CITY).stdout
     assert "Interventions of the facilitator" in status
