@@ -61,7 +61,7 @@ def _follow_ups(c: CouncilEntry, w: Words) -> str:
     not said to have none *yet*; one that stands may get it also once the
     initiative closed (a council often decides after the participation ended)."""
     if not c.follow_ups:
-        return replace(w, ended=c.withdrawn)("no_follow_up")
+        return replace(w, ended=c.withdrawn is not None)("no_follow_up")
     return "; ".join(
         f"{w.when(f.followed_up_at)}: {w.text(f.summary)}"
         + (
