@@ -18,6 +18,7 @@ from samenspraak.cli.common import (
     REFERENCE,
     Context,
     OnceGroup,
+    a_file_to_read,
     announcement_table,
     choices_of,
     council_table,
@@ -362,6 +363,7 @@ def council() -> None:
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The document sent; its SHA-256 is recorded.",
 )
 @click.option(
@@ -422,6 +424,7 @@ def council_inform(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The document that was really sent; its SHA-256 is recorded.",
 )
 @click.option(
@@ -535,6 +538,7 @@ def council_withdraw(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The council's own document (a decision, minutes); its SHA-256 is kept.",
 )
 @click.option(
@@ -644,6 +648,7 @@ def council_withdraw_follow_up(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The council's document that sets it; its SHA-256 is kept.",
 )
 @click.option(
@@ -700,6 +705,7 @@ def council_framework(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The council's document that really sets it; its SHA-256 is recorded.",
 )
 @click.option(
