@@ -296,6 +296,17 @@ def document_digest(
     return hashlib.sha256(content).hexdigest()
 
 
+def a_file_to_read(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    """A file to read (``--document``, ``--text-file``, a bundle, an export): an
+    empty name would be read as the current folder (``Cannot read .``)."""
+    if value is not None and str(value) in ("", "."):
+        msg = "needs the name of a file to read."
+        raise click.BadParameter(msg)
+    return value
+
+
 def a_file_to_write(
     ctx: click.Context, param: click.Parameter, value: Path | None
 ) -> Path | None:

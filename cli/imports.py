@@ -19,6 +19,7 @@ from samenspraak.cli.common import (
     Context,
     F,
     OnceGroup,
+    a_file_to_read,
     choices_of,
     done,
     json_option,
@@ -44,7 +45,12 @@ def _import_options(
         decorators: list[Callable[[Any], Any]] = [
             click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE),
             click.argument("plan_ref", metavar="PLAN", type=REFERENCE),
-            click.argument("file", metavar="FILE", type=click.Path(path_type=Path)),
+            click.argument(
+                "file",
+                metavar="FILE",
+                type=click.Path(path_type=Path),
+                callback=a_file_to_read,
+            ),
             click.option(
                 "--version",
                 "version",

@@ -18,6 +18,7 @@ from samenspraak.cli.common import (
     REFERENCE,
     Context,
     OnceGroup,
+    a_file_to_read,
     announcement_table,
     choices_of,
     council_table,
@@ -541,6 +542,7 @@ def council() -> None:
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The document sent; its SHA-256 is recorded.",
 )
 @click.option(
@@ -601,6 +603,7 @@ def council_inform(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The document that was really sent; its SHA-256 is recorded.",
 )
 @click.option(
@@ -714,6 +717,7 @@ def council_withdraw(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The council's own document (a decision, minutes); its SHA-256 is kept.",
 )
 @click.option(
@@ -823,6 +827,7 @@ def council_withdraw_follow_up(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The council's document that sets it; its SHA-256 is kept.",
 )
 @click.option(
@@ -879,6 +884,7 @@ def council_framework(
     "--document",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="The council's document that really sets it; its SHA-256 is recorded.",
 )
 @click.option(

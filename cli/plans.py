@@ -23,6 +23,7 @@ from samenspraak.cli.common import (
     OnceGroup,
     OneLineChoice,
     WholeNumber,
+    a_file_to_read,
     answer_text,
     as_of_option,
     choices_of,
@@ -94,6 +95,7 @@ def plan_create(
     "--text-file",
     metavar="FILE",
     type=click.Path(path_type=Path),
+    callback=a_file_to_read,
     help="Read the draft's text from a file.",
 )
 @click.option("--changes", required=True, help="What changed, and why.")

@@ -24,6 +24,7 @@ from samenspraak.cli.common import (
     OnceCommand,
     OnceGroup,
     OneLineChoice,
+    a_file_to_read,
     a_file_to_write,
     as_of_option,
     cannot_write,
@@ -148,7 +149,7 @@ def export(obj: Context, initiative_ref: str, output: Path, as_json: bool) -> No
 
 
 @click.command("replay", cls=OnceCommand)
-@click.argument("bundle", type=click.Path(path_type=Path))
+@click.argument("bundle", type=click.Path(path_type=Path), callback=a_file_to_read)
 @click.option(
     "--head", metavar="POS:HASH", help="The published head the bundle must end at."
 )
@@ -359,7 +360,7 @@ def template_show(name: str, version: str | None, as_json: bool) -> None:
 
 
 @template_group.command("validate")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), callback=a_file_to_read)
 def template_validate(file: Path) -> None:
     """Check a template file and say where it is wrong.
 

@@ -289,6 +289,59 @@ def part_of(document: Document, key: str) -> Document:
     return position
 
 
+_CORE: dict[str, type | None] = {
+    "initiative_id": str,
+    "slug": str,
+    "title": None,
+    "description": None,
+    "area": None,
+    "budget": str,
+    "level": str,
+    "facilitator": str,
+    "template": dict,
+    "phase": str,
+    "started_at": str,
+    "stakeholders": dict,
+    "groups": dict,
+    "meetings": list,
+    "announcements": list,
+    "frameworks": list,
+    "council": list,
+    "allocations": list,
+    "phases": list,
+    "closed": bool,
+    "outcome": None,
+    "events": int,
+    "last_position": int,
+}
+PART_SHAPES: dict[str, dict[str, type | None]] = {
+    "core": _CORE,
+    "plan": {"slug": str, "title": None, "group": str, "created_at": str,
+             "versions": dict, "final_version": None, "finalised_at": None},
+    "reaction": {"number": int, "stakeholder": str, "version": int, "stance": str,
+                 "text": None, "channel": str, "section": None, "meeting": None,
+                 "recorded_by": str, "at": str, "withdrawn": bool, "answer": None},
+    "decision": {"slug": str, "question": None, "options": list, "eligible": list,
+                 "rule": str, "closes_at": None, "state": str, "outcome": None,
+                 "tally": dict, "put_at": str, "ended_at": None},
+    "position": {"option": str, "reason": None, "at": str},
+}  # fmt: skip
+"""What every part of a document holds, as the projector writes it: each key,
+with the type of its value (None: a value of any type, or none)."""
+
+
+def has_its_shape(key: str, part: Document) -> bool:
+    """Whether a part read back holds every key the projector writes into a part
+    of its kind, each of its type: one that does not was changed outside the
+    engine (a command would stop on it with a KeyError)."""
+    kind = key.partition("/")[0]
+    shape = PART_SHAPES.get(kind if kind in PART_SHAPES else "position", {})
+    return all(
+        name in part and (kind_of is None or isinstance(part[name], kind_of))
+        for name, kind_of in shape.items()
+    )
+
+
 def assemble(parts: list[tuple[str, Document]]) -> Document:
     """A document from its parts, given in the order they were first written."""
     document: Document = {}

@@ -46,6 +46,7 @@ from samenspraak.projections.state import (
     Document,
     ProcessStateProjector,
     assemble,
+    has_its_shape,
     kind_of_topic,
     new_document,
     part_of,
@@ -501,13 +502,14 @@ class ProcessStateLogic(BaseView):
     def _owners(self, c: Cursor, ids: Sequence[str]) -> dict[str, str]:
         return self._owners_in(c, "view_process_owners", ids)
 
-    def _part(self, text: str) -> Document:
-        """A stored part of a document, read back (every part is a JSON object)."""
+    def _part(self, text: str, key: str) -> Document:
+        """A stored part of a document, read back (every part is a JSON object
+        with the keys the projector writes into a part of its kind)."""
         try:
             part = json.loads(text)
         except (TypeError, ValueError, RecursionError):
             raise DamagedView(self.view_name) from None
-        if not isinstance(part, dict):
+        if not isinstance(part, dict) or not has_its_shape(key, part):
             raise DamagedView(self.view_name)
         return part
 
@@ -520,7 +522,9 @@ class ProcessStateLogic(BaseView):
         rows = c.fetchall()
         if not rows:
             return new_document(initiative)
-        return assemble([(r["part"], self._part(r["document"])) for r in rows])
+        return assemble(
+            [(r["part"], self._part(r["document"], r["part"])) for r in rows]
+        )
 
     def document(self, initiative_id: str) -> Document | None:
         rows = self._read(
@@ -530,7 +534,9 @@ class ProcessStateLogic(BaseView):
         )
         if not rows:
             return None
-        return assemble([(r["part"], self._part(r["document"])) for r in rows])
+        return assemble(
+            [(r["part"], self._part(r["document"], r["part"])) for r in rows]
+        )
 
     def documents(self) -> list[Document]:
         """Every initiative's document, in the order they were started."""
@@ -547,7 +553,7 @@ class ProcessStateLogic(BaseView):
             f"SELECT document FROM {self._table('view_process_state')} "
             "WHERE part = 'core' ORDER BY seq"
         )
-        return [self._part(r["document"]) for r in rows]
+        return [self._part(r["document"], "core") for r in rows]
 
     def slugs(self, initiative_id: str) -> dict[str, str]:
         """The references of an initiative and of its plans and decision points, by
@@ -565,9 +571,9 @@ class ProcessStateLogic(BaseView):
                 if row["slug"] is not None:
                     found[initiative_id] = row["slug"]
             else:
-                found[row["part"].partition("/")[2]] = self._part(row["document"])[
-                    "slug"
-                ]
+                found[row["part"].partition("/")[2]] = self._part(
+                    row["document"], row["part"]
+                )["slug"]
         return found
 
     def open_deadlines(self) -> list[dict[str, Any]]:
@@ -584,7 +590,7 @@ class ProcessStateLogic(BaseView):
                 f"SELECT initiative_id, document FROM "
                 f"{self._table('view_process_state')} WHERE part = 'core'"
             )
-            if self._part(r["document"]).get("closed")
+            if self._part(r["document"], "core").get("closed")
         }
         rows = self._read(
             f"SELECT initiative_id, part, seq, slug, document FROM "
@@ -597,7 +603,7 @@ class ProcessStateLogic(BaseView):
             if row["initiative_id"] in closed:
                 continue
             kind, _, aggregate = row["part"].partition("/")
-            part = self._part(row["document"])
+            part = self._part(row["document"], row["part"])
             if kind == "decision":
                 if part.get("state") != "open" or not part.get("closes_at"):
                     continue

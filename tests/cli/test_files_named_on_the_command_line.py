@@ -116,3 +116,30 @@ def test_the_help_names_a_file_to_read_file(
 ) -> None:
     shown = run(tmp_path / "none.db", *args, "--help").stdout
     assert f"  {option}  " in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("council", "inform", CITY, "--title", "Vision", "--session", "informal",
+          "--document", ""), "'--document'"),
+        (("council", "framework", CITY, "--text", "At most EUR 1 million.",
+          "--when", "2026-01-15T20:00+01:00", "--document", ""), "'--document'"),
+        (("plan", "propose", CITY, "traffic-plan", "--changes", "None.",
+          "--text-file", ""), "'--text-file'"),
+        (("import", "decidim-comments", CITY, "traffic-plan", "", "--version", "1"),
+         "'FILE'"),
+        (("import", "consul-comments", CITY, "traffic-plan", "", "--version", "1"),
+         "'FILE'"),
+        (("replay", ""), "'BUNDLE'"),
+        (("template", "validate", ""), "'FILE'"),
+    ],
+)  # fmt: skip
+def test_a_file_to_read_named_by_nothing_asks_for_the_name_of_a_file(
+    refused: Refused, demo_copy: Path, args: tuple[str, ...], named: str
+) -> None:
+    # An empty name was read as the current folder: "Cannot read .: is a
+    # directory.", a folder the user never named.
+    db = demo_copy if args[0] != "replay" else demo_copy.with_name("copy.db")
+    sentence = refused(db, *args, actor=F, exit_code=2)
+    assert sentence == f"Invalid value for {named}: needs the name of a file to read."

@@ -446,3 +446,42 @@ def test_a_view_changed_outside_the_engine_asks_for_a_rebuild_which_mends_it(
         ok(run(story_db, "initiative", "status", "city-centre", "--json")).stdout
     )
     assert status["phase"] == "council"
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        ("core", "json_remove(document, '$.template')"),
+        ("core", "'{}'"),
+        ("core", "json_set(document, '$.stakeholders', json('[]'))"),
+        ("plan/%", "json_remove(document, '$.slug')"),
+        ("reaction/%", "json_remove(document, '$.stance')"),
+        ("decision/%", "json_remove(document, '$.options')"),
+    ],
+    ids=["a core without its template", "an empty core", "stakeholders as a list",
+         "a plan without its reference", "a reaction without its stance",
+         "a decision point without its options"],
+)  # fmt: skip
+def test_a_view_whose_part_lacks_what_the_engine_wrote_asks_for_a_rebuild_too(
+    story_db: Path, run: Run, part: str, change: str
+) -> None:
+    # A part still an object, but without a key the engine always writes, stopped
+    # the command with "an unexpected KeyError", not the sentence that says how to
+    # mend the view.
+    ok(run(story_db, "projections", "catch-up"))
+    with sqlite3.connect(story_db) as connection:
+        connection.execute(
+            f"UPDATE view_process_state SET document = {change} WHERE part LIKE ?",
+            [part],
+        )
+    connection.close()
+    for args in (("initiative", "status", "city-centre"), ("report", "city-centre")):
+        assert refused(run(story_db, *args)) == (
+            "The view samenspraak.view.process-state cannot be read: it was changed "
+            "outside the engine; rebuild the views (samenspraak projections rebuild)."
+        )
+    ok(run(story_db, "projections", "rebuild"))
+    status = json.loads(
+        ok(run(story_db, "initiative", "status", "city-centre", "--json")).stdout
+    )
+    assert status["phase"] == "council"
