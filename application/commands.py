@@ -114,10 +114,23 @@ def _without_controls(text: str) -> str:
     shows it (changing its title, hiding or writing over the lines around it), and
     a bidirectional override or isolate would show its letters in another order
     than they were written, in the report too."""
+    _without_reordering(text)
     if any(is_control(c) for c in text):
         msg = "must not contain control characters other than line breaks and tabs"
         raise ValueError(msg)
     return text
+
+
+def _without_reordering(text: str) -> None:
+    """A bidirectional control is refused saying what it is, not as a control
+    character (it shows none: it reorders the letters around it)."""
+    if not _BIDI_CONTROLS.isdisjoint(text):
+        msg = (
+            "must not contain bidirectional embeddings, overrides or isolates "
+            "(U+202A to U+202E, U+2066 to U+2069): they show the letters around "
+            "them in another order than they were written"
+        )
+        raise ValueError(msg)
 
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -173,6 +186,7 @@ def _visible(text: str) -> str:
 def _one_line(text: str) -> str:
     """A title or a name is shown on one line: line breaks and other control
     characters are refused (tabs too)."""
+    _without_reordering(text)
     if any(c < " " or c in "\u2028\u2029" or is_control(c) for c in text):
         msg = "must be one line, without line breaks or other control characters"
         raise ValueError(msg)

@@ -206,8 +206,9 @@ def replay(
         if summary.published_at != given:
             done(
                 f"The head's hash is at position {summary.published_at} of the "
-                f"bundle's log, not {given}: that log was numbered anew (a replayed "
-                "copy's is)."
+                f"bundle's log, not {given}: the hash does not cover positions, so "
+                "either that log was numbered anew (a replayed copy's is) or the "
+                "head's position was written down wrong."
             )
     if summary.unchecked_stakeholders:
         done(
