@@ -3439,6 +3439,8 @@ class Samenspraak(Application[UUID]):
         self, initiative: str, decision: str, *, as_of: datetime | str | None = None
     ) -> v.DecisionView:
         """A decision point with its options, who may take part, positions and tally."""
+        from samenspraak.domain import clock  # noqa: PLC0415
+
         slugs = ref("initiative", initiative), ref("decision", decision)
         moment = as_of_moment(as_of)
 
@@ -3448,7 +3450,11 @@ class Samenspraak(Application[UUID]):
             if found is None:
                 raise NotFound(self._missing(doc, "decision point", slugs[1], moment))
             text, people, _ = self._resolvers(found)
-            return _as_of(reading.decision(doc, found, text, people), moment)
+            shown = reading.decision(doc, found, text, people)
+            closes, at = shown.closes_at, moment or clock.now()
+            if shown.state == "open" and closes is not None and closes <= at:
+                shown = shown.model_copy(update={"deadline_passed": True})
+            return _as_of(shown, moment)
 
         return self._run(run)
 

@@ -411,7 +411,8 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
                 [w("closes"), _closes(d, w)],
                 [
                     w("state"),
-                    w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
+                    w.state(d, r.as_of or r.generated_at)
+                    + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
                 ],
                 [w("positions"), _positions(d, w)],
                 [w("outcome"), w.outcome(d)],
@@ -1687,7 +1688,8 @@ def _html_decisions(r: ParticipationReport, w: Words) -> str:
             (w("closes"), _closes(d, w)),
             (
                 w("state"),
-                w.state(d) + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
+                w.state(d, r.as_of or r.generated_at)
+                + (f", {w.when(d.ended_at)}" if d.ended_at else ""),
             ),
             (w("positions"), _positions(d, w)),
             (w("outcome"), w.outcome(d)),

@@ -771,6 +771,12 @@ VALUES: dict[str, dict[Lang, str]] = {
     },
     "consensus": {"nl": "Consensus", "en": "Consensus"},
     "open": {"nl": "Open", "en": "Open"},
+    "open_past_deadline": {
+        "nl": "Open: de sluitingstijd is verstreken, het sluit wanneer de termijnen "
+        "weer worden verwerkt (samenspraak tick)",
+        "en": "Open: its deadline passed, it closes when the deadlines are next run "
+        "(samenspraak tick)",
+    },
     "not_decided_yet": {"nl": "Nog niet besloten", "en": "Not decided yet"},
     "decided": {"nl": "Besloten", "en": "Decided"},
     "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
@@ -1104,9 +1110,14 @@ class Words:
             return f"{self.value(reaction.channel)} ({meeting})"
         return self.value(reaction.channel)
 
-    def state(self, decision: DecisionEntry) -> str:
+    def state(self, decision: DecisionEntry, moment: datetime | None = None) -> str:
         """A decision point's state: whether it ended with a decision, and whether
-        its deadline closed it."""
+        its deadline closed it; one still open at ``moment`` (the report's) although
+        its deadline passed awaits the closing (deadlines close when ``tick`` runs,
+        and it takes no more positions)."""
+        closes = decision.closes_at
+        if decision.state == "open" and closes and moment and closes <= moment:
+            return self.value("open_past_deadline")
         if decision.state != "decided":
             return self.value(decision.state)
         if decision.outcome is None:

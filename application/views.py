@@ -321,6 +321,10 @@ class DecisionView(View):
     quorum_reached: bool | None = None
     """Once decided, whether the quorum was reached (None: no quorum, or not
     decided), counted as the participation report counts it."""
+    deadline_passed: bool = False
+    """Still open although its deadline passed by the moment shown (now, or
+    ``as_of``): it takes no more positions, and closes when the deadlines are
+    next run (``tick``)."""
     as_of: datetime | None = None
     """The moment asked for, when this is how things stood then (not now)."""
 

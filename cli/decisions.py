@@ -219,7 +219,13 @@ def decision_show(
     )
     click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}{quorum}")
     closes = to_the_second(d.closes_at) if d.closes_at else "-"
-    click.echo(f"  closes at: {closes}    state: {d.state}")
+    state = d.state
+    if d.deadline_passed:
+        state += (
+            " (its deadline passed; it closes when the deadlines are next run: "
+            "samenspraak tick)"
+        )
+    click.echo(f"  closes at: {closes}    state: {state}")
     if d.state == "decided":
         click.echo(
             f"  outcome: {d.outcome or 'no decision'}    tally: {tally_text(d.tally)}"

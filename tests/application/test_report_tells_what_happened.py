@@ -186,6 +186,33 @@ def test_a_decision_point_closed_by_its_deadline_shows_the_deadline_not_when_tic
     assert "20 mrt" not in markdown.split("## Besluitpunten")[1].split("##")[0]
 
 
+def test_a_decision_point_past_its_deadline_that_tick_has_not_closed_is_not_called_just_open(
+    started: Samenspraak, do: Do
+) -> None:
+    """Deadlines close when ``tick`` runs: until then the point is still open in
+    the record, but takes no more positions. The report says that its deadline
+    passed and it awaits the closing, not that it is open as before."""
+    do(march(3), started.put_decision_point, decision="late", question="Q?",
+       options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+       eligible=["resident"], rule="plurality",
+       closes_at="2026-03-05T12:00+01:00")  # fmt: skip
+    do(march(4), started.take_position, actor="resident-1", decision="late", option="a")
+
+    before = render_markdown(report_at(started, march(5, 11)), "en")
+    after = report_at(started, march(6))
+
+    assert "- **State:** Open\n" in before
+    assert (
+        "- **State:** Open: its deadline passed, it closes when the deadlines are "
+        "next run (samenspraak tick)\n"
+    ) in render_markdown(after, "en")
+    assert (
+        "- **Status:** Open: de sluitingstijd is verstreken, het sluit wanneer de "
+        "termijnen weer worden verwerkt (samenspraak tick)\n"
+    ) in render_markdown(after, "nl")
+    assert "Open: its deadline passed" in render_html(after, "en")
+
+
 def test_a_decision_point_that_ended_without_a_decision_is_not_called_decided(
     started: Samenspraak, do: Do
 ) -> None:

@@ -63,9 +63,16 @@ def test_tick_says_what_it_closed_and_how_it_was_decided(stage_copy: Path, ok) -
             )  # fmt: skip
     finally:
         app.close()
+    shown = ok(stage_copy, "decision", "show", "city-centre", "benches").stdout
+    assert (
+        "  closes at: 2026-01-21T12:00+00:00    state: open (its deadline "
+        "passed; it closes when the deadlines are next run: samenspraak tick)\n"
+    ) in shown
     assert ok(stage_copy, "tick").stdout == (
         "Closed decision point benches in city-centre at 2026-01-21T12:00+00:00: yes.\n"
     )
+    shown = ok(stage_copy, "decision", "show", "city-centre", "benches").stdout
+    assert "    state: decided\n" in shown
     assert ok(stage_copy, "tick").stdout == "Nothing was due.\n"
 
 
