@@ -3452,7 +3452,9 @@ class Samenspraak(Application[UUID]):
             text, people, _ = self._resolvers(found)
             shown = reading.decision(doc, found, text, people)
             closes, at = shown.closes_at, moment or clock.now()
-            if shown.state == "open" and closes is not None and closes <= at:
+            # Past it once a position would be late: one taken at the closing
+            # time itself is on time (a_late_position_is_refused).
+            if shown.state == "open" and closes is not None and closes < at:
                 shown = shown.model_copy(update={"deadline_passed": True})
             return _as_of(shown, moment)
 

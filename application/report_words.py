@@ -1114,9 +1114,10 @@ class Words:
         """A decision point's state: whether it ended with a decision, and whether
         its deadline closed it; one still open at ``moment`` (the report's) although
         its deadline passed awaits the closing (deadlines close when ``tick`` runs,
-        and it takes no more positions)."""
+        and it takes no more positions). At the closing time itself a position is
+        still on time, so the deadline has not passed yet."""
         closes = decision.closes_at
-        if decision.state == "open" and closes and moment and closes <= moment:
+        if decision.state == "open" and closes and moment and closes < moment:
             return self.value("open_past_deadline")
         if decision.state != "decided":
             return self.value(decision.state)

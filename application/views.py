@@ -323,8 +323,9 @@ class DecisionView(View):
     decided), counted as the participation report counts it."""
     deadline_passed: bool = False
     """Still open although its deadline passed by the moment shown (now, or
-    ``as_of``): it takes no more positions, and closes when the deadlines are
-    next run (``tick``)."""
+    ``as_of``; at the closing time itself a position is still on time, so not
+    yet): it takes no more positions, and closes when the deadlines are next run
+    (``tick``)."""
     as_of: datetime | None = None
     """The moment asked for, when this is how things stood then (not now)."""
 

@@ -213,6 +213,32 @@ def test_a_decision_point_past_its_deadline_that_tick_has_not_closed_is_not_call
     assert "Open: its deadline passed" in render_html(after, "en")
 
 
+def test_a_decision_point_at_its_very_closing_time_still_takes_positions_and_is_not_called_past_it(
+    started: Samenspraak, do: Do
+) -> None:
+    """A position taken at the closing time itself is on time (only one after it
+    is late), so at that moment the point is not yet past its deadline: neither
+    ``decision show`` nor the report says it takes no more positions."""
+    closes = datetime(2026, 3, 5, 12, 0, tzinfo=CET)
+    do(march(3), started.put_decision_point, decision="late", question="Q?",
+       options=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+       eligible=["resident"], rule="plurality", closes_at=closes.isoformat())  # fmt: skip
+
+    with frozen_at(closes):
+        shown = started.decision_details("x", "late")
+    at_the_deadline = render_markdown(report_at(started, closes), "en")
+    do(closes, started.take_position, actor="resident-1", decision="late", option="a")
+    with frozen_at(closes + timedelta(seconds=1)):
+        after = started.decision_details("x", "late")
+
+    assert shown.deadline_passed is False
+    assert "- **State:** Open\n" in at_the_deadline
+    assert [p.stakeholder for p in started.decision_details("x", "late").positions] == [
+        "resident-1"
+    ]
+    assert after.deadline_passed is True
+
+
 def test_a_decision_point_that_ended_without_a_decision_is_not_called_decided(
     started: Samenspraak, do: Do
 ) -> None:
