@@ -372,7 +372,7 @@ def render_markdown(report: ParticipationReport, lang: str = "nl") -> str:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out += [f"### {_md(w.text(p.title))} ({_md(p.plan)})", ""]
         if not reactions:
-            out += [_over(p, w)("no_reactions"), ""]
+            out += [w("no_reactions"), ""]
             continue
         out += _md_table(
             [
@@ -763,12 +763,6 @@ def _explained(x: ReactionEntry) -> bool:
         "partly-adopted",
         "defended",
     )
-
-
-def _over(p: PlanEntry, w: Words) -> Words:
-    """The words for plan ``p``: a finalised plan takes no more reactions, so
-    nothing about it is still to come."""
-    return replace(w, ended=True) if p.final_version is not None else w
 
 
 def _unanswered_line(p: PlanEntry, reactions: list[ReactionEntry], w: Words) -> str:
@@ -1513,7 +1507,7 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
         reactions = [x for x in r.responses if x.plan == p.plan]
         out.append(f"<h3>{_e(w.text(p.title))} <code>{_e(p.plan)}</code></h3>")
         if not reactions:
-            out.append(f"<p>{_e(_over(p, w)('no_reactions'))}</p>")
+            out.append(f"<p>{_e(w('no_reactions'))}</p>")
             continue
         line = _unanswered_line(p, reactions, w)
         css = "alert" if p.unanswered else "ok"

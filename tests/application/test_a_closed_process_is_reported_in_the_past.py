@@ -2,8 +2,9 @@
 it. So its participation report no longer says that something has not happened
 *yet*: a reaction left unanswered when the process ended early will never get its
 answer, the council that was not informed will not be told through this record,
-and the process has no current phase any more. The same holds for a plan that was
-finalised without reactions: no one can react to it any more."""
+and the process has no current phase any more. A plan finalised while the
+initiative runs is not reported in the past: a letter that came in before it was
+finalised may still be recorded on it."""
 
 from __future__ import annotations
 
@@ -104,25 +105,35 @@ def test_a_closed_process_shows_its_last_phase_in_the_diagram_not_a_current_one(
         assert "current phase" not in said
 
 
-def test_a_plan_finalised_without_reactions_says_no_one_reacted_not_that_no_one_has_yet(
+def test_a_finalised_plan_no_one_reacted_to_yet_still_awaits_a_letter_that_came_in_before(
     small_centre: Callable[..., Samenspraak],
 ) -> None:
-    app = small_centre()
+    """A finalised plan still takes a letter or e-mail that came in before it was
+    finalised, recorded afterwards: while the initiative runs, a finalised plan
+    without reactions has had none *yet*, and the report does not say in the past
+    that no one reacted to it."""
+    app = small_centre({"bakery": "entrepreneur"})
     given = {"actor": "facilitator", "initiative": CC, "plan": "benches"}
     with clock.frozen_at(datetime(2026, 1, 13, 9, 0, tzinfo=UTC)):
         app.create_plan({**given, "title": "Benches", "group": "traffic"})
         app.propose_draft({**given, "text": "Benches.", "changes": "First."})
+    with clock.frozen_at(datetime(2026, 1, 14, 9, 0, tzinfo=UTC)):
         app.finalise_plan(given)
-        app.create_plan(
-            {**given, "plan": "trees", "title": "Trees", "group": "traffic"}
-        )
     report = app.participation_report(CC)
     english, dutch = render_markdown(report, "en"), render_markdown(report, "nl")
-    benches, trees = english.split("## Response report")[1].split("### Trees")
-    assert "No one reacted to this plan." in benches
-    assert "No one has reacted to this plan yet." in trees  # it still runs
-    assert "Op dit plan is niet gereageerd." in dutch
-    assert "No one reacted to this plan." in render_html(report, "en")
+    assert "No one has reacted to this plan yet." in english
+    assert "Op dit plan is nog niet gereageerd." in dutch
+    assert "No one has reacted to this plan yet." in render_html(report, "en")
+    assert "No one reacted to this plan." not in english
+
+    with clock.frozen_at(datetime(2026, 1, 15, 9, 0, tzinfo=UTC)):
+        app.react_to_plan(
+            {**given, "version": 1, "stance": "objection", "stakeholder": "bakery",
+             "channel": "letter", "text": "Not in front of the bakery.",
+             "received_at": "2026-01-13T12:00:00+00:00"}
+        )  # fmt: skip
+    [letter] = app.participation_report(CC).responses
+    assert (letter.plan, letter.stakeholder) == ("benches", "bakery")
 
 
 def test_a_closed_process_still_awaits_the_councils_follow_up_which_may_come_after_it_ended(
