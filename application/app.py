@@ -65,6 +65,7 @@ from samenspraak.application import (
     decidim,
     platform_comments,
     reading,
+    zgw,
 )
 from samenspraak.application import commands as c
 from samenspraak.application import views as v
@@ -3840,6 +3841,84 @@ class Samenspraak(Application[UUID]):
                 if owner not in slugs:
                     slugs[owner] = self.state.slugs(owner) if owner else {}
                 found.append(cloudevents.cloud_event(row, source, slugs[owner]))
+            return found
+
+        return self._run(run)
+
+    def zgw_audit_trail(
+        self,
+        initiative: str | None = None,
+        *,
+        hoofd_object: str,
+        bron: str,
+        applicatie_id: str = zgw.APPLICATIE,
+        applicatie_weergave: str = zgw.APPLICATIE,
+        after: int | str = 0,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """The audit trail as ZGW AuditTrail records, one per event, in log
+        order: those after log position ``after``, at most ``limit`` (1 to
+        10,000), of one initiative or of all. ``hoofd_object`` is the URL of the
+        zaak kept for the process (an absolute http(s) URL), ``bron`` the ZGW
+        component the trail is shown under (``zrc``, the Zaken API, or another
+        of the schema's). Each carries ids, the one-line summary and hashes
+        only (see :mod:`samenspraak.application.zgw`); a case system pages on
+        with the last record's ``wijzigingen.nieuw.position`` as ``after``."""
+        url, component, position = zgw.checked_request(
+            hoofd_object,
+            bron,
+            applicatie_id=applicatie_id,
+            applicatie_weergave=applicatie_weergave,
+            after=after,
+            limit=limit,
+        )
+        slug = ref("initiative", initiative) if initiative is not None else None
+
+        def run() -> list[dict[str, Any]]:
+            self._catch_up()
+            end = self.recorder.max_notification_id() or 0
+            if position > end:
+                msg = (
+                    f"after: {position} lies beyond the end of the record's log "
+                    f"({end}), so it is a position in another record, such as the "
+                    "one this copy was replayed from; take the records again from "
+                    "0 and skip those whose uuid was taken already."
+                )
+                raise InvalidInput(msg)
+            # Only what the process state holds too (see cloud_events).
+            upto = self.state.position()
+            known: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+            only = None
+            if slug is not None:
+                only = str(initiative_id(slug))
+                slugs = self.state.slugs(only)
+                if not slugs:
+                    raise NotFound(f"There is no initiative called {slug}.")
+                known[only] = (slugs, self.state.kinds(only))
+            rows = self.audit.rows(
+                initiative_id=only, after=position, until_position=upto, limit=limit
+            )
+            found = []
+            for row in rows:
+                owner = row.initiative_id or ""
+                if owner not in known:
+                    known[owner] = (
+                        (self.state.slugs(owner), self.state.kinds(owner))
+                        if owner
+                        else ({}, {})
+                    )
+                slugs, kinds = known[owner]
+                found.append(
+                    zgw.audit_record(
+                        row,
+                        hoofd_object=url,
+                        bron=component,
+                        applicatie_id=applicatie_id,
+                        applicatie_weergave=applicatie_weergave,
+                        slugs=slugs,
+                        kinds=kinds,
+                    )
+                )
             return found
 
         return self._run(run)

@@ -130,7 +130,8 @@ def projections_rebuild(obj: Context) -> None:
 
 @click.group(cls=OnceGroup)
 def audit() -> None:
-    """The tamper-evident audit trail: its head, its log, verification."""
+    """The tamper-evident audit trail: its head, its log, verification, and the
+    record for other systems (CloudEvents, ZGW AuditTrail)."""
 
 
 @audit.command("head")
@@ -322,6 +323,98 @@ def _print_notices(
             if not follow:
                 return
             time.sleep(every)
+
+
+@audit.command("zgw")
+@click.argument(
+    "initiative_ref", metavar="[INITIATIVE]", type=REFERENCE, required=False
+)
+@click.option(
+    "--hoofd-object",
+    "hoofd_object",
+    metavar="URL",
+    required=True,
+    help="The URL of the zaak kept for the process (an absolute http or https URL).",
+)
+@click.option(
+    "--bron",
+    metavar="CODE",
+    required=True,
+    help="The ZGW component the trail is shown under: ac, nrc, zrc, ztc, drc, "
+    "brc, cmc, kc or vrc (zrc: the Zaken API).",
+)
+@click.option(
+    "--applicatie-id",
+    "applicatie_id",
+    metavar="TEXT",
+    default="samenspraak",
+    help="This application's id within the organisation (default samenspraak).",
+)
+@click.option(
+    "--applicatie-weergave",
+    "applicatie_weergave",
+    metavar="TEXT",
+    default="samenspraak",
+    help="This application's name as shown (default samenspraak).",
+)
+@click.option(
+    "--after",
+    metavar="POSITION",
+    default="0",
+    callback=_a_count(0, "a log position: 0 or more"),
+    help="Only the events after this log position (the last record's "
+    "wijzigingen.nieuw.position).",
+)
+@click.option(
+    "--limit",
+    metavar="N",
+    callback=_a_count(1, "a whole number, 1 or more"),
+    help="At most N records (default: all of them).",
+)
+@pass_context
+def audit_zgw(
+    obj: Context,
+    initiative_ref: str | None,
+    hoofd_object: str,
+    bron: str,
+    applicatie_id: str,
+    applicatie_weergave: str,
+    after: int,
+    limit: int | None,
+) -> None:
+    """Print the audit trail as ZGW AuditTrail records, as the ZGW APIs give
+    theirs: a JSON array with one record per event, each on a line of its own,
+    in log order; of one initiative, or of all. Each carries ids, the one-line
+    summary and hashes, never anyone's reference or name.
+
+    \b
+    Example:
+      samenspraak audit zgw city-centre --bron zrc \\
+        --hoofd-object https://zaken.example.nl/zaken/api/v1/zaken/<uuid>
+    """
+    app = obj.app(write=False)
+    left = limit
+    held: str | None = None  # the record last taken, printed once the next is
+    while left is None or left > 0:
+        asked = PAGE if left is None else min(PAGE, left)
+        page = app.zgw_audit_trail(
+            initiative_ref,
+            hoofd_object=hoofd_object,
+            bron=bron,
+            applicatie_id=applicatie_id,
+            applicatie_weergave=applicatie_weergave,
+            after=after,
+            limit=asked,
+        )
+        for record in page:
+            click.echo("[" if held is None else f"{held},")
+            held = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        if page:
+            after = page[-1]["wijzigingen"]["nieuw"]["position"]
+            left = None if left is None else left - len(page)
+        if len(page) < asked:  # the end of the log, as it stands
+            break
+    click.echo("[]" if held is None else f"{held}\n]")
 
 
 @audit.command("log")

@@ -576,6 +576,24 @@ class ProcessStateLogic(BaseView):
                 )["slug"]
         return found
 
+    def kinds(self, initiative_id: str) -> dict[str, str]:
+        """The kind each stakeholder of an initiative takes part as (the one who
+        started it: ``facilitator``), by id; empty when there is no such
+        initiative. Reads only the core part."""
+        rows = self._read(
+            f"SELECT document FROM {self._table('view_process_state')} "
+            f"WHERE initiative_id = {self.p} AND part = 'core'",
+            [initiative_id],
+        )
+        if not rows:
+            return {}
+        people = self._part(rows[0]["document"], "core")["stakeholders"]
+        return {
+            who: person["kind"]
+            for who, person in people.items()
+            if isinstance(person, dict) and isinstance(person.get("kind"), str)
+        }
+
     def open_deadlines(self) -> list[dict[str, Any]]:
         """Every deadline not yet recorded as closed, in initiatives not closed:
         open decision points with a closing time and reaction periods not yet

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+import samenspraak.cli.audit
 from samenspraak.application import Samenspraak
 from samenspraak.application.story import CAST, TRAFFIC_V2, VISION_V2
 
@@ -492,6 +493,95 @@ def test_audit_events_prints_the_record_as_cloud_events_one_per_line(
     assert refused(demo_db, "audit", "events", "nowhere", "--source", SOURCE) == (
         "There is no initiative called nowhere."
     )
+
+
+ZAAK = (
+    "https://zaken.example.nl/zaken/api/v1/zaken/5d4b9c1e-6f0a-4a8e-9a57-0f2c3b1d2e4f"
+)
+
+
+def test_audit_zgw_prints_the_trail_as_a_json_array_of_zgw_audit_records(
+    ok: Run, demo_db: Path, refused: Callable[..., str]
+) -> None:
+    out = ok(
+        demo_db, "audit", "zgw", CITY, "--hoofd-object", ZAAK, "--bron", "zrc"
+    ).stdout
+    records = json.loads(out)
+    with Samenspraak.open(str(demo_db), create=False) as app:
+        end = app.projections_status()[0].log_end
+        assert records == app.zgw_audit_trail(
+            CITY, hoofd_object=ZAAK, bron="zrc", limit=10_000
+        )
+    assert len(records) == end
+    # A record on each line, between the brackets of the array.
+    lines = out.splitlines()
+    assert (lines[0], lines[-1], len(lines)) == ("[", "]", end + 2)
+    assert json.loads(lines[1].removesuffix(",")) == records[0]
+    assert records[0]["actie"] == "create"
+
+    # From where the case system left off, at most a few; of the whole record.
+    rest = json.loads(
+        ok(
+            demo_db, "audit", "zgw", "--hoofd-object", ZAAK, "--bron", "ZRC",
+            "--after", "60", "--limit", "3", "--applicatie-id", "participatie",
+            "--applicatie-weergave", "Participatie",
+        ).stdout
+    )  # fmt: skip
+    assert [r["wijzigingen"]["nieuw"]["position"] for r in rest] == [61, 62, 63]
+    assert {(r["bron"], r["applicatieId"], r["applicatieWeergave"]) for r in rest} == {
+        ("zrc", "participatie", "Participatie")
+    }
+    at_the_end = ["--hoofd-object", ZAAK, "--bron", "zrc", "--after", str(end)]
+    assert ok(demo_db, "audit", "zgw", *at_the_end).stdout == "[]\n"
+
+    assert refused(
+        demo_db, "audit", "zgw", "--hoofd-object", ZAAK, "--bron", "openzaak"
+    ) == (
+        "--bron: must be one of the ZGW components ac, nrc, zrc, ztc, drc, brc, cmc, "
+        "kc, vrc (the component the trail is shown under, such as zrc for the Zaken "
+        "API, where the zaak is)."
+    )
+    assert refused(
+        demo_db, "audit", "zgw", "--hoofd-object", "zaak-1", "--bron", "zrc"
+    ) == (
+        "--hoofd-object: must be the URL of the zaak the trail belongs to, an "
+        "absolute http or https URL such as "
+        "https://zaken.example.nl/zaken/api/v1/zaken/<uuid>."
+    )
+    zaak = ["--hoofd-object", ZAAK, "--bron", "zrc"]
+    assert refused(demo_db, "audit", "zgw", *zaak, "--applicatie-id", " ") == (
+        "--applicatie-id: must be 1 to 100 characters: letters, digits, spaces "
+        "and punctuation, on one line."
+    )
+    assert refused(demo_db, "audit", "zgw", "--bron", "zrc", exit_code=2) == (
+        "Missing option '--hoofd-object'."
+    )
+    assert refused(demo_db, "audit", "zgw", *zaak, "--limit", "0", exit_code=2) == (
+        "Invalid value for '--limit': must be a whole number, 1 or more."
+    )
+    beyond = str(end + 1)
+    assert refused(
+        demo_db, "audit", "zgw", "--hoofd-object", ZAAK, "--bron", "zrc", "--after",
+        beyond,
+    ) == (
+        f"--after: {beyond} lies beyond the end of the record's log ({end}), so it is "
+        "a position in another record, such as the one this copy was replayed from; "
+        "take the records again from 0 and skip those whose uuid was taken already."
+    )  # fmt: skip
+    assert refused(
+        demo_db, "audit", "zgw", "nowhere", "--hoofd-object", ZAAK, "--bron", "zrc"
+    ) == ("There is no initiative called nowhere.")
+
+
+def test_audit_zgw_pages_through_the_whole_trail_into_one_array(
+    ok: Run, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zaak = ["--hoofd-object", ZAAK, "--bron", "zrc"]
+    whole = json.loads(ok(demo_db, "audit", "zgw", *zaak).stdout)
+    monkeypatch.setattr(samenspraak.cli.audit, "PAGE", 7)
+    assert json.loads(ok(demo_db, "audit", "zgw", *zaak).stdout) == whole
+    some = json.loads(ok(demo_db, "audit", "zgw", *zaak, "--limit", "9").stdout)
+    assert some == whole[:9]
 
 
 def test_audit_events_follows_the_log_and_prints_what_is_recorded_meanwhile(
