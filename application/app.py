@@ -3451,7 +3451,15 @@ class Samenspraak(Application[UUID]):
             if found is None:
                 raise NotFound(self._missing(doc, "plan", slugs[1], moment))
             text, people, _ = self._resolvers(found)
-            return _as_of(reading.plan(doc, found, text, people), moment)
+            shown = reading.plan(doc, found, text, people)
+            from samenspraak.application.todo import (  # noqa: PLC0415
+                reaction_period_end,
+            )
+
+            if shown.final_version is None and shown.versions and not doc["closed"]:
+                until = reaction_period_end(doc, reading.process_of(doc), found)
+                shown = shown.model_copy(update={"reactions_until": until})
+            return _as_of(shown, moment)
 
         return self._run(run)
 
