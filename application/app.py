@@ -563,7 +563,7 @@ def _problem(error: ErrorDetails) -> str:
     if kind == "value_error":
         return str(context.get("error", error["msg"]))
     if kind in ("datetime_parsing", "datetime_from_date_parsing"):
-        reason = _MOMENT_REASONS.get(
+        reason = _zone_written_otherwise(error["input"]) or _MOMENT_REASONS.get(
             str(context.get("error")), "it is not a date and time"
         )
         return f"{reason}; write it {_EXAMPLE_MOMENT}"
@@ -573,6 +573,26 @@ def _problem(error: ErrorDetails) -> str:
         return _PROBLEMS[kind]
     message = error["msg"]
     return message[0].lower() + message[1:]
+
+
+_A_TIME_OF_DAY = r"\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
+
+
+def _zone_written_otherwise(given: object) -> str | None:
+    """What is wrong with a moment whose timezone is written in a way that is not
+    read (the rest being a date and time): an offset in hours alone (``+01``), or
+    the zone's name (``CET``, ``Europe/Amsterdam``) where its offset belongs."""
+    if not isinstance(given, str):
+        return None
+    hours = re.fullmatch(_A_TIME_OF_DAY + r"([+-]\d{2})\s*", given)
+    if hours is not None:
+        return (
+            f"gives its offset in hours alone ({hours.group(1)}), without its minutes"
+        )
+    name = re.fullmatch(_A_TIME_OF_DAY + r"([A-Za-z][A-Za-z_/+-]*)\s*", given)
+    if name is not None:
+        return f"names its timezone ({name.group(1)}) where its offset belongs"
+    return None
 
 
 def _a_date_alone(given: object) -> bool:
@@ -3432,7 +3452,15 @@ class Samenspraak(Application[UUID]):
             if found is None:
                 raise NotFound(self._missing(doc, "plan", slugs[1], moment))
             text, people, _ = self._resolvers(found)
-            return _as_of(reading.plan(doc, found, text, people), moment)
+            shown = reading.plan(doc, found, text, people)
+            from samenspraak.application.todo import (  # noqa: PLC0415
+                reaction_period_end,
+            )
+
+            if shown.final_version is None and shown.versions and not doc["closed"]:
+                until = reaction_period_end(doc, reading.process_of(doc), found)
+                shown = shown.model_copy(update={"reactions_until": until})
+            return _as_of(shown, moment)
 
         return self._run(run)
 

@@ -286,6 +286,10 @@ class PlanView(View):
     unanswered: list[int]
     as_of: datetime | None = None
     """The moment asked for, when this is how things stood then (not now)."""
+    reactions_until: datetime | None = None
+    """Until when the plan takes reactions to its draft, while it is not final and
+    its initiative open: the reaction period opened on it in the current phase,
+    else the period the phase gives; None when neither sets one."""
 
 
 class OptionView(View):

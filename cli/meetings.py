@@ -912,7 +912,7 @@ def council_correct_framework(
     \b
     Example:
       samenspraak --as facilitator council correct-framework city-centre 1 \\
-        --when 2025-11-27T20:00+01:00 --reason "The council decided a week later"
+        --when 2026-01-22T20:00+01:00 --reason "The council decided a week later"
     """
     if all(given is None for given in (text, when, document, sha256)):
         msg = "Give what to correct: --text, --when, or --document or --sha256."

@@ -39,6 +39,7 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import continued, emit_json, json_text, section, table
+from samenspraak.domain import clock
 from samenspraak.domain.clock import to_the_second
 from samenspraak.domain.rules import counted, numbered
 from samenspraak.domain.values import (
@@ -438,6 +439,11 @@ def plan_show(
         return
     say_as_of(as_of)
     final = f"final: version {p.final_version}" if p.final_version else "not final"
+    if p.reactions_until is not None:
+        still = p.reactions_until >= (p.as_of or clock.now())
+        final += (
+            "; open for reactions until " if still else "; reactions closed at "
+        ) + to_the_second(p.reactions_until)
     click.echo(f"{p.plan}: {p.title}  (group {p.group}; {final})")
     click.echo(section("Versions"))
     click.echo(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 _now: Callable[[], datetime] = lambda: datetime.now(tz=UTC)  # noqa: E731
@@ -93,6 +93,9 @@ def to_the_second(moment: datetime) -> str:
 def days_later(moment: datetime, days: int) -> datetime:
     """``days`` calendar days after ``moment``, counted on the clocks in the
     Netherlands: at the same time of day, also across the change to or from summer
-    time (an hour less or more in UTC). Given in the offset ``moment`` has."""
+    time (an hour less or more in UTC). Given as those clocks show it, in the
+    offset the Netherlands has then, not in the offset of ``moment`` (the engine's
+    clock runs in UTC): a deadline reads as the people it is set for read it."""
     local = moment.astimezone(MUNICIPAL_TIME) + timedelta(days=days)
-    return local.astimezone(moment.tzinfo)
+    shown = local.astimezone(moment.tzinfo).astimezone(MUNICIPAL_TIME)
+    return shown.replace(tzinfo=timezone(shown.utcoffset() or timedelta(0)))

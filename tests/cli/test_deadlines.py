@@ -122,3 +122,61 @@ def test_a_letter_after_the_period_is_recorded_with_late(
     assert [(r["reaction"], r["outcome"]) for r in json.loads(responses.stdout)][
         -1
     ] == (int(number), "late")
+
+
+def test_a_reaction_period_of_days_closes_as_the_clocks_in_the_netherlands_show_it(
+    stage_copy: Path, ok, run
+) -> None:
+    """Fourteen days from a Tuesday noon in winter end at 13:00 on Dutch clocks:
+    the facilitator is told so, in the offset the Netherlands has then, and not
+    in UTC, in which the engine's clock runs; so is whoever tries a second
+    period, and the audit log."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain.clock import frozen_at  # noqa: PLC0415
+
+    with frozen_at(datetime(2026, 1, 20, 12, 0, tzinfo=UTC)):
+        opened = ok(
+            stage_copy, "plan", "period", "city-centre", "vision", "--days", "14",
+            actor="facilitator",
+        )  # fmt: skip
+        again = run(
+            stage_copy, "plan", "period", "city-centre", "vision", "--days", "3",
+            actor="facilitator",
+        )  # fmt: skip
+    assert opened.stderr == (
+        "Opened a reaction period on vision until 2026-02-03T13:00+01:00.\n"
+    )
+    assert again.exit_code == 1
+    assert "open until 2026-02-03T13:00:00+01:00." in again.stderr
+    logged = ok(
+        stage_copy, "audit", "log", "city-centre", "--event", "ReactionPeriodOpened"
+    ).stdout
+    assert "Reaction period opened until 2026-02-03T13:00:00+01:00" in logged
+
+
+def test_plan_show_says_until_when_a_plan_is_open_for_reactions(
+    stage_copy: Path, ok
+) -> None:
+    """The facilitator who opened a period, and anyone about to react, read in
+    plan show until when reactions are taken; without a period, it says nothing of
+    one."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain.clock import frozen_at  # noqa: PLC0415
+
+    with frozen_at(datetime(2099, 1, 20, 12, 0, tzinfo=UTC)):
+        before = ok(stage_copy, "plan", "show", "city-centre", "vision").stdout
+        ok(
+            stage_copy, "plan", "period", "city-centre", "vision", "--days", "14",
+            actor="facilitator",
+        )  # fmt: skip
+        shown = ok(stage_copy, "plan", "show", "city-centre", "vision").stdout
+        data = json.loads(
+            ok(stage_copy, "plan", "show", "city-centre", "vision", "--json").stdout
+        )
+    assert "reactions until" not in before.splitlines()[0]
+    assert shown.splitlines()[0].endswith(
+        "; not final; open for reactions until 2099-02-03T13:00+01:00)"
+    )
+    assert data["reactions_until"] == "2099-02-03T13:00:00+01:00"

@@ -309,6 +309,27 @@ def test_a_moment_at_the_edge_of_the_calendar_is_refused(
     assert sentence == "--start: must be a moment between the years 1900 and 2999."
 
 
+@pytest.mark.parametrize(
+    ("start", "problem"),
+    [
+        (
+            "2026-02-03T19:30+01",
+            "gives its offset in hours alone (+01), without its minutes",
+        ),
+        ("2026-02-03T19:30 CET", "names its timezone (CET) where its offset belongs"),
+        ("2026-02-03T19:30 Europe/Amsterdam", "names its timezone (Europe/Amsterdam) "
+         "where its offset belongs"),
+    ],
+)  # fmt: skip
+def test_a_timezone_written_as_a_name_or_in_hours_alone_is_refused_saying_so(
+    refused: Refused, demo_copy: Path, start: str, problem: str
+) -> None:
+    """A facilitator who writes +01 or CET is told what to change, not that a part
+    of the time is out of range or that there is more after it."""
+    sentence = refused(demo_copy, *_hold(start), actor=F)
+    assert sentence == f"--start: {problem}; write it like 2026-04-09T19:30+02:00."
+
+
 def test_a_time_without_timezone_is_refused(refused: Refused, demo_copy: Path) -> None:
     sentence = refused(demo_copy, *_hold("2026-04-09T19:30"), actor=F)
     assert sentence == "--start: needs its timezone, like 2026-04-09T19:30+02:00."
