@@ -22,14 +22,12 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import unquote
@@ -43,7 +41,6 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     MapperDeserialisationError,
-    OperationalError,
     PersistenceError,
     StoredEvent,
     Transcoding,
@@ -56,8 +53,7 @@ from eventsourcing.utils import (
     get_topic,
     strtobool,
 )
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ValidationError
 
 from samenspraak.application import (
     cloudevents,
@@ -73,7 +69,6 @@ from samenspraak.application.config import (
     OWN_TABLES,
     database_exists,
     is_postgres,
-    read_only_uri,
     resolve_db,
     storage_env,
     tables_in,
@@ -89,12 +84,40 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.files import reason_of
+from samenspraak.application.inputs import (
+    REF,
+    a_path,
+    as_of_moment,
+    parse,
+    ref,
+    shown,
+    through,
+    when,
+)
 from samenspraak.application.integrity import (
     GIVEN,
     TextCheck,
     TextsChecked,
     as_bytes,
     commitment,
+)
+from samenspraak.application.opening import (
+    LIBRARY_SETTINGS as LIBRARY_SETTINGS,  # noqa: PLC0414 (embedding.md names it here)
+)
+from samenspraak.application.opening import (
+    OPEN_TRIES,
+    OPENED,
+    Busy,
+    as_opened,
+    driver_error,
+    first_line,
+    leave_to_the_parent,
+    library_settings,
+    no_connection,
+    not_opened,
+    read_only_env,
+    seconds,
+    writable_here,
 )
 from samenspraak.application.persistence import (
     COMMANDS_TABLE,
@@ -213,18 +236,6 @@ collided writers do not collide again; the most doubles with each collision (0.0
 READ_LOCKS = 64
 """With the aggregate cache on, the locks by which threads read an aggregate in
 turn (an aggregate takes the one its id falls on)."""
-_OPENED: weakref.WeakSet[Samenspraak] = weakref.WeakSet()
-"""The instances this process opened, which a process forked from it must leave
-to it (see :meth:`Samenspraak._inherited`)."""
-
-
-def _inherited_by_a_fork() -> None:
-    for app in list(_OPENED):
-        app._inherited()
-
-
-if hasattr(os, "register_at_fork"):  # (not on Windows, which does not fork)
-    os.register_at_fork(after_in_child=_inherited_by_a_fork)
 
 ALONE_FROM = 3
 """The try from which a command that collided waits for the record's turn alone
@@ -393,43 +404,6 @@ class _Pending:
         return self.seal(IDENTITY, body)
 
 
-def parse(model: type[M], command: M | Mapping[str, Any]) -> M:
-    """Validate a command: a mapping against the model's fields, a model (made in
-    any way) again."""
-    try:
-        return model.model_validate(command)
-    except ValidationError as error:
-        raise InvalidInput(describe_validation_error(error)) from None
-
-
-_REF = TypeAdapter(c.Ref)
-
-
-def ref(name: str, value: str) -> str:
-    """Validate one reference given to a query."""
-    try:
-        return _REF.validate_python(value)
-    except ValidationError:
-        msg = (
-            f"{name}: must be a reference of lower-case letters, digits and dashes"
-            f"{_like_a_reference(value)}."
-        )
-        raise InvalidInput(msg) from None
-
-
-def _like_a_reference(value: object) -> str:
-    """', like city-centre-east' for 'City Centre (East)': the reference one may
-    have meant, or nothing when there is none (or when what was given is no text:
-    None is not the reference 'none')."""
-    if not isinstance(value, str):
-        return ""
-    text = unicodedata.normalize("NFKD", value)
-    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower())
-    slug = slug.strip("-")[:64].strip("-")
-    usable = re.fullmatch(c.REF_PATTERN, slug) and not slug.startswith(ERASED_PREFIX)
-    return f", like {slug}" if slug and usable else ""
-
-
 _EVENT_NAMES = {name.lower(): name for _, name in LINES}
 """Every event the audit trail can show, by its name in lower case."""
 
@@ -456,20 +430,6 @@ def _refuse_erased(ref: str) -> None:
         raise NotAllowed(msg, AN_ERASED_STAKEHOLDER_TAKES_NO_FURTHER_PART)
 
 
-def a_path(name: str, value: object) -> str:
-    """A file path given as text or as a path object, one the system can use."""
-    path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
-    if not isinstance(path, str):
-        raise InvalidInput(f"{name}: must be a file path.")
-    if "\x00" in path:
-        raise InvalidInput(f"{name}: must not contain the NUL character (\\x00).")
-    try:
-        os.fsencode(path)
-    except UnicodeEncodeError:
-        raise InvalidInput(f"{name}: is not a file name this system can use.") from None
-    return path
-
-
 def _actor_ref(actor: str | None, people: Mapping[str, StakeholderRow]) -> str | None:
     """Who gave a command, by reference: the engine itself, a stakeholder in the
     directory, or one whose directory row was erased."""
@@ -483,125 +443,6 @@ def _ref_in(people: Mapping[str, StakeholderRow], stakeholder_id: str) -> str:
     it), ``erased-`` and the start of their id."""
     row = people.get(stakeholder_id)
     return row.ref if row is not None else erased_names(stakeholder_id)[0]
-
-
-def describe_validation_error(error: ValidationError, field: str = "input") -> str:
-    """One sentence naming the first field at fault (and how many more there are)."""
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or field
-    more = len(error.errors()) - 1
-    suffix = f" (and {counted(more, 'more problem', 'more problems')})" if more else ""
-    return f"{where}: {_problem(first)}{suffix}."
-
-
-_EXAMPLE_MOMENT = "like 2026-04-09T19:30+02:00"
-_PROBLEMS = {
-    "extra_forbidden": "is not a field of this command",
-    "timezone_aware": f"needs its timezone, {_EXAMPLE_MOMENT}",
-    "datetime_type": f"must be a date and time with its timezone, {_EXAMPLE_MOMENT}",
-    "decimal_parsing": c.AMOUNT_MESSAGE,
-    "decimal_type": c.AMOUNT_MESSAGE,
-    "decimal_max_places": c.MORE_THAN_CENTS,
-    "decimal_max_digits": "is too large (at most 13 digits before the cents)",
-    "decimal_whole_digits": "is too large (at most 13 digits before the cents)",
-    "bool_type": "must be true or false",
-    "int_parsing": "must be a whole number, like 2",
-    "int_type": "must be a whole number, like 2",
-}
-_MOMENT_REASONS = {
-    "unexpected extra characters at the end of the input": (
-        "is not a date and time with its timezone (a part of it is out of range or "
-        "there is more after it)"
-    ),
-    "input is too short": "is not a whole date and time with its timezone",
-    "day value is outside expected range": "names a day that month does not have",
-    "month value is outside expected range of 1-12": "names a month that does not exist",
-    "hour value is outside expected range": "names an hour that does not exist (0-23)",
-    "minute value is outside expected range": (
-        "names a minute that does not exist (0-59)"
-    ),
-    "second value is outside expected range": (
-        "names a second that does not exist (0-59)"
-    ),
-    "invalid character in year": "is not a date and time with its timezone",
-}
-"""What pydantic's reasons for a moment it cannot read mean, in words."""
-
-_PATTERNS = {
-    c.REF_PATTERN: "must be a reference of lower-case letters, digits and dashes",
-    c.SHA256_PATTERN: "must be a SHA-256: 64 hexadecimal digits",
-    c.TEMPLATE_REF_PATTERN: (
-        "must name a template as NAME or NAME@VERSION, like omgevingswet@1"
-    ),
-}
-
-
-def _problem(error: ErrorDetails) -> str:
-    """What is wrong with one field, as the end of a sentence a person can read."""
-    kind = error["type"]
-    context = error.get("ctx", {})
-    if kind == "string_too_long":
-        return f"is too long (at most {context.get('max_length')} characters)"
-    if kind == "string_too_short":
-        least = context.get("min_length", 1)
-        return "must not be empty" if least == 1 else f"is too short (at least {least})"
-    if kind == "string_pattern_mismatch":
-        pattern = context.get("pattern")
-        if pattern == c.REF_PATTERN and len(str(error["input"])) > 64:
-            return "is too long (a reference has at most 64 characters)"
-        like = _like_a_reference(error["input"]) if pattern == c.REF_PATTERN else ""
-        return _PATTERNS.get(str(pattern), "is not in the expected form") + like
-    if kind == "greater_than":
-        return f"must be more than {context.get('gt')}"
-    if kind == "greater_than_equal":
-        least = context.get("ge")
-        return (
-            "must not be negative" if str(least) == "0" else f"must be at least {least}"
-        )
-    if kind == "less_than_equal":
-        return f"must be at most {context.get('le')}"
-    if kind == "value_error":
-        return str(context.get("error", error["msg"]))
-    if kind in ("datetime_parsing", "datetime_from_date_parsing"):
-        reason = _zone_written_otherwise(error["input"]) or _MOMENT_REASONS.get(
-            str(context.get("error")), "it is not a date and time"
-        )
-        return f"{reason}; write it {_EXAMPLE_MOMENT}"
-    if kind == "timezone_aware" and _a_date_alone(error["input"]):
-        return f"needs a time and its timezone, {_EXAMPLE_MOMENT}"
-    if kind in _PROBLEMS:
-        return _PROBLEMS[kind]
-    message = error["msg"]
-    return message[0].lower() + message[1:]
-
-
-_A_TIME_OF_DAY = r"\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
-
-
-def _zone_written_otherwise(given: object) -> str | None:
-    """What is wrong with a moment whose timezone is written in a way that is not
-    read (the rest being a date and time): an offset in hours alone (``+01``), or
-    the zone's name (``CET``, ``Europe/Amsterdam``) where its offset belongs."""
-    if not isinstance(given, str):
-        return None
-    hours = re.fullmatch(_A_TIME_OF_DAY + r"([+-]\d{2})\s*", given)
-    if hours is not None:
-        return (
-            f"gives its offset in hours alone ({hours.group(1)}), without its minutes"
-        )
-    name = re.fullmatch(_A_TIME_OF_DAY + r"([A-Za-z][A-Za-z_/+-]*)\s*", given)
-    if name is not None:
-        return f"names its timezone ({name.group(1)}) where its offset belongs"
-    return None
-
-
-def _a_date_alone(given: object) -> bool:
-    """A moment written as a date only (``2026-11-27``), which reads as midnight
-    without a timezone."""
-    return (
-        isinstance(given, str)
-        and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", given) is not None
-    )
 
 
 class KnownKindsMapper(Mapper[UUID]):
@@ -647,7 +488,7 @@ class Samenspraak(Application[UUID]):
             super().__init__(env)
         except (EventSourcingError, sqlite3.Error, OSError, ImportError) as error:
             self._close_quietly()
-            raise _not_opened(error) from None
+            raise not_opened(error) from None
         except BaseException:
             self._close_quietly()
             raise
@@ -662,7 +503,7 @@ class Samenspraak(Application[UUID]):
             self.state, self.audit, self.responses = self._construct_views()
         except (EventSourcingError, sqlite3.Error) as error:
             self._close_quietly()
-            raise _not_opened(error) from None
+            raise not_opened(error) from None
         except BaseException:
             self._close_quietly()
             raise
@@ -670,7 +511,7 @@ class Samenspraak(Application[UUID]):
         self.views_in_use = ViewsInUse()
         self._logic_checked = False
         self._checking_logic = threading.Lock()
-        self._opened_with = _as_opened(self.env, self.name)
+        self._opened_with = as_opened(self.env, self.name)
         """The settings in effect when this instance was made (a SQLite file's
         path made absolute): another process opens the same record with them
         (see :meth:`_texts_apart`)."""
@@ -687,7 +528,7 @@ class Samenspraak(Application[UUID]):
         """The process that opened it: a process forked from it (a server's
         worker) shares its connections, which only the one that opened them may
         use or close."""
-        _OPENED.add(self)
+        OPENED.add(self)
         self.turns = self._construct_turns()
         """The record's turn at writing (see ``turns.py``): shared by every save,
         taken alone by a command that collided twice with other writers."""
@@ -737,9 +578,9 @@ class Samenspraak(Application[UUID]):
     def _construct_turns(self) -> Turns:
         datastore: Any = getattr(self.factory, "datastore", None)
         if isinstance(datastore, SQLiteDatastore):
-            wait = _seconds(self.env.get("SQLITE_LOCK_TIMEOUT"))
+            wait = seconds(self.env.get("SQLITE_LOCK_TIMEOUT"))
             return Turns(file_turns(self.env.get("SQLITE_DBNAME") or ""), wait)
-        wait = _seconds(self.env.get("POSTGRES_LOCK_TIMEOUT"))
+        wait = seconds(self.env.get("POSTGRES_LOCK_TIMEOUT"))
         return Turns(AdvisoryTurns(datastore.pool, datastore.schema), wait)
 
     def __del__(self) -> None:
@@ -799,7 +640,7 @@ class Samenspraak(Application[UUID]):
         """
         if not isinstance(create, bool):
             raise InvalidInput("create: must be true or false.")
-        extra = _library_settings(settings)
+        extra = library_settings(settings)
         target = resolve_db(a_path("db", db) if db is not None else None)
         holds = (
             what_the_file_holds(target)
@@ -845,7 +686,7 @@ class Samenspraak(Application[UUID]):
         env = {**storage_env(target), **extra}
         if is_postgres(target):
             return cls._open_postgres(env, create=create)
-        if holds is not None and not _writable_here(Path(target)):
+        if holds is not None and not writable_here(Path(target)):
             return cls._not_writable_here(env, target, create=create, holds=holds)
         return cls._made_or_opened(env)
 
@@ -880,7 +721,7 @@ class Samenspraak(Application[UUID]):
     def _read_only(cls, env: dict[str, str], path: Path) -> Samenspraak | None:
         """A record this process may not write (an archived copy), opened to read
         it and change nothing; None when SQLite cannot read it so."""
-        reading = _read_only_env(env, path)
+        reading = read_only_env(env, path)
         if reading is None:
             return None
         try:
@@ -899,7 +740,7 @@ class Samenspraak(Application[UUID]):
             started = time.monotonic()
             try:
                 return cls(env)
-            except _Busy:
+            except Busy:
                 if time.monotonic() - started > 1:  # it waited out a held lock
                     raise StorageError(BUSY) from None
                 if attempt == OPEN_TRIES:
@@ -1176,11 +1017,11 @@ class Samenspraak(Application[UUID]):
             "53100",  # PostgreSQL: disk_full
         ):
             return StorageError(DISK_FULL)
-        gone = _no_connection(error)
+        gone = no_connection(error)
         if gone is not None:
             self._replace_lost_connections(error)
             return StorageError(gone)
-        return StorageError(f"The database failed: {_first_line(said)}.")
+        return StorageError(f"The database failed: {first_line(said)}.")
 
     def _replace_lost_connections(self, error: Exception) -> None:
         """After a connection to PostgreSQL was lost, the pool's idle connections
@@ -1188,7 +1029,7 @@ class Samenspraak(Application[UUID]):
         are replaced: otherwise each would be handed out once more, and fail one
         more command or query. Not after a pool's timeout: then no connection was
         lost, and PostgreSQL may not answer at all."""
-        if type(_driver_error(error)).__name__ == "PoolTimeout":
+        if type(driver_error(error)).__name__ == "PoolTimeout":
             return
         datastore = getattr(self.factory, "datastore", None)
         check = getattr(getattr(datastore, "pool", None), "check", None)
@@ -1207,7 +1048,7 @@ class Samenspraak(Application[UUID]):
         So they are left open here, to the parent; this process opens its own."""
         datastore: Any = getattr(self.factory, "datastore", None)
         if datastore is not None:
-            datastore.close = _leave_to_the_parent
+            datastore.close = leave_to_the_parent
 
     def _refuse_when_forked(self) -> None:
         """A process forked from the one that opened the instance shares its
@@ -3668,7 +3509,7 @@ class Samenspraak(Application[UUID]):
             msg = "subject: must be an initiative or a template (NAME or NAME@VERSION)."
             raise InvalidInput(msg)
         try:
-            slug: str | None = _REF.validate_python(subject)
+            slug: str | None = REF.validate_python(subject)
         except ValidationError:
             slug = None
 
@@ -4746,89 +4587,6 @@ def _takes_part(document: dict[str, Any], person: str) -> bool:
     )
 
 
-def _read_only_env(env: dict[str, str], path: Path) -> dict[str, str] | None:
-    """The environment that reads a SQLite file this process may not write, without
-    writing anything (see :func:`read_only_uri`): tables are not created."""
-    uri = read_only_uri(path)
-    return None if uri is None else {**env, "SQLITE_DBNAME": uri, "CREATE_TABLE": "no"}
-
-
-def _writable_here(path: Path) -> bool:
-    """The file and its folder can be written by this process."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
-def when(name: str, value: datetime | str | None) -> datetime | None:
-    """Validate a moment given to a query: an ISO time with a timezone."""
-    if value is None:
-        return None
-    try:
-        moment = _MOMENT.validate_python(value)
-    except ValidationError as error:
-        raise InvalidInput(describe_validation_error(error, name)) from None
-    return moment
-
-
-LIBRARY_SETTINGS = frozenset(
-    {
-        "AGGREGATE_CACHE_MAXSIZE",
-        "AGGREGATE_CACHE_FASTFORWARD",
-        "AGGREGATE_CACHE_FASTFORWARD_SKIPPING",
-        "DEEPCOPY_FROM_AGGREGATE_CACHE",
-        "SQLITE_LOCK_TIMEOUT",
-        "POSTGRES_CONNECT_TIMEOUT",
-        "POSTGRES_CONN_MAX_AGE",
-        "POSTGRES_PRE_PING",
-        "POSTGRES_MAX_WAITING",
-        "POSTGRES_LOCK_TIMEOUT",
-        "POSTGRES_POOL_SIZE",
-        "POSTGRES_MAX_OVERFLOW",
-        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
-    }
-)
-"""The event-sourcing library's settings ``open`` takes: the aggregate cache, lock
-timeouts and connection pools. Where and how the record is stored (the database,
-its tables, compression or encryption of the events) is fixed, so that every
-program, the command line too, reads the same record the same way."""
-
-_YES_OR_NO = frozenset(
-    {
-        "AGGREGATE_CACHE_FASTFORWARD",
-        "AGGREGATE_CACHE_FASTFORWARD_SKIPPING",
-        "DEEPCOPY_FROM_AGGREGATE_CACHE",
-        "POSTGRES_PRE_PING",
-    }
-)
-"""The settings that are yes or no; ``POSTGRES_CONN_MAX_AGE`` is a number of
-seconds, and the others are whole numbers."""
-
-_TRUTH = ("y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0")
-"""What the library reads as yes or no."""
-
-
-def _setting_value_problem(name: str, value: str) -> str | None:
-    """What is wrong with the value given for one of the library's settings, or
-    None: the library would otherwise fail on it with an error of its own (a
-    ``ValueError`` from ``int()``), or take a negative size or timeout."""
-    if name in _YES_OR_NO:
-        if value.lower() in _TRUTH:
-            return None
-        return "must be y or n"
-    if name == "POSTGRES_CONN_MAX_AGE":
-        if re.fullmatch(r"\d+(\.\d+)?", value):
-            return None
-        return "must be a number of seconds of zero or more, like 300 or 0.5"
-    if name == "POSTGRES_CONNECT_TIMEOUT":
-        if re.fullmatch(r"0*[1-9]\d*", value):
-            return None
-        return "must be a whole number of seconds of one or more, like 30"
-    if re.fullmatch(r"\d+", value):
-        return None
-    if name.endswith("_TIMEOUT"):
-        return "must be a whole number of seconds of zero or more, like 10"
-    return "must be a whole number of zero or more, like 16"
-
-
 class _TextsApart:
     """The texts of the log up to position ``upto`` checked by another Python
     process (``python -P -m samenspraak.application.integrity``), which opens the
@@ -4972,146 +4730,6 @@ def _with_the_texts(
     return chain
 
 
-def _as_opened(env: Mapping[str, str], name: str) -> dict[str, str]:
-    """The settings in effect (``env``, of the application called ``name``), each
-    under its plain name, with a SQLite file's relative path made absolute (the
-    other process that opens the same record may run in another folder, as this
-    one may move on to)."""
-    found = Environment(name, env)
-    prefix = f"{name.upper()}_"
-    settings = {}
-    for key in env:
-        plain = key.removeprefix(prefix)
-        value = found.get(plain)
-        if value is not None:
-            settings[plain] = value
-    db = settings.get("SQLITE_DBNAME", "")
-    if db and not db.startswith("file:") and db != ":memory:":
-        settings["SQLITE_DBNAME"] = os.path.abspath(db)
-    return settings
-
-
-def _library_settings(settings: object) -> dict[str, str]:
-    """The library's settings given to ``open``: text names and values, each one
-    of :data:`LIBRARY_SETTINGS`."""
-    if settings is None:
-        return {}
-    if not isinstance(settings, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in settings.items()
-    ):
-        msg = "settings: must map the library's setting names to text values."
-        raise InvalidInput(msg)
-    copies = settings.get("DEEPCOPY_FROM_AGGREGATE_CACHE", "y")
-    if copies.strip().lower() not in ("y", "yes", "t", "true", "on", "1"):
-        msg = (
-            "settings: DEEPCOPY_FROM_AGGREGATE_CACHE must stay on (y): a command "
-            "changes the aggregates it reads, and one that is refused or runs "
-            "again would leave its unsaved changes in the cache for the next."
-        )
-        raise InvalidInput(msg)
-    for name in settings:
-        if name not in LIBRARY_SETTINGS:
-            msg = (
-                f"settings: {name} is not one open takes; it takes "
-                f"{', '.join(sorted(LIBRARY_SETTINGS))} (where and how the record "
-                "is stored is db's to say, the same for every program)."
-            )
-            raise InvalidInput(msg)
-    for name, value in settings.items():
-        problem = _setting_value_problem(name, value)
-        if problem is not None:
-            msg = (
-                f"settings: {name} {problem}, not {value!r} (leave it out for the "
-                "library's default)."
-            )
-            raise InvalidInput(msg)
-    pool = settings.get("POSTGRES_POOL_SIZE", "5")
-    if int(pool) + int(settings.get("POSTGRES_MAX_OVERFLOW", "10")) == 0:
-        msg = (
-            "settings: POSTGRES_POOL_SIZE and POSTGRES_MAX_OVERFLOW are both 0, "
-            "which allows no connection to the database; give one of them 1 or more."
-        )
-        raise InvalidInput(msg)
-    given = dict(settings)
-    if int(given.get("SQLITE_LOCK_TIMEOUT", "1")) == 0:
-        # 0 is taken as not given, for SQLite's wait as for the turn's (the
-        # library would take it for its own default, 5 seconds, not 10).
-        del given["SQLITE_LOCK_TIMEOUT"]
-    return given
-
-
-class _Busy(StorageError):
-    """The database was opened by another process at the same moment: trying again
-    a moment later succeeds."""
-
-
-OPEN_TRIES = 6
-"""How often opening a SQLite record is tried when another process opens it at
-the same moment (creating its tables)."""
-
-
-def _not_opened(error: Exception) -> StorageError:
-    """Why the database cannot be opened; busy when another process was making its
-    tables at the same moment (a lock, or a first row written by the other)."""
-    busy = isinstance(error, IntegrityError) or (
-        isinstance(error, sqlite3.OperationalError | OperationalError)
-        and ("locked" in str(error) or "busy" in str(error))
-    )
-    return (_Busy if busy else StorageError)(_cannot_open(error))
-
-
-def _cannot_open(error: Exception) -> str:
-    if _no_connection(error) is not None:
-        said = _first_line(str(_driver_error(error)))
-        return f"The database cannot be opened: the connection was lost ({said})."
-    reason = _first_line(str(error)) or error.__class__.__name__
-    return f"The database cannot be opened: {reason}."
-
-
-def _first_line(said: str) -> str:
-    """The first line of what a driver said, without its full stop: PostgreSQL's
-    driver adds lines of hints, indented, that are no part of a sentence."""
-    lines = [line.strip() for line in said.strip().splitlines() if line.strip()]
-    return (lines[0] if lines else "").rstrip(".")
-
-
-def _driver_error(error: BaseException) -> BaseException | None:
-    """The PostgreSQL driver's error behind ``error``, if any."""
-    cause: BaseException | None = error
-    while cause is not None and not type(cause).__module__.startswith("psycopg"):
-        cause = cause.__cause__ or cause.__context__
-    return cause
-
-
-def _no_connection(error: BaseException) -> str | None:
-    """What to say when PostgreSQL stopped answering (the server went away, was
-    shut down or restarted, or the network between dropped the connection) or no
-    connection could be had in time; None for any other fault."""
-    cause = _driver_error(error)
-    if cause is None or not any(
-        kind.__name__ in ("OperationalError", "InterfaceError")
-        and kind.__module__.startswith("psycopg")
-        for kind in type(cause).__mro__
-    ):
-        return None
-    sqlstate = getattr(cause, "sqlstate", None)
-    if sqlstate is not None and not sqlstate.startswith(("08", "57P0")):
-        return None  # the server answered: a lock timeout, a cancelled statement
-    said = _first_line(str(cause))
-    if type(cause).__name__ == "PoolTimeout":
-        return (
-            f"No connection to the database could be had ({said}): PostgreSQL does "
-            "not answer, or this instance's commands were using every connection "
-            "its pool may open (POSTGRES_POOL_SIZE and POSTGRES_MAX_OVERFLOW); "
-            "try again."
-        )
-    return (
-        f"The connection to the database was lost ({said}): what was being "
-        "written then is kept whole or not at all; look whether the command was "
-        "recorded before giving it again."
-    )
-
-
 CONCERNING_A_STAKEHOLDER = {
     "StakeholderJoined": "stakeholder",
     "StakeholderLeft": "stakeholder",
@@ -5165,20 +4783,6 @@ def _wait_after_collision(attempt: int) -> None:
     itself and collides no more, unless the turn among instances could not be had
     (PostgreSQL had no connection left for it) or a writer takes no turns."""
     time.sleep(random.uniform(0, RETRY_WAIT * 2 ** (attempt - 1)))
-
-
-def _leave_to_the_parent() -> None:
-    """What closing the connections of an instance opened by the parent process
-    does in a forked one: nothing."""
-
-
-def _seconds(value: str | None) -> float:
-    """A lock timeout of the settings, in seconds; 10 when none is set (or 0)."""
-    try:
-        seconds = float(value or 0)
-    except ValueError:
-        seconds = 0
-    return seconds if seconds > 0 else 10.0
 
 
 OTHER_LOGIC_TRIES = 3
@@ -5260,45 +4864,3 @@ def _as_of(view: M, moment: datetime | None) -> M:
     if moment is None:
         return view
     return view.model_copy(update={"as_of": moment.astimezone(UTC)})
-
-
-def through(name: str, value: datetime | str | None) -> datetime | None:
-    """A moment that ends a span (``as_of``, ``until``). Written as text to the
-    minute or to the second, it covers that whole minute or second: ``19:30``
-    includes what was recorded at 19:30:42, as a person reading times to the minute
-    expects."""
-    moment = when(name, value)
-    if moment is None or not isinstance(value, str):
-        return moment
-    written = _TIME_OF_DAY.search(value)
-    if written is None or written.group("fraction"):
-        return moment
-    if written.group("seconds"):
-        return moment + timedelta(microseconds=999_999)
-    return moment + timedelta(seconds=59, microseconds=999_999)
-
-
-def shown(moment: datetime) -> str:
-    """A moment as it was given: to the minute, the second or the microsecond."""
-    if moment.microsecond:
-        return moment.isoformat()
-    return moment.isoformat(timespec="minutes" if not moment.second else "seconds")
-
-
-def as_of_moment(value: datetime | str | None) -> datetime | None:
-    """The moment of a query ``as_of``, as given: not in the future (which has no
-    state yet). What it covers ends at ``through("as_of", value)``."""
-    from samenspraak.domain import clock  # noqa: PLC0415
-
-    moment = when("as_of", value)
-    if moment is not None and moment > clock.now():
-        msg = (
-            f"as_of: {shown(moment)} is still to come; without it, the state now is "
-            "shown."
-        )
-        raise InvalidInput(msg)
-    return moment
-
-
-_MOMENT: TypeAdapter[datetime] = TypeAdapter(c.Moment)
-_TIME_OF_DAY = re.compile(r"[Tt ]\d{2}:\d{2}(?P<seconds>:\d{2}(?P<fraction>[.,]\d+)?)?")

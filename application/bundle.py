@@ -65,7 +65,6 @@ from samenspraak.application.app import (
     IDENTITY_TOPICS,
     Samenspraak,
     erased_names,
-    ref,
 )
 from samenspraak.application.config import (
     OWN_TABLES,
@@ -82,6 +81,7 @@ from samenspraak.application.errors import (
     StorageError,
 )
 from samenspraak.application.files import reason_of, write_whole
+from samenspraak.application.inputs import ref
 from samenspraak.application.integrity import (
     TextCheck,
     as_bytes,

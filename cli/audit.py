@@ -15,7 +15,7 @@ from samenspraak.application import (
     Samenspraak,
     SamenspraakError,
 )
-from samenspraak.application.app import ref
+from samenspraak.application.inputs import ref
 from samenspraak.cli.common import (
     OPTION_REFERENCE,
     REFERENCE,

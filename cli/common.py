@@ -20,9 +20,9 @@ from samenspraak.application import (
     SamenspraakError,
     templates,
 )
-from samenspraak.application.app import ref
 from samenspraak.application.config import resolve_db
 from samenspraak.application.files import reason_of, write_whole
+from samenspraak.application.inputs import ref
 from samenspraak.cli.render import (
     continued,
     emit_json,

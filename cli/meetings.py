@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from samenspraak.application import commands as c
-from samenspraak.application.app import parse
+from samenspraak.application.inputs import parse
 from samenspraak.cli.common import (
     OPTION_REFERENCE,
     REFERENCE,

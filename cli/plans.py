@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from samenspraak.application import commands as c
-from samenspraak.application.app import parse
 from samenspraak.application.errors import InvalidInput
+from samenspraak.application.inputs import parse
 from samenspraak.cli.common import (
     ERASED,
     OPTION_REFERENCE,
