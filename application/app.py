@@ -2070,7 +2070,7 @@ class Samenspraak(Application[UUID]):
                 texts, [held.place, held.summary] if held else []
             )
             reactions, read = self._reactions_from_meeting(
-                initiative, cmd.meeting, moved=cmd.starts_at is not None
+                initiative, cmd.meeting, needed=cmd.starts_at is not None
             )
             corrected = initiative.correct_meeting(
                 actor=actor,
@@ -2090,14 +2090,44 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run, command=cmd, named="correct_meeting")
 
+    def withdraw_meeting(self, command: c.WithdrawMeeting | Mapping[str, Any]) -> None:
+        """Withdraw a meeting recorded by mistake (the same meeting recorded twice,
+        or one that never took place), with the reason: permitted to whoever may
+        correct it (the facilitator, where the phase lets them hold meetings;
+        while the initiative is open). The meeting as first recorded stays, and
+        every meeting keeps its number; it no longer counts among the meetings
+        held. One that reactions standing in the record were given at took place,
+        and is not withdrawn: the withdrawal runs again if a plan changed before
+        it saves."""
+        cmd = parse(c.WithdrawMeeting, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            self._permit(initiative, actor, "withdraw_meeting")
+            texts = _Pending(str(initiative.id))
+            reactions, read = self._reactions_from_meeting(
+                initiative, cmd.meeting, needed=True
+            )
+            initiative.withdraw_meeting(
+                actor=actor,
+                number=cmd.meeting,
+                reason=texts.seal("meeting withdrawal reason", cmd.reason),
+                reactions=reactions,
+            )
+            self.save(initiative, texts=texts.texts, nothing_since=read)
+
+        return self._run(run, command=cmd, named="withdraw_meeting")
+
     def _reactions_from_meeting(
-        self, initiative: Initiative, meeting: int, *, moved: bool
+        self, initiative: Initiative, meeting: int, *, needed: bool
     ) -> tuple[list[ReactionFromMeeting], NothingSince | None]:
         """The reactions recorded from meeting ``meeting`` on the initiative's
-        plans, which a correction of its start must leave after it (nothing is
-        read when the start is not corrected), and what the correction read: it
-        runs again if a plan changed before it saves."""
-        if not moved:
+        plans, which a correction of its start must leave after it and which keep
+        it from being withdrawn (nothing is read when not ``needed``: a
+        correction that leaves the start), and what the command read: it runs
+        again if a plan changed before it saves."""
+        if not needed:
             return [], None
         doc, read = self._read_the_plans_and_decisions(initiative)
         reactions = [
@@ -2105,6 +2135,7 @@ class Samenspraak(Application[UUID]):
                 plan=p["slug"],
                 reaction=r["number"],
                 recorded_at=datetime.fromisoformat(r["at"]),
+                withdrawn=r["withdrawn"],
             )
             for p in doc["plans"].values()
             for r in p["reactions"].values()

@@ -485,6 +485,18 @@ class CorrectMeeting(Command):
         return self
 
 
+class WithdrawMeeting(Command):
+    """Withdraw a meeting recorded by mistake (the same meeting recorded twice, or
+    one that never took place), with the reason; the meeting as first recorded
+    stays in the record, and every meeting keeps its number."""
+
+    initiative: Ref
+    meeting: Number
+    """The meeting's number in the initiative, from 1 (as ``meeting list``)."""
+    reason: LongText
+    """Why it is withdrawn: 'the same evening was recorded twice'."""
+
+
 Reach = Annotated[int, BeforeValidator(_a_whole_number), Field(ge=0, le=100_000_000)]
 """How many an announcement reached (letters sent, visitors)."""
 

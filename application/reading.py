@@ -226,6 +226,12 @@ def status(
                 summary=text(m["summary"]),
                 evening_or_weekend=m["evening_or_weekend"],
                 corrections=corrections(m),
+                withdrawn=v.WithdrawalView(
+                    withdrawn_at=m["withdrawn"]["at"],
+                    reason=text(m["withdrawn"]["reason"]),
+                )
+                if "withdrawn" in m
+                else None,
             )
             for m in doc["meetings"]
         ],

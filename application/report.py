@@ -167,6 +167,15 @@ class CorrectionEntry(Part):
     """Why (None once erased)."""
 
 
+class WithdrawalEntry(Part):
+    """A meeting, an informing of the council, or a follow-up of one, was
+    withdrawn, as recorded by mistake: when, and why."""
+
+    withdrawn_at: datetime
+    reason: str | None
+    """Why (None once erased)."""
+
+
 class MeetingEntry(Part):
     number: int
     starts_at: datetime
@@ -183,6 +192,9 @@ class MeetingEntry(Part):
     a count of who came."""
     corrections: list[CorrectionEntry] = []
     """The corrections of its record (the values above are the corrected ones)."""
+    withdrawn: WithdrawalEntry | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number, but no longer counts among the meetings."""
 
 
 class VersionEntry(Part):
@@ -339,15 +351,6 @@ class FrameworkEntry(Part):
     """The corrections of its record (the values above are the corrected ones)."""
 
 
-class WithdrawalEntry(Part):
-    """An informing of the council, or a follow-up of one, was withdrawn, as
-    recorded by mistake: when, and why."""
-
-    withdrawn_at: datetime
-    reason: str | None
-    """Why (None once erased)."""
-
-
 class CouncilFollowUpEntry(Part):
     """What the council did with a document it was sent."""
 
@@ -464,6 +467,8 @@ class ParticipationReport(Part):
     ``as_of``: the reference they had then is gone from the directory."""
     groups: list[GroupEntry]
     meetings: list[MeetingEntry]
+    """Every meeting recorded, as they took place, withdrawn ones too (marked
+    so; :meth:`standing_meetings` gives those that stand)."""
     plans: list[PlanEntry]
     responses: list[ReactionEntry]
     decisions: list[DecisionEntry]
@@ -492,6 +497,10 @@ class ParticipationReport(Part):
             if plan is None or r.plan == plan:
                 counts[r.outcome] += 1
         return counts
+
+    def standing_meetings(self) -> list[MeetingEntry]:
+        """The meetings that stand: those not withdrawn as recorded by mistake."""
+        return [m for m in self.meetings if m.withdrawn is None]
 
     def informings(self) -> list[CouncilEntry]:
         """The informings of the council that stand: those not withdrawn."""
@@ -690,6 +699,12 @@ def build_report(
                 reactions=sum(1 for r in responses if r.meeting == m["number"]),
                 held=_time(m["starts_at"]) <= moment,
                 corrections=_corrections(m, text),
+                withdrawn=WithdrawalEntry(
+                    withdrawn_at=_time(m["withdrawn"]["at"]),
+                    reason=text(m["withdrawn"]["reason"]),
+                )
+                if "withdrawn" in m
+                else None,
             )
             for m in sorted(
                 doc["meetings"], key=lambda m: (_time(m["starts_at"]), m["number"])

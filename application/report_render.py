@@ -582,8 +582,10 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
     counted = len(r.responses) - outcomes["withdrawn"] - outcomes["late"]
     decided = sum(1 for d in r.decisions if d.outcome is not None)
     withdrawn = sum(1 for d in r.decisions if d.state == "withdrawn")
-    held = [m for m in r.meetings if m.held]
+    # A withdrawn meeting was recorded by mistake: it was not held so.
+    held = [m for m in r.standing_meetings() if m.held]
     evening = sum(1 for m in held if m.evening_or_weekend)
+    struck = len(r.meetings) - len(r.standing_meetings())
     people = sum(p.active + p.former for p in r.participants)
     share = _share(r.budget.allocated, r.budget.total)
 
@@ -609,7 +611,10 @@ def _key_figures(r: ParticipationReport, w: Words) -> list[tuple[str, str, bool]
         (
             str(len(held)),
             counted_as(len(held), "card_meetings")
-            + (f" ({evening} {w('card_evening')})" if held else ""),
+            + _in_brackets(
+                ([f"{evening} {w('card_evening')}"] if held else [])
+                + ([w("card_withdrawn", n=struck)] if struck else [])
+            ),
             False,
         ),
         (
@@ -1174,8 +1179,9 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
 def _meeting_lines(r: ParticipationReport, w: Words) -> list[str]:
     """How many of the meetings held were outside office hours, and how many
     recorded in advance are still ahead."""
-    held = [m for m in r.meetings if m.held]
-    ahead = len(r.meetings) - len(held)
+    standing = r.standing_meetings()
+    held = [m for m in standing if m.held]
+    ahead = len(standing) - len(held)
     lines = []
     if held:
         evening = sum(1 for m in held if m.evening_or_weekend)
@@ -1189,6 +1195,16 @@ def _corrections(r: ParticipationReport, w: Words) -> list[str]:
     """That the record of a meeting was corrected, when, what and why: one line
     for each correction, below the meetings (which show the corrected values)."""
     return [w.meeting_corrected(m.number, c) for m in r.meetings for c in m.corrections]
+
+
+def _meeting_withdrawals(r: ParticipationReport, w: Words) -> list[str]:
+    """That a meeting was withdrawn, as recorded by mistake, when and why: one
+    line for each, below the meetings (which list it, marked withdrawn)."""
+    return [
+        w.meeting_withdrawn(m.number, m.withdrawn)
+        for m in r.meetings
+        if m.withdrawn is not None
+    ]
 
 
 def _announcement_corrections(r: ParticipationReport, w: Words) -> list[str]:
@@ -1262,7 +1278,11 @@ def _informed_when(c: CouncilEntry, w: Words) -> str:
 
 
 def _meeting_when(m: MeetingEntry, w: Words) -> str:
+    """When a meeting began, with ``(withdrawn)`` after one withdrawn as recorded
+    by mistake, or ``(not held yet)`` after one still ahead."""
     when = w.when(m.starts_at, weekday=True)
+    if m.withdrawn is not None:
+        return f"{when} ({w('meeting_withdrawn_mark')})"
     return when if m.held else f"{when} ({w('not_held_yet')})"
 
 
@@ -1305,7 +1325,10 @@ def _html_meetings(r: ParticipationReport, w: Words) -> str:
             ],
             cards=True,
         )
-        body += "".join(f"<p>{_e(line)}</p>" for line in _corrections(r, w))
+        body += "".join(
+            f"<p>{_e(line)}</p>"
+            for line in _corrections(r, w) + _meeting_withdrawals(r, w)
+        )
     return f'<section id="meetings"><h2>{_e(w("meetings"))}</h2>{body}</section>'
 
 
@@ -1341,7 +1364,7 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
                 for m in r.meetings
             ],
         )
-        for line in _corrections(r, w):
+        for line in _corrections(r, w) + _meeting_withdrawals(r, w):
             out += [_md(line), ""]
     else:
         out += [w("no_meetings"), ""]

@@ -7,7 +7,8 @@ decision point from when it was put to when it was decided, the announcements, t
 facilitator's interventions, the council informings with the council's follow-ups, and the budget allocations. A
 legend follows the picture; each mark carries a tooltip with its date. An informing
 of the council withdrawn as recorded by mistake is not drawn: the council was not
-informed so (the report's council section lists it, marked withdrawn).
+informed so (the report's council section lists it, marked withdrawn); nor is a
+meeting withdrawn as recorded by mistake.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     """From the start of the process to its last step (or the last moment drawn),
     with a little room."""
     moments = [r.started_at, r.last_step_at]
-    moments += [m.starts_at for m in r.meetings]
+    moments += [m.starts_at for m in r.standing_meetings()]
     moments += [c.informed_at for c in r.informings()]
     moments += [
         f.followed_up_at for c in r.informings() for f in c.standing_follow_ups()
@@ -344,7 +345,7 @@ class Timeline:
 
     def meetings(self, y: float) -> str:
         w, out = self.w, []
-        for m in self.report.meetings:
+        for m in self.report.standing_meetings():
             tip = (
                 f"{w('meeting_number', n=m.number)}: {w.meeting_kind(m.kind)}, "
                 f"{w.when(m.starts_at, weekday=True)}, "
@@ -613,12 +614,12 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
     candidates = [
         (True, icon(band), w("legend_phase")),
         (
-            any(not m.evening_or_weekend for m in r.meetings),
+            any(not m.evening_or_weekend for m in r.standing_meetings()),
             icon(meeting_mark(0, 0, "", evening=False)),
             w("legend_meeting_day"),
         ),
         (
-            any(m.evening_or_weekend for m in r.meetings),
+            any(m.evening_or_weekend for m in r.standing_meetings()),
             icon(meeting_mark(0, 0, "", evening=True)),
             w("legend_meeting_evening"),
         ),

@@ -252,6 +252,13 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The record of meeting {n} was corrected on {when} ({fields}). "
         "Reason: {reason}",
     },
+    "meeting_withdrawn": {
+        "nl": "Bijeenkomst {n} is op {when} ingetrokken: zij was ten onrechte "
+        "vastgelegd en telt niet mee. Reden: {reason}",
+        "en": "Meeting {n} was withdrawn on {when}: it was recorded by mistake and "
+        "does not count. Reason: {reason}",
+    },
+    "meeting_withdrawn_mark": {"nl": "ingetrokken", "en": "withdrawn"},
     "corrected_starts_at": {"nl": "tijdstip", "en": "time"},
     "corrected_kind": {"nl": "soort", "en": "kind"},
     "corrected_place": {"nl": "plaats", "en": "place"},
@@ -1184,6 +1191,15 @@ class Words:
         when and why."""
         return self(
             "informing_withdrawn",
+            n=number,
+            when=self.when(withdrawal.withdrawn_at),
+            reason=self.text(withdrawal.reason),
+        )
+
+    def meeting_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
+        """That a meeting was withdrawn, as recorded by mistake: when and why."""
+        return self(
+            "meeting_withdrawn",
             n=number,
             when=self.when(withdrawal.withdrawn_at),
             reason=self.text(withdrawal.reason),

@@ -593,9 +593,10 @@ def _answers(
 
 
 def _meetings(doc: dict[str, Any], now: datetime) -> Iterator[TodoItem]:
+    """The meetings ahead; not one withdrawn as recorded by mistake."""
     for meeting in doc["meetings"]:
         starts = datetime.fromisoformat(meeting["starts_at"])
-        if starts > now:
+        if starts > now and "withdrawn" not in meeting:
             yield TodoItem(
                 kind="meeting",
                 initiative=doc["slug"],

@@ -47,6 +47,16 @@ class CorrectionView(View):
     """Why (None once erased)."""
 
 
+class WithdrawalView(View):
+    """A meeting, an informing of the council, or a follow-up of one, withdrawn
+    as recorded by mistake: when, and why."""
+
+    withdrawn_at: datetime
+    """When the withdrawal was recorded."""
+    reason: str | None
+    """Why (None once erased)."""
+
+
 class MeetingView(View):
     """A meeting as recorded, with any correction applied (``corrections``)."""
 
@@ -59,6 +69,10 @@ class MeetingView(View):
     evening_or_weekend: bool
     corrections: list[CorrectionView] = []
     """The corrections of its record, in the order recorded."""
+    withdrawn: WithdrawalView | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number and stays listed, but no longer counts among the
+    meetings held."""
 
 
 class AnnouncementView(View):
@@ -102,16 +116,6 @@ class CouncilFrameworkView(View):
     corrections: list[CorrectionView] = []
     """The corrections of its record, in the order recorded (the values above are
     the corrected ones)."""
-
-
-class WithdrawalView(View):
-    """An informing of the council, or a follow-up of one, withdrawn as recorded
-    by mistake: when, and why."""
-
-    withdrawn_at: datetime
-    """When the withdrawal was recorded."""
-    reason: str | None
-    """Why (None once erased)."""
 
 
 class CouncilFollowUpView(View):

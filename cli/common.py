@@ -464,8 +464,20 @@ def group_table(items: Sequence[Any]) -> str:
 
 
 def meeting_table(items: Sequence[Any]) -> str:
-    return table(
-        ["#", "starts", "kind", "attendance", "evening/weekend", "corrected", "place"],
+    """The meetings, numbered, whether their record was corrected and whether one
+    was withdrawn as recorded by mistake; below the table, when and why each
+    withdrawn meeting was withdrawn."""
+    shown = table(
+        [
+            "#",
+            "starts",
+            "kind",
+            "attendance",
+            "evening/weekend",
+            "corrected",
+            "withdrawn",
+            "place",
+        ],
         [
             [
                 m.number,
@@ -474,11 +486,20 @@ def meeting_table(items: Sequence[Any]) -> str:
                 m.attendance,
                 m.evening_or_weekend,
                 bool(m.corrections),
+                bool(m.withdrawn),
                 m.place,
             ]
             for m in items
         ],
     )
+    why = [
+        f"Meeting {m.number} was withdrawn at "
+        f"{on_dutch_clocks(m.withdrawn.withdrawn_at)}: "
+        + (one_line(m.withdrawn.reason) if m.withdrawn.reason is not None else ERASED)
+        for m in items
+        if m.withdrawn
+    ]
+    return "\n".join([shown, *why])
 
 
 def announcement_table(items: Sequence[Any]) -> str:

@@ -404,7 +404,8 @@ def meeting_hold(
     attendance: str,
     summary: str,
 ) -> None:
-    """Record a meeting that was held (facilitator); prints its number.
+    """Record a meeting that was held (facilitator); prints its number, which
+    plan react --meeting, meeting correct and meeting withdraw name.
 
     \b
     Example:
@@ -516,12 +517,48 @@ def meeting_correct(
     done(f"Corrected meeting {command.meeting} of {initiative_ref}: its {what}.")
 
 
+@meeting.command("withdraw")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument("number", metavar="NUMBER", callback=_a_meeting_number)
+@click.option("--reason", required=True, help="Why it was recorded by mistake.")
+@pass_context
+def meeting_withdraw(
+    obj: Context, initiative_ref: str, number: int, reason: str
+) -> None:
+    """Withdraw a meeting recorded by mistake (facilitator): the same meeting
+    recorded twice, or one that never took place. It stays in the record and
+    keeps its number (the others keep theirs); lists and reports show it
+    withdrawn, and it no longer counts among the meetings held. One that
+    reactions were recorded from took place, and is not withdrawn.
+
+    \b
+    Example:
+      samenspraak --as facilitator meeting withdraw city-centre 1 \\
+        --reason "The steering group evening was called off; no one met"
+    """
+    command = parse(
+        c.WithdrawMeeting,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "meeting": number,
+            "reason": reason,
+        },
+    )
+    obj.app(write=True).withdraw_meeting(command)
+    done(
+        f"Withdrew meeting {command.meeting} of {initiative_ref}; the other "
+        "meetings keep their numbers."
+    )
+
+
 @meeting.command("list")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def meeting_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
-    """List the meetings held, with an evening/weekend flag.
+    """List the meetings held, with an evening/weekend flag; one withdrawn as
+    recorded by mistake is marked so, with when and why below the table.
 
     \b
     Example:

@@ -65,17 +65,22 @@ class Meeting(Immutable):
     place: TextRef
     attendance: int
     summary: TextRef
+    withdrawn: bool = False
+    """Withdrawn: recorded by mistake (twice, or one that never took place). It
+    keeps its number and stays in the record, but no longer counts as held."""
 
 
 @dataclass(frozen=True)
 class ReactionFromMeeting:
-    """A reaction recorded as given at a meeting, as a correction of that meeting
-    must know it (plans are aggregates of their own; the application gathers
-    them): on which plan, its number, and when it was recorded."""
+    """A reaction recorded as given at a meeting, as a correction or a withdrawal
+    of that meeting must know it (plans are aggregates of their own; the
+    application gathers them): on which plan, its number, when it was recorded,
+    and whether it was withdrawn since."""
 
     plan: str
     reaction: int
     recorded_at: datetime
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -1117,6 +1122,9 @@ class Initiative(Aggregate):
             meeting is not None, initiative=self.slug, meeting=number
         )
         assert meeting is not None  # for the type checker: the rule said so
+        rules.a_withdrawn_meeting_is_not_corrected.check(
+            not meeting.withdrawn, meeting=number, initiative=self.slug
+        )
         if starts_at is not None:
             rules.times_carry_a_timezone.check(
                 starts_at.tzinfo is not None, what="start of the meeting"
@@ -1187,6 +1195,57 @@ class Initiative(Aggregate):
             summary=meeting.summary if summary is None else summary,
         )
         self.meetings = [corrected if m is meeting else m for m in self.meetings]
+
+    def withdraw_meeting(
+        self,
+        *,
+        actor: str,
+        number: int,
+        reason: TextRef | None,
+        reactions: Sequence[ReactionFromMeeting] = (),
+    ) -> None:
+        """Withdraw meeting ``number``, recorded by mistake (the same meeting
+        recorded twice, or one that never took place), with the reason. The
+        ``MeetingHeld`` stays in the record and every meeting keeps its number; a
+        withdrawn meeting no longer counts among the meetings held. ``reactions``
+        are the reactions recorded as given at this meeting: while one of them
+        stands, the meeting took place and is not withdrawn (one withdrawn since
+        no longer keeps it, as a withdrawn follow-up no longer keeps an informing
+        of the council). Permitted to whoever may correct it (the facilitator; in
+        a phase whose template declares permissions, whoever may hold meetings
+        there), while the initiative is open, as a correction is."""
+        self.require_facilitator(actor, "withdraw meetings")
+        meeting = self.meeting(number)
+        rules.a_meeting_withdrawn_must_exist.check(
+            meeting is not None,
+            initiative=self.slug,
+            meetings=_how_many(len(self.meetings), "meeting"),
+            meeting=number,
+        )
+        assert meeting is not None  # for the type checker: the rule said so
+        rules.a_meeting_is_withdrawn_once.check(
+            not meeting.withdrawn, meeting=number, initiative=self.slug
+        )
+        standing = [r for r in reactions if not r.withdrawn]
+        rules.a_meeting_reactions_were_given_at_is_not_withdrawn.check(
+            not standing,
+            meeting=number,
+            initiative=self.slug,
+            reactions=_reactions_named(standing),
+        )
+        rules.a_meeting_withdrawal_gives_its_reason.check(
+            reason is not None, meeting=number, initiative=self.slug
+        )
+        assert reason is not None
+        self._meeting_withdrawn(actor=actor, number=number, reason=reason)
+
+    @event("MeetingWithdrawn")
+    def _meeting_withdrawn(self, *, actor: str, number: int, reason: TextRef) -> None:
+        meeting = self.meeting(number)
+        if meeting is None:  # a record replayed without its meeting: nothing to do
+            return
+        withdrawn = replace(meeting, withdrawn=True)
+        self.meetings = [withdrawn if m is meeting else m for m in self.meetings]
 
     # --- The council -------------------------------------------------------------
 
@@ -2119,6 +2178,18 @@ def _with_article(kind: str) -> str:
     """'a resident', 'an entrepreneur', 'a civil servant'."""
     words = kind.replace("-", " ")
     return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
+def _reactions_named(reactions: Sequence[ReactionFromMeeting]) -> str:
+    """'reaction 2 on traffic-plan', 'reactions 1, 3 on traffic-plan; reaction 2
+    on vision': the reactions, by plan in the order given."""
+    plans: dict[str, list[int]] = {}
+    for given in reactions:
+        plans.setdefault(given.plan, []).append(given.reaction)
+    return "; ".join(
+        f"{rules.numbered(numbers, 'reaction', 'reactions')} on {plan}"
+        for plan, numbers in plans.items()
+    )
 
 
 def _how_many(count: int, thing: str) -> str:

@@ -542,8 +542,8 @@ class Plan(Aggregate):
         meeting: int | None,
         channel: Channel,
     ) -> Meeting | None:
-        """The meeting a reaction says it was given at, checked: it exists and had
-        begun."""
+        """The meeting a reaction says it was given at, checked: it exists, was not
+        withdrawn, and had begun."""
         rules.a_reaction_at_a_meeting_names_the_meeting.check(
             channel != Channel.MEETING or meeting is not None
         )
@@ -559,6 +559,9 @@ class Plan(Aggregate):
             held is not None, initiative=initiative.slug, meeting=meeting
         )
         assert held is not None
+        rules.a_withdrawn_meeting_records_no_reactions.check(
+            not held.withdrawn, meeting=meeting, initiative=initiative.slug
+        )
         rules.a_reaction_at_a_meeting_comes_after_it_began.check(
             held.starts_at <= clock.now(),
             meeting=meeting,

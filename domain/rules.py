@@ -239,6 +239,35 @@ a_meeting_correction_changes_something = _rule(
     "Meeting {meeting} of {initiative} is recorded so already; a correction changes "
     "its time, kind, place, attendance or summary.",
 )
+a_meeting_withdrawn_must_exist = _rule(
+    "a_meeting_withdrawn_must_exist",
+    "{initiative} has {meetings}; there is no meeting {meeting} to withdraw.",
+)
+a_meeting_withdrawal_gives_its_reason = _rule(
+    "a_meeting_withdrawal_gives_its_reason",
+    "A withdrawal of meeting {meeting} of {initiative} gives its reason.",
+)
+a_meeting_is_withdrawn_once = _rule(
+    "a_meeting_is_withdrawn_once",
+    "Meeting {meeting} of {initiative} was withdrawn already; a meeting is withdrawn "
+    "once.",
+)
+a_meeting_reactions_were_given_at_is_not_withdrawn = _rule(
+    "a_meeting_reactions_were_given_at_is_not_withdrawn",
+    "Meeting {meeting} of {initiative} has reactions recorded as given there "
+    "({reactions}); a meeting that reactions were given at took place, and is not "
+    "withdrawn.",
+)
+a_withdrawn_meeting_is_not_corrected = _rule(
+    "a_withdrawn_meeting_is_not_corrected",
+    "Meeting {meeting} of {initiative} was withdrawn; a withdrawn meeting is not "
+    "corrected.",
+)
+a_withdrawn_meeting_records_no_reactions = _rule(
+    "a_withdrawn_meeting_records_no_reactions",
+    "Meeting {meeting} of {initiative} was withdrawn; a reaction is recorded from a "
+    "meeting that stands.",
+)
 only_a_reaction_recorded_for_someone_says_when_it_came_in = _rule(
     "only_a_reaction_recorded_for_someone_says_when_it_came_in",
     "Only a reaction the facilitator records for someone, by letter, e-mail or "

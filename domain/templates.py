@@ -79,6 +79,7 @@ join the initiative")."""
 
 PERMITTED_WITH: dict[str, tuple[str, str]] = {
     "correct_meeting": ("hold_meeting", "correct meetings"),
+    "withdraw_meeting": ("hold_meeting", "withdraw meetings"),
     "correct_council_informing": (
         "inform_council",
         "correct the record of informing the council",
@@ -97,7 +98,8 @@ PERMITTED_WITH: dict[str, tuple[str, str]] = {
     ),
 }
 """Commands a template does not name: a phase permits each where it permits
-another (whoever may hold meetings in a phase may correct them there, whoever may
+another (whoever may hold meetings in a phase may correct them there, and
+withdraw one recorded by mistake, whoever may
 inform the council may correct the record of an informing, and withdraw one
 recorded by mistake, whoever may react may import a platform's comments), and a refusal says it in its own words. So the built-in templates, pinned by their
 content hash, need no new version for them."""

@@ -78,6 +78,7 @@ TOLD_AFTERWARDS = frozenset(
         "PersonalDataErased",
         "IdentityCorrected",
         "MeetingCorrected",
+        "MeetingWithdrawn",
         "InterventionCorrected",
         "AnnouncementCorrected",
         "CouncilInformingCorrected",
@@ -137,6 +138,7 @@ class ProcessStateProjector:
             ("initiative", "MemberRemoved"): _member_removed,
             ("initiative", "MeetingHeld"): _meeting_held,
             ("initiative", "MeetingCorrected"): _meeting_corrected,
+            ("initiative", "MeetingWithdrawn"): _meeting_withdrawn,
             ("initiative", "Announced"): _announced,
             ("initiative", "AnnouncementCorrected"): _announcement_corrected,
             ("initiative", "FacilitatorIntervened"): _intervened,
@@ -539,6 +541,15 @@ def _meeting_corrected(d: Document, e: Any, at: str) -> None:
     _correct(meeting, now, at, e.reason)
     if e.starts_at is not None:
         meeting["evening_or_weekend"] = is_evening_or_weekend(e.starts_at)
+
+
+def _meeting_withdrawn(d: Document, e: Any, at: str) -> None:
+    """The meeting stays as recorded, with its number, and says when it was
+    withdrawn and why (the key only on a withdrawn meeting)."""
+    meeting = next((m for m in d["meetings"] if m["number"] == e.number), None)
+    if meeting is None:  # a record with a withdrawal of no meeting: nothing to show
+        return
+    meeting["withdrawn"] = {"at": at, "reason": _text(e.reason)}
 
 
 def _correct(record: Document, now: Document, at: str, reason: TextRef) -> None:

@@ -113,6 +113,7 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "MeetingCorrected"): lambda e: (
         f"Meeting {e.number} corrected: {_corrected(e, MEETING_FIELDS)}"
     ),
+    ("initiative", "MeetingWithdrawn"): lambda e: f"Meeting {e.number} withdrawn",
     ("initiative", "PersonalDataErased"): lambda e: (
         "A stakeholder's personal data erased"
         + (", with the texts they gave" if e.with_texts else "")

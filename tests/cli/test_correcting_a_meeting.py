@@ -45,7 +45,8 @@ def test_the_facilitator_corrects_a_meeting_and_the_lists_show_it(
     ]
     table = ok(demo_copy, "meeting", "list", CITY).stdout.splitlines()
     assert table[0].split() == [
-        "#", "starts", "kind", "attendance", "evening/weekend", "corrected", "place",
+        "#", "starts", "kind", "attendance", "evening/weekend", "corrected",
+        "withdrawn", "place",
     ]  # fmt: skip
     assert [line.split()[5] for line in table[2:]] == ["no", "yes"]
     log = ok(demo_copy, "audit", "log", CITY).stdout
