@@ -188,8 +188,9 @@ class MeetingEntry(Part):
     """How many reactions were recorded from this meeting."""
     held: bool = True
     """The meeting had begun at the moment of the report (``as_of``, or when it
-    was made); one still ahead was recorded in advance, and its attendance is not
-    a count of who came."""
+    was made) and stands; one still ahead was recorded in advance, and one
+    withdrawn as recorded by mistake was not held so: the attendance of either is
+    not a count of who came."""
     corrections: list[CorrectionEntry] = []
     """The corrections of its record (the values above are the corrected ones)."""
     withdrawn: WithdrawalEntry | None = None
@@ -697,7 +698,8 @@ def build_report(
                 summary=text(m["summary"]),
                 evening_or_weekend=m["evening_or_weekend"],
                 reactions=sum(1 for r in responses if r.meeting == m["number"]),
-                held=_time(m["starts_at"]) <= moment,
+                # A withdrawn meeting was recorded by mistake: not held so.
+                held=_time(m["starts_at"]) <= moment and "withdrawn" not in m,
                 corrections=_corrections(m, text),
                 withdrawn=WithdrawalEntry(
                     withdrawn_at=_time(m["withdrawn"]["at"]),

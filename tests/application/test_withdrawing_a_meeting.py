@@ -481,3 +481,22 @@ def test_a_meeting_of_a_closed_initiative_is_not_withdrawn_as_it_is_not_correcte
         )  # fmt: skip
     assert refused.value.rule == "a_closed_initiative_takes_no_commands"
     assert app.stored_event_count() == events
+
+
+def test_the_json_report_does_not_call_a_withdrawn_meeting_held(
+    withdrawn: Samenspraak,
+) -> None:
+    """A program that counts the meetings held in the JSON report counts those
+    that stand, as the summary does: a withdrawn meeting was not held so, and the
+    attendance recorded with it is not a count of who came."""
+    report = withdrawn.participation_report(CITY)
+    meetings = json.loads(render_json(report))["meetings"]
+
+    assert [(m["number"], m["held"]) for m in meetings] == [
+        (1, True),
+        (2, True),
+        (3, False),
+    ]
+    assert sum(m["held"] for m in meetings) == len(report.standing_meetings())
+    english = render_markdown(report, "en")
+    assert "| 3 | Wed 24 Jun 2026, 14:00 (withdrawn) | Walk-in meeting | - |" in english
