@@ -6,6 +6,7 @@ one sentence and a non-zero exit, and nothing is recorded."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -161,8 +162,10 @@ def test_only_the_facilitator_withdraws_a_meeting(demo_copy: Path, refused) -> N
 
 
 def test_wrong_input_is_one_sentence_and_records_nothing(
-    demo_copy: Path, refused
+    demo_copy: Path, refused, ok
 ) -> None:
+    head = ok(demo_copy, "audit", "head").stdout
+
     def withdrawing(*args: str, exit_code: int = 1) -> str:
         return refused(
             demo_copy, "meeting", "withdraw", CITY, *args,
@@ -183,6 +186,12 @@ def test_wrong_input_is_one_sentence_and_records_nothing(
         "Invalid value for 'NUMBER': a meeting's number is a whole number from 1, "
         "like 2 (see meeting list)."
     )
+    assert ok(demo_copy, "audit", "head").stdout == head
+    assert [m["withdrawn"] for m in read_meetings(demo_copy, ok)] == [None, None]
+
+
+def read_meetings(db: Path, ok) -> list:
+    return json.loads(ok(db, "meeting", "list", CITY, "--json").stdout)
 
 
 def test_the_example_in_the_help_withdraws_a_meeting_of_the_demo(
