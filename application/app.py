@@ -2028,6 +2028,30 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run, command=cmd, named="correct_intervention")
 
+    def withdraw_intervention(
+        self, command: c.WithdrawIntervention | Mapping[str, Any]
+    ) -> None:
+        """Withdraw an intervention of the facilitator's recorded by mistake (the
+        same intervention recorded twice, or one that was not made), with the
+        reason: the facilitator, whichever phase, as they record and correct one,
+        while the initiative is open. The intervention as first recorded stays,
+        and every intervention keeps its number; it no longer counts among what
+        the facilitator did."""
+        cmd = parse(c.WithdrawIntervention, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            initiative.withdraw_intervention(
+                actor=actor,
+                number=cmd.intervention,
+                reason=texts.seal("intervention withdrawal reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+
+        return self._run(run, command=cmd, named="withdraw_intervention")
+
     def hold_meeting(self, command: c.HoldMeeting | Mapping[str, Any]) -> int:
         """Record a meeting that was held; returns its number."""
         cmd = parse(c.HoldMeeting, command)

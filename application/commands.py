@@ -603,6 +603,20 @@ class CorrectIntervention(Command):
         return self
 
 
+class WithdrawIntervention(Command):
+    """Withdraw an intervention of the facilitator's recorded by mistake (the
+    same intervention recorded twice, or one that was not made), with the reason;
+    the intervention as first recorded stays in the record, and every
+    intervention keeps its number."""
+
+    initiative: Ref
+    intervention: Number
+    """The intervention's number in the initiative, from 1 (as ``intervention
+    list``)."""
+    reason: LongText
+    """Why it is withdrawn: 'the same conversation was recorded twice'."""
+
+
 class InformCouncil(Command):
     initiative: Ref
     document_title: ShortText

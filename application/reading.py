@@ -178,6 +178,16 @@ def status(
             for c in record.get("corrections", [])
         ]
 
+    def withdrawal(record: dict[str, Any]) -> v.WithdrawalView | None:
+        """When and why a meeting, an intervention, an informing or a follow-up
+        was withdrawn as recorded by mistake (None while it stands)."""
+        if "withdrawn" not in record:
+            return None
+        return v.WithdrawalView(
+            withdrawn_at=record["withdrawn"]["at"],
+            reason=text(record["withdrawn"]["reason"]),
+        )
+
     return v.InitiativeStatus(
         initiative=doc["slug"],
         title=text(doc["title"]),
@@ -226,12 +236,7 @@ def status(
                 summary=text(m["summary"]),
                 evening_or_weekend=m["evening_or_weekend"],
                 corrections=corrections(m),
-                withdrawn=v.WithdrawalView(
-                    withdrawn_at=m["withdrawn"]["at"],
-                    reason=text(m["withdrawn"]["reason"]),
-                )
-                if "withdrawn" in m
-                else None,
+                withdrawn=withdrawal(m),
             )
             for m in doc["meetings"]
         ],
@@ -255,6 +260,7 @@ def status(
                 requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
                 group=i["group"],
                 corrections=corrections(i),
+                withdrawn=withdrawal(i),
             )
             for i in doc.get("interventions", [])
         ],
@@ -282,22 +288,12 @@ def status(
                         summary=text(f["summary"]),
                         followed_up_at=f["followed_up_at"],
                         document_sha256=f["document_sha256"],
-                        withdrawn=v.WithdrawalView(
-                            withdrawn_at=f["withdrawn"]["at"],
-                            reason=text(f["withdrawn"]["reason"]),
-                        )
-                        if "withdrawn" in f
-                        else None,
+                        withdrawn=withdrawal(f),
                     )
                     for k, f in enumerate(c.get("follow_ups", []), start=1)
                 ],
                 corrections=corrections(c),
-                withdrawn=v.WithdrawalView(
-                    withdrawn_at=c["withdrawn"]["at"],
-                    reason=text(c["withdrawn"]["reason"]),
-                )
-                if "withdrawn" in c
-                else None,
+                withdrawn=withdrawal(c),
             )
             for n, c in enumerate(doc["council"], start=1)
         ],

@@ -168,8 +168,9 @@ class CorrectionEntry(Part):
 
 
 class WithdrawalEntry(Part):
-    """A meeting, an informing of the council, or a follow-up of one, was
-    withdrawn, as recorded by mistake: when, and why."""
+    """A meeting, an intervention of the facilitator's, an informing of the
+    council, or a follow-up of one, was withdrawn, as recorded by mistake: when,
+    and why."""
 
     withdrawn_at: datetime
     reason: str | None
@@ -338,6 +339,10 @@ class InterventionEntry(Part):
     group: str | None
     corrections: list[CorrectionEntry] = []
     """The corrections of its record (the values above are the corrected ones)."""
+    withdrawn: WithdrawalEntry | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number, but no longer counts among what the facilitator
+    did."""
 
 
 class FrameworkEntry(Part):
@@ -476,7 +481,9 @@ class ParticipationReport(Part):
     announcements: list[AnnouncementEntry] = []
     interventions: list[InterventionEntry] = []
     """What the facilitator did in their own role (naming the general interest,
-    present on request, connecting, mediating), in the order it happened."""
+    present on request, connecting, mediating), in the order it happened,
+    withdrawn ones too (marked so; :meth:`standing_interventions` gives those
+    that stand)."""
     frameworks: list[FrameworkEntry] = []
     """The frameworks the council set for the process, in the order recorded."""
     council: list[CouncilEntry]
@@ -502,6 +509,11 @@ class ParticipationReport(Part):
     def standing_meetings(self) -> list[MeetingEntry]:
         """The meetings that stand: those not withdrawn as recorded by mistake."""
         return [m for m in self.meetings if m.withdrawn is None]
+
+    def standing_interventions(self) -> list[InterventionEntry]:
+        """The interventions of the facilitator's that stand: those not withdrawn
+        as recorded by mistake."""
+        return [i for i in self.interventions if i.withdrawn is None]
 
     def informings(self) -> list[CouncilEntry]:
         """The informings of the council that stand: those not withdrawn."""
@@ -559,6 +571,17 @@ def _corrections(record: dict[str, Any], text: Texts) -> list[CorrectionEntry]:
         )
         for c in record.get("corrections", [])
     ]
+
+
+def _withdrawal(record: dict[str, Any], text: Texts) -> WithdrawalEntry | None:
+    """When and why a meeting, an intervention, an informing or a follow-up was
+    withdrawn as recorded by mistake (None while it stands)."""
+    if "withdrawn" not in record:
+        return None
+    return WithdrawalEntry(
+        withdrawn_at=_time(record["withdrawn"]["at"]),
+        reason=text(record["withdrawn"]["reason"]),
+    )
 
 
 def build_report(
@@ -701,12 +724,7 @@ def build_report(
                 # A withdrawn meeting was recorded by mistake: not held so.
                 held=_time(m["starts_at"]) <= moment and "withdrawn" not in m,
                 corrections=_corrections(m, text),
-                withdrawn=WithdrawalEntry(
-                    withdrawn_at=_time(m["withdrawn"]["at"]),
-                    reason=text(m["withdrawn"]["reason"]),
-                )
-                if "withdrawn" in m
-                else None,
+                withdrawn=_withdrawal(m, text),
             )
             for m in sorted(
                 doc["meetings"], key=lambda m: (_time(m["starts_at"]), m["number"])
@@ -735,6 +753,7 @@ def build_report(
                 requested_by=ref(i["requested_by"]) if i["requested_by"] else None,
                 group=i["group"],
                 corrections=_corrections(i, text),
+                withdrawn=_withdrawal(i, text),
             )
             for i in sorted(
                 doc.get("interventions", []),
@@ -766,22 +785,12 @@ def build_report(
                         summary=text(f["summary"]),
                         followed_up_at=_time(f["followed_up_at"]),
                         document_sha256=f["document_sha256"],
-                        withdrawn=WithdrawalEntry(
-                            withdrawn_at=_time(f["withdrawn"]["at"]),
-                            reason=text(f["withdrawn"]["reason"]),
-                        )
-                        if "withdrawn" in f
-                        else None,
+                        withdrawn=_withdrawal(f, text),
                     )
                     for k, f in enumerate(c.get("follow_ups", []), start=1)
                 ],
                 corrections=_corrections(c, text),
-                withdrawn=WithdrawalEntry(
-                    withdrawn_at=_time(c["withdrawn"]["at"]),
-                    reason=text(c["withdrawn"]["reason"]),
-                )
-                if "withdrawn" in c
-                else None,
+                withdrawn=_withdrawal(c, text),
             )
             for n, c in enumerate(doc["council"], start=1)
         ],

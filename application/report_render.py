@@ -1229,6 +1229,17 @@ def _intervention_corrections(r: ParticipationReport, w: Words) -> list[str]:
     ]
 
 
+def _intervention_withdrawals(r: ParticipationReport, w: Words) -> list[str]:
+    """That an intervention was withdrawn, as recorded by mistake, when and why:
+    one line for each, below the interventions (which list it, marked
+    withdrawn)."""
+    return [
+        w.intervention_withdrawn(i.number, i.withdrawn)
+        for i in r.interventions
+        if i.withdrawn is not None
+    ]
+
+
 def _framework_corrections(r: ParticipationReport, w: Words) -> list[str]:
     """That the record of a framework of the council was corrected, when, what and
     why: one line for each correction, below the frameworks (which show the
@@ -1379,7 +1390,7 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
     if r.interventions:
         out += [f"## {w('interventions')}", "", _md(w("interventions_intro")), ""]
         out += _md_table(_intervention_headers(w), _intervention_rows(r, w))
-        for line in _intervention_corrections(r, w):
+        for line in _intervention_corrections(r, w) + _intervention_withdrawals(r, w):
             out += [_md(line), ""]
     return out
 
@@ -1398,7 +1409,8 @@ def _intervention_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
     return [
         [
             i.number,
-            w.when(i.intervened_at),
+            w.when(i.intervened_at)
+            + (f" ({w('intervention_withdrawn_mark')})" if i.withdrawn else ""),
             w.value(i.kind),
             w("group_named", group=i.group) if i.group else i.requested_by or "-",
             w.text(i.note),
@@ -1416,7 +1428,10 @@ def _html_interventions(r: ParticipationReport, w: Words) -> str:
         classes=["num inl", "nowrap inl", "nowrap inl", "nowrap inl", "text"],
         cards=True,
     )
-    body += "".join(f"<p>{_e(line)}</p>" for line in _intervention_corrections(r, w))
+    body += "".join(
+        f"<p>{_e(line)}</p>"
+        for line in _intervention_corrections(r, w) + _intervention_withdrawals(r, w)
+    )
     return (
         f'<section id="interventions"><h2>{_e(w("interventions"))}</h2>'
         f"<p>{_e(w('interventions_intro'))}</p>{body}</section>"

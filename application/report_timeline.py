@@ -8,7 +8,7 @@ facilitator's interventions, the council informings with the council's follow-up
 legend follows the picture; each mark carries a tooltip with its date. An informing
 of the council withdrawn as recorded by mistake is not drawn: the council was not
 informed so (the report's council section lists it, marked withdrawn); nor is a
-meeting withdrawn as recorded by mistake.
+meeting or an intervention withdrawn as recorded by mistake.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
         f.followed_up_at for c in r.informings() for f in c.standing_follow_ups()
     ]
     moments += [a.announced_at for a in r.announcements]
-    moments += [i.intervened_at for i in r.interventions]
+    moments += [i.intervened_at for i in r.standing_interventions()]
     first = min(moments)
     last = max([*moments, first + timedelta(days=1)])
     pad = (last - first) * 0.03
@@ -275,7 +275,7 @@ class Timeline:
         ]
         if r.announcements:
             lanes.append((w("lane_announcements"), True, self.announcements))
-        if r.interventions:
+        if r.standing_interventions():
             lanes.append((w("lane_interventions"), True, self.interventions))
         lanes += [(f"{w('plan')}: {p.plan}", False, self.plan(p)) for p in r.plans]
         lanes += [(d.decision, False, self.decision(d)) for d in r.decisions]
@@ -472,7 +472,7 @@ class Timeline:
         note is in the table under the picture)."""
         out = []
         w = self.w
-        for i in self.report.interventions:
+        for i in self.report.standing_interventions():
             asked = w("group_named", group=i.group) if i.group else i.requested_by
             what = w.value(i.kind) + (f" ({asked})" if asked else "")
             tip = _dated(what, w.when(i.intervened_at))
@@ -660,7 +660,11 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
             w("follow_up"),
         ),
         (bool(r.announcements), icon(speech(0, 1)), w("legend_announcement")),
-        (bool(r.interventions), icon(star(0, 0)), w("legend_intervention")),
+        (
+            bool(r.standing_interventions()),
+            icon(star(0, 0)),
+            w("legend_intervention"),
+        ),
         (bool(r.budget.allocations), icon(square), w("legend_allocation")),
     ]
     items = [(svg, text) for shown, svg, text in candidates if shown]

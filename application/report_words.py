@@ -316,6 +316,13 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The record of intervention {n} of the facilitator was corrected on "
         "{when} ({fields}). Reason: {reason}",
     },
+    "intervention_withdrawn": {
+        "nl": "Wat de procesbegeleider deed ({n}) is op {when} ingetrokken: het was "
+        "ten onrechte vastgelegd en telt niet mee. Reden: {reason}",
+        "en": "Intervention {n} of the facilitator was withdrawn on {when}: it was "
+        "recorded by mistake and does not count. Reason: {reason}",
+    },
+    "intervention_withdrawn_mark": {"nl": "ingetrokken", "en": "withdrawn"},
     "corrected_intervened_at": {"nl": "tijdstip", "en": "time"},
     "corrected_note": {"nl": "toelichting", "en": "note"},
     "corrected_requested_by": {"nl": "op wiens verzoek", "en": "who asked"},
@@ -1186,37 +1193,41 @@ class Words:
         what and why."""
         return self.corrected("informing_corrected", number, correction)
 
+    def withdrawn(
+        self, key: str, number: int, withdrawal: WithdrawalEntry, **more: object
+    ) -> str:
+        """That something (``key``: ``meeting_withdrawn``,
+        ``intervention_withdrawn``, ``informing_withdrawn``,
+        ``follow_up_withdrawn``) was withdrawn, as recorded by mistake: when and
+        why."""
+        return self(
+            key,
+            n=number,
+            when=self.when(withdrawal.withdrawn_at),
+            reason=self.text(withdrawal.reason),
+            **more,
+        )
+
     def informing_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
         """That an informing of the council was withdrawn, as recorded by mistake:
         when and why."""
-        return self(
-            "informing_withdrawn",
-            n=number,
-            when=self.when(withdrawal.withdrawn_at),
-            reason=self.text(withdrawal.reason),
-        )
+        return self.withdrawn("informing_withdrawn", number, withdrawal)
 
     def meeting_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
         """That a meeting was withdrawn, as recorded by mistake: when and why."""
-        return self(
-            "meeting_withdrawn",
-            n=number,
-            when=self.when(withdrawal.withdrawn_at),
-            reason=self.text(withdrawal.reason),
-        )
+        return self.withdrawn("meeting_withdrawn", number, withdrawal)
+
+    def intervention_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
+        """That an intervention of the facilitator's was withdrawn, as recorded by
+        mistake: when and why."""
+        return self.withdrawn("intervention_withdrawn", number, withdrawal)
 
     def follow_up_withdrawn(
         self, number: int, follow_up: int, withdrawal: WithdrawalEntry
     ) -> str:
         """That a follow-up of the council was withdrawn, as recorded by mistake:
         when and why."""
-        return self(
-            "follow_up_withdrawn",
-            n=number,
-            k=follow_up,
-            when=self.when(withdrawal.withdrawn_at),
-            reason=self.text(withdrawal.reason),
-        )
+        return self.withdrawn("follow_up_withdrawn", number, withdrawal, k=follow_up)
 
     def evening_share(self, evening: int, total: int) -> str:
         """How many of the meetings held were outside office hours."""

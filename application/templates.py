@@ -102,6 +102,10 @@ OUTSIDE_PHASES: dict[str, str] = {
         "corrects the record of what the facilitator did in their own role, "
         "whichever phase it is in (the facilitator is independent)"
     ),
+    "withdraw_intervention": (
+        "withdraws an intervention of the facilitator's recorded by mistake, "
+        "whichever phase it is in (the facilitator is independent)"
+    ),
     "record_council_framework": (
         "records a framework the council set for the process, whichever phase it is in"
     ),

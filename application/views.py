@@ -48,8 +48,9 @@ class CorrectionView(View):
 
 
 class WithdrawalView(View):
-    """A meeting, an informing of the council, or a follow-up of one, withdrawn
-    as recorded by mistake: when, and why."""
+    """A meeting, an intervention of the facilitator's, an informing of the
+    council, or a follow-up of one, withdrawn as recorded by mistake: when, and
+    why."""
 
     withdrawn_at: datetime
     """When the withdrawal was recorded."""
@@ -102,6 +103,10 @@ class InterventionView(View):
     corrections: list[CorrectionView] = []
     """The corrections of its record, in the order recorded (the values above are
     the corrected ones)."""
+    withdrawn: WithdrawalView | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number and stays listed, but no longer counts among
+    what the facilitator did."""
 
 
 class CouncilFrameworkView(View):

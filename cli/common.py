@@ -492,14 +492,19 @@ def meeting_table(items: Sequence[Any]) -> str:
             for m in items
         ],
     )
-    why = [
-        f"Meeting {m.number} was withdrawn at "
-        f"{on_dutch_clocks(m.withdrawn.withdrawn_at)}: "
-        + (one_line(m.withdrawn.reason) if m.withdrawn.reason is not None else ERASED)
-        for m in items
-        if m.withdrawn
+    return "\n".join([shown, *withdrawals("Meeting", items)])
+
+
+def withdrawals(what: str, items: Sequence[Any]) -> list[str]:
+    """Below a table of meetings or interventions: when (on Dutch clocks) and why
+    each one withdrawn as recorded by mistake was withdrawn, a line each."""
+    return [
+        f"{what} {i.number} was withdrawn at "
+        f"{on_dutch_clocks(i.withdrawn.withdrawn_at)}: "
+        + (one_line(i.withdrawn.reason) if i.withdrawn.reason is not None else ERASED)
+        for i in items
+        if i.withdrawn
     ]
-    return "\n".join([shown, *why])
 
 
 def announcement_table(items: Sequence[Any]) -> str:
@@ -520,8 +525,11 @@ def announcement_table(items: Sequence[Any]) -> str:
 
 
 def intervention_table(items: Sequence[Any]) -> str:
-    return table(
-        ["#", "when", "kind", "asked by", "corrected", "note"],
+    """The facilitator's interventions, numbered, whether their record was
+    corrected and whether one was withdrawn as recorded by mistake; below the
+    table, when and why each withdrawn one was withdrawn."""
+    shown = table(
+        ["#", "when", "kind", "asked by", "corrected", "withdrawn", "note"],
         [
             [
                 i.number,
@@ -529,11 +537,13 @@ def intervention_table(items: Sequence[Any]) -> str:
                 i.kind,
                 f"group {i.group}" if i.group else i.requested_by or "-",
                 bool(i.corrections),
+                bool(i.withdrawn),
                 i.note,
             ]
             for i in items
         ],
     )
+    return "\n".join([shown, *withdrawals("Intervention", items)])
 
 
 def framework_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:

@@ -98,7 +98,8 @@ def intervention_record(
     group: str | None,
     when: str | None,
 ) -> None:
-    """Record an intervention of the facilitator's; prints its number.
+    """Record an intervention of the facilitator's; prints its number, which
+    intervention correct and intervention withdraw name.
 
     \b
     Example:
@@ -218,12 +219,51 @@ def intervention_correct(
     done(f"Corrected intervention {command.intervention} of {initiative_ref}: {what}.")
 
 
+@intervention.command("withdraw")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number",
+    metavar="NUMBER",
+    callback=_a_number("an intervention's", "intervention list"),
+)
+@click.option("--reason", required=True, help="Why it was recorded by mistake.")
+@pass_context
+def intervention_withdraw(
+    obj: Context, initiative_ref: str, number: int, reason: str
+) -> None:
+    """Withdraw an intervention recorded by mistake (facilitator): the same
+    intervention recorded twice, or one that was not made. It stays in the
+    record and keeps its number (the others keep theirs); lists and reports show
+    it withdrawn, and it no longer counts among what the facilitator did.
+
+    \b
+    Example:
+      samenspraak --as facilitator intervention withdraw city-centre 2 \\
+        --reason "The same conversation with the bakery was recorded twice"
+    """
+    command = parse(
+        c.WithdrawIntervention,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "intervention": number,
+            "reason": reason,
+        },
+    )
+    obj.app(write=True).withdraw_intervention(command)
+    done(
+        f"Withdrew intervention {command.intervention} of {initiative_ref}; the "
+        "other interventions keep their numbers."
+    )
+
+
 @intervention.command("list")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def intervention_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
-    """List what the facilitator did in their own role.
+    """List what the facilitator did in their own role; one withdrawn as
+    recorded by mistake is marked so, with when and why below the table.
 
     \b
     Example:

@@ -120,6 +120,10 @@ class Intervention(Immutable):
     """The stakeholder who asked for it (their pseudonymous id)."""
     group: str | None = None
     """The group that asked for it."""
+    withdrawn: bool = False
+    """Withdrawn: recorded by mistake (twice, or one that was not made). It keeps
+    its number and stays in the record, but no longer counts among what the
+    facilitator did."""
 
 
 @dataclass(frozen=True)
@@ -953,6 +957,9 @@ class Initiative(Aggregate):
             number=number,
         )
         assert recorded is not None  # for the type checker: the rule said so
+        rules.a_withdrawn_intervention_is_not_corrected.check(
+            not recorded.withdrawn, number=number, initiative=self.slug
+        )
         rules.an_intervention_correction_names_who_asked_or_that_no_one_did.check(
             not (nobody_asked and (requested_by is not None or group is not None)),
             number=number,
@@ -1033,6 +1040,42 @@ class Initiative(Aggregate):
             requested_by=requested_by if asker_changed else recorded.requested_by,
             group=group if asker_changed else recorded.group,
         )
+
+    def withdraw_intervention(
+        self, *, actor: str, number: int, reason: TextRef | None
+    ) -> None:
+        """Withdraw intervention ``number`` (from 1), recorded by mistake (the same
+        intervention recorded twice, or one that was not made), with the reason.
+        The ``FacilitatorIntervened`` stays in the record and every intervention
+        keeps its number; a withdrawn one no longer counts among what the
+        facilitator did. The facilitator withdraws, whichever phase, as they
+        record and correct one, while the initiative is open."""
+        self.require_facilitator(actor, "withdraw interventions")
+        recorded = self.intervention(number)
+        rules.an_intervention_withdrawn_must_exist.check(
+            recorded is not None,
+            initiative=self.slug,
+            interventions=_how_many(len(self.interventions), "intervention"),
+            number=number,
+        )
+        assert recorded is not None  # for the type checker: the rule said so
+        rules.an_intervention_is_withdrawn_once.check(
+            not recorded.withdrawn, number=number, initiative=self.slug
+        )
+        rules.an_intervention_withdrawal_gives_its_reason.check(
+            reason is not None, number=number, initiative=self.slug
+        )
+        assert reason is not None
+        self._intervention_withdrawn(actor=actor, number=number, reason=reason)
+
+    @event("InterventionWithdrawn")
+    def _intervention_withdrawn(
+        self, *, actor: str, number: int, reason: TextRef
+    ) -> None:
+        recorded = self.intervention(number)
+        if recorded is None:  # a record replayed without its intervention
+            return
+        self.interventions[number - 1] = replace(recorded, withdrawn=True)
 
     @event("Announced")
     def _announced(

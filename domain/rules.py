@@ -359,6 +359,25 @@ an_intervention_correction_changes_something = _rule(
     "Intervention {number} of {initiative} is recorded so already; a correction "
     "changes its kind, its time, its note or who asked for it.",
 )
+an_intervention_withdrawn_must_exist = _rule(
+    "an_intervention_withdrawn_must_exist",
+    "{initiative} has {interventions} of the facilitator; there is no intervention "
+    "{number} to withdraw.",
+)
+an_intervention_withdrawal_gives_its_reason = _rule(
+    "an_intervention_withdrawal_gives_its_reason",
+    "A withdrawal of intervention {number} of {initiative} gives its reason.",
+)
+an_intervention_is_withdrawn_once = _rule(
+    "an_intervention_is_withdrawn_once",
+    "Intervention {number} of {initiative} was withdrawn already; an intervention "
+    "is withdrawn once.",
+)
+a_withdrawn_intervention_is_not_corrected = _rule(
+    "a_withdrawn_intervention_is_not_corrected",
+    "Intervention {number} of {initiative} was withdrawn; a withdrawn intervention "
+    "is not corrected.",
+)
 an_intervention_correction_names_who_asked_or_that_no_one_did = _rule(
     "an_intervention_correction_names_who_asked_or_that_no_one_did",
     "A correction of intervention {number} of {initiative} names who asked for it "

@@ -80,6 +80,7 @@ TOLD_AFTERWARDS = frozenset(
         "MeetingCorrected",
         "MeetingWithdrawn",
         "InterventionCorrected",
+        "InterventionWithdrawn",
         "AnnouncementCorrected",
         "CouncilInformingCorrected",
         "CouncilInformingWithdrawn",
@@ -143,6 +144,7 @@ class ProcessStateProjector:
             ("initiative", "AnnouncementCorrected"): _announcement_corrected,
             ("initiative", "FacilitatorIntervened"): _intervened,
             ("initiative", "InterventionCorrected"): _intervention_corrected,
+            ("initiative", "InterventionWithdrawn"): _intervention_withdrawn,
             ("initiative", "PersonalDataErased"): _personal_data_erased,
             ("initiative", "IdentityCorrected"): _identity_corrected,
             ("initiative", "CouncilInformed"): _council_informed,
@@ -545,11 +547,25 @@ def _meeting_corrected(d: Document, e: Any, at: str) -> None:
 
 def _meeting_withdrawn(d: Document, e: Any, at: str) -> None:
     """The meeting stays as recorded, with its number, and says when it was
-    withdrawn and why (the key only on a withdrawn meeting)."""
-    meeting = next((m for m in d["meetings"] if m["number"] == e.number), None)
-    if meeting is None:  # a record with a withdrawal of no meeting: nothing to show
+    withdrawn and why (see ``_withdraw``)."""
+    _withdraw(d["meetings"], e, at)
+
+
+def _intervention_withdrawn(d: Document, e: Any, at: str) -> None:
+    """The intervention stays as recorded, with its number, and says when it was
+    withdrawn and why (see ``_withdraw``)."""
+    _withdraw(d.get("interventions", []), e, at)
+
+
+def _withdraw(records: list[Document], e: Any, at: str) -> None:
+    """A record (a meeting, an intervention) withdrawn as recorded by mistake
+    stays, with its number and values, and says when it was withdrawn and why:
+    the key ``withdrawn`` only on a withdrawn record, so that older documents
+    stay the same."""
+    record = next((r for r in records if r["number"] == e.number), None)
+    if record is None:  # a record with a withdrawal of nothing: nothing to show
         return
-    meeting["withdrawn"] = {"at": at, "reason": _text(e.reason)}
+    record["withdrawn"] = {"at": at, "reason": _text(e.reason)}
 
 
 def _correct(record: Document, now: Document, at: str, reason: TextRef) -> None:

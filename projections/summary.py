@@ -127,6 +127,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         + (", asked for by a stakeholder" if e.requested_by else "")
     ),
     ("initiative", "InterventionCorrected"): _intervention_corrected,
+    ("initiative", "InterventionWithdrawn"): lambda e: (
+        f"Intervention {e.number} of the facilitator withdrawn"
+    ),
     ("initiative", "Announced"): lambda e: (
         f"Announcement {e.number} by {_v(e.channel)}"
         + (f", reaching {e.reach}" if e.reach is not None else "")

@@ -63,9 +63,11 @@ def test_the_facilitator_corrects_an_intervention_and_the_lists_show_it(
         }
     ]
     table = ok(asked, "intervention", "list", CITY).stdout.splitlines()
-    assert table[0].split() == ["#", "when", "kind", "asked", "by", "corrected", "note"]
+    assert table[0].split() == [
+        "#", "when", "kind", "asked", "by", "corrected", "withdrawn", "note",
+    ]  # fmt: skip
     assert "group traffic" in table[2]
-    assert table[2].split()[5] == "yes"
+    assert table[2].split()[5:7] == ["yes", "no"]
     log = ok(asked, "audit", "log", CITY).stdout
     assert (
         "Intervention 1 of the facilitator: on-request, asked for by a stakeholder"

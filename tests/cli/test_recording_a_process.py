@@ -1329,6 +1329,7 @@ def test_what_the_facilitator_did_in_their_own_role_is_recorded_and_reported(
         "requested_by": None,
         "group": "traffic",
         "corrections": [],
+        "withdrawn": None,
     }
     status = ok(stage_copy, "initiative", "status", CITY).stdout
     assert "Interventions of the facilitator" in status
