@@ -1956,6 +1956,30 @@ class Samenspraak(Application[UUID]):
 
         return self._run(run, command=cmd, named="correct_announcement")
 
+    def withdraw_announcement(
+        self, command: c.WithdrawAnnouncement | Mapping[str, Any]
+    ) -> None:
+        """Withdraw an announcement recorded by mistake (the same announcement
+        recorded twice, or one that was not made), with the reason: the
+        facilitator, whichever phase, as they record and correct one, while the
+        initiative is open. The announcement as first recorded stays, and every
+        announcement keeps its number; it no longer counts among how the process
+        was announced."""
+        cmd = parse(c.WithdrawAnnouncement, command)
+
+        def run() -> None:
+            actor = self._actor(cmd.actor)
+            initiative = self._initiative(cmd.initiative)
+            texts = _Pending(str(initiative.id))
+            initiative.withdraw_announcement(
+                actor=actor,
+                number=cmd.announcement,
+                reason=texts.seal("announcement withdrawal reason", cmd.reason),
+            )
+            self.save(initiative, texts=texts.texts)
+
+        return self._run(run, command=cmd, named="withdraw_announcement")
+
     def record_intervention(
         self, command: c.RecordIntervention | Mapping[str, Any]
     ) -> int:

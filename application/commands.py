@@ -545,6 +545,20 @@ class CorrectAnnouncement(Command):
         return self
 
 
+class WithdrawAnnouncement(Command):
+    """Withdraw an announcement recorded by mistake (the same announcement
+    recorded twice, or one that was not made), with the reason; the announcement
+    as first recorded stays in the record, and every announcement keeps its
+    number."""
+
+    initiative: Ref
+    announcement: Number
+    """The announcement's number in the initiative, from 1 (as ``announcement
+    list``)."""
+    reason: LongText
+    """Why it is withdrawn: 'the letter to the old town was recorded twice'."""
+
+
 class RecordIntervention(Command):
     """Something the facilitator did in their own role: named the general
     interest, was present or helped on request (of a group or a stakeholder),

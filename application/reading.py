@@ -179,8 +179,9 @@ def status(
         ]
 
     def withdrawal(record: dict[str, Any]) -> v.WithdrawalView | None:
-        """When and why a meeting, an intervention, an informing or a follow-up
-        was withdrawn as recorded by mistake (None while it stands)."""
+        """When and why a meeting, an announcement, an intervention, an informing
+        or a follow-up was withdrawn as recorded by mistake (None while it
+        stands)."""
         if "withdrawn" not in record:
             return None
         return v.WithdrawalView(
@@ -248,6 +249,7 @@ def status(
                 announced_at=a["announced_at"],
                 reach=a["reach"],
                 corrections=corrections(a),
+                withdrawn=withdrawal(a),
             )
             for a in doc.get("announcements", [])
         ],

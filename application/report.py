@@ -168,9 +168,9 @@ class CorrectionEntry(Part):
 
 
 class WithdrawalEntry(Part):
-    """A meeting, an intervention of the facilitator's, an informing of the
-    council, or a follow-up of one, was withdrawn, as recorded by mistake: when,
-    and why."""
+    """A meeting, an announcement, an intervention of the facilitator's, an
+    informing of the council, or a follow-up of one, was withdrawn, as recorded
+    by mistake: when, and why."""
 
     withdrawn_at: datetime
     reason: str | None
@@ -324,6 +324,10 @@ class AnnouncementEntry(Part):
     reach: int | None
     corrections: list[CorrectionEntry] = []
     """The corrections of its record (the values above are the corrected ones)."""
+    withdrawn: WithdrawalEntry | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number, but no longer counts among how the process was
+    announced."""
 
 
 class InterventionEntry(Part):
@@ -479,6 +483,9 @@ class ParticipationReport(Part):
     responses: list[ReactionEntry]
     decisions: list[DecisionEntry]
     announcements: list[AnnouncementEntry] = []
+    """How the process was announced and who was invited, in the order recorded,
+    withdrawn ones too (marked so; :meth:`standing_announcements` gives those
+    that stand)."""
     interventions: list[InterventionEntry] = []
     """What the facilitator did in their own role (naming the general interest,
     present on request, connecting, mediating), in the order it happened,
@@ -509,6 +516,11 @@ class ParticipationReport(Part):
     def standing_meetings(self) -> list[MeetingEntry]:
         """The meetings that stand: those not withdrawn as recorded by mistake."""
         return [m for m in self.meetings if m.withdrawn is None]
+
+    def standing_announcements(self) -> list[AnnouncementEntry]:
+        """The announcements that stand: those not withdrawn as recorded by
+        mistake."""
+        return [a for a in self.announcements if a.withdrawn is None]
 
     def standing_interventions(self) -> list[InterventionEntry]:
         """The interventions of the facilitator's that stand: those not withdrawn
@@ -574,8 +586,8 @@ def _corrections(record: dict[str, Any], text: Texts) -> list[CorrectionEntry]:
 
 
 def _withdrawal(record: dict[str, Any], text: Texts) -> WithdrawalEntry | None:
-    """When and why a meeting, an intervention, an informing or a follow-up was
-    withdrawn as recorded by mistake (None while it stands)."""
+    """When and why a meeting, an announcement, an intervention, an informing or
+    a follow-up was withdrawn as recorded by mistake (None while it stands)."""
     if "withdrawn" not in record:
         return None
     return WithdrawalEntry(
@@ -741,6 +753,7 @@ def build_report(
                 announced_at=_time(a["announced_at"]),
                 reach=a["reach"],
                 corrections=_corrections(a, text),
+                withdrawn=_withdrawal(a, text),
             )
             for a in doc.get("announcements", [])
         ],

@@ -1218,6 +1218,17 @@ def _announcement_corrections(r: ParticipationReport, w: Words) -> list[str]:
     ]
 
 
+def _announcement_withdrawals(r: ParticipationReport, w: Words) -> list[str]:
+    """That an announcement was withdrawn, as recorded by mistake, when and why:
+    one line for each, below the announcements (which list it, marked
+    withdrawn)."""
+    return [
+        w.announcement_withdrawn(a.number, a.withdrawn)
+        for a in r.announcements
+        if a.withdrawn is not None
+    ]
+
+
 def _intervention_corrections(r: ParticipationReport, w: Words) -> list[str]:
     """That the record of an intervention was corrected, when, what and why: one
     line for each correction, below the interventions (which show the corrected
@@ -1385,7 +1396,7 @@ def _md_meetings_and_announcements(r: ParticipationReport, w: Words) -> list[str
         if r.announcements
         else [w("no_announcements"), ""]
     )
-    for line in _announcement_corrections(r, w):
+    for line in _announcement_corrections(r, w) + _announcement_withdrawals(r, w):
         out += [_md(line), ""]
     if r.interventions:
         out += [f"## {w('interventions')}", "", _md(w("interventions_intro")), ""]
@@ -1465,7 +1476,8 @@ def _announcement_rows(r: ParticipationReport, w: Words) -> list[list[Any]]:
     return [
         [
             a.number,
-            w.when(a.announced_at),
+            w.when(a.announced_at)
+            + (f" ({w('announcement_withdrawn_mark')})" if a.withdrawn else ""),
             w.value(a.channel),
             w.text(a.audience),
             "-" if a.reach is None else w.count(a.reach),
@@ -1485,7 +1497,9 @@ def _html_announcements(r: ParticipationReport, w: Words) -> str:
             cards=True,
         )
         body += "".join(
-            f"<p>{_e(line)}</p>" for line in _announcement_corrections(r, w)
+            f"<p>{_e(line)}</p>"
+            for line in _announcement_corrections(r, w)
+            + _announcement_withdrawals(r, w)
         )
     return (
         f'<section id="announcements"><h2>{_e(w("announcements"))}</h2>{body}</section>'

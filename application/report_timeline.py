@@ -8,7 +8,7 @@ facilitator's interventions, the council informings with the council's follow-up
 legend follows the picture; each mark carries a tooltip with its date. An informing
 of the council withdrawn as recorded by mistake is not drawn: the council was not
 informed so (the report's council section lists it, marked withdrawn); nor is a
-meeting or an intervention withdrawn as recorded by mistake.
+meeting, an announcement or an intervention withdrawn as recorded by mistake.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     moments += [
         f.followed_up_at for c in r.informings() for f in c.standing_follow_ups()
     ]
-    moments += [a.announced_at for a in r.announcements]
+    moments += [a.announced_at for a in r.standing_announcements()]
     moments += [i.intervened_at for i in r.standing_interventions()]
     first = min(moments)
     last = max([*moments, first + timedelta(days=1)])
@@ -273,7 +273,7 @@ class Timeline:
             (w("lane_phases"), True, self.phases),
             (w("lane_meetings"), True, self.meetings),
         ]
-        if r.announcements:
+        if r.standing_announcements():
             lanes.append((w("lane_announcements"), True, self.announcements))
         if r.standing_interventions():
             lanes.append((w("lane_interventions"), True, self.interventions))
@@ -455,7 +455,7 @@ class Timeline:
     def announcements(self, y: float) -> str:
         out = []
         w = self.w
-        for a in self.report.announcements:
+        for a in self.report.standing_announcements():
             x = self.axis.x(a.announced_at)
             reach = "" if a.reach is None else f" ({w.count(a.reach)})"
             tip = _dated(
@@ -659,7 +659,11 @@ def legend(r: ParticipationReport, w: Words, numbered: Sequence[int] = ()) -> st
             icon(check(0, 0, 7, PURPLE)),
             w("follow_up"),
         ),
-        (bool(r.announcements), icon(speech(0, 1)), w("legend_announcement")),
+        (
+            bool(r.standing_announcements()),
+            icon(speech(0, 1)),
+            w("legend_announcement"),
+        ),
         (
             bool(r.standing_interventions()),
             icon(star(0, 0)),

@@ -306,6 +306,13 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The record of announcement {n} was corrected on {when} ({fields}). "
         "Reason: {reason}",
     },
+    "announcement_withdrawn": {
+        "nl": "Bekendmaking {n} is op {when} ingetrokken: zij was ten onrechte "
+        "vastgelegd en telt niet mee. Reden: {reason}",
+        "en": "Announcement {n} was withdrawn on {when}: it was recorded by mistake "
+        "and does not count. Reason: {reason}",
+    },
+    "announcement_withdrawn_mark": {"nl": "ingetrokken", "en": "withdrawn"},
     "corrected_channel": {"nl": "kanaal", "en": "channel"},
     "corrected_audience": {"nl": "voor wie", "en": "audience"},
     "corrected_announced_at": {"nl": "tijdstip", "en": "time"},
@@ -1197,9 +1204,9 @@ class Words:
         self, key: str, number: int, withdrawal: WithdrawalEntry, **more: object
     ) -> str:
         """That something (``key``: ``meeting_withdrawn``,
-        ``intervention_withdrawn``, ``informing_withdrawn``,
-        ``follow_up_withdrawn``) was withdrawn, as recorded by mistake: when and
-        why."""
+        ``announcement_withdrawn``, ``intervention_withdrawn``,
+        ``informing_withdrawn``, ``follow_up_withdrawn``) was withdrawn, as
+        recorded by mistake: when and why."""
         return self(
             key,
             n=number,
@@ -1216,6 +1223,11 @@ class Words:
     def meeting_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
         """That a meeting was withdrawn, as recorded by mistake: when and why."""
         return self.withdrawn("meeting_withdrawn", number, withdrawal)
+
+    def announcement_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
+        """That an announcement was withdrawn, as recorded by mistake: when and
+        why."""
+        return self.withdrawn("announcement_withdrawn", number, withdrawal)
 
     def intervention_withdrawn(self, number: int, withdrawal: WithdrawalEntry) -> str:
         """That an intervention of the facilitator's was withdrawn, as recorded by

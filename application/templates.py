@@ -94,6 +94,9 @@ OUTSIDE_PHASES: dict[str, str] = {
     "correct_announcement": (
         "corrects the record of how the process was announced, whichever phase it is in"
     ),
+    "withdraw_announcement": (
+        "withdraws an announcement recorded by mistake, whichever phase it is in"
+    ),
     "record_intervention": (
         "records what the facilitator did in their own role, whichever phase it is "
         "in (the facilitator is independent)"

@@ -48,9 +48,9 @@ class CorrectionView(View):
 
 
 class WithdrawalView(View):
-    """A meeting, an intervention of the facilitator's, an informing of the
-    council, or a follow-up of one, withdrawn as recorded by mistake: when, and
-    why."""
+    """A meeting, an announcement, an intervention of the facilitator's, an
+    informing of the council, or a follow-up of one, withdrawn as recorded by
+    mistake: when, and why."""
 
     withdrawn_at: datetime
     """When the withdrawal was recorded."""
@@ -86,6 +86,10 @@ class AnnouncementView(View):
     corrections: list[CorrectionView] = []
     """The corrections of its record, in the order recorded (the values above are
     the corrected ones)."""
+    withdrawn: WithdrawalView | None = None
+    """When and why it was withdrawn, as recorded by mistake (None while it
+    stands): it keeps its number and stays listed, but no longer counts among
+    how the process was announced."""
 
 
 class InterventionView(View):

@@ -496,7 +496,8 @@ def meeting_table(items: Sequence[Any]) -> str:
 
 
 def withdrawals(what: str, items: Sequence[Any]) -> list[str]:
-    """Below a table of meetings or interventions: when (on Dutch clocks) and why
+    """Below a table of meetings, announcements or interventions: when (on Dutch
+    clocks) and why
     each one withdrawn as recorded by mistake was withdrawn, a line each."""
     return [
         f"{what} {i.number} was withdrawn at "
@@ -508,8 +509,11 @@ def withdrawals(what: str, items: Sequence[Any]) -> list[str]:
 
 
 def announcement_table(items: Sequence[Any]) -> str:
-    return table(
-        ["#", "when", "channel", "reach", "corrected", "audience"],
+    """The announcements, numbered, whether their record was corrected and
+    whether one was withdrawn as recorded by mistake; below the table, when and
+    why each withdrawn one was withdrawn."""
+    shown = table(
+        ["#", "when", "channel", "reach", "corrected", "withdrawn", "audience"],
         [
             [
                 a.number,
@@ -517,11 +521,13 @@ def announcement_table(items: Sequence[Any]) -> str:
                 a.channel,
                 a.reach,
                 bool(a.corrections),
+                bool(a.withdrawn),
                 a.audience,
             ]
             for a in items
         ],
     )
+    return "\n".join([shown, *withdrawals("Announcement", items)])
 
 
 def intervention_table(items: Sequence[Any]) -> str:

@@ -299,7 +299,8 @@ def announcement_record(
     when: str | None,
     reach: str | None,
 ) -> None:
-    """Record an announcement or invitation (facilitator); prints its number.
+    """Record an announcement or invitation (facilitator); prints its number,
+    which announcement correct and announcement withdraw name.
 
     \b
     Example:
@@ -401,12 +402,51 @@ def announcement_correct(
     done(f"Corrected announcement {command.announcement} of {initiative_ref}: {what}.")
 
 
+@announcement.command("withdraw")
+@click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
+@click.argument(
+    "number",
+    metavar="NUMBER",
+    callback=_a_number("an announcement's", "announcement list"),
+)
+@click.option("--reason", required=True, help="Why it was recorded by mistake.")
+@pass_context
+def announcement_withdraw(
+    obj: Context, initiative_ref: str, number: int, reason: str
+) -> None:
+    """Withdraw an announcement recorded by mistake (facilitator): the same
+    announcement recorded twice, or one that was not made. It stays in the
+    record and keeps its number (the others keep theirs); lists and reports show
+    it withdrawn, and it no longer counts among how the process was announced.
+
+    \b
+    Example:
+      samenspraak --as facilitator announcement withdraw city-centre 2 \\
+        --reason "The letter to every household was recorded twice"
+    """
+    command = parse(
+        c.WithdrawAnnouncement,
+        {
+            **obj.giving(),
+            "initiative": initiative_ref,
+            "announcement": number,
+            "reason": reason,
+        },
+    )
+    obj.app(write=True).withdraw_announcement(command)
+    done(
+        f"Withdrew announcement {command.announcement} of {initiative_ref}; the "
+        "other announcements keep their numbers."
+    )
+
+
 @announcement.command("list")
 @click.argument("initiative_ref", metavar="INITIATIVE", type=REFERENCE)
 @json_option
 @pass_context
 def announcement_list(obj: Context, initiative_ref: str, as_json: bool) -> None:
-    """List how the process was announced and who was invited.
+    """List how the process was announced and who was invited; one withdrawn as
+    recorded by mistake is marked so, with when and why below the table.
 
     \b
     Example:

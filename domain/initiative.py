@@ -104,6 +104,10 @@ class Announcement(Immutable):
     audience: TextRef
     announced_at: datetime
     reach: int | None = None
+    withdrawn: bool = False
+    """Withdrawn: recorded by mistake (twice, or one that was not made). It keeps
+    its number and stays in the record, but no longer counts among how the
+    process was announced."""
 
 
 @dataclass(frozen=True)
@@ -760,6 +764,9 @@ class Initiative(Aggregate):
             number=number,
         )
         assert recorded is not None  # for the type checker: the rule said so
+        rules.a_withdrawn_announcement_is_not_corrected.check(
+            not recorded.withdrawn, number=number, initiative=self.slug
+        )
         rules.an_announcement_correction_gives_a_reach_or_says_it_is_unknown.check(
             not (reach_unknown and reach is not None),
             number=number,
@@ -828,6 +835,42 @@ class Initiative(Aggregate):
             else announced_at,
             reach=None if reach_unknown else recorded.reach if reach is None else reach,
         )
+
+    def withdraw_announcement(
+        self, *, actor: str, number: int, reason: TextRef | None
+    ) -> None:
+        """Withdraw announcement ``number`` (from 1), recorded by mistake (the same
+        announcement recorded twice, or one that was not made), with the reason.
+        The ``Announced`` stays in the record and every announcement keeps its
+        number; a withdrawn one no longer counts among how the process was
+        announced. The facilitator withdraws, whichever phase, as they record and
+        correct one, while the initiative is open."""
+        self.require_facilitator(actor, "withdraw announcements")
+        recorded = self.announcement(number)
+        rules.an_announcement_withdrawn_must_exist.check(
+            recorded is not None,
+            initiative=self.slug,
+            announcements=_how_many(len(self.announcements), "announcement"),
+            number=number,
+        )
+        assert recorded is not None  # for the type checker: the rule said so
+        rules.an_announcement_is_withdrawn_once.check(
+            not recorded.withdrawn, number=number, initiative=self.slug
+        )
+        rules.an_announcement_withdrawal_gives_its_reason.check(
+            reason is not None, number=number, initiative=self.slug
+        )
+        assert reason is not None
+        self._announcement_withdrawn(actor=actor, number=number, reason=reason)
+
+    @event("AnnouncementWithdrawn")
+    def _announcement_withdrawn(
+        self, *, actor: str, number: int, reason: TextRef
+    ) -> None:
+        recorded = self.announcement(number)
+        if recorded is None:  # a record replayed without its announcement
+            return
+        self.announcements[number - 1] = replace(recorded, withdrawn=True)
 
     def record_intervention(
         self,

@@ -404,6 +404,24 @@ an_announcement_correction_changes_something = _rule(
     "Announcement {number} of {initiative} is recorded so already; a correction "
     "changes its channel, its audience, its time or how many it reached.",
 )
+an_announcement_withdrawn_must_exist = _rule(
+    "an_announcement_withdrawn_must_exist",
+    "{initiative} has {announcements}; there is no announcement {number} to withdraw.",
+)
+an_announcement_withdrawal_gives_its_reason = _rule(
+    "an_announcement_withdrawal_gives_its_reason",
+    "A withdrawal of announcement {number} of {initiative} gives its reason.",
+)
+an_announcement_is_withdrawn_once = _rule(
+    "an_announcement_is_withdrawn_once",
+    "Announcement {number} of {initiative} was withdrawn already; an announcement "
+    "is withdrawn once.",
+)
+a_withdrawn_announcement_is_not_corrected = _rule(
+    "a_withdrawn_announcement_is_not_corrected",
+    "Announcement {number} of {initiative} was withdrawn; a withdrawn announcement "
+    "is not corrected.",
+)
 an_announcement_correction_gives_a_reach_or_says_it_is_unknown = _rule(
     "an_announcement_correction_gives_a_reach_or_says_it_is_unknown",
     "A correction of announcement {number} of {initiative} gives how many it "

@@ -82,6 +82,7 @@ TOLD_AFTERWARDS = frozenset(
         "InterventionCorrected",
         "InterventionWithdrawn",
         "AnnouncementCorrected",
+        "AnnouncementWithdrawn",
         "CouncilInformingCorrected",
         "CouncilInformingWithdrawn",
         "CouncilFrameworkSet",
@@ -142,6 +143,7 @@ class ProcessStateProjector:
             ("initiative", "MeetingWithdrawn"): _meeting_withdrawn,
             ("initiative", "Announced"): _announced,
             ("initiative", "AnnouncementCorrected"): _announcement_corrected,
+            ("initiative", "AnnouncementWithdrawn"): _announcement_withdrawn,
             ("initiative", "FacilitatorIntervened"): _intervened,
             ("initiative", "InterventionCorrected"): _intervention_corrected,
             ("initiative", "InterventionWithdrawn"): _intervention_withdrawn,
@@ -557,11 +559,17 @@ def _intervention_withdrawn(d: Document, e: Any, at: str) -> None:
     _withdraw(d.get("interventions", []), e, at)
 
 
+def _announcement_withdrawn(d: Document, e: Any, at: str) -> None:
+    """The announcement stays as recorded, with its number, and says when it was
+    withdrawn and why (see ``_withdraw``)."""
+    _withdraw(d.get("announcements", []), e, at)
+
+
 def _withdraw(records: list[Document], e: Any, at: str) -> None:
-    """A record (a meeting, an intervention) withdrawn as recorded by mistake
-    stays, with its number and values, and says when it was withdrawn and why:
-    the key ``withdrawn`` only on a withdrawn record, so that older documents
-    stay the same."""
+    """A record (a meeting, an announcement, an intervention) withdrawn as
+    recorded by mistake stays, with its number and values, and says when it was
+    withdrawn and why: the key ``withdrawn`` only on a withdrawn record, so that
+    older documents stay the same."""
     record = next((r for r in records if r["number"] == e.number), None)
     if record is None:  # a record with a withdrawal of nothing: nothing to show
         return

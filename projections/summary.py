@@ -135,6 +135,9 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         + (f", reaching {e.reach}" if e.reach is not None else "")
     ),
     ("initiative", "AnnouncementCorrected"): _announcement_corrected,
+    ("initiative", "AnnouncementWithdrawn"): lambda e: (
+        f"Announcement {e.number} withdrawn"
+    ),
     ("initiative", "CouncilFollowedUp"): lambda e: (
         f"The council followed up informing {e.informing}"
         + (

@@ -50,9 +50,10 @@ def test_the_facilitator_corrects_an_announcement_and_the_lists_show_it(
         "channel",
         "reach",
         "corrected",
+        "withdrawn",
         "audience",
     ]
-    assert table[2].split()[3:5] == ["4150", "yes"]
+    assert table[2].split()[3:6] == ["4150", "yes", "no"]
     log = ok(demo_copy, "audit", "log", CITY).stdout
     assert "Announcement 1 by letter, reaching 4200" in log
     assert (

@@ -1123,6 +1123,7 @@ def test_how_the_process_was_announced_is_recorded_and_reported(
         "announced_at": "2026-01-05T09:00:00+01:00",
         "reach": 4200,
         "corrections": [],
+        "withdrawn": None,
     }
     assert "Every household within the canals" in (
         ok(stage_copy, "initiative", "status", CITY).stdout
