@@ -100,6 +100,7 @@ from samenspraak.application.integrity import (
     TextsChecked,
     as_bytes,
     commitment,
+    giver,
 )
 from samenspraak.application.opening import (
     LIBRARY_SETTINGS as LIBRARY_SETTINGS,  # noqa: PLC0414 (embedding.md names it here)
@@ -308,9 +309,7 @@ DECIDING = frozenset(
 initiative recorded while they were worked out makes the command run again."""
 
 GIVEN_REASONS = frozenset(
-    topic
-    for topic, (fields, who) in GIVEN.items()
-    if "reason" in fields and who == "actor"
+    topic for topic, (fields, _) in GIVEN.items() if "reason" in fields
 )
 """The events whose reason an erasure of its giver's texts empties (and
 ``audit verify`` accepts emptied): a position's, an action status's. Not a
@@ -1634,10 +1633,11 @@ class Samenspraak(Application[UUID]):
             aggregates = [document["initiative_id"], *document["decisions"]]
             for aggregate in aggregates:
                 for event in self.repository.event_store.get(UUID(aggregate)):
-                    if get_topic(type(event)) not in GIVEN_REASONS:
+                    topic = get_topic(type(event))
+                    if topic not in GIVEN_REASONS:
                         continue
                     reason = getattr(event, "reason", None)
-                    if getattr(event, "actor", None) == person and reason is not None:
+                    if giver(event, GIVEN[topic][1]) == person and reason is not None:
                         yield reason.id
 
     def correct_stakeholder(
@@ -3037,24 +3037,59 @@ class Samenspraak(Application[UUID]):
         return self._run(run, command=cmd, named="put_decision_point")
 
     def take_position(self, command: c.TakePosition | Mapping[str, Any]) -> None:
-        """The actor takes (or changes) their position on an open decision point."""
+        """The actor takes (or changes) their position on an open decision point;
+        or the facilitator records the position of the stakeholder named ``for``,
+        given another way, as if given at ``given_at`` (default: now)."""
         cmd = parse(c.TakePosition, command)
 
         def run() -> None:
             actor = self._actor(cmd.actor)
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "take_position")
+            stakeholder = None
+            if cmd.for_ is not None:
+                _refuse_erased(cmd.for_)
+                stakeholder = self._stakeholder(cmd.for_)
+            given_in = self._phase_at(initiative, cmd.given_at)
+            given_under = self._process_at(initiative, cmd.given_at)
+            if stakeholder is None or stakeholder == actor:
+                self._permit(
+                    initiative,
+                    actor,
+                    "take_position",
+                    in_phase=given_in,
+                    process=given_under,
+                )
+            else:
+                # The facilitator records; the stakeholder's kind takes the
+                # position, as the phase it was given in allowed.
+                initiative.require_permission(
+                    stakeholder,
+                    "take_position",
+                    in_phase=given_in,
+                    process=given_under,
+                )
             decision = self._decision(initiative, cmd.decision)
             texts = _Pending(str(initiative.id))
-            decision.take_position(
-                actor=actor,
-                initiative=initiative,
-                option=cmd.option,
-                reason=texts.seal("position reason", cmd.reason)
-                if cmd.reason
-                else None,
+            with _naming(cmd.for_ or cmd.actor):
+                decision.take_position(
+                    actor=actor,
+                    initiative=initiative,
+                    option=cmd.option,
+                    reason=texts.seal("position reason", cmd.reason)
+                    if cmd.reason
+                    else None,
+                    stakeholder=stakeholder,
+                    given_at=cmd.given_at,
+                    given_in=given_in,
+                    given_under=given_under,
+                )
+            # Whose position it is must not be erased meanwhile either (checked
+            # when saved).
+            self.save(
+                decision,
+                texts=texts.texts,
+                acting=[actor] if stakeholder is None else [actor, stakeholder],
             )
-            self.save(decision, texts=texts.texts)
 
         self._run(run, command=cmd, named="take_position")
 
@@ -3873,9 +3908,9 @@ class Samenspraak(Application[UUID]):
 
     def _stakeholders_concerned(self, rows: Sequence[AuditRow]) -> dict[int, str]:
         """Per position, the stakeholder an event is about (who joined, left, was
-        added to or taken out of a group, gave a reaction, was erased, or asked for
-        an intervention), read from the stored events: the trail keeps no one's
-        reference."""
+        added to or taken out of a group, gave a reaction, took a position, was
+        erased, or asked for an intervention), read from the stored events: the
+        trail keeps no one's reference."""
         wanted: dict[str, dict[int, int]] = {}
         for r in rows:
             if r.event in CONCERNING_A_STAKEHOLDER:
@@ -4816,6 +4851,7 @@ CONCERNING_A_STAKEHOLDER = {
     "MemberRemoved": "stakeholder",
     "ReactionAdded": "stakeholder",
     "ReactionReceivedLate": "stakeholder",
+    "PositionTaken": "stakeholder",
     "PersonalDataErased": "stakeholder",
     "IdentityCorrected": "stakeholder",
     "FacilitatorIntervened": "requested_by",

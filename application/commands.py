@@ -992,10 +992,24 @@ class PutDecisionPoint(Command):
 
 
 class TakePosition(Command):
+    """A position on an open decision point, taken by the actor; or, with
+    ``for``, the position of that stakeholder, recorded by the facilitator when
+    it was given another way (a paper form, a letter, a show of hands at a
+    meeting), as if given at ``given_at`` (default: now)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
     initiative: Ref
     decision: Ref
     option: Ref
     reason: LongText | None = None
+    for_: Ref | None = Field(default=None, alias="for")
+    """The stakeholder whose position the facilitator records (from Python, as
+    ``for`` in a mapping, or ``for_``)."""
+    given_at: Moment | None = None
+    """When a position the facilitator records for someone was given: it is
+    judged as if taken then (late after the closing time, refused before the
+    point was put or in the future)."""
 
 
 class DecideDecisionPoint(Command):

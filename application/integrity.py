@@ -85,7 +85,7 @@ GIVEN = {
     ),
     "samenspraak.domain.decision_point:DecisionPoint.PositionTaken": (
         ("reason",),
-        "actor",
+        "stakeholder",
     ),
     "samenspraak.domain.initiative:Initiative.ImplementationProgressRecorded": (
         ("milestone",),
@@ -98,6 +98,14 @@ GIVEN = {
 }
 """The texts an erasure of someone's texts empties: by topic, the fields that hold
 them and the field that names who gave them (as the erasure finds them)."""
+
+
+def giver(event: Any, who: str) -> str:
+    """Who gave the texts of an event, named by its field ``who``; a position
+    recorded before it named its stakeholder apart names none, and was taken by
+    its actor."""
+    return str(getattr(event, who, None) or event.actor)
+
 
 IDENTITIES = {
     "samenspraak.domain.initiative:Initiative.Started": ("facilitator_identity",),
@@ -270,15 +278,15 @@ class TextCheck:
                 for f in IDENTITIES[topic]
             ):
                 return  # an identity: the directory check asks for its erasure
-        giver = None
+        given_by = None
         if topic in GIVEN:
             fields, who = GIVEN[topic]
             event = self._event(record)
             if any(
                 getattr(getattr(event, f, None), "id", None) == text_id for f in fields
             ):
-                giver = str(getattr(event, who))
-        self.emptied.append(Emptied(position, text_id, purpose, giver))
+                given_by = giver(event, who)
+        self.emptied.append(Emptied(position, text_id, purpose, given_by))
 
     def _event(self, record: Record) -> Any:
         _, ident, version, topic, state = record

@@ -552,6 +552,8 @@ def decision(
                 option=p["option"],
                 reason=text(p["reason"]),
                 counted=counted[s],
+                recorded_by=ref(p["recorded_by"]) if p.get("recorded_by") else None,
+                given_at=p.get("given_at"),
             )
             for s, p in d["positions"].items()
         ],

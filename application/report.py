@@ -306,6 +306,9 @@ class DecisionEntry(Part):
     """Positions that count (taken by stakeholders who still took part)."""
     lapsed: int = 0
     """Positions of stakeholders who had left: not counted."""
+    recorded: int = 0
+    """Of the positions that count, those the facilitator recorded for their
+    stakeholders (given on a paper form, by letter or at a meeting)."""
     could_take_part: int | None = None
     """Stakeholders of the eligible kinds who took part when the positions were
     counted (when it was decided or withdrawn; now, while it is open)."""
@@ -1004,6 +1007,11 @@ def _decision(doc: dict[str, Any], d: dict[str, Any], text: Texts) -> DecisionEn
         tally=dict(d["tally"]),
         positions=sum(counted.values()),
         lapsed=len(counted) - sum(counted.values()),
+        recorded=sum(
+            1
+            for s, p in d["positions"].items()
+            if counted[s] and p.get("recorded_by") is not None
+        ),
         could_take_part=could_take_part(doc, d),
         quorum=d.get("quorum"),
     )

@@ -84,7 +84,9 @@ def _positions(d: DecisionEntry, w: Words) -> str:
             f" {w('of_eligible_one' if one else 'of_eligible', n=d.could_take_part)}"
         )
     lapsed = w("lapsed_one" if d.lapsed == 1 else "lapsed", n=d.lapsed)
-    notes = [lapsed] if d.lapsed else []
+    notes = [w("recorded_positions", n=d.recorded)] if d.recorded else []
+    if d.lapsed:
+        notes.append(lapsed)
     if d.rule == "consent":
         notes.append(w("silence_consents"))
     if d.quorum is not None:

@@ -488,6 +488,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "{n} vervallen: van vertrokken deelnemers",
         "en": "{n} lapsed: of participants who left",
     },
+    "recorded_positions": {
+        "nl": "waarvan {n} vastgelegd door de procesbegeleider",
+        "en": "{n} of them recorded by the facilitator",
+    },
     "lapsed_one": {
         "nl": "1 vervallen: van een vertrokken deelnemer",
         "en": "1 lapsed: of a participant who left",

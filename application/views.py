@@ -318,6 +318,13 @@ class PositionView(View):
     """False when the stakeholder had left (when it was decided, or now while it is
     open), or took it before they left and joined again: their position lapsed and
     the tally leaves it out."""
+    recorded_by: str | None = None
+    """The facilitator who recorded it for the stakeholder (a paper form, a
+    letter, a show of hands at a meeting); None when the stakeholder took it
+    themselves."""
+    given_at: datetime | None = None
+    """When a position recorded for the stakeholder was given, where that is not
+    when it was recorded."""
 
 
 class DecisionView(View):
@@ -513,8 +520,9 @@ class AuditEntry(View):
     actor: str | None
     stakeholder: str | None = None
     """The stakeholder the event is about, by reference, besides the actor: who
-    joined, left, was added to or taken out of a group, gave a reaction, whose
-    personal data was erased, or who asked for an intervention of the
+    joined, left, was added to or taken out of a group, gave a reaction, took a
+    position (also one the facilitator recorded for them), whose personal data
+    was erased, or who asked for an intervention of the
     facilitator."""
     summary: str
     content_hash: str

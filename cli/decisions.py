@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import click
 
 from samenspraak.cli.common import (
+    OPTION_REFERENCE,
     REFERENCE,
     Context,
     OnceGroup,
@@ -122,6 +123,18 @@ def decision_put(
 @click.argument("decision_ref", metavar="DECISION", type=REFERENCE)
 @click.argument("option", type=REFERENCE)
 @click.option("--reason", help="Why (required for an objection).")
+@click.option(
+    "--for",
+    "for_ref",
+    type=OPTION_REFERENCE,
+    metavar="REF",
+    help="Record it for this stakeholder (facilitator).",
+)
+@click.option(
+    "--given",
+    metavar="TIME",
+    help="With --for, when it was given, with timezone: it counts from then.",
+)
 @pass_context
 def decision_take(
     obj: Context,
@@ -129,14 +142,22 @@ def decision_take(
     decision_ref: str,
     option: str,
     reason: str | None,
+    for_ref: str | None,
+    given: str | None,
 ) -> None:
     """Take a position on an open decision point (a later one replaces it).
 
     For consent, take the proposal's key to consent or 'object' with --reason.
+    The facilitator records a position given another way (a paper form, a show
+    of hands at a meeting) with --for; it counts from when it was given
+    (--given), so that one given before the closing time is on time, whenever it
+    is recorded.
 
     \b
     Example:
       samenspraak --as bakery decision take city-centre first-priority square
+      samenspraak --as facilitator decision take city-centre first-priority green \
+        --for resident-kerkstraat --given 2027-02-20T20:30+01:00
     """
     obj.app(write=True).take_position(
         {
@@ -145,9 +166,14 @@ def decision_take(
             "decision": decision_ref,
             "option": option,
             "reason": reason,
+            "for": for_ref,
+            "given_at": given,
         }
     )
-    done(f"Position taken on {decision_ref}: {option}.")
+    if for_ref is None:
+        done(f"Position taken on {decision_ref}: {option}.")
+    else:
+        done(f"Recorded the position of {for_ref} on {decision_ref}: {option}.")
 
 
 @decision.command("decide")
@@ -238,7 +264,8 @@ def decision_show(
             ["stakeholder", "option", "reason"],
             [
                 [
-                    p.stakeholder,
+                    p.stakeholder
+                    + (f" (recorded by {p.recorded_by})" if p.recorded_by else ""),
                     p.option if p.counted else f"{p.option} (left; not counted)",
                     p.reason,
                 ]

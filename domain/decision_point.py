@@ -272,11 +272,36 @@ class DecisionPoint(Aggregate):
         initiative: Initiative,
         option: str,
         reason: TextRef | None = None,
+        stakeholder: str | None = None,
+        given_at: datetime | None = None,
+        given_in: str | None = None,
+        given_under: ProcessTemplate | None = None,
     ) -> None:
-        """The actor takes (or changes) their position while the point is open."""
+        """The actor takes (or changes) their position while the point is open.
+
+        The facilitator records the position of a ``stakeholder`` who gave it
+        another way (a paper form, a letter, a show of hands at a meeting), as if
+        they had taken it themselves at ``given_at`` (default: now): it must lie
+        in the past, after the point was put and not after its closing time.
+        ``given_in`` names the phase the initiative was in then and
+        ``given_under`` the template in force then (the application reads them
+        from the record): where society decided alone, a civil servant's position
+        from then is not recorded."""
         self._require_own(initiative)
-        initiative.require_participant(actor, "take positions")
-        kind = initiative.stakeholders[actor]
+        whose = actor if stakeholder is None else stakeholder
+        recorded_by = None if whose == actor else actor
+        if recorded_by is not None:
+            initiative.require_open()
+            rules.positions_are_taken_by_the_stakeholder_or_recorded_by_the_facilitator.check(
+                actor == initiative.facilitator
+            )
+            rules.a_position_is_recorded_for_someone_who_takes_part.check(
+                initiative.is_active(whose),
+                stakeholder="This stakeholder",
+                initiative=initiative.slug,
+            )
+        initiative.require_participant(whose, "take positions")
+        kind = initiative.stakeholders[whose]
         rules.only_eligible_stakeholders_take_positions.check(
             kind in self.eligible,
             eligible=", ".join(k.value for k in self.eligible),
@@ -288,8 +313,17 @@ class DecisionPoint(Aggregate):
             decision=self.slug,
             state=self.state.value,
         )
+        if given_at is not None:
+            self._was_given(
+                initiative=initiative,
+                recorded_by=recorded_by,
+                kind=kind,
+                given_at=given_at,
+                given_in=given_in,
+                given_under=given_under,
+            )
         rules.a_late_position_is_refused.check(
-            not self.is_late(clock.now()),
+            not self.is_late(given_at or clock.now()),
             decision=self.slug,
             closes_at=self.closes_at.isoformat(timespec="seconds")
             if self.closes_at
@@ -310,9 +344,49 @@ class DecisionPoint(Aggregate):
             )
         self._position_taken(
             actor=actor,
+            stakeholder=whose,
             option=option,
             reason=reason,
-            membership=initiative.membership_of(actor),
+            membership=initiative.membership_of(whose),
+            given_at=given_at,
+        )
+
+    def _was_given(
+        self,
+        *,
+        initiative: Initiative,
+        recorded_by: str | None,
+        kind: StakeholderKind,
+        given_at: datetime,
+        given_in: str | None,
+        given_under: ProcessTemplate | None,
+    ) -> None:
+        """When a position the facilitator records for someone was given, checked:
+        it is said only of such a position, lies in the past, after the point was
+        put, and, from a civil servant, not while society decided alone."""
+        rules.only_a_position_recorded_for_someone_says_when_it_was_given.check(
+            recorded_by is not None
+        )
+        rules.times_carry_a_timezone.check(
+            given_at.tzinfo is not None, what="time the position was given"
+        )
+        rules.a_position_is_recorded_once_it_was_given.check(
+            given_at <= clock.now(),
+            given_at=given_at.isoformat(timespec="seconds"),
+        )
+        rules.a_position_was_given_after_the_point_was_put.check(
+            given_at >= self.created_on,
+            given_at=given_at.isoformat(timespec="seconds"),
+            decision=self.slug,
+            put_at=self.created_on.isoformat(timespec="seconds"),
+        )
+        rules.society_decides_first.check(
+            not (
+                kind is StakeholderKind.CIVIL_SERVANT
+                and initiative.society_decided_alone_in(given_in, given_under)
+            ),
+            initiative=initiative.slug,
+            action="take positions",
         )
 
     @event("PositionTaken")
@@ -323,8 +397,14 @@ class DecisionPoint(Aggregate):
         option: str,
         reason: TextRef | None,
         membership: int | None = None,
+        stakeholder: str | None = None,
+        given_at: datetime | None = None,
     ) -> None:
-        self.positions[actor] = Position(actor, option, reason, membership)
+        # ``actor``: who recorded it, the stakeholder or the facilitator for them;
+        # ``stakeholder``: whose position it is (None in events from before it
+        # was kept, which their stakeholder took themselves).
+        whose = stakeholder or actor
+        self.positions[whose] = Position(whose, option, reason, membership)
 
     # --- Ending ----------------------------------------------------------------------
 

@@ -819,6 +819,29 @@ an_objection_gives_a_reason = _rule(
     "an_objection_gives_a_reason",
     "An objection to {decision} gives its reason.",
 )
+positions_are_taken_by_the_stakeholder_or_recorded_by_the_facilitator = _rule(
+    "positions_are_taken_by_the_stakeholder_or_recorded_by_the_facilitator",
+    "A position is taken by the stakeholder themselves, or recorded for them by the "
+    "facilitator (from a paper form, a letter or a show of hands at a meeting).",
+)
+a_position_is_recorded_for_someone_who_takes_part = _rule(
+    "a_position_is_recorded_for_someone_who_takes_part",
+    "{stakeholder} has not joined {initiative}, or has left it; the facilitator "
+    "adds them to it first, then records their position.",
+)
+only_a_position_recorded_for_someone_says_when_it_was_given = _rule(
+    "only_a_position_recorded_for_someone_says_when_it_was_given",
+    "Only a position the facilitator records for someone says when it was given; "
+    "one taken by the stakeholder themselves counts from when they take it.",
+)
+a_position_is_recorded_once_it_was_given = _rule(
+    "a_position_is_recorded_once_it_was_given",
+    "A position is recorded once it was given; {given_at} lies in the future.",
+)
+a_position_was_given_after_the_point_was_put = _rule(
+    "a_position_was_given_after_the_point_was_put",
+    "A position given at {given_at} is not one on {decision}: it was put at {put_at}.",
+)
 only_an_open_decision_point_is_decided_or_withdrawn = _rule(
     "only_an_open_decision_point_is_decided_or_withdrawn",
     "{decision} is {state}; it can no longer be decided or withdrawn.",

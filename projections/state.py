@@ -269,7 +269,7 @@ def parts_touched(
         return [f"plan/{aggregate}"]
     if kind == "decision-point":
         if name == "PositionTaken":
-            return [f"position/{aggregate}/{event.actor}"]
+            return [f"position/{aggregate}/{position_holder(event)}"]
         return [f"decision/{aggregate}"]
     return []
 
@@ -1028,10 +1028,22 @@ def _put(d: Document, e: Any, at: str) -> None:
 def _position_taken(d: Document, e: Any, at: str) -> None:
     # A later position replaces an earlier one (and keeps its place, as in the domain).
     positions = _decision(d, e)["positions"]
-    positions[e.actor] = {"option": e.option, "reason": _text(e.reason), "at": at}
+    whose = position_holder(e)
+    positions[whose] = {"option": e.option, "reason": _text(e.reason), "at": at}
     membership = getattr(e, "membership", None)
     if membership is not None:  # which time of joining it was taken in
-        positions[e.actor]["membership"] = membership
+        positions[whose]["membership"] = membership
+    if whose != e.actor:  # the facilitator recorded it for the stakeholder
+        positions[whose]["recorded_by"] = e.actor
+    given_at = getattr(e, "given_at", None)
+    if given_at is not None:  # when it was given, where not when it was recorded
+        positions[whose]["given_at"] = given_at.isoformat()
+
+
+def position_holder(e: Any) -> str:
+    """Whose position a ``PositionTaken`` records: its ``stakeholder``; in events
+    from before it was kept (taken by the stakeholder themselves), its actor."""
+    return str(getattr(e, "stakeholder", None) or e.actor)
 
 
 def _decided(d: Document, e: Any, at: str) -> None:

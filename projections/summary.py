@@ -22,6 +22,12 @@ def _a(noun: str) -> str:
     return f"{article} {noun.replace('-', ' ')}"
 
 
+def _given(e: Any) -> str:
+    """When a position recorded for someone was given, if it was said."""
+    given_at = getattr(e, "given_at", None)
+    return f", given {given_at.isoformat()}" if given_at is not None else ""
+
+
 def _numbers(values: Any) -> str:
     return numbered(values, "reaction", "reactions")
 
@@ -220,7 +226,14 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
         f"Decision point {e.slug} put ({_v(e.rule)}, "
         f"{len(e.options)} option{'s' * (len(e.options) > 1)})"
     ),
-    ("decision-point", "PositionTaken"): lambda e: f"Position taken: {e.option}",
+    ("decision-point", "PositionTaken"): lambda e: (
+        f"Position taken: {e.option}"
+        + (
+            f", recorded for a stakeholder by the facilitator{_given(e)}"
+            if getattr(e, "stakeholder", None) not in (None, e.actor)
+            else ""
+        )
+    ),
     ("decision-point", "Decided"): lambda e: (
         f"Decided: {e.outcome or 'no decision'} "
         f"({', '.join(f'{k} {n}' for k, n in e.tally.items())})"

@@ -237,6 +237,8 @@ def test_decision_show_gives_the_options_positions_and_tally(
         "option": "bicycle-parking",
         "reason": None,
         "counted": True,
+        "recorded_by": None,
+        "given_at": None,
     } in decision["positions"]
 
 

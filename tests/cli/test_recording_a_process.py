@@ -641,6 +641,8 @@ def test_an_objection_with_its_reason_blocks_consent(
         "option": "object",
         "reason": "The library needs evening hours first.",
         "counted": True,
+        "recorded_by": None,
+        "given_at": None,
     } in decision["positions"]
     assert (
         "outcome: no decision"
