@@ -924,12 +924,6 @@ class Samenspraak(Application[UUID]):
                 _wait_after_collision(attempt)
             except SamenspraakError:
                 raise
-            except DamagedView as damaged:
-                msg = (
-                    f"The view {damaged} cannot be read: it was changed outside the "
-                    "engine; rebuild the views (samenspraak projections rebuild)."
-                )
-                raise StorageError(msg) from None
             except (PersistenceError, sqlite3.Error) as error:
                 raise self._failed(error) from None
             except ConnectionPoolClosedError:
@@ -959,6 +953,16 @@ class Samenspraak(Application[UUID]):
                 return use_case()
         except TurnNotFree:
             raise StorageError(BUSY) from None
+        except DamagedView as damaged:
+            raise StorageError(_changed_outside(str(damaged))) from None
+        except (LookupError, TypeError, AttributeError, ValueError, ArithmeticError):
+            # A fault of the program, or of a view's document changed outside the
+            # engine below what reading a part checks (a stakeholder's entry no
+            # longer an object): told apart by building the views again.
+            changed = self._a_view_changed_outside()
+            if changed is None:
+                raise
+            raise StorageError(_changed_outside(changed)) from None
 
     def _forget_what_was_read(self) -> None:
         """After a collision, the aggregates the command read leave the library's
@@ -3276,39 +3280,64 @@ class Samenspraak(Application[UUID]):
                     f"again in ({reason_of(error)}); set TMPDIR to one you can write."
                 )
                 raise StorageError(msg) from None
-            end = self.recorder.max_notification_id() or 0
-            for view in self.views:
-                name = view.view_name
-                ours, theirs = kept[name], built[name]
-                if ours.position != theirs.position:
-                    return v.ViewsVerification(
-                        intact=False,
-                        checked=ours.position,
-                        problem=(
-                            f"The view {name} says it applied the log up to position "
-                            f"{ours.position}, but the log ends at {end}: events "
-                            "were deleted from the end of the log, or the view's "
-                            "position was changed outside the engine; check the "
-                            "record (samenspraak audit verify) and, if it is intact, "
-                            "rebuild the views (samenspraak projections rebuild)."
-                        ),
-                    )
-                for table, rows in theirs.tables.items():
-                    if ours.tables[table] != rows:
-                        return v.ViewsVerification(
-                            intact=False,
-                            checked=ours.position,
-                            problem=(
-                                f"The view {name} does not match the events up to "
-                                f"position {ours.position} (its table {table} differs "
-                                "from the one built from them again): "
-                                + _why_it_differs(view)
-                            ),
-                        )
-            checked = min(f.position for f in kept.values())
-            return v.ViewsVerification(intact=True, checked=checked, problem=None)
+            return self._compared(kept, built)
 
         return self._run(run)
+
+    def _compared(
+        self, kept: dict[str, Fingerprint], built: dict[str, Fingerprint]
+    ) -> v.ViewsVerification:
+        """What the views hold against what the events build again."""
+        for name, problem in self._differences(kept, built):
+            checked = kept[name].position
+            return v.ViewsVerification(intact=False, checked=checked, problem=problem)
+        checked = min(f.position for f in kept.values())
+        return v.ViewsVerification(intact=True, checked=checked, problem=None)
+
+    def _differences(
+        self, kept: dict[str, Fingerprint], built: dict[str, Fingerprint]
+    ) -> Iterator[tuple[str, str]]:
+        """Each view that differs from the one built again, named, with why."""
+        end = self.recorder.max_notification_id() or 0
+        for view in self.views:
+            name = view.view_name
+            ours, theirs = kept[name], built[name]
+            if ours.position != theirs.position:
+                yield (
+                    name,
+                    (
+                        f"The view {name} says it applied the log up to position "
+                        f"{ours.position}, but the log ends at {end}: events were "
+                        "deleted from the end of the log, or the view's position was "
+                        "changed outside the engine; check the record (samenspraak "
+                        "audit verify) and, if it is intact, rebuild the views "
+                        "(samenspraak projections rebuild)."
+                    ),
+                )
+                continue
+            for table, rows in theirs.tables.items():
+                if ours.tables[table] != rows:
+                    yield (
+                        name,
+                        (
+                            f"The view {name} does not match the events up to position "
+                            f"{ours.position} (its table {table} differs from the one "
+                            "built from them again): " + _why_it_differs(view)
+                        ),
+                    )
+                    break
+
+    def _a_view_changed_outside(self) -> str | None:
+        """After a fault while reading: the name of a view that no longer holds
+        what the events build (it was changed outside the engine), if one does
+        not. Looked at only then, as it builds the views again."""
+        try:
+            kept = fingerprints_of(self.views)
+            for name, _ in self._differences(kept, self._views_built_again(kept)):
+                return name
+        except Exception:  # (a check that fails tells nothing of the fault)
+            return None
+        return None
 
     def _views_built_again(
         self, kept: dict[str, Fingerprint]
@@ -4921,6 +4950,13 @@ VERSIONS_TABLE_MISSING = (
 )
 """A record of an earlier release on PostgreSQL, opened by a user who may only use
 its tables, whose views record their first rows."""
+
+
+def _changed_outside(view_name: str) -> str:
+    return (
+        f"The view {view_name} cannot be read: it was changed outside the engine; "
+        "rebuild the views (samenspraak projections rebuild)."
+    )
 
 
 def _why_it_differs(view: BaseView) -> str:

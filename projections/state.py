@@ -346,7 +346,8 @@ _TYPED = {
 def has_its_shape(key: str, part: Document) -> bool:
     """Whether a part read back holds every key the projector writes into a part
     of its kind, each of its type: one that does not was changed outside the
-    engine (a command would stop on it with a KeyError)."""
+    engine. (What lies deeper is not looked at here: the application builds
+    the views again when reading one fails.)"""
     kind = key.partition("/")[0]
     if kind not in PART_SHAPES:
         kind = "position"

@@ -485,3 +485,54 @@ def test_a_view_whose_part_lacks_what_the_engine_wrote_asks_for_a_rebuild_too(
         ok(run(story_db, "initiative", "status", "city-centre", "--json")).stdout
     )
     assert status["phase"] == "council"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "json_set(document, '$.stakeholders', json_object('someone', 1))",
+        "json_set(document, '$.meetings', json_array(1))",
+        "json_set(document, '$.budget', 'not an amount')",
+    ],
+    ids=["a stakeholder no longer an object", "a meeting no longer an object",
+         "a budget that is no amount"],
+)  # fmt: skip
+def test_a_view_changed_below_what_reading_a_part_checks_asks_for_a_rebuild_too(
+    story_db: Path, run: Run, change: str
+) -> None:
+    # A part of the right shape whose entries were changed stopped the command
+    # with "an unexpected TypeError": the views are now built again to tell a
+    # view changed outside the engine from a fault of the program.
+    ok(run(story_db, "projections", "catch-up"))
+    with sqlite3.connect(story_db) as connection:
+        connection.execute(
+            f"UPDATE view_process_state SET document = {change} WHERE part = 'core'"
+        )
+    connection.close()
+    assert refused(run(story_db, "initiative", "status", "city-centre")) == (
+        "The view samenspraak.view.process-state cannot be read: it was changed "
+        "outside the engine; rebuild the views (samenspraak projections rebuild)."
+    )
+    ok(run(story_db, "projections", "rebuild"))
+    status = json.loads(
+        ok(run(story_db, "initiative", "status", "city-centre", "--json")).stdout
+    )
+    assert status["phase"] == "council"
+
+
+def test_a_fault_of_the_program_is_not_blamed_on_the_views(
+    story_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The views hold what the events build: the fault is passed on as it is.
+    from samenspraak.application import Samenspraak, reading  # noqa: PLC0415
+
+    def faulty(*_: object) -> None:
+        raise KeyError("a fault of the program")
+
+    monkeypatch.setattr(reading, "status", faulty)
+    app = Samenspraak.open(str(story_db))
+    try:
+        with pytest.raises(KeyError, match="a fault of the program"):
+            app.initiative_status("city-centre")
+    finally:
+        app.close()
