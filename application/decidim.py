@@ -28,6 +28,7 @@ from samenspraak.application.platform_comments import (
     shown,
     whole_number,
 )
+from samenspraak.domain.clock import FIRST_YEAR, LAST_YEAR
 from samenspraak.domain.values import StakeholderKind
 
 PLATFORM = "decidim"
@@ -189,6 +190,20 @@ def _moment(value: str, at_fault: Fault) -> datetime:
         msg = (
             "created_at must be a time like 2017-10-16 07:18:14 UTC, not "
             f"{shown(value)}"
+        )
+        raise at_fault(msg)
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        # As a moment given by hand: no view or report could write it back.
+        msg = (
+            "created_at needs a timezone offset in whole minutes, like +01:00, "
+            f"not {shown(value)}"
+        )
+        raise at_fault(msg)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        msg = (
+            f"created_at must be a moment between the years {FIRST_YEAR} and "
+            f"{LAST_YEAR}, not {shown(value)}"
         )
         raise at_fault(msg)
     return moment

@@ -165,10 +165,21 @@ def _problem(error: ErrorDetails) -> str:
         return f"{reason}; write it {_EXAMPLE_MOMENT}"
     if kind == "timezone_aware" and _a_date_alone(error["input"]):
         return f"needs a time and its timezone, {_EXAMPLE_MOMENT}"
-    if kind in _PROBLEMS:
-        return _PROBLEMS[kind]
+    if kind in _PROBLEMS or kind == "model_type":
+        return _PROBLEMS.get(kind) or _an_object(context)
     message = error["msg"]
     return message[0].lower() + message[1:]
+
+
+def _an_object(context: dict[str, Any]) -> str:
+    """A part of a command (an option of a decision point) given as something
+    else than an object: named by its fields, not by its class."""
+    model = getattr(c, str(context.get("class_name")), None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return "must be an object"
+    *others, last = model.model_fields
+    named = f"{', '.join(others)} and {last}" if others else last
+    return f"must be an object with the fields {named}"
 
 
 _A_TIME_OF_DAY = r"\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"

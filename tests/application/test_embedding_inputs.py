@@ -82,6 +82,11 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
              "starts_at": "2026-06-30T19:30+02:00", "place": "Town hall",
              "attendance": False, "summary": "Questions."}),
          "attendance: must be a whole number, not true or false."),
+        (lambda app: app.put_decision_point(
+            {"actor": "facilitator", "initiative": CITY, "decision": "benches",
+             "question": "Benches?", "options": ["yes", "no"],
+             "eligible": ["resident"], "rule": "majority"}),
+         "options.0: must be an object with the fields key and label (and 1 more"),
     ],
     ids=["head", "event", "export path", "bundle", "database", "diagram subject",
          "since", "as of", "as of a number as text", "until seconds since 1970",
@@ -89,7 +94,7 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
          "a NUL in an export path", "create as text", "an erasure of texts as text",
          "a float with more than cents", "a decimal of 1E-50",
          "an event name that is no name", "a version as a flag",
-         "an attendance as a flag"],
+         "an attendance as a flag", "an option as text"],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_invalid_input(
     story: Story, call: Any, sentence: str

@@ -285,6 +285,24 @@ def test_every_comment_refused_is_named_by_its_line(consulted: Samenspraak) -> N
             "not '16/01/2026'.",
         ),
         (
+            export(
+                OBJECTION,
+                A_DOT.replace(
+                    "2026-01-16 09:00:00 UTC", "2026-01-16T09:00:00+00:19:32"
+                ),
+            ),
+            "export: line 4: created_at needs a timezone offset in whole minutes, "
+            "like +01:00, not '2026-01-16T09:00:00+00:19:32'.",
+        ),
+        (
+            export(
+                OBJECTION,
+                A_DOT.replace("2026-01-16 09:00:00 UTC", "3026-01-16T09:00:00+01:00"),
+            ),
+            "export: line 4: created_at must be a moment between the years 1900 and "
+            "2999, not '3026-01-16T09:00:00+01:00'.",
+        ),
+        (
             export(OBJECTION, A_DOT.replace(";0;0;", ";maybe;0;")),
             "export: line 4: alignment must be -1, 0 or 1, not 'maybe'.",
         ),
