@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import click
 
 from samenspraak.cli.common import (
+    ERASED,
     OPTION_REFERENCE,
     REFERENCE,
     Context,
@@ -236,7 +237,7 @@ def decision_show(
         emit_json(d)
         return
     say_as_of(as_of)
-    click.echo(f"{d.decision}: {d.question}")
+    click.echo(f"{d.decision}: {d.question if d.question is not None else ERASED}")
     reached = {None: "", True: " (reached)", False: " (not reached: no decision)"}
     quorum = (
         f"    quorum: {d.quorum}%{reached[d.quorum_reached]}"
@@ -257,7 +258,8 @@ def decision_show(
             f"  outcome: {d.outcome or 'no decision'}    tally: {tally_text(d.tally)}"
         )
     click.echo(section("Options"))
-    click.echo(table(["key", "label"], [[o.key, o.label] for o in d.options]))
+    labels = [[o.key, o.label if o.label is not None else ERASED] for o in d.options]
+    click.echo(table(["key", "label"], labels))
     click.echo(section("Positions"))
     click.echo(
         table(

@@ -444,7 +444,7 @@ def plan_show(
         final += (
             "; open for reactions until " if still else "; reactions closed at "
         ) + to_the_second(p.reactions_until)
-    click.echo(f"{p.plan}: {p.title}  (group {p.group}; {final})")
+    click.echo(f"{p.plan}: {_whole(p.title)}  (group {p.group}; {final})")
     click.echo(section("Versions"))
     click.echo(
         table(
@@ -464,7 +464,7 @@ def plan_show(
                     r.stance,
                     r.channel,
                     answer_text(r),
-                    r.text,
+                    _whole(r.text),
                 ]
                 for r in p.reactions
             ],

@@ -397,6 +397,25 @@ def test_an_erased_title_and_area_read_as_erased(ok: Run, demo_copy: Path) -> No
     assert lines[:2] == ["city-centre: (erased)", "  area: (erased)"]
 
 
+def test_an_erased_plan_title_question_and_option_read_as_erased(
+    ok: Run, demo_copy: Path
+) -> None:
+    # They read 'None' before, as if the engine had lost them.
+    with sqlite3.connect(demo_copy) as connection:
+        connection.execute(
+            "UPDATE samenspraak_texts SET body = NULL, salt = NULL "
+            "WHERE purpose IN ('plan title', 'question', 'option')"
+        )
+    plan = ok(demo_copy, "plan", "show", CITY, "traffic-plan").stdout
+    assert plan.splitlines()[0].startswith("traffic-plan: (erased)  (group traffic;")
+    decision = ok(demo_copy, "decision", "show", CITY, "budget-first-part").stdout
+    lines = decision.splitlines()
+    assert lines[0] == "budget-first-part: (erased)"
+    assert [line.split() for line in lines if line.startswith("market-square ")] == [
+        ["market-square", "(erased)"]
+    ]
+
+
 def test_the_response_report_reads_as_a_table_and_opens_as_a_spreadsheet(
     ok: Run, demo_copy: Path, tmp_path: Path
 ) -> None:

@@ -943,6 +943,17 @@ def test_stakeholder_erase_confirms_what_it_erased(ok: Run, demo_copy: Path) -> 
     assert '"ref": "erased-' in listed
 
 
+def test_a_reaction_whose_text_was_erased_reads_as_erased_in_the_plans_table(
+    ok: Run, demo_copy: Path
+) -> None:
+    # The table showed '-', which reads as a reaction given without a text.
+    ok(demo_copy, "stakeholder", "erase", "bakery", "--with-texts", actor="facilitator")
+    shown = ok(demo_copy, "plan", "show", "city-centre", "traffic-plan").stdout
+    [row] = [line for line in shown.splitlines() if " erased-" in line]
+    assert row.split()[:6] == ["2", row.split()[1], "v1", "concern", "online", "defended"]
+    assert row.rstrip().endswith("(erased)")
+
+
 def test_stakeholder_erase_with_json_prints_what_it_erased(
     ok: Run, demo_copy: Path
 ) -> None:
