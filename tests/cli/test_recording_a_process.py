@@ -950,7 +950,14 @@ def test_a_reaction_whose_text_was_erased_reads_as_erased_in_the_plans_table(
     ok(demo_copy, "stakeholder", "erase", "bakery", "--with-texts", actor="facilitator")
     shown = ok(demo_copy, "plan", "show", "city-centre", "traffic-plan").stdout
     [row] = [line for line in shown.splitlines() if " erased-" in line]
-    assert row.split()[:6] == ["2", row.split()[1], "v1", "concern", "online", "defended"]
+    assert row.split()[:6] == [
+        "2",
+        row.split()[1],
+        "v1",
+        "concern",
+        "online",
+        "defended",
+    ]
     assert row.rstrip().endswith("(erased)")
 
 
