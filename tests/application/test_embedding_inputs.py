@@ -226,6 +226,31 @@ def test_the_rules_page_maps_every_command_model_to_its_method():
     assert [m for m in models if f"| `{m}` |" not in table] == []
 
 
+def test_the_rules_page_names_every_command_not_given_within_a_phase() -> None:
+    # The rule on roles in a phase listed seven of them after eight more had
+    # been added outside any phase.
+    from samenspraak.application.templates import OUTSIDE_PHASES  # noqa: PLC0415
+
+    page = (Path(__file__).parents[2] / "docs" / "rules.md").read_text("utf-8")
+    table = page[page.index("## Commands and their Python methods") :]
+    cli_names = {
+        method: command
+        for command, method in re.findall(
+            r"^\| `([a-z -]+)` \| `(\w+)` \|", table, re.M
+        )
+    }
+    [row] = [
+        line
+        for line in page.splitlines()
+        if line.startswith("| `only_permitted_roles_act_in_a_phase` |")
+    ]
+    exempt = row[row.index("every command within a phase (not ") :]
+    exempt = exempt[: exempt.index("which are not given within a phase")]
+    assert sorted(re.findall(r"`([a-z -]+)`", exempt)) == sorted(
+        cli_names[method] for method in OUTSIDE_PHASES
+    )
+
+
 MEETING = {
     "actor": "facilitator",
     "initiative": CITY,
