@@ -1626,7 +1626,8 @@ def _left(p: Participant, w: Words) -> str:
 
 def _requests_line(r: ParticipationReport, w: Words) -> str:
     counts = r.requests()
-    return w.requests(counts["erasure"], counts["correction"])
+    by_then = r.as_of is not None
+    return w.requests(counts["erasure"], counts["correction"], by_then=by_then)
 
 
 def _request_row(q: PersonalDataEntry, w: Words) -> list[str]:

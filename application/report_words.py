@@ -115,6 +115,24 @@ LABELS: dict[str, dict[Lang, str]] = {
         "nl": "In dit initiatief zijn geen persoonsgegevens gewist of gecorrigeerd.",
         "en": "No personal data was erased or corrected in this initiative.",
     },
+    "no_requests_by_then": {
+        "nl": "Tot dat moment zijn in dit initiatief geen persoonsgegevens gewist of "
+        "gecorrigeerd.",
+        "en": "By then, no personal data had been erased or corrected in this "
+        "initiative.",
+    },
+    "requests_by_then": {
+        "nl": "Tot dat moment zijn in dit initiatief {counts} van persoonsgegevens "
+        "vastgelegd.",
+        "en": "By then, {counts} of personal data had been recorded in this "
+        "initiative.",
+    },
+    "requests_one_by_then": {
+        "nl": "Tot dat moment is in dit initiatief {counts} van persoonsgegevens "
+        "vastgelegd.",
+        "en": "By then, {counts} of personal data had been recorded in this "
+        "initiative.",
+    },
     "requests": {
         "nl": "In dit initiatief zijn {counts} van persoonsgegevens vastgelegd.",
         "en": "In this initiative, {counts} of personal data were recorded.",
@@ -1265,10 +1283,12 @@ class Words:
             return self("no_outcome")
         return f"{self.text(decision.outcome_label)} ({decision.outcome})"
 
-    def requests(self, erasures: int, corrections: int) -> str:
+    def requests(self, erasures: int, corrections: int, *, by_then: bool) -> str:
         """How many erasures and corrections of personal data were recorded: ``In
         dit initiatief zijn 1 wissing en 2 correcties van persoonsgegevens
-        vastgelegd.``"""
+        vastgelegd.``; ``by_then``, in a report as of an earlier moment, up to
+        that moment (more may have been recorded since)."""
+        then = "_by_then" if by_then else ""
         counts = [
             self(f"{key}_one" if n == 1 else key, n=n)
             for key, n in (
@@ -1278,10 +1298,10 @@ class Words:
             if n
         ]
         if not counts:
-            return self("no_requests")
+            return self(f"no_requests{then}")
         said = f" {self('and')} ".join(counts)
         one = erasures + corrections == 1
-        return self("requests_one" if one else "requests", counts=said)
+        return self(("requests_one" if one else "requests") + then, counts=said)
 
     def yes_no(self, value: bool) -> str:
         return self("yes") if value else self("no")

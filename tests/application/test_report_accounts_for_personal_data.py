@@ -114,21 +114,26 @@ def test_a_report_as_of_a_moment_before_a_correction_does_not_mention_it(
     _correct_two_names(app)
     earlier = app.participation_report(CITY, as_of="2026-06-30T12:00+02:00")
     assert earlier.personal_data == []
-    assert "No personal data was erased or corrected in this initiative." in (
-        render_markdown(earlier, "en")
+    # What it says of the personal data holds of that moment, not of the
+    # initiative since ("by then"): a court may read it long after.
+    assert (
+        "By then, no personal data had been erased or corrected in this initiative."
+        in render_markdown(earlier, "en")
     )
-    assert "In dit initiatief zijn geen persoonsgegevens gewist of gecorrigeerd." in (
-        render_html(earlier, "nl")
+    assert (
+        "Tot dat moment zijn in dit initiatief geen persoonsgegevens gewist of "
+        "gecorrigeerd." in render_html(earlier, "nl")
     )
     between = app.participation_report(CITY, as_of="2026-07-01T18:00+02:00")
     assert [(q.request, q.stakeholder) for q in between.personal_data] == [
         ("correction", "bakery")
     ]
-    assert "In this initiative, 1 correction of personal data was recorded." in (
+    assert "By then, 1 correction of personal data had been recorded in this " in (
         render_markdown(between, "en")
     )
-    assert "In dit initiatief is 1 correctie van persoonsgegevens vastgelegd." in (
-        render_markdown(between, "nl")
+    assert (
+        "Tot dat moment is in dit initiatief 1 correctie van persoonsgegevens "
+        "vastgelegd." in render_markdown(between, "nl")
     )
 
 

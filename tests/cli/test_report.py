@@ -261,7 +261,9 @@ def test_a_corrected_name_is_told_in_the_report_from_the_moment_it_was_recorded(
     earlier = ok(
         demo_copy, "report", CITY, "--lang", "en", "--as-of", before["last_event_at"]
     ).stdout
-    assert "No personal data was erased or corrected in this initiative." in earlier
+    # As of an earlier moment, it says so of that moment, not of the initiative.
+    assert "By then, no personal data had been erased or corrected in this " in earlier
+    assert "No personal data was erased" not in earlier
     assert "Name corrected" not in earlier
 
 
