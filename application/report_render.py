@@ -1117,7 +1117,7 @@ def _html_participants(r: ParticipationReport, w: Words) -> str:
             _e(w.value(p.kind)),
             str(p.active),
             str(p.former),
-            _e(", ".join(p.active_refs))
+            _e(", ".join(_marked(ref, w, erased) for ref in p.active_refs))
             + (
                 f' <span class="muted">'
                 f"{_e(_former_refs(p, w, erased, alone=not p.active_refs))}</span>"
@@ -1588,11 +1588,17 @@ def _html_responses(r: ParticipationReport, w: Words) -> str:
 
 
 def _refs_of_kind(p: ParticipantsOfKind, w: Words, erased: set[str]) -> str:
-    """Who of a kind take part, then who left (in brackets after the others)."""
+    """Who of a kind take part, then who left (in brackets after the others);
+    each one erased marked so (one erased after the close did not leave)."""
+    active = ", ".join(_marked(ref, w, erased) for ref in p.active_refs)
     if not p.former_refs:
-        return ", ".join(p.active_refs)
+        return active
     former = _former_refs(p, w, erased, alone=not p.active_refs)
-    return f"{', '.join(p.active_refs)} {former}" if p.active_refs else former
+    return f"{active} {former}" if p.active_refs else former
+
+
+def _marked(ref: str, w: Words, erased: set[str]) -> str:
+    return f"{ref} ({w('data_erased_short')})" if ref in erased else ref
 
 
 def _erased_refs(r: ParticipationReport) -> set[str]:
@@ -1605,10 +1611,7 @@ def _former_refs(
     p: ParticipantsOfKind, w: Words, erased: set[str], *, alone: bool
 ) -> str:
     """``vertrokken: a, erased-1 (gewist)``; in brackets when it follows others."""
-    refs = ", ".join(
-        f"{ref} ({w('data_erased_short')})" if ref in erased else ref
-        for ref in p.former_refs
-    )
+    refs = ", ".join(_marked(ref, w, erased) for ref in p.former_refs)
     said = f"{w('former').lower()}: {refs}"
     return said if alone else f"({said})"
 

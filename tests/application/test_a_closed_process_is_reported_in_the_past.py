@@ -167,3 +167,23 @@ def test_a_closed_process_still_awaits_the_councils_follow_up_which_may_come_aft
     assert "The council adopted it." in render_markdown(
         app.participation_report(CC), "en"
     )
+
+
+def test_someone_erased_after_the_close_is_marked_erased_among_those_who_took_part(
+    small_centre: Callable[..., Samenspraak],
+) -> None:
+    """An erasure after the close records no leaving (the initiative takes no
+    more steps), so the erased person is still among those who took part: the
+    summary marks them erased there, as it marks those erased who had left."""
+    app = _closed_early(small_centre)
+    with clock.frozen_at(datetime(2026, 2, 1, 9, 0, tzinfo=UTC)):
+        app.erase_stakeholder({"actor": "bakery", "stakeholder": "bakery"})
+    report = app.participation_report(CC)
+    [bakery] = [p for p in report.people if p.erased]
+    [row] = [
+        line
+        for line in render_markdown(report, "en").splitlines()
+        if line.startswith("| Entrepreneur |")
+    ]
+    assert row.split("|")[4].strip() == f"{bakery.ref} (erased)"
+    assert f"{bakery.ref} (gewist)" in render_html(report, "nl")
