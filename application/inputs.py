@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -24,7 +24,6 @@ from pydantic_core import ErrorDetails
 from samenspraak.application import commands as c
 from samenspraak.application.errors import InvalidInput
 from samenspraak.application.persistence import ERASED_PREFIX
-from samenspraak.domain.rules import counted
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,12 +81,21 @@ def a_path(name: str, value: object) -> str:
 
 
 def describe_validation_error(error: ValidationError, field: str = "input") -> str:
-    """One sentence naming the first field at fault (and how many more there are)."""
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or field
-    more = len(error.errors()) - 1
-    suffix = f" (and {counted(more, 'more problem', 'more problems')})" if more else ""
-    return f"{where}: {_problem(first)}{suffix}."
+    """One sentence: what is wrong with the first field at fault, then which
+    other fields are at fault too (``title: must not be empty (budget is at fault
+    too).``), so that all of them can be mended at once."""
+    errors = error.errors()
+    where = [".".join(str(part) for part in e["loc"]) or field for e in errors]
+    others = list(dict.fromkeys(w for w in where if w != where[0]))
+    return f"{where[0]}: {_problem(errors[0])}{at_fault_too(others)}."
+
+
+def at_fault_too(others: Sequence[str]) -> str:
+    """`` (budget and level are at fault too)``, or nothing when none are."""
+    if not others:
+        return ""
+    listed = ", ".join(others[:-1]) + f" and {others[-1]}" if others[1:] else others[0]
+    return f" ({listed} {'is' if len(others) == 1 else 'are'} at fault too)"
 
 
 _EXAMPLE_MOMENT = "like 2026-04-09T19:30+02:00"

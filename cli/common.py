@@ -5,6 +5,7 @@ writing and the tables they print.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,7 @@ from samenspraak.application import (
 )
 from samenspraak.application.config import resolve_db
 from samenspraak.application.files import reason_of, write_whole
-from samenspraak.application.inputs import ref
+from samenspraak.application.inputs import at_fault_too, ref
 from samenspraak.cli.render import (
     continued,
     emit_json,
@@ -407,10 +408,27 @@ OPTION_OF_FIELD = {
 
 
 def on_the_command_line(sentence: str) -> str:
-    """A refusal of input, naming the option instead of the engine's field."""
+    """A refusal of input, naming the option instead of the engine's field, also
+    for the other fields it says are at fault too."""
     field, sep, problem = sentence.partition(": ")
-    option = OPTION_OF_FIELD.get(field) or OPTION_OF_FIELD.get(field.split(".")[0])
-    return f"{option}: {problem}" if sep and option else sentence
+    option = _option_of(field)
+    if not (sep and option):
+        return sentence
+    also = _AT_FAULT_TOO.search(problem)
+    if also is None:
+        return f"{option}: {problem}"
+    named = [_option_of(n) or n for n in re.split(r", | and ", also.group(1))]
+    others = [o for o in dict.fromkeys(named) if o != option]
+    return f"{option}: {problem[: also.start()]}{at_fault_too(others)}."
+
+
+_AT_FAULT_TOO = re.compile(r" \((.+) (?:is|are) at fault too\)\.$")
+
+
+def _option_of(field: str) -> str | None:
+    return OPTION_OF_FIELD.get(field) or OPTION_OF_FIELD.get(
+        field.split(".", maxsplit=1)[0]
+    )
 
 
 ALREADY_RECORDED = 3

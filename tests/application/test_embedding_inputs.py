@@ -86,7 +86,8 @@ def test_paths_may_be_path_objects(story: Story, tmp_path: Path) -> None:
             {"actor": "facilitator", "initiative": CITY, "decision": "benches",
              "question": "Benches?", "options": ["yes", "no"],
              "eligible": ["resident"], "rule": "majority"}),
-         "options.0: must be an object with the fields key and label (and 1 more"),
+         "options.0: must be an object with the fields key and label (options.1 is "
+         "at fault too)."),
     ],
     ids=["head", "event", "export path", "bundle", "database", "diagram subject",
          "since", "as of", "as of a number as text", "until seconds since 1970",

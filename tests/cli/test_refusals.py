@@ -109,6 +109,20 @@ def test_an_empty_reaction_is_refused(refused: Refused, stage_copy: Path) -> Non
     assert sentence == "--text: must not be empty."
 
 
+def test_every_option_at_fault_is_named_so_that_all_are_mended_at_once(
+    refused: Refused, demo_db: Path
+) -> None:
+    # It said "(and 2 more problems)", so that each had to be found by trying.
+    sentence = refused(
+        demo_db, "initiative", "start", "harbour", "--title", "", "--description",
+        "", "--area", "The harbour", "--budget", "1e5", "--level", "informing",
+        actor="facilitator",
+    )  # fmt: skip
+    assert sentence == (
+        "--title: must not be empty (--description and --budget are at fault too)."
+    )
+
+
 def test_a_reaction_of_only_spaces_is_refused(
     refused: Refused, stage_copy: Path
 ) -> None:
