@@ -3509,7 +3509,10 @@ class Samenspraak(Application[UUID]):
         """The response report (reactienota) of an initiative, or of one of its
         plans: every reaction with what was done with it, plan by plan in the order
         they were created and by number, read from its own view (caught up
-        first)."""
+        first). What the view's rows do not hold (when a reaction was given where
+        that is not when it was recorded, whether it was received late, the
+        platform comment it came from) is read from the process state beside
+        it."""
         slug = ref("initiative", initiative)
         wanted = ref("plan", plan) if plan is not None else None
 
@@ -3531,6 +3534,12 @@ class Samenspraak(Application[UUID]):
                 for p in doc["plans"].values()
                 for r in p["reactions"].values()
                 if r.get("late")
+            }
+            given = {  # when each was given, where that is not when it was recorded
+                (p["slug"], r["number"]): r["given_at"]
+                for p in doc["plans"].values()
+                for r in p["reactions"].values()
+                if r.get("given_at")
             }
             origins = {  # the ids of the texts that name the platform's comments
                 (p["slug"], r["number"]): r["origin"]
@@ -3559,6 +3568,7 @@ class Samenspraak(Application[UUID]):
                     people,
                     late=(r["plan"], r["reaction"]) in late,
                     origin=origins.get((r["plan"], r["reaction"])),
+                    given_at=given.get((r["plan"], r["reaction"])),
                 )
                 for r in rows
             ]
@@ -4531,9 +4541,12 @@ def _response(
     *,
     late: bool = False,
     origin: str | None = None,
+    given_at: str | None = None,
 ) -> v.ResponseEntry:
     """One reaction of the response report; ``origin`` is the id of the text that
-    names the platform comment it was imported from, if any."""
+    names the platform comment it was imported from, if any, and ``given_at`` when
+    it was given, as the process state keeps it, where that is not when it was
+    recorded."""
 
     def who(stakeholder_id: str | None) -> str | None:
         return _ref_in(people, stakeholder_id) if stakeholder_id else None
@@ -4572,6 +4585,9 @@ def _response(
         late=late,
         origin=text(origin),
         origin_erased=origin is not None and text(origin) is None,
+        given_at=(  # in UTC, as the view's other times
+            datetime.fromisoformat(given_at).astimezone(UTC) if given_at else None
+        ),
     )
 
 

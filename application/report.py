@@ -246,11 +246,18 @@ class ReactionEntry(Part):
     withdrawn_at: datetime | None = None
     received_at: datetime | None = None
     """When a reaction by letter or e-mail came in, where the facilitator said so
-    (it counts from then; ``recorded_at`` is when it was recorded)."""
+    (it counts from then; ``recorded_at`` is when it was recorded), or when the
+    platform comment it was imported from was posted. ``None`` for a reaction
+    given at a meeting: see ``given_at``."""
     late: bool = False
     """A letter or e-mail received after the reaction period closed: it needs no
     answer (its outcome is ``late`` while it has none), but may get one, and
     stays received late once answered or withdrawn."""
+    given_at: datetime | None = None
+    """When it was given, where that is not when it was recorded: the start of
+    the meeting it was given at (to a version proposed by then), from which it
+    counts, or, for one that came in, ``received_at``. ``None`` when it was given
+    when it was recorded, as in ``plan_details`` and the response report."""
 
 
 class ReactionPeriodEntry(Part):
@@ -928,6 +935,7 @@ def _reaction(
             _time_or_none(r.get("given_at")) if r["meeting"] is None else None
         ),
         late=bool(r.get("late", False)),
+        given_at=_time_or_none(r.get("given_at")),
     )
 
 

@@ -1693,14 +1693,21 @@ def _given_by(x: ReactionEntry, w: Words) -> str:
 def _when_given(x: ReactionEntry, w: Words) -> str:
     """When a reaction was recorded and, for a letter or e-mail that came in
     earlier, when it came in (from which it counts), and whether that was after
-    the reaction period (received late: so it stays said once it is answered)."""
-    if x.received_at is None:
-        return w.when(x.recorded_at)
-    return w(
-        "received_late_and_recorded" if x.late else "received_and_recorded",
-        received=w.when(x.received_at),
-        recorded=w.when(x.recorded_at),
-    )
+    the reaction period (received late: so it stays said once it is answered);
+    for one given at a meeting, the meeting's start (from which it counts)."""
+    if x.received_at is not None:
+        return w(
+            "received_late_and_recorded" if x.late else "received_and_recorded",
+            received=w.when(x.received_at),
+            recorded=w.when(x.recorded_at),
+        )
+    if x.given_at is not None and x.meeting is not None:
+        return w(
+            "given_at_meeting_and_recorded",
+            given=w.when(x.given_at),
+            recorded=w.when(x.recorded_at),
+        )
+    return w.when(x.recorded_at)
 
 
 def _dealt_with(x: ReactionEntry, w: Words) -> list[str]:

@@ -394,19 +394,22 @@ class Timeline:
 
     def _reactions(self, reactions: list[ReactionEntry], y: float) -> list[str]:
         """Small dots under the plan's line, each when it was given (a letter when
-        it came in, where that was said); dots of one moment sit side by side."""
+        it came in, where that was said; one given at a meeting at the meeting's
+        start); dots of one moment sit side by side."""
         out, last = [], -100.0
 
         def given(r: ReactionEntry) -> datetime:
-            return r.received_at or r.recorded_at
+            return r.given_at or r.received_at or r.recorded_at
 
         for r in sorted(reactions, key=given):
             x = max(self.axis.x(given(r)), last + 7)
             last = x
+            at_meeting = r.given_at is not None and r.meeting is not None
             tip = (
                 f"{self.w('reaction')} {r.number}: {self.w.value(r.stance)}, "
                 f"{self.w.when(given(r))}"
                 + (f", {self.w('received_late')}" if r.late else "")
+                + (f", {self.w('given_at_meeting', n=r.meeting)}" if at_meeting else "")
             )
             out.append(
                 f"<g>{_tip(tip)}"

@@ -183,6 +183,14 @@ LABELS: dict[str, dict[Lang, str]] = {
         "{recorded}",
     },
     "received_late": {"nl": "te laat ontvangen", "en": "received late"},
+    "given_at_meeting_and_recorded": {
+        "nl": "gegeven op de bijeenkomst van {given}, vastgelegd {recorded}",
+        "en": "given at the meeting of {given}, recorded {recorded}",
+    },
+    "given_at_meeting": {
+        "nl": "gegeven op bijeenkomst {n}",
+        "en": "given at meeting {n}",
+    },
     "phase_then": {"nl": "Fase op dat moment", "en": "Phase at the time"},
     "started": {"nl": "Gestart", "en": "Started"},
     "closed": {"nl": "Afgesloten", "en": "Closed"},

@@ -392,6 +392,13 @@ class ResponseEntry(View):
     origin_erased: bool = False
     """It was imported from a platform comment whose origin was erased with the
     texts of whoever posted it: which comment it was is no longer known."""
+    given_at: datetime | None = None
+    """When it was given, where that is not when it was recorded (in UTC): the
+    start of the meeting it was given at, or when the letter, e-mail or platform
+    comment came in. It counts from then (for the reaction period: a letter
+    received late came in after it closed); ``None`` when it was given when it was
+    recorded (``recorded_at``). Read from the process state, as ``plan_details``
+    gives it."""
 
 
 class ImportedComment(View):

@@ -30,6 +30,7 @@ from samenspraak.cli.common import (
     done,
     json_option,
     list_section,
+    on_dutch_clocks,
     output_option,
     pass_context,
     plan_table,
@@ -592,6 +593,7 @@ def plan_responses(
                     "stakeholder",
                     "stance",
                     "channel",
+                    "given",
                     "answer",
                     "text",
                 ],
@@ -603,6 +605,7 @@ def plan_responses(
                         e.stakeholder,
                         e.stance,
                         e.channel,
+                        on_dutch_clocks(e.given_at or e.recorded_at),
                         _outcome_text(e),
                         e.text if e.text is not None else ERASED,
                     ]
@@ -625,8 +628,10 @@ RESPONSE_FIELDS = (
     "plan", "reaction", "version", "stakeholder", "stance", "channel", "section",
     "meeting", "text", "recorded_at", "outcome", "answer_version", "answer_text",
     "answered_by", "answered_at", "withdrawn_by", "withdrawn_at", "late", "origin",
-    "origin_erased",
+    "origin_erased", "given_at",
 )  # fmt: skip
+"""The columns of the CSV: a column added later comes last, so that a
+spreadsheet that reads them by position keeps reading the others."""
 
 
 def responses_csv(entries: Sequence[Any]) -> str:

@@ -141,6 +141,19 @@ def test_the_comments_on_the_plans_meeting_become_online_reactions_counting_from
     assert consulted.verify_audit().intact
 
 
+def test_the_response_report_says_when_each_imported_comment_was_posted(
+    consulted: Samenspraak,
+) -> None:
+    """Imported on day 20, the comments were posted on days 2, 3 and 4: the
+    reactienota says when each was given, not only when it was imported."""
+    imported(consulted)
+    assert [(e.origin, e.given_at, e.recorded_at) for e in consulted.response_report(CC)] == [
+        ("decidim:501", START + timedelta(days=2), START + timedelta(days=20)),
+        ("decidim:502", START + timedelta(days=3), START + timedelta(days=20)),
+        ("decidim:503", START + timedelta(days=4), START + timedelta(days=20)),
+    ]  # fmt: skip
+
+
 def test_the_names_on_the_platform_go_to_the_directory_never_into_the_events(
     consulted: Samenspraak,
 ) -> None:

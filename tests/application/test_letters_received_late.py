@@ -73,6 +73,31 @@ def test_a_letter_after_the_period_is_recorded_as_received_late_and_listed(
     assert consulted.verify_audit().intact
 
 
+def test_the_response_report_says_when_each_letter_came_in_not_only_when_it_was_recorded(
+    consulted: Samenspraak,
+) -> None:
+    """The reactienota is published with the decision, and the moment a letter
+    came in decides whether it was on time: the letter of day 16 was late and the
+    one of day 13 was not, though both were recorded on day 20. The resident's
+    own reaction was given when it was recorded."""
+    with clock.frozen_at(START + timedelta(days=20)):
+        letter(consulted, 16, late=True)
+        letter(consulted, 13)
+
+    entries = consulted.response_report(CC)
+    assert [(e.reaction, e.late, e.given_at, e.recorded_at) for e in entries] == [
+        (1, False, None, START + timedelta(days=3)),
+        (2, True, START + timedelta(days=16), START + timedelta(days=20)),
+        (3, False, START + timedelta(days=13), START + timedelta(days=20)),
+    ]
+    assert [e.given_at for e in entries] == [
+        r.given_at for r in consulted.plan_details(CC, "traffic").reactions
+    ]
+    assert [e.given_at for e in entries] == [
+        r.given_at for r in consulted.participation_report(CC).responses
+    ]
+
+
 def test_a_letter_received_late_does_not_hold_up_the_plan(
     consulted: Samenspraak,
 ) -> None:

@@ -794,7 +794,8 @@ def test_the_report_says_who_recorded_a_reaction_for_someone_and_who_was_erased(
     app, _, _ = story
     english = render_markdown(app.participation_report(CITY), "en")
     assert (
-        "(resident-havenkwartier (resident), recorded by facilitator, 9 Apr 2026"
+        "(resident-havenkwartier (resident), recorded by facilitator, given at the "
+        "meeting of 9 Apr 2026"
     ) in english
     assert "(bakery (entrepreneur), 10 Apr 2026" in english  # gave it themselves
     with clock.frozen_at(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)):
@@ -816,6 +817,62 @@ def test_the_report_says_who_recorded_a_reaction_for_someone_and_who_was_erased(
     assert "persoonsgegevens op verzoek gewist" in render_html(report, "nl")
 
 
+def test_a_reaction_given_at_a_meeting_is_reported_from_the_meeting_s_start(
+    story: Story,
+) -> None:
+    """The objection was given at the residents' meeting of 9 April, which began
+    at 19:30, and the facilitator recorded it at 21:30. It counts from the
+    meeting's start, and the report says so in every form, as it says when a
+    letter came in: given at the meeting, not received."""
+    app, _, _ = story
+    report = app.participation_report(CITY)
+    objection = next(
+        r for r in report.responses if r.plan == "traffic-plan" and r.number == 1
+    )
+    [meeting] = [m for m in app.initiative_status(CITY).meetings if m.number == 2]
+    began = datetime(2026, 4, 9, 17, 30, tzinfo=UTC)
+    assert (objection.meeting, objection.given_at, objection.received_at) == (
+        2,
+        began,
+        None,
+    )
+    assert objection.given_at == meeting.starts_at
+    assert objection.recorded_at == began + timedelta(hours=2)
+    assert (
+        objection.given_at
+        == app.plan_details(CITY, "traffic-plan").reactions[0].given_at
+    )
+    english = render_markdown(report, "en")
+    assert (
+        "(resident-havenkwartier (resident), recorded by facilitator, given at the "
+        "meeting of 9 Apr 2026, 19:30, recorded 9 Apr 2026, 21:30)"
+    ) in english
+    assert "received 9 Apr" not in english
+    assert (
+        "vastgelegd door facilitator, gegeven op de bijeenkomst van 9 apr 2026, "
+        "19:30, vastgelegd 9 apr 2026, 21:30)"
+    ) in render_markdown(report, "nl")
+    html_en = render_html(report, "en")
+    assert "given at the meeting of 9 Apr 2026, 19:30, recorded 9 Apr 2026, 21:30" in (
+        html_en
+    )
+    assert (
+        "<title>Reaction 1: Objection, 9 Apr 2026, 19:30, given at meeting 2</title>"
+    ) in html_en
+    assert "Objection, 9 Apr 2026, 21:30" not in html_en
+    [entry] = [
+        r
+        for r in json.loads(render_json(report))["responses"]
+        if (r["plan"], r["number"]) == ("traffic-plan", 1)
+    ]
+    assert (entry["given_at"], entry["received_at"]) == (
+        "2026-04-09T19:30:00+02:00",
+        None,
+    )
+    # Given online when it was recorded: no other moment to tell.
+    assert [r.given_at for r in report.responses if r.meeting is None] == [None] * 6
+
+
 def test_the_response_report_view_agrees_with_the_participation_report(
     story: Story,
 ) -> None:
@@ -827,7 +884,7 @@ def test_the_response_report_view_agrees_with_the_participation_report(
     def both() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
         fields = ("version", "stakeholder", "stance", "channel", "section", "meeting",
                   "text", "recorded_at", "outcome", "answer_version", "answer_text",
-                  "answered_by", "answered_at")  # fmt: skip
+                  "answered_by", "answered_at", "given_at")  # fmt: skip
         view = [
             (e.plan, e.reaction, *(getattr(e, f) for f in fields))
             for e in app.response_report(CITY)

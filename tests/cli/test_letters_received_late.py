@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,7 +126,7 @@ def test_the_response_report_says_which_letters_came_in_late_even_when_answered(
     consulted: Path, ok
 ) -> None:
     table = ok(consulted, "plan", "responses", CC).stdout
-    assert [line.split()[6] for line in table.splitlines()[2:]] == [
+    assert [line.split()[7] for line in table.splitlines()[2:]] == [
         "UNANSWERED",
         "late",
         "defended",
@@ -142,4 +143,39 @@ def test_the_response_report_says_which_letters_came_in_late_even_when_answered(
         ("1", "unanswered", "false"),
         ("2", "late", "true"),
         ("3", "defended", "true"),
+    ]
+
+
+def test_the_response_report_says_when_each_letter_came_in_in_every_format(
+    consulted: Path, ok
+) -> None:
+    """Recorded on day 20, the letters came in on days 16 and 17 (after the
+    period): the table says so on Dutch clocks, the CSV and the JSON in UTC; the
+    resident's own reaction was given when it was recorded."""
+    table = ok(consulted, "plan", "responses", CC).stdout.splitlines()
+    assert table[0].split()[6] == "given"
+    assert [line.split()[6] for line in table[2:]] == [
+        "2026-01-15T10:00+01:00",
+        "2026-01-28T10:00+01:00",
+        "2026-01-29T10:00+01:00",
+    ]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                ok(consulted, "plan", "responses", CC, "--format", "csv").stdout
+            )
+        )
+    )
+    assert [(r["given_at"], r["recorded_at"]) for r in rows] == [
+        ("", "2026-01-15T09:00:00Z"),
+        ("2026-01-28T09:00:00Z", "2026-02-01T09:00:00Z"),
+        ("2026-01-29T09:00:00Z", "2026-02-01T09:00:00Z"),
+    ]
+    entries = json.loads(
+        ok(consulted, "plan", "responses", CC, "--format", "json").stdout
+    )
+    assert [e["given_at"] for e in entries] == [
+        None,
+        "2026-01-28T09:00:00Z",
+        "2026-01-29T09:00:00Z",
     ]

@@ -424,11 +424,13 @@ def test_the_response_report_reads_as_a_table_and_opens_as_a_spreadsheet(
     shown = ok(demo_copy, "plan", "responses", CITY, "traffic-plan").stdout
     lines = shown.splitlines()
     assert lines[0].split() == [
-        "plan", "#", "v", "stakeholder", "stance", "channel", "answer", "text"
+        "plan", "#", "v", "stakeholder", "stance", "channel", "given", "answer",
+        "text"
     ]  # fmt: skip
     assert len(lines) == 2 + 5
-    assert lines[3].split()[:7] == [
-        "traffic-plan", "2", "1", "bakery", "concern", "online", "defended"
+    assert lines[3].split()[:8] == [
+        "traffic-plan", "2", "1", "bakery", "concern", "online",
+        "2026-04-10T21:30+02:00", "defended"
     ]  # fmt: skip
     # A reaction written to look like a formula stays text in a spreadsheet.
     ok(demo_copy, "plan", "create", CITY, "benches", "--title", "Benches",
