@@ -339,19 +339,17 @@ def test_a_reaction_period_for_days_or_the_phases_period(city: Samenspraak) -> N
         assert "not both" in str(invalid.value)
 
 
-def test_the_phases_reaction_period_is_used_when_no_time_is_given(
+def test_a_period_opened_without_a_time_in_a_phase_that_declares_none_is_refused(
     city: Samenspraak,
 ) -> None:
+    # The phase's own period, where it declares one, is used instead (see
+    # test_the_phases_own_period_opened_in_the_second_the_phase_began_is_not_too_short).
     phase = city._initiative(CC).process.phase(city._initiative(CC).phase)
+    assert phase.reaction_period_days is None
     command = {"actor": "facilitator", "initiative": CC, "plan": "traffic"}
-    with clock.frozen_at(WEEK_LATER):
-        if phase.reaction_period_days is None:
-            with pytest.raises(InvalidInput) as invalid:
-                city.open_reaction_period(command)
-            assert "declares no reaction period" in str(invalid.value)
-        else:
-            until = city.open_reaction_period(command)
-            assert until == WEEK_LATER + timedelta(days=phase.reaction_period_days)
+    with clock.frozen_at(WEEK_LATER), pytest.raises(InvalidInput) as invalid:
+        city.open_reaction_period(command)
+    assert "declares no reaction period" in str(invalid.value)
 
 
 def test_tick_leaves_closed_initiatives_alone(city: Samenspraak) -> None:

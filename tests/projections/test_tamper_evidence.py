@@ -1273,7 +1273,7 @@ def test_a_text_whose_start_was_moved_into_its_salt_is_a_changed_text(
         app.close()
     assert not check.intact
     assert check.problem is not None
-    assert text_id in check.problem or "text" in check.problem
+    assert check.problem.startswith(f"The text {text_id} (reaction) ")
 
 
 @pytest.mark.parametrize("how", ["before the first position", "an id in capitals"])
