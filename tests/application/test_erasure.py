@@ -744,8 +744,11 @@ def test_an_erasure_waits_for_a_reader_of_an_older_snapshot_without_holding_up_w
         reader.close()
     try:
         assert erasure.released
+        # Held up by the erasure, it would wait for the lock until the reader
+        # finished, which it does only after this registration: 10 seconds, then
+        # "the database was busy". Not held up, it is saved at once.
         assert recorded_meanwhile
-        assert recorded_meanwhile[0] < 0.5
+        assert recorded_meanwhile[0] < 5
         assert (
             _files_holding(db, b"resident by the windmill", b"resident@example") == []
         )
