@@ -36,7 +36,7 @@ from samenspraak.application.errors import (
     SamenspraakError,
     StorageError,
 )
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 
 TEXTS_TABLE = "samenspraak_texts"
 STRETCH_FROM = 64
@@ -162,7 +162,7 @@ def given_again(given: CommandGiven, row: CommandRow) -> SamenspraakError:
     case was recorded already (:class:`AlreadyRecorded`); another is a mistake of
     the caller's, who gave one id to two commands (:class:`InvalidInput`)."""
     at = datetime.fromisoformat(row.recorded_at)
-    when = to_the_second(at.replace(microsecond=0))
+    when = on_dutch_clocks(at.replace(microsecond=0))
     if row.use_case != given.use_case:
         msg = (
             f"command_id: {given.id} is the id of another command, recorded by "

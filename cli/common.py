@@ -8,7 +8,6 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +32,7 @@ from samenspraak.cli.render import (
     table,
     tally_text,
 )
-from samenspraak.domain.clock import MUNICIPAL_TIME, to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 
 
 class Stopped(BaseException):
@@ -660,7 +659,7 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
                 c.document_title,
                 "; ".join(
                     (f"{f.number}. " if len(c.follow_ups) > 1 else "")
-                    + f"{to_the_second(f.followed_up_at)}: "
+                    + f"{on_dutch_clocks(f.followed_up_at)}: "
                     + (short(f.summary) if f.summary else ERASED)
                     + (" (withdrawn)" if f.withdrawn else "")
                     for f in c.follow_ups
@@ -685,12 +684,6 @@ def council_table(items: Sequence[Any], *, whole_hashes: bool = False) -> str:
         if f.withdrawn
     ]
     return "\n".join([shown, *why])
-
-
-def on_dutch_clocks(moment: datetime) -> str:
-    """A moment the engine recorded (kept in UTC), as the clocks in the
-    Netherlands showed it, like the times people gave beside it."""
-    return to_the_second(moment.astimezone(MUNICIPAL_TIME))
 
 
 def say_as_of(as_of: str | None) -> None:

@@ -22,7 +22,7 @@ from samenspraak.cli.common import (
     say_as_of,
 )
 from samenspraak.cli.render import emit_json, section, table, tally_text
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 from samenspraak.domain.values import (
     DecisionRule,
     StakeholderKind,
@@ -245,7 +245,7 @@ def decision_show(
         else ""
     )
     click.echo(f"  rule: {d.rule}    eligible: {', '.join(d.eligible)}{quorum}")
-    closes = to_the_second(d.closes_at) if d.closes_at else "-"
+    closes = on_dutch_clocks(d.closes_at) if d.closes_at else "-"
     state = d.state
     if d.deadline_passed:
         state += (

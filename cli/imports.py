@@ -26,7 +26,7 @@ from samenspraak.cli.common import (
     pass_context,
 )
 from samenspraak.cli.render import emit_json, table
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 from samenspraak.domain.rules import counted, listed
 from samenspraak.domain.values import Stance
 
@@ -220,7 +220,7 @@ def _import(
                         r.reaction,
                         r.stakeholder,
                         r.stance,
-                        to_the_second(r.received_at),
+                        on_dutch_clocks(r.received_at),
                         "late" if r.late else "",
                     ]
                     for r in result.recorded

@@ -30,7 +30,6 @@ from samenspraak.cli.common import (
     done,
     json_option,
     list_section,
-    on_dutch_clocks,
     output_option,
     pass_context,
     plan_table,
@@ -41,7 +40,7 @@ from samenspraak.cli.common import (
 )
 from samenspraak.cli.render import continued, emit_json, json_text, section, table
 from samenspraak.domain import clock
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 from samenspraak.domain.rules import counted, numbered
 from samenspraak.domain.values import (
     Channel,
@@ -444,7 +443,7 @@ def plan_show(
         still = p.reactions_until >= (p.as_of or clock.now())
         final += (
             "; open for reactions until " if still else "; reactions closed at "
-        ) + to_the_second(p.reactions_until)
+        ) + on_dutch_clocks(p.reactions_until)
     click.echo(f"{p.plan}: {_whole(p.title)}  (group {p.group}; {final})")
     click.echo(section("Versions"))
     click.echo(
@@ -708,4 +707,4 @@ def plan_period(
     if days is not None:
         command["days"] = days
     until = obj.app(write=True).open_reaction_period(command)
-    done(f"Opened a reaction period on {plan_ref} until {to_the_second(until)}.")
+    done(f"Opened a reaction period on {plan_ref} until {on_dutch_clocks(until)}.")

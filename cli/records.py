@@ -35,7 +35,7 @@ from samenspraak.cli.common import (
     write_file,
 )
 from samenspraak.cli.render import emit_json, section, table
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 from samenspraak.domain.rules import counted
 
 
@@ -102,7 +102,7 @@ def tick(obj: Context, as_json: bool) -> None:
             if item.kind == "decision-point"
             else f"the reaction period of {item.subject}"
         )
-        line = f"Closed {what} in {item.initiative} at {to_the_second(item.deadline)}"
+        line = f"Closed {what} in {item.initiative} at {on_dutch_clocks(item.deadline)}"
         if item.kind == "decision-point":
             line += f": {item.outcome or 'no decision'}"
         click.echo(line + ".")
@@ -272,7 +272,7 @@ def report(
         text = render_html(found, lang)
     else:
         text = render_markdown(found, lang)
-    moment = f"as of {found.as_of.isoformat()}" if found.as_of else "as it stands"
+    moment = f"as of {on_dutch_clocks(found.as_of)}" if found.as_of else "as it stands"
     what = (
         f"The participation report of {found.initiative} ({moment}), built from "
         f"audit head {found.built_from.initiative_head}"

@@ -10,7 +10,7 @@ import click
 from pydantic import BaseModel
 
 from samenspraak.application.commands import replace_controls
-from samenspraak.domain.clock import to_the_second
+from samenspraak.domain.clock import on_dutch_clocks
 
 NONE = "(none)"
 
@@ -43,8 +43,8 @@ def _cell(value: Any, whole: bool = False) -> str:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, datetime):  # to the second, when not a whole minute
-        return to_the_second(value)
+    if isinstance(value, datetime):  # on Dutch clocks; to the second, when not
+        return on_dutch_clocks(value)  # a whole minute
     return one_line(str(value)) if whole else short(str(value))
 
 

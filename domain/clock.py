@@ -90,6 +90,15 @@ def to_the_second(moment: datetime) -> str:
     return moment.isoformat(timespec="minutes" if whole_minute else "seconds")
 
 
+def on_dutch_clocks(moment: datetime) -> str:
+    """A moment as the clocks in the Netherlands showed it, in the offset they had
+    then (``2026-11-21T00:30+01:00``), to the minute when it is a whole minute,
+    else to the second: how a table or a sentence shows a moment, whatever offset
+    it was typed in or recorded in (the engine's clock runs in UTC), so that the
+    moments beside each other read alike."""
+    return to_the_second(moment.astimezone(MUNICIPAL_TIME))
+
+
 def days_later(moment: datetime, days: int) -> datetime:
     """``days`` calendar days after ``moment``, counted on the clocks in the
     Netherlands: at the same time of day, also across the change to or from summer

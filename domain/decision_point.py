@@ -164,7 +164,7 @@ class DecisionPoint(Aggregate):
             )
             rules.a_decision_point_closes_in_the_future.check(
                 closes_at > clock.now(),
-                closes_at=closes_at.isoformat(timespec="seconds"),
+                closes_at=clock.on_dutch_clocks(closes_at),
             )
         if quorum is not None:
             rules.a_quorum_is_a_percentage.check(1 <= quorum <= 100, quorum=quorum)
@@ -325,9 +325,7 @@ class DecisionPoint(Aggregate):
         rules.a_late_position_is_refused.check(
             not self.is_late(given_at or clock.now()),
             decision=self.slug,
-            closes_at=self.closes_at.isoformat(timespec="seconds")
-            if self.closes_at
-            else "",
+            closes_at=clock.on_dutch_clocks(self.closes_at) if self.closes_at else "",
         )
         allowed = self.option_keys
         if self.rule is DecisionRule.CONSENT:
@@ -372,13 +370,13 @@ class DecisionPoint(Aggregate):
         )
         rules.a_position_is_recorded_once_it_was_given.check(
             given_at <= clock.now(),
-            given_at=given_at.isoformat(timespec="seconds"),
+            given_at=clock.on_dutch_clocks(given_at),
         )
         rules.a_position_was_given_after_the_point_was_put.check(
             given_at >= self.created_on,
-            given_at=given_at.isoformat(timespec="seconds"),
+            given_at=clock.on_dutch_clocks(given_at),
             decision=self.slug,
-            put_at=self.created_on.isoformat(timespec="seconds"),
+            put_at=clock.on_dutch_clocks(self.created_on),
         )
         rules.society_decides_first.check(
             not (
@@ -437,7 +435,7 @@ class DecisionPoint(Aggregate):
             rules.a_decision_point_is_decided_once_it_closes.check(
                 not waiting,
                 decision=self.slug,
-                closes_at=self.closes_at.isoformat(timespec="seconds"),
+                closes_at=clock.on_dutch_clocks(self.closes_at),
                 waiting=len(waiting),
                 total=len(everyone),
             )

@@ -712,7 +712,7 @@ class Initiative(Aggregate):
         )
         rules.an_announcement_is_recorded_once_made.check(
             announced_at <= clock.now(),
-            announced_at=announced_at.isoformat(timespec="seconds"),
+            announced_at=clock.on_dutch_clocks(announced_at),
         )
         rules.a_reach_is_not_negative.check(reach is None or reach >= 0)
         number = len(self.announcements) + 1
@@ -778,7 +778,7 @@ class Initiative(Aggregate):
             )
             rules.an_announcement_is_recorded_once_made.check(
                 announced_at <= clock.now(),
-                announced_at=announced_at.isoformat(timespec="seconds"),
+                announced_at=clock.on_dutch_clocks(announced_at),
             )
         rules.a_reach_is_not_negative.check(reach is None or reach >= 0)
         rules.an_announcement_correction_gives_its_reason.check(
@@ -892,7 +892,7 @@ class Initiative(Aggregate):
         )
         rules.an_intervention_is_recorded_once_made.check(
             intervened_at <= clock.now(),
-            intervened_at=intervened_at.isoformat(timespec="seconds"),
+            intervened_at=clock.on_dutch_clocks(intervened_at),
         )
         kind = InterventionKind(kind)
         self._require_who_asked(kind, requested_by, group)
@@ -1014,7 +1014,7 @@ class Initiative(Aggregate):
             )
             rules.an_intervention_is_recorded_once_made.check(
                 intervened_at <= clock.now(),
-                intervened_at=intervened_at.isoformat(timespec="seconds"),
+                intervened_at=clock.on_dutch_clocks(intervened_at),
             )
         asker_given = nobody_asked or requested_by is not None or group is not None
         asked = (
@@ -1239,10 +1239,8 @@ class Initiative(Aggregate):
                     plan=given.plan,
                     meeting=number,
                     initiative=self.slug,
-                    recorded_at=clock.to_the_second(
-                        given.recorded_at.astimezone(changed["starts_at"].tzinfo)
-                    ),
-                    starts_at=clock.to_the_second(changed["starts_at"]),
+                    recorded_at=clock.on_dutch_clocks(given.recorded_at),
+                    starts_at=clock.on_dutch_clocks(changed["starts_at"]),
                 )
         self._meeting_corrected(
             actor=actor,
@@ -1354,7 +1352,7 @@ class Initiative(Aggregate):
         )
         rules.the_council_was_informed_by_now.check(
             informed_at <= clock.now(),
-            informed_at=informed_at.isoformat(timespec="seconds"),
+            informed_at=clock.on_dutch_clocks(informed_at),
         )
         same = next(
             (
@@ -1413,8 +1411,8 @@ class Initiative(Aggregate):
         rules.a_follow_up_comes_after_the_informing.check(
             informed_at <= followed_up_at <= clock.now(),
             informing=informing,
-            at=followed_up_at.isoformat(timespec="seconds"),
-            informed_at=informed_at.isoformat(timespec="seconds"),
+            at=clock.on_dutch_clocks(followed_up_at),
+            informed_at=clock.on_dutch_clocks(informed_at),
         )
         if document_sha256 is not None:
             rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
@@ -1564,7 +1562,7 @@ class Initiative(Aggregate):
             )
             rules.the_council_was_informed_by_now.check(
                 informed_at <= clock.now(),
-                informed_at=informed_at.isoformat(timespec="seconds"),
+                informed_at=clock.on_dutch_clocks(informed_at),
             )
         rules.an_informing_correction_gives_its_reason.check(
             reason is not None, informing=informing, initiative=self.slug
@@ -1587,10 +1585,8 @@ class Initiative(Aggregate):
                     or changed["informed_at"] <= follow_up.followed_up_at,
                     informing=informing,
                     initiative=self.slug,
-                    followed_up_at=follow_up.followed_up_at.isoformat(
-                        timespec="seconds"
-                    ),
-                    informed_at=changed["informed_at"].isoformat(timespec="seconds"),
+                    followed_up_at=clock.on_dutch_clocks(follow_up.followed_up_at),
+                    informed_at=clock.on_dutch_clocks(changed["informed_at"]),
                 )
         self._council_informing_corrected(
             actor=actor,
@@ -1675,7 +1671,7 @@ class Initiative(Aggregate):
             followed is None,
             informing=informing,
             initiative=self.slug,
-            followed_up_at=followed.followed_up_at.isoformat(timespec="seconds")
+            followed_up_at=clock.on_dutch_clocks(followed.followed_up_at)
             if followed is not None
             else "",
         )
@@ -1733,7 +1729,7 @@ class Initiative(Aggregate):
             set_at.tzinfo is not None, what="time the council set the framework"
         )
         rules.a_framework_is_recorded_once_set.check(
-            set_at <= clock.now(), set_at=set_at.isoformat(timespec="seconds")
+            set_at <= clock.now(), set_at=clock.on_dutch_clocks(set_at)
         )
         if document_sha256 is not None:
             rules.a_document_is_named_by_its_sha256.check(_is_sha256(document_sha256))
@@ -1792,7 +1788,7 @@ class Initiative(Aggregate):
                 set_at.tzinfo is not None, what="time the council set the framework"
             )
             rules.a_framework_is_recorded_once_set.check(
-                set_at <= clock.now(), set_at=set_at.isoformat(timespec="seconds")
+                set_at <= clock.now(), set_at=clock.on_dutch_clocks(set_at)
             )
         rules.a_framework_correction_gives_its_reason.check(
             reason is not None, number=number, initiative=self.slug
@@ -1898,7 +1894,7 @@ class Initiative(Aggregate):
         """What a guard asks, with the moment it waits for when there is one."""
         ends = facts.reaction_period_ends
         if guard == "reaction_period_over" and ends is not None:
-            return f"{GUARDS[guard]} (at {clock.to_the_second(ends)})"
+            return f"{GUARDS[guard]} (at {clock.on_dutch_clocks(ends)})"
         return GUARDS[guard]
 
     def _guard_holds(self, guard: str, facts: PhaseFacts) -> bool:

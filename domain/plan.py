@@ -439,7 +439,7 @@ class Plan(Aggregate):
                 and given_at < self.finalised_at,
                 plan=self.slug,
                 version=self.final_version,
-                finalised_at=clock.to_the_second(self.finalised_at)
+                finalised_at=clock.on_dutch_clocks(self.finalised_at)
                 if self.finalised_at
                 else "",
             )
@@ -450,8 +450,8 @@ class Plan(Aggregate):
             rules.a_reaction_received_late_came_in_after_the_period.check(
                 closes_at is not None and given_at is not None and given_at > closes_at,
                 plan=self.slug,
-                received_at=clock.to_the_second(given_at) if given_at else "",
-                closed=f"closed to reactions at {clock.to_the_second(closes_at)}"
+                received_at=clock.on_dutch_clocks(given_at) if given_at else "",
+                closed=f"closed to reactions at {clock.on_dutch_clocks(closes_at)}"
                 if closes_at
                 else "had no reaction period when it came in",
             )
@@ -472,7 +472,7 @@ class Plan(Aggregate):
         rules.a_late_reaction_is_refused.check(
             closes_at is None or (given_at or clock.now()) <= closes_at,
             plan=self.slug,
-            closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
+            closes_at=clock.on_dutch_clocks(closes_at) if closes_at else "",
         )
         number = len(self.reactions) + 1
         self._reaction_added(
@@ -517,11 +517,11 @@ class Plan(Aggregate):
         )
         rules.a_reaction_is_recorded_once_it_came_in.check(
             received_at <= clock.now(),
-            received_at=received_at.isoformat(timespec="seconds"),
+            received_at=clock.on_dutch_clocks(received_at),
         )
         rules.a_reaction_came_in_after_the_version_it_reacts_to.check(
             version <= self.latest_version_at(received_at),
-            received_at=received_at.isoformat(timespec="seconds"),
+            received_at=clock.on_dutch_clocks(received_at),
             version=version,
             plan=self.slug,
         )
@@ -532,7 +532,7 @@ class Plan(Aggregate):
             ),
             initiative=initiative.slug,
             phase=came_in_during or initiative.phase,
-            received_at=received_at.isoformat(timespec="seconds"),
+            received_at=clock.on_dutch_clocks(received_at),
         )
         return received_at
 
@@ -566,7 +566,7 @@ class Plan(Aggregate):
             held.starts_at <= clock.now(),
             meeting=meeting,
             initiative=initiative.slug,
-            starts_at=clock.to_the_second(held.starts_at),
+            starts_at=clock.on_dutch_clocks(held.starts_at),
         )
         return held
 
@@ -725,7 +725,7 @@ class Plan(Aggregate):
         rules.a_reaction_period_closes_in_the_future.check(
             closes_at > now,
             plan=self.slug,
-            closes_at=closes_at.isoformat(timespec="seconds"),
+            closes_at=clock.on_dutch_clocks(closes_at),
         )
         if phase_gives_until is not None:
             # To the second, as both are shown: the phase's period counts from
@@ -736,15 +736,15 @@ class Plan(Aggregate):
                 closes_at >= until.replace(microsecond=0),
                 phase=initiative.phase,
                 initiative=initiative.slug,
-                until=until.isoformat(timespec="seconds"),
+                until=clock.on_dutch_clocks(until),
                 plan=self.slug,
-                closes_at=closes_at.isoformat(timespec="seconds"),
+                closes_at=clock.on_dutch_clocks(closes_at),
             )
         current = self.reaction_period_in_force(initiative)
         rules.a_plan_has_one_reaction_period_at_a_time.check(
             current is None or self.reaction_period_closed or now >= current,
             plan=self.slug,
-            closes_at=current.isoformat(timespec="seconds") if current else "",
+            closes_at=clock.on_dutch_clocks(current) if current else "",
         )
         if self.reaction_period_is_due:
             self.close_reaction_period()
@@ -904,7 +904,7 @@ class Plan(Aggregate):
         rules.a_plan_is_finalised_after_its_reaction_period.check(
             closes_at is None or clock.now() > closes_at,
             plan=self.slug,
-            closes_at=closes_at.isoformat(timespec="seconds") if closes_at else "",
+            closes_at=clock.on_dutch_clocks(closes_at) if closes_at else "",
         )
         version = self.latest_version
         self._finalised(actor=actor, version=version, finalised_at=clock.now())

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from samenspraak.domain.clock import on_dutch_clocks
+
 
 class DomainError(Exception):
     """Raised when the domain refuses a command."""
@@ -840,7 +842,7 @@ a_position_is_recorded_once_it_was_given = _rule(
 )
 a_position_was_given_after_the_point_was_put = _rule(
     "a_position_was_given_after_the_point_was_put",
-    "A position given at {given_at} is not one on {decision}: it was put at {put_at}.",
+    "A position given at {given_at} was given before {decision} was put (at {put_at}).",
 )
 only_an_open_decision_point_is_decided_or_withdrawn = _rule(
     "only_an_open_decision_point_is_decided_or_withdrawn",
@@ -867,9 +869,9 @@ def passed_deadline(
     if closes_at is None:
         why = "it has no closing time"
     elif recorded:
-        why = f"it already closed at {closes_at.isoformat(timespec='seconds')}"
+        why = f"it already closed at {on_dutch_clocks(closes_at)}"
     elif now < closes_at:
-        why = f"it closes at {closes_at.isoformat(timespec='seconds')}"
+        why = f"it closes at {on_dutch_clocks(closes_at)}"
     else:
         return closes_at
     rule = only_a_passed_deadline_closes

@@ -308,14 +308,14 @@ def test_only_the_facilitator_corrects_an_informing_and_nothing_is_written(
             {"informing": 1, "informed_at": "2026-07-05T19:30+02:00"},
             "the_council_was_informed_by_now",
             "Informing the council is recorded once it happened; "
-            "2026-07-05T19:30:00+02:00 lies in the future.",
+            "2026-07-05T19:30+02:00 lies in the future.",
         ),
         (
             {"informing": 2, "informed_at": "2026-06-19T09:00+02:00"},
             "a_corrected_informing_comes_before_its_follow_ups",
             "The council followed up informing 2 of city-centre at "
-            "2026-06-18T21:00:00+02:00; it cannot have been informed after that, at "
-            "2026-06-19T09:00:00+02:00.",
+            "2026-06-18T21:00+02:00; it cannot have been informed after that, at "
+            "2026-06-19T09:00+02:00.",
         ),
     ],
     ids=[

@@ -263,7 +263,7 @@ def test_only_the_facilitator_corrects_an_announcement_and_nothing_is_written(
         (
             {"announced_at": "2026-07-01T10:00+02:00"},
             "an_announcement_is_recorded_once_made",
-            "An announcement is recorded once it was made; 2026-07-01T10:00:00+02:00 "
+            "An announcement is recorded once it was made; 2026-07-01T10:00+02:00 "
             "lies in the future.",
         ),
     ],

@@ -329,7 +329,7 @@ def test_only_the_facilitator_corrects_an_intervention_and_nothing_is_written(
         (
             {"intervened_at": "2026-07-01T10:00+02:00"},
             "an_intervention_is_recorded_once_made",
-            "An intervention is recorded once it was made; 2026-07-01T10:00:00+02:00 "
+            "An intervention is recorded once it was made; 2026-07-01T10:00+02:00 "
             "lies in the future.",
         ),
     ],

@@ -27,6 +27,7 @@ from samenspraak.application import (
     SamenspraakError,
 )
 from samenspraak.application import commands as c
+from samenspraak.domain.clock import on_dutch_clocks
 
 
 def _reaction(command_id: Any, **changes: Any) -> dict[str, Any]:
@@ -129,8 +130,8 @@ def test_a_reaction_given_again_with_its_id_is_told_it_was_recorded_and_not_reco
     position = portal.audit_log("city-centre", event="ReactionAdded")[0].position
     assert str(retried.value) == (
         f"The command {request} (react_to_plan) was recorded already, at "
-        f"{retried.value.recorded_at.isoformat(timespec='seconds')}, with its first "
-        f"event at position {position}; it is not recorded again."
+        f"{on_dutch_clocks(retried.value.recorded_at.replace(microsecond=0))}, with "
+        f"its first event at position {position}; it is not recorded again."
     )
     assert (retried.value.command_id, retried.value.use_case) == (
         request,

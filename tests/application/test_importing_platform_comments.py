@@ -233,7 +233,7 @@ def test_a_comment_posted_after_the_reaction_period_refuses_the_import_unless_re
     assert refused.value.rule == "a_late_reaction_is_refused"
     assert str(refused.value) == (
         "Nothing was imported: line 4 (comment 506): The reaction period of traffic "
-        "closed at 2026-01-26T09:00:00+00:00; a reaction after that is late. To "
+        "closed at 2026-01-26T10:00+01:00; a reaction after that is late. To "
         "record comments posted after the reaction period as received late, "
         "import with late (--late)."
     )
@@ -260,7 +260,7 @@ def test_a_comment_posted_before_the_version_existed_refuses_the_whole_import(
 
     assert str(refused.value).startswith("Nothing was imported: line 5 (comment 507): ")
     assert str(refused.value).endswith(
-        "A reaction that came in at 2026-01-09T09:00:00+00:00 cannot react to "
+        "A reaction that came in at 2026-01-09T10:00+01:00 cannot react to "
         "version 1 of traffic: that version was proposed after it."
     )
     assert everything_kept(consulted) == before

@@ -369,9 +369,9 @@ def test_a_letter_is_judged_by_the_period_of_the_phase_it_came_in(engine):
         with pytest.raises(NotAllowed) as after_the_views:
             letter(53)
     assert between_the_rounds.value.rule == "a_late_reaction_is_refused"
-    assert "closed at 2026-03-09T10:00:00+01:00" in str(between_the_rounds.value)
+    assert "closed at 2026-03-09T10:00+01:00" in str(between_the_rounds.value)
     assert after_the_views.value.rule == "a_late_reaction_is_refused"
-    assert "closed at 2026-04-23T10:00:00+02:00" in str(after_the_views.value)
+    assert "closed at 2026-04-23T10:00+02:00" in str(after_the_views.value)
 
 
 def test_the_six_weeks_for_views_cannot_be_cut_short_by_a_plans_period(engine):
@@ -393,8 +393,8 @@ def test_the_six_weeks_for_views_cannot_be_cut_short_by_a_plans_period(engine):
                days=1)  # fmt: skip
         assert str(short.value) == (
             "The phase views of harbour gives reactions until "
-            "2026-04-13T09:00:00+01:00; a reaction period on omgevingsplan closes no "
-            "earlier, not at 2026-03-05T10:00:00+01:00."
+            "2026-04-13T10:00+02:00; a reaction period on omgevingsplan closes no "
+            "earlier, not at 2026-03-05T10:00+01:00."
         )
         assert short.value.rule == "a_reaction_period_lasts_as_long_as_the_phase_gives"
         longer = do("open_reaction_period", actor="facilitator", plan="omgevingsplan",
@@ -633,7 +633,7 @@ def test_a_plan_is_not_finalised_while_the_phases_reaction_period_runs(engine):
     ):
         do("finalise_plan", actor="facilitator", plan="plan")
     assert str(early.value) == (
-        "The reaction period of plan runs until 2026-03-30T10:00:00+02:00; the plan "
+        "The reaction period of plan runs until 2026-03-30T10:00+02:00; the plan "
         "is finalised after that, so that everyone can react."
     )
     with clock.frozen_at(MOMENT + timedelta(days=29)):

@@ -443,4 +443,4 @@ def test_a_position_after_the_closing_time_is_late_even_before_anything_closed_i
             }
         )
     assert late.value.rule == "a_late_position_is_refused"
-    assert "2026-05-02T09:00:00+02:00" in str(late.value)
+    assert "2026-05-02T09:00+02:00" in str(late.value)

@@ -180,7 +180,7 @@ def test_only_the_facilitator_records_a_framework_and_never_one_set_in_the_futur
         record(app, framework=TREES, set_at="2026-07-01T20:00+02:00")
     assert str(refused.value) == (
         "A framework of the council is recorded once the council set it; "
-        "2026-07-01T20:00:00+02:00 lies in the future."
+        "2026-07-01T20:00+02:00 lies in the future."
     )
     with pytest.raises(InvalidInput) as invalid:
         record(

@@ -380,7 +380,7 @@ def test_only_the_facilitator_withdraws_an_informing_and_nothing_is_written(
             {"informing": 2, "reason": "A mistake."},
             "an_informing_the_council_followed_up_is_not_withdrawn",
             "The council followed up informing 2 of city-centre at "
-            "2026-06-18T21:00:00+02:00; an informing the council acted on is not "
+            "2026-06-18T21:00+02:00; an informing the council acted on is not "
             "withdrawn.",
         ),
         (

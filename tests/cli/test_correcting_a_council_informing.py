@@ -150,8 +150,8 @@ def test_wrong_input_is_one_sentence_and_records_nothing(
     )
     assert correcting("2", "--when", "2026-06-19T09:00+02:00", *reason) == (
         "The council followed up informing 2 of city-centre at "
-        "2026-06-18T21:00:00+02:00; it cannot have been informed after that, at "
-        "2026-06-19T09:00:00+02:00."
+        "2026-06-18T21:00+02:00; it cannot have been informed after that, at "
+        "2026-06-19T09:00+02:00."
     )
 
 

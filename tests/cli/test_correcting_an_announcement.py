@@ -137,7 +137,7 @@ def test_wrong_input_is_one_sentence_and_records_nothing(
     )
     assert correcting("1", "--when", "2026-06-23T09:00", *reason).startswith("--when: ")
     assert correcting("1", "--when", "2026-07-01T10:00+02:00", *reason) == (
-        "An announcement is recorded once it was made; 2026-07-01T10:00:00+02:00 "
+        "An announcement is recorded once it was made; 2026-07-01T10:00+02:00 "
         "lies in the future."
     )
     assert correcting("1", "--reach", "-5", *reason).startswith("--reach: ")

@@ -179,7 +179,7 @@ def test_wrong_input_is_one_sentence_and_records_nothing(asked: Path, refused) -
     )
     assert correcting("1", "--when", "2026-04-02T19:30", *reason).startswith("--when: ")
     assert correcting("1", "--when", "2026-07-01T10:00+02:00", *reason) == (
-        "An intervention is recorded once it was made; 2026-07-01T10:00:00+02:00 "
+        "An intervention is recorded once it was made; 2026-07-01T10:00+02:00 "
         "lies in the future."
     )
     assert correcting("1", "--group", "cycling", *reason) == (

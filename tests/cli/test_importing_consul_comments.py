@@ -1,7 +1,7 @@
 """``samenspraak import consul-comments``: the facilitator brings the comments of a
 CONSUL Democracy platform into the record from the command line, sees what was
-recorded (in UTC, from Madrid's local time), and is told in one sentence what is
-wrong with a file."""
+recorded (on Dutch clocks, from Madrid's local time), and is told in one sentence
+what is wrong with a file."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_the_facilitator_imports_the_comments_and_is_told_what_was_recorded(
             "1",
             "consul-2780",
             "suggestion",
-            "2026-01-14T09:50:19+00:00",
+            "2026-01-14T10:50:19+01:00",
         ],
         [
             "4",
@@ -74,7 +74,7 @@ def test_the_facilitator_imports_the_comments_and_is_told_what_was_recorded(
             "2",
             "consul-10016",
             "suggestion",
-            "2026-01-15T10:07:10+00:00",
+            "2026-01-15T11:07:10+01:00",
         ],
     ]
     assert result.stderr == (  # type: ignore[attr-defined]

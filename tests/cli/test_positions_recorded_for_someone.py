@@ -89,7 +89,7 @@ def test_a_position_given_in_the_future_is_refused_and_writes_nothing(
                        "resident", "--given", "2098-01-01T10:00+01:00",
                        actor="facilitator")  # fmt: skip
     assert sentence == (
-        "A position is recorded once it was given; 2098-01-01T10:00:00+01:00 lies "
+        "A position is recorded once it was given; 2098-01-01T10:00+01:00 lies "
         "in the future."
     )
 

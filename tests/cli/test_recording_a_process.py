@@ -1222,7 +1222,7 @@ def test_the_councils_frameworks_are_recorded_listed_and_reported(
         "--when", "2099-01-01T20:00+01:00", actor=F,
     ) == (
         "A framework of the council is recorded once the council set it; "
-        "2099-01-01T20:00:00+01:00 lies in the future."
+        "2099-01-01T20:00+01:00 lies in the future."
     )  # fmt: skip
     assert refused(
         stage_copy, "council", "framework", CITY, "--text", budget,

@@ -17,8 +17,11 @@ REFERENCE = Path(__file__).parents[2] / "docs" / "cli.md"
 
 MARK = "=== block"
 
-# A time in UTC as the audit log and --as-of print it: it differs on every run.
-UTC_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:\+00:00|Z)"
+# A time as the audit log prints it, on Dutch clocks (in winter or in summer), and
+# one in UTC as JSON gives it: they differ on every run.
+_A_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
+DUTCH_TIME = _A_TIME + r"\+0[12]:00"
+UTC_TIME = _A_TIME + r"(?:\+00:00|Z)"
 
 
 def _walk_through() -> list[tuple[str, str, str]]:
@@ -35,12 +38,15 @@ def _walk_through() -> list[tuple[str, str, str]]:
 
 def _pattern(expected: str) -> re.Pattern[str]:
     """A line as the page shows it: spaces of any width, `...` for what it leaves
-    out, and any time in UTC for the times that differ on every run."""
+    out, and any time on Dutch clocks, or in UTC, for a time that differs on every
+    run shown so."""
     words = " ".join(expected.split())
-    parts = re.split(rf"(\.\.\.|{UTC_TIME})", words)
+    parts = re.split(rf"(\.\.\.|{DUTCH_TIME}|{UTC_TIME})", words)
     regex = "".join(
         ".*"
         if part == "..."
+        else DUTCH_TIME
+        if re.fullmatch(DUTCH_TIME, part)
         else UTC_TIME
         if re.fullmatch(UTC_TIME, part)
         else re.escape(part)

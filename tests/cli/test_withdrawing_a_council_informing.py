@@ -146,7 +146,7 @@ def test_wrong_input_is_one_sentence_and_records_nothing(
     )
     assert withdrawing("2", "--reason", "A mistake.") == (
         "The council followed up informing 2 of city-centre at "
-        "2026-06-18T21:00:00+02:00; an informing the council acted on is not "
+        "2026-06-18T21:00+02:00; an informing the council acted on is not "
         "withdrawn."
     )
     assert withdrawing("1", "--reason", " ") == "--reason: must not be empty."

@@ -161,8 +161,8 @@ def test_a_follow_up_recorded_after_a_correction_goes_by_the_corrected_time(
     city_centre.collect_events()
     with refused(
         rules.a_follow_up_comes_after_the_informing,
-        "The council cannot have followed up informing 1 at 2026-01-12T07:00:00+01:00, "
-        "before it was informed (2026-01-12T08:00:00+01:00), nor in the future.",
+        "The council cannot have followed up informing 1 at 2026-01-12T07:00+01:00, "
+        "before it was informed (2026-01-12T08:00+01:00), nor in the future.",
         city_centre,
     ):
         city_centre.record_council_follow_up(
@@ -346,7 +346,7 @@ def test_a_corrected_time_in_the_future_is_refused(
     with refused(
         rules.the_council_was_informed_by_now,
         "Informing the council is recorded once it happened; "
-        "2026-01-19T09:00:00+01:00 lies in the future.",
+        "2026-01-19T09:00+01:00 lies in the future.",
         city_centre,
     ):
         city_centre.correct_council_informing(
@@ -370,8 +370,8 @@ def test_an_informing_is_not_corrected_to_after_its_follow_up(
     with refused(
         rules.a_corrected_informing_comes_before_its_follow_ups,
         "The council followed up informing 1 of city-centre at "
-        "2026-01-11T20:00:00+01:00; it cannot have been informed after that, at "
-        "2026-01-12T08:00:00+01:00.",
+        "2026-01-11T20:00+01:00; it cannot have been informed after that, at "
+        "2026-01-12T08:00+01:00.",
         city_centre,
     ):
         city_centre.correct_council_informing(

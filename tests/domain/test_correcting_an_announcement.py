@@ -266,7 +266,8 @@ def test_the_rules_for_recording_hold_for_the_corrected_values(
     tomorrow = story_start + timedelta(days=1)
     with refused(
         rules.an_announcement_is_recorded_once_made,
-        f"An announcement is recorded once it was made; {tomorrow.isoformat()} lies "
+        "An announcement is recorded once it was made; "
+        f"{tomorrow.isoformat(timespec='minutes')} lies "
         "in the future.",
         city_centre,
     ):

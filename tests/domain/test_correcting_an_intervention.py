@@ -383,7 +383,8 @@ def test_a_corrected_time_is_not_in_the_future_and_carries_a_timezone(
     tomorrow = story_start + timedelta(days=1)
     with refused(
         rules.an_intervention_is_recorded_once_made,
-        f"An intervention is recorded once it was made; {tomorrow.isoformat()} lies "
+        "An intervention is recorded once it was made; "
+        f"{tomorrow.isoformat(timespec='minutes')} lies "
         "in the future.",
         city_centre,
     ):

@@ -77,7 +77,7 @@ def test_a_decision_point_is_closed_by_deadline_only_once_it_has_passed(
     with refused(
         rules.only_a_passed_deadline_closes,
         "market-square has no deadline that has passed: it closes at "
-        "2026-01-19T17:00:00+01:00.",
+        "2026-01-19T17:00+01:00.",
         decision,
     ):
         decision.close_by_deadline(city_centre)
@@ -127,7 +127,7 @@ def test_before_its_closing_time_a_decision_point_waits_for_everyone(
 
     with refused(
         rules.a_decision_point_is_decided_once_it_closes,
-        "market-square closes at 2026-01-19T17:00:00+01:00; before then it is decided "
+        "market-square closes at 2026-01-19T17:00+01:00; before then it is decided "
         "only once everyone who may take part has taken a position (2 of 3 have not).",
         decision,
     ):
@@ -233,7 +233,7 @@ def test_a_reaction_period_closes_in_the_future(
     with refused(
         rules.a_reaction_period_closes_in_the_future,
         "The reaction period of traffic-plan must close in the future; "
-        "2026-01-12T09:00:00+01:00 has passed.",
+        "2026-01-12T09:00+01:00 has passed.",
         traffic_plan,
     ):
         traffic_plan.open_reaction_period(
@@ -265,8 +265,7 @@ def test_a_plan_has_one_reaction_period_at_a_time(city_centre, traffic_plan, ref
 
     with refused(
         rules.a_plan_has_one_reaction_period_at_a_time,
-        "traffic-plan already has a reaction period open until "
-        "2026-01-19T17:00:00+01:00.",
+        "traffic-plan already has a reaction period open until 2026-01-19T17:00+01:00.",
         traffic_plan,
     ):
         traffic_plan.open_reaction_period(
@@ -314,7 +313,7 @@ def test_a_late_reaction_is_refused_whether_or_not_the_closing_was_recorded(
     )
     traffic_plan.collect_events()
     sentence = (
-        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
         "a reaction after that is late."
     )
 
@@ -363,8 +362,9 @@ def test_a_plan_period_closes_no_earlier_than_the_phase_gives(
     with refused(
         rules.a_reaction_period_lasts_as_long_as_the_phase_gives,
         "The phase society-decides of city-centre gives reactions until "
-        f"{phase_end.isoformat()}; a reaction period on traffic-plan closes no "
-        f"earlier, not at {DEADLINE.isoformat()}.",
+        f"{phase_end.isoformat(timespec='minutes')}; a reaction period on "
+        "traffic-plan closes no earlier, not at "
+        f"{DEADLINE.isoformat(timespec='minutes')}.",
         traffic_plan,
     ):
         traffic_plan.open_reaction_period(
@@ -429,7 +429,7 @@ def test_a_reaction_period_closes_only_once_it_has_passed(
     with refused(
         rules.only_a_passed_deadline_closes,
         "The reaction period of traffic-plan has no deadline that has passed: it "
-        "closes at 2026-01-19T17:00:00+01:00.",
+        "closes at 2026-01-19T17:00+01:00.",
         traffic_plan,
     ):
         traffic_plan.close_reaction_period()
@@ -442,7 +442,7 @@ def test_a_reaction_period_closes_only_once_it_has_passed(
         refused(
             rules.only_a_passed_deadline_closes,
             "The reaction period of traffic-plan has no deadline that has passed: "
-            "it already closed at 2026-01-19T17:00:00+01:00.",
+            "it already closed at 2026-01-19T17:00+01:00.",
             traffic_plan,
         ),
     ):
@@ -469,7 +469,7 @@ def test_reactions_close_when_the_caller_says_else_with_the_plan_s_own_period(
     traffic_plan.collect_events()
     with refused(
         rules.a_late_reaction_is_refused,
-        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
         "a reaction after that is late.",
         traffic_plan,
     ):
@@ -495,7 +495,7 @@ def test_a_plan_is_finalised_once_its_reaction_period_is_over(
         clock.frozen_at(DEADLINE),
         refused(
             rules.a_plan_is_finalised_after_its_reaction_period,
-            "The reaction period of traffic-plan runs until 2026-01-19T17:00:00+01:00; "
+            "The reaction period of traffic-plan runs until 2026-01-19T17:00+01:00; "
             "the plan is finalised after that, so that everyone can react.",
             traffic_plan,
         ),
@@ -569,7 +569,7 @@ def test_a_reaction_at_a_meeting_counts_from_its_recording_unless_it_saw_the_ver
             actor="bakery", initiative=city_centre, text=text("v2"), changes=text("c")
         )
     late = (
-        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
         "a reaction after that is late."
     )
     traffic_plan.collect_events()
@@ -592,7 +592,7 @@ def test_a_stakeholder_s_own_reaction_naming_a_meeting_counts_from_when_they_giv
     meeting = held_at(city_centre, text, DEADLINE - timedelta(hours=2))
     traffic_plan.collect_events()
     late = (
-        "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+        "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
         "a reaction after that is late."
     )
 
@@ -630,7 +630,7 @@ def test_a_reaction_given_at_a_meeting_after_the_deadline_is_late(
         clock.frozen_at(AFTER + timedelta(hours=3)),
         refused(
             rules.a_late_reaction_is_refused,
-            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
             "a reaction after that is late.",
             traffic_plan,
         ),
@@ -695,7 +695,7 @@ def test_a_letter_that_came_in_on_time_is_on_time_whenever_it_is_recorded(
         clock.frozen_at(AFTER + timedelta(days=2)),
         refused(
             rules.a_late_reaction_is_refused,
-            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
             "a reaction after that is late.",
             traffic_plan,
         ),
@@ -813,7 +813,8 @@ def test_a_reaction_came_in_in_the_past_and_after_its_version(
     tomorrow = story_start + timedelta(days=1)
     with refused(
         rules.a_reaction_is_recorded_once_it_came_in,
-        f"A reaction is recorded once it came in; {tomorrow.isoformat()} lies in "
+        "A reaction is recorded once it came in; "
+        f"{tomorrow.isoformat(timespec='minutes')} lies in "
         "the future.",
         traffic_plan,
     ):
@@ -821,7 +822,7 @@ def test_a_reaction_came_in_in_the_past_and_after_its_version(
     before = traffic_plan.versions[1].proposed_at - timedelta(hours=1)
     with refused(
         rules.a_reaction_came_in_after_the_version_it_reacts_to,
-        f"A reaction that came in at {before.isoformat(timespec='seconds')} cannot "
+        f"A reaction that came in at {before.isoformat(timespec='minutes')} cannot "
         "react to version 1 of traffic-plan: that version was proposed after it.",
         traffic_plan,
     ):
@@ -846,7 +847,7 @@ def test_a_letter_is_judged_by_the_closing_time_it_came_in_under(
         clock.frozen_at(reopened + timedelta(days=1)),
         refused(
             rules.a_late_reaction_is_refused,
-            "The reaction period of traffic-plan closed at 2026-01-19T17:00:00+01:00; "
+            "The reaction period of traffic-plan closed at 2026-01-19T17:00+01:00; "
             "a reaction after that is late.",
             traffic_plan,
         ),
@@ -1008,7 +1009,7 @@ def test_a_civil_servants_letter_from_while_society_decided_alone_is_refused_lat
         refused(
             rules.a_civil_servants_reaction_came_in_after_society_decided,
             "city-centre was in the phase society-decides, where society decides "
-            "alone, when this reaction came in (2026-01-12T09:00:00+01:00); a civil "
+            "alone, when this reaction came in (2026-01-12T09:00+01:00); a civil "
             "servant's reaction from then is not recorded.",
             traffic_plan,
         ),

@@ -689,7 +689,8 @@ def test_an_announcement_is_recorded_once_it_was_made(
     tomorrow = story_start + timedelta(days=1)
     with refused(
         rules.an_announcement_is_recorded_once_made,
-        f"An announcement is recorded once it was made; {tomorrow.isoformat()} lies "
+        "An announcement is recorded once it was made; "
+        f"{tomorrow.isoformat(timespec='minutes')} lies "
         "in the future.",
         city_centre,
     ):
@@ -776,7 +777,8 @@ def test_an_intervention_is_the_facilitators_made_and_on_request_says_who_asked(
         intervene(actor="bakery", group="traffic")
     with refused(
         rules.an_intervention_is_recorded_once_made,
-        f"An intervention is recorded once it was made; {tomorrow.isoformat()} lies "
+        "An intervention is recorded once it was made; "
+        f"{tomorrow.isoformat(timespec='minutes')} lies "
         "in the future.",
         city_centre,
     ):
@@ -883,7 +885,7 @@ def test_a_framework_is_recorded_once_the_council_set_it(
     with refused(
         rules.a_framework_is_recorded_once_set,
         "A framework of the council is recorded once the council set it; "
-        f"{tomorrow.isoformat()} lies in the future.",
+        f"{tomorrow.isoformat(timespec='minutes')} lies in the future.",
         city_centre,
     ):
         city_centre.record_council_framework(
@@ -1063,7 +1065,8 @@ def test_a_follow_up_answers_an_informing_that_happened(city_centre, text, refus
         refused(
             rules.a_follow_up_comes_after_the_informing,
             f"The council cannot have followed up informing 1 at "
-            f"{earlier.isoformat()}, before it was informed ({informed_at.isoformat()}), "
+            f"{earlier.isoformat(timespec='minutes')}, before it was informed ("
+            f"{informed_at.isoformat(timespec='minutes')}), "
             "nor in the future.",
             city_centre,
         ),
@@ -1084,7 +1087,7 @@ def test_the_council_is_informed_of_what_happened_not_of_what_will(
     with refused(
         rules.the_council_was_informed_by_now,
         "Informing the council is recorded once it happened; "
-        f"{tomorrow.isoformat()} lies in the future.",
+        f"{tomorrow.isoformat(timespec='minutes')} lies in the future.",
         city_centre,
     ):
         city_centre.inform_council(

@@ -160,7 +160,7 @@ def test_a_position_given_in_the_future_is_not_recorded(
         clock.frozen_at(PUT_AT + timedelta(hours=1)),
         refused(
             rules.a_position_is_recorded_once_it_was_given,
-            "A position is recorded once it was given; 2026-02-01T12:00:00+01:00 "
+            "A position is recorded once it was given; 2026-02-01T12:00+01:00 "
             "lies in the future.",
             market_square,
         ),
@@ -175,12 +175,46 @@ def test_a_position_given_before_the_point_was_put_is_not_recorded(
         clock.frozen_at(PUT_AT + timedelta(hours=1)),
         refused(
             rules.a_position_was_given_after_the_point_was_put,
-            "A position given at 2026-02-01T09:00:00+01:00 is not one on "
-            "market-square: it was put at 2026-02-01T10:00:00+01:00.",
+            "A position given at 2026-02-01T09:00+01:00 was given before "
+            "market-square was put (at 2026-02-01T10:00+01:00).",
             market_square,
         ),
     ):
         record(market_square, city_centre, given_at=PUT_AT - timedelta(hours=1))
+
+
+def test_a_position_given_before_the_point_was_put_is_refused_on_dutch_clocks(
+    city_centre, text, refused
+):
+    """The engine's clock runs in UTC, and the facilitator types the moment in
+    UTC too: the sentence gives both moments as the clocks in the Netherlands
+    showed them, not one in the offset typed and the other in UTC."""
+    put_at = datetime.fromisoformat("2026-11-28T07:14:42+00:00")
+    with clock.frozen_at(put_at):
+        decision = DecisionPoint.put(
+            actor="facilitator",
+            initiative=city_centre,
+            slug="market-square",
+            question=text("what becomes of the market square?"),
+            options=[Option("car-free", text("car-free"))],
+            eligible=SOCIETY,
+            rule=DecisionRule.CONSENT,
+        )
+    decision.collect_events()
+    with (
+        clock.frozen_at(put_at + timedelta(hours=1)),
+        refused(
+            rules.a_position_was_given_after_the_point_was_put,
+            "A position given at 2026-11-27T20:00+01:00 was given before "
+            "market-square was put (at 2026-11-28T08:14:42+01:00).",
+            decision,
+        ),
+    ):
+        record(
+            decision,
+            city_centre,
+            given_at=datetime.fromisoformat("2026-11-27T19:00Z"),
+        )
 
 
 def test_a_position_given_after_the_closing_time_is_late_whenever_it_is_recorded(
@@ -190,7 +224,7 @@ def test_a_position_given_after_the_closing_time_is_late_whenever_it_is_recorded
         clock.frozen_at(CLOSES_AT + timedelta(hours=1)),
         refused(
             rules.a_late_position_is_refused,
-            "market-square closed at 2026-02-01T20:00:00+01:00; a position taken "
+            "market-square closed at 2026-02-01T20:00+01:00; a position taken "
             "after that is late.",
             market_square,
         ),

@@ -292,7 +292,7 @@ def test_an_informing_the_council_followed_up_is_not_withdrawn(
     with refused(
         rules.an_informing_the_council_followed_up_is_not_withdrawn,
         "The council followed up informing 1 of city-centre at "
-        "2026-01-11T20:00:00+01:00; an informing the council acted on is not "
+        "2026-01-11T20:00+01:00; an informing the council acted on is not "
         "withdrawn.",
         city_centre,
     ):

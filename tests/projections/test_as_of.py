@@ -407,10 +407,10 @@ def test_a_moment_written_to_the_minute_or_second_covers_all_of_it(
     # The log shows the second, so that a time copied from it finds the event.
     shown = run(tmp_path / "minute.db", "audit", "log", "park")
     assert shown.stdout.splitlines()[2].split()[:3] == [
-        "1", "2026-05-04T10:15:42+00:00", "park"
+        "1", "2026-05-04T12:15:42+02:00", "park"
     ]  # fmt: skip
     copied = run(tmp_path / "minute.db", "initiative", "status", "park",
-                 "--as-of", "2026-05-04T10:15:42+00:00")  # fmt: skip
+                 "--as-of", "2026-05-04T12:15:42+02:00")  # fmt: skip
     assert copied.exit_code == 0, copied.output
 
 

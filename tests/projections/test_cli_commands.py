@@ -249,14 +249,14 @@ def test_audit_log_lists_every_event_of_the_initiative(
     assert len(lines) == 2 + 70
     assert lines[2].split()[:5] == [
         "1",
-        "2026-01-12T08:00+00:00",
+        "2026-01-12T09:00+01:00",
         "city-centre",
         "Started",
         "facilitator",
     ]
     assert lines[-1].split()[:5] == [
         "70",
-        "2026-06-22T07:00+00:00",
+        "2026-06-22T09:00+02:00",
         "city-centre",
         "Announced",
         "facilitator",
