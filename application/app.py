@@ -947,22 +947,27 @@ class Samenspraak(Application[UUID]):
     def _try(self, use_case: Callable[[], R], *, alone: bool) -> R:
         """One try of a use case; ``alone``, with the record's turn to itself."""
         try:
+            return self._in_turn(use_case, alone=alone)
+        except DamagedView as damaged:
+            raise StorageError(_changed_outside(str(damaged))) from None
+        except (LookupError, TypeError, AttributeError, ValueError, ArithmeticError):
+            # A fault of the program, or of a view's document changed outside the
+            # engine below what reading a part checks (a stakeholder's entry no
+            # longer an object): told apart by building the views again, with
+            # the turn given back (not while the instance closes).
+            changed = None if self.closing.is_set() else self._a_view_changed_outside()
+            if changed is None:
+                raise
+            raise StorageError(_changed_outside(changed)) from None
+
+    def _in_turn(self, use_case: Callable[[], R], *, alone: bool) -> R:
+        try:
             if not alone:
                 return use_case()
             with self.turns.alone():
                 return use_case()
         except TurnNotFree:
             raise StorageError(BUSY) from None
-        except DamagedView as damaged:
-            raise StorageError(_changed_outside(str(damaged))) from None
-        except (LookupError, TypeError, AttributeError, ValueError, ArithmeticError):
-            # A fault of the program, or of a view's document changed outside the
-            # engine below what reading a part checks (a stakeholder's entry no
-            # longer an object): told apart by building the views again.
-            changed = self._a_view_changed_outside()
-            if changed is None:
-                raise
-            raise StorageError(_changed_outside(changed)) from None
 
     def _forget_what_was_read(self) -> None:
         """After a collision, the aggregates the command read leave the library's

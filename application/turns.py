@@ -263,8 +263,9 @@ class FileTurns:
             self._lock(fd, _TURN, shared=True, deadline=deadline)
 
     def unshare(self) -> None:
-        if self._fd is not None:
-            self._unlock(self._fd, _TURN)
+        fd = self._fd  # read once: another thread may close it meanwhile
+        if fd is not None:
+            self._unlock(fd, _TURN)
 
     def take(self, deadline: float) -> None:
         fd = self._open()
@@ -281,10 +282,11 @@ class FileTurns:
             self._lock(fd, _TURN, shared=False, deadline=deadline)
 
     def give(self) -> None:
-        if self._fd is not None and self._writable:
-            self._unlock(self._fd, _TURN)
+        fd = self._fd  # read once: another thread may close it meanwhile
+        if fd is not None and self._writable:
+            self._unlock(fd, _TURN)
             if _OFD:
-                self._unlock(self._fd, _GATE)
+                self._unlock(fd, _GATE)
 
     def close(self) -> None:
         """Give back every lock of this instance, and take none from here on."""
@@ -326,11 +328,16 @@ class FileTurns:
             pause = min(pause * 2, 0.005)
 
     def _unlock(self, fd: int, byte: int) -> None:
-        if fd != self._fd:  # closed meanwhile: its locks went with it
-            return
-        try:
-            _set_lock(fd, byte, fcntl.F_UNLCK)
-        except OSError:
+        with self._opening:  # not closed (and its number given to another file)
+            if fd != self._fd:  # closed meanwhile: its locks went with it
+                return
+            try:
+                _set_lock(fd, byte, fcntl.F_UNLCK)
+            except OSError:
+                refused = True
+            else:
+                refused = False
+        if refused:
             self._without_locks()
 
     def _without_locks(self) -> None:

@@ -469,3 +469,40 @@ def test_on_postgresql_a_try_that_finds_no_connection_for_its_turn_goes_without_
         assert len(app.plan_details("park", "paths").reactions) == 1
     finally:
         app.close()
+
+
+class _ClosedBetweenReads(turns.FileTurns):
+    """Turns whose file another thread closes just after a save read that it was
+    open: the first read of ``_fd`` gives its number, every later one None."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.reads = 0
+        self.number: int | None = None
+
+    @property  # type: ignore[override]
+    def _fd(self) -> int | None:
+        self.reads += 1
+        return self.number if self.reads == 1 else None
+
+    @_fd.setter
+    def _fd(self, value: int | None) -> None:
+        self.number, self.reads = value, 0
+
+
+@pytest.mark.parametrize("giving_back", ["unshare", "give"])
+def test_a_turn_given_back_while_the_instance_closes_is_given_back_in_silence(
+    tmp_path: Path, giving_back: str
+) -> None:
+    # A web server closing its instance under running requests: a save that gave
+    # back its turn read the file's number twice, and the second time it was
+    # gone, so the request ended in "TypeError: argument must be an int".
+    path = str(tmp_path / f"record.db{TURNS_SUFFIX}")
+    opened = turns.FileTurns(path)
+    number = opened._open()
+    assert number is not None
+    racing = _ClosedBetweenReads(path)
+    racing._writable = True
+    racing._fd = number
+    getattr(racing, giving_back)()
+    opened.close()
