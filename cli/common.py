@@ -388,6 +388,7 @@ OPTION_OF_FIELD = {
     "followed_up_at": "--when",
     "set_at": "--when",
     "received_at": "--received",
+    "given_at": "--given",
     "source": "--source",
     "after": "--after",
     "hoofd_object": "--hoofd-object",

@@ -123,6 +123,18 @@ def test_every_option_at_fault_is_named_so_that_all_are_mended_at_once(
     )
 
 
+def test_a_position_given_at_a_time_without_its_timezone_names_the_option(
+    refused: Refused, demo_db: Path
+) -> None:
+    # It named the engine's field, given_at, which the command line has not.
+    sentence = refused(
+        demo_db, "decision", "take", "city-centre", "budget-first-part",
+        "market-square", "--for", "library", "--given", "2026-01-01T10:00",
+        actor="facilitator",
+    )  # fmt: skip
+    assert sentence == "--given: needs its timezone, like 2026-04-09T19:30+02:00."
+
+
 def test_a_reaction_of_only_spaces_is_refused(
     refused: Refused, stage_copy: Path
 ) -> None:
