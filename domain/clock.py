@@ -95,8 +95,13 @@ def on_dutch_clocks(moment: datetime) -> str:
     then (``2026-11-21T00:30+01:00``), to the minute when it is a whole minute,
     else to the second: how a table or a sentence shows a moment, whatever offset
     it was typed in or recorded in (the engine's clock runs in UTC), so that the
-    moments beside each other read alike."""
-    return to_the_second(moment.astimezone(MUNICIPAL_TIME))
+    moments beside each other read alike. A moment whose Dutch time the calendar
+    cannot hold (the last hour of the year 9999 in UTC, recorded before moments
+    were bounded) is shown in the offset it was recorded in."""
+    try:
+        return to_the_second(moment.astimezone(MUNICIPAL_TIME))
+    except OverflowError:
+        return to_the_second(moment)
 
 
 def days_later(moment: datetime, days: int) -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from samenspraak.domain.clock import on_dutch_clocks
 from samenspraak.domain.rules import numbered
 
 
@@ -25,7 +26,7 @@ def _a(noun: str) -> str:
 def _given(e: Any) -> str:
     """When a position recorded for someone was given, if it was said."""
     given_at = getattr(e, "given_at", None)
-    return f", given {given_at.isoformat()}" if given_at is not None else ""
+    return f", given {on_dutch_clocks(given_at)}" if given_at is not None else ""
 
 
 def _numbers(values: Any) -> str:
@@ -36,7 +37,7 @@ Said = tuple[tuple[str, Callable[[Any], str]], ...]
 """How a correction's summary says each field it may carry: by field name."""
 
 MEETING_FIELDS: Said = (
-    ("starts_at", lambda v: f"starts at {v.isoformat()}"),
+    ("starts_at", lambda v: f"starts at {on_dutch_clocks(v)}"),
     ("kind", _v),
     ("place", lambda _: "new place"),
     ("attendance", lambda v: f"{v} present"),
@@ -46,7 +47,7 @@ MEETING_FIELDS: Said = (
 ANNOUNCEMENT_FIELDS: Said = (
     ("channel", _v),
     ("audience", lambda _: "new audience"),
-    ("announced_at", lambda v: f"made at {v.isoformat()}"),
+    ("announced_at", lambda v: f"made at {on_dutch_clocks(v)}"),
     ("reach", lambda v: f"reaching {v}"),
 )
 
@@ -62,7 +63,7 @@ def _announcement_corrected(e: Any) -> str:
 
 INTERVENTION_FIELDS: Said = (
     ("kind", _v),
-    ("intervened_at", lambda v: f"made at {v.isoformat()}"),
+    ("intervened_at", lambda v: f"made at {on_dutch_clocks(v)}"),
     ("note", lambda _: "new note"),
     ("requested_by", lambda _: "asked for by a stakeholder"),
     ("group", lambda v: f"asked for by group {v}"),
@@ -82,13 +83,13 @@ INFORMING_FIELDS: Said = (
     ("document_title", lambda _: "new title"),
     ("document_sha256", lambda v: f"document sha256 {v[:16]}..."),
     ("session", _v),
-    ("informed_at", lambda v: f"informed at {v.isoformat()}"),
+    ("informed_at", lambda v: f"informed at {on_dutch_clocks(v)}"),
 )
 
 
 FRAMEWORK_FIELDS: Said = (
     ("framework", lambda _: "new text"),
-    ("set_at", lambda v: f"set at {v.isoformat()}"),
+    ("set_at", lambda v: f"set at {on_dutch_clocks(v)}"),
     ("document_sha256", lambda v: f"document sha256 {v[:16]}..."),
 )
 
@@ -113,7 +114,7 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("initiative", "MemberAdded"): lambda e: f"A member was added to {e.group}",
     ("initiative", "MemberRemoved"): lambda e: f"A member was removed from {e.group}",
     ("initiative", "MeetingHeld"): lambda e: (
-        f"Meeting {e.number} held ({_v(e.kind)}, {e.starts_at.isoformat()}, "
+        f"Meeting {e.number} held ({_v(e.kind)}, {on_dutch_clocks(e.starts_at)}, "
         f"{e.attendance} present)"
     ),
     ("initiative", "MeetingCorrected"): lambda e: (
@@ -217,10 +218,10 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ("plan", "SupportNoted"): lambda e: f"Support noted: {_numbers(e.reactions)}",
     ("plan", "Finalised"): lambda e: f"Finalised in version {e.version}",
     ("plan", "ReactionPeriodOpened"): lambda e: (
-        f"Reaction period opened until {e.closes_at.isoformat()}"
+        f"Reaction period opened until {on_dutch_clocks(e.closes_at)}"
     ),
     ("plan", "ReactionPeriodClosed"): lambda e: (
-        f"Reaction period closed at its deadline {e.closed_at.isoformat()}"
+        f"Reaction period closed at its deadline {on_dutch_clocks(e.closed_at)}"
     ),
     ("decision-point", "Put"): lambda e: (
         f"Decision point {e.slug} put ({_v(e.rule)}, "
@@ -240,7 +241,7 @@ LINES: dict[tuple[str, str], Callable[[Any], str]] = {
     ),
     ("decision-point", "Withdrawn"): lambda e: "Decision point withdrawn",
     ("decision-point", "ClosedByDeadline"): lambda e: (
-        f"Closed at its deadline {e.closed_at.isoformat()}: "
+        f"Closed at its deadline {on_dutch_clocks(e.closed_at)}: "
         f"{e.outcome or 'no decision'} "
         f"({', '.join(f'{k} {n}' for k, n in e.tally.items())})"
     ),

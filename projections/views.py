@@ -688,7 +688,8 @@ class AuditTrailLogic(BaseView):
     """One row per event in global order, chained by SHA-256."""
 
     view_name = "samenspraak.view.audit-trail"
-    logic_version = 1
+    logic_version = 2  # 2: the summaries' moments on Dutch clocks, whatever
+    # offset they were typed in
 
     tables = ("view_audit_trail", "view_audit_heads", "view_audit_owners")
 

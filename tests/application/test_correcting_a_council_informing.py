@@ -93,7 +93,7 @@ def test_the_record_keeps_the_informing_as_first_recorded_and_the_correction(
     ]
     assert lines[-1] == (
         "CouncilInformingCorrected",
-        "Council informing 2 corrected: letter, informed at 2026-06-03T16:00:00+02:00",
+        "Council informing 2 corrected: letter, informed at 2026-06-03T16:00+02:00",
     )
     assert [event for event, _ in lines] == [
         "CouncilInformed",

@@ -79,11 +79,11 @@ def test_the_record_keeps_the_meeting_as_first_recorded_and_the_correction(
     assert lines == [
         (
             "MeetingHeld",
-            "Meeting 1 held (steering-group, 2026-01-20T19:30:00+01:00, 9 present)",
+            "Meeting 1 held (steering-group, 2026-01-20T19:30+01:00, 9 present)",
         ),
         (
             "MeetingHeld",
-            "Meeting 2 held (residents-meeting, 2026-04-09T19:30:00+02:00, 64 present)",
+            "Meeting 2 held (residents-meeting, 2026-04-09T19:30+02:00, 64 present)",
         ),
         ("MeetingCorrected", "Meeting 2 corrected: 46 present"),
     ]

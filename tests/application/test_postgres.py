@@ -12,7 +12,7 @@ import pytest
 
 from samenspraak.application import NotFound, Samenspraak, StorageError
 from samenspraak.application.story import play
-from samenspraak.projections.views import ProcessStateLogic
+from samenspraak.projections.views import AuditTrailLogic, ProcessStateLogic
 
 ThreadedReactions = Callable[[Samenspraak], list[str]]
 
@@ -790,7 +790,7 @@ def test_a_process_state_built_by_an_earlier_release_is_rebuilt_on_postgresql(
         app.close()
     assert _versions(schema) == {
         "samenspraak.view.process-state": ProcessStateLogic.logic_version,
-        "samenspraak.view.audit-trail": 1,
+        "samenspraak.view.audit-trail": AuditTrailLogic.logic_version,
         "samenspraak.view.response-report": 1,
     }
 
@@ -893,9 +893,9 @@ def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told
                 app.initiative_status("city-centre")
         finally:
             app.close()
-        assert str(refused.value).startswith(
-            "The view samenspraak.view.process-state was built by an earlier version "
-            "of samenspraak"
+        assert str(refused.value).startswith(  # each view built before version 2
+            "The views samenspraak.view.process-state and samenspraak.view.audit-trail "
+            "were built by an earlier version of samenspraak"
         )
         assert str(refused.value).endswith(
             "run samenspraak projections rebuild with this version."
@@ -907,9 +907,9 @@ def test_a_user_who_may_only_use_the_tables_of_a_record_without_versions_is_told
         assert len(owner.participation_report("city-centre").personal_data) == 2
     finally:
         owner.close()
-    assert _versions(schema)["samenspraak.view.process-state"] == (
-        ProcessStateLogic.logic_version
-    )
+    versions = _versions(schema)
+    assert versions["samenspraak.view.process-state"] == ProcessStateLogic.logic_version
+    assert versions["samenspraak.view.audit-trail"] == AuditTrailLogic.logic_version
 
 
 def test_a_user_who_may_only_use_the_tables_of_an_unused_record_without_versions_is_told_who_makes_the_table(

@@ -48,6 +48,8 @@ AUDIT = "samenspraak.view.audit-trail"
 NOW = ProcessStateLogic.logic_version
 """The logic version of the process-state view that this release builds."""
 RESPONSES = "samenspraak.view.response-report"
+TRAIL = AuditTrailLogic.logic_version
+"""The logic version of the audit trail that this release builds."""
 
 
 def _correct_and_erase(app: Samenspraak) -> str:
@@ -143,7 +145,7 @@ def test_a_process_state_built_by_an_earlier_release_is_rebuilt_on_first_read_an
         assert app.verify_projections().intact
     finally:
         app.close()
-    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: TRAIL, RESPONSES: 1}
 
 
 def test_a_view_recorded_as_built_with_an_older_logic_version_is_rebuilt_too(
@@ -248,7 +250,7 @@ def test_a_new_record_records_the_version_of_each_view_it_builds(
         app.catch_up()
     finally:
         app.close()
-    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: TRAIL, RESPONSES: 1}
 
 
 def test_projections_rebuild_records_the_version_of_every_view(
@@ -260,14 +262,14 @@ def test_projections_rebuild_records_the_version_of_every_view(
         app.rebuild_projections()
     finally:
         app.close()
-    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: TRAIL, RESPONSES: 1}
 
 
 @pytest.fixture
 def audit_logic_changed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A release whose audit trail computes something new (its logic version 2),
-    opening a record whose trail was built with version 1."""
-    monkeypatch.setattr(AuditTrailLogic, "logic_version", 2)
+    """A release whose audit trail computes something new (a logic version after
+    this release's), opening a record whose trail this release built."""
+    monkeypatch.setattr(AuditTrailLogic, "logic_version", TRAIL + 1)
 
 
 def test_an_outdated_audit_trail_on_a_tampered_record_is_refused_with_the_tamper_message(
@@ -308,14 +310,14 @@ def test_an_outdated_audit_trail_on_an_intact_record_is_rebuilt_as_it_was(
     app.close()
     with closing(sqlite3.connect(db)) as connection:
         trail = connection.execute("SELECT * FROM view_audit_trail").fetchall()
-    monkeypatch.setattr(AuditTrailLogic, "logic_version", 2)
+    monkeypatch.setattr(AuditTrailLogic, "logic_version", TRAIL + 1)
     app = Samenspraak.open(db, create=False)
     try:
         assert app.audit_head() == head
     finally:
         app.close()
     assert rebuilds == [[AUDIT]]
-    assert _versions(db)[AUDIT] == 2
+    assert _versions(db)[AUDIT] == TRAIL + 1
     with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("SELECT * FROM view_audit_trail").fetchall() == trail
 
@@ -356,7 +358,7 @@ def test_processes_that_upgrade_at_once_leave_the_views_whole_and_built_once_eac
             "SELECT count(*) FROM view_process_state WHERE part = 'core'"
         ).fetchone()
         assert cores == 1
-    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: TRAIL, RESPONSES: 1}
 
 
 READ_AS_SOMEONE_ELSE = """
@@ -456,7 +458,7 @@ def test_projections_verify_and_status_say_that_a_view_was_built_with_an_older_l
     )
     assert [(s.built_with, s.logic_version, s.outdated) for s in status.values()] == [
         (1, NOW, True),
-        (1, 1, False),
+        (TRAIL, TRAIL, False),
         (1, 1, False),
     ]
     shown = CliRunner().invoke(
@@ -517,7 +519,7 @@ def test_two_processes_that_upgrade_at_once_both_read_the_rebuilt_view(
             "SELECT count(*) FROM view_process_state WHERE part = 'core'"
         ).fetchone()
     assert cores == 1
-    assert _versions(db) == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
+    assert _versions(db) == {STATE: NOW, AUDIT: TRAIL, RESPONSES: 1}
 
 
 def test_catching_up_a_view_built_by_an_earlier_release_says_it_was_rebuilt(
@@ -622,7 +624,7 @@ def test_two_releases_that_keep_rebuilding_the_same_view_are_told_to_run_one_at_
             "that uses the same database; run one version at a time, then catch the "
             "views up (samenspraak projections catch-up)."
         )
-        assert _versions(db) == before == {STATE: NOW + 1, AUDIT: 1, RESPONSES: 1}
+        assert _versions(db) == before == {STATE: NOW + 1, AUDIT: TRAIL, RESPONSES: 1}
         monkeypatch.setattr(engine, "rebuild_all", original)
         newer.close()
         app.catch_up()  # with the newer release stopped, this one goes on
@@ -657,7 +659,7 @@ def test_on_postgresql_too_a_running_instance_does_not_add_its_rows_to_a_view_a_
         )  # fmt: skip
         app.catch_up()
         built_with = {s.view: s.built_with for s in app.projections_status()}
-        assert built_with == {STATE: NOW, AUDIT: 1, RESPONSES: 1}
+        assert built_with == {STATE: NOW, AUDIT: TRAIL, RESPONSES: 1}
         assert app.rebuilt_views == (STATE,)
         joined = app.initiative_status("park").stakeholders
         assert [(s.ref, s.kind) for s in joined] == [

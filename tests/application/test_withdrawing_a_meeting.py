@@ -118,7 +118,7 @@ def test_the_record_keeps_the_meeting_and_its_withdrawal(
         if e.event.startswith("Meeting")
     ]
     assert lines[-2:] == [
-        ("MeetingHeld", "Meeting 3 held (walk-in, 2026-06-24T14:00:00+02:00, 12 "
+        ("MeetingHeld", "Meeting 3 held (walk-in, 2026-06-24T14:00+02:00, 12 "
          "present)"),
         ("MeetingWithdrawn", "Meeting 3 withdrawn"),
     ]  # fmt: skip

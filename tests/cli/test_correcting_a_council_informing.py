@@ -51,7 +51,7 @@ def test_the_facilitator_corrects_an_informing_and_the_lists_show_it(
     assert [line.split()[3] for line in table[2:]] == ["no", "yes"]
     log = ok(demo_copy, "audit", "log", CITY).stdout
     assert (
-        "Council informing 2 corrected: letter, informed at 2026-06-03T16:00:00+02:00"
+        "Council informing 2 corrected: letter, informed at 2026-06-03T16:00+02:00"
         in log
     )
 

@@ -75,7 +75,7 @@ def test_the_facilitator_corrects_an_intervention_and_the_lists_show_it(
     )
     assert (
         "Intervention 1 of the facilitator corrected: made at "
-        "2026-04-02T19:30:00+02:00, asked for by group traffic"
+        "2026-04-02T19:30+02:00, asked for by group traffic"
     ) in log
 
 

@@ -123,6 +123,22 @@ def test_the_audit_log_shows_when_each_event_was_recorded_on_dutch_clocks(
     assert logged[0]["recorded_at"] == "2026-11-28T07:14:42Z"
 
 
+def test_the_audit_logs_summaries_give_a_moment_typed_in_another_offset_on_dutch_clocks(
+    record: Path, ok, read_json
+) -> None:
+    shown = ok(record, "audit", "log", CC, "--event", "MeetingHeld").stdout
+    assert "Meeting 1 held (walk-in, 2026-03-29T01:30+01:00, 12 present)" in shown
+    assert "02:30" not in shown
+    step(
+        record, ok, "meeting", "correct", CC, "1", "--start", "2026-03-29T00:45Z",
+        "--reason", "Typo.",
+    )  # fmt: skip
+    corrected = read_json(record, "audit", "log", CC, "--event", "MeetingCorrected")
+    assert corrected[0]["summary"] == (
+        "Meeting 1 corrected: starts at 2026-03-29T01:45+01:00"
+    )
+
+
 @pytest.fixture
 def put(record: Path, ok) -> Path:
     """Decision point d, put at 08:14:42 on Dutch clocks, closes on Tuesday 1

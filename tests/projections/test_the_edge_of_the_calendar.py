@@ -57,3 +57,9 @@ def test_a_meeting_on_the_last_day_of_the_calendar_is_projected_and_shown(
     listed = run(story_db, "initiative", "list")
     assert listed.exit_code == 0, listed.output
     assert CITY in listed.stdout
+    shown = run(story_db, "meeting", "list", CITY)
+    assert shown.exit_code == 0, shown.output
+    assert "9999-12-31T23:59+00:00" in shown.stdout  # no Dutch clock shows it
+    logged = run(story_db, "audit", "log", CITY, "--event", "MeetingHeld")
+    assert logged.exit_code == 0, logged.output
+    assert "(online, 9999-12-31T23:59+00:00, 1 present)" in logged.stdout
