@@ -109,9 +109,20 @@ def axis_of(r: ParticipationReport, g: Geometry = WIDE) -> Axis:
     moments += [a.announced_at for a in r.standing_announcements()]
     moments += [i.intervened_at for i in r.standing_interventions()]
     first = min(moments)
-    last = max([*moments, first + timedelta(days=1)])
+    last = max([*moments, _plus(first, timedelta(days=1))])
     pad = (last - first) * 0.03
-    return Axis(first - pad, last + pad, g, max(moments))
+    return Axis(_plus(first, -pad), _plus(last, pad), g, max(moments))
+
+
+def _plus(moment: datetime, span: timedelta) -> datetime:
+    """``moment + span``, kept within the calendar: a moment at its very edge
+    (recorded before moments were bounded) gets no room beyond it."""
+    try:
+        return moment + span
+    except OverflowError:
+        return (datetime.max if span > timedelta(0) else datetime.min).replace(
+            tzinfo=moment.tzinfo
+        )
 
 
 MOST_TICKS = 16
@@ -134,7 +145,8 @@ def ticks(axis: Axis, lang: Lang) -> list[tuple[datetime, str]]:
     if span > timedelta(days=75):
         spanned = span.days / 30.4
         step = next(
-            (s for s in MONTH_STEPS if spanned / s <= MOST_TICKS), MONTH_STEPS[-1]
+            (s for s in MONTH_STEPS if spanned / s <= MOST_TICKS),
+            MONTH_STEPS[-1] * math.ceil(spanned / MONTH_STEPS[-1] / MOST_TICKS),
         )
         cursor = cursor.replace(day=1)
         if step >= 12:  # whole years, on a multiple of the step
@@ -146,6 +158,8 @@ def ticks(axis: Axis, lang: Lang) -> list[tuple[datetime, str]]:
                 label = months[cursor.month - 1] + (f" {cursor.year}" if year else "")
                 found.append((cursor, str(cursor.year) if step >= 12 else label))
             month = cursor.month - 1 + step
+            if cursor.year + month // 12 > datetime.max.year:  # the calendar's end
+                break
             cursor = cursor.replace(
                 year=cursor.year + month // 12, month=month % 12 + 1
             )
@@ -154,7 +168,10 @@ def ticks(axis: Axis, lang: Lang) -> list[tuple[datetime, str]]:
     while cursor <= axis.end:
         if cursor >= axis.start:
             found.append((cursor, f"{cursor.day} {months[cursor.month - 1]}"))
-        cursor += days
+        try:
+            cursor += days
+        except OverflowError:  # the end of the calendar
+            break
     return found
 
 

@@ -34,6 +34,17 @@ def zone() -> tzinfo:
         return UTC
 
 
+def _local(moment: datetime) -> datetime:
+    """A moment on Dutch clocks; one whose Dutch time the calendar cannot hold
+    (the last hour of the year 9999 in UTC, recorded before moments were bounded)
+    in the offset it was recorded in, so that such a record never stops a
+    report."""
+    try:
+        return moment.astimezone(zone())
+    except OverflowError:
+        return moment
+
+
 # --- Wording -----------------------------------------------------------------------
 
 LABELS: dict[str, dict[Lang, str]] = {
@@ -1127,7 +1138,7 @@ class Words:
         out, as the report's own dates are: ``12 maart 2026, 09:00``."""
         if moment is None:
             return "-"
-        local = moment.astimezone(zone())
+        local = _local(moment)
         day = f"{DAYS[self.lang][local.weekday()]} " if weekday else ""
         twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
         zone_name = f" {local.tzname()}" if twice else ""
@@ -1135,7 +1146,7 @@ class Words:
         return f"{day}{date}, {local:%H:%M}{zone_name}"
 
     def date(self, moment: datetime, *, full: bool = False) -> str:
-        local = moment.astimezone(zone())
+        local = _local(moment)
         months = FULL_MONTHS if full else MONTHS
         return f"{local.day} {months[self.lang][local.month - 1]} {local.year}"
 

@@ -1,5 +1,6 @@
 """A moment at the very edge of the calendar, recorded before moments were bounded
-(or replayed from a crafted bundle), never stops the views or the read commands."""
+(or replayed from a crafted bundle), never stops the views, the read commands or
+the participation report."""
 
 from __future__ import annotations
 
@@ -63,3 +64,7 @@ def test_a_meeting_on_the_last_day_of_the_calendar_is_projected_and_shown(
     logged = run(story_db, "audit", "log", CITY, "--event", "MeetingHeld")
     assert logged.exit_code == 0, logged.output
     assert "(online, 9999-12-31T23:59+00:00, 1 present)" in logged.stdout
+    for fmt in ("md", "html"):
+        report = run(story_db, "report", CITY, "--format", fmt)
+        assert report.exit_code == 0, report.output
+        assert "9999" in report.stdout  # the meeting, in the offset it was recorded in
