@@ -96,7 +96,30 @@ take it a step further: an erasure or correction of a name, a corrected or
 withdrawn record, a framework the council set before, what the council did with
 what it was told. They may come months after the last step, so the document's
 ``last_step_at`` (where the report's timeline ends) leaves them out; its
-``updated_at`` does not."""
+``updated_at`` does not. A withdrawal moves ``last_step_at`` back when the record
+it withdraws was the last step (see :data:`RECORDS`)."""
+
+
+RECORDS = {
+    "MeetingHeld": "meetings",
+    "Announced": "announcements",
+    "FacilitatorIntervened": "interventions",
+    "CouncilInformed": "council",
+}
+"""Events that record something that happened (a meeting, an announcement, an
+intervention, an informing of the council), by the list of the document that
+keeps it: a step of the process while the record stands. Withdrawn as recorded
+by mistake, it is no step any more, and where the report's timeline ends goes
+back to the last step that stands."""
+
+WITHDRAWALS = frozenset(
+    {
+        "MeetingWithdrawn",
+        "AnnouncementWithdrawn",
+        "InterventionWithdrawn",
+        "CouncilInformingWithdrawn",
+    }
+)
 
 
 CLOSED_AT_THE_DEADLINE = frozenset(
@@ -246,11 +269,43 @@ class ProcessStateProjector:
             # Recorded whenever ``tick`` ran, maybe months later: the step is the
             # deadline, unless another step came after it.
             step = utc(event.closed_at)
-            before = document.get("last_step_at") or step
-            document["last_step_at"] = max(before, step, key=datetime.fromisoformat)
+            before = document.get("process_step_at") or step
+            document["process_step_at"] = _latest(before, step)
+            _end_timeline(document)
+        elif kind == "initiative" and name in RECORDS:
+            document["records_step_at"] = _latest(
+                document.get("records_step_at"), moment
+            )
+            _end_timeline(document)
+        elif kind == "initiative" and name in WITHDRAWALS:
+            document["records_step_at"] = _latest(
+                *(
+                    record.get("recorded_at")
+                    for records in RECORDS.values()
+                    for record in document.get(records, [])
+                    if "withdrawn" not in record
+                )
+            )
+            _end_timeline(document)
         elif kind != "initiative" or name not in TOLD_AFTERWARDS:
-            document["last_step_at"] = moment
+            document["process_step_at"] = moment
+            _end_timeline(document)
         return parts_touched(kind, name, event, aggregate)
+
+
+def _latest(*moments: str | None) -> str | None:
+    """The latest of moments in ISO 8601 (None among them left out; None if
+    there are none)."""
+    known = [m for m in moments if m is not None]
+    return max(known, key=datetime.fromisoformat) if known else None
+
+
+def _end_timeline(document: Document) -> None:
+    """Where the report's timeline ends (``last_step_at``): the latest of the
+    process's last step and the recording of the records that stand."""
+    document["last_step_at"] = _latest(
+        document.get("process_step_at"), document.get("records_step_at")
+    )
 
 
 # --- Parts: a document is stored in parts, so a batch writes only what changed ----------

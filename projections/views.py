@@ -416,13 +416,14 @@ class ProcessStateLogic(BaseView):
     """
 
     view_name = "samenspraak.view.process-state"
-    logic_version = 7  # 2: every erasure and correction of personal data; 3: the
+    logic_version = 8  # 2: every erasure and correction of personal data; 3: the
     # council's frameworks; 4: the process's last step (``last_step_at``) and the
     # corrections of the council's frameworks; 5: when a reaction was given
     # (``given_at``), where that is not when it was recorded; 6: every reaction
     # period a plan had (``reaction_periods``), not only the latest; 7: the
     # definition of the template each migration moved from, and the phase a
-    # decision point was put in (``put_in_phase``)
+    # decision point was put in (``put_in_phase``); 8: a record withdrawn as
+    # recorded by mistake no longer the last step (``last_step_at``)
     projector = ProcessStateProjector()
 
     tables = ("view_process_state", "view_process_owners")

@@ -86,6 +86,19 @@ def test_a_withdrawn_informing_stays_listed_with_its_number_and_says_when_and_wh
     assert [c.withdrawn for c in council[:2]] == [None, None]
 
 
+def test_an_informing_of_the_council_recorded_by_mistake_after_the_last_step_no_longer_ends_the_timeline_once_withdrawn(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    before = app.participation_report(CITY)
+    number = record_by_mistake(app)
+    assert app.participation_report(CITY).last_step_at == RECORDED_AT
+    withdraw(app, number)
+
+    assert app.participation_report(CITY).last_step_at == before.last_step_at
+    assert before.last_step_at < RECORDED_AT
+
+
 def test_the_informings_after_a_withdrawn_one_keep_their_numbers(
     story: Story,
 ) -> None:

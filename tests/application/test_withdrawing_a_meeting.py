@@ -198,6 +198,67 @@ def test_the_timeline_does_not_draw_a_withdrawn_meeting(
     assert "Meeting 2" in wide
 
 
+def test_a_meeting_recorded_by_mistake_after_the_last_step_no_longer_ends_the_timeline_once_withdrawn(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    before = app.participation_report(CITY)
+    meeting = hold(app)  # a week after the story's last step
+    recorded = app.participation_report(CITY)
+    withdraw(app, meeting)
+
+    after = app.participation_report(CITY)
+    assert recorded.last_step_at == RECORDED_AT
+    assert after.last_step_at == before.last_step_at < RECORDED_AT
+    assert axis_of(after, WIDE).end < RECORDED_AT
+    then = app.participation_report(CITY, as_of="2026-06-29T12:00+02:00")
+    assert then.last_step_at == RECORDED_AT
+
+
+def test_a_step_taken_after_the_meeting_recorded_by_mistake_still_ends_the_timeline(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    meeting = hold(app)
+    draft_a_parking_plan(app)  # the same morning, after the meeting was recorded
+    with frozen_at(RECORDED_AT + timedelta(hours=2)):
+        app.propose_draft(
+            {"actor": "bakery", "initiative": CITY, "plan": "parking-plan",
+             "text": "Delivery vans park on the Kerkplein before eleven.",
+             "changes": "An hour later, as the shops asked."}
+        )  # fmt: skip
+    withdraw(app, meeting)
+
+    after = app.participation_report(CITY)
+    assert after.last_step_at == RECORDED_AT + timedelta(hours=2)
+
+
+def test_a_deadline_passed_before_the_meeting_recorded_by_mistake_ends_the_timeline_once_it_is_withdrawn(
+    story: Story,
+) -> None:
+    """A decision point closes at its deadline between the story's last step and
+    the meeting recorded by mistake; the deadlines are run only after that
+    recording, and the meeting is withdrawn: the timeline ends at the deadline."""
+    app, _, _ = story
+    put_at = datetime(2026, 6, 23, 10, 0, tzinfo=SUMMER)
+    deadline = datetime(2026, 6, 26, 17, 0, tzinfo=SUMMER)
+    with frozen_at(put_at):
+        app.put_decision_point(
+            {"actor": "facilitator", "initiative": CITY, "decision": "market-day",
+             "question": "Which day for the market?",
+             "options": [{"key": "wed", "label": "Wednesday"},
+                         {"key": "sat", "label": "Saturday"}],
+             "eligible": ["resident", "entrepreneur"], "rule": "plurality",
+             "closes_at": deadline.isoformat()}
+        )  # fmt: skip
+    meeting = hold(app)
+    with frozen_at(RECORDED_AT + timedelta(hours=1)):
+        assert [c.subject for c in app.tick()] == ["market-day"]
+    withdraw(app, meeting)
+
+    assert app.participation_report(CITY).last_step_at == deadline
+
+
 def test_a_report_as_of_before_the_withdrawal_counts_the_meeting(
     withdrawn: Samenspraak,
 ) -> None:

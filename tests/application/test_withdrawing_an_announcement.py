@@ -210,7 +210,10 @@ def test_the_timeline_counts_the_announcements_that_stand(
 def test_a_withdrawal_months_later_does_not_stretch_the_timeline(
     story: Story,
 ) -> None:
+    """Nor does the letter recorded a second time: withdrawn, it is no step, and
+    the timeline ends at the story's last step again."""
     app, _, _ = story
+    story_ends = app.participation_report(CITY).last_step_at
     number = announce_again(app)
     before = app.participation_report(CITY)
     with frozen_at(datetime(2026, 11, 20, 10, 0, tzinfo=SUMMER)):
@@ -221,7 +224,8 @@ def test_a_withdrawal_months_later_does_not_stretch_the_timeline(
 
     after = app.participation_report(CITY)
     assert after.last_event_at > before.last_event_at + timedelta(days=100)
-    assert after.last_step_at == before.last_step_at
+    assert before.last_step_at == RECORDED_AT
+    assert after.last_step_at == story_ends < RECORDED_AT
 
 
 def test_a_report_as_of_before_the_withdrawal_shows_the_announcement_standing(

@@ -87,6 +87,19 @@ def test_a_withdrawn_intervention_stays_listed_with_its_number_and_says_when_and
     assert interventions[0].withdrawn is None
 
 
+def test_an_intervention_recorded_by_mistake_after_the_last_step_no_longer_ends_the_timeline_once_withdrawn(
+    story: Story,
+) -> None:
+    app, _, _ = story
+    before = app.participation_report(CITY)
+    number = intervene(app)
+    assert app.participation_report(CITY).last_step_at == RECORDED_AT
+    withdraw(app, number)
+
+    assert app.participation_report(CITY).last_step_at == before.last_step_at
+    assert before.last_step_at < RECORDED_AT
+
+
 def test_the_interventions_after_a_withdrawn_one_keep_their_numbers(
     withdrawn: Samenspraak,
 ) -> None:
