@@ -1182,3 +1182,32 @@ def test_someone_erased_is_erased_again_only_for_texts_still_kept(
         f"The personal data of {now_named} and the texts they gave were erased "
         "already; nothing is left to erase."
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("intervention", "record", CITY, "--kind", "connection", "--note", "Met."),
+        ("announcement", "record", CITY, "--channel", "letter", "--audience", "All"),
+        (
+            "council",
+            "inform",
+            CITY,
+            "--title",
+            "A letter",
+            "--sha256",
+            "a" * 64,
+            "--session",
+            "letter",
+        ),
+        ("council", "follow-up", CITY, "--informing", "2", "--summary", "Noted."),
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
+def test_an_empty_when_is_refused_rather_than_taken_for_now(
+    refused: Refused, demo_copy: Path, command: tuple[str, ...]
+) -> None:
+    # A script's unset variable (--when "$when") must not record the moment the
+    # command ran as the moment it happened.
+    sentence = refused(demo_copy, *command, "--when", "", actor=F)
+    assert sentence.startswith("--when: "), sentence
