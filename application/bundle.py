@@ -103,6 +103,7 @@ from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
 from samenspraak.projections.chain import (
     GENESIS,
     HEAD_FORM,
+    LAST_POSITION,
     Head,
     canonical_record,
     content_hash,
@@ -763,6 +764,10 @@ def _stored(number: int, line: dict[str, Any]) -> tuple[int, StoredEvent]:
             raise TypeError
         if not isinstance(line["topic"], str) or not isinstance(line["state"], str):
             raise TypeError
+        # A version a database holds (a signed 64-bit integer), and a topic that is
+        # text (JSON can give a lone surrogate, \ud800, which is not).
+        if not 0 < version_ <= LAST_POSITION or not line["topic"].isprintable():
+            raise ValueError
         stored = StoredEvent(
             originator_id=UUID(line["originator_id"]),
             originator_version=version_,
@@ -970,7 +975,11 @@ def _check_texts(
     the identity texts among them are kept for checking the stakeholders."""
     count = 0
     for number, line in _lines(bundle, TEXTS):
-        if set(line) != TEXT_KEYS or not all(isinstance(x, str) for x in line.values()):
+        if (
+            set(line) != TEXT_KEYS
+            or not all(isinstance(x, str) for x in line.values())
+            or not _a_purpose(line["purpose"])
+        ):
             _bad(f"{TEXTS} line {number} does not hold the fields of a text")
         expected = refs.get(line["id"])
         if expected is None:
@@ -994,6 +1003,17 @@ def _check_texts(
         count += 1
     if count != manifest.texts:
         _bad(f"{TEXTS} holds {count} texts where the manifest counts {manifest.texts}")
+
+
+def _a_purpose(value: str) -> bool:
+    """What a text is for (``initiative title``), as the engine names it: a short
+    line of printable characters. The purpose is no part of the text's commitment,
+    so nothing else checks it; a message and the imports' search read it."""
+    return 0 < len(value) <= MAX_PURPOSE and value.isprintable()
+
+
+MAX_PURPOSE = 100
+"""Longer than any purpose the engine gives a text."""
 
 
 def _check_stakeholders(
