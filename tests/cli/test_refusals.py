@@ -1211,3 +1211,26 @@ def test_an_empty_when_is_refused_rather_than_taken_for_now(
     # command ran as the moment it happened.
     sentence = refused(demo_copy, *command, "--when", "", actor=F)
     assert sentence.startswith("--when: "), sentence
+
+
+@pytest.mark.parametrize(
+    ("actor", "name"),
+    [("facilitator", ""), ("someone-else", "The facilitator")],
+    ids=["malformed name", "refused by a rule"],
+)
+def test_a_refused_first_registration_leaves_no_database_behind(
+    refused: Refused, tmp_path: Path, actor: str, name: str
+) -> None:
+    db = tmp_path / "mistyped.db"
+    refused(db, "stakeholder", "register", F, "--name", name, actor=actor)
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_refused_registration_keeps_the_empty_file_that_was_there(
+    run: Run, tmp_path: Path
+) -> None:
+    db = tmp_path / "prepared.db"
+    db.touch()
+    result = run(db, "stakeholder", "register", F, "--name", "", actor=F)
+    assert result.exit_code == 1
+    assert db.is_file()
