@@ -41,14 +41,11 @@ import dataclasses
 import io
 import itertools
 import json
-import os
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import closing
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -67,9 +64,8 @@ from samenspraak.application.app import (
     erased_names,
 )
 from samenspraak.application.config import (
-    OWN_TABLES,
-    is_postgres,
-    resolve_db,
+    claim_a_new_sqlite_file,
+    remove_unless_a_record_is_in,
     storage_env,
 )
 from samenspraak.application.errors import (
@@ -103,6 +99,7 @@ from samenspraak.domain.values import SYSTEM_ACTOR, TextRef
 from samenspraak.projections.chain import (
     GENESIS,
     HEAD_FORM,
+    LAST_POSITION,
     Head,
     canonical_record,
     content_hash,
@@ -537,7 +534,7 @@ def replay_bundle(
         finally:
             probe.close()
 
-        created = _a_new_sqlite_file(new_db)
+        created = claim_a_new_sqlite_file(new_db)
         try:
             app = engine.open(new_db, create=True)
             try:
@@ -558,54 +555,8 @@ def replay_bundle(
             )
         except BaseException:
             if created is not None:  # a replay that fails leaves no file behind
-                _remove_unless_a_record_is_in(created)
+                remove_unless_a_record_is_in(created)
             raise
-
-
-def _remove_unless_a_record_is_in(created: Path) -> None:
-    """Remove the file a failed replay created, with its write-ahead log, unless
-    another replay into the same file, at the same moment, wrote a record there:
-    decided holding the file's write lock, so that no one writes meanwhile (a
-    writer that then finds the file gone says so, and keeps nothing)."""
-    try:
-        with closing(sqlite3.connect(created, timeout=10)) as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            tables = [
-                row[0]
-                for row in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
-            ]
-            if any(
-                connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
-                for table in tables
-                if table in OWN_TABLES
-            ):
-                return  # another replay's record: kept
-            created.unlink(missing_ok=True)
-            connection.rollback()
-    except sqlite3.Error:
-        return  # busy or unreadable: left, rather than remove a record
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{created}{suffix}").unlink(missing_ok=True)
-
-
-def _a_new_sqlite_file(db: str | None) -> Path | None:
-    """Claim the SQLite file a replay is about to create: create it empty, only if
-    nothing is at that path (a file, a link), so that cleaning up after a failed
-    replay removes only what this replay made. None when the replay goes into
-    something that was there, into a ``file:`` URI or into PostgreSQL."""
-    try:
-        target = resolve_db(os.fspath(db) if db is not None else None)
-    except SamenspraakError:
-        return None  # opening it says what is wrong
-    if is_postgres(target) or target.startswith("file:"):
-        return None
-    try:
-        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    except OSError:
-        return None  # there already, or not to be made: opening it says so
-    return Path(target)
 
 
 def _published(head: str | Head | None, name: str = "head") -> Head | None:
@@ -763,6 +714,10 @@ def _stored(number: int, line: dict[str, Any]) -> tuple[int, StoredEvent]:
             raise TypeError
         if not isinstance(line["topic"], str) or not isinstance(line["state"], str):
             raise TypeError
+        # A version a database holds (a signed 64-bit integer), and a topic that is
+        # text (JSON can give a lone surrogate, \ud800, which is not).
+        if not 0 < version_ <= LAST_POSITION or not line["topic"].isprintable():
+            raise ValueError
         stored = StoredEvent(
             originator_id=UUID(line["originator_id"]),
             originator_version=version_,
@@ -970,7 +925,11 @@ def _check_texts(
     the identity texts among them are kept for checking the stakeholders."""
     count = 0
     for number, line in _lines(bundle, TEXTS):
-        if set(line) != TEXT_KEYS or not all(isinstance(x, str) for x in line.values()):
+        if (
+            set(line) != TEXT_KEYS
+            or not all(isinstance(x, str) for x in line.values())
+            or not _a_purpose(line["purpose"])
+        ):
             _bad(f"{TEXTS} line {number} does not hold the fields of a text")
         expected = refs.get(line["id"])
         if expected is None:
@@ -994,6 +953,17 @@ def _check_texts(
         count += 1
     if count != manifest.texts:
         _bad(f"{TEXTS} holds {count} texts where the manifest counts {manifest.texts}")
+
+
+def _a_purpose(value: str) -> bool:
+    """What a text is for (``initiative title``), as the engine names it: a short
+    line of printable characters. The purpose is no part of the text's commitment,
+    so nothing else checks it; a message and the imports' search read it."""
+    return 0 < len(value) <= MAX_PURPOSE and value.isprintable()
+
+
+MAX_PURPOSE = 100
+"""Longer than any purpose the engine gives a text."""
 
 
 def _check_stakeholders(

@@ -207,3 +207,50 @@ def _postgres_env(url: str) -> dict[str, str]:
 def without_password(url: str) -> str:
     """A PostgreSQL URL as a message may show it: with its password hidden."""
     return re.sub(r"^([a-z][a-z0-9+.-]*://[^:@/]*):.*@", r"\1:***@", url)
+
+
+def remove_unless_a_record_is_in(created: Path) -> None:
+    """Remove the file a failed command (a replay, a first registration) created,
+    with its write-ahead log, unless another command into the same file, at the
+    same moment, wrote a record there:
+    decided holding the file's write lock, so that no one writes meanwhile (a
+    writer that then finds the file gone says so, and keeps nothing)."""
+    try:
+        with closing(sqlite3.connect(created, timeout=10)) as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            ]
+            if any(
+                connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
+                for table in tables
+                if table in OWN_TABLES
+            ):
+                return  # another command's record: kept
+            created.unlink(missing_ok=True)
+            connection.rollback()
+    except sqlite3.Error:
+        return  # busy or unreadable: left, rather than remove a record
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{created}{suffix}").unlink(missing_ok=True)
+
+
+def claim_a_new_sqlite_file(db: str | None) -> Path | None:
+    """Claim the SQLite file a command is about to create: create it empty, only if
+    nothing is at that path (a file, a link), so that cleaning up after a failed
+    command removes only what this command made. None when the command goes into
+    something that was there, into a ``file:`` URI or into PostgreSQL."""
+    try:
+        target = resolve_db(os.fspath(db) if db is not None else None)
+    except StorageError:
+        return None  # opening it says what is wrong
+    if is_postgres(target) or target.startswith("file:"):
+        return None
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except OSError:
+        return None  # there already, or not to be made: opening it says so
+    return Path(target)

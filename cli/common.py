@@ -20,7 +20,11 @@ from samenspraak.application import (
     SamenspraakError,
     templates,
 )
-from samenspraak.application.config import resolve_db
+from samenspraak.application.config import (
+    claim_a_new_sqlite_file,
+    remove_unless_a_record_is_in,
+    resolve_db,
+)
 from samenspraak.application.files import reason_of, write_whole
 from samenspraak.application.inputs import at_fault_too, ref
 from samenspraak.cli.render import (
@@ -179,6 +183,8 @@ class Context:
     actor: str | None
     command_id: str | None = None
     apps: list[Samenspraak] = field(default_factory=list)
+    created: Path | None = None
+    """The SQLite file this command made (a first registration, the demo)."""
 
     def app(
         self, *, write: bool, anonymous: bool = False, create: bool = False
@@ -195,6 +201,8 @@ class Context:
             self.who()
         else:
             self.takes_no_command_id()
+        if create and self.created is None:
+            self.created = claim_a_new_sqlite_file(self.db)
         try:
             app = Samenspraak.open(self.db, create=create)
         except NotFound:  # only a command that cannot begin a record gets here
@@ -235,9 +243,13 @@ class Context:
             )
             raise click.UsageError(msg)
 
-    def close(self) -> None:
+    def close(self, *, failed: bool = False) -> None:
+        """Close the record; a command that failed leaves no file it made
+        behind (a refused first registration, say, with a mistyped path)."""
         for app in self.apps:
             app.close()
+        if failed and self.created is not None:
+            remove_unless_a_record_is_in(self.created)
 
 
 pass_context = click.make_pass_decorator(Context)

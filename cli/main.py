@@ -78,8 +78,11 @@ class EngineGroup(OnceGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
+        failed = True
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            failed = False
+            return result
         except click.NoSuchOption as error:
             hint = self.before_the_command(ctx, error)
             if hint is None:
@@ -92,7 +95,7 @@ class EngineGroup(OnceGroup):
             sys.exit(ALREADY_RECORDED if isinstance(error, AlreadyRecorded) else 1)
         finally:
             if isinstance(ctx.obj, Context):
-                ctx.obj.close()
+                ctx.obj.close(failed=failed)
 
     def before_the_command(
         self, ctx: click.Context, error: click.NoSuchOption

@@ -116,7 +116,7 @@ def intervention_record(
             "note": note,
             "requested_by": requested_by,
             "group": group,
-            "intervened_at": when or clock.now(),
+            "intervened_at": clock.now() if when is None else when,
         }
     )
     click.echo(number)
@@ -313,7 +313,7 @@ def announcement_record(
             "initiative": initiative_ref,
             "channel": channel,
             "audience": audience,
-            "announced_at": when or clock.now(),
+            "announced_at": clock.now() if when is None else when,
             "reach": reach,
         }
     )
@@ -699,7 +699,7 @@ def council_inform(
             "document_title": title,
             "document_sha256": digest,
             "session": session,
-            "informed_at": when or clock.now(),
+            "informed_at": clock.now() if when is None else when,
         },
     )
     number = obj.app(write=True).inform_council(command)
@@ -869,7 +869,7 @@ def council_follow_up(
             "initiative": initiative_ref,
             "informing": informing,
             "summary": summary,
-            "followed_up_at": when or clock.now(),
+            "followed_up_at": clock.now() if when is None else when,
             "document_sha256": digest,
         },
     )

@@ -219,3 +219,46 @@ def test_export_into_a_read_only_folder_says_it_cannot_write_the_bundle(
     sentence = refused(demo_db, "export", CITY, "-o", str(target))
     assert sentence == f"Cannot write {target}: read-only file system."
     assert list(folder.iterdir()) == []
+
+
+def _with_first_line_changed(
+    bundle: Path, tmp_path: Path, member: str, **fields: Any
+) -> Path:
+    """The bundle with these fields of the first line of a member set, as JSON
+    writes them (a lone surrogate as its escape, \\ud800)."""
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(changed, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == member:
+                first, _, rest = data.partition(b"\n")
+                line = {**json.loads(first), **fields}
+                data = json.dumps(line).encode() + b"\n" + rest
+            out.writestr(name, data)
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("member", "fields"),
+    [
+        ("events.jsonl", {"originator_version": -1}),
+        ("events.jsonl", {"originator_version": 2**64}),
+        ("events.jsonl", {"topic": "samenspraak.domain.initiative:\ud800"}),
+        ("texts.jsonl", {"purpose": "initiative \ud800title"}),
+        ("texts.jsonl", {"purpose": "\x1b[2Jinitiative title"}),
+    ],
+    ids=["negative version", "version past 64 bits", "topic", "purpose", "escape"],
+)
+def test_a_bundle_with_a_field_no_export_writes_is_refused_as_damaged(
+    refused: Refused, bundle: Path, tmp_path: Path, member: str, fields: dict[str, Any]
+) -> None:
+    damaged = _with_first_line_changed(bundle, tmp_path, member, **fields)
+    new_db = tmp_path / "copy.db"
+    sentence = refused(new_db, "replay", str(damaged))
+    assert sentence == (
+        f"The bundle is damaged: {member} line 1 is not a well-formed stored event."
+        if member == "events.jsonl"
+        else f"The bundle is damaged: {member} line 1 does not hold the fields of a "
+        "text."
+    )
+    assert not new_db.exists()

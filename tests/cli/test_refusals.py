@@ -1182,3 +1182,55 @@ def test_someone_erased_is_erased_again_only_for_texts_still_kept(
         f"The personal data of {now_named} and the texts they gave were erased "
         "already; nothing is left to erase."
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("intervention", "record", CITY, "--kind", "connection", "--note", "Met."),
+        ("announcement", "record", CITY, "--channel", "letter", "--audience", "All"),
+        (
+            "council",
+            "inform",
+            CITY,
+            "--title",
+            "A letter",
+            "--sha256",
+            "a" * 64,
+            "--session",
+            "letter",
+        ),
+        ("council", "follow-up", CITY, "--informing", "2", "--summary", "Noted."),
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
+def test_an_empty_when_is_refused_rather_than_taken_for_now(
+    refused: Refused, demo_copy: Path, command: tuple[str, ...]
+) -> None:
+    # A script's unset variable (--when "$when") must not record the moment the
+    # command ran as the moment it happened.
+    sentence = refused(demo_copy, *command, "--when", "", actor=F)
+    assert sentence.startswith("--when: "), sentence
+
+
+@pytest.mark.parametrize(
+    ("actor", "name"),
+    [("facilitator", ""), ("someone-else", "The facilitator")],
+    ids=["malformed name", "refused by a rule"],
+)
+def test_a_refused_first_registration_leaves_no_database_behind(
+    refused: Refused, tmp_path: Path, actor: str, name: str
+) -> None:
+    db = tmp_path / "mistyped.db"
+    refused(db, "stakeholder", "register", F, "--name", name, actor=actor)
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_refused_registration_keeps_the_empty_file_that_was_there(
+    run: Run, tmp_path: Path
+) -> None:
+    db = tmp_path / "prepared.db"
+    db.touch()
+    result = run(db, "stakeholder", "register", F, "--name", "", actor=F)
+    assert result.exit_code == 1
+    assert db.is_file()
