@@ -60,7 +60,7 @@ KINDS = {
 """What a comment's ``userType`` says of who its author is (None: nothing; they are
 a resident unless another of their comments says otherwise)."""
 
-_TIME = re.compile(r"(?:0 days )?(\d{2}):(\d{2}):(\d{2})")
+_TIME = re.compile(r"(?:0 days )?([0-9]{2}):([0-9]{2}):([0-9]{2})")
 """``0 days 10:50:19`` (as the export writes a time of day) or ``10:50:19``."""
 
 
@@ -177,7 +177,7 @@ def _moment(date: str, time: str, at_fault: Fault) -> datetime:
     moment in UTC."""
     clock = _TIME.fullmatch(time)
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date):
             raise ValueError(date)
         day = datetime.strptime(date, "%Y-%m-%d")
     except ValueError:

@@ -51,7 +51,7 @@ A_REPLY = "Decidim::Comments::Comment"
 """The ``commentable_type`` of a reply: it comments on another comment."""
 
 COMMENTABLE = re.compile(
-    r"(?P<type>[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*):(?P<id>\d+)"
+    r"(?P<type>[A-Z][A-Za-z0-9]*(?:::[A-Z][A-Za-z0-9]*)*):(?P<id>[0-9]+)"
 )
 """``Decidim::Meetings::Meeting:905``: a commented thing, as ``--on`` names it."""
 

@@ -96,7 +96,7 @@ def once(seen: dict[int, int], comment: PlatformComment) -> PlatformComment:
 
 def whole_number(value: str, column: str, at_fault: Fault) -> int:
     """A column's whole number (an id), or the row's refusal."""
-    if not re.fullmatch(r"\d{1,18}", value):
+    if not re.fullmatch(r"[0-9]{1,18}", value):  # digits as exports write them
         raise at_fault(f"{column} must be a whole number, not {shown(value)}")
     return int(value)
 

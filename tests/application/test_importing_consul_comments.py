@@ -297,6 +297,20 @@ def test_a_comment_posted_after_the_reaction_period_refuses_the_import_unless_re
             export(ROOT, REPLY.replace(",10016,", ",someone,")),
             "export: line 4: userId must be a whole number, not 'someone'.",
         ),
+        (  # digits of another script are no number an export writes
+            export(ROOT, REPLY.replace(",10016,", ",\uff11\uff10,")),
+            "export: line 4: userId must be a whole number, not '\uff11\uff10'.",
+        ),
+        (
+            export(ROOT, REPLY.replace("2026-03-30", "\uff12026-03-30")),
+            "export: line 4: date must be a day like 2015-09-15, not "
+            "'\uff12026-03-30'.",
+        ),
+        (
+            export(ROOT, REPLY.replace("0 days 11:07:10", "0 days \uff11\uff11:07:10")),
+            "export: line 4: time must be a time of day like 0 days 10:50:19, not "
+            "'0 days \uff11\uff11:07:10'.",
+        ),
         (
             export(ROOT, REPLY.replace(",10016,,", ",10016,Moderador,")),
             "export: line 4: userType must be empty, 'Autor', 'Colectivo', "
