@@ -111,6 +111,9 @@ _PROBLEMS = {
     "bool_type": "must be true or false",
     "int_parsing": "must be a whole number, like 2",
     "int_type": "must be a whole number, like 2",
+    "string_unicode": (
+        "is not text as UTF-8 writes it (it holds bytes of another encoding)"
+    ),
 }
 _MOMENT_REASONS = {
     "unexpected extra characters at the end of the input": (

@@ -1234,3 +1234,23 @@ def test_a_refused_registration_keeps_the_empty_file_that_was_there(
     result = run(db, "stakeholder", "register", F, "--name", "", actor=F)
     assert result.exit_code == 1
     assert db.is_file()
+
+
+def test_a_text_in_bytes_of_another_encoding_is_refused_in_words_and_nothing_recorded(
+    demo_copy: Path, read_json
+) -> None:
+    """A terminal set to Latin-1 passes a place with an é as the byte 0xE9."""
+    before = read_json(demo_copy, "meeting", "list", CITY)
+    ended = subprocess.run(
+        [sys.executable.encode(), b"-m", b"samenspraak.cli.main",
+         b"--db", bytes(demo_copy), b"--as", F.encode(), b"meeting", b"hold",
+         CITY.encode(), b"--start", b"2026-02-01T19:00+01:00", b"--kind", b"online",
+         b"--place", b"Caf\xe9 De Hoek", b"--attendance", b"3", b"--summary", b"S"],
+        capture_output=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert ended.returncode == 1
+    assert ended.stderr.decode().splitlines() == [
+        "Error: --place: is not text as UTF-8 writes it (it holds bytes of another "
+        "encoding)."
+    ]
+    assert read_json(demo_copy, "meeting", "list", CITY) == before
