@@ -655,6 +655,8 @@ def _read_manifest(bundle: zipfile.ZipFile) -> Manifest:
         _bad(f"{MANIFEST} cannot be read ({_why(error)})")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         _bad(f"{MANIFEST} does not describe a samenspraak bundle")
+    if type(data.get("format_version")) is not int:  # true is no version, nor 1.0
+        _bad(f"{MANIFEST} has a field that is not what a manifest holds")
     if data.get("format_version") != FORMAT_VERSION:
         msg = (
             f"The bundle has format version {data.get('format_version')}; this "
@@ -710,7 +712,7 @@ def _stored(number: int, line: dict[str, Any]) -> tuple[int, StoredEvent]:
         _bad(f"{EVENTS} line {number} does not hold the fields of a stored event")
     try:
         position, version_ = line["position"], line["originator_version"]
-        if not isinstance(position, int) or not isinstance(version_, int):
+        if type(position) is not int or type(version_) is not int:  # not true
             raise TypeError
         if not isinstance(line["topic"], str) or not isinstance(line["state"], str):
             raise TypeError

@@ -1132,6 +1132,27 @@ def test_a_bundle_of_another_format_version_says_which_it_is(
     )
 
 
+@pytest.mark.parametrize("version", [True, 1.0, "1"])
+def test_a_format_version_that_is_no_whole_number_is_refused_as_damaged(
+    exported: Path, tmp_path: Path, version: Any
+) -> None:
+    parts = members(exported)
+    manifest = json.loads(parts["manifest.json"])
+    manifest["format_version"] = version
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as bundle:
+        for name, data in parts.items():
+            bundle.writestr(name, data)
+    with pytest.raises(InvalidInput) as refused:
+        Samenspraak.replay(damaged, tmp_path / "new.db")
+    assert str(refused.value) == (
+        "The bundle is damaged: manifest.json has a field that is not what a "
+        "manifest holds."
+    )
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_a_bundle_of_a_replayed_copy_passes_the_head_published_for_the_original(
     tmp_path: Path,
 ) -> None:

@@ -246,8 +246,18 @@ def _with_first_line_changed(
         ("events.jsonl", {"topic": "samenspraak.domain.initiative:\ud800"}),
         ("texts.jsonl", {"purpose": "initiative \ud800title"}),
         ("texts.jsonl", {"purpose": "\x1b[2Jinitiative title"}),
+        ("events.jsonl", {"position": True}),
+        ("events.jsonl", {"originator_version": True}),
     ],
-    ids=["negative version", "version past 64 bits", "topic", "purpose", "escape"],
+    ids=[
+        "negative version",
+        "version past 64 bits",
+        "topic",
+        "purpose",
+        "escape",
+        "position true",
+        "version true",
+    ],
 )
 def test_a_bundle_with_a_field_no_export_writes_is_refused_as_damaged(
     refused: Refused, bundle: Path, tmp_path: Path, member: str, fields: dict[str, Any]
