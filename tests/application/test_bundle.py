@@ -1113,17 +1113,23 @@ def test_a_bundle_put_together_by_hand_is_refused_in_words(
     assert not new_db.exists()
 
 
+def _with_format_version(exported: Path, tmp_path: Path, version: Any) -> Path:
+    """The bundle with its manifest giving this format version."""
+    parts = members(exported)
+    manifest = json.loads(parts["manifest.json"])
+    manifest["format_version"] = version
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(changed, "w") as bundle:
+        for name, data in parts.items():
+            bundle.writestr(name, data)
+    return changed
+
+
 def test_a_bundle_of_another_format_version_says_which_it_is(
     exported: Path, tmp_path: Path
 ) -> None:
-    parts = members(exported)
-    manifest = json.loads(parts["manifest.json"])
-    manifest["format_version"] = 99
-    parts["manifest.json"] = json.dumps(manifest).encode()
-    newer = tmp_path / "newer.zip"
-    with zipfile.ZipFile(newer, "w") as bundle:
-        for name, data in parts.items():
-            bundle.writestr(name, data)
+    newer = _with_format_version(exported, tmp_path, 99)
     with pytest.raises(InvalidInput) as refused:
         Samenspraak.replay(newer, tmp_path / "new.db")
     assert str(refused.value) == (
@@ -1136,14 +1142,7 @@ def test_a_bundle_of_another_format_version_says_which_it_is(
 def test_a_format_version_that_is_no_whole_number_is_refused_as_damaged(
     exported: Path, tmp_path: Path, version: Any
 ) -> None:
-    parts = members(exported)
-    manifest = json.loads(parts["manifest.json"])
-    manifest["format_version"] = version
-    parts["manifest.json"] = json.dumps(manifest).encode()
-    damaged = tmp_path / "damaged.zip"
-    with zipfile.ZipFile(damaged, "w") as bundle:
-        for name, data in parts.items():
-            bundle.writestr(name, data)
+    damaged = _with_format_version(exported, tmp_path, version)
     with pytest.raises(InvalidInput) as refused:
         Samenspraak.replay(damaged, tmp_path / "new.db")
     assert str(refused.value) == (
