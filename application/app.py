@@ -2713,8 +2713,15 @@ class Samenspraak(Application[UUID]):
         cmd = parse(c.ImportConsulComments, command)
         comments = consul.read_comments(cmd.export)
         chosen = platform_comments.chosen(comments, cmd.on, consul.is_on)
+        left_out: dict[str, int] = {}
+        if cmd.leave_out_civil_servants:
+            kept = [x for x in chosen if x.kind is not StakeholderKind.CIVIL_SERVANT]
+            left_out[consul.PUBLIC_EMPLOYEES_LEFT_OUT] = len(chosen) - len(kept)
+            chosen = kept
         return self._run(
-            lambda: self._import_comments(cmd, comments, chosen, "import_consul_comments"),
+            lambda: self._import_comments(
+                cmd, comments, chosen, "import_consul_comments", left_out
+            ),
             command=cmd, named="import_consul_comments",
         )  # fmt: skip
 
@@ -2724,10 +2731,13 @@ class Samenspraak(Application[UUID]):
         comments: Sequence[PlatformComment],
         chosen: Sequence[PlatformComment],
         use_case: str,
+        left_out: Mapping[str, int] | None = None,
     ) -> v.CommentsImport:
         """An import of a platform's comments, read and chosen: all of them
         recorded, or none (``use_case``: the import, as a template's permissions
-        name it)."""
+        name it; ``left_out``: comments of what was chosen that the command left
+        out, counted by why)."""
+        left_out = left_out or {}
         actor = self._actor(cmd.actor)
         initiative = self._initiative(cmd.initiative)
         plan = self._plan(initiative, cmd.plan)
@@ -2778,7 +2788,10 @@ class Samenspraak(Application[UUID]):
                 acting=doing.acting,
             )
         skipped = {
-            "not on what was chosen": len(comments) - len(chosen),
+            "not on what was chosen": (
+                len(comments) - len(chosen) - sum(left_out.values())
+            ),
+            **left_out,
             "without text": without_text,
         }
         return v.CommentsImport(
@@ -4655,6 +4668,16 @@ def _import_refused(
         msg += (
             f" {counted(len(others), 'other comment was', 'other comments were')} "
             f"refused too (line{'s' if len(others) > 1 else ''} {shown})."
+        )
+    if any(
+        x.platform == "consul"
+        and x.kind is StakeholderKind.CIVIL_SERVANT
+        and getattr(e, "rule", None) == rules.society_decides_first.name
+        for x, e in refused
+    ):
+        msg += (
+            " To leave the comments of public employees out, import with "
+            "leave_out_civil_servants (--leave-out-civil-servants)."
         )
     late = rules.a_late_reaction_is_refused.name
     if any(getattr(e, "rule", None) == late for _, e in refused):

@@ -911,6 +911,11 @@ class ImportConsulComments(_PlatformCommentsImport, Command):
     ] = []
     """The proposals whose comments belong to the plan; none: every comment of
     the export."""
+    leave_out_civil_servants: StrictBool = False
+    """Leave out the comments of public employees (``userType`` ``Empleados
+    públicos``, who join as civil servants): in a phase where society decides
+    first they may not react, and would refuse the import. The summary counts
+    them among the comments skipped."""
 
 
 class AdoptChange(Command):

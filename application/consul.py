@@ -60,6 +60,9 @@ KINDS = {
 """What a comment's ``userType`` says of who its author is (None: nothing; they are
 a resident unless another of their comments says otherwise)."""
 
+PUBLIC_EMPLOYEES_LEFT_OUT = "by a public employee"
+"""Why an import with ``leave_out_civil_servants`` skipped a comment."""
+
 _TIME = re.compile(r"(?:0 days )?([0-9]{2}):([0-9]{2}):([0-9]{2})")
 """``0 days 10:50:19`` (as the export writes a time of day) or ``10:50:19``."""
 

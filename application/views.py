@@ -428,7 +428,8 @@ class CommentsImport(View):
     """Comments recorded before (by an earlier import of the same comments)."""
     skipped: dict[str, int]
     """Comments left out, counted by why: ``not on what was chosen`` (``on``),
-    ``without text``."""
+    ``by a public employee`` (CONSUL, ``leave_out_civil_servants``), ``without
+    text``."""
     joined: list[str]
     """The stakeholders it brings into the initiative, by reference."""
     registered: int

@@ -134,7 +134,17 @@ def import_decidim_comments(obj: Context, **given: Any) -> None:
     neutral_help="The stance of every comment: CONSUL records no stance in favour "
     "or against.",
 )
-def import_consul_comments(obj: Context, **given: Any) -> None:
+@click.option(
+    "--leave-out-civil-servants",
+    "leave_out_civil_servants",
+    is_flag=True,
+    help="Leave out the comments of public employees (Empleados públicos, who "
+    "join as civil servants): where society decides first they may not react. "
+    "The summary counts them as skipped.",
+)
+def import_consul_comments(
+    obj: Context, *, leave_out_civil_servants: bool, **given: Any
+) -> None:
     """Import the comments of a CONSUL Democracy export as reactions to a version.
 
     FILE is the comments file (comments.csv, columns id, proposalId, userId,
@@ -149,15 +159,23 @@ def import_consul_comments(obj: Context, **given: Any) -> None:
     whose origin was erased with its author's texts is not recognised, nor is an
     author erased without their texts: leave the rows of whoever was erased out
     of FILE and give --erased-left-out (without it, no plan of such an initiative
-    takes new comments). If one comment cannot be recorded, none is. Prints the
-    comments recorded (facilitator).
+    takes new comments). A public employee's comment is refused, and with it the
+    import, in a phase where civil servants may not react: give
+    --leave-out-civil-servants to leave those comments out. If one comment cannot
+    be recorded, none is. Prints the comments recorded (facilitator).
 
     \b
     Example:
       samenspraak --as facilitator import consul-comments city-centre \\
         traffic-plan comments.csv --version 1 --on proposal:7 --dry-run
     """
-    _import(obj, "CONSUL", lambda app: app.import_consul_comments, **given)
+    _import(
+        obj,
+        "CONSUL",
+        lambda app: app.import_consul_comments,
+        more={"leave_out_civil_servants": leave_out_civil_servants},
+        **given,
+    )
 
 
 def _import(
@@ -175,8 +193,10 @@ def _import(
     erased_left_out: bool,
     dry_run: bool,
     as_json: bool,
+    more: dict[str, Any] | None = None,
 ) -> None:
-    """Read FILE, give it to the import, print what it recorded."""
+    """Read FILE, give it to the import (with the ``more`` fields of this
+    platform's import), print what it recorded."""
     try:
         export = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -198,6 +218,7 @@ def _import(
                 "late": late,
                 "erased_left_out": erased_left_out,
                 "dry_run": dry_run,
+                **(more or {}),
             }
         )
     except InvalidInput as error:
@@ -237,7 +258,8 @@ def _summary(result: CommentsImport, initiative_ref: str, plan_ref: str) -> str:
     recorded, dry = result.recorded, result.dry_run
     said = f"{'Would record' if dry else 'Recorded'} "
     said += (
-        f"{counted(len(recorded), 'comment', 'comments')} as reactions on {plan_ref}"
+        f"{counted(len(recorded), 'comment', 'comments')} as "
+        f"{'a reaction' if len(recorded) == 1 else 'reactions'} on {plan_ref}"
     )
     late = sum(r.late for r in recorded)
     if late:

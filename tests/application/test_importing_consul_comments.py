@@ -23,6 +23,7 @@ from samenspraak.application import (
     Samenspraak,
     consul,
 )
+from samenspraak.application.views import CommentsImport
 from samenspraak.domain import clock
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "consul"
@@ -474,6 +475,41 @@ def test_the_madrid_export_is_refused_whole_while_public_employees_comments_are_
         f"Nothing was imported: line {line} (comment {comment}): Society decides "
         "first: civil servants may observe"
     )
+    assert str(refused.value).endswith(
+        " To leave the comments of public employees out, import with "
+        "leave_out_civil_servants (--leave-out-civil-servants)."
+    )
+
+
+def test_the_madrid_export_with_the_public_employees_left_out_records_the_others(
+    since_2015: Samenspraak,
+    madrid_rows: tuple[list[str], list[tuple[int, dict[str, str]]]],
+) -> None:
+    """Leaving them out by the option records what leaving their rows out of the
+    file records, and counts them."""
+    header, rows = madrid_rows
+    officials = [r for _, r in rows if r["userType"] == "Empleados públicos"]
+    kept = [(n, r) for n, r in rows if r["userType"] != "Empleados públicos"]
+    by_hand = madrid(since_2015, as_csv(header, kept), dry_run=True)
+
+    result = madrid(since_2015, as_csv(header, rows), leave_out_civil_servants=True)
+
+    def but_the_line(imported: CommentsImport) -> list[dict[str, object]]:
+        """The file without their rows numbers its lines otherwise."""
+        return [r.model_dump(exclude={"line"}) for r in imported.recorded]
+
+    assert but_the_line(result) == but_the_line(by_hand)
+    assert [r.line for r in result.recorded] == [
+        n
+        for n, r in rows
+        if r["userType"] != "Empleados públicos" and r["text"].strip()
+    ]  # the lines of the file as given
+    assert result.skipped == {
+        "by a public employee": len(officials),
+        **by_hand.skipped,
+    }
+    kinds = {s.kind for s in since_2015.initiative_status(CC).stakeholders}
+    assert "civil-servant" not in kinds
 
 
 def test_every_comment_of_the_madrid_export_but_the_public_employees_is_recorded_once(

@@ -172,3 +172,31 @@ def test_a_proposal_without_comments_in_the_file_is_named(
         said = refused(record, *importing(comments, "--on", "proposal:8"), actor=F)
 
     assert said == "--on: no comment of the export is on proposal:8."
+
+
+def test_a_public_employees_comment_is_left_out_where_society_decides_first_when_asked(
+    record: Path,
+    tmp_path: Path,
+    ok: Callable[..., object],
+    refused: Callable[..., str],
+) -> None:
+    """Comment 702 is a public employee's; in the first phase, where society
+    decides first, civil servants may not react."""
+    path = tmp_path / "with-a-public-employee.csv"
+    path.write_text(
+        EXPORT.replace(",10016,,", ",10016,Empleados públicos,"), encoding="utf-8"
+    )
+    with clock.frozen_at(START + timedelta(days=20)):
+        sentence = refused(record, *importing(path), actor=F)
+        result = ok(record, *importing(path, "--leave-out-civil-servants"), actor=F)
+
+    assert sentence.startswith("Nothing was imported: line 4 (comment 702): ")
+    assert sentence.endswith(
+        "To leave the comments of public employees out, import with "
+        "leave_out_civil_servants (--leave-out-civil-servants)."
+    )
+    assert result.stderr == (  # type: ignore[attr-defined]
+        "Recorded 1 comment as a reaction on traffic; skipped 2 (not on what was "
+        "chosen: 1, by a public employee: 1). 1 stakeholder joined the initiative "
+        "(1 new in the directory).\n"
+    )

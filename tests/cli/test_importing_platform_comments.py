@@ -225,7 +225,7 @@ def test_an_erased_authors_origin_shows_as_erased_and_new_comments_wait_for_thei
         "erased_left_out (--erased-left-out)."
     )
     assert again.stderr == (  # type: ignore[attr-defined]
-        "Recorded 1 comment as reactions on traffic. 1 reaction in city-centre was "
+        "Recorded 1 comment as a reaction on traffic. 1 reaction in city-centre was "
         "imported from a comment whose origin was erased since, with the texts of "
         "whoever posted it: such a comment is not recognised any more, and the rows "
         "of whoever was erased were left out of the file (--erased-left-out).\n"
