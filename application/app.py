@@ -397,7 +397,7 @@ class _Pending:
         self.texts.append(TextRow(text_id, self.initiative_id, purpose, salt, body))
         return TextRef(text_id, commitment(salt, body))
 
-    def seal_identity(self, stakeholder_id: str, ref: str, name: str) -> TextRef:
+    def seal_identity(self, stakeholder_id: str, ref: str, name: str | None) -> TextRef:
         body = identity_body(ref, name)
         self.identities[stakeholder_id] = body
         return self.seal(IDENTITY, body)
@@ -1363,11 +1363,12 @@ class Samenspraak(Application[UUID]):
         )
 
     def _identity(self, texts: _Pending, ref: str) -> TextRef | None:
-        """A sealed text of the stakeholder's reference and name in the directory,
-        for the event that brings them into an initiative: it lets an exported
-        record prove who is who, and is erased with the name."""
+        """A sealed text of the stakeholder's reference and name in the directory
+        (the reference alone for someone it holds no name of), for the event that
+        brings them into an initiative: it lets an exported record prove who is
+        who, and is erased with the name. None for someone erased."""
         row = self.store.select_stakeholder(ref=ref)
-        if row is None or row.name is None:
+        if row is None or row.ref.startswith(ERASED_PREFIX):
             return None
         return texts.seal_identity(row.id, row.ref, row.name)
 
@@ -1464,7 +1465,7 @@ class Samenspraak(Application[UUID]):
             row = self.store.select_stakeholder(id=person)
             named = (
                 {person: identity_body(row.ref, row.name)}
-                if row is not None and row.name is not None
+                if row is not None and not row.ref.startswith(ERASED_PREFIX)
                 else {}
             )
             # What they took part in and the texts they gave, as of ``read``: if
@@ -4274,11 +4275,7 @@ class Samenspraak(Application[UUID]):
                 return position, problem
             if latest[person][1] != sealed.id:
                 continue  # a correction of the name followed it
-            if (
-                row is None
-                or row.name is None
-                or text.body != identity_body(row.ref, row.name)
-            ):
+            if row is None or text.body != identity_body(row.ref, row.name):
                 problem = (
                     f"The directory gives {named} another reference or name than "
                     "the identity the events commit to."
@@ -4646,7 +4643,7 @@ def _identity_of(
     :meth:`Samenspraak._identity` for one in the directory; for one it puts there,
     sealed without the check that the directory still holds it (it is written in
     the same transaction)."""
-    if person.name is None:
+    if person.ref.startswith(ERASED_PREFIX):
         return None
     if not new:
         return texts.seal_identity(person.id, person.ref, person.name)

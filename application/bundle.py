@@ -974,7 +974,8 @@ def _check_stakeholders(
     """Every stakeholder appears in the events, once, with a valid reference, and
     with the reference and name the events' identity texts commit to (an erased
     stakeholder shows as erased). Returns how many could not be checked: those
-    recorded before the events kept identities."""
+    recorded before the events kept identities (or brought in without a name
+    before a reference alone was committed to)."""
     ids: set[str] = set()
     refs: set[str] = set()
     unchecked = 0
@@ -1019,15 +1020,12 @@ def _same_identity(
     """A stakeholder's line holds the reference and name their latest identity
     text commits to (an earlier one held the name before a correction), or shows
     them as erased when those texts were erased; False when the events hold no
-    identity for them (recorded before identities were kept)."""
+    identity for them (recorded before identities were kept, or without a name
+    before a reference alone was committed to)."""
     person = line["id"]
     if person in people.kept:
         latest = people.bodies.get(people.latest[person][1])
-        if (
-            line["name"] is None
-            or latest is None
-            or latest != identity_body(line["ref"], line["name"])
-        ):
+        if latest is None or latest != identity_body(line["ref"], line["name"]):
             msg = (
                 f"{STAKEHOLDERS} line {number} gives {line['ref']} another "
                 "reference or name than the identity its events commit to: it "

@@ -52,8 +52,10 @@ ERASED_PREFIX = "erased-"
 of their pseudonymous id; no one registers a reference starting with it."""
 
 
-def identity_body(ref: str, name: str) -> str:
-    """The text an identity commitment seals: the reference and the name."""
+def identity_body(ref: str, name: str | None) -> str:
+    """The text an identity commitment seals: the reference and the name (None
+    for someone the directory holds no name of, such as the author of a CONSUL
+    comment: the reference alone then)."""
     return json.dumps(
         {"name": name, "ref": ref}, ensure_ascii=False, separators=(",", ":")
     )
@@ -307,11 +309,7 @@ class TextStoreRecorder:
         rows = {str(row["id"]): row for row in c.fetchall()}
         for person, body in sealed.items():
             row = rows.get(person)
-            if (
-                row is None
-                or row["name"] is None
-                or identity_body(row["ref"], row["name"]) != body
-            ):
+            if row is None or identity_body(row["ref"], row["name"]) != body:
                 msg = "A stakeholder's name changed while their identity was sealed."
                 raise IntegrityError(msg)
 

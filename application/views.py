@@ -581,7 +581,8 @@ class ReplaySummary(View):
     exported_at: datetime
     unchecked_stakeholders: int = 0
     """Stakeholders whose reference and name could not be checked against the
-    events: recorded before the events kept an identity for them."""
+    events: recorded before the events kept an identity for them, or brought in
+    without a name (a CONSUL comment's author) by an earlier version's import."""
     published_head: str | None = None
     """The published head the bundle was checked against, when one was given."""
     published_at: int | None = None

@@ -214,8 +214,9 @@ def replay(
         done(
             "The references and names of "
             f"{counted(summary.unchecked_stakeholders, 'stakeholder', 'stakeholders')}"
-            " could not be checked: they were recorded before the events committed "
-            "to who is who."
+            " could not be checked: the events commit to no reference or name of "
+            "theirs (recorded before the events committed to who is who, or brought "
+            "in without a name by an import of an earlier version)."
         )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -208,6 +210,88 @@ def test_the_export_holds_no_names_so_the_directory_holds_the_reference_alone(
     )
     for written in (b"consul:", b"consul-", b"More trees", b"Agreed."):
         assert written not in stored
+
+
+def _swap_in_the_directory(db: Path, one: str, other: str) -> None:
+    """The directory edited behind the engine's back: two references swapped."""
+    with closing(sqlite3.connect(db)) as connection:
+        for was, now in ((one, "swapping"), (other, one), ("swapping", other)):
+            connection.execute(
+                "UPDATE samenspraak_stakeholders SET ref = ? WHERE ref = ?", [now, was]
+            )
+        connection.commit()
+
+
+def test_the_events_commit_to_each_authors_reference_so_a_swap_in_the_directory_is_found(
+    consulted: Samenspraak, tmp_path: Path
+) -> None:
+    """Who posted which comment rests on the directory's references, as it holds
+    no names: the events commit to each reference alone."""
+    imported(consulted)
+    assert consulted.verify_audit().intact
+    consulted.close()
+    _swap_in_the_directory(tmp_path / "samenspraak.db", "consul-2780", "consul-10016")
+
+    app = Samenspraak.open(str(tmp_path / "samenspraak.db"), create=False)
+    try:
+        found = app.verify_audit()
+    finally:
+        app.close()
+    assert not found.intact
+    assert found.problem is not None
+    assert found.problem.endswith(
+        "another reference or name than the identity the events commit to."
+    )
+
+
+def test_a_replayed_copy_checks_every_authors_reference(
+    consulted: Samenspraak, tmp_path: Path
+) -> None:
+    imported(consulted)
+    consulted.export_initiative(CC, tmp_path / "centre.zip")
+
+    replayed = Samenspraak.replay(tmp_path / "centre.zip", tmp_path / "copy.db")
+
+    assert replayed.unchecked_stakeholders == 0
+
+
+def _identity_texts(db: Path) -> list[str | None]:
+    with closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute(
+            "SELECT body FROM samenspraak_texts WHERE purpose = 'identity'"
+        ).fetchall()
+    return [body for (body,) in rows]
+
+
+def test_an_author_erased_takes_their_reference_out_of_the_events_commitments(
+    consulted: Samenspraak, tmp_path: Path
+) -> None:
+    imported(consulted)
+    assert '{"name":null,"ref":"consul-2780"}' in _identity_texts(
+        tmp_path / "samenspraak.db"
+    )
+
+    consulted.erase_stakeholder(
+        {"actor": "facilitator", "stakeholder": "consul-2780", "texts": True}
+    )
+
+    assert consulted.verify_audit().intact
+    kept = _identity_texts(tmp_path / "samenspraak.db")
+    assert not any("consul-2780" in (body or "") for body in kept)
+
+
+def test_an_author_given_a_name_later_is_committed_to_with_it(
+    consulted: Samenspraak,
+) -> None:
+    imported(consulted)
+
+    consulted.correct_stakeholder(
+        {"actor": "facilitator", "stakeholder": "consul-2780", "name": "A baker"}
+    )
+
+    assert consulted.verify_audit().intact
+    names = {s.ref: s.name for s in consulted.initiative_status(CC).stakeholders}
+    assert names["consul-2780"] == "A baker"
 
 
 def test_importing_the_same_export_again_records_nothing_new(
