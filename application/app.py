@@ -1531,11 +1531,14 @@ class Samenspraak(Application[UUID]):
                 left=[d["slug"] for d in taking_part],
             )
 
-        done = self._run(run, command=cmd, named="erase_stakeholder")
-        # What it overwrote leaves the database's files too, not only its rows.
-        if not self.store.release_what_was_erased():
-            return done.model_copy(update={"released": False})
-        return done
+        # One call with its release, which close() waits for: closed meanwhile,
+        # the instance would close the connections the release empties the
+        # write-ahead log with, under a command that was recorded.
+        with self._a_call():
+            done = self._run(run, command=cmd, named="erase_stakeholder")
+            # What it overwrote leaves the database's files too, not only its rows.
+            released = self.store.release_what_was_erased()
+        return done if released else done.model_copy(update={"released": False})
 
     def _refuse_an_erasure_that_changes_nothing(
         self, cmd: c.EraseStakeholder, person: str, documents: list[dict[str, Any]]
@@ -1749,11 +1752,14 @@ class Samenspraak(Application[UUID]):
                 initiatives=[i.slug for i in initiatives],
             )
 
-        done = self._run(run, command=cmd, named="correct_stakeholder")
-        # What it overwrote leaves the database's files too, not only its rows.
-        if not self.store.release_what_was_erased():
-            return done.model_copy(update={"released": False})
-        return done
+        # One call with its release, which close() waits for: closed meanwhile,
+        # the instance would close the connections the release empties the
+        # write-ahead log with, under a command that was recorded.
+        with self._a_call():
+            done = self._run(run, command=cmd, named="correct_stakeholder")
+            # What it overwrote leaves the database's files too, not only its rows.
+            released = self.store.release_what_was_erased()
+        return done if released else done.model_copy(update={"released": False})
 
     def _correct_in(
         self,

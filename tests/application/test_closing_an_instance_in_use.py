@@ -175,3 +175,67 @@ def test_a_worker_forked_from_the_process_that_opened_an_instance_opens_its_own(
         "which this one was forked from; open the record again in this process."
     )
     assert said[1:] == ["the parent recorded"]  # not refused: the bakery was not in
+
+
+@pytest.mark.parametrize(
+    ("use_case", "command"),
+    [
+        ("erase_stakeholder", {"actor": "bakery", "stakeholder": "bakery"}),
+        (
+            "correct_stakeholder",
+            {"actor": "bakery", "stakeholder": "bakery", "name": "The bakery, renamed"},
+        ),
+    ],
+)
+def test_an_erasure_or_correction_recorded_as_its_instance_closes_returns_what_it_recorded(
+    small_centre: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    use_case: str,
+    command: dict[str, Any],
+) -> None:
+    """Once its events are saved, an erasure (or a correction) empties SQLite's
+    write-ahead log of what it overwrote. Closing the instance waits for that too:
+    it once closed the connections under it, and the erasure, recorded, ended in
+    a raw ConnectionPoolClosedError instead of returning."""
+    from samenspraak.application.persistence import (  # noqa: PLC0415
+        SQLiteSamenspraakRecorder,
+    )
+
+    app = small_centre({"bakery": "entrepreneur"})
+    release = SQLiteSamenspraakRecorder.release_what_was_erased
+    saved, closed = threading.Event(), threading.Event()
+
+    def once_closed(self: SQLiteSamenspraakRecorder) -> bool:
+        saved.set()
+        # Closing waits for this call, so this waits out its second; a close
+        # that does not wait has closed the connections by then.
+        closed.wait(timeout=1)
+        return release(self)
+
+    monkeypatch.setattr(
+        SQLiteSamenspraakRecorder, "release_what_was_erased", once_closed
+    )
+    answered: list[object] = []
+
+    def give() -> None:
+        try:
+            answered.append(getattr(app, use_case)(command))
+        except Exception as error:  # what the caller would get
+            answered.append(error)
+
+    giving = threading.Thread(target=give)
+    giving.start()
+    assert saved.wait(timeout=30)
+    closing = threading.Thread(target=lambda: (app.close(), closed.set()))
+    closing.start()
+    giving.join(timeout=30)
+    closing.join(timeout=30)
+    assert closed.is_set()
+    assert [type(a).__name__ for a in answered] == [
+        "Erasure" if use_case == "erase_stakeholder" else "Correction"
+    ], answered
+    assert answered[0].released  # type: ignore[attr-defined]
+    with Samenspraak.open(tmp_path / "samenspraak.db", create=False) as again:
+        assert again.verify_audit().intact
+        assert again.verify_projections().intact
