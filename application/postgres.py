@@ -44,6 +44,7 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self._prepare_nothing()
         schema = self.datastore.schema
         self.texts_table = f"{schema}.{TEXTS_TABLE}"
         self.stakeholders_table = f"{schema}.{STAKEHOLDERS_TABLE}"
@@ -52,6 +53,19 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
             self.texts_table, self.stakeholders_table, self.commands_table
         ):
             self.sql_create_statements.append(SQL(statement).format())
+
+    def _prepare_nothing(self) -> None:
+        """No statement is prepared on the server by the connections the pool
+        opens from now on (see :meth:`_insert_events` for those it opened
+        already). Under many writers, with commands refused inside the library's
+        pipelined writes, the driver's record of what it had prepared fell out
+        of step with the server, and a command was refused with "prepared
+        statement ... does not exist" or a pipeline aborted, for no reason a
+        person could act on. The engine's statements are few and short: planning
+        them each time costs little beside a command."""
+        kwargs = self.datastore.pool.kwargs
+        if isinstance(kwargs, dict):  # the library's: connections opened later
+            kwargs["prepare_threshold"] = None
 
     @property
     def events_table(self) -> str:
@@ -74,6 +88,7 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> None:
+        curs.connection.prepare_threshold = None  # one opened earlier too
         deadline = kwargs.get("share_turn")
         if deadline is not None:  # first, holding nothing yet: see turns.py
             share_in_transaction(

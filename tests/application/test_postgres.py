@@ -359,6 +359,40 @@ def test_a_closed_engine_on_postgresql_says_so(schema: str) -> None:
     )
 
 
+def test_a_connection_the_engine_records_through_prepares_no_statements_on_the_server(
+    schema: str,
+) -> None:
+    """Under many writers, with commands refused inside the library's pipelined
+    writes, the driver's record of the statements it had prepared fell out of
+    step with the server ("prepared statement ... does not exist"). With one
+    connection in the pool, opened to prepare statements (as the pool opens its
+    first ones, before the engine is built), recording a command makes it
+    prepare none; a connection opened later prepares none from the start."""
+    app = Samenspraak.open(
+        f"{SERVER}?schema={schema}",
+        settings={"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"},
+    )
+    try:
+        pool = app.recorder.datastore.pool
+        conn = pool.getconn()
+        conn.prepare_threshold = 5
+        pool.putconn(conn)
+        app.register_stakeholder({"actor": "fac", "stakeholder": "fac", "name": "F"})
+        app.start_initiative(
+            {"actor": "fac", "initiative": "park", "title": "The park",
+             "description": "What the park needs.", "area": "The park",
+             "budget": "0", "level": "co-deciding"}
+        )  # fmt: skip
+        conn = pool.getconn()
+        try:
+            assert conn.prepare_threshold is None
+        finally:
+            pool.putconn(conn)
+        assert pool.kwargs["prepare_threshold"] is None
+    finally:
+        app.close()
+
+
 def test_a_user_without_rights_on_the_schema_is_told_so_in_words(schema: str) -> None:
 
     app = Samenspraak.open(f"{SERVER}?schema={schema}")
