@@ -225,6 +225,8 @@ def no_connection(error: BaseException) -> str | None:
     sqlstate = getattr(cause, "sqlstate", None)
     if sqlstate is not None and not sqlstate.startswith(("08", "57P0")):
         return None  # the server answered: a lock timeout, a cancelled statement
+    if type(cause).__name__ == "PipelineAborted":
+        return None  # a statement before it failed, on a connection still there
     said = first_line(str(cause))
     if type(cause).__name__ == "PoolTimeout":
         return (

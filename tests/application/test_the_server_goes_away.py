@@ -280,3 +280,30 @@ def test_after_the_server_restarts_only_the_first_request_finds_its_connection_l
         assert [i.initiative for i in app.list_initiatives()] == ["park"]
     finally:
         app.close()
+
+
+def test_a_pipeline_aborted_by_a_statement_before_it_is_not_called_a_lost_connection() -> (
+    None
+):
+    """The driver raises PipelineAborted (an OperationalError without a state)
+    for the statements that follow a failed one in a pipeline: the connection is
+    still there, so no one should be told to look whether it was lost."""
+    import psycopg  # noqa: PLC0415 (PostgreSQL only)
+
+    from samenspraak.application.opening import no_connection  # noqa: PLC0415
+
+    def raised(error: Exception) -> Exception:
+        try:
+            raise StorageError("The database failed.") from error
+        except StorageError as wrapped:
+            return wrapped
+
+    assert (
+        no_connection(raised(psycopg.errors.PipelineAborted("pipeline aborted")))
+        is None
+    )
+    lost = no_connection(
+        raised(psycopg.OperationalError("server closed the connection"))
+    )
+    assert lost is not None
+    assert lost.startswith("The connection to the database was lost")
