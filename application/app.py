@@ -598,8 +598,10 @@ class Samenspraak(Application[UUID]):
     def close(self) -> None:
         """Refuse every call from now on, let the calls running on other threads
         end (a command that has not saved yet records nothing and ends in words; a
-        query answers), then close the connections: closed under a statement that
-        another thread runs on it, a SQLite connection crashes the interpreter."""
+        query answers; an erasure or a correction that has saved empties SQLite's
+        write-ahead log of what it overwrote first, and returns what it recorded),
+        then close the connections: closed under a statement that another thread
+        runs on it, a SQLite connection crashes the interpreter."""
         calls: threading.Condition | None = getattr(self, "_calls", None)
         if calls is not None:
             with calls:

@@ -473,7 +473,9 @@ class ParticipationReport(Part):
     record something about it afterwards (an erasure or correction of a name, a
     corrected or withdrawn record, a framework of the council, the council's
     follow-up); a deadline's closing counts at the deadline, though ``tick`` may
-    have recorded it later. The timeline ends there."""
+    have recorded it later. A meeting, an announcement, an intervention or an
+    informing withdrawn as recorded by mistake is no step: when its recording was
+    the last step, this is the last step that stands. The timeline ends there."""
     facilitator: str
     phases: list[PhaseEntry]
     participants: list[ParticipantsOfKind]

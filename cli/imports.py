@@ -77,8 +77,9 @@ def _import_options(
                 "--erased-left-out",
                 is_flag=True,
                 help="You left the rows of whoever was erased since an earlier "
-                "import out of FILE: needed when the initiative holds imported "
-                "reactions whose origin, or whose author, was erased.",
+                "import out of FILE: needed when the record holds imported "
+                "reactions (in any initiative) whose origin, or whose author, was "
+                "erased.",
             ),
             click.option(
                 "--dry-run",
@@ -114,8 +115,9 @@ def import_decidim_comments(obj: Context, **given: Any) -> None:
     not recorded again; one whose origin was erased with its author's texts is
     not recognised, nor is an author erased without their texts: leave the rows
     of whoever was erased out of FILE and give --erased-left-out (without it,
-    no plan of such an initiative takes new comments). If one comment cannot be
-    recorded, none is. Prints the comments recorded (facilitator).
+    no import records new comments once the record holds such reactions, in any
+    initiative). If one comment cannot be recorded, none is. Prints the comments
+    recorded (facilitator).
 
     \b
     Example:
@@ -158,11 +160,12 @@ def import_consul_comments(
     the reference alone. Comments imported before are not recorded again; one
     whose origin was erased with its author's texts is not recognised, nor is an
     author erased without their texts: leave the rows of whoever was erased out
-    of FILE and give --erased-left-out (without it, no plan of such an initiative
-    takes new comments). A public employee's comment is refused, and with it the
-    import, in a phase where civil servants may not react: give
-    --leave-out-civil-servants to leave those comments out. If one comment cannot
-    be recorded, none is. Prints the comments recorded (facilitator).
+    of FILE and give --erased-left-out (without it, no import records new
+    comments once the record holds such reactions, in any initiative). A public
+    employee's comment is refused, and with it the import, in a phase where civil
+    servants may not react: give --leave-out-civil-servants to leave those
+    comments out. If one comment cannot be recorded, none is. Prints the comments
+    recorded (facilitator).
 
     \b
     Example:
