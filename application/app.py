@@ -3390,6 +3390,25 @@ class Samenspraak(Application[UUID]):
             finally:
                 datastore.close()
 
+    def forget_command_ids(self, before: datetime | str) -> int:
+        """Forget the ids callers gave the commands recorded before ``before`` (a
+        moment with its timezone, not in the future), which
+        ``samenspraak_commands`` otherwise keeps as long as the record. A command
+        given again afterwards with one of them is recorded again: forget only
+        ids whose retries are over. Records no event and changes nothing of the
+        record itself; returns how many ids were forgotten."""
+        from samenspraak.domain import clock  # noqa: PLC0415
+
+        given = parse(c.ForgetCommandIds, {"before": before})
+        if given.before > clock.now():
+            msg = (
+                f"before: {clock.on_dutch_clocks(given.before)} lies in the future; the "
+                "id of a command recorded from now on must not be forgotten, or its "
+                "retry would be recorded again."
+            )
+            raise InvalidInput(msg)
+        return self._run(lambda: self.store.forget_commands(utc(given.before)))
+
     def rebuild_projections(self) -> dict[str, int]:
         """Empty every view and build it again from the whole log.
 

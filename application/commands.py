@@ -972,6 +972,17 @@ class OpenReactionPeriod(Command):
         return self
 
 
+class ForgetCommandIds(BaseModel):
+    """Which ids of commands to forget: those recorded before a moment. Upkeep of
+    the database, not a command of the process: no actor, no event."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    before: Moment
+    """Forget the ids of the commands recorded before this moment (with its
+    timezone; not in the future)."""
+
+
 class OptionInput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 

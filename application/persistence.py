@@ -258,6 +258,19 @@ class TextStoreRecorder:
             [given.id, given.use_case, given.at, min(positions) if positions else None],
         )
 
+    def forget_commands(self, before: str) -> int:
+        """Forget the ids of the commands recorded before ``before``; how many."""
+        raise NotImplementedError
+
+    def _forget_commands_in(self, c: _Cursor, before: str) -> int:
+        """Delete the ids of the commands recorded before ``before`` (UTC, ISO
+        8601, as ``recorded_at`` holds them), in the caller's transaction."""
+        where = f"FROM {self.commands_table} WHERE recorded_at < {self.p}"
+        c.execute(f"SELECT count(*) AS n {where}", [before])
+        (row,) = c.fetchall()
+        c.execute(f"DELETE {where}", [before])
+        return int(row["n"] if isinstance(row, Mapping) else row[0])
+
     def _read(self, statement: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
 
@@ -692,6 +705,12 @@ between)."""
 
 class SQLiteSamenspraakRecorder(TextStoreRecorder, SQLiteApplicationRecorder):
     """The SQLite application recorder with the text and stakeholder tables."""
+
+    def forget_commands(self, before: str) -> int:
+        """Forget the ids of the commands recorded before ``before``; how many."""
+        with self.datastore.transaction(commit=True) as c:
+            self._write_first(c)
+            return self._forget_commands_in(c, before)
 
     def __init__(
         self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"

@@ -67,6 +67,11 @@ class PostgresSamenspraakRecorder(TextStoreRecorder, PostgresApplicationRecorder
         if isinstance(kwargs, dict):  # the library's: connections opened later
             kwargs["prepare_threshold"] = None
 
+    def forget_commands(self, before: str) -> int:
+        """Forget the ids of the commands recorded before ``before``; how many."""
+        with self.datastore.transaction(commit=True) as c:
+            return self._forget_commands_in(c, before)
+
     @property
     def events_table(self) -> str:
         return (

@@ -380,6 +380,7 @@ OPTION_OF_FIELD = {
     "closes_at or days": "--closes-at or --days",
     "as_of": "--as-of",
     "since": "--since",
+    "before": "--before",
     "until": "--until",
     "budget": "--budget",
     "amount": "--amount",

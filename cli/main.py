@@ -54,6 +54,7 @@ from samenspraak.cli.plans import plan
 from samenspraak.cli.records import (
     diagram,
     export,
+    forget_command_ids,
     replay,
     report,
     template_group,
@@ -254,6 +255,7 @@ cli.add_command(import_group)
 cli.add_command(decision)
 cli.add_command(todo)
 cli.add_command(tick)
+cli.add_command(forget_command_ids)
 cli.add_command(export)
 cli.add_command(replay)
 cli.add_command(report)

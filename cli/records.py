@@ -73,6 +73,32 @@ def todo(obj: Context, as_json: bool) -> None:
     )
 
 
+@click.command("forget-command-ids", cls=OnceCommand)
+@click.option(
+    "--before",
+    metavar="TIME",
+    required=True,
+    help="Forget the ids of the commands recorded before this time (ISO, with "
+    "timezone; not in the future).",
+)
+@pass_context
+def forget_command_ids(obj: Context, before: str) -> None:
+    """Forget the ids given with --command-id to the commands recorded before a
+    time: the database keeps them as long as the record otherwise. A command given
+    again afterwards with one of them is recorded again, so forget only ids whose
+    retries are over. Records no event; needs no --as.
+
+    \b
+    Example:
+      samenspraak --db city.db forget-command-ids --before 2026-10-01T00:00+02:00
+    """
+    forgotten = obj.app(write=False).forget_command_ids(before)
+    done(
+        f"Forgot {counted(forgotten, 'command id', 'command ids')} recorded before "
+        f"{before.strip()}."
+    )
+
+
 @click.command("tick", cls=OnceCommand)
 @json_option
 @pass_context

@@ -390,3 +390,45 @@ def test_every_use_case_given_a_command_with_an_id_runs_it_once_by_that_id() -> 
         ):
             missing.append(name)
     assert missing == []
+
+
+def test_ids_forgotten_before_a_moment_are_recorded_again_and_the_later_ones_still_refused(
+    portal: Samenspraak,
+) -> None:
+    """The backend's retries are over after a day: it forgets the ids of the
+    commands recorded before yesterday evening, and keeps today's."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain.clock import frozen_at  # noqa: PLC0415
+
+    with frozen_at(datetime(2026, 3, 1, 9, 0, tzinfo=UTC)):
+        first = portal.react_to_plan(_reaction("monday-1"))
+        portal.react_to_plan(_reaction("monday-2", text="The square needs trees."))
+    with frozen_at(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)):
+        portal.react_to_plan(_reaction("tuesday-1", text="Bicycles, please."))
+        events = portal.stored_event_count()
+
+        forgotten = portal.forget_command_ids("2026-03-01T20:00+01:00")
+
+        assert forgotten == 2
+        assert portal.stored_event_count() == events  # no event: upkeep
+        with pytest.raises(AlreadyRecorded):
+            portal.react_to_plan(_reaction("tuesday-1", text="Bicycles, please."))
+        again = portal.react_to_plan(_reaction("monday-1"))
+    assert again != first  # a retry of a forgotten id is recorded again
+    assert portal.forget_command_ids("2026-03-01T20:00+01:00") == 0
+
+
+def test_ids_are_not_forgotten_before_a_moment_to_come(local: Samenspraak) -> None:
+    local.react_to_plan(_reaction("kept"))
+
+    with pytest.raises(InvalidInput) as refused:
+        local.forget_command_ids("2999-01-01T00:00+01:00")
+
+    assert str(refused.value) == (
+        "before: 2999-01-01T00:00+01:00 lies in the future; the id of a command "
+        "recorded from now on must not be forgotten, or its retry would be recorded "
+        "again."
+    )
+    with pytest.raises(AlreadyRecorded):
+        local.react_to_plan(_reaction("kept"))

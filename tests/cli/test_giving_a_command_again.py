@@ -98,3 +98,39 @@ def test_commands_without_a_command_id_are_recorded_each_time(
     ok(stage_copy, *REACT, actor="bakery")
 
     assert _reactions(ok, stage_copy) == [1, 2]
+
+
+def test_the_operator_forgets_the_ids_whose_retries_are_over(
+    tmp_path: Path, ok: Run, run: Run, refused: Callable[..., str]
+) -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from samenspraak.domain.clock import frozen_at  # noqa: PLC0415
+
+    db = tmp_path / "city.db"
+    with frozen_at(datetime(2026, 3, 1, 9, 0, tzinfo=UTC)):
+        ok(db, "--command-id", "first", "stakeholder", "register", "f", "--name",
+           "F", actor="f")  # fmt: skip
+    with frozen_at(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)):
+        ok(db, "--command-id", "second", "stakeholder", "register", "g", "--name",
+           "G", actor="f")  # fmt: skip
+        future = refused(db, "forget-command-ids", "--before", "2026-03-03T00:00Z")
+        forgot = ok(db, "forget-command-ids", "--before", "2026-03-02T00:00+01:00")
+        # the forgotten id is taken again; the one kept is still refused
+        ok(db, "--command-id", "first", "stakeholder", "register", "h", "--name", "H",
+           actor="f")  # fmt: skip
+        kept = run(db, "--command-id", "second", "stakeholder", "register", "g",
+                   "--name", "G", actor="f")  # fmt: skip
+
+    assert future == (
+        "--before: 2026-03-03T01:00+01:00 lies in the future; the id of a command "
+        "recorded from now on must not be forgotten, or its retry would be recorded "
+        "again."
+    )
+    assert forgot.stderr == (  # type: ignore[attr-defined]
+        "Forgot 1 command id recorded before 2026-03-02T00:00+01:00.\n"
+    )
+    assert kept.exit_code == 3
+    assert kept.stderr.startswith(
+        "Error: The command second (register_stakeholder) was recorded already"
+    )
