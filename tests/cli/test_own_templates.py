@@ -154,3 +154,27 @@ def test_a_folder_that_does_not_exist_is_refused_in_one_sentence(
         f"{missing}: is not a folder of template files (set by --templates or "
         "SAMENSPRAAK_TEMPLATES)."
     )
+
+
+def test_the_report_draws_the_pinned_guards_when_the_folder_is_no_longer_named(
+    ok: Run, tmp_path: Path
+) -> None:
+    db = tmp_path / "t.db"
+    society_first = INSPRAAK.replace(
+        'description = "Everyone may react to the draft."',
+        'description = "Residents react first."\nsociety_only = true',
+    )
+    folder = _folder(tmp_path, inspraak=society_first)
+    ok(db, "stakeholder", "register", "facilitator", "--name", "Facilitator",
+       actor="facilitator")  # fmt: skip
+    ok(db, "--templates", str(folder), *START, "--template", "inspraak",
+       actor="facilitator")  # fmt: skip
+    drawn = ok(db, "--templates", str(folder), "diagram", "harbour").stdout
+
+    # The report draws what the initiative's record pins, as `diagram` does,
+    # whether or not the folder is named when the report is written.
+    report = ok(db, "report", "harbour", "--lang", "en").stdout
+    block = report.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert "society only" in block
+    assert '-->|"reaction_period_over"|' in block
+    assert block.count("-->|") == drawn.count("-->|") == 2
