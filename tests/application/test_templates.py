@@ -511,7 +511,8 @@ BROKEN = {
     "a version that is not a number": (
         'name = "inspraak"\nversion = "two"\ndescription = "d"\n' + _phase(),
         "version",
-        'must be a version number such as "2" or "2.1", not \'two\'',
+        'must be a version number such as "2" or "2.1" (without leading zeros), '
+        "not 'two'",
     ),
     "a name with capitals": (
         'name = "Inspraak"\nversion = "1"\ndescription = "d"\n' + _phase(),

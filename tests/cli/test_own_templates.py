@@ -178,3 +178,33 @@ def test_the_report_draws_the_pinned_guards_when_the_folder_is_no_longer_named(
     assert "society only" in block
     assert '-->|"reaction_period_over"|' in block
     assert block.count("-->|") == drawn.count("-->|") == 2
+
+
+def test_a_version_with_a_leading_zero_is_refused_so_the_newest_is_never_in_doubt(
+    ok: Run, refused: Callable[..., str], tmp_path: Path
+) -> None:
+    # "01" would be another version than "1" that sorts the same: which one
+    # `--template inspraak` starts on would hang on the files' names.
+    other = INSPRAAK.replace('version = "1"', 'version = "01"').replace(
+        "Everyone may react", "Anyone may react"
+    )
+    folder = _folder(tmp_path, a=INSPRAAK, b=other)
+    sentence = refused(
+        tmp_path / "t.db", "--templates", str(folder), "template", "list"
+    )
+    assert sentence == (
+        f'{folder / "b.toml"}: version: must be a version number such as "2" or '
+        "\"2.1\" (without leading zeros), not '01'."
+    )
+    one = tmp_path / "one.toml"
+    for version, valid in (
+        ("1.01", False),
+        ("0", True),
+        ("0.1", True),
+        ("10.20", True),
+    ):
+        one.write_text(INSPRAAK.replace('"1"', f'"{version}"'), encoding="utf-8")
+        if valid:
+            ok(tmp_path / "t.db", "template", "validate", str(one))
+        else:
+            refused(tmp_path / "t.db", "template", "validate", str(one))
