@@ -442,6 +442,7 @@ def parse_template(content: bytes | str, source: str) -> ProcessTemplate:
     except UnicodeDecodeError as error:
         place = f"byte {error.start}"
         raise TemplateError(source, place, "the file is not UTF-8 text") from None
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some editors write
     try:
         data = tomllib.loads(text)
     except RecursionError:  # arrays or tables nested beyond reason

@@ -648,3 +648,14 @@ def test_a_file_too_long_for_a_template_is_not_read_whole(tmp_path: Path) -> Non
     assert str(refused.value) == (
         f"{huge}: is too long (a template file holds at most 262144 bytes)."
     )
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(
+    tmp_path: Path,
+) -> None:
+    # Some editors on Windows start UTF-8 text with a byte order mark; TOML
+    # itself would call the first line an invalid statement.
+    plain = parse_template(HEAD + _phase(), "plain.toml")
+    marked = tmp_path / "marked.toml"
+    marked.write_bytes(b"\xef\xbb\xbf" + (HEAD + _phase()).encode("utf-8"))
+    assert load_template(marked).content_hash == plain.content_hash
