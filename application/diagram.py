@@ -24,11 +24,14 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from samenspraak.application.commands import TEMPLATE_REF_LENGTH
 from samenspraak.application.errors import InvalidInput, NotFound
-from samenspraak.domain.templates import GUARDS, Phase, ProcessTemplate
+from samenspraak.domain.templates import (
+    GUARDS,
+    Phase,
+    ProcessTemplate,
+    from_definition,
+)
 
 if TYPE_CHECKING:
     from samenspraak.application.templates import Registry
@@ -135,11 +138,11 @@ def template_of_initiative(
     from samenspraak.application import templates  # noqa: PLC0415 (imports the app)
 
     if definition is not None:
+        # Read as the engine reads it (not as a file is checked: a definition
+        # pinned once stays what the initiative follows, whatever files take now).
         try:
-            kept = templates._to_domain(
-                templates.TemplateFile.model_validate(definition)
-            )
-        except ValidationError:
+            kept: ProcessTemplate | None = from_definition(definition)
+        except (KeyError, TypeError, ValueError, AttributeError):
             kept = None
         if kept is not None and content_hash in (None, kept.content_hash):
             return kept

@@ -85,6 +85,9 @@ class ProcessDesign(Part):
     migrations: list[MigrationEntry] = []
     """Every move to another template, in order: the first one's ``from_*`` is the
     template the initiative started on."""
+    definition: dict[str, Any] | None = None
+    """The definition the record pins (its hash is ``content_hash``), so that the
+    report draws the process as its record holds it, installed or not."""
 
 
 class PhaseEntry(Part):
@@ -655,6 +658,7 @@ def build_report(
             version=doc["template"]["version"],
             content_hash=doc["template"]["content_hash"],
             phases=_template_phases(doc),
+            definition=doc["template"].get("definition"),
             migrations=[
                 MigrationEntry(
                     from_name=m["from"]["name"],

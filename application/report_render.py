@@ -48,6 +48,7 @@ def _diagram(
         r.process.version,
         r.process.phases,
         content_hash=r.process.content_hash,
+        definition=r.process.definition,
     )
     labels = {p.name: w.value(p.name) for p in process.phases}
     # The phase the diagram marks is the one the report names: its last phase once

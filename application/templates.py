@@ -199,7 +199,10 @@ Name = Annotated[
     StringConstraints(min_length=1, max_length=60, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
 ]
 Version = Annotated[
-    str, StringConstraints(max_length=20, pattern=r"^[0-9]+(\.[0-9]+)*$")
+    str,
+    # Without leading zeros: "01" would be another version than "1" that sorts
+    # the same, so which of them is the newest would be in doubt.
+    StringConstraints(max_length=20, pattern=r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$"),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
@@ -306,7 +309,10 @@ def _problem(error: ErrorDetails) -> str:
         limit = error.get("ctx", {}).get("max_length")
         return f"is too long (at most {limit} characters)"
     if kind == "string_pattern_mismatch" and field == "version":
-        return f'must be a version number such as "2" or "2.1", not {got!r}'
+        return (
+            'must be a version number such as "2" or "2.1" (without leading zeros), '
+            f"not {got!r}"
+        )
     if kind == "string_pattern_mismatch":
         return f"must be {_NAME_RULE}, not {got!r}"
     message = error["msg"]
@@ -436,6 +442,7 @@ def parse_template(content: bytes | str, source: str) -> ProcessTemplate:
     except UnicodeDecodeError as error:
         place = f"byte {error.start}"
         raise TemplateError(source, place, "the file is not UTF-8 text") from None
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some editors write
     try:
         data = tomllib.loads(text)
     except RecursionError:  # arrays or tables nested beyond reason

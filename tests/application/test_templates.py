@@ -511,7 +511,8 @@ BROKEN = {
     "a version that is not a number": (
         'name = "inspraak"\nversion = "two"\ndescription = "d"\n' + _phase(),
         "version",
-        'must be a version number such as "2" or "2.1", not \'two\'',
+        'must be a version number such as "2" or "2.1" (without leading zeros), '
+        "not 'two'",
     ),
     "a name with capitals": (
         'name = "Inspraak"\nversion = "1"\ndescription = "d"\n' + _phase(),
@@ -647,3 +648,14 @@ def test_a_file_too_long_for_a_template_is_not_read_whole(tmp_path: Path) -> Non
     assert str(refused.value) == (
         f"{huge}: is too long (a template file holds at most 262144 bytes)."
     )
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(
+    tmp_path: Path,
+) -> None:
+    # Some editors on Windows start UTF-8 text with a byte order mark; TOML
+    # itself would call the first line an invalid statement.
+    plain = parse_template(HEAD + _phase(), "plain.toml")
+    marked = tmp_path / "marked.toml"
+    marked.write_bytes(b"\xef\xbb\xbf" + (HEAD + _phase()).encode("utf-8"))
+    assert load_template(marked).content_hash == plain.content_hash

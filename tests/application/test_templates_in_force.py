@@ -13,7 +13,7 @@ from samenspraak.application import InvalidInput, NotAllowed, NotFound, Samenspr
 from samenspraak.application.report_render import render_markdown
 from samenspraak.application.templates import Registry, installed, load_template
 from samenspraak.domain import clock
-from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE, ProcessTemplate
+from samenspraak.domain.templates import OVERHEIDSPARTICIPATIE, Phase, ProcessTemplate
 
 MOMENT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -154,6 +154,30 @@ def test_an_initiative_whose_template_is_uninstalled_still_loads_and_advances(
         assert report.process.phases == ["reactions", "response-report"]
     finally:
         reopened.close()
+
+
+def test_an_initiative_is_drawn_as_its_record_pins_it_though_no_file_says_that_now(
+    engine,
+):
+    # Pinned when files still took the version "01" (or made by an embedding):
+    # the engine follows the definition its record keeps, and so does the diagram.
+    older = ProcessTemplate(
+        "inspraak",
+        "01",
+        "A consultation.",
+        (
+            Phase("reactions", "Everyone reacts.", guards=("a_draft_proposed",)),
+            Phase("response-report", "Every reaction is answered."),
+        ),
+    )
+    with_templates(engine, older)
+    start(engine, "harbour", "inspraak@01")
+    engine.templates = installed()  # uninstalled
+
+    drawn = engine.process_diagram("harbour")
+    assert '-->|"a_draft_proposed"|' in drawn
+    report = engine.participation_report("harbour")
+    assert '-->|"a_draft_proposed"|' in render_markdown(report, lang="en")
 
 
 def test_a_running_initiative_keeps_its_version_until_it_is_migrated(engine, tmp_path):

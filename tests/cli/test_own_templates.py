@@ -154,3 +154,57 @@ def test_a_folder_that_does_not_exist_is_refused_in_one_sentence(
         f"{missing}: is not a folder of template files (set by --templates or "
         "SAMENSPRAAK_TEMPLATES)."
     )
+
+
+def test_the_report_draws_the_pinned_guards_when_the_folder_is_no_longer_named(
+    ok: Run, tmp_path: Path
+) -> None:
+    db = tmp_path / "t.db"
+    society_first = INSPRAAK.replace(
+        'description = "Everyone may react to the draft."',
+        'description = "Residents react first."\nsociety_only = true',
+    )
+    folder = _folder(tmp_path, inspraak=society_first)
+    ok(db, "stakeholder", "register", "facilitator", "--name", "Facilitator",
+       actor="facilitator")  # fmt: skip
+    ok(db, "--templates", str(folder), *START, "--template", "inspraak",
+       actor="facilitator")  # fmt: skip
+    drawn = ok(db, "--templates", str(folder), "diagram", "harbour").stdout
+
+    # The report draws what the initiative's record pins, as `diagram` does,
+    # whether or not the folder is named when the report is written.
+    report = ok(db, "report", "harbour", "--lang", "en").stdout
+    block = report.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert "society only" in block
+    assert '-->|"reaction_period_over"|' in block
+    assert block.count("-->|") == drawn.count("-->|") == 2
+
+
+def test_a_version_with_a_leading_zero_is_refused_so_the_newest_is_never_in_doubt(
+    ok: Run, refused: Callable[..., str], tmp_path: Path
+) -> None:
+    # "01" would be another version than "1" that sorts the same: which one
+    # `--template inspraak` starts on would hang on the files' names.
+    other = INSPRAAK.replace('version = "1"', 'version = "01"').replace(
+        "Everyone may react", "Anyone may react"
+    )
+    folder = _folder(tmp_path, a=INSPRAAK, b=other)
+    sentence = refused(
+        tmp_path / "t.db", "--templates", str(folder), "template", "list"
+    )
+    assert sentence == (
+        f'{folder / "b.toml"}: version: must be a version number such as "2" or '
+        "\"2.1\" (without leading zeros), not '01'."
+    )
+    one = tmp_path / "one.toml"
+    for version, valid in (
+        ("1.01", False),
+        ("0", True),
+        ("0.1", True),
+        ("10.20", True),
+    ):
+        one.write_text(INSPRAAK.replace('"1"', f'"{version}"'), encoding="utf-8")
+        if valid:
+            ok(tmp_path / "t.db", "template", "validate", str(one))
+        else:
+            refused(tmp_path / "t.db", "template", "validate", str(one))
