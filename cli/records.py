@@ -34,7 +34,7 @@ from samenspraak.cli.common import (
     pass_context,
     write_file,
 )
-from samenspraak.cli.render import emit_json, section, table
+from samenspraak.cli.render import continued, emit_json, section, table, visible
 from samenspraak.domain.clock import on_dutch_clocks
 from samenspraak.domain.rules import counted
 
@@ -366,7 +366,7 @@ def template_show(name: str, version: str | None, as_json: bool) -> None:
         click.echo(json.dumps(definition, indent=2, ensure_ascii=False))
         return
     click.echo(f"{process.name} v{process.version}")
-    click.echo(process.description)
+    click.echo(visible(process.description))
     click.echo(f"content hash: {process.content_hash}")
     for number, phase in enumerate(process.phases, start=1):
         notes = []
@@ -380,7 +380,8 @@ def template_show(name: str, version: str | None, as_json: bool) -> None:
                 f"{number}. {phase.name}" + (f" ({'; '.join(notes)})" if notes else "")
             ).rstrip()
         )
-        click.echo(f"   {phase.description}")
+        for line in continued("   ", phase.description, indent="   "):
+            click.echo(line)
         if phase.guards:
             click.echo(f"   to leave it: {', '.join(phase.guards)}")
         for role, commands in phase.permissions.items():

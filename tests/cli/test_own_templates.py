@@ -208,3 +208,24 @@ def test_a_version_with_a_leading_zero_is_refused_so_the_newest_is_never_in_doub
             ok(tmp_path / "t.db", "template", "validate", str(one))
         else:
             refused(tmp_path / "t.db", "template", "validate", str(one))
+
+
+def test_a_phase_described_over_several_lines_is_shown_indented_under_its_phase(
+    tmp_path: Path,
+) -> None:
+    folder = _folder(
+        tmp_path,
+        inspraak=INSPRAAK.replace(
+            'description = "Everyone may react to the draft."',
+            'description = """Everyone may react to the draft.\nLetters count too."""',
+        ),
+    )
+
+    shown = CliRunner().invoke(
+        cli, ["--templates", str(folder), "template", "show", "inspraak"]
+    )
+
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    at = lines.index("   Everyone may react to the draft.")
+    assert lines[at + 1] == "   Letters count too."
