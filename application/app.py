@@ -408,6 +408,10 @@ _EVENT_NAMES = {name.lower(): name for _, name in LINES}
 
 
 THIS_STAKEHOLDER = "This stakeholder"
+
+ADDING_STAKEHOLDERS = "add stakeholders to the initiative"
+"""What the facilitator may not do where their kind is not granted
+``join_initiative``: they add someone, and do not join themselves."""
 """How a domain rule names a stakeholder: the domain knows only pseudonymous ids."""
 
 
@@ -1177,6 +1181,7 @@ class Samenspraak(Application[UUID]):
         for_whom: str | None = None,
         in_phase: str | None = None,
         process: ProcessTemplate | None = None,
+        doing: str | None = None,
     ) -> None:
         """The phase's permissions in the initiative's pinned template allow the
         actor's kind to give ``command`` (templates without permissions allow all);
@@ -1188,7 +1193,7 @@ class Samenspraak(Application[UUID]):
         letter that came in then is recorded as that phase allowed, in
         ``process``, the template in force then (see :meth:`_process_at`)."""
         initiative.require_permission(
-            actor, command, kind, in_phase=in_phase, process=process
+            actor, command, kind, in_phase=in_phase, process=process, doing=doing
         )
         if for_whom is not None and for_whom != actor:
             initiative.require_permission(
@@ -1834,7 +1839,10 @@ class Samenspraak(Application[UUID]):
             stakeholder = self._stakeholder(cmd.stakeholder)
             _refuse_erased(cmd.stakeholder)
             initiative = self._initiative(cmd.initiative)
-            self._permit(initiative, actor, "join_initiative", cmd.kind)
+            self._permit(
+                initiative, actor, "join_initiative", cmd.kind,
+                doing=None if actor == stakeholder else ADDING_STAKEHOLDERS,
+            )  # fmt: skip
             texts = _Pending(str(initiative.id))
             with _naming(cmd.stakeholder):
                 initiative.join(
@@ -2878,7 +2886,10 @@ class Samenspraak(Application[UUID]):
         with _naming(ref):
             if not initiative.is_active(person.id):
                 kind = comment.kind
-                self._permit(initiative, actor, "join_initiative", kind)
+                self._permit(
+                    initiative, actor, "join_initiative", kind,
+                    doing=ADDING_STAKEHOLDERS,
+                )  # fmt: skip
                 initiative.join(
                     actor=actor,
                     stakeholder=person.id,

@@ -451,10 +451,13 @@ class Initiative(Aggregate):
         *,
         in_phase: str | None = None,
         process: ProcessTemplate | None = None,
+        doing: str | None = None,
     ) -> None:
         """In a phase whose template declares permissions, the actor's kind must be
         granted ``command`` there; a refusal names the phases of the template where
-        that kind may give it. ``kind`` is the kind the actor joins with when
+        that kind may give it, and says what the actor may not do (``doing``, when
+        the command's own words do not say it: the facilitator adding someone is
+        not joining). ``kind`` is the kind the actor joins with when
         the actor has not joined yet. Actors who have not joined, a closed
         initiative and phases without permissions are left to the other rules.
         ``in_phase`` is the phase it was given in, when that was an earlier one
@@ -473,6 +476,7 @@ class Initiative(Aggregate):
             command,
             (command, COMMAND_PHRASES.get(command, command.replace("_", " "))),
         )
+        phrase = doing or phrase
         rule = rules.only_permitted_roles_act_in_a_phase
         sentence = rule.sentence(
             phase=phase.name,

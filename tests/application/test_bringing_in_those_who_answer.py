@@ -307,6 +307,31 @@ def test_on_version_1_the_facilitator_still_may_not_add_members_in_the_answer_ph
     )
 
 
+def test_on_version_1_a_refusal_to_bring_someone_in_says_the_facilitator_may_not_add_them(
+    engine: Samenspraak,
+) -> None:
+    """In omgevingswet 1's response report nobody joins: the facilitator is told
+    they may not add stakeholders (they were not joining), a civil servant that
+    they may not join."""
+    do = doer(engine)
+    omgevingswet_in_response_report(engine, "omgevingswet@1")
+    with clock.frozen_at(PERIOD_OVER):
+        with pytest.raises(NotAllowed) as adding:
+            do("join_initiative", actor="facilitator", stakeholder="planner",
+               kind="civil-servant")  # fmt: skip
+        with pytest.raises(NotAllowed) as joining:
+            do("join_initiative", actor="planner", stakeholder="planner",
+               kind="civil-servant")  # fmt: skip
+    assert str(adding.value).startswith(
+        "In the phase response-report of park, a facilitator may not add "
+        "stakeholders to the initiative; its template lets them do so in "
+    )
+    assert str(joining.value).startswith(
+        "In the phase response-report of park, a civil servant may not join the "
+        "initiative; its template lets them do so in "
+    )
+
+
 def test_migrated_to_version_2_in_the_feasibility_check_a_civil_servant_answers_too(
     engine: Samenspraak,
 ) -> None:
