@@ -37,15 +37,18 @@ seed each time (Hypothesis prints the seed of a failing run, to rerun it with
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from hypothesis import HealthCheck, event, settings
@@ -56,6 +59,7 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
+    run_state_machine_as_test,
 )
 
 from samenspraak.application import (
@@ -67,7 +71,7 @@ from samenspraak.application import (
 )
 from samenspraak.application.report_render import render_html, render_markdown
 from samenspraak.domain.clock import frozen_at
-from samenspraak.domain.templates import SOCIETY_FIRST, Phase
+from samenspraak.domain.templates import SOCIETY_FIRST, Phase, ProcessTemplate
 
 REFUSALS = (NotAllowed, InvalidInput, NotFound, Conflict)
 """The engine's own ways of refusing a command; any other exception is a defect."""
@@ -83,8 +87,11 @@ KIND_OF = {
     "inst-1": "institution",
     "cs-1": "civil-servant",
     "cm-1": "council-member",
+    "res-3": "resident",
 }
 PEOPLE = (*FACILITATORS, *KIND_OF)
+LATECOMER = "res-3"
+"""Someone ``begin`` does not register: ``register`` does, later (or not)."""
 KINDS = (
     "resident",
     "entrepreneur",
@@ -93,7 +100,9 @@ KINDS = (
     "council-member",
     "facilitator",
 )
-INITIATIVES = ("one", "two")
+INITIATIVES = ("one", "two", "three")
+"""Those the test starts: the third only when ``start`` is aimed at one not
+started yet."""
 TEMPLATES = (
     None,
     "overheidsparticipatie@2",
@@ -102,8 +111,8 @@ TEMPLATES = (
     "uitdaagrecht",
 )
 GROUPS = ("steering", "working")
-PLANS = ("vision", "traffic")
-DECISIONS = ("priority", "budget", "route")
+PLANS = ("vision", "traffic", "budget")
+DECISIONS = ("priority", "budget", "route", "order", "name")
 OPTIONS = ("green", "square", "object")
 STANCES = ("support", "concern", "objection", "suggestion")
 ANNOUNCEMENT_CHANNELS = ("letter", "website", "door-to-door")
@@ -150,6 +159,16 @@ actors = st.integers(min_value=0, max_value=9)
 anyone (see ``AnySequenceOfCommands.who``)."""
 versions = st.integers(min_value=0, max_value=4)
 """A plan's version: 0 for its latest, else that number."""
+answered = st.lists(st.integers(0, 4), min_size=1, max_size=2)
+"""The reactions an answer names: 0 names the first one still unanswered."""
+answerers = st.sampled_from([6, 6, 7, 0, 1, 8])
+"""Who answers: mostly the facilitator (see ``AnySequenceOfCommands.who``)."""
+ANSWERS = {
+    "adopt": "adopt_change",
+    "adopt-partly": "adopt_change",
+    "defend": "defend_position",
+    "note": "note_support",
+}
 aims = st.integers(min_value=0, max_value=9)
 """How a command is aimed: 0 to 7 at what the record lets it do now (an open reaction,
 a version proposed after it, someone whose kind the phase permits the command, an
@@ -173,6 +192,38 @@ def permits(phase: Phase | None, kind: str, command: str) -> bool:
         phase.society_only and kind == "civil-servant" and command in SOCIETY_FIRST
     )
     return phase.grants(kind, command) and not society_first
+
+
+def unanswered_in(status: Any) -> int:
+    """How many reactions on the plans of an initiative await an answer."""
+    return sum(p.unanswered for p in status.plans)
+
+
+def drafts_in(status: Any) -> int:
+    """How many plans of an initiative have a draft and are not final."""
+    return sum(p.versions > 0 and p.final_version is None for p in status.plans)
+
+
+def open_points_in(status: Any) -> int:
+    """How many decision points of an initiative are open."""
+    return sum(d.state == "open" for d in status.decisions)
+
+
+def rule_codes(machine: type[RuleBasedStateMachine]) -> dict[CodeType, str]:
+    """The names of the rules and initialize rules of ``machine``, by the code of
+    the function Hypothesis runs for each."""
+    found = RULE_CODES.get(machine)
+    if found is None:
+        state = machine.setup_state()
+        found = {
+            r.function.__code__: r.function.__name__
+            for r in (*state.initializers, *state.rules)
+        }
+        RULE_CODES[machine] = found
+    return found
+
+
+RULE_CODES: dict[type[RuleBasedStateMachine], dict[CodeType, str]] = {}
 
 
 def without_as_of(view: Any) -> dict[str, Any]:
@@ -233,10 +284,30 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         self.proposed_at: dict[tuple[str, str, int], datetime] = {}
         """When each version was proposed, to date a letter after it."""
         self.finalised_at: dict[tuple[str, str], datetime] = {}
+        """When each plan was finalised, to date a letter before it."""
         self.period_closes: dict[tuple[str, str], datetime] = {}
         """When the reaction period last opened on a plan closes (a letter
         received late came in after it)."""
-        """When each plan was finalised, to date a letter before it."""
+        self.period_opened: dict[tuple[str, str], datetime] = {}
+        """When the reaction period on a plan last opened."""
+        self.phase_began: dict[str, datetime] = {}
+        """When each initiative entered the phase it is in."""
+        self.informed_in_phase: set[str] = set()
+        """The initiatives whose council was informed in the phase they are in."""
+        self.registered: set[str] = set()
+        """Who is in the directory under their own reference (not erased)."""
+        self.informings = 0
+        """How many documents were sent to the council, to name a new one by."""
+        self.pinned = False
+        """Whether commands are aimed at the initiative given (see
+        :meth:`staying`)."""
+        self.steps = 0
+        """How many steps were run so far."""
+        self.seen: dict[tuple[str, ...], Any] = {}
+        """Views read to aim commands by (see :meth:`read`)."""
+        self.step: dict[str, bool] = {}
+        """Per rule run in this step (one, or an initialize rule and the rules it
+        calls): whether the last command it gave was done."""
 
     # --- giving commands --------------------------------------------------------
 
@@ -257,6 +328,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             except REFUSALS as refusal:
                 refused = refusal
         TALLY[f"{command} given"] += 1
+        self.step[self.running_rule()] = refused is None
         if refused is not None:
             rule_name = getattr(refused, "rule", None) or type(refused).__name__
             event(f"{command}: refused ({rule_name})")
@@ -269,7 +341,41 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             return None
         event(f"{command}: done")
         TALLY[f"{command} done"] += 1
+        self.seen.clear()
         return result
+
+    def running_rule(self) -> str:
+        """The rule of this machine that Hypothesis runs now: the outermost rule on
+        the stack (``begin`` calls other rules, and rules call helpers)."""
+        codes = rule_codes(type(self))
+        found = "(no rule)"
+        frame = inspect.currentframe()
+        while frame is not None:
+            found = codes.get(frame.f_code, found)
+            frame = frame.f_back
+        return found
+
+    @contextmanager
+    def staying(self) -> Iterator[None]:
+        """Rules called within, to do first what a command needs, are aimed at
+        the initiative they are given (see :meth:`an_initiative`), not another."""
+        pinned, self.pinned = self.pinned, True
+        try:
+            yield
+        finally:
+            self.pinned = pinned
+
+    def now_and_then(self, now: int, every: int) -> bool:
+        """Whether the rule that drew ``now`` (from 0 to ``every`` - 1) acts this
+        time: one time in ``every``, by ``now`` counted on from the steps run so
+        far (so that a sequence in which Hypothesis draws the same ``now`` every
+        time still acts now and then)."""
+        return (now + self.steps) % every == 0
+
+    def done_without_a_command(self) -> None:
+        """For a rule that gives the engine no command through :meth:`attempt`:
+        it did what it does."""
+        self.step[self.running_rule()] = True
 
     def on(self, command: str, actor: str, initiative: str, **fields: Any) -> Any:
         return self.attempt(
@@ -280,23 +386,39 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
 
     @initialize(
         template=st.sampled_from((None, None, *TEMPLATES)),
-        joined=st.lists(st.sampled_from(sorted(KIND_OF)), unique=True),
+        joined=st.lists(
+            st.sampled_from(sorted(set(KIND_OF) - {LATECOMER})), unique=True
+        ),
         with_a_draft=st.sampled_from([True, True, True, False]),
+        phases_on=st.sampled_from([0, 0, 1, 1, 2, 3, 4]),
+        second=st.sampled_from((False, True)),
+        second_template=st.sampled_from(TEMPLATES),
     )
     def begin(
-        self, template: str | None, joined: list[str], with_a_draft: bool
+        self,
+        template: str | None,
+        joined: list[str],
+        with_a_draft: bool,
+        phases_on: int,
+        second: bool,
+        second_template: str | None,
     ) -> None:
-        """Everyone registers, and one initiative starts with some of them (and
-        most often a working group of them with a draft plan they react to): most
-        sequences then go further than a refusal for an unknown name."""
+        """Everyone but the latecomer registers, and one initiative starts with
+        some of them (added by the facilitator where the phase does not let them
+        join themselves), and most often a working group of them with a draft plan
+        they react to; then, as often as not, the facilitator sees a phase or a
+        few through (see :meth:`advance_phase`); and half the time a second
+        initiative starts, with the same people, on a template of its own, and
+        goes as many phases on. Most
+        sequences then go further than a refusal for an unknown name, many start
+        in a later phase, and where one initiative's phase lets no one give a
+        command, the other's may."""
         for ref in PEOPLE:
-            self.attempt(
-                "register_stakeholder",
-                {"actor": ref, "stakeholder": ref, "name": f"Participant {ref}"},
-            )
-        self.start("fac-a", "one", template, "1000.00")
+            if ref != LATECOMER:
+                self.register(ref, by_someone_else=False, aim=AIMED)
+        self.start("fac-a", "one", template, "1000.00", AIMED)
         for ref in joined:
-            self.join("one", ref, by_facilitator=False, own_kind=1, kind=KIND_OF[ref])
+            self.join("one", ref, False, 1, KIND_OF[ref], 0)
         if with_a_draft:
             self.form_group("one", "working", "working")
             for ref in joined:
@@ -305,11 +427,23 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             self.propose_draft("one", 0, 6, AIMED)
             for n, _ in enumerate(joined):
                 self.react("one", 0, n, 0, STANCES[n % 4], "own", None, AIMED)
+        for _ in range(phases_on):
+            self.advance_phase("one", 6, 0)
+        if second:
+            self.start("fac-b", "two", second_template, "250000.50", AIMED)
+            for ref in joined:
+                self.join("two", ref, False, 1, KIND_OF[ref], 0)
+            for _ in range(phases_on):
+                self.advance_phase("two", 6, 0)
 
-    @rule(ref=people, by_someone_else=st.booleans())
-    def register(self, ref: str, by_someone_else: bool) -> None:
+    @rule(ref=people, by_someone_else=st.booleans(), aim=aims)
+    def register(self, ref: str, by_someone_else: bool, aim: int) -> None:
+        """Aimed: someone not in the directory (the latecomer, or someone erased
+        since), if anyone is."""
+        if aim < AIMED:
+            ref = next((p for p in PEOPLE if p not in self.registered), ref)
         actor = "fac-a" if by_someone_else else ref
-        self.attempt(
+        registered = self.attempt(
             "register_stakeholder",
             {
                 "actor": actor,
@@ -318,16 +452,24 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                 "contact": f"{ref}@example.org",
             },
         )
+        if registered is not None:
+            self.registered.add(ref)
 
     @rule(
         actor=facilitators,
         initiative=initiatives,
         template=st.sampled_from(TEMPLATES),
         budget=st.sampled_from(["0", "1000.00", "250000.50"]),
+        aim=aims,
     )
     def start(
-        self, actor: str, initiative: str, template: str | None, budget: str
+        self, actor: str, initiative: str, template: str | None, budget: str, aim: int
     ) -> None:
+        """Aimed: an initiative not started yet, if there is one."""
+        if aim < AIMED:
+            initiative = next(
+                (i for i in INITIATIVES if i not in self.started), initiative
+            )
         fields: dict[str, Any] = {
             "title": f"Initiative {initiative}",
             "description": "Residents decide first.",
@@ -339,6 +481,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["template"] = template
         if self.on("start_initiative", actor, initiative, **fields) is not None:
             self.started.add(initiative)
+            self.phase_began[initiative] = self.now
 
     @rule(
         initiative=initiatives,
@@ -346,6 +489,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         by_facilitator=st.booleans(),
         own_kind=st.integers(0, 5),
         kind=st.sampled_from(KINDS),
+        aim=aims,
     )
     def join(
         self,
@@ -354,22 +498,82 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         by_facilitator: bool,
         own_kind: int,
         kind: str,
+        aim: int,
     ) -> None:
+        """Aimed: someone registered who does not take part (yet, or any more),
+        with the kind they took part as before, by themselves if the phase lets
+        their kind join, else added by the facilitator."""
+        initiative = self.an_initiative(initiative, aim, "join_initiative")
         actor = self.facilitator(initiative) if by_facilitator else ref
         chosen = KIND_OF.get(ref, kind) if own_kind else kind
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None:
+            was = {s.ref: s for s in status.stakeholders}
+            outside = [
+                p
+                for p in KIND_OF
+                if p in self.registered and not (p in was and was[p].active)
+            ]
+            if ref not in outside and outside:
+                ref = outside[PEOPLE.index(ref) % len(outside)]
+            chosen = was[ref].kind if ref in was else KIND_OF.get(ref, kind)
+            themselves = permits(self.phase_of(status), chosen, "join_initiative")
+            actor = ref if themselves else status.facilitator
         self.on("join_initiative", actor, initiative, stakeholder=ref, kind=chosen)
 
-    @rule(initiative=initiatives, ref=people, by_facilitator=st.booleans())
-    def leave(self, initiative: str, ref: str, by_facilitator: bool) -> None:
+    @rule(initiative=initiatives, ref=people, by_facilitator=st.booleans(), aim=aims)
+    def leave(self, initiative: str, ref: str, by_facilitator: bool, aim: int) -> None:
+        """Aimed: someone taking part (not the facilitator; someone joins first,
+        if no one else takes part), by themselves if the phase lets their kind
+        leave, else removed by the facilitator."""
+        initiative = self.an_initiative(
+            initiative,
+            aim,
+            "leave_initiative",
+            lambda s: sum(x.active for x in s.stakeholders) > 1,
+        )
         actor = self.facilitator(initiative) if by_facilitator else ref
+        status = self.status(initiative) if aim < AIMED else None
+        if (
+            status is not None
+            and aim < AIMED
+            and not any(
+                s.active and s.ref != status.facilitator for s in status.stakeholders
+            )
+        ):
+            with self.staying():
+                self.join(initiative, ref, False, 1, KIND_OF.get(ref, "resident"), aim)
+            status = self.status(initiative)
+        if status is not None:
+            taking_part = [
+                s
+                for s in status.stakeholders
+                if s.active and s.ref != status.facilitator
+            ]
+            if taking_part:
+                chosen = taking_part[PEOPLE.index(ref) % len(taking_part)]
+                ref = chosen.ref
+                themselves = permits(
+                    self.phase_of(status), chosen.kind, "leave_initiative"
+                )
+                actor = ref if themselves and not by_facilitator else status.facilitator
         self.on("leave_initiative", actor, initiative, stakeholder=ref)
 
     @rule(
         initiative=initiatives,
         group=st.sampled_from(GROUPS),
         kind=st.sampled_from(["steering", "working"]),
+        aim=aims,
     )
-    def form_group(self, initiative: str, group: str, kind: str) -> None:
+    def form_group(
+        self, initiative: str, group: str, kind: str, aim: int = AIMED
+    ) -> None:
+        """Aimed: a group not formed yet, if there is one."""
+        initiative = self.an_initiative(initiative, aim, "form_group")
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None:
+            formed = {g.group for g in status.groups}
+            group = next((g for g in GROUPS if g not in formed), group)
         self.on(
             "form_group",
             self.facilitator(initiative),
@@ -380,14 +584,40 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             mandate="Make a plan.",
         )
 
-    @rule(
-        initiative=initiatives,
-        group=st.sampled_from(GROUPS),
-        ref=people,
-        add=st.integers(0, 3),
-    )
-    def membership(self, initiative: str, group: str, ref: str, add: int) -> None:
-        command = "add_member" if add else "remove_member"
+    @rule(initiative=initiatives, group=st.sampled_from(GROUPS), ref=people, aim=aims)
+    def add_member(self, initiative: str, group: str, ref: str, aim: int) -> None:
+        """By the facilitator. Aimed: to a group formed, someone taking part who
+        is not a member of it."""
+        self.membership("add_member", initiative, group, ref, aim)
+
+    @rule(initiative=initiatives, group=st.sampled_from(GROUPS), ref=people, aim=aims)
+    def remove_member(self, initiative: str, group: str, ref: str, aim: int) -> None:
+        """By the facilitator. Aimed: a member of a group (added first, if no group
+        has one)."""
+        self.membership("remove_member", initiative, group, ref, aim)
+
+    def membership(
+        self, command: str, initiative: str, group: str, ref: str, aim: int
+    ) -> None:
+        add = command == "add_member"
+        initiative = self.an_initiative(initiative, aim, command)
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None and not add and not any(g.members for g in status.groups):
+            with self.staying():
+                self.membership("add_member", initiative, group, ref, aim)
+            status = self.status(initiative)
+        if status is not None and status.groups:
+            groups = [g for g in status.groups if add or g.members] or status.groups
+            chosen = groups[GROUPS.index(group) % len(groups)]
+            group = chosen.group
+            taking_part = [s.ref for s in status.stakeholders if s.active]
+            found = (
+                [p for p in taking_part if p not in chosen.members]
+                if add
+                else chosen.members
+            )
+            if found:
+                ref = found[PEOPLE.index(ref) % len(found)]
         self.on(
             command,
             self.facilitator(initiative),
@@ -400,8 +630,10 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         initiative=initiatives,
         hours=st.sampled_from([-48, -2, 0, 1, 24 * 10]),
         kind=st.sampled_from(["residents-meeting", "walk-in", "online"]),
+        aim=aims,
     )
-    def hold_meeting(self, initiative: str, hours: int, kind: str) -> None:
+    def hold_meeting(self, initiative: str, hours: int, kind: str, aim: int) -> None:
+        initiative = self.an_initiative(initiative, aim, "hold_meeting")
         number = self.on(
             "hold_meeting",
             self.facilitator(initiative),
@@ -420,17 +652,30 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         initiative=initiatives,
         days_ago=st.sampled_from([0, 1, 30]),
         session=st.sampled_from(["informal", "formal", "letter"]),
+        aim=aims,
     )
-    def inform_council(self, initiative: str, days_ago: int, session: str) -> None:
-        self.on(
+    def inform_council(
+        self, initiative: str, days_ago: int, session: str, aim: int = 0
+    ) -> None:
+        """Aimed: where the phase lets the facilitator, with a document not sent
+        before (else the same one, which is refused if its session and time are
+        the same too)."""
+        initiative = self.an_initiative(initiative, aim, "inform_council")
+        document = "ab" * 32
+        if aim < AIMED:
+            self.informings += 1
+            document = f"{self.informings:064x}"
+        informing = self.on(
             "inform_council",
             self.facilitator(initiative),
             initiative,
             document_title="Interim report",
-            document_sha256="ab" * 32,
+            document_sha256=document,
             session=session,
             informed_at=(self.now - timedelta(days=days_ago)).isoformat(),
         )
+        if informing is not None:
+            self.informed_in_phase.add(initiative)
 
     @rule(
         initiative=initiatives,
@@ -438,21 +683,49 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         asked=st.integers(0, 3),
         someone=actors,
         days_ago=st.sampled_from([0, 2]),
+        aim=aims,
     )
     def record_intervention(
-        self, initiative: str, kind: str, asked: int, someone: int, days_ago: int
+        self,
+        initiative: str,
+        kind: str,
+        asked: int,
+        someone: int,
+        days_ago: int,
+        aim: int,
     ) -> None:
         """By the facilitator, on request of no one, a group, or someone (taking
-        part, or anyone)."""
+        part, or anyone). Aimed: asked for by a group formed, or by someone taking
+        part other than the facilitator, if there is one."""
+        initiative = self.an_initiative(initiative, aim)
+        status = self.status(initiative) if aim < AIMED else None
+        group = GROUPS[someone % len(GROUPS)]
+        requested_by = self.who(initiative, someone) if asked > 1 else None
+        if status is not None:
+            others = [
+                s.ref
+                for s in status.stakeholders
+                if s.active and s.ref != status.facilitator
+            ]
+            if status.groups:
+                group = status.groups[someone % len(status.groups)].group
+            elif asked == 1:
+                asked = 0
+            if asked > 1 and others:
+                requested_by = others[someone % len(others)]
+            elif asked > 1:
+                asked = 0
+            if kind == "on-request" and asked == 0:
+                kind = "general-interest"  # one on request names who asked
         fields: dict[str, Any] = {
             "kind": kind,
             "note": "Named what the whole town needs.",
             "intervened_at": (self.now - timedelta(days=days_ago)).isoformat(),
         }
         if asked == 1:
-            fields["group"] = GROUPS[someone % len(GROUPS)]
+            fields["group"] = group
         elif asked > 1:
-            fields["requested_by"] = self.who(initiative, someone)
+            fields["requested_by"] = requested_by
         self.on(
             "record_intervention", self.facilitator(initiative), initiative, **fields
         )
@@ -462,10 +735,12 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         channel=st.sampled_from(ANNOUNCEMENT_CHANNELS),
         reach=st.sampled_from([None, 0, 4200]),
         days_ago=st.sampled_from([0, 3]),
+        aim=aims,
     )
     def announce(
-        self, initiative: str, channel: str, reach: int | None, days_ago: int
+        self, initiative: str, channel: str, reach: int | None, days_ago: int, aim: int
     ) -> None:
+        initiative = self.an_initiative(initiative, aim)
         self.on(
             "announce",
             self.facilitator(initiative),
@@ -483,6 +758,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         reach=st.sampled_from([None, "unknown", 4150]),
         audience=st.booleans(),
         days_ago=st.sampled_from([None, 1]),
+        aim=aims,
     )
     def correct_announcement(
         self,
@@ -492,9 +768,19 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         reach: int | str | None,
         audience: bool,
         days_ago: int | None,
+        aim: int,
     ) -> None:
         """By the facilitator: another channel, audience, time or reach (or a
-        reach not known after all), with a reason."""
+        reach not known after all), with a reason. Aimed: an announcement made
+        (made first if none was)."""
+        initiative = self.an_initiative(initiative, aim)
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None and not status.announcements:
+            with self.staying():
+                self.announce(initiative, ANNOUNCEMENT_CHANNELS[number], None, 1, aim)
+            status = self.status(initiative)
+        if status is not None and status.announcements:
+            number = status.announcements[number % len(status.announcements)].number
         fields: dict[str, Any] = {
             "announcement": number,
             "channel": channel,
@@ -508,6 +794,13 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["audience"] = "Every household within the canals"
         if days_ago is not None:
             fields["announced_at"] = (self.now - timedelta(days=days_ago)).isoformat()
+        if status is not None and (channel, reach, audience, days_ago) == (
+            None,
+            None,
+            False,
+            None,
+        ):  # aimed: a correction changes something
+            fields["audience"] = "Every household within the canals"
         self.on(
             "correct_announcement", self.facilitator(initiative), initiative, **fields
         )
@@ -519,6 +812,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         asked=st.integers(0, 4),
         someone=actors,
         days_ago=st.sampled_from([None, 1]),
+        aim=aims,
     )
     def correct_intervention(
         self,
@@ -528,9 +822,19 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         asked: int,
         someone: int,
         days_ago: int | None,
+        aim: int,
     ) -> None:
         """By the facilitator: another kind, time or note, or who asked (no one,
-        a group, or someone taking part or anyone), with a reason."""
+        a group, or someone taking part or anyone), with a reason. Aimed: an
+        intervention recorded (recorded first if none was)."""
+        initiative = self.an_initiative(initiative, aim)
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None and not status.interventions:
+            with self.staying():
+                self.record_intervention(initiative, INTERVENTIONS[0], 0, 0, 1, aim)
+            status = self.status(initiative)
+        if status is not None and status.interventions:
+            number = status.interventions[number % len(status.interventions)].number
         fields: dict[str, Any] = {
             "intervention": number,
             "kind": kind,
@@ -546,23 +850,50 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["group"] = GROUPS[someone % len(GROUPS)]
         elif asked == 3:
             fields["requested_by"] = self.who(initiative, someone)
+        if status is not None and (kind, days_ago, asked) == (None, None, 4):
+            # aimed: a correction changes something
+            fields["note"] = "Helped the group into the municipal organisation."
         self.on(
             "correct_intervention", self.facilitator(initiative), initiative, **fields
         )
 
     @rule(initiative=initiatives, actor=actors, aim=aims)
     def advance_phase(self, initiative: str, actor: int, aim: int) -> None:
-        """Aimed (less often than other commands, so that each phase is used a
-        while): by the facilitator."""
+        """By the facilitator, aimed: half as often (so that each phase is used a
+        while) after doing first what the phase's guards wait for (see
+        :meth:`see_the_phase_through`), else as it stands; not aimed, by anyone."""
         actor_ref = self.who(initiative, actor)
-        if aim < AIMED // 2:
+        if aim < AIMED:
+            initiative = self.an_initiative(
+                initiative,
+                aim,
+                "advance_phase",
+                lambda s: s.phase != s.template.phases[-1],
+            )
             actor_ref = self.facilitator(initiative)
-        self.on("advance_phase", actor_ref, initiative)
+        if aim < AIMED // 2:
+            self.see_the_phase_through(initiative)
+        if self.on("advance_phase", actor_ref, initiative) is not None:
+            self.phase_began[initiative] = self.now
+            self.informed_in_phase.discard(initiative)
 
-    @rule(initiative=initiatives, now=st.integers(0, 7))
-    def close(self, initiative: str, now: int) -> None:
-        if now:  # closing ends everything else: try it an eighth as often
+    @rule(initiative=initiatives, now=st.integers(0, 3), aim=aims)
+    def close(self, initiative: str, now: int, aim: int) -> None:
+        """By the facilitator (a quarter as often as asked). Aimed: where the
+        phase lets them, one in its last phase if one is, after doing what
+        closing waits for: every open decision point decided or withdrawn, and,
+        from the last phase, every reaction answered and the phase's guards
+        holding (see :meth:`see_the_phase_through`)."""
+        if not self.now_and_then(now, 4):  # closing ends everything else
             return
+        initiative = self.an_initiative(
+            initiative,
+            aim,
+            "close_initiative",
+            lambda s: s.phase == s.template.phases[-1],
+        )
+        if aim < AIMED:
+            self.see_the_phase_through(initiative, closing=True)
         self.on(
             "close_initiative",
             self.facilitator(initiative),
@@ -575,16 +906,27 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         by_facilitator=st.booleans(),
         texts=st.booleans(),
         now=st.integers(0, 2),
+        aim=aims,
     )
-    def erase(self, ref: str, by_facilitator: bool, texts: bool, now: int) -> None:
-        if now:  # an erasure ends someone's part: try it a third as often
+    def erase(
+        self, ref: str, by_facilitator: bool, texts: bool, now: int, aim: int
+    ) -> None:
+        """By the person themselves or the first facilitator (a third as often as
+        asked). Aimed: someone in the directory who facilitates nothing, asking
+        it themselves."""
+        if not self.now_and_then(now, 3):  # an erasure ends someone's part
             return
         actor = "fac-a" if by_facilitator else ref
+        if aim < AIMED:
+            found = [p for p in KIND_OF if p in self.registered]
+            ref = found[PEOPLE.index(ref) % len(found)] if found else ref
+            actor = ref
         erasure = self.attempt(
             "erase_stakeholder", {"actor": actor, "stakeholder": ref, "texts": texts}
         )
         if erasure is not None:
             self.erasures += 1
+            self.registered.discard(ref)
 
     # --- plans ---------------------------------------------------------------------
 
@@ -598,8 +940,14 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def create_plan(
         self, initiative: str, plan: str, group: str, actor: int, aim: int
     ) -> None:
-        initiative = self.an_initiative(initiative, aim)
+        """Aimed: a plan not made yet, for a group formed (formed first, if none
+        is), by someone the phase lets create it."""
+        initiative = self.an_initiative(initiative, aim, "create_plan")
         status = self.status(initiative) if aim < AIMED else None
+        if status is not None and not status.groups:
+            with self.staying():
+                self.form_group(initiative, group, "working", aim)
+            status = self.status(initiative)
         if status is not None:
             taken = {summary.plan for summary in status.plans}
             plan = next((p for p in PLANS if p not in taken), plan)
@@ -624,7 +972,15 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def propose_draft(
         self, initiative: str, which: int, actor: int, aim: int, own: bool = False
     ) -> None:
-        initiative = self.an_initiative(initiative, aim)
+        """Aimed: of a plan not final (made first, if none is), by someone who
+        makes it and whom the phase lets."""
+        initiative = self.an_initiative(initiative, aim, "propose_draft")
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None and all(
+            p.final_version is not None for p in status.plans
+        ):
+            with self.staying():
+                self.create_plan(initiative, PLANS[0], GROUPS[0], actor, aim)
         plan = self.a_plan(initiative, which, aim, lambda p: p.final_version is None)
         self.propose(initiative, plan, actor, aim, own=own)
 
@@ -685,14 +1041,35 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         came_in: timedelta = RECEIVED[0],
         late: bool = False,
     ) -> None:
-        """React to a plan; aimed: to one with a draft, and to a finalised one only
-        with a letter that came in before it was finalised."""
-        initiative = self.an_initiative(initiative, aim)
-        plan = self.a_plan(initiative, which, aim, lambda p: p.versions > 0)
+        """React to a plan; aimed: to one with a draft that still takes reactions
+        (a letter received late: one whose reaction period is over), and to a
+        finalised one only with a letter that came in before it was finalised."""
+        initiative = self.an_initiative(
+            initiative, aim, "react_to_plan", lambda s: drafts_in(s) > 0
+        )
+        if aim < AIMED:
+            self.a_draft_if_none(initiative)
+        received_late = how == "received" and late
+        plan = self.a_plan(
+            initiative,
+            which,
+            aim,
+            lambda p: (
+                p.versions > 0
+                and (
+                    self.period_over(initiative, p.plan)
+                    if received_late
+                    else self.takes_reactions(initiative, p.plan)
+                )
+            ),
+        )
         details = self.details(initiative, plan) if aim < AIMED else None
+        latest = self.versions(initiative, plan) or 1
+        if details is not None and version > latest:
+            version = 0  # aimed: a version that exists
         fields: dict[str, Any] = {
             "plan": plan,
-            "version": version or self.versions(initiative, plan) or 1,
+            "version": version or latest,
             "stance": stance,
             "text": f"A {stance} about the square.",
         }
@@ -700,31 +1077,18 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["section"] = section
         if details is not None and details.final_version is not None:
             how = "received"
-        actor = self.someone_who_may(initiative, "react_to_plan", ref, aim)
+        actor = self.someone_who_may(
+            initiative, "react_to_plan", ref, aim, others=how != "own"
+        )
+        if details is not None:
+            how = self.aimed_how(initiative, details, how, actor)
         if how != "own":
             fields["stakeholder"] = actor
             actor = self.facilitator(initiative)
         if how in {"letter", "email"}:
             fields["channel"] = how
         if how == "received":
-            fields["channel"] = "letter"
-            received_at = self.now - came_in
-            closed = self.period_closes.get((initiative, plan))
-            if late and details is not None and closed is not None:
-                received_at = max(received_at, min(closed + came_in, self.now))
-            if details is not None and details.versions:
-                received_at = self.letter_came_in(initiative, details, received_at)
-                fields["version"] = max(
-                    [
-                        n
-                        for (i, p, n), at in self.proposed_at.items()
-                        if (i, p) == (initiative, plan) and at <= received_at
-                    ],
-                    default=fields["version"],
-                )
-            fields["received_at"] = received_at.isoformat()
-            if late:  # recorded as received late: refused unless the period closed
-                fields["late"] = True
+            self.received(initiative, plan, details, fields, came_in, late)
         if how == "meeting":
             fields["meeting"] = self.meetings.get(initiative, 1)
         before = self.reactions(initiative, plan)
@@ -738,6 +1102,72 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         if number is not None:
             assert before is not None
             assert number == before + 1
+
+    def aimed_how(self, initiative: str, details: Any, how: str, actor: str) -> str:
+        """How a reaction on the plan of ``details`` comes in, aimed: at a meeting
+        only once one was held (else by letter), and the facilitator's own
+        reaction from themselves."""
+        if how == "meeting" and not self.meetings.get(initiative):
+            return "letter"
+        if details.final_version is None and actor == self.facilitator(initiative):
+            return "own"
+        return how
+
+    def received(
+        self,
+        initiative: str,
+        plan: str,
+        details: Any,
+        fields: dict[str, Any],
+        came_in: timedelta,
+        late: bool,
+    ) -> None:
+        """A letter recorded for someone ``came_in`` ago; aimed (with
+        ``details``), after the version it reacts to was proposed and before the
+        plan was finalised, and, if ``late``, after the plan's reaction period
+        closed (else it is refused: it is not late)."""
+        fields["channel"] = "letter"
+        if details is not None and not self.period_over(initiative, plan):
+            late = False  # aimed: received late only after the period
+        received_at = self.now - came_in
+        closed = self.period_closes.get((initiative, plan))
+        if details is not None and details.reactions_until is not None:
+            closed = details.reactions_until
+        if late and details is not None and closed is not None:
+            received_at = max(received_at, min(closed + came_in, self.now))
+        if details is not None and details.versions:
+            received_at = self.letter_came_in(initiative, details, received_at)
+            fields["version"] = max(
+                [
+                    n
+                    for (i, p, n), at in self.proposed_at.items()
+                    if (i, p) == (initiative, plan) and at <= received_at
+                ],
+                default=fields["version"],
+            )
+        fields["received_at"] = received_at.isoformat()
+        if late:  # recorded as received late: refused unless the period closed
+            fields["late"] = True
+
+    def period_over(self, initiative: str, plan: str) -> bool:
+        """Whether the reaction period of ``plan``, not final, is over."""
+        details = self.details(initiative, plan)
+        return (
+            details is not None
+            and details.final_version is None
+            and details.reactions_until is not None
+            and details.reactions_until < self.now
+        )
+
+    def takes_reactions(self, initiative: str, plan: str) -> bool:
+        """Whether ``plan`` takes reactions now: until its reaction period ends,
+        if it has one; once final, letters that came in before."""
+        details = self.details(initiative, plan)
+        return details is not None and (
+            details.final_version is not None
+            or details.reactions_until is None
+            or details.reactions_until > self.now
+        )
 
     def letter_came_in(
         self, initiative: str, details: Any, received_at: datetime
@@ -762,7 +1192,18 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def withdraw_reaction(
         self, initiative: str, which: int, reaction: int, actor: int, aim: int
     ) -> None:
-        initiative = self.an_initiative(initiative, aim)
+        """By the one who gave it, or the facilitator for them. Aimed: a reaction
+        still unanswered (given first, if none is), where the phase lets someone
+        withdraw it."""
+        initiative = self.an_initiative(
+            initiative, aim, "withdraw_reaction", lambda s: unanswered_in(s) > 0
+        )
+        if aim < AIMED and self.a_reaction_if_none_awaits_an_answer(
+            initiative, STANCES[reaction % 4], "withdraw_reaction"
+        ):
+            initiative = self.an_initiative(
+                initiative, aim, "withdraw_reaction", lambda s: unanswered_in(s) > 0
+            )
         plan = self.a_plan(initiative, which, aim, lambda p: p.unanswered > 0)
         actor_ref = self.who(initiative, actor)
         details = self.details(initiative, plan) if aim < AIMED else None
@@ -783,12 +1224,65 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     @rule(
         initiative=initiatives,
         which=existing,
-        reactions=st.lists(st.integers(0, 4), min_size=1, max_size=2),
-        how=st.sampled_from(["adopt", "adopt-partly", "defend", "note"]),
+        reactions=answered,
+        partly=st.booleans(),
         version=versions,
-        actor_number=st.sampled_from([6, 6, 7, 0, 1, 8]),
+        actor_number=answerers,
         aim=aims,
     )
+    def adopt_change(
+        self,
+        initiative: str,
+        which: int,
+        reactions: list[int],
+        partly: bool,
+        version: int,
+        actor_number: int,
+        aim: int,
+    ) -> None:
+        """Answer reactions by adopting a change (or part of it) in a version
+        (see :meth:`answer`); aimed: in a draft proposed for it, of a plan not
+        final."""
+        how = "adopt-partly" if partly else "adopt"
+        self.answer(initiative, which, reactions, how, version, actor_number, aim)
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        reactions=answered,
+        actor_number=answerers,
+        aim=aims,
+    )
+    def defend_position(
+        self,
+        initiative: str,
+        which: int,
+        reactions: list[int],
+        actor_number: int,
+        aim: int,
+    ) -> None:
+        """Answer reactions by defending the position (see :meth:`answer`)."""
+        self.answer(initiative, which, reactions, "defend", 0, actor_number, aim)
+
+    @rule(
+        initiative=initiatives,
+        which=existing,
+        reactions=answered,
+        actor_number=answerers,
+        aim=aims,
+    )
+    def note_support(
+        self,
+        initiative: str,
+        which: int,
+        reactions: list[int],
+        actor_number: int,
+        aim: int,
+    ) -> None:
+        """Answer reactions by noting their support (see :meth:`answer`); aimed:
+        reactions of support."""
+        self.answer(initiative, which, reactions, "note", 0, actor_number, aim)
+
     def answer(
         self,
         initiative: str,
@@ -800,61 +1294,65 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         aim: int,
     ) -> None:
         """Answer reactions (mostly as the facilitator, who may answer any): 0
-        names the first one still unanswered. Aimed: unanswered reactions of one
-        stance, noted if they support, else defended, or a change adopted in a
-        draft proposed for it (a finalised plan takes no change)."""
-        initiative = self.an_initiative(initiative, aim)
-        plan = self.a_plan(initiative, which, aim, lambda p: p.unanswered > 0)
-        command = {"adopt": "adopt_change", "adopt-partly": "adopt_change"}.get(
-            how, "defend_position" if how == "defend" else "note_support"
-        )
-        details = self.details(initiative, plan) if aim < AIMED else None
-        if details is not None and details.unanswered:
-            open_ = [r for r in details.reactions if r.number in details.unanswered]
-            first = open_[reactions[0] % len(open_)]
-            alike = [
-                r.number
-                for r in open_
-                if (r.stance == "support") == (first.stance == "support")
-            ]
-            reactions = sorted({first.number, alike[reactions[-1] % len(alike)]})
-            if first.stance != "support" and how == "note":
-                how = "defend"
-            if details.final_version is not None and how.startswith("adopt"):
-                how = "note" if first.stance == "support" else "defend"
-            command = {"adopt": "adopt_change", "adopt-partly": "adopt_change"}.get(
-                how, "defend_position" if how == "defend" else "note_support"
+        names the first one still unanswered. Aimed: one or two reactions still
+        unanswered (given first, if none is; of support, to note), where the
+        phase lets someone who makes the plan answer them."""
+        command = ANSWERS[how]
+        supporting = how == "note"
+
+        def awaits(plan: Any) -> bool:
+            return plan.unanswered > 0 and not (
+                how.startswith("adopt") and plan.final_version is not None
             )
+
+        def fits(status: Any) -> bool:
+            return any(awaits(p) for p in status.plans)
+
+        initiative = self.an_initiative(initiative, aim, command, fits)
+        if aim < AIMED and self.a_reaction_if_none_awaits_an_answer(
+            initiative, "support" if supporting else "concern", command, supporting
+        ):
+            initiative = self.an_initiative(initiative, aim, command, fits)
+        plan = self.a_plan(initiative, which, aim, awaits)
+        details = self.details(initiative, plan) if aim < AIMED else None
+        open_ = [
+            r
+            for r in (details.reactions if details is not None else [])
+            if r.number in details.unanswered
+            and (r.stance == "support" or not supporting)
+        ]
+        if open_:
+            first = open_[reactions[0] % len(open_)]
+            reactions = sorted({first.number, open_[reactions[-1] % len(open_)].number})
         else:
             unanswered = self.unanswered(initiative, plan)
             reactions = [n or (unanswered[0] if unanswered else 1) for n in reactions]
         actor = self.someone_who_may(initiative, command, actor_number, aim, plan=plan)
-        if how.startswith("adopt"):
-            if details is not None and details.unanswered:
-                proposed = self.propose(initiative, plan, actor, aim)
-                version = proposed or self.versions(initiative, plan) or 1
-            version = version or self.versions(initiative, plan) or 1
+        if how == "defend":
             self.on(
-                "adopt_change",
-                actor,
-                initiative,
-                plan=plan,
-                reactions=reactions,
-                version=version,
-                explanation="The change is in the new draft.",
-                partly=how == "adopt-partly",
-            )
-        elif how == "defend":
-            self.on(
-                "defend_position",
+                command,
                 actor,
                 initiative,
                 plan=plan,
                 reactions=reactions,
                 reasoning="The square stays as it is, for the market.",
             )
+        elif how == "note":
+            self.on(command, actor, initiative, plan=plan, reactions=reactions)
         else:
-            self.on("note_support", actor, initiative, plan=plan, reactions=reactions)
+            if open_:
+                proposed = self.propose(initiative, plan, actor, aim)
+                version = proposed or self.versions(initiative, plan) or 1
+            self.on(
+                command,
+                actor,
+                initiative,
+                plan=plan,
+                reactions=reactions,
+                version=version or self.versions(initiative, plan) or 1,
+                explanation="The change is in the new draft.",
+                partly=how == "adopt-partly",
+            )
 
     @rule(
         initiative=initiatives,
@@ -865,13 +1363,30 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def open_reaction_period(
         self, initiative: str, which: int, days: int | None, aim: int
     ) -> None:
-        initiative = self.an_initiative(initiative, aim)
+        """Aimed: on a plan with a draft, not final, and no period open on it; for
+        the days the phase gives, if it gives any."""
+        initiative = self.an_initiative(
+            initiative, aim, "open_reaction_period", lambda s: drafts_in(s) > 0
+        )
+        if aim < AIMED:
+            self.a_draft_if_none(initiative)
         plan = self.a_plan(
             initiative,
             which,
             aim,
-            lambda p: p.versions > 0 and p.final_version is None,
+            lambda p: (
+                p.versions > 0
+                and p.final_version is None
+                and self.period_closes.get((initiative, p.plan), self.now) <= self.now
+            ),
         )
+        status = self.status(initiative) if aim < AIMED else None
+        if status is not None:
+            phase = self.phase_of(status)
+            if phase is not None and phase.reaction_period_days is not None:
+                days = None
+            elif days is None:
+                days = 30
         fields: dict[str, Any] = {"plan": plan}
         if days is not None:
             fields["days"] = days
@@ -880,16 +1395,33 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         )
         if until is not None:
             self.period_closes[initiative, plan] = until
+            self.period_opened[initiative, plan] = self.now
 
     @rule(initiative=initiatives, which=existing, actor=actors, aim=aims)
     def finalise_plan(self, initiative: str, which: int, actor: int, aim: int) -> None:
-        initiative = self.an_initiative(initiative, aim)
+        """Aimed: a plan not final (with a draft and every reaction answered, if
+        one is; else given a draft and answers first), where the phase lets
+        someone who makes it finalise it, no sooner than a day after its latest
+        version was proposed (so that a letter may have come in between)."""
+        initiative = self.an_initiative(
+            initiative, aim, "finalise_plan", lambda s: drafts_in(s) > 0
+        )
+        if aim < AIMED:
+            self.a_draft_if_none(initiative)
         plan = self.a_plan(
             initiative,
             which,
             aim,
             lambda p: p.versions > 0 and p.final_version is None and not p.unanswered,
         )
+        details = self.details(initiative, plan) if aim < AIMED else None
+        if details is not None and details.final_version is None:
+            if not details.versions:
+                self.propose(initiative, plan, actor, aim)
+            self.answer_every_reaction(initiative, plan)
+            latest = self.versions(initiative, plan)
+            if self.proposed_at.get((initiative, plan, latest or 0)) == self.now:
+                self.time_passes(timedelta(days=1))  # letters may come in first
         actor_ref = self.someone_who_may(
             initiative, "finalise_plan", actor, aim, plan=plan
         )
@@ -918,8 +1450,9 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         quorum: int | None,
     ) -> None:
         """Aimed: a decision point not yet put, to those the phase lets take a
-        position (and who take part, if any do)."""
-        initiative = self.an_initiative(initiative, aim)
+        position (and who take part, if any do), where the phase lets the
+        facilitator put one."""
+        initiative = self.an_initiative(initiative, aim, "put_decision_point")
         status = self.status(initiative) if aim < AIMED else None
         if status is not None:
             taken = {point.decision for point in status.decisions}
@@ -928,13 +1461,16 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             may = [k for k in KINDS[:5] if permits(phase, k, "take_position")]
             present = {s.kind for s in status.stakeholders if s.active}
             chosen = (
-                [k for k in eligible if k in may]
+                [k for k in eligible if k in may and k in present]
                 or [k for k in may if k in present][:2]
+                or [k for k in eligible if k in may]
                 or may[:1]
             )
             eligible = chosen or eligible
         options = [{"key": "green", "label": "Greener streets"}]
-        if rule_name in {"majority", "plurality"}:
+        if rule_name in {"majority", "plurality"} or (
+            status is not None and rule_name != "consent"
+        ):  # aimed: a consensus too has two options to choose from
             options.append({"key": "square", "label": "A car-free square"})
         fields: dict[str, Any] = {
             "decision": decision,
@@ -963,10 +1499,27 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def take_position(
         self, initiative: str, which: int, ref: int, option: str, aim: int
     ) -> None:
-        """Aimed: on an open decision point, by someone eligible whom the phase
-        lets take a position, for one of its options or (by consent) objecting."""
-        initiative = self.an_initiative(initiative, aim)
+        """Aimed: on an open decision point (put first, if none is) that someone
+        taking part may take a position on (the facilitator adds someone it was
+        put to first, if no one may), by someone eligible whom the phase lets take
+        a position, for one of its options or (by consent) objecting."""
+        initiative = self.an_initiative(
+            initiative, aim, "take_position", lambda s: open_points_in(s) > 0
+        )
+        if aim < AIMED:
+            self.put_one_if_none_is_open(initiative)
         decision = self.a_decision(initiative, which, aim)
+        if aim < AIMED:
+            someone = [
+                d
+                for d in self.open_points(initiative)
+                if self.participants(initiative, self.decision_of(initiative, d))
+                and not self.closed(self.decision_of(initiative, d))
+            ]
+            decision = someone[which % len(someone)] if someone else decision
+            point = self.decision_of(initiative, decision)
+            if not someone and point is not None:
+                self.someone_takes_part(initiative, point.eligible)
         actor = self.who(initiative, ref)
         if aim < AIMED and initiative in self.started:
             point = self.decision_of(initiative, decision)
@@ -984,16 +1537,35 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             fields["reason"] = "It sends traffic into the side streets."
         self.on("take_position", actor, initiative, **fields)
 
-    @rule(
-        initiative=initiatives,
-        which=existing,
-        withdraw=st.integers(0, 3),
-        aim=aims,
-    )
-    def decide(self, initiative: str, which: int, withdraw: int, aim: int) -> None:
-        initiative = self.an_initiative(initiative, aim)
+    @rule(initiative=initiatives, which=existing, aim=aims)
+    def decide(self, initiative: str, which: int, aim: int) -> None:
+        """By the facilitator. Aimed: an open decision point (put first, if none
+        is), where the phase lets the facilitator decide: one that is ready
+        (closed, or everyone who may take a position took one), else after those
+        who have not taken a position yet take one (someone added first, if no
+        one may)."""
+        self.conclude("decide", initiative, which, aim)
+
+    @rule(initiative=initiatives, which=existing, aim=aims)
+    def withdraw_decision_point(self, initiative: str, which: int, aim: int) -> None:
+        """By the facilitator. Aimed: an open decision point (put first, if none
+        is), where the phase lets the facilitator withdraw it."""
+        self.conclude("withdraw_decision_point", initiative, which, aim)
+
+    def conclude(self, command: str, initiative: str, which: int, aim: int) -> None:
+        initiative = self.an_initiative(
+            initiative, aim, command, lambda s: open_points_in(s) > 0
+        )
+        if aim < AIMED:
+            self.put_one_if_none_is_open(initiative)
         decision = self.a_decision(initiative, which, aim)
-        command = "withdraw_decision_point" if withdraw == 0 else "decide"
+        if aim < AIMED and command == "decide":
+            ready = self.ready_to_decide(initiative)
+            if ready:
+                decision = ready[which % len(ready)]
+            elif point := self.decision_of(initiative, decision):
+                self.someone_takes_part(initiative, point.eligible)
+                self.everyone_takes_a_position(initiative, decision)
         self.on(command, self.facilitator(initiative), initiative, decision=decision)
 
     @rule(
@@ -1002,16 +1574,61 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         number=actors,
         texts=st.booleans(),
         now=st.integers(0, 2),
+        aim=aims,
     )
     def erase_someone_who_took_part(
-        self, initiative: str, which: int, number: int, texts: bool, now: int
+        self, initiative: str, which: int, number: int, texts: bool, now: int, aim: int
     ) -> None:
         """The facilitator removes someone who reacted or took a position, and
-        erases their personal data (a third as often as asked)."""
-        if now or initiative not in self.started:
+        erases their personal data (a third as often as asked). Aimed: in an
+        initiative where the phase lets the facilitator remove them (someone's
+        reaction given first, if no one took part), and removed by its
+        facilitator from the other initiatives too, where they take part."""
+        initiative = self.an_initiative(initiative, aim, "leave_initiative")
+        if not self.now_and_then(now, 3) or initiative not in self.started:
+            return
+        candidates = self.who_took_part(initiative)
+        if aim < AIMED:
+            candidates = [c for c in candidates if self.removable(c)]
+        if not candidates and aim < AIMED:
+            self.a_reaction(initiative, "concern", number, others=True)
+            candidates = [
+                c for c in self.who_took_part(initiative) if self.removable(c)
+            ]
+        if not candidates:
             return
         status = self.status(initiative)
-        assert status is not None
+        ref = candidates[(which + number) % len(candidates)]
+        actor = status.facilitator
+        self.on("leave_initiative", actor, initiative, stakeholder=ref)
+        for elsewhere in sorted(self.started - {initiative}) if aim < AIMED else ():
+            there = self.status(elsewhere)
+            if any(s.ref == ref and s.active for s in there.stakeholders):
+                # aimed: removed by its own facilitator there too
+                self.on(
+                    "leave_initiative", there.facilitator, elsewhere, stakeholder=ref
+                )
+        erasure = self.attempt(
+            "erase_stakeholder", {"actor": actor, "stakeholder": ref, "texts": texts}
+        )
+        if erasure is not None:
+            self.erasures += 1
+            self.registered.discard(ref)
+
+    def removable(self, ref: str) -> bool:
+        """Whether, in every open initiative ``ref`` takes part in, the phase lets
+        its facilitator remove them."""
+        return all(
+            permits(self.phase_of(status), "facilitator", "leave_initiative")
+            for status in map(self.status, sorted(self.started))
+            if not status.closed
+            and any(s.ref == ref and s.active for s in status.stakeholders)
+        )
+
+    def who_took_part(self, initiative: str) -> list[str]:
+        """Who reacted to a plan of ``initiative`` or took a position in it (not
+        its facilitator), in the order they did."""
+        status = self.status(initiative)
         took_part: list[str] = []
         for summary in status.plans:
             details = self.details(initiative, summary.plan)
@@ -1021,19 +1638,9 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             found = self.decision_of(initiative, point.decision)
             if found is not None:
                 took_part += [p.stakeholder for p in found.positions]
-        candidates = sorted(
+        return sorted(
             set(took_part) & set(KIND_OF) - {status.facilitator}, key=took_part.index
         )
-        if not candidates:
-            return
-        ref = candidates[(which + number) % len(candidates)]
-        actor = status.facilitator
-        self.on("leave_initiative", actor, initiative, stakeholder=ref)
-        erasure = self.attempt(
-            "erase_stakeholder", {"actor": actor, "stakeholder": ref, "texts": texts}
-        )
-        if erasure is not None:
-            self.erasures += 1
 
     # --- time ----------------------------------------------------------------------
 
@@ -1054,24 +1661,31 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         more can be recorded at this moment, so ``as_of`` it must show the same."""
         self.remember_how_things_stand()
         self.now += step
+        self.done_without_a_command()
 
     @rule()
     def tick(self) -> None:
         before = self.app.stored_event_count()
+        self.seen.clear()
         with self.at_this_moment():
             closed = self.app.tick()
             again = self.app.tick()
         assert again == []
         assert self.app.stored_event_count() >= before + len(closed)
         event(f"tick: closed {min(len(closed), 2)}+")
+        self.done_without_a_command()
 
     # --- the thorough checks, now and then -----------------------------------------
 
     @precondition(lambda self: bool(self.started))
     @rule(now=st.integers(0, 2))
-    def check_thoroughly(self, now: int = 0, every: bool = False) -> None:
-        if now:  # the thorough checks take time: a third as often as asked
+    def check_thoroughly(self, now: int) -> None:
+        if not self.now_and_then(now, 3):  # the thorough checks take time
             return
+        self.the_thorough_checks()
+        self.done_without_a_command()
+
+    def the_thorough_checks(self, every: bool = False) -> None:
         self.the_views_equal_a_rebuild()
         self.every_report_renders()
         self.as_of_shows_what_was_seen_then(every)
@@ -1080,7 +1694,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def teardown(self) -> None:
         try:
             if self.started:
-                self.check_thoroughly(every=True)
+                self.the_thorough_checks(every=True)
         finally:
             self.app.close()
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -1088,6 +1702,17 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                 Path(TALLY_FILE).write_text(json.dumps(TALLY, sort_keys=True))
 
     # --- what must hold after every step -------------------------------------------
+
+    @invariant()
+    def tally_the_step(self) -> None:
+        """Not a property: counts, per rule, the steps it ran in that gave a
+        command (``rule <name> given``) and those whose last command was done
+        (``rule <name> done``), to show that every rule reaches the engine."""
+        for name, done in self.step.items():
+            TALLY[f"rule {name} given"] += 1
+            TALLY[f"rule {name} done"] += done
+        self.step.clear()
+        self.steps += 1
 
     @invariant()
     def the_audit_trail_is_intact(self) -> None:
@@ -1121,17 +1746,14 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
 
     def facilitator(self, initiative: str) -> str:
         """Who started the initiative, as far as the views know; else the first."""
-        if initiative in self.started:
-            with self.at_this_moment():
-                return self.app.initiative_status(initiative).facilitator
-        return FACILITATORS[0]
+        status = self.status(initiative)
+        return str(status.facilitator) if status is not None else FACILITATORS[0]
 
     def who(self, initiative: str, number: int) -> str:
         """0 to 5: someone taking part in the initiative now (if anyone does); 6
         and 7: its facilitator; 8 and 9: anyone at all."""
         if number < 6 and initiative in self.started:
-            with self.at_this_moment():
-                status = self.app.initiative_status(initiative)
+            status = self.status(initiative)
             taking_part = [s.ref for s in status.stakeholders if s.active]
             if taking_part:
                 return taking_part[number % len(taking_part)]
@@ -1139,46 +1761,425 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             return self.facilitator(initiative)
         return PEOPLE[number % len(PEOPLE)]
 
-    def an_initiative(self, initiative: str, aim: int) -> str:
-        """Aimed: one that was started, if any was."""
-        if aim < AIMED and initiative not in self.started and self.started:
-            return sorted(self.started)[0]
-        return initiative
+    def an_initiative(
+        self,
+        initiative: str,
+        aim: int,
+        command: str | None = None,
+        fit: Callable[[Any], bool] | None = None,
+    ) -> str:
+        """Aimed: an open initiative whose phase lets someone taking part give
+        ``command`` and whose status ``fit`` s what the command needs (the one
+        drawn, if it does); else one whose phase lets them; else one started now
+        on the template that lets anyone give any command, if the test has one
+        left to start; else one that was started (the one drawn, if it was).
+        Within :meth:`staying`, the one given, if it was started."""
+        if aim >= AIMED or not self.started:
+            return initiative
+        if self.pinned and initiative in self.started:
+            return initiative
+        order = [initiative] if initiative in self.started else []
+        order += sorted(self.started - {initiative})
+        statuses = {name: self.status(name) for name in order}
+
+        def lets(status: Any) -> bool:
+            return self.lets(status, command)
+
+        def fits(status: Any) -> bool:
+            return lets(status) and (fit is None or fit(status))
+
+        for wanted in (fits, lets):
+            found = next((name for name in order if wanted(statuses[name])), None)
+            if found is not None:
+                return found
+        spare = next((name for name in INITIATIVES if name not in self.started), None)
+        if command is not None and spare is not None:
+            with self.staying():  # one on the first template, which lets anyone
+                self.start(FACILITATORS[0], spare, None, "1000.00", 0)
+            if spare in self.started:
+                return spare
+        return order[0]
+
+    def lets(self, status: Any, command: str | None) -> bool:
+        """Whether the initiative of ``status`` is open, and its phase lets someone
+        taking part give ``command`` (if one is named)."""
+        if status.closed:
+            return False
+        phase = self.phase_of(status)
+        return command is None or any(
+            s.active and permits(phase, s.kind, command) for s in status.stakeholders
+        )
 
     def status(self, initiative: str) -> Any:
         """How ``initiative`` stands now; None if it was not started."""
-        if initiative not in self.started:
-            return None
-        with self.at_this_moment():
-            return self.app.initiative_status(initiative)
+        return self.read("initiative_status", initiative)
 
     def details(self, initiative: str, plan: str) -> Any:
-        if initiative not in self.started:
-            return None
-        with self.at_this_moment():
-            try:
-                return self.app.plan_details(initiative, plan)
-            except NotFound:
-                return None
+        """The plan's details now; None if there is no such plan."""
+        return self.read("plan_details", initiative, plan)
 
     def decision_of(self, initiative: str, decision: str) -> Any:
+        """The decision point's details now; None if there is no such point."""
+        return self.read("decision_details", initiative, decision)
+
+    def read(self, view: str, initiative: str, *subject: str) -> Any:
+        """A view of ``initiative`` (None if it was not started, or the subject is
+        not found), to aim commands by: read once per moment and state of the
+        record (:meth:`attempt` forgets them when a command is done, and
+        ``tick`` when it runs). The checks read the engine's views themselves."""
         if initiative not in self.started:
             return None
-        with self.at_this_moment():
-            try:
-                return self.app.decision_details(initiative, decision)
-            except NotFound:
-                return None
+        key = (view, initiative, *subject, self.now.isoformat())
+        if key not in self.seen:
+            with self.at_this_moment():
+                try:
+                    self.seen[key] = getattr(self.app, view)(initiative, *subject)
+                except NotFound:
+                    self.seen[key] = None
+        return self.seen[key]
 
     def phase_of(self, status: Any) -> Phase | None:
         """The phase the initiative of ``status`` is in, as its template defines it."""
+        template = self.template_of(status)
         try:
-            template = self.app.templates.get(
+            return template.phase(status.phase) if template is not None else None
+        except KeyError:
+            return None
+
+    def template_of(self, status: Any) -> ProcessTemplate | None:
+        """The template the initiative of ``status`` follows, if installed."""
+        try:
+            found: ProcessTemplate = self.app.templates.get(
                 status.template.name, status.template.version
             )
-            return template.phase(status.phase)
         except (NotFound, KeyError):
             return None
+        return found
+
+    # --- what a phase waits for ------------------------------------------------------
+
+    def see_the_phase_through(self, initiative: str, closing: bool = False) -> None:
+        """As the facilitator, do what the guards of the initiative's phase wait
+        for, so that the phase can be left (any command may still be refused): a
+        draft proposed; every reaction answered and every plan finalised; a
+        decision taken; every decision point decided or withdrawn; the council
+        informed; part of the budget allocated; the phase's reaction period
+        over (time passes). ``closing``: what closing the initiative waits for
+        (see :meth:`guards_of`)."""
+        guards = self.guards_of(initiative, closing)
+        status = self.status(initiative)
+        if "a_draft_proposed" in guards and not any(p.versions for p in status.plans):
+            self.a_draft_if_none(initiative)
+        if guards & {"every_reaction_answered", "every_plan_finalised"}:
+            self.answer_every_reaction(initiative)
+        if "every_plan_finalised" in guards:
+            for _ in [p for p in status.plans if p.final_version is None]:
+                with self.staying():
+                    self.finalise_plan(initiative, 0, 6, 0)
+        if "a_decision_taken" in guards and not any(
+            d.state == "decided" and d.outcome is not None
+            for d in self.status(initiative).decisions
+        ):
+            self.take_a_decision(initiative)
+        if "no_open_decision_point" in guards:
+            self.settle_every_decision_point(initiative)
+        if "council_informed" in guards and initiative not in self.informed_in_phase:
+            with self.staying():
+                self.inform_council(initiative, 0, "formal")
+        if "budget_allocated" in guards and not status.allocated:
+            self.allocate_part_of_the_budget(initiative)
+        if "reaction_period_over" in guards:
+            self.let_the_reaction_period_end(initiative)
+
+    def guards_of(self, initiative: str, closing: bool = False) -> set[str]:
+        """The guards of the phase ``initiative`` is in, and no decision point
+        open where society decides before colleagues join; none when it is
+        closed or in its last phase. ``closing``: what closing it waits for: no
+        decision point open, and, from its last phase, every reaction answered
+        and the phase's guards."""
+        status = self.status(initiative)
+        template = self.template_of(status) if status is not None else None
+        if status is None or status.closed or template is None:
+            return set()
+        phase = template.phase(status.phase)
+        following = template.next_phase(phase.name)
+        if closing and following is None:
+            return {"no_open_decision_point", "every_reaction_answered", *phase.guards}
+        if closing:
+            return {"no_open_decision_point"}
+        if following is None:
+            return set()
+        guards = set(phase.guards)
+        if phase.society_only and not following.society_only:
+            guards.add("no_open_decision_point")
+        return guards
+
+    def a_draft_if_none(self, initiative: str) -> None:
+        """Unless a plan of ``initiative`` has a draft and is not final, one is
+        made if need be, and a draft of it proposed (see :meth:`propose_draft`)."""
+        status = self.status(initiative)
+        if status is not None and not status.closed and not drafts_in(status):
+            with self.staying():
+                self.propose_draft(initiative, 0, 6, 0)
+
+    def a_reaction_if_none_awaits_an_answer(
+        self, initiative: str, stance: str, command: str, supporting: bool = False
+    ) -> bool:
+        """Unless a reaction (of support, if ``supporting``) awaits an answer
+        where the phase lets someone give ``command`` on it, someone reacts (see
+        :meth:`a_reaction`) with ``stance``; whether they were asked to."""
+        if any(
+            self.awaiting(status.initiative, supporting)
+            for status in map(self.status, sorted(self.started))
+            if self.lets(status, command)
+        ):
+            return False
+        self.a_reaction(initiative, stance, 0)
+        return True
+
+    def awaiting(self, initiative: str, supporting: bool) -> bool:
+        """Whether a reaction (of support, if ``supporting``) on a plan of
+        ``initiative`` awaits an answer."""
+        return any(
+            r.number in details.unanswered and (r.stance == "support" or not supporting)
+            for summary in self.status(initiative).plans
+            if summary.unanswered
+            and (details := self.details(initiative, summary.plan)) is not None
+            for r in details.reactions
+        )
+
+    def a_reaction(
+        self, initiative: str, stance: str, number: int, others: bool = False
+    ) -> None:
+        """Someone whom the phase lets react (not the facilitator, for
+        ``others``) reacts of their own to the latest version of a plan of
+        ``initiative`` that is not final and still takes reactions (a draft
+        proposed first, if no plan has one; someone added first, for ``others``,
+        if no one may)."""
+        self.a_draft_if_none(initiative)
+        if others:
+            self.someone_takes_part(initiative, KINDS[:5], "react_to_plan")
+        status = self.status(initiative)
+        found = [
+            p
+            for p in status.plans
+            if p.versions
+            and p.final_version is None
+            and self.takes_reactions(initiative, p.plan)
+        ]
+        actor = self.someone_who_may(
+            initiative, "react_to_plan", number, 0, others=others
+        )
+        if found and not (others and actor == status.facilitator):
+            self.on(
+                "react_to_plan",
+                actor,
+                initiative,
+                plan=found[number % len(found)].plan,
+                version=found[number % len(found)].versions,
+                stance=stance,
+                text=f"A {stance} about the square.",
+            )
+
+    def settle_every_decision_point(self, initiative: str) -> None:
+        """As the facilitator: decide every open decision point that is ready,
+        and withdraw the others."""
+        status = self.status(initiative)
+        if status is None:
+            return
+        ready = self.ready_to_decide(initiative)
+        for point in status.decisions:
+            if point.state == "open":
+                command = (
+                    "decide" if point.decision in ready else "withdraw_decision_point"
+                )
+                self.on(
+                    command, status.facilitator, initiative, decision=point.decision
+                )
+
+    def answer_every_reaction(self, initiative: str, plan: str | None = None) -> None:
+        """On every plan (or ``plan``), as the facilitator (or, if the phase does
+        not let them, someone who makes the plan and may): note the support,
+        defend the rest."""
+        for summary in self.status(initiative).plans:
+            if plan is not None and summary.plan != plan:
+                continue
+            details = self.details(initiative, summary.plan)
+            if details is None or not details.unanswered:
+                continue
+            open_ = [r for r in details.reactions if r.number in details.unanswered]
+            for command, stances in (
+                ("note_support", {"support"}),
+                ("defend_position", set(STANCES) - {"support"}),
+            ):
+                numbers = [r.number for r in open_ if r.stance in stances]
+                if not numbers:
+                    continue
+                actor = self.someone_who_may(
+                    initiative, command, 6, 0, plan=summary.plan
+                )
+                fields: dict[str, Any] = {"plan": summary.plan, "reactions": numbers}
+                if command == "defend_position":
+                    fields["reasoning"] = "The square stays as it is, for the market."
+                self.on(command, actor, initiative, **fields)
+
+    def take_a_decision(self, initiative: str) -> None:
+        """Put a decision point by majority to those taking part whom the phase
+        lets take a position (the facilitator adds someone of society first if
+        none takes part), let each of them take one, and decide it."""
+        status = self.status(initiative)
+        self.someone_takes_part(initiative, KINDS[:5])
+        before = {d.decision for d in status.decisions}
+        with self.staying():
+            self.put_decision_point(
+                initiative, DECISIONS[0], "majority", [], None, 0, None
+            )
+        put = [
+            d.decision
+            for d in self.status(initiative).decisions
+            if d.decision not in before
+        ]
+        if put:
+            self.everyone_takes_a_position(initiative, put[0])
+            self.on("decide", status.facilitator, initiative, decision=put[0])
+
+    def open_points(self, initiative: str) -> list[str]:
+        status = self.status(initiative)
+        return (
+            [d.decision for d in status.decisions if d.state == "open"]
+            if status
+            else []
+        )
+
+    def put_one_if_none_is_open(self, initiative: str) -> None:
+        """Put a decision point by majority (see :meth:`put_decision_point`), if
+        no decision point of ``initiative`` is open and its phase lets the
+        facilitator put one."""
+        status = self.status(initiative)
+        if status is None or self.open_points(initiative):
+            return
+        if permits(self.phase_of(status), "facilitator", "put_decision_point"):
+            with self.staying():
+                self.put_decision_point(
+                    initiative, DECISIONS[0], "majority", [], None, 0, None
+                )
+
+    def someone_takes_part(
+        self, initiative: str, kinds: Sequence[str], command: str = "take_position"
+    ) -> None:
+        """Unless someone of ``kinds`` whom the phase lets give ``command`` takes
+        part, the facilitator adds someone registered of such a kind (who did not
+        take part as another kind before)."""
+        status = self.status(initiative)
+        phase = self.phase_of(status)
+        may = [k for k in kinds if permits(phase, k, command)]
+        if any(s.active and s.kind in may for s in status.stakeholders):
+            return
+        was = {s.ref: s.kind for s in status.stakeholders}
+        fitting = [
+            ref
+            for ref in KIND_OF
+            if KIND_OF[ref] in may
+            and ref in self.registered
+            and was.get(ref, KIND_OF[ref]) == KIND_OF[ref]
+        ]  # rather someone who takes part nowhere else
+        newcomer = next(
+            (ref for ref in fitting if not self.takes_part_anywhere(ref)),
+            next(iter(fitting), None),
+        )
+        if newcomer is not None:
+            self.on(
+                "join_initiative",
+                status.facilitator,
+                initiative,
+                stakeholder=newcomer,
+                kind=KIND_OF[newcomer],
+            )
+
+    def takes_part_anywhere(self, ref: str) -> bool:
+        return any(
+            s.ref == ref and s.active
+            for status in map(self.status, sorted(self.started))
+            for s in status.stakeholders
+        )
+
+    def participants(self, initiative: str, point: Any) -> list[str]:
+        """Who may take a position on ``point`` now: those taking part, of a kind
+        it was put to, whom the phase lets take one."""
+        status = self.status(initiative)
+        phase = self.phase_of(status)
+        return [
+            s.ref
+            for s in status.stakeholders
+            if s.active
+            and s.kind in point.eligible
+            and permits(phase, s.kind, "take_position")
+        ]
+
+    def closed(self, point: Any) -> bool:
+        """Whether the decision point of ``point`` (its details) closed by now."""
+        return point.closes_at is not None and point.closes_at <= self.now
+
+    def ready_to_decide(self, initiative: str) -> list[str]:
+        """The open decision points of ``initiative`` that may be decided now:
+        closed, or everyone who may take a position took one."""
+        status = self.status(initiative)
+        ready = []
+        for summary in status.decisions if status is not None else []:
+            point = self.decision_of(initiative, summary.decision)
+            if point is None or point.state != "open":
+                continue
+            who = self.participants(initiative, point)
+            taken = {p.stakeholder for p in point.positions if p.counted}
+            if self.closed(point) or (who and set(who) <= taken):
+                ready.append(point.decision)
+        return ready
+
+    def everyone_takes_a_position(self, initiative: str, decision: str) -> None:
+        """Each who may take a position on ``decision`` and has not takes one:
+        for its first option."""
+        point = self.decision_of(initiative, decision)
+        if point is None or point.state != "open":
+            return
+        taken = {p.stakeholder for p in point.positions if p.counted}
+        for ref in self.participants(initiative, point):
+            if ref not in taken:
+                option = point.options[0].key
+                self.on(
+                    "take_position", ref, initiative, decision=decision, option=option
+                )
+
+    def allocate_part_of_the_budget(self, initiative: str) -> None:
+        """A hundred euros (or what is left), following from a decision taken."""
+        status = self.status(initiative)
+        decided = [d.decision for d in status.decisions if d.state == "decided"]
+        amount = min(status.budget - status.allocated, Decimal("100.00"))
+        self.on(
+            "allocate_budget",
+            status.facilitator,
+            initiative,
+            amount=str(amount),
+            purpose="Greener streets",
+            decision=decided[0] if decided else DECISIONS[0],
+        )
+
+    def let_the_reaction_period_end(self, initiative: str) -> None:
+        """Time passes until the phase's reaction period (or a longer one opened
+        on a plan in this phase) is over."""
+        phase = self.phase_of(self.status(initiative))
+        if phase is None:
+            return
+        began = self.phase_began.get(initiative, self.now)
+        ends = [
+            closes
+            for (i, plan), closes in self.period_closes.items()
+            if i == initiative and self.period_opened[i, plan] >= began
+        ]
+        if phase.reaction_period_days is not None:
+            ends.append(began + timedelta(days=phase.reaction_period_days))
+        if ends and max(ends) + timedelta(days=1) > self.now:
+            self.remember_how_things_stand()
+            self.now = max(ends) + timedelta(days=1)
 
     def someone_who_may(
         self,
@@ -1190,9 +2191,11 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         group: str | None = None,
         plan: str | None = None,
         eligible: list[str] | None = None,
+        others: bool = False,
     ) -> str:
         """Aimed: someone taking part whom the phase lets give ``command`` (of
-        those who make the plan or its ``group``, and of the ``eligible`` kinds),
+        those who make the plan or its ``group``, and of the ``eligible`` kinds;
+        not the facilitator, for ``others``: the facilitator gives it for them),
         if anyone is; else (and not aimed) as :meth:`who` chooses."""
         status = self.status(initiative) if aim < AIMED else None
         if status is None:
@@ -1212,7 +2215,14 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
             and (members is None or s.ref in members)
             and (eligible is None or s.kind in eligible)
             and permits(phase, s.kind, command)
+            and not (others and s.ref == status.facilitator)
         ]
+        if not found and others:  # recorded for them, as an earlier phase let them
+            found = [
+                s.ref
+                for s in status.stakeholders
+                if s.active and s.ref != status.facilitator
+            ]
         if not found:
             return self.who(initiative, number)
         return str(found[number % len(found)])
@@ -1252,21 +2262,15 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
         """One of the initiative's plans or decision points (``which`` 0 to 2, if
         it has any), or any of those this test knows."""
         if which < 3 and initiative in self.started:
-            with self.at_this_moment():
-                status = self.app.initiative_status(initiative)
+            status = self.status(initiative)
             found = [getattr(item, key) for item in getattr(status, part)]
             if found:
                 return str(found[which % len(found)])
         return known[which % len(known)]
 
     def unanswered(self, initiative: str, plan: str) -> list[int]:
-        if initiative not in self.started:
-            return []
-        with self.at_this_moment():
-            try:
-                return self.app.plan_details(initiative, plan).unanswered
-            except NotFound:
-                return []
+        details = self.details(initiative, plan)
+        return list(details.unanswered) if details is not None else []
 
     def versions(self, initiative: str, plan: str) -> int | None:
         return self.counted(initiative, plan, "versions")
@@ -1277,8 +2281,7 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
     def counted(self, initiative: str, plan: str, what: str) -> int | None:
         if initiative not in self.started:
             return None
-        with self.at_this_moment():
-            status = self.app.initiative_status(initiative)
+        status = self.status(initiative)
         for summary in status.plans:
             if summary.plan == plan:
                 found: int = getattr(summary, what)
@@ -1385,5 +2388,17 @@ class AnySequenceOfCommands(RuleBasedStateMachine):
                     there.close()
 
 
-AnySequenceOfCommands.TestCase.settings = PROFILES[PROFILE]
-TestAnySequenceOfCommands = AnySequenceOfCommands.TestCase
+def test_any_sequence_of_commands_keeps_the_record_sound() -> None:
+    """The machine, run under the profile chosen; under the quick one (the same
+    sequences every run), every rule of the machine also succeeded at least once:
+    a rule whose commands are always refused tests nothing deeper than the
+    refusal."""
+    TALLY.clear()
+    run_state_machine_as_test(AnySequenceOfCommands, settings=PROFILES[PROFILE])
+    if PROFILE == "quick":
+        never = [
+            name
+            for name in rule_codes(AnySequenceOfCommands).values()
+            if not TALLY[f"rule {name} done"]
+        ]
+        assert not never, f"rules that never succeeded: {never}"
